@@ -1,0 +1,62 @@
+/**
+ * Every setting a handler reads, validated once at cold start. Handlers are configured only by
+ * environment, so the same modules run in Lambda and in the local cloud.
+ */
+import { z } from 'zod';
+
+const jsonRecord = z
+  .string()
+  .transform((s, ctx) => {
+    try {
+      return JSON.parse(s) as unknown;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'expected JSON' });
+      return z.NEVER;
+    }
+  })
+  .pipe(z.record(z.string(), z.string()));
+
+const flag = z.enum(['true', 'false']).transform((v) => v === 'true');
+
+export const configSchema = z.object({
+  STAGE: z.string().min(1).default('local'),
+  TABLE_NAME: z.string().min(1),
+  UPLOADS_BUCKET: z.string().min(1),
+  /** channel → queue URL */
+  AGENCY_QUEUE_URLS: jsonRecord.default({}),
+  /** agency id → delivery endpoint URL */
+  AGENCY_ENDPOINTS: jsonRecord.default({}),
+  /** `file` (local cloud) or `secretsmanager` (AWS): where per-agency signing secrets live. */
+  AGENCY_SECRETS_SOURCE: z.enum(['file', 'secretsmanager']).default('secretsmanager'),
+  AGENCY_SECRETS_FILE: z.string().optional(),
+  /** Secrets Manager name prefix; the agency id is appended. */
+  AGENCY_SECRET_PREFIX: z.string().default('cong/agency/'),
+  /** The agency simulator listens on loopback; in AWS private and metadata addresses are refused (SSRF). */
+  ALLOW_PRIVATE_ENDPOINTS: flag.default(false),
+  JWT_ISSUER: z.url(),
+  JWT_AUDIENCE: z.string().min(1),
+  JWT_JWKS_URL: z.url(),
+  S3_FORCE_PATH_STYLE: flag.default(false),
+  /** Seconds a presigned upload form stays valid. */
+  UPLOAD_URL_TTL_SECONDS: z.coerce.number().int().min(30).max(3600).default(600),
+});
+export type Config = z.infer<typeof configSchema>;
+
+let cached: Config | undefined;
+
+/** Reads and validates the environment once; a misconfigured function fails at its first request, loudly. */
+export function config(): Config {
+  if (!cached) {
+    const parsed = configSchema.safeParse(process.env);
+    if (!parsed.success) {
+      throw new Error(`invalid configuration: ${z.prettifyError(parsed.error)}`);
+    }
+    cached = parsed.data;
+  }
+  return cached;
+}
+
+/** Tests and the local cloud change the environment between runs. */
+export function resetConfig(): void {
+  cached = undefined;
+}

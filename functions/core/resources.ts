@@ -1,0 +1,63 @@
+/**
+ * The one definition of the portal's stateful resources. CDK provisions them from here and the local
+ * cloud creates them from here, so the two cannot drift.
+ */
+import { channels } from '../catalog/agencies.js';
+
+export const TABLE = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  ttlAttribute: 'ttl',
+  /** New images feed the outbox relay (dossier + outbox item are written in one transaction). */
+  streamView: 'NEW_IMAGE',
+  indexes: [
+    /** A person's own objects, newest first: OWNER#<sub> → <kind>#<createdAt>. */
+    { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+    /** An agency's work list: AGENCY#<id> → <kind>#<createdAt>. */
+    { name: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
+  ],
+} as const;
+
+export const UPLOADS = {
+  /** Presigned POSTs expire quickly; objects never referenced by a dossier are removed after this. */
+  abandonedAfterDays: 2,
+  pendingPrefix: 'uploads/',
+} as const;
+
+/** Dispatcher timing: SQS visibility must be at least 6× the function timeout (AWS guidance). */
+export const DISPATCH = {
+  functionTimeoutSeconds: 30,
+  visibilityTimeoutSeconds: 180,
+  batchSize: 10,
+  maxReceiveCount: 6,
+  dlqRetentionDays: 14,
+  /** Capped full-jitter backoff between delivery attempts, applied through message visibility. */
+  backoffBaseSeconds: 5,
+  backoffCapSeconds: 900,
+} as const;
+
+export interface QueueDefinition {
+  /** Logical id, also the key of the AGENCY_QUEUE_URLS map the handlers read. */
+  channel: string;
+  name: string;
+  dlqName: string;
+}
+
+export function agencyQueues(prefix: string): QueueDefinition[] {
+  return channels.map((channel) => ({
+    channel,
+    name: `${prefix}-agency-${channel}`,
+    dlqName: `${prefix}-agency-${channel}-dlq`,
+  }));
+}
+
+/**
+ * Transactional outbox: items written in the same TransactWriteItems as the dossier they announce.
+ * The table stream delivers their INSERTs to the outbox relay (CDK filter and local stream pump both
+ * use this prefix); TTL removes them once relayed records can no longer be replayed.
+ */
+export const OUTBOX = {
+  pkPrefix: 'OUTBOX#',
+  ttlDays: 2,
+  maxStreamRetries: 8,
+} as const;

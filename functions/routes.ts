@@ -1,0 +1,238 @@
+/**
+ * The one route table. API Gateway (CDK), the local server and the OpenAPI document are all built
+ * from it. Adding a route is one line here plus its operation in the function group's handler.
+ */
+import type { z } from 'zod';
+import { agencyEvent, agencyEventResult } from '../schemas/agency.js';
+import { health, listQuery } from '../schemas/common.js';
+import { devJwks, devTokenRequest, devTokenResponse } from '../schemas/dev.js';
+import {
+  dossierParams,
+  dossierView,
+  publicDossierView,
+  submitDossierRequest,
+  submitDossierResponse,
+} from '../schemas/dossier.js';
+import { procedureList, procedureParams, procedureView } from '../schemas/procedure.js';
+import { createUploadRequest, createUploadResponse } from '../schemas/upload.js';
+
+/** How a caller proves who it is. `dev` routes exist only in the local cloud. */
+export type AuthMode = 'public' | 'citizen' | 'agency' | 'payment' | 'dev';
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+/** Lambda function groups that serve HTTP routes; each is one Lambda in AWS. */
+export type HttpFunction =
+  | 'platform'
+  | 'catalog'
+  | 'uploads'
+  | 'intake'
+  | 'tracking'
+  | 'agencyEvents'
+  | 'dev';
+
+export interface Route {
+  method: HttpMethod;
+  path: string;
+  fn: HttpFunction;
+  operationId: string;
+  auth: AuthMode;
+  summary: string;
+  params?: z.ZodType;
+  query?: z.ZodType;
+  body?: z.ZodType;
+  /** Header names the route requires (lower case). */
+  requiredHeaders?: readonly string[];
+  status: number;
+  response: z.ZodType;
+  /** Other statuses the route documents besides 400/401/404/500. */
+  errors?: readonly number[];
+}
+
+const r = (route: Route): Route => route;
+
+export const routes: readonly Route[] = [
+  r({
+    method: 'GET',
+    path: '/health',
+    fn: 'platform',
+    operationId: 'health',
+    auth: 'public',
+    summary: 'Liveness',
+    status: 200,
+    response: health,
+  }),
+  r({
+    method: 'GET',
+    path: '/v1/procedures',
+    fn: 'catalog',
+    operationId: 'listProcedures',
+    auth: 'public',
+    summary: 'List administrative procedures',
+    query: listQuery,
+    status: 200,
+    response: procedureList,
+  }),
+  r({
+    method: 'GET',
+    path: '/v1/procedures/{code}',
+    fn: 'catalog',
+    operationId: 'getProcedure',
+    auth: 'public',
+    summary: 'One procedure with its documents and form schema',
+    params: procedureParams,
+    status: 200,
+    response: procedureView,
+  }),
+  r({
+    method: 'POST',
+    path: '/v1/uploads',
+    fn: 'uploads',
+    operationId: 'createUpload',
+    auth: 'citizen',
+    summary: 'Presigned POST for one scanned document',
+    body: createUploadRequest,
+    status: 201,
+    response: createUploadResponse,
+  }),
+  r({
+    method: 'POST',
+    path: '/v1/dossiers',
+    fn: 'intake',
+    operationId: 'submitDossier',
+    auth: 'citizen',
+    summary: 'Submit a dossier',
+    body: submitDossierRequest,
+    requiredHeaders: ['idempotency-key'],
+    status: 201,
+    response: submitDossierResponse,
+    errors: [409, 422],
+  }),
+  r({
+    method: 'GET',
+    path: '/v1/dossiers/{code}',
+    fn: 'tracking',
+    operationId: 'getDossier',
+    auth: 'citizen',
+    summary: "The owner's view of a dossier",
+    params: dossierParams,
+    status: 200,
+    response: dossierView,
+  }),
+  r({
+    method: 'GET',
+    path: '/v1/track/{code}',
+    fn: 'tracking',
+    operationId: 'trackDossier',
+    auth: 'public',
+    summary: 'Public tracking by dossier code, without personal data',
+    params: dossierParams,
+    status: 200,
+    response: publicDossierView,
+  }),
+  r({
+    method: 'POST',
+    path: '/v1/agency/events',
+    fn: 'agencyEvents',
+    operationId: 'postAgencyEvent',
+    auth: 'agency',
+    summary: 'An agency reports a step of a dossier (Standard Webhooks signed)',
+    body: agencyEvent,
+    status: 200,
+    response: agencyEventResult,
+    errors: [409],
+  }),
+  r({
+    method: 'GET',
+    path: '/openapi.json',
+    fn: 'platform',
+    operationId: 'openapi',
+    auth: 'public',
+    summary: 'This API as OpenAPI 3.1',
+    status: 200,
+    response: health.passthrough(),
+  }),
+  r({
+    method: 'POST',
+    path: '/dev/token',
+    fn: 'dev',
+    operationId: 'devToken',
+    auth: 'dev',
+    summary: 'Local mode only: a signed test token',
+    body: devTokenRequest,
+    status: 200,
+    response: devTokenResponse,
+  }),
+  r({
+    method: 'GET',
+    path: '/dev/jwks.json',
+    fn: 'dev',
+    operationId: 'devJwks',
+    auth: 'dev',
+    summary: 'Local mode only: the public keys that verify test tokens',
+    status: 200,
+    response: devJwks,
+  }),
+];
+
+/** Routes that exist in AWS (dev routes are local-only). */
+export const cloudRoutes = routes.filter((x) => x.auth !== 'dev');
+
+/** API Gateway's route key, which is also how a function group picks the operation. */
+export const routeKey = (x: Pick<Route, 'method' | 'path'>) => `${x.method} ${x.path}`;
+
+export type Access = 'read' | 'readwrite';
+
+/** One Lambda per entry: its code and exactly the access it needs (least privilege, granted by CDK). */
+export interface FunctionSpec {
+  entry: string;
+  memoryMb: number;
+  timeoutSeconds: number;
+  table?: Access;
+  uploads?: 'read' | 'readwrite' | 'presign';
+  sendsToAgencyQueues?: boolean;
+  readsAgencySecrets?: boolean;
+  /** Non-HTTP triggers: the table stream (outbox) or the agency queues. */
+  trigger?: 'outbox-stream' | 'agency-queues';
+}
+
+export const functions: Record<Exclude<HttpFunction, 'dev'> | 'outboxRelay' | 'dispatcher', FunctionSpec> = {
+  platform: { entry: 'functions/platform/handler.ts', memoryMb: 256, timeoutSeconds: 5 },
+  catalog: { entry: 'functions/catalog/handler.ts', memoryMb: 512, timeoutSeconds: 5 },
+  uploads: {
+    entry: 'functions/uploads/handler.ts',
+    memoryMb: 256,
+    timeoutSeconds: 5,
+    table: 'readwrite',
+    uploads: 'presign',
+  },
+  intake: {
+    entry: 'functions/intake/handler.ts',
+    memoryMb: 512,
+    timeoutSeconds: 10,
+    table: 'readwrite',
+    uploads: 'read',
+  },
+  tracking: { entry: 'functions/tracking/handler.ts', memoryMb: 256, timeoutSeconds: 5, table: 'read' },
+  agencyEvents: {
+    entry: 'functions/agencies/handler.ts',
+    memoryMb: 256,
+    timeoutSeconds: 10,
+    table: 'readwrite',
+    readsAgencySecrets: true,
+  },
+  outboxRelay: {
+    entry: 'functions/dispatch/outbox-relay.ts',
+    memoryMb: 256,
+    timeoutSeconds: 30,
+    sendsToAgencyQueues: true,
+    trigger: 'outbox-stream',
+  },
+  dispatcher: {
+    entry: 'functions/dispatch/dispatcher.ts',
+    memoryMb: 256,
+    timeoutSeconds: 30,
+    table: 'readwrite',
+    readsAgencySecrets: true,
+    trigger: 'agency-queues',
+  },
+};

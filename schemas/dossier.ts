@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import { dossierCode, isoDateTime, procedureCode, ulid } from './common.js';
+
+export const dossierStatus = z.enum([
+  'submitted',
+  'received',
+  'in_progress',
+  'supplement_requested',
+  'supplemented',
+  'approved',
+  'rejected',
+  'result_issued',
+  'completed',
+  'withdrawn',
+]);
+export type DossierStatus = z.infer<typeof dossierStatus>;
+
+export const attachmentRef = z.object({
+  documentType: z.string().regex(/^[a-z0-9_]+$/),
+  uploadId: ulid,
+});
+
+export const submitDossierRequest = z
+  .object({
+    procedureCode,
+    form: z.record(z.string(), z.unknown()),
+    attachments: z.array(attachmentRef).max(30).default([]),
+  })
+  .strict()
+  .meta({ id: 'SubmitDossierRequest' });
+
+export const submittedDossier = z.object({
+  code: dossierCode,
+  agencyId: z.string(),
+  status: dossierStatus,
+  dueAt: isoDateTime,
+});
+
+export const submitDossierResponse = z
+  .object({ submissionId: ulid, dossiers: z.array(submittedDossier).min(1) })
+  .meta({ id: 'SubmitDossierResponse' });
+
+export const actor = z.enum(['citizen', 'agency', 'system']);
+
+export const timelineEntry = z.object({
+  at: isoDateTime,
+  type: z.string(),
+  status: dossierStatus,
+  actor,
+  note: z.string().optional(),
+  dueAt: isoDateTime.optional(),
+});
+
+export const attachmentView = z.object({
+  documentType: z.string(),
+  uploadId: ulid,
+  fileName: z.string(),
+  contentType: z.string(),
+  size: z.number().int(),
+});
+
+export const publicDossierView = z
+  .object({
+    code: dossierCode,
+    submissionId: ulid,
+    procedureCode,
+    procedureName: z.string(),
+    agencyId: z.string(),
+    agencyName: z.string(),
+    status: dossierStatus,
+    submittedAt: isoDateTime,
+    dueAt: isoDateTime,
+    overdue: z.boolean(),
+    timeline: z.array(timelineEntry),
+  })
+  .meta({ id: 'TrackedDossier' });
+
+export const dossierView = publicDossierView
+  .extend({
+    form: z.record(z.string(), z.unknown()),
+    attachments: z.array(attachmentView),
+  })
+  .meta({ id: 'Dossier' });
+
+export const dossierParams = z.object({ code: dossierCode });
