@@ -210,7 +210,7 @@ export const functions: Record<Exclude<HttpFunction, 'dev'> | 'outboxRelay' | 'd
     memoryMb: 512,
     timeoutSeconds: 10,
     table: 'readwrite',
-    uploads: 'read',
+    uploads: 'readwrite',
   },
   tracking: { entry: 'functions/tracking/handler.ts', memoryMb: 256, timeoutSeconds: 5, table: 'read' },
   agencyEvents: {
