@@ -26,7 +26,11 @@ export function signWebhook(
  * True when any active secret verifies the raw body and headers (timestamp within the library's
  * five-minute tolerance, so a captured request cannot be replayed later).
  */
-export function verifyWebhook(secrets: readonly string[], payload: string, headers: Record<string, string | undefined>) {
+export function verifyWebhook(
+  secrets: readonly string[],
+  payload: string,
+  headers: Record<string, string | undefined>,
+) {
   const h = {
     'webhook-id': headers['webhook-id'] ?? '',
     'webhook-timestamp': headers['webhook-timestamp'] ?? '',

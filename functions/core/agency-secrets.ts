@@ -1,0 +1,29 @@
+/**
+ * Per-agency Standard Webhooks secrets: a JSON array of the active secrets (the first signs, any
+ * verifies, so rotation never drops a delivery). Secrets Manager in AWS, a local file in the local cloud.
+ */
+import { readFile } from 'node:fs/promises';
+import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
+import { z } from 'zod';
+import { config } from './config.js';
+
+const secretList = z.array(z.string().startsWith('whsec_')).min(1);
+const CACHE_SECONDS = 300;
+
+export async function agencySecrets(agencyId: string): Promise<string[]> {
+  const cfg = config();
+  if (cfg.AGENCY_SECRETS_SOURCE === 'file') {
+    if (!cfg.AGENCY_SECRETS_FILE)
+      throw new Error('AGENCY_SECRETS_FILE is required when AGENCY_SECRETS_SOURCE=file');
+    // Read on every call: the local file is small and an operator may rotate it while the portal runs.
+    const all = z
+      .record(z.string(), secretList)
+      .parse(JSON.parse(await readFile(cfg.AGENCY_SECRETS_FILE, 'utf8')));
+    return all[agencyId] ?? [];
+  }
+  const value = await getSecret(`${cfg.AGENCY_SECRET_PREFIX}${agencyId}`, {
+    maxAge: CACHE_SECONDS,
+    transform: 'json',
+  });
+  return secretList.parse(value);
+}

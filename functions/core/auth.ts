@@ -1,0 +1,64 @@
+/**
+ * Who is calling. People present an OIDC bearer token (the local dev issuer or Cognito federated to
+ * VNeID — verified the same way against the issuer's JWKS); agencies' systems sign each request with
+ * their Standard Webhooks secret.
+ */
+import { createRemoteJWKSet, errors as joseErrors, jwtVerify } from 'jose';
+import { findAgency } from '../catalog/agencies.js';
+import { agencySecrets } from './agency-secrets.js';
+import { config } from './config.js';
+import { AppError } from './errors.js';
+import { AGENCY_HEADER, verifyWebhook } from './webhooks.js';
+
+export type PersonRole =
+  | 'citizen'
+  | 'business'
+  | 'desk_officer'
+  | 'agency_officer'
+  | 'catalog_admin'
+  | 'operator';
+export type Principal =
+  | { kind: 'person'; sub: string; role: PersonRole }
+  | { kind: 'agency'; agencyId: string };
+
+const ROLES = new Set<string>([
+  'citizen',
+  'business',
+  'desk_officer',
+  'agency_officer',
+  'catalog_admin',
+  'operator',
+]);
+
+let jwks: ReturnType<typeof createRemoteJWKSet> | undefined;
+
+export async function authenticatePerson(authorization: string | undefined): Promise<Principal> {
+  const token = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
+  if (!token) throw new AppError('UNAUTHENTICATED');
+  const { JWT_JWKS_URL, JWT_ISSUER, JWT_AUDIENCE } = config();
+  jwks ??= createRemoteJWKSet(new URL(JWT_JWKS_URL), { cacheMaxAge: 10 * 60_000 });
+  try {
+    const { payload } = await jwtVerify(token, jwks, { issuer: JWT_ISSUER, audience: JWT_AUDIENCE });
+    const groups = payload['cognito:groups'];
+    const claimed =
+      typeof payload.role === 'string' ? payload.role : Array.isArray(groups) ? groups[0] : 'citizen';
+    if (!payload.sub || typeof claimed !== 'string' || !ROLES.has(claimed))
+      throw new AppError('UNAUTHENTICATED');
+    return { kind: 'person', sub: payload.sub, role: claimed as PersonRole };
+  } catch (err) {
+    if (err instanceof AppError) throw err;
+    if (err instanceof joseErrors.JOSEError) throw new AppError('UNAUTHENTICATED');
+    throw err;
+  }
+}
+
+export async function authenticateAgency(
+  headers: Record<string, string | undefined>,
+  rawBody: string,
+): Promise<Principal> {
+  const agency = findAgency(headers[AGENCY_HEADER] ?? '');
+  if (!agency) throw new AppError('INVALID_SIGNATURE');
+  const secrets = await agencySecrets(agency.id);
+  if (!verifyWebhook(secrets, rawBody, headers)) throw new AppError('INVALID_SIGNATURE');
+  return { kind: 'agency', agencyId: agency.id };
+}

@@ -1,0 +1,18 @@
+/** Capped exponential backoff with full jitter: retries spread out instead of arriving in waves. */
+export function fullJitterDelaySeconds(
+  attempt: number,
+  baseSeconds: number,
+  capSeconds: number,
+  random = Math.random,
+) {
+  const ceiling = Math.min(capSeconds, baseSeconds * 2 ** Math.max(0, attempt - 1));
+  return Math.max(1, Math.floor(random() * ceiling));
+}
+
+/** Retry-After as seconds (delta or HTTP date); undefined when absent or unreadable. */
+export function parseRetryAfter(value: string | null | undefined, now = Date.now()): number | undefined {
+  if (!value) return undefined;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim());
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - now) / 1000));
+}

@@ -1,0 +1,116 @@
+/**
+ * The portal's error catalogue: every non-2xx answer is one of these, in both languages, with a
+ * machine-readable code. Handlers throw `AppError`; the HTTP error middleware is the one place that
+ * turns errors into responses.
+ */
+export const ERRORS = {
+  VALIDATION_FAILED: { status: 400, en: 'The request is invalid.', vi: 'Yêu cầu không hợp lệ.' },
+  MALFORMED_JSON: {
+    status: 400,
+    en: 'The request body is not valid JSON.',
+    vi: 'Nội dung yêu cầu không phải JSON hợp lệ.',
+  },
+  UNSUPPORTED_MEDIA_TYPE: {
+    status: 415,
+    en: 'Send the body as application/json.',
+    vi: 'Hãy gửi nội dung dạng application/json.',
+  },
+  IDEMPOTENCY_KEY_REQUIRED: {
+    status: 400,
+    en: 'The Idempotency-Key header is required.',
+    vi: 'Thiếu tiêu đề Idempotency-Key.',
+  },
+  IDEMPOTENCY_KEY_REUSED: {
+    status: 422,
+    en: 'This Idempotency-Key was already used with a different request.',
+    vi: 'Idempotency-Key này đã được dùng cho một yêu cầu khác.',
+  },
+  UNAUTHENTICATED: { status: 401, en: 'Sign in to continue.', vi: 'Vui lòng đăng nhập để tiếp tục.' },
+  INVALID_SIGNATURE: {
+    status: 401,
+    en: 'The request signature is missing or invalid.',
+    vi: 'Chữ ký của yêu cầu không có hoặc không hợp lệ.',
+  },
+  FORBIDDEN: {
+    status: 403,
+    en: 'Your role may not do this.',
+    vi: 'Vai trò của bạn không được phép thực hiện thao tác này.',
+  },
+  NOT_FOUND: { status: 404, en: 'Not found.', vi: 'Không tìm thấy.' },
+  PROCEDURE_NOT_FOUND: { status: 404, en: 'No such procedure.', vi: 'Không tìm thấy thủ tục hành chính.' },
+  DOSSIER_NOT_FOUND: { status: 404, en: 'No such dossier.', vi: 'Không tìm thấy hồ sơ.' },
+  UPLOAD_NOT_FOUND: {
+    status: 400,
+    en: 'An attachment refers to an upload that does not exist or is not yours.',
+    vi: 'Tệp đính kèm không tồn tại hoặc không thuộc về bạn.',
+  },
+  UPLOAD_INCOMPLETE: {
+    status: 400,
+    en: 'An attachment was not uploaded, or differs from what was declared.',
+    vi: 'Tệp đính kèm chưa được tải lên hoặc khác với thông tin đã khai báo.',
+  },
+  DOCUMENT_NOT_ACCEPTED: {
+    status: 400,
+    en: 'An attachment does not match the documents this procedure requires.',
+    vi: 'Tệp đính kèm không phù hợp với thành phần hồ sơ của thủ tục.',
+  },
+  UNKNOWN_PROCEDURE: {
+    status: 400,
+    en: 'There is no procedure with this code.',
+    vi: 'Không có thủ tục hành chính với mã này.',
+  },
+  UPLOAD_ALREADY_USED: {
+    status: 409,
+    en: 'An attachment is already part of another dossier; upload it again.',
+    vi: 'Tệp đính kèm đã thuộc một hồ sơ khác; vui lòng tải lên lại.',
+  },
+  INVALID_FORM: {
+    status: 400,
+    en: 'The form does not match the procedure.',
+    vi: 'Tờ khai không đúng mẫu của thủ tục.',
+  },
+  ILLEGAL_TRANSITION: {
+    status: 409,
+    en: 'This step is not allowed in the dossier’s current state.',
+    vi: 'Không thể thực hiện bước này ở trạng thái hiện tại của hồ sơ.',
+  },
+  CONFLICT: {
+    status: 409,
+    en: 'The object changed meanwhile; try again.',
+    vi: 'Dữ liệu vừa thay đổi; vui lòng thử lại.',
+  },
+  PAYLOAD_TOO_LARGE: { status: 413, en: 'The request is too large.', vi: 'Yêu cầu quá lớn.' },
+  INTERNAL: {
+    status: 500,
+    en: 'Something went wrong on our side. Please try again.',
+    vi: 'Hệ thống gặp sự cố. Vui lòng thử lại sau.',
+  },
+} as const satisfies Record<string, { status: number; en: string; vi: string }>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+export class AppError extends Error {
+  readonly status: number;
+  readonly messageVi: string;
+  constructor(
+    readonly code: ErrorCode,
+    readonly details?: unknown,
+    message?: { en: string; vi: string },
+  ) {
+    super(message?.en ?? ERRORS[code].en);
+    this.name = 'AppError';
+    this.status = ERRORS[code].status;
+    this.messageVi = message?.vi ?? ERRORS[code].vi;
+  }
+
+  toBody() {
+    return {
+      error: {
+        code: this.code,
+        message: this.message,
+        messageVi: this.messageVi,
+        ...(this.details === undefined ? {} : { details: this.details }),
+      },
+    };
+  }
+}

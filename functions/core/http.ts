@@ -1,0 +1,221 @@
+/**
+ * The HTTP side of every function group: a middy stack (header normalisation, route resolution,
+ * authentication, JSON body parsing, zod validation, one error handler) in front of plain operations.
+ * Each group is one Lambda; API Gateway's routeKey picks the operation from the shared route table.
+ */
+import middy, { type MiddlewareObj } from '@middy/core';
+import httpHeaderNormalizer from '@middy/http-header-normalizer';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { ZodError, z } from 'zod';
+import { type HttpFunction, type Route, routeKey, routes } from '../routes.js';
+import { authenticateAgency, authenticatePerson, type Principal } from './auth.js';
+import { AppError } from './errors.js';
+import { logger } from './logger.js';
+
+export interface ApiRequest {
+  route: Route;
+  params: unknown;
+  query: unknown;
+  body: unknown;
+  rawBody: string;
+  headers: Record<string, string | undefined>;
+  principal: Principal | null;
+  requestId: string;
+}
+
+export interface ApiResult {
+  status?: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+export type Operation = (req: ApiRequest) => Promise<ApiResult>;
+
+type PortalEvent = APIGatewayProxyEventV2 & { portal?: ApiRequest };
+type Result = APIGatewayProxyStructuredResultV2;
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+const BODY_LIMIT_BYTES = 1024 * 1024;
+
+export const zodDetails = (error: ZodError) =>
+  error.issues.map((i) => ({ path: i.path.join('.'), code: i.code, message: i.message }));
+
+function json(status: number, body: unknown, extra: Record<string, string> = {}): Result {
+  return { statusCode: status, headers: { 'content-type': JSON_TYPE, ...extra }, body: JSON.stringify(body) };
+}
+
+/** Picks the route by API Gateway's routeKey; a function group only answers its own routes. */
+const resolveRoute = (fn: HttpFunction): MiddlewareObj<PortalEvent, Result> => {
+  const own = new Map(routes.filter((x) => x.fn === fn).map((x) => [routeKey(x), x]));
+  return {
+    before: (request) => {
+      const event = request.event;
+      const route = own.get(event.routeKey);
+      if (!route) throw new AppError('NOT_FOUND');
+      const raw = event.body ?? '';
+      const rawBody = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
+      if (Buffer.byteLength(rawBody) > BODY_LIMIT_BYTES) throw new AppError('PAYLOAD_TOO_LARGE');
+      event.portal = {
+        route,
+        params: event.pathParameters ?? {},
+        query: event.queryStringParameters ?? {},
+        body: undefined,
+        rawBody,
+        headers: event.headers as Record<string, string | undefined>,
+        principal: null,
+        requestId: event.requestContext?.requestId ?? 'unknown',
+      };
+    },
+  };
+};
+
+const portalOf = (event: PortalEvent): ApiRequest => {
+  if (!event.portal) throw new Error('route not resolved');
+  return event.portal;
+};
+
+/** Authentication by the route's declared mode; signatures are checked over the raw body. */
+const authenticate = (): MiddlewareObj<PortalEvent, Result> => ({
+  before: async (request) => {
+    const req = portalOf(request.event);
+    switch (req.route.auth) {
+      case 'citizen':
+        req.principal = await authenticatePerson(req.headers.authorization);
+        break;
+      case 'agency':
+        req.principal = await authenticateAgency(req.headers, req.rawBody);
+        break;
+      case 'public':
+      case 'dev':
+        break;
+      case 'payment':
+        // Payment providers sign in their own formats; their operations verify the signature themselves.
+        break;
+    }
+  },
+});
+
+const jsonBody = (): MiddlewareObj<PortalEvent, Result> => ({
+  before: (request) => {
+    const req = portalOf(request.event);
+    if (!req.route.body) return;
+    const type = req.headers['content-type'] ?? '';
+    if (!/^application\/([a-z.+-]*\+)?json\b/i.test(type)) throw new AppError('UNSUPPORTED_MEDIA_TYPE');
+    try {
+      req.body = JSON.parse(req.rawBody);
+    } catch {
+      throw new AppError('MALFORMED_JSON');
+    }
+  },
+});
+
+/** Path, query, headers and body through the route's zod schemas; handlers see only parsed input. */
+const validate = (): MiddlewareObj<PortalEvent, Result> => ({
+  before: (request) => {
+    const req = portalOf(request.event);
+    const issues: ReturnType<typeof zodDetails> = [];
+    const check = (part: 'params' | 'query' | 'body', schema: z.ZodType | undefined) => {
+      if (!schema) return;
+      const parsed = schema.safeParse(req[part]);
+      if (parsed.success) req[part] = parsed.data;
+      else
+        for (const i of zodDetails(parsed.error))
+          issues.push({ ...i, path: [part, i.path].filter(Boolean).join('.') });
+    };
+    check('params', req.route.params);
+    check('query', req.route.query);
+    if (issues.length) throw new AppError('VALIDATION_FAILED', issues);
+    for (const h of req.route.requiredHeaders ?? []) {
+      const value = req.headers[h];
+      if (h === 'idempotency-key') {
+        if (!value) throw new AppError('IDEMPOTENCY_KEY_REQUIRED');
+        if (!/^[A-Za-z0-9_.:-]{8,128}$/.test(value)) {
+          throw new AppError('VALIDATION_FAILED', [
+            {
+              path: 'headers.idempotency-key',
+              code: 'invalid_format',
+              message: '8–128 letters, digits or _.:-',
+            },
+          ]);
+        }
+      } else if (!value) {
+        throw new AppError('VALIDATION_FAILED', [
+          { path: `headers.${h}`, code: 'required', message: 'required' },
+        ]);
+      }
+    }
+    check('body', req.route.body);
+    if (issues.length) throw new AppError('VALIDATION_FAILED', issues);
+  },
+});
+
+/** The one place errors become responses: AppErrors as they are, anything else as a bare 500. */
+const errorResponses = (): MiddlewareObj<PortalEvent, Result> => ({
+  onError: (request) => {
+    const err = request.error;
+    const requestId = request.event.requestContext?.requestId ?? 'unknown';
+    if (err instanceof AppError) {
+      if (err.status >= 500) logger.error('request failed', { code: err.code, requestId });
+      request.response = json(err.status, err.toBody(), { 'x-request-id': requestId });
+      return;
+    }
+    logger.error('unhandled error', { requestId, error: err as Error });
+    request.response = json(500, new AppError('INTERNAL').toBody(), { 'x-request-id': requestId });
+  },
+});
+
+const accessLog = (): MiddlewareObj<PortalEvent, Result> => {
+  const started = new WeakMap<object, number>();
+  const log = (request: { event: PortalEvent; response: Result | null }) => {
+    const t0 = started.get(request.event) ?? Date.now();
+    logger.info('request', {
+      routeKey: request.event.routeKey,
+      requestId: request.event.requestContext?.requestId,
+      status: request.response?.statusCode,
+      ms: Date.now() - t0,
+      caller: request.event.portal?.principal?.kind,
+    });
+  };
+  return {
+    before: (request) => {
+      started.set(request.event, Date.now());
+    },
+    after: log,
+    onError: log,
+  };
+};
+
+/** Builds one function group's Lambda handler from its operations (one per route of the group). */
+export function httpFunction(fn: HttpFunction, operations: Record<string, Operation>) {
+  const missing = routes.filter((x) => x.fn === fn && !operations[x.operationId]).map((x) => x.operationId);
+  if (missing.length) throw new Error(`function group ${fn} lacks operations: ${missing.join(', ')}`);
+
+  const dispatch = async (event: PortalEvent, _context: Context): Promise<Result> => {
+    const req = portalOf(event);
+    const operation = operations[req.route.operationId]!;
+    const result = await operation(req);
+    const status = result.status ?? req.route.status;
+    return json(status, result.body, { 'x-request-id': req.requestId, ...result.headers });
+  };
+
+  return middy<PortalEvent, Result>()
+    .use(accessLog())
+    .use(errorResponses())
+    .use(httpHeaderNormalizer())
+    .use(resolveRoute(fn))
+    .use(authenticate())
+    .use(jsonBody())
+    .use(validate())
+    .handler(dispatch);
+}
+
+/** Narrows an authenticated request to a person (routes with auth 'citizen'). */
+export function personOf(req: ApiRequest) {
+  if (req.principal?.kind !== 'person') throw new AppError('UNAUTHENTICATED');
+  return req.principal;
+}
+
+export function agencyOf(req: ApiRequest) {
+  if (req.principal?.kind !== 'agency') throw new AppError('INVALID_SIGNATURE');
+  return req.principal;
+}

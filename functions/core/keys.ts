@@ -1,0 +1,45 @@
+/**
+ * Every key of the single table, built in one place. Items are grouped by the object they belong to
+ * (a dossier's timeline and deliveries sit under the dossier's partition).
+ */
+const pad = (n: number, width: number) => String(n).padStart(width, '0');
+
+export const keys = {
+  dossier: (code: string) => ({ pk: `DOSSIER#${code}`, sk: 'DOSSIER' }),
+  dossierPartition: (code: string) => `DOSSIER#${code}`,
+  timelineEvent: (code: string, seq: number) => ({ pk: `DOSSIER#${code}`, sk: `EVENT#${pad(seq, 5)}` }),
+  timelinePrefix: 'EVENT#',
+  /** One delivery attempt of a webhook to the agency (kept for operators and redrive). */
+  deliveryAttempt: (code: string, attemptId: string) => ({
+    pk: `DOSSIER#${code}`,
+    sk: `DELIVERY#${attemptId}`,
+  }),
+  /** Marks a webhook as delivered so a redelivered queue message is not sent twice. */
+  delivered: (code: string, webhookId: string) => ({ pk: `DOSSIER#${code}`, sk: `DELIVERED#${webhookId}` }),
+  submission: (id: string) => ({ pk: `SUBMISSION#${id}`, sk: 'SUBMISSION' }),
+  upload: (id: string) => ({ pk: `UPLOAD#${id}`, sk: 'UPLOAD' }),
+  idempotency: (scope: string, owner: string, key: string) => ({
+    pk: `IDEMPOTENCY#${scope}#${owner}#${key}`,
+    sk: 'IDEMPOTENCY',
+  }),
+  agencyEvent: (agencyId: string, eventId: string) => ({
+    pk: `AGENCYEVENT#${agencyId}#${eventId}`,
+    sk: 'AGENCYEVENT',
+  }),
+  /** Per agency per day; numbers are handed out in blocks so the counter never becomes a hot item. */
+  codeSequence: (agencyCode: string, day: string) => ({ pk: `SEQ#${agencyCode}#${day}`, sk: 'SEQ' }),
+  outbox: (id: string) => ({ pk: `OUTBOX#${id}`, sk: 'OUTBOX' }),
+  /** gsi1: a person's own objects, newest first. */
+  ownerIndex: (sub: string, kind: string, createdAt: string) => ({
+    gsi1pk: `OWNER#${sub}`,
+    gsi1sk: `${kind}#${createdAt}`,
+  }),
+  /** gsi2: an agency's work list. */
+  agencyIndex: (agencyId: string, kind: string, createdAt: string) => ({
+    gsi2pk: `AGENCY#${agencyId}`,
+    gsi2sk: `${kind}#${createdAt}`,
+  }),
+} as const;
+
+/** Seconds since the epoch, the unit DynamoDB TTL reads. */
+export const ttlAfterDays = (days: number, from = Date.now()) => Math.floor(from / 1000) + days * 86_400;

@@ -1,0 +1,66 @@
+/**
+ * The Vietnamese working-day calendar deadlines are counted in (Asia/Ho_Chi_Minh, UTC+7 all year):
+ * weekends and public holidays — fixed and lunar (Tết, Hùng Kings) from date-holidays — are not
+ * working days. Officially announced swaps are data: `extraDaysOff` and `extraWorkingDays`.
+ */
+import Holidays from 'date-holidays';
+
+const VN_OFFSET_MS = 7 * 3_600_000;
+/** Results are due by the close of the last working day. */
+const CLOSE_OF_BUSINESS_HOUR = 17;
+
+export interface CalendarAdjustments {
+  /** Local dates (YYYY-MM-DD) announced as days off, e.g. a bridge day before a holiday. */
+  extraDaysOff?: readonly string[];
+  /** Local dates announced as working days (a Saturday worked to make up a bridge day). */
+  extraWorkingDays?: readonly string[];
+}
+
+const holidays = new Holidays('VN');
+const publicHolidayCache = new Map<number, Set<string>>();
+
+function publicHolidays(year: number): Set<string> {
+  let days = publicHolidayCache.get(year);
+  if (!days) {
+    days = new Set();
+    for (const h of holidays.getHolidays(year)) {
+      if (h.type !== 'public') continue;
+      // A holiday may span several days (Tết): every local date in [start, end) is off.
+      for (let t = h.start.getTime(); t < h.end.getTime(); t += 86_400_000) days.add(localDate(new Date(t)));
+    }
+    publicHolidayCache.set(year, days);
+  }
+  return days;
+}
+
+/** YYYY-MM-DD in Vietnam for an instant. */
+export function localDate(at: Date): string {
+  return new Date(at.getTime() + VN_OFFSET_MS).toISOString().slice(0, 10);
+}
+
+export function isWorkingDay(day: string, adj: CalendarAdjustments = {}): boolean {
+  if (adj.extraWorkingDays?.includes(day)) return true;
+  if (adj.extraDaysOff?.includes(day)) return false;
+  const weekday = new Date(`${day}T00:00:00Z`).getUTCDay();
+  if (weekday === 0 || weekday === 6) return false;
+  return !publicHolidays(Number(day.slice(0, 4))).has(day);
+}
+
+const nextDay = (day: string) =>
+  new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+
+/**
+ * The instant a period of `days` working days started at `from` ends: the close of business on the
+ * N-th working day after the day of submission (the day of submission itself does not count).
+ */
+export function addWorkingDays(from: Date, days: number, adj: CalendarAdjustments = {}): Date {
+  let day = localDate(from);
+  let left = days;
+  while (left > 0) {
+    day = nextDay(day);
+    if (isWorkingDay(day, adj)) left -= 1;
+  }
+  return new Date(
+    Date.parse(`${day}T${String(CLOSE_OF_BUSINESS_HOUR).padStart(2, '0')}:00:00Z`) - VN_OFFSET_MS,
+  );
+}

@@ -1,0 +1,49 @@
+/**
+ * The outbox relay: the table stream hands it every outbox item written together with new dossiers,
+ * and it forwards the item's messages to the agency channel's queue. A failed send reports that stream
+ * record as failed so it is retried (bounded, then the stream's DLQ); resending is harmless because the
+ * dispatcher skips webhooks already delivered.
+ */
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { sqsClient } from '../core/clients.js';
+import { config } from '../core/config.js';
+import { logger } from '../core/logger.js';
+import { OUTBOX } from '../core/resources.js';
+import type { DispatchMessage } from '../intake/submit.js';
+
+const processor = new BatchProcessor(EventType.DynamoDBStreams);
+const SQS_BATCH = 10;
+
+/** The same predicate the CDK event filter expresses; kept here too so a broad mapping is harmless. */
+export function isOutboxInsert(record: DynamoDBRecord): boolean {
+  const pk = record.dynamodb?.NewImage?.pk?.S;
+  return record.eventName === 'INSERT' && typeof pk === 'string' && pk.startsWith(OUTBOX.pkPrefix);
+}
+
+async function relay(record: DynamoDBRecord): Promise<void> {
+  if (!isOutboxInsert(record)) return;
+  const item = unmarshall(record.dynamodb!.NewImage as Record<string, AttributeValue>) as {
+    channel: string;
+    messages: DispatchMessage[];
+  };
+  const QueueUrl = config().AGENCY_QUEUE_URLS[item.channel];
+  if (!QueueUrl) throw new Error(`no queue for channel ${item.channel}`);
+  for (let i = 0; i < item.messages.length; i += SQS_BATCH) {
+    const chunk = item.messages.slice(i, i + SQS_BATCH);
+    const out = await sqsClient().send(
+      new SendMessageBatchCommand({
+        QueueUrl,
+        Entries: chunk.map((m, j) => ({ Id: String(j), MessageBody: JSON.stringify(m) })),
+      }),
+    );
+    if (out.Failed?.length) throw new Error(`${out.Failed.length} messages not accepted by ${item.channel}`);
+  }
+  logger.info('outbox relayed', { channel: item.channel, messages: item.messages.length });
+}
+
+export const handler = async (event: DynamoDBStreamEvent) =>
+  processPartialResponse(event, relay, processor, { throwOnFullBatchFailure: false });

@@ -1,0 +1,167 @@
+/** The intake ports over DynamoDB and S3. */
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { CopyObjectCommand, DeleteObjectsCommand, HeadObjectCommand, NotFound } from '@aws-sdk/client-s3';
+import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { dynamo, s3Client } from '../core/clients.js';
+import { config } from '../core/config.js';
+import { blockAllocator } from '../core/dossier-codes.js';
+import { keys, ttlAfterDays } from '../core/keys.js';
+import { OUTBOX } from '../core/resources.js';
+import type { UploadRecord } from '../uploads/uploads.js';
+import type { IntakePorts, IntakeWrite, SubmitResult } from './submit.js';
+
+const IDEMPOTENCY_DAYS = 7;
+const SCOPE = 'dossiers';
+
+export function intakeStore(): IntakePorts {
+  const { TABLE_NAME: TableName, UPLOADS_BUCKET: Bucket } = config();
+  const db = dynamo();
+  const s3 = s3Client();
+  return {
+    now: () => new Date(),
+    codes: blockAllocator(db, TableName),
+
+    async findIdempotent(ownerSub, key) {
+      const out = await db.send(
+        new GetCommand({ TableName, Key: keys.idempotency(SCOPE, ownerSub, key), ConsistentRead: true }),
+      );
+      return out.Item as { requestHash: string; response: SubmitResult } | undefined;
+    },
+
+    async findUpload(uploadId) {
+      const out = await db.send(
+        new GetCommand({ TableName, Key: keys.upload(uploadId), ConsistentRead: true }),
+      );
+      return out.Item as UploadRecord | undefined;
+    },
+
+    async inspectObject(Key) {
+      try {
+        const head = await s3.send(new HeadObjectCommand({ Bucket, Key }));
+        return { size: head.ContentLength ?? -1, contentType: head.ContentType };
+      } catch (err) {
+        if (
+          err instanceof NotFound ||
+          (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404
+        ) {
+          return undefined;
+        }
+        throw err;
+      }
+    },
+
+    async copyObject(from, to) {
+      await s3.send(
+        new CopyObjectCommand({
+          Bucket,
+          Key: to,
+          CopySource: `${Bucket}/${from}`,
+          MetadataDirective: 'COPY',
+        }),
+      );
+    },
+
+    async deleteObjects(list) {
+      if (!list.length) return;
+      await s3.send(
+        new DeleteObjectsCommand({ Bucket, Delete: { Objects: list.map((Key) => ({ Key })), Quiet: true } }),
+      );
+    },
+
+    async commit(w: IntakeWrite) {
+      const notExists = 'attribute_not_exists(pk)';
+      const idempotencyIndex = 0;
+      const items = [
+        {
+          Put: {
+            TableName,
+            Item: {
+              ...keys.idempotency(SCOPE, w.ownerSub, w.idempotencyKey),
+              requestHash: w.requestHash,
+              response: w.response,
+              createdAt: w.at,
+              ttl: ttlAfterDays(IDEMPOTENCY_DAYS),
+            },
+            ConditionExpression: notExists,
+          },
+        },
+        {
+          Put: {
+            TableName,
+            Item: {
+              ...keys.submission(w.submissionId),
+              kind: 'submission',
+              submissionId: w.submissionId,
+              ownerSub: w.ownerSub,
+              dossierCodes: w.dossiers.map((d) => d.record.code),
+              createdAt: w.at,
+            },
+            ConditionExpression: notExists,
+          },
+        },
+        ...w.dossiers.flatMap(({ record, firstEvent }) => [
+          {
+            Put: {
+              TableName,
+              Item: {
+                ...keys.dossier(record.code),
+                kind: 'dossier',
+                ...keys.ownerIndex(record.ownerSub, 'DOSSIER', record.submittedAt),
+                ...keys.agencyIndex(record.agencyId, 'DOSSIER', record.submittedAt),
+                ...record,
+              },
+              ConditionExpression: notExists,
+            },
+          },
+          {
+            Put: {
+              TableName,
+              Item: { ...keys.timelineEvent(record.code, firstEvent.seq), kind: 'event', ...firstEvent },
+              ConditionExpression: notExists,
+            },
+          },
+        ]),
+        {
+          Put: {
+            TableName,
+            Item: {
+              ...keys.outbox(w.outbox.id),
+              kind: 'outbox',
+              channel: w.outbox.channel,
+              messages: w.outbox.messages,
+              createdAt: w.at,
+              ttl: ttlAfterDays(OUTBOX.ttlDays),
+            },
+          },
+        },
+        ...w.attachedUploads.map((u) => ({
+          Update: {
+            TableName,
+            Key: keys.upload(u.uploadId),
+            UpdateExpression: 'SET #state = :attached, dossierCode = :code REMOVE #ttl',
+            ConditionExpression: 'ownerSub = :owner AND #state = :pending',
+            ExpressionAttributeNames: { '#state': 'state', '#ttl': 'ttl' },
+            ExpressionAttributeValues: {
+              ':attached': 'attached',
+              ':pending': 'pending',
+              ':code': u.dossierCode,
+              ':owner': w.ownerSub,
+            },
+          },
+        })),
+      ];
+      try {
+        await db.send(new TransactWriteCommand({ TransactItems: items }));
+        return 'committed';
+      } catch (err) {
+        if (!(err instanceof TransactionCanceledException)) throw err;
+        const reasons = err.CancellationReasons ?? [];
+        if (reasons[idempotencyIndex]?.Code === 'ConditionalCheckFailed') return 'idempotency-key-taken';
+        const firstUpload = items.length - w.attachedUploads.length;
+        if (reasons.slice(firstUpload).some((r) => r.Code === 'ConditionalCheckFailed'))
+          return 'upload-taken';
+        throw err;
+      }
+    },
+  };
+}

@@ -1,0 +1,139 @@
+/**
+ * The OpenAPI 3.1 document, generated from the route table and its zod schemas (JSON Schema 2020-12,
+ * which OpenAPI 3.1 uses as is), so the published contract cannot drift from what handlers validate.
+ */
+import { z } from 'zod';
+import { errorBody } from '../../schemas/common.js';
+import { cloudRoutes, type Route } from '../routes.js';
+
+type Json = Record<string, unknown>;
+
+/**
+ * Schemas named with `.meta({ id })` come back in `$defs`; they move to components.schemas (per
+ * direction, since a request's input and output shapes can differ) and references are rewritten.
+ */
+function schemaConverter() {
+  const components: Record<string, Json> = {};
+  const convert = (schema: z.ZodType, io: 'input' | 'output'): Json => {
+    const suffix = io === 'input' ? 'Input' : '';
+    const raw = z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' });
+    const text = JSON.stringify(raw).replace(
+      /"#\/\$defs\/([^"]+)"/g,
+      (_m, id: string) => `"#/components/schemas/${id}${suffix}"`,
+    );
+    const { $schema: _s, $defs, ...rest } = JSON.parse(text) as Json & { $defs?: Record<string, Json> };
+    for (const [id, def] of Object.entries($defs ?? {})) components[`${id}${suffix}`] = def;
+    return rest;
+  };
+  return { convert, components };
+}
+
+const ERROR_TEXT: Record<number, string> = {
+  400: 'Invalid input',
+  401: 'Not signed in, or invalid signature',
+  404: 'Not found (or not yours)',
+  409: 'Not allowed in the current state',
+  415: 'Body is not JSON',
+  422: 'Idempotency-Key reused with another body',
+  500: 'Internal error',
+};
+
+function parameters(route: Route, toSchema: ReturnType<typeof schemaConverter>['convert']): Json[] {
+  const out: Json[] = [];
+  for (const [where, schema] of [
+    ['path', route.params],
+    ['query', route.query],
+  ] as const) {
+    if (!schema) continue;
+    const s = toSchema(schema, 'input') as { properties?: Record<string, Json>; required?: string[] };
+    for (const [name, prop] of Object.entries(s.properties ?? {})) {
+      out.push({
+        name,
+        in: where,
+        required: where === 'path' || (s.required ?? []).includes(name),
+        schema: prop,
+      });
+    }
+  }
+  for (const h of route.requiredHeaders ?? []) {
+    out.push({
+      name: h,
+      in: 'header',
+      required: true,
+      schema: { type: 'string', minLength: 8, maxLength: 128 },
+    });
+  }
+  return out;
+}
+
+function security(route: Route): Json[] | undefined {
+  if (route.auth === 'citizen') return [{ bearer: [] }];
+  if (route.auth === 'agency') return [{ agencySignature: [] }];
+  return undefined;
+}
+
+export function buildOpenApi(serverUrl?: string): Json {
+  const { convert: toSchema, components } = schemaConverter();
+  const paths: Record<string, Record<string, Json>> = {};
+  for (const route of cloudRoutes) {
+    const errors = [
+      ...new Set([
+        ...(route.params || route.query || route.body ? [400] : []),
+        ...(route.auth !== 'public' ? [401] : []),
+        ...(route.params ? [404] : []),
+        ...(route.body ? [415] : []),
+        ...(route.errors ?? []),
+        500,
+      ]),
+    ];
+    const responses: Record<string, Json> = {
+      [route.status]: {
+        description: 'OK',
+        content: { 'application/json': { schema: toSchema(route.response, 'output') } },
+      },
+    };
+    for (const status of errors) {
+      responses[status] = {
+        description: ERROR_TEXT[status] ?? 'Error',
+        content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+      };
+    }
+    const op: Json = { operationId: route.operationId, summary: route.summary, tags: [route.fn], responses };
+    const params = parameters(route, toSchema);
+    if (params.length) op.parameters = params;
+    if (route.body) {
+      op.requestBody = {
+        required: true,
+        content: { 'application/json': { schema: toSchema(route.body, 'input') } },
+      };
+    }
+    const sec = security(route);
+    if (sec) op.security = sec;
+    paths[route.path] ??= {};
+    paths[route.path]![route.method.toLowerCase()] = op;
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Cổng — Cổng Dịch vụ công',
+      version: '1.0.0',
+      description:
+        'National public service portal API. Errors: { error: { code, message, messageVi, details? } }.',
+    },
+    ...(serverUrl ? { servers: [{ url: serverUrl }] } : {}),
+    paths,
+    components: {
+      schemas: { ...components, Error: toSchema(errorBody, 'output') },
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+        agencySignature: {
+          type: 'apiKey',
+          in: 'header',
+          name: 'webhook-signature',
+          description:
+            'Standard Webhooks signature with the agency secret; also webhook-id, webhook-timestamp and cong-agency-id headers.',
+        },
+      },
+    },
+  };
+}
