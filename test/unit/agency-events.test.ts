@@ -1,0 +1,168 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import {
+  type AgencyEventPorts,
+  type AgencyEventResult,
+  handleAgencyEvent,
+} from '../../functions/agencies/events.js';
+import type { DossierRecord } from '../../functions/core/dossier.js';
+import { AppError } from '../../functions/core/errors.js';
+import { GENESIS_HASH, sealEvent, type TimelineEvent, verifyChain } from '../../functions/core/timeline.js';
+import type { AgencyEvent } from '../../schemas/agency.js';
+
+const CODE = 'CAHN-261120-0001';
+
+function dossier(): DossierRecord {
+  const first = sealEvent({
+    seq: 1,
+    at: '2026-11-20T03:00:00.000Z',
+    type: 'dossier.submitted',
+    status: 'submitted',
+    actor: 'citizen',
+    prevHash: GENESIS_HASH,
+  });
+  return {
+    code: CODE,
+    submissionId: '01KAAAAAAAAAAAAAAAAAAAAAA1',
+    procedureCode: '1.002804',
+    procedureVersion: 1,
+    procedureName: 'Đổi giấy phép lái xe',
+    agencyId: 'cahn',
+    agencyName: 'Công an thành phố Hà Nội',
+    ownerSub: 'citizen-a',
+    status: 'submitted',
+    version: 1,
+    lastSeq: 1,
+    lastHash: first.hash,
+    submittedAt: first.at,
+    updatedAt: first.at,
+    dueAt: '2026-11-27T10:00:00.000Z',
+    form: {},
+    attachments: [],
+  };
+}
+
+class FakeStore implements AgencyEventPorts {
+  current = dossier();
+  events: TimelineEvent[] = [
+    sealEvent({
+      seq: 1,
+      at: '2026-11-20T03:00:00.000Z',
+      type: 'dossier.submitted',
+      status: 'submitted',
+      actor: 'citizen',
+      prevHash: GENESIS_HASH,
+    }),
+  ];
+  recorded = new Map<string, AgencyEventResult>();
+  /** Simulates another writer changing the dossier between our read and our write. */
+  interleave = 0;
+  now = () => new Date('2026-11-21T02:00:00Z');
+  findRecorded = async (agencyId: string, eventId: string) => this.recorded.get(`${agencyId}/${eventId}`);
+  loadDossier = async (code: string) =>
+    code === this.current.code ? structuredClone(this.current) : undefined;
+  recordOnly = async (agencyId: string, result: AgencyEventResult) => {
+    if (!this.recorded.has(`${agencyId}/${result.eventId}`))
+      this.recorded.set(`${agencyId}/${result.eventId}`, result);
+  };
+  apply: AgencyEventPorts['apply'] = async ({ agencyId, dossier: read, event, result }) => {
+    if (this.interleave > 0) {
+      this.interleave--;
+      this.current.version++;
+    }
+    if (this.recorded.has(`${agencyId}/${result.eventId}`)) return 'already-recorded';
+    if (read.version !== this.current.version) return 'version-conflict';
+    this.current = {
+      ...this.current,
+      status: event.status,
+      version: read.version + 1,
+      lastSeq: event.seq,
+      lastHash: event.hash,
+    };
+    this.events.push(event);
+    this.recorded.set(`${agencyId}/${result.eventId}`, result);
+    return 'applied';
+  };
+}
+
+const ev = (type: AgencyEvent['type'], eventId: string, extra: Record<string, unknown> = {}) =>
+  ({ type, eventId, dossierCode: CODE, ...extra }) as AgencyEvent;
+
+let store: FakeStore;
+beforeEach(() => {
+  store = new FakeStore();
+});
+
+describe('agency events', () => {
+  it('moves the dossier and extends the hash chain', async () => {
+    const r1 = await handleAgencyEvent(store, 'cahn', ev('dossier.received', 'evt-00000001'));
+    const r2 = await handleAgencyEvent(
+      store,
+      'cahn',
+      ev('dossier.in_progress', 'evt-00000002', { step: 'Thẩm định' }),
+    );
+    expect([r1.status, r2.status]).toEqual(['received', 'in_progress']);
+    expect(r2).toMatchObject({ applied: true, reason: 'applied' });
+    expect(store.current.status).toBe('in_progress');
+    expect(verifyChain(store.events)).toBe(true);
+    expect(store.events.at(-1)?.details).toEqual({ step: 'Thẩm định' });
+  });
+
+  it('answers a replayed event id as the first time without applying it again', async () => {
+    await handleAgencyEvent(store, 'cahn', ev('dossier.received', 'evt-00000001'));
+    const again = await handleAgencyEvent(store, 'cahn', ev('dossier.received', 'evt-00000001'));
+    expect(again).toMatchObject({ applied: false, reason: 'replay', status: 'received' });
+    expect(store.events).toHaveLength(2);
+  });
+
+  it('acknowledges a late event without moving the dossier back', async () => {
+    await handleAgencyEvent(store, 'cahn', ev('dossier.in_progress', 'evt-00000002'));
+    const late = await handleAgencyEvent(store, 'cahn', ev('dossier.received', 'evt-00000001'));
+    expect(late).toMatchObject({ applied: false, reason: 'stale', status: 'in_progress' });
+    expect(store.current.status).toBe('in_progress');
+  });
+
+  it('refuses a step that skips the process with 409 and the current state', async () => {
+    const err = await handleAgencyEvent(store, 'cahn', ev('dossier.completed', 'evt-00000009')).catch(
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(AppError);
+    expect((err as AppError).status).toBe(409);
+    expect((err as AppError).details).toMatchObject({ currentStatus: 'submitted' });
+    expect(store.events).toHaveLength(1);
+  });
+
+  it("treats another agency's dossier as not found", async () => {
+    const err = await handleAgencyEvent(store, 'bhxh-hn', ev('dossier.received', 'evt-00000001')).catch(
+      (e: unknown) => e,
+    );
+    expect((err as AppError).code).toBe('DOSSIER_NOT_FOUND');
+    expect(store.current.status).toBe('submitted');
+  });
+
+  it('retries on a concurrent change and applies exactly once', async () => {
+    store.interleave = 2;
+    const r = await handleAgencyEvent(store, 'cahn', ev('dossier.received', 'evt-00000001'));
+    expect(r.applied).toBe(true);
+    expect(store.events).toHaveLength(2);
+  });
+
+  it('gives up with 409 CONFLICT when the dossier keeps changing', async () => {
+    store.interleave = 100;
+    const err = await handleAgencyEvent(store, 'cahn', ev('dossier.received', 'evt-00000001')).catch(
+      (e: unknown) => e,
+    );
+    expect((err as AppError).code).toBe('CONFLICT');
+    expect(store.events).toHaveLength(1);
+  });
+
+  it('records a refusal reason on the timeline', async () => {
+    await handleAgencyEvent(store, 'cahn', ev('dossier.received', 'evt-00000001'));
+    await handleAgencyEvent(
+      store,
+      'cahn',
+      ev('dossier.rejected', 'evt-00000002', { reason: 'Giấy khám sức khỏe đã hết hạn' }),
+    );
+    expect(store.current.status).toBe('rejected');
+    expect(store.events.at(-1)?.details).toEqual({ reason: 'Giấy khám sức khỏe đã hết hạn' });
+  });
+});

@@ -1,0 +1,161 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { handler as catalog } from '../../functions/catalog/handler.js';
+import { AppError } from '../../functions/core/errors.js';
+import { httpFunction } from '../../functions/core/http.js';
+import { handler as intake } from '../../functions/intake/handler.js';
+import { call } from '../support/api-event.js';
+import { startTestIssuer, type TestIssuer, testEnv } from '../support/tokens.js';
+
+let issuer: TestIssuer;
+let token: string;
+
+beforeAll(async () => {
+  issuer = await startTestIssuer();
+  testEnv(issuer);
+  token = await issuer.token('citizen-a');
+});
+afterAll(() => issuer.close());
+
+const expectErrorShape = (body: { error: Record<string, unknown> }, code: string) => {
+  expect(body.error.code).toBe(code);
+  expect(typeof body.error.message).toBe('string');
+  expect(typeof body.error.messageVi).toBe('string');
+  expect(JSON.stringify(body)).not.toMatch(/at .+\.(ts|js):\d+/);
+};
+
+describe('HTTP middleware stack', () => {
+  it('serves a public route with validated query parameters', async () => {
+    const res = await call(catalog, { routeKey: 'GET /v1/procedures', query: { limit: '1' } });
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(res.body.items).toHaveLength(1);
+    expect(res.body.nextCursor).toEqual(expect.any(String));
+    const next = await call(catalog, {
+      routeKey: 'GET /v1/procedures',
+      query: { limit: '1', cursor: res.body.nextCursor },
+    });
+    expect(next.body.items[0].code).not.toBe(res.body.items[0].code);
+  });
+
+  it.each([['0'], ['101'], ['abc'], ['1.5']])(
+    'rejects limit=%s with 400 and the field path',
+    async (limit) => {
+      const res = await call(catalog, { routeKey: 'GET /v1/procedures', query: { limit } });
+      expect(res.status).toBe(400);
+      expectErrorShape(res.body, 'VALIDATION_FAILED');
+      expect(res.body.error.details[0].path).toBe('query.limit');
+    },
+  );
+
+  it('validates path parameters and answers 404 for an unknown procedure', async () => {
+    const bad = await call(catalog, {
+      routeKey: 'GET /v1/procedures/{code}',
+      pathParameters: { code: 'nope' },
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details[0].path).toBe('params.code');
+    const missing = await call(catalog, {
+      routeKey: 'GET /v1/procedures/{code}',
+      pathParameters: { code: '9.999999' },
+    });
+    expect(missing.status).toBe(404);
+    expectErrorShape(missing.body, 'PROCEDURE_NOT_FOUND');
+  });
+
+  it('publishes the procedure form as JSON Schema', async () => {
+    const res = await call(catalog, {
+      routeKey: 'GET /v1/procedures/{code}',
+      pathParameters: { code: '1.002804' },
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.form.type).toBe('object');
+    expect(res.body.form.required).toContain('citizenId');
+    expect(res.body.documents.map((d: { type: string }) => d.type)).toContain('health_certificate');
+  });
+
+  it('refuses a route that belongs to another function group', async () => {
+    const res = await call(catalog, { routeKey: 'GET /health' });
+    expect(res.status).toBe(404);
+    expectErrorShape(res.body, 'NOT_FOUND');
+  });
+
+  describe('on an authenticated write', () => {
+    const submit = (headers: Record<string, string>, body?: string | object) =>
+      call(intake, { routeKey: 'POST /v1/dossiers', headers, body });
+
+    it('needs a bearer token', async () => {
+      const res = await submit(
+        { 'idempotency-key': 'key-00000001' },
+        { procedureCode: '1.002804', form: {} },
+      );
+      expect(res.status).toBe(401);
+      expectErrorShape(res.body, 'UNAUTHENTICATED');
+    });
+
+    it('refuses tokens for another audience, expired tokens and garbage', async () => {
+      for (const bad of [
+        await issuer.token('citizen-a', 'citizen', { audience: 'someone-else' }),
+        await issuer.token('citizen-a', 'citizen', { expiresIn: '-1m' }),
+        'not-a-jwt',
+      ]) {
+        const res = await submit({ authorization: `Bearer ${bad}`, 'idempotency-key': 'key-00000001' }, {});
+        expect(res.status).toBe(401);
+      }
+    });
+
+    it('answers malformed JSON with 400 MALFORMED_JSON', async () => {
+      const res = await submit(
+        {
+          authorization: `Bearer ${token}`,
+          'content-type': 'application/json',
+          'idempotency-key': 'key-00000001',
+        },
+        '{"procedureCode": ',
+      );
+      expect(res.status).toBe(400);
+      expectErrorShape(res.body, 'MALFORMED_JSON');
+    });
+
+    it('answers a non-JSON content type with 415', async () => {
+      const res = await submit(
+        { authorization: `Bearer ${token}`, 'content-type': 'text/plain', 'idempotency-key': 'key-00000001' },
+        'hello',
+      );
+      expect(res.status).toBe(415);
+      expectErrorShape(res.body, 'UNSUPPORTED_MEDIA_TYPE');
+    });
+
+    it('requires an Idempotency-Key', async () => {
+      const res = await submit({ authorization: `Bearer ${token}` }, { procedureCode: '1.002804', form: {} });
+      expect(res.status).toBe(400);
+      expectErrorShape(res.body, 'IDEMPOTENCY_KEY_REQUIRED');
+    });
+
+    it('reports wrong types and unknown fields with their paths', async () => {
+      const res = await submit(
+        { authorization: `Bearer ${token}`, 'idempotency-key': 'key-00000001' },
+        { procedureCode: 42, form: [], status: 'approved' },
+      );
+      expect(res.status).toBe(400);
+      const paths = res.body.error.details.map((d: { path: string }) => d.path);
+      expect(paths).toEqual(expect.arrayContaining(['body.procedureCode', 'body.form', 'body']));
+    });
+  });
+
+  it('turns an unexpected error into a bare 500 without internals', async () => {
+    const broken = httpFunction('platform', {
+      health: async () => {
+        throw new Error('secret internal detail');
+      },
+      openapi: async () => {
+        throw new AppError('CONFLICT');
+      },
+    });
+    const res = await call(broken, { routeKey: 'GET /health' });
+    expect(res.status).toBe(500);
+    expectErrorShape(res.body, 'INTERNAL');
+    expect(JSON.stringify(res.body)).not.toContain('secret internal detail');
+    const conflict = await call(broken, { routeKey: 'GET /openapi.json' });
+    expect(conflict.status).toBe(409);
+  });
+});

@@ -1,0 +1,233 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { formatCode } from '../../functions/core/dossier-codes.js';
+import { AppError } from '../../functions/core/errors.js';
+import { verifyChain } from '../../functions/core/timeline.js';
+import {
+  type CommitOutcome,
+  type IntakePorts,
+  type IntakeWrite,
+  type SubmitInput,
+  type SubmitResult,
+  submitDossier,
+} from '../../functions/intake/submit.js';
+import type { UploadRecord } from '../../functions/uploads/uploads.js';
+
+const OWNER = 'citizen-a';
+const NOW = new Date('2026-11-20T03:00:00Z'); // Friday 10:00 in Hà Nội
+
+function upload(id: string, overrides: Partial<UploadRecord> = {}): UploadRecord {
+  return {
+    uploadId: id,
+    ownerSub: OWNER,
+    key: `uploads/x/${id}`,
+    fileName: 'scan.pdf',
+    contentType: 'application/pdf',
+    size: 1000,
+    state: 'pending',
+    createdAt: NOW.toISOString(),
+    ...overrides,
+  };
+}
+
+const U1 = '01KAAAAAAAAAAAAAAAAAAAAAA1';
+const U2 = '01KAAAAAAAAAAAAAAAAAAAAAA2';
+
+class FakeIntake implements IntakePorts {
+  idempotent = new Map<string, { requestHash: string; response: SubmitResult }>();
+  uploads = new Map<string, UploadRecord>([
+    [U1, upload(U1)],
+    [U2, upload(U2)],
+  ]);
+  objects = new Map<string, { size: number; contentType: string }>([
+    [`uploads/x/${U1}`, { size: 1000, contentType: 'application/pdf' }],
+    [`uploads/x/${U2}`, { size: 1000, contentType: 'application/pdf' }],
+  ]);
+  commits: IntakeWrite[] = [];
+  deleted: string[] = [];
+  nextOutcome: CommitOutcome | undefined;
+  private n = 0;
+  codes = { next: async (agencyCode: string) => formatCode(agencyCode, '2026-11-20', ++this.n) };
+  now = () => NOW;
+  findIdempotent = async (owner: string, key: string) => this.idempotent.get(`${owner}/${key}`);
+  findUpload = async (id: string) => this.uploads.get(id);
+  inspectObject = async (key: string) => this.objects.get(key);
+  copyObject = async (from: string, to: string) => {
+    const o = this.objects.get(from);
+    if (!o) throw new Error('copy of a missing object');
+    this.objects.set(to, o);
+  };
+  deleteObjects = async (keys: string[]) => {
+    this.deleted.push(...keys);
+    for (const k of keys) this.objects.delete(k);
+  };
+  commit = async (w: IntakeWrite): Promise<CommitOutcome> => {
+    if (this.nextOutcome) return this.nextOutcome;
+    const id = `${w.ownerSub}/${w.idempotencyKey}`;
+    if (this.idempotent.has(id)) return 'idempotency-key-taken';
+    this.idempotent.set(id, { requestHash: w.requestHash, response: w.response });
+    for (const u of w.attachedUploads)
+      this.uploads.set(u.uploadId, { ...this.uploads.get(u.uploadId)!, state: 'attached' });
+    this.commits.push(w);
+    return 'committed';
+  };
+}
+
+const licenceForm = {
+  fullName: 'Nguyễn Văn An',
+  dateOfBirth: '1990-05-01',
+  citizenId: '001090000001',
+  phone: '0912345678',
+  licenceNumber: '010000000001',
+  licenceClass: 'B',
+  reason: 'expired',
+  deliveryMethod: 'post',
+};
+
+const validInput = (): SubmitInput => ({
+  procedureCode: '1.002804',
+  form: { ...licenceForm },
+  attachments: [
+    { documentType: 'current_licence', uploadId: U1 },
+    { documentType: 'health_certificate', uploadId: U2 },
+  ],
+});
+
+async function expectError(p: Promise<unknown>, code: string) {
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(AppError);
+  expect((err as AppError).code).toBe(code);
+  return err as AppError;
+}
+
+let ports: FakeIntake;
+beforeEach(() => {
+  ports = new FakeIntake();
+});
+
+describe('submitting a dossier', () => {
+  it('writes the dossier, its first sealed event, the outbox message and marks uploads attached', async () => {
+    const res = await submitDossier(ports, OWNER, 'key-0001', validInput());
+    expect(res.status).toBe(201);
+    const [d] = res.body.dossiers;
+    expect(d?.code).toBe('CAHN-261120-0001');
+    expect(d?.status).toBe('submitted');
+    // 5 working days after Friday 20 Nov 2026 → Friday 27 Nov, 17:00 in Vietnam.
+    expect(d?.dueAt).toBe('2026-11-27T10:00:00.000Z');
+    const write = ports.commits[0]!;
+    expect(write.dossiers[0]!.record.attachments.map((a) => a.key)).toEqual([
+      `dossiers/${d?.code}/current_licence-${U1}`,
+      `dossiers/${d?.code}/health_certificate-${U2}`,
+    ]);
+    expect(verifyChain([write.dossiers[0]!.firstEvent])).toBe(true);
+    expect(write.outbox.messages).toEqual([
+      expect.objectContaining({ type: 'dossier.submitted', dossierCode: d?.code, agencyId: 'cahn' }),
+    ]);
+    expect(write.outbox.channel).toBe('bca');
+    expect(ports.uploads.get(U1)?.state).toBe('attached');
+  });
+
+  it('answers a replay with the same key and body with the original response and no second dossier', async () => {
+    const first = await submitDossier(ports, OWNER, 'key-0001', validInput());
+    const again = await submitDossier(ports, OWNER, 'key-0001', validInput());
+    expect(again.body).toEqual(first.body);
+    expect(ports.commits).toHaveLength(1);
+  });
+
+  it('refuses the same key with a different body (422)', async () => {
+    await submitDossier(ports, OWNER, 'key-0001', validInput());
+    const other = validInput();
+    other.form.phone = '0987654321';
+    await expectError(submitDossier(ports, OWNER, 'key-0001', other), 'IDEMPOTENCY_KEY_REUSED');
+    expect(ports.commits).toHaveLength(1);
+  });
+
+  it('lets different citizens use the same key independently', async () => {
+    ports.uploads.set(U1, upload(U1, { ownerSub: 'citizen-b' }));
+    ports.uploads.set(U2, upload(U2, { ownerSub: 'citizen-b' }));
+    const res = await submitDossier(ports, 'citizen-b', 'key-0001', validInput());
+    expect(res.status).toBe(201);
+  });
+
+  it('refuses an unknown procedure', async () => {
+    await expectError(
+      submitDossier(ports, OWNER, 'k-00000001', { ...validInput(), procedureCode: '9.999999' }),
+      'UNKNOWN_PROCEDURE',
+    );
+    expect(ports.commits).toHaveLength(0);
+  });
+
+  it('reports every invalid form field with its path', async () => {
+    const input = validInput();
+    input.form = { ...licenceForm, citizenId: '123', licenceClass: 'Z', extra: 1 };
+    const err = await expectError(submitDossier(ports, OWNER, 'k-00000001', input), 'INVALID_FORM');
+    const paths = (err.details as { path: string }[]).map((d) => d.path);
+    expect(paths).toEqual(expect.arrayContaining(['form.citizenId', 'form.licenceClass', 'form']));
+  });
+
+  it("refuses someone else's upload exactly like a missing one", async () => {
+    ports.uploads.set(U2, upload(U2, { ownerSub: 'citizen-b' }));
+    await expectError(submitDossier(ports, OWNER, 'k-00000001', validInput()), 'UPLOAD_NOT_FOUND');
+    ports.uploads.delete(U2);
+    await expectError(submitDossier(ports, OWNER, 'k-00000002', validInput()), 'UPLOAD_NOT_FOUND');
+    expect(ports.commits).toHaveLength(0);
+  });
+
+  it('refuses an upload whose stored object is missing or differs from what was declared', async () => {
+    ports.objects.delete(`uploads/x/${U2}`);
+    await expectError(submitDossier(ports, OWNER, 'k-00000001', validInput()), 'UPLOAD_INCOMPLETE');
+    ports.objects.set(`uploads/x/${U2}`, { size: 999_999, contentType: 'application/pdf' });
+    await expectError(submitDossier(ports, OWNER, 'k-00000002', validInput()), 'UPLOAD_INCOMPLETE');
+    ports.objects.set(`uploads/x/${U2}`, { size: 1000, contentType: 'text/html' });
+    await expectError(submitDossier(ports, OWNER, 'k-00000003', validInput()), 'UPLOAD_INCOMPLETE');
+  });
+
+  it('requires every required document, once, of an accepted type', async () => {
+    const missing = validInput();
+    missing.attachments = missing.attachments.slice(0, 1);
+    const err = await expectError(
+      submitDossier(ports, OWNER, 'k-00000001', missing),
+      'DOCUMENT_NOT_ACCEPTED',
+    );
+    expect(err.details).toEqual([expect.objectContaining({ code: 'missing_document' })]);
+
+    const unknown = validInput();
+    unknown.attachments[1] = { documentType: 'birth_certificate', uploadId: U2 };
+    await expectError(submitDossier(ports, OWNER, 'k-00000002', unknown), 'DOCUMENT_NOT_ACCEPTED');
+
+    const twice = validInput();
+    twice.attachments[1] = { documentType: 'health_certificate', uploadId: U1 };
+    await expectError(submitDossier(ports, OWNER, 'k-00000003', twice), 'DOCUMENT_NOT_ACCEPTED');
+
+    ports.uploads.set(U2, upload(U2, { contentType: 'image/gif' }));
+    await expectError(submitDossier(ports, OWNER, 'k-00000004', validInput()), 'DOCUMENT_NOT_ACCEPTED');
+    expect(ports.commits).toHaveLength(0);
+  });
+
+  it('refuses an upload already attached to another dossier', async () => {
+    await submitDossier(ports, OWNER, 'key-0001', validInput());
+    const err = await expectError(
+      submitDossier(ports, OWNER, 'key-0002', validInput()),
+      'DOCUMENT_NOT_ACCEPTED',
+    );
+    expect(err.details).toEqual(expect.arrayContaining([expect.objectContaining({ code: 'upload_used' })]));
+  });
+
+  it('removes its copies when the commit loses a race for the uploads', async () => {
+    ports.nextOutcome = 'upload-taken';
+    await expectError(submitDossier(ports, OWNER, 'key-0001', validInput()), 'UPLOAD_ALREADY_USED');
+    expect(ports.deleted).toHaveLength(2);
+    expect([...ports.objects.keys()].some((k) => k.startsWith('dossiers/'))).toBe(false);
+  });
+
+  it('answers as the winner when a concurrent request with the same key commits first', async () => {
+    const [a, b] = await Promise.all([
+      submitDossier(ports, OWNER, 'key-0001', validInput()),
+      submitDossier(ports, OWNER, 'key-0001', validInput()),
+    ]);
+    expect(a.body).toEqual(b.body);
+    expect(ports.commits).toHaveLength(1);
+  });
+});
