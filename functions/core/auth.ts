@@ -1,14 +1,11 @@
 /**
  * Who is calling. People present an OIDC bearer token (the local dev issuer or Cognito federated to
  * VNeID — verified the same way against the issuer's JWKS); agencies' systems sign each request with
- * their Standard Webhooks secret.
+ * their Standard Webhooks secret (functions/agencies/verify.ts).
  */
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify } from 'jose';
-import { findAgency } from '../catalog/agencies.js';
-import { agencySecrets } from './agency-secrets.js';
 import { config } from './config.js';
 import { AppError } from './errors.js';
-import { AGENCY_HEADER, verifyWebhook } from './webhooks.js';
 
 export type PersonRole =
   | 'citizen'
@@ -50,15 +47,4 @@ export async function authenticatePerson(authorization: string | undefined): Pro
     if (err instanceof joseErrors.JOSEError) throw new AppError('UNAUTHENTICATED');
     throw err;
   }
-}
-
-export async function authenticateAgency(
-  headers: Record<string, string | undefined>,
-  rawBody: string,
-): Promise<Principal> {
-  const agency = findAgency(headers[AGENCY_HEADER] ?? '');
-  if (!agency) throw new AppError('INVALID_SIGNATURE');
-  const secrets = await agencySecrets(agency.id);
-  if (!verifyWebhook(secrets, rawBody, headers)) throw new AppError('INVALID_SIGNATURE');
-  return { kind: 'agency', agencyId: agency.id };
 }

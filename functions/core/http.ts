@@ -8,7 +8,7 @@ import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { ZodError, z } from 'zod';
 import { type HttpFunction, type Route, routeKey, routes } from '../routes.js';
-import { authenticateAgency, authenticatePerson, type Principal } from './auth.js';
+import { authenticatePerson, type Principal } from './auth.js';
 import { AppError } from './errors.js';
 import { logger } from './logger.js';
 
@@ -74,8 +74,16 @@ const portalOf = (event: PortalEvent): ApiRequest => {
   return event.portal;
 };
 
+/**
+ * Verifiers for machine callers, passed in by the function groups that serve such routes, so only
+ * those groups carry (and load) the secret-store client.
+ */
+export interface Verifiers {
+  agency?: (headers: Record<string, string | undefined>, rawBody: string) => Promise<Principal>;
+}
+
 /** Authentication by the route's declared mode; signatures are checked over the raw body. */
-const authenticate = (): MiddlewareObj<PortalEvent, Result> => ({
+const authenticate = (verifiers: Verifiers): MiddlewareObj<PortalEvent, Result> => ({
   before: async (request) => {
     const req = portalOf(request.event);
     switch (req.route.auth) {
@@ -83,7 +91,8 @@ const authenticate = (): MiddlewareObj<PortalEvent, Result> => ({
         req.principal = await authenticatePerson(req.headers.authorization);
         break;
       case 'agency':
-        req.principal = await authenticateAgency(req.headers, req.rawBody);
+        if (!verifiers.agency) throw new Error('agency route without an agency verifier');
+        req.principal = await verifiers.agency(req.headers, req.rawBody);
         break;
       case 'public':
       case 'dev':
@@ -186,9 +195,16 @@ const accessLog = (): MiddlewareObj<PortalEvent, Result> => {
 };
 
 /** Builds one function group's Lambda handler from its operations (one per route of the group). */
-export function httpFunction(fn: HttpFunction, operations: Record<string, Operation>) {
-  const missing = routes.filter((x) => x.fn === fn && !operations[x.operationId]).map((x) => x.operationId);
+export function httpFunction(
+  fn: HttpFunction,
+  operations: Record<string, Operation>,
+  verifiers: Verifiers = {},
+) {
+  const own = routes.filter((x) => x.fn === fn);
+  const missing = own.filter((x) => !operations[x.operationId]).map((x) => x.operationId);
   if (missing.length) throw new Error(`function group ${fn} lacks operations: ${missing.join(', ')}`);
+  if (own.some((x) => x.auth === 'agency') && !verifiers.agency)
+    throw new Error(`${fn} serves agency routes without a verifier`);
 
   const dispatch = async (event: PortalEvent, _context: Context): Promise<Result> => {
     const req = portalOf(event);
@@ -203,7 +219,7 @@ export function httpFunction(fn: HttpFunction, operations: Record<string, Operat
     .use(errorResponses())
     .use(httpHeaderNormalizer())
     .use(resolveRoute(fn))
-    .use(authenticate())
+    .use(authenticate(verifiers))
     .use(jsonBody())
     .use(validate())
     .handler(dispatch);

@@ -1,9 +1,10 @@
 /**
  * The Vietnamese working-day calendar deadlines are counted in (Asia/Ho_Chi_Minh, UTC+7 all year):
- * weekends and public holidays — fixed and lunar (Tết, Hùng Kings) from date-holidays — are not
- * working days. Officially announced swaps are data: `extraDaysOff` and `extraWorkingDays`.
+ * weekends and public holidays — fixed and lunar (Tết, Hùng Kings), computed by date-holidays into
+ * vn-public-holidays.json (scripts/vn-holidays.ts) — are not working days. Officially announced
+ * swaps are data: `extraDaysOff` and `extraWorkingDays`.
  */
-import Holidays from 'date-holidays';
+import holidayList from './vn-public-holidays.json' with { type: 'json' };
 
 const VN_OFFSET_MS = 7 * 3_600_000;
 /** Results are due by the close of the last working day. */
@@ -16,22 +17,7 @@ export interface CalendarAdjustments {
   extraWorkingDays?: readonly string[];
 }
 
-const holidays = new Holidays('VN');
-const publicHolidayCache = new Map<number, Set<string>>();
-
-function publicHolidays(year: number): Set<string> {
-  let days = publicHolidayCache.get(year);
-  if (!days) {
-    days = new Set();
-    for (const h of holidays.getHolidays(year)) {
-      if (h.type !== 'public') continue;
-      // A holiday may span several days (Tết): every local date in [start, end) is off.
-      for (let t = h.start.getTime(); t < h.end.getTime(); t += 86_400_000) days.add(localDate(new Date(t)));
-    }
-    publicHolidayCache.set(year, days);
-  }
-  return days;
-}
+const publicHolidays: ReadonlySet<string> = new Set(holidayList.dates);
 
 /** YYYY-MM-DD in Vietnam for an instant. */
 export function localDate(at: Date): string {
@@ -43,7 +29,11 @@ export function isWorkingDay(day: string, adj: CalendarAdjustments = {}): boolea
   if (adj.extraDaysOff?.includes(day)) return false;
   const weekday = new Date(`${day}T00:00:00Z`).getUTCDay();
   if (weekday === 0 || weekday === 6) return false;
-  return !publicHolidays(Number(day.slice(0, 4))).has(day);
+  const year = Number(day.slice(0, 4));
+  if (year < holidayList.firstYear || year > holidayList.lastYear) {
+    throw new RangeError(`no holiday calendar for ${year}: regenerate vn-public-holidays.json`);
+  }
+  return !publicHolidays.has(day);
 }
 
 const nextDay = (day: string) =>

@@ -1,0 +1,292 @@
+/**
+ * Bundle size and cold start per Lambda. Each function is bundled as CDK bundles it (ESM, minified),
+ * next to a baseline bundle that holds only the AWS SDK clients the function uses. A cold start is a
+ * fresh Node process importing the bundle and serving one representative invocation against stub
+ * stores (a loopback server answering the AWS JSON protocols), timed from process start.
+ */
+import { execFile } from 'node:child_process';
+import { mkdir, stat, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { build } from 'esbuild';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { signWebhook } from '../../functions/core/webhooks.js';
+import { type FunctionSpec, functions } from '../../functions/routes.js';
+
+const run = promisify(execFile);
+const OUT = resolve('.bench');
+const RUNS = Number(process.env.BENCH_RUNS ?? 7);
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+};
+
+async function bundle(entry: string, outfile: string) {
+  await build({
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    minify: true,
+    sourcemap: 'external',
+    mainFields: ['module', 'main'],
+    banner: { js: "import{createRequire as __cr}from'module';const require=__cr(import.meta.url);" },
+    logLevel: 'silent',
+  });
+  return (await stat(outfile)).size;
+}
+
+/** Only the SDK clients a function's grants say it talks to, each constructed and used once. */
+function baselineSource(spec: FunctionSpec): string {
+  const lines: string[] = [];
+  if (spec.table || spec.trigger) {
+    lines.push("import { DynamoDBClient } from '@aws-sdk/client-dynamodb';");
+    lines.push("import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';");
+  }
+  if (spec.uploads) lines.push("import { S3Client } from '@aws-sdk/client-s3';");
+  if (spec.uploads === 'presign')
+    lines.push("import { createPresignedPost } from '@aws-sdk/s3-presigned-post';");
+  if (spec.sendsToAgencyQueues || spec.trigger === 'agency-queues')
+    lines.push("import { SQSClient } from '@aws-sdk/client-sqs';");
+  lines.push('export const handler = async () => {');
+  if (spec.table || spec.trigger) {
+    lines.push('  const db = DynamoDBDocumentClient.from(new DynamoDBClient({}));');
+    lines.push("  await db.send(new GetCommand({ TableName: 't', Key: { pk: 'a', sk: 'b' } }));");
+  }
+  if (spec.uploads) lines.push('  const s3 = new S3Client({ forcePathStyle: true });');
+  if (spec.uploads === 'presign') lines.push("  await createPresignedPost(s3, { Bucket: 'b', Key: 'k' });");
+  if (spec.sendsToAgencyQueues || spec.trigger === 'agency-queues') lines.push('  new SQSClient({});');
+  lines.push("  return { statusCode: 200, body: '{}' };");
+  lines.push('};');
+  return lines.join('\n');
+}
+
+/** Loopback stand-ins for DynamoDB, SQS and the token issuer's JWKS. */
+async function startStubStores(jwks: unknown) {
+  const server = createServer((req, res) => {
+    const target = String(req.headers['x-amz-target'] ?? '');
+    req.resume();
+    req.on('end', () => {
+      if (req.url?.endsWith('/jwks.json')) {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(jwks));
+        return;
+      }
+      const body = target.endsWith('.UpdateItem')
+        ? { Attributes: { last: { N: '20' } } }
+        : target.endsWith('.Query')
+          ? { Items: [], Count: 0 }
+          : {};
+      res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' });
+      res.end(JSON.stringify(body));
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
+function apiEvent(
+  routeKey: string,
+  opts: {
+    path?: string;
+    params?: Record<string, string>;
+    headers?: Record<string, string>;
+    body?: unknown;
+  } = {},
+) {
+  const [method, path] = routeKey.split(' ');
+  return {
+    version: '2.0',
+    routeKey,
+    rawPath: opts.path ?? path,
+    rawQueryString: '',
+    headers: { 'content-type': 'application/json', ...opts.headers },
+    pathParameters: opts.params,
+    requestContext: {
+      requestId: 'bench',
+      routeKey,
+      http: { method, path: opts.path ?? path, sourceIp: '127.0.0.1' },
+    },
+    body:
+      opts.body === undefined
+        ? undefined
+        : typeof opts.body === 'string'
+          ? opts.body
+          : JSON.stringify(opts.body),
+    isBase64Encoded: false,
+  };
+}
+
+export async function coldStarts() {
+  await mkdir(OUT, { recursive: true });
+  const { publicKey, privateKey } = await generateKeyPair('ES256');
+  const jwks = { keys: [{ ...(await exportJWK(publicKey)), kid: 'bench', alg: 'ES256' }] };
+  const stub = await startStubStores(jwks);
+  const token = await new SignJWT({ role: 'citizen' })
+    .setProtectedHeader({ alg: 'ES256', kid: 'bench' })
+    .setSubject('bench-citizen')
+    .setIssuer('https://issuer.bench')
+    .setAudience('bench')
+    .setExpirationTime('1h')
+    .sign(privateKey);
+  const secret = `whsec_${Buffer.from('bench-secret-bench-secret-bench!').toString('base64')}`;
+  const secretsFile = join(OUT, 'agency-secrets.json');
+  await writeFile(secretsFile, JSON.stringify({ cahn: [secret] }));
+  const agencyBody = JSON.stringify({
+    type: 'dossier.received',
+    eventId: 'bench-event-1',
+    dossierCode: 'CAHN-261122-0001',
+  });
+
+  const auth = { authorization: `Bearer ${token}` };
+  const events: Record<string, () => unknown> = {
+    platform: () => apiEvent('GET /health'),
+    catalog: () =>
+      apiEvent('GET /v1/procedures/{code}', {
+        path: '/v1/procedures/1.002804',
+        params: { code: '1.002804' },
+      }),
+    uploads: () =>
+      apiEvent('POST /v1/uploads', {
+        headers: auth,
+        body: { fileName: 'a.pdf', contentType: 'application/pdf', size: 1000 },
+      }),
+    intake: () =>
+      apiEvent('POST /v1/dossiers', {
+        headers: { ...auth, 'idempotency-key': 'bench-key-0001' },
+        body: {
+          procedureCode: '1.002758',
+          form: {
+            fullName: 'Nguyễn Văn A',
+            dateOfBirth: '1990-01-01',
+            citizenId: '001090000001',
+            phone: '0912345678',
+            insuranceNumber: '0123456789',
+            reason: 'lost',
+            informationChanged: false,
+          },
+          attachments: [],
+        },
+      }),
+    tracking: () =>
+      apiEvent('GET /v1/track/{code}', {
+        path: '/v1/track/CAHN-261122-0001',
+        params: { code: 'CAHN-261122-0001' },
+      }),
+    agencyEvents: () =>
+      apiEvent('POST /v1/agency/events', {
+        headers: { 'cong-agency-id': 'cahn', ...signWebhook(secret, 'msg_bench', agencyBody) },
+        body: agencyBody,
+      }),
+    outboxRelay: () => ({
+      Records: [
+        {
+          eventID: '1',
+          eventName: 'INSERT',
+          eventSource: 'aws:dynamodb',
+          dynamodb: {
+            SequenceNumber: '1',
+            NewImage: {
+              pk: { S: 'OUTBOX#1' },
+              channel: { S: 'bca' },
+              messages: {
+                L: [
+                  {
+                    M: {
+                      type: { S: 'dossier.submitted' },
+                      dossierCode: { S: 'CAHN-261122-0001' },
+                      agencyId: { S: 'cahn' },
+                      webhookId: { S: 'msg_1' },
+                    },
+                  },
+                ],
+              },
+            },
+          },
+        },
+      ],
+    }),
+    dispatcher: () => ({
+      Records: [
+        {
+          messageId: 'm1',
+          receiptHandle: 'r1',
+          body: JSON.stringify({
+            type: 'dossier.submitted',
+            dossierCode: 'CAHN-261122-0001',
+            agencyId: 'cahn',
+            webhookId: 'msg_1',
+          }),
+          attributes: { ApproximateReceiveCount: '1' },
+          messageAttributes: {},
+          eventSource: 'aws:sqs',
+          eventSourceARN: 'arn:aws:sqs:ap-southeast-1:000000000000:cong-bench-agency-bca',
+        },
+      ],
+    }),
+  };
+
+  const env = {
+    ...process.env,
+    AWS_REGION: 'ap-southeast-1',
+    AWS_ACCESS_KEY_ID: 'bench',
+    AWS_SECRET_ACCESS_KEY: 'bench',
+    AWS_ENDPOINT_URL: stub.url,
+    TABLE_NAME: 'bench',
+    UPLOADS_BUCKET: 'bench',
+    S3_FORCE_PATH_STYLE: 'true',
+    AGENCY_QUEUE_URLS: JSON.stringify({ bca: `${stub.url}/000000000000/cong-bench-agency-bca` }),
+    AGENCY_SECRETS_SOURCE: 'file',
+    AGENCY_SECRETS_FILE: secretsFile,
+    JWT_ISSUER: 'https://issuer.bench',
+    JWT_AUDIENCE: 'bench',
+    JWT_JWKS_URL: `${stub.url}/jwks.json`,
+    POWERTOOLS_LOG_LEVEL: 'SILENT',
+  };
+
+  const time = async (file: string, event: unknown) => {
+    const script = `const m = await import(${JSON.stringify(file)}); const r = await m.handler(${JSON.stringify(event)}, { awsRequestId: 'bench', getRemainingTimeInMillis: () => 10000 }); process.stdout.write(JSON.stringify({ ms: performance.now(), status: r?.statusCode ?? (r?.batchItemFailures ? 'batch:' + r.batchItemFailures.length : 'ok') }));`;
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { env });
+    return JSON.parse(stdout) as { ms: number; status: unknown };
+  };
+
+  const rows: Record<string, unknown>[] = [];
+  try {
+    for (const [name, spec] of Object.entries(functions)) {
+      const file = join(OUT, `${name}.mjs`);
+      const baseEntry = join(OUT, `${name}.baseline-entry.mjs`);
+      await writeFile(baseEntry, baselineSource(spec));
+      const baseFile = join(OUT, `${name}.baseline.mjs`);
+      const size = await bundle(spec.entry, file);
+      const baseSize = await bundle(baseEntry, baseFile);
+      const fnTimes: number[] = [];
+      const baseTimes: number[] = [];
+      let status: unknown;
+      for (let i = 0; i < RUNS; i++) {
+        const r = await time(file, events[name]!());
+        status = r.status;
+        fnTimes.push(r.ms);
+        baseTimes.push((await time(baseFile, {})).ms);
+      }
+      const fn = median(fnTimes);
+      const base = median(baseTimes);
+      rows.push({
+        function: name,
+        'bundle KiB': +(size / 1024).toFixed(1),
+        'SDK-only KiB': +(baseSize / 1024).toFixed(1),
+        'cold ms (median)': +fn.toFixed(1),
+        'SDK-only cold ms': +base.toFixed(1),
+        ratio: +(fn / base).toFixed(2),
+        'first response': status,
+      });
+    }
+  } finally {
+    stub.server.close();
+  }
+  return rows;
+}
