@@ -87,6 +87,9 @@ export function decide(current: DossierStatus, step: DossierStep, actor: Actor):
   if (rule.from.includes(current)) return { kind: 'apply', to: rule.to };
   if (current === rule.to) return { kind: 'stale' };
   // A late event for a step already passed is acknowledged; anything else would skip or undo steps.
-  if (RANK[rule.to] < RANK[current] && !FINAL_STATES.has(current)) return { kind: 'stale' };
+  // A decision that ends the dossier is never "late": contradicting an earlier outcome is illegal.
+  if (!FINAL_STATES.has(rule.to) && RANK[rule.to] < RANK[current] && !FINAL_STATES.has(current)) {
+    return { kind: 'stale' };
+  }
   return { kind: 'illegal', reason: 'state' };
 }

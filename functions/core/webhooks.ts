@@ -38,7 +38,8 @@ export function verifyWebhook(
   };
   for (const secret of secrets) {
     try {
-      new Webhook(secret).verify(payload, h);
+      // The body is parsed (and a malformed one answered 400) after authentication, not here.
+      new Webhook(secret).verify(payload, h, { jsonParse: false });
       return true;
     } catch (err) {
       if (!(err instanceof WebhookVerificationError)) throw err;

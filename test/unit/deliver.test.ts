@@ -1,0 +1,304 @@
+import { describe, expect, it } from 'vitest';
+import type { DossierRecord } from '../../functions/core/dossier.js';
+import { UnsafeEndpointError } from '../../functions/core/ssrf.js';
+import { newWebhookSecret, verifyWebhook } from '../../functions/core/webhooks.js';
+import {
+  type DeliveryAttempt,
+  DeliveryFailed,
+  type DeliveryPorts,
+  deliver,
+  deliveryPayload,
+} from '../../functions/dispatch/deliver.js';
+import type { DispatchMessage } from '../../functions/intake/submit.js';
+import { dossierDelivery } from '../../schemas/agency.js';
+
+const CODE = 'H01-260309-0001';
+const AGENCY = 'so-tu-phap-ha-noi';
+const ENDPOINT = 'https://agency.example/cong/webhook';
+const S3_KEY_1 = 'dossiers/H01-260309-0001/01JQ0000000000000000000001/cccd.pdf';
+const S3_KEY_2 = 'dossiers/H01-260309-0001/01JQ0000000000000000000002/anh.jpg';
+
+const dossier = (): DossierRecord => ({
+  code: CODE,
+  submissionId: '01JQ00000000000000000000SB',
+  procedureCode: '1.001234',
+  procedureVersion: 3,
+  procedureName: 'Cấp phiếu lý lịch tư pháp',
+  agencyId: AGENCY,
+  agencyName: 'Sở Tư pháp Hà Nội',
+  ownerSub: 'citizen-sub-secret',
+  status: 'submitted',
+  version: 1,
+  lastSeq: 1,
+  lastHash: 'a'.repeat(64),
+  submittedAt: '2026-03-09T03:00:00.000Z',
+  updatedAt: '2026-03-09T03:00:00.000Z',
+  dueAt: '2026-03-16T10:00:00.000Z',
+  form: { hoTen: 'Nguyễn Văn A', soCCCD: '001090000001' },
+  attachments: [
+    {
+      documentType: 'ban_sao_cccd',
+      uploadId: '01JQ0000000000000000000001',
+      fileName: 'cccd.pdf',
+      contentType: 'application/pdf',
+      size: 12_345,
+      key: S3_KEY_1,
+    },
+    {
+      documentType: 'anh_the',
+      uploadId: '01JQ0000000000000000000002',
+      fileName: 'anh.jpg',
+      contentType: 'image/jpeg',
+      size: 54_321,
+      key: S3_KEY_2,
+    },
+  ],
+});
+
+const message: DispatchMessage = {
+  type: 'dossier.submitted',
+  dossierCode: CODE,
+  agencyId: AGENCY,
+  webhookId: 'msg_01JQ000000000000000000WH',
+};
+
+interface Post {
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+class FakePorts implements DeliveryPorts {
+  dossiers = new Map<string, DossierRecord>([[CODE, dossier()]]);
+  delivered = new Map<string, string>();
+  attempts: { code: string; attempt: DeliveryAttempt }[] = [];
+  posts: Post[] = [];
+  endpoints: Record<string, string | undefined> = { [AGENCY]: ENDPOINT };
+  secrets: Record<string, string[]> = { [AGENCY]: [newWebhookSecret()] };
+  respond: (p: Post) => Promise<{ status: number; retryAfter?: string | null }> = async () => ({
+    status: 200,
+  });
+
+  now() {
+    return new Date();
+  }
+  async loadDossier(code: string) {
+    return this.dossiers.get(code);
+  }
+  async isDelivered(code: string, webhookId: string) {
+    return this.delivered.has(`${code}|${webhookId}`);
+  }
+  async markDelivered(code: string, webhookId: string, at: string) {
+    this.delivered.set(`${code}|${webhookId}`, at);
+  }
+  async recordAttempt(code: string, attempt: DeliveryAttempt) {
+    this.attempts.push({ code, attempt });
+  }
+  endpointFor(agencyId: string) {
+    return this.endpoints[agencyId];
+  }
+  async secretsFor(agencyId: string) {
+    return this.secrets[agencyId] ?? [];
+  }
+  async post(url: string, headers: Record<string, string>, body: string) {
+    const p = { url, headers, body };
+    this.posts.push(p);
+    return this.respond(p);
+  }
+}
+
+async function failure(p: Promise<unknown>): Promise<DeliveryFailed> {
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(DeliveryFailed);
+  return err as DeliveryFailed;
+}
+
+describe('deliver', () => {
+  it('POSTs the dossier signed with Standard Webhooks, marks it delivered and records the attempt', async () => {
+    const ports = new FakePorts();
+    const secret = ports.secrets[AGENCY]![0]!;
+
+    expect(await deliver(ports, message, 1)).toBe('delivered');
+
+    expect(ports.posts).toHaveLength(1);
+    const post = ports.posts[0]!;
+    expect(post.url).toBe(ENDPOINT);
+    expect(post.headers['content-type']).toBe('application/json');
+    expect(post.headers['webhook-id']).toBe(message.webhookId);
+    expect(verifyWebhook([secret], post.body, post.headers)).toBe(true);
+    expect(verifyWebhook([newWebhookSecret()], post.body, post.headers)).toBe(false);
+
+    const body = JSON.parse(post.body);
+    expect(body).toEqual(deliveryPayload(dossier()));
+    expect(body.dossierCode).toBe(CODE);
+
+    expect(ports.delivered.has(`${CODE}|${message.webhookId}`)).toBe(true);
+    expect(ports.attempts).toHaveLength(1);
+    const { code, attempt } = ports.attempts[0]!;
+    expect(code).toBe(CODE);
+    expect(attempt).toMatchObject({
+      webhookId: message.webhookId,
+      attempt: 1,
+      status: 200,
+      outcome: 'delivered',
+    });
+    expect(attempt.error).toBeUndefined();
+    expect(attempt.ms).toBeGreaterThanOrEqual(0);
+    expect(Number.isNaN(Date.parse(attempt.at))).toBe(false);
+  });
+
+  it('any 2xx counts as delivered', async () => {
+    const ports = new FakePorts();
+    ports.respond = async () => ({ status: 202 });
+    expect(await deliver(ports, message, 2)).toBe('delivered');
+    expect(ports.attempts[0]!.attempt).toMatchObject({ status: 202, outcome: 'delivered', attempt: 2 });
+  });
+
+  it('signs with the first active secret; the agency can verify during a rotation', async () => {
+    const ports = new FakePorts();
+    const [first, second] = [newWebhookSecret(), newWebhookSecret()];
+    ports.secrets[AGENCY] = [first, second];
+    await deliver(ports, message, 1);
+    const post = ports.posts[0]!;
+    expect(verifyWebhook([first], post.body, post.headers)).toBe(true);
+    expect(verifyWebhook([second, first], post.body, post.headers)).toBe(true);
+  });
+
+  it('already delivered: no POST, nothing recorded', async () => {
+    const ports = new FakePorts();
+    ports.delivered.set(`${CODE}|${message.webhookId}`, '2026-03-09T03:00:01.000Z');
+    expect(await deliver(ports, message, 3)).toBe('already-delivered');
+    expect(ports.posts).toHaveLength(0);
+    expect(ports.attempts).toHaveLength(0);
+  });
+
+  it('a redelivered message after a success is not sent twice', async () => {
+    const ports = new FakePorts();
+    expect(await deliver(ports, message, 1)).toBe('delivered');
+    expect(await deliver(ports, message, 2)).toBe('already-delivered');
+    expect(ports.posts).toHaveLength(1);
+  });
+
+  it('dossier gone: nothing is sent', async () => {
+    const ports = new FakePorts();
+    ports.dossiers.clear();
+    expect(await deliver(ports, message, 1)).toBe('dossier-gone');
+    expect(ports.posts).toHaveLength(0);
+    expect(ports.attempts).toHaveLength(0);
+  });
+
+  it('non-2xx: DeliveryFailed carrying Retry-After, attempt recorded as failed, not marked delivered', async () => {
+    const ports = new FakePorts();
+    ports.respond = async () => ({ status: 503, retryAfter: '120' });
+    const err = await failure(deliver(ports, message, 4));
+    expect(err.retryAfter).toBe('120');
+    expect(err.message).toContain('503');
+    expect(ports.delivered.size).toBe(0);
+    expect(ports.attempts).toHaveLength(1);
+    expect(ports.attempts[0]!.attempt).toMatchObject({ status: 503, outcome: 'failed', attempt: 4 });
+  });
+
+  it('non-2xx without Retry-After: DeliveryFailed with no retry hint', async () => {
+    const ports = new FakePorts();
+    ports.respond = async () => ({ status: 500, retryAfter: null });
+    const err = await failure(deliver(ports, message, 1));
+    expect(err.retryAfter ?? undefined).toBeUndefined();
+    expect(ports.attempts[0]!.attempt).toMatchObject({ status: 500, outcome: 'failed' });
+  });
+
+  it('a redirect is not a delivery', async () => {
+    const ports = new FakePorts();
+    ports.respond = async () => ({ status: 302 });
+    await failure(deliver(ports, message, 1));
+    expect(ports.delivered.size).toBe(0);
+    expect(ports.attempts[0]!.attempt).toMatchObject({ status: 302, outcome: 'failed' });
+  });
+
+  it('network error: DeliveryFailed, attempt recorded with no status and the error', async () => {
+    const ports = new FakePorts();
+    ports.respond = async () => {
+      throw new TypeError('fetch failed: ECONNRESET');
+    };
+    const err = await failure(deliver(ports, message, 2));
+    expect(err.message).toContain('ECONNRESET');
+    expect(ports.delivered.size).toBe(0);
+    expect(ports.attempts).toHaveLength(1);
+    expect(ports.attempts[0]!.attempt).toMatchObject({
+      status: null,
+      outcome: 'failed',
+      attempt: 2,
+      error: 'fetch failed: ECONNRESET',
+    });
+  });
+
+  it('an unsafe endpoint is recorded as refused', async () => {
+    const ports = new FakePorts();
+    ports.respond = async () => {
+      throw new UnsafeEndpointError('refusing non-public address (loopback)');
+    };
+    await failure(deliver(ports, message, 1));
+    expect(ports.attempts[0]!.attempt).toMatchObject({ status: null, outcome: 'refused' });
+    expect(ports.attempts[0]!.attempt.error).toContain('loopback');
+  });
+
+  it('a long error message is cut to 200 characters in the record', async () => {
+    const ports = new FakePorts();
+    ports.respond = async () => {
+      throw new Error('x'.repeat(1_000));
+    };
+    await failure(deliver(ports, message, 1));
+    expect(ports.attempts[0]!.attempt.error).toHaveLength(200);
+  });
+
+  it('missing endpoint: DeliveryFailed, nothing sent', async () => {
+    const ports = new FakePorts();
+    ports.endpoints[AGENCY] = undefined;
+    const err = await failure(deliver(ports, message, 1));
+    expect(err.message).toContain(AGENCY);
+    expect(ports.posts).toHaveLength(0);
+  });
+
+  it('missing secret: DeliveryFailed, nothing sent unsigned', async () => {
+    const ports = new FakePorts();
+    ports.secrets[AGENCY] = [];
+    await failure(deliver(ports, message, 1));
+    expect(ports.posts).toHaveLength(0);
+  });
+});
+
+describe('deliveryPayload', () => {
+  it('matches the published delivery schema', () => {
+    expect(dossierDelivery.safeParse(deliveryPayload(dossier())).success).toBe(true);
+  });
+
+  it('carries the attachments’ descriptions but no S3 keys, upload ids or owner identity', () => {
+    const payload = deliveryPayload(dossier());
+    expect(payload.attachments).toEqual([
+      { documentType: 'ban_sao_cccd', fileName: 'cccd.pdf', contentType: 'application/pdf', size: 12_345 },
+      { documentType: 'anh_the', fileName: 'anh.jpg', contentType: 'image/jpeg', size: 54_321 },
+    ]);
+    const text = JSON.stringify(payload);
+    expect(text).not.toContain(S3_KEY_1);
+    expect(text).not.toContain(S3_KEY_2);
+    expect(text).not.toContain('dossiers/');
+    expect(text).not.toContain('"key"');
+    expect(text).not.toContain('citizen-sub-secret');
+  });
+
+  it('carries the dossier identity, dates and form', () => {
+    const payload = deliveryPayload(dossier());
+    expect(payload).toMatchObject({
+      type: 'dossier.submitted',
+      dossierCode: CODE,
+      submissionId: '01JQ00000000000000000000SB',
+      procedureCode: '1.001234',
+      agencyId: AGENCY,
+      submittedAt: '2026-03-09T03:00:00.000Z',
+      dueAt: '2026-03-16T10:00:00.000Z',
+      form: { hoTen: 'Nguyễn Văn A', soCCCD: '001090000001' },
+    });
+  });
+});
