@@ -437,7 +437,10 @@ describe('agency callbacks', () => {
       body: reject.body,
     });
     expect(illegal.status).toBe(409);
-    expect((await illegal.json()).error.details.currentStatus).toBe('approved');
+    expect(
+      ((await illegal.json()) as { error: { details: { currentStatus: string } } }).error.details
+        .currentStatus,
+    ).toBe('approved');
 
     const owner = await api('GET', `/v1/dossiers/${code}`, { token: tokenA });
     expect(owner.body.timeline.map((e: { status: string }) => e.status)).toEqual([

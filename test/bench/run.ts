@@ -1,0 +1,13 @@
+/** `npm run bench`: per-Lambda bundle size and cold start, then local intake throughput. */
+import { coldStarts } from './cold-start.js';
+import { throughput } from './throughput.js';
+
+const started = Date.now();
+console.log(
+  `Cổng benchmarks — Node ${process.version}, runs per measurement: ${process.env.BENCH_RUNS ?? 7}`,
+);
+console.log('\nBundle size and cold start (fresh process: import + first invocation, stores stubbed)');
+console.table(await coldStarts());
+console.log('\nLocal intake throughput vs raw PutItem against the same DynamoDB Local');
+console.table(await throughput());
+console.log(`\ndone in ${((Date.now() - started) / 1000).toFixed(0)} s`);
