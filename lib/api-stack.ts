@@ -1,0 +1,269 @@
+/**
+ * The portal's stateless half: the HTTP API, one Lambda per function group of the route table, and
+ * the triggers that move dossiers to agencies (table stream → outbox relay → agency queues →
+ * dispatcher). Everything here can be redeployed or replaced without touching data.
+ */
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import {
+  CorsHttpMethod,
+  HttpApi,
+  HttpMethod,
+  HttpNoneAuthorizer,
+  HttpRoute,
+  HttpRouteKey,
+  HttpStage,
+  type IHttpRouteAuthorizer,
+  LogGroupLogDestination,
+} from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { Table } from 'aws-cdk-lib/aws-dynamodb';
+import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import { Bucket } from 'aws-cdk-lib/aws-s3';
+import type { Construct } from 'constructs';
+import { DISPATCH, OUTBOX, TABLE } from '../functions/core/resources.js';
+import { type AuthMode, cloudRoutes, type FunctionSpec, functions, routeKey } from '../functions/routes.js';
+import type { DataStack } from './data-stack.js';
+import { acknowledgeKmsGrant, grantAccess, type PortalResources } from './grants.js';
+import { acknowledge } from './nag.js';
+import { PortalFunction } from './portal-function.js';
+import { physicalNames } from './settings.js';
+
+export type FunctionName = keyof typeof functions;
+
+export interface ApiStackProps extends StackProps {
+  data: DataStack;
+}
+
+/** Seconds the dispatcher waits to fill a batch: a short delay for agencies, fewer invocations at peaks. */
+const DISPATCH_BATCHING_WINDOW_SECONDS = 3;
+/** Per agency queue, so one slow agency endpoint cannot take every concurrent dispatcher. */
+const DISPATCH_MAX_CONCURRENCY_PER_QUEUE = 5;
+
+/** Why a route has no API Gateway authorizer: who is calling and how the handler proves it. */
+const UNAUTHORIZED_ROUTE_REASONS: Record<Exclude<AuthMode, 'citizen' | 'dev'>, string> = {
+  public:
+    'public by design, for anonymous visitors (procedure catalog, tracking by code without personal data, ' +
+    'health, the API document); the route table marks it public.',
+  agency:
+    'agency systems do not hold Cognito tokens: the handler verifies the Standard Webhooks signature ' +
+    '(webhook-id/timestamp/signature) over the raw body with the agency secret and rejects replays.',
+  payment:
+    'payment gateways call back with a signed IPN: the handler verifies the provider signature, amount ' +
+    'and currency over the raw body before any state change.',
+};
+
+export class ApiStack extends Stack {
+  readonly api: HttpApi;
+  readonly stage: HttpStage;
+  readonly functions: Record<FunctionName, PortalFunction>;
+
+  constructor(scope: Construct, id: string, props: ApiStackProps) {
+    super(scope, id, props);
+    const { data } = props;
+    const s = data.settings;
+    const names = physicalNames(s);
+    this.addStackDependency(data);
+
+    // Table and bucket are addressed by their fixed names (see physicalNames); queues, secrets, key
+    // and user pool are referenced across stacks.
+    const table = Table.fromTableAttributes(this, 'Table', {
+      tableName: names.table,
+      tableStreamArn: data.table.tableStreamArn,
+      encryptionKey: data.dataKey,
+      globalIndexes: TABLE.indexes.map((i) => i.name),
+    });
+    const scans = Bucket.fromBucketAttributes(this, 'Scans', {
+      bucketName: names.scansBucket,
+      encryptionKey: data.dataKey,
+    });
+    const resources: PortalResources = {
+      table,
+      scans,
+      dataKey: data.dataKey,
+      agencyQueues: data.channels.map((c) => c.queue),
+      agencySecrets: [...data.agencySecrets.values()],
+    };
+
+    const { issuer, webClient } = data.identity;
+    const sharedEnvironment: Record<string, string> = {
+      STAGE: s.stage,
+      TABLE_NAME: names.table,
+      UPLOADS_BUCKET: names.scansBucket,
+      AGENCY_QUEUE_URLS: this.toJsonString(
+        Object.fromEntries(data.channels.map((c) => [c.channel, c.queue.queueUrl])),
+      ),
+      AGENCY_ENDPOINTS: JSON.stringify(s.agencyEndpoints),
+      AGENCY_SECRETS_SOURCE: 'secretsmanager',
+      AGENCY_SECRET_PREFIX: names.agencySecretPrefix,
+      JWT_ISSUER: issuer,
+      JWT_AUDIENCE: webClient.userPoolClientId,
+      JWT_JWKS_URL: `${issuer}/.well-known/jwks.json`,
+      NODE_OPTIONS: '--enable-source-maps',
+      POWERTOOLS_SERVICE_NAME: 'cong',
+      POWERTOOLS_LOG_LEVEL: s.logLevel,
+    };
+
+    const entries = Object.entries(functions) as [FunctionName, FunctionSpec][];
+    this.functions = Object.fromEntries(
+      entries.map(([name, spec]) => {
+        const fn = new PortalFunction(this, `Fn-${name}`, { name, spec, settings: s, sharedEnvironment });
+        grantAccess(fn, spec, resources);
+        if (spec.trigger === 'outbox-stream') this.relayOutbox(fn, table, data);
+        if (spec.trigger === 'agency-queues') this.dispatchAgencyQueues(fn, spec, data);
+        return [name, fn];
+      }),
+    ) as Record<FunctionName, PortalFunction>;
+
+    const accessLogs = new LogGroup(this, 'AccessLogs', {
+      logGroupName: `/aws/apigateway/${s.prefix}-api`,
+      retention: s.logRetention,
+      removalPolicy: s.removalPolicy,
+    });
+    const methods = [...new Set(cloudRoutes.map((r) => r.method))];
+    this.api = new HttpApi(this, 'Api', {
+      apiName: `${s.prefix}-api`,
+      description: `Cổng ${s.stage}: national public service portal API`,
+      createDefaultStage: false,
+      corsPreflight: {
+        allowOrigins: s.webOrigins,
+        allowMethods: methods.map((m) => CorsHttpMethod[m]),
+        allowHeaders: ['authorization', 'content-type', 'idempotency-key'],
+        maxAge: Duration.hours(1),
+      },
+    });
+    this.stage = new HttpStage(this, 'DefaultStage', {
+      httpApi: this.api,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: s.throttle,
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(accessLogs),
+        // One JSON line per request, without headers, bodies or caller addresses (personal data).
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            requestTime: '$context.requestTimeEpoch',
+            routeKey: '$context.routeKey',
+            status: '$context.status',
+            latency: '$context.responseLatency',
+            integrationLatency: '$context.integrationLatency',
+            integrationStatus: '$context.integrationStatus',
+            integrationError: '$context.integrationErrorMessage',
+            authorizerError: '$context.authorizer.error',
+            responseLength: '$context.responseLength',
+          }),
+        ),
+      },
+    });
+
+    const citizenAuthorizer = new HttpJwtAuthorizer('CitizenJwt', issuer, {
+      authorizerName: 'citizen-jwt',
+      jwtAudience: [webClient.userPoolClientId],
+    });
+    const integrations = new Map<FunctionName, HttpLambdaIntegration>();
+    for (const route of cloudRoutes) {
+      if (route.fn === 'dev') throw new Error(`${routeKey(route)}: dev routes exist only in the local cloud`);
+      const fnName = route.fn;
+      let integration = integrations.get(fnName);
+      if (!integration) {
+        integration = new HttpLambdaIntegration(`Integration-${fnName}`, this.functions[fnName].function);
+        integrations.set(fnName, integration);
+      }
+      const httpRoute = new HttpRoute(this, `Route-${route.operationId}`, {
+        httpApi: this.api,
+        routeKey: HttpRouteKey.with(route.path, HttpMethod[route.method]),
+        integration,
+        authorizer: this.authorizerFor(route.auth, citizenAuthorizer),
+      });
+      if (route.auth !== 'citizen' && route.auth !== 'dev') {
+        acknowledge(
+          httpRoute,
+          'AwsSolutions-APIG4',
+          `${routeKey(route)}: ${UNAUTHORIZED_ROUTE_REASONS[route.auth]}`,
+        );
+      }
+    }
+
+    new CfnOutput(this, 'ApiUrl', { value: this.stage.url });
+  }
+
+  private authorizerFor(auth: AuthMode, citizen: HttpJwtAuthorizer): IHttpRouteAuthorizer {
+    switch (auth) {
+      case 'citizen':
+        return citizen;
+      case 'public':
+      case 'agency':
+      case 'payment':
+        // Explicitly none, so a default authorizer added to the API later cannot lock out callers
+        // that prove themselves another way.
+        return new HttpNoneAuthorizer();
+      case 'dev':
+        throw new Error('dev routes exist only in the local cloud');
+    }
+  }
+
+  /** Outbox items (written in the same transaction as the dossier change) become agency queue messages. */
+  private relayOutbox(
+    fn: PortalFunction,
+    table: ReturnType<typeof Table.fromTableAttributes>,
+    data: DataStack,
+  ) {
+    fn.function.addEventSource(
+      new DynamoEventSource(table, {
+        // TRIM_HORIZON: outbox items written before the mapping exists (first deployment, a replaced
+        // mapping) are still relayed; a replayed item is harmless because its id is the webhook-id
+        // agencies deduplicate on, whereas LATEST would silently drop them.
+        startingPosition: StartingPosition.TRIM_HORIZON,
+        batchSize: 100,
+        bisectBatchOnError: true,
+        reportBatchItemFailures: true,
+        retryAttempts: OUTBOX.maxStreamRetries,
+        onFailure: new SqsDlq(data.outboxDlq),
+        filters: [
+          FilterCriteria.filter({
+            eventName: FilterRule.isEqual('INSERT'),
+            dynamodb: { NewImage: { [TABLE.partitionKey]: { S: FilterRule.beginsWith(OUTBOX.pkPrefix) } } },
+          }),
+        ],
+      }),
+    );
+    acknowledge(
+      fn.role,
+      'AwsSolutions-IAM5[Resource::*]',
+      'The outbox relay needs dynamodb:ListStreams to find the table stream; that action accepts no resource ARN.',
+    );
+    acknowledgeKmsGrant(fn);
+  }
+
+  /** Each agency channel's queue feeds the dispatcher; partial batch failures go back with backoff. */
+  private dispatchAgencyQueues(fn: PortalFunction, spec: FunctionSpec, data: DataStack) {
+    if (spec.timeoutSeconds !== DISPATCH.functionTimeoutSeconds) {
+      throw new Error(
+        `dispatcher timeout ${spec.timeoutSeconds}s differs from DISPATCH.functionTimeoutSeconds ${DISPATCH.functionTimeoutSeconds}s`,
+      );
+    }
+    // AWS guidance: queue visibility ≥ 6 × function timeout, so throttled retries of a batch do not
+    // make its messages visible to a second consumer while the first still works on them.
+    if (DISPATCH.visibilityTimeoutSeconds < 6 * spec.timeoutSeconds) {
+      throw new Error(
+        `agency queue visibility ${DISPATCH.visibilityTimeoutSeconds}s is below 6 × dispatcher timeout ${spec.timeoutSeconds}s`,
+      );
+    }
+    for (const channel of data.channels) {
+      // The mapping's consume grant includes sqs:ChangeMessageVisibility, which the dispatcher uses
+      // to apply backoff to a message it could not deliver.
+      fn.function.addEventSource(
+        new SqsEventSource(channel.queue, {
+          batchSize: DISPATCH.batchSize,
+          maxBatchingWindow: Duration.seconds(DISPATCH_BATCHING_WINDOW_SECONDS),
+          reportBatchItemFailures: true,
+          maxConcurrency: DISPATCH_MAX_CONCURRENCY_PER_QUEUE,
+        }),
+      );
+    }
+  }
+}

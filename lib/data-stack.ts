@@ -1,0 +1,214 @@
+/**
+ * The portal's stateful resources: the one table, the scans bucket, the per-agency queues, the
+ * agencies' signing secrets and the citizens' user pool. Nothing here is code; the API stack can be
+ * replaced freely while this one keeps the data.
+ */
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { AttributeType, BillingMode, StreamViewType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import {
+  BlockPublicAccess,
+  Bucket,
+  BucketEncryption,
+  HttpMethods,
+  ObjectOwnership,
+} from 'aws-cdk-lib/aws-s3';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { agencies } from '../functions/catalog/agencies.js';
+import { agencyQueues, DISPATCH, TABLE, UPLOADS } from '../functions/core/resources.js';
+import { CitizenIdentity } from './identity.js';
+import { acknowledge } from './nag.js';
+import { physicalNames, type StageSettings } from './settings.js';
+
+export interface DataStackProps extends StackProps {
+  settings: StageSettings;
+}
+
+export interface AgencyChannel {
+  channel: string;
+  queue: Queue;
+  dlq: Queue;
+}
+
+export class DataStack extends Stack {
+  readonly settings: StageSettings;
+  /** Encrypts the table, the scans and the queues; rotated yearly by KMS. */
+  readonly dataKey: Key;
+  readonly table: Table;
+  readonly scans: Bucket;
+  readonly channels: AgencyChannel[];
+  /** Outbox stream batches that still fail after every retry. */
+  readonly outboxDlq: Queue;
+  /** agency id → the secret holding its active Standard Webhooks secrets. */
+  readonly agencySecrets: Map<string, Secret>;
+  readonly identity: CitizenIdentity;
+
+  constructor(scope: Construct, id: string, props: DataStackProps) {
+    super(scope, id, props);
+    const s = props.settings;
+    const names = physicalNames(s);
+    const prod = s.stage === 'prod';
+    this.settings = s;
+
+    this.dataKey = new Key(this, 'DataKey', {
+      alias: `alias/${s.prefix}-data`,
+      description: `Cổng ${s.stage}: dossiers, scans and agency queues`,
+      enableKeyRotation: true,
+      removalPolicy: s.removalPolicy,
+      pendingWindow: Duration.days(prod ? 30 : 7),
+    });
+
+    this.table = new Table(this, 'Table', {
+      tableName: names.table,
+      partitionKey: { name: TABLE.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: TABLE.sortKey, type: AttributeType.STRING },
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      timeToLiveAttribute: TABLE.ttlAttribute,
+      stream: StreamViewType[TABLE.streamView],
+      pointInTimeRecoverySpecification: {
+        pointInTimeRecoveryEnabled: true,
+        recoveryPeriodInDays: s.pitrDays,
+      },
+      encryption: TableEncryption.CUSTOMER_MANAGED,
+      encryptionKey: this.dataKey,
+      deletionProtection: prod,
+      removalPolicy: s.removalPolicy,
+    });
+    for (const index of TABLE.indexes) {
+      this.table.addGlobalSecondaryIndex({
+        indexName: index.name,
+        partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
+        sortKey: { name: index.sortKey, type: AttributeType.STRING },
+      });
+    }
+
+    this.scans = this.scansBucket(s, names.scansBucket);
+    this.channels = this.agencyChannels(names.queuePrefix);
+
+    this.outboxDlq = new Queue(this, 'OutboxDlq', {
+      queueName: names.outboxDlq,
+      retentionPeriod: Duration.days(DISPATCH.dlqRetentionDays),
+      encryption: QueueEncryption.KMS,
+      encryptionMasterKey: this.dataKey,
+      enforceSSL: true,
+    });
+    acknowledge(
+      this.outboxDlq,
+      'AwsSolutions-SQS3',
+      'This queue is itself a dead-letter destination: the outbox stream mapping sends failed batch ' +
+        'metadata here after its retries, for operators to inspect and replay.',
+    );
+
+    this.agencySecrets = new Map(
+      agencies.map((agency) => {
+        const secret = new Secret(this, `AgencySecret-${agency.id}`, {
+          secretName: `${names.agencySecretPrefix}${agency.id}`,
+          description:
+            `${agency.nameEn}: JSON array of its active Standard Webhooks secrets ["whsec_..."], newest first. ` +
+            'The generated value is a placeholder the portal refuses; operators put the value agreed with the agency.',
+          // The account's aws/secretsmanager key: a customer key here would have to name every reader in
+          // its key policy (Secrets Manager decrypts on the reader's behalf), tying this stack to the API's roles.
+          generateSecretString: { passwordLength: 32, excludePunctuation: true },
+          removalPolicy: s.removalPolicy,
+        });
+        acknowledge(
+          secret,
+          'AwsSolutions-SMG4',
+          'Rotation is coordinated with the agency: operators add the new secret beside the old one (both verify), ' +
+            'the agency switches, then the old one is removed; a Lambda rotation could not reach the partner system.',
+        );
+        return [agency.id, secret] as const;
+      }),
+    );
+
+    this.identity = new CitizenIdentity(this, 'Citizens', {
+      poolName: `${s.prefix}-citizens`,
+      webOrigins: s.webOrigins,
+      removalPolicy: s.removalPolicy,
+      deletionProtection: prod,
+    });
+
+    new CfnOutput(this, 'TableName', { value: this.table.tableName });
+    new CfnOutput(this, 'UploadsBucketName', { value: this.scans.bucketName });
+    new CfnOutput(this, 'UserPoolId', { value: this.identity.userPool.userPoolId });
+    new CfnOutput(this, 'UserPoolClientId', { value: this.identity.webClient.userPoolClientId });
+  }
+
+  /** Citizens' scanned documents: uploaded by presigned POST to uploads/, kept under dossiers/. */
+  private scansBucket(s: StageSettings, bucketName: string): Bucket {
+    // cdk-nag accepts a bucket that is itself an access-log destination without logging of its own.
+    const accessLogs = new Bucket(this, 'AccessLogs', {
+      // S3 server access logging can only deliver to a bucket with S3-managed encryption.
+      encryption: BucketEncryption.S3_MANAGED,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      lifecycleRules: [{ expiration: Duration.days(s.stage === 'prod' ? 400 : 30) }],
+      removalPolicy: s.removalPolicy,
+    });
+
+    return new Bucket(this, 'Scans', {
+      bucketName,
+      encryption: BucketEncryption.KMS,
+      encryptionKey: this.dataKey,
+      // One data key per bucket instead of a KMS call per object.
+      bucketKeyEnabled: true,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      versioned: true,
+      serverAccessLogsBucket: accessLogs,
+      serverAccessLogsPrefix: 'scans/',
+      lifecycleRules: [
+        {
+          id: 'abandoned-uploads',
+          prefix: UPLOADS.pendingPrefix,
+          expiration: Duration.days(UPLOADS.abandonedAfterDays),
+        },
+        {
+          id: 'old-versions',
+          noncurrentVersionExpiration: s.noncurrentVersionsKeptFor,
+          abortIncompleteMultipartUploadAfter: Duration.days(1),
+        },
+        { id: 'orphan-delete-markers', expiredObjectDeleteMarker: true },
+      ],
+      // The citizen's browser posts the file straight to S3 with the presigned form.
+      cors: [
+        {
+          allowedMethods: [HttpMethods.POST],
+          allowedOrigins: s.webOrigins,
+          allowedHeaders: ['content-type'],
+          exposedHeaders: ['ETag', 'Location'],
+          maxAge: 3000,
+        },
+      ],
+      removalPolicy: s.removalPolicy,
+    });
+  }
+
+  /** One queue + DLQ per integration channel, so one agency's outage stalls no one else. */
+  private agencyChannels(prefix: string): AgencyChannel[] {
+    return agencyQueues(prefix).map((def) => {
+      const dlq = new Queue(this, `AgencyDlq-${def.channel}`, {
+        queueName: def.dlqName,
+        retentionPeriod: Duration.days(DISPATCH.dlqRetentionDays),
+        encryption: QueueEncryption.KMS,
+        encryptionMasterKey: this.dataKey,
+        enforceSSL: true,
+      });
+      const queue = new Queue(this, `AgencyQueue-${def.channel}`, {
+        queueName: def.name,
+        visibilityTimeout: Duration.seconds(DISPATCH.visibilityTimeoutSeconds),
+        deadLetterQueue: { queue: dlq, maxReceiveCount: DISPATCH.maxReceiveCount },
+        encryption: QueueEncryption.KMS,
+        encryptionMasterKey: this.dataKey,
+        enforceSSL: true,
+      });
+      return { channel: def.channel, queue, dlq };
+    });
+  }
+}

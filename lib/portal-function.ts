@@ -1,0 +1,110 @@
+/**
+ * The one way the portal runs code in AWS: every Lambda gets the same runtime, architecture, bundle
+ * shape, tracing, its own log group and role, and the shared environment with its own values on top.
+ */
+import { fileURLToPath } from 'node:url';
+import { Duration } from 'aws-cdk-lib';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import {
+  ApplicationLogLevel,
+  Architecture,
+  LoggingFormat,
+  Runtime,
+  SystemLogLevel,
+  Tracing,
+} from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import type { FunctionSpec } from '../functions/routes.js';
+import { acknowledge } from './nag.js';
+import type { StageSettings } from './settings.js';
+
+/** Handler entries in the route table are relative to the repository root. */
+const repoRoot = fileURLToPath(new URL('..', import.meta.url));
+
+/** ESM bundles still meet CommonJS dependencies that call `require`; give them one. */
+const requireBanner =
+  "import { createRequire as __cong_createRequire } from 'node:module'; const require = __cong_createRequire(import.meta.url);";
+
+export interface PortalFunctionProps {
+  /** Function group name from the route table, e.g. `intake`. */
+  name: string;
+  spec: FunctionSpec;
+  settings: StageSettings;
+  /** Settings every function reads (table, bucket, issuer...). */
+  sharedEnvironment: Record<string, string>;
+  /** This function's own settings, merged over the shared ones. */
+  environment?: Record<string, string>;
+}
+
+export class PortalFunction extends Construct {
+  readonly function: NodejsFunction;
+  readonly role: Role;
+  readonly logGroup: LogGroup;
+
+  constructor(scope: Construct, id: string, props: PortalFunctionProps) {
+    super(scope, id);
+    const { name, spec, settings } = props;
+    const functionName = `${settings.prefix}-${name}`;
+
+    this.logGroup = new LogGroup(this, 'Logs', {
+      logGroupName: `/aws/lambda/${functionName}`,
+      retention: settings.logRetention,
+      removalPolicy: settings.removalPolicy,
+    });
+
+    // An explicit role instead of AWSLambdaBasicExecutionRole: it may write to its own log group only.
+    this.role = new Role(this, 'Role', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      // IAM descriptions accept Latin-1 only, hence "Cong".
+      description: `Cong ${settings.stage} ${name} function`,
+    });
+    this.logGroup.grantWrite(this.role);
+
+    const logLevel = settings.logLevel === 'DEBUG' ? ApplicationLogLevel.DEBUG : ApplicationLogLevel.INFO;
+    this.function = new NodejsFunction(this, 'Function', {
+      functionName,
+      entry: `${repoRoot}${spec.entry}`,
+      handler: 'handler',
+      projectRoot: repoRoot,
+      depsLockFilePath: `${repoRoot}package-lock.json`,
+      runtime: Runtime.NODEJS_24_X,
+      architecture: Architecture.ARM_64,
+      memorySize: spec.memoryMb,
+      timeout: Duration.seconds(spec.timeoutSeconds),
+      role: this.role,
+      logGroup: this.logGroup,
+      loggingFormat: LoggingFormat.JSON,
+      applicationLogLevelV2: logLevel,
+      systemLogLevelV2: SystemLogLevel.INFO,
+      tracing: Tracing.ACTIVE,
+      environment: {
+        ...props.sharedEnvironment,
+        ...props.environment,
+      },
+      bundling: {
+        format: OutputFormat.ESM,
+        target: 'node24',
+        mainFields: ['module', 'main'],
+        banner: requireBanner,
+        minify: true,
+        // External .map files without the sources: readable stack traces, smaller bundles.
+        sourceMap: true,
+        sourcesContent: false,
+        // Vietnamese messages stay readable UTF-8 instead of \u escapes (the `charset` bundling
+        // option is not passed on to esbuild by this aws-cdk-lib release).
+        esbuildArgs: { '--charset': 'utf8' },
+        // The AWS SDK is bundled rather than taken from the runtime, so the version running in Lambda
+        // is the one pinned in package-lock.json and tested locally.
+        externalModules: [],
+      },
+    });
+
+    acknowledge(
+      this.role,
+      'AwsSolutions-IAM5[Resource::*]',
+      'Active tracing needs xray:PutTraceSegments and xray:PutTelemetryRecords, which accept no resource ARN.',
+    );
+  }
+}

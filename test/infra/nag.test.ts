@@ -1,0 +1,66 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Bucket } from 'aws-cdk-lib/aws-s3';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { describe, expect, it } from 'vitest';
+import { buildApp } from '../../lib/app.js';
+
+/** The same context `cdk synth` reads from cdk.json, with asset bundling skipped. */
+const cdkContext = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')).context;
+const build = (stage: 'dev' | 'prod') =>
+  buildApp({ context: { ...cdkContext, stage, 'aws:cdk:bundling-stacks': [] } });
+
+/** cdk-nag 3 reports through CDK policy validation; this lists what it would report, one line per finding. */
+function findings(app: ReturnType<typeof build>['app']): string[] {
+  const report = new AwsSolutionsChecks().validateScope(app);
+  return report.violations.flatMap((v) =>
+    v.violatingResources.map((r) => `${v.severity} ${v.ruleName} ${r.constructPath}`),
+  );
+}
+
+/**
+ * Every finding of the validation plugins that ran at synthesis (cdk-nag and CDK's CloudFormation
+ * schema check, whose findings are only warnings but would fail at deployment).
+ */
+function synthesisReport(app: ReturnType<typeof build>['app']): string[] {
+  const assembly = app.synth();
+  const report = JSON.parse(readFileSync(join(assembly.directory, 'validation-report.json'), 'utf8')) as {
+    pluginReports: { pluginName: string; violations: { ruleName: string; description: string }[] }[];
+  };
+  return report.pluginReports.flatMap((p) =>
+    p.violations.map((v) => `${p.pluginName} ${v.ruleName} ${v.description}`),
+  );
+}
+
+describe('cdk-nag AwsSolutions', () => {
+  for (const stage of ['dev', 'prod'] as const) {
+    it(`finds no unacknowledged error or warning in ${stage}`, () => {
+      const { app } = build(stage);
+      // Synthesis runs the registered checks and throws with the report on any finding.
+      expect(synthesisReport(app)).toEqual([]);
+      expect(findings(app)).toEqual([]);
+    });
+  }
+
+  it('fails synthesis when a resource breaks a rule', () => {
+    const { app, data } = build('dev');
+    new Bucket(data, 'Careless');
+    expect(() => app.synth()).toThrow(/AwsSolutions-S10/);
+    expect(findings(app)).toEqual(
+      expect.arrayContaining(['error AwsSolutions-S1 Cong-dev-Data/Careless/Resource']),
+    );
+  });
+
+  it('acknowledges only the wildcards each role was granted', () => {
+    const { app, api } = build('dev');
+    // Same role, a broader grant than the acknowledged uploads/* and dossiers/* prefixes.
+    api.functions.intake.role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['s3:GetObject'], resources: ['arn:aws:s3:::cong-dev-scans/*'] }),
+    );
+    expect(() => app.synth()).toThrow(/AwsSolutions-IAM5/);
+    expect(findings(app)).toEqual([
+      'error AwsSolutions-IAM5[Resource::arn:aws:s3:::cong-dev-scans/*] Cong-dev-Api/Fn-intake/Role/DefaultPolicy/Resource',
+    ]);
+  });
+});

@@ -1,0 +1,464 @@
+import { readFileSync } from 'node:fs';
+import { Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { agencies } from '../../functions/catalog/agencies.js';
+import { configSchema } from '../../functions/core/config.js';
+import { agencyQueues, DISPATCH, OUTBOX, TABLE, UPLOADS } from '../../functions/core/resources.js';
+import { cloudRoutes, functions, routeKey } from '../../functions/routes.js';
+import { buildApp } from '../../lib/app.js';
+import { PortalFunction } from '../../lib/portal-function.js';
+import { stageSettings } from '../../lib/settings.js';
+
+// CDK's CloudFormation schema validation runs in nag.test.ts; template assertions do not need it.
+process.env.CDK_VALIDATION = 'false';
+
+/** The same context `cdk synth` reads from cdk.json, with asset bundling skipped. */
+const cdkContext = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')).context;
+
+function build(stage: 'dev' | 'prod', extra: Record<string, unknown> = {}) {
+  const built = buildApp({
+    context: { ...cdkContext, stage, 'aws:cdk:bundling-stacks': [], ...extra },
+    nag: false,
+  });
+  return { ...built, dataT: Template.fromStack(built.data), apiT: Template.fromStack(built.api) };
+}
+
+type Resource = { Type: string; Properties: Record<string, unknown>; DeletionPolicy?: string };
+type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
+
+const asArray = <T>(x: T | T[]): T[] => (Array.isArray(x) ? x : [x]);
+
+function only<T>(xs: T[]): T {
+  expect(xs).toHaveLength(1);
+  return xs[0] as T;
+}
+
+/** Policy statements attached to the role of one function group. */
+function statementsOf(t: Template, fnName: string): Statement[] {
+  const policies = t.findResources('AWS::IAM::Policy') as Record<string, Resource>;
+  return Object.entries(policies)
+    .filter(([id]) => id.startsWith(`Fn${fnName}Role`))
+    .flatMap(([, p]) => (p.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
+}
+
+const actionsOf = (statements: Statement[]) => statements.flatMap((s) => asArray(s.Action));
+/** A statement's resources as text, so ARN suffixes can be checked whatever intrinsic builds them. */
+const resourcesOf = (s: Statement) => asArray(s.Resource).map((r) => JSON.stringify(r));
+
+describe('Cổng dev stacks', () => {
+  let dev: ReturnType<typeof build>;
+  beforeAll(() => {
+    dev = build('dev');
+  });
+
+  it('names both stacks by stage', () => {
+    expect(dev.data.stackName).toBe('Cong-dev-Data');
+    expect(dev.api.stackName).toBe('Cong-dev-Api');
+    expect(dev.api.dependencies).toContain(dev.data);
+  });
+
+  it('provisions the one table from TABLE', () => {
+    dev.dataT.resourceCountIs('AWS::DynamoDB::Table', 1);
+    dev.dataT.hasResourceProperties('AWS::DynamoDB::Table', {
+      TableName: 'cong-dev',
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [
+        { AttributeName: TABLE.partitionKey, KeyType: 'HASH' },
+        { AttributeName: TABLE.sortKey, KeyType: 'RANGE' },
+      ],
+      TimeToLiveSpecification: { AttributeName: TABLE.ttlAttribute, Enabled: true },
+      StreamSpecification: { StreamViewType: TABLE.streamView },
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: Match.anyValue() },
+      GlobalSecondaryIndexes: TABLE.indexes.map((i) => ({
+        IndexName: i.name,
+        KeySchema: [
+          { AttributeName: i.partitionKey, KeyType: 'HASH' },
+          { AttributeName: i.sortKey, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      })),
+    });
+    dev.dataT.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+  });
+
+  it('keeps scans private, encrypted, versioned, logged and tidy', () => {
+    const scans = dev.dataT.findResources('AWS::S3::Bucket', {
+      Properties: { BucketName: Match.objectLike({ 'Fn::Join': Match.anyValue() }) },
+    }) as Record<string, Resource>;
+    const [id, bucket] = only(Object.entries(scans));
+    expect(bucket.Properties).toMatchObject({
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      VersioningConfiguration: { Status: 'Enabled' },
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms' } }],
+      },
+      LoggingConfiguration: { DestinationBucketName: expect.anything() },
+      CorsConfiguration: { CorsRules: [expect.objectContaining({ AllowedMethods: ['POST'] })] },
+    });
+    const rules = (bucket.Properties.LifecycleConfiguration as { Rules: Record<string, unknown>[] }).Rules;
+    expect(rules).toContainEqual(
+      expect.objectContaining({
+        Prefix: UPLOADS.pendingPrefix,
+        ExpirationInDays: UPLOADS.abandonedAfterDays,
+      }),
+    );
+    expect(rules.some((r) => r.NoncurrentVersionExpiration)).toBe(true);
+    expect(rules.some((r) => r.AbortIncompleteMultipartUpload)).toBe(true);
+
+    dev.dataT.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: id },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Deny',
+            Action: 's3:*',
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('gives every agency channel a queue with a DLQ and dispatcher-safe visibility', () => {
+    const defs = agencyQueues('cong-dev');
+    expect(defs.length).toBeGreaterThan(0);
+    const queues = dev.dataT.findResources('AWS::SQS::Queue') as Record<string, Resource>;
+    const byName = new Map(Object.entries(queues).map(([id, q]) => [q.Properties.QueueName, { id, q }]));
+    for (const def of defs) {
+      const queue = byName.get(def.name);
+      const dlq = byName.get(def.dlqName);
+      expect(queue, def.name).toBeDefined();
+      expect(dlq, def.dlqName).toBeDefined();
+      const visibility = queue?.q.Properties.VisibilityTimeout as number;
+      expect(visibility).toBe(DISPATCH.visibilityTimeoutSeconds);
+      expect(visibility).toBeGreaterThanOrEqual(6 * functions.dispatcher.timeoutSeconds);
+      expect(queue?.q.Properties.RedrivePolicy).toEqual({
+        deadLetterTargetArn: { 'Fn::GetAtt': [dlq?.id, 'Arn'] },
+        maxReceiveCount: DISPATCH.maxReceiveCount,
+      });
+      expect(dlq?.q.Properties.MessageRetentionPeriod).toBe(DISPATCH.dlqRetentionDays * 86_400);
+      for (const q of [queue, dlq]) expect(q?.q.Properties.KmsMasterKeyId).toBeDefined();
+    }
+    expect(byName.has('cong-dev-outbox-dlq')).toBe(true);
+    // enforceSSL on every queue
+    const policies = dev.dataT.findResources('AWS::SQS::QueuePolicy');
+    expect(Object.keys(policies)).toHaveLength(Object.keys(queues).length);
+  });
+
+  it('holds one signing secret per agency under the configured prefix', () => {
+    for (const agency of agencies) {
+      dev.dataT.hasResourceProperties('AWS::SecretsManager::Secret', {
+        Name: `cong/dev/agency/${agency.id}`,
+        GenerateSecretString: Match.objectLike({}),
+      });
+    }
+    dev.dataT.resourceCountIs('AWS::SecretsManager::Secret', agencies.length);
+  });
+
+  it('lets nobody sign up and gives the web page a public PKCE client', () => {
+    dev.dataT.hasResourceProperties('AWS::Cognito::UserPool', {
+      AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+      Policies: { PasswordPolicy: Match.objectLike({ MinimumLength: 12, RequireSymbols: true }) },
+    });
+    dev.dataT.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      GenerateSecret: false,
+      AllowedOAuthFlows: ['code'],
+      ExplicitAuthFlows: ['ALLOW_REFRESH_TOKEN_AUTH'],
+    });
+  });
+
+  it('runs every function of the route table on Node 24 arm64 with its own log group', () => {
+    const lambdas = dev.apiT.findResources('AWS::Lambda::Function') as Record<string, Resource>;
+    expect(Object.keys(lambdas)).toHaveLength(Object.keys(functions).length);
+    for (const [name, spec] of Object.entries(functions)) {
+      const fn = Object.values(lambdas).find((l) => l.Properties.FunctionName === `cong-dev-${name}`);
+      expect(fn, name).toBeDefined();
+      expect(fn?.Properties).toMatchObject({
+        Runtime: 'nodejs24.x',
+        Architectures: ['arm64'],
+        MemorySize: spec.memoryMb,
+        Timeout: spec.timeoutSeconds,
+        TracingConfig: { Mode: 'Active' },
+        LoggingConfig: { LogGroup: { Ref: expect.stringMatching(new RegExp(`^Fn${name}Logs`)) } },
+      });
+    }
+    dev.apiT.resourcePropertiesCountIs(
+      'AWS::Logs::LogGroup',
+      { RetentionInDays: 30 },
+      Object.keys(functions).length + 1, // + API access logs
+    );
+  });
+
+  it('sets exactly the settings the handlers read', () => {
+    const shape = configSchema.shape as Record<string, { safeParse(v: unknown): { success: boolean } }>;
+    const required = Object.keys(shape).filter((k) => !shape[k]?.safeParse(undefined).success);
+    const platformKeys = ['NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_LOG_LEVEL'];
+    const lambdas = dev.apiT.findResources('AWS::Lambda::Function') as Record<string, Resource>;
+    for (const fn of Object.values(lambdas)) {
+      const env = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+      for (const key of required) expect(env, `${fn.Properties.FunctionName} ${key}`).toHaveProperty(key);
+      for (const key of Object.keys(env)) expect([...Object.keys(shape), ...platformKeys]).toContain(key);
+      expect(env).toMatchObject({
+        STAGE: 'dev',
+        TABLE_NAME: 'cong-dev',
+        AGENCY_SECRETS_SOURCE: 'secretsmanager',
+        AGENCY_SECRET_PREFIX: 'cong/dev/agency/',
+        AGENCY_ENDPOINTS: '{}',
+        NODE_OPTIONS: '--enable-source-maps',
+      });
+      expect(JSON.stringify(env.JWT_JWKS_URL)).toContain('/.well-known/jwks.json');
+      expect(JSON.stringify(env.JWT_ISSUER)).toContain('https://cognito-idp.');
+    }
+  });
+
+  it('routes every cloud route to its function group with the right authorizer', () => {
+    const routes = dev.apiT.findResources('AWS::ApiGatewayV2::Route') as Record<string, Resource>;
+    expect(Object.keys(routes)).toHaveLength(cloudRoutes.length);
+    const integrations = dev.apiT.findResources('AWS::ApiGatewayV2::Integration') as Record<string, Resource>;
+    expect(Object.keys(integrations)).toHaveLength(new Set(cloudRoutes.map((r) => r.fn)).size);
+    const authorizers = dev.apiT.findResources('AWS::ApiGatewayV2::Authorizer') as Record<string, Resource>;
+    const [jwtId, jwt] = only(Object.entries(authorizers));
+    expect(jwt.Properties).toMatchObject({
+      AuthorizerType: 'JWT',
+      IdentitySource: ['$request.header.Authorization'],
+    });
+
+    for (const route of cloudRoutes) {
+      const found = Object.values(routes).find((r) => r.Properties.RouteKey === routeKey(route));
+      expect(found, routeKey(route)).toBeDefined();
+      if (route.auth === 'citizen') {
+        expect(found?.Properties).toMatchObject({ AuthorizationType: 'JWT', AuthorizerId: { Ref: jwtId } });
+      } else {
+        expect(found?.Properties.AuthorizationType).toBe('NONE');
+        expect(found?.Properties.AuthorizerId).toBeUndefined();
+      }
+      const target = JSON.stringify(found?.Properties.Target);
+      const integrationId = Object.keys(integrations).find((id) => target.includes(id));
+      const uri = JSON.stringify(integrations[integrationId ?? '']?.Properties.IntegrationUri);
+      expect(uri, routeKey(route)).toMatch(new RegExp(`"Fn${route.fn}Function`));
+    }
+  });
+
+  it('logs API access as JSON without headers or bodies, and throttles the default stage', () => {
+    const stages = dev.apiT.findResources('AWS::ApiGatewayV2::Stage') as Record<string, Resource>;
+    const stage = only(Object.values(stages));
+    expect(stage.Properties).toMatchObject({
+      StageName: '$default',
+      DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+    });
+    const format = JSON.parse((stage.Properties.AccessLogSettings as { Format: string }).Format);
+    expect(format).toMatchObject({
+      requestId: '$context.requestId',
+      routeKey: '$context.routeKey',
+      status: '$context.status',
+      latency: '$context.responseLatency',
+    });
+    expect(JSON.stringify(format)).not.toMatch(/header|body|sourceIp|userAgent/i);
+  });
+
+  it('relays only outbox INSERTs from the table stream, with partial failures and a DLQ', () => {
+    const mappings = dev.apiT.findResources('AWS::Lambda::EventSourceMapping') as Record<string, Resource>;
+    const stream = only(
+      Object.values(mappings).filter((m) => JSON.stringify(m.Properties.EventSourceArn).includes('Stream')),
+    );
+    const props = stream.Properties;
+    expect(props).toMatchObject({
+      FunctionName: { Ref: expect.stringMatching(/^FnoutboxRelayFunction/) },
+      BatchSize: 100,
+      BisectBatchOnFunctionError: true,
+      MaximumRetryAttempts: OUTBOX.maxStreamRetries,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      DestinationConfig: { OnFailure: { Destination: expect.anything() } },
+    });
+    expect(JSON.stringify(props.DestinationConfig)).toContain('OutboxDlq');
+    const filters = (props.FilterCriteria as { Filters: { Pattern: string }[] }).Filters;
+    expect(filters.map((f) => JSON.parse(f.Pattern))).toEqual([
+      {
+        eventName: ['INSERT'],
+        dynamodb: { NewImage: { [TABLE.partitionKey]: { S: [{ prefix: OUTBOX.pkPrefix }] } } },
+      },
+    ]);
+  });
+
+  it('feeds the dispatcher from every agency queue with partial batch failures', () => {
+    const mappings = dev.apiT.findResources('AWS::Lambda::EventSourceMapping') as Record<string, Resource>;
+    const sqs = Object.values(mappings).filter((m) =>
+      JSON.stringify(m.Properties.EventSourceArn).includes('AgencyQueue'),
+    );
+    expect(sqs).toHaveLength(agencyQueues('cong-dev').length);
+    for (const m of sqs) {
+      expect(m.Properties).toMatchObject({
+        FunctionName: { Ref: expect.stringMatching(/^FndispatcherFunction/) },
+        BatchSize: DISPATCH.batchSize,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        MaximumBatchingWindowInSeconds: expect.any(Number),
+      });
+    }
+    // Backoff is applied by changing message visibility.
+    const dispatcher = statementsOf(dev.apiT, 'dispatcher');
+    const visibility = dispatcher.filter((s) => asArray(s.Action).includes('sqs:ChangeMessageVisibility'));
+    const queueRefs = visibility.flatMap(resourcesOf).join(' ');
+    for (const def of agencyQueues('cong-dev')) expect(queueRefs).toContain(`AgencyQueue${def.channel}`);
+  });
+
+  it('lets intake read only uploads/ and write only dossiers/', () => {
+    const intake = statementsOf(dev.apiT, 'intake');
+    const s3 = intake.filter((s) => actionsOf([s]).some((a) => a.startsWith('s3:')));
+    for (const statement of s3) {
+      for (const action of asArray(statement.Action)) {
+        expect(['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:ListBucket']).toContain(action);
+        const resources = resourcesOf(statement);
+        if (action === 's3:PutObject' || action === 's3:DeleteObject') {
+          for (const r of resources) expect(r).toMatch(/\/dossiers\/\*"\]\]\}$/);
+        }
+        if (action === 's3:GetObject') for (const r of resources) expect(r).toMatch(/\/uploads\/\*"\]\]\}$/);
+      }
+    }
+    expect(actionsOf(s3)).toEqual(
+      expect.arrayContaining(['s3:GetObject', 's3:PutObject', 's3:DeleteObject']),
+    );
+  });
+
+  it('lets the upload signer create objects under uploads/ only', () => {
+    const uploads = statementsOf(dev.apiT, 'uploads').filter((s) =>
+      actionsOf([s]).some((a) => a.startsWith('s3:')),
+    );
+    expect(actionsOf(uploads)).toEqual(['s3:PutObject']);
+    for (const r of uploads.flatMap(resourcesOf)) expect(r).toMatch(/\/uploads\/\*"\]\]\}$/);
+  });
+
+  it('grants each function only what its FunctionSpec declares', () => {
+    for (const [name, spec] of Object.entries(functions)) {
+      const actions = actionsOf(statementsOf(dev.apiT, name));
+      const tableWrites = actions.filter((a) =>
+        ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'].includes(a),
+      );
+      expect(tableWrites.length > 0, `${name} table writes`).toBe(spec.table === 'readwrite');
+      expect(actions.includes('dynamodb:Query'), `${name} table reads`).toBe(spec.table !== undefined);
+      expect(actions.includes('sqs:SendMessage'), `${name} queue sends`).toBe(
+        spec.sendsToAgencyQueues === true,
+      );
+      expect(actions.includes('secretsmanager:GetSecretValue'), `${name} secrets`).toBe(
+        spec.readsAgencySecrets === true,
+      );
+      expect(
+        actions.some((a) => a.startsWith('s3:')),
+        `${name} scans`,
+      ).toBe(spec.uploads !== undefined);
+      expect(
+        actions.filter((a) => a.endsWith(':*') || a === '*'),
+        `${name} service wildcards`,
+      ).toEqual([]);
+    }
+    // No AWS managed policies (AWSLambdaBasicExecutionRole): each role writes to its own log group only.
+    for (const role of Object.values(dev.apiT.findResources('AWS::IAM::Role') as Record<string, Resource>)) {
+      expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+    }
+  });
+
+  it('outputs what clients and operators need', () => {
+    dev.apiT.hasOutput('ApiUrl', {});
+    for (const out of ['TableName', 'UploadsBucketName', 'UserPoolId', 'UserPoolClientId'])
+      dev.dataT.hasOutput(out, {});
+  });
+});
+
+describe('Cổng prod stacks', () => {
+  let prod: ReturnType<typeof build>;
+  beforeAll(() => {
+    prod = build('prod', {
+      agencyEndpoints: JSON.stringify({ bca: 'https://lienthong.bocongan.gov.vn/cong' }),
+    });
+  });
+
+  it('retains and protects the stateful resources', () => {
+    expect(prod.data.terminationProtection).toBe(true);
+    prod.dataT.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({ DeletionProtectionEnabled: true }),
+    });
+    for (const type of [
+      'AWS::S3::Bucket',
+      'AWS::KMS::Key',
+      'AWS::Cognito::UserPool',
+      'AWS::SecretsManager::Secret',
+    ]) {
+      for (const r of Object.values(prod.dataT.findResources(type) as Record<string, Resource>)) {
+        expect(r.DeletionPolicy, type).toBe('Retain');
+      }
+    }
+    prod.dataT.hasResourceProperties('AWS::Cognito::UserPool', { DeletionProtection: 'ACTIVE' });
+  });
+
+  it('keeps logs for a year and passes agency endpoints through', () => {
+    prod.apiT.resourcePropertiesCountIs(
+      'AWS::Logs::LogGroup',
+      { RetentionInDays: 365 },
+      Object.keys(functions).length + 1,
+    );
+    const lambdas = Object.values(
+      prod.apiT.findResources('AWS::Lambda::Function') as Record<string, Resource>,
+    );
+    for (const fn of lambdas) {
+      const env = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+      expect(JSON.parse(env.AGENCY_ENDPOINTS as string)).toEqual({
+        bca: 'https://lienthong.bocongan.gov.vn/cong',
+      });
+      expect(env.POWERTOOLS_LOG_LEVEL).toBe('INFO');
+    }
+  });
+});
+
+describe('stage settings', () => {
+  const ctx = (values: Record<string, unknown>) => (key: string) => values[key];
+
+  it('accepts only known stages', () => {
+    expect(stageSettings(ctx({ stage: 'dev' })).stage).toBe('dev');
+    expect(() => stageSettings(ctx({ stage: 'staging' }))).toThrow(/stage/);
+    expect(() => stageSettings(ctx({}))).toThrow(/stage/);
+  });
+
+  it('validates agency endpoints and web origins', () => {
+    expect(() => stageSettings(ctx({ stage: 'dev', agencyEndpoints: '{"nobody":"https://x.vn"}' }))).toThrow(
+      /unknown agency/,
+    );
+    expect(() => stageSettings(ctx({ stage: 'prod', agencyEndpoints: { bca: 'http://x.vn' } }))).toThrow(
+      /https/,
+    );
+    expect(() => stageSettings(ctx({ stage: 'prod', webOrigins: '["http://x.vn"]' }))).toThrow(/https/);
+    expect(() => stageSettings(ctx({ stage: 'dev', webOrigins: '["https://x.vn/path"]' }))).toThrow(/origin/);
+    expect(
+      stageSettings(ctx({ stage: 'dev', agencyEndpoints: { bca: 'http://127.0.0.1:9000' } })).agencyEndpoints,
+    ).toEqual({
+      bca: 'http://127.0.0.1:9000',
+    });
+  });
+});
+
+describe('PortalFunction', () => {
+  it('merges its own environment over the shared one', () => {
+    const { app, settings } = buildApp({
+      context: { ...cdkContext, stage: 'dev', 'aws:cdk:bundling-stacks': [] },
+      nag: false,
+    });
+    const stack = new Stack(app, 'Probe');
+    new PortalFunction(stack, 'Probe', {
+      name: 'probe',
+      // Any existing module will do: bundling is skipped.
+      spec: { entry: 'functions/core/config.ts', memoryMb: 128, timeoutSeconds: 3 },
+      settings,
+      sharedEnvironment: { SHARED_ONLY: 'shared', OVERRIDDEN: 'shared' },
+      environment: { OVERRIDDEN: 'own', OWN_ONLY: 'own' },
+    });
+    Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: { SHARED_ONLY: 'shared', OVERRIDDEN: 'own', OWN_ONLY: 'own' } },
+    });
+  });
+});
