@@ -15,6 +15,7 @@ import {
 } from '../schemas/dossier.js';
 import { procedureList, procedureParams, procedureView } from '../schemas/procedure.js';
 import { createUploadRequest, createUploadResponse } from '../schemas/upload.js';
+import { DISPATCH } from './core/resources.js';
 
 /** How a caller proves who it is. `dev` routes exist only in the local cloud. */
 export type AuthMode = 'public' | 'citizen' | 'agency' | 'payment' | 'dev';
@@ -230,7 +231,7 @@ export const functions: Record<Exclude<HttpFunction, 'dev'> | 'outboxRelay' | 'd
   dispatcher: {
     entry: 'functions/dispatch/dispatcher.ts',
     memoryMb: 256,
-    timeoutSeconds: 30,
+    timeoutSeconds: DISPATCH.functionTimeoutSeconds,
     table: 'readwrite',
     readsAgencySecrets: true,
     trigger: 'agency-queues',

@@ -241,11 +241,6 @@ export class ApiStack extends Stack {
 
   /** Each agency channel's queue feeds the dispatcher; partial batch failures go back with backoff. */
   private dispatchAgencyQueues(fn: PortalFunction, spec: FunctionSpec, data: DataStack) {
-    if (spec.timeoutSeconds !== DISPATCH.functionTimeoutSeconds) {
-      throw new Error(
-        `dispatcher timeout ${spec.timeoutSeconds}s differs from DISPATCH.functionTimeoutSeconds ${DISPATCH.functionTimeoutSeconds}s`,
-      );
-    }
     // AWS guidance: queue visibility ≥ 6 × function timeout, so throttled retries of a batch do not
     // make its messages visible to a second consumer while the first still works on them.
     if (DISPATCH.visibilityTimeoutSeconds < 6 * spec.timeoutSeconds) {

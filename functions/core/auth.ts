@@ -35,7 +35,11 @@ export async function authenticatePerson(authorization: string | undefined): Pro
   const { JWT_JWKS_URL, JWT_ISSUER, JWT_AUDIENCE } = config();
   jwks ??= createRemoteJWKSet(new URL(JWT_JWKS_URL), { cacheMaxAge: 10 * 60_000 });
   try {
-    const { payload } = await jwtVerify(token, jwks, { issuer: JWT_ISSUER, audience: JWT_AUDIENCE });
+    const { payload } = await jwtVerify(token, jwks, { issuer: JWT_ISSUER });
+    // ID tokens name the client in `aud`; Cognito access tokens carry `client_id` and no `aud`.
+    const audiences = Array.isArray(payload.aud) ? payload.aud : payload.aud ? [payload.aud] : [];
+    if (!audiences.includes(JWT_AUDIENCE) && payload.client_id !== JWT_AUDIENCE)
+      throw new AppError('UNAUTHENTICATED');
     const groups = payload['cognito:groups'];
     const claimed =
       typeof payload.role === 'string' ? payload.role : Array.isArray(groups) ? groups[0] : 'citizen';
