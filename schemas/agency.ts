@@ -12,8 +12,12 @@ const eventBase = {
 /** Events an agency's system reports back; each moves the dossier through its state machine. */
 export const agencyEvent = z
   .discriminatedUnion('type', [
-    z.object({ type: z.literal('dossier.received'), ...eventBase, appointmentAt: isoDateTime.optional() }).strict(),
-    z.object({ type: z.literal('dossier.in_progress'), ...eventBase, step: z.string().max(200).optional() }).strict(),
+    z
+      .object({ type: z.literal('dossier.received'), ...eventBase, appointmentAt: isoDateTime.optional() })
+      .strict(),
+    z
+      .object({ type: z.literal('dossier.in_progress'), ...eventBase, step: z.string().max(200).optional() })
+      .strict(),
     z
       .object({
         type: z.literal('dossier.supplement_requested'),
@@ -23,7 +27,13 @@ export const agencyEvent = z
       })
       .strict(),
     z.object({ type: z.literal('dossier.approved'), ...eventBase }).strict(),
-    z.object({ type: z.literal('dossier.rejected'), ...eventBase, reason: z.string().trim().min(5).max(2000) }).strict(),
+    z
+      .object({
+        type: z.literal('dossier.rejected'),
+        ...eventBase,
+        reason: z.string().trim().min(5).max(2000),
+      })
+      .strict(),
     z.object({ type: z.literal('dossier.result_issued'), ...eventBase }).strict(),
     z.object({ type: z.literal('dossier.completed'), ...eventBase }).strict(),
   ])

@@ -17,7 +17,9 @@ export const dossierCode = z
   .string()
   .regex(/^[A-Z0-9.]{2,24}-\d{6}-\d{4,}$/, 'expected a dossier code such as CAHN-261122-0001');
 
-export const procedureCode = z.string().regex(/^\d\.\d{6}$/, 'expected a national procedure code such as 1.001234');
+export const procedureCode = z
+  .string()
+  .regex(/^\d\.\d{6}$/, 'expected a national procedure code such as 1.001234');
 
 export const errorBody = z
   .object({

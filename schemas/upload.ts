@@ -11,7 +11,10 @@ export const createUploadRequest = z
       .trim()
       .min(1)
       .max(200)
-      .regex(/^[^/\\\u0000-\u001f]+$/, 'file name must not contain path separators or control characters')
+      .refine(
+        (name) => !/[/\\]/.test(name) && ![...name].some((c) => c.charCodeAt(0) < 0x20),
+        'file name must not contain path separators or control characters',
+      )
       .transform((s) => s.normalize('NFC')),
     contentType: scanMimeType,
     size: z

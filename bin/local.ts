@@ -1,0 +1,105 @@
+/**
+ * `npm start`: the whole Cổng portal on this machine, data kept in .local/ between runs.
+ *   --reset       start from empty data
+ *   --port <n>    API port (or env PORT; default 3000); every other port is picked free
+ * Env CONG_DATA_DIR puts the data somewhere other than .local/ (tests use a temporary folder).
+ */
+import { parseArgs } from 'node:util';
+import { createLog, errorFields } from '../lib/local/log.js';
+import { isAddressInUse } from '../lib/local/net.js';
+import { type LocalPortal, startLocalPortal } from '../lib/local/portal.js';
+
+const log = createLog({ src: 'local' });
+
+function usage(message: string): never {
+  process.stderr.write(`${message}\nUsage: npm start -- [--reset] [--port <port>]\n`);
+  process.exit(2);
+}
+
+let args: { reset?: boolean; port?: string; help?: boolean };
+try {
+  args = parseArgs({
+    options: {
+      reset: { type: 'boolean' },
+      port: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  }).values;
+} catch (err) {
+  usage((err as Error).message);
+}
+if (args.help) usage('Runs the Cổng portal locally.');
+
+const portText = args.port ?? process.env.PORT ?? '3000';
+const port = Number(portText);
+if (!Number.isInteger(port) || port < 1 || port > 65535) usage(`Not a port: ${portText}`);
+
+let portal: LocalPortal;
+try {
+  portal = await startLocalPortal({
+    port,
+    reset: args.reset,
+    dataDir: process.env.CONG_DATA_DIR || undefined,
+  });
+} catch (err) {
+  if (isAddressInUse(err)) {
+    process.stderr.write(
+      `Port ${port} is already in use. Stop whatever uses it, or pick another port: npm start -- --port ${
+        port + 1
+      } (or PORT=${port + 1} npm start)\n`,
+    );
+  } else {
+    log.error('the local portal did not start', errorFields(err));
+  }
+  process.exit(1);
+}
+
+const { url, stores, simulator } = portal;
+process.stdout.write(
+  [
+    '',
+    `Cổng is running at ${url}`,
+    `  API health      ${url}/health`,
+    `  OpenAPI         ${url}/openapi.json`,
+    `  DynamoDB Local  ${stores.endpoints.dynamodb}   (table ${stores.names.table})`,
+    `  S3 (s3rver)     ${stores.endpoints.s3}   (bucket ${stores.names.bucket})`,
+    `  SQS             ${stores.endpoints.sqs}   (${stores.agencyQueues.map((q) => q.name).join(', ')})`,
+    `  Agency systems  ${simulator.url}   (what they received: ${simulator.url}/deliveries)`,
+    `  Data folder     ${portal.dataDir}   (npm start -- --reset starts empty)`,
+    '',
+    'A test token for a citizen:',
+    `  curl -s -X POST ${url}/dev/token -H 'content-type: application/json' -d '{"sub":"citizen-1","role":"citizen"}'`,
+    'Then send it as: Authorization: Bearer <token>',
+    'Step by step (submit a dossier, watch the agency answer): README.md, “A walk through the flow (local)”.',
+    'Ctrl-C stops everything.',
+    '',
+  ].join('\n'),
+);
+
+let stoppingSince: number | undefined;
+async function shutdown(signal: string) {
+  if (stoppingSince !== undefined) {
+    // npm and tsx pass a Ctrl-C on to this process as well, so one keypress can arrive twice; only a
+    // later, deliberate second Ctrl-C leaves at once (DynamoDB Local is still killed on exit).
+    if (Date.now() - stoppingSince > 1_500) process.exit(1);
+    return;
+  }
+  stoppingSince = Date.now();
+  log.info('stopping', { signal });
+  try {
+    await portal.stop();
+    process.exit(0);
+  } catch (err) {
+    log.error('stop failed', errorFields(err));
+    process.exit(1);
+  }
+}
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('uncaughtException', (err) => {
+  log.error('uncaught exception', errorFields(err));
+  void shutdown('uncaughtException');
+});
+process.on('unhandledRejection', (err) => {
+  log.error('unhandled rejection', errorFields(err));
+});

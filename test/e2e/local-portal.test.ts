@@ -1,0 +1,191 @@
+/**
+ * End to end: `npm start`'s entry point as a child process, driven over HTTP exactly as a citizen,
+ * S3 (presigned POST) and the agency simulator see it; then a clean stop and a restart on the same
+ * data.
+ */
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+let dataDir: string;
+let port: number;
+let child: ChildProcess | undefined;
+let output = '';
+
+const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const p = (s.address() as { port: number }).port;
+      s.close(() => resolve(p));
+    });
+  });
+
+async function start(extraArgs: string[] = []) {
+  output = '';
+  child = spawn(
+    process.execPath,
+    ['node_modules/tsx/dist/cli.mjs', 'bin/local.ts', '--port', String(port), ...extraArgs],
+    {
+      env: {
+        ...process.env,
+        CONG_DATA_DIR: dataDir,
+        SIMULATOR_DELAY_MS: '100',
+        POWERTOOLS_LOG_LEVEL: 'WARN',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  child.stdout?.on('data', (b) => {
+    output += b;
+  });
+  child.stderr?.on('data', (b) => {
+    output += b;
+  });
+  const until = Date.now() + 60_000;
+  while (!output.includes('Cổng is running at')) {
+    if (child.exitCode !== null) throw new Error(`npm start exited early:\n${output}`);
+    if (Date.now() > until) throw new Error(`npm start did not come up:\n${output}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function stop() {
+  const proc = child;
+  if (!proc || proc.exitCode !== null) return null;
+  const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
+  proc.kill('SIGTERM');
+  return exited;
+}
+
+const javaProcessesFor = (dir: string) => {
+  try {
+    return execFileSync('pgrep', ['-f', dir], { encoding: 'utf8' }).trim();
+  } catch {
+    return '';
+  }
+};
+
+const base = () => `http://127.0.0.1:${port}`;
+async function api(
+  method: string,
+  path: string,
+  opts: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
+) {
+  const res = await fetch(`${base()}${path}`, {
+    method,
+    headers: {
+      ...(opts.body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}),
+      ...opts.headers,
+    },
+    body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined };
+}
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'cong-e2e-'));
+  port = await freePort();
+  await start(['--reset']);
+}, 90_000);
+
+afterAll(async () => {
+  await stop();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+describe('npm start', () => {
+  let code: string;
+  let token: string;
+
+  it('prints where everything is and how to get a token', () => {
+    expect(output).toContain(`http://127.0.0.1:${port}`);
+    expect(output).toContain('/dev/token');
+  });
+
+  it('serves the whole flow: token, catalog, scan upload, submission, agency callbacks in tracking', async () => {
+    const issued = await api('POST', '/dev/token', { body: { sub: 'e2e-citizen', role: 'citizen' } });
+    expect(issued.status).toBe(200);
+    token = issued.body.token;
+
+    const list = await api('GET', '/v1/procedures');
+    expect(list.body.items.map((p: { code: string }) => p.code)).toEqual(
+      expect.arrayContaining(['1.002804', '1.002758']),
+    );
+
+    const uploads: string[] = [];
+    for (const name of ['licence', 'health']) {
+      const bytes = Buffer.from(`%PDF-1.7 ${name} scan for e2e`);
+      const created = await api('POST', '/v1/uploads', {
+        token,
+        body: { fileName: `${name}.pdf`, contentType: 'application/pdf', size: bytes.length },
+      });
+      expect(created.status).toBe(201);
+      const form = new FormData();
+      for (const [k, v] of Object.entries(created.body.fields as Record<string, string>)) form.append(k, v);
+      form.append('file', new Blob([bytes], { type: 'application/pdf' }), `${name}.pdf`);
+      const posted = await fetch(created.body.url, { method: 'POST', body: form });
+      expect(posted.status).toBeLessThan(300);
+      uploads.push(created.body.uploadId);
+    }
+
+    const submitted = await api('POST', '/v1/dossiers', {
+      token,
+      headers: { 'idempotency-key': 'e2e-submission-0001' },
+      body: {
+        procedureCode: '1.002804',
+        form: {
+          fullName: 'Lê Minh Châu',
+          dateOfBirth: '1985-07-09',
+          citizenId: '079085000777',
+          phone: '0909123456',
+          licenceNumber: '790000000777',
+          licenceClass: 'B',
+          reason: 'expired',
+          deliveryMethod: 'at_desk',
+        },
+        attachments: [
+          { documentType: 'current_licence', uploadId: uploads[0] },
+          { documentType: 'health_certificate', uploadId: uploads[1] },
+        ],
+      },
+    });
+    expect(submitted.status).toBe(201);
+    code = submitted.body.dossiers[0].code;
+
+    const until = Date.now() + 30_000;
+    let tracked = await api('GET', `/v1/dossiers/${code}`, { token });
+    while (tracked.body.status !== 'in_progress' && Date.now() < until) {
+      await new Promise((r) => setTimeout(r, 200));
+      tracked = await api('GET', `/v1/dossiers/${code}`, { token });
+    }
+    expect(tracked.body.timeline.map((e: { type: string }) => e.type)).toEqual([
+      'dossier.submitted',
+      'dossier.received',
+      'dossier.in_progress',
+    ]);
+    const publicView = await api('GET', `/v1/track/${code}`);
+    expect(publicView.body.status).toBe('in_progress');
+    expect(JSON.stringify(publicView.body)).not.toContain('079085000777');
+  });
+
+  it('stops cleanly on SIGTERM, leaving no DynamoDB Local process', async () => {
+    expect(javaProcessesFor(dataDir)).not.toBe('');
+    const code = await stop();
+    expect(code).toBe(0);
+    expect(javaProcessesFor(dataDir)).toBe('');
+  });
+
+  it('keeps the data across a restart', async () => {
+    await start();
+    const again = await api('GET', `/v1/dossiers/${code}`, { token });
+    expect(again.status).toBe(200);
+    expect(again.body.status).toBe('in_progress');
+  });
+});

@@ -1,0 +1,302 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { request as httpRequest } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import type { Route } from '../../functions/routes.js';
+import { type ApiServer, type ServedFunction, startApiServer } from '../../lib/local/api-server.js';
+import { functionFromModule } from '../../lib/local/lambda.js';
+import { memoryLog } from '../../lib/local/log.js';
+
+const fixture = fileURLToPath(new URL('../fixtures/local/http-handler.ts', import.meta.url));
+
+const route = (method: Route['method'], path: string, fn: Route['fn']): Route => ({
+  method,
+  path,
+  fn,
+  operationId: `${method}${path}`,
+  auth: 'public',
+  summary: 'test route',
+  status: 200,
+  response: z.unknown(),
+});
+
+const routes: Route[] = [
+  route('GET', '/v1/things/{id}', 'catalog'),
+  route('POST', '/v1/things/{id}', 'catalog'),
+  route('GET', '/v1/things/special', 'catalog'),
+  route('GET', '/v1/slow', 'intake'),
+  route('GET', '/v1/absent', 'tracking'),
+];
+
+const functionsByGroup: Partial<Record<ServedFunction, ReturnType<typeof functionFromModule>>> = {
+  catalog: functionFromModule({ name: 'test-catalog', entry: fixture, timeoutSeconds: 5 }),
+  intake: functionFromModule({ name: 'test-intake', entry: fixture, timeoutSeconds: 1 }),
+  tracking: functionFromModule({
+    name: 'test-tracking',
+    entry: 'functions/nowhere/handler.ts',
+    timeoutSeconds: 5,
+  }),
+};
+
+interface Reply {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Buffer;
+  text: string;
+  json: () => unknown;
+}
+
+/** Raw HTTP, so duplicate headers and cookies reach the server exactly as written. */
+function send(
+  url: string,
+  options: { method?: string; headers?: string[]; body?: Buffer | string } = {},
+): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const headers = ['host', new URL(url).host, ...(options.headers ?? [])];
+    const req = httpRequest(url, { method: options.method ?? 'GET', headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const body = Buffer.concat(chunks);
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          body,
+          text: body.toString('utf8'),
+          json: () => JSON.parse(body.toString('utf8')),
+        });
+      });
+    });
+    req.on('error', reject);
+    req.end(options.body);
+  });
+}
+
+function expectErrorShape(reply: Reply, status: number, code: string) {
+  expect(reply.status).toBe(status);
+  expect(reply.headers['content-type']).toBe('application/json; charset=utf-8');
+  const body = reply.json() as { error: Record<string, unknown> };
+  expect(body.error.code).toBe(code);
+  expect(typeof body.error.message).toBe('string');
+  expect(typeof body.error.messageVi).toBe('string');
+  expect((body.error.messageVi as string).length).toBeGreaterThan(0);
+}
+
+describe('local API gateway', () => {
+  const log = memoryLog();
+  let api: ApiServer;
+  let webDir: string;
+
+  beforeAll(async () => {
+    webDir = await mkdtemp(join(tmpdir(), 'cong-web-'));
+    await writeFile(join(webDir, 'index.html'), '<!doctype html><title>Cổng</title>');
+    await writeFile(join(webDir, 'app.js'), 'console.log(1)');
+    api = await startApiServer({ routes, functionFor: (fn) => functionsByGroup[fn], webDir, log });
+  });
+
+  afterAll(async () => {
+    await api?.close();
+    await rm(webDir, { recursive: true, force: true });
+  });
+
+  it('hands the function a payload format 2.0 event and writes its structured result back', async () => {
+    const before = Date.now();
+    const reply = await send(`${api.url}/v1/things/caf%C3%A9%20x?x=1&x=2&q=a+b%2Bc&empty`, {
+      method: 'POST',
+      headers: [
+        'Content-Type',
+        'application/json',
+        'X-Dup',
+        'a',
+        'X-Dup',
+        'b',
+        'Cookie',
+        'a=1; b=2',
+        'User-Agent',
+        'cong-test/1.0',
+      ],
+      body: '{"k":"vé"}',
+    });
+    expect(reply.status).toBe(201);
+    expect(reply.headers['x-echo']).toBe('yes');
+    expect(reply.headers['x-count']).toBe('3');
+    expect(reply.headers['set-cookie']).toEqual(['session=abc; Path=/; HttpOnly', 'lang=vi']);
+    const requestId = reply.headers['apigw-requestid'];
+    expect(typeof requestId).toBe('string');
+
+    const { event, context } = reply.json() as {
+      event: APIGatewayProxyEventV2;
+      context: { functionName: string; awsRequestId: string; remaining: number; arn: string };
+    };
+    expect(event.version).toBe('2.0');
+    expect(event.routeKey).toBe('POST /v1/things/{id}');
+    expect(event.rawPath).toBe('/v1/things/caf%C3%A9%20x');
+    expect(event.rawQueryString).toBe('x=1&x=2&q=a+b%2Bc&empty');
+    expect(event.cookies).toEqual(['a=1', 'b=2']);
+    expect(event.headers.cookie).toBeUndefined();
+    expect(event.headers['x-dup']).toBe('a,b');
+    expect(event.headers['content-type']).toBe('application/json');
+    expect(event.headers['x-forwarded-proto']).toBe('http');
+    expect(event.headers['x-amzn-trace-id']).toMatch(/^Root=1-[0-9a-f]{8}-[0-9a-f]{24}$/);
+    expect(Object.keys(event.headers).every((h) => h === h.toLowerCase())).toBe(true);
+    expect(event.queryStringParameters).toEqual({ x: '1,2', q: 'a b+c', empty: '' });
+    expect(event.pathParameters).toEqual({ id: 'café x' });
+    expect(event.body).toBe('{"k":"vé"}');
+    expect(event.isBase64Encoded).toBe(false);
+    expect(event.requestContext).toMatchObject({
+      accountId: '000000000000',
+      apiId: 'local',
+      domainName: `127.0.0.1:${api.port}`,
+      domainPrefix: '127',
+      http: {
+        method: 'POST',
+        path: '/v1/things/caf%C3%A9%20x',
+        protocol: 'HTTP/1.1',
+        sourceIp: '127.0.0.1',
+        userAgent: 'cong-test/1.0',
+      },
+      requestId,
+      routeKey: 'POST /v1/things/{id}',
+      stage: '$default',
+    });
+    expect(event.requestContext.time).toMatch(/^\d{2}\/[A-Z][a-z]{2}\/\d{4}:\d{2}:\d{2}:\d{2} \+0000$/);
+    expect(event.requestContext.timeEpoch).toBeGreaterThanOrEqual(before);
+    expect(event.requestContext.timeEpoch).toBeLessThanOrEqual(Date.now());
+    expect(context.functionName).toBe('test-catalog');
+    expect(context.arn).toBe('arn:aws:lambda:ap-southeast-1:000000000000:function:test-catalog');
+    expect(context.awsRequestId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(context.remaining).toBeGreaterThan(0);
+    expect(context.remaining).toBeLessThanOrEqual(5_000);
+  });
+
+  it('omits what the request lacks, as API Gateway does', async () => {
+    const reply = await send(`${api.url}/v1/things/42`);
+    const { event } = reply.json() as { event: APIGatewayProxyEventV2 };
+    expect(event.routeKey).toBe('GET /v1/things/{id}');
+    expect(event.rawQueryString).toBe('');
+    expect('body' in event).toBe(false);
+    expect('cookies' in event).toBe(false);
+    expect('queryStringParameters' in event).toBe(false);
+    expect(event.isBase64Encoded).toBe(false);
+  });
+
+  it('base64-encodes binary bodies and decodes base64 results', async () => {
+    const bytes = Buffer.from([0, 159, 146, 150, 255]);
+    const echoed = await send(`${api.url}/v1/things/bin`, {
+      method: 'POST',
+      headers: ['content-type', 'application/pdf'],
+      body: bytes,
+    });
+    const { event } = echoed.json() as { event: APIGatewayProxyEventV2 };
+    expect(event.isBase64Encoded).toBe(true);
+    expect(Buffer.from(event.body ?? '', 'base64')).toEqual(bytes);
+
+    const binary = await send(`${api.url}/v1/things/bin?mode=binary`);
+    expect(binary.status).toBe(200);
+    expect(binary.headers['content-type']).toBe('application/octet-stream');
+    expect([...binary.body]).toEqual([0, 1, 2, 254, 255]);
+  });
+
+  it('infers a 200 JSON answer when the function returns a plain object or string', async () => {
+    const plain = await send(`${api.url}/v1/things/1?mode=plain`);
+    expect(plain.status).toBe(200);
+    expect(plain.headers['content-type']).toBe('application/json');
+    expect(plain.json()).toEqual({ hello: 'xin chào', routeKey: 'GET /v1/things/{id}' });
+
+    const text = await send(`${api.url}/v1/things/1?mode=string`);
+    expect(text.status).toBe(200);
+    expect(text.text).toBe('chào');
+  });
+
+  it('prefers a literal path segment over a parameter', async () => {
+    const reply = await send(`${api.url}/v1/things/special?mode=plain`);
+    expect((reply.json() as { routeKey: string }).routeKey).toBe('GET /v1/things/special');
+  });
+
+  it('answers a crashing function with the 500 error shape, logs it, and leaks nothing', async () => {
+    const reply = await send(`${api.url}/v1/things/1?mode=throw`);
+    expectErrorShape(reply, 500, 'INTERNAL');
+    expect(reply.text).not.toContain('hunter2');
+    expect(reply.text).not.toContain('http-handler');
+    const logged = log.lines.find((l) => l.msg === 'function failed');
+    expect(logged?.errMessage).toBe('database password is hunter2');
+    expect(logged?.requestId).toBe(reply.headers['apigw-requestid']);
+
+    expectErrorShape(await send(`${api.url}/v1/things/1?mode=malformed`), 500, 'INTERNAL');
+  });
+
+  it("enforces the function's timeout", async () => {
+    const started = Date.now();
+    const reply = await send(`${api.url}/v1/slow?mode=slow`);
+    expectErrorShape(reply, 500, 'INTERNAL');
+    expect(Date.now() - started).toBeLessThan(2_500);
+    expect(log.lines.some((l) => l.msg === 'function timed out')).toBe(true);
+  });
+
+  it('answers unknown paths 404 and known paths with another method 405, in the error shape', async () => {
+    expectErrorShape(await send(`${api.url}/v1/nothing-here`), 404, 'NOT_FOUND');
+    expectErrorShape(await send(`${api.url}/v1/things/1/extra`), 404, 'NOT_FOUND');
+    const wrong = await send(`${api.url}/v1/things/1`, { method: 'DELETE' });
+    expectErrorShape(wrong, 405, 'METHOD_NOT_ALLOWED');
+    expect(wrong.headers.allow).toBe('GET, POST');
+  });
+
+  it('refuses bodies over 1 MiB with 413', async () => {
+    const reply = await send(`${api.url}/v1/things/1`, {
+      method: 'POST',
+      headers: ['content-type', 'application/json'],
+      body: Buffer.alloc(1024 * 1024 + 1, 0x20),
+    });
+    expectErrorShape(reply, 413, 'PAYLOAD_TOO_LARGE');
+  });
+
+  it('answers 501 for a function group whose code is not in the checkout', async () => {
+    expectErrorShape(await send(`${api.url}/v1/absent`), 501, 'NOT_IMPLEMENTED');
+  });
+
+  it("answers CORS preflights from the portal's own origin only", async () => {
+    const own = await send(`${api.url}/v1/things/1`, {
+      method: 'OPTIONS',
+      headers: ['origin', `http://localhost:${api.port}`, 'access-control-request-method', 'POST'],
+    });
+    expect(own.status).toBe(204);
+    expect(own.headers['access-control-allow-origin']).toBe(`http://localhost:${api.port}`);
+    expect(own.headers['access-control-allow-headers']).toContain('idempotency-key');
+
+    const foreign = await send(`${api.url}/v1/things/1?mode=plain`, {
+      headers: ['origin', 'https://evil.example'],
+    });
+    expect(foreign.status).toBe(200);
+    expect(foreign.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  it('serves the web page from its folder, and nothing outside it', async () => {
+    const index = await send(`${api.url}/`);
+    expect(index.status).toBe(200);
+    expect(index.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(index.text).toContain('Cổng');
+    expect((await send(`${api.url}/app.js`)).headers['content-type']).toBe('text/javascript; charset=utf-8');
+    expectErrorShape(await send(`${api.url}/..%2F..%2Fetc%2Fpasswd`), 404, 'NOT_FOUND');
+    expectErrorShape(await send(`${api.url}/%2e%2e/%2e%2e/etc/passwd`), 404, 'NOT_FOUND');
+  });
+
+  it('answers 503 until the portal behind it is ready', async () => {
+    const gated = await startApiServer({
+      routes,
+      functionFor: (fn) => functionsByGroup[fn],
+      open: false,
+      log,
+    });
+    try {
+      expectErrorShape(await send(`${gated.url}/v1/things/1?mode=plain`), 503, 'SERVICE_UNAVAILABLE');
+      gated.open();
+      expect((await send(`${gated.url}/v1/things/1?mode=plain`)).status).toBe(200);
+    } finally {
+      await gated.close();
+    }
+  });
+});
