@@ -38,3 +38,14 @@ export const listQuery = z.object({
 });
 
 export const health = z.object({ status: z.literal('ok'), stage: z.string(), time: isoDateTime });
+
+/** What a signed-in person may act as (token claim `role`, or the first Cognito group). */
+export const personRole = z.enum([
+  'citizen',
+  'business',
+  'desk_officer',
+  'agency_officer',
+  'catalog_admin',
+  'operator',
+]);
+export type PersonRole = z.infer<typeof personRole>;

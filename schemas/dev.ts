@@ -1,13 +1,5 @@
 import { z } from 'zod';
-
-export const role = z.enum([
-  'citizen',
-  'business',
-  'desk_officer',
-  'agency_officer',
-  'catalog_admin',
-  'operator',
-]);
+import { personRole as role } from './common.js';
 
 export const devTokenRequest = z
   .object({

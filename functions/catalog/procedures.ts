@@ -39,6 +39,8 @@ const fullName = z.string().trim().min(2).max(100);
 const pastDate = z.iso
   .date()
   .refine((d) => d <= new Date().toISOString().slice(0, 10), 'must not be in the future');
+/** Who applies: the same fields open every personal procedure's form. */
+const applicant = { fullName, dateOfBirth: pastDate, citizenId, phone: vnPhone };
 
 export const procedures: readonly Procedure[] = [
   {
@@ -69,10 +71,7 @@ export const procedures: readonly Procedure[] = [
     ],
     form: z
       .object({
-        fullName,
-        dateOfBirth: pastDate,
-        citizenId,
-        phone: vnPhone,
+        ...applicant,
         licenceNumber: z
           .string()
           .regex(/^\d{12}$/, 'số giấy phép lái xe gồm 12 chữ số / 12-digit licence number'),
@@ -130,10 +129,7 @@ export const procedures: readonly Procedure[] = [
     ],
     form: z
       .object({
-        fullName,
-        dateOfBirth: pastDate,
-        citizenId,
-        phone: vnPhone,
+        ...applicant,
         insuranceNumber: z
           .string()
           .regex(/^\d{10}$/, 'mã số BHXH gồm 10 chữ số / 10-digit social insurance number'),

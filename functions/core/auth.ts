@@ -4,28 +4,14 @@
  * their Standard Webhooks secret (functions/agencies/verify.ts).
  */
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify } from 'jose';
+import { type PersonRole, personRole } from '../../schemas/common.js';
 import { config } from './config.js';
 import { AppError } from './errors.js';
 
-export type PersonRole =
-  | 'citizen'
-  | 'business'
-  | 'desk_officer'
-  | 'agency_officer'
-  | 'catalog_admin'
-  | 'operator';
+export type { PersonRole };
 export type Principal =
   | { kind: 'person'; sub: string; role: PersonRole }
   | { kind: 'agency'; agencyId: string };
-
-const ROLES = new Set<string>([
-  'citizen',
-  'business',
-  'desk_officer',
-  'agency_officer',
-  'catalog_admin',
-  'operator',
-]);
 
 let jwks: ReturnType<typeof createRemoteJWKSet> | undefined;
 
@@ -43,7 +29,7 @@ export async function authenticatePerson(authorization: string | undefined): Pro
     const groups = payload['cognito:groups'];
     const claimed =
       typeof payload.role === 'string' ? payload.role : Array.isArray(groups) ? groups[0] : 'citizen';
-    if (!payload.sub || typeof claimed !== 'string' || !ROLES.has(claimed))
+    if (!payload.sub || typeof claimed !== 'string' || !personRole.safeParse(claimed).success)
       throw new AppError('UNAUTHENTICATED');
     return { kind: 'person', sub: payload.sub, role: claimed as PersonRole };
   } catch (err) {

@@ -80,6 +80,21 @@ export const ERRORS = {
     vi: 'Dữ liệu vừa thay đổi; vui lòng thử lại.',
   },
   PAYLOAD_TOO_LARGE: { status: 413, en: 'The request is too large.', vi: 'Yêu cầu quá lớn.' },
+  METHOD_NOT_ALLOWED: {
+    status: 405,
+    en: 'This path does not accept this method.',
+    vi: 'Đường dẫn này không hỗ trợ phương thức này.',
+  },
+  FUNCTION_UNAVAILABLE: {
+    status: 501,
+    en: 'This function is not available in the local portal.',
+    vi: 'Chức năng này chưa có trên cổng chạy cục bộ.',
+  },
+  SERVICE_UNAVAILABLE: {
+    status: 503,
+    en: 'The portal is starting; try again in a moment.',
+    vi: 'Cổng đang khởi động; vui lòng thử lại sau giây lát.',
+  },
   INTERNAL: {
     status: 500,
     en: 'Something went wrong on our side. Please try again.',

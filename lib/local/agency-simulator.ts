@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { AGENCY_HEADER, signWebhook, verifyWebhook } from '../../functions/core/webhooks.js';
 import type { AgencySecrets } from './agency-secrets.js';
-import { BodyTooLargeError, headerValue, localErrors, readBody, sendError, sendJson } from './http.js';
+import { BodyTooLargeError, headerValue, readBody, sendError, sendJson } from './http.js';
 import { createLog, errorFields, type Log } from './log.js';
 import { LOOPBACK, listen, listenPreferring, sleep } from './net.js';
 
@@ -185,18 +185,17 @@ export async function startAgencySimulator(options: AgencySimulatorOptions): Pro
       });
     }
     const m = PATH.exec(path);
-    if (!m) return sendError(res, localErrors.notFound);
-    if (req.method !== 'POST')
-      return sendError(res, localErrors.methodNotAllowed, undefined, { allow: 'POST' });
+    if (!m) return sendError(res, 'NOT_FOUND');
+    if (req.method !== 'POST') return sendError(res, 'METHOD_NOT_ALLOWED', undefined, { allow: 'POST' });
     const agencyId = decodeURIComponent(m[1]!);
     const secrets = options.secrets[agencyId];
-    if (!secrets) return sendError(res, localErrors.notFound);
+    if (!secrets) return sendError(res, 'NOT_FOUND');
 
     let body: Buffer;
     try {
       body = await readBody(req, MAX_BODY);
     } catch (err) {
-      if (err instanceof BodyTooLargeError) return sendError(res, localErrors.payloadTooLarge);
+      if (err instanceof BodyTooLargeError) return sendError(res, 'PAYLOAD_TOO_LARGE');
       throw err;
     }
     const webhookId = headerValue(req.headers['webhook-id']);
@@ -231,13 +230,13 @@ export async function startAgencySimulator(options: AgencySimulatorOptions): Pro
     if (!verifyWebhook(secrets, text, headers)) {
       log.warn('delivery with a bad signature refused', { agencyId });
       record.status = 401;
-      return sendError(res, localErrors.badSignature);
+      return sendError(res, 'INVALID_SIGNATURE');
     }
     try {
       record.payload = JSON.parse(text);
     } catch {
       record.status = 400;
-      return sendError(res, localErrors.badJson);
+      return sendError(res, 'MALFORMED_JSON');
     }
     if (webhookId && accepted.has(webhookId)) {
       record.duplicate = true;
@@ -259,7 +258,7 @@ export async function startAgencySimulator(options: AgencySimulatorOptions): Pro
   const server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
       log.error('request failed', errorFields(err));
-      if (!res.headersSent) sendError(res, localErrors.internal);
+      if (!res.headersSent) sendError(res, 'INTERNAL');
     });
   });
   const port = options.port

@@ -3,24 +3,18 @@
  * group a payload format 2.0 event built as AWS builds it, and writes the result back as AWS does. Dev
  * routes (test sign-in) are answered here; the citizen web page is served from web/ when it exists.
  */
+
 import { randomBytes } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { AppError, ERRORS, type ErrorCode } from '../../functions/core/errors.js';
 import { routes as allRoutes, type HttpFunction, type Route, routeKey } from '../../functions/routes.js';
 import { devTokenRequest } from '../../schemas/dev.js';
 import type { DevAuth } from './dev-auth.js';
-import {
-  BodyTooLargeError,
-  errorBody,
-  type LocalError,
-  localErrors,
-  readBody,
-  sendError,
-  sendJson,
-} from './http.js';
+import { BodyTooLargeError, readBody, sendError, sendJson } from './http.js';
 import {
   FunctionTimeoutError,
   FunctionUnavailableError,
@@ -421,7 +415,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     headers: Record<string, string>,
   ): Promise<number> {
     if (!dev) {
-      sendError(res, localErrors.notFound, undefined, headers);
+      sendError(res, 'NOT_FOUND', undefined, headers);
       return 404;
     }
     if (r.operationId === 'devJwks') {
@@ -432,7 +426,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     try {
       json = JSON.parse(body.toString('utf8') || 'null');
     } catch {
-      sendError(res, localErrors.badJson, undefined, headers);
+      sendError(res, 'MALFORMED_JSON', undefined, headers);
       return 400;
     }
     const parsed = devTokenRequest.safeParse(json);
@@ -442,7 +436,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
         message: i.message,
         code: i.code,
       }));
-      sendError(res, localErrors.validation, details, headers);
+      sendError(res, 'VALIDATION_FAILED', details, headers);
       return 400;
     }
     sendJson(res, 200, await dev.issueToken(parsed.data), { ...headers, 'cache-control': 'no-store' });
@@ -458,12 +452,12 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     const base: Record<string, string> = { 'apigw-requestid': requestId, ...corsHeaders(req) };
     const done = (status: number, fields: Record<string, unknown> = {}) =>
       log.info('request', { requestId, method, status, ms: Date.now() - started, ...fields });
-    const fail = (e: LocalError, fields: Record<string, unknown> = {}, details?: unknown) => {
-      if (!res.headersSent) sendError(res, e, details, base);
-      done(e.status, fields);
+    const fail = (code: ErrorCode, fields: Record<string, unknown> = {}, details?: unknown) => {
+      if (!res.headersSent) sendError(res, code, details, base);
+      done(ERRORS[code].status, fields);
     };
 
-    if (!isOpen) return fail(localErrors.starting);
+    if (!isOpen) return fail('SERVICE_UNAVAILABLE');
 
     // A browser's CORS preflight is answered by the gateway, never by a function.
     if (
@@ -500,9 +494,9 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       }
       if (found) {
         base.allow = found.allowed.join(', ');
-        return fail(localErrors.methodNotAllowed);
+        return fail('METHOD_NOT_ALLOWED');
       }
-      return fail(localErrors.notFound);
+      return fail('NOT_FOUND');
     }
 
     const { route: r, pathParameters } = found.match;
@@ -512,7 +506,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       body = await readBody(req, maxBody);
     } catch (err) {
       if (err instanceof BodyTooLargeError) {
-        return fail(localErrors.payloadTooLarge, { routeKey: key }, { maxBytes: maxBody });
+        return fail('PAYLOAD_TOO_LARGE', { routeKey: key }, { maxBytes: maxBody });
       }
       throw err;
     }
@@ -523,25 +517,25 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     }
 
     const fn = options.functionFor(r.fn);
-    if (!fn) return fail(localErrors.notDeployed, { routeKey: key });
+    if (!fn) return fail('FUNCTION_UNAVAILABLE', { routeKey: key });
     const event = buildEvent({ req, route: r, pathParameters, body, requestId, receivedAt, localPort: port });
     let result: unknown;
     try {
       result = await fn.invoke(event);
     } catch (err) {
-      if (err instanceof FunctionUnavailableError) return fail(localErrors.notDeployed, { routeKey: key });
+      if (err instanceof FunctionUnavailableError) return fail('FUNCTION_UNAVAILABLE', { routeKey: key });
       log.error(err instanceof FunctionTimeoutError ? 'function timed out' : 'function failed', {
         requestId,
         routeKey: key,
         fn: fn.name,
         ...errorFields(err),
       });
-      return fail(localErrors.internal, { routeKey: key });
+      return fail('INTERNAL', { routeKey: key });
     }
     const out = toHttpResult(result);
     if (!out) {
       log.error('function returned a malformed response', { requestId, routeKey: key, fn: fn.name });
-      return fail(localErrors.internal, { routeKey: key });
+      return fail('INTERNAL', { routeKey: key });
     }
     res.writeHead(out.status, { ...out.headers, ...base, 'content-length': out.body.length });
     res.end(out.body);
@@ -553,7 +547,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     handle(req, res, requestId).catch((err: unknown) => {
       log.error('request failed', { requestId, ...errorFields(err) });
       if (!res.headersSent)
-        sendJson(res, 500, errorBody(localErrors.internal), { 'apigw-requestid': requestId });
+        sendJson(res, 500, new AppError('INTERNAL').toBody(), { 'apigw-requestid': requestId });
       else res.destroy();
     });
   });

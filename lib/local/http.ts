@@ -1,88 +1,8 @@
 /** HTTP helpers shared by the local API server and the agency simulator. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { AppError, type ErrorCode } from '../../functions/core/errors.js';
 
 export const JSON_TYPE = 'application/json; charset=utf-8';
-
-/** The portal's one error shape; the local cloud answers its own failures with it too. */
-export interface ErrorBody {
-  error: { code: string; message: string; messageVi: string; details?: unknown };
-}
-
-export interface LocalError {
-  status: number;
-  code: string;
-  message: string;
-  messageVi: string;
-}
-
-/** Failures the local cloud itself produces (a handler's own errors pass through untouched). */
-export const localErrors = {
-  notFound: {
-    status: 404,
-    code: 'NOT_FOUND',
-    message: 'No route matches this path',
-    messageVi: 'Không tìm thấy đường dẫn này',
-  },
-  methodNotAllowed: {
-    status: 405,
-    code: 'METHOD_NOT_ALLOWED',
-    message: 'This path does not accept this method',
-    messageVi: 'Đường dẫn này không hỗ trợ phương thức này',
-  },
-  payloadTooLarge: {
-    status: 413,
-    code: 'PAYLOAD_TOO_LARGE',
-    message: 'The request body is too large',
-    messageVi: 'Nội dung yêu cầu quá lớn',
-  },
-  badJson: {
-    status: 400,
-    code: 'MALFORMED_JSON',
-    message: 'The request body is not valid JSON',
-    messageVi: 'Nội dung yêu cầu không phải JSON hợp lệ',
-  },
-  validation: {
-    status: 400,
-    code: 'VALIDATION_FAILED',
-    message: 'The request is not valid',
-    messageVi: 'Yêu cầu không hợp lệ',
-  },
-  internal: {
-    status: 500,
-    code: 'INTERNAL',
-    message: 'Internal error',
-    messageVi: 'Lỗi hệ thống',
-  },
-  notDeployed: {
-    status: 501,
-    code: 'NOT_IMPLEMENTED',
-    message: 'This function is not available in the local portal',
-    messageVi: 'Chức năng này chưa có trên cổng chạy cục bộ',
-  },
-  starting: {
-    status: 503,
-    code: 'SERVICE_UNAVAILABLE',
-    message: 'The local portal is starting, try again in a moment',
-    messageVi: 'Cổng đang khởi động, vui lòng thử lại sau giây lát',
-  },
-  badSignature: {
-    status: 401,
-    code: 'INVALID_SIGNATURE',
-    message: 'The signature is missing or invalid',
-    messageVi: 'Chữ ký không có hoặc không hợp lệ',
-  },
-} as const satisfies Record<string, LocalError>;
-
-export function errorBody(e: LocalError, details?: unknown): ErrorBody {
-  return {
-    error: {
-      code: e.code,
-      message: e.message,
-      messageVi: e.messageVi,
-      ...(details === undefined ? {} : { details }),
-    },
-  };
-}
 
 export function sendJson(
   res: ServerResponse,
@@ -95,13 +15,15 @@ export function sendJson(
   res.end(text);
 }
 
+/** The local cloud answers its own failures in the portal's one error shape, from the same catalogue. */
 export function sendError(
   res: ServerResponse,
-  e: LocalError,
+  code: ErrorCode,
   details?: unknown,
   headers: Record<string, string | string[]> = {},
 ) {
-  sendJson(res, e.status, errorBody(e, details), headers);
+  const error = new AppError(code, details);
+  sendJson(res, error.status, error.toBody(), headers);
 }
 
 export class BodyTooLargeError extends Error {

@@ -6,19 +6,10 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { startLocalPortal } from '../../lib/local/portal.js';
+import { bhytForm as form } from '../support/forms.js';
 
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
-
-const form = {
-  fullName: 'Trần Thị Bình',
-  dateOfBirth: '1988-03-14',
-  citizenId: '001188000123',
-  phone: '0987654321',
-  insuranceNumber: '0123456789',
-  reason: 'lost',
-  informationChanged: false,
-};
 
 /** Runs `task` from CONCURRENCY loops for SECONDS; returns successes per second and failures. */
 async function load(task: (worker: number, n: number) => Promise<boolean>) {

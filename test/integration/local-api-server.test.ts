@@ -255,7 +255,7 @@ describe('local API gateway', () => {
   });
 
   it('answers 501 for a function group whose code is not in the checkout', async () => {
-    expectErrorShape(await send(`${api.url}/v1/absent`), 501, 'NOT_IMPLEMENTED');
+    expectErrorShape(await send(`${api.url}/v1/absent`), 501, 'FUNCTION_UNAVAILABLE');
   });
 
   it("answers CORS preflights from the portal's own origin only", async () => {

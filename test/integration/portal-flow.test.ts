@@ -10,6 +10,7 @@ import { DynamoDBDocumentClient, QueryCommand, ScanCommand } from '@aws-sdk/lib-
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AGENCY_HEADER, signWebhook } from '../../functions/core/webhooks.js';
 import { type LocalPortal, startLocalPortal } from '../../lib/local/portal.js';
+import { bhytForm, licenceForm } from '../support/forms.js';
 
 let portal: LocalPortal;
 let db: DynamoDBDocumentClient;
@@ -76,27 +77,6 @@ async function uploadScan(
   expect(posted.status).toBeLessThan(300);
   return created.body.uploadId as string;
 }
-
-const licenceForm = {
-  fullName: 'Nguyễn Văn An',
-  dateOfBirth: '1990-05-01',
-  citizenId: '001090000001',
-  phone: '0912345678',
-  licenceNumber: '010000000001',
-  licenceClass: 'B',
-  reason: 'expired',
-  deliveryMethod: 'post',
-};
-
-const bhytForm = {
-  fullName: 'Trần Thị Bình',
-  dateOfBirth: '1988-03-14',
-  citizenId: '001188000123',
-  phone: '0987654321',
-  insuranceNumber: '0123456789',
-  reason: 'lost',
-  informationChanged: false,
-};
 
 async function waitFor<T>(probe: () => Promise<T>, ok: (v: T) => boolean, ms = 20_000): Promise<T> {
   const until = Date.now() + ms;

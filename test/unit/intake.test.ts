@@ -11,6 +11,7 @@ import {
   submitDossier,
 } from '../../functions/intake/submit.js';
 import type { UploadRecord } from '../../functions/uploads/uploads.js';
+import { licenceForm } from '../support/forms.js';
 
 const OWNER = 'citizen-a';
 const NOW = new Date('2026-11-20T03:00:00Z'); // Friday 10:00 in Hà Nội
@@ -71,17 +72,6 @@ class FakeIntake implements IntakePorts {
     return 'committed';
   };
 }
-
-const licenceForm = {
-  fullName: 'Nguyễn Văn An',
-  dateOfBirth: '1990-05-01',
-  citizenId: '001090000001',
-  phone: '0912345678',
-  licenceNumber: '010000000001',
-  licenceClass: 'B',
-  reason: 'expired',
-  deliveryMethod: 'post',
-};
 
 const validInput = (): SubmitInput => ({
   procedureCode: '1.002804',
