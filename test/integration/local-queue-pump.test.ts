@@ -10,23 +10,9 @@ import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { functionFromHandler, type LambdaHandler } from '../../lib/local/lambda.js';
 import { memoryLog } from '../../lib/local/log.js';
-import { sleep } from '../../lib/local/net.js';
 import { failedMessageIds, type QueuePump, startQueuePump } from '../../lib/local/queue-pump.js';
 import { ensureQueue, LOCAL_CREDENTIALS, type SqsLocal, startSqsLocal } from '../../lib/local/stores.js';
-
-async function until<T>(
-  what: string,
-  probe: () => Promise<T | undefined> | T | undefined,
-  ms = 10_000,
-): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
+import { until } from '../support/wait.js';
 
 describe('SQS → dispatcher pump', () => {
   let server: SqsLocal;

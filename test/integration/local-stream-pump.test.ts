@@ -30,20 +30,7 @@ import {
   startStreamPump,
   streamFailure,
 } from '../../lib/local/stream-pump.js';
-
-async function until<T>(
-  what: string,
-  probe: () => Promise<T | undefined> | T | undefined,
-  ms = 15_000,
-): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
+import { until } from '../support/wait.js';
 
 const pkOf = (r: DynamoDBRecord) => r.dynamodb?.NewImage?.pk?.S;
 
