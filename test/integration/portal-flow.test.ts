@@ -58,6 +58,19 @@ async function api(
   return { status: res.status, body: text ? JSON.parse(text) : undefined };
 }
 
+const submit = (token: string, key: string, body: unknown) =>
+  api('POST', '/v1/dossiers', { token, headers: { 'idempotency-key': key }, body });
+
+/** The licence exchange with its two required scans. */
+const licenceDossier = (licence: string, health: string) => ({
+  procedureCode: '1.002804',
+  form: licenceForm,
+  attachments: [
+    { documentType: 'current_licence', uploadId: licence },
+    { documentType: 'health_certificate', uploadId: health },
+  ],
+});
+
 /** Creates an upload and posts the bytes to S3 through the presigned form, as a browser would. */
 async function uploadScan(
   token: string,
@@ -117,18 +130,7 @@ describe('a dossier from submission to the agency and back', () => {
   it('accepts scans, submits, delivers to the agency and shows its callbacks in tracking', async () => {
     const licence = await uploadScan(tokenA, Buffer.from('%PDF-1.7 licence scan'));
     const health = await uploadScan(tokenA, Buffer.from('%PDF-1.7 health certificate'));
-    const submitted = await api('POST', '/v1/dossiers', {
-      token: tokenA,
-      headers: { 'idempotency-key': 'flow-key-0001' },
-      body: {
-        procedureCode: '1.002804',
-        form: licenceForm,
-        attachments: [
-          { documentType: 'current_licence', uploadId: licence },
-          { documentType: 'health_certificate', uploadId: health },
-        ],
-      },
-    });
+    const submitted = await submit(tokenA, 'flow-key-0001', licenceDossier(licence, health));
     expect(submitted.status).toBe(201);
     code = submitted.body.dossiers[0].code;
     expect(code).toMatch(/^CAHN-\d{6}-\d{4}$/);
@@ -182,16 +184,8 @@ describe('a dossier from submission to the agency and back', () => {
 
   it('replays an idempotent submission and refuses the key with another body', async () => {
     const body = { procedureCode: '1.002758', form: bhytForm, attachments: [] };
-    const first = await api('POST', '/v1/dossiers', {
-      token: tokenA,
-      headers: { 'idempotency-key': 'flow-key-0002' },
-      body,
-    });
-    const again = await api('POST', '/v1/dossiers', {
-      token: tokenA,
-      headers: { 'idempotency-key': 'flow-key-0002' },
-      body,
-    });
+    const first = await submit(tokenA, 'flow-key-0002', body);
+    const again = await submit(tokenA, 'flow-key-0002', body);
     expect(first.status).toBe(201);
     expect(again.status).toBe(201);
     expect(again.body).toEqual(first.body);
@@ -216,11 +210,7 @@ describe('a dossier from submission to the agency and back', () => {
 
   it('lets concurrent identical submissions create one dossier', async () => {
     const body = { procedureCode: '1.002758', form: bhytForm, attachments: [] };
-    const results = await Promise.all(
-      Array.from({ length: 5 }, () =>
-        api('POST', '/v1/dossiers', { token: tokenB, headers: { 'idempotency-key': 'race-key-0001' }, body }),
-      ),
-    );
+    const results = await Promise.all(Array.from({ length: 5 }, () => submit(tokenB, 'race-key-0001', body)));
     const codes = new Set(results.map((r) => r.body.dossiers?.[0]?.code));
     expect(results.every((r) => r.status === 201)).toBe(true);
     expect(codes.size).toBe(1);
@@ -232,18 +222,7 @@ describe('bad input writes nothing', () => {
     const theirs = await uploadScan(tokenB, Buffer.from('%PDF-1.7 b'));
     const mine = await uploadScan(tokenA, Buffer.from('%PDF-1.7 a'));
     const before = await countItems('DOSSIER#', 'DOSSIER');
-    const res = await api('POST', '/v1/dossiers', {
-      token: tokenA,
-      headers: { 'idempotency-key': 'bad-key-0001' },
-      body: {
-        procedureCode: '1.002804',
-        form: licenceForm,
-        attachments: [
-          { documentType: 'current_licence', uploadId: mine },
-          { documentType: 'health_certificate', uploadId: theirs },
-        ],
-      },
-    });
+    const res = await submit(tokenA, 'bad-key-0001', licenceDossier(mine, theirs));
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('UPLOAD_NOT_FOUND');
     expect(await countItems('DOSSIER#', 'DOSSIER')).toBe(before);
@@ -253,18 +232,7 @@ describe('bad input writes nothing', () => {
   it('refuses an upload whose bytes differ from what was declared', async () => {
     const short = await uploadScan(tokenA, Buffer.from('%PDF short'), 5000);
     const ok = await uploadScan(tokenA, Buffer.from('%PDF-1.7 ok'));
-    const res = await api('POST', '/v1/dossiers', {
-      token: tokenA,
-      headers: { 'idempotency-key': 'bad-key-0002' },
-      body: {
-        procedureCode: '1.002804',
-        form: licenceForm,
-        attachments: [
-          { documentType: 'current_licence', uploadId: ok },
-          { documentType: 'health_certificate', uploadId: short },
-        ],
-      },
-    });
+    const res = await submit(tokenA, 'bad-key-0002', licenceDossier(ok, short));
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('UPLOAD_INCOMPLETE');
   });
@@ -292,11 +260,7 @@ describe('bad input writes nothing', () => {
     ['malformed JSON', '{"procedureCode":', 400, 'MALFORMED_JSON'],
   ])('%s is refused with its status and code', async (_name, body, status, code) => {
     const before = await countItems('DOSSIER#', 'DOSSIER');
-    const res = await api('POST', '/v1/dossiers', {
-      token: tokenA,
-      headers: { 'idempotency-key': `bad-${code}-01` },
-      body,
-    });
+    const res = await submit(tokenA, `bad-${code}-01`, body);
     expect(res.status).toBe(status);
     expect(res.body.error).toMatchObject({
       code,
@@ -336,10 +300,10 @@ describe('bad input writes nothing', () => {
 describe('agency callbacks', () => {
   let code: string;
   beforeAll(async () => {
-    const res = await api('POST', '/v1/dossiers', {
-      token: tokenA,
-      headers: { 'idempotency-key': 'agency-key-0001' },
-      body: { procedureCode: '1.002758', form: bhytForm, attachments: [] },
+    const res = await submit(tokenA, 'agency-key-0001', {
+      procedureCode: '1.002758',
+      form: bhytForm,
+      attachments: [],
     });
     code = res.body.dossiers[0].code;
     await waitFor(
