@@ -54,3 +54,36 @@ export function addWorkingDays(from: Date, days: number, adj: CalendarAdjustment
     Date.parse(`${day}T${String(CLOSE_OF_BUSINESS_HOUR).padStart(2, '0')}:00:00Z`) - VN_OFFSET_MS,
   );
 }
+
+/** Office hours in Vietnam (local time): mornings and afternoons, with a lunch break between. */
+export const OFFICE_HOURS: readonly (readonly [number, number])[] = [
+  [8, 12],
+  [13, 17],
+];
+
+const localInstant = (day: string, hour: number) =>
+  Date.parse(`${day}T${String(hour).padStart(2, '0')}:00:00Z`) - VN_OFFSET_MS;
+
+/**
+ * The instant `hours` working hours after `from`, counting only office hours of working days — how
+ * the 8-working-hour acknowledgement of an online dossier is measured (Decree 45/2020). A dossier
+ * sent at night or on a holiday starts its clock when the office next opens.
+ */
+export function addWorkingHours(from: Date, hours: number, adj: CalendarAdjustments = {}): Date {
+  let left = hours * 3_600_000;
+  let day = localDate(from);
+  let cursor = from.getTime();
+  for (;;) {
+    if (isWorkingDay(day, adj)) {
+      for (const [open, close] of OFFICE_HOURS) {
+        const start = Math.max(cursor, localInstant(day, open));
+        const end = localInstant(day, close);
+        if (start >= end) continue;
+        if (end - start >= left) return new Date(start + left);
+        left -= end - start;
+      }
+    }
+    day = nextDay(day);
+    cursor = localInstant(day, 0);
+  }
+}
