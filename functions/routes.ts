@@ -12,6 +12,7 @@ import {
   publicDossierView,
   submitDossierRequest,
   submitDossierResponse,
+  timelineVerification,
 } from '../schemas/dossier.js';
 import { procedureList, procedureParams, procedureView } from '../schemas/procedure.js';
 import { createUploadRequest, createUploadResponse } from '../schemas/upload.js';
@@ -129,6 +130,17 @@ export const routes: readonly Route[] = [
     params: dossierParams,
     status: 200,
     response: publicDossierView,
+  }),
+  r({
+    method: 'GET',
+    path: '/v1/dossiers/{code}/timeline/verify',
+    fn: 'tracking',
+    operationId: 'verifyTimeline',
+    auth: 'citizen',
+    summary: "Whether the dossier's hash-chained timeline is intact",
+    params: dossierParams,
+    status: 200,
+    response: timelineVerification,
   }),
   r({
     method: 'POST',

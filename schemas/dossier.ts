@@ -83,3 +83,7 @@ export const dossierView = publicDossierView
   .meta({ id: 'Dossier' });
 
 export const dossierParams = z.object({ code: dossierCode });
+
+export const timelineVerification = z
+  .object({ intact: z.boolean(), events: z.number().int().min(0) })
+  .meta({ id: 'TimelineVerification' });

@@ -51,4 +51,17 @@ export function verifyChain(events: readonly TimelineEvent[]): boolean {
   return true;
 }
 
+/**
+ * The chain is intact when every event links to the one before and the dossier's recorded head is
+ * the newest event: a dropped tail event would otherwise go unnoticed.
+ */
+export function verifyTimeline(
+  head: { lastSeq: number; lastHash: string },
+  events: readonly TimelineEvent[],
+) {
+  const last = events.at(-1);
+  const intact = verifyChain(events) && last?.seq === head.lastSeq && last.hash === head.lastHash;
+  return { intact, events: events.length };
+}
+
 export { canonical };

@@ -3,15 +3,25 @@ import type { dossierParams } from '../../schemas/dossier.js';
 import { toOwnerView, toPublicView } from '../core/dossier.js';
 import { loadDossier, loadTimeline } from '../core/dossier-store.js';
 import { AppError } from '../core/errors.js';
-import { httpFunction, personOf } from '../core/http.js';
+import { type ApiRequest, httpFunction, personOf } from '../core/http.js';
+import { verifyTimeline } from '../core/timeline.js';
+
+/** The caller's own dossier; someone else's answers exactly like a missing one, so codes cannot be probed. */
+async function ownDossier(req: ApiRequest) {
+  const { code } = req.params as z.output<typeof dossierParams>;
+  const [dossier, timeline] = await Promise.all([loadDossier(code), loadTimeline(code)]);
+  if (!dossier || dossier.ownerSub !== personOf(req).sub) throw new AppError('DOSSIER_NOT_FOUND');
+  return { dossier, timeline };
+}
 
 export const handler = httpFunction('tracking', {
   getDossier: async (req) => {
-    const { code } = req.params as z.output<typeof dossierParams>;
-    const [dossier, timeline] = await Promise.all([loadDossier(code), loadTimeline(code)]);
-    // Someone else's dossier answers exactly like a missing one, so codes cannot be probed.
-    if (!dossier || dossier.ownerSub !== personOf(req).sub) throw new AppError('DOSSIER_NOT_FOUND');
+    const { dossier, timeline } = await ownDossier(req);
     return { body: toOwnerView(dossier, timeline), headers: { 'cache-control': 'no-store' } };
+  },
+  verifyTimeline: async (req) => {
+    const { dossier, timeline } = await ownDossier(req);
+    return { body: verifyTimeline(dossier, timeline), headers: { 'cache-control': 'no-store' } };
   },
   trackDossier: async (req) => {
     const { code } = req.params as z.output<typeof dossierParams>;
