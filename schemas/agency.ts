@@ -20,6 +20,28 @@ export const agencyEvent = z
       .strict(),
     z
       .object({
+        type: z.literal('dossier.step_started'),
+        ...eventBase,
+        step: z.string().trim().min(1).max(200),
+      })
+      .strict(),
+    z
+      .object({
+        type: z.literal('dossier.step_completed'),
+        ...eventBase,
+        step: z.string().trim().min(1).max(200),
+      })
+      .strict(),
+    z
+      .object({
+        type: z.literal('dossier.extended'),
+        ...eventBase,
+        reason: z.string().trim().min(5).max(2000),
+        newDueAt: isoDateTime,
+      })
+      .strict(),
+    z
+      .object({
         type: z.literal('dossier.supplement_requested'),
         ...eventBase,
         missingDocuments: z.array(z.string().min(1)).min(1),

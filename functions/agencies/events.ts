@@ -24,6 +24,8 @@ export interface AgencyEventPorts {
     dossier: DossierRecord;
     event: TimelineEvent;
     result: AgencyEventResult;
+    /** Set when the step moves the dossier's due date (an extension). */
+    newDueAt?: string;
   }): Promise<'applied' | 'already-recorded' | 'version-conflict'>;
 }
 
@@ -35,6 +37,11 @@ function eventDetails(e: AgencyEvent): Record<string, unknown> | undefined {
       return e.appointmentAt ? { appointmentAt: e.appointmentAt } : undefined;
     case 'dossier.in_progress':
       return e.step ? { step: e.step } : undefined;
+    case 'dossier.step_started':
+    case 'dossier.step_completed':
+      return { step: e.step };
+    case 'dossier.extended':
+      return { reason: e.reason };
     case 'dossier.supplement_requested':
       return { missingDocuments: e.missingDocuments, supplementDueAt: e.supplementDueAt };
     case 'dossier.rejected':
@@ -76,6 +83,17 @@ export async function handleAgencyEvent(
       await ports.recordOnly(agencyId, result, at);
       return result;
     }
+    // An extension (form 04) must move the promised date later, never earlier or to the same day.
+    if (event.type === 'dossier.extended' && Date.parse(event.newDueAt) <= Date.parse(dossier.dueAt)) {
+      throw new AppError('VALIDATION_FAILED', [
+        {
+          path: 'body.newDueAt',
+          code: 'too_early',
+          message: `must be later than the current due date ${dossier.dueAt}`,
+        },
+      ]);
+    }
+    const newDueAt = event.type === 'dossier.extended' ? event.newDueAt : undefined;
     const timelineEvent = sealEvent({
       seq: dossier.lastSeq + 1,
       at,
@@ -85,6 +103,7 @@ export async function handleAgencyEvent(
       source: `${agencyId}:${event.eventId}`,
       ...(event.note ? { note: event.note } : {}),
       ...(event.type === 'dossier.supplement_requested' ? { dueAt: event.supplementDueAt } : {}),
+      ...(newDueAt ? { dueAt: newDueAt } : {}),
       ...(eventDetails(event) ? { details: eventDetails(event) } : {}),
       prevHash: dossier.lastHash,
     });
@@ -95,7 +114,7 @@ export async function handleAgencyEvent(
       status: decision.to,
       reason: 'applied',
     };
-    const outcome = await ports.apply({ agencyId, dossier, event: timelineEvent, result });
+    const outcome = await ports.apply({ agencyId, dossier, event: timelineEvent, result, newDueAt });
     if (outcome === 'applied') return result;
     if (outcome === 'already-recorded') {
       const replay = await replayOf();

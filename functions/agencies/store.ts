@@ -45,7 +45,7 @@ export function agencyEventStore(): AgencyEventPorts {
       }
     },
 
-    async apply({ agencyId, dossier, event, result }) {
+    async apply({ agencyId, dossier, event, result, newDueAt }) {
       try {
         await db.send(
           new TransactWriteCommand({
@@ -54,8 +54,7 @@ export function agencyEventStore(): AgencyEventPorts {
                 Update: {
                   TableName,
                   Key: keys.dossier(dossier.code),
-                  UpdateExpression:
-                    'SET #status = :to, #version = :next, lastSeq = :seq, lastHash = :hash, updatedAt = :at',
+                  UpdateExpression: `SET #status = :to, #version = :next, lastSeq = :seq, lastHash = :hash, updatedAt = :at${newDueAt ? ', dueAt = :due' : ''}`,
                   ConditionExpression: '#version = :expected',
                   ExpressionAttributeNames: { '#status': 'status', '#version': 'version' },
                   ExpressionAttributeValues: {
@@ -65,6 +64,7 @@ export function agencyEventStore(): AgencyEventPorts {
                     ':seq': event.seq,
                     ':hash': event.hash,
                     ':at': event.at,
+                    ...(newDueAt ? { ':due': newDueAt } : {}),
                   },
                 },
               },

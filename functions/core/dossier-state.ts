@@ -12,6 +12,9 @@ export type DossierStep =
   | 'dossier.submitted'
   | 'dossier.received'
   | 'dossier.in_progress'
+  | 'dossier.step_started'
+  | 'dossier.step_completed'
+  | 'dossier.extended'
   | 'dossier.supplement_requested'
   | 'dossier.supplemented'
   | 'dossier.approved'
@@ -21,7 +24,8 @@ export type DossierStep =
   | 'dossier.withdrawn';
 
 interface StepRule {
-  to: DossierStatus;
+  /** `unchanged`: the step is recorded on the timeline without moving the dossier (an extension). */
+  to: DossierStatus | 'unchanged';
   from: readonly DossierStatus[];
   by: readonly Actor[];
 }
@@ -41,6 +45,19 @@ export const STEPS: Record<DossierStep, StepRule> = {
   'dossier.in_progress': {
     to: 'in_progress',
     from: ['submitted', 'received', 'supplemented'],
+    by: ['agency'],
+  },
+  // A named processing step (thẩm định, trình ký…) starts or ends; the dossier is being worked on.
+  'dossier.step_started': {
+    to: 'in_progress',
+    from: ['submitted', 'received', 'in_progress', 'supplemented'],
+    by: ['agency'],
+  },
+  'dossier.step_completed': { to: 'in_progress', from: ['in_progress'], by: ['agency'] },
+  // Apology with a new date (form 04): allowed while the agency still holds the dossier.
+  'dossier.extended': {
+    to: 'unchanged',
+    from: ['received', 'in_progress', 'supplement_requested', 'supplemented'],
     by: ['agency'],
   },
   'dossier.supplement_requested': {
@@ -84,7 +101,8 @@ export type Decision =
 export function decide(current: DossierStatus, step: DossierStep, actor: Actor): Decision {
   const rule = STEPS[step];
   if (!rule.by.includes(actor)) return { kind: 'illegal', reason: 'actor' };
-  if (rule.from.includes(current)) return { kind: 'apply', to: rule.to };
+  if (rule.from.includes(current)) return { kind: 'apply', to: rule.to === 'unchanged' ? current : rule.to };
+  if (rule.to === 'unchanged') return { kind: 'illegal', reason: 'state' };
   if (current === rule.to) return { kind: 'stale' };
   // A late event for a step already passed is acknowledged; anything else would skip or undo steps.
   // A decision that ends the dossier is never "late": contradicting an earlier outcome is illegal.

@@ -64,7 +64,7 @@ class FakeStore implements AgencyEventPorts {
     if (!this.recorded.has(`${agencyId}/${result.eventId}`))
       this.recorded.set(`${agencyId}/${result.eventId}`, result);
   };
-  apply: AgencyEventPorts['apply'] = async ({ agencyId, dossier: read, event, result }) => {
+  apply: AgencyEventPorts['apply'] = async ({ agencyId, dossier: read, event, result, newDueAt }) => {
     if (this.interleave > 0) {
       this.interleave--;
       this.current.version++;
@@ -73,6 +73,7 @@ class FakeStore implements AgencyEventPorts {
     if (read.version !== this.current.version) return 'version-conflict';
     this.current = {
       ...this.current,
+      ...(newDueAt ? { dueAt: newDueAt } : {}),
       status: event.status,
       version: read.version + 1,
       lastSeq: event.seq,
@@ -164,5 +165,68 @@ describe('agency events', () => {
     );
     expect(store.current.status).toBe('rejected');
     expect(store.events.at(-1)?.details).toEqual({ reason: 'Giấy khám sức khỏe đã hết hạn' });
+  });
+
+  it('records named steps without leaving in_progress', async () => {
+    await handleAgencyEvent(store, 'cahn', ev('dossier.received', 'evt-00000001'));
+    const started = await handleAgencyEvent(
+      store,
+      'cahn',
+      ev('dossier.step_started', 'evt-00000002', { step: 'Thẩm định hồ sơ' }),
+    );
+    const done = await handleAgencyEvent(
+      store,
+      'cahn',
+      ev('dossier.step_completed', 'evt-00000003', { step: 'Thẩm định hồ sơ' }),
+    );
+    expect([started.status, done.status]).toEqual(['in_progress', 'in_progress']);
+    expect(store.events.map((e) => e.type)).toEqual([
+      'dossier.submitted',
+      'dossier.received',
+      'dossier.step_started',
+      'dossier.step_completed',
+    ]);
+  });
+
+  it('moves the due date on an extension (form 04) and keeps the status', async () => {
+    await handleAgencyEvent(store, 'cahn', ev('dossier.received', 'evt-00000001'));
+    const res = await handleAgencyEvent(
+      store,
+      'cahn',
+      ev('dossier.extended', 'evt-00000002', {
+        reason: 'Cần xác minh thêm với cơ quan cấp',
+        newDueAt: '2026-12-04T10:00:00.000Z',
+      }),
+    );
+    expect(res).toMatchObject({ applied: true, status: 'received' });
+    expect(store.current.dueAt).toBe('2026-12-04T10:00:00.000Z');
+    expect(store.events.at(-1)).toMatchObject({
+      dueAt: '2026-12-04T10:00:00.000Z',
+      details: { reason: 'Cần xác minh thêm với cơ quan cấp' },
+    });
+  });
+
+  it('refuses an extension that does not move the date later, or before receipt', async () => {
+    await handleAgencyEvent(store, 'cahn', ev('dossier.received', 'evt-00000001'));
+    const early = await handleAgencyEvent(
+      store,
+      'cahn',
+      ev('dossier.extended', 'evt-00000002', {
+        reason: 'Lý do gia hạn',
+        newDueAt: '2026-11-26T10:00:00.000Z',
+      }),
+    ).catch((e: unknown) => e);
+    expect((early as AppError).code).toBe('VALIDATION_FAILED');
+    store = new FakeStore();
+    const tooSoon = await handleAgencyEvent(
+      store,
+      'cahn',
+      ev('dossier.extended', 'evt-00000003', {
+        reason: 'Lý do gia hạn',
+        newDueAt: '2026-12-04T10:00:00.000Z',
+      }),
+    ).catch((e: unknown) => e);
+    expect((tooSoon as AppError).code).toBe('ILLEGAL_TRANSITION');
+    expect(store.current.dueAt).toBe('2026-11-27T10:00:00.000Z');
   });
 });

@@ -31,7 +31,7 @@ const ACTORS: readonly Actor[] = ['citizen', 'agency', 'system'];
 const FINAL: readonly DossierStatus[] = ['rejected', 'completed', 'withdrawn'];
 
 interface Expected {
-  to: DossierStatus;
+  to: DossierStatus | 'unchanged';
   from: readonly DossierStatus[];
   by: readonly Actor[];
 }
@@ -42,6 +42,17 @@ const EXPECTED: Record<DossierStep, Expected> = {
   'dossier.in_progress': {
     to: 'in_progress',
     from: ['submitted', 'received', 'supplemented'],
+    by: ['agency'],
+  },
+  'dossier.step_started': {
+    to: 'in_progress',
+    from: ['submitted', 'received', 'in_progress', 'supplemented'],
+    by: ['agency'],
+  },
+  'dossier.step_completed': { to: 'in_progress', from: ['in_progress'], by: ['agency'] },
+  'dossier.extended': {
+    to: 'unchanged',
+    from: ['received', 'in_progress', 'supplement_requested', 'supplemented'],
     by: ['agency'],
   },
   'dossier.supplement_requested': {
@@ -87,7 +98,8 @@ const BEHIND: Record<DossierStatus, readonly DossierStatus[]> = {
 function expected(current: DossierStatus, step: DossierStep, actor: Actor): Decision {
   const rule = EXPECTED[step];
   if (!rule.by.includes(actor)) return { kind: 'illegal', reason: 'actor' };
-  if (rule.from.includes(current)) return { kind: 'apply', to: rule.to };
+  if (rule.from.includes(current)) return { kind: 'apply', to: rule.to === 'unchanged' ? current : rule.to };
+  if (rule.to === 'unchanged') return { kind: 'illegal', reason: 'state' };
   if (current === rule.to) return { kind: 'stale' };
   if (BEHIND[current].includes(rule.to)) return { kind: 'stale' };
   return { kind: 'illegal', reason: 'state' };
