@@ -1,7 +1,7 @@
 import type { LookupAddress } from 'node:dns';
 import { lookup } from 'node:dns/promises';
 import { afterEach, describe, expect, it, type Mock, vi } from 'vitest';
-import { assertPublicEndpoint, UnsafeEndpointError } from '../../functions/core/ssrf.js';
+import { UnsafeEndpointError, vetEndpoint } from '../../functions/core/ssrf.js';
 
 // Name resolution is the real one unless a test says otherwise; no test resolves a public name
 // through real DNS (there is no network here). `localhost` resolves locally.
@@ -16,13 +16,16 @@ afterEach(() => {
   lookupMock.mockReset();
 });
 
-const check = (url: string, allowPrivate = false) => assertPublicEndpoint(new URL(url), allowPrivate);
+const check = (url: string, allowPrivate = false) => vetEndpoint(new URL(url), allowPrivate);
 
-describe('assertPublicEndpoint', () => {
+describe('vetEndpoint', () => {
   it('accepts https to a public unicast literal without resolving anything', async () => {
-    await expect(check('https://8.8.8.8/')).resolves.toBeUndefined();
-    await expect(check('https://8.8.8.8:8443/hook?x=1')).resolves.toBeUndefined();
-    await expect(check('https://[2001:4860:4860::8888]/')).resolves.toBeUndefined();
+    await expect(check('https://8.8.8.8/')).resolves.toEqual({ address: '8.8.8.8', family: 4 });
+    await expect(check('https://8.8.8.8:8443/hook?x=1')).resolves.toEqual({ address: '8.8.8.8', family: 4 });
+    await expect(check('https://[2001:4860:4860::8888]/')).resolves.toEqual({
+      address: '2001:4860:4860::8888',
+      family: 6,
+    });
     expect(lookupMock).not.toHaveBeenCalled();
   });
 
@@ -66,7 +69,7 @@ describe('assertPublicEndpoint', () => {
   });
 
   it('accepts a public address written as IPv4-mapped IPv6', async () => {
-    await expect(check('https://[::ffff:8.8.8.8]/')).resolves.toBeUndefined();
+    await expect(check('https://[::ffff:8.8.8.8]/')).resolves.toMatchObject({ family: 6 });
   });
 
   it('refuses localhost, which resolves to loopback', async () => {
@@ -92,7 +95,9 @@ describe('assertPublicEndpoint', () => {
       { address: '8.8.4.4', family: 4 },
       { address: '2001:4860:4860::8844', family: 6 },
     ]);
-    await expect(check('https://agency.example/hook')).resolves.toBeUndefined();
+    await expect(check('https://agency.example/hook')).resolves.toMatchObject({
+      address: expect.any(String),
+    });
     expect(lookupMock).toHaveBeenCalledWith('agency.example', { all: true });
   });
 
