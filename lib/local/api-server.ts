@@ -11,6 +11,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { AppError, ERRORS, type ErrorCode } from '../../functions/core/errors.js';
+import { zodDetails } from '../../functions/core/http.js';
 import { routes as allRoutes, type HttpFunction, type Route, routeKey } from '../../functions/routes.js';
 import { devTokenRequest } from '../../schemas/dev.js';
 import type { DevAuth } from './dev-auth.js';
@@ -431,10 +432,9 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     }
     const parsed = devTokenRequest.safeParse(json);
     if (!parsed.success) {
-      const details = parsed.error.issues.map((i) => ({
-        path: i.path.join('.'),
-        message: i.message,
-        code: i.code,
+      const details = zodDetails(parsed.error).map((d) => ({
+        ...d,
+        path: ['body', d.path].filter(Boolean).join('.'),
       }));
       sendError(res, 'VALIDATION_FAILED', details, headers);
       return 400;

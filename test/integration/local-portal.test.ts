@@ -99,7 +99,7 @@ describe('local portal', () => {
       error: { code: string; messageVi: string; details: Array<{ path: string }> };
     };
     expect(body.error.code).toBe('VALIDATION_FAILED');
-    expect(body.error.details.map((d) => d.path).sort()).toEqual(['role', 'sub']);
+    expect(body.error.details.map((d) => d.path).sort()).toEqual(['body.role', 'body.sub']);
 
     const malformed = await post('{"sub":');
     expect(malformed.status).toBe(400);
