@@ -4,7 +4,8 @@
  */
 import type { z } from 'zod';
 import { agencyEvent, agencyEventResult } from '../schemas/agency.js';
-import { health, listQuery } from '../schemas/common.js';
+import { agencyList, agencyParams, agencyQuery, agencyView, faqList, faqQuery } from '../schemas/catalog.js';
+import { health } from '../schemas/common.js';
 import { devJwks, devTokenRequest, devTokenResponse } from '../schemas/dev.js';
 import {
   dossierParams,
@@ -14,9 +15,26 @@ import {
   submitDossierResponse,
   timelineVerification,
 } from '../schemas/dossier.js';
-import { procedureList, procedureParams, procedureView } from '../schemas/procedure.js';
+import {
+  electricityBillView,
+  electricityCustomer,
+  ipnAcknowledgement,
+  paymentCreated,
+  paymentParams,
+  paymentReturnView,
+  paymentView,
+  providerParams,
+  receiptView,
+} from '../schemas/payment.js';
+import {
+  procedureList,
+  procedureParams,
+  procedureQuery,
+  procedureVersionQuery,
+  procedureView,
+} from '../schemas/procedure.js';
 import { createUploadRequest, createUploadResponse } from '../schemas/upload.js';
-import { DISPATCH } from './core/resources.js';
+import { DISPATCH, PAYMENTS } from './core/resources.js';
 
 /** How a caller proves who it is. `dev` routes exist only in the local cloud. */
 export type AuthMode = 'public' | 'citizen' | 'agency' | 'payment' | 'dev';
@@ -30,6 +48,7 @@ export type HttpFunction =
   | 'intake'
   | 'tracking'
   | 'agencyEvents'
+  | 'payments'
   | 'dev';
 
 export interface Route {
@@ -69,8 +88,8 @@ export const routes: readonly Route[] = [
     fn: 'catalog',
     operationId: 'listProcedures',
     auth: 'public',
-    summary: 'List administrative procedures',
-    query: listQuery,
+    summary: 'Search administrative procedures (Vietnamese, with or without tone marks) with filters',
+    query: procedureQuery,
     status: 200,
     response: procedureList,
   }),
@@ -80,10 +99,44 @@ export const routes: readonly Route[] = [
     fn: 'catalog',
     operationId: 'getProcedure',
     auth: 'public',
-    summary: 'One procedure with its documents and form schema',
+    summary: 'One procedure with its documents and form schema (current version, or ?version=)',
     params: procedureParams,
+    query: procedureVersionQuery,
     status: 200,
     response: procedureView,
+  }),
+  r({
+    method: 'GET',
+    path: '/v1/agencies',
+    fn: 'catalog',
+    operationId: 'listAgencies',
+    auth: 'public',
+    summary: 'Agency registry: ministries, provinces and their departments, communes, public bodies',
+    query: agencyQuery,
+    status: 200,
+    response: agencyList,
+  }),
+  r({
+    method: 'GET',
+    path: '/v1/agencies/{code}',
+    fn: 'catalog',
+    operationId: 'getAgency',
+    auth: 'public',
+    summary: 'One agency by its dossier-code prefix or id',
+    params: agencyParams,
+    status: 200,
+    response: agencyView,
+  }),
+  r({
+    method: 'GET',
+    path: '/v1/faq',
+    fn: 'catalog',
+    operationId: 'listFaq',
+    auth: 'public',
+    summary: 'Questions and answers (Bộ câu hỏi – trả lời), searchable, per procedure or general',
+    query: faqQuery,
+    status: 200,
+    response: faqList,
   }),
   r({
     method: 'POST',
@@ -155,6 +208,88 @@ export const routes: readonly Route[] = [
     errors: [409],
   }),
   r({
+    method: 'POST',
+    path: '/v1/dossiers/{code}/payments',
+    fn: 'payments',
+    operationId: 'createDossierPayment',
+    auth: 'citizen',
+    summary: "Pay a dossier's fee online (the pending attempt is returned while there is one)",
+    params: dossierParams,
+    requiredHeaders: ['idempotency-key'],
+    status: 201,
+    response: paymentCreated,
+    errors: [409, 422, 503],
+  }),
+  r({
+    method: 'GET',
+    path: '/v1/payments/{paymentId}',
+    fn: 'payments',
+    operationId: 'getPayment',
+    auth: 'citizen',
+    summary: 'One of my payments',
+    params: paymentParams,
+    status: 200,
+    response: paymentView,
+  }),
+  r({
+    method: 'GET',
+    path: '/v1/payments/{paymentId}/receipt',
+    fn: 'payments',
+    operationId: 'getReceipt',
+    auth: 'citizen',
+    summary: 'The electronic receipt of a succeeded payment',
+    params: paymentParams,
+    status: 200,
+    response: receiptView,
+  }),
+  r({
+    method: 'POST',
+    path: '/v1/payments/callbacks/{provider}',
+    fn: 'payments',
+    operationId: 'paymentCallback',
+    auth: 'payment',
+    summary: "A payment provider's signed server-to-server notification (IPN); answered in its convention",
+    params: providerParams,
+    status: 200,
+    response: ipnAcknowledgement,
+  }),
+  r({
+    method: 'GET',
+    path: '/v1/payments/return/{provider}',
+    fn: 'payments',
+    operationId: 'paymentReturn',
+    auth: 'payment',
+    summary: "Where the provider sends the citizen's browser back (signed parameters; shows, never changes)",
+    params: providerParams,
+    status: 200,
+    response: paymentReturnView,
+  }),
+  r({
+    method: 'POST',
+    path: '/v1/bills/electricity/lookup',
+    fn: 'payments',
+    operationId: 'lookupElectricityBill',
+    auth: 'citizen',
+    summary: 'The electricity bill due for an EVN customer code',
+    body: electricityCustomer,
+    status: 200,
+    response: electricityBillView,
+    errors: [503],
+  }),
+  r({
+    method: 'POST',
+    path: '/v1/bills/electricity/payments',
+    fn: 'payments',
+    operationId: 'payElectricityBill',
+    auth: 'citizen',
+    summary: 'Pay an electricity bill online (amount from the biller)',
+    body: electricityCustomer,
+    requiredHeaders: ['idempotency-key'],
+    status: 201,
+    response: paymentCreated,
+    errors: [409, 422, 503],
+  }),
+  r({
     method: 'GET',
     path: '/openapi.json',
     fn: 'platform',
@@ -204,11 +339,18 @@ export interface FunctionSpec {
   uploads?: 'read' | 'readwrite' | 'presign';
   sendsToAgencyQueues?: boolean;
   readsAgencySecrets?: boolean;
-  /** Non-HTTP triggers: the table stream (outbox) or the agency queues. */
-  trigger?: 'outbox-stream' | 'agency-queues';
+  /** Payment providers' and billers' signing secrets. */
+  readsPaymentSecrets?: boolean;
+  /** Non-HTTP triggers: the table stream (outbox), the agency queues, or a schedule. */
+  trigger?: 'outbox-stream' | 'agency-queues' | 'schedule';
+  /** With trigger 'schedule': minutes between runs. */
+  everyMinutes?: number;
 }
 
-export const functions: Record<Exclude<HttpFunction, 'dev'> | 'outboxRelay' | 'dispatcher', FunctionSpec> = {
+export const functions: Record<
+  Exclude<HttpFunction, 'dev'> | 'outboxRelay' | 'dispatcher' | 'paymentsReconcile',
+  FunctionSpec
+> = {
   platform: { entry: 'functions/platform/handler.ts', memoryMb: 256, timeoutSeconds: 5 },
   catalog: { entry: 'functions/catalog/handler.ts', memoryMb: 512, timeoutSeconds: 5 },
   uploads: {
@@ -232,6 +374,22 @@ export const functions: Record<Exclude<HttpFunction, 'dev'> | 'outboxRelay' | 'd
     timeoutSeconds: 10,
     table: 'readwrite',
     readsAgencySecrets: true,
+  },
+  payments: {
+    entry: 'functions/payments/handler.ts',
+    memoryMb: 256,
+    timeoutSeconds: 15,
+    table: 'readwrite',
+    readsPaymentSecrets: true,
+  },
+  paymentsReconcile: {
+    entry: 'functions/payments/reconcile.ts',
+    memoryMb: 256,
+    timeoutSeconds: 120,
+    table: 'readwrite',
+    readsPaymentSecrets: true,
+    trigger: 'schedule',
+    everyMinutes: PAYMENTS.reconcileEveryMinutes,
   },
   outboxRelay: {
     entry: 'functions/dispatch/outbox-relay.ts',

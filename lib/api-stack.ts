@@ -19,6 +19,8 @@ import {
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { Table } from 'aws-cdk-lib/aws-dynamodb';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
@@ -33,6 +35,14 @@ import { PortalFunction } from './portal-function.js';
 import { physicalNames } from './settings.js';
 
 export type FunctionName = keyof typeof functions;
+
+/** A context value given as JSON text on the command line, or as an object in cdk.json; {} when absent. */
+function contextJson(raw: unknown): Record<string, Record<string, string>> {
+  const value = typeof raw === 'string' ? (JSON.parse(raw) as unknown) : (raw ?? {});
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new Error('payment provider and biller context must be a JSON object');
+  return value as Record<string, Record<string, string>>;
+}
 
 export interface ApiStackProps extends StackProps {
   data: DataStack;
@@ -86,6 +96,7 @@ export class ApiStack extends Stack {
       dataKey: data.dataKey,
       agencyQueues: data.channels.map((c) => c.queue),
       agencySecrets: [...data.agencySecrets.values()],
+      paymentSecrets: data.paymentSecrets,
     };
 
     const { issuer, webClient } = data.identity;
@@ -102,6 +113,13 @@ export class ApiStack extends Stack {
       JWT_ISSUER: issuer,
       JWT_AUDIENCE: webClient.userPoolClientId,
       JWT_JWKS_URL: `${issuer}/.well-known/jwks.json`,
+      // Providers and billers are context (`-c paymentProviders='{"vnpay":{...}}'`), their secrets in
+      // Secrets Manager; without them payment routes answer 503.
+      PAYMENT_PROVIDERS: JSON.stringify(contextJson(this.node.tryGetContext('paymentProviders'))),
+      PAYMENT_PROVIDER: 'vnpay',
+      BILLERS: JSON.stringify(contextJson(this.node.tryGetContext('billers'))),
+      PAYMENT_SECRETS_SOURCE: 'secretsmanager',
+      PAYMENT_SECRET_PREFIX: names.paymentSecretPrefix,
       NODE_OPTIONS: '--enable-source-maps',
       POWERTOOLS_SERVICE_NAME: 'cong',
       POWERTOOLS_LOG_LEVEL: s.logLevel,
@@ -114,6 +132,13 @@ export class ApiStack extends Stack {
         grantAccess(fn, spec, resources);
         if (spec.trigger === 'outbox-stream') this.relayOutbox(fn, table, data);
         if (spec.trigger === 'agency-queues') this.dispatchAgencyQueues(fn, spec, data);
+        if (spec.trigger === 'schedule') {
+          new Rule(this, `Schedule-${name}`, {
+            description: `Cong ${s.stage}: runs ${name} every ${spec.everyMinutes ?? 15} minutes`,
+            schedule: Schedule.rate(Duration.minutes(spec.everyMinutes ?? 15)),
+            targets: [new LambdaFunction(fn.function, { retryAttempts: 2 })],
+          });
+        }
         return [name, fn];
       }),
     ) as Record<FunctionName, PortalFunction>;
@@ -187,6 +212,9 @@ export class ApiStack extends Stack {
         );
       }
     }
+
+    // Providers send the citizen's browser back to the portal's own address.
+    this.functions.payments.function.addEnvironment('PORTAL_URL', this.api.apiEndpoint);
 
     new CfnOutput(this, 'ApiUrl', { value: this.stage.url });
   }

@@ -1,6 +1,6 @@
 /**
- * The portal's stateful resources: the one table, the scans bucket, the per-agency queues, the
- * agencies' signing secrets and the citizens' user pool. Nothing here is code; the API stack can be
+ * The portal's stateful resources: the one table, the scans bucket, the per-channel agency queues and
+ * signing secrets and the citizens' user pool. Nothing here is code; the API stack can be
  * replaced freely while this one keeps the data.
  */
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
@@ -16,8 +16,8 @@ import {
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { agencies } from '../functions/catalog/agencies.js';
-import { agencyQueues, DISPATCH, TABLE, UPLOADS } from '../functions/core/resources.js';
+import { channels } from '../functions/catalog/agencies.js';
+import { agencyQueues, DISPATCH, PAYMENTS, TABLE, UPLOADS } from '../functions/core/resources.js';
 import { CitizenIdentity } from './identity.js';
 import { acknowledge } from './nag.js';
 import { physicalNames, type StageSettings } from './settings.js';
@@ -41,8 +41,14 @@ export class DataStack extends Stack {
   readonly channels: AgencyChannel[];
   /** Outbox stream batches that still fail after every retry. */
   readonly outboxDlq: Queue;
-  /** agency id → the secret holding its active Standard Webhooks secrets. */
+  /**
+   * channel → the secret holding its active Standard Webhooks secrets. One per channel, not per agency:
+   * the endpoint behind a channel signs for all its agencies, and hundreds of agencies would otherwise
+   * push this stack past CloudFormation's resource limit.
+   */
   readonly agencySecrets: Map<string, Secret>;
+  /** Payment providers' and billers' signing secrets (plain strings), one per partner. */
+  readonly paymentSecrets: Secret[];
   readonly identity: CitizenIdentity;
 
   constructor(scope: Construct, id: string, props: DataStackProps) {
@@ -102,11 +108,11 @@ export class DataStack extends Stack {
     );
 
     this.agencySecrets = new Map(
-      agencies.map((agency) => {
-        const secret = new Secret(this, `AgencySecret-${agency.id}`, {
-          secretName: `${names.agencySecretPrefix}${agency.id}`,
+      channels.map((channel) => {
+        const secret = new Secret(this, `ChannelSecret-${channel}`, {
+          secretName: `${names.agencySecretPrefix}${channel}`,
           description:
-            `${agency.nameEn}: JSON array of its active Standard Webhooks secrets ["whsec_..."], newest first. ` +
+            `Channel ${channel}: JSON array of its active Standard Webhooks secrets ["whsec_..."], newest first. ` +
             'The generated value is a placeholder the portal refuses; operators put the value agreed with the agency.',
           // The account's aws/secretsmanager key: a customer key here would have to name every reader in
           // its key policy (Secrets Manager decrypts on the reader's behalf), tying this stack to the API's roles.
@@ -119,9 +125,25 @@ export class DataStack extends Stack {
           'Rotation is coordinated with the agency: operators add the new secret beside the old one (both verify), ' +
             'the agency switches, then the old one is removed; a Lambda rotation could not reach the partner system.',
         );
-        return [agency.id, secret] as const;
+        return [channel, secret] as const;
       }),
     );
+
+    this.paymentSecrets = PAYMENTS.cloudPartners.map((partner) => {
+      const secret = new Secret(this, `PaymentSecret-${partner}`, {
+        secretName: `${names.paymentSecretPrefix}${partner}`,
+        description: `Signing secret (HMAC-SHA512) shared with payment partner ${partner}; operators put the agreed value.`,
+        generateSecretString: { passwordLength: 64, excludePunctuation: true },
+        removalPolicy: s.removalPolicy,
+      });
+      acknowledge(
+        secret,
+        'AwsSolutions-SMG4',
+        'The secret is agreed with the payment partner and changed together with it (their merchant portal); ' +
+          'a Lambda rotation could not update the partner side.',
+      );
+      return secret;
+    });
 
     this.identity = new CitizenIdentity(this, 'Citizens', {
       poolName: `${s.prefix}-citizens`,

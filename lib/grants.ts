@@ -19,6 +19,7 @@ export interface PortalResources {
   dataKey: IKey;
   agencyQueues: IQueue[];
   agencySecrets: ISecret[];
+  paymentSecrets: ISecret[];
 }
 
 /** Where intake keeps accepted scans (presigned uploads land under UPLOADS.pendingPrefix). */
@@ -59,6 +60,10 @@ export function grantAccess(fn: PortalFunction, spec: FunctionSpec, r: PortalRes
 
   if (spec.readsAgencySecrets) {
     for (const secret of r.agencySecrets) secret.grantRead(role);
+  }
+
+  if (spec.readsPaymentSecrets) {
+    for (const secret of r.paymentSecrets) secret.grantRead(role);
   }
 }
 

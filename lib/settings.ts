@@ -108,6 +108,7 @@ export function physicalNames(s: StageSettings) {
     scansBucket: `${s.prefix}-scans-${Aws.ACCOUNT_ID}-${Aws.REGION}`,
     queuePrefix: s.prefix,
     outboxDlq: `${s.prefix}-outbox-dlq`,
-    agencySecretPrefix: `cong/${s.stage}/agency/`,
+    agencySecretPrefix: `cong/${s.stage}/channel/`,
+    paymentSecretPrefix: `cong/${s.stage}/payment/`,
   };
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { dossierCode, isoDateTime, procedureCode, ulid } from './common.js';
+import { dossierPaymentSummary } from './payment.js';
 
 export const dossierStatus = z.enum([
   'submitted',
@@ -79,6 +80,8 @@ export const dossierView = publicDossierView
   .extend({
     form: z.record(z.string(), z.unknown()),
     attachments: z.array(attachmentView),
+    /** Present when the procedure charges a fee paid online. */
+    payment: dossierPaymentSummary.optional(),
   })
   .meta({ id: 'Dossier' });
 

@@ -2,17 +2,119 @@ import { z } from 'zod';
 import { procedureCode } from './common.js';
 
 export const implementationLevel = z.enum(['toan_trinh', 'mot_phan']);
+/** Competent authority tiers since 1 July 2025 (no district tier). */
 export const authorityLevel = z.enum(['ministry', 'province', 'commune']);
 
+const slug = z.string().regex(/^[a-z0-9_]+$/, 'lower-case letters, digits and _');
+const viText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    .transform((s) => s.normalize('NFC'));
+
 export const requiredDocument = z.object({
-  type: z.string().regex(/^[a-z0-9_]+$/),
-  name: z.string(),
-  nameEn: z.string(),
+  type: slug,
+  name: viText(300),
+  nameEn: viText(300),
   required: z.boolean(),
-  maxBytes: z.number().int().positive(),
-  mimeTypes: z.array(z.string()).min(1),
-  copies: z.number().int().positive().default(1),
+  maxBytes: z
+    .number()
+    .int()
+    .positive()
+    .max(50 * 1024 * 1024),
+  mimeTypes: z
+    .array(z.string().regex(/^[a-z]+\/[a-z0-9.+-]+$/, 'a MIME type such as application/pdf'))
+    .min(1),
+  copies: z.number().int().positive().max(20).default(1),
 });
+
+/** A step of the processing time limit, in working days (half days allowed). */
+export const processingStep = z.object({
+  name: viText(200),
+  days: z.number().positive().multipleOf(0.5),
+});
+
+/** Kinds of provincial agencies every province has; resolution rules name one of them. */
+export const departmentKind = z.enum([
+  'ubnd',
+  'ttpvhcc',
+  'stp',
+  'sxd',
+  'sct',
+  'stc',
+  'syt',
+  'snnmt',
+  'ca',
+  'bhxh',
+  'thue',
+  'dien_luc',
+]);
+
+/**
+ * How the handling agency is found when it depends on the applicant: a department of the applicant's
+ * province, or the commune (falling back to the province's public administration service centre).
+ */
+export const agencyRule = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('province_department'), department: departmentKind }).strict(),
+  z.object({ kind: z.literal('commune') }).strict(),
+]);
+
+/** One version of a procedure as the catalog team publishes it (seed, CSV or JSON import). */
+export const procedureRecord = z
+  .object({
+    code: procedureCode,
+    name: viText(300),
+    nameEn: viText(300),
+    field: viText(120),
+    level: implementationLevel,
+    authorityLevel,
+    agencyId: z
+      .string()
+      .regex(/^[a-z0-9_-]{2,40}$/, 'an agency id from the registry')
+      .nullable(),
+    agencyRule: agencyRule.nullable(),
+    /** Name of the form in the form registry (functions/catalog/forms.ts). */
+    formId: slug,
+    documents: z.array(requiredDocument).max(40),
+    fee: z.number().int().min(0),
+    /** Named rule when the amount depends on the case (tariff, tax declared); `fee` is then the base. */
+    feeRule: slug.nullable(),
+    processingDays: z.number().int().positive().max(365),
+    steps: z.array(processingStep).min(1).max(20),
+    multiDestination: z.boolean(),
+    bundle: z.array(procedureCode).min(2).max(10).nullable(),
+    legalBasis: z.array(viText(300)).min(1),
+    keywords: z.array(viText(80)).max(30).default([]),
+    version: z.number().int().positive(),
+    effectiveFrom: z.iso.date(),
+    /** Fields whose values are illustrative (not yet confirmed against the national database). */
+    illustrative: z.array(z.string()).default([]),
+  })
+  .strict()
+  .superRefine((p, ctx) => {
+    if ((p.agencyId === null) === (p.agencyRule === null))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['agencyId'],
+        message: 'give exactly one of agencyId or agencyRule',
+      });
+    const stepDays = p.steps.reduce((sum, s) => sum + s.days, 0);
+    if (stepDays > p.processingDays)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['steps'],
+        message: `step budgets (${stepDays} days) exceed processingDays (${p.processingDays})`,
+      });
+    const types = p.documents.map((d) => d.type);
+    for (const [i, t] of types.entries())
+      if (types.indexOf(t) !== i)
+        ctx.addIssue({ code: 'custom', path: ['documents', i, 'type'], message: `duplicate document ${t}` });
+    if (p.bundle?.includes(p.code))
+      ctx.addIssue({ code: 'custom', path: ['bundle'], message: 'a bundle cannot contain itself' });
+  });
+export type ProcedureRecord = z.output<typeof procedureRecord>;
 
 /** What the catalog returns: the procedure with its form published as JSON Schema. */
 export const procedureView = z
@@ -23,22 +125,54 @@ export const procedureView = z
     field: z.string(),
     level: implementationLevel,
     authorityLevel,
-    agencyId: z.string(),
+    agencyId: z.string().nullable(),
+    agencyRule: agencyRule.nullable(),
     documents: z.array(requiredDocument),
+    formId: z.string(),
     form: z.record(z.string(), z.unknown()),
     fee: z.number().int().min(0),
+    feeRule: z.object({ id: z.string(), name: z.string(), nameEn: z.string() }).nullable(),
     processingDays: z.number().int().positive(),
+    steps: z.array(processingStep),
     multiDestination: z.boolean(),
     bundle: z.array(procedureCode).nullable(),
     legalBasis: z.array(z.string()),
+    keywords: z.array(z.string()),
     version: z.number().int().positive(),
+    /** Every published version of this procedure, oldest first. */
+    versions: z.array(z.number().int().positive()),
     effectiveFrom: z.iso.date(),
     illustrative: z.array(z.string()),
   })
   .meta({ id: 'Procedure' });
 
+const searchField = z.enum(['name', 'keywords', 'field', 'documents']);
+
+/** Which query terms matched where; `ranges` are [start, end) offsets into name or field. */
+export const searchHighlight = z.object({
+  field: searchField,
+  terms: z.array(z.string()),
+  ranges: z.array(z.tuple([z.number().int(), z.number().int()])).optional(),
+});
+
 export const procedureSummary = procedureView
-  .pick({ code: true, name: true, nameEn: true, field: true, level: true, fee: true, processingDays: true })
+  .pick({
+    code: true,
+    name: true,
+    nameEn: true,
+    field: true,
+    level: true,
+    authorityLevel: true,
+    agencyId: true,
+    fee: true,
+    processingDays: true,
+    multiDestination: true,
+    version: true,
+  })
+  .extend({
+    score: z.number().optional(),
+    highlights: z.array(searchHighlight).optional(),
+  })
   .meta({ id: 'ProcedureSummary' });
 
 export const procedureList = z.object({
@@ -47,3 +181,28 @@ export const procedureList = z.object({
 });
 
 export const procedureParams = z.object({ code: procedureCode });
+
+const flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
+/** `level` filters by implementation level (toan_trinh/mot_phan) or competent authority level. */
+export const procedureQuery = z.object({
+  q: z.string().trim().max(200).optional(),
+  level: z.enum([...implementationLevel.options, ...authorityLevel.options]).optional(),
+  agency: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{2,40}$/)
+    .optional(),
+  field: z.string().trim().min(1).max(120).optional(),
+  province: z
+    .string()
+    .regex(/^\d{2}$/, 'a two-digit province code such as 01')
+    .optional(),
+  fullyOnline: flag.optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().max(512).optional(),
+});
+export type ProcedureQuery = z.output<typeof procedureQuery>;
+
+export const procedureVersionQuery = z.object({
+  version: z.coerce.number().int().positive().max(100_000).optional(),
+});

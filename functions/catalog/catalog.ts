@@ -1,50 +1,340 @@
-/** Catalog look-ups over the seeded procedures (the catalog issue moves them to the table with search). */
+/**
+ * The catalog in memory: every version of every procedure, the agency registry and the FAQ, with their
+ * search indexes. Built once per cold start from the published data (the prebuilt index is loaded when
+ * it matches the data), then every look-up and search is a pure in-memory call.
+ */
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import type { procedureSummary, procedureView } from '../../schemas/procedure.js';
-import { type Procedure, procedures } from './procedures.js';
+import type { agencyQuery, faqQuery } from '../../schemas/catalog.js';
+import { type FaqRecord, faqRecord } from '../../schemas/catalog.js';
+import {
+  authorityLevel,
+  type ProcedureQuery,
+  type ProcedureRecord,
+  type procedureSummary,
+  type procedureView,
+} from '../../schemas/procedure.js';
+import { AppError } from '../core/errors.js';
+import {
+  type Agency,
+  agencies,
+  communeAgency,
+  findAgency,
+  findAgencyByCode,
+  findProvince,
+  provinceDepartment,
+} from './agencies.js';
+import prebuilt from './data/search-index.json' with { type: 'json' };
+import { findFeeRule } from './fees.js';
+import { findForm } from './forms.js';
+import { type CatalogData, type Procedure, publishedCatalog } from './procedures.js';
+import { fold, type Hit, highlightRanges, INDEX_FORMAT, SearchIndex, type SearchSpec } from './search.js';
+import { validateRecords } from './validate.js';
 
 type ProcedureView = z.infer<typeof procedureView>;
 type ProcedureSummary = z.infer<typeof procedureSummary>;
+type FaqItem = FaqRecord & { score?: number; highlights?: { field: string; terms: string[] }[] };
 
-const byCode = new Map(procedures.map((p) => [p.code, p]));
+export const PROCEDURE_SEARCH: SearchSpec = {
+  fields: ['name', 'keywords', 'field', 'documents'],
+  boost: { name: 8, keywords: 4, field: 2, documents: 1 },
+};
+export const FAQ_SEARCH: SearchSpec = {
+  fields: ['question', 'keywords', 'answer'],
+  boost: { question: 4, keywords: 3, answer: 1 },
+};
 
-export function findProcedure(code: string): Procedure | undefined {
-  return byCode.get(code);
+export interface SerializedIndex {
+  format: number;
+  catalogVersion: number;
+  procedures: unknown;
+  faq: unknown;
 }
 
-/** The form as JSON Schema (draft 2020-12), generated from the same zod schema intake validates with. */
-export function formJsonSchema(p: Procedure): Record<string, unknown> {
-  return z.toJSONSchema(p.form, { target: 'draft-2020-12', io: 'input' }) as Record<string, unknown>;
-}
-
-export function procedureToView(p: Procedure): ProcedureView {
-  const { form: _form, documents, ...rest } = p;
-  return {
-    ...rest,
-    documents: documents.map((d) => ({ ...d, copies: d.copies ?? 1 })),
-    form: formJsonSchema(p),
-  };
-}
-
-const summary = (p: Procedure): ProcedureSummary => ({
-  code: p.code,
+const procedureDoc = (p: ProcedureRecord) => ({
+  id: p.code,
   name: p.name,
-  nameEn: p.nameEn,
+  keywords: [...p.keywords, p.nameEn, p.code].join(' · '),
   field: p.field,
-  level: p.level,
-  fee: p.fee,
-  processingDays: p.processingDays,
+  documents: p.documents.map((d) => d.name).join(' · '),
+});
+const faqDoc = (f: FaqRecord) => ({
+  id: f.id,
+  question: f.question,
+  keywords: f.keywords.join(' · '),
+  answer: f.answer,
 });
 
-/** Cursor = the last code of the previous page, opaque to clients. */
-export function listProcedures(limit: number, cursor?: string) {
-  const after = cursor ? Buffer.from(cursor, 'base64url').toString('utf8') : '';
-  const sorted = [...procedures].sort((a, b) => a.code.localeCompare(b.code));
-  const page = sorted.filter((p) => p.code > after).slice(0, limit);
-  const last = page.at(-1);
-  const more = last !== undefined && sorted.some((p) => p.code > last.code);
+/** An opaque page position, bound to the query it belongs to. */
+function pageCursor(key: string) {
   return {
-    items: page.map(summary),
-    nextCursor: more && last ? Buffer.from(last.code, 'utf8').toString('base64url') : null,
+    encode: (offset: number) =>
+      Buffer.from(JSON.stringify({ o: offset, k: key }), 'utf8').toString('base64url'),
+    decode(cursor: string | undefined): number {
+      if (!cursor) return 0;
+      try {
+        const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as {
+          o?: unknown;
+          k?: unknown;
+        };
+        if (parsed.k === key && Number.isSafeInteger(parsed.o) && (parsed.o as number) > 0)
+          return parsed.o as number;
+      } catch {
+        // falls through to the 400 below
+      }
+      throw new AppError('VALIDATION_FAILED', [
+        {
+          path: 'query.cursor',
+          code: 'invalid_cursor',
+          message: 'not a cursor of this query; start again without it',
+        },
+      ]);
+    },
   };
 }
+
+function page<T>(all: readonly T[], limit: number, cursor: string | undefined, key: string) {
+  const c = pageCursor(createHash('sha256').update(key).digest('base64url').slice(0, 16));
+  const offset = c.decode(cursor);
+  const items = all.slice(offset, offset + limit);
+  const next = offset + limit;
+  return { items, nextCursor: next < all.length ? c.encode(next) : null };
+}
+
+export class Catalog {
+  readonly version: number;
+  readonly publishedAt: string;
+  /** code → every version, oldest first. */
+  private readonly versions = new Map<string, Procedure[]>();
+  private readonly current: Procedure[];
+  readonly faq: readonly FaqRecord[];
+  private readonly procedureIndex: SearchIndex;
+  private readonly faqIndex: SearchIndex;
+  private readonly formSchemas = new Map<string, Record<string, unknown>>();
+
+  private constructor(data: CatalogData, records: ProcedureRecord[], index?: SerializedIndex) {
+    this.version = data.catalogVersion;
+    this.publishedAt = data.publishedAt;
+    for (const r of records) {
+      const form = findForm(r.formId);
+      if (!form) throw new Error(`procedure ${r.code} v${r.version} names unknown form ${r.formId}`);
+      const list = this.versions.get(r.code) ?? [];
+      list.push({ ...r, form });
+      this.versions.set(r.code, list);
+    }
+    for (const list of this.versions.values()) list.sort((a, b) => a.version - b.version);
+    this.current = [...this.versions.values()]
+      .map((l) => l.at(-1)!)
+      .sort((a, b) => (a.code < b.code ? -1 : 1));
+    this.faq = z.array(faqRecord).parse(data.faq);
+    const fresh = index && index.format === INDEX_FORMAT && index.catalogVersion === data.catalogVersion;
+    this.procedureIndex = fresh
+      ? SearchIndex.load(PROCEDURE_SEARCH, index.procedures)
+      : SearchIndex.build(PROCEDURE_SEARCH, this.current.map(procedureDoc));
+    this.faqIndex = fresh
+      ? SearchIndex.load(FAQ_SEARCH, index.faq)
+      : SearchIndex.build(FAQ_SEARCH, this.faq.map(faqDoc));
+  }
+
+  /**
+   * Validates every record, unless the data is a published artefact (the import validated it and the
+   * test suite re-validates the committed one), which a cold start then need not pay for again.
+   */
+  static fromData(data: CatalogData, index?: SerializedIndex, { trusted = false } = {}): Catalog {
+    if (trusted) return new Catalog(data, data.procedures as ProcedureRecord[], index);
+    const rows = data.procedures.map((value, i) => ({ row: i + 1, value }));
+    const { records, problems } = validateRecords(
+      rows,
+      { latestVersion: () => undefined },
+      { versions: true },
+    );
+    if (problems.length)
+      throw new Error(`catalog ${data.catalogVersion} is invalid: ${JSON.stringify(problems.slice(0, 5))}`);
+    return new Catalog(
+      data,
+      records.map((r) => r.record),
+      index,
+    );
+  }
+
+  serializedIndex(): SerializedIndex {
+    return {
+      format: INDEX_FORMAT,
+      catalogVersion: this.version,
+      procedures: this.procedureIndex.toJSON(),
+      faq: this.faqIndex.toJSON(),
+    };
+  }
+
+  get size() {
+    return this.current.length;
+  }
+
+  currentProcedures(): readonly Procedure[] {
+    return this.current;
+  }
+
+  allVersions(): Procedure[] {
+    return [...this.versions.values()].flat();
+  }
+
+  findProcedure(code: string): Procedure | undefined {
+    return this.versions.get(code)?.at(-1);
+  }
+
+  findProcedureVersion(code: string, version: number): Procedure | undefined {
+    return this.versions.get(code)?.find((p) => p.version === version);
+  }
+
+  /** The form as JSON Schema (draft 2020-12), generated from the same zod schema intake validates with. */
+  formJsonSchema(p: Procedure): Record<string, unknown> {
+    let schema = this.formSchemas.get(p.formId);
+    if (!schema) {
+      schema = z.toJSONSchema(p.form, { target: 'draft-2020-12', io: 'input' }) as Record<string, unknown>;
+      this.formSchemas.set(p.formId, schema);
+    }
+    return schema;
+  }
+
+  procedureToView(p: Procedure): ProcedureView {
+    const { form: _form, feeRule, ...rest } = p;
+    return {
+      ...rest,
+      feeRule: feeRule ? (findFeeRule(feeRule) ?? null) : null,
+      form: this.formJsonSchema(p),
+      versions: this.versions.get(p.code)!.map((v) => v.version),
+    };
+  }
+
+  searchProcedures(q: ProcedureQuery) {
+    const agency = q.agency ? findAgencyByCode(q.agency) : undefined;
+    const fieldFilter = q.field ? fold(q.field) : undefined;
+    const accept = (p: Procedure) =>
+      (!q.level ||
+        (authorityLevel.safeParse(q.level).success ? p.authorityLevel === q.level : p.level === q.level)) &&
+      (!q.fullyOnline || p.level === 'toan_trinh') &&
+      (!fieldFilter || fold(p.field).includes(fieldFilter)) &&
+      (!q.province || servesProvince(p, q.province)) &&
+      (!q.agency || (agency !== undefined && handledBy(p, agency)));
+    const key = JSON.stringify([
+      this.version,
+      q.q ?? '',
+      q.level,
+      q.agency,
+      q.field,
+      q.province,
+      q.fullyOnline,
+    ]);
+
+    if (!q.q?.trim()) {
+      const { items, nextCursor } = page(this.current.filter(accept), q.limit, q.cursor, key);
+      return { items: items.map((p) => summary(p)), nextCursor };
+    }
+    const hits = this.procedureIndex.search(q.q, (code) => accept(this.findProcedure(code)!));
+    const { items, nextCursor } = page(hits, q.limit, q.cursor, key);
+    return { items: items.map((h) => summary(this.findProcedure(h.id)!, h)), nextCursor };
+  }
+
+  searchFaq(q: z.output<typeof faqQuery>) {
+    const accept = (f: FaqRecord) => !q.procedure || f.procedureCode === q.procedure;
+    const byId = new Map(this.faq.map((f) => [f.id, f]));
+    const key = JSON.stringify([this.version, q.q ?? '', q.procedure]);
+    if (!q.q?.trim()) return page(this.faq.filter(accept), q.limit, q.cursor, key);
+    const hits = this.faqIndex.search(q.q, (id) => accept(byId.get(id)!));
+    const { items, nextCursor } = page(hits, q.limit, q.cursor, key);
+    return {
+      items: items.map(
+        (h): FaqItem => ({
+          ...byId.get(h.id)!,
+          score: round(h.score),
+          highlights: Object.entries(h.matches()).map(([field, terms]) => ({ field, terms })),
+        }),
+      ),
+      nextCursor,
+    };
+  }
+}
+
+const round = (n: number) => Math.round(n * 1000) / 1000;
+
+function summary(p: Procedure, hit?: Hit): ProcedureSummary {
+  const s: ProcedureSummary = {
+    code: p.code,
+    name: p.name,
+    nameEn: p.nameEn,
+    field: p.field,
+    level: p.level,
+    authorityLevel: p.authorityLevel,
+    agencyId: p.agencyId,
+    fee: p.fee,
+    processingDays: p.processingDays,
+    multiDestination: p.multiDestination,
+    version: p.version,
+  };
+  if (!hit) return s;
+  return {
+    ...s,
+    score: round(hit.score),
+    highlights: Object.entries(hit.matches()).map(([field, terms]) => {
+      const f = field as 'name' | 'keywords' | 'field' | 'documents';
+      const text = f === 'name' ? p.name : f === 'field' ? p.field : undefined;
+      return text === undefined
+        ? { field: f, terms }
+        : { field: f, terms, ranges: highlightRanges(text, new Set(terms)) };
+    }),
+  };
+}
+
+/** Whether an applicant of this province can use the procedure (fixed agencies elsewhere cannot). */
+function servesProvince(p: Procedure, provinceCode: string): boolean {
+  if (p.agencyRule) return true;
+  const a = findAgency(p.agencyId!);
+  return !a?.provinceCode || a.provinceCode === provinceCode;
+}
+
+/** Whether dossiers of the procedure can land at this agency. */
+function handledBy(p: Procedure, a: Agency): boolean {
+  if (p.agencyId) return p.agencyId === a.id;
+  const rule = p.agencyRule!;
+  if (rule.kind === 'province_department') return a.level !== 'commune' && a.kind === rule.department;
+  return a.level === 'commune' || a.kind === 'ttpvhcc';
+}
+
+/**
+ * The agency that handles a dossier: the procedure's own, or the one its rule picks for the applicant's
+ * province (and commune, when the registry knows it; otherwise the province's service centre).
+ */
+export function resolveAgency(
+  procedure: Pick<ProcedureRecord, 'agencyId' | 'agencyRule'>,
+  where: { provinceCode?: string; communeCode?: string } = {},
+): Agency | undefined {
+  if (procedure.agencyId) return findAgency(procedure.agencyId);
+  const rule = procedure.agencyRule;
+  if (!rule || !where.provinceCode || !findProvince(where.provinceCode)) return undefined;
+  if (rule.kind === 'province_department') return provinceDepartment(rule.department, where.provinceCode);
+  const commune = where.communeCode ? communeAgency(where.communeCode) : undefined;
+  if (commune && commune.provinceCode === where.provinceCode) return commune;
+  return provinceDepartment('ttpvhcc', where.provinceCode);
+}
+
+export function listAgencies(q: z.output<typeof agencyQuery>) {
+  const all = agencies
+    .filter((a) => (!q.level || a.level === q.level) && (!q.province || a.provinceCode === q.province))
+    .sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
+  return page(all, q.limit, q.cursor, JSON.stringify(['agencies', q.level, q.province]));
+}
+
+export function agencyToView(a: Agency) {
+  return { ...a };
+}
+
+export const catalog: Catalog = Catalog.fromData(publishedCatalog, prebuilt as SerializedIndex, {
+  trusted: true,
+});
+
+export const findProcedure = (code: string) => catalog.findProcedure(code);
+export const findProcedureVersion = (code: string, version: number) =>
+  catalog.findProcedureVersion(code, version);
+export const procedureToView = (p: Procedure) => catalog.procedureToView(p);
+export const formJsonSchema = (p: Procedure) => catalog.formJsonSchema(p);
+export { findAgencyByCode };

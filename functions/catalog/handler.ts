@@ -1,19 +1,41 @@
+import { createHash } from 'node:crypto';
 import type { z } from 'zod';
-import type { listQuery } from '../../schemas/common.js';
-import type { procedureParams } from '../../schemas/procedure.js';
+import type { agencyParams, agencyQuery, faqQuery } from '../../schemas/catalog.js';
+import type { ProcedureQuery, procedureParams, procedureVersionQuery } from '../../schemas/procedure.js';
 import { AppError } from '../core/errors.js';
-import { httpFunction } from '../core/http.js';
-import { findProcedure, listProcedures, procedureToView } from './catalog.js';
+import { type ApiRequest, type ApiResult, httpFunction } from '../core/http.js';
+import { agencyToView, catalog, findAgencyByCode, listAgencies } from './catalog.js';
+
+/**
+ * The catalog only changes with a deployment, so every answer is cacheable: an ETag over the body lets
+ * browsers and CloudFront revalidate with If-None-Match and get a bodiless 304.
+ */
+function cacheable(req: ApiRequest, body: unknown, maxAgeSeconds = 300): ApiResult {
+  const etag = `"${createHash('sha256').update(JSON.stringify(body)).digest('base64url').slice(0, 27)}"`;
+  const headers = {
+    etag,
+    'cache-control': `public, max-age=${maxAgeSeconds}, stale-while-revalidate=60`,
+  };
+  const presented = (req.headers['if-none-match'] ?? '').split(',').map((t) => t.trim().replace(/^W\//, ''));
+  if (presented.includes(etag) || presented.includes('*')) return { status: 304, body: undefined, headers };
+  return { body, headers };
+}
 
 export const handler = httpFunction('catalog', {
-  listProcedures: async (req) => {
-    const { limit, cursor } = req.query as z.output<typeof listQuery>;
-    return { body: listProcedures(limit, cursor) };
-  },
+  listProcedures: async (req) => cacheable(req, catalog.searchProcedures(req.query as ProcedureQuery)),
   getProcedure: async (req) => {
     const { code } = req.params as z.output<typeof procedureParams>;
-    const procedure = findProcedure(code);
+    const { version } = req.query as z.output<typeof procedureVersionQuery>;
+    const procedure = version ? catalog.findProcedureVersion(code, version) : catalog.findProcedure(code);
     if (!procedure) throw new AppError('PROCEDURE_NOT_FOUND');
-    return { body: procedureToView(procedure), headers: { 'cache-control': 'public, max-age=300' } };
+    return cacheable(req, catalog.procedureToView(procedure), version ? 86_400 : 300);
   },
+  listAgencies: async (req) => cacheable(req, listAgencies(req.query as z.output<typeof agencyQuery>)),
+  getAgency: async (req) => {
+    const { code } = req.params as z.output<typeof agencyParams>;
+    const agency = findAgencyByCode(code);
+    if (!agency) throw new AppError('AGENCY_NOT_FOUND');
+    return cacheable(req, agencyToView(agency));
+  },
+  listFaq: async (req) => cacheable(req, catalog.searchFaq(req.query as z.output<typeof faqQuery>)),
 });

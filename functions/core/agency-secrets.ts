@@ -1,16 +1,21 @@
 /**
- * Per-agency Standard Webhooks secrets: a JSON array of the active secrets (the first signs, any
- * verifies, so rotation never drops a delivery). Secrets Manager in AWS, a local file in the local cloud.
+ * Standard Webhooks secrets, one set per integration channel: the endpoint behind a channel (a
+ * province's one-stop system, a ministry's system, a utility) signs for every agency it serves. A set
+ * is a JSON array of the active secrets (the first signs, any verifies, so rotation never drops a
+ * delivery). Secrets Manager in AWS, a local file in the local cloud.
  */
 import { readFile } from 'node:fs/promises';
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import { z } from 'zod';
+import { findAgency } from '../catalog/agencies.js';
 import { config } from './config.js';
 
 const secretList = z.array(z.string().startsWith('whsec_')).min(1);
 const CACHE_SECONDS = 300;
 
 export async function agencySecrets(agencyId: string): Promise<string[]> {
+  const channel = findAgency(agencyId)?.channel;
+  if (!channel) return [];
   const cfg = config();
   if (cfg.AGENCY_SECRETS_SOURCE === 'file') {
     if (!cfg.AGENCY_SECRETS_FILE)
@@ -19,9 +24,9 @@ export async function agencySecrets(agencyId: string): Promise<string[]> {
     const all = z
       .record(z.string(), secretList)
       .parse(JSON.parse(await readFile(cfg.AGENCY_SECRETS_FILE, 'utf8')));
-    return all[agencyId] ?? [];
+    return all[channel] ?? [];
   }
-  const value = await getSecret(`${cfg.AGENCY_SECRET_PREFIX}${agencyId}`, {
+  const value = await getSecret(`${cfg.AGENCY_SECRET_PREFIX}${channel}`, {
     maxAge: CACHE_SECONDS,
     transform: 'json',
   });

@@ -16,6 +16,19 @@ const jsonRecord = z
   })
   .pipe(z.record(z.string(), z.string()));
 
+/** JSON text of an object whose values are string maps (per-partner settings). */
+const jsonObjects = z
+  .string()
+  .transform((s, ctx) => {
+    try {
+      return JSON.parse(s) as unknown;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'expected JSON' });
+      return z.NEVER;
+    }
+  })
+  .pipe(z.record(z.string(), z.record(z.string(), z.string())));
+
 const flag = z.enum(['true', 'false']).transform((v) => v === 'true');
 
 export const configSchema = z.object({
@@ -37,6 +50,22 @@ export const configSchema = z.object({
   JWT_AUDIENCE: z.string().min(1),
   JWT_JWKS_URL: z.url(),
   S3_FORCE_PATH_STYLE: flag.default(false),
+  /** Payment provider id → its settings (functions/payments/providers.ts); `sandbox` is the local gateway. */
+  PAYMENT_PROVIDERS: jsonObjects.default({}),
+  /** The provider new payments go through. */
+  PAYMENT_PROVIDER: z.string().default('sandbox'),
+  /** Biller id → its settings (functions/payments/billers.ts), e.g. `evn` for electricity bills. */
+  BILLERS: jsonObjects.default({}),
+  /** `file` (local cloud) or `secretsmanager` (AWS): where payment providers' and billers' secrets live. */
+  PAYMENT_SECRETS_SOURCE: z.enum(['file', 'secretsmanager']).default('secretsmanager'),
+  PAYMENT_SECRETS_FILE: z.string().optional(),
+  PAYMENT_SECRET_PREFIX: z.string().default('cong/payment/'),
+  /** How long a citizen has to complete a payment on the provider's page. */
+  PAYMENT_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
+  /** Reconciliation asks the provider about payments still pending this long after creation. */
+  PAYMENT_RECONCILE_AFTER_SECONDS: z.coerce.number().int().min(0).default(300),
+  /** The portal's public address: providers send the citizen's browser back to it. */
+  PORTAL_URL: z.url().optional(),
   /** Seconds a presigned upload form stays valid. */
   UPLOAD_URL_TTL_SECONDS: z.coerce.number().int().min(30).max(3600).default(600),
 });

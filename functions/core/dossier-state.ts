@@ -10,6 +10,7 @@ export type Actor = 'citizen' | 'agency' | 'system';
 
 export type DossierStep =
   | 'dossier.submitted'
+  | 'payment.succeeded'
   | 'dossier.received'
   | 'dossier.in_progress'
   | 'dossier.step_started'
@@ -40,6 +41,8 @@ const OPEN: readonly DossierStatus[] = [
 
 export const STEPS: Record<DossierStep, StepRule> = {
   'dossier.submitted': { to: 'submitted', from: [], by: ['citizen'] },
+  // The fee was paid online: recorded on the timeline, the dossier then goes to its agency.
+  'payment.succeeded': { to: 'unchanged', from: ['submitted'], by: ['system'] },
   'dossier.received': { to: 'received', from: ['submitted'], by: ['agency'] },
   // A dossier may be taken up before the separate receipt event arrives: the receipt is implied.
   'dossier.in_progress': {

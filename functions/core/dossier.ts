@@ -1,6 +1,7 @@
 /** The dossier record as stored, and the views the API shows of it. */
 import type { z } from 'zod';
 import type { DossierStatus, dossierView, publicDossierView } from '../../schemas/dossier.js';
+import type { orderPaymentStatus } from '../../schemas/payment.js';
 import { FINAL_STATES } from './dossier-state.js';
 import type { TimelineEvent } from './timeline.js';
 
@@ -34,6 +35,17 @@ export interface DossierRecord {
   dueAt: string;
   form: Record<string, unknown>;
   attachments: StoredAttachment[];
+  /** The fee paid online, when the procedure charges one (fixed at submission). */
+  payment?: OrderPayment;
+}
+
+/** The payment state an order (dossier or bill) holds: its amount and its current attempt. */
+export interface OrderPayment {
+  amount: number;
+  currency: 'VND';
+  status: z.infer<typeof orderPaymentStatus>;
+  /** The current attempt; a retry after failure or expiry replaces it. */
+  paymentId?: string;
 }
 
 /** Overdue is computed at read time from the due date, never stored (a stored flag goes stale). */
@@ -81,6 +93,15 @@ export function toOwnerView(d: DossierRecord, events: readonly TimelineEvent[], 
     })),
     form: d.form,
     attachments: d.attachments.map(({ key: _key, ...a }) => a),
+    ...(d.payment
+      ? {
+          payment: {
+            ...(d.payment.paymentId ? { paymentId: d.payment.paymentId } : {}),
+            status: d.payment.status,
+            amount: d.payment.amount,
+          },
+        }
+      : {}),
   };
   return view;
 }

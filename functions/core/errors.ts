@@ -38,6 +38,7 @@ export const ERRORS = {
   },
   NOT_FOUND: { status: 404, en: 'Not found.', vi: 'Không tìm thấy.' },
   PROCEDURE_NOT_FOUND: { status: 404, en: 'No such procedure.', vi: 'Không tìm thấy thủ tục hành chính.' },
+  AGENCY_NOT_FOUND: { status: 404, en: 'No such agency.', vi: 'Không tìm thấy cơ quan.' },
   DOSSIER_NOT_FOUND: { status: 404, en: 'No such dossier.', vi: 'Không tìm thấy hồ sơ.' },
   UPLOAD_NOT_FOUND: {
     status: 400,
@@ -78,6 +79,38 @@ export const ERRORS = {
     status: 409,
     en: 'The object changed meanwhile; try again.',
     vi: 'Dữ liệu vừa thay đổi; vui lòng thử lại.',
+  },
+  PAYMENT_NOT_REQUIRED: {
+    status: 409,
+    en: 'This dossier has no fee to pay online.',
+    vi: 'Hồ sơ này không có lệ phí cần thanh toán trực tuyến.',
+  },
+  PAYMENT_ALREADY_MADE: {
+    status: 409,
+    en: 'This has already been paid.',
+    vi: 'Khoản này đã được thanh toán.',
+  },
+  PAYMENT_NOT_FOUND: { status: 404, en: 'No such payment.', vi: 'Không tìm thấy giao dịch thanh toán.' },
+  RECEIPT_NOT_FOUND: {
+    status: 404,
+    en: 'This payment has no receipt (it has not succeeded).',
+    vi: 'Giao dịch chưa thành công nên chưa có biên lai.',
+  },
+  PAYMENT_PROVIDER_UNAVAILABLE: {
+    status: 503,
+    en: 'Online payment is not available right now; try again later.',
+    vi: 'Thanh toán trực tuyến tạm thời không khả dụng; vui lòng thử lại sau.',
+  },
+  BILL_NOT_FOUND: {
+    status: 404,
+    en: 'No bill was found for this customer code.',
+    vi: 'Không tìm thấy hóa đơn của mã khách hàng này.',
+  },
+  NOTHING_DUE: { status: 409, en: 'There is nothing to pay.', vi: 'Không có khoản nào cần thanh toán.' },
+  BILLER_UNAVAILABLE: {
+    status: 503,
+    en: 'The biller cannot be reached right now; try again later.',
+    vi: 'Hiện chưa kết nối được đơn vị thu; vui lòng thử lại sau.',
   },
   PAYLOAD_TOO_LARGE: { status: 413, en: 'The request is too large.', vi: 'Yêu cầu quá lớn.' },
   METHOD_NOT_ALLOWED: {

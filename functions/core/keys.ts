@@ -29,6 +29,19 @@ export const keys = {
   /** Per agency per day; numbers are handed out in blocks so the counter never becomes a hot item. */
   codeSequence: (agencyCode: string, day: string) => ({ pk: `SEQ#${agencyCode}#${day}`, sk: 'SEQ' }),
   outbox: (id: string) => ({ pk: `OUTBOX#${id}`, sk: 'OUTBOX' }),
+  /** A payment attempt; its receipt and any recorded anomalies sit in the same partition. */
+  payment: (id: string) => ({ pk: `PAYMENT#${id}`, sk: 'PAYMENT' }),
+  receipt: (paymentId: string) => ({ pk: `PAYMENT#${paymentId}`, sk: 'RECEIPT' }),
+  paymentAnomaly: (paymentId: string, at: string) => ({ pk: `PAYMENT#${paymentId}`, sk: `ANOMALY#${at}` }),
+  /** At most one payment succeeds per order (dossier or bill): put with attribute_not_exists on success. */
+  paymentSuccess: (orderRef: string) => ({ pk: `PAYMENT_SUCCESS#${orderRef}`, sk: 'PAYMENT_SUCCESS' }),
+  /** A provider transaction already applied: callbacks are idempotent by the provider's own id. */
+  providerTransaction: (provider: string, txnId: string) => ({
+    pk: `PAYTXN#${provider}#${txnId}`,
+    sk: 'PAYTXN',
+  }),
+  /** A utility bill being paid; like a dossier it holds its current payment. */
+  bill: (biller: string, billId: string) => ({ pk: `BILL#${biller}#${billId}`, sk: 'BILL' }),
   /** gsi1: a person's own objects, newest first. */
   ownerIndex: (sub: string, kind: string, createdAt: string) => ({
     gsi1pk: `OWNER#${sub}`,
@@ -38,6 +51,14 @@ export const keys = {
   agencyIndex: (agencyId: string, kind: string, createdAt: string) => ({
     gsi2pk: `AGENCY#${agencyId}`,
     gsi2sk: `${kind}#${createdAt}`,
+  }),
+  /**
+   * gsi2, sparse: payments waiting on a partner (the provider's answer, or the biller's confirmation),
+   * oldest first, spread over a few shards so no partition runs hot at peaks.
+   */
+  paymentWork: (queue: 'pending' | 'biller', shard: number, at: string, paymentId: string) => ({
+    gsi2pk: `PAYMENTS#${queue}#${shard}`,
+    gsi2sk: `${at}#${paymentId}`,
   }),
 } as const;
 

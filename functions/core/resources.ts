@@ -61,3 +61,12 @@ export const OUTBOX = {
   ttlDays: 2,
   maxStreamRetries: 8,
 } as const;
+
+/** Online payments: the partners whose secrets the portal holds, and the reconciliation schedule. */
+export const PAYMENTS = {
+  /** Payment providers and billers with a signing secret in AWS (`cong/<stage>/payment/<id>`). */
+  cloudPartners: ['vnpay', 'evn'],
+  reconcileEveryMinutes: 15,
+  /** Shards of the pending-payments index (gsi2). */
+  workShards: 4,
+} as const;

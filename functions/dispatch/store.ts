@@ -19,7 +19,12 @@ const ATTEMPT_RETENTION_DAYS = 90;
  * One POST, connected to the vetted address when there is one (the TLS name stays the endpoint's
  * host). Redirects are not followed: one could lead the signed payload to an unchecked address.
  */
-export function postTo(url: URL, headers: Record<string, string>, body: string, pinned: VettedAddress | undefined) {
+export function postTo(
+  url: URL,
+  headers: Record<string, string>,
+  body: string,
+  pinned: VettedAddress | undefined,
+) {
   const lookup: LookupFunction | undefined = pinned
     ? (_host, options, callback) => {
         if (options.all) callback(null, [pinned]);

@@ -11,6 +11,23 @@ import type { UploadRecord } from '../uploads/uploads.js';
 import type { IntakePorts, IntakeWrite, SubmitResult } from './submit.js';
 
 const IDEMPOTENCY_DAYS = 7;
+
+/** The outbox item as the table stream hands it to the relay. */
+export function outboxPut(TableName: string, outbox: NonNullable<IntakeWrite['outbox']>, at: string) {
+  return {
+    Put: {
+      TableName,
+      Item: {
+        ...keys.outbox(outbox.id),
+        kind: 'outbox',
+        channel: outbox.channel,
+        messages: outbox.messages,
+        createdAt: at,
+        ttl: ttlAfterDays(OUTBOX.ttlDays),
+      },
+    },
+  };
+}
 const SCOPE = 'dossiers';
 
 export function intakeStore(): IntakePorts {
@@ -121,19 +138,7 @@ export function intakeStore(): IntakePorts {
             },
           },
         ]),
-        {
-          Put: {
-            TableName,
-            Item: {
-              ...keys.outbox(w.outbox.id),
-              kind: 'outbox',
-              channel: w.outbox.channel,
-              messages: w.outbox.messages,
-              createdAt: w.at,
-              ttl: ttlAfterDays(OUTBOX.ttlDays),
-            },
-          },
-        },
+        ...(w.outbox ? [outboxPut(TableName, w.outbox, w.at)] : []),
         ...w.attachedUploads.map((u) => ({
           Update: {
             TableName,

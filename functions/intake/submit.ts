@@ -2,14 +2,15 @@
  * Submitting a dossier. Everything the citizen sent is checked against the procedure (form, documents,
  * the uploaded files themselves) before anything is written; then the dossier, its first timeline
  * event, the submission, the dispatch announcement (outbox) and the idempotency record are committed in
- * one transaction — so there is never a dossier without a dispatch, nor a dispatch without a dossier.
+ * one transaction — so there is never a dossier without a dispatch, nor a dispatch without a dossier. A
+ * dossier whose fee is paid online before dispatch gets its outbox item from the successful payment.
  */
 import { createHash } from 'node:crypto';
 import { ulid } from 'ulidx';
 import type { z } from 'zod';
 import type { submitDossierRequest, submitDossierResponse } from '../../schemas/dossier.js';
-import { type Agency, findAgency } from '../catalog/agencies.js';
-import { findProcedure } from '../catalog/catalog.js';
+import type { Agency } from '../catalog/agencies.js';
+import { findProcedure, resolveAgency } from '../catalog/catalog.js';
 import type { Procedure } from '../catalog/procedures.js';
 import type { DossierRecord, StoredAttachment } from '../core/dossier.js';
 import type { CodeAllocator } from '../core/dossier-codes.js';
@@ -17,6 +18,7 @@ import { AppError } from '../core/errors.js';
 import { zodDetails } from '../core/http.js';
 import { canonical, GENESIS_HASH, sealEvent, type TimelineEvent } from '../core/timeline.js';
 import { addWorkingDays } from '../core/working-days.js';
+import { feeFor, paymentPolicy } from '../payments/fees.js';
 import type { UploadRecord } from '../uploads/uploads.js';
 
 export type SubmitInput = z.output<typeof submitDossierRequest>;
@@ -38,7 +40,8 @@ export interface IntakeWrite {
   response: SubmitResult;
   submissionId: string;
   dossiers: { record: DossierRecord; firstEvent: TimelineEvent }[];
-  outbox: { id: string; channel: string; messages: DispatchMessage[] };
+  /** Absent when the dossier waits for its fee: the successful payment writes it instead. */
+  outbox?: { id: string; channel: string; messages: DispatchMessage[] };
   attachedUploads: { uploadId: string; dossierCode: string }[];
   at: string;
 }
@@ -58,6 +61,26 @@ export interface IntakePorts {
   deleteObjects(keys: string[]): Promise<void>;
   codes: CodeAllocator;
   commit(write: IntakeWrite): Promise<CommitOutcome>;
+}
+
+/** The outbox item that sends a dossier to its agency (at submission, or once its fee is paid). */
+export function dispatchOutbox(
+  outboxId: string,
+  agency: Pick<Agency, 'id' | 'channel'>,
+  code: string,
+): NonNullable<IntakeWrite['outbox']> {
+  return {
+    id: outboxId,
+    channel: agency.channel,
+    messages: [
+      {
+        type: 'dossier.submitted',
+        dossierCode: code,
+        agencyId: agency.id,
+        webhookId: `msg_${outboxId}_${code}`,
+      },
+    ],
+  };
 }
 
 export const requestHash = (input: SubmitInput) =>
@@ -156,6 +179,22 @@ async function checkAttachments(
   return accepted;
 }
 
+/** The procedure's agency, or the one its rule picks for the applicant's province and commune. */
+function handlingAgency(procedure: Procedure, form: Record<string, unknown>): Agency {
+  const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
+  const destinations = Array.isArray(form.provinceCodes) ? form.provinceCodes : [];
+  const agency = resolveAgency(procedure, {
+    provinceCode: text(form.provinceCode) ?? text(destinations[0]),
+    communeCode: text(form.communeCode),
+  });
+  if (agency) return agency;
+  if (procedure.agencyId)
+    throw new Error(`procedure ${procedure.code} names unknown agency ${procedure.agencyId}`);
+  throw new AppError('INVALID_FORM', [
+    { path: 'form.provinceCode', code: 'unknown_province', message: 'no handling agency for this province' },
+  ]);
+}
+
 export async function submitDossier(
   ports: IntakePorts,
   ownerSub: string,
@@ -170,14 +209,15 @@ export async function submitDossier(
   if (!procedure) throw new AppError('UNKNOWN_PROCEDURE', [{ path: 'procedureCode' }]);
   const form = checkForm(procedure, input.form);
   const accepted = await checkAttachments(ports, procedure, ownerSub, input);
-  const agency: Agency | undefined = findAgency(procedure.agencyId);
-  if (!agency) throw new Error(`procedure ${procedure.code} names unknown agency ${procedure.agencyId}`);
+  const agency = handlingAgency(procedure, form);
 
   const now = ports.now();
   const at = now.toISOString();
   const submissionId = ulid(now.getTime());
   const code = await ports.codes.next(agency.code, now);
   const dueAt = addWorkingDays(now, procedure.processingDays).toISOString();
+  const fee = feeFor(procedure, form);
+  const waitsForPayment = paymentPolicy(procedure, fee) === 'before_dispatch';
 
   const attachments: StoredAttachment[] = accepted.map(({ upload, documentType }) => ({
     documentType,
@@ -218,6 +258,9 @@ export async function submitDossier(
     dueAt,
     form,
     attachments,
+    ...(waitsForPayment
+      ? { payment: { amount: fee, currency: 'VND' as const, status: 'unpaid' as const } }
+      : {}),
   };
   const response: SubmitResult = {
     submissionId,
@@ -231,18 +274,7 @@ export async function submitDossier(
     response,
     submissionId,
     dossiers: [{ record, firstEvent }],
-    outbox: {
-      id: outboxId,
-      channel: agency.channel,
-      messages: [
-        {
-          type: 'dossier.submitted',
-          dossierCode: code,
-          agencyId: agency.id,
-          webhookId: `msg_${outboxId}_${code}`,
-        },
-      ],
-    },
+    ...(waitsForPayment ? {} : { outbox: dispatchOutbox(outboxId, agency, code) }),
     attachedUploads: accepted.map(({ upload }) => ({ uploadId: upload.uploadId, dossierCode: code })),
     at,
   });

@@ -1,7 +1,8 @@
 /**
- * Each agency's webhook signing secrets in the local cloud (Secrets Manager's role in AWS): one JSON file
- * read by the agency simulator and, through AGENCY_SECRETS_FILE, by the portal's handlers. Agencies added
- * to the registry get a secret on the next start; existing secrets are never replaced.
+ * Each integration channel's webhook signing secrets in the local cloud (Secrets Manager's role in AWS):
+ * one JSON file, channel → secrets, read by the agency simulator and, through AGENCY_SECRETS_FILE, by the
+ * portal's handlers. Channels added to the registry get a secret on the next start; existing secrets are
+ * never replaced.
  */
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
@@ -12,13 +13,13 @@ export type AgencySecrets = Record<string, string[]>;
 
 export async function ensureAgencySecrets(
   file: string,
-  agencyIds: readonly string[],
+  channelIds: readonly string[],
 ): Promise<AgencySecrets> {
   let secrets: AgencySecrets = {};
   if (existsSync(file)) {
     const parsed = JSON.parse(await readFile(file, 'utf8')) as unknown;
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-      throw new Error(`${file} must map agency ids to lists of secrets`);
+      throw new Error(`${file} must map channels to lists of secrets`);
     }
     secrets = Object.fromEntries(
       Object.entries(parsed).filter(
@@ -27,7 +28,7 @@ export async function ensureAgencySecrets(
       ),
     ) as AgencySecrets;
   }
-  const missing = agencyIds.filter((id) => !secrets[id]);
+  const missing = channelIds.filter((id) => !secrets[id]);
   if (missing.length || !existsSync(file)) {
     for (const id of missing) secrets[id] = [newWebhookSecret()];
     await mkdir(dirname(file), { recursive: true });

@@ -9,8 +9,9 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { agencies } from '../../functions/catalog/agencies.js';
+import { agencies, channels } from '../../functions/catalog/agencies.js';
 import { resetConfig } from '../../functions/core/config.js';
+import type { ReconcileReport } from '../../functions/payments/reconcile.js';
 import { functions, type HttpFunction } from '../../functions/routes.js';
 import { ensureAgencySecrets } from './agency-secrets.js';
 import { type AgencySimulator, startAgencySimulator } from './agency-simulator.js';
@@ -21,8 +22,11 @@ import {
   startApiServer,
 } from './api-server.js';
 import { createDevAuth, type DevAuth, type DevTokenInput } from './dev-auth.js';
+import { type EvnSandbox, startEvnSandbox } from './evn-sandbox.js';
 import { functionFromModule, REPO_ROOT } from './lambda.js';
 import { createLog, errorFields, type Log } from './log.js';
+import { type PaymentSandbox, startPaymentSandbox } from './payment-sandbox.js';
+import { ensurePaymentSecrets } from './payment-secrets.js';
 import { type QueuePump, startQueuePump } from './queue-pump.js';
 import { LOCAL_CREDENTIALS, type LocalStores, startStores } from './stores.js';
 import { type RelayFunction, type StreamPump, startStreamPump } from './stream-pump.js';
@@ -48,7 +52,14 @@ export interface LocalPortalOptions {
   log?: Log;
   /** Folder of the citizen web page; default web/. */
   webDir?: string;
+  /** Payment reconciliation timer (EventBridge's role); default 60 s, 0 = only on demand. */
+  reconcileIntervalMs?: number;
 }
+
+/** Where `npm run payments:reconcile` finds a running portal's environment. */
+export const PORTAL_ENV_FILE = 'portal-env.json';
+/** Merchant code the portal uses at the local payment gateway. */
+const SANDBOX_MERCHANT = 'CONGLOCAL';
 
 export interface LocalPortal {
   readonly url: string;
@@ -56,6 +67,9 @@ export interface LocalPortal {
   readonly ephemeral: boolean;
   readonly stores: LocalStores;
   readonly simulator: AgencySimulator;
+  /** The local payment gateway and EVN biller. */
+  readonly payments: PaymentSandbox;
+  readonly evn: EvnSandbox;
   readonly api: ApiServer;
   readonly dev: DevAuth;
   readonly pumps: { readonly queues: readonly QueuePump[]; readonly stream: StreamPump };
@@ -63,12 +77,22 @@ export interface LocalPortal {
   readonly env: Readonly<Record<string, string>>;
   /** A signed test token, as POST /dev/token issues it. */
   token(input: { sub: string; role?: DevTokenInput['role']; name?: string }): Promise<string>;
+  /** Runs payment reconciliation now (as the schedule does), for payments pending this long. */
+  reconcile(olderThanSeconds?: number): Promise<ReconcileReport>;
   stop(): Promise<void>;
 }
 
 let active = false;
 /** Ports of the previous portal in this process, reused so handler modules' cached endpoints stay valid. */
-const remembered: { api?: number; dynamodb?: number; s3?: number; sqs?: number; simulator?: number } = {};
+const remembered: {
+  api?: number;
+  dynamodb?: number;
+  s3?: number;
+  sqs?: number;
+  simulator?: number;
+  paymentSandbox?: number;
+  evn?: number;
+} = {};
 
 async function wipe(dir: string) {
   if (!existsSync(dir)) return;
@@ -167,18 +191,33 @@ export async function startLocalPortal(options: LocalPortalOptions = {}): Promis
     cleanups.push(() => stores.stop());
 
     const secretsFile = join(dataDir, 'agency-secrets.json');
-    const secrets = await ensureAgencySecrets(
-      secretsFile,
-      agencies.map((a) => a.id),
-    );
+    const channelSecrets = await ensureAgencySecrets(secretsFile, channels);
     const simulator = await startAgencySimulator({
-      secrets,
+      // The simulator stands in for every agency; each signs with its channel's secrets.
+      secrets: Object.fromEntries(agencies.map((a) => [a.id, channelSecrets[a.channel]!])),
       portalUrl: url,
       delayMs: options.simulatorDelayMs,
       preferPort: remembered.simulator,
       log: log.child('agency-sim'),
     });
     cleanups.push(() => simulator.stop());
+
+    const paymentSecretsFile = join(dataDir, 'payment-secrets.json');
+    const paymentSecrets = await ensurePaymentSecrets(paymentSecretsFile, ['sandbox', 'evn']);
+    const payments = await startPaymentSandbox({
+      secret: paymentSecrets.sandbox!,
+      merchant: SANDBOX_MERCHANT,
+      portalUrl: url,
+      preferPort: remembered.paymentSandbox,
+      log: log.child('payment-sandbox'),
+    });
+    cleanups.push(() => payments.stop());
+    const evn = await startEvnSandbox({
+      secret: paymentSecrets.evn!,
+      preferPort: remembered.evn,
+      log: log.child('evn-sandbox'),
+    });
+    cleanups.push(() => evn.stop());
 
     const dev = await createDevAuth({
       issuer: `${url}/dev`,
@@ -214,7 +253,23 @@ export async function startLocalPortal(options: LocalPortalOptions = {}): Promis
       JWT_AUDIENCE,
       JWT_JWKS_URL: `${url}/dev/jwks.json`,
       S3_FORCE_PATH_STYLE: 'true',
+      PAYMENT_PROVIDERS: JSON.stringify({
+        sandbox: {
+          kind: 'hmac-redirect',
+          payUrl: payments.payUrl,
+          queryUrl: payments.queryUrl,
+          merchant: SANDBOX_MERCHANT,
+        },
+      }),
+      PAYMENT_PROVIDER: 'sandbox',
+      BILLERS: JSON.stringify({ evn: { kind: 'json-api', url: evn.url } }),
+      PAYMENT_SECRETS_SOURCE: 'file',
+      PAYMENT_SECRETS_FILE: paymentSecretsFile,
+      PORTAL_URL: url,
     };
+    // `npm run payments:reconcile` reads this to reach the stores of the portal running on this folder.
+    await writeFile(join(dataDir, PORTAL_ENV_FILE), `${JSON.stringify(env, null, 2)}\n`, { mode: 0o600 });
+    cleanups.push(() => rm(join(dataDir, PORTAL_ENV_FILE), { force: true }));
     // A developer's own AWS session or profile must not leak into the local cloud's requests.
     const restoreEnv = setEnv({ ...env, AWS_SESSION_TOKEN: undefined, AWS_PROFILE: undefined });
     resetConfig();
@@ -273,7 +328,38 @@ export async function startLocalPortal(options: LocalPortalOptions = {}): Promis
     });
     cleanups.push(() => streamPump.stop());
 
-    Object.assign(remembered, { api: api.port, simulator: simulator.port, ...stores.ports });
+    const reconciler = functionFromModule<{ olderThanSeconds?: number }, ReconcileReport>({
+      name: 'cong-local-paymentsReconcile',
+      entry: functions.paymentsReconcile.entry,
+      timeoutSeconds: functions.paymentsReconcile.timeoutSeconds,
+      memoryMb: functions.paymentsReconcile.memoryMb,
+    });
+    const reconcile = (olderThanSeconds?: number) =>
+      reconciler.invoke(olderThanSeconds === undefined ? {} : { olderThanSeconds });
+    const every = options.reconcileIntervalMs ?? 60_000;
+    let reconciling: Promise<unknown> = Promise.resolve();
+    const timer =
+      every > 0
+        ? setInterval(() => {
+            reconciling = reconcile().catch((err: unknown) =>
+              log.error('payment reconciliation failed', errorFields(err)),
+            );
+          }, every)
+        : undefined;
+    timer?.unref();
+    const stopReconciling = async () => {
+      if (timer) clearInterval(timer);
+      await reconciling;
+    };
+    cleanups.push(stopReconciling);
+
+    Object.assign(remembered, {
+      api: api.port,
+      simulator: simulator.port,
+      paymentSandbox: payments.port,
+      evn: evn.port,
+      ...stores.ports,
+    });
     log.info('local portal ready', { url, dataDir: ephemeral ? '(temporary)' : dataDir });
 
     let stopping: Promise<void> | undefined;
@@ -283,17 +369,22 @@ export async function startLocalPortal(options: LocalPortalOptions = {}): Promis
       ephemeral,
       stores,
       simulator,
+      payments,
+      evn,
       api,
       dev,
       pumps: { queues: queuePumps, stream: streamPump },
       env,
       token: async (input) => (await dev.issueToken({ role: 'citizen', ...input })).token,
+      reconcile,
       stop: () => {
         stopping ??= (async () => {
           // Finish in-flight batches first, then stop taking work, then the stores the work used.
+          await stopReconciling();
           await streamPump.stop();
           await Promise.all(queuePumps.map((p) => p.stop()));
           await simulator.stop();
+          await payments.stop();
           await api.close();
           await cleanup();
           active = false;

@@ -136,7 +136,7 @@ export async function coldStarts() {
     .sign(privateKey);
   const secret = `whsec_${Buffer.from('bench-secret-bench-secret-bench!').toString('base64')}`;
   const secretsFile = join(OUT, 'agency-secrets.json');
-  await writeFile(secretsFile, JSON.stringify({ cahn: [secret] }));
+  await writeFile(secretsFile, JSON.stringify({ bca: [secret] }));
   const agencyBody = JSON.stringify({
     type: 'dossier.received',
     eventId: 'bench-event-1',
@@ -183,6 +183,13 @@ export async function coldStarts() {
         headers: { 'cong-agency-id': 'cahn', ...signWebhook(secret, 'msg_bench', agencyBody) },
         body: agencyBody,
       }),
+    payments: () =>
+      apiEvent('GET /v1/payments/{paymentId}', {
+        path: '/v1/payments/01KAAAAAAAAAAAAAAAAAAAAAA1',
+        params: { paymentId: '01KAAAAAAAAAAAAAAAAAAAAAA1' },
+        headers: auth,
+      }),
+    paymentsReconcile: () => ({}),
     outboxRelay: () => ({
       Records: [
         {

@@ -1,4 +1,5 @@
 /** `npm run bench`: per-Lambda bundle size and cold start, then local intake throughput. */
+import { catalogSearch } from './catalog.js';
 import { coldStarts } from './cold-start.js';
 import { throughput } from './throughput.js';
 
@@ -10,4 +11,8 @@ console.log('\nBundle size and cold start (fresh process: import + first invocat
 console.table(await coldStarts());
 console.log('\nLocal intake throughput vs raw PutItem against the same DynamoDB Local');
 console.table(await throughput());
+console.log(
+  '\nCatalog search over a generated 7,000-procedure catalog (in process) and the catalog cold start',
+);
+console.table(await catalogSearch());
 console.log(`\ndone in ${((Date.now() - started) / 1000).toFixed(0)} s`);

@@ -9,6 +9,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pressOnGatewayPage } from '../support/payments.js';
 
 let dataDir: string;
 let port: number;
@@ -109,7 +110,7 @@ describe('npm start', () => {
     expect(output).toContain('/dev/token');
   });
 
-  it('serves the whole flow: token, catalog, scan upload, submission, agency callbacks in tracking', async () => {
+  it('serves the whole flow: token, catalog, scan upload, submission, online fee, agency callbacks', async () => {
     const issued = await api('POST', '/dev/token', { body: { sub: 'e2e-citizen', role: 'citizen' } });
     expect(issued.status).toBe(200);
     token = issued.body.token;
@@ -159,6 +160,18 @@ describe('npm start', () => {
     expect(submitted.status).toBe(201);
     code = submitted.body.dossiers[0].code;
 
+    // The fee is paid on the sandbox gateway's page over HTTP; its IPN lets the dossier move on.
+    const payment = await api('POST', `/v1/dossiers/${code}/payments`, {
+      token,
+      headers: { 'idempotency-key': 'e2e-payment-0001' },
+    });
+    expect(payment.status).toBe(201);
+    expect(payment.body).toMatchObject({ amount: 135_000, currency: 'VND', status: 'pending' });
+    const back = await pressOnGatewayPage(payment.body.redirectUrl, 'approve');
+    expect(back.location).toContain(`/v1/payments/return/sandbox?`);
+    const returned = await fetch(back.location);
+    expect(((await returned.json()) as { providerResult: string }).providerResult).toBe('succeeded');
+
     const until = Date.now() + 30_000;
     let tracked = await api('GET', `/v1/dossiers/${code}`, { token });
     while (tracked.body.status !== 'in_progress' && Date.now() < until) {
@@ -167,12 +180,15 @@ describe('npm start', () => {
     }
     expect(tracked.body.timeline.map((e: { type: string }) => e.type)).toEqual([
       'dossier.submitted',
+      'payment.succeeded',
       'dossier.received',
       'dossier.in_progress',
     ]);
     const publicView = await api('GET', `/v1/track/${code}`);
     expect(publicView.body.status).toBe('in_progress');
     expect(JSON.stringify(publicView.body)).not.toContain('079085000777');
+    const receipt = await api('GET', `/v1/payments/${payment.body.paymentId}/receipt`, { token });
+    expect(receipt.body).toMatchObject({ amount: 135_000, dossierCode: code, payer: 'Lê Minh Châu' });
   });
 
   it('stops cleanly on SIGTERM, leaving no DynamoDB Local process', async () => {

@@ -126,7 +126,7 @@ describe('local portal', () => {
       string,
       string[]
     >;
-    for (const a of agencies) expect(secrets[a.id]?.[0]).toMatch(/^whsec_/);
+    for (const a of agencies) expect(secrets[a.channel]?.[0]).toMatch(/^whsec_/);
   });
 
   it('creates the table, bucket and queues as the resource definitions say', async () => {

@@ -8,9 +8,11 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findAgency } from '../../functions/catalog/agencies.js';
 import { AGENCY_HEADER, signWebhook } from '../../functions/core/webhooks.js';
 import { type LocalPortal, startLocalPortal } from '../../lib/local/portal.js';
 import { bhytForm, licenceForm } from '../support/forms.js';
+import { createPayment, pressOnGatewayPage } from '../support/payments.js';
 
 let portal: LocalPortal;
 let db: DynamoDBDocumentClient;
@@ -112,7 +114,11 @@ const countItems = async (prefix: string, sk?: string) => {
   return out.Count ?? 0;
 };
 
-const signedEvent = (agencyId: string, event: Record<string, unknown>, secret = secrets[agencyId]![0]!) => {
+const signedEvent = (
+  agencyId: string,
+  event: Record<string, unknown>,
+  secret = secrets[findAgency(agencyId)!.channel]![0]!,
+) => {
   const body = JSON.stringify(event);
   return {
     body,
@@ -127,7 +133,7 @@ const signedEvent = (agencyId: string, event: Record<string, unknown>, secret = 
 describe('a dossier from submission to the agency and back', () => {
   let code: string;
 
-  it('accepts scans, submits, delivers to the agency and shows its callbacks in tracking', async () => {
+  it('accepts scans, submits, takes the fee online, delivers to the agency and shows its callbacks', async () => {
     const licence = await uploadScan(tokenA, Buffer.from('%PDF-1.7 licence scan'));
     const health = await uploadScan(tokenA, Buffer.from('%PDF-1.7 health certificate'));
     const submitted = await submit(tokenA, 'flow-key-0001', licenceDossier(licence, health));
@@ -136,16 +142,33 @@ describe('a dossier from submission to the agency and back', () => {
     expect(code).toMatch(/^CAHN-\d{6}-\d{4}$/);
     expect(submitted.body.dossiers[0]).toMatchObject({ agencyId: 'cahn', status: 'submitted' });
 
+    // A fully online procedure with a fee reaches the agency once the fee is paid.
+    const unpaid = await api('GET', `/v1/dossiers/${code}`, { token: tokenA });
+    expect(unpaid.body.payment).toEqual({ status: 'unpaid', amount: 135_000 });
+    const payment = await createPayment(portal.url, tokenA, code, 'flow-pay-0001');
+    expect(payment.status).toBe(201);
+    expect(
+      portal.simulator.deliveries.some((d) => (d.payload as { dossierCode?: string })?.dossierCode === code),
+    ).toBe(false);
+    const back = await pressOnGatewayPage(payment.body.redirectUrl, 'approve');
+    expect(back.status).toBe(303);
+
     const tracked = await waitFor(
       () => api('GET', `/v1/dossiers/${code}`, { token: tokenA }),
       (r) => r.body?.status === 'in_progress',
     );
     expect(tracked.status).toBe(200);
-    expect(tracked.body.timeline.map((e: { status: string }) => e.status)).toEqual([
-      'submitted',
-      'received',
-      'in_progress',
+    expect(tracked.body.timeline.map((e: { type: string }) => e.type)).toEqual([
+      'dossier.submitted',
+      'payment.succeeded',
+      'dossier.received',
+      'dossier.in_progress',
     ]);
+    expect(tracked.body.payment).toEqual({
+      paymentId: payment.body.paymentId,
+      status: 'succeeded',
+      amount: 135_000,
+    });
     expect(tracked.body.form.citizenId).toBe('001090000001');
     expect(tracked.body.attachments).toHaveLength(2);
     expect(tracked.body.overdue).toBe(false);

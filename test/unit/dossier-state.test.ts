@@ -38,6 +38,7 @@ interface Expected {
 
 const EXPECTED: Record<DossierStep, Expected> = {
   'dossier.submitted': { to: 'submitted', from: [], by: ['citizen'] },
+  'payment.succeeded': { to: 'unchanged', from: ['submitted'], by: ['system'] },
   'dossier.received': { to: 'received', from: ['submitted'], by: ['agency'] },
   'dossier.in_progress': {
     to: 'in_progress',

@@ -98,7 +98,7 @@ beforeEach(() => {
 });
 
 describe('submitting a dossier', () => {
-  it('writes the dossier, its first sealed event, the outbox message and marks uploads attached', async () => {
+  it('writes the dossier and its first sealed event, holds dispatch until the fee is paid, marks uploads attached', async () => {
     const res = await submitDossier(ports, OWNER, 'key-0001', validInput());
     expect(res.status).toBe(201);
     const [d] = res.body.dossiers;
@@ -112,10 +112,9 @@ describe('submitting a dossier', () => {
       `dossiers/${d?.code}/health_certificate-${U2}`,
     ]);
     expect(verifyChain([write.dossiers[0]!.firstEvent])).toBe(true);
-    expect(write.outbox.messages).toEqual([
-      expect.objectContaining({ type: 'dossier.submitted', dossierCode: d?.code, agencyId: 'cahn' }),
-    ]);
-    expect(write.outbox.channel).toBe('bca');
+    // The licence exchange is fully online with a fee: it goes to the agency once paid, not now.
+    expect(write.outbox).toBeUndefined();
+    expect(write.dossiers[0]!.record.payment).toEqual({ amount: 135_000, currency: 'VND', status: 'unpaid' });
     expect(ports.uploads.get(U1)?.state).toBe('attached');
   });
 

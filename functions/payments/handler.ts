@@ -1,0 +1,166 @@
+/**
+ * Payments over HTTP: create a payment for a dossier or an electricity bill, show it and its receipt,
+ * and take the provider's signed callbacks. The callback route answers the provider in its own
+ * convention (`{ RspCode, Message }` with HTTP 200, VNPay-style) so it stops retrying; every other
+ * route answers people in the portal's error shape.
+ */
+import type { z } from 'zod';
+import type { dossierParams } from '../../schemas/dossier.js';
+import type { electricityCustomer, paymentParams, providerParams } from '../../schemas/payment.js';
+import { config } from '../core/config.js';
+import { AppError } from '../core/errors.js';
+import { type ApiRequest, httpFunction, personOf } from '../core/http.js';
+import { logger } from '../core/logger.js';
+import { BillerUnavailableError, billerFor } from './billers.js';
+import {
+  type CreateContext,
+  createBillPayment,
+  createDossierPayment,
+  receiptOf,
+  toPaymentView,
+} from './payments.js';
+import { type IpnOutcome, providerFor } from './providers.js';
+import { settleAndConfirm } from './service.js';
+import { type PaymentStore, paymentStore } from './store.js';
+
+let store: PaymentStore | undefined;
+const ports = () => {
+  store ??= paymentStore();
+  return store;
+};
+
+const BILLER_NAMES: Record<string, string> = { evn: 'Tập đoàn Điện lực Việt Nam (EVN)' };
+
+async function createContext(req: ApiRequest): Promise<CreateContext> {
+  const cfg = config();
+  const provider = await providerFor(cfg.PAYMENT_PROVIDER);
+  if (!provider) throw new AppError('PAYMENT_PROVIDER_UNAVAILABLE');
+  const base = cfg.PORTAL_URL ?? `https://${req.headers.host ?? 'localhost'}`;
+  return {
+    provider,
+    ttlSeconds: cfg.PAYMENT_TTL_SECONDS,
+    returnUrl: `${base.replace(/\/$/, '')}/v1/payments/return/${provider.id}`,
+  };
+}
+
+/** Callback parameters as the provider sent them: query string and a form-encoded or JSON body. */
+function providerParamsOf(req: ApiRequest): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries((req.query as Record<string, string>) ?? {})) out[k] = v;
+  const raw = req.rawBody.trim();
+  if (!raw) return out;
+  if (raw.startsWith('{')) {
+    try {
+      for (const [k, v] of Object.entries(JSON.parse(raw) as Record<string, unknown>))
+        if (typeof v === 'string') out[k] = v;
+    } catch {
+      // Unreadable bodies carry no parameters; the signature check then fails.
+    }
+    return out;
+  }
+  for (const [k, v] of new URLSearchParams(raw)) out[k] = v;
+  return out;
+}
+
+async function electricityBill(customerCode: string) {
+  const biller = await billerFor('evn');
+  if (!biller) throw new AppError('BILLER_UNAVAILABLE');
+  try {
+    const bill = await biller.lookup(customerCode);
+    if (!bill) throw new AppError('BILL_NOT_FOUND');
+    return bill;
+  } catch (err) {
+    if (err instanceof BillerUnavailableError) throw new AppError('BILLER_UNAVAILABLE');
+    throw err;
+  }
+}
+
+export const handler = httpFunction('payments', {
+  createDossierPayment: async (req) => {
+    const { code } = req.params as z.output<typeof dossierParams>;
+    const key = req.headers['idempotency-key']!;
+    return createDossierPayment(ports(), () => createContext(req), personOf(req).sub, key, code);
+  },
+
+  getPayment: async (req) => {
+    const { paymentId } = req.params as z.output<typeof paymentParams>;
+    const p = await ports().loadPayment(paymentId);
+    if (!p || p.ownerSub !== personOf(req).sub) throw new AppError('PAYMENT_NOT_FOUND');
+    return { body: toPaymentView(p), headers: { 'cache-control': 'no-store' } };
+  },
+
+  getReceipt: async (req) => {
+    const { paymentId } = req.params as z.output<typeof paymentParams>;
+    const body = await receiptOf(ports(), personOf(req).sub, paymentId);
+    return { body, headers: { 'cache-control': 'no-store' } };
+  },
+
+  paymentCallback: async (req) => {
+    const { provider: id } = req.params as z.output<typeof providerParams>;
+    const provider = await providerFor(id);
+    if (!provider) throw new AppError('NOT_FOUND');
+    const note = provider.readNotification(providerParamsOf(req));
+    let outcome: IpnOutcome;
+    if (note.kind === 'invalid-signature') outcome = 'invalid-signature';
+    else if (note.kind === 'missing-fields') outcome = 'invalid-request';
+    else {
+      const settled = await settleAndConfirm(ports(), id, note.result);
+      outcome =
+        settled === 'not-found'
+          ? 'not-found'
+          : settled === 'amount-mismatch'
+            ? 'invalid-amount'
+            : settled === 'duplicate'
+              ? 'already-confirmed'
+              : 'confirmed';
+    }
+    if (note.kind !== 'ok') logger.warn('payment callback refused', { provider: id, outcome });
+    return { status: 200, body: provider.acknowledge(outcome) };
+  },
+
+  paymentReturn: async (req) => {
+    const { provider: id } = req.params as z.output<typeof providerParams>;
+    const provider = await providerFor(id);
+    if (!provider) throw new AppError('NOT_FOUND');
+    const note = provider.readNotification(providerParamsOf(req));
+    if (note.kind === 'invalid-signature') throw new AppError('INVALID_SIGNATURE');
+    if (note.kind === 'missing-fields')
+      throw new AppError(
+        'VALIDATION_FAILED',
+        note.fields.map((path) => ({ path })),
+      );
+    // The browser's return only shows where things stand; the IPN (or reconciliation) changes state.
+    const p = await ports().loadPayment(note.result.paymentId);
+    if (!p) throw new AppError('PAYMENT_NOT_FOUND');
+    return {
+      body: { paymentId: p.paymentId, status: p.status, providerResult: note.result.outcome },
+      headers: { 'cache-control': 'no-store' },
+    };
+  },
+
+  lookupElectricityBill: async (req) => {
+    personOf(req);
+    const { customerCode } = req.body as z.output<typeof electricityCustomer>;
+    const bill = await electricityBill(customerCode);
+    return {
+      body: {
+        biller: 'evn',
+        customerCode: bill.customerCode,
+        customerName: bill.customerName,
+        period: bill.period,
+        billId: bill.billId,
+        amountDue: bill.amountDue,
+        currency: 'VND',
+      },
+      headers: { 'cache-control': 'no-store' },
+    };
+  },
+
+  payElectricityBill: async (req) => {
+    const { customerCode } = req.body as z.output<typeof electricityCustomer>;
+    const key = req.headers['idempotency-key']!;
+    const sub = personOf(req).sub;
+    const bill = await electricityBill(customerCode);
+    return createBillPayment(ports(), () => createContext(req), sub, key, bill, BILLER_NAMES.evn!);
+  },
+});

@@ -1,0 +1,84 @@
+/** Payments as stored: what is paid for (a dossier's fee or a utility bill), by whom, and where it stands. */
+import type { PaymentStatus } from '../../schemas/payment.js';
+import type { OrderPayment } from '../core/dossier.js';
+
+export type Order =
+  | { kind: 'dossier'; code: string }
+  | { kind: 'bill'; biller: string; billId: string; customerCode: string; period: string };
+
+/** The order's one-success marker: PAYMENT_SUCCESS#<ref>. */
+export const orderRef = (o: Order) =>
+  o.kind === 'dossier' ? `DOSSIER#${o.code}` : `BILL#${o.biller}#${o.billId}`;
+
+export type RefundReason = 'late_success' | 'order_already_paid';
+
+export interface PaymentRecord {
+  paymentId: string;
+  provider: string;
+  order: Order;
+  ownerSub: string;
+  /** Fixed when the payment is created; a callback for any other amount is refused. */
+  amount: number;
+  currency: 'VND';
+  status: PaymentStatus;
+  /** Optimistic lock: every change is conditional on the version it read. */
+  version: number;
+  description: string;
+  payer: string;
+  agencyId: string;
+  agencyName: string;
+  procedureCode?: string;
+  procedureName?: string;
+  redirectUrl: string;
+  createdAt: string;
+  expiresAt: string;
+  updatedAt: string;
+  providerTransactionId?: string;
+  paidAt?: string;
+  /** Money that moved but cannot be credited (too late, or the order was already paid). */
+  refund?: { status: 'due' | 'done'; reason: RefundReason; providerTransactionId: string; at: string };
+  /** Bills only: whether the biller has been told the bill is paid. */
+  billerStatus?: 'pending' | 'confirmed';
+}
+
+export interface ReceiptRecord {
+  receiptNumber: string;
+  paymentId: string;
+  ownerSub: string;
+  payer: string;
+  amount: number;
+  currency: 'VND';
+  description: string;
+  procedureCode?: string;
+  procedureName?: string;
+  dossierCode?: string;
+  agencyId: string;
+  agencyName: string;
+  provider: string;
+  providerTransactionId: string;
+  paidAt: string;
+  issuedAt: string;
+}
+
+/** What a provider says happened to a payment, after its signature was verified. */
+export interface ProviderResult {
+  paymentId: string;
+  /** The provider's own transaction id; absent when nothing was charged (a cancelled page). */
+  transactionId?: string;
+  amount: number;
+  currency: string;
+  outcome: 'succeeded' | 'failed' | 'cancelled' | 'expired' | 'pending';
+  /** When the money moved, by the provider's clock. */
+  paidAt?: string;
+  responseCode: string;
+}
+
+/** The payment state of an order item (the dossier, or the bill item). */
+export type { OrderPayment };
+
+/** Payments waiting on a partner are spread over shards of the work index by id. */
+export function workShard(paymentId: string, shards: number): number {
+  let h = 0;
+  for (const c of paymentId) h = (h * 31 + c.charCodeAt(0)) >>> 0;
+  return h % shards;
+}

@@ -1,0 +1,440 @@
+/**
+ * Paying online: a payment is created for an order (a dossier's fee, or a utility bill) with the amount
+ * the portal fixed, never one the client sent; the provider's signed answers then settle it. At most one
+ * attempt of an order is pending at a time and at most one succeeds; a failed or expired attempt is
+ * retried by creating the next one for the same order, with nothing to fill in again.
+ */
+import { createHash } from 'node:crypto';
+import { ulid } from 'ulidx';
+import type { z } from 'zod';
+import type { paymentCreated, paymentView, receiptView } from '../../schemas/payment.js';
+import type { DossierRecord, OrderPayment } from '../core/dossier.js';
+import { AppError } from '../core/errors.js';
+import { sealEvent, type TimelineEvent } from '../core/timeline.js';
+import type { DispatchMessage } from '../intake/submit.js';
+import type { Bill } from './billers.js';
+import type { Order, PaymentRecord, ProviderResult, ReceiptRecord, RefundReason } from './model.js';
+import type { PaymentProvider } from './providers.js';
+
+export type PaymentCreated = z.infer<typeof paymentCreated>;
+
+export interface CreateWrite {
+  payment: PaymentRecord;
+  /** The order's payment state as read; the write is conditional on it still being so. */
+  previous: OrderPayment | undefined;
+  /** Bills only: the bill item to create on its first payment. */
+  newBill?: Bill;
+  idempotency: { ownerSub: string; key: string; requestHash: string; response: PaymentCreated };
+  at: string;
+}
+
+export interface SuccessWrite {
+  payment: PaymentRecord;
+  transactionId: string;
+  paidAt: string;
+  receipt: ReceiptRecord;
+  /** Dossiers: the timeline event and the dispatch that follow the payment, conditional on its version. */
+  dossier?: {
+    code: string;
+    expectedVersion: number;
+    event: TimelineEvent;
+    outbox: { id: string; channel: string; messages: DispatchMessage[] };
+  };
+  at: string;
+}
+
+export interface CloseWrite {
+  payment: PaymentRecord;
+  to: PaymentRecord['status'];
+  transactionId?: string;
+  refund?: { reason: RefundReason; transactionId: string };
+  /** Mirror the new status on the order (only when this attempt is the order's current one). */
+  updateOrder: boolean;
+  at: string;
+}
+
+export interface PaymentPorts {
+  now(): Date;
+  loadDossier(code: string): Promise<DossierRecord | undefined>;
+  loadOrder(order: Order): Promise<OrderPayment | undefined>;
+  loadPayment(paymentId: string): Promise<PaymentRecord | undefined>;
+  loadReceipt(paymentId: string): Promise<ReceiptRecord | undefined>;
+  findIdempotent(
+    ownerSub: string,
+    key: string,
+  ): Promise<{ requestHash: string; response: PaymentCreated } | undefined>;
+  createPayment(w: CreateWrite): Promise<'committed' | 'idempotency-key-taken' | 'order-changed'>;
+  commitSuccess(
+    w: SuccessWrite,
+  ): Promise<'committed' | 'transaction-seen' | 'order-already-paid' | 'conflict'>;
+  commitClose(w: CloseWrite): Promise<'committed' | 'transaction-seen' | 'conflict'>;
+  recordAnomaly(paymentId: string, anomaly: Record<string, unknown>, at: string): Promise<void>;
+  /** Where a dossier goes once paid (its agency's channel). */
+  agencyChannel(agencyId: string): string | undefined;
+}
+
+export interface CreateContext {
+  provider: PaymentProvider;
+  ttlSeconds: number;
+  returnUrl: string;
+}
+
+const ATTEMPTS = 4;
+const hashOf = (s: string) => createHash('sha256').update(s).digest('hex');
+
+function created(p: PaymentRecord): PaymentCreated {
+  return {
+    paymentId: p.paymentId,
+    amount: p.amount,
+    currency: 'VND',
+    status: p.status,
+    redirectUrl: p.redirectUrl,
+    expiresAt: p.expiresAt,
+  };
+}
+
+export function toPaymentView(p: PaymentRecord): z.infer<typeof paymentView> {
+  return {
+    paymentId: p.paymentId,
+    amount: p.amount,
+    currency: 'VND',
+    status: p.status,
+    provider: p.provider,
+    createdAt: p.createdAt,
+    expiresAt: p.expiresAt,
+    ...(p.paidAt ? { paidAt: p.paidAt } : {}),
+    ...(p.order.kind === 'dossier' ? { dossierCode: p.order.code } : {}),
+    ...(p.order.kind === 'bill'
+      ? { bill: { biller: p.order.biller, customerCode: p.order.customerCode, period: p.order.period } }
+      : {}),
+    refundDue: p.refund?.status === 'due',
+  };
+}
+
+export function toReceiptView(r: ReceiptRecord): z.infer<typeof receiptView> {
+  const { ownerSub: _owner, ...view } = r;
+  return view;
+}
+
+interface OrderFacts {
+  order: Order;
+  amount: number;
+  description: string;
+  payer: string;
+  agencyId: string;
+  agencyName: string;
+  procedureCode?: string;
+  procedureName?: string;
+  newBill?: Bill;
+}
+
+async function replay(ports: PaymentPorts, ownerSub: string, key: string, hash: string) {
+  const previous = await ports.findIdempotent(ownerSub, key);
+  if (!previous) return undefined;
+  if (previous.requestHash !== hash) throw new AppError('IDEMPOTENCY_KEY_REUSED');
+  return previous.response;
+}
+
+/** Returns the pending attempt, or creates the next one; 201 for a new attempt, 200 for the pending one. */
+async function createFor(
+  ports: PaymentPorts,
+  ctx: CreateContext,
+  ownerSub: string,
+  key: string,
+  hash: string,
+  facts: OrderFacts,
+): Promise<{ status: 200 | 201; body: PaymentCreated }> {
+  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+    const current = await ports.loadOrder(facts.order);
+    if (current?.status === 'succeeded') throw new AppError('PAYMENT_ALREADY_MADE');
+    const now = ports.now();
+    if (current?.paymentId && current.status === 'pending') {
+      const pending = await ports.loadPayment(current.paymentId);
+      if (pending?.status === 'pending') {
+        if (Date.parse(pending.expiresAt) > now.getTime()) return { status: 200, body: created(pending) };
+        // Past its time on the provider's page: it expires now, and the next attempt takes its place.
+        await ports.commitClose({
+          payment: pending,
+          to: 'expired',
+          updateOrder: true,
+          at: now.toISOString(),
+        });
+        continue;
+      }
+    }
+    const paymentId = ulid(now.getTime());
+    const expiresAt = new Date(now.getTime() + ctx.ttlSeconds * 1000);
+    const at = now.toISOString();
+    const payment: PaymentRecord = {
+      paymentId,
+      provider: ctx.provider.id,
+      order: facts.order,
+      ownerSub,
+      amount: facts.amount,
+      currency: 'VND',
+      status: 'pending',
+      version: 1,
+      description: facts.description,
+      payer: facts.payer,
+      agencyId: facts.agencyId,
+      agencyName: facts.agencyName,
+      ...(facts.procedureCode ? { procedureCode: facts.procedureCode } : {}),
+      ...(facts.procedureName ? { procedureName: facts.procedureName } : {}),
+      redirectUrl: ctx.provider.redirectUrl({
+        paymentId,
+        amount: facts.amount,
+        description: facts.description,
+        createdAt: now,
+        expiresAt,
+        returnUrl: ctx.returnUrl,
+      }),
+      createdAt: at,
+      expiresAt: expiresAt.toISOString(),
+      updatedAt: at,
+    };
+    const response = created(payment);
+    const outcome = await ports.createPayment({
+      payment,
+      previous: current,
+      ...(facts.newBill && !current ? { newBill: facts.newBill } : {}),
+      idempotency: { ownerSub, key, requestHash: hash, response },
+      at,
+    });
+    if (outcome === 'committed') return { status: 201, body: response };
+    if (outcome === 'idempotency-key-taken') {
+      const winner = await replay(ports, ownerSub, key, hash);
+      if (winner) return { status: 201, body: winner };
+    }
+    // Another attempt was created meanwhile: look again (it is now the pending one).
+  }
+  throw new AppError('CONFLICT');
+}
+
+export async function createDossierPayment(
+  ports: PaymentPorts,
+  ctx: () => Promise<CreateContext>,
+  ownerSub: string,
+  key: string,
+  code: string,
+) {
+  const hash = hashOf(`dossier:${code}`);
+  const earlier = await replay(ports, ownerSub, key, hash);
+  if (earlier) return { status: 201 as const, body: earlier };
+  const dossier = await ports.loadDossier(code);
+  if (!dossier || dossier.ownerSub !== ownerSub) throw new AppError('DOSSIER_NOT_FOUND');
+  if (!dossier.payment) throw new AppError('PAYMENT_NOT_REQUIRED');
+  if (dossier.payment.status === 'succeeded') throw new AppError('PAYMENT_ALREADY_MADE');
+  const payer = typeof dossier.form.fullName === 'string' ? dossier.form.fullName : 'Người nộp hồ sơ';
+  return createFor(ports, await ctx(), ownerSub, key, hash, {
+    order: { kind: 'dossier', code },
+    amount: dossier.payment.amount,
+    description: `Le phi ho so ${code}`,
+    payer,
+    agencyId: dossier.agencyId,
+    agencyName: dossier.agencyName,
+    procedureCode: dossier.procedureCode,
+    procedureName: dossier.procedureName,
+  });
+}
+
+export async function createBillPayment(
+  ports: PaymentPorts,
+  ctx: () => Promise<CreateContext>,
+  ownerSub: string,
+  key: string,
+  bill: Bill,
+  billerName: string,
+) {
+  const hash = hashOf(`bill:${bill.biller}:${bill.customerCode}`);
+  const earlier = await replay(ports, ownerSub, key, hash);
+  if (earlier) return { status: 201 as const, body: earlier };
+  if (bill.amountDue <= 0) throw new AppError('NOTHING_DUE');
+  return createFor(ports, await ctx(), ownerSub, key, hash, {
+    order: {
+      kind: 'bill',
+      biller: bill.biller,
+      billId: bill.billId,
+      customerCode: bill.customerCode,
+      period: bill.period,
+    },
+    amount: bill.amountDue,
+    description: `Thanh toan tien dien ${bill.customerCode} ky ${bill.period}`,
+    payer: bill.customerName,
+    agencyId: bill.biller,
+    agencyName: billerName,
+    newBill: bill,
+  });
+}
+
+export type SettleOutcome =
+  | 'credited'
+  | 'closed'
+  | 'refund-flagged'
+  | 'duplicate'
+  | 'not-found'
+  | 'amount-mismatch'
+  | 'still-pending';
+
+function receiptFor(p: PaymentRecord, transactionId: string, paidAt: string, at: string): ReceiptRecord {
+  const day = paidAt.slice(0, 10).replaceAll('-', '');
+  return {
+    receiptNumber: `BL${day}-${p.paymentId.slice(-10)}`,
+    paymentId: p.paymentId,
+    ownerSub: p.ownerSub,
+    payer: p.payer,
+    amount: p.amount,
+    currency: 'VND',
+    description: p.description,
+    ...(p.procedureCode ? { procedureCode: p.procedureCode } : {}),
+    ...(p.procedureName ? { procedureName: p.procedureName } : {}),
+    ...(p.order.kind === 'dossier' ? { dossierCode: p.order.code } : {}),
+    agencyId: p.agencyId,
+    agencyName: p.agencyName,
+    provider: p.provider,
+    providerTransactionId: transactionId,
+    paidAt,
+    issuedAt: at,
+  };
+}
+
+async function dossierFollowUp(ports: PaymentPorts, p: PaymentRecord, code: string, at: string) {
+  const dossier = await ports.loadDossier(code);
+  if (!dossier) throw new Error(`payment ${p.paymentId} names missing dossier ${code}`);
+  const channel = ports.agencyChannel(dossier.agencyId);
+  if (!channel) throw new Error(`dossier ${code} names agency ${dossier.agencyId} without a channel`);
+  const event = sealEvent({
+    seq: dossier.lastSeq + 1,
+    at,
+    type: 'payment.succeeded',
+    status: dossier.status,
+    actor: 'system',
+    source: p.paymentId,
+    note: `Đã thanh toán ${p.amount.toLocaleString('vi-VN')} đồng qua cổng thanh toán`,
+    prevHash: dossier.lastHash,
+  });
+  const outboxId = ulid(Date.parse(at));
+  return {
+    code,
+    expectedVersion: dossier.version,
+    event,
+    outbox: {
+      id: outboxId,
+      channel,
+      messages: [
+        {
+          type: 'dossier.submitted' as const,
+          dossierCode: code,
+          agencyId: dossier.agencyId,
+          webhookId: `msg_${outboxId}_${code}`,
+        },
+      ],
+    },
+  };
+}
+
+/**
+ * Applies what the provider says (a callback, or its answer to reconciliation). Checks amount and
+ * currency against the stored payment; a provider transaction is applied once; a success after the
+ * payment's expiry, or for an order already paid, is recorded and flagged for refund, never credited.
+ */
+export async function settle(
+  ports: PaymentPorts,
+  providerId: string,
+  result: ProviderResult,
+): Promise<SettleOutcome> {
+  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+    const payment = await ports.loadPayment(result.paymentId);
+    if (!payment || payment.provider !== providerId) return 'not-found';
+    const now = ports.now();
+    const at = now.toISOString();
+    if (result.amount !== payment.amount || result.currency !== payment.currency) {
+      await ports.recordAnomaly(
+        payment.paymentId,
+        {
+          type: 'amount_mismatch',
+          expected: { amount: payment.amount, currency: payment.currency },
+          reported: { amount: result.amount, currency: result.currency },
+          transactionId: result.transactionId,
+        },
+        at,
+      );
+      return 'amount-mismatch';
+    }
+    // A success the provider cannot name a transaction for is not credited on its word.
+    if (result.outcome === 'pending' || (result.outcome === 'succeeded' && !result.transactionId))
+      return 'still-pending';
+    if (result.transactionId && payment.providerTransactionId === result.transactionId) return 'duplicate';
+
+    if (result.outcome === 'succeeded' && result.transactionId) {
+      const paidAt = result.paidAt ?? at;
+      const late = payment.status !== 'pending' || Date.parse(paidAt) > Date.parse(payment.expiresAt);
+      if (late) {
+        if (payment.refund) return 'duplicate';
+        const current = await ports.loadOrder(payment.order);
+        const closing = payment.status === 'pending';
+        const out = await ports.commitClose({
+          payment,
+          to: closing ? 'expired' : payment.status,
+          transactionId: result.transactionId,
+          refund: {
+            reason: payment.status === 'succeeded' ? 'order_already_paid' : 'late_success',
+            transactionId: result.transactionId,
+          },
+          updateOrder: closing && current?.paymentId === payment.paymentId,
+          at,
+        });
+        if (out === 'committed') return 'refund-flagged';
+        if (out === 'transaction-seen') return 'duplicate';
+        continue;
+      }
+      const receipt = receiptFor(payment, result.transactionId, paidAt, at);
+      const out = await ports.commitSuccess({
+        payment,
+        transactionId: result.transactionId,
+        paidAt,
+        receipt,
+        ...(payment.order.kind === 'dossier'
+          ? { dossier: await dossierFollowUp(ports, payment, payment.order.code, at) }
+          : {}),
+        at,
+      });
+      if (out === 'committed') return 'credited';
+      if (out === 'transaction-seen') return 'duplicate';
+      if (out === 'order-already-paid') {
+        const flagged = await ports.commitClose({
+          payment,
+          to: 'failed',
+          transactionId: result.transactionId,
+          refund: { reason: 'order_already_paid', transactionId: result.transactionId },
+          updateOrder: false,
+          at,
+        });
+        if (flagged === 'committed') return 'refund-flagged';
+        if (flagged === 'transaction-seen') return 'duplicate';
+      }
+      continue;
+    }
+
+    if (payment.status !== 'pending') return 'duplicate';
+    const current = await ports.loadOrder(payment.order);
+    const out = await ports.commitClose({
+      payment,
+      to: result.outcome === 'expired' ? 'expired' : 'failed',
+      ...(result.transactionId ? { transactionId: result.transactionId } : {}),
+      updateOrder: current?.paymentId === payment.paymentId,
+      at,
+    });
+    if (out === 'committed') return 'closed';
+    if (out === 'transaction-seen') return 'duplicate';
+  }
+  throw new AppError('CONFLICT');
+}
+
+/** The receipt of a succeeded payment, for its owner only. */
+export async function receiptOf(ports: PaymentPorts, ownerSub: string, paymentId: string) {
+  const payment = await ports.loadPayment(paymentId);
+  if (!payment || payment.ownerSub !== ownerSub) throw new AppError('PAYMENT_NOT_FOUND');
+  const receipt = await ports.loadReceipt(paymentId);
+  if (!receipt) throw new AppError('RECEIPT_NOT_FOUND');
+  return toReceiptView(receipt);
+}

@@ -1,0 +1,358 @@
+/** The payment ports over DynamoDB: every state change is a conditional write or transaction. */
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { findAgency } from '../catalog/agencies.js';
+import { dynamo } from '../core/clients.js';
+import { config } from '../core/config.js';
+import type { OrderPayment } from '../core/dossier.js';
+import { loadDossier } from '../core/dossier-store.js';
+import { keys, ttlAfterDays } from '../core/keys.js';
+import { PAYMENTS } from '../core/resources.js';
+import { outboxPut } from '../intake/store.js';
+import { type Order, orderRef, type PaymentRecord, type ReceiptRecord, workShard } from './model.js';
+import type { PaymentPorts } from './payments.js';
+
+const IDEMPOTENCY_DAYS = 7;
+const SCOPE = 'payments';
+
+const orderKey = (o: Order) => (o.kind === 'dossier' ? keys.dossier(o.code) : keys.bill(o.biller, o.billId));
+
+const strip = <T>(item: Record<string, unknown> | undefined): T | undefined => {
+  if (!item) return undefined;
+  const { pk: _pk, sk: _sk, gsi2pk: _a, gsi2sk: _b, kind: _k, ttl: _t, ...rest } = item;
+  return rest as T;
+};
+
+export interface PaymentStore extends PaymentPorts {
+  /** Payment ids waiting on a partner, created before `before`, oldest first. */
+  listWaiting(queue: 'pending' | 'biller', before: string, limit: number): Promise<string[]>;
+  markBillerConfirmed(paymentId: string): Promise<void>;
+}
+
+export function paymentStore(): PaymentStore {
+  const TableName = config().TABLE_NAME;
+  const db = dynamo();
+  const cancelled = (err: unknown) => {
+    if (!(err instanceof TransactionCanceledException)) throw err;
+    return (err.CancellationReasons ?? []).map((r) => r.Code === 'ConditionalCheckFailed');
+  };
+  const work = (queue: 'pending' | 'biller', p: PaymentRecord) =>
+    keys.paymentWork(queue, workShard(p.paymentId, PAYMENTS.workShards), p.createdAt, p.paymentId);
+  const txnPut = (provider: string, txnId: string, paymentId: string, at: string) => ({
+    Put: {
+      TableName,
+      Item: { ...keys.providerTransaction(provider, txnId), kind: 'provider-transaction', paymentId, at },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    },
+  });
+
+  return {
+    now: () => new Date(),
+    loadDossier,
+    agencyChannel: (agencyId) => findAgency(agencyId)?.channel,
+
+    async loadOrder(order) {
+      const out = await db.send(new GetCommand({ TableName, Key: orderKey(order), ConsistentRead: true }));
+      return out.Item?.payment as OrderPayment | undefined;
+    },
+
+    async loadPayment(paymentId) {
+      const out = await db.send(
+        new GetCommand({ TableName, Key: keys.payment(paymentId), ConsistentRead: true }),
+      );
+      return strip<PaymentRecord>(out.Item);
+    },
+
+    async loadReceipt(paymentId) {
+      const out = await db.send(
+        new GetCommand({ TableName, Key: keys.receipt(paymentId), ConsistentRead: true }),
+      );
+      return strip<ReceiptRecord>(out.Item);
+    },
+
+    async findIdempotent(ownerSub, key) {
+      const out = await db.send(
+        new GetCommand({ TableName, Key: keys.idempotency(SCOPE, ownerSub, key), ConsistentRead: true }),
+      );
+      return out.Item as Awaited<ReturnType<PaymentPorts['findIdempotent']>>;
+    },
+
+    async createPayment(w) {
+      const p = w.payment;
+      const mirror: OrderPayment = {
+        amount: p.amount,
+        currency: 'VND',
+        status: 'pending',
+        paymentId: p.paymentId,
+      };
+      const order = w.newBill
+        ? {
+            Put: {
+              TableName,
+              Item: { ...orderKey(p.order), kind: 'bill', ...w.newBill, payment: mirror, createdAt: w.at },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          }
+        : {
+            Update: {
+              TableName,
+              Key: orderKey(p.order),
+              UpdateExpression: 'SET payment = :mirror, updatedAt = :at',
+              ConditionExpression: w.previous?.paymentId
+                ? 'payment.#st = :prevStatus AND payment.paymentId = :prevId'
+                : 'payment.#st = :prevStatus AND attribute_not_exists(payment.paymentId)',
+              ExpressionAttributeNames: { '#st': 'status' },
+              ExpressionAttributeValues: {
+                ':mirror': mirror,
+                ':at': w.at,
+                ':prevStatus': w.previous?.status ?? 'unpaid',
+                ...(w.previous?.paymentId ? { ':prevId': w.previous.paymentId } : {}),
+              },
+            },
+          };
+      try {
+        await db.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Put: {
+                  TableName,
+                  Item: {
+                    ...keys.idempotency(SCOPE, w.idempotency.ownerSub, w.idempotency.key),
+                    requestHash: w.idempotency.requestHash,
+                    response: w.idempotency.response,
+                    createdAt: w.at,
+                    ttl: ttlAfterDays(IDEMPOTENCY_DAYS),
+                  },
+                  ConditionExpression: 'attribute_not_exists(pk)',
+                },
+              },
+              {
+                Put: {
+                  TableName,
+                  Item: { ...keys.payment(p.paymentId), kind: 'payment', ...work('pending', p), ...p },
+                  ConditionExpression: 'attribute_not_exists(pk)',
+                },
+              },
+              order,
+            ],
+          }),
+        );
+        return 'committed';
+      } catch (err) {
+        const failed = cancelled(err);
+        return failed[0] ? 'idempotency-key-taken' : 'order-changed';
+      }
+    },
+
+    async commitSuccess(w) {
+      const p = w.payment;
+      const bill = p.order.kind === 'bill';
+      const items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']> = [
+        txnPut(p.provider, w.transactionId, p.paymentId, w.at),
+        {
+          Put: {
+            TableName,
+            Item: {
+              ...keys.paymentSuccess(orderRef(p.order)),
+              kind: 'payment-success',
+              paymentId: p.paymentId,
+              at: w.at,
+            },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+        {
+          Update: {
+            TableName,
+            Key: keys.payment(p.paymentId),
+            UpdateExpression: bill
+              ? 'SET #st = :ok, #v = :next, providerTransactionId = :txn, paidAt = :paid, updatedAt = :at, billerStatus = :bp, gsi2pk = :wpk, gsi2sk = :wsk'
+              : 'SET #st = :ok, #v = :next, providerTransactionId = :txn, paidAt = :paid, updatedAt = :at REMOVE gsi2pk, gsi2sk',
+            ConditionExpression: '#st = :pending AND #v = :v',
+            ExpressionAttributeNames: { '#st': 'status', '#v': 'version' },
+            ExpressionAttributeValues: {
+              ':ok': 'succeeded',
+              ':pending': 'pending',
+              ':v': p.version,
+              ':next': p.version + 1,
+              ':txn': w.transactionId,
+              ':paid': w.paidAt,
+              ':at': w.at,
+              ...(bill
+                ? (() => {
+                    const k = work('biller', p);
+                    return { ':bp': 'pending', ':wpk': k.gsi2pk, ':wsk': k.gsi2sk };
+                  })()
+                : {}),
+            },
+          },
+        },
+        { Put: { TableName, Item: { ...keys.receipt(p.paymentId), kind: 'receipt', ...w.receipt } } },
+      ];
+      if (w.dossier) {
+        const d = w.dossier;
+        items.push(
+          {
+            Update: {
+              TableName,
+              Key: keys.dossier(d.code),
+              UpdateExpression:
+                'SET payment.#st = :ok, #v = :next, lastSeq = :seq, lastHash = :hash, updatedAt = :at',
+              ConditionExpression: '#v = :expected AND payment.paymentId = :id',
+              ExpressionAttributeNames: { '#st': 'status', '#v': 'version' },
+              ExpressionAttributeValues: {
+                ':ok': 'succeeded',
+                ':next': d.expectedVersion + 1,
+                ':expected': d.expectedVersion,
+                ':seq': d.event.seq,
+                ':hash': d.event.hash,
+                ':at': w.at,
+                ':id': p.paymentId,
+              },
+            },
+          },
+          {
+            Put: {
+              TableName,
+              Item: { ...keys.timelineEvent(d.code, d.event.seq), kind: 'event', ...d.event },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+          outboxPut(TableName, d.outbox, w.at),
+        );
+      } else {
+        items.push({
+          Update: {
+            TableName,
+            Key: orderKey(p.order),
+            UpdateExpression: 'SET payment.#st = :ok, updatedAt = :at',
+            ConditionExpression: 'payment.paymentId = :id',
+            ExpressionAttributeNames: { '#st': 'status' },
+            ExpressionAttributeValues: { ':ok': 'succeeded', ':at': w.at, ':id': p.paymentId },
+          },
+        });
+      }
+      try {
+        await db.send(new TransactWriteCommand({ TransactItems: items }));
+        return 'committed';
+      } catch (err) {
+        const failed = cancelled(err);
+        if (failed[0]) return 'transaction-seen';
+        if (failed[1]) return 'order-already-paid';
+        return 'conflict';
+      }
+    },
+
+    async commitClose(w) {
+      const p = w.payment;
+      const leaving = p.status === 'pending' && w.to !== 'pending';
+      const sets = ['#st = :to', '#v = :next', 'updatedAt = :at'];
+      const values: Record<string, unknown> = {
+        ':to': w.to,
+        ':v': p.version,
+        ':next': p.version + 1,
+        ':at': w.at,
+      };
+      if (w.transactionId && !p.providerTransactionId) {
+        sets.push('providerTransactionId = :txn');
+        values[':txn'] = w.transactionId;
+      }
+      if (w.refund) {
+        sets.push('refund = :refund');
+        values[':refund'] = {
+          status: 'due',
+          reason: w.refund.reason,
+          providerTransactionId: w.refund.transactionId,
+          at: w.at,
+        };
+      }
+      const items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']> = [
+        {
+          Update: {
+            TableName,
+            Key: keys.payment(p.paymentId),
+            UpdateExpression: `SET ${sets.join(', ')}${leaving ? ' REMOVE gsi2pk, gsi2sk' : ''}`,
+            ConditionExpression: '#v = :v',
+            ExpressionAttributeNames: { '#st': 'status', '#v': 'version' },
+            ExpressionAttributeValues: values,
+          },
+        },
+      ];
+      if (w.transactionId) items.push(txnPut(p.provider, w.transactionId, p.paymentId, w.at));
+      if (w.updateOrder) {
+        items.push({
+          Update: {
+            TableName,
+            Key: orderKey(p.order),
+            UpdateExpression: 'SET payment.#st = :to, updatedAt = :at',
+            ConditionExpression: 'payment.paymentId = :id',
+            ExpressionAttributeNames: { '#st': 'status' },
+            ExpressionAttributeValues: { ':to': w.to, ':at': w.at, ':id': p.paymentId },
+          },
+        });
+      }
+      try {
+        await db.send(new TransactWriteCommand({ TransactItems: items }));
+        return 'committed';
+      } catch (err) {
+        const failed = cancelled(err);
+        return w.transactionId && failed[1] ? 'transaction-seen' : 'conflict';
+      }
+    },
+
+    async recordAnomaly(paymentId, anomaly, at) {
+      await db.send(
+        new PutCommand({
+          TableName,
+          Item: { ...keys.paymentAnomaly(paymentId, at), kind: 'payment-anomaly', ...anomaly, at },
+        }),
+      );
+    },
+
+    async listWaiting(queue, before, limit) {
+      const ids: string[] = [];
+      for (let shard = 0; shard < PAYMENTS.workShards && ids.length < limit; shard++) {
+        let ExclusiveStartKey: Record<string, unknown> | undefined;
+        do {
+          const out = await db.send(
+            new QueryCommand({
+              TableName,
+              IndexName: 'gsi2',
+              KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk < :before',
+              ExpressionAttributeValues: { ':pk': `PAYMENTS#${queue}#${shard}`, ':before': before },
+              ProjectionExpression: 'paymentId',
+              Limit: limit - ids.length,
+              ExclusiveStartKey,
+            }),
+          );
+          for (const item of out.Items ?? []) ids.push(item.paymentId as string);
+          ExclusiveStartKey = out.LastEvaluatedKey;
+        } while (ExclusiveStartKey && ids.length < limit);
+      }
+      return ids;
+    },
+
+    async markBillerConfirmed(paymentId) {
+      try {
+        await db.send(
+          new UpdateCommand({
+            TableName,
+            Key: keys.payment(paymentId),
+            UpdateExpression: 'SET billerStatus = :done REMOVE gsi2pk, gsi2sk',
+            ConditionExpression: 'billerStatus = :pending',
+            ExpressionAttributeValues: { ':done': 'confirmed', ':pending': 'pending' },
+          }),
+        );
+      } catch (err) {
+        if (!(err instanceof ConditionalCheckFailedException)) throw err;
+      }
+    },
+  };
+}

@@ -1,0 +1,65 @@
+/** Agency registry and FAQ (Bộ câu hỏi – trả lời) as the catalog publishes them. */
+import { z } from 'zod';
+import { procedureCode } from './common.js';
+import { departmentKind, searchHighlight } from './procedure.js';
+
+export const agencyLevel = z.enum(['ministry', 'province', 'commune', 'public_body']);
+
+export const agencyView = z
+  .object({
+    id: z.string(),
+    code: z.string(),
+    name: z.string(),
+    nameEn: z.string(),
+    level: agencyLevel,
+    kind: departmentKind.nullable(),
+    parentId: z.string().nullable(),
+    provinceCode: z.string().nullable(),
+    /** The integration endpoint (and queue) the agency's dossiers travel through. */
+    channel: z.string(),
+  })
+  .meta({ id: 'Agency' });
+
+export const agencyList = z.object({ items: z.array(agencyView), nextCursor: z.string().nullable() });
+
+export const agencyQuery = z.object({
+  level: agencyLevel.optional(),
+  province: z
+    .string()
+    .regex(/^\d{2}$/, 'a two-digit province code such as 01')
+    .optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().max(512).optional(),
+});
+
+export const agencyParams = z.object({
+  code: z.string().regex(/^[A-Za-z0-9_.-]{2,40}$/, 'an agency code such as CAHN'),
+});
+
+export const faqRecord = z
+  .object({
+    id: z.string().regex(/^[a-z0-9-]{3,60}$/),
+    /** null: a general question, not about one procedure. */
+    procedureCode: procedureCode.nullable(),
+    question: z.string().trim().min(5).max(500),
+    answer: z.string().trim().min(5).max(5000),
+    keywords: z.array(z.string().trim().min(1).max(80)).max(20).default([]),
+  })
+  .strict();
+export type FaqRecord = z.output<typeof faqRecord>;
+
+export const faqItem = faqRecord
+  .extend({
+    score: z.number().optional(),
+    highlights: z.array(searchHighlight.omit({ field: true }).extend({ field: z.string() })).optional(),
+  })
+  .meta({ id: 'FaqItem' });
+
+export const faqList = z.object({ items: z.array(faqItem), nextCursor: z.string().nullable() });
+
+export const faqQuery = z.object({
+  q: z.string().trim().max(200).optional(),
+  procedure: procedureCode.optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().max(512).optional(),
+});

@@ -1,0 +1,101 @@
+import { z } from 'zod';
+import { dossierCode, isoDateTime, procedureCode, ulid } from './common.js';
+
+export const paymentStatus = z.enum(['pending', 'succeeded', 'failed', 'expired', 'refunded']);
+export type PaymentStatus = z.infer<typeof paymentStatus>;
+
+/** What a dossier or bill shows of its payment; `unpaid` until a first attempt exists. */
+export const orderPaymentStatus = z.enum(['unpaid', ...paymentStatus.options]);
+
+export const paymentCreated = z
+  .object({
+    paymentId: ulid,
+    amount: z.number().int().positive(),
+    currency: z.literal('VND'),
+    status: paymentStatus,
+    redirectUrl: z.url(),
+    expiresAt: isoDateTime,
+  })
+  .meta({ id: 'PaymentCreated' });
+
+export const paymentParams = z.object({ paymentId: ulid });
+export const providerParams = z.object({ provider: z.string().regex(/^[a-z0-9-]{2,32}$/) });
+
+export const paymentView = z
+  .object({
+    paymentId: ulid,
+    amount: z.number().int().positive(),
+    currency: z.literal('VND'),
+    status: paymentStatus,
+    provider: z.string(),
+    createdAt: isoDateTime,
+    expiresAt: isoDateTime,
+    paidAt: isoDateTime.optional(),
+    dossierCode: dossierCode.optional(),
+    bill: z.object({ biller: z.string(), customerCode: z.string(), period: z.string() }).optional(),
+    /** Money that arrived too late or twice and is owed back to the payer. */
+    refundDue: z.boolean(),
+  })
+  .meta({ id: 'Payment' });
+
+export const receiptView = z
+  .object({
+    receiptNumber: z.string(),
+    paymentId: ulid,
+    payer: z.string(),
+    amount: z.number().int().positive(),
+    currency: z.literal('VND'),
+    description: z.string(),
+    procedureCode: procedureCode.optional(),
+    procedureName: z.string().optional(),
+    dossierCode: dossierCode.optional(),
+    agencyId: z.string(),
+    agencyName: z.string(),
+    provider: z.string(),
+    providerTransactionId: z.string(),
+    paidAt: isoDateTime,
+    issuedAt: isoDateTime,
+  })
+  .meta({ id: 'Receipt' });
+
+/** The provider's answer convention (VNPay-style IPN acknowledgement), not the portal's error shape. */
+export const ipnAcknowledgement = z
+  .object({ RspCode: z.string(), Message: z.string() })
+  .meta({ id: 'IpnAcknowledgement' });
+
+export const paymentReturnView = z
+  .object({ paymentId: ulid, status: paymentStatus, providerResult: z.string() })
+  .meta({ id: 'PaymentReturn' });
+
+/** EVN customer codes: two letters and eleven digits, e.g. PD01000123456. */
+export const electricityCustomer = z
+  .object({
+    customerCode: z
+      .string()
+      .trim()
+      .toUpperCase()
+      .regex(
+        /^P[A-Z]\d{11}$/,
+        'mã khách hàng gồm 13 ký tự, ví dụ PD01000123456 / 13-character customer code',
+      ),
+  })
+  .strict()
+  .meta({ id: 'ElectricityCustomer' });
+
+export const electricityBillView = z
+  .object({
+    biller: z.literal('evn'),
+    customerCode: z.string(),
+    customerName: z.string(),
+    period: z.string(),
+    billId: z.string(),
+    amountDue: z.number().int().min(0),
+    currency: z.literal('VND'),
+  })
+  .meta({ id: 'ElectricityBill' });
+
+export const dossierPaymentSummary = z.object({
+  paymentId: ulid.optional(),
+  status: orderPaymentStatus,
+  amount: z.number().int().positive(),
+});

@@ -1,0 +1,351 @@
+/**
+ * Paying a dossier's fee and an electricity bill through the local payment gateway and EVN biller,
+ * against the real handlers and stores: signed callbacks (tampered, incomplete, wrong amount or
+ * currency, unknown, replayed, concurrent, late), retry after failure, one pending attempt at a time,
+ * and reconciliation settling a payment whose callback never came.
+ */
+import { readFile } from 'node:fs/promises';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { gatewayTime, signed } from '../../functions/payments/signature.js';
+import { type LocalPortal, startLocalPortal } from '../../lib/local/portal.js';
+import { bhytForm, licenceForm } from '../support/forms.js';
+import { createPayment, pressOnGatewayPage } from '../support/payments.js';
+import { until } from '../support/wait.js';
+
+let portal: LocalPortal;
+let db: DynamoDBDocumentClient;
+let token: string;
+let other: string;
+let secret: string;
+let seq = 0;
+
+beforeAll(async () => {
+  portal = await startLocalPortal({
+    port: 0,
+    ephemeral: true,
+    quiet: true,
+    simulatorDelayMs: 20,
+    reconcileIntervalMs: 0,
+  });
+  const { env } = portal;
+  db = DynamoDBDocumentClient.from(
+    new DynamoDBClient({
+      endpoint: env.AWS_ENDPOINT_URL_DYNAMODB,
+      region: env.AWS_REGION,
+      credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID!, secretAccessKey: env.AWS_SECRET_ACCESS_KEY! },
+    }),
+  );
+  token = await portal.token({ sub: 'payer-a' });
+  other = await portal.token({ sub: 'payer-b' });
+  secret = JSON.parse(await readFile(env.PAYMENT_SECRETS_FILE!, 'utf8')).sandbox;
+}, 90_000);
+
+afterAll(async () => {
+  await portal?.stop();
+});
+
+async function api(
+  method: string,
+  path: string,
+  opts: { token?: string; body?: unknown; key?: string } = {},
+) {
+  const res = await fetch(`${portal.url}${path}`, {
+    method,
+    headers: {
+      ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}),
+      ...(opts.key ? { 'idempotency-key': opts.key } : {}),
+      ...(opts.body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined };
+}
+
+async function upload(bytes: string) {
+  const created = await api('POST', '/v1/uploads', {
+    token,
+    body: { fileName: 'scan.pdf', contentType: 'application/pdf', size: Buffer.byteLength(bytes) },
+  });
+  const form = new FormData();
+  for (const [k, v] of Object.entries(created.body.fields as Record<string, string>)) form.append(k, v);
+  form.append('file', new Blob([bytes], { type: 'application/pdf' }), 'scan.pdf');
+  expect((await fetch(created.body.url, { method: 'POST', body: form })).status).toBeLessThan(300);
+  return created.body.uploadId as string;
+}
+
+/** A licence exchange dossier (fee 135 000 VND, paid before dispatch). */
+async function paidDossier(): Promise<string> {
+  const n = ++seq;
+  const res = await api('POST', '/v1/dossiers', {
+    token,
+    key: `pay-dossier-${n}-0000`,
+    body: {
+      procedureCode: '1.002804',
+      form: licenceForm,
+      attachments: [
+        { documentType: 'current_licence', uploadId: await upload(`%PDF licence ${n}`) },
+        { documentType: 'health_certificate', uploadId: await upload(`%PDF health ${n}`) },
+      ],
+    },
+  });
+  expect(res.status).toBe(201);
+  return res.body.dossiers[0].code;
+}
+
+/** A callback as the gateway would sign it, with any field overridden (or removed with undefined). */
+function ipnParams(paymentId: string, over: Record<string, string | undefined> = {}) {
+  const base: Record<string, string | undefined> = {
+    vnp_TmnCode: 'CONGLOCAL',
+    vnp_TxnRef: paymentId,
+    vnp_Amount: String(135_000 * 100),
+    vnp_CurrCode: 'VND',
+    vnp_OrderInfo: 'Le phi',
+    vnp_ResponseCode: '00',
+    vnp_TransactionStatus: '00',
+    vnp_TransactionNo: `9${Date.now() % 10_000_000}`,
+    vnp_PayDate: gatewayTime(new Date()),
+    ...over,
+  };
+  return signed(
+    secret,
+    Object.fromEntries(Object.entries(base).filter(([, v]) => v !== undefined)) as Record<string, string>,
+  );
+}
+
+async function callback(params: Record<string, string>) {
+  const res = await fetch(`${portal.url}/v1/payments/callbacks/sandbox`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(params).toString(),
+  });
+  expect(res.status).toBe(200);
+  return ((await res.json()) as { RspCode: string }).RspCode;
+}
+
+const delivered = (code: string) =>
+  portal.simulator.deliveries.some(
+    (d) => (d.payload as { dossierCode?: string } | undefined)?.dossierCode === code,
+  );
+
+const countItems = async (pk: string) => {
+  const out = await db.send(
+    new ScanCommand({
+      TableName: portal.env.TABLE_NAME,
+      FilterExpression: 'pk = :p',
+      ExpressionAttributeValues: { ':p': pk },
+    }),
+  );
+  return out.Count ?? 0;
+};
+
+describe('creating a payment', () => {
+  it('takes the amount from the catalog, returns the pending attempt again, and replays by key', async () => {
+    const code = await paidDossier();
+    const first = await createPayment(portal.url, token, code, 'create-key-0001');
+    expect(first.status).toBe(201);
+    expect(first.body).toMatchObject({ amount: 135_000, currency: 'VND', status: 'pending' });
+    expect(first.body.redirectUrl).toContain(portal.payments.payUrl);
+    expect(Date.parse(first.body.expiresAt as string)).toBeGreaterThan(Date.now());
+
+    const second = await createPayment(portal.url, token, code, 'create-key-0002');
+    expect(second.status).toBe(200);
+    expect(second.body.paymentId).toBe(first.body.paymentId);
+    const replay = await createPayment(portal.url, token, code, 'create-key-0001');
+    expect(replay.body).toEqual(first.body);
+    const owner = await api('GET', `/v1/dossiers/${code}`, { token });
+    expect(owner.body.payment).toEqual({
+      paymentId: first.body.paymentId,
+      status: 'pending',
+      amount: 135_000,
+    });
+  });
+
+  it('refuses a free dossier and answers for someone else’s dossier as for a missing one', async () => {
+    const free = await api('POST', '/v1/dossiers', {
+      token,
+      key: 'free-dossier-0001',
+      body: { procedureCode: '1.002758', form: bhytForm, attachments: [] },
+    });
+    const code = free.body.dossiers[0].code;
+    const res = await createPayment(portal.url, token, code, 'free-pay-0001');
+    expect(res.status).toBe(409);
+    expect((res.body as unknown as { error: { code: string } }).error.code).toBe('PAYMENT_NOT_REQUIRED');
+    const theirs = await createPayment(portal.url, other, await paidDossier(), 'other-pay-0001');
+    expect(theirs.status).toBe(404);
+  });
+});
+
+describe('provider callbacks', () => {
+  let code: string;
+  let paymentId: string;
+  beforeAll(async () => {
+    code = await paidDossier();
+    paymentId = (await createPayment(portal.url, token, code, 'cb-key-00001')).body.paymentId;
+  });
+
+  it('refuses tampered, incomplete, mismatched and unknown callbacks without changing anything', async () => {
+    const good = ipnParams(paymentId);
+    expect(await callback({ ...good, vnp_Amount: '100' })).toBe('97');
+    expect(
+      await callback({
+        ...good,
+        vnp_SecureHash: good.vnp_SecureHash!.replace(/^./, (c) => (c === 'a' ? 'b' : 'a')),
+      }),
+    ).toBe('97');
+    const { vnp_SecureHash: _drop, ...unsigned } = good;
+    expect(await callback(unsigned)).toBe('97');
+    expect(await callback(ipnParams(paymentId, { vnp_Amount: undefined }))).toBe('99');
+    expect(await callback(ipnParams(paymentId, { vnp_Amount: String(1_000 * 100) }))).toBe('04');
+    expect(await callback(ipnParams(paymentId, { vnp_CurrCode: 'USD' }))).toBe('04');
+    expect(await callback(ipnParams('01J0000000000000000000000Z'))).toBe('01');
+    expect((await api('GET', `/v1/payments/${paymentId}`, { token })).body.status).toBe('pending');
+    expect(delivered(code)).toBe(false);
+  });
+
+  it('credits concurrent duplicate callbacks once, and answers a replay as already confirmed', async () => {
+    const params = ipnParams(paymentId, { vnp_TransactionNo: '77000001' });
+    const answers = await Promise.all(Array.from({ length: 6 }, () => callback(params)));
+    expect(answers.filter((a) => a === '00')).toHaveLength(1);
+    expect(answers.filter((a) => a === '02')).toHaveLength(5);
+    expect(await callback(params)).toBe('02');
+    expect(await countItems(`PAYMENT_SUCCESS#DOSSIER#${code}`)).toBe(1);
+    const owner = await api('GET', `/v1/dossiers/${code}`, { token });
+    expect(owner.body.timeline.filter((e: { type: string }) => e.type === 'payment.succeeded')).toHaveLength(
+      1,
+    );
+    await until('the dossier reaches its agency', () => (delivered(code) ? true : undefined));
+    const receipt = await api('GET', `/v1/payments/${paymentId}/receipt`, { token });
+    expect(receipt.body).toMatchObject({
+      paymentId,
+      amount: 135_000,
+      currency: 'VND',
+      payer: licenceForm.fullName,
+      procedureCode: '1.002804',
+      agencyId: 'cahn',
+      dossierCode: code,
+      providerTransactionId: '77000001',
+    });
+    expect(receipt.body.receiptNumber).toMatch(/^BL\d{8}-/);
+    expect((await api('GET', `/v1/payments/${paymentId}/receipt`, { token: other })).status).toBe(404);
+    const again = await createPayment(portal.url, token, code, 'cb-key-00002');
+    expect(again.status).toBe(409);
+  });
+
+  it('records a success that arrives after expiry and flags it for refund, without crediting it', async () => {
+    const late = await paidDossier();
+    const p = (await createPayment(portal.url, token, late, 'late-key-0001')).body;
+    const afterExpiry = gatewayTime(new Date(Date.parse(p.expiresAt as string) + 60_000));
+    expect(
+      await callback(ipnParams(p.paymentId, { vnp_PayDate: afterExpiry, vnp_TransactionNo: '77000002' })),
+    ).toBe('00');
+    const view = await api('GET', `/v1/payments/${p.paymentId}`, { token });
+    expect(view.body).toMatchObject({ status: 'expired', refundDue: true });
+    expect((await api('GET', `/v1/dossiers/${late}`, { token })).body.payment.status).toBe('expired');
+    expect((await api('GET', `/v1/payments/${p.paymentId}/receipt`, { token })).status).toBe(404);
+    expect(delivered(late)).toBe(false);
+  });
+});
+
+describe('the sandbox gateway', () => {
+  it('lets a citizen retry after a declined payment without refilling anything', async () => {
+    const code = await paidDossier();
+    const first = (await createPayment(portal.url, token, code, 'retry-key-001')).body;
+    const back = await pressOnGatewayPage(first.redirectUrl, 'decline');
+    expect(back.location).toContain('/v1/payments/return/sandbox?');
+    const shown = await fetch(back.location);
+    expect(((await shown.json()) as { providerResult: string }).providerResult).toBe('failed');
+    await until('the decline to be recorded', async () => {
+      const v = await api('GET', `/v1/payments/${first.paymentId}`, { token });
+      return v.body.status === 'failed' ? true : undefined;
+    });
+    const retry = await createPayment(portal.url, token, code, 'retry-key-002');
+    expect(retry.status).toBe(201);
+    expect(retry.body.paymentId).not.toBe(first.paymentId);
+    await pressOnGatewayPage(retry.body.redirectUrl, 'approve');
+    await until('the retried payment to succeed', async () => {
+      const d = await api('GET', `/v1/dossiers/${code}`, { token });
+      return d.body.payment.status === 'succeeded' ? true : undefined;
+    });
+    await until('the dossier reaches its agency', () => (delivered(code) ? true : undefined));
+  });
+
+  it('refuses a forged return to the browser page', async () => {
+    const res = await fetch(`${portal.url}/v1/payments/return/sandbox?vnp_TxnRef=x&vnp_SecureHash=00`);
+    expect(res.status).toBe(401);
+  });
+});
+
+describe('reconciliation', () => {
+  it('settles a payment whose callback never came', async () => {
+    const code = await paidDossier();
+    const p = (await createPayment(portal.url, token, code, 'recon-key-001')).body;
+    portal.payments.dropIpn = true;
+    try {
+      await pressOnGatewayPage(p.redirectUrl, 'approve');
+    } finally {
+      portal.payments.dropIpn = false;
+    }
+    expect((await api('GET', `/v1/payments/${p.paymentId}`, { token })).body.status).toBe('pending');
+    const report = await portal.reconcile(0);
+    expect(report.settled.credited).toBeGreaterThanOrEqual(1);
+    expect(report.errors).toEqual([]);
+    expect((await api('GET', `/v1/payments/${p.paymentId}`, { token })).body.status).toBe('succeeded');
+    await until('the dossier reaches its agency', () => (delivered(code) ? true : undefined));
+    const again = await portal.reconcile(0);
+    expect(again.settled.credited ?? 0).toBe(0);
+  });
+});
+
+describe('electricity bills', () => {
+  it('looks up the amount due and pays it through the same flow', async () => {
+    const lookup = await api('POST', '/v1/bills/electricity/lookup', {
+      token,
+      body: { customerCode: 'pd01000123456' },
+    });
+    expect(lookup.status).toBe(200);
+    expect(lookup.body).toMatchObject({ biller: 'evn', customerCode: 'PD01000123456', currency: 'VND' });
+    const due = lookup.body.amountDue as number;
+    expect(due).toBeGreaterThan(0);
+
+    const pay = await api('POST', '/v1/bills/electricity/payments', {
+      token,
+      key: 'evn-pay-00001',
+      body: { customerCode: 'PD01000123456' },
+    });
+    expect(pay.status).toBe(201);
+    expect(pay.body.amount).toBe(due);
+    await pressOnGatewayPage(pay.body.redirectUrl, 'approve');
+    await until('the bill payment to succeed', async () => {
+      const v = await api('GET', `/v1/payments/${pay.body.paymentId}`, { token });
+      return v.body.status === 'succeeded' ? true : undefined;
+    });
+    await until('the biller to know', () => (portal.evn.confirmations.size > 0 ? true : undefined));
+    const receipt = await api('GET', `/v1/payments/${pay.body.paymentId}/receipt`, { token });
+    expect(receipt.body).toMatchObject({ amount: due, agencyId: 'evn' });
+    const after = await api('POST', '/v1/bills/electricity/lookup', {
+      token,
+      body: { customerCode: 'PD01000123456' },
+    });
+    expect(after.body.amountDue).toBe(0);
+    const twice = await api('POST', '/v1/bills/electricity/payments', {
+      token,
+      key: 'evn-pay-00002',
+      body: { customerCode: 'PD01000123456' },
+    });
+    expect(twice.status).toBe(409);
+  });
+
+  it('answers an unknown customer with 404 and a malformed code with 400', async () => {
+    const unknown = await api('POST', '/v1/bills/electricity/lookup', {
+      token,
+      body: { customerCode: 'PD01000099999' },
+    });
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.error.code).toBe('BILL_NOT_FOUND');
+    const bad = await api('POST', '/v1/bills/electricity/lookup', { token, body: { customerCode: '123' } });
+    expect(bad.status).toBe(400);
+  });
+});
