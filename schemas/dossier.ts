@@ -26,6 +26,16 @@ export const submitDossierRequest = z
     procedureCode,
     form: z.record(z.string(), z.unknown()),
     attachments: z.array(attachmentRef).max(30).default([]),
+    /** For a multi-destination procedure: the provinces to send to (one dossier each), or every province. */
+    destinations: z
+      .union([
+        z
+          .array(z.string().regex(/^\d{2}$/, 'expected a 2-digit province code'))
+          .min(1)
+          .max(34),
+        z.literal('all'),
+      ])
+      .optional(),
   })
   .strict()
   .meta({ id: 'SubmitDossierRequest' });
@@ -90,3 +100,25 @@ export const dossierParams = z.object({ code: dossierCode });
 export const timelineVerification = z
   .object({ intact: z.boolean(), events: z.number().int().min(0) })
   .meta({ id: 'TimelineVerification' });
+
+export const submissionParams = z.object({ submissionId: ulid });
+
+/** One submission's dossiers side by side (a notice to many provinces, an interlinked bundle). */
+export const submissionView = z
+  .object({
+    submissionId: ulid,
+    procedureCode,
+    submittedAt: isoDateTime,
+    dossiers: z.array(
+      z.object({
+        code: dossierCode,
+        agencyId: z.string(),
+        agencyName: z.string(),
+        status: dossierStatus,
+        dueAt: isoDateTime,
+        overdue: z.boolean(),
+      }),
+    ),
+    byStatus: z.record(z.string(), z.number().int()),
+  })
+  .meta({ id: 'Submission' });

@@ -1,5 +1,5 @@
 /** Reading a dossier and its timeline, shared by tracking, agency events and the dispatcher. */
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, type BatchGetCommandOutput, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from './clients.js';
 import { config } from './config.js';
 import type { DossierRecord } from './dossier.js';
@@ -35,4 +35,39 @@ export async function loadTimeline(code: string): Promise<TimelineEvent[]> {
     ExclusiveStartKey = out.LastEvaluatedKey;
   } while (ExclusiveStartKey);
   return events;
+}
+
+export interface SubmissionRecord {
+  submissionId: string;
+  ownerSub: string;
+  dossierCodes: string[];
+  createdAt: string;
+}
+
+export async function loadSubmission(id: string): Promise<SubmissionRecord | undefined> {
+  const out = await dynamo().send(
+    new GetCommand({ TableName: config().TABLE_NAME, Key: keys.submission(id), ConsistentRead: true }),
+  );
+  return out.Item ? strip<SubmissionRecord>(out.Item) : undefined;
+}
+
+/** Many dossiers in as few calls as DynamoDB allows (100 keys a call), retrying what it leaves unprocessed. */
+export async function loadDossiers(codes: readonly string[]): Promise<DossierRecord[]> {
+  const TableName = config().TABLE_NAME;
+  const found: DossierRecord[] = [];
+  for (let i = 0; i < codes.length; i += 100) {
+    let pending: Record<string, unknown>[] | undefined = codes.slice(i, i + 100).map((c) => keys.dossier(c));
+    for (let attempt = 0; pending?.length; attempt++) {
+      if (attempt > 0)
+        await new Promise((r) => setTimeout(r, Math.random() * Math.min(1000, 50 * 2 ** attempt)));
+      if (attempt > 6) throw new Error('dossiers could not be read; try again');
+      const out: BatchGetCommandOutput = await dynamo().send(
+        new BatchGetCommand({ RequestItems: { [TableName]: { Keys: pending, ConsistentRead: true } } }),
+      );
+      for (const item of out.Responses?.[TableName] ?? []) found.push(strip<DossierRecord>(item));
+      pending = out.UnprocessedKeys?.[TableName]?.Keys;
+    }
+  }
+  const order = new Map(codes.map((c, i) => [c, i]));
+  return found.sort((a, b) => order.get(a.code)! - order.get(b.code)!);
 }

@@ -105,3 +105,27 @@ export function toOwnerView(d: DossierRecord, events: readonly TimelineEvent[], 
   };
   return view;
 }
+
+/** A submission's dossiers side by side, with how many are in each state. */
+export function toSubmissionView(
+  submission: { submissionId: string; createdAt: string },
+  dossiers: readonly DossierRecord[],
+  now = new Date(),
+) {
+  const byStatus: Record<string, number> = {};
+  for (const d of dossiers) byStatus[d.status] = (byStatus[d.status] ?? 0) + 1;
+  return {
+    submissionId: submission.submissionId,
+    procedureCode: dossiers[0]?.procedureCode ?? '',
+    submittedAt: submission.createdAt,
+    dossiers: dossiers.map((d) => ({
+      code: d.code,
+      agencyId: d.agencyId,
+      agencyName: d.agencyName,
+      status: d.status,
+      dueAt: d.dueAt,
+      overdue: isOverdue(d, now),
+    })),
+    byStatus,
+  };
+}

@@ -24,25 +24,37 @@ export function isOutboxInsert(record: DynamoDBRecord): boolean {
   return record.eventName === 'INSERT' && typeof pk === 'string' && pk.startsWith(OUTBOX.pkPrefix);
 }
 
-async function relay(record: DynamoDBRecord): Promise<void> {
-  if (!isOutboxInsert(record)) return;
-  const item = unmarshall(record.dynamodb!.NewImage as Record<string, AttributeValue>) as {
-    channel: string;
-    messages: DispatchMessage[];
-  };
-  const QueueUrl = config().AGENCY_QUEUE_URLS[item.channel];
-  if (!QueueUrl) throw new Error(`no queue for channel ${item.channel}`);
-  for (let i = 0; i < item.messages.length; i += SQS_BATCH) {
-    const chunk = item.messages.slice(i, i + SQS_BATCH);
+/** Sends one channel's messages in batches of ten (SendMessageBatch's limit). */
+async function sendToChannel(channel: string, messages: readonly DispatchMessage[]) {
+  const QueueUrl = config().AGENCY_QUEUE_URLS[channel];
+  if (!QueueUrl) throw new Error(`no queue for channel ${channel}`);
+  for (let i = 0; i < messages.length; i += SQS_BATCH) {
+    const chunk = messages.slice(i, i + SQS_BATCH);
     const out = await sqsClient().send(
       new SendMessageBatchCommand({
         QueueUrl,
         Entries: chunk.map((m, j) => ({ Id: String(j), MessageBody: JSON.stringify(m) })),
       }),
     );
-    if (out.Failed?.length) throw new Error(`${out.Failed.length} messages not accepted by ${item.channel}`);
+    if (out.Failed?.length) throw new Error(`${out.Failed.length} messages not accepted by ${channel}`);
   }
-  logger.info('outbox relayed', { channel: item.channel, messages: item.messages.length });
+}
+
+async function relay(record: DynamoDBRecord): Promise<void> {
+  if (!isOutboxInsert(record)) return;
+  const item = unmarshall(record.dynamodb!.NewImage as Record<string, AttributeValue>) as {
+    channel?: string;
+    messages: DispatchMessage[];
+  };
+  // One item may announce dossiers for many agencies (a notice to every province): one batch per channel.
+  const byChannel = new Map<string, DispatchMessage[]>();
+  for (const m of item.messages) {
+    const channel = m.channel ?? item.channel;
+    if (!channel) throw new Error(`outbox message for ${m.dossierCode} names no channel`);
+    byChannel.set(channel, [...(byChannel.get(channel) ?? []), m]);
+  }
+  await Promise.all([...byChannel].map(([channel, messages]) => sendToChannel(channel, messages)));
+  logger.info('outbox relayed', { channels: byChannel.size, messages: item.messages.length });
 }
 
 export const handler = async (event: DynamoDBStreamEvent) =>

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { ulid } from 'ulidx';
 import type { z } from 'zod';
 import type { submitDossierRequest, submitDossierResponse } from '../../schemas/dossier.js';
-import type { Agency } from '../catalog/agencies.js';
+import { type Agency, provinces } from '../catalog/agencies.js';
 import { findProcedure, resolveAgency } from '../catalog/catalog.js';
 import type { Procedure } from '../catalog/procedures.js';
 import type { DossierRecord, StoredAttachment } from '../core/dossier.js';
@@ -29,6 +29,8 @@ export interface DispatchMessage {
   type: 'dossier.submitted';
   dossierCode: string;
   agencyId: string;
+  /** The agency's channel (queue), when one outbox item serves several channels. */
+  channel?: string;
   /** Stable across redeliveries, so agencies can drop duplicates (Standard Webhooks). */
   webhookId: string;
 }
@@ -41,7 +43,7 @@ export interface IntakeWrite {
   submissionId: string;
   dossiers: { record: DossierRecord; firstEvent: TimelineEvent }[];
   /** Absent when the dossier waits for its fee: the successful payment writes it instead. */
-  outbox?: { id: string; channel: string; messages: DispatchMessage[] };
+  outbox?: { id: string; channel?: string; messages: DispatchMessage[] };
   attachedUploads: { uploadId: string; dossierCode: string }[];
   at: string;
 }
@@ -63,23 +65,23 @@ export interface IntakePorts {
   commit(write: IntakeWrite): Promise<CommitOutcome>;
 }
 
-/** The outbox item that sends a dossier to its agency (at submission, or once its fee is paid). */
+/**
+ * The outbox item that sends dossiers to their agencies: one item for the whole submission, each
+ * message naming its agency's channel, so a notice to every province is still one write.
+ */
 export function dispatchOutbox(
   outboxId: string,
-  agency: Pick<Agency, 'id' | 'channel'>,
-  code: string,
+  targets: readonly { agency: Pick<Agency, 'id' | 'channel'>; code: string }[],
 ): NonNullable<IntakeWrite['outbox']> {
   return {
     id: outboxId,
-    channel: agency.channel,
-    messages: [
-      {
-        type: 'dossier.submitted',
-        dossierCode: code,
-        agencyId: agency.id,
-        webhookId: `msg_${outboxId}_${code}`,
-      },
-    ],
+    messages: targets.map(({ agency, code }) => ({
+      type: 'dossier.submitted',
+      dossierCode: code,
+      agencyId: agency.id,
+      channel: agency.channel,
+      webhookId: `msg_${outboxId}_${code}`,
+    })),
   };
 }
 
@@ -179,12 +181,14 @@ async function checkAttachments(
   return accepted;
 }
 
+/** DynamoDB takes at most 100 writes in one transaction. */
+const MAX_TRANSACTION_ITEMS = 100;
+
 /** The procedure's agency, or the one its rule picks for the applicant's province and commune. */
 function handlingAgency(procedure: Procedure, form: Record<string, unknown>): Agency {
   const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
-  const destinations = Array.isArray(form.provinceCodes) ? form.provinceCodes : [];
   const agency = resolveAgency(procedure, {
-    provinceCode: text(form.provinceCode) ?? text(destinations[0]),
+    provinceCode: text(form.provinceCode),
     communeCode: text(form.communeCode),
   });
   if (agency) return agency;
@@ -193,6 +197,43 @@ function handlingAgency(procedure: Procedure, form: Record<string, unknown>): Ag
   throw new AppError('INVALID_FORM', [
     { path: 'form.provinceCode', code: 'unknown_province', message: 'no handling agency for this province' },
   ]);
+}
+
+/**
+ * Where the dossiers go: one agency, or — for a multi-destination procedure such as a promotion
+ * notice — the competent agency of each chosen province (`"all"`: every province in the registry).
+ */
+function handlingAgencies(procedure: Procedure, form: Record<string, unknown>, input: SubmitInput): Agency[] {
+  if (!procedure.multiDestination) {
+    if (input.destinations !== undefined) {
+      throw new AppError('VALIDATION_FAILED', [
+        {
+          path: 'body.destinations',
+          code: 'single_destination',
+          message: 'this procedure goes to one agency',
+        },
+      ]);
+    }
+    return [handlingAgency(procedure, form)];
+  }
+  const chosen =
+    input.destinations === 'all'
+      ? provinces.map((p) => p.code)
+      : (input.destinations ?? (Array.isArray(form.provinceCodes) ? (form.provinceCodes as string[]) : []));
+  if (chosen.length === 0) {
+    throw new AppError('VALIDATION_FAILED', [
+      { path: 'body.destinations', code: 'required', message: 'choose the provinces, or "all"' },
+    ]);
+  }
+  const problems: { path: string; code: string; message: string }[] = [];
+  const byId = new Map<string, Agency>();
+  for (const [i, provinceCode] of [...new Set(chosen)].entries()) {
+    const agency = resolveAgency(procedure, { provinceCode });
+    if (agency) byId.set(agency.id, agency);
+    else problems.push({ path: `body.destinations.${i}`, code: 'unknown_province', message: provinceCode });
+  }
+  if (problems.length) throw new AppError('VALIDATION_FAILED', problems);
+  return [...byId.values()];
 }
 
 export async function submitDossier(
@@ -209,12 +250,25 @@ export async function submitDossier(
   if (!procedure) throw new AppError('UNKNOWN_PROCEDURE', [{ path: 'procedureCode' }]);
   const form = checkForm(procedure, input.form);
   const accepted = await checkAttachments(ports, procedure, ownerSub, input);
-  const agency = handlingAgency(procedure, form);
+  const targets = handlingAgencies(procedure, form, input);
+  // Idempotency record, submission and outbox, then per dossier its item and first event, plus claims.
+  const writes = 3 + 2 * targets.length + accepted.length;
+  if (writes > MAX_TRANSACTION_ITEMS) {
+    throw new AppError('VALIDATION_FAILED', [
+      {
+        path: 'body.attachments',
+        code: 'too_large',
+        message: 'too many destinations and attachments at once',
+      },
+    ]);
+  }
 
   const now = ports.now();
   const at = now.toISOString();
   const submissionId = ulid(now.getTime());
-  const code = await ports.codes.next(agency.code, now);
+  // Each agency numbers its own dossiers; the reservations are independent, so they run together.
+  const codes = await Promise.all(targets.map((a) => ports.codes.next(a.code, now)));
+  const code = codes[0]!;
   const dueAt = addWorkingDays(now, procedure.processingDays).toISOString();
   const fee = feeFor(procedure, form);
   const waitsForPayment = paymentPolicy(procedure, fee) === 'before_dispatch';
@@ -228,7 +282,8 @@ export async function submitDossier(
     key: `dossiers/${code}/${documentType}-${upload.uploadId}`,
   }));
   // Scans move out of the pending prefix (which expires) before the dossier exists, so a committed
-  // dossier never points at a missing file; if the commit then fails the copies are removed.
+  // dossier never points at a missing file; if the commit then fails the copies are removed. The
+  // dossiers of one submission share one copy, kept under the first dossier's prefix.
   for (const [i, a] of attachments.entries()) await ports.copyObject(accepted[i]!.upload.key, a.key);
 
   const firstEvent = sealEvent({
@@ -240,31 +295,39 @@ export async function submitDossier(
     dueAt,
     prevHash: GENESIS_HASH,
   });
-  const record: DossierRecord = {
-    code,
-    submissionId,
-    procedureCode: procedure.code,
-    procedureVersion: procedure.version,
-    procedureName: procedure.name,
-    agencyId: agency.id,
-    agencyName: agency.name,
-    ownerSub,
-    status: 'submitted',
-    version: 1,
-    lastSeq: 1,
-    lastHash: firstEvent.hash,
-    submittedAt: at,
-    updatedAt: at,
-    dueAt,
-    form,
-    attachments,
-    ...(waitsForPayment
-      ? { payment: { amount: fee, currency: 'VND' as const, status: 'unpaid' as const } }
-      : {}),
-  };
+  const dossiers = targets.map((agency, i) => {
+    const record: DossierRecord = {
+      code: codes[i]!,
+      submissionId,
+      procedureCode: procedure.code,
+      procedureVersion: procedure.version,
+      procedureName: procedure.name,
+      agencyId: agency.id,
+      agencyName: agency.name,
+      ownerSub,
+      status: 'submitted',
+      version: 1,
+      lastSeq: 1,
+      lastHash: firstEvent.hash,
+      submittedAt: at,
+      updatedAt: at,
+      dueAt,
+      form,
+      attachments,
+      ...(waitsForPayment
+        ? { payment: { amount: fee, currency: 'VND' as const, status: 'unpaid' as const } }
+        : {}),
+    };
+    return { record, firstEvent };
+  });
   const response: SubmitResult = {
     submissionId,
-    dossiers: [{ code, agencyId: agency.id, status: 'submitted', dueAt }],
+    dossiers: dossiers.map(({ record }) => ({
+      code: record.code,
+      agencyId: record.agencyId,
+      status: 'submitted' as const,
+      dueAt,
+    })),
   };
   const outboxId = ulid(now.getTime());
   const outcome = await ports.commit({
@@ -273,8 +336,15 @@ export async function submitDossier(
     requestHash: hash,
     response,
     submissionId,
-    dossiers: [{ record, firstEvent }],
-    ...(waitsForPayment ? {} : { outbox: dispatchOutbox(outboxId, agency, code) }),
+    dossiers,
+    ...(waitsForPayment
+      ? {}
+      : {
+          outbox: dispatchOutbox(
+            outboxId,
+            targets.map((agency, i) => ({ agency, code: codes[i]! })),
+          ),
+        }),
     attachedUploads: accepted.map(({ upload }) => ({ uploadId: upload.uploadId, dossierCode: code })),
     at,
   });

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
-import type { dossierParams } from '../../schemas/dossier.js';
-import { toOwnerView, toPublicView } from '../core/dossier.js';
-import { loadDossier, loadTimeline } from '../core/dossier-store.js';
+import type { dossierParams, submissionParams } from '../../schemas/dossier.js';
+import { toOwnerView, toPublicView, toSubmissionView } from '../core/dossier.js';
+import { loadDossier, loadDossiers, loadSubmission, loadTimeline } from '../core/dossier-store.js';
 import { AppError } from '../core/errors.js';
 import { type ApiRequest, httpFunction, personOf } from '../core/http.js';
 import { verifyTimeline } from '../core/timeline.js';
@@ -18,6 +18,13 @@ export const handler = httpFunction('tracking', {
   getDossier: async (req) => {
     const { dossier, timeline } = await ownDossier(req);
     return { body: toOwnerView(dossier, timeline), headers: { 'cache-control': 'no-store' } };
+  },
+  getSubmission: async (req) => {
+    const { submissionId } = req.params as z.output<typeof submissionParams>;
+    const submission = await loadSubmission(submissionId);
+    if (!submission || submission.ownerSub !== personOf(req).sub) throw new AppError('NOT_FOUND');
+    const dossiers = await loadDossiers(submission.dossierCodes);
+    return { body: toSubmissionView(submission, dossiers), headers: { 'cache-control': 'no-store' } };
   },
   verifyTimeline: async (req) => {
     const { dossier, timeline } = await ownDossier(req);

@@ -19,3 +19,15 @@ export const bhytForm = {
   reason: 'lost',
   informationChanged: false,
 };
+
+export const promotionNoticeForm = {
+  enterpriseName: 'Công ty TNHH Thương mại Sao Mai',
+  taxCode: '0101234567',
+  phone: '0243123456',
+  programmeName: 'Tri ân khách hàng cuối năm',
+  goods: 'Đồ gia dụng',
+  form: 'discount',
+  startDate: '2026-12-01',
+  endDate: '2026-12-31',
+  provinceCodes: ['01'],
+};

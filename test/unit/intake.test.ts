@@ -11,7 +11,7 @@ import {
   submitDossier,
 } from '../../functions/intake/submit.js';
 import type { UploadRecord } from '../../functions/uploads/uploads.js';
-import { licenceForm } from '../support/forms.js';
+import { licenceForm, promotionNoticeForm } from '../support/forms.js';
 
 const OWNER = 'citizen-a';
 const NOW = new Date('2026-11-20T03:00:00Z'); // Friday 10:00 in Hà Nội
@@ -218,5 +218,46 @@ describe('submitting a dossier', () => {
     ]);
     expect(a.body).toEqual(b.body);
     expect(ports.commits).toHaveLength(1);
+  });
+
+  describe('to many provinces (multi-destination)', () => {
+    const notice = (destinations?: string[] | 'all'): SubmitInput => ({
+      procedureCode: '2.000033',
+      form: { ...promotionNoticeForm },
+      attachments: [{ documentType: 'promotion_notice_form', uploadId: U1 }],
+      ...(destinations ? { destinations } : {}),
+    });
+
+    it('creates one dossier per province and one outbox item for all of them', async () => {
+      const res = await submitDossier(ports, OWNER, 'key-0001', notice('all'));
+      expect(res.body.dossiers).toHaveLength(34);
+      const agencies = new Set(res.body.dossiers.map((d) => d.agencyId));
+      expect(agencies.size).toBe(34);
+      const write = ports.commits[0]!;
+      expect(write.outbox?.messages).toHaveLength(34);
+      expect(new Set(write.outbox?.messages.map((m) => m.channel)).size).toBe(34);
+      // The scan is copied once and shared by every dossier of the submission.
+      const keys = new Set(write.dossiers.flatMap((d) => d.record.attachments.map((a) => a.key)));
+      expect(keys.size).toBe(1);
+      expect(new Set(write.dossiers.map((d) => d.record.submissionId)).size).toBe(1);
+    });
+
+    it('sends to the chosen provinces only, once each', async () => {
+      const res = await submitDossier(ports, OWNER, 'key-0002', notice(['01', '79', '01']));
+      expect(res.body.dossiers).toHaveLength(2);
+    });
+
+    it('refuses unknown provinces and destinations for a single-agency procedure', async () => {
+      const err = await expectError(
+        submitDossier(ports, OWNER, 'key-0003', notice(['01', '99'])),
+        'VALIDATION_FAILED',
+      );
+      expect(err.details).toEqual([expect.objectContaining({ path: 'body.destinations.1' })]);
+      await expectError(
+        submitDossier(ports, OWNER, 'key-0004', { ...validInput(), destinations: ['01'] }),
+        'VALIDATION_FAILED',
+      );
+      expect(ports.commits).toHaveLength(0);
+    });
   });
 });
