@@ -209,9 +209,10 @@ export class Catalog {
   searchProcedures(q: ProcedureQuery) {
     const agency = q.agency ? findAgencyByCode(q.agency) : undefined;
     const fieldFilter = q.field ? fold(q.field) : undefined;
+    // `level` names either who decides (ministry/province/commune) or how online it is; decided once.
+    const byAuthority = q.level !== undefined && authorityLevel.safeParse(q.level).success;
     const accept = (p: Procedure) =>
-      (!q.level ||
-        (authorityLevel.safeParse(q.level).success ? p.authorityLevel === q.level : p.level === q.level)) &&
+      (!q.level || (byAuthority ? p.authorityLevel === q.level : p.level === q.level)) &&
       (!q.fullyOnline || p.level === 'toan_trinh') &&
       (!fieldFilter || fold(p.field).includes(fieldFilter)) &&
       (!q.province || servesProvince(p, q.province)) &&

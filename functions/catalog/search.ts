@@ -120,6 +120,8 @@ const PREFIX_WEIGHT = 0.6;
 const FUZZY_WEIGHT = 0.45;
 /** Prefix expansion of the word being typed stops here: "c" must not pull in the whole vocabulary. */
 const MAX_EXPANSIONS = 50;
+/** At most this many any-word matches are returned when no document holds every word. */
+const MAX_LOOSE_HITS = 100;
 
 /** True when a and b differ by one insertion, deletion or substitution. */
 function oneEditApart(a: string, b: string): boolean {
@@ -199,6 +201,21 @@ export class SearchIndex {
     return out;
   }
 
+  private byLength: Map<number, number[]> | undefined;
+
+  /** Vocabulary grouped by word length, built on the first typo-tolerant search only. */
+  private termsOfLength(len: number): readonly number[] {
+    if (!this.byLength) {
+      this.byLength = new Map();
+      for (const [i, t] of this.data.terms.entries()) {
+        const list = this.byLength.get(t.length) ?? [];
+        list.push(i);
+        this.byLength.set(t.length, list);
+      }
+    }
+    return this.byLength.get(len) ?? [];
+  }
+
   private expand(word: string, last: boolean, fuzzy: boolean): Expansion {
     const found = new Map<number, number>();
     const add = (i: number, w: number) => found.set(i, Math.max(found.get(i) ?? 0, w));
@@ -206,9 +223,10 @@ export class SearchIndex {
     if (exact !== undefined) add(exact, 1);
     if (last && word.length >= 2) for (const i of this.withPrefix(word)) add(i, PREFIX_WEIGHT);
     if (fuzzy && word.length >= 4 && !(word in ABBREVIATIONS)) {
-      this.data.terms.forEach((t, i) => {
-        if (oneEditApart(word, t)) add(i, FUZZY_WEIGHT);
-      });
+      for (let len = word.length - 1; len <= word.length + 1; len++) {
+        for (const i of this.termsOfLength(len))
+          if (oneEditApart(word, this.data.terms[i]!)) add(i, FUZZY_WEIGHT);
+      }
     }
     return [...found.entries()].map(([termIndex, weight]) => ({ termIndex, weight }));
   }
@@ -253,14 +271,20 @@ export class SearchIndex {
     const expansions = words.map((w, i) => this.expand(w, i === words.length - 1, fuzzy));
     const total = new Map<number, number>();
     if (combine === 'OR') {
-      for (const e of expansions) {
+      // Words found in most documents say little about which one is meant; matching any of them
+      // would score nearly the whole catalog. The informative words decide (all, if none is).
+      const half = this.data.ids.length / 2;
+      const df = (e: Expansion) =>
+        e.reduce((n, { termIndex }) => n + this.data.postings[termIndex]!.length / 2, 0);
+      const informative = expansions.filter((e) => e.length > 0 && df(e) <= half);
+      for (const e of informative.length ? informative : expansions) {
         for (const [doc, s] of this.scoreWord(e)) {
           if (accept(this.data.ids[doc]!)) total.set(doc, (total.get(doc) ?? 0) + s);
         }
       }
-      return { total, expansions };
+      return { total, expansions, combine };
     }
-    if (expansions.some((e) => e.length === 0)) return { total, expansions };
+    if (expansions.some((e) => e.length === 0)) return { total, expansions, combine };
     // Rarest word first: its documents are the only candidates; the others are checked per candidate.
     const size = (e: Expansion) =>
       e.reduce((n, { termIndex }) => n + this.data.postings[termIndex]!.length, 0);
@@ -277,7 +301,7 @@ export class SearchIndex {
       }
       if (sum > 0 && accept(this.data.ids[doc]!)) total.set(doc, sum);
     }
-    return { total, expansions };
+    return { total, expansions, combine };
   }
 
   private fieldsOf(termIndex: number, doc: number): number {
@@ -305,25 +329,29 @@ export class SearchIndex {
     let result = this.run(words, 'AND', false, accept);
     if (result.total.size < FUZZY_BELOW) result = this.run(words, 'AND', true, accept);
     if (result.total.size === 0) result = this.run(words, 'OR', true, accept);
-    const { total, expansions } = result;
+    const { total, expansions, combine } = result;
+    const { ids } = this.data;
+    const ranked = [...total.entries()].sort(
+      ([da, sa], [db, sb]) => sb - sa || (ids[da]! < ids[db]! ? -1 : ids[da]! > ids[db]! ? 1 : 0),
+    );
+    // Loose (any-word) matches are a last resort: only the best of them are worth a page.
+    const shown = combine === 'OR' ? ranked.slice(0, MAX_LOOSE_HITS) : ranked;
     const candidateTerms = [...new Set(expansions.flatMap((e) => e.map((x) => x.termIndex)))];
-    return [...total.entries()]
-      .map(([doc, score]) => ({
-        id: this.data.ids[doc]!,
-        score,
-        matches: () => {
-          const out: Record<string, string[]> = {};
-          for (const t of candidateTerms) {
-            const mask = this.fieldsOf(t, doc);
-            this.spec.fields.forEach((field, f) => {
-              if (!(mask & (1 << f))) return;
-              out[field] ??= [];
-              out[field].push(this.data.terms[t]!);
-            });
-          }
-          return Object.fromEntries(this.spec.fields.filter((f) => out[f]).map((f) => [f, out[f]!.sort()]));
-        },
-      }))
-      .sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    return shown.map(([doc, score]) => ({
+      id: ids[doc]!,
+      score,
+      matches: () => {
+        const out: Record<string, string[]> = {};
+        for (const t of candidateTerms) {
+          const mask = this.fieldsOf(t, doc);
+          this.spec.fields.forEach((field, f) => {
+            if (!(mask & (1 << f))) return;
+            out[field] ??= [];
+            out[field].push(this.data.terms[t]!);
+          });
+        }
+        return Object.fromEntries(this.spec.fields.filter((f) => out[f]).map((f) => [f, out[f]!.sort()]));
+      },
+    }));
   }
 }
