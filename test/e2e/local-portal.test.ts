@@ -28,9 +28,11 @@ const freePort = () =>
 
 async function start(extraArgs: string[] = []) {
   output = '';
+  // `npm start` runs bin/local.ts through tsx; loading tsx in the same process keeps signals direct
+  // (no wrapper process between the test and the portal).
   child = spawn(
     process.execPath,
-    ['node_modules/tsx/dist/cli.mjs', 'bin/local.ts', '--port', String(port), ...extraArgs],
+    ['--import', 'tsx', 'bin/local.ts', '--port', String(port), ...extraArgs],
     {
       env: {
         ...process.env,
