@@ -5,28 +5,36 @@
 import type { z } from 'zod';
 import { agencyEvent, agencyEventResult } from '../schemas/agency.js';
 import { agencyList, agencyParams, agencyQuery, agencyView, faqList, faqQuery } from '../schemas/catalog.js';
-import { health } from '../schemas/common.js';
+import { health, type PersonRole } from '../schemas/common.js';
 import { devJwks, devTokenRequest, devTokenResponse } from '../schemas/dev.js';
 import {
   dossierParams,
+  dossierResultView,
+  dossierStatusView,
   dossierView,
   publicDossierView,
   submissionParams,
   submissionView,
   submitDossierRequest,
   submitDossierResponse,
+  supplementRequest,
+  supplementResponse,
   timelineVerification,
 } from '../schemas/dossier.js';
+import { devOutboxList, devOutboxQuery } from '../schemas/notification.js';
 import {
+  anomalyQuery,
   electricityBillView,
   electricityCustomer,
   ipnAcknowledgement,
+  paymentAnomalyList,
   paymentCreated,
   paymentParams,
   paymentReturnView,
   paymentView,
   providerParams,
   receiptView,
+  refundRequest,
 } from '../schemas/payment.js';
 import {
   procedureList,
@@ -36,7 +44,7 @@ import {
   procedureView,
 } from '../schemas/procedure.js';
 import { createUploadRequest, createUploadResponse } from '../schemas/upload.js';
-import { DISPATCH, PAYMENTS } from './core/resources.js';
+import { DISPATCH, NOTIFICATIONS, PAYMENTS, SLA } from './core/resources.js';
 
 /** How a caller proves who it is. `dev` routes exist only in the local cloud. */
 export type AuthMode = 'public' | 'citizen' | 'agency' | 'payment' | 'dev';
@@ -69,6 +77,8 @@ export interface Route {
   response: z.ZodType;
   /** Other statuses the route documents besides 400/401/404/500. */
   errors?: readonly number[];
+  /** With auth 'citizen': the only roles that may call it; anyone else signed in gets 403. */
+  roles?: readonly PersonRole[];
 }
 
 const r = (route: Route): Route => route;
@@ -176,6 +186,44 @@ export const routes: readonly Route[] = [
     response: dossierView,
   }),
   r({
+    method: 'POST',
+    path: '/v1/dossiers/{code}/supplements',
+    fn: 'intake',
+    operationId: 'supplementDossier',
+    auth: 'citizen',
+    summary: "Answer the agency's request to supplement with the documents it asked for",
+    params: dossierParams,
+    body: supplementRequest,
+    requiredHeaders: ['idempotency-key'],
+    status: 201,
+    response: supplementResponse,
+    errors: [409, 422],
+  }),
+  r({
+    method: 'GET',
+    path: '/v1/dossiers/{code}/result',
+    fn: 'tracking',
+    operationId: 'getDossierResult',
+    auth: 'citizen',
+    summary: "The dossier's result: a short-lived download link, or how it is handed over",
+    params: dossierParams,
+    status: 200,
+    response: dossierResultView,
+    errors: [409],
+  }),
+  r({
+    method: 'POST',
+    path: '/v1/dossiers/{code}/received-result',
+    fn: 'intake',
+    operationId: 'confirmResultReceived',
+    auth: 'citizen',
+    summary: 'Confirm having received the result: the dossier is completed',
+    params: dossierParams,
+    status: 200,
+    response: dossierStatusView,
+    errors: [409],
+  }),
+  r({
     method: 'GET',
     path: '/v1/track/{code}',
     fn: 'tracking',
@@ -232,6 +280,34 @@ export const routes: readonly Route[] = [
     status: 201,
     response: paymentCreated,
     errors: [409, 422, 503],
+  }),
+  r({
+    method: 'GET',
+    path: '/v1/payments/anomalies',
+    fn: 'payments',
+    operationId: 'listPaymentAnomalies',
+    auth: 'citizen',
+    roles: ['operator'],
+    summary:
+      'Payments that need an operator: money owed back (late or second payments) and amount mismatches',
+    query: anomalyQuery,
+    status: 200,
+    response: paymentAnomalyList,
+  }),
+  r({
+    method: 'POST',
+    path: '/v1/payments/{paymentId}/refund',
+    fn: 'payments',
+    operationId: 'refundPayment',
+    auth: 'citizen',
+    roles: ['operator'],
+    summary: 'Give a payment back: a succeeded payment, or money flagged for refund',
+    params: paymentParams,
+    body: refundRequest,
+    requiredHeaders: ['idempotency-key'],
+    status: 200,
+    response: paymentView,
+    errors: [409, 422, 502, 503],
   }),
   r({
     method: 'GET',
@@ -333,6 +409,17 @@ export const routes: readonly Route[] = [
     status: 200,
     response: devJwks,
   }),
+  r({
+    method: 'GET',
+    path: '/dev/outbox',
+    fn: 'dev',
+    operationId: 'devOutbox',
+    auth: 'dev',
+    summary: 'Local mode only: the notifications sent (SMS, e-mail, agency notices), newest first',
+    query: devOutboxQuery,
+    status: 200,
+    response: devOutboxList,
+  }),
 ];
 
 /** Routes that exist in AWS (dev routes are local-only). */
@@ -350,18 +437,33 @@ export interface FunctionSpec {
   timeoutSeconds: number;
   table?: Access;
   uploads?: 'read' | 'readwrite' | 'presign';
+  /** Dossier results under results/: agencies' events store them, tracking links to them. */
+  results?: 'put' | 'get';
   sendsToAgencyQueues?: boolean;
   readsAgencySecrets?: boolean;
   /** Payment providers' and billers' signing secrets. */
   readsPaymentSecrets?: boolean;
-  /** Non-HTTP triggers: the table stream (outbox), the agency queues, or a schedule. */
-  trigger?: 'outbox-stream' | 'agency-queues' | 'schedule';
+  /** Puts messages on the notifications queue. */
+  sendsNotifications?: boolean;
+  /** Sends text messages (SNS) and e-mail (SES) to citizens. */
+  deliversNotifications?: boolean;
+  /**
+   * Non-HTTP triggers: the table stream (outbox; timeline events and dossier images for
+   * notifications), the agency queues, the notifications queue, or a schedule.
+   */
+  trigger?: 'outbox-stream' | 'dossier-stream' | 'agency-queues' | 'notifications-queue' | 'schedule';
   /** With trigger 'schedule': minutes between runs. */
   everyMinutes?: number;
 }
 
 export const functions: Record<
-  Exclude<HttpFunction, 'dev'> | 'outboxRelay' | 'dispatcher' | 'paymentsReconcile',
+  | Exclude<HttpFunction, 'dev'>
+  | 'outboxRelay'
+  | 'dispatcher'
+  | 'paymentsReconcile'
+  | 'notificationRelay'
+  | 'notifier'
+  | 'slaWatcher',
   FunctionSpec
 > = {
   platform: { entry: 'functions/platform/handler.ts', memoryMb: 256, timeoutSeconds: 5 },
@@ -380,13 +482,20 @@ export const functions: Record<
     table: 'readwrite',
     uploads: 'readwrite',
   },
-  tracking: { entry: 'functions/tracking/handler.ts', memoryMb: 256, timeoutSeconds: 5, table: 'read' },
+  tracking: {
+    entry: 'functions/tracking/handler.ts',
+    memoryMb: 256,
+    timeoutSeconds: 5,
+    table: 'read',
+    results: 'get',
+  },
   agencyEvents: {
     entry: 'functions/agencies/handler.ts',
     memoryMb: 256,
     timeoutSeconds: 10,
     table: 'readwrite',
     readsAgencySecrets: true,
+    results: 'put',
   },
   payments: {
     entry: 'functions/payments/handler.ts',
@@ -418,5 +527,30 @@ export const functions: Record<
     table: 'readwrite',
     readsAgencySecrets: true,
     trigger: 'agency-queues',
+  },
+  notificationRelay: {
+    entry: 'functions/notifications/relay.ts',
+    memoryMb: 256,
+    timeoutSeconds: 30,
+    table: 'readwrite',
+    sendsNotifications: true,
+    trigger: 'dossier-stream',
+  },
+  notifier: {
+    entry: 'functions/notifications/notifier.ts',
+    memoryMb: 256,
+    timeoutSeconds: NOTIFICATIONS.functionTimeoutSeconds,
+    table: 'readwrite',
+    deliversNotifications: true,
+    trigger: 'notifications-queue',
+  },
+  slaWatcher: {
+    entry: 'functions/sla/watcher.ts',
+    memoryMb: 256,
+    timeoutSeconds: 120,
+    table: 'readwrite',
+    sendsNotifications: true,
+    trigger: 'schedule',
+    everyMinutes: SLA.everyMinutes,
   },
 };

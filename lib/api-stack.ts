@@ -18,15 +18,16 @@ import {
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import { FilterPattern, LogGroup, MetricFilter } from 'aws-cdk-lib/aws-logs';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
-import { DISPATCH, OUTBOX, TABLE } from '../functions/core/resources.js';
+import { DISPATCH, NOTIFICATIONS, OUTBOX, TABLE } from '../functions/core/resources.js';
 import { type AuthMode, cloudRoutes, type FunctionSpec, functions, routeKey } from '../functions/routes.js';
 import type { DataStack } from './data-stack.js';
 import { acknowledgeKmsGrant, grantAccess, type PortalResources } from './grants.js';
@@ -90,6 +91,9 @@ export class ApiStack extends Stack {
       bucketName: names.scansBucket,
       encryptionKey: data.dataKey,
     });
+    // Citizens' e-mail leaves from one verified SES identity (`-c sesIdentity=<domain or identity ARN>`).
+    const ses = this.sesIdentity(this.node.tryGetContext('sesIdentity'));
+
     const resources: PortalResources = {
       table,
       scans,
@@ -97,6 +101,8 @@ export class ApiStack extends Stack {
       agencyQueues: data.channels.map((c) => c.queue),
       agencySecrets: [...data.agencySecrets.values()],
       paymentSecrets: data.paymentSecrets,
+      notificationsQueue: data.notificationsQueue,
+      sesIdentityArn: ses.identityArn,
     };
 
     const { issuer, webClient } = data.identity;
@@ -120,6 +126,9 @@ export class ApiStack extends Stack {
       BILLERS: JSON.stringify(contextJson(this.node.tryGetContext('billers'))),
       PAYMENT_SECRETS_SOURCE: 'secretsmanager',
       PAYMENT_SECRET_PREFIX: names.paymentSecretPrefix,
+      NOTIFICATIONS_QUEUE_URL: data.notificationsQueue.queueUrl,
+      NOTIFY_TRANSPORT: 'aws',
+      NOTIFY_EMAIL_FROM: ses.from,
       NODE_OPTIONS: '--enable-source-maps',
       POWERTOOLS_SERVICE_NAME: 'cong',
       POWERTOOLS_LOG_LEVEL: s.logLevel,
@@ -132,6 +141,8 @@ export class ApiStack extends Stack {
         grantAccess(fn, spec, resources);
         if (spec.trigger === 'outbox-stream') this.relayOutbox(fn, table, data);
         if (spec.trigger === 'agency-queues') this.dispatchAgencyQueues(fn, spec, data);
+        if (spec.trigger === 'dossier-stream') this.relayNotifications(fn, table, data);
+        if (spec.trigger === 'notifications-queue') this.drainNotifications(fn, spec, data);
         if (spec.trigger === 'schedule') {
           new Rule(this, `Schedule-${name}`, {
             description: `Cong ${s.stage}: runs ${name} every ${spec.everyMinutes ?? 15} minutes`,
@@ -219,6 +230,19 @@ export class ApiStack extends Stack {
     new CfnOutput(this, 'ApiUrl', { value: this.stage.url });
   }
 
+  private sesIdentity(raw: unknown): { identityArn: string; from: string } {
+    const value = typeof raw === 'string' && raw.trim() ? raw.trim() : 'dichvucong.gov.vn';
+    if (value.startsWith('arn:')) {
+      const identity = value.split(':identity/')[1];
+      if (!identity) throw new Error(`context "sesIdentity": ${value} is not an SES identity ARN`);
+      return { identityArn: value, from: identity.includes('@') ? identity : `thongbao@${identity}` };
+    }
+    return {
+      identityArn: this.formatArn({ service: 'ses', resource: 'identity', resourceName: value }),
+      from: value.includes('@') ? value : `thongbao@${value}`,
+    };
+  }
+
   private authorizerFor(auth: AuthMode, citizen: HttpJwtAuthorizer): IHttpRouteAuthorizer {
     switch (auth) {
       case 'citizen':
@@ -267,6 +291,66 @@ export class ApiStack extends Stack {
     acknowledgeKmsGrant(fn);
   }
 
+  /**
+   * New timeline events (citizen notifications) and dossier images (SLA deadline index) feed the
+   * notification relay: a mapping of its own, so a notification problem never holds up the outbox.
+   */
+  private relayNotifications(
+    fn: PortalFunction,
+    table: ReturnType<typeof Table.fromTableAttributes>,
+    data: DataStack,
+  ) {
+    const dossierPk = { [TABLE.partitionKey]: { S: FilterRule.beginsWith(NOTIFICATIONS.dossierPkPrefix) } };
+    fn.function.addEventSource(
+      new DynamoEventSource(table, {
+        // LATEST: a new mapping does not re-announce a day of past changes to citizens.
+        startingPosition: StartingPosition.LATEST,
+        batchSize: 100,
+        bisectBatchOnError: true,
+        reportBatchItemFailures: true,
+        retryAttempts: NOTIFICATIONS.maxStreamRetries,
+        onFailure: new SqsDlq(data.outboxDlq),
+        filters: [
+          FilterCriteria.filter({
+            eventName: FilterRule.isEqual('INSERT'),
+            dynamodb: {
+              NewImage: { ...dossierPk, kind: { S: FilterRule.isEqual(NOTIFICATIONS.eventKind) } },
+            },
+          }),
+          FilterCriteria.filter({
+            eventName: FilterRule.or('INSERT', 'MODIFY'),
+            dynamodb: {
+              NewImage: { ...dossierPk, [TABLE.sortKey]: { S: FilterRule.isEqual(NOTIFICATIONS.dossierSk) } },
+            },
+          }),
+        ],
+      }),
+    );
+    acknowledge(
+      fn.role,
+      'AwsSolutions-IAM5[Resource::*]',
+      'The notification relay needs dynamodb:ListStreams to find the table stream; that action accepts no resource ARN.',
+    );
+    acknowledgeKmsGrant(fn);
+  }
+
+  /** The notifications queue feeds the notifier; a message failing maxReceiveCount times goes to the DLQ. */
+  private drainNotifications(fn: PortalFunction, spec: FunctionSpec, data: DataStack) {
+    if (NOTIFICATIONS.visibilityTimeoutSeconds < 6 * spec.timeoutSeconds) {
+      throw new Error(
+        `notifications queue visibility ${NOTIFICATIONS.visibilityTimeoutSeconds}s is below 6 × notifier timeout ${spec.timeoutSeconds}s`,
+      );
+    }
+    fn.function.addEventSource(
+      new SqsEventSource(data.notificationsQueue, {
+        batchSize: NOTIFICATIONS.batchSize,
+        maxBatchingWindow: Duration.seconds(1),
+        reportBatchItemFailures: true,
+      }),
+    );
+    acknowledgeKmsGrant(fn);
+  }
+
   /** Each agency channel's queue feeds the dispatcher; partial batch failures go back with backoff. */
   private dispatchAgencyQueues(fn: PortalFunction, spec: FunctionSpec, data: DataStack) {
     // AWS guidance: queue visibility ≥ 6 × function timeout, so throttled retries of a batch do not
@@ -287,6 +371,32 @@ export class ApiStack extends Stack {
           maxConcurrency: DISPATCH_MAX_CONCURRENCY_PER_QUEUE,
         }),
       );
+      // A message in a DLQ is a dossier an agency has not received: an operator redrives it.
+      new Alarm(this, `AgencyDlqAlarm-${channel.channel}`, {
+        alarmDescription: `Cong ${data.settings.stage}: undelivered dossiers in ${channel.channel}'s DLQ (npm run redrive)`,
+        metric: channel.dlq.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
+        threshold: 0,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      });
     }
+    // The dispatcher logs `alarm: agency_endpoint_gone` once per pause (an agency endpoint answered 410).
+    const gone = new MetricFilter(this, 'AgencyEndpointGoneFilter', {
+      logGroup: fn.logGroup,
+      filterPattern: FilterPattern.stringValue('$.alarm', '=', 'agency_endpoint_gone'),
+      metricNamespace: 'Cong',
+      metricName: `AgencyEndpointGone-${data.settings.stage}`,
+      metricValue: '1',
+      defaultValue: 0,
+    });
+    new Alarm(this, 'AgencyEndpointGoneAlarm', {
+      alarmDescription: `Cong ${data.settings.stage}: an agency endpoint answered 410 Gone; its deliveries are paused until resumed (npm run redrive -- --resume)`,
+      metric: gone.metric({ statistic: 'Sum', period: Duration.minutes(5) }),
+      threshold: 0,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
   }
 }

@@ -17,7 +17,14 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { channels } from '../functions/catalog/agencies.js';
-import { agencyQueues, DISPATCH, PAYMENTS, TABLE, UPLOADS } from '../functions/core/resources.js';
+import {
+  agencyQueues,
+  DISPATCH,
+  NOTIFICATIONS,
+  PAYMENTS,
+  TABLE,
+  UPLOADS,
+} from '../functions/core/resources.js';
 import { CitizenIdentity } from './identity.js';
 import { acknowledge } from './nag.js';
 import { physicalNames, type StageSettings } from './settings.js';
@@ -41,6 +48,9 @@ export class DataStack extends Stack {
   readonly channels: AgencyChannel[];
   /** Outbox stream batches that still fail after every retry. */
   readonly outboxDlq: Queue;
+  /** Citizen and agency notifications waiting for the notifier, and those that kept failing. */
+  readonly notificationsQueue: Queue;
+  readonly notificationsDlq: Queue;
   /**
    * channel → the secret holding its active Standard Webhooks secrets. One per channel, not per agency:
    * the endpoint behind a channel signs for all its agencies, and hundreds of agencies would otherwise
@@ -106,6 +116,30 @@ export class DataStack extends Stack {
       'This queue is itself a dead-letter destination: the outbox stream mapping sends failed batch ' +
         'metadata here after its retries, for operators to inspect and replay.',
     );
+
+    const notificationsName = `${names.queuePrefix}-${NOTIFICATIONS.queueSuffix}`;
+    this.notificationsDlq = new Queue(this, 'NotificationsDlq', {
+      queueName: `${notificationsName}-dlq`,
+      retentionPeriod: Duration.days(NOTIFICATIONS.dlqRetentionDays),
+      encryption: QueueEncryption.KMS,
+      encryptionMasterKey: this.dataKey,
+      enforceSSL: true,
+    });
+    acknowledge(
+      this.notificationsDlq,
+      'AwsSolutions-SQS3',
+      'This queue is itself the dead-letter queue of the notifications queue: messages the notifier ' +
+        'could not send after their retries wait here for operators to inspect and redrive.',
+    );
+    // Messages carry citizens' phone numbers and e-mail addresses: encrypted with the data key.
+    this.notificationsQueue = new Queue(this, 'NotificationsQueue', {
+      queueName: notificationsName,
+      visibilityTimeout: Duration.seconds(NOTIFICATIONS.visibilityTimeoutSeconds),
+      deadLetterQueue: { queue: this.notificationsDlq, maxReceiveCount: NOTIFICATIONS.maxReceiveCount },
+      encryption: QueueEncryption.KMS,
+      encryptionMasterKey: this.dataKey,
+      enforceSSL: true,
+    });
 
     this.agencySecrets = new Map(
       channels.map((channel) => {

@@ -20,10 +20,15 @@ export interface PortalResources {
   agencyQueues: IQueue[];
   agencySecrets: ISecret[];
   paymentSecrets: ISecret[];
+  notificationsQueue: IQueue;
+  /** The SES identity (domain) citizens' e-mail is sent from. */
+  sesIdentityArn: string;
 }
 
 /** Where intake keeps accepted scans (presigned uploads land under UPLOADS.pendingPrefix). */
 const DOSSIER_PREFIX = 'dossiers/';
+/** Where agencies' electronic results are kept. */
+const RESULTS_PREFIX = 'results/';
 
 const KMS_GRANT_REASON =
   'CDK grant for data encrypted with the portal data key: kms:GenerateDataKey* and kms:ReEncrypt* are ' +
@@ -53,6 +58,8 @@ export function grantAccess(fn: PortalFunction, spec: FunctionSpec, r: PortalRes
 
   if (spec.uploads) grantScans(fn, spec.uploads, r);
 
+  if (spec.results) grantResults(fn, spec.results, r);
+
   if (spec.sendsToAgencyQueues) {
     for (const queue of r.agencyQueues) queue.grantSendMessages(role);
     acknowledgeKmsGrant(fn);
@@ -64,6 +71,25 @@ export function grantAccess(fn: PortalFunction, spec: FunctionSpec, r: PortalRes
 
   if (spec.readsPaymentSecrets) {
     for (const secret of r.paymentSecrets) secret.grantRead(role);
+  }
+
+  if (spec.sendsNotifications) {
+    r.notificationsQueue.grantSendMessages(role);
+    acknowledgeKmsGrant(fn);
+  }
+
+  if (spec.deliversNotifications) {
+    // Text messages go straight to phone numbers, which are not resources with ARNs.
+    role.addToPrincipalPolicy(new PolicyStatement({ actions: ['sns:Publish'], resources: ['*'] }));
+    acknowledgeWildcardResource(
+      role,
+      '*',
+      'sns:Publish to a phone number (SMS) has no resource to name: IAM evaluates such publishes against "*". ' +
+        'The role holds no topic permissions beyond that one action.',
+    );
+    role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['ses:SendEmail'], resources: [r.sesIdentityArn] }),
+    );
   }
 }
 
@@ -126,5 +152,34 @@ function grantScans(
           'one generated key per document; it cannot write elsewhere.',
       );
       break;
+  }
+}
+
+/**
+ * Dossier results live under results/<dossier code>/: the agency-events function writes the document
+ * an agency issues, tracking presigns the owner's download (the link carries tracking's rights).
+ */
+function grantResults(
+  fn: PortalFunction,
+  mode: NonNullable<FunctionSpec['results']>,
+  r: PortalResources,
+): void {
+  const results = r.scans.arnForObjects(`${RESULTS_PREFIX}*`);
+  if (mode === 'put') {
+    fn.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:PutObject'], resources: [results] }));
+    r.dataKey.grant(fn.role, 'kms:GenerateDataKey');
+    acknowledgeWildcardResource(
+      fn.role,
+      results,
+      'Agencies issue one result document per dossier, stored under results/<dossier code>/; PutObject on that prefix only.',
+    );
+  } else {
+    fn.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:GetObject'], resources: [results] }));
+    r.dataKey.grantDecrypt(fn.role);
+    acknowledgeWildcardResource(
+      fn.role,
+      results,
+      "Presigned download links to the owner's result document under results/<dossier code>/; GetObject on that prefix only.",
+    );
   }
 }

@@ -9,6 +9,49 @@ const eventBase = {
   note: z.string().max(2000).optional(),
 };
 
+/** Electronic results are carried in the signed callback itself, so they stay small. */
+export const MAX_RESULT_BYTES = 700 * 1024;
+export const resultContentTypes = [
+  'application/pdf',
+  'application/xml',
+  'text/xml',
+  'image/jpeg',
+  'image/png',
+] as const;
+
+/** The result of a dossier: an electronic document (e.g. a signed extract), or one to collect or post. */
+export const issuedResult = z.discriminatedUnion('kind', [
+  z
+    .object({
+      kind: z.literal('electronic'),
+      fileName: z
+        .string()
+        .trim()
+        .min(1)
+        .max(200)
+        .refine(
+          (n) => !/[/\\]/.test(n) && [...n].every((c) => c.charCodeAt(0) >= 0x20),
+          'a file name without folders or control characters',
+        ),
+      contentType: z.enum(resultContentTypes),
+      contentBase64: z
+        .base64()
+        .min(4)
+        .max(Math.ceil(MAX_RESULT_BYTES / 3) * 4)
+        .refine((b) => Buffer.byteLength(b, 'base64') <= MAX_RESULT_BYTES, 'at most 700 KB once decoded'),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('pickup'),
+      method: z.enum(['post', 'at_desk']),
+      note: z.string().trim().min(1).max(1000),
+      trackingNumber: z.string().trim().min(1).max(64).optional(),
+    })
+    .strict(),
+]);
+export type IssuedResult = z.infer<typeof issuedResult>;
+
 /** Events an agency's system reports back; each moves the dossier through its state machine. */
 export const agencyEvent = z
   .discriminatedUnion('type', [
@@ -56,7 +99,7 @@ export const agencyEvent = z
         reason: z.string().trim().min(5).max(2000),
       })
       .strict(),
-    z.object({ type: z.literal('dossier.result_issued'), ...eventBase }).strict(),
+    z.object({ type: z.literal('dossier.result_issued'), ...eventBase, result: issuedResult }).strict(),
     z.object({ type: z.literal('dossier.completed'), ...eventBase }).strict(),
   ])
   .meta({ id: 'AgencyEvent' });
@@ -72,6 +115,37 @@ export const agencyEventResult = z
   })
   .meta({ id: 'AgencyEventResult' });
 
+/** In a bundle: the previous agency's result, which the next agency builds on. */
+export const resultReference = z.object({
+  dossierCode,
+  procedureCode: z.string(),
+  agencyId: z.string(),
+  issuedAt: isoDateTime,
+  kind: z.enum(['electronic', 'pickup']),
+  fileName: z.string().optional(),
+  sha256: z.string().optional(),
+});
+
+const deliveredAttachment = z.object({
+  documentType: z.string(),
+  fileName: z.string(),
+  contentType: z.string(),
+  size: z.number(),
+});
+
+/** The citizen answered the agency's request to supplement: the documents sent in answer. */
+export const supplementDelivery = z.object({
+  type: z.literal('dossier.supplemented'),
+  dossierCode,
+  submissionId: z.string(),
+  procedureCode: z.string(),
+  agencyId: z.string(),
+  supplementedAt: isoDateTime,
+  dueAt: isoDateTime,
+  attachments: z.array(deliveredAttachment).min(1),
+});
+export type SupplementDelivery = z.infer<typeof supplementDelivery>;
+
 /** What the dispatcher POSTs to an agency's endpoint (Standard Webhooks signed). */
 export const dossierDelivery = z.object({
   type: z.literal('dossier.submitted'),
@@ -82,8 +156,9 @@ export const dossierDelivery = z.object({
   submittedAt: isoDateTime,
   dueAt: isoDateTime,
   form: z.record(z.string(), z.unknown()),
-  attachments: z.array(
-    z.object({ documentType: z.string(), fileName: z.string(), contentType: z.string(), size: z.number() }),
-  ),
+  attachments: z.array(deliveredAttachment),
+  /** In a bundle: this dossier's place in the hand-off order and the previous dossier's result. */
+  bundle: z.object({ procedureCode: z.string(), step: z.number().int(), steps: z.number().int() }).optional(),
+  previousResult: resultReference.optional(),
 });
 export type DossierDelivery = z.infer<typeof dossierDelivery>;

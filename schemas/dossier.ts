@@ -114,11 +114,75 @@ export const submissionView = z
         code: dossierCode,
         agencyId: z.string(),
         agencyName: z.string(),
+        procedureCode,
+        procedureName: z.string(),
         status: dossierStatus,
         dueAt: isoDateTime,
         overdue: z.boolean(),
+        /** In a bundle: the position in the hand-off order, and whether the agency has it yet. */
+        step: z.number().int().min(1).optional(),
+        handedOver: z.boolean().optional(),
       }),
     ),
     byStatus: z.record(z.string(), z.number().int()),
+    /** Present for an interlinked bundle: the step whose agency holds the citizen's case now. */
+    bundle: z
+      .object({
+        steps: z.number().int().min(2),
+        activeStep: z.number().int().min(1).nullable(),
+        activeDossier: dossierCode.nullable(),
+      })
+      .optional(),
   })
   .meta({ id: 'Submission' });
+
+/** The citizen answers a request to supplement (form 02) with the documents the agency asked for. */
+export const supplementRequest = z
+  .object({
+    attachments: z.array(attachmentRef).min(1).max(30),
+    note: z
+      .string()
+      .trim()
+      .min(1)
+      .max(2000)
+      .transform((s) => s.normalize('NFC'))
+      .optional(),
+  })
+  .strict()
+  .meta({ id: 'SupplementRequest' });
+
+export const supplementResponse = z
+  .object({
+    code: dossierCode,
+    status: dossierStatus,
+    dueAt: isoDateTime,
+    attachments: z.array(attachmentView),
+  })
+  .meta({ id: 'Supplement' });
+
+/** The result of a dossier: a short-lived download link for an electronic one, else how to get it. */
+export const dossierResultView = z
+  .discriminatedUnion('kind', [
+    z.object({
+      kind: z.literal('electronic'),
+      issuedAt: isoDateTime,
+      fileName: z.string(),
+      contentType: z.string(),
+      size: z.number().int(),
+      sha256: z.string(),
+      url: z.url(),
+      expiresAt: isoDateTime,
+    }),
+    z.object({
+      kind: z.literal('pickup'),
+      issuedAt: isoDateTime,
+      method: z.enum(['post', 'at_desk']),
+      note: z.string(),
+      trackingNumber: z.string().optional(),
+    }),
+  ])
+  .meta({ id: 'DossierResult' });
+
+export const dossierStatusView = z
+  .object({ code: dossierCode, status: dossierStatus })
+  .meta({ id: 'DossierStatus' });

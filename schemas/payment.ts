@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { dossierCode, isoDateTime, procedureCode, ulid } from './common.js';
+import { dossierCode, isoDateTime, listQuery, procedureCode, ulid } from './common.js';
 
 export const paymentStatus = z.enum(['pending', 'succeeded', 'failed', 'expired', 'refunded']);
 export type PaymentStatus = z.infer<typeof paymentStatus>;
@@ -35,6 +35,8 @@ export const paymentView = z
     bill: z.object({ biller: z.string(), customerCode: z.string(), period: z.string() }).optional(),
     /** Money that arrived too late or twice and is owed back to the payer. */
     refundDue: z.boolean(),
+    /** When the money was given back (status `refunded`, or a flagged late payment). */
+    refundedAt: isoDateTime.optional(),
   })
   .meta({ id: 'Payment' });
 
@@ -55,6 +57,10 @@ export const receiptView = z
     providerTransactionId: z.string(),
     paidAt: isoDateTime,
     issuedAt: isoDateTime,
+    /** Set once the payment was refunded: the receipt then no longer proves the fee is paid. */
+    refund: z
+      .object({ refundedAt: isoDateTime, amount: z.number().int().positive(), reason: z.string() })
+      .optional(),
   })
   .meta({ id: 'Receipt' });
 
@@ -99,3 +105,41 @@ export const dossierPaymentSummary = z.object({
   status: orderPaymentStatus,
   amount: z.number().int().positive(),
 });
+
+/** An operator gives the money of a payment back; the reason is kept on the payment and its receipt. */
+export const refundRequest = z
+  .object({
+    reason: z
+      .string()
+      .trim()
+      .min(5)
+      .max(500)
+      .transform((s) => s.normalize('NFC')),
+  })
+  .strict()
+  .meta({ id: 'RefundRequest' });
+
+export const anomalyQuery = listQuery;
+
+/** Something about a payment that needs an operator: money owed back, or a provider that disagreed. */
+export const paymentAnomalyView = z
+  .object({
+    paymentId: ulid,
+    type: z.enum(['refund_due', 'amount_mismatch']),
+    at: isoDateTime,
+    provider: z.string(),
+    amount: z.number().int().positive(),
+    currency: z.literal('VND'),
+    dossierCode: dossierCode.optional(),
+    bill: z.object({ biller: z.string(), customerCode: z.string(), period: z.string() }).optional(),
+    transactionId: z.string().optional(),
+    /** refund_due: why the money cannot be credited. */
+    refundReason: z.enum(['late_success', 'order_already_paid']).optional(),
+    /** amount_mismatch: what the provider reported instead. */
+    reported: z.object({ amount: z.number(), currency: z.string() }).optional(),
+  })
+  .meta({ id: 'PaymentAnomaly' });
+
+export const paymentAnomalyList = z
+  .object({ items: z.array(paymentAnomalyView), nextCursor: z.string().nullable() })
+  .meta({ id: 'PaymentAnomalyList' });

@@ -4,12 +4,19 @@
  * out-of-order event means; the state change, the timeline event and the event record are one
  * conditional transaction on the dossier's version, so concurrent events never overwrite each other.
  */
+import { createHash } from 'node:crypto';
+import { ulid } from 'ulidx';
 import type { z } from 'zod';
-import type { AgencyEvent, agencyEventResult } from '../../schemas/agency.js';
-import type { DossierRecord } from '../core/dossier.js';
+import type { AgencyEvent, agencyEventResult, IssuedResult } from '../../schemas/agency.js';
+import { findAgency } from '../catalog/agencies.js';
+import { bundleMembers } from '../catalog/bundles.js';
+import { findProcedure } from '../catalog/catalog.js';
+import type { DossierRecord, DossierResult, ResultReference } from '../core/dossier.js';
 import { decide } from '../core/dossier-state.js';
 import { AppError } from '../core/errors.js';
 import { sealEvent, type TimelineEvent } from '../core/timeline.js';
+import { addWorkingDays } from '../core/working-days.js';
+import { type DispatchMessage, dispatchOutbox } from '../intake/submit.js';
 
 export type AgencyEventResult = z.infer<typeof agencyEventResult>;
 
@@ -19,6 +26,8 @@ export interface AgencyEventPorts {
   loadDossier(code: string): Promise<DossierRecord | undefined>;
   /** Records an event that changes nothing (stale), so its replays answer the same. */
   recordOnly(agencyId: string, result: AgencyEventResult, at: string): Promise<void>;
+  /** Keeps an electronic result document (under results/<dossier code>/). */
+  putResult(key: string, bytes: Buffer, contentType: string): Promise<void>;
   apply(change: {
     agencyId: string;
     dossier: DossierRecord;
@@ -26,10 +35,97 @@ export interface AgencyEventPorts {
     result: AgencyEventResult;
     /** Set when the step moves the dossier's due date (an extension). */
     newDueAt?: string;
+    /** Set by `dossier.result_issued`: what the citizen will receive. */
+    dossierResult?: DossierResult;
+    /** In a bundle: the next dossier goes to its agency in the same transaction. */
+    handoff?: Handoff;
   }): Promise<'applied' | 'already-recorded' | 'version-conflict'>;
 }
 
+export interface Handoff {
+  /** The next dossier as read: its update is conditional on this version and on not being handed over. */
+  next: DossierRecord;
+  dueAt: string;
+  previousResult: ResultReference;
+  outbox: { id: string; messages: DispatchMessage[] };
+}
+
 const MAX_ATTEMPTS = 4;
+
+const EXTENSIONS: Record<string, string> = {
+  'application/pdf': '.pdf',
+  'application/xml': '.xml',
+  'text/xml': '.xml',
+  'image/jpeg': '.jpg',
+  'image/png': '.png',
+};
+
+/** The result as the dossier keeps it; an electronic document is named by the event, so a retry rewrites the same object. */
+export function resultRecord(
+  code: string,
+  agencyId: string,
+  eventId: string,
+  issued: IssuedResult,
+  at: string,
+): { record: DossierResult; bytes?: Buffer } {
+  if (issued.kind === 'pickup') {
+    return {
+      record: {
+        kind: 'pickup',
+        issuedAt: at,
+        method: issued.method,
+        note: issued.note,
+        ...(issued.trackingNumber ? { trackingNumber: issued.trackingNumber } : {}),
+      },
+    };
+  }
+  const bytes = Buffer.from(issued.contentBase64, 'base64');
+  const name = createHash('sha256').update(`${agencyId}:${eventId}`).digest('hex').slice(0, 24);
+  return {
+    bytes,
+    record: {
+      kind: 'electronic',
+      issuedAt: at,
+      fileName: issued.fileName.normalize('NFC'),
+      contentType: issued.contentType,
+      size: bytes.length,
+      sha256: createHash('sha256').update(bytes).digest('hex'),
+      key: `results/${code}/${name}${EXTENSIONS[issued.contentType] ?? ''}`,
+    },
+  };
+}
+
+/** The next dossier of a bundle, handed over now that this one has its result; undefined when there is none. */
+async function handoffAfter(
+  ports: AgencyEventPorts,
+  dossier: DossierRecord,
+  result: DossierResult,
+  now: Date,
+): Promise<Handoff | undefined> {
+  const link = dossier.bundle;
+  if (!link?.next) return undefined;
+  const next = await ports.loadDossier(link.next);
+  if (!next || next.bundle?.handedOffAt || next.status !== 'submitted') return undefined;
+  const bundle = findProcedure(link.procedureCode);
+  const member = bundle ? bundleMembers(bundle).find((m) => m.step === next.bundle?.step) : undefined;
+  const agency = findAgency(next.agencyId);
+  if (!member || !agency) throw new Error(`bundle ${link.procedureCode} cannot hand over ${next.code}`);
+  const outboxId = ulid(now.getTime());
+  return {
+    next,
+    // The next agency's clock starts when it receives the dossier.
+    dueAt: addWorkingDays(now, member.days).toISOString(),
+    previousResult: {
+      dossierCode: dossier.code,
+      procedureCode: dossier.procedureCode,
+      agencyId: dossier.agencyId,
+      issuedAt: result.issuedAt,
+      kind: result.kind,
+      ...(result.kind === 'electronic' ? { fileName: result.fileName, sha256: result.sha256 } : {}),
+    },
+    outbox: dispatchOutbox(outboxId, [{ agency, code: next.code }]),
+  };
+}
 
 function eventDetails(e: AgencyEvent): Record<string, unknown> | undefined {
   switch (e.type) {
@@ -46,6 +142,14 @@ function eventDetails(e: AgencyEvent): Record<string, unknown> | undefined {
       return { missingDocuments: e.missingDocuments, supplementDueAt: e.supplementDueAt };
     case 'dossier.rejected':
       return { reason: e.reason };
+    case 'dossier.result_issued':
+      // The document itself is kept in S3, never on the timeline.
+      return {
+        result:
+          e.result.kind === 'electronic'
+            ? { kind: e.result.kind, fileName: e.result.fileName, contentType: e.result.contentType }
+            : e.result,
+      };
     default:
       return undefined;
   }
@@ -63,6 +167,7 @@ export async function handleAgencyEvent(
   const earlier = await replayOf();
   if (earlier) return earlier;
 
+  let stored = false;
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     const dossier = await ports.loadDossier(event.dossierCode);
     // A dossier routed elsewhere is indistinguishable from a missing one.
@@ -94,6 +199,18 @@ export async function handleAgencyEvent(
       ]);
     }
     const newDueAt = event.type === 'dossier.extended' ? event.newDueAt : undefined;
+    let dossierResult: DossierResult | undefined;
+    let handoff: Handoff | undefined;
+    if (event.type === 'dossier.result_issued') {
+      const issued = resultRecord(dossier.code, agencyId, event.eventId, event.result, at);
+      // The document is stored before the state changes, so an issued result never points at nothing.
+      if (issued.bytes && issued.record.kind === 'electronic' && !stored) {
+        await ports.putResult(issued.record.key, issued.bytes, issued.record.contentType);
+        stored = true;
+      }
+      dossierResult = issued.record;
+      handoff = await handoffAfter(ports, dossier, issued.record, ports.now());
+    }
     const timelineEvent = sealEvent({
       seq: dossier.lastSeq + 1,
       at,
@@ -114,7 +231,15 @@ export async function handleAgencyEvent(
       status: decision.to,
       reason: 'applied',
     };
-    const outcome = await ports.apply({ agencyId, dossier, event: timelineEvent, result, newDueAt });
+    const outcome = await ports.apply({
+      agencyId,
+      dossier,
+      event: timelineEvent,
+      result,
+      newDueAt,
+      ...(dossierResult ? { dossierResult } : {}),
+      ...(handoff ? { handoff } : {}),
+    });
     if (outcome === 'applied') return result;
     if (outcome === 'already-recorded') {
       const replay = await replayOf();

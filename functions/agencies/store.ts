@@ -1,17 +1,43 @@
 /** Agency-event ports over DynamoDB. */
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamo } from '../core/clients.js';
+import { dynamo, s3Client } from '../core/clients.js';
 import { config } from '../core/config.js';
 import { loadDossier } from '../core/dossier-store.js';
 import { keys, ttlAfterDays } from '../core/keys.js';
-import type { AgencyEventPorts, AgencyEventResult } from './events.js';
+import { outboxPut } from '../intake/store.js';
+import type { AgencyEventPorts, AgencyEventResult, Handoff } from './events.js';
 
 /** Agencies may replay an event for this long and still get the original answer. */
 const RECORD_DAYS = 30;
 
+/** The next dossier of a bundle goes to its agency: once, and only as it was read. */
+function handoffItems(TableName: string, h: Handoff, at: string) {
+  return [
+    {
+      Update: {
+        TableName,
+        Key: keys.dossier(h.next.code),
+        UpdateExpression:
+          'SET #version = :next, updatedAt = :at, dueAt = :due, previousResult = :previous, #bundle.handedOffAt = :at',
+        ConditionExpression: '#version = :expected AND attribute_not_exists(#bundle.handedOffAt)',
+        ExpressionAttributeNames: { '#version': 'version', '#bundle': 'bundle' },
+        ExpressionAttributeValues: {
+          ':next': h.next.version + 1,
+          ':expected': h.next.version,
+          ':at': at,
+          ':due': h.dueAt,
+          ':previous': h.previousResult,
+        },
+      },
+    },
+    outboxPut(TableName, h.outbox, at),
+  ];
+}
+
 export function agencyEventStore(): AgencyEventPorts {
-  const TableName = config().TABLE_NAME;
+  const { TABLE_NAME: TableName, UPLOADS_BUCKET: Bucket } = config();
   const db = dynamo();
   const recordItem = (agencyId: string, result: AgencyEventResult, at: string) => ({
     ...keys.agencyEvent(agencyId, result.eventId),
@@ -45,7 +71,11 @@ export function agencyEventStore(): AgencyEventPorts {
       }
     },
 
-    async apply({ agencyId, dossier, event, result, newDueAt }) {
+    async putResult(Key, bytes, ContentType) {
+      await s3Client().send(new PutObjectCommand({ Bucket, Key, Body: bytes, ContentType }));
+    },
+
+    async apply({ agencyId, dossier, event, result, newDueAt, dossierResult, handoff }) {
       try {
         await db.send(
           new TransactWriteCommand({
@@ -54,10 +84,15 @@ export function agencyEventStore(): AgencyEventPorts {
                 Update: {
                   TableName,
                   Key: keys.dossier(dossier.code),
-                  UpdateExpression: `SET #status = :to, #version = :next, lastSeq = :seq, lastHash = :hash, updatedAt = :at${newDueAt ? ', dueAt = :due' : ''}`,
+                  UpdateExpression: `SET #status = :to, #version = :next, lastSeq = :seq, lastHash = :hash, updatedAt = :at${newDueAt ? ', dueAt = :due' : ''}${dossierResult ? ', #result = :result' : ''}`,
                   ConditionExpression: '#version = :expected',
-                  ExpressionAttributeNames: { '#status': 'status', '#version': 'version' },
+                  ExpressionAttributeNames: {
+                    '#status': 'status',
+                    '#version': 'version',
+                    ...(dossierResult ? { '#result': 'result' } : {}),
+                  },
                   ExpressionAttributeValues: {
+                    ...(dossierResult ? { ':result': dossierResult } : {}),
                     ':to': event.status,
                     ':next': dossier.version + 1,
                     ':expected': dossier.version,
@@ -82,6 +117,7 @@ export function agencyEventStore(): AgencyEventPorts {
                   ConditionExpression: 'attribute_not_exists(pk)',
                 },
               },
+              ...(handoff ? handoffItems(TableName, handoff, event.at) : []),
             ],
           }),
         );

@@ -44,6 +44,10 @@ export const configSchema = z.object({
   AGENCY_SECRETS_FILE: z.string().optional(),
   /** Secrets Manager name prefix; the agency id is appended. */
   AGENCY_SECRET_PREFIX: z.string().default('cong/agency/'),
+  /** Multiplies the dispatcher's backoff delays (not an agency's Retry-After); below 1 only in local tests. */
+  DISPATCH_BACKOFF_SCALE: z.coerce.number().min(0).max(1).default(1),
+  /** How long the dispatcher waits for an agency's answer; must stay well under the function timeout. */
+  DISPATCH_POST_TIMEOUT_MS: z.coerce.number().int().min(100).max(20_000).default(10_000),
   /** The agency simulator listens on loopback; in AWS private and metadata addresses are refused (SSRF). */
   ALLOW_PRIVATE_ENDPOINTS: flag.default(false),
   JWT_ISSUER: z.url(),
@@ -66,6 +70,13 @@ export const configSchema = z.object({
   PAYMENT_RECONCILE_AFTER_SECONDS: z.coerce.number().int().min(0).default(300),
   /** The portal's public address: providers send the citizen's browser back to it. */
   PORTAL_URL: z.url().optional(),
+  /** The queue notifications wait on before the notifier sends them. */
+  NOTIFICATIONS_QUEUE_URL: z.string().optional(),
+  /** `aws` (SNS text messages, SES e-mail) or `local-file` (the local cloud's outbox, GET /dev/outbox). */
+  NOTIFY_TRANSPORT: z.enum(['aws', 'local-file']).default('aws'),
+  NOTIFY_OUTBOX_FILE: z.string().optional(),
+  /** Sender of citizens' e-mail: an address of the portal's verified SES identity. */
+  NOTIFY_EMAIL_FROM: z.string().default('thongbao@dichvucong.gov.vn'),
   /** Seconds a presigned upload form stays valid. */
   UPLOAD_URL_TTL_SECONDS: z.coerce.number().int().min(30).max(3600).default(600),
 });

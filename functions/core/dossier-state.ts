@@ -11,6 +11,7 @@ export type Actor = 'citizen' | 'agency' | 'system';
 export type DossierStep =
   | 'dossier.submitted'
   | 'payment.succeeded'
+  | 'payment.refunded'
   | 'dossier.received'
   | 'dossier.in_progress'
   | 'dossier.step_started'
@@ -43,6 +44,12 @@ export const STEPS: Record<DossierStep, StepRule> = {
   'dossier.submitted': { to: 'submitted', from: [], by: ['citizen'] },
   // The fee was paid online: recorded on the timeline, the dossier then goes to its agency.
   'payment.succeeded': { to: 'unchanged', from: ['submitted'], by: ['system'] },
+  // The fee was given back by an operator: recorded whatever the dossier's stage; it stays where it is.
+  'payment.refunded': {
+    to: 'unchanged',
+    from: [...OPEN, 'approved', 'rejected', 'result_issued', 'completed', 'withdrawn'],
+    by: ['system'],
+  },
   'dossier.received': { to: 'received', from: ['submitted'], by: ['agency'] },
   // A dossier may be taken up before the separate receipt event arrives: the receipt is implied.
   'dossier.in_progress': {

@@ -13,6 +13,51 @@ export interface StoredAttachment {
   size: number;
   /** Where the accepted scan lives, under the dossier's own prefix. */
   key: string;
+  /** Sent in answer to a request to supplement: when, and the timeline event that recorded it. */
+  supplement?: { seq: number; at: string };
+}
+
+/** A dossier's place in an interlinked bundle, whose dossiers are handed over one after another. */
+export interface BundleLink {
+  /** The bundle procedure the citizen submitted. */
+  procedureCode: string;
+  /** 1-based position in the hand-off order, of `steps`. */
+  step: number;
+  steps: number;
+  previous?: string;
+  next?: string;
+  /** When the dossier went to its agency; absent while it waits for the previous one's result. */
+  handedOffAt?: string;
+}
+
+/** The agency's result: an electronic document kept by the portal, or one to collect or receive by post. */
+export type DossierResult =
+  | {
+      kind: 'electronic';
+      issuedAt: string;
+      fileName: string;
+      contentType: string;
+      size: number;
+      sha256: string;
+      key: string;
+    }
+  | {
+      kind: 'pickup';
+      issuedAt: string;
+      method: 'post' | 'at_desk';
+      note: string;
+      trackingNumber?: string;
+    };
+
+/** What the next agency of a bundle learns of the previous dossier's result. */
+export interface ResultReference {
+  dossierCode: string;
+  procedureCode: string;
+  agencyId: string;
+  issuedAt: string;
+  kind: DossierResult['kind'];
+  fileName?: string;
+  sha256?: string;
 }
 
 export interface DossierRecord {
@@ -37,6 +82,10 @@ export interface DossierRecord {
   attachments: StoredAttachment[];
   /** The fee paid online, when the procedure charges one (fixed at submission). */
   payment?: OrderPayment;
+  bundle?: BundleLink;
+  result?: DossierResult;
+  /** In a bundle: the previous dossier's result, handed over with this one. */
+  previousResult?: ResultReference;
 }
 
 /** The payment state an order (dossier or bill) holds: its amount and its current attempt. */
@@ -48,9 +97,17 @@ export interface OrderPayment {
   paymentId?: string;
 }
 
-/** Overdue is computed at read time from the due date, never stored (a stored flag goes stale). */
+/**
+ * Overdue is computed at read time from the due date, never stored (a stored flag goes stale). While
+ * the agency waits for the citizen to supplement, its clock is stopped (the due date moves on answer).
+ */
 export function isOverdue(d: Pick<DossierRecord, 'status' | 'dueAt'>, now = new Date()): boolean {
-  const done: ReadonlySet<DossierStatus> = new Set([...FINAL_STATES, 'approved', 'result_issued']);
+  const done: ReadonlySet<DossierStatus> = new Set([
+    ...FINAL_STATES,
+    'approved',
+    'result_issued',
+    'supplement_requested',
+  ]);
   return !done.has(d.status) && Date.parse(d.dueAt) < now.getTime();
 }
 
@@ -92,7 +149,7 @@ export function toOwnerView(d: DossierRecord, events: readonly TimelineEvent[], 
       ...(e.dueAt ? { dueAt: e.dueAt } : {}),
     })),
     form: d.form,
-    attachments: d.attachments.map(({ key: _key, ...a }) => a),
+    attachments: d.attachments.map(({ key: _key, supplement: _supplement, ...a }) => a),
     ...(d.payment
       ? {
           payment: {
@@ -106,7 +163,10 @@ export function toOwnerView(d: DossierRecord, events: readonly TimelineEvent[], 
   return view;
 }
 
-/** A submission's dossiers side by side, with how many are in each state. */
+/**
+ * A submission's dossiers side by side, with how many are in each state. For an interlinked bundle,
+ * also which step holds the dossier now: the first one handed over that has not issued its result.
+ */
 export function toSubmissionView(
   submission: { submissionId: string; createdAt: string },
   dossiers: readonly DossierRecord[],
@@ -114,18 +174,36 @@ export function toSubmissionView(
 ) {
   const byStatus: Record<string, number> = {};
   for (const d of dossiers) byStatus[d.status] = (byStatus[d.status] ?? 0) + 1;
+  const first = dossiers[0];
+  const handedOver = (d: DossierRecord) => Boolean(d.bundle?.handedOffAt);
+  const resulted: ReadonlySet<DossierStatus> = new Set(['result_issued', 'completed']);
+  const active = first?.bundle
+    ? dossiers.find((d) => handedOver(d) && !resulted.has(d.status) && !FINAL_STATES.has(d.status))
+    : undefined;
   return {
     submissionId: submission.submissionId,
-    procedureCode: dossiers[0]?.procedureCode ?? '',
+    procedureCode: first?.bundle?.procedureCode ?? first?.procedureCode ?? '',
     submittedAt: submission.createdAt,
     dossiers: dossiers.map((d) => ({
       code: d.code,
       agencyId: d.agencyId,
       agencyName: d.agencyName,
+      procedureCode: d.procedureCode,
+      procedureName: d.procedureName,
       status: d.status,
       dueAt: d.dueAt,
       overdue: isOverdue(d, now),
+      ...(d.bundle ? { step: d.bundle.step, handedOver: handedOver(d) } : {}),
     })),
     byStatus,
+    ...(first?.bundle
+      ? {
+          bundle: {
+            steps: first.bundle.steps,
+            activeStep: active?.bundle?.step ?? null,
+            activeDossier: active?.code ?? null,
+          },
+        }
+      : {}),
   };
 }

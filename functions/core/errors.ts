@@ -75,6 +75,11 @@ export const ERRORS = {
     en: 'This step is not allowed in the dossier’s current state.',
     vi: 'Không thể thực hiện bước này ở trạng thái hiện tại của hồ sơ.',
   },
+  RESULT_NOT_ISSUED: {
+    status: 409,
+    en: 'The agency has not issued this dossier’s result yet.',
+    vi: 'Cơ quan chưa trả kết quả giải quyết hồ sơ này.',
+  },
   CONFLICT: {
     status: 409,
     en: 'The object changed meanwhile; try again.',
@@ -100,6 +105,31 @@ export const ERRORS = {
     status: 503,
     en: 'Online payment is not available right now; try again later.',
     vi: 'Thanh toán trực tuyến tạm thời không khả dụng; vui lòng thử lại sau.',
+  },
+  PAYMENT_REFUNDED: {
+    status: 409,
+    en: 'This was paid and then refunded; contact the agency before paying again.',
+    vi: 'Khoản này đã được thanh toán rồi hoàn tiền; vui lòng liên hệ cơ quan trước khi thanh toán lại.',
+  },
+  PAYMENT_NOT_REFUNDABLE: {
+    status: 409,
+    en: 'Only a succeeded payment, or money flagged for refund, can be refunded.',
+    vi: 'Chỉ hoàn tiền được giao dịch đã thành công hoặc khoản tiền đang chờ hoàn trả.',
+  },
+  REFUND_IN_PROGRESS: {
+    status: 409,
+    en: 'A refund of this payment is already in progress.',
+    vi: 'Giao dịch này đang được hoàn tiền.',
+  },
+  REFUND_DECLINED: {
+    status: 502,
+    en: 'The payment provider refused the refund; nothing was changed.',
+    vi: 'Đơn vị thanh toán từ chối hoàn tiền; chưa có thay đổi nào.',
+  },
+  REFUND_PROVIDER_UNAVAILABLE: {
+    status: 503,
+    en: 'The payment provider cannot be reached to refund; nothing was changed, try again later.',
+    vi: 'Chưa kết nối được đơn vị thanh toán để hoàn tiền; chưa có thay đổi nào, vui lòng thử lại sau.',
   },
   BILL_NOT_FOUND: {
     status: 404,

@@ -87,9 +87,13 @@ const authenticate = (verifiers: Verifiers): MiddlewareObj<PortalEvent, Result> 
   before: async (request) => {
     const req = portalOf(request.event);
     switch (req.route.auth) {
-      case 'citizen':
-        req.principal = await authenticatePerson(req.headers.authorization);
+      case 'citizen': {
+        const person = await authenticatePerson(req.headers.authorization);
+        req.principal = person;
+        if (person.kind === 'person' && req.route.roles && !req.route.roles.includes(person.role))
+          throw new AppError('FORBIDDEN');
         break;
+      }
       case 'agency':
         if (!verifiers.agency) throw new Error('agency route without an agency verifier');
         req.principal = await verifiers.agency(req.headers, req.rawBody);
@@ -205,6 +209,8 @@ export function httpFunction(
   if (missing.length) throw new Error(`function group ${fn} lacks operations: ${missing.join(', ')}`);
   if (own.some((x) => x.auth === 'agency') && !verifiers.agency)
     throw new Error(`${fn} serves agency routes without a verifier`);
+  if (own.some((x) => x.roles && x.auth !== 'citizen'))
+    throw new Error(`${fn} restricts roles on a route that signs in no person`);
 
   const dispatch = async (event: PortalEvent, _context: Context): Promise<Result> => {
     const req = portalOf(event);

@@ -16,6 +16,8 @@ export const keys = {
   }),
   /** Marks a webhook as delivered so a redelivered queue message is not sent twice. */
   delivered: (code: string, webhookId: string) => ({ pk: `DOSSIER#${code}`, sk: `DELIVERED#${webhookId}` }),
+  /** Whether the dispatcher may deliver to an agency (paused after its endpoint answered 410 Gone). */
+  agencyDeliveryState: (agencyId: string) => ({ pk: `AGENCY#${agencyId}`, sk: 'DELIVERY_STATE' }),
   submission: (id: string) => ({ pk: `SUBMISSION#${id}`, sk: 'SUBMISSION' }),
   upload: (id: string) => ({ pk: `UPLOAD#${id}`, sk: 'UPLOAD' }),
   idempotency: (scope: string, owner: string, key: string) => ({
@@ -60,6 +62,28 @@ export const keys = {
     gsi2pk: `PAYMENTS#${queue}#${shard}`,
     gsi2sk: `${at}#${paymentId}`,
   }),
+  /**
+   * gsi2, sparse: payment anomalies an operator has yet to deal with, newest first. One partition: they
+   * are rare (a few a day), far below what a partition takes, and one partition lists in order.
+   */
+  paymentAnomalyIndex: (at: string, paymentId: string) => ({
+    gsi2pk: 'PAYMENT_ANOMALY',
+    gsi2sk: `${at}#${paymentId}`,
+  }),
+  /** A dossier's open deadline (`ack`: acknowledgement, `due`: result), kept by the notification relay. */
+  slaEntry: (code: string, kind: 'ack' | 'due') => ({ pk: `SLA#${code}`, sk: kind.toUpperCase() }),
+  /** gsi2, sparse: open deadlines by time, sharded; the SLA watcher reads those already past. */
+  slaIndex: (kind: 'ack' | 'due', shard: number, deadline: string, code: string) => ({
+    gsi2pk: `SLA#${kind}#${shard}`,
+    gsi2sk: `${deadline}#${code}`,
+  }),
+  /** A breach already notified: put with attribute_not_exists, so each breach is notified once. */
+  slaFlag: (code: string, kind: 'ack' | 'due', deadline: string) => ({
+    pk: `SLA#${code}`,
+    sk: `FLAG#${kind}#${deadline}`,
+  }),
+  /** A notification already handed to its channel, so a redelivered message is not sent twice. */
+  notificationSent: (id: string) => ({ pk: `NOTIFICATION#${id}`, sk: 'SENT' }),
 } as const;
 
 /** Seconds since the epoch, the unit DynamoDB TTL reads. */

@@ -70,3 +70,34 @@ export const PAYMENTS = {
   /** Shards of the pending-payments index (gsi2). */
   workShards: 4,
 } as const;
+
+/**
+ * Citizen and agency notifications. The table stream hands the notification relay every new timeline
+ * event (what the citizen sees change) and every new image of a dossier item (to keep the SLA index);
+ * the relay puts messages on one queue that the notifier drains (SMS, e-mail) with its own DLQ, so a
+ * failed notification never touches the dossier or the dispatch to agencies.
+ */
+export const NOTIFICATIONS = {
+  queueSuffix: 'notifications',
+  dossierPkPrefix: 'DOSSIER#',
+  dossierSk: 'DOSSIER',
+  eventKind: 'event',
+  functionTimeoutSeconds: 20,
+  /** At least 6 × the notifier timeout (AWS guidance for SQS event sources). */
+  visibilityTimeoutSeconds: 120,
+  batchSize: 10,
+  maxReceiveCount: 5,
+  dlqRetentionDays: 14,
+  maxStreamRetries: 8,
+  /** A sent notification's marker outlives every redelivery of its message. */
+  sentMarkerDays: 14,
+} as const;
+
+/** Processing deadlines: the watcher's schedule and the sparse index of open deadlines (gsi2). */
+export const SLA = {
+  everyMinutes: 15,
+  /** Decree 45/2020: an online dossier is acknowledged within 8 working hours. */
+  ackWorkingHours: 8,
+  /** Shards of each deadline index partition, so national peaks spread over partitions. */
+  shards: 4,
+} as const;

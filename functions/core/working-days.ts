@@ -55,6 +55,16 @@ export function addWorkingDays(from: Date, days: number, adj: CalendarAdjustment
   );
 }
 
+/** Working days after the local day of `from` up to and including the local day of `to`. */
+export function workingDaysBetween(from: Date, to: Date, adj: CalendarAdjustments = {}): number {
+  const last = localDate(to);
+  let n = 0;
+  for (let day = nextDay(localDate(from)); day <= last; day = nextDay(day)) {
+    if (isWorkingDay(day, adj)) n += 1;
+  }
+  return n;
+}
+
 /** Office hours in Vietnam (local time): mornings and afternoons, with a lunch break between. */
 export const OFFICE_HOURS: readonly (readonly [number, number])[] = [
   [8, 12],

@@ -2,9 +2,10 @@
  * Delivering one dossier to its agency: a Standard Webhooks signed POST. Success is recorded so a
  * redelivered queue message is not sent twice; every attempt is recorded for operators. Failures say
  * when to try again (the agency's Retry-After, or capped full-jitter backoff) and the queue retries,
- * up to its DLQ.
+ * up to its DLQ. An endpoint answering 410 Gone pauses the agency's deliveries until an operator resumes
+ * them (npm run redrive -- --resume): nothing is sent to an address the agency has given up.
  */
-import type { DossierDelivery } from '../../schemas/agency.js';
+import type { DossierDelivery, SupplementDelivery } from '../../schemas/agency.js';
 import type { DossierRecord } from '../core/dossier.js';
 import { signWebhook } from '../core/webhooks.js';
 import type { DispatchMessage } from '../intake/submit.js';
@@ -14,7 +15,7 @@ export interface DeliveryAttempt {
   attempt: number;
   at: string;
   status: number | null;
-  outcome: 'delivered' | 'failed' | 'refused';
+  outcome: 'delivered' | 'failed' | 'refused' | 'timeout' | 'gone';
   ms: number;
   error?: string;
 }
@@ -24,6 +25,10 @@ export interface DeliveryPorts {
   loadDossier(code: string): Promise<DossierRecord | undefined>;
   isDelivered(code: string, webhookId: string): Promise<boolean>;
   markDelivered(code: string, webhookId: string, at: string): Promise<void>;
+  /** Whether an operator has yet to resume the agency's deliveries after its endpoint went away. */
+  isPaused(agencyId: string): Promise<boolean>;
+  /** Pauses the agency's deliveries; true only for the call that paused it (the first 410 raises the alarm). */
+  pauseAgency(agencyId: string, since: string, reason: string): Promise<boolean>;
   recordAttempt(code: string, attempt: DeliveryAttempt): Promise<void>;
   endpointFor(agencyId: string): string | undefined;
   secretsFor(agencyId: string): Promise<string[]>;
@@ -35,11 +40,20 @@ export interface DeliveryPorts {
   ): Promise<{ status: number; retryAfter?: string | null }>;
 }
 
+/**
+ * `failed`: retry with backoff. `gone`: the endpoint answered 410 and the agency is now paused.
+ * `paused`: not sent because the agency is paused; the message waits at the longest backoff.
+ */
+export type FailureKind = 'failed' | 'gone' | 'paused';
+
 export class DeliveryFailed extends Error {
   override name = 'DeliveryFailed';
   constructor(
     message: string,
     readonly retryAfter?: string | null,
+    readonly kind: FailureKind = 'failed',
+    /** For `gone`: this delivery is the one that paused the agency. */
+    readonly paused = false,
   ) {
     super(message);
   }
@@ -55,12 +69,33 @@ export function deliveryPayload(d: DossierRecord): DossierDelivery {
     submittedAt: d.submittedAt,
     dueAt: d.dueAt,
     form: d.form,
-    attachments: d.attachments.map(({ documentType, fileName, contentType, size }) => ({
-      documentType,
-      fileName,
-      contentType,
-      size,
-    })),
+    attachments: d.attachments.map(describe),
+    ...(d.bundle
+      ? { bundle: { procedureCode: d.bundle.procedureCode, step: d.bundle.step, steps: d.bundle.steps } }
+      : {}),
+    ...(d.previousResult ? { previousResult: d.previousResult } : {}),
+  };
+}
+
+const describe = ({ documentType, fileName, contentType, size }: DossierRecord['attachments'][number]) => ({
+  documentType,
+  fileName,
+  contentType,
+  size,
+});
+
+/** The citizen's answer to a request to supplement: the documents it added (timeline event `seq`). */
+export function supplementPayload(d: DossierRecord, seq: number | undefined): SupplementDelivery {
+  const added = d.attachments.filter((a) => a.supplement && a.supplement.seq === seq);
+  return {
+    type: 'dossier.supplemented',
+    dossierCode: d.code,
+    submissionId: d.submissionId,
+    procedureCode: d.procedureCode,
+    agencyId: d.agencyId,
+    supplementedAt: added[0]?.supplement?.at ?? d.updatedAt,
+    dueAt: d.dueAt,
+    attachments: added.map(describe),
   };
 }
 
@@ -70,6 +105,8 @@ export async function deliver(
   attempt: number,
 ): Promise<'delivered' | 'already-delivered' | 'dossier-gone'> {
   if (await ports.isDelivered(message.dossierCode, message.webhookId)) return 'already-delivered';
+  if (await ports.isPaused(message.agencyId))
+    throw new DeliveryFailed(`deliveries to ${message.agencyId} are paused`, undefined, 'paused');
   const dossier = await ports.loadDossier(message.dossierCode);
   if (!dossier) return 'dossier-gone';
 
@@ -78,7 +115,11 @@ export async function deliver(
   if (!endpoint || !secrets[0])
     throw new DeliveryFailed(`agency ${dossier.agencyId} has no endpoint or secret`);
 
-  const body = JSON.stringify(deliveryPayload(dossier));
+  const body = JSON.stringify(
+    message.type === 'dossier.supplemented'
+      ? supplementPayload(dossier, message.seq)
+      : deliveryPayload(dossier),
+  );
   const headers = {
     'content-type': 'application/json',
     ...signWebhook(secrets[0], message.webhookId, body, ports.now()),
@@ -99,7 +140,9 @@ export async function deliver(
   try {
     response = await ports.post(endpoint, headers, body);
   } catch (err) {
-    const reason = (err as Error).name === 'UnsafeEndpointError' ? 'refused' : 'failed';
+    const name = (err as Error).name;
+    const reason =
+      name === 'UnsafeEndpointError' ? 'refused' : name === 'DeliveryTimeoutError' ? 'timeout' : 'failed';
     await record(null, reason, (err as Error).message.slice(0, 200));
     throw new DeliveryFailed(`delivery to ${dossier.agencyId} failed: ${(err as Error).message}`);
   }
@@ -107,6 +150,15 @@ export async function deliver(
     await ports.markDelivered(dossier.code, message.webhookId, ports.now().toISOString());
     await record(response.status, 'delivered');
     return 'delivered';
+  }
+  if (response.status === 410) {
+    await record(410, 'gone', 'endpoint gone: deliveries to this agency are paused');
+    const paused = await ports.pauseAgency(
+      dossier.agencyId,
+      ports.now().toISOString(),
+      `410 Gone from ${new URL(endpoint).host} delivering ${dossier.code}`,
+    );
+    throw new DeliveryFailed(`agency ${dossier.agencyId} answered 410 Gone`, undefined, 'gone', paused);
   }
   await record(response.status, 'failed');
   throw new DeliveryFailed(`agency ${dossier.agencyId} answered ${response.status}`, response.retryAfter);

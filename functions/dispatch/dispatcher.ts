@@ -2,6 +2,9 @@
  * SQS consumer for the agency queues: delivers each dossier to its agency and reports partial batch
  * failures. A failed message is hidden for its backoff delay (ChangeMessageVisibility) before the
  * queue offers it again; after maxReceiveCount attempts the queue moves it to the agency's DLQ.
+ * A 410 Gone pauses the agency and raises the `agency_endpoint_gone` alarm (a metric filter on this
+ * log). Messages for a paused agency wait at the longest backoff and so reach the DLQ within
+ * maxReceiveCount × backoffCapSeconds, bounded, to be redriven once an operator resumes the agency.
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { ChangeMessageVisibilityCommand } from '@aws-sdk/client-sqs';
@@ -13,12 +16,13 @@ import { sqsClient } from '../core/clients.js';
 import { config } from '../core/config.js';
 import { logger } from '../core/logger.js';
 import { DISPATCH } from '../core/resources.js';
-import { DeliveryFailed, deliver } from './deliver.js';
+import { DeliveryFailed, deliver, type FailureKind } from './deliver.js';
 import { deliveryStore } from './store.js';
 
 const dispatchMessage = z.object({
-  type: z.literal('dossier.submitted'),
+  type: z.enum(['dossier.submitted', 'dossier.supplemented']),
   dossierCode: z.string(),
+  seq: z.number().int().positive().optional(),
   agencyId: z.string(),
   webhookId: z.string(),
 });
@@ -32,14 +36,26 @@ function queueUrlOf(record: SQSRecord): string | undefined {
   return Object.values(config().AGENCY_QUEUE_URLS).find((url) => url.split('/').at(-1) === name);
 }
 
-async function backOff(record: SQSRecord, attempt: number, retryAfter?: string | null) {
+/** Seconds until the queue offers the message again: the agency's Retry-After, else scaled backoff. */
+export function retryDelaySeconds(
+  kind: FailureKind,
+  attempt: number,
+  retryAfter: string | null | undefined,
+  scale: number,
+  random = Math.random,
+): number {
+  const cap = DISPATCH.backoffCapSeconds;
+  const asked = kind === 'failed' ? parseRetryAfter(retryAfter) : undefined;
+  if (asked !== undefined) return Math.min(asked, cap);
+  const backoff =
+    kind === 'failed' ? fullJitterDelaySeconds(attempt, DISPATCH.backoffBaseSeconds, cap, random) : cap;
+  return Math.min(cap, Math.max(0, Math.round(backoff * scale)));
+}
+
+async function backOff(record: SQSRecord, attempt: number, failure: DeliveryFailed) {
   const url = queueUrlOf(record);
   if (!url) return;
-  const delay = Math.min(
-    parseRetryAfter(retryAfter) ??
-      fullJitterDelaySeconds(attempt, DISPATCH.backoffBaseSeconds, DISPATCH.backoffCapSeconds),
-    DISPATCH.backoffCapSeconds,
-  );
+  const delay = retryDelaySeconds(failure.kind, attempt, failure.retryAfter, config().DISPATCH_BACKOFF_SCALE);
   await sqsClient().send(
     new ChangeMessageVisibilityCommand({
       QueueUrl: url,
@@ -68,8 +84,16 @@ async function handleRecord(record: SQSRecord): Promise<void> {
     });
   } catch (err) {
     if (!(err instanceof DeliveryFailed)) throw err;
-    logger.warn('dispatch failed', { dossierCode: parsed.data.dossierCode, attempt, error: err.message });
-    await backOff(record, attempt, err.retryAfter);
+    const fields = { dossierCode: parsed.data.dossierCode, agencyId: parsed.data.agencyId, attempt };
+    if (err.kind === 'gone' && err.paused) {
+      // The metric filter matches this field; changing it silences the alarm.
+      logger.error('agency endpoint gone: deliveries paused', { ...fields, alarm: 'agency_endpoint_gone' });
+    } else if (err.kind === 'paused') {
+      logger.info('dispatch held: agency paused', fields);
+    } else {
+      logger.warn('dispatch failed', { ...fields, kind: err.kind, error: err.message });
+    }
+    await backOff(record, attempt, err);
     throw err;
   }
 }

@@ -3,7 +3,7 @@ import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { LookupFunction } from 'node:net';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulidx';
 import { dynamo } from '../core/clients.js';
 import { config } from '../core/config.js';
@@ -12,8 +12,75 @@ import { keys, ttlAfterDays } from '../core/keys.js';
 import { type VettedAddress, vetEndpoint } from '../core/ssrf.js';
 import type { DeliveryPorts } from './deliver.js';
 
-const POST_TIMEOUT_MS = 10_000;
 const ATTEMPT_RETENTION_DAYS = 90;
+
+/** The agency's endpoint accepted the connection but gave no answer in time. */
+export class DeliveryTimeoutError extends Error {
+  override name = 'DeliveryTimeoutError';
+}
+
+export interface AgencyDeliveryState {
+  agencyId: string;
+  paused: boolean;
+  since?: string;
+  reason?: string;
+  resumedAt?: string;
+}
+
+/**
+ * The per-agency delivery switch. Pausing is conditional so the first 410 keeps its time and reason
+ * (and alone raises the alarm); resuming is conditional so an operator learns whether it was paused.
+ */
+export function agencyDeliveryStates(db: DynamoDBDocumentClient, TableName: string) {
+  return {
+    async get(agencyId: string): Promise<AgencyDeliveryState | undefined> {
+      const out = await db.send(new GetCommand({ TableName, Key: keys.agencyDeliveryState(agencyId) }));
+      return out.Item as AgencyDeliveryState | undefined;
+    },
+
+    async pause(agencyId: string, since: string, reason: string): Promise<boolean> {
+      try {
+        await db.send(
+          new PutCommand({
+            TableName,
+            Item: {
+              ...keys.agencyDeliveryState(agencyId),
+              kind: 'agency-delivery-state',
+              agencyId,
+              paused: true,
+              since,
+              reason,
+            },
+            ConditionExpression: 'attribute_not_exists(pk) OR paused = :false',
+            ExpressionAttributeValues: { ':false': false },
+          }),
+        );
+        return true;
+      } catch (err) {
+        if (err instanceof ConditionalCheckFailedException) return false;
+        throw err;
+      }
+    },
+
+    async resume(agencyId: string, at: string): Promise<boolean> {
+      try {
+        await db.send(
+          new UpdateCommand({
+            TableName,
+            Key: keys.agencyDeliveryState(agencyId),
+            UpdateExpression: 'SET paused = :false, resumedAt = :at',
+            ConditionExpression: 'paused = :true',
+            ExpressionAttributeValues: { ':false': false, ':true': true, ':at': at },
+          }),
+        );
+        return true;
+      } catch (err) {
+        if (err instanceof ConditionalCheckFailedException) return false;
+        throw err;
+      }
+    },
+  };
+}
 
 /**
  * One POST, connected to the vetted address when there is one (the TLS name stays the endpoint's
@@ -24,6 +91,7 @@ export function postTo(
   headers: Record<string, string>,
   body: string,
   pinned: VettedAddress | undefined,
+  timeoutMs = 10_000,
 ) {
   const lookup: LookupFunction | undefined = pinned
     ? (_host, options, callback) => {
@@ -38,7 +106,7 @@ export function postTo(
       {
         method: 'POST',
         headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
-        timeout: POST_TIMEOUT_MS,
+        timeout: timeoutMs,
         ...(lookup ? { lookup } : {}),
       },
       (res) => {
@@ -50,7 +118,9 @@ export function postTo(
         });
       },
     );
-    req.on('timeout', () => req.destroy(new Error(`no answer within ${POST_TIMEOUT_MS} ms`)));
+    req.on('timeout', () =>
+      req.destroy(new DeliveryTimeoutError(`agency endpoint gave no answer within ${timeoutMs} ms`)),
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -60,6 +130,7 @@ export function deliveryStore(secretsFor: (agencyId: string) => Promise<string[]
   const cfg = config();
   const TableName = cfg.TABLE_NAME;
   const db = dynamo();
+  const states = agencyDeliveryStates(db, TableName);
   return {
     now: () => new Date(),
     loadDossier,
@@ -87,6 +158,9 @@ export function deliveryStore(secretsFor: (agencyId: string) => Promise<string[]
       }
     },
 
+    isPaused: async (agencyId) => (await states.get(agencyId))?.paused === true,
+    pauseAgency: (agencyId, since, reason) => states.pause(agencyId, since, reason),
+
     async recordAttempt(code, attempt) {
       await db.send(
         new PutCommand({
@@ -103,7 +177,8 @@ export function deliveryStore(secretsFor: (agencyId: string) => Promise<string[]
 
     async post(url, headers, body) {
       const target = new URL(url);
-      return postTo(target, headers, body, await vetEndpoint(target, cfg.ALLOW_PRIVATE_ENDPOINTS));
+      const pinned = await vetEndpoint(target, cfg.ALLOW_PRIVATE_ENDPOINTS);
+      return postTo(target, headers, body, pinned, cfg.DISPATCH_POST_TIMEOUT_MS);
     },
   };
 }

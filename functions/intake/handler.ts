@@ -1,13 +1,30 @@
+import type { z } from 'zod';
+import type { dossierParams } from '../../schemas/dossier.js';
 import { httpFunction, personOf } from '../core/http.js';
+import { confirmResultReceived } from './complete.js';
 import { intakeStore } from './store.js';
 import { type SubmitInput, submitDossier } from './submit.js';
+import { type SupplementInput, supplementDossier } from './supplement.js';
+import { citizenStepStore } from './supplement-store.js';
 
 let store: ReturnType<typeof intakeStore> | undefined;
+let steps: ReturnType<typeof citizenStepStore> | undefined;
 
 export const handler = httpFunction('intake', {
   submitDossier: async (req) => {
     store ??= intakeStore();
     const key = req.headers['idempotency-key']!;
     return submitDossier(store, personOf(req).sub, key, req.body as SubmitInput);
+  },
+  supplementDossier: async (req) => {
+    steps ??= citizenStepStore();
+    const { code } = req.params as z.output<typeof dossierParams>;
+    const key = req.headers['idempotency-key']!;
+    return supplementDossier(steps, personOf(req).sub, code, key, req.body as SupplementInput);
+  },
+  confirmResultReceived: async (req) => {
+    steps ??= citizenStepStore();
+    const { code } = req.params as z.output<typeof dossierParams>;
+    return { body: await confirmResultReceived(steps, personOf(req).sub, code) };
   },
 });

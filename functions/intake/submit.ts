@@ -10,24 +10,30 @@ import { ulid } from 'ulidx';
 import type { z } from 'zod';
 import type { submitDossierRequest, submitDossierResponse } from '../../schemas/dossier.js';
 import { type Agency, provinces } from '../catalog/agencies.js';
+import { bundleMembers } from '../catalog/bundles.js';
 import { findProcedure, resolveAgency } from '../catalog/catalog.js';
 import type { Procedure } from '../catalog/procedures.js';
-import type { DossierRecord, StoredAttachment } from '../core/dossier.js';
+import type { BundleLink, DossierRecord } from '../core/dossier.js';
 import type { CodeAllocator } from '../core/dossier-codes.js';
 import { AppError } from '../core/errors.js';
 import { zodDetails } from '../core/http.js';
 import { canonical, GENESIS_HASH, sealEvent, type TimelineEvent } from '../core/timeline.js';
 import { addWorkingDays } from '../core/working-days.js';
 import { feeFor, paymentPolicy } from '../payments/fees.js';
-import type { UploadRecord } from '../uploads/uploads.js';
+import { type AttachmentPorts, checkAttachments, storedAttachments } from './attachments.js';
 
 export type SubmitInput = z.output<typeof submitDossierRequest>;
 export type SubmitResult = z.infer<typeof submitDossierResponse>;
 
-/** What the agency queue will carry for one dossier; the dispatcher reads the rest from the table. */
+/**
+ * What the agency queue will carry for one dossier; the dispatcher reads the rest from the table.
+ * `dossier.submitted` hands the dossier over; `dossier.supplemented` tells the agency the citizen
+ * answered its request to supplement (`seq`: the timeline event that recorded the answer).
+ */
 export interface DispatchMessage {
-  type: 'dossier.submitted';
+  type: 'dossier.submitted' | 'dossier.supplemented';
   dossierCode: string;
+  seq?: number;
   agencyId: string;
   /** The agency's channel (queue), when one outbox item serves several channels. */
   channel?: string;
@@ -50,15 +56,12 @@ export interface IntakeWrite {
 
 export type CommitOutcome = 'committed' | 'idempotency-key-taken' | 'upload-taken';
 
-export interface IntakePorts {
+export interface IntakePorts extends AttachmentPorts {
   now(): Date;
   findIdempotent(
     ownerSub: string,
     key: string,
   ): Promise<{ requestHash: string; response: SubmitResult } | undefined>;
-  findUpload(uploadId: string): Promise<UploadRecord | undefined>;
-  /** Size and type of the object S3 really holds, or undefined if nothing was uploaded. */
-  inspectObject(key: string): Promise<{ size: number; contentType: string | undefined } | undefined>;
   copyObject(from: string, to: string): Promise<void>;
   deleteObjects(keys: string[]): Promise<void>;
   codes: CodeAllocator;
@@ -104,81 +107,6 @@ function checkForm(procedure: Procedure, form: Record<string, unknown>) {
     );
   }
   return parsed.data as Record<string, unknown>;
-}
-
-/** Checks every attachment: a document the procedure asks for, an upload of the caller's, really there. */
-async function checkAttachments(
-  ports: IntakePorts,
-  procedure: Procedure,
-  ownerSub: string,
-  input: SubmitInput,
-) {
-  const problems: { path: string; code: string; message: string }[] = [];
-  const counts = new Map<string, number>();
-  const accepted: { upload: UploadRecord; documentType: string }[] = [];
-  const seen = new Set<string>();
-
-  for (const [i, a] of input.attachments.entries()) {
-    const path = `attachments.${i}`;
-    const doc = procedure.documents.find((d) => d.type === a.documentType);
-    if (!doc) {
-      problems.push({
-        path: `${path}.documentType`,
-        code: 'unknown_document',
-        message: 'not a document of this procedure',
-      });
-      continue;
-    }
-    counts.set(doc.type, (counts.get(doc.type) ?? 0) + 1);
-    if (seen.has(a.uploadId)) {
-      problems.push({
-        path: `${path}.uploadId`,
-        code: 'duplicate_upload',
-        message: 'the same upload is attached twice',
-      });
-      continue;
-    }
-    seen.add(a.uploadId);
-    const upload = await ports.findUpload(a.uploadId);
-    if (!upload || upload.ownerSub !== ownerSub)
-      throw new AppError('UPLOAD_NOT_FOUND', [{ path: `${path}.uploadId` }]);
-    if (upload.state !== 'pending') {
-      problems.push({
-        path: `${path}.uploadId`,
-        code: 'upload_used',
-        message: 'this upload is already attached to a dossier',
-      });
-      continue;
-    }
-    if (!doc.mimeTypes.includes(upload.contentType) || upload.size > doc.maxBytes) {
-      problems.push({
-        path: `${path}.uploadId`,
-        code: 'document_mismatch',
-        message: `accepts ${doc.mimeTypes.join(', ')} up to ${doc.maxBytes} bytes`,
-      });
-      continue;
-    }
-    const stored = await ports.inspectObject(upload.key);
-    if (!stored || stored.size !== upload.size || (stored.contentType ?? '') !== upload.contentType) {
-      throw new AppError('UPLOAD_INCOMPLETE', [{ path: `${path}.uploadId` }]);
-    }
-    accepted.push({ upload, documentType: doc.type });
-  }
-  for (const doc of procedure.documents) {
-    const n = counts.get(doc.type) ?? 0;
-    if (doc.required && n === 0) {
-      problems.push({ path: 'attachments', code: 'missing_document', message: `${doc.type} is required` });
-    }
-    if (n > (doc.copies ?? 1)) {
-      problems.push({
-        path: 'attachments',
-        code: 'too_many_copies',
-        message: `${doc.type}: at most ${doc.copies ?? 1}`,
-      });
-    }
-  }
-  if (problems.length) throw new AppError('DOCUMENT_NOT_ACCEPTED', problems);
-  return accepted;
 }
 
 /** DynamoDB takes at most 100 writes in one transaction. */
@@ -236,6 +164,33 @@ function handlingAgencies(procedure: Procedure, form: Record<string, unknown>, i
   return [...byId.values()];
 }
 
+/** One dossier to create: the procedure it follows, its agency, its own working-day budget. */
+interface Target {
+  procedure: Procedure;
+  agency: Agency;
+  /** Working days from submission to this dossier's due date. */
+  days: number;
+  step?: number;
+}
+
+/**
+ * An interlinked bundle (birth registration → permanent residence → health card) is one dossier per
+ * member procedure, each at its own competent agency, in hand-off order; due dates add up along the
+ * chain (each is recomputed when its dossier is handed over).
+ */
+function bundleTargets(procedure: Procedure, form: Record<string, unknown>, input: SubmitInput): Target[] {
+  if (input.destinations !== undefined) {
+    throw new AppError('VALIDATION_FAILED', [
+      { path: 'body.destinations', code: 'single_destination', message: 'a bundle has fixed agencies' },
+    ]);
+  }
+  let days = 0;
+  return bundleMembers(procedure).map((m) => {
+    days += m.days;
+    return { procedure: m.procedure, agency: handlingAgency(m.procedure, form), days, step: m.step };
+  });
+}
+
 export async function submitDossier(
   ports: IntakePorts,
   ownerSub: string,
@@ -249,8 +204,16 @@ export async function submitDossier(
   const procedure = findProcedure(input.procedureCode);
   if (!procedure) throw new AppError('UNKNOWN_PROCEDURE', [{ path: 'procedureCode' }]);
   const form = checkForm(procedure, input.form);
-  const accepted = await checkAttachments(ports, procedure, ownerSub, input);
-  const targets = handlingAgencies(procedure, form, input);
+  const accepted = await checkAttachments(ports, procedure.documents, ownerSub, input.attachments, {
+    required: procedure.documents.filter((d) => d.required).map((d) => d.type),
+  });
+  const targets: Target[] = procedure.bundle
+    ? bundleTargets(procedure, form, input)
+    : handlingAgencies(procedure, form, input).map((agency) => ({
+        procedure,
+        agency,
+        days: procedure.processingDays,
+      }));
   // Idempotency record, submission and outbox, then per dossier its item and first event, plus claims.
   const writes = 3 + 2 * targets.length + accepted.length;
   if (writes > MAX_TRANSACTION_ITEMS) {
@@ -267,43 +230,48 @@ export async function submitDossier(
   const at = now.toISOString();
   const submissionId = ulid(now.getTime());
   // Each agency numbers its own dossiers; the reservations are independent, so they run together.
-  const codes = await Promise.all(targets.map((a) => ports.codes.next(a.code, now)));
+  const codes = await Promise.all(targets.map((t) => ports.codes.next(t.agency.code, now)));
   const code = codes[0]!;
-  const dueAt = addWorkingDays(now, procedure.processingDays).toISOString();
   const fee = feeFor(procedure, form);
   const waitsForPayment = paymentPolicy(procedure, fee) === 'before_dispatch';
 
-  const attachments: StoredAttachment[] = accepted.map(({ upload, documentType }) => ({
-    documentType,
-    uploadId: upload.uploadId,
-    fileName: upload.fileName,
-    contentType: upload.contentType,
-    size: upload.size,
-    key: `dossiers/${code}/${documentType}-${upload.uploadId}`,
-  }));
+  // The dossiers of one submission share one copy of the scans, kept under the first dossier's prefix.
+  const attachments = storedAttachments(code, accepted);
   // Scans move out of the pending prefix (which expires) before the dossier exists, so a committed
-  // dossier never points at a missing file; if the commit then fails the copies are removed. The
-  // dossiers of one submission share one copy, kept under the first dossier's prefix.
+  // dossier never points at a missing file; if the commit then fails the copies are removed.
   for (const [i, a] of attachments.entries()) await ports.copyObject(accepted[i]!.upload.key, a.key);
 
-  const firstEvent = sealEvent({
-    seq: 1,
-    at,
-    type: 'dossier.submitted',
-    status: 'submitted',
-    actor: 'citizen',
-    dueAt,
-    prevHash: GENESIS_HASH,
-  });
-  const dossiers = targets.map((agency, i) => {
+  const dossiers = targets.map((t, i) => {
+    const dueAt = addWorkingDays(now, t.days).toISOString();
+    const firstEvent = sealEvent({
+      seq: 1,
+      at,
+      type: 'dossier.submitted',
+      status: 'submitted',
+      actor: 'citizen',
+      dueAt,
+      prevHash: GENESIS_HASH,
+    });
+    const bundle: BundleLink | undefined =
+      t.step === undefined
+        ? undefined
+        : {
+            procedureCode: procedure.code,
+            step: t.step,
+            steps: targets.length,
+            ...(i > 0 ? { previous: codes[i - 1]! } : { handedOffAt: at }),
+            ...(i < targets.length - 1 ? { next: codes[i + 1]! } : {}),
+          };
+    // In a bundle only the first dossier is handed over now, so only it carries the fee.
+    const pays = waitsForPayment && i === 0;
     const record: DossierRecord = {
       code: codes[i]!,
       submissionId,
-      procedureCode: procedure.code,
-      procedureVersion: procedure.version,
-      procedureName: procedure.name,
-      agencyId: agency.id,
-      agencyName: agency.name,
+      procedureCode: t.procedure.code,
+      procedureVersion: t.procedure.version,
+      procedureName: t.procedure.name,
+      agencyId: t.agency.id,
+      agencyName: t.agency.name,
       ownerSub,
       status: 'submitted',
       version: 1,
@@ -314,9 +282,8 @@ export async function submitDossier(
       dueAt,
       form,
       attachments,
-      ...(waitsForPayment
-        ? { payment: { amount: fee, currency: 'VND' as const, status: 'unpaid' as const } }
-        : {}),
+      ...(bundle ? { bundle } : {}),
+      ...(pays ? { payment: { amount: fee, currency: 'VND' as const, status: 'unpaid' as const } } : {}),
     };
     return { record, firstEvent };
   });
@@ -326,10 +293,15 @@ export async function submitDossier(
       code: record.code,
       agencyId: record.agencyId,
       status: 'submitted' as const,
-      dueAt,
+      dueAt: record.dueAt,
     })),
   };
   const outboxId = ulid(now.getTime());
+  // A bundle goes to its first agency now; each result hands the next dossier over (agency events).
+  const dispatched = (procedure.bundle ? targets.slice(0, 1) : targets).map((t, i) => ({
+    agency: t.agency,
+    code: codes[i]!,
+  }));
   const outcome = await ports.commit({
     ownerSub,
     idempotencyKey,
@@ -337,14 +309,7 @@ export async function submitDossier(
     response,
     submissionId,
     dossiers,
-    ...(waitsForPayment
-      ? {}
-      : {
-          outbox: dispatchOutbox(
-            outboxId,
-            targets.map((agency, i) => ({ agency, code: codes[i]! })),
-          ),
-        }),
+    ...(waitsForPayment ? {} : { outbox: dispatchOutbox(outboxId, dispatched) }),
     attachedUploads: accepted.map(({ upload }) => ({ uploadId: upload.uploadId, dossierCode: code })),
     at,
   });

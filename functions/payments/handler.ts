@@ -1,12 +1,18 @@
 /**
  * Payments over HTTP: create a payment for a dossier or an electricity bill, show it and its receipt,
- * and take the provider's signed callbacks. The callback route answers the provider in its own
+ * take the provider's signed callbacks, and (operators) list anomalies and refund. The callback route answers the provider in its own
  * convention (`{ RspCode, Message }` with HTTP 200, VNPay-style) so it stops retrying; every other
  * route answers people in the portal's error shape.
  */
 import type { z } from 'zod';
 import type { dossierParams } from '../../schemas/dossier.js';
-import type { electricityCustomer, paymentParams, providerParams } from '../../schemas/payment.js';
+import type {
+  anomalyQuery,
+  electricityCustomer,
+  paymentParams,
+  providerParams,
+  refundRequest,
+} from '../../schemas/payment.js';
 import { config } from '../core/config.js';
 import { AppError } from '../core/errors.js';
 import { type ApiRequest, httpFunction, personOf } from '../core/http.js';
@@ -20,6 +26,7 @@ import {
   toPaymentView,
 } from './payments.js';
 import { type IpnOutcome, providerFor } from './providers.js';
+import { listAnomalies, refundPayment } from './refunds.js';
 import { settleAndConfirm } from './service.js';
 import { type PaymentStore, paymentStore } from './store.js';
 
@@ -92,6 +99,23 @@ export const handler = httpFunction('payments', {
   getReceipt: async (req) => {
     const { paymentId } = req.params as z.output<typeof paymentParams>;
     const body = await receiptOf(ports(), personOf(req).sub, paymentId);
+    return { body, headers: { 'cache-control': 'no-store' } };
+  },
+
+  listPaymentAnomalies: async (req) => {
+    const { limit, cursor } = req.query as z.output<typeof anomalyQuery>;
+    return { body: await listAnomalies(ports(), limit, cursor), headers: { 'cache-control': 'no-store' } };
+  },
+
+  refundPayment: async (req) => {
+    const { paymentId } = req.params as z.output<typeof paymentParams>;
+    const { reason } = req.body as z.output<typeof refundRequest>;
+    const body = await refundPayment(ports(), providerFor, {
+      operatorSub: personOf(req).sub,
+      key: req.headers['idempotency-key']!,
+      paymentId,
+      reason,
+    });
     return { body, headers: { 'cache-control': 'no-store' } };
   },
 

@@ -10,7 +10,24 @@ export type Order =
 export const orderRef = (o: Order) =>
   o.kind === 'dossier' ? `DOSSIER#${o.code}` : `BILL#${o.biller}#${o.billId}`;
 
-export type RefundReason = 'late_success' | 'order_already_paid';
+/** Why money is owed back (flagged on arrival), or `operator` for a credited payment given back on request. */
+export type RefundReason = 'late_success' | 'order_already_paid' | 'operator';
+export type FlaggedReason = Exclude<RefundReason, 'operator'>;
+
+export interface RefundRecord {
+  status: 'due' | 'done';
+  reason: RefundReason;
+  /** The provider transaction whose money is (to be) given back. */
+  providerTransactionId: string;
+  /** When it was flagged; for an operator refund, when it was refunded. */
+  at: string;
+  refundedAt?: string;
+  /** The provider's id of the refund itself. */
+  providerRefundId?: string;
+  /** The operator's reason, and who gave it. */
+  note?: string;
+  by?: string;
+}
 
 export interface PaymentRecord {
   paymentId: string;
@@ -36,7 +53,13 @@ export interface PaymentRecord {
   providerTransactionId?: string;
   paidAt?: string;
   /** Money that moved but cannot be credited (too late, or the order was already paid). */
-  refund?: { status: 'due' | 'done'; reason: RefundReason; providerTransactionId: string; at: string };
+  refund?: RefundRecord;
+  /**
+   * Held while an operator's refund is with the provider, so concurrent requests refund once; a hold
+   * older than the refund timeout is abandoned and may be taken over (the provider refunds a
+   * transaction once, so the retry is safe).
+   */
+  refunding?: { holdId: string; transactionId: string; at: string };
   /** Bills only: whether the biller has been told the bill is paid. */
   billerStatus?: 'pending' | 'confirmed';
 }
@@ -58,6 +81,7 @@ export interface ReceiptRecord {
   providerTransactionId: string;
   paidAt: string;
   issuedAt: string;
+  refund?: { refundedAt: string; amount: number; reason: string };
 }
 
 /** What a provider says happened to a payment, after its signature was verified. */
@@ -81,4 +105,18 @@ export function workShard(paymentId: string, shards: number): number {
   let h = 0;
   for (const c of paymentId) h = (h * 31 + c.charCodeAt(0)) >>> 0;
   return h % shards;
+}
+
+/** A recorded disagreement or money owed back, listed for operators until it is dealt with. */
+export interface AnomalyRecord {
+  paymentId: string;
+  type: 'refund_due' | 'amount_mismatch';
+  at: string;
+  provider: string;
+  amount: number;
+  currency: 'VND';
+  order: Order;
+  transactionId?: string;
+  refundReason?: FlaggedReason;
+  reported?: { amount: number; currency: string };
 }

@@ -13,7 +13,14 @@ import { AppError } from '../core/errors.js';
 import { sealEvent, type TimelineEvent } from '../core/timeline.js';
 import type { DispatchMessage } from '../intake/submit.js';
 import type { Bill } from './billers.js';
-import type { Order, PaymentRecord, ProviderResult, ReceiptRecord, RefundReason } from './model.js';
+import type {
+  AnomalyRecord,
+  FlaggedReason,
+  Order,
+  PaymentRecord,
+  ProviderResult,
+  ReceiptRecord,
+} from './model.js';
 import type { PaymentProvider } from './providers.js';
 
 export type PaymentCreated = z.infer<typeof paymentCreated>;
@@ -47,7 +54,8 @@ export interface CloseWrite {
   payment: PaymentRecord;
   to: PaymentRecord['status'];
   transactionId?: string;
-  refund?: { reason: RefundReason; transactionId: string };
+  /** Money that moved but cannot be credited: flagged, and listed for operators in the same write. */
+  refund?: { reason: FlaggedReason; transactionId: string };
   /** Mirror the new status on the order (only when this attempt is the order's current one). */
   updateOrder: boolean;
   at: string;
@@ -68,7 +76,7 @@ export interface PaymentPorts {
     w: SuccessWrite,
   ): Promise<'committed' | 'transaction-seen' | 'order-already-paid' | 'conflict'>;
   commitClose(w: CloseWrite): Promise<'committed' | 'transaction-seen' | 'conflict'>;
-  recordAnomaly(paymentId: string, anomaly: Record<string, unknown>, at: string): Promise<void>;
+  recordAnomaly(anomaly: AnomalyRecord): Promise<void>;
   /** Where a dossier goes once paid (its agency's channel). */
   agencyChannel(agencyId: string): string | undefined;
 }
@@ -108,6 +116,7 @@ export function toPaymentView(p: PaymentRecord): z.infer<typeof paymentView> {
       ? { bill: { biller: p.order.biller, customerCode: p.order.customerCode, period: p.order.period } }
       : {}),
     refundDue: p.refund?.status === 'due',
+    ...(p.refund?.refundedAt ? { refundedAt: p.refund.refundedAt } : {}),
   };
 }
 
@@ -147,6 +156,7 @@ async function createFor(
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     const current = await ports.loadOrder(facts.order);
     if (current?.status === 'succeeded') throw new AppError('PAYMENT_ALREADY_MADE');
+    if (current?.status === 'refunded') throw new AppError('PAYMENT_REFUNDED');
     const now = ports.now();
     if (current?.paymentId && current.status === 'pending') {
       const pending = await ports.loadPayment(current.paymentId);
@@ -224,6 +234,7 @@ export async function createDossierPayment(
   if (!dossier || dossier.ownerSub !== ownerSub) throw new AppError('DOSSIER_NOT_FOUND');
   if (!dossier.payment) throw new AppError('PAYMENT_NOT_REQUIRED');
   if (dossier.payment.status === 'succeeded') throw new AppError('PAYMENT_ALREADY_MADE');
+  if (dossier.payment.status === 'refunded') throw new AppError('PAYMENT_REFUNDED');
   const payer = typeof dossier.form.fullName === 'string' ? dossier.form.fullName : 'Người nộp hồ sơ';
   return createFor(ports, await ctx(), ownerSub, key, hash, {
     order: { kind: 'dossier', code },
@@ -348,16 +359,17 @@ export async function settle(
     const now = ports.now();
     const at = now.toISOString();
     if (result.amount !== payment.amount || result.currency !== payment.currency) {
-      await ports.recordAnomaly(
-        payment.paymentId,
-        {
-          type: 'amount_mismatch',
-          expected: { amount: payment.amount, currency: payment.currency },
-          reported: { amount: result.amount, currency: result.currency },
-          transactionId: result.transactionId,
-        },
+      await ports.recordAnomaly({
+        paymentId: payment.paymentId,
+        type: 'amount_mismatch',
         at,
-      );
+        provider: payment.provider,
+        amount: payment.amount,
+        currency: payment.currency,
+        order: payment.order,
+        ...(result.transactionId ? { transactionId: result.transactionId } : {}),
+        reported: { amount: result.amount, currency: result.currency },
+      });
       return 'amount-mismatch';
     }
     // A success the provider cannot name a transaction for is not credited on its word.

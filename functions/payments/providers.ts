@@ -5,7 +5,8 @@
  *
  * `hmac-redirect` is the protocol of VNPay-style gateways: the browser is sent to the gateway's page
  * with signed `vnp_` parameters; the gateway calls back server to server (IPN) with signed parameters
- * and expects `{ RspCode, Message }`; a signed `querydr` call tells where a transaction stands.
+ * and expects `{ RspCode, Message }`; a signed `querydr` call tells where a transaction stands, and a
+ * signed `refund` call to the same merchant API gives a transaction's money back.
  */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
@@ -19,6 +20,14 @@ export type Notification =
   | { kind: 'invalid-signature' }
   | { kind: 'missing-fields'; fields: string[] }
   | { kind: 'ok'; result: ProviderResult };
+
+/** The provider's answer to a refund; it could not be asked at all → ProviderUnavailableError. */
+export type RefundAnswer = { kind: 'refunded'; refundId: string } | { kind: 'declined'; code: string };
+
+/** The provider could not be reached, or answered in a way that proves nothing. */
+export class ProviderUnavailableError extends Error {
+  override name = 'ProviderUnavailableError';
+}
 
 export type IpnOutcome =
   | 'confirmed'
@@ -42,6 +51,19 @@ export interface PaymentProvider {
   readNotification(params: Record<string, string>): Notification;
   /** Where the provider says a payment stands; undefined when it has never heard of it. */
   query(p: { paymentId: string; createdAt: string }): Promise<ProviderResult | undefined>;
+  /**
+   * Gives a transaction's whole amount back. `requestId` identifies this refund: asked again (a retry
+   * after a crash), the provider answers with the refund it already made.
+   */
+  refund(p: {
+    paymentId: string;
+    transactionId: string;
+    amount: number;
+    createdAt: string;
+    requestId: string;
+    by: string;
+    reason: string;
+  }): Promise<RefundAnswer>;
   /** The acknowledgement the provider expects, so it stops retrying. */
   acknowledge(outcome: IpnOutcome): { RspCode: string; Message: string };
 }
@@ -154,6 +176,42 @@ function hmacRedirect(id: string, raw: Record<string, string>, secret: string): 
       if (answer.vnp_ResponseCode !== '00')
         throw new Error(`${id} querydr failed: ${answer.vnp_ResponseCode}`);
       return toResult(answer);
+    },
+    async refund(p) {
+      const request = signed(secret, {
+        vnp_RequestId: p.requestId,
+        vnp_Version: '2.1.0',
+        vnp_Command: 'refund',
+        vnp_TmnCode: s.merchant,
+        vnp_TransactionType: '02',
+        vnp_TxnRef: p.paymentId,
+        vnp_Amount: String(p.amount * 100),
+        vnp_TransactionNo: p.transactionId,
+        vnp_TransactionDate: gatewayTime(new Date(p.createdAt)),
+        vnp_CreateBy: p.by,
+        vnp_OrderInfo: `Hoan tien ${p.paymentId}: ${p.reason}`.slice(0, 255),
+        vnp_CreateDate: gatewayTime(new Date()),
+        vnp_IpAddr: '127.0.0.1',
+      });
+      let answer: Record<string, string>;
+      try {
+        const res = await fetch(s.queryUrl, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(request),
+          signal: AbortSignal.timeout(10_000),
+        });
+        if (!res.ok) throw new Error(`answered ${res.status}`);
+        answer = z.record(z.string(), z.string()).parse(await res.json());
+      } catch (err) {
+        throw new ProviderUnavailableError(`${id} refund: ${(err as Error).message}`);
+      }
+      if (!verifyParams(secret, answer))
+        throw new ProviderUnavailableError(`${id} refund answer has a bad signature`);
+      if (answer.vnp_ResponseCode !== '00') return { kind: 'declined', code: answer.vnp_ResponseCode ?? '' };
+      if (answer.vnp_TxnRef !== p.paymentId || !answer.vnp_TransactionNo)
+        throw new ProviderUnavailableError(`${id} refund answer names another transaction`);
+      return { kind: 'refunded', refundId: answer.vnp_TransactionNo };
     },
     acknowledge: (outcome) => ACK[outcome],
   };

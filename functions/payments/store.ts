@@ -12,14 +12,61 @@ import { dynamo } from '../core/clients.js';
 import { config } from '../core/config.js';
 import type { OrderPayment } from '../core/dossier.js';
 import { loadDossier } from '../core/dossier-store.js';
+import { AppError } from '../core/errors.js';
 import { keys, ttlAfterDays } from '../core/keys.js';
 import { PAYMENTS } from '../core/resources.js';
 import { outboxPut } from '../intake/store.js';
-import { type Order, orderRef, type PaymentRecord, type ReceiptRecord, workShard } from './model.js';
+import {
+  type AnomalyRecord,
+  type Order,
+  orderRef,
+  type PaymentRecord,
+  type ReceiptRecord,
+  workShard,
+} from './model.js';
 import type { PaymentPorts } from './payments.js';
+import type { RefundPorts } from './refunds.js';
 
 const IDEMPOTENCY_DAYS = 7;
 const SCOPE = 'payments';
+const REFUND_SCOPE = 'payment-refunds';
+const ANOMALY_INDEX = 'PAYMENT_ANOMALY';
+
+type TransactItems = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>;
+
+/** Anomaly list cursors carry the index position of the last item shown. */
+const encodeCursor = (key: Record<string, unknown> | undefined) =>
+  key ? Buffer.from(JSON.stringify(key)).toString('base64url') : null;
+
+function decodeCursor(cursor: string | undefined): Record<string, string> | undefined {
+  if (!cursor) return undefined;
+  try {
+    const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>;
+    const names = ['pk', 'sk', 'gsi2pk', 'gsi2sk'];
+    if (
+      key.gsi2pk === ANOMALY_INDEX &&
+      Object.keys(key).length === names.length &&
+      names.every((n) => typeof key[n] === 'string')
+    )
+      return key as Record<string, string>;
+  } catch {
+    // Unreadable: answered below like any cursor of another list.
+  }
+  throw new AppError('VALIDATION_FAILED', [
+    {
+      path: 'query.cursor',
+      code: 'invalid_cursor',
+      message: 'not a cursor of this list; start again without it',
+    },
+  ]);
+}
+
+const anomalyItem = (a: AnomalyRecord) => ({
+  ...keys.paymentAnomaly(a.paymentId, a.at),
+  ...keys.paymentAnomalyIndex(a.at, a.paymentId),
+  kind: 'payment-anomaly',
+  ...a,
+});
 
 const orderKey = (o: Order) => (o.kind === 'dossier' ? keys.dossier(o.code) : keys.bill(o.biller, o.billId));
 
@@ -29,7 +76,7 @@ const strip = <T>(item: Record<string, unknown> | undefined): T | undefined => {
   return rest as T;
 };
 
-export interface PaymentStore extends PaymentPorts {
+export interface PaymentStore extends PaymentPorts, RefundPorts {
   /** Payment ids waiting on a partner, created before `before`, oldest first. */
   listWaiting(queue: 'pending' | 'biller', before: string, limit: number): Promise<string[]>;
   markBillerConfirmed(paymentId: string): Promise<void>;
@@ -286,6 +333,25 @@ export function paymentStore(): PaymentStore {
         },
       ];
       if (w.transactionId) items.push(txnPut(p.provider, w.transactionId, p.paymentId, w.at));
+      if (w.refund) {
+        // Listed for operators from the same write that flags it, so none is ever missed.
+        items.push({
+          Put: {
+            TableName,
+            Item: anomalyItem({
+              paymentId: p.paymentId,
+              type: 'refund_due',
+              at: w.at,
+              provider: p.provider,
+              amount: p.amount,
+              currency: p.currency,
+              order: p.order,
+              transactionId: w.refund.transactionId,
+              refundReason: w.refund.reason,
+            }),
+          },
+        });
+      }
       if (w.updateOrder) {
         items.push({
           Update: {
@@ -307,13 +373,194 @@ export function paymentStore(): PaymentStore {
       }
     },
 
-    async recordAnomaly(paymentId, anomaly, at) {
-      await db.send(
-        new PutCommand({
+    async recordAnomaly(anomaly) {
+      await db.send(new PutCommand({ TableName, Item: anomalyItem(anomaly) }));
+    },
+
+    async listAnomalies(limit, cursor) {
+      const out = await db.send(
+        new QueryCommand({
           TableName,
-          Item: { ...keys.paymentAnomaly(paymentId, at), kind: 'payment-anomaly', ...anomaly, at },
+          IndexName: 'gsi2',
+          KeyConditionExpression: 'gsi2pk = :pk',
+          ExpressionAttributeValues: { ':pk': ANOMALY_INDEX },
+          ScanIndexForward: false,
+          Limit: limit,
+          ExclusiveStartKey: decodeCursor(cursor),
         }),
       );
+      return {
+        items: (out.Items ?? []).map((item) => strip<AnomalyRecord>(item)!),
+        nextCursor: encodeCursor(out.LastEvaluatedKey),
+      };
+    },
+
+    async findRefundReplay(operatorSub, key) {
+      const out = await db.send(
+        new GetCommand({
+          TableName,
+          Key: keys.idempotency(REFUND_SCOPE, operatorSub, key),
+          ConsistentRead: true,
+        }),
+      );
+      return out.Item as Awaited<ReturnType<RefundPorts['findRefundReplay']>>;
+    },
+
+    async saveRefundReplay(operatorSub, key, requestHash, response, at) {
+      try {
+        await db.send(
+          new PutCommand({
+            TableName,
+            Item: {
+              ...keys.idempotency(REFUND_SCOPE, operatorSub, key),
+              requestHash,
+              response,
+              createdAt: at,
+              ttl: ttlAfterDays(IDEMPOTENCY_DAYS),
+            },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
+      } catch (err) {
+        // The key already answers another request: the first answer stands.
+        if (!(err instanceof ConditionalCheckFailedException)) throw err;
+      }
+    },
+
+    async holdRefund(p, hold) {
+      try {
+        await db.send(
+          new UpdateCommand({
+            TableName,
+            Key: keys.payment(p.paymentId),
+            UpdateExpression: 'SET refunding = :hold',
+            ConditionExpression: p.refunding
+              ? '#v = :v AND refunding.#at = :heldAt'
+              : '#v = :v AND attribute_not_exists(refunding)',
+            ExpressionAttributeNames: { '#v': 'version', ...(p.refunding ? { '#at': 'at' } : {}) },
+            ExpressionAttributeValues: {
+              ':hold': hold,
+              ':v': p.version,
+              ...(p.refunding ? { ':heldAt': p.refunding.at } : {}),
+            },
+          }),
+        );
+        return true;
+      } catch (err) {
+        if (err instanceof ConditionalCheckFailedException) return false;
+        throw err;
+      }
+    },
+
+    async releaseRefund(paymentId, holdId) {
+      try {
+        await db.send(
+          new UpdateCommand({
+            TableName,
+            Key: keys.payment(paymentId),
+            UpdateExpression: 'REMOVE refunding',
+            ConditionExpression: 'refunding.holdId = :hold',
+            ExpressionAttributeValues: { ':hold': holdId },
+          }),
+        );
+      } catch (err) {
+        if (!(err instanceof ConditionalCheckFailedException)) throw err;
+      }
+    },
+
+    async commitRefund(w) {
+      const p = w.payment;
+      const items: TransactItems = [
+        {
+          Update: {
+            TableName,
+            Key: keys.payment(p.paymentId),
+            UpdateExpression: 'SET #st = :to, #v = :next, refund = :refund, updatedAt = :at REMOVE refunding',
+            ConditionExpression: '#v = :v AND refunding.holdId = :hold',
+            ExpressionAttributeNames: { '#st': 'status', '#v': 'version' },
+            ExpressionAttributeValues: {
+              ':to': w.to,
+              ':v': p.version,
+              ':next': p.version + 1,
+              ':refund': w.refund,
+              ':at': w.at,
+              ':hold': w.holdId,
+            },
+          },
+        },
+      ];
+      if (w.anomalyAt) {
+        items.push({
+          Update: {
+            TableName,
+            Key: keys.paymentAnomaly(p.paymentId, w.anomalyAt),
+            UpdateExpression: 'SET resolvedAt = :at REMOVE gsi2pk, gsi2sk',
+            ExpressionAttributeValues: { ':at': w.at },
+          },
+        });
+      }
+      if (w.dossier) {
+        const d = w.dossier;
+        items.push(
+          {
+            Update: {
+              TableName,
+              Key: keys.dossier(d.code),
+              UpdateExpression: `SET #v = :next, lastSeq = :seq, lastHash = :hash, updatedAt = :at${
+                w.updateOrder ? ', payment.#st = :refunded' : ''
+              }`,
+              ConditionExpression: w.updateOrder
+                ? '#v = :expected AND payment.paymentId = :id'
+                : '#v = :expected',
+              ExpressionAttributeNames: { '#v': 'version', ...(w.updateOrder ? { '#st': 'status' } : {}) },
+              ExpressionAttributeValues: {
+                ':next': d.expectedVersion + 1,
+                ':expected': d.expectedVersion,
+                ':seq': d.event.seq,
+                ':hash': d.event.hash,
+                ':at': w.at,
+                ...(w.updateOrder ? { ':refunded': 'refunded', ':id': p.paymentId } : {}),
+              },
+            },
+          },
+          {
+            Put: {
+              TableName,
+              Item: { ...keys.timelineEvent(d.code, d.event.seq), kind: 'event', ...d.event },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+        );
+      } else if (w.updateOrder) {
+        items.push({
+          Update: {
+            TableName,
+            Key: orderKey(p.order),
+            UpdateExpression: 'SET payment.#st = :refunded, updatedAt = :at',
+            ConditionExpression: 'payment.paymentId = :id',
+            ExpressionAttributeNames: { '#st': 'status' },
+            ExpressionAttributeValues: { ':refunded': 'refunded', ':at': w.at, ':id': p.paymentId },
+          },
+        });
+      }
+      if (w.receiptNote) {
+        items.push({
+          Update: {
+            TableName,
+            Key: keys.receipt(p.paymentId),
+            UpdateExpression: 'SET refund = :note',
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeValues: { ':note': w.receiptNote },
+          },
+        });
+      }
+      try {
+        await db.send(new TransactWriteCommand({ TransactItems: items }));
+        return 'committed';
+      } catch (err) {
+        cancelled(err);
+        return 'conflict';
+      }
     },
 
     async listWaiting(queue, before, limit) {

@@ -31,11 +31,14 @@ function schemaConverter() {
 const ERROR_TEXT: Record<number, string> = {
   400: 'Invalid input',
   401: 'Not signed in, or invalid signature',
+  403: 'Signed in, but the role may not do this',
   404: 'Not found (or not yours)',
   409: 'Not allowed in the current state',
   415: 'Body is not JSON',
   422: 'Idempotency-Key reused with another body',
   500: 'Internal error',
+  502: 'A partner refused the request',
+  503: 'A partner cannot be reached; try again later',
 };
 
 function parameters(route: Route, toSchema: ReturnType<typeof schemaConverter>['convert']): Json[] {
@@ -80,6 +83,7 @@ export function buildOpenApi(serverUrl?: string): Json {
       ...new Set([
         ...(route.params || route.query || route.body ? [400] : []),
         ...(route.auth !== 'public' ? [401] : []),
+        ...(route.roles ? [403] : []),
         ...(route.params ? [404] : []),
         ...(route.body ? [415] : []),
         ...(route.errors ?? []),
@@ -99,6 +103,8 @@ export function buildOpenApi(serverUrl?: string): Json {
       };
     }
     const op: Json = { operationId: route.operationId, summary: route.summary, tags: [route.fn], responses };
+    if (route.roles)
+      op.description = `Roles: ${route.roles.join(', ')} (a token of any other role gets 403).`;
     const params = parameters(route, toSchema);
     if (params.length) op.parameters = params;
     if (route.body) {

@@ -1,10 +1,30 @@
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { z } from 'zod';
 import type { dossierParams, submissionParams } from '../../schemas/dossier.js';
+import { s3Client } from '../core/clients.js';
+import { config } from '../core/config.js';
 import { toOwnerView, toPublicView, toSubmissionView } from '../core/dossier.js';
 import { loadDossier, loadDossiers, loadSubmission, loadTimeline } from '../core/dossier-store.js';
 import { AppError } from '../core/errors.js';
 import { type ApiRequest, httpFunction, personOf } from '../core/http.js';
 import { verifyTimeline } from '../core/timeline.js';
+import { contentDisposition, type ResultPorts, resultOf } from './result.js';
+
+const resultPorts: ResultPorts = {
+  now: () => new Date(),
+  presign: (Key, fileName, contentType, expiresIn) =>
+    getSignedUrl(
+      s3Client(),
+      new GetObjectCommand({
+        Bucket: config().UPLOADS_BUCKET,
+        Key,
+        ResponseContentType: contentType,
+        ResponseContentDisposition: contentDisposition(fileName),
+      }),
+      { expiresIn },
+    ),
+};
 
 /** The caller's own dossier; someone else's answers exactly like a missing one, so codes cannot be probed. */
 async function ownDossier(req: ApiRequest) {
@@ -25,6 +45,10 @@ export const handler = httpFunction('tracking', {
     if (!submission || submission.ownerSub !== personOf(req).sub) throw new AppError('NOT_FOUND');
     const dossiers = await loadDossiers(submission.dossierCodes);
     return { body: toSubmissionView(submission, dossiers), headers: { 'cache-control': 'no-store' } };
+  },
+  getDossierResult: async (req) => {
+    const { dossier } = await ownDossier(req);
+    return { body: await resultOf(resultPorts, dossier), headers: { 'cache-control': 'no-store' } };
   },
   verifyTimeline: async (req) => {
     const { dossier, timeline } = await ownDossier(req);

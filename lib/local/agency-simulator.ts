@@ -1,7 +1,11 @@
 /**
  * Stands in for the agencies' own systems (a province's one-stop system, a ministry's, a utility's):
  * receives the portal's signed dossier deliveries, and reports back like a one-stop desk would — the
- * dossier is received, then in progress — through signed callbacks to the portal.
+ * dossier is received, then in progress — through signed callbacks to the portal. Each agency can be
+ * given another script (a supplement request, a rejection, an extension, approval and result, duplicate
+ * or out-of-order callbacks) or made to fail (429 with Retry-After, 500, no answer, 410 Gone): by
+ * `setMode`, by `POST /control/{agencyId}` {"mode", "count"?, "retryAfterSeconds"?}, or at start by
+ * SIMULATOR_MODES='{"<agencyId>":"<mode>"}'.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -12,6 +16,29 @@ import { createLog, errorFields, type Log } from './log.js';
 import { LOOPBACK, listen, listenPreferring, sleep } from './net.js';
 
 export const DEFAULT_SIMULATOR_DELAY_MS = 1500;
+
+/** What an agency's system does with the next deliveries. */
+export const SIMULATOR_MODES = [
+  'normal',
+  'supplement',
+  'reject',
+  'extend',
+  'approve_and_result',
+  'duplicate',
+  'out_of_order',
+  'fail_429',
+  'fail_500',
+  'timeout',
+  'gone',
+] as const;
+export type SimulatorMode = (typeof SIMULATOR_MODES)[number];
+
+export interface ModeOptions {
+  /** Deliveries the mode applies to before the agency returns to normal; absent = until changed. */
+  count?: number;
+  /** fail_429: the Retry-After the agency sends, in seconds (default 1). */
+  retryAfterSeconds?: number;
+}
 
 export interface SimulatorDelivery {
   agencyId: string;
@@ -57,6 +84,9 @@ export interface AgencySimulator {
   endpointFor(agencyId: string): string;
   /** The agency's system answers `status` to its next `count` deliveries (an outage, for retry tests). */
   failNext(agencyId: string, count: number, status?: number): void;
+  /** Scripts what the agency does with its next deliveries (see SIMULATOR_MODES). */
+  setMode(agencyId: string, mode: SimulatorMode, options?: ModeOptions): void;
+  modeOf(agencyId: string): SimulatorMode;
   /** Resolves once every scheduled callback has been sent (or given up). */
   idle(): Promise<void>;
   stop(): Promise<void>;
@@ -72,6 +102,24 @@ interface CallbackEvent {
   [field: string]: unknown;
 }
 const PATH = /^\/agencies\/([^/]+)\/webhook$/;
+const CONTROL = /^\/control\/([^/]+)$/;
+const DAY_MS = 86_400_000;
+
+function modesFromEnv(log: Log): Record<string, SimulatorMode> {
+  const raw = process.env.SIMULATOR_MODES;
+  if (!raw) return {};
+  try {
+    const parsed = JSON.parse(raw) as Record<string, unknown>;
+    return Object.fromEntries(
+      Object.entries(parsed).filter((e): e is [string, SimulatorMode] =>
+        SIMULATOR_MODES.includes(e[1] as SimulatorMode),
+      ),
+    );
+  } catch {
+    log.warn('SIMULATOR_MODES is not JSON; every agency behaves normally');
+    return {};
+  }
+}
 
 function delayFromEnv(): number {
   const v = Number(process.env.SIMULATOR_DELAY_MS);
@@ -87,6 +135,16 @@ export async function startAgencySimulator(options: AgencySimulatorOptions): Pro
   const callbacks: SimulatorCallback[] = [];
   const accepted = new Set<string>();
   const outages = new Map<string, { count: number; status: number }>();
+  const modes = new Map<string, { mode: SimulatorMode; count?: number; retryAfterSeconds: number }>(
+    Object.entries(modesFromEnv(log)).map(([id, mode]) => [id, { mode, retryAfterSeconds: 1 }]),
+  );
+  /** The mode for this delivery, counting it against a limited mode. */
+  const takeMode = (agencyId: string) => {
+    const m = modes.get(agencyId);
+    if (!m) return { mode: 'normal' as SimulatorMode, retryAfterSeconds: 1 };
+    if (m.count !== undefined && --m.count <= 0) modes.delete(agencyId);
+    return m;
+  };
   const stopper = new AbortController();
   const signal = stopper.signal;
   let pending = 0;
@@ -148,31 +206,135 @@ export async function startAgencySimulator(options: AgencySimulatorOptions): Pro
     return record;
   }
 
-  /** The desk receives the dossier, then starts processing it. */
-  async function processDossier(agencyId: string, delivery: { dossierCode: string; dueAt?: unknown }) {
-    await sleep(delayMs, signal);
-    if (signal.aborted) return;
-    const received = await callback(agencyId, {
-      type: 'dossier.received',
-      eventId: `evt_${randomUUID()}`,
-      dossierCode: delivery.dossierCode,
+  const event = (type: string, dossierCode: string, fields: Record<string, unknown> = {}) => ({
+    type,
+    eventId: `evt_${randomUUID()}`,
+    dossierCode,
+    ...fields,
+  });
+
+  /** What the agency reports for one dossier, in order, under a lifecycle mode. */
+  function script(mode: SimulatorMode, code: string, dueAt: string | undefined): CallbackEvent[] {
+    const received = event('dossier.received', code, {
       note: 'Bộ phận một cửa đã tiếp nhận hồ sơ',
-      ...(typeof delivery.dueAt === 'string' ? { appointmentAt: delivery.dueAt } : {}),
+      ...(dueAt ? { appointmentAt: dueAt } : {}),
     });
-    if (received.status < 200 || received.status >= 300) return;
-    await sleep(delayMs, signal);
-    if (signal.aborted) return;
-    await callback(agencyId, {
-      type: 'dossier.in_progress',
-      eventId: `evt_${randomUUID()}`,
-      dossierCode: delivery.dossierCode,
+    const inProgress = event('dossier.in_progress', code, {
       note: 'Hồ sơ đã chuyển phòng chuyên môn',
       step: 'Thẩm định hồ sơ',
     });
+    const due = dueAt ? Date.parse(dueAt) : Date.now();
+    switch (mode) {
+      case 'supplement':
+        return [
+          received,
+          event('dossier.supplement_requested', code, {
+            note: 'Đề nghị bổ sung giấy tờ còn thiếu',
+            missingDocuments: ['Bản sao giấy khai sinh có chứng thực'],
+            supplementDueAt: new Date(Date.now() + 5 * DAY_MS).toISOString(),
+          }),
+        ];
+      case 'reject':
+        return [
+          received,
+          event('dossier.rejected', code, { reason: 'Hồ sơ không thuộc thẩm quyền giải quyết của cơ quan' }),
+        ];
+      case 'extend':
+        return [
+          received,
+          inProgress,
+          event('dossier.extended', code, {
+            reason: 'Cần xác minh thêm thông tin với cơ quan liên quan',
+            newDueAt: new Date(due + 5 * DAY_MS).toISOString(),
+          }),
+        ];
+      case 'approve_and_result':
+        return [
+          received,
+          event('dossier.step_started', code, { step: 'Thẩm định hồ sơ' }),
+          event('dossier.step_completed', code, { step: 'Thẩm định hồ sơ' }),
+          event('dossier.approved', code, { note: 'Hồ sơ được phê duyệt' }),
+          event('dossier.result_issued', code, {
+            note: 'Đã có kết quả giải quyết hồ sơ',
+            result: {
+              kind: 'pickup',
+              method: 'at_desk',
+              note: 'Nhận kết quả tại Bộ phận một cửa trong giờ hành chính, mang theo CCCD',
+            },
+          }),
+        ];
+      case 'duplicate':
+        return [received, received, inProgress];
+      case 'out_of_order':
+        return [inProgress, received];
+      default:
+        return [received, inProgress];
+    }
+  }
+
+  /** The desk works through the script; a callback the portal refuses ends it, as a real desk would stop. */
+  async function processDossier(
+    agencyId: string,
+    mode: SimulatorMode,
+    delivery: { dossierCode: string; dueAt?: unknown },
+  ) {
+    const dueAt = typeof delivery.dueAt === 'string' ? delivery.dueAt : undefined;
+    for (const next of script(mode, delivery.dossierCode, dueAt)) {
+      await sleep(delayMs, signal);
+      if (signal.aborted) return;
+      const sent = await callback(agencyId, next);
+      if (sent.status < 200 || sent.status >= 300) return;
+    }
+  }
+
+  /** A failure mode's answer; undefined when the mode accepts deliveries. */
+  async function failAs(
+    m: { mode: SimulatorMode; retryAfterSeconds: number },
+    req: IncomingMessage,
+    answer: (status: number, json: unknown, headers?: Record<string, string>) => void,
+  ): Promise<boolean> {
+    switch (m.mode) {
+      case 'fail_429':
+        answer(429, { error: 'simulated rate limit' }, { 'retry-after': String(m.retryAfterSeconds) });
+        return true;
+      case 'fail_500':
+        answer(500, { error: 'simulated failure' });
+        return true;
+      case 'gone':
+        answer(410, { error: 'endpoint retired' });
+        return true;
+      case 'timeout':
+        // Never answers: holds the request until the dispatcher gives up (or the simulator stops).
+        await new Promise<void>((resolve) => {
+          req.socket.once('close', resolve);
+          signal.addEventListener('abort', () => resolve(), { once: true });
+        });
+        return true;
+      default:
+        return false;
+    }
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const path = (req.url ?? '/').split('?')[0]!;
+    const control = CONTROL.exec(path);
+    if (control && req.method === 'POST') {
+      const agencyId = decodeURIComponent(control[1]!);
+      let body: { mode?: unknown; count?: unknown; retryAfterSeconds?: unknown };
+      try {
+        body = JSON.parse((await readBody(req, 4096)).toString('utf8') || '{}');
+      } catch {
+        return sendError(res, 'MALFORMED_JSON');
+      }
+      if (!options.secrets[agencyId]) return sendError(res, 'NOT_FOUND');
+      if (!SIMULATOR_MODES.includes(body.mode as SimulatorMode))
+        return sendJson(res, 400, { error: 'mode must be one of', modes: SIMULATOR_MODES });
+      sim.setMode(agencyId, body.mode as SimulatorMode, {
+        ...(typeof body.count === 'number' ? { count: body.count } : {}),
+        ...(typeof body.retryAfterSeconds === 'number' ? { retryAfterSeconds: body.retryAfterSeconds } : {}),
+      });
+      return sendJson(res, 200, { agencyId, mode: body.mode });
+    }
     if (req.method === 'GET' && path === '/deliveries') {
       // What each agency received, without the dossiers' personal data.
       return sendJson(res, 200, {
@@ -208,9 +370,9 @@ export async function startAgencySimulator(options: AgencySimulatorOptions): Pro
       payload: undefined,
     };
     deliveries.push(record);
-    const answer = (status: number, json: unknown) => {
+    const answer = (status: number, json: unknown, headers?: Record<string, string>) => {
       record.status = status;
-      sendJson(res, status, json);
+      sendJson(res, status, json, headers);
     };
 
     const outage = outages.get(agencyId);
@@ -219,6 +381,12 @@ export async function startAgencySimulator(options: AgencySimulatorOptions): Pro
       record.status = outage.status;
       log.info('simulated outage', { agencyId, status: outage.status });
       return sendJson(res, outage.status, { error: 'simulated outage' });
+    }
+
+    const mode = takeMode(agencyId);
+    if (await failAs(mode, req, answer)) {
+      log.info('simulated failure', { agencyId, mode: mode.mode });
+      return;
     }
 
     const text = body.toString('utf8');
@@ -249,7 +417,7 @@ export async function startAgencySimulator(options: AgencySimulatorOptions): Pro
     log.info('delivery accepted', { agencyId, type: payload?.type, dossierCode: payload?.dossierCode });
     if (payload?.type === 'dossier.submitted' && typeof payload.dossierCode === 'string') {
       pending++;
-      processDossier(agencyId, { dossierCode: payload.dossierCode, dueAt: payload.dueAt })
+      processDossier(agencyId, mode.mode, { dossierCode: payload.dossierCode, dueAt: payload.dueAt })
         .catch((err: unknown) => log.error('processing failed', { agencyId, ...errorFields(err) }))
         .finally(settle);
     }
@@ -277,6 +445,16 @@ export async function startAgencySimulator(options: AgencySimulatorOptions): Pro
     failNext(agencyId, count, status = 503) {
       outages.set(agencyId, { count, status });
     },
+    setMode(agencyId, mode, modeOptions = {}) {
+      if (mode === 'normal') modes.delete(agencyId);
+      else
+        modes.set(agencyId, {
+          mode,
+          retryAfterSeconds: modeOptions.retryAfterSeconds ?? 1,
+          ...(modeOptions.count === undefined ? {} : { count: modeOptions.count }),
+        });
+    },
+    modeOf: (agencyId) => modes.get(agencyId)?.mode ?? 'normal',
     idle: () => (pending === 0 ? Promise.resolve() : new Promise<void>((resolve) => waiters.push(resolve))),
     stop() {
       stopping ??= (async () => {

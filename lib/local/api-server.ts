@@ -14,6 +14,7 @@ import { AppError, ERRORS, type ErrorCode } from '../../functions/core/errors.js
 import { zodDetails } from '../../functions/core/http.js';
 import { routes as allRoutes, type HttpFunction, type Route, routeKey } from '../../functions/routes.js';
 import { devTokenRequest } from '../../schemas/dev.js';
+import { devOutboxQuery } from '../../schemas/notification.js';
 import type { DevAuth } from './dev-auth.js';
 import { BodyTooLargeError, readBody, sendError, sendJson } from './http.js';
 import {
@@ -39,6 +40,8 @@ export interface ApiServerOptions {
   /** The function behind a group, or undefined when the group is not wired (→ 501). */
   functionFor: (fn: ServedFunction) => HttpFunctionInstance | undefined;
   dev?: DevAuth;
+  /** The notifications the local transport sent (`GET /dev/outbox`). */
+  devOutbox?: (filter: { dossierCode?: string; limit: number }) => Promise<unknown[]>;
   /** Folder of the citizen web page; served at `/` only while it holds an index.html. */
   webDir?: string;
   maxBodyBytes?: number;
@@ -414,6 +417,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     r: Route,
     body: Buffer,
     headers: Record<string, string>,
+    rawQuery = '',
   ): Promise<number> {
     if (!dev) {
       sendError(res, 'NOT_FOUND', undefined, headers);
@@ -421,6 +425,20 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     }
     if (r.operationId === 'devJwks') {
       sendJson(res, 200, dev.jwks(), { ...headers, 'cache-control': 'max-age=300' });
+      return 200;
+    }
+    if (r.operationId === 'devOutbox') {
+      const query = devOutboxQuery.safeParse(parseQuery(rawQuery) ?? {});
+      if (!query.success) {
+        const details = zodDetails(query.error).map((d) => ({
+          ...d,
+          path: ['query', d.path].filter(Boolean).join('.'),
+        }));
+        sendError(res, 'VALIDATION_FAILED', details, headers);
+        return 400;
+      }
+      const items = options.devOutbox ? await options.devOutbox(query.data) : [];
+      sendJson(res, 200, { items }, { ...headers, 'cache-control': 'no-store' });
       return 200;
     }
     let json: unknown;
@@ -512,7 +530,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     }
 
     if (r.fn === 'dev') {
-      const status = await serveDev(res, r, body, base);
+      const status = await serveDev(res, r, body, base, url.split('?')[1] ?? '');
       return done(status, { routeKey: key });
     }
 

@@ -2,8 +2,10 @@
  * A payment gateway on this machine that behaves like Vietnamese gateways (VNPay-style): a payment
  * page where the citizen approves, declines, cancels or lets the payment expire; a redirect of the
  * browser to the portal's return URL with signed parameters; a signed server-to-server IPN to the
- * portal, retried with backoff until the portal acknowledges; and a signed `querydr` API for
- * reconciliation. Tests may drop IPNs so reconciliation has work.
+ * portal, retried with backoff until the portal acknowledges; a signed `querydr` API for
+ * reconciliation; and a signed `refund` command on the same API, which gives an approved transaction's
+ * money back once (asked again, it answers with that refund). Tests may drop IPNs so reconciliation has
+ * work, and take refunds down to see the portal change nothing.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { gatewayTime, parseGatewayTime, signed, verifyParams } from '../../functions/payments/signature.js';
@@ -20,6 +22,15 @@ export interface SandboxIpn {
   /** The portal's last RspCode, or `http <status>` / `unreachable`. */
   answer: string;
   dropped: boolean;
+  /** The gateway's transaction number of an approval. */
+  transactionNo?: string;
+}
+
+export interface SandboxRefund {
+  paymentId: string;
+  transactionNo: string;
+  amount: number;
+  refundNo: string;
 }
 
 interface Session {
@@ -27,6 +38,7 @@ interface Session {
   state: 'open' | SandboxAction;
   transactionNo?: string;
   payDate?: string;
+  refundNo?: string;
 }
 
 export interface PaymentSandboxOptions {
@@ -52,6 +64,10 @@ export interface PaymentSandbox {
   readonly queryUrl: string;
   /** While true, approvals and declines reach the browser but the IPN is never sent. */
   dropIpn: boolean;
+  /** Refunds made, each once. */
+  readonly refunds: SandboxRefund[];
+  /** While true, refund requests are answered 503 (the gateway is down). */
+  refundsDown: boolean;
   idle(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -75,6 +91,7 @@ export async function startPaymentSandbox(options: PaymentSandboxOptions): Promi
   const backoffMs = options.ipnBackoffMs ?? 200;
   const sessions = new Map<string, Session>();
   const ipns: SandboxIpn[] = [];
+  const refunds: SandboxRefund[] = [];
   const stopper = new AbortController();
   let txnCounter = 10_000_000 + Math.floor(Math.random() * 1_000_000);
   let pending = 0;
@@ -164,6 +181,34 @@ ${body}</body></html>`;
     return until !== undefined && until.getTime() <= Date.now();
   };
 
+  /** Full refunds (type 02) of approved transactions; the answer's vnp_TransactionNo is the refund's. */
+  function refund(res: ServerResponse, params: Record<string, string>) {
+    if (sandbox.refundsDown) return sendJson(res, 503, {});
+    const ref = params.vnp_TxnRef ?? '';
+    const answer = (code: string, extra: Record<string, string> = {}) =>
+      sendJson(
+        res,
+        200,
+        signed(options.secret, { vnp_ResponseCode: code, vnp_Command: 'refund', vnp_TxnRef: ref, ...extra }),
+      );
+    const s = sessions.get(ref);
+    if (!s) return answer('91');
+    if (s.state !== 'approve' || !s.transactionNo || s.transactionNo !== params.vnp_TransactionNo)
+      return answer('95');
+    if (params.vnp_TransactionType !== '02' || params.vnp_Amount !== s.params.vnp_Amount) return answer('03');
+    if (!s.refundNo) {
+      s.refundNo = String(++txnCounter);
+      refunds.push({
+        paymentId: ref,
+        transactionNo: s.transactionNo,
+        amount: Number(s.params.vnp_Amount) / 100,
+        refundNo: s.refundNo,
+      });
+      log.info('refund made', { paymentId: ref, refundNo: s.refundNo });
+    }
+    return answer('00', { vnp_TransactionNo: s.refundNo, vnp_Amount: s.params.vnp_Amount! });
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const url = new URL(req.url ?? '/', 'http://sandbox');
     if (req.method === 'GET' && url.pathname === '/pay') {
@@ -198,6 +243,7 @@ ${body}</body></html>`;
           attempts: 0,
           answer: '',
           dropped: sandbox.dropIpn,
+          ...(s.transactionNo ? { transactionNo: s.transactionNo } : {}),
         };
         ipns.push(record);
         if (!sandbox.dropIpn) {
@@ -226,6 +272,7 @@ ${body}</body></html>`;
       }
       if (!verifyParams(options.secret, params) || params.vnp_TmnCode !== options.merchant)
         return sendJson(res, 200, signed(options.secret, { vnp_ResponseCode: '97' }));
+      if (params.vnp_Command === 'refund') return refund(res, params);
       const s = sessions.get(params.vnp_TxnRef ?? '');
       if (!s)
         return sendJson(
@@ -262,6 +309,8 @@ ${body}</body></html>`;
     payUrl: `${url}/pay`,
     queryUrl: `${url}/querydr`,
     dropIpn: false,
+    refunds,
+    refundsDown: false,
     idle: () => (pending === 0 ? Promise.resolve() : new Promise<void>((resolve) => waiters.push(resolve))),
     stop() {
       stopping ??= (async () => {

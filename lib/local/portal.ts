@@ -11,8 +11,12 @@ import { join, resolve } from 'node:path';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { agencies, channels } from '../../functions/catalog/agencies.js';
 import { resetConfig } from '../../functions/core/config.js';
+import { NOTIFICATIONS } from '../../functions/core/resources.js';
+import { readOutbox, type SentNotification } from '../../functions/notifications/outbox-file.js';
+import { isNotificationRecord } from '../../functions/notifications/stream-filter.js';
 import type { ReconcileReport } from '../../functions/payments/reconcile.js';
 import { functions, type HttpFunction } from '../../functions/routes.js';
+import type { SlaReport } from '../../functions/sla/sla.js';
 import { ensureAgencySecrets } from './agency-secrets.js';
 import { type AgencySimulator, startAgencySimulator } from './agency-simulator.js';
 import {
@@ -54,7 +58,12 @@ export interface LocalPortalOptions {
   webDir?: string;
   /** Payment reconciliation timer (EventBridge's role); default 60 s, 0 = only on demand. */
   reconcileIntervalMs?: number;
+  /** SLA watcher timer (EventBridge's role); default 60 s, 0 = only on demand. */
+  slaIntervalMs?: number;
 }
+
+/** Seconds before a notification the notifier could not send is tried again (locally). */
+const LOCAL_NOTIFICATION_RETRY_SECONDS = 5;
 
 /** Where `npm run payments:reconcile` finds a running portal's environment. */
 export const PORTAL_ENV_FILE = 'portal-env.json';
@@ -72,13 +81,25 @@ export interface LocalPortal {
   readonly evn: EvnSandbox;
   readonly api: ApiServer;
   readonly dev: DevAuth;
-  readonly pumps: { readonly queues: readonly QueuePump[]; readonly stream: StreamPump };
+  readonly pumps: {
+    readonly queues: readonly QueuePump[];
+    readonly stream: StreamPump;
+    /** Table stream → notification relay, and notifications queue → notifier. */
+    readonly notificationStream: StreamPump;
+    readonly notifications: QueuePump;
+  };
   /** The variables set in process.env for the handlers (restored on stop). */
   readonly env: Readonly<Record<string, string>>;
   /** A signed test token, as POST /dev/token issues it. */
   token(input: { sub: string; role?: DevTokenInput['role']; name?: string }): Promise<string>;
   /** Runs payment reconciliation now (as the schedule does), for payments pending this long. */
   reconcile(olderThanSeconds?: number): Promise<ReconcileReport>;
+  /** Runs the SLA watcher now (as the schedule does), optionally as of another instant. */
+  watchSla(now?: Date): Promise<SlaReport>;
+  /** The notifications sent so far (what `GET /dev/outbox` shows), newest first. */
+  outbox(filter?: { dossierCode?: string; limit?: number }): Promise<SentNotification[]>;
+  /** Where the local notification transport writes. */
+  readonly outboxFile: string;
   stop(): Promise<void>;
 }
 
@@ -169,6 +190,8 @@ export async function startLocalPortal(options: LocalPortalOptions = {}): Promis
       cleanups.push(await lock(dataDir));
     }
 
+    const outboxFile = join(dataDir, 'notifications-outbox.jsonl');
+    const outbox = (filter: { dossierCode?: string; limit?: number } = {}) => readOutbox(outboxFile, filter);
     const httpFunctions = new Map<ServedFunction, HttpFunctionInstance>();
     // The gateway first: a taken port fails before anything heavy starts, and early requests get 503.
     const api = await startApiServer({
@@ -177,6 +200,7 @@ export async function startLocalPortal(options: LocalPortalOptions = {}): Promis
       open: false,
       functionFor: (fn) => httpFunctions.get(fn),
       webDir: options.webDir ?? join(REPO_ROOT, 'web'),
+      devOutbox: outbox,
       log: log.child('api'),
     });
     cleanups.push(() => api.close());
@@ -266,6 +290,9 @@ export async function startLocalPortal(options: LocalPortalOptions = {}): Promis
       PAYMENT_SECRETS_SOURCE: 'file',
       PAYMENT_SECRETS_FILE: paymentSecretsFile,
       PORTAL_URL: url,
+      NOTIFICATIONS_QUEUE_URL: stores.notificationsQueue.url,
+      NOTIFY_TRANSPORT: 'local-file',
+      NOTIFY_OUTBOX_FILE: outboxFile,
     };
     // `npm run payments:reconcile` reads this to reach the stores of the portal running on this folder.
     await writeFile(join(dataDir, PORTAL_ENV_FILE), `${JSON.stringify(env, null, 2)}\n`, { mode: 0o600 });
@@ -328,6 +355,43 @@ export async function startLocalPortal(options: LocalPortalOptions = {}): Promis
     });
     cleanups.push(() => streamPump.stop());
 
+    // A second mapping on the same stream, as in AWS: notifications never hold up the outbox.
+    const notificationRelay: RelayFunction = functionFromModule({
+      name: 'cong-local-notificationRelay',
+      entry: functions.notificationRelay.entry,
+      timeoutSeconds: functions.notificationRelay.timeoutSeconds,
+      memoryMb: functions.notificationRelay.memoryMb,
+    });
+    const notificationStream = await startStreamPump({
+      dynamodb: stores.clients.dynamodb,
+      streams: stores.clients.streams,
+      sqs: stores.clients.sqs,
+      tableName: stores.names.table,
+      fn: notificationRelay,
+      filter: isNotificationRecord,
+      dlqUrl: stores.outboxDlq.url,
+      checkpointFile: ephemeral ? undefined : join(dataDir, 'stream-checkpoints-notifications.json'),
+      log: log.child('notification-stream'),
+    });
+    cleanups.push(() => notificationStream.stop());
+    const notifier = functionFromModule<SQSEvent, SQSBatchResponse>({
+      name: 'cong-local-notifier',
+      entry: functions.notifier.entry,
+      timeoutSeconds: functions.notifier.timeoutSeconds,
+      memoryMb: functions.notifier.memoryMb,
+    });
+    const notificationPump = startQueuePump({
+      sqs: stores.clients.sqs,
+      queueUrl: stores.notificationsQueue.url,
+      queueArn: stores.notificationsQueue.arn,
+      fn: notifier,
+      batchSize: NOTIFICATIONS.batchSize,
+      // A failed notification comes back within seconds locally, so a developer sees the retry.
+      visibilityTimeoutSeconds: LOCAL_NOTIFICATION_RETRY_SECONDS,
+      log: log.child('notifications'),
+    });
+    cleanups.push(() => notificationPump.stop());
+
     const reconciler = functionFromModule<{ olderThanSeconds?: number }, ReconcileReport>({
       name: 'cong-local-paymentsReconcile',
       entry: functions.paymentsReconcile.entry,
@@ -353,6 +417,28 @@ export async function startLocalPortal(options: LocalPortalOptions = {}): Promis
     };
     cleanups.push(stopReconciling);
 
+    const slaWatcher = functionFromModule<{ now?: string }, SlaReport>({
+      name: 'cong-local-slaWatcher',
+      entry: functions.slaWatcher.entry,
+      timeoutSeconds: functions.slaWatcher.timeoutSeconds,
+      memoryMb: functions.slaWatcher.memoryMb,
+    });
+    const watchSla = (now?: Date) => slaWatcher.invoke(now ? { now: now.toISOString() } : {});
+    const slaEvery = options.slaIntervalMs ?? 60_000;
+    let watching: Promise<unknown> = Promise.resolve();
+    const slaTimer =
+      slaEvery > 0
+        ? setInterval(() => {
+            watching = watchSla().catch((err: unknown) => log.error('SLA watcher failed', errorFields(err)));
+          }, slaEvery)
+        : undefined;
+    slaTimer?.unref();
+    const stopWatching = async () => {
+      if (slaTimer) clearInterval(slaTimer);
+      await watching;
+    };
+    cleanups.push(stopWatching);
+
     Object.assign(remembered, {
       api: api.port,
       simulator: simulator.port,
@@ -373,15 +459,26 @@ export async function startLocalPortal(options: LocalPortalOptions = {}): Promis
       evn,
       api,
       dev,
-      pumps: { queues: queuePumps, stream: streamPump },
+      pumps: {
+        queues: queuePumps,
+        stream: streamPump,
+        notificationStream,
+        notifications: notificationPump,
+      },
       env,
       token: async (input) => (await dev.issueToken({ role: 'citizen', ...input })).token,
       reconcile,
+      watchSla,
+      outbox,
+      outboxFile,
       stop: () => {
         stopping ??= (async () => {
           // Finish in-flight batches first, then stop taking work, then the stores the work used.
           await stopReconciling();
+          await stopWatching();
           await streamPump.stop();
+          await notificationStream.stop();
+          await notificationPump.stop();
           await Promise.all(queuePumps.map((p) => p.stop()));
           await simulator.stop();
           await payments.stop();

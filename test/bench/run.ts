@@ -1,6 +1,7 @@
 /** `npm run bench`: per-Lambda bundle size and cold start, then local intake throughput. */
 import { catalogSearch } from './catalog.js';
 import { coldStarts } from './cold-start.js';
+import { dispatchBench } from './dispatch.js';
 import { throughput } from './throughput.js';
 
 const started = Date.now();
@@ -15,4 +16,10 @@ console.log(
   '\nCatalog search over a generated 7,000-procedure catalog (in process) and the catalog cold start',
 );
 console.table(await catalogSearch());
+const dispatch = await dispatchBench();
+console.log('\nOne submission to all 34 provinces (local portal; calls through the functions’ SDK clients)');
+console.table(dispatch.oneSubmission);
+console.table(dispatch.calls);
+console.log('\nDispatcher throughput against the local agency simulator (from the queues to accepted)');
+console.table(dispatch.throughput);
 console.log(`\ndone in ${((Date.now() - started) / 1000).toFixed(0)} s`);

@@ -30,19 +30,15 @@ async function start(extraArgs: string[] = []) {
   output = '';
   // `npm start` runs bin/local.ts through tsx; loading tsx in the same process keeps signals direct
   // (no wrapper process between the test and the portal).
-  child = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'bin/local.ts', '--port', String(port), ...extraArgs],
-    {
-      env: {
-        ...process.env,
-        CONG_DATA_DIR: dataDir,
-        SIMULATOR_DELAY_MS: '100',
-        POWERTOOLS_LOG_LEVEL: 'WARN',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+  child = spawn(process.execPath, ['--import', 'tsx', 'bin/local.ts', '--port', String(port), ...extraArgs], {
+    env: {
+      ...process.env,
+      CONG_DATA_DIR: dataDir,
+      SIMULATOR_DELAY_MS: '100',
+      POWERTOOLS_LOG_LEVEL: 'WARN',
     },
-  );
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   child.stdout?.on('data', (b) => {
     output += b;
   });

@@ -4,7 +4,16 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { agencies, channels } from '../../functions/catalog/agencies.js';
 import { configSchema } from '../../functions/core/config.js';
-import { agencyQueues, DISPATCH, OUTBOX, PAYMENTS, TABLE, UPLOADS } from '../../functions/core/resources.js';
+import {
+  agencyQueues,
+  DISPATCH,
+  NOTIFICATIONS,
+  OUTBOX,
+  PAYMENTS,
+  SLA,
+  TABLE,
+  UPLOADS,
+} from '../../functions/core/resources.js';
 import { cloudRoutes, functions, routeKey } from '../../functions/routes.js';
 import { buildApp } from '../../lib/app.js';
 import { PortalFunction } from '../../lib/portal-function.js';
@@ -275,7 +284,11 @@ describe('Cổng dev stacks', () => {
   it('relays only outbox INSERTs from the table stream, with partial failures and a DLQ', () => {
     const mappings = dev.apiT.findResources('AWS::Lambda::EventSourceMapping') as Record<string, Resource>;
     const stream = only(
-      Object.values(mappings).filter((m) => JSON.stringify(m.Properties.EventSourceArn).includes('Stream')),
+      Object.values(mappings).filter(
+        (m) =>
+          JSON.stringify(m.Properties.EventSourceArn).includes('Stream') &&
+          JSON.stringify(m.Properties.FunctionName).includes('FnoutboxRelayFunction'),
+      ),
     );
     const props = stream.Properties;
     expect(props).toMatchObject({
@@ -293,6 +306,86 @@ describe('Cổng dev stacks', () => {
         eventName: ['INSERT'],
         dynamodb: { NewImage: { [TABLE.partitionKey]: { S: [{ prefix: OUTBOX.pkPrefix }] } } },
       },
+    ]);
+  });
+
+  it('queues notifications encrypted, with a DLQ, drained by the notifier with partial failures', () => {
+    const queues = dev.dataT.findResources('AWS::SQS::Queue') as Record<string, Resource>;
+    const byName = new Map(Object.entries(queues).map(([id, q]) => [q.Properties.QueueName, { id, q }]));
+    const queue = byName.get('cong-dev-notifications');
+    const dlq = byName.get('cong-dev-notifications-dlq');
+    expect(queue?.q.Properties).toMatchObject({
+      VisibilityTimeout: NOTIFICATIONS.visibilityTimeoutSeconds,
+      RedrivePolicy: {
+        deadLetterTargetArn: { 'Fn::GetAtt': [dlq?.id, 'Arn'] },
+        maxReceiveCount: NOTIFICATIONS.maxReceiveCount,
+      },
+      KmsMasterKeyId: expect.anything(),
+    });
+    expect(dlq?.q.Properties.KmsMasterKeyId).toBeDefined();
+    expect(NOTIFICATIONS.visibilityTimeoutSeconds).toBeGreaterThanOrEqual(
+      6 * functions.notifier.timeoutSeconds,
+    );
+    const mappings = dev.apiT.findResources('AWS::Lambda::EventSourceMapping') as Record<string, Resource>;
+    const notifier = only(
+      Object.values(mappings).filter((m) =>
+        JSON.stringify(m.Properties.FunctionName).includes('FnnotifierFunction'),
+      ),
+    );
+    expect(notifier.Properties).toMatchObject({
+      BatchSize: NOTIFICATIONS.batchSize,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    expect(JSON.stringify(notifier.Properties.EventSourceArn)).toContain('NotificationsQueue');
+  });
+
+  it('feeds the notification relay new timeline events and dossier images only', () => {
+    const mappings = dev.apiT.findResources('AWS::Lambda::EventSourceMapping') as Record<string, Resource>;
+    const relay = only(
+      Object.values(mappings).filter((m) =>
+        JSON.stringify(m.Properties.FunctionName).includes('FnnotificationRelayFunction'),
+      ),
+    );
+    expect(relay.Properties).toMatchObject({
+      BisectBatchOnFunctionError: true,
+      MaximumRetryAttempts: NOTIFICATIONS.maxStreamRetries,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      DestinationConfig: { OnFailure: { Destination: expect.anything() } },
+    });
+    const filters = (relay.Properties.FilterCriteria as { Filters: { Pattern: string }[] }).Filters;
+    const dossierPk = { [TABLE.partitionKey]: { S: [{ prefix: NOTIFICATIONS.dossierPkPrefix }] } };
+    expect(filters.map((f) => JSON.parse(f.Pattern))).toEqual([
+      {
+        eventName: ['INSERT'],
+        dynamodb: { NewImage: { ...dossierPk, kind: { S: [NOTIFICATIONS.eventKind] } } },
+      },
+      {
+        eventName: ['INSERT', 'MODIFY'],
+        dynamodb: { NewImage: { ...dossierPk, [TABLE.sortKey]: { S: [NOTIFICATIONS.dossierSk] } } },
+      },
+    ]);
+  });
+
+  it('runs the SLA watcher every 15 minutes and lets only the notifier text and e-mail citizens', () => {
+    dev.apiT.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: `rate(${SLA.everyMinutes} minutes)`,
+      Targets: [
+        Match.objectLike({ Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^FnslaWatcherFunction'), 'Arn'] } }),
+      ],
+    });
+    const notifier = statementsOf(dev.apiT, 'notifier');
+    const sns = only(notifier.filter((s) => actionsOf([s]).includes('sns:Publish')));
+    expect(sns.Resource).toBe('*');
+    const ses = only(notifier.filter((s) => actionsOf([s]).includes('ses:SendEmail')));
+    expect(JSON.stringify(ses.Resource)).toContain(':identity/dichvucong.gov.vn');
+    const custom = build('dev', {
+      sesIdentity: 'arn:aws:ses:ap-southeast-1:123456789012:identity/hcm.gov.vn',
+    });
+    const customSes = statementsOf(custom.apiT, 'notifier').filter((s) =>
+      actionsOf([s]).includes('ses:SendEmail'),
+    );
+    expect(customSes.map((s) => s.Resource)).toEqual([
+      'arn:aws:ses:ap-southeast-1:123456789012:identity/hcm.gov.vn',
     ]);
   });
 
@@ -352,15 +445,17 @@ describe('Cổng dev stacks', () => {
       expect(tableWrites.length > 0, `${name} table writes`).toBe(spec.table === 'readwrite');
       expect(actions.includes('dynamodb:Query'), `${name} table reads`).toBe(spec.table !== undefined);
       expect(actions.includes('sqs:SendMessage'), `${name} queue sends`).toBe(
-        spec.sendsToAgencyQueues === true,
+        spec.sendsToAgencyQueues === true || spec.sendsNotifications === true,
       );
+      expect(actions.includes('sns:Publish'), `${name} SMS`).toBe(spec.deliversNotifications === true);
+      expect(actions.includes('ses:SendEmail'), `${name} e-mail`).toBe(spec.deliversNotifications === true);
       expect(actions.includes('secretsmanager:GetSecretValue'), `${name} secrets`).toBe(
         spec.readsAgencySecrets === true || spec.readsPaymentSecrets === true,
       );
       expect(
         actions.some((a) => a.startsWith('s3:')),
         `${name} scans`,
-      ).toBe(spec.uploads !== undefined);
+      ).toBe(spec.uploads !== undefined || spec.results !== undefined);
       expect(
         actions.filter((a) => a.endsWith(':*') || a === '*'),
         `${name} service wildcards`,
@@ -370,6 +465,17 @@ describe('Cổng dev stacks', () => {
     for (const role of Object.values(dev.apiT.findResources('AWS::IAM::Role') as Record<string, Resource>)) {
       expect(role.Properties.ManagedPolicyArns).toBeUndefined();
     }
+  });
+
+  it('lets agency events write results and tracking read them, under results/ only', () => {
+    const s3Of = (fn: string) =>
+      statementsOf(dev.apiT, fn).filter((st) => actionsOf([st]).some((a) => a.startsWith('s3:')));
+    const put = s3Of('agencyEvents');
+    expect(put.flatMap((st) => actionsOf([st]))).toEqual(['s3:PutObject']);
+    expect(put.flatMap(resourcesOf).every((r) => r.includes('/results/*'))).toBe(true);
+    const get = s3Of('tracking');
+    expect(get.flatMap((st) => actionsOf([st]))).toEqual(['s3:GetObject']);
+    expect(get.flatMap(resourcesOf).every((r) => r.includes('/results/*'))).toBe(true);
   });
 
   it('outputs what clients and operators need', () => {

@@ -349,3 +349,199 @@ describe('electricity bills', () => {
     expect(bad.status).toBe(400);
   });
 });
+
+describe('operators: anomalies and refunds', () => {
+  let operator: string;
+  beforeAll(async () => {
+    operator = await portal.token({ sub: 'operator-1', role: 'operator' });
+  });
+
+  const refund = (paymentId: string, key: string, reason = 'Hoàn tiền theo yêu cầu của người nộp') =>
+    api('POST', `/v1/payments/${paymentId}/refund`, { token: operator, key, body: { reason } });
+
+  const anomalies = async () => {
+    const res = await api('GET', '/v1/payments/anomalies?limit=100', { token: operator });
+    expect(res.status).toBe(200);
+    return res.body.items as Array<Record<string, unknown>>;
+  };
+
+  const refundsOf = (paymentId: string) => portal.payments.refunds.filter((r) => r.paymentId === paymentId);
+
+  /** A dossier paid through the gateway page, its payment credited. */
+  async function succeededPayment() {
+    const code = await paidDossier();
+    const p = (await createPayment(portal.url, token, code, `ok-${code}`)).body;
+    await pressOnGatewayPage(p.redirectUrl, 'approve');
+    await until('the payment to succeed', async () => {
+      const v = await api('GET', `/v1/payments/${p.paymentId}`, { token });
+      return v.body.status === 'succeeded' ? true : undefined;
+    });
+    return { code, paymentId: p.paymentId };
+  }
+
+  it('answers any other role with 403 on both routes', async () => {
+    const list = await api('GET', '/v1/payments/anomalies', { token });
+    expect(list.status).toBe(403);
+    expect(list.body.error.code).toBe('FORBIDDEN');
+    const { paymentId } = await succeededPayment();
+    const res = await api('POST', `/v1/payments/${paymentId}/refund`, {
+      token,
+      key: 'citizen-refund-01',
+      body: { reason: 'Tôi muốn hoàn tiền' },
+    });
+    expect(res.status).toBe(403);
+    expect((await api('GET', `/v1/payments/${paymentId}`, { token })).body.status).toBe('succeeded');
+    expect(refundsOf(paymentId)).toHaveLength(0);
+  });
+
+  it('lists a late success until it is refunded, without touching the dossier', async () => {
+    const code = await paidDossier();
+    const p = (await createPayment(portal.url, token, code, 'late-refund-01')).body;
+    portal.payments.dropIpn = true;
+    try {
+      await pressOnGatewayPage(p.redirectUrl, 'approve');
+    } finally {
+      portal.payments.dropIpn = false;
+    }
+    const txn = portal.payments.ipns.find((i) => i.paymentId === p.paymentId)?.transactionNo;
+    expect(txn).toEqual(expect.any(String));
+    // The gateway's notice arrives stamped after the payment's expiry: money to give back.
+    const afterExpiry = gatewayTime(new Date(Date.parse(p.expiresAt as string) + 60_000));
+    expect(await callback(ipnParams(p.paymentId, { vnp_PayDate: afterExpiry, vnp_TransactionNo: txn }))).toBe(
+      '00',
+    );
+    const listed = (await anomalies()).find((a) => a.paymentId === p.paymentId);
+    expect(listed).toMatchObject({
+      type: 'refund_due',
+      refundReason: 'late_success',
+      transactionId: txn,
+      amount: 135_000,
+      currency: 'VND',
+      dossierCode: code,
+      provider: 'sandbox',
+    });
+
+    const res = await refund(p.paymentId, 'late-refund-key-01');
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ paymentId: p.paymentId, status: 'refunded', refundDue: false });
+    expect(res.body.refundedAt).toEqual(expect.any(String));
+    expect(refundsOf(p.paymentId)).toEqual([
+      { paymentId: p.paymentId, transactionNo: txn, amount: 135_000, refundNo: expect.any(String) },
+    ]);
+    expect((await anomalies()).some((a) => a.paymentId === p.paymentId)).toBe(false);
+    expect((await api('GET', `/v1/payments/${p.paymentId}`, { token })).body).toMatchObject({
+      status: 'refunded',
+      refundDue: false,
+    });
+    const dossier = await api('GET', `/v1/dossiers/${code}`, { token });
+    expect(dossier.body.payment.status).toBe('expired');
+    expect(dossier.body.timeline.some((e: { type: string }) => e.type === 'payment.refunded')).toBe(false);
+  });
+
+  it('lists an amount mismatch, newest first, a page at a time', async () => {
+    const code = await paidDossier();
+    const p = (await createPayment(portal.url, token, code, 'mismatch-01')).body;
+    expect(await callback(ipnParams(p.paymentId, { vnp_Amount: String(2_000 * 100) }))).toBe('04');
+    const first = await api('GET', '/v1/payments/anomalies?limit=1', { token: operator });
+    expect(first.status).toBe(200);
+    expect(first.body.items).toHaveLength(1);
+    expect(first.body.items[0]).toMatchObject({
+      paymentId: p.paymentId,
+      type: 'amount_mismatch',
+      amount: 135_000,
+      reported: { amount: 2_000, currency: 'VND' },
+    });
+    const cursor = first.body.nextCursor as string;
+    expect(cursor).toEqual(expect.any(String));
+    const all = await anomalies();
+    const next = await api('GET', `/v1/payments/anomalies?limit=100&cursor=${cursor}`, { token: operator });
+    expect(next.body.items).toEqual(all.slice(1));
+    const ats = all.map((a) => a.at as string);
+    expect(ats).toEqual([...ats].sort().reverse());
+    const bad = await api('GET', '/v1/payments/anomalies?cursor=bm90LWEtY3Vyc29y', { token: operator });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details[0].path).toBe('query.cursor');
+  });
+
+  it('refunds a succeeded payment once under concurrent requests and records it everywhere', async () => {
+    const { code, paymentId } = await succeededPayment();
+    await until('the dossier reaches its agency', () => (delivered(code) ? true : undefined));
+    const answers = await Promise.all(
+      Array.from({ length: 5 }, (_, i) => refund(paymentId, `concurrent-refund-${i}`)),
+    );
+    const won = answers.filter((a) => a.status === 200);
+    expect(won).toHaveLength(1);
+    for (const lost of answers.filter((a) => a.status !== 200)) {
+      expect(lost.status).toBe(409);
+      expect(['REFUND_IN_PROGRESS', 'PAYMENT_NOT_REFUNDABLE']).toContain(lost.body.error.code);
+    }
+    expect(refundsOf(paymentId)).toHaveLength(1);
+    expect(won[0]!.body).toMatchObject({ paymentId, status: 'refunded', refundDue: false });
+
+    const view = await api('GET', `/v1/payments/${paymentId}`, { token });
+    expect(view.body).toMatchObject({ status: 'refunded', refundedAt: won[0]!.body.refundedAt });
+    const receipt = await api('GET', `/v1/payments/${paymentId}/receipt`, { token });
+    expect(receipt.body.refund).toMatchObject({
+      amount: 135_000,
+      reason: 'Hoàn tiền theo yêu cầu của người nộp',
+    });
+    const dossier = await api('GET', `/v1/dossiers/${code}`, { token });
+    expect(dossier.body.payment.status).toBe('refunded');
+    // Still with its agency: the refund is recorded without moving the dossier.
+    const timeline = dossier.body.timeline as Array<{ type: string; status: string }>;
+    const refunded = timeline.findIndex((e) => e.type === 'payment.refunded');
+    expect(refunded).toBeGreaterThan(timeline.findIndex((e) => e.type === 'payment.succeeded'));
+    expect(timeline[refunded]!.status).toBe(timeline[refunded - 1]!.status);
+    expect((await api('GET', `/v1/dossiers/${code}/timeline/verify`, { token })).body.intact).toBe(true);
+    const payAgain = await createPayment(portal.url, token, code, `again-${code}`);
+    expect(payAgain.status).toBe(409);
+
+    const winner = answers.indexOf(won[0]!);
+    const replay = await refund(paymentId, `concurrent-refund-${winner}`);
+    expect(replay).toEqual(won[0]);
+    const reused = await refund(paymentId, `concurrent-refund-${winner}`, 'Một lý do khác hẳn');
+    expect(reused.status).toBe(422);
+    const second = await refund(paymentId, 'second-refund-01');
+    expect(second.status).toBe(409);
+    expect(second.body.error.code).toBe('PAYMENT_NOT_REFUNDABLE');
+    expect(refundsOf(paymentId)).toHaveLength(1);
+  });
+
+  it('changes nothing when the provider cannot be reached, and refunds on a later try', async () => {
+    const { paymentId } = await succeededPayment();
+    const before = await api('GET', `/v1/payments/${paymentId}`, { token });
+    portal.payments.refundsDown = true;
+    let down: Awaited<ReturnType<typeof refund>>;
+    try {
+      down = await refund(paymentId, 'down-refund-01');
+    } finally {
+      portal.payments.refundsDown = false;
+    }
+    expect(down.status).toBe(503);
+    expect(down.body.error).toMatchObject({
+      code: 'REFUND_PROVIDER_UNAVAILABLE',
+      messageVi: expect.any(String),
+    });
+    expect((await api('GET', `/v1/payments/${paymentId}`, { token })).body).toEqual(before.body);
+    expect(refundsOf(paymentId)).toHaveLength(0);
+    const later = await refund(paymentId, 'down-refund-01');
+    expect(later.status).toBe(200);
+    expect(later.body.status).toBe('refunded');
+    expect(refundsOf(paymentId)).toHaveLength(1);
+  });
+
+  it('refuses a payment that never succeeded, and validates the request', async () => {
+    const code = await paidDossier();
+    const p = (await createPayment(portal.url, token, code, 'pending-refund-01')).body;
+    const pending = await refund(p.paymentId, 'pending-refund-key');
+    expect(pending.status).toBe(409);
+    expect(pending.body.error.code).toBe('PAYMENT_NOT_REFUNDABLE');
+    expect((await refund(p.paymentId, 'short-reason-key', 'abc')).status).toBe(400);
+    const noKey = await api('POST', `/v1/payments/${p.paymentId}/refund`, {
+      token: operator,
+      body: { reason: 'Hoàn tiền' },
+    });
+    expect(noKey.body.error.code).toBe('IDEMPOTENCY_KEY_REQUIRED');
+    expect((await refund('01J0000000000000000000000Z', 'missing-refund-key')).status).toBe(404);
+  });
+});

@@ -31,3 +31,19 @@ export const promotionNoticeForm = {
   endDate: '2026-12-31',
   provinceCodes: ['01'],
 };
+
+/** The interlinked birth → residence → health card bundle, for a child born in Hoàn Kiếm, Hà Nội. */
+export const birthBundleForm = {
+  fullName: 'Lê Thị Hoa',
+  dateOfBirth: '1994-02-10',
+  citizenId: '001194000456',
+  phone: '0912000111',
+  childFullName: 'Lê Minh Khang',
+  childDateOfBirth: '2026-10-01',
+  childSex: 'male',
+  placeOfBirth: 'Bệnh viện Phụ sản Hà Nội',
+  motherCitizenId: '001194000456',
+  provinceCode: '01',
+  communeCode: '00070',
+  residenceAddress: '12 phố Hàng Bạc, phường Hoàn Kiếm, Hà Nội',
+};

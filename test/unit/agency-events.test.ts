@@ -60,6 +60,7 @@ class FakeStore implements AgencyEventPorts {
   findRecorded = async (agencyId: string, eventId: string) => this.recorded.get(`${agencyId}/${eventId}`);
   loadDossier = async (code: string) =>
     code === this.current.code ? structuredClone(this.current) : undefined;
+  putResult = async () => {};
   recordOnly = async (agencyId: string, result: AgencyEventResult) => {
     if (!this.recorded.has(`${agencyId}/${result.eventId}`))
       this.recorded.set(`${agencyId}/${result.eventId}`, result);

@@ -9,6 +9,7 @@ import {
   deliver,
   deliveryPayload,
 } from '../../functions/dispatch/deliver.js';
+import { DeliveryTimeoutError } from '../../functions/dispatch/store.js';
 import type { DispatchMessage } from '../../functions/intake/submit.js';
 import { dossierDelivery } from '../../schemas/agency.js';
 
@@ -90,6 +91,15 @@ class FakePorts implements DeliveryPorts {
   }
   async markDelivered(code: string, webhookId: string, at: string) {
     this.delivered.set(`${code}|${webhookId}`, at);
+  }
+  paused = new Map<string, { since: string; reason: string }>();
+  async isPaused(agencyId: string) {
+    return this.paused.has(agencyId);
+  }
+  async pauseAgency(agencyId: string, since: string, reason: string) {
+    if (this.paused.has(agencyId)) return false;
+    this.paused.set(agencyId, { since, reason });
+    return true;
   }
   async recordAttempt(code: string, attempt: DeliveryAttempt) {
     this.attempts.push({ code, attempt });
@@ -251,6 +261,54 @@ describe('deliver', () => {
     };
     await failure(deliver(ports, message, 1));
     expect(ports.attempts[0]!.attempt.error).toHaveLength(200);
+  });
+
+  it('410 Gone: attempt recorded as gone, the agency paused once, later deliveries held unsent', async () => {
+    const ports = new FakePorts();
+    ports.respond = async () => ({ status: 410 });
+    const err = await failure(deliver(ports, message, 1));
+    expect(err).toMatchObject({ kind: 'gone', paused: true });
+    expect(ports.attempts[0]!.attempt).toMatchObject({ status: 410, outcome: 'gone' });
+    expect(ports.paused.get(AGENCY)?.reason).toContain('410');
+    expect(ports.delivered.size).toBe(0);
+
+    const held = await failure(deliver(ports, { ...message, webhookId: 'msg_other' }, 1));
+    expect(held.kind).toBe('paused');
+    expect(ports.posts).toHaveLength(1);
+    expect(ports.attempts).toHaveLength(1);
+  });
+
+  it('a second 410 while already paused does not raise the alarm again', async () => {
+    const ports = new FakePorts();
+    ports.respond = async () => ({ status: 410 });
+    // Another dispatcher had this message in flight when the first 410 paused the agency.
+    ports.paused.set(AGENCY, { since: 'earlier', reason: 'first 410' });
+    ports.isPaused = async () => false;
+    const err = await failure(deliver(ports, message, 2));
+    expect(err).toMatchObject({ kind: 'gone', paused: false });
+    expect(ports.paused.get(AGENCY)?.reason).toBe('first 410');
+  });
+
+  it('a paused agency that was resumed is delivered to again', async () => {
+    const ports = new FakePorts();
+    ports.paused.set(AGENCY, { since: 'earlier', reason: '410' });
+    expect((await failure(deliver(ports, message, 1))).kind).toBe('paused');
+    ports.paused.delete(AGENCY);
+    expect(await deliver(ports, message, 2)).toBe('delivered');
+  });
+
+  it('a timeout is recorded as its own outcome with the error', async () => {
+    const ports = new FakePorts();
+    ports.respond = async () => {
+      throw new DeliveryTimeoutError('agency endpoint gave no answer within 10000 ms');
+    };
+    const err = await failure(deliver(ports, message, 1));
+    expect(err.kind).toBe('failed');
+    expect(ports.attempts[0]!.attempt).toMatchObject({
+      status: null,
+      outcome: 'timeout',
+      error: 'agency endpoint gave no answer within 10000 ms',
+    });
   });
 
   it('missing endpoint: DeliveryFailed, nothing sent', async () => {

@@ -39,6 +39,7 @@ interface Expected {
 const EXPECTED: Record<DossierStep, Expected> = {
   'dossier.submitted': { to: 'submitted', from: [], by: ['citizen'] },
   'payment.succeeded': { to: 'unchanged', from: ['submitted'], by: ['system'] },
+  'payment.refunded': { to: 'unchanged', from: STATUSES, by: ['system'] },
   'dossier.received': { to: 'received', from: ['submitted'], by: ['agency'] },
   'dossier.in_progress': {
     to: 'in_progress',
@@ -259,6 +260,13 @@ describe('decide: the individual rules', () => {
           const d = decide(current, step, actor);
           if (EXPECTED[step].to === current && EXPECTED[step].by.includes(actor)) {
             expect(d, `${current} ${step} ${actor}`).toEqual({ kind: 'stale' });
+          } else if (
+            EXPECTED[step].to === 'unchanged' &&
+            EXPECTED[step].from.includes(current) &&
+            EXPECTED[step].by.includes(actor)
+          ) {
+            // Recorded without moving (a refund of the fee): the dossier stays in its final state.
+            expect(d, `${current} ${step} ${actor}`).toEqual({ kind: 'apply', to: current });
           } else {
             expect(d.kind, `${current} ${step} ${actor}`).toBe('illegal');
           }

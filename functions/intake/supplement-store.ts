@@ -1,0 +1,129 @@
+/** Ports over DynamoDB and S3 for the citizen's steps on an existing dossier (supplement, receipt). */
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { dynamo } from '../core/clients.js';
+import { config } from '../core/config.js';
+import type { DossierRecord } from '../core/dossier.js';
+import { loadDossier, loadTimeline } from '../core/dossier-store.js';
+import { keys, ttlAfterDays } from '../core/keys.js';
+import type { TimelineEvent } from '../core/timeline.js';
+import type { CompletionPorts } from './complete.js';
+import { intakeStore, outboxPut } from './store.js';
+import type { SupplementPorts, SupplementResult } from './supplement.js';
+
+const IDEMPOTENCY_DAYS = 7;
+const SCOPE = 'supplements';
+
+/** The dossier's move, conditional on the version it was read at, and its timeline event. */
+function stepItems(TableName: string, dossier: DossierRecord, event: TimelineEvent, extra?: 'supplement') {
+  return [
+    {
+      Update: {
+        TableName,
+        Key: keys.dossier(dossier.code),
+        UpdateExpression:
+          'SET #status = :to, #version = :next, lastSeq = :seq, lastHash = :hash, updatedAt = :at' +
+          (extra ? ', dueAt = :due, attachments = list_append(attachments, :added)' : ''),
+        ConditionExpression: '#version = :expected',
+        ExpressionAttributeNames: { '#status': 'status', '#version': 'version' },
+        ExpressionAttributeValues: {
+          ':to': event.status,
+          ':next': dossier.version + 1,
+          ':expected': dossier.version,
+          ':seq': event.seq,
+          ':hash': event.hash,
+          ':at': event.at,
+        } as Record<string, unknown>,
+      },
+    },
+    {
+      Put: {
+        TableName,
+        Item: { ...keys.timelineEvent(dossier.code, event.seq), kind: 'event', ...event },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    },
+  ];
+}
+
+export function citizenStepStore(): SupplementPorts & CompletionPorts {
+  const TableName = config().TABLE_NAME;
+  const db = dynamo();
+  const s3 = intakeStore();
+  return {
+    now: () => new Date(),
+    loadDossier,
+    loadTimeline,
+    findUpload: s3.findUpload,
+    inspectObject: s3.inspectObject,
+    copyObject: s3.copyObject,
+    deleteObjects: s3.deleteObjects,
+
+    async findIdempotent(ownerSub, key) {
+      const out = await db.send(
+        new GetCommand({ TableName, Key: keys.idempotency(SCOPE, ownerSub, key), ConsistentRead: true }),
+      );
+      return out.Item as { requestHash: string; response: SupplementResult } | undefined;
+    },
+
+    async commit(w) {
+      const [update, event] = stepItems(TableName, w.dossier, w.event, 'supplement');
+      Object.assign(update!.Update!.ExpressionAttributeValues, { ':due': w.dueAt, ':added': w.added });
+      const items = [
+        update!,
+        event!,
+        {
+          Put: {
+            TableName,
+            Item: {
+              ...keys.idempotency(SCOPE, w.ownerSub, w.idempotencyKey),
+              requestHash: w.requestHash,
+              response: w.response,
+              createdAt: w.event.at,
+              ttl: ttlAfterDays(IDEMPOTENCY_DAYS),
+            },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+        outboxPut(TableName, w.outbox, w.event.at),
+        ...w.attachedUploads.map((u) => ({
+          Update: {
+            TableName,
+            Key: keys.upload(u.uploadId),
+            UpdateExpression: 'SET #state = :attached, dossierCode = :code REMOVE #ttl',
+            ConditionExpression: 'ownerSub = :owner AND #state = :pending',
+            ExpressionAttributeNames: { '#state': 'state', '#ttl': 'ttl' },
+            ExpressionAttributeValues: {
+              ':attached': 'attached',
+              ':pending': 'pending',
+              ':code': u.dossierCode,
+              ':owner': w.ownerSub,
+            },
+          },
+        })),
+      ];
+      try {
+        await db.send(new TransactWriteCommand({ TransactItems: items }));
+        return 'committed';
+      } catch (err) {
+        if (!(err instanceof TransactionCanceledException)) throw err;
+        const failed = (err.CancellationReasons ?? []).map((r) => r.Code === 'ConditionalCheckFailed');
+        if (failed[2]) return 'idempotency-key-taken';
+        if (failed[0]) return 'version-conflict';
+        if (failed.slice(4).some(Boolean)) return 'upload-taken';
+        throw err;
+      }
+    },
+
+    async applyStep(dossier, event) {
+      try {
+        await db.send(new TransactWriteCommand({ TransactItems: stepItems(TableName, dossier, event) }));
+        return 'applied';
+      } catch (err) {
+        if (!(err instanceof TransactionCanceledException)) throw err;
+        if (err.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') return 'version-conflict';
+        throw err;
+      }
+    },
+  };
+}

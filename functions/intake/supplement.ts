@@ -1,0 +1,209 @@
+/**
+ * The citizen answers an agency's request to supplement (form 02). The scans are checked exactly as at
+ * submission; then the dossier's move to `supplemented` (conditional on the version read), its
+ * timeline event, the added attachments, the upload claims, the idempotency record and the outbox item
+ * that tells the agency are one transaction.
+ *
+ * Deadline: the processing clock stops while the agency waits for the citizen. Under Decree 61/2018
+ * (art. 15, as amended by Decree 107/2021) the time the agency had already spent still counts and the
+ * waiting time does not; so on the citizen's answer the due date moves later by the working days that
+ * passed since the request (the request's own day is not counted, the answer's day is).
+ */
+import { createHash } from 'node:crypto';
+import { ulid } from 'ulidx';
+import type { z } from 'zod';
+import type { supplementRequest, supplementResponse } from '../../schemas/dossier.js';
+import { findAgency } from '../catalog/agencies.js';
+import { findProcedure, findProcedureVersion } from '../catalog/catalog.js';
+import type { Procedure } from '../catalog/procedures.js';
+import type { DossierRecord, StoredAttachment } from '../core/dossier.js';
+import { decide } from '../core/dossier-state.js';
+import { AppError } from '../core/errors.js';
+import { canonical, sealEvent, type TimelineEvent } from '../core/timeline.js';
+import { addWorkingDays, workingDaysBetween } from '../core/working-days.js';
+import { type AttachmentPorts, checkAttachments, storedAttachments } from './attachments.js';
+import type { CommitOutcome, IntakeWrite } from './submit.js';
+
+export type SupplementInput = z.output<typeof supplementRequest>;
+export type SupplementResult = z.infer<typeof supplementResponse>;
+
+export interface SupplementWrite {
+  ownerSub: string;
+  idempotencyKey: string;
+  requestHash: string;
+  response: SupplementResult;
+  /** The dossier as read: the update is conditional on its version. */
+  dossier: DossierRecord;
+  event: TimelineEvent;
+  dueAt: string;
+  added: StoredAttachment[];
+  outbox: NonNullable<IntakeWrite['outbox']>;
+  attachedUploads: { uploadId: string; dossierCode: string }[];
+}
+
+export type SupplementOutcome = CommitOutcome | 'version-conflict';
+
+export interface SupplementPorts extends AttachmentPorts {
+  now(): Date;
+  findIdempotent(
+    ownerSub: string,
+    key: string,
+  ): Promise<{ requestHash: string; response: SupplementResult } | undefined>;
+  loadDossier(code: string): Promise<DossierRecord | undefined>;
+  loadTimeline(code: string): Promise<TimelineEvent[]>;
+  copyObject(from: string, to: string): Promise<void>;
+  deleteObjects(keys: string[]): Promise<void>;
+  commit(write: SupplementWrite): Promise<SupplementOutcome>;
+}
+
+const MAX_ATTEMPTS = 3;
+
+const hashOf = (code: string, input: SupplementInput) =>
+  createHash('sha256')
+    .update(canonical({ code, ...input }))
+    .digest('hex');
+
+/** The documents a dossier can take: its procedure's, and for a bundle member also the bundle's. */
+function documentsOf(d: DossierRecord): Procedure['documents'] {
+  const own = findProcedureVersion(d.procedureCode, d.procedureVersion) ?? findProcedure(d.procedureCode);
+  if (!own) throw new Error(`dossier ${d.code} follows unknown procedure ${d.procedureCode}`);
+  const bundle = d.bundle ? findProcedure(d.bundle.procedureCode) : undefined;
+  const extra = (bundle?.documents ?? []).filter((b) => !own.documents.some((o) => o.type === b.type));
+  return [...own.documents, ...extra];
+}
+
+/** The newest request to supplement: when the clock stopped, and which documents the agency named. */
+export function pendingRequest(timeline: readonly TimelineEvent[]) {
+  const request = timeline.findLast((e) => e.type === 'dossier.supplement_requested');
+  const missing = request?.details?.missingDocuments;
+  return {
+    requestedAt: request?.at,
+    missingDocuments: Array.isArray(missing) ? missing.filter((m): m is string => typeof m === 'string') : [],
+  };
+}
+
+/** The due date once the clock restarts: later by the working days spent waiting for the citizen. */
+export function resumedDueAt(dueAt: string, requestedAt: string | undefined, now: Date): string {
+  if (!requestedAt) return dueAt;
+  const waited = workingDaysBetween(new Date(requestedAt), now);
+  return waited > 0 ? addWorkingDays(new Date(dueAt), waited).toISOString() : dueAt;
+}
+
+async function replay(ports: SupplementPorts, ownerSub: string, key: string, hash: string) {
+  const previous = await ports.findIdempotent(ownerSub, key);
+  if (!previous) return undefined;
+  if (previous.requestHash !== hash) throw new AppError('IDEMPOTENCY_KEY_REUSED');
+  return previous.response;
+}
+
+async function ownDossier(ports: SupplementPorts, ownerSub: string, code: string) {
+  const dossier = await ports.loadDossier(code);
+  // Someone else's dossier answers exactly like a missing one, so codes cannot be probed.
+  if (!dossier || dossier.ownerSub !== ownerSub) throw new AppError('DOSSIER_NOT_FOUND');
+  if (decide(dossier.status, 'dossier.supplemented', 'citizen').kind !== 'apply') {
+    throw new AppError('ILLEGAL_TRANSITION', {
+      currentStatus: dossier.status,
+      event: 'dossier.supplemented',
+    });
+  }
+  return dossier;
+}
+
+export async function supplementDossier(
+  ports: SupplementPorts,
+  ownerSub: string,
+  code: string,
+  idempotencyKey: string,
+  input: SupplementInput,
+): Promise<{ status: 201; body: SupplementResult }> {
+  const hash = hashOf(code, input);
+  const earlier = await replay(ports, ownerSub, idempotencyKey, hash);
+  if (earlier) return { status: 201, body: earlier };
+
+  let dossier = await ownDossier(ports, ownerSub, code);
+  const documents = documentsOf(dossier);
+  const { missingDocuments } = pendingRequest(await ports.loadTimeline(code));
+  // Named document types must be answered; a request in the agency's own words takes any document.
+  const required = missingDocuments.filter((m) => documents.some((d) => d.type === m));
+  const accepted = await checkAttachments(ports, documents, ownerSub, input.attachments, { required });
+  const agency = findAgency(dossier.agencyId);
+  if (!agency) throw new Error(`dossier ${code} is held by unknown agency ${dossier.agencyId}`);
+
+  const copies = storedAttachments(code, accepted);
+  for (const [i, a] of copies.entries()) await ports.copyObject(accepted[i]!.upload.key, a.key);
+
+  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+    if (attempt > 1) {
+      dossier = await ownDossier(ports, ownerSub, code).catch(async (err: unknown) => {
+        await ports.deleteObjects(copies.map((a) => a.key));
+        throw err;
+      });
+    }
+    const now = ports.now();
+    const at = now.toISOString();
+    const { requestedAt } = pendingRequest(await ports.loadTimeline(code));
+    const dueAt = resumedDueAt(dossier.dueAt, requestedAt, now);
+    const seq = dossier.lastSeq + 1;
+    const added = copies.map((a) => ({ ...a, supplement: { seq, at } }));
+    const event = sealEvent({
+      seq,
+      at,
+      type: 'dossier.supplemented',
+      status: 'supplemented',
+      actor: 'citizen',
+      dueAt,
+      ...(input.note ? { note: input.note } : {}),
+      details: {
+        documents: added.map(({ documentType, fileName }) => ({ documentType, fileName })),
+        ...(requestedAt ? { waitedWorkingDays: workingDaysBetween(new Date(requestedAt), now) } : {}),
+      },
+      prevHash: dossier.lastHash,
+    });
+    const response: SupplementResult = {
+      code,
+      status: 'supplemented',
+      dueAt,
+      attachments: added.map(({ documentType, uploadId, fileName, contentType, size }) => ({
+        documentType,
+        uploadId,
+        fileName,
+        contentType,
+        size,
+      })),
+    };
+    const outboxId = ulid(now.getTime());
+    const outcome = await ports.commit({
+      ownerSub,
+      idempotencyKey,
+      requestHash: hash,
+      response,
+      dossier,
+      event,
+      dueAt,
+      added,
+      outbox: {
+        id: outboxId,
+        messages: [
+          {
+            type: 'dossier.supplemented',
+            dossierCode: code,
+            agencyId: agency.id,
+            channel: agency.channel,
+            seq,
+            webhookId: `msg_${outboxId}_${code}`,
+          },
+        ],
+      },
+      attachedUploads: accepted.map(({ upload }) => ({ uploadId: upload.uploadId, dossierCode: code })),
+    });
+    if (outcome === 'committed') return { status: 201, body: response };
+    if (outcome === 'version-conflict') continue;
+    await ports.deleteObjects(copies.map((a) => a.key));
+    if (outcome === 'upload-taken') throw new AppError('UPLOAD_ALREADY_USED', [{ path: 'attachments' }]);
+    const winner = await replay(ports, ownerSub, idempotencyKey, hash);
+    if (!winner) throw new AppError('CONFLICT');
+    return { status: 201, body: winner };
+  }
+  await ports.deleteObjects(copies.map((a) => a.key));
+  throw new AppError('CONFLICT');
+}

@@ -1,0 +1,25 @@
+/**
+ * Which table stream records the notification relay takes: new timeline events (what a citizen sees
+ * change) and new images of dossier items (for the SLA deadline index). The CDK event filters express
+ * the same; the local stream pump and the relay itself use these.
+ */
+import type { DynamoDBRecord } from 'aws-lambda';
+import { NOTIFICATIONS, TABLE } from '../core/resources.js';
+
+const image = (r: DynamoDBRecord) => r.dynamodb?.NewImage;
+const isDossierPartition = (r: DynamoDBRecord) =>
+  image(r)?.[TABLE.partitionKey]?.S?.startsWith(NOTIFICATIONS.dossierPkPrefix) === true;
+
+export function isTimelineInsert(r: DynamoDBRecord): boolean {
+  return r.eventName === 'INSERT' && isDossierPartition(r) && image(r)?.kind?.S === NOTIFICATIONS.eventKind;
+}
+
+export function isDossierImage(r: DynamoDBRecord): boolean {
+  return (
+    (r.eventName === 'INSERT' || r.eventName === 'MODIFY') &&
+    isDossierPartition(r) &&
+    image(r)?.[TABLE.sortKey]?.S === NOTIFICATIONS.dossierSk
+  );
+}
+
+export const isNotificationRecord = (r: DynamoDBRecord) => isTimelineInsert(r) || isDossierImage(r);

@@ -1,0 +1,196 @@
+/**
+ * Processing deadlines and their breaches. An online dossier must be acknowledged within 8 working
+ * hours (Decree 45/2020) and resolved by its due date. Open deadlines sit in a small sparse index kept
+ * from the table stream; the watcher reads only the deadlines already past, confirms each against the
+ * dossier itself, and tells the agency and its parent once per breach (a flag item written with
+ * attribute_not_exists). Overdue stays computed at read time everywhere else; the flag only records
+ * that a breach was notified.
+ */
+import type { NotificationMessage } from '../../schemas/notification.js';
+import { type DossierRecord, isOverdue } from '../core/dossier.js';
+import { FINAL_STATES } from '../core/dossier-state.js';
+import { logger } from '../core/logger.js';
+import { SLA } from '../core/resources.js';
+import { addWorkingHours, type CalendarAdjustments } from '../core/working-days.js';
+import { type BreachKind, renderBreachNotice } from '../notifications/templates.js';
+
+export type { BreachKind };
+
+export type SlaDossier = Pick<
+  DossierRecord,
+  | 'code'
+  | 'agencyId'
+  | 'agencyName'
+  | 'procedureName'
+  | 'status'
+  | 'submittedAt'
+  | 'updatedAt'
+  | 'dueAt'
+  | 'version'
+  | 'payment'
+>;
+
+/** Stages in which the agency no longer owes the citizen a decision. */
+const SETTLED = new Set<string>([...FINAL_STATES, 'approved', 'result_issued']);
+
+/**
+ * When the acknowledgement clock starts: at submission, or — for a fee paid online — once the fee is
+ * paid, because only then does the dossier go to the agency. Undefined once it was acknowledged.
+ */
+export function ackClockStart(d: SlaDossier): string | undefined {
+  if (d.status !== 'submitted') return undefined;
+  if (!d.payment) return d.submittedAt;
+  return d.payment.status === 'succeeded' ? d.updatedAt : undefined;
+}
+
+/** The deadlines a dossier still has to meet, as the index keeps them. */
+export function openDeadlines(
+  d: SlaDossier,
+  cal: CalendarAdjustments = {},
+): Partial<Record<BreachKind, string>> {
+  const out: Partial<Record<BreachKind, string>> = {};
+  const start = ackClockStart(d);
+  if (start) out.ack = addWorkingHours(new Date(start), SLA.ackWorkingHours, cal).toISOString();
+  if (!SETTLED.has(d.status)) out.due = d.dueAt;
+  return out;
+}
+
+/**
+ * The deadline a dossier has breached for one kind, judged on the dossier as it is now (the index may
+ * lag a change): the acknowledgement deadline the index recorded while it is still unacknowledged, or
+ * the current due date once it is overdue.
+ */
+export function breachOf(kind: BreachKind, d: SlaDossier, indexed: string, now: Date): string | undefined {
+  if (kind === 'ack') {
+    return ackClockStart(d) && Date.parse(indexed) < now.getTime() ? indexed : undefined;
+  }
+  return isOverdue(d, now) ? d.dueAt : undefined;
+}
+
+/** Keeps the index in step with one new image of a dossier item (called from the table stream). */
+export interface SlaIndexPorts {
+  putAck(d: SlaDossier, deadline: string): Promise<void>;
+  putDue(d: SlaDossier, deadline: string): Promise<void>;
+  remove(code: string, kind: BreachKind, version: number): Promise<void>;
+}
+
+export async function syncSlaIndex(ports: SlaIndexPorts, d: SlaDossier): Promise<void> {
+  const open = openDeadlines(d);
+  await Promise.all([
+    open.ack ? ports.putAck(d, open.ack) : ports.remove(d.code, 'ack', d.version),
+    open.due ? ports.putDue(d, open.due) : ports.remove(d.code, 'due', d.version),
+  ]);
+}
+
+export interface LapsedEntry {
+  code: string;
+  kind: BreachKind;
+  deadline: string;
+  /** The index sort key as read: clearing is conditional on it, so a newer deadline is never lost. */
+  indexKey: string;
+}
+
+export interface AgencyRef {
+  id: string;
+  name: string;
+  parentId: string | null;
+}
+
+export interface SlaWatchPorts {
+  listLapsed(kind: BreachKind, before: string): Promise<LapsedEntry[]>;
+  loadDossier(code: string): Promise<SlaDossier | undefined>;
+  /** True when this call recorded the breach; false when it was recorded before. */
+  flag(code: string, kind: BreachKind, deadline: string, at: string): Promise<boolean>;
+  unflag(code: string, kind: BreachKind, deadline: string): Promise<void>;
+  enqueue(messages: NotificationMessage[]): Promise<void>;
+  /** Takes a handled entry out of the index unless it changed since it was read. */
+  clear(entry: LapsedEntry): Promise<void>;
+  agency(id: string): AgencyRef | undefined;
+}
+
+export interface SlaReport {
+  at: string;
+  checked: number;
+  notified: Record<BreachKind, number>;
+  alreadyNotified: number;
+  /** Entries no longer breached (acknowledged, extended, settled) taken out of the index. */
+  cleared: number;
+  errors: { code: string; kind: BreachKind; error: string }[];
+}
+
+/** Notices to the responsible agency and its parent (escalation), one record each. */
+export function breachNotices(
+  kind: BreachKind,
+  d: SlaDossier,
+  deadline: string,
+  agency: (id: string) => AgencyRef | undefined,
+  at: string,
+): NotificationMessage[] {
+  const own = agency(d.agencyId);
+  const recipients: { id: string; as: 'agency' | 'parent' }[] = [{ id: d.agencyId, as: 'agency' }];
+  if (own?.parentId) recipients.push({ id: own.parentId, as: 'parent' });
+  return recipients.map(({ id, as }) => {
+    const notice = renderBreachNotice(kind, d, deadline, as);
+    return {
+      id: `sla:${d.code}:${kind}:${deadline}:${id}`,
+      audience: 'agency',
+      channel: 'agency',
+      to: id,
+      dossierCode: d.code,
+      topic: `sla.${kind}`,
+      subject: notice.subject,
+      text: notice.text,
+      createdAt: at,
+    };
+  });
+}
+
+export async function watchSla(ports: SlaWatchPorts, now: Date): Promise<SlaReport> {
+  const at = now.toISOString();
+  const report: SlaReport = {
+    at,
+    checked: 0,
+    notified: { ack: 0, due: 0 },
+    alreadyNotified: 0,
+    cleared: 0,
+    errors: [],
+  };
+  for (const kind of ['ack', 'due'] as const) {
+    for (const entry of await ports.listLapsed(kind, at)) {
+      report.checked++;
+      try {
+        const dossier = await ports.loadDossier(entry.code);
+        const deadline = dossier && breachOf(kind, dossier, entry.deadline, now);
+        if (!dossier || !deadline) {
+          await ports.clear(entry);
+          report.cleared++;
+          continue;
+        }
+        if (!(await ports.flag(entry.code, kind, deadline, at))) {
+          report.alreadyNotified++;
+          await ports.clear(entry);
+          continue;
+        }
+        try {
+          await ports.enqueue(breachNotices(kind, dossier, deadline, ports.agency, at));
+        } catch (err) {
+          // Not notified after all: the next run tries again.
+          await ports.unflag(entry.code, kind, deadline);
+          throw err;
+        }
+        report.notified[kind]++;
+        logger.warn('dossier deadline breached', {
+          dossierCode: dossier.code,
+          agencyId: dossier.agencyId,
+          breach: kind,
+          deadline,
+        });
+        await ports.clear(entry);
+      } catch (err) {
+        report.errors.push({ code: entry.code, kind, error: (err as Error).message });
+      }
+    }
+  }
+  logger.info('SLA watched', { ...report, errors: report.errors.length });
+  return report;
+}

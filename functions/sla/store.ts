@@ -1,0 +1,148 @@
+/** The SLA index, breach flags and deadline queries over DynamoDB. */
+import { createHash } from 'node:crypto';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { findAgency } from '../catalog/agencies.js';
+import { dynamo } from '../core/clients.js';
+import { config } from '../core/config.js';
+import { loadDossier } from '../core/dossier-store.js';
+import { keys } from '../core/keys.js';
+import { SLA } from '../core/resources.js';
+import { enqueueNotifications } from '../notifications/queue.js';
+import type { BreachKind, LapsedEntry, SlaIndexPorts, SlaWatchPorts } from './sla.js';
+
+/** Which shard of a deadline partition a dossier's entry lives in (stable per dossier). */
+export const slaShard = (code: string) => createHash('sha256').update(code).digest()[0]! % SLA.shards;
+
+const swallowConditional = (err: unknown) => {
+  if (!(err instanceof ConditionalCheckFailedException)) throw err;
+};
+
+/** Lapsed entries read per partition and run; the rest wait for the next run. */
+const PAGE = 200;
+
+export function slaIndexStore(): SlaIndexPorts {
+  const TableName = config().TABLE_NAME;
+  const db = dynamo();
+  const entry = (d: Parameters<SlaIndexPorts['putDue']>[0], kind: BreachKind, deadline: string) => ({
+    ...keys.slaEntry(d.code, kind),
+    ...keys.slaIndex(kind, slaShard(d.code), deadline, d.code),
+    kind: 'sla',
+    dossierCode: d.code,
+    agencyId: d.agencyId,
+    breach: kind,
+    deadline,
+    dossierVersion: d.version,
+  });
+  return {
+    // The acknowledgement deadline is fixed once its clock starts: written once, never moved.
+    putAck: (d, deadline) =>
+      db
+        .send(
+          new PutCommand({
+            TableName,
+            Item: entry(d, 'ack', deadline),
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        )
+        .then(() => undefined, swallowConditional),
+    // The due date moves with extensions; an older image (a replayed stream record) never wins.
+    putDue: (d, deadline) =>
+      db
+        .send(
+          new PutCommand({
+            TableName,
+            Item: entry(d, 'due', deadline),
+            ConditionExpression: 'attribute_not_exists(pk) OR dossierVersion < :v',
+            ExpressionAttributeValues: { ':v': d.version },
+          }),
+        )
+        .then(() => undefined, swallowConditional),
+    remove: (code, kind, version) =>
+      db
+        .send(
+          new DeleteCommand({
+            TableName,
+            Key: keys.slaEntry(code, kind),
+            ConditionExpression: 'attribute_not_exists(pk) OR dossierVersion <= :v',
+            ExpressionAttributeValues: { ':v': version },
+          }),
+        )
+        .then(() => undefined, swallowConditional),
+  };
+}
+
+export function slaWatchStore(): SlaWatchPorts {
+  const TableName = config().TABLE_NAME;
+  const db = dynamo();
+  return {
+    async listLapsed(kind, before) {
+      const out: LapsedEntry[] = [];
+      for (let shard = 0; shard < SLA.shards; shard++) {
+        const { gsi2pk } = keys.slaIndex(kind, shard, before, '');
+        const res = await db.send(
+          new QueryCommand({
+            TableName,
+            IndexName: 'gsi2',
+            KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk < :before',
+            ExpressionAttributeValues: { ':pk': gsi2pk, ':before': before },
+            Limit: PAGE,
+          }),
+        );
+        for (const item of res.Items ?? []) {
+          out.push({
+            code: item.dossierCode as string,
+            kind,
+            deadline: item.deadline as string,
+            indexKey: item.gsi2sk as string,
+          });
+        }
+      }
+      return out;
+    },
+    loadDossier,
+    async flag(code, kind, deadline, at) {
+      try {
+        await db.send(
+          new PutCommand({
+            TableName,
+            Item: {
+              ...keys.slaFlag(code, kind, deadline),
+              kind: 'sla-flag',
+              dossierCode: code,
+              breach: kind,
+              deadline,
+              at,
+            },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
+        return true;
+      } catch (err) {
+        swallowConditional(err);
+        return false;
+      }
+    },
+    async unflag(code, kind, deadline) {
+      await db.send(new DeleteCommand({ TableName, Key: keys.slaFlag(code, kind, deadline) }));
+    },
+    enqueue: enqueueNotifications,
+    async clear(entry) {
+      await db
+        .send(
+          new UpdateCommand({
+            TableName,
+            Key: keys.slaEntry(entry.code, entry.kind),
+            UpdateExpression: 'REMOVE gsi2pk, gsi2sk',
+            ConditionExpression: 'gsi2sk = :read',
+            ExpressionAttributeValues: { ':read': entry.indexKey },
+          }),
+        )
+        .catch(swallowConditional);
+    },
+    agency(id) {
+      const a = findAgency(id);
+      return a ? { id: a.id, name: a.name, parentId: a.parentId } : undefined;
+    },
+  };
+}

@@ -1,0 +1,191 @@
+import { describe, expect, it } from 'vitest';
+import {
+  type AgencyRef,
+  breachOf,
+  type LapsedEntry,
+  openDeadlines,
+  type SlaDossier,
+  type SlaWatchPorts,
+  syncSlaIndex,
+  watchSla,
+} from '../../functions/sla/sla.js';
+import type { NotificationMessage } from '../../schemas/notification.js';
+
+const base: SlaDossier = {
+  code: 'HNI-STP-251003-0001',
+  agencyId: 'hni-stp',
+  agencyName: 'Sở Tư pháp Hà Nội',
+  procedureName: 'Cấp phiếu lý lịch tư pháp',
+  status: 'submitted',
+  // Friday 3 October 2025, 16:00 in Hà Nội.
+  submittedAt: '2025-10-03T09:00:00.000Z',
+  updatedAt: '2025-10-03T09:00:00.000Z',
+  dueAt: '2025-10-10T10:00:00.000Z',
+  version: 1,
+};
+
+describe('SLA deadlines', () => {
+  it('counts the 8-hour acknowledgement in working hours over the weekend', () => {
+    // Friday 16–17 (1 h), Monday 8–12 (4 h) and 13–16 (3 h): Monday 6 October, 16:00 local.
+    expect(openDeadlines(base)).toEqual({ ack: '2025-10-06T09:00:00.000Z', due: base.dueAt });
+  });
+
+  it('skips a public holiday', () => {
+    // Monday 1 September 2025, 16:00; 2 September is National Day: the clock runs on Wednesday 3rd.
+    const d = { ...base, submittedAt: '2025-09-01T09:00:00.000Z' };
+    expect(openDeadlines(d).ack).toBe('2025-09-03T09:00:00.000Z');
+  });
+
+  it('starts the clock of a fee-paying dossier once it is paid, and stops it on receipt', () => {
+    const unpaid = {
+      ...base,
+      payment: { amount: 50000, currency: 'VND' as const, status: 'pending' as const },
+    };
+    expect(openDeadlines(unpaid).ack).toBeUndefined();
+    const paid = {
+      ...unpaid,
+      // Paid Monday 08:00 local: a full working day, until 17:00.
+      updatedAt: '2025-10-06T01:00:00.000Z',
+      payment: { ...unpaid.payment, status: 'succeeded' as const },
+    };
+    expect(openDeadlines(paid).ack).toBe('2025-10-06T10:00:00.000Z');
+    expect(openDeadlines({ ...base, status: 'received' })).toEqual({ due: base.dueAt });
+    expect(openDeadlines({ ...base, status: 'result_issued' })).toEqual({});
+  });
+
+  it('judges a breach on the dossier as it is now', () => {
+    const after = new Date('2025-10-06T09:00:01.000Z');
+    expect(breachOf('ack', base, '2025-10-06T09:00:00.000Z', after)).toBe('2025-10-06T09:00:00.000Z');
+    expect(
+      breachOf('ack', base, '2025-10-06T09:00:00.000Z', new Date('2025-10-06T08:59:00.000Z')),
+    ).toBeUndefined();
+    expect(
+      breachOf('ack', { ...base, status: 'received' }, '2025-10-06T09:00:00.000Z', after),
+    ).toBeUndefined();
+    const late = new Date('2025-10-10T10:00:01.000Z');
+    expect(breachOf('due', { ...base, status: 'in_progress' }, base.dueAt, late)).toBe(base.dueAt);
+    expect(breachOf('due', { ...base, status: 'approved' }, base.dueAt, late)).toBeUndefined();
+    // Extended: the index still holds the old date, the dossier the new one.
+    expect(
+      breachOf(
+        'due',
+        { ...base, status: 'in_progress', dueAt: '2025-10-17T10:00:00.000Z' },
+        base.dueAt,
+        late,
+      ),
+    ).toBeUndefined();
+  });
+
+  it('keeps the index in step with each dossier image', async () => {
+    const calls: string[] = [];
+    const ports = {
+      putAck: async (d: SlaDossier, at: string) => void calls.push(`ack ${d.code} ${at}`),
+      putDue: async (d: SlaDossier, at: string) => void calls.push(`due ${d.code} ${at}`),
+      remove: async (code: string, kind: string) => void calls.push(`remove ${kind} ${code}`),
+    };
+    await syncSlaIndex(ports, base);
+    await syncSlaIndex(ports, { ...base, status: 'completed' });
+    expect(calls.sort()).toEqual(
+      [
+        `ack ${base.code} 2025-10-06T09:00:00.000Z`,
+        `due ${base.code} ${base.dueAt}`,
+        `remove ack ${base.code}`,
+        `remove due ${base.code}`,
+      ].sort(),
+    );
+  });
+});
+
+/** An in-memory table of index entries, flags and the notifications queue. */
+function fakeWatch(dossiers: SlaDossier[], failEnqueue = 0) {
+  const entries = new Map<string, LapsedEntry>();
+  for (const d of dossiers) {
+    for (const [kind, deadline] of Object.entries(openDeadlines(d)) as ['ack' | 'due', string][]) {
+      entries.set(`${d.code}/${kind}`, { code: d.code, kind, deadline, indexKey: `${deadline}#${d.code}` });
+    }
+  }
+  const flags = new Set<string>();
+  const queue: NotificationMessage[] = [];
+  let failures = failEnqueue;
+  const agencies: Record<string, AgencyRef> = {
+    'hni-stp': { id: 'hni-stp', name: 'Sở Tư pháp Hà Nội', parentId: 'hni' },
+    hni: { id: 'hni', name: 'UBND thành phố Hà Nội', parentId: null },
+  };
+  const ports: SlaWatchPorts = {
+    listLapsed: async (kind, before) =>
+      [...entries.values()].filter((e) => e.kind === kind && e.indexKey < before),
+    loadDossier: async (code) => dossiers.find((d) => d.code === code),
+    flag: async (code, kind, deadline) => {
+      const key = `${code}/${kind}/${deadline}`;
+      if (flags.has(key)) return false;
+      flags.add(key);
+      return true;
+    },
+    unflag: async (code, kind, deadline) => void flags.delete(`${code}/${kind}/${deadline}`),
+    enqueue: async (messages) => {
+      if (failures-- > 0) throw new Error('queue unavailable');
+      queue.push(...messages);
+    },
+    clear: async (entry) => {
+      const current = entries.get(`${entry.code}/${entry.kind}`);
+      if (current?.indexKey === entry.indexKey) entries.delete(`${entry.code}/${entry.kind}`);
+    },
+    agency: (id) => agencies[id],
+  };
+  return { ports, queue, flags, entries };
+}
+
+describe('SLA watcher', () => {
+  const overdue = { ...base, status: 'in_progress' as const };
+  const late = new Date('2025-10-13T02:00:00.000Z');
+
+  it('notifies the agency and its parent once, however often it runs', async () => {
+    const w = fakeWatch([overdue]);
+    const first = await watchSla(w.ports, late);
+    expect(first.notified).toEqual({ ack: 0, due: 1 });
+    expect(w.queue.map((m) => [m.channel, m.to, m.topic])).toEqual([
+      ['agency', 'hni-stp', 'sla.due'],
+      ['agency', 'hni', 'sla.due'],
+    ]);
+    expect(w.queue[0]!.text).toContain(base.code);
+    expect(w.queue[0]!.text).toContain('quá hạn');
+    expect(w.queue[1]!.text).toContain('đơn vị trực thuộc Sở Tư pháp Hà Nội');
+
+    // The index entry survives (a replayed stream record wrote it back): still only one notice.
+    const again = fakeWatch([overdue]);
+    for (const f of w.flags) again.flags.add(f);
+    const second = await watchSla(again.ports, late);
+    expect(second.notified).toEqual({ ack: 0, due: 0 });
+    expect(second.alreadyNotified).toBe(1);
+    expect(again.queue).toEqual([]);
+    expect(await watchSla(w.ports, late)).toMatchObject({ checked: 0, notified: { ack: 0, due: 0 } });
+  });
+
+  it('flags an unacknowledged dossier and leaves one still on time alone', async () => {
+    const w = fakeWatch([base]);
+    const early = await watchSla(w.ports, new Date('2025-10-06T08:00:00.000Z'));
+    expect(early.checked).toBe(0);
+    const lapsed = await watchSla(w.ports, new Date('2025-10-06T09:30:00.000Z'));
+    expect(lapsed.notified).toEqual({ ack: 1, due: 0 });
+    expect(w.queue[0]!.text).toContain('chưa được tiếp nhận trong 8 giờ làm việc');
+  });
+
+  it('takes a settled dossier out of the index without notifying', async () => {
+    const w = fakeWatch([overdue]);
+    const settled = { ...overdue, status: 'approved' as const };
+    w.ports.loadDossier = async () => settled;
+    const report = await watchSla(w.ports, late);
+    expect(report).toMatchObject({ cleared: 1, notified: { ack: 0, due: 0 } });
+    expect(w.entries.size).toBe(0);
+  });
+
+  it('tries again next run when the notice could not be queued', async () => {
+    const w = fakeWatch([overdue], 1);
+    const failed = await watchSla(w.ports, late);
+    expect(failed.errors).toHaveLength(1);
+    expect(w.flags.size).toBe(0);
+    const retried = await watchSla(w.ports, late);
+    expect(retried.notified.due).toBe(1);
+    expect(w.queue).toHaveLength(2);
+  });
+});
