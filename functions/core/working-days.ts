@@ -4,6 +4,7 @@
  * vn-public-holidays.json (scripts/vn-holidays.ts) — are not working days. Officially announced
  * swaps are data: `extraDaysOff` and `extraWorkingDays`.
  */
+import { z } from 'zod';
 import holidayList from './vn-public-holidays.json' with { type: 'json' };
 
 const VN_OFFSET_MS = 7 * 3_600_000;
@@ -19,12 +20,40 @@ export interface CalendarAdjustments {
 
 const publicHolidays: ReadonlySet<string> = new Set(holidayList.dates);
 
+const localDay = z.iso.date();
+const adjustmentsSchema = z
+  .object({ extraDaysOff: z.array(localDay).default([]), extraWorkingDays: z.array(localDay).default([]) })
+  .strict();
+let announced: CalendarAdjustments | undefined;
+
+/**
+ * The Government announces swapped and compensatory days year by year (e.g. a Saturday worked so a
+ * bridge day before National Day is off); operators set them without a code change in
+ * CONG_CALENDAR_ADJUSTMENTS, e.g. {"extraDaysOff":["2026-09-01"],"extraWorkingDays":["2026-08-29"]}.
+ * Read once per process; an invalid value stops the function at its first deadline, loudly.
+ */
+export function announcedAdjustments(): CalendarAdjustments {
+  if (!announced) {
+    const raw = process.env.CONG_CALENDAR_ADJUSTMENTS;
+    const parsed = adjustmentsSchema.safeParse(raw ? JSON.parse(raw) : {});
+    if (!parsed.success)
+      throw new Error(`invalid CONG_CALENDAR_ADJUSTMENTS: ${z.prettifyError(parsed.error)}`);
+    announced = parsed.data;
+  }
+  return announced;
+}
+
+/** Tests and the local cloud change the environment between runs. */
+export function resetAnnouncedAdjustments(): void {
+  announced = undefined;
+}
+
 /** YYYY-MM-DD in Vietnam for an instant. */
 export function localDate(at: Date): string {
   return new Date(at.getTime() + VN_OFFSET_MS).toISOString().slice(0, 10);
 }
 
-export function isWorkingDay(day: string, adj: CalendarAdjustments = {}): boolean {
+export function isWorkingDay(day: string, adj: CalendarAdjustments = announcedAdjustments()): boolean {
   if (adj.extraWorkingDays?.includes(day)) return true;
   if (adj.extraDaysOff?.includes(day)) return false;
   const weekday = new Date(`${day}T00:00:00Z`).getUTCDay();
@@ -43,7 +72,11 @@ const nextDay = (day: string) =>
  * The instant a period of `days` working days started at `from` ends: the close of business on the
  * N-th working day after the day of submission (the day of submission itself does not count).
  */
-export function addWorkingDays(from: Date, days: number, adj: CalendarAdjustments = {}): Date {
+export function addWorkingDays(
+  from: Date,
+  days: number,
+  adj: CalendarAdjustments = announcedAdjustments(),
+): Date {
   let day = localDate(from);
   let left = days;
   while (left > 0) {
@@ -56,7 +89,11 @@ export function addWorkingDays(from: Date, days: number, adj: CalendarAdjustment
 }
 
 /** Working days after the local day of `from` up to and including the local day of `to`. */
-export function workingDaysBetween(from: Date, to: Date, adj: CalendarAdjustments = {}): number {
+export function workingDaysBetween(
+  from: Date,
+  to: Date,
+  adj: CalendarAdjustments = announcedAdjustments(),
+): number {
   const last = localDate(to);
   let n = 0;
   for (let day = nextDay(localDate(from)); day <= last; day = nextDay(day)) {
@@ -79,7 +116,11 @@ const localInstant = (day: string, hour: number) =>
  * the 8-working-hour acknowledgement of an online dossier is measured (Decree 45/2020). A dossier
  * sent at night or on a holiday starts its clock when the office next opens.
  */
-export function addWorkingHours(from: Date, hours: number, adj: CalendarAdjustments = {}): Date {
+export function addWorkingHours(
+  from: Date,
+  hours: number,
+  adj: CalendarAdjustments = announcedAdjustments(),
+): Date {
   let left = hours * 3_600_000;
   let day = localDate(from);
   let cursor = from.getTime();
