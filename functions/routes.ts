@@ -20,6 +20,7 @@ import {
   supplementRequest,
   supplementResponse,
   timelineVerification,
+  withdrawRequest,
 } from '../schemas/dossier.js';
 import { devOutboxList, devOutboxQuery } from '../schemas/notification.js';
 import {
@@ -209,6 +210,19 @@ export const routes: readonly Route[] = [
     params: dossierParams,
     status: 200,
     response: dossierResultView,
+    errors: [409],
+  }),
+  r({
+    method: 'POST',
+    path: '/v1/dossiers/{code}/withdraw',
+    fn: 'intake',
+    operationId: 'withdrawDossier',
+    auth: 'citizen',
+    summary: 'Withdraw a dossier before the agency decides (later steps of a bundle go with it)',
+    params: dossierParams,
+    body: withdrawRequest,
+    status: 200,
+    response: dossierStatusView,
     errors: [409],
   }),
   r({

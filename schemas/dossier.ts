@@ -186,3 +186,15 @@ export const dossierResultView = z
 export const dossierStatusView = z
   .object({ code: dossierCode, status: dossierStatus })
   .meta({ id: 'DossierStatus' });
+
+export const withdrawRequest = z
+  .object({
+    reason: z
+      .string()
+      .trim()
+      .min(5)
+      .max(500)
+      .transform((t) => t.normalize('NFC')),
+  })
+  .strict()
+  .meta({ id: 'WithdrawRequest' });

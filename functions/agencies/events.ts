@@ -17,6 +17,7 @@ import { AppError } from '../core/errors.js';
 import { sealEvent, type TimelineEvent } from '../core/timeline.js';
 import { addWorkingDays } from '../core/working-days.js';
 import { type DispatchMessage, dispatchOutbox } from '../intake/submit.js';
+import { laterBundleSteps, type WithdrawalStep } from '../intake/withdraw.js';
 
 export type AgencyEventResult = z.infer<typeof agencyEventResult>;
 
@@ -39,6 +40,8 @@ export interface AgencyEventPorts {
     dossierResult?: DossierResult;
     /** In a bundle: the next dossier goes to its agency in the same transaction. */
     handoff?: Handoff;
+    /** In a bundle: a refusal also withdraws the later dossiers, which can no longer start. */
+    cascade?: WithdrawalStep[];
   }): Promise<'applied' | 'already-recorded' | 'version-conflict'>;
 }
 
@@ -211,6 +214,8 @@ export async function handleAgencyEvent(
       dossierResult = issued.record;
       handoff = await handoffAfter(ports, dossier, issued.record, ports.now());
     }
+    const cascade =
+      event.type === 'dossier.rejected' ? await laterBundleSteps(ports.loadDossier, dossier, at) : [];
     const timelineEvent = sealEvent({
       seq: dossier.lastSeq + 1,
       at,
@@ -239,6 +244,7 @@ export async function handleAgencyEvent(
       newDueAt,
       ...(dossierResult ? { dossierResult } : {}),
       ...(handoff ? { handoff } : {}),
+      ...(cascade.length ? { cascade } : {}),
     });
     if (outcome === 'applied') return result;
     if (outcome === 'already-recorded') {

@@ -7,6 +7,7 @@ import { config } from '../core/config.js';
 import { loadDossier } from '../core/dossier-store.js';
 import { keys, ttlAfterDays } from '../core/keys.js';
 import { outboxPut } from '../intake/store.js';
+import { stepItems } from '../intake/supplement-store.js';
 import type { AgencyEventPorts, AgencyEventResult, Handoff } from './events.js';
 
 /** Agencies may replay an event for this long and still get the original answer. */
@@ -75,7 +76,7 @@ export function agencyEventStore(): AgencyEventPorts {
       await s3Client().send(new PutObjectCommand({ Bucket, Key, Body: bytes, ContentType }));
     },
 
-    async apply({ agencyId, dossier, event, result, newDueAt, dossierResult, handoff }) {
+    async apply({ agencyId, dossier, event, result, newDueAt, dossierResult, handoff, cascade }) {
       try {
         await db.send(
           new TransactWriteCommand({
@@ -118,6 +119,7 @@ export function agencyEventStore(): AgencyEventPorts {
                 },
               },
               ...(handoff ? handoffItems(TableName, handoff, event.at) : []),
+              ...(cascade ?? []).flatMap((c) => stepItems(TableName, c.dossier, c.event)),
             ],
           }),
         );

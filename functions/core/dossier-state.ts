@@ -84,7 +84,9 @@ export const STEPS: Record<DossierStep, StepRule> = {
   },
   'dossier.result_issued': { to: 'result_issued', from: ['approved'], by: ['agency'] },
   'dossier.completed': { to: 'completed', from: ['result_issued'], by: ['agency', 'citizen', 'system'] },
-  'dossier.withdrawn': { to: 'withdrawn', from: OPEN, by: ['citizen'] },
+  // The citizen withdraws before a decision; the system withdraws the later dossiers of an
+  // interlinked bundle whose earlier step was refused or withdrawn (they can never start).
+  'dossier.withdrawn': { to: 'withdrawn', from: OPEN, by: ['citizen', 'system'] },
 };
 
 /** Progress order, used only to tell a late (stale) event from an illegal one. */

@@ -99,6 +99,17 @@ export function supplementPayload(d: DossierRecord, seq: number | undefined): Su
   };
 }
 
+/** The citizen withdrew the dossier: the agency stops working on it. */
+export function withdrawalPayload(d: DossierRecord) {
+  return {
+    type: 'dossier.withdrawn' as const,
+    dossierCode: d.code,
+    submissionId: d.submissionId,
+    agencyId: d.agencyId,
+    withdrawnAt: d.updatedAt,
+  };
+}
+
 export async function deliver(
   ports: DeliveryPorts,
   message: DispatchMessage,
@@ -118,7 +129,9 @@ export async function deliver(
   const body = JSON.stringify(
     message.type === 'dossier.supplemented'
       ? supplementPayload(dossier, message.seq)
-      : deliveryPayload(dossier),
+      : message.type === 'dossier.withdrawn'
+        ? withdrawalPayload(dossier)
+        : deliveryPayload(dossier),
   );
   const headers = {
     'content-type': 'application/json',

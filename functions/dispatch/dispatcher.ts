@@ -20,7 +20,7 @@ import { DeliveryFailed, deliver, type FailureKind } from './deliver.js';
 import { deliveryStore } from './store.js';
 
 const dispatchMessage = z.object({
-  type: z.enum(['dossier.submitted', 'dossier.supplemented']),
+  type: z.enum(['dossier.submitted', 'dossier.supplemented', 'dossier.withdrawn']),
   dossierCode: z.string(),
   seq: z.number().int().positive().optional(),
   agencyId: z.string(),

@@ -1,11 +1,12 @@
 import type { z } from 'zod';
-import type { dossierParams } from '../../schemas/dossier.js';
+import type { dossierParams, withdrawRequest } from '../../schemas/dossier.js';
 import { httpFunction, personOf } from '../core/http.js';
 import { confirmResultReceived } from './complete.js';
 import { intakeStore } from './store.js';
 import { type SubmitInput, submitDossier } from './submit.js';
 import { type SupplementInput, supplementDossier } from './supplement.js';
 import { citizenStepStore } from './supplement-store.js';
+import { withdrawDossier } from './withdraw.js';
 
 let store: ReturnType<typeof intakeStore> | undefined;
 let steps: ReturnType<typeof citizenStepStore> | undefined;
@@ -21,6 +22,12 @@ export const handler = httpFunction('intake', {
     const { code } = req.params as z.output<typeof dossierParams>;
     const key = req.headers['idempotency-key']!;
     return supplementDossier(steps, personOf(req).sub, code, key, req.body as SupplementInput);
+  },
+  withdrawDossier: async (req) => {
+    steps ??= citizenStepStore();
+    const { code } = req.params as z.output<typeof dossierParams>;
+    const { reason } = req.body as z.output<typeof withdrawRequest>;
+    return { body: await withdrawDossier(steps, personOf(req).sub, code, reason) };
   },
   confirmResultReceived: async (req) => {
     steps ??= citizenStepStore();

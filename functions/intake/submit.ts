@@ -31,7 +31,7 @@ export type SubmitResult = z.infer<typeof submitDossierResponse>;
  * answered its request to supplement (`seq`: the timeline event that recorded the answer).
  */
 export interface DispatchMessage {
-  type: 'dossier.submitted' | 'dossier.supplemented';
+  type: 'dossier.submitted' | 'dossier.supplemented' | 'dossier.withdrawn';
   dossierCode: string;
   seq?: number;
   agencyId: string;

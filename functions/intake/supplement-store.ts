@@ -10,12 +10,18 @@ import type { TimelineEvent } from '../core/timeline.js';
 import type { CompletionPorts } from './complete.js';
 import { intakeStore, outboxPut } from './store.js';
 import type { SupplementPorts, SupplementResult } from './supplement.js';
+import type { WithdrawalPorts } from './withdraw.js';
 
 const IDEMPOTENCY_DAYS = 7;
 const SCOPE = 'supplements';
 
 /** The dossier's move, conditional on the version it was read at, and its timeline event. */
-function stepItems(TableName: string, dossier: DossierRecord, event: TimelineEvent, extra?: 'supplement') {
+export function stepItems(
+  TableName: string,
+  dossier: DossierRecord,
+  event: TimelineEvent,
+  extra?: 'supplement',
+) {
   return [
     {
       Update: {
@@ -46,7 +52,7 @@ function stepItems(TableName: string, dossier: DossierRecord, event: TimelineEve
   ];
 }
 
-export function citizenStepStore(): SupplementPorts & CompletionPorts {
+export function citizenStepStore(): SupplementPorts & CompletionPorts & WithdrawalPorts {
   const TableName = config().TABLE_NAME;
   const db = dynamo();
   const s3 = intakeStore();
@@ -111,6 +117,22 @@ export function citizenStepStore(): SupplementPorts & CompletionPorts {
         if (failed[2]) return 'idempotency-key-taken';
         if (failed[0]) return 'version-conflict';
         if (failed.slice(4).some(Boolean)) return 'upload-taken';
+        throw err;
+      }
+    },
+
+    async applyWithdrawal({ steps, outbox }) {
+      const items = [
+        ...steps.flatMap(({ dossier, event }) => stepItems(TableName, dossier, event)),
+        ...(outbox ? [outboxPut(TableName, outbox, steps[0]!.event.at)] : []),
+      ];
+      try {
+        await db.send(new TransactWriteCommand({ TransactItems: items }));
+        return 'applied';
+      } catch (err) {
+        if (!(err instanceof TransactionCanceledException)) throw err;
+        if (err.CancellationReasons?.some((r) => r.Code === 'ConditionalCheckFailed'))
+          return 'version-conflict';
         throw err;
       }
     },

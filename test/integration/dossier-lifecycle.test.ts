@@ -377,3 +377,74 @@ describe('the birth → residence → health card bundle', () => {
     ]);
   }, 60_000);
 });
+
+describe('withdrawal', () => {
+  it('lets the owner withdraw before a decision and tells the agency', async () => {
+    const code = await submitBhyt('life-withdraw-0001');
+    const short = await api('POST', `/v1/dossiers/${code}/withdraw`, { token: owner, body: { reason: 'x' } });
+    expect(short.status).toBe(400);
+    const theirs = await api('POST', `/v1/dossiers/${code}/withdraw`, {
+      token: stranger,
+      body: { reason: 'Không còn nhu cầu' },
+    });
+    expect(theirs.status).toBe(404);
+
+    const res = await api('POST', `/v1/dossiers/${code}/withdraw`, {
+      token: owner,
+      body: { reason: 'Đã tìm lại được thẻ' },
+    });
+    expect(res).toMatchObject({ status: 200, body: { code, status: 'withdrawn' } });
+    await until('the agency to hear of the withdrawal', () =>
+      deliveriesOf(code).some((d) => (d.payload as Json).type === 'dossier.withdrawn') ? true : undefined,
+    );
+    const again = await api('POST', `/v1/dossiers/${code}/withdraw`, {
+      token: owner,
+      body: { reason: 'Đã tìm lại được thẻ' },
+    });
+    expect(again.body.status).toBe('withdrawn');
+    const owned = await api('GET', `/v1/dossiers/${code}`, { token: owner });
+    expect(owned.body.timeline.at(-1)).toMatchObject({ type: 'dossier.withdrawn', actor: 'citizen' });
+    // The agency can no longer act on it.
+    expect((await agency('bhxh-hn', { type: 'dossier.approved', dossierCode: code })).status).toBe(409);
+  });
+
+  it('refuses a withdrawal once the agency has decided', async () => {
+    const code = await submitBhyt('life-withdraw-0002');
+    expect((await agency('bhxh-hn', { type: 'dossier.approved', dossierCode: code })).status).toBe(200);
+    const res = await api('POST', `/v1/dossiers/${code}/withdraw`, {
+      token: owner,
+      body: { reason: 'Không còn nhu cầu' },
+    });
+    expect(res.status).toBe(409);
+    expect(res.body.error.details.currentStatus).toBe('approved');
+  });
+
+  it('withdraws the later dossiers of a bundle when its first step is refused', async () => {
+    const scan = await uploadScan(Buffer.from('%PDF-1.7 giấy chứng sinh 2'), 'giay-chung-sinh-2.pdf');
+    const submitted = await api('POST', '/v1/dossiers', {
+      token: owner,
+      key: 'life-bundle-reject-01',
+      body: {
+        procedureCode: '1.012345',
+        form: birthBundleForm,
+        attachments: [{ documentType: 'birth_certificate_medical', uploadId: scan }],
+      },
+    });
+    const [birth, residence, card] = submitted.body.dossiers.map((d: Json) => d.code as string);
+    await waitStatus(birth!, 'in_progress');
+    const refused = await agency('xa-00070', {
+      type: 'dossier.rejected',
+      dossierCode: birth,
+      reason: 'Giấy chứng sinh không hợp lệ',
+    });
+    expect(refused.status).toBe(200);
+    for (const later of [residence!, card!]) {
+      const view = await api('GET', `/v1/dossiers/${later}`, { token: owner });
+      expect(view.body.status).toBe('withdrawn');
+      expect(view.body.timeline.at(-1)).toMatchObject({ type: 'dossier.withdrawn', actor: 'system' });
+      expect(deliveriesOf(later)).toHaveLength(0);
+    }
+    const verify = await api('GET', `/v1/dossiers/${residence}/timeline/verify`, { token: owner });
+    expect(verify.body.intact).toBe(true);
+  });
+});

@@ -74,7 +74,7 @@ const EXPECTED: Record<DossierStep, Expected> = {
   'dossier.withdrawn': {
     to: 'withdrawn',
     from: ['submitted', 'received', 'in_progress', 'supplement_requested', 'supplemented'],
-    by: ['citizen'],
+    by: ['citizen', 'system'],
   },
 };
 
@@ -221,7 +221,7 @@ describe('decide: the individual rules', () => {
         kind: 'illegal',
         reason: 'actor',
       });
-      expect(decide(current, 'dossier.withdrawn', 'system'), current).toEqual({
+      expect(decide(current, 'dossier.withdrawn', 'agency'), current).toEqual({
         kind: 'illegal',
         reason: 'actor',
       });
