@@ -190,6 +190,48 @@ export async function coldStarts() {
         headers: auth,
       }),
     paymentsReconcile: () => ({}),
+    slaWatcher: () => ({}),
+    notificationRelay: () => ({
+      Records: [
+        {
+          eventID: '1',
+          eventName: 'INSERT',
+          eventSource: 'aws:dynamodb',
+          dynamodb: {
+            SequenceNumber: '1',
+            NewImage: {
+              pk: { S: 'DOSSIER#CAHN-261122-0001' },
+              sk: { S: 'EVENT#00002' },
+              kind: { S: 'event' },
+              seq: { N: '2' },
+              type: { S: 'dossier.received' },
+              status: { S: 'received' },
+              actor: { S: 'agency' },
+              at: { S: '2026-11-22T03:00:00.000Z' },
+            },
+          },
+        },
+      ],
+    }),
+    notifier: () => ({
+      Records: [
+        {
+          messageId: 'n1',
+          receiptHandle: 'r1',
+          body: JSON.stringify({
+            id: 'ntf_1',
+            channel: 'sms',
+            to: '+84912345678',
+            dossierCode: 'CAHN-261122-0001',
+            text: 'Hồ sơ CAHN-261122-0001 đã được tiếp nhận.',
+          }),
+          attributes: { ApproximateReceiveCount: '1' },
+          messageAttributes: {},
+          eventSource: 'aws:sqs',
+          eventSourceARN: 'arn:aws:sqs:ap-southeast-1:000000000000:cong-bench-notifications',
+        },
+      ],
+    }),
     outboxRelay: () => ({
       Records: [
         {
@@ -275,7 +317,10 @@ export async function coldStarts() {
       const baseTimes: number[] = [];
       let status: unknown;
       for (let i = 0; i < RUNS; i++) {
-        const r = await time(file, events[name]!());
+        const event = events[name];
+        if (!event)
+          throw new Error(`no representative event for ${name}: add one to test/bench/cold-start.ts`);
+        const r = await time(file, event());
         status = r.status;
         fnTimes.push(r.ms);
         baseTimes.push((await time(baseFile, {})).ms);
