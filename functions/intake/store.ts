@@ -10,8 +10,6 @@ import { OUTBOX } from '../core/resources.js';
 import type { UploadRecord } from '../uploads/uploads.js';
 import type { IntakePorts, IntakeWrite, SubmitResult } from './submit.js';
 
-const IDEMPOTENCY_DAYS = 7;
-
 /** The outbox item as the table stream hands it to the relay. */
 export function outboxPut(TableName: string, outbox: NonNullable<IntakeWrite['outbox']>, at: string) {
   return {
@@ -27,6 +25,54 @@ export function outboxPut(TableName: string, outbox: NonNullable<IntakeWrite['ou
       },
     },
   };
+}
+
+/** How long a citizen's Idempotency-Key answers with the original response. */
+const IDEMPOTENCY_DAYS = 7;
+
+/** The record that makes a retried request answer as the first did; put only if absent. */
+export function idempotencyPut(
+  TableName: string,
+  scope: string,
+  r: { ownerSub: string; idempotencyKey: string; requestHash: string; response: unknown },
+  at: string,
+) {
+  return {
+    Put: {
+      TableName,
+      Item: {
+        ...keys.idempotency(scope, r.ownerSub, r.idempotencyKey),
+        requestHash: r.requestHash,
+        response: r.response,
+        createdAt: at,
+        ttl: ttlAfterDays(IDEMPOTENCY_DAYS),
+      },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    },
+  };
+}
+
+/** An upload joins a dossier once, and only its owner's: the claim fails for anything else. */
+export function uploadClaims(
+  TableName: string,
+  ownerSub: string,
+  claims: readonly { uploadId: string; dossierCode: string }[],
+) {
+  return claims.map((u) => ({
+    Update: {
+      TableName,
+      Key: keys.upload(u.uploadId),
+      UpdateExpression: 'SET #state = :attached, dossierCode = :code REMOVE #ttl',
+      ConditionExpression: 'ownerSub = :owner AND #state = :pending',
+      ExpressionAttributeNames: { '#state': 'state', '#ttl': 'ttl' },
+      ExpressionAttributeValues: {
+        ':attached': 'attached',
+        ':pending': 'pending',
+        ':code': u.dossierCode,
+        ':owner': ownerSub,
+      },
+    },
+  }));
 }
 const SCOPE = 'dossiers';
 
@@ -89,19 +135,7 @@ export function intakeStore(): IntakePorts {
       const notExists = 'attribute_not_exists(pk)';
       const idempotencyIndex = 0;
       const items = [
-        {
-          Put: {
-            TableName,
-            Item: {
-              ...keys.idempotency(SCOPE, w.ownerSub, w.idempotencyKey),
-              requestHash: w.requestHash,
-              response: w.response,
-              createdAt: w.at,
-              ttl: ttlAfterDays(IDEMPOTENCY_DAYS),
-            },
-            ConditionExpression: notExists,
-          },
-        },
+        idempotencyPut(TableName, SCOPE, w, w.at),
         {
           Put: {
             TableName,
@@ -139,21 +173,7 @@ export function intakeStore(): IntakePorts {
           },
         ]),
         ...(w.outbox ? [outboxPut(TableName, w.outbox, w.at)] : []),
-        ...w.attachedUploads.map((u) => ({
-          Update: {
-            TableName,
-            Key: keys.upload(u.uploadId),
-            UpdateExpression: 'SET #state = :attached, dossierCode = :code REMOVE #ttl',
-            ConditionExpression: 'ownerSub = :owner AND #state = :pending',
-            ExpressionAttributeNames: { '#state': 'state', '#ttl': 'ttl' },
-            ExpressionAttributeValues: {
-              ':attached': 'attached',
-              ':pending': 'pending',
-              ':code': u.dossierCode,
-              ':owner': w.ownerSub,
-            },
-          },
-        })),
+        ...uploadClaims(TableName, w.ownerSub, w.attachedUploads),
       ];
       try {
         await db.send(new TransactWriteCommand({ TransactItems: items }));

@@ -5,14 +5,13 @@ import { dynamo } from '../core/clients.js';
 import { config } from '../core/config.js';
 import type { DossierRecord } from '../core/dossier.js';
 import { loadDossier, loadTimeline } from '../core/dossier-store.js';
-import { keys, ttlAfterDays } from '../core/keys.js';
+import { keys } from '../core/keys.js';
 import type { TimelineEvent } from '../core/timeline.js';
 import type { CompletionPorts } from './complete.js';
-import { intakeStore, outboxPut } from './store.js';
+import { idempotencyPut, intakeStore, outboxPut, uploadClaims } from './store.js';
 import type { SupplementPorts, SupplementResult } from './supplement.js';
 import type { WithdrawalPorts } from './withdraw.js';
 
-const IDEMPOTENCY_DAYS = 7;
 const SCOPE = 'supplements';
 
 /** The dossier's move, conditional on the version it was read at, and its timeline event. */
@@ -78,35 +77,9 @@ export function citizenStepStore(): SupplementPorts & CompletionPorts & Withdraw
       const items = [
         update!,
         event!,
-        {
-          Put: {
-            TableName,
-            Item: {
-              ...keys.idempotency(SCOPE, w.ownerSub, w.idempotencyKey),
-              requestHash: w.requestHash,
-              response: w.response,
-              createdAt: w.event.at,
-              ttl: ttlAfterDays(IDEMPOTENCY_DAYS),
-            },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          },
-        },
+        idempotencyPut(TableName, SCOPE, w, w.event.at),
         outboxPut(TableName, w.outbox, w.event.at),
-        ...w.attachedUploads.map((u) => ({
-          Update: {
-            TableName,
-            Key: keys.upload(u.uploadId),
-            UpdateExpression: 'SET #state = :attached, dossierCode = :code REMOVE #ttl',
-            ConditionExpression: 'ownerSub = :owner AND #state = :pending',
-            ExpressionAttributeNames: { '#state': 'state', '#ttl': 'ttl' },
-            ExpressionAttributeValues: {
-              ':attached': 'attached',
-              ':pending': 'pending',
-              ':code': u.dossierCode,
-              ':owner': w.ownerSub,
-            },
-          },
-        })),
+        ...uploadClaims(TableName, w.ownerSub, w.attachedUploads),
       ];
       try {
         await db.send(new TransactWriteCommand({ TransactItems: items }));
