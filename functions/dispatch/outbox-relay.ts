@@ -6,17 +6,15 @@
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { sqsClient } from '../core/clients.js';
 import { config } from '../core/config.js';
 import { logger } from '../core/logger.js';
+import { sendJsonMessages } from '../core/queue-send.js';
 import { OUTBOX } from '../core/resources.js';
 import type { DispatchMessage } from '../intake/submit.js';
 
 const processor = new BatchProcessor(EventType.DynamoDBStreams);
-const SQS_BATCH = 10;
 
 /** The same predicate the CDK event filter expresses; kept here too so a broad mapping is harmless. */
 export function isOutboxInsert(record: DynamoDBRecord): boolean {
@@ -24,20 +22,11 @@ export function isOutboxInsert(record: DynamoDBRecord): boolean {
   return record.eventName === 'INSERT' && typeof pk === 'string' && pk.startsWith(OUTBOX.pkPrefix);
 }
 
-/** Sends one channel's messages in batches of ten (SendMessageBatch's limit). */
+/** Sends one channel's messages to its queue. */
 async function sendToChannel(channel: string, messages: readonly DispatchMessage[]) {
   const QueueUrl = config().AGENCY_QUEUE_URLS[channel];
   if (!QueueUrl) throw new Error(`no queue for channel ${channel}`);
-  for (let i = 0; i < messages.length; i += SQS_BATCH) {
-    const chunk = messages.slice(i, i + SQS_BATCH);
-    const out = await sqsClient().send(
-      new SendMessageBatchCommand({
-        QueueUrl,
-        Entries: chunk.map((m, j) => ({ Id: String(j), MessageBody: JSON.stringify(m) })),
-      }),
-    );
-    if (out.Failed?.length) throw new Error(`${out.Failed.length} messages not accepted by ${channel}`);
-  }
+  await sendJsonMessages(QueueUrl, messages, channel);
 }
 
 async function relay(record: DynamoDBRecord): Promise<void> {
