@@ -3,10 +3,10 @@
  * how much of the store's write capacity a full submission (validation, idempotency, code allocation,
  * one transaction of five items, with the outbox relay and dispatcher running) keeps.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { startLocalPortal } from '../../lib/local/portal.js';
 import { bhytForm as form } from '../support/forms.js';
+import { portalDynamo } from '../support/portal-clients.js';
 
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -50,13 +50,7 @@ export async function throughput() {
     await portal.simulator.idle();
 
     const { env } = portal;
-    const db = DynamoDBDocumentClient.from(
-      new DynamoDBClient({
-        endpoint: env.AWS_ENDPOINT_URL_DYNAMODB,
-        region: env.AWS_REGION,
-        credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID!, secretAccessKey: env.AWS_SECRET_ACCESS_KEY! },
-      }),
-    );
+    const db = portalDynamo(env);
     const raw = await load(async (worker, n) => {
       await db.send(
         new PutCommand({

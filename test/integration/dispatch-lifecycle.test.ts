@@ -5,9 +5,8 @@
  * out-of-order callbacks resolved by the state machine, and the lifecycle scripts.
  */
 import { spawn } from 'node:child_process';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findAgency } from '../../functions/catalog/agencies.js';
 import { keys } from '../../functions/core/keys.js';
@@ -15,6 +14,7 @@ import { dlqUrlOf } from '../../functions/dispatch/redrive.js';
 import { REPO_ROOT } from '../../lib/local/lambda.js';
 import { type LocalPortal, startLocalPortal } from '../../lib/local/portal.js';
 import { bhytForm } from '../support/forms.js';
+import { portalDynamo } from '../support/portal-clients.js';
 import { until } from '../support/wait.js';
 
 let portal: LocalPortal;
@@ -32,13 +32,7 @@ beforeAll(async () => {
   process.env.DISPATCH_POST_TIMEOUT_MS = '700';
   portal = await startLocalPortal({ port: 0, ephemeral: true, quiet: true, simulatorDelayMs: 20 });
   const { env } = portal;
-  db = DynamoDBDocumentClient.from(
-    new DynamoDBClient({
-      endpoint: env.AWS_ENDPOINT_URL_DYNAMODB,
-      region: env.AWS_REGION,
-      credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID!, secretAccessKey: env.AWS_SECRET_ACCESS_KEY! },
-    }),
-  );
+  db = portalDynamo(env);
   token = await portal.token({ sub: 'citizen-dispatch' });
 }, 90_000);
 

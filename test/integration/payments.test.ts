@@ -5,13 +5,13 @@
  * and reconciliation settling a payment whose callback never came.
  */
 import { readFile } from 'node:fs/promises';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gatewayTime, signed } from '../../functions/payments/signature.js';
 import { type LocalPortal, startLocalPortal } from '../../lib/local/portal.js';
 import { bhytForm, licenceForm } from '../support/forms.js';
 import { createPayment, pressOnGatewayPage } from '../support/payments.js';
+import { portalDynamo } from '../support/portal-clients.js';
 import { until } from '../support/wait.js';
 
 let portal: LocalPortal;
@@ -30,13 +30,7 @@ beforeAll(async () => {
     reconcileIntervalMs: 0,
   });
   const { env } = portal;
-  db = DynamoDBDocumentClient.from(
-    new DynamoDBClient({
-      endpoint: env.AWS_ENDPOINT_URL_DYNAMODB,
-      region: env.AWS_REGION,
-      credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID!, secretAccessKey: env.AWS_SECRET_ACCESS_KEY! },
-    }),
-  );
+  db = portalDynamo(env);
   token = await portal.token({ sub: 'payer-a' });
   other = await portal.token({ sub: 'payer-b' });
   secret = JSON.parse(await readFile(env.PAYMENT_SECRETS_FILE!, 'utf8')).sandbox;

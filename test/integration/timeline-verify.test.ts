@@ -1,10 +1,10 @@
 /** The tamper-evident timeline, checked against the real table: an edited or dropped event is detected. */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keys } from '../../functions/core/keys.js';
 import { type LocalPortal, startLocalPortal } from '../../lib/local/portal.js';
 import { bhytForm } from '../support/forms.js';
+import { portalDynamo } from '../support/portal-clients.js';
 import { until } from '../support/wait.js';
 
 let portal: LocalPortal;
@@ -14,13 +14,7 @@ let token: string;
 beforeAll(async () => {
   portal = await startLocalPortal({ port: 0, ephemeral: true, quiet: true, simulatorDelayMs: 20 });
   const { env } = portal;
-  db = DynamoDBDocumentClient.from(
-    new DynamoDBClient({
-      endpoint: env.AWS_ENDPOINT_URL_DYNAMODB,
-      region: env.AWS_REGION,
-      credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID!, secretAccessKey: env.AWS_SECRET_ACCESS_KEY! },
-    }),
-  );
+  db = portalDynamo(env);
   token = await portal.token({ sub: 'citizen-verify' });
 }, 90_000);
 
