@@ -22,6 +22,27 @@ import {
   timelineVerification,
   withdrawRequest,
 } from '../schemas/dossier.js';
+import {
+  agencyRatingList,
+  agencyRatingsQuery,
+  agencyStatsList,
+  agencyStatsParams,
+  agencyStatsQuery,
+  agencyStatsRangeQuery,
+  agencyStatsSeries,
+  ratingRequest,
+  ratingView,
+} from '../schemas/feedback.js';
+import {
+  accountExport,
+  myDocumentList,
+  myDocumentsQuery,
+  myDossierList,
+  myDossiersQuery,
+  profileInput,
+  profileQuery,
+  profileView,
+} from '../schemas/me.js';
 import { devOutboxList, devOutboxQuery } from '../schemas/notification.js';
 import {
   anomalyQuery,
@@ -60,6 +81,9 @@ export type HttpFunction =
   | 'tracking'
   | 'agencyEvents'
   | 'payments'
+  | 'me'
+  | 'feedback'
+  | 'stats'
   | 'dev';
 
 export interface Route {
@@ -80,6 +104,8 @@ export interface Route {
   errors?: readonly number[];
   /** With auth 'citizen': the only roles that may call it; anyone else signed in gets 403. */
   roles?: readonly PersonRole[];
+  /** Other media types the success response comes in, chosen by the Accept header (text bodies). */
+  alsoAs?: readonly string[];
 }
 
 const r = (route: Route): Route => route;
@@ -394,6 +420,111 @@ export const routes: readonly Route[] = [
   }),
   r({
     method: 'GET',
+    path: '/v1/me/profile',
+    fn: 'me',
+    operationId: 'getMyProfile',
+    auth: 'citizen',
+    summary: 'My profile; citizen ID and phone masked unless ?reveal=true (ETag: its version)',
+    query: profileQuery,
+    status: 200,
+    response: profileView,
+  }),
+  r({
+    method: 'PUT',
+    path: '/v1/me/profile',
+    fn: 'me',
+    operationId: 'putMyProfile',
+    auth: 'citizen',
+    summary: 'Replace my profile (If-Match with the version read, once it exists); 201 when created',
+    body: profileInput,
+    status: 200,
+    response: profileView,
+    errors: [412, 428],
+  }),
+  r({
+    method: 'GET',
+    path: '/v1/me/dossiers',
+    fn: 'me',
+    operationId: 'listMyDossiers',
+    auth: 'citizen',
+    summary: 'My dossiers, newest first, by status and procedure',
+    query: myDossiersQuery,
+    status: 200,
+    response: myDossierList,
+  }),
+  r({
+    method: 'GET',
+    path: '/v1/me/documents',
+    fn: 'me',
+    operationId: 'listMyDocuments',
+    auth: 'citizen',
+    summary: 'Scans I have already submitted in my dossiers, newest dossier first',
+    query: myDocumentsQuery,
+    status: 200,
+    response: myDocumentList,
+  }),
+  r({
+    method: 'GET',
+    path: '/v1/me/export',
+    fn: 'me',
+    operationId: 'exportMyData',
+    auth: 'citizen',
+    summary: 'Everything the portal holds for my account, as a JSON download',
+    status: 200,
+    response: accountExport,
+  }),
+  r({
+    method: 'POST',
+    path: '/v1/dossiers/{code}/rating',
+    fn: 'feedback',
+    operationId: 'rateDossier',
+    auth: 'citizen',
+    summary: 'Rate how a completed or refused dossier was handled (once)',
+    params: dossierParams,
+    body: ratingRequest,
+    status: 201,
+    response: ratingView,
+    errors: [409],
+  }),
+  r({
+    method: 'GET',
+    path: '/v1/agency/ratings',
+    fn: 'feedback',
+    operationId: 'listAgencyRatings',
+    auth: 'citizen',
+    roles: ['agency_officer'],
+    summary: "Citizens' ratings of my agency's dossiers, newest first",
+    query: agencyRatingsQuery,
+    status: 200,
+    response: agencyRatingList,
+  }),
+  r({
+    method: 'GET',
+    path: '/v1/stats/agencies',
+    fn: 'stats',
+    operationId: 'listAgencyStats',
+    auth: 'public',
+    summary: "Every agency's performance in a month, ranked by on-time rate (CSV with Accept: text/csv)",
+    query: agencyStatsQuery,
+    status: 200,
+    response: agencyStatsList,
+    alsoAs: ['text/csv'],
+  }),
+  r({
+    method: 'GET',
+    path: '/v1/stats/agencies/{code}',
+    fn: 'stats',
+    operationId: 'getAgencyStats',
+    auth: 'public',
+    summary: "One agency's performance month by month, with the total (CSV with Accept: text/csv)",
+    params: agencyStatsParams,
+    query: agencyStatsRangeQuery,
+    status: 200,
+    response: agencyStatsSeries,
+    alsoAs: ['text/csv'],
+  }),
+  r({
+    method: 'GET',
     path: '/openapi.json',
     fn: 'platform',
     operationId: 'openapi',
@@ -457,15 +588,24 @@ export interface FunctionSpec {
   readsAgencySecrets?: boolean;
   /** Payment providers' and billers' signing secrets. */
   readsPaymentSecrets?: boolean;
+  /** The key that seals citizen ID and phone numbers in profiles (Secrets Manager in AWS). */
+  readsProfileKey?: boolean;
   /** Puts messages on the notifications queue. */
   sendsNotifications?: boolean;
   /** Sends text messages (SNS) and e-mail (SES) to citizens. */
   deliversNotifications?: boolean;
   /**
    * Non-HTTP triggers: the table stream (outbox; timeline events and dossier images for
-   * notifications), the agency queues, the notifications queue, or a schedule.
+   * notifications; timeline events and ratings for statistics), the agency queues, the notifications
+   * queue, or a schedule.
    */
-  trigger?: 'outbox-stream' | 'dossier-stream' | 'agency-queues' | 'notifications-queue' | 'schedule';
+  trigger?:
+    | 'outbox-stream'
+    | 'dossier-stream'
+    | 'stats-stream'
+    | 'agency-queues'
+    | 'notifications-queue'
+    | 'schedule';
   /** With trigger 'schedule': minutes between runs. */
   everyMinutes?: number;
 }
@@ -476,6 +616,7 @@ export const functions: Record<
   | 'dispatcher'
   | 'paymentsReconcile'
   | 'notificationRelay'
+  | 'statsRelay'
   | 'notifier'
   | 'slaWatcher',
   FunctionSpec
@@ -518,6 +659,20 @@ export const functions: Record<
     table: 'readwrite',
     readsPaymentSecrets: true,
   },
+  me: {
+    entry: 'functions/me/handler.ts',
+    memoryMb: 256,
+    timeoutSeconds: 15,
+    table: 'readwrite',
+    readsProfileKey: true,
+  },
+  feedback: {
+    entry: 'functions/feedback/handler.ts',
+    memoryMb: 256,
+    timeoutSeconds: 5,
+    table: 'readwrite',
+  },
+  stats: { entry: 'functions/stats/handler.ts', memoryMb: 256, timeoutSeconds: 5, table: 'read' },
   paymentsReconcile: {
     entry: 'functions/payments/reconcile.ts',
     memoryMb: 256,
@@ -549,6 +704,13 @@ export const functions: Record<
     table: 'readwrite',
     sendsNotifications: true,
     trigger: 'dossier-stream',
+  },
+  statsRelay: {
+    entry: 'functions/stats/relay.ts',
+    memoryMb: 256,
+    timeoutSeconds: 30,
+    table: 'readwrite',
+    trigger: 'stats-stream',
   },
   notifier: {
     entry: 'functions/notifications/notifier.ts',

@@ -27,7 +27,7 @@ import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambd
 import { FilterPattern, LogGroup, MetricFilter } from 'aws-cdk-lib/aws-logs';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
-import { DISPATCH, NOTIFICATIONS, OUTBOX, TABLE } from '../functions/core/resources.js';
+import { DISPATCH, NOTIFICATIONS, OUTBOX, STATS, TABLE } from '../functions/core/resources.js';
 import { type AuthMode, cloudRoutes, type FunctionSpec, functions, routeKey } from '../functions/routes.js';
 import type { DataStack } from './data-stack.js';
 import { acknowledgeKmsGrant, grantAccess, type PortalResources } from './grants.js';
@@ -101,6 +101,7 @@ export class ApiStack extends Stack {
       agencyQueues: data.channels.map((c) => c.queue),
       agencySecrets: [...data.agencySecrets.values()],
       paymentSecrets: data.paymentSecrets,
+      profileKeySecret: data.profileKeySecret,
       notificationsQueue: data.notificationsQueue,
       sesIdentityArn: ses.identityArn,
     };
@@ -139,9 +140,11 @@ export class ApiStack extends Stack {
       entries.map(([name, spec]) => {
         const fn = new PortalFunction(this, `Fn-${name}`, { name, spec, settings: s, sharedEnvironment });
         grantAccess(fn, spec, resources);
+        if (spec.readsProfileKey) fn.function.addEnvironment('PROFILE_KEY_SECRET', names.profileKeySecret);
         if (spec.trigger === 'outbox-stream') this.relayOutbox(fn, table, data);
         if (spec.trigger === 'agency-queues') this.dispatchAgencyQueues(fn, spec, data);
         if (spec.trigger === 'dossier-stream') this.relayNotifications(fn, table, data);
+        if (spec.trigger === 'stats-stream') this.relayStats(fn, table, data);
         if (spec.trigger === 'notifications-queue') this.drainNotifications(fn, spec, data);
         if (spec.trigger === 'schedule') {
           new Rule(this, `Schedule-${name}`, {
@@ -330,6 +333,49 @@ export class ApiStack extends Stack {
       fn.role,
       'AwsSolutions-IAM5[Resource::*]',
       'The notification relay needs dynamodb:ListStreams to find the table stream; that action accepts no resource ARN.',
+    );
+    acknowledgeKmsGrant(fn);
+  }
+
+  /**
+   * New timeline events and new ratings feed the statistics relay: a mapping of its own, so counting
+   * never holds up the outbox or notifications. TRIM_HORIZON: a new mapping counts what the stream
+   * still holds; the markers keep a re-read from counting twice.
+   */
+  private relayStats(
+    fn: PortalFunction,
+    table: ReturnType<typeof Table.fromTableAttributes>,
+    data: DataStack,
+  ) {
+    const dossierPk = { [TABLE.partitionKey]: { S: FilterRule.beginsWith(NOTIFICATIONS.dossierPkPrefix) } };
+    fn.function.addEventSource(
+      new DynamoEventSource(table, {
+        startingPosition: StartingPosition.TRIM_HORIZON,
+        batchSize: 100,
+        bisectBatchOnError: true,
+        reportBatchItemFailures: true,
+        retryAttempts: STATS.maxStreamRetries,
+        onFailure: new SqsDlq(data.outboxDlq),
+        filters: [
+          FilterCriteria.filter({
+            eventName: FilterRule.isEqual('INSERT'),
+            dynamodb: {
+              NewImage: { ...dossierPk, kind: { S: FilterRule.isEqual(NOTIFICATIONS.eventKind) } },
+            },
+          }),
+          FilterCriteria.filter({
+            eventName: FilterRule.isEqual('INSERT'),
+            dynamodb: {
+              NewImage: { ...dossierPk, [TABLE.sortKey]: { S: FilterRule.isEqual(STATS.ratingSk) } },
+            },
+          }),
+        ],
+      }),
+    );
+    acknowledge(
+      fn.role,
+      'AwsSolutions-IAM5[Resource::*]',
+      'The statistics relay needs dynamodb:ListStreams to find the table stream; that action accepts no resource ARN.',
     );
     acknowledgeKmsGrant(fn);
   }

@@ -59,6 +59,8 @@ export class DataStack extends Stack {
   readonly agencySecrets: Map<string, Secret>;
   /** Payment providers' and billers' signing secrets (plain strings), one per partner. */
   readonly paymentSecrets: Secret[];
+  /** The key material that seals citizen ID and phone numbers in profiles. */
+  readonly profileKeySecret: Secret;
   readonly identity: CitizenIdentity;
 
   constructor(scope: Construct, id: string, props: DataStackProps) {
@@ -178,6 +180,21 @@ export class DataStack extends Stack {
       );
       return secret;
     });
+
+    this.profileKeySecret = new Secret(this, 'ProfileKeySecret', {
+      secretName: names.profileKeySecret,
+      description:
+        'Key material for profiles: citizen ID and phone numbers are sealed with AES-256-GCM and citizen IDs ' +
+        'hashed (HMAC-SHA256) under keys derived from it. Replacing it makes stored profiles unreadable.',
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+      removalPolicy: s.removalPolicy,
+    });
+    acknowledge(
+      this.profileKeySecret,
+      'AwsSolutions-SMG4',
+      'Profiles sealed under this key stay readable only with it: rotating means re-sealing every profile, ' +
+        'a planned migration rather than an automatic rotation.',
+    );
 
     this.identity = new CitizenIdentity(this, 'Citizens', {
       poolName: `${s.prefix}-citizens`,

@@ -20,6 +20,7 @@ export interface PortalResources {
   agencyQueues: IQueue[];
   agencySecrets: ISecret[];
   paymentSecrets: ISecret[];
+  profileKeySecret: ISecret;
   notificationsQueue: IQueue;
   /** The SES identity (domain) citizens' e-mail is sent from. */
   sesIdentityArn: string;
@@ -72,6 +73,8 @@ export function grantAccess(fn: PortalFunction, spec: FunctionSpec, r: PortalRes
   if (spec.readsPaymentSecrets) {
     for (const secret of r.paymentSecrets) secret.grantRead(role);
   }
+
+  if (spec.readsProfileKey) r.profileKeySecret.grantRead(role);
 
   if (spec.sendsNotifications) {
     r.notificationsQueue.grantSendMessages(role);

@@ -110,5 +110,6 @@ export function physicalNames(s: StageSettings) {
     outboxDlq: `${s.prefix}-outbox-dlq`,
     agencySecretPrefix: `cong/${s.stage}/channel/`,
     paymentSecretPrefix: `cong/${s.stage}/payment/`,
+    profileKeySecret: `cong/${s.stage}/profile-data-key`,
   };
 }

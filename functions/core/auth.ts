@@ -10,8 +10,8 @@ import { AppError } from './errors.js';
 
 export type { PersonRole };
 export type Principal =
-  | { kind: 'person'; sub: string; role: PersonRole }
-  | { kind: 'agency'; agencyId: string };
+  /** An agency officer's token also names the agency they work for (claim `agencyId`). */
+  { kind: 'person'; sub: string; role: PersonRole; agencyId?: string } | { kind: 'agency'; agencyId: string };
 
 let jwks: ReturnType<typeof createRemoteJWKSet> | undefined;
 
@@ -31,7 +31,10 @@ export async function authenticatePerson(authorization: string | undefined): Pro
       typeof payload.role === 'string' ? payload.role : Array.isArray(groups) ? groups[0] : 'citizen';
     if (!payload.sub || typeof claimed !== 'string' || !personRole.safeParse(claimed).success)
       throw new AppError('UNAUTHENTICATED');
-    return { kind: 'person', sub: payload.sub, role: claimed as PersonRole };
+    const role = claimed as PersonRole;
+    const agencyId =
+      role === 'agency_officer' && typeof payload.agencyId === 'string' ? payload.agencyId : '';
+    return { kind: 'person', sub: payload.sub, role, ...(agencyId ? { agencyId } : {}) };
   } catch (err) {
     if (err instanceof AppError) throw err;
     if (err instanceof joseErrors.JOSEError) throw new AppError('UNAUTHENTICATED');

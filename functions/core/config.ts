@@ -77,6 +77,13 @@ export const configSchema = z.object({
   NOTIFY_OUTBOX_FILE: z.string().optional(),
   /** Sender of citizens' e-mail: an address of the portal's verified SES identity. */
   NOTIFY_EMAIL_FROM: z.string().default('thongbao@dichvucong.gov.vn'),
+  /** Profile data key, base64 of 32 random bytes (local cloud); in AWS the key is read from PROFILE_KEY_SECRET. */
+  PROFILE_DATA_KEY: z
+    .string()
+    .refine((v) => Buffer.from(v, 'base64').length === 32, 'expected base64 of 32 bytes')
+    .optional(),
+  /** Secrets Manager name of the profile data key (AWS). */
+  PROFILE_KEY_SECRET: z.string().optional(),
   /** Seconds a presigned upload form stays valid. */
   UPLOAD_URL_TTL_SECONDS: z.coerce.number().int().min(30).max(3600).default(600),
 });

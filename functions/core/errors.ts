@@ -75,6 +75,17 @@ export const ERRORS = {
     en: 'This step is not allowed in the dossier’s current state.',
     vi: 'Không thể thực hiện bước này ở trạng thái hiện tại của hồ sơ.',
   },
+  DOSSIER_NOT_ENDED: {
+    status: 409,
+    en: 'A dossier can be rated once it is completed or refused.',
+    vi: 'Chỉ đánh giá được hồ sơ đã hoàn thành hoặc bị từ chối.',
+  },
+  ALREADY_RATED: {
+    status: 409,
+    en: 'This dossier has already been rated.',
+    vi: 'Hồ sơ này đã được đánh giá.',
+  },
+  INVALID_CURSOR: { status: 400, en: 'The cursor is not valid.', vi: 'Con trỏ phân trang không hợp lệ.' },
   RESULT_NOT_ISSUED: {
     status: 409,
     en: 'The agency has not issued this dossier’s result yet.',
@@ -84,6 +95,16 @@ export const ERRORS = {
     status: 409,
     en: 'The object changed meanwhile; try again.',
     vi: 'Dữ liệu vừa thay đổi; vui lòng thử lại.',
+  },
+  PRECONDITION_REQUIRED: {
+    status: 428,
+    en: 'Send If-Match with the version you last read; the object exists already.',
+    vi: 'Hãy gửi tiêu đề If-Match với phiên bản vừa đọc; dữ liệu này đã tồn tại.',
+  },
+  PRECONDITION_FAILED: {
+    status: 412,
+    en: 'The object changed since you read it; read it again and retry.',
+    vi: 'Dữ liệu đã thay đổi từ lần bạn đọc; vui lòng tải lại rồi thử lại.',
   },
   PAYMENT_NOT_REQUIRED: {
     status: 409,

@@ -27,6 +27,8 @@ export interface ApiResult {
   status?: number;
   body: unknown;
   headers?: Record<string, string>;
+  /** A body in another format the route offers (e.g. CSV): sent as is with its own content type. */
+  raw?: { contentType: string; text: string };
 }
 
 export type Operation = (req: ApiRequest) => Promise<ApiResult>;
@@ -217,6 +219,13 @@ export function httpFunction(
     const operation = operations[req.route.operationId]!;
     const result = await operation(req);
     const status = result.status ?? req.route.status;
+    if (result.raw) {
+      return {
+        statusCode: status,
+        headers: { 'x-request-id': req.requestId, ...result.headers, 'content-type': result.raw.contentType },
+        body: result.raw.text,
+      };
+    }
     return json(status, result.body, { 'x-request-id': req.requestId, ...result.headers });
   };
 

@@ -44,6 +44,10 @@ export const keys = {
   }),
   /** A utility bill being paid; like a dossier it holds its current payment. */
   bill: (biller: string, billId: string) => ({ pk: `BILL#${biller}#${billId}`, sk: 'BILL' }),
+  /** A person's profile (citizen ID and phone sealed). */
+  profile: (sub: string) => ({ pk: `PROFILE#${sub}`, sk: 'PROFILE' }),
+  /** gsi2, sparse: a profile found by the keyed hash of its citizen ID, never the number itself. */
+  citizenIdIndex: (hash: string) => ({ gsi2pk: `CITIZENID#${hash}`, gsi2sk: 'PROFILE' }),
   /** gsi1: a person's own objects, newest first. */
   ownerIndex: (sub: string, kind: string, createdAt: string) => ({
     gsi1pk: `OWNER#${sub}`,
@@ -84,6 +88,28 @@ export const keys = {
   }),
   /** A notification already handed to its channel, so a redelivered message is not sent twice. */
   notificationSent: (id: string) => ({ pk: `NOTIFICATION#${id}`, sk: 'SENT' }),
+  /** A citizen's one rating of a finished dossier, beside the dossier it rates. */
+  rating: (code: string) => ({ pk: `DOSSIER#${code}`, sk: 'RATING' }),
+  /** gsi2: an agency's ratings, newest first. */
+  ratingIndex: (agencyId: string, ratedAt: string, code: string) => ({
+    gsi2pk: `AGENCY#${agencyId}`,
+    gsi2sk: `RATING#${ratedAt}#${code}`,
+  }),
+  ratingIndexPrefix: 'RATING#',
+  /** An agency's published counters for one month (Vietnam calendar month). */
+  agencyStats: (agencyId: string, month: string) => ({ pk: `STATS#${agencyId}#${month}`, sk: 'STATS' }),
+  /** gsi2: every agency's counters of one month, for the public ranking. */
+  agencyStatsIndex: (month: string, agencyId: string) => ({
+    gsi2pk: `STATSMONTH#${month}`,
+    gsi2sk: agencyId,
+  }),
+  /** Counters recomputed from timelines by `npm run stats:rebuild`, kept beside the live ones to compare. */
+  agencyStatsRebuilt: (agencyId: string, month: string) => ({
+    pk: `STATSREBUILT#${agencyId}#${month}`,
+    sk: 'STATS',
+  }),
+  /** A dossier already counted for one kind of counter: put with the ADD, so a replay adds nothing. */
+  statsMarker: (code: string, kind: string) => ({ pk: `DOSSIER#${code}`, sk: `STATS#${kind}` }),
 } as const;
 
 /** Seconds since the epoch, the unit DynamoDB TTL reads. */

@@ -93,6 +93,12 @@ export const NOTIFICATIONS = {
   sentMarkerDays: 14,
 } as const;
 
+/** Published statistics: ratings feed them from the table stream beside timeline events. */
+export const STATS = {
+  ratingSk: 'RATING',
+  maxStreamRetries: 8,
+} as const;
+
 /** Processing deadlines: the watcher's schedule and the sparse index of open deadlines (gsi2). */
 export const SLA = {
   everyMinutes: 15,

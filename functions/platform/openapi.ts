@@ -93,7 +93,10 @@ export function buildOpenApi(serverUrl?: string): Json {
     const responses: Record<string, Json> = {
       [route.status]: {
         description: 'OK',
-        content: { 'application/json': { schema: toSchema(route.response, 'output') } },
+        content: {
+          'application/json': { schema: toSchema(route.response, 'output') },
+          ...Object.fromEntries((route.alsoAs ?? []).map((type) => [type, { schema: { type: 'string' } }])),
+        },
       },
     };
     for (const status of errors) {

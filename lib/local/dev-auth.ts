@@ -71,6 +71,7 @@ export async function createDevAuth(options: {
       const token = await new SignJWT({
         role: input.role,
         ...(input.name === undefined ? {} : { name: input.name }),
+        ...(input.agencyId === undefined ? {} : { agencyId: input.agencyId }),
       })
         .setProtectedHeader({ alg: ALG, kid: key.kid, typ: 'JWT' })
         .setIssuer(options.issuer)

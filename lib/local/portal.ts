@@ -17,6 +17,7 @@ import { isNotificationRecord } from '../../functions/notifications/stream-filte
 import type { ReconcileReport } from '../../functions/payments/reconcile.js';
 import { functions, type HttpFunction } from '../../functions/routes.js';
 import type { SlaReport } from '../../functions/sla/sla.js';
+import { isStatsRecord } from '../../functions/stats/stream-filter.js';
 import { ensureAgencySecrets } from './agency-secrets.js';
 import { type AgencySimulator, startAgencySimulator } from './agency-simulator.js';
 import {
@@ -31,6 +32,7 @@ import { functionFromModule, REPO_ROOT } from './lambda.js';
 import { createLog, errorFields, type Log } from './log.js';
 import { type PaymentSandbox, startPaymentSandbox } from './payment-sandbox.js';
 import { ensurePaymentSecrets } from './payment-secrets.js';
+import { ensureProfileKey } from './profile-key.js';
 import { type QueuePump, startQueuePump } from './queue-pump.js';
 import { LOCAL_CREDENTIALS, type LocalStores, startStores } from './stores.js';
 import { type RelayFunction, type StreamPump, startStreamPump } from './stream-pump.js';
@@ -86,6 +88,7 @@ export interface LocalPortal {
     readonly stream: StreamPump;
     /** Table stream → notification relay, and notifications queue → notifier. */
     readonly notificationStream: StreamPump;
+    readonly statsStream: StreamPump;
     readonly notifications: QueuePump;
   };
   /** The variables set in process.env for the handlers (restored on stop). */
@@ -228,6 +231,7 @@ export async function startLocalPortal(options: LocalPortalOptions = {}): Promis
 
     const paymentSecretsFile = join(dataDir, 'payment-secrets.json');
     const paymentSecrets = await ensurePaymentSecrets(paymentSecretsFile, ['sandbox', 'evn']);
+    const profileDataKey = await ensureProfileKey(join(dataDir, 'profile-data-key'));
     const payments = await startPaymentSandbox({
       secret: paymentSecrets.sandbox!,
       merchant: SANDBOX_MERCHANT,
@@ -289,6 +293,7 @@ export async function startLocalPortal(options: LocalPortalOptions = {}): Promis
       BILLERS: JSON.stringify({ evn: { kind: 'json-api', url: evn.url } }),
       PAYMENT_SECRETS_SOURCE: 'file',
       PAYMENT_SECRETS_FILE: paymentSecretsFile,
+      PROFILE_DATA_KEY: profileDataKey,
       PORTAL_URL: url,
       NOTIFICATIONS_QUEUE_URL: stores.notificationsQueue.url,
       NOTIFY_TRANSPORT: 'local-file',
@@ -374,6 +379,25 @@ export async function startLocalPortal(options: LocalPortalOptions = {}): Promis
       log: log.child('notification-stream'),
     });
     cleanups.push(() => notificationStream.stop());
+    // A third mapping: published statistics never hold up the outbox or notifications.
+    const statsRelay: RelayFunction = functionFromModule({
+      name: 'cong-local-statsRelay',
+      entry: functions.statsRelay.entry,
+      timeoutSeconds: functions.statsRelay.timeoutSeconds,
+      memoryMb: functions.statsRelay.memoryMb,
+    });
+    const statsStream = await startStreamPump({
+      dynamodb: stores.clients.dynamodb,
+      streams: stores.clients.streams,
+      sqs: stores.clients.sqs,
+      tableName: stores.names.table,
+      fn: statsRelay,
+      filter: isStatsRecord,
+      dlqUrl: stores.outboxDlq.url,
+      checkpointFile: ephemeral ? undefined : join(dataDir, 'stream-checkpoints-stats.json'),
+      log: log.child('stats-stream'),
+    });
+    cleanups.push(() => statsStream.stop());
     const notifier = functionFromModule<SQSEvent, SQSBatchResponse>({
       name: 'cong-local-notifier',
       entry: functions.notifier.entry,
@@ -463,6 +487,7 @@ export async function startLocalPortal(options: LocalPortalOptions = {}): Promis
         queues: queuePumps,
         stream: streamPump,
         notificationStream,
+        statsStream,
         notifications: notificationPump,
       },
       env,
@@ -478,6 +503,7 @@ export async function startLocalPortal(options: LocalPortalOptions = {}): Promis
           await stopWatching();
           await streamPump.stop();
           await notificationStream.stop();
+          await statsStream.stop();
           await notificationPump.stop();
           await Promise.all(queuePumps.map((p) => p.stop()));
           await simulator.stop();

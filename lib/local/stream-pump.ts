@@ -82,7 +82,11 @@ export interface StreamPump {
   stop(): Promise<void>;
 }
 
-function toLambdaValue(v: StreamsValue): LambdaValue {
+/** One attribute value as Lambda's stream event spells it (binary as base64). */
+export function toLambdaValue(v: StreamsValue): LambdaValue {
+  // The SDK's reader drops an empty map's `M` key; an attribute is never empty otherwise, so an
+  // empty value is the empty map (which must not stop the stream for every consumer).
+  if (Object.keys(v).length === 0) return { M: {} };
   if (v.S !== undefined) return { S: v.S };
   if (v.N !== undefined) return { N: v.N };
   if (v.B !== undefined) return { B: Buffer.from(v.B).toString('base64') };

@@ -174,7 +174,11 @@ describe('Cổng dev stacks', () => {
     }
     for (const partner of PAYMENTS.cloudPartners)
       dev.dataT.hasResourceProperties('AWS::SecretsManager::Secret', { Name: `cong/dev/payment/${partner}` });
-    dev.dataT.resourceCountIs('AWS::SecretsManager::Secret', channels.length + PAYMENTS.cloudPartners.length);
+    dev.dataT.hasResourceProperties('AWS::SecretsManager::Secret', { Name: 'cong/dev/profile-data-key' });
+    dev.dataT.resourceCountIs(
+      'AWS::SecretsManager::Secret',
+      channels.length + PAYMENTS.cloudPartners.length + 1,
+    );
     expect(channels.length).toBeLessThan(agencies.length / 5);
     // CloudFormation refuses stacks of more than 500 resources.
     for (const t of [dev.dataT, dev.apiT]) expect(Object.keys(t.toJSON().Resources).length).toBeLessThan(450);
@@ -444,13 +448,18 @@ describe('Cổng dev stacks', () => {
       );
       expect(tableWrites.length > 0, `${name} table writes`).toBe(spec.table === 'readwrite');
       expect(actions.includes('dynamodb:Query'), `${name} table reads`).toBe(spec.table !== undefined);
+      // A stream mapping's on-failure destination is a queue the function's role sends to.
       expect(actions.includes('sqs:SendMessage'), `${name} queue sends`).toBe(
-        spec.sendsToAgencyQueues === true || spec.sendsNotifications === true,
+        spec.sendsToAgencyQueues === true ||
+          spec.sendsNotifications === true ||
+          spec.trigger?.endsWith('-stream') === true,
       );
       expect(actions.includes('sns:Publish'), `${name} SMS`).toBe(spec.deliversNotifications === true);
       expect(actions.includes('ses:SendEmail'), `${name} e-mail`).toBe(spec.deliversNotifications === true);
       expect(actions.includes('secretsmanager:GetSecretValue'), `${name} secrets`).toBe(
-        spec.readsAgencySecrets === true || spec.readsPaymentSecrets === true,
+        spec.readsAgencySecrets === true ||
+          spec.readsPaymentSecrets === true ||
+          spec.readsProfileKey === true,
       );
       expect(
         actions.some((a) => a.startsWith('s3:')),

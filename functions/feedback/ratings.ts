@@ -1,0 +1,57 @@
+/**
+ * Citizens rate how a dossier was handled, once, after it ended (completed, or refused by the agency);
+ * agency officers read their own agency's ratings. A withdrawn dossier was never decided: not rated.
+ */
+import type { DossierStatus } from '../../schemas/dossier.js';
+import type { RatingInput, RatingView } from '../../schemas/feedback.js';
+import type { DossierRecord } from '../core/dossier.js';
+import { AppError } from '../core/errors.js';
+
+export const RATABLE: ReadonlySet<DossierStatus> = new Set(['completed', 'rejected']);
+
+export interface RatingPage {
+  items: RatingView[];
+  nextCursor: string | null;
+}
+
+export interface RatingPorts {
+  now(): Date;
+  loadDossier(code: string): Promise<DossierRecord | undefined>;
+  /** Stores the rating unless the dossier has one: `exists` when it had. */
+  putRating(rating: RatingView): Promise<'stored' | 'exists'>;
+  agencyRatings(agencyId: string, limit: number, cursor?: string): Promise<RatingPage>;
+}
+
+export async function rateDossier(
+  ports: RatingPorts,
+  ownerSub: string,
+  code: string,
+  input: RatingInput,
+): Promise<RatingView> {
+  const dossier = await ports.loadDossier(code);
+  // Someone else's dossier answers like a missing one, so codes cannot be probed.
+  if (!dossier || dossier.ownerSub !== ownerSub) throw new AppError('DOSSIER_NOT_FOUND');
+  if (!RATABLE.has(dossier.status))
+    throw new AppError('DOSSIER_NOT_ENDED', { currentStatus: dossier.status });
+  const rating: RatingView = {
+    dossierCode: dossier.code,
+    agencyId: dossier.agencyId,
+    procedureCode: dossier.procedureCode,
+    overall: input.overall,
+    criteria: input.criteria ?? {},
+    ...(input.comment ? { comment: input.comment } : {}),
+    ratedAt: ports.now().toISOString(),
+  };
+  if ((await ports.putRating(rating)) === 'exists') throw new AppError('ALREADY_RATED');
+  return rating;
+}
+
+export async function listAgencyRatings(
+  ports: RatingPorts,
+  agencyId: string | undefined,
+  q: { limit: number; cursor?: string },
+): Promise<RatingPage> {
+  // An officer whose token names no agency has no ratings to see.
+  if (!agencyId) throw new AppError('FORBIDDEN');
+  return ports.agencyRatings(agencyId, q.limit, q.cursor);
+}

@@ -1,0 +1,71 @@
+/** Rating ports over DynamoDB: the rating sits in its dossier's partition, indexed per agency on gsi2. */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { RatingView } from '../../schemas/feedback.js';
+import { dynamo } from '../core/clients.js';
+import { config } from '../core/config.js';
+import { decodeCursor, encodeCursor } from '../core/cursor.js';
+import { loadDossier } from '../core/dossier-store.js';
+import { keys } from '../core/keys.js';
+import type { RatingPorts } from './ratings.js';
+
+export const RATING_KIND = 'rating';
+
+export const toRatingView = (item: Record<string, unknown>): RatingView => ({
+  dossierCode: String(item.dossierCode),
+  agencyId: String(item.agencyId),
+  procedureCode: String(item.procedureCode),
+  overall: Number(item.overall),
+  criteria: (item.criteria ?? {}) as RatingView['criteria'],
+  ...(typeof item.comment === 'string' ? { comment: item.comment } : {}),
+  ratedAt: String(item.ratedAt),
+});
+
+export function ratingStore(): RatingPorts {
+  const TableName = config().TABLE_NAME;
+  return {
+    now: () => new Date(),
+    loadDossier,
+    async putRating(rating) {
+      try {
+        await dynamo().send(
+          new PutCommand({
+            TableName,
+            Item: {
+              ...keys.rating(rating.dossierCode),
+              ...keys.ratingIndex(rating.agencyId, rating.ratedAt, rating.dossierCode),
+              kind: RATING_KIND,
+              // No empty map stored: the local stream reader cannot convert one.
+              ...(Object.keys(rating.criteria).length ? rating : { ...rating, criteria: undefined }),
+            },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
+        return 'stored';
+      } catch (err) {
+        if (err instanceof ConditionalCheckFailedException) return 'exists';
+        throw err;
+      }
+    },
+    async agencyRatings(agencyId, limit, cursor) {
+      const out = await dynamo().send(
+        new QueryCommand({
+          TableName,
+          IndexName: 'gsi2',
+          KeyConditionExpression: 'gsi2pk = :agency AND begins_with(gsi2sk, :kind)',
+          ExpressionAttributeValues: {
+            ':agency': keys.ratingIndex(agencyId, '', '').gsi2pk,
+            ':kind': keys.ratingIndexPrefix,
+          },
+          ScanIndexForward: false,
+          Limit: limit,
+          ExclusiveStartKey: decodeCursor(cursor, ['pk', 'sk', 'gsi2pk', 'gsi2sk']),
+        }),
+      );
+      return {
+        items: (out.Items ?? []).map(toRatingView),
+        nextCursor: encodeCursor(out.LastEvaluatedKey),
+      };
+    },
+  };
+}

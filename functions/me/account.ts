@@ -1,0 +1,200 @@
+/**
+ * A person's own dossiers and the scans they have already submitted, newest first, from the owner
+ * index (gsi1); and the export of everything the portal holds for the account.
+ */
+import type { z } from 'zod';
+import type { DossierStatus } from '../../schemas/dossier.js';
+import type { myDocument, myDocumentsQuery, myDossierItem, myDossiersQuery } from '../../schemas/me.js';
+import { type DossierRecord, isOverdue, toOwnerView } from '../core/dossier.js';
+import { AppError } from '../core/errors.js';
+import { keys } from '../core/keys.js';
+import type { TimelineEvent } from '../core/timeline.js';
+
+/** A dossier's position in the owner index: the last item shown, where the next page starts. */
+export interface OwnerIndexKey {
+  pk: string;
+  sk: string;
+  gsi1pk: string;
+  gsi1sk: string;
+}
+
+export type DossierFields = 'summary' | 'attachments' | 'full';
+
+export interface OwnDossierQuery {
+  after?: OwnerIndexKey;
+  status?: DossierStatus;
+  procedureCode?: string;
+  /** Index items to read (DynamoDB counts them before the filters). */
+  limit: number;
+  fields: DossierFields;
+}
+
+export interface AccountPorts {
+  now(): Date;
+  ownDossiers(
+    sub: string,
+    q: OwnDossierQuery,
+  ): Promise<{ items: { key: OwnerIndexKey; dossier: DossierRecord }[]; lastKey?: OwnerIndexKey }>;
+  dossier(code: string): Promise<DossierRecord | undefined>;
+  timeline(code: string): Promise<TimelineEvent[]>;
+}
+
+type Cursor = { l: 'dossiers' | 'documents'; k: OwnerIndexKey; s?: number };
+
+const encode = (c: Cursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
+
+/** Only a cursor of this list and this person is accepted: a forged one cannot reach another's index. */
+function decode(cursor: string | undefined, list: Cursor['l'], sub: string): Cursor | undefined {
+  if (!cursor) return undefined;
+  try {
+    const c = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Partial<Cursor>;
+    const k = c.k as Partial<OwnerIndexKey> | undefined;
+    const owner = keys.ownerIndex(sub, 'DOSSIER', '').gsi1pk;
+    if (
+      c.l === list &&
+      k &&
+      Object.keys(k).length === 4 &&
+      k.gsi1pk === owner &&
+      typeof k.gsi1sk === 'string' &&
+      k.gsi1sk.startsWith('DOSSIER#') &&
+      typeof k.pk === 'string' &&
+      k.pk.startsWith(keys.dossierPartition('')) &&
+      k.sk === keys.dossier('').sk &&
+      (c.s === undefined || (Number.isInteger(c.s) && c.s >= 0 && c.s <= 100))
+    )
+      return c as Cursor;
+  } catch {
+    // Unreadable: answered below like a cursor of another list.
+  }
+  throw new AppError('VALIDATION_FAILED', [
+    {
+      path: 'query.cursor',
+      code: 'invalid_cursor',
+      message: 'not a cursor of this list; start again without it',
+    },
+  ]);
+}
+
+export type MyDossier = z.infer<typeof myDossierItem>;
+
+const summary = (d: DossierRecord, now: Date): MyDossier => ({
+  code: d.code,
+  procedureCode: d.procedureCode,
+  procedureName: d.procedureName,
+  agencyId: d.agencyId,
+  agencyName: d.agencyName,
+  status: d.status,
+  submittedAt: d.submittedAt,
+  dueAt: d.dueAt,
+  overdue: isOverdue(d, now),
+});
+
+export async function listMyDossiers(
+  ports: AccountPorts,
+  sub: string,
+  q: z.output<typeof myDossiersQuery>,
+): Promise<{ items: MyDossier[]; nextCursor: string | null }> {
+  const now = ports.now();
+  const items: MyDossier[] = [];
+  let after = decode(q.cursor, 'dossiers', sub)?.k;
+  for (;;) {
+    const page = await ports.ownDossiers(sub, {
+      after,
+      status: q.status,
+      procedureCode: q.procedure,
+      limit: q.limit - items.length,
+      fields: 'summary',
+    });
+    for (const { dossier } of page.items) items.push(summary(dossier, now));
+    const last = page.items.at(-1);
+    if (items.length >= q.limit && last) {
+      return { items, nextCursor: page.lastKey ? encode({ l: 'dossiers', k: last.key }) : null };
+    }
+    if (!page.lastKey) return { items, nextCursor: null };
+    after = page.lastKey;
+  }
+}
+
+export type MyDocument = z.infer<typeof myDocument>;
+
+const document = (d: DossierRecord, i: number): MyDocument => {
+  const a = d.attachments[i]!;
+  return {
+    documentType: a.documentType,
+    fileName: a.fileName,
+    contentType: a.contentType,
+    size: a.size,
+    dossierCode: d.code,
+    uploadedAt: a.supplement?.at ?? d.submittedAt,
+  };
+};
+
+/** Dossiers read per index page while collecting documents. */
+const DOSSIERS_PER_PAGE = 25;
+
+/** Scans in the person's dossiers, newest dossier first, in the order they were attached. */
+export async function listMyDocuments(
+  ports: AccountPorts,
+  sub: string,
+  q: z.output<typeof myDocumentsQuery>,
+): Promise<{ items: MyDocument[]; nextCursor: string | null }> {
+  const items: MyDocument[] = [];
+  const cursor = decode(q.cursor, 'documents', sub);
+
+  // Finish the dossier the previous page stopped in the middle of.
+  if (cursor?.s) {
+    const code = cursor.k.pk.slice(keys.dossierPartition('').length);
+    const d = await ports.dossier(code);
+    if (d && d.ownerSub === sub) {
+      for (let i = cursor.s; i < d.attachments.length; i++) {
+        items.push(document(d, i));
+        if (items.length === q.limit) {
+          const more = i + 1 < d.attachments.length;
+          return { items, nextCursor: encode({ l: 'documents', k: cursor.k, s: more ? i + 1 : 0 }) };
+        }
+      }
+    }
+  }
+
+  let after = cursor?.k;
+  for (;;) {
+    const page = await ports.ownDossiers(sub, { after, limit: DOSSIERS_PER_PAGE, fields: 'attachments' });
+    for (const [n, { key, dossier }] of page.items.entries()) {
+      for (let i = 0; i < dossier.attachments.length; i++) {
+        items.push(document(dossier, i));
+        if (items.length === q.limit) {
+          const restHere = i + 1 < dossier.attachments.length;
+          const more = restHere || n + 1 < page.items.length || Boolean(page.lastKey);
+          return {
+            items,
+            nextCursor: more ? encode({ l: 'documents', k: key, s: restHere ? i + 1 : 0 }) : null,
+          };
+        }
+      }
+    }
+    if (!page.lastKey) return { items, nextCursor: null };
+    after = page.lastKey;
+  }
+}
+
+/** Timelines are read a few dossiers at a time so a large account does not flood the table. */
+const EXPORT_CONCURRENCY = 8;
+
+/** Every dossier of the account, as its owner sees it (form, attachments, full timeline, payment). */
+export async function exportDossiers(ports: AccountPorts, sub: string) {
+  const now = ports.now();
+  const records: DossierRecord[] = [];
+  let after: OwnerIndexKey | undefined;
+  do {
+    const page = await ports.ownDossiers(sub, { after, limit: 100, fields: 'full' });
+    for (const { dossier } of page.items) records.push(dossier);
+    after = page.lastKey;
+  } while (after);
+  const views: ReturnType<typeof toOwnerView>[] = [];
+  for (let i = 0; i < records.length; i += EXPORT_CONCURRENCY) {
+    const batch = records.slice(i, i + EXPORT_CONCURRENCY);
+    const timelines = await Promise.all(batch.map((d) => ports.timeline(d.code)));
+    for (const [j, d] of batch.entries()) views.push(toOwnerView(d, timelines[j]!, now));
+  }
+  return views;
+}

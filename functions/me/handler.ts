@@ -1,0 +1,57 @@
+import type { z } from 'zod';
+import type { myDocumentsQuery, myDossiersQuery, ProfileInput, profileQuery } from '../../schemas/me.js';
+import { AppError } from '../core/errors.js';
+import { type ApiRequest, httpFunction, personOf } from '../core/http.js';
+import { logger, personRef } from '../core/logger.js';
+import { exportDossiers, listMyDocuments, listMyDossiers } from './account.js';
+import { etagOf, readProfile, replaceProfile } from './profile.js';
+import { accountStore, profileStore } from './store.js';
+
+/** Personal data: never cached by a browser or a proxy. */
+const PRIVATE = { 'cache-control': 'no-store' };
+
+const subOf = (req: ApiRequest) => personOf(req).sub;
+
+export const handler = httpFunction('me', {
+  getMyProfile: async (req) => {
+    const { reveal } = req.query as z.output<typeof profileQuery>;
+    const view = await readProfile(profileStore(), subOf(req), reveal);
+    if (!view) throw new AppError('NOT_FOUND');
+    return { body: view, headers: { ...PRIVATE, etag: etagOf(view.version) } };
+  },
+  putMyProfile: async (req) => {
+    const sub = subOf(req);
+    const { view, created } = await replaceProfile(
+      profileStore(),
+      sub,
+      req.body as ProfileInput,
+      req.headers['if-match'],
+    );
+    logger.info('profile saved', { person: personRef(sub), version: view.version, created });
+    return { status: created ? 201 : 200, body: view, headers: { ...PRIVATE, etag: etagOf(view.version) } };
+  },
+  listMyDossiers: async (req) => ({
+    body: await listMyDossiers(accountStore(), subOf(req), req.query as z.output<typeof myDossiersQuery>),
+    headers: PRIVATE,
+  }),
+  listMyDocuments: async (req) => ({
+    body: await listMyDocuments(accountStore(), subOf(req), req.query as z.output<typeof myDocumentsQuery>),
+    headers: PRIVATE,
+  }),
+  exportMyData: async (req) => {
+    const sub = subOf(req);
+    const [profile, dossiers] = await Promise.all([
+      readProfile(profileStore(), sub, true),
+      exportDossiers(accountStore(), sub),
+    ]);
+    const exportedAt = new Date().toISOString();
+    logger.info('account exported', { person: personRef(sub), dossiers: dossiers.length });
+    return {
+      body: { exportedAt, subject: sub, profile: profile ?? null, dossiers },
+      headers: {
+        ...PRIVATE,
+        'content-disposition': `attachment; filename="cong-export-${exportedAt.slice(0, 10)}.json"`,
+      },
+    };
+  },
+});

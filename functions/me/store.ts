@@ -1,0 +1,162 @@
+/** The account ports over the single table: profiles, and the owner index of dossiers (gsi1). */
+import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { dynamo } from '../core/clients.js';
+import { config } from '../core/config.js';
+import type { DossierRecord } from '../core/dossier.js';
+import { loadDossier, loadTimeline } from '../core/dossier-store.js';
+import { keys } from '../core/keys.js';
+import type { AccountPorts, DossierFields, OwnerIndexKey } from './account.js';
+import type { ProfilePorts, StoredProfile } from './profile.js';
+import { deriveProfileKeys, type ProfileKeys } from './protect.js';
+
+let profileKeys: { source: string; keys: Promise<ProfileKeys> } | undefined;
+
+/**
+ * Read once per cold start: from PROFILE_DATA_KEY (local cloud) or the Secrets Manager secret named by
+ * PROFILE_KEY_SECRET (AWS). A failed read is not kept, so the next request tries again; a changed
+ * setting (the local cloud restarted on another data folder) is read afresh.
+ */
+function loadProfileKeys(): Promise<ProfileKeys> {
+  const cfg = config();
+  const source = cfg.PROFILE_DATA_KEY ?? cfg.PROFILE_KEY_SECRET;
+  if (!source) return Promise.reject(new Error('PROFILE_DATA_KEY or PROFILE_KEY_SECRET is required'));
+  if (profileKeys?.source === source) return profileKeys.keys;
+  const loading = (async () => {
+    if (cfg.PROFILE_DATA_KEY) return deriveProfileKeys(Buffer.from(cfg.PROFILE_DATA_KEY, 'base64'));
+    const value = await getSecret(source, { maxAge: 3600 });
+    if (typeof value !== 'string') throw new Error('the profile key secret is not a string');
+    return deriveProfileKeys(Buffer.from(value, 'utf8'));
+  })();
+  profileKeys = { source, keys: loading };
+  loading.catch(() => {
+    if (profileKeys?.keys === loading) profileKeys = undefined;
+  });
+  return loading;
+}
+
+const stripProfile = (item: Record<string, unknown>): StoredProfile => {
+  const { pk: _pk, sk: _sk, gsi2pk: _a, gsi2sk: _b, kind: _k, ...rest } = item;
+  return rest as unknown as StoredProfile;
+};
+
+export function profileStore(): ProfilePorts {
+  const TableName = config().TABLE_NAME;
+  return {
+    now: () => new Date(),
+    keys: loadProfileKeys,
+    async load(sub) {
+      const out = await dynamo().send(
+        new GetCommand({ TableName, Key: keys.profile(sub), ConsistentRead: true }),
+      );
+      return out.Item ? stripProfile(out.Item) : undefined;
+    },
+    async save(profile: StoredProfile, expected) {
+      try {
+        await dynamo().send(
+          new PutCommand({
+            TableName,
+            Item: {
+              ...keys.profile(profile.ownerSub),
+              ...keys.citizenIdIndex(profile.citizenIdHash),
+              kind: 'profile',
+              ...profile,
+            },
+            ...(expected === undefined
+              ? { ConditionExpression: 'attribute_not_exists(pk)' }
+              : {
+                  ConditionExpression: '#version = :expected',
+                  ExpressionAttributeNames: { '#version': 'version' },
+                  ExpressionAttributeValues: { ':expected': expected },
+                }),
+          }),
+        );
+        return true;
+      } catch (err) {
+        if (err instanceof ConditionalCheckFailedException) return false;
+        throw err;
+      }
+    },
+  };
+}
+
+const PROJECTIONS: Record<DossierFields, string[] | undefined> = {
+  summary: [
+    'code',
+    'procedureCode',
+    'procedureName',
+    'agencyId',
+    'agencyName',
+    'status',
+    'submittedAt',
+    'dueAt',
+  ],
+  attachments: ['code', 'ownerSub', 'submittedAt', 'attachments'],
+  full: undefined,
+};
+
+const indexKey = (item: Record<string, unknown>): OwnerIndexKey => ({
+  pk: String(item.pk),
+  sk: String(item.sk),
+  gsi1pk: String(item.gsi1pk),
+  gsi1sk: String(item.gsi1sk),
+});
+
+const stripDossier = (item: Record<string, unknown>): DossierRecord => {
+  const { pk: _pk, sk: _sk, gsi1pk: _a, gsi1sk: _b, gsi2pk: _c, gsi2sk: _d, kind: _k, ...rest } = item;
+  return { attachments: [], ...rest } as unknown as DossierRecord;
+};
+
+export function accountStore(): AccountPorts {
+  const TableName = config().TABLE_NAME;
+  return {
+    now: () => new Date(),
+    dossier: loadDossier,
+    timeline: loadTimeline,
+    async ownDossiers(sub, q) {
+      const names: Record<string, string> = {};
+      const values: Record<string, unknown> = {
+        ':owner': keys.ownerIndex(sub, 'DOSSIER', '').gsi1pk,
+        ':kind': 'DOSSIER#',
+      };
+      const filters: string[] = [];
+      if (q.status) {
+        names['#status'] = 'status';
+        values[':status'] = q.status;
+        filters.push('#status = :status');
+      }
+      if (q.procedureCode) {
+        names['#procedureCode'] = 'procedureCode';
+        values[':procedureCode'] = q.procedureCode;
+        filters.push('#procedureCode = :procedureCode');
+      }
+      const fields = PROJECTIONS[q.fields];
+      if (fields) for (const f of [...fields, 'pk', 'sk', 'gsi1pk', 'gsi1sk']) names[`#${f}`] = f;
+      const out = await dynamo().send(
+        new QueryCommand({
+          TableName,
+          IndexName: 'gsi1',
+          KeyConditionExpression: 'gsi1pk = :owner AND begins_with(gsi1sk, :kind)',
+          ExpressionAttributeValues: values,
+          ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
+          ...(filters.length ? { FilterExpression: filters.join(' AND ') } : {}),
+          ...(fields
+            ? {
+                ProjectionExpression: [...fields, 'pk', 'sk', 'gsi1pk', 'gsi1sk']
+                  .map((f) => `#${f}`)
+                  .join(', '),
+              }
+            : {}),
+          ScanIndexForward: false,
+          Limit: q.limit,
+          ExclusiveStartKey: q.after,
+        }),
+      );
+      return {
+        items: (out.Items ?? []).map((item) => ({ key: indexKey(item), dossier: stripDossier(item) })),
+        ...(out.LastEvaluatedKey ? { lastKey: indexKey(out.LastEvaluatedKey) } : {}),
+      };
+    },
+  };
+}

@@ -1,0 +1,188 @@
+/**
+ * Published performance per agency per month (Decision 766/QĐ-TTg's service index, in part): what one
+ * timeline event or rating adds to the counters, and how the counters read as rates. The live stream
+ * consumer and `npm run stats:rebuild` both count through `contributionOf`, so they cannot disagree.
+ */
+import type { AgencyMonthStats } from '../../schemas/feedback.js';
+import { findAgency } from '../catalog/agencies.js';
+import type { DossierRecord } from '../core/dossier.js';
+import type { TimelineEvent } from '../core/timeline.js';
+import { localDate, workingDaysBetween } from '../core/working-days.js';
+
+export const COUNTERS = [
+  'received',
+  'completed',
+  'completedOnTime',
+  'processingDays',
+  'ratings',
+  'satisfied',
+] as const;
+export type Counter = (typeof COUNTERS)[number];
+export type Counts = Record<Counter, number>;
+
+/** Each dossier counts at most once per kind: that is what the idempotency marker records. */
+export type ContributionKind = 'received' | 'completed' | 'rating';
+
+export interface Contribution {
+  code: string;
+  kind: ContributionKind;
+  agencyId: string;
+  month: string;
+  add: Partial<Counts>;
+}
+
+/** The Vietnamese calendar month of an instant. */
+export const monthOf = (at: string) => localDate(new Date(at)).slice(0, 7);
+
+/** The agency's outcome: a result issued, or a refusal. Citizens' later confirmation is not the agency's work. */
+const OUTCOMES: ReadonlySet<string> = new Set(['dossier.result_issued', 'dossier.rejected']);
+
+/** Whether a timeline step counts at all (most steps do not, and need no dossier read). */
+export const isCountedStep = (type: string) => type === 'dossier.submitted' || OUTCOMES.has(type);
+
+export const SATISFIED_FROM = 4;
+
+export type CountedDossier = Pick<DossierRecord, 'code' | 'agencyId' | 'submittedAt' | 'dueAt'>;
+export type CountedEvent = Pick<TimelineEvent, 'type' | 'at'>;
+export interface CountedRating {
+  dossierCode: string;
+  agencyId: string;
+  overall: number;
+  ratedAt: string;
+}
+
+export function contributionOf(
+  source: { dossier: CountedDossier; event: CountedEvent } | { rating: CountedRating },
+): Contribution | undefined {
+  if ('rating' in source) {
+    const r = source.rating;
+    return {
+      code: r.dossierCode,
+      kind: 'rating',
+      agencyId: r.agencyId,
+      month: monthOf(r.ratedAt),
+      add: { ratings: 1, satisfied: r.overall >= SATISFIED_FROM ? 1 : 0 },
+    };
+  }
+  const { dossier, event } = source;
+  if (event.type === 'dossier.submitted') {
+    return {
+      code: dossier.code,
+      kind: 'received',
+      agencyId: dossier.agencyId,
+      month: monthOf(event.at),
+      add: { received: 1 },
+    };
+  }
+  if (OUTCOMES.has(event.type)) {
+    // The due date no longer moves once the agency has decided, so reading it later is exact.
+    const onTime = Date.parse(event.at) <= Date.parse(dossier.dueAt);
+    return {
+      code: dossier.code,
+      kind: 'completed',
+      agencyId: dossier.agencyId,
+      month: monthOf(event.at),
+      add: {
+        completed: 1,
+        completedOnTime: onTime ? 1 : 0,
+        processingDays: workingDaysBetween(new Date(dossier.submittedAt), new Date(event.at)),
+      },
+    };
+  }
+  return undefined;
+}
+
+export const statsKey = (agencyId: string, month: string) => `${agencyId}#${month}`;
+
+export const zeroCounts = (): Counts => ({
+  received: 0,
+  completed: 0,
+  completedOnTime: 0,
+  processingDays: 0,
+  ratings: 0,
+  satisfied: 0,
+});
+
+/** Sums contributions per agency and month, each (dossier, kind) once, as the markers ensure live. */
+export function tally(contributions: Iterable<Contribution>): Map<string, Counts> {
+  const seen = new Set<string>();
+  const out = new Map<string, Counts>();
+  for (const c of contributions) {
+    const id = `${c.code}#${c.kind}`;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    const key = statsKey(c.agencyId, c.month);
+    const counts = out.get(key) ?? zeroCounts();
+    for (const [k, v] of Object.entries(c.add) as [Counter, number][]) counts[k] += v;
+    out.set(key, counts);
+  }
+  return out;
+}
+
+export function addCounts(a: Counts, b: Counts): Counts {
+  const out = zeroCounts();
+  for (const k of COUNTERS) out[k] = a[k] + b[k];
+  return out;
+}
+
+const percent = (part: number, whole: number) => (whole ? Math.round((part / whole) * 1000) / 10 : null);
+
+export function toMonthStats(agencyId: string, month: string, c: Counts): AgencyMonthStats {
+  const agency = findAgency(agencyId);
+  return {
+    agencyId,
+    agencyName: agency?.name ?? agencyId,
+    provinceCode: agency?.provinceCode ?? null,
+    level: agency?.level ?? 'public_body',
+    month,
+    received: c.received,
+    completed: c.completed,
+    completedOnTime: c.completedOnTime,
+    onTimeRate: percent(c.completedOnTime, c.completed),
+    averageProcessingDays: c.completed ? Math.round((c.processingDays / c.completed) * 10) / 10 : null,
+    ratings: c.ratings,
+    satisfactionRate: percent(c.satisfied, c.ratings),
+  };
+}
+
+/**
+ * Best first by on-time rate, then by volume completed (a perfect record over many dossiers outranks
+ * one over a few), then by code for a stable order; agencies that completed nothing are unranked, last.
+ */
+export function rankAgencies<T extends AgencyMonthStats>(
+  items: readonly T[],
+  order: 'best' | 'worst',
+): (T & { rank: number | null })[] {
+  const ranked = items
+    .filter((x) => x.onTimeRate !== null)
+    .sort(
+      (a, b) =>
+        (b.onTimeRate ?? 0) - (a.onTimeRate ?? 0) ||
+        b.completed - a.completed ||
+        a.agencyId.localeCompare(b.agencyId),
+    )
+    .map((x, i) => ({ ...x, rank: i + 1 }));
+  if (order === 'worst') ranked.reverse();
+  const unranked = items
+    .filter((x) => x.onTimeRate === null)
+    .sort((a, b) => a.agencyId.localeCompare(b.agencyId))
+    .map((x) => ({ ...x, rank: null }));
+  return [...ranked, ...unranked];
+}
+
+/** Months from..to inclusive, YYYY-MM. */
+export function monthRange(from: string, to: string): string[] {
+  const out: string[] = [];
+  let y = Number(from.slice(0, 4));
+  let m = Number(from.slice(5, 7));
+  for (;;) {
+    const month = `${y}-${String(m).padStart(2, '0')}`;
+    if (month > to) return out;
+    out.push(month);
+    m += 1;
+    if (m > 12) {
+      m = 1;
+      y += 1;
+    }
+  }
+}

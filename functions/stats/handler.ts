@@ -1,0 +1,31 @@
+import type { z } from 'zod';
+import type { agencyStatsParams, agencyStatsQuery, agencyStatsRangeQuery } from '../../schemas/feedback.js';
+import { CSV_TYPE, wantsCsv } from '../core/csv.js';
+import { type ApiRequest, type ApiResult, httpFunction } from '../core/http.js';
+import { agenciesOfMonth, agencySeries, listCsv, seriesCsv } from './published.js';
+import { statsStore } from './store.js';
+
+/** Published figures change as dossiers move: shared caches may keep them briefly. */
+const CACHE = { 'cache-control': 'public, max-age=300', vary: 'accept' };
+
+function answer<T>(req: ApiRequest, body: T, csv: (body: T) => string, fileName: string): ApiResult {
+  if (!wantsCsv(req.headers.accept)) return { body, headers: CACHE };
+  return {
+    body,
+    raw: { contentType: CSV_TYPE, text: csv(body) },
+    headers: { ...CACHE, 'content-disposition': `attachment; filename="${fileName}"` },
+  };
+}
+
+export const handler = httpFunction('stats', {
+  listAgencyStats: async (req) => {
+    const q = req.query as z.output<typeof agencyStatsQuery>;
+    return answer(req, await agenciesOfMonth(statsStore(), q), listCsv, `cong-agencies-${q.month}.csv`);
+  },
+  getAgencyStats: async (req) => {
+    const { code } = req.params as z.output<typeof agencyStatsParams>;
+    const q = req.query as z.output<typeof agencyStatsRangeQuery>;
+    const series = await agencySeries(statsStore(), code, q);
+    return answer(req, series, seriesCsv, `cong-${series.agencyId}-${q.from}-${q.to}.csv`);
+  },
+});

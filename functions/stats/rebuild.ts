@@ -1,0 +1,161 @@
+/**
+ * Recomputes the published counters from what the table holds — each agency's dossiers (gsi2), their
+ * timelines, and their ratings — through the same counting as the live relay, stores the result in
+ * fresh items and lists where the live counters differ. Read per agency: never a table scan.
+ */
+import { PutCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { dynamo } from '../core/clients.js';
+import { config } from '../core/config.js';
+import type { DossierRecord } from '../core/dossier.js';
+import { loadTimeline } from '../core/dossier-store.js';
+import { keys } from '../core/keys.js';
+import type { TimelineEvent } from '../core/timeline.js';
+import {
+  COUNTERS,
+  type Contribution,
+  type CountedRating,
+  type Counter,
+  type Counts,
+  contributionOf,
+  monthRange,
+  statsKey,
+  tally,
+  zeroCounts,
+} from './counters.js';
+import { type StoredStats, statsStore } from './store.js';
+
+export interface RebuildPorts {
+  agencyDossiers(agencyId: string): Promise<DossierRecord[]>;
+  timeline(code: string): Promise<TimelineEvent[]>;
+  agencyRatings(agencyId: string): Promise<CountedRating[]>;
+  liveMonth(month: string): Promise<StoredStats[]>;
+  saveRebuilt(agencyId: string, month: string, counts: Counts): Promise<void>;
+  now(): Date;
+}
+
+export interface StatsDifference {
+  agencyId: string;
+  month: string;
+  counter: Counter;
+  live: number;
+  rebuilt: number;
+}
+
+export interface RebuildReport {
+  agencies: number;
+  dossiers: number;
+  ratings: number;
+  items: number;
+  differences: StatsDifference[];
+}
+
+export async function rebuildStats(
+  ports: RebuildPorts,
+  agencyIds: readonly string[],
+): Promise<RebuildReport> {
+  const contributions: Contribution[] = [];
+  let dossiers = 0;
+  let ratings = 0;
+  for (const agencyId of agencyIds) {
+    for (const dossier of await ports.agencyDossiers(agencyId)) {
+      dossiers += 1;
+      for (const event of await ports.timeline(dossier.code)) {
+        const c = contributionOf({ dossier, event });
+        if (c) contributions.push(c);
+      }
+    }
+    for (const rating of await ports.agencyRatings(agencyId)) {
+      ratings += 1;
+      const c = contributionOf({ rating });
+      if (c) contributions.push(c);
+    }
+  }
+  const rebuilt = tally(contributions);
+  for (const [key, counts] of rebuilt) {
+    const [agencyId, month] = key.split('#') as [string, string];
+    await ports.saveRebuilt(agencyId, month, counts);
+  }
+
+  // Live counters of every month from the first rebuilt one to now, so a month counted only live shows too.
+  const months = [...rebuilt.keys()].map((k) => k.split('#')[1]!).sort();
+  const nowMonth = ports.now().toISOString().slice(0, 7);
+  const span = months.length
+    ? monthRange(months[0]!, months.at(-1)! > nowMonth ? months.at(-1)! : nowMonth)
+    : [];
+  const wanted = new Set(agencyIds);
+  const live = new Map<string, Counts>();
+  for (const month of span)
+    for (const s of await ports.liveMonth(month))
+      if (wanted.has(s.agencyId)) live.set(statsKey(s.agencyId, s.month), s.counts);
+
+  const differences: StatsDifference[] = [];
+  for (const key of [...new Set([...rebuilt.keys(), ...live.keys()])].sort()) {
+    const [agencyId, month] = key.split('#') as [string, string];
+    const a = live.get(key) ?? zeroCounts();
+    const b = rebuilt.get(key) ?? zeroCounts();
+    for (const counter of COUNTERS)
+      if (a[counter] !== b[counter])
+        differences.push({ agencyId, month, counter, live: a[counter], rebuilt: b[counter] });
+  }
+  return { agencies: agencyIds.length, dossiers, ratings, items: rebuilt.size, differences };
+}
+
+async function queryAll(input: QueryCommandInput): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const out = await dynamo().send(new QueryCommand({ ...input, ExclusiveStartKey }));
+    items.push(...(out.Items ?? []));
+    ExclusiveStartKey = out.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  return items;
+}
+
+export function rebuildStore(): RebuildPorts {
+  const TableName = config().TABLE_NAME;
+  // Only the attributes counting needs, each by name (some are DynamoDB reserved words).
+  const byAgency = (agencyId: string, prefix: string, fields: readonly string[]) =>
+    queryAll({
+      TableName,
+      IndexName: 'gsi2',
+      KeyConditionExpression: 'gsi2pk = :agency AND begins_with(gsi2sk, :prefix)',
+      ExpressionAttributeValues: { ':agency': keys.agencyIndex(agencyId, '', '').gsi2pk, ':prefix': prefix },
+      ExpressionAttributeNames: Object.fromEntries(fields.map((f) => [`#${f}`, f])),
+      ProjectionExpression: fields.map((f) => `#${f}`).join(', '),
+    });
+  const live = statsStore();
+  return {
+    now: () => new Date(),
+    agencyDossiers: async (agencyId) =>
+      (await byAgency(agencyId, 'DOSSIER#', [
+        'code',
+        'agencyId',
+        'submittedAt',
+        'dueAt',
+      ])) as unknown as DossierRecord[],
+    timeline: loadTimeline,
+    agencyRatings: async (agencyId) =>
+      (await byAgency(agencyId, keys.ratingIndexPrefix, [
+        'dossierCode',
+        'agencyId',
+        'overall',
+        'ratedAt',
+      ])) as unknown as CountedRating[],
+    liveMonth: (month) => live.month(month),
+    async saveRebuilt(agencyId, month, counts) {
+      await dynamo().send(
+        new PutCommand({
+          TableName,
+          Item: {
+            ...keys.agencyStatsRebuilt(agencyId, month),
+            kind: 'stats-rebuilt',
+            agencyId,
+            month,
+            ...counts,
+            rebuiltAt: new Date().toISOString(),
+          },
+        }),
+      );
+    },
+  };
+}

@@ -1,0 +1,125 @@
+/** Counter items over DynamoDB: atomic ADDs, each guarded by its dossier's marker in one transaction. */
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
+  QueryCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { dynamo } from '../core/clients.js';
+import { config } from '../core/config.js';
+import { keys } from '../core/keys.js';
+import { COUNTERS, type Contribution, type Counts, zeroCounts } from './counters.js';
+
+export interface StoredStats {
+  agencyId: string;
+  month: string;
+  counts: Counts;
+}
+
+export interface StatsPorts {
+  /** Adds a contribution unless its (dossier, kind) was counted already. */
+  add(c: Contribution): Promise<'added' | 'duplicate'>;
+  month(month: string): Promise<StoredStats[]>;
+  agencyMonths(agencyId: string, months: readonly string[]): Promise<StoredStats[]>;
+}
+
+export const countsOf = (item: Record<string, unknown>): Counts => {
+  const c = zeroCounts();
+  for (const k of COUNTERS) c[k] = Number(item[k] ?? 0);
+  return c;
+};
+
+const toStored = (item: Record<string, unknown>): StoredStats => ({
+  agencyId: String(item.agencyId),
+  month: String(item.month),
+  counts: countsOf(item),
+});
+
+export function addItems(TableName: string, c: Contribution, at: string) {
+  const adds = Object.entries(c.add);
+  return [
+    {
+      Put: {
+        TableName,
+        Item: { ...keys.statsMarker(c.code, c.kind), kind: 'stats-marker', month: c.month, at },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    },
+    {
+      Update: {
+        TableName,
+        Key: keys.agencyStats(c.agencyId, c.month),
+        UpdateExpression: `SET agencyId = :agency, #month = :month, gsi2pk = :gpk, gsi2sk = :gsk, updatedAt = :at ADD ${adds
+          .map(([k]) => `#${k} :${k}`)
+          .join(', ')}`,
+        ExpressionAttributeNames: {
+          '#month': 'month',
+          ...Object.fromEntries(adds.map(([k]) => [`#${k}`, k])),
+        },
+        ExpressionAttributeValues: {
+          ':agency': c.agencyId,
+          ':month': c.month,
+          ':gpk': keys.agencyStatsIndex(c.month, c.agencyId).gsi2pk,
+          ':gsk': keys.agencyStatsIndex(c.month, c.agencyId).gsi2sk,
+          ':at': at,
+          ...Object.fromEntries(adds.map(([k, v]) => [`:${k}`, v])),
+        },
+      },
+    },
+  ];
+}
+
+export function statsStore(now: () => Date = () => new Date()): StatsPorts {
+  const TableName = config().TABLE_NAME;
+  return {
+    async add(c) {
+      try {
+        await dynamo().send(
+          new TransactWriteCommand({ TransactItems: addItems(TableName, c, now().toISOString()) }),
+        );
+        return 'added';
+      } catch (err) {
+        const reasons = err instanceof TransactionCanceledException ? (err.CancellationReasons ?? []) : [];
+        if (reasons[0]?.Code === 'ConditionalCheckFailed') return 'duplicate';
+        throw err;
+      }
+    },
+    async month(month) {
+      const found: StoredStats[] = [];
+      let ExclusiveStartKey: Record<string, unknown> | undefined;
+      do {
+        const out = await dynamo().send(
+          new QueryCommand({
+            TableName,
+            IndexName: 'gsi2',
+            KeyConditionExpression: 'gsi2pk = :month',
+            ExpressionAttributeValues: { ':month': keys.agencyStatsIndex(month, '').gsi2pk },
+            ExclusiveStartKey,
+          }),
+        );
+        for (const item of out.Items ?? []) found.push(toStored(item));
+        ExclusiveStartKey = out.LastEvaluatedKey;
+      } while (ExclusiveStartKey);
+      return found;
+    },
+    async agencyMonths(agencyId, months) {
+      const found: StoredStats[] = [];
+      for (let i = 0; i < months.length; i += 100) {
+        let pending: Record<string, unknown>[] | undefined = months
+          .slice(i, i + 100)
+          .map((m) => keys.agencyStats(agencyId, m));
+        for (let attempt = 0; pending?.length; attempt++) {
+          if (attempt > 6) throw new Error('statistics could not be read; try again');
+          if (attempt > 0) await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
+          const out: BatchGetCommandOutput = await dynamo().send(
+            new BatchGetCommand({ RequestItems: { [TableName]: { Keys: pending } } }),
+          );
+          for (const item of out.Responses?.[TableName] ?? []) found.push(toStored(item));
+          pending = out.UnprocessedKeys?.[TableName]?.Keys;
+        }
+      }
+      return found;
+    },
+  };
+}

@@ -1,0 +1,99 @@
+/** Citizens' ratings of finished dossiers, and the performance the portal publishes per agency. */
+import { z } from 'zod';
+import { agencyLevel } from './catalog.js';
+import { dossierCode, isoDateTime, listQuery, nfcText, procedureCode } from './common.js';
+
+const score = z.number().int().min(1).max(5);
+
+/** The criteria a citizen may score besides the overall mark (Decision 766/QĐ-TTg's satisfaction survey). */
+export const ratingCriteria = z
+  .object({ onTime: score, contacts: score, attitude: score, guidance: score })
+  .partial()
+  .strict();
+
+export const ratingRequest = z
+  .object({ overall: score, criteria: ratingCriteria.optional(), comment: nfcText(1000).optional() })
+  .strict();
+export type RatingInput = z.output<typeof ratingRequest>;
+
+export const ratingView = z.object({
+  dossierCode,
+  agencyId: z.string(),
+  procedureCode,
+  overall: score,
+  criteria: ratingCriteria,
+  comment: z.string().optional(),
+  ratedAt: isoDateTime,
+});
+export type RatingView = z.infer<typeof ratingView>;
+
+export const agencyRatingsQuery = listQuery;
+export const agencyRatingList = z.object({ items: z.array(ratingView), nextCursor: z.string().nullable() });
+
+/** A calendar month in Vietnam, YYYY-MM. */
+export const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'expected a month such as 2026-11');
+
+export const agencyStatsQuery = z
+  .object({
+    month,
+    province: z.string().max(20).optional(),
+    level: agencyLevel.optional(),
+    order: z.enum(['best', 'worst']).default('best'),
+  })
+  .strict();
+
+export const agencyStatsParams = z.object({ code: z.string().min(1).max(40) });
+
+/** At most three years per request: a published series, not an export of everything. */
+export const MAX_MONTHS = 36;
+export const agencyStatsRangeQuery = z
+  .object({ from: month, to: month })
+  .strict()
+  .refine((q) => q.from <= q.to, { message: 'from must not be after to', path: ['from'] })
+  .refine((q) => monthsBetween(q.from, q.to) <= MAX_MONTHS, {
+    message: `at most ${MAX_MONTHS} months`,
+    path: ['to'],
+  });
+
+export function monthsBetween(from: string, to: string): number {
+  const n = (m: string) => Number(m.slice(0, 4)) * 12 + Number(m.slice(5, 7)) - 1;
+  return n(to) - n(from) + 1;
+}
+
+/** Rates are percentages with one decimal; null when there is nothing to measure yet. */
+const rate = z.number().min(0).max(100).nullable();
+
+export const agencyMonthStats = z.object({
+  agencyId: z.string(),
+  agencyName: z.string(),
+  provinceCode: z.string().nullable(),
+  level: agencyLevel,
+  month,
+  /** Dossiers submitted to the agency in the month. */
+  received: z.number().int(),
+  /** Dossiers the agency finished in the month: a result issued or a refusal. */
+  completed: z.number().int(),
+  completedOnTime: z.number().int(),
+  onTimeRate: rate,
+  /** Working days from submission to the result or refusal, averaged over `completed`. */
+  averageProcessingDays: z.number().nullable(),
+  ratings: z.number().int(),
+  /** Share of ratings with an overall mark of 4 or 5. */
+  satisfactionRate: rate,
+});
+export type AgencyMonthStats = z.infer<typeof agencyMonthStats>;
+
+export const agencyStatsList = z.object({
+  month,
+  order: z.enum(['best', 'worst']),
+  items: z.array(agencyMonthStats.extend({ rank: z.number().int().nullable() })),
+});
+
+export const agencyStatsSeries = z.object({
+  agencyId: z.string(),
+  agencyName: z.string(),
+  from: month,
+  to: month,
+  months: z.array(agencyMonthStats),
+  total: agencyMonthStats.omit({ month: true }),
+});

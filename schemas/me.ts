@@ -1,0 +1,90 @@
+/** The signed-in person's own account: profile, dossiers, documents already submitted, data export. */
+import { z } from 'zod';
+import { dossierCode, isoDateTime, listQuery, nfcText, procedureCode } from './common.js';
+import { dossierStatus, dossierView } from './dossier.js';
+
+/** Hà Nội's calendar day: a date of birth "in the past" is judged where the citizen lives. */
+const todayInVietnam = () => new Date(Date.now() + 7 * 3_600_000).toISOString().slice(0, 10);
+
+export const profileInput = z
+  .strictObject({
+    fullName: nfcText(200),
+    dateOfBirth: z.iso
+      .date()
+      .refine((d) => d >= '1900-01-01' && d < todayInVietnam(), 'expected a date in the past'),
+    citizenId: z.string().regex(/^\d{12}$/, 'expected the 12 digits of a citizen ID (CCCD)'),
+    address: nfcText(500),
+    phone: z.string().regex(/^0[35789]\d{8}$/, 'expected a Vietnamese mobile number of 10 digits'),
+    email: z.email().max(254).optional(),
+  })
+  .meta({ id: 'ProfileInput' });
+export type ProfileInput = z.output<typeof profileInput>;
+
+export const profileView = z
+  .object({
+    fullName: z.string(),
+    dateOfBirth: z.string(),
+    /** Masked (`0010******23`) unless asked for with `?reveal=true`. */
+    citizenId: z.string(),
+    /** Masked (`09******78`) unless asked for with `?reveal=true`. */
+    phone: z.string(),
+    address: z.string(),
+    email: z.string().optional(),
+    /** Send it back as `If-Match` to replace the profile (the ETag header carries it too). */
+    version: z.number().int().min(1),
+    updatedAt: isoDateTime,
+  })
+  .meta({ id: 'Profile' });
+
+export const profileQuery = z.object({
+  reveal: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
+});
+
+export const myDossiersQuery = listQuery.extend({
+  status: dossierStatus.optional(),
+  procedure: procedureCode.optional(),
+});
+
+export const myDossierItem = z.object({
+  code: dossierCode,
+  procedureCode: z.string(),
+  procedureName: z.string(),
+  agencyId: z.string(),
+  agencyName: z.string(),
+  status: dossierStatus,
+  submittedAt: isoDateTime,
+  dueAt: isoDateTime,
+  overdue: z.boolean(),
+});
+
+export const myDossierList = z
+  .object({ items: z.array(myDossierItem), nextCursor: z.string().nullable() })
+  .meta({ id: 'MyDossierList' });
+
+export const myDocumentsQuery = listQuery;
+
+export const myDocument = z.object({
+  documentType: z.string(),
+  fileName: z.string(),
+  contentType: z.string(),
+  size: z.number().int(),
+  dossierCode,
+  /** When the scan became part of the dossier (its submission, or the supplement that sent it). */
+  uploadedAt: isoDateTime,
+});
+
+export const myDocumentList = z
+  .object({ items: z.array(myDocument), nextCursor: z.string().nullable() })
+  .meta({ id: 'MyDocumentList' });
+
+export const accountExport = z
+  .object({
+    exportedAt: isoDateTime,
+    subject: z.string(),
+    profile: profileView.nullable(),
+    dossiers: z.array(dossierView),
+  })
+  .meta({ id: 'AccountExport' });

@@ -1,0 +1,125 @@
+import { randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import {
+  type ProfilePorts,
+  parseIfMatch,
+  replaceProfile,
+  type StoredProfile,
+} from '../../functions/me/profile.js';
+import {
+  citizenIdHash,
+  deriveProfileKeys,
+  maskCitizenId,
+  maskPhone,
+  open,
+  seal,
+} from '../../functions/me/protect.js';
+import { profileInput } from '../../schemas/me.js';
+
+const keys = deriveProfileKeys(randomBytes(32));
+const valid = {
+  fullName: 'Nguyễn Thị Bình',
+  dateOfBirth: '1988-03-14',
+  citizenId: '001188000123',
+  address: '12 Hàng Bài, Hoàn Kiếm, Hà Nội',
+  phone: '0912345678',
+};
+
+describe('masking', () => {
+  it('keeps only enough to recognise the number', () => {
+    expect(maskCitizenId('001088000123')).toBe('0010******23');
+    expect(maskPhone('0912345678')).toBe('09******78');
+  });
+});
+
+describe('sealing', () => {
+  it('round-trips and hides the plaintext', () => {
+    const sealed = seal(keys.encryption, '001188000123', 'profile:citizenId:a');
+    expect(sealed).not.toContain('001188000123');
+    expect(open(keys.encryption, sealed, 'profile:citizenId:a')).toBe('001188000123');
+    expect(seal(keys.encryption, '001188000123', 'profile:citizenId:a')).not.toBe(sealed);
+  });
+  it('refuses another context, another key or a tampered value', () => {
+    const sealed = seal(keys.encryption, '0912345678', 'profile:phone:a');
+    expect(() => open(keys.encryption, sealed, 'profile:phone:b')).toThrow();
+    expect(() => open(deriveProfileKeys(randomBytes(32)).encryption, sealed, 'profile:phone:a')).toThrow();
+    const parts = sealed.split('.');
+    parts[2] = Buffer.from('0000000000').toString('base64url');
+    expect(() => open(keys.encryption, parts.join('.'), 'profile:phone:a')).toThrow();
+  });
+  it('derives separate cipher and look-up keys', () => {
+    expect(keys.encryption.equals(keys.lookup)).toBe(false);
+  });
+});
+
+describe('keyed hash of the citizen ID', () => {
+  it('is stable under one key and differs under another', () => {
+    const h = citizenIdHash(keys.lookup, '001188000123');
+    expect(h).toMatch(/^[0-9a-f]{64}$/);
+    expect(citizenIdHash(keys.lookup, '001188000123')).toBe(h);
+    expect(citizenIdHash(deriveProfileKeys(randomBytes(32)).lookup, '001188000123')).not.toBe(h);
+  });
+});
+
+describe('profile validation', () => {
+  it('accepts a valid profile, email optional', () => {
+    expect(profileInput.safeParse(valid).success).toBe(true);
+    expect(profileInput.safeParse({ ...valid, email: 'binh@example.vn' }).success).toBe(true);
+  });
+  it('names each bad field', () => {
+    const r = profileInput.safeParse({
+      ...valid,
+      citizenId: '12345',
+      phone: '12345678901',
+      dateOfBirth: '2999-01-01',
+      email: 'nope',
+    });
+    expect(r.success).toBe(false);
+    const paths = r.error!.issues.map((i) => i.path.join('.')).sort();
+    expect(paths).toEqual(['citizenId', 'dateOfBirth', 'email', 'phone']);
+  });
+  it('refuses unknown fields', () => {
+    const r = profileInput.safeParse({ ...valid, version: 9, role: 'operator' });
+    expect(r.success).toBe(false);
+    expect(r.error!.issues[0]!.code).toBe('unrecognized_keys');
+  });
+  it('reads If-Match as a version', () => {
+    expect(parseIfMatch('"3"')).toBe(3);
+    expect(parseIfMatch('W/"12"')).toBe(12);
+    expect(parseIfMatch(undefined)).toBeUndefined();
+    expect(parseIfMatch('*')).toBe('invalid');
+  });
+});
+
+describe('replacing a profile', () => {
+  const memory = () => {
+    let stored: StoredProfile | undefined;
+    const ports: ProfilePorts = {
+      now: () => new Date('2026-11-22T05:00:00Z'),
+      keys: async () => keys,
+      load: async () => stored,
+      save: async (p, expected) => {
+        if (stored?.version !== expected) return false;
+        stored = p;
+        return true;
+      },
+    };
+    return { ports, stored: () => stored };
+  };
+
+  it('creates, then needs If-Match, refuses a stale one, and accepts a retry of the same body', async () => {
+    const m = memory();
+    const first = await replaceProfile(m.ports, 'a', profileInput.parse(valid), undefined);
+    expect(first).toMatchObject({ created: true, view: { version: 1, citizenId: '0011******23' } });
+    expect(JSON.stringify(m.stored())).not.toMatch(/001188000123|0912345678/);
+    const changed = profileInput.parse({ ...valid, address: '1 Tràng Tiền, Hà Nội' });
+    await expect(replaceProfile(m.ports, 'a', changed, undefined)).rejects.toMatchObject({
+      status: 428,
+    });
+    await expect(replaceProfile(m.ports, 'a', changed, '"7"')).rejects.toMatchObject({ status: 412 });
+    const second = await replaceProfile(m.ports, 'a', changed, '"1"');
+    expect(second.view.version).toBe(2);
+    const retry = await replaceProfile(m.ports, 'a', changed, '"1"');
+    expect(retry.view.version).toBe(2);
+  });
+});
