@@ -261,42 +261,66 @@ export class ApiStack extends Stack {
     }
   }
 
+  /**
+   * One table-stream consumer: its own mapping (so one consumer's failures never hold up another),
+   * bounded retries with batch bisection, failed batches to the stream DLQ, and only the records its
+   * filters select.
+   */
+  private consumeStream(
+    fn: PortalFunction,
+    table: ReturnType<typeof Table.fromTableAttributes>,
+    data: DataStack,
+    o: {
+      what: string;
+      startingPosition: StartingPosition;
+      retryAttempts: number;
+      filters: Record<string, unknown>[];
+    },
+  ) {
+    fn.function.addEventSource(
+      new DynamoEventSource(table, {
+        startingPosition: o.startingPosition,
+        batchSize: 100,
+        bisectBatchOnError: true,
+        reportBatchItemFailures: true,
+        retryAttempts: o.retryAttempts,
+        onFailure: new SqsDlq(data.outboxDlq),
+        filters: o.filters,
+      }),
+    );
+    acknowledge(
+      fn.role,
+      'AwsSolutions-IAM5[Resource::*]',
+      `The ${o.what} needs dynamodb:ListStreams to find the table stream; that action accepts no resource ARN.`,
+    );
+    acknowledgeKmsGrant(fn);
+  }
+
   /** Outbox items (written in the same transaction as the dossier change) become agency queue messages. */
   private relayOutbox(
     fn: PortalFunction,
     table: ReturnType<typeof Table.fromTableAttributes>,
     data: DataStack,
   ) {
-    fn.function.addEventSource(
-      new DynamoEventSource(table, {
-        // TRIM_HORIZON: outbox items written before the mapping exists (first deployment, a replaced
-        // mapping) are still relayed; a replayed item is harmless because its id is the webhook-id
-        // agencies deduplicate on, whereas LATEST would silently drop them.
-        startingPosition: StartingPosition.TRIM_HORIZON,
-        batchSize: 100,
-        bisectBatchOnError: true,
-        reportBatchItemFailures: true,
-        retryAttempts: OUTBOX.maxStreamRetries,
-        onFailure: new SqsDlq(data.outboxDlq),
-        filters: [
-          FilterCriteria.filter({
-            eventName: FilterRule.isEqual('INSERT'),
-            dynamodb: { NewImage: { [TABLE.partitionKey]: { S: FilterRule.beginsWith(OUTBOX.pkPrefix) } } },
-          }),
-        ],
-      }),
-    );
-    acknowledge(
-      fn.role,
-      'AwsSolutions-IAM5[Resource::*]',
-      'The outbox relay needs dynamodb:ListStreams to find the table stream; that action accepts no resource ARN.',
-    );
-    acknowledgeKmsGrant(fn);
+    this.consumeStream(fn, table, data, {
+      what: 'outbox relay',
+      // TRIM_HORIZON: outbox items written before the mapping exists (first deployment, a replaced
+      // mapping) are still relayed; a replayed item is harmless because its id is the webhook-id
+      // agencies deduplicate on, whereas LATEST would silently drop them.
+      startingPosition: StartingPosition.TRIM_HORIZON,
+      retryAttempts: OUTBOX.maxStreamRetries,
+      filters: [
+        FilterCriteria.filter({
+          eventName: FilterRule.isEqual('INSERT'),
+          dynamodb: { NewImage: { [TABLE.partitionKey]: { S: FilterRule.beginsWith(OUTBOX.pkPrefix) } } },
+        }),
+      ],
+    });
   }
 
   /**
    * New timeline events (citizen notifications) and dossier images (SLA deadline index) feed the
-   * notification relay: a mapping of its own, so a notification problem never holds up the outbox.
+   * notification relay.
    */
   private relayNotifications(
     fn: PortalFunction,
@@ -304,43 +328,29 @@ export class ApiStack extends Stack {
     data: DataStack,
   ) {
     const dossierPk = { [TABLE.partitionKey]: { S: FilterRule.beginsWith(NOTIFICATIONS.dossierPkPrefix) } };
-    fn.function.addEventSource(
-      new DynamoEventSource(table, {
-        // LATEST: a new mapping does not re-announce a day of past changes to citizens.
-        startingPosition: StartingPosition.LATEST,
-        batchSize: 100,
-        bisectBatchOnError: true,
-        reportBatchItemFailures: true,
-        retryAttempts: NOTIFICATIONS.maxStreamRetries,
-        onFailure: new SqsDlq(data.outboxDlq),
-        filters: [
-          FilterCriteria.filter({
-            eventName: FilterRule.isEqual('INSERT'),
-            dynamodb: {
-              NewImage: { ...dossierPk, kind: { S: FilterRule.isEqual(NOTIFICATIONS.eventKind) } },
-            },
-          }),
-          FilterCriteria.filter({
-            eventName: FilterRule.or('INSERT', 'MODIFY'),
-            dynamodb: {
-              NewImage: { ...dossierPk, [TABLE.sortKey]: { S: FilterRule.isEqual(NOTIFICATIONS.dossierSk) } },
-            },
-          }),
-        ],
-      }),
-    );
-    acknowledge(
-      fn.role,
-      'AwsSolutions-IAM5[Resource::*]',
-      'The notification relay needs dynamodb:ListStreams to find the table stream; that action accepts no resource ARN.',
-    );
-    acknowledgeKmsGrant(fn);
+    this.consumeStream(fn, table, data, {
+      what: 'notification relay',
+      // LATEST: a new mapping does not re-announce a day of past changes to citizens.
+      startingPosition: StartingPosition.LATEST,
+      retryAttempts: NOTIFICATIONS.maxStreamRetries,
+      filters: [
+        FilterCriteria.filter({
+          eventName: FilterRule.isEqual('INSERT'),
+          dynamodb: { NewImage: { ...dossierPk, kind: { S: FilterRule.isEqual(NOTIFICATIONS.eventKind) } } },
+        }),
+        FilterCriteria.filter({
+          eventName: FilterRule.or('INSERT', 'MODIFY'),
+          dynamodb: {
+            NewImage: { ...dossierPk, [TABLE.sortKey]: { S: FilterRule.isEqual(NOTIFICATIONS.dossierSk) } },
+          },
+        }),
+      ],
+    });
   }
 
   /**
-   * New timeline events and new ratings feed the statistics relay: a mapping of its own, so counting
-   * never holds up the outbox or notifications. TRIM_HORIZON: a new mapping counts what the stream
-   * still holds; the markers keep a re-read from counting twice.
+   * New timeline events and new ratings feed the statistics relay. TRIM_HORIZON: a new mapping counts
+   * what the stream still holds; the markers keep a re-read from counting twice.
    */
   private relayStats(
     fn: PortalFunction,
@@ -348,36 +358,23 @@ export class ApiStack extends Stack {
     data: DataStack,
   ) {
     const dossierPk = { [TABLE.partitionKey]: { S: FilterRule.beginsWith(NOTIFICATIONS.dossierPkPrefix) } };
-    fn.function.addEventSource(
-      new DynamoEventSource(table, {
-        startingPosition: StartingPosition.TRIM_HORIZON,
-        batchSize: 100,
-        bisectBatchOnError: true,
-        reportBatchItemFailures: true,
-        retryAttempts: STATS.maxStreamRetries,
-        onFailure: new SqsDlq(data.outboxDlq),
-        filters: [
-          FilterCriteria.filter({
-            eventName: FilterRule.isEqual('INSERT'),
-            dynamodb: {
-              NewImage: { ...dossierPk, kind: { S: FilterRule.isEqual(NOTIFICATIONS.eventKind) } },
-            },
-          }),
-          FilterCriteria.filter({
-            eventName: FilterRule.isEqual('INSERT'),
-            dynamodb: {
-              NewImage: { ...dossierPk, [TABLE.sortKey]: { S: FilterRule.isEqual(STATS.ratingSk) } },
-            },
-          }),
-        ],
-      }),
-    );
-    acknowledge(
-      fn.role,
-      'AwsSolutions-IAM5[Resource::*]',
-      'The statistics relay needs dynamodb:ListStreams to find the table stream; that action accepts no resource ARN.',
-    );
-    acknowledgeKmsGrant(fn);
+    this.consumeStream(fn, table, data, {
+      what: 'statistics relay',
+      startingPosition: StartingPosition.TRIM_HORIZON,
+      retryAttempts: STATS.maxStreamRetries,
+      filters: [
+        FilterCriteria.filter({
+          eventName: FilterRule.isEqual('INSERT'),
+          dynamodb: { NewImage: { ...dossierPk, kind: { S: FilterRule.isEqual(NOTIFICATIONS.eventKind) } } },
+        }),
+        FilterCriteria.filter({
+          eventName: FilterRule.isEqual('INSERT'),
+          dynamodb: {
+            NewImage: { ...dossierPk, [TABLE.sortKey]: { S: FilterRule.isEqual(STATS.ratingSk) } },
+          },
+        }),
+      ],
+    });
   }
 
   /** The notifications queue feeds the notifier; a message failing maxReceiveCount times goes to the DLQ. */

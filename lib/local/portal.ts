@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { DynamoDBRecord, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { agencies, channels } from '../../functions/catalog/agencies.js';
 import { resetConfig } from '../../functions/core/config.js';
 import { NOTIFICATIONS } from '../../functions/core/resources.js';
@@ -342,62 +342,40 @@ export async function startLocalPortal(options: LocalPortalOptions = {}): Promis
     );
     cleanups.push(() => Promise.all(queuePumps.map((p) => p.stop())).then(() => {}));
 
-    const relay: RelayFunction = functionFromModule({
-      name: 'cong-local-outboxRelay',
-      entry: functions.outboxRelay.entry,
-      timeoutSeconds: functions.outboxRelay.timeoutSeconds,
-      memoryMb: functions.outboxRelay.memoryMb,
-    });
-    const streamPump = await startStreamPump({
-      dynamodb: stores.clients.dynamodb,
-      streams: stores.clients.streams,
-      sqs: stores.clients.sqs,
-      tableName: stores.names.table,
-      fn: relay,
-      dlqUrl: stores.outboxDlq.url,
-      checkpointFile: ephemeral ? undefined : join(dataDir, 'stream-checkpoints.json'),
-      log: log.child('stream-pump'),
-    });
-    cleanups.push(() => streamPump.stop());
-
-    // A second mapping on the same stream, as in AWS: notifications never hold up the outbox.
-    const notificationRelay: RelayFunction = functionFromModule({
-      name: 'cong-local-notificationRelay',
-      entry: functions.notificationRelay.entry,
-      timeoutSeconds: functions.notificationRelay.timeoutSeconds,
-      memoryMb: functions.notificationRelay.memoryMb,
-    });
-    const notificationStream = await startStreamPump({
-      dynamodb: stores.clients.dynamodb,
-      streams: stores.clients.streams,
-      sqs: stores.clients.sqs,
-      tableName: stores.names.table,
-      fn: notificationRelay,
-      filter: isNotificationRecord,
-      dlqUrl: stores.outboxDlq.url,
-      checkpointFile: ephemeral ? undefined : join(dataDir, 'stream-checkpoints-notifications.json'),
-      log: log.child('notification-stream'),
-    });
-    cleanups.push(() => notificationStream.stop());
-    // A third mapping: published statistics never hold up the outbox or notifications.
-    const statsRelay: RelayFunction = functionFromModule({
-      name: 'cong-local-statsRelay',
-      entry: functions.statsRelay.entry,
-      timeoutSeconds: functions.statsRelay.timeoutSeconds,
-      memoryMb: functions.statsRelay.memoryMb,
-    });
-    const statsStream = await startStreamPump({
-      dynamodb: stores.clients.dynamodb,
-      streams: stores.clients.streams,
-      sqs: stores.clients.sqs,
-      tableName: stores.names.table,
-      fn: statsRelay,
-      filter: isStatsRecord,
-      dlqUrl: stores.outboxDlq.url,
-      checkpointFile: ephemeral ? undefined : join(dataDir, 'stream-checkpoints-stats.json'),
-      log: log.child('stats-stream'),
-    });
-    cleanups.push(() => statsStream.stop());
+    // One mapping per consumer of the table stream, as in AWS: none of them holds up another.
+    const consumeStream = async (
+      name: 'outboxRelay' | 'notificationRelay' | 'statsRelay',
+      checkpoint: string,
+      filter?: (record: DynamoDBRecord) => boolean,
+    ) => {
+      const spec = functions[name];
+      const fn: RelayFunction = functionFromModule({
+        name: `cong-local-${name}`,
+        entry: spec.entry,
+        timeoutSeconds: spec.timeoutSeconds,
+        memoryMb: spec.memoryMb,
+      });
+      const pump = await startStreamPump({
+        dynamodb: stores.clients.dynamodb,
+        streams: stores.clients.streams,
+        sqs: stores.clients.sqs,
+        tableName: stores.names.table,
+        fn,
+        ...(filter ? { filter } : {}),
+        dlqUrl: stores.outboxDlq.url,
+        checkpointFile: ephemeral ? undefined : join(dataDir, checkpoint),
+        log: log.child(`${name}-stream`),
+      });
+      cleanups.push(() => pump.stop());
+      return pump;
+    };
+    const streamPump = await consumeStream('outboxRelay', 'stream-checkpoints.json');
+    const notificationStream = await consumeStream(
+      'notificationRelay',
+      'stream-checkpoints-notifications.json',
+      isNotificationRecord,
+    );
+    const statsStream = await consumeStream('statsRelay', 'stream-checkpoints-stats.json', isStatsRecord);
     const notifier = functionFromModule<SQSEvent, SQSBatchResponse>({
       name: 'cong-local-notifier',
       entry: functions.notifier.entry,
