@@ -85,7 +85,6 @@ export const ERRORS = {
     en: 'This dossier has already been rated.',
     vi: 'Hồ sơ này đã được đánh giá.',
   },
-  INVALID_CURSOR: { status: 400, en: 'The cursor is not valid.', vi: 'Con trỏ phân trang không hợp lệ.' },
   RESULT_NOT_ISSUED: {
     status: 409,
     en: 'The agency has not issued this dossier’s result yet.',

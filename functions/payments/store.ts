@@ -10,9 +10,9 @@ import {
 import { findAgency } from '../catalog/agencies.js';
 import { dynamo } from '../core/clients.js';
 import { config } from '../core/config.js';
+import { decodeCursor, encodeCursor } from '../core/cursor.js';
 import type { OrderPayment } from '../core/dossier.js';
 import { loadDossier } from '../core/dossier-store.js';
-import { AppError } from '../core/errors.js';
 import { keys, ttlAfterDays } from '../core/keys.js';
 import { PAYMENTS } from '../core/resources.js';
 import { outboxPut } from '../intake/store.js';
@@ -33,33 +33,6 @@ const REFUND_SCOPE = 'payment-refunds';
 const ANOMALY_INDEX = 'PAYMENT_ANOMALY';
 
 type TransactItems = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>;
-
-/** Anomaly list cursors carry the index position of the last item shown. */
-const encodeCursor = (key: Record<string, unknown> | undefined) =>
-  key ? Buffer.from(JSON.stringify(key)).toString('base64url') : null;
-
-function decodeCursor(cursor: string | undefined): Record<string, string> | undefined {
-  if (!cursor) return undefined;
-  try {
-    const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>;
-    const names = ['pk', 'sk', 'gsi2pk', 'gsi2sk'];
-    if (
-      key.gsi2pk === ANOMALY_INDEX &&
-      Object.keys(key).length === names.length &&
-      names.every((n) => typeof key[n] === 'string')
-    )
-      return key as Record<string, string>;
-  } catch {
-    // Unreadable: answered below like any cursor of another list.
-  }
-  throw new AppError('VALIDATION_FAILED', [
-    {
-      path: 'query.cursor',
-      code: 'invalid_cursor',
-      message: 'not a cursor of this list; start again without it',
-    },
-  ]);
-}
 
 const anomalyItem = (a: AnomalyRecord) => ({
   ...keys.paymentAnomaly(a.paymentId, a.at),
@@ -386,7 +359,9 @@ export function paymentStore(): PaymentStore {
           ExpressionAttributeValues: { ':pk': ANOMALY_INDEX },
           ScanIndexForward: false,
           Limit: limit,
-          ExclusiveStartKey: decodeCursor(cursor),
+          ExclusiveStartKey: decodeCursor(cursor, ['pk', 'sk', 'gsi2pk', 'gsi2sk'], {
+            gsi2pk: ANOMALY_INDEX,
+          }),
         }),
       );
       return {
