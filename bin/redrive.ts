@@ -10,8 +10,6 @@
  * otherwise against the local portal running on .local/ (or CONG_DATA_DIR), through the environment
  * it wrote there.
  */
-import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
@@ -19,7 +17,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { findAgencyByCode } from '../functions/catalog/agencies.js';
 import { redrive } from '../functions/dispatch/redrive.js';
 import { redrivePorts } from '../functions/dispatch/redrive-sqs.js';
-import { DEFAULT_DATA_DIR, PORTAL_ENV_FILE } from '../lib/local/portal.js';
+import { attachToLocalPortal } from '../lib/local/attach.js';
 
 const USAGE =
   'Usage: npm run redrive -- --agency <id|code> [--since <ISO time>] [--dossier <code>]... [--resend] [--resume]\n';
@@ -61,11 +59,8 @@ if (values.resend && !values.dossier?.length) fail('--resend needs at least one 
 
 const cloud = Boolean(process.env.TABLE_NAME && process.env.AGENCY_QUEUE_URLS);
 if (!cloud) {
-  const dataDir = resolve(process.env.CONG_DATA_DIR || DEFAULT_DATA_DIR);
-  try {
-    const env = JSON.parse(await readFile(join(dataDir, PORTAL_ENV_FILE), 'utf8')) as Record<string, string>;
-    Object.assign(process.env, env);
-  } catch {
+  const { attached, dataDir } = await attachToLocalPortal();
+  if (!attached) {
     fail(
       `No running local portal found in ${dataDir} and no AWS settings (TABLE_NAME, AGENCY_QUEUE_URLS).`,
       1,

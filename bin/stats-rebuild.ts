@@ -4,21 +4,15 @@
  * beside the live counters and prints where they differ. `-- --agency <id>` (repeatable) limits it.
  * Exits 1 when any counter differs.
  */
-import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEFAULT_DATA_DIR, PORTAL_ENV_FILE } from '../lib/local/portal.js';
+import { attachToLocalPortal } from '../lib/local/attach.js';
 
 const { values } = parseArgs({ options: { agency: { type: 'string', multiple: true } } });
-const dataDir = resolve(process.env.CONG_DATA_DIR || DEFAULT_DATA_DIR);
-let env: Record<string, string>;
-try {
-  env = JSON.parse(await readFile(join(dataDir, PORTAL_ENV_FILE), 'utf8')) as Record<string, string>;
-} catch {
+const { attached, dataDir } = await attachToLocalPortal();
+if (!attached) {
   process.stderr.write(`No running local portal found in ${dataDir}: start it with npm start first.\n`);
   process.exit(1);
 }
-Object.assign(process.env, env, { POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN' });
 const { agencies } = await import('../functions/catalog/agencies.js');
 const { rebuildStats, rebuildStore } = await import('../functions/stats/rebuild.js');
 const report = await rebuildStats(rebuildStore(), values.agency ?? agencies.map((a) => a.id));
