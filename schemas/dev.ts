@@ -6,13 +6,22 @@ export const devTokenRequest = z
     sub: z.string().min(1).max(128),
     role: role.default('citizen'),
     name: z.string().max(200).optional(),
-    /** For an agency officer: the agency they work for. */
+    /** For an agency officer or a one-stop desk officer: the agency they work at. */
     agencyId: z.string().min(1).max(40).optional(),
+    /** For a business representative: the enterprise's tax code. */
+    taxCode: z
+      .string()
+      .regex(/^\d{10}(-\d{3})?$/, 'expected a tax code of 10 digits, or 13 with a branch')
+      .optional(),
   })
   .strict()
-  .refine((t) => t.agencyId === undefined || t.role === 'agency_officer', {
-    message: 'only an agency officer works for an agency',
+  .refine((t) => t.agencyId === undefined || t.role === 'agency_officer' || t.role === 'desk_officer', {
+    message: 'only agency and desk officers work at an agency',
     path: ['agencyId'],
+  })
+  .refine((t) => (t.role === 'business') === (t.taxCode !== undefined), {
+    message: 'a business representative, and only one, names the enterprise tax code',
+    path: ['taxCode'],
   });
 export const devTokenResponse = z.object({ token: z.string(), expiresIn: z.number().int() });
 export const devJwks = z.object({ keys: z.array(z.record(z.string(), z.unknown())) });

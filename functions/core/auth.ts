@@ -9,9 +9,27 @@ import { config } from './config.js';
 import { AppError } from './errors.js';
 
 export type { PersonRole };
-export type Principal =
-  /** An agency officer's token also names the agency they work for (claim `agencyId`). */
-  { kind: 'person'; sub: string; role: PersonRole; agencyId?: string } | { kind: 'agency'; agencyId: string };
+/**
+ * A signed-in person. Claims beyond the role say whom they act for: an agency officer and a one-stop desk
+ * officer name the agency they work at (`agencyId`, Cognito `custom:agency_id`); a business representative
+ * names the enterprise by its tax code (`taxCode`, Cognito `custom:tax_code`).
+ */
+export interface Person {
+  kind: 'person';
+  sub: string;
+  role: PersonRole;
+  agencyId?: string;
+  taxCode?: string;
+}
+export type Principal = Person | { kind: 'agency'; agencyId: string };
+
+/** Enterprise tax codes (mã số thuế): 10 digits, or 13 with a branch suffix. */
+export const TAX_CODE = /^\d{10}(-\d{3})?$/;
+
+const stringClaim = (payload: Record<string, unknown>, ...names: string[]) => {
+  for (const n of names) if (typeof payload[n] === 'string' && payload[n]) return payload[n] as string;
+  return '';
+};
 
 let jwks: ReturnType<typeof createRemoteJWKSet> | undefined;
 
@@ -32,9 +50,18 @@ export async function authenticatePerson(authorization: string | undefined): Pro
     if (!payload.sub || typeof claimed !== 'string' || !personRole.safeParse(claimed).success)
       throw new AppError('UNAUTHENTICATED');
     const role = claimed as PersonRole;
-    const agencyId =
-      role === 'agency_officer' && typeof payload.agencyId === 'string' ? payload.agencyId : '';
-    return { kind: 'person', sub: payload.sub, role, ...(agencyId ? { agencyId } : {}) };
+    const works = role === 'agency_officer' || role === 'desk_officer';
+    const agencyId = works ? stringClaim(payload, 'agencyId', 'custom:agency_id') : '';
+    const taxCode = role === 'business' ? stringClaim(payload, 'taxCode', 'custom:tax_code') : '';
+    // A representative without a well-formed tax code acts for nobody: refuse the token outright.
+    if (role === 'business' && !TAX_CODE.test(taxCode)) throw new AppError('UNAUTHENTICATED');
+    return {
+      kind: 'person',
+      sub: payload.sub,
+      role,
+      ...(agencyId ? { agencyId } : {}),
+      ...(taxCode ? { taxCode } : {}),
+    };
   } catch (err) {
     if (err instanceof AppError) throw err;
     if (err instanceof joseErrors.JOSEError) throw new AppError('UNAUTHENTICATED');

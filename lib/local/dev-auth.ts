@@ -72,6 +72,7 @@ export async function createDevAuth(options: {
         role: input.role,
         ...(input.name === undefined ? {} : { name: input.name }),
         ...(input.agencyId === undefined ? {} : { agencyId: input.agencyId }),
+        ...(input.taxCode === undefined ? {} : { taxCode: input.taxCode }),
       })
         .setProtectedHeader({ alg: ALG, kid: key.kid, typ: 'JWT' })
         .setIssuer(options.issuer)

@@ -94,7 +94,7 @@ export interface LocalPortal {
   /** The variables set in process.env for the handlers (restored on stop). */
   readonly env: Readonly<Record<string, string>>;
   /** A signed test token, as POST /dev/token issues it. */
-  token(input: { sub: string; role?: DevTokenInput['role']; name?: string }): Promise<string>;
+  token(input: Partial<DevTokenInput> & { sub: string }): Promise<string>;
   /** Runs payment reconciliation now (as the schedule does), for payments pending this long. */
   reconcile(olderThanSeconds?: number): Promise<ReconcileReport>;
   /** Runs the SLA watcher now (as the schedule does), optionally as of another instant. */

@@ -115,7 +115,7 @@ async function accepted(portal: LocalPortal, webhookIds: ReadonlySet<string>, ti
 export async function dispatchBench() {
   const portal = await startLocalPortal({ port: 0, ephemeral: true, quiet: true, simulatorDelayMs: 50 });
   try {
-    const token = await portal.token({ sub: 'bench-enterprise', role: 'business' });
+    const token = await portal.token({ sub: 'bench-enterprise', role: 'business', taxCode: '0101234567' });
     const counter = countCalls();
     // Warm every handler once, so the measured submission pays no module loading.
     const warm = await submitToAll(portal, token, 'bench-warm');

@@ -9,7 +9,7 @@ let token: string;
 
 beforeAll(async () => {
   portal = await startLocalPortal({ port: 0, ephemeral: true, quiet: true, simulatorDelayMs: 20 });
-  token = await portal.token({ sub: 'enterprise-rep', role: 'business' });
+  token = await portal.token({ sub: 'enterprise-rep', role: 'business', taxCode: '0101234567' });
 }, 90_000);
 
 afterAll(async () => {

@@ -7,7 +7,11 @@ export interface TestIssuer {
   issuer: string;
   audience: string;
   jwksUrl: string;
-  token(sub: string, role?: string, opts?: { audience?: string; expiresIn?: string }): Promise<string>;
+  token(
+    sub: string,
+    role?: string,
+    opts?: { audience?: string; expiresIn?: string; claims?: Record<string, unknown> },
+  ): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -27,7 +31,8 @@ export async function startTestIssuer(): Promise<TestIssuer> {
     audience,
     jwksUrl: `${base}/jwks.json`,
     token: (sub, role = 'citizen', opts = {}) =>
-      new SignJWT({ role })
+      // A business representative always names an enterprise; tests pick another with opts.claims.
+      new SignJWT({ role, ...(role === 'business' ? { taxCode: '0101234567' } : {}), ...opts.claims })
         .setProtectedHeader({ alg: 'ES256', kid: 'test-key' })
         .setSubject(sub)
         .setIssuer(issuer)
