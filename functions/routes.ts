@@ -4,7 +4,16 @@
  */
 import type { z } from 'zod';
 import { agencyEvent, agencyEventResult } from '../schemas/agency.js';
-import { agencyList, agencyParams, agencyQuery, agencyView, faqList, faqQuery } from '../schemas/catalog.js';
+import {
+  agencyList,
+  agencyParams,
+  agencyQuery,
+  agencyView,
+  catalogCheckRequest,
+  catalogCheckResult,
+  faqList,
+  faqQuery,
+} from '../schemas/catalog.js';
 import { health, type PersonRole } from '../schemas/common.js';
 import { devJwks, devTokenRequest, devTokenResponse } from '../schemas/dev.js';
 import {
@@ -176,6 +185,20 @@ export const routes: readonly Route[] = [
     query: faqQuery,
     status: 200,
     response: faqList,
+  }),
+  r({
+    method: 'POST',
+    path: '/v1/catalog/checks',
+    fn: 'catalog',
+    operationId: 'checkCatalogFile',
+    auth: 'citizen',
+    roles: ['catalog_admin'],
+    summary:
+      'Check a procedure file (CSV or JSON) against the published catalog: every problem by row and field, ' +
+      'and what it would add; publishing is `npm run catalog:import` in the release',
+    body: catalogCheckRequest,
+    status: 200,
+    response: catalogCheckResult,
   }),
   r({
     method: 'POST',
