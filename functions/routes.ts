@@ -55,10 +55,12 @@ import {
 import { devOutboxList, devOutboxQuery } from '../schemas/notification.js';
 import {
   anomalyQuery,
+  anomalyResolutionRequest,
   electricityBillView,
   electricityCustomer,
   ipnAcknowledgement,
   paymentAnomalyList,
+  paymentAnomalyView,
   paymentCreated,
   paymentParams,
   paymentReturnView,
@@ -356,6 +358,21 @@ export const routes: readonly Route[] = [
     query: anomalyQuery,
     status: 200,
     response: paymentAnomalyList,
+  }),
+  r({
+    method: 'POST',
+    path: '/v1/payments/{paymentId}/anomaly-resolutions',
+    fn: 'payments',
+    operationId: 'resolvePaymentAnomaly',
+    auth: 'citizen',
+    roles: ['operator'],
+    summary:
+      "Close a provider's amount mismatch with the operator's finding (money owed back is closed by a refund)",
+    params: paymentParams,
+    body: anomalyResolutionRequest,
+    status: 200,
+    response: paymentAnomalyView,
+    errors: [409],
   }),
   r({
     method: 'POST',

@@ -8,6 +8,7 @@ import type { z } from 'zod';
 import type { dossierParams } from '../../schemas/dossier.js';
 import type {
   anomalyQuery,
+  anomalyResolutionRequest,
   electricityCustomer,
   paymentParams,
   providerParams,
@@ -26,7 +27,7 @@ import {
   toPaymentView,
 } from './payments.js';
 import { type IpnOutcome, providerFor } from './providers.js';
-import { listAnomalies, refundPayment } from './refunds.js';
+import { listAnomalies, refundPayment, resolveAnomaly } from './refunds.js';
 import { settleAndConfirm } from './service.js';
 import { type PaymentStore, paymentStore } from './store.js';
 
@@ -105,6 +106,13 @@ export const handler = httpFunction('payments', {
   listPaymentAnomalies: async (req) => {
     const { limit, cursor } = req.query as z.output<typeof anomalyQuery>;
     return { body: await listAnomalies(ports(), limit, cursor), headers: { 'cache-control': 'no-store' } };
+  },
+
+  resolvePaymentAnomaly: async (req) => {
+    const { paymentId } = req.params as z.output<typeof paymentParams>;
+    const { at, note } = req.body as z.output<typeof anomalyResolutionRequest>;
+    const body = await resolveAnomaly(ports(), { operatorSub: personOf(req).sub, paymentId, at, note });
+    return { body, headers: { 'cache-control': 'no-store' } };
   },
 
   refundPayment: async (req) => {
