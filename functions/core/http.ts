@@ -42,8 +42,23 @@ type Result = APIGatewayProxyStructuredResultV2;
 const JSON_TYPE = 'application/json; charset=utf-8';
 const BODY_LIMIT_BYTES = 1024 * 1024;
 
-export const zodDetails = (error: ZodError) =>
-  error.issues.map((i) => ({ path: i.path.join('.'), code: i.code, message: i.message }));
+/** zod issues as error details; a field the schema does not know is listed under its own path. */
+export interface ErrorDetail {
+  path: string;
+  code: string;
+  message: string;
+}
+
+export const zodDetails = (error: ZodError): ErrorDetail[] =>
+  error.issues.flatMap((i): ErrorDetail[] =>
+    i.code === 'unrecognized_keys'
+      ? i.keys.map((key) => ({
+          path: [...i.path, key].join('.'),
+          code: i.code,
+          message: `unknown field: ${key}`,
+        }))
+      : [{ path: i.path.join('.'), code: i.code, message: i.message }],
+  );
 
 function json(status: number, body: unknown, extra: Record<string, string> = {}): Result {
   return { statusCode: status, headers: { 'content-type': JSON_TYPE, ...extra }, body: JSON.stringify(body) };
