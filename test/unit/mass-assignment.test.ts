@@ -8,6 +8,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { httpFunction } from '../../functions/core/http.js';
 import { type HttpFunction, rolesOf, routeKey, routes } from '../../functions/routes.js';
 import { call } from '../support/api-event.js';
+import {
+  sampleAttachment as attachment,
+  sampleBodies as samples,
+  SAMPLE_ULID as ULID,
+} from '../support/request-bodies.js';
 import { startTestIssuer, type TestIssuer, testEnv } from '../support/tokens.js';
 
 let issuer: TestIssuer;
@@ -26,28 +31,6 @@ const SERVER_OWNED = {
   filedBy: { sub: 'desk-1', role: 'desk_officer', agencyId: 'ubnd-hn' },
   code: 'BHXHHN-261122-0001',
 } as const;
-
-const ULID = '01JD0000000000000000000000';
-const attachment = { documentType: 'health_certificate', uploadId: ULID };
-
-/** A valid body of every route a signed-in person may send one to. */
-const samples: Record<string, Record<string, unknown>> = {
-  createUpload: { fileName: 'cccd.pdf', contentType: 'application/pdf', size: 1024 },
-  submitDossier: { procedureCode: '1.002804', form: {}, attachments: [attachment] },
-  supplementDossier: { attachments: [attachment], note: 'Bổ sung giấy khám sức khỏe' },
-  withdrawDossier: { reason: 'Nộp nhầm thủ tục' },
-  refundPayment: { reason: 'Thu trùng phí' },
-  lookupElectricityBill: { customerCode: 'PD01000123456' },
-  payElectricityBill: { customerCode: 'PD01000123456' },
-  putMyProfile: {
-    fullName: 'Phạm Minh Châu',
-    dateOfBirth: '1993-07-21',
-    citizenId: '079203004567',
-    address: '45 Lê Lợi, Quận 1, TP. Hồ Chí Minh',
-    phone: '0356789012',
-  },
-  rateDossier: { overall: 4, comment: 'Nhanh gọn' },
-};
 
 const writable = routes.filter((r) => r.body && r.auth === 'citizen');
 
