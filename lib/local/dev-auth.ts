@@ -18,7 +18,11 @@ export interface DevAuth {
   readonly issuer: string;
   readonly audience: string;
   readonly kid: string;
-  issueToken(input: DevTokenInput): Promise<{ token: string; expiresIn: number }>;
+  /** `expiresInSeconds` overrides the lifetime (tests: a negative one gives an expired token). */
+  issueToken(
+    input: DevTokenInput,
+    options?: { expiresInSeconds?: number },
+  ): Promise<{ token: string; expiresIn: number }>;
   jwks(): { keys: JWK[] };
 }
 
@@ -67,7 +71,8 @@ export async function createDevAuth(options: {
     issuer: options.issuer,
     audience: options.audience,
     kid: key.kid,
-    async issueToken(input) {
+    async issueToken(input, lifetime = {}) {
+      const ttl = lifetime.expiresInSeconds ?? DEV_TOKEN_TTL_SECONDS;
       const token = await new SignJWT({
         role: input.role,
         ...(input.name === undefined ? {} : { name: input.name }),
@@ -79,9 +84,9 @@ export async function createDevAuth(options: {
         .setAudience(options.audience)
         .setSubject(input.sub)
         .setIssuedAt()
-        .setExpirationTime(`${DEV_TOKEN_TTL_SECONDS}s`)
+        .setExpirationTime(Math.floor(Date.now() / 1000) + ttl)
         .sign(privateKey);
-      return { token, expiresIn: DEV_TOKEN_TTL_SECONDS };
+      return { token, expiresIn: ttl };
     },
     jwks: () => ({ keys: [publicJwk] }),
   };

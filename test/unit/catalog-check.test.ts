@@ -59,6 +59,6 @@ describe('catalog admins check a procedure file before a release', () => {
     }
     const extra = await check({ format: 'json', content, publish: true });
     expect(extra.status).toBe(400);
-    expect(extra.body.error.details[0].path).toBe('body');
+    expect(extra.body.error.details[0].path).toBe('body.publish');
   });
 });
