@@ -7,7 +7,7 @@
 
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { MiddlewareObj } from '@middy/core';
-import type { OwnedObject, RouteAccess } from '../routes.js';
+import type { RouteAccess } from '../routes.js';
 import type { Person } from './auth.js';
 import { dynamo } from './clients.js';
 import { config } from './config.js';
@@ -31,12 +31,15 @@ export interface ObjectLoader {
   notFound: ErrorCode;
 }
 
-/** One entry per kind: adding a kind of owned object is one line here and its name in OwnedObject. */
-export const objectLoaders: Record<OwnedObject, ObjectLoader> = {
+/** One entry per kind: adding a kind of owned object (and its name for route rules) is one line here. */
+export const objectLoaders = {
   dossier: { param: 'code', key: keys.dossier, notFound: 'DOSSIER_NOT_FOUND' },
   submission: { param: 'submissionId', key: keys.submission, notFound: 'NOT_FOUND' },
   payment: { param: 'paymentId', key: keys.payment, notFound: 'PAYMENT_NOT_FOUND' },
-};
+} as const satisfies Record<string, ObjectLoader>;
+
+/** The kinds of owned object a route can name (`access: { kind: 'owned', object }`). */
+export type OwnedObject = keyof typeof objectLoaders;
 
 /** How the caller reached the object (handlers may show it; it is never logged with the object). */
 export type Reach = 'owner' | 'enterprise' | 'filer' | 'agency';
@@ -85,7 +88,7 @@ export async function authorizeObject(
   read: OwnershipReader = readOwnership,
 ): Promise<Reach | undefined> {
   if (access.kind !== 'owned') return undefined;
-  const loader = objectLoaders[access.object];
+  const loader: ObjectLoader = objectLoaders[access.object];
   const id = (params as Record<string, unknown> | undefined)?.[loader.param];
   if (typeof id !== 'string' || !id) throw new AppError(loader.notFound);
   const record = await read(access.object, loader.key(id));
