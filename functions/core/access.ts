@@ -87,6 +87,9 @@ export async function authorizeObject(
   params: unknown,
   read: OwnershipReader = readOwnership,
 ): Promise<Reach | undefined> {
+  // A collection scoped to the caller's agency needs a token that names one.
+  if (access.kind === 'role' && access.scope === 'agency' && !person.agencyId)
+    throw new AppError('FORBIDDEN');
   if (access.kind !== 'owned') return undefined;
   const loader: ObjectLoader = objectLoaders[access.object];
   const id = (params as Record<string, unknown> | undefined)?.[loader.param];
@@ -110,7 +113,8 @@ export const objectAccess = <E extends { portal?: AccessRequest }, R>(
 ): MiddlewareObj<E, R> => ({
   before: async (request) => {
     const req = request.event.portal;
-    if (req?.route.access.kind !== 'owned') return;
+    const kind = req?.route.access.kind;
+    if (!req || (kind !== 'owned' && kind !== 'role')) return;
     if (req.principal?.kind !== 'person') throw new AppError('UNAUTHENTICATED');
     req.reach = await authorizeObject(req.route.access, req.principal as Person, req.params, read);
   },
