@@ -78,6 +78,7 @@ import {
   procedureView,
 } from '../schemas/procedure.js';
 import { createUploadRequest, createUploadResponse } from '../schemas/upload.js';
+import type { OwnedObject } from './core/access.js';
 import { DISPATCH, NOTIFICATIONS, PAYMENTS, SLA } from './core/resources.js';
 
 /** How a caller proves who it is. `dev` routes exist only in the local cloud. */
@@ -99,10 +100,10 @@ export type HttpFunction =
   | 'dev';
 
 /**
- * Objects a person owns, named by a path parameter. Each has an ownership record (`ownerSub`,
- * `enterpriseTaxCode?`, `filedBy?`, `agencyId`) loaded by functions/core/access.ts.
+ * Objects a person owns, named by a path parameter: the kinds of functions/core/access.ts's loader map,
+ * each with an ownership record (`ownerSub`, `enterpriseTaxCode?`, `filedBy?`, `agencyId`).
  */
-export type OwnedObject = 'dossier' | 'submission' | 'payment';
+export type { OwnedObject };
 
 /** Every role a signed-in person can have. */
 export const EVERYONE: readonly PersonRole[] = [

@@ -7,7 +7,7 @@
 
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { MiddlewareObj } from '@middy/core';
-import type { OwnedObject, RouteAccess } from '../routes.js';
+import type { RouteAccess } from '../routes.js';
 import type { Person } from './auth.js';
 import { dynamo } from './clients.js';
 import { config } from './config.js';
@@ -31,12 +31,15 @@ export interface ObjectLoader {
   notFound: ErrorCode;
 }
 
-/** One entry per kind: adding a kind of owned object is one line here and its name in OwnedObject. */
-export const objectLoaders: Record<OwnedObject, ObjectLoader> = {
+/** One entry per kind: adding a kind of owned object (and its name for route rules) is one line here. */
+export const objectLoaders = {
   dossier: { param: 'code', key: keys.dossier, notFound: 'DOSSIER_NOT_FOUND' },
   submission: { param: 'submissionId', key: keys.submission, notFound: 'NOT_FOUND' },
   payment: { param: 'paymentId', key: keys.payment, notFound: 'PAYMENT_NOT_FOUND' },
-};
+} as const satisfies Record<string, ObjectLoader>;
+
+/** The kinds of owned object a route can name (`access: { kind: 'owned', object }`). */
+export type OwnedObject = keyof typeof objectLoaders;
 
 /** How the caller reached the object (handlers may show it; it is never logged with the object). */
 export type Reach = 'owner' | 'enterprise' | 'filer' | 'agency';
@@ -84,8 +87,11 @@ export async function authorizeObject(
   params: unknown,
   read: OwnershipReader = readOwnership,
 ): Promise<Reach | undefined> {
+  // A collection scoped to the caller's agency needs a token that names one.
+  if (access.kind === 'role' && access.scope === 'agency' && !person.agencyId)
+    throw new AppError('FORBIDDEN');
   if (access.kind !== 'owned') return undefined;
-  const loader = objectLoaders[access.object];
+  const loader: ObjectLoader = objectLoaders[access.object];
   const id = (params as Record<string, unknown> | undefined)?.[loader.param];
   if (typeof id !== 'string' || !id) throw new AppError(loader.notFound);
   const record = await read(access.object, loader.key(id));
@@ -107,7 +113,8 @@ export const objectAccess = <E extends { portal?: AccessRequest }, R>(
 ): MiddlewareObj<E, R> => ({
   before: async (request) => {
     const req = request.event.portal;
-    if (req?.route.access.kind !== 'owned') return;
+    const kind = req?.route.access.kind;
+    if (!req || (kind !== 'owned' && kind !== 'role')) return;
     if (req.principal?.kind !== 'person') throw new AppError('UNAUTHENTICATED');
     req.reach = await authorizeObject(req.route.access, req.principal as Person, req.params, read);
   },

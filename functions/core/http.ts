@@ -207,6 +207,7 @@ const accessLog = (): MiddlewareObj<PortalEvent, Result> => {
       status: request.response?.statusCode,
       ms: Date.now() - t0,
       caller: request.event.portal?.principal?.kind,
+      reach: request.event.portal?.reach,
     });
   };
   return {

@@ -14,9 +14,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findAgency } from '../../functions/catalog/agencies.js';
 import { objectLoaders } from '../../functions/core/access.js';
+import { keys as tableKeys } from '../../functions/core/keys.js';
 import { AGENCY_HEADER, signWebhook } from '../../functions/core/webhooks.js';
 import { signed } from '../../functions/payments/signature.js';
 import {
@@ -32,6 +34,7 @@ import { type LocalPortal, startLocalPortal } from '../../lib/local/portal.js';
 import type { PersonRole } from '../../schemas/common.js';
 import { bhytForm, licenceForm } from '../support/forms.js';
 import { createPayment, pressOnGatewayPage } from '../support/payments.js';
+import { portalDynamo } from '../support/portal-clients.js';
 import { sampleBodies } from '../support/request-bodies.js';
 import { startTestIssuer, type TestIssuer } from '../support/tokens.js';
 import { until } from '../support/wait.js';
@@ -481,5 +484,29 @@ describe('agency officers', () => {
     expect(other.status).toBe(404);
     const missing = await api('GET', '/v1/dossiers/BHXHHN-200101-9999', { token });
     expect(other.body).toEqual(missing.body);
+  });
+
+  it('let in every representative of the enterprise a dossier names, and the desk officer who filed it', async () => {
+    // The ownership fields as intake stores them for an enterprise's filing made at a one-stop desk.
+    const { code } = owned.stranger;
+    await portalDynamo(portal.env).send(
+      new UpdateCommand({
+        TableName: portal.env.TABLE_NAME,
+        Key: tableKeys.dossier(code),
+        UpdateExpression: 'SET enterpriseTaxCode = :tax, filedBy = :filer',
+        ExpressionAttributeValues: {
+          ':tax': '0109999999',
+          ':filer': { sub: 'mx-desk-2', role: 'desk_officer', agencyId: 'ubnd-hn' },
+        },
+      }),
+    );
+    const read = async (input: Parameters<LocalPortal['token']>[0]) =>
+      (await api('GET', `/v1/dossiers/${code}`, { token: await portal.token(input) })).status;
+    expect(await read({ sub: 'mx-rep-2', role: 'business', taxCode: '0109999999' })).toBe(200);
+    expect(await read({ sub: 'mx-desk-2', role: 'desk_officer', agencyId: 'ubnd-hn' })).toBe(200);
+    expect(await read({ sub: 'mx-rep-3', role: 'business', taxCode: '0108888888' })).toBe(404);
+    expect(await read({ sub: 'mx-desk-3', role: 'desk_officer', agencyId: 'ubnd-hn' })).toBe(404);
+    // A citizen whose account id happens to be the filing officer's is not that officer.
+    expect(await read({ sub: 'mx-desk-2', role: 'citizen' })).toBe(404);
   });
 });

@@ -125,6 +125,17 @@ describe('the check of one request', () => {
     ).toBe('agency');
   });
 
+  it('refuses an agency-scoped collection to a token that names no agency', async () => {
+    const scoped: RouteAccess = { kind: 'role', roles: ['agency_officer'], scope: 'agency' };
+    const noRead: OwnershipReader = () => Promise.reject(new Error('must not read'));
+    const without = await refusal(
+      authorizeObject(scoped, person({ sub: 'o', role: 'agency_officer' }), {}, noRead),
+    );
+    expect(without).toMatchObject({ error: { code: 'FORBIDDEN' } });
+    const officer = person({ sub: 'o', role: 'agency_officer', agencyId: 'bhxh-hn' });
+    expect(await authorizeObject(scoped, officer, {}, noRead)).toBeUndefined();
+  });
+
   it('leaves routes that name no owned object alone', async () => {
     const noRead: OwnershipReader = () => Promise.reject(new Error('must not read'));
     expect(

@@ -43,6 +43,18 @@ describe('OpenAPI document', () => {
     }
   });
 
+  it("documents every route's access rule, with the roles of signed-in routes", () => {
+    for (const r of cloudRoutes) {
+      const op = doc.paths[r.path]?.[r.method.toLowerCase()] as unknown as {
+        description?: string;
+        'x-cong-access'?: { kind: string; roles?: string[] };
+      };
+      expect(op['x-cong-access']?.kind, `${r.method} ${r.path}`).toBe(r.access.kind);
+      expect(op.description, `${r.method} ${r.path}`).toEqual(expect.any(String));
+      if (r.auth === 'citizen') expect(op['x-cong-access']?.roles?.length).toBeGreaterThan(0);
+    }
+  });
+
   it('resolves every $ref inside the document', () => {
     const refs = [...JSON.stringify(doc).matchAll(/"\$ref":"#\/components\/schemas\/([^"]+)"/g)].map(
       (m) => m[1]!,
