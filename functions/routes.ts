@@ -12,6 +12,7 @@ import {
   dossierResultView,
   dossierStatusView,
   dossierView,
+  dossierViewQuery,
   publicDossierView,
   submissionParams,
   submissionView,
@@ -199,7 +200,7 @@ export const routes: readonly Route[] = [
     requiredHeaders: ['idempotency-key'],
     status: 201,
     response: submitDossierResponse,
-    errors: [409, 422],
+    errors: [403, 409, 422],
   }),
   r({
     method: 'GET',
@@ -209,6 +210,7 @@ export const routes: readonly Route[] = [
     auth: 'citizen',
     summary: "The owner's view of a dossier",
     params: dossierParams,
+    query: dossierViewQuery,
     status: 200,
     response: dossierView,
   }),
@@ -636,6 +638,7 @@ export const functions: Record<
     timeoutSeconds: 10,
     table: 'readwrite',
     uploads: 'readwrite',
+    readsProfileKey: true,
   },
   tracking: {
     entry: 'functions/tracking/handler.ts',
@@ -643,6 +646,7 @@ export const functions: Record<
     timeoutSeconds: 5,
     table: 'read',
     results: 'get',
+    readsProfileKey: true,
   },
   agencyEvents: {
     entry: 'functions/agencies/handler.ts',
@@ -695,6 +699,7 @@ export const functions: Record<
     timeoutSeconds: DISPATCH.functionTimeoutSeconds,
     table: 'readwrite',
     readsAgencySecrets: true,
+    readsProfileKey: true,
     trigger: 'agency-queues',
   },
   notificationRelay: {
@@ -703,6 +708,7 @@ export const functions: Record<
     timeoutSeconds: 30,
     table: 'readwrite',
     sendsNotifications: true,
+    readsProfileKey: true,
     trigger: 'dossier-stream',
   },
   statsRelay: {

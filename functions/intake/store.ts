@@ -1,12 +1,14 @@
 /** The intake ports over DynamoDB and S3. */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { CopyObjectCommand, DeleteObjectsCommand, HeadObjectCommand, NotFound } from '@aws-sdk/client-s3';
-import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo, s3Client } from '../core/clients.js';
 import { config } from '../core/config.js';
 import { blockAllocator } from '../core/dossier-codes.js';
+import { loadDossier } from '../core/dossier-store.js';
 import { keys, ttlAfterDays } from '../core/keys.js';
 import { OUTBOX } from '../core/resources.js';
+import { loadProfileKeys } from '../me/store.js';
 import type { UploadRecord } from '../uploads/uploads.js';
 import type { IntakePorts, IntakeWrite, SubmitResult } from './submit.js';
 
@@ -76,6 +78,31 @@ export function uploadClaims(
 }
 const SCOPE = 'dossiers';
 
+/**
+ * The small items that list a dossier for an enterprise's representatives and for the desk officer who
+ * filed it; they carry only the code and when it was filed (the list reads the dossiers themselves).
+ */
+export function dossierIndexItems(
+  TableName: string,
+  record: Pick<IntakeWrite['dossiers'][number]['record'], 'code' | 'submittedAt' | 'enterpriseTaxCode' | 'filedBy'>,
+) {
+  const entry = (key: { pk: string; sk: string }, kind: string) => ({
+    Put: {
+      TableName,
+      Item: { ...key, kind, dossierCode: record.code, submittedAt: record.submittedAt },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    },
+  });
+  return [
+    ...(record.enterpriseTaxCode
+      ? [entry(keys.enterpriseIndex(record.enterpriseTaxCode, record.submittedAt, record.code), 'enterprise-dossier')]
+      : []),
+    ...(record.filedBy
+      ? [entry(keys.filedByIndex(record.filedBy.sub, record.submittedAt, record.code), 'filed-dossier')]
+      : []),
+  ];
+}
+
 export function intakeStore(): IntakePorts {
   const { TABLE_NAME: TableName, UPLOADS_BUCKET: Bucket } = config();
   const db = dynamo();
@@ -83,6 +110,27 @@ export function intakeStore(): IntakePorts {
   return {
     now: () => new Date(),
     codes: blockAllocator(db, TableName),
+    profileKeys: loadProfileKeys,
+    findDossier: loadDossier,
+
+    async findAccountByCitizenIdHash(hash) {
+      const out = await db.send(
+        new QueryCommand({
+          TableName,
+          IndexName: 'gsi2',
+          KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk = :sk',
+          ExpressionAttributeValues: {
+            ':pk': keys.citizenIdIndex(hash).gsi2pk,
+            ':sk': keys.citizenIdIndex(hash).gsi2sk,
+          },
+          ProjectionExpression: 'ownerSub',
+          Limit: 2,
+        }),
+      );
+      const owners = [...new Set((out.Items ?? []).map((i) => String(i.ownerSub)))];
+      // Two accounts claiming one citizen ID cannot be told apart: file for neither.
+      return owners.length === 1 ? owners[0] : undefined;
+    },
 
     async findIdempotent(ownerSub, key) {
       const out = await db.send(
@@ -135,7 +183,7 @@ export function intakeStore(): IntakePorts {
       const notExists = 'attribute_not_exists(pk)';
       const idempotencyIndex = 0;
       const items = [
-        idempotencyPut(TableName, SCOPE, w, w.at),
+        idempotencyPut(TableName, SCOPE, { ...w, ownerSub: w.filerSub ?? w.ownerSub }, w.at),
         {
           Put: {
             TableName,
@@ -144,6 +192,9 @@ export function intakeStore(): IntakePorts {
               kind: 'submission',
               submissionId: w.submissionId,
               ownerSub: w.ownerSub,
+              ...(w.enterpriseTaxCode ? { enterpriseTaxCode: w.enterpriseTaxCode } : {}),
+              ...(w.filedBy ? { filedBy: w.filedBy } : {}),
+              ...(w.dossiers[0] ? { agencyId: w.dossiers[0].record.agencyId } : {}),
               dossierCodes: w.dossiers.map((d) => d.record.code),
               createdAt: w.at,
             },
@@ -171,9 +222,10 @@ export function intakeStore(): IntakePorts {
               ConditionExpression: notExists,
             },
           },
+          ...dossierIndexItems(TableName, record),
         ]),
         ...(w.outbox ? [outboxPut(TableName, w.outbox, w.at)] : []),
-        ...uploadClaims(TableName, w.ownerSub, w.attachedUploads),
+        ...uploadClaims(TableName, w.filerSub ?? w.ownerSub, w.attachedUploads),
       ];
       try {
         await db.send(new TransactWriteCommand({ TransactItems: items }));

@@ -18,7 +18,7 @@ let profileKeys: { source: string; keys: Promise<ProfileKeys> } | undefined;
  * PROFILE_KEY_SECRET (AWS). A failed read is not kept, so the next request tries again; a changed
  * setting (the local cloud restarted on another data folder) is read afresh.
  */
-function loadProfileKeys(): Promise<ProfileKeys> {
+export function loadProfileKeys(): Promise<ProfileKeys> {
   const cfg = config();
   const source = cfg.PROFILE_DATA_KEY ?? cfg.PROFILE_KEY_SECRET;
   if (!source) return Promise.reject(new Error('PROFILE_DATA_KEY or PROFILE_KEY_SECRET is required'));
