@@ -19,7 +19,10 @@ export type DossierStatus = z.infer<typeof dossierStatus>;
 /** A scan already in one of the caller's dossiers, as GET /v1/me/documents names it. */
 export const documentId = z
   .string()
-  .regex(/^[A-Z0-9.]{2,24}-\d{6}-\d{4,}~[0-9A-HJKMNP-TV-Z]{26}$/, 'expected a documentId from /v1/me/documents');
+  .regex(
+    /^[A-Z0-9.]{2,24}-\d{6}-\d{4,}~[0-9A-HJKMNP-TV-Z]{26}$/,
+    'expected a documentId from /v1/me/documents',
+  );
 
 /** A fresh upload (`uploadId`), or a scan reused from an earlier dossier (`documentId`). */
 export const attachmentRef = z.union([

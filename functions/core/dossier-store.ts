@@ -40,6 +40,9 @@ export async function loadTimeline(code: string): Promise<TimelineEvent[]> {
 export interface SubmissionRecord {
   submissionId: string;
   ownerSub: string;
+  enterpriseTaxCode?: string;
+  filedBy?: { sub: string; role: 'desk_officer'; agencyId: string };
+  agencyId?: string;
   dossierCodes: string[];
   createdAt: string;
 }

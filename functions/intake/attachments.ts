@@ -59,7 +59,8 @@ async function reusedScan(
 ): Promise<{ upload: UploadRecord; reusedFrom: { dossierCode: string; uploadId: string } }> {
   const ref = parseDocumentId(documentId);
   const dossier = ref && ports.findDossier ? await ports.findDossier(ref.dossierCode) : undefined;
-  const scan = dossier && mayReuse(dossier) ? dossier.attachments.find((a) => a.uploadId === ref?.uploadId) : undefined;
+  const scan =
+    dossier && mayReuse(dossier) ? dossier.attachments.find((a) => a.uploadId === ref?.uploadId) : undefined;
   if (!ref || !dossier || !scan) throw new AppError('DOCUMENT_NOT_FOUND', [{ path: `${path}.documentId` }]);
   return {
     upload: {
@@ -142,7 +143,9 @@ export async function checkAttachments(
     }
     const stored = await ports.inspectObject(upload.key);
     if (!stored || stored.size !== upload.size || (stored.contentType ?? '') !== upload.contentType) {
-      throw new AppError(reusedFrom ? 'DOCUMENT_NOT_FOUND' : 'UPLOAD_INCOMPLETE', [{ path: `${path}.${field}` }]);
+      throw new AppError(reusedFrom ? 'DOCUMENT_NOT_FOUND' : 'UPLOAD_INCOMPLETE', [
+        { path: `${path}.${field}` },
+      ]);
     }
     accepted.push({ upload, documentType: doc.type, ...(reusedFrom ? { reusedFrom } : {}) });
   }

@@ -93,10 +93,7 @@ export function maskedForm(
 }
 
 /** The record with its form in clear (for the dispatcher and the notification relay). */
-export async function withOpenForm<T extends FormParts>(
-  d: T,
-  keys: () => Promise<ProfileKeys>,
-): Promise<T> {
+export async function withOpenForm<T extends FormParts>(d: T, keys: () => Promise<ProfileKeys>): Promise<T> {
   if (!hasSealedForm(d)) return d;
   return { ...d, form: openForm(d, await keys()) };
 }

@@ -84,7 +84,10 @@ const SCOPE = 'dossiers';
  */
 export function dossierIndexItems(
   TableName: string,
-  record: Pick<IntakeWrite['dossiers'][number]['record'], 'code' | 'submittedAt' | 'enterpriseTaxCode' | 'filedBy'>,
+  record: Pick<
+    IntakeWrite['dossiers'][number]['record'],
+    'code' | 'submittedAt' | 'enterpriseTaxCode' | 'filedBy'
+  >,
 ) {
   const entry = (key: { pk: string; sk: string }, kind: string) => ({
     Put: {
@@ -95,7 +98,12 @@ export function dossierIndexItems(
   });
   return [
     ...(record.enterpriseTaxCode
-      ? [entry(keys.enterpriseIndex(record.enterpriseTaxCode, record.submittedAt, record.code), 'enterprise-dossier')]
+      ? [
+          entry(
+            keys.enterpriseIndex(record.enterpriseTaxCode, record.submittedAt, record.code),
+            'enterprise-dossier',
+          ),
+        ]
       : []),
     ...(record.filedBy
       ? [entry(keys.filedByIndex(record.filedBy.sub, record.submittedAt, record.code), 'filed-dossier')]

@@ -15,8 +15,7 @@ import { createHash } from 'node:crypto';
 import { ulid } from 'ulidx';
 import type { z } from 'zod';
 import type { submitDossierRequest, submitDossierResponse } from '../../schemas/dossier.js';
-import { type Agency, provinces } from '../catalog/agencies.js';
-import { findAgency } from '../catalog/agencies.js';
+import { type Agency, findAgency, provinces } from '../catalog/agencies.js';
 import { bundleMembers } from '../catalog/bundles.js';
 import { findProcedure, resolveAgency } from '../catalog/catalog.js';
 import { piiFields } from '../catalog/forms.js';
@@ -274,7 +273,9 @@ export async function submitDossier(
   const procedure = findProcedure(input.procedureCode);
   if (!procedure) throw new AppError('UNKNOWN_PROCEDURE', [{ path: 'procedureCode' }]);
   const form = checkForm(procedure, input.form);
-  const ownerSub = input.onBehalfOf ? await citizenAccount(ports, input.onBehalfOf.citizenId, form) : filer.sub;
+  const ownerSub = input.onBehalfOf
+    ? await citizenAccount(ports, input.onBehalfOf.citizenId, form)
+    : filer.sub;
   const enterpriseTaxCode = filer.role === 'business' && filer.taxCode ? filer.taxCode : undefined;
   const filedBy: FiledBy | undefined =
     input.onBehalfOf && filer.agencyId
@@ -283,7 +284,8 @@ export async function submitDossier(
   const accepted = await checkAttachments(ports, procedure.documents, filer.sub, input.attachments, {
     required: procedure.documents.filter((d) => d.required).map((d) => d.type),
     mayReuse: (d) =>
-      d.ownerSub === filer.sub || (enterpriseTaxCode !== undefined && d.enterpriseTaxCode === enterpriseTaxCode),
+      d.ownerSub === filer.sub ||
+      (enterpriseTaxCode !== undefined && d.enterpriseTaxCode === enterpriseTaxCode),
   });
   const targets: Target[] = procedure.bundle
     ? bundleTargets(procedure, form, input)

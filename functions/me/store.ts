@@ -5,8 +5,9 @@ import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../core/clients.js';
 import { config } from '../core/config.js';
 import type { DossierRecord } from '../core/dossier.js';
-import { loadDossier, loadTimeline } from '../core/dossier-store.js';
+import { loadDossier, loadDossiers, loadTimeline } from '../core/dossier-store.js';
 import { keys } from '../core/keys.js';
+import { hasSealedForm, openForm } from '../intake/sealed-form.js';
 import type { AccountPorts, DossierFields, OwnerIndexKey } from './account.js';
 import type { ProfilePorts, StoredProfile } from './profile.js';
 import { deriveProfileKeys, type ProfileKeys } from './protect.js';
@@ -91,6 +92,8 @@ const PROJECTIONS: Record<DossierFields, string[] | undefined> = {
     'status',
     'submittedAt',
     'dueAt',
+    'enterpriseTaxCode',
+    'filedBy',
   ],
   attachments: ['code', 'ownerSub', 'submittedAt', 'attachments'],
   full: undefined,
@@ -114,6 +117,34 @@ export function accountStore(): AccountPorts {
     now: () => new Date(),
     dossier: loadDossier,
     timeline: loadTimeline,
+    openForm: async (d) => openForm(d, hasSealedForm(d) ? await loadProfileKeys() : undefined),
+    async indexedDossiers(partition, q) {
+      const out = await dynamo().send(
+        new QueryCommand({
+          TableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':pk': partition, ':prefix': keys.dossierIndexPrefix },
+          ProjectionExpression: 'pk, sk, dossierCode',
+          ScanIndexForward: false,
+          Limit: q.limit,
+          ExclusiveStartKey: q.after,
+        }),
+      );
+      const entries = (out.Items ?? []).map((i) => ({
+        key: { pk: String(i.pk), sk: String(i.sk) },
+        code: String(i.dossierCode),
+      }));
+      const dossiers = new Map((await loadDossiers(entries.map((e) => e.code))).map((d) => [d.code, d]));
+      return {
+        items: entries.flatMap((e) => {
+          const dossier = dossiers.get(e.code);
+          return dossier ? [{ key: e.key, dossier }] : [];
+        }),
+        ...(out.LastEvaluatedKey
+          ? { lastKey: { pk: String(out.LastEvaluatedKey.pk), sk: String(out.LastEvaluatedKey.sk) } }
+          : {}),
+      };
+    },
     async ownDossiers(sub, q) {
       const names: Record<string, string> = {};
       const values: Record<string, unknown> = {

@@ -1,7 +1,7 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { z } from 'zod';
-import type { dossierParams, submissionParams } from '../../schemas/dossier.js';
+import type { dossierParams, dossierViewQuery, submissionParams } from '../../schemas/dossier.js';
 import { s3Client } from '../core/clients.js';
 import { config } from '../core/config.js';
 import { toOwnerView, toPublicView, toSubmissionView } from '../core/dossier.js';
@@ -9,6 +9,9 @@ import { loadDossier, loadDossiers, loadSubmission, loadTimeline } from '../core
 import { AppError } from '../core/errors.js';
 import { type ApiRequest, httpFunction, personOf } from '../core/http.js';
 import { verifyTimeline } from '../core/timeline.js';
+import { mayReachOwned } from '../intake/reach.js';
+import { maskedForm, openForm } from '../intake/sealed-form.js';
+import { loadProfileKeys } from '../me/store.js';
 import { contentDisposition, type ResultPorts, resultOf } from './result.js';
 
 const resultPorts: ResultPorts = {
@@ -26,23 +29,30 @@ const resultPorts: ResultPorts = {
     ),
 };
 
-/** The caller's own dossier; someone else's answers exactly like a missing one, so codes cannot be probed. */
+/**
+ * The caller's own dossier (or their enterprise's, or one they filed at the desk); someone else's
+ * answers exactly like a missing one, so codes cannot be probed.
+ */
 async function ownDossier(req: ApiRequest) {
   const { code } = req.params as z.output<typeof dossierParams>;
   const [dossier, timeline] = await Promise.all([loadDossier(code), loadTimeline(code)]);
-  if (!dossier || dossier.ownerSub !== personOf(req).sub) throw new AppError('DOSSIER_NOT_FOUND');
+  if (!dossier || !mayReachOwned(personOf(req), dossier)) throw new AppError('DOSSIER_NOT_FOUND');
   return { dossier, timeline };
 }
 
 export const handler = httpFunction('tracking', {
   getDossier: async (req) => {
+    const { reveal } = req.query as z.output<typeof dossierViewQuery>;
     const { dossier, timeline } = await ownDossier(req);
-    return { body: toOwnerView(dossier, timeline), headers: { 'cache-control': 'no-store' } };
+    // Citizen ID and phone numbers in full for the owner who asks; masked for everyone else.
+    if (reveal && dossier.ownerSub !== personOf(req).sub) throw new AppError('FORBIDDEN');
+    const form = reveal ? openForm(dossier, await loadProfileKeys()) : maskedForm(dossier);
+    return { body: toOwnerView({ ...dossier, form }, timeline), headers: { 'cache-control': 'no-store' } };
   },
   getSubmission: async (req) => {
     const { submissionId } = req.params as z.output<typeof submissionParams>;
     const submission = await loadSubmission(submissionId);
-    if (!submission || submission.ownerSub !== personOf(req).sub) throw new AppError('NOT_FOUND');
+    if (!submission || !mayReachOwned(personOf(req), submission)) throw new AppError('NOT_FOUND');
     const dossiers = await loadDossiers(submission.dossierCodes);
     return { body: toSubmissionView(submission, dossiers), headers: { 'cache-control': 'no-store' } };
   },
