@@ -110,22 +110,16 @@ export const keys = {
   }),
   /** A dossier already counted for one kind of counter: put with the ADD, so a replay adds nothing. */
   statsMarker: (code: string, kind: string) => ({ pk: `DOSSIER#${code}`, sk: `STATS#${kind}` }),
-  /**
-   * An enterprise's dossiers, newest first: one small index item per dossier a representative of that
-   * tax code filed, in the same transaction as the dossier (every representative reads the same list).
-   */
-  enterpriseIndex: (taxCode: string, submittedAt: string, code: string) => ({
-    pk: `ENTERPRISE#${taxCode}`,
-    sk: `DOSSIER#${submittedAt}#${code}`,
+  /** gsi3: an enterprise's dossiers, newest first (every representative of the tax code reads them). */
+  enterpriseIndex: (taxCode: string, kind: string, createdAt: string) => ({
+    gsi3pk: `ENTERPRISE#${taxCode}`,
+    gsi3sk: `${kind}#${createdAt}`,
   }),
-  enterpriseIndexPartition: (taxCode: string) => `ENTERPRISE#${taxCode}`,
-  /** The dossiers a one-stop desk officer filed on citizens' behalf, newest first (index items, as above). */
-  filedByIndex: (sub: string, submittedAt: string, code: string) => ({
-    pk: `FILEDBY#${sub}`,
-    sk: `DOSSIER#${submittedAt}#${code}`,
+  /** gsi3: what a one-stop desk officer filed on citizens' behalf, newest first. */
+  filedByIndex: (sub: string, kind: string, createdAt: string) => ({
+    gsi3pk: `FILEDBY#${sub}`,
+    gsi3sk: `${kind}#${createdAt}`,
   }),
-  filedByIndexPartition: (sub: string) => `FILEDBY#${sub}`,
-  dossierIndexPrefix: 'DOSSIER#',
 } as const;
 
 /** Seconds since the epoch, the unit DynamoDB TTL reads. */

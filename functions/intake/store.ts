@@ -78,37 +78,14 @@ export function uploadClaims(
 }
 const SCOPE = 'dossiers';
 
-/**
- * The small items that list a dossier for an enterprise's representatives and for the desk officer who
- * filed it; they carry only the code and when it was filed (the list reads the dossiers themselves).
- */
-export function dossierIndexItems(
-  TableName: string,
-  record: Pick<
-    IntakeWrite['dossiers'][number]['record'],
-    'code' | 'submittedAt' | 'enterpriseTaxCode' | 'filedBy'
-  >,
+/** gsi3 keys of a dossier filed for an enterprise or by a desk officer (none for a citizen's own). */
+export function filerIndexKeys(
+  record: Pick<IntakeWrite['dossiers'][number]['record'], 'submittedAt' | 'enterpriseTaxCode' | 'filedBy'>,
 ) {
-  const entry = (key: { pk: string; sk: string }, kind: string) => ({
-    Put: {
-      TableName,
-      Item: { ...key, kind, dossierCode: record.code, submittedAt: record.submittedAt },
-      ConditionExpression: 'attribute_not_exists(pk)',
-    },
-  });
-  return [
-    ...(record.enterpriseTaxCode
-      ? [
-          entry(
-            keys.enterpriseIndex(record.enterpriseTaxCode, record.submittedAt, record.code),
-            'enterprise-dossier',
-          ),
-        ]
-      : []),
-    ...(record.filedBy
-      ? [entry(keys.filedByIndex(record.filedBy.sub, record.submittedAt, record.code), 'filed-dossier')]
-      : []),
-  ];
+  if (record.enterpriseTaxCode)
+    return keys.enterpriseIndex(record.enterpriseTaxCode, 'DOSSIER', record.submittedAt);
+  if (record.filedBy) return keys.filedByIndex(record.filedBy.sub, 'DOSSIER', record.submittedAt);
+  return {};
 }
 
 export function intakeStore(): IntakePorts {
@@ -218,6 +195,7 @@ export function intakeStore(): IntakePorts {
                 kind: 'dossier',
                 ...keys.ownerIndex(record.ownerSub, 'DOSSIER', record.submittedAt),
                 ...keys.agencyIndex(record.agencyId, 'DOSSIER', record.submittedAt),
+                ...filerIndexKeys(record),
                 ...record,
               },
               ConditionExpression: notExists,
@@ -230,7 +208,6 @@ export function intakeStore(): IntakePorts {
               ConditionExpression: notExists,
             },
           },
-          ...dossierIndexItems(TableName, record),
         ]),
         ...(w.outbox ? [outboxPut(TableName, w.outbox, w.at)] : []),
         ...uploadClaims(TableName, w.filerSub ?? w.ownerSub, w.attachedUploads),

@@ -254,10 +254,6 @@ async function citizenAccount(ports: IntakePorts, citizenId: string, form: Recor
   return sub;
 }
 
-/** Index items written beside each dossier (an enterprise's list, a desk officer's list). */
-export const INDEX_ITEMS_PER_DOSSIER = (w: Pick<IntakeWrite, 'enterpriseTaxCode' | 'filedBy'>) =>
-  (w.enterpriseTaxCode ? 1 : 0) + (w.filedBy ? 1 : 0);
-
 export async function submitDossier(
   ports: IntakePorts,
   caller: string | Filer,
@@ -294,10 +290,9 @@ export async function submitDossier(
         agency,
         days: procedure.processingDays,
       }));
-  // Idempotency record, submission and outbox, then per dossier its item, first event and index
-  // items, plus the claims of fresh uploads.
-  const perDossier = 2 + INDEX_ITEMS_PER_DOSSIER({ enterpriseTaxCode, filedBy });
-  const writes = 3 + perDossier * targets.length + freshUploads(accepted).length;
+  // Idempotency record, submission and outbox, then per dossier its item and first event, plus the
+  // claims of fresh uploads.
+  const writes = 3 + 2 * targets.length + freshUploads(accepted).length;
   if (writes > MAX_TRANSACTION_ITEMS) {
     throw new AppError('VALIDATION_FAILED', [
       {

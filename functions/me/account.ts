@@ -2,8 +2,8 @@
  * A person's own dossiers and the scans they have already submitted, newest first, from the owner
  * index (gsi1); and the export of everything the portal holds for the account. A business
  * representative's list is the enterprise's (every representative of the tax code sees the same), a
- * one-stop desk officer's is what they filed on citizens' behalf; both from index items beside the
- * dossiers (keys.enterpriseIndex, keys.filedByIndex).
+ * one-stop desk officer's is what they filed on citizens' behalf; both from gsi3
+ * (keys.enterpriseIndex, keys.filedByIndex).
  */
 import type { z } from 'zod';
 import type { DossierStatus } from '../../schemas/dossier.js';
@@ -43,7 +43,7 @@ export interface AccountPorts {
   ): Promise<{ items: { key: OwnerIndexKey; dossier: DossierRecord }[]; lastKey?: OwnerIndexKey }>;
   dossier(code: string): Promise<DossierRecord | undefined>;
   timeline(code: string): Promise<TimelineEvent[]>;
-  /** One page of an index partition (an enterprise's, a desk officer's), with the dossiers it names. */
+  /** One page of a gsi3 partition (an enterprise's, a desk officer's dossiers), newest first. */
   indexedDossiers(
     partition: string,
     q: { after?: IndexItemKey; limit: number },
@@ -52,10 +52,12 @@ export interface AccountPorts {
   openForm?(d: DossierRecord): Promise<Record<string, unknown>>;
 }
 
-/** An index item's key (`pk` the enterprise's or desk officer's partition, `sk` time and code). */
+/** A dossier's position in gsi3 (an enterprise's or a desk officer's list). */
 export interface IndexItemKey {
   pk: string;
   sk: string;
+  gsi3pk: string;
+  gsi3sk: string;
 }
 
 type Cursor = { l: 'dossiers' | 'documents'; k: OwnerIndexKey; s?: number };
@@ -147,7 +149,9 @@ export async function listIndexedDossiers(
 ): Promise<{ items: MyDossier[]; nextCursor: string | null }> {
   const now = ports.now();
   const items: MyDossier[] = [];
-  let after = decodeCursor(q.cursor, ['pk', 'sk'], { pk: partition }) as IndexItemKey | undefined;
+  let after = decodeCursor(q.cursor, ['pk', 'sk', 'gsi3pk', 'gsi3sk'], { gsi3pk: partition }) as
+    | IndexItemKey
+    | undefined;
   for (;;) {
     const page = await ports.indexedDossiers(partition, { after, limit: q.limit - items.length });
     for (const { dossier } of page.items) {

@@ -37,9 +37,13 @@ export const handler = httpFunction('me', {
     // A representative sees the enterprise's dossiers; a desk officer what they filed for citizens.
     const body =
       person.role === 'business' && person.taxCode
-        ? await listIndexedDossiers(accountStore(), keys.enterpriseIndexPartition(person.taxCode), q)
+        ? await listIndexedDossiers(
+            accountStore(),
+            keys.enterpriseIndex(person.taxCode, 'DOSSIER', '').gsi3pk,
+            q,
+          )
         : person.role === 'desk_officer'
-          ? await listIndexedDossiers(accountStore(), keys.filedByIndexPartition(person.sub), q)
+          ? await listIndexedDossiers(accountStore(), keys.filedByIndex(person.sub, 'DOSSIER', '').gsi3pk, q)
           : await listMyDossiers(accountStore(), person.sub, q);
     return { body, headers: PRIVATE };
   },

@@ -5,7 +5,7 @@ import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../core/clients.js';
 import { config } from '../core/config.js';
 import type { DossierRecord } from '../core/dossier.js';
-import { loadDossier, loadDossiers, loadTimeline } from '../core/dossier-store.js';
+import { loadDossier, loadTimeline } from '../core/dossier-store.js';
 import { keys } from '../core/keys.js';
 import { hasSealedForm, openForm } from '../intake/sealed-form.js';
 import type { AccountPorts, DossierFields, OwnerIndexKey } from './account.js';
@@ -107,7 +107,18 @@ const indexKey = (item: Record<string, unknown>): OwnerIndexKey => ({
 });
 
 const stripDossier = (item: Record<string, unknown>): DossierRecord => {
-  const { pk: _pk, sk: _sk, gsi1pk: _a, gsi1sk: _b, gsi2pk: _c, gsi2sk: _d, kind: _k, ...rest } = item;
+  const {
+    pk: _pk,
+    sk: _sk,
+    gsi1pk: _a,
+    gsi1sk: _b,
+    gsi2pk: _c,
+    gsi2sk: _d,
+    gsi3pk: _e,
+    gsi3sk: _f,
+    kind: _k,
+    ...rest
+  } = item;
   return { attachments: [], ...rest } as unknown as DossierRecord;
 };
 
@@ -122,27 +133,23 @@ export function accountStore(): AccountPorts {
       const out = await dynamo().send(
         new QueryCommand({
           TableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': partition, ':prefix': keys.dossierIndexPrefix },
-          ProjectionExpression: 'pk, sk, dossierCode',
+          IndexName: 'gsi3',
+          KeyConditionExpression: 'gsi3pk = :pk AND begins_with(gsi3sk, :kind)',
+          ExpressionAttributeValues: { ':pk': partition, ':kind': 'DOSSIER#' },
           ScanIndexForward: false,
           Limit: q.limit,
           ExclusiveStartKey: q.after,
         }),
       );
-      const entries = (out.Items ?? []).map((i) => ({
-        key: { pk: String(i.pk), sk: String(i.sk) },
-        code: String(i.dossierCode),
-      }));
-      const dossiers = new Map((await loadDossiers(entries.map((e) => e.code))).map((d) => [d.code, d]));
+      const key = (i: Record<string, unknown>) => ({
+        pk: String(i.pk),
+        sk: String(i.sk),
+        gsi3pk: String(i.gsi3pk),
+        gsi3sk: String(i.gsi3sk),
+      });
       return {
-        items: entries.flatMap((e) => {
-          const dossier = dossiers.get(e.code);
-          return dossier ? [{ key: e.key, dossier }] : [];
-        }),
-        ...(out.LastEvaluatedKey
-          ? { lastKey: { pk: String(out.LastEvaluatedKey.pk), sk: String(out.LastEvaluatedKey.sk) } }
-          : {}),
+        items: (out.Items ?? []).map((item) => ({ key: key(item), dossier: stripDossier(item) })),
+        ...(out.LastEvaluatedKey ? { lastKey: key(out.LastEvaluatedKey) } : {}),
       };
     },
     async ownDossiers(sub, q) {
