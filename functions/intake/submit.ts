@@ -30,6 +30,7 @@ import { addWorkingDays } from '../core/working-days.js';
 import { citizenIdHash, type ProfileKeys } from '../me/protect.js';
 import { feeFor, paymentPolicy } from '../payments/fees.js';
 import { type AttachmentPorts, checkAttachments, freshUploads, storedAttachments } from './attachments.js';
+import { deskFilingNote } from './desk.js';
 import { sealForm } from './sealed-form.js';
 
 export type SubmitInput = z.output<typeof submitDossierRequest>;
@@ -320,7 +321,6 @@ export async function submitDossier(
 
   const pii = piiFields(procedure.form);
   const profileKeys = pii.size ? await ports.profileKeys() : undefined;
-  const desk = filedBy ? findAgency(filedBy.agencyId) : undefined;
 
   const dossiers = targets.map((t, i) => {
     const dueAt = addWorkingDays(now, t.days).toISOString();
@@ -335,7 +335,7 @@ export async function submitDossier(
       ...(filedBy
         ? {
             source: filedBy.agencyId,
-            note: `Nộp tại bộ phận một cửa ${desk?.name ?? filedBy.agencyId} thay cho công dân (filed at the one-stop desk on the citizen's behalf).`,
+            note: deskFilingNote(filedBy.agencyId),
           }
         : {}),
       prevHash: GENESIS_HASH,

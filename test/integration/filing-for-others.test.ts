@@ -162,6 +162,16 @@ describe('a desk officer files for a citizen who saved a profile', () => {
     expect(submission.Item).toMatchObject({ ownerSub: 'filing-citizen', filedBy: raw.Item?.filedBy });
   });
 
+  it("says in the agency's receipt that the dossier was filed at the desk", async () => {
+    const received = await until('the receipt on the timeline', async () => {
+      const view = await api('GET', `/v1/dossiers/${code}`, { token: citizen });
+      return (view.body.timeline as { type: string; note?: string }[]).find(
+        (e) => e.type === 'dossier.received',
+      );
+    });
+    expect(received.note).toContain(`bộ phận một cửa ${DESK_NAME}`);
+  });
+
   it('notifies the citizen at the phone in the form', async () => {
     const sent = await until(
       'the citizen notification',

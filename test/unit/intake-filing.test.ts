@@ -11,6 +11,7 @@ import { formatCode } from '../../functions/core/dossier-codes.js';
 import { AppError } from '../../functions/core/errors.js';
 import { type DeliveryPorts, deliver } from '../../functions/dispatch/deliver.js';
 import { documentIdOf } from '../../functions/intake/attachments.js';
+import { receivedAtDesk } from '../../functions/intake/desk.js';
 import { mayReachOwned } from '../../functions/intake/reach.js';
 import {
   formFieldContext,
@@ -552,4 +553,20 @@ describe("lists of dossiers filed for someone (an enterprise's, a desk officer's
   });
 
   const sealedLike = () => dossier('CAHN-261120-0009', 'submitted');
+});
+
+describe("the agency's receipt of a desk-filed dossier", () => {
+  const filedBy = { sub: DESK.sub, role: 'desk_officer' as const, agencyId: 'ttpvhcc-01' };
+  it('names the desk in details and in the note, after the agency’s own', () => {
+    expect(receivedAtDesk({ filedBy }, 'dossier.received', undefined)).toEqual({
+      note: expect.stringContaining('Trung tâm Phục vụ hành chính công thành phố Hà Nội'),
+      details: { filedAtDesk: { agencyId: 'ttpvhcc-01' } },
+    });
+    expect(receivedAtDesk({ filedBy }, 'dossier.received', 'Hẹn trả 01/12')).toEqual({
+      note: expect.stringMatching(/^Hẹn trả 01\/12 — Nộp tại bộ phận một cửa Trung tâm/),
+      details: { filedAtDesk: { agencyId: 'ttpvhcc-01' } },
+    });
+    expect(receivedAtDesk({ filedBy }, 'dossier.in_progress', undefined)).toEqual({});
+    expect(receivedAtDesk({}, 'dossier.received', undefined)).toEqual({});
+  });
 });
