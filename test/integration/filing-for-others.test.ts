@@ -8,6 +8,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { logger } from '../../functions/core/logger.js';
 import { type LocalPortal, startLocalPortal } from '../../lib/local/portal.js';
 import { bhytForm } from '../support/forms.js';
 import { portalDynamo } from '../support/portal-clients.js';
@@ -26,8 +27,24 @@ let desk: string;
 let rep1: string;
 let rep2: string;
 let repOther: string;
+const captured: string[] = [];
+const writes = { out: process.stdout.write, err: process.stderr.write };
 
 beforeAll(async () => {
+  // Everything logged while a desk officer files, the agency receives and the citizen is notified.
+  const capture =
+    (original: typeof process.stdout.write) =>
+    (chunk: unknown, ...rest: unknown[]): boolean => {
+      captured.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8'));
+      return (original as (...a: unknown[]) => boolean).call(
+        original === writes.err ? process.stderr : process.stdout,
+        chunk,
+        ...rest,
+      );
+    };
+  process.stdout.write = capture(writes.out) as typeof process.stdout.write;
+  process.stderr.write = capture(writes.err) as typeof process.stderr.write;
+  logger.setLogLevel('DEBUG');
   portal = await startLocalPortal({ port: 0, ephemeral: true, quiet: true, simulatorDelayMs: 20 });
   db = portalDynamo(portal.env);
   citizen = await portal.token({ sub: 'filing-citizen' });
@@ -40,6 +57,9 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await portal?.stop();
+  process.stdout.write = writes.out;
+  process.stderr.write = writes.err;
+  logger.setLogLevel('SILENT');
 });
 
 async function api(
@@ -259,5 +279,15 @@ describe('business representatives of one enterprise', () => {
     expect(view.body.enterpriseTaxCode).toBe('0107654321');
     expect((await api('GET', '/v1/me/dossiers', { token: repOther })).body.items).toEqual([]);
     expect((await api('GET', `/v1/dossiers/${code}`, { token: repOther })).status).toBe(404);
+  });
+});
+
+describe('the logs', () => {
+  it('never carry the citizen ID or phone number of a desk filing', () => {
+    const text = captured.join('');
+    expect(text.length).toBeGreaterThan(0);
+    expect(text).not.toContain(CITIZEN_ID);
+    expect(text).not.toContain(PHONE);
+    expect(text).not.toContain('84978123456');
   });
 });
