@@ -22,6 +22,7 @@ import {
   dossierResultView,
   dossierStatusView,
   dossierView,
+  dossierViewQuery,
   publicDossierView,
   submissionParams,
   submissionView,
@@ -304,7 +305,7 @@ export const routes: readonly Route[] = [
     requiredHeaders: ['idempotency-key'],
     status: 201,
     response: submitDossierResponse,
-    errors: [409, 422],
+    errors: [403, 409, 422],
   }),
   r({
     method: 'GET',
@@ -315,6 +316,7 @@ export const routes: readonly Route[] = [
     access: { kind: 'owned', object: 'dossier', agencyOfficers: true },
     summary: "The owner's view of a dossier",
     params: dossierParams,
+    query: dossierViewQuery,
     status: 200,
     response: dossierView,
   }),
@@ -796,6 +798,7 @@ export const functions: Record<
     timeoutSeconds: 10,
     table: 'readwrite',
     uploads: 'readwrite',
+    readsProfileKey: true,
   },
   tracking: {
     entry: 'functions/tracking/handler.ts',
@@ -803,6 +806,7 @@ export const functions: Record<
     timeoutSeconds: 5,
     table: 'read',
     results: 'get',
+    readsProfileKey: true,
   },
   agencyEvents: {
     entry: 'functions/agencies/handler.ts',
@@ -855,6 +859,7 @@ export const functions: Record<
     timeoutSeconds: DISPATCH.functionTimeoutSeconds,
     table: 'readwrite',
     readsAgencySecrets: true,
+    readsProfileKey: true,
     trigger: 'agency-queues',
   },
   notificationRelay: {
@@ -863,6 +868,7 @@ export const functions: Record<
     timeoutSeconds: 30,
     table: 'readwrite',
     sendsNotifications: true,
+    readsProfileKey: true,
     trigger: 'dossier-stream',
   },
   statsRelay: {

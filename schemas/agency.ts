@@ -160,5 +160,9 @@ export const dossierDelivery = z.object({
   /** In a bundle: this dossier's place in the hand-off order and the previous dossier's result. */
   bundle: z.object({ procedureCode: z.string(), step: z.number().int(), steps: z.number().int() }).optional(),
   previousResult: resultReference.optional(),
+  /** Filed by a business representative: the enterprise's tax code. */
+  enterpriseTaxCode: z.string().optional(),
+  /** Filed at a one-stop desk on the citizen's behalf: the desk's agency. */
+  filedAtDesk: z.object({ agencyId: z.string() }).optional(),
 });
 export type DossierDelivery = z.infer<typeof dossierDelivery>;

@@ -16,12 +16,24 @@ export const dossierStatus = z.enum([
 ]);
 export type DossierStatus = z.infer<typeof dossierStatus>;
 
-export const attachmentRef = z
-  .object({
-    documentType: z.string().regex(/^[a-z0-9_]+$/),
-    uploadId: ulid,
-  })
-  .strict();
+/** A scan already in one of the caller's dossiers, as GET /v1/me/documents names it. */
+export const documentId = z
+  .string()
+  .regex(
+    /^[A-Z0-9.]{2,24}-\d{6}-\d{4,}~[0-9A-HJKMNP-TV-Z]{26}$/,
+    'expected a documentId from /v1/me/documents',
+  );
+
+/** A fresh upload (`uploadId`), or a scan reused from an earlier dossier (`documentId`). */
+export const attachmentRef = z.union([
+  z.strictObject({ documentType: z.string().regex(/^[a-z0-9_]+$/), uploadId: ulid }),
+  z.strictObject({ documentType: z.string().regex(/^[a-z0-9_]+$/), documentId }),
+]);
+
+/** A one-stop desk officer files for a citizen named by their citizen ID (CCCD). */
+export const onBehalfOf = z.strictObject({
+  citizenId: z.string().regex(/^\d{12}$/, 'expected the 12 digits of a citizen ID (CCCD)'),
+});
 
 export const submitDossierRequest = z
   .object({
@@ -38,6 +50,8 @@ export const submitDossierRequest = z
         z.literal('all'),
       ])
       .optional(),
+    /** Desk officers only: the citizen the dossier is filed for (their account owns it). */
+    onBehalfOf: onBehalfOf.optional(),
   })
   .strict()
   .meta({ id: 'SubmitDossierRequest' });
@@ -88,16 +102,36 @@ export const publicDossierView = z
   })
   .meta({ id: 'TrackedDossier' });
 
+/** A one-stop desk office that filed a dossier on the citizen's behalf (never the officer's account). */
+export const filedByView = z.object({
+  role: z.literal('desk_officer'),
+  agencyId: z.string(),
+  agencyName: z.string(),
+});
+
 export const dossierView = publicDossierView
   .extend({
+    /** Citizen ID and phone numbers are masked unless the owner asks with `?reveal=true`. */
     form: z.record(z.string(), z.unknown()),
     attachments: z.array(attachmentView),
     /** Present when the procedure charges a fee paid online. */
     payment: dossierPaymentSummary.optional(),
+    /** The enterprise (tax code) a business representative filed it for. */
+    enterpriseTaxCode: z.string().optional(),
+    /** Present when a one-stop desk officer filed it on the citizen's behalf. */
+    filedBy: filedByView.optional(),
   })
   .meta({ id: 'Dossier' });
 
 export const dossierParams = z.object({ code: dossierCode });
+
+export const dossierViewQuery = z.object({
+  /** The owner only: show citizen ID and phone numbers of the form in full. */
+  reveal: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
+});
 
 export const timelineVerification = z
   .object({ intact: z.boolean(), events: z.number().int().min(0) })

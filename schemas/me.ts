@@ -1,7 +1,7 @@
 /** The signed-in person's own account: profile, dossiers, documents already submitted, data export. */
 import { z } from 'zod';
 import { dossierCode, isoDateTime, listQuery, nfcText, procedureCode } from './common.js';
-import { dossierStatus, dossierView } from './dossier.js';
+import { dossierStatus, dossierView, filedByView } from './dossier.js';
 
 /** Hà Nội's calendar day: a date of birth "in the past" is judged where the citizen lives. */
 const todayInVietnam = () => new Date(Date.now() + 7 * 3_600_000).toISOString().slice(0, 10);
@@ -58,6 +58,10 @@ export const myDossierItem = z.object({
   submittedAt: isoDateTime,
   dueAt: isoDateTime,
   overdue: z.boolean(),
+  /** The enterprise (tax code) a business representative filed it for. */
+  enterpriseTaxCode: z.string().optional(),
+  /** Present when a one-stop desk officer filed it on the citizen's behalf: the office, not the officer. */
+  filedBy: filedByView.optional(),
 });
 
 export const myDossierList = z
@@ -74,6 +78,8 @@ export const myDocument = z.object({
   dossierCode,
   /** When the scan became part of the dossier (its submission, or the supplement that sent it). */
   uploadedAt: isoDateTime,
+  /** Attach it to a new dossier without uploading again: `{ documentType, documentId }`. */
+  documentId: z.string(),
 });
 
 export const myDocumentList = z

@@ -16,6 +16,7 @@ import { decide } from '../core/dossier-state.js';
 import { AppError } from '../core/errors.js';
 import { sealEvent, type TimelineEvent } from '../core/timeline.js';
 import { addWorkingDays } from '../core/working-days.js';
+import { receivedAtDesk } from '../intake/desk.js';
 import { type DispatchMessage, dispatchOutbox } from '../intake/submit.js';
 import { laterBundleSteps, type WithdrawalStep } from '../intake/withdraw.js';
 
@@ -130,6 +131,10 @@ async function handoffAfter(
   };
 }
 
+/** A desk-filed dossier's receipt also names the desk (details merged with the agency's own). */
+const withDesk = (desk: ReturnType<typeof receivedAtDesk>, own: Record<string, unknown> | undefined) =>
+  desk.details ? { ...desk, details: { ...own, ...desk.details } } : desk;
+
 function eventDetails(e: AgencyEvent): Record<string, unknown> | undefined {
   switch (e.type) {
     case 'dossier.received':
@@ -227,6 +232,7 @@ export async function handleAgencyEvent(
       ...(event.type === 'dossier.supplement_requested' ? { dueAt: event.supplementDueAt } : {}),
       ...(newDueAt ? { dueAt: newDueAt } : {}),
       ...(eventDetails(event) ? { details: eventDetails(event) } : {}),
+      ...withDesk(receivedAtDesk(dossier, event.type, event.note), eventDetails(event)),
       prevHash: dossier.lastHash,
     });
     const result: AgencyEventResult = {

@@ -5,11 +5,23 @@
 import { z } from 'zod';
 import { findProvince } from './agencies.js';
 
+/**
+ * Personal data in forms is marked by its type, not by field names: every field built from `citizenId`
+ * or `vnPhone` is sealed at rest and masked in views (functions/intake/sealed-form.ts). The registry is
+ * separate from zod's global one, so the published JSON Schema is unchanged.
+ */
+export type PiiKind = 'citizenId' | 'phone';
+export const piiTypes = z.registry<{ pii: PiiKind }>();
+
 /** Citizen identity (CCCD) numbers have 12 digits. */
 const citizenId = z
   .string()
-  .regex(/^\d{12}$/, 'số định danh cá nhân gồm 12 chữ số / 12-digit personal ID number');
-const vnPhone = z.string().regex(/^0\d{9}$/, 'số điện thoại 10 chữ số / 10-digit phone number');
+  .regex(/^\d{12}$/, 'số định danh cá nhân gồm 12 chữ số / 12-digit personal ID number')
+  .register(piiTypes, { pii: 'citizenId' });
+const vnPhone = z
+  .string()
+  .regex(/^0\d{9}$/, 'số điện thoại 10 chữ số / 10-digit phone number')
+  .register(piiTypes, { pii: 'phone' });
 const fullName = z.string().trim().min(2).max(100);
 const today = () => new Date().toISOString().slice(0, 10);
 const pastDate = z.iso.date().refine((d) => d <= today(), 'must not be in the future');
@@ -218,4 +230,31 @@ export type FormId = keyof typeof forms;
 
 export function findForm(id: string): z.ZodType<Record<string, unknown>> | undefined {
   return Object.hasOwn(forms, id) ? forms[id as FormId] : undefined;
+}
+
+/** Unwraps optional/nullable/default wrappers down to the schema a field was built from. */
+function fieldType(schema: z.ZodType): z.ZodType {
+  let current = schema;
+  for (let i = 0; i < 8 && !piiTypes.has(current); i++) {
+    const inner = (current as { _zod: { def: { innerType?: z.ZodType } } })._zod.def.innerType;
+    if (!inner) break;
+    current = inner;
+  }
+  return current;
+}
+
+const piiCache = new WeakMap<z.ZodType, ReadonlyMap<string, PiiKind>>();
+
+/** The top-level fields of a form that hold a citizen ID or a phone number, by their type. */
+export function piiFields(form: z.ZodType): ReadonlyMap<string, PiiKind> {
+  const cached = piiCache.get(form);
+  if (cached) return cached;
+  const found = new Map<string, PiiKind>();
+  const shape = (form as { _zod: { def: { shape?: Record<string, z.ZodType> } } })._zod.def.shape;
+  for (const [name, field] of Object.entries(shape ?? {})) {
+    const kind = piiTypes.get(fieldType(field))?.pii;
+    if (kind) found.set(name, kind);
+  }
+  piiCache.set(form, found);
+  return found;
 }

@@ -7,7 +7,18 @@ import { keys } from './keys.js';
 import type { TimelineEvent } from './timeline.js';
 
 const strip = <T>(item: Record<string, unknown>): T => {
-  const { pk: _pk, sk: _sk, gsi1pk: _a, gsi1sk: _b, gsi2pk: _c, gsi2sk: _d, kind: _k, ...rest } = item;
+  const {
+    pk: _pk,
+    sk: _sk,
+    gsi1pk: _a,
+    gsi1sk: _b,
+    gsi2pk: _c,
+    gsi2sk: _d,
+    gsi3pk: _e,
+    gsi3sk: _f,
+    kind: _k,
+    ...rest
+  } = item;
   return rest as T;
 };
 
@@ -40,6 +51,9 @@ export async function loadTimeline(code: string): Promise<TimelineEvent[]> {
 export interface SubmissionRecord {
   submissionId: string;
   ownerSub: string;
+  enterpriseTaxCode?: string;
+  filedBy?: { sub: string; role: 'desk_officer'; agencyId: string };
+  agencyId?: string;
   dossierCodes: string[];
   createdAt: string;
 }

@@ -2,6 +2,7 @@
 import type { z } from 'zod';
 import type { DossierStatus, dossierView, publicDossierView } from '../../schemas/dossier.js';
 import type { orderPaymentStatus } from '../../schemas/payment.js';
+import { findAgency } from '../catalog/agencies.js';
 import { FINAL_STATES } from './dossier-state.js';
 import type { TimelineEvent } from './timeline.js';
 
@@ -15,6 +16,8 @@ export interface StoredAttachment {
   key: string;
   /** Sent in answer to a request to supplement: when, and the timeline event that recorded it. */
   supplement?: { seq: number; at: string };
+  /** A scan reused from one of the owner's earlier dossiers, copied from there (never re-uploaded). */
+  reusedFrom?: { dossierCode: string; uploadId: string };
 }
 
 /** A dossier's place in an interlinked bundle, whose dossiers are handed over one after another. */
@@ -60,6 +63,21 @@ export interface ResultReference {
   sha256?: string;
 }
 
+/** A one-stop desk officer filed the dossier on the citizen's behalf (the citizen owns it). */
+export interface FiledBy {
+  sub: string;
+  role: 'desk_officer';
+  /** The one-stop office (bộ phận một cửa) the officer works at. */
+  agencyId: string;
+}
+
+/** A citizen ID or phone number of the form, sealed for its dossier and field, with its mask. */
+export interface SealedFormField {
+  kind: 'citizenId' | 'phone';
+  sealed: string;
+  masked: string;
+}
+
 export interface DossierRecord {
   code: string;
   submissionId: string;
@@ -86,6 +104,13 @@ export interface DossierRecord {
   result?: DossierResult;
   /** In a bundle: the previous dossier's result, handed over with this one. */
   previousResult?: ResultReference;
+  /** Set when a business representative filed it: the enterprise's tax code (from the token). */
+  enterpriseTaxCode?: string;
+  filedBy?: FiledBy;
+  /** Form fields holding citizen IDs and phone numbers, out of `form` (dossiers since sealing). */
+  formSealed?: Record<string, SealedFormField>;
+  /** Keyed hashes (HMAC) of the sealed citizen IDs, by field, for look-ups without decrypting. */
+  formHashes?: Record<string, string>;
 }
 
 /** The payment state an order (dossier or bill) holds: its amount and its current attempt. */
@@ -137,6 +162,15 @@ export function toPublicView(d: DossierRecord, events: readonly TimelineEvent[],
   return view;
 }
 
+/** Who filed a dossier, as the citizen and agencies see it: the office, never the officer's account. */
+export function filedByView(f: FiledBy) {
+  return {
+    role: f.role,
+    agencyId: f.agencyId,
+    agencyName: findAgency(f.agencyId)?.name ?? f.agencyId,
+  };
+}
+
 export function toOwnerView(d: DossierRecord, events: readonly TimelineEvent[], now = new Date()) {
   const view: z.infer<typeof dossierView> = {
     ...toPublicView(d, events, now),
@@ -149,7 +183,9 @@ export function toOwnerView(d: DossierRecord, events: readonly TimelineEvent[], 
       ...(e.dueAt ? { dueAt: e.dueAt } : {}),
     })),
     form: d.form,
-    attachments: d.attachments.map(({ key: _key, supplement: _supplement, ...a }) => a),
+    attachments: d.attachments.map(({ key: _key, supplement: _supplement, reusedFrom: _r, ...a }) => a),
+    ...(d.enterpriseTaxCode ? { enterpriseTaxCode: d.enterpriseTaxCode } : {}),
+    ...(d.filedBy ? { filedBy: filedByView(d.filedBy) } : {}),
     ...(d.payment
       ? {
           payment: {

@@ -193,6 +193,21 @@ export const ERRORS = {
     en: 'The portal is starting; try again in a moment.',
     vi: 'Cổng đang khởi động; vui lòng thử lại sau giây lát.',
   },
+  ON_BEHALF_NOT_ALLOWED: {
+    status: 403,
+    en: 'Only a one-stop desk officer may file a dossier on behalf of a citizen.',
+    vi: 'Chỉ cán bộ bộ phận một cửa mới được nộp hồ sơ thay cho công dân.',
+  },
+  CITIZEN_ACCOUNT_NOT_FOUND: {
+    status: 422,
+    en: 'This citizen has no account on the portal yet: ask them to sign in once with VNeID and save their profile, then file again.',
+    vi: 'Công dân chưa có tài khoản trên Cổng: đề nghị công dân đăng nhập một lần bằng VNeID và lưu hồ sơ cá nhân, sau đó nộp lại.',
+  },
+  DOCUMENT_NOT_FOUND: {
+    status: 422,
+    en: 'An attachment refers to an earlier document that does not exist or is not yours.',
+    vi: 'Tệp đính kèm tham chiếu một giấy tờ đã nộp trước đây không tồn tại hoặc không thuộc về bạn.',
+  },
   INTERNAL: {
     status: 500,
     en: 'Something went wrong on our side. Please try again.',

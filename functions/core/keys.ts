@@ -110,6 +110,16 @@ export const keys = {
   }),
   /** A dossier already counted for one kind of counter: put with the ADD, so a replay adds nothing. */
   statsMarker: (code: string, kind: string) => ({ pk: `DOSSIER#${code}`, sk: `STATS#${kind}` }),
+  /** gsi3: an enterprise's dossiers, newest first (every representative of the tax code reads them). */
+  enterpriseIndex: (taxCode: string, kind: string, createdAt: string) => ({
+    gsi3pk: `ENTERPRISE#${taxCode}`,
+    gsi3sk: `${kind}#${createdAt}`,
+  }),
+  /** gsi3: what a one-stop desk officer filed on citizens' behalf, newest first. */
+  filedByIndex: (sub: string, kind: string, createdAt: string) => ({
+    gsi3pk: `FILEDBY#${sub}`,
+    gsi3sk: `${kind}#${createdAt}`,
+  }),
 } as const;
 
 /** Seconds since the epoch, the unit DynamoDB TTL reads. */

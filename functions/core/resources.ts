@@ -15,6 +15,11 @@ export const TABLE = {
     { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
     /** An agency's work list: AGENCY#<id> → <kind>#<createdAt>. */
     { name: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
+    /**
+     * Dossiers filed for someone, newest first: an enterprise's (ENTERPRISE#<tax code>, every
+     * representative reads it) or a desk officer's filings for citizens (FILEDBY#<sub>) → DOSSIER#<at>.
+     */
+    { name: 'gsi3', partitionKey: 'gsi3pk', sortKey: 'gsi3sk' },
   ],
 } as const;
 

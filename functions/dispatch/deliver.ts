@@ -8,7 +8,9 @@
 import type { DossierDelivery, SupplementDelivery } from '../../schemas/agency.js';
 import type { DossierRecord } from '../core/dossier.js';
 import { signWebhook } from '../core/webhooks.js';
+import { withOpenForm } from '../intake/sealed-form.js';
 import type { DispatchMessage } from '../intake/submit.js';
+import type { ProfileKeys } from '../me/protect.js';
 
 export interface DeliveryAttempt {
   webhookId: string;
@@ -32,6 +34,11 @@ export interface DeliveryPorts {
   recordAttempt(code: string, attempt: DeliveryAttempt): Promise<void>;
   endpointFor(agencyId: string): string | undefined;
   secretsFor(agencyId: string): Promise<string[]>;
+  /**
+   * The profile key, to open the citizen ID and phone numbers sealed in the form: the agency receives
+   * them in clear inside the signed payload. Required for dossiers with sealed fields.
+   */
+  profileKeys?(): Promise<ProfileKeys>;
   /** POST with a timeout; throws for network failures and refused (unsafe) endpoints. */
   post(
     url: string,
@@ -74,6 +81,8 @@ export function deliveryPayload(d: DossierRecord): DossierDelivery {
       ? { bundle: { procedureCode: d.bundle.procedureCode, step: d.bundle.step, steps: d.bundle.steps } }
       : {}),
     ...(d.previousResult ? { previousResult: d.previousResult } : {}),
+    ...(d.enterpriseTaxCode ? { enterpriseTaxCode: d.enterpriseTaxCode } : {}),
+    ...(d.filedBy ? { filedAtDesk: { agencyId: d.filedBy.agencyId } } : {}),
   };
 }
 
@@ -110,6 +119,9 @@ export function withdrawalPayload(d: DossierRecord) {
   };
 }
 
+const noKey = (ports: DeliveryPorts) =>
+  ports.profileKeys ?? (() => Promise.reject(new Error('the dispatcher has no profile key')));
+
 export async function deliver(
   ports: DeliveryPorts,
   message: DispatchMessage,
@@ -131,7 +143,7 @@ export async function deliver(
       ? supplementPayload(dossier, message.seq)
       : message.type === 'dossier.withdrawn'
         ? withdrawalPayload(dossier)
-        : deliveryPayload(dossier),
+        : deliveryPayload(await withOpenForm(dossier, noKey(ports))),
   );
   const headers = {
     'content-type': 'application/json',

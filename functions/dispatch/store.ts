@@ -10,6 +10,7 @@ import { config } from '../core/config.js';
 import { loadDossier } from '../core/dossier-store.js';
 import { keys, ttlAfterDays } from '../core/keys.js';
 import { type VettedAddress, vetEndpoint } from '../core/ssrf.js';
+import { loadProfileKeys } from '../me/store.js';
 import type { DeliveryPorts } from './deliver.js';
 
 const ATTEMPT_RETENTION_DAYS = 90;
@@ -135,6 +136,7 @@ export function deliveryStore(secretsFor: (agencyId: string) => Promise<string[]
     now: () => new Date(),
     loadDossier,
     secretsFor,
+    profileKeys: loadProfileKeys,
     endpointFor: (agencyId) => cfg.AGENCY_ENDPOINTS[agencyId],
 
     async isDelivered(code, webhookId) {

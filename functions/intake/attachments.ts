@@ -1,10 +1,12 @@
 /**
  * Checking scans a citizen attaches — at submission and when answering a request to supplement — the
  * same way: a document the procedure asks for, an upload of the caller's not yet used, of an accepted
- * type and size, and really present in S3 with the declared size and type.
+ * type and size, and really present in S3 with the declared size and type. Instead of a fresh upload an
+ * attachment may name a scan already in one of the caller's dossiers (`documentId`, as listed by
+ * GET /v1/me/documents): it is checked the same way and copied server-side, never uploaded again.
  */
 import type { Procedure } from '../catalog/procedures.js';
-import type { StoredAttachment } from '../core/dossier.js';
+import type { DossierRecord, StoredAttachment } from '../core/dossier.js';
 import { AppError } from '../core/errors.js';
 import type { UploadRecord } from '../uploads/uploads.js';
 
@@ -12,21 +14,68 @@ export interface AttachmentPorts {
   findUpload(uploadId: string): Promise<UploadRecord | undefined>;
   /** Size and type of the object S3 really holds, or undefined if nothing was uploaded. */
   inspectObject(key: string): Promise<{ size: number; contentType: string | undefined } | undefined>;
+  /** An earlier dossier, to reuse one of its scans (without it, reuse is refused). */
+  findDossier?(code: string): Promise<DossierRecord | undefined>;
 }
 
-export interface AttachmentRef {
-  documentType: string;
-  uploadId: string;
-}
+export type AttachmentRef =
+  | { documentType: string; uploadId: string }
+  | { documentType: string; documentId: string };
 
 export interface AcceptedAttachment {
+  /** For a reused scan: its earlier dossier's copy (key, name, type, size), already attached. */
   upload: UploadRecord;
   documentType: string;
+  reusedFrom?: { dossierCode: string; uploadId: string };
 }
 
 export interface AttachmentRules {
   /** Document types that must be present (at submission: the procedure's required documents). */
   required: readonly string[];
+  /** Whose earlier dossiers' scans the caller may reuse; by default only dossiers the caller owns. */
+  mayReuse?: (dossier: DossierRecord) => boolean;
+}
+
+/** How GET /v1/me/documents names a scan: the dossier it is in and its upload id. */
+export const documentIdOf = (dossierCode: string, uploadId: string) => `${dossierCode}~${uploadId}`;
+
+export function parseDocumentId(id: string): { dossierCode: string; uploadId: string } | undefined {
+  const at = id.lastIndexOf('~');
+  if (at <= 0) return undefined;
+  return { dossierCode: id.slice(0, at), uploadId: id.slice(at + 1) };
+}
+
+/** The uploads an accepted list claims (reused scans were claimed by their first dossier). */
+export const freshUploads = (accepted: readonly AcceptedAttachment[]) =>
+  accepted.filter((a) => !a.reusedFrom).map((a) => a.upload);
+
+/** An earlier scan of the caller's, presented like an upload so the same checks apply. */
+async function reusedScan(
+  ports: AttachmentPorts,
+  ownerSub: string,
+  documentId: string,
+  mayReuse: (dossier: DossierRecord) => boolean,
+  path: string,
+): Promise<{ upload: UploadRecord; reusedFrom: { dossierCode: string; uploadId: string } }> {
+  const ref = parseDocumentId(documentId);
+  const dossier = ref && ports.findDossier ? await ports.findDossier(ref.dossierCode) : undefined;
+  const scan =
+    dossier && mayReuse(dossier) ? dossier.attachments.find((a) => a.uploadId === ref?.uploadId) : undefined;
+  if (!ref || !dossier || !scan) throw new AppError('DOCUMENT_NOT_FOUND', [{ path: `${path}.documentId` }]);
+  return {
+    upload: {
+      uploadId: scan.uploadId,
+      ownerSub,
+      key: scan.key,
+      fileName: scan.fileName,
+      contentType: scan.contentType,
+      size: scan.size,
+      state: 'attached',
+      createdAt: scan.supplement?.at ?? dossier.submittedAt,
+      dossierCode: dossier.code,
+    },
+    reusedFrom: ref,
+  };
 }
 
 type Problem = { path: string; code: string; message: string };
@@ -55,29 +104,38 @@ export async function checkAttachments(
       continue;
     }
     counts.set(doc.type, (counts.get(doc.type) ?? 0) + 1);
-    if (seen.has(a.uploadId)) {
+    const field = 'documentId' in a ? 'documentId' : 'uploadId';
+    const id = 'documentId' in a ? a.documentId : a.uploadId;
+    if (seen.has(id)) {
       problems.push({
-        path: `${path}.uploadId`,
+        path: `${path}.${field}`,
         code: 'duplicate_upload',
         message: 'the same upload is attached twice',
       });
       continue;
     }
-    seen.add(a.uploadId);
-    const upload = await ports.findUpload(a.uploadId);
-    if (!upload || upload.ownerSub !== ownerSub)
-      throw new AppError('UPLOAD_NOT_FOUND', [{ path: `${path}.uploadId` }]);
-    if (upload.state !== 'pending') {
-      problems.push({
-        path: `${path}.uploadId`,
-        code: 'upload_used',
-        message: 'this upload is already attached to a dossier',
-      });
-      continue;
+    seen.add(id);
+    let upload: UploadRecord | undefined;
+    let reusedFrom: AcceptedAttachment['reusedFrom'];
+    if ('documentId' in a) {
+      const mayReuse = rules.mayReuse ?? ((d: DossierRecord) => d.ownerSub === ownerSub);
+      ({ upload, reusedFrom } = await reusedScan(ports, ownerSub, a.documentId, mayReuse, path));
+    } else {
+      upload = await ports.findUpload(a.uploadId);
+      if (!upload || upload.ownerSub !== ownerSub)
+        throw new AppError('UPLOAD_NOT_FOUND', [{ path: `${path}.uploadId` }]);
+      if (upload.state !== 'pending') {
+        problems.push({
+          path: `${path}.uploadId`,
+          code: 'upload_used',
+          message: 'this upload is already attached to a dossier',
+        });
+        continue;
+      }
     }
     if (!doc.mimeTypes.includes(upload.contentType) || upload.size > doc.maxBytes) {
       problems.push({
-        path: `${path}.uploadId`,
+        path: `${path}.${field}`,
         code: 'document_mismatch',
         message: `accepts ${doc.mimeTypes.join(', ')} up to ${doc.maxBytes} bytes`,
       });
@@ -85,9 +143,11 @@ export async function checkAttachments(
     }
     const stored = await ports.inspectObject(upload.key);
     if (!stored || stored.size !== upload.size || (stored.contentType ?? '') !== upload.contentType) {
-      throw new AppError('UPLOAD_INCOMPLETE', [{ path: `${path}.uploadId` }]);
+      throw new AppError(reusedFrom ? 'DOCUMENT_NOT_FOUND' : 'UPLOAD_INCOMPLETE', [
+        { path: `${path}.${field}` },
+      ]);
     }
-    accepted.push({ upload, documentType: doc.type });
+    accepted.push({ upload, documentType: doc.type, ...(reusedFrom ? { reusedFrom } : {}) });
   }
   for (const doc of documents) {
     const n = counts.get(doc.type) ?? 0;
@@ -112,13 +172,14 @@ export function storedAttachments(
   accepted: readonly AcceptedAttachment[],
   extra: Partial<StoredAttachment> = {},
 ): StoredAttachment[] {
-  return accepted.map(({ upload, documentType }) => ({
+  return accepted.map(({ upload, documentType, reusedFrom }) => ({
     documentType,
     uploadId: upload.uploadId,
     fileName: upload.fileName,
     contentType: upload.contentType,
     size: upload.size,
     key: `dossiers/${dossierCode}/${documentType}-${upload.uploadId}`,
+    ...(reusedFrom ? { reusedFrom } : {}),
     ...extra,
   }));
 }

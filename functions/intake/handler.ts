@@ -15,7 +15,7 @@ export const handler = httpFunction('intake', {
   submitDossier: async (req) => {
     store ??= intakeStore();
     const key = req.headers['idempotency-key']!;
-    return submitDossier(store, personOf(req).sub, key, req.body as SubmitInput);
+    return submitDossier(store, personOf(req), key, req.body as SubmitInput);
   },
   supplementDossier: async (req) => {
     steps ??= citizenStepStore();

@@ -1,12 +1,14 @@
 /** The intake ports over DynamoDB and S3. */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { CopyObjectCommand, DeleteObjectsCommand, HeadObjectCommand, NotFound } from '@aws-sdk/client-s3';
-import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo, s3Client } from '../core/clients.js';
 import { config } from '../core/config.js';
 import { blockAllocator } from '../core/dossier-codes.js';
+import { loadDossier } from '../core/dossier-store.js';
 import { keys, ttlAfterDays } from '../core/keys.js';
 import { OUTBOX } from '../core/resources.js';
+import { loadProfileKeys } from '../me/store.js';
 import type { UploadRecord } from '../uploads/uploads.js';
 import type { IntakePorts, IntakeWrite, SubmitResult } from './submit.js';
 
@@ -76,6 +78,16 @@ export function uploadClaims(
 }
 const SCOPE = 'dossiers';
 
+/** gsi3 keys of a dossier filed for an enterprise or by a desk officer (none for a citizen's own). */
+export function filerIndexKeys(
+  record: Pick<IntakeWrite['dossiers'][number]['record'], 'submittedAt' | 'enterpriseTaxCode' | 'filedBy'>,
+) {
+  if (record.enterpriseTaxCode)
+    return keys.enterpriseIndex(record.enterpriseTaxCode, 'DOSSIER', record.submittedAt);
+  if (record.filedBy) return keys.filedByIndex(record.filedBy.sub, 'DOSSIER', record.submittedAt);
+  return {};
+}
+
 export function intakeStore(): IntakePorts {
   const { TABLE_NAME: TableName, UPLOADS_BUCKET: Bucket } = config();
   const db = dynamo();
@@ -83,6 +95,27 @@ export function intakeStore(): IntakePorts {
   return {
     now: () => new Date(),
     codes: blockAllocator(db, TableName),
+    profileKeys: loadProfileKeys,
+    findDossier: loadDossier,
+
+    async findAccountByCitizenIdHash(hash) {
+      const out = await db.send(
+        new QueryCommand({
+          TableName,
+          IndexName: 'gsi2',
+          KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk = :sk',
+          ExpressionAttributeValues: {
+            ':pk': keys.citizenIdIndex(hash).gsi2pk,
+            ':sk': keys.citizenIdIndex(hash).gsi2sk,
+          },
+          ProjectionExpression: 'ownerSub',
+          Limit: 2,
+        }),
+      );
+      const owners = [...new Set((out.Items ?? []).map((i) => String(i.ownerSub)))];
+      // Two accounts claiming one citizen ID cannot be told apart: file for neither.
+      return owners.length === 1 ? owners[0] : undefined;
+    },
 
     async findIdempotent(ownerSub, key) {
       const out = await db.send(
@@ -135,7 +168,7 @@ export function intakeStore(): IntakePorts {
       const notExists = 'attribute_not_exists(pk)';
       const idempotencyIndex = 0;
       const items = [
-        idempotencyPut(TableName, SCOPE, w, w.at),
+        idempotencyPut(TableName, SCOPE, { ...w, ownerSub: w.filerSub ?? w.ownerSub }, w.at),
         {
           Put: {
             TableName,
@@ -144,6 +177,9 @@ export function intakeStore(): IntakePorts {
               kind: 'submission',
               submissionId: w.submissionId,
               ownerSub: w.ownerSub,
+              ...(w.enterpriseTaxCode ? { enterpriseTaxCode: w.enterpriseTaxCode } : {}),
+              ...(w.filedBy ? { filedBy: w.filedBy } : {}),
+              ...(w.dossiers[0] ? { agencyId: w.dossiers[0].record.agencyId } : {}),
               dossierCodes: w.dossiers.map((d) => d.record.code),
               createdAt: w.at,
             },
@@ -159,6 +195,7 @@ export function intakeStore(): IntakePorts {
                 kind: 'dossier',
                 ...keys.ownerIndex(record.ownerSub, 'DOSSIER', record.submittedAt),
                 ...keys.agencyIndex(record.agencyId, 'DOSSIER', record.submittedAt),
+                ...filerIndexKeys(record),
                 ...record,
               },
               ConditionExpression: notExists,
@@ -173,7 +210,7 @@ export function intakeStore(): IntakePorts {
           },
         ]),
         ...(w.outbox ? [outboxPut(TableName, w.outbox, w.at)] : []),
-        ...uploadClaims(TableName, w.ownerSub, w.attachedUploads),
+        ...uploadClaims(TableName, w.filerSub ?? w.ownerSub, w.attachedUploads),
       ];
       try {
         await db.send(new TransactWriteCommand({ TransactItems: items }));

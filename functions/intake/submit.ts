@@ -4,23 +4,34 @@
  * event, the submission, the dispatch announcement (outbox) and the idempotency record are committed in
  * one transaction — so there is never a dossier without a dispatch, nor a dispatch without a dossier. A
  * dossier whose fee is paid online before dispatch gets its outbox item from the successful payment.
+ *
+ * Who files is not always who owns: a business representative files for the enterprise named by the
+ * tax code in their token (every representative of it sees the dossier); a one-stop desk officer files
+ * on behalf of a citizen named by citizen ID, found through the keyed hash of saved profiles — the
+ * citizen owns the dossier, the officer and their office are recorded in `filedBy`. Citizen ID and
+ * phone numbers in the form are sealed before anything is written (sealed-form.ts).
  */
 import { createHash } from 'node:crypto';
 import { ulid } from 'ulidx';
 import type { z } from 'zod';
 import type { submitDossierRequest, submitDossierResponse } from '../../schemas/dossier.js';
-import { type Agency, provinces } from '../catalog/agencies.js';
+import { type Agency, findAgency, provinces } from '../catalog/agencies.js';
 import { bundleMembers } from '../catalog/bundles.js';
 import { findProcedure, resolveAgency } from '../catalog/catalog.js';
+import { piiFields } from '../catalog/forms.js';
 import type { Procedure } from '../catalog/procedures.js';
-import type { BundleLink, DossierRecord } from '../core/dossier.js';
+import type { PersonRole } from '../core/auth.js';
+import type { BundleLink, DossierRecord, FiledBy } from '../core/dossier.js';
 import type { CodeAllocator } from '../core/dossier-codes.js';
 import { AppError } from '../core/errors.js';
 import { zodDetails } from '../core/http.js';
 import { canonical, GENESIS_HASH, sealEvent, type TimelineEvent } from '../core/timeline.js';
 import { addWorkingDays } from '../core/working-days.js';
+import { citizenIdHash, type ProfileKeys } from '../me/protect.js';
 import { feeFor, paymentPolicy } from '../payments/fees.js';
-import { type AttachmentPorts, checkAttachments, storedAttachments } from './attachments.js';
+import { type AttachmentPorts, checkAttachments, freshUploads, storedAttachments } from './attachments.js';
+import { deskFilingNote } from './desk.js';
+import { sealForm } from './sealed-form.js';
 
 export type SubmitInput = z.output<typeof submitDossierRequest>;
 export type SubmitResult = z.infer<typeof submitDossierResponse>;
@@ -41,8 +52,21 @@ export interface DispatchMessage {
   webhookId: string;
 }
 
+/** Who is filing, from the token (never from the body). */
+export interface Filer {
+  sub: string;
+  role: PersonRole;
+  agencyId?: string;
+  taxCode?: string;
+}
+
 export interface IntakeWrite {
+  /** The account the dossiers belong to (for a desk filing: the citizen's). */
   ownerSub: string;
+  /** Who sent the request, when not the owner: scopes the Idempotency-Key and owns the uploads it claims. */
+  filerSub?: string;
+  enterpriseTaxCode?: string;
+  filedBy?: FiledBy;
   idempotencyKey: string;
   requestHash: string;
   response: SubmitResult;
@@ -65,6 +89,10 @@ export interface IntakePorts extends AttachmentPorts {
   copyObject(from: string, to: string): Promise<void>;
   deleteObjects(keys: string[]): Promise<void>;
   codes: CodeAllocator;
+  /** The profile key: seals form identifiers and hashes citizen IDs for look-ups. */
+  profileKeys(): Promise<ProfileKeys>;
+  /** The account whose saved profile holds this citizen ID (by its keyed hash), if any. */
+  findAccountByCitizenIdHash(hash: string): Promise<string | undefined>;
   commit(write: IntakeWrite): Promise<CommitOutcome>;
 }
 
@@ -191,21 +219,70 @@ function bundleTargets(procedure: Procedure, form: Record<string, unknown>, inpu
   });
 }
 
+/** Only a desk officer (of a known office) files for someone else, and a desk officer always does. */
+function checkFiler(filer: Filer, input: SubmitInput) {
+  if (input.onBehalfOf && filer.role !== 'desk_officer') {
+    throw new AppError('ON_BEHALF_NOT_ALLOWED', [{ path: 'body.onBehalfOf' }]);
+  }
+  if (filer.role !== 'desk_officer') return;
+  if (!filer.agencyId || !findAgency(filer.agencyId)) throw new AppError('FORBIDDEN');
+  if (!input.onBehalfOf) {
+    throw new AppError('VALIDATION_FAILED', [
+      {
+        path: 'body.onBehalfOf',
+        code: 'required',
+        message: 'a desk officer files on behalf of a citizen: give their citizen ID',
+      },
+    ]);
+  }
+}
+
+/** The citizen's account, found by the keyed hash of the citizen ID in saved profiles. */
+async function citizenAccount(ports: IntakePorts, citizenId: string, form: Record<string, unknown>) {
+  // The applicant of the form is the citizen named: a dossier cannot land in another person's account.
+  if (typeof form.citizenId === 'string' && form.citizenId !== citizenId) {
+    throw new AppError('INVALID_FORM', [
+      {
+        path: 'form.citizenId',
+        code: 'applicant_mismatch',
+        message: 'the applicant must be the citizen the dossier is filed for (onBehalfOf.citizenId)',
+      },
+    ]);
+  }
+  const keys = await ports.profileKeys();
+  const sub = await ports.findAccountByCitizenIdHash(citizenIdHash(keys.lookup, citizenId));
+  if (!sub) throw new AppError('CITIZEN_ACCOUNT_NOT_FOUND', [{ path: 'body.onBehalfOf.citizenId' }]);
+  return sub;
+}
+
 export async function submitDossier(
   ports: IntakePorts,
-  ownerSub: string,
+  caller: string | Filer,
   idempotencyKey: string,
   input: SubmitInput,
 ): Promise<{ status: 200 | 201; body: SubmitResult }> {
+  const filer: Filer = typeof caller === 'string' ? { sub: caller, role: 'citizen' } : caller;
+  checkFiler(filer, input);
   const hash = requestHash(input);
-  const earlier = await replay(ports, ownerSub, idempotencyKey, hash);
+  const earlier = await replay(ports, filer.sub, idempotencyKey, hash);
   if (earlier) return { status: 201, body: earlier };
 
   const procedure = findProcedure(input.procedureCode);
   if (!procedure) throw new AppError('UNKNOWN_PROCEDURE', [{ path: 'procedureCode' }]);
   const form = checkForm(procedure, input.form);
-  const accepted = await checkAttachments(ports, procedure.documents, ownerSub, input.attachments, {
+  const ownerSub = input.onBehalfOf
+    ? await citizenAccount(ports, input.onBehalfOf.citizenId, form)
+    : filer.sub;
+  const enterpriseTaxCode = filer.role === 'business' && filer.taxCode ? filer.taxCode : undefined;
+  const filedBy: FiledBy | undefined =
+    input.onBehalfOf && filer.agencyId
+      ? { sub: filer.sub, role: 'desk_officer', agencyId: filer.agencyId }
+      : undefined;
+  const accepted = await checkAttachments(ports, procedure.documents, filer.sub, input.attachments, {
     required: procedure.documents.filter((d) => d.required).map((d) => d.type),
+    mayReuse: (d) =>
+      d.ownerSub === filer.sub ||
+      (enterpriseTaxCode !== undefined && d.enterpriseTaxCode === enterpriseTaxCode),
   });
   const targets: Target[] = procedure.bundle
     ? bundleTargets(procedure, form, input)
@@ -214,8 +291,9 @@ export async function submitDossier(
         agency,
         days: procedure.processingDays,
       }));
-  // Idempotency record, submission and outbox, then per dossier its item and first event, plus claims.
-  const writes = 3 + 2 * targets.length + accepted.length;
+  // Idempotency record, submission and outbox, then per dossier its item and first event, plus the
+  // claims of fresh uploads.
+  const writes = 3 + 2 * targets.length + freshUploads(accepted).length;
   if (writes > MAX_TRANSACTION_ITEMS) {
     throw new AppError('VALIDATION_FAILED', [
       {
@@ -241,6 +319,9 @@ export async function submitDossier(
   // dossier never points at a missing file; if the commit then fails the copies are removed.
   for (const [i, a] of attachments.entries()) await ports.copyObject(accepted[i]!.upload.key, a.key);
 
+  const pii = piiFields(procedure.form);
+  const profileKeys = pii.size ? await ports.profileKeys() : undefined;
+
   const dossiers = targets.map((t, i) => {
     const dueAt = addWorkingDays(now, t.days).toISOString();
     const firstEvent = sealEvent({
@@ -250,6 +331,13 @@ export async function submitDossier(
       status: 'submitted',
       actor: 'citizen',
       dueAt,
+      // Filed at a one-stop desk: the office (never the officer) is named in the timeline.
+      ...(filedBy
+        ? {
+            source: filedBy.agencyId,
+            note: deskFilingNote(filedBy.agencyId),
+          }
+        : {}),
       prevHash: GENESIS_HASH,
     });
     const bundle: BundleLink | undefined =
@@ -280,8 +368,10 @@ export async function submitDossier(
       submittedAt: at,
       updatedAt: at,
       dueAt,
-      form,
+      ...(profileKeys ? sealForm(profileKeys, codes[i]!, form, pii) : { form }),
       attachments,
+      ...(enterpriseTaxCode ? { enterpriseTaxCode } : {}),
+      ...(filedBy ? { filedBy } : {}),
       ...(bundle ? { bundle } : {}),
       ...(pays ? { payment: { amount: fee, currency: 'VND' as const, status: 'unpaid' as const } } : {}),
     };
@@ -304,13 +394,16 @@ export async function submitDossier(
   }));
   const outcome = await ports.commit({
     ownerSub,
+    filerSub: filer.sub,
+    ...(enterpriseTaxCode ? { enterpriseTaxCode } : {}),
+    ...(filedBy ? { filedBy } : {}),
     idempotencyKey,
     requestHash: hash,
     response,
     submissionId,
     dossiers,
     ...(waitsForPayment ? {} : { outbox: dispatchOutbox(outboxId, dispatched) }),
-    attachedUploads: accepted.map(({ upload }) => ({ uploadId: upload.uploadId, dossierCode: code })),
+    attachedUploads: freshUploads(accepted).map((u) => ({ uploadId: u.uploadId, dossierCode: code })),
     at,
   });
   if (outcome === 'committed') return { status: 201, body: response };
@@ -320,7 +413,7 @@ export async function submitDossier(
     throw new AppError('UPLOAD_ALREADY_USED', [{ path: 'attachments' }]);
   }
   // Another request with the same key won the race: answer as it did (or 422 if its body differed).
-  const winner = await replay(ports, ownerSub, idempotencyKey, hash);
+  const winner = await replay(ports, filer.sub, idempotencyKey, hash);
   if (!winner) throw new AppError('CONFLICT');
   return { status: 201, body: winner };
 }

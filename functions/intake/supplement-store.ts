@@ -60,6 +60,7 @@ export function citizenStepStore(): SupplementPorts & CompletionPorts & Withdraw
     loadDossier,
     loadTimeline,
     findUpload: s3.findUpload,
+    findDossier: loadDossier,
     inspectObject: s3.inspectObject,
     copyObject: s3.copyObject,
     deleteObjects: s3.deleteObjects,

@@ -21,7 +21,7 @@ import { decide } from '../core/dossier-state.js';
 import { AppError } from '../core/errors.js';
 import { canonical, sealEvent, type TimelineEvent } from '../core/timeline.js';
 import { addWorkingDays, workingDaysBetween } from '../core/working-days.js';
-import { type AttachmentPorts, checkAttachments, storedAttachments } from './attachments.js';
+import { type AttachmentPorts, checkAttachments, freshUploads, storedAttachments } from './attachments.js';
 import type { CommitOutcome, IntakeWrite } from './submit.js';
 
 export type SupplementInput = z.output<typeof supplementRequest>;
@@ -194,7 +194,7 @@ export async function supplementDossier(
           },
         ],
       },
-      attachedUploads: accepted.map(({ upload }) => ({ uploadId: upload.uploadId, dossierCode: code })),
+      attachedUploads: freshUploads(accepted).map((u) => ({ uploadId: u.uploadId, dossierCode: code })),
     });
     if (outcome === 'committed') return { status: 201, body: response };
     if (outcome === 'version-conflict') continue;

@@ -1,14 +1,20 @@
 /**
  * A person's own dossiers and the scans they have already submitted, newest first, from the owner
- * index (gsi1); and the export of everything the portal holds for the account.
+ * index (gsi1); and the export of everything the portal holds for the account. A business
+ * representative's list is the enterprise's (every representative of the tax code sees the same), a
+ * one-stop desk officer's is what they filed on citizens' behalf; both from gsi3
+ * (keys.enterpriseIndex, keys.filedByIndex).
  */
 import type { z } from 'zod';
 import type { DossierStatus } from '../../schemas/dossier.js';
 import type { myDocument, myDocumentsQuery, myDossierItem, myDossiersQuery } from '../../schemas/me.js';
-import { type DossierRecord, isOverdue, toOwnerView } from '../core/dossier.js';
+import { decodeCursor, encodeCursor } from '../core/cursor.js';
+import { type DossierRecord, filedByView, isOverdue, toOwnerView } from '../core/dossier.js';
 import { AppError } from '../core/errors.js';
 import { keys } from '../core/keys.js';
 import type { TimelineEvent } from '../core/timeline.js';
+import { documentIdOf } from '../intake/attachments.js';
+import { maskedForm } from '../intake/sealed-form.js';
 
 /** A dossier's position in the owner index: the last item shown, where the next page starts. */
 export interface OwnerIndexKey {
@@ -37,6 +43,21 @@ export interface AccountPorts {
   ): Promise<{ items: { key: OwnerIndexKey; dossier: DossierRecord }[]; lastKey?: OwnerIndexKey }>;
   dossier(code: string): Promise<DossierRecord | undefined>;
   timeline(code: string): Promise<TimelineEvent[]>;
+  /** One page of a gsi3 partition (an enterprise's, a desk officer's dossiers), newest first. */
+  indexedDossiers(
+    partition: string,
+    q: { after?: IndexItemKey; limit: number },
+  ): Promise<{ items: { key: IndexItemKey; dossier: DossierRecord }[]; lastKey?: IndexItemKey }>;
+  /** The profile key, to export the account's own dossiers with their identifiers in full. */
+  openForm?(d: DossierRecord): Promise<Record<string, unknown>>;
+}
+
+/** A dossier's position in gsi3 (an enterprise's or a desk officer's list). */
+export interface IndexItemKey {
+  pk: string;
+  sk: string;
+  gsi3pk: string;
+  gsi3sk: string;
 }
 
 type Cursor = { l: 'dossiers' | 'documents'; k: OwnerIndexKey; s?: number };
@@ -87,6 +108,8 @@ const summary = (d: DossierRecord, now: Date): MyDossier => ({
   submittedAt: d.submittedAt,
   dueAt: d.dueAt,
   overdue: isOverdue(d, now),
+  ...(d.enterpriseTaxCode ? { enterpriseTaxCode: d.enterpriseTaxCode } : {}),
+  ...(d.filedBy ? { filedBy: filedByView(d.filedBy) } : {}),
 });
 
 export async function listMyDossiers(
@@ -115,6 +138,33 @@ export async function listMyDossiers(
   }
 }
 
+/**
+ * The dossiers of an index partition, newest first, filtered by status and procedure: an enterprise's
+ * (for its representatives) or a desk officer's filings. The cursor is the last index item returned.
+ */
+export async function listIndexedDossiers(
+  ports: AccountPorts,
+  partition: string,
+  q: z.output<typeof myDossiersQuery>,
+): Promise<{ items: MyDossier[]; nextCursor: string | null }> {
+  const now = ports.now();
+  const items: MyDossier[] = [];
+  let after = decodeCursor(q.cursor, ['pk', 'sk', 'gsi3pk', 'gsi3sk'], { gsi3pk: partition }) as
+    | IndexItemKey
+    | undefined;
+  for (;;) {
+    const page = await ports.indexedDossiers(partition, { after, limit: q.limit - items.length });
+    for (const { dossier } of page.items) {
+      if (q.status && dossier.status !== q.status) continue;
+      if (q.procedure && dossier.procedureCode !== q.procedure) continue;
+      items.push(summary(dossier, now));
+    }
+    if (!page.lastKey) return { items, nextCursor: null };
+    if (items.length >= q.limit) return { items, nextCursor: encodeCursor({ ...page.lastKey }) };
+    after = page.lastKey;
+  }
+}
+
 export type MyDocument = z.infer<typeof myDocument>;
 
 const document = (d: DossierRecord, i: number): MyDocument => {
@@ -126,6 +176,7 @@ const document = (d: DossierRecord, i: number): MyDocument => {
     size: a.size,
     dossierCode: d.code,
     uploadedAt: a.supplement?.at ?? d.submittedAt,
+    documentId: documentIdOf(d.code, a.uploadId),
   };
 };
 
@@ -194,7 +245,10 @@ export async function exportDossiers(ports: AccountPorts, sub: string) {
   for (let i = 0; i < records.length; i += EXPORT_CONCURRENCY) {
     const batch = records.slice(i, i + EXPORT_CONCURRENCY);
     const timelines = await Promise.all(batch.map((d) => ports.timeline(d.code)));
-    for (const [j, d] of batch.entries()) views.push(toOwnerView(d, timelines[j]!, now));
+    // The account's own data in full: sealed identifiers opened (masked if no key is at hand).
+    const forms = await Promise.all(batch.map((d) => (ports.openForm ? ports.openForm(d) : maskedForm(d))));
+    for (const [j, d] of batch.entries())
+      views.push(toOwnerView({ ...d, form: forms[j]! }, timelines[j]!, now));
   }
   return views;
 }

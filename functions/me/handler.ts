@@ -2,8 +2,9 @@ import type { z } from 'zod';
 import type { myDocumentsQuery, myDossiersQuery, ProfileInput, profileQuery } from '../../schemas/me.js';
 import { AppError } from '../core/errors.js';
 import { type ApiRequest, httpFunction, personOf } from '../core/http.js';
+import { keys } from '../core/keys.js';
 import { logger, personRef } from '../core/logger.js';
-import { exportDossiers, listMyDocuments, listMyDossiers } from './account.js';
+import { exportDossiers, listIndexedDossiers, listMyDocuments, listMyDossiers } from './account.js';
 import { etagOf, readProfile, replaceProfile } from './profile.js';
 import { accountStore, profileStore } from './store.js';
 
@@ -30,10 +31,22 @@ export const handler = httpFunction('me', {
     logger.info('profile saved', { person: personRef(sub), version: view.version, created });
     return { status: created ? 201 : 200, body: view, headers: { ...PRIVATE, etag: etagOf(view.version) } };
   },
-  listMyDossiers: async (req) => ({
-    body: await listMyDossiers(accountStore(), subOf(req), req.query as z.output<typeof myDossiersQuery>),
-    headers: PRIVATE,
-  }),
+  listMyDossiers: async (req) => {
+    const person = personOf(req);
+    const q = req.query as z.output<typeof myDossiersQuery>;
+    // A representative sees the enterprise's dossiers; a desk officer what they filed for citizens.
+    const body =
+      person.role === 'business' && person.taxCode
+        ? await listIndexedDossiers(
+            accountStore(),
+            keys.enterpriseIndex(person.taxCode, 'DOSSIER', '').gsi3pk,
+            q,
+          )
+        : person.role === 'desk_officer'
+          ? await listIndexedDossiers(accountStore(), keys.filedByIndex(person.sub, 'DOSSIER', '').gsi3pk, q)
+          : await listMyDossiers(accountStore(), person.sub, q);
+    return { body, headers: PRIVATE };
+  },
   listMyDocuments: async (req) => ({
     body: await listMyDocuments(accountStore(), subOf(req), req.query as z.output<typeof myDocumentsQuery>),
     headers: PRIVATE,

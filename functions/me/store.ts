@@ -7,6 +7,7 @@ import { config } from '../core/config.js';
 import type { DossierRecord } from '../core/dossier.js';
 import { loadDossier, loadTimeline } from '../core/dossier-store.js';
 import { keys } from '../core/keys.js';
+import { hasSealedForm, openForm } from '../intake/sealed-form.js';
 import type { AccountPorts, DossierFields, OwnerIndexKey } from './account.js';
 import type { ProfilePorts, StoredProfile } from './profile.js';
 import { deriveProfileKeys, type ProfileKeys } from './protect.js';
@@ -18,7 +19,7 @@ let profileKeys: { source: string; keys: Promise<ProfileKeys> } | undefined;
  * PROFILE_KEY_SECRET (AWS). A failed read is not kept, so the next request tries again; a changed
  * setting (the local cloud restarted on another data folder) is read afresh.
  */
-function loadProfileKeys(): Promise<ProfileKeys> {
+export function loadProfileKeys(): Promise<ProfileKeys> {
   const cfg = config();
   const source = cfg.PROFILE_DATA_KEY ?? cfg.PROFILE_KEY_SECRET;
   if (!source) return Promise.reject(new Error('PROFILE_DATA_KEY or PROFILE_KEY_SECRET is required'));
@@ -91,6 +92,8 @@ const PROJECTIONS: Record<DossierFields, string[] | undefined> = {
     'status',
     'submittedAt',
     'dueAt',
+    'enterpriseTaxCode',
+    'filedBy',
   ],
   attachments: ['code', 'ownerSub', 'submittedAt', 'attachments'],
   full: undefined,
@@ -104,7 +107,18 @@ const indexKey = (item: Record<string, unknown>): OwnerIndexKey => ({
 });
 
 const stripDossier = (item: Record<string, unknown>): DossierRecord => {
-  const { pk: _pk, sk: _sk, gsi1pk: _a, gsi1sk: _b, gsi2pk: _c, gsi2sk: _d, kind: _k, ...rest } = item;
+  const {
+    pk: _pk,
+    sk: _sk,
+    gsi1pk: _a,
+    gsi1sk: _b,
+    gsi2pk: _c,
+    gsi2sk: _d,
+    gsi3pk: _e,
+    gsi3sk: _f,
+    kind: _k,
+    ...rest
+  } = item;
   return { attachments: [], ...rest } as unknown as DossierRecord;
 };
 
@@ -114,6 +128,30 @@ export function accountStore(): AccountPorts {
     now: () => new Date(),
     dossier: loadDossier,
     timeline: loadTimeline,
+    openForm: async (d) => openForm(d, hasSealedForm(d) ? await loadProfileKeys() : undefined),
+    async indexedDossiers(partition, q) {
+      const out = await dynamo().send(
+        new QueryCommand({
+          TableName,
+          IndexName: 'gsi3',
+          KeyConditionExpression: 'gsi3pk = :pk AND begins_with(gsi3sk, :kind)',
+          ExpressionAttributeValues: { ':pk': partition, ':kind': 'DOSSIER#' },
+          ScanIndexForward: false,
+          Limit: q.limit,
+          ExclusiveStartKey: q.after,
+        }),
+      );
+      const key = (i: Record<string, unknown>) => ({
+        pk: String(i.pk),
+        sk: String(i.sk),
+        gsi3pk: String(i.gsi3pk),
+        gsi3sk: String(i.gsi3sk),
+      });
+      return {
+        items: (out.Items ?? []).map((item) => ({ key: key(item), dossier: stripDossier(item) })),
+        ...(out.LastEvaluatedKey ? { lastKey: key(out.LastEvaluatedKey) } : {}),
+      };
+    },
     async ownDossiers(sub, q) {
       const names: Record<string, string> = {};
       const values: Record<string, unknown> = {

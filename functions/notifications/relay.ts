@@ -11,6 +11,8 @@ import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import type { DossierRecord } from '../core/dossier.js';
 import { loadDossier } from '../core/dossier-store.js';
 import { NOTIFICATIONS } from '../core/resources.js';
+import { withOpenForm } from '../intake/sealed-form.js';
+import { loadProfileKeys } from '../me/store.js';
 import { syncSlaIndex } from '../sla/sla.js';
 import { slaIndexStore } from '../sla/store.js';
 import { type CitizenNoticePorts, notifyTimelineEvent } from './notify.js';
@@ -28,7 +30,15 @@ let slaPorts: ReturnType<typeof slaIndexStore> | undefined;
 async function relay(record: DynamoDBRecord): Promise<void> {
   if (isTimelineInsert(record)) {
     const item = unmarshall(image(record) as Record<string, AttributeValue>);
-    noticePorts ??= { loadDossier, enqueue: enqueueNotifications, now: () => new Date() };
+    noticePorts ??= {
+      // The citizen's phone is sealed in the form: opened here, it travels only in encrypted messages.
+      loadDossier: async (c) => {
+        const d = await loadDossier(c);
+        return d && withOpenForm(d, loadProfileKeys);
+      },
+      enqueue: enqueueNotifications,
+      now: () => new Date(),
+    };
     const code = String(item.pk).slice(NOTIFICATIONS.dossierPkPrefix.length);
     await notifyTimelineEvent(noticePorts, code, item as NoticeEvent & { seq: number });
     return;

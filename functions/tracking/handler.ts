@@ -2,7 +2,7 @@ import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { z } from 'zod';
 import type { agencyDossiersQuery } from '../../schemas/agency-dossiers.js';
-import type { dossierParams, submissionParams } from '../../schemas/dossier.js';
+import type { dossierParams, dossierViewQuery, submissionParams } from '../../schemas/dossier.js';
 import { s3Client } from '../core/clients.js';
 import { config } from '../core/config.js';
 import { toOwnerView, toPublicView, toSubmissionView } from '../core/dossier.js';
@@ -10,6 +10,8 @@ import { loadDossier, loadDossiers, loadSubmission, loadTimeline } from '../core
 import { AppError } from '../core/errors.js';
 import { type ApiRequest, httpFunction, personOf } from '../core/http.js';
 import { verifyTimeline } from '../core/timeline.js';
+import { maskedForm, openForm } from '../intake/sealed-form.js';
+import { loadProfileKeys } from '../me/store.js';
 import { listAgencyDossiers } from './agency-dossiers.js';
 import { agencyDossierStore } from './agency-store.js';
 import { contentDisposition, type ResultPorts, resultOf } from './result.js';
@@ -39,8 +41,13 @@ async function namedDossier(req: ApiRequest) {
 
 export const handler = httpFunction('tracking', {
   getDossier: async (req) => {
+    const { reveal } = req.query as z.output<typeof dossierViewQuery>;
     const { dossier, timeline } = await namedDossier(req);
-    return { body: toOwnerView(dossier, timeline), headers: { 'cache-control': 'no-store' } };
+    // Citizen ID and phone numbers in full for the owner who asks and for the officers processing the
+    // dossier (the access rule let only the routed agency's through); masked for everyone else.
+    if (reveal && req.reach !== 'owner' && req.reach !== 'agency') throw new AppError('FORBIDDEN');
+    const form = reveal ? openForm(dossier, await loadProfileKeys()) : maskedForm(dossier);
+    return { body: toOwnerView({ ...dossier, form }, timeline), headers: { 'cache-control': 'no-store' } };
   },
   getSubmission: async (req) => {
     const { submissionId } = req.params as z.output<typeof submissionParams>;

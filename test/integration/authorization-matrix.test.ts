@@ -74,7 +74,7 @@ function expectation(access: RouteAccess, role: PersonRole | 'anonymous', varian
 const subjects: Record<PersonRole, { sub: string; agencyId?: string; taxCode?: string }> = {
   citizen: { sub: 'mx-citizen' },
   business: { sub: 'mx-business', taxCode: '0101234567' },
-  desk_officer: { sub: 'mx-desk', agencyId: 'ubnd-hn' },
+  desk_officer: { sub: 'mx-desk', agencyId: 'ttpvhcc-01' },
   agency_officer: { sub: 'mx-officer' }, // its agencyId: the one the owners' dossiers are routed to
   catalog_admin: { sub: 'mx-catalog' },
   operator: { sub: 'mx-operator' },
@@ -136,7 +136,7 @@ async function uploadScan(token: string, name: string) {
 }
 
 /** A fee-bearing dossier, its submission and a succeeded payment (so its receipt exists). */
-async function ownedObjects(token: string, tag: string): Promise<Owned> {
+async function ownedObjects(token: string, tag: string, extra: Record<string, unknown> = {}): Promise<Owned> {
   const [licence, health] = await Promise.all([
     uploadScan(token, `${tag}-giay-phep`),
     uploadScan(token, `${tag}-suc-khoe`),
@@ -151,9 +151,10 @@ async function ownedObjects(token: string, tag: string): Promise<Owned> {
         { documentType: 'current_licence', uploadId: licence },
         { documentType: 'health_certificate', uploadId: health },
       ],
+      ...extra,
     },
   });
-  expect(submitted.status).toBe(201);
+  expect(submitted.status, JSON.stringify(submitted.body)).toBe(201);
   const { code, agencyId } = submitted.body.dossiers[0];
   const payment = await createPayment(portal.url, token, code, `mx-pay-${tag}-${randomUUID()}`);
   expect(payment.status).toBe(201);
@@ -187,10 +188,22 @@ beforeAll(async () => {
   secrets = JSON.parse(await readFile(portal.env.AGENCY_SECRETS_FILE!, 'utf8'));
 
   const ownerToken = (sub: string, role: PersonRole) => portal.token({ sub, role, ...claimsOf(role) });
+  const deskClientReady = ownerToken('mx-desk-client', 'citizen').then(async (token) => {
+    const saved = await api('PUT', '/v1/me/profile', {
+      token,
+      body: { ...sampleBodies.putMyProfile, citizenId: licenceForm.citizenId },
+    });
+    expect(saved.status).toBe(201);
+  });
   const [citizen, business, desk, stranger, strangerBhyt] = await Promise.all([
     ownerToken(subjects.citizen.sub, 'citizen').then((t) => ownedObjects(t, 'citizen')),
     ownerToken(subjects.business.sub, 'business').then((t) => ownedObjects(t, 'business')),
-    ownerToken(subjects.desk_officer.sub, 'desk_officer').then((t) => ownedObjects(t, 'desk')),
+    // A desk officer files for a citizen with an account; what they filed is theirs to reach.
+    deskClientReady.then(() =>
+      ownerToken(subjects.desk_officer.sub, 'desk_officer').then((t) =>
+        ownedObjects(t, 'desk', { onBehalfOf: { citizenId: licenceForm.citizenId } }),
+      ),
+    ),
     ownerToken('mx-stranger', 'citizen').then((t) => ownedObjects(t, 'stranger')),
     ownerToken('mx-stranger', 'citizen').then((token) =>
       api('POST', '/v1/dossiers', {
@@ -472,12 +485,16 @@ describe('agency officers', () => {
     expect(filtered.body.items.every((d: { status: string }) => d.status === status)).toBe(true);
   });
 
-  it("read a dossier routed to their agency in full, personal data included, and no one else's", async () => {
+  it("read a dossier routed to their agency, personal data in full on request, and no one else's", async () => {
     const token = await officer(owned.citizen.agencyId);
     const view = await api('GET', `/v1/dossiers/${owned.citizen.code}`, { token });
     expect(view.status).toBe(200);
     expect(view.body).toMatchObject({ code: owned.citizen.code, agencyId: owned.citizen.agencyId });
-    expect(JSON.stringify(view.body)).toContain(licenceForm.citizenId);
+    // Masked by default like everyone's view; in full when the officer asks.
+    expect(JSON.stringify(view.body)).not.toContain(licenceForm.citizenId);
+    const revealed = await api('GET', `/v1/dossiers/${owned.citizen.code}?reveal=true`, { token });
+    expect(revealed.status).toBe(200);
+    expect(revealed.body.form.citizenId).toBe(licenceForm.citizenId);
     const verify = await api('GET', `/v1/dossiers/${owned.citizen.code}/timeline/verify`, { token });
     expect(verify.body).toMatchObject({ intact: true });
     const other = await api('GET', `/v1/dossiers/${elsewhere.code}`, { token });
@@ -496,16 +513,16 @@ describe('agency officers', () => {
         UpdateExpression: 'SET enterpriseTaxCode = :tax, filedBy = :filer',
         ExpressionAttributeValues: {
           ':tax': '0109999999',
-          ':filer': { sub: 'mx-desk-2', role: 'desk_officer', agencyId: 'ubnd-hn' },
+          ':filer': { sub: 'mx-desk-2', role: 'desk_officer', agencyId: 'ttpvhcc-01' },
         },
       }),
     );
     const read = async (input: Parameters<LocalPortal['token']>[0]) =>
       (await api('GET', `/v1/dossiers/${code}`, { token: await portal.token(input) })).status;
     expect(await read({ sub: 'mx-rep-2', role: 'business', taxCode: '0109999999' })).toBe(200);
-    expect(await read({ sub: 'mx-desk-2', role: 'desk_officer', agencyId: 'ubnd-hn' })).toBe(200);
+    expect(await read({ sub: 'mx-desk-2', role: 'desk_officer', agencyId: 'ttpvhcc-01' })).toBe(200);
     expect(await read({ sub: 'mx-rep-3', role: 'business', taxCode: '0108888888' })).toBe(404);
-    expect(await read({ sub: 'mx-desk-3', role: 'desk_officer', agencyId: 'ubnd-hn' })).toBe(404);
+    expect(await read({ sub: 'mx-desk-3', role: 'desk_officer', agencyId: 'ttpvhcc-01' })).toBe(404);
     // A citizen whose account id happens to be the filing officer's is not that officer.
     expect(await read({ sub: 'mx-desk-2', role: 'citizen' })).toBe(404);
   });

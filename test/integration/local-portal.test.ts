@@ -144,7 +144,7 @@ describe('local portal', () => {
     const table = (await dynamodb.send(new DescribeTableCommand({ TableName: portal.stores.names.table })))
       .Table!;
     expect(table.StreamSpecification).toEqual({ StreamEnabled: true, StreamViewType: 'NEW_IMAGE' });
-    expect(table.GlobalSecondaryIndexes?.map((i) => i.IndexName).sort()).toEqual(['gsi1', 'gsi2']);
+    expect(table.GlobalSecondaryIndexes?.map((i) => i.IndexName).sort()).toEqual(['gsi1', 'gsi2', 'gsi3']);
     const ttl = await dynamodb.send(new DescribeTimeToLiveCommand({ TableName: portal.stores.names.table }));
     expect(ttl.TimeToLiveDescription).toMatchObject({ TimeToLiveStatus: 'ENABLED', AttributeName: 'ttl' });
 

@@ -169,7 +169,10 @@ describe('a dossier from submission to the agency and back', () => {
       status: 'succeeded',
       amount: 135_000,
     });
-    expect(tracked.body.form.citizenId).toBe('001090000001');
+    // Identifiers in the form are masked unless the owner asks to see them.
+    expect(tracked.body.form.citizenId).toBe('0010******01');
+    const revealed = await api('GET', `/v1/dossiers/${code}?reveal=true`, { token: tokenA });
+    expect(revealed.body.form.citizenId).toBe('001090000001');
     expect(tracked.body.attachments).toHaveLength(2);
     expect(tracked.body.overdue).toBe(false);
 

@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import type { DossierRecord } from '../../functions/core/dossier.js';
 import { formatCode } from '../../functions/core/dossier-codes.js';
 import { AppError } from '../../functions/core/errors.js';
 import { verifyChain } from '../../functions/core/timeline.js';
@@ -10,10 +11,12 @@ import {
   type SubmitResult,
   submitDossier,
 } from '../../functions/intake/submit.js';
+import { deriveProfileKeys } from '../../functions/me/protect.js';
 import type { UploadRecord } from '../../functions/uploads/uploads.js';
 import { licenceForm, promotionNoticeForm } from '../support/forms.js';
 
 const OWNER = 'citizen-a';
+const PROFILE_KEYS = deriveProfileKeys(Buffer.alloc(32, 7));
 const NOW = new Date('2026-11-20T03:00:00Z'); // Friday 10:00 in Hà Nội
 
 function upload(id: string, overrides: Partial<UploadRecord> = {}): UploadRecord {
@@ -49,6 +52,11 @@ class FakeIntake implements IntakePorts {
   private n = 0;
   codes = { next: async (agencyCode: string) => formatCode(agencyCode, '2026-11-20', ++this.n) };
   now = () => NOW;
+  profileKeys = async () => PROFILE_KEYS;
+  accounts = new Map<string, string>();
+  findAccountByCitizenIdHash = async (hash: string) => this.accounts.get(hash);
+  dossiers = new Map<string, DossierRecord>();
+  findDossier = async (code: string) => this.dossiers.get(code);
   findIdempotent = async (owner: string, key: string) => this.idempotent.get(`${owner}/${key}`);
   findUpload = async (id: string) => this.uploads.get(id);
   inspectObject = async (key: string) => this.objects.get(key);

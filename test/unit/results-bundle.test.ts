@@ -11,6 +11,7 @@ import { GENESIS_HASH, sealEvent } from '../../functions/core/timeline.js';
 import { deliveryPayload, supplementPayload } from '../../functions/dispatch/deliver.js';
 import type { CommitOutcome, IntakePorts, IntakeWrite } from '../../functions/intake/submit.js';
 import { submitDossier } from '../../functions/intake/submit.js';
+import { deriveProfileKeys } from '../../functions/me/protect.js';
 import { contentDisposition, resultOf } from '../../functions/tracking/result.js';
 import { agencyEvent, dossierDelivery, MAX_RESULT_BYTES, supplementDelivery } from '../../schemas/agency.js';
 import { birthBundleForm } from '../support/forms.js';
@@ -26,6 +27,8 @@ async function submitBundle() {
     now: () => NOW,
     codes: { next: async (agencyCode: string) => formatCode(agencyCode, '2026-11-20', ++n) },
     findIdempotent: async () => undefined,
+    profileKeys: async () => deriveProfileKeys(Buffer.alloc(32, 3)),
+    findAccountByCitizenIdHash: async () => undefined,
     findUpload: async (uploadId) => ({
       uploadId,
       ownerSub: 'mother',
