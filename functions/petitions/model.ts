@@ -103,4 +103,7 @@ export interface PetitionDispatchMessage {
   agencyId: string;
   channel?: string;
   webhookId: string;
+  /** How it came to this agency, and from which agency when it moved. */
+  routing?: 'submitted' | 'reassigned' | 'escalated';
+  fromAgencyId?: string;
 }
