@@ -81,6 +81,8 @@ export const petitionSummary = z
     agencyName: z.string(),
     submittedAt: isoDateTime,
     updatedAt: isoDateTime,
+    /** When the agency now responsible received it: its referral and answer clocks start here. */
+    routedAt: isoDateTime,
     referralDueAt: isoDateTime,
     answerDueAt: isoDateTime,
     /** The deadline in force has passed and the petition is still open. */

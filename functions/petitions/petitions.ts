@@ -454,6 +454,7 @@ export function summaryOf(p: PetitionRecord, now: Date): z.infer<typeof petition
     agencyName: p.agencyName,
     submittedAt: p.submittedAt,
     updatedAt: p.updatedAt,
+    routedAt: p.routedAt,
     referralDueAt: p.referralDueAt,
     answerDueAt: p.answerDueAt,
     overdue: isPetitionOverdue(p, now),
