@@ -2,8 +2,9 @@
  * The petition state machine, in one place (pure). `received → assigned → answered → published`, or
  * `rejected` (out of scope); `escalated` when the agency lets a deadline lapse (the parent agency then
  * holds it and moves it on the same way); `petition.reassigned` hands it to another agency, which
- * receives it afresh. As for dossiers, an agency event whose target lies behind the current state is
- * `stale` (acknowledged, not applied); one that contradicts an outcome is illegal (409).
+ * receives it afresh. As for dossiers, a late assignment (the petition has moved past it) is `stale`:
+ * acknowledged, not applied; any other step out of place — a second outcome, an outcome contradicting
+ * another — is illegal (409).
  */
 import type { PetitionEventType, PetitionStatus } from './model.js';
 
@@ -30,18 +31,7 @@ export const PETITION_STEPS: Record<PetitionEventType, Rule> = {
   'petition.published': { to: 'published', from: ['answered'], by: ['agency', 'system'] },
 };
 
-const RANK: Record<PetitionStatus, number> = {
-  received: 0,
-  escalated: 0,
-  assigned: 1,
-  answered: 2,
-  published: 3,
-  rejected: 2,
-};
-
 export const FINAL_PETITION_STATES: ReadonlySet<PetitionStatus> = new Set(['published', 'rejected']);
-/** Outcomes: once reached, no agency event may contradict them. */
-const OUTCOMES: ReadonlySet<PetitionStatus> = new Set(['answered', 'published', 'rejected']);
 
 export type PetitionDecision =
   | { kind: 'apply'; to: PetitionStatus }
@@ -56,10 +46,8 @@ export function decidePetition(
   const rule = PETITION_STEPS[step];
   if (!rule.by.includes(actor)) return { kind: 'illegal', reason: 'actor' };
   if (rule.from.includes(current)) return { kind: 'apply', to: rule.to };
-  if (current === rule.to && !OUTCOMES.has(rule.to)) return { kind: 'stale' };
-  // A late assignment after the answer is acknowledged; a second outcome never is.
-  if (!OUTCOMES.has(rule.to) && step !== 'petition.reassigned' && RANK[rule.to] < RANK[current])
-    return { kind: 'stale' };
+  // Only an assignment can arrive late (after the answer, refusal or move it preceded): acknowledged.
+  if (step === 'petition.assigned') return { kind: 'stale' };
   return { kind: 'illegal', reason: 'state' };
 }
 
