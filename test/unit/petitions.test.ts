@@ -9,7 +9,13 @@ import { findAgency } from '../../functions/catalog/agencies.js';
 import type { AppError } from '../../functions/core/errors.js';
 import { keys } from '../../functions/core/keys.js';
 import { PETITIONS } from '../../functions/core/resources.js';
-import { petitionPayload } from '../../functions/petitions/deliver.js';
+import { newWebhookSecret, verifyWebhook } from '../../functions/core/webhooks.js';
+import { type DeliveryAttempt, DeliveryFailed } from '../../functions/dispatch/deliver.js';
+import {
+  deliverPetition,
+  type PetitionDeliveryPorts,
+  petitionPayload,
+} from '../../functions/petitions/deliver.js';
 import { type EscalationPorts, escalatePetitions } from '../../functions/petitions/escalation.js';
 import {
   PETITION_EVENT_TYPES,
@@ -31,6 +37,7 @@ import { decidePetition, type PetitionActor } from '../../functions/petitions/st
 import { petitionWriteItems } from '../../functions/petitions/store.js';
 import type { NotificationMessage } from '../../schemas/notification.js';
 import type { PetitionAgencyEvent, PetitionEventResult } from '../../schemas/petition.js';
+import { petitionDelivery } from '../../schemas/petition.js';
 
 describe('petition state machine', () => {
   // Expected decision for an agency per current status (rows) and step (columns); '→x' applies, moving to x.
@@ -534,5 +541,69 @@ describe('searching published answers', () => {
     expect(asked[0]).toBeUndefined();
     expect(asked[1]).toBe('2026-11-21T01:55:00.000Z');
     for (const item of page1.items) expect(Object.keys(item)).not.toContain('ownerSub');
+  });
+});
+
+describe('delivering a petition through the agency pipeline', () => {
+  const secret = newWebhookSecret();
+  function ports(p: PetitionRecord | undefined, status = 202) {
+    const sent: { url: string; headers: Record<string, string>; body: string }[] = [];
+    const delivered = new Set<string>();
+    const attempts: DeliveryAttempt[] = [];
+    const paused = new Set<string>();
+    const deliveryPorts: PetitionDeliveryPorts = {
+      // Signatures carry the time they were made; the agency refuses one outside its tolerance.
+      now: () => new Date(),
+      loadPetition: async () => p,
+      isDelivered: async (code, id) => delivered.has(`${code}:${id}`),
+      markDelivered: async (code, id) => {
+        delivered.add(`${code}:${id}`);
+      },
+      isPaused: async (id) => paused.has(id),
+      pauseAgency: async (id) => {
+        paused.add(id);
+        return true;
+      },
+      recordAttempt: async (_code, a) => {
+        attempts.push(a);
+      },
+      endpointFor: () => 'https://agency.example/webhook',
+      secretsFor: async () => [secret],
+      post: async (url, headers, body) => {
+        sent.push({ url, headers, body });
+        return { status };
+      },
+    };
+    return { deliveryPorts, sent, attempts, paused };
+  }
+  const message = {
+    type: 'petition.created' as const,
+    petitionCode: 'PAKN-261120-0001',
+    agencyId: 'sxd-01',
+    webhookId: 'msg_1',
+  };
+
+  it('signs the POST with the agency secret and sends a redelivered message once', async () => {
+    const { deliveryPorts, sent, attempts } = ports(petition());
+    expect(await deliverPetition(deliveryPorts, message, 1)).toBe('delivered');
+    expect(await deliverPetition(deliveryPorts, message, 2)).toBe('already-delivered');
+    expect(sent).toHaveLength(1);
+    expect(verifyWebhook([secret], sent[0]!.body, sent[0]!.headers)).toBe(true);
+    expect(petitionDelivery.parse(JSON.parse(sent[0]!.body))).toMatchObject({
+      petitionCode: message.petitionCode,
+    });
+    expect(attempts).toEqual([expect.objectContaining({ outcome: 'delivered', status: 202 })]);
+  });
+
+  it('drops a message for an agency the petition has left; retries a failure; pauses on 410', async () => {
+    expect(await deliverPetition(ports(petition({ agencyId: 'stc-01' })).deliveryPorts, message, 1)).toBe(
+      'petition-moved',
+    );
+    await expect(deliverPetition(ports(petition(), 503).deliveryPorts, message, 1)).rejects.toBeInstanceOf(
+      DeliveryFailed,
+    );
+    const gone = ports(petition(), 410);
+    await expect(deliverPetition(gone.deliveryPorts, message, 1)).rejects.toMatchObject({ kind: 'gone' });
+    expect(gone.paused.has('sxd-01')).toBe(true);
   });
 });
