@@ -112,8 +112,16 @@ export async function escalateOne(
     agencyId: target.id,
     lapsed: due.clock,
   });
-  // Told after the escalation committed; the notice ids are stable, so a resend is dropped by the notifier.
-  await ports.enqueue(notices(next, p.agencyId, seq, at));
+  // Told after the escalation committed (ids are stable, so a resend is dropped by the notifier). Should
+  // the queue refuse them, the new agency still learns of the petition from its signed delivery.
+  try {
+    await ports.enqueue(notices(next, p.agencyId, seq, at));
+  } catch (err) {
+    logger.error('petition escalation notices not queued', {
+      petitionCode: p.code,
+      error: (err as Error).message,
+    });
+  }
   return 'escalated';
 }
 

@@ -407,6 +407,17 @@ describe('escalation of overdue petitions', () => {
     expect((await escalatePetitions(answered.ports, afterAnswer)).escalated).toBe(0);
   });
 
+  it('a notifications queue that refuses the notices does not undo or repeat the escalation', async () => {
+    const { ports, state } = memory(petition(), () => T0);
+    ports.enqueue = async () => {
+      throw new Error('queue unavailable');
+    };
+    const asOf = new Date(Date.parse(petition().referralDueAt) + 60_000);
+    expect(await escalatePetitions(ports, asOf)).toMatchObject({ escalated: 1, errors: [] });
+    expect(await escalatePetitions(ports, asOf)).toMatchObject({ escalated: 0 });
+    expect(state.petition.agencyId).toBe('ubnd-01');
+  });
+
   it('above a top-level agency it goes to national triage', async () => {
     const { ports, state } = memory(petition({ agencyId: 'ubnd-01', agencyName: 'UBND' }), () => T0);
     await escalatePetitions(ports, new Date(Date.parse(petition().referralDueAt) + 60_000));
