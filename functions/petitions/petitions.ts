@@ -439,9 +439,16 @@ export async function handlePetitionEvent(
   throw new AppError('CONFLICT');
 }
 
-/** May this person read the petition? Its owner, or a representative of the business that filed it. */
-export function canRead(p: PetitionRecord, person: Pick<Person, 'sub' | 'taxCode'>): boolean {
+/**
+ * May this person read the petition? Its owner, a representative of the business that filed it, or an
+ * officer of the agency it is routed to now (the ownership fields every owned object carries).
+ */
+export function canRead(
+  p: PetitionRecord,
+  person: Pick<Person, 'sub' | 'taxCode'> & Partial<Pick<Person, 'role' | 'agencyId'>>,
+): boolean {
   if (p.ownerSub === person.sub) return true;
+  if (person.role === 'agency_officer' && person.agencyId === p.agencyId) return true;
   return Boolean(p.enterpriseTaxCode && person.taxCode && p.enterpriseTaxCode === person.taxCode);
 }
 

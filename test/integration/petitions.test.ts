@@ -171,6 +171,9 @@ describe('a petition from submission to a published answer', () => {
     expect(work.text).not.toContain('petitioner-0001');
     expect(work.body.items.map((i: Json) => i.code)).toContain(code);
     expect((await api('GET', `/v1/petitions/${code}`, { token: stranger })).status).toBe(404);
+    expect((await api('GET', `/v1/petitions/${code}`, { token: officer })).status).toBe(200);
+    const elsewhere = await portal.token({ sub: 'officer-stp', role: 'agency_officer', agencyId: 'stp-01' });
+    expect((await api('GET', `/v1/petitions/${code}`, { token: elsewhere })).status).toBe(404);
     expect((await api('GET', '/v1/me/petitions', { token: stranger })).body.items).toEqual([]);
     expect((await api('GET', '/v1/agency/petitions', { token: owner })).status).toBe(403);
   });
@@ -210,8 +213,8 @@ describe('only the agency a petition is with may act on it', () => {
     expect(agencyId).toBe('sxd-01');
     await until('delivered to sxd-01', () => (deliveriesOf(code).length ? true : undefined));
     // Same channel (the province's one-stop system), another agency; and another channel altogether.
-    for (const stranger of ['stp-01', 'bca']) {
-      const res = await callback(stranger, { type: 'petition.assigned', petitionCode: code });
+    for (const other of ['stp-01', 'bca']) {
+      const res = await callback(other, { type: 'petition.assigned', petitionCode: code });
       expect(res.status).toBe(404);
       expect(res.body.error.code).toBe('PETITION_NOT_FOUND');
     }

@@ -502,12 +502,15 @@ describe('petition storage and delivery', () => {
     for (const secret of ['owner-1', '0101234567', 'ownerSub']) expect(text).not.toContain(secret);
   });
 
-  it('the petitioner and the representatives of the business that filed it may read it, nobody else', () => {
+  it('the petitioner, the business that filed it and the agency it is with may read it, nobody else', () => {
     const p = petition({ enterpriseTaxCode: '0101234567' });
     expect(canRead(p, { sub: 'owner-1' })).toBe(true);
     expect(canRead(p, { sub: 'colleague', taxCode: '0101234567' })).toBe(true);
     expect(canRead(p, { sub: 'other', taxCode: '0309999999' })).toBe(false);
     expect(canRead(petition(), { sub: 'other' })).toBe(false);
+    expect(canRead(p, { sub: 'officer', role: 'agency_officer', agencyId: 'sxd-01' })).toBe(true);
+    expect(canRead(p, { sub: 'officer', role: 'agency_officer', agencyId: 'stc-01' })).toBe(false);
+    expect(canRead(p, { sub: 'officer', role: 'citizen', agencyId: 'sxd-01' })).toBe(false);
   });
 });
 
