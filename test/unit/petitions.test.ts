@@ -11,6 +11,7 @@ import { keys } from '../../functions/core/keys.js';
 import { PETITIONS } from '../../functions/core/resources.js';
 import { newWebhookSecret, verifyWebhook } from '../../functions/core/webhooks.js';
 import { type DeliveryAttempt, DeliveryFailed } from '../../functions/dispatch/deliver.js';
+import { matches as matchesDeadLetter } from '../../functions/dispatch/redrive.js';
 import {
   deliverPetition,
   type PetitionDeliveryPorts,
@@ -619,5 +620,24 @@ describe('delivering a petition through the agency pipeline', () => {
     const gone = ports(petition(), 410);
     await expect(deliverPetition(gone.deliveryPorts, message, 1)).rejects.toMatchObject({ kind: 'gone' });
     expect(gone.paused.has('sxd-01')).toBe(true);
+  });
+});
+
+describe('petition dead letters', () => {
+  it('are redriven with the agency they were for, and chosen by petition code', () => {
+    const letter = {
+      receiptHandle: 'r',
+      sentAt: Date.parse('2026-11-20T03:00:00Z'),
+      body: JSON.stringify({
+        type: 'petition.created',
+        petitionCode: 'PAKN-261120-0001',
+        agencyId: 'sxd-01',
+        webhookId: 'msg_1',
+      }),
+    };
+    expect(matchesDeadLetter(letter, { agencyId: 'sxd-01' })).toBe(true);
+    expect(matchesDeadLetter(letter, { agencyId: 'stc-01' })).toBe(false);
+    expect(matchesDeadLetter(letter, { agencyId: 'sxd-01', dossierCodes: ['PAKN-261120-0001'] })).toBe(true);
+    expect(matchesDeadLetter(letter, { agencyId: 'sxd-01', dossierCodes: ['PAKN-261120-0002'] })).toBe(false);
   });
 });
