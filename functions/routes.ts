@@ -72,6 +72,20 @@ import {
   refundRequest,
 } from '../schemas/payment.js';
 import {
+  agencyPetitionList,
+  agencyPetitionsQuery,
+  myPetitionsQuery,
+  petitionAgencyEvent,
+  petitionEventResult,
+  petitionList,
+  petitionParams,
+  petitionView,
+  publicPetitionList,
+  publicPetitionsQuery,
+  submitPetitionRequest,
+  submitPetitionResponse,
+} from '../schemas/petition.js';
+import {
   procedureList,
   procedureParams,
   procedureQuery,
@@ -80,7 +94,7 @@ import {
 } from '../schemas/procedure.js';
 import { createUploadRequest, createUploadResponse } from '../schemas/upload.js';
 import type { OwnedObject } from './core/access.js';
-import { DISPATCH, NOTIFICATIONS, PAYMENTS, SLA } from './core/resources.js';
+import { DISPATCH, NOTIFICATIONS, PAYMENTS, PETITIONS, SLA } from './core/resources.js';
 
 /** How a caller proves who it is. `dev` routes exist only in the local cloud. */
 export type AuthMode = 'public' | 'citizen' | 'agency' | 'payment' | 'dev';
@@ -98,6 +112,7 @@ export type HttpFunction =
   | 'me'
   | 'feedback'
   | 'stats'
+  | 'petitions'
   | 'dev';
 
 /**
@@ -133,7 +148,13 @@ export const APPLICANTS: readonly PersonRole[] = ['citizen', 'business', 'desk_o
 export type RouteAccess =
   | { kind: 'public' }
   | { kind: 'self'; roles: readonly PersonRole[] }
-  | { kind: 'owned'; object: OwnedObject; agencyOfficers: boolean }
+  | {
+      kind: 'owned';
+      object: OwnedObject;
+      agencyOfficers: boolean;
+      /** Who may own such objects, when not every applicant can (desk officers file no petitions). */
+      owners?: readonly PersonRole[];
+    }
   | { kind: 'role'; roles: readonly PersonRole[]; scope: 'agency' | 'all' }
   | { kind: 'agencySignature' }
   | { kind: 'providerSignature' }
@@ -149,7 +170,10 @@ export function rolesOf(access: RouteAccess): readonly PersonRole[] {
     case 'role':
       return access.roles;
     case 'owned':
-      return access.agencyOfficers ? [...APPLICANTS, 'agency_officer'] : APPLICANTS;
+      return [
+        ...(access.owners ?? APPLICANTS),
+        ...(access.agencyOfficers ? (['agency_officer'] as const) : []),
+      ];
     default:
       return [];
   }
@@ -670,6 +694,82 @@ export const routes: readonly Route[] = [
     alsoAs: ['text/csv'],
   }),
   r({
+    method: 'POST',
+    path: '/v1/petitions',
+    fn: 'petitions',
+    operationId: 'submitPetition',
+    auth: 'citizen',
+    access: { kind: 'self', roles: ['citizen', 'business'] },
+    summary: 'Send a petition (phản ánh, kiến nghị) about a regulation, procedure or agency',
+    body: submitPetitionRequest,
+    requiredHeaders: ['idempotency-key'],
+    status: 201,
+    response: submitPetitionResponse,
+    errors: [403, 409, 422],
+  }),
+  r({
+    method: 'GET',
+    path: '/v1/petitions',
+    fn: 'petitions',
+    operationId: 'searchPublishedPetitions',
+    auth: 'public',
+    access: PUBLIC,
+    summary: 'Published answers to petitions, newest first, searchable with or without tone marks',
+    query: publicPetitionsQuery,
+    status: 200,
+    response: publicPetitionList,
+  }),
+  r({
+    method: 'GET',
+    path: '/v1/petitions/{code}',
+    fn: 'petitions',
+    operationId: 'getPetition',
+    auth: 'citizen',
+    access: { kind: 'owned', object: 'petition', agencyOfficers: true, owners: ['citizen', 'business'] },
+    summary: "The petitioner's view of a petition, with its timeline",
+    params: petitionParams,
+    status: 200,
+    response: petitionView,
+  }),
+  r({
+    method: 'GET',
+    path: '/v1/me/petitions',
+    fn: 'petitions',
+    operationId: 'listMyPetitions',
+    auth: 'citizen',
+    access: { kind: 'self', roles: EVERYONE },
+    summary: 'My petitions, newest first',
+    query: myPetitionsQuery,
+    status: 200,
+    response: petitionList,
+  }),
+  r({
+    method: 'GET',
+    path: '/v1/agency/petitions',
+    fn: 'petitions',
+    operationId: 'listAgencyPetitions',
+    auth: 'citizen',
+    access: { kind: 'role', roles: ['agency_officer'], scope: 'agency' },
+    summary: 'Petitions routed to my agency, most recently received first',
+    query: agencyPetitionsQuery,
+    status: 200,
+    response: agencyPetitionList,
+  }),
+  r({
+    method: 'POST',
+    path: '/v1/agency/petition-events',
+    fn: 'agencyEvents',
+    operationId: 'postPetitionEvent',
+    auth: 'agency',
+    access: { kind: 'agencySignature' },
+    summary:
+      'An agency assigns, answers, rejects or reassigns a petition routed to it (Standard Webhooks signed)',
+    body: petitionAgencyEvent,
+    status: 200,
+    response: petitionEventResult,
+    errors: [409],
+  }),
+  r({
     method: 'GET',
     path: '/openapi.json',
     fn: 'platform',
@@ -780,7 +880,8 @@ export const functions: Record<
   | 'notificationRelay'
   | 'statsRelay'
   | 'notifier'
-  | 'slaWatcher',
+  | 'slaWatcher'
+  | 'escalation',
   FunctionSpec
 > = {
   platform: { entry: 'functions/platform/handler.ts', memoryMb: 256, timeoutSeconds: 5 },
@@ -894,5 +995,22 @@ export const functions: Record<
     sendsNotifications: true,
     trigger: 'schedule',
     everyMinutes: SLA.everyMinutes,
+  },
+  petitions: {
+    entry: 'functions/petitions/handler.ts',
+    memoryMb: 512,
+    timeoutSeconds: 10,
+    table: 'readwrite',
+    uploads: 'readwrite',
+  },
+  /** Petitions past their referral or answer deadline go to the parent agency. */
+  escalation: {
+    entry: 'functions/petitions/escalate.ts',
+    memoryMb: 256,
+    timeoutSeconds: 120,
+    table: 'readwrite',
+    sendsNotifications: true,
+    trigger: 'schedule',
+    everyMinutes: PETITIONS.escalateEveryMinutes,
   },
 };

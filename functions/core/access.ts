@@ -36,6 +36,7 @@ export const objectLoaders = {
   dossier: { param: 'code', key: keys.dossier, notFound: 'DOSSIER_NOT_FOUND' },
   submission: { param: 'submissionId', key: keys.submission, notFound: 'NOT_FOUND' },
   payment: { param: 'paymentId', key: keys.payment, notFound: 'PAYMENT_NOT_FOUND' },
+  petition: { param: 'code', key: keys.petition, notFound: 'PETITION_NOT_FOUND' },
 } as const satisfies Record<string, ObjectLoader>;
 
 /** The kinds of owned object a route can name (`access: { kind: 'owned', object }`). */

@@ -166,6 +166,18 @@ async function ownedObjects(token: string, tag: string, extra: Record<string, un
   return { code, agencyId, submissionId: submitted.body.submissionId, paymentId: payment.body.paymentId };
 }
 
+/** A petition about the given agency (so it is routed there). */
+async function ownPetition(token: string, agencyId: string): Promise<string> {
+  const res = await api('POST', '/v1/petitions', {
+    token,
+    headers: { 'idempotency-key': `mx-pakn-${randomUUID()}` },
+    body: { ...sampleBodies.submitPetition, agencyId },
+  });
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  expect(res.body.agencyId).toBe(agencyId);
+  return res.body.code as string;
+}
+
 /** The same token with its claims changed (role raised to operator) and the signature left as it was. */
 function tampered(token: string): string {
   const [header, payload, signature] = token.split('.') as [string, string, string];
@@ -218,6 +230,19 @@ beforeAll(async () => {
   elsewhere = strangerBhyt.body.dossiers[0];
   expect(elsewhere.agencyId).not.toBe(citizen.agencyId);
   subjects.agency_officer.agencyId = citizen.agencyId;
+  // Petitions: the owners' about the officers' agency; the stranger's about another agency.
+  const petitionOf = async (sub: string, role: PersonRole, agencyId: string) =>
+    ownPetition(await ownerToken(sub, role), agencyId);
+  const [citizenPetition, businessPetition, strangerPetition] = await Promise.all([
+    petitionOf(subjects.citizen.sub, 'citizen', citizen.agencyId),
+    petitionOf(subjects.business.sub, 'business', citizen.agencyId),
+    petitionOf('mx-stranger', 'citizen', elsewhere.agencyId),
+  ]);
+  const petitions: Partial<Record<PersonRole, string>> = {
+    citizen: citizenPetition,
+    business: businessPetition,
+    agency_officer: citizenPetition,
+  };
 
   for (const role of EVERYONE) {
     const input = { sub: subjects[role].sub, role, ...claimsOf(role) };
@@ -231,11 +256,18 @@ beforeAll(async () => {
     const mine = role === 'citizen' || role === 'business' || role === 'desk_officer' ? owned[role] : citizen;
     const theirs = owned.stranger;
     objects[role] = {
-      own: { dossier: mine.code, submission: mine.submissionId, payment: mine.paymentId },
+      own: {
+        dossier: mine.code,
+        submission: mine.submissionId,
+        payment: mine.paymentId,
+        // Desk officers, catalog admins and operators own no petitions (403 before any lookup).
+        petition: petitions[role] ?? citizenPetition,
+      },
       other: {
         dossier: role === 'agency_officer' ? elsewhere.code : theirs.code,
         submission: theirs.submissionId,
         payment: theirs.paymentId,
+        petition: strangerPetition,
       },
     };
   }
@@ -348,6 +380,36 @@ const machineChecks: Record<string, () => Promise<void>> = {
     expect(theirs.status).toBe(404);
     expect(theirs.body.error.code).toBe('DOSSIER_NOT_FOUND');
     const mine = await post(own.agencyId, channelSecret(own.agencyId), own.code);
+    expect([401, 403, 404]).not.toContain(mine.status);
+  },
+  postPetitionEvent: async () => {
+    const post = (agencyId: string, secret: string | undefined, code: string, bearer?: string) => {
+      const body = JSON.stringify({
+        eventId: `mx-${randomUUID()}`,
+        type: 'petition.assigned',
+        petitionCode: code,
+      });
+      return api('POST', '/v1/agency/petition-events', {
+        headers: {
+          'content-type': 'application/json',
+          [AGENCY_HEADER]: agencyId,
+          ...(bearer ? { authorization: `Bearer ${bearer}` } : {}),
+          ...(secret ? signWebhook(secret, `msg_mx_${randomUUID()}`, body) : {}),
+        },
+        body: JSON.parse(body),
+      });
+    };
+    const secret = (agencyId: string) => secrets[findAgency(agencyId)!.channel]![0]!;
+    const code = objects.citizen.own.petition;
+    const agencyId = owned.citizen.agencyId;
+    expect((await post(agencyId, undefined, code)).status).toBe(401);
+    expect((await post(agencyId, 'whsec_bm90IHRoZSBhZ2VuY3kncyBzZWNyZXQ=', code)).status).toBe(401);
+    for (const role of EVERYONE)
+      expect((await post(agencyId, undefined, code, tokens[role].own)).status).toBe(401);
+    const theirs = await post(elsewhere.agencyId, secret(elsewhere.agencyId), code);
+    expect(theirs.status).toBe(404);
+    expect(theirs.body.error.code).toBe('PETITION_NOT_FOUND');
+    const mine = await post(agencyId, secret(agencyId), code);
     expect([401, 403, 404]).not.toContain(mine.status);
   },
   paymentCallback: async () => {

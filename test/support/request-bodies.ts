@@ -23,6 +23,11 @@ export const sampleBodies: Record<string, Record<string, unknown>> = {
     phone: '0356789012',
   },
   rateDossier: { overall: 4, comment: 'Nhanh gọn' },
+  submitPetition: {
+    subject: 'Thời gian cấp lại giấy phép lái xe quá dài',
+    content: 'Tôi nộp hồ sơ cấp lại giấy phép lái xe đã hơn 10 ngày làm việc nhưng chưa có kết quả.',
+    allowPublish: true,
+  },
   checkCatalogFile: { format: 'csv', content: 'code,name\n1.002758,Cấp lại thẻ bảo hiểm y tế\n' },
   resolvePaymentAnomaly: { at: '2026-01-05T08:00:00.000Z', note: 'Đã đối soát với sao kê' },
 };
