@@ -19,6 +19,8 @@ export interface DevAuth {
   readonly audience: string;
   readonly kid: string;
   issueToken(input: DevTokenInput): Promise<{ token: string; expiresIn: number }>;
+  /** Any token of this issuer (the OIDC issuer's access and ID tokens), signed with the same key. */
+  sign(claims: Record<string, unknown>, o: { sub: string; ttlSeconds: number }): Promise<string>;
   jwks(): { keys: JWK[] };
 }
 
@@ -83,6 +85,14 @@ export async function createDevAuth(options: {
         .sign(privateKey);
       return { token, expiresIn: DEV_TOKEN_TTL_SECONDS };
     },
+    sign: (claims, o) =>
+      new SignJWT(claims)
+        .setProtectedHeader({ alg: ALG, kid: key.kid, typ: 'JWT' })
+        .setIssuer(options.issuer)
+        .setSubject(o.sub)
+        .setIssuedAt()
+        .setExpirationTime(`${o.ttlSeconds}s`)
+        .sign(privateKey),
     jwks: () => ({ keys: [publicJwk] }),
   };
 }
