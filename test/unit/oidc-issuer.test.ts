@@ -138,11 +138,12 @@ describe('local OIDC issuer', () => {
   });
 
   it('never redirects to an unregistered redirect URI or for an unknown client', async () => {
-    for (const bad of [
+    const cases: Record<string, string>[] = [
       { redirect_uri: `${api.url}/elsewhere` },
       { redirect_uri: `${redirectUri}/` },
       { client_id: 'someone-else' },
-    ]) {
+    ];
+    for (const bad of cases) {
       const res = await fetch(authorizeUrl(bad), { redirect: 'manual' });
       expect(res.status, JSON.stringify(bad)).toBe(400);
       expect(res.headers.get('location')).toBeNull();
@@ -150,7 +151,8 @@ describe('local OIDC issuer', () => {
   });
 
   it('requires PKCE with S256 at the authorization endpoint', async () => {
-    for (const bad of [{ code_challenge_method: 'plain' }, { code_challenge: '' }]) {
+    const cases: Record<string, string>[] = [{ code_challenge_method: 'plain' }, { code_challenge: '' }];
+    for (const bad of cases) {
       const res = await fetch(authorizeUrl(bad), { redirect: 'manual' });
       expect(res.status).toBe(302);
       const back = new URL(res.headers.get('location')!);
