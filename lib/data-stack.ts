@@ -201,7 +201,7 @@ export class DataStack extends Stack {
       webOrigins: s.webOrigins,
       removalPolicy: s.removalPolicy,
       deletionProtection: prod,
-      signIn: s.signIn,
+      settings: s,
     });
 
     new CfnOutput(this, 'TableName', { value: this.table.tableName });

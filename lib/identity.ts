@@ -14,6 +14,7 @@ import {
   type CfnUserPoolClient,
   ClientAttributes,
   FeaturePlan,
+  LambdaVersion,
   Mfa,
   OAuthScope,
   OidcAttributeRequestMethod,
@@ -24,18 +25,20 @@ import {
   UserPoolClientIdentityProvider,
   type UserPoolDomain,
   UserPoolIdentityProviderOidc,
+  UserPoolOperation,
 } from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
 import { personRole } from '../schemas/common.js';
 import { acknowledge } from './nag.js';
-import type { SignInSettings } from './settings.js';
+import { PortalFunction } from './portal-function.js';
+import type { StageSettings } from './settings.js';
 
 export interface CitizenIdentityProps {
   poolName: string;
   webOrigins: string[];
   removalPolicy: RemovalPolicy;
   deletionProtection: boolean;
-  signIn: SignInSettings;
+  settings: StageSettings;
 }
 
 /** Name of the VNeID provider in the pool (the hosted UI's button, `identity_provider=VNeID`). */
@@ -114,7 +117,21 @@ export class CitizenIdentity extends Construct {
       });
     });
 
-    const { signIn } = props;
+    // Access tokens get whom the person acts for (Cognito puts custom attributes in ID tokens only);
+    // event version 2 customises access tokens, which the Essentials plan allows.
+    const preToken = new PortalFunction(this, 'PreToken', {
+      name: 'preTokenGeneration',
+      spec: { entry: 'functions/identity/pre-token.ts', memoryMb: 128, timeoutSeconds: 3 },
+      settings: props.settings,
+      sharedEnvironment: { NODE_OPTIONS: '--enable-source-maps' },
+    });
+    this.userPool.addTrigger(
+      UserPoolOperation.PRE_TOKEN_GENERATION_CONFIG,
+      preToken.function,
+      LambdaVersion.V2_0,
+    );
+
+    const { signIn } = props.settings;
     if (signIn.vneid) {
       const v = signIn.vneid;
       this.vneid = new UserPoolIdentityProviderOidc(this, 'Vneid', {

@@ -106,6 +106,24 @@ describe('sign-in in AWS', () => {
     expect(read).not.toContain('custom:citizen_id');
   });
 
+  it('copies agency and tax code into access tokens with a version 2 pre-token trigger', () => {
+    const fns = prod.dataT.findResources('AWS::Lambda::Function') as Record<string, Resource>;
+    const [id, fn] = Object.entries(fns).find(
+      ([, f]) => f.Properties.FunctionName === 'cong-prod-preTokenGeneration',
+    )!;
+    expect(fn.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], Timeout: 3 });
+    prod.dataT.hasResourceProperties('AWS::Cognito::UserPool', {
+      LambdaConfig: {
+        PreTokenGenerationConfig: { LambdaArn: { 'Fn::GetAtt': [id, 'Arn'] }, LambdaVersion: 'V2_0' },
+      },
+      UserPoolTier: 'ESSENTIALS',
+    });
+    prod.dataT.hasResourceProperties('AWS::Lambda::Permission', {
+      Principal: 'cognito-idp.amazonaws.com',
+      FunctionName: { 'Fn::GetAtt': [id, 'Arn'] },
+    });
+  });
+
   it('puts the JWT authorizer on every citizen route and on no public one', () => {
     const routes = Object.values(
       prod.apiT.findResources('AWS::ApiGatewayV2::Route') as Record<string, Resource>,
