@@ -70,7 +70,9 @@ export class CitizenIdentity extends Construct {
       userPoolName: props.poolName,
       // Accounts come from federation (VNeID) or are created by operators; nobody registers here.
       selfSignUpEnabled: false,
-      signInAliases: { email: true },
+      // Cognito's own accounts sign in by e-mail; on dev stages (testers) also by phone number.
+      signInAliases: { email: true, phone: props.settings.signIn.cognitoAccounts },
+      autoVerify: { email: true, phone: props.settings.signIn.cognitoAccounts },
       passwordPolicy: {
         minLength: 12,
         requireLowercase: true,
@@ -100,6 +102,16 @@ export class CitizenIdentity extends Construct {
         'identity provider applies its own second factor; native accounts (operators, testers) can enrol TOTP. ' +
         'Cognito only allows REQUIRED at pool creation, so it is not forced on a pool that holds federated users.',
     );
+    const smsRole = this.userPool.node.tryFindChild('smsRole');
+    if (smsRole) {
+      acknowledge(
+        smsRole,
+        'AwsSolutions-IAM5[Resource::*]',
+        "Dev stages verify testers' phone numbers by SMS: Cognito publishes through SNS directly to a phone " +
+          'number, which has no ARN, so sns:Publish takes Resource "*"; the role is assumable by Cognito only, ' +
+          "with the pool's external id.",
+      );
+    }
     acknowledge(
       this.userPool,
       'AwsSolutions-COG8',

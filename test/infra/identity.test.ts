@@ -62,6 +62,11 @@ describe('sign-in in AWS', () => {
     expect(client(devWithVneid.dataT).Properties.SupportedIdentityProviders).toEqual(['VNeID', 'COGNITO']);
     expect(client(dev.dataT).Properties.SupportedIdentityProviders).toEqual(['COGNITO']);
     dev.dataT.resourceCountIs('AWS::Cognito::UserPoolIdentityProvider', 0);
+    // Cognito accounts: e-mail or phone on dev stages; prod has no such accounts to sign in with.
+    dev.dataT.hasResourceProperties('AWS::Cognito::UserPool', {
+      UsernameAttributes: ['email', 'phone_number'],
+    });
+    prod.dataT.hasResourceProperties('AWS::Cognito::UserPool', { UsernameAttributes: ['email'] });
   });
 
   it('keeps the PKCE code flow and a hosted domain from context', () => {
