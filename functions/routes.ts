@@ -4,7 +4,17 @@
  */
 import type { z } from 'zod';
 import { agencyEvent, agencyEventResult } from '../schemas/agency.js';
-import { agencyList, agencyParams, agencyQuery, agencyView, faqList, faqQuery } from '../schemas/catalog.js';
+import { agencyDossierList, agencyDossiersQuery } from '../schemas/agency-dossiers.js';
+import {
+  agencyList,
+  agencyParams,
+  agencyQuery,
+  agencyView,
+  catalogCheckRequest,
+  catalogCheckResult,
+  faqList,
+  faqQuery,
+} from '../schemas/catalog.js';
 import { health, type PersonRole } from '../schemas/common.js';
 import { devJwks, devTokenRequest, devTokenResponse } from '../schemas/dev.js';
 import {
@@ -46,10 +56,12 @@ import {
 import { devOutboxList, devOutboxQuery } from '../schemas/notification.js';
 import {
   anomalyQuery,
+  anomalyResolutionRequest,
   electricityBillView,
   electricityCustomer,
   ipnAcknowledgement,
   paymentAnomalyList,
+  paymentAnomalyView,
   paymentCreated,
   paymentParams,
   paymentReturnView,
@@ -86,6 +98,73 @@ export type HttpFunction =
   | 'stats'
   | 'dev';
 
+/**
+ * Objects a person owns, named by a path parameter. Each has an ownership record (`ownerSub`,
+ * `enterpriseTaxCode?`, `filedBy?`, `agencyId`) loaded by functions/core/access.ts.
+ */
+export type OwnedObject = 'dossier' | 'submission' | 'payment';
+
+/** Every role a signed-in person can have. */
+export const EVERYONE: readonly PersonRole[] = [
+  'citizen',
+  'business',
+  'desk_officer',
+  'agency_officer',
+  'catalog_admin',
+  'operator',
+];
+/** People who file for themselves or for someone: citizens, enterprises' representatives, desk officers. */
+export const APPLICANTS: readonly PersonRole[] = ['citizen', 'business', 'desk_officer'];
+
+/**
+ * Who may call a route. Anyone else signed in gets 403; someone who may call the route but reaches an
+ * object that is not theirs gets the object's 404, exactly like a missing one.
+ * - `public`: anyone, signed in or not.
+ * - `self`: the caller's own account; the handler derives everything from the signed-in person.
+ * - `owned`: an object named by a path parameter, for its owner, the representatives of the enterprise
+ *   it was filed for, the desk officer who filed it and, with `agencyOfficers`, the officers of the
+ *   agency it is routed to.
+ * - `role`: a collection or action for these roles only; `scope: 'agency'` shows an officer only their
+ *   own agency's (the agencyId claim).
+ * - `agencySignature` / `providerSignature`: machines signing with their secret; `dev`: local only.
+ */
+export type RouteAccess =
+  | { kind: 'public' }
+  | { kind: 'self'; roles: readonly PersonRole[] }
+  | { kind: 'owned'; object: OwnedObject; agencyOfficers: boolean }
+  | { kind: 'role'; roles: readonly PersonRole[]; scope: 'agency' | 'all' }
+  | { kind: 'agencySignature' }
+  | { kind: 'providerSignature' }
+  | { kind: 'dev' };
+
+const PUBLIC: RouteAccess = { kind: 'public' };
+const DEV: RouteAccess = { kind: 'dev' };
+
+/** Roles that may call the route at all (empty: no person signs in on it). */
+export function rolesOf(access: RouteAccess): readonly PersonRole[] {
+  switch (access.kind) {
+    case 'self':
+    case 'role':
+      return access.roles;
+    case 'owned':
+      return access.agencyOfficers ? [...APPLICANTS, 'agency_officer'] : APPLICANTS;
+    default:
+      return [];
+  }
+}
+
+/** The authentication mode an access rule needs; a route declaring another is refused at start. */
+export const authOfAccess = (access: RouteAccess): AuthMode =>
+  access.kind === 'public'
+    ? 'public'
+    : access.kind === 'dev'
+      ? 'dev'
+      : access.kind === 'agencySignature'
+        ? 'agency'
+        : access.kind === 'providerSignature'
+          ? 'payment'
+          : 'citizen';
+
 export interface Route {
   method: HttpMethod;
   path: string;
@@ -102,8 +181,11 @@ export interface Route {
   response: z.ZodType;
   /** Other statuses the route documents besides 400/401/404/500. */
   errors?: readonly number[];
-  /** With auth 'citizen': the only roles that may call it; anyone else signed in gets 403. */
-  roles?: readonly PersonRole[];
+  /**
+   * Who may call the route and how ownership is checked (functions/core/access.ts). Required: a route
+   * without a rule does not compile.
+   */
+  access: RouteAccess;
   /** Other media types the success response comes in, chosen by the Accept header (text bodies). */
   alsoAs?: readonly string[];
 }
@@ -117,6 +199,7 @@ export const routes: readonly Route[] = [
     fn: 'platform',
     operationId: 'health',
     auth: 'public',
+    access: PUBLIC,
     summary: 'Liveness',
     status: 200,
     response: health,
@@ -127,6 +210,7 @@ export const routes: readonly Route[] = [
     fn: 'catalog',
     operationId: 'listProcedures',
     auth: 'public',
+    access: PUBLIC,
     summary: 'Search administrative procedures (Vietnamese, with or without tone marks) with filters',
     query: procedureQuery,
     status: 200,
@@ -138,6 +222,7 @@ export const routes: readonly Route[] = [
     fn: 'catalog',
     operationId: 'getProcedure',
     auth: 'public',
+    access: PUBLIC,
     summary: 'One procedure with its documents and form schema (current version, or ?version=)',
     params: procedureParams,
     query: procedureVersionQuery,
@@ -150,6 +235,7 @@ export const routes: readonly Route[] = [
     fn: 'catalog',
     operationId: 'listAgencies',
     auth: 'public',
+    access: PUBLIC,
     summary: 'Agency registry: ministries, provinces and their departments, communes, public bodies',
     query: agencyQuery,
     status: 200,
@@ -161,6 +247,7 @@ export const routes: readonly Route[] = [
     fn: 'catalog',
     operationId: 'getAgency',
     auth: 'public',
+    access: PUBLIC,
     summary: 'One agency by its dossier-code prefix or id',
     params: agencyParams,
     status: 200,
@@ -172,6 +259,7 @@ export const routes: readonly Route[] = [
     fn: 'catalog',
     operationId: 'listFaq',
     auth: 'public',
+    access: PUBLIC,
     summary: 'Questions and answers (Bộ câu hỏi – trả lời), searchable, per procedure or general',
     query: faqQuery,
     status: 200,
@@ -179,10 +267,25 @@ export const routes: readonly Route[] = [
   }),
   r({
     method: 'POST',
+    path: '/v1/catalog/checks',
+    fn: 'catalog',
+    operationId: 'checkCatalogFile',
+    auth: 'citizen',
+    access: { kind: 'role', roles: ['catalog_admin'], scope: 'all' },
+    summary:
+      'Check a procedure file (CSV or JSON) against the published catalog: every problem by row and field, ' +
+      'and what it would add; publishing is `npm run catalog:import` in the release',
+    body: catalogCheckRequest,
+    status: 200,
+    response: catalogCheckResult,
+  }),
+  r({
+    method: 'POST',
     path: '/v1/uploads',
     fn: 'uploads',
     operationId: 'createUpload',
     auth: 'citizen',
+    access: { kind: 'self', roles: APPLICANTS },
     summary: 'Presigned POST for one scanned document',
     body: createUploadRequest,
     status: 201,
@@ -194,6 +297,7 @@ export const routes: readonly Route[] = [
     fn: 'intake',
     operationId: 'submitDossier',
     auth: 'citizen',
+    access: { kind: 'self', roles: APPLICANTS },
     summary: 'Submit a dossier',
     body: submitDossierRequest,
     requiredHeaders: ['idempotency-key'],
@@ -207,6 +311,7 @@ export const routes: readonly Route[] = [
     fn: 'tracking',
     operationId: 'getDossier',
     auth: 'citizen',
+    access: { kind: 'owned', object: 'dossier', agencyOfficers: true },
     summary: "The owner's view of a dossier",
     params: dossierParams,
     status: 200,
@@ -218,6 +323,7 @@ export const routes: readonly Route[] = [
     fn: 'intake',
     operationId: 'supplementDossier',
     auth: 'citizen',
+    access: { kind: 'owned', object: 'dossier', agencyOfficers: false },
     summary: "Answer the agency's request to supplement with the documents it asked for",
     params: dossierParams,
     body: supplementRequest,
@@ -232,6 +338,7 @@ export const routes: readonly Route[] = [
     fn: 'tracking',
     operationId: 'getDossierResult',
     auth: 'citizen',
+    access: { kind: 'owned', object: 'dossier', agencyOfficers: false },
     summary: "The dossier's result: a short-lived download link, or how it is handed over",
     params: dossierParams,
     status: 200,
@@ -244,6 +351,7 @@ export const routes: readonly Route[] = [
     fn: 'intake',
     operationId: 'withdrawDossier',
     auth: 'citizen',
+    access: { kind: 'owned', object: 'dossier', agencyOfficers: false },
     summary: 'Withdraw a dossier before the agency decides (later steps of a bundle go with it)',
     params: dossierParams,
     body: withdrawRequest,
@@ -257,6 +365,7 @@ export const routes: readonly Route[] = [
     fn: 'intake',
     operationId: 'confirmResultReceived',
     auth: 'citizen',
+    access: { kind: 'owned', object: 'dossier', agencyOfficers: false },
     summary: 'Confirm having received the result: the dossier is completed',
     params: dossierParams,
     status: 200,
@@ -269,6 +378,7 @@ export const routes: readonly Route[] = [
     fn: 'tracking',
     operationId: 'trackDossier',
     auth: 'public',
+    access: PUBLIC,
     summary: 'Public tracking by dossier code, without personal data',
     params: dossierParams,
     status: 200,
@@ -280,6 +390,7 @@ export const routes: readonly Route[] = [
     fn: 'tracking',
     operationId: 'verifyTimeline',
     auth: 'citizen',
+    access: { kind: 'owned', object: 'dossier', agencyOfficers: true },
     summary: "Whether the dossier's hash-chained timeline is intact",
     params: dossierParams,
     status: 200,
@@ -291,6 +402,7 @@ export const routes: readonly Route[] = [
     fn: 'tracking',
     operationId: 'getSubmission',
     auth: 'citizen',
+    access: { kind: 'owned', object: 'submission', agencyOfficers: false },
     summary: 'Every dossier of one submission (a notice to many provinces, an interlinked bundle)',
     params: submissionParams,
     status: 200,
@@ -302,6 +414,7 @@ export const routes: readonly Route[] = [
     fn: 'agencyEvents',
     operationId: 'postAgencyEvent',
     auth: 'agency',
+    access: { kind: 'agencySignature' },
     summary: 'An agency reports a step of a dossier (Standard Webhooks signed)',
     body: agencyEvent,
     status: 200,
@@ -314,6 +427,7 @@ export const routes: readonly Route[] = [
     fn: 'payments',
     operationId: 'createDossierPayment',
     auth: 'citizen',
+    access: { kind: 'owned', object: 'dossier', agencyOfficers: false },
     summary: "Pay a dossier's fee online (the pending attempt is returned while there is one)",
     params: dossierParams,
     requiredHeaders: ['idempotency-key'],
@@ -327,7 +441,7 @@ export const routes: readonly Route[] = [
     fn: 'payments',
     operationId: 'listPaymentAnomalies',
     auth: 'citizen',
-    roles: ['operator'],
+    access: { kind: 'role', roles: ['operator'], scope: 'all' },
     summary:
       'Payments that need an operator: money owed back (late or second payments) and amount mismatches',
     query: anomalyQuery,
@@ -336,11 +450,26 @@ export const routes: readonly Route[] = [
   }),
   r({
     method: 'POST',
+    path: '/v1/payments/{paymentId}/anomaly-resolutions',
+    fn: 'payments',
+    operationId: 'resolvePaymentAnomaly',
+    auth: 'citizen',
+    access: { kind: 'role', roles: ['operator'], scope: 'all' },
+    summary:
+      "Close a provider's amount mismatch with the operator's finding (money owed back is closed by a refund)",
+    params: paymentParams,
+    body: anomalyResolutionRequest,
+    status: 200,
+    response: paymentAnomalyView,
+    errors: [409],
+  }),
+  r({
+    method: 'POST',
     path: '/v1/payments/{paymentId}/refund',
     fn: 'payments',
     operationId: 'refundPayment',
     auth: 'citizen',
-    roles: ['operator'],
+    access: { kind: 'role', roles: ['operator'], scope: 'all' },
     summary: 'Give a payment back: a succeeded payment, or money flagged for refund',
     params: paymentParams,
     body: refundRequest,
@@ -355,6 +484,7 @@ export const routes: readonly Route[] = [
     fn: 'payments',
     operationId: 'getPayment',
     auth: 'citizen',
+    access: { kind: 'owned', object: 'payment', agencyOfficers: false },
     summary: 'One of my payments',
     params: paymentParams,
     status: 200,
@@ -366,6 +496,7 @@ export const routes: readonly Route[] = [
     fn: 'payments',
     operationId: 'getReceipt',
     auth: 'citizen',
+    access: { kind: 'owned', object: 'payment', agencyOfficers: false },
     summary: 'The electronic receipt of a succeeded payment',
     params: paymentParams,
     status: 200,
@@ -377,6 +508,7 @@ export const routes: readonly Route[] = [
     fn: 'payments',
     operationId: 'paymentCallback',
     auth: 'payment',
+    access: { kind: 'providerSignature' },
     summary: "A payment provider's signed server-to-server notification (IPN); answered in its convention",
     params: providerParams,
     status: 200,
@@ -388,6 +520,7 @@ export const routes: readonly Route[] = [
     fn: 'payments',
     operationId: 'paymentReturn',
     auth: 'payment',
+    access: { kind: 'providerSignature' },
     summary: "Where the provider sends the citizen's browser back (signed parameters; shows, never changes)",
     params: providerParams,
     status: 200,
@@ -399,6 +532,7 @@ export const routes: readonly Route[] = [
     fn: 'payments',
     operationId: 'lookupElectricityBill',
     auth: 'citizen',
+    access: { kind: 'self', roles: APPLICANTS },
     summary: 'The electricity bill due for an EVN customer code',
     body: electricityCustomer,
     status: 200,
@@ -411,6 +545,7 @@ export const routes: readonly Route[] = [
     fn: 'payments',
     operationId: 'payElectricityBill',
     auth: 'citizen',
+    access: { kind: 'self', roles: APPLICANTS },
     summary: 'Pay an electricity bill online (amount from the biller)',
     body: electricityCustomer,
     requiredHeaders: ['idempotency-key'],
@@ -424,6 +559,7 @@ export const routes: readonly Route[] = [
     fn: 'me',
     operationId: 'getMyProfile',
     auth: 'citizen',
+    access: { kind: 'self', roles: EVERYONE },
     summary: 'My profile; citizen ID and phone masked unless ?reveal=true (ETag: its version)',
     query: profileQuery,
     status: 200,
@@ -435,6 +571,7 @@ export const routes: readonly Route[] = [
     fn: 'me',
     operationId: 'putMyProfile',
     auth: 'citizen',
+    access: { kind: 'self', roles: EVERYONE },
     summary: 'Replace my profile (If-Match with the version read, once it exists); 201 when created',
     body: profileInput,
     status: 200,
@@ -447,6 +584,7 @@ export const routes: readonly Route[] = [
     fn: 'me',
     operationId: 'listMyDossiers',
     auth: 'citizen',
+    access: { kind: 'self', roles: EVERYONE },
     summary: 'My dossiers, newest first, by status and procedure',
     query: myDossiersQuery,
     status: 200,
@@ -458,6 +596,7 @@ export const routes: readonly Route[] = [
     fn: 'me',
     operationId: 'listMyDocuments',
     auth: 'citizen',
+    access: { kind: 'self', roles: EVERYONE },
     summary: 'Scans I have already submitted in my dossiers, newest dossier first',
     query: myDocumentsQuery,
     status: 200,
@@ -469,6 +608,7 @@ export const routes: readonly Route[] = [
     fn: 'me',
     operationId: 'exportMyData',
     auth: 'citizen',
+    access: { kind: 'self', roles: EVERYONE },
     summary: 'Everything the portal holds for my account, as a JSON download',
     status: 200,
     response: accountExport,
@@ -479,6 +619,7 @@ export const routes: readonly Route[] = [
     fn: 'feedback',
     operationId: 'rateDossier',
     auth: 'citizen',
+    access: { kind: 'owned', object: 'dossier', agencyOfficers: false },
     summary: 'Rate how a completed or refused dossier was handled (once)',
     params: dossierParams,
     body: ratingRequest,
@@ -492,7 +633,7 @@ export const routes: readonly Route[] = [
     fn: 'feedback',
     operationId: 'listAgencyRatings',
     auth: 'citizen',
-    roles: ['agency_officer'],
+    access: { kind: 'role', roles: ['agency_officer'], scope: 'agency' },
     summary: "Citizens' ratings of my agency's dossiers, newest first",
     query: agencyRatingsQuery,
     status: 200,
@@ -504,6 +645,7 @@ export const routes: readonly Route[] = [
     fn: 'stats',
     operationId: 'listAgencyStats',
     auth: 'public',
+    access: PUBLIC,
     summary: "Every agency's performance in a month, ranked by on-time rate (CSV with Accept: text/csv)",
     query: agencyStatsQuery,
     status: 200,
@@ -516,6 +658,7 @@ export const routes: readonly Route[] = [
     fn: 'stats',
     operationId: 'getAgencyStats',
     auth: 'public',
+    access: PUBLIC,
     summary: "One agency's performance month by month, with the total (CSV with Accept: text/csv)",
     params: agencyStatsParams,
     query: agencyStatsRangeQuery,
@@ -529,9 +672,22 @@ export const routes: readonly Route[] = [
     fn: 'platform',
     operationId: 'openapi',
     auth: 'public',
+    access: PUBLIC,
     summary: 'This API as OpenAPI 3.1',
     status: 200,
     response: health.passthrough(),
+  }),
+  r({
+    method: 'GET',
+    path: '/v1/agency/dossiers',
+    fn: 'tracking',
+    operationId: 'listAgencyDossiers',
+    auth: 'citizen',
+    access: { kind: 'role', roles: ['agency_officer'], scope: 'agency' },
+    summary: 'The dossiers routed to my agency, newest first, by status',
+    query: agencyDossiersQuery,
+    status: 200,
+    response: agencyDossierList,
   }),
   r({
     method: 'POST',
@@ -539,6 +695,7 @@ export const routes: readonly Route[] = [
     fn: 'dev',
     operationId: 'devToken',
     auth: 'dev',
+    access: DEV,
     summary: 'Local mode only: a signed test token',
     body: devTokenRequest,
     status: 200,
@@ -550,6 +707,7 @@ export const routes: readonly Route[] = [
     fn: 'dev',
     operationId: 'devJwks',
     auth: 'dev',
+    access: DEV,
     summary: 'Local mode only: the public keys that verify test tokens',
     status: 200,
     response: devJwks,
@@ -560,6 +718,7 @@ export const routes: readonly Route[] = [
     fn: 'dev',
     operationId: 'devOutbox',
     auth: 'dev',
+    access: DEV,
     summary: 'Local mode only: the notifications sent (SMS, e-mail, agency notices), newest first',
     query: devOutboxQuery,
     status: 200,

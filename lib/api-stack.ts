@@ -29,6 +29,7 @@ import { Bucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { DISPATCH, NOTIFICATIONS, OUTBOX, STATS, TABLE } from '../functions/core/resources.js';
 import { type AuthMode, cloudRoutes, type FunctionSpec, functions, routeKey } from '../functions/routes.js';
+import { OperatorAlerts } from './alerts.js';
 import type { DataStack } from './data-stack.js';
 import { acknowledgeKmsGrant, grantAccess, type PortalResources } from './grants.js';
 import { acknowledge } from './nag.js';
@@ -71,6 +72,8 @@ export class ApiStack extends Stack {
   readonly api: HttpApi;
   readonly stage: HttpStage;
   readonly functions: Record<FunctionName, PortalFunction>;
+  /** Every alarm of the stage notifies the operators through this topic. */
+  readonly alerts: OperatorAlerts;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
@@ -78,6 +81,10 @@ export class ApiStack extends Stack {
     const s = data.settings;
     const names = physicalNames(s);
     this.addStackDependency(data);
+    this.alerts = new OperatorAlerts(this, 'Alerts', {
+      topicName: `${s.prefix}-alerts`,
+      emails: s.alertEmails,
+    });
 
     // Table and bucket are addressed by their fixed names (see physicalNames); queues, secrets, key
     // and user pool are referenced across stacks.
@@ -415,14 +422,16 @@ export class ApiStack extends Stack {
         }),
       );
       // A message in a DLQ is a dossier an agency has not received: an operator redrives it.
-      new Alarm(this, `AgencyDlqAlarm-${channel.channel}`, {
-        alarmDescription: `Cong ${data.settings.stage}: undelivered dossiers in ${channel.channel}'s DLQ (npm run redrive)`,
-        metric: channel.dlq.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
-        threshold: 0,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      });
+      this.alerts.notify(
+        new Alarm(this, `AgencyDlqAlarm-${channel.channel}`, {
+          alarmDescription: `Cong ${data.settings.stage}: undelivered dossiers in ${channel.channel}'s DLQ (npm run redrive)`,
+          metric: channel.dlq.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
+          threshold: 0,
+          comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+          evaluationPeriods: 1,
+          treatMissingData: TreatMissingData.NOT_BREACHING,
+        }),
+      );
     }
     // The dispatcher logs `alarm: agency_endpoint_gone` once per pause (an agency endpoint answered 410).
     const gone = new MetricFilter(this, 'AgencyEndpointGoneFilter', {
@@ -433,13 +442,15 @@ export class ApiStack extends Stack {
       metricValue: '1',
       defaultValue: 0,
     });
-    new Alarm(this, 'AgencyEndpointGoneAlarm', {
-      alarmDescription: `Cong ${data.settings.stage}: an agency endpoint answered 410 Gone; its deliveries are paused until resumed (npm run redrive -- --resume)`,
-      metric: gone.metric({ statistic: 'Sum', period: Duration.minutes(5) }),
-      threshold: 0,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
+    this.alerts.notify(
+      new Alarm(this, 'AgencyEndpointGoneAlarm', {
+        alarmDescription: `Cong ${data.settings.stage}: an agency endpoint answered 410 Gone; its deliveries are paused until resumed (npm run redrive -- --resume)`,
+        metric: gone.metric({ statistic: 'Sum', period: Duration.minutes(5) }),
+        threshold: 0,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+    );
   }
 }

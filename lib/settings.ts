@@ -25,6 +25,8 @@ export interface StageSettings {
   webOrigins: string[];
   /** agency id → delivery endpoint (context `agencyEndpoints`). */
   agencyEndpoints: Record<string, string>;
+  /** Operators who receive alarms by e-mail (context `alertEmails`). */
+  alertEmails: string[];
   /** How people sign in: VNeID federation, the hosted domain, Cognito's own accounts on dev stages. */
   signIn: SignInSettings;
 }
@@ -79,6 +81,16 @@ function parseOrigins(raw: unknown, stage: Stage): string[] {
     if (stage === 'prod' && url.protocol !== 'https:')
       throw new Error(`webOrigins: "${origin}" must use https`);
   }
+  return value as string[];
+}
+
+function parseEmails(raw: unknown): string[] {
+  const value = contextJson(raw ?? [], 'alertEmails');
+  if (
+    !Array.isArray(value) ||
+    !value.every((e) => typeof e === 'string' && /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(e))
+  )
+    throw new Error('context "alertEmails" must be a JSON array of e-mail addresses');
   return value as string[];
 }
 
@@ -163,6 +175,7 @@ export function stageSettings(context: (key: string) => unknown): StageSettings 
     webOrigins: parseOrigins(context('webOrigins'), stage),
     agencyEndpoints: parseEndpoints(context('agencyEndpoints'), stage),
     signIn: parseSignIn(context, stage, `cong-${stage}`),
+    alertEmails: parseEmails(context('alertEmails')),
   };
 }
 

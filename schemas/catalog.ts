@@ -63,3 +63,28 @@ export const faqQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
   cursor: z.string().max(512).optional(),
 });
+
+/** A catalog file a catalog admin wants checked before it goes into the next release. */
+export const catalogCheckRequest = z
+  .object({
+    format: z.enum(['csv', 'json']),
+    /** The file's text (UTF-8); the request body limit (1 MiB) bounds it. */
+    content: z.string().min(1),
+  })
+  .strict()
+  .meta({ id: 'CatalogCheckRequest' });
+
+export const catalogCheckResult = z
+  .object({
+    /** Whether the file would be published as it is. */
+    ok: z.boolean(),
+    /** Every problem, by CSV line or JSON item number and field path. */
+    problems: z.array(z.object({ row: z.number().int(), path: z.string(), message: z.string() })),
+    /** Procedure versions it would add (rows identical to the published version add none). */
+    added: z.array(z.object({ code: procedureCode, version: z.number().int() })),
+    unchanged: z.array(z.string()),
+    /** The catalog version it would become (the current one when refused). */
+    catalogVersion: z.number().int(),
+    indexBytes: z.number().int().optional(),
+  })
+  .meta({ id: 'CatalogCheckResult' });

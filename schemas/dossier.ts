@@ -16,10 +16,12 @@ export const dossierStatus = z.enum([
 ]);
 export type DossierStatus = z.infer<typeof dossierStatus>;
 
-export const attachmentRef = z.object({
-  documentType: z.string().regex(/^[a-z0-9_]+$/),
-  uploadId: ulid,
-});
+export const attachmentRef = z
+  .object({
+    documentType: z.string().regex(/^[a-z0-9_]+$/),
+    uploadId: ulid,
+  })
+  .strict();
 
 export const submitDossierRequest = z
   .object({

@@ -137,8 +137,27 @@ export const paymentAnomalyView = z
     refundReason: z.enum(['late_success', 'order_already_paid']).optional(),
     /** amount_mismatch: what the provider reported instead. */
     reported: z.object({ amount: z.number(), currency: z.string() }).optional(),
+    /** Once an operator dealt with it. */
+    resolution: z
+      .object({ at: isoDateTime, by: z.enum(['refund', 'note']), note: z.string().optional() })
+      .optional(),
   })
   .meta({ id: 'PaymentAnomaly' });
+
+/** An operator's finding on a provider that disagreed (money owed back is settled by a refund instead). */
+export const anomalyResolutionRequest = z
+  .object({
+    /** The anomaly's `at`, as listed. */
+    at: isoDateTime,
+    note: z
+      .string()
+      .trim()
+      .min(5)
+      .max(1000)
+      .transform((s) => s.normalize('NFC')),
+  })
+  .strict()
+  .meta({ id: 'AnomalyResolutionRequest' });
 
 export const paymentAnomalyList = z
   .object({ items: z.array(paymentAnomalyView), nextCursor: z.string().nullable() })

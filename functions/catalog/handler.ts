@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { z } from 'zod';
-import type { agencyParams, agencyQuery, faqQuery } from '../../schemas/catalog.js';
+import type { agencyParams, agencyQuery, catalogCheckRequest, faqQuery } from '../../schemas/catalog.js';
 import type { ProcedureQuery, procedureParams, procedureVersionQuery } from '../../schemas/procedure.js';
 import { AppError } from '../core/errors.js';
 import { type ApiRequest, type ApiResult, httpFunction } from '../core/http.js';
 import { agencyToView, catalog, findAgencyByCode, listAgencies } from './catalog.js';
+import { planImport } from './import.js';
+import { publishedCatalog } from './procedures.js';
 
 /**
  * The catalog only changes with a deployment, so every answer is cacheable: an ETag over the body lets
@@ -38,4 +40,10 @@ export const handler = httpFunction('catalog', {
     return cacheable(req, agencyToView(agency));
   },
   listFaq: async (req) => cacheable(req, catalog.searchFaq(req.query as z.output<typeof faqQuery>)),
+  // The same checks as the release's import, against the catalog this function serves; nothing is written.
+  checkCatalogFile: async (req) => {
+    const { format, content } = req.body as z.output<typeof catalogCheckRequest>;
+    const { outcome } = planImport(content, format, publishedCatalog);
+    return { body: outcome, headers: { 'cache-control': 'no-store' } };
+  },
 });

@@ -142,11 +142,28 @@ export async function readCatalog(dataDir: string): Promise<CatalogData> {
   return JSON.parse(await readFile(join(dataDir, CATALOG_FILE), 'utf8')) as CatalogData;
 }
 
-/** Checks `file` against the catalog in `dataDir` and, when every row is valid, publishes the next version. */
-export async function importCatalog(file: string, options: ImportOptions): Promise<ImportOutcome> {
-  const text = await readFile(file, 'utf8');
-  const parsed = extname(file).toLowerCase() === '.csv' ? parseCsvRows(text) : parseJsonRows(text);
-  const published = await readCatalog(options.dataDir);
+export type CatalogFormat = 'csv' | 'json';
+
+export const formatOf = (file: string): CatalogFormat =>
+  extname(file).toLowerCase() === '.csv' ? 'csv' : 'json';
+
+export interface ImportPlan {
+  outcome: ImportOutcome;
+  /** The catalog and its prebuilt index to publish; absent when the file is refused. */
+  next?: { data: CatalogData; index: string };
+}
+
+/**
+ * Checks a catalog file's text against the published catalog and plans the next version. Pure: the CLI
+ * publishes the plan, and catalog admins' check endpoint only reports it.
+ */
+export function planImport(
+  text: string,
+  format: CatalogFormat,
+  published: CatalogData,
+  options: Omit<ImportOptions, 'dataDir' | 'dryRun'> = {},
+): ImportPlan {
+  const parsed = format === 'csv' ? parseCsvRows(text) : parseJsonRows(text);
   const current = Catalog.fromData(published);
   const latest = (code: string) => current.findProcedure(code);
 
@@ -184,18 +201,20 @@ export async function importCatalog(file: string, options: ImportOptions): Promi
   problems.sort((a, b) => a.row - b.row);
   if (problems.length || total + (faq?.length ?? 0) === 0)
     return {
-      ok: false,
-      problems: problems.length ? problems : [{ row: 0, path: '', message: 'the file holds no rows' }],
-      added: [],
-      unchanged: [],
-      catalogVersion: published.catalogVersion,
+      outcome: {
+        ok: false,
+        problems: problems.length ? problems : [{ row: 0, path: '', message: 'the file holds no rows' }],
+        added: [],
+        unchanged: [],
+        catalogVersion: published.catalogVersion,
+      },
     };
 
   const fresh = records.filter(({ record }) => {
     const before = latest(record.code);
     return !before || !sameContent(before, record);
   });
-  const next: CatalogData = {
+  const data: CatalogData = {
     ...published,
     catalogVersion: published.catalogVersion + 1,
     publishedAt: (options.now ?? new Date()).toISOString(),
@@ -203,18 +222,26 @@ export async function importCatalog(file: string, options: ImportOptions): Promi
     faq: faq ? (faq as unknown[]) : published.faq,
   };
   options.progress?.('index', 0, 1);
-  const built = Catalog.fromData(next);
-  const index = JSON.stringify(built.serializedIndex());
+  const index = JSON.stringify(Catalog.fromData(data).serializedIndex());
   options.progress?.('index', 1, 1);
-  const outcome: ImportOutcome = {
-    ok: true,
-    problems: [],
-    added: fresh.map((r) => ({ code: r.record.code, version: r.record.version })),
-    unchanged: records.filter((r) => !fresh.includes(r)).map((r) => r.record.code),
-    catalogVersion: next.catalogVersion,
-    indexBytes: Buffer.byteLength(index),
+  return {
+    outcome: {
+      ok: true,
+      problems: [],
+      added: fresh.map((r) => ({ code: r.record.code, version: r.record.version })),
+      unchanged: records.filter((r) => !fresh.includes(r)).map((r) => r.record.code),
+      catalogVersion: data.catalogVersion,
+      indexBytes: Buffer.byteLength(index),
+    },
+    next: { data, index },
   };
-  if (!options.dryRun) await writeCatalog(options.dataDir, next, index);
+}
+
+/** Checks `file` against the catalog in `dataDir` and, when every row is valid, publishes the next version. */
+export async function importCatalog(file: string, options: ImportOptions): Promise<ImportOutcome> {
+  const text = await readFile(file, 'utf8');
+  const { outcome, next } = planImport(text, formatOf(file), await readCatalog(options.dataDir), options);
+  if (next && !options.dryRun) await writeCatalog(options.dataDir, next.data, next.index);
   return outcome;
 }
 

@@ -151,6 +151,21 @@ export const ERRORS = {
     en: 'The payment provider cannot be reached to refund; nothing was changed, try again later.',
     vi: 'Chưa kết nối được đơn vị thanh toán để hoàn tiền; chưa có thay đổi nào, vui lòng thử lại sau.',
   },
+  ANOMALY_NOT_FOUND: {
+    status: 404,
+    en: 'This payment has no anomaly recorded at that time.',
+    vi: 'Giao dịch này không có bất thường nào được ghi nhận vào thời điểm đó.',
+  },
+  ANOMALY_NEEDS_REFUND: {
+    status: 409,
+    en: 'Money owed back is settled by refunding it, not by marking it resolved.',
+    vi: 'Khoản tiền phải trả lại được xử lý bằng cách hoàn tiền, không thể chỉ đánh dấu đã xử lý.',
+  },
+  ANOMALY_ALREADY_RESOLVED: {
+    status: 409,
+    en: 'This anomaly was already resolved, with another note.',
+    vi: 'Bất thường này đã được xử lý trước đó với ghi chú khác.',
+  },
   BILL_NOT_FOUND: {
     status: 404,
     en: 'No bill was found for this customer code.',

@@ -7,7 +7,8 @@ import middy, { type MiddlewareObj } from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { ZodError, z } from 'zod';
-import { type HttpFunction, type Route, routeKey, routes } from '../routes.js';
+import { authOfAccess, type HttpFunction, type Route, rolesOf, routeKey, routes } from '../routes.js';
+import { objectAccess, type Reach } from './access.js';
 import { authenticatePerson, type Principal } from './auth.js';
 import { AppError } from './errors.js';
 import { logger } from './logger.js';
@@ -21,6 +22,8 @@ export interface ApiRequest {
   headers: Record<string, string | undefined>;
   principal: Principal | null;
   requestId: string;
+  /** On routes of an owned object: how the caller reached it (owner, enterprise, filer, agency). */
+  reach?: Reach;
 }
 
 export interface ApiResult {
@@ -39,8 +42,23 @@ type Result = APIGatewayProxyStructuredResultV2;
 const JSON_TYPE = 'application/json; charset=utf-8';
 const BODY_LIMIT_BYTES = 1024 * 1024;
 
-export const zodDetails = (error: ZodError) =>
-  error.issues.map((i) => ({ path: i.path.join('.'), code: i.code, message: i.message }));
+/** zod issues as error details; a field the schema does not know is listed under its own path. */
+export interface ErrorDetail {
+  path: string;
+  code: string;
+  message: string;
+}
+
+export const zodDetails = (error: ZodError): ErrorDetail[] =>
+  error.issues.flatMap((i): ErrorDetail[] =>
+    i.code === 'unrecognized_keys'
+      ? i.keys.map((key) => ({
+          path: [...i.path, key].join('.'),
+          code: i.code,
+          message: `unknown field: ${key}`,
+        }))
+      : [{ path: i.path.join('.'), code: i.code, message: i.message }],
+  );
 
 function json(status: number, body: unknown, extra: Record<string, string> = {}): Result {
   return { statusCode: status, headers: { 'content-type': JSON_TYPE, ...extra }, body: JSON.stringify(body) };
@@ -92,7 +110,7 @@ const authenticate = (verifiers: Verifiers): MiddlewareObj<PortalEvent, Result> 
       case 'citizen': {
         const person = await authenticatePerson(req.headers.authorization);
         req.principal = person;
-        if (person.kind === 'person' && req.route.roles && !req.route.roles.includes(person.role))
+        if (person.kind === 'person' && !rolesOf(req.route.access).includes(person.role))
           throw new AppError('FORBIDDEN');
         break;
       }
@@ -211,8 +229,9 @@ export function httpFunction(
   if (missing.length) throw new Error(`function group ${fn} lacks operations: ${missing.join(', ')}`);
   if (own.some((x) => x.auth === 'agency') && !verifiers.agency)
     throw new Error(`${fn} serves agency routes without a verifier`);
-  if (own.some((x) => x.roles && x.auth !== 'citizen'))
-    throw new Error(`${fn} restricts roles on a route that signs in no person`);
+  const mismatched = own.filter((x) => authOfAccess(x.access) !== x.auth).map(routeKey);
+  if (mismatched.length)
+    throw new Error(`${fn} declares access rules its auth mode cannot enforce: ${mismatched.join(', ')}`);
 
   const dispatch = async (event: PortalEvent, _context: Context): Promise<Result> => {
     const req = portalOf(event);
@@ -237,6 +256,7 @@ export function httpFunction(
     .use(authenticate(verifiers))
     .use(jsonBody())
     .use(validate())
+    .use(objectAccess())
     .handler(dispatch);
 }
 

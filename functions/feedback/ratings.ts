@@ -22,15 +22,10 @@ export interface RatingPorts {
   agencyRatings(agencyId: string, limit: number, cursor?: string): Promise<RatingPage>;
 }
 
-export async function rateDossier(
-  ports: RatingPorts,
-  ownerSub: string,
-  code: string,
-  input: RatingInput,
-): Promise<RatingView> {
+export async function rateDossier(ports: RatingPorts, code: string, input: RatingInput): Promise<RatingView> {
   const dossier = await ports.loadDossier(code);
-  // Someone else's dossier answers like a missing one, so codes cannot be probed.
-  if (!dossier || dossier.ownerSub !== ownerSub) throw new AppError('DOSSIER_NOT_FOUND');
+  // Who may rate it was decided by the route's access rule (functions/core/access.ts).
+  if (!dossier) throw new AppError('DOSSIER_NOT_FOUND');
   if (!RATABLE.has(dossier.status))
     throw new AppError('DOSSIER_NOT_ENDED', { currentStatus: dossier.status });
   const rating: RatingView = {

@@ -16,10 +16,10 @@ export interface CompletionPorts {
 
 const MAX_ATTEMPTS = 3;
 
-export async function confirmResultReceived(ports: CompletionPorts, ownerSub: string, code: string) {
+export async function confirmResultReceived(ports: CompletionPorts, code: string) {
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     const dossier = await ports.loadDossier(code);
-    if (!dossier || dossier.ownerSub !== ownerSub) throw new AppError('DOSSIER_NOT_FOUND');
+    if (!dossier) throw new AppError('DOSSIER_NOT_FOUND');
     const decision = decide(dossier.status, 'dossier.completed', 'citizen');
     if (decision.kind === 'stale') return { code, status: dossier.status };
     if (decision.kind === 'illegal') {

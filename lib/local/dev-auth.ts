@@ -18,7 +18,11 @@ export interface DevAuth {
   readonly issuer: string;
   readonly audience: string;
   readonly kid: string;
-  issueToken(input: DevTokenInput): Promise<{ token: string; expiresIn: number }>;
+  /** `expiresInSeconds` overrides the lifetime (tests: a negative one gives an expired token). */
+  issueToken(
+    input: DevTokenInput,
+    options?: { expiresInSeconds?: number },
+  ): Promise<{ token: string; expiresIn: number }>;
   /** Any token of this issuer (the OIDC issuer's access and ID tokens), signed with the same key. */
   sign(claims: Record<string, unknown>, o: { sub: string; ttlSeconds: number }): Promise<string>;
   jwks(): { keys: JWK[] };
@@ -69,7 +73,8 @@ export async function createDevAuth(options: {
     issuer: options.issuer,
     audience: options.audience,
     kid: key.kid,
-    async issueToken(input) {
+    async issueToken(input, lifetime = {}) {
+      const ttl = lifetime.expiresInSeconds ?? DEV_TOKEN_TTL_SECONDS;
       const token = await new SignJWT({
         role: input.role,
         ...(input.name === undefined ? {} : { name: input.name }),
@@ -81,9 +86,9 @@ export async function createDevAuth(options: {
         .setAudience(options.audience)
         .setSubject(input.sub)
         .setIssuedAt()
-        .setExpirationTime(`${DEV_TOKEN_TTL_SECONDS}s`)
+        .setExpirationTime(Math.floor(Date.now() / 1000) + ttl)
         .sign(privateKey);
-      return { token, expiresIn: DEV_TOKEN_TTL_SECONDS };
+      return { token, expiresIn: ttl };
     },
     sign: (claims, o) =>
       new SignJWT(claims)

@@ -99,8 +99,8 @@ export interface LocalPortal {
   };
   /** The variables set in process.env for the handlers (restored on stop). */
   readonly env: Readonly<Record<string, string>>;
-  /** A signed test token, as POST /dev/token issues it. */
-  token(input: Partial<DevTokenInput> & { sub: string }): Promise<string>;
+  /** A signed test token, as POST /dev/token issues it (`expiresInSeconds` < 0: already expired). */
+  token(input: Partial<DevTokenInput> & { sub: string; expiresInSeconds?: number }): Promise<string>;
   /** Runs payment reconciliation now (as the schedule does), for payments pending this long. */
   reconcile(olderThanSeconds?: number): Promise<ReconcileReport>;
   /** Runs the SLA watcher now (as the schedule does), optionally as of another instant. */
@@ -493,7 +493,8 @@ export async function startLocalPortal(options: LocalPortalOptions = {}): Promis
         notifications: notificationPump,
       },
       env,
-      token: async (input) => (await dev.issueToken({ role: 'citizen', ...input })).token,
+      token: async ({ expiresInSeconds, ...input }) =>
+        (await dev.issueToken({ role: 'citizen', ...input }, { expiresInSeconds })).token,
       reconcile,
       watchSla,
       outbox,

@@ -415,6 +415,33 @@ describe('Cổng dev stacks', () => {
     for (const def of agencyQueues('cong-dev')) expect(queueRefs).toContain(`AgencyQueue${def.channel}`);
   });
 
+  it('sends every alarm, and its recovery, to the encrypted TLS-only operator topic', () => {
+    const topicId = only(Object.keys(dev.apiT.findResources('AWS::SNS::Topic')));
+    dev.apiT.hasResourceProperties('AWS::SNS::Topic', {
+      TopicName: 'cong-dev-alerts',
+      KmsMasterKeyId: Match.anyValue(),
+    });
+    dev.apiT.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+    const alarms = Object.values(dev.apiT.findResources('AWS::CloudWatch::Alarm')) as Resource[];
+    expect(alarms.length).toBeGreaterThan(agencyQueues('cong-dev').length);
+    for (const a of alarms) {
+      expect(a.Properties.AlarmActions).toEqual([{ Ref: topicId }]);
+      expect(a.Properties.OKActions).toEqual([{ Ref: topicId }]);
+    }
+    const withEmails = build('dev', { alertEmails: '["ops@dichvucong.gov.vn"]' });
+    withEmails.apiT.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'ops@dichvucong.gov.vn',
+    });
+    expect(() => build('dev', { alertEmails: '["not an address"]' })).toThrow(/alertEmails/);
+  });
+
   it('lets intake read only uploads/ and write only dossiers/', () => {
     const intake = statementsOf(dev.apiT, 'intake');
     const s3 = intake.filter((s) => actionsOf([s]).some((a) => a.startsWith('s3:')));

@@ -19,6 +19,7 @@ const route = (method: Route['method'], path: string, fn: Route['fn']): Route =>
   fn,
   operationId: `${method}${path}`,
   auth: 'public',
+  access: { kind: 'public' },
   summary: 'test route',
   status: 200,
   response: z.unknown(),

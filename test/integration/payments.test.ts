@@ -457,6 +457,55 @@ describe('operators: anomalies and refunds', () => {
     expect(bad.body.error.details[0].path).toBe('query.cursor');
   });
 
+  it('closes an amount mismatch with the operator note once, and never closes money owed back', async () => {
+    const code = await paidDossier();
+    const p = (await createPayment(portal.url, token, code, 'mismatch-resolve-01')).body;
+    expect(await callback(ipnParams(p.paymentId, { vnp_Amount: String(3_000 * 100) }))).toBe('04');
+    const listed = (await anomalies()).find((a) => a.paymentId === p.paymentId)!;
+    const resolve = (body: object, as = operator) =>
+      api('POST', `/v1/payments/${p.paymentId}/anomaly-resolutions`, { token: as, body });
+    const note = 'Đối soát với sao kê của cổng thanh toán: không phát sinh giao dịch';
+
+    expect((await resolve({ at: listed.at, note }, token)).status).toBe(403);
+    const unknown = await resolve({ at: '2020-01-01T00:00:00.000Z', note });
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.error.code).toBe('ANOMALY_NOT_FOUND');
+
+    const [a, b] = await Promise.all([resolve({ at: listed.at, note }), resolve({ at: listed.at, note })]);
+    for (const res of [a, b]) {
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ type: 'amount_mismatch', resolution: { by: 'note', note } });
+    }
+    expect(a.body.resolution.at).toBe(b.body.resolution.at);
+    expect((await anomalies()).some((x) => x.paymentId === p.paymentId)).toBe(false);
+    const other = await resolve({ at: listed.at, note: 'Một kết luận khác hẳn' });
+    expect(other.status).toBe(409);
+    expect(other.body.error.code).toBe('ANOMALY_ALREADY_RESOLVED');
+
+    // Money owed back stays listed until refunded.
+    const late = await paidDossier();
+    const q = (await createPayment(portal.url, token, late, 'late-resolve-01')).body;
+    portal.payments.dropIpn = true;
+    try {
+      await pressOnGatewayPage(q.redirectUrl, 'approve');
+    } finally {
+      portal.payments.dropIpn = false;
+    }
+    const txn = portal.payments.ipns.find((i) => i.paymentId === q.paymentId)?.transactionNo;
+    const afterExpiry = gatewayTime(new Date(Date.parse(q.expiresAt as string) + 60_000));
+    expect(await callback(ipnParams(q.paymentId, { vnp_PayDate: afterExpiry, vnp_TransactionNo: txn }))).toBe(
+      '00',
+    );
+    const owed = (await anomalies()).find((x) => x.paymentId === q.paymentId)!;
+    const refused = await api('POST', `/v1/payments/${q.paymentId}/anomaly-resolutions`, {
+      token: operator,
+      body: { at: owed.at, note },
+    });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.code).toBe('ANOMALY_NEEDS_REFUND');
+    expect((await anomalies()).some((x) => x.paymentId === q.paymentId)).toBe(true);
+  });
+
   it('refunds a succeeded payment once under concurrent requests and records it everywhere', async () => {
     const { code, paymentId } = await succeededPayment();
     await until('the dossier reaches its agency', () => (delivered(code) ? true : undefined));

@@ -138,7 +138,7 @@ describe('HTTP middleware stack', () => {
       );
       expect(res.status).toBe(400);
       const paths = res.body.error.details.map((d: { path: string }) => d.path);
-      expect(paths).toEqual(expect.arrayContaining(['body.procedureCode', 'body.form', 'body']));
+      expect(paths).toEqual(expect.arrayContaining(['body.procedureCode', 'body.form', 'body.status']));
     });
   });
 

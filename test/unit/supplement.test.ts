@@ -218,13 +218,12 @@ describe('answering a request to supplement', () => {
     expect(fake.commits).toHaveLength(0);
   });
 
-  it("answers someone else's dossier exactly like a missing one", async () => {
-    const theirs = await failure(supplementDossier(fake, 'citizen-b', CODE, 'supp-key-0003', health()));
+  it('answers a missing dossier with 404 (whose it is was decided by the route access rule)', async () => {
     const missing = await failure(
       supplementDossier(fake, OWNER, 'CAHN-200101-9999', 'supp-key-0003', health()),
     );
-    expect(theirs.status).toBe(404);
-    expect(theirs.toBody()).toEqual(missing.toBody());
+    expect(missing.status).toBe(404);
+    expect(missing.code).toBe('DOSSIER_NOT_FOUND');
   });
 
   it('requires the document types the agency named, and only documents of the procedure', async () => {
@@ -295,17 +294,17 @@ describe('confirming receipt of the result', () => {
 
   it('completes the dossier by the citizen, and answers a repeat the same', async () => {
     issued();
-    expect(await confirmResultReceived(fake, OWNER, CODE)).toEqual({ code: CODE, status: 'completed' });
+    expect(await confirmResultReceived(fake, CODE)).toEqual({ code: CODE, status: 'completed' });
     expect(fake.events.at(-1)).toMatchObject({ type: 'dossier.completed', actor: 'citizen' });
     expect(verifyChain(fake.events)).toBe(true);
-    expect(await confirmResultReceived(fake, OWNER, CODE)).toEqual({ code: CODE, status: 'completed' });
+    expect(await confirmResultReceived(fake, CODE)).toEqual({ code: CODE, status: 'completed' });
     expect(fake.events.filter((e) => e.type === 'dossier.completed')).toHaveLength(1);
   });
 
-  it('is refused before the result is issued, and for someone else', async () => {
-    const early = await failure(confirmResultReceived(fake, OWNER, CODE));
+  it('is refused before the result is issued, and for a missing dossier', async () => {
+    const early = await failure(confirmResultReceived(fake, CODE));
     expect(early.status).toBe(409);
     issued();
-    expect((await failure(confirmResultReceived(fake, 'citizen-b', CODE))).status).toBe(404);
+    expect((await failure(confirmResultReceived(fake, 'CAHN-200101-9999'))).status).toBe(404);
   });
 });

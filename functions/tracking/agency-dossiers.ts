@@ -1,0 +1,74 @@
+/**
+ * The dossiers routed to an agency, newest first, for its officers: read from the agency index (gsi2,
+ * `AGENCY#<agencyId>` / `DOSSIER#<submittedAt>`, shared with the agency's ratings), never a scan.
+ */
+import type { z } from 'zod';
+import type { agencyDossiersQuery } from '../../schemas/agency-dossiers.js';
+import type { DossierStatus } from '../../schemas/dossier.js';
+import type { myDossierItem } from '../../schemas/me.js';
+import { decodeCursor, encodeCursor } from '../core/cursor.js';
+import { type DossierRecord, isOverdue } from '../core/dossier.js';
+import { AppError } from '../core/errors.js';
+import { keys } from '../core/keys.js';
+
+export type AgencyDossier = z.infer<typeof myDossierItem>;
+export type IndexKey = Record<'pk' | 'sk' | 'gsi2pk' | 'gsi2sk', string>;
+
+export const CURSOR_ATTRIBUTES = ['pk', 'sk', 'gsi2pk', 'gsi2sk'] as const;
+export const DOSSIER_PREFIX = 'DOSSIER#';
+
+export interface AgencyDossierPorts {
+  now(): Date;
+  /** One index page of the agency's dossiers (`limit` items read before the status filter). */
+  agencyDossiers(
+    agencyId: string,
+    q: { after?: IndexKey; status?: DossierStatus; limit: number },
+  ): Promise<{ items: { key: IndexKey; dossier: DossierRecord }[]; lastKey?: IndexKey }>;
+}
+
+const summary = (d: DossierRecord, now: Date): AgencyDossier => ({
+  code: d.code,
+  procedureCode: d.procedureCode,
+  procedureName: d.procedureName,
+  agencyId: d.agencyId,
+  agencyName: d.agencyName,
+  status: d.status,
+  submittedAt: d.submittedAt,
+  dueAt: d.dueAt,
+  overdue: isOverdue(d, now),
+});
+
+export async function listAgencyDossiers(
+  ports: AgencyDossierPorts,
+  agencyId: string | undefined,
+  q: z.output<typeof agencyDossiersQuery>,
+): Promise<{ items: AgencyDossier[]; nextCursor: string | null }> {
+  // An officer whose token names no agency has no dossiers to see.
+  if (!agencyId) throw new AppError('FORBIDDEN');
+  const partition = keys.agencyIndex(agencyId, 'DOSSIER', '').gsi2pk;
+  const start = decodeCursor(q.cursor, CURSOR_ATTRIBUTES, { gsi2pk: partition }) as IndexKey | undefined;
+  if (start && !start.gsi2sk.startsWith(DOSSIER_PREFIX))
+    throw new AppError('VALIDATION_FAILED', [
+      {
+        path: 'query.cursor',
+        code: 'invalid_cursor',
+        message: 'not a cursor of this list; start again without it',
+      },
+    ]);
+  const now = ports.now();
+  const items: AgencyDossier[] = [];
+  let after = start;
+  for (;;) {
+    const page = await ports.agencyDossiers(agencyId, {
+      after,
+      status: q.status,
+      limit: q.limit - items.length,
+    });
+    for (const { dossier } of page.items) items.push(summary(dossier, now));
+    const last = page.items.at(-1);
+    if (items.length >= q.limit && last)
+      return { items, nextCursor: page.lastKey ? encodeCursor(last.key) : null };
+    if (!page.lastKey) return { items, nextCursor: null };
+    after = page.lastKey;
+  }
+}

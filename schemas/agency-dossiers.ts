@@ -1,0 +1,11 @@
+/** Agency officers' work list: the dossiers routed to their agency. */
+import { z } from 'zod';
+import { listQuery } from './common.js';
+import { dossierStatus } from './dossier.js';
+import { myDossierItem } from './me.js';
+
+export const agencyDossiersQuery = listQuery.extend({ status: dossierStatus.optional() });
+
+export const agencyDossierList = z
+  .object({ items: z.array(myDossierItem), nextCursor: z.string().nullable() })
+  .meta({ id: 'AgencyDossierList' });

@@ -1,0 +1,485 @@
+/**
+ * The authorization matrix, generated from the route table: every route × every role × (own object,
+ * someone else's object, no token, expired token, token from another issuer, tampered token), with the
+ * outcome each route's declared access rule implies, against real objects in an ephemeral local portal.
+ *
+ * - no, expired, foreign or tampered token on a signed-in route → 401
+ * - a role the rule does not list → 403
+ * - someone else's object → that object's 404 (the same as a missing one)
+ * - otherwise authorization passes: anything but 401, 403 or 404
+ * Machine routes: unsigned or wrongly signed → refused (401, or the provider's own "invalid signature"),
+ * and an agency reporting on another agency's dossier → 404.
+ *
+ * A route whose rule, object kind, path parameter or body has no fixture here fails the coverage test.
+ */
+import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findAgency } from '../../functions/catalog/agencies.js';
+import { objectLoaders } from '../../functions/core/access.js';
+import { AGENCY_HEADER, signWebhook } from '../../functions/core/webhooks.js';
+import { signed } from '../../functions/payments/signature.js';
+import {
+  EVERYONE,
+  type OwnedObject,
+  type Route,
+  type RouteAccess,
+  rolesOf,
+  routeKey,
+  routes,
+} from '../../functions/routes.js';
+import { type LocalPortal, startLocalPortal } from '../../lib/local/portal.js';
+import type { PersonRole } from '../../schemas/common.js';
+import { bhytForm, licenceForm } from '../support/forms.js';
+import { createPayment, pressOnGatewayPage } from '../support/payments.js';
+import { sampleBodies } from '../support/request-bodies.js';
+import { startTestIssuer, type TestIssuer } from '../support/tokens.js';
+import { until } from '../support/wait.js';
+
+type Json = ReturnType<typeof JSON.parse>;
+type Variant = 'own' | 'other' | 'expired' | 'foreign' | 'tampered';
+const VARIANTS: readonly Variant[] = ['own', 'other', 'expired', 'foreign', 'tampered'];
+const BATCH = 12;
+
+type Expectation = { pass: true } | { status: 401 | 403 } | { status: 404; code: string };
+
+/** What the route's declaration says a request should get. */
+function expectation(access: RouteAccess, role: PersonRole | 'anonymous', variant: Variant): Expectation {
+  switch (access.kind) {
+    case 'public':
+    case 'dev':
+      return { pass: true };
+    case 'self':
+    case 'role':
+    case 'owned': {
+      if (role === 'anonymous' || variant === 'expired' || variant === 'foreign' || variant === 'tampered')
+        return { status: 401 };
+      if (!rolesOf(access).includes(role)) return { status: 403 };
+      if (variant === 'other' && access.kind === 'owned')
+        return { status: 404, code: objectLoaders[access.object].notFound };
+      return { pass: true };
+    }
+    case 'agencySignature':
+    case 'providerSignature':
+      throw new Error('machine routes are checked by signature, below');
+    default:
+      throw new Error(`no expectation for access rule ${JSON.stringify(access satisfies never)}`);
+  }
+}
+
+/** Each role's sign-in: the enterprise of a representative, the agency of an officer. */
+const subjects: Record<PersonRole, { sub: string; agencyId?: string; taxCode?: string }> = {
+  citizen: { sub: 'mx-citizen' },
+  business: { sub: 'mx-business', taxCode: '0101234567' },
+  desk_officer: { sub: 'mx-desk', agencyId: 'ubnd-hn' },
+  agency_officer: { sub: 'mx-officer' }, // its agencyId: the one the owners' dossiers are routed to
+  catalog_admin: { sub: 'mx-catalog' },
+  operator: { sub: 'mx-operator' },
+};
+const OWNER_ROLES = ['citizen', 'business', 'desk_officer'] as const;
+
+interface Owned {
+  code: string;
+  submissionId: string;
+  paymentId: string;
+  agencyId: string;
+}
+
+let portal: LocalPortal;
+let foreign: TestIssuer;
+let secrets: Record<string, string[]>;
+const tokens = {} as Record<PersonRole, Record<'own' | 'expired' | 'foreign' | 'tampered', string>>;
+const owned = {} as Record<(typeof OWNER_ROLES)[number] | 'stranger', Owned>;
+/** A dossier of another agency than the owners' (for officers: someone else's). */
+let elsewhere: { code: string; agencyId: string };
+/** Each role's own object and someone else's, per kind. */
+const objects = {} as Record<PersonRole, Record<'own' | 'other', Record<OwnedObject, string>>>;
+
+async function api(
+  method: string,
+  path: string,
+  opts: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
+) {
+  const headers: Record<string, string> = { ...opts.headers };
+  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+  const res = await fetch(`${portal.url}${path}`, {
+    method,
+    headers: opts.body === undefined ? headers : { ...headers, 'content-type': 'application/json' },
+    body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+    redirect: 'manual',
+  });
+  const text = await res.text();
+  let body: Json;
+  try {
+    body = text ? JSON.parse(text) : undefined;
+  } catch {
+    body = text;
+  }
+  return { status: res.status, body };
+}
+
+async function uploadScan(token: string, name: string) {
+  const bytes = Buffer.from(`%PDF-1.7 ${name}`);
+  const created = await api('POST', '/v1/uploads', {
+    token,
+    body: { fileName: `${name}.pdf`, contentType: 'application/pdf', size: bytes.length },
+  });
+  expect(created.status).toBe(201);
+  const form = new FormData();
+  for (const [k, v] of Object.entries(created.body.fields as Record<string, string>)) form.append(k, v);
+  form.append('file', new Blob([bytes], { type: 'application/pdf' }), `${name}.pdf`);
+  expect((await fetch(created.body.url, { method: 'POST', body: form })).status).toBeLessThan(300);
+  return created.body.uploadId as string;
+}
+
+/** A fee-bearing dossier, its submission and a succeeded payment (so its receipt exists). */
+async function ownedObjects(token: string, tag: string): Promise<Owned> {
+  const [licence, health] = await Promise.all([
+    uploadScan(token, `${tag}-giay-phep`),
+    uploadScan(token, `${tag}-suc-khoe`),
+  ]);
+  const submitted = await api('POST', '/v1/dossiers', {
+    token,
+    headers: { 'idempotency-key': `mx-${tag}-${randomUUID()}` },
+    body: {
+      procedureCode: '1.002804',
+      form: licenceForm,
+      attachments: [
+        { documentType: 'current_licence', uploadId: licence },
+        { documentType: 'health_certificate', uploadId: health },
+      ],
+    },
+  });
+  expect(submitted.status).toBe(201);
+  const { code, agencyId } = submitted.body.dossiers[0];
+  const payment = await createPayment(portal.url, token, code, `mx-pay-${tag}-${randomUUID()}`);
+  expect(payment.status).toBe(201);
+  await pressOnGatewayPage(payment.body.redirectUrl, 'approve');
+  await until(`${tag}'s payment settled`, async () => {
+    const p = await api('GET', `/v1/payments/${payment.body.paymentId}`, { token });
+    return p.body?.status === 'succeeded' ? true : undefined;
+  });
+  return { code, agencyId, submissionId: submitted.body.submissionId, paymentId: payment.body.paymentId };
+}
+
+/** The same token with its claims changed (role raised to operator) and the signature left as it was. */
+function tampered(token: string): string {
+  const [header, payload, signature] = token.split('.') as [string, string, string];
+  const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+  const raised = Buffer.from(JSON.stringify({ ...claims, role: 'operator', sub: 'mx-citizen' })).toString(
+    'base64url',
+  );
+  return `${header}.${raised}.${signature}`;
+}
+
+const claimsOf = (role: PersonRole) => {
+  const { agencyId, taxCode } = subjects[role];
+  return { ...(agencyId ? { agencyId } : {}), ...(taxCode ? { taxCode } : {}) };
+};
+
+beforeAll(async () => {
+  process.env.CONG_RATE_LIMITS = 'off';
+  portal = await startLocalPortal({ port: 0, ephemeral: true, quiet: true, simulatorDelayMs: 20 });
+  foreign = await startTestIssuer();
+  secrets = JSON.parse(await readFile(portal.env.AGENCY_SECRETS_FILE!, 'utf8'));
+
+  const ownerToken = (sub: string, role: PersonRole) => portal.token({ sub, role, ...claimsOf(role) });
+  const [citizen, business, desk, stranger, strangerBhyt] = await Promise.all([
+    ownerToken(subjects.citizen.sub, 'citizen').then((t) => ownedObjects(t, 'citizen')),
+    ownerToken(subjects.business.sub, 'business').then((t) => ownedObjects(t, 'business')),
+    ownerToken(subjects.desk_officer.sub, 'desk_officer').then((t) => ownedObjects(t, 'desk')),
+    ownerToken('mx-stranger', 'citizen').then((t) => ownedObjects(t, 'stranger')),
+    ownerToken('mx-stranger', 'citizen').then((token) =>
+      api('POST', '/v1/dossiers', {
+        token,
+        headers: { 'idempotency-key': `mx-bhyt-${randomUUID()}` },
+        body: { procedureCode: '1.002758', form: bhytForm, attachments: [] },
+      }),
+    ),
+  ]);
+  Object.assign(owned, { citizen, business, desk_officer: desk, stranger });
+  expect(strangerBhyt.status).toBe(201);
+  elsewhere = strangerBhyt.body.dossiers[0];
+  expect(elsewhere.agencyId).not.toBe(citizen.agencyId);
+  subjects.agency_officer.agencyId = citizen.agencyId;
+
+  for (const role of EVERYONE) {
+    const input = { sub: subjects[role].sub, role, ...claimsOf(role) };
+    const own = await portal.token(input);
+    tokens[role] = {
+      own,
+      expired: await portal.token({ ...input, expiresInSeconds: -120 }),
+      foreign: await foreign.token(input.sub, role, { claims: claimsOf(role) }),
+      tampered: tampered(own),
+    };
+    const mine = role === 'citizen' || role === 'business' || role === 'desk_officer' ? owned[role] : citizen;
+    const theirs = owned.stranger;
+    objects[role] = {
+      own: { dossier: mine.code, submission: mine.submissionId, payment: mine.paymentId },
+      other: {
+        dossier: role === 'agency_officer' ? elsewhere.code : theirs.code,
+        submission: theirs.submissionId,
+        payment: theirs.paymentId,
+      },
+    };
+  }
+  // Every signed-in person has a profile, so reading one is not a 404.
+  await Promise.all(
+    EVERYONE.map(async (role) => {
+      const res = await api('PUT', '/v1/me/profile', {
+        token: tokens[role].own,
+        body: sampleBodies.putMyProfile,
+      });
+      expect(res.status).toBe(201);
+    }),
+  );
+}, 120_000);
+
+afterAll(async () => {
+  await portal?.stop();
+  await foreign?.close();
+});
+
+/** Path parameters of routes that name no owned object. */
+const fixedParams = (): Record<string, Record<string, string>> => ({
+  getProcedure: { code: '1.002804' },
+  getAgency: { code: owned.citizen.agencyId },
+  getAgencyStats: { code: owned.citizen.agencyId },
+  trackDossier: { code: owned.citizen.code },
+  refundPayment: { paymentId: owned.citizen.paymentId },
+  resolvePaymentAnomaly: { paymentId: owned.citizen.paymentId },
+  paymentCallback: { provider: 'sandbox' },
+  paymentReturn: { provider: 'sandbox' },
+});
+const bodies: Record<string, unknown> = { ...sampleBodies, devToken: { sub: 'mx-dev' } };
+
+function pathOf(route: Route, role: PersonRole, variant: Variant): string {
+  const params: Record<string, string> =
+    route.access.kind === 'owned'
+      ? {
+          [objectLoaders[route.access.object].param]:
+            objects[role][variant === 'other' ? 'other' : 'own'][route.access.object],
+        }
+      : (fixedParams()[route.operationId] ?? {});
+  return route.path.replace(/\{(\w+)\}/g, (_m, name: string) => {
+    const value = params[name];
+    if (!value) throw new Error(`${routeKey(route)}: no fixture for {${name}}`);
+    return encodeURIComponent(value);
+  });
+}
+
+const request = (route: Route, token: string | undefined, path: string) =>
+  api(route.method, path, {
+    token,
+    body: route.body ? bodies[route.operationId] : undefined,
+    headers: route.requiredHeaders?.includes('idempotency-key')
+      ? { 'idempotency-key': `mx-${randomUUID()}` }
+      : {},
+  });
+
+/**
+ * Whether a request got past authorization. Owned and own-account routes hide what is not the caller's
+ * behind 404, so any 404 fails there; a role route hides nothing, and a 404 with its own code (an operator
+ * naming an anomaly that does not exist) is the operation's answer.
+ */
+function passed(route: Route, got: { status: number; body?: { error?: { code?: string } } }) {
+  if (got.status === 401 || got.status === 403) return false;
+  if (got.status !== 404) return true;
+  return route.access.kind === 'role' && got.body?.error?.code !== 'NOT_FOUND';
+}
+
+async function inBatches<T>(jobs: (() => Promise<T>)[]): Promise<T[]> {
+  const out: T[] = [];
+  for (let i = 0; i < jobs.length; i += BATCH)
+    out.push(...(await Promise.all(jobs.slice(i, i + BATCH).map((j) => j()))));
+  return out;
+}
+
+const personRoutes = routes.filter(
+  (r) => r.access.kind !== 'agencySignature' && r.access.kind !== 'providerSignature',
+);
+
+/** Per machine route: unsigned, wrongly signed, people's tokens, and (agencies) another agency's dossier. */
+const machineChecks: Record<string, () => Promise<void>> = {
+  postAgencyEvent: async () => {
+    const post = (agencyId: string, secret: string | undefined, code: string, bearer?: string) => {
+      const body = JSON.stringify({
+        eventId: `mx-${randomUUID()}`,
+        type: 'dossier.in_progress',
+        dossierCode: code,
+      });
+      return api('POST', '/v1/agency/events', {
+        headers: {
+          'content-type': 'application/json',
+          [AGENCY_HEADER]: agencyId,
+          ...(bearer ? { authorization: `Bearer ${bearer}` } : {}),
+          ...(secret ? signWebhook(secret, `msg_mx_${randomUUID()}`, body) : {}),
+        },
+        body: JSON.parse(body),
+      });
+    };
+    const channelSecret = (agencyId: string) => {
+      return secrets[findAgency(agencyId)!.channel]![0]!;
+    };
+    const own = owned.citizen;
+    const unsigned = await post(own.agencyId, undefined, own.code);
+    expect(unsigned.status).toBe(401);
+    const wrong = await post(own.agencyId, 'whsec_bm90IHRoZSBhZ2VuY3kncyBzZWNyZXQ=', own.code);
+    expect(wrong.status).toBe(401);
+    for (const role of EVERYONE)
+      expect((await post(own.agencyId, undefined, own.code, tokens[role].own)).status).toBe(401);
+    const theirs = await post(elsewhere.agencyId, channelSecret(elsewhere.agencyId), own.code);
+    expect(theirs.status).toBe(404);
+    expect(theirs.body.error.code).toBe('DOSSIER_NOT_FOUND');
+    const mine = await post(own.agencyId, channelSecret(own.agencyId), own.code);
+    expect([401, 403, 404]).not.toContain(mine.status);
+  },
+  paymentCallback: async () => {
+    const params = { vnp_TxnRef: owned.citizen.paymentId, vnp_Amount: '100', vnp_ResponseCode: '00' };
+    const refused = (res: { status: number; body: Json }) =>
+      res.status === 401 || (res.status === 200 && res.body?.RspCode === '97');
+    const path = '/v1/payments/callbacks/sandbox';
+    expect(refused(await api('POST', path, { body: params }))).toBe(true);
+    expect(refused(await api('POST', path, { body: signed('not-the-provider-secret', params) }))).toBe(true);
+    for (const role of EVERYONE)
+      expect(refused(await api('POST', path, { body: params, token: tokens[role].own }))).toBe(true);
+  },
+  paymentReturn: async () => {
+    const params = { vnp_TxnRef: owned.citizen.paymentId, vnp_Amount: '100', vnp_ResponseCode: '00' };
+    const path = (p: Record<string, string>) => `/v1/payments/return/sandbox?${new URLSearchParams(p)}`;
+    expect((await api('GET', path(params))).status).toBe(401);
+    expect((await api('GET', path(signed('not-the-provider-secret', params)))).status).toBe(401);
+    for (const role of EVERYONE)
+      expect((await api('GET', path(params), { token: tokens[role].own })).status).toBe(401);
+  },
+};
+
+describe('authorization matrix', () => {
+  it('covers every route: a rule, an expectation, fixtures for its object, parameters and body', () => {
+    const keys = new Set<string>();
+    for (const route of routes) {
+      keys.add(routeKey(route));
+      if (route.access.kind === 'agencySignature' || route.access.kind === 'providerSignature') continue;
+      for (const role of EVERYONE)
+        for (const v of VARIANTS) expect(expectation(route.access, role, v)).toBeDefined();
+      if (route.access.kind === 'owned')
+        for (const role of EVERYONE)
+          for (const side of ['own', 'other'] as const)
+            expect(
+              objects[role][side][route.access.object],
+              `${routeKey(route)} ${role} ${side}`,
+            ).toBeTruthy();
+      expect(() => pathOf(route, 'citizen', 'own'), routeKey(route)).not.toThrow();
+      if (route.body) expect(bodies[route.operationId], `${routeKey(route)}: no body fixture`).toBeDefined();
+    }
+    expect(keys.size).toBe(routes.length);
+    const machine = routes.filter((r) => !personRoutes.includes(r)).map((r) => r.operationId);
+    expect(machine.sort()).toEqual(Object.keys(machineChecks).sort());
+  });
+
+  describe.each(personRoutes.map((r) => [routeKey(r), r] as const))('%s', (_key, route) => {
+    it('answers every role and token as its access rule says', async () => {
+      const cases: { label: string; want: Expectation; run: () => ReturnType<typeof api> }[] = [
+        {
+          label: 'no token',
+          want: expectation(route.access, 'anonymous', 'own'),
+          run: () => request(route, undefined, pathOf(route, 'citizen', 'own')),
+        },
+      ];
+      for (const role of EVERYONE)
+        for (const variant of VARIANTS) {
+          if (variant === 'other' && route.access.kind !== 'owned') continue;
+          const token = tokens[role][variant === 'other' ? 'own' : variant];
+          cases.push({
+            label: `${role} ${variant}`,
+            want: expectation(route.access, role, variant),
+            run: () => request(route, token, pathOf(route, role, variant)),
+          });
+        }
+      const results = await inBatches(cases.map((c) => c.run));
+      const wrong = cases.flatMap((c, i) => {
+        const got = results[i]!;
+        const ok =
+          'pass' in c.want
+            ? passed(route, got)
+            : got.status === c.want.status && (!('code' in c.want) || got.body?.error?.code === c.want.code);
+        return ok
+          ? []
+          : [
+              `${c.label}: wanted ${JSON.stringify(c.want)}, got ${got.status} ${JSON.stringify(got.body)?.slice(0, 200)}`,
+            ];
+      });
+      expect(wrong).toEqual([]);
+    });
+  });
+
+  describe('machine routes', () => {
+    it.each(Object.keys(machineChecks))('%s refuses what its signer did not sign', async (operationId) => {
+      await machineChecks[operationId]!();
+    });
+  });
+});
+
+describe('agency officers', () => {
+  const officer = (agencyId: string) =>
+    portal.token({ sub: `mx-officer-${agencyId}`, role: 'agency_officer', agencyId });
+
+  it("list only their own agency's dossiers, newest first, by status and page by page", async () => {
+    const mine = await api('GET', '/v1/agency/dossiers?limit=100', {
+      token: await officer(owned.citizen.agencyId),
+    });
+    expect(mine.status).toBe(200);
+    const codes = mine.body.items.map((d: { code: string }) => d.code);
+    expect(codes).toEqual(
+      expect.arrayContaining([owned.citizen.code, owned.business.code, owned.stranger.code]),
+    );
+    expect(codes).not.toContain(elsewhere.code);
+    expect(mine.body.items.every((d: { agencyId: string }) => d.agencyId === owned.citizen.agencyId)).toBe(
+      true,
+    );
+    const times = mine.body.items.map((d: { submittedAt: string }) => d.submittedAt);
+    expect([...times].sort().reverse()).toEqual(times);
+
+    const theirs = await api('GET', '/v1/agency/dossiers', { token: await officer(elsewhere.agencyId) });
+    const theirCodes = theirs.body.items.map((d: { code: string }) => d.code);
+    expect(theirCodes).toContain(elsewhere.code);
+    expect(theirCodes).not.toContain(owned.citizen.code);
+    expect(theirs.body.items.every((d: { agencyId: string }) => d.agencyId === elsewhere.agencyId)).toBe(
+      true,
+    );
+
+    const token = await officer(owned.citizen.agencyId);
+    const first = await api('GET', '/v1/agency/dossiers?limit=2', { token });
+    expect(first.body.items).toHaveLength(2);
+    const second = await api('GET', `/v1/agency/dossiers?limit=2&cursor=${first.body.nextCursor}`, { token });
+    expect(second.status).toBe(200);
+    expect(second.body.items[0].code).not.toBe(first.body.items[1].code);
+    expect(codes.slice(0, 4)).toEqual(
+      [...first.body.items, ...second.body.items].map((d: { code: string }) => d.code),
+    );
+    // Another agency's officer cannot page through this list with its cursor.
+    const foreignCursor = await api('GET', `/v1/agency/dossiers?cursor=${first.body.nextCursor}`, {
+      token: await officer(elsewhere.agencyId),
+    });
+    expect(foreignCursor.status).toBe(400);
+
+    const status = mine.body.items[0].status;
+    const filtered = await api('GET', `/v1/agency/dossiers?status=${status}&limit=100`, { token });
+    expect(filtered.body.items.length).toBeGreaterThan(0);
+    expect(filtered.body.items.every((d: { status: string }) => d.status === status)).toBe(true);
+  });
+
+  it("read a dossier routed to their agency in full, personal data included, and no one else's", async () => {
+    const token = await officer(owned.citizen.agencyId);
+    const view = await api('GET', `/v1/dossiers/${owned.citizen.code}`, { token });
+    expect(view.status).toBe(200);
+    expect(view.body).toMatchObject({ code: owned.citizen.code, agencyId: owned.citizen.agencyId });
+    expect(JSON.stringify(view.body)).toContain(licenceForm.citizenId);
+    const verify = await api('GET', `/v1/dossiers/${owned.citizen.code}/timeline/verify`, { token });
+    expect(verify.body).toMatchObject({ intact: true });
+    const other = await api('GET', `/v1/dossiers/${elsewhere.code}`, { token });
+    expect(other.status).toBe(404);
+    const missing = await api('GET', '/v1/dossiers/BHXHHN-200101-9999', { token });
+    expect(other.body).toEqual(missing.body);
+  });
+});

@@ -1,0 +1,28 @@
+/**
+ * A valid body for every route a person or an operator writes to, as the route's schema accepts it.
+ * The mass-assignment and authorization-matrix tests use them; a new writable route needs one here.
+ */
+import { bhytForm } from './forms.js';
+
+export const SAMPLE_ULID = '01JD0000000000000000000000';
+export const sampleAttachment = { documentType: 'health_certificate', uploadId: SAMPLE_ULID };
+
+export const sampleBodies: Record<string, Record<string, unknown>> = {
+  createUpload: { fileName: 'cccd.pdf', contentType: 'application/pdf', size: 1024 },
+  submitDossier: { procedureCode: '1.002758', form: bhytForm, attachments: [] },
+  supplementDossier: { attachments: [sampleAttachment], note: 'Bổ sung giấy khám sức khỏe' },
+  withdrawDossier: { reason: 'Nộp nhầm thủ tục' },
+  refundPayment: { reason: 'Thu trùng phí' },
+  lookupElectricityBill: { customerCode: 'PD01000123456' },
+  payElectricityBill: { customerCode: 'PD01000123456' },
+  putMyProfile: {
+    fullName: 'Phạm Minh Châu',
+    dateOfBirth: '1993-07-21',
+    citizenId: '079203004567',
+    address: '45 Lê Lợi, Quận 1, TP. Hồ Chí Minh',
+    phone: '0356789012',
+  },
+  rateDossier: { overall: 4, comment: 'Nhanh gọn' },
+  checkCatalogFile: { format: 'csv', content: 'code,name\n1.002758,Cấp lại thẻ bảo hiểm y tế\n' },
+  resolvePaymentAnomaly: { at: '2026-01-05T08:00:00.000Z', note: 'Đã đối soát với sao kê' },
+};
