@@ -59,6 +59,8 @@ process.stdout.write(
   [
     '',
     `Cổng is running at ${url}`,
+    `  Citizen page    ${portal.webUrl}   (sign in as a test person of any role)`,
+    `  Sign-in (OIDC)  ${portal.oidc.issuer}/.well-known/openid-configuration   (client id ${portal.oidc.clientId})`,
     `  API health      ${url}/health`,
     `  OpenAPI         ${url}/openapi.json`,
     `  DynamoDB Local  ${stores.endpoints.dynamodb}   (table ${stores.names.table})`,

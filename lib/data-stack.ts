@@ -201,12 +201,16 @@ export class DataStack extends Stack {
       webOrigins: s.webOrigins,
       removalPolicy: s.removalPolicy,
       deletionProtection: prod,
+      settings: s,
     });
 
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
     new CfnOutput(this, 'UploadsBucketName', { value: this.scans.bucketName });
     new CfnOutput(this, 'UserPoolId', { value: this.identity.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: this.identity.webClient.userPoolClientId });
+    // The citizen page's config.json: `issuer` (discovery) and `clientId`; the hosted sign-in domain.
+    new CfnOutput(this, 'UserPoolIssuer', { value: this.identity.issuer });
+    new CfnOutput(this, 'SignInDomain', { value: this.identity.domain.baseUrl() });
   }
 
   /** Citizens' scanned documents: uploaded by presigned POST to uploads/, kept under dossiers/. */

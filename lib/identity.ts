@@ -2,30 +2,64 @@
  * Who citizens are: the Cognito user pool whose tokens the API accepts. It lives with the stateful
  * resources because a citizen's `sub` owns their dossiers (OWNER#<sub>): a recreated pool would
  * orphan every dossier.
+ *
+ * Citizens sign in at the pool's hosted domain, which federates to the national e-ID (VNeID) over
+ * OIDC; development stages also offer Cognito's own accounts for testers. Roles are Cognito groups
+ * (tokens carry `cognito:groups`), and whom an officer or representative acts for is a custom
+ * attribute only operators set (`custom:agency_id`, `custom:tax_code`).
  */
-import { Aws, Duration, type RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Aws, Duration, type RemovalPolicy, SecretValue, Stack } from 'aws-cdk-lib';
 import {
   AccountRecovery,
   type CfnUserPoolClient,
+  ClientAttributes,
   FeaturePlan,
+  LambdaVersion,
   Mfa,
   OAuthScope,
+  OidcAttributeRequestMethod,
+  ProviderAttribute,
+  StringAttribute,
   UserPool,
   type UserPoolClient,
+  UserPoolClientIdentityProvider,
+  type UserPoolDomain,
+  UserPoolIdentityProviderOidc,
+  UserPoolOperation,
 } from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
+import { personRole } from '../schemas/common.js';
 import { acknowledge } from './nag.js';
+import { PortalFunction } from './portal-function.js';
+import type { StageSettings } from './settings.js';
 
 export interface CitizenIdentityProps {
   poolName: string;
   webOrigins: string[];
   removalPolicy: RemovalPolicy;
   deletionProtection: boolean;
+  settings: StageSettings;
 }
+
+/** Name of the VNeID provider in the pool (the hosted UI's button, `identity_provider=VNeID`). */
+export const VNEID_PROVIDER_NAME = 'VNeID';
+
+/** What each Cognito group (one per role) stands for; a person's first group is their role. */
+const ROLE_GROUPS: Record<(typeof personRole.options)[number], string> = {
+  citizen: 'Citizens signed in with VNeID',
+  business: 'Business representatives acting for the enterprise named by custom:tax_code',
+  desk_officer: 'One-stop desk officers filing on behalf of citizens at the office in custom:agency_id',
+  agency_officer: 'Agency officers reading the dossiers and petitions of the agency in custom:agency_id',
+  catalog_admin: 'Administrators of the procedure catalog',
+  operator: 'Operators of the portal (redrive, statistics)',
+};
 
 export class CitizenIdentity extends Construct {
   readonly userPool: UserPool;
   readonly webClient: UserPoolClient;
+  readonly domain: UserPoolDomain;
+  /** The VNeID provider, when its context is given (always in prod). */
+  readonly vneid?: UserPoolIdentityProviderOidc;
   /** The `iss` of the pool's tokens; its JWKS is at `${issuer}/.well-known/jwks.json`. */
   readonly issuer: string;
 
@@ -36,7 +70,9 @@ export class CitizenIdentity extends Construct {
       userPoolName: props.poolName,
       // Accounts come from federation (VNeID) or are created by operators; nobody registers here.
       selfSignUpEnabled: false,
-      signInAliases: { email: true },
+      // Cognito's own accounts sign in by e-mail; on dev stages (testers) also by phone number.
+      signInAliases: { email: true, phone: props.settings.signIn.cognitoAccounts },
+      autoVerify: { email: true, phone: props.settings.signIn.cognitoAccounts },
       passwordPolicy: {
         minLength: 12,
         requireLowercase: true,
@@ -51,6 +87,13 @@ export class CitizenIdentity extends Construct {
       featurePlan: FeaturePlan.ESSENTIALS,
       deletionProtection: props.deletionProtection,
       removalPolicy: props.removalPolicy,
+      // Mutable: federated sign-in rewrites mapped attributes at every sign-in, and operators
+      // reassign officers. Whether a client may write them is decided per client below.
+      customAttributes: {
+        agency_id: new StringAttribute({ minLen: 1, maxLen: 40, mutable: true }),
+        tax_code: new StringAttribute({ minLen: 10, maxLen: 14, mutable: true }),
+        citizen_id: new StringAttribute({ minLen: 9, maxLen: 12, mutable: true }),
+      },
     });
     acknowledge(
       this.userPool,
@@ -59,6 +102,16 @@ export class CitizenIdentity extends Construct {
         'identity provider applies its own second factor; native accounts (operators, testers) can enrol TOTP. ' +
         'Cognito only allows REQUIRED at pool creation, so it is not forced on a pool that holds federated users.',
     );
+    const smsRole = this.userPool.node.tryFindChild('smsRole');
+    if (smsRole) {
+      acknowledge(
+        smsRole,
+        'AwsSolutions-IAM5[Resource::*]',
+        "Dev stages verify testers' phone numbers by SMS: Cognito publishes through SNS directly to a phone " +
+          'number, which has no ARN, so sns:Publish takes Resource "*"; the role is assumable by Cognito only, ' +
+          "with the pool's external id.",
+      );
+    }
     acknowledge(
       this.userPool,
       'AwsSolutions-COG8',
@@ -66,6 +119,56 @@ export class CitizenIdentity extends Construct {
         'authenticate at VNeID (which runs its own risk checks); Plus would bill every citizen monthly active ' +
         'user for protection that does not apply to federated sign-ins.',
     );
+
+    personRole.options.forEach((role, precedence) => {
+      // Lower precedence wins when a person is in several groups; citizen is the weakest claim last.
+      this.userPool.addGroup(`Group-${role}`, {
+        groupName: role,
+        description: ROLE_GROUPS[role],
+        precedence: personRole.options.length - precedence,
+      });
+    });
+
+    // Access tokens get whom the person acts for (Cognito puts custom attributes in ID tokens only);
+    // event version 2 customises access tokens, which the Essentials plan allows.
+    const preToken = new PortalFunction(this, 'PreToken', {
+      name: 'preTokenGeneration',
+      spec: { entry: 'functions/identity/pre-token.ts', memoryMb: 128, timeoutSeconds: 3 },
+      settings: props.settings,
+      sharedEnvironment: { NODE_OPTIONS: '--enable-source-maps' },
+    });
+    this.userPool.addTrigger(
+      UserPoolOperation.PRE_TOKEN_GENERATION_CONFIG,
+      preToken.function,
+      LambdaVersion.V2_0,
+    );
+
+    const { signIn } = props.settings;
+    if (signIn.vneid) {
+      const v = signIn.vneid;
+      this.vneid = new UserPoolIdentityProviderOidc(this, 'Vneid', {
+        userPool: this.userPool,
+        name: VNEID_PROVIDER_NAME,
+        issuerUrl: v.issuerUrl,
+        clientId: v.clientId,
+        // The construct takes the secret as a string only (aws/aws-cdk#29851): a CloudFormation
+        // dynamic reference, resolved at deployment, so the secret never enters the template.
+        clientSecret: SecretValue.secretsManager(v.clientSecretName).unsafeUnwrap(),
+        scopes: ['openid', 'profile'],
+        attributeRequestMethod: OidcAttributeRequestMethod.GET,
+        attributeMapping: {
+          fullname: ProviderAttribute.other('name'),
+          custom: {
+            username: ProviderAttribute.other('sub'),
+            'custom:citizen_id': ProviderAttribute.other(v.citizenIdClaim),
+          },
+        },
+      });
+    }
+
+    this.domain = this.userPool.addDomain('Domain', {
+      cognitoDomain: { domainPrefix: signIn.domainPrefix },
+    });
 
     const callbacks = props.webOrigins.map((o) => `${o}/auth/callback`);
     // A browser client: authorization code with PKCE (Cognito enforces the code_challenge a public
@@ -78,12 +181,27 @@ export class CitizenIdentity extends Construct {
         callbackUrls: callbacks,
         logoutUrls: props.webOrigins.map((o) => `${o}/`),
       },
+      supportedIdentityProviders: [
+        ...(this.vneid ? [UserPoolClientIdentityProvider.custom(VNEID_PROVIDER_NAME)] : []),
+        ...(signIn.cognitoAccounts ? [UserPoolClientIdentityProvider.COGNITO] : []),
+      ],
+      // Tokens show name and whom the person acts for; never the citizen ID number.
+      readAttributes: new ClientAttributes()
+        .withStandardAttributes({ fullname: true, email: true, emailVerified: true })
+        .withCustomAttributes('agency_id', 'tax_code'),
+      // Only what VNeID maps at sign-in (Cognito requires mapped attributes to be client-writable);
+      // agency_id and tax_code are set by operators, never by a signed-in person.
+      writeAttributes: new ClientAttributes()
+        .withStandardAttributes({ fullname: true, email: true })
+        .withCustomAttributes('citizen_id'),
       preventUserExistenceErrors: true,
       enableTokenRevocation: true,
       accessTokenValidity: Duration.hours(1),
       idTokenValidity: Duration.hours(1),
       refreshTokenValidity: Duration.days(30),
     });
+
+    if (this.vneid) this.webClient.node.addDependency(this.vneid);
 
     // The pool's ProviderURL attribute lacks the scheme; tokens carry the full https issuer.
     // Managed login only: no SRP, password or custom flows through the API, just refreshing tokens.

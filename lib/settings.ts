@@ -27,6 +27,29 @@ export interface StageSettings {
   agencyEndpoints: Record<string, string>;
   /** Operators who receive alarms by e-mail (context `alertEmails`). */
   alertEmails: string[];
+  /** How people sign in: VNeID federation, the hosted domain, Cognito's own accounts on dev stages. */
+  signIn: SignInSettings;
+}
+
+/** The national e-ID (VNeID) as an OIDC identity provider of the user pool. */
+export interface VneidSettings {
+  /** Context `vneidIssuerUrl`: the OIDC issuer (its discovery document names every endpoint). */
+  issuerUrl: string;
+  /** Context `vneidClientId`: the portal's client id registered at VNeID. */
+  clientId: string;
+  /** Context `vneidClientSecretName`: Secrets Manager name of the client secret (a plain string secret). */
+  clientSecretName: string;
+  /** Context `vneidCitizenIdClaim`: the claim carrying the citizen ID number; default `citizen_id`. */
+  citizenIdClaim: string;
+}
+
+export interface SignInSettings {
+  /** Absent only on dev stages, which then sign in with Cognito accounts alone. */
+  vneid?: VneidSettings;
+  /** Context `authDomainPrefix`: the hosted sign-in domain's prefix; default `cong-<stage>-<account>`. */
+  domainPrefix: string;
+  /** Cognito's own e-mail/phone accounts as a sign-in option (testers and operators on dev stages only). */
+  cognitoAccounts: boolean;
 }
 
 /** Reads a context value that may arrive as JSON text (`-c key='{...}'`) or as a value from cdk.json. */
@@ -91,6 +114,52 @@ function parseEndpoints(raw: unknown, stage: Stage): Record<string, string> {
   return out;
 }
 
+const text = (raw: unknown): string | undefined =>
+  typeof raw === 'string' && raw.trim() ? raw.trim() : undefined;
+
+function parseSignIn(get: (key: string) => unknown, stage: Stage, prefix: string): SignInSettings {
+  const issuerUrl = text(get('vneidIssuerUrl'));
+  const clientId = text(get('vneidClientId'));
+  const clientSecretName = text(get('vneidClientSecretName'));
+  const given = [issuerUrl, clientId, clientSecretName].filter(Boolean).length;
+  if (given !== 0 && given !== 3) {
+    throw new Error('VNeID sign-in needs all of vneidIssuerUrl, vneidClientId and vneidClientSecretName');
+  }
+  if (given === 0 && stage === 'prod') {
+    throw new Error(
+      'prod signs citizens in through VNeID: set vneidIssuerUrl, vneidClientId, vneidClientSecretName',
+    );
+  }
+  if (issuerUrl && (!URL.canParse(issuerUrl) || new URL(issuerUrl).protocol !== 'https:')) {
+    throw new Error(`context "vneidIssuerUrl" must be an https URL, got ${issuerUrl}`);
+  }
+  const givenPrefix = text(get('authDomainPrefix'));
+  // Prefixes are unique per region across all accounts: by default the account id makes it so.
+  const domainPrefix = givenPrefix ?? `${prefix}-${Aws.ACCOUNT_ID}`;
+  if (
+    givenPrefix !== undefined &&
+    (!/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(givenPrefix) || /aws|amazon|cognito/.test(givenPrefix))
+  ) {
+    throw new Error(
+      `context "authDomainPrefix": "${givenPrefix}" is not a Cognito domain prefix (a-z, 0-9, -; no aws, amazon, cognito)`,
+    );
+  }
+  return {
+    ...(issuerUrl && clientId && clientSecretName
+      ? {
+          vneid: {
+            issuerUrl,
+            clientId,
+            clientSecretName,
+            citizenIdClaim: text(get('vneidCitizenIdClaim')) ?? 'citizen_id',
+          },
+        }
+      : {}),
+    domainPrefix,
+    cognitoAccounts: stage !== 'prod',
+  };
+}
+
 export function stageSettings(context: (key: string) => unknown): StageSettings {
   const stage = parseStage(context('stage'));
   const prod = stage === 'prod';
@@ -105,6 +174,7 @@ export function stageSettings(context: (key: string) => unknown): StageSettings 
     noncurrentVersionsKeptFor: Duration.days(prod ? 90 : 7),
     webOrigins: parseOrigins(context('webOrigins'), stage),
     agencyEndpoints: parseEndpoints(context('agencyEndpoints'), stage),
+    signIn: parseSignIn(context, stage, `cong-${stage}`),
     alertEmails: parseEmails(context('alertEmails')),
   };
 }

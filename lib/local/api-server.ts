@@ -25,6 +25,8 @@ import {
 } from './lambda.js';
 import { createLog, errorFields, type Log } from './log.js';
 import { LOOPBACK, listen, listenPreferring } from './net.js';
+import type { OidcIssuer } from './oidc-issuer.js';
+import type { WebAsset } from './web-page.js';
 
 /** What API Gateway hands a function group, and what it may answer. */
 export type HttpFunctionInstance = LocalFunction<APIGatewayProxyEventV2, unknown>;
@@ -40,10 +42,14 @@ export interface ApiServerOptions {
   /** The function behind a group, or undefined when the group is not wired (→ 501). */
   functionFor: (fn: ServedFunction) => HttpFunctionInstance | undefined;
   dev?: DevAuth;
+  /** The local OIDC issuer (discovery, login page, token, userinfo, logout under the dev issuer URL). */
+  issuer?: OidcIssuer;
   /** The notifications the local transport sent (`GET /dev/outbox`). */
   devOutbox?: (filter: { dossierCode?: string; limit: number }) => Promise<unknown[]>;
   /** Folder of the citizen web page; served at `/` only while it holds an index.html. */
   webDir?: string;
+  /** Generated files of the page (its bundled script, config.json), served before webDir's. */
+  webAssets?: ReadonlyMap<string, WebAsset>;
   maxBodyBytes?: number;
   /** False: answer 503 until `open()` (the environment handlers read is not set yet). */
   open?: boolean;
@@ -54,7 +60,7 @@ export interface ApiServer {
   readonly url: string;
   readonly port: number;
   readonly server: Server;
-  open(dev?: DevAuth): void;
+  open(dev?: DevAuth, issuer?: OidcIssuer): void;
   close(): Promise<void>;
 }
 
@@ -373,6 +379,9 @@ const MIME: Record<string, string> = {
   '.map': 'application/json; charset=utf-8',
 };
 
+/** Paths of the citizen page that are not files: the OAuth redirect URI. */
+const WEB_PAGE_ROUTES = ['/auth/callback'];
+
 function staticFile(webDir: string | undefined, rawPath: string): string | undefined {
   if (!webDir || !existsSync(join(webDir, 'index.html'))) return undefined;
   const decoded = safeDecode(rawPath);
@@ -399,6 +408,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   let isOpen = options.open ?? true;
   let dev = options.dev;
+  let issuer = options.issuer;
   let port = 0;
 
   const corsHeaders = (req: IncomingMessage): Record<string, string> => {
@@ -494,10 +504,28 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       return done(204, { preflight: true, known: Boolean(found && 'match' in found) });
     }
 
+    if (issuer && rawPath.startsWith('/dev/')) {
+      const status = await issuer.handle(req, res, base);
+      if (status !== undefined) return done(status, { oidc: rawPath });
+    }
+
     const found = route(method, rawPath);
     if (!found || 'allowed' in found) {
       if (method === 'GET' || method === 'HEAD') {
-        const file = staticFile(options.webDir, rawPath === '/' ? '/index.html' : rawPath);
+        // The page's own routes (the sign-in callback) load the page itself.
+        const page = rawPath === '/' || WEB_PAGE_ROUTES.includes(rawPath) ? '/index.html' : rawPath;
+        const asset = options.webAssets?.get(page);
+        if (asset) {
+          res.writeHead(200, {
+            ...base,
+            'content-type': asset.type,
+            'content-length': asset.body.length,
+            'cache-control': 'no-cache',
+          });
+          res.end(method === 'HEAD' ? undefined : asset.body);
+          return done(200, { static: true });
+        }
+        const file = staticFile(options.webDir, page);
         if (file) {
           const content = await readFile(file);
           res.writeHead(200, {
@@ -581,8 +609,9 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     url,
     port,
     server,
-    open(devAuth) {
+    open(devAuth, oidcIssuer) {
       if (devAuth) dev = devAuth;
+      if (oidcIssuer) issuer = oidcIssuer;
       isOpen = true;
     },
     close: () => {

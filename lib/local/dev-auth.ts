@@ -23,6 +23,8 @@ export interface DevAuth {
     input: DevTokenInput,
     options?: { expiresInSeconds?: number },
   ): Promise<{ token: string; expiresIn: number }>;
+  /** Any token of this issuer (the OIDC issuer's access and ID tokens), signed with the same key. */
+  sign(claims: Record<string, unknown>, o: { sub: string; ttlSeconds: number }): Promise<string>;
   jwks(): { keys: JWK[] };
 }
 
@@ -88,6 +90,14 @@ export async function createDevAuth(options: {
         .sign(privateKey);
       return { token, expiresIn: ttl };
     },
+    sign: (claims, o) =>
+      new SignJWT(claims)
+        .setProtectedHeader({ alg: ALG, kid: key.kid, typ: 'JWT' })
+        .setIssuer(options.issuer)
+        .setSubject(o.sub)
+        .setIssuedAt()
+        .setExpirationTime(`${o.ttlSeconds}s`)
+        .sign(privateKey),
     jwks: () => ({ keys: [publicJwk] }),
   };
 }

@@ -31,12 +31,14 @@ import { createDevAuth, type DevAuth, type DevTokenInput } from './dev-auth.js';
 import { type EvnSandbox, startEvnSandbox } from './evn-sandbox.js';
 import { functionFromModule, REPO_ROOT } from './lambda.js';
 import { createLog, errorFields, type Log } from './log.js';
+import { createOidcIssuer, type OidcIssuer } from './oidc-issuer.js';
 import { type PaymentSandbox, startPaymentSandbox } from './payment-sandbox.js';
 import { ensurePaymentSecrets } from './payment-secrets.js';
 import { ensureProfileKey } from './profile-key.js';
 import { type QueuePump, startQueuePump } from './queue-pump.js';
 import { LOCAL_CREDENTIALS, type LocalStores, startStores } from './stores.js';
 import { type RelayFunction, type StreamPump, startStreamPump } from './stream-pump.js';
+import { bundleWebPage, configAsset, type WebAsset } from './web-page.js';
 
 export const DEFAULT_DATA_DIR = join(REPO_ROOT, '.local');
 export const JWT_AUDIENCE = 'cong-local';
@@ -86,6 +88,10 @@ export interface LocalPortal {
   readonly evn: EvnSandbox;
   readonly api: ApiServer;
   readonly dev: DevAuth;
+  /** The OIDC issuer people sign in at (the citizen page's login), at `${url}/dev`. */
+  readonly oidc: OidcIssuer;
+  /** The citizen web page. */
+  readonly webUrl: string;
   readonly pumps: {
     readonly queues: readonly QueuePump[];
     readonly stream: StreamPump;
@@ -201,13 +207,16 @@ export async function startLocalPortal(options: LocalPortalOptions = {}): Promis
     const outboxFile = join(dataDir, 'notifications-outbox.jsonl');
     const outbox = (filter: { dossierCode?: string; limit?: number } = {}) => readOutbox(outboxFile, filter);
     const httpFunctions = new Map<ServedFunction, HttpFunctionInstance>();
+    const webDir = options.webDir ?? join(REPO_ROOT, 'web');
+    const webAssets = new Map<string, WebAsset>();
     // The gateway first: a taken port fails before anything heavy starts, and early requests get 503.
     const api = await startApiServer({
       port: options.port,
       preferPort: remembered.api,
       open: false,
       functionFor: (fn) => httpFunctions.get(fn),
-      webDir: options.webDir ?? join(REPO_ROOT, 'web'),
+      webDir,
+      webAssets,
       devOutbox: outbox,
       log: log.child('api'),
     });
@@ -257,6 +266,19 @@ export async function startLocalPortal(options: LocalPortalOptions = {}): Promis
       audience: JWT_AUDIENCE,
       keyFile: ephemeral ? undefined : join(dataDir, 'dev-jwt-key.json'),
     });
+    // The page is served by the gateway itself (same origin as the API, so no CORS), at either
+    // loopback name; the client is registered with exactly those redirect URIs.
+    const webOrigins = [url, `http://localhost:${api.port}`];
+    const oidc = createOidcIssuer({
+      dev,
+      redirectUris: webOrigins.map((o) => `${o}/auth/callback`),
+      logoutUris: webOrigins.map((o) => `${o}/`),
+    });
+    for (const [path, asset] of await bundleWebPage(webDir)) webAssets.set(path, asset);
+    webAssets.set(
+      '/config.json',
+      configAsset({ issuer: oidc.issuer, clientId: oidc.clientId, apiUrl: '', allowInsecureRequests: true }),
+    );
 
     const env: Record<string, string> = {
       STAGE: 'local',
@@ -328,7 +350,7 @@ export async function startLocalPortal(options: LocalPortalOptions = {}): Promis
         }),
       );
     }
-    api.open(dev);
+    api.open(dev, oidc);
 
     const dispatcher = functionFromModule<SQSEvent, SQSBatchResponse>({
       name: 'cong-local-dispatcher',
@@ -490,6 +512,8 @@ export async function startLocalPortal(options: LocalPortalOptions = {}): Promis
       evn,
       api,
       dev,
+      oidc,
+      webUrl: `${url}/`,
       pumps: {
         queues: queuePumps,
         stream: streamPump,

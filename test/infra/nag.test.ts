@@ -5,11 +5,13 @@ import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
 import { buildApp } from '../../lib/app.js';
+import { VNEID_CONTEXT } from '../support/vneid-context.js';
 
 /** The same context `cdk synth` reads from cdk.json, with asset bundling skipped. */
 const cdkContext = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')).context;
 const build = (stage: 'dev' | 'prod') =>
-  buildApp({ context: { ...cdkContext, stage, 'aws:cdk:bundling-stacks': [] } });
+  // With VNeID federation configured, so its provider, domain and groups are checked too.
+  buildApp({ context: { ...cdkContext, ...VNEID_CONTEXT, stage, 'aws:cdk:bundling-stacks': [] } });
 
 /** cdk-nag 3 reports through CDK policy validation; this lists what it would report, one line per finding. */
 function findings(app: ReturnType<typeof build>['app']): string[] {
@@ -40,7 +42,8 @@ describe('cdk-nag AwsSolutions', () => {
       // Synthesis runs the registered checks and throws with the report on any finding.
       expect(synthesisReport(app)).toEqual([]);
       expect(findings(app)).toEqual([]);
-    });
+      // The first synthesis loads CloudFormation's resource schemas: slow on a busy machine.
+    }, 120_000);
   }
 
   it('fails synthesis when a resource breaks a rule', () => {

@@ -18,6 +18,7 @@ import { cloudRoutes, functions, routeKey } from '../../functions/routes.js';
 import { buildApp } from '../../lib/app.js';
 import { PortalFunction } from '../../lib/portal-function.js';
 import { stageSettings } from '../../lib/settings.js';
+import { VNEID_CONTEXT } from '../support/vneid-context.js';
 
 // CDK's CloudFormation schema validation runs in nag.test.ts; template assertions do not need it.
 process.env.CDK_VALIDATION = 'false';
@@ -525,6 +526,7 @@ describe('Cổng prod stacks', () => {
   let prod: ReturnType<typeof build>;
   beforeAll(() => {
     prod = build('prod', {
+      ...VNEID_CONTEXT,
       agencyEndpoints: JSON.stringify({ bca: 'https://lienthong.bocongan.gov.vn/cong' }),
     });
   });
