@@ -15,7 +15,7 @@ import {
   faqList,
   faqQuery,
 } from '../schemas/catalog.js';
-import { health, type PersonRole } from '../schemas/common.js';
+import { health, type PersonRole, personRole } from '../schemas/common.js';
 import { devJwks, devTokenRequest, devTokenResponse } from '../schemas/dev.js';
 import {
   dossierParams,
@@ -122,14 +122,7 @@ export type HttpFunction =
 export type { OwnedObject };
 
 /** Every role a signed-in person can have. */
-export const EVERYONE: readonly PersonRole[] = [
-  'citizen',
-  'business',
-  'desk_officer',
-  'agency_officer',
-  'catalog_admin',
-  'operator',
-];
+export const EVERYONE: readonly PersonRole[] = personRole.options;
 /** People who file for themselves or for someone: citizens, enterprises' representatives, desk officers. */
 export const APPLICANTS: readonly PersonRole[] = ['citizen', 'business', 'desk_officer'];
 

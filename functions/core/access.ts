@@ -5,12 +5,9 @@
  * exactly like a missing one, so codes cannot be enumerated.
  */
 
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { MiddlewareObj } from '@middy/core';
 import type { RouteAccess } from '../routes.js';
 import type { Person } from './auth.js';
-import { dynamo } from './clients.js';
-import { config } from './config.js';
 import { AppError, type ErrorCode } from './errors.js';
 import { keys } from './keys.js';
 
@@ -68,25 +65,12 @@ export type OwnershipReader = (
   key: { pk: string; sk: string },
 ) => Promise<OwnershipRecord | undefined>;
 
-export const readOwnership: OwnershipReader = async (_object, key) => {
-  const out = await dynamo().send(
-    new GetCommand({
-      TableName: config().TABLE_NAME,
-      Key: key,
-      ProjectionExpression: OWNERSHIP_FIELDS.map((_, i) => `#f${i}`).join(', '),
-      ExpressionAttributeNames: Object.fromEntries(OWNERSHIP_FIELDS.map((f, i) => [`#f${i}`, f])),
-      ConsistentRead: true,
-    }),
-  );
-  return out.Item ? (out.Item as OwnershipRecord) : undefined;
-};
-
 /** The check for one request: throws the object's 404 unless the person may reach it. */
 export async function authorizeObject(
   access: RouteAccess,
   person: Person,
   params: unknown,
-  read: OwnershipReader = readOwnership,
+  read: OwnershipReader,
 ): Promise<Reach | undefined> {
   // A collection scoped to the caller's agency needs a token that names one.
   if (access.kind === 'role' && access.scope === 'agency' && !person.agencyId)
@@ -108,15 +92,24 @@ interface AccessRequest {
   reach?: Reach;
 }
 
-/** The middleware: after authentication and validation, before the operation. */
+/**
+ * The middleware: after authentication and validation, before the operation. The reader is passed in
+ * by the function groups that serve owned-object routes, so only they carry the table client.
+ */
 export const objectAccess = <E extends { portal?: AccessRequest }, R>(
-  read: OwnershipReader = readOwnership,
+  read: OwnershipReader | undefined,
 ): MiddlewareObj<E, R> => ({
   before: async (request) => {
     const req = request.event.portal;
     const kind = req?.route.access.kind;
     if (!req || (kind !== 'owned' && kind !== 'role')) return;
     if (req.principal?.kind !== 'person') throw new AppError('UNAUTHENTICATED');
-    req.reach = await authorizeObject(req.route.access, req.principal as Person, req.params, read);
+    if (kind === 'owned' && !read) throw new Error('owned-object route without an ownership reader');
+    req.reach = await authorizeObject(
+      req.route.access,
+      req.principal as Person,
+      req.params,
+      read ?? (() => Promise.resolve(undefined)),
+    );
   },
 });

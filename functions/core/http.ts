@@ -8,7 +8,7 @@ import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { ZodError, z } from 'zod';
 import { authOfAccess, type HttpFunction, type Route, rolesOf, routeKey, routes } from '../routes.js';
-import { objectAccess, type Reach } from './access.js';
+import { type OwnershipReader, objectAccess, type Reach } from './access.js';
 import { authenticatePerson, type Principal } from './auth.js';
 import { AppError } from './errors.js';
 import { logger } from './logger.js';
@@ -42,13 +42,13 @@ type Result = APIGatewayProxyStructuredResultV2;
 const JSON_TYPE = 'application/json; charset=utf-8';
 const BODY_LIMIT_BYTES = 1024 * 1024;
 
-/** zod issues as error details; a field the schema does not know is listed under its own path. */
 export interface ErrorDetail {
   path: string;
   code: string;
   message: string;
 }
 
+/** zod issues as error details; a field the schema does not know is listed under its own path. */
 export const zodDetails = (error: ZodError): ErrorDetail[] =>
   error.issues.flatMap((i): ErrorDetail[] =>
     i.code === 'unrecognized_keys'
@@ -100,6 +100,8 @@ const portalOf = (event: PortalEvent): ApiRequest => {
  */
 export interface Verifiers {
   agency?: (headers: Record<string, string | undefined>, rawBody: string) => Promise<Principal>;
+  /** For groups serving owned-object routes: reads an object's ownership fields (core/access-store.ts). */
+  ownership?: OwnershipReader;
 }
 
 /** Authentication by the route's declared mode; signatures are checked over the raw body. */
@@ -230,6 +232,8 @@ export function httpFunction(
   if (missing.length) throw new Error(`function group ${fn} lacks operations: ${missing.join(', ')}`);
   if (own.some((x) => x.auth === 'agency') && !verifiers.agency)
     throw new Error(`${fn} serves agency routes without a verifier`);
+  if (own.some((x) => x.access.kind === 'owned') && !verifiers.ownership)
+    throw new Error(`${fn} serves owned-object routes without an ownership reader`);
   const mismatched = own.filter((x) => authOfAccess(x.access) !== x.auth).map(routeKey);
   if (mismatched.length)
     throw new Error(`${fn} declares access rules its auth mode cannot enforce: ${mismatched.join(', ')}`);
@@ -257,7 +261,7 @@ export function httpFunction(
     .use(authenticate(verifiers))
     .use(jsonBody())
     .use(validate())
-    .use(objectAccess())
+    .use(objectAccess(verifiers.ownership))
     .handler(dispatch);
 }
 

@@ -1,13 +1,15 @@
 import type { z } from 'zod';
 import type { dossierParams } from '../../schemas/dossier.js';
 import type { agencyRatingsQuery, RatingInput } from '../../schemas/feedback.js';
-import { httpFunction, personOf } from '../core/http.js';
+import { readOwnership } from '../core/access-store.js';
+import { httpFunction, type Operation, personOf } from '../core/http.js';
 import { listAgencyRatings, rateDossier } from './ratings.js';
 import { ratingStore } from './store.js';
 
 const PRIVATE = { 'cache-control': 'no-store' };
 
-export const handler = httpFunction('feedback', {
+/** The group's operations; the route table's access rules have been enforced before each runs. */
+const operations = {
   rateDossier: async (req) => {
     const { code } = req.params as z.output<typeof dossierParams>;
     const rating = await rateDossier(ratingStore(), code, req.body as RatingInput);
@@ -21,4 +23,6 @@ export const handler = httpFunction('feedback', {
     ),
     headers: PRIVATE,
   }),
-});
+} satisfies Record<string, Operation>;
+
+export const handler = httpFunction('feedback', operations, { ownership: readOwnership });

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { dossierParams, withdrawRequest } from '../../schemas/dossier.js';
-import { httpFunction, personOf } from '../core/http.js';
+import { readOwnership } from '../core/access-store.js';
+import { httpFunction, type Operation, personOf } from '../core/http.js';
 import { confirmResultReceived } from './complete.js';
 import { intakeStore } from './store.js';
 import { type SubmitInput, submitDossier } from './submit.js';
@@ -11,7 +12,8 @@ import { withdrawDossier } from './withdraw.js';
 let store: ReturnType<typeof intakeStore> | undefined;
 let steps: ReturnType<typeof citizenStepStore> | undefined;
 
-export const handler = httpFunction('intake', {
+/** The group's operations; the route table's access rules have been enforced before each runs. */
+const operations = {
   submitDossier: async (req) => {
     store ??= intakeStore();
     const key = req.headers['idempotency-key']!;
@@ -34,4 +36,6 @@ export const handler = httpFunction('intake', {
     const { code } = req.params as z.output<typeof dossierParams>;
     return { body: await confirmResultReceived(steps, code) };
   },
-});
+} satisfies Record<string, Operation>;
+
+export const handler = httpFunction('intake', operations, { ownership: readOwnership });

@@ -14,9 +14,10 @@ import type {
   providerParams,
   refundRequest,
 } from '../../schemas/payment.js';
+import { readOwnership } from '../core/access-store.js';
 import { config } from '../core/config.js';
 import { AppError } from '../core/errors.js';
-import { type ApiRequest, httpFunction, personOf } from '../core/http.js';
+import { type ApiRequest, httpFunction, type Operation, personOf } from '../core/http.js';
 import { logger } from '../core/logger.js';
 import { BillerUnavailableError, billerFor } from './billers.js';
 import {
@@ -83,7 +84,8 @@ async function electricityBill(customerCode: string) {
   }
 }
 
-export const handler = httpFunction('payments', {
+/** The group's operations; the route table's access rules have been enforced before each runs. */
+const operations = {
   createDossierPayment: async (req) => {
     const { code } = req.params as z.output<typeof dossierParams>;
     const key = req.headers['idempotency-key']!;
@@ -195,4 +197,6 @@ export const handler = httpFunction('payments', {
     const bill = await electricityBill(customerCode);
     return createBillPayment(ports(), () => createContext(req), sub, key, bill, BILLER_NAMES.evn!);
   },
-});
+} satisfies Record<string, Operation>;
+
+export const handler = httpFunction('payments', operations, { ownership: readOwnership });

@@ -6,6 +6,7 @@ import type {
   petitionParams,
   publicPetitionsQuery,
 } from '../../schemas/petition.js';
+import { readOwnership } from '../core/access-store.js';
 import { decodeCursor, encodeCursor } from '../core/cursor.js';
 import { AppError } from '../core/errors.js';
 import { httpFunction, personOf } from '../core/http.js';
@@ -20,52 +21,56 @@ const ports = () => {
   return store;
 };
 
-export const handler = httpFunction('petitions', {
-  submitPetition: async (req) => {
-    const key = req.headers['idempotency-key']!;
-    return submitPetition(ports(), personOf(req), key, req.body as SubmitPetitionInput);
+export const handler = httpFunction(
+  'petitions',
+  {
+    submitPetition: async (req) => {
+      const key = req.headers['idempotency-key']!;
+      return submitPetition(ports(), personOf(req), key, req.body as SubmitPetitionInput);
+    },
+    getPetition: async (req) => {
+      const { code } = req.params as z.output<typeof petitionParams>;
+      // The access rule (functions/core/access.ts) has already hidden everyone else's petitions.
+      const p = await ports().loadPetition(code);
+      if (!p) throw new AppError('PETITION_NOT_FOUND');
+      return { body: viewOf(p, await ports().loadTimeline(code), new Date()) };
+    },
+    listMyPetitions: async (req) => {
+      const q = req.query as z.output<typeof myPetitionsQuery>;
+      const page = await ports().listOwned(personOf(req).sub, q.limit, q.cursor);
+      const now = new Date();
+      return { body: { items: page.items.map((p) => summaryOf(p, now)), nextCursor: page.nextCursor } };
+    },
+    listAgencyPetitions: async (req) => {
+      const q = req.query as z.output<typeof agencyPetitionsQuery>;
+      const { agencyId } = personOf(req);
+      if (!agencyId) throw new AppError('FORBIDDEN');
+      const page = await ports().listForAgency(agencyId, q.limit, q.cursor);
+      const now = new Date();
+      return {
+        body: {
+          items: page.items.map((p) => ({
+            ...summaryOf(p, now),
+            content: p.content,
+            ...(p.procedureCode ? { procedureCode: p.procedureCode } : {}),
+            escalations: p.escalations,
+          })),
+          nextCursor: page.nextCursor,
+        },
+      };
+    },
+    searchPublishedPetitions: async (req) => {
+      const q = req.query as z.output<typeof publicPetitionsQuery>;
+      published ??= new PublishedAnswers(ports().published);
+      const after = decodeCursor(q.cursor, ['after'])?.after;
+      const page = await published.search(q.q, q.limit, after);
+      return {
+        body: {
+          items: page.items,
+          nextCursor: encodeCursor(page.last ? { after: page.last } : undefined),
+        },
+      };
+    },
   },
-  getPetition: async (req) => {
-    const { code } = req.params as z.output<typeof petitionParams>;
-    // The access rule (functions/core/access.ts) has already hidden everyone else's petitions.
-    const p = await ports().loadPetition(code);
-    if (!p) throw new AppError('PETITION_NOT_FOUND');
-    return { body: viewOf(p, await ports().loadTimeline(code), new Date()) };
-  },
-  listMyPetitions: async (req) => {
-    const q = req.query as z.output<typeof myPetitionsQuery>;
-    const page = await ports().listOwned(personOf(req).sub, q.limit, q.cursor);
-    const now = new Date();
-    return { body: { items: page.items.map((p) => summaryOf(p, now)), nextCursor: page.nextCursor } };
-  },
-  listAgencyPetitions: async (req) => {
-    const q = req.query as z.output<typeof agencyPetitionsQuery>;
-    const { agencyId } = personOf(req);
-    if (!agencyId) throw new AppError('FORBIDDEN');
-    const page = await ports().listForAgency(agencyId, q.limit, q.cursor);
-    const now = new Date();
-    return {
-      body: {
-        items: page.items.map((p) => ({
-          ...summaryOf(p, now),
-          content: p.content,
-          ...(p.procedureCode ? { procedureCode: p.procedureCode } : {}),
-          escalations: p.escalations,
-        })),
-        nextCursor: page.nextCursor,
-      },
-    };
-  },
-  searchPublishedPetitions: async (req) => {
-    const q = req.query as z.output<typeof publicPetitionsQuery>;
-    published ??= new PublishedAnswers(ports().published);
-    const after = decodeCursor(q.cursor, ['after'])?.after;
-    const page = await published.search(q.q, q.limit, after);
-    return {
-      body: {
-        items: page.items,
-        nextCursor: encodeCursor(page.last ? { after: page.last } : undefined),
-      },
-    };
-  },
-});
+  { ownership: readOwnership },
+);

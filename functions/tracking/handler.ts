@@ -3,12 +3,13 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { z } from 'zod';
 import type { agencyDossiersQuery } from '../../schemas/agency-dossiers.js';
 import type { dossierParams, dossierViewQuery, submissionParams } from '../../schemas/dossier.js';
+import { readOwnership } from '../core/access-store.js';
 import { s3Client } from '../core/clients.js';
 import { config } from '../core/config.js';
 import { toOwnerView, toPublicView, toSubmissionView } from '../core/dossier.js';
 import { loadDossier, loadDossiers, loadSubmission, loadTimeline } from '../core/dossier-store.js';
 import { AppError } from '../core/errors.js';
-import { type ApiRequest, httpFunction, personOf } from '../core/http.js';
+import { type ApiRequest, httpFunction, type Operation, personOf } from '../core/http.js';
 import { verifyTimeline } from '../core/timeline.js';
 import { maskedForm, openForm } from '../intake/sealed-form.js';
 import { loadProfileKeys } from '../me/store.js';
@@ -39,7 +40,8 @@ async function namedDossier(req: ApiRequest) {
   return { dossier, timeline };
 }
 
-export const handler = httpFunction('tracking', {
+/** The group's operations; the route table's access rules have been enforced before each runs. */
+const operations = {
   getDossier: async (req) => {
     const { reveal } = req.query as z.output<typeof dossierViewQuery>;
     const { dossier, timeline } = await namedDossier(req);
@@ -78,4 +80,6 @@ export const handler = httpFunction('tracking', {
     if (!dossier) throw new AppError('DOSSIER_NOT_FOUND');
     return { body: toPublicView(dossier, timeline), headers: { 'cache-control': 'no-store' } };
   },
-});
+} satisfies Record<string, Operation>;
+
+export const handler = httpFunction('tracking', operations, { ownership: readOwnership });

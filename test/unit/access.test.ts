@@ -13,6 +13,7 @@ import {
 } from '../../functions/core/access.js';
 import type { Person } from '../../functions/core/auth.js';
 import { AppError } from '../../functions/core/errors.js';
+import { httpFunction } from '../../functions/core/http.js';
 import { keys } from '../../functions/core/keys.js';
 import { type OwnedObject, type RouteAccess, rolesOf, routes } from '../../functions/routes.js';
 
@@ -156,6 +157,14 @@ describe('the route table', () => {
       expect(r.path, r.operationId).toContain(`{${objectLoaders[r.access.object].param}}`);
       expect(r.auth, r.operationId).toBe('citizen');
     }
+  });
+
+  it('refuses at start a function group serving owned objects without an ownership reader', () => {
+    const ops = Object.fromEntries(
+      routes.filter((r) => r.fn === 'tracking').map((r) => [r.operationId, async () => ({ body: {} })]),
+    );
+    expect(() => httpFunction('tracking', ops)).toThrow(/ownership reader/);
+    expect(() => httpFunction('tracking', ops, { ownership: async () => undefined })).not.toThrow();
   });
 
   it('gives every signed-in route at least one role, and no role to other routes', () => {

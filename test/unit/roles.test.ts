@@ -22,6 +22,8 @@ const echo = httpFunction(
       .filter((r) => r.fn === 'payments')
       .map((r) => [r.operationId, async (req) => ({ status: 200, body: { principal: req.principal } })]),
   ),
+  // Role refusals come before any object is read.
+  { ownership: () => Promise.reject(new Error('ownership read for a refused role')) },
 );
 
 const anomalies = (authorization?: string) =>
