@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { dossierCode, isoDateTime, listQuery, nfcText, procedureCode } from './common.js';
 import { dossierStatus, dossierView, filedByView } from './dossier.js';
+import { petitionView } from './petition.js';
 
 /** Hà Nội's calendar day: a date of birth "in the past" is judged where the citizen lives. */
 const todayInVietnam = () => new Date(Date.now() + 7 * 3_600_000).toISOString().slice(0, 10);
@@ -92,5 +93,6 @@ export const accountExport = z
     subject: z.string(),
     profile: profileView.nullable(),
     dossiers: z.array(dossierView),
+    petitions: z.array(petitionView),
   })
   .meta({ id: 'AccountExport' });

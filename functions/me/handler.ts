@@ -4,6 +4,8 @@ import { AppError } from '../core/errors.js';
 import { type ApiRequest, httpFunction, personOf } from '../core/http.js';
 import { keys } from '../core/keys.js';
 import { logger, personRef } from '../core/logger.js';
+import { exportPetitions } from '../petitions/petitions.js';
+import { petitionStore } from '../petitions/store.js';
 import { exportDossiers, listIndexedDossiers, listMyDocuments, listMyDossiers } from './account.js';
 import { etagOf, readProfile, replaceProfile } from './profile.js';
 import { accountStore, profileStore } from './store.js';
@@ -53,14 +55,19 @@ export const handler = httpFunction('me', {
   }),
   exportMyData: async (req) => {
     const sub = subOf(req);
-    const [profile, dossiers] = await Promise.all([
+    const [profile, dossiers, petitions] = await Promise.all([
       readProfile(profileStore(), sub, true),
       exportDossiers(accountStore(), sub),
+      exportPetitions(petitionStore(), sub, new Date()),
     ]);
     const exportedAt = new Date().toISOString();
-    logger.info('account exported', { person: personRef(sub), dossiers: dossiers.length });
+    logger.info('account exported', {
+      person: personRef(sub),
+      dossiers: dossiers.length,
+      petitions: petitions.length,
+    });
     return {
-      body: { exportedAt, subject: sub, profile: profile ?? null, dossiers },
+      body: { exportedAt, subject: sub, profile: profile ?? null, dossiers, petitions },
       headers: {
         ...PRIVATE,
         'content-disposition': `attachment; filename="cong-export-${exportedAt.slice(0, 10)}.json"`,

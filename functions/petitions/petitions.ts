@@ -4,6 +4,7 @@
  * events, its one open deadline and — when it moves to an agency — the outbox item that delivers it,
  * in one transaction (see PetitionPorts.commit).
  */
+
 import { createHash } from 'node:crypto';
 import { ulid } from 'ulidx';
 import type { z } from 'zod';
@@ -33,6 +34,7 @@ import type {
 } from './model.js';
 import { petitionDeadlines, routePetition } from './routing.js';
 import { clockOf, decidePetition } from './state.js';
+import type { PetitionStore } from './store.js';
 
 export type SubmitPetitionInput = z.output<typeof submitPetitionRequest>;
 export type SubmitPetitionResult = z.infer<typeof submitPetitionResponse>;
@@ -486,4 +488,21 @@ export function viewOf(
       ...(e.onTime !== undefined ? { onTime: e.onTime } : {}),
     })),
   };
+}
+
+/** Every petition of an account with its timeline, for the account's data export. */
+export async function exportPetitions(
+  ports: Pick<PetitionStore, 'loadTimeline' | 'listOwned'>,
+  sub: string,
+  now: Date,
+): Promise<z.infer<typeof petitionView>[]> {
+  const out: z.infer<typeof petitionView>[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await ports.listOwned(sub, 100, cursor);
+    const timelines = await Promise.all(page.items.map((p) => ports.loadTimeline(p.code)));
+    page.items.forEach((p, i) => out.push(viewOf(p, timelines[i]!, now)));
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  return out;
 }

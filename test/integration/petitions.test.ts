@@ -176,6 +176,16 @@ describe('a petition from submission to a published answer', () => {
     expect((await api('GET', `/v1/petitions/${code}`, { token: elsewhere })).status).toBe(404);
     expect((await api('GET', '/v1/me/petitions', { token: stranger })).body.items).toEqual([]);
     expect((await api('GET', '/v1/agency/petitions', { token: owner })).status).toBe(403);
+
+    // The petitioner's data export carries the petition with its whole timeline; a stranger's does not.
+    const exported = await api('GET', '/v1/me/export', { token: owner });
+    expect(exported.status).toBe(200);
+    const inExport = exported.body.petitions.find((p: Json) => p.code === code);
+    expect(inExport).toMatchObject({ code, status: 'published', answer: expect.anything() });
+    expect(inExport.timeline.map((e: Json) => e.type)).toEqual(
+      expect.arrayContaining(['petition.received', 'petition.answered', 'petition.published']),
+    );
+    expect((await api('GET', '/v1/me/export', { token: stranger })).body.petitions).toEqual([]);
   });
 
   it('refuses a client that sets the status or the agency routing, and unknown codes', async () => {
