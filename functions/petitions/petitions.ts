@@ -501,7 +501,7 @@ export async function exportPetitions(
   do {
     const page = await ports.listOwned(sub, 100, cursor);
     const timelines = await Promise.all(page.items.map((p) => ports.loadTimeline(p.code)));
-    page.items.forEach((p, i) => out.push(viewOf(p, timelines[i]!, now)));
+    for (const [i, p] of page.items.entries()) out.push(viewOf(p, timelines[i]!, now));
     cursor = page.nextCursor ?? undefined;
   } while (cursor);
   return out;
