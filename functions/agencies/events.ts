@@ -50,6 +50,8 @@ export interface Handoff {
   /** The next dossier as read: its update is conditional on this version and on not being handed over. */
   next: DossierRecord;
   dueAt: string;
+  /** The next dossier's own timeline records the hand-over (and the new due date). */
+  event: TimelineEvent;
   previousResult: ResultReference;
   outbox: { id: string; messages: DispatchMessage[] };
 }
@@ -115,10 +117,22 @@ async function handoffAfter(
   const agency = findAgency(next.agencyId);
   if (!member || !agency) throw new Error(`bundle ${link.procedureCode} cannot hand over ${next.code}`);
   const outboxId = ulid(now.getTime());
+  // The next agency's clock starts when it receives the dossier.
+  const dueAt = addWorkingDays(now, member.days).toISOString();
   return {
     next,
-    // The next agency's clock starts when it receives the dossier.
-    dueAt: addWorkingDays(now, member.days).toISOString(),
+    dueAt,
+    event: sealEvent({
+      seq: next.lastSeq + 1,
+      at: now.toISOString(),
+      type: 'dossier.handed_over',
+      status: next.status,
+      actor: 'system',
+      source: dossier.code,
+      dueAt,
+      details: { previousDossier: dossier.code, previousProcedure: dossier.procedureCode },
+      prevHash: next.lastHash,
+    }),
     previousResult: {
       dossierCode: dossier.code,
       procedureCode: dossier.procedureCode,

@@ -14,14 +14,15 @@ import type { AgencyEventPorts, AgencyEventResult, Handoff } from './events.js';
 const RECORD_DAYS = 30;
 
 /** The next dossier of a bundle goes to its agency: once, and only as it was read. */
-function handoffItems(TableName: string, h: Handoff, at: string) {
+function handoffItems(TableName: string, h: Handoff) {
+  const at = h.event.at;
   return [
     {
       Update: {
         TableName,
         Key: keys.dossier(h.next.code),
         UpdateExpression:
-          'SET #version = :next, updatedAt = :at, dueAt = :due, previousResult = :previous, #bundle.handedOffAt = :at',
+          'SET #version = :next, updatedAt = :at, dueAt = :due, previousResult = :previous, #bundle.handedOffAt = :at, lastSeq = :seq, lastHash = :hash',
         ConditionExpression: '#version = :expected AND attribute_not_exists(#bundle.handedOffAt)',
         ExpressionAttributeNames: { '#version': 'version', '#bundle': 'bundle' },
         ExpressionAttributeValues: {
@@ -30,7 +31,16 @@ function handoffItems(TableName: string, h: Handoff, at: string) {
           ':at': at,
           ':due': h.dueAt,
           ':previous': h.previousResult,
+          ':seq': h.event.seq,
+          ':hash': h.event.hash,
         },
+      },
+    },
+    {
+      Put: {
+        TableName,
+        Item: { ...keys.timelineEvent(h.next.code, h.event.seq), kind: 'event', ...h.event },
+        ConditionExpression: 'attribute_not_exists(pk)',
       },
     },
     outboxPut(TableName, h.outbox, at),
@@ -118,7 +128,7 @@ export function agencyEventStore(): AgencyEventPorts {
                   ConditionExpression: 'attribute_not_exists(pk)',
                 },
               },
-              ...(handoff ? handoffItems(TableName, handoff, event.at) : []),
+              ...(handoff ? handoffItems(TableName, handoff) : []),
               ...(cascade ?? []).flatMap((c) => stepItems(TableName, c.dossier, c.event)),
             ],
           }),

@@ -10,6 +10,7 @@ export type Actor = 'citizen' | 'agency' | 'system';
 
 export type DossierStep =
   | 'dossier.submitted'
+  | 'dossier.handed_over'
   | 'payment.succeeded'
   | 'payment.refunded'
   | 'dossier.received'
@@ -42,6 +43,9 @@ const OPEN: readonly DossierStatus[] = [
 
 export const STEPS: Record<DossierStep, StepRule> = {
   'dossier.submitted': { to: 'submitted', from: [], by: ['citizen'] },
+  // In an interlinked bundle: the earlier dossier has its result, so this one goes to its agency now
+  // and its agency's clock starts.
+  'dossier.handed_over': { to: 'unchanged', from: ['submitted'], by: ['system'] },
   // The fee was paid online: recorded on the timeline, the dossier then goes to its agency.
   'payment.succeeded': { to: 'unchanged', from: ['submitted'], by: ['system'] },
   // The fee was given back by an operator: recorded whatever the dossier's stage; it stays where it is.

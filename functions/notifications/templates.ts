@@ -84,6 +84,11 @@ const TEMPLATES: Record<string, Template> = {
         ? `Vui lòng nộp phí ${showMoney(d.payment.amount)} trên Cổng để hồ sơ được chuyển xử lý.`
         : TRACK,
   }),
+  'dossier.handed_over': (e, d) => ({
+    subject: `Hồ sơ ${d.code} đã được chuyển xử lý`,
+    what: `Hồ sơ ${text(e.details?.previousDossier) ?? 'trước'} đã có kết quả, nên hồ sơ ${d.code} (${d.procedureName}) đã được chuyển tới ${d.agencyName}; hạn giải quyết ${showTime(e.dueAt ?? d.dueAt)}.`,
+    next: TRACK,
+  }),
   'payment.succeeded': (_e, d) => ({
     subject: `Đã nhận phí hồ sơ ${d.code}`,
     what: `Cổng đã nhận thanh toán phí${d.payment ? ` ${showMoney(d.payment.amount)}` : ''} của hồ sơ ${d.code}; hồ sơ được chuyển tới ${d.agencyName}.`,

@@ -321,6 +321,14 @@ describe('the birth → residence → health card bundle', () => {
       procedureCode: '1.001193',
     });
     expect(toPolice.bundle).toEqual({ procedureCode: '1.012345', step: 2, steps: 3 });
+    // The residence dossier's own timeline says when and why it went to the police, and stays intact.
+    const handedOver = await api('GET', `/v1/dossiers/${residence}`, { token: owner });
+    expect(handedOver.body.timeline.map((e: Json) => e.type).slice(0, 2)).toEqual([
+      'dossier.submitted',
+      'dossier.handed_over',
+    ]);
+    const verified = await api('GET', `/v1/dossiers/${residence}/timeline/verify`, { token: owner });
+    expect(verified.body.intact).toBe(true);
     expect(deliveriesOf(card!)).toHaveLength(0);
     expect((await view()).bundle.activeStep).toBe(2);
 

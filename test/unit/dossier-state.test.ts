@@ -38,6 +38,7 @@ interface Expected {
 
 const EXPECTED: Record<DossierStep, Expected> = {
   'dossier.submitted': { to: 'submitted', from: [], by: ['citizen'] },
+  'dossier.handed_over': { to: 'unchanged', from: ['submitted'], by: ['system'] },
   'payment.succeeded': { to: 'unchanged', from: ['submitted'], by: ['system'] },
   'payment.refunded': { to: 'unchanged', from: STATUSES, by: ['system'] },
   'dossier.received': { to: 'received', from: ['submitted'], by: ['agency'] },

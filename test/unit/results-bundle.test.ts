@@ -161,6 +161,16 @@ describe('an interlinked bundle', () => {
     ]);
     // Residence's 7 working days start at the hand-off (Monday 23 Nov) → Wednesday 2 Dec.
     expect(first.handoff?.dueAt).toBe('2026-12-02T10:00:00.000Z');
+    // The next dossier's own timeline records the hand-over, chained after its submission.
+    expect(first.handoff?.event).toMatchObject({
+      seq: residence!.lastSeq + 1,
+      prevHash: residence!.lastHash,
+      type: 'dossier.handed_over',
+      status: 'submitted',
+      actor: 'system',
+      dueAt: '2026-12-02T10:00:00.000Z',
+      details: { previousDossier: birth!.code },
+    });
     const handed = table.dossiers.get(residence!.code)!;
     expect(handed.previousResult).toMatchObject({
       dossierCode: birth!.code,
