@@ -595,17 +595,11 @@ export interface FunctionSpec {
   /** Sends text messages (SNS) and e-mail (SES) to citizens. */
   deliversNotifications?: boolean;
   /**
-   * Non-HTTP triggers: the table stream (outbox; timeline events and dossier images for
-   * notifications; timeline events and ratings for statistics), the agency queues, the notifications
-   * queue, or a schedule.
+   * Non-HTTP triggers: the table stream (outbox; timeline events, dossier images, ratings and petition
+   * events for notifications and statistics, which share one mapping: at most two readers per shard),
+   * the agency queues, the notifications queue, or a schedule.
    */
-  trigger?:
-    | 'outbox-stream'
-    | 'dossier-stream'
-    | 'stats-stream'
-    | 'agency-queues'
-    | 'notifications-queue'
-    | 'schedule';
+  trigger?: 'outbox-stream' | 'dossier-stream' | 'agency-queues' | 'notifications-queue' | 'schedule';
   /** With trigger 'schedule': minutes between runs. */
   everyMinutes?: number;
 }
@@ -616,7 +610,6 @@ export const functions: Record<
   | 'dispatcher'
   | 'paymentsReconcile'
   | 'notificationRelay'
-  | 'statsRelay'
   | 'notifier'
   | 'slaWatcher',
   FunctionSpec
@@ -704,13 +697,6 @@ export const functions: Record<
     table: 'readwrite',
     sendsNotifications: true,
     trigger: 'dossier-stream',
-  },
-  statsRelay: {
-    entry: 'functions/stats/relay.ts',
-    memoryMb: 256,
-    timeoutSeconds: 30,
-    table: 'readwrite',
-    trigger: 'stats-stream',
   },
   notifier: {
     entry: 'functions/notifications/notifier.ts',

@@ -144,7 +144,6 @@ export class ApiStack extends Stack {
         if (spec.trigger === 'outbox-stream') this.relayOutbox(fn, table, data);
         if (spec.trigger === 'agency-queues') this.dispatchAgencyQueues(fn, spec, data);
         if (spec.trigger === 'dossier-stream') this.relayNotifications(fn, table, data);
-        if (spec.trigger === 'stats-stream') this.relayStats(fn, table, data);
         if (spec.trigger === 'notifications-queue') this.drainNotifications(fn, spec, data);
         if (spec.trigger === 'schedule') {
           new Rule(this, `Schedule-${name}`, {
@@ -319,8 +318,9 @@ export class ApiStack extends Stack {
   }
 
   /**
-   * New timeline events (citizen notifications) and dossier images (SLA deadline index) feed the
-   * notification relay.
+   * New timeline events (citizen notifications, statistics), dossier images (SLA deadline index), new
+   * ratings and new petition events (statistics) feed the notification relay. LATEST: a new mapping does
+   * not re-announce past changes; counters a replaced mapping missed are restored by `stats:rebuild`.
    */
   private relayNotifications(
     fn: PortalFunction,
@@ -344,33 +344,19 @@ export class ApiStack extends Stack {
             NewImage: { ...dossierPk, [TABLE.sortKey]: { S: FilterRule.isEqual(NOTIFICATIONS.dossierSk) } },
           },
         }),
-      ],
-    });
-  }
-
-  /**
-   * New timeline events and new ratings feed the statistics relay. TRIM_HORIZON: a new mapping counts
-   * what the stream still holds; the markers keep a re-read from counting twice.
-   */
-  private relayStats(
-    fn: PortalFunction,
-    table: ReturnType<typeof Table.fromTableAttributes>,
-    data: DataStack,
-  ) {
-    const dossierPk = { [TABLE.partitionKey]: { S: FilterRule.beginsWith(NOTIFICATIONS.dossierPkPrefix) } };
-    this.consumeStream(fn, table, data, {
-      what: 'statistics relay',
-      startingPosition: StartingPosition.TRIM_HORIZON,
-      retryAttempts: STATS.maxStreamRetries,
-      filters: [
-        FilterCriteria.filter({
-          eventName: FilterRule.isEqual('INSERT'),
-          dynamodb: { NewImage: { ...dossierPk, kind: { S: FilterRule.isEqual(NOTIFICATIONS.eventKind) } } },
-        }),
         FilterCriteria.filter({
           eventName: FilterRule.isEqual('INSERT'),
           dynamodb: {
             NewImage: { ...dossierPk, [TABLE.sortKey]: { S: FilterRule.isEqual(STATS.ratingSk) } },
+          },
+        }),
+        FilterCriteria.filter({
+          eventName: FilterRule.isEqual('INSERT'),
+          dynamodb: {
+            NewImage: {
+              [TABLE.partitionKey]: { S: FilterRule.beginsWith(STATS.petitionPkPrefix) },
+              kind: { S: FilterRule.isEqual(STATS.petitionEventKind) },
+            },
           },
         }),
       ],

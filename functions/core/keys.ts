@@ -110,6 +110,21 @@ export const keys = {
   }),
   /** A dossier already counted for one kind of counter: put with the ADD, so a replay adds nothing. */
   statsMarker: (code: string, kind: string) => ({ pk: `DOSSIER#${code}`, sk: `STATS#${kind}` }),
+  /**
+   * Whether a dossier is counted in its agency's "overdue now": opened by the SLA watcher when the due
+   * date lapses, closed by the step that settles, pauses or extends it; each change guarded by its state.
+   */
+  statsOverdue: (code: string) => ({ pk: `DOSSIER#${code}`, sk: 'STATSOVERDUE' }),
+  /** An agency's current figures (not per month): dossiers and petitions overdue now. */
+  agencyNow: (agencyId: string) => ({ pk: `STATSNOW#${agencyId}`, sk: 'STATS' }),
+  /** gsi2: every agency's current figures in one partition (one item per agency, rarely written). */
+  agencyNowIndex: (agencyId: string) => ({ gsi2pk: 'STATSNOW', gsi2sk: agencyId }),
+  /** Current figures recomputed by `npm run stats:rebuild`, beside the live ones. */
+  agencyNowRebuilt: (agencyId: string) => ({ pk: `STATSNOWREBUILT#${agencyId}`, sk: 'STATS' }),
+  /** A petition already counted for one kind of counter (as statsMarker for dossiers). */
+  petitionStatsMarker: (code: string, kind: string) => ({ pk: `PETITION#${code}`, sk: `STATS#${kind}` }),
+  /** Whether a petition is counted in its agency's "petitions overdue now", and as of which event. */
+  petitionStatsOverdue: (code: string) => ({ pk: `PETITION#${code}`, sk: 'STATSOVERDUE' }),
 } as const;
 
 /** Seconds since the epoch, the unit DynamoDB TTL reads. */

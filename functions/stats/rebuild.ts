@@ -1,12 +1,13 @@
 /**
  * Recomputes the published counters from what the table holds — each agency's dossiers (gsi2), their
- * timelines, and their ratings — through the same counting as the live relay, stores the result in
+ * timelines, and their ratings — through the same counting as the live relay, and what is overdue now
+ * from the dossiers themselves (as of `now()`: the live figure lags it by at most one SLA watcher run), stores the result in
  * fresh items and lists where the live counters differ. Read per agency: never a table scan.
  */
 import { PutCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../core/clients.js';
 import { config } from '../core/config.js';
-import type { DossierRecord } from '../core/dossier.js';
+import { type DossierRecord, isOverdue } from '../core/dossier.js';
 import { loadTimeline } from '../core/dossier-store.js';
 import { keys } from '../core/keys.js';
 import type { TimelineEvent } from '../core/timeline.js';
@@ -22,21 +23,33 @@ import {
   tally,
   zeroCounts,
 } from './counters.js';
+import {
+  NOW_COUNTERS,
+  type NowCounter,
+  type NowCounts,
+  nowStore,
+  saveRebuiltNow,
+  zeroNow,
+} from './overdue.js';
 import { type StoredStats, statsStore } from './store.js';
 
 export interface RebuildPorts {
+  /** An agency's dossiers: code, agency, submission, due date and status. */
   agencyDossiers(agencyId: string): Promise<DossierRecord[]>;
   timeline(code: string): Promise<TimelineEvent[]>;
   agencyRatings(agencyId: string): Promise<CountedRating[]>;
   liveMonth(month: string): Promise<StoredStats[]>;
   saveRebuilt(agencyId: string, month: string, counts: Counts): Promise<void>;
+  liveNow(): Promise<Map<string, NowCounts>>;
+  saveRebuiltNow(agencyId: string, counts: NowCounts): Promise<void>;
   now(): Date;
 }
 
 export interface StatsDifference {
   agencyId: string;
+  /** A month, or `now` for the agency's current figures. */
   month: string;
-  counter: Counter;
+  counter: Counter | NowCounter;
   live: number;
   rebuilt: number;
 }
@@ -54,11 +67,16 @@ export async function rebuildStats(
   agencyIds: readonly string[],
 ): Promise<RebuildReport> {
   const contributions: Contribution[] = [];
+  const rebuiltNow = new Map<string, NowCounts>();
+  const asOf = ports.now();
   let dossiers = 0;
   let ratings = 0;
   for (const agencyId of agencyIds) {
+    const current = zeroNow();
+    rebuiltNow.set(agencyId, current);
     for (const dossier of await ports.agencyDossiers(agencyId)) {
       dossiers += 1;
+      if (isOverdue(dossier, asOf)) current.overdueNow += 1;
       for (const event of await ports.timeline(dossier.code)) {
         const c = contributionOf({ dossier, event });
         if (c) contributions.push(c);
@@ -78,7 +96,7 @@ export async function rebuildStats(
 
   // Live counters of every month from the first rebuilt one to now, so a month counted only live shows too.
   const months = [...rebuilt.keys()].map((k) => k.split('#')[1]!).sort();
-  const nowMonth = ports.now().toISOString().slice(0, 7);
+  const nowMonth = asOf.toISOString().slice(0, 7);
   const span = months.length
     ? monthRange(months[0]!, months.at(-1)! > nowMonth ? months.at(-1)! : nowMonth)
     : [];
@@ -96,6 +114,18 @@ export async function rebuildStats(
     for (const counter of COUNTERS)
       if (a[counter] !== b[counter])
         differences.push({ agencyId, month, counter, live: a[counter], rebuilt: b[counter] });
+  }
+  const liveNow = await ports.liveNow();
+  for (const agencyId of agencyIds) {
+    const b = rebuiltNow.get(agencyId) ?? zeroNow();
+    const a = liveNow.get(agencyId);
+    // Only agencies with a figure either way: most have never had anything overdue.
+    if (a || NOW_COUNTERS.some((k) => b[k] !== 0)) await ports.saveRebuiltNow(agencyId, b);
+    for (const counter of NOW_COUNTERS) {
+      const liveValue = a?.[counter] ?? 0;
+      if (liveValue !== b[counter])
+        differences.push({ agencyId, month: 'now', counter, live: liveValue, rebuilt: b[counter] });
+    }
   }
   return { agencies: agencyIds.length, dossiers, ratings, items: rebuilt.size, differences };
 }
@@ -132,6 +162,7 @@ export function rebuildStore(): RebuildPorts {
         'agencyId',
         'submittedAt',
         'dueAt',
+        'status',
       ])) as unknown as DossierRecord[],
     timeline: loadTimeline,
     agencyRatings: async (agencyId) =>
@@ -142,6 +173,8 @@ export function rebuildStore(): RebuildPorts {
         'ratedAt',
       ])) as unknown as CountedRating[],
     liveMonth: (month) => live.month(month),
+    liveNow: () => nowStore().allNow(),
+    saveRebuiltNow: (agencyId, counts) => saveRebuiltNow(agencyId, counts, new Date().toISOString()),
     async saveRebuilt(agencyId, month, counts) {
       await dynamo().send(
         new PutCommand({

@@ -1,24 +1,27 @@
 /**
- * The statistics relay, a third consumer of the table stream (so a counting problem never holds up
- * dispatch or notifications): each submission, agency outcome and rating adds to its agency's month.
- * A failed record is reported as failed and retried (bounded, then the stream DLQ); the markers make
- * a retried record add nothing twice.
+ * The statistics consumer of the table stream: each submission, agency outcome and rating adds to its
+ * agency's month, and each new timeline step may end a dossier's overdue period. It runs inside the
+ * notification relay's stream mapping (functions/notifications/relay.ts explains why), isolated from
+ * the notifications there; a failed record is reported as failed and retried (bounded, then the stream
+ * DLQ), and the markers make a retried record count nothing twice.
  */
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import type { DynamoDBRecord } from 'aws-lambda';
 import type { DossierRecord } from '../core/dossier.js';
 import { loadDossier } from '../core/dossier-store.js';
 import { NOTIFICATIONS } from '../core/resources.js';
 import type { TimelineEvent } from '../core/timeline.js';
 import { type Contribution, type CountedRating, contributionOf, isCountedStep } from './counters.js';
+import { type OverduePorts, overdueStore, settleOverdue } from './overdue.js';
 import { type StatsPorts, statsStore } from './store.js';
 import { isStatsEvent, isStatsRating } from './stream-filter.js';
 
 export interface StatsRelayPorts {
   loadDossier(code: string): Promise<DossierRecord | undefined>;
   stats: Pick<StatsPorts, 'add'>;
+  overdue?: Pick<OverduePorts, 'marker' | 'close'>;
+  now?(): Date;
 }
 
 /** What one stream record adds, if anything; a dossier missing its item is an error to retry. */
@@ -32,24 +35,27 @@ export async function countRecord(
     contribution = contributionOf({ rating: item as CountedRating });
   } else if (isStatsEvent(record)) {
     const event = item as TimelineEvent;
-    // Only submissions and outcomes count: skip the read for every other step.
-    if (!isCountedStep(event.type)) return undefined;
     const code = String(item.pk).slice(NOTIFICATIONS.dossierPkPrefix.length);
-    const dossier = await ports.loadDossier(code);
-    if (!dossier) throw new Error(`dossier ${code} not found for its timeline event`);
-    contribution = contributionOf({ dossier, event });
+    let dossier: DossierRecord | undefined;
+    // Only submissions and outcomes count: skip the read for every other step.
+    if (isCountedStep(event.type)) {
+      dossier = await ports.loadDossier(code);
+      if (!dossier) throw new Error(`dossier ${code} not found for its timeline event`);
+      contribution = contributionOf({ dossier, event });
+    }
+    if (ports.overdue) {
+      const at = (ports.now?.() ?? new Date()).toISOString();
+      await settleOverdue(ports.overdue, code, async () => dossier ?? (await ports.loadDossier(code)), at);
+    }
   }
   if (contribution) await ports.stats.add(contribution);
   return contribution;
 }
 
-const processor = new BatchProcessor(EventType.DynamoDBStreams);
 let ports: StatsRelayPorts | undefined;
 
-async function relay(record: DynamoDBRecord): Promise<void> {
-  ports ??= { loadDossier, stats: statsStore() };
+/** The consumer as the stream relay calls it, one record at a time, with the table-backed ports. */
+export async function countStatsRecord(record: DynamoDBRecord): Promise<void> {
+  ports ??= { loadDossier, stats: statsStore(), overdue: overdueStore() };
   await countRecord(ports, record);
 }
-
-export const handler = async (event: DynamoDBStreamEvent) =>
-  processPartialResponse(event, relay, processor, { throwOnFullBatchFailure: false });

@@ -11,6 +11,7 @@ import {
   OUTBOX,
   PAYMENTS,
   SLA,
+  STATS,
   TABLE,
   UPLOADS,
 } from '../../functions/core/resources.js';
@@ -367,7 +368,35 @@ describe('Cổng dev stacks', () => {
         eventName: ['INSERT', 'MODIFY'],
         dynamodb: { NewImage: { ...dossierPk, [TABLE.sortKey]: { S: [NOTIFICATIONS.dossierSk] } } },
       },
+      {
+        eventName: ['INSERT'],
+        dynamodb: { NewImage: { ...dossierPk, [TABLE.sortKey]: { S: [STATS.ratingSk] } } },
+      },
+      {
+        eventName: ['INSERT'],
+        dynamodb: {
+          NewImage: {
+            [TABLE.partitionKey]: { S: [{ prefix: STATS.petitionPkPrefix }] },
+            kind: { S: [STATS.petitionEventKind] },
+          },
+        },
+      },
     ]);
+  });
+
+  it('reads the table stream with at most two consumers (AWS advice per shard)', () => {
+    const mappings = dev.apiT.findResources('AWS::Lambda::EventSourceMapping') as Record<string, Resource>;
+    const streams = Object.values(mappings).filter((m) =>
+      JSON.stringify(m.Properties.EventSourceArn).includes('StreamArn'),
+    );
+    expect(streams.length).toBeGreaterThan(0);
+    expect(streams.length).toBeLessThanOrEqual(2);
+    const readers = streams.map((m) => JSON.stringify(m.Properties.FunctionName));
+    expect(readers.some((r) => r.includes('FnoutboxRelayFunction'))).toBe(true);
+    expect(readers.some((r) => r.includes('FnnotificationRelayFunction'))).toBe(true);
+    expect(Object.values(functions).filter((f) => f.trigger?.endsWith('-stream'))).toHaveLength(
+      streams.length,
+    );
   });
 
   it('runs the SLA watcher every 15 minutes and lets only the notifier text and e-mail citizens', () => {

@@ -56,7 +56,12 @@ describe('local portal', () => {
     const res = await fetch(`${portal.url}/dev/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ sub: 'citizen-1', role: 'business', name: 'Nguyễn Văn A', taxCode: '0101234567' }),
+      body: JSON.stringify({
+        sub: 'citizen-1',
+        role: 'business',
+        name: 'Nguyễn Văn A',
+        taxCode: '0101234567',
+      }),
     });
     expect(res.status).toBe(200);
     const { token, expiresIn } = (await res.json()) as { token: string; expiresIn: number };
@@ -67,7 +72,12 @@ describe('local portal', () => {
       issuer: process.env.JWT_ISSUER,
       audience: process.env.JWT_AUDIENCE,
     });
-    expect(payload).toMatchObject({ sub: 'citizen-1', role: 'business', name: 'Nguyễn Văn A', taxCode: '0101234567' });
+    expect(payload).toMatchObject({
+      sub: 'citizen-1',
+      role: 'business',
+      name: 'Nguyễn Văn A',
+      taxCode: '0101234567',
+    });
     expect(payload.iss).toBe(`${portal.url}/dev`);
     expect(payload.aud).toBe('cong-local');
     expect(payload.exp! - payload.iat!).toBe(3600);
