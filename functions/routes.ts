@@ -66,6 +66,7 @@ import {
   procedureView,
 } from '../schemas/procedure.js';
 import { createUploadRequest, createUploadResponse } from '../schemas/upload.js';
+import type { RateLimitClass } from './core/rate-limit.js';
 import { DISPATCH, NOTIFICATIONS, PAYMENTS, SLA } from './core/resources.js';
 
 /** How a caller proves who it is. `dev` routes exist only in the local cloud. */
@@ -106,6 +107,8 @@ export interface Route {
   roles?: readonly PersonRole[];
   /** Other media types the success response comes in, chosen by the Accept header (text bodies). */
   alsoAs?: readonly string[];
+  /** Abuse limits per account and per client address (functions/core/rate-limit.ts); 429 when exceeded. */
+  rateLimit?: RateLimitClass;
 }
 
 const r = (route: Route): Route => route;
@@ -187,6 +190,7 @@ export const routes: readonly Route[] = [
     body: createUploadRequest,
     status: 201,
     response: createUploadResponse,
+    rateLimit: 'uploads',
   }),
   r({
     method: 'POST',
@@ -199,7 +203,8 @@ export const routes: readonly Route[] = [
     requiredHeaders: ['idempotency-key'],
     status: 201,
     response: submitDossierResponse,
-    errors: [409, 422],
+    errors: [409, 422, 429],
+    rateLimit: 'intake',
   }),
   r({
     method: 'GET',
@@ -224,7 +229,8 @@ export const routes: readonly Route[] = [
     requiredHeaders: ['idempotency-key'],
     status: 201,
     response: supplementResponse,
-    errors: [409, 422],
+    errors: [409, 422, 429],
+    rateLimit: 'intake',
   }),
   r({
     method: 'GET',

@@ -6,6 +6,7 @@
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
+  type CfnStage,
   CorsHttpMethod,
   HttpApi,
   HttpMethod,
@@ -27,8 +28,16 @@ import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambd
 import { FilterPattern, LogGroup, MetricFilter } from 'aws-cdk-lib/aws-logs';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
+import type { RateLimitClass } from '../functions/core/rate-limit.js';
 import { DISPATCH, NOTIFICATIONS, OUTBOX, STATS, TABLE } from '../functions/core/resources.js';
-import { type AuthMode, cloudRoutes, type FunctionSpec, functions, routeKey } from '../functions/routes.js';
+import {
+  type AuthMode,
+  cloudRoutes,
+  type FunctionSpec,
+  functions,
+  type Route,
+  routeKey,
+} from '../functions/routes.js';
 import type { DataStack } from './data-stack.js';
 import { acknowledgeKmsGrant, grantAccess, type PortalResources } from './grants.js';
 import { acknowledge } from './nag.js';
@@ -203,6 +212,7 @@ export class ApiStack extends Stack {
       jwtAudience: [webClient.userPoolClientId],
     });
     const integrations = new Map<FunctionName, HttpLambdaIntegration>();
+    const limitedRoutes: [Route, HttpRoute][] = [];
     for (const route of cloudRoutes) {
       if (route.fn === 'dev') throw new Error(`${routeKey(route)}: dev routes exist only in the local cloud`);
       const fnName = route.fn;
@@ -224,12 +234,36 @@ export class ApiStack extends Stack {
           `${routeKey(route)}: ${UNAUTHORIZED_ROUTE_REASONS[route.auth]}`,
         );
       }
+      if (route.rateLimit) limitedRoutes.push([route, httpRoute]);
     }
+    this.throttleLimitedRoutes(limitedRoutes, s.routeThrottle);
 
     // Providers send the citizen's browser back to the portal's own address.
     this.functions.payments.function.addEnvironment('PORTAL_URL', this.api.apiEndpoint);
 
     new CfnOutput(this, 'ApiUrl', { value: this.stage.url });
+  }
+
+  /**
+   * Routes with abuse limits also get a tighter API Gateway throttle than the stage default, so a flood
+   * is turned away before it reaches the Lambda and the table-backed per-account and per-address limits.
+   */
+  private throttleLimitedRoutes(
+    limited: readonly [Route, HttpRoute][],
+    throttle: Record<RateLimitClass, { rateLimit: number; burstLimit: number }>,
+  ) {
+    const stage = this.stage.node.defaultChild as CfnStage;
+    stage.routeSettings = Object.fromEntries(
+      limited.map(([route]) => [
+        routeKey(route),
+        {
+          ThrottlingRateLimit: throttle[route.rateLimit!].rateLimit,
+          ThrottlingBurstLimit: throttle[route.rateLimit!].burstLimit,
+        },
+      ]),
+    );
+    // Route settings name routes by key: the routes must exist before the stage refers to them.
+    for (const [, httpRoute] of limited) stage.node.addDependency(httpRoute);
   }
 
   private sesIdentity(raw: unknown): { identityArn: string; from: string } {

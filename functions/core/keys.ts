@@ -125,6 +125,14 @@ export const keys = {
   petitionStatsMarker: (code: string, kind: string) => ({ pk: `PETITION#${code}`, sk: `STATS#${kind}` }),
   /** Whether a petition is counted in its agency's "petitions overdue now", and as of which event. */
   petitionStatsOverdue: (code: string) => ({ pk: `PETITION#${code}`, sk: 'STATSOVERDUE' }),
+  /**
+   * Requests of one abuse-limit class by one subject (`acct:<sub>` or `ip:<hash>`) in one fixed window
+   * (its start, epoch seconds); TTL removes it a day after the window.
+   */
+  rateWindow: (limitClass: string, subject: string, windowStart: number) => ({
+    pk: `RATE#${limitClass}#${subject}#${windowStart}`,
+    sk: 'RATE',
+  }),
 } as const;
 
 /** Seconds since the epoch, the unit DynamoDB TTL reads. */

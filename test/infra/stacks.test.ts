@@ -286,6 +286,31 @@ describe('Cổng dev stacks', () => {
     expect(JSON.stringify(format)).not.toMatch(/header|body|sourceIp|userAgent/i);
   });
 
+  it('throttles the abuse-limited routes tighter than the stage default, per stage', () => {
+    const stageOf = (t: Template) =>
+      only(Object.values(t.findResources('AWS::ApiGatewayV2::Stage') as Record<string, Resource>));
+    const limited = cloudRoutes.filter((r) => r.rateLimit);
+    expect(limited.map(routeKey)).toEqual(
+      expect.arrayContaining([
+        'POST /v1/uploads',
+        'POST /v1/dossiers',
+        'POST /v1/dossiers/{code}/supplements',
+      ]),
+    );
+    const devStage = stageOf(dev.apiT);
+    const settings = devStage.Properties.RouteSettings as Record<string, Record<string, number>>;
+    expect(Object.keys(settings).sort()).toEqual(limited.map(routeKey).sort());
+    expect(settings['POST /v1/dossiers']).toEqual({ ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 });
+    expect(settings['POST /v1/uploads']).toEqual({ ThrottlingRateLimit: 25, ThrottlingBurstLimit: 50 });
+    for (const s of Object.values(settings)) expect(s.ThrottlingRateLimit).toBeLessThan(50);
+    // The stage names routes by key, so it is created after them.
+    const routes = dev.apiT.findResources('AWS::ApiGatewayV2::Route') as Record<string, Resource>;
+    const intakeRoute = Object.entries(routes).find(
+      ([, r]) => r.Properties.RouteKey === 'POST /v1/dossiers',
+    )?.[0];
+    expect((devStage as { DependsOn?: string[] }).DependsOn).toContain(intakeRoute);
+  });
+
   it('relays only outbox INSERTs from the table stream, with partial failures and a DLQ', () => {
     const mappings = dev.apiT.findResources('AWS::Lambda::EventSourceMapping') as Record<string, Resource>;
     const stream = only(
@@ -529,6 +554,15 @@ describe('Cổng prod stacks', () => {
     prod = build('prod', {
       agencyEndpoints: JSON.stringify({ bca: 'https://lienthong.bocongan.gov.vn/cong' }),
     });
+  });
+
+  it('throttles abuse-limited routes at production rates', () => {
+    const stage = only(
+      Object.values(prod.apiT.findResources('AWS::ApiGatewayV2::Stage') as Record<string, Resource>),
+    );
+    const settings = stage.Properties.RouteSettings as Record<string, Record<string, number>>;
+    expect(settings['POST /v1/dossiers']).toEqual({ ThrottlingRateLimit: 300, ThrottlingBurstLimit: 600 });
+    expect(stage.Properties.DefaultRouteSettings).toMatchObject({ ThrottlingRateLimit: 2000 });
   });
 
   it('retains and protects the stateful resources', () => {
