@@ -1,6 +1,7 @@
 /**
- * The statistics consumer of the table stream: each submission, agency outcome and rating adds to its
- * agency's month, and each new timeline step may end a dossier's overdue period. It runs inside the
+ * The statistics consumer of the table stream: each submission, agency outcome, rating and petition
+ * answer adds to its agency's month; each new timeline step may end a dossier's overdue period; each
+ * petition event may start, move or end a petition's. It runs inside the
  * notification relay's stream mapping (functions/notifications/relay.ts explains why), isolated from
  * the notifications there; a failed record is reported as failed and retried (bounded, then the stream
  * DLQ), and the markers make a retried record count nothing twice.
@@ -14,13 +15,21 @@ import { NOTIFICATIONS } from '../core/resources.js';
 import type { TimelineEvent } from '../core/timeline.js';
 import { type Contribution, type CountedRating, contributionOf, isCountedStep } from './counters.js';
 import { type OverduePorts, overdueStore, settleOverdue } from './overdue.js';
+import {
+  applyPetitionEvent,
+  type CountedPetitionEvent,
+  type PetitionOverduePorts,
+  petitionContribution,
+  petitionOverdueStore,
+} from './petitions.js';
 import { type StatsPorts, statsStore } from './store.js';
-import { isStatsEvent, isStatsRating } from './stream-filter.js';
+import { isPetitionEvent, isStatsEvent, isStatsRating } from './stream-filter.js';
 
 export interface StatsRelayPorts {
   loadDossier(code: string): Promise<DossierRecord | undefined>;
   stats: Pick<StatsPorts, 'add'>;
   overdue?: Pick<OverduePorts, 'marker' | 'close'>;
+  petitionsOverdue?: PetitionOverduePorts;
   now?(): Date;
 }
 
@@ -33,6 +42,11 @@ export async function countRecord(
   let contribution: Contribution | undefined;
   if (isStatsRating(record)) {
     contribution = contributionOf({ rating: item as CountedRating });
+  } else if (isPetitionEvent(record)) {
+    const event = item as CountedPetitionEvent;
+    contribution = petitionContribution(event);
+    if (ports.petitionsOverdue)
+      await applyPetitionEvent(ports.petitionsOverdue, event, (ports.now?.() ?? new Date()).toISOString());
   } else if (isStatsEvent(record)) {
     const event = item as TimelineEvent;
     const code = String(item.pk).slice(NOTIFICATIONS.dossierPkPrefix.length);
@@ -56,6 +70,11 @@ let ports: StatsRelayPorts | undefined;
 
 /** The consumer as the stream relay calls it, one record at a time, with the table-backed ports. */
 export async function countStatsRecord(record: DynamoDBRecord): Promise<void> {
-  ports ??= { loadDossier, stats: statsStore(), overdue: overdueStore() };
+  ports ??= {
+    loadDossier,
+    stats: statsStore(),
+    overdue: overdueStore(),
+    petitionsOverdue: petitionOverdueStore(),
+  };
   await countRecord(ports, record);
 }

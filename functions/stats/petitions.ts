@@ -1,0 +1,188 @@
+/**
+ * Petition statistics (phản ánh, kiến nghị), from the petition timeline events the petitions capability
+ * writes in the same transaction as each state change: answers on time per agency and month, and
+ * petitions overdue now. The live stream consumer and `npm run stats:rebuild` count through the same
+ * functions, so they cannot disagree.
+ *
+ * "Overdue now" follows the events: a petition is overdue from `petition.escalated` (its deadline
+ * lapsed) at the agency then responsible, until it is answered, rejected, or reassigned (which restarts
+ * the clock); a later event naming another agency moves it there. Each change of the petition's marker
+ * is conditional on the event number it last applied, so a replayed or older event changes nothing.
+ */
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { dynamo } from '../core/clients.js';
+import { config } from '../core/config.js';
+import { keys } from '../core/keys.js';
+import { type Contribution, monthOf } from './counters.js';
+import { nowUpdate } from './overdue.js';
+
+export type PetitionEventType =
+  | 'petition.received'
+  | 'petition.assigned'
+  | 'petition.answered'
+  | 'petition.rejected'
+  | 'petition.reassigned'
+  | 'petition.escalated'
+  | 'petition.published';
+
+/** What counting needs of a petition timeline event (contracts: every event has agencyId and at). */
+export interface CountedPetitionEvent {
+  pk: string;
+  sk: string;
+  type: PetitionEventType | string;
+  agencyId: string;
+  at: string;
+  answerDueAt?: string;
+  onTime?: boolean;
+}
+
+const PETITION_PREFIX = 'PETITION#';
+const EVENT_PREFIX = 'EVENT#';
+
+export const petitionCodeOf = (e: Pick<CountedPetitionEvent, 'pk'>) => e.pk.slice(PETITION_PREFIX.length);
+export const eventSeqOf = (e: Pick<CountedPetitionEvent, 'sk'>) => Number(e.sk.slice(EVENT_PREFIX.length));
+
+/** An answer counts once per petition, in the month and for the agency that answered. */
+export function petitionContribution(e: CountedPetitionEvent): Contribution | undefined {
+  if (e.type !== 'petition.answered') return undefined;
+  return {
+    code: petitionCodeOf(e),
+    kind: 'petitionAnswered',
+    agencyId: e.agencyId,
+    month: monthOf(e.at),
+    add: { petitionsAnswered: 1, petitionsAnsweredOnTime: e.onTime === true ? 1 : 0 },
+  };
+}
+
+export interface PetitionOverdueState {
+  open: boolean;
+  agencyId: string;
+  /** The event number that set this state. */
+  seq: number;
+}
+
+const ENDS_OVERDUE: ReadonlySet<string> = new Set([
+  'petition.answered',
+  'petition.rejected',
+  'petition.reassigned',
+]);
+
+/** The petition's overdue state after one event. */
+export function petitionOverdueAfter(
+  prev: PetitionOverdueState | undefined,
+  e: CountedPetitionEvent,
+): PetitionOverdueState {
+  const seq = eventSeqOf(e);
+  if (e.type === 'petition.escalated') return { open: true, agencyId: e.agencyId, seq };
+  if (ENDS_OVERDUE.has(e.type)) return { open: false, agencyId: e.agencyId, seq };
+  return { open: prev?.open === true, agencyId: e.agencyId, seq };
+}
+
+/** How "petitions overdue now" changes between two states, per agency. */
+export function overdueDeltas(
+  prev: PetitionOverdueState | undefined,
+  next: PetitionOverdueState,
+): Map<string, number> {
+  const out = new Map<string, number>();
+  if (prev?.open) out.set(prev.agencyId, (out.get(prev.agencyId) ?? 0) - 1);
+  if (next.open) out.set(next.agencyId, (out.get(next.agencyId) ?? 0) + 1);
+  for (const [k, v] of out) if (v === 0) out.delete(k);
+  return out;
+}
+
+/** What a set of petition timelines adds up to: answer contributions and who holds what overdue. */
+export function petitionFigures(timelines: Iterable<readonly CountedPetitionEvent[]>): {
+  contributions: Contribution[];
+  overdueNow: Map<string, number>;
+} {
+  const contributions: Contribution[] = [];
+  const overdueNow = new Map<string, number>();
+  for (const events of timelines) {
+    let state: PetitionOverdueState | undefined;
+    for (const e of [...events].sort((a, b) => eventSeqOf(a) - eventSeqOf(b))) {
+      const c = petitionContribution(e);
+      if (c) contributions.push(c);
+      state = petitionOverdueAfter(state, e);
+    }
+    if (state?.open) overdueNow.set(state.agencyId, (overdueNow.get(state.agencyId) ?? 0) + 1);
+  }
+  return { contributions, overdueNow };
+}
+
+export interface PetitionOverduePorts {
+  marker(code: string): Promise<PetitionOverdueState | undefined>;
+  /** Moves the marker from `prev` to `next` with the count changes; throws if the marker moved meanwhile. */
+  apply(
+    code: string,
+    prev: PetitionOverdueState | undefined,
+    next: PetitionOverdueState,
+    at: string,
+  ): Promise<void>;
+}
+
+/** Applies one petition event to "petitions overdue now"; older or replayed events change nothing. */
+export async function applyPetitionEvent(
+  ports: PetitionOverduePorts,
+  e: CountedPetitionEvent,
+  at: string,
+): Promise<'applied' | 'stale'> {
+  const code = petitionCodeOf(e);
+  const prev = await ports.marker(code);
+  if (prev && prev.seq >= eventSeqOf(e)) return 'stale';
+  // Written even when nothing is counted: the event number keeps an older event from applying later.
+  await ports.apply(code, prev, petitionOverdueAfter(prev, e), at);
+  return 'applied';
+}
+
+export function petitionOverdueStore(): PetitionOverduePorts {
+  const TableName = config().TABLE_NAME;
+  return {
+    async marker(code) {
+      const out = await dynamo().send(
+        new GetCommand({ TableName, Key: keys.petitionStatsOverdue(code), ConsistentRead: true }),
+      );
+      if (!out.Item) return undefined;
+      return { open: out.Item.open === true, agencyId: String(out.Item.agencyId), seq: Number(out.Item.seq) };
+    },
+    async apply(code, prev, next, at) {
+      const deltas = overdueDeltas(prev, next);
+      try {
+        await dynamo().send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Put: {
+                  TableName,
+                  Item: {
+                    ...keys.petitionStatsOverdue(code),
+                    kind: 'stats-petition-overdue',
+                    petitionCode: code,
+                    ...next,
+                    at,
+                  },
+                  ...(prev
+                    ? {
+                        ConditionExpression: 'seq = :prev',
+                        ExpressionAttributeValues: { ':prev': prev.seq },
+                      }
+                    : { ConditionExpression: 'attribute_not_exists(pk)' }),
+                },
+              },
+              ...[...deltas].map(([agencyId, by]) =>
+                nowUpdate(TableName, agencyId, 'petitionsOverdueNow', by, at),
+              ),
+            ],
+          }),
+        );
+      } catch (err) {
+        if (
+          err instanceof TransactionCanceledException &&
+          err.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed'
+        )
+          throw new Error(`petition ${code}: its overdue marker moved meanwhile; the event is tried again`);
+        throw err;
+      }
+    },
+  };
+}
