@@ -59,6 +59,20 @@ import {
   refundRequest,
 } from '../schemas/payment.js';
 import {
+  agencyPetitionList,
+  agencyPetitionsQuery,
+  myPetitionsQuery,
+  petitionAgencyEvent,
+  petitionEventResult,
+  petitionList,
+  petitionParams,
+  petitionView,
+  publicPetitionList,
+  publicPetitionsQuery,
+  submitPetitionRequest,
+  submitPetitionResponse,
+} from '../schemas/petition.js';
+import {
   procedureList,
   procedureParams,
   procedureQuery,
@@ -67,7 +81,7 @@ import {
 } from '../schemas/procedure.js';
 import { createUploadRequest, createUploadResponse } from '../schemas/upload.js';
 import type { RateLimitClass } from './core/rate-limit.js';
-import { DISPATCH, NOTIFICATIONS, PAYMENTS, SLA } from './core/resources.js';
+import { DISPATCH, NOTIFICATIONS, PAYMENTS, PETITIONS, SLA } from './core/resources.js';
 
 /** How a caller proves who it is. `dev` routes exist only in the local cloud. */
 export type AuthMode = 'public' | 'citizen' | 'agency' | 'payment' | 'dev';
@@ -85,6 +99,7 @@ export type HttpFunction =
   | 'me'
   | 'feedback'
   | 'stats'
+  | 'petitions'
   | 'dev';
 
 export interface Route {
@@ -530,6 +545,79 @@ export const routes: readonly Route[] = [
     alsoAs: ['text/csv'],
   }),
   r({
+    method: 'POST',
+    path: '/v1/petitions',
+    fn: 'petitions',
+    operationId: 'submitPetition',
+    auth: 'citizen',
+    roles: ['citizen', 'business'],
+    summary: 'Send a petition (phản ánh, kiến nghị) about a regulation, procedure or agency',
+    body: submitPetitionRequest,
+    requiredHeaders: ['idempotency-key'],
+    status: 201,
+    response: submitPetitionResponse,
+    errors: [403, 409, 422, 429],
+    rateLimit: 'petitions',
+  }),
+  r({
+    method: 'GET',
+    path: '/v1/petitions',
+    fn: 'petitions',
+    operationId: 'searchPublishedPetitions',
+    auth: 'public',
+    summary: 'Published answers to petitions, newest first, searchable with or without tone marks',
+    query: publicPetitionsQuery,
+    status: 200,
+    response: publicPetitionList,
+  }),
+  r({
+    method: 'GET',
+    path: '/v1/petitions/{code}',
+    fn: 'petitions',
+    operationId: 'getPetition',
+    auth: 'citizen',
+    summary: "The petitioner's view of a petition, with its timeline",
+    params: petitionParams,
+    status: 200,
+    response: petitionView,
+  }),
+  r({
+    method: 'GET',
+    path: '/v1/me/petitions',
+    fn: 'petitions',
+    operationId: 'listMyPetitions',
+    auth: 'citizen',
+    summary: 'My petitions, newest first',
+    query: myPetitionsQuery,
+    status: 200,
+    response: petitionList,
+  }),
+  r({
+    method: 'GET',
+    path: '/v1/agency/petitions',
+    fn: 'petitions',
+    operationId: 'listAgencyPetitions',
+    auth: 'citizen',
+    roles: ['agency_officer'],
+    summary: 'Petitions routed to my agency, most recently received first',
+    query: agencyPetitionsQuery,
+    status: 200,
+    response: agencyPetitionList,
+  }),
+  r({
+    method: 'POST',
+    path: '/v1/agency/petition-events',
+    fn: 'agencyEvents',
+    operationId: 'postPetitionEvent',
+    auth: 'agency',
+    summary:
+      'An agency assigns, answers, rejects or reassigns a petition routed to it (Standard Webhooks signed)',
+    body: petitionAgencyEvent,
+    status: 200,
+    response: petitionEventResult,
+    errors: [409],
+  }),
+  r({
     method: 'GET',
     path: '/openapi.json',
     fn: 'platform',
@@ -617,7 +705,8 @@ export const functions: Record<
   | 'paymentsReconcile'
   | 'notificationRelay'
   | 'notifier'
-  | 'slaWatcher',
+  | 'slaWatcher'
+  | 'escalation',
   FunctionSpec
 > = {
   platform: { entry: 'functions/platform/handler.ts', memoryMb: 256, timeoutSeconds: 5 },
@@ -720,5 +809,22 @@ export const functions: Record<
     sendsNotifications: true,
     trigger: 'schedule',
     everyMinutes: SLA.everyMinutes,
+  },
+  petitions: {
+    entry: 'functions/petitions/handler.ts',
+    memoryMb: 512,
+    timeoutSeconds: 10,
+    table: 'readwrite',
+    uploads: 'readwrite',
+  },
+  /** Petitions past their referral or answer deadline go to the parent agency. */
+  escalation: {
+    entry: 'functions/petitions/escalate.ts',
+    memoryMb: 256,
+    timeoutSeconds: 120,
+    table: 'readwrite',
+    sendsNotifications: true,
+    trigger: 'schedule',
+    everyMinutes: PETITIONS.escalateEveryMinutes,
   },
 };

@@ -1,11 +1,16 @@
 import type { AgencyEvent } from '../../schemas/agency.js';
+import type { PetitionAgencyEvent } from '../../schemas/petition.js';
 import { agencyOf, httpFunction } from '../core/http.js';
 import { logger } from '../core/logger.js';
+import { handlePetitionEvent } from '../petitions/petitions.js';
+import { publishedTerms } from '../petitions/search.js';
+import { type PetitionStore, petitionStore } from '../petitions/store.js';
 import { handleAgencyEvent } from './events.js';
 import { agencyEventStore } from './store.js';
 import { authenticateAgency } from './verify.js';
 
 let store: ReturnType<typeof agencyEventStore> | undefined;
+let petitions: PetitionStore | undefined;
 
 export const handler = httpFunction(
   'agencyEvents',
@@ -19,6 +24,19 @@ export const handler = httpFunction(
         agencyId,
         type: event.type,
         dossierCode: event.dossierCode,
+        outcome: result.reason,
+      });
+      return { body: result };
+    },
+    postPetitionEvent: async (req) => {
+      petitions ??= petitionStore();
+      const { agencyId } = agencyOf(req);
+      const event = req.body as PetitionAgencyEvent;
+      const result = await handlePetitionEvent(petitions, agencyId, event, publishedTerms);
+      logger.info('agency petition event', {
+        agencyId,
+        type: event.type,
+        petitionCode: event.petitionCode,
         outcome: result.reason,
       });
       return { body: result };

@@ -52,6 +52,8 @@ const national: Agency[] = [
   ['evnnpc', 'EVNNPC', 'Tổng công ty Điện lực miền Bắc', 'Northern Power Corporation', 'public_body', 'evn'],
   ['evncpc', 'EVNCPC', 'Tổng công ty Điện lực miền Trung', 'Central Power Corporation', 'public_body', 'evn'],
   ['evnspc', 'EVNSPC', 'Tổng công ty Điện lực miền Nam', 'Southern Power Corporation', 'public_body', 'evn'],
+  // National triage and oversight of petitions (phản ánh, kiến nghị) that name no agency.
+  ['vpcp', 'VPCP', 'Văn phòng Chính phủ', 'Office of the Government', 'ministry', 'ndxp'],
 ].map(([id, code, name, nameEn, level, channel]) => ({
   id: id!,
   code: code!,

@@ -188,6 +188,12 @@ export const ERRORS = {
     en: 'Something went wrong on our side. Please try again.',
     vi: 'Hệ thống gặp sự cố. Vui lòng thử lại sau.',
   },
+  PETITION_NOT_FOUND: { status: 404, en: 'No such petition.', vi: 'Không tìm thấy phản ánh, kiến nghị.' },
+  PETITION_ILLEGAL_TRANSITION: {
+    status: 409,
+    en: 'This step is not allowed in the petition’s current state.',
+    vi: 'Không thể thực hiện bước này ở trạng thái hiện tại của phản ánh, kiến nghị.',
+  },
 } as const satisfies Record<string, { status: number; en: string; vi: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -133,6 +133,35 @@ export const keys = {
     pk: `RATE#${limitClass}#${subject}#${windowStart}`,
     sk: 'RATE',
   }),
+  /** A petition (phản ánh, kiến nghị); its timeline, deadline and deliveries sit in its partition. */
+  petition: (code: string) => ({ pk: `PETITION#${code}`, sk: 'PETITION' }),
+  petitionPartition: (code: string) => `PETITION#${code}`,
+  /** A petition's timeline event (`kind: 'petitionEvent'`), written with the state change it records. */
+  petitionEvent: (code: string, seq: number) => ({ pk: `PETITION#${code}`, sk: `EVENT#${pad(seq, 5)}` }),
+  /** The petition's one open deadline (referral or answer), kept in the same transaction as its state. */
+  petitionDeadline: (code: string) => ({ pk: `PETITION#${code}`, sk: 'DEADLINE' }),
+  /** gsi2, sparse: open petition deadlines by time, sharded; the escalation run reads those already past. */
+  petitionDeadlineIndex: (shard: number, deadline: string, code: string) => ({
+    gsi2pk: `PETITIONDUE#${shard}`,
+    gsi2sk: `${deadline}#${code}`,
+  }),
+  /** A published answer's public view (no personal data), beside its petition. */
+  petitionPublished: (code: string) => ({ pk: `PETITION#${code}`, sk: 'PUBLISHED' }),
+  /** gsi1: every published answer, newest first (append-only: an answer once published stays). */
+  publishedPetitionIndex: (publishedAt: string, code: string) => ({
+    gsi1pk: 'PETITIONS#PUBLISHED',
+    gsi1sk: `${publishedAt}#${code}`,
+  }),
+  petitionIndexPrefix: 'PETITION#',
+  /** A petition webhook already delivered to an agency (redelivered queue messages are skipped). */
+  petitionDelivered: (code: string, webhookId: string) => ({
+    pk: `PETITION#${code}`,
+    sk: `DELIVERED#${webhookId}`,
+  }),
+  petitionDeliveryAttempt: (code: string, attemptId: string) => ({
+    pk: `PETITION#${code}`,
+    sk: `DELIVERY#${attemptId}`,
+  }),
 } as const;
 
 /** Seconds since the epoch, the unit DynamoDB TTL reads. */

@@ -111,3 +111,21 @@ export const SLA = {
   /** Shards of each deadline index partition, so national peaks spread over partitions. */
   shards: 4,
 } as const;
+
+/**
+ * Petitions (phản ánh, kiến nghị): working-day deadlines each agency the petition is routed to must
+ * meet (they restart when it is reassigned or escalated), the escalation schedule, the shards of the
+ * deadline index (gsi2), and the national agency that takes what no other agency is named for.
+ */
+export const PETITIONS = {
+  /** The agency routed to assigns the petition (or passes it on) within this many working days. */
+  referralWorkingDays: 5,
+  /** ...and answers it within this many working days of receiving it. */
+  answerWorkingDays: 15,
+  escalateEveryMinutes: 15,
+  deadlineShards: 4,
+  /** National triage and oversight: petitions naming nothing, and escalations past a top-level agency. */
+  triageAgencyId: 'vpcp',
+  /** Every petition code starts with this (Phản ánh, kiến nghị), numbered per day. */
+  codePrefix: 'PAKN',
+} as const;

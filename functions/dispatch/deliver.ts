@@ -110,6 +110,9 @@ export function withdrawalPayload(d: DossierRecord) {
   };
 }
 
+/** The webhook machinery, keyed by the delivered object's code (a dossier's or a petition's). */
+export type WebhookPorts = Omit<DeliveryPorts, 'loadDossier'>;
+
 export async function deliver(
   ports: DeliveryPorts,
   message: DispatchMessage,
@@ -121,11 +124,6 @@ export async function deliver(
   const dossier = await ports.loadDossier(message.dossierCode);
   if (!dossier) return 'dossier-gone';
 
-  const endpoint = ports.endpointFor(dossier.agencyId);
-  const secrets = await ports.secretsFor(dossier.agencyId);
-  if (!endpoint || !secrets[0])
-    throw new DeliveryFailed(`agency ${dossier.agencyId} has no endpoint or secret`);
-
   const body = JSON.stringify(
     message.type === 'dossier.supplemented'
       ? supplementPayload(dossier, message.seq)
@@ -133,14 +131,32 @@ export async function deliver(
         ? withdrawalPayload(dossier)
         : deliveryPayload(dossier),
   );
+  return deliverSigned(
+    ports,
+    { code: dossier.code, agencyId: dossier.agencyId, webhookId: message.webhookId, body },
+    attempt,
+  );
+}
+
+/** One signed POST of `body` to the agency, recorded; failures say when to try again. */
+export async function deliverSigned(
+  ports: WebhookPorts,
+  target: { code: string; agencyId: string; webhookId: string; body: string },
+  attempt: number,
+): Promise<'delivered'> {
+  const { code, agencyId, webhookId, body } = target;
+  const endpoint = ports.endpointFor(agencyId);
+  const secrets = await ports.secretsFor(agencyId);
+  if (!endpoint || !secrets[0]) throw new DeliveryFailed(`agency ${agencyId} has no endpoint or secret`);
+
   const headers = {
     'content-type': 'application/json',
-    ...signWebhook(secrets[0], message.webhookId, body, ports.now()),
+    ...signWebhook(secrets[0], webhookId, body, ports.now()),
   };
   const started = Date.now();
   const record = (status: number | null, outcome: DeliveryAttempt['outcome'], error?: string) =>
-    ports.recordAttempt(dossier.code, {
-      webhookId: message.webhookId,
+    ports.recordAttempt(code, {
+      webhookId,
       attempt,
       at: ports.now().toISOString(),
       status,
@@ -157,22 +173,22 @@ export async function deliver(
     const reason =
       name === 'UnsafeEndpointError' ? 'refused' : name === 'DeliveryTimeoutError' ? 'timeout' : 'failed';
     await record(null, reason, (err as Error).message.slice(0, 200));
-    throw new DeliveryFailed(`delivery to ${dossier.agencyId} failed: ${(err as Error).message}`);
+    throw new DeliveryFailed(`delivery to ${agencyId} failed: ${(err as Error).message}`);
   }
   if (response.status >= 200 && response.status < 300) {
-    await ports.markDelivered(dossier.code, message.webhookId, ports.now().toISOString());
+    await ports.markDelivered(code, webhookId, ports.now().toISOString());
     await record(response.status, 'delivered');
     return 'delivered';
   }
   if (response.status === 410) {
     await record(410, 'gone', 'endpoint gone: deliveries to this agency are paused');
     const paused = await ports.pauseAgency(
-      dossier.agencyId,
+      agencyId,
       ports.now().toISOString(),
-      `410 Gone from ${new URL(endpoint).host} delivering ${dossier.code}`,
+      `410 Gone from ${new URL(endpoint).host} delivering ${code}`,
     );
-    throw new DeliveryFailed(`agency ${dossier.agencyId} answered 410 Gone`, undefined, 'gone', paused);
+    throw new DeliveryFailed(`agency ${agencyId} answered 410 Gone`, undefined, 'gone', paused);
   }
   await record(response.status, 'failed');
-  throw new DeliveryFailed(`agency ${dossier.agencyId} answered ${response.status}`, response.retryAfter);
+  throw new DeliveryFailed(`agency ${agencyId} answered ${response.status}`, response.retryAfter);
 }

@@ -16,6 +16,8 @@ import { sqsClient } from '../core/clients.js';
 import { config } from '../core/config.js';
 import { logger } from '../core/logger.js';
 import { DISPATCH } from '../core/resources.js';
+import { deliverPetition, type PetitionDeliveryPorts } from '../petitions/deliver.js';
+import { petitionDeliveryStore } from '../petitions/delivery-store.js';
 import { DeliveryFailed, deliver, type FailureKind } from './deliver.js';
 import { deliveryStore } from './store.js';
 
@@ -27,8 +29,19 @@ const dispatchMessage = z.object({
   webhookId: z.string(),
 });
 
+/** A petition handed to an agency (functions/petitions/deliver.ts). */
+const petitionMessage = z.object({
+  type: z.literal('petition.created'),
+  petitionCode: z.string(),
+  agencyId: z.string(),
+  webhookId: z.string(),
+  routing: z.enum(['submitted', 'reassigned', 'escalated']).optional(),
+  fromAgencyId: z.string().optional(),
+});
+
 const processor = new BatchProcessor(EventType.SQS);
 let ports: ReturnType<typeof deliveryStore> | undefined;
+let petitionPorts: PetitionDeliveryPorts | undefined;
 
 /** The queue URL of a record, from the configured channel URLs (the ARN names the queue). */
 function queueUrlOf(record: SQSRecord): string | undefined {
@@ -68,7 +81,9 @@ async function backOff(record: SQSRecord, attempt: number, failure: DeliveryFail
 async function handleRecord(record: SQSRecord): Promise<void> {
   ports ??= deliveryStore(agencySecrets);
   const attempt = Number(record.attributes.ApproximateReceiveCount ?? '1');
-  const parsed = dispatchMessage.safeParse(JSON.parse(record.body));
+  const body = JSON.parse(record.body) as { type?: unknown };
+  if (body?.type === 'petition.created') return handlePetition(record, body, attempt);
+  const parsed = dispatchMessage.safeParse(body);
   if (!parsed.success) {
     // Not retryable, but kept: after maxReceiveCount it rests in the DLQ for an operator to inspect.
     logger.error('malformed dispatch message', { messageId: record.messageId });
@@ -87,6 +102,32 @@ async function handleRecord(record: SQSRecord): Promise<void> {
     const fields = { dossierCode: parsed.data.dossierCode, agencyId: parsed.data.agencyId, attempt };
     if (err.kind === 'gone' && err.paused) {
       // The metric filter matches this field; changing it silences the alarm.
+      logger.error('agency endpoint gone: deliveries paused', { ...fields, alarm: 'agency_endpoint_gone' });
+    } else if (err.kind === 'paused') {
+      logger.info('dispatch held: agency paused', fields);
+    } else {
+      logger.warn('dispatch failed', { ...fields, kind: err.kind, error: err.message });
+    }
+    await backOff(record, attempt, err);
+    throw err;
+  }
+}
+
+async function handlePetition(record: SQSRecord, body: unknown, attempt: number): Promise<void> {
+  ports ??= deliveryStore(agencySecrets);
+  petitionPorts ??= petitionDeliveryStore(ports);
+  const parsed = petitionMessage.safeParse(body);
+  if (!parsed.success) {
+    logger.error('malformed dispatch message', { messageId: record.messageId });
+    throw new Error('malformed dispatch message');
+  }
+  const fields = { petitionCode: parsed.data.petitionCode, agencyId: parsed.data.agencyId, attempt };
+  try {
+    const outcome = await deliverPetition(petitionPorts, parsed.data, attempt);
+    logger.info('dispatch', { ...fields, outcome });
+  } catch (err) {
+    if (!(err instanceof DeliveryFailed)) throw err;
+    if (err.kind === 'gone' && err.paused) {
       logger.error('agency endpoint gone: deliveries paused', { ...fields, alarm: 'agency_endpoint_gone' });
     } else if (err.kind === 'paused') {
       logger.info('dispatch held: agency paused', fields);

@@ -13,6 +13,10 @@ import { logger } from '../core/logger.js';
 import { sendJsonMessages } from '../core/queue-send.js';
 import { OUTBOX } from '../core/resources.js';
 import type { DispatchMessage } from '../intake/submit.js';
+import type { PetitionDispatchMessage } from '../petitions/model.js';
+
+/** Dossier and petition deliveries travel the same queues. */
+type OutboxMessage = DispatchMessage | PetitionDispatchMessage;
 
 const processor = new BatchProcessor(EventType.DynamoDBStreams);
 
@@ -23,7 +27,7 @@ export function isOutboxInsert(record: DynamoDBRecord): boolean {
 }
 
 /** Sends one channel's messages to its queue. */
-async function sendToChannel(channel: string, messages: readonly DispatchMessage[]) {
+async function sendToChannel(channel: string, messages: readonly OutboxMessage[]) {
   const QueueUrl = config().AGENCY_QUEUE_URLS[channel];
   if (!QueueUrl) throw new Error(`no queue for channel ${channel}`);
   await sendJsonMessages(QueueUrl, messages, channel);
@@ -33,13 +37,16 @@ async function relay(record: DynamoDBRecord): Promise<void> {
   if (!isOutboxInsert(record)) return;
   const item = unmarshall(record.dynamodb!.NewImage as Record<string, AttributeValue>) as {
     channel?: string;
-    messages: DispatchMessage[];
+    messages: OutboxMessage[];
   };
   // One item may announce dossiers for many agencies (a notice to every province): one batch per channel.
-  const byChannel = new Map<string, DispatchMessage[]>();
+  const byChannel = new Map<string, OutboxMessage[]>();
   for (const m of item.messages) {
     const channel = m.channel ?? item.channel;
-    if (!channel) throw new Error(`outbox message for ${m.dossierCode} names no channel`);
+    if (!channel)
+      throw new Error(
+        `outbox message for ${'petitionCode' in m ? m.petitionCode : m.dossierCode} names no channel`,
+      );
     byChannel.set(channel, [...(byChannel.get(channel) ?? []), m]);
   }
   await Promise.all([...byChannel].map(([channel, messages]) => sendToChannel(channel, messages)));

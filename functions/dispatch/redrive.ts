@@ -67,6 +67,14 @@ const dispatchMessage = z.looseObject({
   webhookId: z.string(),
 });
 
+/** Petitions travel the same queues: their dead letters are redriven with the agency's dossiers. */
+const petitionMessage = z.looseObject({
+  type: z.literal('petition.created'),
+  petitionCode: z.string(),
+  agencyId: z.string(),
+  webhookId: z.string(),
+});
+
 /** A DLQ message's hold while one redrive pass runs: long enough that the pass never sees it twice. */
 const HOLD_SECONDS = 300;
 const DEFAULT_MAX_MESSAGES = 10_000;
@@ -81,10 +89,11 @@ export function matches(
   } catch {
     return false;
   }
-  const parsed = dispatchMessage.safeParse(body);
+  const parsed = z.union([dispatchMessage, petitionMessage]).safeParse(body);
   if (!parsed.success || parsed.data.agencyId !== filter.agencyId) return false;
   if (filter.since && letter.sentAt < filter.since.getTime()) return false;
-  if (filter.dossierCodes?.length && !filter.dossierCodes.includes(parsed.data.dossierCode)) return false;
+  const code = 'petitionCode' in parsed.data ? parsed.data.petitionCode : parsed.data.dossierCode;
+  if (filter.dossierCodes?.length && !filter.dossierCodes.includes(code as string)) return false;
   return true;
 }
 

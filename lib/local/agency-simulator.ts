@@ -5,7 +5,9 @@
  * given another script (a supplement request, a rejection, an extension, approval and result, duplicate
  * or out-of-order callbacks) or made to fail (429 with Retry-After, 500, no answer, 410 Gone): by
  * `setMode`, by `POST /control/{agencyId}` {"mode", "count"?, "retryAfterSeconds"?}, or at start by
- * SIMULATOR_MODES='{"<agencyId>":"<mode>"}'.
+ * SIMULATOR_MODES='{"<agencyId>":"<mode>"}'. Petitions (`petition.created`) are assigned and then
+ * answered with the answer published (`reject`: refused as out of scope); `hold` accepts deliveries
+ * and reports nothing, like a desk that lets the deadline lapse.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -30,6 +32,7 @@ export const SIMULATOR_MODES = [
   'fail_500',
   'timeout',
   'gone',
+  'hold',
 ] as const;
 export type SimulatorMode = (typeof SIMULATOR_MODES)[number];
 
@@ -55,7 +58,8 @@ export interface SimulatorCallback {
   agencyId: string;
   type: string;
   eventId: string;
-  dossierCode: string;
+  dossierCode?: string;
+  petitionCode?: string;
   attempts: number;
   /** The portal's last answer; 0 when it could not be reached. */
   status: number;
@@ -98,7 +102,8 @@ const MAX_BODY = 1024 * 1024;
 interface CallbackEvent {
   type: string;
   eventId: string;
-  dossierCode: string;
+  dossierCode?: string;
+  petitionCode?: string;
   [field: string]: unknown;
 }
 const PATH = /^\/agencies\/([^/]+)\/webhook$/;
@@ -161,7 +166,8 @@ export async function startAgencySimulator(options: AgencySimulatorOptions): Pro
       agencyId,
       type: event.type,
       eventId: event.eventId,
-      dossierCode: event.dossierCode,
+      ...(event.dossierCode ? { dossierCode: event.dossierCode } : {}),
+      ...(event.petitionCode ? { petitionCode: event.petitionCode } : {}),
       attempts: 0,
       status: 0,
     };
@@ -175,7 +181,8 @@ export async function startAgencySimulator(options: AgencySimulatorOptions): Pro
     while (record.attempts < attempts && !signal.aborted) {
       record.attempts++;
       try {
-        const res = await fetch(`${sim.portalUrl}/v1/agency/events`, {
+        const path = event.petitionCode ? '/v1/agency/petition-events' : '/v1/agency/events';
+        const res = await fetch(`${sim.portalUrl}${path}`, {
           method: 'POST',
           headers: {
             'content-type': 'application/json',
@@ -199,7 +206,7 @@ export async function startAgencySimulator(options: AgencySimulatorOptions): Pro
     log[level]('callback sent', {
       agencyId,
       type: event.type,
-      dossierCode: event.dossierCode,
+      ...(event.petitionCode ? { petitionCode: event.petitionCode } : { dossierCode: event.dossierCode }),
       status: record.status,
       attempts: record.attempts,
     });
@@ -225,6 +232,8 @@ export async function startAgencySimulator(options: AgencySimulatorOptions): Pro
     });
     const due = dueAt ? Date.parse(dueAt) : Date.now();
     switch (mode) {
+      case 'hold':
+        return [];
       case 'supplement':
         return [
           received,
@@ -287,6 +296,41 @@ export async function startAgencySimulator(options: AgencySimulatorOptions): Pro
     }
   }
 
+  /** What the agency reports for one petition: assigned, then answered and published (or refused). */
+  function petitionScript(mode: SimulatorMode, petitionCode: string): CallbackEvent[] {
+    const petitionEvent = (type: string, fields: Record<string, unknown> = {}) => ({
+      type,
+      eventId: `evt_${randomUUID()}`,
+      petitionCode,
+      ...fields,
+    });
+    if (mode === 'hold') return [];
+    if (mode === 'reject') {
+      return [
+        petitionEvent('petition.rejected', {
+          reason: 'Nội dung không thuộc phạm vi tiếp nhận phản ánh, kiến nghị về quy định hành chính',
+        }),
+      ];
+    }
+    return [
+      petitionEvent('petition.assigned', { note: 'Đã giao phòng chuyên môn xem xét' }),
+      petitionEvent('petition.answered', {
+        answer:
+          'Cơ quan đã xem xét phản ánh, kiến nghị và trả lời: nội dung được ghi nhận, thủ tục sẽ được hướng dẫn lại tại bộ phận một cửa.',
+        publish: true,
+      }),
+    ];
+  }
+
+  async function processPetition(agencyId: string, mode: SimulatorMode, petitionCode: string) {
+    for (const next of petitionScript(mode, petitionCode)) {
+      await sleep(delayMs, signal);
+      if (signal.aborted) return;
+      const sent = await callback(agencyId, next);
+      if (sent.status < 200 || sent.status >= 300) return;
+    }
+  }
+
   /** A failure mode's answer; undefined when the mode accepts deliveries. */
   async function failAs(
     m: { mode: SimulatorMode; retryAfterSeconds: number },
@@ -342,6 +386,7 @@ export async function startAgencySimulator(options: AgencySimulatorOptions): Pro
           ...d,
           type: (payload as { type?: unknown } | undefined)?.type,
           dossierCode: (payload as { dossierCode?: unknown } | undefined)?.dossierCode,
+          petitionCode: (payload as { petitionCode?: unknown } | undefined)?.petitionCode,
         })),
         callbacks,
       });
@@ -413,8 +458,23 @@ export async function startAgencySimulator(options: AgencySimulatorOptions): Pro
     if (webhookId) accepted.add(webhookId);
     answer(202, { accepted: true });
 
-    const payload = record.payload as { type?: unknown; dossierCode?: unknown; dueAt?: unknown } | null;
-    log.info('delivery accepted', { agencyId, type: payload?.type, dossierCode: payload?.dossierCode });
+    const payload = record.payload as {
+      type?: unknown;
+      dossierCode?: unknown;
+      petitionCode?: unknown;
+      dueAt?: unknown;
+    } | null;
+    log.info('delivery accepted', {
+      agencyId,
+      type: payload?.type,
+      dossierCode: payload?.dossierCode ?? payload?.petitionCode,
+    });
+    if (payload?.type === 'petition.created' && typeof payload.petitionCode === 'string') {
+      pending++;
+      processPetition(agencyId, mode.mode, payload.petitionCode)
+        .catch((err: unknown) => log.error('processing failed', { agencyId, ...errorFields(err) }))
+        .finally(settle);
+    }
     if (payload?.type === 'dossier.submitted' && typeof payload.dossierCode === 'string') {
       pending++;
       processDossier(agencyId, mode.mode, { dossierCode: payload.dossierCode, dueAt: payload.dueAt })

@@ -15,6 +15,7 @@ import { NOTIFICATIONS } from '../../functions/core/resources.js';
 import { readOutbox, type SentNotification } from '../../functions/notifications/outbox-file.js';
 import { isRelayRecord } from '../../functions/notifications/stream-filter.js';
 import type { ReconcileReport } from '../../functions/payments/reconcile.js';
+import type { EscalationReport } from '../../functions/petitions/escalation.js';
 import { functions, type HttpFunction } from '../../functions/routes.js';
 import type { SlaReport } from '../../functions/sla/sla.js';
 import { ensureAgencySecrets } from './agency-secrets.js';
@@ -61,6 +62,8 @@ export interface LocalPortalOptions {
   reconcileIntervalMs?: number;
   /** SLA watcher timer (EventBridge's role); default 60 s, 0 = only on demand. */
   slaIntervalMs?: number;
+  /** Petition escalation timer (EventBridge's role); default 60 s, 0 = only on demand. */
+  escalationIntervalMs?: number;
 }
 
 /** Seconds before a notification the notifier could not send is tried again (locally). */
@@ -97,6 +100,8 @@ export interface LocalPortal {
   reconcile(olderThanSeconds?: number): Promise<ReconcileReport>;
   /** Runs the SLA watcher now (as the schedule does), optionally as of another instant. */
   watchSla(now?: Date): Promise<SlaReport>;
+  /** Runs petition escalation now (as the schedule does), optionally as of another instant. */
+  escalatePetitions(asOf?: Date): Promise<EscalationReport>;
   /** The notifications sent so far (what `GET /dev/outbox` shows), newest first. */
   outbox(filter?: { dossierCode?: string; limit?: number }): Promise<SentNotification[]>;
   /** Where the local notification transport writes. */
@@ -438,6 +443,30 @@ export async function startLocalPortal(options: LocalPortalOptions = {}): Promis
     };
     cleanups.push(stopWatching);
 
+    const escalator = functionFromModule<{ now?: string }, EscalationReport>({
+      name: 'cong-local-escalation',
+      entry: functions.escalation.entry,
+      timeoutSeconds: functions.escalation.timeoutSeconds,
+      memoryMb: functions.escalation.memoryMb,
+    });
+    const escalatePetitions = (asOf?: Date) => escalator.invoke(asOf ? { now: asOf.toISOString() } : {});
+    const escalationEvery = options.escalationIntervalMs ?? 60_000;
+    let escalating: Promise<unknown> = Promise.resolve();
+    const escalationTimer =
+      escalationEvery > 0
+        ? setInterval(() => {
+            escalating = escalatePetitions().catch((err: unknown) =>
+              log.error('petition escalation failed', errorFields(err)),
+            );
+          }, escalationEvery)
+        : undefined;
+    escalationTimer?.unref();
+    const stopEscalating = async () => {
+      if (escalationTimer) clearInterval(escalationTimer);
+      await escalating;
+    };
+    cleanups.push(stopEscalating);
+
     Object.assign(remembered, {
       api: api.port,
       simulator: simulator.port,
@@ -468,6 +497,7 @@ export async function startLocalPortal(options: LocalPortalOptions = {}): Promis
       token: async (input) => (await dev.issueToken({ role: 'citizen', ...input })).token,
       reconcile,
       watchSla,
+      escalatePetitions,
       outbox,
       outboxFile,
       stop: () => {
@@ -475,6 +505,7 @@ export async function startLocalPortal(options: LocalPortalOptions = {}): Promis
           // Finish in-flight batches first, then stop taking work, then the stores the work used.
           await stopReconciling();
           await stopWatching();
+          await stopEscalating();
           await streamPump.stop();
           await notificationStream.stop();
           await notificationPump.stop();

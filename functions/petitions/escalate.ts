@@ -1,0 +1,16 @@
+/**
+ * The petition escalation run: every quarter hour (EventBridge; a timer in the local cloud) it moves
+ * petitions whose referral or answer deadline lapsed to the parent agency. `{ now }` runs it as of
+ * another instant.
+ */
+import { type EscalationReport, escalatePetitions } from './escalation.js';
+import { type PetitionStore, petitionStore } from './store.js';
+
+let ports: PetitionStore | undefined;
+
+export const handler = async (event: { now?: string } = {}): Promise<EscalationReport> => {
+  ports ??= petitionStore();
+  const now =
+    typeof event.now === 'string' && !Number.isNaN(Date.parse(event.now)) ? new Date(event.now) : new Date();
+  return escalatePetitions(ports, now);
+};

@@ -1,0 +1,71 @@
+/** The petitions function group: petitioners' submissions and views, agencies' work list, public answers. */
+import type { z } from 'zod';
+import type {
+  agencyPetitionsQuery,
+  myPetitionsQuery,
+  petitionParams,
+  publicPetitionsQuery,
+} from '../../schemas/petition.js';
+import { decodeCursor, encodeCursor } from '../core/cursor.js';
+import { AppError } from '../core/errors.js';
+import { httpFunction, personOf } from '../core/http.js';
+import { canRead, type SubmitPetitionInput, submitPetition, summaryOf, viewOf } from './petitions.js';
+import { PublishedAnswers } from './search.js';
+import { type PetitionStore, petitionStore } from './store.js';
+
+let store: PetitionStore | undefined;
+let published: PublishedAnswers | undefined;
+const ports = () => {
+  store ??= petitionStore();
+  return store;
+};
+
+export const handler = httpFunction('petitions', {
+  submitPetition: async (req) => {
+    const key = req.headers['idempotency-key']!;
+    return submitPetition(ports(), personOf(req), key, req.body as SubmitPetitionInput);
+  },
+  getPetition: async (req) => {
+    const { code } = req.params as z.output<typeof petitionParams>;
+    const p = await ports().loadPetition(code);
+    // Somebody else's petition is indistinguishable from a missing one.
+    if (!p || !canRead(p, personOf(req))) throw new AppError('PETITION_NOT_FOUND');
+    return { body: viewOf(p, await ports().loadTimeline(code), new Date()) };
+  },
+  listMyPetitions: async (req) => {
+    const q = req.query as z.output<typeof myPetitionsQuery>;
+    const page = await ports().listOwned(personOf(req).sub, q.limit, q.cursor);
+    const now = new Date();
+    return { body: { items: page.items.map((p) => summaryOf(p, now)), nextCursor: page.nextCursor } };
+  },
+  listAgencyPetitions: async (req) => {
+    const q = req.query as z.output<typeof agencyPetitionsQuery>;
+    const { agencyId } = personOf(req);
+    if (!agencyId) throw new AppError('FORBIDDEN');
+    const page = await ports().listForAgency(agencyId, q.limit, q.cursor);
+    const now = new Date();
+    return {
+      body: {
+        items: page.items.map((p) => ({
+          ...summaryOf(p, now),
+          content: p.content,
+          ...(p.procedureCode ? { procedureCode: p.procedureCode } : {}),
+          escalations: p.escalations,
+        })),
+        nextCursor: page.nextCursor,
+      },
+    };
+  },
+  searchPublishedPetitions: async (req) => {
+    const q = req.query as z.output<typeof publicPetitionsQuery>;
+    published ??= new PublishedAnswers(ports().published);
+    const after = decodeCursor(q.cursor, ['after'])?.after;
+    const page = await published.search(q.q, q.limit, after);
+    return {
+      body: {
+        items: page.items,
+        nextCursor: encodeCursor(page.last ? { after: page.last } : undefined),
+      },
+    };
+  },
+});

@@ -1,0 +1,65 @@
+/**
+ * Where a petition goes and by when. Routing follows the first thing the petitioner named: the
+ * procedure's competent agency (for a procedure decided per province, the one for the named
+ * province), else the agency named, else the named province's public administration service centre
+ * (its one-stop triage office), else the national triage agency. Escalation goes to the parent
+ * agency in the registry; a top-level agency escalates to the national triage agency.
+ */
+import { type Agency, findAgency, findProvince, provinceDepartment } from '../catalog/agencies.js';
+import { findProcedure, resolveAgency } from '../catalog/catalog.js';
+import { AppError } from '../core/errors.js';
+import { PETITIONS } from '../core/resources.js';
+import { addWorkingDays, type CalendarAdjustments } from '../core/working-days.js';
+
+export interface PetitionTarget {
+  procedureCode?: string;
+  agencyId?: string;
+  provinceCode?: string;
+}
+
+export type RouteReason = 'procedure' | 'agency' | 'province' | 'national';
+
+export function triageAgency(): Agency {
+  const a = findAgency(PETITIONS.triageAgencyId);
+  if (!a) throw new Error(`the agency registry lacks the triage agency ${PETITIONS.triageAgencyId}`);
+  return a;
+}
+
+/** Unknown codes are the petitioner's mistake (400), never silently sent to triage. */
+export function routePetition(t: PetitionTarget): { agency: Agency; reason: RouteReason } {
+  const problems: { path: string; code: string; message: string }[] = [];
+  const procedure = t.procedureCode ? findProcedure(t.procedureCode) : undefined;
+  if (t.procedureCode && !procedure) throw new AppError('UNKNOWN_PROCEDURE', [{ path: 'procedureCode' }]);
+  const named = t.agencyId ? findAgency(t.agencyId) : undefined;
+  if (t.agencyId && !named)
+    problems.push({ path: 'agencyId', code: 'unknown_agency', message: 'no such agency in the registry' });
+  const province = t.provinceCode ? findProvince(t.provinceCode) : undefined;
+  if (t.provinceCode && !province)
+    problems.push({ path: 'provinceCode', code: 'unknown_province', message: 'no such province' });
+  if (problems.length) throw new AppError('VALIDATION_FAILED', problems);
+
+  const byProcedure =
+    procedure &&
+    resolveAgency(procedure, {
+      provinceCode: t.provinceCode ?? named?.provinceCode ?? undefined,
+    });
+  if (byProcedure) return { agency: byProcedure, reason: 'procedure' };
+  if (named) return { agency: named, reason: 'agency' };
+  const triage = province && provinceDepartment('ttpvhcc', province.code);
+  if (triage) return { agency: triage, reason: 'province' };
+  return { agency: triageAgency(), reason: 'national' };
+}
+
+/** Where an overdue petition goes: the parent agency, or national triage above a top-level agency. */
+export function escalationTarget(current: Agency): Agency {
+  const parent = current.parentId ? findAgency(current.parentId) : undefined;
+  return parent ?? triageAgency();
+}
+
+/** The clocks of an agency that receives a petition at `from`. */
+export function petitionDeadlines(from: Date, cal?: CalendarAdjustments) {
+  return {
+    referralDueAt: addWorkingDays(from, PETITIONS.referralWorkingDays, cal).toISOString(),
+    answerDueAt: addWorkingDays(from, PETITIONS.answerWorkingDays, cal).toISOString(),
+  };
+}

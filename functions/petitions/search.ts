@@ -1,0 +1,75 @@
+/**
+ * Searching published answers with the catalog's Vietnamese folding: "đất đai", "dat dai" and
+ * "ĐẤT ĐAI" are one term, abbreviations (UBND, GPXD…) match their spelled-out phrases.
+ *
+ * Published answers are few next to dossiers (hundreds a day nationally, each a small public view),
+ * and an answer once published never changes, so each function instance keeps them in memory: the
+ * first request reads the publish index (gsi1, newest first), later ones read only what was published
+ * since (with a short look-back for index lag). A search is a filter over that list — at portal scale
+ * tens of thousands of short entries, well under a Lambda's memory and a millisecond's work; a
+ * dedicated search service would be the step after that.
+ */
+import { indexTerms, queryTerms } from '../catalog/search.js';
+import type { PetitionRecord } from './model.js';
+import type { PublicPetition, PublishedEntry } from './petitions.js';
+
+/** The folded words a published petition is found by: its subject, content, answer and agency. */
+export function publishedTerms(p: Pick<PetitionRecord, 'subject' | 'content' | 'answer'>): string[] {
+  const text = [p.subject, p.content, p.answer?.text ?? '', p.answer?.agencyName ?? ''].join(' ');
+  return [...new Set(indexTerms(text))];
+}
+
+/** Every query word must begin some term of the entry (prefix match, like the catalog's). */
+export function matches(entry: PublishedEntry, query: string): boolean {
+  const words = queryTerms(query);
+  if (!words.length) return true;
+  return words.every((w) => entry.terms.some((t) => t.startsWith(w)));
+}
+
+export interface PublishedSource {
+  /** Entries published at or after `since` (all when undefined), any order. */
+  since(since: string | undefined): Promise<(PublishedEntry & { indexKey: string })[]>;
+}
+
+/** How far back each refresh looks again, for entries the index showed late. */
+const LOOK_BACK_MS = 5 * 60_000;
+
+export class PublishedAnswers {
+  private readonly byCode = new Map<string, PublishedEntry & { indexKey: string }>();
+  private newest: string | undefined;
+
+  constructor(private readonly source: PublishedSource) {}
+
+  async refresh(): Promise<void> {
+    const since = this.newest
+      ? new Date(Date.parse(this.newest.slice(0, 24)) - LOOK_BACK_MS).toISOString()
+      : undefined;
+    for (const e of await this.source.since(since)) {
+      this.byCode.set(e.view.code, e);
+      if (!this.newest || e.indexKey > this.newest) this.newest = e.indexKey;
+    }
+  }
+
+  /** Newest first; `after`: the index key of the last entry of the previous page. */
+  async search(
+    q: string | undefined,
+    limit: number,
+    after: string | undefined,
+  ): Promise<{ items: PublicPetition[]; last: string | undefined }> {
+    await this.refresh();
+    const sorted = [...this.byCode.values()]
+      .filter((e) => (after ? e.indexKey < after : true))
+      .sort((a, b) => (a.indexKey < b.indexKey ? 1 : -1));
+    const found: (PublishedEntry & { indexKey: string })[] = [];
+    for (const e of sorted) {
+      if (q && !matches(e, q)) continue;
+      found.push(e);
+      if (found.length > limit) break;
+    }
+    const page = found.slice(0, limit);
+    return {
+      items: page.map((e) => e.view),
+      last: found.length > limit ? page.at(-1)?.indexKey : undefined,
+    };
+  }
+}

@@ -1,0 +1,384 @@
+/** Petition ports over DynamoDB and S3. */
+import { createHash } from 'node:crypto';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { PetitionEventResult } from '../../schemas/petition.js';
+import { dynamo } from '../core/clients.js';
+import { config } from '../core/config.js';
+import { decodeCursor, encodeCursor } from '../core/cursor.js';
+import { blockAllocator } from '../core/dossier-codes.js';
+import { keys, ttlAfterDays } from '../core/keys.js';
+import { OUTBOX, PETITIONS } from '../core/resources.js';
+import { intakeStore } from '../intake/store.js';
+import { enqueueNotifications } from '../notifications/queue.js';
+import type { EscalationPorts, LapsedPetition } from './escalation.js';
+import { PETITION_EVENT_KIND, PETITION_KIND, type PetitionEvent, type PetitionRecord } from './model.js';
+import type {
+  PetitionEventPorts,
+  PetitionWrite,
+  PublishedEntry,
+  SubmitPetitionPorts,
+  SubmitPetitionResult,
+} from './petitions.js';
+import type { PublishedSource } from './search.js';
+
+/** Which shard of the deadline index a petition's entry lives in (stable per petition). */
+export const petitionShard = (code: string) =>
+  createHash('sha256').update(code).digest()[0]! % PETITIONS.deadlineShards;
+
+const strip = <T>(item: Record<string, unknown>): T => {
+  const { pk: _pk, sk: _sk, gsi1pk: _a, gsi1sk: _b, gsi2pk: _c, gsi2sk: _d, kind: _k, ...rest } = item;
+  return rest as T;
+};
+
+const IDEMPOTENCY_SCOPE = 'petitions';
+const IDEMPOTENCY_DAYS = 7;
+/** Agencies may replay a callback for this long and still get the original answer. */
+const RECORD_DAYS = 30;
+/** Lapsed entries read per shard and run; the rest wait for the next run. */
+const PAGE = 200;
+
+/** The items of one petition state change, in the order the cancellation reasons are read. */
+export function petitionWriteItems(TableName: string, w: PetitionWrite) {
+  const p = w.petition;
+  const notExists = 'attribute_not_exists(pk)';
+  const items: Record<string, unknown>[] = [];
+  const index: { idempotency?: number; petition: number; record?: number; claims?: number } = {
+    petition: 0,
+  };
+  if (w.idempotency) {
+    index.idempotency = items.length;
+    items.push({
+      Put: {
+        TableName,
+        Item: {
+          ...keys.idempotency(IDEMPOTENCY_SCOPE, w.idempotency.ownerSub, w.idempotency.key),
+          requestHash: w.idempotency.requestHash,
+          response: w.idempotency.response,
+          createdAt: p.updatedAt,
+          ttl: ttlAfterDays(IDEMPOTENCY_DAYS),
+        },
+        ConditionExpression: notExists,
+      },
+    });
+  }
+  index.petition = items.length;
+  items.push({
+    Put: {
+      TableName,
+      Item: {
+        ...keys.petition(p.code),
+        kind: PETITION_KIND,
+        ...keys.ownerIndex(p.ownerSub, 'PETITION', p.submittedAt),
+        ...keys.agencyIndex(p.agencyId, 'PETITION', p.routedAt),
+        ...p,
+      },
+      ...(w.expectedVersion === undefined
+        ? { ConditionExpression: notExists }
+        : {
+            ConditionExpression: '#version = :expected',
+            ExpressionAttributeNames: { '#version': 'version' },
+            ExpressionAttributeValues: { ':expected': w.expectedVersion },
+          }),
+    },
+  });
+  for (const e of w.events) {
+    items.push({
+      Put: {
+        TableName,
+        Item: { ...keys.petitionEvent(p.code, e.seq), kind: PETITION_EVENT_KIND, petitionCode: p.code, ...e },
+        ConditionExpression: notExists,
+      },
+    });
+  }
+  items.push(
+    w.deadline
+      ? {
+          Put: {
+            TableName,
+            Item: {
+              ...keys.petitionDeadline(p.code),
+              ...keys.petitionDeadlineIndex(petitionShard(p.code), w.deadline.at, p.code),
+              kind: 'petition-deadline',
+              petitionCode: p.code,
+              agencyId: p.agencyId,
+              clock: w.deadline.clock,
+              deadline: w.deadline.at,
+              petitionVersion: p.version,
+            },
+          },
+        }
+      : { Delete: { TableName, Key: keys.petitionDeadline(p.code) } },
+  );
+  if (w.outbox) {
+    items.push({
+      Put: {
+        TableName,
+        Item: {
+          ...keys.outbox(w.outbox.id),
+          kind: 'outbox',
+          messages: w.outbox.messages,
+          createdAt: p.updatedAt,
+          ttl: ttlAfterDays(OUTBOX.ttlDays),
+        },
+        ConditionExpression: notExists,
+      },
+    });
+  }
+  if (w.published) {
+    items.push({
+      Put: {
+        TableName,
+        Item: {
+          ...keys.petitionPublished(p.code),
+          ...keys.publishedPetitionIndex(w.published.view.publishedAt, p.code),
+          kind: 'petition-published',
+          view: w.published.view,
+          terms: w.published.terms,
+        },
+        ConditionExpression: notExists,
+      },
+    });
+  }
+  if (w.agencyRecord) {
+    index.record = items.length;
+    items.push({
+      Put: {
+        TableName,
+        Item: {
+          ...keys.agencyEvent(w.agencyRecord.agencyId, w.agencyRecord.result.eventId),
+          kind: 'agency-event',
+          result: w.agencyRecord.result,
+          at: p.updatedAt,
+          ttl: ttlAfterDays(RECORD_DAYS),
+        },
+        ConditionExpression: notExists,
+      },
+    });
+  }
+  if (w.uploadClaims?.length) {
+    index.claims = items.length;
+    for (const u of w.uploadClaims) {
+      items.push({
+        Update: {
+          TableName,
+          Key: keys.upload(u.uploadId),
+          UpdateExpression: 'SET #state = :attached, petitionCode = :code REMOVE #ttl',
+          ConditionExpression: 'ownerSub = :owner AND #state = :pending',
+          ExpressionAttributeNames: { '#state': 'state', '#ttl': 'ttl' },
+          ExpressionAttributeValues: {
+            ':attached': 'attached',
+            ':pending': 'pending',
+            ':code': u.petitionCode,
+            ':owner': p.ownerSub,
+          },
+        },
+      });
+    }
+  }
+  return { items, index };
+}
+
+export type PetitionStore = SubmitPetitionPorts &
+  PetitionEventPorts &
+  EscalationPorts & {
+    loadTimeline(code: string): Promise<PetitionEvent[]>;
+    listOwned(
+      sub: string,
+      limit: number,
+      cursor: string | undefined,
+    ): Promise<{ items: PetitionRecord[]; nextCursor: string | null }>;
+    listForAgency(
+      agencyId: string,
+      limit: number,
+      cursor: string | undefined,
+    ): Promise<{ items: PetitionRecord[]; nextCursor: string | null }>;
+    published: PublishedSource;
+  };
+
+export function petitionStore(): PetitionStore {
+  const { TABLE_NAME: TableName } = config();
+  const db = dynamo();
+  // Uploads and scans are checked and copied exactly as for dossiers.
+  const files = intakeStore();
+
+  const listIndex = async (
+    IndexName: 'gsi1' | 'gsi2',
+    pk: string,
+    limit: number,
+    cursor: string | undefined,
+  ) => {
+    const pkName = `${IndexName}pk`;
+    const out = await db.send(
+      new QueryCommand({
+        TableName,
+        IndexName,
+        KeyConditionExpression: `${pkName} = :pk AND begins_with(${IndexName}sk, :kind)`,
+        ExpressionAttributeValues: { ':pk': pk, ':kind': keys.petitionIndexPrefix },
+        ScanIndexForward: false,
+        Limit: limit,
+        ExclusiveStartKey: decodeCursor(cursor, ['pk', 'sk', pkName, `${IndexName}sk`], { [pkName]: pk }),
+      }),
+    );
+    return {
+      items: (out.Items ?? []).map((i) => strip<PetitionRecord>(i)),
+      nextCursor: encodeCursor(out.LastEvaluatedKey),
+    };
+  };
+
+  return {
+    now: () => new Date(),
+    codes: blockAllocator(db, TableName),
+    findUpload: files.findUpload,
+    inspectObject: files.inspectObject,
+    copyObject: files.copyObject,
+    deleteObjects: files.deleteObjects,
+
+    async findIdempotent(ownerSub, key) {
+      const out = await db.send(
+        new GetCommand({
+          TableName,
+          Key: keys.idempotency(IDEMPOTENCY_SCOPE, ownerSub, key),
+          ConsistentRead: true,
+        }),
+      );
+      return out.Item as { requestHash: string; response: SubmitPetitionResult } | undefined;
+    },
+
+    async loadPetition(code) {
+      const out = await db.send(
+        new GetCommand({ TableName, Key: keys.petition(code), ConsistentRead: true }),
+      );
+      return out.Item ? strip<PetitionRecord>(out.Item) : undefined;
+    },
+
+    async loadTimeline(code) {
+      const events: PetitionEvent[] = [];
+      let ExclusiveStartKey: Record<string, unknown> | undefined;
+      do {
+        const out = await db.send(
+          new QueryCommand({
+            TableName,
+            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+            ExpressionAttributeValues: {
+              ':pk': keys.petitionPartition(code),
+              ':prefix': keys.timelinePrefix,
+            },
+            ConsistentRead: true,
+            ExclusiveStartKey,
+          }),
+        );
+        for (const item of out.Items ?? []) events.push(strip<PetitionEvent>(item));
+        ExclusiveStartKey = out.LastEvaluatedKey;
+      } while (ExclusiveStartKey);
+      return events;
+    },
+
+    async commit(w) {
+      const { items, index } = petitionWriteItems(TableName, w);
+      try {
+        // biome-ignore lint/suspicious/noExplicitAny: items are built above in the TransactWriteItems shape
+        await db.send(new TransactWriteCommand({ TransactItems: items as any }));
+        return 'committed';
+      } catch (err) {
+        if (!(err instanceof TransactionCanceledException)) throw err;
+        const reasons = err.CancellationReasons ?? [];
+        const failed = (i: number | undefined) =>
+          i !== undefined && reasons[i]?.Code === 'ConditionalCheckFailed';
+        if (failed(index.idempotency)) return 'idempotency-key-taken';
+        if (failed(index.record)) return 'already-recorded';
+        if (
+          index.claims !== undefined &&
+          reasons.slice(index.claims).some((r) => r.Code === 'ConditionalCheckFailed')
+        )
+          return 'upload-taken';
+        if (failed(index.petition)) return 'version-conflict';
+        throw err;
+      }
+    },
+
+    async findRecorded(agencyId, eventId) {
+      const out = await db.send(
+        new GetCommand({ TableName, Key: keys.agencyEvent(agencyId, eventId), ConsistentRead: true }),
+      );
+      const result = out.Item?.result as PetitionEventResult | undefined;
+      // A dossier event under the same id is not this petition's answer.
+      return result && 'petitionCode' in result ? result : undefined;
+    },
+
+    async recordOnly(agencyId, result, at) {
+      try {
+        await db.send(
+          new PutCommand({
+            TableName,
+            Item: {
+              ...keys.agencyEvent(agencyId, result.eventId),
+              kind: 'agency-event',
+              result,
+              at,
+              ttl: ttlAfterDays(RECORD_DAYS),
+            },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
+      } catch (err) {
+        if (!(err instanceof ConditionalCheckFailedException)) throw err;
+      }
+    },
+
+    async listLapsed(before) {
+      const out: LapsedPetition[] = [];
+      for (let shard = 0; shard < PETITIONS.deadlineShards; shard++) {
+        const res = await db.send(
+          new QueryCommand({
+            TableName,
+            IndexName: 'gsi2',
+            KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk < :before',
+            ExpressionAttributeValues: {
+              ':pk': keys.petitionDeadlineIndex(shard, before, '').gsi2pk,
+              ':before': before,
+            },
+            Limit: PAGE,
+          }),
+        );
+        for (const item of res.Items ?? []) {
+          out.push({ code: item.petitionCode as string, deadline: item.deadline as string });
+        }
+      }
+      return out;
+    },
+    enqueue: enqueueNotifications,
+
+    listOwned: (sub, limit, cursor) => listIndex('gsi1', keys.ownerIndex(sub, '', '').gsi1pk, limit, cursor),
+    listForAgency: (agencyId, limit, cursor) =>
+      listIndex('gsi2', keys.agencyIndex(agencyId, '', '').gsi2pk, limit, cursor),
+
+    published: {
+      async since(since) {
+        const pk = keys.publishedPetitionIndex('', '').gsi1pk;
+        const found: (PublishedEntry & { indexKey: string })[] = [];
+        let ExclusiveStartKey: Record<string, unknown> | undefined;
+        do {
+          const out = await db.send(
+            new QueryCommand({
+              TableName,
+              IndexName: 'gsi1',
+              KeyConditionExpression: since ? 'gsi1pk = :pk AND gsi1sk >= :since' : 'gsi1pk = :pk',
+              ExpressionAttributeValues: { ':pk': pk, ...(since ? { ':since': since } : {}) },
+              ExclusiveStartKey,
+            }),
+          );
+          for (const item of out.Items ?? []) {
+            found.push({
+              view: item.view as PublishedEntry['view'],
+              terms: item.terms as string[],
+              indexKey: item.gsi1sk as string,
+            });
+          }
+          ExclusiveStartKey = out.LastEvaluatedKey;
+        } while (ExclusiveStartKey);
+        return found;
+      },
+    },
+  };
+}

@@ -1,0 +1,314 @@
+/**
+ * Petitions against the local portal: submission routed to a province's triage office, delivered to
+ * the agency simulator through the agency queue, assigned, answered and published, then found by the
+ * public search without personal data; only the petitioner and the agency it is with may reach it;
+ * reassignment restarts the clocks for the new agency; escalation after a lapsed deadline, once.
+ */
+import { readFile } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findAgency } from '../../functions/catalog/agencies.js';
+import { AGENCY_HEADER, signWebhook } from '../../functions/core/webhooks.js';
+import { petitionDeadlines } from '../../functions/petitions/routing.js';
+import { type LocalPortal, startLocalPortal } from '../../lib/local/portal.js';
+import { until } from '../support/wait.js';
+
+let portal: LocalPortal;
+let owner: string;
+let stranger: string;
+let officer: string;
+let secrets: Record<string, string[]>;
+
+type Json = ReturnType<typeof JSON.parse>;
+
+beforeAll(async () => {
+  portal = await startLocalPortal({
+    port: 0,
+    ephemeral: true,
+    quiet: true,
+    simulatorDelayMs: 20,
+    escalationIntervalMs: 0,
+    slaIntervalMs: 0,
+  });
+  owner = await portal.token({ sub: 'petitioner-0001' });
+  stranger = await portal.token({ sub: 'petitioner-0002' });
+  officer = await portal.token({ sub: 'officer-tthcc', role: 'agency_officer', agencyId: 'ttpvhcc-01' });
+  secrets = JSON.parse(await readFile(portal.env.AGENCY_SECRETS_FILE!, 'utf8'));
+}, 90_000);
+
+afterAll(async () => {
+  await portal?.stop();
+});
+
+async function api(
+  method: string,
+  path: string,
+  opts: { token?: string; body?: unknown; key?: string } = {},
+) {
+  const headers: Record<string, string> = {};
+  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+  if (opts.key) headers['idempotency-key'] = opts.key;
+  if (opts.body !== undefined) headers['content-type'] = 'application/json';
+  const res = await fetch(`${portal.url}${path}`, {
+    method,
+    headers,
+    body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+  });
+  const text = await res.text();
+  return { status: res.status, text, body: (text ? JSON.parse(text) : undefined) as Json };
+}
+
+let eventNo = 0;
+/** A signed petition callback as `agencyId` (signed with its channel's secret). */
+async function callback(agencyId: string, event: Json) {
+  const body = JSON.stringify({ eventId: `evt-petition-${++eventNo}-${Date.now()}`, ...event });
+  const secret = secrets[findAgency(agencyId)!.channel]![0]!;
+  const res = await fetch(`${portal.url}/v1/agency/petition-events`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      [AGENCY_HEADER]: agencyId,
+      ...signWebhook(secret, `msg_petition_${eventNo}`, body),
+    },
+    body,
+  });
+  return { status: res.status, body: (await res.json()) as Json };
+}
+
+async function uploadScan(token: string, name: string) {
+  const bytes = Buffer.from(`%PDF-1.7 ${name}`);
+  const created = await api('POST', '/v1/uploads', {
+    token,
+    body: { fileName: `${name}.pdf`, contentType: 'application/pdf', size: bytes.length },
+  });
+  expect(created.status).toBe(201);
+  const form = new FormData();
+  for (const [k, v] of Object.entries(created.body.fields as Record<string, string>)) form.append(k, v);
+  form.append('file', new Blob([bytes], { type: 'application/pdf' }), `${name}.pdf`);
+  expect((await fetch(created.body.url, { method: 'POST', body: form })).status).toBeLessThan(300);
+  return created.body.uploadId as string;
+}
+
+let submitted = 0;
+async function submit(body: Json, token = owner) {
+  const res = await api('POST', '/v1/petitions', { token, key: `petition-${++submitted}`, body });
+  expect(res.status, res.text).toBe(201);
+  return res.body as { code: string; agencyId: string; status: string; dueAt: string };
+}
+
+const deliveriesOf = (code: string) =>
+  portal.simulator.deliveries.filter(
+    (d) => (d.payload as { petitionCode?: string } | undefined)?.petitionCode === code,
+  );
+
+describe('a petition from submission to a published answer', () => {
+  it('is routed, delivered, assigned, answered, published and found without personal data', async () => {
+    const scan = await uploadScan(owner, 'anh-hien-truong');
+    const body = {
+      subject: 'Đường Láng ngập úng kéo dài sau mưa',
+      content: 'Đoạn đường trước số 1100 bị ngập sâu mỗi khi mưa, đề nghị cơ quan có thẩm quyền xử lý.',
+      provinceCode: '01',
+      attachments: [{ uploadId: scan }],
+      allowPublish: true,
+    };
+    const key = 'petition-flow-1';
+    const first = await api('POST', '/v1/petitions', { token: owner, key, body });
+    expect(first.status, first.text).toBe(201);
+    expect(first.body).toMatchObject({ status: 'received', agencyId: 'ttpvhcc-01' });
+    expect(first.body.code).toMatch(/^PAKN-\d{6}-\d{4,}$/);
+    const code = first.body.code as string;
+    // The same key and body answer as the first time; another body under that key is refused.
+    const again = await api('POST', '/v1/petitions', { token: owner, key, body });
+    expect(again.body).toEqual(first.body);
+    const other = await api('POST', '/v1/petitions', {
+      token: owner,
+      key,
+      body: { ...body, subject: 'Khác' },
+    });
+    expect(other.status).toBe(422);
+
+    const view = await until('the answer published', async () => {
+      const res = await api('GET', `/v1/petitions/${code}`, { token: owner });
+      return res.body?.status === 'published' ? res.body : undefined;
+    });
+    expect(view.timeline.map((e: Json) => e.type)).toEqual([
+      'petition.received',
+      'petition.assigned',
+      'petition.answered',
+      'petition.published',
+    ]);
+    const answered = view.timeline.find((e: Json) => e.type === 'petition.answered');
+    expect(answered).toMatchObject({ agencyId: 'ttpvhcc-01', onTime: true, answerDueAt: first.body.dueAt });
+    expect(view.attachments).toEqual([
+      { fileName: 'anh-hien-truong.pdf', contentType: 'application/pdf', size: expect.any(Number) },
+    ]);
+
+    // The agency received it through its queue, signed, without who sent it.
+    const [delivery] = deliveriesOf(code);
+    expect(delivery).toMatchObject({ agencyId: 'ttpvhcc-01', status: 202 });
+    expect(JSON.stringify(delivery!.payload)).not.toContain('petitioner-0001');
+
+    // Anyone finds the answer, with or without tone marks, and sees no personal data.
+    for (const q of ['ngập úng đường láng', 'ngap ung duong lang', 'NGAP UNG']) {
+      const found = await api('GET', `/v1/petitions?published=true&q=${encodeURIComponent(q)}`);
+      expect(found.status).toBe(200);
+      expect(found.body.items.map((i: Json) => i.code)).toContain(code);
+      expect(found.text).not.toContain('petitioner-0001');
+      expect(found.text).not.toContain('anh-hien-truong');
+    }
+    const item = (await api('GET', '/v1/petitions?published=true')).body.items.find(
+      (i: Json) => i.code === code,
+    );
+    expect(Object.keys(item).sort()).toEqual(
+      ['agencyId', 'agencyName', 'answer', 'code', 'content', 'publishedAt', 'subject', 'submittedAt'].sort(),
+    );
+    expect((await api('GET', '/v1/petitions?published=true&q=khongcotu')).body.items).toEqual([]);
+
+    // The petitioner's list and the agency officer's work list hold it; nobody else reaches it.
+    const mine = await api('GET', '/v1/me/petitions', { token: owner });
+    expect(mine.body.items.map((i: Json) => i.code)).toContain(code);
+    const work = await api('GET', '/v1/agency/petitions', { token: officer });
+    expect(work.status).toBe(200);
+    expect(work.text).not.toContain('petitioner-0001');
+    expect(work.body.items.map((i: Json) => i.code)).toContain(code);
+    expect((await api('GET', `/v1/petitions/${code}`, { token: stranger })).status).toBe(404);
+    expect((await api('GET', `/v1/petitions/${code}`, { token: officer })).status).toBe(200);
+    const elsewhere = await portal.token({ sub: 'officer-stp', role: 'agency_officer', agencyId: 'stp-01' });
+    expect((await api('GET', `/v1/petitions/${code}`, { token: elsewhere })).status).toBe(404);
+    expect((await api('GET', '/v1/me/petitions', { token: stranger })).body.items).toEqual([]);
+    expect((await api('GET', '/v1/agency/petitions', { token: owner })).status).toBe(403);
+  });
+
+  it('refuses a client that sets the status or the agency routing, and unknown codes', async () => {
+    const base = { subject: 'Thủ tục rườm rà', content: 'Nội dung phản ánh', allowPublish: false };
+    for (const extra of [{ status: 'answered' }, { ownerSub: 'x' }, { agencyName: 'x' }]) {
+      const res = await api('POST', '/v1/petitions', {
+        token: owner,
+        key: `bad-${submitted++}`,
+        body: { ...base, ...extra },
+      });
+      expect(res.status).toBe(400);
+    }
+    const unknown = await api('POST', '/v1/petitions', {
+      token: owner,
+      key: `bad-${submitted++}`,
+      body: { ...base, agencyId: 'no-such-agency' },
+    });
+    expect(unknown.status).toBe(400);
+    const noKey = await api('POST', '/v1/petitions', { token: owner, body: base });
+    expect(noKey.status).toBe(400);
+    // Named nothing: national triage.
+    expect((await submit({ ...base })).agencyId).toBe('vpcp');
+  });
+});
+
+describe('only the agency a petition is with may act on it', () => {
+  it('another agency gets 404, the routed agency is answered, replays answer the same', async () => {
+    portal.simulator.setMode('sxd-01', 'hold');
+    const { code, agencyId } = await submit({
+      subject: 'Cấp phép xây dựng chậm',
+      content: 'Hồ sơ cấp phép xây dựng quá hạn',
+      agencyId: 'sxd-01',
+      allowPublish: false,
+    });
+    expect(agencyId).toBe('sxd-01');
+    await until('delivered to sxd-01', () => (deliveriesOf(code).length ? true : undefined));
+    // Same channel (the province's one-stop system), another agency; and another channel altogether.
+    for (const other of ['stp-01', 'bca']) {
+      const res = await callback(other, { type: 'petition.assigned', petitionCode: code });
+      expect(res.status).toBe(404);
+      expect(res.body.error.code).toBe('PETITION_NOT_FOUND');
+    }
+    const eventId = `evt-fixed-${Date.now()}`;
+    const assigned = await callback('sxd-01', { type: 'petition.assigned', petitionCode: code, eventId });
+    expect(assigned.body).toMatchObject({ applied: true, status: 'assigned', reason: 'applied' });
+    const replay = await callback('sxd-01', { type: 'petition.assigned', petitionCode: code, eventId });
+    expect(replay.body).toMatchObject({ applied: false, status: 'assigned', reason: 'replay' });
+    const answered = await callback('sxd-01', {
+      type: 'petition.answered',
+      petitionCode: code,
+      answer: 'Đã chỉ đạo giải quyết hồ sơ trong tuần này.',
+      publish: true,
+    });
+    // The petitioner did not consent: answered, never published.
+    expect(answered.body).toMatchObject({ applied: true, status: 'answered' });
+    const late = await callback('sxd-01', {
+      type: 'petition.rejected',
+      petitionCode: code,
+      reason: 'Ngoài phạm vi',
+    });
+    expect(late.status).toBe(409);
+    portal.simulator.setMode('sxd-01', 'normal');
+  });
+});
+
+describe('reassignment and escalation', () => {
+  it('reassignment restarts the clocks for the new agency; a lapsed deadline escalates once, up to national triage', async () => {
+    for (const id of ['sct-01', 'stc-01', 'ubnd-01', 'vpcp']) portal.simulator.setMode(id, 'hold');
+    const { code } = await submit({
+      subject: 'Giá điện sinh hoạt tăng bất thường',
+      content: 'Hóa đơn tháng này tăng gấp đôi',
+      agencyId: 'sct-01',
+      allowPublish: false,
+    });
+    await until('delivered to sct-01', () => (deliveriesOf(code).length ? true : undefined));
+    const before = (await api('GET', `/v1/petitions/${code}`, { token: owner })).body;
+
+    const moved = await callback('sct-01', {
+      type: 'petition.reassigned',
+      petitionCode: code,
+      toAgencyId: 'stc-01',
+      reason: 'Thuộc thẩm quyền của Sở Tài chính',
+    });
+    expect(moved.body).toMatchObject({ applied: true, status: 'received', agencyId: 'stc-01' });
+    const after = (await api('GET', `/v1/petitions/${code}`, { token: owner })).body;
+    expect(after).toMatchObject({ status: 'received', agencyId: 'stc-01' });
+    expect(Date.parse(after.routedAt)).toBeGreaterThan(Date.parse(before.routedAt));
+    const clocks = petitionDeadlines(new Date(after.routedAt));
+    expect(after).toMatchObject(clocks);
+    expect(after.timeline.at(-1)).toMatchObject({
+      type: 'petition.reassigned',
+      agencyId: 'stc-01',
+      fromAgencyId: 'sct-01',
+      ...clocks,
+    });
+    await until('delivered to stc-01', () =>
+      deliveriesOf(code).some((d) => d.agencyId === 'stc-01') ? true : undefined,
+    );
+    const redelivered = deliveriesOf(code).find((d) => d.agencyId === 'stc-01')!.payload as Json;
+    expect(redelivered).toMatchObject({ routing: 'reassigned', fromAgencyId: 'sct-01', ...clocks });
+    // The agency it left can no longer act on it.
+    expect((await callback('sct-01', { type: 'petition.assigned', petitionCode: code })).status).toBe(404);
+
+    // Nothing lapses before the referral deadline.
+    const early = await portal.escalatePetitions(new Date(Date.parse(clocks.referralDueAt) - 60_000));
+    expect(early.escalated).toBe(0);
+    const asOf = new Date(Date.parse(clocks.referralDueAt) + 60_000);
+    const first = await portal.escalatePetitions(asOf);
+    expect(first.errors).toEqual([]);
+    expect(first.escalated).toBeGreaterThanOrEqual(1);
+    const second = await portal.escalatePetitions(asOf);
+    expect(second.escalated).toBe(0);
+    const escalated = (await api('GET', `/v1/petitions/${code}`, { token: owner })).body;
+    expect(escalated).toMatchObject({ status: 'escalated', agencyId: 'ubnd-01', escalations: 1 });
+    expect(escalated.timeline.filter((e: Json) => e.type === 'petition.escalated')).toHaveLength(1);
+    expect(escalated.timeline.at(-1)).toMatchObject({ fromAgencyId: 'stc-01', ...petitionDeadlines(asOf) });
+    await until('delivered to ubnd-01', () =>
+      deliveriesOf(code).some((d) => d.agencyId === 'ubnd-01') ? true : undefined,
+    );
+    // Both agencies are told.
+    const notices = await until('escalation notices', async () => {
+      const sent = (await portal.outbox({ dossierCode: code })).filter(
+        (n) => n.topic === 'petition.escalated',
+      );
+      return sent.length === 2 ? sent : undefined;
+    });
+    expect(notices.map((n) => n.to).sort()).toEqual(['stc-01', 'ubnd-01']);
+
+    // The province's people's committee has no parent: national triage takes it.
+    const later = new Date(Date.parse(petitionDeadlines(asOf).referralDueAt) + 60_000);
+    expect((await portal.escalatePetitions(later)).escalated).toBeGreaterThanOrEqual(1);
+    const top = (await api('GET', `/v1/petitions/${code}`, { token: owner })).body;
+    expect(top).toMatchObject({ status: 'escalated', agencyId: 'vpcp', escalations: 2 });
+    for (const id of ['sct-01', 'stc-01', 'ubnd-01', 'vpcp']) portal.simulator.setMode(id, 'normal');
+  });
+});

@@ -1,0 +1,643 @@
+/**
+ * Petitions without AWS: the state machine (every status × step × actor), routing rules, deadlines
+ * across weekends and holidays, agency callbacks (only the routed agency, reassignment restarting the
+ * clocks, publishing only with consent, on-time answers), escalation (idempotent, parent then national
+ * triage, both agencies told), the transaction's items and the delivery payload.
+ */
+import { describe, expect, it } from 'vitest';
+import { findAgency } from '../../functions/catalog/agencies.js';
+import type { AppError } from '../../functions/core/errors.js';
+import { keys } from '../../functions/core/keys.js';
+import { PETITIONS } from '../../functions/core/resources.js';
+import { newWebhookSecret, verifyWebhook } from '../../functions/core/webhooks.js';
+import { type DeliveryAttempt, DeliveryFailed } from '../../functions/dispatch/deliver.js';
+import { matches as matchesDeadLetter } from '../../functions/dispatch/redrive.js';
+import {
+  deliverPetition,
+  type PetitionDeliveryPorts,
+  petitionPayload,
+} from '../../functions/petitions/deliver.js';
+import { type EscalationPorts, escalatePetitions } from '../../functions/petitions/escalation.js';
+import {
+  PETITION_EVENT_TYPES,
+  PETITION_STATUSES,
+  type PetitionEvent,
+  type PetitionRecord,
+  type PetitionStatus,
+} from '../../functions/petitions/model.js';
+import {
+  canRead,
+  handlePetitionEvent,
+  type PetitionEventPorts,
+  type PetitionWrite,
+  publicView,
+} from '../../functions/petitions/petitions.js';
+import { escalationTarget, petitionDeadlines, routePetition } from '../../functions/petitions/routing.js';
+import { matches, PublishedAnswers, publishedTerms } from '../../functions/petitions/search.js';
+import { decidePetition, type PetitionActor } from '../../functions/petitions/state.js';
+import { petitionWriteItems } from '../../functions/petitions/store.js';
+import type { NotificationMessage } from '../../schemas/notification.js';
+import type { PetitionAgencyEvent, PetitionEventResult } from '../../schemas/petition.js';
+import { petitionDelivery } from '../../schemas/petition.js';
+
+describe('petition state machine', () => {
+  // Expected decision for an agency per current status (rows) and step (columns); '→x' applies, moving to x.
+  const agencyTable: Record<PetitionStatus, Record<string, string>> = {
+    received: {
+      'petition.assigned': '→assigned',
+      'petition.answered': '→answered',
+      'petition.rejected': '→rejected',
+      'petition.reassigned': '→received',
+      'petition.published': 'illegal',
+    },
+    assigned: {
+      'petition.assigned': 'stale',
+      'petition.answered': '→answered',
+      'petition.rejected': '→rejected',
+      'petition.reassigned': '→received',
+      'petition.published': 'illegal',
+    },
+    escalated: {
+      'petition.assigned': '→assigned',
+      'petition.answered': '→answered',
+      'petition.rejected': '→rejected',
+      'petition.reassigned': '→received',
+      'petition.published': 'illegal',
+    },
+    answered: {
+      'petition.assigned': 'stale',
+      'petition.answered': 'illegal',
+      'petition.rejected': 'illegal',
+      'petition.reassigned': 'illegal',
+      'petition.published': '→published',
+    },
+    published: {
+      'petition.assigned': 'stale',
+      'petition.answered': 'illegal',
+      'petition.rejected': 'illegal',
+      'petition.reassigned': 'illegal',
+      'petition.published': 'illegal',
+    },
+    rejected: {
+      'petition.assigned': 'stale',
+      'petition.answered': 'illegal',
+      'petition.rejected': 'illegal',
+      'petition.reassigned': 'illegal',
+      'petition.published': 'illegal',
+    },
+  };
+  const show = (d: ReturnType<typeof decidePetition>) =>
+    d.kind === 'apply'
+      ? `→${d.to}`
+      : d.kind === 'illegal'
+        ? d.reason === 'actor'
+          ? 'actor'
+          : 'illegal'
+        : d.kind;
+
+  it('covers every status, step and actor exactly as the table says', () => {
+    const actors: PetitionActor[] = ['citizen', 'agency', 'system'];
+    let checked = 0;
+    for (const status of PETITION_STATUSES) {
+      for (const step of PETITION_EVENT_TYPES) {
+        for (const actor of actors) {
+          const got = show(decidePetition(status, step, actor));
+          let want: string;
+          if (step === 'petition.received') want = actor === 'citizen' ? 'illegal' : 'actor';
+          else if (step === 'petition.escalated')
+            want =
+              actor !== 'system'
+                ? 'actor'
+                : ['received', 'assigned', 'escalated'].includes(status)
+                  ? '→escalated'
+                  : 'illegal';
+          else if (step === 'petition.published' && actor === 'system')
+            want = status === 'answered' ? '→published' : 'illegal';
+          else if (actor !== 'agency') want = 'actor';
+          else want = agencyTable[status][step]!;
+          expect(got, `${status} × ${step} × ${actor}`).toBe(want);
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBe(PETITION_STATUSES.length * PETITION_EVENT_TYPES.length * 3);
+  });
+});
+
+describe('petition routing', () => {
+  it('follows the procedure, then the agency named, then the province, else national triage', () => {
+    expect(routePetition({ procedureCode: '1.002758', agencyId: 'bca' })).toMatchObject({
+      agency: { id: 'bhxh-hn' },
+      reason: 'procedure',
+    });
+    // A procedure decided per province: the named province's competent department.
+    expect(routePetition({ procedureCode: '2.000033', provinceCode: '79' }).agency.id).toBe('sct-79');
+    // ...and without a province it cannot pick one: the agency named, else triage.
+    expect(routePetition({ procedureCode: '2.000033', agencyId: 'stp-01' })).toMatchObject({
+      agency: { id: 'sct-01' },
+    });
+    expect(routePetition({ procedureCode: '2.000033' })).toMatchObject({ reason: 'national' });
+    expect(routePetition({ agencyId: 'sxd-48' })).toMatchObject({
+      agency: { id: 'sxd-48' },
+      reason: 'agency',
+    });
+    expect(routePetition({ provinceCode: '01' })).toMatchObject({
+      agency: { id: 'ttpvhcc-01' },
+      reason: 'province',
+    });
+    expect(routePetition({})).toMatchObject({ agency: { id: PETITIONS.triageAgencyId }, reason: 'national' });
+  });
+
+  it('refuses codes it does not know instead of guessing', () => {
+    const code = (f: () => unknown) => {
+      try {
+        f();
+      } catch (err) {
+        return (err as AppError).code;
+      }
+      return 'none';
+    };
+    expect(code(() => routePetition({ procedureCode: '9.999999' }))).toBe('UNKNOWN_PROCEDURE');
+    expect(code(() => routePetition({ agencyId: 'nope' }))).toBe('VALIDATION_FAILED');
+    expect(code(() => routePetition({ provinceCode: '99' }))).toBe('VALIDATION_FAILED');
+  });
+
+  it('escalates to the parent agency, and above a top-level agency to national triage', () => {
+    expect(escalationTarget(findAgency('sxd-01')!).id).toBe('ubnd-01');
+    expect(escalationTarget(findAgency('ubnd-01')!).id).toBe('vpcp');
+    expect(escalationTarget(findAgency('evnnpc')!).id).toBe('evn');
+    expect(escalationTarget(findAgency('vpcp')!).id).toBe('vpcp');
+  });
+});
+
+describe('petition deadlines (working days, Vietnam calendar)', () => {
+  it('skip the weekend', () => {
+    // Friday 20 November 2026, 10:00 in Hà Nội.
+    expect(petitionDeadlines(new Date('2026-11-20T03:00:00Z'), {})).toEqual({
+      referralDueAt: '2026-11-27T10:00:00.000Z',
+      answerDueAt: '2026-12-11T10:00:00.000Z',
+    });
+  });
+
+  it('skip public holidays (30 April and 1 May) and the weekend after them', () => {
+    // Wednesday 29 April 2026: Thursday and Friday are holidays, then a weekend.
+    expect(petitionDeadlines(new Date('2026-04-29T03:00:00Z'), {})).toEqual({
+      referralDueAt: '2026-05-08T10:00:00.000Z',
+      answerDueAt: '2026-05-22T10:00:00.000Z',
+    });
+  });
+});
+
+const T0 = new Date('2026-11-20T03:00:00Z');
+
+function petition(over: Partial<PetitionRecord> = {}): PetitionRecord {
+  const clocks = petitionDeadlines(T0, {});
+  return {
+    code: 'PAKN-261120-0001',
+    ownerSub: 'owner-1',
+    agencyId: 'sxd-01',
+    agencyName: findAgency('sxd-01')!.name,
+    subject: 'Cấp phép xây dựng chậm',
+    content: 'Nội dung',
+    attachments: [
+      {
+        documentType: 'evidence',
+        uploadId: 'U1',
+        fileName: 'anh.pdf',
+        contentType: 'application/pdf',
+        size: 9,
+        key: 'k',
+      },
+    ],
+    allowPublish: true,
+    status: 'received',
+    version: 1,
+    lastSeq: 1,
+    submittedAt: T0.toISOString(),
+    updatedAt: T0.toISOString(),
+    routedAt: T0.toISOString(),
+    ...clocks,
+    escalations: 0,
+    ...over,
+  };
+}
+
+/** In-memory petition store: commits are conditional on the version, as the table's are. */
+function memory(initial: PetitionRecord, now: () => Date) {
+  const state = {
+    petition: initial,
+    writes: [] as PetitionWrite[],
+    records: new Map<string, PetitionEventResult>(),
+  };
+  const ports: PetitionEventPorts & EscalationPorts & { notices: NotificationMessage[] } = {
+    notices: [],
+    now,
+    loadPetition: async (code) =>
+      code === state.petition.code ? structuredClone(state.petition) : undefined,
+    async commit(w) {
+      if (w.expectedVersion !== state.petition.version) return 'version-conflict';
+      if (w.agencyRecord && state.records.has(w.agencyRecord.result.eventId)) return 'already-recorded';
+      state.petition = w.petition;
+      state.writes.push(w);
+      if (w.agencyRecord) state.records.set(w.agencyRecord.result.eventId, w.agencyRecord.result);
+      return 'committed';
+    },
+    findRecorded: async (_agency, id) => state.records.get(id),
+    recordOnly: async (_agency, result) => {
+      state.records.set(result.eventId, result);
+    },
+    // The index lags: it still lists the deadline it held before the last change.
+    listLapsed: async () => [{ code: initial.code, deadline: initial.referralDueAt }],
+    enqueue: async (messages) => {
+      ports.notices.push(...messages);
+    },
+  };
+  return { state, ports };
+}
+
+const event = (e: Record<string, unknown>) =>
+  ({ eventId: `evt-${Math.random()}`, petitionCode: 'PAKN-261120-0001', ...e }) as PetitionAgencyEvent;
+
+describe('agency callbacks on a petition', () => {
+  it('only the agency it is routed to may act; others are told it does not exist', async () => {
+    const { ports } = memory(petition(), () => T0);
+    await expect(
+      handlePetitionEvent(ports, 'stp-01', event({ type: 'petition.assigned' }), publishedTerms),
+    ).rejects.toMatchObject({
+      code: 'PETITION_NOT_FOUND',
+    });
+  });
+
+  it('reassignment moves it to the new agency with fresh clocks and a delivery to it', async () => {
+    const later = new Date('2026-11-25T02:00:00Z');
+    const { ports, state } = memory(petition(), () => later);
+    const result = await handlePetitionEvent(
+      ports,
+      'sxd-01',
+      event({ type: 'petition.reassigned', toAgencyId: 'stc-01', reason: 'Thuộc thẩm quyền Sở Tài chính' }),
+      publishedTerms,
+    );
+    expect(result).toMatchObject({ applied: true, status: 'received', agencyId: 'stc-01' });
+    const clocks = petitionDeadlines(later);
+    expect(state.petition).toMatchObject({
+      agencyId: 'stc-01',
+      routedAt: later.toISOString(),
+      ...clocks,
+      version: 2,
+    });
+    expect(clocks.referralDueAt).not.toBe(petition().referralDueAt);
+    const w = state.writes[0]!;
+    expect(w.deadline).toEqual({ clock: 'referral', at: clocks.referralDueAt });
+    expect(w.outbox?.messages).toEqual([
+      expect.objectContaining({
+        type: 'petition.created',
+        agencyId: 'stc-01',
+        routing: 'reassigned',
+        fromAgencyId: 'sxd-01',
+        channel: 'p01',
+      }),
+    ]);
+    expect(w.events[0]).toMatchObject({
+      type: 'petition.reassigned',
+      agencyId: 'stc-01',
+      fromAgencyId: 'sxd-01',
+      at: later.toISOString(),
+    });
+    // The agency it left is now a stranger to it.
+    await expect(
+      handlePetitionEvent(ports, 'sxd-01', event({ type: 'petition.assigned' }), publishedTerms),
+    ).rejects.toMatchObject({
+      code: 'PETITION_NOT_FOUND',
+    });
+  });
+
+  it("an answer records whether it met the deadline; publishing needs the petitioner's consent", async () => {
+    const late = new Date(Date.parse(petition().answerDueAt) + 1000);
+    const consent = memory(petition({ status: 'assigned' }), () => late);
+    await handlePetitionEvent(
+      consent.ports,
+      'sxd-01',
+      event({ type: 'petition.answered', answer: 'Trả lời', publish: true }),
+      publishedTerms,
+    );
+    const w = consent.state.writes[0]!;
+    expect(w.events.map((e) => e.type)).toEqual(['petition.answered', 'petition.published']);
+    expect(w.events[0]).toMatchObject({
+      onTime: false,
+      answerDueAt: petition().answerDueAt,
+      agencyId: 'sxd-01',
+    });
+    expect(w.deadline).toBeNull();
+    expect(consent.state.petition.status).toBe('published');
+    expect(JSON.stringify(w.published)).not.toContain('owner-1');
+    expect(JSON.stringify(w.published)).not.toContain('anh.pdf');
+
+    const refused = memory(petition({ allowPublish: false }), () => T0);
+    const r = await handlePetitionEvent(
+      refused.ports,
+      'sxd-01',
+      event({ type: 'petition.answered', answer: 'Trả lời', publish: true }),
+      publishedTerms,
+    );
+    expect(r.status).toBe('answered');
+    expect(refused.state.writes[0]!.events).toEqual([
+      expect.objectContaining({ type: 'petition.answered', onTime: true }),
+    ]);
+    expect(refused.state.writes[0]!.published).toBeUndefined();
+  });
+
+  it('a replayed event id answers as the first time; an outcome contradicting another is 409', async () => {
+    const { ports, state } = memory(petition(), () => T0);
+    const e = event({ type: 'petition.rejected', reason: 'Không thuộc phạm vi' });
+    await handlePetitionEvent(ports, 'sxd-01', e, publishedTerms);
+    expect(await handlePetitionEvent(ports, 'sxd-01', e, publishedTerms)).toMatchObject({
+      reason: 'replay',
+      status: 'rejected',
+    });
+    expect(state.writes).toHaveLength(1);
+    await expect(
+      handlePetitionEvent(ports, 'sxd-01', event({ type: 'petition.answered', answer: 'x' }), publishedTerms),
+    ).rejects.toMatchObject({ code: 'PETITION_ILLEGAL_TRANSITION', status: 409 });
+  });
+});
+
+describe('escalation of overdue petitions', () => {
+  it('escalates once however often it runs, to the parent, telling both agencies', async () => {
+    const { ports, state } = memory(petition(), () => T0);
+    const asOf = new Date(Date.parse(petition().referralDueAt) + 60_000);
+    const first = await escalatePetitions(ports, asOf);
+    const second = await escalatePetitions(ports, asOf);
+    expect(first).toMatchObject({ checked: 1, escalated: 1, errors: [] });
+    expect(second).toMatchObject({ checked: 1, escalated: 0, skipped: 1 });
+    expect(state.writes).toHaveLength(1);
+    expect(state.petition).toMatchObject({
+      status: 'escalated',
+      agencyId: 'ubnd-01',
+      escalations: 1,
+      routedAt: asOf.toISOString(),
+      ...petitionDeadlines(asOf),
+    });
+    expect(state.writes[0]!.events[0]).toMatchObject({
+      type: 'petition.escalated',
+      agencyId: 'ubnd-01',
+      fromAgencyId: 'sxd-01',
+      reason: 'referral_deadline_lapsed',
+    });
+    expect(state.writes[0]!.outbox?.messages[0]).toMatchObject({ agencyId: 'ubnd-01', routing: 'escalated' });
+    expect(ports.notices.map((n) => n.to).sort()).toEqual(['sxd-01', 'ubnd-01']);
+    expect(new Set(ports.notices.map((n) => n.id)).size).toBe(2);
+  });
+
+  it('two runs at once escalate once (the write is conditional on the version read)', async () => {
+    const { ports, state } = memory(petition(), () => T0);
+    const asOf = new Date(Date.parse(petition().referralDueAt) + 60_000);
+    const [a, b] = await Promise.all([escalatePetitions(ports, asOf), escalatePetitions(ports, asOf)]);
+    expect(a.escalated + b.escalated).toBe(1);
+    expect(state.writes).toHaveLength(1);
+  });
+
+  it('an assigned petition escalates on its answer deadline, not before; an answered one never', async () => {
+    const assigned = memory(petition({ status: 'assigned' }), () => T0);
+    const afterReferral = new Date(Date.parse(petition().referralDueAt) + 60_000);
+    expect((await escalatePetitions(assigned.ports, afterReferral)).escalated).toBe(0);
+    const afterAnswer = new Date(Date.parse(petition().answerDueAt) + 60_000);
+    expect((await escalatePetitions(assigned.ports, afterAnswer)).escalated).toBe(1);
+    expect(assigned.state.writes[0]!.events[0]!.reason).toBe('answer_deadline_lapsed');
+
+    const answered = memory(petition({ status: 'answered' }), () => T0);
+    expect((await escalatePetitions(answered.ports, afterAnswer)).escalated).toBe(0);
+  });
+
+  it('a notifications queue that refuses the notices does not undo or repeat the escalation', async () => {
+    const { ports, state } = memory(petition(), () => T0);
+    ports.enqueue = async () => {
+      throw new Error('queue unavailable');
+    };
+    const asOf = new Date(Date.parse(petition().referralDueAt) + 60_000);
+    expect(await escalatePetitions(ports, asOf)).toMatchObject({ escalated: 1, errors: [] });
+    expect(await escalatePetitions(ports, asOf)).toMatchObject({ escalated: 0 });
+    expect(state.petition.agencyId).toBe('ubnd-01');
+  });
+
+  it('above a top-level agency it goes to national triage', async () => {
+    const { ports, state } = memory(petition({ agencyId: 'ubnd-01', agencyName: 'UBND' }), () => T0);
+    await escalatePetitions(ports, new Date(Date.parse(petition().referralDueAt) + 60_000));
+    expect(state.petition.agencyId).toBe(PETITIONS.triageAgencyId);
+  });
+});
+
+describe('petition storage and delivery', () => {
+  it('one transaction holds the petition (conditional on its version), its events, deadline, outbox and callback record', () => {
+    const p = petition({ version: 3, status: 'assigned' });
+    const { items, index } = petitionWriteItems('T', {
+      petition: p,
+      expectedVersion: 2,
+      events: [
+        {
+          seq: 2,
+          type: 'petition.assigned',
+          agencyId: 'sxd-01',
+          at: p.updatedAt,
+          status: 'assigned',
+          actor: 'agency',
+        } as PetitionEvent,
+      ],
+      deadline: { clock: 'answer', at: p.answerDueAt },
+      outbox: {
+        id: 'O1',
+        messages: [{ type: 'petition.created', petitionCode: p.code, agencyId: 'sxd-01', webhookId: 'w' }],
+      },
+      agencyRecord: {
+        agencyId: 'sxd-01',
+        result: {
+          eventId: 'e1',
+          petitionCode: p.code,
+          applied: true,
+          status: 'assigned',
+          agencyId: 'sxd-01',
+          reason: 'applied',
+        },
+      },
+    });
+    const puts = items.map(
+      (i) => (i as { Put?: { Item: Record<string, unknown>; ConditionExpression?: string } }).Put,
+    );
+    expect(puts[index.petition]).toMatchObject({
+      Item: { ...keys.petition(p.code), kind: 'petition', gsi2pk: 'AGENCY#sxd-01', gsi1pk: 'OWNER#owner-1' },
+      ConditionExpression: '#version = :expected',
+    });
+    expect(puts[1]!.Item).toMatchObject({
+      ...keys.petitionEvent(p.code, 2),
+      kind: 'petitionEvent',
+      type: 'petition.assigned',
+      agencyId: 'sxd-01',
+    });
+    expect(puts[2]!.Item).toMatchObject({
+      ...keys.petitionDeadline(p.code),
+      clock: 'answer',
+      deadline: p.answerDueAt,
+    });
+    expect(String(puts[2]!.Item.gsi2sk)).toBe(`${p.answerDueAt}#${p.code}`);
+    expect(puts[3]!.Item.pk).toBe('OUTBOX#O1');
+    expect(puts[index.record!]!.Item).toMatchObject(keys.agencyEvent('sxd-01', 'e1'));
+    expect(items).toHaveLength(5);
+    // Settled: the deadline leaves the index in the same transaction.
+    const settled = petitionWriteItems('T', { petition: p, expectedVersion: 2, events: [], deadline: null });
+    expect(settled.items[1]).toEqual({ Delete: { TableName: 'T', Key: keys.petitionDeadline(p.code) } });
+  });
+
+  it('the agency receives the petition and its deadlines, never who sent it', () => {
+    const p = petition({ enterpriseTaxCode: '0101234567' });
+    const payload = petitionPayload(p, {
+      type: 'petition.created',
+      petitionCode: p.code,
+      agencyId: p.agencyId,
+      webhookId: 'w',
+    });
+    expect(payload).toMatchObject({
+      petitionCode: p.code,
+      referralDueAt: p.referralDueAt,
+      routing: 'submitted',
+    });
+    const text = JSON.stringify(payload);
+    for (const secret of ['owner-1', '0101234567', 'ownerSub']) expect(text).not.toContain(secret);
+  });
+
+  it('the petitioner, the business that filed it and the agency it is with may read it, nobody else', () => {
+    const p = petition({ enterpriseTaxCode: '0101234567' });
+    expect(canRead(p, { sub: 'owner-1' })).toBe(true);
+    expect(canRead(p, { sub: 'colleague', taxCode: '0101234567' })).toBe(true);
+    expect(canRead(p, { sub: 'other', taxCode: '0309999999' })).toBe(false);
+    expect(canRead(petition(), { sub: 'other' })).toBe(false);
+    expect(canRead(p, { sub: 'officer', role: 'agency_officer', agencyId: 'sxd-01' })).toBe(true);
+    expect(canRead(p, { sub: 'officer', role: 'agency_officer', agencyId: 'stc-01' })).toBe(false);
+    expect(canRead(p, { sub: 'officer', role: 'citizen', agencyId: 'sxd-01' })).toBe(false);
+  });
+});
+
+describe('searching published answers', () => {
+  const published = (code: string, subject: string, at: string) => {
+    const p = petition({
+      code,
+      subject,
+      status: 'published',
+      publishedAt: at,
+      answer: { text: 'Ủy ban nhân dân đã chỉ đạo khắc phục', at, agencyId: 'ubnd-01', agencyName: 'UBND' },
+    });
+    return { view: publicView(p), terms: publishedTerms(p), indexKey: `${at}#${code}` };
+  };
+
+  it('folds tone marks and abbreviations like the catalog', () => {
+    const e = published('PAKN-261120-0001', 'Đường Láng ngập úng', '2026-11-21T00:00:00.000Z');
+    expect(matches(e, 'duong lang')).toBe(true);
+    expect(matches(e, 'ĐƯỜNG NGẬP')).toBe(true);
+    expect(matches(e, 'UBND')).toBe(true);
+    expect(matches(e, 'cau giay')).toBe(false);
+  });
+
+  it('pages newest first over what the index returns, refreshing only what is new', async () => {
+    const entries = [
+      published('PAKN-261120-0001', 'Đường Láng ngập úng', '2026-11-21T00:00:00.000Z'),
+      published('PAKN-261120-0002', 'Ngập úng phố Huế', '2026-11-21T01:00:00.000Z'),
+      published('PAKN-261120-0003', 'Cấp phép chậm', '2026-11-21T02:00:00.000Z'),
+    ];
+    const asked: (string | undefined)[] = [];
+    const answers = new PublishedAnswers({
+      since: async (since) => {
+        asked.push(since);
+        return entries.filter((e) => !since || e.indexKey >= since);
+      },
+    });
+    const page1 = await answers.search('ngap ung', 1, undefined);
+    expect(page1.items.map((i) => i.code)).toEqual(['PAKN-261120-0002']);
+    const page2 = await answers.search('ngap ung', 1, page1.last);
+    expect(page2.items.map((i) => i.code)).toEqual(['PAKN-261120-0001']);
+    expect(page2.last).toBeUndefined();
+    expect(asked[0]).toBeUndefined();
+    expect(asked[1]).toBe('2026-11-21T01:55:00.000Z');
+    for (const item of page1.items) expect(Object.keys(item)).not.toContain('ownerSub');
+  });
+});
+
+describe('delivering a petition through the agency pipeline', () => {
+  const secret = newWebhookSecret();
+  function ports(p: PetitionRecord | undefined, status = 202) {
+    const sent: { url: string; headers: Record<string, string>; body: string }[] = [];
+    const delivered = new Set<string>();
+    const attempts: DeliveryAttempt[] = [];
+    const paused = new Set<string>();
+    const deliveryPorts: PetitionDeliveryPorts = {
+      // Signatures carry the time they were made; the agency refuses one outside its tolerance.
+      now: () => new Date(),
+      loadPetition: async () => p,
+      isDelivered: async (code, id) => delivered.has(`${code}:${id}`),
+      markDelivered: async (code, id) => {
+        delivered.add(`${code}:${id}`);
+      },
+      isPaused: async (id) => paused.has(id),
+      pauseAgency: async (id) => {
+        paused.add(id);
+        return true;
+      },
+      recordAttempt: async (_code, a) => {
+        attempts.push(a);
+      },
+      endpointFor: () => 'https://agency.example/webhook',
+      secretsFor: async () => [secret],
+      post: async (url, headers, body) => {
+        sent.push({ url, headers, body });
+        return { status };
+      },
+    };
+    return { deliveryPorts, sent, attempts, paused };
+  }
+  const message = {
+    type: 'petition.created' as const,
+    petitionCode: 'PAKN-261120-0001',
+    agencyId: 'sxd-01',
+    webhookId: 'msg_1',
+  };
+
+  it('signs the POST with the agency secret and sends a redelivered message once', async () => {
+    const { deliveryPorts, sent, attempts } = ports(petition());
+    expect(await deliverPetition(deliveryPorts, message, 1)).toBe('delivered');
+    expect(await deliverPetition(deliveryPorts, message, 2)).toBe('already-delivered');
+    expect(sent).toHaveLength(1);
+    expect(verifyWebhook([secret], sent[0]!.body, sent[0]!.headers)).toBe(true);
+    expect(petitionDelivery.parse(JSON.parse(sent[0]!.body))).toMatchObject({
+      petitionCode: message.petitionCode,
+    });
+    expect(attempts).toEqual([expect.objectContaining({ outcome: 'delivered', status: 202 })]);
+  });
+
+  it('drops a message for an agency the petition has left; retries a failure; pauses on 410', async () => {
+    expect(await deliverPetition(ports(petition({ agencyId: 'stc-01' })).deliveryPorts, message, 1)).toBe(
+      'petition-moved',
+    );
+    await expect(deliverPetition(ports(petition(), 503).deliveryPorts, message, 1)).rejects.toBeInstanceOf(
+      DeliveryFailed,
+    );
+    const gone = ports(petition(), 410);
+    await expect(deliverPetition(gone.deliveryPorts, message, 1)).rejects.toMatchObject({ kind: 'gone' });
+    expect(gone.paused.has('sxd-01')).toBe(true);
+  });
+});
+
+describe('petition dead letters', () => {
+  it('are redriven with the agency they were for, and chosen by petition code', () => {
+    const letter = {
+      receiptHandle: 'r',
+      sentAt: Date.parse('2026-11-20T03:00:00Z'),
+      body: JSON.stringify({
+        type: 'petition.created',
+        petitionCode: 'PAKN-261120-0001',
+        agencyId: 'sxd-01',
+        webhookId: 'msg_1',
+      }),
+    };
+    expect(matchesDeadLetter(letter, { agencyId: 'sxd-01' })).toBe(true);
+    expect(matchesDeadLetter(letter, { agencyId: 'stc-01' })).toBe(false);
+    expect(matchesDeadLetter(letter, { agencyId: 'sxd-01', dossierCodes: ['PAKN-261120-0001'] })).toBe(true);
+    expect(matchesDeadLetter(letter, { agencyId: 'sxd-01', dossierCodes: ['PAKN-261120-0002'] })).toBe(false);
+  });
+});
