@@ -92,7 +92,7 @@ export type AgencyMonthStats = z.infer<typeof agencyMonthStats>;
 const nowFigures = {
   /** Dossiers open past their due date now (kept as the SLA watcher finds them, each quarter hour). */
   overdueNow: z.number().int(),
-  /** Petitions open past their deadline now, at the agency now responsible for them. */
+  /** Unresolved petitions that lapsed a deadline of this agency (and were escalated past it). */
   petitionsOverdueNow: z.number().int(),
 };
 

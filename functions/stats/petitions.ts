@@ -4,10 +4,13 @@
  * petitions overdue now. The live stream consumer and `npm run stats:rebuild` count through the same
  * functions, so they cannot disagree.
  *
- * "Overdue now" follows the events: a petition is overdue from `petition.escalated` (its deadline
- * lapsed) at the agency then responsible, until it is answered, rejected, or reassigned (which restarts
- * the clock); a later event naming another agency moves it there. Each change of the petition's marker
- * is conditional on the event number it last applied, so a replayed or older event changes nothing.
+ * "Petitions overdue now" follows the events. A lapsed deadline does not leave a petition waiting at
+ * the late agency: the escalation run moves it to the parent agency with fresh clocks
+ * (`petition.escalated`, `fromAgencyId` = the agency that let it lapse). So a petition counts against
+ * each agency that let a deadline lapse, from its escalation until the petition is resolved (answered
+ * or rejected), wherever it is by then; a reassignment does not undo the lapse. Each change of the
+ * petition's marker is conditional on the event number it last applied, so a replayed or older event
+ * changes nothing.
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
@@ -35,6 +38,8 @@ export interface CountedPetitionEvent {
   at: string;
   answerDueAt?: string;
   onTime?: boolean;
+  /** On `petition.escalated` and `petition.reassigned`: the agency it came from. */
+  fromAgencyId?: string;
 }
 
 const PETITION_PREFIX = 'PETITION#';
@@ -56,17 +61,13 @@ export function petitionContribution(e: CountedPetitionEvent): Contribution | un
 }
 
 export interface PetitionOverdueState {
-  open: boolean;
-  agencyId: string;
+  /** Agencies that let a deadline of this still unresolved petition lapse. */
+  lapsed: string[];
   /** The event number that set this state. */
   seq: number;
 }
 
-const ENDS_OVERDUE: ReadonlySet<string> = new Set([
-  'petition.answered',
-  'petition.rejected',
-  'petition.reassigned',
-]);
+const RESOLVES: ReadonlySet<string> = new Set(['petition.answered', 'petition.rejected']);
 
 /** The petition's overdue state after one event. */
 export function petitionOverdueAfter(
@@ -74,9 +75,13 @@ export function petitionOverdueAfter(
   e: CountedPetitionEvent,
 ): PetitionOverdueState {
   const seq = eventSeqOf(e);
-  if (e.type === 'petition.escalated') return { open: true, agencyId: e.agencyId, seq };
-  if (ENDS_OVERDUE.has(e.type)) return { open: false, agencyId: e.agencyId, seq };
-  return { open: prev?.open === true, agencyId: e.agencyId, seq };
+  const lapsed = prev?.lapsed ?? [];
+  if (RESOLVES.has(e.type)) return { lapsed: [], seq };
+  if (e.type === 'petition.escalated') {
+    const late = e.fromAgencyId ?? e.agencyId;
+    return { lapsed: lapsed.includes(late) ? lapsed : [...lapsed, late], seq };
+  }
+  return { lapsed, seq };
 }
 
 /** How "petitions overdue now" changes between two states, per agency. */
@@ -84,10 +89,11 @@ export function overdueDeltas(
   prev: PetitionOverdueState | undefined,
   next: PetitionOverdueState,
 ): Map<string, number> {
+  const before = new Set(prev?.lapsed ?? []);
+  const after = new Set(next.lapsed);
   const out = new Map<string, number>();
-  if (prev?.open) out.set(prev.agencyId, (out.get(prev.agencyId) ?? 0) - 1);
-  if (next.open) out.set(next.agencyId, (out.get(next.agencyId) ?? 0) + 1);
-  for (const [k, v] of out) if (v === 0) out.delete(k);
+  for (const a of before) if (!after.has(a)) out.set(a, -1);
+  for (const a of after) if (!before.has(a)) out.set(a, 1);
   return out;
 }
 
@@ -105,7 +111,7 @@ export function petitionFigures(timelines: Iterable<readonly CountedPetitionEven
       if (c) contributions.push(c);
       state = petitionOverdueAfter(state, e);
     }
-    if (state?.open) overdueNow.set(state.agencyId, (overdueNow.get(state.agencyId) ?? 0) + 1);
+    for (const a of state?.lapsed ?? []) overdueNow.set(a, (overdueNow.get(a) ?? 0) + 1);
   }
   return { contributions, overdueNow };
 }
@@ -130,8 +136,10 @@ export async function applyPetitionEvent(
   const code = petitionCodeOf(e);
   const prev = await ports.marker(code);
   if (prev && prev.seq >= eventSeqOf(e)) return 'stale';
-  // Written even when nothing is counted: the event number keeps an older event from applying later.
-  await ports.apply(code, prev, petitionOverdueAfter(prev, e), at);
+  const next = petitionOverdueAfter(prev, e);
+  // Written even when nothing is counted: the event number keeps an older event, should the stream
+  // deliver one late, from applying over a newer one.
+  await ports.apply(code, prev, next, at);
   return 'applied';
 }
 
@@ -143,7 +151,7 @@ export function petitionOverdueStore(): PetitionOverduePorts {
         new GetCommand({ TableName, Key: keys.petitionStatsOverdue(code), ConsistentRead: true }),
       );
       if (!out.Item) return undefined;
-      return { open: out.Item.open === true, agencyId: String(out.Item.agencyId), seq: Number(out.Item.seq) };
+      return { lapsed: (out.Item.lapsed as string[] | undefined) ?? [], seq: Number(out.Item.seq) };
     },
     async apply(code, prev, next, at) {
       const deltas = overdueDeltas(prev, next);

@@ -1,6 +1,6 @@
 /**
  * Recomputes the published counters from what the table holds — each agency's dossiers (gsi2), their
- * timelines, and their ratings — through the same counting as the live relay, and what is overdue now
+ * timelines, their ratings, and the petitions with the agency and their timelines — through the same counting as the live relay, and what is overdue now
  * from the dossiers themselves (as of `now()`: the live figure lags it by at most one SLA watcher run), stores the result in
  * fresh items and lists where the live counters differ. Read per agency: never a table scan.
  */
@@ -31,6 +31,7 @@ import {
   saveRebuiltNow,
   zeroNow,
 } from './overdue.js';
+import { type CountedPetitionEvent, petitionFigures } from './petitions.js';
 import { type StoredStats, statsStore } from './store.js';
 
 export interface RebuildPorts {
@@ -40,6 +41,9 @@ export interface RebuildPorts {
   agencyRatings(agencyId: string): Promise<CountedRating[]>;
   liveMonth(month: string): Promise<StoredStats[]>;
   saveRebuilt(agencyId: string, month: string, counts: Counts): Promise<void>;
+  /** Codes of the petitions now with an agency (each petition is with exactly one). */
+  agencyPetitions?(agencyId: string): Promise<string[]>;
+  petitionTimeline?(code: string): Promise<CountedPetitionEvent[]>;
   liveNow(): Promise<Map<string, NowCounts>>;
   saveRebuiltNow(agencyId: string, counts: NowCounts): Promise<void>;
   now(): Date;
@@ -58,6 +62,7 @@ export interface RebuildReport {
   agencies: number;
   dossiers: number;
   ratings: number;
+  petitions: number;
   items: number;
   differences: StatsDifference[];
 }
@@ -88,6 +93,21 @@ export async function rebuildStats(
       if (c) contributions.push(c);
     }
   }
+  // Petitions: every petition is listed under the one agency it is with now; what it contributes may
+  // belong to agencies it passed through, so only the agencies asked for are kept.
+  const wanted = new Set(agencyIds);
+  const timelines: CountedPetitionEvent[][] = [];
+  if (ports.agencyPetitions && ports.petitionTimeline)
+    for (const agencyId of agencyIds)
+      for (const code of await ports.agencyPetitions(agencyId))
+        timelines.push(await ports.petitionTimeline(code));
+  const petitionsCounted = petitionFigures(timelines);
+  contributions.push(...petitionsCounted.contributions.filter((c) => wanted.has(c.agencyId)));
+  for (const [agencyId, n] of petitionsCounted.overdueNow) {
+    const current = rebuiltNow.get(agencyId);
+    if (current) current.petitionsOverdueNow = n;
+  }
+
   const rebuilt = tally(contributions);
   for (const [key, counts] of rebuilt) {
     const [agencyId, month] = key.split('#') as [string, string];
@@ -100,7 +120,6 @@ export async function rebuildStats(
   const span = months.length
     ? monthRange(months[0]!, months.at(-1)! > nowMonth ? months.at(-1)! : nowMonth)
     : [];
-  const wanted = new Set(agencyIds);
   const live = new Map<string, Counts>();
   for (const month of span)
     for (const s of await ports.liveMonth(month))
@@ -127,7 +146,14 @@ export async function rebuildStats(
         differences.push({ agencyId, month: 'now', counter, live: liveValue, rebuilt: b[counter] });
     }
   }
-  return { agencies: agencyIds.length, dossiers, ratings, items: rebuilt.size, differences };
+  return {
+    agencies: agencyIds.length,
+    dossiers,
+    ratings,
+    petitions: timelines.length,
+    items: rebuilt.size,
+    differences,
+  };
 }
 
 async function queryAll(input: QueryCommandInput): Promise<Record<string, unknown>[]> {
@@ -144,14 +170,17 @@ async function queryAll(input: QueryCommandInput): Promise<Record<string, unknow
 export function rebuildStore(): RebuildPorts {
   const TableName = config().TABLE_NAME;
   // Only the attributes counting needs, each by name (some are DynamoDB reserved words).
+  const projection = (fields: readonly string[]) => ({
+    ExpressionAttributeNames: Object.fromEntries(fields.map((f) => [`#${f}`, f])),
+    ProjectionExpression: fields.map((f) => `#${f}`).join(', '),
+  });
   const byAgency = (agencyId: string, prefix: string, fields: readonly string[]) =>
     queryAll({
       TableName,
       IndexName: 'gsi2',
       KeyConditionExpression: 'gsi2pk = :agency AND begins_with(gsi2sk, :prefix)',
       ExpressionAttributeValues: { ':agency': keys.agencyIndex(agencyId, '', '').gsi2pk, ':prefix': prefix },
-      ExpressionAttributeNames: Object.fromEntries(fields.map((f) => [`#${f}`, f])),
-      ProjectionExpression: fields.map((f) => `#${f}`).join(', '),
+      ...projection(fields),
     });
   const live = statsStore();
   return {
@@ -172,6 +201,16 @@ export function rebuildStore(): RebuildPorts {
         'overall',
         'ratedAt',
       ])) as unknown as CountedRating[],
+    agencyPetitions: async (agencyId) =>
+      (await byAgency(agencyId, keys.petitionIndexPrefix, ['code'])).map((p) => String(p.code)),
+    petitionTimeline: async (code) =>
+      (await queryAll({
+        TableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': keys.petitionPartition(code), ':prefix': keys.timelinePrefix },
+        ConsistentRead: true,
+        ...projection(['pk', 'sk', 'type', 'agencyId', 'at', 'onTime', 'fromAgencyId']),
+      })) as unknown as CountedPetitionEvent[],
     liveMonth: (month) => live.month(month),
     liveNow: () => nowStore().allNow(),
     saveRebuiltNow: (agencyId, counts) => saveRebuiltNow(agencyId, counts, new Date().toISOString()),

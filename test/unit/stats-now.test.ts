@@ -30,6 +30,7 @@ import {
 import {
   applyPetitionEvent,
   type CountedPetitionEvent,
+  overdueDeltas,
   type PetitionOverduePorts,
   type PetitionOverdueState,
   petitionContribution,
@@ -247,8 +248,8 @@ function memoryPetitionPorts() {
     apply: async (code, prev, next) => {
       if (markers.get(code)?.seq !== prev?.seq) throw new Error('marker moved');
       markers.set(code, next);
-      if (prev?.open) now.set(prev.agencyId, (now.get(prev.agencyId) ?? 0) - 1);
-      if (next.open) now.set(next.agencyId, (now.get(next.agencyId) ?? 0) + 1);
+      for (const [agencyId, by] of overdueDeltas(prev, next))
+        now.set(agencyId, (now.get(agencyId) ?? 0) + by);
     },
   };
   return { ports, now };
@@ -276,33 +277,62 @@ describe('petitions', () => {
     expect(marker?.Put?.Item).toMatchObject({ pk: 'PETITION#PAKN-1', sk: 'STATS#answered' });
   });
 
-  it('holds a petition overdue from escalation at the agency responsible, until answered, rejected or reassigned', () => {
-    let s = petitionOverdueAfter(undefined, petitionEvent('P', 1, 'petition.received', 'triage'));
-    expect(s).toEqual({ open: false, agencyId: 'triage', seq: 1 });
-    s = petitionOverdueAfter(s, petitionEvent('P', 2, 'petition.escalated', 'ubnd-hn'));
-    expect(s).toEqual({ open: true, agencyId: 'ubnd-hn', seq: 2 });
-    s = petitionOverdueAfter(s, petitionEvent('P', 3, 'petition.assigned', 'ubnd-hn'));
-    expect(s.open).toBe(true);
-    for (const end of ['petition.answered', 'petition.rejected', 'petition.reassigned'])
-      expect(petitionOverdueAfter(s, petitionEvent('P', 4, end, 'ubnd-hn')).open).toBe(false);
+  it('counts a petition against each agency that let it lapse, until it is answered or rejected', () => {
+    let s = petitionOverdueAfter(undefined, petitionEvent('P', 1, 'petition.received', 'stp-hn'));
+    expect(s).toEqual({ lapsed: [], seq: 1 });
+    s = petitionOverdueAfter(
+      s,
+      petitionEvent('P', 2, 'petition.escalated', 'ubnd-hn', { fromAgencyId: 'stp-hn' }),
+    );
+    expect(s).toEqual({ lapsed: ['stp-hn'], seq: 2 });
+    // Moving on does not undo a lapse; a second lapse counts against the parent too.
+    s = petitionOverdueAfter(
+      s,
+      petitionEvent('P', 3, 'petition.reassigned', 'bhxh-hn', { fromAgencyId: 'ubnd-hn' }),
+    );
+    expect(s.lapsed).toEqual(['stp-hn']);
+    s = petitionOverdueAfter(
+      s,
+      petitionEvent('P', 4, 'petition.escalated', 'vpcp', { fromAgencyId: 'bhxh-hn' }),
+    );
+    expect(s.lapsed).toEqual(['stp-hn', 'bhxh-hn']);
+    expect(overdueDeltas(undefined, s)).toEqual(
+      new Map([
+        ['stp-hn', 1],
+        ['bhxh-hn', 1],
+      ]),
+    );
+    for (const end of ['petition.answered', 'petition.rejected']) {
+      const after = petitionOverdueAfter(s, petitionEvent('P', 5, end, 'vpcp'));
+      expect(after.lapsed).toEqual([]);
+      expect(overdueDeltas(s, after)).toEqual(
+        new Map([
+          ['stp-hn', -1],
+          ['bhxh-hn', -1],
+        ]),
+      );
+    }
+    expect(petitionOverdueAfter(s, petitionEvent('P', 5, 'petition.assigned', 'vpcp')).lapsed).toHaveLength(
+      2,
+    );
   });
 
   it('applied live with replays, counts what the timelines fold to', async () => {
     const timelines = [
       [
         petitionEvent('P1', 1, 'petition.received', 'stp-hn'),
-        petitionEvent('P1', 2, 'petition.escalated', 'ubnd-hn'),
+        petitionEvent('P1', 2, 'petition.escalated', 'ubnd-hn', { fromAgencyId: 'stp-hn' }),
       ],
       [
         petitionEvent('P2', 1, 'petition.received', 'stp-hn'),
-        petitionEvent('P2', 2, 'petition.escalated', 'ubnd-hn'),
+        petitionEvent('P2', 2, 'petition.escalated', 'ubnd-hn', { fromAgencyId: 'stp-hn' }),
         petitionEvent('P2', 3, 'petition.answered', 'ubnd-hn', { onTime: false }),
       ],
       [
         petitionEvent('P3', 1, 'petition.received', 'stp-hn'),
-        petitionEvent('P3', 2, 'petition.escalated', 'stp-hn'),
-        petitionEvent('P3', 3, 'petition.reassigned', 'bhxh-hn'),
-        petitionEvent('P3', 4, 'petition.escalated', 'bhxh-hn'),
+        petitionEvent('P3', 2, 'petition.escalated', 'ubnd-hn', { fromAgencyId: 'stp-hn' }),
+        petitionEvent('P3', 3, 'petition.reassigned', 'bhxh-hn', { fromAgencyId: 'ubnd-hn' }),
+        petitionEvent('P3', 4, 'petition.escalated', 'bhxh-hn-parent', { fromAgencyId: 'bhxh-hn' }),
       ],
       [
         petitionEvent('P4', 1, 'petition.received', 'stp-hn'),
@@ -329,7 +359,7 @@ describe('petitions', () => {
     expect(Object.fromEntries([...now].filter(([, n]) => n !== 0))).toEqual(
       Object.fromEntries(folded.overdueNow),
     );
-    expect(Object.fromEntries(folded.overdueNow)).toEqual({ 'ubnd-hn': 1, 'bhxh-hn': 1 });
+    expect(Object.fromEntries(folded.overdueNow)).toEqual({ 'stp-hn': 2, 'bhxh-hn': 1 });
     expect(tally(added)).toEqual(tally(folded.contributions));
     const stp = tally(folded.contributions).get('stp-hn#2026-11');
     expect(stp).toMatchObject({ petitionsAnswered: 1, petitionsAnsweredOnTime: 1 });
@@ -361,18 +391,22 @@ describe('petitions', () => {
           agencyId: { S: e.agencyId },
           at: { S: e.at },
           ...(e.onTime === undefined ? {} : { onTime: { BOOL: e.onTime } }),
+          ...(e.fromAgencyId ? { fromAgencyId: { S: e.fromAgencyId } } : {}),
         } as Record<string, AttributeValue>,
       },
     });
-    await countRecord(ports, record(petitionEvent('P9', 1, 'petition.escalated', 'ubnd-hn')));
-    expect(now.get('ubnd-hn')).toBe(1);
+    await countRecord(
+      ports,
+      record(petitionEvent('P9', 1, 'petition.escalated', 'ubnd-hn', { fromAgencyId: 'stp-hn' })),
+    );
+    expect(now.get('stp-hn')).toBe(1);
     expect(
       await countRecord(
         ports,
         record(petitionEvent('P9', 2, 'petition.answered', 'ubnd-hn', { onTime: false })),
       ),
     ).toMatchObject({ kind: 'petitionAnswered', add: { petitionsAnswered: 1, petitionsAnsweredOnTime: 0 } });
-    expect(now.get('ubnd-hn')).toBe(0);
+    expect(now.get('stp-hn')).toBe(0);
     expect(added).toHaveLength(1);
   });
 });
