@@ -218,7 +218,7 @@ export const routes: readonly Route[] = [
     requiredHeaders: ['idempotency-key'],
     status: 201,
     response: submitDossierResponse,
-    errors: [409, 422, 429],
+    errors: [409, 422],
     rateLimit: 'intake',
   }),
   r({
@@ -244,7 +244,7 @@ export const routes: readonly Route[] = [
     requiredHeaders: ['idempotency-key'],
     status: 201,
     response: supplementResponse,
-    errors: [409, 422, 429],
+    errors: [409, 422],
     rateLimit: 'intake',
   }),
   r({
@@ -556,7 +556,7 @@ export const routes: readonly Route[] = [
     requiredHeaders: ['idempotency-key'],
     status: 201,
     response: submitPetitionResponse,
-    errors: [403, 409, 422, 429],
+    errors: [403, 409, 422],
     rateLimit: 'petitions',
   }),
   r({

@@ -47,7 +47,7 @@ const rateLimitRule = z
 export const DEFAULT_RATE_LIMITS = {
   intake: { windowSeconds: 3600, perAccount: 30, perIp: 300 },
   uploads: { windowSeconds: 3600, perAccount: 200, perIp: 2000 },
-  petitions: { windowSeconds: 86_400, perAccount: 10, perIp: 100 },
+  petitions: { windowSeconds: 86_400, perAccount: 20, perIp: 200 },
 } as const satisfies Record<string, z.input<typeof rateLimitRule>>;
 
 /** JSON text overriding some classes' limits, e.g. `{"intake":{"windowSeconds":60,"perAccount":5,"perIp":50}}`. */

@@ -14,6 +14,7 @@ import {
   retryAfterSeconds,
   windowOf,
 } from '../../functions/core/rate-limit.js';
+import { buildOpenApi } from '../../functions/platform/openapi.js';
 import { routes } from '../../functions/routes.js';
 import { call } from '../support/api-event.js';
 import { startTestIssuer, type TestIssuer, testEnv } from '../support/tokens.js';
@@ -155,6 +156,15 @@ describe('limits as configuration', () => {
       'POST /v1/uploads': 'uploads',
     });
     for (const r of routes.filter((x) => x.rateLimit)) expect(r.auth).toBe('citizen');
+  });
+
+  it('documents 429 with Retry-After on limited routes only', () => {
+    const doc = buildOpenApi() as {
+      paths: Record<string, Record<string, { responses: Record<string, { headers?: object }> }>>;
+    };
+    expect(doc.paths['/v1/dossiers']!.post!.responses['429']?.headers).toHaveProperty('Retry-After');
+    expect(doc.paths['/v1/uploads']!.post!.responses['429']).toBeDefined();
+    expect(doc.paths['/v1/procedures']!.get!.responses['429']).toBeUndefined();
   });
 });
 
