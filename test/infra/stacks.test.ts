@@ -297,6 +297,9 @@ describe('Cổng dev stacks', () => {
         'POST /v1/dossiers/{code}/supplements',
       ]),
     );
+    // The limit counts in the table: every group serving a limited route may write it.
+    for (const r of limited)
+      expect(functions[r.fn as keyof typeof functions]?.table, routeKey(r)).toBe('readwrite');
     const devStage = stageOf(dev.apiT);
     const settings = devStage.Properties.RouteSettings as Record<string, Record<string, number>>;
     expect(Object.keys(settings).sort()).toEqual(limited.map(routeKey).sort());
