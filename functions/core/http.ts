@@ -12,7 +12,7 @@ import { authenticatePerson, type Principal } from './auth.js';
 import { config } from './config.js';
 import { AppError } from './errors.js';
 import { logger } from './logger.js';
-import { enforceRateLimit, type RateLimitPorts } from './rate-limit.js';
+import { enforceRateLimit, type RateLimitPorts, rateLimitSubjects } from './rate-limit.js';
 
 export interface ApiRequest {
   route: Route;
@@ -128,8 +128,7 @@ const rateLimit = (): MiddlewareObj<PortalEvent, Result> => {
       ports ??= (await import('./rate-limit-store.js')).rateLimitStore();
       await enforceRateLimit(ports, config().RATE_LIMITS[limitClass], {
         limitClass,
-        account: req.principal?.kind === 'person' ? req.principal.sub : undefined,
-        ip: request.event.requestContext?.http?.sourceIp,
+        ...rateLimitSubjects(req.principal, request.event.requestContext?.http?.sourceIp),
         now: Date.now(),
       });
     },

@@ -43,6 +43,22 @@ export const ipSubject = (ip: string) =>
   `ip:${createHash('sha256').update(`cong-rate-limit:${ip}`).digest('hex').slice(0, 32)}`;
 export const accountSubject = (sub: string) => `acct:${sub}`;
 
+/**
+ * Who a request counts against: the signed-in account, and the client address unless the account is a
+ * one-stop desk officer's. A desk files for many citizens from one office address all day; its officers'
+ * accounts are issued by the agency and limited each on their own.
+ */
+export function rateLimitSubjects(
+  principal: { kind: string; sub?: string; role?: string } | null,
+  sourceIp: string | undefined,
+): { account?: string; ip?: string } {
+  const person = principal?.kind === 'person' ? principal : undefined;
+  return {
+    ...(person?.sub ? { account: person.sub } : {}),
+    ...(sourceIp && person?.role !== 'desk_officer' ? { ip: sourceIp } : {}),
+  };
+}
+
 export interface RateLimitPorts {
   /** Counts one request unless the subject reached `limit` in the window; false when refused. */
   take(limitClass: RateLimitClass, subject: string, window: RateWindow, limit: number): Promise<boolean>;

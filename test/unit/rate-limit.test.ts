@@ -11,6 +11,7 @@ import {
   enforceRateLimit,
   ipSubject,
   type RateLimitPorts,
+  rateLimitSubjects,
   retryAfterSeconds,
   windowOf,
 } from '../../functions/core/rate-limit.js';
@@ -64,6 +65,24 @@ describe('rate-limit windows', () => {
     expect(ipSubject('203.0.113.7')).toBe(ipSubject('203.0.113.7'));
     expect(ipSubject('203.0.113.8')).not.toBe(ipSubject('203.0.113.7'));
     expect(accountSubject('citizen-a')).toBe('acct:citizen-a');
+  });
+});
+
+describe('who a request counts against', () => {
+  it('counts a person and their address, a desk officer only by account, a caller without account by address', () => {
+    expect(rateLimitSubjects({ kind: 'person', sub: 'c1', role: 'citizen' }, '198.51.100.1')).toEqual({
+      account: 'c1',
+      ip: '198.51.100.1',
+    });
+    expect(rateLimitSubjects({ kind: 'person', sub: 'b1', role: 'business' }, '198.51.100.1')).toEqual({
+      account: 'b1',
+      ip: '198.51.100.1',
+    });
+    expect(rateLimitSubjects({ kind: 'person', sub: 'd1', role: 'desk_officer' }, '198.51.100.1')).toEqual({
+      account: 'd1',
+    });
+    expect(rateLimitSubjects(null, '198.51.100.1')).toEqual({ ip: '198.51.100.1' });
+    expect(rateLimitSubjects({ kind: 'agency' }, undefined)).toEqual({});
   });
 });
 
