@@ -8,12 +8,13 @@
  * the late agency: the escalation run moves it to the parent agency with fresh clocks
  * (`petition.escalated`, `fromAgencyId` = the agency that let it lapse). So a petition counts against
  * each agency that let a deadline lapse, from its escalation until the petition is resolved (answered
- * or rejected), wherever it is by then; a reassignment does not undo the lapse. Each change of the
- * petition's marker is conditional on the event number it last applied, so a replayed or older event
- * changes nothing.
+ * or rejected), wherever it is by then; a reassignment does not undo the lapse. On each petition event
+ * the consumer folds the petition's whole timeline (read consistently) into that state, so records
+ * handled in parallel, late or twice all converge; the marker keeps the state counted and the event
+ * number it was folded to, and each change is conditional on the marker as read.
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../core/clients.js';
 import { config } from '../core/config.js';
 import { keys } from '../core/keys.js';
@@ -97,6 +98,14 @@ export function overdueDeltas(
   return out;
 }
 
+/** A petition's overdue state after its timeline (in event order, whatever order it is given in). */
+export function foldPetition(events: readonly CountedPetitionEvent[]): PetitionOverdueState | undefined {
+  let state: PetitionOverdueState | undefined;
+  for (const e of [...events].sort((a, b) => eventSeqOf(a) - eventSeqOf(b)))
+    state = petitionOverdueAfter(state, e);
+  return state;
+}
+
 /** What a set of petition timelines adds up to: answer contributions and who holds what overdue. */
 export function petitionFigures(timelines: Iterable<readonly CountedPetitionEvent[]>): {
   contributions: Contribution[];
@@ -105,19 +114,19 @@ export function petitionFigures(timelines: Iterable<readonly CountedPetitionEven
   const contributions: Contribution[] = [];
   const overdueNow = new Map<string, number>();
   for (const events of timelines) {
-    let state: PetitionOverdueState | undefined;
-    for (const e of [...events].sort((a, b) => eventSeqOf(a) - eventSeqOf(b))) {
+    for (const e of events) {
       const c = petitionContribution(e);
       if (c) contributions.push(c);
-      state = petitionOverdueAfter(state, e);
     }
-    for (const a of state?.lapsed ?? []) overdueNow.set(a, (overdueNow.get(a) ?? 0) + 1);
+    for (const a of foldPetition(events)?.lapsed ?? []) overdueNow.set(a, (overdueNow.get(a) ?? 0) + 1);
   }
   return { contributions, overdueNow };
 }
 
 export interface PetitionOverduePorts {
   marker(code: string): Promise<PetitionOverdueState | undefined>;
+  /** The petition's timeline events, read consistently. */
+  timeline(code: string): Promise<CountedPetitionEvent[]>;
   /** Moves the marker from `prev` to `next` with the count changes; throws if the marker moved meanwhile. */
   apply(
     code: string,
@@ -127,18 +136,19 @@ export interface PetitionOverduePorts {
   ): Promise<void>;
 }
 
-/** Applies one petition event to "petitions overdue now"; older or replayed events change nothing. */
+/** Brings "petitions overdue now" in line with the petition's timeline after one of its events. */
 export async function applyPetitionEvent(
   ports: PetitionOverduePorts,
-  e: CountedPetitionEvent,
+  e: Pick<CountedPetitionEvent, 'pk'>,
   at: string,
-): Promise<'applied' | 'stale'> {
+): Promise<'applied' | 'unchanged'> {
   const code = petitionCodeOf(e);
-  const prev = await ports.marker(code);
-  if (prev && prev.seq >= eventSeqOf(e)) return 'stale';
-  const next = petitionOverdueAfter(prev, e);
-  // Written even when nothing is counted: the event number keeps an older event, should the stream
-  // deliver one late, from applying over a newer one.
+  const [prev, timeline] = await Promise.all([ports.marker(code), ports.timeline(code)]);
+  const next = foldPetition(timeline);
+  // A marker folded as far or further already counts what this read could tell.
+  if (!next || (prev && prev.seq >= next.seq)) return 'unchanged';
+  // Nothing counted before or after: no marker needed.
+  if (!prev && next.lapsed.length === 0) return 'unchanged';
   await ports.apply(code, prev, next, at);
   return 'applied';
 }
@@ -153,6 +163,7 @@ export function petitionOverdueStore(): PetitionOverduePorts {
       if (!out.Item) return undefined;
       return { lapsed: (out.Item.lapsed as string[] | undefined) ?? [], seq: Number(out.Item.seq) };
     },
+    timeline: (code) => petitionTimeline(TableName, code),
     async apply(code, prev, next, at) {
       const deltas = overdueDeltas(prev, next);
       try {
@@ -193,4 +204,27 @@ export function petitionOverdueStore(): PetitionOverduePorts {
       }
     },
   };
+}
+
+/** A petition's timeline with only what counting needs (strongly consistent, every page). */
+export async function petitionTimeline(TableName: string, code: string): Promise<CountedPetitionEvent[]> {
+  const fields = ['pk', 'sk', 'type', 'agencyId', 'at', 'onTime', 'fromAgencyId'];
+  const events: CountedPetitionEvent[] = [];
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const out = await dynamo().send(
+      new QueryCommand({
+        TableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': keys.petitionPartition(code), ':prefix': keys.timelinePrefix },
+        ExpressionAttributeNames: Object.fromEntries(fields.map((f) => [`#${f}`, f])),
+        ProjectionExpression: fields.map((f) => `#${f}`).join(', '),
+        ConsistentRead: true,
+        ExclusiveStartKey,
+      }),
+    );
+    events.push(...((out.Items ?? []) as CountedPetitionEvent[]));
+    ExclusiveStartKey = out.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  return events;
 }

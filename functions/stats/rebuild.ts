@@ -31,7 +31,7 @@ import {
   saveRebuiltNow,
   zeroNow,
 } from './overdue.js';
-import { type CountedPetitionEvent, petitionFigures } from './petitions.js';
+import { type CountedPetitionEvent, petitionFigures, petitionTimeline } from './petitions.js';
 import { type StoredStats, statsStore } from './store.js';
 
 export interface RebuildPorts {
@@ -203,14 +203,7 @@ export function rebuildStore(): RebuildPorts {
       ])) as unknown as CountedRating[],
     agencyPetitions: async (agencyId) =>
       (await byAgency(agencyId, keys.petitionIndexPrefix, ['code'])).map((p) => String(p.code)),
-    petitionTimeline: async (code) =>
-      (await queryAll({
-        TableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': keys.petitionPartition(code), ':prefix': keys.timelinePrefix },
-        ConsistentRead: true,
-        ...projection(['pk', 'sk', 'type', 'agencyId', 'at', 'onTime', 'fromAgencyId']),
-      })) as unknown as CountedPetitionEvent[],
+    petitionTimeline: (code) => petitionTimeline(TableName, code),
     liveMonth: (month) => live.month(month),
     liveNow: () => nowStore().allNow(),
     saveRebuiltNow: (agencyId, counts) => saveRebuiltNow(agencyId, counts, new Date().toISOString()),
