@@ -94,6 +94,7 @@ import {
 } from '../schemas/procedure.js';
 import { createUploadRequest, createUploadResponse } from '../schemas/upload.js';
 import type { OwnedObject } from './core/access.js';
+import type { RateLimitClass } from './core/rate-limit.js';
 import { DISPATCH, NOTIFICATIONS, PAYMENTS, PETITIONS, SLA } from './core/resources.js';
 
 /** How a caller proves who it is. `dev` routes exist only in the local cloud. */
@@ -207,6 +208,8 @@ export interface Route {
   access: RouteAccess;
   /** Other media types the success response comes in, chosen by the Accept header (text bodies). */
   alsoAs?: readonly string[];
+  /** Abuse limits per account and per client address (functions/core/rate-limit.ts); 429 when exceeded. */
+  rateLimit?: RateLimitClass;
 }
 
 const r = (route: Route): Route => route;
@@ -309,6 +312,7 @@ export const routes: readonly Route[] = [
     body: createUploadRequest,
     status: 201,
     response: createUploadResponse,
+    rateLimit: 'uploads',
   }),
   r({
     method: 'POST',
@@ -323,6 +327,7 @@ export const routes: readonly Route[] = [
     status: 201,
     response: submitDossierResponse,
     errors: [403, 409, 422],
+    rateLimit: 'intake',
   }),
   r({
     method: 'GET',
@@ -351,6 +356,7 @@ export const routes: readonly Route[] = [
     status: 201,
     response: supplementResponse,
     errors: [409, 422],
+    rateLimit: 'intake',
   }),
   r({
     method: 'GET',
@@ -699,6 +705,7 @@ export const routes: readonly Route[] = [
     status: 201,
     response: submitPetitionResponse,
     errors: [403, 409, 422],
+    rateLimit: 'petitions',
   }),
   r({
     method: 'GET',
@@ -850,17 +857,11 @@ export interface FunctionSpec {
   /** Sends text messages (SNS) and e-mail (SES) to citizens. */
   deliversNotifications?: boolean;
   /**
-   * Non-HTTP triggers: the table stream (outbox; timeline events and dossier images for
-   * notifications; timeline events and ratings for statistics), the agency queues, the notifications
-   * queue, or a schedule.
+   * Non-HTTP triggers: the table stream (outbox; timeline events, dossier images, ratings and petition
+   * events for notifications and statistics, which share one mapping: at most two readers per shard),
+   * the agency queues, the notifications queue, or a schedule.
    */
-  trigger?:
-    | 'outbox-stream'
-    | 'dossier-stream'
-    | 'stats-stream'
-    | 'agency-queues'
-    | 'notifications-queue'
-    | 'schedule';
+  trigger?: 'outbox-stream' | 'dossier-stream' | 'agency-queues' | 'notifications-queue' | 'schedule';
   /** With trigger 'schedule': minutes between runs. */
   everyMinutes?: number;
 }
@@ -871,7 +872,6 @@ export const functions: Record<
   | 'dispatcher'
   | 'paymentsReconcile'
   | 'notificationRelay'
-  | 'statsRelay'
   | 'notifier'
   | 'slaWatcher'
   | 'escalation',
@@ -964,13 +964,6 @@ export const functions: Record<
     sendsNotifications: true,
     readsProfileKey: true,
     trigger: 'dossier-stream',
-  },
-  statsRelay: {
-    entry: 'functions/stats/relay.ts',
-    memoryMb: 256,
-    timeoutSeconds: 30,
-    table: 'readwrite',
-    trigger: 'stats-stream',
   },
   notifier: {
     entry: 'functions/notifications/notifier.ts',

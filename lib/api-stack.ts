@@ -6,6 +6,7 @@
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
+  type CfnStage,
   CorsHttpMethod,
   HttpApi,
   HttpMethod,
@@ -27,8 +28,16 @@ import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambd
 import { FilterPattern, LogGroup, MetricFilter } from 'aws-cdk-lib/aws-logs';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
+import type { RateLimitClass } from '../functions/core/rate-limit.js';
 import { DISPATCH, NOTIFICATIONS, OUTBOX, STATS, TABLE } from '../functions/core/resources.js';
-import { type AuthMode, cloudRoutes, type FunctionSpec, functions, routeKey } from '../functions/routes.js';
+import {
+  type AuthMode,
+  cloudRoutes,
+  type FunctionSpec,
+  functions,
+  type Route,
+  routeKey,
+} from '../functions/routes.js';
 import { OperatorAlerts } from './alerts.js';
 import type { DataStack } from './data-stack.js';
 import { acknowledgeKmsGrant, grantAccess, type PortalResources } from './grants.js';
@@ -151,7 +160,6 @@ export class ApiStack extends Stack {
         if (spec.trigger === 'outbox-stream') this.relayOutbox(fn, table, data);
         if (spec.trigger === 'agency-queues') this.dispatchAgencyQueues(fn, spec, data);
         if (spec.trigger === 'dossier-stream') this.relayNotifications(fn, table, data);
-        if (spec.trigger === 'stats-stream') this.relayStats(fn, table, data);
         if (spec.trigger === 'notifications-queue') this.drainNotifications(fn, spec, data);
         if (spec.trigger === 'schedule') {
           new Rule(this, `Schedule-${name}`, {
@@ -211,6 +219,7 @@ export class ApiStack extends Stack {
       jwtAudience: [webClient.userPoolClientId],
     });
     const integrations = new Map<FunctionName, HttpLambdaIntegration>();
+    const limitedRoutes: [Route, HttpRoute][] = [];
     for (const route of cloudRoutes) {
       if (route.fn === 'dev') throw new Error(`${routeKey(route)}: dev routes exist only in the local cloud`);
       const fnName = route.fn;
@@ -232,12 +241,36 @@ export class ApiStack extends Stack {
           `${routeKey(route)}: ${UNAUTHORIZED_ROUTE_REASONS[route.auth]}`,
         );
       }
+      if (route.rateLimit) limitedRoutes.push([route, httpRoute]);
     }
+    this.throttleLimitedRoutes(limitedRoutes, s.routeThrottle);
 
     // Providers send the citizen's browser back to the portal's own address.
     this.functions.payments.function.addEnvironment('PORTAL_URL', this.api.apiEndpoint);
 
     new CfnOutput(this, 'ApiUrl', { value: this.stage.url });
+  }
+
+  /**
+   * Routes with abuse limits also get a tighter API Gateway throttle than the stage default, so a flood
+   * is turned away before it reaches the Lambda and the table-backed per-account and per-address limits.
+   */
+  private throttleLimitedRoutes(
+    limited: readonly [Route, HttpRoute][],
+    throttle: Record<RateLimitClass, { rateLimit: number; burstLimit: number }>,
+  ) {
+    const stage = this.stage.node.defaultChild as CfnStage;
+    stage.routeSettings = Object.fromEntries(
+      limited.map(([route]) => [
+        routeKey(route),
+        {
+          ThrottlingRateLimit: throttle[route.rateLimit!].rateLimit,
+          ThrottlingBurstLimit: throttle[route.rateLimit!].burstLimit,
+        },
+      ]),
+    );
+    // Route settings name routes by key: the routes must exist before the stage refers to them.
+    for (const [, httpRoute] of limited) stage.node.addDependency(httpRoute);
   }
 
   private sesIdentity(raw: unknown): { identityArn: string; from: string } {
@@ -326,8 +359,9 @@ export class ApiStack extends Stack {
   }
 
   /**
-   * New timeline events (citizen notifications) and dossier images (SLA deadline index) feed the
-   * notification relay.
+   * New timeline events (citizen notifications, statistics), dossier images (SLA deadline index), new
+   * ratings and new petition events (statistics) feed the notification relay. LATEST: a new mapping does
+   * not re-announce past changes; counters a replaced mapping missed are restored by `stats:rebuild`.
    */
   private relayNotifications(
     fn: PortalFunction,
@@ -351,33 +385,19 @@ export class ApiStack extends Stack {
             NewImage: { ...dossierPk, [TABLE.sortKey]: { S: FilterRule.isEqual(NOTIFICATIONS.dossierSk) } },
           },
         }),
-      ],
-    });
-  }
-
-  /**
-   * New timeline events and new ratings feed the statistics relay. TRIM_HORIZON: a new mapping counts
-   * what the stream still holds; the markers keep a re-read from counting twice.
-   */
-  private relayStats(
-    fn: PortalFunction,
-    table: ReturnType<typeof Table.fromTableAttributes>,
-    data: DataStack,
-  ) {
-    const dossierPk = { [TABLE.partitionKey]: { S: FilterRule.beginsWith(NOTIFICATIONS.dossierPkPrefix) } };
-    this.consumeStream(fn, table, data, {
-      what: 'statistics relay',
-      startingPosition: StartingPosition.TRIM_HORIZON,
-      retryAttempts: STATS.maxStreamRetries,
-      filters: [
-        FilterCriteria.filter({
-          eventName: FilterRule.isEqual('INSERT'),
-          dynamodb: { NewImage: { ...dossierPk, kind: { S: FilterRule.isEqual(NOTIFICATIONS.eventKind) } } },
-        }),
         FilterCriteria.filter({
           eventName: FilterRule.isEqual('INSERT'),
           dynamodb: {
             NewImage: { ...dossierPk, [TABLE.sortKey]: { S: FilterRule.isEqual(STATS.ratingSk) } },
+          },
+        }),
+        FilterCriteria.filter({
+          eventName: FilterRule.isEqual('INSERT'),
+          dynamodb: {
+            NewImage: {
+              [TABLE.partitionKey]: { S: FilterRule.beginsWith(STATS.petitionPkPrefix) },
+              kind: { S: FilterRule.isEqual(STATS.petitionEventKind) },
+            },
           },
         }),
       ],

@@ -5,6 +5,7 @@
 import { Aws, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { agencies } from '../functions/catalog/agencies.js';
+import type { RateLimitClass } from '../functions/core/rate-limit.js';
 
 export const STAGES = ['dev', 'prod'] as const;
 export type Stage = (typeof STAGES)[number];
@@ -19,6 +20,8 @@ export interface StageSettings {
   logLevel: 'DEBUG' | 'INFO';
   /** Default-stage throttling of the HTTP API, requests per second. */
   throttle: { rateLimit: number; burstLimit: number };
+  /** Tighter throttling of the routes with abuse limits (route table `rateLimit`), requests per second. */
+  routeThrottle: Record<RateLimitClass, { rateLimit: number; burstLimit: number }>;
   pitrDays: number;
   noncurrentVersionsKeptFor: Duration;
   /** Browser origins of the citizen web page (S3 presigned POST and API CORS, OAuth callbacks). */
@@ -170,6 +173,17 @@ export function stageSettings(context: (key: string) => unknown): StageSettings 
     logRetention: prod ? RetentionDays.ONE_YEAR : RetentionDays.ONE_MONTH,
     logLevel: prod ? 'INFO' : 'DEBUG',
     throttle: prod ? { rateLimit: 2000, burstLimit: 5000 } : { rateLimit: 50, burstLimit: 100 },
+    routeThrottle: prod
+      ? {
+          intake: { rateLimit: 300, burstLimit: 600 },
+          uploads: { rateLimit: 1000, burstLimit: 2000 },
+          petitions: { rateLimit: 50, burstLimit: 100 },
+        }
+      : {
+          intake: { rateLimit: 10, burstLimit: 20 },
+          uploads: { rateLimit: 25, burstLimit: 50 },
+          petitions: { rateLimit: 5, burstLimit: 10 },
+        },
     pitrDays: prod ? 35 : 7,
     noncurrentVersionsKeptFor: Duration.days(prod ? 90 : 7),
     webOrigins: parseOrigins(context('webOrigins'), stage),

@@ -80,13 +80,26 @@ export const agencyMonthStats = z.object({
   ratings: z.number().int(),
   /** Share of ratings with an overall mark of 4 or 5. */
   satisfactionRate: rate,
+  /** Petitions the agency answered in the month. */
+  petitionsAnswered: z.number().int(),
+  /** Of those, answered by the deadline in force for the agency. */
+  petitionsAnsweredOnTime: z.number().int(),
+  petitionsOnTimeRate: rate,
 });
 export type AgencyMonthStats = z.infer<typeof agencyMonthStats>;
+
+/** Figures of the agency as of the request, whatever the month asked for. */
+const nowFigures = {
+  /** Dossiers open past their due date now (kept as the SLA watcher finds them, each quarter hour). */
+  overdueNow: z.number().int(),
+  /** Unresolved petitions that lapsed a deadline of this agency (and were escalated past it). */
+  petitionsOverdueNow: z.number().int(),
+};
 
 export const agencyStatsList = z.object({
   month,
   order: z.enum(['best', 'worst']),
-  items: z.array(agencyMonthStats.extend({ rank: z.number().int().nullable() })),
+  items: z.array(agencyMonthStats.extend({ rank: z.number().int().nullable(), ...nowFigures })),
 });
 
 export const agencyStatsSeries = z.object({
@@ -96,4 +109,5 @@ export const agencyStatsSeries = z.object({
   to: month,
   months: z.array(agencyMonthStats),
   total: agencyMonthStats.omit({ month: true }),
+  ...nowFigures,
 });

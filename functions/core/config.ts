@@ -31,6 +31,41 @@ const jsonObjects = z
 
 const flag = z.enum(['true', 'false']).transform((v) => v === 'true');
 
+/** One class of abuse limit: at most `perAccount` requests per account and `perIp` per client address per window. */
+const rateLimitRule = z
+  .object({
+    windowSeconds: z.number().int().min(1).max(86_400),
+    perAccount: z.number().int().min(1),
+    perIp: z.number().int().min(1),
+  })
+  .strict();
+
+/**
+ * Abuse limits per route class (`rateLimit` in the route table). An address is shared by a household,
+ * a commune office or a campus behind one NAT, so it gets a far larger allowance than an account.
+ */
+export const DEFAULT_RATE_LIMITS = {
+  intake: { windowSeconds: 3600, perAccount: 30, perIp: 300 },
+  uploads: { windowSeconds: 3600, perAccount: 200, perIp: 2000 },
+  petitions: { windowSeconds: 86_400, perAccount: 20, perIp: 200 },
+} as const satisfies Record<string, z.input<typeof rateLimitRule>>;
+
+/** JSON text overriding some classes' limits, e.g. `{"intake":{"windowSeconds":60,"perAccount":5,"perIp":50}}`. */
+const rateLimits = z
+  .string()
+  .transform((s, ctx) => {
+    try {
+      return JSON.parse(s) as unknown;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'expected JSON' });
+      return z.NEVER;
+    }
+  })
+  .pipe(
+    z.object({ intake: rateLimitRule, uploads: rateLimitRule, petitions: rateLimitRule }).partial().strict(),
+  )
+  .transform((over) => ({ ...DEFAULT_RATE_LIMITS, ...over }));
+
 export const configSchema = z.object({
   STAGE: z.string().min(1).default('local'),
   TABLE_NAME: z.string().min(1),
@@ -86,6 +121,10 @@ export const configSchema = z.object({
   PROFILE_KEY_SECRET: z.string().optional(),
   /** Seconds a presigned upload form stays valid. */
   UPLOAD_URL_TTL_SECONDS: z.coerce.number().int().min(30).max(3600).default(600),
+  /** `off` lifts the application-level abuse limits (local load tests and benchmarks); API Gateway's stay. */
+  CONG_RATE_LIMITS: z.enum(['on', 'off']).default('on'),
+  /** Overrides of DEFAULT_RATE_LIMITS per route class. */
+  RATE_LIMITS: rateLimits.default({ ...DEFAULT_RATE_LIMITS }),
 });
 export type Config = z.infer<typeof configSchema>;
 

@@ -178,6 +178,11 @@ export const ERRORS = {
     vi: 'Hiện chưa kết nối được đơn vị thu; vui lòng thử lại sau.',
   },
   PAYLOAD_TOO_LARGE: { status: 413, en: 'The request is too large.', vi: 'Yêu cầu quá lớn.' },
+  RATE_LIMITED: {
+    status: 429,
+    en: 'Too many requests of this kind; try again after the time in Retry-After.',
+    vi: 'Bạn đã gửi quá nhiều yêu cầu loại này; vui lòng thử lại sau khoảng thời gian trong Retry-After.',
+  },
   METHOD_NOT_ALLOWED: {
     status: 405,
     en: 'This path does not accept this method.',
@@ -226,6 +231,8 @@ export type ErrorCode = keyof typeof ERRORS;
 export class AppError extends Error {
   readonly status: number;
   readonly messageVi: string;
+  /** Response headers the error carries (e.g. Retry-After on 429). */
+  headers?: Record<string, string>;
   constructor(
     readonly code: ErrorCode,
     readonly details?: unknown,

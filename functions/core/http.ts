@@ -10,8 +10,10 @@ import type { ZodError, z } from 'zod';
 import { authOfAccess, type HttpFunction, type Route, rolesOf, routeKey, routes } from '../routes.js';
 import { type OwnershipReader, objectAccess, type Reach } from './access.js';
 import { authenticatePerson, type Principal } from './auth.js';
+import { config } from './config.js';
 import { AppError } from './errors.js';
 import { logger } from './logger.js';
+import { enforceRateLimit, type RateLimitPorts, rateLimitSubjects } from './rate-limit.js';
 
 export interface ApiRequest {
   route: Route;
@@ -130,6 +132,29 @@ const authenticate = (verifiers: Verifiers): MiddlewareObj<PortalEvent, Result> 
   },
 });
 
+/**
+ * Abuse limits on the routes the table marks (`rateLimit`): per account and per client address, after
+ * authentication so the account is known, and after validation so a request refused for its form costs
+ * no allowance (API Gateway's route throttling caps floods of those). The store loads only in the
+ * groups that serve such routes.
+ */
+const rateLimit = (): MiddlewareObj<PortalEvent, Result> => {
+  let ports: RateLimitPorts | undefined;
+  return {
+    before: async (request) => {
+      const req = portalOf(request.event);
+      const limitClass = req.route.rateLimit;
+      if (!limitClass || config().CONG_RATE_LIMITS === 'off') return;
+      ports ??= (await import('./rate-limit-store.js')).rateLimitStore();
+      await enforceRateLimit(ports, config().RATE_LIMITS[limitClass], {
+        limitClass,
+        ...rateLimitSubjects(req.principal, request.event.requestContext?.http?.sourceIp),
+        now: Date.now(),
+      });
+    },
+  };
+};
+
 const jsonBody = (): MiddlewareObj<PortalEvent, Result> => ({
   before: (request) => {
     const req = portalOf(request.event);
@@ -191,7 +216,7 @@ const errorResponses = (): MiddlewareObj<PortalEvent, Result> => ({
     const requestId = request.event.requestContext?.requestId ?? 'unknown';
     if (err instanceof AppError) {
       if (err.status >= 500) logger.error('request failed', { code: err.code, requestId });
-      request.response = json(err.status, err.toBody(), { 'x-request-id': requestId });
+      request.response = json(err.status, err.toBody(), { ...err.headers, 'x-request-id': requestId });
       return;
     }
     logger.error('unhandled error', { requestId, error: err as Error });
@@ -261,6 +286,7 @@ export function httpFunction(
     .use(authenticate(verifiers))
     .use(jsonBody())
     .use(validate())
+    .use(rateLimit())
     .use(objectAccess(verifiers.ownership))
     .handler(dispatch);
 }

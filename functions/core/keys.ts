@@ -120,6 +120,29 @@ export const keys = {
     gsi3pk: `FILEDBY#${sub}`,
     gsi3sk: `${kind}#${createdAt}`,
   }),
+  /**
+   * Whether a dossier is counted in its agency's "overdue now": opened by the SLA watcher when the due
+   * date lapses, closed by the step that settles, pauses or extends it; each change guarded by its state.
+   */
+  statsOverdue: (code: string) => ({ pk: `DOSSIER#${code}`, sk: 'STATSOVERDUE' }),
+  /** An agency's current figures (not per month): dossiers and petitions overdue now. */
+  agencyNow: (agencyId: string) => ({ pk: `STATSNOW#${agencyId}`, sk: 'STATS' }),
+  /** gsi2: every agency's current figures in one partition (one item per agency, rarely written). */
+  agencyNowIndex: (agencyId: string) => ({ gsi2pk: 'STATSNOW', gsi2sk: agencyId }),
+  /** Current figures recomputed by `npm run stats:rebuild`, beside the live ones. */
+  agencyNowRebuilt: (agencyId: string) => ({ pk: `STATSNOWREBUILT#${agencyId}`, sk: 'STATS' }),
+  /** A petition already counted for one kind of counter (as statsMarker for dossiers). */
+  petitionStatsMarker: (code: string, kind: string) => ({ pk: `PETITION#${code}`, sk: `STATS#${kind}` }),
+  /** Whether a petition is counted in its agency's "petitions overdue now", and as of which event. */
+  petitionStatsOverdue: (code: string) => ({ pk: `PETITION#${code}`, sk: 'STATSOVERDUE' }),
+  /**
+   * Requests of one abuse-limit class by one subject (`acct:<sub>` or `ip:<hash>`) in one fixed window
+   * (its start, epoch seconds); TTL removes it a day after the window.
+   */
+  rateWindow: (limitClass: string, subject: string, windowStart: number) => ({
+    pk: `RATE#${limitClass}#${subject}#${windowStart}`,
+    sk: 'RATE',
+  }),
   /** A petition (phản ánh, kiến nghị); its timeline, deadline and deliveries sit in its partition. */
   petition: (code: string) => ({ pk: `PETITION#${code}`, sk: 'PETITION' }),
   petitionPartition: (code: string) => `PETITION#${code}`,

@@ -98,10 +98,14 @@ export const NOTIFICATIONS = {
   sentMarkerDays: 14,
 } as const;
 
-/** Published statistics: ratings feed them from the table stream beside timeline events. */
+/**
+ * Published statistics: ratings and petition events feed them from the table stream beside timeline
+ * events, through the notification relay's mapping.
+ */
 export const STATS = {
   ratingSk: 'RATING',
-  maxStreamRetries: 8,
+  petitionPkPrefix: 'PETITION#',
+  petitionEventKind: 'petitionEvent',
 } as const;
 
 /** Processing deadlines: the watcher's schedule and the sparse index of open deadlines (gsi2). */

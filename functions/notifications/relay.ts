@@ -1,8 +1,17 @@
 /**
- * The notification relay, a second consumer of the table stream beside the outbox relay (so a
- * notification problem never holds up dispatch to agencies). New timeline events become citizen
- * notifications on the notifications queue; new images of dossier items keep the SLA deadline index.
- * A failed record is reported as failed and retried (bounded, then the stream DLQ).
+ * The notification relay, the second and last consumer of the table stream beside the outbox relay
+ * (AWS advises at most two readers per shard). New timeline events become citizen notifications on the
+ * notifications queue; new images of dossier items keep the SLA deadline index; and the same records,
+ * with new ratings (and petition events), feed the published statistics (functions/stats/relay.ts).
+ *
+ * Why statistics ride here rather than on a queue of their own: both halves read the same records, and
+ * both are idempotent per record (notification ids are deterministic and the notifier skips ids already
+ * sent; every counter change is guarded by a marker), so a retried record repeats nothing visible. The
+ * outbox relay, which carries dossiers to agencies, keeps its mapping to itself. Failure isolation
+ * inside the record: both halves always run (one failing never skips the other), and the record is
+ * reported as failed when either failed, so only it is retried (batch bisection, bounded retries, then
+ * the stream DLQ). A queue hop would cost a queue, a DLQ and a fourth Lambda to shield notifications
+ * from a few retries of a counter write.
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
@@ -15,9 +24,11 @@ import { withOpenForm } from '../intake/sealed-form.js';
 import { loadProfileKeys } from '../me/store.js';
 import { syncSlaIndex } from '../sla/sla.js';
 import { slaIndexStore } from '../sla/store.js';
+import { countStatsRecord } from '../stats/relay.js';
+import { isStatsRecord } from '../stats/stream-filter.js';
 import { type CitizenNoticePorts, notifyTimelineEvent } from './notify.js';
 import { enqueueNotifications } from './queue.js';
-import { isDossierImage, isTimelineInsert } from './stream-filter.js';
+import { isDossierImage, isNotificationRecord, isTimelineInsert } from './stream-filter.js';
 import type { NoticeEvent } from './templates.js';
 
 const processor = new BatchProcessor(EventType.DynamoDBStreams);
@@ -27,7 +38,7 @@ const image = (r: DynamoDBRecord) => r.dynamodb?.NewImage;
 let noticePorts: CitizenNoticePorts | undefined;
 let slaPorts: ReturnType<typeof slaIndexStore> | undefined;
 
-async function relay(record: DynamoDBRecord): Promise<void> {
+async function notify(record: DynamoDBRecord): Promise<void> {
   if (isTimelineInsert(record)) {
     const item = unmarshall(image(record) as Record<string, AttributeValue>);
     noticePorts ??= {
@@ -51,6 +62,25 @@ async function relay(record: DynamoDBRecord): Promise<void> {
     );
   }
 }
+
+/** Both consumers of one record, each whether or not the other fails; failed if either failed. */
+export async function relayRecord(
+  record: DynamoDBRecord,
+  consumers: {
+    notify: (r: DynamoDBRecord) => Promise<void>;
+    count: (r: DynamoDBRecord) => Promise<void>;
+  } = { notify, count: countStatsRecord },
+): Promise<void> {
+  const outcomes = await Promise.allSettled([
+    isNotificationRecord(record) ? consumers.notify(record) : undefined,
+    isStatsRecord(record) ? consumers.count(record) : undefined,
+  ]);
+  const failures = outcomes.flatMap((o) => (o.status === 'rejected' ? [o.reason as unknown] : []));
+  if (failures.length === 1) throw failures[0];
+  if (failures.length > 1) throw new AggregateError(failures, 'notifications and statistics both failed');
+}
+
+const relay = (record: DynamoDBRecord) => relayRecord(record);
 
 export const handler = async (event: DynamoDBStreamEvent) =>
   processPartialResponse(event, relay, processor, { throwOnFullBatchFailure: false });

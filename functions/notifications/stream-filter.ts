@@ -5,6 +5,7 @@
  */
 import type { DynamoDBRecord } from 'aws-lambda';
 import { NOTIFICATIONS, TABLE } from '../core/resources.js';
+import { isStatsRecord } from '../stats/stream-filter.js';
 
 const image = (r: DynamoDBRecord) => r.dynamodb?.NewImage;
 const isDossierPartition = (r: DynamoDBRecord) =>
@@ -23,3 +24,6 @@ export function isDossierImage(r: DynamoDBRecord): boolean {
 }
 
 export const isNotificationRecord = (r: DynamoDBRecord) => isTimelineInsert(r) || isDossierImage(r);
+
+/** Everything the notification relay's mapping takes: its own records and the statistics consumer's. */
+export const isRelayRecord = (r: DynamoDBRecord) => isNotificationRecord(r) || isStatsRecord(r);

@@ -36,6 +36,7 @@ const ERROR_TEXT: Record<number, string> = {
   409: 'Not allowed in the current state',
   415: 'Body is not JSON',
   422: 'Idempotency-Key reused with another body',
+  429: 'Too many requests of this kind from the account or address; see Retry-After',
   500: 'Internal error',
   502: 'A partner refused the request',
   503: 'A partner cannot be reached; try again later',
@@ -111,6 +112,7 @@ export function buildOpenApi(serverUrl?: string): Json {
         ...(route.params ? [404] : []),
         ...(route.body ? [415] : []),
         ...(route.errors ?? []),
+        ...(route.rateLimit ? [429] : []),
         500,
       ]),
     ];
@@ -127,6 +129,9 @@ export function buildOpenApi(serverUrl?: string): Json {
       responses[status] = {
         description: ERROR_TEXT[status] ?? 'Error',
         content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+        ...(status === 429
+          ? { headers: { 'Retry-After': { description: 'Seconds to wait', schema: { type: 'integer' } } } }
+          : {}),
       };
     }
     const op: Json = { operationId: route.operationId, summary: route.summary, tags: [route.fn], responses };

@@ -106,6 +106,8 @@ export interface SlaWatchPorts {
   /** Takes a handled entry out of the index unless it changed since it was read. */
   clear(entry: LapsedEntry): Promise<void>;
   agency(id: string): AgencyRef | undefined;
+  /** Counts a lapsed due date in the agency's "overdue now" (idempotent; throws if the dossier moved on). */
+  markOverdue?(d: SlaDossier, at: string): Promise<unknown>;
 }
 
 export interface SlaReport {
@@ -166,6 +168,8 @@ export async function watchSla(ports: SlaWatchPorts, now: Date): Promise<SlaRepo
           report.cleared++;
           continue;
         }
+        // Counted before the flag, so a failed count leaves the entry for the next run to count.
+        if (kind === 'due' && ports.markOverdue) await ports.markOverdue(dossier, at);
         if (!(await ports.flag(entry.code, kind, deadline, at))) {
           report.alreadyNotified++;
           await ports.clear(entry);

@@ -9,6 +9,7 @@ import { loadDossier } from '../core/dossier-store.js';
 import { keys } from '../core/keys.js';
 import { SLA } from '../core/resources.js';
 import { enqueueNotifications } from '../notifications/queue.js';
+import { overdueStore } from '../stats/overdue.js';
 import type { BreachKind, LapsedEntry, SlaIndexPorts, SlaWatchPorts } from './sla.js';
 
 /** Which shard of a deadline partition a dossier's entry lives in (stable per dossier). */
@@ -75,6 +76,7 @@ export function slaIndexStore(): SlaIndexPorts {
 export function slaWatchStore(): SlaWatchPorts {
   const TableName = config().TABLE_NAME;
   const db = dynamo();
+  const overdue = overdueStore();
   return {
     async listLapsed(kind, before) {
       const out: LapsedEntry[] = [];
@@ -144,5 +146,6 @@ export function slaWatchStore(): SlaWatchPorts {
       const a = findAgency(id);
       return a ? { id: a.id, name: a.name, parentId: a.parentId } : undefined;
     },
+    markOverdue: (d, at) => overdue.open(d, at),
   };
 }

@@ -16,12 +16,14 @@ export const COUNTERS = [
   'processingDays',
   'ratings',
   'satisfied',
+  'petitionsAnswered',
+  'petitionsAnsweredOnTime',
 ] as const;
 export type Counter = (typeof COUNTERS)[number];
 export type Counts = Record<Counter, number>;
 
-/** Each dossier counts at most once per kind: that is what the idempotency marker records. */
-export type ContributionKind = 'received' | 'completed' | 'rating';
+/** Each dossier (or petition) counts at most once per kind: that is what the idempotency marker records. */
+export type ContributionKind = 'received' | 'completed' | 'rating' | 'petitionAnswered';
 
 export interface Contribution {
   code: string;
@@ -101,6 +103,8 @@ export const zeroCounts = (): Counts => ({
   processingDays: 0,
   ratings: 0,
   satisfied: 0,
+  petitionsAnswered: 0,
+  petitionsAnsweredOnTime: 0,
 });
 
 /** Sums contributions per agency and month, each (dossier, kind) once, as the markers ensure live. */
@@ -142,6 +146,9 @@ export function toMonthStats(agencyId: string, month: string, c: Counts): Agency
     averageProcessingDays: c.completed ? Math.round((c.processingDays / c.completed) * 10) / 10 : null,
     ratings: c.ratings,
     satisfactionRate: percent(c.satisfied, c.ratings),
+    petitionsAnswered: c.petitionsAnswered,
+    petitionsAnsweredOnTime: c.petitionsAnsweredOnTime,
+    petitionsOnTimeRate: percent(c.petitionsAnsweredOnTime, c.petitionsAnswered),
   };
 }
 

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { agencyStatsParams, agencyStatsQuery, agencyStatsRangeQuery } from '../../schemas/feedback.js';
 import { CSV_TYPE, wantsCsv } from '../core/csv.js';
 import { type ApiRequest, type ApiResult, httpFunction } from '../core/http.js';
+import { nowStore } from './overdue.js';
 import { agenciesOfMonth, agencySeries, listCsv, seriesCsv } from './published.js';
 import { statsStore } from './store.js';
 
@@ -20,12 +21,17 @@ function answer<T>(req: ApiRequest, body: T, csv: (body: T) => string, fileName:
 export const handler = httpFunction('stats', {
   listAgencyStats: async (req) => {
     const q = req.query as z.output<typeof agencyStatsQuery>;
-    return answer(req, await agenciesOfMonth(statsStore(), q), listCsv, `cong-agencies-${q.month}.csv`);
+    return answer(
+      req,
+      await agenciesOfMonth({ ...statsStore(), ...nowStore() }, q),
+      listCsv,
+      `cong-agencies-${q.month}.csv`,
+    );
   },
   getAgencyStats: async (req) => {
     const { code } = req.params as z.output<typeof agencyStatsParams>;
     const q = req.query as z.output<typeof agencyStatsRangeQuery>;
-    const series = await agencySeries(statsStore(), code, q);
-    return answer(req, series, seriesCsv, `cong-${series.agencyId}-${q.from}-${q.to}.csv`);
+    const series = await agencySeries({ ...statsStore(), ...nowStore() }, code, q);
+    return answer(req, series, (x) => seriesCsv(x), `cong-${series.agencyId}-${q.from}-${q.to}.csv`);
   },
 });

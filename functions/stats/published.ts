@@ -7,31 +7,46 @@ import type { AgencyMonthStats, agencyStatsList, agencyStatsSeries } from '../..
 import { findAgencyByCode } from '../catalog/agencies.js';
 import { toCsv } from '../core/csv.js';
 import { AppError } from '../core/errors.js';
-import { addCounts, monthRange, rankAgencies, toMonthStats, zeroCounts } from './counters.js';
+import { addCounts, monthOf, monthRange, rankAgencies, toMonthStats, zeroCounts } from './counters.js';
+import { NOW_COUNTERS, type NowCounts, type NowPorts, zeroNow } from './overdue.js';
 import type { StatsPorts } from './store.js';
 
 type StatsList = z.infer<typeof agencyStatsList>;
 type StatsSeries = z.infer<typeof agencyStatsSeries>;
 
 export async function agenciesOfMonth(
-  ports: Pick<StatsPorts, 'month'>,
+  ports: Pick<StatsPorts, 'month'> & Pick<NowPorts, 'allNow'>,
   q: { month: string; province?: string; level?: AgencyMonthStats['level']; order: 'best' | 'worst' },
+  now: Date = new Date(),
 ): Promise<StatsList> {
-  const items = (await ports.month(q.month))
-    .map((s) => toMonthStats(s.agencyId, s.month, s.counts))
+  const [stored, current] = await Promise.all([ports.month(q.month), ports.allNow()]);
+  const counted = new Map(stored.map((s) => [s.agencyId, s.counts]));
+  // This month also lists agencies whose only figure is what is overdue now.
+  if (q.month === monthOf(now.toISOString()))
+    for (const [agencyId, n] of current)
+      if (!counted.has(agencyId) && NOW_COUNTERS.some((k) => n[k] > 0)) counted.set(agencyId, zeroCounts());
+  const items = [...counted]
+    .map(([agencyId, counts]) => ({
+      ...toMonthStats(agencyId, q.month, counts),
+      ...(current.get(agencyId) ?? zeroNow()),
+    }))
     .filter((s) => (!q.province || s.provinceCode === q.province) && (!q.level || s.level === q.level));
   return { month: q.month, order: q.order, items: rankAgencies(items, q.order) };
 }
 
 export async function agencySeries(
-  ports: Pick<StatsPorts, 'agencyMonths'>,
+  ports: Pick<StatsPorts, 'agencyMonths'> & Pick<NowPorts, 'agencyNow'>,
   code: string,
   q: { from: string; to: string },
 ): Promise<StatsSeries> {
   const agency = findAgencyByCode(code);
   if (!agency) throw new AppError('AGENCY_NOT_FOUND');
   const months = monthRange(q.from, q.to);
-  const stored = new Map((await ports.agencyMonths(agency.id, months)).map((s) => [s.month, s.counts]));
+  const [found, current] = await Promise.all([
+    ports.agencyMonths(agency.id, months),
+    ports.agencyNow(agency.id),
+  ]);
+  const stored = new Map(found.map((s) => [s.month, s.counts]));
   const total = months.reduce((sum, m) => addCounts(sum, stored.get(m) ?? zeroCounts()), zeroCounts());
   const { month: _month, ...totalView } = toMonthStats(agency.id, q.to, total);
   return {
@@ -41,6 +56,7 @@ export async function agencySeries(
     to: q.to,
     months: months.map((m) => toMonthStats(agency.id, m, stored.get(m) ?? zeroCounts())),
     total: totalView,
+    ...current,
   };
 }
 
@@ -57,9 +73,23 @@ const MONTH_COLUMNS = [
   'averageProcessingDays',
   'ratings',
   'satisfactionRate',
+  'petitionsAnswered',
+  'petitionsAnsweredOnTime',
+  'petitionsOnTimeRate',
 ] as const satisfies readonly (keyof AgencyMonthStats)[];
 
 export const listCsv = (list: StatsList) =>
-  toCsv<StatsList['items'][number]>(['rank', ...MONTH_COLUMNS], list.items);
+  toCsv<StatsList['items'][number]>(['rank', ...MONTH_COLUMNS, ...NOW_COUNTERS], list.items);
 
-export const seriesCsv = (series: StatsSeries) => toCsv<AgencyMonthStats>(MONTH_COLUMNS, series.months);
+/** One row per month; what is overdue now shows on the current month's row only. */
+export const seriesCsv = (series: StatsSeries, now: Date = new Date()) => {
+  const current = monthOf(now.toISOString());
+  return toCsv<AgencyMonthStats & Partial<NowCounts>>(
+    [...MONTH_COLUMNS, ...NOW_COUNTERS],
+    series.months.map((m) =>
+      m.month === current
+        ? { ...m, overdueNow: series.overdueNow, petitionsOverdueNow: series.petitionsOverdueNow }
+        : m,
+    ),
+  );
+};

@@ -1,12 +1,13 @@
 /**
  * Recomputes the published counters from what the table holds — each agency's dossiers (gsi2), their
- * timelines, and their ratings — through the same counting as the live relay, stores the result in
+ * timelines, their ratings, and the petitions with the agency and their timelines — through the same counting as the live relay, and what is overdue now
+ * from the dossiers themselves (as of `now()`: the live figure lags it by at most one SLA watcher run), stores the result in
  * fresh items and lists where the live counters differ. Read per agency: never a table scan.
  */
 import { PutCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../core/clients.js';
 import { config } from '../core/config.js';
-import type { DossierRecord } from '../core/dossier.js';
+import { type DossierRecord, isOverdue } from '../core/dossier.js';
 import { loadTimeline } from '../core/dossier-store.js';
 import { keys } from '../core/keys.js';
 import type { TimelineEvent } from '../core/timeline.js';
@@ -22,21 +23,37 @@ import {
   tally,
   zeroCounts,
 } from './counters.js';
+import {
+  NOW_COUNTERS,
+  type NowCounter,
+  type NowCounts,
+  nowStore,
+  saveRebuiltNow,
+  zeroNow,
+} from './overdue.js';
+import { type CountedPetitionEvent, petitionFigures, petitionTimeline } from './petitions.js';
 import { type StoredStats, statsStore } from './store.js';
 
 export interface RebuildPorts {
+  /** An agency's dossiers: code, agency, submission, due date and status. */
   agencyDossiers(agencyId: string): Promise<DossierRecord[]>;
   timeline(code: string): Promise<TimelineEvent[]>;
   agencyRatings(agencyId: string): Promise<CountedRating[]>;
   liveMonth(month: string): Promise<StoredStats[]>;
   saveRebuilt(agencyId: string, month: string, counts: Counts): Promise<void>;
+  /** Codes of the petitions now with an agency (each petition is with exactly one). */
+  agencyPetitions?(agencyId: string): Promise<string[]>;
+  petitionTimeline?(code: string): Promise<CountedPetitionEvent[]>;
+  liveNow(): Promise<Map<string, NowCounts>>;
+  saveRebuiltNow(agencyId: string, counts: NowCounts): Promise<void>;
   now(): Date;
 }
 
 export interface StatsDifference {
   agencyId: string;
+  /** A month, or `now` for the agency's current figures. */
   month: string;
-  counter: Counter;
+  counter: Counter | NowCounter;
   live: number;
   rebuilt: number;
 }
@@ -45,6 +62,7 @@ export interface RebuildReport {
   agencies: number;
   dossiers: number;
   ratings: number;
+  petitions: number;
   items: number;
   differences: StatsDifference[];
 }
@@ -54,11 +72,16 @@ export async function rebuildStats(
   agencyIds: readonly string[],
 ): Promise<RebuildReport> {
   const contributions: Contribution[] = [];
+  const rebuiltNow = new Map<string, NowCounts>();
+  const asOf = ports.now();
   let dossiers = 0;
   let ratings = 0;
   for (const agencyId of agencyIds) {
+    const current = zeroNow();
+    rebuiltNow.set(agencyId, current);
     for (const dossier of await ports.agencyDossiers(agencyId)) {
       dossiers += 1;
+      if (isOverdue(dossier, asOf)) current.overdueNow += 1;
       for (const event of await ports.timeline(dossier.code)) {
         const c = contributionOf({ dossier, event });
         if (c) contributions.push(c);
@@ -70,6 +93,21 @@ export async function rebuildStats(
       if (c) contributions.push(c);
     }
   }
+  // Petitions: every petition is listed under the one agency it is with now; what it contributes may
+  // belong to agencies it passed through, so only the agencies asked for are kept.
+  const wanted = new Set(agencyIds);
+  const timelines: CountedPetitionEvent[][] = [];
+  if (ports.agencyPetitions && ports.petitionTimeline)
+    for (const agencyId of agencyIds)
+      for (const code of await ports.agencyPetitions(agencyId))
+        timelines.push(await ports.petitionTimeline(code));
+  const petitionsCounted = petitionFigures(timelines);
+  contributions.push(...petitionsCounted.contributions.filter((c) => wanted.has(c.agencyId)));
+  for (const [agencyId, n] of petitionsCounted.overdueNow) {
+    const current = rebuiltNow.get(agencyId);
+    if (current) current.petitionsOverdueNow = n;
+  }
+
   const rebuilt = tally(contributions);
   for (const [key, counts] of rebuilt) {
     const [agencyId, month] = key.split('#') as [string, string];
@@ -78,11 +116,10 @@ export async function rebuildStats(
 
   // Live counters of every month from the first rebuilt one to now, so a month counted only live shows too.
   const months = [...rebuilt.keys()].map((k) => k.split('#')[1]!).sort();
-  const nowMonth = ports.now().toISOString().slice(0, 7);
+  const nowMonth = asOf.toISOString().slice(0, 7);
   const span = months.length
     ? monthRange(months[0]!, months.at(-1)! > nowMonth ? months.at(-1)! : nowMonth)
     : [];
-  const wanted = new Set(agencyIds);
   const live = new Map<string, Counts>();
   for (const month of span)
     for (const s of await ports.liveMonth(month))
@@ -97,7 +134,26 @@ export async function rebuildStats(
       if (a[counter] !== b[counter])
         differences.push({ agencyId, month, counter, live: a[counter], rebuilt: b[counter] });
   }
-  return { agencies: agencyIds.length, dossiers, ratings, items: rebuilt.size, differences };
+  const liveNow = await ports.liveNow();
+  for (const agencyId of agencyIds) {
+    const b = rebuiltNow.get(agencyId) ?? zeroNow();
+    const a = liveNow.get(agencyId);
+    // Only agencies with a figure either way: most have never had anything overdue.
+    if (a || NOW_COUNTERS.some((k) => b[k] !== 0)) await ports.saveRebuiltNow(agencyId, b);
+    for (const counter of NOW_COUNTERS) {
+      const liveValue = a?.[counter] ?? 0;
+      if (liveValue !== b[counter])
+        differences.push({ agencyId, month: 'now', counter, live: liveValue, rebuilt: b[counter] });
+    }
+  }
+  return {
+    agencies: agencyIds.length,
+    dossiers,
+    ratings,
+    petitions: timelines.length,
+    items: rebuilt.size,
+    differences,
+  };
 }
 
 async function queryAll(input: QueryCommandInput): Promise<Record<string, unknown>[]> {
@@ -114,14 +170,17 @@ async function queryAll(input: QueryCommandInput): Promise<Record<string, unknow
 export function rebuildStore(): RebuildPorts {
   const TableName = config().TABLE_NAME;
   // Only the attributes counting needs, each by name (some are DynamoDB reserved words).
+  const projection = (fields: readonly string[]) => ({
+    ExpressionAttributeNames: Object.fromEntries(fields.map((f) => [`#${f}`, f])),
+    ProjectionExpression: fields.map((f) => `#${f}`).join(', '),
+  });
   const byAgency = (agencyId: string, prefix: string, fields: readonly string[]) =>
     queryAll({
       TableName,
       IndexName: 'gsi2',
       KeyConditionExpression: 'gsi2pk = :agency AND begins_with(gsi2sk, :prefix)',
       ExpressionAttributeValues: { ':agency': keys.agencyIndex(agencyId, '', '').gsi2pk, ':prefix': prefix },
-      ExpressionAttributeNames: Object.fromEntries(fields.map((f) => [`#${f}`, f])),
-      ProjectionExpression: fields.map((f) => `#${f}`).join(', '),
+      ...projection(fields),
     });
   const live = statsStore();
   return {
@@ -132,6 +191,7 @@ export function rebuildStore(): RebuildPorts {
         'agencyId',
         'submittedAt',
         'dueAt',
+        'status',
       ])) as unknown as DossierRecord[],
     timeline: loadTimeline,
     agencyRatings: async (agencyId) =>
@@ -141,7 +201,12 @@ export function rebuildStore(): RebuildPorts {
         'overall',
         'ratedAt',
       ])) as unknown as CountedRating[],
+    agencyPetitions: async (agencyId) =>
+      (await byAgency(agencyId, keys.petitionIndexPrefix, ['code'])).map((p) => String(p.code)),
+    petitionTimeline: (code) => petitionTimeline(TableName, code),
     liveMonth: (month) => live.month(month),
+    liveNow: () => nowStore().allNow(),
+    saveRebuiltNow: (agencyId, counts) => saveRebuiltNow(agencyId, counts, new Date().toISOString()),
     async saveRebuilt(agencyId, month, counts) {
       await dynamo().send(
         new PutCommand({

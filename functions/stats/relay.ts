@@ -1,24 +1,36 @@
 /**
- * The statistics relay, a third consumer of the table stream (so a counting problem never holds up
- * dispatch or notifications): each submission, agency outcome and rating adds to its agency's month.
- * A failed record is reported as failed and retried (bounded, then the stream DLQ); the markers make
- * a retried record add nothing twice.
+ * The statistics consumer of the table stream: each submission, agency outcome, rating and petition
+ * answer adds to its agency's month; each new timeline step may end a dossier's overdue period; each
+ * petition event may start, move or end a petition's. It runs inside the
+ * notification relay's stream mapping (functions/notifications/relay.ts explains why), isolated from
+ * the notifications there; a failed record is reported as failed and retried (bounded, then the stream
+ * DLQ), and the markers make a retried record count nothing twice.
  */
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import type { DynamoDBRecord } from 'aws-lambda';
 import type { DossierRecord } from '../core/dossier.js';
 import { loadDossier } from '../core/dossier-store.js';
 import { NOTIFICATIONS } from '../core/resources.js';
 import type { TimelineEvent } from '../core/timeline.js';
 import { type Contribution, type CountedRating, contributionOf, isCountedStep } from './counters.js';
+import { type OverduePorts, overdueStore, settleOverdue } from './overdue.js';
+import {
+  applyPetitionEvent,
+  type CountedPetitionEvent,
+  type PetitionOverduePorts,
+  petitionContribution,
+  petitionOverdueStore,
+} from './petitions.js';
 import { type StatsPorts, statsStore } from './store.js';
-import { isStatsEvent, isStatsRating } from './stream-filter.js';
+import { isPetitionEvent, isStatsEvent, isStatsRating } from './stream-filter.js';
 
 export interface StatsRelayPorts {
   loadDossier(code: string): Promise<DossierRecord | undefined>;
   stats: Pick<StatsPorts, 'add'>;
+  overdue?: Pick<OverduePorts, 'marker' | 'close'>;
+  petitionsOverdue?: PetitionOverduePorts;
+  now?(): Date;
 }
 
 /** What one stream record adds, if anything; a dossier missing its item is an error to retry. */
@@ -30,26 +42,39 @@ export async function countRecord(
   let contribution: Contribution | undefined;
   if (isStatsRating(record)) {
     contribution = contributionOf({ rating: item as CountedRating });
+  } else if (isPetitionEvent(record)) {
+    const event = item as CountedPetitionEvent;
+    contribution = petitionContribution(event);
+    if (ports.petitionsOverdue)
+      await applyPetitionEvent(ports.petitionsOverdue, event, (ports.now?.() ?? new Date()).toISOString());
   } else if (isStatsEvent(record)) {
     const event = item as TimelineEvent;
-    // Only submissions and outcomes count: skip the read for every other step.
-    if (!isCountedStep(event.type)) return undefined;
     const code = String(item.pk).slice(NOTIFICATIONS.dossierPkPrefix.length);
-    const dossier = await ports.loadDossier(code);
-    if (!dossier) throw new Error(`dossier ${code} not found for its timeline event`);
-    contribution = contributionOf({ dossier, event });
+    let dossier: DossierRecord | undefined;
+    // Only submissions and outcomes count: skip the read for every other step.
+    if (isCountedStep(event.type)) {
+      dossier = await ports.loadDossier(code);
+      if (!dossier) throw new Error(`dossier ${code} not found for its timeline event`);
+      contribution = contributionOf({ dossier, event });
+    }
+    if (ports.overdue) {
+      const at = (ports.now?.() ?? new Date()).toISOString();
+      await settleOverdue(ports.overdue, code, async () => dossier ?? (await ports.loadDossier(code)), at);
+    }
   }
   if (contribution) await ports.stats.add(contribution);
   return contribution;
 }
 
-const processor = new BatchProcessor(EventType.DynamoDBStreams);
 let ports: StatsRelayPorts | undefined;
 
-async function relay(record: DynamoDBRecord): Promise<void> {
-  ports ??= { loadDossier, stats: statsStore() };
+/** The consumer as the stream relay calls it, one record at a time, with the table-backed ports. */
+export async function countStatsRecord(record: DynamoDBRecord): Promise<void> {
+  ports ??= {
+    loadDossier,
+    stats: statsStore(),
+    overdue: overdueStore(),
+    petitionsOverdue: petitionOverdueStore(),
+  };
   await countRecord(ports, record);
 }
-
-export const handler = async (event: DynamoDBStreamEvent) =>
-  processPartialResponse(event, relay, processor, { throwOnFullBatchFailure: false });

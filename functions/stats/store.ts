@@ -42,7 +42,14 @@ export function addItems(TableName: string, c: Contribution, at: string) {
     {
       Put: {
         TableName,
-        Item: { ...keys.statsMarker(c.code, c.kind), kind: 'stats-marker', month: c.month, at },
+        Item: {
+          ...(c.kind === 'petitionAnswered'
+            ? keys.petitionStatsMarker(c.code, 'answered')
+            : keys.statsMarker(c.code, c.kind)),
+          kind: 'stats-marker',
+          month: c.month,
+          at,
+        },
         ConditionExpression: 'attribute_not_exists(pk)',
       },
     },

@@ -1,6 +1,6 @@
 /**
- * Which table stream records the statistics relay takes: new timeline events (submissions and the
- * agency's outcomes) and new ratings. The CDK event filters express the same; the local stream pump
+ * Which table stream records the statistics consumer takes: new timeline events (submissions, the
+ * agency's outcomes, any step that may end an overdue period), new ratings and new petition events. The CDK event filters express the same; the local stream pump
  * and the relay itself use these.
  */
 import type { DynamoDBRecord } from 'aws-lambda';
@@ -18,4 +18,10 @@ export const isStatsEvent = (r: DynamoDBRecord) =>
 export const isStatsRating = (r: DynamoDBRecord) =>
   isDossierInsert(r) && image(r)?.[TABLE.sortKey]?.S === STATS.ratingSk;
 
-export const isStatsRecord = (r: DynamoDBRecord) => isStatsEvent(r) || isStatsRating(r);
+/** A new petition timeline event (answers on time, petitions overdue now). */
+export const isPetitionEvent = (r: DynamoDBRecord) =>
+  r.eventName === 'INSERT' &&
+  image(r)?.[TABLE.partitionKey]?.S?.startsWith(STATS.petitionPkPrefix) === true &&
+  image(r)?.kind?.S === STATS.petitionEventKind;
+
+export const isStatsRecord = (r: DynamoDBRecord) => isStatsEvent(r) || isStatsRating(r) || isPetitionEvent(r);

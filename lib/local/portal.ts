@@ -13,12 +13,11 @@ import { agencies, channels } from '../../functions/catalog/agencies.js';
 import { resetConfig } from '../../functions/core/config.js';
 import { NOTIFICATIONS } from '../../functions/core/resources.js';
 import { readOutbox, type SentNotification } from '../../functions/notifications/outbox-file.js';
-import { isNotificationRecord } from '../../functions/notifications/stream-filter.js';
+import { isRelayRecord } from '../../functions/notifications/stream-filter.js';
 import type { ReconcileReport } from '../../functions/payments/reconcile.js';
 import type { EscalationReport } from '../../functions/petitions/escalation.js';
 import { functions, type HttpFunction } from '../../functions/routes.js';
 import type { SlaReport } from '../../functions/sla/sla.js';
-import { isStatsRecord } from '../../functions/stats/stream-filter.js';
 import { ensureAgencySecrets } from './agency-secrets.js';
 import { type AgencySimulator, startAgencySimulator } from './agency-simulator.js';
 import {
@@ -95,9 +94,8 @@ export interface LocalPortal {
   readonly pumps: {
     readonly queues: readonly QueuePump[];
     readonly stream: StreamPump;
-    /** Table stream → notification relay, and notifications queue → notifier. */
+    /** Table stream → notification relay (notifications and statistics), and notifications queue → notifier. */
     readonly notificationStream: StreamPump;
-    readonly statsStream: StreamPump;
     readonly notifications: QueuePump;
   };
   /** The variables set in process.env for the handlers (restored on stop). */
@@ -369,9 +367,9 @@ export async function startLocalPortal(options: LocalPortalOptions = {}): Promis
     );
     cleanups.push(() => Promise.all(queuePumps.map((p) => p.stop())).then(() => {}));
 
-    // One mapping per consumer of the table stream, as in AWS: none of them holds up another.
+    // One mapping per reader of the table stream, as in AWS (two: outbox, notifications + statistics).
     const consumeStream = async (
-      name: 'outboxRelay' | 'notificationRelay' | 'statsRelay',
+      name: 'outboxRelay' | 'notificationRelay',
       checkpoint: string,
       filter?: (record: DynamoDBRecord) => boolean,
     ) => {
@@ -400,9 +398,8 @@ export async function startLocalPortal(options: LocalPortalOptions = {}): Promis
     const notificationStream = await consumeStream(
       'notificationRelay',
       'stream-checkpoints-notifications.json',
-      isNotificationRecord,
+      isRelayRecord,
     );
-    const statsStream = await consumeStream('statsRelay', 'stream-checkpoints-stats.json', isStatsRecord);
     const notifier = functionFromModule<SQSEvent, SQSBatchResponse>({
       name: 'cong-local-notifier',
       entry: functions.notifier.entry,
@@ -518,7 +515,6 @@ export async function startLocalPortal(options: LocalPortalOptions = {}): Promis
         queues: queuePumps,
         stream: streamPump,
         notificationStream,
-        statsStream,
         notifications: notificationPump,
       },
       env,
@@ -537,7 +533,6 @@ export async function startLocalPortal(options: LocalPortalOptions = {}): Promis
           await stopEscalating();
           await streamPump.stop();
           await notificationStream.stop();
-          await statsStream.stop();
           await notificationPump.stop();
           await Promise.all(queuePumps.map((p) => p.stop()));
           await simulator.stop();

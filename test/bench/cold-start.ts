@@ -288,6 +288,7 @@ export async function coldStarts() {
     AWS_ENDPOINT_URL: stub.url,
     TABLE_NAME: 'bench',
     UPLOADS_BUCKET: 'bench',
+    CONG_RATE_LIMITS: 'off',
     S3_FORCE_PATH_STYLE: 'true',
     AGENCY_QUEUE_URLS: JSON.stringify({ bca: `${stub.url}/000000000000/cong-bench-agency-bca` }),
     AGENCY_SECRETS_SOURCE: 'file',

@@ -11,6 +11,7 @@ import {
   OUTBOX,
   PAYMENTS,
   SLA,
+  STATS,
   TABLE,
   UPLOADS,
 } from '../../functions/core/resources.js';
@@ -286,6 +287,34 @@ describe('Cổng dev stacks', () => {
     expect(JSON.stringify(format)).not.toMatch(/header|body|sourceIp|userAgent/i);
   });
 
+  it('throttles the abuse-limited routes tighter than the stage default, per stage', () => {
+    const stageOf = (t: Template) =>
+      only(Object.values(t.findResources('AWS::ApiGatewayV2::Stage') as Record<string, Resource>));
+    const limited = cloudRoutes.filter((r) => r.rateLimit);
+    expect(limited.map(routeKey)).toEqual(
+      expect.arrayContaining([
+        'POST /v1/uploads',
+        'POST /v1/dossiers',
+        'POST /v1/dossiers/{code}/supplements',
+      ]),
+    );
+    // The limit counts in the table: every group serving a limited route may write it.
+    for (const r of limited)
+      expect(functions[r.fn as keyof typeof functions]?.table, routeKey(r)).toBe('readwrite');
+    const devStage = stageOf(dev.apiT);
+    const settings = devStage.Properties.RouteSettings as Record<string, Record<string, number>>;
+    expect(Object.keys(settings).sort()).toEqual(limited.map(routeKey).sort());
+    expect(settings['POST /v1/dossiers']).toEqual({ ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 });
+    expect(settings['POST /v1/uploads']).toEqual({ ThrottlingRateLimit: 25, ThrottlingBurstLimit: 50 });
+    for (const s of Object.values(settings)) expect(s.ThrottlingRateLimit).toBeLessThan(50);
+    // The stage names routes by key, so it is created after them.
+    const routes = dev.apiT.findResources('AWS::ApiGatewayV2::Route') as Record<string, Resource>;
+    const intakeRoute = Object.entries(routes).find(
+      ([, r]) => r.Properties.RouteKey === 'POST /v1/dossiers',
+    )?.[0];
+    expect((devStage as { DependsOn?: string[] }).DependsOn).toContain(intakeRoute);
+  });
+
   it('relays only outbox INSERTs from the table stream, with partial failures and a DLQ', () => {
     const mappings = dev.apiT.findResources('AWS::Lambda::EventSourceMapping') as Record<string, Resource>;
     const stream = only(
@@ -368,7 +397,35 @@ describe('Cổng dev stacks', () => {
         eventName: ['INSERT', 'MODIFY'],
         dynamodb: { NewImage: { ...dossierPk, [TABLE.sortKey]: { S: [NOTIFICATIONS.dossierSk] } } },
       },
+      {
+        eventName: ['INSERT'],
+        dynamodb: { NewImage: { ...dossierPk, [TABLE.sortKey]: { S: [STATS.ratingSk] } } },
+      },
+      {
+        eventName: ['INSERT'],
+        dynamodb: {
+          NewImage: {
+            [TABLE.partitionKey]: { S: [{ prefix: STATS.petitionPkPrefix }] },
+            kind: { S: [STATS.petitionEventKind] },
+          },
+        },
+      },
     ]);
+  });
+
+  it('reads the table stream with at most two consumers (AWS advice per shard)', () => {
+    const mappings = dev.apiT.findResources('AWS::Lambda::EventSourceMapping') as Record<string, Resource>;
+    const streams = Object.values(mappings).filter((m) =>
+      JSON.stringify(m.Properties.EventSourceArn).includes('StreamArn'),
+    );
+    expect(streams.length).toBeGreaterThan(0);
+    expect(streams.length).toBeLessThanOrEqual(2);
+    const readers = streams.map((m) => JSON.stringify(m.Properties.FunctionName));
+    expect(readers.some((r) => r.includes('FnoutboxRelayFunction'))).toBe(true);
+    expect(readers.some((r) => r.includes('FnnotificationRelayFunction'))).toBe(true);
+    expect(Object.values(functions).filter((f) => f.trigger?.endsWith('-stream'))).toHaveLength(
+      streams.length,
+    );
   });
 
   it('runs the SLA watcher every 15 minutes and lets only the notifier text and e-mail citizens', () => {
@@ -529,6 +586,15 @@ describe('Cổng prod stacks', () => {
       ...VNEID_CONTEXT,
       agencyEndpoints: JSON.stringify({ bca: 'https://lienthong.bocongan.gov.vn/cong' }),
     });
+  });
+
+  it('throttles abuse-limited routes at production rates', () => {
+    const stage = only(
+      Object.values(prod.apiT.findResources('AWS::ApiGatewayV2::Stage') as Record<string, Resource>),
+    );
+    const settings = stage.Properties.RouteSettings as Record<string, Record<string, number>>;
+    expect(settings['POST /v1/dossiers']).toEqual({ ThrottlingRateLimit: 300, ThrottlingBurstLimit: 600 });
+    expect(stage.Properties.DefaultRouteSettings).toMatchObject({ ThrottlingRateLimit: 2000 });
   });
 
   it('retains and protects the stateful resources', () => {

@@ -353,7 +353,12 @@ describe('CSV', () => {
   });
 
   it('lists ranked agencies with their rank first', () => {
-    const item = { ...toMonthStats('bhxh-hn', '2026-11', zeroCounts()), rank: null };
+    const item = {
+      ...toMonthStats('bhxh-hn', '2026-11', zeroCounts()),
+      rank: null,
+      overdueNow: 0,
+      petitionsOverdueNow: 0,
+    };
     const csv = listCsv({ month: '2026-11', order: 'best', items: [item] });
     const [header, row] = csv.slice(1).split('\r\n');
     expect(header?.split(',').slice(0, 3)).toEqual(['rank', 'agencyId', 'agencyName']);

@@ -1,0 +1,95 @@
+/**
+ * Abuse limits on intake, uploads and petitions: per account and per client address, over fixed
+ * windows counted in the table, so the limit holds however many Lambdas serve the route. API Gateway's
+ * stage throttling (lib/api-stack.ts) caps raw request rates in front of this; this caps how much one
+ * person or one address may file.
+ *
+ * Fixed windows (one counter item per subject and window, a conditional ADD) rather than a sliding
+ * log: one write per subject per request, no read, and a Retry-After that is exact (the window's end).
+ * A counter never passes its limit: the ADD is conditional on `hits < limit`, so a refused request
+ * costs its subject nothing more. The two subjects are separate writes (a transaction would conflict
+ * under concurrent requests from one busy address); a request refused by one may have used one unit of
+ * the other's allowance, which errs on the strict side.
+ */
+import { createHash } from 'node:crypto';
+import type { Config } from './config.js';
+import { AppError } from './errors.js';
+
+export type RateLimitClass = keyof Config['RATE_LIMITS'];
+export type RateLimitRule = Config['RATE_LIMITS'][RateLimitClass];
+
+export interface RateWindow {
+  /** Epoch seconds. */
+  start: number;
+  end: number;
+}
+
+/** The fixed window an instant falls in. */
+export function windowOf(nowMs: number, windowSeconds: number): RateWindow {
+  const start = Math.floor(nowMs / 1000 / windowSeconds) * windowSeconds;
+  return { start, end: start + windowSeconds };
+}
+
+/** Whole seconds until the window ends, at least 1 (RFC 9110 delay-seconds). */
+export function retryAfterSeconds(nowMs: number, window: RateWindow): number {
+  return Math.max(1, Math.ceil(window.end - nowMs / 1000));
+}
+
+/**
+ * The subject an address is counted under: a hash, so the table never holds callers' addresses
+ * (the counters expire within a day anyway).
+ */
+export const ipSubject = (ip: string) =>
+  `ip:${createHash('sha256').update(`cong-rate-limit:${ip}`).digest('hex').slice(0, 32)}`;
+export const accountSubject = (sub: string) => `acct:${sub}`;
+
+/**
+ * Who a request counts against: the signed-in account, and the client address unless the account is a
+ * one-stop desk officer's. A desk files for many citizens from one office address all day; its officers'
+ * accounts are issued by the agency and limited each on their own.
+ */
+export function rateLimitSubjects(
+  principal: { kind: string; sub?: string; role?: string } | null,
+  sourceIp: string | undefined,
+): { account?: string; ip?: string } {
+  const person = principal?.kind === 'person' ? principal : undefined;
+  return {
+    ...(person?.sub ? { account: person.sub } : {}),
+    ...(sourceIp && person?.role !== 'desk_officer' ? { ip: sourceIp } : {}),
+  };
+}
+
+export interface RateLimitPorts {
+  /** Counts one request unless the subject reached `limit` in the window; false when refused. */
+  take(limitClass: RateLimitClass, subject: string, window: RateWindow, limit: number): Promise<boolean>;
+}
+
+export interface RateLimitRequest {
+  limitClass: RateLimitClass;
+  /** The signed-in account, when there is one. */
+  account?: string;
+  /** The client address as API Gateway saw it. */
+  ip?: string;
+  now: number;
+}
+
+/** Counts the request for its account and its address; refuses with 429 and Retry-After over either. */
+export async function enforceRateLimit(
+  ports: RateLimitPorts,
+  rule: RateLimitRule,
+  req: RateLimitRequest,
+): Promise<void> {
+  const window = windowOf(req.now, rule.windowSeconds);
+  const checks: { subject: string; limit: number }[] = [];
+  if (req.account) checks.push({ subject: accountSubject(req.account), limit: rule.perAccount });
+  if (req.ip) checks.push({ subject: ipSubject(req.ip), limit: rule.perIp });
+  const taken = await Promise.all(checks.map((c) => ports.take(req.limitClass, c.subject, window, c.limit)));
+  if (taken.every(Boolean)) return;
+  const err = new AppError('RATE_LIMITED', {
+    limit: req.limitClass,
+    by: checks.filter((_, i) => !taken[i]).map((c) => (c.subject.startsWith('ip:') ? 'address' : 'account')),
+    retryAfterSeconds: retryAfterSeconds(req.now, window),
+  });
+  err.headers = { 'retry-after': String(retryAfterSeconds(req.now, window)) };
+  throw err;
+}

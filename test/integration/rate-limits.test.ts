@@ -1,0 +1,77 @@
+/**
+ * Abuse limits against the local portal: the submission over an account's allowance is refused with
+ * 429 and Retry-After, another account is unaffected until the address's allowance is spent (the local
+ * server gives handlers the caller's address as API Gateway does), and the account is let in again
+ * after the window.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LocalPortal, startLocalPortal } from '../../lib/local/portal.js';
+import { bhytForm } from '../support/forms.js';
+
+const WINDOW_SECONDS = 20;
+let portal: LocalPortal;
+const saved = { CONG_RATE_LIMITS: process.env.CONG_RATE_LIMITS, RATE_LIMITS: process.env.RATE_LIMITS };
+
+beforeAll(async () => {
+  process.env.CONG_RATE_LIMITS = 'on';
+  process.env.RATE_LIMITS = JSON.stringify({
+    intake: { windowSeconds: WINDOW_SECONDS, perAccount: 2, perIp: 4 },
+  });
+  portal = await startLocalPortal({ port: 0, ephemeral: true, quiet: true, simulatorDelayMs: 20 });
+}, 90_000);
+
+afterAll(async () => {
+  await portal?.stop();
+  for (const [k, v] of Object.entries(saved)) {
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
+  }
+});
+
+let n = 0;
+async function submit(token: string) {
+  const res = await fetch(`${portal.url}/v1/dossiers`, {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${token}`,
+      'content-type': 'application/json',
+      'idempotency-key': `rate-limit-${++n}-${Date.now()}`,
+    },
+    body: JSON.stringify({ procedureCode: '1.002758', form: bhytForm, attachments: [] }),
+  });
+  const body = (await res.json()) as { error: Record<string, unknown> & { messageVi: string } };
+  return { status: res.status, retryAfter: res.headers.get('retry-after'), body };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('abuse limits on intake', () => {
+  it('refuse the submission over the allowance with 429 and Retry-After, until the window passes', async () => {
+    const citizen = await portal.token({ sub: 'busy-citizen' });
+    const neighbour = await portal.token({ sub: 'neighbour-citizen' });
+    const third = await portal.token({ sub: 'third-citizen' });
+    // Start at the beginning of a window, so all three requests fall in the same one.
+    const intoWindow = (Date.now() / 1000) % WINDOW_SECONDS;
+    if (intoWindow > 2) await sleep((WINDOW_SECONDS - intoWindow) * 1000 + 50);
+
+    expect((await submit(citizen)).status).toBe(201);
+    expect((await submit(citizen)).status).toBe(201);
+    const refused = await submit(citizen);
+    expect(refused.status).toBe(429);
+    expect(refused.body.error).toMatchObject({ code: 'RATE_LIMITED', details: { by: ['account'] } });
+    expect(refused.body.error.messageVi).toEqual(expect.any(String));
+    const retryAfter = Number(refused.retryAfter);
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(WINDOW_SECONDS);
+
+    // The same address, another account: within the address's larger allowance (the refused request
+    // used one unit of it), which the next account then finds spent.
+    expect((await submit(neighbour)).status).toBe(201);
+    const crowded = await submit(third);
+    expect(crowded.status).toBe(429);
+    expect(crowded.body.error).toMatchObject({ code: 'RATE_LIMITED', details: { by: ['address'] } });
+
+    await sleep(retryAfter * 1000 + 100);
+    expect((await submit(citizen)).status).toBe(201);
+  }, 90_000);
+});

@@ -1,0 +1,259 @@
+/** Abuse limits: window math, Retry-After, per account vs per address, the off switch, the 429 shape. */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { configSchema, resetConfig } from '../../functions/core/config.js';
+import { AppError } from '../../functions/core/errors.js';
+import { httpFunction } from '../../functions/core/http.js';
+import {
+  accountSubject,
+  enforceRateLimit,
+  ipSubject,
+  type RateLimitPorts,
+  rateLimitSubjects,
+  retryAfterSeconds,
+  windowOf,
+} from '../../functions/core/rate-limit.js';
+import { buildOpenApi } from '../../functions/platform/openapi.js';
+import { routes } from '../../functions/routes.js';
+import { call } from '../support/api-event.js';
+import { startTestIssuer, type TestIssuer, testEnv } from '../support/tokens.js';
+
+/** Counters in memory with the store's rule: count unless the subject reached the limit. */
+function memoryPorts() {
+  const hits = new Map<string, number>();
+  const ports: RateLimitPorts = {
+    take: async (cls, subject, window, limit) => {
+      const key = `${cls}#${subject}#${window.start}`;
+      const n = hits.get(key) ?? 0;
+      if (n >= limit) return false;
+      hits.set(key, n + 1);
+      return true;
+    },
+  };
+  return { ports, hits };
+}
+
+const rule = { windowSeconds: 60, perAccount: 2, perIp: 3 };
+const T0 = Date.parse('2026-11-20T03:00:10.000Z');
+
+async function refusal(p: Promise<void>): Promise<AppError> {
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(AppError);
+  return err as AppError;
+}
+
+describe('rate-limit windows', () => {
+  it('puts an instant in its fixed window and counts the seconds to its end', () => {
+    const w = windowOf(T0, 60);
+    expect(w).toEqual({ start: Date.parse('2026-11-20T03:00:00.000Z') / 1000, end: w.start + 60 });
+    expect(retryAfterSeconds(T0, w)).toBe(50);
+    expect(retryAfterSeconds(T0 + 49_100, w)).toBe(1);
+    // Never 0 or negative: a client told "0" would retry at once.
+    expect(retryAfterSeconds(w.end * 1000, w)).toBe(1);
+    expect(windowOf(T0 + 50_000, 60).start).toBe(w.end);
+    expect(windowOf(T0, 3600).start % 3600).toBe(0);
+  });
+
+  it('keeps client addresses out of the counter keys', () => {
+    expect(ipSubject('203.0.113.7')).toMatch(/^ip:[0-9a-f]{32}$/);
+    expect(ipSubject('203.0.113.7')).not.toContain('203.0.113.7');
+    expect(ipSubject('203.0.113.7')).toBe(ipSubject('203.0.113.7'));
+    expect(ipSubject('203.0.113.8')).not.toBe(ipSubject('203.0.113.7'));
+    expect(accountSubject('citizen-a')).toBe('acct:citizen-a');
+  });
+});
+
+describe('who a request counts against', () => {
+  it('counts a person and their address, a desk officer only by account, a caller without account by address', () => {
+    expect(rateLimitSubjects({ kind: 'person', sub: 'c1', role: 'citizen' }, '198.51.100.1')).toEqual({
+      account: 'c1',
+      ip: '198.51.100.1',
+    });
+    expect(rateLimitSubjects({ kind: 'person', sub: 'b1', role: 'business' }, '198.51.100.1')).toEqual({
+      account: 'b1',
+      ip: '198.51.100.1',
+    });
+    expect(rateLimitSubjects({ kind: 'person', sub: 'd1', role: 'desk_officer' }, '198.51.100.1')).toEqual({
+      account: 'd1',
+    });
+    expect(rateLimitSubjects(null, '198.51.100.1')).toEqual({ ip: '198.51.100.1' });
+    expect(rateLimitSubjects({ kind: 'agency' }, undefined)).toEqual({});
+  });
+});
+
+describe('enforceRateLimit', () => {
+  it('refuses the account over its limit with 429, Retry-After and which limit, and spares another account', async () => {
+    const { ports } = memoryPorts();
+    const req = { limitClass: 'intake' as const, account: 'a', ip: '198.51.100.1', now: T0 };
+    await enforceRateLimit(ports, rule, req);
+    await enforceRateLimit(ports, rule, req);
+    const err = await refusal(enforceRateLimit(ports, rule, req));
+    expect(err.status).toBe(429);
+    expect(err.code).toBe('RATE_LIMITED');
+    expect(err.headers).toEqual({ 'retry-after': '50' });
+    expect(err.details).toEqual({ limit: 'intake', by: ['account'], retryAfterSeconds: 50 });
+    expect(err.toBody().error.messageVi).toMatch(/quá nhiều/);
+    // Another account from another address is not affected.
+    await enforceRateLimit(ports, rule, { ...req, account: 'b', ip: '198.51.100.2' });
+  });
+
+  it('limits an address across accounts, more generously than one account', async () => {
+    const { ports } = memoryPorts();
+    const at = (account: string) => ({
+      limitClass: 'uploads' as const,
+      account,
+      ip: '198.51.100.9',
+      now: T0,
+    });
+    await enforceRateLimit(ports, rule, at('a'));
+    await enforceRateLimit(ports, rule, at('b'));
+    await enforceRateLimit(ports, rule, at('c'));
+    const err = await refusal(enforceRateLimit(ports, rule, at('d')));
+    expect(err.details).toMatchObject({ by: ['address'] });
+    // The same accounts from elsewhere still pass: the address is what is over.
+    await enforceRateLimit(ports, rule, { ...at('d'), ip: '198.51.100.10' });
+  });
+
+  it('counts classes apart and lets the account in again once the window has passed', async () => {
+    const { ports } = memoryPorts();
+    const req = { limitClass: 'intake' as const, account: 'a', now: T0 };
+    await enforceRateLimit(ports, rule, req);
+    await enforceRateLimit(ports, rule, req);
+    await refusal(enforceRateLimit(ports, rule, req));
+    await enforceRateLimit(ports, rule, { ...req, limitClass: 'petitions' });
+    await enforceRateLimit(ports, rule, { ...req, now: T0 + 50_000 });
+  });
+
+  it('refuses without counting further: a refused request leaves the counter at the limit', async () => {
+    const { ports, hits } = memoryPorts();
+    const req = { limitClass: 'intake' as const, account: 'a', now: T0 };
+    for (let i = 0; i < 2; i++) await enforceRateLimit(ports, rule, req);
+    for (let i = 0; i < 3; i++) await refusal(enforceRateLimit(ports, rule, req));
+    expect([...hits.values()]).toEqual([2]);
+  });
+});
+
+describe('limits as configuration', () => {
+  const base = {
+    TABLE_NAME: 't',
+    UPLOADS_BUCKET: 'b',
+    JWT_ISSUER: 'https://issuer.test',
+    JWT_AUDIENCE: 'a',
+    JWT_JWKS_URL: 'https://issuer.test/jwks.json',
+  };
+
+  it('defaults every class, merges overrides, refuses nonsense', () => {
+    const d = configSchema.parse(base);
+    expect(d.CONG_RATE_LIMITS).toBe('on');
+    expect(Object.keys(d.RATE_LIMITS).sort()).toEqual(['intake', 'petitions', 'uploads']);
+    for (const r of Object.values(d.RATE_LIMITS)) expect(r.perIp).toBeGreaterThan(r.perAccount);
+    const o = configSchema.parse({
+      ...base,
+      RATE_LIMITS: JSON.stringify({ intake: { windowSeconds: 5, perAccount: 1, perIp: 9 } }),
+    });
+    expect(o.RATE_LIMITS.intake).toEqual({ windowSeconds: 5, perAccount: 1, perIp: 9 });
+    expect(o.RATE_LIMITS.uploads).toEqual(d.RATE_LIMITS.uploads);
+    expect(configSchema.safeParse({ ...base, RATE_LIMITS: '{"intake":{"perAccount":0}}' }).success).toBe(
+      false,
+    );
+    expect(configSchema.safeParse({ ...base, RATE_LIMITS: '{"search":{}}' }).success).toBe(false);
+    expect(configSchema.safeParse({ ...base, CONG_RATE_LIMITS: 'maybe' }).success).toBe(false);
+  });
+
+  it('marks intake, supplements and uploads in the route table, and nothing public', () => {
+    const limited = Object.fromEntries(
+      routes.filter((r) => r.rateLimit).map((r) => [`${r.method} ${r.path}`, r.rateLimit]),
+    );
+    expect(limited).toMatchObject({
+      'POST /v1/dossiers': 'intake',
+      'POST /v1/dossiers/{code}/supplements': 'intake',
+      'POST /v1/uploads': 'uploads',
+    });
+    for (const r of routes.filter((x) => x.rateLimit)) expect(r.auth).toBe('citizen');
+  });
+
+  it('documents 429 with Retry-After on limited routes only', () => {
+    const doc = buildOpenApi() as {
+      paths: Record<string, Record<string, { responses: Record<string, { headers?: object }> }>>;
+    };
+    expect(doc.paths['/v1/dossiers']!.post!.responses['429']?.headers).toHaveProperty('Retry-After');
+    expect(doc.paths['/v1/uploads']!.post!.responses['429']).toBeDefined();
+    expect(doc.paths['/v1/procedures']!.get!.responses['429']).toBeUndefined();
+  });
+});
+
+describe('the middleware over the table', () => {
+  const ddb = mockClient(DynamoDBDocumentClient);
+  let issuer: TestIssuer;
+  let created = 0;
+  const uploads = httpFunction('uploads', {
+    createUpload: async () => {
+      created += 1;
+      return { body: { ok: true } };
+    },
+  });
+  const body = { fileName: 'cccd.pdf', contentType: 'application/pdf', size: 1000 };
+  const upload = async (token: string) =>
+    call(uploads, { routeKey: 'POST /v1/uploads', headers: { authorization: `Bearer ${token}` }, body });
+
+  beforeAll(async () => {
+    issuer = await startTestIssuer();
+  });
+  afterAll(() => issuer.close());
+  beforeEach(() => {
+    created = 0;
+    ddb.reset();
+    // The store's conditional ADD, kept in memory.
+    const hits = new Map<string, number>();
+    ddb.on(UpdateCommand).callsFake(async (input: UpdateCommandInput) => {
+      const key = `${input.Key?.pk}`;
+      const n = hits.get(key) ?? 0;
+      if (n >= Number(input.ExpressionAttributeValues?.[':limit'])) {
+        throw new ConditionalCheckFailedException({ message: 'limit', $metadata: {} });
+      }
+      expect(key).toMatch(/^RATE#uploads#(acct:|ip:)/);
+      expect(input.UpdateExpression).toContain('if_not_exists(#ttl');
+      hits.set(key, n + 1);
+      return {};
+    });
+  });
+
+  it('answers 429 with Retry-After in the standard error shape once the account is over', async () => {
+    testEnv(issuer, {
+      CONG_RATE_LIMITS: 'on',
+      RATE_LIMITS: JSON.stringify({ uploads: { windowSeconds: 600, perAccount: 2, perIp: 100 } }),
+    });
+    resetConfig();
+    const token = await issuer.token('limited-citizen');
+    expect((await upload(token)).status).toBe(201);
+    expect((await upload(token)).status).toBe(201);
+    const refused = await upload(token);
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    expect(Number(refused.headers['retry-after'])).toBeLessThanOrEqual(600);
+    expect(refused.body.error).toMatchObject({ code: 'RATE_LIMITED', details: { by: ['account'] } });
+    expect(typeof refused.body.error.messageVi).toBe('string');
+    expect(created).toBe(2);
+    const other = await issuer.token('other-citizen');
+    expect((await upload(other)).status).toBe(201);
+  });
+
+  it('counts nothing and refuses nothing when switched off', async () => {
+    testEnv(issuer, {
+      CONG_RATE_LIMITS: 'off',
+      RATE_LIMITS: JSON.stringify({ uploads: { windowSeconds: 600, perAccount: 1, perIp: 1 } }),
+    });
+    resetConfig();
+    const token = await issuer.token('unlimited-citizen');
+    for (let i = 0; i < 4; i++) expect((await upload(token)).status).toBe(201);
+    expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
+    delete process.env.CONG_RATE_LIMITS;
+    delete process.env.RATE_LIMITS;
+    resetConfig();
+  });
+});
