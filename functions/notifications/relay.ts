@@ -17,18 +17,23 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { findAgency } from '../catalog/agencies.js';
 import type { DossierRecord } from '../core/dossier.js';
 import { loadDossier } from '../core/dossier-store.js';
-import { NOTIFICATIONS } from '../core/resources.js';
+import { NOTIFICATIONS, STATS } from '../core/resources.js';
 import { withOpenForm } from '../intake/sealed-form.js';
-import { loadProfileKeys } from '../me/store.js';
+import { readProfile } from '../me/profile.js';
+import { loadProfileKeys, profileStore } from '../me/store.js';
+import type { PetitionEvent } from '../petitions/model.js';
+import { petitionStore } from '../petitions/store.js';
 import { syncSlaIndex } from '../sla/sla.js';
 import { slaIndexStore } from '../sla/store.js';
 import { countStatsRecord } from '../stats/relay.js';
 import { isStatsRecord } from '../stats/stream-filter.js';
 import { type CitizenNoticePorts, notifyTimelineEvent } from './notify.js';
+import { notifyPetitionEvent, type PetitionNoticePorts, profileContacts } from './petition-notice.js';
 import { enqueueNotifications } from './queue.js';
-import { isDossierImage, isNotificationRecord, isTimelineInsert } from './stream-filter.js';
+import { isDossierImage, isNotificationRecord, isPetitionNotice, isTimelineInsert } from './stream-filter.js';
 import type { NoticeEvent } from './templates.js';
 
 const processor = new BatchProcessor(EventType.DynamoDBStreams);
@@ -37,6 +42,7 @@ const image = (r: DynamoDBRecord) => r.dynamodb?.NewImage;
 
 let noticePorts: CitizenNoticePorts | undefined;
 let slaPorts: ReturnType<typeof slaIndexStore> | undefined;
+let petitionPorts: PetitionNoticePorts | undefined;
 
 async function notify(record: DynamoDBRecord): Promise<void> {
   if (isTimelineInsert(record)) {
@@ -52,6 +58,23 @@ async function notify(record: DynamoDBRecord): Promise<void> {
     };
     const code = String(item.pk).slice(NOTIFICATIONS.dossierPkPrefix.length);
     await notifyTimelineEvent(noticePorts, code, item as NoticeEvent & { seq: number });
+    return;
+  }
+  if (isPetitionNotice(record)) {
+    const item = unmarshall(image(record) as Record<string, AttributeValue>);
+    petitionPorts ??= {
+      loadPetition: (c) => petitionStore().loadPetition(c),
+      // The petitioner's saved profile holds their contact; the phone is opened only to be queued.
+      contactsOf: async (sub) => {
+        const profile = await readProfile(profileStore(), sub, true);
+        return profile && profileContacts(profile);
+      },
+      agencyName: (id) => findAgency(id)?.name ?? id,
+      enqueue: enqueueNotifications,
+      now: () => new Date(),
+    };
+    const code = String(item.pk).slice(STATS.petitionPkPrefix.length);
+    await notifyPetitionEvent(petitionPorts, code, item as PetitionEvent);
     return;
   }
   if (isDossierImage(record)) {

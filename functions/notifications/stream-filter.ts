@@ -5,7 +5,7 @@
  */
 import type { DynamoDBRecord } from 'aws-lambda';
 import { NOTIFICATIONS, TABLE } from '../core/resources.js';
-import { isStatsRecord } from '../stats/stream-filter.js';
+import { isPetitionEvent, isStatsRecord } from '../stats/stream-filter.js';
 
 const image = (r: DynamoDBRecord) => r.dynamodb?.NewImage;
 const isDossierPartition = (r: DynamoDBRecord) =>
@@ -23,7 +23,11 @@ export function isDossierImage(r: DynamoDBRecord): boolean {
   );
 }
 
-export const isNotificationRecord = (r: DynamoDBRecord) => isTimelineInsert(r) || isDossierImage(r);
+/** A new petition timeline event: the petitioner hears of the steps that concern them. */
+export const isPetitionNotice = isPetitionEvent;
+
+export const isNotificationRecord = (r: DynamoDBRecord) =>
+  isTimelineInsert(r) || isDossierImage(r) || isPetitionNotice(r);
 
 /** Everything the notification relay's mapping takes: its own records and the statistics consumer's. */
 export const isRelayRecord = (r: DynamoDBRecord) => isNotificationRecord(r) || isStatsRecord(r);

@@ -1,0 +1,89 @@
+/**
+ * The petitioner hears of their petition on the phone and e-mail of their saved profile: received,
+ * answered and published, as the agency simulator moves it along; a petitioner without a profile gets
+ * nothing sent and the petition goes on regardless.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LocalPortal, startLocalPortal } from '../../lib/local/portal.js';
+import { sampleBodies } from '../support/request-bodies.js';
+import { until } from '../support/wait.js';
+
+let portal: LocalPortal;
+type Json = ReturnType<typeof JSON.parse>;
+
+beforeAll(async () => {
+  portal = await startLocalPortal({ port: 0, ephemeral: true, quiet: true, simulatorDelayMs: 20 });
+}, 90_000);
+afterAll(async () => {
+  await portal?.stop();
+});
+
+async function call(method: string, path: string, token: string, body?: unknown, key?: string) {
+  const res = await fetch(`${portal.url}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(key ? { 'idempotency-key': key } : {}),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json()) as Json };
+}
+
+const outbox = async (code: string) =>
+  ((await (await fetch(`${portal.url}/dev/outbox?dossierCode=${code}`)).json()) as Json).items as Json[];
+
+async function petition(token: string, key: string) {
+  const res = await call(
+    'POST',
+    '/v1/petitions',
+    token,
+    { ...sampleBodies.submitPetition, agencyId: 'sxd-01' },
+    key,
+  );
+  expect(res.status).toBe(201);
+  return res.body.code as string;
+}
+
+describe('petition notices', () => {
+  it('tell the petitioner of receipt, answer and publication on their profile phone and e-mail', async () => {
+    const token = await portal.token({ sub: 'petition-notice-1' });
+    const saved = await call('PUT', '/v1/me/profile', token, {
+      ...sampleBodies.putMyProfile,
+      phone: '0912000111',
+      email: 'chau.pham@example.vn',
+    });
+    expect(saved.status).toBe(201);
+    const code = await petition(token, 'petition-notice-0001');
+    const sent = await until('the answer and its publication are announced', async () => {
+      const items = await outbox(code);
+      return items.some((i) => i.topic === 'petition.published') ? items : undefined;
+    });
+    const topics = (channel: string) =>
+      sent
+        .filter((i) => i.channel === channel)
+        .map((i) => i.topic)
+        .sort();
+    const expected = ['petition.answered', 'petition.published', 'petition.received'];
+    expect(topics('sms')).toEqual(expected);
+    expect(topics('email')).toEqual(expected);
+    expect(sent.filter((i) => i.channel === 'sms').every((i) => i.to === '+84912000111')).toBe(true);
+    expect(sent.find((i) => i.channel === 'email').to).toBe('chau.pham@example.vn');
+    const answered = sent.find((i) => i.topic === 'petition.answered' && i.channel === 'sms');
+    expect(answered.text).toContain(code);
+    expect(answered.text).toContain('đã trả lời');
+    // The officer assigned is internal: no message for it.
+    expect(sent.some((i) => i.topic === 'petition.assigned')).toBe(false);
+  });
+
+  it('send nothing to a petitioner without a profile, and the petition is answered all the same', async () => {
+    const token = await portal.token({ sub: 'petition-notice-2' });
+    const code = await petition(token, 'petition-notice-0002');
+    await until('the petition is answered', async () => {
+      const view = await call('GET', `/v1/petitions/${code}`, token);
+      return view.body.status === 'published' ? true : undefined;
+    });
+    expect(await outbox(code)).toEqual([]);
+  });
+});
