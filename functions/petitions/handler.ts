@@ -37,7 +37,12 @@ export const handler = httpFunction(
     },
     listMyPetitions: async (req) => {
       const q = req.query as z.output<typeof myPetitionsQuery>;
-      const page = await ports().listOwned(personOf(req).sub, q.limit, q.cursor);
+      const person = personOf(req);
+      // A representative sees every petition filed for the enterprise, whoever of its people sent it.
+      const page =
+        person.role === 'business' && person.taxCode
+          ? await ports().listForEnterprise(person.taxCode, q.limit, q.cursor)
+          : await ports().listOwned(person.sub, q.limit, q.cursor);
       const now = new Date();
       return { body: { items: page.items.map((p) => summaryOf(p, now)), nextCursor: page.nextCursor } };
     },

@@ -71,6 +71,8 @@ export function petitionWriteItems(TableName: string, w: PetitionWrite) {
         kind: PETITION_KIND,
         ...keys.ownerIndex(p.ownerSub, 'PETITION', p.submittedAt),
         ...keys.agencyIndex(p.agencyId, 'PETITION', p.routedAt),
+        // Every representative of the enterprise follows the petitions filed for it.
+        ...(p.enterpriseTaxCode ? keys.enterpriseIndex(p.enterpriseTaxCode, 'PETITION', p.submittedAt) : {}),
         ...p,
       },
       ...(w.expectedVersion === undefined
@@ -188,6 +190,11 @@ export type PetitionStore = SubmitPetitionPorts &
       limit: number,
       cursor: string | undefined,
     ): Promise<{ items: PetitionRecord[]; nextCursor: string | null }>;
+    listForEnterprise(
+      taxCode: string,
+      limit: number,
+      cursor: string | undefined,
+    ): Promise<{ items: PetitionRecord[]; nextCursor: string | null }>;
     listForAgency(
       agencyId: string,
       limit: number,
@@ -203,7 +210,7 @@ export function petitionStore(): PetitionStore {
   const files = intakeStore();
 
   const listIndex = async (
-    IndexName: 'gsi1' | 'gsi2',
+    IndexName: 'gsi1' | 'gsi2' | 'gsi3',
     pk: string,
     limit: number,
     cursor: string | undefined,
@@ -350,6 +357,8 @@ export function petitionStore(): PetitionStore {
     enqueue: enqueueNotifications,
 
     listOwned: (sub, limit, cursor) => listIndex('gsi1', keys.ownerIndex(sub, '', '').gsi1pk, limit, cursor),
+    listForEnterprise: (taxCode, limit, cursor) =>
+      listIndex('gsi3', keys.enterpriseIndex(taxCode, '', '').gsi3pk, limit, cursor),
     listForAgency: (agencyId, limit, cursor) =>
       listIndex('gsi2', keys.agencyIndex(agencyId, '', '').gsi2pk, limit, cursor),
 

@@ -87,3 +87,16 @@ describe('petition notices', () => {
     expect(await outbox(code)).toEqual([]);
   });
 });
+
+describe('an enterprise’s petitions', () => {
+  it('are listed for every representative of its tax code, and for no other enterprise', async () => {
+    const rep = (sub: string, taxCode: string) => portal.token({ sub, role: 'business', taxCode });
+    const code = await petition(await rep('rep-a', '0107654321'), 'petition-enterprise-0001');
+    const list = async (token: string) =>
+      ((await call('GET', '/v1/me/petitions', token)).body.items as Json[]).map((i) => i.code);
+    expect(await list(await rep('rep-b', '0107654321'))).toContain(code);
+    expect(await list(await rep('rep-c', '0309999999'))).not.toContain(code);
+    expect((await call('GET', `/v1/petitions/${code}`, await rep('rep-b', '0107654321'))).status).toBe(200);
+    expect((await call('GET', `/v1/petitions/${code}`, await rep('rep-c', '0309999999'))).status).toBe(404);
+  });
+});
