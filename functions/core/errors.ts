@@ -151,6 +151,11 @@ export const ERRORS = {
     en: 'The payment provider cannot be reached to refund; nothing was changed, try again later.',
     vi: 'Chưa kết nối được đơn vị thanh toán để hoàn tiền; chưa có thay đổi nào, vui lòng thử lại sau.',
   },
+  SUPPLEMENT_DEADLINE_PASSED: {
+    status: 409,
+    en: 'The time the agency gave to supplement this dossier has passed; contact the agency about it.',
+    vi: 'Đã hết thời hạn bổ sung hồ sơ do cơ quan đưa ra; vui lòng liên hệ cơ quan giải quyết.',
+  },
   ANOMALY_NOT_FOUND: {
     status: 404,
     en: 'This payment has no anomaly recorded at that time.',

@@ -76,8 +76,11 @@ function documentsOf(d: DossierRecord): Procedure['documents'] {
 export function pendingRequest(timeline: readonly TimelineEvent[]) {
   const request = timeline.findLast((e) => e.type === 'dossier.supplement_requested');
   const missing = request?.details?.missingDocuments;
+  const until = request?.dueAt ?? request?.details?.supplementDueAt;
   return {
     requestedAt: request?.at,
+    /** The time the agency gave the citizen to supplement. */
+    supplementDueAt: typeof until === 'string' ? until : undefined,
     missingDocuments: Array.isArray(missing) ? missing.filter((m): m is string => typeof m === 'string') : [],
   };
 }
@@ -122,7 +125,11 @@ export async function supplementDossier(
 
   let dossier = await namedDossier(ports, code);
   const documents = documentsOf(dossier);
-  const { missingDocuments } = pendingRequest(await ports.loadTimeline(code));
+  const { missingDocuments, supplementDueAt } = pendingRequest(await ports.loadTimeline(code));
+  // Past the time the agency gave, the dossier is the agency's to return (Decree 61/2018, art. 19):
+  // a late answer is refused rather than restarting a clock the agency has already let go.
+  if (supplementDueAt && ports.now().getTime() > Date.parse(supplementDueAt))
+    throw new AppError('SUPPLEMENT_DEADLINE_PASSED', { supplementDueAt });
   // Named document types must be answered; a request in the agency's own words takes any document.
   const required = missingDocuments.filter((m) => documents.some((d) => d.type === m));
   const accepted = await checkAttachments(ports, documents, ownerSub, input.attachments, { required });

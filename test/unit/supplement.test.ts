@@ -218,6 +218,18 @@ describe('answering a request to supplement', () => {
     expect(fake.commits).toHaveLength(0);
   });
 
+  it('is refused with 409 once the time the agency gave to supplement has passed', async () => {
+    fake.events = fake.events.map((e) =>
+      e.type === 'dossier.supplement_requested' ? { ...e, dueAt: '2026-11-20T10:00:00.000Z' } : e,
+    );
+    const err = await failure(supplementDossier(fake, OWNER, CODE, 'supp-key-0009', health()));
+    expect(err.status).toBe(409);
+    expect(err.code).toBe('SUPPLEMENT_DEADLINE_PASSED');
+    expect(err.details).toEqual({ supplementDueAt: '2026-11-20T10:00:00.000Z' });
+    expect(fake.commits).toHaveLength(0);
+    expect(fake.uploads.get(U1)?.state).not.toBe('attached');
+  });
+
   it('answers a missing dossier with 404 (whose it is was decided by the route access rule)', async () => {
     const missing = await failure(
       supplementDossier(fake, OWNER, 'CAHN-200101-9999', 'supp-key-0003', health()),
