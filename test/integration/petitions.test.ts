@@ -4,89 +4,37 @@
  * public search without personal data; only the petitioner and the agency it is with may reach it;
  * reassignment restarts the clocks for the new agency; escalation after a lapsed deadline, once.
  */
-import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findAgency } from '../../functions/catalog/agencies.js';
-import { AGENCY_HEADER, signWebhook } from '../../functions/core/webhooks.js';
 import { petitionDeadlines } from '../../functions/petitions/routing.js';
-import { type LocalPortal, startLocalPortal } from '../../lib/local/portal.js';
+import type { LocalPortal } from '../../lib/local/portal.js';
+import { type AgencySecrets, readAgencySecrets, signedAgencyCall } from '../support/agency-callbacks.js';
+import { startTestPortal } from '../support/local-portal.js';
+import { type Json, portalClient } from '../support/portal-api.js';
 import { until } from '../support/wait.js';
 
 let portal: LocalPortal;
 let owner: string;
 let stranger: string;
 let officer: string;
-let secrets: Record<string, string[]>;
-
-type Json = ReturnType<typeof JSON.parse>;
+let secrets: AgencySecrets;
 
 beforeAll(async () => {
-  portal = await startLocalPortal({
-    port: 0,
-    ephemeral: true,
-    quiet: true,
-    simulatorDelayMs: 20,
-    escalationIntervalMs: 0,
-    slaIntervalMs: 0,
-  });
+  portal = await startTestPortal({ escalationIntervalMs: 0, slaIntervalMs: 0 });
   owner = await portal.token({ sub: 'petitioner-0001' });
   stranger = await portal.token({ sub: 'petitioner-0002' });
   officer = await portal.token({ sub: 'officer-tthcc', role: 'agency_officer', agencyId: 'ttpvhcc-01' });
-  secrets = JSON.parse(await readFile(portal.env.AGENCY_SECRETS_FILE!, 'utf8'));
+  secrets = await readAgencySecrets(portal);
 }, 90_000);
 
 afterAll(async () => {
   await portal?.stop();
 });
 
-async function api(
-  method: string,
-  path: string,
-  opts: { token?: string; body?: unknown; key?: string } = {},
-) {
-  const headers: Record<string, string> = {};
-  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
-  if (opts.key) headers['idempotency-key'] = opts.key;
-  if (opts.body !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(`${portal.url}${path}`, {
-    method,
-    headers,
-    body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
-  });
-  const text = await res.text();
-  return { status: res.status, text, body: (text ? JSON.parse(text) : undefined) as Json };
-}
+const { api, uploadScan } = portalClient(() => portal.url);
 
-let eventNo = 0;
 /** A signed petition callback as `agencyId` (signed with its channel's secret). */
-async function callback(agencyId: string, event: Json) {
-  const body = JSON.stringify({ eventId: `evt-petition-${++eventNo}-${Date.now()}`, ...event });
-  const secret = secrets[findAgency(agencyId)!.channel]![0]!;
-  const res = await fetch(`${portal.url}/v1/agency/petition-events`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      [AGENCY_HEADER]: agencyId,
-      ...signWebhook(secret, `msg_petition_${eventNo}`, body),
-    },
-    body,
-  });
-  return { status: res.status, body: (await res.json()) as Json };
-}
-
-async function uploadScan(token: string, name: string) {
-  const bytes = Buffer.from(`%PDF-1.7 ${name}`);
-  const created = await api('POST', '/v1/uploads', {
-    token,
-    body: { fileName: `${name}.pdf`, contentType: 'application/pdf', size: bytes.length },
-  });
-  expect(created.status).toBe(201);
-  const form = new FormData();
-  for (const [k, v] of Object.entries(created.body.fields as Record<string, string>)) form.append(k, v);
-  form.append('file', new Blob([bytes], { type: 'application/pdf' }), `${name}.pdf`);
-  expect((await fetch(created.body.url, { method: 'POST', body: form })).status).toBeLessThan(300);
-  return created.body.uploadId as string;
-}
+const callback = (agencyId: string, event: Json) =>
+  signedAgencyCall(portal, secrets, '/v1/agency/petition-events', agencyId, event);
 
 let submitted = 0;
 async function submit(body: Json, token = owner) {

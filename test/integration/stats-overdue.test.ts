@@ -2,78 +2,39 @@
  * "Overdue now" against the local portal: the SLA watcher counts each lapsed dossier once, the steps
  * that settle or extend it take it off exactly once, and `stats:rebuild` as of the same instant agrees.
  */
-import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { agencies, findAgency } from '../../functions/catalog/agencies.js';
-import { AGENCY_HEADER, signWebhook } from '../../functions/core/webhooks.js';
+import { agencies } from '../../functions/catalog/agencies.js';
 import { monthOf } from '../../functions/stats/counters.js';
 import { rebuildStats, rebuildStore } from '../../functions/stats/rebuild.js';
-import { type LocalPortal, startLocalPortal } from '../../lib/local/portal.js';
+import type { LocalPortal } from '../../lib/local/portal.js';
+import { type AgencySecrets, readAgencySecrets, signedAgencyCall } from '../support/agency-callbacks.js';
 import { bhytForm } from '../support/forms.js';
+import { startTestPortal } from '../support/local-portal.js';
+import { type Json, portalApi } from '../support/portal-api.js';
 import { until } from '../support/wait.js';
 
 let portal: LocalPortal;
 let owner: string;
-let secrets: Record<string, string[]>;
+let secrets: AgencySecrets;
 const month = monthOf(new Date().toISOString());
 const DAY = 86_400_000;
 
-type Json = ReturnType<typeof JSON.parse>;
-
 beforeAll(async () => {
-  portal = await startLocalPortal({
-    port: 0,
-    ephemeral: true,
-    quiet: true,
-    simulatorDelayMs: 20,
-    slaIntervalMs: 0,
-  });
+  portal = await startTestPortal({ slaIntervalMs: 0 });
   owner = await portal.token({ sub: 'overdue-owner' });
-  secrets = JSON.parse(await readFile(portal.env.AGENCY_SECRETS_FILE!, 'utf8'));
+  secrets = await readAgencySecrets(portal);
 }, 90_000);
 
 afterAll(async () => {
   await portal?.stop();
 });
 
-async function api(
-  method: string,
-  path: string,
-  opts: { token?: string; body?: unknown; key?: string } = {},
-) {
-  const headers: Record<string, string> = {};
-  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
-  if (opts.key) headers['idempotency-key'] = opts.key;
-  if (opts.body !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(`${portal.url}${path}`, {
-    method,
-    headers,
-    body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
-  });
-  const text = await res.text();
-  const type = res.headers.get('content-type') ?? '';
-  return {
-    status: res.status,
-    text,
-    body: (text && type.startsWith('application/json') ? JSON.parse(text) : undefined) as Json,
-  };
-}
+const api = portalApi(() => portal.url);
 
 let eventNo = 0;
-async function agency(event: Json, eventId = `evt-overdue-${++eventNo}-${Date.now()}`) {
-  const body = JSON.stringify({ eventId, ...event });
-  const secret = secrets[findAgency('bhxh-hn')!.channel]![0]!;
-  const res = await fetch(`${portal.url}/v1/agency/events`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      [AGENCY_HEADER]: 'bhxh-hn',
-      ...signWebhook(secret, `msg_overdue_${++eventNo}`, body),
-    },
-    body,
-  });
-  return res.status;
-}
+/** A signed event from bhxh-hn; its status. */
+const agency = async (event: Json, eventId = `evt-overdue-${++eventNo}-${Date.now()}`) =>
+  (await signedAgencyCall(portal, secrets, '/v1/agency/events', 'bhxh-hn', { eventId, ...event })).status;
 
 let submitted = 0;
 async function submitBhyt() {

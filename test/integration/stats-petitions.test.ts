@@ -3,37 +3,29 @@
  * overdue now against the agency that let a deadline lapse until the petition is answered, the same
  * figures rebuilt from the petitions' timelines, and the abuse limit class on POST /v1/petitions.
  */
-import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agencies, findAgency } from '../../functions/catalog/agencies.js';
-import { AGENCY_HEADER, signWebhook } from '../../functions/core/webhooks.js';
 import { petitionDeadlines } from '../../functions/petitions/routing.js';
 import { routes } from '../../functions/routes.js';
 import { monthOf } from '../../functions/stats/counters.js';
 import { rebuildStats, rebuildStore } from '../../functions/stats/rebuild.js';
-import { type LocalPortal, startLocalPortal } from '../../lib/local/portal.js';
+import type { LocalPortal } from '../../lib/local/portal.js';
+import { type AgencySecrets, readAgencySecrets, signedAgencyCall } from '../support/agency-callbacks.js';
+import { startTestPortal } from '../support/local-portal.js';
+import { type Json, portalApi } from '../support/portal-api.js';
 import { until } from '../support/wait.js';
 
 let portal: LocalPortal;
 let owner: string;
-let secrets: Record<string, string[]>;
+let secrets: AgencySecrets;
 const month = monthOf(new Date().toISOString());
 const AGENCY = 'sct-01';
 const parent = findAgency(AGENCY)?.parentId ?? 'vpcp';
 
-type Json = ReturnType<typeof JSON.parse>;
-
 beforeAll(async () => {
-  portal = await startLocalPortal({
-    port: 0,
-    ephemeral: true,
-    quiet: true,
-    simulatorDelayMs: 20,
-    escalationIntervalMs: 0,
-    slaIntervalMs: 0,
-  });
+  portal = await startTestPortal({ escalationIntervalMs: 0, slaIntervalMs: 0 });
   owner = await portal.token({ sub: 'petition-stats-owner' });
-  secrets = JSON.parse(await readFile(portal.env.AGENCY_SECRETS_FILE!, 'utf8'));
+  secrets = await readAgencySecrets(portal);
   for (const id of [AGENCY, parent]) portal.simulator.setMode(id, 'hold');
 }, 90_000);
 
@@ -41,39 +33,10 @@ afterAll(async () => {
   await portal?.stop();
 });
 
-async function api(
-  method: string,
-  path: string,
-  opts: { token?: string; body?: unknown; key?: string } = {},
-) {
-  const headers: Record<string, string> = {};
-  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
-  if (opts.key) headers['idempotency-key'] = opts.key;
-  if (opts.body !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(`${portal.url}${path}`, {
-    method,
-    headers,
-    body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
-  });
-  const text = await res.text();
-  return { status: res.status, text, body: (text ? JSON.parse(text) : undefined) as Json };
-}
+const api = portalApi(() => portal.url);
 
-let eventNo = 0;
-async function callback(agencyId: string, event: Json) {
-  const body = JSON.stringify({ eventId: `evt-pstats-${++eventNo}-${Date.now()}`, ...event });
-  const secret = secrets[findAgency(agencyId)!.channel]![0]!;
-  const res = await fetch(`${portal.url}/v1/agency/petition-events`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      [AGENCY_HEADER]: agencyId,
-      ...signWebhook(secret, `msg_pstats_${eventNo}`, body),
-    },
-    body,
-  });
-  return { status: res.status, body: (await res.json()) as Json };
-}
+const callback = (agencyId: string, event: Json) =>
+  signedAgencyCall(portal, secrets, '/v1/agency/petition-events', agencyId, event);
 
 let submitted = 0;
 async function submit() {
