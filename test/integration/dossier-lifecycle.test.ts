@@ -3,79 +3,36 @@
  * delivered to the agency, results (electronic through a presigned link, or to collect), the citizen's
  * confirmation, and an interlinked bundle handed from agency to agency in order.
  */
-import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findAgency } from '../../functions/catalog/agencies.js';
-import { AGENCY_HEADER, signWebhook } from '../../functions/core/webhooks.js';
-import { type LocalPortal, startLocalPortal } from '../../lib/local/portal.js';
+import type { LocalPortal } from '../../lib/local/portal.js';
+import { type AgencySecrets, readAgencySecrets, signedAgencyCall } from '../support/agency-callbacks.js';
 import { bhytForm, birthBundleForm } from '../support/forms.js';
+import { startTestPortal } from '../support/local-portal.js';
+import { type Json, portalClient } from '../support/portal-api.js';
 import { until } from '../support/wait.js';
 
 let portal: LocalPortal;
 let owner: string;
 let stranger: string;
-let secrets: Record<string, string[]>;
+let secrets: AgencySecrets;
 
 beforeAll(async () => {
-  portal = await startLocalPortal({ port: 0, ephemeral: true, quiet: true, simulatorDelayMs: 20 });
+  portal = await startTestPortal();
   owner = await portal.token({ sub: 'lifecycle-owner' });
   stranger = await portal.token({ sub: 'lifecycle-stranger' });
-  secrets = JSON.parse(await readFile(portal.env.AGENCY_SECRETS_FILE!, 'utf8'));
+  secrets = await readAgencySecrets(portal);
 }, 90_000);
 
 afterAll(async () => {
   await portal?.stop();
 });
 
-/** Response bodies as the API sends them (JSON.parse). */
-type Json = ReturnType<typeof JSON.parse>;
+const { api, upload } = portalClient(() => portal.url);
 
-async function api(
-  method: string,
-  path: string,
-  opts: { token?: string; body?: unknown; key?: string } = {},
-) {
-  const headers: Record<string, string> = {};
-  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
-  if (opts.key) headers['idempotency-key'] = opts.key;
-  if (opts.body !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(`${portal.url}${path}`, {
-    method,
-    headers,
-    body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: (text ? JSON.parse(text) : undefined) as Json };
-}
+const agency = (agencyId: string, event: Json) =>
+  signedAgencyCall(portal, secrets, '/v1/agency/events', agencyId, event);
 
-let eventNo = 0;
-async function agency(agencyId: string, event: Json) {
-  const body = JSON.stringify({ eventId: `evt-life-${++eventNo}-${Date.now()}`, ...event });
-  const secret = secrets[findAgency(agencyId)!.channel]![0]!;
-  const res = await fetch(`${portal.url}/v1/agency/events`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      [AGENCY_HEADER]: agencyId,
-      ...signWebhook(secret, `msg_${eventNo}`, body),
-    },
-    body,
-  });
-  return { status: res.status, body: (await res.json()) as Json };
-}
-
-async function uploadScan(bytes: Buffer, fileName = 'scan.pdf') {
-  const created = await api('POST', '/v1/uploads', {
-    token: owner,
-    body: { fileName, contentType: 'application/pdf', size: bytes.length },
-  });
-  expect(created.status).toBe(201);
-  const form = new FormData();
-  for (const [k, v] of Object.entries(created.body.fields as Record<string, string>)) form.append(k, v);
-  form.append('file', new Blob([bytes], { type: 'application/pdf' }), fileName);
-  expect((await fetch(created.body.url, { method: 'POST', body: form })).status).toBeLessThan(300);
-  return created.body.uploadId as string;
-}
+const uploadScan = (bytes: Buffer, fileName = 'scan.pdf') => upload(owner, { bytes, fileName });
 
 const statusOf = async (code: string) => (await api('GET', `/v1/track/${code}`)).body?.status as string;
 const waitStatus = (code: string, status: string) =>

@@ -3,12 +3,15 @@
  * version guarding replacements, each person seeing only their own, and the raw identifiers never in
  * the logs; my dossiers, my documents and the export.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { logger } from '../../functions/core/logger.js';
-import { type LocalPortal, startLocalPortal } from '../../lib/local/portal.js';
+import type { LocalPortal } from '../../lib/local/portal.js';
 import { bhytForm, licenceForm } from '../support/forms.js';
+import { startTestPortal } from '../support/local-portal.js';
+import { outputCapture } from '../support/output-capture.js';
+import { portalClient } from '../support/portal-api.js';
+import { portalDynamo } from '../support/portal-clients.js';
 
 const CITIZEN_ID = '079203004567';
 const PHONE = '0356789012';
@@ -25,75 +28,27 @@ let portal: LocalPortal;
 let db: DynamoDBDocumentClient;
 let tokenA: string;
 let tokenB: string;
-const captured: string[] = [];
-const writes = { out: process.stdout.write, err: process.stderr.write };
+const output = outputCapture();
+const captured = output.lines;
 
 beforeAll(async () => {
   // Everything the handlers log during the run, to prove the raw numbers never reach it.
-  const capture =
-    (original: typeof process.stdout.write) =>
-    (chunk: unknown, ...rest: unknown[]): boolean => {
-      captured.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8'));
-      return (original as (...a: unknown[]) => boolean).call(
-        original === writes.err ? process.stderr : process.stdout,
-        chunk,
-        ...rest,
-      );
-    };
-  process.stdout.write = capture(writes.out) as typeof process.stdout.write;
-  process.stderr.write = capture(writes.err) as typeof process.stderr.write;
+  output.start();
   // Tests run silent; here every level is on, so whatever the handlers would log in production is seen.
   logger.setLogLevel('DEBUG');
-  portal = await startLocalPortal({ port: 0, ephemeral: true, quiet: true, simulatorDelayMs: 20 });
-  const { env } = portal;
-  db = DynamoDBDocumentClient.from(
-    new DynamoDBClient({
-      endpoint: env.AWS_ENDPOINT_URL_DYNAMODB,
-      region: env.AWS_REGION,
-      credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID!, secretAccessKey: env.AWS_SECRET_ACCESS_KEY! },
-    }),
-  );
+  portal = await startTestPortal();
+  db = portalDynamo(portal.env);
   tokenA = await portal.token({ sub: 'me-citizen-a' });
   tokenB = await portal.token({ sub: 'me-citizen-b' });
 }, 90_000);
 
 afterAll(async () => {
   await portal?.stop();
-  process.stdout.write = writes.out;
-  process.stderr.write = writes.err;
+  output.stop();
   logger.setLogLevel('SILENT');
 });
 
-async function api(
-  method: string,
-  path: string,
-  opts: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
-) {
-  const headers: Record<string, string> = { ...opts.headers };
-  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
-  let body: string | undefined;
-  if (opts.body !== undefined) {
-    body = JSON.stringify(opts.body);
-    headers['content-type'] = 'application/json';
-  }
-  const res = await fetch(`${portal.url}${path}`, { method, headers, body });
-  const text = await res.text();
-  return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined };
-}
-
-async function uploadScan(token: string, name: string) {
-  const bytes = Buffer.from(`%PDF-1.7 ${name}`);
-  const created = await api('POST', '/v1/uploads', {
-    token,
-    body: { fileName: `${name}.pdf`, contentType: 'application/pdf', size: bytes.length },
-  });
-  expect(created.status).toBe(201);
-  const form = new FormData();
-  for (const [k, v] of Object.entries(created.body.fields as Record<string, string>)) form.append(k, v);
-  form.append('file', new Blob([bytes], { type: 'application/pdf' }), `${name}.pdf`);
-  expect((await fetch(created.body.url, { method: 'POST', body: form })).status).toBeLessThan(300);
-  return created.body.uploadId as string;
-}
+const { api, uploadScan } = portalClient(() => portal.url);
 
 const submit = (token: string, key: string, body: unknown) =>
   api('POST', '/v1/dossiers', { token, headers: { 'idempotency-key': key }, body });

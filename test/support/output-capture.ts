@@ -1,0 +1,27 @@
+/** Everything the process writes to stdout and stderr while a test runs, still written through. */
+export function outputCapture() {
+  const lines: string[] = [];
+  const writes = { out: process.stdout.write, err: process.stderr.write };
+  const capture =
+    (original: typeof process.stdout.write) =>
+    (chunk: unknown, ...rest: unknown[]): boolean => {
+      lines.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8'));
+      return (original as (...a: unknown[]) => boolean).call(
+        original === writes.err ? process.stderr : process.stdout,
+        chunk,
+        ...rest,
+      );
+    };
+  return {
+    /** What was written since `start`, chunk by chunk. */
+    lines,
+    start() {
+      process.stdout.write = capture(writes.out) as typeof process.stdout.write;
+      process.stderr.write = capture(writes.err) as typeof process.stderr.write;
+    },
+    stop() {
+      process.stdout.write = writes.out;
+      process.stderr.write = writes.err;
+    },
+  };
+}
