@@ -50,6 +50,8 @@ import {
   myDocumentsQuery,
   myDossierList,
   myDossiersQuery,
+  prefilledForm,
+  prefillParams,
   profileInput,
   profileQuery,
   profileView,
@@ -603,6 +605,19 @@ export const routes: readonly Route[] = [
     status: 200,
     response: profileView,
     errors: [412, 428],
+  }),
+  r({
+    method: 'GET',
+    path: '/v1/me/prefill/{code}',
+    fn: 'me',
+    operationId: 'prefillMyForm',
+    auth: 'citizen',
+    access: { kind: 'self', roles: ['citizen', 'business'] },
+    summary:
+      "A procedure's form filled from my saved profile (and my enterprise's tax code), to check and complete",
+    params: prefillParams,
+    status: 200,
+    response: prefilledForm,
   }),
   r({
     method: 'GET',

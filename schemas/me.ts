@@ -96,3 +96,18 @@ export const accountExport = z
     petitions: z.array(petitionView),
   })
   .meta({ id: 'AccountExport' });
+
+export const prefillParams = z.object({ code: procedureCode }).strict();
+
+/** A new dossier's form with what the portal already knows filled in (the owner's own data, in full). */
+export const prefilledForm = z
+  .object({
+    procedureCode: z.string(),
+    procedureVersion: z.number().int(),
+    form: z.record(z.string(), z.string()),
+    /** The fields filled in; the rest of the form is the citizen's to complete. */
+    filled: z.array(z.string()),
+    /** Whether a saved profile was found (without one, only what the sign-in says is filled). */
+    fromProfile: z.boolean(),
+  })
+  .meta({ id: 'PrefilledForm' });

@@ -1,5 +1,11 @@
 import type { z } from 'zod';
-import type { myDocumentsQuery, myDossiersQuery, ProfileInput, profileQuery } from '../../schemas/me.js';
+import type {
+  myDocumentsQuery,
+  myDossiersQuery,
+  ProfileInput,
+  prefillParams,
+  profileQuery,
+} from '../../schemas/me.js';
 import { AppError } from '../core/errors.js';
 import { type ApiRequest, httpFunction, personOf } from '../core/http.js';
 import { keys } from '../core/keys.js';
@@ -7,6 +13,7 @@ import { logger, personRef } from '../core/logger.js';
 import { exportPetitions } from '../petitions/petitions.js';
 import { petitionStore } from '../petitions/store.js';
 import { exportDossiers, listIndexedDossiers, listMyDocuments, listMyDossiers } from './account.js';
+import { currentProcedure, formFields, prefill } from './prefill.js';
 import { etagOf, readProfile, replaceProfile } from './profile.js';
 import { accountStore, profileStore } from './store.js';
 
@@ -32,6 +39,24 @@ export const handler = httpFunction('me', {
     );
     logger.info('profile saved', { person: personRef(sub), version: view.version, created });
     return { status: created ? 201 : 200, body: view, headers: { ...PRIVATE, etag: etagOf(view.version) } };
+  },
+  prefillMyForm: async (req) => {
+    const { code } = req.params as z.output<typeof prefillParams>;
+    const procedure = currentProcedure(code);
+    if (!procedure) throw new AppError('PROCEDURE_NOT_FOUND');
+    const person = personOf(req);
+    const profile = await readProfile(profileStore(), person.sub, true);
+    const { form, filled } = prefill(formFields(procedure.formId), profile, person);
+    return {
+      body: {
+        procedureCode: code,
+        procedureVersion: procedure.version,
+        form,
+        filled,
+        fromProfile: !!profile,
+      },
+      headers: PRIVATE,
+    };
   },
   listMyDossiers: async (req) => {
     const person = personOf(req);

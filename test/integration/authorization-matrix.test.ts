@@ -13,10 +13,8 @@
  * A route whose rule, object kind, path parameter or body has no fixture here fails the coverage test.
  */
 import { randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findAgency } from '../../functions/catalog/agencies.js';
 import { objectLoaders } from '../../functions/core/access.js';
 import { keys as tableKeys } from '../../functions/core/keys.js';
 import { AGENCY_HEADER, signWebhook } from '../../functions/core/webhooks.js';
@@ -30,16 +28,18 @@ import {
   routeKey,
   routes,
 } from '../../functions/routes.js';
-import { type LocalPortal, startLocalPortal } from '../../lib/local/portal.js';
+import type { LocalPortal } from '../../lib/local/portal.js';
 import type { PersonRole } from '../../schemas/common.js';
+import { type AgencySecrets, channelSecret, readAgencySecrets } from '../support/agency-callbacks.js';
 import { bhytForm, licenceForm } from '../support/forms.js';
+import { startTestPortal } from '../support/local-portal.js';
 import { createPayment, pressOnGatewayPage } from '../support/payments.js';
+import { type ApiOptions, type Json, portalClient } from '../support/portal-api.js';
 import { portalDynamo } from '../support/portal-clients.js';
 import { sampleBodies } from '../support/request-bodies.js';
 import { startTestIssuer, type TestIssuer } from '../support/tokens.js';
 import { until } from '../support/wait.js';
 
-type Json = ReturnType<typeof JSON.parse>;
 type Variant = 'own' | 'other' | 'expired' | 'foreign' | 'tampered';
 const VARIANTS: readonly Variant[] = ['own', 'other', 'expired', 'foreign', 'tampered'];
 const BATCH = 12;
@@ -90,7 +90,7 @@ interface Owned {
 
 let portal: LocalPortal;
 let foreign: TestIssuer;
-let secrets: Record<string, string[]>;
+let secrets: AgencySecrets;
 const tokens = {} as Record<PersonRole, Record<'own' | 'expired' | 'foreign' | 'tampered', string>>;
 const owned = {} as Record<(typeof OWNER_ROLES)[number] | 'stranger', Owned>;
 /** A dossier of another agency than the owners' (for officers: someone else's). */
@@ -98,41 +98,13 @@ let elsewhere: { code: string; agencyId: string };
 /** Each role's own object and someone else's, per kind. */
 const objects = {} as Record<PersonRole, Record<'own' | 'other', Record<OwnedObject, string>>>;
 
-async function api(
-  method: string,
-  path: string,
-  opts: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
-) {
-  const headers: Record<string, string> = { ...opts.headers };
-  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
-  const res = await fetch(`${portal.url}${path}`, {
-    method,
-    headers: opts.body === undefined ? headers : { ...headers, 'content-type': 'application/json' },
-    body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
-    redirect: 'manual',
-  });
-  const text = await res.text();
-  let body: Json;
-  try {
-    body = text ? JSON.parse(text) : undefined;
-  } catch {
-    body = text;
-  }
-  return { status: res.status, body };
-}
+const client = portalClient(() => portal.url);
+const { uploadScan } = client;
 
-async function uploadScan(token: string, name: string) {
-  const bytes = Buffer.from(`%PDF-1.7 ${name}`);
-  const created = await api('POST', '/v1/uploads', {
-    token,
-    body: { fileName: `${name}.pdf`, contentType: 'application/pdf', size: bytes.length },
-  });
-  expect(created.status).toBe(201);
-  const form = new FormData();
-  for (const [k, v] of Object.entries(created.body.fields as Record<string, string>)) form.append(k, v);
-  form.append('file', new Blob([bytes], { type: 'application/pdf' }), `${name}.pdf`);
-  expect((await fetch(created.body.url, { method: 'POST', body: form })).status).toBeLessThan(300);
-  return created.body.uploadId as string;
+/** Redirects are answers here, not followed; a body that is not JSON is kept as its text. */
+async function api(method: string, path: string, opts: ApiOptions = {}) {
+  const res = await client.api(method, path, { redirect: 'manual', ...opts });
+  return { status: res.status, body: (res.body === undefined && res.text ? res.text : res.body) as Json };
 }
 
 /** A fee-bearing dossier, its submission and a succeeded payment (so its receipt exists). */
@@ -195,9 +167,9 @@ const claimsOf = (role: PersonRole) => {
 
 beforeAll(async () => {
   process.env.CONG_RATE_LIMITS = 'off';
-  portal = await startLocalPortal({ port: 0, ephemeral: true, quiet: true, simulatorDelayMs: 20 });
+  portal = await startTestPortal();
   foreign = await startTestIssuer();
-  secrets = JSON.parse(await readFile(portal.env.AGENCY_SECRETS_FILE!, 'utf8'));
+  secrets = await readAgencySecrets(portal);
 
   const ownerToken = (sub: string, role: PersonRole) => portal.token({ sub, role, ...claimsOf(role) });
   const deskClientReady = ownerToken('mx-desk-client', 'citizen').then(async (token) => {
@@ -291,6 +263,7 @@ afterAll(async () => {
 /** Path parameters of routes that name no owned object. */
 const fixedParams = (): Record<string, Record<string, string>> => ({
   getProcedure: { code: '1.002804' },
+  prefillMyForm: { code: '1.002804' },
   getAgency: { code: owned.citizen.agencyId },
   getAgencyStats: { code: owned.citizen.agencyId },
   trackDossier: { code: owned.citizen.code },
@@ -347,28 +320,38 @@ const personRoutes = routes.filter(
   (r) => r.access.kind !== 'agencySignature' && r.access.kind !== 'providerSignature',
 );
 
+/** POSTs `event` (fresh eventId) to `path` as `agencyId`, signed when given a secret, with any bearer. */
+function agencyPost(
+  path: string,
+  agencyId: string,
+  secret: string | undefined,
+  event: Json,
+  bearer?: string,
+) {
+  const body = JSON.stringify({ eventId: `mx-${randomUUID()}`, ...event });
+  return api('POST', path, {
+    headers: {
+      'content-type': 'application/json',
+      [AGENCY_HEADER]: agencyId,
+      ...(bearer ? { authorization: `Bearer ${bearer}` } : {}),
+      ...(secret ? signWebhook(secret, `msg_mx_${randomUUID()}`, body) : {}),
+    },
+    body,
+  });
+}
+
 /** Per machine route: unsigned, wrongly signed, people's tokens, and (agencies) another agency's dossier. */
 const machineChecks: Record<string, () => Promise<void>> = {
   postAgencyEvent: async () => {
-    const post = (agencyId: string, secret: string | undefined, code: string, bearer?: string) => {
-      const body = JSON.stringify({
-        eventId: `mx-${randomUUID()}`,
-        type: 'dossier.in_progress',
-        dossierCode: code,
-      });
-      return api('POST', '/v1/agency/events', {
-        headers: {
-          'content-type': 'application/json',
-          [AGENCY_HEADER]: agencyId,
-          ...(bearer ? { authorization: `Bearer ${bearer}` } : {}),
-          ...(secret ? signWebhook(secret, `msg_mx_${randomUUID()}`, body) : {}),
-        },
-        body: JSON.parse(body),
-      });
-    };
-    const channelSecret = (agencyId: string) => {
-      return secrets[findAgency(agencyId)!.channel]![0]!;
-    };
+    const post = (agencyId: string, secret: string | undefined, code: string, bearer?: string) =>
+      agencyPost(
+        '/v1/agency/events',
+        agencyId,
+        secret,
+        { type: 'dossier.in_progress', dossierCode: code },
+        bearer,
+      );
+    const secret = (agencyId: string) => channelSecret(secrets, agencyId);
     const own = owned.citizen;
     const unsigned = await post(own.agencyId, undefined, own.code);
     expect(unsigned.status).toBe(401);
@@ -376,30 +359,22 @@ const machineChecks: Record<string, () => Promise<void>> = {
     expect(wrong.status).toBe(401);
     for (const role of EVERYONE)
       expect((await post(own.agencyId, undefined, own.code, tokens[role].own)).status).toBe(401);
-    const theirs = await post(elsewhere.agencyId, channelSecret(elsewhere.agencyId), own.code);
+    const theirs = await post(elsewhere.agencyId, secret(elsewhere.agencyId), own.code);
     expect(theirs.status).toBe(404);
     expect(theirs.body.error.code).toBe('DOSSIER_NOT_FOUND');
-    const mine = await post(own.agencyId, channelSecret(own.agencyId), own.code);
+    const mine = await post(own.agencyId, secret(own.agencyId), own.code);
     expect([401, 403, 404]).not.toContain(mine.status);
   },
   postPetitionEvent: async () => {
-    const post = (agencyId: string, secret: string | undefined, code: string, bearer?: string) => {
-      const body = JSON.stringify({
-        eventId: `mx-${randomUUID()}`,
-        type: 'petition.assigned',
-        petitionCode: code,
-      });
-      return api('POST', '/v1/agency/petition-events', {
-        headers: {
-          'content-type': 'application/json',
-          [AGENCY_HEADER]: agencyId,
-          ...(bearer ? { authorization: `Bearer ${bearer}` } : {}),
-          ...(secret ? signWebhook(secret, `msg_mx_${randomUUID()}`, body) : {}),
-        },
-        body: JSON.parse(body),
-      });
-    };
-    const secret = (agencyId: string) => secrets[findAgency(agencyId)!.channel]![0]!;
+    const post = (agencyId: string, secret: string | undefined, code: string, bearer?: string) =>
+      agencyPost(
+        '/v1/agency/petition-events',
+        agencyId,
+        secret,
+        { type: 'petition.assigned', petitionCode: code },
+        bearer,
+      );
+    const secret = (agencyId: string) => channelSecret(secrets, agencyId);
     const code = objects.citizen.own.petition;
     const agencyId = owned.citizen.agencyId;
     expect((await post(agencyId, undefined, code)).status).toBe(401);
