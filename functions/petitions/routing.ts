@@ -5,6 +5,7 @@
  * (its one-stop triage office), else the national triage agency. Escalation goes to the parent
  * agency in the registry; a top-level agency escalates to the national triage agency.
  */
+import { z } from 'zod';
 import { type Agency, findAgency, findProvince, provinceDepartment } from '../catalog/agencies.js';
 import { findProcedure, resolveAgency } from '../catalog/catalog.js';
 import { AppError } from '../core/errors.js';
@@ -56,10 +57,47 @@ export function escalationTarget(current: Agency): Agency {
   return parent ?? triageAgency();
 }
 
+const clockDays = z
+  .object({
+    referralWorkingDays: z.number().int().min(1).max(60),
+    answerWorkingDays: z.number().int().min(1).max(90),
+  })
+  .strict()
+  .refine((d) => d.referralWorkingDays <= d.answerWorkingDays, 'referral must come before the answer');
+export type PetitionClockDays = z.infer<typeof clockDays>;
+let configured: PetitionClockDays | undefined;
+
+/**
+ * The working days an agency has to refer and to answer a petition: PETITIONS' defaults, or what
+ * operators set in CONG_PETITION_DEADLINES (e.g. {"referralWorkingDays":3,"answerWorkingDays":10}) when
+ * a regulation changes. Read once per process; an invalid value stops the function loudly.
+ */
+export function petitionClockDays(): PetitionClockDays {
+  if (!configured) {
+    const raw = process.env.CONG_PETITION_DEADLINES;
+    const parsed = clockDays.safeParse(
+      raw
+        ? JSON.parse(raw)
+        : {
+            referralWorkingDays: PETITIONS.referralWorkingDays,
+            answerWorkingDays: PETITIONS.answerWorkingDays,
+          },
+    );
+    if (!parsed.success) throw new Error(`invalid CONG_PETITION_DEADLINES: ${z.prettifyError(parsed.error)}`);
+    configured = parsed.data;
+  }
+  return configured;
+}
+
+/** Tests change the environment between runs. */
+export function resetPetitionClockDays(): void {
+  configured = undefined;
+}
+
 /** The clocks of an agency that receives a petition at `from`. */
-export function petitionDeadlines(from: Date, cal?: CalendarAdjustments) {
+export function petitionDeadlines(from: Date, cal?: CalendarAdjustments, days = petitionClockDays()) {
   return {
-    referralDueAt: addWorkingDays(from, PETITIONS.referralWorkingDays, cal).toISOString(),
-    answerDueAt: addWorkingDays(from, PETITIONS.answerWorkingDays, cal).toISOString(),
+    referralDueAt: addWorkingDays(from, days.referralWorkingDays, cal).toISOString(),
+    answerDueAt: addWorkingDays(from, days.answerWorkingDays, cal).toISOString(),
   };
 }

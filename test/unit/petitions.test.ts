@@ -33,7 +33,13 @@ import {
   type PetitionWrite,
   publicView,
 } from '../../functions/petitions/petitions.js';
-import { escalationTarget, petitionDeadlines, routePetition } from '../../functions/petitions/routing.js';
+import {
+  escalationTarget,
+  petitionClockDays,
+  petitionDeadlines,
+  resetPetitionClockDays,
+  routePetition,
+} from '../../functions/petitions/routing.js';
 import { matches, PublishedAnswers, publishedTerms } from '../../functions/petitions/search.js';
 import { decidePetition, type PetitionActor } from '../../functions/petitions/state.js';
 import { petitionWriteItems } from '../../functions/petitions/store.js';
@@ -186,6 +192,23 @@ describe('petition deadlines (working days, Vietnam calendar)', () => {
       referralDueAt: '2026-05-08T10:00:00.000Z',
       answerDueAt: '2026-05-22T10:00:00.000Z',
     });
+  });
+
+  it('follow the days operators set in CONG_PETITION_DEADLINES, and refuse a nonsensical setting', () => {
+    try {
+      process.env.CONG_PETITION_DEADLINES = '{"referralWorkingDays":3,"answerWorkingDays":10}';
+      resetPetitionClockDays();
+      expect(petitionDeadlines(new Date('2026-11-20T03:00:00Z'), {})).toEqual({
+        referralDueAt: '2026-11-25T10:00:00.000Z',
+        answerDueAt: '2026-12-04T10:00:00.000Z',
+      });
+      process.env.CONG_PETITION_DEADLINES = '{"referralWorkingDays":20,"answerWorkingDays":10}';
+      resetPetitionClockDays();
+      expect(() => petitionClockDays()).toThrow(/CONG_PETITION_DEADLINES/);
+    } finally {
+      delete process.env.CONG_PETITION_DEADLINES;
+      resetPetitionClockDays();
+    }
   });
 });
 
