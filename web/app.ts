@@ -58,7 +58,8 @@ const CALLBACK_PATH = '/auth/callback';
 
 const byId = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const redirectUri = () => `${location.origin}${CALLBACK_PATH}`;
-const when = (iso: string) => new Date(iso).toLocaleString('vi-VN');
+// Deadlines close at 17:00 in Hà Nội: times are shown in Vietnam's time wherever the browser is.
+const when = (iso: string) => new Date(iso).toLocaleString('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh' });
 
 function el<K extends keyof HTMLElementTagNameMap>(
   tag: K,
