@@ -3,54 +3,37 @@
  * document, supplemented, approved, its electronic result downloaded through the presigned link, and
  * completed by the citizen — every step on the owner's timeline and the chain intact.
  */
-import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { findAgency } from '../../functions/catalog/agencies.js';
-import { AGENCY_HEADER, signWebhook } from '../../functions/core/webhooks.js';
-import { type LocalPortal, startLocalPortal } from '../../lib/local/portal.js';
+import type { LocalPortal } from '../../lib/local/portal.js';
+import { type AgencySecrets, readAgencySecrets, signedAgencyCall } from '../support/agency-callbacks.js';
 import { bhytForm } from '../support/forms.js';
+import { startTestPortal } from '../support/local-portal.js';
+import { portalClient } from '../support/portal-api.js';
 import { until } from '../support/wait.js';
 
 let portal: LocalPortal;
 let token: string;
-let secret: string;
+let secrets: AgencySecrets;
 
 beforeAll(async () => {
-  portal = await startLocalPortal({ port: 0, ephemeral: true, quiet: true, simulatorDelayMs: 20 });
+  portal = await startTestPortal();
   token = await portal.token({ sub: 'e2e-lifecycle' });
-  const secrets = JSON.parse(await readFile(portal.env.AGENCY_SECRETS_FILE!, 'utf8'));
-  secret = secrets[findAgency('bhxh-hn')!.channel][0];
+  secrets = await readAgencySecrets(portal);
 }, 90_000);
 
 afterAll(async () => {
   await portal?.stop();
 });
 
-async function call(method: string, path: string, body?: unknown, key?: string) {
-  const res = await fetch(`${portal.url}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${token}`,
-      ...(body ? { 'content-type': 'application/json' } : {}),
-      ...(key ? { 'idempotency-key': key } : {}),
-    },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  return { status: res.status, body: (await res.json()) as ReturnType<typeof JSON.parse> };
-}
+const { api, upload } = portalClient(() => portal.url);
 
-let n = 0;
+/** A request as the citizen. */
+const call = (method: string, path: string, body?: unknown, key?: string) =>
+  api(method, path, { token, body, key });
+
+/** An event bhxh-hn reports, which must be taken. */
 async function report(event: Record<string, unknown>) {
-  const body = JSON.stringify({ eventId: `evt-e2e-life-${++n}`, ...event });
-  const res = await fetch(`${portal.url}/v1/agency/events`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      [AGENCY_HEADER]: 'bhxh-hn',
-      ...signWebhook(secret, `msg_e2e_${n}`, body),
-    },
-    body,
-  });
+  const res = await signedAgencyCall(portal, secrets, '/v1/agency/events', 'bhxh-hn', event);
   expect(res.status).toBe(200);
 }
 
@@ -73,20 +56,11 @@ it('supplement → approval → electronic result downloaded → completed', asy
     missingDocuments: ['damaged_card'],
     supplementDueAt: new Date(Date.now() + 7 * 86_400_000).toISOString(),
   });
-  const bytes = Buffer.from('%PDF-1.7 the bi hong');
-  const upload = await call('POST', '/v1/uploads', {
-    fileName: 'the.pdf',
-    contentType: 'application/pdf',
-    size: bytes.length,
-  });
-  const form = new FormData();
-  for (const [k, v] of Object.entries(upload.body.fields as Record<string, string>)) form.append(k, v);
-  form.append('file', new Blob([bytes], { type: 'application/pdf' }), 'the.pdf');
-  expect((await fetch(upload.body.url, { method: 'POST', body: form })).status).toBeLessThan(300);
+  const uploadId = await upload(token, { bytes: Buffer.from('%PDF-1.7 the bi hong'), fileName: 'the.pdf' });
   const supplemented = await call(
     'POST',
     `/v1/dossiers/${code}/supplements`,
-    { attachments: [{ documentType: 'damaged_card', uploadId: upload.body.uploadId }] },
+    { attachments: [{ documentType: 'damaged_card', uploadId }] },
     'e2e-life-0002',
   );
   expect(supplemented.status).toBe(201);

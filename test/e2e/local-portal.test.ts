@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pressOnGatewayPage } from '../support/payments.js';
+import { portalClient } from '../support/portal-api.js';
 
 let dataDir: string;
 let port: number;
@@ -70,23 +71,7 @@ const javaProcessesFor = (dir: string) => {
 };
 
 const base = () => `http://127.0.0.1:${port}`;
-async function api(
-  method: string,
-  path: string,
-  opts: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
-) {
-  const res = await fetch(`${base()}${path}`, {
-    method,
-    headers: {
-      ...(opts.body === undefined ? {} : { 'content-type': 'application/json' }),
-      ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}),
-      ...opts.headers,
-    },
-    body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined };
-}
+const { api, upload } = portalClient(base);
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'cong-e2e-'));
@@ -121,17 +106,7 @@ describe('npm start', () => {
     const uploads: string[] = [];
     for (const name of ['licence', 'health']) {
       const bytes = Buffer.from(`%PDF-1.7 ${name} scan for e2e`);
-      const created = await api('POST', '/v1/uploads', {
-        token,
-        body: { fileName: `${name}.pdf`, contentType: 'application/pdf', size: bytes.length },
-      });
-      expect(created.status).toBe(201);
-      const form = new FormData();
-      for (const [k, v] of Object.entries(created.body.fields as Record<string, string>)) form.append(k, v);
-      form.append('file', new Blob([bytes], { type: 'application/pdf' }), `${name}.pdf`);
-      const posted = await fetch(created.body.url, { method: 'POST', body: form });
-      expect(posted.status).toBeLessThan(300);
-      uploads.push(created.body.uploadId);
+      uploads.push(await upload(token, { bytes, fileName: `${name}.pdf` }));
     }
 
     const submitted = await api('POST', '/v1/dossiers', {

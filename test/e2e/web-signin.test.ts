@@ -6,8 +6,9 @@
 import { existsSync } from 'node:fs';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalPortal, startLocalPortal } from '../../lib/local/portal.js';
+import type { LocalPortal } from '../../lib/local/portal.js';
 import { bhytForm } from '../support/forms.js';
+import { startTestPortal } from '../support/local-portal.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const CITIZEN = 'citizen-an';
@@ -19,7 +20,7 @@ let code: string;
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
-  portal = await startLocalPortal({ port: 0, ephemeral: true, quiet: true, simulatorDelayMs: 20 });
+  portal = await startTestPortal();
   // The citizen's first dossier, filed through the API with a token for the same person.
   const token = await portal.token({ sub: CITIZEN, role: 'citizen' });
   const res = await fetch(`${portal.url}/v1/dossiers`, {

@@ -12,8 +12,9 @@ import { findAgency } from '../../functions/catalog/agencies.js';
 import { keys } from '../../functions/core/keys.js';
 import { dlqUrlOf } from '../../functions/dispatch/redrive.js';
 import { REPO_ROOT } from '../../lib/local/lambda.js';
-import { type LocalPortal, startLocalPortal } from '../../lib/local/portal.js';
+import type { LocalPortal } from '../../lib/local/portal.js';
 import { bhytForm } from '../support/forms.js';
+import { startTestPortal } from '../support/local-portal.js';
 import { portalDynamo } from '../support/portal-clients.js';
 import { until } from '../support/wait.js';
 
@@ -30,7 +31,7 @@ beforeAll(async () => {
   // Backoff a thousandth of production's (the 900 s cap becomes about a second), a short POST timeout.
   process.env.DISPATCH_BACKOFF_SCALE = '0.001';
   process.env.DISPATCH_POST_TIMEOUT_MS = '700';
-  portal = await startLocalPortal({ port: 0, ephemeral: true, quiet: true, simulatorDelayMs: 20 });
+  portal = await startTestPortal();
   const { env } = portal;
   db = portalDynamo(env);
   token = await portal.token({ sub: 'citizen-dispatch' });

@@ -1,14 +1,16 @@
 /** A promotion notice to every province: one submission, one dossier per province, each delivered. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalPortal, startLocalPortal } from '../../lib/local/portal.js';
+import type { LocalPortal } from '../../lib/local/portal.js';
 import { promotionNoticeForm } from '../support/forms.js';
+import { startTestPortal } from '../support/local-portal.js';
+import { portalClient } from '../support/portal-api.js';
 import { until } from '../support/wait.js';
 
 let portal: LocalPortal;
 let token: string;
 
 beforeAll(async () => {
-  portal = await startLocalPortal({ port: 0, ephemeral: true, quiet: true, simulatorDelayMs: 20 });
+  portal = await startTestPortal();
   token = await portal.token({ sub: 'enterprise-rep', role: 'business', taxCode: '0101234567' });
 }, 90_000);
 
@@ -16,43 +18,18 @@ afterAll(async () => {
   await portal?.stop();
 });
 
-async function call(
+const { api, upload } = portalClient(() => portal.url);
+
+const call = (
   method: string,
   path: string,
   body?: unknown,
   headers: Record<string, string> = {},
   bearer = token,
-) {
-  const res = await fetch(`${portal.url}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${bearer}`,
-      ...(body ? { 'content-type': 'application/json' } : {}),
-      ...headers,
-    },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> & { [k: string]: never } };
-}
+) => api(method, path, { token: bearer, body, headers });
 
-async function uploadNotice() {
-  const bytes = Buffer.from('%PDF-1.7 thong bao khuyen mai');
-  const created = await call('POST', '/v1/uploads', {
-    fileName: 'thong-bao.pdf',
-    contentType: 'application/pdf',
-    size: bytes.length,
-  });
-  const { url, fields, uploadId } = created.body as unknown as {
-    url: string;
-    fields: Record<string, string>;
-    uploadId: string;
-  };
-  const form = new FormData();
-  for (const [k, v] of Object.entries(fields)) form.append(k, v);
-  form.append('file', new Blob([bytes], { type: 'application/pdf' }), 'thong-bao.pdf');
-  expect((await fetch(url, { method: 'POST', body: form })).status).toBeLessThan(300);
-  return uploadId;
-}
+const uploadNotice = () =>
+  upload(token, { bytes: Buffer.from('%PDF-1.7 thong bao khuyen mai'), fileName: 'thong-bao.pdf' });
 
 describe('POST /v1/dossiers with destinations "all"', () => {
   it('creates 34 dossiers, delivers each to its province and aggregates them per submission', async () => {

@@ -5,22 +5,16 @@
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findAgency } from '../../functions/catalog/agencies.js';
-import { type LocalPortal, startLocalPortal } from '../../lib/local/portal.js';
+import type { LocalPortal } from '../../lib/local/portal.js';
 import { bhytForm } from '../support/forms.js';
+import { startTestPortal } from '../support/local-portal.js';
 import { until } from '../support/wait.js';
 
 let portal: LocalPortal;
 let token: string;
 
 beforeAll(async () => {
-  portal = await startLocalPortal({
-    port: 0,
-    ephemeral: true,
-    quiet: true,
-    simulatorDelayMs: 20,
-    slaIntervalMs: 0,
-    reconcileIntervalMs: 0,
-  });
+  portal = await startTestPortal({ slaIntervalMs: 0, reconcileIntervalMs: 0 });
   token = await portal.token({ sub: 'citizen-notify' });
 }, 90_000);
 

@@ -8,9 +8,11 @@ import { readFile } from 'node:fs/promises';
 import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gatewayTime, signed } from '../../functions/payments/signature.js';
-import { type LocalPortal, startLocalPortal } from '../../lib/local/portal.js';
+import type { LocalPortal } from '../../lib/local/portal.js';
 import { bhytForm, licenceForm } from '../support/forms.js';
+import { startTestPortal } from '../support/local-portal.js';
 import { createPayment, pressOnGatewayPage } from '../support/payments.js';
+import { portalClient } from '../support/portal-api.js';
 import { portalDynamo } from '../support/portal-clients.js';
 import { until } from '../support/wait.js';
 
@@ -22,13 +24,7 @@ let secret: string;
 let seq = 0;
 
 beforeAll(async () => {
-  portal = await startLocalPortal({
-    port: 0,
-    ephemeral: true,
-    quiet: true,
-    simulatorDelayMs: 20,
-    reconcileIntervalMs: 0,
-  });
+  portal = await startTestPortal({ reconcileIntervalMs: 0 });
   const { env } = portal;
   db = portalDynamo(env);
   token = await portal.token({ sub: 'payer-a' });
@@ -40,35 +36,11 @@ afterAll(async () => {
   await portal?.stop();
 });
 
-async function api(
-  method: string,
-  path: string,
-  opts: { token?: string; body?: unknown; key?: string } = {},
-) {
-  const res = await fetch(`${portal.url}${path}`, {
-    method,
-    headers: {
-      ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}),
-      ...(opts.key ? { 'idempotency-key': opts.key } : {}),
-      ...(opts.body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined };
-}
+const client = portalClient(() => portal.url);
+const { api } = client;
 
-async function upload(bytes: string) {
-  const created = await api('POST', '/v1/uploads', {
-    token,
-    body: { fileName: 'scan.pdf', contentType: 'application/pdf', size: Buffer.byteLength(bytes) },
-  });
-  const form = new FormData();
-  for (const [k, v] of Object.entries(created.body.fields as Record<string, string>)) form.append(k, v);
-  form.append('file', new Blob([bytes], { type: 'application/pdf' }), 'scan.pdf');
-  expect((await fetch(created.body.url, { method: 'POST', body: form })).status).toBeLessThan(300);
-  return created.body.uploadId as string;
-}
+/** A scan of `bytes` uploaded as the payer. */
+const upload = (bytes: string) => client.upload(token, { bytes });
 
 /** A licence exchange dossier (fee 135 000 VND, paid before dispatch). */
 async function paidDossier(): Promise<string> {
@@ -350,8 +322,15 @@ describe('operators: anomalies and refunds', () => {
     operator = await portal.token({ sub: 'operator-1', role: 'operator' });
   });
 
-  const refund = (paymentId: string, key: string, reason = 'Hoàn tiền theo yêu cầu của người nộp') =>
-    api('POST', `/v1/payments/${paymentId}/refund`, { token: operator, key, body: { reason } });
+  /** The refund's status and answer (a replay must answer the same). */
+  const refund = async (paymentId: string, key: string, reason = 'Hoàn tiền theo yêu cầu của người nộp') => {
+    const { status, body } = await api('POST', `/v1/payments/${paymentId}/refund`, {
+      token: operator,
+      key,
+      body: { reason },
+    });
+    return { status, body };
+  };
 
   const anomalies = async () => {
     const res = await api('GET', '/v1/payments/anomalies?limit=100', { token: operator });

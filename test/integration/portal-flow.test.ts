@@ -3,62 +3,50 @@
  * local SQS), driven over HTTP through the local API server: the whole backbone flow, and bad input on
  * every route answered with the right 4xx and nothing written.
  */
-import { readFile } from 'node:fs/promises';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { DynamoDBDocumentClient, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findAgency } from '../../functions/catalog/agencies.js';
-import { AGENCY_HEADER, signWebhook } from '../../functions/core/webhooks.js';
-import { type LocalPortal, startLocalPortal } from '../../lib/local/portal.js';
+import { AGENCY_HEADER } from '../../functions/core/webhooks.js';
+import type { LocalPortal } from '../../lib/local/portal.js';
+import {
+  type AgencySecrets,
+  agencyHeaders,
+  channelSecret,
+  readAgencySecrets,
+} from '../support/agency-callbacks.js';
 import { bhytForm, licenceForm } from '../support/forms.js';
+import { startTestPortal } from '../support/local-portal.js';
 import { createPayment, pressOnGatewayPage } from '../support/payments.js';
+import { portalClient } from '../support/portal-api.js';
+import { portalDynamo } from '../support/portal-clients.js';
 
 let portal: LocalPortal;
 let db: DynamoDBDocumentClient;
 let s3: S3Client;
 let tokenA: string;
 let tokenB: string;
-let secrets: Record<string, string[]>;
+let secrets: AgencySecrets;
 
 beforeAll(async () => {
-  portal = await startLocalPortal({ port: 0, ephemeral: true, quiet: true, simulatorDelayMs: 20 });
+  portal = await startTestPortal();
   const { env } = portal;
-  const credentials = { accessKeyId: env.AWS_ACCESS_KEY_ID!, secretAccessKey: env.AWS_SECRET_ACCESS_KEY! };
-  db = DynamoDBDocumentClient.from(
-    new DynamoDBClient({ endpoint: env.AWS_ENDPOINT_URL_DYNAMODB, region: env.AWS_REGION, credentials }),
-  );
+  db = portalDynamo(env);
   s3 = new S3Client({
     endpoint: env.AWS_ENDPOINT_URL_S3,
     region: env.AWS_REGION,
-    credentials,
+    credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID!, secretAccessKey: env.AWS_SECRET_ACCESS_KEY! },
     forcePathStyle: true,
   });
   tokenA = await portal.token({ sub: 'citizen-a' });
   tokenB = await portal.token({ sub: 'citizen-b' });
-  secrets = JSON.parse(await readFile(env.AGENCY_SECRETS_FILE!, 'utf8'));
+  secrets = await readAgencySecrets(portal);
 }, 90_000);
 
 afterAll(async () => {
   await portal?.stop();
 });
 
-async function api(
-  method: string,
-  path: string,
-  opts: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
-) {
-  const headers: Record<string, string> = { ...opts.headers };
-  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
-  let body: string | undefined;
-  if (opts.body !== undefined) {
-    body = typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body);
-    headers['content-type'] ??= 'application/json';
-  }
-  const res = await fetch(`${portal.url}${path}`, { method, headers, body });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined };
-}
+const { api, upload } = portalClient(() => portal.url);
 
 const submit = (token: string, key: string, body: unknown) =>
   api('POST', '/v1/dossiers', { token, headers: { 'idempotency-key': key }, body });
@@ -74,24 +62,8 @@ const licenceDossier = (licence: string, health: string) => ({
 });
 
 /** Creates an upload and posts the bytes to S3 through the presigned form, as a browser would. */
-async function uploadScan(
-  token: string,
-  bytes: Buffer,
-  declared = bytes.length,
-  contentType = 'application/pdf',
-) {
-  const created = await api('POST', '/v1/uploads', {
-    token,
-    body: { fileName: 'bản chụp.pdf', contentType, size: declared },
-  });
-  expect(created.status).toBe(201);
-  const form = new FormData();
-  for (const [k, v] of Object.entries(created.body.fields as Record<string, string>)) form.append(k, v);
-  form.append('file', new Blob([bytes], { type: contentType }), 'scan.pdf');
-  const posted = await fetch(created.body.url, { method: 'POST', body: form });
-  expect(posted.status).toBeLessThan(300);
-  return created.body.uploadId as string;
-}
+const uploadScan = (token: string, bytes: Buffer, declared = bytes.length, contentType = 'application/pdf') =>
+  upload(token, { bytes, fileName: 'bản chụp.pdf', formFileName: 'scan.pdf', contentType, size: declared });
 
 async function waitFor<T>(probe: () => Promise<T>, ok: (v: T) => boolean, ms = 20_000): Promise<T> {
   const until = Date.now() + ms;
@@ -117,17 +89,10 @@ const countItems = async (prefix: string, sk?: string) => {
 const signedEvent = (
   agencyId: string,
   event: Record<string, unknown>,
-  secret = secrets[findAgency(agencyId)!.channel]![0]!,
+  secret = channelSecret(secrets, agencyId),
 ) => {
   const body = JSON.stringify(event);
-  return {
-    body,
-    headers: {
-      'content-type': 'application/json',
-      [AGENCY_HEADER]: agencyId,
-      ...signWebhook(secret, `msg_${event.eventId}`, body),
-    },
-  };
+  return { body, headers: agencyHeaders(agencyId, secret, body, `msg_${event.eventId}`) };
 };
 
 describe('a dossier from submission to the agency and back', () => {

@@ -5,8 +5,9 @@
  * after the window.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalPortal, startLocalPortal } from '../../lib/local/portal.js';
+import type { LocalPortal } from '../../lib/local/portal.js';
 import { bhytForm } from '../support/forms.js';
+import { startTestPortal } from '../support/local-portal.js';
 
 const WINDOW_SECONDS = 20;
 let portal: LocalPortal;
@@ -17,7 +18,7 @@ beforeAll(async () => {
   process.env.RATE_LIMITS = JSON.stringify({
     intake: { windowSeconds: WINDOW_SECONDS, perAccount: 2, perIp: 4 },
   });
-  portal = await startLocalPortal({ port: 0, ephemeral: true, quiet: true, simulatorDelayMs: 20 });
+  portal = await startTestPortal();
 }, 90_000);
 
 afterAll(async () => {

@@ -2,8 +2,9 @@
 import { DeleteCommand, type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keys } from '../../functions/core/keys.js';
-import { type LocalPortal, startLocalPortal } from '../../lib/local/portal.js';
+import type { LocalPortal } from '../../lib/local/portal.js';
 import { bhytForm } from '../support/forms.js';
+import { startTestPortal } from '../support/local-portal.js';
 import { portalDynamo } from '../support/portal-clients.js';
 import { until } from '../support/wait.js';
 
@@ -12,7 +13,7 @@ let db: DynamoDBDocumentClient;
 let token: string;
 
 beforeAll(async () => {
-  portal = await startLocalPortal({ port: 0, ephemeral: true, quiet: true, simulatorDelayMs: 20 });
+  portal = await startTestPortal();
   const { env } = portal;
   db = portalDynamo(env);
   token = await portal.token({ sub: 'citizen-verify' });
