@@ -12,6 +12,7 @@ import {
 import { DeliveryTimeoutError } from '../../functions/dispatch/store.js';
 import type { DispatchMessage } from '../../functions/intake/submit.js';
 import { dossierDelivery } from '../../schemas/agency.js';
+import { rejection } from '../support/rejections.js';
 
 const CODE = 'H01-260309-0001';
 const AGENCY = 'so-tu-phap-ha-noi';
@@ -117,14 +118,7 @@ class FakePorts implements DeliveryPorts {
   }
 }
 
-async function failure(p: Promise<unknown>): Promise<DeliveryFailed> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(DeliveryFailed);
-  return err as DeliveryFailed;
-}
+const failure = (p: Promise<unknown>) => rejection(p, DeliveryFailed);
 
 describe('deliver', () => {
   it('POSTs the dossier signed with Standard Webhooks, marks it delivered and records the attempt', async () => {

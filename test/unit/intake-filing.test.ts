@@ -9,7 +9,6 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { reachOf } from '../../functions/core/access.js';
 import { type DossierRecord, toOwnerView } from '../../functions/core/dossier.js';
 import { formatCode } from '../../functions/core/dossier-codes.js';
-import { AppError } from '../../functions/core/errors.js';
 import { type DeliveryPorts, deliver } from '../../functions/dispatch/deliver.js';
 import { documentIdOf } from '../../functions/intake/attachments.js';
 import { receivedAtDesk } from '../../functions/intake/desk.js';
@@ -34,6 +33,7 @@ import { citizenIdHash, deriveProfileKeys, open } from '../../functions/me/prote
 import type { UploadRecord } from '../../functions/uploads/uploads.js';
 import { submitDossierRequest } from '../../schemas/dossier.js';
 import { licenceForm, promotionNoticeForm } from '../support/forms.js';
+import { appErrorOf } from '../support/rejections.js';
 
 const NOW = new Date('2026-11-20T03:00:00Z');
 const KEYS = deriveProfileKeys(Buffer.alloc(32, 9));
@@ -137,16 +137,6 @@ const licenceInput = (extra: Partial<SubmitInput> = {}): SubmitInput => ({
   ...extra,
 });
 
-async function refusal(p: Promise<unknown>, code: string) {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(AppError);
-  expect((err as AppError).code).toBe(code);
-  return err as AppError;
-}
-
 let ports: Fake;
 beforeEach(() => {
   ports = new Fake();
@@ -177,7 +167,7 @@ describe('a one-stop desk officer filing for a citizen', () => {
 
   it('answers 422 CITIZEN_ACCOUNT_NOT_FOUND, pointing to VNeID sign-in, when the citizen has no account', async () => {
     ports.withUploads(DESK.sub);
-    const err = await refusal(
+    const err = await appErrorOf(
       submitDossier(ports, DESK, 'desk-0002', licenceInput({ onBehalfOf })),
       'CITIZEN_ACCOUNT_NOT_FOUND',
     );
@@ -191,7 +181,7 @@ describe('a one-stop desk officer filing for a citizen', () => {
   it('refuses a form whose applicant is not the citizen named', async () => {
     ports.withUploads(DESK.sub);
     ports.accounts.set(citizenIdHash(KEYS.lookup, '001090000999'), CITIZEN.sub);
-    const err = await refusal(
+    const err = await appErrorOf(
       submitDossier(ports, DESK, 'desk-0003', licenceInput({ onBehalfOf: { citizenId: '001090000999' } })),
       'INVALID_FORM',
     );
@@ -200,20 +190,20 @@ describe('a one-stop desk officer filing for a citizen', () => {
 
   it('requires the citizen to be named, and the officer to belong to a known office', async () => {
     ports.withUploads(DESK.sub);
-    const missing = await refusal(
+    const missing = await appErrorOf(
       submitDossier(ports, DESK, 'desk-0004', licenceInput()),
       'VALIDATION_FAILED',
     );
     expect(JSON.stringify(missing.details)).toContain('body.onBehalfOf');
     const noOffice = { ...DESK, agencyId: undefined };
-    await refusal(submitDossier(ports, noOffice, 'desk-0005', licenceInput({ onBehalfOf })), 'FORBIDDEN');
+    await appErrorOf(submitDossier(ports, noOffice, 'desk-0005', licenceInput({ onBehalfOf })), 'FORBIDDEN');
   });
 
   it('is the only role that may name someone else (403 ON_BEHALF_NOT_ALLOWED)', async () => {
     ports.accounts.set(citizenIdHash(KEYS.lookup, licenceForm.citizenId), 'someone-else');
     for (const filer of [CITIZEN, REP, { sub: 'ao', role: 'agency_officer', agencyId: 'bca' } as Filer]) {
       ports.withUploads(filer.sub);
-      const err = await refusal(
+      const err = await appErrorOf(
         submitDossier(ports, filer, `x-${filer.sub}`, licenceInput({ onBehalfOf })),
         'ON_BEHALF_NOT_ALLOWED',
       );
@@ -296,7 +286,7 @@ describe('reusing a scan from an earlier dossier', () => {
     ports.withUploads(CITIZEN.sub);
     const foreign = ports.withEarlier('CAHN-261001-0008', 'citizen-other');
     for (const documentId of [documentIdOf(foreign.code, U9), documentIdOf('CAHN-261001-0404', U9)]) {
-      const err = await refusal(
+      const err = await appErrorOf(
         submitDossier(
           ports,
           CITIZEN,
@@ -537,7 +527,7 @@ describe("lists of dossiers filed for someone (an enterprise's, a desk officer's
       limit: 1,
       cursor: first.nextCursor!,
     });
-    await refusal(other, 'VALIDATION_FAILED');
+    await appErrorOf(other, 'VALIDATION_FAILED');
   });
 
   it('shows the desk office that filed a dossier by agency and name, never the officer', () => {

@@ -1,7 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { DossierRecord } from '../../functions/core/dossier.js';
 import { formatCode } from '../../functions/core/dossier-codes.js';
-import { AppError } from '../../functions/core/errors.js';
 import { verifyChain } from '../../functions/core/timeline.js';
 import {
   type CommitOutcome,
@@ -14,6 +13,7 @@ import {
 import { deriveProfileKeys } from '../../functions/me/protect.js';
 import type { UploadRecord } from '../../functions/uploads/uploads.js';
 import { licenceForm, promotionNoticeForm } from '../support/forms.js';
+import { appErrorOf } from '../support/rejections.js';
 
 const OWNER = 'citizen-a';
 const PROFILE_KEYS = deriveProfileKeys(Buffer.alloc(32, 7));
@@ -90,16 +90,6 @@ const validInput = (): SubmitInput => ({
   ],
 });
 
-async function expectError(p: Promise<unknown>, code: string) {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(AppError);
-  expect((err as AppError).code).toBe(code);
-  return err as AppError;
-}
-
 let ports: FakeIntake;
 beforeEach(() => {
   ports = new FakeIntake();
@@ -137,7 +127,7 @@ describe('submitting a dossier', () => {
     await submitDossier(ports, OWNER, 'key-0001', validInput());
     const other = validInput();
     other.form.phone = '0987654321';
-    await expectError(submitDossier(ports, OWNER, 'key-0001', other), 'IDEMPOTENCY_KEY_REUSED');
+    await appErrorOf(submitDossier(ports, OWNER, 'key-0001', other), 'IDEMPOTENCY_KEY_REUSED');
     expect(ports.commits).toHaveLength(1);
   });
 
@@ -149,7 +139,7 @@ describe('submitting a dossier', () => {
   });
 
   it('refuses an unknown procedure', async () => {
-    await expectError(
+    await appErrorOf(
       submitDossier(ports, OWNER, 'k-00000001', { ...validInput(), procedureCode: '9.999999' }),
       'UNKNOWN_PROCEDURE',
     );
@@ -159,53 +149,50 @@ describe('submitting a dossier', () => {
   it('reports every invalid form field with its path', async () => {
     const input = validInput();
     input.form = { ...licenceForm, citizenId: '123', licenceClass: 'Z', extra: 1 };
-    const err = await expectError(submitDossier(ports, OWNER, 'k-00000001', input), 'INVALID_FORM');
+    const err = await appErrorOf(submitDossier(ports, OWNER, 'k-00000001', input), 'INVALID_FORM');
     const paths = (err.details as { path: string }[]).map((d) => d.path);
     expect(paths).toEqual(expect.arrayContaining(['form.citizenId', 'form.licenceClass', 'form.extra']));
   });
 
   it("refuses someone else's upload exactly like a missing one", async () => {
     ports.uploads.set(U2, upload(U2, { ownerSub: 'citizen-b' }));
-    await expectError(submitDossier(ports, OWNER, 'k-00000001', validInput()), 'UPLOAD_NOT_FOUND');
+    await appErrorOf(submitDossier(ports, OWNER, 'k-00000001', validInput()), 'UPLOAD_NOT_FOUND');
     ports.uploads.delete(U2);
-    await expectError(submitDossier(ports, OWNER, 'k-00000002', validInput()), 'UPLOAD_NOT_FOUND');
+    await appErrorOf(submitDossier(ports, OWNER, 'k-00000002', validInput()), 'UPLOAD_NOT_FOUND');
     expect(ports.commits).toHaveLength(0);
   });
 
   it('refuses an upload whose stored object is missing or differs from what was declared', async () => {
     ports.objects.delete(`uploads/x/${U2}`);
-    await expectError(submitDossier(ports, OWNER, 'k-00000001', validInput()), 'UPLOAD_INCOMPLETE');
+    await appErrorOf(submitDossier(ports, OWNER, 'k-00000001', validInput()), 'UPLOAD_INCOMPLETE');
     ports.objects.set(`uploads/x/${U2}`, { size: 999_999, contentType: 'application/pdf' });
-    await expectError(submitDossier(ports, OWNER, 'k-00000002', validInput()), 'UPLOAD_INCOMPLETE');
+    await appErrorOf(submitDossier(ports, OWNER, 'k-00000002', validInput()), 'UPLOAD_INCOMPLETE');
     ports.objects.set(`uploads/x/${U2}`, { size: 1000, contentType: 'text/html' });
-    await expectError(submitDossier(ports, OWNER, 'k-00000003', validInput()), 'UPLOAD_INCOMPLETE');
+    await appErrorOf(submitDossier(ports, OWNER, 'k-00000003', validInput()), 'UPLOAD_INCOMPLETE');
   });
 
   it('requires every required document, once, of an accepted type', async () => {
     const missing = validInput();
     missing.attachments = missing.attachments.slice(0, 1);
-    const err = await expectError(
-      submitDossier(ports, OWNER, 'k-00000001', missing),
-      'DOCUMENT_NOT_ACCEPTED',
-    );
+    const err = await appErrorOf(submitDossier(ports, OWNER, 'k-00000001', missing), 'DOCUMENT_NOT_ACCEPTED');
     expect(err.details).toEqual([expect.objectContaining({ code: 'missing_document' })]);
 
     const unknown = validInput();
     unknown.attachments[1] = { documentType: 'birth_certificate', uploadId: U2 };
-    await expectError(submitDossier(ports, OWNER, 'k-00000002', unknown), 'DOCUMENT_NOT_ACCEPTED');
+    await appErrorOf(submitDossier(ports, OWNER, 'k-00000002', unknown), 'DOCUMENT_NOT_ACCEPTED');
 
     const twice = validInput();
     twice.attachments[1] = { documentType: 'health_certificate', uploadId: U1 };
-    await expectError(submitDossier(ports, OWNER, 'k-00000003', twice), 'DOCUMENT_NOT_ACCEPTED');
+    await appErrorOf(submitDossier(ports, OWNER, 'k-00000003', twice), 'DOCUMENT_NOT_ACCEPTED');
 
     ports.uploads.set(U2, upload(U2, { contentType: 'image/gif' }));
-    await expectError(submitDossier(ports, OWNER, 'k-00000004', validInput()), 'DOCUMENT_NOT_ACCEPTED');
+    await appErrorOf(submitDossier(ports, OWNER, 'k-00000004', validInput()), 'DOCUMENT_NOT_ACCEPTED');
     expect(ports.commits).toHaveLength(0);
   });
 
   it('refuses an upload already attached to another dossier', async () => {
     await submitDossier(ports, OWNER, 'key-0001', validInput());
-    const err = await expectError(
+    const err = await appErrorOf(
       submitDossier(ports, OWNER, 'key-0002', validInput()),
       'DOCUMENT_NOT_ACCEPTED',
     );
@@ -214,7 +201,7 @@ describe('submitting a dossier', () => {
 
   it('removes its copies when the commit loses a race for the uploads', async () => {
     ports.nextOutcome = 'upload-taken';
-    await expectError(submitDossier(ports, OWNER, 'key-0001', validInput()), 'UPLOAD_ALREADY_USED');
+    await appErrorOf(submitDossier(ports, OWNER, 'key-0001', validInput()), 'UPLOAD_ALREADY_USED');
     expect(ports.deleted).toHaveLength(2);
     expect([...ports.objects.keys()].some((k) => k.startsWith('dossiers/'))).toBe(false);
   });
@@ -256,12 +243,12 @@ describe('submitting a dossier', () => {
     });
 
     it('refuses unknown provinces and destinations for a single-agency procedure', async () => {
-      const err = await expectError(
+      const err = await appErrorOf(
         submitDossier(ports, OWNER, 'key-0003', notice(['01', '99'])),
         'VALIDATION_FAILED',
       );
       expect(err.details).toEqual([expect.objectContaining({ path: 'body.destinations.1' })]);
-      await expectError(
+      await appErrorOf(
         submitDossier(ports, OWNER, 'key-0004', { ...validInput(), destinations: ['01'] }),
         'VALIDATION_FAILED',
       );

@@ -4,7 +4,6 @@ import { DynamoDBDocumentClient, UpdateCommand, type UpdateCommandInput } from '
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { configSchema, resetConfig } from '../../functions/core/config.js';
-import { AppError } from '../../functions/core/errors.js';
 import { httpFunction } from '../../functions/core/http.js';
 import {
   accountSubject,
@@ -18,6 +17,7 @@ import {
 import { buildOpenApi } from '../../functions/platform/openapi.js';
 import { routes } from '../../functions/routes.js';
 import { call } from '../support/api-event.js';
+import { appErrorOf } from '../support/rejections.js';
 import { startTestIssuer, type TestIssuer, testEnv } from '../support/tokens.js';
 
 /** Counters in memory with the store's rule: count unless the subject reached the limit. */
@@ -37,15 +37,6 @@ function memoryPorts() {
 
 const rule = { windowSeconds: 60, perAccount: 2, perIp: 3 };
 const T0 = Date.parse('2026-11-20T03:00:10.000Z');
-
-async function refusal(p: Promise<void>): Promise<AppError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(AppError);
-  return err as AppError;
-}
 
 describe('rate-limit windows', () => {
   it('puts an instant in its fixed window and counts the seconds to its end', () => {
@@ -92,7 +83,7 @@ describe('enforceRateLimit', () => {
     const req = { limitClass: 'intake' as const, account: 'a', ip: '198.51.100.1', now: T0 };
     await enforceRateLimit(ports, rule, req);
     await enforceRateLimit(ports, rule, req);
-    const err = await refusal(enforceRateLimit(ports, rule, req));
+    const err = await appErrorOf(enforceRateLimit(ports, rule, req));
     expect(err.status).toBe(429);
     expect(err.code).toBe('RATE_LIMITED');
     expect(err.headers).toEqual({ 'retry-after': '50' });
@@ -113,7 +104,7 @@ describe('enforceRateLimit', () => {
     await enforceRateLimit(ports, rule, at('a'));
     await enforceRateLimit(ports, rule, at('b'));
     await enforceRateLimit(ports, rule, at('c'));
-    const err = await refusal(enforceRateLimit(ports, rule, at('d')));
+    const err = await appErrorOf(enforceRateLimit(ports, rule, at('d')));
     expect(err.details).toMatchObject({ by: ['address'] });
     // The same accounts from elsewhere still pass: the address is what is over.
     await enforceRateLimit(ports, rule, { ...at('d'), ip: '198.51.100.10' });
@@ -124,7 +115,7 @@ describe('enforceRateLimit', () => {
     const req = { limitClass: 'intake' as const, account: 'a', now: T0 };
     await enforceRateLimit(ports, rule, req);
     await enforceRateLimit(ports, rule, req);
-    await refusal(enforceRateLimit(ports, rule, req));
+    await appErrorOf(enforceRateLimit(ports, rule, req));
     await enforceRateLimit(ports, rule, { ...req, limitClass: 'petitions' });
     await enforceRateLimit(ports, rule, { ...req, now: T0 + 50_000 });
   });
@@ -133,7 +124,7 @@ describe('enforceRateLimit', () => {
     const { ports, hits } = memoryPorts();
     const req = { limitClass: 'intake' as const, account: 'a', now: T0 };
     for (let i = 0; i < 2; i++) await enforceRateLimit(ports, rule, req);
-    for (let i = 0; i < 3; i++) await refusal(enforceRateLimit(ports, rule, req));
+    for (let i = 0; i < 3; i++) await appErrorOf(enforceRateLimit(ports, rule, req));
     expect([...hits.values()]).toEqual([2]);
   });
 });

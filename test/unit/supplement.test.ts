@@ -1,6 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { DossierRecord } from '../../functions/core/dossier.js';
-import { AppError } from '../../functions/core/errors.js';
 import { GENESIS_HASH, sealEvent, type TimelineEvent, verifyChain } from '../../functions/core/timeline.js';
 import { type CompletionPorts, confirmResultReceived } from '../../functions/intake/complete.js';
 import {
@@ -13,6 +12,7 @@ import {
 } from '../../functions/intake/supplement.js';
 import type { UploadRecord } from '../../functions/uploads/uploads.js';
 import type { DossierStatus } from '../../schemas/dossier.js';
+import { appErrorOf } from '../support/rejections.js';
 
 const OWNER = 'citizen-a';
 const CODE = 'CAHN-261120-0001';
@@ -155,12 +155,6 @@ beforeEach(() => {
   fake = new Fake();
 });
 
-const failure = async (p: Promise<unknown>) => {
-  const err = await p.catch((e: unknown) => e);
-  expect(err).toBeInstanceOf(AppError);
-  return err as AppError;
-};
-
 describe('answering a request to supplement', () => {
   it('moves the dossier to supplemented with the documents, restarts the clock and tells the agency', async () => {
     const res = await supplementDossier(fake, OWNER, CODE, 'supp-key-0001', health());
@@ -204,14 +198,14 @@ describe('answering a request to supplement', () => {
     const again = await supplementDossier(fake, OWNER, CODE, 'supp-key-0001', health());
     expect(again.body).toEqual(first.body);
     expect(fake.commits).toHaveLength(1);
-    const err = await failure(supplementDossier(fake, OWNER, CODE, 'supp-key-0001', health(U2)));
+    const err = await appErrorOf(supplementDossier(fake, OWNER, CODE, 'supp-key-0001', health(U2)));
     expect(err.code).toBe('IDEMPOTENCY_KEY_REUSED');
   });
 
   it('is refused with 409 and the current state outside supplement_requested', async () => {
     fake.events = timeline('in_progress', []);
     fake.current = { ...dossier('in_progress', fake.events), status: 'in_progress' };
-    const err = await failure(supplementDossier(fake, OWNER, CODE, 'supp-key-0002', health()));
+    const err = await appErrorOf(supplementDossier(fake, OWNER, CODE, 'supp-key-0002', health()));
     expect(err.status).toBe(409);
     expect(err.code).toBe('ILLEGAL_TRANSITION');
     expect(err.details).toMatchObject({ currentStatus: 'in_progress' });
@@ -222,7 +216,7 @@ describe('answering a request to supplement', () => {
     fake.events = fake.events.map((e) =>
       e.type === 'dossier.supplement_requested' ? { ...e, dueAt: '2026-11-20T10:00:00.000Z' } : e,
     );
-    const err = await failure(supplementDossier(fake, OWNER, CODE, 'supp-key-0009', health()));
+    const err = await appErrorOf(supplementDossier(fake, OWNER, CODE, 'supp-key-0009', health()));
     expect(err.status).toBe(409);
     expect(err.code).toBe('SUPPLEMENT_DEADLINE_PASSED');
     expect(err.details).toEqual({ supplementDueAt: '2026-11-20T10:00:00.000Z' });
@@ -231,7 +225,7 @@ describe('answering a request to supplement', () => {
   });
 
   it('answers a missing dossier with 404 (whose it is was decided by the route access rule)', async () => {
-    const missing = await failure(
+    const missing = await appErrorOf(
       supplementDossier(fake, OWNER, 'CAHN-200101-9999', 'supp-key-0003', health()),
     );
     expect(missing.status).toBe(404);
@@ -239,14 +233,14 @@ describe('answering a request to supplement', () => {
   });
 
   it('requires the document types the agency named, and only documents of the procedure', async () => {
-    const other = await failure(
+    const other = await appErrorOf(
       supplementDossier(fake, OWNER, CODE, 'supp-key-0004', {
         attachments: [{ documentType: 'current_licence', uploadId: U1 }],
       }),
     );
     expect(other.code).toBe('DOCUMENT_NOT_ACCEPTED');
     expect(other.details).toEqual([expect.objectContaining({ code: 'missing_document' })]);
-    const unknown = await failure(
+    const unknown = await appErrorOf(
       supplementDossier(fake, OWNER, CODE, 'supp-key-0005', {
         attachments: [{ documentType: 'passport', uploadId: U1 }],
       }),
@@ -268,7 +262,7 @@ describe('answering a request to supplement', () => {
 
   it('checks uploads like intake: missing bytes are refused', async () => {
     fake.objects.delete(`uploads/x/${U1}`);
-    const err = await failure(supplementDossier(fake, OWNER, CODE, 'supp-key-0007', health()));
+    const err = await appErrorOf(supplementDossier(fake, OWNER, CODE, 'supp-key-0007', health()));
     expect(err.code).toBe('UPLOAD_INCOMPLETE');
   });
 
@@ -279,7 +273,7 @@ describe('answering a request to supplement', () => {
 
     const other = new Fake();
     other.interleave = 5;
-    const err = await failure(supplementDossier(other, OWNER, CODE, 'supp-key-0009', health()));
+    const err = await appErrorOf(supplementDossier(other, OWNER, CODE, 'supp-key-0009', health()));
     expect(err.code).toBe('CONFLICT');
     expect(other.deleted).toEqual([`dossiers/${CODE}/health_certificate-${U1}`]);
   });
@@ -314,9 +308,9 @@ describe('confirming receipt of the result', () => {
   });
 
   it('is refused before the result is issued, and for a missing dossier', async () => {
-    const early = await failure(confirmResultReceived(fake, CODE));
+    const early = await appErrorOf(confirmResultReceived(fake, CODE));
     expect(early.status).toBe(409);
     issued();
-    expect((await failure(confirmResultReceived(fake, 'CAHN-200101-9999'))).status).toBe(404);
+    expect((await appErrorOf(confirmResultReceived(fake, 'CAHN-200101-9999'))).status).toBe(404);
   });
 });
