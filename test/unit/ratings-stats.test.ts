@@ -1,9 +1,8 @@
 /** Ratings, the published counters (math, idempotency markers), CSV, and non-JSON answers. */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { AttributeValue, DynamoDBRecord } from 'aws-lambda';
-import { mockClient } from 'aws-sdk-client-mock';
-import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { toCsv } from '../../functions/core/csv.js';
 import { decodeCursor, encodeCursor } from '../../functions/core/cursor.js';
 import type { DossierRecord } from '../../functions/core/dossier.js';
@@ -27,20 +26,9 @@ import { addItems, statsStore } from '../../functions/stats/store.js';
 import type { RatingView } from '../../schemas/feedback.js';
 import { agencyStatsRangeQuery, ratingRequest } from '../../schemas/feedback.js';
 import { apiEvent, call, lambdaContext } from '../support/api-event.js';
+import { mockedDocumentClient } from '../support/mocked-dynamo.js';
 
-const ddb = mockClient(DynamoDBDocumentClient);
-
-beforeAll(() => {
-  Object.assign(process.env, {
-    AWS_REGION: 'ap-southeast-1',
-    TABLE_NAME: 'cong-test',
-    UPLOADS_BUCKET: 'cong-test-uploads',
-    JWT_ISSUER: 'https://issuer.test',
-    JWT_AUDIENCE: 'test',
-    JWT_JWKS_URL: 'https://issuer.test/jwks.json',
-  });
-});
-beforeEach(() => ddb.reset());
+const ddb = mockedDocumentClient();
 
 const dossier = (over: Partial<DossierRecord> = {}) =>
   ({

@@ -4,14 +4,9 @@
  * notification relay running the statistics consumer beside its own with failure isolation.
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import {
-  DynamoDBDocumentClient,
-  TransactWriteCommand,
-  type TransactWriteCommandInput,
-} from '@aws-sdk/lib-dynamodb';
+import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { AttributeValue, DynamoDBRecord } from 'aws-lambda';
-import { mockClient } from 'aws-sdk-client-mock';
-import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { DossierRecord } from '../../functions/core/dossier.js';
 import { relayRecord } from '../../functions/notifications/relay.js';
 import { isRelayRecord } from '../../functions/notifications/stream-filter.js';
@@ -41,20 +36,9 @@ import { agenciesOfMonth, agencySeries, seriesCsv } from '../../functions/stats/
 import { type RebuildPorts, rebuildStats } from '../../functions/stats/rebuild.js';
 import { countRecord } from '../../functions/stats/relay.js';
 import { addItems } from '../../functions/stats/store.js';
+import { mockedDocumentClient } from '../support/mocked-dynamo.js';
 
-const ddb = mockClient(DynamoDBDocumentClient);
-
-beforeAll(() => {
-  Object.assign(process.env, {
-    AWS_REGION: 'ap-southeast-1',
-    TABLE_NAME: 'cong-test',
-    UPLOADS_BUCKET: 'cong-test-uploads',
-    JWT_ISSUER: 'https://issuer.test',
-    JWT_AUDIENCE: 'test',
-    JWT_JWKS_URL: 'https://issuer.test/jwks.json',
-  });
-});
-beforeEach(() => ddb.reset());
+const ddb = mockedDocumentClient();
 
 const DUE = '2026-11-09T10:00:00.000Z';
 const dossier = (over: Partial<OverdueDossier> = {}): OverdueDossier => ({

@@ -1,26 +1,14 @@
 /** The DynamoDB adapters' mapping of AWS answers to domain outcomes, with the SDK mocked. */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
-import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { describe, expect, it } from 'vitest';
 import { agencyEventStore } from '../../functions/agencies/store.js';
 import { GENESIS_HASH, sealEvent } from '../../functions/core/timeline.js';
 import { intakeStore } from '../../functions/intake/store.js';
 import type { IntakeWrite } from '../../functions/intake/submit.js';
+import { mockedDocumentClient } from '../support/mocked-dynamo.js';
 
-const ddb = mockClient(DynamoDBDocumentClient);
-
-beforeAll(() => {
-  Object.assign(process.env, {
-    AWS_REGION: 'ap-southeast-1',
-    TABLE_NAME: 'cong-test',
-    UPLOADS_BUCKET: 'cong-test-uploads',
-    JWT_ISSUER: 'https://issuer.test',
-    JWT_AUDIENCE: 'test',
-    JWT_JWKS_URL: 'https://issuer.test/jwks.json',
-  });
-});
-beforeEach(() => ddb.reset());
+const ddb = mockedDocumentClient();
 
 const cancelled = (codes: string[]) =>
   new TransactionCanceledException({
