@@ -340,53 +340,40 @@ function agencyPost(
   });
 }
 
+/**
+ * An agency route's checks: unsigned, wrongly signed or with a person's token → 401; another agency
+ * reporting on the object → the object's 404; the agency it is with gets past authorization.
+ */
+async function agencySignatureChecks(path: string, event: Json, agencyId: string, notFound: string) {
+  const post = (as: string, secret: string | undefined, bearer?: string) =>
+    agencyPost(path, as, secret, event, bearer);
+  const secret = (id: string) => channelSecret(secrets, id);
+  expect((await post(agencyId, undefined)).status).toBe(401);
+  expect((await post(agencyId, 'whsec_bm90IHRoZSBhZ2VuY3kncyBzZWNyZXQ=')).status).toBe(401);
+  for (const role of EVERYONE) expect((await post(agencyId, undefined, tokens[role].own)).status).toBe(401);
+  const theirs = await post(elsewhere.agencyId, secret(elsewhere.agencyId));
+  expect(theirs.status).toBe(404);
+  expect(theirs.body.error.code).toBe(notFound);
+  const mine = await post(agencyId, secret(agencyId));
+  expect([401, 403, 404]).not.toContain(mine.status);
+}
+
 /** Per machine route: unsigned, wrongly signed, people's tokens, and (agencies) another agency's dossier. */
 const machineChecks: Record<string, () => Promise<void>> = {
-  postAgencyEvent: async () => {
-    const post = (agencyId: string, secret: string | undefined, code: string, bearer?: string) =>
-      agencyPost(
-        '/v1/agency/events',
-        agencyId,
-        secret,
-        { type: 'dossier.in_progress', dossierCode: code },
-        bearer,
-      );
-    const secret = (agencyId: string) => channelSecret(secrets, agencyId);
-    const own = owned.citizen;
-    const unsigned = await post(own.agencyId, undefined, own.code);
-    expect(unsigned.status).toBe(401);
-    const wrong = await post(own.agencyId, 'whsec_bm90IHRoZSBhZ2VuY3kncyBzZWNyZXQ=', own.code);
-    expect(wrong.status).toBe(401);
-    for (const role of EVERYONE)
-      expect((await post(own.agencyId, undefined, own.code, tokens[role].own)).status).toBe(401);
-    const theirs = await post(elsewhere.agencyId, secret(elsewhere.agencyId), own.code);
-    expect(theirs.status).toBe(404);
-    expect(theirs.body.error.code).toBe('DOSSIER_NOT_FOUND');
-    const mine = await post(own.agencyId, secret(own.agencyId), own.code);
-    expect([401, 403, 404]).not.toContain(mine.status);
-  },
-  postPetitionEvent: async () => {
-    const post = (agencyId: string, secret: string | undefined, code: string, bearer?: string) =>
-      agencyPost(
-        '/v1/agency/petition-events',
-        agencyId,
-        secret,
-        { type: 'petition.assigned', petitionCode: code },
-        bearer,
-      );
-    const secret = (agencyId: string) => channelSecret(secrets, agencyId);
-    const code = objects.citizen.own.petition;
-    const agencyId = owned.citizen.agencyId;
-    expect((await post(agencyId, undefined, code)).status).toBe(401);
-    expect((await post(agencyId, 'whsec_bm90IHRoZSBhZ2VuY3kncyBzZWNyZXQ=', code)).status).toBe(401);
-    for (const role of EVERYONE)
-      expect((await post(agencyId, undefined, code, tokens[role].own)).status).toBe(401);
-    const theirs = await post(elsewhere.agencyId, secret(elsewhere.agencyId), code);
-    expect(theirs.status).toBe(404);
-    expect(theirs.body.error.code).toBe('PETITION_NOT_FOUND');
-    const mine = await post(agencyId, secret(agencyId), code);
-    expect([401, 403, 404]).not.toContain(mine.status);
-  },
+  postAgencyEvent: () =>
+    agencySignatureChecks(
+      '/v1/agency/events',
+      { type: 'dossier.in_progress', dossierCode: owned.citizen.code },
+      owned.citizen.agencyId,
+      'DOSSIER_NOT_FOUND',
+    ),
+  postPetitionEvent: () =>
+    agencySignatureChecks(
+      '/v1/agency/petition-events',
+      { type: 'petition.assigned', petitionCode: objects.citizen.own.petition },
+      owned.citizen.agencyId,
+      'PETITION_NOT_FOUND',
+    ),
   paymentCallback: async () => {
     const params = { vnp_TxnRef: owned.citizen.paymentId, vnp_Amount: '100', vnp_ResponseCode: '00' };
     const refused = (res: { status: number; body: Json }) =>

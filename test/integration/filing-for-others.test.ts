@@ -8,11 +8,10 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { logger } from '../../functions/core/logger.js';
 import type { LocalPortal } from '../../lib/local/portal.js';
 import { bhytForm } from '../support/forms.js';
 import { startTestPortal } from '../support/local-portal.js';
-import { outputCapture } from '../support/output-capture.js';
+import { handlerLogs } from '../support/output-capture.js';
 import { portalClient } from '../support/portal-api.js';
 import { portalDynamo } from '../support/portal-clients.js';
 import { until } from '../support/wait.js';
@@ -30,13 +29,12 @@ let desk: string;
 let rep1: string;
 let rep2: string;
 let repOther: string;
-const output = outputCapture();
-const captured = output.lines;
+const logs = handlerLogs();
+const captured = logs.lines;
 
 beforeAll(async () => {
   // Everything logged while a desk officer files, the agency receives and the citizen is notified.
-  output.start();
-  logger.setLogLevel('DEBUG');
+  logs.start();
   portal = await startTestPortal();
   db = portalDynamo(portal.env);
   citizen = await portal.token({ sub: 'filing-citizen' });
@@ -49,8 +47,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await portal?.stop();
-  output.stop();
-  logger.setLogLevel('SILENT');
+  logs.stop();
 });
 
 const { api, uploadScan } = portalClient(() => portal.url);

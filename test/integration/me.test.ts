@@ -5,11 +5,10 @@
  */
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { logger } from '../../functions/core/logger.js';
 import type { LocalPortal } from '../../lib/local/portal.js';
 import { bhytForm, licenceForm } from '../support/forms.js';
 import { startTestPortal } from '../support/local-portal.js';
-import { outputCapture } from '../support/output-capture.js';
+import { handlerLogs } from '../support/output-capture.js';
 import { portalClient } from '../support/portal-api.js';
 import { portalDynamo } from '../support/portal-clients.js';
 
@@ -28,14 +27,12 @@ let portal: LocalPortal;
 let db: DynamoDBDocumentClient;
 let tokenA: string;
 let tokenB: string;
-const output = outputCapture();
-const captured = output.lines;
+const logs = handlerLogs();
+const captured = logs.lines;
 
 beforeAll(async () => {
   // Everything the handlers log during the run, to prove the raw numbers never reach it.
-  output.start();
-  // Tests run silent; here every level is on, so whatever the handlers would log in production is seen.
-  logger.setLogLevel('DEBUG');
+  logs.start();
   portal = await startTestPortal();
   db = portalDynamo(portal.env);
   tokenA = await portal.token({ sub: 'me-citizen-a' });
@@ -44,8 +41,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await portal?.stop();
-  output.stop();
-  logger.setLogLevel('SILENT');
+  logs.stop();
 });
 
 const { api, uploadScan } = portalClient(() => portal.url);

@@ -31,10 +31,9 @@ afterAll(async () => {
 
 const api = portalApi(() => portal.url);
 
-let eventNo = 0;
-/** A signed event from bhxh-hn; its status. */
-const agency = async (event: Json, eventId = `evt-overdue-${++eventNo}-${Date.now()}`) =>
-  (await signedAgencyCall(portal, secrets, '/v1/agency/events', 'bhxh-hn', { eventId, ...event })).status;
+/** A signed event from bhxh-hn (a fresh eventId unless given); its status. */
+const agency = async (event: Json, eventId?: string) =>
+  (await signedAgencyCall(portal, secrets, '/v1/agency/events', 'bhxh-hn', event, eventId)).status;
 
 let submitted = 0;
 async function submitBhyt() {

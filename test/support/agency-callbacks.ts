@@ -33,8 +33,8 @@ export const agencyHeaders = (
 });
 
 /**
- * POSTs `event` to `path` as `agencyId`, signed with its channel's secret; the event gets a fresh
- * eventId unless it names one. Returns the status and the answer (parsed when JSON).
+ * POSTs `event` to `path` as `agencyId`, signed with its channel's secret; the event's eventId is
+ * its own, else `eventId`, else a fresh one. Returns the status and the answer (parsed when JSON).
  */
 export async function signedAgencyCall(
   portal: { url: string },
@@ -42,8 +42,9 @@ export async function signedAgencyCall(
   path: string,
   agencyId: string,
   event: Json,
+  eventId = `evt-${randomUUID()}`,
 ) {
-  const body = JSON.stringify({ eventId: `evt-${randomUUID()}`, ...event });
+  const body = JSON.stringify({ eventId, ...event });
   const res = await fetch(`${portal.url}${path}`, {
     method: 'POST',
     headers: agencyHeaders(agencyId, channelSecret(secrets, agencyId), body),

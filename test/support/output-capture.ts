@@ -1,4 +1,7 @@
-/** Everything the process writes to stdout and stderr while a test runs, still written through. */
+/** What the process writes while a test runs, and what the handlers log. */
+import { logger } from '../../functions/core/logger.js';
+
+/** Everything the process writes to stdout and stderr while started, still written through. */
 export function outputCapture() {
   const lines: string[] = [];
   const writes = { out: process.stdout.write, err: process.stderr.write };
@@ -22,6 +25,25 @@ export function outputCapture() {
     stop() {
       process.stdout.write = writes.out;
       process.stderr.write = writes.err;
+    },
+  };
+}
+
+/**
+ * Everything the handlers log while started, every level on (tests otherwise run silent), so what they
+ * would log in production is seen; stopping sets them silent again.
+ */
+export function handlerLogs() {
+  const output = outputCapture();
+  return {
+    lines: output.lines,
+    start() {
+      output.start();
+      logger.setLogLevel('DEBUG');
+    },
+    stop() {
+      output.stop();
+      logger.setLogLevel('SILENT');
     },
   };
 }
