@@ -1,22 +1,10 @@
-import { readFileSync } from 'node:fs';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { cloudRoutes, routeKey } from '../../functions/routes.js';
-import { buildApp } from '../../lib/app.js';
 import { stageSettings } from '../../lib/settings.js';
 import { personRole } from '../../schemas/common.js';
+import { buildStacks } from '../support/cdk-app.js';
 import { VNEID_CONTEXT } from '../support/vneid-context.js';
-
-process.env.CDK_VALIDATION = 'false';
-const cdkContext = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')).context;
-
-function build(stage: 'dev' | 'prod', extra: Record<string, unknown> = {}) {
-  const built = buildApp({
-    context: { ...cdkContext, stage, 'aws:cdk:bundling-stacks': [], ...extra },
-    nag: false,
-  });
-  return { dataT: Template.fromStack(built.data), apiT: Template.fromStack(built.api) };
-}
 
 type Resource = { Type: string; Properties: Record<string, unknown>; DependsOn?: string[] };
 const client = (t: Template) => {
@@ -26,9 +14,9 @@ const client = (t: Template) => {
 };
 
 describe('sign-in in AWS', () => {
-  const prod = build('prod', { ...VNEID_CONTEXT, authDomainPrefix: 'dichvucong-prod' });
-  const dev = build('dev');
-  const devWithVneid = build('dev', VNEID_CONTEXT);
+  const prod = buildStacks('prod', { ...VNEID_CONTEXT, authDomainPrefix: 'dichvucong-prod' });
+  const dev = buildStacks('dev');
+  const devWithVneid = buildStacks('dev', VNEID_CONTEXT);
 
   it('federates VNeID from context, its secret a Secrets Manager dynamic reference', () => {
     prod.dataT.resourceCountIs('AWS::Cognito::UserPoolIdentityProvider', 1);
@@ -49,7 +37,7 @@ describe('sign-in in AWS', () => {
   });
 
   it('maps another citizen ID claim when told', () => {
-    const t = build('prod', { ...VNEID_CONTEXT, vneidCitizenIdClaim: 'so_dinh_danh' });
+    const t = buildStacks('prod', { ...VNEID_CONTEXT, vneidCitizenIdClaim: 'so_dinh_danh' });
     t.dataT.hasResourceProperties('AWS::Cognito::UserPoolIdentityProvider', {
       AttributeMapping: Match.objectLike({ 'custom:citizen_id': 'so_dinh_danh' }),
     });

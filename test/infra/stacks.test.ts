@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -19,21 +18,8 @@ import { cloudRoutes, functions, routeKey } from '../../functions/routes.js';
 import { buildApp } from '../../lib/app.js';
 import { PortalFunction } from '../../lib/portal-function.js';
 import { stageSettings } from '../../lib/settings.js';
+import { buildStacks, cdkContext } from '../support/cdk-app.js';
 import { VNEID_CONTEXT } from '../support/vneid-context.js';
-
-// CDK's CloudFormation schema validation runs in nag.test.ts; template assertions do not need it.
-process.env.CDK_VALIDATION = 'false';
-
-/** The same context `cdk synth` reads from cdk.json, with asset bundling skipped. */
-const cdkContext = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')).context;
-
-function build(stage: 'dev' | 'prod', extra: Record<string, unknown> = {}) {
-  const built = buildApp({
-    context: { ...cdkContext, stage, 'aws:cdk:bundling-stacks': [], ...extra },
-    nag: false,
-  });
-  return { ...built, dataT: Template.fromStack(built.data), apiT: Template.fromStack(built.api) };
-}
 
 type Resource = { Type: string; Properties: Record<string, unknown>; DeletionPolicy?: string };
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
@@ -62,9 +48,9 @@ const actionsOf = (statements: Statement[]) => statements.flatMap((s) => asArray
 const resourcesOf = (s: Statement) => asArray(s.Resource).map((r) => JSON.stringify(r));
 
 describe('Cổng dev stacks', () => {
-  let dev: ReturnType<typeof build>;
+  let dev: ReturnType<typeof buildStacks>;
   beforeAll(() => {
-    dev = build('dev');
+    dev = buildStacks('dev');
   });
 
   it('names both stacks by stage', () => {
@@ -440,7 +426,7 @@ describe('Cổng dev stacks', () => {
     expect(sns.Resource).toBe('*');
     const ses = only(notifier.filter((s) => actionsOf([s]).includes('ses:SendEmail')));
     expect(JSON.stringify(ses.Resource)).toContain(':identity/dichvucong.gov.vn');
-    const custom = build('dev', {
+    const custom = buildStacks('dev', {
       sesIdentity: 'arn:aws:ses:ap-southeast-1:123456789012:identity/hcm.gov.vn',
     });
     const customSes = statementsOf(custom.apiT, 'notifier').filter((s) =>
@@ -491,12 +477,12 @@ describe('Cổng dev stacks', () => {
       expect(a.Properties.AlarmActions).toEqual([{ Ref: topicId }]);
       expect(a.Properties.OKActions).toEqual([{ Ref: topicId }]);
     }
-    const withEmails = build('dev', { alertEmails: '["ops@dichvucong.gov.vn"]' });
+    const withEmails = buildStacks('dev', { alertEmails: '["ops@dichvucong.gov.vn"]' });
     withEmails.apiT.hasResourceProperties('AWS::SNS::Subscription', {
       Protocol: 'email',
       Endpoint: 'ops@dichvucong.gov.vn',
     });
-    expect(() => build('dev', { alertEmails: '["not an address"]' })).toThrow(/alertEmails/);
+    expect(() => buildStacks('dev', { alertEmails: '["not an address"]' })).toThrow(/alertEmails/);
   });
 
   it('lets intake read only uploads/ and write only dossiers/', () => {
@@ -580,9 +566,9 @@ describe('Cổng dev stacks', () => {
 });
 
 describe('Cổng prod stacks', () => {
-  let prod: ReturnType<typeof build>;
+  let prod: ReturnType<typeof buildStacks>;
   beforeAll(() => {
-    prod = build('prod', {
+    prod = buildStacks('prod', {
       ...VNEID_CONTEXT,
       agencyEndpoints: JSON.stringify({ bca: 'https://lienthong.bocongan.gov.vn/cong' }),
     });

@@ -137,6 +137,15 @@ const licenceInput = (extra: Partial<SubmitInput> = {}): SubmitInput => ({
   ...extra,
 });
 
+/** The licence exchange with an earlier document as the current licence and a new health certificate. */
+const reusingLicence = (documentId: string) =>
+  licenceInput({
+    attachments: [
+      { documentType: 'current_licence', documentId },
+      { documentType: 'health_certificate', uploadId: U2 },
+    ],
+  });
+
 let ports: Fake;
 beforeEach(() => {
   ports = new Fake();
@@ -260,12 +269,7 @@ describe('reusing a scan from an earlier dossier', () => {
       ports,
       CITIZEN,
       'reuse-0001',
-      licenceInput({
-        attachments: [
-          { documentType: 'current_licence', documentId: documentIdOf(before.code, U9) },
-          { documentType: 'health_certificate', uploadId: U2 },
-        ],
-      }),
+      reusingLicence(documentIdOf(before.code, U9)),
     );
     const code = res.body.dossiers[0]!.code;
     const [reused, fresh] = ports.commits[0]!.dossiers[0]!.record.attachments;
@@ -311,17 +315,7 @@ describe('reusing a scan from an earlier dossier', () => {
     ports.withUploads(REP.sub);
     const d = ports.withEarlier('CAHN-261001-0009', 'rep-2');
     d.enterpriseTaxCode = REP.taxCode;
-    const res = await submitDossier(
-      ports,
-      REP,
-      'reuse-rep',
-      licenceInput({
-        attachments: [
-          { documentType: 'current_licence', documentId: documentIdOf(d.code, U9) },
-          { documentType: 'health_certificate', uploadId: U2 },
-        ],
-      }),
-    );
+    const res = await submitDossier(ports, REP, 'reuse-rep', reusingLicence(documentIdOf(d.code, U9)));
     expect(res.status).toBe(201);
   });
 });
