@@ -61,6 +61,16 @@ async function paidDossier(): Promise<string> {
   return res.body.dossiers[0].code;
 }
 
+/** Approves on the gateway page while the gateway's notice to the portal is lost. */
+async function approveWithoutNotice(redirectUrl: string) {
+  portal.payments.dropIpn = true;
+  try {
+    await pressOnGatewayPage(redirectUrl, 'approve');
+  } finally {
+    portal.payments.dropIpn = false;
+  }
+}
+
 /** A callback as the gateway would sign it, with any field overridden (or removed with undefined). */
 function ipnParams(paymentId: string, over: Record<string, string | undefined> = {}) {
   const base: Record<string, string | undefined> = {
@@ -248,12 +258,7 @@ describe('reconciliation', () => {
   it('settles a payment whose callback never came', async () => {
     const code = await paidDossier();
     const p = (await createPayment(portal.url, token, code, 'recon-key-001')).body;
-    portal.payments.dropIpn = true;
-    try {
-      await pressOnGatewayPage(p.redirectUrl, 'approve');
-    } finally {
-      portal.payments.dropIpn = false;
-    }
+    await approveWithoutNotice(p.redirectUrl);
     expect((await api('GET', `/v1/payments/${p.paymentId}`, { token })).body.status).toBe('pending');
     const report = await portal.reconcile(0);
     expect(report.settled.credited).toBeGreaterThanOrEqual(1);
@@ -370,12 +375,7 @@ describe('operators: anomalies and refunds', () => {
   it('lists a late success until it is refunded, without touching the dossier', async () => {
     const code = await paidDossier();
     const p = (await createPayment(portal.url, token, code, 'late-refund-01')).body;
-    portal.payments.dropIpn = true;
-    try {
-      await pressOnGatewayPage(p.redirectUrl, 'approve');
-    } finally {
-      portal.payments.dropIpn = false;
-    }
+    await approveWithoutNotice(p.redirectUrl);
     const txn = portal.payments.ipns.find((i) => i.paymentId === p.paymentId)?.transactionNo;
     expect(txn).toEqual(expect.any(String));
     // The gateway's notice arrives stamped after the payment's expiry: money to give back.
@@ -464,12 +464,7 @@ describe('operators: anomalies and refunds', () => {
     // Money owed back stays listed until refunded.
     const late = await paidDossier();
     const q = (await createPayment(portal.url, token, late, 'late-resolve-01')).body;
-    portal.payments.dropIpn = true;
-    try {
-      await pressOnGatewayPage(q.redirectUrl, 'approve');
-    } finally {
-      portal.payments.dropIpn = false;
-    }
+    await approveWithoutNotice(q.redirectUrl);
     const txn = portal.payments.ipns.find((i) => i.paymentId === q.paymentId)?.transactionNo;
     const afterExpiry = gatewayTime(new Date(Date.parse(q.expiresAt as string) + 60_000));
     expect(await callback(ipnParams(q.paymentId, { vnp_PayDate: afterExpiry, vnp_TransactionNo: txn }))).toBe(

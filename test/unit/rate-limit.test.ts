@@ -192,6 +192,15 @@ describe('the middleware over the table', () => {
   const upload = async (token: string) =>
     call(uploads, { routeKey: 'POST /v1/uploads', headers: { authorization: `Bearer ${token}` }, body });
 
+  /** The upload limits, switched on or off, as the handlers' configuration reads them. */
+  const limitUploads = (
+    state: 'on' | 'off',
+    limits: { windowSeconds: number; perAccount: number; perIp: number },
+  ) => {
+    testEnv(issuer, { CONG_RATE_LIMITS: state, RATE_LIMITS: JSON.stringify({ uploads: limits }) });
+    resetConfig();
+  };
+
   beforeAll(async () => {
     issuer = await startTestIssuer();
   });
@@ -215,11 +224,7 @@ describe('the middleware over the table', () => {
   });
 
   it('answers 429 with Retry-After in the standard error shape once the account is over', async () => {
-    testEnv(issuer, {
-      CONG_RATE_LIMITS: 'on',
-      RATE_LIMITS: JSON.stringify({ uploads: { windowSeconds: 600, perAccount: 2, perIp: 100 } }),
-    });
-    resetConfig();
+    limitUploads('on', { windowSeconds: 600, perAccount: 2, perIp: 100 });
     const token = await issuer.token('limited-citizen');
     expect((await upload(token)).status).toBe(201);
     expect((await upload(token)).status).toBe(201);
@@ -235,11 +240,7 @@ describe('the middleware over the table', () => {
   });
 
   it('counts nothing and refuses nothing when switched off', async () => {
-    testEnv(issuer, {
-      CONG_RATE_LIMITS: 'off',
-      RATE_LIMITS: JSON.stringify({ uploads: { windowSeconds: 600, perAccount: 1, perIp: 1 } }),
-    });
-    resetConfig();
+    limitUploads('off', { windowSeconds: 600, perAccount: 1, perIp: 1 });
     const token = await issuer.token('unlimited-citizen');
     for (let i = 0; i < 4; i++) expect((await upload(token)).status).toBe(201);
     expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
