@@ -4,44 +4,32 @@
  * nothing sent and the petition goes on regardless.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalPortal, startLocalPortal } from '../../lib/local/portal.js';
+import type { LocalPortal } from '../../lib/local/portal.js';
+import { startTestPortal } from '../support/local-portal.js';
+import { type Json, portalClient } from '../support/portal-api.js';
 import { sampleBodies } from '../support/request-bodies.js';
 import { until } from '../support/wait.js';
 
 let portal: LocalPortal;
-type Json = ReturnType<typeof JSON.parse>;
 
 beforeAll(async () => {
-  portal = await startLocalPortal({ port: 0, ephemeral: true, quiet: true, simulatorDelayMs: 20 });
+  portal = await startTestPortal();
 }, 90_000);
 afterAll(async () => {
   await portal?.stop();
 });
 
-async function call(method: string, path: string, token: string, body?: unknown, key?: string) {
-  const res = await fetch(`${portal.url}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${token}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      ...(key ? { 'idempotency-key': key } : {}),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as Json };
-}
+const { api } = portalClient(() => portal.url);
 
 const outbox = async (code: string) =>
   ((await (await fetch(`${portal.url}/dev/outbox?dossierCode=${code}`)).json()) as Json).items as Json[];
 
 async function petition(token: string, key: string) {
-  const res = await call(
-    'POST',
-    '/v1/petitions',
+  const res = await api('POST', '/v1/petitions', {
     token,
-    { ...sampleBodies.submitPetition, agencyId: 'sxd-01' },
+    body: { ...sampleBodies.submitPetition, agencyId: 'sxd-01' },
     key,
-  );
+  });
   expect(res.status).toBe(201);
   return res.body.code as string;
 }
@@ -49,10 +37,13 @@ async function petition(token: string, key: string) {
 describe('petition notices', () => {
   it('tell the petitioner of receipt, answer and publication on their profile phone and e-mail', async () => {
     const token = await portal.token({ sub: 'petition-notice-1' });
-    const saved = await call('PUT', '/v1/me/profile', token, {
-      ...sampleBodies.putMyProfile,
-      phone: '0912000111',
-      email: 'chau.pham@example.vn',
+    const saved = await api('PUT', '/v1/me/profile', {
+      token,
+      body: {
+        ...sampleBodies.putMyProfile,
+        phone: '0912000111',
+        email: 'chau.pham@example.vn',
+      },
     });
     expect(saved.status).toBe(201);
     const code = await petition(token, 'petition-notice-0001');
@@ -81,7 +72,7 @@ describe('petition notices', () => {
     const token = await portal.token({ sub: 'petition-notice-2' });
     const code = await petition(token, 'petition-notice-0002');
     await until('the petition is answered', async () => {
-      const view = await call('GET', `/v1/petitions/${code}`, token);
+      const view = await api('GET', `/v1/petitions/${code}`, { token });
       return view.body.status === 'published' ? true : undefined;
     });
     expect(await outbox(code)).toEqual([]);
@@ -93,10 +84,14 @@ describe('an enterprise’s petitions', () => {
     const rep = (sub: string, taxCode: string) => portal.token({ sub, role: 'business', taxCode });
     const code = await petition(await rep('rep-a', '0107654321'), 'petition-enterprise-0001');
     const list = async (token: string) =>
-      ((await call('GET', '/v1/me/petitions', token)).body.items as Json[]).map((i) => i.code);
+      ((await api('GET', '/v1/me/petitions', { token })).body.items as Json[]).map((i) => i.code);
     expect(await list(await rep('rep-b', '0107654321'))).toContain(code);
     expect(await list(await rep('rep-c', '0309999999'))).not.toContain(code);
-    expect((await call('GET', `/v1/petitions/${code}`, await rep('rep-b', '0107654321'))).status).toBe(200);
-    expect((await call('GET', `/v1/petitions/${code}`, await rep('rep-c', '0309999999'))).status).toBe(404);
+    expect(
+      (await api('GET', `/v1/petitions/${code}`, { token: await rep('rep-b', '0107654321') })).status,
+    ).toBe(200);
+    expect(
+      (await api('GET', `/v1/petitions/${code}`, { token: await rep('rep-c', '0309999999') })).status,
+    ).toBe(404);
   });
 });
