@@ -36,7 +36,8 @@ async function start(extraArgs: string[] = []) {
       ...process.env,
       CONG_DATA_DIR: dataDir,
       SIMULATOR_DELAY_MS: '100',
-      POWERTOOLS_LOG_LEVEL: 'WARN',
+      // Everything the handlers log, so the personal-data check below reads all of it.
+      POWERTOOLS_LOG_LEVEL: 'DEBUG',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -160,6 +161,12 @@ describe('npm start', () => {
     const publicView = await api('GET', `/v1/track/${code}`);
     expect(publicView.body.status).toBe('in_progress');
     expect(JSON.stringify(publicView.body)).not.toContain('079085000777');
+
+    // The whole run's logs (handlers, pumps, simulator, sandbox) hold structured lines, and never the
+    // citizen ID or the phone number in any spelling.
+    expect(output).toContain('"routeKey":"POST /v1/dossiers"');
+    for (const pii of ['079085000777', '0909123456', '+84909123456', '84909123456'])
+      expect(output, `logs contain ${pii}`).not.toContain(pii);
     const receipt = await api('GET', `/v1/payments/${payment.body.paymentId}/receipt`, { token });
     expect(receipt.body).toMatchObject({ amount: 135_000, dossierCode: code, payer: 'Lê Minh Châu' });
   });

@@ -38,7 +38,12 @@ beforeAll(async () => {
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
   });
-  page = await browser.newPage({ viewport: { width: 1200, height: 900 }, locale: 'vi-VN' });
+  // A browser far from Hà Nội: the page still shows Vietnam's time.
+  page = await browser.newPage({
+    viewport: { width: 1200, height: 900 },
+    locale: 'vi-VN',
+    timezoneId: 'America/New_York',
+  });
 }, 120_000);
 
 afterAll(async () => {
@@ -69,6 +74,8 @@ describe('citizen page', () => {
     await detail.getByRole('heading', { name: `Hồ sơ ${code}` }).waitFor();
     await expect(detail.locator('ol.timeline li').count()).resolves.toBeGreaterThan(0);
     await expect(detail.textContent()).resolves.toContain('Đã nộp');
+    // Deadlines close at 17:00 in Hà Nội, and that is the time shown.
+    await expect(detail.textContent()).resolves.toMatch(/Hạn trả kết quả\s*17:00:00/);
     await page.screenshot({ path: '/tmp/web-dossier.png', fullPage: true });
   });
 
