@@ -104,6 +104,8 @@ export interface Verifiers {
   agency?: (headers: Record<string, string | undefined>, rawBody: string) => Promise<Principal>;
   /** For groups serving owned-object routes: reads an object's ownership fields (core/access-store.ts). */
   ownership?: OwnershipReader;
+  /** For groups serving abuse-limited routes: the shared counters (core/rate-limit-store.ts). */
+  rateLimits?: () => RateLimitPorts;
 }
 
 /** Authentication by the route's declared mode; signatures are checked over the raw body. */
@@ -138,14 +140,15 @@ const authenticate = (verifiers: Verifiers): MiddlewareObj<PortalEvent, Result> 
  * no allowance (API Gateway's route throttling caps floods of those). The store loads only in the
  * groups that serve such routes.
  */
-const rateLimit = (): MiddlewareObj<PortalEvent, Result> => {
+const rateLimit = (store: Verifiers['rateLimits']): MiddlewareObj<PortalEvent, Result> => {
   let ports: RateLimitPorts | undefined;
   return {
     before: async (request) => {
       const req = portalOf(request.event);
       const limitClass = req.route.rateLimit;
       if (!limitClass || config().CONG_RATE_LIMITS === 'off') return;
-      ports ??= (await import('./rate-limit-store.js')).rateLimitStore();
+      if (!store) throw new Error(`${limitClass}-limited route without a rate-limit store`);
+      ports ??= store();
       await enforceRateLimit(ports, config().RATE_LIMITS[limitClass], {
         limitClass,
         ...rateLimitSubjects(req.principal, request.event.requestContext?.http?.sourceIp),
@@ -257,6 +260,8 @@ export function httpFunction(
   if (missing.length) throw new Error(`function group ${fn} lacks operations: ${missing.join(', ')}`);
   if (own.some((x) => x.auth === 'agency') && !verifiers.agency)
     throw new Error(`${fn} serves agency routes without a verifier`);
+  if (own.some((x) => x.rateLimit) && !verifiers.rateLimits)
+    throw new Error(`${fn} serves abuse-limited routes without a rate-limit store`);
   if (own.some((x) => x.access.kind === 'owned') && !verifiers.ownership)
     throw new Error(`${fn} serves owned-object routes without an ownership reader`);
   const mismatched = own.filter((x) => authOfAccess(x.access) !== x.auth).map(routeKey);
@@ -286,7 +291,7 @@ export function httpFunction(
     .use(authenticate(verifiers))
     .use(jsonBody())
     .use(validate())
-    .use(rateLimit())
+    .use(rateLimit(verifiers.rateLimits))
     .use(objectAccess(verifiers.ownership))
     .handler(dispatch);
 }

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { dossierParams, withdrawRequest } from '../../schemas/dossier.js';
 import { readOwnership } from '../core/access-store.js';
 import { httpFunction, type Operation, personOf } from '../core/http.js';
+import { rateLimitStore } from '../core/rate-limit-store.js';
 import { confirmResultReceived } from './complete.js';
 import { intakeStore } from './store.js';
 import { type SubmitInput, submitDossier } from './submit.js';
@@ -38,4 +39,7 @@ const operations = {
   },
 } satisfies Record<string, Operation>;
 
-export const handler = httpFunction('intake', operations, { ownership: readOwnership });
+export const handler = httpFunction('intake', operations, {
+  ownership: readOwnership,
+  rateLimits: rateLimitStore,
+});

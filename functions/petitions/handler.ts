@@ -10,6 +10,7 @@ import { readOwnership } from '../core/access-store.js';
 import { decodeCursor, encodeCursor } from '../core/cursor.js';
 import { AppError } from '../core/errors.js';
 import { httpFunction, personOf } from '../core/http.js';
+import { rateLimitStore } from '../core/rate-limit-store.js';
 import { type SubmitPetitionInput, submitPetition, summaryOf, viewOf } from './petitions.js';
 import { PublishedAnswers } from './search.js';
 import { type PetitionStore, petitionStore } from './store.js';
@@ -77,5 +78,5 @@ export const handler = httpFunction(
       };
     },
   },
-  { ownership: readOwnership },
+  { ownership: readOwnership, rateLimits: rateLimitStore },
 );

@@ -189,6 +189,22 @@ export async function coldStarts() {
         params: { paymentId: '01KAAAAAAAAAAAAAAAAAAAAAA1' },
         headers: auth,
       }),
+    me: () => apiEvent('GET /v1/me/profile', { headers: auth }),
+    feedback: () =>
+      apiEvent('POST /v1/dossiers/{code}/rating', {
+        path: '/v1/dossiers/CAHN-261122-0001/rating',
+        params: { code: 'CAHN-261122-0001' },
+        headers: auth,
+        body: { overall: 5 },
+      }),
+    stats: () => apiEvent('GET /v1/stats/agencies'),
+    petitions: () =>
+      apiEvent('GET /v1/petitions/{code}', {
+        path: '/v1/petitions/PAKN-261122-0001',
+        params: { code: 'PAKN-261122-0001' },
+        headers: auth,
+      }),
+    escalation: () => ({}),
     paymentsReconcile: () => ({}),
     slaWatcher: () => ({}),
     notificationRelay: () => ({
@@ -289,6 +305,7 @@ export async function coldStarts() {
     TABLE_NAME: 'bench',
     UPLOADS_BUCKET: 'bench',
     CONG_RATE_LIMITS: 'off',
+    PROFILE_DATA_KEY: Buffer.alloc(32, 7).toString('base64'),
     S3_FORCE_PATH_STYLE: 'true',
     AGENCY_QUEUE_URLS: JSON.stringify({ bca: `${stub.url}/000000000000/cong-bench-agency-bca` }),
     AGENCY_SECRETS_SOURCE: 'file',

@@ -53,7 +53,10 @@ const stackOf = (fn: HttpFunction) => {
         .map((r) => [r.operationId, () => Promise.reject(new Error(`${r.operationId} reached`))]),
     );
     // Refused bodies never reach the ownership check either.
-    h = httpFunction(fn, ops, { ownership: () => Promise.reject(new Error('ownership read')) });
+    h = httpFunction(fn, ops, {
+      ownership: () => Promise.reject(new Error('ownership read')),
+      rateLimits: () => ({ take: () => Promise.reject(new Error('rate limit counted')) }),
+    });
     stacks.set(fn, h);
   }
   return h;

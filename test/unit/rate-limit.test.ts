@@ -1,4 +1,5 @@
 /** Abuse limits: window math, Retry-After, per account vs per address, the off switch, the 429 shape. */
+
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -14,6 +15,7 @@ import {
   retryAfterSeconds,
   windowOf,
 } from '../../functions/core/rate-limit.js';
+import { rateLimitStore } from '../../functions/core/rate-limit-store.js';
 import { buildOpenApi } from '../../functions/platform/openapi.js';
 import { routes } from '../../functions/routes.js';
 import { call } from '../support/api-event.js';
@@ -179,15 +181,25 @@ describe('limits as configuration', () => {
 });
 
 describe('the middleware over the table', () => {
+  it('is required of a group that serves abuse-limited routes, so no other group carries its store', () => {
+    expect(() => httpFunction('uploads', { createUpload: async () => ({ body: {} }) })).toThrow(
+      /rate-limit store/,
+    );
+  });
+
   const ddb = mockClient(DynamoDBDocumentClient);
   let issuer: TestIssuer;
   let created = 0;
-  const uploads = httpFunction('uploads', {
-    createUpload: async () => {
-      created += 1;
-      return { body: { ok: true } };
+  const uploads = httpFunction(
+    'uploads',
+    {
+      createUpload: async () => {
+        created += 1;
+        return { body: { ok: true } };
+      },
     },
-  });
+    { rateLimits: rateLimitStore },
+  );
   const body = { fileName: 'cccd.pdf', contentType: 'application/pdf', size: 1000 };
   const upload = async (token: string) =>
     call(uploads, { routeKey: 'POST /v1/uploads', headers: { authorization: `Bearer ${token}` }, body });
