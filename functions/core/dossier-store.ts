@@ -3,24 +3,10 @@ import { BatchGetCommand, type BatchGetCommandOutput, GetCommand, QueryCommand }
 import { dynamo } from './clients.js';
 import { config } from './config.js';
 import type { DossierRecord } from './dossier.js';
-import { keys } from './keys.js';
+import { keys, recordOf } from './keys.js';
 import type { TimelineEvent } from './timeline.js';
 
-const strip = <T>(item: Record<string, unknown>): T => {
-  const {
-    pk: _pk,
-    sk: _sk,
-    gsi1pk: _a,
-    gsi1sk: _b,
-    gsi2pk: _c,
-    gsi2sk: _d,
-    gsi3pk: _e,
-    gsi3sk: _f,
-    kind: _k,
-    ...rest
-  } = item;
-  return rest as T;
-};
+const strip = recordOf;
 
 export async function loadDossier(code: string): Promise<DossierRecord | undefined> {
   const out = await dynamo().send(

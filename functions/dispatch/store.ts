@@ -127,6 +127,55 @@ export function postTo(
   });
 }
 
+type Key = { pk: string; sk: string };
+
+/**
+ * What a delivery leaves in its object's partition (a dossier's or a petition's): the marker of a webhook
+ * already accepted, so a redelivered queue message is skipped, and a record of every attempt.
+ */
+export function deliveryRecords(
+  db: DynamoDBDocumentClient,
+  TableName: string,
+  key: { delivered: (code: string, webhookId: string) => Key; attempt: (code: string, id: string) => Key },
+): Pick<DeliveryPorts, 'isDelivered' | 'markDelivered' | 'recordAttempt'> {
+  return {
+    async isDelivered(code, webhookId) {
+      const out = await db.send(
+        new GetCommand({ TableName, Key: key.delivered(code, webhookId), ConsistentRead: true }),
+      );
+      return Boolean(out.Item);
+    },
+
+    async markDelivered(code, webhookId, at) {
+      try {
+        await db.send(
+          new PutCommand({
+            TableName,
+            Item: { ...key.delivered(code, webhookId), kind: 'delivered', webhookId, at },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
+      } catch (err) {
+        if (!(err instanceof ConditionalCheckFailedException)) throw err;
+      }
+    },
+
+    async recordAttempt(code, attempt) {
+      await db.send(
+        new PutCommand({
+          TableName,
+          Item: {
+            ...key.attempt(code, ulid()),
+            kind: 'delivery-attempt',
+            ...attempt,
+            ttl: ttlAfterDays(ATTEMPT_RETENTION_DAYS),
+          },
+        }),
+      );
+    },
+  };
+}
+
 export function deliveryStore(secretsFor: (agencyId: string) => Promise<string[]>): DeliveryPorts {
   const cfg = config();
   const TableName = cfg.TABLE_NAME;
@@ -139,43 +188,10 @@ export function deliveryStore(secretsFor: (agencyId: string) => Promise<string[]
     profileKeys: loadProfileKeys,
     endpointFor: (agencyId) => cfg.AGENCY_ENDPOINTS[agencyId],
 
-    async isDelivered(code, webhookId) {
-      const out = await db.send(
-        new GetCommand({ TableName, Key: keys.delivered(code, webhookId), ConsistentRead: true }),
-      );
-      return Boolean(out.Item);
-    },
-
-    async markDelivered(code, webhookId, at) {
-      try {
-        await db.send(
-          new PutCommand({
-            TableName,
-            Item: { ...keys.delivered(code, webhookId), kind: 'delivered', webhookId, at },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          }),
-        );
-      } catch (err) {
-        if (!(err instanceof ConditionalCheckFailedException)) throw err;
-      }
-    },
+    ...deliveryRecords(db, TableName, { delivered: keys.delivered, attempt: keys.deliveryAttempt }),
 
     isPaused: async (agencyId) => (await states.get(agencyId))?.paused === true,
     pauseAgency: (agencyId, since, reason) => states.pause(agencyId, since, reason),
-
-    async recordAttempt(code, attempt) {
-      await db.send(
-        new PutCommand({
-          TableName,
-          Item: {
-            ...keys.deliveryAttempt(code, ulid()),
-            kind: 'delivery-attempt',
-            ...attempt,
-            ttl: ttlAfterDays(ATTEMPT_RETENTION_DAYS),
-          },
-        }),
-      );
-    },
 
     async post(url, headers, body) {
       const target = new URL(url);

@@ -6,7 +6,7 @@ import { dynamo } from '../core/clients.js';
 import { config } from '../core/config.js';
 import type { DossierRecord } from '../core/dossier.js';
 import { loadDossier, loadTimeline } from '../core/dossier-store.js';
-import { keys } from '../core/keys.js';
+import { keys, recordOf } from '../core/keys.js';
 import { hasSealedForm, openForm } from '../intake/sealed-form.js';
 import type { AccountPorts, DossierFields, OwnerIndexKey } from './account.js';
 import type { ProfilePorts, StoredProfile } from './profile.js';
@@ -107,19 +107,9 @@ const indexKey = (item: Record<string, unknown>): OwnerIndexKey => ({
 });
 
 const stripDossier = (item: Record<string, unknown>): DossierRecord => {
-  const {
-    pk: _pk,
-    sk: _sk,
-    gsi1pk: _a,
-    gsi1sk: _b,
-    gsi2pk: _c,
-    gsi2sk: _d,
-    gsi3pk: _e,
-    gsi3sk: _f,
-    kind: _k,
-    ...rest
-  } = item;
-  return { attachments: [], ...rest } as unknown as DossierRecord;
+  const record = recordOf<DossierRecord>(item);
+  // Projections without attachments (summaries) still read as a dossier with none.
+  return { ...record, attachments: record.attachments ?? [] };
 };
 
 export function accountStore(): AccountPorts {

@@ -13,7 +13,7 @@ import { config } from '../core/config.js';
 import { decodeCursor, encodeCursor } from '../core/cursor.js';
 import type { OrderPayment } from '../core/dossier.js';
 import { loadDossier } from '../core/dossier-store.js';
-import { keys, ttlAfterDays } from '../core/keys.js';
+import { keys, recordOf, ttlAfterDays } from '../core/keys.js';
 import { PAYMENTS } from '../core/resources.js';
 import { outboxPut } from '../intake/store.js';
 import {
@@ -43,11 +43,8 @@ const anomalyItem = (a: AnomalyRecord) => ({
 
 const orderKey = (o: Order) => (o.kind === 'dossier' ? keys.dossier(o.code) : keys.bill(o.biller, o.billId));
 
-const strip = <T>(item: Record<string, unknown> | undefined): T | undefined => {
-  if (!item) return undefined;
-  const { pk: _pk, sk: _sk, gsi2pk: _a, gsi2sk: _b, kind: _k, ttl: _t, ...rest } = item;
-  return rest as T;
-};
+const strip = <T>(item: Record<string, unknown> | undefined): T | undefined =>
+  item ? recordOf<T>(item) : undefined;
 
 export interface PaymentStore extends PaymentPorts, RefundPorts {
   /** Payment ids waiting on a partner, created before `before`, oldest first. */

@@ -7,7 +7,7 @@ import { dynamo } from '../core/clients.js';
 import { config } from '../core/config.js';
 import { decodeCursor, encodeCursor } from '../core/cursor.js';
 import { blockAllocator } from '../core/dossier-codes.js';
-import { keys, ttlAfterDays } from '../core/keys.js';
+import { keys, recordOf, ttlAfterDays } from '../core/keys.js';
 import { OUTBOX, PETITIONS } from '../core/resources.js';
 import { intakeStore } from '../intake/store.js';
 import { enqueueNotifications } from '../notifications/queue.js';
@@ -26,10 +26,7 @@ import type { PublishedSource } from './search.js';
 export const petitionShard = (code: string) =>
   createHash('sha256').update(code).digest()[0]! % PETITIONS.deadlineShards;
 
-const strip = <T>(item: Record<string, unknown>): T => {
-  const { pk: _pk, sk: _sk, gsi1pk: _a, gsi1sk: _b, gsi2pk: _c, gsi2sk: _d, kind: _k, ...rest } = item;
-  return rest as T;
-};
+const strip = recordOf;
 
 const IDEMPOTENCY_SCOPE = 'petitions';
 const IDEMPOTENCY_DAYS = 7;
