@@ -4,30 +4,20 @@
  */
 import { z } from 'zod';
 
-const jsonRecord = z
-  .string()
-  .transform((s, ctx) => {
-    try {
-      return JSON.parse(s) as unknown;
-    } catch {
-      ctx.addIssue({ code: 'custom', message: 'expected JSON' });
-      return z.NEVER;
-    }
-  })
-  .pipe(z.record(z.string(), z.string()));
+/** A setting holding JSON text: parsed here, then checked by the schema it is piped into. */
+const jsonText = z.string().transform((s, ctx) => {
+  try {
+    return JSON.parse(s) as unknown;
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'expected JSON' });
+    return z.NEVER;
+  }
+});
+
+const jsonRecord = jsonText.pipe(z.record(z.string(), z.string()));
 
 /** JSON text of an object whose values are string maps (per-partner settings). */
-const jsonObjects = z
-  .string()
-  .transform((s, ctx) => {
-    try {
-      return JSON.parse(s) as unknown;
-    } catch {
-      ctx.addIssue({ code: 'custom', message: 'expected JSON' });
-      return z.NEVER;
-    }
-  })
-  .pipe(z.record(z.string(), z.record(z.string(), z.string())));
+const jsonObjects = jsonText.pipe(z.record(z.string(), z.record(z.string(), z.string())));
 
 const flag = z.enum(['true', 'false']).transform((v) => v === 'true');
 
@@ -51,16 +41,7 @@ export const DEFAULT_RATE_LIMITS = {
 } as const satisfies Record<string, z.input<typeof rateLimitRule>>;
 
 /** JSON text overriding some classes' limits, e.g. `{"intake":{"windowSeconds":60,"perAccount":5,"perIp":50}}`. */
-const rateLimits = z
-  .string()
-  .transform((s, ctx) => {
-    try {
-      return JSON.parse(s) as unknown;
-    } catch {
-      ctx.addIssue({ code: 'custom', message: 'expected JSON' });
-      return z.NEVER;
-    }
-  })
+const rateLimits = jsonText
   .pipe(
     z.object({ intake: rateLimitRule, uploads: rateLimitRule, petitions: rateLimitRule }).partial().strict(),
   )
