@@ -145,10 +145,21 @@ const publicTimeline = (events: readonly TimelineEvent[]) =>
     ...(e.dueAt ? { dueAt: e.dueAt } : {}),
   }));
 
-export function toPublicView(d: DossierRecord, events: readonly TimelineEvent[], now = new Date()) {
-  const view: z.infer<typeof publicDossierView> = {
+/** The fields every list of dossiers shows, and the attributes a list query projects for them. */
+export const SUMMARY_FIELDS = [
+  'code',
+  'procedureCode',
+  'procedureName',
+  'agencyId',
+  'agencyName',
+  'status',
+  'submittedAt',
+  'dueAt',
+] as const;
+
+export function dossierSummary(d: DossierRecord, now: Date) {
+  return {
     code: d.code,
-    submissionId: d.submissionId,
     procedureCode: d.procedureCode,
     procedureName: d.procedureName,
     agencyId: d.agencyId,
@@ -157,6 +168,13 @@ export function toPublicView(d: DossierRecord, events: readonly TimelineEvent[],
     submittedAt: d.submittedAt,
     dueAt: d.dueAt,
     overdue: isOverdue(d, now),
+  };
+}
+
+export function toPublicView(d: DossierRecord, events: readonly TimelineEvent[], now = new Date()) {
+  const view: z.infer<typeof publicDossierView> = {
+    ...dossierSummary(d, now),
+    submissionId: d.submissionId,
     timeline: publicTimeline(events),
   };
   return view;

@@ -9,7 +9,7 @@ import type { z } from 'zod';
 import type { DossierStatus } from '../../schemas/dossier.js';
 import type { myDocument, myDocumentsQuery, myDossierItem, myDossiersQuery } from '../../schemas/me.js';
 import { decodeCursor, encodeCursor } from '../core/cursor.js';
-import { type DossierRecord, filedByView, isOverdue, toOwnerView } from '../core/dossier.js';
+import { type DossierRecord, dossierSummary, filedByView, toOwnerView } from '../core/dossier.js';
 import { AppError } from '../core/errors.js';
 import { keys } from '../core/keys.js';
 import type { TimelineEvent } from '../core/timeline.js';
@@ -99,15 +99,7 @@ function decode(cursor: string | undefined, list: Cursor['l'], sub: string): Cur
 export type MyDossier = z.infer<typeof myDossierItem>;
 
 const summary = (d: DossierRecord, now: Date): MyDossier => ({
-  code: d.code,
-  procedureCode: d.procedureCode,
-  procedureName: d.procedureName,
-  agencyId: d.agencyId,
-  agencyName: d.agencyName,
-  status: d.status,
-  submittedAt: d.submittedAt,
-  dueAt: d.dueAt,
-  overdue: isOverdue(d, now),
+  ...dossierSummary(d, now),
   ...(d.enterpriseTaxCode ? { enterpriseTaxCode: d.enterpriseTaxCode } : {}),
   ...(d.filedBy ? { filedBy: filedByView(d.filedBy) } : {}),
 });

@@ -4,7 +4,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../core/clients.js';
 import { config } from '../core/config.js';
-import type { DossierRecord } from '../core/dossier.js';
+import { type DossierRecord, SUMMARY_FIELDS } from '../core/dossier.js';
 import { loadDossier, loadTimeline } from '../core/dossier-store.js';
 import { keys, recordOf } from '../core/keys.js';
 import { hasSealedForm, openForm } from '../intake/sealed-form.js';
@@ -83,18 +83,7 @@ export function profileStore(): ProfilePorts {
 }
 
 const PROJECTIONS: Record<DossierFields, string[] | undefined> = {
-  summary: [
-    'code',
-    'procedureCode',
-    'procedureName',
-    'agencyId',
-    'agencyName',
-    'status',
-    'submittedAt',
-    'dueAt',
-    'enterpriseTaxCode',
-    'filedBy',
-  ],
+  summary: [...SUMMARY_FIELDS, 'enterpriseTaxCode', 'filedBy'],
   attachments: ['code', 'ownerSub', 'submittedAt', 'attachments'],
   full: undefined,
 };

@@ -7,7 +7,7 @@ import type { agencyDossiersQuery } from '../../schemas/agency-dossiers.js';
 import type { DossierStatus } from '../../schemas/dossier.js';
 import type { myDossierItem } from '../../schemas/me.js';
 import { decodeCursor, encodeCursor } from '../core/cursor.js';
-import { type DossierRecord, isOverdue } from '../core/dossier.js';
+import { type DossierRecord, dossierSummary } from '../core/dossier.js';
 import { AppError } from '../core/errors.js';
 import { keys } from '../core/keys.js';
 
@@ -26,17 +26,7 @@ export interface AgencyDossierPorts {
   ): Promise<{ items: { key: IndexKey; dossier: DossierRecord }[]; lastKey?: IndexKey }>;
 }
 
-const summary = (d: DossierRecord, now: Date): AgencyDossier => ({
-  code: d.code,
-  procedureCode: d.procedureCode,
-  procedureName: d.procedureName,
-  agencyId: d.agencyId,
-  agencyName: d.agencyName,
-  status: d.status,
-  submittedAt: d.submittedAt,
-  dueAt: d.dueAt,
-  overdue: isOverdue(d, now),
-});
+const summary = (d: DossierRecord, now: Date): AgencyDossier => dossierSummary(d, now);
 
 export async function listAgencyDossiers(
   ports: AgencyDossierPorts,

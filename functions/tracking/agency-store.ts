@@ -2,7 +2,7 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../core/clients.js';
 import { config } from '../core/config.js';
-import type { DossierRecord } from '../core/dossier.js';
+import { type DossierRecord, SUMMARY_FIELDS } from '../core/dossier.js';
 import { keys } from '../core/keys.js';
 import {
   type AgencyDossierPorts,
@@ -11,16 +11,7 @@ import {
   type IndexKey,
 } from './agency-dossiers.js';
 
-const SUMMARY = [
-  'code',
-  'procedureCode',
-  'procedureName',
-  'agencyId',
-  'agencyName',
-  'status',
-  'submittedAt',
-  'dueAt',
-] as const;
+const SUMMARY = SUMMARY_FIELDS;
 
 const indexKey = (item: Record<string, unknown>) =>
   Object.fromEntries(CURSOR_ATTRIBUTES.map((a) => [a, String(item[a])])) as IndexKey;
