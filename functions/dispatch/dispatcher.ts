@@ -98,19 +98,35 @@ async function handleRecord(record: SQSRecord): Promise<void> {
       attempt,
     });
   } catch (err) {
-    if (!(err instanceof DeliveryFailed)) throw err;
-    const fields = { dossierCode: parsed.data.dossierCode, agencyId: parsed.data.agencyId, attempt };
-    if (err.kind === 'gone' && err.paused) {
-      // The metric filter matches this field; changing it silences the alarm.
-      logger.error('agency endpoint gone: deliveries paused', { ...fields, alarm: 'agency_endpoint_gone' });
-    } else if (err.kind === 'paused') {
-      logger.info('dispatch held: agency paused', fields);
-    } else {
-      logger.warn('dispatch failed', { ...fields, kind: err.kind, error: err.message });
-    }
-    await backOff(record, attempt, err);
-    throw err;
+    await failedDelivery(record, attempt, err, {
+      dossierCode: parsed.data.dossierCode,
+      agencyId: parsed.data.agencyId,
+      attempt,
+    });
   }
+}
+
+/**
+ * A delivery that did not go through, dossier's or petition's: logged by kind (the 410 pause raises the
+ * alarm), the message's visibility backed off, and the record reported failed to the batch.
+ */
+async function failedDelivery(
+  record: SQSRecord,
+  attempt: number,
+  err: unknown,
+  fields: Record<string, unknown>,
+): Promise<never> {
+  if (!(err instanceof DeliveryFailed)) throw err;
+  if (err.kind === 'gone' && err.paused) {
+    // The metric filter matches this field; changing it silences the alarm.
+    logger.error('agency endpoint gone: deliveries paused', { ...fields, alarm: 'agency_endpoint_gone' });
+  } else if (err.kind === 'paused') {
+    logger.info('dispatch held: agency paused', fields);
+  } else {
+    logger.warn('dispatch failed', { ...fields, kind: err.kind, error: err.message });
+  }
+  await backOff(record, attempt, err);
+  throw err;
 }
 
 async function handlePetition(record: SQSRecord, body: unknown, attempt: number): Promise<void> {
@@ -126,16 +142,7 @@ async function handlePetition(record: SQSRecord, body: unknown, attempt: number)
     const outcome = await deliverPetition(petitionPorts, parsed.data, attempt);
     logger.info('dispatch', { ...fields, outcome });
   } catch (err) {
-    if (!(err instanceof DeliveryFailed)) throw err;
-    if (err.kind === 'gone' && err.paused) {
-      logger.error('agency endpoint gone: deliveries paused', { ...fields, alarm: 'agency_endpoint_gone' });
-    } else if (err.kind === 'paused') {
-      logger.info('dispatch held: agency paused', fields);
-    } else {
-      logger.warn('dispatch failed', { ...fields, kind: err.kind, error: err.message });
-    }
-    await backOff(record, attempt, err);
-    throw err;
+    await failedDelivery(record, attempt, err, fields);
   }
 }
 
