@@ -1,11 +1,11 @@
 import { z } from 'zod';
 
 /** Vietnamese text arrives in any Unicode form; the portal stores and compares NFC. */
-export const nfcText = (max: number) =>
+export const nfcText = (max: number, min = 1) =>
   z
     .string()
     .trim()
-    .min(1)
+    .min(min)
     .max(max)
     .transform((s) => s.normalize('NFC'));
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { dossierCode, isoDateTime, procedureCode, ulid } from './common.js';
+import { dossierCode, isoDateTime, nfcText, procedureCode, ulid } from './common.js';
 import { dossierPaymentSummary } from './payment.js';
 
 export const dossierStatus = z.enum([
@@ -225,12 +225,7 @@ export const dossierStatusView = z
 
 export const withdrawRequest = z
   .object({
-    reason: z
-      .string()
-      .trim()
-      .min(5)
-      .max(500)
-      .transform((t) => t.normalize('NFC')),
+    reason: nfcText(500, 5),
   })
   .strict()
   .meta({ id: 'WithdrawRequest' });

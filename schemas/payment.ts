@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { dossierCode, isoDateTime, listQuery, procedureCode, ulid } from './common.js';
+import { dossierCode, isoDateTime, listQuery, nfcText, procedureCode, ulid } from './common.js';
 
 export const paymentStatus = z.enum(['pending', 'succeeded', 'failed', 'expired', 'refunded']);
 export type PaymentStatus = z.infer<typeof paymentStatus>;
@@ -109,12 +109,7 @@ export const dossierPaymentSummary = z.object({
 /** An operator gives the money of a payment back; the reason is kept on the payment and its receipt. */
 export const refundRequest = z
   .object({
-    reason: z
-      .string()
-      .trim()
-      .min(5)
-      .max(500)
-      .transform((s) => s.normalize('NFC')),
+    reason: nfcText(500, 5),
   })
   .strict()
   .meta({ id: 'RefundRequest' });
@@ -149,12 +144,7 @@ export const anomalyResolutionRequest = z
   .object({
     /** The anomaly's `at`, as listed. */
     at: isoDateTime,
-    note: z
-      .string()
-      .trim()
-      .min(5)
-      .max(1000)
-      .transform((s) => s.normalize('NFC')),
+    note: nfcText(1000, 5),
   })
   .strict()
   .meta({ id: 'AnomalyResolutionRequest' });

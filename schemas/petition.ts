@@ -172,7 +172,7 @@ export const petitionAgencyEvent = z
       .object({
         type: z.literal('petition.rejected'),
         ...callbackBase,
-        reason: nfcText(2000).pipe(z.string().min(5)),
+        reason: nfcText(2000, 5),
       })
       .strict(),
     z
@@ -180,7 +180,7 @@ export const petitionAgencyEvent = z
         type: z.literal('petition.reassigned'),
         ...callbackBase,
         toAgencyId: agencyId,
-        reason: nfcText(2000).pipe(z.string().min(5)),
+        reason: nfcText(2000, 5),
       })
       .strict(),
   ])
