@@ -175,6 +175,24 @@ export async function startLocalPortal(options: LocalPortalOptions = {}): Promis
     throw new Error('a local portal is already running in this process (handlers share process.env)');
   active = true;
   const log = options.log ?? createLog({ quiet: options.quiet, src: 'local' });
+  /**
+   * Stands in for an EventBridge schedule: runs `job` every `everyMs` (a minute unless set; never when 0)
+   * and logs its failures. The returned cleanup stops the timer and waits for a run under way.
+   */
+  const onSchedule = (name: string, job: () => Promise<unknown>, everyMs = 60_000) => {
+    let running: Promise<unknown> = Promise.resolve();
+    const timer =
+      everyMs > 0
+        ? setInterval(() => {
+            running = job().catch((err: unknown) => log.error(`${name} failed`, errorFields(err)));
+          }, everyMs)
+        : undefined;
+    timer?.unref();
+    return async () => {
+      if (timer) clearInterval(timer);
+      await running;
+    };
+  };
   const ephemeral = options.ephemeral ?? false;
   const cleanups: Array<() => Promise<void> | void> = [];
   const cleanup = async () => {
@@ -426,21 +444,11 @@ export async function startLocalPortal(options: LocalPortalOptions = {}): Promis
     });
     const reconcile = (olderThanSeconds?: number) =>
       reconciler.invoke(olderThanSeconds === undefined ? {} : { olderThanSeconds });
-    const every = options.reconcileIntervalMs ?? 60_000;
-    let reconciling: Promise<unknown> = Promise.resolve();
-    const timer =
-      every > 0
-        ? setInterval(() => {
-            reconciling = reconcile().catch((err: unknown) =>
-              log.error('payment reconciliation failed', errorFields(err)),
-            );
-          }, every)
-        : undefined;
-    timer?.unref();
-    const stopReconciling = async () => {
-      if (timer) clearInterval(timer);
-      await reconciling;
-    };
+    const stopReconciling = onSchedule(
+      'payment reconciliation',
+      () => reconcile(),
+      options.reconcileIntervalMs,
+    );
     cleanups.push(stopReconciling);
 
     const slaWatcher = functionFromModule<{ now?: string }, SlaReport>({
@@ -450,19 +458,7 @@ export async function startLocalPortal(options: LocalPortalOptions = {}): Promis
       memoryMb: functions.slaWatcher.memoryMb,
     });
     const watchSla = (now?: Date) => slaWatcher.invoke(now ? { now: now.toISOString() } : {});
-    const slaEvery = options.slaIntervalMs ?? 60_000;
-    let watching: Promise<unknown> = Promise.resolve();
-    const slaTimer =
-      slaEvery > 0
-        ? setInterval(() => {
-            watching = watchSla().catch((err: unknown) => log.error('SLA watcher failed', errorFields(err)));
-          }, slaEvery)
-        : undefined;
-    slaTimer?.unref();
-    const stopWatching = async () => {
-      if (slaTimer) clearInterval(slaTimer);
-      await watching;
-    };
+    const stopWatching = onSchedule('SLA watcher', () => watchSla(), options.slaIntervalMs);
     cleanups.push(stopWatching);
 
     const escalator = functionFromModule<{ now?: string }, EscalationReport>({
@@ -472,21 +468,11 @@ export async function startLocalPortal(options: LocalPortalOptions = {}): Promis
       memoryMb: functions.escalation.memoryMb,
     });
     const escalatePetitions = (asOf?: Date) => escalator.invoke(asOf ? { now: asOf.toISOString() } : {});
-    const escalationEvery = options.escalationIntervalMs ?? 60_000;
-    let escalating: Promise<unknown> = Promise.resolve();
-    const escalationTimer =
-      escalationEvery > 0
-        ? setInterval(() => {
-            escalating = escalatePetitions().catch((err: unknown) =>
-              log.error('petition escalation failed', errorFields(err)),
-            );
-          }, escalationEvery)
-        : undefined;
-    escalationTimer?.unref();
-    const stopEscalating = async () => {
-      if (escalationTimer) clearInterval(escalationTimer);
-      await escalating;
-    };
+    const stopEscalating = onSchedule(
+      'petition escalation',
+      () => escalatePetitions(),
+      options.escalationIntervalMs,
+    );
     cleanups.push(stopEscalating);
 
     Object.assign(remembered, {
