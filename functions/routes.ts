@@ -600,11 +600,13 @@ export const routes: readonly Route[] = [
     operationId: 'putMyProfile',
     auth: 'citizen',
     access: { kind: 'self', roles: EVERYONE },
-    summary: 'Replace my profile (If-Match with the version read, once it exists); 201 when created',
+    summary:
+      'Replace my profile (If-Match with the version read, once it exists); 201 when created. The citizen ID ' +
+      'comes from the VNeID-verified sign-in (403 without one, 409 if another account holds it)',
     body: profileInput,
     status: 200,
     response: profileView,
-    errors: [412, 428],
+    errors: [403, 409, 412, 428],
   }),
   r({
     method: 'GET',

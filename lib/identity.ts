@@ -6,7 +6,9 @@
  * Citizens sign in at the pool's hosted domain, which federates to the national e-ID (VNeID) over
  * OIDC; development stages also offer Cognito's own accounts for testers. Roles are Cognito groups
  * (tokens carry `cognito:groups`), and whom an officer or representative acts for is a custom
- * attribute only operators set (`custom:agency_id`, `custom:tax_code`).
+ * attribute only operators set (`custom:agency_id`, `custom:tax_code`). The citizen ID VNeID verified
+ * (`custom:citizen_id`, mapped at every federated sign-in) reaches the API in the access token alone,
+ * through the pre-token trigger: a profile's citizen ID is bound to it, never taken from a form.
  */
 import { Aws, Duration, type RemovalPolicy, SecretValue, Stack } from 'aws-cdk-lib';
 import {
@@ -129,8 +131,8 @@ export class CitizenIdentity extends Construct {
       });
     });
 
-    // Access tokens get whom the person acts for (Cognito puts custom attributes in ID tokens only);
-    // event version 2 customises access tokens, which the Essentials plan allows.
+    // Access tokens get whom the person acts for (Cognito puts custom attributes in ID tokens only) and
+    // the verified citizen ID; event version 2 customises access tokens, which the Essentials plan allows.
     const preToken = new PortalFunction(this, 'PreToken', {
       name: 'preTokenGeneration',
       spec: { entry: 'functions/identity/pre-token.ts', memoryMb: 128, timeoutSeconds: 3 },
@@ -185,12 +187,15 @@ export class CitizenIdentity extends Construct {
         ...(this.vneid ? [UserPoolClientIdentityProvider.custom(VNEID_PROVIDER_NAME)] : []),
         ...(signIn.cognitoAccounts ? [UserPoolClientIdentityProvider.COGNITO] : []),
       ],
-      // Tokens show name and whom the person acts for; never the citizen ID number.
+      // ID tokens show name and whom the person acts for; never the citizen ID number (it travels in the
+      // access token only, added by the pre-token trigger).
       readAttributes: new ClientAttributes()
         .withStandardAttributes({ fullname: true, email: true, emailVerified: true })
         .withCustomAttributes('agency_id', 'tax_code'),
       // Only what VNeID maps at sign-in (Cognito requires mapped attributes to be client-writable);
-      // agency_id and tax_code are set by operators, never by a signed-in person.
+      // agency_id and tax_code are set by operators, never by a signed-in person. Writable here does not
+      // let a person rewrite citizen_id: that takes UpdateUserAttributes with the admin scope, which this
+      // client never grants (OAuth scopes above, refresh-only auth flows below).
       writeAttributes: new ClientAttributes()
         .withStandardAttributes({ fullname: true, email: true })
         .withCustomAttributes('citizen_id'),

@@ -13,6 +13,11 @@ export const devTokenRequest = z
       .string()
       .regex(/^\d{10}(-\d{3})?$/, 'expected a tax code of 10 digits, or 13 with a branch')
       .optional(),
+    /** The citizen ID (CCCD) the sign-in verified, as VNeID vouches for it in AWS; absent: not verified. */
+    citizenId: z
+      .string()
+      .regex(/^\d{12}$/, 'expected the 12 digits of a citizen ID (CCCD)')
+      .optional(),
   })
   .strict()
   .refine((t) => t.agencyId === undefined || t.role === 'agency_officer' || t.role === 'desk_officer', {

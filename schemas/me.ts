@@ -7,13 +7,17 @@ import { petitionView } from './petition.js';
 /** Hà Nội's calendar day: a date of birth "in the past" is judged where the citizen lives. */
 const todayInVietnam = () => new Date(Date.now() + 7 * 3_600_000).toISOString().slice(0, 10);
 
+/**
+ * What a person writes in their profile. The citizen ID is not among it: the server takes it from the
+ * VNeID-verified sign-in when the profile is created and keeps it for good, so a body naming one is
+ * refused (400, `body.citizenId`).
+ */
 export const profileInput = z
   .strictObject({
     fullName: nfcText(200),
     dateOfBirth: z.iso
       .date()
       .refine((d) => d >= '1900-01-01' && d < todayInVietnam(), 'expected a date in the past'),
-    citizenId: z.string().regex(/^\d{12}$/, 'expected the 12 digits of a citizen ID (CCCD)'),
     address: nfcText(500),
     phone: z.string().regex(/^0[35789]\d{8}$/, 'expected a Vietnamese mobile number of 10 digits'),
     email: z.email().max(254).optional(),
@@ -25,7 +29,10 @@ export const profileView = z
   .object({
     fullName: z.string(),
     dateOfBirth: z.string(),
-    /** Masked (`0010******23`) unless asked for with `?reveal=true`. */
+    /**
+     * From the VNeID-verified sign-in, bound when the profile was created; masked (`0010******23`)
+     * unless asked for with `?reveal=true`.
+     */
     citizenId: z.string(),
     /** Masked (`09******78`) unless asked for with `?reveal=true`. */
     phone: z.string(),

@@ -12,7 +12,9 @@ export type { PersonRole };
 /**
  * A signed-in person. Claims beyond the role say whom they act for: an agency officer and a one-stop desk
  * officer name the agency they work at (`agencyId`, Cognito `custom:agency_id`); a business representative
- * names the enterprise by its tax code (`taxCode`, Cognito `custom:tax_code`).
+ * names the enterprise by its tax code (`taxCode`, Cognito `custom:tax_code`). `citizenId` is the citizen
+ * ID (CCCD) the identity provider verified (VNeID, through Cognito's pre-token trigger): the only source a
+ * profile's citizen ID is ever taken from. Never log a Person whole.
  */
 export interface Person {
   kind: 'person';
@@ -20,11 +22,14 @@ export interface Person {
   role: PersonRole;
   agencyId?: string;
   taxCode?: string;
+  citizenId?: string;
 }
 export type Principal = Person | { kind: 'agency'; agencyId: string };
 
 /** Enterprise tax codes (mã số thuế): 10 digits, or 13 with a branch suffix. */
 export const TAX_CODE = /^\d{10}(-\d{3})?$/;
+/** Citizen ID numbers (CCCD, số định danh cá nhân): 12 digits. */
+const CITIZEN_ID = /^\d{12}$/;
 
 const stringClaim = (payload: Record<string, unknown>, ...names: string[]) => {
   for (const n of names) if (typeof payload[n] === 'string' && payload[n]) return payload[n] as string;
@@ -55,12 +60,15 @@ export async function authenticatePerson(authorization: string | undefined): Pro
     const taxCode = role === 'business' ? stringClaim(payload, 'taxCode', 'custom:tax_code') : '';
     // A representative without a well-formed tax code acts for nobody: refuse the token outright.
     if (role === 'business' && !TAX_CODE.test(taxCode)) throw new AppError('UNAUTHENTICATED');
+    // Anything but a well-formed number counts as not verified (an old 9-digit ID card, for one).
+    const citizenId = stringClaim(payload, 'citizenId');
     return {
       kind: 'person',
       sub: payload.sub,
       role,
       ...(agencyId ? { agencyId } : {}),
       ...(taxCode ? { taxCode } : {}),
+      ...(CITIZEN_ID.test(citizenId) ? { citizenId } : {}),
     };
   } catch (err) {
     if (err instanceof AppError) throw err;

@@ -213,6 +213,16 @@ export const ERRORS = {
     en: 'This citizen has no account on the portal yet: ask them to sign in once with VNeID and save their profile, then file again.',
     vi: 'Công dân chưa có tài khoản trên Cổng: đề nghị công dân đăng nhập một lần bằng VNeID và lưu hồ sơ cá nhân, sau đó nộp lại.',
   },
+  IDENTITY_NOT_VERIFIED: {
+    status: 403,
+    en: 'Your sign-in carries no citizen ID verified by VNeID: sign in with VNeID to save your profile.',
+    vi: 'Tài khoản đăng nhập chưa có số định danh cá nhân được VNeID xác thực: vui lòng đăng nhập bằng VNeID để lưu hồ sơ cá nhân.',
+  },
+  CITIZEN_ID_TAKEN: {
+    status: 409,
+    en: 'Your citizen ID is already bound to another account on the portal; contact the portal support desk.',
+    vi: 'Số định danh cá nhân của bạn đã gắn với một tài khoản khác trên Cổng; vui lòng liên hệ bộ phận hỗ trợ của Cổng.',
+  },
   DOCUMENT_NOT_FOUND: {
     status: 422,
     en: 'An attachment refers to an earlier document that does not exist or is not yours.',

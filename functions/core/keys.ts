@@ -46,8 +46,11 @@ export const keys = {
   bill: (biller: string, billId: string) => ({ pk: `BILL#${biller}#${billId}`, sk: 'BILL' }),
   /** A person's profile (citizen ID and phone sealed). */
   profile: (sub: string) => ({ pk: `PROFILE#${sub}`, sk: 'PROFILE' }),
-  /** gsi2, sparse: a profile found by the keyed hash of its citizen ID, never the number itself. */
-  citizenIdIndex: (hash: string) => ({ gsi2pk: `CITIZENID#${hash}`, gsi2sk: 'PROFILE' }),
+  /**
+   * The one account a citizen ID belongs to, keyed by the ID's keyed hash (never the number itself):
+   * written with the first profile, so no two accounts hold one ID, and read by desk filing.
+   */
+  citizenIdClaim: (hash: string) => ({ pk: `CITIZENID#${hash}`, sk: 'CLAIM' }),
   /** gsi1: a person's own objects, newest first. */
   ownerIndex: (sub: string, kind: string, createdAt: string) => ({
     gsi1pk: `OWNER#${sub}`,

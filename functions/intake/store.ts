@@ -1,7 +1,7 @@
 /** The intake ports over DynamoDB and S3. */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { CopyObjectCommand, DeleteObjectsCommand, HeadObjectCommand, NotFound } from '@aws-sdk/client-s3';
-import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo, s3Client } from '../core/clients.js';
 import { config } from '../core/config.js';
 import { blockAllocator } from '../core/dossier-codes.js';
@@ -99,22 +99,16 @@ export function intakeStore(): IntakePorts {
     findDossier: loadDossier,
 
     async findAccountByCitizenIdHash(hash) {
+      // The claim written with the account's first profile: one owner per citizen ID, as VNeID verified it.
       const out = await db.send(
-        new QueryCommand({
+        new GetCommand({
           TableName,
-          IndexName: 'gsi2',
-          KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk = :sk',
-          ExpressionAttributeValues: {
-            ':pk': keys.citizenIdIndex(hash).gsi2pk,
-            ':sk': keys.citizenIdIndex(hash).gsi2sk,
-          },
+          Key: keys.citizenIdClaim(hash),
           ProjectionExpression: 'ownerSub',
-          Limit: 2,
+          ConsistentRead: true,
         }),
       );
-      const owners = [...new Set((out.Items ?? []).map((i) => String(i.ownerSub)))];
-      // Two accounts claiming one citizen ID cannot be told apart: file for neither.
-      return owners.length === 1 ? owners[0] : undefined;
+      return typeof out.Item?.ownerSub === 'string' ? out.Item.ownerSub : undefined;
     },
 
     async findIdempotent(ownerSub, key) {

@@ -91,7 +91,7 @@ export interface IntakePorts extends AttachmentPorts {
   codes: CodeAllocator;
   /** The profile key: seals form identifiers and hashes citizen IDs for look-ups. */
   profileKeys(): Promise<ProfileKeys>;
-  /** The account whose saved profile holds this citizen ID (by its keyed hash), if any. */
+  /** The one account holding this citizen ID (by its keyed hash), bound from its VNeID sign-in, if any. */
   findAccountByCitizenIdHash(hash: string): Promise<string | undefined>;
   commit(write: IntakeWrite): Promise<CommitOutcome>;
 }
@@ -237,7 +237,7 @@ function checkFiler(filer: Filer, input: SubmitInput) {
   }
 }
 
-/** The citizen's account, found by the keyed hash of the citizen ID in saved profiles. */
+/** The citizen's account: the one whose profile is bound to the citizen ID (by its keyed hash). */
 async function citizenAccount(ports: IntakePorts, citizenId: string, form: Record<string, unknown>) {
   // The applicant of the form is the citizen named: a dossier cannot land in another person's account.
   if (typeof form.citizenId === 'string' && form.citizenId !== citizenId) {

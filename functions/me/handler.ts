@@ -30,10 +30,11 @@ export const handler = httpFunction('me', {
     return { body: view, headers: { ...PRIVATE, etag: etagOf(view.version) } };
   },
   putMyProfile: async (req) => {
-    const sub = subOf(req);
+    const person = personOf(req);
+    const { sub } = person;
     const { view, created } = await replaceProfile(
       profileStore(),
-      sub,
+      person,
       req.body as ProfileInput,
       req.headers['if-match'],
     );

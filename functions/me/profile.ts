@@ -1,10 +1,13 @@
 /**
  * A person's profile: read (masked unless revealed) and replaced as a whole. Replacements are
  * conditional on the version the person last read, so two devices editing at once cannot silently
- * overwrite each other.
+ * overwrite each other. The citizen ID is not the person's to write: it is the one their VNeID sign-in
+ * verified, bound when the profile is created (with a claim that gives each ID to one account only,
+ * which is how a one-stop desk finds the citizen it files for) and never changed afterwards.
  */
 import type { z } from 'zod';
 import type { ProfileInput, profileView } from '../../schemas/me.js';
+import type { Person } from '../core/auth.js';
 import { AppError } from '../core/errors.js';
 import { citizenIdHash, maskCitizenId, maskPhone, open, type ProfileKeys, seal } from './protect.js';
 
@@ -23,12 +26,20 @@ export interface StoredProfile {
   updatedAt: string;
 }
 
+/** Who saves: their account and, when their sign-in verified one, their citizen ID. */
+export type ProfileOwner = Pick<Person, 'sub' | 'citizenId'>;
+
 export interface ProfilePorts {
   now(): Date;
   keys(): Promise<ProfileKeys>;
   load(sub: string): Promise<StoredProfile | undefined>;
-  /** Writes if the stored version is still `expected` (undefined: no profile yet); false if not. */
-  save(profile: StoredProfile, expected: number | undefined): Promise<boolean>;
+  /**
+   * Writes the first profile and the claim of its citizen ID together, or neither: `exists` when the
+   * account has a profile by now, `taken` when another account holds the ID.
+   */
+  create(profile: StoredProfile): Promise<'created' | 'exists' | 'taken'>;
+  /** Writes if the stored version is still `expected` and the citizen ID the stored one; false if not. */
+  update(profile: StoredProfile, expected: number): Promise<boolean>;
 }
 
 export type ProfileView = z.infer<typeof profileView>;
@@ -74,48 +85,59 @@ export const etagOf = (version: number) => `"${version}"`;
 const sameContent = (input: ProfileInput, current: ProfileInput) =>
   input.fullName === current.fullName &&
   input.dateOfBirth === current.dateOfBirth &&
-  input.citizenId === current.citizenId &&
   input.address === current.address &&
   input.phone === current.phone &&
   input.email === current.email;
 
 /**
  * Full replacement. An existing profile needs If-Match (428 without it, 412 when it names another
- * version). Sending the stored content again changes nothing and answers with the current version,
- * so a retried PUT whose first answer was lost still succeeds.
+ * version) and keeps its citizen ID. Sending the stored content again changes nothing and answers with
+ * the current version, so a retried PUT whose first answer was lost still succeeds. The first profile
+ * needs a sign-in with a verified citizen ID (403 without) that no other account holds (409).
  */
 export async function replaceProfile(
   ports: ProfilePorts,
-  sub: string,
+  owner: ProfileOwner,
   input: ProfileInput,
   ifMatch: string | undefined,
 ): Promise<{ view: ProfileView; created: boolean }> {
+  const { sub } = owner;
   const expected = parseIfMatch(ifMatch);
   const [current, keys] = await Promise.all([ports.load(sub), ports.keys()]);
-
-  if (current) {
-    if (expected === undefined) throw new AppError('PRECONDITION_REQUIRED');
-    const existing = { ...current, ...unseal(current, keys) };
-    if (sameContent(input, existing)) return { view: toView(current, keys, false), created: false };
-    if (expected !== current.version) throw new AppError('PRECONDITION_FAILED');
-  } else if (expected !== undefined) {
-    throw new AppError('PRECONDITION_FAILED');
-  }
-
   const at = ports.now().toISOString();
-  const next: StoredProfile = {
+  const written = (identity: Pick<StoredProfile, 'citizenIdSealed' | 'citizenIdHash'>): StoredProfile => ({
     ownerSub: sub,
     version: (current?.version ?? 0) + 1,
     fullName: input.fullName,
     dateOfBirth: input.dateOfBirth,
     address: input.address,
     ...(input.email ? { email: input.email } : {}),
-    citizenIdSealed: seal(keys.encryption, input.citizenId, context(sub, 'citizenId')),
-    citizenIdHash: citizenIdHash(keys.lookup, input.citizenId),
+    ...identity,
     phoneSealed: seal(keys.encryption, input.phone, context(sub, 'phone')),
     createdAt: current?.createdAt ?? at,
     updatedAt: at,
-  };
-  if (!(await ports.save(next, current?.version))) throw new AppError('PRECONDITION_FAILED');
-  return { view: toView(next, keys, false), created: !current };
+  });
+
+  if (current) {
+    if (expected === undefined) throw new AppError('PRECONDITION_REQUIRED');
+    const existing = { ...current, ...unseal(current, keys) };
+    if (sameContent(input, existing)) return { view: toView(current, keys, false), created: false };
+    if (expected !== current.version) throw new AppError('PRECONDITION_FAILED');
+    // The citizen ID stays the one bound at creation, whatever this sign-in carries.
+    const next = written({ citizenIdSealed: current.citizenIdSealed, citizenIdHash: current.citizenIdHash });
+    if (!(await ports.update(next, current.version))) throw new AppError('PRECONDITION_FAILED');
+    return { view: toView(next, keys, false), created: false };
+  }
+
+  if (expected !== undefined) throw new AppError('PRECONDITION_FAILED');
+  if (!owner.citizenId) throw new AppError('IDENTITY_NOT_VERIFIED');
+  const next = written({
+    citizenIdSealed: seal(keys.encryption, owner.citizenId, context(sub, 'citizenId')),
+    citizenIdHash: citizenIdHash(keys.lookup, owner.citizenId),
+  });
+  const outcome = await ports.create(next);
+  if (outcome === 'taken') throw new AppError('CITIZEN_ID_TAKEN');
+  // Another request of the same account created it meanwhile: read it, then replace it.
+  if (outcome === 'exists') throw new AppError('PRECONDITION_FAILED');
+  return { view: toView(next, keys, false), created: true };
 }

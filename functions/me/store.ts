@@ -1,11 +1,15 @@
-/** The account ports over the single table: profiles, and the owner index of dossiers (gsi1). */
+/**
+ * The account ports over the single table: profiles with the claims of their citizen IDs, and the owner
+ * index of dossiers (gsi1).
+ */
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../core/clients.js';
 import { config } from '../core/config.js';
 import { type DossierRecord, SUMMARY_FIELDS } from '../core/dossier.js';
 import { loadDossier, loadTimeline } from '../core/dossier-store.js';
+import { AppError } from '../core/errors.js';
 import { keys, recordOf } from '../core/keys.js';
 import { hasSealedForm, openForm } from '../intake/sealed-form.js';
 import type { AccountPorts, DossierFields, OwnerIndexKey } from './account.js';
@@ -38,12 +42,22 @@ export function loadProfileKeys(): Promise<ProfileKeys> {
 }
 
 const stripProfile = (item: Record<string, unknown>): StoredProfile => {
+  // Profiles saved before citizen IDs were claimed also carry a gsi2 entry: not part of the profile.
   const { pk: _pk, sk: _sk, gsi2pk: _a, gsi2sk: _b, kind: _k, ...rest } = item;
   return rest as unknown as StoredProfile;
 };
 
+/** Transactions cancelled by a concurrent one on the same items are tried again, a few times. */
+const CONFLICT_ATTEMPTS = 4;
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 export function profileStore(): ProfilePorts {
   const TableName = config().TABLE_NAME;
+  const profileItem = (profile: StoredProfile) => ({
+    ...keys.profile(profile.ownerSub),
+    kind: 'profile',
+    ...profile,
+  });
   return {
     now: () => new Date(),
     keys: loadProfileKeys,
@@ -53,24 +67,47 @@ export function profileStore(): ProfilePorts {
       );
       return out.Item ? stripProfile(out.Item) : undefined;
     },
-    async save(profile: StoredProfile, expected) {
+    async create(profile) {
+      const claim = {
+        ...keys.citizenIdClaim(profile.citizenIdHash),
+        kind: 'citizenIdClaim',
+        ownerSub: profile.ownerSub,
+        claimedAt: profile.createdAt,
+      };
+      const notExists = 'attribute_not_exists(pk)';
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await dynamo().send(
+            new TransactWriteCommand({
+              TransactItems: [
+                { Put: { TableName, Item: profileItem(profile), ConditionExpression: notExists } },
+                { Put: { TableName, Item: claim, ConditionExpression: notExists } },
+              ],
+            }),
+          );
+          return 'created';
+        } catch (err) {
+          if (!(err instanceof TransactionCanceledException)) throw err;
+          const [own, id] = (err.CancellationReasons ?? []).map((r) => r.Code);
+          if (own === 'ConditionalCheckFailed') return 'exists';
+          if (id === 'ConditionalCheckFailed') return 'taken';
+          const conflict = own === 'TransactionConflict' || id === 'TransactionConflict';
+          if (!conflict) throw err;
+          if (attempt >= CONFLICT_ATTEMPTS) throw new AppError('CONFLICT');
+          // The competing write settles the claim; the next attempt reads its outcome.
+          await pause(20 * attempt + Math.random() * 30);
+        }
+      }
+    },
+    async update(profile, expected) {
       try {
         await dynamo().send(
           new PutCommand({
             TableName,
-            Item: {
-              ...keys.profile(profile.ownerSub),
-              ...keys.citizenIdIndex(profile.citizenIdHash),
-              kind: 'profile',
-              ...profile,
-            },
-            ...(expected === undefined
-              ? { ConditionExpression: 'attribute_not_exists(pk)' }
-              : {
-                  ConditionExpression: '#version = :expected',
-                  ExpressionAttributeNames: { '#version': 'version' },
-                  ExpressionAttributeValues: { ':expected': expected },
-                }),
+            Item: profileItem(profile),
+            ConditionExpression: '#version = :expected AND citizenIdHash = :citizenIdHash',
+            ExpressionAttributeNames: { '#version': 'version' },
+            ExpressionAttributeValues: { ':expected': expected, ':citizenIdHash': profile.citizenIdHash },
           }),
         );
         return true;

@@ -80,6 +80,7 @@ export async function createDevAuth(options: {
         ...(input.name === undefined ? {} : { name: input.name }),
         ...(input.agencyId === undefined ? {} : { agencyId: input.agencyId }),
         ...(input.taxCode === undefined ? {} : { taxCode: input.taxCode }),
+        ...(input.citizenId === undefined ? {} : { citizenId: input.citizenId }),
       })
         .setProtectedHeader({ alg: ALG, kid: key.kid, typ: 'JWT' })
         .setIssuer(options.issuer)

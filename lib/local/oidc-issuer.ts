@@ -22,17 +22,37 @@ export interface TestUser {
   role: PersonRole;
   agencyId?: string;
   taxCode?: string;
+  /** The citizen ID (CCCD) VNeID verified for this person; distinct for every test person. */
+  citizenId: string;
 }
 
 /** One or more people of every role; officers work at real agencies of the registry. */
 export const TEST_USERS: readonly TestUser[] = [
-  { sub: 'citizen-an', name: 'Nguyễn Văn An', role: 'citizen' },
-  { sub: 'citizen-binh', name: 'Trần Thị Bình', role: 'citizen' },
-  { sub: 'business-cuong', name: 'Lê Minh Cường', role: 'business', taxCode: '0101234567' },
-  { sub: 'desk-dung', name: 'Phạm Thu Dung', role: 'desk_officer', agencyId: 'ttpvhcc-01' },
-  { sub: 'officer-em', name: 'Hoàng Văn Em', role: 'agency_officer', agencyId: 'stp-01' },
-  { sub: 'admin-giang', name: 'Vũ Thị Giang', role: 'catalog_admin' },
-  { sub: 'operator-hai', name: 'Đỗ Quang Hải', role: 'operator' },
+  { sub: 'citizen-an', name: 'Nguyễn Văn An', role: 'citizen', citizenId: '001090000001' },
+  { sub: 'citizen-binh', name: 'Trần Thị Bình', role: 'citizen', citizenId: '001188000123' },
+  {
+    sub: 'business-cuong',
+    name: 'Lê Minh Cường',
+    role: 'business',
+    taxCode: '0101234567',
+    citizenId: '001085004567',
+  },
+  {
+    sub: 'desk-dung',
+    name: 'Phạm Thu Dung',
+    role: 'desk_officer',
+    agencyId: 'ttpvhcc-01',
+    citizenId: '001192003456',
+  },
+  {
+    sub: 'officer-em',
+    name: 'Hoàng Văn Em',
+    role: 'agency_officer',
+    agencyId: 'stp-01',
+    citizenId: '001087002345',
+  },
+  { sub: 'admin-giang', name: 'Vũ Thị Giang', role: 'catalog_admin', citizenId: '001190001234' },
+  { sub: 'operator-hai', name: 'Đỗ Quang Hải', role: 'operator', citizenId: '001083005678' },
 ];
 
 const ROLE_LABELS: Record<PersonRole, string> = {
@@ -220,8 +240,17 @@ export function createOidcIssuer(options: OidcIssuerOptions): OidcIssuer {
 
   async function issueTokens(user: TestUser, scope: string, nonce: string | undefined, cid: string) {
     const common = { ...personClaims(user), aud: cid };
+    // The verified citizen ID travels in the access token only, as Cognito's pre-token trigger puts it
+    // (functions/identity/pre-token.ts): the API binds profiles to it; ID tokens and userinfo never show it.
     const access = await dev.sign(
-      { ...common, token_use: 'access', client_id: cid, scope, username: user.sub },
+      {
+        ...common,
+        token_use: 'access',
+        client_id: cid,
+        scope,
+        username: user.sub,
+        citizenId: user.citizenId,
+      },
       { sub: user.sub, ttlSeconds: ACCESS_TOKEN_TTL_SECONDS },
     );
     const id = await dev.sign(

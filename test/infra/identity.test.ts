@@ -80,7 +80,17 @@ describe('sign-in in AWS', () => {
     expect(precedence.size).toBe(groups.length);
   });
 
-  it('lets no client write whom a person acts for, and keeps the citizen ID out of tokens', () => {
+  it('lets no signed-in person rewrite the citizen ID VNeID mapped, on any stage', () => {
+    // Cognito requires a mapped attribute to be client-writable; what keeps a person from writing it is
+    // that their tokens cannot call UpdateUserAttributes (no admin scope, no password or SRP sign-in).
+    for (const t of [prod.dataT, dev.dataT, devWithVneid.dataT]) {
+      const p = client(t).Properties;
+      expect(p.AllowedOAuthScopes).not.toContain('aws.cognito.signin.user.admin');
+      expect(p.ExplicitAuthFlows).toEqual(['ALLOW_REFRESH_TOKEN_AUTH']);
+    }
+  });
+
+  it('lets no client write whom a person acts for, and keeps the citizen ID out of ID tokens', () => {
     prod.dataT.hasResourceProperties('AWS::Cognito::UserPool', {
       Schema: Match.arrayWith([
         Match.objectLike({ Name: 'agency_id', AttributeDataType: 'String' }),

@@ -70,15 +70,20 @@ function expectation(access: RouteAccess, role: PersonRole | 'anonymous', varian
   }
 }
 
-/** Each role's sign-in: the enterprise of a representative, the agency of an officer. */
-const subjects: Record<PersonRole, { sub: string; agencyId?: string; taxCode?: string }> = {
-  citizen: { sub: 'mx-citizen' },
-  business: { sub: 'mx-business', taxCode: '0101234567' },
-  desk_officer: { sub: 'mx-desk', agencyId: 'ttpvhcc-01' },
-  agency_officer: { sub: 'mx-officer' }, // its agencyId: the one the owners' dossiers are routed to
-  catalog_admin: { sub: 'mx-catalog' },
-  operator: { sub: 'mx-operator' },
-};
+/**
+ * Each role's sign-in: the enterprise of a representative, the agency of an officer, and the citizen ID
+ * VNeID verified for each person (one account per number).
+ */
+const subjects: Record<PersonRole, { sub: string; citizenId: string; agencyId?: string; taxCode?: string }> =
+  {
+    citizen: { sub: 'mx-citizen', citizenId: '079203000001' },
+    business: { sub: 'mx-business', citizenId: '079203000002', taxCode: '0101234567' },
+    desk_officer: { sub: 'mx-desk', citizenId: '079203000003', agencyId: 'ttpvhcc-01' },
+    // its agencyId: the one the owners' dossiers are routed to
+    agency_officer: { sub: 'mx-officer', citizenId: '079203000004' },
+    catalog_admin: { sub: 'mx-catalog', citizenId: '079203000005' },
+    operator: { sub: 'mx-operator', citizenId: '079203000006' },
+  };
 const OWNER_ROLES = ['citizen', 'business', 'desk_officer'] as const;
 
 interface Owned {
@@ -172,11 +177,10 @@ beforeAll(async () => {
   secrets = await readAgencySecrets(portal);
 
   const ownerToken = (sub: string, role: PersonRole) => portal.token({ sub, role, ...claimsOf(role) });
-  const deskClientReady = ownerToken('mx-desk-client', 'citizen').then(async (token) => {
-    const saved = await api('PUT', '/v1/me/profile', {
-      token,
-      body: { ...sampleBodies.putMyProfile, citizenId: licenceForm.citizenId },
-    });
+  // The citizen a desk officer files for: signed in once, their profile bound to their number.
+  const deskClient = portal.token({ sub: 'mx-desk-client', citizenId: licenceForm.citizenId });
+  const deskClientReady = deskClient.then(async (token) => {
+    const saved = await api('PUT', '/v1/me/profile', { token, body: sampleBodies.putMyProfile });
     expect(saved.status).toBe(201);
   });
   const [citizen, business, desk, stranger, strangerBhyt] = await Promise.all([
@@ -217,7 +221,7 @@ beforeAll(async () => {
   };
 
   for (const role of EVERYONE) {
-    const input = { sub: subjects[role].sub, role, ...claimsOf(role) };
+    const input = { sub: subjects[role].sub, role, citizenId: subjects[role].citizenId, ...claimsOf(role) };
     const own = await portal.token(input);
     tokens[role] = {
       own,

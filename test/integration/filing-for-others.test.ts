@@ -37,7 +37,7 @@ beforeAll(async () => {
   logs.start();
   portal = await startTestPortal();
   db = portalDynamo(portal.env);
-  citizen = await portal.token({ sub: 'filing-citizen' });
+  citizen = await portal.token({ sub: 'filing-citizen', citizenId: CITIZEN_ID });
   stranger = await portal.token({ sub: 'filing-stranger' });
   desk = await portal.token({ sub: 'filing-desk-1', role: 'desk_officer', agencyId: DESK_AGENCY });
   rep1 = await portal.token({ sub: 'filing-rep-1', role: 'business', taxCode: '0107654321' });
@@ -66,7 +66,6 @@ describe('a desk officer files for a citizen who saved a profile', () => {
       body: {
         fullName: citizenForm.fullName,
         dateOfBirth: '1995-04-12',
-        citizenId: CITIZEN_ID,
         address: '12 Hàng Bài, Hoàn Kiếm, Hà Nội',
         phone: PHONE,
       },

@@ -17,7 +17,6 @@ const PHONE = '0356789012';
 const profile = {
   fullName: 'Phạm Minh Châu',
   dateOfBirth: '1993-07-21',
-  citizenId: CITIZEN_ID,
   address: '45 Lê Lợi, Quận 1, TP. Hồ Chí Minh',
   phone: PHONE,
   email: 'chau@example.vn',
@@ -35,8 +34,8 @@ beforeAll(async () => {
   logs.start();
   portal = await startTestPortal();
   db = portalDynamo(portal.env);
-  tokenA = await portal.token({ sub: 'me-citizen-a' });
-  tokenB = await portal.token({ sub: 'me-citizen-b' });
+  tokenA = await portal.token({ sub: 'me-citizen-a', citizenId: CITIZEN_ID });
+  tokenB = await portal.token({ sub: 'me-citizen-b', citizenId: '079203007654' });
 }, 90_000);
 
 afterAll(async () => {
@@ -78,7 +77,15 @@ describe('my profile', () => {
     expect(raw).not.toContain(CITIZEN_ID);
     expect(raw).not.toContain(PHONE);
     expect(item.Item?.citizenIdHash).toMatch(/^[0-9a-f]{64}$/);
-    expect(item.Item?.gsi2pk).toBe(`CITIZENID#${item.Item?.citizenIdHash}`);
+    // The number is claimed for this account under its keyed hash, never in clear.
+    const claim = await db.send(
+      new GetCommand({
+        TableName: portal.env.TABLE_NAME,
+        Key: { pk: `CITIZENID#${item.Item?.citizenIdHash}`, sk: 'CLAIM' },
+      }),
+    );
+    expect(claim.Item?.ownerSub).toBe('me-citizen-a');
+    expect(JSON.stringify(claim.Item)).not.toContain(CITIZEN_ID);
   });
 
   it('needs the version read to replace it, and refuses a stale one', async () => {
@@ -116,11 +123,10 @@ describe('my profile', () => {
   it('validates every field and refuses unknown ones', async () => {
     const bad = await api('PUT', '/v1/me/profile', {
       token: tokenB,
-      body: { ...profile, citizenId: '123', phone: '0123', dateOfBirth: '2999-01-01' },
+      body: { ...profile, phone: '0123', dateOfBirth: '2999-01-01' },
     });
     expect(bad.status).toBe(400);
     expect(bad.body.error.details.map((d: { path: string }) => d.path).sort()).toEqual([
-      'body.citizenId',
       'body.dateOfBirth',
       'body.phone',
     ]);

@@ -36,7 +36,7 @@ async function petition(token: string, key: string) {
 
 describe('petition notices', () => {
   it('tell the petitioner of receipt, answer and publication on their profile phone and e-mail', async () => {
-    const token = await portal.token({ sub: 'petition-notice-1' });
+    const token = await portal.token({ sub: 'petition-notice-1', citizenId: '079203004567' });
     const saved = await api('PUT', '/v1/me/profile', {
       token,
       body: {

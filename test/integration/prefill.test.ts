@@ -22,7 +22,7 @@ const { api } = portalClient(() => portal.url);
 
 describe('prefilled forms', () => {
   it('fill the form fields of the same name from the saved profile, in full, never cached', async () => {
-    const token = await portal.token({ sub: 'prefill-citizen-1' });
+    const token = await portal.token({ sub: 'prefill-citizen-1', citizenId: '079203004567' });
     const profile: Json = { ...sampleBodies.putMyProfile, email: 'chau.pham@example.vn' };
     expect((await api('PUT', '/v1/me/profile', { token, body: profile })).status).toBe(201);
 
@@ -33,7 +33,8 @@ describe('prefilled forms', () => {
     expect(res.body.form).toEqual({
       fullName: profile.fullName,
       dateOfBirth: profile.dateOfBirth,
-      citizenId: profile.citizenId,
+      // The number the sign-in verified, bound to the profile.
+      citizenId: '079203004567',
       phone: profile.phone,
     });
     expect(res.body.filled.sort()).toEqual(['citizenId', 'dateOfBirth', 'fullName', 'phone']);

@@ -18,7 +18,6 @@ export const sampleBodies: Record<string, Record<string, unknown>> = {
   putMyProfile: {
     fullName: 'Phạm Minh Châu',
     dateOfBirth: '1993-07-21',
-    citizenId: '079203004567',
     address: '45 Lê Lợi, Quận 1, TP. Hồ Chí Minh',
     phone: '0356789012',
   },

@@ -1,6 +1,6 @@
 /**
  * Mass assignment: a person cannot set what the server owns (status, fee, agency, owner, who filed it,
- * the code) by adding it to a request body. Every body a person may send is strict: unknown fields are
+ * the code, the citizen ID their sign-in verified) by adding it to a request body. Every body a person may send is strict: unknown fields are
  * refused with 400 VALIDATION_FAILED naming each one. Generated from the route table, so a new
  * writable route without a sample body here fails.
  */
@@ -30,6 +30,7 @@ const SERVER_OWNED = {
   enterpriseTaxCode: '0101234567',
   filedBy: { sub: 'desk-1', role: 'desk_officer', agencyId: 'ubnd-hn' },
   code: 'BHXHHN-261122-0001',
+  citizenId: '001090000001',
 } as const;
 
 const writable = routes.filter((r) => r.body && r.auth === 'citizen');

@@ -17,10 +17,10 @@ import {
 import { profileInput } from '../../schemas/me.js';
 
 const keys = deriveProfileKeys(randomBytes(32));
+const CITIZEN_ID = '001188000123';
 const valid = {
   fullName: 'Nguyễn Thị Bình',
   dateOfBirth: '1988-03-14',
-  citizenId: '001188000123',
   address: '12 Hàng Bài, Hoàn Kiếm, Hà Nội',
   phone: '0912345678',
 };
@@ -69,19 +69,22 @@ describe('profile validation', () => {
   it('names each bad field', () => {
     const r = profileInput.safeParse({
       ...valid,
-      citizenId: '12345',
       phone: '12345678901',
       dateOfBirth: '2999-01-01',
       email: 'nope',
     });
     expect(r.success).toBe(false);
     const paths = r.error!.issues.map((i) => i.path.join('.')).sort();
-    expect(paths).toEqual(['citizenId', 'dateOfBirth', 'email', 'phone']);
+    expect(paths).toEqual(['dateOfBirth', 'email', 'phone']);
   });
-  it('refuses unknown fields', () => {
+  it('refuses unknown fields, and a citizen ID: it comes from the verified sign-in', () => {
     const r = profileInput.safeParse({ ...valid, version: 9, role: 'operator' });
     expect(r.success).toBe(false);
     expect(r.error!.issues[0]!.code).toBe('unrecognized_keys');
+    const named = profileInput.safeParse({ ...valid, citizenId: CITIZEN_ID });
+    expect(named.error?.issues).toEqual([
+      expect.objectContaining({ code: 'unrecognized_keys', keys: ['citizenId'] }),
+    ]);
   });
   it('reads If-Match as a version', () => {
     expect(parseIfMatch('"3"')).toBe(3);
@@ -92,34 +95,86 @@ describe('profile validation', () => {
 });
 
 describe('replacing a profile', () => {
+  /** Profiles by account and the claims of citizen IDs, written together as the table does. */
   const memory = () => {
-    let stored: StoredProfile | undefined;
+    const profiles = new Map<string, StoredProfile>();
+    const claims = new Map<string, string>();
     const ports: ProfilePorts = {
       now: () => new Date('2026-11-22T05:00:00Z'),
       keys: async () => keys,
-      load: async () => stored,
-      save: async (p, expected) => {
-        if (stored?.version !== expected) return false;
-        stored = p;
+      load: async (sub) => profiles.get(sub),
+      create: async (p) => {
+        if (profiles.has(p.ownerSub)) return 'exists';
+        if (claims.has(p.citizenIdHash)) return 'taken';
+        profiles.set(p.ownerSub, p);
+        claims.set(p.citizenIdHash, p.ownerSub);
+        return 'created';
+      },
+      update: async (p, expected) => {
+        const stored = profiles.get(p.ownerSub);
+        if (stored?.version !== expected || stored.citizenIdHash !== p.citizenIdHash) return false;
+        profiles.set(p.ownerSub, p);
         return true;
       },
     };
-    return { ports, stored: () => stored };
+    return { ports, stored: (sub = 'a') => profiles.get(sub), claims };
   };
+  const verified = (sub: string, citizenId = CITIZEN_ID) => ({ sub, citizenId });
 
   it('creates, then needs If-Match, refuses a stale one, and accepts a retry of the same body', async () => {
     const m = memory();
-    const first = await replaceProfile(m.ports, 'a', profileInput.parse(valid), undefined);
+    const first = await replaceProfile(m.ports, verified('a'), profileInput.parse(valid), undefined);
     expect(first).toMatchObject({ created: true, view: { version: 1, citizenId: '0011******23' } });
     expect(JSON.stringify(m.stored())).not.toMatch(/001188000123|0912345678/);
     const changed = profileInput.parse({ ...valid, address: '1 Tràng Tiền, Hà Nội' });
-    await expect(replaceProfile(m.ports, 'a', changed, undefined)).rejects.toMatchObject({
+    await expect(replaceProfile(m.ports, verified('a'), changed, undefined)).rejects.toMatchObject({
       status: 428,
     });
-    await expect(replaceProfile(m.ports, 'a', changed, '"7"')).rejects.toMatchObject({ status: 412 });
-    const second = await replaceProfile(m.ports, 'a', changed, '"1"');
+    await expect(replaceProfile(m.ports, verified('a'), changed, '"7"')).rejects.toMatchObject({
+      status: 412,
+    });
+    const second = await replaceProfile(m.ports, verified('a'), changed, '"1"');
     expect(second.view.version).toBe(2);
-    const retry = await replaceProfile(m.ports, 'a', changed, '"1"');
+    const retry = await replaceProfile(m.ports, verified('a'), changed, '"1"');
     expect(retry.view.version).toBe(2);
+  });
+
+  it('takes the citizen ID from the verified sign-in, and claims it for the account', async () => {
+    const m = memory();
+    await replaceProfile(m.ports, verified('a'), profileInput.parse(valid), undefined);
+    const stored = m.stored()!;
+    expect(open(keys.encryption, stored.citizenIdSealed, 'profile:citizenId:a')).toBe(CITIZEN_ID);
+    expect(stored.citizenIdHash).toBe(citizenIdHash(keys.lookup, CITIZEN_ID));
+    expect(m.claims.get(stored.citizenIdHash)).toBe('a');
+  });
+
+  it('creates nothing for a sign-in without a verified citizen ID', async () => {
+    const m = memory();
+    await expect(
+      replaceProfile(m.ports, { sub: 'a' }, profileInput.parse(valid), undefined),
+    ).rejects.toMatchObject({ code: 'IDENTITY_NOT_VERIFIED', status: 403 });
+    expect(m.stored()).toBeUndefined();
+  });
+
+  it('refuses a second account presenting a citizen ID another account holds', async () => {
+    const m = memory();
+    await replaceProfile(m.ports, verified('a'), profileInput.parse(valid), undefined);
+    await expect(
+      replaceProfile(m.ports, verified('b'), profileInput.parse(valid), undefined),
+    ).rejects.toMatchObject({ code: 'CITIZEN_ID_TAKEN', status: 409 });
+    expect(m.stored('b')).toBeUndefined();
+    expect(m.claims.get(citizenIdHash(keys.lookup, CITIZEN_ID))).toBe('a');
+  });
+
+  it('keeps the citizen ID bound at creation, whatever a later sign-in carries or lacks', async () => {
+    const m = memory();
+    await replaceProfile(m.ports, verified('a'), profileInput.parse(valid), undefined);
+    const moved = profileInput.parse({ ...valid, address: '1 Tràng Tiền, Hà Nội' });
+    const second = await replaceProfile(m.ports, verified('a', '079203009999'), moved, '"1"');
+    expect(second.view).toMatchObject({ version: 2, citizenId: '0011******23' });
+    const third = await replaceProfile(m.ports, { sub: 'a' }, { ...moved, fullName: 'Trần Thị Bình' }, '"2"');
+    expect(third.view.version).toBe(3);
+    expect(open(keys.encryption, m.stored()!.citizenIdSealed, 'profile:citizenId:a')).toBe(CITIZEN_ID);
+    expect([...m.claims.keys()]).toEqual([citizenIdHash(keys.lookup, CITIZEN_ID)]);
   });
 });

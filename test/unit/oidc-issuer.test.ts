@@ -178,6 +178,7 @@ describe('local OIDC issuer', () => {
       kind: 'person',
       sub: 'citizen-an',
       role: 'citizen',
+      citizenId: '001090000001',
     });
     await expect(authenticatePerson(`Bearer ${body.id_token}`)).resolves.toMatchObject({ sub: 'citizen-an' });
 
@@ -201,6 +202,7 @@ describe('local OIDC issuer', () => {
       sub: 'desk-dung',
       role: 'desk_officer',
       agencyId: 'ttpvhcc-01',
+      citizenId: '001192003456',
     });
     const business = await exchange(await signIn('business-cuong'));
     await expect(authenticatePerson(`Bearer ${business.body.access_token}`)).resolves.toEqual({
@@ -208,12 +210,32 @@ describe('local OIDC issuer', () => {
       sub: 'business-cuong',
       role: 'business',
       taxCode: '0101234567',
+      citizenId: '001085004567',
     });
     const officer = await exchange(await signIn('officer-em'));
     await expect(authenticatePerson(`Bearer ${officer.body.access_token}`)).resolves.toMatchObject({
       role: 'agency_officer',
       agencyId: 'stp-01',
     });
+  });
+
+  it('gives every test person a distinct verified citizen ID, in the access token only', async () => {
+    const ids = TEST_USERS.map((u) => u.citizenId);
+    expect(ids.every((id) => /^\d{12}$/.test(id))).toBe(true);
+    expect(new Set(ids).size).toBe(TEST_USERS.length);
+
+    const { body } = await exchange(await signIn('citizen-binh'));
+    expect(payloadOf(body.access_token!).citizenId).toBe('001188000123');
+    expect(JSON.stringify(payloadOf(body.id_token!))).not.toContain('001188000123');
+    await expect(authenticatePerson(`Bearer ${body.access_token}`)).resolves.toMatchObject({
+      sub: 'citizen-binh',
+      citizenId: '001188000123',
+    });
+    await expect(authenticatePerson(`Bearer ${body.id_token}`)).resolves.not.toHaveProperty('citizenId');
+    const info = await fetch(`${api.url}/dev/oauth2/userInfo`, {
+      headers: { authorization: `Bearer ${body.access_token}` },
+    });
+    expect(await info.text()).not.toContain('001188000123');
   });
 
   it('refuses a PKCE verifier that does not match the challenge', async () => {
@@ -298,7 +320,29 @@ describe('local OIDC issuer', () => {
     });
     expect(res.status).toBe(200);
     const { token: t } = (await res.json()) as { token: string };
-    await expect(authenticatePerson(`Bearer ${t}`)).resolves.toMatchObject({ sub: 'citizen-9' });
+    await expect(authenticatePerson(`Bearer ${t}`)).resolves.toEqual({
+      kind: 'person',
+      sub: 'citizen-9',
+      role: 'citizen',
+    });
     await expect(authenticatePerson('Bearer x.y.z')).rejects.toBeInstanceOf(AppError);
+  });
+
+  it('issues test tokens with a verified citizen ID when asked, and refuses a malformed one', async () => {
+    const devToken = (body: unknown) =>
+      fetch(`${api.url}/dev/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const res = await devToken({ sub: 'citizen-10', citizenId: '001095000010' });
+    expect(res.status).toBe(200);
+    const { token: t } = (await res.json()) as { token: string };
+    await expect(authenticatePerson(`Bearer ${t}`)).resolves.toMatchObject({
+      sub: 'citizen-10',
+      citizenId: '001095000010',
+    });
+    const bad = await devToken({ sub: 'citizen-11', citizenId: '12345' });
+    expect(bad.status).toBe(400);
   });
 });
