@@ -21,6 +21,11 @@ export interface StoredProfile {
   email?: string;
   citizenIdSealed: string;
   citizenIdHash: string;
+  /**
+   * When the citizen ID was bound from a verified sign-in (and claimed for this account). Profiles saved
+   * before IDs were verified lack it: their number came from a form, and the next save binds them.
+   */
+  citizenIdBoundAt?: string;
   phoneSealed: string;
   createdAt: string;
   updatedAt: string;
@@ -34,10 +39,11 @@ export interface ProfilePorts {
   keys(): Promise<ProfileKeys>;
   load(sub: string): Promise<StoredProfile | undefined>;
   /**
-   * Writes the first profile and the claim of its citizen ID together, or neither: `exists` when the
-   * account has a profile by now, `taken` when another account holds the ID.
+   * Writes a profile bound to its citizen ID and the claim of that ID together, or neither. The profile
+   * is new (`expected` undefined) or replaces version `expected` of one never bound. `stale` when the
+   * stored profile is not that one (any more), `taken` when another account holds the ID.
    */
-  create(profile: StoredProfile): Promise<'created' | 'exists' | 'taken'>;
+  bind(profile: StoredProfile, expected: number | undefined): Promise<'bound' | 'stale' | 'taken'>;
   /** Writes if the stored version is still `expected` and the citizen ID the stored one; false if not. */
   update(profile: StoredProfile, expected: number): Promise<boolean>;
 }
@@ -92,8 +98,9 @@ const sameContent = (input: ProfileInput, current: ProfileInput) =>
 /**
  * Full replacement. An existing profile needs If-Match (428 without it, 412 when it names another
  * version) and keeps its citizen ID. Sending the stored content again changes nothing and answers with
- * the current version, so a retried PUT whose first answer was lost still succeeds. The first profile
- * needs a sign-in with a verified citizen ID (403 without) that no other account holds (409).
+ * the current version, so a retried PUT whose first answer was lost still succeeds. Binding the citizen
+ * ID (the first profile, or the first save of one from before IDs were verified) needs a sign-in with a
+ * verified citizen ID (403 without) that no other account holds (409).
  */
 export async function replaceProfile(
   ports: ProfilePorts,
@@ -104,40 +111,52 @@ export async function replaceProfile(
   const { sub } = owner;
   const expected = parseIfMatch(ifMatch);
   const [current, keys] = await Promise.all([ports.load(sub), ports.keys()]);
-  const at = ports.now().toISOString();
-  const written = (identity: Pick<StoredProfile, 'citizenIdSealed' | 'citizenIdHash'>): StoredProfile => ({
-    ownerSub: sub,
-    version: (current?.version ?? 0) + 1,
-    fullName: input.fullName,
-    dateOfBirth: input.dateOfBirth,
-    address: input.address,
-    ...(input.email ? { email: input.email } : {}),
-    ...identity,
-    phoneSealed: seal(keys.encryption, input.phone, context(sub, 'phone')),
-    createdAt: current?.createdAt ?? at,
-    updatedAt: at,
-  });
 
   if (current) {
     if (expected === undefined) throw new AppError('PRECONDITION_REQUIRED');
     const existing = { ...current, ...unseal(current, keys) };
     if (sameContent(input, existing)) return { view: toView(current, keys, false), created: false };
     if (expected !== current.version) throw new AppError('PRECONDITION_FAILED');
-    // The citizen ID stays the one bound at creation, whatever this sign-in carries.
-    const next = written({ citizenIdSealed: current.citizenIdSealed, citizenIdHash: current.citizenIdHash });
-    if (!(await ports.update(next, current.version))) throw new AppError('PRECONDITION_FAILED');
-    return { view: toView(next, keys, false), created: false };
+  } else if (expected !== undefined) {
+    throw new AppError('PRECONDITION_FAILED');
   }
 
-  if (expected !== undefined) throw new AppError('PRECONDITION_FAILED');
+  const at = ports.now().toISOString();
+  const next: StoredProfile = {
+    ownerSub: sub,
+    version: (current?.version ?? 0) + 1,
+    fullName: input.fullName,
+    dateOfBirth: input.dateOfBirth,
+    address: input.address,
+    ...(input.email ? { email: input.email } : {}),
+    // Once bound, the citizen ID stays what it is, whatever this sign-in carries.
+    ...(current?.citizenIdBoundAt ? boundIdentity(current) : verifiedIdentity(owner, keys, at)),
+    phoneSealed: seal(keys.encryption, input.phone, context(sub, 'phone')),
+    createdAt: current?.createdAt ?? at,
+    updatedAt: at,
+  };
+  if (current?.citizenIdBoundAt) {
+    if (!(await ports.update(next, current.version))) throw new AppError('PRECONDITION_FAILED');
+  } else {
+    const outcome = await ports.bind(next, current?.version);
+    if (outcome === 'taken') throw new AppError('CITIZEN_ID_TAKEN');
+    // Another request of the same account wrote it meanwhile: read it, then replace it.
+    if (outcome === 'stale') throw new AppError('PRECONDITION_FAILED');
+  }
+  return { view: toView(next, keys, false), created: !current };
+}
+
+const boundIdentity = (p: StoredProfile) => ({
+  citizenIdSealed: p.citizenIdSealed,
+  citizenIdHash: p.citizenIdHash,
+  citizenIdBoundAt: p.citizenIdBoundAt,
+});
+
+function verifiedIdentity(owner: ProfileOwner, keys: ProfileKeys, at: string) {
   if (!owner.citizenId) throw new AppError('IDENTITY_NOT_VERIFIED');
-  const next = written({
-    citizenIdSealed: seal(keys.encryption, owner.citizenId, context(sub, 'citizenId')),
+  return {
+    citizenIdSealed: seal(keys.encryption, owner.citizenId, context(owner.sub, 'citizenId')),
     citizenIdHash: citizenIdHash(keys.lookup, owner.citizenId),
-  });
-  const outcome = await ports.create(next);
-  if (outcome === 'taken') throw new AppError('CITIZEN_ID_TAKEN');
-  // Another request of the same account created it meanwhile: read it, then replace it.
-  if (outcome === 'exists') throw new AppError('PRECONDITION_FAILED');
-  return { view: toView(next, keys, false), created: true };
+    citizenIdBoundAt: at,
+  };
 }

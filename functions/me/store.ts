@@ -42,7 +42,7 @@ export function loadProfileKeys(): Promise<ProfileKeys> {
 }
 
 const stripProfile = (item: Record<string, unknown>): StoredProfile => {
-  // Profiles saved before citizen IDs were claimed also carry a gsi2 entry: not part of the profile.
+  // Profiles saved before citizen IDs were bound also carry a gsi2 entry: not part of the profile.
   const { pk: _pk, sk: _sk, gsi2pk: _a, gsi2sk: _b, kind: _k, ...rest } = item;
   return rest as unknown as StoredProfile;
 };
@@ -67,29 +67,40 @@ export function profileStore(): ProfilePorts {
       );
       return out.Item ? stripProfile(out.Item) : undefined;
     },
-    async create(profile) {
+    async bind(profile, expected) {
       const claim = {
         ...keys.citizenIdClaim(profile.citizenIdHash),
         kind: 'citizenIdClaim',
         ownerSub: profile.ownerSub,
-        claimedAt: profile.createdAt,
+        claimedAt: profile.citizenIdBoundAt,
       };
       const notExists = 'attribute_not_exists(pk)';
+      const profilePut = {
+        TableName,
+        Item: profileItem(profile),
+        ...(expected === undefined
+          ? { ConditionExpression: notExists }
+          : {
+              ConditionExpression: '#version = :expected AND attribute_not_exists(citizenIdBoundAt)',
+              ExpressionAttributeNames: { '#version': 'version' },
+              ExpressionAttributeValues: { ':expected': expected },
+            }),
+      };
       for (let attempt = 1; ; attempt++) {
         try {
           await dynamo().send(
             new TransactWriteCommand({
               TransactItems: [
-                { Put: { TableName, Item: profileItem(profile), ConditionExpression: notExists } },
+                { Put: profilePut },
                 { Put: { TableName, Item: claim, ConditionExpression: notExists } },
               ],
             }),
           );
-          return 'created';
+          return 'bound';
         } catch (err) {
           if (!(err instanceof TransactionCanceledException)) throw err;
           const [own, id] = (err.CancellationReasons ?? []).map((r) => r.Code);
-          if (own === 'ConditionalCheckFailed') return 'exists';
+          if (own === 'ConditionalCheckFailed') return 'stale';
           if (id === 'ConditionalCheckFailed') return 'taken';
           const conflict = own === 'TransactionConflict' || id === 'TransactionConflict';
           if (!conflict) throw err;

@@ -3,11 +3,14 @@
  * sign-in (never from the form), keeps it for good, and a one-stop desk filing for that ID reaches the
  * account that holds it, whoever else tried to claim it.
  */
+import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { citizenIdHash, deriveProfileKeys, seal } from '../../functions/me/protect.js';
 import type { LocalPortal } from '../../lib/local/portal.js';
 import { bhytForm } from '../support/forms.js';
 import { startTestPortal } from '../support/local-portal.js';
 import { portalClient } from '../support/portal-api.js';
+import { portalDynamo } from '../support/portal-clients.js';
 import { sampleBodies } from '../support/request-bodies.js';
 
 const VICTIM_ID = '036095004321';
@@ -15,10 +18,12 @@ const ATTACKER_ID = '036090007777';
 const DESK_AGENCY = 'ttpvhcc-01';
 
 let portal: LocalPortal;
+let db: DynamoDBDocumentClient;
 
 beforeAll(async () => {
   process.env.CONG_RATE_LIMITS = 'off';
   portal = await startTestPortal();
+  db = portalDynamo(portal.env);
 }, 90_000);
 
 afterAll(async () => {
@@ -131,5 +136,65 @@ describe('a desk officer filing on behalf of a citizen ID', () => {
     expect((await api('GET', `/v1/dossiers/${code}`, { token: attacker })).status).toBe(404);
     const theirs = await api('GET', '/v1/me/dossiers', { token: attacker });
     expect(theirs.body.items).toEqual([]);
+  });
+
+  it('ignores a profile saved before IDs were verified, until its owner binds it from their sign-in', async () => {
+    // As the portal once stored it: a number typed in the form, indexed for desk look-ups.
+    const keys = deriveProfileKeys(Buffer.from(portal.env.PROFILE_DATA_KEY!, 'base64'));
+    const typed = '036095006666';
+    const hash = citizenIdHash(keys.lookup, typed);
+    const at = '2026-01-05T02:00:00.000Z';
+    await db.send(
+      new PutCommand({
+        TableName: portal.env.TABLE_NAME,
+        Item: {
+          pk: 'PROFILE#cid-legacy',
+          sk: 'PROFILE',
+          gsi2pk: `CITIZENID#${hash}`,
+          gsi2sk: 'PROFILE',
+          kind: 'profile',
+          ownerSub: 'cid-legacy',
+          version: 1,
+          fullName: profile.fullName,
+          dateOfBirth: profile.dateOfBirth,
+          address: profile.address,
+          citizenIdSealed: seal(keys.encryption, typed, 'profile:citizenId:cid-legacy'),
+          citizenIdHash: hash,
+          phoneSealed: seal(keys.encryption, String(profile.phone), 'profile:phone:cid-legacy'),
+          createdAt: at,
+          updatedAt: at,
+        },
+      }),
+    );
+    const desk = await portal.token({ sub: 'cid-desk-2', role: 'desk_officer', agencyId: DESK_AGENCY });
+    const fileFor = (citizenId: string, key: string) =>
+      api('POST', '/v1/dossiers', {
+        token: desk,
+        key,
+        body: {
+          procedureCode: '1.002758',
+          form: { ...bhytForm, citizenId },
+          attachments: [],
+          onBehalfOf: { citizenId },
+        },
+      });
+    const unbound = await fileFor(typed, 'cid-desk-filing-0101');
+    expect(unbound.status).toBe(422);
+    expect(unbound.body.error.code).toBe('CITIZEN_ACCOUNT_NOT_FOUND');
+
+    // Its owner saves again: the profile now holds the number their sign-in verified, claimed for them.
+    const owner = await portal.token({ sub: 'cid-legacy', citizenId: '036095007777' });
+    const saved = await api('PUT', '/v1/me/profile', {
+      token: owner,
+      body: { ...profile, address: '3 Hàng Khay, Hoàn Kiếm, Hà Nội' },
+      headers: { 'if-match': '"1"' },
+    });
+    expect(saved.status).toBe(200);
+    const revealed = await api('GET', '/v1/me/profile?reveal=true', { token: owner });
+    expect(revealed.body).toMatchObject({ citizenId: '036095007777', version: 2 });
+    const filed = await fileFor('036095007777', 'cid-desk-filing-0102');
+    expect(filed.status).toBe(201);
+    const mine = await api('GET', '/v1/me/dossiers', { token: owner });
+    expect(mine.body.items.map((d: { code: string }) => d.code)).toContain(filed.body.dossiers[0].code);
   });
 });

@@ -103,12 +103,13 @@ describe('replacing a profile', () => {
       now: () => new Date('2026-11-22T05:00:00Z'),
       keys: async () => keys,
       load: async (sub) => profiles.get(sub),
-      create: async (p) => {
-        if (profiles.has(p.ownerSub)) return 'exists';
+      bind: async (p, expected) => {
+        const stored = profiles.get(p.ownerSub);
+        if (stored?.version !== expected || stored?.citizenIdBoundAt) return 'stale';
         if (claims.has(p.citizenIdHash)) return 'taken';
         profiles.set(p.ownerSub, p);
         claims.set(p.citizenIdHash, p.ownerSub);
-        return 'created';
+        return 'bound';
       },
       update: async (p, expected) => {
         const stored = profiles.get(p.ownerSub);
@@ -117,7 +118,7 @@ describe('replacing a profile', () => {
         return true;
       },
     };
-    return { ports, stored: (sub = 'a') => profiles.get(sub), claims };
+    return { ports, stored: (sub = 'a') => profiles.get(sub), profiles, claims };
   };
   const verified = (sub: string, citizenId = CITIZEN_ID) => ({ sub, citizenId });
 
@@ -176,5 +177,32 @@ describe('replacing a profile', () => {
     expect(third.view.version).toBe(3);
     expect(open(keys.encryption, m.stored()!.citizenIdSealed, 'profile:citizenId:a')).toBe(CITIZEN_ID);
     expect([...m.claims.keys()]).toEqual([citizenIdHash(keys.lookup, CITIZEN_ID)]);
+  });
+
+  it('binds a profile saved before IDs were verified to the sign-in at its next save', async () => {
+    const m = memory();
+    // Saved with a number typed in a form: no claim, no binding.
+    const legacy: StoredProfile = {
+      ownerSub: 'a',
+      version: 1,
+      fullName: valid.fullName,
+      dateOfBirth: valid.dateOfBirth,
+      address: valid.address,
+      citizenIdSealed: seal(keys.encryption, '079203009999', 'profile:citizenId:a'),
+      citizenIdHash: citizenIdHash(keys.lookup, '079203009999'),
+      phoneSealed: seal(keys.encryption, valid.phone, 'profile:phone:a'),
+      createdAt: '2026-01-01T00:00:00.000Z',
+      updatedAt: '2026-01-01T00:00:00.000Z',
+    };
+    m.profiles.set('a', legacy);
+    const moved = profileInput.parse({ ...valid, address: '1 Tràng Tiền, Hà Nội' });
+    await expect(replaceProfile(m.ports, { sub: 'a' }, moved, '"1"')).rejects.toMatchObject({
+      code: 'IDENTITY_NOT_VERIFIED',
+    });
+    const bound = await replaceProfile(m.ports, verified('a'), moved, '"1"');
+    expect(bound).toMatchObject({ created: false, view: { version: 2, citizenId: '0011******23' } });
+    expect(m.stored()?.citizenIdBoundAt).toBe('2026-11-22T05:00:00.000Z');
+    expect(m.claims.get(citizenIdHash(keys.lookup, CITIZEN_ID))).toBe('a');
+    expect(m.claims.has(legacy.citizenIdHash)).toBe(false);
   });
 });
