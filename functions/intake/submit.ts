@@ -7,9 +7,10 @@
  *
  * Who files is not always who owns: a business representative files for the enterprise named by the
  * tax code in their token (every representative of it sees the dossier); a one-stop desk officer files
- * on behalf of a citizen named by citizen ID, found through the keyed hash of saved profiles — the
- * citizen owns the dossier, the officer and their office are recorded in `filedBy`. Citizen ID and
- * phone numbers in the form are sealed before anything is written (sealed-form.ts).
+ * on behalf of a citizen named by citizen ID, found by its keyed hash among the IDs bound to accounts
+ * from their VNeID sign-in (one account each) — the citizen owns the dossier, the officer and their
+ * office are recorded in `filedBy`. Citizen ID and phone numbers in the form are sealed before anything
+ * is written (sealed-form.ts).
  */
 import { createHash } from 'node:crypto';
 import { ulid } from 'ulidx';

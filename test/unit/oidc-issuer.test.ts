@@ -4,7 +4,7 @@ import { authenticatePerson } from '../../functions/core/auth.js';
 import { resetConfig } from '../../functions/core/config.js';
 import { AppError } from '../../functions/core/errors.js';
 import { type ApiServer, startApiServer } from '../../lib/local/api-server.js';
-import { createDevAuth } from '../../lib/local/dev-auth.js';
+import { createDevAuth, type DevAuth } from '../../lib/local/dev-auth.js';
 import { createLog } from '../../lib/local/log.js';
 import {
   AUTHORIZATION_CODE_TTL_SECONDS,
@@ -18,12 +18,13 @@ const challengeOf = (v: string) => createHash('sha256').update(v).digest('base64
 
 let api: ApiServer;
 let oidc: OidcIssuer;
+let dev: DevAuth;
 let clock = Date.now();
 let redirectUri: string;
 
 beforeAll(async () => {
   api = await startApiServer({ functionFor: () => undefined, open: false, log: createLog({ quiet: true }) });
-  const dev = await createDevAuth({ issuer: `${api.url}/dev`, audience: 'cong-local' });
+  dev = await createDevAuth({ issuer: `${api.url}/dev`, audience: 'cong-local' });
   redirectUri = `${api.url}/auth/callback`;
   oidc = createOidcIssuer({
     dev,
@@ -344,5 +345,19 @@ describe('local OIDC issuer', () => {
     });
     const bad = await devToken({ sub: 'citizen-11', citizenId: '12345' });
     expect(bad.status).toBe(400);
+  });
+
+  it('reads a citizen ID claim that is not 12 digits as no verified ID at all', async () => {
+    for (const citizenId of ['012345678', '0010900000011', 1090000001, '']) {
+      const t = await dev.sign(
+        { role: 'citizen', aud: 'cong-local', citizenId },
+        { sub: 'citizen-12', ttlSeconds: 60 },
+      );
+      await expect(authenticatePerson(`Bearer ${t}`)).resolves.toEqual({
+        kind: 'person',
+        sub: 'citizen-12',
+        role: 'citizen',
+      });
+    }
   });
 });
