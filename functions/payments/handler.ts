@@ -137,6 +137,7 @@ const operations = {
     let outcome: IpnOutcome;
     if (note.kind === 'invalid-signature') outcome = 'invalid-signature';
     else if (note.kind === 'missing-fields') outcome = 'invalid-request';
+    else if (note.kind === 'malformed') outcome = note.outcome;
     else {
       const settled = await settleAndConfirm(ports(), id, note.result);
       outcome =
@@ -158,7 +159,8 @@ const operations = {
     if (!provider) throw new AppError('NOT_FOUND');
     const note = provider.readNotification(providerParamsOf(req));
     if (note.kind === 'invalid-signature') throw new AppError('INVALID_SIGNATURE');
-    if (note.kind === 'missing-fields')
+    if (note.kind === 'malformed' && note.outcome === 'not-found') throw new AppError('PAYMENT_NOT_FOUND');
+    if (note.kind === 'missing-fields' || note.kind === 'malformed')
       throw new AppError(
         'VALIDATION_FAILED',
         note.fields.map((path) => ({ path })),

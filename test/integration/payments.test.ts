@@ -117,6 +117,20 @@ const countItems = async (pk: string) => {
   return out.Count ?? 0;
 };
 
+/** Dispatch messages written for a dossier (none may exist before its fee is paid). */
+const dispatchesOf = async (code: string) => {
+  const out = await db.send(
+    new ScanCommand({
+      TableName: portal.env.TABLE_NAME,
+      FilterExpression: 'kind = :k',
+      ExpressionAttributeValues: { ':k': 'outbox' },
+    }),
+  );
+  return (out.Items ?? []).filter((i) =>
+    (i.messages as Array<{ dossierCode?: string }>).some((m) => m.dossierCode === code),
+  );
+};
+
 describe('creating a payment', () => {
   it('takes the amount from the catalog, returns the pending attempt again, and replays by key', async () => {
     const code = await paidDossier();
@@ -560,5 +574,31 @@ describe('operators: anomalies and refunds', () => {
     });
     expect(noKey.body.error.code).toBe('IDEMPOTENCY_KEY_REQUIRED');
     expect((await refund('01J0000000000000000000000Z', 'missing-refund-key')).status).toBe(404);
+  });
+});
+
+describe('malformed but signed callbacks', () => {
+  it('answers each with the gateway’s own code and changes nothing', async () => {
+    const code = await paidDossier();
+    const p = (await createPayment(portal.url, token, code, 'malformed-01')).body;
+    for (const amount of [
+      '10000050',
+      '13500000.5',
+      '1e7',
+      '1.35e7',
+      'abc',
+      '-13500000',
+      '0x100',
+      '9'.repeat(400),
+    ])
+      expect(await callback(ipnParams(p.paymentId, { vnp_Amount: amount })), amount).toBe('04');
+    for (const currency of ['usd', 'V'.repeat(3000)])
+      expect(await callback(ipnParams(p.paymentId, { vnp_CurrCode: currency })), currency).toBe('04');
+    for (const ref of ['x'.repeat(3000), '../PAYMENT', p.paymentId.toLowerCase()])
+      expect(await callback(ipnParams(ref)), ref.slice(0, 20)).toBe('01');
+    for (const txn of ['9'.repeat(3000), 'a b', '#1'])
+      expect(await callback(ipnParams(p.paymentId, { vnp_TransactionNo: txn })), txn.slice(0, 20)).toBe('99');
+    expect((await api('GET', `/v1/payments/${p.paymentId}`, { token })).body.status).toBe('pending');
+    expect(await dispatchesOf(code)).toEqual([]);
   });
 });
