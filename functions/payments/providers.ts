@@ -90,7 +90,7 @@ const REQUIRED = [
  * What each value must look like before anything is read or stored, and the gateway's answer when it
  * does not: an order reference that is no payment id of ours is an unknown order (01); an amount that is
  * not a whole number of hundredths, or a currency that is not a code, is an invalid amount (04); a
- * transaction number that is no gateway reference is invalid input (99).
+ * transaction number that is no gateway reference, or a result code that is none, is invalid input (99).
  */
 const FORMATS: ReadonlyArray<{
   field: string;
@@ -101,6 +101,9 @@ const FORMATS: ReadonlyArray<{
   { field: 'vnp_Amount', valid: /^\d{1,15}$/, outcome: 'invalid-amount' },
   { field: 'vnp_CurrCode', valid: /^[A-Z]{3}$/, outcome: 'invalid-amount' },
   { field: 'vnp_TransactionNo', valid: /^[0-9A-Za-z_-]{1,40}$/, outcome: 'invalid-request' },
+  // Two-character codes; anything else says nothing about what happened, so it changes nothing.
+  { field: 'vnp_ResponseCode', valid: /^[0-9A-Z]{2}$/, outcome: 'invalid-request' },
+  { field: 'vnp_TransactionStatus', valid: /^[0-9A-Z]{2}$/, outcome: 'invalid-request' },
 ];
 
 function malformed(params: Record<string, string>): Notification | undefined {

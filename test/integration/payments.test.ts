@@ -882,6 +882,9 @@ describe('malformed but signed callbacks', () => {
       expect(await callback(ipnParams(ref)), ref.slice(0, 20)).toBe('01');
     for (const txn of ['9'.repeat(3000), 'a b', '#1'])
       expect(await callback(ipnParams(p.paymentId, { vnp_TransactionNo: txn })), txn.slice(0, 20)).toBe('99');
+    for (const field of ['vnp_ResponseCode', 'vnp_TransactionStatus'])
+      for (const value of ['0'.repeat(3000), 'ok'])
+        expect(await callback(ipnParams(p.paymentId, { [field]: value })), field).toBe('99');
     expect((await api('GET', `/v1/payments/${p.paymentId}`, { token })).body.status).toBe('pending');
     expect(await dispatchesOf(code)).toEqual([]);
   });
