@@ -33,7 +33,7 @@ export const paymentView = z
     paidAt: isoDateTime.optional(),
     dossierCode: dossierCode.optional(),
     bill: z.object({ biller: z.string(), customerCode: z.string(), period: z.string() }).optional(),
-    /** Money that arrived too late or twice and is owed back to the payer. */
+    /** Some money of this payment (too late, charged twice, or for a closed dossier) is still owed back. */
     refundDue: z.boolean(),
     /** When the money was given back (status `refunded`, or a flagged late payment). */
     refundedAt: isoDateTime.optional(),
@@ -110,6 +110,14 @@ export const dossierPaymentSummary = z.object({
 export const refundRequest = z
   .object({
     reason: nfcText(500, 5),
+    /**
+     * Which charge to give back, as listed in the anomalies; without it, the oldest charge owed back,
+     * else the credited payment.
+     */
+    transactionId: z
+      .string()
+      .regex(/^[0-9A-Za-z_-]{1,40}$/)
+      .optional(),
   })
   .strict()
   .meta({ id: 'RefundRequest' });
@@ -128,8 +136,8 @@ export const paymentAnomalyView = z
     dossierCode: dossierCode.optional(),
     bill: z.object({ biller: z.string(), customerCode: z.string(), period: z.string() }).optional(),
     transactionId: z.string().optional(),
-    /** refund_due: why the money cannot be credited. */
-    refundReason: z.enum(['late_success', 'order_already_paid']).optional(),
+    /** refund_due: why the money cannot be credited (a dossier withdrawn or refused: `dossier_closed`). */
+    refundReason: z.enum(['late_success', 'order_already_paid', 'dossier_closed']).optional(),
     /** amount_mismatch: what the provider reported instead. */
     reported: z.object({ amount: z.number(), currency: z.string() }).optional(),
     /** Once an operator dealt with it. */

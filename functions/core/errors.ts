@@ -177,6 +177,11 @@ export const ERRORS = {
     vi: 'Không tìm thấy hóa đơn của mã khách hàng này.',
   },
   NOTHING_DUE: { status: 409, en: 'There is nothing to pay.', vi: 'Không có khoản nào cần thanh toán.' },
+  BILL_PAYMENT_IN_PROGRESS: {
+    status: 409,
+    en: 'This bill is being paid from another account; try again after that payment’s time is over.',
+    vi: 'Hóa đơn này đang được thanh toán từ một tài khoản khác; vui lòng thử lại khi giao dịch đó hết hạn.',
+  },
   BILLER_UNAVAILABLE: {
     status: 503,
     en: 'The biller cannot be reached right now; try again later.',

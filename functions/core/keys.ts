@@ -34,7 +34,11 @@ export const keys = {
   /** A payment attempt; its receipt and any recorded anomalies sit in the same partition. */
   payment: (id: string) => ({ pk: `PAYMENT#${id}`, sk: 'PAYMENT' }),
   receipt: (paymentId: string) => ({ pk: `PAYMENT#${paymentId}`, sk: 'RECEIPT' }),
-  paymentAnomaly: (paymentId: string, at: string) => ({ pk: `PAYMENT#${paymentId}`, sk: `ANOMALY#${at}` }),
+  /** Money owed back is one anomaly per provider transaction (`transactionId`), so none hides another. */
+  paymentAnomaly: (paymentId: string, at: string, transactionId?: string) => ({
+    pk: `PAYMENT#${paymentId}`,
+    sk: transactionId ? `ANOMALY#${at}#${transactionId}` : `ANOMALY#${at}`,
+  }),
   /** At most one payment succeeds per order (dossier or bill): put with attribute_not_exists on success. */
   paymentSuccess: (orderRef: string) => ({ pk: `PAYMENT_SUCCESS#${orderRef}`, sk: 'PAYMENT_SUCCESS' }),
   /** A provider transaction already applied: callbacks are idempotent by the provider's own id. */

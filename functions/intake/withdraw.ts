@@ -33,7 +33,9 @@ const CASCADE_NOTE =
 
 /** Whether the dossier has reached its agency (unpaid fees and later bundle steps have not). */
 export function wasDispatched(d: DossierRecord): boolean {
-  if (d.payment?.status === 'unpaid') return false;
+  // A fee paid before dispatch holds the dossier back until it is credited (a pending, failed or
+  // expired attempt sent nothing to the agency).
+  if (d.payment && d.payment.status !== 'succeeded' && d.payment.status !== 'refunded') return false;
   return !(d.bundle && d.bundle.step > 1 && !d.bundle.handedOffAt);
 }
 

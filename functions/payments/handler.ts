@@ -24,8 +24,8 @@ import {
   type CreateContext,
   createBillPayment,
   createDossierPayment,
+  paymentViewOf,
   receiptOf,
-  toPaymentView,
 } from './payments.js';
 import { type IpnOutcome, providerFor } from './providers.js';
 import { listAnomalies, refundPayment, resolveAnomaly } from './refunds.js';
@@ -94,9 +94,7 @@ const operations = {
 
   getPayment: async (req) => {
     const { paymentId } = req.params as z.output<typeof paymentParams>;
-    const p = await ports().loadPayment(paymentId);
-    if (!p) throw new AppError('PAYMENT_NOT_FOUND');
-    return { body: toPaymentView(p), headers: { 'cache-control': 'no-store' } };
+    return { body: await paymentViewOf(ports(), paymentId), headers: { 'cache-control': 'no-store' } };
   },
 
   getReceipt: async (req) => {
@@ -119,12 +117,13 @@ const operations = {
 
   refundPayment: async (req) => {
     const { paymentId } = req.params as z.output<typeof paymentParams>;
-    const { reason } = req.body as z.output<typeof refundRequest>;
+    const { reason, transactionId } = req.body as z.output<typeof refundRequest>;
     const body = await refundPayment(ports(), providerFor, {
       operatorSub: personOf(req).sub,
       key: req.headers['idempotency-key']!,
       paymentId,
       reason,
+      ...(transactionId ? { transactionId } : {}),
     });
     return { body, headers: { 'cache-control': 'no-store' } };
   },
@@ -137,6 +136,7 @@ const operations = {
     let outcome: IpnOutcome;
     if (note.kind === 'invalid-signature') outcome = 'invalid-signature';
     else if (note.kind === 'missing-fields') outcome = 'invalid-request';
+    else if (note.kind === 'malformed') outcome = note.outcome;
     else {
       const settled = await settleAndConfirm(ports(), id, note.result);
       outcome =
@@ -158,7 +158,8 @@ const operations = {
     if (!provider) throw new AppError('NOT_FOUND');
     const note = provider.readNotification(providerParamsOf(req));
     if (note.kind === 'invalid-signature') throw new AppError('INVALID_SIGNATURE');
-    if (note.kind === 'missing-fields')
+    if (note.kind === 'malformed' && note.outcome === 'not-found') throw new AppError('PAYMENT_NOT_FOUND');
+    if (note.kind === 'missing-fields' || note.kind === 'malformed')
       throw new AppError(
         'VALIDATION_FAILED',
         note.fields.map((path) => ({ path })),

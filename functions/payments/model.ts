@@ -1,6 +1,6 @@
 /** Payments as stored: what is paid for (a dossier's fee or a utility bill), by whom, and where it stands. */
 import type { PaymentStatus } from '../../schemas/payment.js';
-import type { OrderPayment } from '../core/dossier.js';
+import type { FiledBy, OrderPayment } from '../core/dossier.js';
 
 export type Order =
   | { kind: 'dossier'; code: string }
@@ -10,14 +10,19 @@ export type Order =
 export const orderRef = (o: Order) =>
   o.kind === 'dossier' ? `DOSSIER#${o.code}` : `BILL#${o.biller}#${o.billId}`;
 
-/** Why money is owed back (flagged on arrival), or `operator` for a credited payment given back on request. */
-export type RefundReason = 'late_success' | 'order_already_paid' | 'operator';
+/**
+ * Why money is owed back, flagged on arrival: too late for its payment, for an order already paid, or
+ * for a dossier that no longer waits for its fee (withdrawn or refused); or `operator` for a credited
+ * payment given back on request.
+ */
+export type RefundReason = 'late_success' | 'order_already_paid' | 'dossier_closed' | 'operator';
 export type FlaggedReason = Exclude<RefundReason, 'operator'>;
 
+/** The latest refund made of a payment's money (each flagged charge is given back by its own refund). */
 export interface RefundRecord {
-  status: 'due' | 'done';
+  status: 'done';
   reason: RefundReason;
-  /** The provider transaction whose money is (to be) given back. */
+  /** The provider transaction whose money was given back. */
   providerTransactionId: string;
   /** When it was flagged; for an operator refund, when it was refunded. */
   at: string;
@@ -29,11 +34,19 @@ export interface RefundRecord {
   by?: string;
 }
 
-export interface PaymentRecord {
+/** Who may read a payment: the same people as its order (the dossier's owner, enterprise and filer). */
+export interface PaymentOwnership {
+  ownerSub: string;
+  enterpriseTaxCode?: string;
+  filedBy?: FiledBy;
+}
+
+export interface PaymentRecord extends PaymentOwnership {
   paymentId: string;
   provider: string;
   order: Order;
-  ownerSub: string;
+  /** The account that started this attempt (a bill's payer; for a dossier, anyone who may pay it). */
+  startedBy: string;
   /** Fixed when the payment is created; a callback for any other amount is refused. */
   amount: number;
   currency: 'VND';
@@ -51,8 +64,9 @@ export interface PaymentRecord {
   expiresAt: string;
   updatedAt: string;
   providerTransactionId?: string;
+  /** Set only when the payment is credited. */
   paidAt?: string;
-  /** Money that moved but cannot be credited (too late, or the order was already paid). */
+  /** The latest money given back; money still owed back is listed as `refund_due` anomalies. */
   refund?: RefundRecord;
   /**
    * Held while an operator's refund is with the provider, so concurrent requests refund once; a hold
@@ -107,7 +121,10 @@ export function workShard(paymentId: string, shards: number): number {
   return h % shards;
 }
 
-/** A recorded disagreement or money owed back, listed for operators until it is dealt with. */
+/**
+ * A recorded disagreement, or money owed back, listed for operators until it is dealt with. Money owed
+ * back is one record per provider transaction, so every charge beyond the credited one is given back.
+ */
 export interface AnomalyRecord {
   paymentId: string;
   type: 'refund_due' | 'amount_mismatch';
@@ -127,6 +144,8 @@ export interface AnomalyResolution {
   at: string;
   /** How it was settled: `refund` for money given back, `note` for an operator's finding. */
   by: 'refund' | 'note';
+  /** The provider's id of the refund that gave the money back. */
+  providerRefundId?: string;
   operatorSub?: string;
   note?: string;
 }

@@ -2,13 +2,16 @@
  * Paying online: a payment is created for an order (a dossier's fee, or a utility bill) with the amount
  * the portal fixed, never one the client sent; the provider's signed answers then settle it. At most one
  * attempt of an order is pending at a time and at most one succeeds; a failed or expired attempt is
- * retried by creating the next one for the same order, with nothing to fill in again.
+ * retried by creating the next one for the same order, with nothing to fill in again. Every other charge
+ * the provider reports (too late, a second one, for a dossier no longer waiting for its fee) is recorded
+ * once per provider transaction and owed back.
  */
 import { createHash } from 'node:crypto';
 import { ulid } from 'ulidx';
 import type { z } from 'zod';
 import type { paymentCreated, paymentView, receiptView } from '../../schemas/payment.js';
 import type { DossierRecord, OrderPayment } from '../core/dossier.js';
+import { decide } from '../core/dossier-state.js';
 import { AppError } from '../core/errors.js';
 import { sealEvent, type TimelineEvent } from '../core/timeline.js';
 import type { DispatchMessage } from '../intake/submit.js';
@@ -17,6 +20,7 @@ import type {
   AnomalyRecord,
   FlaggedReason,
   Order,
+  PaymentOwnership,
   PaymentRecord,
   ProviderResult,
   ReceiptRecord,
@@ -29,6 +33,8 @@ export interface CreateWrite {
   payment: PaymentRecord;
   /** The order's payment state as read; the write is conditional on it still being so. */
   previous: OrderPayment | undefined;
+  /** Dossiers: the status read (one that waits for its fee); the write is conditional on it too. */
+  dossierStatus?: DossierRecord['status'];
   /** Bills only: the bill item to create on its first payment. */
   newBill?: Bill;
   idempotency: { ownerSub: string; key: string; requestHash: string; response: PaymentCreated };
@@ -54,10 +60,20 @@ export interface CloseWrite {
   payment: PaymentRecord;
   to: PaymentRecord['status'];
   transactionId?: string;
-  /** Money that moved but cannot be credited: flagged, and listed for operators in the same write. */
-  refund?: { reason: FlaggedReason; transactionId: string };
   /** Mirror the new status on the order (only when this attempt is the order's current one). */
   updateOrder: boolean;
+  at: string;
+}
+
+/**
+ * A charge that cannot be credited: its provider transaction is recorded (once) with the money owed
+ * back, listed for operators; a payment still pending is closed in the same write.
+ */
+export interface FlagWrite {
+  payment: PaymentRecord;
+  transactionId: string;
+  reason: FlaggedReason;
+  close?: { to: PaymentRecord['status']; updateOrder: boolean };
   at: string;
 }
 
@@ -76,7 +92,10 @@ export interface PaymentPorts {
     w: SuccessWrite,
   ): Promise<'committed' | 'transaction-seen' | 'order-already-paid' | 'conflict'>;
   commitClose(w: CloseWrite): Promise<'committed' | 'transaction-seen' | 'conflict'>;
+  commitFlag(w: FlagWrite): Promise<'committed' | 'transaction-seen' | 'conflict'>;
   recordAnomaly(anomaly: AnomalyRecord): Promise<void>;
+  /** The money of this payment still owed back (unresolved `refund_due` anomalies), oldest first. */
+  loadOwed(paymentId: string): Promise<AnomalyRecord[]>;
   /** Where a dossier goes once paid (its agency's channel). */
   agencyChannel(agencyId: string): string | undefined;
 }
@@ -88,6 +107,8 @@ export interface CreateContext {
 }
 
 const ATTEMPTS = 4;
+/** Settling races every other notice of the same payment; each lost race reads again and decides anew. */
+const SETTLE_ATTEMPTS = 12;
 const hashOf = (s: string) => createHash('sha256').update(s).digest('hex');
 
 function created(p: PaymentRecord): PaymentCreated {
@@ -101,7 +122,8 @@ function created(p: PaymentRecord): PaymentCreated {
   };
 }
 
-export function toPaymentView(p: PaymentRecord): z.infer<typeof paymentView> {
+/** A payment as its readers see it; `owed` counts its charges still owed back. */
+export function toPaymentView(p: PaymentRecord, owed: number): z.infer<typeof paymentView> {
   return {
     paymentId: p.paymentId,
     amount: p.amount,
@@ -115,9 +137,15 @@ export function toPaymentView(p: PaymentRecord): z.infer<typeof paymentView> {
     ...(p.order.kind === 'bill'
       ? { bill: { biller: p.order.biller, customerCode: p.order.customerCode, period: p.order.period } }
       : {}),
-    refundDue: p.refund?.status === 'due',
+    refundDue: owed > 0,
     ...(p.refund?.refundedAt ? { refundedAt: p.refund.refundedAt } : {}),
   };
+}
+
+export async function paymentViewOf(ports: PaymentPorts, paymentId: string) {
+  const payment = await ports.loadPayment(paymentId);
+  if (!payment) throw new AppError('PAYMENT_NOT_FOUND');
+  return toPaymentView(payment, (await ports.loadOwed(paymentId)).length);
 }
 
 export function toReceiptView(r: ReceiptRecord): z.infer<typeof receiptView> {
@@ -127,6 +155,13 @@ export function toReceiptView(r: ReceiptRecord): z.infer<typeof receiptView> {
 
 interface OrderFacts {
   order: Order;
+  owner: PaymentOwnership;
+  /**
+   * Whether another account's pending attempt is handed to this caller: yes for a dossier (everyone who
+   * may pay it shares its one attempt), never for a bill (its payer's own business).
+   */
+  shared: boolean;
+  dossierStatus?: DossierRecord['status'];
   amount: number;
   description: string;
   payer: string;
@@ -161,7 +196,13 @@ async function createFor(
     if (current?.paymentId && current.status === 'pending') {
       const pending = await ports.loadPayment(current.paymentId);
       if (pending?.status === 'pending') {
-        if (Date.parse(pending.expiresAt) > now.getTime()) return { status: 200, body: created(pending) };
+        if (Date.parse(pending.expiresAt) > now.getTime()) {
+          // (Attempts recorded before `startedBy` existed were their owner's own.)
+          const startedBy = pending.startedBy ?? pending.ownerSub;
+          if (facts.shared || startedBy === ownerSub) return { status: 200, body: created(pending) };
+          // Someone else is paying this bill right now: the caller must not pay it a second time.
+          throw new AppError('BILL_PAYMENT_IN_PROGRESS', { expiresAt: pending.expiresAt });
+        }
         // Past its time on the provider's page: it expires now, and the next attempt takes its place.
         await ports.commitClose({
           payment: pending,
@@ -179,7 +220,8 @@ async function createFor(
       paymentId,
       provider: ctx.provider.id,
       order: facts.order,
-      ownerSub,
+      ...facts.owner,
+      startedBy: ownerSub,
       amount: facts.amount,
       currency: 'VND',
       status: 'pending',
@@ -206,6 +248,7 @@ async function createFor(
     const outcome = await ports.createPayment({
       payment,
       previous: current,
+      ...(facts.dossierStatus ? { dossierStatus: facts.dossierStatus } : {}),
       ...(facts.newBill && !current ? { newBill: facts.newBill } : {}),
       idempotency: { ownerSub, key, requestHash: hash, response },
       at,
@@ -236,9 +279,19 @@ export async function createDossierPayment(
   if (!dossier.payment) throw new AppError('PAYMENT_NOT_REQUIRED');
   if (dossier.payment.status === 'succeeded') throw new AppError('PAYMENT_ALREADY_MADE');
   if (dossier.payment.status === 'refunded') throw new AppError('PAYMENT_REFUNDED');
+  if (!awaitsFee(dossier))
+    throw new AppError('ILLEGAL_TRANSITION', { currentStatus: dossier.status, event: 'payment.succeeded' });
   const payer = typeof dossier.form.fullName === 'string' ? dossier.form.fullName : 'Người nộp hồ sơ';
   return createFor(ports, await ctx(), ownerSub, key, hash, {
     order: { kind: 'dossier', code },
+    // Readable by whoever may read the dossier, whoever of them started it.
+    owner: {
+      ownerSub: dossier.ownerSub,
+      ...(dossier.enterpriseTaxCode ? { enterpriseTaxCode: dossier.enterpriseTaxCode } : {}),
+      ...(dossier.filedBy ? { filedBy: dossier.filedBy } : {}),
+    },
+    shared: true,
+    dossierStatus: dossier.status,
     amount: dossier.payment.amount,
     description: `Le phi ho so ${code}`,
     payer,
@@ -269,6 +322,8 @@ export async function createBillPayment(
       customerCode: bill.customerCode,
       period: bill.period,
     },
+    owner: { ownerSub },
+    shared: false,
     amount: bill.amountDue,
     description: `Thanh toan tien dien ${bill.customerCode} ky ${bill.period}`,
     payer: bill.customerName,
@@ -309,9 +364,11 @@ function receiptFor(p: PaymentRecord, transactionId: string, paidAt: string, at:
   };
 }
 
-async function dossierFollowUp(ports: PaymentPorts, p: PaymentRecord, code: string, at: string) {
-  const dossier = await ports.loadDossier(code);
-  if (!dossier) throw new Error(`payment ${p.paymentId} names missing dossier ${code}`);
+/** A dossier takes its fee only while it waits for it (the state machine's `payment.succeeded` step). */
+const awaitsFee = (d: DossierRecord) => decide(d.status, 'payment.succeeded', 'system').kind === 'apply';
+
+function dossierFollowUp(ports: PaymentPorts, p: PaymentRecord, dossier: DossierRecord, at: string) {
+  const code = dossier.code;
   const channel = ports.agencyChannel(dossier.agencyId);
   if (!channel) throw new Error(`dossier ${code} names agency ${dossier.agencyId} without a channel`);
   const event = sealEvent({
@@ -345,16 +402,41 @@ async function dossierFollowUp(ports: PaymentPorts, p: PaymentRecord, code: stri
 }
 
 /**
+ * Why a reported charge cannot be credited, or undefined when it can: its order was paid already (by
+ * this payment or another), its dossier no longer waits for the fee, or it came after its payment
+ * was closed or expired.
+ */
+function uncreditable(
+  payment: PaymentRecord,
+  order: OrderPayment | undefined,
+  dossier: DossierRecord | undefined,
+  paidAt: string,
+): FlaggedReason | undefined {
+  if (payment.paidAt || order?.status === 'succeeded' || order?.status === 'refunded')
+    return 'order_already_paid';
+  if (dossier && !awaitsFee(dossier)) return 'dossier_closed';
+  if (payment.status !== 'pending' || Date.parse(paidAt) > Date.parse(payment.expiresAt))
+    return 'late_success';
+  return undefined;
+}
+
+/** A short random pause, so notices racing for one payment do not collide again in step. */
+const jitter = (attempt: number) =>
+  new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * Math.min(attempt, 5)));
+
+/**
  * Applies what the provider says (a callback, or its answer to reconciliation). Checks amount and
- * currency against the stored payment; a provider transaction is applied once; a success after the
- * payment's expiry, or for an order already paid, is recorded and flagged for refund, never credited.
+ * currency against the stored payment; a provider transaction is applied once; only a charge its order
+ * still waits for is credited: any other (too late, a second charge, a dossier withdrawn or refused) is
+ * recorded and owed back, once per provider transaction.
  */
 export async function settle(
   ports: PaymentPorts,
   providerId: string,
   result: ProviderResult,
 ): Promise<SettleOutcome> {
-  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+  for (let attempt = 0; attempt < SETTLE_ATTEMPTS; attempt++) {
+    if (attempt > 0) await jitter(attempt);
     const payment = await ports.loadPayment(result.paymentId);
     if (!payment || payment.provider !== providerId) return 'not-found';
     const now = ports.now();
@@ -380,20 +462,26 @@ export async function settle(
 
     if (result.outcome === 'succeeded' && result.transactionId) {
       const paidAt = result.paidAt ?? at;
-      const late = payment.status !== 'pending' || Date.parse(paidAt) > Date.parse(payment.expiresAt);
-      if (late) {
-        if (payment.refund) return 'duplicate';
-        const current = await ports.loadOrder(payment.order);
+      const order = await ports.loadOrder(payment.order);
+      const dossier =
+        payment.order.kind === 'dossier' ? await ports.loadDossier(payment.order.code) : undefined;
+      if (payment.order.kind === 'dossier' && !dossier)
+        throw new Error(`payment ${payment.paymentId} names missing dossier ${payment.order.code}`);
+      const reason = uncreditable(payment, order, dossier, paidAt);
+      if (reason) {
         const closing = payment.status === 'pending';
-        const out = await ports.commitClose({
+        const out = await ports.commitFlag({
           payment,
-          to: closing ? 'expired' : payment.status,
           transactionId: result.transactionId,
-          refund: {
-            reason: payment.status === 'succeeded' ? 'order_already_paid' : 'late_success',
-            transactionId: result.transactionId,
-          },
-          updateOrder: closing && current?.paymentId === payment.paymentId,
+          reason,
+          ...(closing
+            ? {
+                close: {
+                  to: reason === 'late_success' ? 'expired' : 'failed',
+                  updateOrder: order?.paymentId === payment.paymentId,
+                },
+              }
+            : {}),
           at,
         });
         if (out === 'committed') return 'refund-flagged';
@@ -406,25 +494,12 @@ export async function settle(
         transactionId: result.transactionId,
         paidAt,
         receipt,
-        ...(payment.order.kind === 'dossier'
-          ? { dossier: await dossierFollowUp(ports, payment, payment.order.code, at) }
-          : {}),
+        ...(dossier ? { dossier: dossierFollowUp(ports, payment, dossier, at) } : {}),
         at,
       });
       if (out === 'committed') return 'credited';
       if (out === 'transaction-seen') return 'duplicate';
-      if (out === 'order-already-paid') {
-        const flagged = await ports.commitClose({
-          payment,
-          to: 'failed',
-          transactionId: result.transactionId,
-          refund: { reason: 'order_already_paid', transactionId: result.transactionId },
-          updateOrder: false,
-          at,
-        });
-        if (flagged === 'committed') return 'refund-flagged';
-        if (flagged === 'transaction-seen') return 'duplicate';
-      }
+      // The order was paid, the payment or the dossier changed meanwhile: read again and decide anew.
       continue;
     }
 

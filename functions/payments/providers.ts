@@ -19,6 +19,8 @@ import { gatewayTime, parseGatewayTime, signed, verifyParams } from './signature
 export type Notification =
   | { kind: 'invalid-signature' }
   | { kind: 'missing-fields'; fields: string[] }
+  /** Signed, but a value cannot be what the provider means; `outcome` is the answer its protocol names. */
+  | { kind: 'malformed'; fields: string[]; outcome: 'not-found' | 'invalid-amount' | 'invalid-request' }
   | { kind: 'ok'; result: ProviderResult };
 
 /** The provider's answer to a refund; it could not be asked at all → ProviderUnavailableError. */
@@ -84,6 +86,32 @@ const REQUIRED = [
   'vnp_TransactionStatus',
 ] as const;
 
+/**
+ * What each value must look like before anything is read or stored, and the gateway's answer when it
+ * does not: an order reference that is no payment id of ours is an unknown order (01); an amount that is
+ * not a whole number of hundredths, or a currency that is not a code, is an invalid amount (04); a
+ * transaction number that is no gateway reference, or a result code that is none, is invalid input (99).
+ */
+const FORMATS: ReadonlyArray<{
+  field: string;
+  valid: RegExp;
+  outcome: 'not-found' | 'invalid-amount' | 'invalid-request';
+}> = [
+  { field: 'vnp_TxnRef', valid: /^[0-9A-HJKMNP-TV-Z]{26}$/, outcome: 'not-found' },
+  { field: 'vnp_Amount', valid: /^\d{1,15}$/, outcome: 'invalid-amount' },
+  { field: 'vnp_CurrCode', valid: /^[A-Z]{3}$/, outcome: 'invalid-amount' },
+  { field: 'vnp_TransactionNo', valid: /^[0-9A-Za-z_-]{1,40}$/, outcome: 'invalid-request' },
+  // Two-character codes; anything else says nothing about what happened, so it changes nothing.
+  { field: 'vnp_ResponseCode', valid: /^[0-9A-Z]{2}$/, outcome: 'invalid-request' },
+  { field: 'vnp_TransactionStatus', valid: /^[0-9A-Z]{2}$/, outcome: 'invalid-request' },
+];
+
+function malformed(params: Record<string, string>): Notification | undefined {
+  const bad = FORMATS.filter(({ field, valid }) => params[field] !== undefined && !valid.test(params[field]));
+  if (!bad.length) return undefined;
+  return { kind: 'malformed', fields: bad.map((f) => f.field), outcome: bad[0]!.outcome };
+}
+
 const ACK: Record<IpnOutcome, { RspCode: string; Message: string }> = {
   confirmed: { RspCode: '00', Message: 'Confirm Success' },
   'already-confirmed': { RspCode: '02', Message: 'Order already confirmed' },
@@ -104,7 +132,8 @@ function outcomeOf(responseCode: string, transactionStatus: string): ProviderRes
 
 function toResult(p: Record<string, string>): ProviderResult {
   const transactionId = p.vnp_TransactionNo && p.vnp_TransactionNo !== '0' ? p.vnp_TransactionNo : undefined;
-  const amount = /^\d+$/.test(p.vnp_Amount ?? '') ? Number(p.vnp_Amount) / 100 : Number.NaN;
+  // Hundredths of a đồng, as the gateway sends it (checked to be digits before this is read).
+  const amount = Number(p.vnp_Amount) / 100;
   return {
     paymentId: p.vnp_TxnRef ?? '',
     ...(transactionId ? { transactionId } : {}),
@@ -145,6 +174,8 @@ function hmacRedirect(id: string, raw: Record<string, string>, secret: string): 
       const missing = REQUIRED.filter((k) => !params[k]);
       if (missing.length) return { kind: 'missing-fields', fields: missing };
       if (params.vnp_TmnCode !== s.merchant) return { kind: 'invalid-signature' };
+      const unusable = malformed(params);
+      if (unusable) return unusable;
       const result = toResult(params);
       if (result.outcome === 'succeeded' && !result.transactionId)
         return { kind: 'missing-fields', fields: ['vnp_TransactionNo'] };
@@ -175,6 +206,9 @@ function hmacRedirect(id: string, raw: Record<string, string>, secret: string): 
       if (answer.vnp_ResponseCode === '91') return undefined;
       if (answer.vnp_ResponseCode !== '00')
         throw new Error(`${id} querydr failed: ${answer.vnp_ResponseCode}`);
+      const unusable = malformed(answer);
+      if (unusable?.kind === 'malformed')
+        throw new Error(`${id} querydr answer has unusable ${unusable.fields.join(', ')}`);
       return toResult(answer);
     },
     async refund(p) {

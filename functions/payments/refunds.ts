@@ -1,10 +1,10 @@
 /**
  * Operators' side of payments: the list of anomalies (money owed back, providers that disagreed) and
- * refunds. A refund gives back either money flagged on arrival (a late success, or a second payment of
- * an order) or a credited payment. The payment is held while the provider is asked, so concurrent
- * requests refund once; the provider's refund is then recorded in one transaction with the anomaly
- * index, the order, the receipt and the dossier's timeline. Refunding a dossier's fee does not take
- * the dossier back from its agency.
+ * refunds. A refund gives back one charge: money flagged on arrival (a late success, a second charge of
+ * an order, a charge for a dossier withdrawn or refused), each by its own refund, or the credited
+ * payment. The payment is held while the provider is asked, so concurrent requests refund once; the
+ * provider's refund is then recorded in one transaction with the anomaly, the order, the receipt and
+ * the dossier's timeline. Refunding a dossier's fee does not take the dossier back from its agency.
  */
 import { createHash } from 'node:crypto';
 import { ulid } from 'ulidx';
@@ -39,8 +39,8 @@ export interface RefundWrite {
   holdId: string;
   to: PaymentRecord['status'];
   refund: RefundRecord;
-  /** Flagged money: the anomaly whose index entry goes (the anomaly itself stays on record). */
-  anomalyAt?: string;
+  /** Flagged money: the anomaly it settles (it leaves the operators' list and stays on record). */
+  owed?: AnomalyRecord;
   /** Credited money of a dossier: its timeline event, conditional on the dossier's version. */
   dossier?: { code: string; expectedVersion: number; event: TimelineEvent };
   /** Credited money: the order's payment shows `refunded` (when this payment is the order's current one). */
@@ -55,6 +55,8 @@ export interface RefundPorts {
   loadOrder(order: Order): Promise<OrderPayment | undefined>;
   loadReceipt(paymentId: string): Promise<ReceiptRecord | undefined>;
   loadDossier(code: string): Promise<DossierRecord | undefined>;
+  /** The money of this payment still owed back (unresolved `refund_due` anomalies), oldest first. */
+  loadOwed(paymentId: string): Promise<AnomalyRecord[]>;
   findRefundReplay(
     operatorSub: string,
     key: string,
@@ -142,10 +144,19 @@ export async function listAnomalies(ports: RefundPorts, limit: number, cursor: s
   return { items: page.items.map(toAnomalyView), nextCursor: page.nextCursor };
 }
 
-/** The transaction whose money a refund gives back: flagged money first, else the credited payment. */
-function refundable(p: PaymentRecord): { transactionId: string } | undefined {
-  if (p.refund?.status === 'due') return { transactionId: p.refund.providerTransactionId };
-  if (p.status === 'succeeded' && p.providerTransactionId) return { transactionId: p.providerTransactionId };
+/**
+ * The charge a refund gives back: the one named, else the oldest charge owed back, else the credited
+ * payment's; `owed` when it is flagged money.
+ */
+function targetOf(
+  p: PaymentRecord,
+  owed: AnomalyRecord[],
+  named: string | undefined,
+): { transactionId: string; owed?: AnomalyRecord } | undefined {
+  const flagged = named ? owed.find((a) => a.transactionId === named) : owed[0];
+  if (flagged?.transactionId) return { transactionId: flagged.transactionId, owed: flagged };
+  const credited = p.status === 'succeeded' ? p.providerTransactionId : undefined;
+  if (credited && (!named || named === credited)) return { transactionId: credited };
   return undefined;
 }
 
@@ -157,14 +168,16 @@ export interface RefundRequest {
   key: string;
   paymentId: string;
   reason: string;
+  /** The charge to give back; without it, the oldest owed back, else the credited payment. */
+  transactionId?: string;
 }
 
 /** Holds the payment for this request; answers 409 when another refund holds it or nothing is refundable. */
-async function hold(ports: RefundPorts, paymentId: string) {
+async function hold(ports: RefundPorts, paymentId: string, named: string | undefined) {
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     const p = await ports.loadPayment(paymentId);
     if (!p) throw new AppError('PAYMENT_NOT_FOUND');
-    const target = refundable(p);
+    const target = targetOf(p, await ports.loadOwed(paymentId), named);
     if (!target) throw new AppError('PAYMENT_NOT_REFUNDABLE');
     const now = ports.now();
     if (liveHold(p, now)) throw new AppError('REFUND_IN_PROGRESS');
@@ -177,6 +190,7 @@ async function hold(ports: RefundPorts, paymentId: string) {
 async function writeFor(
   ports: RefundPorts,
   p: PaymentRecord & { refunding: NonNullable<PaymentRecord['refunding']> },
+  owed: AnomalyRecord[],
   refundId: string,
   req: RefundRequest,
   at: string,
@@ -184,13 +198,21 @@ async function writeFor(
   const txn = p.refunding.transactionId;
   const done = { refundedAt: at, providerRefundId: refundId, note: req.reason, by: req.operatorSub };
   const base = { payment: p, holdId: p.refunding.holdId, at };
-  if (p.refund?.status === 'due' && p.refund.providerTransactionId === txn) {
+  const flagged = owed.find((a) => a.transactionId === txn);
+  if (flagged) {
+    const stillOwed = owed.length - 1;
     return {
       ...base,
-      // A flagged second payment of a credited payment leaves the credited one as it is.
-      to: p.status === 'succeeded' ? 'succeeded' : 'refunded',
-      refund: { ...p.refund, status: 'done', ...done },
-      anomalyAt: p.refund.at,
+      // A credited payment stays as it is; one never credited is refunded once nothing of it is owed.
+      to: p.status === 'succeeded' || stillOwed > 0 ? p.status : 'refunded',
+      refund: {
+        status: 'done',
+        reason: flagged.refundReason ?? 'late_success',
+        providerTransactionId: txn,
+        at: flagged.at,
+        ...done,
+      },
+      owed: flagged,
       updateOrder: false,
     };
   }
@@ -237,13 +259,13 @@ export async function refundPayment(
   resolveProvider: (id: string) => Promise<PaymentProvider | undefined>,
   req: RefundRequest,
 ): Promise<PaymentView> {
-  const requestHash = sha256(`refund:${req.paymentId}:${req.reason}`);
+  const requestHash = sha256(`refund:${req.paymentId}:${req.transactionId ?? ''}:${req.reason}`);
   const earlier = await ports.findRefundReplay(req.operatorSub, req.key);
   if (earlier) {
     if (earlier.requestHash !== requestHash) throw new AppError('IDEMPOTENCY_KEY_REUSED');
     return earlier.response;
   }
-  const held = await hold(ports, req.paymentId);
+  const held = await hold(ports, req.paymentId, req.transactionId);
   let refundId: string;
   try {
     const provider = await resolveProvider(held.provider);
@@ -278,24 +300,22 @@ export async function refundPayment(
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     if (attempt > 0) current = await ports.loadPayment(req.paymentId);
     if (!current?.refunding || current.refunding.holdId !== held.refunding.holdId) break;
-    const w = await writeFor(ports, { ...current, refunding: current.refunding }, refundId, req, at);
+    const owed = await ports.loadOwed(req.paymentId);
+    const w = await writeFor(ports, { ...current, refunding: current.refunding }, owed, refundId, req, at);
     if (!w) break;
     if ((await ports.commitRefund(w)) === 'committed') {
-      const view = toPaymentView({
-        ...current,
-        status: w.to,
-        version: current.version + 1,
-        refund: w.refund,
-        updatedAt: at,
-      });
+      const view = toPaymentView(
+        { ...current, status: w.to, version: current.version + 1, refund: w.refund, updatedAt: at },
+        owed.length - (w.owed ? 1 : 0),
+      );
       await ports.saveRefundReplay(req.operatorSub, req.key, requestHash, view, at);
       return view;
     }
   }
   // Another request took the hold over after ours went stale and recorded the same refund.
   const after = await ports.loadPayment(req.paymentId);
-  if (after?.refund?.status === 'done' && after.refund.providerTransactionId === held.refunding.transactionId)
-    return toPaymentView(after);
+  if (after?.refund?.providerTransactionId === held.refunding.transactionId)
+    return toPaymentView(after, (await ports.loadOwed(req.paymentId)).length);
   logger.error('refund made but not recorded', { paymentId: req.paymentId, refundId });
   throw new AppError('CONFLICT');
 }

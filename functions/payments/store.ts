@@ -34,8 +34,12 @@ const ANOMALY_INDEX = 'PAYMENT_ANOMALY';
 
 type TransactItems = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>;
 
+/** Money owed back is keyed by its provider transaction too, so concurrent charges never overwrite. */
+const anomalyKey = (a: AnomalyRecord) =>
+  keys.paymentAnomaly(a.paymentId, a.at, a.type === 'refund_due' ? a.transactionId : undefined);
+
 const anomalyItem = (a: AnomalyRecord) => ({
-  ...keys.paymentAnomaly(a.paymentId, a.at),
+  ...anomalyKey(a),
   ...keys.paymentAnomalyIndex(a.at, a.paymentId),
   kind: 'payment-anomaly',
   ...a,
@@ -68,6 +72,26 @@ export function paymentStore(): PaymentStore {
       ConditionExpression: 'attribute_not_exists(pk)',
     },
   });
+
+  /** A payment's anomalies whose sort key starts with `prefix` (one small partition). */
+  const paymentAnomalies = async (paymentId: string, prefix: string) => {
+    const items: AnomalyRecord[] = [];
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const out = await db.send(
+        new QueryCommand({
+          TableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':pk': keys.payment(paymentId).pk, ':prefix': prefix },
+          ConsistentRead: true,
+          ExclusiveStartKey,
+        }),
+      );
+      for (const item of out.Items ?? []) items.push(strip<AnomalyRecord>(item)!);
+      ExclusiveStartKey = out.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return items;
+  };
 
   return {
     now: () => new Date(),
@@ -121,15 +145,20 @@ export function paymentStore(): PaymentStore {
               TableName,
               Key: orderKey(p.order),
               UpdateExpression: 'SET payment = :mirror, updatedAt = :at',
-              ConditionExpression: w.previous?.paymentId
-                ? 'payment.#st = :prevStatus AND payment.paymentId = :prevId'
-                : 'payment.#st = :prevStatus AND attribute_not_exists(payment.paymentId)',
+              ConditionExpression: [
+                w.previous?.paymentId
+                  ? 'payment.#st = :prevStatus AND payment.paymentId = :prevId'
+                  : 'payment.#st = :prevStatus AND attribute_not_exists(payment.paymentId)',
+                // The dossier still waits for its fee (not withdrawn or refused since it was read).
+                ...(w.dossierStatus ? ['#st = :dossierStatus'] : []),
+              ].join(' AND '),
               ExpressionAttributeNames: { '#st': 'status' },
               ExpressionAttributeValues: {
                 ':mirror': mirror,
                 ':at': w.at,
                 ':prevStatus': w.previous?.status ?? 'unpaid',
                 ...(w.previous?.paymentId ? { ':prevId': w.previous.paymentId } : {}),
+                ...(w.dossierStatus ? { ':dossierStatus': w.dossierStatus } : {}),
               },
             },
           };
@@ -171,7 +200,7 @@ export function paymentStore(): PaymentStore {
     async commitSuccess(w) {
       const p = w.payment;
       const bill = p.order.kind === 'bill';
-      const items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']> = [
+      const items: TransactItems = [
         txnPut(p.provider, w.transactionId, p.paymentId, w.at),
         {
           Put: {
@@ -281,16 +310,7 @@ export function paymentStore(): PaymentStore {
         sets.push('providerTransactionId = :txn');
         values[':txn'] = w.transactionId;
       }
-      if (w.refund) {
-        sets.push('refund = :refund');
-        values[':refund'] = {
-          status: 'due',
-          reason: w.refund.reason,
-          providerTransactionId: w.refund.transactionId,
-          at: w.at,
-        };
-      }
-      const items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']> = [
+      const items: TransactItems = [
         {
           Update: {
             TableName,
@@ -303,25 +323,6 @@ export function paymentStore(): PaymentStore {
         },
       ];
       if (w.transactionId) items.push(txnPut(p.provider, w.transactionId, p.paymentId, w.at));
-      if (w.refund) {
-        // Listed for operators from the same write that flags it, so none is ever missed.
-        items.push({
-          Put: {
-            TableName,
-            Item: anomalyItem({
-              paymentId: p.paymentId,
-              type: 'refund_due',
-              at: w.at,
-              provider: p.provider,
-              amount: p.amount,
-              currency: p.currency,
-              order: p.order,
-              transactionId: w.refund.transactionId,
-              refundReason: w.refund.reason,
-            }),
-          },
-        });
-      }
       if (w.updateOrder) {
         items.push({
           Update: {
@@ -343,15 +344,86 @@ export function paymentStore(): PaymentStore {
       }
     },
 
+    async commitFlag(w) {
+      const p = w.payment;
+      const items: TransactItems = [
+        // Once per provider transaction: a repeated notice of the same charge is not owed twice.
+        txnPut(p.provider, w.transactionId, p.paymentId, w.at),
+        {
+          // Listed for operators from the same write that records it, so none is ever missed.
+          Put: {
+            TableName,
+            Item: anomalyItem({
+              paymentId: p.paymentId,
+              type: 'refund_due',
+              at: w.at,
+              provider: p.provider,
+              amount: p.amount,
+              currency: p.currency,
+              order: p.order,
+              transactionId: w.transactionId,
+              refundReason: w.reason,
+            }),
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+      ];
+      if (w.close) {
+        items.push({
+          Update: {
+            TableName,
+            Key: keys.payment(p.paymentId),
+            UpdateExpression: 'SET #st = :to, #v = :next, updatedAt = :at REMOVE gsi2pk, gsi2sk',
+            ConditionExpression: '#st = :pending AND #v = :v',
+            ExpressionAttributeNames: { '#st': 'status', '#v': 'version' },
+            ExpressionAttributeValues: {
+              ':to': w.close.to,
+              ':pending': 'pending',
+              ':v': p.version,
+              ':next': p.version + 1,
+              ':at': w.at,
+            },
+          },
+        });
+        if (w.close.updateOrder) {
+          items.push({
+            Update: {
+              TableName,
+              Key: orderKey(p.order),
+              UpdateExpression: 'SET payment.#st = :to, updatedAt = :at',
+              ConditionExpression: 'payment.paymentId = :id',
+              ExpressionAttributeNames: { '#st': 'status' },
+              ExpressionAttributeValues: { ':to': w.close.to, ':at': w.at, ':id': p.paymentId },
+            },
+          });
+        }
+      }
+      try {
+        await db.send(new TransactWriteCommand({ TransactItems: items }));
+        return 'committed';
+      } catch (err) {
+        return cancelled(err)[0] ? 'transaction-seen' : 'conflict';
+      }
+    },
+
+    async loadOwed(paymentId) {
+      const anomalies = await paymentAnomalies(paymentId, 'ANOMALY#');
+      return anomalies
+        .filter((a) => a.type === 'refund_due' && !a.resolution)
+        .sort(
+          (a, b) => a.at.localeCompare(b.at) || (a.transactionId ?? '').localeCompare(b.transactionId ?? ''),
+        );
+    },
+
     async recordAnomaly(anomaly) {
       await db.send(new PutCommand({ TableName, Item: anomalyItem(anomaly) }));
     },
 
     async loadAnomaly(paymentId, at) {
-      const out = await db.send(
-        new GetCommand({ TableName, Key: keys.paymentAnomaly(paymentId, at), ConsistentRead: true }),
-      );
-      return strip<AnomalyRecord>(out.Item);
+      // Money owed back recorded at that instant sits beside a mismatch; the mismatch is the one an
+      // operator can close by a note, so it answers first.
+      const found = (await paymentAnomalies(paymentId, `ANOMALY#${at}`)).filter((a) => a.at === at);
+      return found.find((a) => a.type === 'amount_mismatch') ?? found[0];
     },
 
     async resolveAnomaly(paymentId, at, resolution) {
@@ -488,13 +560,20 @@ export function paymentStore(): PaymentStore {
           },
         },
       ];
-      if (w.anomalyAt) {
+      if (w.owed) {
         items.push({
           Update: {
             TableName,
-            Key: keys.paymentAnomaly(p.paymentId, w.anomalyAt),
+            Key: anomalyKey(w.owed),
             UpdateExpression: 'SET resolution = :resolution REMOVE gsi2pk, gsi2sk',
-            ExpressionAttributeValues: { ':resolution': { at: w.at, by: 'refund' } },
+            ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(resolution)',
+            ExpressionAttributeValues: {
+              ':resolution': {
+                at: w.at,
+                by: 'refund',
+                ...(w.refund.providerRefundId ? { providerRefundId: w.refund.providerRefundId } : {}),
+              },
+            },
           },
         });
       }

@@ -5,7 +5,8 @@
  * portal, retried with backoff until the portal acknowledges; a signed `querydr` API for
  * reconciliation; and a signed `refund` command on the same API, which gives an approved transaction's
  * money back once (asked again, it answers with that refund). Tests may drop IPNs so reconciliation has
- * work, and take refunds down to see the portal change nothing.
+ * work, take refunds down to see the portal change nothing, and charge an approved payment again (as a
+ * payer's bank retrying would) to see the portal owe the extra money back.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { gatewayTime, parseGatewayTime, signed, verifyParams } from '../../functions/payments/signature.js';
@@ -38,7 +39,8 @@ interface Session {
   state: 'open' | SandboxAction;
   transactionNo?: string;
   payDate?: string;
-  refundNo?: string;
+  /** Every charge of an approved payment (the approval, then any repeated charge) and its refund. */
+  charges: { transactionNo: string; refundNo?: string }[];
 }
 
 export interface PaymentSandboxOptions {
@@ -68,6 +70,11 @@ export interface PaymentSandbox {
   readonly refunds: SandboxRefund[];
   /** While true, refund requests are answered 503 (the gateway is down). */
   refundsDown: boolean;
+  /**
+   * Charges an approved payment once more, as when a payer's bank repeats a debit, and notifies the
+   * portal of that success; returns the new charge's transaction number.
+   */
+  chargeAgain(paymentId: string): Promise<string>;
   idle(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -193,20 +200,44 @@ ${body}</body></html>`;
       );
     const s = sessions.get(ref);
     if (!s) return answer('91');
-    if (s.state !== 'approve' || !s.transactionNo || s.transactionNo !== params.vnp_TransactionNo)
-      return answer('95');
+    const charge = s.charges.find((c) => c.transactionNo === params.vnp_TransactionNo);
+    if (s.state !== 'approve' || !charge) return answer('95');
     if (params.vnp_TransactionType !== '02' || params.vnp_Amount !== s.params.vnp_Amount) return answer('03');
-    if (!s.refundNo) {
-      s.refundNo = String(++txnCounter);
+    if (!charge.refundNo) {
+      charge.refundNo = String(++txnCounter);
       refunds.push({
         paymentId: ref,
-        transactionNo: s.transactionNo,
+        transactionNo: charge.transactionNo,
         amount: Number(s.params.vnp_Amount) / 100,
-        refundNo: s.refundNo,
+        refundNo: charge.refundNo,
       });
-      log.info('refund made', { paymentId: ref, refundNo: s.refundNo });
+      log.info('refund made', { paymentId: ref, refundNo: charge.refundNo });
     }
-    return answer('00', { vnp_TransactionNo: s.refundNo, vnp_Amount: s.params.vnp_Amount! });
+    return answer('00', { vnp_TransactionNo: charge.refundNo, vnp_Amount: s.params.vnp_Amount! });
+  }
+
+  /** Records the session's latest result and sends it to the portal (unless IPNs are dropped). */
+  function notify(s: Session, params = resultParams(s)) {
+    const record: SandboxIpn = {
+      paymentId: s.params.vnp_TxnRef!,
+      action: s.state === 'open' ? 'expire' : s.state,
+      attempts: 0,
+      answer: '',
+      dropped: sandbox.dropIpn,
+      ...(params.vnp_TransactionNo && params.vnp_TransactionNo !== '0'
+        ? { transactionNo: params.vnp_TransactionNo }
+        : {}),
+    };
+    ipns.push(record);
+    if (sandbox.dropIpn) return Promise.resolve();
+    pending++;
+    return sendIpn(record, params)
+      .catch((err: unknown) => log.error('ipn failed', errorFields(err)))
+      .finally(() => {
+        if (--pending > 0) return;
+        for (const w of waiters) w();
+        waiters = [];
+      });
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
@@ -221,7 +252,7 @@ ${body}</body></html>`;
         return html(res, 400, '<p>Chữ ký không hợp lệ / invalid signature</p>');
       let s = sessions.get(params.vnp_TxnRef);
       if (!s) {
-        s = { params, state: 'open' };
+        s = { params, state: 'open', charges: [] };
         sessions.set(params.vnp_TxnRef, s);
       }
       return html(res, 200, page(s, isExpired(s)));
@@ -234,28 +265,12 @@ ${body}</body></html>`;
       if (s.state === 'open') {
         // The gateway honours the expiry it was given: past it, nothing can be paid.
         s.state = isExpired(s) ? 'expire' : (action[2] as SandboxAction);
-        if (s.state === 'approve') s.transactionNo = String(++txnCounter);
-        s.payDate = gatewayTime(new Date());
-        const params = resultParams(s);
-        const record: SandboxIpn = {
-          paymentId: s.params.vnp_TxnRef!,
-          action: s.state,
-          attempts: 0,
-          answer: '',
-          dropped: sandbox.dropIpn,
-          ...(s.transactionNo ? { transactionNo: s.transactionNo } : {}),
-        };
-        ipns.push(record);
-        if (!sandbox.dropIpn) {
-          pending++;
-          sendIpn(record, params)
-            .catch((err: unknown) => log.error('ipn failed', errorFields(err)))
-            .finally(() => {
-              if (--pending > 0) return;
-              for (const w of waiters) w();
-              waiters = [];
-            });
+        if (s.state === 'approve') {
+          s.transactionNo = String(++txnCounter);
+          s.charges.push({ transactionNo: s.transactionNo });
         }
+        s.payDate = gatewayTime(new Date());
+        notify(s);
       }
       const back = new URL(s.params.vnp_ReturnUrl ?? '/');
       for (const [k, v] of Object.entries(resultParams(s))) back.searchParams.set(k, v);
@@ -311,6 +326,22 @@ ${body}</body></html>`;
     dropIpn: false,
     refunds,
     refundsDown: false,
+    async chargeAgain(paymentId) {
+      const s = sessions.get(paymentId);
+      if (s?.state !== 'approve') throw new Error(`payment ${paymentId} was not approved at the gateway`);
+      const transactionNo = String(++txnCounter);
+      s.charges.push({ transactionNo });
+      // The repeated charge is reported like the approval, under its own transaction number.
+      await notify(
+        s,
+        signed(options.secret, {
+          ...resultParams(s),
+          vnp_TransactionNo: transactionNo,
+          vnp_PayDate: gatewayTime(new Date()),
+        }),
+      );
+      return transactionNo;
+    },
     idle: () => (pending === 0 ? Promise.resolve() : new Promise<void>((resolve) => waiters.push(resolve))),
     stop() {
       stopping ??= (async () => {

@@ -5,7 +5,7 @@
  * and reconciliation settling a payment whose callback never came.
  */
 import { readFile } from 'node:fs/promises';
-import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gatewayTime, signed } from '../../functions/payments/signature.js';
 import type { LocalPortal } from '../../lib/local/portal.js';
@@ -39,22 +39,29 @@ afterAll(async () => {
 const client = portalClient(() => portal.url);
 const { api } = client;
 
-/** A scan of `bytes` uploaded as the payer. */
-const upload = (bytes: string) => client.upload(token, { bytes });
-
-/** A licence exchange dossier (fee 135 000 VND, paid before dispatch). */
-async function paidDossier(): Promise<string> {
+/**
+ * A licence exchange dossier (fee 135 000 VND, paid before dispatch), filed by `filer` (the payer by
+ * default) with its scans; `extra` adds to the body (a desk officer's `onBehalfOf`, another form).
+ */
+async function paidDossier(filer = token, extra: Record<string, unknown> = {}): Promise<string> {
   const n = ++seq;
   const res = await api('POST', '/v1/dossiers', {
-    token,
+    token: filer,
     key: `pay-dossier-${n}-0000`,
     body: {
       procedureCode: '1.002804',
       form: licenceForm,
       attachments: [
-        { documentType: 'current_licence', uploadId: await upload(`%PDF licence ${n}`) },
-        { documentType: 'health_certificate', uploadId: await upload(`%PDF health ${n}`) },
+        {
+          documentType: 'current_licence',
+          uploadId: await client.upload(filer, { bytes: `%PDF licence ${n}` }),
+        },
+        {
+          documentType: 'health_certificate',
+          uploadId: await client.upload(filer, { bytes: `%PDF health ${n}` }),
+        },
       ],
+      ...extra,
     },
   });
   expect(res.status).toBe(201);
@@ -116,6 +123,59 @@ const countItems = async (pk: string) => {
   );
   return out.Count ?? 0;
 };
+
+/** Dispatch messages written for a dossier (none may exist before its fee is paid). */
+const dispatchesOf = async (code: string) => {
+  const out = await db.send(
+    new ScanCommand({
+      TableName: portal.env.TABLE_NAME,
+      FilterExpression: 'kind = :k',
+      ExpressionAttributeValues: { ':k': 'outbox' },
+    }),
+  );
+  return (out.Items ?? []).filter((i) =>
+    (i.messages as Array<{ dossierCode?: string }>).some((m) => m.dossierCode === code),
+  );
+};
+
+/** A citizen withdraws the dossier. */
+async function withdraw(code: string, as = token) {
+  const res = await api('POST', `/v1/dossiers/${code}/withdraw`, {
+    token: as,
+    body: { reason: 'Tôi không cần làm thủ tục này nữa' },
+  });
+  expect(res.status).toBe(200);
+}
+
+/** The dossier ends refused, as an agency's refusal leaves it (status only; enough for paying it). */
+async function markRefused(code: string) {
+  await db.send(
+    new UpdateCommand({
+      TableName: portal.env.TABLE_NAME,
+      Key: { pk: `DOSSIER#${code}`, sk: 'DOSSIER' },
+      UpdateExpression: 'SET #s = :r, #v = #v + :one',
+      ExpressionAttributeNames: { '#s': 'status', '#v': 'version' },
+      ExpressionAttributeValues: { ':r': 'rejected', ':one': 1 },
+    }),
+  );
+}
+
+/** Every anomaly operators see, page after page. */
+async function allAnomalies(operatorToken: string) {
+  const items: Array<Record<string, unknown>> = [];
+  let cursor: string | null = null;
+  do {
+    const res = await api(
+      'GET',
+      `/v1/payments/anomalies?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+      { token: operatorToken },
+    );
+    expect(res.status).toBe(200);
+    items.push(...res.body.items);
+    cursor = res.body.nextCursor;
+  } while (cursor);
+  return items;
+}
 
 describe('creating a payment', () => {
   it('takes the amount from the catalog, returns the pending attempt again, and replays by key', async () => {
@@ -328,11 +388,16 @@ describe('operators: anomalies and refunds', () => {
   });
 
   /** The refund's status and answer (a replay must answer the same). */
-  const refund = async (paymentId: string, key: string, reason = 'Hoàn tiền theo yêu cầu của người nộp') => {
+  const refund = async (
+    paymentId: string,
+    key: string,
+    reason = 'Hoàn tiền theo yêu cầu của người nộp',
+    transactionId?: string,
+  ) => {
     const { status, body } = await api('POST', `/v1/payments/${paymentId}/refund`, {
       token: operator,
       key,
-      body: { reason },
+      body: { reason, ...(transactionId ? { transactionId } : {}) },
     });
     return { status, body };
   };
@@ -524,6 +589,51 @@ describe('operators: anomalies and refunds', () => {
     expect(refundsOf(paymentId)).toHaveLength(1);
   });
 
+  it('owes back a charge that comes after a refund, and gives back each extra charge by its own refund', async () => {
+    const { paymentId } = await succeededPayment();
+    const credited = await refund(paymentId, 'after-refund-01');
+    expect(credited.body).toMatchObject({ status: 'refunded', refundDue: false });
+
+    const again = await portal.payments.chargeAgain(paymentId);
+    expect(portal.payments.ipns.find((i) => i.transactionNo === again)?.answer).toBe('00');
+    const owedNow = () => anomalies().then((all) => all.filter((a) => a.paymentId === paymentId));
+    expect(await owedNow()).toEqual([
+      expect.objectContaining({
+        type: 'refund_due',
+        refundReason: 'order_already_paid',
+        transactionId: again,
+      }),
+    ]);
+    expect((await api('GET', `/v1/payments/${paymentId}`, { token })).body).toMatchObject({
+      status: 'refunded',
+      refundDue: true,
+    });
+    const twice = await portal.payments.chargeAgain(paymentId);
+    expect((await owedNow()).map((a) => a.transactionId).sort()).toEqual([again, twice].sort());
+
+    // The operator names the charge to give back; without a name the oldest one owed goes first.
+    const named = await refund(paymentId, 'after-refund-02', 'Hoàn khoản trừ tiền lặp lại', twice);
+    expect(named.status).toBe(200);
+    expect(named.body).toMatchObject({ status: 'refunded', refundDue: true });
+    expect((await owedNow()).map((a) => a.transactionId)).toEqual([again]);
+    const rest = await refund(paymentId, 'after-refund-03', 'Hoàn khoản trừ tiền lặp lại');
+    expect(rest.status).toBe(200);
+    expect(rest.body).toMatchObject({ status: 'refunded', refundDue: false });
+    expect(await owedNow()).toEqual([]);
+    expect(
+      refundsOf(paymentId)
+        .map((r) => r.transactionNo)
+        .slice(1)
+        .sort(),
+    ).toEqual([again, twice].sort());
+    const nothing = await refund(paymentId, 'after-refund-04');
+    expect(nothing.status).toBe(409);
+    expect(nothing.body.error.code).toBe('PAYMENT_NOT_REFUNDABLE');
+    const unknown = await refund(paymentId, 'after-refund-05', 'Hoàn tiền', '12345');
+    expect(unknown.status).toBe(409);
+    expect(refundsOf(paymentId)).toHaveLength(3);
+  });
+
   it('changes nothing when the provider cannot be reached, and refunds on a later try', async () => {
     const { paymentId } = await succeededPayment();
     const before = await api('GET', `/v1/payments/${paymentId}`, { token });
@@ -560,5 +670,222 @@ describe('operators: anomalies and refunds', () => {
     });
     expect(noKey.body.error.code).toBe('IDEMPOTENCY_KEY_REQUIRED');
     expect((await refund('01J0000000000000000000000Z', 'missing-refund-key')).status).toBe(404);
+  });
+});
+
+describe('money taken more than once', () => {
+  let operator: string;
+  beforeAll(async () => {
+    operator = await portal.token({ sub: 'operator-2', role: 'operator' });
+  });
+
+  const owedFor = async (paymentId: string) =>
+    (await allAnomalies(operator)).filter((a) => a.paymentId === paymentId && a.type === 'refund_due');
+
+  it('credits one of twenty concurrent successes and owes every other one back, once each', async () => {
+    const code = await paidDossier();
+    const p = (await createPayment(portal.url, token, code, 'many-successes-01')).body;
+    const txns = Array.from({ length: 20 }, (_, i) => `8800${String(i).padStart(4, '0')}`);
+    const notices = txns.map((t) => ipnParams(p.paymentId, { vnp_TransactionNo: t }));
+    const answers = await Promise.all(notices.map((n) => callback(n)));
+    expect(answers).toEqual(txns.map(() => '00'));
+
+    const receipt = await api('GET', `/v1/payments/${p.paymentId}/receipt`, { token });
+    const credited = receipt.body.providerTransactionId as string;
+    expect(txns).toContain(credited);
+    const owed = await owedFor(p.paymentId);
+    expect(owed.map((a) => a.transactionId).sort()).toEqual(txns.filter((t) => t !== credited).sort());
+    for (const a of owed)
+      expect(a).toMatchObject({ refundReason: 'order_already_paid', amount: 135_000, dossierCode: code });
+    expect((await api('GET', `/v1/payments/${p.paymentId}`, { token })).body).toMatchObject({
+      status: 'succeeded',
+      refundDue: true,
+    });
+
+    // The gateway repeats its notices: nothing is owed twice, nothing credited twice.
+    const replays = await Promise.all(notices.map((n) => callback(n)));
+    expect(replays).toEqual(txns.map(() => '02'));
+    expect(await owedFor(p.paymentId)).toHaveLength(19);
+    expect(await countItems(`PAYMENT_SUCCESS#DOSSIER#${code}`)).toBe(1);
+    const dossier = await api('GET', `/v1/dossiers/${code}`, { token });
+    expect(
+      dossier.body.timeline.filter((e: { type: string }) => e.type === 'payment.succeeded'),
+    ).toHaveLength(1);
+    expect(await dispatchesOf(code)).toHaveLength(1);
+  });
+});
+
+describe('withdrawn and refused dossiers', () => {
+  let operator: string;
+  beforeAll(async () => {
+    operator = await portal.token({ sub: 'operator-3', role: 'operator' });
+  });
+
+  it('takes no payment for a withdrawn or refused dossier', async () => {
+    const withdrawn = await paidDossier();
+    await withdraw(withdrawn);
+    const refused = await paidDossier();
+    await markRefused(refused);
+    for (const [code, status] of [
+      [withdrawn, 'withdrawn'],
+      [refused, 'rejected'],
+    ] as const) {
+      const res = await createPayment(portal.url, token, code, `closed-pay-${code}`);
+      expect(res.status).toBe(409);
+      const error = (res.body as unknown as { error: { code: string; details: unknown } }).error;
+      expect(error).toMatchObject({ code: 'ILLEGAL_TRANSITION', details: { currentStatus: status } });
+      expect((await api('GET', `/v1/dossiers/${code}`, { token })).body.payment.status).toBe('unpaid');
+    }
+  });
+
+  it('owes back a success that arrives after the dossier was withdrawn or refused, and never sends it on', async () => {
+    for (const close of [withdraw, markRefused]) {
+      const code = await paidDossier();
+      const p = (await createPayment(portal.url, token, code, `closing-${code}`)).body;
+      await close(code);
+      const txn = `6600${++seq}`;
+      const notice = ipnParams(p.paymentId, { vnp_TransactionNo: txn });
+      expect(await callback(notice)).toBe('00');
+      expect(await callback(notice)).toBe('02');
+
+      expect((await api('GET', `/v1/payments/${p.paymentId}`, { token })).body).toMatchObject({
+        status: 'failed',
+        refundDue: true,
+      });
+      expect((await api('GET', `/v1/payments/${p.paymentId}/receipt`, { token })).status).toBe(404);
+      const owed = (await allAnomalies(operator)).filter((a) => a.paymentId === p.paymentId);
+      expect(owed).toEqual([
+        expect.objectContaining({ type: 'refund_due', refundReason: 'dossier_closed', transactionId: txn }),
+      ]);
+      const dossier = await api('GET', `/v1/dossiers/${code}`, { token });
+      expect(['withdrawn', 'rejected']).toContain(dossier.body.status);
+      expect(dossier.body.payment.status).not.toBe('succeeded');
+      expect(dossier.body.timeline.some((e: { type: string }) => e.type === 'payment.succeeded')).toBe(false);
+      expect(await dispatchesOf(code)).toEqual([]);
+      expect(await countItems(`PAYMENT_SUCCESS#DOSSIER#${code}`)).toBe(0);
+    }
+  });
+});
+
+describe('who reads a dossier’s payments', () => {
+  it('lets the citizen read the payment a desk officer started for them, and its receipt', async () => {
+    const citizen = await portal.token({ sub: 'pay-desk-citizen' });
+    const desk = await portal.token({ sub: 'pay-desk-1', role: 'desk_officer', agencyId: 'ttpvhcc-01' });
+    const saved = await api('PUT', '/v1/me/profile', {
+      token: citizen,
+      body: {
+        fullName: licenceForm.fullName,
+        dateOfBirth: licenceForm.dateOfBirth,
+        citizenId: licenceForm.citizenId,
+        address: '12 Hàng Bài, Hoàn Kiếm, Hà Nội',
+        phone: licenceForm.phone,
+      },
+    });
+    expect(saved.status).toBe(201);
+    const code = await paidDossier(desk, { onBehalfOf: { citizenId: licenceForm.citizenId } });
+    const p = await createPayment(portal.url, desk, code, 'desk-pay-0001');
+    expect(p.status).toBe(201);
+
+    for (const reader of [citizen, desk]) {
+      const view = await api('GET', `/v1/payments/${p.body.paymentId}`, { token: reader });
+      expect(view.status).toBe(200);
+      expect(view.body).toMatchObject({ paymentId: p.body.paymentId, dossierCode: code, status: 'pending' });
+    }
+    expect((await api('GET', `/v1/payments/${p.body.paymentId}`, { token: other })).status).toBe(404);
+
+    await pressOnGatewayPage(p.body.redirectUrl, 'approve');
+    await until('the payment to succeed', async () => {
+      const v = await api('GET', `/v1/payments/${p.body.paymentId}`, { token: citizen });
+      return v.body.status === 'succeeded' ? true : undefined;
+    });
+    const receipt = await api('GET', `/v1/payments/${p.body.paymentId}/receipt`, { token: citizen });
+    expect(receipt.status).toBe(200);
+    expect(receipt.body).toMatchObject({ dossierCode: code, amount: 135_000 });
+  });
+
+  it('lets representatives of one enterprise read the payments of its dossiers, and no one else', async () => {
+    const rep1 = await portal.token({ sub: 'pay-rep-1', role: 'business', taxCode: '0107654321' });
+    const rep2 = await portal.token({ sub: 'pay-rep-2', role: 'business', taxCode: '0107654321' });
+    const repOther = await portal.token({ sub: 'pay-rep-3', role: 'business', taxCode: '0109999999' });
+    const code = await paidDossier(rep1);
+    const p = await createPayment(portal.url, rep2, code, 'rep-pay-0001');
+    expect(p.status).toBe(201);
+    for (const reader of [rep1, rep2])
+      expect((await api('GET', `/v1/payments/${p.body.paymentId}`, { token: reader })).status).toBe(200);
+    for (const stranger of [repOther, other])
+      expect((await api('GET', `/v1/payments/${p.body.paymentId}`, { token: stranger })).status).toBe(404);
+  });
+});
+
+describe('one electricity bill, two accounts', () => {
+  const payBill = (as: string, key: string) =>
+    api('POST', '/v1/bills/electricity/payments', {
+      token: as,
+      key,
+      body: { customerCode: 'PE02000765432' },
+    });
+
+  it('keeps each account’s payment its own and never lets the bill be paid twice', async () => {
+    const first = await payBill(token, 'bill-a-00001');
+    expect(first.status).toBe(201);
+
+    // The bill is being paid from another account: the second payer is told, not handed that payment.
+    const second = await payBill(other, 'bill-b-00001');
+    expect(second.status).toBe(409);
+    expect(second.body.error.code).toBe('BILL_PAYMENT_IN_PROGRESS');
+    expect(JSON.stringify(second.body)).not.toContain(first.body.paymentId);
+    expect((await api('GET', `/v1/payments/${first.body.paymentId}`, { token: other })).status).toBe(404);
+    const mineAgain = await payBill(token, 'bill-a-00002');
+    expect(mineAgain.status).toBe(200);
+    expect(mineAgain.body.paymentId).toBe(first.body.paymentId);
+
+    // Once the first payer gives up, the second pays with a payment of their own.
+    await pressOnGatewayPage(first.body.redirectUrl, 'decline');
+    await until('the decline to be recorded', async () => {
+      const v = await api('GET', `/v1/payments/${first.body.paymentId}`, { token });
+      return v.body.status === 'failed' ? true : undefined;
+    });
+    const own = await payBill(other, 'bill-b-00002');
+    expect(own.status).toBe(201);
+    expect(own.body.paymentId).not.toBe(first.body.paymentId);
+    expect((await api('GET', `/v1/payments/${own.body.paymentId}`, { token: other })).status).toBe(200);
+    expect((await api('GET', `/v1/payments/${own.body.paymentId}`, { token })).status).toBe(404);
+    await pressOnGatewayPage(own.body.redirectUrl, 'approve');
+    await until('the bill payment to succeed', async () => {
+      const v = await api('GET', `/v1/payments/${own.body.paymentId}`, { token: other });
+      return v.body.status === 'succeeded' ? true : undefined;
+    });
+    const late = await payBill(token, 'bill-a-00003');
+    expect(late.status).toBe(409);
+    expect(['PAYMENT_ALREADY_MADE', 'NOTHING_DUE']).toContain(late.body.error.code);
+  });
+});
+
+describe('malformed but signed callbacks', () => {
+  it('answers each with the gateway’s own code and changes nothing', async () => {
+    const code = await paidDossier();
+    const p = (await createPayment(portal.url, token, code, 'malformed-01')).body;
+    for (const amount of [
+      '10000050',
+      '13500000.5',
+      '1e7',
+      '1.35e7',
+      'abc',
+      '-13500000',
+      '0x100',
+      '9'.repeat(400),
+    ])
+      expect(await callback(ipnParams(p.paymentId, { vnp_Amount: amount })), amount).toBe('04');
+    for (const currency of ['usd', 'V'.repeat(3000)])
+      expect(await callback(ipnParams(p.paymentId, { vnp_CurrCode: currency })), currency).toBe('04');
+    for (const ref of ['x'.repeat(3000), '../PAYMENT', p.paymentId.toLowerCase()])
+      expect(await callback(ipnParams(ref)), ref.slice(0, 20)).toBe('01');
+    for (const txn of ['9'.repeat(3000), 'a b', '#1'])
+      expect(await callback(ipnParams(p.paymentId, { vnp_TransactionNo: txn })), txn.slice(0, 20)).toBe('99');
+    for (const field of ['vnp_ResponseCode', 'vnp_TransactionStatus'])
+      for (const value of ['0'.repeat(3000), 'ok'])
+        expect(await callback(ipnParams(p.paymentId, { [field]: value })), field).toBe('99');
+    expect((await api('GET', `/v1/payments/${p.paymentId}`, { token })).body.status).toBe('pending');
+    expect(await dispatchesOf(code)).toEqual([]);
   });
 });
