@@ -36,7 +36,13 @@ import { type PaymentSandbox, startPaymentSandbox } from './payment-sandbox.js';
 import { ensurePaymentSecrets } from './payment-secrets.js';
 import { ensureProfileKey } from './profile-key.js';
 import { type QueuePump, startQueuePump } from './queue-pump.js';
-import { LOCAL_CREDENTIALS, type LocalStores, startStores } from './stores.js';
+import {
+  dynamoDbPath,
+  LOCAL_CREDENTIALS,
+  type LocalStores,
+  refuseWhileDynamoDbLocalRuns,
+  startStores,
+} from './stores.js';
 import { type RelayFunction, type StreamPump, startStreamPump } from './stream-pump.js';
 import { bundleWebPage, configAsset, type WebAsset, type WebPageConfig } from './web-page.js';
 
@@ -134,6 +140,8 @@ async function wipe(dir: string) {
   if (entries.length && !entries.includes(MARKER)) {
     throw new Error(`refusing to wipe ${dir}: it is not a local portal data folder`);
   }
+  // Never pull the files from under a DynamoDB Local that still runs on them (a portal, or one it left).
+  await refuseWhileDynamoDbLocalRuns(dynamoDbPath(dir));
   await rm(dir, { recursive: true, force: true });
 }
 

@@ -185,6 +185,18 @@ async function readHolder(file: string): Promise<LockHolder | undefined> {
   }
 }
 
+/** The pid of a DynamoDB Local (or of the process starting one) still using the folder, if any. */
+export async function dynamoDbLocalUsing(dbPath: string): Promise<number | undefined> {
+  const file = join(dbPath, DYNAMODB_LOCK_FILE);
+  const holder = await readHolder(file);
+  return holder && livePidOf(file, holder);
+}
+
+const alreadyRunning = (pid: number, dbPath: string) =>
+  new Error(
+    `DynamoDB Local (pid ${pid}) is already running on ${dbPath}; stop it first (two on the same files would corrupt the local data). If no such process runs, delete ${join(dbPath, DYNAMODB_LOCK_FILE)}.`,
+  );
+
 interface FolderLock {
   recordJava(pid: number): Promise<void>;
   release(): Promise<void>;
@@ -194,19 +206,19 @@ interface FolderLock {
  * Takes the folder's lock file (created exclusively, so of two starters one wins), or refuses while the
  * processes named in it live; a lock whose processes are all gone is stale and taken over.
  */
+export async function refuseWhileDynamoDbLocalRuns(dbPath: string): Promise<void> {
+  const live = await dynamoDbLocalUsing(dbPath);
+  if (live) throw alreadyRunning(live, dbPath);
+}
+
 async function lockDatabaseFolder(dbPath: string): Promise<FolderLock> {
   const file = join(dbPath, DYNAMODB_LOCK_FILE);
   const write = (holder: LockHolder, flag: 'w' | 'wx') =>
     writeFile(file, `${JSON.stringify(holder)}\n`, { flag, mode: 0o644 });
   for (let attempt = 0; attempt < 5; attempt++) {
-    const holder = await readHolder(file);
-    const live = holder && livePidOf(file, holder);
-    if (live) {
-      throw new Error(
-        `DynamoDB Local (pid ${live}) is already running on ${dbPath}; stop it first (two on the same files would corrupt the local data). If no such process runs, delete ${file}.`,
-      );
-    }
-    if (holder || existsSync(file)) await rm(file, { force: true });
+    const live = await dynamoDbLocalUsing(dbPath);
+    if (live) throw alreadyRunning(live, dbPath);
+    if (existsSync(file)) await rm(file, { force: true });
     try {
       await write({ owner: process.pid }, 'wx');
     } catch (err) {
@@ -634,6 +646,9 @@ export interface LocalStores {
   stop(): Promise<void>;
 }
 
+/** Where a persistent portal's DynamoDB Local keeps its database, inside the data folder. */
+export const dynamoDbPath = (dataDir: string) => join(dataDir, 'dynamodb');
+
 export async function startStores(options: StoresOptions): Promise<LocalStores> {
   const log = options.log ?? createLog({ src: 'stores' });
   const names = options.names ?? LOCAL_NAMES;
@@ -645,7 +660,7 @@ export async function startStores(options: StoresOptions): Promise<LocalStores> 
   try {
     const [dynamo, s3, sqsServer] = await Promise.all([
       startDynamoDbLocal({
-        dbPath: options.persistent ? join(options.dataDir, 'dynamodb') : undefined,
+        dbPath: options.persistent ? dynamoDbPath(options.dataDir) : undefined,
         preferPort: options.preferPorts?.dynamodb,
         log: log.child('dynamodb'),
       }).then((d) => {

@@ -39,7 +39,7 @@ function dynamoProcesses(port: number): string[] {
   }
 }
 
-async function gone(pid: number, ms = 10_000) {
+async function gone(pid: number, ms = 30_000) {
   const deadline = Date.now() + ms;
   while (running(pid) && Date.now() < deadline) await sleep(50);
   return !running(pid);
@@ -235,7 +235,7 @@ describe('local portal', () => {
       if (running(started.pid)) process.kill(started.pid, 'SIGKILL');
       child.kill('SIGKILL');
     }
-  });
+  }, 90_000);
 });
 
 describe('DynamoDB Local on a data folder', () => {
@@ -264,7 +264,7 @@ describe('DynamoDB Local on a data folder', () => {
         if (child.exitCode === null) child.kill('SIGKILL');
       }
     }
-  }, 90_000);
+  }, 240_000);
 
   it('refuses a second DynamoDB Local on the folder while the first runs, and takes over a stale lock', async () => {
     const { child, pid } = await dynamoChild(dir, { detached: true });
@@ -289,7 +289,25 @@ describe('DynamoDB Local on a data folder', () => {
       await again.stop();
     }
     expect(existsSync(join(dir, DYNAMODB_LOCK_FILE))).toBe(false);
-  }, 60_000);
+  }, 120_000);
+
+  it('refuses to wipe a data folder (--reset) while DynamoDB Local still runs on it', async () => {
+    const portalDir = await mkdtemp(join(tmpdir(), 'cong-reset-'));
+    const dbPath = join(portalDir, 'dynamodb');
+    const { child, pid } = await dynamoChild(dbPath, { detached: true });
+    try {
+      await writeFile(join(portalDir, '.cong-local'), 'Data of the local Cổng portal\n');
+      await expect(
+        startLocalPortal({ dataDir: portalDir, reset: true, port: 0, quiet: true }),
+      ).rejects.toThrow(`DynamoDB Local (pid ${pid}) is already running on ${dbPath}`);
+      expect(javaOn(dbPath)).toEqual([pid]);
+      expect(existsSync(join(dbPath, 'shared-local-instance.db'))).toBe(true);
+    } finally {
+      process.kill(-child.pid!, 'SIGKILL');
+      await gone(pid);
+      await rm(portalDir, { recursive: true, force: true });
+    }
+  }, 120_000);
 
   it('takes over a lock left by processes that no longer exist', async () => {
     await writeFile(
@@ -305,5 +323,5 @@ describe('DynamoDB Local on a data folder', () => {
     } finally {
       await dynamo.stop();
     }
-  }, 60_000);
+  }, 120_000);
 });
