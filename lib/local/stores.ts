@@ -159,10 +159,9 @@ function isAlive(pid: number | undefined): pid is number {
 /** A live DynamoDB Local; where /proc exists, a reused pid running something else does not count. */
 function isDynamoDbLocal(pid: number | undefined): pid is number {
   if (!isAlive(pid)) return false;
-  const cmdline = `/proc/${pid}/cmdline`;
   if (!existsSync('/proc/self/cmdline')) return true;
   try {
-    return readFileSync(cmdline, 'utf8').includes('DynamoDBLocal');
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('DynamoDBLocal');
   } catch {
     return false;
   }
@@ -202,15 +201,16 @@ interface FolderLock {
   release(): Promise<void>;
 }
 
-/**
- * Takes the folder's lock file (created exclusively, so of two starters one wins), or refuses while the
- * processes named in it live; a lock whose processes are all gone is stale and taken over.
- */
+/** For whatever would touch the database files (a reset that wipes them): refuses while one runs. */
 export async function refuseWhileDynamoDbLocalRuns(dbPath: string): Promise<void> {
   const live = await dynamoDbLocalUsing(dbPath);
   if (live) throw alreadyRunning(live, dbPath);
 }
 
+/**
+ * Takes the folder's lock file (created exclusively, so of two starters one wins), or refuses while the
+ * processes named in it live; a lock whose processes are all gone is stale and taken over.
+ */
 async function lockDatabaseFolder(dbPath: string): Promise<FolderLock> {
   const file = join(dbPath, DYNAMODB_LOCK_FILE);
   const write = (holder: LockHolder, flag: 'w' | 'wx') =>
