@@ -34,6 +34,7 @@ import { personRole } from '../schemas/common.js';
 import { acknowledge } from './nag.js';
 import { PortalFunction } from './portal-function.js';
 import type { StageSettings } from './settings.js';
+import { WEB_SIGN_IN } from './web-session.js';
 
 export interface CitizenIdentityProps {
   poolName: string;
@@ -201,9 +202,10 @@ export class CitizenIdentity extends Construct {
         .withCustomAttributes('citizen_id'),
       preventUserExistenceErrors: true,
       enableTokenRevocation: true,
-      accessTokenValidity: Duration.hours(1),
-      idTokenValidity: Duration.hours(1),
-      refreshTokenValidity: Duration.days(30),
+      // A public client whose page holds tokens in memory: lifetimes in lib/web-session.ts say why.
+      accessTokenValidity: Duration.seconds(WEB_SIGN_IN.accessTokenSeconds),
+      idTokenValidity: Duration.seconds(WEB_SIGN_IN.accessTokenSeconds),
+      refreshTokenValidity: Duration.seconds(WEB_SIGN_IN.refreshTokenSeconds),
     });
 
     if (this.vneid) this.webClient.node.addDependency(this.vneid);

@@ -1,7 +1,10 @@
 /**
  * The citizen page: signs in with the authorization code flow and PKCE against whatever issuer
  * /config.json names (the local issuer, or Cognito's hosted domain federated to VNeID in AWS), then
- * calls the API with the access token. Tokens live in sessionStorage only (gone with the tab).
+ * calls the API with the access token. Tokens live in this module's memory only, never in Web Storage
+ * where any script on the origin could read them and a shared computer would keep them: a reload
+ * forgets them, and the page asks the issuer again without showing anything (prompt=none), which
+ * answers from its own sign-in session or leaves the citizen at the sign-in button.
  */
 import * as oauth from 'oauth4webapi';
 
@@ -52,8 +55,10 @@ const STATUS: Record<string, string> = {
   withdrawn: 'Đã rút',
 };
 
-const SESSION_KEY = 'cong.session';
+/** The PKCE verifier, state and nonce of a sign-in under way: they must outlive the redirect. */
 const PENDING_KEY = 'cong.signin';
+/** Only a flag (no token): this tab was signed in, so a reload tries a silent sign-in. */
+const SIGNED_IN_KEY = 'cong.signedIn';
 const CALLBACK_PATH = '/auth/callback';
 
 const byId = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -89,25 +94,23 @@ async function authorizationServer(): Promise<oauth.AuthorizationServer> {
   return server;
 }
 
-const loadSession = (): Session | undefined => {
-  const raw = sessionStorage.getItem(SESSION_KEY);
-  return raw ? (JSON.parse(raw) as Session) : undefined;
-};
+let session: Session | undefined;
 
 function saveTokens(result: oauth.TokenEndpointResponse, previous?: Session): Session {
   const claims = oauth.getValidatedIdTokenClaims(result);
-  const session: Session = {
+  session = {
     accessToken: result.access_token,
     refreshToken: result.refresh_token ?? previous?.refreshToken,
     expiresAt: Date.now() + (result.expires_in ?? 3600) * 1000,
     sub: claims?.sub ?? previous?.sub ?? '',
     name: typeof claims?.name === 'string' ? claims.name : previous?.name,
   };
-  sessionStorage.setItem(SESSION_KEY, JSON.stringify(session));
+  sessionStorage.setItem(SIGNED_IN_KEY, '1');
   return session;
 }
 
-async function signIn() {
+/** To the issuer's sign-in; `silently` asks it to answer from its session without showing a page. */
+async function signIn(silently = false) {
   const as = await authorizationServer();
   const verifier = oauth.generateRandomCodeVerifier();
   const state = oauth.generateRandomState();
@@ -123,6 +126,7 @@ async function signIn() {
     code_challenge_method: 'S256',
     state,
     nonce,
+    ...(silently ? { prompt: 'none' } : {}),
   }).toString();
   location.assign(url.toString());
 }
@@ -140,7 +144,17 @@ async function completeSignIn() {
   history.replaceState(null, '', '/');
   if (!pending) throw new Error('Phiên đăng nhập đã hết hạn, vui lòng đăng nhập lại.');
   const as = await authorizationServer();
-  const params = oauth.validateAuthResponse(as, client, callback, pending.state);
+  let params: URLSearchParams;
+  try {
+    params = oauth.validateAuthResponse(as, client, callback, pending.state);
+  } catch (err) {
+    // A silent sign-in the issuer could not complete: the citizen simply signs in with the button.
+    if (err instanceof oauth.AuthorizationResponseError && SILENT_FAILURES.has(err.error)) {
+      sessionStorage.removeItem(SIGNED_IN_KEY);
+      return;
+    }
+    throw err;
+  }
   const response = await oauth.authorizationCodeGrantRequest(
     as,
     client,
@@ -158,25 +172,35 @@ async function completeSignIn() {
   );
 }
 
-async function refresh(session: Session): Promise<Session | undefined> {
-  if (!session.refreshToken) return undefined;
+/** OIDC's answers to prompt=none when the issuer would have to show a page. */
+const SILENT_FAILURES = new Set([
+  'login_required',
+  'interaction_required',
+  'consent_required',
+  'account_selection_required',
+]);
+
+async function refresh(current: Session): Promise<Session | undefined> {
+  if (!current.refreshToken) return undefined;
   try {
     const as = await authorizationServer();
     const response = await oauth.refreshTokenGrantRequest(
       as,
       client,
       oauth.None(),
-      session.refreshToken,
+      current.refreshToken,
       http(),
     );
-    return saveTokens(await oauth.processRefreshTokenResponse(as, client, response), session);
+    return saveTokens(await oauth.processRefreshTokenResponse(as, client, response), current);
   } catch {
+    session = undefined;
     return undefined;
   }
 }
 
 async function signOut() {
-  sessionStorage.removeItem(SESSION_KEY);
+  session = undefined;
+  sessionStorage.removeItem(SIGNED_IN_KEY);
   const as = await authorizationServer().catch(() => undefined);
   const endpoint = config.logoutEndpoint ?? as?.end_session_endpoint;
   if (!endpoint) return render();
@@ -200,10 +224,10 @@ class ApiError extends Error {
 async function api<T>(path: string, signedIn = false): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (signedIn) {
-    let session = loadSession();
-    if (session && session.expiresAt - 60_000 < Date.now()) session = await refresh(session);
-    if (!session) throw new ApiError(401, 'Vui lòng đăng nhập.');
-    headers.authorization = `Bearer ${session.accessToken}`;
+    let current = session;
+    if (current && current.expiresAt - 60_000 < Date.now()) current = await refresh(current);
+    if (!current) throw new ApiError(401, 'Vui lòng đăng nhập.');
+    headers.authorization = `Bearer ${current.accessToken}`;
   }
   const res = await fetch(`${config.apiUrl}${path}`, { headers });
   const body = (await res.json().catch(() => ({}))) as { error?: { message?: string; messageVi?: string } };
@@ -314,7 +338,6 @@ async function track(code: string) {
 }
 
 function render() {
-  const session = loadSession();
   byId('sign-in').hidden = Boolean(session);
   byId('sign-out').hidden = !session;
   byId('who').textContent = session ? `Xin chào, ${session.name ?? session.sub}` : '';
@@ -340,7 +363,16 @@ async function main() {
     try {
       await completeSignIn();
     } catch (err) {
+      sessionStorage.removeItem(SIGNED_IN_KEY);
       say(`Đăng nhập không thành công: ${(err as Error).message}`);
+    }
+  } else if (sessionStorage.getItem(SIGNED_IN_KEY)) {
+    // Signed in before this reload: the tokens are gone with the old page; ask the issuer again.
+    sessionStorage.removeItem(SIGNED_IN_KEY);
+    try {
+      return await signIn(true);
+    } catch {
+      // The issuer is unreachable: the sign-in button stays.
     }
   }
   render();

@@ -14,6 +14,7 @@ import { config } from './config.js';
 import { AppError } from './errors.js';
 import { logger } from './logger.js';
 import { enforceRateLimit, type RateLimitPorts, rateLimitSubjects } from './rate-limit.js';
+import { apiSecurityHeaders } from './security-headers.js';
 
 export interface ApiRequest {
   route: Route;
@@ -227,6 +228,19 @@ const errorResponses = (): MiddlewareObj<PortalEvent, Result> => ({
   },
 });
 
+/**
+ * Every answer, success or error, leaves with the API's security headers, over whatever the operation
+ * set; HSTS when API Gateway says the request came over HTTPS.
+ */
+const securityHeaders = (): MiddlewareObj<PortalEvent, Result> => {
+  const add = (request: { event: PortalEvent; response: Result | null }) => {
+    if (!request.response) return;
+    const https = request.event.headers?.['x-forwarded-proto'] === 'https';
+    request.response.headers = { ...request.response.headers, ...apiSecurityHeaders({ https }) };
+  };
+  return { after: add, onError: add };
+};
+
 const accessLog = (): MiddlewareObj<PortalEvent, Result> => {
   const started = new WeakMap<object, number>();
   const log = (request: { event: PortalEvent; response: Result | null }) => {
@@ -284,6 +298,7 @@ export function httpFunction(
   };
 
   return middy<PortalEvent, Result>()
+    .use(securityHeaders())
     .use(accessLog())
     .use(errorResponses())
     .use(httpHeaderNormalizer())

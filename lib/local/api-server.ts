@@ -12,6 +12,7 @@ import { extname, join, normalize, resolve, sep } from 'node:path';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { AppError, ERRORS, type ErrorCode } from '../../functions/core/errors.js';
 import { zodDetails } from '../../functions/core/http.js';
+import { apiSecurityHeaders, pageSecurityHeaders } from '../../functions/core/security-headers.js';
 import { routes as allRoutes, type HttpFunction, type Route, routeKey } from '../../functions/routes.js';
 import { devTokenRequest } from '../../schemas/dev.js';
 import { devOutboxQuery } from '../../schemas/notification.js';
@@ -50,6 +51,11 @@ export interface ApiServerOptions {
   webDir?: string;
   /** Generated files of the page (its bundled script, config.json), served before webDir's. */
   webAssets?: ReadonlyMap<string, WebAsset>;
+  /**
+   * The page's security headers, read per request (its config, which names the issuer, is known only
+   * once the gateway listens); default: a page that talks to its own origin only.
+   */
+  pageHeaders?: () => Record<string, string>;
   maxBodyBytes?: number;
   /** False: answer 503 until `open()` (the environment handlers read is not set yet). */
   open?: boolean;
@@ -70,6 +76,9 @@ export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 const CORS_ALLOWED_HEADERS =
   'authorization, content-type, idempotency-key, webhook-id, webhook-timestamp, webhook-signature, cong-agency-id';
 const CORS_EXPOSED_HEADERS = 'apigw-requestid, location, retry-after';
+
+/** On the gateway's own JSON answers; the local cloud is plain http, so no HSTS. */
+const API_SECURITY_HEADERS = apiSecurityHeaders({ https: false });
 
 // ---------------------------------------------------------------------------------------------------
 // Route matching, with API Gateway's precedence: a literal segment beats a {param}, which beats {proxy+}.
@@ -410,6 +419,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   let dev = options.dev;
   let issuer = options.issuer;
   let port = 0;
+  const pageHeaders =
+    options.pageHeaders ?? (() => pageSecurityHeaders({ apiUrl: '', issuer: '' }, { https: false }));
 
   const corsHeaders = (req: IncomingMessage): Record<string, string> => {
     const origin = req.headers.origin;
@@ -478,10 +489,12 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     const url = req.url ?? '/';
     const rawPath = url.split('?')[0]!;
     const base: Record<string, string> = { 'apigw-requestid': requestId, ...corsHeaders(req) };
+    // The gateway's own answers; a function's answer carries its own (functions/core/http.ts).
+    const own = () => ({ ...base, ...API_SECURITY_HEADERS });
     const done = (status: number, fields: Record<string, unknown> = {}) =>
       log.info('request', { requestId, method, status, ms: Date.now() - started, ...fields });
     const fail = (code: ErrorCode, fields: Record<string, unknown> = {}, details?: unknown) => {
-      if (!res.headersSent) sendError(res, code, details, base);
+      if (!res.headersSent) sendError(res, code, details, own());
       done(ERRORS[code].status, fields);
     };
 
@@ -495,7 +508,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     ) {
       const found = route(String(req.headers['access-control-request-method']), rawPath);
       res.writeHead(204, {
-        ...base,
+        ...own(),
         'access-control-allow-methods': 'GET, POST, PUT, DELETE',
         'access-control-allow-headers': CORS_ALLOWED_HEADERS,
         'access-control-max-age': '600',
@@ -505,7 +518,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     }
 
     if (issuer && rawPath.startsWith('/dev/')) {
-      const status = await issuer.handle(req, res, base);
+      const status = await issuer.handle(req, res, own());
       if (status !== undefined) return done(status, { oidc: rawPath });
     }
 
@@ -518,6 +531,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
         if (asset) {
           res.writeHead(200, {
             ...base,
+            ...pageHeaders(),
             'content-type': asset.type,
             'content-length': asset.body.length,
             'cache-control': 'no-cache',
@@ -530,6 +544,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
           const content = await readFile(file);
           res.writeHead(200, {
             ...base,
+            ...pageHeaders(),
             'content-type': MIME[extname(file).toLowerCase()] ?? 'application/octet-stream',
             'content-length': content.length,
             'cache-control': 'no-cache',
@@ -558,7 +573,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     }
 
     if (r.fn === 'dev') {
-      const status = await serveDev(res, r, body, base, url.split('?')[1] ?? '');
+      const status = await serveDev(res, r, body, own(), url.split('?')[1] ?? '');
       return done(status, { routeKey: key });
     }
 
@@ -593,7 +608,10 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     handle(req, res, requestId).catch((err: unknown) => {
       log.error('request failed', { requestId, ...errorFields(err) });
       if (!res.headersSent)
-        sendJson(res, 500, new AppError('INTERNAL').toBody(), { 'apigw-requestid': requestId });
+        sendJson(res, 500, new AppError('INTERNAL').toBody(), {
+          'apigw-requestid': requestId,
+          ...API_SECURITY_HEADERS,
+        });
       else res.destroy();
     });
   });

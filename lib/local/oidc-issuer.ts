@@ -12,6 +12,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import { agencies } from '../../functions/catalog/agencies.js';
 import type { PersonRole } from '../../functions/core/auth.js';
+import { WEB_SIGN_IN } from '../web-session.js';
 import type { DevAuth } from './dev-auth.js';
 import { readBody, sendJson } from './http.js';
 
@@ -65,8 +66,11 @@ const ROLE_LABELS: Record<PersonRole, string> = {
 };
 
 export const AUTHORIZATION_CODE_TTL_SECONDS = 60;
-export const ACCESS_TOKEN_TTL_SECONDS = 3600;
-export const REFRESH_TOKEN_TTL_SECONDS = 30 * 24 * 3600;
+export const ACCESS_TOKEN_TTL_SECONDS = WEB_SIGN_IN.accessTokenSeconds;
+export const REFRESH_TOKEN_TTL_SECONDS = WEB_SIGN_IN.refreshTokenSeconds;
+/** The issuer's own sign-in session (a cookie on its paths), as Cognito's managed login keeps one. */
+export const SIGN_IN_SESSION_TTL_SECONDS = WEB_SIGN_IN.issuerSessionSeconds;
+const SESSION_COOKIE = 'cong_dev_signin';
 
 export interface OidcIssuerOptions {
   /** Signs the tokens; its issuer URL is the OIDC issuer and its audience the one client's id. */
@@ -104,6 +108,11 @@ interface PendingCode {
   used: boolean;
   /** Refresh tokens issued for this code: revoked if the code is presented again (RFC 6749 §4.1.2). */
   refreshTokens: string[];
+}
+
+interface SignInSession {
+  user: TestUser;
+  expiresAt: number;
 }
 
 interface RefreshGrant {
@@ -154,7 +163,12 @@ button:hover,button:focus{border-color:#b71c1c;outline:2px solid #b71c1c33}
 </html>`;
 }
 
-function sendHtml(res: ServerResponse, status: number, html: string, headers: Record<string, string>) {
+function sendHtml(
+  res: ServerResponse,
+  status: number,
+  html: string,
+  headers: Record<string, string | string[]>,
+) {
   res.writeHead(status, {
     ...headers,
     'content-type': 'text/html; charset=utf-8',
@@ -162,12 +176,13 @@ function sendHtml(res: ServerResponse, status: number, html: string, headers: Re
     'cache-control': 'no-store',
     // The login page must not be framed (clickjacking) and runs no script.
     'x-frame-options': 'DENY',
-    'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self' http:",
+    'content-security-policy':
+      "default-src 'none'; style-src 'unsafe-inline'; form-action 'self' http:; frame-ancestors 'none'; base-uri 'none'",
   });
   res.end(html);
 }
 
-function redirect(res: ServerResponse, location: string, headers: Record<string, string>) {
+function redirect(res: ServerResponse, location: string, headers: Record<string, string | string[]>) {
   res.writeHead(302, { ...headers, location, 'cache-control': 'no-store' });
   res.end();
 }
@@ -192,6 +207,7 @@ export function createOidcIssuer(options: OidcIssuerOptions): OidcIssuer {
   const now = options.now ?? Date.now;
   const codes = new Map<string, PendingCode>();
   const refreshTokens = new Map<string, RefreshGrant>();
+  const sessions = new Map<string, SignInSession>();
   const localJwks = createLocalJWKSet(dev.jwks());
 
   const sweep = () => {
@@ -199,6 +215,29 @@ export function createOidcIssuer(options: OidcIssuerOptions): OidcIssuer {
     // Used codes are kept until they expire, so a replay is recognised (and revokes its tokens).
     for (const [k, c] of codes) if (c.expiresAt <= t) codes.delete(k);
     for (const [k, r] of refreshTokens) if (r.expiresAt <= t) refreshTokens.delete(k);
+    for (const [k, s] of sessions) if (s.expiresAt <= t) sessions.delete(k);
+  };
+
+  /**
+   * The sign-in session cookie: unreadable by scripts, sent only to the issuer's paths and never by a
+   * cross-site subrequest. Not `Secure`, because the local cloud is plain http.
+   */
+  const sessionCookie = (value: string, maxAgeSeconds: number) =>
+    `${SESSION_COOKIE}=${value}; Path=${base || '/'}; HttpOnly; SameSite=Lax; Max-Age=${maxAgeSeconds}`;
+  const sessionIdOf = (req: IncomingMessage) =>
+    (req.headers.cookie ?? '')
+      .split(';')
+      .map((c) => c.trim().split('='))
+      .find(([name]) => name === SESSION_COOKIE)?.[1];
+  const sessionOf = (req: IncomingMessage) => {
+    sweep();
+    const id = sessionIdOf(req);
+    return id ? sessions.get(id) : undefined;
+  };
+  const startSession = (user: TestUser) => {
+    const id = randomToken();
+    sessions.set(id, { user, expiresAt: now() + SIGN_IN_SESSION_TTL_SECONDS * 1000 });
+    return sessionCookie(id, SIGN_IN_SESSION_TTL_SECONDS);
   };
 
   const discovery = () => ({
@@ -358,6 +397,16 @@ ${items}
       return 302;
     }
     if (req.method !== 'POST') {
+      if (p.get('prompt') === 'none') {
+        // OIDC silent sign-in: from the session when there is one, never by showing a page.
+        const session = sessionOf(req);
+        if (!session) {
+          const e = new OAuthError('login_required', 'no sign-in session');
+          redirect(res, errorRedirect(client.redirectUri, e, state), headers);
+          return 302;
+        }
+        return sendCode(res, p, client.redirectUri, session.user, headers);
+      }
       sendHtml(res, 200, loginPage(p), headers);
       return 200;
     }
@@ -370,11 +419,23 @@ ${items}
       );
       return 302;
     }
+    return sendCode(res, p, client.redirectUri, user, { ...headers, 'set-cookie': startSession(user) });
+  }
+
+  /** Back to the client with a fresh single-use code for the person. */
+  function sendCode(
+    res: ServerResponse,
+    p: URLSearchParams,
+    redirectUri: string,
+    user: TestUser,
+    headers: Record<string, string | string[]>,
+  ) {
     sweep();
+    const state = p.get('state');
     const code = randomToken();
     codes.set(code, {
       clientId,
-      redirectUri: client.redirectUri,
+      redirectUri,
       challenge: p.get('code_challenge')!,
       scope: p.get('scope')!,
       ...(p.get('nonce') ? { nonce: p.get('nonce')! } : {}),
@@ -383,7 +444,7 @@ ${items}
       used: false,
       refreshTokens: [],
     });
-    const back = new URL(client.redirectUri);
+    const back = new URL(redirectUri);
     back.searchParams.set('code', code);
     if (state) back.searchParams.set('state', state);
     back.searchParams.set('iss', issuer);
@@ -453,8 +514,11 @@ ${items}
     }
   }
 
-  function logout(req: IncomingMessage, res: ServerResponse, headers: Record<string, string>) {
+  function logout(req: IncomingMessage, res: ServerResponse, ownHeaders: Record<string, string>) {
     const p = new URL(req.url ?? '/', issuer).searchParams;
+    const session = sessionIdOf(req);
+    if (session) sessions.delete(session);
+    const headers = { ...ownHeaders, 'set-cookie': sessionCookie('', 0) };
     // Cognito's `logout_uri`, or OIDC RP-initiated logout's `post_logout_redirect_uri`.
     const target = p.get('logout_uri') ?? p.get('post_logout_redirect_uri');
     if (target && p.get('client_id') === clientId && options.logoutUris.includes(target)) {

@@ -12,6 +12,7 @@ import type { DynamoDBRecord, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { agencies, channels } from '../../functions/catalog/agencies.js';
 import { resetConfig } from '../../functions/core/config.js';
 import { NOTIFICATIONS } from '../../functions/core/resources.js';
+import { pageSecurityHeaders } from '../../functions/core/security-headers.js';
 import { readOutbox, type SentNotification } from '../../functions/notifications/outbox-file.js';
 import { isRelayRecord } from '../../functions/notifications/stream-filter.js';
 import type { ReconcileReport } from '../../functions/payments/reconcile.js';
@@ -35,9 +36,15 @@ import { type PaymentSandbox, startPaymentSandbox } from './payment-sandbox.js';
 import { ensurePaymentSecrets } from './payment-secrets.js';
 import { ensureProfileKey } from './profile-key.js';
 import { type QueuePump, startQueuePump } from './queue-pump.js';
-import { LOCAL_CREDENTIALS, type LocalStores, startStores } from './stores.js';
+import {
+  dynamoDbPath,
+  LOCAL_CREDENTIALS,
+  type LocalStores,
+  refuseWhileDynamoDbLocalRuns,
+  startStores,
+} from './stores.js';
 import { type RelayFunction, type StreamPump, startStreamPump } from './stream-pump.js';
-import { bundleWebPage, configAsset, type WebAsset } from './web-page.js';
+import { bundleWebPage, configAsset, type WebAsset, type WebPageConfig } from './web-page.js';
 
 export const DEFAULT_DATA_DIR = join(REPO_ROOT, '.local');
 export const JWT_AUDIENCE = 'cong-local';
@@ -133,6 +140,8 @@ async function wipe(dir: string) {
   if (entries.length && !entries.includes(MARKER)) {
     throw new Error(`refusing to wipe ${dir}: it is not a local portal data folder`);
   }
+  // Never pull the files from under a DynamoDB Local that still runs on them (a portal, or one it left).
+  await refuseWhileDynamoDbLocalRuns(dynamoDbPath(dir));
   await rm(dir, { recursive: true, force: true });
 }
 
@@ -225,6 +234,7 @@ export async function startLocalPortal(options: LocalPortalOptions = {}): Promis
     const httpFunctions = new Map<ServedFunction, HttpFunctionInstance>();
     const webDir = options.webDir ?? join(REPO_ROOT, 'web');
     const webAssets = new Map<string, WebAsset>();
+    let webConfig: WebPageConfig | undefined;
     // The gateway first: a taken port fails before anything heavy starts, and early requests get 503.
     const api = await startApiServer({
       port: options.port,
@@ -233,6 +243,7 @@ export async function startLocalPortal(options: LocalPortalOptions = {}): Promis
       functionFor: (fn) => httpFunctions.get(fn),
       webDir,
       webAssets,
+      pageHeaders: () => pageSecurityHeaders(webConfig ?? { apiUrl: '', issuer: '' }, { https: false }),
       devOutbox: outbox,
       log: log.child('api'),
     });
@@ -291,10 +302,8 @@ export async function startLocalPortal(options: LocalPortalOptions = {}): Promis
       logoutUris: webOrigins.map((o) => `${o}/`),
     });
     for (const [path, asset] of await bundleWebPage(webDir)) webAssets.set(path, asset);
-    webAssets.set(
-      '/config.json',
-      configAsset({ issuer: oidc.issuer, clientId: oidc.clientId, apiUrl: '', allowInsecureRequests: true }),
-    );
+    webConfig = { issuer: oidc.issuer, clientId: oidc.clientId, apiUrl: '', allowInsecureRequests: true };
+    webAssets.set('/config.json', configAsset(webConfig));
 
     const env: Record<string, string> = {
       STAGE: 'local',

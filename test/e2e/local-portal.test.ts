@@ -40,6 +40,8 @@ async function start(extraArgs: string[] = []) {
       POWERTOOLS_LOG_LEVEL: 'DEBUG',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group, as under a terminal, a CI runner or a supervisor.
+    detached: true,
   });
   child.stdout?.on('data', (b) => {
     output += b;
@@ -59,7 +61,8 @@ async function stop() {
   const proc = child;
   if (!proc || proc.exitCode !== null) return null;
   const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
-  proc.kill('SIGTERM');
+  // What `timeout`, CI runners and supervisors send: SIGTERM to every process of the group at once.
+  process.kill(-proc.pid!, 'SIGTERM');
   return exited;
 }
 
@@ -171,7 +174,7 @@ describe('npm start', () => {
     expect(receipt.body).toMatchObject({ amount: 135_000, dossierCode: code, payer: 'Lê Minh Châu' });
   });
 
-  it('stops cleanly on SIGTERM, leaving no DynamoDB Local process', async () => {
+  it('stops cleanly on SIGTERM to its process group, leaving no DynamoDB Local process', async () => {
     expect(javaProcessesFor(dataDir)).not.toBe('');
     const code = await stop();
     expect(code).toBe(0);

@@ -1,7 +1,8 @@
 /**
  * End to end in a real browser (Debian's chromium, driven by playwright-core): the citizen page signs
  * in through the local OIDC issuer's login page with the code flow and PKCE, lists "my dossiers"
- * through the API with the access token, opens one with its timeline, tracks it by code, and signs out.
+ * through the API with the access token, opens one with its timeline, tracks it by code, and signs out —
+ * under the page's content security policy, with tokens held in memory only (never in Web Storage).
  */
 import { existsSync } from 'node:fs';
 import { type Browser, chromium, type Page } from 'playwright-core';
@@ -17,6 +18,36 @@ let portal: LocalPortal;
 let browser: Browser;
 let page: Page;
 let code: string;
+/** Every content security policy (or Trusted Types) violation any page reported, as events or console lines. */
+const violations: string[] = [];
+/** The tokens the issuer handed the page, to look for them where they must not be. */
+const issued: string[] = [];
+
+/** What the page keeps in Web Storage: must never hold a token (script-readable, outlives the page). */
+const webStorage = () =>
+  page.evaluate(
+    `({
+      session: Object.fromEntries(Object.entries(sessionStorage)),
+      local: Object.fromEntries(Object.entries(localStorage)),
+    })`,
+  ) as Promise<{ session: Record<string, string>; local: Record<string, string> }>;
+
+async function expectNoTokensInWebStorage() {
+  const stored = await webStorage();
+  const text = JSON.stringify(stored);
+  expect(issued.length).toBeGreaterThan(0);
+  for (const token of issued) expect(text).not.toContain(token);
+  // Nothing that even looks like a JWT or a token field.
+  expect(text).not.toMatch(/eyJ|token/i);
+  expect(stored.local).toEqual({});
+}
+
+const API_SECURITY_HEADERS = {
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+};
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
@@ -44,6 +75,22 @@ beforeAll(async () => {
     locale: 'vi-VN',
     timezoneId: 'America/New_York',
   });
+  await page.exposeBinding('congReportViolation', (_source, text: string) => {
+    violations.push(text);
+  });
+  await page.addInitScript({
+    content: `document.addEventListener('securitypolicyviolation', (e) =>
+      window.congReportViolation(e.effectiveDirective + ' blocked ' + e.blockedURI + ' at ' + e.sourceFile + ':' + e.lineNumber));`,
+  });
+  page.on('console', (message) => {
+    if (/content security policy|trusted type|permissions policy/i.test(message.text()))
+      violations.push(message.text());
+  });
+  page.on('response', async (response) => {
+    if (!response.url().includes('/dev/oauth2/token') || response.status() !== 200) return;
+    const body = (await response.json()) as Record<string, string>;
+    for (const k of ['access_token', 'id_token', 'refresh_token']) if (body[k]) issued.push(body[k]);
+  });
 }, 120_000);
 
 afterAll(async () => {
@@ -52,6 +99,31 @@ afterAll(async () => {
 });
 
 describe('citizen page', () => {
+  it('serves the page under its content security policy', async () => {
+    const response = await page.goto(portal.webUrl);
+    const headers = response!.headers();
+    const csp = headers['content-security-policy']!.split('; ');
+    // The API and the issuer share the page's origin locally; in AWS their origins are listed.
+    expect(csp).toEqual([
+      "default-src 'self'",
+      "script-src 'self'",
+      "style-src 'self'",
+      `connect-src 'self' ${portal.url}`,
+      `form-action 'self' ${portal.url}`,
+      "frame-ancestors 'none'",
+      "base-uri 'none'",
+      "object-src 'none'",
+      "require-trusted-types-for 'script'",
+    ]);
+    expect(headers).toMatchObject({
+      'x-content-type-options': 'nosniff',
+      'referrer-policy': 'no-referrer',
+      'x-frame-options': 'DENY',
+      'cross-origin-opener-policy': 'same-origin',
+    });
+    expect(headers['permissions-policy']).toContain('geolocation=()');
+  });
+
   it('signs a citizen in through the login page and lists their dossiers', async () => {
     await page.goto(portal.webUrl);
     await page.getByRole('button', { name: 'Đăng nhập' }).click();
@@ -66,6 +138,23 @@ describe('citizen page', () => {
     const mine = page.getByRole('region', { name: 'Hồ sơ của tôi' });
     await mine.getByRole('button', { name: new RegExp(code) }).waitFor();
     await page.screenshot({ path: '/tmp/web-mine.png', fullPage: true });
+    await expectNoTokensInWebStorage();
+  });
+
+  it('signs in again silently after a reload, from the issuer session, with the tokens in memory only', async () => {
+    const seen: string[] = [];
+    const track = (r: { url: () => string }) => seen.push(r.url());
+    page.on('request', track);
+    const apiAnswer = page.waitForResponse((r) => r.url().endsWith('/v1/me/dossiers'));
+    await page.reload();
+    await page.getByText('Xin chào, Nguyễn Văn An').waitFor();
+    page.off('request', track);
+    // No login page on the way: prompt=none was answered from the session.
+    expect(seen.some((u) => u.includes('prompt=none'))).toBe(true);
+    expect(new URL(page.url()).pathname).toBe('/');
+    expect((await apiAnswer).headers()).toMatchObject(API_SECURITY_HEADERS);
+    await page.getByRole('button', { name: new RegExp(code) }).waitFor();
+    await expectNoTokensInWebStorage();
   });
 
   it('opens a dossier with its timeline', async () => {
@@ -100,5 +189,14 @@ describe('citizen page', () => {
     await page.getByRole('button', { name: 'Đăng nhập' }).waitFor();
     await expect(page.locator('#mine').isHidden()).resolves.toBe(true);
     await expect(page.evaluate('sessionStorage.getItem("cong.session")')).resolves.toBeNull();
+    // The issuer's session ended with it: a reload offers the sign-in button and stays signed out.
+    await page.reload();
+    await page.getByRole('button', { name: 'Đăng nhập' }).waitFor();
+    await expect(page.getByRole('button', { name: 'Đăng xuất' }).isHidden()).resolves.toBe(true);
+    await expect(page.locator('#message').textContent()).resolves.toBe('');
+  });
+
+  it('broke no rule of any content security policy on the way', () => {
+    expect(violations).toEqual([]);
   });
 });

@@ -181,6 +181,12 @@ describe('Cổng dev stacks', () => {
       GenerateSecret: false,
       AllowedOAuthFlows: ['code'],
       ExplicitAuthFlows: ['ALLOW_REFRESH_TOKEN_AUTH'],
+      // The page keeps tokens in memory for one sitting: a refresh token lasts a working day, not a month.
+      AccessTokenValidity: 60,
+      IdTokenValidity: 60,
+      RefreshTokenValidity: 480,
+      TokenValidityUnits: { AccessToken: 'minutes', IdToken: 'minutes', RefreshToken: 'minutes' },
+      EnableTokenRevocation: true,
     });
   });
 

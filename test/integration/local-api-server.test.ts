@@ -77,9 +77,19 @@ function send(
   });
 }
 
+/** What every JSON answer carries, the gateway's own as much as the functions' (no HSTS on plain http). */
+const API_SECURITY_HEADERS = {
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+};
+
 function expectErrorShape(reply: Reply, status: number, code: string) {
   expect(reply.status).toBe(status);
   expect(reply.headers['content-type']).toBe('application/json; charset=utf-8');
+  expect(reply.headers).toMatchObject(API_SECURITY_HEADERS);
+  expect(reply.headers['strict-transport-security']).toBeUndefined();
   const body = reply.json() as { error: Record<string, unknown> };
   expect(body.error.code).toBe(code);
   expect(typeof body.error.message).toBe('string');
@@ -267,6 +277,7 @@ describe('local API gateway', () => {
     expect(own.status).toBe(204);
     expect(own.headers['access-control-allow-origin']).toBe(`http://localhost:${api.port}`);
     expect(own.headers['access-control-allow-headers']).toContain('idempotency-key');
+    expect(own.headers).toMatchObject(API_SECURITY_HEADERS);
 
     const foreign = await send(`${api.url}/v1/things/1?mode=plain`, {
       headers: ['origin', 'https://evil.example'],
@@ -280,7 +291,30 @@ describe('local API gateway', () => {
     expect(index.status).toBe(200);
     expect(index.headers['content-type']).toBe('text/html; charset=utf-8');
     expect(index.text).toContain('Cổng');
-    expect((await send(`${api.url}/app.js`)).headers['content-type']).toBe('text/javascript; charset=utf-8');
+    const script = await send(`${api.url}/app.js`);
+    expect(script.headers['content-type']).toBe('text/javascript; charset=utf-8');
+    // The page's own policy: its own script and styles only, no framing, no plugins, no base or form hijack.
+    for (const file of [index, script]) {
+      expect(file.headers).toMatchObject({
+        'x-content-type-options': 'nosniff',
+        'referrer-policy': 'no-referrer',
+        'x-frame-options': 'DENY',
+        'cross-origin-opener-policy': 'same-origin',
+      });
+      const csp = String(file.headers['content-security-policy']).split('; ');
+      expect(csp).toEqual(
+        expect.arrayContaining([
+          "default-src 'self'",
+          "script-src 'self'",
+          "connect-src 'self'",
+          "form-action 'self'",
+          "frame-ancestors 'none'",
+          "base-uri 'none'",
+          "object-src 'none'",
+        ]),
+      );
+      expect(file.headers['permissions-policy']).toContain('camera=()');
+    }
     expectErrorShape(await send(`${api.url}/..%2F..%2Fetc%2Fpasswd`), 404, 'NOT_FOUND');
     expectErrorShape(await send(`${api.url}/%2e%2e/%2e%2e/etc/passwd`), 404, 'NOT_FOUND');
   });

@@ -1,5 +1,8 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DescribeTableCommand, DescribeTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { GetBucketCorsCommand, HeadBucketCommand } from '@aws-sdk/client-s3';
@@ -9,8 +12,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agencies } from '../../functions/catalog/agencies.js';
 import { configSchema } from '../../functions/core/config.js';
 import { DISPATCH } from '../../functions/core/resources.js';
+import { createLog } from '../../lib/local/log.js';
 import { sleep } from '../../lib/local/net.js';
 import { type LocalPortal, startLocalPortal } from '../../lib/local/portal.js';
+import { DYNAMODB_LOCK_FILE, startDynamoDbLocal } from '../../lib/local/stores.js';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -34,10 +39,48 @@ function dynamoProcesses(port: number): string[] {
   }
 }
 
-async function gone(pid: number, ms = 10_000) {
+async function gone(pid: number, ms = 30_000) {
   const deadline = Date.now() + ms;
   while (running(pid) && Date.now() < deadline) await sleep(50);
   return !running(pid);
+}
+
+/** Java processes whose command line names this data folder (pgrep -f, as an operator would check). */
+function javaOn(dir: string): number[] {
+  try {
+    return execFileSync('pgrep', ['-f', `DynamoDBLocal.jar.* -dbPath ${dir}( |$)`], { encoding: 'utf8' })
+      .split('\n')
+      .filter(Boolean)
+      .map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Starts DynamoDB Local in a child Node process that leads its own process group, as `npm start`
+ * under a terminal, CI runner or supervisor does; resolves once the child reports the Java pid.
+ */
+async function dynamoChild(dbPath?: string, options: { detached?: boolean } = {}) {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'test/fixtures/local/dynamodb-child.ts', ...(dbPath ? [dbPath] : [])],
+    { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'], detached: options.detached ?? false },
+  );
+  let err = '';
+  child.stderr.on('data', (c: Buffer) => {
+    err += c.toString('utf8');
+  });
+  const started = await new Promise<{ pid: number; port: number }>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => {
+      out += c.toString('utf8');
+      const line = out.split('\n').find((l) => l.startsWith('{'));
+      if (line) resolve(JSON.parse(line) as { pid: number; port: number });
+    });
+    child.once('exit', (code) => reject(new Error(`child exited early (${code}): ${err}`)));
+  });
+  return { child, ...started };
 }
 
 describe('local portal', () => {
@@ -180,19 +223,8 @@ describe('local portal', () => {
   });
 
   it('kills DynamoDB Local even when its parent process dies without cleaning up', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'test/fixtures/local/dynamodb-child.ts'], {
-      cwd: REPO,
-      stdio: ['ignore', 'pipe', 'ignore'],
-    });
-    const started = await new Promise<{ pid: number; port: number }>((resolve, reject) => {
-      let out = '';
-      child.stdout.on('data', (c: Buffer) => {
-        out += c.toString('utf8');
-        const line = out.split('\n').find((l) => l.startsWith('{'));
-        if (line) resolve(JSON.parse(line) as { pid: number; port: number });
-      });
-      child.once('exit', (code) => reject(new Error(`child exited early (${code})`)));
-    });
+    const started = await dynamoChild();
+    const { child } = started;
     try {
       expect(running(started.pid)).toBe(true);
       child.kill('SIGKILL');
@@ -203,5 +235,93 @@ describe('local portal', () => {
       if (running(started.pid)) process.kill(started.pid, 'SIGKILL');
       child.kill('SIGKILL');
     }
+  }, 90_000);
+});
+
+describe('DynamoDB Local on a data folder', () => {
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'cong-dynamo-lock-'));
   });
+
+  afterAll(async () => {
+    for (const pid of javaOn(dir)) process.kill(pid, 'SIGKILL');
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('ends with its parent when the whole process group is signalled, every time', async () => {
+    for (let round = 1; round <= 3; round++) {
+      const { child, pid } = await dynamoChild(dir, { detached: true });
+      try {
+        expect(javaOn(dir)).toEqual([pid]);
+        // What `timeout`, CI runners and supervisors do: SIGTERM to every process of the group at once.
+        process.kill(-child.pid!, 'SIGTERM');
+        expect(await gone(pid), `round ${round}: Java still runs on the data folder`).toBe(true);
+        expect(javaOn(dir)).toEqual([]);
+      } finally {
+        if (running(pid)) process.kill(pid, 'SIGKILL');
+        if (child.exitCode === null) child.kill('SIGKILL');
+      }
+    }
+  }, 240_000);
+
+  it('refuses a second DynamoDB Local on the folder while the first runs, and takes over a stale lock', async () => {
+    const { child, pid } = await dynamoChild(dir, { detached: true });
+    try {
+      const second = startDynamoDbLocal({ dbPath: dir, log: createLog({ quiet: true }) });
+      await expect(second).rejects.toThrow(`DynamoDB Local (pid ${pid}) is already running on ${dir}`);
+      expect(javaOn(dir)).toEqual([pid]);
+    } finally {
+      process.kill(-child.pid!, 'SIGKILL');
+      await gone(pid);
+    }
+    // The first is gone without releasing its lock (its parent was killed): the next start takes it over.
+    expect(readFileSync(join(dir, DYNAMODB_LOCK_FILE), 'utf8')).toContain(String(pid));
+    const again = await startDynamoDbLocal({ dbPath: dir, log: createLog({ quiet: true }) });
+    try {
+      expect(javaOn(dir)).toEqual([again.pid]);
+      // Within one process, too, the folder has one DynamoDB Local.
+      await expect(startDynamoDbLocal({ dbPath: dir, log: createLog({ quiet: true }) })).rejects.toThrow(
+        /is already running on/,
+      );
+    } finally {
+      await again.stop();
+    }
+    expect(existsSync(join(dir, DYNAMODB_LOCK_FILE))).toBe(false);
+  }, 120_000);
+
+  it('refuses to wipe a data folder (--reset) while DynamoDB Local still runs on it', async () => {
+    const portalDir = await mkdtemp(join(tmpdir(), 'cong-reset-'));
+    const dbPath = join(portalDir, 'dynamodb');
+    const { child, pid } = await dynamoChild(dbPath, { detached: true });
+    try {
+      await writeFile(join(portalDir, '.cong-local'), 'Data of the local Cổng portal\n');
+      await expect(
+        startLocalPortal({ dataDir: portalDir, reset: true, port: 0, quiet: true }),
+      ).rejects.toThrow(`DynamoDB Local (pid ${pid}) is already running on ${dbPath}`);
+      expect(javaOn(dbPath)).toEqual([pid]);
+      expect(existsSync(join(dbPath, 'shared-local-instance.db'))).toBe(true);
+    } finally {
+      process.kill(-child.pid!, 'SIGKILL');
+      await gone(pid);
+      await rm(portalDir, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it('takes over a lock left by processes that no longer exist', async () => {
+    await writeFile(
+      join(dir, DYNAMODB_LOCK_FILE),
+      `${JSON.stringify({ owner: 999_999_99, java: 999_999_98 })}\n`,
+    );
+    const dynamo = await startDynamoDbLocal({ dbPath: dir, log: createLog({ quiet: true }) });
+    try {
+      expect(JSON.parse(readFileSync(join(dir, DYNAMODB_LOCK_FILE), 'utf8'))).toEqual({
+        owner: process.pid,
+        java: dynamo.pid,
+      });
+    } finally {
+      await dynamo.stop();
+    }
+  }, 120_000);
 });

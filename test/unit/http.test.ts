@@ -3,7 +3,7 @@ import { handler as catalog } from '../../functions/catalog/handler.js';
 import { AppError } from '../../functions/core/errors.js';
 import { httpFunction } from '../../functions/core/http.js';
 import { handler as intake } from '../../functions/intake/handler.js';
-import { call } from '../support/api-event.js';
+import { apiEvent, call, lambdaContext } from '../support/api-event.js';
 import { startTestIssuer, type TestIssuer, testEnv } from '../support/tokens.js';
 
 let issuer: TestIssuer;
@@ -157,5 +157,52 @@ describe('HTTP middleware stack', () => {
     expect(JSON.stringify(res.body)).not.toContain('secret internal detail');
     const conflict = await call(broken, { routeKey: 'GET /openapi.json' });
     expect(conflict.status).toBe(409);
+  });
+
+  describe('security headers', () => {
+    const apiHeaders = {
+      'x-content-type-options': 'nosniff',
+      'referrer-policy': 'no-referrer',
+      'x-frame-options': 'DENY',
+      'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+    };
+    const HSTS = 'max-age=63072000; includeSubDomains';
+
+    it('are on every answer: success, refusal, unexpected failure and another format', async () => {
+      const broken = httpFunction('platform', {
+        health: async () => {
+          throw new Error('boom');
+        },
+        openapi: async () => ({ body: null, raw: { contentType: 'text/csv; charset=utf-8', text: 'a,b\n' } }),
+      });
+      const answers = [
+        await call(catalog, { routeKey: 'GET /v1/procedures', query: { limit: '1' } }),
+        await call(catalog, { routeKey: 'GET /v1/procedures', query: { limit: '0' } }),
+        await call(intake, { routeKey: 'POST /v1/dossiers', body: {} }),
+        await call(catalog, { routeKey: 'GET /v1/me/dossiers' }),
+        await call(broken, { routeKey: 'GET /health' }),
+      ];
+      expect(answers.map((a) => a.status)).toEqual([200, 400, 401, 404, 500]);
+      for (const a of answers) {
+        expect(a.headers).toMatchObject(apiHeaders);
+        // The local cloud is plain http, where the header means nothing.
+        expect(a.headers['strict-transport-security']).toBeUndefined();
+      }
+      const csv = await broken(apiEvent({ routeKey: 'GET /openapi.json' }), lambdaContext);
+      expect(csv.statusCode).toBe(200);
+      expect(csv.headers).toMatchObject(apiHeaders);
+    });
+
+    it('add HSTS when the request came over HTTPS, as API Gateway forwards it', async () => {
+      const https = { 'x-forwarded-proto': 'https' };
+      const ok = await call(catalog, {
+        routeKey: 'GET /v1/procedures',
+        query: { limit: '1' },
+        headers: https,
+      });
+      const refused = await call(intake, { routeKey: 'POST /v1/dossiers', headers: https, body: {} });
+      for (const a of [ok, refused])
+        expect(a.headers).toMatchObject({ ...apiHeaders, 'strict-transport-security': HSTS });
+    });
   });
 });

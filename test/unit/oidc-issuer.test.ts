@@ -266,6 +266,73 @@ describe('local OIDC issuer', () => {
     expect(res).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
   });
 
+  it('ends refresh tokens after eight hours: the page holds them in memory for one sitting only', async () => {
+    const { body } = await exchange(await signIn('citizen-an'));
+    const refresh = () => token({ grant_type: 'refresh_token', refresh_token: body.refresh_token! });
+    clock += 8 * 3600 * 1000 - 60_000;
+    expect((await refresh()).status).toBe(200);
+    clock += 61_000;
+    expect(await refresh()).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
+  });
+
+  it('signs in again without the login page while its sign-in session lasts (prompt=none)', async () => {
+    const silently = async (cookie?: string) => {
+      const res = await fetch(authorizeUrl({ prompt: 'none' }), {
+        redirect: 'manual',
+        headers: cookie ? { cookie } : {},
+      });
+      expect(res.status).toBe(302);
+      const back = new URL(res.headers.get('location')!);
+      expect(`${back.origin}${back.pathname}`).toBe(redirectUri);
+      expect(back.searchParams.get('state')).toBe('state-1');
+      return back.searchParams;
+    };
+    // No session: the page is told so, and shows its sign-in button.
+    expect((await silently()).get('error')).toBe('login_required');
+
+    const params = new URL(authorizeUrl()).searchParams;
+    params.set('sub', 'citizen-binh');
+    const chosen = await fetch(`${api.url}/dev/oauth2/authorize`, {
+      method: 'POST',
+      body: params,
+      redirect: 'manual',
+    });
+    const setCookie = chosen.headers.get('set-cookie')!;
+    // Scripts never read it, it never leaves the issuer's paths, and a cross-site page cannot send it.
+    expect(setCookie).toMatch(/HttpOnly/i);
+    expect(setCookie).toMatch(/SameSite=Lax/i);
+    expect(setCookie).toMatch(/Path=\/dev/);
+    const cookie = setCookie.split(';')[0]!;
+
+    const again = await silently(cookie);
+    expect(again.get('error')).toBeNull();
+    const { body } = await exchange(again.get('code')!);
+    expect(payloadOf(body.id_token!)).toMatchObject({ sub: 'citizen-binh', nonce: 'nonce-1' });
+
+    // The session lasts an hour, as Cognito's managed login session does.
+    clock += 3600 * 1000 + 1_000;
+    expect((await silently(cookie)).get('error')).toBe('login_required');
+  });
+
+  it('ends its sign-in session on logout', async () => {
+    const params = new URL(authorizeUrl()).searchParams;
+    params.set('sub', 'citizen-an');
+    const chosen = await fetch(`${api.url}/dev/oauth2/authorize`, {
+      method: 'POST',
+      body: params,
+      redirect: 'manual',
+    });
+    const cookie = chosen.headers.get('set-cookie')!.split(';')[0]!;
+    const out = await fetch(
+      `${api.url}/dev/logout?${new URLSearchParams({ client_id: 'cong-local', logout_uri: `${api.url}/` })}`,
+      { redirect: 'manual', headers: { cookie } },
+    );
+    expect(out.status).toBe(302);
+    expect(out.headers.get('set-cookie')).toMatch(/Max-Age=0/i);
+    const res = await fetch(authorizeUrl({ prompt: 'none' }), { redirect: 'manual', headers: { cookie } });
+    expect(new URL(res.headers.get('location')!).searchParams.get('error')).toBe('login_required');
+  });
+
   it('refuses an expired code', async () => {
     const code = await signIn('citizen-an');
     clock += (AUTHORIZATION_CODE_TTL_SECONDS + 1) * 1000;
