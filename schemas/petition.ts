@@ -103,6 +103,8 @@ export const petitionView = petitionSummary
     answer: petitionAnswer.optional(),
     rejection: z.object({ reason: z.string(), at: isoDateTime, agencyId: z.string() }).optional(),
     publishedAt: isoDateTime.optional(),
+    /** When published: exactly what the public sees (the agency's edited version, masked). */
+    publicVersion: z.object({ subject: z.string(), content: z.string(), answer: z.string() }).optional(),
     timeline: z.array(petitionTimelineEntry),
   })
   .meta({ id: 'PetitionView' });
@@ -166,8 +168,27 @@ export const petitionAgencyEvent = z
         answer: nfcText(20_000),
         /** Publish the answer now: it is, when the petitioner consented. */
         publish: z.boolean().default(false),
+        /**
+         * The version the public sees, required to publish: the agency's own wording of the subject,
+         * the petition and the answer, without the petitioner's name, address or other personal data
+         * (the portal masks identifiers, phones, e-mails and account numbers in it as well).
+         */
+        publicSubject: nfcText(300).optional(),
+        publicContent: nfcText(10_000).optional(),
+        publicAnswer: nfcText(20_000).optional(),
       })
-      .strict(),
+      .strict()
+      .superRefine((e, ctx) => {
+        if (!e.publish) return;
+        for (const field of ['publicSubject', 'publicContent', 'publicAnswer'] as const) {
+          if (e[field] === undefined)
+            ctx.addIssue({
+              code: 'custom',
+              path: [field],
+              message: 'required to publish: the public version, without personal data',
+            });
+        }
+      }),
     z
       .object({
         type: z.literal('petition.rejected'),

@@ -3,7 +3,6 @@ import type { PetitionAgencyEvent } from '../../schemas/petition.js';
 import { agencyOf, httpFunction } from '../core/http.js';
 import { logger } from '../core/logger.js';
 import { handlePetitionEvent } from '../petitions/petitions.js';
-import { publishedTerms } from '../petitions/search.js';
 import { type PetitionStore, petitionStore } from '../petitions/store.js';
 import { handleAgencyEvent } from './events.js';
 import { agencyEventStore } from './store.js';
@@ -32,7 +31,7 @@ export const handler = httpFunction(
       petitions ??= petitionStore();
       const { agencyId } = agencyOf(req);
       const event = req.body as PetitionAgencyEvent;
-      const result = await handlePetitionEvent(petitions, agencyId, event, publishedTerms);
+      const result = await handlePetitionEvent(petitions, agencyId, event);
       logger.info('agency petition event', {
         agencyId,
         type: event.type,

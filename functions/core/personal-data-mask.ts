@@ -107,6 +107,19 @@ function knownPatterns(known: readonly string[]): RegExp[] {
     );
 }
 
+/** Where a found number really is: without surrounding spaces or a bracket that belongs to the text. */
+function numberSpan(found: string, index: number): Span {
+  let start = index + (found.length - found.trimStart().length);
+  let end = index + found.trimEnd().length;
+  const written = found.trim();
+  const opened = written.split('(').length - 1;
+  const closed = written.split(')').length - 1;
+  // "(SĐT 0912 345 678)": the closing bracket is the sentence's; "(024) 3825 1234" keeps its pair.
+  if (closed > opened && written.endsWith(')')) end -= 1;
+  if (opened > closed && written.startsWith('(')) start += 1;
+  return [start, end];
+}
+
 /** Whether a number found at [start, end) of the view is personal. */
 function isPersonal(view: string, cues: string, start: number, end: number): boolean {
   const written = view.slice(start, end).trim();
@@ -140,10 +153,7 @@ export function maskPersonalData(input: string, known: readonly string[] = []): 
   }
   const cues = folded(view);
   for (const m of view.matchAll(NUMBER)) {
-    // Leading spaces and brackets the pattern took are not part of the number.
-    const lead = m[0].length - m[0].trimStart().length;
-    const start = m.index + lead;
-    const end = m.index + m[0].trimEnd().length;
+    const [start, end] = numberSpan(m[0], m.index);
     if (/\d/.test(m[0]) && isPersonal(view, cues, start, end)) masked.push([start, end]);
   }
 

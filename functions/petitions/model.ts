@@ -62,6 +62,16 @@ export interface PetitionAnswer {
   agencyName: string;
 }
 
+/**
+ * What the public sees of a published petition: the agency's edited subject, petition and answer,
+ * masked for personal data. The petitioner's own words stay in `subject`, `content` and `answer`.
+ */
+export interface PublicVersion {
+  subject: string;
+  content: string;
+  answer: string;
+}
+
 export interface PetitionRecord {
   code: string;
   /** Ownership fields (contracts): the account, a business's tax code, the agency routed to. */
@@ -91,6 +101,7 @@ export interface PetitionRecord {
   answer?: PetitionAnswer;
   rejection?: { reason: string; at: string; agencyId: string };
   publishedAt?: string;
+  publicVersion?: PublicVersion;
 }
 
 /**

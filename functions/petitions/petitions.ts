@@ -32,6 +32,7 @@ import type {
   PetitionRecord,
   PetitionStatus,
 } from './model.js';
+import { publicVersionOf } from './public-version.js';
 import { petitionDeadlines, routePetition } from './routing.js';
 import { clockOf, decidePetition } from './state.js';
 import type { PetitionStore } from './store.js';
@@ -39,12 +40,6 @@ import type { PetitionStore } from './store.js';
 export type SubmitPetitionInput = z.output<typeof submitPetitionRequest>;
 export type SubmitPetitionResult = z.infer<typeof submitPetitionResponse>;
 export type PublicPetition = z.infer<typeof publicPetitionView>;
-
-/** A published answer as the public index keeps it: its view and the folded words it is found by. */
-export interface PublishedEntry {
-  view: PublicPetition;
-  terms: string[];
-}
 
 /** One state change of one petition, committed atomically. */
 export interface PetitionWrite {
@@ -56,7 +51,8 @@ export interface PetitionWrite {
   /** The deadline now running, or null when none is (answered, rejected). */
   deadline: { clock: PetitionClock; at: string } | null;
   outbox?: { id: string; messages: PetitionDispatchMessage[] };
-  published?: PublishedEntry;
+  /** The public view of an answer published with this change (the public version, masked). */
+  published?: { view: PublicPetition };
   idempotency?: { ownerSub: string; key: string; requestHash: string; response: SubmitPetitionResult };
   uploadClaims?: { uploadId: string; petitionCode: string }[];
   /** An agency callback: its event id record (replays answer as the first did). */
@@ -90,6 +86,8 @@ export interface PetitionEventPorts extends PetitionStorePorts {
   findRecorded(agencyId: string, eventId: string): Promise<PetitionEventResult | undefined>;
   /** Records an event that changes nothing (stale), so its replays answer the same. */
   recordOnly(agencyId: string, result: PetitionEventResult, at: string): Promise<void>;
+  /** The petitioner's name and address as their profile holds them (none without a profile). */
+  knownPersonalData(ownerSub: string): Promise<string[]>;
 }
 
 /** Scans a petitioner may attach: images or PDF, up to five, each at most 10 MB. */
@@ -240,17 +238,17 @@ export async function submitPetition(
   return { status: 201, body: winner };
 }
 
-/** What a published answer shows: never the petitioner's identity or scans. */
+/** What a published answer shows: the public version only, never the petitioner's words, identity or scans. */
 export function publicView(p: PetitionRecord): PublicPetition {
-  if (!p.answer || !p.publishedAt) throw new Error(`petition ${p.code} is not published`);
+  if (!p.answer || !p.publishedAt || !p.publicVersion) throw new Error(`petition ${p.code} is not published`);
   return {
     code: p.code,
-    subject: p.subject,
-    content: p.content,
+    subject: p.publicVersion.subject,
+    content: p.publicVersion.content,
     ...(p.procedureCode ? { procedureCode: p.procedureCode } : {}),
     agencyId: p.answer.agencyId,
     agencyName: p.answer.agencyName,
-    answer: { text: p.answer.text, at: p.answer.at },
+    answer: { text: p.publicVersion.answer, at: p.answer.at },
     submittedAt: p.submittedAt,
     publishedAt: p.publishedAt,
   };
@@ -264,16 +262,20 @@ interface Change {
   events: PetitionEvent[];
   deadline: PetitionWrite['deadline'];
   outbox?: PetitionWrite['outbox'];
-  published?: PublishedEntry;
+  published?: PetitionWrite['published'];
 }
 
+/**
+ * `known`: the petitioner's personal data to mask in what is published (read only when an answer is
+ * to be published).
+ */
 function agencyChange(
   p: PetitionRecord,
   agencyId: string,
   e: PetitionAgencyEvent,
   to: PetitionStatus,
   now: Date,
-  indexTerms: (p: PetitionRecord) => string[],
+  known: readonly string[],
 ): Change {
   const at = now.toISOString();
   const base = {
@@ -319,6 +321,7 @@ function agencyChange(
       }
       next.status = 'published';
       next.publishedAt = at;
+      next.publicVersion = publicVersionOf(e, known);
       next.lastSeq = seq + 1;
       return {
         petition: next,
@@ -335,7 +338,7 @@ function agencyChange(
           },
         ],
         deadline: null,
-        published: { view: publicView(next), terms: indexTerms(next) },
+        published: { view: publicView(next) },
       };
     }
     case 'petition.reassigned': {
@@ -387,7 +390,6 @@ export async function handlePetitionEvent(
   ports: PetitionEventPorts,
   agencyId: string,
   event: PetitionAgencyEvent,
-  indexTerms: (p: PetitionRecord) => string[],
 ): Promise<PetitionEventResult> {
   const replayOf = async () => {
     const recorded = await ports.findRecorded(agencyId, event.eventId);
@@ -418,7 +420,9 @@ export async function handlePetitionEvent(
       await ports.recordOnly(agencyId, result, now.toISOString());
       return result;
     }
-    const change = agencyChange(petition, agencyId, event, decision.to, now, indexTerms);
+    const publishing = event.type === 'petition.answered' && event.publish && petition.allowPublish;
+    const known = publishing ? await ports.knownPersonalData(petition.ownerSub) : [];
+    const change = agencyChange(petition, agencyId, event, decision.to, now, known);
     const result: PetitionEventResult = {
       eventId: event.eventId,
       petitionCode: petition.code,
@@ -474,6 +478,7 @@ export function viewOf(
     ...(p.answer ? { answer: p.answer } : {}),
     ...(p.rejection ? { rejection: p.rejection } : {}),
     ...(p.publishedAt ? { publishedAt: p.publishedAt } : {}),
+    ...(p.publicVersion ? { publicVersion: p.publicVersion } : {}),
     timeline: events.map((e) => ({
       seq: e.seq,
       type: e.type,

@@ -8,15 +8,24 @@
  * since (with a short look-back for index lag). A search is a filter over that list — at portal scale
  * tens of thousands of short entries, well under a Lambda's memory and a millisecond's work; a
  * dedicated search service would be the step after that.
+ *
+ * The words are taken from the public view alone (the agency's public version, masked), so nothing
+ * the public cannot read — a phone number, a citizen ID, the petitioner's name — finds an answer.
  */
 import { indexTerms, queryTerms } from '../catalog/search.js';
-import type { PetitionRecord } from './model.js';
-import type { PublicPetition, PublishedEntry } from './petitions.js';
+import type { PublicPetition } from './petitions.js';
+import { maskPublicView } from './public-version.js';
 
-/** The folded words a published petition is found by: its subject, content, answer and agency. */
-export function publishedTerms(p: Pick<PetitionRecord, 'subject' | 'content' | 'answer'>): string[] {
-  const text = [p.subject, p.content, p.answer?.text ?? '', p.answer?.agencyName ?? ''].join(' ');
-  return [...new Set(indexTerms(text))];
+/** A published answer as the search keeps it: its public view and the folded words it is found by. */
+export interface PublishedEntry {
+  view: PublicPetition;
+  terms: string[];
+}
+
+/** Indexes a public view: its subject, content, answer and agency, nothing else. */
+export function publishedEntry(view: PublicPetition): PublishedEntry {
+  const text = [view.subject, view.content, view.answer.text, view.agencyName].join(' ');
+  return { view, terms: [...new Set(indexTerms(text))] };
 }
 
 /** Every query word must begin some term of the entry (prefix match, like the catalog's). */
@@ -26,9 +35,16 @@ export function matches(entry: PublishedEntry, query: string): boolean {
   return words.every((w) => entry.terms.some((t) => t.startsWith(w)));
 }
 
+/** A published view as the table holds it; `masked` is false for answers published before masking. */
+export interface StoredPublication {
+  view: PublicPetition;
+  indexKey: string;
+  masked: boolean;
+}
+
 export interface PublishedSource {
   /** Entries published at or after `since` (all when undefined), any order. */
-  since(since: string | undefined): Promise<(PublishedEntry & { indexKey: string })[]>;
+  since(since: string | undefined): Promise<StoredPublication[]>;
 }
 
 /** How far back each refresh looks again, for entries the index showed late. */
@@ -44,7 +60,11 @@ export class PublishedAnswers {
     const since = this.newest
       ? new Date(Date.parse(this.newest.slice(0, 24)) - LOOK_BACK_MS).toISOString()
       : undefined;
-    for (const e of await this.source.since(since)) {
+    for (const stored of await this.source.since(since)) {
+      const e = {
+        ...publishedEntry(stored.masked ? stored.view : maskPublicView(stored.view)),
+        indexKey: stored.indexKey,
+      };
       this.byCode.set(e.view.code, e);
       if (!this.newest || e.indexKey > this.newest) this.newest = e.indexKey;
     }

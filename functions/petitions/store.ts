@@ -16,11 +16,10 @@ import { PETITION_EVENT_KIND, PETITION_KIND, type PetitionEvent, type PetitionRe
 import type {
   PetitionEventPorts,
   PetitionWrite,
-  PublishedEntry,
   SubmitPetitionPorts,
   SubmitPetitionResult,
 } from './petitions.js';
-import type { PublishedSource } from './search.js';
+import type { PublishedSource, StoredPublication } from './search.js';
 
 /** Which shard of the deadline index a petition's entry lives in (stable per petition). */
 export const petitionShard = (code: string) =>
@@ -133,7 +132,8 @@ export function petitionWriteItems(TableName: string, w: PetitionWrite) {
           ...keys.publishedPetitionIndex(w.published.view.publishedAt, p.code),
           kind: 'petition-published',
           view: w.published.view,
-          terms: w.published.terms,
+          // The view is the masked public version; entries without the flag are masked as they are read.
+          masked: true,
         },
         ConditionExpression: notExists,
       },
@@ -330,6 +330,20 @@ export function petitionStore(): PetitionStore {
       }
     },
 
+    async knownPersonalData(ownerSub) {
+      // Name and address are the profile's plain fields; identifiers and phones are masked by shape.
+      const out = await db.send(
+        new GetCommand({
+          TableName,
+          Key: keys.profile(ownerSub),
+          ProjectionExpression: 'fullName, address, email',
+        }),
+      );
+      return [out.Item?.fullName, out.Item?.address, out.Item?.email].filter(
+        (v): v is string => typeof v === 'string' && v !== '',
+      );
+    },
+
     async listLapsed(before) {
       const out: LapsedPetition[] = [];
       for (let shard = 0; shard < PETITIONS.deadlineShards; shard++) {
@@ -362,7 +376,7 @@ export function petitionStore(): PetitionStore {
     published: {
       async since(since) {
         const pk = keys.publishedPetitionIndex('', '').gsi1pk;
-        const found: (PublishedEntry & { indexKey: string })[] = [];
+        const found: StoredPublication[] = [];
         let ExclusiveStartKey: Record<string, unknown> | undefined;
         do {
           const out = await db.send(
@@ -376,9 +390,9 @@ export function petitionStore(): PetitionStore {
           );
           for (const item of out.Items ?? []) {
             found.push({
-              view: item.view as PublishedEntry['view'],
-              terms: item.terms as string[],
+              view: item.view as StoredPublication['view'],
               indexKey: item.gsi1sk as string,
+              masked: item.masked === true,
             });
           }
           ExclusiveStartKey = out.LastEvaluatedKey;

@@ -6,7 +6,8 @@
  * or out-of-order callbacks) or made to fail (429 with Retry-After, 500, no answer, 410 Gone): by
  * `setMode`, by `POST /control/{agencyId}` {"mode", "count"?, "retryAfterSeconds"?}, or at start by
  * SIMULATOR_MODES='{"<agencyId>":"<mode>"}'. Petitions (`petition.created`) are assigned and then
- * answered with the answer published (`reject`: refused as out of scope); `hold` accepts deliveries
+ * answered with the answer published, in a public version of the agency's own wording (`reject`:
+ * refused as out of scope); `hold` accepts deliveries
  * and reports nothing, like a desk that lets the deadline lapse.
  */
 import { randomUUID } from 'node:crypto';
@@ -296,8 +297,12 @@ export async function startAgencySimulator(options: AgencySimulatorOptions): Pro
     }
   }
 
-  /** What the agency reports for one petition: assigned, then answered and published (or refused). */
-  function petitionScript(mode: SimulatorMode, petitionCode: string): CallbackEvent[] {
+  /**
+   * What the agency reports for one petition: assigned, then answered and published (or refused). Like
+   * an agency's editor, it publishes its own wording of the petition — the subject and a summary,
+   * never the petitioner's text — beside the answer.
+   */
+  function petitionScript(mode: SimulatorMode, petitionCode: string, subject: string): CallbackEvent[] {
     const petitionEvent = (type: string, fields: Record<string, unknown> = {}) => ({
       type,
       eventId: `evt_${randomUUID()}`,
@@ -312,18 +317,27 @@ export async function startAgencySimulator(options: AgencySimulatorOptions): Pro
         }),
       ];
     }
+    const answer =
+      'Cơ quan đã xem xét phản ánh, kiến nghị và trả lời: nội dung được ghi nhận, thủ tục sẽ được hướng dẫn lại tại bộ phận một cửa.';
     return [
       petitionEvent('petition.assigned', { note: 'Đã giao phòng chuyên môn xem xét' }),
       petitionEvent('petition.answered', {
-        answer:
-          'Cơ quan đã xem xét phản ánh, kiến nghị và trả lời: nội dung được ghi nhận, thủ tục sẽ được hướng dẫn lại tại bộ phận một cửa.',
+        answer,
         publish: true,
+        publicSubject: subject,
+        publicContent: `Người dân phản ánh, kiến nghị: ${subject}.`,
+        publicAnswer: answer,
       }),
     ];
   }
 
-  async function processPetition(agencyId: string, mode: SimulatorMode, petitionCode: string) {
-    for (const next of petitionScript(mode, petitionCode)) {
+  async function processPetition(
+    agencyId: string,
+    mode: SimulatorMode,
+    petitionCode: string,
+    subject: string,
+  ) {
+    for (const next of petitionScript(mode, petitionCode, subject)) {
       await sleep(delayMs, signal);
       if (signal.aborted) return;
       const sent = await callback(agencyId, next);
@@ -462,6 +476,7 @@ export async function startAgencySimulator(options: AgencySimulatorOptions): Pro
       type?: unknown;
       dossierCode?: unknown;
       petitionCode?: unknown;
+      subject?: unknown;
       dueAt?: unknown;
     } | null;
     log.info('delivery accepted', {
@@ -471,7 +486,8 @@ export async function startAgencySimulator(options: AgencySimulatorOptions): Pro
     });
     if (payload?.type === 'petition.created' && typeof payload.petitionCode === 'string') {
       pending++;
-      processPetition(agencyId, mode.mode, payload.petitionCode)
+      const subject = typeof payload.subject === 'string' ? payload.subject : 'Phản ánh, kiến nghị';
+      processPetition(agencyId, mode.mode, payload.petitionCode, subject)
         .catch((err: unknown) => log.error('processing failed', { agencyId, ...errorFields(err) }))
         .finally(settle);
     }

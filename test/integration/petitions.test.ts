@@ -110,6 +110,13 @@ describe('a petition from submission to a published answer', () => {
       ['agencyId', 'agencyName', 'answer', 'code', 'content', 'publishedAt', 'subject', 'submittedAt'].sort(),
     );
     expect((await api('GET', '/v1/petitions?published=true&q=khongcotu')).body.items).toEqual([]);
+    // What is public is the agency's own wording, not the petitioner's text.
+    expect(item.content).not.toContain('Đoạn đường trước số 1100');
+    expect(view.publicVersion).toEqual({
+      subject: item.subject,
+      content: item.content,
+      answer: item.answer.text,
+    });
 
     // The petitioner's list and the agency officer's work list hold it; nobody else reaches it.
     const mine = await api('GET', '/v1/me/petitions', { token: owner });
@@ -159,6 +166,88 @@ describe('a petition from submission to a published answer', () => {
   });
 });
 
+describe('what a published petition shows the public', () => {
+  it("only the agency's public version, masked; the petitioner's name, address and numbers find nothing", async () => {
+    const petitioner = await portal.token({ sub: 'petitioner-0003' });
+    const profile = await api('PUT', '/v1/me/profile', {
+      token: petitioner,
+      body: {
+        fullName: 'Lê Thị Hồng Nhung',
+        dateOfBirth: '1990-02-03',
+        citizenId: '001190012345',
+        address: 'Số 18 ngõ 71 phố Hoàng Văn Thái, Thanh Xuân, Hà Nội',
+        phone: '0987654321',
+      },
+    });
+    expect(profile.status, profile.text).toBe(201);
+    portal.simulator.setMode('stp-01', 'hold');
+    const { code } = await submit(
+      {
+        subject: 'Chậm chứng thực bản sao, bà Lê Thị Hồng Nhung 0987 654 321',
+        content:
+          'Tôi là Lê Thị Hồng Nhung, CCCD 001190012345, ở số 18 ngõ 71 phố Hoàng Văn Thái. ' +
+          'Liên hệ nhung.le@gmail.com hoặc +84 987.654.321. Hồ sơ STP-261120-0007 chưa có kết quả.',
+        agencyId: 'stp-01',
+        allowPublish: true,
+      },
+      petitioner,
+    );
+    await until('delivered to stp-01', () => (deliveriesOf(code).length ? true : undefined));
+    const answer = {
+      type: 'petition.answered',
+      petitionCode: code,
+      answer: 'Gửi bà Lê Thị Hồng Nhung: hồ sơ STP-261120-0007 đã có kết quả.',
+      publish: true,
+    };
+    // Publishing needs the public version; nothing is written without it.
+    const refused = await callback('stp-01', answer);
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.details.map((d: Json) => d.path).sort()).toEqual([
+      'body.publicAnswer',
+      'body.publicContent',
+      'body.publicSubject',
+    ]);
+    expect((await api('GET', `/v1/petitions/${code}`, { token: petitioner })).body.status).toBe('received');
+
+    const published = await callback('stp-01', {
+      ...answer,
+      publicSubject: 'Chậm chứng thực bản sao (ĐT 0987 654 321)',
+      publicContent:
+        'Bà Lê Thị Hồng Nhung ở số 18 ngõ 71 phố Hoàng Văn Thái phản ánh hồ sơ STP-261120-0007 chậm.',
+      publicAnswer: 'Hồ sơ STP-261120-0007 đã có kết quả ngày 25/11/2026; lệ phí 20.000 đồng.',
+    });
+    expect(published.body).toMatchObject({ applied: true, status: 'published' });
+
+    const found = await api('GET', '/v1/petitions?published=true&q=chung%20thuc%20ban%20sao');
+    const item = found.body.items.find((i: Json) => i.code === code);
+    expect(item).toMatchObject({
+      subject: 'Chậm chứng thực bản sao (ĐT [đã ẩn])',
+      content: 'Bà [đã ẩn] ở [đã ẩn] phản ánh hồ sơ STP-261120-0007 chậm.',
+      answer: { text: 'Hồ sơ STP-261120-0007 đã có kết quả ngày 25/11/2026; lệ phí 20.000 đồng.' },
+    });
+    const everything = (await api('GET', '/v1/petitions?published=true&limit=100')).text;
+    for (const secret of ['Nhung', '0987', '001190012345', 'nhung.le', 'Hoàng Văn Thái'])
+      expect(everything).not.toContain(secret);
+    for (const q of ['0987654321', '0987 654 321', '001190012345', 'Hồng Nhung', 'nhung', 'hoang van thai']) {
+      const res = await api('GET', `/v1/petitions?published=true&q=${encodeURIComponent(q)}`);
+      expect(res.status).toBe(200);
+      expect(
+        res.body.items.map((i: Json) => i.code),
+        q,
+      ).not.toContain(code);
+    }
+    // The petitioner still reads their own words, and exactly what was published.
+    const own = (await api('GET', `/v1/petitions/${code}`, { token: petitioner })).body;
+    expect(own.content).toContain('Lê Thị Hồng Nhung');
+    expect(own.publicVersion).toEqual({
+      subject: item.subject,
+      content: item.content,
+      answer: item.answer.text,
+    });
+    portal.simulator.setMode('stp-01', 'normal');
+  });
+});
+
 describe('only the agency a petition is with may act on it', () => {
   it('another agency gets 404, the routed agency is answered, replays answer the same', async () => {
     portal.simulator.setMode('sxd-01', 'hold');
@@ -186,6 +275,9 @@ describe('only the agency a petition is with may act on it', () => {
       petitionCode: code,
       answer: 'Đã chỉ đạo giải quyết hồ sơ trong tuần này.',
       publish: true,
+      publicSubject: 'Cấp phép xây dựng chậm',
+      publicContent: 'Hồ sơ cấp phép xây dựng quá hạn',
+      publicAnswer: 'Đã chỉ đạo giải quyết hồ sơ trong tuần này.',
     });
     // The petitioner did not consent: answered, never published.
     expect(answered.body).toMatchObject({ applied: true, status: 'answered' });

@@ -99,6 +99,12 @@ describe('masking personal data in published text', () => {
     expect(maskPersonalData('hồ sơ CAHN-261122-0001 0912 345 678')).toBe('hồ sơ CAHN-261122-0001 [đã ẩn]');
   });
 
+  it('keeps the brackets that belong to the sentence', () => {
+    expect(maskPersonalData('(SĐT 0912 345 678)')).toBe('(SĐT [đã ẩn])');
+    expect(maskPersonalData('(0912 345 678, anh Nam)')).toBe('([đã ẩn], anh Nam)');
+    expect(maskPersonalData('gọi (024) 3825 1234.')).toBe('gọi [đã ẩn].');
+  });
+
   it('masks the names and addresses it is given, with or without tone marks, in any case', () => {
     const known = ['Nguyễn Văn An', 'Số 12 ngõ 34 phố Huế, phường Hai Bà Trưng, Hà Nội'];
     const text =

@@ -40,12 +40,12 @@ import {
   resetPetitionClockDays,
   routePetition,
 } from '../../functions/petitions/routing.js';
-import { matches, PublishedAnswers, publishedTerms } from '../../functions/petitions/search.js';
+import { matches, PublishedAnswers, publishedEntry } from '../../functions/petitions/search.js';
 import { decidePetition, type PetitionActor } from '../../functions/petitions/state.js';
 import { petitionWriteItems } from '../../functions/petitions/store.js';
 import type { NotificationMessage } from '../../schemas/notification.js';
 import type { PetitionAgencyEvent, PetitionEventResult } from '../../schemas/petition.js';
-import { petitionDelivery } from '../../schemas/petition.js';
+import { petitionAgencyEvent, petitionDelivery } from '../../schemas/petition.js';
 
 describe('petition state machine', () => {
   // Expected decision for an agency per current status (rows) and step (columns); '→x' applies, moving to x.
@@ -267,6 +267,9 @@ function memory(initial: PetitionRecord, now: () => Date) {
       return 'committed';
     },
     findRecorded: async (_agency, id) => state.records.get(id),
+    // The petitioner's profile: what must never be published.
+    knownPersonalData: async (sub) =>
+      sub === initial.ownerSub ? ['Trần Thị Bình', 'Số 5 ngõ 12 phố Huế, Hai Bà Trưng, Hà Nội'] : [],
     recordOnly: async (_agency, result) => {
       state.records.set(result.eventId, result);
     },
@@ -279,6 +282,13 @@ function memory(initial: PetitionRecord, now: () => Date) {
   return { state, ports };
 }
 
+/** What an agency publishes: its own edited version of the petition and the answer. */
+const PUBLIC_VERSION = {
+  publicSubject: 'Cấp phép xây dựng chậm',
+  publicContent: 'Người dân phản ánh hồ sơ cấp phép xây dựng quá hạn.',
+  publicAnswer: 'Sở đã chỉ đạo giải quyết hồ sơ trong tuần.',
+};
+
 const event = (e: Record<string, unknown>) =>
   ({ eventId: `evt-${Math.random()}`, petitionCode: 'PAKN-261120-0001', ...e }) as PetitionAgencyEvent;
 
@@ -286,7 +296,7 @@ describe('agency callbacks on a petition', () => {
   it('only the agency it is routed to may act; others are told it does not exist', async () => {
     const { ports } = memory(petition(), () => T0);
     await expect(
-      handlePetitionEvent(ports, 'stp-01', event({ type: 'petition.assigned' }), publishedTerms),
+      handlePetitionEvent(ports, 'stp-01', event({ type: 'petition.assigned' })),
     ).rejects.toMatchObject({
       code: 'PETITION_NOT_FOUND',
     });
@@ -299,7 +309,6 @@ describe('agency callbacks on a petition', () => {
       ports,
       'sxd-01',
       event({ type: 'petition.reassigned', toAgencyId: 'stc-01', reason: 'Thuộc thẩm quyền Sở Tài chính' }),
-      publishedTerms,
     );
     expect(result).toMatchObject({ applied: true, status: 'received', agencyId: 'stc-01' });
     const clocks = petitionDeadlines(later);
@@ -329,7 +338,7 @@ describe('agency callbacks on a petition', () => {
     });
     // The agency it left is now a stranger to it.
     await expect(
-      handlePetitionEvent(ports, 'sxd-01', event({ type: 'petition.assigned' }), publishedTerms),
+      handlePetitionEvent(ports, 'sxd-01', event({ type: 'petition.assigned' })),
     ).rejects.toMatchObject({
       code: 'PETITION_NOT_FOUND',
     });
@@ -341,8 +350,7 @@ describe('agency callbacks on a petition', () => {
     await handlePetitionEvent(
       consent.ports,
       'sxd-01',
-      event({ type: 'petition.answered', answer: 'Trả lời', publish: true }),
-      publishedTerms,
+      event({ type: 'petition.answered', answer: 'Trả lời', publish: true, ...PUBLIC_VERSION }),
     );
     const w = consent.state.writes[0]!;
     expect(w.events.map((e) => e.type)).toEqual(['petition.answered', 'petition.published']);
@@ -360,8 +368,7 @@ describe('agency callbacks on a petition', () => {
     const r = await handlePetitionEvent(
       refused.ports,
       'sxd-01',
-      event({ type: 'petition.answered', answer: 'Trả lời', publish: true }),
-      publishedTerms,
+      event({ type: 'petition.answered', answer: 'Trả lời', publish: true, ...PUBLIC_VERSION }),
     );
     expect(r.status).toBe('answered');
     expect(refused.state.writes[0]!.events).toEqual([
@@ -373,14 +380,14 @@ describe('agency callbacks on a petition', () => {
   it('a replayed event id answers as the first time; an outcome contradicting another is 409', async () => {
     const { ports, state } = memory(petition(), () => T0);
     const e = event({ type: 'petition.rejected', reason: 'Không thuộc phạm vi' });
-    await handlePetitionEvent(ports, 'sxd-01', e, publishedTerms);
-    expect(await handlePetitionEvent(ports, 'sxd-01', e, publishedTerms)).toMatchObject({
+    await handlePetitionEvent(ports, 'sxd-01', e);
+    expect(await handlePetitionEvent(ports, 'sxd-01', e)).toMatchObject({
       reason: 'replay',
       status: 'rejected',
     });
     expect(state.writes).toHaveLength(1);
     await expect(
-      handlePetitionEvent(ports, 'sxd-01', event({ type: 'petition.answered', answer: 'x' }), publishedTerms),
+      handlePetitionEvent(ports, 'sxd-01', event({ type: 'petition.answered', answer: 'x' })),
     ).rejects.toMatchObject({ code: 'PETITION_ILLEGAL_TRANSITION', status: 409 });
   });
 });
@@ -447,6 +454,113 @@ describe('escalation of overdue petitions', () => {
     const { ports, state } = memory(petition({ agencyId: 'ubnd-01', agencyName: 'UBND' }), () => T0);
     await escalatePetitions(ports, new Date(Date.parse(petition().referralDueAt) + 60_000));
     expect(state.petition.agencyId).toBe(PETITIONS.triageAgencyId);
+  });
+});
+
+describe('publishing an answer without personal data', () => {
+  const personal = {
+    subject: 'Ông Trần Thị Bình, SĐT 0912 345 678, phản ánh cấp phép chậm',
+    content:
+      'Tôi là Trần Thị Bình, CCCD 001099012345, ở số 5 ngõ 12 phố Huế. Liên hệ binh.tran@gmail.com hoặc +84 912.345.678.',
+  };
+
+  it('an agency that publishes must send the public version; one that does not, need not', () => {
+    const base = { type: 'petition.answered', eventId: 'evt-12345678', petitionCode: 'PAKN-261120-0001' };
+    const refused = petitionAgencyEvent.safeParse({ ...base, answer: 'Trả lời', publish: true });
+    expect(refused.success).toBe(false);
+    expect(refused.error!.issues.map((i) => i.path.join('.')).sort()).toEqual([
+      'publicAnswer',
+      'publicContent',
+      'publicSubject',
+    ]);
+    expect(
+      petitionAgencyEvent.safeParse({ ...base, answer: 'Trả lời', publish: true, ...PUBLIC_VERSION }).success,
+    ).toBe(true);
+    expect(petitionAgencyEvent.safeParse({ ...base, answer: 'Trả lời' }).success).toBe(true);
+  });
+
+  it("the public sees the agency's version, masked, never the petitioner's words, name or address", async () => {
+    const { ports, state } = memory(petition({ status: 'assigned', ...personal }), () => T0);
+    const answer =
+      'Trả lời bà Trần Thị Bình (0912345678): hồ sơ 000.00.00.H01-260101-0001 sẽ được giải quyết.';
+    await handlePetitionEvent(
+      ports,
+      'sxd-01',
+      event({
+        type: 'petition.answered',
+        answer,
+        publish: true,
+        // The agency's edit slipped: the name, a phone and the address are still in it.
+        publicSubject: 'Phản ánh cấp phép chậm (SĐT 0912 345 678)',
+        publicContent: 'Bà Trần Thị Bình ở số 5 ngõ 12 phố Huế phản ánh hồ sơ quá hạn.',
+        publicAnswer:
+          'Hồ sơ 000.00.00.H01-260101-0001 được giải quyết; lệ phí 1.500.000 đồng. Gọi 0912.345.678.',
+      }),
+    );
+    const view = state.writes[0]!.published!.view;
+    expect(view).toMatchObject({
+      subject: 'Phản ánh cấp phép chậm (SĐT [đã ẩn])',
+      content: 'Bà [đã ẩn] ở [đã ẩn] phản ánh hồ sơ quá hạn.',
+      answer: {
+        text: 'Hồ sơ 000.00.00.H01-260101-0001 được giải quyết; lệ phí 1.500.000 đồng. Gọi [đã ẩn].',
+      },
+    });
+    const text = JSON.stringify(state.writes[0]!.published);
+    for (const secret of ['Bình', '0912', '345', '001099012345', 'binh.tran', 'ngõ 12', answer])
+      expect(text).not.toContain(secret);
+    // The petitioner still sees their own words, and what was published of them.
+    expect(state.petition).toMatchObject({ ...personal, answer: { text: answer } });
+    expect(state.petition.publicVersion).toEqual({
+      subject: view.subject,
+      content: view.content,
+      answer: view.answer.text,
+    });
+  });
+
+  it('the search index holds the public words only: a phone, an ID or a name finds nothing', async () => {
+    const p = petition({
+      ...personal,
+      status: 'published',
+      publishedAt: T0.toISOString(),
+      answer: { text: 'Đã giải quyết', at: T0.toISOString(), agencyId: 'sxd-01', agencyName: 'Sở Xây dựng' },
+      publicVersion: {
+        subject: 'Cấp phép xây dựng chậm',
+        content: 'Hồ sơ quá hạn',
+        answer: 'Đã giải quyết',
+      },
+    });
+    const entry = publishedEntry(publicView(p));
+    expect(matches(entry, 'cap phep')).toBe(true);
+    for (const q of ['0912345678', '0912', 'binh', 'Trần Thị Bình', '001099012345', 'binh.tran@gmail.com'])
+      expect(matches(entry, q), q).toBe(false);
+  });
+
+  it('an entry published before masking is masked as it is loaded, and indexed from the masked text', async () => {
+    const legacy = {
+      code: 'PAKN-261120-0009',
+      subject: 'Gọi 0912 345 678 giúp tôi',
+      content: 'CCCD 001099012345, e-mail binh.tran@gmail.com',
+      agencyId: 'sxd-01',
+      agencyName: 'Sở Xây dựng',
+      answer: { text: 'Đã trả lời qua 0912345678', at: T0.toISOString() },
+      submittedAt: T0.toISOString(),
+      publishedAt: T0.toISOString(),
+    };
+    const answers = new PublishedAnswers({
+      since: async () => [{ view: legacy, indexKey: `${legacy.publishedAt}#${legacy.code}`, masked: false }],
+    });
+    const all = await answers.search(undefined, 10, undefined);
+    expect(all.items).toEqual([
+      {
+        ...legacy,
+        subject: 'Gọi [đã ẩn] giúp tôi',
+        content: 'CCCD [đã ẩn], e-mail [đã ẩn]',
+        answer: { ...legacy.answer, text: 'Đã trả lời qua [đã ẩn]' },
+      },
+    ]);
+    for (const q of ['0912', '001099012345', 'binh.tran'])
+      expect((await answers.search(q, 10, undefined)).items, q).toEqual([]);
+    expect((await answers.search('goi giup', 10, undefined)).items).toHaveLength(1);
   });
 });
 
@@ -549,12 +663,15 @@ describe('searching published answers', () => {
       status: 'published',
       publishedAt: at,
       answer: { text: 'Ủy ban nhân dân đã chỉ đạo khắc phục', at, agencyId: 'ubnd-01', agencyName: 'UBND' },
+      publicVersion: { subject, content: 'Nội dung', answer: 'Ủy ban nhân dân đã chỉ đạo khắc phục' },
     });
-    return { view: publicView(p), terms: publishedTerms(p), indexKey: `${at}#${code}` };
+    return { view: publicView(p), indexKey: `${at}#${code}`, masked: true };
   };
 
   it('folds tone marks and abbreviations like the catalog', () => {
-    const e = published('PAKN-261120-0001', 'Đường Láng ngập úng', '2026-11-21T00:00:00.000Z');
+    const e = publishedEntry(
+      published('PAKN-261120-0001', 'Đường Láng ngập úng', '2026-11-21T00:00:00.000Z').view,
+    );
     expect(matches(e, 'duong lang')).toBe(true);
     expect(matches(e, 'ĐƯỜNG NGẬP')).toBe(true);
     expect(matches(e, 'UBND')).toBe(true);
