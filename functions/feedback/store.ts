@@ -59,7 +59,12 @@ export function ratingStore(): RatingPorts {
           },
           ScanIndexForward: false,
           Limit: limit,
-          ExclusiveStartKey: decodeCursor(cursor, ['pk', 'sk', 'gsi2pk', 'gsi2sk']),
+          ExclusiveStartKey: decodeCursor(
+            cursor,
+            ['pk', 'sk', 'gsi2pk', 'gsi2sk'],
+            { gsi2pk: keys.ratingIndex(agencyId, '', '').gsi2pk },
+            { gsi2sk: keys.ratingIndexPrefix },
+          ),
         }),
       );
       return {

@@ -8,9 +8,8 @@
 import type { z } from 'zod';
 import type { DossierStatus } from '../../schemas/dossier.js';
 import type { myDocument, myDocumentsQuery, myDossierItem, myDossiersQuery } from '../../schemas/me.js';
-import { decodeCursor, encodeCursor } from '../core/cursor.js';
+import { decodeCursor, encodeCursor, invalidCursor } from '../core/cursor.js';
 import { type DossierRecord, dossierSummary, filedByView, toOwnerView } from '../core/dossier.js';
-import { AppError } from '../core/errors.js';
 import { keys } from '../core/keys.js';
 import type { TimelineEvent } from '../core/timeline.js';
 import { documentIdOf } from '../intake/attachments.js';
@@ -87,13 +86,7 @@ function decode(cursor: string | undefined, list: Cursor['l'], sub: string): Cur
   } catch {
     // Unreadable: answered below like a cursor of another list.
   }
-  throw new AppError('VALIDATION_FAILED', [
-    {
-      path: 'query.cursor',
-      code: 'invalid_cursor',
-      message: 'not a cursor of this list; start again without it',
-    },
-  ]);
+  throw invalidCursor();
 }
 
 export type MyDossier = z.infer<typeof myDossierItem>;
@@ -141,9 +134,12 @@ export async function listIndexedDossiers(
 ): Promise<{ items: MyDossier[]; nextCursor: string | null }> {
   const now = ports.now();
   const items: MyDossier[] = [];
-  let after = decodeCursor(q.cursor, ['pk', 'sk', 'gsi3pk', 'gsi3sk'], { gsi3pk: partition }) as
-    | IndexItemKey
-    | undefined;
+  let after = decodeCursor(
+    q.cursor,
+    ['pk', 'sk', 'gsi3pk', 'gsi3sk'],
+    { gsi3pk: partition },
+    { gsi3sk: 'DOSSIER#' },
+  ) as IndexItemKey | undefined;
   for (;;) {
     const page = await ports.indexedDossiers(partition, { after, limit: q.limit - items.length });
     for (const { dossier } of page.items) {

@@ -68,7 +68,8 @@ export const handler = httpFunction(
     searchPublishedPetitions: async (req) => {
       const q = req.query as z.output<typeof publicPetitionsQuery>;
       published ??= new PublishedAnswers(ports().published);
-      const after = decodeCursor(q.cursor, ['after'])?.after;
+      // Pages over the in-memory list of published answers: no table partition to name.
+      const after = decodeCursor(q.cursor, ['after'], {})?.after;
       const page = await published.search(q.q, q.limit, after);
       return {
         body: {

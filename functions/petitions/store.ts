@@ -221,7 +221,12 @@ export function petitionStore(): PetitionStore {
         ExpressionAttributeValues: { ':pk': pk, ':kind': keys.petitionIndexPrefix },
         ScanIndexForward: false,
         Limit: limit,
-        ExclusiveStartKey: decodeCursor(cursor, ['pk', 'sk', pkName, `${IndexName}sk`], { [pkName]: pk }),
+        ExclusiveStartKey: decodeCursor(
+          cursor,
+          ['pk', 'sk', pkName, `${IndexName}sk`],
+          { [pkName]: pk },
+          { [`${IndexName}sk`]: keys.petitionIndexPrefix },
+        ),
       }),
     );
     return {

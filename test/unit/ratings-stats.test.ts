@@ -118,9 +118,10 @@ describe('rating a dossier', () => {
   it('round-trips list cursors and refuses forged ones', () => {
     const key = { pk: 'a', sk: 'b', gsi2pk: 'c', gsi2sk: 'd' };
     const attrs = ['pk', 'sk', 'gsi2pk', 'gsi2sk'];
-    expect(decodeCursor(encodeCursor(key) ?? undefined, attrs)).toEqual(key);
-    expect(() => decodeCursor('not-json', attrs)).toThrow(AppError);
-    expect(() => decodeCursor(encodeCursor({ pk: 'a' }) ?? undefined, attrs)).toThrow(AppError);
+    const list = { gsi2pk: 'c' };
+    expect(decodeCursor(encodeCursor(key) ?? undefined, attrs, list)).toEqual(key);
+    expect(() => decodeCursor('not-json', attrs, list)).toThrow(AppError);
+    expect(() => decodeCursor(encodeCursor({ pk: 'a' }) ?? undefined, attrs, list)).toThrow(AppError);
   });
 });
 
