@@ -175,6 +175,14 @@ export function rolesOf(access: RouteAccess): readonly PersonRole[] {
   }
 }
 
+/**
+ * Whether a route answers a signed-in person with their own data (their objects, their agency's work, an
+ * operator's queue): such answers carry `Cache-Control: no-store` (functions/core/http.ts), whatever the
+ * operation returns.
+ */
+export const isPersonal = (access: RouteAccess): boolean =>
+  access.kind === 'self' || access.kind === 'owned' || access.kind === 'role';
+
 /** The authentication mode an access rule needs; a route declaring another is refused at start. */
 export const authOfAccess = (access: RouteAccess): AuthMode =>
   access.kind === 'public'

@@ -7,7 +7,15 @@ import middy, { type MiddlewareObj } from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { ZodError, z } from 'zod';
-import { authOfAccess, type HttpFunction, type Route, rolesOf, routeKey, routes } from '../routes.js';
+import {
+  authOfAccess,
+  type HttpFunction,
+  isPersonal,
+  type Route,
+  rolesOf,
+  routeKey,
+  routes,
+} from '../routes.js';
 import { type OwnershipReader, objectAccess, type Reach } from './access.js';
 import { authenticatePerson, type Principal } from './auth.js';
 import { config } from './config.js';
@@ -287,14 +295,20 @@ export function httpFunction(
     const operation = operations[req.route.operationId]!;
     const result = await operation(req);
     const status = result.status ?? req.route.status;
+    // A personal answer is never stored by a cache, whatever the operation says.
+    const headers = {
+      'x-request-id': req.requestId,
+      ...result.headers,
+      ...(isPersonal(req.route.access) ? { 'cache-control': 'no-store' } : {}),
+    };
     if (result.raw) {
       return {
         statusCode: status,
-        headers: { 'x-request-id': req.requestId, ...result.headers, 'content-type': result.raw.contentType },
+        headers: { ...headers, 'content-type': result.raw.contentType },
         body: result.raw.text,
       };
     }
-    return json(status, result.body, { 'x-request-id': req.requestId, ...result.headers });
+    return json(status, result.body, headers);
   };
 
   return middy<PortalEvent, Result>()

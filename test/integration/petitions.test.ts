@@ -131,6 +131,9 @@ describe('a petition from submission to a published answer', () => {
     expect((await api('GET', `/v1/petitions/${code}`, { token: elsewhere })).status).toBe(404);
     expect((await api('GET', '/v1/me/petitions', { token: stranger })).body.items).toEqual([]);
     expect((await api('GET', '/v1/agency/petitions', { token: owner })).status).toBe(403);
+    // Personal answers are never kept by a cache; the public search may be.
+    const own = await api('GET', `/v1/petitions/${code}`, { token: owner });
+    for (const res of [own, mine, work]) expect(res.headers.get('cache-control')).toBe('no-store');
 
     // The petitioner's data export carries the petition with its whole timeline; a stranger's does not.
     const exported = await api('GET', '/v1/me/export', { token: owner });
