@@ -86,7 +86,7 @@ export interface PetitionEventPorts extends PetitionStorePorts {
   findRecorded(agencyId: string, eventId: string): Promise<PetitionEventResult | undefined>;
   /** Records an event that changes nothing (stale), so its replays answer the same. */
   recordOnly(agencyId: string, result: PetitionEventResult, at: string): Promise<void>;
-  /** The petitioner's name and address as their profile holds them (none without a profile). */
+  /** The petitioner's name, address and e-mail as their profile holds them (none without a profile). */
   knownPersonalData(ownerSub: string): Promise<string[]>;
 }
 
