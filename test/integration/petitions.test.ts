@@ -171,13 +171,12 @@ describe('a petition from submission to a published answer', () => {
 
 describe('what a published petition shows the public', () => {
   it("only the agency's public version, masked; the petitioner's name, address and numbers find nothing", async () => {
-    const petitioner = await portal.token({ sub: 'petitioner-0003' });
+    const petitioner = await portal.token({ sub: 'petitioner-0003', citizenId: '001190012345' });
     const profile = await api('PUT', '/v1/me/profile', {
       token: petitioner,
       body: {
         fullName: 'Lê Thị Hồng Nhung',
         dateOfBirth: '1990-02-03',
-        citizenId: '001190012345',
         address: 'Số 18 ngõ 71 phố Hoàng Văn Thái, Thanh Xuân, Hà Nội',
         phone: '0987654321',
       },
