@@ -769,14 +769,13 @@ describe('withdrawn and refused dossiers', () => {
 
 describe('who reads a dossier’s payments', () => {
   it('lets the citizen read the payment a desk officer started for them, and its receipt', async () => {
-    const citizen = await portal.token({ sub: 'pay-desk-citizen' });
+    const citizen = await portal.token({ sub: 'pay-desk-citizen', citizenId: licenceForm.citizenId });
     const desk = await portal.token({ sub: 'pay-desk-1', role: 'desk_officer', agencyId: 'ttpvhcc-01' });
     const saved = await api('PUT', '/v1/me/profile', {
       token: citizen,
       body: {
         fullName: licenceForm.fullName,
         dateOfBirth: licenceForm.dateOfBirth,
-        citizenId: licenceForm.citizenId,
         address: '12 Hàng Bài, Hoàn Kiếm, Hà Nội',
         phone: licenceForm.phone,
       },
