@@ -10,6 +10,11 @@ export const ERRORS = {
     en: 'The request body is not valid JSON.',
     vi: 'Nội dung yêu cầu không phải JSON hợp lệ.',
   },
+  JSON_TOO_DEEP: {
+    status: 400,
+    en: 'The request body nests objects or lists too deeply.',
+    vi: 'Nội dung yêu cầu lồng nhau quá nhiều cấp.',
+  },
   UNSUPPORTED_MEDIA_TYPE: {
     status: 415,
     en: 'Send the body as application/json.',

@@ -20,6 +20,7 @@ import { type OwnershipReader, objectAccess, type Reach } from './access.js';
 import { authenticatePerson, type Principal } from './auth.js';
 import { config } from './config.js';
 import { AppError } from './errors.js';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth.js';
 import { logger } from './logger.js';
 import { enforceRateLimit, type RateLimitPorts, rateLimitSubjects } from './rate-limit.js';
 import { apiSecurityHeaders } from './security-headers.js';
@@ -173,6 +174,7 @@ const jsonBody = (): MiddlewareObj<PortalEvent, Result> => ({
     if (!req.route.body) return;
     const type = req.headers['content-type'] ?? '';
     if (!/^application\/([a-z.+-]*\+)?json\b/i.test(type)) throw new AppError('UNSUPPORTED_MEDIA_TYPE');
+    if (nestsDeeperThan(req.rawBody)) throw new AppError('JSON_TOO_DEEP', { maxDepth: MAX_JSON_DEPTH });
     try {
       req.body = JSON.parse(req.rawBody);
     } catch {

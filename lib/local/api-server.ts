@@ -12,6 +12,7 @@ import { extname, join, normalize, resolve, sep } from 'node:path';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { AppError, ERRORS, type ErrorCode } from '../../functions/core/errors.js';
 import { zodDetails } from '../../functions/core/http.js';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from '../../functions/core/json-depth.js';
 import { apiSecurityHeaders, pageSecurityHeaders } from '../../functions/core/security-headers.js';
 import { routes as allRoutes, type HttpFunction, type Route, routeKey } from '../../functions/routes.js';
 import { devTokenRequest } from '../../schemas/dev.js';
@@ -462,9 +463,14 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       sendJson(res, 200, { items }, { ...headers, 'cache-control': 'no-store' });
       return 200;
     }
+    const text = body.toString('utf8');
+    if (nestsDeeperThan(text)) {
+      sendError(res, 'JSON_TOO_DEEP', { maxDepth: MAX_JSON_DEPTH }, headers);
+      return 400;
+    }
     let json: unknown;
     try {
-      json = JSON.parse(body.toString('utf8') || 'null');
+      json = JSON.parse(text || 'null');
     } catch {
       sendError(res, 'MALFORMED_JSON', undefined, headers);
       return 400;

@@ -6,8 +6,9 @@ import { fileURLToPath } from 'node:url';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import type { Route } from '../../functions/routes.js';
+import { routes as allRoutes, type Route } from '../../functions/routes.js';
 import { type ApiServer, type ServedFunction, startApiServer } from '../../lib/local/api-server.js';
+import type { DevAuth } from '../../lib/local/dev-auth.js';
 import { functionFromModule } from '../../lib/local/lambda.js';
 import { memoryLog } from '../../lib/local/log.js';
 
@@ -263,6 +264,36 @@ describe('local API gateway', () => {
       body: Buffer.alloc(1024 * 1024 + 1, 0x20),
     });
     expectErrorShape(reply, 413, 'PAYLOAD_TOO_LARGE');
+  });
+
+  it('refuses a dev sign-in body nested deeper than the limit with 400, before parsing it', async () => {
+    const devToken = allRoutes.find((r) => r.operationId === 'devToken')!;
+    const issued: unknown[] = [];
+    const dev = {
+      issueToken: async (input: unknown) => {
+        issued.push(input);
+        return { token: 't', expiresIn: 60 };
+      },
+    } as unknown as DevAuth;
+    const local = await startApiServer({ routes: [devToken], functionFor: () => undefined, dev, log });
+    try {
+      const depth = 20_000;
+      const reply = await send(`${local.url}/dev/token`, {
+        method: 'POST',
+        headers: ['content-type', 'application/json'],
+        body: `{"sub":"citizen-a","name":${'['.repeat(depth)}${']'.repeat(depth)}}`,
+      });
+      expectErrorShape(reply, 400, 'JSON_TOO_DEEP');
+      expect(issued).toEqual([]);
+      const plain = await send(`${local.url}/dev/token`, {
+        method: 'POST',
+        headers: ['content-type', 'application/json'],
+        body: JSON.stringify({ sub: 'citizen-a', name: '[[[{{{' }),
+      });
+      expect(plain.status).toBe(200);
+    } finally {
+      await local.close();
+    }
   });
 
   it('answers 501 for a function group whose code is not in the checkout', async () => {

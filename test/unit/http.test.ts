@@ -116,6 +116,45 @@ describe('HTTP middleware stack', () => {
       expectErrorShape(res.body, 'MALFORMED_JSON');
     });
 
+    it('refuses a body nested deeper than the limit with 400 before parsing it', async () => {
+      const depth = 20_000;
+      const form = `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
+      const res = await submit(
+        {
+          authorization: `Bearer ${token}`,
+          'content-type': 'application/json',
+          'idempotency-key': 'key-00000001',
+        },
+        `{"procedureCode":"1.002804","form":${form},"attachments":[]}`,
+      );
+      expect(res.status).toBe(400);
+      expectErrorShape(res.body, 'JSON_TOO_DEEP');
+      const array = await submit(
+        {
+          authorization: `Bearer ${token}`,
+          'content-type': 'application/json',
+          'idempotency-key': 'key-00000002',
+        },
+        `{"procedureCode":"1.002804","form":{"fullName":${'['.repeat(depth)}${']'.repeat(depth)}}}`,
+      );
+      expect(array.status).toBe(400);
+      expectErrorShape(array.body, 'JSON_TOO_DEEP');
+    });
+
+    it('counts nesting outside strings only: brackets inside text are content', async () => {
+      const res = await submit(
+        {
+          authorization: `Bearer ${token}`,
+          'content-type': 'application/json',
+          'idempotency-key': 'key-00000001',
+        },
+        JSON.stringify({ procedureCode: 42, form: { fullName: `${'{['.repeat(500)}"\\` } }),
+      );
+      expect(res.status).toBe(400);
+      expectErrorShape(res.body, 'VALIDATION_FAILED');
+      expect(res.body.error.details.map((d: { path: string }) => d.path)).toEqual(['body.procedureCode']);
+    });
+
     it('answers a non-JSON content type with 415', async () => {
       const res = await submit(
         { authorization: `Bearer ${token}`, 'content-type': 'text/plain', 'idempotency-key': 'key-00000001' },
