@@ -19,6 +19,7 @@ import {
 import { type OwnershipReader, objectAccess, type Reach } from './access.js';
 import { authenticatePerson, type Principal } from './auth.js';
 import { config } from './config.js';
+import { isItemTooLarge } from './dynamo-errors.js';
 import { AppError } from './errors.js';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth.js';
 import { logger } from './logger.js';
@@ -226,8 +227,13 @@ const validate = (): MiddlewareObj<PortalEvent, Result> => ({
 /** The one place errors become responses: AppErrors as they are, anything else as a bare 500. */
 const errorResponses = (): MiddlewareObj<PortalEvent, Result> => ({
   onError: (request) => {
-    const err = request.error;
     const requestId = request.event.requestContext?.requestId ?? 'unknown';
+    let err = request.error;
+    if (isItemTooLarge(err)) {
+      // A body bound is missing somewhere: worth a look, but the caller's answer is a clear 413.
+      logger.warn('record too large for the table', { requestId, routeKey: request.event.routeKey });
+      err = new AppError('PAYLOAD_TOO_LARGE');
+    }
     if (err instanceof AppError) {
       if (err.status >= 500) logger.error('request failed', { code: err.code, requestId });
       request.response = json(err.status, err.toBody(), { ...err.headers, 'x-request-id': requestId });

@@ -181,6 +181,37 @@ describe('HTTP middleware stack', () => {
     });
   });
 
+  it('answers a record DynamoDB finds too large with 413, not 500', async () => {
+    const tooLarge = Object.assign(new Error('Item size has exceeded the maximum allowed size'), {
+      name: 'ValidationException',
+    });
+    const cancelled = Object.assign(new Error('Transaction cancelled'), {
+      name: 'TransactionCanceledException',
+      CancellationReasons: [
+        { Code: 'None' },
+        { Code: 'ValidationError', Message: 'Item size has exceeded the maximum allowed size' },
+      ],
+    });
+    const otherValidation = Object.assign(new Error('One or more parameter values were invalid'), {
+      name: 'ValidationException',
+    });
+    for (const [err, status] of [
+      [tooLarge, 413],
+      [cancelled, 413],
+      [otherValidation, 500],
+    ] as const) {
+      const fn = httpFunction('platform', {
+        health: async () => {
+          throw err;
+        },
+        openapi: async () => ({ body: {} }),
+      });
+      const res = await call(fn, { routeKey: 'GET /health' });
+      expect(res.status).toBe(status);
+      expectErrorShape(res.body, status === 413 ? 'PAYLOAD_TOO_LARGE' : 'INTERNAL');
+    }
+  });
+
   it('turns an unexpected error into a bare 500 without internals', async () => {
     const broken = httpFunction('platform', {
       health: async () => {
