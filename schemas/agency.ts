@@ -1,6 +1,9 @@
 import { z } from 'zod';
-import { dossierCode, isoDateTime } from './common.js';
+import { dossierCode, isoDateTime, nfcText } from './common.js';
 import { dossierStatus } from './dossier.js';
+
+/** A request to supplement names at most this many documents (a dossier holds at most 30). */
+export const MAX_MISSING_DOCUMENTS = 30;
 
 const eventBase = {
   eventId: z.string().min(8).max(128),
@@ -87,7 +90,8 @@ export const agencyEvent = z
       .object({
         type: z.literal('dossier.supplement_requested'),
         ...eventBase,
-        missingDocuments: z.array(z.string().min(1)).min(1),
+        /** Document types of the procedure, or the documents described in words (form 02). */
+        missingDocuments: z.array(nfcText(300)).min(1).max(MAX_MISSING_DOCUMENTS),
         supplementDueAt: isoDateTime,
       })
       .strict(),

@@ -176,6 +176,27 @@ describe('a request to supplement, answered, then the result', () => {
     );
   });
 
+  it('refuses a request to supplement whose list would not fit a record with 400, changing nothing', async () => {
+    const code = await submitBhyt('life-bhyt-0005');
+    const requestOf = (missingDocuments: string[]) => ({
+      type: 'dossier.supplement_requested',
+      dossierCode: code,
+      missingDocuments,
+      supplementDueAt: new Date(Date.now() + 10 * 86_400_000).toISOString(),
+    });
+    const huge = await agency(
+      'bhxh-hn',
+      requestOf(Array.from({ length: 20_000 }, (_, i) => `bản sao giấy tờ số ${10_000 + i}`)),
+    );
+    expect(huge.status).toBe(400);
+    expect(huge.body.error.code).toBe('VALIDATION_FAILED');
+    expect(huge.body.error.details[0].path).toBe('body.missingDocuments');
+    const long = await agency('bhxh-hn', requestOf(['x'.repeat(100_000)]));
+    expect(long.status).toBe(400);
+    expect(long.body.error.details[0].path).toBe('body.missingDocuments.0');
+    expect(await statusOf(code)).toBe('in_progress');
+  });
+
   it('refuses a supplement nobody asked for with 409', async () => {
     const other = await submitBhyt('life-bhyt-0002');
     const scan = await uploadScan(Buffer.from('%PDF-1.7 khong ai yeu cau'));
