@@ -11,7 +11,12 @@ import type { AgencyEvent, agencyEventResult, IssuedResult } from '../../schemas
 import { findAgency } from '../catalog/agencies.js';
 import { bundleMembers } from '../catalog/bundles.js';
 import { findProcedure } from '../catalog/catalog.js';
-import type { DossierRecord, DossierResult, ResultReference } from '../core/dossier.js';
+import {
+  type DossierRecord,
+  type DossierResult,
+  isDispatched,
+  type ResultReference,
+} from '../core/dossier.js';
 import { decide } from '../core/dossier-state.js';
 import { AppError } from '../core/errors.js';
 import { sealEvent, type TimelineEvent } from '../core/timeline.js';
@@ -192,8 +197,9 @@ export async function handleAgencyEvent(
   let stored = false;
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     const dossier = await ports.loadDossier(event.dossierCode);
-    // A dossier routed elsewhere is indistinguishable from a missing one.
-    if (!dossier || dossier.agencyId !== agencyId) throw new AppError('DOSSIER_NOT_FOUND');
+    // A dossier routed elsewhere, or not yet sent to this agency, is indistinguishable from a missing one.
+    if (!dossier || dossier.agencyId !== agencyId || !isDispatched(dossier))
+      throw new AppError('DOSSIER_NOT_FOUND');
     const decision = decide(dossier.status, event.type, 'agency');
     const at = ports.now().toISOString();
     if (decision.kind === 'illegal') {

@@ -123,6 +123,18 @@ export interface OrderPayment {
 }
 
 /**
+ * Whether the dossier has been handed to its agency's queue. Two things hold one back: a fee paid
+ * online before dispatch (the successful payment dispatches it; a refund comes only after that), and
+ * in an interlinked bundle the previous dossier's result (the hand-over dispatches it). Until then the
+ * agency has not been sent it and may not act on it.
+ */
+export function isDispatched(d: Pick<DossierRecord, 'payment' | 'bundle'>): boolean {
+  const paid = !d.payment || d.payment.status === 'succeeded' || d.payment.status === 'refunded';
+  const handedOver = !d.bundle || d.bundle.handedOffAt !== undefined;
+  return paid && handedOver;
+}
+
+/**
  * Overdue is computed at read time from the due date, never stored (a stored flag goes stale). While
  * the agency waits for the citizen to supplement, its clock is stopped (the due date moves on answer).
  */

@@ -277,6 +277,16 @@ describe('the birth → residence → health card bundle', () => {
     await waitStatus(birth!, 'in_progress');
     expect(deliveriesOf(residence!)).toHaveLength(0);
     expect(deliveriesOf(card!)).toHaveLength(0);
+    // The police and the insurer have not been sent their dossiers yet: they cannot act on them.
+    for (const [agencyId, dossierCode] of [
+      ['cahn', residence],
+      ['bhxh-hn', card],
+    ] as const) {
+      const early = await agency(agencyId, { type: 'dossier.received', dossierCode });
+      expect(early.status).toBe(404);
+      expect(early.body.error.code).toBe('DOSSIER_NOT_FOUND');
+    }
+    expect(await statusOf(residence!)).toBe('submitted');
     expect((await view()).bundle).toEqual({ steps: 3, activeStep: 1, activeDossier: birth });
 
     await agency('xa-00070', { type: 'dossier.approved', dossierCode: birth });

@@ -141,6 +141,42 @@ describe('agency events', () => {
     expect(store.current.status).toBe('submitted');
   });
 
+  it('treats a dossier not yet sent to the agency as not found: fee unpaid, or a bundle step not handed over', async () => {
+    const refused = async () => {
+      const err = await handleAgencyEvent(store, 'cahn', ev('dossier.received', 'evt-00000001')).catch(
+        (e: unknown) => e,
+      );
+      expect((err as AppError).code).toBe('DOSSIER_NOT_FOUND');
+      expect(store.current.status).toBe('submitted');
+      expect(store.recorded.size).toBe(0);
+    };
+    for (const status of ['unpaid', 'pending', 'failed', 'expired'] as const) {
+      store.current.payment = { amount: 135_000, currency: 'VND', status };
+      await refused();
+    }
+    store.current.payment = undefined;
+    store.current.bundle = { procedureCode: '1.012345', step: 2, steps: 3, previous: 'XA00070-261120-0001' };
+    await refused();
+  });
+
+  it('accepts events for a dossier once its fee is paid, or its bundle step handed over', async () => {
+    store.current.payment = { amount: 135_000, currency: 'VND', status: 'succeeded', paymentId: 'p1' };
+    expect((await handleAgencyEvent(store, 'cahn', ev('dossier.received', 'evt-00000001'))).applied).toBe(
+      true,
+    );
+    store = new FakeStore();
+    store.current.bundle = {
+      procedureCode: '1.012345',
+      step: 2,
+      steps: 3,
+      previous: 'XA00070-261120-0001',
+      handedOffAt: '2026-11-20T05:00:00.000Z',
+    };
+    expect((await handleAgencyEvent(store, 'cahn', ev('dossier.received', 'evt-00000001'))).applied).toBe(
+      true,
+    );
+  });
+
   it('retries on a concurrent change and applies exactly once', async () => {
     store.interleave = 2;
     const r = await handleAgencyEvent(store, 'cahn', ev('dossier.received', 'evt-00000001'));
