@@ -15,6 +15,7 @@ import { deriveProfileKeys } from '../../functions/me/protect.js';
 import { contentDisposition, resultOf } from '../../functions/tracking/result.js';
 import { agencyEvent, dossierDelivery, MAX_RESULT_BYTES, supplementDelivery } from '../../schemas/agency.js';
 import { birthBundleForm } from '../support/forms.js';
+import { storedScan } from '../support/scans.js';
 
 const NOW = new Date('2026-11-20T03:00:00Z'); // Friday 10:00 in Hà Nội
 const PDF = Buffer.from('%PDF-1.7 trích lục khai sinh');
@@ -39,7 +40,7 @@ async function submitBundle() {
       state: 'pending',
       createdAt: NOW.toISOString(),
     }),
-    inspectObject: async () => ({ size: 100, contentType: 'application/pdf' }),
+    inspectObject: async () => storedScan(100),
     copyObject: async () => {},
     deleteObjects: async () => {},
     commit: async (w): Promise<CommitOutcome> => {
@@ -204,7 +205,9 @@ describe('results', () => {
   const approved = async () => {
     const { write } = await submitBundle();
     const table = new Table();
-    const card = write.dossiers[2]!.record;
+    // The last step of the bundle, handed over to its agency, which approved it.
+    const last = write.dossiers[2]!.record;
+    const card = { ...last, bundle: { ...last.bundle!, handedOffAt: NOW.toISOString() } };
     table.put(card, 'approved');
     return { table, card };
   };
