@@ -60,6 +60,11 @@ export const ERRORS = {
     en: 'An attachment does not match the documents this procedure requires.',
     vi: 'Tệp đính kèm không phù hợp với thành phần hồ sơ của thủ tục.',
   },
+  FILE_CONTENT_MISMATCH: {
+    status: 422,
+    en: 'An attached file is not what it was declared as: send a real PDF, JPEG or PNG scan.',
+    vi: 'Tệp đính kèm không đúng định dạng đã khai báo: vui lòng gửi bản chụp PDF, JPEG hoặc PNG thật.',
+  },
   UNKNOWN_PROCEDURE: {
     status: 400,
     en: 'There is no procedure with this code.',

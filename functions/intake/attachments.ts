@@ -8,12 +8,18 @@
 import type { Procedure } from '../catalog/procedures.js';
 import type { DossierRecord, StoredAttachment } from '../core/dossier.js';
 import { AppError } from '../core/errors.js';
+import { contentIsDeclaredType } from '../uploads/scan-content.js';
 import type { UploadRecord } from '../uploads/uploads.js';
 
 export interface AttachmentPorts {
   findUpload(uploadId: string): Promise<UploadRecord | undefined>;
-  /** Size and type of the object S3 really holds, or undefined if nothing was uploaded. */
-  inspectObject(key: string): Promise<{ size: number; contentType: string | undefined } | undefined>;
+  /**
+   * Size and type of the object S3 really holds, with its first SNIFF_BYTES bytes (uploads/scan-content.ts),
+   * or undefined if nothing was uploaded.
+   */
+  inspectObject(
+    key: string,
+  ): Promise<{ size: number; contentType: string | undefined; head: Uint8Array } | undefined>;
   /** An earlier dossier, to reuse one of its scans (without it, reuse is refused). */
   findDossier?(code: string): Promise<DossierRecord | undefined>;
 }
@@ -91,6 +97,7 @@ export async function checkAttachments(
   const counts = new Map<string, number>();
   const accepted: AcceptedAttachment[] = [];
   const seen = new Set<string>();
+  const mismatched: (Problem & { documentType: string; fileName: string })[] = [];
 
   for (const [i, a] of attachments.entries()) {
     const path = `attachments.${i}`;
@@ -147,6 +154,16 @@ export async function checkAttachments(
         { path: `${path}.${field}` },
       ]);
     }
+    if (!(await contentIsDeclaredType(upload.contentType, stored.head))) {
+      mismatched.push({
+        path: `${path}.${field}`,
+        code: 'content_mismatch',
+        message: `${upload.fileName} is not a ${upload.contentType} file`,
+        documentType: doc.type,
+        fileName: upload.fileName,
+      });
+      continue;
+    }
     accepted.push({ upload, documentType: doc.type, ...(reusedFrom ? { reusedFrom } : {}) });
   }
   for (const doc of documents) {
@@ -163,6 +180,7 @@ export async function checkAttachments(
     }
   }
   if (problems.length) throw new AppError('DOCUMENT_NOT_ACCEPTED', problems);
+  if (mismatched.length) throw new AppError('FILE_CONTENT_MISMATCH', mismatched);
   return accepted;
 }
 

@@ -1,6 +1,6 @@
 /** The intake ports over DynamoDB and S3. */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { CopyObjectCommand, DeleteObjectsCommand, HeadObjectCommand, NotFound } from '@aws-sdk/client-s3';
+import { CopyObjectCommand, DeleteObjectsCommand, GetObjectCommand, NoSuchKey } from '@aws-sdk/client-s3';
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo, s3Client } from '../core/clients.js';
 import { config } from '../core/config.js';
@@ -9,6 +9,7 @@ import { loadDossier } from '../core/dossier-store.js';
 import { keys, ttlAfterDays } from '../core/keys.js';
 import { OUTBOX } from '../core/resources.js';
 import { loadProfileKeys } from '../me/store.js';
+import { SNIFF_BYTES } from '../uploads/scan-content.js';
 import type { UploadRecord } from '../uploads/uploads.js';
 import type { IntakePorts, IntakeWrite, SubmitResult } from './submit.js';
 
@@ -88,6 +89,12 @@ export function filerIndexKeys(
   return {};
 }
 
+/** An object's full size: after the slash of a ranged answer's Content-Range (bytes 0-4099/123456). */
+function objectSize(contentRange: string | undefined, contentLength: number | undefined): number {
+  const total = contentRange ? Number(contentRange.split('/')[1]) : Number.NaN;
+  return Number.isInteger(total) ? total : (contentLength ?? -1);
+}
+
 export function intakeStore(): IntakePorts {
   const { TABLE_NAME: TableName, UPLOADS_BUCKET: Bucket } = config();
   const db = dynamo();
@@ -127,15 +134,14 @@ export function intakeStore(): IntakePorts {
 
     async inspectObject(Key) {
       try {
-        const head = await s3.send(new HeadObjectCommand({ Bucket, Key }));
-        return { size: head.ContentLength ?? -1, contentType: head.ContentType };
+        // One ranged read gives the stored type, the full size and the bytes that say what the file is.
+        const out = await s3.send(new GetObjectCommand({ Bucket, Key, Range: `bytes=0-${SNIFF_BYTES - 1}` }));
+        const head = (await out.Body?.transformToByteArray()) ?? new Uint8Array();
+        return { size: objectSize(out.ContentRange, out.ContentLength), contentType: out.ContentType, head };
       } catch (err) {
-        if (
-          err instanceof NotFound ||
-          (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404
-        ) {
-          return undefined;
-        }
+        const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+        // Nothing stored, or an empty object no range fits: nothing usable was uploaded.
+        if (err instanceof NoSuchKey || status === 404 || status === 416) return undefined;
         throw err;
       }
     },

@@ -228,6 +228,28 @@ describe('bad input writes nothing', () => {
     expect(res.body.error.code).toBe('UPLOAD_INCOMPLETE');
   });
 
+  it('refuses a page or an SVG uploaded as a scan, naming the document, and writes nothing', async () => {
+    const page = await uploadScan(tokenA, Buffer.from('<!doctype html><script>fetch("/v1/me")</script>'));
+    const svg = await uploadScan(
+      tokenA,
+      Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'),
+      undefined,
+      'image/png',
+    );
+    const before = await countItems('DOSSIER#', 'DOSSIER');
+    const res = await submit(tokenA, 'bad-key-0003', licenceDossier(svg, page));
+    expect(res.status).toBe(422);
+    expect(res.body.error.code).toBe('FILE_CONTENT_MISMATCH');
+    expect(res.body.error.details).toEqual([
+      expect.objectContaining({ path: 'attachments.0.uploadId', documentType: 'current_licence' }),
+      expect.objectContaining({ path: 'attachments.1.uploadId', documentType: 'health_certificate' }),
+    ]);
+    expect(await countItems('DOSSIER#', 'DOSSIER')).toBe(before);
+    const real = await uploadScan(tokenA, Buffer.from('%PDF-1.7 real scan'));
+    const page2 = await uploadScan(tokenA, Buffer.from('<html><body>not a scan</body></html>'));
+    expect((await submit(tokenA, 'bad-key-0004', licenceDossier(real, page2))).status).toBe(422);
+  });
+
   it.each([
     [
       'unknown procedure',

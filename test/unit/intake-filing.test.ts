@@ -34,6 +34,7 @@ import type { UploadRecord } from '../../functions/uploads/uploads.js';
 import { submitDossierRequest } from '../../schemas/dossier.js';
 import { licenceForm, promotionNoticeForm } from '../support/forms.js';
 import { appErrorOf } from '../support/rejections.js';
+import { storedScan } from '../support/scans.js';
 
 const NOW = new Date('2026-11-20T03:00:00Z');
 const KEYS = deriveProfileKeys(Buffer.alloc(32, 9));
@@ -79,7 +80,7 @@ const earlier = (code: string, ownerSub: string): DossierRecord =>
 
 class Fake implements IntakePorts {
   uploads = new Map<string, UploadRecord>();
-  objects = new Map<string, { size: number; contentType: string }>();
+  objects = new Map<string, ReturnType<typeof storedScan>>();
   dossiers = new Map<string, DossierRecord>();
   accounts = new Map<string, string>();
   idempotent = new Map<string, { requestHash: string; response: SubmitResult }>();
@@ -114,7 +115,7 @@ class Fake implements IntakePorts {
   withUploads(ownerSub: string) {
     for (const id of [U1, U2]) {
       this.uploads.set(id, upload(id, ownerSub));
-      this.objects.set(`uploads/x/${id}`, { size: 1000, contentType: 'application/pdf' });
+      this.objects.set(`uploads/x/${id}`, storedScan(1000));
     }
     return this;
   }
@@ -122,7 +123,7 @@ class Fake implements IntakePorts {
   withEarlier(code: string, ownerSub: string) {
     const d = earlier(code, ownerSub);
     this.dossiers.set(code, d);
-    this.objects.set(d.attachments[0]!.key, { size: 2048, contentType: 'application/pdf' });
+    this.objects.set(d.attachments[0]!.key, storedScan(2048));
     return d;
   }
 }

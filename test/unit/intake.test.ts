@@ -14,6 +14,7 @@ import { deriveProfileKeys } from '../../functions/me/protect.js';
 import type { UploadRecord } from '../../functions/uploads/uploads.js';
 import { licenceForm, promotionNoticeForm } from '../support/forms.js';
 import { appErrorOf } from '../support/rejections.js';
+import { HTML_PAGE, SCAN_HEADS, SVG_IMAGE, storedScan } from '../support/scans.js';
 
 const OWNER = 'citizen-a';
 const PROFILE_KEYS = deriveProfileKeys(Buffer.alloc(32, 7));
@@ -42,9 +43,9 @@ class FakeIntake implements IntakePorts {
     [U1, upload(U1)],
     [U2, upload(U2)],
   ]);
-  objects = new Map<string, { size: number; contentType: string }>([
-    [`uploads/x/${U1}`, { size: 1000, contentType: 'application/pdf' }],
-    [`uploads/x/${U2}`, { size: 1000, contentType: 'application/pdf' }],
+  objects = new Map<string, ReturnType<typeof storedScan>>([
+    [`uploads/x/${U1}`, storedScan(1000)],
+    [`uploads/x/${U2}`, storedScan(1000)],
   ]);
   commits: IntakeWrite[] = [];
   deleted: string[] = [];
@@ -165,10 +166,45 @@ describe('submitting a dossier', () => {
   it('refuses an upload whose stored object is missing or differs from what was declared', async () => {
     ports.objects.delete(`uploads/x/${U2}`);
     await appErrorOf(submitDossier(ports, OWNER, 'k-00000001', validInput()), 'UPLOAD_INCOMPLETE');
-    ports.objects.set(`uploads/x/${U2}`, { size: 999_999, contentType: 'application/pdf' });
+    ports.objects.set(`uploads/x/${U2}`, storedScan(999_999));
     await appErrorOf(submitDossier(ports, OWNER, 'k-00000002', validInput()), 'UPLOAD_INCOMPLETE');
-    ports.objects.set(`uploads/x/${U2}`, { size: 1000, contentType: 'text/html' });
+    ports.objects.set(`uploads/x/${U2}`, storedScan(1000, 'text/html'));
     await appErrorOf(submitDossier(ports, OWNER, 'k-00000003', validInput()), 'UPLOAD_INCOMPLETE');
+  });
+
+  it('refuses a file whose content is not the type it was declared as, naming the document', async () => {
+    ports.objects.set(`uploads/x/${U2}`, storedScan(1000, 'application/pdf', HTML_PAGE));
+    const html = await appErrorOf(
+      submitDossier(ports, OWNER, 'k-00000001', validInput()),
+      'FILE_CONTENT_MISMATCH',
+    );
+    expect(html.status).toBe(422);
+    expect(html.details).toEqual([
+      expect.objectContaining({
+        path: 'attachments.1.uploadId',
+        code: 'content_mismatch',
+        documentType: 'health_certificate',
+        fileName: 'scan.pdf',
+      }),
+    ]);
+    ports.uploads.set(U1, upload(U1, { contentType: 'image/png', fileName: 'licence.png' }));
+    ports.objects.set(`uploads/x/${U1}`, storedScan(1000, 'image/png', SVG_IMAGE));
+    ports.objects.set(`uploads/x/${U2}`, storedScan(1000, 'application/pdf', SCAN_HEADS['image/jpeg']));
+    const both = await appErrorOf(
+      submitDossier(ports, OWNER, 'k-00000002', validInput()),
+      'FILE_CONTENT_MISMATCH',
+    );
+    expect(both.details).toHaveLength(2);
+    expect(ports.commits).toHaveLength(0);
+  });
+
+  it('accepts a file whose content is the type it was declared as', async () => {
+    ports.uploads.set(U1, upload(U1, { contentType: 'image/jpeg', fileName: 'licence.jpg' }));
+    ports.objects.set(`uploads/x/${U1}`, storedScan(1000, 'image/jpeg'));
+    ports.uploads.set(U2, upload(U2, { contentType: 'image/png', fileName: 'health.png' }));
+    ports.objects.set(`uploads/x/${U2}`, storedScan(1000, 'image/png'));
+    const res = await submitDossier(ports, OWNER, 'k-00000001', validInput());
+    expect(res.status).toBe(201);
   });
 
   it('requires every required document, once, of an accepted type', async () => {

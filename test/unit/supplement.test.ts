@@ -13,6 +13,7 @@ import {
 import type { UploadRecord } from '../../functions/uploads/uploads.js';
 import type { DossierStatus } from '../../schemas/dossier.js';
 import { appErrorOf } from '../support/rejections.js';
+import { HTML_PAGE, storedScan } from '../support/scans.js';
 
 const OWNER = 'citizen-a';
 const CODE = 'CAHN-261120-0001';
@@ -85,9 +86,9 @@ class Fake implements SupplementPorts, CompletionPorts {
     [U1, upload(U1)],
     [U2, upload(U2)],
   ]);
-  objects = new Map<string, { size: number; contentType: string }>([
-    [`uploads/x/${U1}`, { size: 1000, contentType: 'application/pdf' }],
-    [`uploads/x/${U2}`, { size: 1000, contentType: 'application/pdf' }],
+  objects = new Map<string, ReturnType<typeof storedScan>>([
+    [`uploads/x/${U1}`, storedScan(1000)],
+    [`uploads/x/${U2}`, storedScan(1000)],
   ]);
   idempotent = new Map<string, { requestHash: string; response: SupplementResult }>();
   commits: SupplementWrite[] = [];
@@ -264,6 +265,13 @@ describe('answering a request to supplement', () => {
     fake.objects.delete(`uploads/x/${U1}`);
     const err = await appErrorOf(supplementDossier(fake, OWNER, CODE, 'supp-key-0007', health()));
     expect(err.code).toBe('UPLOAD_INCOMPLETE');
+  });
+
+  it('checks uploads like intake: a page declared as a PDF is refused', async () => {
+    fake.objects.set(`uploads/x/${U1}`, storedScan(1000, 'application/pdf', HTML_PAGE));
+    const err = await appErrorOf(supplementDossier(fake, OWNER, CODE, 'supp-key-0008', health()));
+    expect(err.code).toBe('FILE_CONTENT_MISMATCH');
+    expect(fake.commits).toHaveLength(0);
   });
 
   it('retries on a concurrent change, and gives up with CONFLICT removing its copies', async () => {
