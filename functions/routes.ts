@@ -31,6 +31,7 @@ import {
   supplementRequest,
   supplementResponse,
   timelineVerification,
+  trackQuery,
   withdrawRequest,
 } from '../schemas/dossier.js';
 import {
@@ -415,8 +416,10 @@ export const routes: readonly Route[] = [
     operationId: 'trackDossier',
     auth: 'public',
     access: PUBLIC,
-    summary: 'Public tracking by dossier code, without personal data',
+    summary: 'Public tracking by dossier code and the key on its receipt, without personal data',
     params: dossierParams,
+    query: trackQuery,
+    rateLimit: 'tracking',
     status: 200,
     response: publicDossierView,
   }),
@@ -923,7 +926,8 @@ export const functions: Record<
     entry: 'functions/tracking/handler.ts',
     memoryMb: 256,
     timeoutSeconds: 5,
-    table: 'read',
+    // Writes only the abuse-limit counters of public tracking.
+    table: 'readwrite',
     results: 'get',
     readsProfileKey: true,
   },

@@ -56,11 +56,19 @@ export const submitDossierRequest = z
   .strict()
   .meta({ id: 'SubmitDossierRequest' });
 
+/** Printed on the receipt: public tracking needs it beside the dossier code (letters in either case). */
+export const trackingKey = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .regex(/^[0-9A-HJKMNP-TV-Z]{12}$/, 'expected the 12-character tracking key printed on the receipt');
+
 export const submittedDossier = z.object({
   code: dossierCode,
   agencyId: z.string(),
   status: dossierStatus,
   dueAt: isoDateTime,
+  trackingKey,
 });
 
 export const submitDossierResponse = z
@@ -120,10 +128,15 @@ export const dossierView = publicDossierView
     enterpriseTaxCode: z.string().optional(),
     /** Present when a one-stop desk officer filed it on the citizen's behalf. */
     filedBy: filedByView.optional(),
+    /** The key public tracking asks for (absent on dossiers filed before keys were issued). */
+    trackingKey: trackingKey.optional(),
   })
   .meta({ id: 'Dossier' });
 
 export const dossierParams = z.object({ code: dossierCode });
+
+/** Public tracking: the key of the dossier's receipt. */
+export const trackQuery = z.object({ key: trackingKey });
 
 export const dossierViewQuery = z.object({
   /** The owner only: show citizen ID and phone numbers of the form in full. */

@@ -40,6 +40,8 @@ interface DossierView {
   dueAt: string;
   overdue: boolean;
   timeline?: TimelineEntry[];
+  /** The owner's view only: the key of the receipt that public tracking asks for. */
+  trackingKey?: string;
 }
 
 const STATUS: Record<string, string> = {
@@ -248,6 +250,7 @@ function dossierDetails(target: HTMLElement, d: DossierView) {
     ['Trạng thái', statusBadge(d)],
     ['Ngày nộp', when(d.submittedAt)],
     ['Hạn trả kết quả', when(d.dueAt)],
+    ...(d.trackingKey ? [['Mã tra cứu', d.trackingKey] as [string, string]] : []),
   ];
   const list = el('dl');
   for (const [k, v] of rows) list.append(el('dt', {}, k), el('dd', {}, v));
@@ -324,14 +327,15 @@ async function search(q: string) {
   }
 }
 
-async function track(code: string) {
+async function track(code: string, key: string) {
   try {
-    dossierDetails(byId('tracked'), await api<DossierView>(`/v1/track/${encodeURIComponent(code)}`));
+    const query = new URLSearchParams({ key });
+    dossierDetails(byId('tracked'), await api<DossierView>(`/v1/track/${encodeURIComponent(code)}?${query}`));
   } catch (err) {
     byId('tracked').hidden = true;
     say(
       err instanceof ApiError && err.status === 404
-        ? `Không tìm thấy hồ sơ ${code}.`
+        ? `Không tìm thấy hồ sơ ${code} với mã tra cứu này.`
         : (err as Error).message,
     );
   }
@@ -356,7 +360,10 @@ async function main() {
   });
   byId<HTMLFormElement>('track-form').addEventListener('submit', (e) => {
     e.preventDefault();
-    void track(byId<HTMLInputElement>('track-code').value.trim());
+    void track(
+      byId<HTMLInputElement>('track-code').value.trim(),
+      byId<HTMLInputElement>('track-key').value.trim(),
+    );
   });
   byId('dossier').tabIndex = -1;
   if (location.pathname === CALLBACK_PATH) {

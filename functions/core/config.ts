@@ -38,12 +38,23 @@ export const DEFAULT_RATE_LIMITS = {
   intake: { windowSeconds: 3600, perAccount: 30, perIp: 300 },
   uploads: { windowSeconds: 3600, perAccount: 200, perIp: 2000 },
   petitions: { windowSeconds: 86_400, perAccount: 20, perIp: 200 },
+  // Public tracking is counted by address only (it has no account); an office behind one address
+  // may look up many dossiers, someone counting through codes and keys may not.
+  tracking: { windowSeconds: 600, perAccount: 60, perIp: 120 },
 } as const satisfies Record<string, z.input<typeof rateLimitRule>>;
 
 /** JSON text overriding some classes' limits, e.g. `{"intake":{"windowSeconds":60,"perAccount":5,"perIp":50}}`. */
 const rateLimits = jsonText
   .pipe(
-    z.object({ intake: rateLimitRule, uploads: rateLimitRule, petitions: rateLimitRule }).partial().strict(),
+    z
+      .object({
+        intake: rateLimitRule,
+        uploads: rateLimitRule,
+        petitions: rateLimitRule,
+        tracking: rateLimitRule,
+      })
+      .partial()
+      .strict(),
   )
   .transform((over) => ({ ...DEFAULT_RATE_LIMITS, ...over }));
 

@@ -111,6 +111,8 @@ export interface DossierRecord {
   formSealed?: Record<string, SealedFormField>;
   /** Keyed hashes (HMAC) of the sealed citizen IDs, by field, for look-ups without decrypting. */
   formHashes?: Record<string, string>;
+  /** Public tracking's key, issued with the receipt (core/tracking-key.ts); absent on older dossiers. */
+  trackingKey?: string;
 }
 
 /** The payment state an order (dossier or bill) holds: its amount and its current attempt. */
@@ -216,6 +218,7 @@ export function toOwnerView(d: DossierRecord, events: readonly TimelineEvent[], 
     attachments: d.attachments.map(({ key: _key, supplement: _supplement, reusedFrom: _r, ...a }) => a),
     ...(d.enterpriseTaxCode ? { enterpriseTaxCode: d.enterpriseTaxCode } : {}),
     ...(d.filedBy ? { filedBy: filedByView(d.filedBy) } : {}),
+    ...(d.trackingKey ? { trackingKey: d.trackingKey } : {}),
     ...(d.payment
       ? {
           payment: {

@@ -27,6 +27,7 @@ import type { CodeAllocator } from '../core/dossier-codes.js';
 import { AppError } from '../core/errors.js';
 import { zodDetails } from '../core/http.js';
 import { canonical, GENESIS_HASH, sealEvent, type TimelineEvent } from '../core/timeline.js';
+import { newTrackingKey } from '../core/tracking-key.js';
 import { addWorkingDays } from '../core/working-days.js';
 import { citizenIdHash, type ProfileKeys } from '../me/protect.js';
 import { feeFor, paymentPolicy } from '../payments/fees.js';
@@ -375,6 +376,7 @@ export async function submitDossier(
       ...(filedBy ? { filedBy } : {}),
       ...(bundle ? { bundle } : {}),
       ...(pays ? { payment: { amount: fee, currency: 'VND' as const, status: 'unpaid' as const } } : {}),
+      trackingKey: newTrackingKey(),
     };
     return { record, firstEvent };
   });
@@ -385,6 +387,7 @@ export async function submitDossier(
       agencyId: record.agencyId,
       status: 'submitted' as const,
       dueAt: record.dueAt,
+      trackingKey: record.trackingKey!,
     })),
   };
   const outboxId = ulid(now.getTime());

@@ -2,7 +2,7 @@ import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { z } from 'zod';
 import type { agencyDossiersQuery } from '../../schemas/agency-dossiers.js';
-import type { dossierParams, dossierViewQuery, submissionParams } from '../../schemas/dossier.js';
+import type { dossierParams, dossierViewQuery, submissionParams, trackQuery } from '../../schemas/dossier.js';
 import { readOwnership } from '../core/access-store.js';
 import { s3Client } from '../core/clients.js';
 import { config } from '../core/config.js';
@@ -10,7 +10,9 @@ import { toOwnerView, toPublicView, toSubmissionView } from '../core/dossier.js'
 import { loadDossier, loadDossiers, loadSubmission, loadTimeline } from '../core/dossier-store.js';
 import { AppError } from '../core/errors.js';
 import { type ApiRequest, httpFunction, type Operation, personOf } from '../core/http.js';
+import { rateLimitStore } from '../core/rate-limit-store.js';
 import { verifyTimeline } from '../core/timeline.js';
+import { isTrackingKey } from '../core/tracking-key.js';
 import { maskedForm, openForm } from '../intake/sealed-form.js';
 import { loadProfileKeys } from '../me/store.js';
 import { listAgencyDossiers } from './agency-dossiers.js';
@@ -76,10 +78,15 @@ const operations = {
   }),
   trackDossier: async (req) => {
     const { code } = req.params as z.output<typeof dossierParams>;
+    const { key } = req.query as z.output<typeof trackQuery>;
     const [dossier, timeline] = await Promise.all([loadDossier(code), loadTimeline(code)]);
-    if (!dossier) throw new AppError('DOSSIER_NOT_FOUND');
+    // A wrong key answers exactly as a code never issued: the answer tells nothing about the code.
+    if (!dossier || !isTrackingKey(dossier.trackingKey, key)) throw new AppError('DOSSIER_NOT_FOUND');
     return { body: toPublicView(dossier, timeline), headers: { 'cache-control': 'no-store' } };
   },
 } satisfies Record<string, Operation>;
 
-export const handler = httpFunction('tracking', operations, { ownership: readOwnership });
+export const handler = httpFunction('tracking', operations, {
+  ownership: readOwnership,
+  rateLimits: rateLimitStore,
+});

@@ -161,7 +161,8 @@ describe('npm start', () => {
       'dossier.received',
       'dossier.in_progress',
     ]);
-    const publicView = await api('GET', `/v1/track/${code}`);
+    const key = submitted.body.dossiers[0].trackingKey;
+    const publicView = await api('GET', `/v1/track/${code}?key=${key}`);
     expect(publicView.body.status).toBe('in_progress');
     expect(JSON.stringify(publicView.body)).not.toContain('079085000777');
 

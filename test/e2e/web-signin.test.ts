@@ -1,8 +1,9 @@
 /**
  * End to end in a real browser (Debian's chromium, driven by playwright-core): the citizen page signs
  * in through the local OIDC issuer's login page with the code flow and PKCE, lists "my dossiers"
- * through the API with the access token, opens one with its timeline, tracks it by code, and signs out —
- * under the page's content security policy, with tokens held in memory only (never in Web Storage).
+ * through the API with the access token, opens one with its timeline, tracks it by code and the key of its
+ * receipt, and signs out — under the page's content security policy, with tokens held in memory only
+ * (never in Web Storage).
  */
 import { existsSync } from 'node:fs';
 import { type Browser, chromium, type Page } from 'playwright-core';
@@ -18,6 +19,7 @@ let portal: LocalPortal;
 let browser: Browser;
 let page: Page;
 let code: string;
+let trackingKey: string;
 /** Every content security policy (or Trusted Types) violation any page reported, as events or console lines. */
 const violations: string[] = [];
 /** The tokens the issuer handed the page, to look for them where they must not be. */
@@ -64,7 +66,8 @@ beforeAll(async () => {
     body: JSON.stringify({ procedureCode: '1.002758', form: bhytForm, attachments: [] }),
   });
   expect(res.status).toBe(201);
-  code = ((await res.json()) as { dossiers: Array<{ code: string }> }).dossiers[0]!.code;
+  ({ code, trackingKey } = ((await res.json()) as { dossiers: Array<{ code: string; trackingKey: string }> })
+    .dossiers[0]!);
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
@@ -165,15 +168,21 @@ describe('citizen page', () => {
     await expect(detail.textContent()).resolves.toContain('Đã nộp');
     // Deadlines close at 17:00 in Hà Nội, and that is the time shown.
     await expect(detail.textContent()).resolves.toMatch(/Hạn trả kết quả\s*17:00:00/);
+    // The key of the receipt, which public tracking asks for.
+    await expect(detail.textContent()).resolves.toContain(`Mã tra cứu${trackingKey}`);
     await page.screenshot({ path: '/tmp/web-dossier.png', fullPage: true });
   });
 
-  it('searches procedures and tracks a dossier by code without signing in', async () => {
+  it('searches procedures and tracks a dossier by code and the key of its receipt without signing in', async () => {
     await page.getByLabel('Tên thủ tục').fill('bảo hiểm y tế');
     await page.getByRole('button', { name: 'Tìm', exact: true }).click();
     await page.locator('#procedures li').first().waitFor();
     await expect(page.locator('#procedures').textContent()).resolves.toMatch(/bảo hiểm y tế/i);
     await page.getByLabel('Mã hồ sơ').fill(code);
+    await page.getByLabel('Mã tra cứu').fill('0'.repeat(12));
+    await page.getByRole('button', { name: 'Tra cứu' }).click();
+    await page.getByText(`Không tìm thấy hồ sơ ${code} với mã tra cứu này.`).waitFor();
+    await page.getByLabel('Mã tra cứu').fill(trackingKey.toLowerCase());
     await page.getByRole('button', { name: 'Tra cứu' }).click();
     await page
       .locator('#tracked')

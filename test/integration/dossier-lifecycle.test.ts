@@ -34,7 +34,8 @@ const agency = (agencyId: string, event: Json) =>
 
 const uploadScan = (bytes: Buffer, fileName = 'scan.pdf') => upload(owner, { bytes, fileName });
 
-const statusOf = async (code: string) => (await api('GET', `/v1/track/${code}`)).body?.status as string;
+const statusOf = async (code: string) =>
+  (await api('GET', `/v1/dossiers/${code}`, { token: owner })).body?.status as string;
 const waitStatus = (code: string, status: string) =>
   until(`${code} ${status}`, async () => ((await statusOf(code)) === status ? true : undefined), 20_000);
 const deliveriesOf = (code: string) =>

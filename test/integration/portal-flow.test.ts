@@ -97,6 +97,7 @@ const signedEvent = (
 
 describe('a dossier from submission to the agency and back', () => {
   let code: string;
+  let trackingKey: string;
 
   it('accepts scans, submits, takes the fee online, delivers to the agency and shows its callbacks', async () => {
     const licence = await uploadScan(tokenA, Buffer.from('%PDF-1.7 licence scan'));
@@ -106,6 +107,10 @@ describe('a dossier from submission to the agency and back', () => {
     code = submitted.body.dossiers[0].code;
     expect(code).toMatch(/^CAHN-\d{6}-\d{4}$/);
     expect(submitted.body.dossiers[0]).toMatchObject({ agencyId: 'cahn', status: 'submitted' });
+    // The receipt carries the key that public tracking asks for; the owner's view shows it again.
+    trackingKey = submitted.body.dossiers[0].trackingKey;
+    expect(trackingKey).toMatch(/^[0-9A-HJKMNP-TV-Z]{12}$/);
+    expect((await api('GET', `/v1/dossiers/${code}`, { token: tokenA })).body.trackingKey).toBe(trackingKey);
 
     // A fully online procedure with a fee reaches the agency once the fee is paid.
     const unpaid = await api('GET', `/v1/dossiers/${code}`, { token: tokenA });
@@ -156,14 +161,30 @@ describe('a dossier from submission to the agency and back', () => {
   });
 
   it('shows the public tracking view without personal data, form or attachments', async () => {
-    const res = await api('GET', `/v1/track/${code}`);
+    const res = await api('GET', `/v1/track/${code}?key=${trackingKey.toLowerCase()}`);
     expect(res.status).toBe(200);
     expect(res.body.code).toBe(code);
+    expect(res.body.trackingKey).toBeUndefined();
     const text = JSON.stringify(res.body);
     for (const secret of ['001090000001', '0912345678', 'Nguyễn Văn An', 'citizen-a'])
       expect(text).not.toContain(secret);
     expect(res.body.form).toBeUndefined();
     expect(res.body.attachments).toBeUndefined();
+  });
+
+  it('tracks a dossier only with the key of its receipt, so codes cannot be enumerated', async () => {
+    const bare = await api('GET', `/v1/track/${code}`);
+    expect(bare.status).toBe(400);
+    expect(bare.body.error.details[0].path).toBe('query.key');
+    const wrong = await api('GET', `/v1/track/${code}?key=${'0'.repeat(12)}`);
+    expect(wrong.status).toBe(404);
+    expect(wrong.body.error.code).toBe('DOSSIER_NOT_FOUND');
+    // The next code of the same day, with this dossier's key: as unknown as a code never issued.
+    const [prefix, day, n] = code.split('-');
+    const next = `${prefix}-${day}-${String(Number(n) + 1).padStart(4, '0')}`;
+    const neighbour = await api('GET', `/v1/track/${next}?key=${trackingKey}`);
+    expect(neighbour.status).toBe(404);
+    expect(neighbour.body).toEqual(wrong.body);
   });
 
   it("answers another citizen's request for the dossier exactly like a missing one", async () => {
@@ -320,7 +341,7 @@ describe('agency callbacks', () => {
     });
     code = res.body.dossiers[0].code;
     await waitFor(
-      () => api('GET', `/v1/track/${code}`),
+      () => api('GET', `/v1/dossiers/${code}`, { token: tokenA }),
       (r) => r.body?.status === 'in_progress',
     );
   });
@@ -345,7 +366,7 @@ describe('agency callbacks', () => {
       body: signed.body,
     });
     expect(wrongAgency.status).toBe(401);
-    expect((await api('GET', `/v1/track/${code}`)).body.status).toBe('in_progress');
+    expect((await api('GET', `/v1/dossiers/${code}`, { token: tokenA })).body.status).toBe('in_progress');
   });
 
   it('lets an agency touch only dossiers routed to it', async () => {

@@ -10,6 +10,7 @@ import { bhytForm } from '../support/forms.js';
 import { startTestPortal } from '../support/local-portal.js';
 
 const WINDOW_SECONDS = 20;
+const TRACK_WINDOW_SECONDS = 600;
 let portal: LocalPortal;
 const saved = { CONG_RATE_LIMITS: process.env.CONG_RATE_LIMITS, RATE_LIMITS: process.env.RATE_LIMITS };
 
@@ -17,6 +18,7 @@ beforeAll(async () => {
   process.env.CONG_RATE_LIMITS = 'on';
   process.env.RATE_LIMITS = JSON.stringify({
     intake: { windowSeconds: WINDOW_SECONDS, perAccount: 2, perIp: 4 },
+    tracking: { windowSeconds: TRACK_WINDOW_SECONDS, perAccount: 1, perIp: 3 },
   });
   portal = await startTestPortal();
 }, 90_000);
@@ -75,4 +77,37 @@ describe('abuse limits on intake', () => {
     await sleep(retryAfter * 1000 + 100);
     expect((await submit(citizen)).status).toBe(201);
   }, 90_000);
+});
+
+describe('abuse limits on public tracking', () => {
+  it('refuse lookups from one address over its allowance with 429 and Retry-After, right key or not', async () => {
+    const citizen = await portal.token({ sub: 'tracking-citizen' });
+    const filed = await fetch(`${portal.url}/v1/dossiers`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${citizen}`,
+        'content-type': 'application/json',
+        'idempotency-key': `rate-limit-track-${Date.now()}`,
+      },
+      body: JSON.stringify({ procedureCode: '1.002758', form: bhytForm, attachments: [] }),
+    });
+    const { code, trackingKey } = (
+      (await filed.json()) as { dossiers: { code: string; trackingKey: string }[] }
+    ).dossiers[0]!;
+    const track = (key: string) => fetch(`${portal.url}/v1/track/${code}?key=${key}`);
+    // Someone counting through keys (or codes) spends the address's allowance like anyone else.
+    expect((await track('0'.repeat(12))).status).toBe(404);
+    expect((await track('1'.repeat(12))).status).toBe(404);
+    expect((await track(trackingKey)).status).toBe(200);
+    const refused = await track(trackingKey);
+    expect(refused.status).toBe(429);
+    const body = (await refused.json()) as { error: Record<string, unknown> };
+    expect(body.error).toMatchObject({
+      code: 'RATE_LIMITED',
+      details: { limit: 'tracking', by: ['address'] },
+    });
+    const retryAfter = Number(refused.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(TRACK_WINDOW_SECONDS);
+  });
 });

@@ -51,7 +51,8 @@ const api = portalApi(() => portal.url);
 const agency = async (event: Json, eventId?: string) =>
   (await signedAgencyCall(portal, secrets, '/v1/agency/events', 'bhxh-hn', event, eventId)).status;
 
-const statusOf = async (code: string) => (await api('GET', `/v1/track/${code}`)).body?.status as string;
+const statusOf = async (code: string) =>
+  (await api('GET', `/v1/dossiers/${code}`, { token: owner })).body?.status as string;
 
 let submitted = 0;
 async function submitBhyt() {

@@ -163,8 +163,11 @@ describe('the route table', () => {
     const ops = Object.fromEntries(
       routes.filter((r) => r.fn === 'tracking').map((r) => [r.operationId, async () => ({ body: {} })]),
     );
-    expect(() => httpFunction('tracking', ops)).toThrow(/ownership reader/);
-    expect(() => httpFunction('tracking', ops, { ownership: async () => undefined })).not.toThrow();
+    const rateLimits = () => ({ take: async () => true });
+    expect(() => httpFunction('tracking', ops, { rateLimits })).toThrow(/ownership reader/);
+    expect(() =>
+      httpFunction('tracking', ops, { ownership: async () => undefined, rateLimits }),
+    ).not.toThrow();
   });
 
   it('gives every signed-in route at least one role, and no role to other routes', () => {

@@ -273,6 +273,14 @@ describe('submitting a dossier', () => {
       expect(new Set(write.dossiers.map((d) => d.record.submissionId)).size).toBe(1);
     });
 
+    it('gives every dossier its own unguessable tracking key, on the receipt and in the record', async () => {
+      const res = await submitDossier(ports, OWNER, 'k-00000001', notice('all'));
+      const keys = res.body.dossiers.map((d) => d.trackingKey);
+      for (const key of keys) expect(key).toMatch(/^[0-9A-HJKMNP-TV-Z]{12}$/);
+      expect(new Set(keys).size).toBe(34);
+      expect(ports.commits[0]!.dossiers.map((d) => d.record.trackingKey)).toEqual(keys);
+    });
+
     it('sends to the chosen provinces only, once each', async () => {
       const res = await submitDossier(ports, OWNER, 'key-0002', notice(['01', '79', '01']));
       expect(res.body.dossiers).toHaveLength(2);

@@ -143,7 +143,7 @@ describe('limits as configuration', () => {
   it('defaults every class, merges overrides, refuses nonsense', () => {
     const d = configSchema.parse(base);
     expect(d.CONG_RATE_LIMITS).toBe('on');
-    expect(Object.keys(d.RATE_LIMITS).sort()).toEqual(['intake', 'petitions', 'uploads']);
+    expect(Object.keys(d.RATE_LIMITS).sort()).toEqual(['intake', 'petitions', 'tracking', 'uploads']);
     for (const r of Object.values(d.RATE_LIMITS)) expect(r.perIp).toBeGreaterThan(r.perAccount);
     const o = configSchema.parse({
       ...base,
@@ -158,7 +158,7 @@ describe('limits as configuration', () => {
     expect(configSchema.safeParse({ ...base, CONG_RATE_LIMITS: 'maybe' }).success).toBe(false);
   });
 
-  it('marks intake, supplements and uploads in the route table, and nothing public', () => {
+  it('marks intake, supplements, uploads and public tracking in the route table, and no other public route', () => {
     const limited = Object.fromEntries(
       routes.filter((r) => r.rateLimit).map((r) => [`${r.method} ${r.path}`, r.rateLimit]),
     );
@@ -166,8 +166,11 @@ describe('limits as configuration', () => {
       'POST /v1/dossiers': 'intake',
       'POST /v1/dossiers/{code}/supplements': 'intake',
       'POST /v1/uploads': 'uploads',
+      'GET /v1/track/{code}': 'tracking',
     });
-    for (const r of routes.filter((x) => x.rateLimit)) expect(r.auth).toBe('citizen');
+    // Public tracking is counted per address only: it has no account.
+    for (const r of routes.filter((x) => x.rateLimit && x.rateLimit !== 'tracking'))
+      expect(r.auth).toBe('citizen');
   });
 
   it('documents 429 with Retry-After on limited routes only', () => {
