@@ -24,6 +24,8 @@ export interface NoticeDossier {
   agencyName: string;
   dueAt: string;
   payment?: { amount: number; status: string };
+  /** Public tracking's key, given with the receipt (dossiers since keys were issued). */
+  trackingKey?: string;
 }
 
 export interface RenderedNotice {
@@ -73,12 +75,12 @@ interface Parts {
 
 type Template = (e: NoticeEvent, d: NoticeDossier) => Parts;
 
-const TRACK = 'Tra cứu trên Cổng Dịch vụ công bằng mã hồ sơ.';
+const TRACK = 'Tra cứu trên Cổng Dịch vụ công bằng mã hồ sơ và mã tra cứu trên giấy biên nhận.';
 
 const TEMPLATES: Record<string, Template> = {
   'dossier.submitted': (_e, d) => ({
     subject: `Đã nộp hồ sơ ${d.code}`,
-    what: `Hồ sơ ${d.code} (${d.procedureName}) đã được gửi tới ${d.agencyName}; hạn giải quyết ${showTime(d.dueAt)}.`,
+    what: `Hồ sơ ${d.code} (${d.procedureName}) đã được gửi tới ${d.agencyName}; hạn giải quyết ${showTime(d.dueAt)}.${d.trackingKey ? ` Mã tra cứu: ${d.trackingKey}.` : ''}`,
     next:
       d.payment && d.payment.status !== 'succeeded'
         ? `Vui lòng nộp phí ${showMoney(d.payment.amount)} trên Cổng để hồ sơ được chuyển xử lý.`

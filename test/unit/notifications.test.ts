@@ -113,6 +113,15 @@ describe('notification templates', () => {
     expect(unpaid.sms).toContain('Vui lòng nộp phí 135.000 đồng');
   });
 
+  it('gives the tracking key with the receipt, and says tracking needs it', () => {
+    const receipt = renderCitizenNotice(event('dossier.submitted', { status: 'submitted' }), {
+      ...dossier,
+      trackingKey: '7KQ2M9XD4TAB',
+    });
+    expect(receipt.sms).toContain('Mã tra cứu: 7KQ2M9XD4TAB');
+    expect(receipt.email).toContain('mã tra cứu');
+  });
+
   it('never stays silent on a step without its own template', () => {
     const n = renderCitizenNotice(event('dossier.something_new', { status: 'in_progress' }), dossier);
     expect(n.sms).toContain('HNI-STP-260305-0042');
