@@ -331,6 +331,7 @@ async function track(code: string, key: string) {
   try {
     const query = new URLSearchParams({ key });
     dossierDetails(byId('tracked'), await api<DossierView>(`/v1/track/${encodeURIComponent(code)}?${query}`));
+    say('');
   } catch (err) {
     byId('tracked').hidden = true;
     say(

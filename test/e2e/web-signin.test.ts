@@ -188,6 +188,7 @@ describe('citizen page', () => {
       .locator('#tracked')
       .getByRole('heading', { name: `Hồ sơ ${code}` })
       .waitFor();
+    await expect(page.locator('#message').textContent()).resolves.toBe('');
     await page.setViewportSize({ width: 390, height: 844 });
     await page.screenshot({ path: '/tmp/web-mobile.png', fullPage: true });
   });
