@@ -9,6 +9,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { gatewayTime, parseGatewayTime, signed, verifyParams } from '../../functions/payments/signature.js';
+import type { Faults } from './faults.js';
 import { BodyTooLargeError, readBody, sendJson } from './http.js';
 import { createLog, errorFields, type Log } from './log.js';
 import { LOOPBACK, listen, listenPreferring, sleep } from './net.js';
@@ -52,6 +53,8 @@ export interface PaymentSandboxOptions {
   port?: number;
   preferPort?: number;
   log?: Log;
+  /** Notice faults at the plan's rates: IPNs lost, sent twice or late (reconciliation must recover). */
+  faults?: Faults;
 }
 
 export interface PaymentSandbox {
@@ -245,16 +248,29 @@ ${body}</body></html>`;
           dropped: sandbox.dropIpn,
           ...(s.transactionNo ? { transactionNo: s.transactionNo } : {}),
         };
+        const faults = options.faults;
+        if (faults?.roll('payments.loseNotice', faults.plan.payments.loseNotice)) record.dropped = true;
         ipns.push(record);
-        if (!sandbox.dropIpn) {
-          pending++;
-          sendIpn(record, params)
-            .catch((err: unknown) => log.error('ipn failed', errorFields(err)))
-            .finally(() => {
-              if (--pending > 0) return;
-              for (const w of waiters) w();
-              waiters = [];
-            });
+        if (!record.dropped) {
+          const late = faults?.roll('payments.delayNotice', faults.plan.payments.delayNotice);
+          const twice = faults?.roll('payments.duplicateNotice', faults.plan.payments.duplicateNotice);
+          const send = (r: SandboxIpn) => {
+            pending++;
+            (late ? sleep(faults!.plan.payments.delayMs, stopper.signal) : Promise.resolve())
+              .then(() => sendIpn(r, params))
+              .catch((err: unknown) => log.error('ipn failed', errorFields(err)))
+              .finally(() => {
+                if (--pending > 0) return;
+                for (const w of waiters) w();
+                waiters = [];
+              });
+          };
+          send(record);
+          if (twice) {
+            const copy: SandboxIpn = { ...record, attempts: 0 };
+            ipns.push(copy);
+            send(copy);
+          }
         }
       }
       const back = new URL(s.params.vnp_ReturnUrl ?? '/');
