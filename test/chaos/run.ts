@@ -32,10 +32,10 @@ const num = (v: string | undefined, name: string) => {
 };
 const dossiers = num(values.dossiers, 'dossiers');
 
-/** A one-line progress bar, redrawn in place on a terminal and every 10% otherwise. */
+/** A one-line progress bar, redrawn in place on a terminal and every 5% otherwise (a log file). */
 function progressBar(total: number) {
   const width = 30;
-  let lastTenth = -1;
+  let lastStep = -1;
   const started = Date.now();
   return (done: number, label: string) => {
     const ratio = Math.min(1, total ? done / total : 1);
@@ -43,8 +43,8 @@ function progressBar(total: number) {
     const rate = done / Math.max(1, (Date.now() - started) / 1000);
     const line = `[${'█'.repeat(filled)}${'░'.repeat(width - filled)}] ${(ratio * 100).toFixed(0).padStart(3)}% ${done}/${total} ${label} (${rate.toFixed(1)}/s)`;
     if (process.stdout.isTTY) process.stdout.write(`\r${line}`);
-    else if (Math.floor(ratio * 10) > lastTenth) {
-      lastTenth = Math.floor(ratio * 10);
+    else if (Math.floor(ratio * 20) > lastStep) {
+      lastStep = Math.floor(ratio * 20);
       process.stdout.write(`${line}\n`);
     }
   };
