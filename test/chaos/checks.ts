@@ -277,13 +277,24 @@ export async function checkInvariants(options: {
       } catch {
         // Unreadable: not accounted for.
       }
-      // Only dispatch messages name what they carried; anything else left in a DLQ is unaccounted for.
+      // A dispatch message is accounted for when what it carried reached the agency; a notification
+      // when it was sent (its sent marker); anything else left in a DLQ is not.
       const code = parsed.webhookId
         ? ((parsed.dossierCode ?? parsed.petitionCode) as string | undefined)
         : undefined;
       const reached = code && ((delivered.get(code) ?? 0) > 0 || (petitionDelivered.get(code) ?? 0) > 0);
-      if (reached) report.deadLetters.accounted++;
-      else violate('dead letter', url.split('/').at(-1)!, body.slice(0, 300));
+      const sent =
+        typeof parsed.id === 'string' && typeof parsed.channel === 'string'
+          ? (await db.send(new GetCommand({ TableName, Key: keys.notificationSent(parsed.id) }))).Item
+          : undefined;
+      if (reached || sent) report.deadLetters.accounted++;
+      else
+        violate(
+          'dead letter',
+          url.split('/').at(-1)!,
+          // What it was about, never its recipient or text.
+          String(parsed.id ?? code ?? parsed.webhookId ?? body.slice(0, 80)),
+        );
     }
   }
   return report;

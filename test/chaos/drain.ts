@@ -6,8 +6,10 @@
  */
 import {
   ChangeMessageVisibilityBatchCommand,
+  DeleteMessageBatchCommand,
   GetQueueAttributesCommand,
   ReceiveMessageCommand,
+  SendMessageBatchCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
@@ -92,6 +94,34 @@ async function pausedAgencies(db: DynamoDBDocumentClient, TableName: string): Pr
   return ids;
 }
 
+/** Moves every message of a DLQ back to its queue (the console's "start DLQ redrive"); returns how many. */
+async function redriveAll(sqs: SQSClient, dlqUrl: string, queueUrl: string): Promise<number> {
+  let moved = 0;
+  for (;;) {
+    const out = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: dlqUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 60 }),
+    );
+    const messages = out.Messages ?? [];
+    if (messages.length === 0) return moved;
+    const sent = await sqs.send(
+      new SendMessageBatchCommand({
+        QueueUrl: queueUrl,
+        Entries: messages.map((m, i) => ({ Id: String(i), MessageBody: m.Body ?? '' })),
+      }),
+    );
+    const refused = new Set((sent.Failed ?? []).map((f) => Number(f.Id)));
+    const done = messages.filter((_, i) => !refused.has(i));
+    if (done.length)
+      await sqs.send(
+        new DeleteMessageBatchCommand({
+          QueueUrl: dlqUrl,
+          Entries: done.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle ?? '' })),
+        }),
+      );
+    moved += done.length;
+  }
+}
+
 /** One operator pass: resume paused agencies and redrive every agency's dead letters. */
 async function operatorPass(portal: LocalPortal, db: DynamoDBDocumentClient, report: DrainReport) {
   const { sqs } = portal.stores.clients;
@@ -118,6 +148,9 @@ async function operatorPass(portal: LocalPortal, db: DynamoDBDocumentClient, rep
     if (r.resumed) report.resumed++;
     report.redriven += r.redriven;
   }
+  // Notifications: each carries its own id, and the notifier skips one already sent.
+  const notifications = portal.stores.notificationsQueue;
+  report.redriven += await redriveAll(sqs, notifications.dlq.url, notifications.url);
 }
 
 /**
