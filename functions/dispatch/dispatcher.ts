@@ -39,7 +39,6 @@ const petitionMessage = z.object({
   fromAgencyId: z.string().optional(),
 });
 
-const processor = new BatchProcessor(EventType.SQS);
 let ports: ReturnType<typeof deliveryStore> | undefined;
 let petitionPorts: PetitionDeliveryPorts | undefined;
 
@@ -146,5 +145,12 @@ async function handlePetition(record: SQSRecord, body: unknown, attempt: number)
   }
 }
 
+/**
+ * A processor per batch: it holds the batch's successes and failures, and batches of several agency
+ * queues can be in one process at once (the local cloud, multi-concurrency runtimes). A shared one
+ * could report another batch's failures and let a failed delivery be deleted from its queue.
+ */
 export const handler = async (event: SQSEvent) =>
-  processPartialResponse(event, handleRecord, processor, { throwOnFullBatchFailure: false });
+  processPartialResponse(event, handleRecord, new BatchProcessor(EventType.SQS), {
+    throwOnFullBatchFailure: false,
+  });

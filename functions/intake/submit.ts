@@ -280,12 +280,21 @@ export async function submitDossier(
     input.onBehalfOf && filer.agencyId
       ? { sub: filer.sub, role: 'desk_officer', agencyId: filer.agencyId }
       : undefined;
-  const accepted = await checkAttachments(ports, procedure.documents, filer.sub, input.attachments, {
-    required: procedure.documents.filter((d) => d.required).map((d) => d.type),
-    mayReuse: (d) =>
-      d.ownerSub === filer.sub ||
-      (enterpriseTaxCode !== undefined && d.enterpriseTaxCode === enterpriseTaxCode),
-  });
+  let accepted: Awaited<ReturnType<typeof checkAttachments>>;
+  try {
+    accepted = await checkAttachments(ports, procedure.documents, filer.sub, input.attachments, {
+      required: procedure.documents.filter((d) => d.required).map((d) => d.type),
+      mayReuse: (d) =>
+        d.ownerSub === filer.sub ||
+        (enterpriseTaxCode !== undefined && d.enterpriseTaxCode === enterpriseTaxCode),
+    });
+  } catch (err) {
+    // A retry racing the request it repeats finds the uploads already claimed by that request's
+    // commit: it answers as that request did, not as if the citizen had reused a scan.
+    const winner = await replay(ports, filer.sub, idempotencyKey, hash);
+    if (winner) return { status: 201, body: winner };
+    throw err;
+  }
   const targets: Target[] = procedure.bundle
     ? bundleTargets(procedure, form, input)
     : handlingAgencies(procedure, form, input).map((agency) => ({

@@ -14,6 +14,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { AGENCY_HEADER, signWebhook, verifyWebhook } from '../../functions/core/webhooks.js';
 import type { AgencySecrets } from './agency-secrets.js';
+import type { Faults } from './faults.js';
 import { BodyTooLargeError, headerValue, readBody, sendError, sendJson } from './http.js';
 import { createLog, errorFields, type Log } from './log.js';
 import { LOOPBACK, listen, listenPreferring, sleep } from './net.js';
@@ -77,6 +78,12 @@ export interface AgencySimulatorOptions {
   port?: number;
   preferPort?: number;
   log?: Log;
+  /**
+   * Agency-side faults at the plan's rates: deliveries answered 5xx, 429, 410, slowly or never, and
+   * callbacks sent twice or out of order. Under a plan a desk also keeps working after a callback the
+   * portal refused (a 4xx for an out-of-order step), as agency systems do.
+   */
+  faults?: Faults;
 }
 
 export interface AgencySimulator {
@@ -98,6 +105,7 @@ export interface AgencySimulator {
 }
 
 const MAX_BODY = 1024 * 1024;
+const MAX_CALLBACK_BACKOFF_MS = 5_000;
 
 /** An event as the agency reports it (schemas/agency.ts agencyEvent). */
 interface CallbackEvent {
@@ -135,7 +143,8 @@ function delayFromEnv(): number {
 export async function startAgencySimulator(options: AgencySimulatorOptions): Promise<AgencySimulator> {
   const log = options.log ?? createLog({ src: 'agency-sim' });
   const delayMs = options.delayMs ?? delayFromEnv();
-  const attempts = options.callbackAttempts ?? 5;
+  const faults = options.faults;
+  const attempts = options.callbackAttempts ?? (faults ? 12 : 5);
   const backoffMs = options.callbackBackoffMs ?? 250;
   const deliveries: SimulatorDelivery[] = [];
   const callbacks: SimulatorCallback[] = [];
@@ -201,7 +210,9 @@ export async function startAgencySimulator(options: AgencySimulatorOptions): Pro
         record.status = 0;
         log.warn('portal unreachable', { agencyId, type: event.type, ...errorFields(err) });
       }
-      if (record.attempts < attempts) await sleep(backoffMs * 2 ** (record.attempts - 1), signal);
+      // Capped, so a desk that keeps trying under a long outage still tries every few seconds.
+      if (record.attempts < attempts)
+        await sleep(Math.min(backoffMs * 2 ** (record.attempts - 1), MAX_CALLBACK_BACKOFF_MS), signal);
     }
     const level = record.status >= 200 && record.status < 300 ? 'info' : 'warn';
     log[level]('callback sent', {
@@ -289,11 +300,33 @@ export async function startAgencySimulator(options: AgencySimulatorOptions): Pro
     delivery: { dossierCode: string; dueAt?: unknown },
   ) {
     const dueAt = typeof delivery.dueAt === 'string' ? delivery.dueAt : undefined;
-    for (const next of script(mode, delivery.dossierCode, dueAt)) {
+    await work(agencyId, withCallbackFaults(script(mode, delivery.dossierCode, dueAt)));
+  }
+
+  /** The plan's callback faults: one event sent twice (same event id), the first two swapped. */
+  function withCallbackFaults(events: CallbackEvent[]): CallbackEvent[] {
+    if (!faults || events.length === 0) return events;
+    const out = [...events];
+    if (out.length >= 2 && faults.roll('agency.outOfOrderCallback', faults.plan.agencies.outOfOrderCallback))
+      [out[0], out[1]] = [out[1]!, out[0]!];
+    if (faults.roll('agency.duplicateCallback', faults.plan.agencies.duplicateCallback)) {
+      const i = Math.floor(faults.random() * out.length);
+      out.splice(i + 1, 0, out[i]!);
+    }
+    return out;
+  }
+
+  /**
+   * The desk works through its events in order. A callback the portal refuses ends the work, as a real
+   * desk would stop; under a fault plan only one the portal never acknowledged does.
+   */
+  async function work(agencyId: string, events: CallbackEvent[]) {
+    for (const next of events) {
       await sleep(delayMs, signal);
       if (signal.aborted) return;
       const sent = await callback(agencyId, next);
-      if (sent.status < 200 || sent.status >= 300) return;
+      const refused = sent.status >= 400 && sent.status < 500;
+      if ((sent.status < 200 || sent.status >= 300) && !(faults && refused)) return;
     }
   }
 
@@ -337,12 +370,23 @@ export async function startAgencySimulator(options: AgencySimulatorOptions): Pro
     petitionCode: string,
     subject: string,
   ) {
-    for (const next of petitionScript(mode, petitionCode, subject)) {
-      await sleep(delayMs, signal);
-      if (signal.aborted) return;
-      const sent = await callback(agencyId, next);
-      if (sent.status < 200 || sent.status >= 300) return;
-    }
+    await work(agencyId, withCallbackFaults(petitionScript(mode, petitionCode, subject)));
+  }
+
+  /** Under a fault plan, the agency's system fails some deliveries; true when this one was answered so. */
+  async function injectedFailure(
+    req: IncomingMessage,
+    answer: (status: number, json: unknown, headers?: Record<string, string>) => void,
+  ): Promise<boolean> {
+    if (!faults) return false;
+    const rates = faults.plan.agencies;
+    const as = (mode: SimulatorMode) => failAs({ mode, retryAfterSeconds: 1 }, req, answer);
+    if (faults.roll('agency.gone', rates.gone)) return as('gone');
+    if (faults.roll('agency.tooMany', rates.tooMany)) return as('fail_429');
+    if (faults.roll('agency.serverError', rates.serverError)) return as('fail_500');
+    if (faults.roll('agency.timeout', rates.timeout)) return as('timeout');
+    if (faults.roll('agency.slow', rates.slow)) await sleep(rates.slowMs, signal);
+    return false;
   }
 
   /** A failure mode's answer; undefined when the mode accepts deliveries. */
@@ -442,6 +486,7 @@ export async function startAgencySimulator(options: AgencySimulatorOptions): Pro
       return sendJson(res, outage.status, { error: 'simulated outage' });
     }
 
+    if (await injectedFailure(req, answer)) return;
     const mode = takeMode(agencyId);
     if (await failAs(mode, req, answer)) {
       log.info('simulated failure', { agencyId, mode: mode.mode });

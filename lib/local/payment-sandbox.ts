@@ -10,6 +10,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { gatewayTime, parseGatewayTime, signed, verifyParams } from '../../functions/payments/signature.js';
+import type { Faults } from './faults.js';
 import { BodyTooLargeError, readBody, sendJson } from './http.js';
 import { createLog, errorFields, type Log } from './log.js';
 import { LOOPBACK, listen, listenPreferring, sleep } from './net.js';
@@ -54,6 +55,8 @@ export interface PaymentSandboxOptions {
   port?: number;
   preferPort?: number;
   log?: Log;
+  /** Notice faults at the plan's rates: IPNs lost, sent twice or late (reconciliation must recover). */
+  faults?: Faults;
 }
 
 export interface PaymentSandbox {
@@ -228,16 +231,30 @@ ${body}</body></html>`;
         ? { transactionNo: params.vnp_TransactionNo }
         : {}),
     };
+    const faults = options.faults;
+    if (faults?.roll('payments.loseNotice', faults.plan.payments.loseNotice)) record.dropped = true;
     ipns.push(record);
-    if (sandbox.dropIpn) return Promise.resolve();
-    pending++;
-    return sendIpn(record, params)
-      .catch((err: unknown) => log.error('ipn failed', errorFields(err)))
-      .finally(() => {
-        if (--pending > 0) return;
-        for (const w of waiters) w();
-        waiters = [];
-      });
+    if (record.dropped) return Promise.resolve();
+    const late = faults?.roll('payments.delayNotice', faults.plan.payments.delayNotice);
+    const twice = faults?.roll('payments.duplicateNotice', faults.plan.payments.duplicateNotice);
+    const send = (r: SandboxIpn) => {
+      pending++;
+      return (late && faults ? sleep(faults.plan.payments.delayMs, stopper.signal) : Promise.resolve())
+        .then(() => sendIpn(r, params))
+        .catch((err: unknown) => log.error('ipn failed', errorFields(err)))
+        .finally(() => {
+          if (--pending > 0) return;
+          for (const w of waiters) w();
+          waiters = [];
+        });
+    };
+    const first = send(record);
+    if (twice) {
+      const copy: SandboxIpn = { ...record, attempts: 0 };
+      ipns.push(copy);
+      void send(copy);
+    }
+    return first;
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse) {

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { DynamoDBRecord, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { agencies, channels } from '../../functions/catalog/agencies.js';
+import { dynamo, s3Client, sqsClient } from '../../functions/core/clients.js';
 import { resetConfig } from '../../functions/core/config.js';
 import { NOTIFICATIONS } from '../../functions/core/resources.js';
 import { pageSecurityHeaders } from '../../functions/core/security-headers.js';
@@ -27,8 +28,10 @@ import {
   type ServedFunction,
   startApiServer,
 } from './api-server.js';
+import { injectAwsFaults } from './aws-faults.js';
 import { createDevAuth, type DevAuth, type DevTokenInput } from './dev-auth.js';
 import { type EvnSandbox, startEvnSandbox } from './evn-sandbox.js';
+import { createFaults, type FaultPlanInput, type Faults, faultsFromEnv } from './faults.js';
 import { functionFromModule, REPO_ROOT } from './lambda.js';
 import { createLog, errorFields, type Log } from './log.js';
 import { createOidcIssuer, type OidcIssuer } from './oidc-issuer.js';
@@ -73,6 +76,8 @@ export interface LocalPortalOptions {
   slaIntervalMs?: number;
   /** Petition escalation timer (EventBridge's role); default 60 s, 0 = only on demand. */
   escalationIntervalMs?: number;
+  /** Faults to inject (lib/local/faults.ts); default CONG_FAULTS, else none. */
+  faults?: FaultPlanInput | Faults;
 }
 
 /** Seconds before a notification the notifier could not send is tried again (locally). */
@@ -119,6 +124,8 @@ export interface LocalPortal {
   outbox(filter?: { dossierCode?: string; limit?: number }): Promise<SentNotification[]>;
   /** Where the local notification transport writes. */
   readonly outboxFile: string;
+  /** The faults being injected, when a plan was given; `faults.stop()` ends them. */
+  readonly faults: Faults | undefined;
   stop(): Promise<void>;
 }
 
@@ -202,6 +209,13 @@ export async function startLocalPortal(options: LocalPortalOptions = {}): Promis
       await running;
     };
   };
+  const faults =
+    options.faults === undefined
+      ? faultsFromEnv()
+      : 'roll' in options.faults
+        ? options.faults
+        : createFaults(options.faults);
+  if (faults) log.warn('fault injection is on', { seed: faults.plan.seed });
   const ephemeral = options.ephemeral ?? false;
   const cleanups: Array<() => Promise<void> | void> = [];
   const cleanup = async () => {
@@ -267,6 +281,7 @@ export async function startLocalPortal(options: LocalPortalOptions = {}): Promis
       delayMs: options.simulatorDelayMs,
       preferPort: remembered.simulator,
       log: log.child('agency-sim'),
+      faults,
     });
     cleanups.push(() => simulator.stop());
 
@@ -279,6 +294,7 @@ export async function startLocalPortal(options: LocalPortalOptions = {}): Promis
       portalUrl: url,
       preferPort: remembered.paymentSandbox,
       log: log.child('payment-sandbox'),
+      faults,
     });
     cleanups.push(() => payments.stop());
     const evn = await startEvnSandbox({
@@ -361,6 +377,16 @@ export async function startLocalPortal(options: LocalPortalOptions = {}): Promis
       restoreEnv();
       resetConfig();
     });
+    if (faults) {
+      const removers = [
+        injectAwsFaults(dynamo(), 'dynamodb', faults),
+        injectAwsFaults(s3Client(), 's3', faults),
+        injectAwsFaults(sqsClient(), 'sqs', faults),
+      ];
+      cleanups.push(() => {
+        for (const remove of removers) remove();
+      });
+    }
 
     for (const fn of Object.keys(functions) as Array<keyof typeof functions>) {
       const spec = functions[fn];
@@ -390,6 +416,7 @@ export async function startLocalPortal(options: LocalPortalOptions = {}): Promis
         queueArn: q.arn,
         fn: dispatcher,
         log: log.child('queue-pump'),
+        faults,
       }),
     );
     cleanups.push(() => Promise.all(queuePumps.map((p) => p.stop())).then(() => {}));
@@ -417,6 +444,7 @@ export async function startLocalPortal(options: LocalPortalOptions = {}): Promis
         dlqUrl: stores.outboxDlq.url,
         checkpointFile: ephemeral ? undefined : join(dataDir, checkpoint),
         log: log.child(`${name}-stream`),
+        faults,
       });
       cleanups.push(() => pump.stop());
       return pump;
@@ -442,6 +470,7 @@ export async function startLocalPortal(options: LocalPortalOptions = {}): Promis
       // A failed notification comes back within seconds locally, so a developer sees the retry.
       visibilityTimeoutSeconds: LOCAL_NOTIFICATION_RETRY_SECONDS,
       log: log.child('notifications'),
+      faults,
     });
     cleanups.push(() => notificationPump.stop());
 
@@ -520,6 +549,7 @@ export async function startLocalPortal(options: LocalPortalOptions = {}): Promis
       escalatePetitions,
       outbox,
       outboxFile,
+      faults,
       stop: () => {
         stopping ??= (async () => {
           // Finish in-flight batches first, then stop taking work, then the stores the work used.

@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import {
+  ChangeMessageVisibilityBatchCommand,
   DeleteMessageBatchCommand,
   type Message,
   type MessageAttributeValue,
@@ -14,6 +15,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent, SQSMessageAttributes, SQSRecord } from 'aws-lambda';
 import { DISPATCH } from '../../functions/core/resources.js';
+import type { Faults } from './faults.js';
 import { LOCAL_REGION, type LocalFunction } from './lambda.js';
 import { createLog, errorFields, type Log } from './log.js';
 import { sleep } from './net.js';
@@ -34,6 +36,8 @@ export interface QueuePumpOptions {
   idleDelayMs?: number;
   region?: string;
   log?: Log;
+  /** Mapping faults to inject (crash or timeout mid-batch, redeliveries, duplicate batches); none when absent. */
+  faults?: Faults;
 }
 
 export interface QueuePumpStats {
@@ -107,11 +111,46 @@ export function startQueuePump(options: QueuePumpOptions): QueuePump {
   const log = options.log ?? createLog({ src: 'queue-pump' });
   const queue = options.queueArn.split(':').pop() ?? options.queueUrl;
   const batchSize = options.batchSize ?? DISPATCH.batchSize;
-  const visibility = options.visibilityTimeoutSeconds ?? DISPATCH.visibilityTimeoutSeconds;
+  const faults = options.faults;
+  const visibility =
+    options.visibilityTimeoutSeconds ??
+    faults?.plan.queues.visibilityTimeoutSeconds ??
+    DISPATCH.visibilityTimeoutSeconds;
   const idleDelayMs = options.idleDelayMs ?? 200;
   const stats: QueuePumpStats = { invocations: 0, deleted: 0, failed: 0 };
   const stopper = new AbortController();
   let reportedUnavailable = false;
+
+  /** The function as the mapping runs it, with the plan's crashes, timeouts and duplicate batches. */
+  async function invokeWithFaults(event: SQSEvent) {
+    if (!faults) return options.fn.invoke(event);
+    const { queues } = faults.plan;
+    if (faults.roll('queue.crashMidBatch', queues.crashMidBatch)) {
+      const handled = Math.floor(faults.random() * event.Records.length);
+      if (handled) await options.fn.invoke({ Records: event.Records.slice(0, handled) });
+      throw new Error(
+        `function crashed after ${handled} of ${event.Records.length} records (injected fault)`,
+      );
+    }
+    if (faults.roll('queue.duplicate', queues.duplicate)) await options.fn.invoke(event);
+    const response = await options.fn.invoke(event);
+    if (faults.roll('queue.timeout', queues.timeout))
+      throw new Error('function timed out after handling the batch (injected fault)');
+    return response;
+  }
+
+  async function redeliver(receiptHandles: string[]) {
+    for (let i = 0; i < receiptHandles.length; i += 10) {
+      await options.sqs.send(
+        new ChangeMessageVisibilityBatchCommand({
+          QueueUrl: options.queueUrl,
+          Entries: receiptHandles
+            .slice(i, i + 10)
+            .map((ReceiptHandle, n) => ({ Id: String(n), ReceiptHandle, VisibilityTimeout: 0 })),
+        }),
+      );
+    }
+  }
 
   async function deliver(messages: Message[]) {
     // The emulator can hand back one message twice in a batch (it became visible again during the
@@ -122,7 +161,7 @@ export function startQueuePump(options: QueuePumpOptions): QueuePump {
     stats.invocations++;
     let failed: Set<string> | 'all';
     try {
-      failed = failedMessageIds(await options.fn.invoke(event), ids);
+      failed = failedMessageIds(await invokeWithFaults(event), ids);
     } catch (err) {
       log.error('dispatcher failed; the batch returns after its visibility timeout', {
         queue,
@@ -136,7 +175,13 @@ export function startQueuePump(options: QueuePumpOptions): QueuePump {
       return;
     }
     stats.failed += failed.size;
-    const done = event.Records.filter((r) => !failed.has(r.messageId));
+    const handled = event.Records.filter((r) => !failed.has(r.messageId));
+    // At-least-once: a handled message may be offered again instead of deleted.
+    const again = faults
+      ? handled.filter(() => faults.roll('queue.redeliver', faults.plan.queues.redeliver))
+      : [];
+    if (again.length) await redeliver(again.map((r) => r.receiptHandle));
+    const done = handled.filter((r) => !again.includes(r));
     for (let i = 0; i < done.length; i += 10) {
       const chunk = done.slice(i, i + 10);
       const res = await options.sqs.send(

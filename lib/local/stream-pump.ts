@@ -28,6 +28,7 @@ import type {
   AttributeValue as LambdaValue,
 } from 'aws-lambda';
 import { OUTBOX, TABLE } from '../../functions/core/resources.js';
+import type { Faults } from './faults.js';
 import { LOCAL_ACCOUNT, LOCAL_REGION, type LocalFunction } from './lambda.js';
 import { createLog, errorFields, type Log } from './log.js';
 import { sleep } from './net.js';
@@ -67,6 +68,8 @@ export interface StreamPumpOptions {
   describeIntervalMs?: number;
   region?: string;
   log?: Log;
+  /** Mapping faults to inject (batches delivered twice, or late); none when absent. */
+  faults?: Faults;
 }
 
 export interface StreamPumpStats {
@@ -300,6 +303,15 @@ export async function startStreamPump(options: StreamPumpOptions): Promise<Strea
     log.error('outbox records sent to the DLQ after retries', { shard: shardId, records: records.length });
   }
 
+  /** The relay as the mapping runs it, with the plan's late and duplicate batches. */
+  async function invokeWithFaults(records: DynamoDBRecord[]) {
+    const faults = options.faults;
+    if (faults?.roll('stream.late', faults.plan.stream.late)) await sleep(faults.plan.stream.lateMs, signal);
+    if (faults?.roll('stream.duplicate', faults.plan.stream.duplicate))
+      await options.fn.invoke({ Records: records });
+    return options.fn.invoke({ Records: records });
+  }
+
   /**
    * Delivers one batch with Lambda's retry rules; false when stopped before it was settled. Records the
    * relay still reports as failed after the last retry go to the DLQ; the shard then moves on.
@@ -312,7 +324,7 @@ export async function startStreamPump(options: StreamPumpOptions): Promise<Strea
       let failure: StreamFailure | undefined;
       let threw = false;
       try {
-        failure = streamFailure(await options.fn.invoke({ Records: pending }), pending);
+        failure = streamFailure(await invokeWithFaults(pending), pending);
       } catch (err) {
         log.error('outbox relay failed', { shard: shardId, records: pending.length, ...errorFields(err) });
         failure = { from: 0, failed: pending };

@@ -97,6 +97,17 @@ beforeEach(() => {
 });
 
 describe('submitting a dossier', () => {
+  it('answers a retry as the request it repeats when that request committed while the retry was checked', async () => {
+    const first = await submitDossier(ports, OWNER, 'key-0001', validInput());
+    // The retry looked the key up just before the first request committed and claimed the uploads.
+    const find = ports.findIdempotent;
+    let lookups = 0;
+    ports.findIdempotent = async (owner, key) => (++lookups === 1 ? undefined : find(owner, key));
+    const again = await submitDossier(ports, OWNER, 'key-0001', validInput());
+    expect(again).toEqual({ status: 201, body: first.body });
+    expect(ports.commits).toHaveLength(1);
+  });
+
   it('writes the dossier and its first sealed event, holds dispatch until the fee is paid, marks uploads attached', async () => {
     const res = await submitDossier(ports, OWNER, 'key-0001', validInput());
     expect(res.status).toBe(201);
