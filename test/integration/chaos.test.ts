@@ -26,7 +26,10 @@ describe('the portal under faults', () => {
     expect(Object.keys(report.injected).some((k) => k.startsWith('aws.dynamodb'))).toBe(true);
     expect(Object.keys(report.injected).some((k) => k.startsWith('agency.'))).toBe(true);
     expect(report.checks.lost, figures).toEqual({ dossiers: 0, petitions: 0, submissions: 0 });
-    expect(Object.values(report.checks.doubled).every((n) => n === 0), figures).toBe(true);
+    expect(
+      Object.values(report.checks.doubled).every((n) => n === 0),
+      figures,
+    ).toBe(true);
     expect(report.checks.converged, figures).toEqual({
       dossiers: report.checks.dossiers,
       petitions: report.checks.petitions,
