@@ -699,7 +699,7 @@ function withinGatewayLimits(target: string, headers: Record<string, string>, la
   return t;
 }
 
-function pathValue(op: Operation, name: string, pick: PathPick, fx: Fixtures, c: FuzzCase): string {
+function pathValue(op: Operation, pick: PathPick, fx: Fixtures, c: FuzzCase): string {
   switch (pick.kind) {
     case 'own':
     case 'other': {
@@ -749,7 +749,7 @@ function bodyBytes(plan: BodyPlan, labels: string[]): Buffer | undefined {
 export function materialize(op: Operation, c: FuzzCase, fx: Fixtures): Materialized {
   const labels: string[] = [];
   const path = op.path.replace(/\{(\w+)\}/g, (_m, name: string) =>
-    pathValue(op, name, c.path[name] ?? { kind: 'text', value: 'x' }, fx, c),
+    pathValue(op, c.path[name] ?? { kind: 'text', value: 'x' }, fx, c),
   );
   const query = c.query.map((q) => (q.raw ? `${enc(q.name)}=${q.value}` : `${enc(q.name)}=${enc(q.value)}`));
   if (c.query.some((q) => q.name === 'cursor' && q.value.length > 0)) labels.push('forged-cursor');
@@ -842,7 +842,7 @@ export function describeWire(w: WireRequest): string {
   return [
     `${w.method} ${short(w.target)}`,
     ...Object.entries(w.headers).map(
-      ([k, v]) => `${k}: ${short(k === 'authorization' ? v.slice(0, 40) + '…' : v)}`,
+      ([k, v]) => `${k}: ${short(k === 'authorization' ? `${v.slice(0, 40)}…` : v)}`,
     ),
     ...(bodyText ? ['', bodyText] : []),
   ].join('\n');

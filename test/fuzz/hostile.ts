@@ -27,6 +27,7 @@ export const TRICKY_STRINGS = [
   '../../etc/passwd',
   '%00',
   '%ff',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a log-injection probe, meant literally
   '${jndi:ldap://x}',
   '{{7*7}}',
   "' OR 1=1 --",
