@@ -70,7 +70,7 @@ export interface CampaignOptions {
   only?: readonly string[];
   /** Set known findings aside instead of failing on them. */
   excludeKnown?: boolean;
-  /** Requests per route sent alone with a table digest before and after. */
+  /** Requests per write route sent alone with a table digest before and after. */
   quietSamples?: number;
   /** Time allowed to shrink each failure. */
   shrinkMs?: number;
@@ -89,8 +89,10 @@ export interface CampaignReport {
   violations: number;
 }
 
-interface Outcome {
+export interface Outcome {
   status: number;
+  /** Writes the table took while answering (abuse-limit counters aside). */
+  writes: number;
   violation?: Violation;
   known?: KnownFinding;
   labels: string[];
@@ -176,6 +178,7 @@ export class Campaign {
       this.writes.take(id);
       return {
         status: 0,
+        writes: 0,
         labels: m.labels,
         wire,
         response: String(err),
@@ -183,7 +186,13 @@ export class Campaign {
       };
     }
     const writes = this.writes.take(id);
-    const outcome: Outcome = { status: res.status, labels: m.labels, wire, response: describeResponse(res) };
+    const outcome: Outcome = {
+      status: res.status,
+      writes: writes.length,
+      labels: m.labels,
+      wire,
+      response: describeResponse(res),
+    };
     const violation = judge(m.wire.method, res, writes);
     if (violation) {
       const known = violation.kind === 'server-error' ? knownFinding(op.operationId, m.labels) : undefined;
@@ -342,7 +351,8 @@ export class Campaign {
 
     // The quiet samples: one request alone, the table's digest before and after.
     const failures: Failure[] = [];
-    for (const op of ops) {
+    // Writes only: a read's own writes are already caught per request, and each sample costs a quiet moment.
+    for (const op of ops.filter((o) => o.method !== 'GET')) {
       const samples = options.quietSamples ?? 0;
       if (!samples) break;
       const seed = chunkSeed(options.seed, op.operationId, -1);

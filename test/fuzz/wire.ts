@@ -29,37 +29,46 @@ const EXPECT_CONTINUE_BYTES = 512 * 1024;
 export function wireTo(baseUrl: string, sockets = 32): Wire {
   const agent = new Agent({ keepAlive: true, maxSockets: sockets });
   const base = new URL(baseUrl);
+  const once = (req: WireRequest): Promise<WireResponse> =>
+    new Promise((resolve, reject) => {
+      const out = request(
+        {
+          agent,
+          host: base.hostname,
+          port: base.port,
+          method: req.method,
+          path: req.target,
+          headers: {
+            ...req.headers,
+            ...(req.body ? { 'content-length': String(req.body.length) } : {}),
+            // An oversized body waits for the server's go-ahead, so its refusal is read, not a reset.
+            ...(req.body && req.body.length > EXPECT_CONTINUE_BYTES ? { expect: '100-continue' } : {}),
+          },
+          timeout: 60_000,
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () =>
+            resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
+          );
+          res.on('error', reject);
+        },
+      );
+      out.on('timeout', () => out.destroy(new Error('no answer within 60 s')));
+      out.on('error', (err: NodeJS.ErrnoException) =>
+        reject(Object.assign(err, { reusedSocket: out.reusedSocket })),
+      );
+      if (req.body && req.body.length > EXPECT_CONTINUE_BYTES) out.on('continue', () => out.end(req.body));
+      else out.end(req.body);
+    });
   return {
+    // A kept-alive socket the server closed while idle fails the next request at once: sent again on a
+    // fresh socket, as node's documentation advises (request.reusedSocket).
     send: (req) =>
-      new Promise((resolve, reject) => {
-        const out = request(
-          {
-            agent,
-            host: base.hostname,
-            port: base.port,
-            method: req.method,
-            path: req.target,
-            headers: {
-              ...req.headers,
-              ...(req.body ? { 'content-length': String(req.body.length) } : {}),
-              // An oversized body waits for the server's go-ahead, so its refusal is read, not a reset.
-              ...(req.body && req.body.length > EXPECT_CONTINUE_BYTES ? { expect: '100-continue' } : {}),
-            },
-            timeout: 60_000,
-          },
-          (res) => {
-            const chunks: Buffer[] = [];
-            res.on('data', (c: Buffer) => chunks.push(c));
-            res.on('end', () =>
-              resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
-            );
-            res.on('error', reject);
-          },
-        );
-        out.on('timeout', () => out.destroy(new Error('no answer within 60 s')));
-        out.on('error', reject);
-        if (req.body && req.body.length > EXPECT_CONTINUE_BYTES) out.on('continue', () => out.end(req.body));
-        else out.end(req.body);
+      once(req).catch((err: NodeJS.ErrnoException & { reusedSocket?: boolean }) => {
+        if (err.reusedSocket && err.code === 'ECONNRESET') return once(req);
+        throw err;
       }),
     close: () => agent.destroy(),
   };
