@@ -74,7 +74,8 @@ export interface CampaignOptions {
   quietSamples?: number;
   /** Time allowed to shrink each failure. */
   shrinkMs?: number;
-  /** Failures shrunk and reported per route and kind. */
+  /** Called when a route shows a kind of failure for the first time (before it is shrunk). */
+  onFailure?: (f: { route: string; kind: ViolationKind; status: number; labels: string[] }) => void;
   onProgress?: (p: { done: number; total: number; serverErrors: number; elapsedMs: number }) => void;
 }
 
@@ -209,9 +210,10 @@ export class Campaign {
   async quietCheck(
     op: Operation,
     c: FuzzCase,
+    excludeKnown: boolean,
   ): Promise<{ status: number; changed?: Violation; outcome: Outcome }> {
     const before = await quietTable(this.fx.portal);
-    const outcome = await this.exchange(op, c, true);
+    const outcome = await this.exchange(op, c, excludeKnown);
     if (outcome.status < 400 || outcome.status >= 500) return { status: outcome.status, outcome };
     const after = await quietTable(this.fx.portal);
     if (after.digest === before.digest) return { status: outcome.status, outcome };
@@ -335,6 +337,12 @@ export class Campaign {
                 if (!seenKinds.has(kind)) {
                   seenKinds.add(kind);
                   firstFailures.push({ op: task.op, seed: task.seed, index: i, outcome: o });
+                  options.onFailure?.({
+                    route: task.op.key,
+                    kind: o.violation.kind,
+                    status: o.status,
+                    labels: o.labels,
+                  });
                 }
               }
               return true;
@@ -359,14 +367,19 @@ export class Campaign {
       const cases = fc.sample(this.arbitrary(op), { seed, numRuns: samples });
       for (const [i, c] of cases.entries()) {
         const s = stats.get(op.operationId)!;
-        const checked = await this.quietCheck(op, c);
+        const checked = await this.quietCheck(op, c, excludeKnown);
         s.quietChecks++;
-        if (checked.changed) {
-          s.quietChanged++;
+        const problem = checked.changed ?? checked.outcome.violation;
+        if (checked.changed) s.quietChanged++;
+        else if (problem?.kind === 'server-error') s.s5xx++;
+        else if (problem?.kind === 'error-shape') s.badShape++;
+        else if (problem?.kind === 'table-changed') s.changedAfter4xx++;
+        else if (problem?.kind === 'no-answer') s.noAnswer++;
+        if (problem) {
           failures.push({
             route: op.key,
             operationId: op.operationId,
-            violation: checked.changed,
+            violation: problem,
             seed,
             path: String(i),
             shrunk: false,

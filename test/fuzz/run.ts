@@ -74,6 +74,8 @@ try {
         .filter(Boolean),
       excludeKnown: values['exclude-known'] ?? false,
       quietSamples: Number(values['quiet-samples'] ?? 3),
+      onFailure: ({ route, kind, status, labels }) =>
+        console.log(`  ✗ ${route}: ${kind} (${status}) — tricks: ${labels.join(', ') || 'none'}`),
       onProgress: ({ done, total, serverErrors, elapsedMs }) => {
         const rate = done / (elapsedMs / 1000 || 1);
         const eta = rate ? (total - done) / rate : 0;
