@@ -235,12 +235,14 @@ export class Campaign {
     kind: ViolationKind,
     excludeKnown: boolean,
     shrinkMs: number,
+    knownId?: string,
   ) {
     let last: Outcome | undefined;
     const details = await fc.check(
       fc.asyncProperty(this.arbitrary(op), async (c) => {
         const o = await this.exchange(op, c, excludeKnown);
-        if (o.violation?.kind === kind) {
+        // The same failure: its kind, and the same known finding (or none), so shrinking stays on it.
+        if (o.violation?.kind === kind && o.known?.id === knownId) {
           last = o;
           return false;
         }
@@ -333,7 +335,7 @@ export class Campaign {
               const o = await this.exchange(task.op, c, excludeKnown);
               tally(task.op, o);
               if (o.violation) {
-                const kind = `${task.op.operationId}|${o.violation.kind}|${o.status}`;
+                const kind = `${task.op.operationId}|${o.violation.kind}|${o.status}|${o.known?.id ?? ''}`;
                 if (!seenKinds.has(kind)) {
                   seenKinds.add(kind);
                   firstFailures.push({ op: task.op, seed: task.seed, index: i, outcome: o });
@@ -399,6 +401,7 @@ export class Campaign {
         f.outcome.violation!.kind,
         excludeKnown,
         options.shrinkMs ?? 20_000,
+        f.outcome.known?.id,
       ).catch(() => undefined);
       const o = shrunk?.outcome ?? f.outcome;
       failures.push({
