@@ -15,12 +15,6 @@ export interface KnownFinding {
 
 export const KNOWN_FINDINGS: readonly KnownFinding[] = [
   {
-    id: 'deep-nested-json',
-    what: 'a deeply nested JSON body answers 500',
-    label: 'deep-body',
-    routes: '*',
-  },
-  {
     id: 'forged-cursor',
     what: 'a hand-made cursor with empty keys or another partition answers 500',
     label: 'forged-cursor',
@@ -37,6 +31,13 @@ export const KNOWN_FINDINGS: readonly KnownFinding[] = [
     what: "an agency's supplement request with an unbounded missingDocuments list answers 500 (record too large)",
     label: 'unbounded-missing-documents',
     routes: ['postAgencyEvent'],
+  },
+  // Last: a request may carry several tricks, and a route's own finding is the likelier cause.
+  {
+    id: 'deep-nested-json',
+    what: 'a deeply nested JSON body answers 500',
+    label: 'deep-body',
+    routes: '*',
   },
 ];
 
