@@ -27,9 +27,13 @@ export function signed(secret: string, params: Record<string, string>): Record<s
   return { ...params, [HASH_FIELD]: signParams(secret, params) };
 }
 
+/** Text with a lone surrogate (a JSON `\ud800` escape) is no provider's: it has no UTF-8 to sign. */
+const LONE_SURROGATE = /\p{Surrogate}/u;
+
 export function verifyParams(secret: string, params: Record<string, string>): boolean {
   const given = params[HASH_FIELD];
   if (!given || !/^[0-9a-fA-F]{128}$/.test(given)) return false;
+  if (Object.entries(params).some(([k, v]) => LONE_SURROGATE.test(k) || LONE_SURROGATE.test(v))) return false;
   const expected = Buffer.from(signParams(secret, params), 'hex');
   return timingSafeEqual(expected, Buffer.from(given.toLowerCase(), 'hex'));
 }

@@ -308,6 +308,15 @@ describe('the sandbox gateway', () => {
     await until('the dossier reaches its agency', () => (delivered(code) ? true : undefined));
   });
 
+  it('refuses a signed notification naming no payment the portal could have made, without failing', async () => {
+    // A reference longer than any table key: the portal's payment ids are ULIDs.
+    const params = ipnParams('P'.repeat(3_000));
+    expect(await callback(params)).toBe('99');
+    const back = await fetch(`${portal.url}/v1/payments/return/sandbox?${new URLSearchParams(params)}`);
+    expect(back.status).toBe(400);
+    expect(((await back.json()) as { error: { code: string } }).error.code).toBe('VALIDATION_FAILED');
+  });
+
   it('refuses a forged return to the browser page', async () => {
     const res = await fetch(`${portal.url}/v1/payments/return/sandbox?vnp_TxnRef=x&vnp_SecureHash=00`);
     expect(res.status).toBe(401);

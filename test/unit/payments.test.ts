@@ -35,6 +35,12 @@ describe('provider signatures', () => {
     expect(verifyParams('b'.repeat(64), p)).toBe(false);
   });
 
+  it('refuses, without throwing, parameters that are not well-formed text (a lone surrogate from a JSON escape)', () => {
+    const p = signed(SECRET, { vnp_TxnRef: 'X1', vnp_Amount: '100' });
+    expect(verifyParams(SECRET, { ...p, vnp_OrderInfo: '\ud800' })).toBe(false);
+    expect(verifyParams(SECRET, { ...p, ['vnp_\udfff']: '1' })).toBe(false);
+  });
+
   it('reads and writes gateway time in Vietnam local time', () => {
     const at = new Date('2026-03-01T17:30:05Z');
     expect(gatewayTime(at)).toBe('20260302003005');
