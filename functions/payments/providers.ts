@@ -10,7 +10,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { ulid } from '../../schemas/common.js';
 import { config } from '../core/config.js';
 import type { ProviderResult } from './model.js';
 import { partnerSecret } from './secrets.js';
@@ -174,9 +173,6 @@ function hmacRedirect(id: string, raw: Record<string, string>, secret: string): 
       if (!verifyParams(secret, params)) return { kind: 'invalid-signature' };
       const missing = REQUIRED.filter((k) => !params[k]);
       if (missing.length) return { kind: 'missing-fields', fields: missing };
-      // The reference is the portal's own payment id: anything else names no payment (and fits no key).
-      if (!ulid.safeParse(params.vnp_TxnRef).success)
-        return { kind: 'missing-fields', fields: ['vnp_TxnRef'] };
       if (params.vnp_TmnCode !== s.merchant) return { kind: 'invalid-signature' };
       const unusable = malformed(params);
       if (unusable) return unusable;

@@ -311,10 +311,10 @@ describe('the sandbox gateway', () => {
   it('refuses a signed notification naming no payment the portal could have made, without failing', async () => {
     // A reference longer than any table key: the portal's payment ids are ULIDs.
     const params = ipnParams('P'.repeat(3_000));
-    expect(await callback(params)).toBe('99');
+    expect(await callback(params)).toBe('01');
     const back = await fetch(`${portal.url}/v1/payments/return/sandbox?${new URLSearchParams(params)}`);
-    expect(back.status).toBe(400);
-    expect(((await back.json()) as { error: { code: string } }).error.code).toBe('VALIDATION_FAILED');
+    expect(back.status).toBe(404);
+    expect(((await back.json()) as { error: { code: string } }).error.code).toBe('PAYMENT_NOT_FOUND');
   });
 
   it('refuses a forged return to the browser page', async () => {
