@@ -10,7 +10,6 @@
 import fc from 'fast-check';
 import { caseArbitrary, describeWire, type FuzzCase, materialize } from './cases.js';
 import type { Fixtures } from './fixtures.js';
-import { type KnownFinding, knownFinding } from './known-findings.js';
 import { type OpenApi, type Operation, operationsOf, resolver } from './spec.js';
 import {
   FUZZ_ID_HEADER,
@@ -49,8 +48,6 @@ export interface RouteStats {
   s3xx: number;
   s4xx: number;
   s5xx: number;
-  /** 5xx matching a known finding (set aside when the campaign excludes them). */
-  known: Record<string, number>;
   badShape: number;
   changedAfter4xx: number;
   noAnswer: number;
@@ -68,8 +65,6 @@ export interface CampaignOptions {
   concurrency?: number;
   /** operationIds (or `METHOD /path` keys) to attack; all when empty. */
   only?: readonly string[];
-  /** Set known findings aside instead of failing on them. */
-  excludeKnown?: boolean;
   /** Requests per write route sent alone with a table digest before and after. */
   quietSamples?: number;
   /** Time allowed to shrink each failure. */
@@ -84,8 +79,6 @@ export interface CampaignReport {
   runsPerRoute: number;
   routes: RouteStats[];
   failures: Failure[];
-  /** Known findings seen (by id), whether set aside or not. */
-  known: Record<string, number>;
   elapsedMs: number;
   violations: number;
 }
@@ -95,7 +88,6 @@ export interface Outcome {
   /** Writes the table took while answering (abuse-limit counters aside). */
   writes: number;
   violation?: Violation;
-  known?: KnownFinding;
   labels: string[];
   wire: string;
   response: string;
@@ -167,7 +159,7 @@ export class Campaign {
   }
 
   /** Sends one case and judges the answer. */
-  async exchange(op: Operation, c: FuzzCase, excludeKnown: boolean): Promise<Outcome> {
+  async exchange(op: Operation, c: FuzzCase): Promise<Outcome> {
     const m = materialize(op, c, this.fx);
     const id = `fz-${++this.seq}`;
     m.wire.headers[FUZZ_ID_HEADER] = id;
@@ -195,11 +187,7 @@ export class Campaign {
       response: describeResponse(res),
     };
     const violation = judge(m.wire.method, res, writes);
-    if (violation) {
-      const known = violation.kind === 'server-error' ? knownFinding(op.operationId, m.labels) : undefined;
-      if (known) outcome.known = known;
-      if (!(known && excludeKnown)) outcome.violation = violation;
-    }
+    if (violation) outcome.violation = violation;
     return outcome;
   }
 
@@ -210,10 +198,9 @@ export class Campaign {
   async quietCheck(
     op: Operation,
     c: FuzzCase,
-    excludeKnown: boolean,
   ): Promise<{ status: number; changed?: Violation; outcome: Outcome }> {
     const before = await quietTable(this.fx.portal);
-    const outcome = await this.exchange(op, c, excludeKnown);
+    const outcome = await this.exchange(op, c);
     if (outcome.status < 400 || outcome.status >= 500) return { status: outcome.status, outcome };
     const after = await quietTable(this.fx.portal);
     if (after.digest === before.digest) return { status: outcome.status, outcome };
@@ -228,21 +215,13 @@ export class Campaign {
   }
 
   /** Replays the case at `path` of a property run with `seed`, shrinking while it still fails as `kind`. */
-  async shrink(
-    op: Operation,
-    seed: number,
-    path: string,
-    kind: ViolationKind,
-    excludeKnown: boolean,
-    shrinkMs: number,
-    knownId?: string,
-  ) {
+  async shrink(op: Operation, seed: number, path: string, kind: ViolationKind, shrinkMs: number) {
     let last: Outcome | undefined;
     const details = await fc.check(
       fc.asyncProperty(this.arbitrary(op), async (c) => {
-        const o = await this.exchange(op, c, excludeKnown);
-        // The same failure: its kind, and the same known finding (or none), so shrinking stays on it.
-        if (o.violation?.kind === kind && o.known?.id === knownId) {
+        const o = await this.exchange(op, c);
+        // The same kind of failure, so shrinking stays on it.
+        if (o.violation?.kind === kind) {
           last = o;
           return false;
         }
@@ -259,7 +238,6 @@ export class Campaign {
     const started = Date.now();
     const chunkSize = options.chunkSize ?? 100;
     const concurrency = options.concurrency ?? 16;
-    const excludeKnown = options.excludeKnown ?? false;
     const ops = options.only?.length ? options.only.map((o) => this.operation(o)) : this.operations;
     const stats = new Map<string, RouteStats>(
       ops.map((op) => [
@@ -272,7 +250,6 @@ export class Campaign {
           s3xx: 0,
           s4xx: 0,
           s5xx: 0,
-          known: {},
           badShape: 0,
           changedAfter4xx: 0,
           noAnswer: 0,
@@ -281,7 +258,6 @@ export class Campaign {
         },
       ]),
     );
-    const known: Record<string, number> = {};
     const firstFailures: Array<{ op: Operation; seed: number; index: number; outcome: Outcome }> = [];
     const seenKinds = new Set<string>();
     let done = 0;
@@ -297,10 +273,6 @@ export class Campaign {
       else if (o.status >= 300 && o.status < 400) s.s3xx++;
       else if (o.status >= 400 && o.status < 500) s.s4xx++;
       else if (o.status >= 500) s.s5xx++;
-      if (o.known) {
-        s.known[o.known.id] = (s.known[o.known.id] ?? 0) + 1;
-        known[o.known.id] = (known[o.known.id] ?? 0) + 1;
-      }
       if (o.violation?.kind === 'error-shape') s.badShape++;
       if (o.violation?.kind === 'table-changed') s.changedAfter4xx++;
       if (o.violation?.kind === 'no-answer') s.noAnswer++;
@@ -332,10 +304,10 @@ export class Campaign {
           await fc.assert(
             fc.asyncProperty(this.arbitrary(task.op), async (c) => {
               const i = index++;
-              const o = await this.exchange(task.op, c, excludeKnown);
+              const o = await this.exchange(task.op, c);
               tally(task.op, o);
               if (o.violation) {
-                const kind = `${task.op.operationId}|${o.violation.kind}|${o.status}|${o.known?.id ?? ''}`;
+                const kind = `${task.op.operationId}|${o.violation.kind}|${o.status}`;
                 if (!seenKinds.has(kind)) {
                   seenKinds.add(kind);
                   firstFailures.push({ op: task.op, seed: task.seed, index: i, outcome: o });
@@ -369,7 +341,7 @@ export class Campaign {
       const cases = fc.sample(this.arbitrary(op), { seed, numRuns: samples });
       for (const [i, c] of cases.entries()) {
         const s = stats.get(op.operationId)!;
-        const checked = await this.quietCheck(op, c, excludeKnown);
+        const checked = await this.quietCheck(op, c);
         s.quietChecks++;
         const problem = checked.changed ?? checked.outcome.violation;
         if (checked.changed) s.quietChanged++;
@@ -399,9 +371,7 @@ export class Campaign {
         f.seed,
         String(f.index),
         f.outcome.violation!.kind,
-        excludeKnown,
         options.shrinkMs ?? 20_000,
-        f.outcome.known?.id,
       ).catch(() => undefined);
       const o = shrunk?.outcome ?? f.outcome;
       failures.push({
@@ -417,13 +387,7 @@ export class Campaign {
     }
     const routes = [...stats.values()];
     const violations = routes.reduce(
-      (n, r) =>
-        n +
-        r.badShape +
-        r.changedAfter4xx +
-        r.noAnswer +
-        r.quietChanged +
-        (r.s5xx - (excludeKnown ? Object.values(r.known).reduce((a, b) => a + b, 0) : 0)),
+      (n, r) => n + r.badShape + r.changedAfter4xx + r.noAnswer + r.quietChanged + r.s5xx,
       0,
     );
     return {
@@ -431,7 +395,6 @@ export class Campaign {
       runsPerRoute: options.runs,
       routes,
       failures,
-      known,
       elapsedMs: Date.now() - started,
       violations,
     };

@@ -3,7 +3,7 @@
  * ephemeral local portal, every role's tokens (and expired, foreign and tampered ones), and for each
  * applicant a paid dossier, its submission, its payment and a petition, plus a stranger's of each.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LocalPortal } from '../../lib/local/portal.js';
@@ -159,6 +159,10 @@ const claimsOf = (role: PersonRole) => {
   return { ...(agencyId ? { agencyId } : {}), ...(taxCode ? { taxCode } : {}) };
 };
 
+/** A distinct 12-digit citizen ID per test person, stable across runs. */
+const verifiedCitizenId = (sub: string) =>
+  (BigInt(`0x${createHash('sha256').update(sub).digest('hex')}`) % 10n ** 12n).toString().padStart(12, '0');
+
 /** Starts the portal (abuse limits off unless `rateLimits`) and lays out the fixtures. */
 export async function startFixtures(options: { rateLimits?: boolean } = {}): Promise<Fixtures> {
   process.env.CONG_RATE_LIMITS = options.rateLimits ? 'on' : 'off';
@@ -166,13 +170,23 @@ export async function startFixtures(options: { rateLimits?: boolean } = {}): Pro
   let foreign: TestIssuer | undefined;
   try {
     foreign = await startTestIssuer();
+    // Each person signs in with the citizen ID VNeID verified for them; the desk's client is the
+    // citizen the licence form names.
     const token = (role: PersonRole, sub = SUBJECTS[role].sub) =>
-      portal.token({ sub, role, ...claimsOf(role) });
+      portal.token({
+        sub,
+        role,
+        citizenId: sub === 'fz-desk-client' ? licenceForm.citizenId : verifiedCitizenId(sub),
+        ...claimsOf(role),
+      });
     // A desk officer files for a citizen who has an account.
-    await call(portal, 'PUT', '/v1/me/profile', await token('citizen', 'fz-desk-client'), {
-      ...sampleBodies.putMyProfile,
-      citizenId: licenceForm.citizenId,
-    });
+    await call(
+      portal,
+      'PUT',
+      '/v1/me/profile',
+      await token('citizen', 'fz-desk-client'),
+      sampleBodies.putMyProfile,
+    );
     const [citizen, business, desk, stranger] = await Promise.all([
       token('citizen').then((t) => paidDossier(portal, t, 'citizen')),
       token('business').then((t) => paidDossier(portal, t, 'business')),
@@ -207,7 +221,12 @@ export async function startFixtures(options: { rateLimits?: boolean } = {}): Pro
       agency_officer: citizenPetition,
     };
     for (const role of ROLES) {
-      const input = { sub: SUBJECTS[role].sub, role, ...claimsOf(role) };
+      const input = {
+        sub: SUBJECTS[role].sub,
+        role,
+        citizenId: verifiedCitizenId(SUBJECTS[role].sub),
+        ...claimsOf(role),
+      };
       const own = await portal.token(input);
       tokens[role] = {
         own,

@@ -1,13 +1,12 @@
 /** The campaign's report as text: one row per route, totals, then each failure with its replay. */
 import type { CampaignReport, Failure } from './campaign.js';
-import { KNOWN_FINDINGS } from './known-findings.js';
 
 const pad = (s: string | number, n: number, right = false) =>
   right ? String(s).padStart(n) : String(s).padEnd(n);
 
 export function formatReport(r: CampaignReport): string {
   const width = Math.max(5, ...r.routes.map((x) => x.route.length));
-  const cols = ['requests', '2xx', '3xx', '4xx', '5xx', 'known', 'shape', 'chg4xx', 'quiet'] as const;
+  const cols = ['requests', '2xx', '3xx', '4xx', '5xx', 'shape', 'chg4xx', 'quiet'] as const;
   const head = `${pad('route', width)}  ${cols.map((c) => pad(c, 8, true)).join(' ')}`;
   const lines = [head, '-'.repeat(head.length)];
   const total = {
@@ -16,20 +15,17 @@ export function formatReport(r: CampaignReport): string {
     s3xx: 0,
     s4xx: 0,
     s5xx: 0,
-    known: 0,
     badShape: 0,
     changed: 0,
     quiet: 0,
   };
   for (const x of r.routes) {
-    const known = Object.values(x.known).reduce((a, b) => a + b, 0);
     const changed = x.changedAfter4xx + x.quietChanged;
     total.requests += x.requests;
     total.s2xx += x.s2xx;
     total.s3xx += x.s3xx;
     total.s4xx += x.s4xx;
     total.s5xx += x.s5xx;
-    total.known += known;
     total.badShape += x.badShape;
     total.changed += changed;
     total.quiet += x.quietChecks;
@@ -40,7 +36,6 @@ export function formatReport(r: CampaignReport): string {
         x.s3xx,
         x.s4xx,
         x.s5xx,
-        known,
         x.badShape,
         changed,
         `${x.quietChecks}`,
@@ -57,7 +52,6 @@ export function formatReport(r: CampaignReport): string {
       total.s3xx,
       total.s4xx,
       total.s5xx,
-      total.known,
       total.badShape,
       total.changed,
       total.quiet,
@@ -69,10 +63,8 @@ export function formatReport(r: CampaignReport): string {
   lines.push(
     '',
     `${total.requests} requests in ${secs.toFixed(1)} s (${(total.requests / secs).toFixed(0)}/s), seed ${r.seed}; ` +
-      `known = 5xx of a finding already reported (${KNOWN_FINDINGS.map((f) => f.id).join(', ')}); ` +
       'shape = 4xx not in the error shape; chg4xx = a 4xx that changed the table; quiet = requests checked alone against a table digest',
   );
-  for (const [id, n] of Object.entries(r.known)) lines.push(`known finding ${id}: ${n} server errors`);
   if (r.failures.length) {
     lines.push('', `${r.failures.length} failure kind(s):`);
     for (const f of r.failures) lines.push('', formatFailure(f));

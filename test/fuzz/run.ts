@@ -6,7 +6,6 @@
  *   --only a,b          operationIds (or "METHOD /path") to attack
  *   --concurrency N     requests in flight (default 16)
  *   --quiet-samples N   requests per route checked alone against a table digest (default 3)
- *   --exclude-known     set aside the server errors of findings already reported (known-findings.ts)
  *   --rate-limits       keep the abuse limits on (off by default, so they do not mask behaviour)
  *   --replay ID --seed S --path P   send one failing case again (and shrink it)
  * Exits non-zero on any violation.
@@ -24,7 +23,6 @@ const { values } = parseArgs({
     only: { type: 'string' },
     concurrency: { type: 'string' },
     'quiet-samples': { type: 'string' },
-    'exclude-known': { type: 'boolean' },
     'rate-limits': { type: 'boolean' },
     replay: { type: 'string' },
     path: { type: 'string' },
@@ -49,7 +47,7 @@ try {
   if (values.replay) {
     const op = campaign.operation(values.replay);
     const path = values.path ?? '0';
-    const shrunk = await campaign.shrink(op, seed, path, 'server-error', false, 60_000);
+    const shrunk = await campaign.shrink(op, seed, path, 'server-error', 60_000);
     if (shrunk) {
       console.log(`still fails (path ${shrunk.path}):\n${shrunk.outcome.wire}\n< ${shrunk.outcome.response}`);
       exitCode = 1;
@@ -59,7 +57,7 @@ try {
         path,
         numRuns: 1,
       });
-      const o = await campaign.exchange(op, c!, false);
+      const o = await campaign.exchange(op, c!);
       console.log(`${describeWire(materialize(op, c!, fx).wire)}\n< ${o.response}`);
       exitCode = o.violation ? 1 : 0;
     }
@@ -72,7 +70,6 @@ try {
         ?.split(',')
         .map((s) => s.trim())
         .filter(Boolean),
-      excludeKnown: values['exclude-known'] ?? false,
       quietSamples: Number(values['quiet-samples'] ?? 3),
       onFailure: ({ route, kind, status, labels }) =>
         console.log(`  ✗ ${route}: ${kind} (${status}) — tricks: ${labels.join(', ') || 'none'}`),
