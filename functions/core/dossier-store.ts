@@ -34,6 +34,23 @@ export async function loadTimeline(code: string): Promise<TimelineEvent[]> {
   return events;
 }
 
+/**
+ * A dossier with the timeline that matches it. The record and its events are written in one transaction
+ * but read by two requests, so a change landing between them could show a status without its event (or
+ * the reverse) and make an intact chain look broken; read again until the timeline ends where the record
+ * says it does.
+ */
+export async function loadDossierWithTimeline(
+  code: string,
+): Promise<{ dossier: DossierRecord | undefined; timeline: TimelineEvent[] }> {
+  for (let attempt = 1; ; attempt++) {
+    const [dossier, timeline] = await Promise.all([loadDossier(code), loadTimeline(code)]);
+    const last = timeline.at(-1);
+    const matches = !dossier || (last?.seq === dossier.lastSeq && last?.hash === dossier.lastHash);
+    if (matches || attempt >= 3) return { dossier, timeline };
+  }
+}
+
 export interface SubmissionRecord {
   submissionId: string;
   ownerSub: string;

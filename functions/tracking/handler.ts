@@ -7,7 +7,7 @@ import { readOwnership } from '../core/access-store.js';
 import { s3Client } from '../core/clients.js';
 import { config } from '../core/config.js';
 import { toOwnerView, toPublicView, toSubmissionView } from '../core/dossier.js';
-import { loadDossier, loadDossiers, loadSubmission, loadTimeline } from '../core/dossier-store.js';
+import { loadDossiers, loadDossierWithTimeline, loadSubmission } from '../core/dossier-store.js';
 import { AppError } from '../core/errors.js';
 import { type ApiRequest, httpFunction, type Operation, personOf } from '../core/http.js';
 import { rateLimitStore } from '../core/rate-limit-store.js';
@@ -37,7 +37,7 @@ const resultPorts: ResultPorts = {
 /** The dossier the route names; the access rule (functions/core/access.ts) has already let the caller reach it. */
 async function namedDossier(req: ApiRequest) {
   const { code } = req.params as z.output<typeof dossierParams>;
-  const [dossier, timeline] = await Promise.all([loadDossier(code), loadTimeline(code)]);
+  const { dossier, timeline } = await loadDossierWithTimeline(code);
   if (!dossier) throw new AppError('DOSSIER_NOT_FOUND');
   return { dossier, timeline };
 }
@@ -79,7 +79,7 @@ const operations = {
   trackDossier: async (req) => {
     const { code } = req.params as z.output<typeof dossierParams>;
     const { key } = req.query as z.output<typeof trackQuery>;
-    const [dossier, timeline] = await Promise.all([loadDossier(code), loadTimeline(code)]);
+    const { dossier, timeline } = await loadDossierWithTimeline(code);
     // A wrong key answers exactly as a code never issued: the answer tells nothing about the code.
     if (!dossier || !isTrackingKey(dossier.trackingKey, key)) throw new AppError('DOSSIER_NOT_FOUND');
     return { body: toPublicView(dossier, timeline), headers: { 'cache-control': 'no-store' } };
