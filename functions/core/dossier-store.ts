@@ -16,22 +16,27 @@ export async function loadDossier(code: string): Promise<DossierRecord | undefin
 }
 
 export async function loadTimeline(code: string): Promise<TimelineEvent[]> {
-  const events: TimelineEvent[] = [];
+  return readPrefix<TimelineEvent>(keys.dossierPartition(code), keys.timelinePrefix);
+}
+
+/** Every item of one partition whose sort key starts with `prefix`, without its keys, read consistently. */
+export async function readPrefix<T>(pk: string, prefix: string): Promise<T[]> {
+  const items: T[] = [];
   let ExclusiveStartKey: Record<string, unknown> | undefined;
   do {
     const out = await dynamo().send(
       new QueryCommand({
         TableName: config().TABLE_NAME,
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': keys.dossierPartition(code), ':prefix': keys.timelinePrefix },
+        ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix },
         ConsistentRead: true,
         ExclusiveStartKey,
       }),
     );
-    for (const item of out.Items ?? []) events.push(strip<TimelineEvent>(item));
+    for (const item of out.Items ?? []) items.push(recordOf<T>(item));
     ExclusiveStartKey = out.LastEvaluatedKey;
   } while (ExclusiveStartKey);
-  return events;
+  return items;
 }
 
 /**

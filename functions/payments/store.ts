@@ -12,7 +12,7 @@ import { dynamo } from '../core/clients.js';
 import { config } from '../core/config.js';
 import { decodeCursor, encodeCursor } from '../core/cursor.js';
 import type { OrderPayment } from '../core/dossier.js';
-import { loadDossier } from '../core/dossier-store.js';
+import { loadDossier, readPrefix } from '../core/dossier-store.js';
 import { keys, recordOf, ttlAfterDays } from '../core/keys.js';
 import { PAYMENTS } from '../core/resources.js';
 import { outboxPut } from '../intake/store.js';
@@ -74,24 +74,8 @@ export function paymentStore(): PaymentStore {
   });
 
   /** A payment's anomalies whose sort key starts with `prefix` (one small partition). */
-  const paymentAnomalies = async (paymentId: string, prefix: string) => {
-    const items: AnomalyRecord[] = [];
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const out = await db.send(
-        new QueryCommand({
-          TableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': keys.payment(paymentId).pk, ':prefix': prefix },
-          ConsistentRead: true,
-          ExclusiveStartKey,
-        }),
-      );
-      for (const item of out.Items ?? []) items.push(strip<AnomalyRecord>(item)!);
-      ExclusiveStartKey = out.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
-    return items;
-  };
+  const paymentAnomalies = (paymentId: string, prefix: string) =>
+    readPrefix<AnomalyRecord>(keys.payment(paymentId).pk, prefix);
 
   return {
     now: () => new Date(),

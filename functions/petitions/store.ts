@@ -7,6 +7,7 @@ import { dynamo } from '../core/clients.js';
 import { config } from '../core/config.js';
 import { decodeCursor, encodeCursor } from '../core/cursor.js';
 import { blockAllocator } from '../core/dossier-codes.js';
+import { readPrefix } from '../core/dossier-store.js';
 import { keys, recordOf, ttlAfterDays } from '../core/keys.js';
 import { OUTBOX, PETITIONS } from '../core/resources.js';
 import { intakeStore } from '../intake/store.js';
@@ -261,27 +262,7 @@ export function petitionStore(): PetitionStore {
       return out.Item ? strip<PetitionRecord>(out.Item) : undefined;
     },
 
-    async loadTimeline(code) {
-      const events: PetitionEvent[] = [];
-      let ExclusiveStartKey: Record<string, unknown> | undefined;
-      do {
-        const out = await db.send(
-          new QueryCommand({
-            TableName,
-            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-            ExpressionAttributeValues: {
-              ':pk': keys.petitionPartition(code),
-              ':prefix': keys.timelinePrefix,
-            },
-            ConsistentRead: true,
-            ExclusiveStartKey,
-          }),
-        );
-        for (const item of out.Items ?? []) events.push(strip<PetitionEvent>(item));
-        ExclusiveStartKey = out.LastEvaluatedKey;
-      } while (ExclusiveStartKey);
-      return events;
-    },
+    loadTimeline: (code) => readPrefix<PetitionEvent>(keys.petitionPartition(code), keys.timelinePrefix),
 
     async commit(w) {
       const { items, index } = petitionWriteItems(TableName, w);
