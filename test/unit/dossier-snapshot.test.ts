@@ -28,19 +28,14 @@ const received = sealEvent({
   prevHash: submitted.hash,
 });
 const item = (e: object, sk: string) => ({ pk: `DOSSIER#${code}`, sk, ...e });
+/** The dossier record, saying which event its timeline ends with. */
+const head = (lastHash: string) => ({
+  ...item({ code, status: 'received', lastSeq: 2, lastHash }, 'DOSSIER'),
+});
 
 describe('a dossier read while a change commits', () => {
   it('reads the timeline again until it ends where the record says', async () => {
-    ddb.on(GetCommand).resolves({
-      Item: {
-        pk: `DOSSIER#${code}`,
-        sk: 'DOSSIER',
-        code,
-        status: 'received',
-        lastSeq: 2,
-        lastHash: received.hash,
-      },
-    });
+    ddb.on(GetCommand).resolves({ Item: head(received.hash) });
     // The first query ran before the transaction committed; the second sees its event.
     ddb
       .on(QueryCommand)
@@ -55,31 +50,13 @@ describe('a dossier read while a change commits', () => {
   });
 
   it('reads once when the two already agree, and gives up after three reads of a broken chain', async () => {
-    ddb.on(GetCommand).resolves({
-      Item: {
-        pk: `DOSSIER#${code}`,
-        sk: 'DOSSIER',
-        code,
-        status: 'received',
-        lastSeq: 2,
-        lastHash: received.hash,
-      },
-    });
+    ddb.on(GetCommand).resolves({ Item: head(received.hash) });
     ddb.on(QueryCommand).resolves({ Items: [item(submitted, 'EVENT#00001'), item(received, 'EVENT#00002')] });
     await loadDossierWithTimeline(code);
     expect(ddb.commandCalls(QueryCommand)).toHaveLength(1);
 
     ddb.reset();
-    ddb.on(GetCommand).resolves({
-      Item: {
-        pk: `DOSSIER#${code}`,
-        sk: 'DOSSIER',
-        code,
-        status: 'received',
-        lastSeq: 2,
-        lastHash: 'f'.repeat(64),
-      },
-    });
+    ddb.on(GetCommand).resolves({ Item: head('f'.repeat(64)) });
     ddb.on(QueryCommand).resolves({ Items: [item(submitted, 'EVENT#00001')] });
     const broken = await loadDossierWithTimeline(code);
     expect(verifyTimeline(broken.dossier!, broken.timeline).intact).toBe(false);
