@@ -54,9 +54,35 @@ export class PublishedAnswers {
   private readonly byCode = new Map<string, PublishedEntry & { indexKey: string }>();
   private newest: string | undefined;
 
-  constructor(private readonly source: PublishedSource) {}
+  private inFlight: Promise<void> | undefined;
+  private refreshedAt = Number.NEGATIVE_INFINITY;
 
-  async refresh(): Promise<void> {
+  /**
+   * `minRefreshMs`: how long a refresh serves every search of this instance. Public search is the busiest
+   * read of the portal; without it each search read again everything published in the look-back window,
+   * so a burst of publications made every search slower until searches timed out.
+   */
+  constructor(
+    private readonly source: PublishedSource,
+    private readonly options: { minRefreshMs?: number; now?: () => number } = {},
+  ) {}
+
+  /** Reads what is new at most once per `minRefreshMs`; searches arriving meanwhile share one read. */
+  refresh(): Promise<void> {
+    if (this.inFlight) return this.inFlight;
+    const now = (this.options.now ?? Date.now)();
+    if (now - this.refreshedAt < (this.options.minRefreshMs ?? 1_000)) return Promise.resolve();
+    this.inFlight = this.load()
+      .then(() => {
+        this.refreshedAt = now;
+      })
+      .finally(() => {
+        this.inFlight = undefined;
+      });
+    return this.inFlight;
+  }
+
+  private async load(): Promise<void> {
     const since = this.newest
       ? new Date(Date.parse(this.newest.slice(0, 24)) - LOOK_BACK_MS).toISOString()
       : undefined;

@@ -655,19 +655,20 @@ describe('petition storage and delivery', () => {
   });
 });
 
-describe('searching published answers', () => {
-  const published = (code: string, subject: string, at: string) => {
-    const p = petition({
-      code,
-      subject,
-      status: 'published',
-      publishedAt: at,
-      answer: { text: 'Ủy ban nhân dân đã chỉ đạo khắc phục', at, agencyId: 'ubnd-01', agencyName: 'UBND' },
-      publicVersion: { subject, content: 'Nội dung', answer: 'Ủy ban nhân dân đã chỉ đạo khắc phục' },
-    });
-    return { view: publicView(p), indexKey: `${at}#${code}`, masked: true };
-  };
+/** A published petition as the index stores it. */
+const published = (code: string, subject: string, at: string) => {
+  const p = petition({
+    code,
+    subject,
+    status: 'published',
+    publishedAt: at,
+    answer: { text: 'Ủy ban nhân dân đã chỉ đạo khắc phục', at, agencyId: 'ubnd-01', agencyName: 'UBND' },
+    publicVersion: { subject, content: 'Nội dung', answer: 'Ủy ban nhân dân đã chỉ đạo khắc phục' },
+  });
+  return { view: publicView(p), indexKey: `${at}#${code}`, masked: true };
+};
 
+describe('searching published answers', () => {
   it('folds tone marks and abbreviations like the catalog', () => {
     const e = publishedEntry(
       published('PAKN-261120-0001', 'Đường Láng ngập úng', '2026-11-21T00:00:00.000Z').view,
@@ -685,12 +686,15 @@ describe('searching published answers', () => {
       published('PAKN-261120-0003', 'Cấp phép chậm', '2026-11-21T02:00:00.000Z'),
     ];
     const asked: (string | undefined)[] = [];
-    const answers = new PublishedAnswers({
-      since: async (since) => {
-        asked.push(since);
-        return entries.filter((e) => !since || e.indexKey >= since);
+    const answers = new PublishedAnswers(
+      {
+        since: async (since) => {
+          asked.push(since);
+          return entries.filter((e) => !since || e.indexKey >= since);
+        },
       },
-    });
+      { minRefreshMs: 0 },
+    );
     const page1 = await answers.search('ngap ung', 1, undefined);
     expect(page1.items.map((i) => i.code)).toEqual(['PAKN-261120-0002']);
     const page2 = await answers.search('ngap ung', 1, page1.last);
@@ -782,5 +786,51 @@ describe('petition dead letters', () => {
     expect(matchesDeadLetter(letter, { agencyId: 'stc-01' })).toBe(false);
     expect(matchesDeadLetter(letter, { agencyId: 'sxd-01', dossierCodes: ['PAKN-261120-0001'] })).toBe(true);
     expect(matchesDeadLetter(letter, { agencyId: 'sxd-01', dossierCodes: ['PAKN-261120-0002'] })).toBe(false);
+  });
+});
+
+describe('public search under a burst of readers', () => {
+  it('reads what is new once for concurrent searches and at most once per interval', async () => {
+    const entries = [published('PAKN-261120-0001', 'Đường Láng ngập úng', '2026-11-21T00:00:00.000Z')];
+    let reads = 0;
+    let clock = 0;
+    const answers = new PublishedAnswers(
+      {
+        since: async () => {
+          reads++;
+          await new Promise((r) => setTimeout(r, 5));
+          return entries;
+        },
+      },
+      { minRefreshMs: 1_000, now: () => clock },
+    );
+    const pages = await Promise.all(Array.from({ length: 50 }, () => answers.search('ngap', 10, undefined)));
+    expect(pages.every((p) => p.items.length === 1)).toBe(true);
+    expect(reads).toBe(1);
+    clock = 999;
+    await answers.search(undefined, 10, undefined);
+    expect(reads).toBe(1);
+    clock = 1_000;
+    await answers.search(undefined, 10, undefined);
+    expect(reads).toBe(2);
+  });
+
+  it('reads again at the next search when a read failed', async () => {
+    let fail = true;
+    let reads = 0;
+    const answers = new PublishedAnswers(
+      {
+        since: async () => {
+          reads++;
+          if (fail) throw new Error('throttled');
+          return [];
+        },
+      },
+      { minRefreshMs: 60_000, now: () => 0 },
+    );
+    await expect(answers.search(undefined, 10, undefined)).rejects.toThrow('throttled');
+    fail = false;
+    await answers.search(undefined, 10, undefined);
+    expect(reads).toBe(2);
   });
 });
