@@ -50,8 +50,12 @@ const phrases = Object.entries(ABBREVIATIONS).map(([abbr, phrase]) => ({
 
 const TOKEN = /c\/o|[a-z0-9]+/g;
 
+/** A map's own entry for a word: "constructor" or "__proto__" typed by a citizen must not reach Object's. */
+const own = (map: Readonly<Record<string, string>>, word: string) =>
+  Object.hasOwn(map, word) ? map[word] : undefined;
+
 function words(text: string): string[] {
-  return (fold(text).match(TOKEN) ?? []).map((t) => VARIANTS[t] ?? t);
+  return (fold(text).match(TOKEN) ?? []).map((t) => own(VARIANTS, t) ?? t);
 }
 
 /** Query terms: folded words, nothing added. */
@@ -62,7 +66,7 @@ export function indexTerms(text: string): string[] {
   const out = words(text);
   const extra: string[] = [];
   for (const t of out) {
-    const phrase = ABBREVIATIONS[t];
+    const phrase = own(ABBREVIATIONS, t);
     if (phrase) extra.push(...phrase.split(' '));
   }
   for (const { abbr, words: ws } of phrases) {
@@ -222,7 +226,7 @@ export class SearchIndex {
     const exact = this.termIndex.get(word);
     if (exact !== undefined) add(exact, 1);
     if (last && word.length >= 2) for (const i of this.withPrefix(word)) add(i, PREFIX_WEIGHT);
-    if (fuzzy && word.length >= 4 && !(word in ABBREVIATIONS)) {
+    if (fuzzy && word.length >= 4 && !Object.hasOwn(ABBREVIATIONS, word)) {
       for (let len = word.length - 1; len <= word.length + 1; len++) {
         for (const i of this.termsOfLength(len))
           if (oneEditApart(word, this.data.terms[i]!)) add(i, FUZZY_WEIGHT);

@@ -7,6 +7,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { findAgency } from '../../functions/catalog/agencies.js';
+import { indexTerms, queryTerms } from '../../functions/catalog/search.js';
 import { reachOf } from '../../functions/core/access.js';
 import type { AppError } from '../../functions/core/errors.js';
 import { keys } from '../../functions/core/keys.js';
@@ -832,5 +833,22 @@ describe('public search under a burst of readers', () => {
     fail = false;
     await answers.search(undefined, 10, undefined);
     expect(reads).toBe(2);
+  });
+});
+
+describe('words that name what every object has', () => {
+  it('indexes and finds "constructor", "__proto__" and "toString" as plain words', async () => {
+    const entry = published(
+      'PAKN-261120-0042',
+      'constructor __proto__ toString hasOwnProperty',
+      '2026-11-21T00:00:00.000Z',
+    );
+    const answers = new PublishedAnswers({ since: async () => [entry] }, { minRefreshMs: 0 });
+    for (const q of ['constructor', '__proto__', 'tostring', 'valueOf', '0']) {
+      const found = await answers.search(q, 1, undefined);
+      expect(found.items.length, q).toBe(q === 'valueOf' || q === '0' ? 0 : 1);
+    }
+    expect(indexTerms('constructor ki')).toEqual(['constructor', 'ky']);
+    expect(queryTerms('__proto__ constructor')).toEqual(['proto', 'constructor']);
   });
 });
