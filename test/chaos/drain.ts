@@ -153,6 +153,9 @@ async function operatorPass(portal: LocalPortal, db: DynamoDBDocumentClient, rep
   report.redriven += await redriveAll(sqs, notifications.dlq.url, notifications.url);
 }
 
+/** How often the on-call operator looks again (resume, redrive) while the portal is still busy. */
+const OPERATOR_PASS_EVERY_MS = 60_000;
+
 /**
  * Drains the portal: operator passes, reconciliation, and waiting until every queue is empty, the
  * simulated agencies and gateway are idle and nothing moved for `quietMs`; gives up after `timeoutMs`.
@@ -179,10 +182,12 @@ export async function drain(
     await operatorPass(portal, db, report);
     const reconciled = await portal.reconcile(0);
     report.reconciled += Object.values(reconciled.settled).reduce((a, b) => a + (b ?? 0), 0);
-    // Wait for the work this pass released to finish.
+    // Wait for the work this pass released to finish, but pass again after a minute: at scale, retries
+    // keep some queue busy for long while new dead letters wait for the operator's next pass.
     let lastActivity = activity();
     let stableSince = Date.now();
-    while (Date.now() - started < options.timeoutMs) {
+    const passStarted = Date.now();
+    while (Date.now() - started < options.timeoutMs && Date.now() - passStarted < OPERATOR_PASS_EVERY_MS) {
       await sleep(500);
       const depth = (await Promise.all(queues.map((u) => queueDepth(sqs, u)))).reduce((a, b) => a + b, 0);
       const now = activity();
