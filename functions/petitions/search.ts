@@ -60,7 +60,7 @@ export class PublishedAnswers {
   /**
    * `minRefreshMs`: how long a refresh serves every search of this instance. Public search is the busiest
    * read of the portal; without it each search read again everything published in the look-back window,
-   * so a burst of publications made every search slower until searches timed out.
+   * so during a burst of publications every search re-read the whole burst.
    */
   constructor(
     private readonly source: PublishedSource,
