@@ -73,6 +73,18 @@ export function paymentStore(): PaymentStore {
     },
   });
 
+  /** The order's copy of its payment's status, moved only while it still names this payment. */
+  const orderStatusUpdate = (p: { order: Order; paymentId: string }, to: string, at: string) => ({
+    Update: {
+      TableName,
+      Key: orderKey(p.order),
+      UpdateExpression: 'SET payment.#st = :to, updatedAt = :at',
+      ConditionExpression: 'payment.paymentId = :id',
+      ExpressionAttributeNames: { '#st': 'status' },
+      ExpressionAttributeValues: { ':to': to, ':at': at, ':id': p.paymentId },
+    },
+  });
+
   /** A payment's anomalies whose sort key starts with `prefix` (one small partition). */
   const paymentAnomalies = (paymentId: string, prefix: string) =>
     readPrefix<AnomalyRecord>(keys.payment(paymentId).pk, prefix);
@@ -308,16 +320,7 @@ export function paymentStore(): PaymentStore {
       ];
       if (w.transactionId) items.push(txnPut(p.provider, w.transactionId, p.paymentId, w.at));
       if (w.updateOrder) {
-        items.push({
-          Update: {
-            TableName,
-            Key: orderKey(p.order),
-            UpdateExpression: 'SET payment.#st = :to, updatedAt = :at',
-            ConditionExpression: 'payment.paymentId = :id',
-            ExpressionAttributeNames: { '#st': 'status' },
-            ExpressionAttributeValues: { ':to': w.to, ':at': w.at, ':id': p.paymentId },
-          },
-        });
+        items.push(orderStatusUpdate(p, w.to, w.at));
       }
       try {
         await db.send(new TransactWriteCommand({ TransactItems: items }));
@@ -370,16 +373,7 @@ export function paymentStore(): PaymentStore {
           },
         });
         if (w.close.updateOrder) {
-          items.push({
-            Update: {
-              TableName,
-              Key: orderKey(p.order),
-              UpdateExpression: 'SET payment.#st = :to, updatedAt = :at',
-              ConditionExpression: 'payment.paymentId = :id',
-              ExpressionAttributeNames: { '#st': 'status' },
-              ExpressionAttributeValues: { ':to': w.close.to, ':at': w.at, ':id': p.paymentId },
-            },
-          });
+          items.push(orderStatusUpdate(p, w.close.to, w.at));
         }
       }
       try {
