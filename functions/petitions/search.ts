@@ -71,7 +71,7 @@ export class PublishedAnswers {
   refresh(): Promise<void> {
     if (this.inFlight) return this.inFlight;
     const now = (this.options.now ?? Date.now)();
-    if (now - this.refreshedAt < (this.options.minRefreshMs ?? 1_000)) return Promise.resolve();
+    if (now - this.refreshedAt < (this.options.minRefreshMs ?? 0)) return Promise.resolve();
     this.inFlight = this.load()
       .then(() => {
         this.refreshedAt = now;
