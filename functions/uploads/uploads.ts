@@ -4,6 +4,7 @@
  * recorded under its owner so intake can refuse someone else's file.
  */
 import { createHash } from 'node:crypto';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { ulid } from 'ulidx';
@@ -61,16 +62,35 @@ export async function createUpload(
     state: 'pending',
     createdAt: now.toISOString(),
   };
-  await dynamo().send(
-    new PutCommand({
-      TableName: cfg.TABLE_NAME,
-      Item: {
-        ...keys.upload(uploadId),
-        ...record,
-        ttl: ttlAfterDays(UPLOADS.abandonedAfterDays, now.getTime()),
-      },
-      ConditionExpression: 'attribute_not_exists(pk)',
-    }),
-  );
+  try {
+    await dynamo().send(
+      new PutCommand({
+        TableName: cfg.TABLE_NAME,
+        Item: {
+          ...keys.upload(uploadId),
+          ...record,
+          ttl: ttlAfterDays(UPLOADS.abandonedAfterDays, now.getTime()),
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      }),
+    );
+  } catch (err) {
+    if (!isOwnEarlierWrite(err, record)) throw err;
+  }
   return { uploadId, url, fields, expiresAt: expiresAt.toISOString() };
+}
+
+/**
+ * When a write's answer is lost (a timeout after DynamoDB stored it), the SDK retries and the retry
+ * meets the item it wrote itself: that is success, not a collision. Anything else stays an error.
+ */
+function isOwnEarlierWrite(err: unknown, record: UploadRecord): boolean {
+  if (!(err instanceof ConditionalCheckFailedException)) return false;
+  const existing = err.Item;
+  return (
+    existing?.ownerSub?.S === record.ownerSub &&
+    existing?.key?.S === record.key &&
+    existing?.createdAt?.S === record.createdAt
+  );
 }
