@@ -60,6 +60,8 @@ export interface Filer {
   role: PersonRole;
   agencyId?: string;
   taxCode?: string;
+  /** The verified citizen ID of the sign-in (VNeID), when it carries one. */
+  citizenId?: string;
 }
 
 export interface IntakeWrite {
@@ -239,6 +241,22 @@ function checkFiler(filer: Filer, input: SubmitInput) {
   }
 }
 
+/**
+ * Filing for oneself: a form's applicant is the person signed in. When the sign-in carries a verified
+ * citizen ID, an applicant ID typed into the form must be that one, or the dossier would speak for
+ * someone else from this account.
+ */
+function checkOwnApplicant(filer: Filer, form: Record<string, unknown>) {
+  if (!filer.citizenId || typeof form.citizenId !== 'string' || form.citizenId === filer.citizenId) return;
+  throw new AppError('INVALID_FORM', [
+    {
+      path: 'form.citizenId',
+      code: 'applicant_mismatch',
+      message: 'the applicant must be you: the citizen ID of your verified sign-in',
+    },
+  ]);
+}
+
 /** The citizen's account: the one whose profile is bound to the citizen ID (by its keyed hash). */
 async function citizenAccount(ports: IntakePorts, citizenId: string, form: Record<string, unknown>) {
   // The applicant of the form is the citizen named: a dossier cannot land in another person's account.
@@ -272,6 +290,7 @@ export async function submitDossier(
   const procedure = findProcedure(input.procedureCode);
   if (!procedure) throw new AppError('UNKNOWN_PROCEDURE', [{ path: 'procedureCode' }]);
   const form = checkForm(procedure, input.form);
+  if (!input.onBehalfOf) checkOwnApplicant(filer, form);
   const ownerSub = input.onBehalfOf
     ? await citizenAccount(ports, input.onBehalfOf.citizenId, form)
     : filer.sub;

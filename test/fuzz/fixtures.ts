@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { LocalPortal } from '../../lib/local/portal.js';
 import type { PersonRole } from '../../schemas/common.js';
 import { type AgencySecrets, readAgencySecrets } from '../support/agency-callbacks.js';
-import { licenceForm } from '../support/forms.js';
+import { bhytForm, licenceForm } from '../support/forms.js';
 import { startTestPortal } from '../support/local-portal.js';
 import { createPayment, pressOnGatewayPage } from '../support/payments.js';
 import { sampleBodies } from '../support/request-bodies.js';
@@ -96,8 +96,17 @@ async function uploadScan(portal: LocalPortal, token: string, name: string): Pro
   return created.uploadId as string;
 }
 
-/** A fee-bearing dossier with its submission and a succeeded payment. */
-async function paidDossier(portal: LocalPortal, token: string, tag: string, extra: object = {}) {
+/**
+ * A fee-bearing dossier with its submission and a succeeded payment. The form's applicant is the
+ * person signed in (`applicantId`, their verified ID) or, for a desk filing, the citizen named.
+ */
+async function paidDossier(
+  portal: LocalPortal,
+  token: string,
+  tag: string,
+  extra: object = {},
+  applicantId = licenceForm.citizenId,
+) {
   const [licence, health] = await Promise.all([
     uploadScan(portal, token, `${tag}-giay-phep`),
     uploadScan(portal, token, `${tag}-suc-khoe`),
@@ -109,7 +118,7 @@ async function paidDossier(portal: LocalPortal, token: string, tag: string, extr
     token,
     {
       procedureCode: '1.002804',
-      form: licenceForm,
+      form: { ...licenceForm, citizenId: applicantId },
       attachments: [
         { documentType: 'current_licence', uploadId: licence },
         { documentType: 'health_certificate', uploadId: health },
@@ -188,19 +197,29 @@ export async function startFixtures(options: { rateLimits?: boolean } = {}): Pro
       sampleBodies.putMyProfile,
     );
     const [citizen, business, desk, stranger] = await Promise.all([
-      token('citizen').then((t) => paidDossier(portal, t, 'citizen')),
-      token('business').then((t) => paidDossier(portal, t, 'business')),
+      token('citizen').then((t) =>
+        paidDossier(portal, t, 'citizen', {}, verifiedCitizenId(SUBJECTS.citizen.sub)),
+      ),
+      token('business').then((t) =>
+        paidDossier(portal, t, 'business', {}, verifiedCitizenId(SUBJECTS.business.sub)),
+      ),
       token('desk_officer').then((t) =>
         paidDossier(portal, t, 'desk', { onBehalfOf: { citizenId: licenceForm.citizenId } }),
       ),
-      token('citizen', 'fz-stranger').then((t) => paidDossier(portal, t, 'stranger')),
+      token('citizen', 'fz-stranger').then((t) =>
+        paidDossier(portal, t, 'stranger', {}, verifiedCitizenId('fz-stranger')),
+      ),
     ]);
     const elsewhere = await call(
       portal,
       'POST',
       '/v1/dossiers',
       await token('citizen', 'fz-stranger'),
-      sampleBodies.submitDossier,
+      {
+        procedureCode: '1.002758',
+        form: { ...bhytForm, citizenId: verifiedCitizenId('fz-stranger') },
+        attachments: [],
+      },
       `fz-bhyt-${randomUUID()}`,
     );
     const otherAgencyId = elsewhere.dossiers[0].agencyId as string;

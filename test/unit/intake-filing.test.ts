@@ -152,6 +152,30 @@ beforeEach(() => {
   ports = new Fake();
 });
 
+describe('a citizen filing for themselves', () => {
+  const verified: Filer = { ...CITIZEN, citizenId: licenceForm.citizenId };
+
+  it('files when the form names the citizen ID of the verified sign-in', async () => {
+    ports.withUploads(CITIZEN.sub);
+    const res = await submitDossier(ports, verified, 'self-0001', licenceInput());
+    expect(res.status).toBe(201);
+    expect(ports.commits).toHaveLength(1);
+  });
+
+  it('refuses a form whose applicant is someone else, naming form.citizenId', async () => {
+    ports.withUploads(CITIZEN.sub);
+    const someoneElse: Filer = { ...CITIZEN, citizenId: '001090000999' };
+    const err = await appErrorOf(
+      submitDossier(ports, someoneElse, 'self-0002', licenceInput()),
+      'INVALID_FORM',
+    );
+    expect(err.details).toEqual([
+      expect.objectContaining({ path: 'form.citizenId', code: 'applicant_mismatch' }),
+    ]);
+    expect(ports.commits).toHaveLength(0);
+  });
+});
+
 describe('a one-stop desk officer filing for a citizen', () => {
   const onBehalfOf = { citizenId: licenceForm.citizenId };
 
