@@ -186,6 +186,13 @@ export function summary(r: ChaosReport): string {
     `faults       ${Object.entries(injected)
       .map(([k, v]) => `${k} ${v}`)
       .join(', ')}`,
+    `drain        ${r.drain.quiet ? 'quiet' : 'gave up'} after ${r.drain.rounds} operator passes${
+      Object.keys(r.drain.stillQueued).length
+        ? `; still queued: ${Object.entries(r.drain.stillQueued)
+            .map(([q, n]) => `${q} ${n}`)
+            .join(', ')}`
+        : ''
+    }`,
     `client       ${r.client.requests} requests, ${r.client.retries} retried, ${r.client.gaveUp} gave up`,
     `time         load ${(r.ms.load / 1000).toFixed(0)} s, drain ${(r.ms.drain / 1000).toFixed(0)} s, checks ${(r.ms.checks / 1000).toFixed(0)} s, total ${(r.ms.total / 1000).toFixed(0)} s`,
   ];

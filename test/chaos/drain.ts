@@ -25,6 +25,8 @@ export interface DrainReport {
   redriven: number;
   reconciled: number;
   quiet: boolean;
+  /** When the drain gave up: the queues that still held messages (visible or in flight), by name. */
+  stillQueued: Record<string, number>;
   ms: number;
 }
 
@@ -172,7 +174,15 @@ export async function drain(
 ): Promise<DrainReport> {
   const started = Date.now();
   const quietMs = options.quietMs ?? 3_000;
-  const report: DrainReport = { rounds: 0, resumed: 0, redriven: 0, reconciled: 0, quiet: false, ms: 0 };
+  const report: DrainReport = {
+    rounds: 0,
+    resumed: 0,
+    redriven: 0,
+    reconciled: 0,
+    quiet: false,
+    stillQueued: {},
+    ms: 0,
+  };
   const { sqs } = portal.stores.clients;
   const queues = [...portal.stores.agencyQueues.map((q) => q.url), portal.stores.notificationsQueue.url];
   const activity = () =>
@@ -206,6 +216,15 @@ export async function drain(
       break;
     }
   }
+  if (!report.quiet) report.stillQueued = await stillQueued(portal);
   report.ms = Date.now() - started;
   return report;
+}
+
+/** A drain that timed out is told apart from a loss by what its queues still hold. */
+async function stillQueued(portal: LocalPortal): Promise<Record<string, number>> {
+  const { sqs } = portal.stores.clients;
+  const all = [...portal.stores.agencyQueues.flatMap((q) => [q, q.dlq]), portal.stores.notificationsQueue];
+  const depths = await Promise.all(all.map(async (q) => [q.name, await queueDepth(sqs, q.url)] as const));
+  return Object.fromEntries(depths.filter(([, n]) => n > 0));
 }
