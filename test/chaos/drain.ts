@@ -1,19 +1,22 @@
 /**
  * After the incident, what the on-call operator does until the portal is quiet: resume agencies whose
- * endpoint answered 410, redrive every agency's dead letters (npm run redrive -- --resume), run payment
+ * endpoint answered 410, redrive every channel's dead letters (as `npm run redrive` does per agency), run payment
  * reconciliation for what the gateway never announced, and wait for queues, stream and agencies to
  * settle.
  */
 import {
-  ChangeMessageVisibilityBatchCommand,
   DeleteMessageBatchCommand,
   GetQueueAttributesCommand,
   ReceiveMessageCommand,
   SendMessageBatchCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { redrive } from '../../functions/dispatch/redrive.js';
+import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import { keys } from '../../functions/core/keys.js';
 import { redrivePorts } from '../../functions/dispatch/redrive-sqs.js';
 import { sleep } from '../../lib/local/net.js';
 import type { LocalPortal } from '../../lib/local/portal.js';
@@ -42,57 +45,25 @@ export async function queueDepth(sqs: SQSClient, url: string): Promise<number> {
   return Number(a.ApproximateNumberOfMessages ?? 0) + Number(a.ApproximateNumberOfMessagesNotVisible ?? 0);
 }
 
-/** The agencies named by the messages now in a DLQ (each read once, then made visible again). */
-async function deadLetterAgencies(sqs: SQSClient, dlqUrl: string): Promise<Set<string>> {
-  const agencies = new Set<string>();
-  const handles: string[] = [];
-  for (;;) {
-    const out = await sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: dlqUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 60 }),
-    );
-    const messages = out.Messages ?? [];
-    if (messages.length === 0 || handles.length > 50_000) break;
-    for (const m of messages) {
-      handles.push(m.ReceiptHandle ?? '');
-      try {
-        const agencyId = (JSON.parse(m.Body ?? '{}') as { agencyId?: unknown }).agencyId;
-        if (typeof agencyId === 'string') agencies.add(agencyId);
-      } catch {
-        // Not a dispatch message: left for the checks to count.
-      }
+/**
+ * Agencies whose deliveries are paused after a 410, read by key for every agency of the registry: a
+ * scan would read every dossier of the run on each pass.
+ */
+async function pausedAgencies(db: DynamoDBDocumentClient, TableName: string): Promise<string[]> {
+  const { agencies } = await import('../../functions/catalog/agencies.js');
+  const ids: string[] = [];
+  for (let i = 0; i < agencies.length; i += 100) {
+    let Keys: Record<string, unknown>[] | undefined = agencies
+      .slice(i, i + 100)
+      .map((a) => keys.agencyDeliveryState(a.id));
+    while (Keys?.length) {
+      const out: BatchGetCommandOutput = await db.send(
+        new BatchGetCommand({ RequestItems: { [TableName]: { Keys } } }),
+      );
+      for (const item of out.Responses?.[TableName] ?? []) if (item.paused) ids.push(item.agencyId as string);
+      Keys = out.UnprocessedKeys?.[TableName]?.Keys;
     }
   }
-  for (let i = 0; i < handles.length; i += 10) {
-    await sqs.send(
-      new ChangeMessageVisibilityBatchCommand({
-        QueueUrl: dlqUrl,
-        Entries: handles.slice(i, i + 10).map((ReceiptHandle, n) => ({
-          Id: String(n),
-          ReceiptHandle,
-          VisibilityTimeout: 0,
-        })),
-      }),
-    );
-  }
-  return agencies;
-}
-
-/** Agencies whose deliveries are paused after a 410. */
-async function pausedAgencies(db: DynamoDBDocumentClient, TableName: string): Promise<string[]> {
-  const ids: string[] = [];
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    const out = await db.send(
-      new ScanCommand({
-        TableName,
-        FilterExpression: 'sk = :sk AND paused = :true',
-        ExpressionAttributeValues: { ':sk': 'DELIVERY_STATE', ':true': true },
-        ExclusiveStartKey,
-      }),
-    );
-    for (const item of out.Items ?? []) ids.push(item.agencyId as string);
-    ExclusiveStartKey = out.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
   return ids;
 }
 
@@ -124,32 +95,23 @@ async function redriveAll(sqs: SQSClient, dlqUrl: string, queueUrl: string): Pro
   }
 }
 
-/** One operator pass: resume paused agencies and redrive every agency's dead letters. */
+/**
+ * One operator pass: resume every agency paused by a 410, then redrive each channel's dead letters
+ * whole (the console's "start DLQ redrive"). Resuming first matters: a message moved back while its
+ * agency is still paused only returns to the DLQ.
+ */
 async function operatorPass(portal: LocalPortal, db: DynamoDBDocumentClient, report: DrainReport) {
   const { sqs } = portal.stores.clients;
   const TableName = portal.stores.names.table;
-  const toRedrive = new Map<string, string>();
-  for (const agencyId of await pausedAgencies(db, TableName)) toRedrive.set(agencyId, '');
-  for (const q of portal.stores.agencyQueues) {
-    for (const agencyId of await deadLetterAgencies(sqs, q.dlq.url)) toRedrive.set(agencyId, q.url);
-  }
-  const { agencies } = await import('../../functions/catalog/agencies.js');
-  const queueOf = (channel: string) => portal.stores.agencyQueues.find((q) => q.channel === channel)!;
-  for (const agencyId of toRedrive.keys()) {
-    const agency = agencies.find((a) => a.id === agencyId);
-    if (!agency) continue;
-    const r = await redrive(
-      redrivePorts({
-        sqs,
-        db,
-        tableName: TableName,
-        queue: { queueUrl: queueOf(agency.channel).url, waitSeconds: 0 },
-      }),
-      { agencyId, channel: agency.channel, resume: true },
-    );
-    if (r.resumed) report.resumed++;
-    report.redriven += r.redriven;
-  }
+  const states = redrivePorts({
+    sqs,
+    db,
+    tableName: TableName,
+    queue: { queueUrl: portal.stores.agencyQueues[0]!.url, waitSeconds: 0 },
+  });
+  for (const agencyId of await pausedAgencies(db, TableName))
+    if (await states.resume(agencyId, new Date().toISOString())) report.resumed++;
+  for (const q of portal.stores.agencyQueues) report.redriven += await redriveAll(sqs, q.dlq.url, q.url);
   // Notifications: each carries its own id, and the notifier skips one already sent.
   const notifications = portal.stores.notificationsQueue;
   report.redriven += await redriveAll(sqs, notifications.dlq.url, notifications.url);
