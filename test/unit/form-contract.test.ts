@@ -236,7 +236,7 @@ describe('every published form', () => {
 
   it.each(published.map((p) => ({ formId: p.formId, p })))(
     '$formId: 200 forms generated from the published schema and rules are accepted, at least 99 in 100',
-    ({ formId, p }) => {
+    ({ p }) => {
       const schema = formJsonSchema(p);
       const { accepted, rawRefused } = generatedFor(p, today);
       expect(accepted / N).toBeGreaterThanOrEqual(0.99);
