@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { todayInVietnam, vnMobile } from '../../schemas/common.js';
 import { findCommune, findProvince, provinces } from './admin-map.js';
+import { foreignCountries } from './countries.js';
 
 /**
  * Personal data in forms is marked by its type, not by field names: every field built from `citizenId`
@@ -100,6 +101,10 @@ const provinceCode = choice(
     'Code of the province or centrally-run city on the map in force since 1 July 2025 (34 units).',
   ),
 );
+
+/** A country other than Viet Nam, by ISO 3166-1 alpha-2 code, named in both languages. */
+const countryChoices = Object.fromEntries(foreignCountries.map((c) => [c.code, { vi: c.vi, en: c.en }]));
+const country = (meta: Label) => choice(countryChoices, meta);
 
 /** Where a page loads a province's communes (GET /v1/provinces/{code}/communes). */
 export const COMMUNES_HREF = '/v1/provinces/{provinceCode}/communes';
@@ -560,17 +565,14 @@ export const forms = {
     applicant,
     licence,
     fields({
-      destinationCountry: z
-        .string()
-        .regex(/^[A-Z]{2}$/, 'ISO 3166 country code')
-        .meta(
-          label(
-            'Nước sẽ đến',
-            'Destination country',
-            'Mã quốc gia ISO 3166-1 hai chữ cái in hoa, ví dụ JP.',
-            'ISO 3166-1 two-letter country code in capitals, e.g. JP.',
-          ),
+      destinationCountry: country(
+        label(
+          'Nước sẽ đến',
+          'Destination country',
+          'Mã quốc gia ISO 3166-1 hai chữ cái, ví dụ JP (Nhật Bản).',
+          'ISO 3166-1 two-letter country code, e.g. JP (Japan).',
         ),
+      ),
     }),
     delivery,
   ),
@@ -752,17 +754,14 @@ export const forms = {
           'The certificate-of-origin form of the agreement that applies.',
         ),
       ),
-      destinationCountry: z
-        .string()
-        .regex(/^[A-Z]{2}$/, 'ISO 3166 country code')
-        .meta(
-          label(
-            'Nước nhập khẩu',
-            'Importing country',
-            'Mã quốc gia ISO 3166-1 hai chữ cái in hoa.',
-            'ISO 3166-1 two-letter country code in capitals.',
-          ),
+      destinationCountry: country(
+        label(
+          'Nước nhập khẩu',
+          'Importing country',
+          'Mã quốc gia ISO 3166-1 hai chữ cái.',
+          'ISO 3166-1 two-letter country code.',
         ),
+      ),
       commercialInvoice: text(
         1,
         60,
