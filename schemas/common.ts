@@ -9,6 +9,25 @@ export const nfcText = (max: number, min = 1) =>
     .max(max)
     .transform((s) => s.normalize('NFC'));
 
+/** Today's date in Vietnam (UTC+7, no daylight saving): "in the past" is judged where the citizen lives. */
+export const todayInVietnam = (now: number = Date.now()) =>
+  new Date(now + 7 * 3_600_000).toISOString().slice(0, 10);
+
+/**
+ * A Vietnamese mobile number (10 digits, 03x/05x/07x/08x/09x): the one kind of number the portal's SMS
+ * notices reach. Profiles and dossier forms both take this schema, so no dossier's notices go to a landline.
+ */
+export const vnMobile = z
+  .string()
+  .regex(
+    /^0[35789]\d{8}$/,
+    'số điện thoại di động 10 chữ số (03, 05, 07, 08, 09) / Vietnamese mobile number of 10 digits',
+  )
+  .meta({
+    description: 'Số điện thoại di động 10 chữ số; thông báo của Cổng được gửi tới số này bằng SMS.',
+    'x-description-en': "A 10-digit Vietnamese mobile number; the portal's notices are sent to it by SMS.",
+  });
+
 export const ulid = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'expected a ULID');
 export const isoDateTime = z.iso.datetime({ offset: true });
 

@@ -35,7 +35,8 @@ export const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'expected a mon
 
 export const agencyStatsQuery = z
   .object({
-    month,
+    /** Defaults to the current month in Vietnam (UTC+7). */
+    month: month.optional(),
     province: z.string().max(20).optional(),
     level: agencyLevel.optional(),
     order: z.enum(['best', 'worst']).default('best'),

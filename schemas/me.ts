@@ -1,11 +1,16 @@
 /** The signed-in person's own account: profile, dossiers, documents already submitted, data export. */
 import { z } from 'zod';
-import { dossierCode, isoDateTime, listQuery, nfcText, procedureCode } from './common.js';
+import {
+  dossierCode,
+  isoDateTime,
+  listQuery,
+  nfcText,
+  procedureCode,
+  todayInVietnam,
+  vnMobile,
+} from './common.js';
 import { dossierStatus, dossierView, filedByView } from './dossier.js';
 import { petitionView } from './petition.js';
-
-/** Hà Nội's calendar day: a date of birth "in the past" is judged where the citizen lives. */
-const todayInVietnam = () => new Date(Date.now() + 7 * 3_600_000).toISOString().slice(0, 10);
 
 /**
  * What a person writes in their profile. The citizen ID is not among it: the server takes it from the
@@ -19,7 +24,8 @@ export const profileInput = z
       .date()
       .refine((d) => d >= '1900-01-01' && d < todayInVietnam(), 'expected a date in the past'),
     address: nfcText(500),
-    phone: z.string().regex(/^0[35789]\d{8}$/, 'expected a Vietnamese mobile number of 10 digits'),
+    /** Petition notices go to it by SMS; a dossier's go to the mobile number in its form. */
+    phone: vnMobile,
     email: z.email().max(254).optional(),
   })
   .meta({ id: 'ProfileInput' });

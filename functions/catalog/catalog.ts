@@ -26,6 +26,7 @@ import {
 } from './agencies.js';
 import prebuilt from './data/search-index.json' with { type: 'json' };
 import { findFeeRule } from './fees.js';
+import { publishFormSchema } from './form-schema.js';
 import { findForm } from './forms.js';
 import { type CatalogData, type Procedure, publishedCatalog } from './procedures.js';
 import { fold, type Hit, highlightRanges, INDEX_FORMAT, SearchIndex, type SearchSpec } from './search.js';
@@ -190,7 +191,7 @@ export class Catalog {
   formJsonSchema(p: Procedure): Record<string, unknown> {
     let schema = this.formSchemas.get(p.formId);
     if (!schema) {
-      schema = z.toJSONSchema(p.form, { target: 'draft-2020-12', io: 'input' }) as Record<string, unknown>;
+      schema = publishFormSchema(p.form);
       this.formSchemas.set(p.formId, schema);
     }
     return schema;

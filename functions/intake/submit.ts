@@ -130,7 +130,8 @@ async function replay(ports: IntakePorts, ownerSub: string, key: string, hash: s
   return previous.response;
 }
 
-function checkForm(procedure: Procedure, form: Record<string, unknown>) {
+/** Intake's check of a form against its procedure version: 400 INVALID_FORM naming each `form.<field>`. */
+export function checkForm(procedure: Procedure, form: Record<string, unknown>) {
   const parsed = procedure.form.safeParse(form);
   if (!parsed.success) {
     throw new AppError(

@@ -12,14 +12,19 @@ export interface Contacts {
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
-/** A Vietnamese mobile number as E.164: 0912 345 678, 84912345678 and +84 912-345-678 all become +84912345678. */
+/**
+ * A Vietnamese mobile number as E.164: 0912 345 678, 84912345678 and +84 912-345-678 all become
+ * +84912345678. Anything else — a landline (02x), an old 11-digit number — is no SMS recipient: forms
+ * and profiles take only mobile numbers (schemas/common.ts `vnMobile`), and a dossier filed before
+ * they did is not texted at a number that cannot receive it.
+ */
 export function normalizePhone(raw: string): string | undefined {
   const digits = raw.replace(/[\s.()-]/g, '');
   let national: string | undefined;
-  if (/^\+84\d{9,10}$/.test(digits)) national = digits.slice(3);
-  else if (/^84\d{9,10}$/.test(digits)) national = digits.slice(2);
-  else if (/^0\d{9,10}$/.test(digits)) national = digits.slice(1);
-  return national && /^[1-9]/.test(national) ? `+84${national}` : undefined;
+  if (/^\+84\d{9}$/.test(digits)) national = digits.slice(3);
+  else if (/^84\d{9}$/.test(digits)) national = digits.slice(2);
+  else if (/^0\d{9}$/.test(digits)) national = digits.slice(1);
+  return national && /^[35789]/.test(national) ? `+84${national}` : undefined;
 }
 
 export function citizenContacts(form: Record<string, unknown>): Contacts {

@@ -21,12 +21,8 @@ function answer<T>(req: ApiRequest, body: T, csv: (body: T) => string, fileName:
 export const handler = httpFunction('stats', {
   listAgencyStats: async (req) => {
     const q = req.query as z.output<typeof agencyStatsQuery>;
-    return answer(
-      req,
-      await agenciesOfMonth({ ...statsStore(), ...nowStore() }, q),
-      listCsv,
-      `cong-agencies-${q.month}.csv`,
-    );
+    const list = await agenciesOfMonth({ ...statsStore(), ...nowStore() }, q);
+    return answer(req, list, listCsv, `cong-agencies-${list.month}.csv`);
   },
   getAgencyStats: async (req) => {
     const { code } = req.params as z.output<typeof agencyStatsParams>;

@@ -16,22 +16,24 @@ type StatsSeries = z.infer<typeof agencyStatsSeries>;
 
 export async function agenciesOfMonth(
   ports: Pick<StatsPorts, 'month'> & Pick<NowPorts, 'allNow'>,
-  q: { month: string; province?: string; level?: AgencyMonthStats['level']; order: 'best' | 'worst' },
+  q: { month?: string; province?: string; level?: AgencyMonthStats['level']; order: 'best' | 'worst' },
   now: Date = new Date(),
 ): Promise<StatsList> {
-  const [stored, current] = await Promise.all([ports.month(q.month), ports.allNow()]);
+  // Without a month, the one under way in Vietnam: before 07:00 on the 1st there, UTC is still in the last one.
+  const month = q.month ?? monthOf(now.toISOString());
+  const [stored, current] = await Promise.all([ports.month(month), ports.allNow()]);
   const counted = new Map(stored.map((s) => [s.agencyId, s.counts]));
   // This month also lists agencies whose only figure is what is overdue now.
-  if (q.month === monthOf(now.toISOString()))
+  if (month === monthOf(now.toISOString()))
     for (const [agencyId, n] of current)
       if (!counted.has(agencyId) && NOW_COUNTERS.some((k) => n[k] > 0)) counted.set(agencyId, zeroCounts());
   const items = [...counted]
     .map(([agencyId, counts]) => ({
-      ...toMonthStats(agencyId, q.month, counts),
+      ...toMonthStats(agencyId, month, counts),
       ...(current.get(agencyId) ?? zeroNow()),
     }))
     .filter((s) => (!q.province || s.provinceCode === q.province) && (!q.level || s.level === q.level));
-  return { month: q.month, order: q.order, items: rankAgencies(items, q.order) };
+  return { month, order: q.order, items: rankAgencies(items, q.order) };
 }
 
 export async function agencySeries(

@@ -8,6 +8,7 @@ export const licenceForm = {
   licenceClass: 'B',
   reason: 'expired',
   deliveryMethod: 'post',
+  deliveryAddress: '25 phố Hàng Bài, phường Hoàn Kiếm, Hà Nội',
 };
 
 export const bhytForm = {
@@ -23,7 +24,7 @@ export const bhytForm = {
 export const promotionNoticeForm = {
   enterpriseName: 'Công ty TNHH Thương mại Sao Mai',
   taxCode: '0101234567',
-  phone: '0243123456',
+  phone: '0903123456',
   programmeName: 'Tri ân khách hàng cuối năm',
   goods: 'Đồ gia dụng',
   form: 'discount',

@@ -137,6 +137,13 @@ describe('recipients', () => {
     expect(normalizePhone('84912345678')).toBe('+84912345678');
     expect(normalizePhone('12345')).toBeUndefined();
     expect(normalizePhone('0012345678')).toBeUndefined();
+    // Only mobile numbers receive SMS: a landline or an old 11-digit number is no recipient.
+    expect(normalizePhone('0243123456')).toBeUndefined();
+    expect(normalizePhone('02438251234')).toBeUndefined();
+    expect(normalizePhone('+84 24 3825 1234')).toBeUndefined();
+    expect(normalizePhone('01234567890')).toBeUndefined();
+    for (const mobile of ['0356789012', '0567890123', '0701234567', '0812345678', '0987654321'])
+      expect(normalizePhone(mobile)).toBe(`+84${mobile.slice(1)}`);
   });
 
   it('reads phone and e-mail from the form, ignoring invalid ones', () => {

@@ -376,6 +376,11 @@ describe('answers in other formats', () => {
     expect(res.body).toBe('a,b\r\n1,2\r\n');
   });
 
+  it('take no month as the month under way (not a 400)', async () => {
+    const res = await stats(apiEvent({ routeKey: 'GET /v1/stats/agencies' }), lambdaContext);
+    expect(res.statusCode).toBe(200);
+  });
+
   it('still validate the query first (a bad month is 400 in JSON)', async () => {
     const res = await call(stats, { routeKey: 'GET /v1/stats/agencies', query: { month: '2026-13' } });
     expect(res.status).toBe(400);

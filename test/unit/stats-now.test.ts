@@ -36,6 +36,7 @@ import { agenciesOfMonth, agencySeries, seriesCsv } from '../../functions/stats/
 import { type RebuildPorts, rebuildStats } from '../../functions/stats/rebuild.js';
 import { countRecord } from '../../functions/stats/relay.js';
 import { addItems } from '../../functions/stats/store.js';
+import { agencyStatsQuery } from '../../schemas/feedback.js';
 import { mockedDocumentClient } from '../support/mocked-dynamo.js';
 
 const ddb = mockedDocumentClient();
@@ -423,6 +424,27 @@ describe('published figures of now', () => {
     ]);
     const past = await agenciesOfMonth(ports, { month: '2020-01', order: 'best' });
     expect(past.items.map((x) => x.agencyId)).toEqual(['bhxh-hn']);
+  });
+
+  it('default to the month under way in Vietnam, which starts at 17:00 UTC on the last day of the month before', async () => {
+    const asked: string[] = [];
+    const ports = {
+      month: async (m: string) => {
+        asked.push(m);
+        return [{ agencyId: 'bhxh-hn', month: m, counts: { ...zeroCounts(), received: 1 } }];
+      },
+      allNow: async () => new Map([['ca-hn', { overdueNow: 2, petitionsOverdueNow: 0 }]]),
+    };
+    // 00:30 on 1 December in Hà Nội; still 30 November in UTC.
+    const list = await agenciesOfMonth(ports, { order: 'best' }, new Date('2026-11-30T17:30:00Z'));
+    expect(list.month).toBe('2026-12');
+    expect(asked).toEqual(['2026-12']);
+    // It is the current month, so an agency with only overdue dossiers is listed too.
+    expect(list.items.map((x) => x.agencyId).sort()).toEqual(['bhxh-hn', 'ca-hn']);
+    const before = await agenciesOfMonth(ports, { order: 'best' }, new Date('2026-11-30T16:59:59Z'));
+    expect(before.month).toBe('2026-11');
+    expect(agencyStatsQuery.safeParse({}).success).toBe(true);
+    expect(agencyStatsQuery.safeParse({ month: '2026-13' }).success).toBe(false);
   });
 
   it('give a series its current figures, on the current month’s CSV row only', async () => {
