@@ -131,10 +131,10 @@ async function operatorPass(portal: LocalPortal, db: DynamoDBDocumentClient, rep
   for (const q of portal.stores.agencyQueues) {
     for (const agencyId of await deadLetterAgencies(sqs, q.dlq.url)) toRedrive.set(agencyId, q.url);
   }
-  const { agencies } = await import('../../functions/catalog/agencies.js');
+  const { findAgency } = await import('../../functions/catalog/agencies.js');
   const queueOf = (channel: string) => portal.stores.agencyQueues.find((q) => q.channel === channel)!;
   for (const agencyId of toRedrive.keys()) {
-    const agency = agencies.find((a) => a.id === agencyId);
+    const agency = findAgency(agencyId);
     if (!agency) continue;
     const r = await redrive(
       redrivePorts({
