@@ -339,9 +339,8 @@ export async function startLocalPortal(options: LocalPortalOptions = {}): Promis
       AGENCY_QUEUE_URLS: JSON.stringify(
         Object.fromEntries(stores.agencyQueues.map((q) => [q.channel, q.url])),
       ),
-      AGENCY_ENDPOINTS: JSON.stringify(
-        Object.fromEntries(allAgencies().map((a) => [a.id, simulator.endpointFor(a.id)])),
-      ),
+      // One simulator for every agency: a template, not ~3,700 entries (a child process inherits the env).
+      AGENCY_ENDPOINT_TEMPLATE: `${simulator.url}/agencies/{agencyId}/webhook`,
       AGENCY_SECRETS_SOURCE: 'file',
       AGENCY_SECRETS_FILE: secretsFile,
       ALLOW_PRIVATE_ENDPOINTS: 'true',

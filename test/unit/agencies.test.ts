@@ -12,7 +12,7 @@ import {
 import { resolveAgency } from '../../functions/catalog/catalog.js';
 import power from '../../functions/catalog/data/power-corporations.json' with { type: 'json' };
 
-const communeRule = { agencyRule: { kind: 'commune' as const } };
+const communeRule = { agencyId: null, agencyRule: { kind: 'commune' as const } };
 
 describe('the agency registry on the administrative map', () => {
   it("has one People's Committee per commune, in its province's channel under its province's committee", () => {
