@@ -275,7 +275,7 @@ let all: readonly Agency[] | undefined;
 
 /** The whole registry: ministries and public bodies, the provinces' departments, every commune. */
 export function allAgencies(): readonly Agency[] {
-  all ??= [...upper, ...allCommunes().map((c) => communeAgency(c.code)!)];
+  all ??= [...upper, ...allCommunes().map((c, i) => (committees[i] ??= communeCommittee(c)))];
   return all;
 }
 
