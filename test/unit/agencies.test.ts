@@ -18,6 +18,8 @@ describe('the agency registry on the administrative map', () => {
   it("has one People's Committee per commune, in its province's channel under its province's committee", () => {
     const committees = allAgencies().filter((a) => a.level === 'commune');
     expect(committees).toHaveLength(3321);
+    // Made on first use, yet one object per commune whichever way it is reached.
+    for (const a of committees) expect(findAgency(a.id)).toBe(a);
     expect(allAgencies()).toHaveLength(3321 + 13 + 34 * 12);
     for (const c of allCommunes()) {
       const a = communeAgency(c.code)!;
