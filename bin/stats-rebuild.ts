@@ -13,8 +13,8 @@ if (!attached) {
   process.stderr.write(`No running local portal found in ${dataDir}: start it with npm start first.\n`);
   process.exit(1);
 }
-const { agencies } = await import('../functions/catalog/agencies.js');
+const { allAgencies } = await import('../functions/catalog/agencies.js');
 const { rebuildStats, rebuildStore } = await import('../functions/stats/rebuild.js');
-const report = await rebuildStats(rebuildStore(), values.agency ?? agencies.map((a) => a.id));
+const report = await rebuildStats(rebuildStore(), values.agency ?? allAgencies().map((a) => a.id));
 process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
 process.exit(report.differences.length ? 1 : 0);

@@ -12,8 +12,12 @@ import {
   agencyView,
   catalogCheckRequest,
   catalogCheckResult,
+  communeList,
+  communeQuery,
   faqList,
   faqQuery,
+  provinceList,
+  provinceParams,
 } from '../schemas/catalog.js';
 import { health, type PersonRole, personRole } from '../schemas/common.js';
 import { devJwks, devTokenRequest, devTokenResponse } from '../schemas/dev.js';
@@ -269,7 +273,9 @@ export const routes: readonly Route[] = [
     operationId: 'listAgencies',
     auth: 'public',
     access: PUBLIC,
-    summary: 'Agency registry: ministries, provinces and their departments, communes, public bodies',
+    summary:
+      'Agency registry: ministries, provinces and their departments, communes, public bodies; by level, ' +
+      'province, department kind and name (with or without tone marks)',
     query: agencyQuery,
     status: 200,
     response: agencyList,
@@ -285,6 +291,32 @@ export const routes: readonly Route[] = [
     params: agencyParams,
     status: 200,
     response: agencyView,
+  }),
+  r({
+    method: 'GET',
+    path: '/v1/provinces',
+    fn: 'catalog',
+    operationId: 'listProvinces',
+    auth: 'public',
+    access: PUBLIC,
+    summary: 'The 34 provinces and centrally-run cities (administrative map of 1 July 2025)',
+    status: 200,
+    response: provinceList,
+  }),
+  r({
+    method: 'GET',
+    path: '/v1/provinces/{code}/communes',
+    fn: 'catalog',
+    operationId: 'listProvinceCommunes',
+    auth: 'public',
+    access: PUBLIC,
+    summary:
+      "Every commune (xã, phường, đặc khu) of a province with the People's Committee that receives there; " +
+      'by name, with or without tone marks',
+    params: provinceParams,
+    query: communeQuery,
+    status: 200,
+    response: communeList,
   }),
   r({
     method: 'GET',

@@ -4,7 +4,7 @@
  */
 import { Aws, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { agencies } from '../functions/catalog/agencies.js';
+import { allAgencies } from '../functions/catalog/agencies.js';
 import type { RateLimitClass } from '../functions/core/rate-limit.js';
 
 export const STAGES = ['dev', 'prod'] as const;
@@ -102,7 +102,7 @@ function parseEndpoints(raw: unknown, stage: Stage): Record<string, string> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new Error('context "agencyEndpoints" must be a JSON object of agency id → URL');
   }
-  const known = new Set(agencies.map((a) => a.id));
+  const known = new Set(allAgencies().map((a) => a.id));
   const out: Record<string, string> = {};
   for (const [id, url] of Object.entries(value)) {
     if (!known.has(id)) throw new Error(`agencyEndpoints: unknown agency "${id}"`);

@@ -22,12 +22,17 @@ export const agencyView = z
 
 export const agencyList = z.object({ items: z.array(agencyView), nextCursor: z.string().nullable() });
 
+const provinceCode = z.string().regex(/^\d{2}$/, 'a two-digit province code such as 01');
+
+/** Words of a name, with or without tone marks, in any order; every word must match. */
+const nameQuery = z.string().trim().max(100).optional();
+
 export const agencyQuery = z.object({
   level: agencyLevel.optional(),
-  province: z
-    .string()
-    .regex(/^\d{2}$/, 'a two-digit province code such as 01')
-    .optional(),
+  province: provinceCode.optional(),
+  /** Which of a province's departments, e.g. ubnd (people's committees, communes' included), ca, stp. */
+  kind: departmentKind.optional(),
+  q: nameQuery,
   limit: z.coerce.number().int().min(1).max(100).default(20),
   cursor: z.string().max(512).optional(),
 });
@@ -35,6 +40,41 @@ export const agencyQuery = z.object({
 export const agencyParams = z.object({
   code: z.string().regex(/^[A-Za-z0-9_.-]{2,40}$/, 'an agency code such as CAHN'),
 });
+
+/** The administrative map of 1 July 2025 (Quyết định 19/2025/QĐ-TTg): 34 provinces, 3,321 communes. */
+export const provinceView = z
+  .object({
+    code: z.string(),
+    name: z.string(),
+    /** With its kind, e.g. "Thành phố Hà Nội", "Tỉnh Cao Bằng". */
+    fullName: z.string(),
+    type: z.enum(['thanh_pho_truc_thuoc_tw', 'tinh']),
+    nameEn: z.string(),
+    communeCount: z.number().int(),
+  })
+  .meta({ id: 'Province' });
+
+export const provinceList = z.object({ items: z.array(provinceView) });
+
+export const provinceParams = z.object({ code: provinceCode });
+
+export const communeView = z
+  .object({
+    code: z.string(),
+    name: z.string(),
+    /** With its kind, e.g. "Phường Hoàn Kiếm", "Xã Sóc Sơn", "Đặc khu Phú Quốc". */
+    fullName: z.string(),
+    type: z.enum(['xa', 'phuong', 'dac_khu']),
+    nameEn: z.string(),
+    /** The commune's People's Committee, which receives its dossiers (GET /v1/agencies/{code}). */
+    agencyId: z.string(),
+  })
+  .meta({ id: 'Commune' });
+
+/** Every commune of the province (at most 168, Hồ Chí Minh City's), unpaged. */
+export const communeList = z.object({ provinceCode: z.string(), items: z.array(communeView) });
+
+export const communeQuery = z.object({ q: nameQuery });
 
 export const faqRecord = z
   .object({

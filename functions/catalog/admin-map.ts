@@ -43,19 +43,47 @@ export const provinces: readonly Province[] = map.provinces.map(([code, name, fu
   nameEn: nameEn!,
 }));
 
-export const communes: readonly Commune[] = map.communes.map(([code, name, type, nameEn, provinceCode]) => ({
-  code: code!,
-  name: name!,
-  fullName: `${communePrefix[type as CommuneType]} ${name}`,
-  type: type as CommuneType,
-  nameEn: nameEn!,
-  provinceCode: provinceCode!,
-}));
+const rows = map.communes;
+
+/** Commune objects are made on first use: most functions look up a handful of the 3,321. */
+const made: (Commune | undefined)[] = new Array(rows.length);
+
+function communeAt(i: number): Commune | undefined {
+  const row = rows[i];
+  if (!row) return undefined;
+  if (made[i]) return made[i];
+  const [code, name, type, nameEn, provinceCode] = row;
+  made[i] = {
+    code: code!,
+    name: name!,
+    fullName: `${communePrefix[type as CommuneType]} ${name}`,
+    type: type as CommuneType,
+    nameEn: nameEn!,
+    provinceCode: provinceCode!,
+  };
+  return made[i];
+}
+
+let index: Map<string, number> | undefined;
+
+function communeIndex(): Map<string, number> {
+  if (!index) {
+    index = new Map();
+    for (let i = 0; i < rows.length; i++) index.set(rows[i]![0]!, i);
+  }
+  return index;
+}
+
+let all: readonly Commune[] | undefined;
+
+/** All 3,321 communes in code order. */
+export function allCommunes(): readonly Commune[] {
+  all ??= rows.map((_, i) => communeAt(i)!);
+  return all;
+}
 
 const provinceByCode = new Map(provinces.map((p) => [p.code, p]));
-const communeByCode = new Map(communes.map((c) => [c.code, c]));
-const communesByProvince = new Map<string, Commune[]>(provinces.map((p) => [p.code, []]));
-for (const c of communes) communesByProvince.get(c.provinceCode)?.push(c);
+let byProvince: Map<string, Commune[]> | undefined;
 
 export const provinceCodes: readonly string[] = provinces.map((p) => p.code);
 
@@ -64,10 +92,20 @@ export function findProvince(code: string): Province | undefined {
 }
 
 export function findCommune(code: string): Commune | undefined {
-  return communeByCode.get(code);
+  const i = communeIndex().get(code);
+  return i === undefined ? undefined : communeAt(i);
+}
+
+/** Where a commune stands in `allCommunes()` (-1 when unknown), for registries kept in the same order. */
+export function communePosition(code: string): number {
+  return communeIndex().get(code) ?? -1;
 }
 
 /** The communes of a province in code order; empty for a code that is not a province. */
 export function communesOf(provinceCode: string): readonly Commune[] {
-  return communesByProvince.get(provinceCode) ?? [];
+  if (!byProvince) {
+    byProvince = new Map(provinces.map((p) => [p.code, []]));
+    for (const c of allCommunes()) byProvince.get(c.provinceCode)?.push(c);
+  }
+  return byProvince.get(provinceCode) ?? [];
 }

@@ -1,15 +1,24 @@
 /**
- * Agency registry. The administrative map is data (data/provinces.json): since 1 July 2025 Vietnam
- * has 34 provinces and no district tier, and a change of map is a change of that file, never of code.
- * Every province gets the same set of departments; a department's dossiers travel through its
- * province's one-stop system (channel `p<code>`), while vertically run bodies (police, social
- * security, tax, power) use their own national systems. One channel = one queue and one signing
- * secret, so the channel count stays small however many agencies the registry holds.
+ * Agency registry, derived from the administrative map (admin-map.ts: the 34 provinces and 3,321 communes
+ * of 1 July 2025): a change of map is a change of data, never of code. Every province gets the same set
+ * of departments and every commune its People's Committee; their dossiers travel through the province's
+ * one-stop system (channel `p<code>`), while vertically run bodies (police, social security, tax, power)
+ * use their own national systems. One channel = one queue and one signing secret, so the channel count
+ * stays small however many agencies the registry holds.
  */
 import type { z } from 'zod';
 import type { agencyLevel } from '../../schemas/catalog.js';
 import type { departmentKind } from '../../schemas/procedure.js';
-import map from './data/provinces.json' with { type: 'json' };
+import {
+  allCommunes,
+  type Commune,
+  type CommuneType,
+  communePosition,
+  findCommune,
+  type Province as MapProvince,
+  provinces as mapProvinces,
+} from './admin-map.js';
+import power from './data/power-corporations.json' with { type: 'json' };
 
 export type DepartmentKind = z.infer<typeof departmentKind>;
 
@@ -29,15 +38,19 @@ export interface Agency {
   channel: string;
 }
 
-export interface Province {
-  code: string;
-  name: string;
-  nameEn: string;
-  city: boolean;
+/** A province of the map with the power corporation that serves it (data/power-corporations.json). */
+export interface Province extends MapProvince {
   power: string;
 }
 
-export const provinces: readonly Province[] = map.provinces;
+const powerOf = new Map(
+  Object.entries(power.corporations).flatMap(([corporation, codes]) => codes.map((c) => [c, corporation])),
+);
+
+export const provinces: readonly Province[] = mapProvinces.map((p) => ({
+  ...p,
+  power: powerOf.get(p.code)!,
+}));
 
 const national: Agency[] = [
   ['bca', 'BCA', 'Bộ Công an', 'Ministry of Public Security', 'ministry', 'bca'],
@@ -223,47 +236,99 @@ function provincial(p: Province): Agency[] {
   });
 }
 
-const communes: Agency[] = map.communes.map((c) => ({
-  id: `xa-${c.code}`,
-  code: `UBX${c.code}`,
-  name: `Ủy ban nhân dân ${c.name.charAt(0).toLowerCase()}${c.name.slice(1)}`,
-  nameEn: `${c.nameEn} People's Committee`,
-  level: 'commune',
-  kind: 'ubnd',
-  parentId: `ubnd-${c.provinceCode}`,
-  provinceCode: c.provinceCode,
-  channel: `p${c.provinceCode}`,
-}));
+const communeUnit: Record<CommuneType, { vi: string; en: string }> = {
+  xa: { vi: 'xã', en: 'Commune' },
+  phuong: { vi: 'phường', en: 'Ward' },
+  dac_khu: { vi: 'đặc khu', en: 'Special Zone' },
+};
 
-export const agencies: readonly Agency[] = [...national, ...provinces.flatMap(provincial), ...communes];
+/** A commune's People's Committee: it receives the commune's dossiers through its province's channel. */
+function communeCommittee(c: Commune): Agency {
+  const unit = communeUnit[c.type];
+  return {
+    id: `xa-${c.code}`,
+    code: `UBX${c.code}`,
+    name: `Ủy ban nhân dân ${unit.vi} ${c.name}`,
+    nameEn: `${c.nameEn} ${unit.en} People's Committee`,
+    level: 'commune',
+    kind: 'ubnd',
+    parentId: `ubnd-${c.provinceCode}`,
+    provinceCode: c.provinceCode,
+    channel: `p${c.provinceCode}`,
+  };
+}
 
-/** Integration channels, one SQS queue (+ DLQ) and one signing secret each; derived so none is forgotten. */
-export const channels: readonly string[] = [...new Set(agencies.map((a) => a.channel))].sort();
+const upper: readonly Agency[] = [...national, ...provinces.flatMap(provincial)];
 
-const byId = new Map(agencies.map((a) => [a.id, a]));
-const byCode = new Map(agencies.map((a) => [a.code, a]));
-const byDepartment = new Map(
-  agencies.filter((a) => a.kind && a.level !== 'commune').map((a) => [`${a.kind}:${a.provinceCode}`, a]),
-);
-const communeByCode = new Map(map.communes.map((c) => [c.code, byId.get(`xa-${c.code}`)!]));
+/** In the order of the map's communes and made on first use, like the communes themselves. */
+const committees: (Agency | undefined)[] = [];
+
+/** The People's Committee that receives in a commune (by its five-digit code). */
+export function communeAgency(communeCode: string): Agency | undefined {
+  const i = communePosition(communeCode);
+  if (i < 0) return undefined;
+  committees[i] ??= communeCommittee(findCommune(communeCode)!);
+  return committees[i];
+}
+
+let all: readonly Agency[] | undefined;
+
+/** The whole registry: ministries and public bodies, the provinces' departments, every commune. */
+export function allAgencies(): readonly Agency[] {
+  all ??= [...upper, ...allCommunes().map((c, i) => (committees[i] ??= communeCommittee(c)))];
+  return all;
+}
+
+/**
+ * Integration channels, one SQS queue (+ DLQ) and one signing secret each; derived so none is forgotten.
+ * Communes use their province's channel, so the ministries, provinces and public bodies name them all.
+ */
+export const channels: readonly string[] = [...new Set(upper.map((a) => a.channel))].sort();
+
+interface Lookups {
+  byId: Map<string, Agency>;
+  byCode: Map<string, Agency>;
+  byDepartment: Map<string, Agency>;
+  province: Map<string, Province>;
+}
+let built: Lookups | undefined;
+
+/**
+ * The ~420 agencies above the communes, indexed on the first look-up (an import for `channels` alone
+ * pays nothing); communes are found through the map's own index, so no second index of 3,321 is built.
+ */
+function lookups(): Lookups {
+  if (built) return built;
+  built = { byId: new Map(), byCode: new Map(), byDepartment: new Map(), province: new Map() };
+  for (const a of upper) {
+    built.byId.set(a.id, a);
+    built.byCode.set(a.code, a);
+    if (a.kind) built.byDepartment.set(`${a.kind}:${a.provinceCode}`, a);
+  }
+  for (const p of provinces) built.province.set(p.code, p);
+  return built;
+}
+
+const COMMUNE_ID = /^xa-(\d{5})$/;
+const COMMUNE_CODE = /^UBX(\d{5})$/;
 
 export function findAgency(id: string): Agency | undefined {
-  return byId.get(id);
+  const commune = COMMUNE_ID.exec(id);
+  return commune ? communeAgency(commune[1]!) : lookups().byId.get(id);
 }
 
 /** By dossier-code prefix (case-insensitive) or by id. */
 export function findAgencyByCode(code: string): Agency | undefined {
-  return byCode.get(code.toUpperCase()) ?? byId.get(code);
+  const upperCased = code.toUpperCase();
+  const commune = COMMUNE_CODE.exec(upperCased);
+  if (commune) return communeAgency(commune[1]!);
+  return lookups().byCode.get(upperCased) ?? findAgency(code);
 }
 
 export function provinceDepartment(kind: DepartmentKind, provinceCode: string): Agency | undefined {
-  return byDepartment.get(`${kind}:${provinceCode}`);
-}
-
-export function communeAgency(communeCode: string): Agency | undefined {
-  return communeByCode.get(communeCode);
+  return lookups().byDepartment.get(`${kind}:${provinceCode}`);
 }
 
 export function findProvince(code: string): Province | undefined {
-  return provinces.find((p) => p.code === code);
+  return lookups().province.get(code);
 }

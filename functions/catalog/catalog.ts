@@ -17,7 +17,7 @@ import {
 import { AppError } from '../core/errors.js';
 import {
   type Agency,
-  agencies,
+  allAgencies,
   communeAgency,
   findAgency,
   findAgencyByCode,
@@ -28,6 +28,7 @@ import prebuilt from './data/search-index.json' with { type: 'json' };
 import { findFeeRule } from './fees.js';
 import { publishFormSchema } from './form-schema.js';
 import { findForm } from './forms.js';
+import { matchesName, queryWords } from './name-match.js';
 import { type CatalogData, type Procedure, publishedCatalog } from './procedures.js';
 import { fold, type Hit, highlightRanges, INDEX_FORMAT, SearchIndex, type SearchSpec } from './search.js';
 import { validateRecords } from './validate.js';
@@ -319,11 +320,20 @@ export function resolveAgency(
   return provinceDepartment('ttpvhcc', where.provinceCode);
 }
 
+/** The registry in code order, once per process: a listing filters it, never sorts it again. */
+let agenciesByCode: readonly Agency[] | undefined;
+
 export function listAgencies(q: z.output<typeof agencyQuery>) {
-  const all = agencies
-    .filter((a) => (!q.level || a.level === q.level) && (!q.province || a.provinceCode === q.province))
-    .sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
-  return page(all, q.limit, q.cursor, JSON.stringify(['agencies', q.level, q.province]));
+  agenciesByCode ??= [...allAgencies()].sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
+  const words = queryWords(q.q);
+  const all = agenciesByCode.filter(
+    (a) =>
+      (!q.level || a.level === q.level) &&
+      (!q.province || a.provinceCode === q.province) &&
+      (!q.kind || a.kind === q.kind) &&
+      matchesName(a, () => [a.name, a.nameEn], words),
+  );
+  return page(all, q.limit, q.cursor, JSON.stringify(['agencies', q.level, q.province, q.kind, words]));
 }
 
 export function agencyToView(a: Agency) {

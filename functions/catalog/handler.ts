@@ -1,11 +1,19 @@
 import { createHash } from 'node:crypto';
 import type { z } from 'zod';
-import type { agencyParams, agencyQuery, catalogCheckRequest, faqQuery } from '../../schemas/catalog.js';
+import type {
+  agencyParams,
+  agencyQuery,
+  catalogCheckRequest,
+  communeQuery,
+  faqQuery,
+  provinceParams,
+} from '../../schemas/catalog.js';
 import type { ProcedureQuery, procedureParams, procedureVersionQuery } from '../../schemas/procedure.js';
 import { AppError } from '../core/errors.js';
 import { type ApiRequest, type ApiResult, httpFunction } from '../core/http.js';
 import { agencyToView, catalog, findAgencyByCode, listAgencies } from './catalog.js';
 import { planImport } from './import.js';
+import { listProvinces, provinceCommunes } from './places.js';
 import { publishedCatalog } from './procedures.js';
 
 /**
@@ -38,6 +46,14 @@ export const handler = httpFunction('catalog', {
     const agency = findAgencyByCode(code);
     if (!agency) throw new AppError('AGENCY_NOT_FOUND');
     return cacheable(req, agencyToView(agency));
+  },
+  listProvinces: async (req) => cacheable(req, listProvinces()),
+  listProvinceCommunes: async (req) => {
+    const { code } = req.params as z.output<typeof provinceParams>;
+    const { q } = req.query as z.output<typeof communeQuery>;
+    const communes = provinceCommunes(code, q);
+    if (!communes) throw new AppError('PROVINCE_NOT_FOUND');
+    return cacheable(req, communes);
   },
   listFaq: async (req) => cacheable(req, catalog.searchFaq(req.query as z.output<typeof faqQuery>)),
   // The same checks as the release's import, against the catalog this function serves; nothing is written.

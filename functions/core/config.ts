@@ -66,6 +66,11 @@ export const configSchema = z.object({
   AGENCY_QUEUE_URLS: jsonRecord.default({}),
   /** agency id → delivery endpoint URL */
   AGENCY_ENDPOINTS: jsonRecord.default({}),
+  /**
+   * The endpoint of an agency with no entry above, `{agencyId}` replaced: the local simulator stands in
+   * for all ~3,700 agencies, whose endpoints spelled out would outgrow an environment variable.
+   */
+  AGENCY_ENDPOINT_TEMPLATE: z.string().includes('{agencyId}').optional(),
   /** `file` (local cloud) or `secretsmanager` (AWS): where per-agency signing secrets live. */
   AGENCY_SECRETS_SOURCE: z.enum(['file', 'secretsmanager']).default('secretsmanager'),
   AGENCY_SECRETS_FILE: z.string().optional(),

@@ -44,6 +44,11 @@ export const ERRORS = {
   NOT_FOUND: { status: 404, en: 'Not found.', vi: 'Không tìm thấy.' },
   PROCEDURE_NOT_FOUND: { status: 404, en: 'No such procedure.', vi: 'Không tìm thấy thủ tục hành chính.' },
   AGENCY_NOT_FOUND: { status: 404, en: 'No such agency.', vi: 'Không tìm thấy cơ quan.' },
+  PROVINCE_NOT_FOUND: {
+    status: 404,
+    en: 'No such province or centrally-run city.',
+    vi: 'Không có tỉnh, thành phố trực thuộc trung ương với mã này.',
+  },
   DOSSIER_NOT_FOUND: { status: 404, en: 'No such dossier.', vi: 'Không tìm thấy hồ sơ.' },
   UPLOAD_NOT_FOUND: {
     status: 400,

@@ -186,7 +186,9 @@ export function deliveryStore(secretsFor: (agencyId: string) => Promise<string[]
     loadDossier,
     secretsFor,
     profileKeys: loadProfileKeys,
-    endpointFor: (agencyId) => cfg.AGENCY_ENDPOINTS[agencyId],
+    endpointFor: (agencyId) =>
+      cfg.AGENCY_ENDPOINTS[agencyId] ??
+      cfg.AGENCY_ENDPOINT_TEMPLATE?.replace('{agencyId}', encodeURIComponent(agencyId)),
 
     ...deliveryRecords(db, TableName, { delivered: keys.delivered, attempt: keys.deliveryAttempt }),
 

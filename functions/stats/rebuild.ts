@@ -1,8 +1,9 @@
 /**
- * Recomputes the published counters from what the table holds — each agency's dossiers (gsi2), their
- * timelines, their ratings, and the petitions with the agency and their timelines — through the same counting as the live relay, and what is overdue now
- * from the dossiers themselves (as of `now()`: the live figure lags it by at most one SLA watcher run), stores the result in
- * fresh items and lists where the live counters differ. Read per agency: never a table scan.
+ * Recomputes the published counters from what the table holds — each agency's dossiers, ratings and
+ * petitions (one read of its gsi2 work list) and their timelines — through the same counting as the live
+ * relay, and what is overdue now from the dossiers themselves (as of `now()`: the live figure lags it by
+ * at most one SLA watcher run), stores the result in fresh items and lists where the live counters
+ * differ. Read per agency, a few agencies at a time: never a table scan.
  */
 import { PutCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../core/clients.js';
@@ -34,15 +35,21 @@ import {
 import { type CountedPetitionEvent, petitionFigures, petitionTimeline } from './petitions.js';
 import { type StoredStats, statsStore } from './store.js';
 
+/** What an agency's work list (gsi2) holds: its dossiers, their ratings, the petitions now with it. */
+export interface AgencyRecords {
+  /** Code, agency, submission, due date and status. */
+  dossiers: DossierRecord[];
+  ratings: CountedRating[];
+  /** Codes of the petitions now with the agency (each petition is with exactly one). */
+  petitions: string[];
+}
+
 export interface RebuildPorts {
-  /** An agency's dossiers: code, agency, submission, due date and status. */
-  agencyDossiers(agencyId: string): Promise<DossierRecord[]>;
+  /** One read of the agency's work list: most of the ~3,700 agencies hold nothing. */
+  agencyRecords(agencyId: string): Promise<AgencyRecords>;
   timeline(code: string): Promise<TimelineEvent[]>;
-  agencyRatings(agencyId: string): Promise<CountedRating[]>;
   liveMonth(month: string): Promise<StoredStats[]>;
   saveRebuilt(agencyId: string, month: string, counts: Counts): Promise<void>;
-  /** Codes of the petitions now with an agency (each petition is with exactly one). */
-  agencyPetitions?(agencyId: string): Promise<string[]>;
   petitionTimeline?(code: string): Promise<CountedPetitionEvent[]>;
   liveNow(): Promise<Map<string, NowCounts>>;
   saveRebuiltNow(agencyId: string, counts: NowCounts): Promise<void>;
@@ -67,6 +74,21 @@ export interface RebuildReport {
   differences: StatsDifference[];
 }
 
+/** Agencies read at once: enough to hide the round trips, few enough not to crowd the table. */
+const READ_CONCURRENCY = 16;
+
+/** Everything one agency's counters are rebuilt from. */
+async function readAgency(ports: RebuildPorts, agencyId: string) {
+  const records = await ports.agencyRecords(agencyId);
+  const dossiers: { dossier: DossierRecord; timeline: TimelineEvent[] }[] = [];
+  for (const dossier of records.dossiers)
+    dossiers.push({ dossier, timeline: await ports.timeline(dossier.code) });
+  const petitions: CountedPetitionEvent[][] = [];
+  if (ports.petitionTimeline)
+    for (const code of records.petitions) petitions.push(await ports.petitionTimeline(code));
+  return { agencyId, dossiers, ratings: records.ratings, petitions };
+}
+
 export async function rebuildStats(
   ports: RebuildPorts,
   agencyIds: readonly string[],
@@ -76,31 +98,35 @@ export async function rebuildStats(
   const asOf = ports.now();
   let dossiers = 0;
   let ratings = 0;
-  for (const agencyId of agencyIds) {
-    const current = zeroNow();
-    rebuiltNow.set(agencyId, current);
-    for (const dossier of await ports.agencyDossiers(agencyId)) {
-      dossiers += 1;
-      if (isOverdue(dossier, asOf)) current.overdueNow += 1;
-      for (const event of await ports.timeline(dossier.code)) {
-        const c = contributionOf({ dossier, event });
+  const timelines: CountedPetitionEvent[][] = [];
+  // Thousands of agencies (every commune's committee), most with nothing: read a few at a time, then
+  // count in the order asked, so the result does not depend on which read answered first.
+  for (let i = 0; i < agencyIds.length; i += READ_CONCURRENCY) {
+    const batch = await Promise.all(
+      agencyIds.slice(i, i + READ_CONCURRENCY).map((id) => readAgency(ports, id)),
+    );
+    for (const read of batch) {
+      const current = zeroNow();
+      rebuiltNow.set(read.agencyId, current);
+      for (const { dossier, timeline } of read.dossiers) {
+        dossiers += 1;
+        if (isOverdue(dossier, asOf)) current.overdueNow += 1;
+        for (const event of timeline) {
+          const c = contributionOf({ dossier, event });
+          if (c) contributions.push(c);
+        }
+      }
+      for (const rating of read.ratings) {
+        ratings += 1;
+        const c = contributionOf({ rating });
         if (c) contributions.push(c);
       }
-    }
-    for (const rating of await ports.agencyRatings(agencyId)) {
-      ratings += 1;
-      const c = contributionOf({ rating });
-      if (c) contributions.push(c);
+      timelines.push(...read.petitions);
     }
   }
   // Petitions: every petition is listed under the one agency it is with now; what it contributes may
   // belong to agencies it passed through, so only the agencies asked for are kept.
   const wanted = new Set(agencyIds);
-  const timelines: CountedPetitionEvent[][] = [];
-  if (ports.agencyPetitions && ports.petitionTimeline)
-    for (const agencyId of agencyIds)
-      for (const code of await ports.agencyPetitions(agencyId))
-        timelines.push(await ports.petitionTimeline(code));
   const petitionsCounted = petitionFigures(timelines);
   contributions.push(...petitionsCounted.contributions.filter((c) => wanted.has(c.agencyId)));
   for (const [agencyId, n] of petitionsCounted.overdueNow) {
@@ -174,35 +200,39 @@ export function rebuildStore(): RebuildPorts {
     ExpressionAttributeNames: Object.fromEntries(fields.map((f) => [`#${f}`, f])),
     ProjectionExpression: fields.map((f) => `#${f}`).join(', '),
   });
-  const byAgency = (agencyId: string, prefix: string, fields: readonly string[]) =>
-    queryAll({
-      TableName,
-      IndexName: 'gsi2',
-      KeyConditionExpression: 'gsi2pk = :agency AND begins_with(gsi2sk, :prefix)',
-      ExpressionAttributeValues: { ':agency': keys.agencyIndex(agencyId, '', '').gsi2pk, ':prefix': prefix },
-      ...projection(fields),
-    });
+  const fields = [
+    'gsi2sk',
+    'code',
+    'agencyId',
+    'submittedAt',
+    'dueAt',
+    'status',
+    'dossierCode',
+    'overall',
+    'ratedAt',
+  ];
   const live = statsStore();
   return {
     now: () => new Date(),
-    agencyDossiers: async (agencyId) =>
-      (await byAgency(agencyId, 'DOSSIER#', [
-        'code',
-        'agencyId',
-        'submittedAt',
-        'dueAt',
-        'status',
-      ])) as unknown as DossierRecord[],
+    async agencyRecords(agencyId) {
+      const items = await queryAll({
+        TableName,
+        IndexName: 'gsi2',
+        KeyConditionExpression: 'gsi2pk = :agency',
+        ExpressionAttributeValues: { ':agency': keys.agencyIndex(agencyId, '', '').gsi2pk },
+        ...projection(fields),
+      });
+      const records: AgencyRecords = { dossiers: [], ratings: [], petitions: [] };
+      for (const { gsi2sk, ...item } of items) {
+        const sk = String(gsi2sk);
+        if (sk.startsWith('DOSSIER#')) records.dossiers.push(item as unknown as DossierRecord);
+        else if (sk.startsWith(keys.ratingIndexPrefix))
+          records.ratings.push(item as unknown as CountedRating);
+        else if (sk.startsWith(keys.petitionIndexPrefix)) records.petitions.push(String(item.code));
+      }
+      return records;
+    },
     timeline: loadTimeline,
-    agencyRatings: async (agencyId) =>
-      (await byAgency(agencyId, keys.ratingIndexPrefix, [
-        'dossierCode',
-        'agencyId',
-        'overall',
-        'ratedAt',
-      ])) as unknown as CountedRating[],
-    agencyPetitions: async (agencyId) =>
-      (await byAgency(agencyId, keys.petitionIndexPrefix, ['code'])).map((p) => String(p.code)),
     petitionTimeline: (code) => petitionTimeline(TableName, code),
     liveMonth: (month) => live.month(month),
     liveNow: () => nowStore().allNow(),

@@ -10,7 +10,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createLocalJWKSet, jwtVerify } from 'jose';
-import { agencies } from '../../functions/catalog/agencies.js';
+import { findAgency } from '../../functions/catalog/agencies.js';
 import type { PersonRole } from '../../functions/core/auth.js';
 import { WEB_SIGN_IN } from '../web-session.js';
 import type { DevAuth } from './dev-auth.js';
@@ -201,7 +201,7 @@ export function createOidcIssuer(options: OidcIssuerOptions): OidcIssuer {
   };
   const users = options.users ?? TEST_USERS;
   for (const u of users) {
-    if (u.agencyId && !agencies.some((a) => a.id === u.agencyId))
+    if (u.agencyId && !findAgency(u.agencyId))
       throw new Error(`test user ${u.sub}: unknown agency ${u.agencyId}`);
   }
   const now = options.now ?? Date.now;
@@ -354,7 +354,7 @@ export function createOidcIssuer(options: OidcIssuerOptions): OidcIssuer {
       .join('\n');
     const items = users
       .map((u) => {
-        const agency = u.agencyId ? agencies.find((a) => a.id === u.agencyId)?.name : undefined;
+        const agency = u.agencyId ? findAgency(u.agencyId)?.name : undefined;
         const detail = [ROLE_LABELS[u.role], agency, u.taxCode ? `MST ${u.taxCode}` : undefined]
           .filter(Boolean)
           .join(' · ');

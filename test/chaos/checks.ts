@@ -6,7 +6,7 @@
  */
 import { ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { agencies } from '../../functions/catalog/agencies.js';
+import { allAgencies } from '../../functions/catalog/agencies.js';
 import { loadDossiers, loadSubmission, loadTimeline } from '../../functions/core/dossier-store.js';
 import { keys } from '../../functions/core/keys.js';
 import { verifyTimeline } from '../../functions/core/timeline.js';
@@ -165,7 +165,7 @@ export async function checkInvariants(options: {
     },
     converged: { dossiers: 0, petitions: 0 },
     chainsVerified: 0,
-    counters: { differences: 0, agencies: agencies.length },
+    counters: { differences: 0, agencies: allAgencies().length },
     deadLetters: { remaining: 0, accounted: 0 },
     violations,
   };
@@ -255,7 +255,7 @@ export async function checkInvariants(options: {
 
   const rebuilt = await rebuildStats(
     rebuildStore(),
-    agencies.map((a) => a.id),
+    allAgencies().map((a) => a.id),
   );
   report.counters.differences = rebuilt.differences.length;
   for (const d of rebuilt.differences.slice(0, 20))

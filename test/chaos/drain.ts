@@ -50,7 +50,8 @@ export async function queueDepth(sqs: SQSClient, url: string): Promise<number> {
  * scan would read every dossier of the run on each pass.
  */
 async function pausedAgencies(db: DynamoDBDocumentClient, TableName: string): Promise<string[]> {
-  const { agencies } = await import('../../functions/catalog/agencies.js');
+  const { allAgencies } = await import('../../functions/catalog/agencies.js');
+  const agencies = allAgencies();
   const ids: string[] = [];
   for (let i = 0; i < agencies.length; i += 100) {
     let Keys: Record<string, unknown>[] | undefined = agencies

@@ -9,7 +9,7 @@ import { GetBucketCorsCommand, HeadBucketCommand } from '@aws-sdk/client-s3';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { agencies } from '../../functions/catalog/agencies.js';
+import { allAgencies } from '../../functions/catalog/agencies.js';
 import { configSchema } from '../../functions/core/config.js';
 import { DISPATCH } from '../../functions/core/resources.js';
 import { createLog } from '../../lib/local/log.js';
@@ -170,16 +170,18 @@ describe('local portal', () => {
     expect(process.env.AWS_ENDPOINT_URL_SQS).toBe(portal.stores.endpoints.sqs);
     expect(process.env.AWS_ENDPOINT_URL_S3).toBe(portal.stores.endpoints.s3);
     expect(process.env.AWS_ACCESS_KEY_ID).toBe('S3RVER');
-    const endpoints = JSON.parse(process.env.AGENCY_ENDPOINTS!) as Record<string, string>;
-    for (const a of agencies)
-      expect(endpoints[a.id]).toBe(`${portal.simulator.url}/agencies/${a.id}/webhook`);
+    const endpointOf = (id: string) => process.env.AGENCY_ENDPOINT_TEMPLATE!.replace('{agencyId}', id);
+    for (const a of allAgencies()) expect(endpointOf(a.id)).toBe(portal.simulator.endpointFor(a.id));
+    // Small enough for a child process to inherit (Linux refuses any one variable over 128 KiB).
+    for (const [name, value] of Object.entries(process.env))
+      expect(`${name}=${value}`.length, name).toBeLessThan(32 * 1024);
     const queues = JSON.parse(process.env.AGENCY_QUEUE_URLS!) as Record<string, string>;
     expect(Object.keys(queues).sort()).toEqual(portal.stores.agencyQueues.map((q) => q.channel).sort());
     const secrets = JSON.parse(readFileSync(process.env.AGENCY_SECRETS_FILE!, 'utf8')) as Record<
       string,
       string[]
     >;
-    for (const a of agencies) expect(secrets[a.channel]?.[0]).toMatch(/^whsec_/);
+    for (const a of allAgencies()) expect(secrets[a.channel]?.[0]).toMatch(/^whsec_/);
   });
 
   it('creates the table, bucket and queues as the resource definitions say', async () => {

@@ -5,7 +5,7 @@
  */
 import { randomInt } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { agencies } from '../../functions/catalog/agencies.js';
+import { allAgencies } from '../../functions/catalog/agencies.js';
 import { monthOf } from '../../functions/stats/counters.js';
 import { rebuildStats, rebuildStore } from '../../functions/stats/rebuild.js';
 import type { LocalPortal } from '../../lib/local/portal.js';
@@ -220,7 +220,7 @@ describe('ratings and statistics', () => {
       async () => {
         const r = await rebuildStats(
           rebuildStore(),
-          agencies.map((a) => a.id),
+          allAgencies().map((a) => a.id),
         );
         return r.differences.length === 0 ? r : undefined;
       },

@@ -3,7 +3,7 @@
  * that settle or extend it take it off exactly once, and `stats:rebuild` as of the same instant agrees.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { agencies } from '../../functions/catalog/agencies.js';
+import { allAgencies } from '../../functions/catalog/agencies.js';
 import { monthOf } from '../../functions/stats/counters.js';
 import { rebuildStats, rebuildStore } from '../../functions/stats/rebuild.js';
 import type { LocalPortal } from '../../lib/local/portal.js';
@@ -117,7 +117,7 @@ describe('overdue now', () => {
     });
     const report = await rebuildAsOf(
       lapsedAgain,
-      agencies.map((a) => a.id),
+      allAgencies().map((a) => a.id),
     );
     expect(report.differences).toEqual([]);
     // The rebuild compares: a wrong instant shows the difference.

@@ -4,7 +4,7 @@
  * figures rebuilt from the petitions' timelines, and the abuse limit class on POST /v1/petitions.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { agencies, findAgency } from '../../functions/catalog/agencies.js';
+import { allAgencies, findAgency } from '../../functions/catalog/agencies.js';
 import { petitionDeadlines } from '../../functions/petitions/routing.js';
 import { routes } from '../../functions/routes.js';
 import { monthOf } from '../../functions/stats/counters.js';
@@ -98,7 +98,7 @@ describe('petition statistics', () => {
     const series = await api('GET', `/v1/stats/agencies/${AGENCY}?from=${month}&to=${month}`);
     expect(series.body).toMatchObject({ petitionsOverdueNow: 1, total: { petitionsAnswered: 1 } });
     expect((await statsOf(parent))?.petitionsOverdueNow ?? 0).toBe(0);
-    const all = agencies.map((a) => a.id);
+    const all = allAgencies().map((a) => a.id);
     expect((await rebuildStats({ ...rebuildStore(), now: () => new Date() }, all)).differences).toEqual([]);
 
     // The parent answers it: no longer overdue anywhere; the answer counts for the parent.

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import {
-  communes,
+  allCommunes,
   communesOf,
   findCommune,
   findProvince,
@@ -10,6 +10,8 @@ import {
 } from '../../functions/catalog/admin-map.js';
 import committed from '../../functions/catalog/data/admin-map.json' with { type: 'json' };
 import { adminMapFromCsv, declaredCommuneCounts } from '../support/admin-map-csv.js';
+
+const communes = allCommunes();
 
 describe('the administrative map', () => {
   it('is exactly the official list (regenerate with scripts/admin-map.ts)', () => {

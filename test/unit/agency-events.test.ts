@@ -155,7 +155,7 @@ describe('agency events', () => {
       await refused();
     }
     store.current.payment = undefined;
-    store.current.bundle = { procedureCode: '1.012345', step: 2, steps: 3, previous: 'XA00070-261120-0001' };
+    store.current.bundle = { procedureCode: '1.012345', step: 2, steps: 3, previous: 'UBX00070-261120-0001' };
     await refused();
   });
 
@@ -169,7 +169,7 @@ describe('agency events', () => {
       procedureCode: '1.012345',
       step: 2,
       steps: 3,
-      previous: 'XA00070-261120-0001',
+      previous: 'UBX00070-261120-0001',
       handedOffAt: '2026-11-20T05:00:00.000Z',
     };
     expect((await handleAgencyEvent(store, 'cahn', ev('dossier.received', 'evt-00000001'))).applied).toBe(

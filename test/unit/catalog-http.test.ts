@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { communesOf } from '../../functions/catalog/admin-map.js';
 import { handler } from '../../functions/catalog/handler.js';
+import { agencyList, communeList, provinceList } from '../../schemas/catalog.js';
 import { call, type EventInput } from '../support/api-event.js';
 
 const get = (routeKey: string, input: Omit<EventInput, 'routeKey'> = {}) =>
@@ -73,12 +75,8 @@ describe('catalog endpoints', () => {
   });
 
   it('lists agencies by level and province, and finds one by code or id', async () => {
-    const hanoi = await get('GET /v1/agencies', { query: { province: '01', level: 'commune' } });
-    expect(hanoi.body.items.map((a: { id: string }) => a.id).sort()).toEqual([
-      'xa-00004',
-      'xa-00070',
-      'xa-08980',
-    ]);
+    const hanoi = await get('GET /v1/agencies', { query: { province: '01', level: 'commune', limit: '3' } });
+    expect(hanoi.body.items.map((a: { id: string }) => a.id)).toEqual(['xa-00004', 'xa-00008', 'xa-00025']);
     const ministries = await get('GET /v1/agencies', { query: { level: 'ministry', limit: '100' } });
     expect(ministries.body.items.every((a: { level: string }) => a.level === 'ministry')).toBe(true);
     const byCode = await get('GET /v1/agencies/{code}', { pathParameters: { code: 'cahn' } });
@@ -94,6 +92,140 @@ describe('catalog endpoints', () => {
     expect(none.body.error.code).toBe('AGENCY_NOT_FOUND');
     const bad = await get('GET /v1/agencies', { query: { level: 'district' } });
     expect(bad.status).toBe(400);
+  });
+
+  it('pages through every commune committee of a province, each page bound to its query', async () => {
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await get('GET /v1/agencies', {
+        query: { province: '01', level: 'commune', limit: '100', ...(cursor ? { cursor } : {}) },
+      });
+      expect(page.status).toBe(200);
+      seen.push(...page.body.items.map((a: { code: string }) => a.code));
+      cursor = page.body.nextCursor ?? undefined;
+    } while (cursor);
+    expect(seen).toHaveLength(126);
+    expect([...seen].sort()).toEqual(seen);
+    const first = await get('GET /v1/agencies', { query: { province: '01', limit: '2' } });
+    const other = await get('GET /v1/agencies', {
+      query: { province: '79', limit: '2', cursor: first.body.nextCursor },
+    });
+    expect(other.status).toBe(400);
+    expect(other.body.error.details[0].code).toBe('invalid_cursor');
+  });
+
+  it.each(['hoan kiem', 'Hoàn Kiếm', 'HOAN KIEM', 'kiem  hoan', 'phuong hoan kiem', 'Hoan Kiem Ward'])(
+    "finds Phường Hoàn Kiếm's committee by %j",
+    async (q) => {
+      const res = await get('GET /v1/agencies', { query: { q, level: 'commune' } });
+      expect(res.status).toBe(200);
+      expect(res.body.items.map((a: { id: string }) => a.id)).toEqual(['xa-00070']);
+    },
+  );
+
+  it('filters by department kind and by name, every word matching', async () => {
+    const police = await get('GET /v1/agencies', { query: { kind: 'ca', limit: '100' } });
+    expect(police.body.items).toHaveLength(34);
+    expect(police.body.items.every((a: { kind: string }) => a.kind === 'ca')).toBe(true);
+    const committees = await get('GET /v1/agencies', {
+      query: { kind: 'ubnd', province: '48', limit: '100' },
+    });
+    expect(committees.body.items.map((a: { level: string }) => a.level).sort()).toEqual([
+      ...communesOf('48').map(() => 'commune'),
+      'province',
+    ]);
+    const both = await get('GET /v1/agencies', { query: { q: 'hai chau' } });
+    expect(agencyList.parse(both.body)).toEqual(both.body);
+    expect(both.body.items.map((a: { id: string }) => a.id)).toEqual(['xa-17419', 'xa-20242']);
+    const danang = await get('GET /v1/agencies', { query: { q: 'hai chau', province: '48' } });
+    expect(danang.body.items).toEqual([
+      expect.objectContaining({ id: 'xa-20242', name: 'Ủy ban nhân dân phường Hải Châu', channel: 'p48' }),
+    ]);
+    // Words begin words: "ha" is Hà Nội, Hải Phòng, Hà Tĩnh, never the "ha" inside Thanh Hóa or Khánh Hòa.
+    const justice = await get('GET /v1/agencies', { query: { q: 'so tu phap ha', kind: 'stp' } });
+    expect(justice.body.items.map((a: { id: string }) => a.id)).toEqual(['stp-01', 'stp-31', 'stp-42']);
+    const none = await get('GET /v1/agencies', { query: { q: 'hoan kiem', province: '79' } });
+    expect(none.body).toEqual({ items: [], nextCursor: null });
+    for (const query of [{ kind: 'district' }, { q: 'x'.repeat(101) }] as Record<string, string>[]) {
+      const bad = await get('GET /v1/agencies', { query });
+      expect(bad.status).toBe(400);
+      expect(bad.body.error.code).toBe('VALIDATION_FAILED');
+    }
+  });
+
+  it('lists the 34 provinces and, for each, all its communes with the committee that receives there', async () => {
+    const list = await get('GET /v1/provinces');
+    expect(list.status).toBe(200);
+    expect(list.headers['cache-control']).toMatch(/public, max-age=\d+/);
+    expect(list.body.items).toHaveLength(34);
+    expect(provinceList.parse(list.body)).toEqual(list.body);
+    expect(list.body.items[0]).toEqual({
+      code: '01',
+      name: 'Hà Nội',
+      fullName: 'Thành phố Hà Nội',
+      type: 'thanh_pho_truc_thuoc_tw',
+      nameEn: 'Ha Noi',
+      communeCount: 126,
+    });
+    let total = 0;
+    for (const p of list.body.items as { code: string; communeCount: number }[]) {
+      const res = await get('GET /v1/provinces/{code}/communes', { pathParameters: { code: p.code } });
+      expect(res.status).toBe(200);
+      expect(res.body.provinceCode).toBe(p.code);
+      expect(res.body.items, p.code).toHaveLength(p.communeCount);
+      expect(communeList.parse(res.body)).toEqual(res.body);
+      for (const c of res.body.items) expect(c.agencyId).toBe(`xa-${c.code}`);
+      total += res.body.items.length;
+    }
+    expect(total).toBe(3321);
+    const hcmc = await get('GET /v1/provinces/{code}/communes', { pathParameters: { code: '79' } });
+    expect(hcmc.body.items).toHaveLength(168);
+    expect(hcmc.body.items).toContainEqual({
+      code: '26743',
+      name: 'Bến Thành',
+      fullName: 'Phường Bến Thành',
+      type: 'phuong',
+      nameEn: 'Ben Thanh',
+      agencyId: 'xa-26743',
+    });
+  });
+
+  it("filters a province's communes by name and sends an ETag", async () => {
+    for (const q of ['ben thanh', 'BẾN THÀNH', 'thanh ben'])
+      expect(
+        (await get('GET /v1/provinces/{code}/communes', { pathParameters: { code: '79' }, query: { q } }))
+          .body.items,
+      ).toEqual([expect.objectContaining({ code: '26743' })]);
+    const zone = await get('GET /v1/provinces/{code}/communes', {
+      pathParameters: { code: '91' },
+      query: { q: 'dac khu' },
+    });
+    expect(zone.body.items.map((c: { fullName: string }) => c.fullName)).toEqual([
+      'Đặc khu Phú Quốc',
+      'Đặc khu Thổ Châu',
+      'Đặc khu Kiên Hải',
+    ]);
+    const first = await get('GET /v1/provinces/{code}/communes', { pathParameters: { code: '01' } });
+    const again = await get('GET /v1/provinces/{code}/communes', {
+      pathParameters: { code: '01' },
+      headers: { 'If-None-Match': first.headers.etag as string },
+    });
+    expect(again.status).toBe(304);
+  });
+
+  it('answers 404 for a province not on the map and 400 for a malformed code', async () => {
+    for (const code of ['02', '63', '99']) {
+      const res = await get('GET /v1/provinces/{code}/communes', { pathParameters: { code } });
+      expect(res.status, code).toBe(404);
+      expect(res.body.error.code).toBe('PROVINCE_NOT_FOUND');
+      expect(res.body.error.messageVi).toEqual(expect.any(String));
+    }
+    for (const code of ['1', '001', 'ha']) {
+      const res = await get('GET /v1/provinces/{code}/communes', { pathParameters: { code } });
+      expect(res.status, code).toBe(400);
+      expect(res.body.error.details[0].path).toBe('params.code');
+    }
   });
 
   it('searches the FAQ', async () => {

@@ -473,22 +473,25 @@ describe('rebuild of what is overdue now', () => {
   const ports = (live: Map<string, { overdueNow: number; petitionsOverdueNow: number }>) => {
     const saved: string[] = [];
     const p: RebuildPorts = {
-      agencyDossiers: async (agencyId) =>
-        agencyId === 'bhxh-hn'
-          ? ([
-              { code: 'A', agencyId, status: 'in_progress', dueAt: DUE, submittedAt: DUE },
-              { code: 'B', agencyId, status: 'supplement_requested', dueAt: DUE, submittedAt: DUE },
-              {
-                code: 'C',
-                agencyId,
-                status: 'in_progress',
-                dueAt: '2026-12-01T00:00:00.000Z',
-                submittedAt: DUE,
-              },
-            ] as DossierRecord[])
-          : [],
+      agencyRecords: async (agencyId) => ({
+        dossiers:
+          agencyId === 'bhxh-hn'
+            ? ([
+                { code: 'A', agencyId, status: 'in_progress', dueAt: DUE, submittedAt: DUE },
+                { code: 'B', agencyId, status: 'supplement_requested', dueAt: DUE, submittedAt: DUE },
+                {
+                  code: 'C',
+                  agencyId,
+                  status: 'in_progress',
+                  dueAt: '2026-12-01T00:00:00.000Z',
+                  submittedAt: DUE,
+                },
+              ] as DossierRecord[])
+            : [],
+        ratings: [],
+        petitions: [],
+      }),
       timeline: async () => [],
-      agencyRatings: async () => [],
       liveMonth: async () => [],
       saveRebuilt: async () => {},
       liveNow: async () => live,
