@@ -36,7 +36,7 @@ export const handler = httpFunction('catalog', {
     // A curated procedure (filed online) wins over the national record of its code, which it links.
     const procedure = version ? catalog.findProcedureVersion(code, version) : catalog.findProcedure(code);
     if (procedure) {
-      const national = catalog.findProcedure(code) && (await details.version(code));
+      const national = await details.version(code);
       return cacheable(
         req,
         { ...catalog.procedureToView(procedure), national: national ? national.at.entry : null },
