@@ -62,7 +62,8 @@ export interface SerializedIndex {
 
 /** Information entries (imported, no online form) the catalog lists and searches beside its procedures. */
 export interface InformationInput {
-  summaries: readonly InformationSummary[];
+  /** Or a loader, called on first use: a look-up of a curated code never needs them. */
+  summaries: readonly InformationSummary[] | (() => readonly InformationSummary[]);
   /** Full search documents (documents, results, agencies); summaries stand in when absent. */
   docs?: ReadonlyMap<string, IndexedDoc>;
 }
@@ -124,7 +125,7 @@ export class Catalog {
   private readonly versions = new Map<string, Procedure[]>();
   private readonly current: Procedure[];
   /** Imported entries without an online form, whose code no curated procedure holds; by code. */
-  private readonly information = new Map<string, InformationSummary>();
+  private informationByCode?: Map<string, InformationSummary>;
   readonly faq: readonly FaqRecord[];
   private indexes?: { procedures: SearchIndex; faq: SearchIndex };
   private readonly formSchemas = new Map<string, Record<string, unknown>>();
@@ -132,7 +133,7 @@ export class Catalog {
   private constructor(
     data: CatalogData,
     records: ProcedureRecord[],
-    private readonly index?: SerializedIndex,
+    private readonly index?: SerializedIndex | (() => SerializedIndex | undefined),
     private readonly informationInput: InformationInput = { summaries: [] },
   ) {
     this.version = data.catalogVersion;
@@ -148,10 +149,17 @@ export class Catalog {
     this.current = [...this.versions.values()]
       .map((l) => l.at(-1)!)
       .sort((a, b) => (a.code < b.code ? -1 : 1));
-    // A curated procedure (with its online form) wins over an imported record of the same code.
-    for (const s of informationInput.summaries)
-      if (!this.versions.has(s.code)) this.information.set(s.code, s);
     this.faq = z.array(faqRecord).parse(data.faq);
+  }
+
+  /** Information entries by code, on first use; a curated procedure wins over a record of its code. */
+  private get information(): Map<string, InformationSummary> {
+    if (this.informationByCode) return this.informationByCode;
+    const { summaries } = this.informationInput;
+    this.informationByCode = new Map();
+    for (const s of typeof summaries === 'function' ? summaries() : summaries)
+      if (!this.versions.has(s.code)) this.informationByCode.set(s.code, s);
+    return this.informationByCode;
   }
 
   /**
@@ -160,7 +168,7 @@ export class Catalog {
    */
   private get searchIndexes() {
     if (this.indexes) return this.indexes;
-    const index = this.index;
+    const index = typeof this.index === 'function' ? this.index() : this.index;
     const fresh = index && index.format === INDEX_FORMAT && index.catalogVersion === this.version;
     const docs = this.informationInput.docs;
     const information = [...this.information.values()].map((s) => docs?.get(s.code) ?? searchDocOfSummary(s));
@@ -181,7 +189,7 @@ export class Catalog {
    */
   static fromData(
     data: CatalogData,
-    index?: SerializedIndex,
+    index?: SerializedIndex | (() => SerializedIndex | undefined),
     { trusted = false, information }: { trusted?: boolean; information?: InformationInput } = {},
   ): Catalog {
     if (trusted) return new Catalog(data, data.procedures as ProcedureRecord[], index, information);

@@ -32,7 +32,7 @@ export interface ParsedField<T> {
 const field = <T>(raw: string, items: T[] | null): ParsedField<T> => {
   const r = clean(raw);
   if (textOrNull(r) === null) return { status: 'empty', items: [], raw: r };
-  return items && items.length ? { status: 'parsed', items, raw: r } : { status: 'raw', items: [], raw: r };
+  return items?.length ? { status: 'parsed', items, raw: r } : { status: 'raw', items: [], raw: r };
 };
 
 // ---------------------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@
  * functions/catalog/data/ as data/ next to the handler), so they are published atomically with it:
  * no network I/O, no IAM grant. `CATALOG_DATA_DIR` points elsewhere (benchmarks, tools).
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -66,14 +66,34 @@ export class DetailsStore {
   }
 }
 
+/** A value computed once, on first use. */
+function once<T>(load: () => T): () => T {
+  let value: { v: T } | undefined;
+  return () => {
+    value ??= { v: load() };
+    return value.v;
+  };
+}
+
+/**
+ * The catalog of `dir`. Nothing large is parsed at cold start: the summaries and the search index are
+ * read on the first search or listing, the details of a code on the first request for it.
+ */
 export function loadPublished(dir = catalogDataDir()) {
-  const index = readJson<SerializedIndex>(join(dir, 'search-index.json'));
-  const information = readJson<InformationIndexFile>(join(dir, 'national', 'index.json'));
+  const indexFile = join(dir, 'search-index.json');
+  const summariesFile = join(dir, 'national', 'index.json');
+  // A package without its data would quietly serve a catalog of 17: refuse to start instead.
+  for (const f of [indexFile, summariesFile])
+    if (!existsSync(f)) throw new Error(`the published catalog data is missing: ${f}`);
   return {
-    catalog: Catalog.fromData(publishedCatalog, index, {
-      trusted: true,
-      information: { summaries: information?.procedures ?? [] },
-    }),
+    catalog: Catalog.fromData(
+      publishedCatalog,
+      once(() => readJson<SerializedIndex>(indexFile)),
+      {
+        trusted: true,
+        information: { summaries: once(() => readJson<InformationIndexFile>(summariesFile)!.procedures) },
+      },
+    ),
     details: new DetailsStore(join(dir, 'details')),
   };
 }
