@@ -152,6 +152,17 @@ export class Catalog {
     this.faq = z.array(faqRecord).parse(data.faq);
   }
 
+  /** A few hundred fields, folded once each: a filtered search checks thousands of candidates. */
+  private readonly foldedFields = new Map<string, string>();
+  private foldField(field: string): string {
+    let f = this.foldedFields.get(field);
+    if (f === undefined) {
+      f = fold(field);
+      this.foldedFields.set(field, f);
+    }
+    return f;
+  }
+
   /** Information entries by code, on first use; a curated procedure wins over a record of its code. */
   private get information(): Map<string, InformationSummary> {
     if (this.informationByCode) return this.informationByCode;
@@ -278,7 +289,7 @@ export class Catalog {
     const accept = (p: Procedure) =>
       (!q.level || (byAuthority ? p.authorityLevel === q.level : p.level === q.level)) &&
       (!q.fullyOnline || p.level === 'toan_trinh') &&
-      (!fieldFilter || fold(p.field).includes(fieldFilter)) &&
+      (!fieldFilter || this.foldField(p.field).includes(fieldFilter)) &&
       (!q.province || servesProvince(p, q.province)) &&
       (!q.agency || (agency !== undefined && handledBy(p, agency)));
     // Information entries are national: no province limits them, no registry agency handles them, and
@@ -287,7 +298,7 @@ export class Catalog {
       (!q.level || (byAuthority && s.levels.includes(q.level as AuthorityLevel))) &&
       !q.fullyOnline &&
       !q.agency &&
-      (!fieldFilter || fold(s.field ?? '').includes(fieldFilter));
+      (!fieldFilter || this.foldField(s.field ?? '').includes(fieldFilter));
     const acceptCode = (code: string) => {
       const p = this.findProcedure(code);
       if (p) return accept(p);
