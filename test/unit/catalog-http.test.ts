@@ -134,7 +134,12 @@ describe('catalog endpoints', () => {
     expect(res.status).toBe(200);
     expect(procedureList.safeParse(res.body).success).toBe(true);
     const hit = res.body.items.find((i: { code: string }) => i.code === '2.002184');
-    expect(hit).toMatchObject({ onlineFiling: false, nameEn: null, level: null, channels: expect.any(Array) });
+    expect(hit).toMatchObject({
+      onlineFiling: false,
+      nameEn: null,
+      level: null,
+      channels: expect.any(Array),
+    });
     const online = await get('GET /v1/procedures', {
       query: { q: 'khai sinh', fullyOnline: 'true', limit: '100' },
     });
