@@ -924,6 +924,11 @@ export interface FunctionSpec {
   trigger?: 'outbox-stream' | 'dossier-stream' | 'agency-queues' | 'notifications-queue' | 'schedule';
   /** With trigger 'schedule': minutes between runs. */
   everyMinutes?: number;
+  /**
+   * Ships the published catalog's data files beside the handler (search index, information entries'
+   * summaries and their full details), read from local disk: published atomically with the code.
+   */
+  catalogData?: boolean;
 }
 
 export const functions: Record<
@@ -938,7 +943,7 @@ export const functions: Record<
   FunctionSpec
 > = {
   platform: { entry: 'functions/platform/handler.ts', memoryMb: 256, timeoutSeconds: 5 },
-  catalog: { entry: 'functions/catalog/handler.ts', memoryMb: 512, timeoutSeconds: 5 },
+  catalog: { entry: 'functions/catalog/handler.ts', memoryMb: 512, timeoutSeconds: 5, catalogData: true },
   uploads: {
     entry: 'functions/uploads/handler.ts',
     memoryMb: 256,

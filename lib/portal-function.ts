@@ -27,6 +27,21 @@ const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const requireBanner =
   "import { createRequire as __cong_createRequire } from 'node:module'; const require = __cong_createRequire(import.meta.url);";
 
+/** The catalog's data files the catalog function reads from disk (functions/catalog/published.ts). */
+export const CATALOG_DATA_FILES = ['search-index.json', 'national', 'details'] as const;
+
+/**
+ * Shell commands that copy the catalog's data files into a bundle's output as data/, where the
+ * bundled handler finds them beside itself.
+ */
+export function catalogDataCommands(inputDir: string, outputDir: string): string[] {
+  const from = `${inputDir}/functions/catalog/data`;
+  return [
+    `mkdir -p "${outputDir}/data"`,
+    ...CATALOG_DATA_FILES.map((f) => `cp -R "${from}/${f}" "${outputDir}/data/"`),
+  ];
+}
+
 export interface PortalFunctionProps {
   /** Function group name from the route table, e.g. `intake`. */
   name: string;
@@ -98,6 +113,13 @@ export class PortalFunction extends Construct {
         // The AWS SDK is bundled rather than taken from the runtime, so the version running in Lambda
         // is the one pinned in package-lock.json and tested locally.
         externalModules: [],
+        commandHooks: spec.catalogData
+          ? {
+              beforeBundling: () => [],
+              beforeInstall: () => [],
+              afterBundling: catalogDataCommands,
+            }
+          : undefined,
       },
     });
 

@@ -4,6 +4,7 @@ import { procedureCode } from './common.js';
 export const implementationLevel = z.enum(['toan_trinh', 'mot_phan']);
 /** Competent authority tiers since 1 July 2025 (no district tier). */
 export const authorityLevel = z.enum(['ministry', 'province', 'commune']);
+export type AuthorityLevel = z.infer<typeof authorityLevel>;
 
 const slug = z.string().regex(/^[a-z0-9_]+$/, 'lower-case letters, digits and _');
 const viText = (max: number) =>
@@ -116,9 +117,95 @@ export const procedureRecord = z
   });
 export type ProcedureRecord = z.output<typeof procedureRecord>;
 
-/** What the catalog returns: the procedure with its form published as JSON Schema. */
-export const procedureView = z
+// Information entries: procedures of the national database without an online form here. Each parsed
+// field keeps the published text beside what was read from it (status: parsed, raw or empty).
+
+const parsedField = <T extends z.ZodType>(item: T) =>
+  z.object({
+    status: z.enum(['parsed', 'raw', 'empty']),
+    items: z.array(item),
+    raw: z.string(),
+    /** Text the parse could not attribute to an item. */
+    leftover: z.string().optional(),
+  });
+
+/** Authority levels of the national database; "Cơ quan khác" (other bodies) is the fourth. */
+export const authorityTier = z.enum(['ministry', 'province', 'commune', 'other']);
+export const channelKind = z.enum(['online', 'in_person', 'post']);
+
+export const nationalChannel = z.object({
+  kind: channelKind,
+  time: z
+    .object({
+      value: z.number(),
+      /** Kept as published: only "Ngày làm việc" (working_day) sets workingDays; null unit = bare number. */
+      unit: z.enum(['working_day', 'day', 'hour', 'working_hour', 'month', 'year']).nullable(),
+      workingDays: z.number().nullable(),
+      raw: z.string(),
+    })
+    .nullable(),
+  fee: z.object({
+    /** free: "Miễn phí" (vnd 0); amount: vnd set; none: "Không có thông tin"; text: kept as published. */
+    kind: z.enum(['free', 'amount', 'none', 'text']),
+    vnd: z.number().int().min(0).nullable(),
+    note: z.string().nullable(),
+    raw: z.string(),
+  }),
+  description: z.string().nullable(),
+  raw: z.string(),
+});
+
+export const nationalDocument = z.object({
+  name: z.string(),
+  group: z.string().nullable(),
+  templates: z.array(z.string()),
+  copies: z.object({
+    originals: z.number().int().nullable(),
+    copies: z.number().int().nullable(),
+    sets: z.number().int().nullable(),
+    raw: z.string(),
+  }),
+});
+
+/** A national record as the portal reads it: what to bring, where, how long, how much, on what basis. */
+export const nationalEntry = z
   .object({
+    code: procedureCode,
+    name: z.string(),
+    field: z.string().nullable(),
+    decision: z.string().nullable(),
+    type: z.string().nullable(),
+    applicants: z.string().nullable(),
+    competentAgency: z.string().nullable(),
+    implementingAgency: z.string().nullable(),
+    levels: parsedField(authorityTier),
+    channels: parsedField(nationalChannel),
+    documents: parsedField(nationalDocument),
+    results: parsedField(z.object({ name: z.string(), code: z.string().nullable() })),
+    legalBasis: parsedField(z.object({ title: z.string(), number: z.string().nullable() })),
+    related: z.string().nullable(),
+    source: z.object({ url: z.string().nullable(), text: z.string().nullable() }),
+  })
+  .meta({ id: 'NationalEntry' });
+
+/** An information entry: not filed online here (no form); the view says where and how to file. */
+export const informationView = nationalEntry
+  .extend({
+    onlineFiling: z.literal(false),
+    formId: z.null(),
+    form: z.null(),
+    version: z.number().int().positive(),
+    versions: z.array(z.number().int().positive()),
+    /** The catalog version that published this version, and when. */
+    catalogVersion: z.number().int().positive(),
+    publishedAt: z.string(),
+  })
+  .meta({ id: 'InformationEntry' });
+
+/** What the catalog returns for a procedure filed online: the procedure with its form as JSON Schema. */
+export const onlineProcedureView = z
+  .object({
+    onlineFiling: z.literal(true),
     code: procedureCode,
     name: z.string(),
     nameEn: z.string(),
@@ -143,7 +230,14 @@ export const procedureView = z
     versions: z.array(z.number().int().positive()),
     effectiveFrom: z.iso.date(),
     illustrative: z.array(z.string()),
+    /** The national database's record of the same code, when it has one (its documents, legal basis…). */
+    national: nationalEntry.nullable(),
   })
+  .meta({ id: 'OnlineProcedure' });
+
+/** One procedure: filed online here (with its form), or an information entry (how to file elsewhere). */
+export const procedureView = z
+  .discriminatedUnion('onlineFiling', [onlineProcedureView, informationView])
   .meta({ id: 'Procedure' });
 
 const searchField = z.enum(['name', 'keywords', 'field', 'documents']);
@@ -155,21 +249,28 @@ export const searchHighlight = z.object({
   ranges: z.array(z.tuple([z.number().int(), z.number().int()])).optional(),
 });
 
-export const procedureSummary = procedureView
-  .pick({
-    code: true,
-    name: true,
-    nameEn: true,
-    field: true,
-    level: true,
-    authorityLevel: true,
-    agencyId: true,
-    fee: true,
-    processingDays: true,
-    multiDestination: true,
-    version: true,
-  })
-  .extend({
+/**
+ * A search result. Information entries (onlineFiling false) have no English name, implementation
+ * level or registry agency; their fee is the lowest over their channels and their processing days the
+ * shortest given in working days, each null when the record gives none.
+ */
+export const procedureSummary = z
+  .object({
+    code: procedureCode,
+    name: z.string(),
+    nameEn: z.string().nullable(),
+    field: z.string().nullable(),
+    level: implementationLevel.nullable(),
+    authorityLevel: authorityLevel.nullable(),
+    authorityLevels: z.array(authorityTier),
+    agencyId: z.string().nullable(),
+    fee: z.number().int().min(0).nullable(),
+    processingDays: z.number().positive().nullable(),
+    multiDestination: z.boolean(),
+    version: z.number().int().positive(),
+    onlineFiling: z.boolean(),
+    /** How an information entry can be filed at its agency. */
+    channels: z.array(channelKind).optional(),
     score: z.number().optional(),
     highlights: z.array(searchHighlight).optional(),
   })

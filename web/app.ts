@@ -305,22 +305,25 @@ async function search(q: string) {
   const list = byId<HTMLUListElement>('procedures');
   try {
     const { items } = await api<{
-      items: Array<{ code: string; name: string; processingDays: number; fee: number }>;
+      items: Array<{
+        code: string;
+        name: string;
+        processingDays: number | null;
+        fee: number | null;
+        onlineFiling: boolean;
+      }>;
     }>(`/v1/procedures?${new URLSearchParams({ q, limit: '10' })}`);
-    list.replaceChildren(
-      ...items.map((p) =>
-        el(
-          'li',
-          {},
-          p.name,
-          el(
-            'span',
-            { class: 'meta' },
-            `Mã ${p.code} · ${p.processingDays} ngày làm việc · ${p.fee ? `${p.fee.toLocaleString('vi-VN')} đ` : 'Miễn phí'}`,
-          ),
-        ),
-      ),
-    );
+    // Information entries may give no time in working days or no fee: say nothing rather than guess.
+    const meta = (p: (typeof items)[number]) =>
+      [
+        `Mã ${p.code}`,
+        p.processingDays !== null ? `${p.processingDays} ngày làm việc` : undefined,
+        p.fee === null ? undefined : p.fee ? `${p.fee.toLocaleString('vi-VN')} đ` : 'Miễn phí',
+        p.onlineFiling ? undefined : 'Chưa nộp trực tuyến trên Cổng',
+      ]
+        .filter(Boolean)
+        .join(' · ');
+    list.replaceChildren(...items.map((p) => el('li', {}, p.name, el('span', { class: 'meta' }, meta(p)))));
     if (items.length === 0) list.replaceChildren(el('li', {}, 'Không tìm thấy thủ tục phù hợp.'));
   } catch (err) {
     say((err as Error).message);

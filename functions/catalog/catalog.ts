@@ -8,11 +8,12 @@ import { z } from 'zod';
 import type { agencyQuery, faqQuery } from '../../schemas/catalog.js';
 import { type FaqRecord, faqRecord } from '../../schemas/catalog.js';
 import {
+  type AuthorityLevel,
   authorityLevel,
+  type onlineProcedureView,
   type ProcedureQuery,
   type ProcedureRecord,
   type procedureSummary,
-  type procedureView,
 } from '../../schemas/procedure.js';
 import { AppError } from '../core/errors.js';
 import {
@@ -24,16 +25,24 @@ import {
   findProvince,
   provinceDepartment,
 } from './agencies.js';
-import prebuilt from './data/search-index.json' with { type: 'json' };
 import { findFeeRule } from './fees.js';
 import { publishFormSchema } from './form-schema.js';
 import { findForm } from './forms.js';
+import { type InformationSummary, searchDocOfSummary } from './information.js';
 import { matchesName, queryWords } from './name-match.js';
 import { type CatalogData, type Procedure, publishedCatalog } from './procedures.js';
-import { fold, type Hit, highlightRanges, INDEX_FORMAT, SearchIndex, type SearchSpec } from './search.js';
+import {
+  fold,
+  type Hit,
+  highlightRanges,
+  INDEX_FORMAT,
+  type IndexedDoc,
+  SearchIndex,
+  type SearchSpec,
+} from './search.js';
 import { validateRecords } from './validate.js';
 
-type ProcedureView = z.infer<typeof procedureView>;
+type ProcedureView = z.infer<typeof onlineProcedureView>;
 type ProcedureSummary = z.infer<typeof procedureSummary>;
 type FaqItem = FaqRecord & { score?: number; highlights?: { field: string; terms: string[] }[] };
 
@@ -51,6 +60,14 @@ export interface SerializedIndex {
   catalogVersion: number;
   procedures: unknown;
   faq: unknown;
+}
+
+/** Information entries (imported, no online form) the catalog lists and searches beside its procedures. */
+export interface InformationInput {
+  /** Or a loader, called on first use: a look-up of a curated code never needs them. */
+  summaries: readonly InformationSummary[] | (() => readonly InformationSummary[]);
+  /** Full search documents (documents, results, agencies); summaries stand in when absent. */
+  docs?: ReadonlyMap<string, IndexedDoc>;
 }
 
 const procedureDoc = (p: ProcedureRecord) => ({
@@ -109,12 +126,18 @@ export class Catalog {
   /** code → every version, oldest first. */
   private readonly versions = new Map<string, Procedure[]>();
   private readonly current: Procedure[];
+  /** Imported entries without an online form, whose code no curated procedure holds; by code. */
+  private informationByCode?: Map<string, InformationSummary>;
   readonly faq: readonly FaqRecord[];
-  private readonly procedureIndex: SearchIndex;
-  private readonly faqIndex: SearchIndex;
+  private indexes?: { procedures: SearchIndex; faq: SearchIndex };
   private readonly formSchemas = new Map<string, Record<string, unknown>>();
 
-  private constructor(data: CatalogData, records: ProcedureRecord[], index?: SerializedIndex) {
+  private constructor(
+    data: CatalogData,
+    records: ProcedureRecord[],
+    private readonly index?: SerializedIndex | (() => SerializedIndex | undefined),
+    private readonly informationInput: InformationInput = { summaries: [] },
+  ) {
     this.version = data.catalogVersion;
     this.publishedAt = data.publishedAt;
     for (const r of records) {
@@ -129,21 +152,60 @@ export class Catalog {
       .map((l) => l.at(-1)!)
       .sort((a, b) => (a.code < b.code ? -1 : 1));
     this.faq = z.array(faqRecord).parse(data.faq);
-    const fresh = index && index.format === INDEX_FORMAT && index.catalogVersion === data.catalogVersion;
-    this.procedureIndex = fresh
-      ? SearchIndex.load(PROCEDURE_SEARCH, index.procedures)
-      : SearchIndex.build(PROCEDURE_SEARCH, this.current.map(procedureDoc));
-    this.faqIndex = fresh
-      ? SearchIndex.load(FAQ_SEARCH, index.faq)
-      : SearchIndex.build(FAQ_SEARCH, this.faq.map(faqDoc));
+  }
+
+  /** A few hundred fields, folded once each: a filtered search checks thousands of candidates. */
+  private readonly foldedFields = new Map<string, string>();
+  private foldField(field: string): string {
+    let f = this.foldedFields.get(field);
+    if (f === undefined) {
+      f = fold(field);
+      this.foldedFields.set(field, f);
+    }
+    return f;
+  }
+
+  /** Information entries by code, on first use; a curated procedure wins over a record of its code. */
+  private get information(): Map<string, InformationSummary> {
+    if (this.informationByCode) return this.informationByCode;
+    const { summaries } = this.informationInput;
+    this.informationByCode = new Map();
+    for (const s of typeof summaries === 'function' ? summaries() : summaries)
+      if (!this.versions.has(s.code)) this.informationByCode.set(s.code, s);
+    return this.informationByCode;
+  }
+
+  /**
+   * The search indexes: the prebuilt ones when they match this catalog version, otherwise built on the
+   * first search (functions that never search, such as intake, never pay for them).
+   */
+  private get searchIndexes() {
+    if (this.indexes) return this.indexes;
+    const index = typeof this.index === 'function' ? this.index() : this.index;
+    const fresh = index && index.format === INDEX_FORMAT && index.catalogVersion === this.version;
+    const docs = this.informationInput.docs;
+    const information = [...this.information.values()].map((s) => docs?.get(s.code) ?? searchDocOfSummary(s));
+    this.indexes = {
+      procedures: fresh
+        ? SearchIndex.load(PROCEDURE_SEARCH, index.procedures)
+        : SearchIndex.build(PROCEDURE_SEARCH, [...this.current.map(procedureDoc), ...information]),
+      faq: fresh
+        ? SearchIndex.load(FAQ_SEARCH, index.faq)
+        : SearchIndex.build(FAQ_SEARCH, this.faq.map(faqDoc)),
+    };
+    return this.indexes;
   }
 
   /**
    * Validates every record, unless the data is a published artefact (the import validated it and the
    * test suite re-validates the committed one), which a cold start then need not pay for again.
    */
-  static fromData(data: CatalogData, index?: SerializedIndex, { trusted = false } = {}): Catalog {
-    if (trusted) return new Catalog(data, data.procedures as ProcedureRecord[], index);
+  static fromData(
+    data: CatalogData,
+    index?: SerializedIndex | (() => SerializedIndex | undefined),
+    { trusted = false, information }: { trusted?: boolean; information?: InformationInput } = {},
+  ): Catalog {
+    if (trusted) return new Catalog(data, data.procedures as ProcedureRecord[], index, information);
     const rows = data.procedures.map((value, i) => ({ row: i + 1, value }));
     const { records, problems } = validateRecords(
       rows,
@@ -156,6 +218,7 @@ export class Catalog {
       data,
       records.map((r) => r.record),
       index,
+      information,
     );
   }
 
@@ -163,13 +226,23 @@ export class Catalog {
     return {
       format: INDEX_FORMAT,
       catalogVersion: this.version,
-      procedures: this.procedureIndex.toJSON(),
-      faq: this.faqIndex.toJSON(),
+      procedures: this.searchIndexes.procedures.toJSON(),
+      faq: this.searchIndexes.faq.toJSON(),
     };
   }
 
+  /** Current procedures, curated and information entries alike. */
   get size() {
-    return this.current.length;
+    return this.current.length + this.information.size;
+  }
+
+  /** An imported entry without an online form (never a code a curated procedure holds). */
+  findInformation(code: string): InformationSummary | undefined {
+    return this.information.get(code);
+  }
+
+  informationEntries(): readonly InformationSummary[] {
+    return [...this.information.values()];
   }
 
   currentProcedures(): readonly Procedure[] {
@@ -202,9 +275,11 @@ export class Catalog {
     const { form: _form, feeRule, ...rest } = p;
     return {
       ...rest,
+      onlineFiling: true,
       feeRule: feeRule ? (findFeeRule(feeRule) ?? null) : null,
       form: this.formJsonSchema(p),
       versions: this.versions.get(p.code)!.map((v) => v.version),
+      national: null,
     };
   }
 
@@ -216,9 +291,26 @@ export class Catalog {
     const accept = (p: Procedure) =>
       (!q.level || (byAuthority ? p.authorityLevel === q.level : p.level === q.level)) &&
       (!q.fullyOnline || p.level === 'toan_trinh') &&
-      (!fieldFilter || fold(p.field).includes(fieldFilter)) &&
+      (!fieldFilter || this.foldField(p.field).includes(fieldFilter)) &&
       (!q.province || servesProvince(p, q.province)) &&
       (!q.agency || (agency !== undefined && handledBy(p, agency)));
+    // Information entries are national: no province limits them, no registry agency handles them, and
+    // none is filed online, so the online-filing filters leave them out.
+    const acceptInformation = (s: InformationSummary) =>
+      (!q.level || (byAuthority && s.levels.includes(q.level as AuthorityLevel))) &&
+      !q.fullyOnline &&
+      !q.agency &&
+      (!fieldFilter || this.foldField(s.field ?? '').includes(fieldFilter));
+    const acceptCode = (code: string) => {
+      const p = this.findProcedure(code);
+      if (p) return accept(p);
+      const s = this.information.get(code);
+      return s !== undefined && acceptInformation(s);
+    };
+    const summaryOf = (code: string, hit?: Hit) => {
+      const p = this.findProcedure(code);
+      return p ? summary(p, hit) : informationSummary(this.information.get(code)!, hit);
+    };
     const key = JSON.stringify([
       this.version,
       q.q ?? '',
@@ -230,12 +322,16 @@ export class Catalog {
     ]);
 
     if (!q.q?.trim()) {
-      const { items, nextCursor } = page(this.current.filter(accept), q.limit, q.cursor, key);
-      return { items: items.map((p) => summary(p)), nextCursor };
+      const codes = [
+        ...this.current.filter(accept).map((p) => p.code),
+        ...[...this.information.values()].filter(acceptInformation).map((s) => s.code),
+      ].sort();
+      const { items, nextCursor } = page(codes, q.limit, q.cursor, key);
+      return { items: items.map((code) => summaryOf(code)), nextCursor };
     }
-    const hits = this.procedureIndex.search(q.q, (code) => accept(this.findProcedure(code)!));
+    const hits = this.searchIndexes.procedures.search(q.q, acceptCode);
     const { items, nextCursor } = page(hits, q.limit, q.cursor, key);
-    return { items: items.map((h) => summary(this.findProcedure(h.id)!, h)), nextCursor };
+    return { items: items.map((h) => summaryOf(h.id, h)), nextCursor };
   }
 
   searchFaq(q: z.output<typeof faqQuery>) {
@@ -243,7 +339,7 @@ export class Catalog {
     const byId = new Map(this.faq.map((f) => [f.id, f]));
     const key = JSON.stringify([this.version, q.q ?? '', q.procedure]);
     if (!q.q?.trim()) return page(this.faq.filter(accept), q.limit, q.cursor, key);
-    const hits = this.faqIndex.search(q.q, (id) => accept(byId.get(id)!));
+    const hits = this.searchIndexes.faq.search(q.q, (id) => accept(byId.get(id)!));
     const { items, nextCursor } = page(hits, q.limit, q.cursor, key);
     return {
       items: items.map(
@@ -273,14 +369,44 @@ function summary(p: Procedure, hit?: Hit): ProcedureSummary {
     processingDays: p.processingDays,
     multiDestination: p.multiDestination,
     version: p.version,
+    onlineFiling: true,
+    authorityLevels: [p.authorityLevel],
   };
+  return withHit(s, p, hit);
+}
+
+function informationSummary(e: InformationSummary, hit?: Hit): ProcedureSummary {
+  const s: ProcedureSummary = {
+    code: e.code,
+    name: e.name,
+    nameEn: null,
+    field: e.field,
+    level: null,
+    authorityLevel: null,
+    agencyId: null,
+    fee: e.fee,
+    processingDays: e.processingDays,
+    multiDestination: false,
+    version: e.version,
+    onlineFiling: false,
+    authorityLevels: e.levels,
+    channels: e.channels,
+  };
+  return withHit(s, e, hit);
+}
+
+function withHit(
+  s: ProcedureSummary,
+  p: { name: string; field: string | null },
+  hit?: Hit,
+): ProcedureSummary {
   if (!hit) return s;
   return {
     ...s,
     score: round(hit.score),
     highlights: Object.entries(hit.matches()).map(([field, terms]) => {
       const f = field as 'name' | 'keywords' | 'field' | 'documents';
-      const text = f === 'name' ? p.name : f === 'field' ? p.field : undefined;
+      const text = f === 'name' ? p.name : f === 'field' ? (p.field ?? undefined) : undefined;
       return text === undefined
         ? { field: f, terms }
         : { field: f, terms, ranges: highlightRanges(text, new Set(terms)) };
@@ -340,9 +466,11 @@ export function agencyToView(a: Agency) {
   return { ...a };
 }
 
-export const catalog: Catalog = Catalog.fromData(publishedCatalog, prebuilt as SerializedIndex, {
-  trusted: true,
-});
+/**
+ * The curated procedures with their forms (and the FAQ): what intake, agencies and petitions need.
+ * The catalog function serves the whole catalog, information entries included (./published.ts).
+ */
+export const catalog: Catalog = Catalog.fromData(publishedCatalog, undefined, { trusted: true });
 
 export const findProcedure = (code: string) => catalog.findProcedure(code);
 export const findProcedureVersion = (code: string, version: number) =>

@@ -11,10 +11,14 @@ import type {
 import type { ProcedureQuery, procedureParams, procedureVersionQuery } from '../../schemas/procedure.js';
 import { AppError } from '../core/errors.js';
 import { type ApiRequest, type ApiResult, httpFunction } from '../core/http.js';
-import { agencyToView, catalog, findAgencyByCode, listAgencies } from './catalog.js';
+import { agencyToView, findAgencyByCode, listAgencies } from './catalog.js';
 import { planImport } from './import.js';
+import { informationToView } from './information.js';
 import { listProvinces, provinceCommunes } from './places.js';
 import { publishedCatalog } from './procedures.js';
+import { published } from './published.js';
+
+const { catalog, details } = published;
 
 /**
  * The catalog only changes with a deployment, so every answer is cacheable: an ETag over the body lets
@@ -36,9 +40,20 @@ export const handler = httpFunction('catalog', {
   getProcedure: async (req) => {
     const { code } = req.params as z.output<typeof procedureParams>;
     const { version } = req.query as z.output<typeof procedureVersionQuery>;
+    const maxAge = version ? 86_400 : 300;
+    // A curated procedure (filed online) wins over the national record of its code, which it links.
     const procedure = version ? catalog.findProcedureVersion(code, version) : catalog.findProcedure(code);
-    if (!procedure) throw new AppError('PROCEDURE_NOT_FOUND');
-    return cacheable(req, catalog.procedureToView(procedure), version ? 86_400 : 300);
+    if (procedure) {
+      const national = await details.version(code);
+      return cacheable(
+        req,
+        { ...catalog.procedureToView(procedure), national: national ? national.at.entry : null },
+        maxAge,
+      );
+    }
+    const entry = catalog.findProcedure(code) ? undefined : await details.version(code, version);
+    if (!entry) throw new AppError('PROCEDURE_NOT_FOUND');
+    return cacheable(req, informationToView(entry.details, entry.at), maxAge);
   },
   listAgencies: async (req) => cacheable(req, listAgencies(req.query as z.output<typeof agencyQuery>)),
   getAgency: async (req) => {

@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { faqRecord } from '../../schemas/catalog.js';
 import type { ProcedureRecord } from '../../schemas/procedure.js';
 import { Catalog } from './catalog.js';
+import { loadInformation, searchIndexText } from './national-import.js';
 import type { CatalogData } from './procedures.js';
 import { type RowInput, type RowProblem, validateRecords } from './validate.js';
 
@@ -241,7 +242,12 @@ export function planImport(
 export async function importCatalog(file: string, options: ImportOptions): Promise<ImportOutcome> {
   const text = await readFile(file, 'utf8');
   const { outcome, next } = planImport(text, formatOf(file), await readCatalog(options.dataDir), options);
-  if (next && !options.dryRun) await writeCatalog(options.dataDir, next.data, next.index);
+  if (next && !options.dryRun) {
+    // The published index also covers the imported information entries stored beside the catalog.
+    const index = searchIndexText(next.data, loadInformation(options.dataDir));
+    await writeCatalog(options.dataDir, next.data, index);
+    outcome.indexBytes = Buffer.byteLength(index);
+  }
   return outcome;
 }
 
@@ -259,7 +265,8 @@ export async function writeCatalog(dataDir: string, data: CatalogData, index: st
 /** Rebuilds the prebuilt index of the catalog in `dataDir` (after a change of the search code). */
 export async function reindex(dataDir: string): Promise<number> {
   const data = await readCatalog(dataDir);
-  const index = JSON.stringify(Catalog.fromData(data).serializedIndex());
+  Catalog.fromData(data); // validates
+  const index = searchIndexText(data, loadInformation(dataDir));
   await writeCatalog(dataDir, data, index);
   return Buffer.byteLength(index);
 }

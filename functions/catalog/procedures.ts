@@ -1,7 +1,9 @@
 /**
- * The published catalog (data/catalog.json: every version of every procedure, and the FAQ), bundled
- * into the Lambdas that need it. The catalog team publishes with `npm run catalog:import`; values
- * taken from secondary sources are named in each procedure's `illustrative`.
+ * The curated catalog (data/catalog.json: every version of every procedure filed online here, with its
+ * form, and the FAQ), bundled into the Lambdas that need it. The catalog team publishes with
+ * `npm run catalog:import`; values taken from secondary sources are named in each procedure's
+ * `illustrative`. Imported national records (information entries) are stored beside it in data/national
+ * and data/details, and served by the catalog function only (./published.ts).
  */
 import type { z } from 'zod';
 import type { ProcedureRecord } from '../../schemas/procedure.js';

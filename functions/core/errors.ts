@@ -75,6 +75,11 @@ export const ERRORS = {
     en: 'There is no procedure with this code.',
     vi: 'Không có thủ tục hành chính với mã này.',
   },
+  PROCEDURE_NOT_ONLINE: {
+    status: 422,
+    en: 'This procedure is not filed online on the portal: see its page for the documents, the agency and how to file there.',
+    vi: 'Thủ tục này chưa được nộp trực tuyến trên Cổng: xem trang thủ tục để biết thành phần hồ sơ, cơ quan và cách nộp.',
+  },
   UPLOAD_ALREADY_USED: {
     status: 409,
     en: 'An attachment is already part of another dossier; upload it again.',

@@ -20,6 +20,7 @@ import { type Agency, findAgency, provinces } from '../catalog/agencies.js';
 import { bundleMembers } from '../catalog/bundles.js';
 import { findProcedure, resolveAgency } from '../catalog/catalog.js';
 import { piiFields } from '../catalog/forms.js';
+import { isNationalProcedure } from '../catalog/information-codes.js';
 import type { Procedure } from '../catalog/procedures.js';
 import type { PersonRole } from '../core/auth.js';
 import type { BundleLink, DossierRecord, FiledBy } from '../core/dossier.js';
@@ -289,7 +290,12 @@ export async function submitDossier(
   if (earlier) return { status: 201, body: earlier };
 
   const procedure = findProcedure(input.procedureCode);
-  if (!procedure) throw new AppError('UNKNOWN_PROCEDURE', [{ path: 'procedureCode' }]);
+  if (!procedure)
+    // An imported procedure without an online form is information only: refused before anything is written.
+    throw new AppError(
+      isNationalProcedure(input.procedureCode) ? 'PROCEDURE_NOT_ONLINE' : 'UNKNOWN_PROCEDURE',
+      [{ path: 'procedureCode' }],
+    );
   const form = checkForm(procedure, input.form);
   if (!input.onBehalfOf) checkOwnApplicant(filer, form);
   const ownerSub = input.onBehalfOf

@@ -45,11 +45,12 @@ const pct = (xs: number[], p: number) => {
 const ms = (n: number) => `${n.toFixed(n < 1 ? 3 : 1)} ms`;
 
 async function coldStart(data: object, index: object) {
-  await mkdir(OUT, { recursive: true });
+  await mkdir(join(OUT, 'data', 'national'), { recursive: true });
   const catalogFile = join(OUT, 'catalog.json');
-  const indexFile = join(OUT, 'search-index.json');
   await writeFile(catalogFile, JSON.stringify(data));
-  await writeFile(indexFile, JSON.stringify(index));
+  // The search index and the (here empty) information entries are read from the data directory.
+  await writeFile(join(OUT, 'data', 'search-index.json'), JSON.stringify(index));
+  await writeFile(join(OUT, 'data', 'national', 'index.json'), JSON.stringify({ format: 1, procedures: [] }));
   const outfile = join(OUT, 'catalog-handler.mjs');
   await build({
     entryPoints: ['functions/catalog/handler.ts'],
@@ -66,7 +67,6 @@ async function coldStart(data: object, index: object) {
         name: 'generated-catalog',
         setup(b) {
           b.onResolve({ filter: /data\/catalog\.json$/ }, () => ({ path: catalogFile }));
-          b.onResolve({ filter: /data\/search-index\.json$/ }, () => ({ path: indexFile }));
         },
       },
     ],
@@ -86,7 +86,12 @@ async function coldStart(data: object, index: object) {
   let last = { status: 0, items: 0 };
   for (let i = 0; i < RUNS; i++) {
     const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], {
-      env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'SILENT', STAGE: 'bench' },
+      env: {
+        ...process.env,
+        POWERTOOLS_LOG_LEVEL: 'SILENT',
+        STAGE: 'bench',
+        CATALOG_DATA_DIR: join(OUT, 'data'),
+      },
     });
     const r = JSON.parse(stdout) as { ms: number; status: number; items: number };
     times.push(r.ms);

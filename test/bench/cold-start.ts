@@ -314,6 +314,8 @@ export async function coldStarts() {
     JWT_AUDIENCE: 'bench',
     JWT_JWKS_URL: `${stub.url}/jwks.json`,
     POWERTOOLS_LOG_LEVEL: 'SILENT',
+    // The catalog function reads its data files beside the bundle in a deployment; here, the source's.
+    CATALOG_DATA_DIR: resolve('functions/catalog/data'),
   };
 
   const time = async (file: string, event: unknown) => {

@@ -2,6 +2,7 @@
 import { catalogSearch } from './catalog.js';
 import { coldStarts } from './cold-start.js';
 import { dispatchBench } from './dispatch.js';
+import { nationalCatalog } from './national.js';
 import { throughput } from './throughput.js';
 
 const started = Date.now();
@@ -16,6 +17,10 @@ console.log(
   '\nCatalog search over a generated 7,000-procedure catalog (in process) and the catalog cold start',
 );
 console.table(await catalogSearch());
+console.log(
+  '\nThe national catalog (curated + 2,849 imported entries): search, details from disk, cold start',
+);
+console.table(await nationalCatalog());
 const dispatch = await dispatchBench();
 console.log('\nOne submission to all 34 provinces (local portal; calls through the functions’ SDK clients)');
 console.table(dispatch.oneSubmission);

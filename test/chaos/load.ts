@@ -137,7 +137,7 @@ export async function runLoad(options: {
       };
     else
       body = {
-        procedureCode: '1.012345',
+        procedureCode: '2.000986',
         form: birthBundleForm,
         attachments: [
           { documentType: 'birth_certificate_medical', uploadId: await client.upload(token, `birth-${n}`) },

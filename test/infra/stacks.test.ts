@@ -1,4 +1,7 @@
-import { Stack } from 'aws-cdk-lib';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { allAgencies, channels } from '../../functions/catalog/agencies.js';
@@ -672,4 +675,48 @@ describe('PortalFunction', () => {
       Environment: { Variables: { SHARED_ONLY: 'shared', OVERRIDDEN: 'own', OWN_ONLY: 'own' } },
     });
   });
+});
+
+describe('the catalog function asset', () => {
+  it('carries the catalog data beside the handler: search index, summaries and every details file', async () => {
+    const outdir = await mkdtemp(join(tmpdir(), 'cong-asset-'));
+    try {
+      // This one stack is bundled for real (local esbuild), unlike the stacks above.
+      const app = new App({
+        outdir,
+        context: { ...cdkContext, stage: 'dev', 'aws:cdk:bundling-stacks': ['CatalogAsset'] },
+      });
+      const settings = stageSettings((key) => app.node.tryGetContext(key));
+      const stack = new Stack(app, 'CatalogAsset');
+      new PortalFunction(stack, 'Catalog', {
+        name: 'catalog',
+        spec: functions.catalog,
+        settings,
+        sharedEnvironment: {},
+      });
+      app.synth();
+      const assets = (await readdir(outdir)).filter((d) => d.startsWith('asset.'));
+      const bundle = only(
+        (
+          await Promise.all(
+            assets.map(async (d) => ((await readdir(join(outdir, d))).includes('index.mjs') ? d : undefined)),
+          )
+        ).filter(Boolean),
+      )!;
+      const data = join(outdir, bundle, 'data');
+      expect((await readdir(data)).sort()).toEqual(['details', 'national', 'search-index.json']);
+      const details = await readdir(join(data, 'details'));
+      expect(details).toHaveLength(2849);
+      expect(details).toContain('1.000823.json');
+      expect(await readdir(join(data, 'national'))).toEqual(
+        expect.arrayContaining(['index.json', 'codes.json']),
+      );
+      // The handler bundle itself carries neither the details nor the search index.
+      const code = await readFile(join(outdir, bundle, 'index.mjs'), 'utf8');
+      expect(code).not.toContain('KQ.G19.000181');
+      expect(code.length).toBeLessThan(2 * 1024 * 1024);
+    } finally {
+      await rm(outdir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

@@ -264,7 +264,7 @@ describe('the birth → residence → health card bundle', () => {
       token: owner,
       key: 'life-bundle-0001',
       body: {
-        procedureCode: '1.012345',
+        procedureCode: '2.000986',
         form: birthBundleForm,
         attachments: [{ documentType: 'birth_certificate_medical', uploadId: scan }],
       },
@@ -309,7 +309,7 @@ describe('the birth → residence → health card bundle', () => {
       kind: 'electronic',
       procedureCode: '1.001193',
     });
-    expect(toPolice.bundle).toEqual({ procedureCode: '1.012345', step: 2, steps: 3 });
+    expect(toPolice.bundle).toEqual({ procedureCode: '2.000986', step: 2, steps: 3 });
     // The residence dossier's own timeline says when and why it went to the police, and stays intact.
     const handedOver = await api('GET', `/v1/dossiers/${residence}`, { token: owner });
     expect(handedOver.body.timeline.map((e: Json) => e.type).slice(0, 2)).toEqual([
@@ -422,7 +422,7 @@ describe('withdrawal', () => {
       token: owner,
       key: 'life-bundle-reject-01',
       body: {
-        procedureCode: '1.012345',
+        procedureCode: '2.000986',
         form: birthBundleForm,
         attachments: [{ documentType: 'birth_certificate_medical', uploadId: scan }],
       },

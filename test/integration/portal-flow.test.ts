@@ -304,6 +304,35 @@ describe('bad input writes nothing', () => {
     expect(await countItems('DOSSIER#', 'DOSSIER')).toBe(before);
   });
 
+  it('shows an information entry of the national catalog and refuses to file it online', async () => {
+    // 2.002184 (a customs procedure): imported from the national database, with no online form here.
+    const view = await api('GET', '/v1/procedures/2.002184');
+    expect(view.status).toBe(200);
+    expect(view.body).toMatchObject({ code: '2.002184', onlineFiling: false, formId: null, form: null });
+    expect(view.body.channels.items.length).toBeGreaterThan(0);
+    expect(view.body.source.url).toMatch(/^https:\/\/dichvucong\.gov\.vn\//);
+    const found = await api(
+      'GET',
+      '/v1/procedures?q=khai%20b%E1%BB%95%20sung%20h%E1%BB%93%20s%C6%A1%20h%E1%BA%A3i%20quan',
+    );
+    expect(found.body.items.map((i: { code: string }) => i.code)).toContain('2.002184');
+
+    const before = await countItems('DOSSIER#', 'DOSSIER');
+    const res = await submit(tokenA, 'not-online-0001', {
+      procedureCode: '2.002184',
+      form: bhytForm,
+      attachments: [],
+    });
+    expect(res.status).toBe(422);
+    expect(res.body.error).toMatchObject({
+      code: 'PROCEDURE_NOT_ONLINE',
+      message: expect.any(String),
+      messageVi: expect.any(String),
+    });
+    expect(await countItems('DOSSIER#', 'DOSSIER')).toBe(before);
+    expect(await countItems('IDEMPOTENCY#dossiers#citizen-a#not-online-0001')).toBe(0);
+  });
+
   it('requires a token and an Idempotency-Key', async () => {
     const body = { procedureCode: '1.002758', form: bhytForm, attachments: [] };
     expect(

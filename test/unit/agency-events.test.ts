@@ -155,7 +155,7 @@ describe('agency events', () => {
       await refused();
     }
     store.current.payment = undefined;
-    store.current.bundle = { procedureCode: '1.012345', step: 2, steps: 3, previous: 'UBX00070-261120-0001' };
+    store.current.bundle = { procedureCode: '2.000986', step: 2, steps: 3, previous: 'UBX00070-261120-0001' };
     await refused();
   });
 
@@ -166,7 +166,7 @@ describe('agency events', () => {
     );
     store = new FakeStore();
     store.current.bundle = {
-      procedureCode: '1.012345',
+      procedureCode: '2.000986',
       step: 2,
       steps: 3,
       previous: 'UBX00070-261120-0001',

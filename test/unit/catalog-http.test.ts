@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { communesOf } from '../../functions/catalog/admin-map.js';
 import { handler } from '../../functions/catalog/handler.js';
 import { agencyList, communeList, provinceList } from '../../schemas/catalog.js';
+import { procedureList, procedureView } from '../../schemas/procedure.js';
 import { call, type EventInput } from '../support/api-event.js';
 
 const get = (routeKey: string, input: Omit<EventInput, 'routeKey'> = {}) =>
@@ -55,20 +56,117 @@ describe('catalog endpoints', () => {
     expect(bad.status).toBe(400);
   });
 
+  it('serves an imported procedure as an information entry: what to bring, where, how long, how much', async () => {
+    // 1.000823 in the national database: two channels (post, in person), 22 working days, free.
+    const res = await get('GET /v1/procedures/{code}', { pathParameters: { code: '1.000823' } });
+    expect(res.status).toBe(200);
+    expect(procedureView.safeParse(res.body).success).toBe(true);
+    expect(res.body).toMatchObject({
+      code: '1.000823',
+      onlineFiling: false,
+      formId: null,
+      form: null,
+      version: 1,
+      versions: [1],
+      levels: { status: 'parsed', items: ['ministry'] },
+      source: { url: expect.stringMatching(/^https:\/\/dichvucong\.gov\.vn\//) },
+    });
+    expect(res.body.channels.items).toEqual([
+      expect.objectContaining({
+        kind: 'post',
+        time: expect.objectContaining({ workingDays: 22 }),
+        fee: expect.objectContaining({ kind: 'free', vnd: 0 }),
+      }),
+      expect.objectContaining({ kind: 'in_person', time: expect.objectContaining({ workingDays: 22 }) }),
+    ]);
+    expect(res.body.documents.items[0]).toMatchObject({
+      templates: ['Mus08.docx'],
+      copies: { originals: 1 },
+    });
+    expect(res.body.results.items[0]).toEqual({ name: expect.any(String), code: 'KQ.G19.000181' });
+    expect(res.body.legalBasis.items[0]).toEqual({
+      title: 'Nghị định 121/2021/NĐ-CP',
+      number: '121/2021/NĐ-CP',
+    });
+    const old = await get('GET /v1/procedures/{code}', {
+      pathParameters: { code: '1.000823' },
+      query: { version: '1' },
+    });
+    expect(old.body.version).toBe(1);
+    const never = await get('GET /v1/procedures/{code}', {
+      pathParameters: { code: '1.000823' },
+      query: { version: '2' },
+    });
+    expect(never.status).toBe(404);
+    const none = await get('GET /v1/procedures/{code}', { pathParameters: { code: '8.000001' } });
+    expect(none.status).toBe(404);
+    expect(none.body.error.code).toBe('PROCEDURE_NOT_FOUND');
+  });
+
+  it('lets a curated procedure win over the national record of its code, and link it', async () => {
+    const res = await get('GET /v1/procedures/{code}', { pathParameters: { code: '1.001193' } });
+    expect(res.body).toMatchObject({ code: '1.001193', onlineFiling: true, formId: 'birth_registration' });
+    expect(res.body.national).toMatchObject({ code: '1.001193', name: 'Thủ tục đăng ký khai sinh' });
+    expect(procedureView.safeParse(res.body).success).toBe(true);
+    // A curated procedure the national database does not hold links nothing.
+    const co = await get('GET /v1/procedures/{code}', { pathParameters: { code: '9.000281' } });
+    expect(co.body).toMatchObject({ onlineFiling: true, national: null });
+  });
+
+  it('no longer hides the real procedures that curated records once held the codes of', async () => {
+    for (const [code, name] of [
+      ['2.002184', /hải quan/],
+      ['2.000281', /giấy phép xuất nhập cảnh/],
+      ['1.004194', /^Đăng ký tạm trú$/],
+      ['2.000575', /^Cấp lại Giấy chứng nhận đăng ký hộ kinh doanh/],
+    ] as const) {
+      const res = await get('GET /v1/procedures/{code}', { pathParameters: { code } });
+      expect(res.body, code).toMatchObject({ code, onlineFiling: false, name: expect.stringMatching(name) });
+    }
+    const moved = await get('GET /v1/procedures/{code}', { pathParameters: { code: '1.004222' } });
+    expect(moved.body).toMatchObject({
+      name: 'Đăng ký thường trú',
+      onlineFiling: true,
+      formId: 'permanent_residence',
+    });
+  });
+
+  it('finds information entries by their documents and results, and marks them not filed online', async () => {
+    const res = await get('GET /v1/procedures', { query: { q: 'khai bổ sung hồ sơ hải quan', limit: '5' } });
+    expect(res.status).toBe(200);
+    expect(procedureList.safeParse(res.body).success).toBe(true);
+    const hit = res.body.items.find((i: { code: string }) => i.code === '2.002184');
+    expect(hit).toMatchObject({
+      onlineFiling: false,
+      nameEn: null,
+      level: null,
+      channels: expect.any(Array),
+    });
+    const online = await get('GET /v1/procedures', {
+      query: { q: 'khai sinh', fullyOnline: 'true', limit: '100' },
+    });
+    expect(online.body.items.every((i: { onlineFiling: boolean }) => i.onlineFiling)).toBe(true);
+    const ministry = await get('GET /v1/procedures', { query: { level: 'ministry', limit: '100' } });
+    expect(ministry.body.items.length).toBe(100);
+    expect(
+      ministry.body.items.every((i: { authorityLevels: string[] }) => i.authorityLevels.includes('ministry')),
+    ).toBe(true);
+  });
+
   it('sends an ETag and answers If-None-Match with a bodiless 304', async () => {
-    const first = await get('GET /v1/procedures/{code}', { pathParameters: { code: '2.000281' } });
+    const first = await get('GET /v1/procedures/{code}', { pathParameters: { code: '9.000281' } });
     const etag = first.headers.etag as string;
     expect(etag).toMatch(/^"[\w-]+"$/);
     expect(first.headers['cache-control']).toMatch(/public, max-age=\d+/);
     const again = await get('GET /v1/procedures/{code}', {
-      pathParameters: { code: '2.000281' },
+      pathParameters: { code: '9.000281' },
       headers: { 'If-None-Match': `W/${etag}` },
     });
     expect(again.status).toBe(304);
     expect(again.headers.etag).toBe(etag);
     expect(again.body).toBeUndefined();
     const other = await get('GET /v1/procedures/{code}', {
-      pathParameters: { code: '2.000281' },
+      pathParameters: { code: '9.000281' },
       headers: { 'If-None-Match': '"stale"' },
     });
     expect(other.status).toBe(200);

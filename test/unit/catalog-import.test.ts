@@ -180,8 +180,9 @@ describe('catalog import', () => {
     );
     expect((refused as { code: number }).code).toBe(1);
     expect((refused as { stderr: string }).stderr).toMatch(/row 1 formId: no form named nope/);
+    const next = (await readCatalog(dir)).catalogVersion + 1;
     const ok = await run(process.execPath, [...cli, await file('ok.json', [newProcedure])]);
     expect(ok.stderr).toMatch(/\[#+\] 100% validate 1\/1/);
-    expect(ok.stdout).toMatch(/Published catalog version 2: 3\.100001 v1/);
+    expect(ok.stdout).toContain(`Published catalog version ${next}: 3.100001 v1`);
   });
 });

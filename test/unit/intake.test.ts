@@ -158,6 +158,15 @@ describe('submitting a dossier', () => {
     expect(ports.commits).toHaveLength(0);
   });
 
+  it('refuses a procedure that is information only (no online form) before writing anything', async () => {
+    // 2.002184 is a customs procedure of the national database: listed, but not filed on the portal.
+    await appErrorOf(
+      submitDossier(ports, OWNER, 'k-00000002', { ...validInput(), procedureCode: '2.002184' }),
+      'PROCEDURE_NOT_ONLINE',
+    );
+    expect(ports.commits).toHaveLength(0);
+  });
+
   it('reports every invalid form field with its path', async () => {
     const input = validInput();
     input.form = { ...licenceForm, citizenId: '123', licenceClass: 'Z', extra: 1 };

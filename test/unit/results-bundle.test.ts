@@ -49,7 +49,7 @@ async function submitBundle() {
     },
   };
   const res = await submitDossier(ports, 'mother', 'bundle-key-01', {
-    procedureCode: '1.012345',
+    procedureCode: '2.000986',
     form: birthBundleForm,
     attachments: [{ documentType: 'birth_certificate_medical', uploadId: '01KAAAAAAAAAAAAAAAAAAAAAA1' }],
   });
@@ -112,17 +112,17 @@ describe('an interlinked bundle', () => {
     const { res, write } = await submitBundle();
     expect(res.body.dossiers.map((d) => d.agencyId)).toEqual(['xa-00070', 'cahn', 'bhxh-hn']);
     const records = write.dossiers.map((d) => d.record);
-    expect(records.map((r) => r.procedureCode)).toEqual(['1.001193', '1.004194', '1.011723']);
+    expect(records.map((r) => r.procedureCode)).toEqual(['1.001193', '1.004222', '1.011723']);
     expect(records.map((r) => r.bundle)).toEqual([
       {
-        procedureCode: '1.012345',
+        procedureCode: '2.000986',
         step: 1,
         steps: 3,
         next: records[1]!.code,
         handedOffAt: NOW.toISOString(),
       },
-      { procedureCode: '1.012345', step: 2, steps: 3, previous: records[0]!.code, next: records[2]!.code },
-      { procedureCode: '1.012345', step: 3, steps: 3, previous: records[1]!.code },
+      { procedureCode: '2.000986', step: 2, steps: 3, previous: records[0]!.code, next: records[2]!.code },
+      { procedureCode: '2.000986', step: 3, steps: 3, previous: records[1]!.code },
     ]);
     // Step budgets 1, 7 and 3 working days add up along the chain.
     expect(records.map((r) => r.dueAt)).toEqual([
@@ -142,7 +142,7 @@ describe('an interlinked bundle', () => {
       records,
       NOW,
     );
-    expect(view.procedureCode).toBe('1.012345');
+    expect(view.procedureCode).toBe('2.000986');
     expect(view.bundle).toEqual({ steps: 3, activeStep: 1, activeDossier: records[0]!.code });
     expect(view.dossiers.map((d) => d.handedOver)).toEqual([true, false, false]);
   });
@@ -181,7 +181,7 @@ describe('an interlinked bundle', () => {
     });
     const payload = deliveryPayload(handed);
     expect(dossierDelivery.parse(payload).previousResult?.dossierCode).toBe(birth!.code);
-    expect(payload.bundle).toEqual({ procedureCode: '1.012345', step: 2, steps: 3 });
+    expect(payload.bundle).toEqual({ procedureCode: '2.000986', step: 2, steps: 3 });
 
     const view = toSubmissionView({ submissionId: 'x', createdAt: NOW.toISOString() }, [
       ...table.dossiers.values(),
