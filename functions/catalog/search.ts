@@ -10,8 +10,10 @@
  * size; field boosts and the term's rarity give the score.
  */
 
-/** Bumped whenever tokenisation, fields or the index layout change, so a stale index is never loaded. */
-export const INDEX_FORMAT = 2;
+import { FILLER, SECONDARY, SOFT, SYNONYM_GROUPS } from './synonyms.js';
+
+/** Bumped whenever tokenisation, synonyms, fields or the index layout change, so a stale index is never loaded. */
+export const INDEX_FORMAT = 3;
 
 export function fold(text: string): string {
   return text
@@ -21,37 +23,13 @@ export function fold(text: string): string {
     .toLowerCase();
 }
 
-/** Abbreviation → its spelled-out phrase, both folded. */
-export const ABBREVIATIONS: Readonly<Record<string, string>> = {
-  bhyt: 'bao hiem y te',
-  bhxh: 'bao hiem xa hoi',
-  gplx: 'giay phep lai xe',
-  cccd: 'can cuoc cong dan',
-  'c/o': 'giay chung nhan xuat xu',
-  dkkd: 'dang ky kinh doanh',
-  hkd: 'ho kinh doanh',
-  gpxd: 'giay phep xay dung',
-  km: 'khuyen mai',
-  ubnd: 'uy ban nhan dan',
-  tthc: 'thu tuc hanh chinh',
-  mst: 'ma so thue',
-  gcn: 'giay chung nhan',
-  dvc: 'dich vu cong',
-  qsdd: 'quyen su dung dat',
-};
-
 /** Spelling variants folded onto one form ("đăng kí" / "đăng ký"); "mãi"/"mại" already fold alike. */
 const VARIANTS: Readonly<Record<string, string>> = { ki: 'ky' };
-
-const phrases = Object.entries(ABBREVIATIONS).map(([abbr, phrase]) => ({
-  abbr,
-  words: phrase.split(' '),
-}));
 
 const TOKEN = /c\/o|[a-z0-9]+/g;
 
 /** A map's own entry for a word: "constructor" or "__proto__" typed by a citizen must not reach Object's. */
-const own = (map: Readonly<Record<string, string>>, word: string) =>
+const own = <T>(map: Readonly<Record<string, T>>, word: string) =>
   Object.hasOwn(map, word) ? map[word] : undefined;
 
 function words(text: string): string[] {
@@ -61,32 +39,113 @@ function words(text: string): string[] {
 /** Query terms: folded words, nothing added. */
 export const queryTerms = (text: string): string[] => words(text);
 
-/** Indexed terms: the words, plus each abbreviation's phrase and each phrase's abbreviation. */
+/**
+ * A word as written: its folded form, and its marks (tone and vowel marks, đ) so that "sổ đỏ" is told
+ * from "sơ đồ" where both are written with marks; a word written without any matches either.
+ */
+interface Word {
+  folded: string;
+  marks: string;
+  start: number;
+  end: number;
+}
+
+function marksOf(word: string): string {
+  const nfd = word.normalize('NFD');
+  const m = (nfd.match(/[\u0300-\u036f]/g) ?? []).sort().join('');
+  return /[đĐ]/.test(word) ? `${m}đ` : m;
+}
+
+function written(text: string): Word[] {
+  const out: Word[] = [];
+  for (const m of text.normalize('NFC').matchAll(/c\/o|[\p{L}\p{N}]+/giu)) {
+    for (const t of fold(m[0]).match(TOKEN) ?? []) {
+      out.push({ folded: own(VARIANTS, t) ?? t, marks: marksOf(m[0]), start: m.index, end: m.index + m[0].length });
+    }
+  }
+  return out;
+}
+
+const sameWord = (a: Word, b: Word) => a.folded === b.folded && (!a.marks || !b.marks || a.marks === b.marks);
+
+interface Phrase {
+  words: Word[];
+  term: string;
+}
+const phrase = (text: string, term: string): Phrase => ({ words: written(text), term });
+
+/** Every synonym phrase, longest first, with the group term it stands for. */
+const SYNONYM_PHRASES: readonly Phrase[] = SYNONYM_GROUPS.flatMap((g) => g.phrases.map((p) => phrase(p, g.term))).sort(
+  (a, b) => b.words.length - a.words.length,
+);
+const GROUP_TERMS = new Set(SYNONYM_GROUPS.map((g) => g.term));
+const OFFICIAL: ReadonlyMap<string, string[]> = new Map(
+  SYNONYM_GROUPS.map((g) => [g.term, written(g.phrases[0]!).map((w) => w.folded)]),
+);
+const FILLER_PHRASES = FILLER.map((f) => phrase(f, '')).sort((a, b) => b.words.length - a.words.length);
+const SOFT_WORDS: ReadonlyMap<string, { marks: string; official: string[] }> = new Map(
+  Object.entries(SOFT).map(([w, official]) => [
+    fold(w),
+    { marks: marksOf(w), official: official.flatMap((o) => written(o).map((x) => x.folded)) },
+  ]),
+);
+const SECONDARY_PHRASES = SECONDARY.map((s) => ({
+  in: phrase(s.phrase, ''),
+  asked: s.asked.map((a) => phrase(a, '')),
+}));
+
+/** Whether `p` is written in `ws` at position i. */
+const at = (ws: readonly Word[], i: number, p: Phrase) =>
+  i + p.words.length <= ws.length && p.words.every((w, j) => sameWord(ws[i + j]!, w));
+
+const contains = (ws: readonly Word[], p: Phrase) => ws.some((_, i) => at(ws, i, p));
+
+/**
+ * Group terms for the synonym phrases written in a text (phrases of several words only: a single
+ * folded syllable such as "vat" or "sung" is too ambiguous to index, and is mapped at query time).
+ */
+function synonymTerms(ws: readonly Word[]): string[] {
+  const out = new Set<string>();
+  for (const p of SYNONYM_PHRASES) if (p.words.length > 1 && contains(ws, p)) out.add(p.term);
+  return [...out];
+}
+
+/** Indexed terms: the words, plus each synonym phrase's group term and each abbreviation's official words. */
 export function indexTerms(text: string): string[] {
   const out = words(text);
   const extra: string[] = [];
-  for (const t of out) {
-    const phrase = own(ABBREVIATIONS, t);
-    if (phrase) extra.push(...phrase.split(' '));
-  }
-  for (const { abbr, words: ws } of phrases) {
-    for (let i = 0; i + ws.length <= out.length; i++) {
-      if (ws.every((w, j) => out[i + j] === w)) {
-        extra.push(abbr);
-        break;
-      }
-    }
-  }
+  for (const t of out) if (GROUP_TERMS.has(t) && OFFICIAL.has(t)) extra.push(...OFFICIAL.get(t)!);
+  extra.push(...synonymTerms(written(text)));
   return extra.length ? [...out, ...extra] : out;
 }
 
-/** [start, end) offsets in `text` of the words whose folded form is in `terms`. */
+/** Bit i set when the text names the i-th secondary variant (a reissue, a revocation…). */
+function secondaryFlags(text: string): number {
+  const ws = written(text);
+  let flags = 0;
+  SECONDARY_PHRASES.forEach((s, i) => {
+    if (contains(ws, s.in)) flags |= 1 << i;
+  });
+  return flags;
+}
+
+/** [start, end) offsets in `text` of the words whose folded form is in `terms`, or of a matched synonym phrase. */
 export function highlightRanges(text: string, terms: ReadonlySet<string>): [number, number][] {
+  const ws = written(text);
+  const hit = new Set<number>();
+  ws.forEach((w, i) => {
+    if (terms.has(w.folded)) hit.add(i);
+  });
+  const groups = SYNONYM_PHRASES.filter((p) => terms.has(p.term));
+  for (let i = 0; i < ws.length; i++) {
+    for (const p of groups) if (at(ws, i, p)) for (let j = 0; j < p.words.length; j++) hit.add(i + j);
+  }
   const ranges: [number, number][] = [];
-  for (const m of text.matchAll(/[\p{L}\p{N}]+(?:\/[\p{L}])?/gu)) {
-    const term = words(m[0])[0];
-    const whole = fold(m[0]);
-    if ((term && terms.has(term)) || terms.has(whole)) ranges.push([m.index, m.index + m[0].length]);
+  for (const i of [...hit].sort((a, b) => a - b)) {
+    const { start, end } = ws[i]!;
+    const last = ranges.at(-1);
+    if (last && last[0] === start) continue; // "C/O" or a word split in two: one range
+    ranges.push([start, end]);
   }
   return ranges;
 }
@@ -109,39 +168,92 @@ export interface Hit {
   matches(): Record<string, string[]>;
 }
 
-/** What is stored: ids, the sorted vocabulary, and per term a flat list of (document, field mask). */
+/**
+ * What is stored: ids, the sorted vocabulary, per term a flat list of (document, field mask), and per
+ * document the length of its first field (the name) and the secondary variants that field names.
+ */
 interface SerializedIndex {
   format: number;
   fields: string[];
   ids: string[];
   terms: string[];
   postings: number[][];
+  lengths: number[];
+  secondary: number[];
 }
 
-/** Fewer exact hits than this and the search is repeated forgiving one typo per word. */
+/** Fewer exact hits than this and the search is repeated forgiving typos. */
 const FUZZY_BELOW = 10;
 const PREFIX_WEIGHT = 0.6;
 const FUZZY_WEIGHT = 0.45;
+/** A synonym reached through a single ambiguous syllable ("vat", "sung") weighs less than the word itself. */
+const SYNONYM_WEIGHT = 0.9;
+/** An everyday verb's official counterpart ranks a procedure higher but is not required. */
+const SOFT_WEIGHT = 0.5;
+/** Every required query word found in the name: the procedure is most likely the one meant. */
+const NAME_ALL_BONUS = 1.6;
+/** Name length normalisation: score × K / (K + words in the name); general procedures have short names. */
+const LENGTH_K = 12;
+/** A variant the query does not ask for (a reissue, a foreign element…): not the everyday procedure. */
+const SECONDARY_FACTOR = 0.7;
 /** Prefix expansion of the word being typed stops here: "c" must not pull in the whole vocabulary. */
 const MAX_EXPANSIONS = 50;
 /** At most this many any-word matches are returned when no document holds every word. */
 const MAX_LOOSE_HITS = 100;
 
-/** True when a and b differ by one insertion, deletion or substitution. */
-function oneEditApart(a: string, b: string): boolean {
-  if (a === b || Math.abs(a.length - b.length) > 1) return false;
-  let i = 0;
-  while (i < a.length && i < b.length && a[i] === b[i]) i++;
-  if (a.length === b.length) return a.slice(i + 1) === b.slice(i + 1);
-  return a.length > b.length ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
+/**
+ * Edit distance (insertions, deletions, substitutions, swaps of neighbours) when at most `max`,
+ * otherwise max + 1; rows are cut short once every cell exceeds `max`.
+ */
+function editDistance(a: string, b: string, max: number): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  let prev2: number[] = [];
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    let best = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, prev2[j - 2]! + 1);
+      cur.push(v);
+      if (v < best) best = v;
+    }
+    if (best > max) return max + 1;
+    prev2 = prev;
+    prev = cur;
+  }
+  return prev[b.length]!;
 }
+
+/** Typos forgiven in a word of this length: none below 4 letters, one from 4, two from 8. */
+const typosAllowed = (len: number) => (len >= 8 ? 2 : len >= 4 ? 1 : 0);
 
 /** A query word resolved to indexed terms, each with the weight a match through it carries. */
 type Expansion = { termIndex: number; weight: number }[];
 
+/** One unit of a query: a word, or a synonym phrase standing for its group term. */
+interface Slot {
+  word: string;
+  /** Group term the slot also (or only, for a phrase) stands for. */
+  term?: string;
+  /** A phrase of several words: only its group term is searched. */
+  phrase?: boolean;
+  /** The word being typed: it may be a prefix. */
+  last?: boolean;
+  /** Ranks higher when present, excludes nothing when absent. */
+  optional?: boolean;
+}
+
+interface Match {
+  score: number;
+  mask: number;
+}
+
 export class SearchIndex {
   private readonly termIndex = new Map<string, number>();
   private readonly weights: number[];
+  private readonly avgLength: number;
 
   private constructor(
     private readonly spec: SearchSpec,
@@ -149,6 +261,7 @@ export class SearchIndex {
   ) {
     for (const [i, t] of data.terms.entries()) this.termIndex.set(t, i);
     this.weights = spec.fields.map((f) => spec.boost[f] ?? 1);
+    this.avgLength = data.lengths.reduce((a, b) => a + b, 0) / Math.max(1, data.lengths.length);
   }
 
   static build(spec: SearchSpec, docs: readonly IndexedDoc[]): SearchIndex {
@@ -164,12 +277,15 @@ export class SearchIndex {
     });
     const terms = [...byTerm.keys()].sort();
     const postings = terms.map((t) => [...byTerm.get(t)!.entries()].sort((a, b) => a[0] - b[0]).flat());
+    const first = spec.fields[0]!;
     return new SearchIndex(spec, {
       format: INDEX_FORMAT,
       fields: [...spec.fields],
       ids: docs.map((d) => d.id),
       terms,
       postings,
+      lengths: docs.map((d) => words(d[first] ?? '').length),
+      secondary: docs.map((d) => secondaryFlags(d[first] ?? '')),
     });
   }
 
@@ -220,19 +336,89 @@ export class SearchIndex {
     return this.byLength.get(len) ?? [];
   }
 
-  private expand(word: string, last: boolean, fuzzy: boolean): Expansion {
-    const found = new Map<number, number>();
-    const add = (i: number, w: number) => found.set(i, Math.max(found.get(i) ?? 0, w));
+  private expandWord(word: string, last: boolean, fuzzy: boolean, found: Map<number, number>, scale = 1) {
+    const add = (i: number, w: number) => found.set(i, Math.max(found.get(i) ?? 0, w * scale));
     const exact = this.termIndex.get(word);
     if (exact !== undefined) add(exact, 1);
     if (last && word.length >= 2) for (const i of this.withPrefix(word)) add(i, PREFIX_WEIGHT);
-    if (fuzzy && word.length >= 4 && !Object.hasOwn(ABBREVIATIONS, word)) {
-      for (let len = word.length - 1; len <= word.length + 1; len++) {
-        for (const i of this.termsOfLength(len))
-          if (oneEditApart(word, this.data.terms[i]!)) add(i, FUZZY_WEIGHT);
+    const max = typosAllowed(word.length);
+    if (fuzzy && max > 0 && !GROUP_TERMS.has(word)) {
+      for (let len = word.length - max; len <= word.length + max; len++) {
+        for (const i of this.termsOfLength(len)) {
+          if (i !== exact && editDistance(word, this.data.terms[i]!, max) <= max) add(i, FUZZY_WEIGHT);
+        }
       }
     }
+  }
+
+  private expand(slot: Slot, fuzzy: boolean): Expansion {
+    const found = new Map<number, number>();
+    if (slot.term !== undefined) {
+      const t = this.termIndex.get(slot.term);
+      if (t !== undefined) found.set(t, slot.phrase ? 1 : SYNONYM_WEIGHT);
+    }
+    if (!slot.phrase) this.expandWord(slot.word, slot.last === true, fuzzy, found);
     return [...found.entries()].map(([termIndex, weight]) => ({ termIndex, weight }));
+  }
+
+  /**
+   * The query as slots: words written together ("dangky") split where both halves are known,
+   * synonym phrases (tolerating a typo in longer words) replaced by their group term, filler dropped,
+   * everyday verbs made optional beside their official counterparts.
+   */
+  private analyse(q: string): Slot[] {
+    const typed = written(q);
+    const ws: Word[] = [];
+    for (const w of typed) {
+      const split = this.split(w.folded);
+      if (split) ws.push(...split.map((folded) => ({ ...w, folded, marks: '' })));
+      else ws.push(w);
+    }
+    const slots: Slot[] = [];
+    const known = (w: Word) => this.termIndex.has(w.folded) || GROUP_TERMS.has(w.folded);
+    const like = (w: Word, p: Word) =>
+      sameWord(w, p) ||
+      (!known(w) &&
+        typosAllowed(Math.min(w.folded.length, p.folded.length)) > 0 &&
+        editDistance(w.folded, p.folded, typosAllowed(p.folded.length)) <= typosAllowed(p.folded.length));
+    const phraseAt = (i: number, list: readonly Phrase[]) =>
+      list.find((p) => i + p.words.length <= ws.length && p.words.every((pw, j) => like(ws[i + j]!, pw)));
+    for (let i = 0; i < ws.length; ) {
+      const syn = phraseAt(i, SYNONYM_PHRASES);
+      const filler = phraseAt(i, FILLER_PHRASES);
+      const lastWord = i === ws.length - 1;
+      if (syn && (!filler || syn.words.length >= filler.words.length)) {
+        const phrase = syn.words.length > 1;
+        slots.push({ word: ws[i]!.folded, term: syn.term, phrase, last: !phrase && lastWord });
+        i += syn.words.length;
+        continue;
+      }
+      if (filler) {
+        i += filler.words.length;
+        continue;
+      }
+      const w = ws[i]!;
+      const soft = SOFT_WORDS.get(w.folded);
+      if (soft && (!w.marks || !soft.marks || w.marks === soft.marks) && !lastWord) {
+        slots.push({ word: w.folded, optional: true });
+        for (const o of soft.official) slots.push({ word: o, optional: true });
+      } else {
+        slots.push({ word: w.folded, last: lastWord, ...(GROUP_TERMS.has(w.folded) ? { term: w.folded } : {}) });
+      }
+      i++;
+    }
+    return slots;
+  }
+
+  /** "dangky" → ["dang", "ky"] when the word is unknown and both halves are known. */
+  private split(word: string): string[] | undefined {
+    if (word.length < 4 || this.termIndex.has(word) || GROUP_TERMS.has(word)) return undefined;
+    for (let k = 2; k <= word.length - 2; k++) {
+      const a = word.slice(0, k);
+      const b = word.slice(k);
+      if (this.termIndex.has(a) && (this.termIndex.has(b) || GROUP_TERMS.has(b))) return [a, b];
+    }
+    return undefined;
   }
 
   /** The score of one field mask, for a term of this rarity reached with this weight. */
@@ -246,33 +432,63 @@ export class SearchIndex {
     return Math.log(1 + this.data.ids.length / (this.data.postings[termIndex]!.length / 2));
   }
 
-  /** doc → best score of this word in it, over every document holding one of its terms. */
-  private scoreWord(expansion: Expansion): Map<number, number> {
-    const scores = new Map<number, number>();
+  /** doc → best match of this slot in it, over every document holding one of its terms. */
+  private scoreWord(expansion: Expansion): Map<number, Match> {
+    const scores = new Map<number, Match>();
     for (const { termIndex, weight } of expansion) {
       const posting = this.data.postings[termIndex]!;
       const idf = this.idf(termIndex);
       for (let k = 0; k < posting.length; k += 2) {
-        const s = this.maskScore(posting[k + 1]!, idf, weight);
+        const mask = posting[k + 1]!;
+        const s = this.maskScore(mask, idf, weight);
         const doc = posting[k]!;
-        if (s > (scores.get(doc) ?? 0)) scores.set(doc, s);
+        const prev = scores.get(doc);
+        if (!prev) scores.set(doc, { score: s, mask });
+        else {
+          prev.mask |= mask;
+          if (s > prev.score) prev.score = s;
+        }
       }
     }
     return scores;
   }
 
-  /** This word's best score in one document (0 when absent), by binary search in its postings. */
-  private scoreIn(expansion: Expansion, doc: number): number {
-    let best = 0;
+  /** This slot's best match in one document (score 0 when absent), by binary search in its postings. */
+  private scoreIn(expansion: Expansion, doc: number): Match {
+    const best = { score: 0, mask: 0 };
     for (const { termIndex, weight } of expansion) {
       const mask = this.fieldsOf(termIndex, doc);
-      if (mask) best = Math.max(best, this.maskScore(mask, this.idf(termIndex), weight));
+      if (!mask) continue;
+      best.mask |= mask;
+      best.score = Math.max(best.score, this.maskScore(mask, this.idf(termIndex), weight));
     }
     return best;
   }
 
-  private run(words: string[], combine: 'AND' | 'OR', fuzzy: boolean, accept: (id: string) => boolean) {
-    const expansions = words.map((w, i) => this.expand(w, i === words.length - 1, fuzzy));
+  /** Which secondary variants the query asks for. */
+  private static asked(q: string): number {
+    const ws = written(q);
+    let flags = 0;
+    SECONDARY_PHRASES.forEach((s, i) => {
+      if (s.asked.some((p) => contains(ws, p))) flags |= 1 << i;
+    });
+    return flags;
+  }
+
+  /** Name length, variants not asked for and whether the name holds every required word. */
+  private rank(doc: number, score: number, inName: boolean, asked: number): number {
+    let s = score * (LENGTH_K / (LENGTH_K + (this.data.lengths[doc] ?? this.avgLength)));
+    if (inName) s *= NAME_ALL_BONUS;
+    let extra = (this.data.secondary[doc] ?? 0) & ~asked;
+    while (extra) {
+      s *= SECONDARY_FACTOR;
+      extra &= extra - 1;
+    }
+    return s;
+  }
+
+  private run(slots: Slot[], combine: 'AND' | 'OR', fuzzy: boolean, asked: number, accept: (id: string) => boolean) {
+    const expansions = slots.map((slot) => this.expand(slot, fuzzy));
     const total = new Map<number, number>();
     if (combine === 'OR') {
       // Words found in most documents say little about which one is meant; matching any of them
@@ -282,28 +498,36 @@ export class SearchIndex {
         e.reduce((n, { termIndex }) => n + this.data.postings[termIndex]!.length / 2, 0);
       const informative = expansions.filter((e) => e.length > 0 && df(e) <= half);
       for (const e of informative.length ? informative : expansions) {
-        for (const [doc, s] of this.scoreWord(e)) {
-          if (accept(this.data.ids[doc]!)) total.set(doc, (total.get(doc) ?? 0) + s);
+        for (const [doc, m] of this.scoreWord(e)) {
+          if (accept(this.data.ids[doc]!)) total.set(doc, (total.get(doc) ?? 0) + m.score);
         }
       }
+      for (const [doc, s] of total) total.set(doc, this.rank(doc, s, false, asked));
       return { total, expansions, combine };
     }
-    if (expansions.some((e) => e.length === 0)) return { total, expansions, combine };
+    let required = expansions.filter((_, i) => !slots[i]!.optional);
+    let optional = expansions.filter((_, i) => slots[i]!.optional);
+    if (required.length === 0) [required, optional] = [optional, []];
+    if (required.some((e) => e.length === 0)) return { total, expansions, combine };
     // Rarest word first: its documents are the only candidates; the others are checked per candidate.
     const size = (e: Expansion) =>
       e.reduce((n, { termIndex }) => n + this.data.postings[termIndex]!.length, 0);
-    const [rarest, ...rest] = [...expansions].sort((x, y) => size(x) - size(y));
-    for (const [doc, s] of this.scoreWord(rarest!)) {
-      let sum = s;
+    const [rarest, ...rest] = [...required].sort((x, y) => size(x) - size(y));
+    for (const [doc, m] of this.scoreWord(rarest!)) {
+      let sum = m.score;
+      let inName = (m.mask & 1) !== 0;
       for (const e of rest) {
         const o = this.scoreIn(e, doc);
-        if (o === 0) {
+        if (o.score === 0) {
           sum = 0;
           break;
         }
-        sum += o;
+        sum += o.score;
+        inName &&= (o.mask & 1) !== 0;
       }
-      if (sum > 0 && accept(this.data.ids[doc]!)) total.set(doc, sum);
+      if (sum === 0 || !accept(this.data.ids[doc]!)) continue;
+      for (const e of optional) sum += SOFT_WEIGHT * this.scoreIn(e, doc).score;
+      total.set(doc, this.rank(doc, sum, inName, asked));
     }
     return { total, expansions, combine };
   }
@@ -323,16 +547,21 @@ export class SearchIndex {
   }
 
   /**
-   * Every word must match (AND), exactly or as the prefix being typed; typos are forgiven only when
-   * that finds little, and when even that finds nothing any word may match (OR), so a stray word does
-   * not empty the page. Best score first, ties by id.
+   * Every word must match (AND), exactly, as the prefix being typed or through a synonym; typos are
+   * forgiven only when that finds little; when the synonyms find nothing the words are searched as
+   * typed, and when even that finds nothing any word may match (OR), so a stray word does not empty
+   * the page. Best score first, ties by id.
    */
   search(q: string, accept: (id: string) => boolean = () => true): Hit[] {
-    const words = queryTerms(q);
-    if (words.length === 0) return [];
-    let result = this.run(words, 'AND', false, accept);
-    if (result.total.size < FUZZY_BELOW) result = this.run(words, 'AND', true, accept);
-    if (result.total.size === 0) result = this.run(words, 'OR', true, accept);
+    const typed = queryTerms(q);
+    if (typed.length === 0) return [];
+    const slots = this.analyse(q);
+    const plain: Slot[] = typed.map((word, i) => ({ word, last: i === typed.length - 1 }));
+    const asked = SearchIndex.asked(q);
+    let result = this.run(slots, 'AND', false, asked, accept);
+    if (result.total.size < FUZZY_BELOW) result = this.run(slots, 'AND', true, asked, accept);
+    if (result.total.size === 0) result = this.run(plain, 'AND', true, asked, accept);
+    if (result.total.size === 0) result = this.run(plain, 'OR', true, asked, accept);
     const { total, expansions, combine } = result;
     const { ids } = this.data;
     const ranked = [...total.entries()].sort(
