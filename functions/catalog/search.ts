@@ -10,7 +10,7 @@
  * size; field boosts and the term's rarity give the score.
  */
 
-import { FILLER, SECONDARY, SOFT, SYNONYM_GROUPS } from './synonyms.js';
+import { CONTEXT_GROUPS, FILLER, SECONDARY, SOFT, SYNONYM_GROUPS } from './synonyms.js';
 
 /** Bumped whenever tokenisation, synonyms, fields or the index layout change, so a stale index is never loaded. */
 export const INDEX_FORMAT = 3;
@@ -78,6 +78,7 @@ const phrase = (text: string, term: string): Phrase => ({ words: written(text), 
 const SYNONYM_PHRASES: readonly Phrase[] = SYNONYM_GROUPS.flatMap((g) => g.phrases.map((p) => phrase(p, g.term))).sort(
   (a, b) => b.words.length - a.words.length,
 );
+const SINGLE_PHRASES = new Set(SYNONYM_PHRASES.filter((p) => p.words.length === 1).map((p) => p.words[0]!.folded));
 const GROUP_TERMS = new Set(SYNONYM_GROUPS.map((g) => g.term));
 const OFFICIAL: ReadonlyMap<string, string[]> = new Map(
   SYNONYM_GROUPS.map((g) => [g.term, written(g.phrases[0]!).map((w) => w.folded)]),
@@ -117,6 +118,19 @@ export function indexTerms(text: string): string[] {
   for (const t of out) if (GROUP_TERMS.has(t) && OFFICIAL.has(t)) extra.push(...OFFICIAL.get(t)!);
   extra.push(...synonymTerms(written(text)));
   return extra.length ? [...out, ...extra] : out;
+}
+
+const CONTEXT_PHRASES = CONTEXT_GROUPS.map((g) => ({
+  term: g.term,
+  phrases: g.phrases.map((p) => phrase(p, g.term)),
+  where: g.where.map((w) => phrase(w, '')),
+}));
+
+/** Group terms of phrases that have their meaning only in this document (see CONTEXT_GROUPS). */
+function contextTerms(ws: readonly Word[], doc: readonly Word[]): string[] {
+  return CONTEXT_PHRASES.filter(
+    (g) => g.phrases.some((p) => contains(ws, p)) && g.where.some((w) => contains(doc, w)),
+  ).map((g) => g.term);
 }
 
 /** Bit i set when the text names the i-th secondary variant (a reissue, a revocation…). */
@@ -193,7 +207,7 @@ const SOFT_WEIGHT = 0.5;
 /** Every required query word found in the name: the procedure is most likely the one meant. */
 const NAME_ALL_BONUS = 1.6;
 /** Name length normalisation: score × K / (K + words in the name); general procedures have short names. */
-const LENGTH_K = 12;
+const LENGTH_K = 20;
 /** A variant the query does not ask for (a reissue, a foreign element…): not the everyday procedure. */
 const SECONDARY_FACTOR = 0.7;
 /** Prefix expansion of the word being typed stops here: "c" must not pull in the whole vocabulary. */
@@ -267,8 +281,10 @@ export class SearchIndex {
   static build(spec: SearchSpec, docs: readonly IndexedDoc[]): SearchIndex {
     const byTerm = new Map<string, Map<number, number>>();
     docs.forEach((doc, d) => {
+      const whole = written(spec.fields.map((f) => doc[f] ?? '').join(' · '));
       spec.fields.forEach((field, f) => {
-        for (const term of indexTerms(doc[field] ?? '')) {
+        const text = doc[field] ?? '';
+        for (const term of [...indexTerms(text), ...contextTerms(written(text), whole)]) {
           const posting = byTerm.get(term) ?? new Map<number, number>();
           byTerm.set(term, posting);
           posting.set(d, (posting.get(d) ?? 0) | (1 << f));
@@ -399,7 +415,7 @@ export class SearchIndex {
       }
       const w = ws[i]!;
       const soft = SOFT_WORDS.get(w.folded);
-      if (soft && (!w.marks || !soft.marks || w.marks === soft.marks) && !lastWord) {
+      if (soft && (!w.marks || !soft.marks || w.marks === soft.marks)) {
         slots.push({ word: w.folded, optional: true });
         for (const o of soft.official) slots.push({ word: o, optional: true });
       } else {
@@ -410,13 +426,15 @@ export class SearchIndex {
     return slots;
   }
 
-  /** "dangky" → ["dang", "ky"] when the word is unknown and both halves are known. */
+  /** "dangky" → ["dang", "ky"] when the word is unknown and both halves are known syllables. */
   private split(word: string): string[] | undefined {
-    if (word.length < 4 || this.termIndex.has(word) || GROUP_TERMS.has(word)) return undefined;
+    if (word.length < 4 || this.termIndex.has(word) || GROUP_TERMS.has(word) || SINGLE_PHRASES.has(word))
+      return undefined;
+    const syllable = (x: string) => /[aeiouy]/.test(x) && (this.termIndex.has(x) || GROUP_TERMS.has(x));
     for (let k = 2; k <= word.length - 2; k++) {
       const a = word.slice(0, k);
       const b = word.slice(k);
-      if (this.termIndex.has(a) && (this.termIndex.has(b) || GROUP_TERMS.has(b))) return [a, b];
+      if (syllable(a) && syllable(b)) return [a, b];
     }
     return undefined;
   }
@@ -561,7 +579,7 @@ export class SearchIndex {
     let result = this.run(slots, 'AND', false, asked, accept);
     if (result.total.size < FUZZY_BELOW) result = this.run(slots, 'AND', true, asked, accept);
     if (result.total.size === 0) result = this.run(plain, 'AND', true, asked, accept);
-    if (result.total.size === 0) result = this.run(plain, 'OR', true, asked, accept);
+    if (result.total.size === 0) result = this.run(slots.length ? slots : plain, 'OR', true, asked, accept);
     const { total, expansions, combine } = result;
     const { ids } = this.data;
     const ranked = [...total.entries()].sort(

@@ -40,13 +40,13 @@ export const SYNONYM_GROUPS: readonly SynonymGroup[] = [
     'cmt',
   ),
   group('c/o', 'giấy chứng nhận xuất xứ'),
-  group('dkkd', 'đăng ký kinh doanh', 'giấy phép kinh doanh', 'đăng ký doanh nghiệp'),
+  group('dkkd', 'đăng ký kinh doanh', 'đăng ký doanh nghiệp'),
   group('hkd', 'hộ kinh doanh'),
   group('gpxd', 'giấy phép xây dựng', 'phép xây dựng', 'phép xây nhà'),
   group('km', 'khuyến mãi'),
   group('ubnd', 'ủy ban nhân dân'),
   group('tthc', 'thủ tục hành chính'),
-  group('mst', 'mã số thuế'),
+  group('mst', 'mã số thuế', 'đăng ký thuế'),
   group('gcn', 'giấy chứng nhận'),
   group('dvc', 'dịch vụ công'),
   group('qsdd', 'quyền sử dụng đất'),
@@ -87,11 +87,17 @@ export const SYNONYM_GROUPS: readonly SynonymGroup[] = [
   group('khaitu', 'khai tử', 'báo tử', 'giấy báo tử', 'chứng tử'),
   group('kethon', 'kết hôn', 'đăng ký cưới', 'giấy đăng ký kết hôn'),
   group('connuoi', 'nuôi con nuôi', 'nhận con nuôi', 'xin con nuôi'),
-  group('chungthuc', 'chứng thực', 'công chứng', 'sao y', 'sao y bản chính'),
+  group('chungthuc', 'chứng thực', 'công chứng'),
+  group('saoy', 'chứng thực bản sao', 'sao y', 'sao y bản chính', 'công chứng giấy tờ', 'công chứng bản sao'),
+  group('ghiso', 'ghi vào sổ hộ tịch', 'ghi chú'),
+  group('doanhnghiep', 'doanh nghiệp', 'công ty'),
+  // Tone marks tell these apart from "cấp … lái", "đổi" in "thay đổi": indexed as written.
+  group('caplai', 'cấp lại'),
+  group('capdoi', 'cấp đổi'),
   group('disan', 'di sản', 'thừa kế'),
   group('dangkyxe', 'đăng ký xe', 'đăng ký biển số xe', 'cà vẹt', 'cavet'),
   group('sangten', 'thay đổi chủ xe', 'sang tên xe', 'sang tên đổi chủ'),
-  group('thechap', 'biện pháp bảo đảm', 'thế chấp'),
+  group('thechap', 'đăng ký biện pháp bảo đảm', 'thế chấp'),
   group('tachthua', 'tách thửa', 'tách sổ', 'chia tách thửa'),
   group('chuyenmucdich', 'chuyển mục đích sử dụng đất', 'lên thổ cư', 'chuyển đất ở', 'chuyển lên đất ở'),
   group('vukhi', 'vũ khí', 'súng'),
@@ -102,6 +108,14 @@ export const SYNONYM_GROUPS: readonly SynonymGroup[] = [
   group('motlan', 'một lần', '1 lần'),
   group('tutuat', 'tử tuất', 'tiền tuất'),
   group('nhaoxahoi', 'nhà ở xã hội', 'nhà xã hội'),
+];
+
+/**
+ * Phrases that name the group's thing only in some procedures: "Giấy chứng nhận" is the land
+ * certificate in a land procedure. Indexed where the procedure's text also holds one of `where`.
+ */
+export const CONTEXT_GROUPS: readonly (SynonymGroup & { where: readonly string[] })[] = [
+  { term: 'sodo', phrases: ['giấy chứng nhận'], where: ['đất đai', 'quyền sử dụng đất'] },
 ];
 
 /** Words dropped from a query: they do not tell procedures apart. */
@@ -130,6 +144,8 @@ export const FILLER: readonly string[] = [
   'với',
   'để',
   'online',
+  'bé',
+  'cháu',
   'nhanh',
 ];
 
@@ -142,6 +158,8 @@ export const SOFT: Readonly<Record<string, readonly string[]>> = {
   mất: ['cấp lại'],
   sửa: ['sửa chữa', 'cải tạo'],
   đóng: ['chấm dứt'],
+  tăng: ['thay đổi'],
+  giảm: ['thay đổi'],
 };
 
 export interface Secondary {
@@ -171,5 +189,6 @@ export const SECONDARY: readonly Secondary[] = [
   secondary('lưu động'),
   secondary('khu vực biên giới', 'biên giới'),
   secondary('kết hợp'),
+  secondary('người dịch', 'dịch', 'dịch thuật'),
   secondary('liên thông'),
 ];
