@@ -56,12 +56,23 @@ function marksOf(word: string): string {
   return /[đĐ]/.test(word) ? `${m}đ` : m;
 }
 
+/** Folded forms and marks of each written token, cached: a catalog repeats a few thousand words. */
+const tokenCache = new Map<string, { folded: string[]; marks: string }>();
+
+function token(raw: string) {
+  let t = tokenCache.get(raw);
+  if (!t) {
+    t = { folded: (fold(raw).match(TOKEN) ?? []).map((x) => own(VARIANTS, x) ?? x), marks: marksOf(raw) };
+    if (tokenCache.size < 200_000) tokenCache.set(raw, t);
+  }
+  return t;
+}
+
 function written(text: string): Word[] {
   const out: Word[] = [];
   for (const m of text.normalize('NFC').matchAll(/c\/o|[\p{L}\p{N}]+/giu)) {
-    for (const t of fold(m[0]).match(TOKEN) ?? []) {
-      out.push({ folded: own(VARIANTS, t) ?? t, marks: marksOf(m[0]), start: m.index, end: m.index + m[0].length });
-    }
+    const { folded, marks } = token(m[0]);
+    for (const f of folded) out.push({ folded: f, marks, start: m.index, end: m.index + m[0].length });
   }
   return out;
 }
@@ -75,10 +86,18 @@ interface Phrase {
 const phrase = (text: string, term: string): Phrase => ({ words: written(text), term });
 
 /** Every synonym phrase, longest first, with the group term it stands for. */
-const SYNONYM_PHRASES: readonly Phrase[] = SYNONYM_GROUPS.flatMap((g) => g.phrases.map((p) => phrase(p, g.term))).sort(
-  (a, b) => b.words.length - a.words.length,
+const SYNONYM_PHRASES: readonly Phrase[] = SYNONYM_GROUPS.flatMap((g) =>
+  g.phrases.map((p) => phrase(p, g.term)),
+).sort((a, b) => b.words.length - a.words.length);
+/** Synonym phrases by their first folded word, so a text is matched in one pass. */
+const BY_FIRST = new Map<string, Phrase[]>();
+for (const p of SYNONYM_PHRASES) {
+  const first = p.words[0]!.folded;
+  BY_FIRST.set(first, [...(BY_FIRST.get(first) ?? []), p]);
+}
+const SINGLE_PHRASES = new Set(
+  SYNONYM_PHRASES.filter((p) => p.words.length === 1).map((p) => p.words[0]!.folded),
 );
-const SINGLE_PHRASES = new Set(SYNONYM_PHRASES.filter((p) => p.words.length === 1).map((p) => p.words[0]!.folded));
 const GROUP_TERMS = new Set(SYNONYM_GROUPS.map((g) => g.term));
 const OFFICIAL: ReadonlyMap<string, string[]> = new Map(
   SYNONYM_GROUPS.map((g) => [g.term, written(g.phrases[0]!).map((w) => w.folded)]),
@@ -107,16 +126,21 @@ const contains = (ws: readonly Word[], p: Phrase) => ws.some((_, i) => at(ws, i,
  */
 function synonymTerms(ws: readonly Word[]): string[] {
   const out = new Set<string>();
-  for (const p of SYNONYM_PHRASES) if (p.words.length > 1 && contains(ws, p)) out.add(p.term);
+  ws.forEach((w, i) => {
+    for (const p of BY_FIRST.get(w.folded) ?? []) if (p.words.length > 1 && at(ws, i, p)) out.add(p.term);
+  });
   return [...out];
 }
 
 /** Indexed terms: the words, plus each synonym phrase's group term and each abbreviation's official words. */
 export function indexTerms(text: string): string[] {
-  const out = words(text);
+  return termsOf(words(text), written(text));
+}
+
+function termsOf(out: string[], ws: readonly Word[]): string[] {
   const extra: string[] = [];
   for (const t of out) if (GROUP_TERMS.has(t) && OFFICIAL.has(t)) extra.push(...OFFICIAL.get(t)!);
-  extra.push(...synonymTerms(written(text)));
+  extra.push(...synonymTerms(ws));
   return extra.length ? [...out, ...extra] : out;
 }
 
@@ -150,9 +174,9 @@ export function highlightRanges(text: string, terms: ReadonlySet<string>): [numb
   ws.forEach((w, i) => {
     if (terms.has(w.folded)) hit.add(i);
   });
-  const groups = SYNONYM_PHRASES.filter((p) => terms.has(p.term));
   for (let i = 0; i < ws.length; i++) {
-    for (const p of groups) if (at(ws, i, p)) for (let j = 0; j < p.words.length; j++) hit.add(i + j);
+    for (const p of BY_FIRST.get(ws[i]!.folded) ?? [])
+      if (terms.has(p.term) && at(ws, i, p)) for (let j = 0; j < p.words.length; j++) hit.add(i + j);
   }
   const ranges: [number, number][] = [];
   for (const i of [...hit].sort((a, b) => a - b)) {
@@ -219,23 +243,26 @@ const MAX_LOOSE_HITS = 100;
  * Edit distance (insertions, deletions, substitutions, swaps of neighbours) when at most `max`,
  * otherwise max + 1; rows are cut short once every cell exceeds `max`.
  */
+const rows = [new Int32Array(64), new Int32Array(64), new Int32Array(64)];
+
 function editDistance(a: string, b: string, max: number): number {
   if (Math.abs(a.length - b.length) > max) return max + 1;
-  let prev2: number[] = [];
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  if (b.length >= 63) return max + 1;
+  let [prev2, prev, cur] = rows as [Int32Array, Int32Array, Int32Array];
+  for (let j = 0; j <= b.length; j++) prev[j] = j;
   for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
+    cur[0] = i;
     let best = i;
     for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
       let v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, prev2[j - 2]! + 1);
-      cur.push(v);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        v = Math.min(v, prev2[j - 2]! + 1);
+      cur[j] = v;
       if (v < best) best = v;
     }
     if (best > max) return max + 1;
-    prev2 = prev;
-    prev = cur;
+    [prev2, prev, cur] = [prev, cur, prev2];
   }
   return prev[b.length]!;
 }
@@ -259,11 +286,6 @@ interface Slot {
   optional?: boolean;
 }
 
-interface Match {
-  score: number;
-  mask: number;
-}
-
 export class SearchIndex {
   private readonly termIndex = new Map<string, number>();
   private readonly weights: number[];
@@ -281,10 +303,17 @@ export class SearchIndex {
   static build(spec: SearchSpec, docs: readonly IndexedDoc[]): SearchIndex {
     const byTerm = new Map<string, Map<number, number>>();
     docs.forEach((doc, d) => {
-      const whole = written(spec.fields.map((f) => doc[f] ?? '').join(' · '));
+      // A context phrase takes its meaning from the procedure's field (lĩnh vực) when it has one.
+      const whole = written(doc.field ?? spec.fields.map((f) => doc[f] ?? '').join(' · '));
       spec.fields.forEach((field, f) => {
-        const text = doc[field] ?? '';
-        for (const term of [...indexTerms(text), ...contextTerms(written(text), whole)]) {
+        const ws = written(doc[field] ?? '');
+        for (const term of [
+          ...termsOf(
+            ws.map((w) => w.folded),
+            ws,
+          ),
+          ...contextTerms(ws, whole),
+        ]) {
           const posting = byTerm.get(term) ?? new Map<number, number>();
           byTerm.set(term, posting);
           posting.set(d, (posting.get(d) ?? 0) | (1 << f));
@@ -339,11 +368,15 @@ export class SearchIndex {
 
   private byLength: Map<number, number[]> | undefined;
 
-  /** Vocabulary grouped by word length, built on the first typo-tolerant search only. */
+  /**
+   * Vocabulary grouped by word length, built on the first typo-tolerant search only. Words only:
+   * codes and numbers are never forgiven a typo (a wrong digit is another procedure).
+   */
   private termsOfLength(len: number): readonly number[] {
     if (!this.byLength) {
       this.byLength = new Map();
       for (const [i, t] of this.data.terms.entries()) {
+        if (!/^[a-z]+$/.test(t)) continue;
         const list = this.byLength.get(t.length) ?? [];
         list.push(i);
         this.byLength.set(t.length, list);
@@ -358,7 +391,7 @@ export class SearchIndex {
     if (exact !== undefined) add(exact, 1);
     if (last && word.length >= 2) for (const i of this.withPrefix(word)) add(i, PREFIX_WEIGHT);
     const max = typosAllowed(word.length);
-    if (fuzzy && max > 0 && !GROUP_TERMS.has(word)) {
+    if (fuzzy && max > 0 && !GROUP_TERMS.has(word) && /^[a-z]+$/.test(word)) {
       for (let len = word.length - max; len <= word.length + max; len++) {
         for (const i of this.termsOfLength(len)) {
           if (i !== exact && editDistance(word, this.data.terms[i]!, max) <= max) add(i, FUZZY_WEIGHT);
@@ -367,7 +400,36 @@ export class SearchIndex {
     }
   }
 
+  private byId: Int32Array | undefined;
+
+  /** Each document's position in id order, for ties: built once, compared as numbers. */
+  private idOrder(): Int32Array {
+    if (!this.byId) {
+      const { ids } = this.data;
+      const sorted = ids
+        .map((_, i) => i)
+        .sort((a, b) => (ids[a]! < ids[b]! ? -1 : ids[a]! > ids[b]! ? 1 : 0));
+      this.byId = new Int32Array(ids.length);
+      sorted.forEach((doc, rank) => {
+        this.byId![doc] = rank;
+      });
+    }
+    return this.byId;
+  }
+
+  /** Expansions of the current search, reused by its fallbacks. */
+  private memo = new Map<string, Expansion>();
+
   private expand(slot: Slot, fuzzy: boolean): Expansion {
+    const key = `${slot.word}|${slot.term}|${slot.phrase}|${slot.last}|${fuzzy}`;
+    const memo = this.memo.get(key);
+    if (memo) return memo;
+    const expansion = this.expandUncached(slot, fuzzy);
+    this.memo.set(key, expansion);
+    return expansion;
+  }
+
+  private expandUncached(slot: Slot, fuzzy: boolean): Expansion {
     const found = new Map<number, number>();
     if (slot.term !== undefined) {
       const t = this.termIndex.get(slot.term);
@@ -400,7 +462,8 @@ export class SearchIndex {
     const phraseAt = (i: number, list: readonly Phrase[]) =>
       list.find((p) => i + p.words.length <= ws.length && p.words.every((pw, j) => like(ws[i + j]!, pw)));
     for (let i = 0; i < ws.length; ) {
-      const syn = phraseAt(i, SYNONYM_PHRASES);
+      // Phrases starting with the word as typed; all of them only when it is unknown (a typo).
+      const syn = phraseAt(i, known(ws[i]!) ? (BY_FIRST.get(ws[i]!.folded) ?? []) : SYNONYM_PHRASES);
       const filler = phraseAt(i, FILLER_PHRASES);
       const lastWord = i === ws.length - 1;
       if (syn && (!filler || syn.words.length >= filler.words.length)) {
@@ -419,7 +482,11 @@ export class SearchIndex {
         slots.push({ word: w.folded, optional: true });
         for (const o of soft.official) slots.push({ word: o, optional: true });
       } else {
-        slots.push({ word: w.folded, last: lastWord, ...(GROUP_TERMS.has(w.folded) ? { term: w.folded } : {}) });
+        slots.push({
+          word: w.folded,
+          last: lastWord,
+          ...(GROUP_TERMS.has(w.folded) ? { term: w.folded } : {}),
+        });
       }
       i++;
     }
@@ -450,36 +517,55 @@ export class SearchIndex {
     return Math.log(1 + this.data.ids.length / (this.data.postings[termIndex]!.length / 2));
   }
 
-  /** doc → best match of this slot in it, over every document holding one of its terms. */
-  private scoreWord(expansion: Expansion): Map<number, Match> {
-    const scores = new Map<number, Match>();
+  private scratchScore = new Float64Array(0);
+  private scratchMask = new Int32Array(0);
+  /** Field mask of the last scoreIn match. */
+  private lastMask = 0;
+
+  /**
+   * Every document holding one of the slot's terms, with its best score in scratchScore and the
+   * fields it matched in scratchMask (reset by the caller through `release`).
+   */
+  private scoreWord(expansion: Expansion): number[] {
+    const n = this.data.ids.length;
+    if (this.scratchScore.length !== n) {
+      this.scratchScore = new Float64Array(n);
+      this.scratchMask = new Int32Array(n);
+    }
+    const docs: number[] = [];
     for (const { termIndex, weight } of expansion) {
       const posting = this.data.postings[termIndex]!;
       const idf = this.idf(termIndex);
       for (let k = 0; k < posting.length; k += 2) {
+        const doc = posting[k]!;
         const mask = posting[k + 1]!;
         const s = this.maskScore(mask, idf, weight);
-        const doc = posting[k]!;
-        const prev = scores.get(doc);
-        if (!prev) scores.set(doc, { score: s, mask });
-        else {
-          prev.mask |= mask;
-          if (s > prev.score) prev.score = s;
-        }
+        if (this.scratchMask[doc] === 0) docs.push(doc);
+        this.scratchMask[doc]! |= mask;
+        if (s > this.scratchScore[doc]!) this.scratchScore[doc] = s;
       }
     }
-    return scores;
+    return docs;
   }
 
-  /** This slot's best match in one document (score 0 when absent), by binary search in its postings. */
-  private scoreIn(expansion: Expansion, doc: number): Match {
-    const best = { score: 0, mask: 0 };
+  private release(docs: readonly number[]) {
+    for (const d of docs) {
+      this.scratchScore[d] = 0;
+      this.scratchMask[d] = 0;
+    }
+  }
+
+  /** This slot's best score in one document (0 when absent; its fields in lastMask), by binary search. */
+  private scoreIn(expansion: Expansion, doc: number): number {
+    let best = 0;
+    let fields = 0;
     for (const { termIndex, weight } of expansion) {
       const mask = this.fieldsOf(termIndex, doc);
       if (!mask) continue;
-      best.mask |= mask;
-      best.score = Math.max(best.score, this.maskScore(mask, this.idf(termIndex), weight));
+      fields |= mask;
+      best = Math.max(best, this.maskScore(mask, this.idf(termIndex), weight));
     }
+    this.lastMask = fields;
     return best;
   }
 
@@ -505,22 +591,47 @@ export class SearchIndex {
     return s;
   }
 
-  private run(slots: Slot[], combine: 'AND' | 'OR', fuzzy: boolean, asked: number, accept: (id: string) => boolean) {
+  private run(
+    slots: Slot[],
+    combine: 'AND' | 'OR',
+    fuzzy: boolean,
+    asked: number,
+    accept: (id: string) => boolean,
+  ) {
     const expansions = slots.map((slot) => this.expand(slot, fuzzy));
     const total = new Map<number, number>();
     if (combine === 'OR') {
-      // Words found in most documents say little about which one is meant; matching any of them
-      // would score nearly the whole catalog. The informative words decide (all, if none is).
+      // Everyday verbs are not evidence on their own. Words found in most documents say little about
+      // which one is meant; matching any of them would score nearly the whole catalog. The
+      // informative words decide (all, if none is).
+      const required = expansions.filter((_, i) => !slots[i]!.optional);
       const half = this.data.ids.length / 2;
       const df = (e: Expansion) =>
         e.reduce((n, { termIndex }) => n + this.data.postings[termIndex]!.length / 2, 0);
-      const informative = expansions.filter((e) => e.length > 0 && df(e) <= half);
-      for (const e of informative.length ? informative : expansions) {
-        for (const [doc, m] of this.scoreWord(e)) {
-          if (accept(this.data.ids[doc]!)) total.set(doc, (total.get(doc) ?? 0) + m.score);
+      const informative = required.filter((e) => e.length > 0 && df(e) <= half);
+      const sums = new Float64Array(this.data.ids.length);
+      for (const e of informative.length ? informative : required) {
+        const best = new Float64Array(this.data.ids.length);
+        for (const { termIndex, weight } of e) {
+          const posting = this.data.postings[termIndex]!;
+          const idf = this.idf(termIndex);
+          for (let k = 0; k < posting.length; k += 2) {
+            const s = this.maskScore(posting[k + 1]!, idf, weight);
+            if (s > best[posting[k]!]!) best[posting[k]!] = s;
+          }
         }
+        for (let d = 0; d < best.length; d++) sums[d] = sums[d]! + best[d]!;
       }
-      for (const [doc, s] of total) total.set(doc, this.rank(doc, s, false, asked));
+      // Only the best loose matches are shown: rank them all, check the filters down to a page's worth.
+      const found: number[] = [];
+      for (let d = 0; d < sums.length; d++) if (sums[d]! > 0) found.push(d);
+      for (const d of found) sums[d] = this.rank(d, sums[d]!, false, asked);
+      const order = this.idOrder();
+      found.sort((a, b) => sums[b]! - sums[a]! || order[a]! - order[b]!);
+      for (const d of found) {
+        if (total.size >= MAX_LOOSE_HITS) break;
+        if (accept(this.data.ids[d]!)) total.set(d, sums[d]!);
+      }
       return { total, expansions, combine };
     }
     let required = expansions.filter((_, i) => !slots[i]!.optional);
@@ -531,22 +642,24 @@ export class SearchIndex {
     const size = (e: Expansion) =>
       e.reduce((n, { termIndex }) => n + this.data.postings[termIndex]!.length, 0);
     const [rarest, ...rest] = [...required].sort((x, y) => size(x) - size(y));
-    for (const [doc, m] of this.scoreWord(rarest!)) {
-      let sum = m.score;
-      let inName = (m.mask & 1) !== 0;
+    const candidates = this.scoreWord(rarest!);
+    for (const doc of candidates) {
+      let sum = this.scratchScore[doc]!;
+      let inName = (this.scratchMask[doc]! & 1) !== 0;
       for (const e of rest) {
         const o = this.scoreIn(e, doc);
-        if (o.score === 0) {
+        if (o === 0) {
           sum = 0;
           break;
         }
-        sum += o.score;
-        inName &&= (o.mask & 1) !== 0;
+        sum += o;
+        inName &&= (this.lastMask & 1) !== 0;
       }
       if (sum === 0 || !accept(this.data.ids[doc]!)) continue;
-      for (const e of optional) sum += SOFT_WEIGHT * this.scoreIn(e, doc).score;
+      for (const e of optional) sum += SOFT_WEIGHT * this.scoreIn(e, doc);
       total.set(doc, this.rank(doc, sum, inName, asked));
     }
+    this.release(candidates);
     return { total, expansions, combine };
   }
 
@@ -573,6 +686,7 @@ export class SearchIndex {
   search(q: string, accept: (id: string) => boolean = () => true): Hit[] {
     const typed = queryTerms(q);
     if (typed.length === 0) return [];
+    this.memo = new Map();
     const slots = this.analyse(q);
     const plain: Slot[] = typed.map((word, i) => ({ word, last: i === typed.length - 1 }));
     const asked = SearchIndex.asked(q);
@@ -582,9 +696,8 @@ export class SearchIndex {
     if (result.total.size === 0) result = this.run(slots.length ? slots : plain, 'OR', true, asked, accept);
     const { total, expansions, combine } = result;
     const { ids } = this.data;
-    const ranked = [...total.entries()].sort(
-      ([da, sa], [db, sb]) => sb - sa || (ids[da]! < ids[db]! ? -1 : ids[da]! > ids[db]! ? 1 : 0),
-    );
+    const order = this.idOrder();
+    const ranked = [...total.entries()].sort(([da, sa], [db, sb]) => sb - sa || order[da]! - order[db]!);
     // Loose (any-word) matches are a last resort: only the best of them are worth a page.
     const shown = combine === 'OR' ? ranked.slice(0, MAX_LOOSE_HITS) : ranked;
     const candidateTerms = [...new Set(expansions.flatMap((e) => e.map((x) => x.termIndex)))];

@@ -32,6 +32,7 @@ export const SYNONYM_GROUPS: readonly SynonymGroup[] = [
   group(
     'cccd',
     'thẻ căn cước',
+    'căn cước',
     'căn cước công dân',
     'thẻ căn cước công dân',
     'chứng minh nhân dân',
@@ -112,10 +113,10 @@ export const SYNONYM_GROUPS: readonly SynonymGroup[] = [
 
 /**
  * Phrases that name the group's thing only in some procedures: "Giấy chứng nhận" is the land
- * certificate in a land procedure. Indexed where the procedure's text also holds one of `where`.
+ * certificate in a land procedure. Indexed where the procedure's field (lĩnh vực) is one of `where`.
  */
 export const CONTEXT_GROUPS: readonly (SynonymGroup & { where: readonly string[] })[] = [
-  { term: 'sodo', phrases: ['giấy chứng nhận'], where: ['đất đai', 'quyền sử dụng đất'] },
+  { term: 'sodo', phrases: ['giấy chứng nhận'], where: ['đất đai'] },
 ];
 
 /** Words dropped from a query: they do not tell procedures apart. */
@@ -123,7 +124,6 @@ export const FILLER: readonly string[] = [
   'thủ tục',
   'thu tuc',
   'hồ sơ',
-  'cần',
   'những',
   'gì',
   'ở đâu',

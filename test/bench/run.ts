@@ -2,6 +2,7 @@
 import { catalogSearch } from './catalog.js';
 import { coldStarts } from './cold-start.js';
 import { dispatchBench } from './dispatch.js';
+import { printSearchBench, searchBench } from './search.js';
 import { throughput } from './throughput.js';
 
 const started = Date.now();
@@ -16,6 +17,7 @@ console.log(
   '\nCatalog search over a generated 7,000-procedure catalog (in process) and the catalog cold start',
 );
 console.table(await catalogSearch());
+printSearchBench(await searchBench());
 const dispatch = await dispatchBench();
 console.log('\nOne submission to all 34 provinces (local portal; calls through the functions’ SDK clients)');
 console.table(dispatch.oneSubmission);

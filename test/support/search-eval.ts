@@ -31,7 +31,10 @@ export function relevance(index: SearchIndex, set: EvalQuery[] = evalSet()): Rel
   let rr = 0;
   const misses: Relevance['misses'] = [];
   for (const { query, accept } of set) {
-    const got = index.search(query).slice(0, 10).map((h) => h.id);
+    const got = index
+      .search(query)
+      .slice(0, 10)
+      .map((h) => h.id);
     const rank = got.findIndex((id) => accept.includes(id)) + 1;
     if (rank === 1) top1++;
     if (rank >= 1 && rank <= 3) top3++;
