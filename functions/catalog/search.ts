@@ -267,6 +267,13 @@ function editDistance(a: string, b: string, max: number): number {
   return prev[b.length]!;
 }
 
+/**
+ * Words in a name for length normalisation, up to a cap: a name listing many cases (a land
+ * transfer's runs to 120 words) counts as a long one, not as five short ones.
+ */
+const MAX_NAME_LENGTH = 25;
+const nameLength = (name: string) => Math.min(MAX_NAME_LENGTH, words(name).length);
+
 /** Typos forgiven in a word of this length: none below 4 letters, one from 4, two from 8. */
 const typosAllowed = (len: number) => (len >= 8 ? 2 : len >= 4 ? 1 : 0);
 
@@ -329,7 +336,7 @@ export class SearchIndex {
       ids: docs.map((d) => d.id),
       terms,
       postings,
-      lengths: docs.map((d) => words(d[first] ?? '').length),
+      lengths: docs.map((d) => nameLength(d[first] ?? '')),
       secondary: docs.map((d) => secondaryFlags(d[first] ?? '')),
     });
   }

@@ -98,6 +98,7 @@ export const SYNONYM_GROUPS: readonly SynonymGroup[] = [
   group('disan', 'di sản', 'thừa kế'),
   group('dangkyxe', 'đăng ký xe', 'đăng ký biển số xe', 'cà vẹt', 'cavet'),
   group('sangten', 'thay đổi chủ xe', 'sang tên xe', 'sang tên đổi chủ'),
+  group('chuyennhuong', 'chuyển nhượng', 'sang tên', 'mua bán'),
   group('thechap', 'đăng ký biện pháp bảo đảm', 'thế chấp'),
   group('tachthua', 'tách thửa', 'tách sổ', 'chia tách thửa'),
   group('chuyenmucdich', 'chuyển mục đích sử dụng đất', 'lên thổ cư', 'chuyển đất ở', 'chuyển lên đất ở'),
