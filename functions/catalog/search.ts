@@ -1,7 +1,15 @@
 /**
  * Vietnamese search over the catalog, in memory. Text is folded (NFD, combining marks removed,
- * đ→d, lower case) so "giấy phép", "giay phep" and "GIAY PHEP" are one term; common abbreviations
- * (BHYT, GPLX, CCCD, C/O…) are indexed beside their spelled-out phrases, so either finds both.
+ * đ→d, lower case) so "giấy phép", "giay phep" and "GIAY PHEP" are one term. The everyday words of
+ * synonyms.ts are indexed beside the official ones: a document holding a synonym phrase ("giấy
+ * chứng nhận quyền sử dụng đất", "sổ đỏ") is also indexed under the group's term, matched as a
+ * phrase and with its tone marks once at build time ("sổ đỏ" is not "sơ đồ"), and a query's
+ * phrases are replaced by their group term, so a query costs one posting list per phrase.
+ *
+ * Ranking: field boosts and rarity, then the name's length (general procedures have short names),
+ * a bonus when every required word is in the name, and a lower rank for variants (reissue,
+ * revocation, foreign element…) the query does not ask for. Typos: one edit from 4 letters, two
+ * from 8, tried only when exact matching finds little; words typed together are split.
  *
  * The index is a compact inverted index built when the catalog is published and loaded, already
  * built, at cold start: a sorted vocabulary (prefix look-up by binary search) and, per term, the
@@ -12,8 +20,20 @@
 
 import { CONTEXT_GROUPS, FILLER, SECONDARY, SOFT, SYNONYM_GROUPS } from './synonyms.js';
 
-/** Bumped whenever tokenisation, synonyms, fields or the index layout change, so a stale index is never loaded. */
-export const INDEX_FORMAT = 3;
+/** FNV-1a of a string, for the index format's fingerprint of the synonym data. */
+function fnv(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return h;
+}
+
+/**
+ * The index layout (bumped whenever tokenisation, fields or the layout change) with a fingerprint
+ * of the synonym data that shapes what is indexed: a prebuilt index of older synonyms is never
+ * loaded, it is rebuilt.
+ */
+export const INDEX_FORMAT =
+  3_000_000 + (fnv(JSON.stringify([SYNONYM_GROUPS, CONTEXT_GROUPS, SECONDARY])) % 1_000_000);
 
 export function fold(text: string): string {
   return text
@@ -218,6 +238,19 @@ interface SerializedIndex {
   postings: number[][];
   lengths: number[];
   secondary: number[];
+}
+
+/** Matching documents and their scores, in the order found. */
+class Hits {
+  readonly docs: number[] = [];
+  readonly scores: number[] = [];
+  add(doc: number, score: number) {
+    this.docs.push(doc);
+    this.scores.push(score);
+  }
+  get size() {
+    return this.docs.length;
+  }
 }
 
 /** Fewer exact hits than this and the search is repeated forgiving typos. */
@@ -606,7 +639,7 @@ export class SearchIndex {
     accept: (id: string) => boolean,
   ) {
     const expansions = slots.map((slot) => this.expand(slot, fuzzy));
-    const total = new Map<number, number>();
+    const total = new Hits();
     if (combine === 'OR') {
       // Everyday verbs are not evidence on their own. Words found in most documents say little about
       // which one is meant; matching any of them would score nearly the whole catalog. The
@@ -637,7 +670,7 @@ export class SearchIndex {
       found.sort((a, b) => sums[b]! - sums[a]! || order[a]! - order[b]!);
       for (const d of found) {
         if (total.size >= MAX_LOOSE_HITS) break;
-        if (accept(this.data.ids[d]!)) total.set(d, sums[d]!);
+        if (accept(this.data.ids[d]!)) total.add(d, sums[d]!);
       }
       return { total, expansions, combine };
     }
@@ -664,7 +697,7 @@ export class SearchIndex {
       }
       if (sum === 0 || !accept(this.data.ids[doc]!)) continue;
       for (const e of optional) sum += SOFT_WEIGHT * this.scoreIn(e, doc);
-      total.set(doc, this.rank(doc, sum, inName, asked));
+      total.add(doc, this.rank(doc, sum, inName, asked));
     }
     this.release(candidates);
     return { total, expansions, combine };
@@ -704,25 +737,46 @@ export class SearchIndex {
     const { total, expansions, combine } = result;
     const { ids } = this.data;
     const order = this.idOrder();
-    const ranked = [...total.entries()].sort(([da, sa], [db, sb]) => sb - sa || order[da]! - order[db]!);
+    const { docs, scores } = total;
+    const ranked = docs
+      .map((_, i) => i)
+      .sort((a, b) => scores[b]! - scores[a]! || order[docs[a]!]! - order[docs[b]!]!);
     // Loose (any-word) matches are a last resort: only the best of them are worth a page.
     const shown = combine === 'OR' ? ranked.slice(0, MAX_LOOSE_HITS) : ranked;
     const candidateTerms = [...new Set(expansions.flatMap((e) => e.map((x) => x.termIndex)))];
-    return shown.map(([doc, score]) => ({
-      id: ids[doc]!,
-      score,
-      matches: () => {
-        const out: Record<string, string[]> = {};
-        for (const t of candidateTerms) {
-          const mask = this.fieldsOf(t, doc);
-          this.spec.fields.forEach((field, f) => {
-            if (!(mask & (1 << f))) return;
-            out[field] ??= [];
-            out[field].push(this.data.terms[t]!);
-          });
-        }
-        return Object.fromEntries(this.spec.fields.filter((f) => out[f]).map((f) => [f, out[f]!.sort()]));
-      },
-    }));
+    const fieldsOf = (t: number, doc: number) => this.fieldsOf(t, doc);
+    const context = { spec: this.spec, terms: this.data.terms, candidateTerms, fieldsOf };
+    return shown.map((i) => new IndexHit(ids[docs[i]!]!, scores[i]!, docs[i]!, context));
+  }
+}
+
+interface HitContext {
+  spec: SearchSpec;
+  terms: readonly string[];
+  candidateTerms: readonly number[];
+  fieldsOf(termIndex: number, doc: number): number;
+}
+
+/** A hit; which terms matched where is worked out only for the hits shown. */
+class IndexHit implements Hit {
+  constructor(
+    readonly id: string,
+    readonly score: number,
+    private readonly doc: number,
+    private readonly context: HitContext,
+  ) {}
+
+  matches(): Record<string, string[]> {
+    const { spec, terms, candidateTerms, fieldsOf } = this.context;
+    const out: Record<string, string[]> = {};
+    for (const t of candidateTerms) {
+      const mask = fieldsOf(t, this.doc);
+      spec.fields.forEach((field, f) => {
+        if (!(mask & (1 << f))) return;
+        out[field] ??= [];
+        out[field].push(terms[t]!);
+      });
+    }
+    return Object.fromEntries(spec.fields.filter((f) => out[f]).map((f) => [f, out[f]!.sort()]));
   }
 }
