@@ -194,8 +194,10 @@ export function highlightRanges(text: string, terms: ReadonlySet<string>): [numb
   ws.forEach((w, i) => {
     if (terms.has(w.folded)) hit.add(i);
   });
+  // A context phrase matched only where its term was found in this field, so it is the reason.
+  const context = CONTEXT_PHRASES.filter((g) => terms.has(g.term)).flatMap((g) => g.phrases);
   for (let i = 0; i < ws.length; i++) {
-    for (const p of BY_FIRST.get(ws[i]!.folded) ?? [])
+    for (const p of [...(BY_FIRST.get(ws[i]!.folded) ?? []), ...context])
       if (terms.has(p.term) && at(ws, i, p)) for (let j = 0; j < p.words.length; j++) hit.add(i + j);
   }
   const ranges: [number, number][] = [];

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { catalog } from '../../functions/catalog/catalog.js';
-import { indexTerms, SearchIndex } from '../../functions/catalog/search.js';
+import { highlightRanges, indexTerms, SearchIndex } from '../../functions/catalog/search.js';
 import { procedureQuery } from '../../schemas/procedure.js';
 import { evalSet, nationalIndex, relevance } from '../support/search-eval.js';
 
@@ -92,6 +92,19 @@ describe('typos', () => {
 });
 
 describe('highlights through synonyms', () => {
+  it('marks the phrase behind a synonym term, and its land-certificate sense in a land procedure', () => {
+    const marked = (text: string, terms: string[]) =>
+      highlightRanges(text, new Set(terms)).map(([s, e]) => text.slice(s, e));
+    expect(marked('Cấp lại sổ đỏ', ['sodo'])).toEqual(['sổ', 'đỏ']);
+    expect(marked('Bản vẽ sơ đồ', ['sodo'])).toEqual([]);
+    expect(marked('Cấp lại Giấy chứng nhận do bị mất', ['sodo', 'mat'])).toEqual([
+      'Giấy',
+      'chứng',
+      'nhận',
+      'mất',
+    ]);
+  });
+
   it('marks the official words a colloquial query found', () => {
     const [hit] = catalog.searchProcedures(procedureQuery.parse({ q: 'đổi bằng lái' })).items;
     expect(hit!.code).toBe('1.002804');
