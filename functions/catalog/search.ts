@@ -309,6 +309,29 @@ function editDistance(a: string, b: string, max: number): number {
 const MAX_NAME_LENGTH = 25;
 const nameLength = (name: string) => Math.min(MAX_NAME_LENGTH, words(name).length);
 
+/**
+ * The word with its initial consonant swapped for one that regional accents confuse with it
+ * ("tạm chú" for "tạm trú", "xổ" for "sổ", "dấy" for "giấy", "nàm" for "làm").
+ */
+const INITIAL_SWAPS: readonly (readonly [string, readonly string[]])[] = [
+  ['ch', ['tr']],
+  ['tr', ['ch']],
+  ['gi', ['d', 'r']],
+  ['ng', []],
+  ['nh', []],
+  ['s', ['x']],
+  ['x', ['s']],
+  ['d', ['gi', 'r']],
+  ['r', ['d', 'gi']],
+  ['l', ['n']],
+  ['n', ['l']],
+];
+
+export function accentVariants(word: string): string[] {
+  const swap = INITIAL_SWAPS.find(([initial]) => word.startsWith(initial));
+  return swap ? swap[1].map((other) => other + word.slice(swap[0].length)) : [];
+}
+
 /** Typos forgiven in a word of this length: none below 4 letters, one from 4, two from 8. */
 const typosAllowed = (len: number) => (len >= 8 ? 2 : len >= 4 ? 1 : 0);
 
@@ -498,6 +521,7 @@ export class SearchIndex {
     const known = (w: Word) => this.termIndex.has(w.folded) || GROUP_TERMS.has(w.folded);
     const like = (w: Word, p: Word) =>
       sameWord(w, p) ||
+      (!w.marks && accentVariants(w.folded).includes(p.folded)) ||
       (!known(w) &&
         typosAllowed(Math.min(w.folded.length, p.folded.length)) > 0 &&
         editDistance(w.folded, p.folded, typosAllowed(p.folded.length)) <= typosAllowed(p.folded.length));

@@ -86,8 +86,10 @@ describe('typos', () => {
     expect(ids('vag')).toEqual([]); // no typo forgiven in 3 letters
   });
 
-  it('forgives a typo inside a synonym phrase', () => {
+  it('forgives a typo inside a synonym phrase, and initial consonants accents confuse', () => {
     expect(top('ho chiue', 1)).toEqual([expect.stringMatching(/^1\.001(456|471)$/)]);
+    expect(top('dang ky tam chu', 1)).toEqual(['1.004194']);
+    expect(top('dang ky tam tru', 1)).toEqual(['1.004194']);
   });
 });
 
