@@ -675,28 +675,19 @@ export class SearchIndex {
       const df = (e: Expansion) =>
         e.reduce((n, { termIndex }) => n + this.data.postings[termIndex]!.length / 2, 0);
       const informative = required.filter((e) => e.length > 0 && df(e) <= half);
-      const sums = new Float64Array(this.data.ids.length);
+      const sums = new Map<number, number>();
       for (const e of informative.length ? informative : required) {
-        const best = new Float64Array(this.data.ids.length);
-        for (const { termIndex, weight } of e) {
-          const posting = this.data.postings[termIndex]!;
-          const idf = this.idf(termIndex);
-          for (let k = 0; k < posting.length; k += 2) {
-            const s = this.maskScore(posting[k + 1]!, idf, weight);
-            if (s > best[posting[k]!]!) best[posting[k]!] = s;
-          }
-        }
-        for (let d = 0; d < best.length; d++) sums[d] = sums[d]! + best[d]!;
+        const docs = this.scoreWord(e);
+        for (const d of docs) sums.set(d, (sums.get(d) ?? 0) + this.scratchScore[d]!);
+        this.release(docs);
       }
       // Only the best loose matches are shown: rank them all, check the filters down to a page's worth.
-      const found: number[] = [];
-      for (let d = 0; d < sums.length; d++) if (sums[d]! > 0) found.push(d);
-      for (const d of found) sums[d] = this.rank(d, sums[d]!, false, asked);
+      const found = [...sums].map(([d, sum]) => ({ d, score: this.rank(d, sum, false, asked) }));
       const order = this.idOrder();
-      found.sort((a, b) => sums[b]! - sums[a]! || order[a]! - order[b]!);
-      for (const d of found) {
+      found.sort((a, b) => b.score - a.score || order[a.d]! - order[b.d]!);
+      for (const { d, score } of found) {
         if (total.size >= MAX_LOOSE_HITS) break;
-        if (accept(this.data.ids[d]!)) total.add(d, sums[d]!);
+        if (accept(this.data.ids[d]!)) total.add(d, score);
       }
       return { total, expansions, combine };
     }
