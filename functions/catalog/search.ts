@@ -76,14 +76,14 @@ function marksOf(word: string): string {
   return /[đĐ]/.test(word) ? `${m}đ` : m;
 }
 
-/** Folded forms and marks of each written token, cached: a catalog repeats a few thousand words. */
+/** Folded forms and marks of each written token, cached (bounded): a catalog repeats a few thousand words. */
 const tokenCache = new Map<string, { folded: string[]; marks: string }>();
 
 function token(raw: string) {
   let t = tokenCache.get(raw);
   if (!t) {
     t = { folded: (fold(raw).match(TOKEN) ?? []).map((x) => own(VARIANTS, x) ?? x), marks: marksOf(raw) };
-    if (tokenCache.size < 200_000) tokenCache.set(raw, t);
+    if (tokenCache.size < 50_000) tokenCache.set(raw, t);
   }
   return t;
 }

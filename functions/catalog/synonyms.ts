@@ -1,7 +1,7 @@
 /**
  * The words citizens use next to the words procedures are named with. Data only; search.ts applies it.
  *
- * - SYNONYMS: phrases that mean one thing ("sổ đỏ", "giấy chứng nhận quyền sử dụng đất"). Each group
+ * - SYNONYM_GROUPS: phrases that mean one thing ("sổ đỏ", "giấy chứng nhận quyền sử dụng đất"). Each group
  *   has one indexed term: a document holding any of the phrases is indexed under it (when the catalog
  *   is built, so a phrase is matched as a phrase, once), and a query holding any of them searches it.
  *   Where an abbreviation is usual (BHYT, PCCC) it is the term, so typing it finds both spellings; the
@@ -13,7 +13,14 @@
  *   citizen who does not ask for one wants the everyday procedure first; `asked` lists the query words
  *   that do ask for it.
  *
- * Changing SYNONYMS or SECONDARY changes what is indexed: rebuild the published index (catalog import).
+ * - CONTEXT_GROUPS: phrases that mean the group's thing only in procedures of some fields.
+ *
+ * Why at index time: a phrase is matched once per catalog, as a phrase and with its tone marks (a
+ * query typed without marks cannot tell "sổ đỏ" from "sơ đồ"; the catalog's text can), and a query
+ * then reads one posting list per phrase instead of intersecting its common words ("giấy", "đất").
+ * Changing SYNONYM_GROUPS, CONTEXT_GROUPS or SECONDARY changes what is indexed: the index format
+ * carries their fingerprint, so a stale prebuilt index is rebuilt at cold start; rebuild the
+ * published one with `npm run catalog:import -- --reindex`.
  */
 
 export interface SynonymGroup {
