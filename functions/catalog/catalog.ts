@@ -77,6 +77,18 @@ const procedureDoc = (p: ProcedureRecord) => ({
   field: p.field,
   documents: p.documents.map((d) => d.name).join(' · '),
 });
+/**
+ * A curated procedure is also found by the national record of its code: the official name, agencies and
+ * documents the citizen may have read on the national portal ("đăng ký thành lập hộ kinh doanh").
+ */
+function withNationalWording(doc: IndexedDoc, national: IndexedDoc | undefined): IndexedDoc {
+  if (!national) return doc;
+  return {
+    ...doc,
+    keywords: [doc.keywords, national.name, national.keywords].filter(Boolean).join(' · '),
+    documents: [doc.documents, national.documents].filter(Boolean).join(' · '),
+  };
+}
 const faqDoc = (f: FaqRecord) => ({
   id: f.id,
   question: f.question,
@@ -188,7 +200,10 @@ export class Catalog {
     this.indexes = {
       procedures: fresh
         ? SearchIndex.load(PROCEDURE_SEARCH, index.procedures)
-        : SearchIndex.build(PROCEDURE_SEARCH, [...this.current.map(procedureDoc), ...information]),
+        : SearchIndex.build(PROCEDURE_SEARCH, [
+            ...this.current.map((p) => withNationalWording(procedureDoc(p), docs?.get(p.code))),
+            ...information,
+          ]),
       faq: fresh
         ? SearchIndex.load(FAQ_SEARCH, index.faq)
         : SearchIndex.build(FAQ_SEARCH, this.faq.map(faqDoc)),

@@ -75,15 +75,10 @@ export function searchDocOf(entry: NationalEntry): IndexedDoc {
   return {
     id: entry.code,
     name: entry.name,
-    keywords: [
-      entry.code,
-      entry.competentAgency,
-      entry.implementingAgency,
-      ...entry.results.items.map((r) => r.name),
-    ]
-      .filter(Boolean)
-      .join(' · '),
+    keywords: [entry.code, entry.competentAgency, entry.implementingAgency].filter(Boolean).join(' · '),
     field: entry.field ?? '',
+    // Results are not indexed: one named like another procedure ("quyết định hoàn thuế") would outrank
+    // that procedure itself.
     documents: entry.documents.items.map((d) => d.name).join(' · '),
   };
 }

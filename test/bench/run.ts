@@ -3,6 +3,7 @@ import { catalogSearch } from './catalog.js';
 import { coldStarts } from './cold-start.js';
 import { dispatchBench } from './dispatch.js';
 import { nationalCatalog } from './national.js';
+import { printSearchBench, searchBench } from './search.js';
 import { throughput } from './throughput.js';
 
 const started = Date.now();
@@ -21,6 +22,7 @@ console.log(
   '\nThe national catalog (curated + 2,849 imported entries): search, details from disk, cold start',
 );
 console.table(await nationalCatalog());
+printSearchBench(await searchBench());
 const dispatch = await dispatchBench();
 console.log('\nOne submission to all 34 provinces (local portal; calls through the functions’ SDK clients)');
 console.table(dispatch.oneSubmission);
