@@ -262,8 +262,9 @@ export const searchHighlight = z.object({
 
 /**
  * A search result. Information entries (onlineFiling false) have no English name, implementation
- * level or registry agency; their fee is the lowest over their channels and their processing days the
- * shortest given in working days, each null when the record gives none.
+ * level or agencyId (the `agency` filter matches them by the registry agencies their agency texts name);
+ * their fee is the lowest over their channels and their processing days the shortest given in working
+ * days, each null when the record gives none.
  */
 export const procedureSummary = z
   .object({
