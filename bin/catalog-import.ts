@@ -62,6 +62,24 @@ if (isNationalFile(file)) {
     for (const e of f.examples.parsed) console.log(`    parsed ${e.code}: ${e.raw}`);
     for (const e of f.examples.raw) console.log(`    raw    ${e.code}: ${e.raw}`);
   }
+  const h = r.handlers;
+  const top = (counts: Record<string, number>) =>
+    Object.entries(counts)
+      .sort((a, b) => b[1] - a[1])
+      .map(([k, n]) => `${k} ${n}`)
+      .join(', ');
+  console.log(
+    `Handlers (registry agencies named by the agency texts): ${h.mapped} entries mapped, ` +
+      `${h.unregisteredOnly} naming only bodies outside the registry, ${h.unmapped} unmapped.`,
+  );
+  console.log(`  by handler: ${top(h.byHandler)}`);
+  console.log(`  outside the registry: ${top(h.unregistered)}`);
+  if (r.summariesRefreshed)
+    console.log(
+      flag('--dry-run')
+        ? 'Would rewrite the derived summaries (no record changed, no new version).'
+        : 'Rewrote the derived summaries (no record changed, no new version).',
+    );
   console.log(
     r.published
       ? `Published catalog version ${r.catalogVersion}. Commit functions/catalog/data/ and deploy to serve it.`

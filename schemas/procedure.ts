@@ -191,6 +191,17 @@ export const nationalEntry = z
 /** An information entry: not filed online here (no form); the view says where and how to file. */
 export const informationView = nationalEntry
   .extend({
+    /**
+     * Who handles it in the agency registry's terms, read from competentAgency and implementingAgency:
+     * a department kind of the applicant's province or commune (`{tier, kind}`), or a national body
+     * (`{national: id}`). Empty when the texts name no body the registry holds.
+     */
+    handlers: z.array(
+      z.union([
+        z.object({ tier: z.enum(['province', 'commune']), kind: departmentKind }),
+        z.object({ national: z.string() }),
+      ]),
+    ),
     onlineFiling: z.literal(false),
     formId: z.null(),
     form: z.null(),
@@ -251,8 +262,9 @@ export const searchHighlight = z.object({
 
 /**
  * A search result. Information entries (onlineFiling false) have no English name, implementation
- * level or registry agency; their fee is the lowest over their channels and their processing days the
- * shortest given in working days, each null when the record gives none.
+ * level or agencyId (the `agency` filter matches them by the registry agencies their agency texts name);
+ * their fee is the lowest over their channels and their processing days the shortest given in working
+ * days, each null when the record gives none.
  */
 export const procedureSummary = z
   .object({

@@ -25,6 +25,7 @@ import {
   findProvince,
   provinceDepartment,
 } from './agencies.js';
+import { type HandlerKey, handlerKeyOfAgency } from './agency-handlers.js';
 import { findFeeRule } from './fees.js';
 import { publishFormSchema } from './form-schema.js';
 import { findForm } from './forms.js';
@@ -309,12 +310,14 @@ export class Catalog {
       (!fieldFilter || this.foldField(p.field).includes(fieldFilter)) &&
       (!q.province || servesProvince(p, q.province)) &&
       (!q.agency || (agency !== undefined && handledBy(p, agency)));
-    // Information entries are national: no province limits them, no registry agency handles them, and
-    // none is filed online, so the online-filing filters leave them out.
+    // Information entries are national procedures, run in every province, so no province limits them;
+    // an agency takes those whose agency texts name it (its kind at its tier, or its own id for a national
+    // body; ./agency-handlers.ts). None is filed online, so the online-filing filters leave them out.
+    const agencyKey = agency ? handlerKeyOfAgency(agency) : undefined;
     const acceptInformation = (s: InformationSummary) =>
       (!q.level || (byAuthority && s.levels.includes(q.level as AuthorityLevel))) &&
       !q.fullyOnline &&
-      !q.agency &&
+      (!q.agency || (agencyKey !== undefined && (s.handlers?.includes(agencyKey as HandlerKey) ?? false))) &&
       (!fieldFilter || this.foldField(s.field ?? '').includes(fieldFilter));
     const acceptCode = (code: string) => {
       const p = this.findProcedure(code);

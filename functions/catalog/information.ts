@@ -9,6 +9,7 @@
  * tell "exists, not filed online" from "no such procedure".
  */
 
+import { type HandlerKey, handlerOfKey, handlersOf } from './agency-handlers.js';
 import type { AuthorityTier, ChannelKind, NationalEntry } from './national-record.js';
 import type { IndexedDoc } from './search.js';
 
@@ -24,6 +25,11 @@ export interface InformationSummary {
   /** The shortest time in working days over its channels, null when none is given in working days. */
   processingDays: number | null;
   version: number;
+  /**
+   * Who handles it in the agency registry's terms (./agency-handlers.ts), read from its agency texts;
+   * absent when the texts name no registry agency. Derived, so it never makes a new version.
+   */
+  handlers?: HandlerKey[];
 }
 
 /** One published version of an entry, as stored in data/details/<code>.json. */
@@ -53,8 +59,13 @@ const minOf = (xs: (number | null)[]) => {
   return known.length ? Math.min(...known) : null;
 };
 
+/** The registry agencies an entry's competent and implementing agency texts name. */
+export const handlersOfEntry = (entry: NationalEntry) =>
+  handlersOf([entry.competentAgency, entry.implementingAgency], entry.levels.items);
+
 export function summaryOf(entry: NationalEntry, version: number): InformationSummary {
   const channels = entry.channels.items;
+  const { handlers } = handlersOfEntry(entry);
   return {
     code: entry.code,
     name: entry.name,
@@ -64,6 +75,7 @@ export function summaryOf(entry: NationalEntry, version: number): InformationSum
     fee: minOf(channels.map((c) => c.fee.vnd)),
     processingDays: minOf(channels.map((c) => c.time?.workingDays ?? null)),
     version,
+    ...(handlers.length ? { handlers } : {}),
   };
 }
 
@@ -98,6 +110,7 @@ export function searchDocOfSummary(s: InformationSummary): IndexedDoc {
 export function informationToView(details: InformationDetails, at: InformationVersion) {
   return {
     ...at.entry,
+    handlers: handlersOfEntry(at.entry).handlers.map(handlerOfKey),
     onlineFiling: false as const,
     formId: null,
     form: null,

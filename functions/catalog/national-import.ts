@@ -5,14 +5,17 @@
  * a code already seen) is reported with its line number and skipped, never half-imported.
  *
  * An entry whose content changed gets a new version beside its earlier ones; an unchanged one keeps its
- * version. Any new version publishes a new catalog version; a file that changes nothing writes nothing,
- * so importing the same file twice leaves every artefact byte for byte as it was.
+ * version. Any new version publishes a new catalog version. What the portal derives from an entry (its
+ * summary, with the registry agencies that handle it) is not content: a change of derivation rewrites
+ * the summaries without new versions. A file that changes nothing writes nothing, so importing the same
+ * file twice leaves every artefact byte for byte as it was.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { Catalog, type InformationInput } from './catalog.js';
 import {
+  handlersOfEntry,
   INFORMATION_FORMAT,
   type InformationDetails,
   type InformationIndexFile,
@@ -53,9 +56,28 @@ export interface NationalImportReport {
   /** Codes a curated procedure holds: the curated one is served, and links this record. */
   curated: string[];
   fields: Record<ParsedFieldName, FieldReport>;
+  /** Who handles the file's entries in registry terms (./agency-handlers.ts). */
+  handlers: HandlersReport;
+  /**
+   * Whether the derived summaries (data/national/index.json) were rewritten, or would be on a dry run,
+   * although no entry changed: the derivation changed, not the records.
+   */
+  summariesRefreshed: boolean;
   /** Whether a new catalog version was published (false when nothing changed, or on a dry run). */
   published: boolean;
   catalogVersion: number;
+}
+
+export interface HandlersReport {
+  /** Entries whose agency texts name at least one registry agency. */
+  mapped: number;
+  /** Entries naming only bodies the registry does not hold (commune police, the State Bank…). */
+  unregisteredOnly: number;
+  /** Entries whose texts name no body the table recognises (or none at all). */
+  unmapped: number;
+  /** Entries per handler key, and per unregistered body. */
+  byHandler: Record<string, number>;
+  unregistered: Record<string, number>;
 }
 
 export interface NationalImportOptions {
@@ -73,11 +95,26 @@ export function readNationalText(file: string): string {
 }
 
 /** Writes through a temporary file, so a reader never sees half a file; skips identical content. */
-function writeAtomic(path: string, body: string) {
-  if (existsSync(path) && readFileSync(path, 'utf8') === body) return;
+function writeAtomic(path: string, body: string, dryRun = false): boolean {
+  if (existsSync(path) && readFileSync(path, 'utf8') === body) return false;
+  if (dryRun) return true;
   writeFileSync(`${path}.tmp`, body);
   renameSync(`${path}.tmp`, path);
+  return true;
 }
+
+/** The derived files of the stored entries; returns whether the summaries changed (or would). */
+function writeSummaries(dataDir: string, information: ReturnType<typeof loadInformation>, dryRun = false) {
+  if (!dryRun) mkdirSync(join(dataDir, NATIONAL_DIR), { recursive: true });
+  const indexFile: InformationIndexFile = { format: INFORMATION_FORMAT, procedures: information.summaries };
+  const changed = writeAtomic(join(dataDir, NATIONAL_DIR, 'index.json'), serialize(indexFile), dryRun);
+  writeAtomic(join(dataDir, NATIONAL_DIR, 'codes.json'), serialize([...information.entries.keys()]), dryRun);
+  return changed;
+}
+
+const count = (to: Record<string, number>, key: string) => {
+  to[key] = (to[key] ?? 0) + 1;
+};
 
 const readJson = <T>(path: string): T | undefined =>
   existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as T) : undefined;
@@ -132,6 +169,8 @@ export function importNationalText(text: string, options: NationalImportOptions)
     skipped: [],
     curated: [],
     fields,
+    handlers: { mapped: 0, unregisteredOnly: 0, unmapped: 0, byHandler: {}, unregistered: {} },
+    summariesRefreshed: false,
     published: false,
     catalogVersion: catalogData.catalogVersion,
   };
@@ -171,6 +210,13 @@ export function importNationalText(text: string, options: NationalImportOptions)
       if (status !== 'empty' && r.examples[status].length < EXAMPLES)
         r.examples[status].push({ code, raw: entry[f].raw.slice(0, SNIPPET) });
     }
+    const { handlers, unregistered } = handlersOfEntry(entry);
+    const h = report.handlers;
+    if (handlers.length) h.mapped++;
+    else if (unregistered.length) h.unregisteredOnly++;
+    else h.unmapped++;
+    for (const k of handlers) count(h.byHandler, k);
+    for (const u of unregistered) count(h.unregistered, u);
     if (curatedCodes.has(code)) report.curated.push(code);
     const before = readJson<InformationDetails>(detailsPath(dataDir, code));
     const latest = before?.versions.at(-1)?.entry;
@@ -183,13 +229,15 @@ export function importNationalText(text: string, options: NationalImportOptions)
 
   if (!changes.length || options.dryRun) {
     if (changes.length) report.catalogVersion = catalogData.catalogVersion + 1;
+    // Same records: the summaries derived from them follow the current derivation, in place.
+    else if (existsSync(join(dataDir, DETAILS_DIR)))
+      report.summariesRefreshed = writeSummaries(dataDir, loadInformation(dataDir), options.dryRun);
     return report;
   }
 
   const catalogVersion = catalogData.catalogVersion + 1;
   const publishedAt = (options.now ?? new Date()).toISOString();
   mkdirSync(join(dataDir, DETAILS_DIR), { recursive: true });
-  mkdirSync(join(dataDir, NATIONAL_DIR), { recursive: true });
   // New versions first: they only add, and nothing points at them until the index and catalog do.
   for (const [i, { entry, before }] of changes.entries()) {
     const versions = before?.versions ?? [];
@@ -206,9 +254,7 @@ export function importNationalText(text: string, options: NationalImportOptions)
   options.progress?.('index', 0, 1);
   const information = loadInformation(dataDir);
   const next: CatalogData = { ...catalogData, catalogVersion, publishedAt };
-  const indexFile: InformationIndexFile = { format: INFORMATION_FORMAT, procedures: information.summaries };
-  writeAtomic(join(dataDir, NATIONAL_DIR, 'index.json'), serialize(indexFile));
-  writeAtomic(join(dataDir, NATIONAL_DIR, 'codes.json'), serialize([...information.entries.keys()]));
+  writeSummaries(dataDir, information);
   writeAtomic(join(dataDir, 'search-index.json'), `${searchIndexText(next, information)}\n`);
   writeAtomic(join(dataDir, 'catalog.json'), `${JSON.stringify(next, null, 2)}\n`);
   options.progress?.('index', 1, 1);

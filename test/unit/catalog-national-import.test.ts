@@ -86,6 +86,25 @@ describe('national catalog import', () => {
     expect(await artefacts()).toEqual(first);
   });
 
+  it('rewrites derived summaries in place when only the derivation changed: no new version', async () => {
+    const text = (await sampleLines()).join('\n');
+    importNationalText(text, { dataDir: dir, now });
+    const first = await artefacts();
+    const indexPath = join(dir, 'national', 'index.json');
+    const index = JSON.parse(first['/national/index.json']!) as InformationIndexFile;
+    expect(index.procedures.find((p) => p.code === '1.000656')?.handlers).toEqual(['commune:ubnd']);
+    // Summaries as an earlier derivation wrote them, without handlers.
+    const stale = { ...index, procedures: index.procedures.map(({ handlers: _h, ...p }) => p) };
+    await writeFile(indexPath, `${JSON.stringify(stale)}\n`);
+    const dry = importNationalText(text, { dataDir: dir, dryRun: true });
+    expect(dry).toMatchObject({ summariesRefreshed: true, published: false });
+    expect(await readFile(indexPath, 'utf8')).toBe(`${JSON.stringify(stale)}\n`);
+    const r = importNationalText(text, { dataDir: dir, now: new Date('2026-12-02T00:00:00Z') });
+    expect(r).toMatchObject({ added: [], changed: [], summariesRefreshed: true, published: false });
+    expect(await artefacts()).toEqual(first);
+    expect(importNationalText(text, { dataDir: dir }).summariesRefreshed).toBe(false);
+  });
+
   it('gives a changed record a new version beside the old one, in a new catalog version', async () => {
     const lines = await sampleLines();
     importNationalText(lines.join('\n'), { dataDir: dir, now });
@@ -145,7 +164,17 @@ describe('national catalog import', () => {
       skipped: [],
       unchanged: 2849,
       published: false,
+      // The committed summaries follow the current derivation of handlers.
+      summariesRefreshed: false,
     });
+    const { mapped, unregisteredOnly, unmapped } = real.handlers;
+    expect(mapped + unregisteredOnly + unmapped).toBe(2849);
+    const withHandlers = loadPublished()
+      .catalog.informationEntries()
+      .filter((s) => s.handlers?.length);
+    // The summaries leave out the five codes curated procedures hold.
+    expect(withHandlers.length).toBeGreaterThan(mapped - 5);
+    expect(withHandlers.length).toBeLessThanOrEqual(mapped);
     expect(loadPublished().catalog.size).toBe(2849 + 17 - 5);
   }, 60_000);
 
@@ -165,6 +194,8 @@ describe('national catalog import', () => {
     expect(stdout).toMatch(/skipped line 15: not valid JSON/);
     expect(stdout).toMatch(/channels: \d+ parsed, \d+ raw, 1 empty/);
     expect(stdout).toMatch(/parsed 1\.007664: /);
+    expect(stdout).toMatch(/Handlers \(registry agencies named by the agency texts\): \d+ entries mapped/);
+    expect(stdout).toMatch(/by handler: .*commune:ubnd \d+/);
     expect(stdout).toMatch(/Published catalog version \d+/);
   }, 30_000);
 });
