@@ -733,7 +733,8 @@ export class SearchIndex {
     let required = expansions.filter((_, i) => !slots[i]!.optional);
     let optional = expansions.filter((_, i) => slots[i]!.optional);
     if (required.length === 0) [required, optional] = [optional, []];
-    if (required.some((e) => e.length === 0)) return { total, expansions, combine };
+    // No word left to look up (a lone letter, filler only): nothing matches, which is an answer.
+    if (required.length === 0 || required.some((e) => e.length === 0)) return { total, expansions, combine };
     // Rarest word first: its documents are the only candidates; the others are checked per candidate.
     const size = (e: Expansion) => e.reduce((n, { termIndex }) => n + this.posting(termIndex).length, 0);
     const [rarest, ...rest] = [...required].sort((x, y) => size(x) - size(y));

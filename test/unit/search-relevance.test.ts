@@ -68,6 +68,11 @@ describe('relevance over the national procedure index', () => {
     expect(national.search('xyzzy qwerty')).toEqual([]);
     expect(national.search('zzzzqqq')).toEqual([]);
   });
+
+  it('answers a lone letter or filler words without failing', () => {
+    expect(national.search('r')).toEqual([]);
+    for (const q of ['a', 'thủ tục', 'ở đâu', 'cho']) expect(Array.isArray(national.search(q)), q).toBe(true);
+  });
 });
 
 describe('typos', () => {
