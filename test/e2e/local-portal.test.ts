@@ -102,10 +102,10 @@ describe('npm start', () => {
     expect(issued.status).toBe(200);
     token = issued.body.token;
 
-    const list = await api('GET', '/v1/procedures');
-    expect(list.body.items.map((p: { code: string }) => p.code)).toEqual(
-      expect.arrayContaining(['1.002804', '1.002758']),
-    );
+    const list = await api('GET', `/v1/procedures?q=${encodeURIComponent('đổi bằng lái')}`);
+    expect(list.body.items.map((p: { code: string }) => p.code)).toContain('1.002804');
+    const online = await api('GET', '/v1/procedures/1.002758');
+    expect(online.body).toMatchObject({ code: '1.002758', onlineFiling: true });
 
     const uploads: string[] = [];
     for (const name of ['licence', 'health']) {

@@ -270,6 +270,7 @@ const fixedParams = (): Record<string, Record<string, string>> => ({
   prefillMyForm: { code: '1.002804' },
   getAgency: { code: owned.citizen.agencyId },
   getAgencyStats: { code: owned.citizen.agencyId },
+  listProvinceCommunes: { code: '01' },
   trackDossier: { code: owned.citizen.code },
   refundPayment: { paymentId: owned.citizen.paymentId },
   resolvePaymentAnomaly: { paymentId: owned.citizen.paymentId },

@@ -144,7 +144,7 @@ describe('my dossiers and documents', () => {
     const health = await uploadScan(tokenA, 'giay-kham-suc-khoe');
     const withScans = await submit(tokenA, 'me-key-0001', {
       procedureCode: '1.002804',
-      form: licenceForm,
+      form: { ...licenceForm, citizenId: CITIZEN_ID },
       attachments: [
         { documentType: 'current_licence', uploadId: licence },
         { documentType: 'health_certificate', uploadId: health },
@@ -155,7 +155,7 @@ describe('my dossiers and documents', () => {
     for (const n of [2, 3]) {
       const r = await submit(tokenA, `me-key-000${n}`, {
         procedureCode: '1.002758',
-        form: bhytForm,
+        form: { ...bhytForm, citizenId: CITIZEN_ID },
         attachments: [],
       });
       expect(r.status).toBe(201);
@@ -163,7 +163,7 @@ describe('my dossiers and documents', () => {
     }
     const other = await submit(tokenB, 'me-key-0009', {
       procedureCode: '1.002758',
-      form: bhytForm,
+      form: { ...bhytForm, citizenId: '079203007654' },
       attachments: [],
     });
     expect(other.status).toBe(201);
