@@ -98,6 +98,16 @@ export class PortalFunction extends Construct {
         // The AWS SDK is bundled rather than taken from the runtime, so the version running in Lambda
         // is the one pinned in package-lock.json and tested locally.
         externalModules: [],
+        ...(spec.assets?.length
+          ? {
+              commandHooks: {
+                beforeBundling: () => [],
+                beforeInstall: () => [],
+                afterBundling: (inputDir: string, outputDir: string) =>
+                  (spec.assets ?? []).map((file) => `cp "${inputDir}/${file}" "${outputDir}/"`),
+              },
+            }
+          : {}),
       },
     });
 
