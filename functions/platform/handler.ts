@@ -11,12 +11,15 @@ let redoc: string | undefined;
 /** Redoc's standalone bundle: beside the code in Lambda (copied at bundling), else from node_modules. */
 export const REDOC_BUNDLE = 'redoc/bundles/redoc.standalone.js';
 
+/** The one remote asset in Redoc's bundle (its footer's logo): dropped, so the page asks nothing elsewhere. */
+const REDOC_REMOTE_LOGO = 'https://cdn.redoc.ly/redoc/logo-mini.svg';
+
 async function redocScript(): Promise<string> {
-  try {
-    return await readFile(new URL('./redoc.standalone.js', import.meta.url), 'utf8');
-  } catch {
-    return readFile(createRequire(import.meta.url).resolve(REDOC_BUNDLE), 'utf8');
-  }
+  const text = await readFile(new URL('./redoc.standalone.js', import.meta.url), 'utf8').catch(() =>
+    readFile(createRequire(import.meta.url).resolve(REDOC_BUNDLE), 'utf8'),
+  );
+  // An image without a source fails at once and Redoc then hides it.
+  return text.replaceAll(REDOC_REMOTE_LOGO, '');
 }
 
 /**
@@ -29,6 +32,7 @@ export const DOCS_PAGE = `<!doctype html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Cổng Dịch vụ công — API</title>
+<link rel="icon" href="data:,">
 </head>
 <body>
 <redoc spec-url="openapi.json" expand-responses="200,201" path-in-middle-panel="true"></redoc>
