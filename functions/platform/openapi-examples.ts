@@ -131,3 +131,60 @@ export const OPERATION_EXAMPLES: Record<string, OperationExamples> = {
     },
   },
 };
+
+/** One body of each delivery to agencies, by its `type`. */
+export const WEBHOOK_EXAMPLES: Record<string, unknown> = {
+  'dossier.submitted': {
+    type: 'dossier.submitted',
+    dossierCode: DOSSIER,
+    submissionId: SUBMISSION,
+    procedureCode: '1.002758',
+    agencyId: 'bhxh-hn',
+    submittedAt: '2026-03-09T10:00:00+07:00',
+    dueAt: '2026-03-12T17:00:00+07:00',
+    form: {
+      fullName: 'Trần Thị Bình',
+      dateOfBirth: '1988-03-14',
+      citizenId: '001188000123',
+      phone: '0987654321',
+      insuranceNumber: '0123456789',
+      reason: 'lost',
+      informationChanged: false,
+    },
+    attachments: [],
+  },
+  'dossier.supplemented': {
+    type: 'dossier.supplemented',
+    dossierCode: DOSSIER,
+    submissionId: SUBMISSION,
+    procedureCode: '1.002758',
+    agencyId: 'bhxh-hn',
+    supplementedAt: '2026-03-10T08:30:00+07:00',
+    dueAt: '2026-03-13T17:00:00+07:00',
+    attachments: [
+      { documentType: 'damaged_card', fileName: 'the-bhyt.jpg', contentType: 'image/jpeg', size: 348_112 },
+    ],
+  },
+  'dossier.withdrawn': {
+    type: 'dossier.withdrawn',
+    dossierCode: DOSSIER,
+    submissionId: SUBMISSION,
+    agencyId: 'bhxh-hn',
+    withdrawnAt: '2026-03-09T16:45:00+07:00',
+  },
+  'petition.created': {
+    type: 'petition.created',
+    petitionCode: 'PAKN-261120-0001',
+    agencyId: 'sxd-01',
+    subject: 'Cấp phép xây dựng chậm',
+    content: 'Hồ sơ cấp giấy phép xây dựng nhà ở riêng lẻ đã quá hạn giải quyết nhưng chưa có kết quả.',
+    procedureCode: '1.009993',
+    provinceCode: '01',
+    submittedAt: '2026-11-20T09:00:00+07:00',
+    receivedAt: '2026-11-20T09:00:00+07:00',
+    referralDueAt: '2026-11-25T17:00:00+07:00',
+    answerDueAt: '2026-12-18T17:00:00+07:00',
+    routing: 'submitted',
+    attachments: [],
+  },
+};

@@ -9,7 +9,7 @@ import { petitionDelivery } from '../../schemas/petition.js';
 import { ERRORS, type ErrorCode } from '../core/errors.js';
 import { AGENCY_HEADER } from '../core/webhooks.js';
 import { cloudRoutes, type Route, type RouteAccess, rolesOf } from '../routes.js';
-import { OPERATION_EXAMPLES } from './openapi-examples.js';
+import { OPERATION_EXAMPLES, WEBHOOK_EXAMPLES } from './openapi-examples.js';
 
 type Json = Record<string, unknown>;
 
@@ -274,7 +274,12 @@ function webhooks(ref: ReturnType<typeof schemaConverter>['ref']): Json {
           parameters: signatureHeaders('the agency'),
           requestBody: {
             required: true,
-            content: { 'application/json': { schema: ref(w.schema, 'output') } },
+            content: {
+              'application/json': {
+                schema: ref(w.schema, 'output'),
+                ...(WEBHOOK_EXAMPLES[w.type] !== undefined ? { example: WEBHOOK_EXAMPLES[w.type] } : {}),
+              },
+            },
           },
           responses: {
             '200': { description: 'Received (any 2xx)' },

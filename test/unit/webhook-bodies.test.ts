@@ -5,6 +5,7 @@ import { deliveryPayload, supplementPayload, withdrawalPayload } from '../../fun
 import { petitionPayload } from '../../functions/petitions/deliver.js';
 import type { PetitionRecord } from '../../functions/petitions/model.js';
 import { AGENCY_WEBHOOKS } from '../../functions/platform/openapi.js';
+import { WEBHOOK_EXAMPLES } from '../../functions/platform/openapi-examples.js';
 import { dossierDelivery, supplementDelivery, withdrawalDelivery } from '../../schemas/agency.js';
 import { petitionDelivery } from '../../schemas/petition.js';
 
@@ -123,5 +124,10 @@ describe("what the portal delivers to agencies' endpoints", () => {
     ];
     expect(AGENCY_WEBHOOKS.map((w) => w.type)).toEqual(bodies.map((b) => b.type));
     for (const [i, body] of bodies.entries()) exactly(AGENCY_WEBHOOKS[i]!.schema, body);
+  });
+
+  it("the document's example of each delivery is exactly its schema", () => {
+    expect(Object.keys(WEBHOOK_EXAMPLES)).toEqual(AGENCY_WEBHOOKS.map((w) => w.type));
+    for (const w of AGENCY_WEBHOOKS) exactly(w.schema, WEBHOOK_EXAMPLES[w.type]);
   });
 });
