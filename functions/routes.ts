@@ -2,7 +2,7 @@
  * The one route table. API Gateway (CDK), the local server and the OpenAPI document are all built
  * from it. Adding a route is one line here plus its operation in the function group's handler.
  */
-import type { z } from 'zod';
+import { z } from 'zod';
 import { agencyEvent, agencyEventResult } from '../schemas/agency.js';
 import { agencyDossierList, agencyDossiersQuery } from '../schemas/agency-dossiers.js';
 import {
@@ -223,6 +223,8 @@ export interface Route {
   access: RouteAccess;
   /** Other media types the success response comes in, chosen by the Accept header (text bodies). */
   alsoAs?: readonly string[];
+  /** The success response's media type when it is not JSON (a page, a script); `response` is then a string. */
+  mediaType?: string;
   /** Abuse limits per account and per client address (functions/core/rate-limit.ts); 429 when exceeded. */
   rateLimit?: RateLimitClass;
 }
@@ -842,6 +844,30 @@ export const routes: readonly Route[] = [
   }),
   r({
     method: 'GET',
+    path: '/docs',
+    fn: 'platform',
+    operationId: 'docs',
+    auth: 'public',
+    access: PUBLIC,
+    summary: 'This API for people to read: /openapi.json rendered in the browser',
+    status: 200,
+    response: z.string(),
+    mediaType: 'text/html',
+  }),
+  r({
+    method: 'GET',
+    path: '/docs/redoc.standalone.js',
+    fn: 'platform',
+    operationId: 'docsScript',
+    auth: 'public',
+    access: PUBLIC,
+    summary: 'The renderer /docs loads (Redoc), served by the portal itself',
+    status: 200,
+    response: z.string(),
+    mediaType: 'text/javascript',
+  }),
+  r({
+    method: 'GET',
     path: '/v1/agency/dossiers',
     fn: 'tracking',
     operationId: 'listAgencyDossiers',
@@ -902,6 +928,8 @@ export interface FunctionSpec {
   entry: string;
   memoryMb: number;
   timeoutSeconds: number;
+  /** Files (from the repository root) the function serves as they are, copied beside its bundle. */
+  assets?: readonly string[];
   table?: Access;
   uploads?: 'read' | 'readwrite' | 'presign';
   /** Dossier results under results/: agencies' events store them, tracking links to them. */
@@ -942,7 +970,13 @@ export const functions: Record<
   | 'escalation',
   FunctionSpec
 > = {
-  platform: { entry: 'functions/platform/handler.ts', memoryMb: 256, timeoutSeconds: 5 },
+  platform: {
+    entry: 'functions/platform/handler.ts',
+    memoryMb: 256,
+    timeoutSeconds: 5,
+    // The documentation page's renderer (GET /docs/redoc.standalone.js).
+    assets: ['node_modules/redoc/bundles/redoc.standalone.js'],
+  },
   catalog: { entry: 'functions/catalog/handler.ts', memoryMb: 512, timeoutSeconds: 5, catalogData: true },
   uploads: {
     entry: 'functions/uploads/handler.ts',

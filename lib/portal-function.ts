@@ -113,13 +113,19 @@ export class PortalFunction extends Construct {
         // The AWS SDK is bundled rather than taken from the runtime, so the version running in Lambda
         // is the one pinned in package-lock.json and tested locally.
         externalModules: [],
-        commandHooks: spec.catalogData
-          ? {
-              beforeBundling: () => [],
-              beforeInstall: () => [],
-              afterBundling: catalogDataCommands,
-            }
-          : undefined,
+        commandHooks:
+          spec.catalogData || spec.assets?.length
+            ? {
+                beforeBundling: () => [],
+                beforeInstall: () => [],
+                // Files the function reads beside its code: the published catalog, and assets
+                // such as the documentation page's renderer.
+                afterBundling: (inputDir: string, outputDir: string) => [
+                  ...(spec.catalogData ? catalogDataCommands(inputDir, outputDir) : []),
+                  ...(spec.assets ?? []).map((file) => `cp "${inputDir}/${file}" "${outputDir}/"`),
+                ],
+              }
+            : undefined,
       },
     });
 

@@ -138,35 +138,53 @@ const deliveredAttachment = z.object({
 });
 
 /** The citizen answered the agency's request to supplement: the documents sent in answer. */
-export const supplementDelivery = z.object({
-  type: z.literal('dossier.supplemented'),
-  dossierCode,
-  submissionId: z.string(),
-  procedureCode: z.string(),
-  agencyId: z.string(),
-  supplementedAt: isoDateTime,
-  dueAt: isoDateTime,
-  attachments: z.array(deliveredAttachment).min(1),
-});
+export const supplementDelivery = z
+  .object({
+    type: z.literal('dossier.supplemented'),
+    dossierCode,
+    submissionId: z.string(),
+    procedureCode: z.string(),
+    agencyId: z.string(),
+    supplementedAt: isoDateTime,
+    dueAt: isoDateTime,
+    attachments: z.array(deliveredAttachment).min(1),
+  })
+  .meta({ id: 'DossierSupplemented' });
 export type SupplementDelivery = z.infer<typeof supplementDelivery>;
 
 /** What the dispatcher POSTs to an agency's endpoint (Standard Webhooks signed). */
-export const dossierDelivery = z.object({
-  type: z.literal('dossier.submitted'),
-  dossierCode,
-  submissionId: z.string(),
-  procedureCode: z.string(),
-  agencyId: z.string(),
-  submittedAt: isoDateTime,
-  dueAt: isoDateTime,
-  form: z.record(z.string(), z.unknown()),
-  attachments: z.array(deliveredAttachment),
-  /** In a bundle: this dossier's place in the hand-off order and the previous dossier's result. */
-  bundle: z.object({ procedureCode: z.string(), step: z.number().int(), steps: z.number().int() }).optional(),
-  previousResult: resultReference.optional(),
-  /** Filed by a business representative: the enterprise's tax code. */
-  enterpriseTaxCode: z.string().optional(),
-  /** Filed at a one-stop desk on the citizen's behalf: the desk's agency. */
-  filedAtDesk: z.object({ agencyId: z.string() }).optional(),
-});
+export const dossierDelivery = z
+  .object({
+    type: z.literal('dossier.submitted'),
+    dossierCode,
+    submissionId: z.string(),
+    procedureCode: z.string(),
+    agencyId: z.string(),
+    submittedAt: isoDateTime,
+    dueAt: isoDateTime,
+    form: z.record(z.string(), z.unknown()),
+    attachments: z.array(deliveredAttachment),
+    /** In a bundle: this dossier's place in the hand-off order and the previous dossier's result. */
+    bundle: z
+      .object({ procedureCode: z.string(), step: z.number().int(), steps: z.number().int() })
+      .optional(),
+    previousResult: resultReference.optional(),
+    /** Filed by a business representative: the enterprise's tax code. */
+    enterpriseTaxCode: z.string().optional(),
+    /** Filed at a one-stop desk on the citizen's behalf: the desk's agency. */
+    filedAtDesk: z.object({ agencyId: z.string() }).optional(),
+  })
+  .meta({ id: 'DossierSubmitted' });
 export type DossierDelivery = z.infer<typeof dossierDelivery>;
+
+/** The citizen withdrew the dossier before a decision: the agency stops working on it. */
+export const withdrawalDelivery = z
+  .object({
+    type: z.literal('dossier.withdrawn'),
+    dossierCode,
+    submissionId: z.string(),
+    agencyId: z.string(),
+    withdrawnAt: isoDateTime,
+  })
+  .meta({ id: 'DossierWithdrawn' });
+export type WithdrawalDelivery = z.infer<typeof withdrawalDelivery>;

@@ -24,7 +24,7 @@ import { AppError } from './errors.js';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth.js';
 import { logger } from './logger.js';
 import { enforceRateLimit, type RateLimitPorts, rateLimitSubjects } from './rate-limit.js';
-import { apiSecurityHeaders } from './security-headers.js';
+import { apiSecurityHeaders, DOCS_CONTENT_SECURITY_POLICY } from './security-headers.js';
 
 export interface ApiRequest {
   route: Route;
@@ -252,7 +252,9 @@ const securityHeaders = (): MiddlewareObj<PortalEvent, Result> => {
   const add = (request: { event: PortalEvent; response: Result | null }) => {
     if (!request.response) return;
     const https = request.event.headers?.['x-forwarded-proto'] === 'https';
-    request.response.headers = { ...request.response.headers, ...apiSecurityHeaders({ https }) };
+    // Only the documentation page's fixed policy may replace the API's; no other answer can loosen it.
+    const docs = request.response.headers?.['content-security-policy'] === DOCS_CONTENT_SECURITY_POLICY;
+    request.response.headers = { ...request.response.headers, ...apiSecurityHeaders({ https, docs }) };
   };
   return { after: add, onError: add };
 };

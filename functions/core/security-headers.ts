@@ -22,9 +22,29 @@ const common = (https: boolean): Record<string, string> => ({
 /** The API answers JSON (or CSV): nothing in it may load, run or be framed. */
 export const API_CONTENT_SECURITY_POLICY = "default-src 'none'; frame-ancestors 'none'";
 
+/**
+ * The API's documentation page (GET /docs) runs the portal's own copy of Redoc, which styles itself with
+ * inline styles and runs its search in a worker it creates from a blob; it fetches only /openapi.json.
+ */
+export const DOCS_CONTENT_SECURITY_POLICY = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "worker-src 'self' blob:",
+  "frame-ancestors 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+].join('; ');
+
 /** For API answers; HSTS only over HTTPS (browsers ignore it on plain http, and the local cloud is http). */
-export function apiSecurityHeaders(options: { https: boolean }): Record<string, string> {
-  return { ...common(options.https), 'content-security-policy': API_CONTENT_SECURITY_POLICY };
+export function apiSecurityHeaders(options: { https: boolean; docs?: boolean }): Record<string, string> {
+  return {
+    ...common(options.https),
+    'content-security-policy': options.docs ? DOCS_CONTENT_SECURITY_POLICY : API_CONTENT_SECURITY_POLICY,
+  };
 }
 
 /** What the page's policy needs from its configuration (the page's config.json, WebPageConfig). */

@@ -5,7 +5,7 @@
  * up to its DLQ. An endpoint answering 410 Gone pauses the agency's deliveries until an operator resumes
  * them (npm run redrive -- --resume): nothing is sent to an address the agency has given up.
  */
-import type { DossierDelivery, SupplementDelivery } from '../../schemas/agency.js';
+import type { DossierDelivery, SupplementDelivery, WithdrawalDelivery } from '../../schemas/agency.js';
 import type { DossierRecord } from '../core/dossier.js';
 import { signWebhook } from '../core/webhooks.js';
 import { withOpenForm } from '../intake/sealed-form.js';
@@ -109,9 +109,9 @@ export function supplementPayload(d: DossierRecord, seq: number | undefined): Su
 }
 
 /** The citizen withdrew the dossier: the agency stops working on it. */
-export function withdrawalPayload(d: DossierRecord) {
+export function withdrawalPayload(d: DossierRecord): WithdrawalDelivery {
   return {
-    type: 'dossier.withdrawn' as const,
+    type: 'dossier.withdrawn',
     dossierCode: d.code,
     submissionId: d.submissionId,
     agencyId: d.agencyId,

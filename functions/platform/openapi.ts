@@ -3,8 +3,13 @@
  * which OpenAPI 3.1 uses as is), so the published contract cannot drift from what handlers validate.
  */
 import { z } from 'zod';
+import { dossierDelivery, supplementDelivery, withdrawalDelivery } from '../../schemas/agency.js';
 import { errorBody } from '../../schemas/common.js';
+import { petitionDelivery } from '../../schemas/petition.js';
+import { ERRORS, type ErrorCode } from '../core/errors.js';
+import { AGENCY_HEADER } from '../core/webhooks.js';
 import { cloudRoutes, type Route, type RouteAccess, rolesOf } from '../routes.js';
+import { OPERATION_EXAMPLES, WEBHOOK_EXAMPLES } from './openapi-examples.js';
 
 type Json = Record<string, unknown>;
 
@@ -25,7 +30,13 @@ function schemaConverter() {
     for (const [id, def] of Object.entries($defs ?? {})) components[`${id}${suffix}`] = def;
     return rest;
   };
-  return { convert, components };
+  /** A named schema's reference, its definition registered in components. */
+  const ref = (schema: z.ZodType, io: 'input' | 'output'): Json => {
+    const out = convert(schema, io);
+    if (out.$ref === undefined) throw new Error('ref() needs a schema named with .meta({ id })');
+    return out;
+  };
+  return { convert, ref, components };
 }
 
 const ERROR_TEXT: Record<number, string> = {
@@ -34,15 +45,49 @@ const ERROR_TEXT: Record<number, string> = {
   403: 'Signed in, but the role may not do this',
   404: 'Not found (or not yours)',
   409: 'Not allowed in the current state',
+  412: 'If-Match names a version that is no longer current',
+  413: 'Request too large',
   415: 'Body is not JSON',
-  422: 'Idempotency-Key reused with another body',
+  422: 'Idempotency-Key reused with another body, or the request cannot be processed as sent',
+  428: 'If-Match is required',
   429: 'Too many requests of this kind from the account or address; see Retry-After',
   500: 'Internal error',
   502: 'A partner refused the request',
   503: 'A partner cannot be reached; try again later',
 };
 
+/** Standard Webhooks headers, on agencies' callbacks and on the portal's deliveries alike. */
+const signatureHeaders = (signer: string): Json[] => [
+  {
+    name: 'webhook-id',
+    in: 'header',
+    required: true,
+    description: 'Unique per message and the same on every redelivery of it: drop duplicates by it.',
+    schema: { type: 'string', minLength: 1, maxLength: 256 },
+    example: 'msg_01KJR6B3Z6M1W8E2Q4T5V7X9YA_BHXHHN-260309-0001',
+  },
+  {
+    name: 'webhook-timestamp',
+    in: 'header',
+    required: true,
+    description: 'When it was signed, in Unix seconds; refused more than five minutes away from now.',
+    schema: { type: 'string', pattern: '^[0-9]{1,12}$' },
+    example: '1773025200',
+  },
+  {
+    name: 'webhook-signature',
+    in: 'header',
+    required: true,
+    description:
+      `\`v1,\` and the base64 HMAC-SHA256 of \`{webhook-id}.{webhook-timestamp}.{raw body}\` with ${signer}'s ` +
+      'secret (the bytes after `whsec_`); several space-separated signatures while a secret is rotated.',
+    schema: { type: 'string', minLength: 4, maxLength: 2048 },
+    example: 'v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=',
+  },
+];
+
 function parameters(route: Route, toSchema: ReturnType<typeof schemaConverter>['convert']): Json[] {
+  const examples = OPERATION_EXAMPLES[route.operationId]?.parameters ?? {};
   const out: Json[] = [];
   for (const [where, schema] of [
     ['path', route.params],
@@ -56,6 +101,7 @@ function parameters(route: Route, toSchema: ReturnType<typeof schemaConverter>['
         in: where,
         required: where === 'path' || (s.required ?? []).includes(name),
         schema: prop,
+        ...(examples[name] !== undefined ? { example: examples[name] } : {}),
       });
     }
   }
@@ -65,7 +111,22 @@ function parameters(route: Route, toSchema: ReturnType<typeof schemaConverter>['
       in: 'header',
       required: true,
       schema: { type: 'string', minLength: 8, maxLength: 128 },
+      ...(examples[h] !== undefined ? { example: examples[h] } : {}),
     });
+  }
+  if (route.auth === 'agency') {
+    out.push(
+      {
+        name: AGENCY_HEADER,
+        in: 'header',
+        required: true,
+        description:
+          "The agency's id in the registry (GET /v1/agencies); its secret must verify the signature.",
+        schema: { type: 'string', minLength: 1, maxLength: 64 },
+        example: 'bhxh-hn',
+      },
+      ...signatureHeaders('the agency'),
+    );
   }
   return out;
 }
@@ -94,45 +155,168 @@ function accessText(access: RouteAccess): string {
   }
 }
 
-function security(route: Route): Json[] | undefined {
+/** Public and provider-signed routes take no portal credential: `security: []` says so explicitly. */
+function security(route: Route): Json[] {
   if (route.auth === 'citizen') return [{ bearer: [] }];
   if (route.auth === 'agency') return [{ agencySignature: [] }];
-  return undefined;
+  return [];
 }
 
+/** The statuses an operation documents besides its success. */
+function errorStatuses(route: Route): number[] {
+  return [
+    ...new Set([
+      ...(route.params || route.query || route.body || route.requiredHeaders ? [400] : []),
+      ...(route.auth !== 'public' ? [401] : []),
+      ...(route.auth === 'citizen' ? [403] : []),
+      ...(route.params ? [404] : []),
+      ...(route.body ? [415] : []),
+      ...(route.errors ?? []),
+      ...(route.rateLimit ? [429] : []),
+      500,
+    ]),
+  ].sort((a, b) => a - b);
+}
+
+const errorResponseName = (status: number) => `Error${status}`;
+
+/**
+ * One reusable response per error status, all with the one `Error` schema; its examples are the codes of
+ * the error catalogue (functions/core/errors.ts) answered with that status.
+ */
+function errorResponse(status: number): Json {
+  const codes = (Object.keys(ERRORS) as ErrorCode[]).filter((c) => ERRORS[c].status === status);
+  return {
+    description: ERROR_TEXT[status] ?? 'Error',
+    content: {
+      'application/json': {
+        schema: { $ref: '#/components/schemas/Error' },
+        ...(codes.length
+          ? {
+              examples: Object.fromEntries(
+                codes.map((code) => [
+                  code,
+                  {
+                    summary: ERRORS[code].en,
+                    value: { error: { code, message: ERRORS[code].en, messageVi: ERRORS[code].vi } },
+                  },
+                ]),
+              ),
+            }
+          : {}),
+      },
+    },
+    ...(status === 429
+      ? {
+          headers: {
+            'Retry-After': { description: 'Seconds to wait', schema: { type: 'integer', minimum: 0 } },
+          },
+        }
+      : {}),
+  };
+}
+
+/**
+ * What the portal POSTs to an agency's endpoint (functions/dispatch, functions/petitions/deliver.ts):
+ * one webhook per body `type`, each body the zod schema its builder returns.
+ */
+export const AGENCY_WEBHOOKS: readonly {
+  type: string;
+  schema: z.ZodType;
+  summary: string;
+  description: string;
+}[] = [
+  {
+    type: 'dossier.submitted',
+    schema: dossierDelivery,
+    summary: 'A dossier for the agency to handle',
+    description:
+      'Sent once the dossier is filed, or once its fee is paid when the procedure charges one. The form is ' +
+      'in clear (citizen ID and phone numbers included); attachments are described, not sent.',
+  },
+  {
+    type: 'dossier.supplemented',
+    schema: supplementDelivery,
+    summary: "The citizen answered the agency's request to supplement",
+    description: 'The documents the citizen added in answer to `dossier.supplement_requested`.',
+  },
+  {
+    type: 'dossier.withdrawn',
+    schema: withdrawalDelivery,
+    summary: 'The citizen withdrew the dossier',
+    description: 'The agency stops working on it; later events about it are refused with 409.',
+  },
+  {
+    type: 'petition.created',
+    schema: petitionDelivery,
+    summary: 'A petition routed to the agency',
+    description:
+      'First routing, reassignment by another agency or escalation past a deadline (`routing`). Never the ' +
+      "petitioner's identity: the agency answers through POST /v1/agency/petition-events.",
+  },
+];
+
+function webhooks(ref: ReturnType<typeof schemaConverter>['ref']): Json {
+  return Object.fromEntries(
+    AGENCY_WEBHOOKS.map((w) => [
+      w.type,
+      {
+        post: {
+          operationId: `deliver_${w.type.replace('.', '_')}`,
+          summary: w.summary,
+          description:
+            `${w.description}\n\nPOSTed as JSON to the agency's registered endpoint, signed with the agency's ` +
+            'secret (Standard Webhooks). Any 2xx acknowledges it; anything else, or no answer within the ' +
+            'timeout, is retried with backoff (Retry-After is honoured) until it goes to the dead-letter queue; ' +
+            '410 Gone pauses every delivery to the agency until an operator resumes them.',
+          tags: ['webhooks'],
+          security: [],
+          parameters: signatureHeaders('the agency'),
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': {
+                schema: ref(w.schema, 'output'),
+                ...(WEBHOOK_EXAMPLES[w.type] !== undefined ? { example: WEBHOOK_EXAMPLES[w.type] } : {}),
+              },
+            },
+          },
+          responses: {
+            '200': { description: 'Received (any 2xx)' },
+            '410': { description: 'The endpoint is gone: deliveries to the agency pause' },
+            default: { description: 'Not received: delivered again later' },
+          },
+        },
+      },
+    ]),
+  );
+}
+
+/**
+ * The document. `serverUrl` is the stage's API address (PORTAL_URL: the local portal's, or API Gateway's
+ * in AWS); without it, `/`: the server the document was read from.
+ */
 export function buildOpenApi(serverUrl?: string): Json {
-  const { convert: toSchema, components } = schemaConverter();
+  const { convert: toSchema, ref, components } = schemaConverter();
   const paths: Record<string, Record<string, Json>> = {};
+  const usedErrors = new Set<number>();
   for (const route of cloudRoutes) {
-    const errors = [
-      ...new Set([
-        ...(route.params || route.query || route.body ? [400] : []),
-        ...(route.auth !== 'public' ? [401] : []),
-        ...(route.auth === 'citizen' ? [403] : []),
-        ...(route.params ? [404] : []),
-        ...(route.body ? [415] : []),
-        ...(route.errors ?? []),
-        ...(route.rateLimit ? [429] : []),
-        500,
-      ]),
-    ];
+    const examples = OPERATION_EXAMPLES[route.operationId];
     const responses: Record<string, Json> = {
       [route.status]: {
         description: 'OK',
         content: {
-          'application/json': { schema: toSchema(route.response, 'output') },
+          [route.mediaType ?? 'application/json']: {
+            schema: toSchema(route.response, 'output'),
+            ...(examples?.response !== undefined ? { example: examples.response } : {}),
+          },
           ...Object.fromEntries((route.alsoAs ?? []).map((type) => [type, { schema: { type: 'string' } }])),
         },
       },
     };
-    for (const status of errors) {
-      responses[status] = {
-        description: ERROR_TEXT[status] ?? 'Error',
-        content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
-        ...(status === 429
-          ? { headers: { 'Retry-After': { description: 'Seconds to wait', schema: { type: 'integer' } } } }
-          : {}),
-      };
+    for (const status of errorStatuses(route)) {
+      usedErrors.add(status);
+      responses[status] = { $ref: `#/components/responses/${errorResponseName(status)}` };
     }
     const op: Json = { operationId: route.operationId, summary: route.summary, tags: [route.fn], responses };
     op.description = accessText(route.access);
@@ -145,36 +329,73 @@ export function buildOpenApi(serverUrl?: string): Json {
     if (route.body) {
       op.requestBody = {
         required: true,
-        content: { 'application/json': { schema: toSchema(route.body, 'input') } },
+        content: {
+          'application/json': {
+            schema: toSchema(route.body, 'input'),
+            ...(examples?.requests ? { examples: examples.requests } : {}),
+          },
+        },
       };
     }
-    const sec = security(route);
-    if (sec) op.security = sec;
+    op.security = security(route);
     paths[route.path] ??= {};
     paths[route.path]![route.method.toLowerCase()] = op;
   }
+  ref(errorBody, 'output');
+  const schemas = components as Record<string, Json & { properties?: Record<string, Json> }>;
+  // The codes an error can carry are exactly the catalogue's.
+  const errorFields = schemas.Error?.properties?.error as { properties: Record<string, Json> } | undefined;
+  if (errorFields) errorFields.properties.code = { type: 'string', enum: Object.keys(ERRORS) };
+  const hooks = webhooks(ref);
+  const tags = [...new Set(cloudRoutes.map((r) => r.fn)), 'webhooks'];
   return {
     openapi: '3.1.0',
     info: {
       title: 'Cổng — Cổng Dịch vụ công',
       version: '1.0.0',
       description:
-        'National public service portal API. Errors: { error: { code, message, messageVi, details? } }.',
+        'National public service portal API. Errors: { error: { code, message, messageVi, details? } }. ' +
+        "Agencies' systems receive the signed deliveries under webhooks and answer through /v1/agency/*.",
+      license: { name: 'Proprietary', identifier: 'LicenseRef-Cong' },
     },
-    ...(serverUrl ? { servers: [{ url: serverUrl }] } : {}),
+    servers: [
+      { url: serverUrl ?? '/', description: serverUrl ? 'This stage' : 'The server this document came from' },
+    ],
+    tags: tags.map((name) => ({ name, description: TAG_TEXT[name] ?? name })),
     paths,
+    webhooks: hooks,
     components: {
-      schemas: { ...components, Error: toSchema(errorBody, 'output') },
+      schemas,
+      responses: Object.fromEntries(
+        [...usedErrors]
+          .sort((a, b) => a - b)
+          .map((status) => [errorResponseName(status), errorResponse(status)]),
+      ),
       securitySchemes: {
         bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
         agencySignature: {
           type: 'apiKey',
           in: 'header',
           name: 'webhook-signature',
-          description:
-            'Standard Webhooks signature with the agency secret; also webhook-id, webhook-timestamp and cong-agency-id headers.',
+          description: `Standard Webhooks signature with the agency secret, with the webhook-id, webhook-timestamp and ${AGENCY_HEADER} headers.`,
         },
       },
     },
   };
 }
+
+/** What each function group's operations are about, for the document's navigation. */
+const TAG_TEXT: Record<string, string> = {
+  platform: 'Health, this document and its human-readable rendering',
+  catalog: 'Procedures, agencies and questions and answers',
+  uploads: 'Scanned documents for dossiers and petitions',
+  intake: 'Submitting, supplementing and withdrawing dossiers',
+  tracking: 'Following dossiers',
+  agencyEvents: "Agencies' systems report steps of dossiers and petitions",
+  payments: 'Fees and bills paid online',
+  me: "The signed-in person's own data",
+  feedback: 'Ratings of how dossiers were handled',
+  stats: "Agencies' performance",
+  petitions: 'Petitions (phản ánh, kiến nghị)',
+  webhooks: "What the portal delivers to agencies' systems",
+};

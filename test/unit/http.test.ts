@@ -2,8 +2,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handler as catalog } from '../../functions/catalog/handler.js';
 import { AppError } from '../../functions/core/errors.js';
 import { httpFunction } from '../../functions/core/http.js';
+import { DOCS_CONTENT_SECURITY_POLICY } from '../../functions/core/security-headers.js';
 import { handler as intake } from '../../functions/intake/handler.js';
 import { apiEvent, call, lambdaContext } from '../support/api-event.js';
+
+/** The platform group's documentation operations, for tests that build the group around other answers. */
+const docsOperations = {
+  docs: async () => ({ body: null, raw: { contentType: 'text/html', text: '<!doctype html>' } }),
+  docsScript: async () => ({ body: null, raw: { contentType: 'text/javascript', text: '' } }),
+};
+
 import { startTestIssuer, type TestIssuer, testEnv } from '../support/tokens.js';
 
 let issuer: TestIssuer;
@@ -205,6 +213,7 @@ describe('HTTP middleware stack', () => {
           throw err;
         },
         openapi: async () => ({ body: {} }),
+        ...docsOperations,
       });
       const res = await call(fn, { routeKey: 'GET /health' });
       expect(res.status).toBe(status);
@@ -220,6 +229,7 @@ describe('HTTP middleware stack', () => {
       openapi: async () => {
         throw new AppError('CONFLICT');
       },
+      ...docsOperations,
     });
     const res = await call(broken, { routeKey: 'GET /health' });
     expect(res.status).toBe(500);
@@ -244,6 +254,7 @@ describe('HTTP middleware stack', () => {
           throw new Error('boom');
         },
         openapi: async () => ({ body: null, raw: { contentType: 'text/csv; charset=utf-8', text: 'a,b\n' } }),
+        ...docsOperations,
       });
       const answers = [
         await call(catalog, { routeKey: 'GET /v1/procedures', query: { limit: '1' } }),
@@ -261,6 +272,29 @@ describe('HTTP middleware stack', () => {
       const csv = await broken(apiEvent({ routeKey: 'GET /openapi.json' }), lambdaContext);
       expect(csv.statusCode).toBe(200);
       expect(csv.headers).toMatchObject(apiHeaders);
+    });
+
+    it("keep the documentation page's own policy, and no other an operation sets", async () => {
+      const fn = httpFunction('platform', {
+        health: async () => ({
+          body: {},
+          headers: { 'content-security-policy': "default-src *; script-src 'unsafe-eval'" },
+        }),
+        openapi: async () => ({ body: {} }),
+        docs: async () => ({
+          body: null,
+          raw: { contentType: 'text/html', text: '<!doctype html>' },
+          headers: { 'content-security-policy': DOCS_CONTENT_SECURITY_POLICY },
+        }),
+        docsScript: docsOperations.docsScript,
+      });
+      const page = await fn(apiEvent({ routeKey: 'GET /docs' }), lambdaContext);
+      expect(page.headers).toMatchObject({
+        ...apiHeaders,
+        'content-security-policy': DOCS_CONTENT_SECURITY_POLICY,
+      });
+      const loosened = await fn(apiEvent({ routeKey: 'GET /health' }), lambdaContext);
+      expect(loosened.headers).toMatchObject(apiHeaders);
     });
 
     it('add HSTS when the request came over HTTPS, as API Gateway forwards it', async () => {

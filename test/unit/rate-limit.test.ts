@@ -175,9 +175,14 @@ describe('limits as configuration', () => {
 
   it('documents 429 with Retry-After on limited routes only', () => {
     const doc = buildOpenApi() as {
-      paths: Record<string, Record<string, { responses: Record<string, { headers?: object }> }>>;
+      paths: Record<string, Record<string, { responses: Record<string, { $ref?: string }> }>>;
+      components: { responses: Record<string, { headers?: object }> };
     };
-    expect(doc.paths['/v1/dossiers']!.post!.responses['429']?.headers).toHaveProperty('Retry-After');
+    // Every 429 is the one shared response, which carries Retry-After.
+    expect(doc.paths['/v1/dossiers']!.post!.responses['429']).toEqual({
+      $ref: '#/components/responses/Error429',
+    });
+    expect(doc.components.responses.Error429?.headers).toHaveProperty('Retry-After');
     expect(doc.paths['/v1/uploads']!.post!.responses['429']).toBeDefined();
     expect(doc.paths['/v1/procedures']!.get!.responses['429']).toBeUndefined();
   });

@@ -1,0 +1,190 @@
+/**
+ * Examples of the main operations for the OpenAPI document, by operation id. Each one is checked against
+ * the route's zod schemas (test/unit/openapi.test.ts), so an example cannot show a shape the API refuses.
+ * Procedures, fees and agencies are the local catalog's (functions/catalog/data).
+ */
+export interface OperationExamples {
+  /** Path and query parameters, as they appear in the URL. */
+  parameters?: Record<string, string | number>;
+  /** Named request bodies. */
+  requests?: Record<string, { summary: string; value: unknown }>;
+  /** The success response. */
+  response?: unknown;
+}
+
+const DOSSIER = 'BHXHHN-260309-0001';
+const SUBMISSION = '01KJR6B3Z6M1W8E2Q4T5V7X9YA';
+
+export const OPERATION_EXAMPLES: Record<string, OperationExamples> = {
+  listProcedures: {
+    parameters: { q: 'the bao hiem y te', province: '01', fullyOnline: 'true', limit: 10 },
+  },
+  submitDossier: {
+    parameters: { 'idempotency-key': '7f3c2a9e-5b41-4d2e-9c0a-1e8b6d4f2a10' },
+    requests: {
+      healthInsuranceCard: {
+        summary: 'Re-issue a lost health insurance card (1.002758), no attachments required',
+        value: {
+          procedureCode: '1.002758',
+          form: {
+            fullName: 'Trần Thị Bình',
+            dateOfBirth: '1988-03-14',
+            citizenId: '001188000123',
+            phone: '0987654321',
+            insuranceNumber: '0123456789',
+            reason: 'lost',
+            informationChanged: false,
+          },
+          attachments: [],
+        },
+      },
+    },
+    response: {
+      submissionId: SUBMISSION,
+      dossiers: [
+        {
+          code: DOSSIER,
+          agencyId: 'bhxh-hn',
+          status: 'submitted',
+          dueAt: '2026-03-12T17:00:00+07:00',
+          trackingKey: '7KQ2M9XD4HPT',
+        },
+      ],
+    },
+  },
+  trackDossier: {
+    parameters: { code: DOSSIER, key: '7KQ2M9XD4HPT' },
+    response: {
+      code: DOSSIER,
+      submissionId: SUBMISSION,
+      procedureCode: '1.002758',
+      procedureName: 'Cấp lại thẻ bảo hiểm y tế do bị mất, hỏng',
+      agencyId: 'bhxh-hn',
+      agencyName: 'Bảo hiểm xã hội thành phố Hà Nội',
+      status: 'in_progress',
+      submittedAt: '2026-03-09T10:00:00+07:00',
+      dueAt: '2026-03-12T17:00:00+07:00',
+      overdue: false,
+      timeline: [
+        { at: '2026-03-09T10:00:00+07:00', type: 'submitted', status: 'submitted', actor: 'citizen' },
+        { at: '2026-03-09T14:20:00+07:00', type: 'dossier.received', status: 'received', actor: 'agency' },
+        {
+          at: '2026-03-10T09:05:00+07:00',
+          type: 'dossier.in_progress',
+          status: 'in_progress',
+          actor: 'agency',
+          note: 'Đang xác minh thông tin',
+        },
+      ],
+    },
+  },
+  createDossierPayment: {
+    parameters: { code: 'CAHN-260309-0002', 'idempotency-key': 'c1d9a7e4-2f36-4b8a-8e51-90a3b6c2d7f8' },
+    response: {
+      paymentId: '01KJR6C8N2P4R6T8V0X2Z4B6D8',
+      amount: 135000,
+      currency: 'VND',
+      status: 'pending',
+      redirectUrl: 'https://sandbox.vnpayment.vn/paymentv2/vpcpay.html?vnp_TxnRef=01KJR6C8N2P4R6T8V0X2Z4B6D8',
+      expiresAt: '2026-03-09T10:15:00+07:00',
+    },
+  },
+  postAgencyEvent: {
+    requests: {
+      received: {
+        summary: 'The agency received the dossier and gives an appointment',
+        value: {
+          type: 'dossier.received',
+          eventId: 'bhxh-hn-evt-000101',
+          dossierCode: DOSSIER,
+          occurredAt: '2026-03-09T14:20:00+07:00',
+          appointmentAt: '2026-03-12T15:00:00+07:00',
+        },
+      },
+      supplementRequested: {
+        summary: 'The agency asks the citizen for more documents',
+        value: {
+          type: 'dossier.supplement_requested',
+          eventId: 'bhxh-hn-evt-000102',
+          dossierCode: DOSSIER,
+          missingDocuments: ['Ảnh chụp thẻ bảo hiểm y tế bị hỏng'],
+          supplementDueAt: '2026-03-16T17:00:00+07:00',
+          note: 'Thẻ bị hỏng: đề nghị bổ sung ảnh chụp thẻ',
+        },
+      },
+      resultIssued: {
+        summary: 'The result is ready to collect at the desk',
+        value: {
+          type: 'dossier.result_issued',
+          eventId: 'bhxh-hn-evt-000103',
+          dossierCode: DOSSIER,
+          result: { kind: 'pickup', method: 'at_desk', note: 'Nhận thẻ tại bộ phận một cửa' },
+        },
+      },
+    },
+    response: {
+      eventId: 'bhxh-hn-evt-000101',
+      dossierCode: DOSSIER,
+      applied: true,
+      status: 'received',
+      reason: 'applied',
+    },
+  },
+};
+
+/** One body of each delivery to agencies, by its `type`. */
+export const WEBHOOK_EXAMPLES: Record<string, unknown> = {
+  'dossier.submitted': {
+    type: 'dossier.submitted',
+    dossierCode: DOSSIER,
+    submissionId: SUBMISSION,
+    procedureCode: '1.002758',
+    agencyId: 'bhxh-hn',
+    submittedAt: '2026-03-09T10:00:00+07:00',
+    dueAt: '2026-03-12T17:00:00+07:00',
+    form: {
+      fullName: 'Trần Thị Bình',
+      dateOfBirth: '1988-03-14',
+      citizenId: '001188000123',
+      phone: '0987654321',
+      insuranceNumber: '0123456789',
+      reason: 'lost',
+      informationChanged: false,
+    },
+    attachments: [],
+  },
+  'dossier.supplemented': {
+    type: 'dossier.supplemented',
+    dossierCode: DOSSIER,
+    submissionId: SUBMISSION,
+    procedureCode: '1.002758',
+    agencyId: 'bhxh-hn',
+    supplementedAt: '2026-03-10T08:30:00+07:00',
+    dueAt: '2026-03-13T17:00:00+07:00',
+    attachments: [
+      { documentType: 'damaged_card', fileName: 'the-bhyt.jpg', contentType: 'image/jpeg', size: 348_112 },
+    ],
+  },
+  'dossier.withdrawn': {
+    type: 'dossier.withdrawn',
+    dossierCode: DOSSIER,
+    submissionId: SUBMISSION,
+    agencyId: 'bhxh-hn',
+    withdrawnAt: '2026-03-09T16:45:00+07:00',
+  },
+  'petition.created': {
+    type: 'petition.created',
+    petitionCode: 'PAKN-261120-0001',
+    agencyId: 'sxd-01',
+    subject: 'Cấp phép xây dựng chậm',
+    content: 'Hồ sơ cấp giấy phép xây dựng nhà ở riêng lẻ đã quá hạn giải quyết nhưng chưa có kết quả.',
+    procedureCode: '1.009993',
+    provinceCode: '01',
+    submittedAt: '2026-11-20T09:00:00+07:00',
+    receivedAt: '2026-11-20T09:00:00+07:00',
+    referralDueAt: '2026-11-25T17:00:00+07:00',
+    answerDueAt: '2026-12-18T17:00:00+07:00',
+    routing: 'submitted',
+    attachments: [],
+  },
+};

@@ -1,0 +1,133 @@
+import { describe, expect, it } from 'vitest';
+import type { z } from 'zod';
+import type { DossierRecord } from '../../functions/core/dossier.js';
+import { deliveryPayload, supplementPayload, withdrawalPayload } from '../../functions/dispatch/deliver.js';
+import { petitionPayload } from '../../functions/petitions/deliver.js';
+import type { PetitionRecord } from '../../functions/petitions/model.js';
+import { AGENCY_WEBHOOKS } from '../../functions/platform/openapi.js';
+import { WEBHOOK_EXAMPLES } from '../../functions/platform/openapi-examples.js';
+import { dossierDelivery, supplementDelivery, withdrawalDelivery } from '../../schemas/agency.js';
+import { petitionDelivery } from '../../schemas/petition.js';
+
+/** A delivered body is exactly its schema: parsing keeps every field (nothing unknown is dropped). */
+const exactly = (schema: z.ZodType, body: unknown) => expect(schema.parse(body)).toStrictEqual(body);
+
+const dossier = (): DossierRecord => ({
+  code: 'BHXHHN-260309-0001',
+  submissionId: '01KJR6B3Z6M1W8E2Q4T5V7X9YA',
+  procedureCode: '1.002758',
+  procedureVersion: 1,
+  procedureName: 'Cấp lại thẻ bảo hiểm y tế do bị mất, hỏng',
+  agencyId: 'bhxh-hn',
+  agencyName: 'Bảo hiểm xã hội thành phố Hà Nội',
+  ownerSub: 'owner-sub',
+  status: 'supplemented',
+  version: 4,
+  lastSeq: 4,
+  lastHash: 'a'.repeat(64),
+  submittedAt: '2026-03-09T03:00:00.000Z',
+  updatedAt: '2026-03-10T03:00:00.000Z',
+  dueAt: '2026-03-12T10:00:00.000Z',
+  form: { fullName: 'Trần Thị Bình', citizenId: '001188000123' },
+  attachments: [
+    {
+      documentType: 'damaged_card',
+      uploadId: '01KJR6B3Z6M1W8E2Q4T5V7X9YB',
+      fileName: 'the.jpg',
+      contentType: 'image/jpeg',
+      size: 54_321,
+      key: 'dossiers/BHXHHN-260309-0001/01KJR6B3Z6M1W8E2Q4T5V7X9YB/the.jpg',
+      supplement: { seq: 4, at: '2026-03-10T03:00:00.000Z' },
+    },
+  ],
+  bundle: { procedureCode: '1.012345', step: 2, steps: 3, previous: 'CAHN-260309-0001' },
+  previousResult: {
+    dossierCode: 'CAHN-260309-0001',
+    procedureCode: '1.004194',
+    agencyId: 'cahn',
+    issuedAt: '2026-03-09T02:00:00.000Z',
+    kind: 'electronic',
+    fileName: 'xac-nhan.pdf',
+    sha256: 'b'.repeat(64),
+  },
+  enterpriseTaxCode: '0101234567',
+  filedBy: { sub: 'desk-sub', role: 'desk_officer', agencyId: 'ttpvhcc-01' },
+});
+
+const petition = (): PetitionRecord =>
+  ({
+    code: 'PAKN-261120-0001',
+    ownerSub: 'owner-1',
+    agencyId: 'sxd-01',
+    agencyName: 'Sở Xây dựng thành phố Hà Nội',
+    subject: 'Cấp phép xây dựng chậm',
+    content: 'Nội dung',
+    procedureCode: '1.009993',
+    provinceCode: '01',
+    attachments: [
+      {
+        documentType: 'evidence',
+        uploadId: 'U1',
+        fileName: 'anh.pdf',
+        contentType: 'application/pdf',
+        size: 9,
+        key: 'k',
+      },
+    ],
+    allowPublish: true,
+    status: 'received',
+    version: 1,
+    lastSeq: 1,
+    submittedAt: '2026-11-20T02:00:00.000Z',
+    updatedAt: '2026-11-20T02:00:00.000Z',
+    routedAt: '2026-11-21T02:00:00.000Z',
+    referralDueAt: '2026-11-26T10:00:00.000Z',
+    answerDueAt: '2026-12-18T10:00:00.000Z',
+    escalations: 0,
+  }) as PetitionRecord;
+
+describe("what the portal delivers to agencies' endpoints", () => {
+  it('a submitted dossier is exactly its schema, with every optional part present', () => {
+    const body = deliveryPayload(dossier());
+    expect(body).toMatchObject({ bundle: { step: 2 }, filedAtDesk: { agencyId: 'ttpvhcc-01' } });
+    exactly(dossierDelivery, body);
+  });
+
+  it('a supplement and a withdrawal are exactly their schemas', () => {
+    exactly(supplementDelivery, supplementPayload(dossier(), 4));
+    exactly(withdrawalDelivery, withdrawalPayload(dossier()));
+  });
+
+  it('a petition handed on by escalation is exactly its schema', () => {
+    const body = petitionPayload(petition(), {
+      type: 'petition.created',
+      petitionCode: 'PAKN-261120-0001',
+      agencyId: 'sxd-01',
+      webhookId: 'w1',
+      routing: 'escalated',
+      fromAgencyId: 'ubnd-01',
+    });
+    exactly(petitionDelivery, body);
+  });
+
+  it('the document describes each delivery with the schema its builder returns', () => {
+    const bodies = [
+      deliveryPayload(dossier()),
+      supplementPayload(dossier(), 4),
+      withdrawalPayload(dossier()),
+      petitionPayload(petition(), {
+        type: 'petition.created',
+        petitionCode: 'P',
+        agencyId: 'a',
+        webhookId: 'w',
+      }),
+    ];
+    expect(AGENCY_WEBHOOKS.map((w) => w.type)).toEqual(bodies.map((b) => b.type));
+    for (const [i, body] of bodies.entries()) exactly(AGENCY_WEBHOOKS[i]!.schema, body);
+  });
+
+  it("the document's example of each delivery is exactly its schema", () => {
+    expect(Object.keys(WEBHOOK_EXAMPLES)).toEqual(AGENCY_WEBHOOKS.map((w) => w.type));
+    for (const w of AGENCY_WEBHOOKS) exactly(w.schema, WEBHOOK_EXAMPLES[w.type]);
+  });
+});
