@@ -14,6 +14,16 @@ export interface OperationExamples {
 
 const DOSSIER = 'BHXHHN-260309-0001';
 const SUBMISSION = '01KJR6B3Z6M1W8E2Q4T5V7X9YA';
+/** The health insurance card re-issue (1.002758) the examples file and deliver. */
+const HEALTH_CARD_FORM = {
+  fullName: 'Trần Thị Bình',
+  dateOfBirth: '1988-03-14',
+  citizenId: '001188000123',
+  phone: '0987654321',
+  insuranceNumber: '0123456789',
+  reason: 'lost',
+  informationChanged: false,
+};
 
 export const OPERATION_EXAMPLES: Record<string, OperationExamples> = {
   listProcedures: {
@@ -26,15 +36,7 @@ export const OPERATION_EXAMPLES: Record<string, OperationExamples> = {
         summary: 'Re-issue a lost health insurance card (1.002758), no attachments required',
         value: {
           procedureCode: '1.002758',
-          form: {
-            fullName: 'Trần Thị Bình',
-            dateOfBirth: '1988-03-14',
-            citizenId: '001188000123',
-            phone: '0987654321',
-            insuranceNumber: '0123456789',
-            reason: 'lost',
-            informationChanged: false,
-          },
+          form: HEALTH_CARD_FORM,
           attachments: [],
         },
       },
@@ -142,15 +144,7 @@ export const WEBHOOK_EXAMPLES: Record<string, unknown> = {
     agencyId: 'bhxh-hn',
     submittedAt: '2026-03-09T10:00:00+07:00',
     dueAt: '2026-03-12T17:00:00+07:00',
-    form: {
-      fullName: 'Trần Thị Bình',
-      dateOfBirth: '1988-03-14',
-      citizenId: '001188000123',
-      phone: '0987654321',
-      insuranceNumber: '0123456789',
-      reason: 'lost',
-      informationChanged: false,
-    },
+    form: HEALTH_CARD_FORM,
     attachments: [],
   },
   'dossier.supplemented': {

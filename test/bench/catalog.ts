@@ -8,10 +8,10 @@ import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
-import { build } from 'esbuild';
 import { Catalog } from '../../functions/catalog/catalog.js';
 import { procedureQuery } from '../../schemas/procedure.js';
 import { generatedCatalog } from '../support/generated-catalog.js';
+import { bundleFunction } from './bundle.js';
 
 const run = promisify(execFile);
 const OUT = resolve('.bench/catalog');
@@ -52,16 +52,7 @@ async function coldStart(data: object, index: object) {
   await writeFile(join(OUT, 'data', 'search-index.json'), JSON.stringify(index));
   await writeFile(join(OUT, 'data', 'national', 'index.json'), JSON.stringify({ format: 1, procedures: [] }));
   const outfile = join(OUT, 'catalog-handler.mjs');
-  await build({
-    entryPoints: ['functions/catalog/handler.ts'],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    minify: true,
-    banner: { js: "import{createRequire as __cr}from'module';const require=__cr(import.meta.url);" },
-    logLevel: 'silent',
+  await bundleFunction('functions/catalog/handler.ts', outfile, {
     plugins: [
       {
         name: 'generated-catalog',

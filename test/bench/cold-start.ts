@@ -10,10 +10,10 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { build } from 'esbuild';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { signWebhook } from '../../functions/core/webhooks.js';
 import { type FunctionSpec, functions } from '../../functions/routes.js';
+import { bundleFunction } from './bundle.js';
 
 const run = promisify(execFile);
 const OUT = resolve('.bench');
@@ -25,19 +25,7 @@ const median = (xs: number[]) => {
 };
 
 async function bundle(entry: string, outfile: string) {
-  await build({
-    entryPoints: [entry],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    minify: true,
-    sourcemap: 'external',
-    mainFields: ['module', 'main'],
-    banner: { js: "import{createRequire as __cr}from'module';const require=__cr(import.meta.url);" },
-    logLevel: 'silent',
-  });
+  await bundleFunction(entry, outfile, { sourcemap: 'external', mainFields: ['module', 'main'] });
   return (await stat(outfile)).size;
 }
 

@@ -7,9 +7,9 @@ import { execFile } from 'node:child_process';
 import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { build } from 'esbuild';
 import { loadPublished } from '../../functions/catalog/published.js';
 import { procedureQuery } from '../../schemas/procedure.js';
+import { bundleFunction } from './bundle.js';
 
 const run = promisify(execFile);
 const OUT = resolve('.bench/national');
@@ -63,17 +63,7 @@ async function dirBytes(dir: string): Promise<number> {
 async function coldStarts() {
   await mkdir(OUT, { recursive: true });
   const outfile = join(OUT, 'catalog-handler.mjs');
-  await build({
-    entryPoints: ['functions/catalog/handler.ts'],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    minify: true,
-    banner: { js: "import{createRequire as __cr}from'module';const require=__cr(import.meta.url);" },
-    logLevel: 'silent',
-  });
+  await bundleFunction('functions/catalog/handler.ts', outfile);
   const bare = join(OUT, 'bare.mjs');
   await writeFile(bare, "export const handler = async () => ({ statusCode: 200, body: '{}' });\n");
   const env = { ...process.env, POWERTOOLS_LOG_LEVEL: 'SILENT', STAGE: 'bench', CATALOG_DATA_DIR: DATA };

@@ -1,0 +1,17 @@
+/** One function bundled as the CDK bundles it for Lambda (ESM, minified, with `require` for CJS deps). */
+import { type BuildOptions, build } from 'esbuild';
+
+export async function bundleFunction(entry: string, outfile: string, extra: BuildOptions = {}) {
+  await build({
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    minify: true,
+    banner: { js: "import{createRequire as __cr}from'module';const require=__cr(import.meta.url);" },
+    logLevel: 'silent',
+    ...extra,
+  });
+}
