@@ -12,7 +12,7 @@ import { SearchIndex } from '../../functions/catalog/search.js';
 import { procedureQuery } from '../../schemas/procedure.js';
 import { generatedCatalog } from '../support/generated-catalog.js';
 import { searchDocs } from '../support/national-catalog.js';
-import { evalSet, relevance } from '../support/search-eval.js';
+import { evalSet, nationalIndex, relevance } from '../support/search-eval.js';
 
 const MIXED = [
   'dang ky',
@@ -69,8 +69,10 @@ export async function searchBench() {
   const set = evalSet();
   const docs = searchDocs();
   let t = performance.now();
-  const national = SearchIndex.build(PROCEDURE_SEARCH, docs);
+  const rawIndex = SearchIndex.build(PROCEDURE_SEARCH, docs);
   const nationalBuild = performance.now() - t;
+  // Relevance and latency are those of the published catalog's own index, as the catalog serves it.
+  const national = nationalIndex();
   const nationalJson = JSON.stringify(national.toJSON());
   const r = relevance(national, set);
 
@@ -119,7 +121,7 @@ export async function searchBench() {
     ],
     misses: r.misses.map((m) => ({ query: m.query, rank: m.rank || '>10', got: m.got.join(' ') })),
     latency: [
-      { measure: `national index: ${docs.length} procedures, build`, value: ms(nationalBuild) },
+      { measure: `index build from the ${rawIndex.size} source records`, value: ms(nationalBuild) },
       { measure: 'national index size (JSON / gzip)', value: size(nationalJson) },
       { measure: `national, eval queries p50 / p99 (${natEval.wall.length})`, value: p50p99(natEval) },
       { measure: `national, mixed queries p50 / p99 (${natMixed.wall.length})`, value: p50p99(natMixed) },
@@ -143,7 +145,7 @@ export async function searchBench() {
 }
 
 export function printSearchBench(b: Awaited<ReturnType<typeof searchBench>>) {
-  console.log('\nProcedure search relevance over the national procedure index (goal: top-3 ≥ 90%)');
+  console.log('\nProcedure search relevance over the published catalog (goal: top-3 ≥ 90%)');
   console.table(b.relevance);
   console.log('Eval queries whose acceptable answer is not in the top 3');
   console.table(b.misses);
