@@ -2,33 +2,58 @@
  * `npm start`: the whole Cổng portal on this machine, data kept in .local/ between runs.
  *   --reset       start from empty data
  *   --port <n>    API port (or env PORT; default 3000); every other port is picked free
+ *   --agency-endpoint <channel>=<url>   (repeatable) that channel's deliveries go to your receiver
  * Env CONG_DATA_DIR puts the data somewhere other than .local/ (tests use a temporary folder).
  */
 import { parseArgs } from 'node:util';
+import { channels } from '../functions/catalog/agencies.js';
+import { AgencyEndpointError, parseAgencyEndpoints } from '../lib/local/agency-endpoints.js';
 import { createLog, errorFields } from '../lib/local/log.js';
 import { isAddressInUse } from '../lib/local/net.js';
 import { type LocalPortal, startLocalPortal } from '../lib/local/portal.js';
 
 const log = createLog({ src: 'local' });
 
+const USAGE = `Usage: npm start -- [--reset] [--port <port>] [--agency-endpoint <channel>=<url> ...]
+  --reset                              start from empty data
+  --port <port>                        API port (or env PORT; default 3000)
+  --agency-endpoint <channel>=<url>    send that integration channel's deliveries to your own receiver
+                                       instead of the agency simulator (repeatable; {agencyId} in the
+                                       URL is replaced). Channels (pNN: province NN's one-stop system):
+                                       ${channels.join(', ')}
+  -h, --help                           this text
+`;
+
 function usage(message: string): never {
-  process.stderr.write(`${message}\nUsage: npm start -- [--reset] [--port <port>]\n`);
+  process.stderr.write(`${message}\n${USAGE}`);
   process.exit(2);
 }
 
-let args: { reset?: boolean; port?: string; help?: boolean };
+let args: { reset?: boolean; port?: string; help?: boolean; 'agency-endpoint'?: string[] };
 try {
   args = parseArgs({
     options: {
       reset: { type: 'boolean' },
       port: { type: 'string' },
+      'agency-endpoint': { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h' },
     },
   }).values;
 } catch (err) {
   usage((err as Error).message);
 }
-if (args.help) usage('Runs the Cổng portal locally.');
+if (args.help) {
+  process.stdout.write(`Runs the Cổng portal locally.\n${USAGE}`);
+  process.exit(0);
+}
+
+let agencyEndpoints: Record<string, string>;
+try {
+  agencyEndpoints = parseAgencyEndpoints(args['agency-endpoint'] ?? [], channels);
+} catch (err) {
+  if (!(err instanceof AgencyEndpointError)) throw err;
+  usage(err.message);
+}
 
 const portText = args.port ?? process.env.PORT ?? '3000';
 const port = Number(portText);
@@ -40,6 +65,7 @@ try {
     port,
     reset: args.reset,
     dataDir: process.env.CONG_DATA_DIR || undefined,
+    agencyEndpoints,
   });
 } catch (err) {
   if (isAddressInUse(err)) {
@@ -67,12 +93,17 @@ process.stdout.write(
     `  S3 (s3rver)     ${stores.endpoints.s3}   (bucket ${stores.names.bucket})`,
     `  SQS             ${stores.endpoints.sqs}   (${stores.agencyQueues.map((q) => q.name).join(', ')})`,
     `  Agency systems  ${simulator.url}   (what they received: ${simulator.url}/deliveries)`,
+    ...Object.entries(agencyEndpoints).map(
+      ([channel, to]) =>
+        `  Channel ${channel.padEnd(7)} ${to}   (your receiver; secret: "${channel}" in ${portal.env.AGENCY_SECRETS_FILE})`,
+    ),
     `  Data folder     ${portal.dataDir}   (npm start -- --reset starts empty)`,
     '',
     'A test token for a citizen:',
     `  curl -s -X POST ${url}/dev/token -H 'content-type: application/json' -d '{"sub":"citizen-1","role":"citizen"}'`,
     'Then send it as: Authorization: Bearer <token>',
     'Step by step (submit a dossier, watch the agency answer): README.md, “A walk through the flow (local)”.',
+    'Answer as an agency (signed callbacks): npm run agency -- --help',
     'Ctrl-C stops everything.',
     '',
   ].join('\n'),

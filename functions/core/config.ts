@@ -71,6 +71,11 @@ export const configSchema = z.object({
    * for all ~3,700 agencies, whose endpoints spelled out would outgrow an environment variable.
    */
   AGENCY_ENDPOINT_TEMPLATE: z.string().includes('{agencyId}').optional(),
+  /**
+   * channel → the endpoint of every agency of that channel with no entry in AGENCY_ENDPOINTS (one
+   * system serves a whole channel, e.g. a province's one-stop system); `{agencyId}` in it is replaced.
+   */
+  AGENCY_CHANNEL_ENDPOINTS: jsonRecord.default({}),
   /** `file` (local cloud) or `secretsmanager` (AWS): where per-agency signing secrets live. */
   AGENCY_SECRETS_SOURCE: z.enum(['file', 'secretsmanager']).default('secretsmanager'),
   AGENCY_SECRETS_FILE: z.string().optional(),

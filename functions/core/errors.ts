@@ -36,6 +36,16 @@ export const ERRORS = {
     en: 'The request signature is missing or invalid.',
     vi: 'Chữ ký của yêu cầu không có hoặc không hợp lệ.',
   },
+  AGENCY_HEADER_MISSING: {
+    status: 400,
+    en: 'Name the calling agency in the cong-agency-id header (its id in the agency registry, GET /v1/agencies).',
+    vi: 'Thiếu tiêu đề cong-agency-id: hãy ghi mã cơ quan gửi (mã trong danh mục cơ quan, GET /v1/agencies).',
+  },
+  UNKNOWN_AGENCY: {
+    status: 401,
+    en: 'The agency named in the cong-agency-id header is not registered on the portal.',
+    vi: 'Cơ quan ghi trong tiêu đề cong-agency-id chưa được đăng ký trên Cổng.',
+  },
   FORBIDDEN: {
     status: 403,
     en: 'Your role may not do this.',

@@ -7,7 +7,7 @@
  */
 import type { DossierDelivery, SupplementDelivery, WithdrawalDelivery } from '../../schemas/agency.js';
 import type { DossierRecord } from '../core/dossier.js';
-import { signWebhook } from '../core/webhooks.js';
+import { AGENCY_HEADER, signWebhook } from '../core/webhooks.js';
 import { withOpenForm } from '../intake/sealed-form.js';
 import type { DispatchMessage } from '../intake/submit.js';
 import type { ProfileKeys } from '../me/protect.js';
@@ -163,6 +163,8 @@ export async function deliverSigned(
 
   const headers = {
     'content-type': 'application/json',
+    // One endpoint may serve every agency of a channel: the header says which agency this is for.
+    [AGENCY_HEADER]: agencyId,
     ...signWebhook(secrets[0], webhookId, body, ports.now()),
   };
   const started = Date.now();

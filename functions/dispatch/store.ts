@@ -12,6 +12,7 @@ import { keys, ttlAfterDays } from '../core/keys.js';
 import { type VettedAddress, vetEndpoint } from '../core/ssrf.js';
 import { loadProfileKeys } from '../me/store.js';
 import type { DeliveryPorts } from './deliver.js';
+import { agencyEndpoint } from './endpoint.js';
 
 const ATTEMPT_RETENTION_DAYS = 90;
 
@@ -186,9 +187,7 @@ export function deliveryStore(secretsFor: (agencyId: string) => Promise<string[]
     loadDossier,
     secretsFor,
     profileKeys: loadProfileKeys,
-    endpointFor: (agencyId) =>
-      cfg.AGENCY_ENDPOINTS[agencyId] ??
-      cfg.AGENCY_ENDPOINT_TEMPLATE?.replace('{agencyId}', encodeURIComponent(agencyId)),
+    endpointFor: (agencyId) => agencyEndpoint(cfg, agencyId),
 
     ...deliveryRecords(db, TableName, { delivered: keys.delivered, attempt: keys.deliveryAttempt }),
 

@@ -147,7 +147,11 @@ function accessText(access: RouteAccess): string {
     case 'role':
       return `${roles}${access.scope === 'agency' ? " An officer sees only their own agency's." : ''}`;
     case 'agencySignature':
-      return "Agencies' systems only, signed with the agency's secret (Standard Webhooks); an event about another agency's dossier gets 404.";
+      return (
+        "Agencies' systems only, signed with the agency's secret (Standard Webhooks). Without the " +
+        `${AGENCY_HEADER} header: 400 AGENCY_HEADER_MISSING; an agency the registry does not hold: 401 ` +
+        "UNKNOWN_AGENCY; a signature its secrets do not verify: 401 INVALID_SIGNATURE; an event about another agency's dossier gets 404."
+      );
     case 'providerSignature':
       return "The payment provider only, signed with the provider's secret; an unsigned or wrongly signed call is refused in the provider's convention.";
     case 'dev':

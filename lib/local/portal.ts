@@ -78,6 +78,11 @@ export interface LocalPortalOptions {
   escalationIntervalMs?: number;
   /** Faults to inject (lib/local/faults.ts); default CONG_FAULTS, else none. */
   faults?: FaultPlanInput | Faults;
+  /**
+   * channel → an integrator's own receiver (lib/local/agency-endpoints.ts): that channel's deliveries
+   * go there instead of to the simulator.
+   */
+  agencyEndpoints?: Readonly<Record<string, string>>;
 }
 
 /** Seconds before a notification the notifier could not send is tried again (locally). */
@@ -341,6 +346,7 @@ export async function startLocalPortal(options: LocalPortalOptions = {}): Promis
       ),
       // One simulator for every agency: a template, not ~3,700 entries (a child process inherits the env).
       AGENCY_ENDPOINT_TEMPLATE: `${simulator.url}/agencies/{agencyId}/webhook`,
+      AGENCY_CHANNEL_ENDPOINTS: JSON.stringify(options.agencyEndpoints ?? {}),
       AGENCY_SECRETS_SOURCE: 'file',
       AGENCY_SECRETS_FILE: secretsFile,
       ALLOW_PRIVATE_ENDPOINTS: 'true',
