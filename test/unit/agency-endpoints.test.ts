@@ -1,6 +1,8 @@
 /** `npm start -- --agency-endpoint <channel>=<url>` and where a delivery goes once a channel is pointed elsewhere. */
 import { describe, expect, it } from 'vitest';
 import { channels, findAgency } from '../../functions/catalog/agencies.js';
+import { configSchema } from '../../functions/core/config.js';
+import { vetEndpoint } from '../../functions/core/ssrf.js';
 import { agencyEndpoint } from '../../functions/dispatch/endpoint.js';
 import { AgencyEndpointError, parseAgencyEndpoints } from '../../lib/local/agency-endpoints.js';
 
@@ -72,5 +74,32 @@ describe('the endpoint a delivery goes to', () => {
         'bhxh-hn',
       ),
     ).toBeUndefined();
+  });
+});
+
+describe('receivers on this machine', () => {
+  const base = {
+    TABLE_NAME: 'cong',
+    UPLOADS_BUCKET: 'cong-uploads',
+    JWT_ISSUER: 'https://issuer.example',
+    JWT_AUDIENCE: 'cong',
+    JWT_JWKS_URL: 'https://issuer.example/jwks.json',
+  };
+
+  it('are reached in the local cloud, which allows private endpoints', async () => {
+    const local = configSchema.parse({ ...base, STAGE: 'local', ALLOW_PRIVATE_ENDPOINTS: 'true' });
+    expect(local.ALLOW_PRIVATE_ENDPOINTS).toBe(true);
+    await expect(vetEndpoint(new URL('http://localhost:8080/webhook'), true)).resolves.toBeUndefined();
+  });
+
+  it('stay refused in a deployed stage, which cannot be configured to allow them', async () => {
+    const deployed = configSchema.safeParse({ ...base, STAGE: 'prod', ALLOW_PRIVATE_ENDPOINTS: 'true' });
+    expect(deployed.success).toBe(false);
+    expect(JSON.stringify(deployed.error?.issues)).toContain('ALLOW_PRIVATE_ENDPOINTS');
+    expect(configSchema.parse({ ...base, STAGE: 'prod' }).ALLOW_PRIVATE_ENDPOINTS).toBe(false);
+    await expect(vetEndpoint(new URL('http://localhost:8080/webhook'), false)).rejects.toThrow(
+      'refusing http:',
+    );
+    await expect(vetEndpoint(new URL('https://127.0.0.1:8443/webhook'), false)).rejects.toThrow('non-public');
   });
 });
