@@ -51,7 +51,16 @@ async function list(parsed: Parsed, portalUrl: string, io: CliIo): Promise<numbe
       ? [i.code, i.status, i.procedureCode, i.dueAt, i.overdue ? 'overdue' : '']
       : [i.code, i.status, i.answerDueAt ?? i.dueAt, i.subject],
   );
-  io.out(`${rows.map((r) => r.map((c) => String(c ?? '')).join('  ')).join('\n')}\n`);
+  io.out(
+    `${rows
+      .map((r) =>
+        r
+          .map((c) => String(c ?? ''))
+          .join('  ')
+          .trimEnd(),
+      )
+      .join('\n')}\n`,
+  );
   return 0;
 }
 
