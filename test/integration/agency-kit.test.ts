@@ -263,7 +263,8 @@ describe('npm run agency', () => {
     expect(answered.status, answered.text).toBe(0);
     expect(answered.answer).toMatchObject({ applied: true, agencyId });
     const view = await api('GET', `/v1/petitions/${code}`, { token: citizen });
-    expect(['answered', 'published']).toContain(view.body.status);
+    // The petitioner allowed publishing and the agency published: the answer is public at once.
+    expect(view.body.status).toBe('published');
     expect(view.body.timeline.map((e: Json) => e.type)).toEqual(
       expect.arrayContaining(['petition.assigned', 'petition.answered']),
     );
