@@ -58,83 +58,85 @@ const rateLimits = jsonText
   )
   .transform((over) => ({ ...DEFAULT_RATE_LIMITS, ...over }));
 
-export const configSchema = z
-  .object({
-    STAGE: z.string().min(1).default('local'),
-    TABLE_NAME: z.string().min(1),
-    UPLOADS_BUCKET: z.string().min(1),
-    /** channel → queue URL */
-    AGENCY_QUEUE_URLS: jsonRecord.default({}),
-    /** agency id → delivery endpoint URL */
-    AGENCY_ENDPOINTS: jsonRecord.default({}),
-    /**
-     * The endpoint of an agency with no entry above, `{agencyId}` replaced: the local simulator stands in
-     * for all ~3,700 agencies, whose endpoints spelled out would outgrow an environment variable.
-     */
-    AGENCY_ENDPOINT_TEMPLATE: z.string().includes('{agencyId}').optional(),
-    /**
-     * channel → the endpoint of every agency of that channel with no entry in AGENCY_ENDPOINTS (one
-     * system serves a whole channel, e.g. a province's one-stop system); `{agencyId}` in it is replaced.
-     */
-    AGENCY_CHANNEL_ENDPOINTS: jsonRecord.default({}),
-    /** `file` (local cloud) or `secretsmanager` (AWS): where per-agency signing secrets live. */
-    AGENCY_SECRETS_SOURCE: z.enum(['file', 'secretsmanager']).default('secretsmanager'),
-    AGENCY_SECRETS_FILE: z.string().optional(),
-    /** Secrets Manager name prefix; the agency id is appended. */
-    AGENCY_SECRET_PREFIX: z.string().default('cong/agency/'),
-    /** Multiplies the dispatcher's backoff delays (not an agency's Retry-After); below 1 only in local tests. */
-    DISPATCH_BACKOFF_SCALE: z.coerce.number().min(0).max(1).default(1),
-    /** How long the dispatcher waits for an agency's answer; must stay well under the function timeout. */
-    DISPATCH_POST_TIMEOUT_MS: z.coerce.number().int().min(100).max(20_000).default(10_000),
-    /** The agency simulator listens on loopback; in AWS private and metadata addresses are refused (SSRF). */
-    ALLOW_PRIVATE_ENDPOINTS: flag.default(false),
-    JWT_ISSUER: z.url(),
-    JWT_AUDIENCE: z.string().min(1),
-    JWT_JWKS_URL: z.url(),
-    S3_FORCE_PATH_STYLE: flag.default(false),
-    /** Payment provider id → its settings (functions/payments/providers.ts); `sandbox` is the local gateway. */
-    PAYMENT_PROVIDERS: jsonObjects.default({}),
-    /** The provider new payments go through. */
-    PAYMENT_PROVIDER: z.string().default('sandbox'),
-    /** Biller id → its settings (functions/payments/billers.ts), e.g. `evn` for electricity bills. */
-    BILLERS: jsonObjects.default({}),
-    /** `file` (local cloud) or `secretsmanager` (AWS): where payment providers' and billers' secrets live. */
-    PAYMENT_SECRETS_SOURCE: z.enum(['file', 'secretsmanager']).default('secretsmanager'),
-    PAYMENT_SECRETS_FILE: z.string().optional(),
-    PAYMENT_SECRET_PREFIX: z.string().default('cong/payment/'),
-    /** How long a citizen has to complete a payment on the provider's page. */
-    PAYMENT_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
-    /** Reconciliation asks the provider about payments still pending this long after creation. */
-    PAYMENT_RECONCILE_AFTER_SECONDS: z.coerce.number().int().min(0).default(300),
-    /** The portal's public address: providers send the citizen's browser back to it. */
-    PORTAL_URL: z.url().optional(),
-    /** The queue notifications wait on before the notifier sends them. */
-    NOTIFICATIONS_QUEUE_URL: z.string().optional(),
-    /** `aws` (SNS text messages, SES e-mail) or `local-file` (the local cloud's outbox, GET /dev/outbox). */
-    NOTIFY_TRANSPORT: z.enum(['aws', 'local-file']).default('aws'),
-    NOTIFY_OUTBOX_FILE: z.string().optional(),
-    /** Sender of citizens' e-mail: an address of the portal's verified SES identity. */
-    NOTIFY_EMAIL_FROM: z.string().default('thongbao@dichvucong.gov.vn'),
-    /** Profile data key, base64 of 32 random bytes (local cloud); in AWS the key is read from PROFILE_KEY_SECRET. */
-    PROFILE_DATA_KEY: z
-      .string()
-      .refine((v) => Buffer.from(v, 'base64').length === 32, 'expected base64 of 32 bytes')
-      .optional(),
-    /** Secrets Manager name of the profile data key (AWS). */
-    PROFILE_KEY_SECRET: z.string().optional(),
-    /** Seconds a presigned upload form stays valid. */
-    UPLOAD_URL_TTL_SECONDS: z.coerce.number().int().min(30).max(3600).default(600),
-    /** `off` lifts the application-level abuse limits (local load tests and benchmarks); API Gateway's stay. */
-    CONG_RATE_LIMITS: z.enum(['on', 'off']).default('on'),
-    /** Overrides of DEFAULT_RATE_LIMITS per route class. */
-    RATE_LIMITS: rateLimits.default({ ...DEFAULT_RATE_LIMITS }),
-  })
-  // Loopback and private receivers (the simulator, an integrator's own with --agency-endpoint) are for
-  // the local cloud only: a deployed stage that allowed them would reopen the SSRF guard.
-  .refine((c) => !c.ALLOW_PRIVATE_ENDPOINTS || c.STAGE === 'local', {
-    message: 'ALLOW_PRIVATE_ENDPOINTS is allowed only when STAGE is local',
-    path: ['ALLOW_PRIVATE_ENDPOINTS'],
-  });
+const settings = z.object({
+  STAGE: z.string().min(1).default('local'),
+  TABLE_NAME: z.string().min(1),
+  UPLOADS_BUCKET: z.string().min(1),
+  /** channel → queue URL */
+  AGENCY_QUEUE_URLS: jsonRecord.default({}),
+  /** agency id → delivery endpoint URL */
+  AGENCY_ENDPOINTS: jsonRecord.default({}),
+  /**
+   * The endpoint of an agency with no entry above, `{agencyId}` replaced: the local simulator stands in
+   * for all ~3,700 agencies, whose endpoints spelled out would outgrow an environment variable.
+   */
+  AGENCY_ENDPOINT_TEMPLATE: z.string().includes('{agencyId}').optional(),
+  /**
+   * channel → the endpoint of every agency of that channel with no entry in AGENCY_ENDPOINTS (one
+   * system serves a whole channel, e.g. a province's one-stop system); `{agencyId}` in it is replaced.
+   */
+  AGENCY_CHANNEL_ENDPOINTS: jsonRecord.default({}),
+  /** `file` (local cloud) or `secretsmanager` (AWS): where per-agency signing secrets live. */
+  AGENCY_SECRETS_SOURCE: z.enum(['file', 'secretsmanager']).default('secretsmanager'),
+  AGENCY_SECRETS_FILE: z.string().optional(),
+  /** Secrets Manager name prefix; the agency id is appended. */
+  AGENCY_SECRET_PREFIX: z.string().default('cong/agency/'),
+  /** Multiplies the dispatcher's backoff delays (not an agency's Retry-After); below 1 only in local tests. */
+  DISPATCH_BACKOFF_SCALE: z.coerce.number().min(0).max(1).default(1),
+  /** How long the dispatcher waits for an agency's answer; must stay well under the function timeout. */
+  DISPATCH_POST_TIMEOUT_MS: z.coerce.number().int().min(100).max(20_000).default(10_000),
+  /** The agency simulator listens on loopback; in AWS private and metadata addresses are refused (SSRF). */
+  ALLOW_PRIVATE_ENDPOINTS: flag.default(false),
+  JWT_ISSUER: z.url(),
+  JWT_AUDIENCE: z.string().min(1),
+  JWT_JWKS_URL: z.url(),
+  S3_FORCE_PATH_STYLE: flag.default(false),
+  /** Payment provider id → its settings (functions/payments/providers.ts); `sandbox` is the local gateway. */
+  PAYMENT_PROVIDERS: jsonObjects.default({}),
+  /** The provider new payments go through. */
+  PAYMENT_PROVIDER: z.string().default('sandbox'),
+  /** Biller id → its settings (functions/payments/billers.ts), e.g. `evn` for electricity bills. */
+  BILLERS: jsonObjects.default({}),
+  /** `file` (local cloud) or `secretsmanager` (AWS): where payment providers' and billers' secrets live. */
+  PAYMENT_SECRETS_SOURCE: z.enum(['file', 'secretsmanager']).default('secretsmanager'),
+  PAYMENT_SECRETS_FILE: z.string().optional(),
+  PAYMENT_SECRET_PREFIX: z.string().default('cong/payment/'),
+  /** How long a citizen has to complete a payment on the provider's page. */
+  PAYMENT_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
+  /** Reconciliation asks the provider about payments still pending this long after creation. */
+  PAYMENT_RECONCILE_AFTER_SECONDS: z.coerce.number().int().min(0).default(300),
+  /** The portal's public address: providers send the citizen's browser back to it. */
+  PORTAL_URL: z.url().optional(),
+  /** The queue notifications wait on before the notifier sends them. */
+  NOTIFICATIONS_QUEUE_URL: z.string().optional(),
+  /** `aws` (SNS text messages, SES e-mail) or `local-file` (the local cloud's outbox, GET /dev/outbox). */
+  NOTIFY_TRANSPORT: z.enum(['aws', 'local-file']).default('aws'),
+  NOTIFY_OUTBOX_FILE: z.string().optional(),
+  /** Sender of citizens' e-mail: an address of the portal's verified SES identity. */
+  NOTIFY_EMAIL_FROM: z.string().default('thongbao@dichvucong.gov.vn'),
+  /** Profile data key, base64 of 32 random bytes (local cloud); in AWS the key is read from PROFILE_KEY_SECRET. */
+  PROFILE_DATA_KEY: z
+    .string()
+    .refine((v) => Buffer.from(v, 'base64').length === 32, 'expected base64 of 32 bytes')
+    .optional(),
+  /** Secrets Manager name of the profile data key (AWS). */
+  PROFILE_KEY_SECRET: z.string().optional(),
+  /** Seconds a presigned upload form stays valid. */
+  UPLOAD_URL_TTL_SECONDS: z.coerce.number().int().min(30).max(3600).default(600),
+  /** `off` lifts the application-level abuse limits (local load tests and benchmarks); API Gateway's stay. */
+  CONG_RATE_LIMITS: z.enum(['on', 'off']).default('on'),
+  /** Overrides of DEFAULT_RATE_LIMITS per route class. */
+  RATE_LIMITS: rateLimits.default({ ...DEFAULT_RATE_LIMITS }),
+});
+
+/**
+ * Loopback and private receivers (the simulator, an integrator's own with --agency-endpoint) are for the
+ * local cloud only: a deployed stage that allowed them would reopen the SSRF guard.
+ */
+export const configSchema = settings.refine((c) => !c.ALLOW_PRIVATE_ENDPOINTS || c.STAGE === 'local', {
+  message: 'ALLOW_PRIVATE_ENDPOINTS is allowed only when STAGE is local',
+  path: ['ALLOW_PRIVATE_ENDPOINTS'],
+});
 export type Config = z.infer<typeof configSchema>;
 
 let cached: Config | undefined;
