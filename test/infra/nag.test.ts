@@ -5,13 +5,14 @@ import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
 import { buildApp } from '../../lib/app.js';
+import { STAGES, type Stage } from '../../lib/settings.js';
+import { testContext } from '../support/cdk-app.js';
 import { VNEID_CONTEXT } from '../support/vneid-context.js';
 
-/** The same context `cdk synth` reads from cdk.json, with asset bundling skipped. */
-const cdkContext = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')).context;
-const build = (stage: 'dev' | 'prod') =>
+/** The context `cdk synth` reads from cdk.json, with accounts pinned, a built page and bundling skipped. */
+const build = (stage: Stage, extra: Record<string, unknown> = {}) =>
   // With VNeID federation configured, so its provider, domain and groups are checked too.
-  buildApp({ context: { ...cdkContext, ...VNEID_CONTEXT, stage, 'aws:cdk:bundling-stacks': [] } });
+  buildApp({ context: testContext(stage, { ...VNEID_CONTEXT, ...extra }) });
 
 /** cdk-nag 3 reports through CDK policy validation; this lists what it would report, one line per finding. */
 function findings(app: ReturnType<typeof build>['app']): string[] {
@@ -36,7 +37,7 @@ function synthesisReport(app: ReturnType<typeof build>['app']): string[] {
 }
 
 describe('cdk-nag AwsSolutions', () => {
-  for (const stage of ['dev', 'prod'] as const) {
+  for (const stage of STAGES) {
     it(`finds no unacknowledged error or warning in ${stage}`, () => {
       const { app } = build(stage);
       // Synthesis runs the registered checks and throws with the report on any finding.
