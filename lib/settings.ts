@@ -320,15 +320,22 @@ const RESERVED_CONCURRENCY: Record<Stage, StageSettings['reservedConcurrency']> 
 export function stageSettings(context: (key: string) => unknown): StageSettings {
   const stage = parseStage(context('stage'));
   const prod = stage === 'prod';
+  // Staging runs as prod does (log level, API limits) so a release is tried under prod's rules, but
+  // its data is disposable and its logs short-lived.
+  const prodLike = stage !== 'dev';
   const domain = parseDomain(context);
   return {
     stage,
     prefix: `cong-${stage}`,
     removalPolicy: prod ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
-    logRetention: prod ? RetentionDays.ONE_YEAR : RetentionDays.ONE_MONTH,
-    logLevel: prod ? 'INFO' : 'DEBUG',
-    throttle: prod ? { rateLimit: 2000, burstLimit: 5000 } : { rateLimit: 50, burstLimit: 100 },
-    routeThrottle: prod
+    logRetention: prod
+      ? RetentionDays.ONE_YEAR
+      : prodLike
+        ? RetentionDays.THREE_MONTHS
+        : RetentionDays.ONE_MONTH,
+    logLevel: prodLike ? 'INFO' : 'DEBUG',
+    throttle: prodLike ? { rateLimit: 2000, burstLimit: 5000 } : { rateLimit: 50, burstLimit: 100 },
+    routeThrottle: prodLike
       ? {
           intake: { rateLimit: 300, burstLimit: 600 },
           uploads: { rateLimit: 1000, burstLimit: 2000 },

@@ -42,8 +42,11 @@ import type { WebPageConfig } from './local/web-page.js';
 import { acknowledge, acknowledgeWildcardAction, acknowledgeWildcardResource } from './nag.js';
 import { WEB_BUILD_DIR } from './web-build.js';
 
-/** Paths CloudFront sends to the API; everything else is the page. */
-export const API_PATH_PATTERNS = ['/v1/*', '/openapi.json', '/docs*'] as const;
+/**
+ * Paths CloudFront sends to the API; everything else is the page. The infrastructure tests check that
+ * every route of the route table falls under one of them.
+ */
+export const API_PATH_PATTERNS = ['/v1/*', '/openapi.json', '/docs*', '/health'] as const;
 
 /** Files of the page that name the current build; they must never be served stale for long. */
 const UNHASHED_FILES = ['index.html', 'config.json'];
