@@ -5,4 +5,10 @@
  */
 import { buildApp } from '../lib/app.js';
 
-buildApp({ callerAccount: process.env.CDK_DEFAULT_ACCOUNT || undefined });
+try {
+  buildApp({ callerAccount: process.env.CDK_DEFAULT_ACCOUNT || undefined });
+} catch (error) {
+  // A configuration mistake reads better as one line than as a stack trace.
+  console.error(`\n${(error as Error).message}\n`);
+  process.exit(1);
+}
