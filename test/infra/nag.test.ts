@@ -47,6 +47,15 @@ describe('cdk-nag AwsSolutions', () => {
     }, 120_000);
   }
 
+  it('finds nothing on a stage with a custom domain, whose TLS policy needs no acknowledgement', () => {
+    const { app } = build('prod', {
+      domainName: 'dichvucong.gov.vn',
+      certificateArn: 'arn:aws:acm:us-east-1:333333333333:certificate/0b5c9a5e-7d5b-4a59-9c1e-2f6b8d1c3a77',
+    });
+    // CFR4 is acknowledged only without a domain: here the distribution itself must pass it.
+    expect(findings(app)).toEqual([]);
+  }, 120_000);
+
   it('fails synthesis when a resource breaks a rule', () => {
     const { app, data } = build('dev');
     new Bucket(data, 'Careless');
