@@ -26,6 +26,7 @@ import {
   OriginSslPolicy,
   PriceClass,
   ResponseHeadersPolicy,
+  type ResponseSecurityHeadersBehavior,
   SecurityPolicyProtocol,
   ViewerProtocolPolicy,
 } from 'aws-cdk-lib/aws-cloudfront';
@@ -101,20 +102,13 @@ export class WebStack extends Stack {
     );
 
     this.pageHeaders = this.pagePolicy(data);
+    // override false: the functions' own headers win (the /docs page has its own CSP); answers API
+    // Gateway makes itself (authorizer 401s, throttling 429s) get the API's strict set at the edge.
     this.apiHeaders = new ResponseHeadersPolicy(this, 'ApiHeaders', {
       responseHeadersPolicyName: `${s.prefix}-api-headers`,
-      comment: 'Cong API: security headers the functions send, kept when an answer comes from the edge',
-      // override false: the API's own headers win (the /docs page has its own CSP).
-      securityHeadersBehavior: {
-        strictTransportSecurity: {
-          accessControlMaxAge: Duration.seconds(hstsSeconds(apiSecurityHeaders({ https: true }))),
-          includeSubdomains: true,
-          override: false,
-        },
-        contentTypeOptions: { override: false },
-        frameOptions: { frameOption: HeadersFrameOption.DENY, override: false },
-        referrerPolicy: { referrerPolicy: HeadersReferrerPolicy.NO_REFERRER, override: false },
-      },
+      comment:
+        'Cong API: the security headers of functions/core/security-headers.ts where an answer lacks them',
+      securityHeadersBehavior: securityHeadersBehavior(apiSecurityHeaders({ https: true }), false),
     });
 
     const apiBehavior: BehaviorOptions = {
@@ -211,28 +205,10 @@ export class WebStack extends Stack {
     const csp = (headers['content-security-policy'] as string)
       .replaceAll(ISSUER, `https://cognito-idp.${this.region}.${Aws.URL_SUFFIX}`)
       .replaceAll(SIGN_IN, data.identity.domain.baseUrl());
-    const referrer = (headers['referrer-policy'] ?? '').toUpperCase().replaceAll('-', '_');
-    const frame = (headers['x-frame-options'] ?? '').toUpperCase();
     return new ResponseHeadersPolicy(this, 'PageHeaders', {
       responseHeadersPolicyName: `${data.settings.prefix}-page-headers`,
       comment: 'Cong citizen page: the security headers of functions/core/security-headers.ts',
-      securityHeadersBehavior: {
-        strictTransportSecurity: {
-          accessControlMaxAge: Duration.seconds(hstsSeconds(headers)),
-          includeSubdomains: /includeSubDomains/.test(headers['strict-transport-security'] ?? ''),
-          override: true,
-        },
-        contentSecurityPolicy: { contentSecurityPolicy: csp, override: true },
-        contentTypeOptions: { override: true },
-        frameOptions: {
-          frameOption: HeadersFrameOption[frame as keyof typeof HeadersFrameOption],
-          override: true,
-        },
-        referrerPolicy: {
-          referrerPolicy: HeadersReferrerPolicy[referrer as keyof typeof HeadersReferrerPolicy],
-          override: true,
-        },
-      },
+      securityHeadersBehavior: securityHeadersBehavior({ ...headers, 'content-security-policy': csp }, true),
       customHeadersBehavior: {
         customHeaders: ['permissions-policy', 'cross-origin-opener-policy'].map((header) => ({
           header,
@@ -349,9 +325,38 @@ interface PolicyJson {
   Statement?: { Resource?: unknown }[];
 }
 
-/** The max-age of a header set's Strict-Transport-Security. */
-function hstsSeconds(headers: Record<string, string>): number {
-  const maxAge = /max-age=(\d+)/.exec(headers['strict-transport-security'] ?? '');
+/**
+ * A header set of functions/core/security-headers.ts as CloudFront's security headers; `override` says
+ * whether they replace what the origin sent.
+ */
+function securityHeadersBehavior(
+  headers: Record<string, string>,
+  override: boolean,
+): ResponseSecurityHeadersBehavior {
+  const header = (name: string) => {
+    const value = headers[name];
+    if (value === undefined) throw new Error(`the security headers carry no ${name}`);
+    return value;
+  };
+  const hsts = header('strict-transport-security');
+  const maxAge = /max-age=(\d+)/.exec(hsts);
   if (!maxAge) throw new Error('the security headers carry no HSTS max-age');
-  return Number(maxAge[1]);
+  if (header('x-content-type-options') !== 'nosniff')
+    throw new Error('nosniff is the only content-type option');
+  const referrer = header('referrer-policy').toUpperCase().replaceAll('-', '_');
+  const frame = header('x-frame-options').toUpperCase();
+  return {
+    strictTransportSecurity: {
+      accessControlMaxAge: Duration.seconds(Number(maxAge[1])),
+      includeSubdomains: /includeSubDomains/.test(hsts),
+      override,
+    },
+    contentSecurityPolicy: { contentSecurityPolicy: header('content-security-policy'), override },
+    contentTypeOptions: { override },
+    frameOptions: { frameOption: HeadersFrameOption[frame as keyof typeof HeadersFrameOption], override },
+    referrerPolicy: {
+      referrerPolicy: HeadersReferrerPolicy[referrer as keyof typeof HeadersReferrerPolicy],
+      override,
+    },
+  };
 }

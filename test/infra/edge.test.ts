@@ -4,7 +4,10 @@ import { CURRENTLY_RECOMMENDED_FLAGS } from 'aws-cdk-lib/cx-api';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cdkArguments } from '../../bin/cdk-stage.js';
 import { AppError } from '../../functions/core/errors.js';
-import { pageContentSecurityPolicy } from '../../functions/core/security-headers.js';
+import {
+  API_CONTENT_SECURITY_POLICY,
+  pageContentSecurityPolicy,
+} from '../../functions/core/security-headers.js';
 import { cloudRoutes, routeKey } from '../../functions/routes.js';
 import { CORS_EXPOSED_HEADERS, CORS_REQUEST_HEADERS } from '../../lib/api-stack.js';
 import { buildApp } from '../../lib/app.js';
@@ -208,12 +211,15 @@ describe('the edge of a stage', () => {
       ReferrerPolicy: { ReferrerPolicy: 'no-referrer', Override: true },
     });
     expect(JSON.stringify(page.CustomHeadersConfig)).toContain('permissions-policy');
-    // The API keeps its own headers (the /docs page has another CSP); the edge adds only what is missing.
+    // The API keeps its own headers (the /docs page has another CSP); the edge adds its strict set only
+    // where an answer lacks them (API Gateway's own 401s and 429s).
     const api = policies.find((p) => p.Name === 'cong-dev-api-headers')!;
-    expect(api.SecurityHeadersConfig.ContentSecurityPolicy).toBeUndefined();
-    expect(api.SecurityHeadersConfig).toMatchObject({
-      StrictTransportSecurity: { Override: false },
+    expect(api.SecurityHeadersConfig).toEqual({
+      ContentSecurityPolicy: { ContentSecurityPolicy: API_CONTENT_SECURITY_POLICY, Override: false },
+      StrictTransportSecurity: { AccessControlMaxAgeSec: 63072000, IncludeSubdomains: true, Override: false },
       ContentTypeOptions: { Override: false },
+      FrameOptions: { FrameOption: 'DENY', Override: false },
+      ReferrerPolicy: { ReferrerPolicy: 'no-referrer', Override: false },
     });
   });
 
