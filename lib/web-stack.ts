@@ -254,7 +254,8 @@ export class WebStack extends Stack {
     const entry = new BucketDeployment(this, 'PageEntry', {
       destinationBucket: this.bucket,
       sources: [
-        Source.asset(path, { exclude: ['*', ...UNHASHED_FILES.map((f) => `!${f}`)] }),
+        // index.html alone from the build: config.json is this stage's, written here.
+        Source.asset(path, { exclude: ['*', '!index.html'] }),
         Source.jsonData('config.json', config),
       ],
       prune: false,
