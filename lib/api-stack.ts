@@ -59,6 +59,20 @@ export interface ApiStackProps extends StackProps {
   data: DataStack;
 }
 
+/**
+ * Request headers a browser on another origin may send: tokens, JSON, retry-safe submissions, and the
+ * conditional requests of optimistic concurrency (If-Match on profile updates) and catalog caching.
+ */
+export const CORS_REQUEST_HEADERS = [
+  'authorization',
+  'content-type',
+  'idempotency-key',
+  'if-match',
+  'if-none-match',
+] as const;
+/** Response headers such a page may read: the version to send back in If-Match, back-off, support ids, file names. */
+export const CORS_EXPOSED_HEADERS = ['etag', 'retry-after', 'x-request-id', 'content-disposition'] as const;
+
 /** Seconds the dispatcher waits to fill a batch: a short delay for agencies, fewer invocations at peaks. */
 const DISPATCH_BATCHING_WINDOW_SECONDS = 3;
 /** Per agency queue, so one slow agency endpoint cannot take every concurrent dispatcher. */
@@ -185,7 +199,8 @@ export class ApiStack extends Stack {
       corsPreflight: {
         allowOrigins: s.webOrigins,
         allowMethods: methods.map((m) => CorsHttpMethod[m]),
-        allowHeaders: ['authorization', 'content-type', 'idempotency-key'],
+        allowHeaders: [...CORS_REQUEST_HEADERS],
+        exposeHeaders: [...CORS_EXPOSED_HEADERS],
         maxAge: Duration.hours(1),
       },
     });
@@ -245,10 +260,11 @@ export class ApiStack extends Stack {
     }
     this.throttleLimitedRoutes(limitedRoutes, s.routeThrottle);
 
-    // Providers send the citizen's browser back to the portal's own address.
-    this.functions.payments.function.addEnvironment('PORTAL_URL', this.api.apiEndpoint);
-    // The OpenAPI document names this stage's address as its server.
-    this.functions.platform.function.addEnvironment('PORTAL_URL', this.api.apiEndpoint);
+    // Providers send the citizen's browser back to the portal's own address; the OpenAPI document names
+    // it as its server. With a custom domain that is the edge, which serves page and API together.
+    const portalUrl = s.domain ? `https://${s.domain.name}` : this.api.apiEndpoint;
+    this.functions.payments.function.addEnvironment('PORTAL_URL', portalUrl);
+    this.functions.platform.function.addEnvironment('PORTAL_URL', portalUrl);
 
     new CfnOutput(this, 'ApiUrl', { value: this.stage.url });
   }

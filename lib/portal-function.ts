@@ -87,6 +87,8 @@ export class PortalFunction extends Construct {
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
       memorySize: spec.memoryMb,
+      reservedConcurrentExecutions:
+        settings.reservedConcurrency[name as keyof typeof settings.reservedConcurrency],
       timeout: Duration.seconds(spec.timeoutSeconds),
       role: this.role,
       logGroup: this.logGroup,

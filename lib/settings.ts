@@ -4,14 +4,49 @@
  */
 import { Aws, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { z } from 'zod';
 import { allAgencies } from '../functions/catalog/agencies.js';
 import type { RateLimitClass } from '../functions/core/rate-limit.js';
+import type { functions } from '../functions/routes.js';
 
-export const STAGES = ['dev', 'prod'] as const;
+export const STAGES = ['dev', 'staging', 'prod'] as const;
 export type Stage = (typeof STAGES)[number];
+
+/** Where a stage runs unless context `regions` says otherwise: Singapore, the region nearest Vietnam. */
+export const DEFAULT_REGION = 'ap-southeast-1';
+/** CloudFront reads WAF web ACLs and viewer certificates from us-east-1 only. */
+export const EDGE_REGION = 'us-east-1';
+
+/** The AWS WAF budget of one stage, requests per client address per five minutes. */
+export interface WafSettings {
+  /**
+   * Every route but the partner callbacks. Generous: mobile carriers and government offices put many
+   * citizens behind one address (carrier-grade NAT), and a page load makes a handful of API calls.
+   */
+  citizenRequestsPer5Min: number;
+  /** Agency systems and payment gateways call from few addresses on behalf of many dossiers. */
+  partnerRequestsPer5Min: number;
+  /** AWS's anonymous-IP list (VPNs, Tor, hosting providers); off by default: Vietnamese abroad use VPNs. */
+  blockAnonymousIps: boolean;
+  /** Days the WAF request logs are kept. */
+  logRetentionDays: number;
+}
+
+/** A custom domain for the stage's edge, with its ACM certificate (which CloudFront needs in us-east-1). */
+export interface DomainSettings {
+  name: string;
+  certificateArn: string;
+}
 
 export interface StageSettings {
   stage: Stage;
+  /**
+   * The AWS account the stage must deploy to (context `accounts`, stage → id). Pinned for staging and
+   * prod; a dev stage may leave it open and deploy to whichever sandbox the credentials name.
+   */
+  account: string | undefined;
+  /** The region of the stage's data and API (context `regions`, stage → region). */
+  region: string;
   /** Prefix of every physical name, e.g. `cong-prod`. */
   prefix: string;
   /** Stateful resources survive a stack deletion in prod; dev is disposable. */
@@ -32,6 +67,11 @@ export interface StageSettings {
   alertEmails: string[];
   /** How people sign in: VNeID federation, the hosted domain, Cognito's own accounts on dev stages. */
   signIn: SignInSettings;
+  /** Context `domainName` and `certificateArn`; without them the edge answers on its cloudfront.net name. */
+  domain?: DomainSettings;
+  waf: WafSettings;
+  /** Function name → reserved concurrency: capacity kept for citizen-facing work under load. */
+  reservedConcurrency: Partial<Record<keyof typeof functions, number>>;
 }
 
 /** The national e-ID (VNeID) as an OIDC identity provider of the user pool. */
@@ -70,9 +110,16 @@ function parseStage(raw: unknown): Stage {
   throw new Error(`context "stage" must be one of ${STAGES.join(', ')}, got ${JSON.stringify(raw)}`);
 }
 
-function parseOrigins(raw: unknown, stage: Stage): string[] {
+function parseOrigins(raw: unknown, stage: Stage, domain: DomainSettings | undefined): string[] {
+  // The edge serves the page on the stage's own domain: Cognito must send citizens back there.
+  const own = domain ? [`https://${domain.name}`] : [];
   if (raw === undefined) {
-    return stage === 'prod' ? ['https://dichvucong.gov.vn'] : ['http://localhost:3000'];
+    if (own.length) return own;
+    if (stage === 'prod') return ['https://dichvucong.gov.vn'];
+    if (stage === 'dev') return ['http://localhost:3000'];
+    throw new Error(
+      `${stage} needs the page's address: set domainName and certificateArn, or webOrigins (e.g. the edge's https://….cloudfront.net)`,
+    );
   }
   const value = contextJson(raw, 'webOrigins');
   if (!Array.isArray(value) || value.length === 0 || !value.every((o) => typeof o === 'string')) {
@@ -81,10 +128,10 @@ function parseOrigins(raw: unknown, stage: Stage): string[] {
   for (const origin of value as string[]) {
     const url = new URL(origin);
     if (url.origin !== origin) throw new Error(`webOrigins: "${origin}" is not a bare origin`);
-    if (stage === 'prod' && url.protocol !== 'https:')
+    if (stage !== 'dev' && url.protocol !== 'https:')
       throw new Error(`webOrigins: "${origin}" must use https`);
   }
-  return value as string[];
+  return [...new Set([...own, ...(value as string[])])];
 }
 
 function parseEmails(raw: unknown): string[] {
@@ -109,7 +156,7 @@ function parseEndpoints(raw: unknown, stage: Stage): Record<string, string> {
     if (typeof url !== 'string' || !URL.canParse(url))
       throw new Error(`agencyEndpoints: "${id}" is not a URL`);
     // Dossiers carry personal data: outside dev they travel over TLS only.
-    if (stage === 'prod' && new URL(url).protocol !== 'https:') {
+    if (stage !== 'dev' && new URL(url).protocol !== 'https:') {
       throw new Error(`agencyEndpoints: "${id}" must use https`);
     }
     out[id] = url;
@@ -163,17 +210,132 @@ function parseSignIn(get: (key: string) => unknown, stage: Stage, prefix: string
   };
 }
 
+const accountId = z.string().regex(/^\d{12}$/, 'an AWS account id is 12 digits');
+const regionName = z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'not an AWS region name');
+const perStage = <T extends z.ZodType>(value: T) => z.partialRecord(z.enum(STAGES), value);
+
+/** Validates one context value with zod, naming the context key in the error. */
+function fromContext<T extends z.ZodType>(key: string, schema: T, raw: unknown): z.infer<T> {
+  const parsed = schema.safeParse(
+    typeof raw === 'string' && raw.trim().startsWith('{') ? contextJson(raw, key) : raw,
+  );
+  if (parsed.success) return parsed.data;
+  throw new Error(`context "${key}": ${z.prettifyError(parsed.error)}`);
+}
+
+function parseEnvironment(context: (key: string) => unknown, stage: Stage) {
+  const accounts = fromContext('accounts', perStage(accountId).default({}), context('accounts'));
+  const regions = fromContext('regions', perStage(regionName).default({}), context('regions'));
+  const account = accounts[stage];
+  if (!account && stage !== 'dev') {
+    throw new Error(
+      `stage ${stage} has no pinned AWS account: add it to context "accounts" in cdk.json (or -c accounts='{"${stage}":"123456789012"}')`,
+    );
+  }
+  return { account, region: regions[stage] ?? DEFAULT_REGION };
+}
+
+function parseDomain(context: (key: string) => unknown): DomainSettings | undefined {
+  const name = text(context('domainName'));
+  const certificateArn = text(context('certificateArn'));
+  if (!name && !certificateArn) return undefined;
+  if (!name || !certificateArn) throw new Error('a custom domain needs both domainName and certificateArn');
+  fromContext('domainName', z.hostname(), name);
+  fromContext(
+    'certificateArn',
+    z
+      .string()
+      .regex(
+        /^arn:aws:acm:us-east-1:\d{12}:certificate\/[\w-]+$/,
+        'CloudFront needs an ACM certificate ARN in us-east-1',
+      ),
+    certificateArn,
+  );
+  return { name, certificateArn };
+}
+
+/** Per-stage WAF defaults; context `wafCitizenLimit`, `wafPartnerLimit`, `wafBlockAnonymousIps` override. */
+const WAF_DEFAULTS: Record<Stage, WafSettings> = {
+  dev: {
+    citizenRequestsPer5Min: 1000,
+    partnerRequestsPer5Min: 5000,
+    blockAnonymousIps: false,
+    logRetentionDays: 30,
+  },
+  staging: {
+    citizenRequestsPer5Min: 3000,
+    partnerRequestsPer5Min: 20000,
+    blockAnonymousIps: false,
+    logRetentionDays: 90,
+  },
+  prod: {
+    citizenRequestsPer5Min: 3000,
+    partnerRequestsPer5Min: 20000,
+    blockAnonymousIps: false,
+    logRetentionDays: 365,
+  },
+};
+
+function parseWaf(context: (key: string) => unknown, stage: Stage): WafSettings {
+  // WAF's rate-based rules accept 10 to 2,000,000,000 requests per evaluation window.
+  const limit = z.coerce.number().int().min(10).max(2_000_000_000);
+  const defaults = WAF_DEFAULTS[stage];
+  const given = (key: string) => context(key) ?? undefined;
+  const waf: WafSettings = {
+    ...defaults,
+    citizenRequestsPer5Min: fromContext(
+      'wafCitizenLimit',
+      limit.default(defaults.citizenRequestsPer5Min),
+      given('wafCitizenLimit'),
+    ),
+    partnerRequestsPer5Min: fromContext(
+      'wafPartnerLimit',
+      limit.default(defaults.partnerRequestsPer5Min),
+      given('wafPartnerLimit'),
+    ),
+    blockAnonymousIps: fromContext(
+      'wafBlockAnonymousIps',
+      z.stringbool().or(z.boolean()).default(defaults.blockAnonymousIps),
+      given('wafBlockAnonymousIps'),
+    ),
+  };
+  if (waf.partnerRequestsPer5Min < waf.citizenRequestsPer5Min) {
+    throw new Error(
+      'wafPartnerLimit must be at least wafCitizenLimit: agency systems and gateways speak for many citizens',
+    );
+  }
+  return waf;
+}
+
+/**
+ * Reserved concurrency per stage. Only prod reserves: a new account's whole concurrency quota may be 10,
+ * and Lambda keeps at least 100 unreserved. Intake and payments keep capacity when background work peaks.
+ */
+const RESERVED_CONCURRENCY: Record<Stage, StageSettings['reservedConcurrency']> = {
+  dev: {},
+  staging: {},
+  prod: { intake: 100, payments: 50 },
+};
+
 export function stageSettings(context: (key: string) => unknown): StageSettings {
   const stage = parseStage(context('stage'));
   const prod = stage === 'prod';
+  // Staging runs as prod does (log level, API limits) so a release is tried under prod's rules, but
+  // its data is disposable and its logs short-lived.
+  const prodLike = stage !== 'dev';
+  const domain = parseDomain(context);
   return {
     stage,
     prefix: `cong-${stage}`,
     removalPolicy: prod ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
-    logRetention: prod ? RetentionDays.ONE_YEAR : RetentionDays.ONE_MONTH,
-    logLevel: prod ? 'INFO' : 'DEBUG',
-    throttle: prod ? { rateLimit: 2000, burstLimit: 5000 } : { rateLimit: 50, burstLimit: 100 },
-    routeThrottle: prod
+    logRetention: prod
+      ? RetentionDays.ONE_YEAR
+      : prodLike
+        ? RetentionDays.THREE_MONTHS
+        : RetentionDays.ONE_MONTH,
+    logLevel: prodLike ? 'INFO' : 'DEBUG',
+    throttle: prodLike ? { rateLimit: 2000, burstLimit: 5000 } : { rateLimit: 50, burstLimit: 100 },
+    routeThrottle: prodLike
       ? {
           intake: { rateLimit: 300, burstLimit: 600 },
           uploads: { rateLimit: 1000, burstLimit: 2000 },
@@ -188,10 +350,15 @@ export function stageSettings(context: (key: string) => unknown): StageSettings 
         },
     pitrDays: prod ? 35 : 7,
     noncurrentVersionsKeptFor: Duration.days(prod ? 90 : 7),
-    webOrigins: parseOrigins(context('webOrigins'), stage),
+    webOrigins: parseOrigins(context('webOrigins'), stage, domain),
     agencyEndpoints: parseEndpoints(context('agencyEndpoints'), stage),
     signIn: parseSignIn(context, stage, `cong-${stage}`),
     alertEmails: parseEmails(context('alertEmails')),
+    ...(domain ? { domain } : {}),
+    waf: parseWaf(context, stage),
+    reservedConcurrency: RESERVED_CONCURRENCY[stage],
+    // Last, so a stage's own mistakes are reported before the missing account pin.
+    ...parseEnvironment(context, stage),
   };
 }
 

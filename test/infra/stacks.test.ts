@@ -21,7 +21,7 @@ import { cloudRoutes, functions, routeKey } from '../../functions/routes.js';
 import { buildApp } from '../../lib/app.js';
 import { PortalFunction } from '../../lib/portal-function.js';
 import { stageSettings } from '../../lib/settings.js';
-import { buildStacks, cdkContext } from '../support/cdk-app.js';
+import { buildStacks, cdkContext, testContext } from '../support/cdk-app.js';
 import { VNEID_CONTEXT } from '../support/vneid-context.js';
 
 type Resource = { Type: string; Properties: Record<string, unknown>; DeletionPolicy?: string };
@@ -635,7 +635,7 @@ describe('stage settings', () => {
 
   it('accepts only known stages', () => {
     expect(stageSettings(ctx({ stage: 'dev' })).stage).toBe('dev');
-    expect(() => stageSettings(ctx({ stage: 'staging' }))).toThrow(/stage/);
+    expect(() => stageSettings(ctx({ stage: 'test' }))).toThrow(/stage/);
     expect(() => stageSettings(ctx({}))).toThrow(/stage/);
   });
 
@@ -659,7 +659,7 @@ describe('stage settings', () => {
 describe('PortalFunction', () => {
   it('merges its own environment over the shared one', () => {
     const { app, settings } = buildApp({
-      context: { ...cdkContext, stage: 'dev', 'aws:cdk:bundling-stacks': [] },
+      context: testContext('dev'),
       nag: false,
     });
     const stack = new Stack(app, 'Probe');
