@@ -247,6 +247,8 @@ export class ApiStack extends Stack {
 
     // Providers send the citizen's browser back to the portal's own address.
     this.functions.payments.function.addEnvironment('PORTAL_URL', this.api.apiEndpoint);
+    // Deliveries link each file to this stage's agency download route.
+    this.functions.dispatcher.function.addEnvironment('PORTAL_URL', this.api.apiEndpoint);
     // The OpenAPI document names this stage's address as its server.
     this.functions.platform.function.addEnvironment('PORTAL_URL', this.api.apiEndpoint);
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { dossierCode, isoDateTime, nfcText, procedureCode, ulid } from './common.js';
+import { dossierCode, isoDateTime, listQuery, nfcText, procedureCode, ulid } from './common.js';
 import { dossierPaymentSummary } from './payment.js';
 
 export const dossierStatus = z.enum([
@@ -92,6 +92,8 @@ export const attachmentView = z.object({
   fileName: z.string(),
   contentType: z.string(),
   size: z.number().int(),
+  /** SHA-256 of the stored file, 64 lowercase hex digits (absent on scans stored before digests were kept). */
+  sha256: z.string().optional(),
 });
 
 export const publicDossierView = z
@@ -242,3 +244,23 @@ export const withdrawRequest = z
   })
   .strict()
   .meta({ id: 'WithdrawRequest' });
+
+export const accessLogQuery = listQuery;
+
+/** One fetch of a dossier's file by an agency, as its owner sees it: who, when, which file. */
+export const dossierAccessEntry = z.object({
+  at: isoDateTime,
+  agencyId: z.string(),
+  agencyName: z.string(),
+  /** `agency_system`: the agency's own system, by its signed request. */
+  via: z.enum(['agency_system']),
+  attachment: z.object({
+    attachmentId: z.string(),
+    documentType: z.string(),
+    fileName: z.string().optional(),
+  }),
+});
+
+export const dossierAccessLog = z
+  .object({ items: z.array(dossierAccessEntry), nextCursor: z.string().nullable() })
+  .meta({ id: 'DossierAccessLog' });

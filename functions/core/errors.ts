@@ -36,6 +36,11 @@ export const ERRORS = {
     en: 'The request signature is missing or invalid.',
     vi: 'Chữ ký của yêu cầu không có hoặc không hợp lệ.',
   },
+  SIGNATURE_REPLAYED: {
+    status: 401,
+    en: 'This signed request was already used: sign each request afresh, with a new webhook-id.',
+    vi: 'Yêu cầu đã ký này đã được sử dụng: mỗi yêu cầu cần được ký mới, với webhook-id mới.',
+  },
   FORBIDDEN: {
     status: 403,
     en: 'Your role may not do this.',
@@ -50,6 +55,11 @@ export const ERRORS = {
     vi: 'Không có tỉnh, thành phố trực thuộc trung ương với mã này.',
   },
   DOSSIER_NOT_FOUND: { status: 404, en: 'No such dossier.', vi: 'Không tìm thấy hồ sơ.' },
+  ATTACHMENT_NOT_FOUND: {
+    status: 404,
+    en: 'The dossier has no such attachment.',
+    vi: 'Hồ sơ không có tệp đính kèm này.',
+  },
   UPLOAD_NOT_FOUND: {
     status: 400,
     en: 'An attachment refers to an upload that does not exist or is not yours.',

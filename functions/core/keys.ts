@@ -16,6 +16,16 @@ export const keys = {
   }),
   /** Marks a webhook as delivered so a redelivered queue message is not sent twice. */
   delivered: (code: string, webhookId: string) => ({ pk: `DOSSIER#${code}`, sk: `DELIVERED#${webhookId}` }),
+  /**
+   * One fetch of a dossier's file by an agency, beside the dossier: its own item, put only if absent, so
+   * concurrent fetches never overwrite each other and a replayed signed request (same signing time and
+   * webhook-id) is caught. Sorted by when the request was signed.
+   */
+  attachmentAccess: (code: string, signedAt: string, requestId: string) => ({
+    pk: `DOSSIER#${code}`,
+    sk: `ACCESS#${signedAt}#${requestId}`,
+  }),
+  attachmentAccessPrefix: 'ACCESS#',
   /** Whether the dispatcher may deliver to an agency (paused after its endpoint answered 410 Gone). */
   agencyDeliveryState: (agencyId: string) => ({ pk: `AGENCY#${agencyId}`, sk: 'DELIVERY_STATE' }),
   submission: (id: string) => ({ pk: `SUBMISSION#${id}`, sk: 'SUBMISSION' }),

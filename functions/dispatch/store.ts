@@ -186,6 +186,7 @@ export function deliveryStore(secretsFor: (agencyId: string) => Promise<string[]
     loadDossier,
     secretsFor,
     profileKeys: loadProfileKeys,
+    ...(cfg.PORTAL_URL ? { portalUrl: cfg.PORTAL_URL } : {}),
     endpointFor: (agencyId) =>
       cfg.AGENCY_ENDPOINTS[agencyId] ??
       cfg.AGENCY_ENDPOINT_TEMPLATE?.replace('{agencyId}', encodeURIComponent(agencyId)),

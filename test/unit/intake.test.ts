@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { DossierRecord } from '../../functions/core/dossier.js';
 import { formatCode } from '../../functions/core/dossier-codes.js';
@@ -65,6 +66,7 @@ class FakeIntake implements IntakePorts {
     const o = this.objects.get(from);
     if (!o) throw new Error('copy of a missing object');
     this.objects.set(to, o);
+    return createHash('sha256').update(o.head).digest('hex');
   };
   deleteObjects = async (keys: string[]) => {
     this.deleted.push(...keys);

@@ -41,7 +41,7 @@ async function submitBundle() {
       createdAt: NOW.toISOString(),
     }),
     inspectObject: async () => storedScan(100),
-    copyObject: async () => {},
+    copyObject: async () => 'a'.repeat(64),
     deleteObjects: async () => {},
     commit: async (w): Promise<CommitOutcome> => {
       commits.push(w);
