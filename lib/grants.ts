@@ -142,7 +142,7 @@ function grantScans(
       acknowledgeWildcardResource(
         role,
         dossiers,
-        "Presigned download links to accepted scans under dossiers/<code>/ for the agency a dossier is routed to; GetObject on that prefix only.",
+        'Presigned download links to accepted scans under dossiers/<code>/ for the agency a dossier is routed to; GetObject on that prefix only.',
       );
       break;
     case 'readwrite':

@@ -155,13 +155,11 @@ const deliveredAttachment = z.object({
   fileName: z.string(),
   contentType: z.string(),
   size: z.number(),
-  sha256: sha256Hex
-    .optional()
-    .meta({
-      description:
-        'SHA-256 of the file, 64 lowercase hexadecimal digits. Absent only for scans stored before digests were ' +
-        'kept: the download answer then carries it.',
-    }),
+  sha256: sha256Hex.optional().meta({
+    description:
+      'SHA-256 of the file, 64 lowercase hexadecimal digits. Absent only for scans stored before digests were ' +
+      'kept: the download answer then carries it.',
+  }),
   href: z.string().meta({
     description:
       'Where to fetch the file: a GET signed as the agency (Standard Webhooks, the signed content being ' +

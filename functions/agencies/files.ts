@@ -84,7 +84,9 @@ export async function fetchAttachment(
   // Routed elsewhere, or not yet sent to this agency (fee unpaid, bundle step waiting): as if missing.
   if (!dossier || dossier.agencyId !== agencyId || !isDispatched(dossier))
     throw new AppError('DOSSIER_NOT_FOUND');
-  const index = dossier.attachments.findIndex((a) => attachmentIdOf(dossier.code, a.uploadId) === attachmentId);
+  const index = dossier.attachments.findIndex(
+    (a) => attachmentIdOf(dossier.code, a.uploadId) === attachmentId,
+  );
   const attachment = dossier.attachments[index];
   if (!attachment) throw new AppError('ATTACHMENT_NOT_FOUND');
   const sha256 = await digestOf(ports, dossier, attachment, index);

@@ -360,7 +360,11 @@ export async function submitDossier(
   // The dossiers of one submission share one copy of the scans, kept under the first dossier's prefix.
   // Scans move out of the pending prefix (which expires) before the dossier exists, so a committed
   // dossier never points at a missing file; if the commit then fails the copies are removed.
-  const attachments = await copyScans((f, t) => ports.copyObject(f, t), accepted, storedAttachments(code, accepted));
+  const attachments = await copyScans(
+    (f, t) => ports.copyObject(f, t),
+    accepted,
+    storedAttachments(code, accepted),
+  );
 
   const pii = piiFields(procedure.form);
   const profileKeys = pii.size ? await ports.profileKeys() : undefined;

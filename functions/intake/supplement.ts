@@ -143,7 +143,11 @@ export async function supplementDossier(
   const agency = findAgency(dossier.agencyId);
   if (!agency) throw new Error(`dossier ${code} is held by unknown agency ${dossier.agencyId}`);
 
-  const copies = await copyScans((f, t) => ports.copyObject(f, t), accepted, storedAttachments(code, accepted));
+  const copies = await copyScans(
+    (f, t) => ports.copyObject(f, t),
+    accepted,
+    storedAttachments(code, accepted),
+  );
 
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     if (attempt > 1) {
