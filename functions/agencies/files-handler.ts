@@ -21,7 +21,8 @@ export const handler = httpFunction(
       });
       // Which agency fetched which file of which dossier; never the file's name or the link.
       logger.info('agency fetched a file', { agencyId, dossierCode: code, attachmentId });
-      return { body: link };
+      // A link to a citizen's file is never kept by a cache.
+      return { body: link, headers: { 'cache-control': 'no-store' } };
     },
   },
   { agency: authenticateAgency },
