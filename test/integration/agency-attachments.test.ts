@@ -219,4 +219,31 @@ describe('a scan filed with a dossier', () => {
     const bytes = Buffer.from(await (await fetch(link.body.url)).arrayBuffer());
     expect(sha256(bytes)).toBe(file.sha256);
   });
+
+  it('carries the digest of the result the agency issues, and the citizen downloads those very bytes', async () => {
+    const RESULT = Buffer.from('%PDF-1.7 thẻ bảo hiểm y tế điện tử cấp lại');
+    const call = (event: Json) => signedAgencyCall(portal, secrets, '/v1/agency/events', AGENCY, event);
+    expect((await call({ type: 'dossier.approved', dossierCode: code })).status).toBe(200);
+    const issued = await call({
+      type: 'dossier.result_issued',
+      dossierCode: code,
+      result: {
+        kind: 'electronic',
+        fileName: 'thẻ BHYT.pdf',
+        contentType: 'application/pdf',
+        contentBase64: RESULT.toString('base64'),
+      },
+    });
+    expect(issued.status).toBe(200);
+    expect(issued.body.resultDocument).toEqual({
+      fileName: 'thẻ BHYT.pdf',
+      contentType: 'application/pdf',
+      size: RESULT.length,
+      sha256: sha256(RESULT),
+    });
+    const result = await api('GET', `/v1/dossiers/${code}/result`, { token: owner });
+    expect(result.body.sha256).toBe(sha256(RESULT));
+    const bytes = Buffer.from(await (await fetch(result.body.url)).arrayBuffer());
+    expect(sha256(bytes)).toBe(issued.body.resultDocument.sha256);
+  });
 });
