@@ -567,6 +567,14 @@ describe('Cổng dev stacks', () => {
     expect(get.flatMap(resourcesOf).every((r) => r.includes('/results/*'))).toBe(true);
   });
 
+  it("lets agencies' file fetches read accepted scans under dossiers/ only", () => {
+    const s3 = statementsOf(dev.apiT, 'agencyFiles').filter((st) =>
+      actionsOf([st]).some((a) => a.startsWith('s3:')),
+    );
+    expect(s3.flatMap((st) => actionsOf([st]))).toEqual(['s3:GetObject']);
+    for (const r of s3.flatMap(resourcesOf)) expect(r).toMatch(/\/dossiers\/\*"\]\]\}$/);
+  });
+
   it('outputs what clients and operators need', () => {
     dev.apiT.hasOutput('ApiUrl', {});
     for (const out of ['TableName', 'UploadsBucketName', 'UserPoolId', 'UserPoolClientId'])
