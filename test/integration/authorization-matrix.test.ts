@@ -15,9 +15,10 @@
 import { randomUUID } from 'node:crypto';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { attachmentIdOf } from '../../functions/agencies/files.js';
 import { objectLoaders } from '../../functions/core/access.js';
 import { keys as tableKeys } from '../../functions/core/keys.js';
-import { AGENCY_HEADER, signWebhook } from '../../functions/core/webhooks.js';
+import { AGENCY_HEADER, signedGetContent, signWebhook } from '../../functions/core/webhooks.js';
 import { signed } from '../../functions/payments/signature.js';
 import {
   EVERYONE,
@@ -379,6 +380,28 @@ const machineChecks: Record<string, () => Promise<void>> = {
       owned.citizen.agencyId,
       'PETITION_NOT_FOUND',
     ),
+  getAgencyAttachment: async () => {
+    const { code, agencyId } = owned.citizen;
+    const view = await api('GET', `/v1/dossiers/${code}`, { token: tokens.citizen.own });
+    const file = attachmentIdOf(code, view.body.attachments[0].uploadId);
+    const path = `/v1/agency/dossiers/${code}/attachments/${file}`;
+    // A GET signs its method and path; a person's token is no signature.
+    const get = (as: string, secret: string | undefined, bearer?: string) =>
+      api('GET', path, {
+        headers: {
+          [AGENCY_HEADER]: as,
+          ...(bearer ? { authorization: `Bearer ${bearer}` } : {}),
+          ...(secret ? signWebhook(secret, `msg_mx_${randomUUID()}`, signedGetContent(path)) : {}),
+        },
+      });
+    expect((await get(agencyId, undefined)).status).toBe(401);
+    expect((await get(agencyId, 'whsec_bm90IHRoZSBhZ2VuY3kncyBzZWNyZXQ=')).status).toBe(401);
+    for (const role of EVERYONE) expect((await get(agencyId, undefined, tokens[role].own)).status).toBe(401);
+    const theirs = await get(elsewhere.agencyId, channelSecret(secrets, elsewhere.agencyId));
+    expect(theirs.status).toBe(404);
+    expect(theirs.body.error.code).toBe('DOSSIER_NOT_FOUND');
+    expect((await get(agencyId, channelSecret(secrets, agencyId))).status).toBe(200);
+  },
   paymentCallback: async () => {
     const params = { vnp_TxnRef: owned.citizen.paymentId, vnp_Amount: '100', vnp_ResponseCode: '00' };
     const refused = (res: { status: number; body: Json }) =>
