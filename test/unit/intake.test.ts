@@ -123,6 +123,12 @@ describe('submitting a dossier', () => {
       `dossiers/${d?.code}/current_licence-${U1}`,
       `dossiers/${d?.code}/health_certificate-${U2}`,
     ]);
+    // Each copy's SHA-256, as the copy answered it, is kept with its attachment.
+    expect(write.dossiers[0]!.record.attachments.map((a) => a.sha256)).toEqual(
+      write.dossiers[0]!.record.attachments.map((a) =>
+        createHash('sha256').update(ports.objects.get(a.key)!.head).digest('hex'),
+      ),
+    );
     expect(verifyChain([write.dossiers[0]!.firstEvent])).toBe(true);
     // The licence exchange is fully online with a fee: it goes to the agency once paid, not now.
     expect(write.outbox).toBeUndefined();
