@@ -5,10 +5,10 @@
 import { z } from 'zod';
 import {
   AGENCY_ATTACHMENT_PATH,
-  agencyAttachmentLink,
   agencyAttachmentParams,
   agencyEvent,
   agencyEventResult,
+  attachmentLink,
 } from '../schemas/agency.js';
 import { agencyDossierList, agencyDossiersQuery } from '../schemas/agency-dossiers.js';
 import {
@@ -439,6 +439,20 @@ export const routes: readonly Route[] = [
     response: dossierAccessLog,
   }),
   r({
+    method: 'GET',
+    path: '/v1/dossiers/{code}/attachments/{attachmentId}',
+    fn: 'agencyFiles',
+    operationId: 'getDossierAttachment',
+    auth: 'citizen',
+    access: { kind: 'owned', object: 'dossier', agencyOfficers: true },
+    summary:
+      "A file of the dossier: a 5-minute download link with its SHA-256, for the dossier's own side and " +
+      "the officers of the agency it is routed to (an officer's fetch is recorded in the access log)",
+    params: agencyAttachmentParams,
+    status: 200,
+    response: attachmentLink,
+  }),
+  r({
     method: 'POST',
     path: '/v1/dossiers/{code}/withdraw',
     fn: 'intake',
@@ -528,7 +542,7 @@ export const routes: readonly Route[] = [
       '(Standard Webhooks signed; a GET signs `GET {path}`, each signed request is good once)',
     params: agencyAttachmentParams,
     status: 200,
-    response: agencyAttachmentLink,
+    response: attachmentLink,
   }),
   r({
     method: 'POST',

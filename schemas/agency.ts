@@ -231,7 +231,7 @@ export const agencyAttachmentParams = z.object({
 });
 
 /** A short-lived download link to one file, with what the agency checks the bytes against. */
-export const agencyAttachmentLink = z
+export const attachmentLink = z
   .object({
     attachmentId: z.string(),
     documentType: z.string(),
@@ -242,4 +242,4 @@ export const agencyAttachmentLink = z
     url: z.url().meta({ description: 'A plain GET of this address gives the file, until expiresAt.' }),
     expiresAt: isoDateTime,
   })
-  .meta({ id: 'AgencyAttachmentLink' });
+  .meta({ id: 'AttachmentLink' });

@@ -252,8 +252,8 @@ export const dossierAccessEntry = z.object({
   at: isoDateTime,
   agencyId: z.string(),
   agencyName: z.string(),
-  /** `agency_system`: the agency's own system, by its signed request. */
-  via: z.enum(['agency_system']),
+  /** `agency_system`: the agency's own system, by its signed request; `agency_officer`: one of its officers, signed in. */
+  via: z.enum(['agency_system', 'agency_officer']),
   attachment: z.object({
     attachmentId: z.string(),
     documentType: z.string(),

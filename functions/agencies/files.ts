@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { z } from 'zod';
-import { AGENCY_ATTACHMENT_PATH, type agencyAttachmentLink } from '../../schemas/agency.js';
+import { AGENCY_ATTACHMENT_PATH, type attachmentLink } from '../../schemas/agency.js';
 import { type DossierRecord, isDispatched, type StoredAttachment } from '../core/dossier.js';
 import { AppError } from '../core/errors.js';
 
@@ -29,15 +29,15 @@ export function attachmentHref(code: string, attachmentId: string, portalUrl?: s
   return portalUrl ? `${portalUrl.replace(/\/+$/, '')}${path}` : path;
 }
 
-/** One fetch of a file, as kept beside the dossier: who, when, which file; never the caller's request. */
+/** One fetch of a file, as kept beside the dossier: which agency, when, which file; never who in person. */
 export interface AttachmentAccess {
   at: string;
   agencyId: string;
-  /** `agency_system`: the agency's system, proven by its signature. */
-  via: 'agency_system';
+  /** `agency_system`: the agency's system, proven by its signature; `agency_officer`: a signed-in officer. */
+  via: 'agency_system' | 'agency_officer';
   attachmentId: string;
   documentType: string;
-  /** When the agency signed the request, and its webhook-id: a replay of it is refused. */
+  /** When the agency signed the request, and its webhook-id (a replay is refused); for an officer, the request's own. */
   signedAt: string;
   requestId: string;
 }
@@ -63,6 +63,15 @@ export interface SignedRequest {
 }
 
 /**
+ * Who asks: the agency's system (signed request), an officer of the agency the dossier is routed to, or
+ * the dossier's own side (owner, enterprise, filer) reading what they sent, which is not recorded.
+ */
+export type FileCaller =
+  | { kind: 'agency_system'; agencyId: string; request: SignedRequest }
+  | { kind: 'agency_officer'; agencyId: string; requestId: string }
+  | { kind: 'owner' };
+
+/**
  * The digest of an attachment: the one kept at intake, or for a scan stored before digests were kept,
  * computed now from the stored bytes and kept so it is never computed again.
  */
@@ -75,14 +84,17 @@ async function digestOf(ports: AttachmentFetchPorts, d: DossierRecord, a: Stored
 
 export async function fetchAttachment(
   ports: AttachmentFetchPorts,
-  agencyId: string,
+  caller: FileCaller,
   code: string,
   attachmentId: string,
-  request: SignedRequest,
-): Promise<z.infer<typeof agencyAttachmentLink>> {
+): Promise<z.infer<typeof attachmentLink>> {
   const dossier = await ports.loadDossier(code);
   // Routed elsewhere, or not yet sent to this agency (fee unpaid, bundle step waiting): as if missing.
-  if (!dossier || dossier.agencyId !== agencyId || !isDispatched(dossier))
+  // (People reach this through the route's access rule, which decided already.)
+  if (
+    !dossier ||
+    (caller.kind === 'agency_system' && (dossier.agencyId !== caller.agencyId || !isDispatched(dossier)))
+  )
     throw new AppError('DOSSIER_NOT_FOUND');
   const index = dossier.attachments.findIndex(
     (a) => attachmentIdOf(dossier.code, a.uploadId) === attachmentId,
@@ -92,18 +104,21 @@ export async function fetchAttachment(
   const sha256 = await digestOf(ports, dossier, attachment, index);
 
   const now = ports.now();
-  const signedAt = new Date(Number(request.timestamp) * 1000);
-  // The fetch is recorded before the link exists: no link is ever handed out unrecorded.
-  const recorded = await ports.recordAccess(dossier.code, {
-    at: now.toISOString(),
-    agencyId,
-    via: 'agency_system',
-    attachmentId,
-    documentType: attachment.documentType,
-    signedAt: Number.isFinite(signedAt.getTime()) ? signedAt.toISOString() : now.toISOString(),
-    requestId: request.webhookId,
-  });
-  if (!recorded) throw new AppError('SIGNATURE_REPLAYED');
+  if (caller.kind !== 'owner') {
+    const signedAt =
+      caller.kind === 'agency_system' ? new Date(Number(caller.request.timestamp) * 1000) : now;
+    // The fetch is recorded before the link exists: no link is ever handed to an agency unrecorded.
+    const recorded = await ports.recordAccess(dossier.code, {
+      at: now.toISOString(),
+      agencyId: caller.agencyId,
+      via: caller.kind,
+      attachmentId,
+      documentType: attachment.documentType,
+      signedAt: Number.isFinite(signedAt.getTime()) ? signedAt.toISOString() : now.toISOString(),
+      requestId: caller.kind === 'agency_system' ? caller.request.webhookId : caller.requestId,
+    });
+    if (!recorded) throw new AppError('SIGNATURE_REPLAYED');
+  }
 
   const url = await ports.presign(
     attachment.key,

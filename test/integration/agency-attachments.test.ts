@@ -180,6 +180,29 @@ describe('a scan filed with a dossier', () => {
     expect((await api('GET', `/v1/dossiers/${code}/access-log`, { token: officer })).status).toBe(403);
   });
 
+  it("lets the agency's officers and the owner fetch it too; only the officers' fetches are recorded", async () => {
+    const path = `/v1/dossiers/${code}/attachments/${delivered.attachmentId}`;
+    const before = (await api('GET', `/v1/dossiers/${code}/access-log`, { token: owner })).body.items.length;
+    const officer = await portal.token({ sub: 'scans-officer', role: 'agency_officer', agencyId: AGENCY });
+    const asOfficer = await api('GET', path, { token: officer });
+    expect(asOfficer.status).toBe(200);
+    expect(asOfficer.body.sha256).toBe(delivered.sha256);
+    const bytes = Buffer.from(await (await fetch(asOfficer.body.url)).arrayBuffer());
+    expect(sha256(bytes)).toBe(delivered.sha256);
+    const theirOfficer = await portal.token({
+      sub: 'scans-officer-2',
+      role: 'agency_officer',
+      agencyId: OTHER_AGENCY,
+    });
+    expect((await api('GET', path, { token: theirOfficer })).body.error.code).toBe('DOSSIER_NOT_FOUND');
+    const asOwner = await api('GET', path, { token: owner });
+    expect(asOwner.status).toBe(200);
+    const log = (await api('GET', `/v1/dossiers/${code}/access-log`, { token: owner })).body.items as Json[];
+    expect(log).toHaveLength(before + 1);
+    expect(log[0]).toMatchObject({ agencyId: AGENCY, via: 'agency_officer' });
+    expect(JSON.stringify(log)).not.toContain('scans-officer');
+  });
+
   it("shows the owner each scan's digest in the dossier", async () => {
     const view = await api('GET', `/v1/dossiers/${code}`, { token: owner });
     expect(view.body.attachments[0].sha256).toBe(sha256(SCAN));

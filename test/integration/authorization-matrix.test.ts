@@ -13,7 +13,7 @@
  * A route whose rule, object kind, path parameter or body has no fixture here fails the coverage test.
  */
 import { randomUUID } from 'node:crypto';
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attachmentIdOf } from '../../functions/agencies/files.js';
 import { objectLoaders } from '../../functions/core/access.js';
@@ -99,6 +99,8 @@ let foreign: TestIssuer;
 let secrets: AgencySecrets;
 const tokens = {} as Record<PersonRole, Record<'own' | 'expired' | 'foreign' | 'tampered', string>>;
 const owned = {} as Record<(typeof OWNER_ROLES)[number] | 'stranger', Owned>;
+/** The first file's id (attachmentId) of each dossier the matrix names, by dossier code. */
+const dossierFiles: Record<string, string> = {};
 /** A dossier of another agency than the owners' (for officers: someone else's). */
 let elsewhere: { code: string; agencyId: string };
 /** Each role's own object and someone else's, per kind. */
@@ -248,6 +250,16 @@ beforeAll(async () => {
       },
     };
   }
+  // The first file of each dossier the matrix names, for routes that name one of its files.
+  const db = portalDynamo(portal.env);
+  const codes = new Set(EVERYONE.flatMap((role) => [objects[role].own.dossier, objects[role].other.dossier]));
+  for (const code of codes) {
+    const out = await db.send(
+      new GetCommand({ TableName: portal.env.TABLE_NAME, Key: tableKeys.dossier(code) }),
+    );
+    const first = out.Item?.attachments?.[0] as { uploadId: string } | undefined;
+    if (first) dossierFiles[code] = attachmentIdOf(code, first.uploadId);
+  }
   // Every signed-in person has a profile, so reading one is not a 404.
   await Promise.all(
     EVERYONE.map(async (role) => {
@@ -281,11 +293,18 @@ const fixedParams = (): Record<string, Record<string, string>> => ({
 const bodies: Record<string, unknown> = { ...sampleBodies, devToken: { sub: 'mx-dev' } };
 
 function pathOf(route: Route, role: PersonRole, variant: Variant): string {
-  const params: Record<string, string> =
+  const object =
     route.access.kind === 'owned'
+      ? objects[role][variant === 'other' ? 'other' : 'own'][route.access.object]
+      : undefined;
+  const params: Record<string, string> =
+    route.access.kind === 'owned' && object
       ? {
-          [objectLoaders[route.access.object].param]:
-            objects[role][variant === 'other' ? 'other' : 'own'][route.access.object],
+          [objectLoaders[route.access.object].param]: object,
+          // A dossier's file: its first one (a dossier without files answers 404 for any).
+          ...(route.access.object === 'dossier'
+            ? { attachmentId: dossierFiles[object] ?? '0'.repeat(32) }
+            : {}),
         }
       : (fixedParams()[route.operationId] ?? {});
   return route.path.replace(/\{(\w+)\}/g, (_m, name: string) => {

@@ -13,7 +13,9 @@ import {
   type AttachmentAccess,
   type AttachmentFetchPorts,
   attachmentIdOf,
+  type FileCaller,
   fetchAttachment,
+  type SignedRequest,
 } from '../../functions/agencies/files.js';
 import type { DossierRecord } from '../../functions/core/dossier.js';
 import { keys } from '../../functions/core/keys.js';
@@ -21,7 +23,7 @@ import { hexFromBase64Checksum, sha256OfStream } from '../../functions/core/scan
 import { copyScans } from '../../functions/intake/attachments.js';
 import { intakeStore } from '../../functions/intake/store.js';
 import { type AccessLogPorts, listAccessLog } from '../../functions/tracking/access-log.js';
-import { agencyAttachmentLink } from '../../schemas/agency.js';
+import { attachmentLink } from '../../schemas/agency.js';
 import { mockedDocumentClient } from '../support/mocked-dynamo.js';
 import { appErrorOf } from '../support/rejections.js';
 
@@ -110,6 +112,12 @@ class Fake implements AttachmentFetchPorts {
 
 let n = 0;
 const signed = () => ({ webhookId: `msg_${++n}`, timestamp: String(Math.floor(NOW.getTime() / 1000)) });
+/** The agency's system, by a signed request. */
+const sys = (agencyId: string, request: SignedRequest): FileCaller => ({
+  kind: 'agency_system',
+  agencyId,
+  request,
+});
 
 describe('an agency fetching a file of a dossier', () => {
   let ports: Fake;
@@ -118,8 +126,8 @@ describe('an agency fetching a file of a dossier', () => {
   });
 
   it('gets a five-minute link with the digest kept at intake, and the fetch is recorded', async () => {
-    const link = await fetchAttachment(ports, AGENCY, CODE, FIRST, signed());
-    expect(agencyAttachmentLink.parse(link)).toEqual(link);
+    const link = await fetchAttachment(ports, sys(AGENCY, signed()), CODE, FIRST);
+    expect(attachmentLink.parse(link)).toEqual(link);
     expect(link).toMatchObject({
       attachmentId: FIRST,
       documentType: 'damaged_card',
@@ -145,57 +153,93 @@ describe('an agency fetching a file of a dossier', () => {
   });
 
   it('computes the digest of a scan stored before digests were kept once, and keeps it', async () => {
-    const first = await fetchAttachment(ports, AGENCY, CODE, SECOND, signed());
+    const first = await fetchAttachment(ports, sys(AGENCY, signed()), CODE, SECOND);
     expect(first.sha256).toBe(createHash('sha256').update(OLD_SCAN).digest('hex'));
     expect(ports.kept).toEqual([{ index: 1, sha256: first.sha256 }]);
-    const again = await fetchAttachment(ports, AGENCY, CODE, SECOND, signed());
+    const again = await fetchAttachment(ports, sys(AGENCY, signed()), CODE, SECOND);
     expect(again.sha256).toBe(first.sha256);
     expect(ports.digests).toHaveLength(1);
     expect(ports.accesses.size).toBe(2);
   });
 
   it('records every fetch, each under its own signed request', async () => {
-    await Promise.all([1, 2, 3].map(() => fetchAttachment(ports, AGENCY, CODE, FIRST, signed())));
+    await Promise.all([1, 2, 3].map(() => fetchAttachment(ports, sys(AGENCY, signed()), CODE, FIRST)));
     expect(ports.accesses.size).toBe(3);
   });
 
   it('refuses a replayed signed request, and hands out no link for it', async () => {
     const request = signed();
-    await fetchAttachment(ports, AGENCY, CODE, FIRST, request);
-    const err = await appErrorOf(fetchAttachment(ports, AGENCY, CODE, FIRST, request), 'SIGNATURE_REPLAYED');
+    await fetchAttachment(ports, sys(AGENCY, request), CODE, FIRST);
+    const err = await appErrorOf(
+      fetchAttachment(ports, sys(AGENCY, request), CODE, FIRST),
+      'SIGNATURE_REPLAYED',
+    );
     expect(err.status).toBe(401);
     expect(ports.links).toHaveLength(1);
   });
 
   it('answers another agency, and a dossier not yet sent, exactly as a missing dossier', async () => {
     const other = await appErrorOf(
-      fetchAttachment(ports, 'cahn', CODE, FIRST, signed()),
+      fetchAttachment(ports, sys('cahn', signed()), CODE, FIRST),
       'DOSSIER_NOT_FOUND',
     );
     expect(other.status).toBe(404);
     await appErrorOf(
-      fetchAttachment(ports, AGENCY, 'BHXHHN-260309-0002', FIRST, signed()),
+      fetchAttachment(ports, sys(AGENCY, signed()), 'BHXHHN-260309-0002', FIRST),
       'DOSSIER_NOT_FOUND',
     );
     ports.record = dossier({ payment: { amount: 30_000, currency: 'VND', status: 'unpaid' } });
-    await appErrorOf(fetchAttachment(ports, AGENCY, CODE, FIRST, signed()), 'DOSSIER_NOT_FOUND');
+    await appErrorOf(fetchAttachment(ports, sys(AGENCY, signed()), CODE, FIRST), 'DOSSIER_NOT_FOUND');
     expect(ports.accesses.size).toBe(0);
     expect(ports.links).toEqual([]);
   });
 
   it('answers 404 for a file the dossier does not have, including its upload id', async () => {
     const unknown = await appErrorOf(
-      fetchAttachment(ports, AGENCY, CODE, attachmentIdOf(CODE, '01KJR6B3Z6M1W8E2Q4T5V7X9Y9'), signed()),
+      fetchAttachment(ports, sys(AGENCY, signed()), CODE, attachmentIdOf(CODE, '01KJR6B3Z6M1W8E2Q4T5V7X9Y9')),
       'ATTACHMENT_NOT_FOUND',
     );
     expect(unknown.status).toBe(404);
     // A file of the same upload in another dossier has another id.
     expect(attachmentIdOf('BHXHHN-260309-0002', '01KJR6B3Z6M1W8E2Q4T5V7X9Y1')).not.toBe(FIRST);
     await appErrorOf(
-      fetchAttachment(ports, AGENCY, CODE, '01KJR6B3Z6M1W8E2Q4T5V7X9Y1', signed()),
+      fetchAttachment(ports, sys(AGENCY, signed()), CODE, '01KJR6B3Z6M1W8E2Q4T5V7X9Y1'),
       'ATTACHMENT_NOT_FOUND',
     );
     expect(ports.accesses.size).toBe(0);
+  });
+});
+
+describe('a person fetching a file of a dossier they may reach', () => {
+  it("records an officer's fetch under the agency, without naming the officer", async () => {
+    const ports = new Fake();
+    const link = await fetchAttachment(
+      ports,
+      { kind: 'agency_officer', agencyId: AGENCY, requestId: '01KJR6B3Z6M1W8E2Q4T5V7X9Z0' },
+      CODE,
+      FIRST,
+    );
+    expect(link.sha256).toBe(SCAN_SHA);
+    expect([...ports.accesses.values()]).toEqual([
+      {
+        at: NOW.toISOString(),
+        agencyId: AGENCY,
+        via: 'agency_officer',
+        attachmentId: FIRST,
+        documentType: 'damaged_card',
+        signedAt: NOW.toISOString(),
+        requestId: '01KJR6B3Z6M1W8E2Q4T5V7X9Z0',
+      },
+    ]);
+  });
+
+  it("gives the dossier's own side its files without recording a reading of their own data", async () => {
+    const ports = new Fake();
+    ports.presign = async (key: string) => `https://s3.example/${key}`;
+    const link = await fetchAttachment(ports, { kind: 'owner' }, CODE, SECOND);
+    expect(link.fileName).toBe('anh.pdf');
+    expect(ports.accesses.size).toBe(0);
+    await appErrorOf(fetchAttachment(ports, { kind: 'owner' }, CODE, '0'.repeat(32)), 'ATTACHMENT_NOT_FOUND');
   });
 });
 
