@@ -245,7 +245,35 @@ export const withdrawRequest = z
   .strict()
   .meta({ id: 'WithdrawRequest' });
 
-export const accessLogQuery = listQuery;
+/**
+ * Whether a cursor could be one of a dossier's access log (its table key, base64url JSON: the dossier's
+ * partition, an `ACCESS#` sort key); the list checks again that it is this dossier's.
+ */
+function isAccessLogCursor(cursor: string): boolean {
+  try {
+    const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    if (!key || typeof key !== 'object' || Array.isArray(key)) return false;
+    const { pk, sk, ...rest } = key as Record<string, unknown>;
+    return (
+      Object.keys(rest).length === 0 &&
+      typeof pk === 'string' &&
+      pk.startsWith('DOSSIER#') &&
+      typeof sk === 'string' &&
+      sk.startsWith('ACCESS#')
+    );
+  } catch {
+    return false;
+  }
+}
+
+/** Malformed cursors are refused with the query, before anyone's dossier is looked up. */
+export const accessLogQuery = listQuery.extend({
+  cursor: z
+    .string()
+    .max(512)
+    .refine((c) => c === '' || isAccessLogCursor(c), 'not a cursor of this list; start again without it')
+    .optional(),
+});
 
 /** One fetch of a dossier's file by an agency, as its owner sees it: who, when, which file. */
 export const dossierAccessEntry = z.object({

@@ -24,6 +24,7 @@ import { copyScans } from '../../functions/intake/attachments.js';
 import { intakeStore } from '../../functions/intake/store.js';
 import { type AccessLogPorts, listAccessLog } from '../../functions/tracking/access-log.js';
 import { attachmentLink } from '../../schemas/agency.js';
+import { accessLogQuery } from '../../schemas/dossier.js';
 import { mockedDocumentClient } from '../support/mocked-dynamo.js';
 import { appErrorOf } from '../support/rejections.js';
 
@@ -286,6 +287,21 @@ describe("the owner's list of fetches", () => {
     const next = await listAccessLog(p, dossier(), { limit: 2, cursor: page.nextCursor! });
     expect(p.asked[1]).toEqual({ after: { pk: `DOSSIER#${CODE}`, sk: 'ACCESS#x' }, limit: 2 });
     expect(next.items).toHaveLength(2);
+  });
+
+  it('refuses a malformed cursor with the query, before any dossier is read', () => {
+    const key = (k: unknown) => Buffer.from(JSON.stringify(k)).toString('base64url');
+    const ok = key({ pk: `DOSSIER#${CODE}`, sk: 'ACCESS#2026-03-09T03:00:00.000Z#msg_1' });
+    expect(accessLogQuery.parse({ cursor: ok }).cursor).toBe(ok);
+    expect(accessLogQuery.parse({ cursor: '' }).limit).toBe(20);
+    for (const bad of [
+      'not-a-cursor',
+      key({ pk: `DOSSIER#${CODE}`, sk: 'EVENT#00001' }),
+      key({ pk: `DOSSIER#${CODE}`, sk: 'ACCESS#x', gsi1pk: 'x' }),
+      key(['DOSSIER#x', 'ACCESS#x']),
+      key({ pk: 7, sk: 'ACCESS#x' }),
+    ])
+      expect(accessLogQuery.safeParse({ cursor: bad }).success, bad).toBe(false);
   });
 
   it("refuses a cursor of another dossier's list", async () => {
