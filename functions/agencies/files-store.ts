@@ -1,12 +1,12 @@
 /** The ports of agencies' file fetches over DynamoDB and S3 (GetObject under dossiers/ only). */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
-import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { dynamo, s3Client } from '../core/clients.js';
 import { config } from '../core/config.js';
 import { loadDossier } from '../core/dossier-store.js';
-import { keys } from '../core/keys.js';
+import { keys, ttlAfterDays } from '../core/keys.js';
 import { sha256OfStream } from '../core/scan-digest.js';
 import { contentDisposition } from '../tracking/result.js';
 import type { AttachmentFetchPorts } from './files.js';
@@ -46,21 +46,43 @@ export function attachmentFetchStore(): AttachmentFetchPorts {
     },
 
     async recordAccess(code, access) {
+      const record = {
+        Put: {
+          TableName,
+          Item: {
+            ...keys.attachmentAccess(code, access.at, access.requestId),
+            kind: 'attachmentAccess',
+            ...access,
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      };
+      // A signed request is good once: its guard and the fetch record commit together or not at all.
+      const guard = {
+        Put: {
+          TableName,
+          Item: {
+            ...keys.signedRequest(access.agencyId, access.requestId),
+            kind: 'signedRequest',
+            at: access.at,
+            ttl: ttlAfterDays(1),
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      };
       try {
         await db.send(
-          new PutCommand({
-            TableName,
-            Item: {
-              ...keys.attachmentAccess(code, access.signedAt, access.requestId),
-              kind: 'attachmentAccess',
-              ...access,
-            },
-            ConditionExpression: 'attribute_not_exists(pk)',
+          new TransactWriteCommand({
+            TransactItems: access.via === 'agency_system' ? [guard, record] : [record],
           }),
         );
         return true;
       } catch (err) {
-        if (conditionFailed(err)) return false;
+        if (
+          err instanceof TransactionCanceledException &&
+          err.CancellationReasons?.some((r) => r.Code === 'ConditionalCheckFailed')
+        )
+          return false;
         throw err;
       }
     },

@@ -49,7 +49,7 @@ export interface AttachmentFetchPorts {
   digestObject(key: string): Promise<string>;
   /** Keeps a digest computed late on the attachment (only if it still has none). */
   keepDigest(code: string, index: number, attachmentId: string, sha256: string): Promise<void>;
-  /** Records the fetch, only if no record of the same signed request exists: false for a replay. */
+  /** Records the fetch; false, recording nothing, when the agency's signed request was already answered. */
   recordAccess(code: string, access: AttachmentAccess): Promise<boolean>;
   /** A GET link to the stored file, offered for download under its own name and type. */
   presign(key: string, fileName: string, contentType: string, expiresInSeconds: number): Promise<string>;

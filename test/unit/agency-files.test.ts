@@ -5,7 +5,9 @@
  */
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { CopyObjectCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -17,6 +19,7 @@ import {
   fetchAttachment,
   type SignedRequest,
 } from '../../functions/agencies/files.js';
+import { attachmentFetchStore } from '../../functions/agencies/files-store.js';
 import type { DossierRecord } from '../../functions/core/dossier.js';
 import { keys } from '../../functions/core/keys.js';
 import { hexFromBase64Checksum, sha256OfStream } from '../../functions/core/scan-digest.js';
@@ -97,10 +100,12 @@ class Fake implements AttachmentFetchPorts {
     this.kept.push({ index, sha256 });
     this.record.attachments[index]!.sha256 = sha256;
   };
+  answered = new Set<string>();
   recordAccess = async (code: string, a: AttachmentAccess) => {
-    const { sk } = keys.attachmentAccess(code, a.signedAt, a.requestId);
-    if (this.accesses.has(sk)) return false;
-    this.accesses.set(sk, a);
+    const guard = keys.signedRequest(a.agencyId, a.requestId).pk;
+    if (a.via === 'agency_system' && this.answered.has(guard)) return false;
+    this.answered.add(guard);
+    this.accesses.set(keys.attachmentAccess(code, a.at, a.requestId).sk, a);
     return true;
   };
   presign = async (key: string) => {
@@ -363,8 +368,8 @@ describe('digests of stored scans', () => {
   });
 });
 
-describe("intake's copy of a scan", () => {
-  mockedDocumentClient();
+describe('the stores over DynamoDB and S3', () => {
+  const ddb = mockedDocumentClient();
   const s3 = mockClient(S3Client);
   beforeEach(() => s3.reset());
   // The SDK's body is a Node stream; the store only iterates it.
@@ -389,5 +394,42 @@ describe("intake's copy of a scan", () => {
     s3.on(GetObjectCommand).resolves({ Body: body(SCAN) as never });
     expect(await intakeStore().copyObject('uploads/a/1', 'dossiers/X/1')).toBe(SCAN_SHA);
     expect(s3.commandCalls(GetObjectCommand)[0]!.args[0].input).toMatchObject({ Key: 'uploads/a/1' });
+  });
+
+  const access = (via: AttachmentAccess['via']): AttachmentAccess => ({
+    at: NOW.toISOString(),
+    agencyId: AGENCY,
+    via,
+    attachmentId: FIRST,
+    documentType: 'damaged_card',
+    signedAt: NOW.toISOString(),
+    requestId: 'msg_1',
+  });
+
+  it("writes an agency system's fetch with its request guard in one transaction; a replay records nothing", async () => {
+    ddb
+      .on(TransactWriteCommand)
+      .resolvesOnce({})
+      .rejectsOnce(
+        new TransactionCanceledException({
+          message: 'cancelled',
+          $metadata: {},
+          CancellationReasons: [{ Code: 'ConditionalCheckFailed' }, { Code: 'None' }],
+        }),
+      );
+    expect(await attachmentFetchStore().recordAccess(CODE, access('agency_system'))).toBe(true);
+    const items = ddb.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems!;
+    expect(items.map((i) => [i.Put?.Item?.pk, i.Put?.Item?.sk, i.Put?.ConditionExpression])).toEqual([
+      [`SIGNEDREQ#${AGENCY}#msg_1`, 'SIGNEDREQ', 'attribute_not_exists(pk)'],
+      [`DOSSIER#${CODE}`, `ACCESS#${NOW.toISOString()}#msg_1`, 'attribute_not_exists(pk)'],
+    ]);
+    expect(await attachmentFetchStore().recordAccess(CODE, access('agency_system'))).toBe(false);
+  });
+
+  it("writes an officer's fetch alone", async () => {
+    ddb.on(TransactWriteCommand).resolves({});
+    expect(await attachmentFetchStore().recordAccess(CODE, access('agency_officer'))).toBe(true);
+    const items = ddb.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems!;
+    expect(items.map((i) => i.Put?.Item?.sk)).toEqual([`ACCESS#${NOW.toISOString()}#msg_1`]);
   });
 });
