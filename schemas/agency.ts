@@ -149,8 +149,9 @@ export const resultReference = z.object({
  * short-lived download link.
  */
 const deliveredAttachment = z.object({
-  /** The file's id within the dossier (32 hex digits), as the download route names it. */
-  attachmentId: z.string(),
+  attachmentId: z.string().meta({
+    description: "The file's id within the dossier (32 hexadecimal digits), as the download route names it.",
+  }),
   documentType: z.string(),
   fileName: z.string(),
   contentType: z.string(),

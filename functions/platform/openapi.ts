@@ -62,7 +62,10 @@ const signatureHeaders = (signer: string, content = '{raw body}'): Json[] => [
     name: 'webhook-id',
     in: 'header',
     required: true,
-    description: 'Unique per message and the same on every redelivery of it: drop duplicates by it.',
+    description:
+      content === '{raw body}'
+        ? 'Unique per message and the same on every redelivery of it: drop duplicates by it.'
+        : 'Unique per request: a signed GET is answered once, so a retry is signed afresh with a new id.',
     schema: { type: 'string', minLength: 1, maxLength: 256 },
     example: 'msg_01KJR6B3Z6M1W8E2Q4T5V7X9YA_BHXHHN-260309-0001',
   },
