@@ -1070,6 +1070,8 @@ export const functions: Record<
     table: 'readwrite',
     readsAgencySecrets: true,
     uploads: 'get',
+    // In a bundle, the previous agency's electronic result is one of the next dossier's files.
+    results: 'get',
   },
   payments: {
     entry: 'functions/payments/handler.ts',

@@ -17,6 +17,12 @@ import { AppError } from '../core/errors.js';
 export const attachmentIdOf = (code: string, uploadId: string) =>
   createHash('sha256').update(`cong-attachment:${code}:${uploadId}`).digest('hex').slice(0, 32);
 
+/**
+ * In an interlinked bundle, the previous agency's electronic result is one of the next dossier's files:
+ * its id is derived from the dossier code and this name, as a scan's is from its upload id.
+ */
+export const PREVIOUS_RESULT = 'previous-result';
+
 /** How long a download link works: enough to start a download, too short to be worth forwarding. */
 export const ATTACHMENT_LINK_SECONDS = 300;
 
@@ -82,6 +88,39 @@ async function digestOf(ports: AttachmentFetchPorts, d: DossierRecord, a: Stored
   return sha256;
 }
 
+/** A file of the dossier as a download names it: a scan, or in a bundle the previous agency's result. */
+interface DossierFile {
+  attachment: Pick<StoredAttachment, 'documentType' | 'fileName' | 'contentType' | 'size' | 'key'>;
+  sha256: string;
+}
+
+async function fileOf(
+  ports: AttachmentFetchPorts,
+  dossier: DossierRecord,
+  attachmentId: string,
+): Promise<DossierFile | undefined> {
+  const index = dossier.attachments.findIndex(
+    (a) => attachmentIdOf(dossier.code, a.uploadId) === attachmentId,
+  );
+  const attachment = dossier.attachments[index];
+  if (attachment) return { attachment, sha256: await digestOf(ports, dossier, attachment, index) };
+  const previous = dossier.previousResult;
+  if (previous?.kind !== 'electronic' || attachmentId !== attachmentIdOf(dossier.code, PREVIOUS_RESULT))
+    return undefined;
+  const result = (await ports.loadDossier(previous.dossierCode))?.result;
+  if (result?.kind !== 'electronic') return undefined;
+  return {
+    attachment: {
+      documentType: PREVIOUS_RESULT,
+      fileName: result.fileName,
+      contentType: result.contentType,
+      size: result.size,
+      key: result.key,
+    },
+    sha256: result.sha256,
+  };
+}
+
 export async function fetchAttachment(
   ports: AttachmentFetchPorts,
   caller: FileCaller,
@@ -96,12 +135,9 @@ export async function fetchAttachment(
     (caller.kind === 'agency_system' && (dossier.agencyId !== caller.agencyId || !isDispatched(dossier)))
   )
     throw new AppError('DOSSIER_NOT_FOUND');
-  const index = dossier.attachments.findIndex(
-    (a) => attachmentIdOf(dossier.code, a.uploadId) === attachmentId,
-  );
-  const attachment = dossier.attachments[index];
-  if (!attachment) throw new AppError('ATTACHMENT_NOT_FOUND');
-  const sha256 = await digestOf(ports, dossier, attachment, index);
+  const file = await fileOf(ports, dossier, attachmentId);
+  if (!file) throw new AppError('ATTACHMENT_NOT_FOUND');
+  const { attachment, sha256 } = file;
 
   const now = ports.now();
   if (caller.kind !== 'owner') {

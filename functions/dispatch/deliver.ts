@@ -6,7 +6,7 @@
  * them (npm run redrive -- --resume): nothing is sent to an address the agency has given up.
  */
 import type { DossierDelivery, SupplementDelivery, WithdrawalDelivery } from '../../schemas/agency.js';
-import { attachmentHref, attachmentIdOf } from '../agencies/files.js';
+import { attachmentHref, attachmentIdOf, PREVIOUS_RESULT } from '../agencies/files.js';
 import type { DossierRecord, StoredAttachment } from '../core/dossier.js';
 import { signWebhook } from '../core/webhooks.js';
 import { withOpenForm } from '../intake/sealed-form.js';
@@ -85,6 +85,14 @@ const describe =
     href: attachmentHref(code, attachmentIdOf(code, uploadId), portalUrl),
   });
 
+/** The previous agency's result in a bundle; an electronic one is fetched like a scan of this dossier. */
+function previousResultOf(d: DossierRecord, portalUrl: string | undefined) {
+  const previous = d.previousResult!;
+  if (previous.kind !== 'electronic') return previous;
+  const attachmentId = attachmentIdOf(d.code, PREVIOUS_RESULT);
+  return { ...previous, attachmentId, href: attachmentHref(d.code, attachmentId, portalUrl) };
+}
+
 export function deliveryPayload(d: DossierRecord, portalUrl?: string): DossierDelivery {
   return {
     type: 'dossier.submitted',
@@ -99,7 +107,7 @@ export function deliveryPayload(d: DossierRecord, portalUrl?: string): DossierDe
     ...(d.bundle
       ? { bundle: { procedureCode: d.bundle.procedureCode, step: d.bundle.step, steps: d.bundle.steps } }
       : {}),
-    ...(d.previousResult ? { previousResult: d.previousResult } : {}),
+    ...(d.previousResult ? { previousResult: previousResultOf(d, portalUrl) } : {}),
     ...(d.enterpriseTaxCode ? { enterpriseTaxCode: d.enterpriseTaxCode } : {}),
     ...(d.filedBy ? { filedAtDesk: { agencyId: d.filedBy.agencyId } } : {}),
   };

@@ -5,7 +5,7 @@
  */
 import type { z } from 'zod';
 import type { accessLogQuery, dossierAccessEntry } from '../../schemas/dossier.js';
-import { type AttachmentAccess, attachmentIdOf } from '../agencies/files.js';
+import { type AttachmentAccess, attachmentIdOf, PREVIOUS_RESULT } from '../agencies/files.js';
 import { findAgency } from '../catalog/agencies.js';
 import { decodeCursor, encodeCursor } from '../core/cursor.js';
 import type { DossierRecord } from '../core/dossier.js';
@@ -36,7 +36,11 @@ export async function listAccessLog(
   const files = new Map(dossier.attachments.map((a) => [attachmentIdOf(dossier.code, a.uploadId), a]));
   return {
     items: page.items.map((a) => {
-      const file = files.get(a.attachmentId);
+      const file =
+        files.get(a.attachmentId) ??
+        (a.attachmentId === attachmentIdOf(dossier.code, PREVIOUS_RESULT)
+          ? dossier.previousResult
+          : undefined);
       return {
         at: a.at,
         agencyId: a.agencyId,
@@ -45,7 +49,7 @@ export async function listAccessLog(
         attachment: {
           attachmentId: a.attachmentId,
           documentType: a.documentType,
-          ...(file ? { fileName: file.fileName } : {}),
+          ...(file?.fileName ? { fileName: file.fileName } : {}),
         },
       };
     }),

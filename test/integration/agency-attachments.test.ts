@@ -15,7 +15,7 @@ import {
   readAgencySecrets,
   signedAgencyCall,
 } from '../support/agency-callbacks.js';
-import { bhytForm } from '../support/forms.js';
+import { bhytForm, birthBundleForm } from '../support/forms.js';
 import { startTestPortal } from '../support/local-portal.js';
 import { type Json, portalClient } from '../support/portal-api.js';
 import { until } from '../support/wait.js';
@@ -268,5 +268,81 @@ describe('a scan filed with a dossier', () => {
     expect(result.body.sha256).toBe(sha256(RESULT));
     const bytes = Buffer.from(await (await fetch(result.body.url)).arrayBuffer());
     expect(sha256(bytes)).toBe(issued.body.resultDocument.sha256);
+  });
+});
+
+describe('an interlinked bundle', () => {
+  it("hands the next agency the previous agency's result as a file it fetches and checks like a scan", async () => {
+    const SCAN = Buffer.from('%PDF-1.7 giấy chứng sinh');
+    const uploadId = await upload(owner, { bytes: SCAN, fileName: 'giấy chứng sinh.pdf' });
+    const submitted = await api('POST', '/v1/dossiers', {
+      token: owner,
+      key: `scans-bundle-${randomUUID()}`,
+      body: {
+        procedureCode: '2.000986',
+        form: birthBundleForm,
+        attachments: [{ documentType: 'birth_certificate_medical', uploadId }],
+      },
+    });
+    expect(submitted.status).toBe(201);
+    const [birth, residence] = submitted.body.dossiers as { code: string; agencyId: string }[];
+    const call = (agencyId: string, event: Json) =>
+      signedAgencyCall(portal, secrets, '/v1/agency/events', agencyId, event);
+    await until(
+      'the birth registration delivered',
+      async () => deliveriesOf(birth!.code, 'dossier.submitted')[0],
+    );
+    await until('the birth registration in progress', async () =>
+      (await api('GET', `/v1/dossiers/${birth!.code}`, { token: owner })).body.status === 'in_progress'
+        ? true
+        : undefined,
+    );
+    expect((await call(birth!.agencyId, { type: 'dossier.approved', dossierCode: birth!.code })).status).toBe(
+      200,
+    );
+    const EXTRACT = Buffer.from('%PDF-1.7 trích lục khai sinh điện tử');
+    const issued = await call(birth!.agencyId, {
+      type: 'dossier.result_issued',
+      dossierCode: birth!.code,
+      result: {
+        kind: 'electronic',
+        fileName: 'trích lục khai sinh.pdf',
+        contentType: 'application/pdf',
+        contentBase64: EXTRACT.toString('base64'),
+      },
+    });
+    expect(issued.status).toBe(200);
+
+    const toPolice = (
+      await until(
+        'the residence dossier delivered',
+        async () => deliveriesOf(residence!.code, 'dossier.submitted')[0],
+      )
+    ).payload as Json;
+    expect(toPolice.previousResult).toMatchObject({
+      dossierCode: birth!.code,
+      kind: 'electronic',
+      fileName: 'trích lục khai sinh.pdf',
+      sha256: sha256(EXTRACT),
+    });
+    const link = await signedGet(pathOf(toPolice.previousResult.href), residence!.agencyId);
+    expect(link.status).toBe(200);
+    expect(link.body).toMatchObject({
+      attachmentId: toPolice.previousResult.attachmentId,
+      sha256: sha256(EXTRACT),
+    });
+    const bytes = Buffer.from(await (await fetch(link.body.url)).arrayBuffer());
+    expect(sha256(bytes)).toBe(toPolice.previousResult.sha256);
+    // The scan filed with the bundle is the residence dossier's too, under its own id.
+    const [scan] = toPolice.attachments as Json[];
+    expect(scan.sha256).toBe(sha256(SCAN));
+    const scanLink = await signedGet(pathOf(scan.href), residence!.agencyId);
+    expect(sha256(Buffer.from(await (await fetch(scanLink.body.url)).arrayBuffer()))).toBe(sha256(SCAN));
+    // The birth registration's agency has no business with the residence dossier.
+    expect((await signedGet(pathOf(scan.href), birth!.agencyId)).status).toBe(404);
+    const log = await api('GET', `/v1/dossiers/${residence!.code}/access-log`, { token: owner });
+    expect(log.body.items.map((i: Json) => i.attachment.fileName).sort()).toEqual(
+      ['giấy chứng sinh.pdf', 'trích lục khai sinh.pdf'].sort(),
+    );
   });
 });

@@ -17,6 +17,7 @@ import {
   attachmentIdOf,
   type FileCaller,
   fetchAttachment,
+  PREVIOUS_RESULT,
   type SignedRequest,
 } from '../../functions/agencies/files.js';
 import { attachmentFetchStore } from '../../functions/agencies/files-store.js';
@@ -213,6 +214,66 @@ describe('an agency fetching a file of a dossier', () => {
       'ATTACHMENT_NOT_FOUND',
     );
     expect(ports.accesses.size).toBe(0);
+  });
+});
+
+describe("in a bundle, the previous agency's result", () => {
+  const PREVIOUS = 'UBX00070-260309-0001';
+  const EXTRACT = Buffer.from('%PDF-1.7 trích lục khai sinh');
+
+  it('is a file of the next dossier, fetched with the digest the result was issued with', async () => {
+    const ports = new Fake();
+    ports.record = dossier({
+      previousResult: {
+        dossierCode: PREVIOUS,
+        procedureCode: '1.001193',
+        agencyId: 'xa-00070',
+        issuedAt: NOW.toISOString(),
+        kind: 'electronic',
+        fileName: 'trích lục.pdf',
+        sha256: createHash('sha256').update(EXTRACT).digest('hex'),
+      },
+    });
+    const next = ports.record;
+    const previous = dossier({
+      code: PREVIOUS,
+      agencyId: 'xa-00070',
+      result: {
+        kind: 'electronic',
+        issuedAt: NOW.toISOString(),
+        fileName: 'trích lục.pdf',
+        contentType: 'application/pdf',
+        size: EXTRACT.length,
+        sha256: createHash('sha256').update(EXTRACT).digest('hex'),
+        key: `results/${PREVIOUS}/abc.pdf`,
+      },
+    });
+    ports.loadDossier = async (code: string) => ({ [CODE]: next, [PREVIOUS]: previous })[code];
+    const id = attachmentIdOf(CODE, PREVIOUS_RESULT);
+    const link = await fetchAttachment(ports, sys(AGENCY, signed()), CODE, id);
+    expect(link).toMatchObject({
+      attachmentId: id,
+      documentType: PREVIOUS_RESULT,
+      fileName: 'trích lục.pdf',
+      size: EXTRACT.length,
+      sha256: next.previousResult!.sha256,
+    });
+    expect(ports.links).toEqual([`results/${PREVIOUS}/abc.pdf`]);
+    // Recorded on the dossier the agency holds; the owner's list names the file.
+    const log = await listAccessLog(
+      { accessPage: async () => ({ items: [...ports.accesses.values()] }) },
+      next,
+      { limit: 20 },
+    );
+    expect(log.items[0]?.attachment).toEqual({
+      attachmentId: id,
+      documentType: PREVIOUS_RESULT,
+      fileName: 'trích lục.pdf',
+    });
+    // Without a previous result, the id names nothing.
+    ports.record = dossier();
+    ports.loadDossier = async (code: string) => (code === CODE ? ports.record : undefined);
+    await appErrorOf(fetchAttachment(ports, sys(AGENCY, signed()), CODE, id), 'ATTACHMENT_NOT_FOUND');
   });
 });
 
