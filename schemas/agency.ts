@@ -143,12 +143,9 @@ export const resultReference = z.object({
   sha256: z.string().optional(),
   /** An electronic result is fetched like the dossier's scans: its id and the signed route to it. */
   attachmentId: z.string().optional(),
-  href: z
-    .string()
-    .optional()
-    .meta({
-      description: "Where to fetch an electronic result: the same signed route as the dossier's scans.",
-    }),
+  href: z.string().optional().meta({
+    description: "Where to fetch an electronic result: the same signed route as the dossier's scans.",
+  }),
 });
 
 /**
