@@ -3,7 +3,13 @@
  * from it. Adding a route is one line here plus its operation in the function group's handler.
  */
 import { z } from 'zod';
-import { agencyEvent, agencyEventResult } from '../schemas/agency.js';
+import {
+  AGENCY_ATTACHMENT_PATH,
+  agencyAttachmentParams,
+  agencyEvent,
+  agencyEventResult,
+  attachmentLink,
+} from '../schemas/agency.js';
 import { agencyDossierList, agencyDossiersQuery } from '../schemas/agency-dossiers.js';
 import {
   agencyList,
@@ -22,6 +28,8 @@ import {
 import { health, type PersonRole, personRole } from '../schemas/common.js';
 import { devJwks, devTokenRequest, devTokenResponse } from '../schemas/dev.js';
 import {
+  accessLogQuery,
+  dossierAccessLog,
   dossierParams,
   dossierResultView,
   dossierStatusView,
@@ -116,6 +124,7 @@ export type HttpFunction =
   | 'intake'
   | 'tracking'
   | 'agencyEvents'
+  | 'agencyFiles'
   | 'payments'
   | 'me'
   | 'feedback'
@@ -417,6 +426,33 @@ export const routes: readonly Route[] = [
     errors: [409],
   }),
   r({
+    method: 'GET',
+    path: '/v1/dossiers/{code}/access-log',
+    fn: 'tracking',
+    operationId: 'getDossierAccessLog',
+    auth: 'citizen',
+    access: { kind: 'owned', object: 'dossier', agencyOfficers: false },
+    summary: "Who has fetched the dossier's files: each agency download, newest first",
+    params: dossierParams,
+    query: accessLogQuery,
+    status: 200,
+    response: dossierAccessLog,
+  }),
+  r({
+    method: 'GET',
+    path: '/v1/dossiers/{code}/attachments/{attachmentId}',
+    fn: 'agencyFiles',
+    operationId: 'getDossierAttachment',
+    auth: 'citizen',
+    access: { kind: 'owned', object: 'dossier', agencyOfficers: true },
+    summary:
+      "A file of the dossier: a 5-minute download link with its SHA-256, for the dossier's own side and " +
+      "the officers of the agency it is routed to (an officer's fetch is recorded in the access log)",
+    params: agencyAttachmentParams,
+    status: 200,
+    response: attachmentLink,
+  }),
+  r({
     method: 'POST',
     path: '/v1/dossiers/{code}/withdraw',
     fn: 'intake',
@@ -493,6 +529,20 @@ export const routes: readonly Route[] = [
     status: 200,
     response: agencyEventResult,
     errors: [409],
+  }),
+  r({
+    method: 'GET',
+    path: AGENCY_ATTACHMENT_PATH,
+    fn: 'agencyFiles',
+    operationId: 'getAgencyAttachment',
+    auth: 'agency',
+    access: { kind: 'agencySignature' },
+    summary:
+      'A file of a dossier routed to the agency: a 5-minute download link with its SHA-256 ' +
+      '(Standard Webhooks signed; a GET signs `GET {path}`, each signed request is good once)',
+    params: agencyAttachmentParams,
+    status: 200,
+    response: attachmentLink,
   }),
   r({
     method: 'POST',
@@ -931,7 +981,8 @@ export interface FunctionSpec {
   /** Files (from the repository root) the function serves as they are, copied beside its bundle. */
   assets?: readonly string[];
   table?: Access;
-  uploads?: 'read' | 'readwrite' | 'presign';
+  /** `get`: reads (and presigns downloads of) accepted scans under dossiers/, nothing else. */
+  uploads?: 'read' | 'readwrite' | 'presign' | 'get';
   /** Dossier results under results/: agencies' events store them, tracking links to them. */
   results?: 'put' | 'get';
   sendsToAgencyQueues?: boolean;
@@ -1009,6 +1060,18 @@ export const functions: Record<
     table: 'readwrite',
     readsAgencySecrets: true,
     results: 'put',
+  },
+  agencyFiles: {
+    entry: 'functions/agencies/files-handler.ts',
+    memoryMb: 256,
+    // A scan stored before digests were kept is hashed once, streaming up to 20 MB.
+    timeoutSeconds: 15,
+    // Records each fetch beside the dossier.
+    table: 'readwrite',
+    readsAgencySecrets: true,
+    uploads: 'get',
+    // In a bundle, the previous agency's electronic result is one of the next dossier's files.
+    results: 'get',
   },
   payments: {
     entry: 'functions/payments/handler.ts',

@@ -261,10 +261,12 @@ export class ApiStack extends Stack {
     this.throttleLimitedRoutes(limitedRoutes, s.routeThrottle);
 
     // Providers send the citizen's browser back to the portal's own address; the OpenAPI document names
-    // it as its server. With a custom domain that is the edge, which serves page and API together.
+    // it as its server; deliveries link each file to this stage's agency download route. With a custom
+    // domain that is the edge, which serves page and API together.
     const portalUrl = s.domain ? `https://${s.domain.name}` : this.api.apiEndpoint;
-    this.functions.payments.function.addEnvironment('PORTAL_URL', portalUrl);
-    this.functions.platform.function.addEnvironment('PORTAL_URL', portalUrl);
+    for (const fn of ['payments', 'platform', 'dispatcher'] as const) {
+      this.functions[fn].function.addEnvironment('PORTAL_URL', portalUrl);
+    }
 
     new CfnOutput(this, 'ApiUrl', { value: this.stage.url });
   }

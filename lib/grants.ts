@@ -134,6 +134,17 @@ function grantScans(
         'Reads scans of any dossier it serves; keys are generated per document.',
       );
       break;
+    case 'get':
+      // Agencies' download links to accepted scans are executed with this role's rights: GetObject on
+      // dossiers/ only (the same right hashes a scan stored before digests were kept).
+      role.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:GetObject'], resources: [dossiers] }));
+      r.dataKey.grantDecrypt(role);
+      acknowledgeWildcardResource(
+        role,
+        dossiers,
+        'Presigned download links to accepted scans under dossiers/<code>/ for the agency a dossier is routed to; GetObject on that prefix only.',
+      );
+      break;
     case 'readwrite':
       // Intake verifies an uploaded scan and copies it from uploads/ to dossiers/; when the dossier
       // then fails to commit it removes its own copies. Nothing else.

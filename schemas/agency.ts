@@ -12,6 +12,15 @@ const eventBase = {
   note: z.string().max(2000).optional(),
 };
 
+/** SHA-256 as 64 lowercase hex digits (what `sha256sum` prints), of the exact bytes a download gives. */
+export const sha256Hex = z
+  .string()
+  .regex(/^[0-9a-f]{64}$/)
+  .meta({
+    description:
+      'SHA-256 of the file, as 64 lowercase hexadecimal digits (the output of `sha256sum`), over the exact bytes the download gives.',
+  });
+
 /** Electronic results are carried in the signed callback itself, so they stay small. */
 export const MAX_RESULT_BYTES = 700 * 1024;
 export const resultContentTypes = [
@@ -116,6 +125,10 @@ export const agencyEventResult = z
     applied: z.boolean(),
     status: dossierStatus,
     reason: z.enum(['applied', 'replay', 'stale']),
+    /** For an electronic result: the document as the portal stored it, to check against what was sent. */
+    resultDocument: z
+      .object({ fileName: z.string(), contentType: z.string(), size: z.number().int(), sha256: sha256Hex })
+      .optional(),
   })
   .meta({ id: 'AgencyEventResult' });
 
@@ -128,13 +141,37 @@ export const resultReference = z.object({
   kind: z.enum(['electronic', 'pickup']),
   fileName: z.string().optional(),
   sha256: z.string().optional(),
+  /** An electronic result is fetched like the dossier's scans: its id and the signed route to it. */
+  attachmentId: z.string().optional(),
+  href: z.string().optional().meta({
+    description: "Where to fetch an electronic result: the same signed route as the dossier's scans.",
+  }),
 });
 
+/**
+ * A scan of the dossier, and how the agency fetches it: `href` is
+ * GET /v1/agency/dossiers/{code}/attachments/{attachmentId}, signed like a callback, which answers a
+ * short-lived download link.
+ */
 const deliveredAttachment = z.object({
+  attachmentId: z.string().meta({
+    description: "The file's id within the dossier (32 hexadecimal digits), as the download route names it.",
+  }),
   documentType: z.string(),
   fileName: z.string(),
   contentType: z.string(),
   size: z.number(),
+  sha256: sha256Hex.optional().meta({
+    description:
+      'SHA-256 of the file, 64 lowercase hexadecimal digits. Absent only for scans stored before digests were ' +
+      'kept: the download answer then carries it.',
+  }),
+  href: z.string().meta({
+    description:
+      'Where to fetch the file: a GET signed as the agency (Standard Webhooks, the signed content being ' +
+      '`GET {path}`), answered with a download link valid for 5 minutes. Absolute when the portal knows its ' +
+      'address, else relative to it.',
+  }),
 });
 
 /** The citizen answered the agency's request to supplement: the documents sent in answer. */
@@ -188,3 +225,27 @@ export const withdrawalDelivery = z
   })
   .meta({ id: 'DossierWithdrawn' });
 export type WithdrawalDelivery = z.infer<typeof withdrawalDelivery>;
+
+/** The route agencies fetch a dossier's file by; deliveries link to it (`href`). */
+export const AGENCY_ATTACHMENT_PATH = '/v1/agency/dossiers/{code}/attachments/{attachmentId}';
+
+/** GET /v1/agency/dossiers/{code}/attachments/{attachmentId}: one file of a dossier routed to the agency. */
+export const agencyAttachmentParams = z.object({
+  code: dossierCode,
+  /** The attachment's id as the delivery lists it. */
+  attachmentId: z.string().regex(/^[0-9a-f]{32}$/, 'expected an attachmentId from the delivery'),
+});
+
+/** A short-lived download link to one file, with what the agency checks the bytes against. */
+export const attachmentLink = z
+  .object({
+    attachmentId: z.string(),
+    documentType: z.string(),
+    fileName: z.string(),
+    contentType: z.string(),
+    size: z.number().int(),
+    sha256: sha256Hex,
+    url: z.url().meta({ description: 'A plain GET of this address gives the file, until expiresAt.' }),
+    expiresAt: isoDateTime,
+  })
+  .meta({ id: 'AttachmentLink' });

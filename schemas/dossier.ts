@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { dossierCode, isoDateTime, nfcText, procedureCode, ulid } from './common.js';
+import { dossierCode, isoDateTime, listQuery, nfcText, procedureCode, ulid } from './common.js';
 import { dossierPaymentSummary } from './payment.js';
 
 export const dossierStatus = z.enum([
@@ -92,6 +92,8 @@ export const attachmentView = z.object({
   fileName: z.string(),
   contentType: z.string(),
   size: z.number().int(),
+  /** SHA-256 of the stored file, 64 lowercase hex digits (absent on scans stored before digests were kept). */
+  sha256: z.string().optional(),
 });
 
 export const publicDossierView = z
@@ -242,3 +244,51 @@ export const withdrawRequest = z
   })
   .strict()
   .meta({ id: 'WithdrawRequest' });
+
+/**
+ * Whether a cursor could be one of a dossier's access log (its table key, base64url JSON: the dossier's
+ * partition, an `ACCESS#` sort key); the list checks again that it is this dossier's.
+ */
+function isAccessLogCursor(cursor: string): boolean {
+  try {
+    const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    if (!key || typeof key !== 'object' || Array.isArray(key)) return false;
+    const { pk, sk, ...rest } = key as Record<string, unknown>;
+    return (
+      Object.keys(rest).length === 0 &&
+      typeof pk === 'string' &&
+      pk.startsWith('DOSSIER#') &&
+      typeof sk === 'string' &&
+      sk.startsWith('ACCESS#')
+    );
+  } catch {
+    return false;
+  }
+}
+
+/** Malformed cursors are refused with the query, before anyone's dossier is looked up. */
+export const accessLogQuery = listQuery.extend({
+  cursor: z
+    .string()
+    .max(512)
+    .refine((c) => c === '' || isAccessLogCursor(c), 'not a cursor of this list; start again without it')
+    .optional(),
+});
+
+/** One fetch of a dossier's file by an agency, as its owner sees it: who, when, which file. */
+export const dossierAccessEntry = z.object({
+  at: isoDateTime,
+  agencyId: z.string(),
+  agencyName: z.string(),
+  /** `agency_system`: the agency's own system, by its signed request; `agency_officer`: one of its officers, signed in. */
+  via: z.enum(['agency_system', 'agency_officer']),
+  attachment: z.object({
+    attachmentId: z.string(),
+    documentType: z.string(),
+    fileName: z.string().optional(),
+  }),
+});
+
+export const dossierAccessLog = z
+  .object({ items: z.array(dossierAccessEntry), nextCursor: z.string().nullable() })
+  .meta({ id: 'DossierAccessLog' });

@@ -261,6 +261,17 @@ export async function handleAgencyEvent(
       applied: true,
       status: decision.to,
       reason: 'applied',
+      // The agency can check that the portal keeps exactly the document it sent.
+      ...(dossierResult?.kind === 'electronic'
+        ? {
+            resultDocument: {
+              fileName: dossierResult.fileName,
+              contentType: dossierResult.contentType,
+              size: dossierResult.size,
+              sha256: dossierResult.sha256,
+            },
+          }
+        : {}),
     };
     const outcome = await ports.apply({
       agencyId,

@@ -14,6 +14,11 @@ export interface StoredAttachment {
   size: number;
   /** Where the accepted scan lives, under the dossier's own prefix. */
   key: string;
+  /**
+   * SHA-256 of the stored scan, 64 lowercase hex digits, taken when intake copied it. Absent only on
+   * scans accepted before digests were kept: the agency's first download computes and keeps it.
+   */
+  sha256?: string;
   /** Sent in answer to a request to supplement: when, and the timeline event that recorded it. */
   supplement?: { seq: number; at: string };
   /** A scan reused from one of the owner's earlier dossiers, copied from there (never re-uploaded). */

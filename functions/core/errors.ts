@@ -46,6 +46,11 @@ export const ERRORS = {
     en: 'The agency named in the cong-agency-id header is not registered on the portal.',
     vi: 'Cơ quan ghi trong tiêu đề cong-agency-id chưa được đăng ký trên Cổng.',
   },
+  SIGNATURE_REPLAYED: {
+    status: 401,
+    en: 'This signed request was already used: sign each request afresh, with a new webhook-id.',
+    vi: 'Yêu cầu đã ký này đã được sử dụng: mỗi yêu cầu cần được ký mới, với webhook-id mới.',
+  },
   FORBIDDEN: {
     status: 403,
     en: 'Your role may not do this.',
@@ -60,6 +65,11 @@ export const ERRORS = {
     vi: 'Không có tỉnh, thành phố trực thuộc trung ương với mã này.',
   },
   DOSSIER_NOT_FOUND: { status: 404, en: 'No such dossier.', vi: 'Không tìm thấy hồ sơ.' },
+  ATTACHMENT_NOT_FOUND: {
+    status: 404,
+    en: 'The dossier has no such attachment.',
+    vi: 'Hồ sơ không có tệp đính kèm này.',
+  },
   UPLOAD_NOT_FOUND: {
     status: 400,
     en: 'An attachment refers to an upload that does not exist or is not yours.',

@@ -25,6 +25,7 @@ import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth.js';
 import { logger } from './logger.js';
 import { enforceRateLimit, type RateLimitPorts, rateLimitSubjects } from './rate-limit.js';
 import { apiSecurityHeaders, DOCS_CONTENT_SECURITY_POLICY } from './security-headers.js';
+import { signedGetContent } from './signed-get.js';
 
 export interface ApiRequest {
   route: Route;
@@ -119,7 +120,18 @@ export interface Verifiers {
   rateLimits?: () => RateLimitPorts;
 }
 
-/** Authentication by the route's declared mode; signatures are checked over the raw body. */
+/**
+ * What a signed request's signature covers: the raw body, or for a GET its method and path as the route
+ * names it (stage or base-path prefixes never matter) with the query string as sent.
+ */
+function signedContent(req: ApiRequest, event: PortalEvent): string {
+  if (req.route.method !== 'GET') return req.rawBody;
+  const params = (event.pathParameters ?? {}) as Record<string, string | undefined>;
+  const path = req.route.path.replace(/\{(\w+)\}/g, (_, name: string) => params[name] ?? '');
+  return signedGetContent(event.rawQueryString ? `${path}?${event.rawQueryString}` : path);
+}
+
+/** Authentication by the route's declared mode; signatures are checked over the raw body (GET: its path). */
 const authenticate = (verifiers: Verifiers): MiddlewareObj<PortalEvent, Result> => ({
   before: async (request) => {
     const req = portalOf(request.event);
@@ -133,7 +145,7 @@ const authenticate = (verifiers: Verifiers): MiddlewareObj<PortalEvent, Result> 
       }
       case 'agency':
         if (!verifiers.agency) throw new Error('agency route without an agency verifier');
-        req.principal = await verifiers.agency(req.headers, req.rawBody);
+        req.principal = await verifiers.agency(req.headers, signedContent(req, request.event));
         break;
       case 'public':
       case 'dev':

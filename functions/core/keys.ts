@@ -16,6 +16,23 @@ export const keys = {
   }),
   /** Marks a webhook as delivered so a redelivered queue message is not sent twice. */
   delivered: (code: string, webhookId: string) => ({ pk: `DOSSIER#${code}`, sk: `DELIVERED#${webhookId}` }),
+  /**
+   * One fetch of a dossier's file by an agency, beside the dossier: its own item, put only if absent, so
+   * concurrent fetches never overwrite each other. Sorted by when the portal answered it.
+   */
+  attachmentAccess: (code: string, at: string, requestId: string) => ({
+    pk: `DOSSIER#${code}`,
+    sk: `ACCESS#${at}#${requestId}`,
+  }),
+  attachmentAccessPrefix: 'ACCESS#',
+  /**
+   * A signed GET already answered (agency and webhook-id), written with its fetch record: the same signed
+   * request again is a replay. Kept a day, far past the signature's five-minute tolerance.
+   */
+  signedRequest: (agencyId: string, webhookId: string) => ({
+    pk: `SIGNEDREQ#${agencyId}#${webhookId}`,
+    sk: 'SIGNEDREQ',
+  }),
   /** Whether the dispatcher may deliver to an agency (paused after its endpoint answered 410 Gone). */
   agencyDeliveryState: (agencyId: string) => ({ pk: `AGENCY#${agencyId}`, sk: 'DELIVERY_STATE' }),
   submission: (id: string) => ({ pk: `SUBMISSION#${id}`, sk: 'SUBMISSION' }),

@@ -5,6 +5,8 @@
  */
 import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 
+export { signedGetContent } from './signed-get.js';
+
 /** Which agency signed an inbound event; the signature then proves it. */
 export const AGENCY_HEADER = 'cong-agency-id';
 

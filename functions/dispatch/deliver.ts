@@ -6,7 +6,8 @@
  * them (npm run redrive -- --resume): nothing is sent to an address the agency has given up.
  */
 import type { DossierDelivery, SupplementDelivery, WithdrawalDelivery } from '../../schemas/agency.js';
-import type { DossierRecord } from '../core/dossier.js';
+import { attachmentHref, attachmentIdOf, PREVIOUS_RESULT } from '../agencies/files.js';
+import type { DossierRecord, StoredAttachment } from '../core/dossier.js';
 import { AGENCY_HEADER, signWebhook } from '../core/webhooks.js';
 import { withOpenForm } from '../intake/sealed-form.js';
 import type { DispatchMessage } from '../intake/submit.js';
@@ -39,6 +40,8 @@ export interface DeliveryPorts {
    * them in clear inside the signed payload. Required for dossiers with sealed fields.
    */
   profileKeys?(): Promise<ProfileKeys>;
+  /** The portal's public address (PORTAL_URL): files are linked absolutely under it, else relatively. */
+  portalUrl?: string;
   /** POST with a timeout; throws for network failures and refused (unsafe) endpoints. */
   post(
     url: string,
@@ -66,7 +69,31 @@ export class DeliveryFailed extends Error {
   }
 }
 
-export function deliveryPayload(d: DossierRecord): DossierDelivery {
+/**
+ * Each scan as an agency receives it: what it is, its SHA-256 (hex) and where to fetch it; `portalUrl`
+ * makes the link absolute.
+ */
+const describe =
+  (code: string, portalUrl: string | undefined) =>
+  ({ uploadId, documentType, fileName, contentType, size, sha256 }: StoredAttachment) => ({
+    attachmentId: attachmentIdOf(code, uploadId),
+    documentType,
+    fileName,
+    contentType,
+    size,
+    ...(sha256 ? { sha256 } : {}),
+    href: attachmentHref(code, attachmentIdOf(code, uploadId), portalUrl),
+  });
+
+/** The previous agency's result in a bundle; an electronic one is fetched like a scan of this dossier. */
+function previousResultOf(d: DossierRecord, portalUrl: string | undefined) {
+  const previous = d.previousResult!;
+  if (previous.kind !== 'electronic') return previous;
+  const attachmentId = attachmentIdOf(d.code, PREVIOUS_RESULT);
+  return { ...previous, attachmentId, href: attachmentHref(d.code, attachmentId, portalUrl) };
+}
+
+export function deliveryPayload(d: DossierRecord, portalUrl?: string): DossierDelivery {
   return {
     type: 'dossier.submitted',
     dossierCode: d.code,
@@ -76,25 +103,22 @@ export function deliveryPayload(d: DossierRecord): DossierDelivery {
     submittedAt: d.submittedAt,
     dueAt: d.dueAt,
     form: d.form,
-    attachments: d.attachments.map(describe),
+    attachments: d.attachments.map(describe(d.code, portalUrl)),
     ...(d.bundle
       ? { bundle: { procedureCode: d.bundle.procedureCode, step: d.bundle.step, steps: d.bundle.steps } }
       : {}),
-    ...(d.previousResult ? { previousResult: d.previousResult } : {}),
+    ...(d.previousResult ? { previousResult: previousResultOf(d, portalUrl) } : {}),
     ...(d.enterpriseTaxCode ? { enterpriseTaxCode: d.enterpriseTaxCode } : {}),
     ...(d.filedBy ? { filedAtDesk: { agencyId: d.filedBy.agencyId } } : {}),
   };
 }
 
-const describe = ({ documentType, fileName, contentType, size }: DossierRecord['attachments'][number]) => ({
-  documentType,
-  fileName,
-  contentType,
-  size,
-});
-
 /** The citizen's answer to a request to supplement: the documents it added (timeline event `seq`). */
-export function supplementPayload(d: DossierRecord, seq: number | undefined): SupplementDelivery {
+export function supplementPayload(
+  d: DossierRecord,
+  seq: number | undefined,
+  portalUrl?: string,
+): SupplementDelivery {
   const added = d.attachments.filter((a) => a.supplement && a.supplement.seq === seq);
   return {
     type: 'dossier.supplemented',
@@ -104,7 +128,7 @@ export function supplementPayload(d: DossierRecord, seq: number | undefined): Su
     agencyId: d.agencyId,
     supplementedAt: added[0]?.supplement?.at ?? d.updatedAt,
     dueAt: d.dueAt,
-    attachments: added.map(describe),
+    attachments: added.map(describe(d.code, portalUrl)),
   };
 }
 
@@ -138,10 +162,10 @@ export async function deliver(
 
   const body = JSON.stringify(
     message.type === 'dossier.supplemented'
-      ? supplementPayload(dossier, message.seq)
+      ? supplementPayload(dossier, message.seq, ports.portalUrl)
       : message.type === 'dossier.withdrawn'
         ? withdrawalPayload(dossier)
-        : deliveryPayload(await withOpenForm(dossier, noKey(ports))),
+        : deliveryPayload(await withOpenForm(dossier, noKey(ports)), ports.portalUrl),
   );
   return deliverSigned(
     ports,

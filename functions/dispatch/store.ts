@@ -187,6 +187,7 @@ export function deliveryStore(secretsFor: (agencyId: string) => Promise<string[]
     loadDossier,
     secretsFor,
     profileKeys: loadProfileKeys,
+    ...(cfg.PORTAL_URL ? { portalUrl: cfg.PORTAL_URL } : {}),
     endpointFor: (agencyId) => agencyEndpoint(cfg, agencyId),
 
     ...deliveryRecords(db, TableName, { delivered: keys.delivered, attempt: keys.deliveryAttempt }),

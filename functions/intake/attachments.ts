@@ -184,6 +184,27 @@ export async function checkAttachments(
   return accepted;
 }
 
+/**
+ * Copies a stored scan and answers the SHA-256 of the copy (64 hex digits): the digest agencies are
+ * given to check what they download, computed once here and kept with the attachment.
+ */
+export type CopyScan = (from: string, to: string) => Promise<string>;
+
+/**
+ * Copies accepted scans to where the dossier keeps them (see storedAttachments), in order, and
+ * records each copy's SHA-256 on its attachment.
+ */
+export async function copyScans(
+  copy: CopyScan,
+  accepted: readonly AcceptedAttachment[],
+  stored: readonly StoredAttachment[],
+): Promise<StoredAttachment[]> {
+  const copied: StoredAttachment[] = [];
+  for (const [i, a] of stored.entries())
+    copied.push({ ...a, sha256: await copy(accepted[i]!.upload.key, a.key) });
+  return copied;
+}
+
 /** Accepted scans as the dossier keeps them, under its own prefix (the pending prefix expires). */
 export function storedAttachments(
   dossierCode: string,

@@ -8,6 +8,7 @@ import { blockAllocator } from '../core/dossier-codes.js';
 import { loadDossier } from '../core/dossier-store.js';
 import { keys, ttlAfterDays } from '../core/keys.js';
 import { OUTBOX } from '../core/resources.js';
+import { hexFromBase64Checksum, sha256OfStream } from '../core/scan-digest.js';
 import { loadProfileKeys } from '../me/store.js';
 import { SNIFF_BYTES } from '../uploads/scan-content.js';
 import type { UploadRecord } from '../uploads/uploads.js';
@@ -99,6 +100,11 @@ export function intakeStore(): IntakePorts {
   const { TABLE_NAME: TableName, UPLOADS_BUCKET: Bucket } = config();
   const db = dynamo();
   const s3 = s3Client();
+  const sha256Of = async (Key: string) => {
+    const out = await s3.send(new GetObjectCommand({ Bucket, Key }));
+    if (!out.Body) throw new Error('stored scan has no body');
+    return sha256OfStream(out.Body as AsyncIterable<Uint8Array>);
+  };
   return {
     now: () => new Date(),
     codes: blockAllocator(db, TableName),
@@ -147,14 +153,20 @@ export function intakeStore(): IntakePorts {
     },
 
     async copyObject(from, to) {
-      await s3.send(
+      // S3 computes the copy's SHA-256 itself when asked: no scan byte passes through the function.
+      const out = await s3.send(
         new CopyObjectCommand({
           Bucket,
           Key: to,
           CopySource: `${Bucket}/${from}`,
           MetadataDirective: 'COPY',
+          ChecksumAlgorithm: 'SHA256',
         }),
       );
+      const result = out.CopyObjectResult;
+      const reported = result?.ChecksumType === 'COMPOSITE' ? undefined : result?.ChecksumSHA256;
+      // A store that keeps no checksums (the local S3) answers without one: hash the source as it streams.
+      return hexFromBase64Checksum(reported) ?? (await sha256Of(from));
     },
 
     async deleteObjects(list) {

@@ -32,7 +32,14 @@ import { newTrackingKey } from '../core/tracking-key.js';
 import { addWorkingDays } from '../core/working-days.js';
 import { citizenIdHash, type ProfileKeys } from '../me/protect.js';
 import { feeFor, paymentPolicy } from '../payments/fees.js';
-import { type AttachmentPorts, checkAttachments, freshUploads, storedAttachments } from './attachments.js';
+import {
+  type AttachmentPorts,
+  type CopyScan,
+  checkAttachments,
+  copyScans,
+  freshUploads,
+  storedAttachments,
+} from './attachments.js';
 import { deskFilingNote } from './desk.js';
 import { sealForm } from './sealed-form.js';
 
@@ -91,7 +98,7 @@ export interface IntakePorts extends AttachmentPorts {
     ownerSub: string,
     key: string,
   ): Promise<{ requestHash: string; response: SubmitResult } | undefined>;
-  copyObject(from: string, to: string): Promise<void>;
+  copyObject: CopyScan;
   deleteObjects(keys: string[]): Promise<void>;
   codes: CodeAllocator;
   /** The profile key: seals form identifiers and hashes citizen IDs for look-ups. */
@@ -351,10 +358,13 @@ export async function submitDossier(
   const waitsForPayment = paymentPolicy(procedure, fee) === 'before_dispatch';
 
   // The dossiers of one submission share one copy of the scans, kept under the first dossier's prefix.
-  const attachments = storedAttachments(code, accepted);
   // Scans move out of the pending prefix (which expires) before the dossier exists, so a committed
   // dossier never points at a missing file; if the commit then fails the copies are removed.
-  for (const [i, a] of attachments.entries()) await ports.copyObject(accepted[i]!.upload.key, a.key);
+  const attachments = await copyScans(
+    (f, t) => ports.copyObject(f, t),
+    accepted,
+    storedAttachments(code, accepted),
+  );
 
   const pii = piiFields(procedure.form);
   const profileKeys = pii.size ? await ports.profileKeys() : undefined;

@@ -21,7 +21,14 @@ import { decide } from '../core/dossier-state.js';
 import { AppError } from '../core/errors.js';
 import { canonical, sealEvent, type TimelineEvent } from '../core/timeline.js';
 import { addWorkingDays, workingDaysBetween } from '../core/working-days.js';
-import { type AttachmentPorts, checkAttachments, freshUploads, storedAttachments } from './attachments.js';
+import {
+  type AttachmentPorts,
+  type CopyScan,
+  checkAttachments,
+  copyScans,
+  freshUploads,
+  storedAttachments,
+} from './attachments.js';
 import type { CommitOutcome, IntakeWrite } from './submit.js';
 
 export type SupplementInput = z.output<typeof supplementRequest>;
@@ -51,7 +58,7 @@ export interface SupplementPorts extends AttachmentPorts {
   ): Promise<{ requestHash: string; response: SupplementResult } | undefined>;
   loadDossier(code: string): Promise<DossierRecord | undefined>;
   loadTimeline(code: string): Promise<TimelineEvent[]>;
-  copyObject(from: string, to: string): Promise<void>;
+  copyObject: CopyScan;
   deleteObjects(keys: string[]): Promise<void>;
   commit(write: SupplementWrite): Promise<SupplementOutcome>;
 }
@@ -136,8 +143,11 @@ export async function supplementDossier(
   const agency = findAgency(dossier.agencyId);
   if (!agency) throw new Error(`dossier ${code} is held by unknown agency ${dossier.agencyId}`);
 
-  const copies = storedAttachments(code, accepted);
-  for (const [i, a] of copies.entries()) await ports.copyObject(accepted[i]!.upload.key, a.key);
+  const copies = await copyScans(
+    (f, t) => ports.copyObject(f, t),
+    accepted,
+    storedAttachments(code, accepted),
+  );
 
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     if (attempt > 1) {

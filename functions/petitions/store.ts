@@ -241,7 +241,10 @@ export function petitionStore(): PetitionStore {
     codes: blockAllocator(db, TableName),
     findUpload: files.findUpload,
     inspectObject: files.inspectObject,
-    copyObject: files.copyObject,
+    // Petition files keep no digest (no agency downloads them by link).
+    copyObject: async (from, to) => {
+      await files.copyObject(from, to);
+    },
     deleteObjects: files.deleteObjects,
 
     async findIdempotent(ownerSub, key) {

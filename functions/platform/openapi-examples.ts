@@ -3,6 +3,8 @@
  * the route's zod schemas (test/unit/openapi.test.ts), so an example cannot show a shape the API refuses.
  * Procedures, fees and agencies are the local catalog's (functions/catalog/data).
  */
+import { attachmentHref, attachmentIdOf } from '../agencies/files.js';
+
 export interface OperationExamples {
   /** Path and query parameters, as they appear in the URL. */
   parameters?: Record<string, string | number>;
@@ -14,6 +16,8 @@ export interface OperationExamples {
 
 const DOSSIER = 'BHXHHN-260309-0001';
 const SUBMISSION = '01KJR6B3Z6M1W8E2Q4T5V7X9YA';
+/** The supplemented scan's id as agencies see it (derived from the dossier code and its upload). */
+const SUPPLEMENT_FILE = attachmentIdOf(DOSSIER, '01KJTB5Q3M8V2W6X9Y1Z4A7C0D');
 /** The health insurance card re-issue (1.002758) the examples file and deliver. */
 const HEALTH_CARD_FORM = {
   fullName: 'Trần Thị Bình',
@@ -156,7 +160,15 @@ export const WEBHOOK_EXAMPLES: Record<string, unknown> = {
     supplementedAt: '2026-03-10T08:30:00+07:00',
     dueAt: '2026-03-13T17:00:00+07:00',
     attachments: [
-      { documentType: 'damaged_card', fileName: 'the-bhyt.jpg', contentType: 'image/jpeg', size: 348_112 },
+      {
+        attachmentId: SUPPLEMENT_FILE,
+        documentType: 'damaged_card',
+        fileName: 'the-bhyt.jpg',
+        contentType: 'image/jpeg',
+        size: 348_112,
+        sha256: '3f0c4c8e2d1b7a95e6f8b2c4d0a9e7f1c3b5d7e9f1a3c5e7092b4d6f8a1c3e5d',
+        href: attachmentHref(DOSSIER, SUPPLEMENT_FILE),
+      },
     ],
   },
   'dossier.withdrawn': {

@@ -57,12 +57,15 @@ const ERROR_TEXT: Record<number, string> = {
 };
 
 /** Standard Webhooks headers, on agencies' callbacks and on the portal's deliveries alike. */
-const signatureHeaders = (signer: string): Json[] => [
+const signatureHeaders = (signer: string, content = '{raw body}'): Json[] => [
   {
     name: 'webhook-id',
     in: 'header',
     required: true,
-    description: 'Unique per message and the same on every redelivery of it: drop duplicates by it.',
+    description:
+      content === '{raw body}'
+        ? 'Unique per message and the same on every redelivery of it: drop duplicates by it.'
+        : 'Unique per request: a signed GET is answered once, so a retry is signed afresh with a new id.',
     schema: { type: 'string', minLength: 1, maxLength: 256 },
     example: 'msg_01KJR6B3Z6M1W8E2Q4T5V7X9YA_BHXHHN-260309-0001',
   },
@@ -79,7 +82,7 @@ const signatureHeaders = (signer: string): Json[] => [
     in: 'header',
     required: true,
     description:
-      `\`v1,\` and the base64 HMAC-SHA256 of \`{webhook-id}.{webhook-timestamp}.{raw body}\` with ${signer}'s ` +
+      `\`v1,\` and the base64 HMAC-SHA256 of \`{webhook-id}.{webhook-timestamp}.${content}\` with ${signer}'s ` +
       'secret (the bytes after `whsec_`); several space-separated signatures while a secret is rotated.',
     schema: { type: 'string', minLength: 4, maxLength: 2048 },
     example: 'v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=',
@@ -125,7 +128,8 @@ function parameters(route: Route, toSchema: ReturnType<typeof schemaConverter>['
         schema: { type: 'string', minLength: 1, maxLength: 64 },
         example: 'bhxh-hn',
       },
-      ...signatureHeaders('the agency'),
+      // A GET has no body: it signs its method and path (functions/core/signed-get.ts).
+      ...signatureHeaders('the agency', route.method === 'GET' ? 'GET {path}' : undefined),
     );
   }
   return out;
@@ -148,9 +152,9 @@ function accessText(access: RouteAccess): string {
       return `${roles}${access.scope === 'agency' ? " An officer sees only their own agency's." : ''}`;
     case 'agencySignature':
       return (
-        "Agencies' systems only, signed with the agency's secret (Standard Webhooks). Without the " +
+        "Agencies' systems only, signed with the agency's secret (Standard Webhooks; a GET, which has no body, signs `GET {path}`). Without the " +
         `${AGENCY_HEADER} header: 400 AGENCY_HEADER_MISSING; an agency the registry does not hold: 401 ` +
-        "UNKNOWN_AGENCY; a signature its secrets do not verify: 401 INVALID_SIGNATURE; an event about another agency's dossier gets 404."
+        'UNKNOWN_AGENCY; a signature its secrets do not verify: 401 INVALID_SIGNATURE; a dossier or petition routed to another agency gets 404, as a missing one.'
       );
     case 'providerSignature':
       return "The payment provider only, signed with the provider's secret; an unsigned or wrongly signed call is refused in the provider's convention.";
@@ -396,6 +400,7 @@ const TAG_TEXT: Record<string, string> = {
   intake: 'Submitting, supplementing and withdrawing dossiers',
   tracking: 'Following dossiers',
   agencyEvents: "Agencies' systems report steps of dossiers and petitions",
+  agencyFiles: "Agencies' systems fetch the files of the dossiers routed to them",
   payments: 'Fees and bills paid online',
   me: "The signed-in person's own data",
   feedback: 'Ratings of how dossiers were handled',

@@ -2,12 +2,18 @@ import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { z } from 'zod';
 import type { agencyDossiersQuery } from '../../schemas/agency-dossiers.js';
-import type { dossierParams, dossierViewQuery, submissionParams, trackQuery } from '../../schemas/dossier.js';
+import type {
+  accessLogQuery,
+  dossierParams,
+  dossierViewQuery,
+  submissionParams,
+  trackQuery,
+} from '../../schemas/dossier.js';
 import { readOwnership } from '../core/access-store.js';
 import { s3Client } from '../core/clients.js';
 import { config } from '../core/config.js';
 import { toOwnerView, toPublicView, toSubmissionView } from '../core/dossier.js';
-import { loadDossiers, loadDossierWithTimeline, loadSubmission } from '../core/dossier-store.js';
+import { loadDossier, loadDossiers, loadDossierWithTimeline, loadSubmission } from '../core/dossier-store.js';
 import { AppError } from '../core/errors.js';
 import { type ApiRequest, httpFunction, type Operation, personOf } from '../core/http.js';
 import { rateLimitStore } from '../core/rate-limit-store.js';
@@ -15,6 +21,8 @@ import { verifyTimeline } from '../core/timeline.js';
 import { isTrackingKey } from '../core/tracking-key.js';
 import { maskedForm, openForm } from '../intake/sealed-form.js';
 import { loadProfileKeys } from '../me/store.js';
+import { listAccessLog } from './access-log.js';
+import { accessLogStore } from './access-log-store.js';
 import { listAgencyDossiers } from './agency-dossiers.js';
 import { agencyDossierStore } from './agency-store.js';
 import { contentDisposition, type ResultPorts, resultOf } from './result.js';
@@ -63,6 +71,13 @@ const operations = {
   getDossierResult: async (req) => {
     const { dossier } = await namedDossier(req);
     return { body: await resultOf(resultPorts, dossier), headers: { 'cache-control': 'no-store' } };
+  },
+  getDossierAccessLog: async (req) => {
+    const { code } = req.params as z.output<typeof dossierParams>;
+    const dossier = await loadDossier(code);
+    if (!dossier) throw new AppError('DOSSIER_NOT_FOUND');
+    const log = await listAccessLog(accessLogStore(), dossier, req.query as z.output<typeof accessLogQuery>);
+    return { body: log, headers: { 'cache-control': 'no-store' } };
   },
   verifyTimeline: async (req) => {
     const { dossier, timeline } = await namedDossier(req);

@@ -567,6 +567,17 @@ describe('Cổng dev stacks', () => {
     expect(get.flatMap(resourcesOf).every((r) => r.includes('/results/*'))).toBe(true);
   });
 
+  it("lets agencies' file fetches read accepted scans under dossiers/ and results under results/ only", () => {
+    const s3 = statementsOf(dev.apiT, 'agencyFiles').filter((st) =>
+      actionsOf([st]).some((a) => a.startsWith('s3:')),
+    );
+    expect([...new Set(s3.flatMap((st) => actionsOf([st])))]).toEqual(['s3:GetObject']);
+    const resources = s3.flatMap(resourcesOf);
+    for (const r of resources) expect(r).toMatch(/\/(dossiers|results)\/\*"\]\]\}$/);
+    expect(resources.some((r) => r.includes('/dossiers/*'))).toBe(true);
+    expect(resources.some((r) => r.includes('/results/*'))).toBe(true);
+  });
+
   it('outputs what clients and operators need', () => {
     dev.apiT.hasOutput('ApiUrl', {});
     for (const out of ['TableName', 'UploadsBucketName', 'UserPoolId', 'UserPoolClientId'])

@@ -13,11 +13,12 @@
  * A route whose rule, object kind, path parameter or body has no fixture here fails the coverage test.
  */
 import { randomUUID } from 'node:crypto';
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { attachmentIdOf } from '../../functions/agencies/files.js';
 import { objectLoaders } from '../../functions/core/access.js';
 import { keys as tableKeys } from '../../functions/core/keys.js';
-import { AGENCY_HEADER, signWebhook } from '../../functions/core/webhooks.js';
+import { AGENCY_HEADER, signedGetContent, signWebhook } from '../../functions/core/webhooks.js';
 import { signed } from '../../functions/payments/signature.js';
 import {
   EVERYONE,
@@ -98,6 +99,8 @@ let foreign: TestIssuer;
 let secrets: AgencySecrets;
 const tokens = {} as Record<PersonRole, Record<'own' | 'expired' | 'foreign' | 'tampered', string>>;
 const owned = {} as Record<(typeof OWNER_ROLES)[number] | 'stranger', Owned>;
+/** The first file's id (attachmentId) of each dossier the matrix names, by dossier code. */
+const dossierFiles: Record<string, string> = {};
 /** A dossier of another agency than the owners' (for officers: someone else's). */
 let elsewhere: { code: string; agencyId: string };
 /** Each role's own object and someone else's, per kind. */
@@ -247,6 +250,16 @@ beforeAll(async () => {
       },
     };
   }
+  // The first file of each dossier the matrix names, for routes that name one of its files.
+  const db = portalDynamo(portal.env);
+  const codes = new Set(EVERYONE.flatMap((role) => [objects[role].own.dossier, objects[role].other.dossier]));
+  for (const code of codes) {
+    const out = await db.send(
+      new GetCommand({ TableName: portal.env.TABLE_NAME, Key: tableKeys.dossier(code) }),
+    );
+    const first = out.Item?.attachments?.[0] as { uploadId: string } | undefined;
+    if (first) dossierFiles[code] = attachmentIdOf(code, first.uploadId);
+  }
   // Every signed-in person has a profile, so reading one is not a 404.
   await Promise.all(
     EVERYONE.map(async (role) => {
@@ -280,11 +293,18 @@ const fixedParams = (): Record<string, Record<string, string>> => ({
 const bodies: Record<string, unknown> = { ...sampleBodies, devToken: { sub: 'mx-dev' } };
 
 function pathOf(route: Route, role: PersonRole, variant: Variant): string {
-  const params: Record<string, string> =
+  const object =
     route.access.kind === 'owned'
+      ? objects[role][variant === 'other' ? 'other' : 'own'][route.access.object]
+      : undefined;
+  const params: Record<string, string> =
+    route.access.kind === 'owned' && object
       ? {
-          [objectLoaders[route.access.object].param]:
-            objects[role][variant === 'other' ? 'other' : 'own'][route.access.object],
+          [objectLoaders[route.access.object].param]: object,
+          // A dossier's file: its first one (a dossier without files answers 404 for any).
+          ...(route.access.object === 'dossier'
+            ? { attachmentId: dossierFiles[object] ?? '0'.repeat(32) }
+            : {}),
         }
       : (fixedParams()[route.operationId] ?? {});
   return route.path.replace(/\{(\w+)\}/g, (_m, name: string) => {
@@ -379,6 +399,28 @@ const machineChecks: Record<string, () => Promise<void>> = {
       owned.citizen.agencyId,
       'PETITION_NOT_FOUND',
     ),
+  getAgencyAttachment: async () => {
+    const { code, agencyId } = owned.citizen;
+    const view = await api('GET', `/v1/dossiers/${code}`, { token: tokens.citizen.own });
+    const file = attachmentIdOf(code, view.body.attachments[0].uploadId);
+    const path = `/v1/agency/dossiers/${code}/attachments/${file}`;
+    // A GET signs its method and path; a person's token is no signature.
+    const get = (as: string, secret: string | undefined, bearer?: string) =>
+      api('GET', path, {
+        headers: {
+          [AGENCY_HEADER]: as,
+          ...(bearer ? { authorization: `Bearer ${bearer}` } : {}),
+          ...(secret ? signWebhook(secret, `msg_mx_${randomUUID()}`, signedGetContent(path)) : {}),
+        },
+      });
+    expect((await get(agencyId, undefined)).status).toBe(401);
+    expect((await get(agencyId, 'whsec_bm90IHRoZSBhZ2VuY3kncyBzZWNyZXQ=')).status).toBe(401);
+    for (const role of EVERYONE) expect((await get(agencyId, undefined, tokens[role].own)).status).toBe(401);
+    const theirs = await get(elsewhere.agencyId, channelSecret(secrets, elsewhere.agencyId));
+    expect(theirs.status).toBe(404);
+    expect(theirs.body.error.code).toBe('DOSSIER_NOT_FOUND');
+    expect((await get(agencyId, channelSecret(secrets, agencyId))).status).toBe(200);
+  },
   paymentCallback: async () => {
     const params = { vnp_TxnRef: owned.citizen.paymentId, vnp_Amount: '100', vnp_ResponseCode: '00' };
     const refused = (res: { status: number; body: Json }) =>

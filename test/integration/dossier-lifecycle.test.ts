@@ -3,6 +3,7 @@
  * delivered to the agency, results (electronic through a presigned link, or to collect), the citizen's
  * confirmation, and an interlinked bundle handed from agency to agency in order.
  */
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalPortal } from '../../lib/local/portal.js';
 import { type AgencySecrets, readAgencySecrets, signedAgencyCall } from '../support/agency-callbacks.js';
@@ -113,7 +114,10 @@ describe('a request to supplement, answered, then the result', () => {
         documentType: 'damaged_card',
         fileName: 'the-hong.pdf',
         contentType: 'application/pdf',
-        size: expect.any(Number),
+        size: Buffer.byteLength('%PDF-1.7 ảnh thẻ hỏng'),
+        sha256: createHash('sha256').update('%PDF-1.7 ảnh thẻ hỏng').digest('hex'),
+        attachmentId: expect.stringMatching(/^[0-9a-f]{32}$/),
+        href: expect.stringContaining(`/v1/agency/dossiers/${code}/attachments/`),
       },
     ]);
 

@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { attachmentIdOf } from '../../functions/agencies/files.js';
 import type { DossierRecord } from '../../functions/core/dossier.js';
 import { UnsafeEndpointError } from '../../functions/core/ssrf.js';
 import { newWebhookSecret, verifyWebhook } from '../../functions/core/webhooks.js';
@@ -19,6 +21,7 @@ const AGENCY = 'so-tu-phap-ha-noi';
 const ENDPOINT = 'https://agency.example/cong/webhook';
 const S3_KEY_1 = 'dossiers/H01-260309-0001/01JQ0000000000000000000001/cccd.pdf';
 const S3_KEY_2 = 'dossiers/H01-260309-0001/01JQ0000000000000000000002/anh.jpg';
+const SHA_1 = createHash('sha256').update('cccd.pdf bytes').digest('hex');
 
 const dossier = (): DossierRecord => ({
   code: CODE,
@@ -45,6 +48,7 @@ const dossier = (): DossierRecord => ({
       contentType: 'application/pdf',
       size: 12_345,
       key: S3_KEY_1,
+      sha256: SHA_1,
     },
     {
       documentType: 'anh_the',
@@ -328,16 +332,46 @@ describe('deliveryPayload', () => {
 
   it('carries the attachments’ descriptions but no S3 keys, upload ids or owner identity', () => {
     const payload = deliveryPayload(dossier());
+    const id1 = attachmentIdOf(CODE, '01JQ0000000000000000000001');
+    const id2 = attachmentIdOf(CODE, '01JQ0000000000000000000002');
+    expect(id1).toMatch(/^[0-9a-f]{32}$/);
+    expect(id1).not.toBe(id2);
     expect(payload.attachments).toEqual([
-      { documentType: 'ban_sao_cccd', fileName: 'cccd.pdf', contentType: 'application/pdf', size: 12_345 },
-      { documentType: 'anh_the', fileName: 'anh.jpg', contentType: 'image/jpeg', size: 54_321 },
+      {
+        attachmentId: id1,
+        documentType: 'ban_sao_cccd',
+        fileName: 'cccd.pdf',
+        contentType: 'application/pdf',
+        size: 12_345,
+        sha256: SHA_1,
+        href: `/v1/agency/dossiers/${CODE}/attachments/${id1}`,
+      },
+      // A scan stored before digests were kept: the download answer carries its digest.
+      {
+        attachmentId: id2,
+        documentType: 'anh_the',
+        fileName: 'anh.jpg',
+        contentType: 'image/jpeg',
+        size: 54_321,
+        href: `/v1/agency/dossiers/${CODE}/attachments/${id2}`,
+      },
     ]);
     const text = JSON.stringify(payload);
+    expect(text).not.toContain('01JQ0000000000000000000001');
+    expect(text).not.toContain('01JQ0000000000000000000002');
     expect(text).not.toContain(S3_KEY_1);
     expect(text).not.toContain(S3_KEY_2);
-    expect(text).not.toContain('dossiers/');
+    // No storage prefix (the download route's path, /v1/agency/dossiers/…, is not one).
+    expect(text).not.toContain('"dossiers/');
     expect(text).not.toContain('"key"');
     expect(text).not.toContain('citizen-sub-secret');
+  });
+
+  it('links each file absolutely under the portal address when it is known', () => {
+    const [first] = deliveryPayload(dossier(), 'https://dichvucong.example/').attachments;
+    expect(first?.href).toBe(
+      `https://dichvucong.example/v1/agency/dossiers/${CODE}/attachments/${attachmentIdOf(CODE, '01JQ0000000000000000000001')}`,
+    );
   });
 
   it('carries the dossier identity, dates and form', () => {

@@ -5,6 +5,7 @@
  * someone else; an earlier scan of the caller's is copied server-side, someone else's is refused.
  * And the sealing of citizen ID and phone numbers in the stored form.
  */
+import { createHash } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { reachOf } from '../../functions/core/access.js';
 import { type DossierRecord, toOwnerView } from '../../functions/core/dossier.js';
@@ -100,6 +101,7 @@ class Fake implements IntakePorts {
     if (!o) throw new Error('copy of a missing object');
     this.copies.push([from, to]);
     this.objects.set(to, o);
+    return createHash('sha256').update(o.head).digest('hex');
   };
   deleteObjects = async () => {};
   commit = async (w: IntakeWrite): Promise<CommitOutcome> => {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { DossierRecord } from '../../functions/core/dossier.js';
 import { formatCode } from '../../functions/core/dossier-codes.js';
@@ -65,6 +66,7 @@ class FakeIntake implements IntakePorts {
     const o = this.objects.get(from);
     if (!o) throw new Error('copy of a missing object');
     this.objects.set(to, o);
+    return createHash('sha256').update(o.head).digest('hex');
   };
   deleteObjects = async (keys: string[]) => {
     this.deleted.push(...keys);
@@ -121,6 +123,12 @@ describe('submitting a dossier', () => {
       `dossiers/${d?.code}/current_licence-${U1}`,
       `dossiers/${d?.code}/health_certificate-${U2}`,
     ]);
+    // Each copy's SHA-256, as the copy answered it, is kept with its attachment.
+    expect(write.dossiers[0]!.record.attachments.map((a) => a.sha256)).toEqual(
+      write.dossiers[0]!.record.attachments.map((a) =>
+        createHash('sha256').update(ports.objects.get(a.key)!.head).digest('hex'),
+      ),
+    );
     expect(verifyChain([write.dossiers[0]!.firstEvent])).toBe(true);
     // The licence exchange is fully online with a fee: it goes to the agency once paid, not now.
     expect(write.outbox).toBeUndefined();

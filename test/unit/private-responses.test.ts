@@ -55,13 +55,16 @@ function paramsFor(route: Route): Record<string, string> {
     code: ['BHXHHN-261122-0001', 'PAKN-261122-0001', '1.001234'],
     paymentId: [SAMPLE_ULID],
     submissionId: [SAMPLE_ULID],
+    attachmentId: ['0123456789abcdef0123456789abcdef'],
   };
   const names = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
   const params: Record<string, string> = {};
   for (const name of names) {
     params[name] =
       candidates[name]?.find(
-        (v) => !route.params || route.params.safeParse({ ...params, [name]: v }).success,
+        // Judged by this parameter's own issues: the ones after it are not chosen yet.
+        (v) =>
+          !route.params?.safeParse({ ...params, [name]: v }).error?.issues.some((i) => i.path[0] === name),
       ) ?? 'x';
   }
   return params;

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
   type AgencyEventPorts,
@@ -41,7 +42,7 @@ async function submitBundle() {
       createdAt: NOW.toISOString(),
     }),
     inspectObject: async () => storedScan(100),
-    copyObject: async () => {},
+    copyObject: async () => 'a'.repeat(64),
     deleteObjects: async () => {},
     commit: async (w): Promise<CommitOutcome> => {
       commits.push(w);
@@ -216,6 +217,13 @@ describe('results', () => {
     const { table, card } = await approved();
     const out = await handleAgencyEvent(table, 'bhxh-hn', issue(card.code, 'evt-result-0001', electronic()));
     expect(out.status).toBe('result_issued');
+    // The agency is told the digest of what the portal keeps, to check against what it sent.
+    expect(out.resultDocument).toEqual({
+      fileName: 'Trích lục khai sinh.pdf',
+      contentType: 'application/pdf',
+      size: PDF.length,
+      sha256: createHash('sha256').update(PDF).digest('hex'),
+    });
     const result = table.dossiers.get(card.code)!.result!;
     expect(result).toMatchObject({ kind: 'electronic', size: PDF.length, contentType: 'application/pdf' });
     if (result.kind !== 'electronic') throw new Error('expected an electronic result');

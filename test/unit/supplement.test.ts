@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { DossierRecord } from '../../functions/core/dossier.js';
 import { GENESIS_HASH, sealEvent, type TimelineEvent, verifyChain } from '../../functions/core/timeline.js';
@@ -99,7 +100,9 @@ class Fake implements SupplementPorts, CompletionPorts {
   findUpload = async (id: string) => this.uploads.get(id);
   inspectObject = async (key: string) => this.objects.get(key);
   copyObject = async (from: string, to: string) => {
-    this.objects.set(to, this.objects.get(from)!);
+    const o = this.objects.get(from)!;
+    this.objects.set(to, o);
+    return createHash('sha256').update(o.head).digest('hex');
   };
   deleteObjects = async (keys: string[]) => {
     this.deleted.push(...keys);

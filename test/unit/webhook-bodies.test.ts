@@ -37,6 +37,7 @@ const dossier = (): DossierRecord => ({
       contentType: 'image/jpeg',
       size: 54_321,
       key: 'dossiers/BHXHHN-260309-0001/01KJR6B3Z6M1W8E2Q4T5V7X9YB/the.jpg',
+      sha256: 'c'.repeat(64),
       supplement: { seq: 4, at: '2026-03-10T03:00:00.000Z' },
     },
   ],

@@ -1,0 +1,102 @@
+/** The ports of agencies' file fetches over DynamoDB and S3 (GetObject under dossiers/ only). */
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { dynamo, s3Client } from '../core/clients.js';
+import { config } from '../core/config.js';
+import { loadDossier } from '../core/dossier-store.js';
+import { keys, ttlAfterDays } from '../core/keys.js';
+import { sha256OfStream } from '../core/scan-digest.js';
+import { contentDisposition } from '../tracking/result.js';
+import type { AttachmentFetchPorts } from './files.js';
+
+const conditionFailed = (err: unknown) => err instanceof ConditionalCheckFailedException;
+
+export function attachmentFetchStore(): AttachmentFetchPorts {
+  const { TABLE_NAME: TableName, UPLOADS_BUCKET: Bucket } = config();
+  const db = dynamo();
+  const s3 = s3Client();
+  return {
+    now: () => new Date(),
+    loadDossier,
+
+    async digestObject(Key) {
+      const out = await s3.send(new GetObjectCommand({ Bucket, Key }));
+      if (!out.Body) throw new Error('stored file has no body');
+      return sha256OfStream(out.Body as AsyncIterable<Uint8Array>);
+    },
+
+    async keepDigest(code, index, attachmentId, sha256) {
+      try {
+        // Not a state change: no version bump; only the attachment it was computed for, and only once.
+        await db.send(
+          new UpdateCommand({
+            TableName,
+            Key: keys.dossier(code),
+            UpdateExpression: `SET attachments[${index}].sha256 = :sha`,
+            ConditionExpression: `attachments[${index}].uploadId = :id AND attribute_not_exists(attachments[${index}].sha256)`,
+            ExpressionAttributeValues: { ':sha': sha256, ':id': attachmentId },
+          }),
+        );
+      } catch (err) {
+        // Kept already by a concurrent fetch, or the list changed: the next fetch tries again.
+        if (!conditionFailed(err)) throw err;
+      }
+    },
+
+    async recordAccess(code, access) {
+      const record = {
+        Put: {
+          TableName,
+          Item: {
+            ...keys.attachmentAccess(code, access.at, access.requestId),
+            kind: 'attachmentAccess',
+            ...access,
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      };
+      // A signed request is good once: its guard and the fetch record commit together or not at all.
+      const guard = {
+        Put: {
+          TableName,
+          Item: {
+            ...keys.signedRequest(access.agencyId, access.requestId),
+            kind: 'signedRequest',
+            at: access.at,
+            ttl: ttlAfterDays(1),
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      };
+      try {
+        await db.send(
+          new TransactWriteCommand({
+            TransactItems: access.via === 'agency_system' ? [guard, record] : [record],
+          }),
+        );
+        return true;
+      } catch (err) {
+        if (
+          err instanceof TransactionCanceledException &&
+          err.CancellationReasons?.some((r) => r.Code === 'ConditionalCheckFailed')
+        )
+          return false;
+        throw err;
+      }
+    },
+
+    presign: (Key, fileName, contentType, expiresIn) =>
+      getSignedUrl(
+        s3,
+        new GetObjectCommand({
+          Bucket,
+          Key,
+          ResponseContentType: contentType,
+          ResponseContentDisposition: contentDisposition(fileName),
+        }),
+        { expiresIn },
+      ),
+  };
+}

@@ -1,0 +1,175 @@
+/**
+ * Agencies fetch the files of the dossiers routed to them: each delivery lists every scan with its
+ * SHA-256 and an `href`; a signed GET of that address answers a short-lived download link. Only the
+ * agency the dossier was sent to gets one (anyone else: the 404 of a missing dossier, so codes cannot be
+ * probed), and every fetch is recorded beside the dossier for its owner to see.
+ */
+import { createHash } from 'node:crypto';
+import type { z } from 'zod';
+import { AGENCY_ATTACHMENT_PATH, type attachmentLink } from '../../schemas/agency.js';
+import { type DossierRecord, isDispatched, type StoredAttachment } from '../core/dossier.js';
+import { AppError } from '../core/errors.js';
+
+/**
+ * How agencies name a dossier's file: derived from the dossier code and the scan's upload id, so it is
+ * stable and unique within the dossier, while the citizen's upload ids stay internal.
+ */
+export const attachmentIdOf = (code: string, uploadId: string) =>
+  createHash('sha256').update(`cong-attachment:${code}:${uploadId}`).digest('hex').slice(0, 32);
+
+/**
+ * In an interlinked bundle, the previous agency's electronic result is one of the next dossier's files:
+ * its id is derived from the dossier code and this name, as a scan's is from its upload id.
+ */
+export const PREVIOUS_RESULT = 'previous-result';
+
+/** How long a download link works: enough to start a download, too short to be worth forwarding. */
+export const ATTACHMENT_LINK_SECONDS = 300;
+
+/** Where an agency fetches one of a dossier's files: absolute under the portal's address when known. */
+export function attachmentHref(code: string, attachmentId: string, portalUrl?: string): string {
+  const path = AGENCY_ATTACHMENT_PATH.replace('{code}', encodeURIComponent(code)).replace(
+    '{attachmentId}',
+    encodeURIComponent(attachmentId),
+  );
+  return portalUrl ? `${portalUrl.replace(/\/+$/, '')}${path}` : path;
+}
+
+/** One fetch of a file, as kept beside the dossier: which agency, when, which file; never who in person. */
+export interface AttachmentAccess {
+  at: string;
+  agencyId: string;
+  /** `agency_system`: the agency's system, proven by its signature; `agency_officer`: a signed-in officer. */
+  via: 'agency_system' | 'agency_officer';
+  attachmentId: string;
+  documentType: string;
+  /** When the agency signed the request, and its webhook-id (a replay is refused); for an officer, the request's own. */
+  signedAt: string;
+  requestId: string;
+}
+
+export interface AttachmentFetchPorts {
+  now(): Date;
+  loadDossier(code: string): Promise<DossierRecord | undefined>;
+  /** SHA-256 (hex) of a stored file, read as it streams. */
+  digestObject(key: string): Promise<string>;
+  /** Keeps a digest computed late on the attachment (only if it still has none). */
+  keepDigest(code: string, index: number, attachmentId: string, sha256: string): Promise<void>;
+  /** Records the fetch; false, recording nothing, when the agency's signed request was already answered. */
+  recordAccess(code: string, access: AttachmentAccess): Promise<boolean>;
+  /** A GET link to the stored file, offered for download under its own name and type. */
+  presign(key: string, fileName: string, contentType: string, expiresInSeconds: number): Promise<string>;
+}
+
+/** The signed request, as the agency's signature headers name it. */
+export interface SignedRequest {
+  webhookId: string;
+  /** webhook-timestamp: Unix seconds. */
+  timestamp: string;
+}
+
+/**
+ * Who asks: the agency's system (signed request), an officer of the agency the dossier is routed to, or
+ * the dossier's own side (owner, enterprise, filer) reading what they sent, which is not recorded.
+ */
+export type FileCaller =
+  | { kind: 'agency_system'; agencyId: string; request: SignedRequest }
+  | { kind: 'agency_officer'; agencyId: string; requestId: string }
+  | { kind: 'owner' };
+
+/**
+ * The digest of an attachment: the one kept at intake, or for a scan stored before digests were kept,
+ * computed now from the stored bytes and kept so it is never computed again.
+ */
+async function digestOf(ports: AttachmentFetchPorts, d: DossierRecord, a: StoredAttachment, index: number) {
+  if (a.sha256) return a.sha256;
+  const sha256 = await ports.digestObject(a.key);
+  await ports.keepDigest(d.code, index, a.uploadId, sha256);
+  return sha256;
+}
+
+/** A file of the dossier as a download names it: a scan, or in a bundle the previous agency's result. */
+interface DossierFile {
+  attachment: Pick<StoredAttachment, 'documentType' | 'fileName' | 'contentType' | 'size' | 'key'>;
+  sha256: string;
+}
+
+async function fileOf(
+  ports: AttachmentFetchPorts,
+  dossier: DossierRecord,
+  attachmentId: string,
+): Promise<DossierFile | undefined> {
+  const index = dossier.attachments.findIndex(
+    (a) => attachmentIdOf(dossier.code, a.uploadId) === attachmentId,
+  );
+  const attachment = dossier.attachments[index];
+  if (attachment) return { attachment, sha256: await digestOf(ports, dossier, attachment, index) };
+  const previous = dossier.previousResult;
+  if (previous?.kind !== 'electronic' || attachmentId !== attachmentIdOf(dossier.code, PREVIOUS_RESULT))
+    return undefined;
+  const result = (await ports.loadDossier(previous.dossierCode))?.result;
+  if (result?.kind !== 'electronic') return undefined;
+  return {
+    attachment: {
+      documentType: PREVIOUS_RESULT,
+      fileName: result.fileName,
+      contentType: result.contentType,
+      size: result.size,
+      key: result.key,
+    },
+    sha256: result.sha256,
+  };
+}
+
+export async function fetchAttachment(
+  ports: AttachmentFetchPorts,
+  caller: FileCaller,
+  code: string,
+  attachmentId: string,
+): Promise<z.infer<typeof attachmentLink>> {
+  const dossier = await ports.loadDossier(code);
+  // Routed elsewhere, or not yet sent to this agency (fee unpaid, bundle step waiting): as if missing.
+  // (People reach this through the route's access rule, which decided already.)
+  if (
+    !dossier ||
+    (caller.kind === 'agency_system' && (dossier.agencyId !== caller.agencyId || !isDispatched(dossier)))
+  )
+    throw new AppError('DOSSIER_NOT_FOUND');
+  const file = await fileOf(ports, dossier, attachmentId);
+  if (!file) throw new AppError('ATTACHMENT_NOT_FOUND');
+  const { attachment, sha256 } = file;
+
+  const now = ports.now();
+  if (caller.kind !== 'owner') {
+    const signedAt =
+      caller.kind === 'agency_system' ? new Date(Number(caller.request.timestamp) * 1000) : now;
+    // The fetch is recorded before the link exists: no link is ever handed to an agency unrecorded.
+    const recorded = await ports.recordAccess(dossier.code, {
+      at: now.toISOString(),
+      agencyId: caller.agencyId,
+      via: caller.kind,
+      attachmentId,
+      documentType: attachment.documentType,
+      signedAt: Number.isFinite(signedAt.getTime()) ? signedAt.toISOString() : now.toISOString(),
+      requestId: caller.kind === 'agency_system' ? caller.request.webhookId : caller.requestId,
+    });
+    if (!recorded) throw new AppError('SIGNATURE_REPLAYED');
+  }
+
+  const url = await ports.presign(
+    attachment.key,
+    attachment.fileName,
+    attachment.contentType,
+    ATTACHMENT_LINK_SECONDS,
+  );
+  return {
+    attachmentId,
+    documentType: attachment.documentType,
+    fileName: attachment.fileName,
+    contentType: attachment.contentType,
+    size: attachment.size,
+    sha256,
+    url,
+    expiresAt: new Date(now.getTime() + ATTACHMENT_LINK_SECONDS * 1000).toISOString(),
+  };
+}
