@@ -9,9 +9,12 @@ import { dynamo } from '../core/clients.js';
 import { config } from '../core/config.js';
 import { loadDossier } from '../core/dossier-store.js';
 import { keys, ttlAfterDays } from '../core/keys.js';
+import { DISPATCH } from '../core/resources.js';
 import { type VettedAddress, vetEndpoint } from '../core/ssrf.js';
 import { loadProfileKeys } from '../me/store.js';
+import type { BreakerPorts, BreakerSettings, BreakerState } from './breaker.js';
 import type { DeliveryPorts } from './deliver.js';
+import { retryDelaySeconds } from './retry.js';
 
 const ATTEMPT_RETENTION_DAYS = 90;
 
@@ -20,13 +23,13 @@ export class DeliveryTimeoutError extends Error {
   override name = 'DeliveryTimeoutError';
 }
 
-export interface AgencyDeliveryState {
+export interface AgencyDeliveryState extends BreakerState {
   agencyId: string;
-  paused: boolean;
-  since?: string;
   reason?: string;
   resumedAt?: string;
 }
+
+const isConditionFailure = (err: unknown) => err instanceof ConditionalCheckFailedException;
 
 /**
  * The per-agency delivery switch. Pausing is conditional so the first 410 keeps its time and reason
@@ -49,6 +52,7 @@ export function agencyDeliveryStates(db: DynamoDBDocumentClient, TableName: stri
               kind: 'agency-delivery-state',
               agencyId,
               paused: true,
+              cause: 'gone',
               since,
               reason,
             },
@@ -69,14 +73,128 @@ export function agencyDeliveryStates(db: DynamoDBDocumentClient, TableName: stri
           new UpdateCommand({
             TableName,
             Key: keys.agencyDeliveryState(agencyId),
-            UpdateExpression: 'SET paused = :false, resumedAt = :at',
+            // The operator's resume also closes the breaker: counting starts again from zero.
+            UpdateExpression:
+              'SET paused = :false, resumedAt = :at, failures = :zero REMOVE cause, failingSince, probeAt, probeLease',
             ConditionExpression: 'paused = :true',
-            ExpressionAttributeValues: { ':false': false, ':true': true, ':at': at },
+            ExpressionAttributeValues: { ':false': false, ':true': true, ':at': at, ':zero': 0 },
           }),
         );
         return true;
       } catch (err) {
         if (err instanceof ConditionalCheckFailedException) return false;
+        throw err;
+      }
+    },
+  };
+}
+
+/** The circuit breaker's state changes, each conditional on the item it reads (functions/dispatch/breaker.ts). */
+export function breakerStore(
+  db: DynamoDBDocumentClient,
+  TableName: string,
+  settings: BreakerSettings,
+): BreakerPorts {
+  const states = agencyDeliveryStates(db, TableName);
+  const Key = keys.agencyDeliveryState;
+  const conditional = async (command: UpdateCommand) => {
+    try {
+      await db.send(command);
+      return true;
+    } catch (err) {
+      if (isConditionFailure(err)) return false;
+      throw err;
+    }
+  };
+  return {
+    settings,
+    state: (agencyId) => states.get(agencyId),
+
+    takeProbe: (agencyId, now, leaseUntil) =>
+      conditional(
+        new UpdateCommand({
+          TableName,
+          Key: Key(agencyId),
+          UpdateExpression: 'SET probeLease = :until',
+          ConditionExpression:
+            'paused = :true AND cause = :breaker AND (attribute_not_exists(probeAt) OR probeAt <= :now) ' +
+            'AND (attribute_not_exists(probeLease) OR probeLease < :now)',
+          ExpressionAttributeValues: { ':true': true, ':breaker': 'breaker', ':now': now, ':until': leaseUntil },
+        }),
+      ),
+
+    async countFailure(agencyId, now, nextProbeAt) {
+      const out = await db.send(
+        new UpdateCommand({
+          TableName,
+          Key: Key(agencyId),
+          UpdateExpression:
+            'SET kind = :kind, agencyId = :agency, failingSince = if_not_exists(failingSince, :now), ' +
+            'lastFailureAt = :now, paused = if_not_exists(paused, :false)' +
+            (nextProbeAt ? ', probeAt = :probe REMOVE probeLease' : '') +
+            ' ADD failures :one',
+          ExpressionAttributeValues: {
+            ':kind': 'agency-delivery-state',
+            ':agency': agencyId,
+            ':now': now,
+            ':false': false,
+            ':one': 1,
+            ...(nextProbeAt ? { ':probe': nextProbeAt } : {}),
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return out.Attributes as BreakerState;
+    },
+
+    open: (agencyId, now, reason, probeAt) =>
+      conditional(
+        new UpdateCommand({
+          TableName,
+          Key: Key(agencyId),
+          UpdateExpression:
+            'SET paused = :true, cause = :breaker, since = :now, reason = :reason, probeAt = :probe REMOVE probeLease',
+          ConditionExpression: 'attribute_not_exists(paused) OR paused = :false',
+          ExpressionAttributeValues: {
+            ':true': true,
+            ':false': false,
+            ':breaker': 'breaker',
+            ':now': now,
+            ':reason': reason,
+            ':probe': probeAt,
+          },
+        }),
+      ),
+
+    async close(agencyId, now) {
+      try {
+        const out = await db.send(
+          new UpdateCommand({
+            TableName,
+            Key: Key(agencyId),
+            UpdateExpression:
+              'SET paused = :false, failures = :zero REMOVE failingSince, probeAt, probeLease, cause',
+            // A 410 pause stays until an operator resumes it.
+            ConditionExpression: 'attribute_exists(pk) AND (paused = :false OR cause = :breaker)',
+            ExpressionAttributeValues: { ':false': false, ':zero': 0, ':breaker': 'breaker' },
+            ReturnValues: 'ALL_OLD',
+          }),
+        );
+        const was = out.Attributes as BreakerState | undefined;
+        if (was?.paused) {
+          await db.send(
+            new UpdateCommand({
+              TableName,
+              Key: Key(agencyId),
+              UpdateExpression: 'SET resumedAt = :now',
+              ExpressionAttributeValues: { ':now': now },
+            }),
+          );
+          return true;
+        }
+        return false;
+      } catch (err) {
+        if (isConditionFailure(err)) return false;
         throw err;
       }
     },
@@ -136,7 +254,12 @@ type Key = { pk: string; sk: string };
 export function deliveryRecords(
   db: DynamoDBDocumentClient,
   TableName: string,
-  key: { delivered: (code: string, webhookId: string) => Key; attempt: (code: string, id: string) => Key },
+  key: {
+    delivered: (code: string, webhookId: string) => Key;
+    attempt: (code: string, id: string) => Key;
+    /** Also lists each attempt in its agency's delivery log (dossiers). */
+    agencyLog?: boolean;
+  },
 ): Pick<DeliveryPorts, 'isDelivered' | 'markDelivered' | 'recordAttempt'> {
   return {
     async isDelivered(code, webhookId) {
@@ -161,13 +284,18 @@ export function deliveryRecords(
     },
 
     async recordAttempt(code, attempt) {
+      const id = ulid();
       await db.send(
         new PutCommand({
           TableName,
           Item: {
-            ...key.attempt(code, ulid()),
+            ...key.attempt(code, id),
+            ...(key.agencyLog && attempt.agencyId
+              ? keys.agencyDeliveryIndex(attempt.agencyId, attempt.at, id)
+              : {}),
             kind: 'delivery-attempt',
             ...attempt,
+            dossierCode: code,
             ttl: ttlAfterDays(ATTEMPT_RETENTION_DAYS),
           },
         }),
@@ -190,10 +318,20 @@ export function deliveryStore(secretsFor: (agencyId: string) => Promise<string[]
       cfg.AGENCY_ENDPOINTS[agencyId] ??
       cfg.AGENCY_ENDPOINT_TEMPLATE?.replace('{agencyId}', encodeURIComponent(agencyId)),
 
-    ...deliveryRecords(db, TableName, { delivered: keys.delivered, attempt: keys.deliveryAttempt }),
+    ...deliveryRecords(db, TableName, {
+      delivered: keys.delivered,
+      attempt: keys.deliveryAttempt,
+      agencyLog: true,
+    }),
 
     isPaused: async (agencyId) => (await states.get(agencyId))?.paused === true,
     pauseAgency: (agencyId, since, reason) => states.pause(agencyId, since, reason),
+    breaker: breakerStore(db, TableName, breakerSettings(cfg)),
+    retryDelaySeconds: (kind, attempt, retryAfter) =>
+      // The queue's last receive: the next stop is the DLQ, not another try.
+      attempt >= DISPATCH.maxReceiveCount
+        ? undefined
+        : retryDelaySeconds(kind, attempt, retryAfter, cfg.DISPATCH_BACKOFF_SCALE),
 
     async post(url, headers, body) {
       const target = new URL(url);
@@ -202,3 +340,13 @@ export function deliveryStore(secretsFor: (agencyId: string) => Promise<string[]
     },
   };
 }
+
+export const breakerSettings = (cfg: {
+  DISPATCH_BREAKER_FAILURES: number;
+  DISPATCH_BREAKER_MINUTES: number;
+  DISPATCH_BREAKER_COOLDOWN_SECONDS: number;
+}): BreakerSettings => ({
+  failures: cfg.DISPATCH_BREAKER_FAILURES,
+  failingMinutes: cfg.DISPATCH_BREAKER_MINUTES,
+  cooldownSeconds: cfg.DISPATCH_BREAKER_COOLDOWN_SECONDS,
+});
