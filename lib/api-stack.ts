@@ -115,6 +115,7 @@ export class ApiStack extends Stack {
       scans,
       dataKey: data.dataKey,
       agencyQueues: data.channels.map((c) => c.queue),
+      agencyDlqs: data.channels.map((c) => c.dlq),
       agencySecrets: [...data.agencySecrets.values()],
       paymentSecrets: data.paymentSecrets,
       profileKeySecret: data.profileKeySecret,

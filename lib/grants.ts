@@ -18,6 +18,8 @@ export interface PortalResources {
   scans: IBucket;
   dataKey: IKey;
   agencyQueues: IQueue[];
+  /** The agency channels' DLQs, in the same order. */
+  agencyDlqs: IQueue[];
   agencySecrets: ISecret[];
   paymentSecrets: ISecret[];
   profileKeySecret: ISecret;
@@ -63,6 +65,12 @@ export function grantAccess(fn: PortalFunction, spec: FunctionSpec, r: PortalRes
 
   if (spec.sendsToAgencyQueues) {
     for (const queue of r.agencyQueues) queue.grantSendMessages(role);
+    acknowledgeKmsGrant(fn);
+  }
+
+  if (spec.redrivesAgencyDeadLetters) {
+    // Receive, delete and release (ChangeMessageVisibility) on the DLQs only; the sends go to the queues.
+    for (const dlq of r.agencyDlqs) dlq.grantConsumeMessages(role);
     acknowledgeKmsGrant(fn);
   }
 

@@ -112,7 +112,12 @@ const portalOf = (event: PortalEvent): ApiRequest => {
  * those groups carry (and load) the secret-store client.
  */
 export interface Verifiers {
-  agency?: (headers: Record<string, string | undefined>, rawBody: string) => Promise<Principal>;
+  agency?: (
+    headers: Record<string, string | undefined>,
+    rawBody: string,
+    /** What a request without a body signs (functions/agencies/verify.ts signedPayload). */
+    request: { method: string; pathWithQuery: string },
+  ) => Promise<Principal>;
   /** For groups serving owned-object routes: reads an object's ownership fields (core/access-store.ts). */
   ownership?: OwnershipReader;
   /** For groups serving abuse-limited routes: the shared counters (core/rate-limit-store.ts). */
@@ -133,7 +138,10 @@ const authenticate = (verifiers: Verifiers): MiddlewareObj<PortalEvent, Result> 
       }
       case 'agency':
         if (!verifiers.agency) throw new Error('agency route without an agency verifier');
-        req.principal = await verifiers.agency(req.headers, req.rawBody);
+        req.principal = await verifiers.agency(req.headers, req.rawBody, {
+          method: req.route.method,
+          pathWithQuery: `${request.event.rawPath}${request.event.rawQueryString ? `?${request.event.rawQueryString}` : ''}`,
+        });
         break;
       case 'public':
       case 'dev':

@@ -71,7 +71,8 @@ export async function admit(ports: BreakerPorts, agencyId: string, now: Date): P
   if (state.cause !== 'breaker') return { kind: 'held', cause: 'gone' };
   const due = !state.probeAt || state.probeAt <= now.toISOString();
   // The lease outlives one POST (its timeout) so a slow probe is not joined by a second.
-  if (due && (await ports.takeProbe(agencyId, now.toISOString(), plusSeconds(now, 60)))) return { kind: 'probe' };
+  if (due && (await ports.takeProbe(agencyId, now.toISOString(), plusSeconds(now, 60))))
+    return { kind: 'probe' };
   return { kind: 'held', cause: 'breaker', retryInSeconds: heldFor(ports.settings) };
 }
 

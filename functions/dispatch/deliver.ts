@@ -33,6 +33,8 @@ export interface DeliveryAttempt {
   nextRetryAt?: string;
   /** The agency's redelivery request this attempt serves. */
   redeliveryId?: string;
+  /** For `dossier.supplemented`: the timeline event of the supplement (to rebuild it on redelivery). */
+  seq?: number;
 }
 
 export interface DeliveryPorts {
@@ -54,7 +56,11 @@ export interface DeliveryPorts {
    * Seconds until the queue offers a failed message again (undefined: its next stop is the DLQ), so the
    * attempt record can say when the next try is.
    */
-  retryDelaySeconds?(kind: FailureKind, attempt: number, retryAfter: string | null | undefined): number | undefined;
+  retryDelaySeconds?(
+    kind: FailureKind,
+    attempt: number,
+    retryAfter: string | null | undefined,
+  ): number | undefined;
   endpointFor(agencyId: string): string | undefined;
   secretsFor(agencyId: string): Promise<string[]>;
   /**
@@ -158,19 +164,14 @@ export type WebhookPorts = Omit<DeliveryPorts, 'loadDossier'>;
  * Whether a message may go now: the breaker's gate, or (without one) the 410 switch. A held message is
  * recorded (`paused`, so the agency's delivery log shows it waiting) and thrown back to the queue.
  */
-export async function gateFor(
-  ports: WebhookPorts,
-  target: { code: string; agencyId: string; webhookId: string; eventType?: string; redeliveryId?: string },
-  attempt: number,
-): Promise<Gate> {
+export async function gateFor(ports: WebhookPorts, target: Target, attempt: number): Promise<Gate> {
   const gate: Gate = ports.breaker
     ? await admit(ports.breaker, target.agencyId, ports.now())
     : (await ports.isPaused(target.agencyId))
       ? { kind: 'held', cause: 'gone' }
       : { kind: 'closed', failures: 0 };
   if (gate.kind !== 'held') return gate;
-  const wait =
-    gate.retryInSeconds ?? ports.retryDelaySeconds?.('paused', attempt, undefined) ?? undefined;
+  const wait = gate.retryInSeconds ?? ports.retryDelaySeconds?.('paused', attempt, undefined) ?? undefined;
   await ports.recordAttempt(target.code, {
     webhookId: target.webhookId,
     attempt,
@@ -180,22 +181,29 @@ export async function gateFor(
     ms: 0,
     error: gate.cause === 'gone' ? 'paused: endpoint gone (410)' : 'paused: circuit breaker open',
     ...describeTarget(target),
-    ...(wait !== undefined ? { nextRetryAt: new Date(ports.now().getTime() + wait * 1000).toISOString() } : {}),
+    ...(wait !== undefined
+      ? { nextRetryAt: new Date(ports.now().getTime() + wait * 1000).toISOString() }
+      : {}),
   });
   throw new DeliveryFailed(`deliveries to ${target.agencyId} are paused`, undefined, 'paused', false, {
     ...(gate.retryInSeconds !== undefined ? { retryInSeconds: gate.retryInSeconds } : {}),
   });
 }
 
-const describeTarget = (t: {
+interface Target {
   code: string;
   agencyId: string;
+  webhookId: string;
   eventType?: string;
   redeliveryId?: string;
-}) => ({
+  seq?: number;
+}
+
+const describeTarget = (t: Target) => ({
   agencyId: t.agencyId,
   ...(t.eventType ? { eventType: t.eventType } : {}),
   ...(t.redeliveryId ? { redeliveryId: t.redeliveryId } : {}),
+  ...(t.seq !== undefined ? { seq: t.seq } : {}),
 });
 
 export async function deliver(
@@ -214,6 +222,7 @@ export async function deliver(
     agencyId: message.agencyId,
     webhookId: message.webhookId,
     eventType: message.type,
+    ...(message.seq !== undefined ? { seq: message.seq } : {}),
     ...(message.redeliveryId ? { redeliveryId: message.redeliveryId, marker } : {}),
   };
   const gate = await gateFor(ports, target, attempt);
@@ -227,19 +236,19 @@ export async function deliver(
         ? withdrawalPayload(dossier)
         : deliveryPayload(await withOpenForm(dossier, noKey(ports))),
   );
-  return deliverSigned(ports, { ...target, code: dossier.code, agencyId: dossier.agencyId, body }, attempt, gate);
+  return deliverSigned(
+    ports,
+    { ...target, code: dossier.code, agencyId: dossier.agencyId, body },
+    attempt,
+    gate,
+  );
 }
 
 /** One signed POST of `body` to the agency, recorded; failures say when to try again. */
 export async function deliverSigned(
   ports: WebhookPorts,
-  target: {
-    code: string;
-    agencyId: string;
-    webhookId: string;
+  target: Target & {
     body: string;
-    eventType?: string;
-    redeliveryId?: string;
     /** The delivered marker to set, when not the webhook id (a redelivery's). */
     marker?: string;
   },
@@ -277,7 +286,9 @@ export async function deliverSigned(
     });
   /** The breaker's view of this attempt, and the failure the queue sees (with its wait). */
   const breaker = (result: 'ok' | 'failure', reason: string): Promise<BreakerChange> =>
-    ports.breaker ? afterAttempt(ports.breaker, agencyId, gate, result, ports.now(), reason) : Promise.resolve(undefined);
+    ports.breaker
+      ? afterAttempt(ports.breaker, agencyId, gate, result, ports.now(), reason)
+      : Promise.resolve(undefined);
   const fail = async (
     status: number | null,
     outcome: DeliveryAttempt['outcome'],
@@ -285,7 +296,10 @@ export async function deliverSigned(
     retryAfter?: string | null,
     error?: string,
   ): Promise<never> => {
-    const change = await breaker('failure', `${outcome} ${status ?? ''} from ${new URL(endpoint).host}`.trim());
+    const change = await breaker(
+      'failure',
+      `${outcome} ${status ?? ''} from ${new URL(endpoint).host}`.trim(),
+    );
     // An opened breaker holds the message for the cool-down rather than its backoff.
     const wait =
       change === 'opened' && ports.breaker
@@ -336,5 +350,10 @@ export async function deliverSigned(
       ...(wait !== undefined ? { retryInSeconds: wait } : {}),
     });
   }
-  return fail(response.status, 'failed', `agency ${agencyId} answered ${response.status}`, response.retryAfter);
+  return fail(
+    response.status,
+    'failed',
+    `agency ${agencyId} answered ${response.status}`,
+    response.retryAfter,
+  );
 }

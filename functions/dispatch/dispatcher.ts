@@ -20,7 +20,7 @@ import { logger } from '../core/logger.js';
 import { DISPATCH } from '../core/resources.js';
 import { deliverPetition, type PetitionDeliveryPorts } from '../petitions/deliver.js';
 import { petitionDeliveryStore } from '../petitions/delivery-store.js';
-import { DeliveryFailed, deliver, type FailureKind } from './deliver.js';
+import { DeliveryFailed, deliver } from './deliver.js';
 import { retryDelaySeconds } from './retry.js';
 import { deliveryStore } from './store.js';
 
@@ -116,14 +116,22 @@ async function failedDelivery(
       alarm: 'agency_deliveries_paused',
     });
   }
-  if (err.kind === 'paused' && err.extra.retryInSeconds !== undefined && attempt >= DISPATCH.maxReceiveCount - 1) {
+  if (
+    err.kind === 'paused' &&
+    err.extra.retryInSeconds !== undefined &&
+    attempt >= DISPATCH.maxReceiveCount - 1
+  ) {
     // Held by an open breaker and near its last receive: parked as a fresh copy (same body, same
     // webhook-id) so it keeps waiting in the queue rather than the DLQ. Sent before this one is deleted:
     // a failure leaves the original in place, a duplicate is dropped by the delivered marker.
     const url = queueUrlOf(record);
     if (url) {
       await sqsClient().send(
-        new SendMessageCommand({ QueueUrl: url, MessageBody: record.body, DelaySeconds: err.extra.retryInSeconds }),
+        new SendMessageCommand({
+          QueueUrl: url,
+          MessageBody: record.body,
+          DelaySeconds: err.extra.retryInSeconds,
+        }),
       );
       logger.info('dispatch held: agency paused, parked again', fields);
       return;

@@ -119,7 +119,12 @@ export function breakerStore(
           ConditionExpression:
             'paused = :true AND cause = :breaker AND (attribute_not_exists(probeAt) OR probeAt <= :now) ' +
             'AND (attribute_not_exists(probeLease) OR probeLease < :now)',
-          ExpressionAttributeValues: { ':true': true, ':breaker': 'breaker', ':now': now, ':until': leaseUntil },
+          ExpressionAttributeValues: {
+            ':true': true,
+            ':breaker': 'breaker',
+            ':now': now,
+            ':until': leaseUntil,
+          },
         }),
       ),
 

@@ -115,17 +115,19 @@ function parameters(route: Route, toSchema: ReturnType<typeof schemaConverter>['
     });
   }
   if (route.auth === 'agency') {
+    const officers = route.access.kind === 'agencySignature' && route.access.officers === true;
     out.push(
       {
         name: AGENCY_HEADER,
         in: 'header',
-        required: true,
+        // An officer's bearer token names the agency instead.
+        required: !officers,
         description:
           "The agency's id in the registry (GET /v1/agencies); its secret must verify the signature.",
         schema: { type: 'string', minLength: 1, maxLength: 64 },
         example: 'bhxh-hn',
       },
-      ...signatureHeaders('the agency'),
+      ...signatureHeaders('the agency').map((h) => (officers ? { ...h, required: false } : h)),
     );
   }
   return out;
@@ -147,6 +149,8 @@ function accessText(access: RouteAccess): string {
     case 'role':
       return `${roles}${access.scope === 'agency' ? " An officer sees only their own agency's." : ''}`;
     case 'agencySignature':
+      if (access.officers)
+        return "The agency's own system, signed with its secret (Standard Webhooks; a GET signs `GET <path with query>`, a POST its body), or a signed-in agency_officer of that agency; either sees only its own agency's.";
       return "Agencies' systems only, signed with the agency's secret (Standard Webhooks); an event about another agency's dossier gets 404.";
     case 'providerSignature':
       return "The payment provider only, signed with the provider's secret; an unsigned or wrongly signed call is refused in the provider's convention.";
@@ -158,7 +162,10 @@ function accessText(access: RouteAccess): string {
 /** Public and provider-signed routes take no portal credential: `security: []` says so explicitly. */
 function security(route: Route): Json[] {
   if (route.auth === 'citizen') return [{ bearer: [] }];
-  if (route.auth === 'agency') return [{ agencySignature: [] }];
+  if (route.auth === 'agency')
+    return route.access.kind === 'agencySignature' && route.access.officers
+      ? [{ agencySignature: [] }, { bearer: [] }]
+      : [{ agencySignature: [] }];
   return [];
 }
 
