@@ -475,5 +475,24 @@ export class ApiStack extends Stack {
         treatMissingData: TreatMissingData.NOT_BREACHING,
       }),
     );
+    // `alarm: agency_deliveries_paused`: the circuit breaker opened on an agency's failing endpoint.
+    const breaker = new MetricFilter(this, 'AgencyDeliveriesPausedFilter', {
+      logGroup: fn.logGroup,
+      filterPattern: FilterPattern.stringValue('$.alarm', '=', 'agency_deliveries_paused'),
+      metricNamespace: 'Cong',
+      metricName: `AgencyDeliveriesPaused-${data.settings.stage}`,
+      metricValue: '1',
+      defaultValue: 0,
+    });
+    this.alerts.notify(
+      new Alarm(this, 'AgencyDeliveriesPausedAlarm', {
+        alarmDescription: `Cong ${data.settings.stage}: an agency endpoint kept failing and its deliveries are paused; they resume by themselves when a probe delivery succeeds`,
+        metric: breaker.metric({ statistic: 'Sum', period: Duration.minutes(5) }),
+        threshold: 0,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+    );
   }
 }
