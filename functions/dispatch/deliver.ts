@@ -95,6 +95,8 @@ export class DeliveryFailed extends Error {
       retryInSeconds?: number;
       /** The circuit breaker opened with this failure (the alarm). */
       breakerOpened?: boolean;
+      /** Sent and failed, but the breaker is open now: the message waits like a held one. */
+      held?: boolean;
     } = {},
   ) {
     super(message);
@@ -300,15 +302,18 @@ export async function deliverSigned(
       'failure',
       `${outcome} ${status ?? ''} from ${new URL(endpoint).host}`.trim(),
     );
-    // An opened breaker holds the message for the cool-down rather than its backoff.
+    // The breaker is open now (this failure opened it, or the probe failed): the message is held for
+    // the cool-down like the others, rather than retried on its backoff towards the DLQ.
+    const held = Boolean(ports.breaker) && (change === 'opened' || gate.kind === 'probe');
     const wait =
-      change === 'opened' && ports.breaker
+      held && ports.breaker
         ? ports.breaker.settings.cooldownSeconds
         : ports.retryDelaySeconds?.('failed', attempt, retryAfter);
     await record(status, outcome, error, wait);
     throw new DeliveryFailed(message, retryAfter, 'failed', false, {
       ...(wait !== undefined ? { retryInSeconds: wait } : {}),
       ...(change === 'opened' ? { breakerOpened: true } : {}),
+      ...(held ? { held: true } : {}),
     });
   };
 

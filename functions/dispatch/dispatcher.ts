@@ -117,7 +117,7 @@ async function failedDelivery(
     });
   }
   if (
-    err.kind === 'paused' &&
+    (err.kind === 'paused' || err.extra.held === true) &&
     err.extra.retryInSeconds !== undefined &&
     attempt >= DISPATCH.maxReceiveCount - 1
   ) {

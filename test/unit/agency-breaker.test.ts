@@ -216,7 +216,11 @@ describe('deliveries through the breaker', () => {
       expect(err.extra).toEqual({ retryInSeconds: 7 });
     }
     const third = await rejection(deliver(p, message, 3), DeliveryFailed);
-    expect(third.extra).toEqual({ retryInSeconds: SETTINGS.cooldownSeconds, breakerOpened: true });
+    expect(third.extra).toEqual({
+      retryInSeconds: SETTINGS.cooldownSeconds,
+      breakerOpened: true,
+      held: true,
+    });
     expect(attempts.map((a) => a.outcome)).toEqual(['failed', 'failed', 'failed']);
     expect(attempts[0]).toMatchObject({ status: 503, eventType: 'dossier.withdrawn', agencyId: AGENCY });
     expect(attempts[0]!.nextRetryAt).toBeDefined();
