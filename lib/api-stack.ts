@@ -3,7 +3,7 @@
  * the triggers that move dossiers to agencies (table stream → outbox relay → agency queues →
  * dispatcher). Everything here can be redeployed or replaced without touching data.
  */
-import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { ArnFormat, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
   type CfnStage,
@@ -29,7 +29,7 @@ import { FilterPattern, LogGroup, MetricFilter } from 'aws-cdk-lib/aws-logs';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import type { RateLimitClass } from '../functions/core/rate-limit.js';
-import { DISPATCH, NOTIFICATIONS, OUTBOX, STATS, TABLE } from '../functions/core/resources.js';
+import { agencyQueues, DISPATCH, NOTIFICATIONS, OUTBOX, STATS, TABLE } from '../functions/core/resources.js';
 import {
   type AuthMode,
   cloudRoutes,
@@ -115,7 +115,11 @@ export class ApiStack extends Stack {
       scans,
       dataKey: data.dataKey,
       agencyQueues: data.channels.map((c) => c.queue),
-      agencyDlqs: data.channels.map((c) => c.dlq),
+      // By name (resources.ts), not by the queue object: 30-odd ARNs exported from the data stack would
+      // push it past CloudFormation's 200 outputs.
+      agencyDlqArns: agencyQueues(s.prefix).map((q) =>
+        this.formatArn({ service: 'sqs', resource: q.dlqName, arnFormat: ArnFormat.NO_RESOURCE_NAME }),
+      ),
       agencySecrets: [...data.agencySecrets.values()],
       paymentSecrets: data.paymentSecrets,
       profileKeySecret: data.profileKeySecret,

@@ -18,8 +18,8 @@ export interface PortalResources {
   scans: IBucket;
   dataKey: IKey;
   agencyQueues: IQueue[];
-  /** The agency channels' DLQs, in the same order. */
-  agencyDlqs: IQueue[];
+  /** The agency channels' DLQs, by ARN. */
+  agencyDlqArns: string[];
   agencySecrets: ISecret[];
   paymentSecrets: ISecret[];
   profileKeySecret: ISecret;
@@ -70,8 +70,19 @@ export function grantAccess(fn: PortalFunction, spec: FunctionSpec, r: PortalRes
 
   if (spec.redrivesAgencyDeadLetters) {
     // Receive, delete and release (ChangeMessageVisibility) on the DLQs only; the sends go to the queues.
-    for (const dlq of r.agencyDlqs) dlq.grantConsumeMessages(role);
-    acknowledgeKmsGrant(fn);
+    role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: [
+          'sqs:ReceiveMessage',
+          'sqs:DeleteMessage',
+          'sqs:ChangeMessageVisibility',
+          'sqs:GetQueueAttributes',
+        ],
+        resources: r.agencyDlqArns,
+      }),
+    );
+    // The DLQs are encrypted with the data key.
+    r.dataKey.grantDecrypt(role);
   }
 
   if (spec.readsAgencySecrets) {
