@@ -47,8 +47,28 @@ export const deliveryLogItem = z
   })
   .meta({ id: 'DeliveryLogItem' });
 
+/** Whether the portal is delivering to the agency now, and if not why and until when. */
+export const agencyDeliveryState = z
+  .object({
+    paused: z.boolean(),
+    cause: z.enum(['gone', 'breaker']).nullable().meta({
+      description:
+        '`gone`: the endpoint answered 410, an operator resumes; `breaker`: it kept failing, a probe delivery resumes it by itself.',
+    }),
+    since: isoDateTime.nullable(),
+    consecutiveFailures: z.number().int().min(0),
+    nextProbeAt: isoDateTime
+      .nullable()
+      .meta({ description: 'When one delivery is next tried while paused by the breaker.' }),
+  })
+  .meta({ id: 'AgencyDeliveryState' });
+
 export const agencyDeliveryList = z
-  .object({ items: z.array(deliveryLogItem), nextCursor: z.string().nullable() })
+  .object({
+    items: z.array(deliveryLogItem),
+    nextCursor: z.string().nullable(),
+    delivery: agencyDeliveryState,
+  })
   .meta({ id: 'AgencyDeliveryList' });
 
 /** Idempotency: the `Idempotency-Key` header, or `requestId` in the body for systems that sign only the body. */

@@ -9,6 +9,7 @@ import { keys, ttlAfterDays } from '../core/keys.js';
 import { sendJsonMessages } from '../core/queue-send.js';
 import { redrive } from '../dispatch/redrive.js';
 import { sqsChannelQueues } from '../dispatch/redrive-sqs.js';
+import { agencyDeliveryStates } from '../dispatch/store.js';
 import {
   AGENCY_LOG_CURSOR,
   type AttemptRecord,
@@ -115,6 +116,8 @@ export function deliveriesStore(): RedeliveryPorts {
       );
       return out.Item?.agencyId as string | undefined;
     },
+
+    deliveryState: (agencyId) => agencyDeliveryStates(db, TableName).get(agencyId),
 
     newId: () => ulid(),
 

@@ -10,16 +10,19 @@ import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import type {
   agencyDeliveriesQuery,
+  agencyDeliveryState,
   deliveryLogItem,
   RedeliveryRequest,
 } from '../../schemas/agency-deliveries.js';
 import { decodeCursor, encodeCursor } from '../core/cursor.js';
 import { AppError } from '../core/errors.js';
 import { keys } from '../core/keys.js';
+import type { BreakerState } from '../dispatch/breaker.js';
 import type { DeliveryAttempt } from '../dispatch/deliver.js';
 
 export type DeliveryLogItem = z.infer<typeof deliveryLogItem>;
 export type DeliveriesQuery = z.output<typeof agencyDeliveriesQuery>;
+export type AgencyDeliveryState = z.infer<typeof agencyDeliveryState>;
 
 /** A stored attempt as the log reads it (older records may lack the newer fields). */
 export type AttemptRecord = DeliveryAttempt & { dossierCode: string; seq?: number };
@@ -48,7 +51,17 @@ export interface DeliveryLogPorts {
   readLog(q: LogRead): Promise<{ items: { key: LogKey; attempt: AttemptRecord }[]; lastKey?: LogKey }>;
   /** The agency a dossier is routed to; undefined for an unknown code. */
   dossierAgency(code: string): Promise<string | undefined>;
+  /** The agency's delivery switch and breaker (functions/dispatch/store.ts). */
+  deliveryState(agencyId: string): Promise<BreakerState | undefined>;
 }
+
+export const describeState = (s: BreakerState | undefined): AgencyDeliveryState => ({
+  paused: s?.paused === true,
+  cause: s?.paused ? (s.cause ?? 'gone') : null,
+  since: s?.paused ? (s.since ?? null) : null,
+  consecutiveFailures: s?.failures ?? 0,
+  nextProbeAt: s?.paused && s.cause === 'breaker' ? (s.probeAt ?? null) : null,
+});
 
 const iso = (s: string | undefined) => (s ? new Date(s).toISOString() : undefined);
 
@@ -98,11 +111,12 @@ export async function readDeliveryLog(
   ports: DeliveryLogPorts,
   agencyId: string,
   q: DeliveriesQuery,
-): Promise<{ items: DeliveryLogItem[]; nextCursor: string | null }> {
+): Promise<{ items: DeliveryLogItem[]; nextCursor: string | null; delivery: AgencyDeliveryState }> {
   let after = cursorOf(agencyId, q);
+  const delivery = describeState(await ports.deliveryState(agencyId));
   // Another agency's dossier has no deliveries of this agency's: an empty log, as for a code never used.
   if (q.dossierCode && (await ports.dossierAgency(q.dossierCode)) !== agencyId)
-    return { items: [], nextCursor: null };
+    return { items: [], nextCursor: null, delivery };
   const read = {
     agencyId,
     ...(q.dossierCode ? { dossierCode: q.dossierCode } : {}),
@@ -117,8 +131,8 @@ export async function readDeliveryLog(
     for (const { attempt } of kept) items.push(logItem(attempt));
     const last = kept.at(-1);
     if (items.length >= q.limit && last)
-      return { items, nextCursor: page.lastKey ? encodeCursor(last.key) : null };
-    if (!page.lastKey) return { items, nextCursor: null };
+      return { items, nextCursor: page.lastKey ? encodeCursor(last.key) : null, delivery };
+    if (!page.lastKey) return { items, nextCursor: null, delivery };
     after = page.lastKey;
   }
 }

@@ -9,6 +9,7 @@ import { dynamo } from '../core/clients.js';
 import { config } from '../core/config.js';
 import { loadDossier } from '../core/dossier-store.js';
 import { keys, ttlAfterDays } from '../core/keys.js';
+import { logger } from '../core/logger.js';
 import { DISPATCH } from '../core/resources.js';
 import { type VettedAddress, vetEndpoint } from '../core/ssrf.js';
 import { loadProfileKeys } from '../me/store.js';
@@ -187,6 +188,10 @@ export function breakerStore(
         );
         const was = out.Attributes as BreakerState | undefined;
         if (was?.paused) {
+          logger.info('agency deliveries resumed: a probe delivery succeeded', {
+            agencyId,
+            pausedSince: was.since,
+          });
           await db.send(
             new UpdateCommand({
               TableName,

@@ -149,6 +149,7 @@ export const OPERATION_EXAMPLES: Record<string, OperationExamples> = {
         },
       ],
       nextCursor: null,
+      delivery: { paused: false, cause: null, since: null, consecutiveFailures: 2, nextProbeAt: null },
     },
   },
   requestRedelivery: {

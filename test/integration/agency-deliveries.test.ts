@@ -150,6 +150,10 @@ describe('an agency whose endpoint fails', () => {
       30_000,
     );
     expect(paused).toMatchObject({ cause: 'breaker' });
+    // The agency is told: its own log says it is paused by the breaker, and when the next probe goes.
+    const told = await signedGet('/v1/agency/deliveries?limit=1');
+    expect(told.body.delivery).toMatchObject({ paused: true, cause: 'breaker' });
+    expect(told.body.delivery.nextProbeAt).not.toBeNull();
     // Failing attempts while closed: the breaker's 3, plus what was already in flight in the batch.
     const failedWhileClosed = portal.simulator.deliveries.filter((d) => d.status === 500).length;
     expect(failedWhileClosed).toBeGreaterThanOrEqual(3);

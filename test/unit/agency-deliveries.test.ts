@@ -16,6 +16,7 @@ import {
 import { signedPayload } from '../../functions/agencies/verify.js';
 import { encodeCursor } from '../../functions/core/cursor.js';
 import { keys } from '../../functions/core/keys.js';
+import type { BreakerState } from '../../functions/dispatch/breaker.js';
 import { agencyDeliveriesQuery, redeliveryRequest } from '../../schemas/agency-deliveries.js';
 import { appErrorOf } from '../support/rejections.js';
 
@@ -46,6 +47,10 @@ class FakeLog implements DeliveryLogPorts {
   now = () => new Date();
   async dossierAgency(code: string) {
     return this.owners[code] ?? AGENCY;
+  }
+  state: BreakerState | undefined = undefined;
+  async deliveryState() {
+    return this.state;
   }
   async readLog(q: LogRead) {
     this.reads.push(q);
@@ -150,8 +155,33 @@ describe('delivery log', () => {
     })!;
     await appErrorOf(readDeliveryLog(log, AGENCY, query({ cursor: foreign })), 'VALIDATION_FAILED');
     const theirs = await readDeliveryLog(log, AGENCY, query({ dossierCode: 'CAHN-260309-0001' }));
-    expect(theirs).toEqual({ items: [], nextCursor: null });
+    expect(theirs).toMatchObject({ items: [], nextCursor: null });
     expect(log.reads).toHaveLength(0);
+  });
+
+  it('says whether the agency is paused, why, and when the next probe goes', async () => {
+    const log = new FakeLog(rows);
+    expect((await readDeliveryLog(log, AGENCY, query({ limit: 1 }))).delivery).toEqual({
+      paused: false,
+      cause: null,
+      since: null,
+      consecutiveFailures: 0,
+      nextProbeAt: null,
+    });
+    log.state = {
+      paused: true,
+      cause: 'breaker',
+      since: '2026-03-09T07:00:00.000Z',
+      failures: 20,
+      probeAt: '2026-03-09T07:05:00.000Z',
+    };
+    expect((await readDeliveryLog(log, AGENCY, query({ limit: 1 }))).delivery).toEqual({
+      paused: true,
+      cause: 'breaker',
+      since: '2026-03-09T07:00:00.000Z',
+      consecutiveFailures: 20,
+      nextProbeAt: '2026-03-09T07:05:00.000Z',
+    });
   });
 
   it('refuses a window that ends before it starts and an unknown status', () => {
