@@ -1110,6 +1110,8 @@ export const functions: Record<
     readsAgencySecrets: true,
     // Parks messages held by an open circuit breaker again, so a pause does not fill the DLQ.
     sendsToAgencyQueues: true,
+    // Tells an agency that the breaker paused or resumed its deliveries.
+    sendsNotifications: true,
     readsProfileKey: true,
     trigger: 'agency-queues',
   },

@@ -61,6 +61,11 @@ export interface DeliveryPorts {
     attempt: number,
     retryAfter: string | null | undefined,
   ): number | undefined;
+  /**
+   * Tells the agency that the breaker paused or resumed its deliveries (a notice on its channel); never
+   * fails the delivery it happened in.
+   */
+  announce?(agencyId: string, change: 'opened' | 'resumed', code: string, at: string): Promise<void>;
   endpointFor(agencyId: string): string | undefined;
   secretsFor(agencyId: string): Promise<string[]>;
   /**
@@ -287,10 +292,12 @@ export async function deliverSigned(
         : {}),
     });
   /** The breaker's view of this attempt, and the failure the queue sees (with its wait). */
-  const breaker = (result: 'ok' | 'failure', reason: string): Promise<BreakerChange> =>
-    ports.breaker
-      ? afterAttempt(ports.breaker, agencyId, gate, result, ports.now(), reason)
-      : Promise.resolve(undefined);
+  const breaker = async (result: 'ok' | 'failure', reason: string): Promise<BreakerChange> => {
+    if (!ports.breaker) return undefined;
+    const change = await afterAttempt(ports.breaker, agencyId, gate, result, ports.now(), reason);
+    if (change) await ports.announce?.(agencyId, change, code, ports.now().toISOString());
+    return change;
+  };
   const fail = async (
     status: number | null,
     outcome: DeliveryAttempt['outcome'],

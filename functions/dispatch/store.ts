@@ -5,6 +5,7 @@ import type { LookupFunction } from 'node:net';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulidx';
+import type { NotificationMessage } from '../../schemas/notification.js';
 import { dynamo } from '../core/clients.js';
 import { config } from '../core/config.js';
 import { loadDossier } from '../core/dossier-store.js';
@@ -13,6 +14,7 @@ import { logger } from '../core/logger.js';
 import { DISPATCH } from '../core/resources.js';
 import { type VettedAddress, vetEndpoint } from '../core/ssrf.js';
 import { loadProfileKeys } from '../me/store.js';
+import { enqueueNotifications } from '../notifications/queue.js';
 import type { BreakerPorts, BreakerSettings, BreakerState } from './breaker.js';
 import type { DeliveryPorts } from './deliver.js';
 import { retryDelaySeconds } from './retry.js';
@@ -337,6 +339,14 @@ export function deliveryStore(secretsFor: (agencyId: string) => Promise<string[]
     isPaused: async (agencyId) => (await states.get(agencyId))?.paused === true,
     pauseAgency: (agencyId, since, reason) => states.pause(agencyId, since, reason),
     breaker: breakerStore(db, TableName, breakerSettings(cfg)),
+    async announce(agencyId, change, code, at) {
+      try {
+        await enqueueNotifications([breakerNotice(agencyId, change, code, at)]);
+      } catch (err) {
+        // The alarm and the delivery log still say it; a lost notice must not fail the delivery.
+        logger.warn('agency delivery notice not queued', { agencyId, change, error: (err as Error).message });
+      }
+    },
     retryDelaySeconds: (kind, attempt, retryAfter) =>
       // The queue's last receive: the next stop is the DLQ, not another try.
       attempt >= DISPATCH.maxReceiveCount
@@ -360,3 +370,32 @@ export const breakerSettings = (cfg: {
   failingMinutes: cfg.DISPATCH_BREAKER_MINUTES,
   cooldownSeconds: cfg.DISPATCH_BREAKER_COOLDOWN_SECONDS,
 });
+
+/** The notice an agency gets when the breaker pauses or resumes its deliveries (Vietnamese first). */
+export function breakerNotice(
+  agencyId: string,
+  change: 'opened' | 'resumed',
+  code: string,
+  at: string,
+): NotificationMessage {
+  const opened = change === 'opened';
+  return {
+    id: `delivery:${agencyId}:${change}:${at}`,
+    audience: 'agency',
+    channel: 'agency',
+    to: agencyId,
+    dossierCode: code,
+    topic: opened ? 'delivery.paused' : 'delivery.resumed',
+    subject: opened
+      ? 'Cổng DVC tạm dừng gửi hồ sơ tới hệ thống của cơ quan / Deliveries paused'
+      : 'Cổng DVC gửi hồ sơ trở lại / Deliveries resumed',
+    text: opened
+      ? 'Địa chỉ tiếp nhận của cơ quan liên tục không trả lời được, nên Cổng DVC tạm dừng gửi. Hồ sơ được giữ trong ' +
+        'hàng đợi, không mất; Cổng thử lại định kỳ và tự gửi tiếp khi địa chỉ hoạt động trở lại. Xem ' +
+        'GET /v1/agency/deliveries. / Your endpoint kept failing, so deliveries are paused; they wait in the queue ' +
+        'and resume by themselves once a probe delivery succeeds.'
+      : 'Địa chỉ tiếp nhận của cơ quan đã hoạt động trở lại; Cổng DVC tiếp tục gửi các hồ sơ đang chờ. / Your ' +
+        'endpoint answers again; the waiting deliveries follow.',
+    createdAt: at,
+  };
+}

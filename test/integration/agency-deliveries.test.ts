@@ -174,6 +174,17 @@ describe('an agency whose endpoint fails', () => {
       30_000,
     );
     expect(await state()).toMatchObject({ paused: false, failures: 0 });
+    // The agency was told both times, on its notice channel.
+    await until(
+      'the pause and resume notices',
+      async () => {
+        const topics = (await portal.outbox({ limit: 500 }))
+          .filter((m) => m.channel === 'agency' && m.to === agencyId)
+          .map((m) => m.topic);
+        return topics.includes('delivery.paused') && topics.includes('delivery.resumed') ? true : undefined;
+      },
+      15_000,
+    );
     await portal.simulator.idle();
     for (const code of codes) {
       const got = accepted(code);

@@ -183,6 +183,7 @@ describe('deliveries through the breaker', () => {
     const attempts: DeliveryAttempt[] = [];
     const delivered = new Set<string>();
     const posts: string[] = [];
+    const told: string[] = [];
     const p: DeliveryPorts = {
       now: () => new Date(),
       loadDossier: async () => dossier,
@@ -199,6 +200,9 @@ describe('deliveries through the breaker', () => {
       },
       breaker,
       retryDelaySeconds: () => 7,
+      announce: async (agencyId, change) => {
+        told.push(`${agencyId} ${change}`);
+      },
       endpointFor: () => 'https://agency.example/webhook',
       secretsFor: async () => [newWebhookSecret()],
       post: async (_url, headers) => {
@@ -206,7 +210,7 @@ describe('deliveries through the breaker', () => {
         return { status: status() };
       },
     };
-    return { p, breaker, attempts, delivered, posts };
+    return { p, breaker, attempts, delivered, posts, told };
   }
 
   it('N failures open it (the last says so for the alarm); held messages are recorded paused and wait the cool-down', async () => {
@@ -235,7 +239,7 @@ describe('deliveries through the breaker', () => {
 
   it('after the cool-down one message probes; its 2xx resumes the agency and it is delivered once', async () => {
     let answer = 503;
-    const { p, breaker, delivered, posts } = ports(() => answer);
+    const { p, breaker, delivered, posts, told } = ports(() => answer);
     for (let i = 1; i <= 3; i++) await rejection(deliver(p, message, i), DeliveryFailed);
     // The cool-down has passed.
     breaker.items.get(AGENCY)!.probeAt = new Date(Date.now() - 1000).toISOString();
@@ -246,6 +250,8 @@ describe('deliveries through the breaker', () => {
     // The same message offered again is not sent twice.
     expect(await deliver(p, message, 5)).toBe('already-delivered');
     expect(posts.filter((id) => id === message.webhookId)).toHaveLength(4);
+    // The agency was told when it was paused and when it resumed, once each.
+    expect(told).toEqual([`${AGENCY} opened`, `${AGENCY} resumed`]);
   });
 
   it('a 429 is honoured but not counted as a failure of the endpoint', async () => {
