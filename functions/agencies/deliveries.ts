@@ -125,17 +125,28 @@ export async function readDeliveryLog(
     ...(q.status ? { status: q.status } : {}),
   };
   const items: DeliveryLogItem[] = [];
-  for (;;) {
-    const page = await ports.readLog({ ...read, limit: q.limit - items.length, ...(after ? { after } : {}) });
+  // A filter can match rarely in a long log: each answer reads a bounded number of rows, and its
+  // cursor goes on from the last one read.
+  for (let reads = 1; ; reads++) {
+    const page = await ports.readLog({
+      ...read,
+      limit: Math.max(READ_BATCH, q.limit),
+      ...(after ? { after } : {}),
+    });
     const kept = page.items.filter((i) => passes(i.attempt, read));
-    for (const { attempt } of kept) items.push(logItem(attempt));
-    const last = kept.at(-1);
-    if (items.length >= q.limit && last)
-      return { items, nextCursor: page.lastKey ? encodeCursor(last.key) : null, delivery };
+    const taken = kept.slice(0, q.limit - items.length);
+    for (const { attempt } of taken) items.push(logItem(attempt));
+    if (taken.length < kept.length) return { items, nextCursor: encodeCursor(taken.at(-1)!.key), delivery };
     if (!page.lastKey) return { items, nextCursor: null, delivery };
+    if (items.length >= q.limit || reads >= MAX_READS)
+      return { items, nextCursor: encodeCursor(page.lastKey), delivery };
     after = page.lastKey;
   }
 }
+
+/** Rows read per table call, and calls per answer (at most 1,000 rows looked at). */
+const READ_BATCH = 100;
+const MAX_READS = 10;
 
 /** One webhook to send again: the original message, under its own webhook-id. */
 export interface Redelivery {

@@ -40,6 +40,7 @@ const attempt = (i: number, over: Partial<AttemptRecord> = {}): AttemptRecord =>
 /** The agency's index partition in memory: sorted by `at`, read newest first, `limit` before the filter. */
 class FakeLog implements DeliveryLogPorts {
   reads: LogRead[] = [];
+  pageCap = Number.POSITIVE_INFINITY;
   constructor(
     readonly rows: AttemptRecord[],
     readonly owners: Record<string, string> = {},
@@ -67,13 +68,14 @@ class FakeLog implements DeliveryLogPorts {
       .filter((a) => (!q.from || a.at >= q.from) && (!q.to || a.at <= q.to))
       .sort((a, b) => b.at.localeCompare(a.at));
     const start = q.after ? sorted.findIndex((a) => key(a).sk === q.after!.sk) + 1 : 0;
-    const page = sorted.slice(start, start + q.limit);
+    // DynamoDB also stops at 1 MB: `pageCap` plays that.
+    const page = sorted.slice(start, start + Math.min(q.limit, this.pageCap));
+    const more = start + page.length < sorted.length;
     const filtered = page.filter((a) =>
       q.status === 'waiting'
         ? a.outcome !== 'delivered' && a.nextRetryAt
         : !q.status || a.outcome === q.status,
     );
-    const more = start + q.limit < sorted.length;
     return {
       items: filtered.map((a) => ({ key: key(a), attempt: a })),
       ...(more && page.length ? { lastKey: key(page.at(-1)!) } : {}),
@@ -123,8 +125,10 @@ describe('delivery log', () => {
     const waiting = await readDeliveryLog(log, AGENCY, query({ status: 'waiting', limit: 100 }));
     expect(waiting.items).toHaveLength(37);
     expect(waiting.items.every((i) => i.nextRetryAt !== null)).toBe(true);
-    // Five at a time read, but a page of five delivered rows is still filled.
+    // Short reads (a 1 MB page), but a page of five delivered rows is still filled.
+    log.pageCap = 4;
     const five = await readDeliveryLog(log, AGENCY, query({ status: 'delivered', limit: 5 }));
+    log.pageCap = Number.POSITIVE_INFINITY;
     expect(five.items).toHaveLength(5);
     expect(five.nextCursor).not.toBeNull();
 
@@ -182,6 +186,25 @@ describe('delivery log', () => {
       consecutiveFailures: 20,
       nextProbeAt: '2026-03-09T07:05:00.000Z',
     });
+  });
+
+  it('looks at a bounded number of rows per answer when a filter matches rarely, and the cursor goes on', async () => {
+    const long = Array.from({ length: 3000 }, (_, i) =>
+      attempt(i, { outcome: i === 10 ? 'gone' : 'failed' }),
+    );
+    const log = new FakeLog(long);
+    const first = await readDeliveryLog(log, AGENCY, query({ status: 'gone' }));
+    expect(first.items).toEqual([]);
+    expect(first.nextCursor).not.toBeNull();
+    expect(log.reads).toHaveLength(10);
+    let cursor = first.nextCursor;
+    const found: string[] = [];
+    while (cursor) {
+      const page = await readDeliveryLog(log, AGENCY, query({ status: 'gone', cursor }));
+      found.push(...page.items.map((i) => i.at));
+      cursor = page.nextCursor;
+    }
+    expect(found).toEqual([long[10]!.at]);
   });
 
   it('refuses a window that ends before it starts and an unknown status', () => {
