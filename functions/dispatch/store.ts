@@ -59,8 +59,9 @@ export function agencyDeliveryStates(db: DynamoDBDocumentClient, TableName: stri
               since,
               reason,
             },
-            ConditionExpression: 'attribute_not_exists(pk) OR paused = :false',
-            ExpressionAttributeValues: { ':false': false },
+            // A 410 also turns a breaker pause into one only an operator lifts: the endpoint is gone.
+            ConditionExpression: 'attribute_not_exists(pk) OR paused = :false OR cause = :breaker',
+            ExpressionAttributeValues: { ':false': false, ':breaker': 'breaker' },
           }),
         );
         return true;
