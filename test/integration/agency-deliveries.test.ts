@@ -279,4 +279,27 @@ describe('an agency whose endpoint fails', () => {
     });
     expect(reused.status).toBe(422);
   }, 40_000);
+
+  it('a probe answered 410 turns the breaker pause into one only an operator lifts', async () => {
+    await control('fail');
+    const code = await submit();
+    await until(
+      'the breaker to open again',
+      async () => ((await state())?.cause === 'breaker' ? true : undefined),
+      30_000,
+    );
+    await control('gone');
+    await until(
+      'the probe to meet 410',
+      async () => ((await state())?.cause === 'gone' ? true : undefined),
+      30_000,
+    );
+    const told = await signedGet('/v1/agency/deliveries?limit=1');
+    expect(told.body.delivery).toMatchObject({ paused: true, cause: 'gone', nextProbeAt: null });
+    // Even once the endpoint answers again, nothing is sent until an operator resumes.
+    await control('ok');
+    await new Promise((r) => setTimeout(r, 5_000));
+    expect(accepted(code)).toHaveLength(0);
+    expect((await state())?.paused).toBe(true);
+  }, 90_000);
 });
