@@ -2,9 +2,12 @@
  * `npm start`: the whole Cổng portal on this machine, data kept in .local/ between runs.
  *   --reset       start from empty data
  *   --port <n>    API port (or env PORT; default 3000); every other port is picked free
+ *   --simulator-fail <channel>   the simulated agencies of that channel answer 500 until told otherwise
+ *                 (POST <simulator>/control {"channel", "mode": "ok"}): their deliveries pause, then resume
  * Env CONG_DATA_DIR puts the data somewhere other than .local/ (tests use a temporary folder).
  */
 import { parseArgs } from 'node:util';
+import { allAgencies, channels } from '../functions/catalog/agencies.js';
 import { createLog, errorFields } from '../lib/local/log.js';
 import { isAddressInUse } from '../lib/local/net.js';
 import { type LocalPortal, startLocalPortal } from '../lib/local/portal.js';
@@ -12,23 +15,27 @@ import { type LocalPortal, startLocalPortal } from '../lib/local/portal.js';
 const log = createLog({ src: 'local' });
 
 function usage(message: string): never {
-  process.stderr.write(`${message}\nUsage: npm start -- [--reset] [--port <port>]\n`);
+  process.stderr.write(`${message}\nUsage: npm start -- [--reset] [--port <port>] [--simulator-fail <channel>]\n`);
   process.exit(2);
 }
 
-let args: { reset?: boolean; port?: string; help?: boolean };
+let args: { reset?: boolean; port?: string; help?: boolean; 'simulator-fail'?: string };
 try {
   args = parseArgs({
     options: {
       reset: { type: 'boolean' },
       port: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
+      'simulator-fail': { type: 'string' },
     },
   }).values;
 } catch (err) {
   usage((err as Error).message);
 }
 if (args.help) usage('Runs the Cổng portal locally.');
+const failing = args['simulator-fail'];
+if (failing !== undefined && !channels.includes(failing))
+  usage(`Not an agency channel: ${failing} (one of ${channels.join(', ')})`);
 
 const portText = args.port ?? process.env.PORT ?? '3000';
 const port = Number(portText);
@@ -55,6 +62,9 @@ try {
 }
 
 const { url, stores, simulator } = portal;
+if (failing)
+  for (const agency of allAgencies().filter((a) => a.channel === failing))
+    simulator.setMode(agency.id, 'fail_500');
 process.stdout.write(
   [
     '',
