@@ -5,10 +5,10 @@
  * Then the agency reads its own delivery log (signed GET, and as an officer) and redelivers one dossier
  * by code under the same webhook-id.
  */
-import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findAgency } from '../../functions/catalog/agencies.js';
+import { allAgencies, findAgency } from '../../functions/catalog/agencies.js';
 import { keys } from '../../functions/core/keys.js';
 import { AGENCY_HEADER, signWebhook } from '../../functions/core/webhooks.js';
 import { dlqUrlOf } from '../../functions/dispatch/redrive.js';
@@ -279,6 +279,37 @@ describe('an agency whose endpoint fails', () => {
     });
     expect(reused.status).toBe(422);
   }, 40_000);
+
+  it("moves back only its own dead letters and leaves another agency's in the channel's DLQ", async () => {
+    const channel = findAgency(agencyId)!.channel;
+    const neighbour = allAgencies().find((a) => a.channel === channel && a.id !== agencyId)!;
+    const queueUrl = JSON.parse(portal.env.AGENCY_QUEUE_URLS!)[channel] as string;
+    const [mine] = accepted(codes[3]!);
+    const letters = [
+      { type: 'dossier.submitted', dossierCode: codes[3], agencyId, channel, webhookId: mine!.webhookId },
+      {
+        type: 'dossier.submitted',
+        dossierCode: 'XX-260101-0001',
+        agencyId: neighbour.id,
+        channel,
+        webhookId: 'msg_x',
+      },
+    ];
+    for (const l of letters)
+      await portal.stores.clients.sqs.send(
+        new SendMessageCommand({ QueueUrl: dlqUrlOf(queueUrl), MessageBody: JSON.stringify(l) }),
+      );
+    const res = await signedPost('/v1/agency/redeliveries', {
+      deadLetters: true,
+      requestId: 'redrive-integration-1',
+    });
+    expect(res.status).toBe(202);
+    expect(res.body.count).toBe(1);
+    expect(await deadLetters()).toBe(1);
+    // Its own came back under its webhook-id, already accepted: not delivered as new again.
+    await new Promise((r) => setTimeout(r, 2_000));
+    expect(accepted(codes[3]!).filter((d) => !d.duplicate)).toHaveLength(1);
+  }, 30_000);
 
   it('a probe answered 410 turns the breaker pause into one only an operator lifts', async () => {
     await control('fail');
