@@ -3,10 +3,12 @@
  *   --reset       start from empty data
  *   --port <n>    API port (or env PORT; default 3000); every other port is picked free
  *   --agency-endpoint <channel>=<url>   (repeatable) that channel's deliveries go to your receiver
+ *   --simulator-fail <channel>   the simulated agencies of that channel answer 500 until told otherwise
+ *                 (POST <simulator>/control {"channel", "mode": "ok"}): their deliveries pause, then resume
  * Env CONG_DATA_DIR puts the data somewhere other than .local/ (tests use a temporary folder).
  */
 import { parseArgs } from 'node:util';
-import { channels } from '../functions/catalog/agencies.js';
+import { allAgencies, channels } from '../functions/catalog/agencies.js';
 import { AgencyEndpointError, parseAgencyEndpoints } from '../lib/local/agency-endpoints.js';
 import { createLog, errorFields } from '../lib/local/log.js';
 import { isAddressInUse } from '../lib/local/net.js';
@@ -14,13 +16,15 @@ import { type LocalPortal, startLocalPortal } from '../lib/local/portal.js';
 
 const log = createLog({ src: 'local' });
 
-const USAGE = `Usage: npm start -- [--reset] [--port <port>] [--agency-endpoint <channel>=<url> ...]
+const USAGE = `Usage: npm start -- [--reset] [--port <port>] [--agency-endpoint <channel>=<url> ...] [--simulator-fail <channel>]
   --reset                              start from empty data
   --port <port>                        API port (or env PORT; default 3000)
   --agency-endpoint <channel>=<url>    send that integration channel's deliveries to your own receiver
                                        instead of the agency simulator (repeatable; {agencyId} in the
                                        URL is replaced). Channels (pNN: province NN's one-stop system):
                                        ${channels.join(', ')}
+  --simulator-fail <channel>           the simulated agencies of that channel answer 500 until told
+                                       otherwise (POST <simulator>/control {"channel","mode":"ok"})
   -h, --help                           this text
 `;
 
@@ -29,7 +33,13 @@ function usage(message: string): never {
   process.exit(2);
 }
 
-let args: { reset?: boolean; port?: string; help?: boolean; 'agency-endpoint'?: string[] };
+let args: {
+  reset?: boolean;
+  port?: string;
+  help?: boolean;
+  'agency-endpoint'?: string[];
+  'simulator-fail'?: string;
+};
 try {
   args = parseArgs({
     options: {
@@ -37,6 +47,7 @@ try {
       port: { type: 'string' },
       'agency-endpoint': { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h' },
+      'simulator-fail': { type: 'string' },
     },
   }).values;
 } catch (err) {
@@ -54,6 +65,9 @@ try {
   if (!(err instanceof AgencyEndpointError)) throw err;
   usage(err.message);
 }
+const failing = args['simulator-fail'];
+if (failing !== undefined && !channels.includes(failing))
+  usage(`Not an agency channel: ${failing} (one of ${channels.join(', ')})`);
 
 const portText = args.port ?? process.env.PORT ?? '3000';
 const port = Number(portText);
@@ -81,6 +95,9 @@ try {
 }
 
 const { url, stores, simulator } = portal;
+if (failing)
+  for (const agency of allAgencies().filter((a) => a.channel === failing))
+    simulator.setMode(agency.id, 'fail_500');
 process.stdout.write(
   [
     '',

@@ -10,6 +10,12 @@ import {
   agencyEventResult,
   attachmentLink,
 } from '../schemas/agency.js';
+import {
+  agencyDeliveriesQuery,
+  agencyDeliveryList,
+  redeliveryAccepted,
+  redeliveryRequest,
+} from '../schemas/agency-deliveries.js';
 import { agencyDossierList, agencyDossiersQuery } from '../schemas/agency-dossiers.js';
 import {
   agencyList,
@@ -125,6 +131,7 @@ export type HttpFunction =
   | 'tracking'
   | 'agencyEvents'
   | 'agencyFiles'
+  | 'agencyDeliveries'
   | 'payments'
   | 'me'
   | 'feedback'
@@ -166,7 +173,11 @@ export type RouteAccess =
       owners?: readonly PersonRole[];
     }
   | { kind: 'role'; roles: readonly PersonRole[]; scope: 'agency' | 'all' }
-  | { kind: 'agencySignature' }
+  | {
+      kind: 'agencySignature';
+      /** The agency's own routes: its officers may call them too, with their bearer token. */
+      officers?: boolean;
+    }
   | { kind: 'providerSignature' }
   | { kind: 'dev' };
 
@@ -195,7 +206,10 @@ export function rolesOf(access: RouteAccess): readonly PersonRole[] {
  * operation returns.
  */
 export const isPersonal = (access: RouteAccess): boolean =>
-  access.kind === 'self' || access.kind === 'owned' || access.kind === 'role';
+  access.kind === 'self' ||
+  access.kind === 'owned' ||
+  access.kind === 'role' ||
+  (access.kind === 'agencySignature' && access.officers === true);
 
 /** The authentication mode an access rule needs; a route declaring another is refused at start. */
 export const authOfAccess = (access: RouteAccess): AuthMode =>
@@ -929,6 +943,35 @@ export const routes: readonly Route[] = [
     response: agencyDossierList,
   }),
   r({
+    method: 'GET',
+    path: '/v1/agency/deliveries',
+    fn: 'agencyDeliveries',
+    operationId: 'listAgencyDeliveries',
+    auth: 'agency',
+    access: { kind: 'agencySignature', officers: true },
+    summary:
+      "My agency's delivery log: every attempt to deliver to its endpoint, newest first (signed GET or officer)",
+    query: agencyDeliveriesQuery,
+    status: 200,
+    response: agencyDeliveryList,
+    errors: [403],
+  }),
+  r({
+    method: 'POST',
+    path: '/v1/agency/redeliveries',
+    fn: 'agencyDeliveries',
+    operationId: 'requestRedelivery',
+    auth: 'agency',
+    access: { kind: 'agencySignature', officers: true },
+    summary:
+      "Deliver my agency's webhooks again under their own webhook-ids: one dossier's, a time window's, or its dead letters",
+    body: redeliveryRequest,
+    status: 202,
+    response: redeliveryAccepted,
+    errors: [403, 404, 422],
+    rateLimit: 'redeliveries',
+  }),
+  r({
     method: 'POST',
     path: '/dev/token',
     fn: 'dev',
@@ -986,6 +1029,8 @@ export interface FunctionSpec {
   /** Dossier results under results/: agencies' events store them, tracking links to them. */
   results?: 'put' | 'get';
   sendsToAgencyQueues?: boolean;
+  /** Receives, deletes and releases messages of the agency channels' DLQs (an agency's own redrive). */
+  redrivesAgencyDeadLetters?: boolean;
   readsAgencySecrets?: boolean;
   /** Payment providers' and billers' signing secrets. */
   readsPaymentSecrets?: boolean;
@@ -1053,6 +1098,16 @@ export const functions: Record<
     results: 'get',
     readsProfileKey: true,
   },
+  /** An agency's delivery log and redeliveries: re-sends to its channel's queue, moves its own dead letters. */
+  agencyDeliveries: {
+    entry: 'functions/agencies/deliveries-handler.ts',
+    memoryMb: 256,
+    timeoutSeconds: 30,
+    table: 'readwrite',
+    readsAgencySecrets: true,
+    sendsToAgencyQueues: true,
+    redrivesAgencyDeadLetters: true,
+  },
   agencyEvents: {
     entry: 'functions/agencies/handler.ts',
     memoryMb: 256,
@@ -1116,6 +1171,10 @@ export const functions: Record<
     timeoutSeconds: DISPATCH.functionTimeoutSeconds,
     table: 'readwrite',
     readsAgencySecrets: true,
+    // Parks messages held by an open circuit breaker again, so a pause does not fill the DLQ.
+    sendsToAgencyQueues: true,
+    // Tells an agency that the breaker paused or resumed its deliveries.
+    sendsNotifications: true,
     readsProfileKey: true,
     trigger: 'agency-queues',
   },

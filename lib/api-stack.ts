@@ -3,7 +3,7 @@
  * the triggers that move dossiers to agencies (table stream → outbox relay → agency queues →
  * dispatcher). Everything here can be redeployed or replaced without touching data.
  */
-import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { ArnFormat, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
   type CfnStage,
@@ -29,7 +29,7 @@ import { FilterPattern, LogGroup, MetricFilter } from 'aws-cdk-lib/aws-logs';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import type { RateLimitClass } from '../functions/core/rate-limit.js';
-import { DISPATCH, NOTIFICATIONS, OUTBOX, STATS, TABLE } from '../functions/core/resources.js';
+import { agencyQueues, DISPATCH, NOTIFICATIONS, OUTBOX, STATS, TABLE } from '../functions/core/resources.js';
 import {
   type AuthMode,
   cloudRoutes,
@@ -129,6 +129,11 @@ export class ApiStack extends Stack {
       scans,
       dataKey: data.dataKey,
       agencyQueues: data.channels.map((c) => c.queue),
+      // By name (resources.ts), not by the queue object: 30-odd ARNs exported from the data stack would
+      // push it past CloudFormation's 200 outputs.
+      agencyDlqArns: agencyQueues(s.prefix).map((q) =>
+        this.formatArn({ service: 'sqs', resource: q.dlqName, arnFormat: ArnFormat.NO_RESOURCE_NAME }),
+      ),
       agencySecrets: [...data.agencySecrets.values()],
       paymentSecrets: data.paymentSecrets,
       profileKeySecret: data.profileKeySecret,
@@ -486,6 +491,25 @@ export class ApiStack extends Stack {
       new Alarm(this, 'AgencyEndpointGoneAlarm', {
         alarmDescription: `Cong ${data.settings.stage}: an agency endpoint answered 410 Gone; its deliveries are paused until resumed (npm run redrive -- --resume)`,
         metric: gone.metric({ statistic: 'Sum', period: Duration.minutes(5) }),
+        threshold: 0,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+    );
+    // `alarm: agency_deliveries_paused`: the circuit breaker opened on an agency's failing endpoint.
+    const breaker = new MetricFilter(this, 'AgencyDeliveriesPausedFilter', {
+      logGroup: fn.logGroup,
+      filterPattern: FilterPattern.stringValue('$.alarm', '=', 'agency_deliveries_paused'),
+      metricNamespace: 'Cong',
+      metricName: `AgencyDeliveriesPaused-${data.settings.stage}`,
+      metricValue: '1',
+      defaultValue: 0,
+    });
+    this.alerts.notify(
+      new Alarm(this, 'AgencyDeliveriesPausedAlarm', {
+        alarmDescription: `Cong ${data.settings.stage}: an agency endpoint kept failing and its deliveries are paused; they resume by themselves when a probe delivery succeeds`,
+        metric: breaker.metric({ statistic: 'Sum', period: Duration.minutes(5) }),
         threshold: 0,
         comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
         evaluationPeriods: 1,

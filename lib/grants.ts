@@ -18,6 +18,8 @@ export interface PortalResources {
   scans: IBucket;
   dataKey: IKey;
   agencyQueues: IQueue[];
+  /** The agency channels' DLQs, by ARN. */
+  agencyDlqArns: string[];
   agencySecrets: ISecret[];
   paymentSecrets: ISecret[];
   profileKeySecret: ISecret;
@@ -64,6 +66,23 @@ export function grantAccess(fn: PortalFunction, spec: FunctionSpec, r: PortalRes
   if (spec.sendsToAgencyQueues) {
     for (const queue of r.agencyQueues) queue.grantSendMessages(role);
     acknowledgeKmsGrant(fn);
+  }
+
+  if (spec.redrivesAgencyDeadLetters) {
+    // Receive, delete and release (ChangeMessageVisibility) on the DLQs only; the sends go to the queues.
+    role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: [
+          'sqs:ReceiveMessage',
+          'sqs:DeleteMessage',
+          'sqs:ChangeMessageVisibility',
+          'sqs:GetQueueAttributes',
+        ],
+        resources: r.agencyDlqArns,
+      }),
+    );
+    // The DLQs are encrypted with the data key.
+    r.dataKey.grantDecrypt(role);
   }
 
   if (spec.readsAgencySecrets) {

@@ -341,12 +341,14 @@ export function stageSettings(context: (key: string) => unknown): StageSettings 
           uploads: { rateLimit: 1000, burstLimit: 2000 },
           petitions: { rateLimit: 50, burstLimit: 100 },
           tracking: { rateLimit: 500, burstLimit: 1000 },
+          redeliveries: { rateLimit: 20, burstLimit: 40 },
         }
       : {
           intake: { rateLimit: 10, burstLimit: 20 },
           uploads: { rateLimit: 25, burstLimit: 50 },
           petitions: { rateLimit: 5, burstLimit: 10 },
           tracking: { rateLimit: 10, burstLimit: 20 },
+          redeliveries: { rateLimit: 5, burstLimit: 10 },
         },
     pitrDays: prod ? 35 : 7,
     noncurrentVersionsKeptFor: Duration.days(prod ? 90 : 7),

@@ -24,7 +24,8 @@ export interface Person {
   taxCode?: string;
   citizenId?: string;
 }
-export type Principal = Person | { kind: 'agency'; agencyId: string };
+/** An agency's system (signature), or on an agency's own routes one of its officers acting for it. */
+export type Principal = Person | { kind: 'agency'; agencyId: string; via?: 'signature' | 'officer' };
 
 /** Enterprise tax codes (mã số thuế): 10 digits, or 13 with a branch suffix. */
 export const TAX_CODE = /^\d{10}(-\d{3})?$/;

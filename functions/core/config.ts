@@ -41,6 +41,8 @@ export const DEFAULT_RATE_LIMITS = {
   // Public tracking is counted by address only (it has no account); an office behind one address
   // may look up many dossiers, someone counting through codes and keys may not.
   tracking: { windowSeconds: 600, perAccount: 60, perIp: 120 },
+  // An agency's redelivery requests, counted per agency (its system and its officers together).
+  redeliveries: { windowSeconds: 3600, perAccount: 30, perIp: 300 },
 } as const satisfies Record<string, z.input<typeof rateLimitRule>>;
 
 /** JSON text overriding some classes' limits, e.g. `{"intake":{"windowSeconds":60,"perAccount":5,"perIp":50}}`. */
@@ -52,6 +54,7 @@ const rateLimits = jsonText
         uploads: rateLimitRule,
         petitions: rateLimitRule,
         tracking: rateLimitRule,
+        redeliveries: rateLimitRule,
       })
       .partial()
       .strict(),
@@ -85,6 +88,12 @@ const settings = z.object({
   DISPATCH_BACKOFF_SCALE: z.coerce.number().min(0).max(1).default(1),
   /** How long the dispatcher waits for an agency's answer; must stay well under the function timeout. */
   DISPATCH_POST_TIMEOUT_MS: z.coerce.number().int().min(100).max(20_000).default(10_000),
+  /** Consecutive failed deliveries to an agency that open its circuit breaker (pause it). */
+  DISPATCH_BREAKER_FAILURES: z.coerce.number().int().min(1).max(10_000).default(20),
+  /** Minutes of failed deliveries with no success between that open it, however few attempts. */
+  DISPATCH_BREAKER_MINUTES: z.coerce.number().min(0.05).max(1440).default(15),
+  /** Seconds an open breaker waits before one probe delivery; held messages wait as long. */
+  DISPATCH_BREAKER_COOLDOWN_SECONDS: z.coerce.number().int().min(1).max(900).default(300),
   /** The agency simulator listens on loopback; in AWS private and metadata addresses are refused (SSRF). */
   ALLOW_PRIVATE_ENDPOINTS: flag.default(false),
   JWT_ISSUER: z.url(),

@@ -113,7 +113,11 @@ const portalOf = (event: PortalEvent): ApiRequest => {
  * those groups carry (and load) the secret-store client.
  */
 export interface Verifiers {
-  agency?: (headers: Record<string, string | undefined>, rawBody: string) => Promise<Principal>;
+  agency?: (
+    headers: Record<string, string | undefined>,
+    /** The raw body, or for a GET what it signs (core/signed-get.ts). */
+    signedContent: string,
+  ) => Promise<Principal>;
   /** For groups serving owned-object routes: reads an object's ownership fields (core/access-store.ts). */
   ownership?: OwnershipReader;
   /** For groups serving abuse-limited routes: the shared counters (core/rate-limit-store.ts). */

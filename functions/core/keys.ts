@@ -33,7 +33,29 @@ export const keys = {
     pk: `SIGNEDREQ#${agencyId}#${webhookId}`,
     sk: 'SIGNEDREQ',
   }),
-  /** Whether the dispatcher may deliver to an agency (paused after its endpoint answered 410 Gone). */
+  /**
+   * gsi2, on each dossier delivery attempt: the agency's own delivery log, newest first, in the agency's
+   * partition of the work-list index (one Query, no scan). The attempt's ULID keeps same-instant rows apart.
+   */
+  agencyDeliveryIndex: (agencyId: string, at: string, attemptId: string) => ({
+    gsi2pk: `AGENCY#${agencyId}`,
+    gsi2sk: `DELIVERY#${at}#${attemptId}`,
+  }),
+  agencyDeliveryIndexPrefix: 'DELIVERY#',
+  /**
+   * An agency's redelivery request (`POST /v1/agency/redeliveries`), by id; its Idempotency-Key record
+   * is `idempotency('redelivery', agencyId, key)`.
+   */
+  redelivery: (agencyId: string, id: string) => ({ pk: `AGENCY#${agencyId}`, sk: `REDELIVERY#${id}` }),
+  /**
+   * The delivered-marker id of a webhook re-sent by one redelivery request (`delivered(code, this)`): a
+   * duplicated queue message of the same request is sent once; the webhook-id stays the original's.
+   */
+  redeliveryMarkerId: (webhookId: string, redeliveryId: string) => `${webhookId}#REDELIVERY#${redeliveryId}`,
+  /**
+   * Whether the dispatcher may deliver to an agency: paused after its endpoint answered 410 Gone (until an
+   * operator resumes) or by the circuit breaker after a run of failures (until a probe gets a 2xx).
+   */
   agencyDeliveryState: (agencyId: string) => ({ pk: `AGENCY#${agencyId}`, sk: 'DELIVERY_STATE' }),
   submission: (id: string) => ({ pk: `SUBMISSION#${id}`, sk: 'SUBMISSION' }),
   upload: (id: string) => ({ pk: `UPLOAD#${id}`, sk: 'UPLOAD' }),

@@ -49,9 +49,11 @@ export const accountSubject = (sub: string) => `acct:${sub}`;
  * accounts are issued by the agency and limited each on their own.
  */
 export function rateLimitSubjects(
-  principal: { kind: string; sub?: string; role?: string } | null,
+  principal: { kind: string; sub?: string; role?: string; agencyId?: string } | null,
   sourceIp: string | undefined,
 ): { account?: string; ip?: string } {
+  // An agency's own routes count per agency, its system and its officers together, whatever the address.
+  if (principal?.kind === 'agency' && principal.agencyId) return { account: `agency:${principal.agencyId}` };
   const person = principal?.kind === 'person' ? principal : undefined;
   return {
     ...(person?.sub ? { account: person.sub } : {}),

@@ -8,19 +8,34 @@
 import type { DossierDelivery, SupplementDelivery, WithdrawalDelivery } from '../../schemas/agency.js';
 import { attachmentHref, attachmentIdOf, PREVIOUS_RESULT } from '../agencies/files.js';
 import type { DossierRecord, StoredAttachment } from '../core/dossier.js';
+import { keys } from '../core/keys.js';
 import { AGENCY_HEADER, signWebhook } from '../core/webhooks.js';
 import { withOpenForm } from '../intake/sealed-form.js';
 import type { DispatchMessage } from '../intake/submit.js';
 import type { ProfileKeys } from '../me/protect.js';
+import { admit, afterAttempt, type BreakerChange, type BreakerPorts, type Gate } from './breaker.js';
+
+/** `paused`: not sent, the agency's deliveries are paused (410 or the circuit breaker); the message waits. */
+export const DELIVERY_OUTCOMES = ['delivered', 'failed', 'refused', 'timeout', 'gone', 'paused'] as const;
+export type DeliveryOutcome = (typeof DELIVERY_OUTCOMES)[number];
 
 export interface DeliveryAttempt {
   webhookId: string;
   attempt: number;
   at: string;
   status: number | null;
-  outcome: 'delivered' | 'failed' | 'refused' | 'timeout' | 'gone';
+  outcome: DeliveryOutcome;
   ms: number;
   error?: string;
+  /** The agency and the webhook's event type (the agency's delivery log); the store adds the dossier code. */
+  agencyId?: string;
+  eventType?: string;
+  /** When the queue offers the message again; absent after a delivery and before the DLQ. */
+  nextRetryAt?: string;
+  /** The agency's redelivery request this attempt serves. */
+  redeliveryId?: string;
+  /** For `dossier.supplemented`: the timeline event of the supplement (to rebuild it on redelivery). */
+  seq?: number;
 }
 
 export interface DeliveryPorts {
@@ -33,6 +48,25 @@ export interface DeliveryPorts {
   /** Pauses the agency's deliveries; true only for the call that paused it (the first 410 raises the alarm). */
   pauseAgency(agencyId: string, since: string, reason: string): Promise<boolean>;
   recordAttempt(code: string, attempt: DeliveryAttempt): Promise<void>;
+  /**
+   * The circuit breaker (functions/dispatch/breaker.ts); without it only a 410 pauses the agency. When
+   * present it replaces isPaused: a paused agency's messages are held, or one is let through as the probe.
+   */
+  breaker?: BreakerPorts;
+  /**
+   * Seconds until the queue offers a failed message again (undefined: its next stop is the DLQ), so the
+   * attempt record can say when the next try is.
+   */
+  retryDelaySeconds?(
+    kind: FailureKind,
+    attempt: number,
+    retryAfter: string | null | undefined,
+  ): number | undefined;
+  /**
+   * Tells the agency that the breaker paused or resumed its deliveries (a notice on its channel); never
+   * fails the delivery it happened in.
+   */
+  announce?(agencyId: string, change: 'opened' | 'resumed', code: string, at: string): Promise<void>;
   endpointFor(agencyId: string): string | undefined;
   secretsFor(agencyId: string): Promise<string[]>;
   /**
@@ -64,6 +98,14 @@ export class DeliveryFailed extends Error {
     readonly kind: FailureKind = 'failed',
     /** For `gone`: this delivery is the one that paused the agency. */
     readonly paused = false,
+    readonly extra: {
+      /** Seconds the message should wait, when the delivery decided it. */
+      retryInSeconds?: number;
+      /** The circuit breaker opened with this failure (the alarm). */
+      breakerOpened?: boolean;
+      /** Sent and failed, but the breaker is open now: the message waits like a held one. */
+      held?: boolean;
+    } = {},
   ) {
     super(message);
   }
@@ -149,14 +191,72 @@ const noKey = (ports: DeliveryPorts) =>
 /** The webhook machinery, keyed by the delivered object's code (a dossier's or a petition's). */
 export type WebhookPorts = Omit<DeliveryPorts, 'loadDossier'>;
 
+/**
+ * Whether a message may go now: the breaker's gate, or (without one) the 410 switch. A held message is
+ * recorded (`paused`, so the agency's delivery log shows it waiting) and thrown back to the queue.
+ */
+export async function gateFor(ports: WebhookPorts, target: Target, attempt: number): Promise<Gate> {
+  const gate: Gate = ports.breaker
+    ? await admit(ports.breaker, target.agencyId, ports.now())
+    : (await ports.isPaused(target.agencyId))
+      ? { kind: 'held', cause: 'gone' }
+      : { kind: 'closed', failures: 0 };
+  if (gate.kind !== 'held') return gate;
+  const wait = gate.retryInSeconds ?? ports.retryDelaySeconds?.('paused', attempt, undefined) ?? undefined;
+  await ports.recordAttempt(target.code, {
+    webhookId: target.webhookId,
+    attempt,
+    at: ports.now().toISOString(),
+    status: null,
+    outcome: 'paused',
+    ms: 0,
+    error: gate.cause === 'gone' ? 'paused: endpoint gone (410)' : 'paused: circuit breaker open',
+    ...describeTarget(target),
+    ...(wait !== undefined
+      ? { nextRetryAt: new Date(ports.now().getTime() + wait * 1000).toISOString() }
+      : {}),
+  });
+  throw new DeliveryFailed(`deliveries to ${target.agencyId} are paused`, undefined, 'paused', false, {
+    ...(gate.retryInSeconds !== undefined ? { retryInSeconds: gate.retryInSeconds } : {}),
+  });
+}
+
+interface Target {
+  code: string;
+  agencyId: string;
+  webhookId: string;
+  eventType?: string;
+  redeliveryId?: string;
+  seq?: number;
+}
+
+const describeTarget = (t: Target) => ({
+  agencyId: t.agencyId,
+  ...(t.eventType ? { eventType: t.eventType } : {}),
+  ...(t.redeliveryId ? { redeliveryId: t.redeliveryId } : {}),
+  ...(t.seq !== undefined ? { seq: t.seq } : {}),
+});
+
 export async function deliver(
   ports: DeliveryPorts,
-  message: DispatchMessage,
+  message: DispatchMessage & { redeliveryId?: string },
   attempt: number,
 ): Promise<'delivered' | 'already-delivered' | 'dossier-gone'> {
-  if (await ports.isDelivered(message.dossierCode, message.webhookId)) return 'already-delivered';
-  if (await ports.isPaused(message.agencyId))
-    throw new DeliveryFailed(`deliveries to ${message.agencyId} are paused`, undefined, 'paused');
+  // A redelivery the agency asked for is sent even though the webhook was delivered before, under the
+  // same webhook-id (the agency dedupes); its own marker keeps a duplicated queue message from a second send.
+  const marker = message.redeliveryId
+    ? keys.redeliveryMarkerId(message.webhookId, message.redeliveryId)
+    : message.webhookId;
+  if (await ports.isDelivered(message.dossierCode, marker)) return 'already-delivered';
+  const target = {
+    code: message.dossierCode,
+    agencyId: message.agencyId,
+    webhookId: message.webhookId,
+    eventType: message.type,
+    ...(message.seq !== undefined ? { seq: message.seq } : {}),
+    ...(message.redeliveryId ? { redeliveryId: message.redeliveryId, marker } : {}),
+  };
+  const gate = await gateFor(ports, target, attempt);
   const dossier = await ports.loadDossier(message.dossierCode);
   if (!dossier) return 'dossier-gone';
 
@@ -169,16 +269,22 @@ export async function deliver(
   );
   return deliverSigned(
     ports,
-    { code: dossier.code, agencyId: dossier.agencyId, webhookId: message.webhookId, body },
+    { ...target, code: dossier.code, agencyId: dossier.agencyId, body },
     attempt,
+    gate,
   );
 }
 
 /** One signed POST of `body` to the agency, recorded; failures say when to try again. */
 export async function deliverSigned(
   ports: WebhookPorts,
-  target: { code: string; agencyId: string; webhookId: string; body: string },
+  target: Target & {
+    body: string;
+    /** The delivered marker to set, when not the webhook id (a redelivery's). */
+    marker?: string;
+  },
   attempt: number,
+  gate: Gate = { kind: 'closed', failures: 0 },
 ): Promise<'delivered'> {
   const { code, agencyId, webhookId, body } = target;
   const endpoint = ports.endpointFor(agencyId);
@@ -192,7 +298,12 @@ export async function deliverSigned(
     ...signWebhook(secrets[0], webhookId, body, ports.now()),
   };
   const started = Date.now();
-  const record = (status: number | null, outcome: DeliveryAttempt['outcome'], error?: string) =>
+  const record = (
+    status: number | null,
+    outcome: DeliveryAttempt['outcome'],
+    error?: string,
+    retryInSeconds?: number,
+  ) =>
     ports.recordAttempt(code, {
       webhookId,
       attempt,
@@ -201,7 +312,43 @@ export async function deliverSigned(
       outcome,
       ms: Date.now() - started,
       ...(error ? { error } : {}),
+      ...describeTarget(target),
+      ...(retryInSeconds !== undefined
+        ? { nextRetryAt: new Date(ports.now().getTime() + retryInSeconds * 1000).toISOString() }
+        : {}),
     });
+  /** The breaker's view of this attempt, and the failure the queue sees (with its wait). */
+  const breaker = async (result: 'ok' | 'failure', reason: string): Promise<BreakerChange> => {
+    if (!ports.breaker) return undefined;
+    const change = await afterAttempt(ports.breaker, agencyId, gate, result, ports.now(), reason);
+    if (change) await ports.announce?.(agencyId, change, code, ports.now().toISOString());
+    return change;
+  };
+  const fail = async (
+    status: number | null,
+    outcome: DeliveryAttempt['outcome'],
+    message: string,
+    retryAfter?: string | null,
+    error?: string,
+  ): Promise<never> => {
+    const change = await breaker(
+      'failure',
+      `${outcome} ${status ?? ''} from ${new URL(endpoint).host}`.trim(),
+    );
+    // The breaker is open now (this failure opened it, or the probe failed): the message is held for
+    // the cool-down like the others, rather than retried on its backoff towards the DLQ.
+    const held = Boolean(ports.breaker) && (change === 'opened' || gate.kind === 'probe');
+    const wait =
+      held && ports.breaker
+        ? ports.breaker.settings.cooldownSeconds
+        : ports.retryDelaySeconds?.('failed', attempt, retryAfter);
+    await record(status, outcome, error, wait);
+    throw new DeliveryFailed(message, retryAfter, 'failed', false, {
+      ...(wait !== undefined ? { retryInSeconds: wait } : {}),
+      ...(change === 'opened' ? { breakerOpened: true } : {}),
+      ...(held ? { held: true } : {}),
+    });
+  };
 
   let response: { status: number; retryAfter?: string | null };
   try {
@@ -210,12 +357,18 @@ export async function deliverSigned(
     const name = (err as Error).name;
     const reason =
       name === 'UnsafeEndpointError' ? 'refused' : name === 'DeliveryTimeoutError' ? 'timeout' : 'failed';
-    await record(null, reason, (err as Error).message.slice(0, 200));
-    throw new DeliveryFailed(`delivery to ${agencyId} failed: ${(err as Error).message}`);
+    return fail(
+      null,
+      reason,
+      `delivery to ${agencyId} failed: ${(err as Error).message}`,
+      undefined,
+      (err as Error).message.slice(0, 200),
+    );
   }
   if (response.status >= 200 && response.status < 300) {
-    await ports.markDelivered(code, webhookId, ports.now().toISOString());
+    await ports.markDelivered(code, target.marker ?? webhookId, ports.now().toISOString());
     await record(response.status, 'delivered');
+    await breaker('ok', '');
     return 'delivered';
   }
   if (response.status === 410) {
@@ -227,6 +380,18 @@ export async function deliverSigned(
     );
     throw new DeliveryFailed(`agency ${agencyId} answered 410 Gone`, undefined, 'gone', paused);
   }
-  await record(response.status, 'failed');
-  throw new DeliveryFailed(`agency ${agencyId} answered ${response.status}`, response.retryAfter);
+  if (response.status === 429) {
+    // Alive and asking to slow down: honoured, not counted towards the breaker.
+    const wait = ports.retryDelaySeconds?.('failed', attempt, response.retryAfter);
+    await record(429, 'failed', undefined, wait);
+    throw new DeliveryFailed(`agency ${agencyId} answered 429`, response.retryAfter, 'failed', false, {
+      ...(wait !== undefined ? { retryInSeconds: wait } : {}),
+    });
+  }
+  return fail(
+    response.status,
+    'failed',
+    `agency ${agencyId} answered ${response.status}`,
+    response.retryAfter,
+  );
 }

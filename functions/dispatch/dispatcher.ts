@@ -5,20 +5,23 @@
  * A 410 Gone pauses the agency and raises the `agency_endpoint_gone` alarm (a metric filter on this
  * log). Messages for a paused agency wait at the longest backoff and so reach the DLQ within
  * maxReceiveCount × backoffCapSeconds, bounded, to be redriven once an operator resumes the agency.
+ * After a run of failures the circuit breaker (breaker.ts) pauses the agency and raises
+ * `agency_deliveries_paused`; its held messages wait in the queue (parked again before their last
+ * receive) until a probe delivery gets a 2xx and resumes it.
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import { ChangeMessageVisibilityCommand } from '@aws-sdk/client-sqs';
+import { ChangeMessageVisibilityCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { z } from 'zod';
 import { agencySecrets } from '../core/agency-secrets.js';
-import { fullJitterDelaySeconds, parseRetryAfter } from '../core/backoff.js';
 import { sqsClient } from '../core/clients.js';
 import { config } from '../core/config.js';
 import { logger } from '../core/logger.js';
 import { DISPATCH } from '../core/resources.js';
 import { deliverPetition, type PetitionDeliveryPorts } from '../petitions/deliver.js';
 import { petitionDeliveryStore } from '../petitions/delivery-store.js';
-import { DeliveryFailed, deliver, type FailureKind } from './deliver.js';
+import { DeliveryFailed, deliver } from './deliver.js';
+import { retryDelaySeconds } from './retry.js';
 import { deliveryStore } from './store.js';
 
 const dispatchMessage = z.object({
@@ -27,6 +30,8 @@ const dispatchMessage = z.object({
   seq: z.number().int().positive().optional(),
   agencyId: z.string(),
   webhookId: z.string(),
+  /** An agency's redelivery request: sent again under the same webhook-id (POST /v1/agency/redeliveries). */
+  redeliveryId: z.string().optional(),
 });
 
 /** A petition handed to an agency (functions/petitions/deliver.ts). */
@@ -48,26 +53,14 @@ function queueUrlOf(record: SQSRecord): string | undefined {
   return Object.values(config().AGENCY_QUEUE_URLS).find((url) => url.split('/').at(-1) === name);
 }
 
-/** Seconds until the queue offers the message again: the agency's Retry-After, else scaled backoff. */
-export function retryDelaySeconds(
-  kind: FailureKind,
-  attempt: number,
-  retryAfter: string | null | undefined,
-  scale: number,
-  random = Math.random,
-): number {
-  const cap = DISPATCH.backoffCapSeconds;
-  const asked = kind === 'failed' ? parseRetryAfter(retryAfter) : undefined;
-  if (asked !== undefined) return Math.min(asked, cap);
-  const backoff =
-    kind === 'failed' ? fullJitterDelaySeconds(attempt, DISPATCH.backoffBaseSeconds, cap, random) : cap;
-  return Math.min(cap, Math.max(0, Math.round(backoff * scale)));
-}
+export { retryDelaySeconds };
 
 async function backOff(record: SQSRecord, attempt: number, failure: DeliveryFailed) {
   const url = queueUrlOf(record);
   if (!url) return;
-  const delay = retryDelaySeconds(failure.kind, attempt, failure.retryAfter, config().DISPATCH_BACKOFF_SCALE);
+  const delay =
+    failure.extra.retryInSeconds ??
+    retryDelaySeconds(failure.kind, attempt, failure.retryAfter, config().DISPATCH_BACKOFF_SCALE);
   await sqsClient().send(
     new ChangeMessageVisibilityCommand({
       QueueUrl: url,
@@ -114,8 +107,36 @@ async function failedDelivery(
   attempt: number,
   err: unknown,
   fields: Record<string, unknown>,
-): Promise<never> {
+): Promise<void> {
   if (!(err instanceof DeliveryFailed)) throw err;
+  if (err.extra.breakerOpened) {
+    // The metric filter matches this field; changing it silences the alarm.
+    logger.error('agency endpoint failing: circuit breaker opened, deliveries paused', {
+      ...fields,
+      alarm: 'agency_deliveries_paused',
+    });
+  }
+  if (
+    (err.kind === 'paused' || err.extra.held === true) &&
+    err.extra.retryInSeconds !== undefined &&
+    attempt >= DISPATCH.maxReceiveCount - 1
+  ) {
+    // Held by an open breaker and near its last receive: parked as a fresh copy (same body, same
+    // webhook-id) so it keeps waiting in the queue rather than the DLQ. Sent before this one is deleted:
+    // a failure leaves the original in place, a duplicate is dropped by the delivered marker.
+    const url = queueUrlOf(record);
+    if (url) {
+      await sqsClient().send(
+        new SendMessageCommand({
+          QueueUrl: url,
+          MessageBody: record.body,
+          DelaySeconds: err.extra.retryInSeconds,
+        }),
+      );
+      logger.info('dispatch held: agency paused, parked again', fields);
+      return;
+    }
+  }
   if (err.kind === 'gone' && err.paused) {
     // The metric filter matches this field; changing it silences the alarm.
     logger.error('agency endpoint gone: deliveries paused', { ...fields, alarm: 'agency_endpoint_gone' });

@@ -61,7 +61,7 @@ export interface RedriveReport {
 }
 
 const dispatchMessage = z.looseObject({
-  type: z.literal('dossier.submitted'),
+  type: z.enum(['dossier.submitted', 'dossier.supplemented', 'dossier.withdrawn']),
   dossierCode: z.string(),
   agencyId: z.string(),
   webhookId: z.string(),

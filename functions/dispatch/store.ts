@@ -5,14 +5,20 @@ import type { LookupFunction } from 'node:net';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulidx';
+import type { NotificationMessage } from '../../schemas/notification.js';
 import { dynamo } from '../core/clients.js';
 import { config } from '../core/config.js';
 import { loadDossier } from '../core/dossier-store.js';
 import { keys, ttlAfterDays } from '../core/keys.js';
+import { logger } from '../core/logger.js';
+import { DISPATCH } from '../core/resources.js';
 import { type VettedAddress, vetEndpoint } from '../core/ssrf.js';
 import { loadProfileKeys } from '../me/store.js';
+import { enqueueNotifications } from '../notifications/queue.js';
+import type { BreakerPorts, BreakerSettings, BreakerState } from './breaker.js';
 import type { DeliveryPorts } from './deliver.js';
 import { agencyEndpoint } from './endpoint.js';
+import { retryDelaySeconds } from './retry.js';
 
 const ATTEMPT_RETENTION_DAYS = 90;
 
@@ -21,13 +27,13 @@ export class DeliveryTimeoutError extends Error {
   override name = 'DeliveryTimeoutError';
 }
 
-export interface AgencyDeliveryState {
+export interface AgencyDeliveryState extends BreakerState {
   agencyId: string;
-  paused: boolean;
-  since?: string;
   reason?: string;
   resumedAt?: string;
 }
+
+const isConditionFailure = (err: unknown) => err instanceof ConditionalCheckFailedException;
 
 /**
  * The per-agency delivery switch. Pausing is conditional so the first 410 keeps its time and reason
@@ -50,11 +56,13 @@ export function agencyDeliveryStates(db: DynamoDBDocumentClient, TableName: stri
               kind: 'agency-delivery-state',
               agencyId,
               paused: true,
+              cause: 'gone',
               since,
               reason,
             },
-            ConditionExpression: 'attribute_not_exists(pk) OR paused = :false',
-            ExpressionAttributeValues: { ':false': false },
+            // A 410 also turns a breaker pause into one only an operator lifts: the endpoint is gone.
+            ConditionExpression: 'attribute_not_exists(pk) OR paused = :false OR cause = :breaker',
+            ExpressionAttributeValues: { ':false': false, ':breaker': 'breaker' },
           }),
         );
         return true;
@@ -70,14 +78,137 @@ export function agencyDeliveryStates(db: DynamoDBDocumentClient, TableName: stri
           new UpdateCommand({
             TableName,
             Key: keys.agencyDeliveryState(agencyId),
-            UpdateExpression: 'SET paused = :false, resumedAt = :at',
+            // The operator's resume also closes the breaker: counting starts again from zero.
+            UpdateExpression:
+              'SET paused = :false, resumedAt = :at, failures = :zero REMOVE cause, failingSince, probeAt, probeLease',
             ConditionExpression: 'paused = :true',
-            ExpressionAttributeValues: { ':false': false, ':true': true, ':at': at },
+            ExpressionAttributeValues: { ':false': false, ':true': true, ':at': at, ':zero': 0 },
           }),
         );
         return true;
       } catch (err) {
         if (err instanceof ConditionalCheckFailedException) return false;
+        throw err;
+      }
+    },
+  };
+}
+
+/** The circuit breaker's state changes, each conditional on the item it reads (functions/dispatch/breaker.ts). */
+export function breakerStore(
+  db: DynamoDBDocumentClient,
+  TableName: string,
+  settings: BreakerSettings,
+): BreakerPorts {
+  const states = agencyDeliveryStates(db, TableName);
+  const Key = keys.agencyDeliveryState;
+  const conditional = async (command: UpdateCommand) => {
+    try {
+      await db.send(command);
+      return true;
+    } catch (err) {
+      if (isConditionFailure(err)) return false;
+      throw err;
+    }
+  };
+  return {
+    settings,
+    state: (agencyId) => states.get(agencyId),
+
+    takeProbe: (agencyId, now, leaseUntil) =>
+      conditional(
+        new UpdateCommand({
+          TableName,
+          Key: Key(agencyId),
+          UpdateExpression: 'SET probeLease = :until',
+          ConditionExpression:
+            'paused = :true AND cause = :breaker AND (attribute_not_exists(probeAt) OR probeAt <= :now) ' +
+            'AND (attribute_not_exists(probeLease) OR probeLease < :now)',
+          ExpressionAttributeValues: {
+            ':true': true,
+            ':breaker': 'breaker',
+            ':now': now,
+            ':until': leaseUntil,
+          },
+        }),
+      ),
+
+    async countFailure(agencyId, now, nextProbeAt) {
+      const out = await db.send(
+        new UpdateCommand({
+          TableName,
+          Key: Key(agencyId),
+          UpdateExpression:
+            'SET kind = :kind, agencyId = :agency, failingSince = if_not_exists(failingSince, :now), ' +
+            'lastFailureAt = :now, paused = if_not_exists(paused, :false)' +
+            (nextProbeAt ? ', probeAt = :probe REMOVE probeLease' : '') +
+            ' ADD failures :one',
+          ExpressionAttributeValues: {
+            ':kind': 'agency-delivery-state',
+            ':agency': agencyId,
+            ':now': now,
+            ':false': false,
+            ':one': 1,
+            ...(nextProbeAt ? { ':probe': nextProbeAt } : {}),
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return out.Attributes as BreakerState;
+    },
+
+    open: (agencyId, now, reason, probeAt) =>
+      conditional(
+        new UpdateCommand({
+          TableName,
+          Key: Key(agencyId),
+          UpdateExpression:
+            'SET paused = :true, cause = :breaker, since = :now, reason = :reason, probeAt = :probe REMOVE probeLease',
+          ConditionExpression: 'attribute_not_exists(paused) OR paused = :false',
+          ExpressionAttributeValues: {
+            ':true': true,
+            ':false': false,
+            ':breaker': 'breaker',
+            ':now': now,
+            ':reason': reason,
+            ':probe': probeAt,
+          },
+        }),
+      ),
+
+    async close(agencyId, now) {
+      try {
+        const out = await db.send(
+          new UpdateCommand({
+            TableName,
+            Key: Key(agencyId),
+            UpdateExpression:
+              'SET paused = :false, failures = :zero REMOVE failingSince, probeAt, probeLease, cause',
+            // A 410 pause stays until an operator resumes it.
+            ConditionExpression: 'attribute_exists(pk) AND (paused = :false OR cause = :breaker)',
+            ExpressionAttributeValues: { ':false': false, ':zero': 0, ':breaker': 'breaker' },
+            ReturnValues: 'ALL_OLD',
+          }),
+        );
+        const was = out.Attributes as BreakerState | undefined;
+        if (was?.paused) {
+          logger.info('agency deliveries resumed: a probe delivery succeeded', {
+            agencyId,
+            pausedSince: was.since,
+          });
+          await db.send(
+            new UpdateCommand({
+              TableName,
+              Key: Key(agencyId),
+              UpdateExpression: 'SET resumedAt = :now',
+              ExpressionAttributeValues: { ':now': now },
+            }),
+          );
+          return true;
+        }
+        return false;
+      } catch (err) {
+        if (isConditionFailure(err)) return false;
         throw err;
       }
     },
@@ -137,7 +268,12 @@ type Key = { pk: string; sk: string };
 export function deliveryRecords(
   db: DynamoDBDocumentClient,
   TableName: string,
-  key: { delivered: (code: string, webhookId: string) => Key; attempt: (code: string, id: string) => Key },
+  key: {
+    delivered: (code: string, webhookId: string) => Key;
+    attempt: (code: string, id: string) => Key;
+    /** Also lists each attempt in its agency's delivery log (dossiers). */
+    agencyLog?: boolean;
+  },
 ): Pick<DeliveryPorts, 'isDelivered' | 'markDelivered' | 'recordAttempt'> {
   return {
     async isDelivered(code, webhookId) {
@@ -162,13 +298,18 @@ export function deliveryRecords(
     },
 
     async recordAttempt(code, attempt) {
+      const id = ulid();
       await db.send(
         new PutCommand({
           TableName,
           Item: {
-            ...key.attempt(code, ulid()),
+            ...key.attempt(code, id),
+            ...(key.agencyLog && attempt.agencyId
+              ? keys.agencyDeliveryIndex(attempt.agencyId, attempt.at, id)
+              : {}),
             kind: 'delivery-attempt',
             ...attempt,
+            dossierCode: code,
             ttl: ttlAfterDays(ATTEMPT_RETENTION_DAYS),
           },
         }),
@@ -190,15 +331,72 @@ export function deliveryStore(secretsFor: (agencyId: string) => Promise<string[]
     ...(cfg.PORTAL_URL ? { portalUrl: cfg.PORTAL_URL } : {}),
     endpointFor: (agencyId) => agencyEndpoint(cfg, agencyId),
 
-    ...deliveryRecords(db, TableName, { delivered: keys.delivered, attempt: keys.deliveryAttempt }),
+    ...deliveryRecords(db, TableName, {
+      delivered: keys.delivered,
+      attempt: keys.deliveryAttempt,
+      agencyLog: true,
+    }),
 
     isPaused: async (agencyId) => (await states.get(agencyId))?.paused === true,
     pauseAgency: (agencyId, since, reason) => states.pause(agencyId, since, reason),
+    breaker: breakerStore(db, TableName, breakerSettings(cfg)),
+    async announce(agencyId, change, code, at) {
+      try {
+        await enqueueNotifications([breakerNotice(agencyId, change, code, at)]);
+      } catch (err) {
+        // The alarm and the delivery log still say it; a lost notice must not fail the delivery.
+        logger.warn('agency delivery notice not queued', { agencyId, change, error: (err as Error).message });
+      }
+    },
+    retryDelaySeconds: (kind, attempt, retryAfter) =>
+      // The queue's last receive: the next stop is the DLQ, not another try.
+      attempt >= DISPATCH.maxReceiveCount
+        ? undefined
+        : retryDelaySeconds(kind, attempt, retryAfter, cfg.DISPATCH_BACKOFF_SCALE),
 
     async post(url, headers, body) {
       const target = new URL(url);
       const pinned = await vetEndpoint(target, cfg.ALLOW_PRIVATE_ENDPOINTS);
       return postTo(target, headers, body, pinned, cfg.DISPATCH_POST_TIMEOUT_MS);
     },
+  };
+}
+
+export const breakerSettings = (cfg: {
+  DISPATCH_BREAKER_FAILURES: number;
+  DISPATCH_BREAKER_MINUTES: number;
+  DISPATCH_BREAKER_COOLDOWN_SECONDS: number;
+}): BreakerSettings => ({
+  failures: cfg.DISPATCH_BREAKER_FAILURES,
+  failingMinutes: cfg.DISPATCH_BREAKER_MINUTES,
+  cooldownSeconds: cfg.DISPATCH_BREAKER_COOLDOWN_SECONDS,
+});
+
+/** The notice an agency gets when the breaker pauses or resumes its deliveries (Vietnamese first). */
+export function breakerNotice(
+  agencyId: string,
+  change: 'opened' | 'resumed',
+  code: string,
+  at: string,
+): NotificationMessage {
+  const opened = change === 'opened';
+  return {
+    id: `delivery:${agencyId}:${change}:${at}`,
+    audience: 'agency',
+    channel: 'agency',
+    to: agencyId,
+    dossierCode: code,
+    topic: opened ? 'delivery.paused' : 'delivery.resumed',
+    subject: opened
+      ? 'Cổng DVC tạm dừng gửi hồ sơ tới hệ thống của cơ quan / Deliveries paused'
+      : 'Cổng DVC gửi hồ sơ trở lại / Deliveries resumed',
+    text: opened
+      ? 'Địa chỉ tiếp nhận của cơ quan liên tục không trả lời được, nên Cổng DVC tạm dừng gửi. Hồ sơ được giữ trong ' +
+        'hàng đợi, không mất; Cổng thử lại định kỳ và tự gửi tiếp khi địa chỉ hoạt động trở lại. Xem ' +
+        'GET /v1/agency/deliveries. / Your endpoint kept failing, so deliveries are paused; they wait in the queue ' +
+        'and resume by themselves once a probe delivery succeeds.'
+      : 'Địa chỉ tiếp nhận của cơ quan đã hoạt động trở lại; Cổng DVC tiếp tục gửi các hồ sơ đang chờ. / Your ' +
+        'endpoint answers again; the waiting deliveries follow.',
+    createdAt: at,
   };
 }

@@ -4,7 +4,7 @@
  * the petitioner's identity. A message for an agency the petition has since left is dropped.
  */
 import type { PetitionDelivery } from '../../schemas/petition.js';
-import { DeliveryFailed, deliverSigned, type WebhookPorts } from '../dispatch/deliver.js';
+import { deliverSigned, gateFor, type WebhookPorts } from '../dispatch/deliver.js';
 import type { PetitionDispatchMessage, PetitionRecord } from './model.js';
 
 export interface PetitionDeliveryPorts extends WebhookPorts {
@@ -36,8 +36,16 @@ export async function deliverPetition(
   attempt: number,
 ): Promise<'delivered' | 'already-delivered' | 'petition-moved'> {
   if (await ports.isDelivered(message.petitionCode, message.webhookId)) return 'already-delivered';
-  if (await ports.isPaused(message.agencyId))
-    throw new DeliveryFailed(`deliveries to ${message.agencyId} are paused`, undefined, 'paused');
+  const gate = await gateFor(
+    ports,
+    {
+      code: message.petitionCode,
+      agencyId: message.agencyId,
+      webhookId: message.webhookId,
+      eventType: 'petition.created',
+    },
+    attempt,
+  );
   const p = await ports.loadPetition(message.petitionCode);
   if (!p || p.agencyId !== message.agencyId) return 'petition-moved';
   return deliverSigned(
@@ -47,7 +55,9 @@ export async function deliverPetition(
       agencyId: p.agencyId,
       webhookId: message.webhookId,
       body: JSON.stringify(petitionPayload(p, message)),
+      eventType: 'petition.created',
     },
     attempt,
+    gate,
   );
 }

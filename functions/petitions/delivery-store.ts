@@ -15,6 +15,8 @@ export function petitionDeliveryStore(base: DeliveryPorts): PetitionDeliveryPort
     now: base.now,
     isPaused: base.isPaused,
     pauseAgency: base.pauseAgency,
+    ...(base.breaker ? { breaker: base.breaker } : {}),
+    ...(base.retryDelaySeconds ? { retryDelaySeconds: base.retryDelaySeconds } : {}),
     endpointFor: base.endpointFor,
     secretsFor: base.secretsFor,
     post: base.post,

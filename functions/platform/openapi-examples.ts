@@ -136,6 +136,47 @@ export const OPERATION_EXAMPLES: Record<string, OperationExamples> = {
       reason: 'applied',
     },
   },
+  listAgencyDeliveries: {
+    parameters: { status: 'failed', from: '2026-03-09T00:00:00+07:00', limit: 20 },
+    response: {
+      items: [
+        {
+          dossierCode: DOSSIER,
+          eventType: 'dossier.submitted',
+          webhookId: 'msg_01KJR6B3Z6M1W8E2Q4T5V7X9YA',
+          attempt: 2,
+          at: '2026-03-09T07:05:12.000Z',
+          httpStatus: 503,
+          latencyMs: 412,
+          outcome: 'failed',
+          nextRetryAt: '2026-03-09T07:05:31.000Z',
+        },
+      ],
+      nextCursor: null,
+      delivery: { paused: false, cause: null, since: null, consecutiveFailures: 2, nextProbeAt: null },
+    },
+  },
+  requestRedelivery: {
+    requests: {
+      oneDossier: {
+        summary: "Everything delivered for one of my agency's dossiers, again under the same webhook-ids",
+        value: { dossierCode: DOSSIER, requestId: 'bhxh-hn-redeliver-000001' },
+      },
+      window: {
+        summary: 'Every webhook my agency was sent (or tried) in a time window',
+        value: {
+          from: '2026-03-09T00:00:00+07:00',
+          to: '2026-03-09T12:00:00+07:00',
+          requestId: 'bhxh-hn-redeliver-000002',
+        },
+      },
+      deadLetters: {
+        summary: "My agency's messages that rest in the dead-letter queue, back to its queue",
+        value: { deadLetters: true, requestId: 'bhxh-hn-redeliver-000003' },
+      },
+    },
+    response: { redeliveryId: '01KJR7C4A7N2X9F3R5V6W8Y0ZB', count: 1 },
+  },
 };
 
 /** One body of each delivery to agencies, by its `type`. */

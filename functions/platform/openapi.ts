@@ -118,18 +118,22 @@ function parameters(route: Route, toSchema: ReturnType<typeof schemaConverter>['
     });
   }
   if (route.auth === 'agency') {
+    const officers = route.access.kind === 'agencySignature' && route.access.officers === true;
     out.push(
       {
         name: AGENCY_HEADER,
         in: 'header',
-        required: true,
+        // An officer's bearer token names the agency instead.
+        required: !officers,
         description:
           "The agency's id in the registry (GET /v1/agencies); its secret must verify the signature.",
         schema: { type: 'string', minLength: 1, maxLength: 64 },
         example: 'bhxh-hn',
       },
       // A GET has no body: it signs its method and path (functions/core/signed-get.ts).
-      ...signatureHeaders('the agency', route.method === 'GET' ? 'GET {path}' : undefined),
+      ...signatureHeaders('the agency', route.method === 'GET' ? 'GET {path}' : undefined).map((h) =>
+        officers ? { ...h, required: false } : h,
+      ),
     );
   }
   return out;
@@ -151,6 +155,8 @@ function accessText(access: RouteAccess): string {
     case 'role':
       return `${roles}${access.scope === 'agency' ? " An officer sees only their own agency's." : ''}`;
     case 'agencySignature':
+      if (access.officers)
+        return "The agency's own system, signed with its secret (Standard Webhooks; a GET signs `GET <path with query>`, a POST its body), or a signed-in agency_officer of that agency; either sees only its own agency's.";
       return (
         "Agencies' systems only, signed with the agency's secret (Standard Webhooks; a GET, which has no body, signs `GET {path}`). Without the " +
         `${AGENCY_HEADER} header: 400 AGENCY_HEADER_MISSING; an agency the registry does not hold: 401 ` +
@@ -166,7 +172,10 @@ function accessText(access: RouteAccess): string {
 /** Public and provider-signed routes take no portal credential: `security: []` says so explicitly. */
 function security(route: Route): Json[] {
   if (route.auth === 'citizen') return [{ bearer: [] }];
-  if (route.auth === 'agency') return [{ agencySignature: [] }];
+  if (route.auth === 'agency')
+    return route.access.kind === 'agencySignature' && route.access.officers
+      ? [{ agencySignature: [] }, { bearer: [] }]
+      : [{ agencySignature: [] }];
   return [];
 }
 

@@ -5,13 +5,15 @@
  * given another script (a supplement request, a rejection, an extension, approval and result, duplicate
  * or out-of-order callbacks) or made to fail (429 with Retry-After, 500, no answer, 410 Gone): by
  * `setMode`, by `POST /control/{agencyId}` {"mode", "count"?, "retryAfterSeconds"?}, or at start by
- * SIMULATOR_MODES='{"<agencyId>":"<mode>"}'. Petitions (`petition.created`) are assigned and then
+ * SIMULATOR_MODES='{"<agencyId>":"<mode>"}'. `POST /control` {"agencyId" | "channel", "mode"} sets every agency of a
+ * channel at once; `fail` and `ok` stand for `fail_500` and `normal`. Petitions (`petition.created`) are assigned and then
  * answered with the answer published, in a public version of the agency's own wording (`reject`:
  * refused as out of scope); `hold` accepts deliveries
  * and reports nothing, like a desk that lets the deadline lapse.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { allAgencies } from '../../functions/catalog/agencies.js';
 import { AGENCY_HEADER, signWebhook, verifyWebhook } from '../../functions/core/webhooks.js';
 import type { AgencySecrets } from './agency-secrets.js';
 import type { Faults } from './faults.js';
@@ -116,7 +118,9 @@ interface CallbackEvent {
   [field: string]: unknown;
 }
 const PATH = /^\/agencies\/([^/]+)\/webhook$/;
-const CONTROL = /^\/control\/([^/]+)$/;
+const CONTROL = /^\/control(?:\/([^/]+))?$/;
+/** Short names for the modes a demonstration of pause and resume needs. */
+const MODE_ALIASES: Record<string, SimulatorMode> = { fail: 'fail_500', ok: 'normal' };
 const DAY_MS = 86_400_000;
 
 function modesFromEnv(log: Log): Record<string, SimulatorMode> {
@@ -421,21 +425,46 @@ export async function startAgencySimulator(options: AgencySimulatorOptions): Pro
     const path = (req.url ?? '/').split('?')[0]!;
     const control = CONTROL.exec(path);
     if (control && req.method === 'POST') {
-      const agencyId = decodeURIComponent(control[1]!);
-      let body: { mode?: unknown; count?: unknown; retryAfterSeconds?: unknown };
+      let body: {
+        mode?: unknown;
+        count?: unknown;
+        retryAfterSeconds?: unknown;
+        agencyId?: unknown;
+        channel?: unknown;
+      };
       try {
         body = JSON.parse((await readBody(req, 4096)).toString('utf8') || '{}');
       } catch {
         return sendError(res, 'MALFORMED_JSON');
       }
-      if (!options.secrets[agencyId]) return sendError(res, 'NOT_FOUND');
-      if (!SIMULATOR_MODES.includes(body.mode as SimulatorMode))
-        return sendJson(res, 400, { error: 'mode must be one of', modes: SIMULATOR_MODES });
-      sim.setMode(agencyId, body.mode as SimulatorMode, {
-        ...(typeof body.count === 'number' ? { count: body.count } : {}),
-        ...(typeof body.retryAfterSeconds === 'number' ? { retryAfterSeconds: body.retryAfterSeconds } : {}),
-      });
-      return sendJson(res, 200, { agencyId, mode: body.mode });
+      const ids = control[1]
+        ? [decodeURIComponent(control[1])]
+        : typeof body.agencyId === 'string'
+          ? [body.agencyId]
+          : typeof body.channel === 'string'
+            ? allAgencies()
+                .filter((a) => a.channel === body.channel)
+                .map((a) => a.id)
+            : [];
+      if (ids.length === 0 || !ids.every((id) => options.secrets[id])) return sendError(res, 'NOT_FOUND');
+      const mode = MODE_ALIASES[String(body.mode)] ?? body.mode;
+      if (!SIMULATOR_MODES.includes(mode as SimulatorMode))
+        return sendJson(res, 400, {
+          error: 'mode must be one of',
+          modes: [...SIMULATOR_MODES, ...Object.keys(MODE_ALIASES)],
+        });
+      for (const id of ids)
+        sim.setMode(id, mode as SimulatorMode, {
+          ...(typeof body.count === 'number' ? { count: body.count } : {}),
+          ...(typeof body.retryAfterSeconds === 'number'
+            ? { retryAfterSeconds: body.retryAfterSeconds }
+            : {}),
+        });
+      return sendJson(
+        res,
+        200,
+        ids.length === 1 ? { agencyId: ids[0], mode } : { agencies: ids.length, mode },
+      );
     }
     if (req.method === 'GET' && path === '/deliveries') {
       // What each agency received, without the dossiers' personal data.

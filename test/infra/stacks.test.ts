@@ -556,6 +556,23 @@ describe('Cổng dev stacks', () => {
     }
   });
 
+  it("lets an agency's redelivery take messages from the agency DLQs only, and send to the agency queues", () => {
+    const sqs = statementsOf(dev.apiT, 'agencyDeliveries').filter((st) =>
+      actionsOf([st]).some((a) => a.startsWith('sqs:')),
+    );
+    const consuming = sqs.filter((st) =>
+      actionsOf([st]).some((a) =>
+        ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility'].includes(a),
+      ),
+    );
+    expect(consuming.length).toBeGreaterThan(0);
+    const dlqs = consuming.flatMap(resourcesOf);
+    expect(dlqs).toHaveLength(channels.length);
+    for (const r of dlqs) expect(r).toMatch(/-agency-[a-z0-9-]+-dlq"/);
+    const sending = sqs.filter((st) => actionsOf([st]).includes('sqs:SendMessage'));
+    for (const r of sending.flatMap(resourcesOf)) expect(r).not.toMatch(/-dlq/);
+  });
+
   it('lets agency events write results and tracking read them, under results/ only', () => {
     const s3Of = (fn: string) =>
       statementsOf(dev.apiT, fn).filter((st) => actionsOf([st]).some((a) => a.startsWith('s3:')));

@@ -383,8 +383,50 @@ async function agencySignatureChecks(path: string, event: Json, agencyId: string
   expect([401, 403, 404]).not.toContain(mine.status);
 }
 
+/**
+ * An agency's own routes (delivery log, redelivery): its system signing (a GET signs `GET <path>`), or its
+ * officers' tokens. Unsigned, wrongly signed, expired or tampered → 401; any other role → 403; another
+ * agency sees nothing of this agency's dossier (an empty log, or the dossier's 404 for a redelivery).
+ */
+async function agencyOwnChecks(method: 'GET' | 'POST', path: string, makeBody?: () => Json) {
+  const agencyId = owned.citizen.agencyId;
+  const send = (as: string, secret: string | undefined, bearer?: string) => {
+    const body = makeBody ? JSON.stringify(makeBody()) : undefined;
+    return api(method, path, {
+      headers: {
+        ...(body ? { 'content-type': 'application/json' } : {}),
+        [AGENCY_HEADER]: as,
+        ...(bearer ? { authorization: `Bearer ${bearer}` } : {}),
+        ...(secret ? signWebhook(secret, `msg_mx_${randomUUID()}`, body ?? `${method} ${path}`) : {}),
+      },
+      ...(body ? { body } : {}),
+    });
+  };
+  expect((await send(agencyId, undefined)).status).toBe(401);
+  expect((await send(agencyId, 'whsec_bm90IHRoZSBhZ2VuY3kncyBzZWNyZXQ=')).status).toBe(401);
+  for (const role of EVERYONE) {
+    const res = await send(agencyId, undefined, tokens[role].own);
+    if (role === 'agency_officer') expect([401, 403]).not.toContain(res.status);
+    else expect(res.status, role).toBe(403);
+    for (const variant of ['expired', 'foreign', 'tampered'] as const)
+      expect((await send(agencyId, undefined, tokens[role][variant])).status, `${role} ${variant}`).toBe(401);
+  }
+  const theirs = await send(elsewhere.agencyId, channelSecret(secrets, elsewhere.agencyId));
+  if (method === 'GET') expect(theirs.body.items).toEqual([]);
+  else expect(theirs.body.error.code).toBe('DOSSIER_NOT_FOUND');
+  const mine = await send(agencyId, channelSecret(secrets, agencyId));
+  expect([401, 403, 404]).not.toContain(mine.status);
+}
+
 /** Per machine route: unsigned, wrongly signed, people's tokens, and (agencies) another agency's dossier. */
 const machineChecks: Record<string, () => Promise<void>> = {
+  listAgencyDeliveries: () =>
+    agencyOwnChecks('GET', `/v1/agency/deliveries?dossierCode=${owned.citizen.code}`),
+  requestRedelivery: () =>
+    agencyOwnChecks('POST', '/v1/agency/redeliveries', () => ({
+      dossierCode: owned.citizen.code,
+      requestId: `mx-${randomUUID()}`,
+    })),
   postAgencyEvent: () =>
     agencySignatureChecks(
       '/v1/agency/events',

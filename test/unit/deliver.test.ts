@@ -273,7 +273,9 @@ describe('deliver', () => {
     const held = await failure(deliver(ports, { ...message, webhookId: 'msg_other' }, 1));
     expect(held.kind).toBe('paused');
     expect(ports.posts).toHaveLength(1);
-    expect(ports.attempts).toHaveLength(1);
+    // The held message is recorded unsent, so the agency's delivery log shows it waiting.
+    expect(ports.attempts).toHaveLength(2);
+    expect(ports.attempts[1]!.attempt).toMatchObject({ status: null, outcome: 'paused' });
   });
 
   it('a second 410 while already paused does not raise the alarm again', async () => {

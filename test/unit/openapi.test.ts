@@ -139,6 +139,8 @@ describe('OpenAPI document', () => {
       'trackDossier',
       'createDossierPayment',
       'postAgencyEvent',
+      'listAgencyDeliveries',
+      'requestRedelivery',
     ];
     expect(Object.keys(OPERATION_EXAMPLES).sort()).toEqual(main.sort());
     for (const [operationId, ex] of Object.entries(OPERATION_EXAMPLES)) {

@@ -143,7 +143,13 @@ describe('limits as configuration', () => {
   it('defaults every class, merges overrides, refuses nonsense', () => {
     const d = configSchema.parse(base);
     expect(d.CONG_RATE_LIMITS).toBe('on');
-    expect(Object.keys(d.RATE_LIMITS).sort()).toEqual(['intake', 'petitions', 'tracking', 'uploads']);
+    expect(Object.keys(d.RATE_LIMITS).sort()).toEqual([
+      'intake',
+      'petitions',
+      'redeliveries',
+      'tracking',
+      'uploads',
+    ]);
     for (const r of Object.values(d.RATE_LIMITS)) expect(r.perIp).toBeGreaterThan(r.perAccount);
     const o = configSchema.parse({
       ...base,
@@ -168,9 +174,14 @@ describe('limits as configuration', () => {
       'POST /v1/uploads': 'uploads',
       'GET /v1/track/{code}': 'tracking',
     });
-    // Public tracking is counted per address only: it has no account.
+    // Public tracking is counted per address only: it has no account. An agency's redeliveries are
+    // counted per agency, whether its system or one of its officers asks.
     for (const r of routes.filter((x) => x.rateLimit && x.rateLimit !== 'tracking'))
-      expect(r.auth).toBe('citizen');
+      expect(r.auth).toBe(r.rateLimit === 'redeliveries' ? 'agency' : 'citizen');
+    expect(limited['POST /v1/agency/redeliveries']).toBe('redeliveries');
+    expect(rateLimitSubjects({ kind: 'agency', agencyId: 'bhxh-hn' }, '203.0.113.9')).toEqual({
+      account: 'agency:bhxh-hn',
+    });
   });
 
   it('documents 429 with Retry-After on limited routes only', () => {
