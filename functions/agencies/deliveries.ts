@@ -252,6 +252,9 @@ export async function requestRedelivery(
 ): Promise<RedeliveryResult> {
   const key = idempotencyKey ?? body.requestId;
   if (!key) throw new AppError('IDEMPOTENCY_KEY_REQUIRED');
+  // Another agency's (or no) dossier is refused before anything is written.
+  if ('dossierCode' in body && (await ports.dossierAgency(body.dossierCode)) !== agencyId)
+    throw new AppError('DOSSIER_NOT_FOUND');
   const hash = requestHash(body);
   let earlier = await ports.findRequest(agencyId, key);
   let redeliveryId = earlier?.redeliveryId;
@@ -266,8 +269,6 @@ export async function requestRedelivery(
   if (earlier?.response) return earlier.response;
   if (!redeliveryId) throw new Error('redelivery claim vanished');
 
-  if ('dossierCode' in body && (await ports.dossierAgency(body.dossierCode)) !== agencyId)
-    throw new AppError('DOSSIER_NOT_FOUND');
   const count =
     'deadLetters' in body
       ? await ports.redriveDeadLetters(agencyId)

@@ -13,6 +13,7 @@ export const sampleBodies: Record<string, Record<string, unknown>> = {
   supplementDossier: { attachments: [sampleAttachment], note: 'Bổ sung giấy khám sức khỏe' },
   withdrawDossier: { reason: 'Nộp nhầm thủ tục' },
   refundPayment: { reason: 'Thu trùng phí' },
+  requestRedelivery: { from: '2026-12-01T00:00:00Z', to: '2026-12-02T00:00:00Z' },
   lookupElectricityBill: { customerCode: 'PD01000123456' },
   payElectricityBill: { customerCode: 'PD01000123456' },
   putMyProfile: {
