@@ -1,6 +1,7 @@
 /** An agency's own delivery log and its redelivery requests (`/v1/agency/deliveries`, `/v1/agency/redeliveries`). */
 import { z } from 'zod';
 import { dossierCode, isoDateTime, listQuery, ulid } from './common.js';
+import { petitionCode } from './petition.js';
 
 /**
  * What became of one attempt: `delivered` (2xx), `failed` (other answer or unreachable), `refused` (an
@@ -17,19 +18,29 @@ export const agencyDeliveriesQuery = listQuery
     to: isoDateTime.optional(),
     status: deliveryStatusFilter.optional(),
     dossierCode: dossierCode.optional(),
+    petitionCode: petitionCode.optional(),
   })
   .refine((q) => !q.from || !q.to || Date.parse(q.from) <= Date.parse(q.to), {
     path: ['to'],
     message: 'must not be before from',
+  })
+  .refine((q) => !(q.dossierCode && q.petitionCode), {
+    path: ['petitionCode'],
+    message: 'one of dossierCode or petitionCode',
   });
 
+/** One attempt: a dossier's webhook (with `dossierCode`) or a petition's (`petition.created`, with `petitionCode`). */
 export const deliveryLogItem = z
   .object({
-    dossierCode,
-    eventType: z
-      .string()
-      .nullable()
-      .meta({ description: 'dossier.submitted, dossier.supplemented, dossier.withdrawn' }),
+    dossierCode: dossierCode
+      .optional()
+      .meta({ description: "The dossier delivered; absent on a petition's row (see petitionCode)." }),
+    petitionCode: petitionCode
+      .optional()
+      .meta({ description: "The petition delivered (petition.created); absent on a dossier's row." }),
+    eventType: z.string().nullable().meta({
+      description: 'dossier.submitted, dossier.supplemented, dossier.withdrawn or petition.created',
+    }),
     webhookId: z.string(),
     attempt: z.number().int().min(1),
     at: isoDateTime,
@@ -80,6 +91,11 @@ const requestId = z
 /** The longest window one request may redeliver. */
 export const REDELIVERY_MAX_DAYS = 31;
 
+/**
+ * By dossier or by window, the dossier webhooks named are queued again; petition rows of the log are not
+ * (the petition is answered through /v1/agency/petitions). Dead letters move back whatever they hold,
+ * petition deliveries included.
+ */
 export const redeliveryRequest = z
   .union([
     z.object({ dossierCode, requestId }).strict(),
@@ -96,7 +112,11 @@ export const redeliveryRequest = z
       }),
     z.object({ deadLetters: z.literal(true), requestId }).strict(),
   ])
-  .meta({ id: 'RedeliveryRequest' });
+  .meta({
+    id: 'RedeliveryRequest',
+    description:
+      "`dossierCode` or `{from,to}` (by delivery-attempt time) queue again the dossier webhooks tried: the log's petition rows are skipped. `deadLetters` moves back every dead letter of the agency, petition deliveries included.",
+  });
 export type RedeliveryRequest = z.infer<typeof redeliveryRequest>;
 
 export const redeliveryAccepted = z

@@ -41,7 +41,7 @@ function filterOf(q: LogRead, names: Record<string, string>, values: Record<stri
     values[':outcome'] = q.status;
     parts.push('#outcome = :outcome');
   }
-  if (q.dossierCode && (q.from || q.to)) {
+  if ((q.dossierCode || q.petitionCode) && (q.from || q.to)) {
     names['#at'] = 'at';
     values[':from'] = q.from ?? '';
     values[':to'] = q.to ?? '~';
@@ -69,12 +69,17 @@ export function deliveriesStore(): RedeliveryPorts {
     async readLog(q) {
       const names: Record<string, string> = {};
       const values: Record<string, unknown> = {};
-      const byDossier = Boolean(q.dossierCode);
-      if (byDossier) {
+      const byDossier = Boolean(q.dossierCode || q.petitionCode);
+      if (q.dossierCode) {
         names['#pk'] = 'pk';
         names['#sk'] = 'sk';
-        values[':pk'] = keys.dossierPartition(q.dossierCode!);
-        values[':prefix'] = keys.deliveryAttempt(q.dossierCode!, '').sk;
+        values[':pk'] = keys.dossierPartition(q.dossierCode);
+        values[':prefix'] = keys.deliveryAttempt(q.dossierCode, '').sk;
+      } else if (q.petitionCode) {
+        names['#pk'] = 'pk';
+        names['#sk'] = 'sk';
+        values[':pk'] = keys.petitionPartition(q.petitionCode);
+        values[':prefix'] = keys.petitionDeliveryAttempt(q.petitionCode, '').sk;
       } else {
         const prefix = keys.agencyDeliveryIndexPrefix;
         names['#pk'] = 'gsi2pk';

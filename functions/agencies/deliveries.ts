@@ -25,7 +25,8 @@ export type DeliveriesQuery = z.output<typeof agencyDeliveriesQuery>;
 export type AgencyDeliveryState = z.infer<typeof agencyDeliveryState>;
 
 /** A stored attempt as the log reads it (older records may lack the newer fields). */
-export type AttemptRecord = DeliveryAttempt & { dossierCode: string; seq?: number };
+/** A dossier's attempt carries `dossierCode`, a petition's `petitionCode`. */
+export type AttemptRecord = DeliveryAttempt & { dossierCode?: string; petitionCode?: string; seq?: number };
 export type LogKey = Record<string, string>;
 
 export const AGENCY_LOG_CURSOR = ['pk', 'sk', 'gsi2pk', 'gsi2sk'] as const;
@@ -37,6 +38,8 @@ export interface LogRead {
   agencyId: string;
   /** One dossier's partition instead of the agency's index partition. */
   dossierCode?: string;
+  /** One petition's partition (it may have been delivered to other agencies too). */
+  petitionCode?: string;
   /** ISO instants (UTC) bounding `at`, inclusive. */
   from?: string;
   to?: string;
@@ -67,7 +70,7 @@ const iso = (s: string | undefined) => (s ? new Date(s).toISOString() : undefine
 
 export function logItem(a: AttemptRecord): DeliveryLogItem {
   return {
-    dossierCode: a.dossierCode,
+    ...(a.petitionCode ? { petitionCode: a.petitionCode } : { dossierCode: a.dossierCode }),
     eventType: a.eventType ?? null,
     webhookId: a.webhookId,
     attempt: a.attempt,
@@ -81,7 +84,12 @@ export function logItem(a: AttemptRecord): DeliveryLogItem {
 }
 
 /** Whether a record passes the log's filters (the store filters too; this keeps the port honest). */
-export function passes(a: AttemptRecord, q: Pick<LogRead, 'from' | 'to' | 'status'>): boolean {
+export function passes(
+  a: AttemptRecord,
+  q: Pick<LogRead, 'from' | 'to' | 'status'> & { agencyId?: string },
+): boolean {
+  // A petition reassigned to this agency keeps the rows of its deliveries to the one before.
+  if (q.agencyId && a.agencyId && a.agencyId !== q.agencyId) return false;
   if (q.from && a.at < q.from) return false;
   if (q.to && a.at > q.to) return false;
   if (q.status === 'waiting') return a.outcome !== 'delivered' && Boolean(a.nextRetryAt);
@@ -91,6 +99,13 @@ export function passes(a: AttemptRecord, q: Pick<LogRead, 'from' | 'to' | 'statu
 
 /** The cursor rules of the partition a query reads: a cursor of another agency or dossier is a 400. */
 function cursorOf(agencyId: string, q: DeliveriesQuery): LogKey | undefined {
+  if (q.petitionCode)
+    return decodeCursor(
+      q.cursor,
+      DOSSIER_LOG_CURSOR,
+      { pk: keys.petitionPartition(q.petitionCode) },
+      { sk: DOSSIER_ATTEMPT_PREFIX },
+    );
   if (q.dossierCode)
     return decodeCursor(
       q.cursor,
@@ -120,6 +135,7 @@ export async function readDeliveryLog(
   const read = {
     agencyId,
     ...(q.dossierCode ? { dossierCode: q.dossierCode } : {}),
+    ...(q.petitionCode ? { petitionCode: q.petitionCode } : {}),
     ...(q.from ? { from: iso(q.from) } : {}),
     ...(q.to ? { to: iso(q.to) } : {}),
     ...(q.status ? { status: q.status } : {}),
@@ -170,7 +186,8 @@ export function selectRedeliveries(agencyId: string, attempts: readonly AttemptR
   const seen = new Set<string>();
   const out: Redelivery[] = [];
   for (const a of attempts) {
-    if (!a.eventType || !DOSSIER_EVENTS.has(a.eventType)) continue;
+    // Petition rows are not redelivered (schemas/agency-deliveries.ts redeliveryRequest).
+    if (!a.dossierCode || !a.eventType || !DOSSIER_EVENTS.has(a.eventType)) continue;
     if (a.agencyId && a.agencyId !== agencyId) continue;
     const id = `${a.dossierCode}|${a.webhookId}`;
     if (seen.has(id)) continue;
@@ -229,7 +246,7 @@ async function attemptsFor(ports: DeliveryLogPorts, agencyId: string, body: Rede
   do {
     const page = await ports.readLog({ ...read, ...(after ? { after } : {}) });
     for (const { attempt } of page.items) {
-      if (!passes(attempt, read)) continue;
+      if (!attempt.dossierCode || !passes(attempt, read)) continue;
       webhooks.add(`${attempt.dossierCode}|${attempt.webhookId}`);
       if (webhooks.size > MAX_REDELIVERIES) return attempts;
       attempts.push(attempt);

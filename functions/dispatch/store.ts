@@ -271,8 +271,10 @@ export function deliveryRecords(
   key: {
     delivered: (code: string, webhookId: string) => Key;
     attempt: (code: string, id: string) => Key;
-    /** Also lists each attempt in its agency's delivery log (dossiers). */
+    /** Also lists each attempt in its agency's delivery log. */
     agencyLog?: boolean;
+    /** The attribute naming the object in an attempt record (the log shows it): a dossier's by default. */
+    codeField?: 'dossierCode' | 'petitionCode';
   },
 ): Pick<DeliveryPorts, 'isDelivered' | 'markDelivered' | 'recordAttempt'> {
   return {
@@ -309,7 +311,7 @@ export function deliveryRecords(
               : {}),
             kind: 'delivery-attempt',
             ...attempt,
-            dossierCode: code,
+            [key.codeField ?? 'dossierCode']: code,
             ttl: ttlAfterDays(ATTEMPT_RETENTION_DAYS),
           },
         }),

@@ -8,6 +8,14 @@ import { deliveryRecords } from '../dispatch/store.js';
 import type { PetitionDeliveryPorts } from './deliver.js';
 import type { PetitionRecord } from './model.js';
 
+/** Where a petition delivery's markers and attempts go; each attempt is in its agency's delivery log too. */
+export const PETITION_DELIVERY_RECORDS = {
+  delivered: keys.petitionDelivered,
+  attempt: keys.petitionDeliveryAttempt,
+  agencyLog: true,
+  codeField: 'petitionCode',
+} as const;
+
 export function petitionDeliveryStore(base: DeliveryPorts): PetitionDeliveryPorts {
   const TableName = config().TABLE_NAME;
   const db = dynamo();
@@ -28,9 +36,6 @@ export function petitionDeliveryStore(base: DeliveryPorts): PetitionDeliveryPort
       return out.Item as PetitionRecord | undefined;
     },
 
-    ...deliveryRecords(db, TableName, {
-      delivered: keys.petitionDelivered,
-      attempt: keys.petitionDeliveryAttempt,
-    }),
+    ...deliveryRecords(db, TableName, PETITION_DELIVERY_RECORDS),
   };
 }

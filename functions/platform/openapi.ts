@@ -288,7 +288,18 @@ function webhooks(ref: ReturnType<typeof schemaConverter>['ref']): Json {
             '410 Gone pauses every delivery to the agency until an operator resumes them.',
           tags: ['webhooks'],
           security: [],
-          parameters: signatureHeaders('the agency'),
+          parameters: [
+            {
+              name: AGENCY_HEADER,
+              in: 'header',
+              required: true,
+              description:
+                'The agency this delivery is for (its id in GET /v1/agencies): one endpoint may serve every agency of a channel; pick the secret that verifies the signature by it.',
+              schema: { type: 'string', minLength: 1, maxLength: 64 },
+              example: 'bhxh-hn',
+            },
+            ...signatureHeaders('the agency'),
+          ],
           requestBody: {
             required: true,
             content: {

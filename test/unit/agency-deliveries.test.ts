@@ -16,13 +16,20 @@ import {
 import { encodeCursor } from '../../functions/core/cursor.js';
 import { keys } from '../../functions/core/keys.js';
 import type { BreakerState } from '../../functions/dispatch/breaker.js';
-import { agencyDeliveriesQuery, redeliveryRequest } from '../../schemas/agency-deliveries.js';
+import { deliveryRecords } from '../../functions/dispatch/store.js';
+import { PETITION_DELIVERY_RECORDS } from '../../functions/petitions/delivery-store.js';
+import {
+  agencyDeliveriesQuery,
+  deliveryLogItem,
+  redeliveryRequest,
+} from '../../schemas/agency-deliveries.js';
 import { appErrorOf } from '../support/rejections.js';
 
 const AGENCY = 'bhxh-hn';
 const OTHER = 'cong-an-ha-noi';
 
-const attempt = (i: number, over: Partial<AttemptRecord> = {}): AttemptRecord => ({
+type DossierAttempt = AttemptRecord & { dossierCode: string };
+const attempt = (i: number, over: Partial<AttemptRecord> = {}): DossierAttempt => ({
   dossierCode: `BHXHHN-260309-${String(1000 + (i % 7)).padStart(4, '0')}`,
   webhookId: `msg_${i % 7}`,
   attempt: 1 + (i % 3),
@@ -35,6 +42,16 @@ const attempt = (i: number, over: Partial<AttemptRecord> = {}): AttemptRecord =>
   ...(i % 4 === 0 ? {} : { nextRetryAt: new Date(Date.UTC(2026, 2, 9, 0, i, 30)).toISOString() }),
   ...over,
 });
+
+/** A petition's delivery attempt, as functions/petitions/delivery-store.ts records it. */
+const petitionAttempt = (minute: number, over: Partial<AttemptRecord> = {}): AttemptRecord => {
+  const { dossierCode: _d, ...rest } = attempt(minute, {
+    webhookId: `msg_p${minute}`,
+    eventType: 'petition.created',
+    ...over,
+  });
+  return { ...rest, petitionCode: 'PAKN-260309-0001', ...over };
+};
 
 /** The agency's index partition in memory: sorted by `at`, read newest first, `limit` before the filter. */
 class FakeLog implements DeliveryLogPorts {
@@ -54,16 +71,19 @@ class FakeLog implements DeliveryLogPorts {
   }
   async readLog(q: LogRead) {
     this.reads.push(q);
+    const pk = (a: AttemptRecord) =>
+      a.petitionCode ? keys.petitionPartition(a.petitionCode) : keys.dossierPartition(a.dossierCode!);
     const key = (a: AttemptRecord): LogKey =>
-      q.dossierCode
-        ? { pk: keys.dossierPartition(a.dossierCode), sk: `DELIVERY#${a.at}` }
+      q.dossierCode || q.petitionCode
+        ? { pk: pk(a), sk: `DELIVERY#${a.at}` }
         : {
-            pk: keys.dossierPartition(a.dossierCode),
+            pk: pk(a),
             sk: `DELIVERY#${a.at}`,
             ...keys.agencyDeliveryIndex(AGENCY, a.at, a.webhookId),
           };
     const sorted = this.rows
       .filter((a) => !q.dossierCode || a.dossierCode === q.dossierCode)
+      .filter((a) => !q.petitionCode || a.petitionCode === q.petitionCode)
       .filter((a) => (!q.from || a.at >= q.from) && (!q.to || a.at <= q.to))
       .sort((a, b) => b.at.localeCompare(a.at));
     const start = q.after ? sorted.findIndex((a) => key(a).sk === q.after!.sk) + 1 : 0;
@@ -147,6 +167,57 @@ describe('delivery log', () => {
     const one = await readDeliveryLog(log, AGENCY, query({ dossierCode: code, limit: 100 }));
     expect(one.items.length).toBeGreaterThan(0);
     expect(one.items.every((i) => i.dossierCode === code)).toBe(true);
+  });
+
+  it("lists petition deliveries with their petition code, and filters by it to this agency's rows", async () => {
+    const mixed = [
+      ...rows.slice(0, 10),
+      petitionAttempt(3),
+      petitionAttempt(4, { outcome: 'delivered', status: 200 }),
+      petitionAttempt(5, { agencyId: OTHER }),
+    ];
+    const log = new FakeLog(mixed);
+    const all = await readDeliveryLog(log, AGENCY, query({ limit: 100 }));
+    const petitionRows = all.items.filter((i) => i.eventType === 'petition.created');
+    expect(petitionRows.map((i) => i.webhookId)).toEqual(['msg_p4', 'msg_p3']);
+    for (const item of petitionRows) {
+      expect(item.petitionCode).toBe('PAKN-260309-0001');
+      expect(item).not.toHaveProperty('dossierCode');
+      expect(deliveryLogItem.parse(item)).toEqual(item);
+    }
+    expect(all.items.filter((i) => i.dossierCode)).toHaveLength(10);
+
+    const one = await readDeliveryLog(log, AGENCY, query({ petitionCode: 'PAKN-260309-0001' }));
+    expect(one.items.map((i) => i.webhookId)).toEqual(['msg_p4', 'msg_p3']);
+    expect(log.reads.at(-1)).toMatchObject({ petitionCode: 'PAKN-260309-0001' });
+    expect(
+      agencyDeliveriesQuery.safeParse({ dossierCode: rows[0]!.dossierCode, petitionCode: 'PAKN-260309-0001' })
+        .success,
+    ).toBe(false);
+  });
+
+  it("a petition attempt is written to the agency's log index under its petition code", async () => {
+    const written: Record<string, unknown>[] = [];
+    const db = {
+      send: async (cmd: { input: { Item?: Record<string, unknown> } }) => {
+        if (cmd.input.Item) written.push(cmd.input.Item);
+        return {};
+      },
+    } as unknown as Parameters<typeof deliveryRecords>[0];
+    const records = deliveryRecords(db, 'cong-test', PETITION_DELIVERY_RECORDS);
+    const { petitionCode: _p, ...tried } = petitionAttempt(3);
+    await records.recordAttempt('PAKN-260309-0001', tried);
+    expect(written).toHaveLength(1);
+    expect(written[0]).toMatchObject({
+      ...keys.petitionDeliveryAttempt(
+        'PAKN-260309-0001',
+        written[0]!.sk!.toString().slice('DELIVERY#'.length),
+      ),
+      gsi2pk: keys.agencyDeliveryIndex(AGENCY, '', '').gsi2pk,
+      petitionCode: 'PAKN-260309-0001',
+      eventType: 'petition.created',
+    });
+    expect(written[0]).not.toHaveProperty('dossierCode');
   });
 
   it("refuses another agency's cursor, and shows nothing of another agency's dossier", async () => {
@@ -329,6 +400,16 @@ describe('requestRedelivery', () => {
     ports.dead = 4;
     expect((await requestRedelivery(ports, AGENCY, 'key-00000004', { deadLetters: true })).count).toBe(4);
     expect(MAX_REDELIVERIES).toBeGreaterThan(0);
+  });
+
+  it('a window skips the petition rows of the log: only dossier webhooks are queued again', async () => {
+    const ports = new FakeRedelivery([...rows, petitionAttempt(2), petitionAttempt(3)]);
+    const res = await requestRedelivery(ports, AGENCY, 'key-00000005', {
+      from: '2026-03-09T00:00:00Z',
+      to: '2026-03-09T00:06:00Z',
+    });
+    expect(res.count).toBe(7);
+    expect(ports.queued[0]!.messages.every((m) => m.dossierCode && m.type.startsWith('dossier.'))).toBe(true);
   });
 
   it('a request interrupted after its claim is finished by its retry under the same redelivery id', async () => {

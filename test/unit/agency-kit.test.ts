@@ -237,4 +237,64 @@ describe('sending', () => {
     ).toBe(2);
     expect(err.join('')).toContain('Agency "nobody" is not in the registry');
   });
+
+  it('says in one line when the portal does not answer, for listing and for sending', async () => {
+    const secret = newWebhookSecret();
+    for (const argv of [
+      ['dossiers', '--agency', 'bhxh-hn'],
+      ['approve', ...D, '--secret', secret],
+    ]) {
+      const err: string[] = [];
+      const io = {
+        out: () => {},
+        err: (t: string) => err.push(t),
+        env: { CONG_DATA_DIR: join(dir, 'no-portal') },
+      };
+      const outcome = await runAgencyCli([...argv, '--portal', 'http://127.0.0.1:9'], io);
+      expect(outcome.status).toBe(1);
+      expect(err).toEqual([
+        'Cannot reach the portal at http://127.0.0.1:9: is npm start running? Use --portal <url> to name another portal.\n',
+      ]);
+    }
+  });
+
+  it('reads a relative --file from where npm was run, and names the absolute path it tried', async () => {
+    writeFileSync(join(dir, 'ket-qua-2.pdf'), '%PDF-1.7');
+    const event = (await buildEvent(parsed(['result', ...D, '--file', 'ket-qua-2.pdf']), dir)).event;
+    expect(event.result).toMatchObject({ kind: 'electronic', fileName: 'ket-qua-2.pdf' });
+    await expect(buildEvent(parsed(['send', ...D.slice(0, 2), '--file', 'none.json']), dir)).rejects.toThrow(
+      `--file ${join(dir, 'none.json')}: `,
+    );
+    const err: string[] = [];
+    const io = {
+      out: () => {},
+      err: (t: string) => err.push(t),
+      env: { INIT_CWD: dir, CONG_DATA_DIR: join(dir, 'no-portal') },
+    };
+    const argv = [
+      'result',
+      ...D,
+      '--file',
+      'missing.pdf',
+      '--secret',
+      newWebhookSecret(),
+      '--portal',
+      'http://127.0.0.1:9',
+    ];
+    expect((await runAgencyCli(argv, io)).status).toBe(2);
+    expect(err.join('')).toContain(`--file ${join(dir, 'missing.pdf')}: ENOENT`);
+  });
+
+  it('says where the secrets are read from and that --secret overrides them', async () => {
+    const err: string[] = [];
+    const io = {
+      out: () => {},
+      err: (t: string) => err.push(t),
+      env: { CONG_DATA_DIR: join(dir, 'elsewhere') },
+    };
+    expect((await runAgencyCli(['approve', ...D, '--portal', 'http://127.0.0.1:9'], io)).status).toBe(2);
+    const text = err.join('');
+    expect(text).toContain(`data folder (${join(dir, 'elsewhere')}: .local/, or CONG_DATA_DIR`);
+    expect(text).toContain('--secret whsec_… to override');
+  });
 });

@@ -125,7 +125,7 @@ describe('OpenAPI document', () => {
     ]);
     for (const [type, hook] of Object.entries(anyDoc.webhooks) as [string, any][]) {
       const names = hook.post.parameters.map((p: any) => p.name).sort();
-      expect(names, type).toEqual(['webhook-id', 'webhook-signature', 'webhook-timestamp']);
+      expect(names, type).toEqual(['cong-agency-id', 'webhook-id', 'webhook-signature', 'webhook-timestamp']);
       const ref = hook.post.requestBody.content['application/json'].schema.$ref as string;
       const schema = anyDoc.components.schemas[ref.replace('#/components/schemas/', '')];
       expect(schema.properties.type.const, type).toBe(type);

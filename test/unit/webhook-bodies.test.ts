@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import type { DossierRecord } from '../../functions/core/dossier.js';
+import { AGENCY_HEADER, signWebhook } from '../../functions/core/webhooks.js';
 import { deliveryPayload, supplementPayload, withdrawalPayload } from '../../functions/dispatch/deliver.js';
 import { petitionPayload } from '../../functions/petitions/deliver.js';
 import type { PetitionRecord } from '../../functions/petitions/model.js';
-import { AGENCY_WEBHOOKS } from '../../functions/platform/openapi.js';
+import { AGENCY_WEBHOOKS, buildOpenApi } from '../../functions/platform/openapi.js';
 import { WEBHOOK_EXAMPLES } from '../../functions/platform/openapi-examples.js';
 import { dossierDelivery, supplementDelivery, withdrawalDelivery } from '../../schemas/agency.js';
 import { petitionDelivery } from '../../schemas/petition.js';
@@ -130,5 +131,21 @@ describe("what the portal delivers to agencies' endpoints", () => {
   it("the document's example of each delivery is exactly its schema", () => {
     expect(Object.keys(WEBHOOK_EXAMPLES)).toEqual(AGENCY_WEBHOOKS.map((w) => w.type));
     for (const w of AGENCY_WEBHOOKS) exactly(w.schema, WEBHOOK_EXAMPLES[w.type]);
+  });
+
+  it('the document names every header a delivery carries, the agency header included', () => {
+    const sent = Object.keys({
+      [AGENCY_HEADER]: 'bhxh-hn',
+      ...signWebhook(`whsec_${'A'.repeat(44)}`, 'w', '{}', new Date()),
+    });
+    const hooks = buildOpenApi().webhooks as Record<
+      string,
+      { post: { parameters: { name: string; in: string; required: boolean }[] } }
+    >;
+    for (const w of AGENCY_WEBHOOKS) {
+      const headers = hooks[w.type]!.post.parameters.filter((p) => p.in === 'header');
+      expect(headers.map((h) => h.name).sort()).toEqual([...sent].sort());
+      expect(headers.every((h) => h.required)).toBe(true);
+    }
   });
 });

@@ -64,32 +64,40 @@ async function list(parsed: Parsed, portalUrl: string, io: CliIo): Promise<numbe
   return 0;
 }
 
+/** fetch's own failure (undici): no answer at all, as opposed to an HTTP status. */
+const unreachable = (err: unknown) => err instanceof TypeError && err.message === 'fetch failed';
+
 export async function runAgencyCli(argv: readonly string[], io: CliIo): Promise<CliOutcome> {
+  let portalUrl: string | undefined;
   try {
     const parsed = parseCommandLine(argv);
     if ('help' in parsed) {
       io.out(helpText(parsed.command));
       return { status: 0 };
     }
-    const portalUrl = await portalUrlFrom(parsed.values.portal as string | undefined, io.env);
+    portalUrl = await portalUrlFrom(parsed.values.portal as string | undefined, io.env);
     if (parsed.command.name === 'dossiers' || parsed.command.name === 'petitions')
       return { status: await list(parsed, portalUrl, io) };
-    const built = await buildEvent(parsed);
+    const built = await buildEvent(parsed, io.env.INIT_CWD || process.cwd());
     const agencyId = parsed.values.agency as string;
     const secret = await secretFor(agencyId, parsed.values.secret as string | undefined, io.env);
-    let exchange: Exchange;
-    try {
-      exchange = await sendCallback({ portalUrl, path: built.path, agencyId, secret, event: built.event });
-    } catch (err) {
-      io.err(
-        `Could not reach the portal at ${portalUrl}: ${(err as Error).cause ?? (err as Error).message}\n`,
-      );
-      return { status: 1 };
-    }
+    const exchange = await sendCallback({
+      portalUrl,
+      path: built.path,
+      agencyId,
+      secret,
+      event: built.event,
+    });
     io.out(formatExchange(exchange));
     const ok = exchange.response.status >= 200 && exchange.response.status < 300;
     return { status: ok ? 0 : 1, exchange };
   } catch (err) {
+    if (portalUrl && unreachable(err)) {
+      io.err(
+        `Cannot reach the portal at ${portalUrl}: is npm start running? Use --portal <url> to name another portal.\n`,
+      );
+      return { status: 1 };
+    }
     if (!(err instanceof UsageError)) throw err;
     io.err(
       `${err.message}\n${err.command ? `See: npm run agency -- ${err.command} --help` : 'See: npm run agency -- --help'}\n`,

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { basename, extname } from 'node:path';
+import { basename, extname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { resultContentTypes } from '../../../schemas/agency.js';
 
@@ -327,8 +327,14 @@ export function parseCommandLine(argv: readonly string[]): Parsed | { help: true
 }
 
 /** The event a sending command describes, with its id (the webhook-id too) and dossier or petition code. */
-export async function buildEvent(parsed: Parsed): Promise<Built> {
-  const { command, values } = parsed;
+export async function buildEvent(
+  parsed: Parsed,
+  /** Where a relative --file is read from: where the user ran npm (npm runs scripts in the package root). */
+  cwd: string = process.env.INIT_CWD || process.cwd(),
+): Promise<Built> {
+  const { command } = parsed;
+  const given = str(parsed.values, 'file');
+  const values = given ? { ...parsed.values, file: resolve(cwd, given) } : parsed.values;
   const eventId = str(values, 'event-id') ?? `evt_${randomUUID()}`;
   if (command.name === 'send') {
     const file = str(values, 'file')!;

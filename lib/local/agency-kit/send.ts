@@ -57,7 +57,9 @@ export async function secretFor(
     secrets = JSON.parse(await readFile(file, 'utf8')) as Record<string, string[]>;
   } catch {
     throw new UsageError(
-      `No local agency secrets at ${file}: start the local portal (npm start), or give --secret`,
+      `No local agency secrets at ${file}: the CLI signs with the secrets the running local portal keeps in ` +
+        `its data folder (${dataDir}: .local/, or CONG_DATA_DIR as npm start was given it). Start the portal ` +
+        '(npm start), run the CLI with the same CONG_DATA_DIR, or give --secret whsec_… to override.',
     );
   }
   const secret = secrets[agency.channel]?.[0];
