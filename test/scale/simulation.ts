@@ -15,7 +15,6 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes } from 'node:crypto';
 import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
 import { SendMessageBatchCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
-import { marshall } from '@aws-sdk/util-dynamodb';
 import {
   BatchGetCommand,
   BatchWriteCommand,
@@ -26,12 +25,13 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, DynamoDBRecord } from 'aws-lambda';
-import { mockClient } from 'aws-sdk-client-mock';
 import { createRouter } from '../../lib/local/api-server.js';
 import { functionFromModule, type LocalFunction } from '../../lib/local/lambda.js';
 import { isOutboxInsert } from '../../lib/local/stream-pump.js';
-import { startTestIssuer, testEnv } from '../support/tokens.js';
+import { testEnv } from '../support/tokens.js';
+import { startIssuer } from './issuer.js';
 import { type Clock, ThrottledTable } from './throttled-table.js';
 
 export interface ScaleOptions {
@@ -127,7 +127,7 @@ function pool<T>(limit: number, tasks: (() => Promise<T>)[]): Promise<T[]> {
 export async function runSimulation(partial: Partial<ScaleOptions> = {}): Promise<SimulationResult> {
   const options: ScaleOptions = { ...DEFAULTS, ...partial };
   const started = Date.now();
-  const issuer = await startTestIssuer();
+  const issuer = await startIssuer();
   const { channels } = await import('../../functions/catalog/agencies.js');
   testEnv(issuer, {
     TABLE_NAME: 'cong-scale',
@@ -145,7 +145,8 @@ export async function runSimulation(partial: Partial<ScaleOptions> = {}): Promis
 
   // The functions' own clients, answered in process.
   const clients = await import('../../functions/core/clients.js');
-  const ddb = mockClient(clients.dynamo());
+  type Input = Record<string, unknown>;
+  type Handler = (input: Input) => unknown;
   const withRetries = async <T>(op: () => T): Promise<T> => {
     const ctx = als.getStore();
     if (ctx) ctx.calls++;
@@ -153,7 +154,8 @@ export async function runSimulation(partial: Partial<ScaleOptions> = {}): Promis
       try {
         return op();
       } catch (err) {
-        if (!(err instanceof ProvisionedThroughputExceededException) || attempt >= SDK_MAX_ATTEMPTS) throw err;
+        if (!(err instanceof ProvisionedThroughputExceededException) || attempt >= SDK_MAX_ATTEMPTS)
+          throw err;
         // The SDK's throttling backoff, in virtual time: random × 2^attempt × 500 ms.
         if (ctx) {
           ctx.t += Math.random() * 2 ** attempt * THROTTLING_RETRY_DELAY_BASE_MS;
@@ -162,31 +164,44 @@ export async function runSimulation(partial: Partial<ScaleOptions> = {}): Promis
       }
     }
   };
-  type Input = Record<string, unknown>;
-  ddb.on(GetCommand).callsFake((i: Input) => withRetries(() => table.get(i)));
-  ddb.on(PutCommand).callsFake((i: Input) => withRetries(() => table.write('Put', i)));
-  ddb.on(UpdateCommand).callsFake((i: Input) => withRetries(() => table.write('Update', i)));
-  ddb.on(DeleteCommand).callsFake((i: Input) => withRetries(() => table.write('Delete', i)));
-  ddb.on(QueryCommand).callsFake((i: Input) => withRetries(() => table.query(i)));
-  ddb.on(BatchGetCommand).callsFake((i: Input) => withRetries(() => table.batchGet(i)));
-  ddb.on(BatchWriteCommand).callsFake((i: Input) => withRetries(() => table.batchWrite(i)));
-  ddb.on(TransactWriteCommand).callsFake((i: Input) => withRetries(() => table.transactWrite(i)));
-
   // SQS standard queues: no throughput limit that matters here ("nearly unlimited" per the SQS quotas).
-  const sqs = mockClient(clients.sqsClient());
-  const enqueue = (url: string, n: number) => queues.set(url, (queues.get(url) ?? 0) + n);
-  sqs.on(SendMessageBatchCommand).callsFake((i: { QueueUrl: string; Entries: { Id: string }[] }) => {
+  const enqueue = (url: string, n: number) => {
     const ctx = als.getStore();
     if (ctx) ctx.calls++;
-    enqueue(i.QueueUrl, i.Entries.length);
-    return { Successful: i.Entries.map((e) => ({ Id: e.Id, MessageId: e.Id, MD5OfMessageBody: '' })), Failed: [] };
-  });
-  sqs.on(SendMessageCommand).callsFake((i: { QueueUrl: string }) => {
-    const ctx = als.getStore();
-    if (ctx) ctx.calls++;
-    enqueue(i.QueueUrl, 1);
-    return { MessageId: 'm' };
-  });
+    queues.set(url, (queues.get(url) ?? 0) + n);
+  };
+  const restore = [
+    answerInProcess(clients.dynamo(), [
+      [GetCommand, (i) => withRetries(() => table.get(i))],
+      [PutCommand, (i) => withRetries(() => table.write('Put', i))],
+      [UpdateCommand, (i) => withRetries(() => table.write('Update', i))],
+      [DeleteCommand, (i) => withRetries(() => table.write('Delete', i))],
+      [QueryCommand, (i) => withRetries(() => table.query(i))],
+      [BatchGetCommand, (i) => withRetries(() => table.batchGet(i))],
+      [BatchWriteCommand, (i) => withRetries(() => table.batchWrite(i))],
+      [TransactWriteCommand, (i) => withRetries(() => table.transactWrite(i))],
+    ] as [abstract new (...a: never[]) => unknown, Handler][]),
+    answerInProcess(clients.sqsClient(), [
+      [
+        SendMessageBatchCommand,
+        (i) => {
+          const entries = i.Entries as { Id: string }[];
+          enqueue(i.QueueUrl as string, entries.length);
+          return {
+            Successful: entries.map((e) => ({ Id: e.Id, MessageId: e.Id, MD5OfMessageBody: '' })),
+            Failed: [],
+          };
+        },
+      ],
+      [
+        SendMessageCommand,
+        (i) => {
+          enqueue(i.QueueUrl as string, 1);
+          return { MessageId: 'm' };
+        },
+      ],
+    ] as [abstract new (...a: never[]) => unknown, Handler][]),
+  ];
 
   const { routes, functions } = await import('../../functions/routes.js');
   const route = createRouter(routes);
@@ -195,7 +210,12 @@ export async function runSimulation(partial: Partial<ScaleOptions> = {}): Promis
     let f = httpFns.get(name);
     if (!f) {
       const spec = functions[name as keyof typeof functions];
-      f = functionFromModule({ name, entry: spec.entry, timeoutSeconds: spec.timeoutSeconds, memoryMb: spec.memoryMb });
+      f = functionFromModule({
+        name,
+        entry: spec.entry,
+        timeoutSeconds: spec.timeoutSeconds,
+        memoryMb: spec.memoryMb,
+      });
       httpFns.set(name, f);
     }
     return f;
@@ -240,7 +260,12 @@ export async function runSimulation(partial: Partial<ScaleOptions> = {}): Promis
     t: number,
     method: string,
     path: string,
-    opts: { token?: string; body?: unknown; query?: Record<string, string>; headers?: Record<string, string> },
+    opts: {
+      token?: string;
+      body?: unknown;
+      query?: Record<string, string>;
+      headers?: Record<string, string>;
+    },
   ) => {
     const found = route(method, path);
     if (!found || !('match' in found)) throw new Error(`no route ${method} ${path}`);
@@ -266,7 +291,13 @@ export async function runSimulation(partial: Partial<ScaleOptions> = {}): Promis
         domainName: 'api.cong.gov.vn',
         domainPrefix: 'api',
         // Each citizen from their own address (carrier NAT would share some; see the report).
-        http: { method, path, protocol: 'HTTP/1.1', sourceIp: `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`, userAgent: 'scale' },
+        http: {
+          method,
+          path,
+          protocol: 'HTTP/1.1',
+          sourceIp: `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`,
+          userAgent: 'scale',
+        },
         requestId: `scale-${n}`,
         routeKey: key,
         stage: '$default',
@@ -296,7 +327,10 @@ export async function runSimulation(partial: Partial<ScaleOptions> = {}): Promis
     return { status, body };
   };
 
-  const relayStats = new Map<string, { count: number; latencies: number[]; calls: number; failures: number }>();
+  const relayStats = new Map<
+    string,
+    { count: number; latencies: number[]; calls: number; failures: number }
+  >();
   let streamRecords = 0;
   let streamCursor = 0;
   const drainStream = async (t: number) => {
@@ -377,7 +411,14 @@ export async function runSimulation(partial: Partial<ScaleOptions> = {}): Promis
   const simulatedSeconds = Math.max(1, Math.round(options.seconds * options.scale));
   const readRate = options.readers / options.thinkSeconds;
   let citizenNo = 0;
-  const searches = ['bảo hiểm y tế', 'khai sinh', 'giay phep lai xe', 'thường trú', 'đăng ký kinh doanh', 'cấp điện'];
+  const searches = [
+    'bảo hiểm y tế',
+    'khai sinh',
+    'giay phep lai xe',
+    'thường trú',
+    'đăng ký kinh doanh',
+    'cấp điện',
+  ];
   try {
     for (let second = 0; second < simulatedSeconds; second++) {
       const base = second * 1000;
@@ -391,14 +432,19 @@ export async function runSimulation(partial: Partial<ScaleOptions> = {}): Promis
         tasks.push(async () => {
           const token = await tokenOf(sub);
           const body = hot
-            ? { procedureCode: '1.011723', form: childForm(commune.provinceCode, commune.code), attachments: [] }
+            ? {
+                procedureCode: '1.011723',
+                form: childForm(commune.provinceCode, commune.code),
+                attachments: [],
+              }
             : { procedureCode: '1.002758', form: bhytForm, attachments: [] };
           const res = await invoke(t, 'POST', '/v1/dossiers', {
             token,
             body,
             headers: { 'idempotency-key': `scale-${sub}` },
           });
-          const d = (res.body as { dossiers?: { code: string; trackingKey: string }[] } | undefined)?.dossiers?.[0];
+          const d = (res.body as { dossiers?: { code: string; trackingKey: string }[] } | undefined)
+            ?.dossiers?.[0];
           if (res.status === 201 && d) filed.push({ code: d.code, key: d.trackingKey, owner: sub });
         });
       }
@@ -409,7 +455,9 @@ export async function runSimulation(partial: Partial<ScaleOptions> = {}): Promis
         const target = filed.length ? filed[Math.floor(random() * filed.length)] : undefined;
         tasks.push(async () => {
           if (!target || x < 0.15) {
-            return invoke(t, 'GET', '/v1/procedures', { query: { q: searches[Math.floor(random() * searches.length)]! } });
+            return invoke(t, 'GET', '/v1/procedures', {
+              query: { q: searches[Math.floor(random() * searches.length)]! },
+            });
           }
           if (x < 0.55) return invoke(t, 'GET', `/v1/track/${target.code}`, { query: { key: target.key } });
           const token = await tokenOf(target.owner);
@@ -423,8 +471,7 @@ export async function runSimulation(partial: Partial<ScaleOptions> = {}): Promis
       options.onProgress?.({ second: second + 1, of: simulatedSeconds, requests: requestNo });
     }
   } finally {
-    ddb.restore();
-    sqs.restore();
+    for (const r of restore) r();
     await issuer.close();
   }
   return {
@@ -460,7 +507,8 @@ export function loadShape(
   }
   cumulative[cumulative.length - 1] = 1;
   const byProvince = new Map<string, number>();
-  for (const c of communes) byProvince.set(c.provinceCode, (byProvince.get(c.provinceCode) ?? 0) + weight(c) / total);
+  for (const c of communes)
+    byProvince.set(c.provinceCode, (byProvince.get(c.provinceCode) ?? 0) + weight(c) / total);
   const provinceShares = provinces
     .map((p) => ({ code: p.code, name: p.name, share: byProvince.get(p.code) ?? 0 }))
     .sort((a, b) => b.share - a.share);
@@ -472,3 +520,24 @@ export function loadShape(
 }
 
 export { marshall };
+
+/**
+ * Answers a client's commands in process: its `send` is replaced (and put back by the returned
+ * function). Lighter than a stub library at tens of thousands of calls per virtual second.
+ */
+function answerInProcess(
+  client: { send: (...args: never[]) => unknown },
+  handlers: [abstract new (...a: never[]) => unknown, (input: Record<string, unknown>) => unknown][],
+) {
+  const byClass = new Map(handlers.map(([c, h]) => [c as unknown, h]));
+  const original = client.send;
+  client.send = (async (command: { constructor: unknown; input: Record<string, unknown> }) => {
+    const h = byClass.get(command.constructor);
+    if (!h)
+      throw new Error(`the simulation does not answer ${(command.constructor as { name: string }).name}`);
+    return h(command.input);
+  }) as never;
+  return () => {
+    client.send = original;
+  };
+}

@@ -94,7 +94,11 @@ function validationError(message: string): Error {
 }
 
 /** Runs one of dynalite's callback actions (synchronous over the in-memory map) and returns its answer. */
-function runAction(action: (store: unknown, data: Doc, cb: (err: unknown, out: Doc) => void) => void, store: unknown, data: Doc) {
+function runAction(
+  action: (store: unknown, data: Doc, cb: (err: unknown, out: Doc) => void) => void,
+  store: unknown,
+  data: Doc,
+) {
   let result: { err: unknown; out: Doc } | undefined;
   action(store, data, (err, out) => {
     result = { err, out };
@@ -209,7 +213,12 @@ export class ThrottledTable {
     const anyItem = (after ?? before)!;
     const size = Math.max(sizeOf(before), sizeOf(after));
     const charges = [
-      { index: 'table', key: str(anyItem[TABLE.partitionKey])!, units: writeUnits(size) * factor, kind: 'w' as const },
+      {
+        index: 'table',
+        key: str(anyItem[TABLE.partitionKey])!,
+        units: writeUnits(size) * factor,
+        kind: 'w' as const,
+      },
     ];
     for (const i of INDEXES) {
       const oldKey = before ? str(before[i.pk]) : undefined;
@@ -262,7 +271,8 @@ export class ThrottledTable {
   private wire(input: Doc): Doc {
     const data: Doc = { ...input };
     for (const k of ['Item', 'Key', 'ExpressionAttributeValues'] as const) {
-      if (input[k]) data[k] = marshall(input[k] as Doc, { removeUndefinedValues: true, convertClassInstanceToMap: true });
+      if (input[k])
+        data[k] = marshall(input[k] as Doc, { removeUndefinedValues: true, convertClassInstanceToMap: true });
     }
     parseExpressions(data);
     return data;
@@ -296,7 +306,12 @@ export class ThrottledTable {
       // A failed condition still costs the write units of the item it read.
       const existing = this.items.get(id);
       this.chargeOrThrow([
-        { index: "table", key: str(keyItem[TABLE.partitionKey])!, units: writeUnits(sizeOf(existing)), kind: "w" },
+        {
+          index: 'table',
+          key: str(keyItem[TABLE.partitionKey])!,
+          units: writeUnits(sizeOf(existing)),
+          kind: 'w',
+        },
       ]);
       const old = this.items.get(id);
       throw new ConditionalCheckFailedException({
@@ -382,7 +397,9 @@ export class ThrottledTable {
     );
     if (typeof conds === 'string') throw validationError(conds);
     const indexName = input.IndexName as string | undefined;
-    const def = indexName ? INDEXES.find((i) => i.name === indexName) : { name: 'table', pk: KEY_ATTRS[0]!, sk: KEY_ATTRS[1]! };
+    const def = indexName
+      ? INDEXES.find((i) => i.name === indexName)
+      : { name: 'table', pk: KEY_ATTRS[0]!, sk: KEY_ATTRS[1]! };
     if (!def) throw validationError(`no index ${indexName}`);
     const pkCond = conds[def.pk] as { AttributeValueList: AV[] } | undefined;
     const pk = str(pkCond?.AttributeValueList[0]);
@@ -394,9 +411,11 @@ export class ThrottledTable {
       .filter((i) => !skCond || ddb.compare(skCond.ComparisonOperator, i[def.sk], skCond.AttributeValueList))
       .sort((a, b) => (sortKey(a) < sortKey(b) ? -1 : sortKey(a) > sortKey(b) ? 1 : 0));
     if (input.ScanIndexForward === false) rows.reverse();
-    const start = data.ExclusiveStartKey ? marshall(input.ExclusiveStartKey as Doc) as Item : undefined;
+    const start = data.ExclusiveStartKey ? (marshall(input.ExclusiveStartKey as Doc) as Item) : undefined;
     if (start) {
-      const at = rows.findIndex((i) => sortKey(i) === sortKey(start as Item) || itemKey(i) === itemKey(start));
+      const at = rows.findIndex(
+        (i) => sortKey(i) === sortKey(start as Item) || itemKey(i) === itemKey(start),
+      );
       rows = at < 0 ? rows : rows.slice(at + 1);
     }
     const limit = typeof input.Limit === 'number' ? input.Limit : Number.POSITIVE_INFINITY;
@@ -409,7 +428,12 @@ export class ThrottledTable {
       bytes += sizeOf(i);
     }
     this.chargeOrThrow([
-      { index: indexName ?? 'table', key: pk, units: readUnits(bytes, input.ConsistentRead === true), kind: 'r' },
+      {
+        index: indexName ?? 'table',
+        key: pk,
+        units: readUnits(bytes, input.ConsistentRead === true),
+        kind: 'r',
+      },
     ]);
     const filter = data._filter as { expression: unknown } | undefined;
     const kept = filter ? evaluated.filter((i) => ddb.matchesExprFilter(i, filter.expression)) : evaluated;
@@ -456,7 +480,12 @@ export class ThrottledTable {
       const id = itemKey(key);
       if (op === 'ConditionCheck') {
         const existing = this.items.get(id);
-        charges.push({ index: 'table', key: str(key[TABLE.partitionKey])!, units: readUnits(sizeOf(existing), true) * 2, kind: 'r' });
+        charges.push({
+          index: 'table',
+          key: str(key[TABLE.partitionKey])!,
+          units: readUnits(sizeOf(existing), true) * 2,
+          kind: 'r',
+        });
         continue;
       }
       const r = this.applyWrite(op as 'Put' | 'Update' | 'Delete', data);
@@ -468,7 +497,12 @@ export class ThrottledTable {
     } catch (err) {
       for (const a of applied.reverse()) this.undo(a.id, a.before);
       if (!(err instanceof Throttled)) throw err;
-      throw this.cancelled(ops.map(() => ({ Code: 'ThrottlingError', Message: `Throughput exceeds the current capacity of your table or index (${err.reason})` })));
+      throw this.cancelled(
+        ops.map(() => ({
+          Code: 'ThrottlingError',
+          Message: `Throughput exceeds the current capacity of your table or index (${err.reason})`,
+        })),
+      );
     }
     for (const a of applied) this.recordWrite(a.before, a.after);
     return {};
