@@ -411,7 +411,7 @@ export class ThrottledTable {
       .filter((i) => !skCond || ddb.compare(skCond.ComparisonOperator, i[def.sk], skCond.AttributeValueList))
       .sort((a, b) => (sortKey(a) < sortKey(b) ? -1 : sortKey(a) > sortKey(b) ? 1 : 0));
     if (input.ScanIndexForward === false) rows.reverse();
-    const start = data.ExclusiveStartKey ? (marshall(input.ExclusiveStartKey as Doc) as Item) : undefined;
+    const start = data.ExclusiveStartKey ? (marshall(input.ExclusiveStartKey as Doc) as unknown as Item) : undefined;
     if (start) {
       const at = rows.findIndex(
         (i) => sortKey(i) === sortKey(start as Item) || itemKey(i) === itemKey(start),
@@ -535,7 +535,7 @@ export class ThrottledTable {
 
   /** Seeds an item without charging capacity (data that exists before the measured peak). */
   seed(item: Doc) {
-    const m = marshall(item, { removeUndefinedValues: true }) as Item;
+    const m = marshall(item, { removeUndefinedValues: true }) as unknown as Item;
     const before = this.items.get(itemKey(m));
     this.items.set(itemKey(m), m);
     this.reindex(before, m);
