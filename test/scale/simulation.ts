@@ -251,7 +251,10 @@ export async function runSimulation(partial: Partial<ScaleOptions> = {}): Promis
   const routeStats = new Map<string, RouteStats>();
   const statsOf = (key: string) => {
     let s = routeStats.get(key);
-    if (!s) routeStats.set(key, (s = { statuses: new Map(), latencies: [], calls: 0, retries: 0 }));
+    if (!s) {
+      s = { statuses: new Map(), latencies: [], calls: 0, retries: 0 };
+      routeStats.set(key, s);
+    }
     return s;
   };
 
@@ -365,7 +368,10 @@ export async function runSimulation(partial: Partial<ScaleOptions> = {}): Promis
         batches.push(async () => {
           const ctx: RequestContext = { t: t + random() * 1000, calls: 0, retries: 0 };
           let s = relayStats.get(name);
-          if (!s) relayStats.set(name, (s = { count: 0, latencies: [], calls: 0, failures: 0 }));
+          if (!s) {
+            s = { count: 0, latencies: [], calls: 0, failures: 0 };
+            relayStats.set(name, s);
+          }
           const t0 = performance.now();
           try {
             const out = (await als.run(ctx, () => relays[name].invoke({ Records: batch }))) as {
@@ -404,7 +410,10 @@ export async function runSimulation(partial: Partial<ScaleOptions> = {}): Promis
   const tokens = new Map<string, Promise<string>>();
   const tokenOf = (sub: string) => {
     let t = tokens.get(sub);
-    if (!t) tokens.set(sub, (t = issuer.token(sub, 'citizen', { expiresIn: '2h' })));
+    if (!t) {
+      t = issuer.token(sub, 'citizen', { expiresIn: '2h' });
+      tokens.set(sub, t);
+    }
     return t;
   };
 

@@ -243,7 +243,10 @@ export class ThrottledTable {
       const newKey = after ? str(after[i.pk]) : undefined;
       if (newKey && after && str(after[i.sk]) !== undefined) {
         let p = parts.get(newKey);
-        if (!p) parts.set(newKey, (p = new Map()));
+        if (!p) {
+          p = new Map();
+          parts.set(newKey, p);
+        }
         p.set(itemKey(after), after);
       }
     }
@@ -378,10 +381,14 @@ export class ThrottledTable {
       for (const Key of Keys) {
         try {
           const out = this.get({ TableName: table, Key, ...rest });
-          if (out.Item) (Responses[table] ??= []).push(out.Item as Doc);
+          if (out.Item) {
+            Responses[table] ??= [];
+            Responses[table].push(out.Item as Doc);
+          }
         } catch (err) {
           if (!(err instanceof ProvisionedThroughputExceededException)) throw err;
-          const u = (UnprocessedKeys[table] ??= { ...rest, Keys: [] }) as { Keys: Doc[] };
+          UnprocessedKeys[table] ??= { ...rest, Keys: [] };
+          const u = UnprocessedKeys[table] as { Keys: Doc[] };
           u.Keys.push(Key);
         }
       }
@@ -411,7 +418,9 @@ export class ThrottledTable {
       .filter((i) => !skCond || ddb.compare(skCond.ComparisonOperator, i[def.sk], skCond.AttributeValueList))
       .sort((a, b) => (sortKey(a) < sortKey(b) ? -1 : sortKey(a) > sortKey(b) ? 1 : 0));
     if (input.ScanIndexForward === false) rows.reverse();
-    const start = data.ExclusiveStartKey ? (marshall(input.ExclusiveStartKey as Doc) as unknown as Item) : undefined;
+    const start = data.ExclusiveStartKey
+      ? (marshall(input.ExclusiveStartKey as Doc) as unknown as Item)
+      : undefined;
     if (start) {
       const at = rows.findIndex(
         (i) => sortKey(i) === sortKey(start as Item) || itemKey(i) === itemKey(start),
@@ -526,7 +535,8 @@ export class ThrottledTable {
           else this.write('Delete', { TableName, ...(r.DeleteRequest as Doc) });
         } catch (err) {
           if (!(err instanceof ProvisionedThroughputExceededException)) throw err;
-          (UnprocessedItems[TableName] ??= []).push(r);
+          UnprocessedItems[TableName] ??= [];
+          UnprocessedItems[TableName].push(r);
         }
       }
     }
