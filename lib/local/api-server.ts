@@ -391,14 +391,14 @@ const MIME: Record<string, string> = {
 
 /**
  * The citizen page routes on the client (/thu-tuc/1.001612, /auth/callback): a browser asking for a page
- * address (HTML, no file extension, outside the API and the issuer) gets index.html; API clients asking
- * for an unknown path still get the API's 404.
+ * address (HTML, not a file type the page serves, outside the API and the issuer — procedure codes such as
+ * 1.001612 have dots) gets index.html; API clients asking for an unknown path still get the API's 404.
  */
 const isPageAddress = (rawPath: string, accept: string | undefined) =>
   rawPath === '/' ||
   ((accept ?? '').includes('text/html') &&
     !/^\/(v1|dev)(\/|$)/.test(rawPath) &&
-    !(rawPath.split('/').pop() ?? '').includes('.'));
+    !(extname(rawPath.split('/').pop() ?? '').toLowerCase() in MIME));
 
 /** The precompressed body the browser accepts, brotli first. */
 function encoded(asset: WebAsset, acceptEncoding: string | undefined): { body: Buffer; encoding?: string } {

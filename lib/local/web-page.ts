@@ -4,7 +4,7 @@
  * web/index.html to name them. The portal builds into memory at start, so concurrent portals never write
  * into the repository; `npm run web:build` writes the same files to build/web for hosting.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
@@ -24,6 +24,7 @@ const TYPES: Record<string, string> = {
   '.css': 'text/css; charset=utf-8',
   '.map': 'application/json; charset=utf-8',
   '.html': 'text/html; charset=utf-8',
+  '.svg': 'image/svg+xml',
 };
 
 const compressed = (body: Buffer) => ({
@@ -73,6 +74,14 @@ export async function buildWebPage(
     });
     if (!isMap) names.set(name.startsWith('app-') ? '/app.js' : '/styles.css', `/${name}`);
   }
+  // Files kept under their own names (the icon browsers ask for at /favicon.svg).
+  const publicDir = join(webDir, 'public');
+  if (existsSync(publicDir))
+    for (const name of readdirSync(publicDir)) {
+      const ext = name.slice(name.lastIndexOf('.'));
+      const body = readFileSync(join(publicDir, name));
+      assets.set(`/${name}`, { type: TYPES[ext] ?? 'application/octet-stream', body, ...compressed(body) });
+    }
   const html = readFileSync(template, 'utf8')
     .replace('href="/styles.css"', `href="${names.get('/styles.css')}"`)
     .replace('src="/app.js"', `src="${names.get('/app.js')}"`);

@@ -80,7 +80,9 @@ export async function axeViolations(page: Page): Promise<AxeViolation[]> {
   if (!(await page.evaluate('typeof window.axe !== "undefined"'))) await page.evaluate(AXE_SOURCE);
   const result = await page.evaluate(async () => {
     const axe = (
-      globalThis as unknown as { axe: { run: (...args: unknown[]) => Promise<{ violations: AxeViolation[] }> } }
+      globalThis as unknown as {
+        axe: { run: (...args: unknown[]) => Promise<{ violations: AxeViolation[] }> };
+      }
     ).axe;
     const r = await axe.run({
       runOnly: {
