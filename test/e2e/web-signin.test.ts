@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalPortal } from '../../lib/local/portal.js';
 import { bhytForm } from '../support/forms.js';
 import { startTestPortal } from '../support/local-portal.js';
-import { screenshot } from './support/browser.js';
+import { checkScreen, screenshot } from './support/browser.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const CITIZEN = 'citizen-an';
@@ -139,10 +139,12 @@ describe('citizen page', () => {
     await page.getByText('Xin chào, Nguyễn Văn An').waitFor();
     expect(new URL(page.url()).pathname).toBe('/');
     expect(page.url()).not.toContain('code=');
+    await page.getByRole('button', { name: 'Đăng xuất' }).waitFor();
+    await checkScreen(page, 'signin-home-signed-in');
     await page.getByRole('navigation').getByRole('link', { name: 'Hồ sơ của tôi' }).click();
     const mine = page.getByRole('region', { name: 'Hồ sơ của tôi' });
     await mine.getByRole('button', { name: new RegExp(code) }).waitFor();
-    await screenshot(page, 'signin-my-dossiers');
+    await checkScreen(page, 'signin-my-dossiers');
     await expectNoTokensInWebStorage();
   });
 
@@ -172,7 +174,7 @@ describe('citizen page', () => {
     await expect(detail.textContent()).resolves.toMatch(/Hạn trả kết quả\s*17:00:00/);
     // The key of the receipt, which public tracking asks for.
     await expect(detail.textContent()).resolves.toContain(`Mã tra cứu${trackingKey}`);
-    await screenshot(page, 'signin-dossier');
+    await checkScreen(page, 'signin-dossier');
   });
 
   it('searches procedures and tracks a dossier by code and the key of its receipt without signing in', async () => {
@@ -194,7 +196,7 @@ describe('citizen page', () => {
       .waitFor();
     await expect(page.locator('#message').textContent()).resolves.toBe('');
     await page.setViewportSize({ width: 390, height: 844 });
-    await screenshot(page, 'signin-tracked-phone');
+    await checkScreen(page, 'signin-tracked-phone');
   });
 
   it('signs out', async () => {
@@ -208,6 +210,7 @@ describe('citizen page', () => {
     await page.getByRole('button', { name: 'Đăng nhập' }).waitFor();
     await expect(page.getByRole('button', { name: 'Đăng xuất' }).isHidden()).resolves.toBe(true);
     await expect(page.locator('#message').textContent()).resolves.toBe('');
+    await checkScreen(page, 'signin-signed-out');
   });
 
   it('broke no rule of any content security policy on the way', () => {

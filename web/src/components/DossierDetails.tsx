@@ -31,7 +31,7 @@ export function DossierDetails({ d, id }: { d: DossierView; id: string }) {
   const lang = useLang();
   return (
     <article id={id} tabIndex={-1} aria-labelledby={`${id}-title`} class="dossier">
-      <h3 id={`${id}-title`}>{s.title(d.code)}</h3>
+      <h2 id={`${id}-title`}>{s.title(d.code)}</h2>
       <dl>
         <dt>{s.procedure}</dt>
         <dd>{d.procedureName}</dd>
@@ -52,7 +52,7 @@ export function DossierDetails({ d, id }: { d: DossierView; id: string }) {
           </>
         )}
       </dl>
-      <h4>{s.timeline}</h4>
+      <h3>{s.timeline}</h3>
       <ol class="timeline">
         {(d.timeline ?? []).map((e) => (
           <li key={`${e.at}${e.type}`}>

@@ -138,9 +138,9 @@ function ScrollTable({ name, children }: { name: string; children: ComponentChil
   // Scrollable on a phone, so it must take focus for keyboard users.
   return (
     // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must be reachable by keyboard
-    <div class="table-wrap" role="region" aria-label={s.tableScroll(name)} tabIndex={0}>
+    <section class="table-wrap" aria-label={s.tableScroll(name)} tabIndex={0}>
       {children}
-    </div>
+    </section>
   );
 }
 
