@@ -29,7 +29,7 @@ describe.each<Device>(['desktop', 'phone'])('finding a procedure on a %s', (devi
     await page.getByRole('heading', { level: 1, name: 'Dịch vụ công trực tuyến' }).waitFor();
     await expect(page.locator('html').getAttribute('lang')).resolves.toBe('vi');
     // The most filed procedures come from the catalog itself.
-    const popular = page.getByRole('region', { name: 'Thủ tục được nộp nhiều' });
+    const popular = page.getByRole('region', { name: 'Nộp trực tuyến ngay' });
     await popular.getByRole('link', { name: 'Đăng ký khai sinh' }).waitFor();
     await checkScreen(page, `find-home-${device}`);
 

@@ -13,7 +13,7 @@ const useStrings = strings({
     title: 'Dịch vụ công trực tuyến',
     lead: 'Tìm thủ tục, nộp hồ sơ và theo dõi kết quả — mọi lúc, mọi nơi.',
     events: 'Theo sự kiện trong đời',
-    popular: 'Thủ tục được nộp nhiều',
+    popular: 'Nộp trực tuyến ngay',
     allProcedures: 'Xem tất cả thủ tục',
     online: 'Nộp trực tuyến toàn trình',
   },
@@ -21,7 +21,7 @@ const useStrings = strings({
     title: 'Online public services',
     lead: 'Find a procedure, file it and follow the result — any time, anywhere.',
     events: 'By life event',
-    popular: 'Most filed procedures',
+    popular: 'File online now',
     allProcedures: 'See all procedures',
     online: 'Fully online',
   },
@@ -52,7 +52,12 @@ export function Home() {
         <ul class="events">
           {LIFE_EVENTS.map((e) => (
             <li key={e.id}>
-              <Link href={`/thu-tuc?${new URLSearchParams({ q: e.q })}`}>{e[lang]}</Link>
+              <Link href={`/thu-tuc?${new URLSearchParams({ q: e.q })}`}>
+                <span>
+                  {e[lang]}
+                  <span class="event-hint">{lang === 'en' ? e.hintEn : e.hintVi}</span>
+                </span>
+              </Link>
             </li>
           ))}
         </ul>
@@ -66,9 +71,8 @@ export function Home() {
             {items.map((p) => (
               <li key={p.code}>
                 <Link href={procedurePath(p.code)}>{lang === 'en' && p.nameEn ? p.nameEn : p.name}</Link>
-                <span class="meta">
-                  {p.field} · <span class="tag online">{s.online}</span>
-                </span>
+                <span class="meta">{p.field}</span>
+                <span class="tag online">{s.online}</span>
               </li>
             ))}
           </ul>

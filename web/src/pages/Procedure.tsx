@@ -3,7 +3,7 @@ import { ErrorSummary } from '../components/ErrorSummary.js';
 import { Loading } from '../components/Loading.js';
 import { useProcedureStrings } from '../components/ProcedureMeta.js';
 import { useData, useTitle } from '../data.js';
-import { formatMoney, strings, useCommon, useLang } from '../i18n.js';
+import { formatMoney, formatNumber, strings, useCommon, useLang } from '../i18n.js';
 import { Link, type PageProps } from '../router.js';
 import { filingPath } from '../routes.js';
 import type { FaqList, ProcedureView } from '../types.js';
@@ -30,6 +30,15 @@ const useStrings = strings({
     >,
     onPortal: 'Trực tuyến trên Cổng',
     legal: 'Căn cứ pháp lý',
+    legalShow: 'Xem các văn bản',
+    units: {
+      working_day: 'ngày làm việc',
+      day: 'ngày',
+      hour: 'giờ',
+      working_hour: 'giờ làm việc',
+      month: 'tháng',
+      year: 'năm',
+    } as Record<string, string>,
     faq: 'Câu hỏi thường gặp',
     noFaq: 'Chưa có câu hỏi nào cho thủ tục này.',
     file: 'Nộp trực tuyến',
@@ -71,6 +80,15 @@ const useStrings = strings({
     channelKinds: { online: 'Online', in_person: 'In person', post: 'By post' } as Record<string, string>,
     onPortal: 'Online on the portal',
     legal: 'Legal basis',
+    legalShow: 'Show the documents',
+    units: {
+      working_day: 'working days',
+      day: 'days',
+      hour: 'hours',
+      working_hour: 'working hours',
+      month: 'months',
+      year: 'years',
+    } as Record<string, string>,
     faq: 'Frequently asked questions',
     noFaq: 'No questions for this procedure yet.',
     file: 'File online',
@@ -198,7 +216,10 @@ export function ProcedurePage({ params }: PageProps) {
             {nat.documents.items.map((d, i) => (
               <li key={i}>
                 {d.name}
-                {d.copies.raw ? <span class="meta"> ({d.copies.raw})</span> : null}
+                {(d.copies.originals ?? 0) + (d.copies.copies ?? 0) + (d.copies.sets ?? 0) > 0 &&
+                d.copies.raw ? (
+                  <span class="meta"> ({d.copies.raw})</span>
+                ) : null}
               </li>
             ))}
           </ul>
@@ -229,7 +250,10 @@ export function ProcedurePage({ params }: PageProps) {
               <strong>{s.channelKinds[c.kind] ?? c.kind}</strong>
               <span class="meta">
                 {[
-                  c.time?.raw,
+                  c.time &&
+                    (c.time.unit
+                      ? `${formatNumber(c.time.value, lang)} ${s.units[c.time.unit]}`
+                      : `${s.time}: ${c.time.raw}`),
                   c.fee.kind === 'free'
                     ? ps.free
                     : c.fee.vnd !== null
@@ -248,11 +272,15 @@ export function ProcedurePage({ params }: PageProps) {
       {(p.onlineFiling ? p.legalBasis.length > 0 : p.legalBasis.items.length > 0) && (
         <section aria-labelledby="legal-title">
           <h2 id="legal-title">{s.legal}</h2>
-          <ul class="list">
-            {(p.onlineFiling ? p.legalBasis : p.legalBasis.items.map((l) => l.title)).map((l) => (
-              <li key={l}>{l}</li>
-            ))}
-          </ul>
+          {/* Long and rarely needed by a citizen: one click away. */}
+          <details>
+            <summary>{s.legalShow}</summary>
+            <ul class="list">
+              {(p.onlineFiling ? p.legalBasis : p.legalBasis.items.map((l) => l.title)).map((l) => (
+                <li key={l}>{l}</li>
+              ))}
+            </ul>
+          </details>
         </section>
       )}
 
