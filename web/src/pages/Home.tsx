@@ -54,7 +54,7 @@ export function Home() {
             <li key={e.id}>
               <Link href={`/thu-tuc?${new URLSearchParams({ q: e.q })}`}>
                 <span>
-                  {e[lang]}
+                  <span class="event-title">{e[lang]}</span>
                   <span class="event-hint">{lang === 'en' ? e.hintEn : e.hintVi}</span>
                 </span>
               </Link>

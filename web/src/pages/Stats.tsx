@@ -49,6 +49,7 @@ const useStrings = strings({
     notes:
       'Tỷ lệ đúng hạn: số hồ sơ trả kết quả đúng hạn trên số hồ sơ đã giải quyết trong tháng. Hài lòng: tỷ lệ đánh giá 4–5 sao. “—”: chưa có gì để tính.',
     tableScroll: (name: string) => `Bảng ${name}, cuộn ngang được`,
+    swipe: 'Vuốt ngang bảng để xem đủ các cột →',
   },
   en: {
     title: 'Published statistics',
@@ -90,6 +91,7 @@ const useStrings = strings({
     notes:
       'On time: results issued by the due date over dossiers completed in the month. Satisfied: ratings of 4 or 5 stars. “—”: nothing to measure yet.',
     tableScroll: (name: string) => `Table ${name}, scrolls sideways`,
+    swipe: 'Swipe the table sideways for every column →',
   },
 });
 
@@ -138,9 +140,14 @@ function ScrollTable({ name, children }: { name: string; children: ComponentChil
   // Scrollable on a phone, so it must take focus for keyboard users.
   return (
     // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must be reachable by keyboard
-    <section class="table-wrap" aria-label={s.tableScroll(name)} tabIndex={0}>
-      {children}
-    </section>
+    <>
+      <p class="scroll-hint" aria-hidden="true">
+        {s.swipe}
+      </p>
+      <section class="table-wrap" aria-label={s.tableScroll(name)} tabIndex={0}>
+        {children}
+      </section>
+    </>
   );
 }
 
@@ -274,7 +281,7 @@ export function Stats({ query: url }: PageProps) {
               />
               <ScrollTable name={s.trend(area)}>
                 <table>
-                  <caption>{s.trend(area)}</caption>
+                  <caption class="visually-hidden">{s.trend(area)}</caption>
                   <thead>
                     <tr>
                       <th scope="col">{s.monthCol}</th>
@@ -332,7 +339,7 @@ export function Stats({ query: url }: PageProps) {
             />
             <ScrollTable name={s.agencies(formatMonth(month, lang))}>
               <table id="agencies-table">
-                <caption>{s.agencies(formatMonth(month, lang))}</caption>
+                <caption class="visually-hidden">{s.agencies(formatMonth(month, lang))}</caption>
                 <thead>
                   <tr>
                     <th scope="col" class="num">
@@ -418,7 +425,7 @@ function AgencySeries({
       />
       <ScrollTable name={s.detail(data.agencyName)}>
         <table id="agency-table">
-          <caption>{s.detail(data.agencyName)}</caption>
+          <caption class="visually-hidden">{s.detail(data.agencyName)}</caption>
           <thead>
             <tr>
               <th scope="col">{s.monthCol}</th>
