@@ -52,6 +52,11 @@ describe.each<Device>(['desktop', 'phone'])('finding a procedure on a %s', (devi
     expect(facts).toContain('Miễn phí');
     expect(facts).toContain('1 ngày làm việc');
     expect(facts).toContain('Ủy ban nhân dân xã, phường');
+    // What the portal itself charges and promises, apart from what the national record says.
+    const channels = page.getByRole('region', { name: 'Cách thức nộp' });
+    await expect(channels.locator('li').first().textContent()).resolves.toBe(
+      'Trực tuyến trên Cổng1 ngày làm việc · Miễn phí',
+    );
     await checkScreen(page, `find-procedure-online-${device}`);
     expect(violations).toEqual([]);
     await context.close();

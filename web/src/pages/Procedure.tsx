@@ -29,6 +29,7 @@ const useStrings = strings({
       string
     >,
     onPortal: 'Trực tuyến trên Cổng',
+    national: 'Theo Cơ sở dữ liệu quốc gia về thủ tục hành chính',
     legal: 'Căn cứ pháp lý',
     legalShow: 'Xem các văn bản',
     units: {
@@ -79,6 +80,7 @@ const useStrings = strings({
     channels: 'How to file',
     channelKinds: { online: 'Online', in_person: 'In person', post: 'By post' } as Record<string, string>,
     onPortal: 'Online on the portal',
+    national: "According to Vietnam's national database of procedures",
     legal: 'Legal basis',
     legalShow: 'Show the documents',
     units: {
@@ -243,8 +245,19 @@ export function ProcedurePage({ params }: PageProps) {
 
       <section aria-labelledby="channels-title">
         <h2 id="channels-title">{s.channels}</h2>
+        {p.onlineFiling && (
+          <ul class="list">
+            <li>
+              <strong>{s.onPortal}</strong>
+              <span class="meta">
+                {ps.days(p.processingDays)} · {p.fee ? formatMoney(p.fee, lang) : ps.free}
+              </span>
+            </li>
+          </ul>
+        )}
+        {/* The national record may differ from what the portal charges and promises: say whose it is. */}
+        {p.onlineFiling && nat && nat.channels.items.length > 0 && <h3 class="sub">{s.national}</h3>}
         <ul class="list">
-          {p.onlineFiling && <li>{s.onPortal}</li>}
           {(nat?.channels.items ?? []).map((c, i) => (
             <li key={i}>
               <strong>{s.channelKinds[c.kind] ?? c.kind}</strong>
