@@ -139,11 +139,11 @@ function ScrollTable({ name, children }: { name: string; children: ComponentChil
   const s = useStrings();
   // Scrollable on a phone, so it must take focus for keyboard users.
   return (
-    // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must be reachable by keyboard
     <>
       <p class="scroll-hint" aria-hidden="true">
         {s.swipe}
       </p>
+      {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must be reachable by keyboard */}
       <section class="table-wrap" aria-label={s.tableScroll(name)} tabIndex={0}>
         {children}
       </section>
