@@ -78,7 +78,11 @@ describe.each<Device>(['desktop', 'phone'])('finding a procedure on a %s', (devi
     await expect(results.textContent()).resolves.toMatch(/kết hôn/i);
     await expect(results.textContent()).resolves.toContain('Chưa nộp trực tuyến trên Cổng');
 
-    // Only what is filed fully online: the information entries leave the list.
+    // Only what is filed fully online: the information entries leave the list. On a phone the filters
+    // are folded until asked for.
+    const filters = page.locator('details.filters');
+    await expect(filters.getAttribute('open')).resolves.toBe(device === 'phone' ? null : '');
+    if (device === 'phone') await filters.locator('summary').click();
     await page.getByLabel('Chỉ thủ tục nộp trực tuyến toàn trình').check();
     await page.getByRole('button', { name: 'Áp dụng bộ lọc' }).click();
     await page.waitForURL(/fullyOnline=true/);

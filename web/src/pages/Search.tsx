@@ -56,6 +56,7 @@ const useStrings = strings({
 });
 
 const PAGE = 20;
+const wide = () => matchMedia('(min-width: 56rem)').matches;
 
 export function Search({ query: url }: PageProps) {
   const s = useStrings();
@@ -115,41 +116,45 @@ export function Search({ query: url }: PageProps) {
       <h1>{s.title}</h1>
       <ProcedureSearchForm key={q} initial={q} extra={url} />
       <div class="with-filters">
-        <form
-          class="filters"
-          aria-labelledby="filters-title"
-          onSubmit={(e) => {
-            e.preventDefault();
-            applyFilters(e.currentTarget);
-          }}
-        >
-          <h2 id="filters-title">{s.filters}</h2>
-          <label for="f-level">{s.level}</label>
-          <select id="f-level" name="level" value={level}>
-            <option value="">{s.anyLevel}</option>
-            {s.levels.map(([v, label]) => (
-              <option key={v} value={v}>
-                {label}
-              </option>
-            ))}
-          </select>
-          <label for="f-province">{s.province}</label>
-          <select id="f-province" name="province" value={province}>
-            <option value="">{s.anyProvince}</option>
-            {(provinces.data?.items ?? []).map((p) => (
-              <option key={p.code} value={p.code}>
-                {lang === 'en' ? p.nameEn : p.fullName}
-              </option>
-            ))}
-          </select>
-          <div class="check">
-            <input id="f-online" type="checkbox" name="fullyOnline" value="true" checked={fullyOnline} />
-            <label for="f-online">{s.onlineOnly}</label>
-          </div>
-          <button type="submit" class="secondary">
-            {s.apply}
-          </button>
-        </form>
+        {/* On a phone the filters fold away above the results unless one is in use. */}
+        <details class="filters" open={Boolean(level || province || fullyOnline) || wide()}>
+          <summary>
+            <h2 id="filters-title">{s.filters}</h2>
+          </summary>
+          <form
+            aria-labelledby="filters-title"
+            onSubmit={(e) => {
+              e.preventDefault();
+              applyFilters(e.currentTarget);
+            }}
+          >
+            <label for="f-level">{s.level}</label>
+            <select id="f-level" name="level" value={level}>
+              <option value="">{s.anyLevel}</option>
+              {s.levels.map(([v, label]) => (
+                <option key={v} value={v}>
+                  {label}
+                </option>
+              ))}
+            </select>
+            <label for="f-province">{s.province}</label>
+            <select id="f-province" name="province" value={province}>
+              <option value="">{s.anyProvince}</option>
+              {(provinces.data?.items ?? []).map((p) => (
+                <option key={p.code} value={p.code}>
+                  {lang === 'en' ? p.nameEn : p.fullName}
+                </option>
+              ))}
+            </select>
+            <div class="check">
+              <input id="f-online" type="checkbox" name="fullyOnline" value="true" checked={fullyOnline} />
+              <label for="f-online">{s.onlineOnly}</label>
+            </div>
+            <button type="submit" class="secondary">
+              {s.apply}
+            </button>
+          </form>
+        </details>
         <section aria-labelledby="results-title" class="results">
           <h2 id="results-title">{s.results}</h2>
           <ErrorSummary error={results.error} onRetry={results.reload} />
