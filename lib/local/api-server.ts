@@ -389,8 +389,31 @@ const MIME: Record<string, string> = {
   '.map': 'application/json; charset=utf-8',
 };
 
-/** Paths of the citizen page that are not files: the OAuth redirect URI. */
-const WEB_PAGE_ROUTES = ['/auth/callback'];
+/**
+ * The citizen page routes on the client (/thu-tuc/1.001612, /auth/callback): a browser asking for a page
+ * address (HTML, not a file type the page serves, outside the API and the issuer — procedure codes such as
+ * 1.001612 have dots) gets index.html; API clients asking for an unknown path still get the API's 404.
+ */
+const isPageAddress = (rawPath: string, accept: string | undefined) =>
+  rawPath === '/' ||
+  ((accept ?? '').includes('text/html') &&
+    !/^\/(v1|dev)(\/|$)/.test(rawPath) &&
+    !(extname(rawPath.split('/').pop() ?? '').toLowerCase() in MIME));
+
+/** The precompressed body the browser accepts, brotli first. */
+function encoded(asset: WebAsset, acceptEncoding: string | undefined): { body: Buffer; encoding?: string } {
+  const accepted = new Set(
+    (acceptEncoding ?? '')
+      .split(',')
+      .map((part) => part.trim().split(';'))
+      .filter(([, q]) => !/^q=0(\.0*)?$/.test(q?.trim() ?? ''))
+      .map(([name]) => name?.trim()),
+  );
+  const accepts = (name: string) => accepted.has(name);
+  if (asset.br && accepts('br')) return { body: asset.br, encoding: 'br' };
+  if (asset.gzip && accepts('gzip')) return { body: asset.gzip, encoding: 'gzip' };
+  return { body: asset.body };
+}
 
 function staticFile(webDir: string | undefined, rawPath: string): string | undefined {
   if (!webDir || !existsSync(join(webDir, 'index.html'))) return undefined;
@@ -532,20 +555,27 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     if (!found || 'allowed' in found) {
       if (method === 'GET' || method === 'HEAD') {
         // The page's own routes (the sign-in callback) load the page itself.
-        const page = rawPath === '/' || WEB_PAGE_ROUTES.includes(rawPath) ? '/index.html' : rawPath;
+        const page =
+          !options.webAssets?.has(rawPath) && isPageAddress(rawPath, req.headers.accept)
+            ? '/index.html'
+            : rawPath;
         const asset = options.webAssets?.get(page);
         if (asset) {
+          const { body, encoding } = encoded(asset, req.headers['accept-encoding']);
           res.writeHead(200, {
             ...base,
             ...pageHeaders(),
             'content-type': asset.type,
-            'content-length': asset.body.length,
-            'cache-control': 'no-cache',
+            'content-length': body.length,
+            'cache-control': asset.immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
+            ...(encoding ? { 'content-encoding': encoding } : {}),
+            ...(asset.gzip || asset.br ? { vary: 'accept-encoding' } : {}),
           });
-          res.end(method === 'HEAD' ? undefined : asset.body);
+          res.end(method === 'HEAD' ? undefined : body);
           return done(200, { static: true });
         }
-        const file = staticFile(options.webDir, page);
+        // A built page is whole: its sources in webDir are not served beside it.
+        const file = options.webAssets?.has('/index.html') ? undefined : staticFile(options.webDir, page);
         if (file) {
           const content = await readFile(file);
           res.writeHead(200, {

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalPortal } from '../../lib/local/portal.js';
 import { bhytForm } from '../support/forms.js';
 import { startTestPortal } from '../support/local-portal.js';
+import { checkScreen, screenshot } from './support/browser.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const CITIZEN = 'citizen-an';
@@ -132,15 +133,18 @@ describe('citizen page', () => {
     await page.getByRole('button', { name: 'Đăng nhập' }).click();
     // The issuer's login page: choose the test citizen.
     await page.waitForURL(/\/dev\/oauth2\/authorize/);
-    await page.screenshot({ path: '/tmp/web-login.png', fullPage: true });
+    await screenshot(page, 'signin-issuer-login');
     await page.getByRole('button', { name: /Nguyễn Văn An/ }).click();
     // Back on the page, the code exchanged (with the PKCE verifier) and the address bar cleaned.
     await page.getByText('Xin chào, Nguyễn Văn An').waitFor();
     expect(new URL(page.url()).pathname).toBe('/');
     expect(page.url()).not.toContain('code=');
+    await page.getByRole('button', { name: 'Đăng xuất' }).waitFor();
+    await checkScreen(page, 'signin-home-signed-in');
+    await page.getByRole('navigation').getByRole('link', { name: 'Hồ sơ của tôi' }).click();
     const mine = page.getByRole('region', { name: 'Hồ sơ của tôi' });
     await mine.getByRole('button', { name: new RegExp(code) }).waitFor();
-    await page.screenshot({ path: '/tmp/web-mine.png', fullPage: true });
+    await checkScreen(page, 'signin-my-dossiers');
     await expectNoTokensInWebStorage();
   });
 
@@ -152,9 +156,9 @@ describe('citizen page', () => {
     await page.reload();
     await page.getByText('Xin chào, Nguyễn Văn An').waitFor();
     page.off('request', track);
-    // No login page on the way: prompt=none was answered from the session.
+    // No login page on the way: prompt=none was answered from the session, back on the same page.
     expect(seen.some((u) => u.includes('prompt=none'))).toBe(true);
-    expect(new URL(page.url()).pathname).toBe('/');
+    expect(new URL(page.url()).pathname).toBe('/ho-so-cua-toi');
     expect((await apiAnswer).headers()).toMatchObject(API_SECURITY_HEADERS);
     await page.getByRole('button', { name: new RegExp(code) }).waitFor();
     await expectNoTokensInWebStorage();
@@ -170,14 +174,16 @@ describe('citizen page', () => {
     await expect(detail.textContent()).resolves.toMatch(/Hạn trả kết quả\s*17:00:00/);
     // The key of the receipt, which public tracking asks for.
     await expect(detail.textContent()).resolves.toContain(`Mã tra cứu${trackingKey}`);
-    await page.screenshot({ path: '/tmp/web-dossier.png', fullPage: true });
+    await checkScreen(page, 'signin-dossier');
   });
 
   it('searches procedures and tracks a dossier by code and the key of its receipt without signing in', async () => {
+    await page.getByRole('navigation').getByRole('link', { name: 'Trang chủ' }).click();
     await page.getByLabel('Tên thủ tục').fill('bảo hiểm y tế');
     await page.getByRole('button', { name: 'Tìm', exact: true }).click();
     await page.locator('#procedures li').first().waitFor();
     await expect(page.locator('#procedures').textContent()).resolves.toMatch(/bảo hiểm y tế/i);
+    await page.getByRole('navigation').getByRole('link', { name: 'Tra cứu hồ sơ' }).click();
     await page.getByLabel('Mã hồ sơ').fill(code);
     await page.getByLabel('Mã tra cứu').fill('0'.repeat(12));
     await page.getByRole('button', { name: 'Tra cứu' }).click();
@@ -190,7 +196,7 @@ describe('citizen page', () => {
       .waitFor();
     await expect(page.locator('#message').textContent()).resolves.toBe('');
     await page.setViewportSize({ width: 390, height: 844 });
-    await page.screenshot({ path: '/tmp/web-mobile.png', fullPage: true });
+    await checkScreen(page, 'signin-tracked-phone');
   });
 
   it('signs out', async () => {
@@ -204,6 +210,7 @@ describe('citizen page', () => {
     await page.getByRole('button', { name: 'Đăng nhập' }).waitFor();
     await expect(page.getByRole('button', { name: 'Đăng xuất' }).isHidden()).resolves.toBe(true);
     await expect(page.locator('#message').textContent()).resolves.toBe('');
+    await checkScreen(page, 'signin-signed-out');
   });
 
   it('broke no rule of any content security policy on the way', () => {

@@ -1,0 +1,147 @@
+/**
+ * Journey 1 in the browser: a citizen finds a procedure from the home page — by search, by life event,
+ * with filters — and reads its page (documents, fee, time, agency, channels, FAQ), on a desktop and on a
+ * 360 px phone, by mouse and by keyboard, with axe-core finding nothing on any screen.
+ */
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalPortal } from '../../lib/local/portal.js';
+import { startTestPortal } from '../support/local-portal.js';
+import { checkScreen, type Device, launchChromium, openPortalPage } from './support/browser.js';
+
+let portal: LocalPortal;
+let browser: Browser;
+
+beforeAll(async () => {
+  portal = await startTestPortal();
+  browser = await launchChromium();
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await portal?.stop();
+});
+
+describe.each<Device>(['desktop', 'phone'])('finding a procedure on a %s', (device) => {
+  it('searches from the home page and opens a procedure filed online', async () => {
+    const { page, context, violations } = await openPortalPage(browser, device);
+    await page.goto(portal.webUrl);
+    await page.getByRole('heading', { level: 1, name: 'Dịch vụ công trực tuyến' }).waitFor();
+    await expect(page.locator('html').getAttribute('lang')).resolves.toBe('vi');
+    // The most filed procedures come from the catalog itself.
+    const popular = page.getByRole('region', { name: 'Nộp trực tuyến ngay' });
+    await popular.getByRole('link', { name: 'Đăng ký khai sinh' }).waitFor();
+    await checkScreen(page, `find-home-${device}`);
+
+    await page.getByLabel('Tên thủ tục').fill('khai sinh');
+    await page.getByRole('button', { name: 'Tìm', exact: true }).click();
+    await page.waitForURL(/\/thu-tuc\?q=khai\+sinh/);
+    const results = page.locator('#procedures');
+    await results.getByRole('link', { name: 'Đăng ký khai sinh', exact: true }).waitFor();
+    await checkScreen(page, `find-results-${device}`);
+
+    await results.getByRole('link', { name: 'Đăng ký khai sinh', exact: true }).click();
+    await page.waitForURL(/\/thu-tuc\/1\.001193$/);
+    await page.getByRole('heading', { level: 1, name: 'Đăng ký khai sinh' }).waitFor();
+    const file = page.getByRole('link', { name: 'Nộp trực tuyến' });
+    await expect(file.getAttribute('href')).resolves.toBe('/nop/1.001193');
+    for (const heading of ['Giấy tờ cần nộp', 'Các bước xử lý', 'Cách thức nộp', 'Câu hỏi thường gặp'])
+      await page.getByRole('heading', { level: 2, name: heading }).waitFor();
+    const facts = await page.locator('dl.facts').textContent();
+    expect(facts).toContain('Phí, lệ phí');
+    expect(facts).toContain('Miễn phí');
+    expect(facts).toContain('1 ngày làm việc');
+    expect(facts).toContain('Ủy ban nhân dân xã, phường');
+    // What the portal itself charges and promises, apart from what the national record says.
+    const channels = page.getByRole('region', { name: 'Cách thức nộp' });
+    await expect(channels.locator('li').first().textContent()).resolves.toBe(
+      'Trực tuyến trên Cổng1 ngày làm việc · Miễn phí',
+    );
+    await checkScreen(page, `find-procedure-online-${device}`);
+    expect(violations).toEqual([]);
+    await context.close();
+  });
+
+  it('follows a life event, filters the results and reads an information entry', {
+    timeout: 60_000,
+  }, async () => {
+    const { page, context, violations } = await openPortalPage(browser, device);
+    await page.goto(portal.webUrl);
+    await page
+      .getByRole('region', { name: 'Theo sự kiện trong đời' })
+      .getByRole('link', { name: 'Kết hôn' })
+      .click();
+    await page.waitForURL(/\/thu-tuc\?q=k%E1%BA%BFt\+h%C3%B4n|\/thu-tuc\?q=kết/);
+    const results = page.locator('#procedures');
+    await results.locator('li').first().waitFor();
+    // Marriage is registered at the commune, not online here: the results say so.
+    await expect(results.textContent()).resolves.toMatch(/kết hôn/i);
+    await expect(results.textContent()).resolves.toContain('Chưa nộp trực tuyến trên Cổng');
+
+    // Only what is filed fully online: the information entries leave the list. On a phone the filters
+    // are folded until asked for.
+    const filters = page.locator('details.filters');
+    await expect(filters.getAttribute('open')).resolves.toBe(device === 'phone' ? null : '');
+    if (device === 'phone') await filters.locator('summary').click();
+    await page.getByLabel('Chỉ thủ tục nộp trực tuyến toàn trình').check();
+    await page.getByRole('button', { name: 'Áp dụng bộ lọc' }).click();
+    await page.waitForURL(/fullyOnline=true/);
+    await page.locator('.results .loading').waitFor({ state: 'detached' });
+    await page.locator('.results p[role=status]').waitFor();
+    await expect(page.locator('.results').textContent()).resolves.not.toContain(
+      'Chưa nộp trực tuyến trên Cổng',
+    );
+    await expect(page.getByLabel('Chỉ thủ tục nộp trực tuyến toàn trình').isChecked()).resolves.toBe(true);
+    await page.getByLabel('Chỉ thủ tục nộp trực tuyến toàn trình').uncheck();
+    await page.getByLabel('Mức độ, cấp thực hiện').selectOption('commune');
+    await page.getByRole('button', { name: 'Áp dụng bộ lọc' }).click();
+    await page.waitForURL(/level=commune/);
+    await results.locator('li').first().waitFor();
+    await checkScreen(page, `find-filtered-${device}`);
+
+    const entry = results
+      .locator('li', { hasText: 'Chưa nộp trực tuyến trên Cổng' })
+      .first()
+      .getByRole('link');
+    const name = (await entry.textContent())!;
+    await entry.click();
+    await page.getByRole('heading', { level: 1, name }).waitFor();
+    await page.getByText('Chưa nộp trực tuyến trên Cổng.').waitFor();
+    await expect(page.getByRole('link', { name: 'Nộp trực tuyến' }).count()).resolves.toBe(0);
+    await page.getByRole('heading', { level: 2, name: 'Giấy tờ cần nộp' }).waitFor();
+    await checkScreen(page, `find-procedure-information-${device}`);
+    expect(violations).toEqual([]);
+    await context.close();
+  });
+});
+
+describe('finding by keyboard, in English', () => {
+  it('skips to the content, searches and switches language with the keyboard alone', async () => {
+    const { page, context, violations } = await openPortalPage(browser, 'desktop');
+    await page.goto(portal.webUrl);
+    await page.getByRole('heading', { level: 1 }).waitFor();
+    await page.keyboard.press('Tab');
+    await expect(page.evaluate('document.activeElement.textContent')).resolves.toBe(
+      'Bỏ qua, đến nội dung chính',
+    );
+    await page.keyboard.press('Enter');
+    await expect(page.evaluate('location.hash')).resolves.toBe('#content');
+    await page.getByLabel('Tên thủ tục').focus();
+    await page.keyboard.type('thường trú');
+    await page.keyboard.press('Enter');
+    await page.locator('#procedures').getByRole('link', { name: 'Đăng ký thường trú' }).first().focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1, name: 'Đăng ký thường trú' }).waitFor();
+    // After a page change focus is on the new page's content.
+    await expect(page.evaluate('document.activeElement.id')).resolves.toBe('content');
+
+    await page.getByRole('button', { name: 'Switch to English' }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1, name: 'Permanent residence registration' }).waitFor();
+    await expect(page.locator('html').getAttribute('lang')).resolves.toBe('en');
+    await page.getByRole('heading', { level: 2, name: 'Documents to bring' }).waitFor();
+    await checkScreen(page, 'find-procedure-english-desktop');
+    expect(violations).toEqual([]);
+    await context.close();
+  });
+});

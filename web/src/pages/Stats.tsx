@@ -1,0 +1,472 @@
+import type { ComponentChildren } from 'preact';
+import { get, query } from '../api.js';
+import { type Bar, BarChart } from '../components/BarChart.js';
+import { ErrorSummary } from '../components/ErrorSummary.js';
+import { Loading } from '../components/Loading.js';
+import { useData, useTitle } from '../data.js';
+import { currentMonth, formatMonth, formatNumber, type Lang, strings, useCommon, useLang } from '../i18n.js';
+import { Link, navigate, type PageProps } from '../router.js';
+import type { AgencyStatsList, AgencyStatsSeries, ProvinceList } from '../types.js';
+
+const useStrings = strings({
+  vi: {
+    title: 'Thống kê công khai',
+    lead: 'Kết quả giải quyết hồ sơ và phản ánh, kiến nghị của từng cơ quan, theo tháng. Số liệu được Cổng tính từ hồ sơ thực tế.',
+    filters: 'Chọn số liệu',
+    month: 'Tháng',
+    province: 'Tỉnh, thành phố',
+    wholeCountry: 'Cả nước',
+    level: 'Cấp cơ quan',
+    anyLevel: 'Tất cả',
+    levels: {
+      ministry: 'Bộ, ngành',
+      province: 'Cấp tỉnh',
+      commune: 'Cấp xã',
+      public_body: 'Đơn vị sự nghiệp',
+    } as Record<string, string>,
+    show: 'Xem',
+    trend: (area: string) => `${area}: 6 tháng gần nhất`,
+    trendChart: (area: string) => `Tỷ lệ hồ sơ giải quyết đúng hạn theo tháng — ${area}`,
+
+    agencies: (month: string) => `Các cơ quan — ${month}`,
+    agenciesChart: (month: string) => `Tỷ lệ đúng hạn của các cơ quan — ${month}`,
+
+    none: 'Chưa có số liệu cho lựa chọn này.',
+    rank: 'Hạng',
+    agency: 'Cơ quan',
+    monthCol: 'Tháng',
+    received: 'Tiếp nhận',
+    completed: 'Đã giải quyết',
+    onTime: 'Đúng hạn',
+    overdueNow: 'Đang quá hạn',
+    satisfaction: 'Hài lòng',
+    petitionsOnTime: 'Phản ánh trả lời đúng hạn',
+    total: 'Cộng',
+    detail: (name: string) => `${name}: 12 tháng gần nhất`,
+    detailChart: (name: string) => `Tỷ lệ đúng hạn theo tháng — ${name}`,
+    overdueNowText: (n: number, p: number) => `Hiện đang có ${n} hồ sơ quá hạn và ${p} phản ánh quá hạn.`,
+    close: 'Quay lại danh sách cơ quan',
+    notes:
+      'Tỷ lệ đúng hạn: số hồ sơ trả kết quả đúng hạn trên số hồ sơ đã giải quyết trong tháng. Hài lòng: tỷ lệ đánh giá 4–5 sao. “—”: chưa có gì để tính.',
+    tableScroll: (name: string) => `Bảng ${name}, cuộn ngang được`,
+    swipe: 'Vuốt ngang bảng để xem đủ các cột →',
+  },
+  en: {
+    title: 'Published statistics',
+    lead: 'How each agency handles dossiers and petitions, month by month, computed by the portal from the dossiers themselves.',
+    filters: 'Choose figures',
+    month: 'Month',
+    province: 'Province or city',
+    wholeCountry: 'Whole country',
+    level: 'Agency level',
+    anyLevel: 'All',
+    levels: {
+      ministry: 'Ministries',
+      province: 'Province',
+      commune: 'Commune',
+      public_body: 'Public bodies',
+    } as Record<string, string>,
+    show: 'Show',
+    trend: (area: string) => `${area}: last 6 months`,
+    trendChart: (area: string) => `Dossiers completed on time, by month — ${area}`,
+
+    agencies: (month: string) => `Agencies — ${month}`,
+    agenciesChart: (month: string) => `On-time rate of the agencies — ${month}`,
+
+    none: 'No figures for this choice yet.',
+    rank: 'Rank',
+    agency: 'Agency',
+    monthCol: 'Month',
+    received: 'Received',
+    completed: 'Completed',
+    onTime: 'On time',
+    overdueNow: 'Overdue now',
+    satisfaction: 'Satisfied',
+    petitionsOnTime: 'Petitions answered on time',
+    total: 'Total',
+    detail: (name: string) => `${name}: last 12 months`,
+    detailChart: (name: string) => `On-time rate by month — ${name}`,
+    overdueNowText: (n: number, p: number) => `Now ${n} dossiers and ${p} petitions are overdue.`,
+    close: 'Back to all agencies',
+    notes:
+      'On time: results issued by the due date over dossiers completed in the month. Satisfied: ratings of 4 or 5 stars. “—”: nothing to measure yet.',
+    tableScroll: (name: string) => `Table ${name}, scrolls sideways`,
+    swipe: 'Swipe the table sideways for every column →',
+  },
+});
+
+type Row = AgencyStatsList['items'][number];
+type Month = AgencyStatsSeries['months'][number];
+
+/** The months ending at `to`, oldest first. */
+function monthsBack(to: string, n: number): string[] {
+  const [y, m] = to.split('-').map(Number) as [number, number];
+  return Array.from({ length: n }, (_, i) => {
+    const d = new Date(Date.UTC(y, m - 1 - (n - 1 - i), 1));
+    return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
+  });
+}
+
+const pct = (v: number | null, lang: Lang) => (v === null ? '—' : `${formatNumber(v, lang)}%`);
+const rate = (part: number, whole: number) => (whole > 0 ? Math.round((part / whole) * 1000) / 10 : null);
+
+/** An area's month from its agencies' months: rates weighted by what each agency measured. */
+function aggregate(items: Row[]) {
+  const sum = (f: (r: Row) => number) => items.reduce((n, r) => n + f(r), 0);
+  const completed = sum((r) => r.completed);
+  const ratings = sum((r) => r.ratings);
+  const answered = sum((r) => r.petitionsAnswered);
+  return {
+    received: sum((r) => r.received),
+    completed,
+    onTimeRate: rate(
+      sum((r) => r.completedOnTime),
+      completed,
+    ),
+    overdueNow: sum((r) => r.overdueNow),
+    satisfactionRate: rate(
+      sum((r) => ((r.satisfactionRate ?? 0) * r.ratings) / 100),
+      ratings,
+    ),
+    petitionsOnTimeRate: rate(
+      sum((r) => r.petitionsAnsweredOnTime),
+      answered,
+    ),
+  };
+}
+
+function ScrollTable({ name, children }: { name: string; children: ComponentChildren }) {
+  const s = useStrings();
+  // Scrollable on a phone, so it must take focus for keyboard users.
+  return (
+    <>
+      <p class="scroll-hint" aria-hidden="true">
+        {s.swipe}
+      </p>
+      {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must be reachable by keyboard */}
+      <section class="table-wrap" aria-label={s.tableScroll(name)} tabIndex={0}>
+        {children}
+      </section>
+    </>
+  );
+}
+
+export function Stats({ query: url }: PageProps) {
+  const s = useStrings();
+  const t = useCommon();
+  const lang = useLang();
+  useTitle(s.title, t.brand);
+  const month = /^\d{4}-\d{2}$/.test(url.get('month') ?? '') ? url.get('month')! : currentMonth();
+  const province = url.get('province') ?? '';
+  const level = url.get('level') ?? '';
+  const agency = url.get('agency') ?? '';
+  const provinces = useData((signal) => get<ProvinceList>('/v1/provinces', { signal }), []);
+  const trendMonths = monthsBack(month, 6);
+  // The area's months: its agencies' figures of each month, added up here.
+  const trend = useData(
+    (signal) =>
+      Promise.all(
+        trendMonths.map((m) =>
+          get<AgencyStatsList>(`/v1/stats/agencies${query({ month: m, province, level })}`, { signal }),
+        ),
+      ),
+    [month, province, level],
+  );
+  const series = useData(
+    (signal) =>
+      agency
+        ? get<AgencyStatsSeries>(
+            `/v1/stats/agencies/${encodeURIComponent(agency)}${query({ from: monthsBack(month, 12)[0], to: month })}`,
+            { signal },
+          )
+        : Promise.resolve(undefined),
+    [agency, month],
+  );
+  const area =
+    provinces.data?.items.find((p) => p.code === province)?.[lang === 'en' ? 'nameEn' : 'fullName'] ??
+    s.wholeCountry;
+  const thisMonth = trend.data?.[trend.data.length - 1];
+  const rows = thisMonth?.items ?? [];
+  const go = (params: Record<string, string>) => {
+    const next = new URLSearchParams();
+    for (const [k, v] of Object.entries({ month, province, level, ...params })) if (v) next.set(k, v);
+    navigate(`/thong-ke?${next}`);
+  };
+  const agencyHref = (id: string) => {
+    const next = new URLSearchParams(url);
+    next.set('agency', id);
+    next.set('month', month);
+    return `/thong-ke?${next}`;
+  };
+
+  return (
+    <>
+      <h1>{s.title}</h1>
+      <p>{s.lead}</p>
+      <form
+        class="filters stats-filters"
+        aria-labelledby="stats-filters-title"
+        onSubmit={(e) => {
+          e.preventDefault();
+          const data = new FormData(e.currentTarget);
+          go({
+            month: String(data.get('month') || month),
+            province: String(data.get('province') ?? ''),
+            level: String(data.get('level') ?? ''),
+            agency: '',
+          });
+        }}
+      >
+        <h2 id="stats-filters-title">{s.filters}</h2>
+        <div class="filter-row">
+          <div>
+            <label for="s-month">{s.month}</label>
+            <input id="s-month" name="month" type="month" value={month} max={currentMonth()} />
+          </div>
+          <div>
+            <label for="s-province">{s.province}</label>
+            <select id="s-province" name="province" value={province}>
+              <option value="">{s.wholeCountry}</option>
+              {(provinces.data?.items ?? []).map((p) => (
+                <option key={p.code} value={p.code}>
+                  {lang === 'en' ? p.nameEn : p.fullName}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div>
+            <label for="s-level">{s.level}</label>
+            <select id="s-level" name="level" value={level}>
+              <option value="">{s.anyLevel}</option>
+              {Object.entries(s.levels).map(([v, label]) => (
+                <option key={v} value={v}>
+                  {label}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div class="filter-submit">
+            <button type="submit">{s.show}</button>
+          </div>
+        </div>
+      </form>
+
+      {agency && (
+        <section aria-labelledby="agency-title" id="agency-stats">
+          {series.loading && !series.data ? (
+            <Loading />
+          ) : series.error ? (
+            <ErrorSummary error={series.error} onRetry={series.reload} />
+          ) : (
+            series.data && <AgencySeries data={series.data} month={month} go={go} />
+          )}
+        </section>
+      )}
+
+      <section aria-labelledby="trend-title">
+        <h2 id="trend-title">{s.trend(area)}</h2>
+        <ErrorSummary error={trend.error} onRetry={trend.reload} />
+        {trend.loading && !trend.data ? (
+          <Loading />
+        ) : (
+          trend.data && (
+            <>
+              <BarChart
+                title={s.trendChart(area)}
+                bars={trend.data.map((l) => ({
+                  label: formatMonth(l.month, lang),
+                  value: aggregate(l.items).onTimeRate,
+                }))}
+                format={(v) => pct(v, lang)}
+              />
+              <ScrollTable name={s.trend(area)}>
+                <table>
+                  <caption class="visually-hidden">{s.trend(area)}</caption>
+                  <thead>
+                    <tr>
+                      <th scope="col">{s.monthCol}</th>
+                      <th scope="col" class="num">
+                        {s.received}
+                      </th>
+                      <th scope="col" class="num">
+                        {s.completed}
+                      </th>
+                      <th scope="col" class="num">
+                        {s.onTime}
+                      </th>
+                      <th scope="col" class="num">
+                        {s.satisfaction}
+                      </th>
+                      <th scope="col" class="num">
+                        {s.petitionsOnTime}
+                      </th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {trend.data.map((l) => {
+                      const a = aggregate(l.items);
+                      return (
+                        <tr key={l.month}>
+                          <th scope="row">{formatMonth(l.month, lang)}</th>
+                          <td class="num">{formatNumber(a.received, lang)}</td>
+                          <td class="num">{formatNumber(a.completed, lang)}</td>
+                          <td class="num">{pct(a.onTimeRate, lang)}</td>
+                          <td class="num">{pct(a.satisfactionRate, lang)}</td>
+                          <td class="num">{pct(a.petitionsOnTimeRate, lang)}</td>
+                        </tr>
+                      );
+                    })}
+                  </tbody>
+                </table>
+              </ScrollTable>
+            </>
+          )
+        )}
+      </section>
+
+      <section aria-labelledby="agencies-title">
+        <h2 id="agencies-title">{s.agencies(formatMonth(month, lang))}</h2>
+        {trend.loading && !trend.data ? (
+          <Loading />
+        ) : rows.length === 0 ? (
+          <p>{s.none}</p>
+        ) : (
+          <>
+            <BarChart
+              title={s.agenciesChart(formatMonth(month, lang))}
+              bars={rows.slice(0, 10).map((r): Bar => ({ label: r.agencyName, value: r.onTimeRate }))}
+              format={(v) => pct(v, lang)}
+            />
+            <ScrollTable name={s.agencies(formatMonth(month, lang))}>
+              <table id="agencies-table">
+                <caption class="visually-hidden">{s.agencies(formatMonth(month, lang))}</caption>
+                <thead>
+                  <tr>
+                    <th scope="col" class="num">
+                      {s.rank}
+                    </th>
+                    <th scope="col">{s.agency}</th>
+                    <th scope="col" class="num">
+                      {s.received}
+                    </th>
+                    <th scope="col" class="num">
+                      {s.completed}
+                    </th>
+                    <th scope="col" class="num">
+                      {s.onTime}
+                    </th>
+                    <th scope="col" class="num">
+                      {s.overdueNow}
+                    </th>
+                    <th scope="col" class="num">
+                      {s.satisfaction}
+                    </th>
+                    <th scope="col" class="num">
+                      {s.petitionsOnTime}
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {rows.map((r) => (
+                    <tr key={r.agencyId}>
+                      <td class="num">{r.rank ?? '—'}</td>
+                      <th scope="row">
+                        <Link href={agencyHref(r.agencyId)}>{r.agencyName}</Link>
+                      </th>
+                      <td class="num">{formatNumber(r.received, lang)}</td>
+                      <td class="num">{formatNumber(r.completed, lang)}</td>
+                      <td class="num">{pct(r.onTimeRate, lang)}</td>
+                      <td class="num">{formatNumber(r.overdueNow, lang)}</td>
+                      <td class="num">{pct(r.satisfactionRate, lang)}</td>
+                      <td class="num">{pct(r.petitionsOnTimeRate, lang)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </ScrollTable>
+          </>
+        )}
+        <p class="meta">{s.notes}</p>
+      </section>
+    </>
+  );
+}
+
+function AgencySeries({
+  data,
+  month,
+  go,
+}: {
+  data: AgencyStatsSeries;
+  month: string;
+  go: (p: Record<string, string>) => void;
+}) {
+  const s = useStrings();
+  const lang = useLang();
+  const cells = (m: Omit<Month, 'month'>) => (
+    <>
+      <td class="num">{formatNumber(m.received, lang)}</td>
+      <td class="num">{formatNumber(m.completed, lang)}</td>
+      <td class="num">{pct(m.onTimeRate, lang)}</td>
+      <td class="num">{pct(m.satisfactionRate, lang)}</td>
+      <td class="num">{pct(m.petitionsOnTimeRate, lang)}</td>
+    </>
+  );
+  return (
+    <>
+      <h2 id="agency-title">{s.detail(data.agencyName)}</h2>
+      <p>
+        <strong>{s.overdueNowText(data.overdueNow, data.petitionsOverdueNow)}</strong>
+      </p>
+      <BarChart
+        title={s.detailChart(data.agencyName)}
+        bars={data.months.map((m) => ({ label: formatMonth(m.month, lang), value: m.onTimeRate }))}
+        format={(v) => pct(v, lang)}
+      />
+      <ScrollTable name={s.detail(data.agencyName)}>
+        <table id="agency-table">
+          <caption class="visually-hidden">{s.detail(data.agencyName)}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{s.monthCol}</th>
+              <th scope="col" class="num">
+                {s.received}
+              </th>
+              <th scope="col" class="num">
+                {s.completed}
+              </th>
+              <th scope="col" class="num">
+                {s.onTime}
+              </th>
+              <th scope="col" class="num">
+                {s.satisfaction}
+              </th>
+              <th scope="col" class="num">
+                {s.petitionsOnTime}
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {data.months.map((m) => (
+              <tr key={m.month}>
+                <th scope="row">{formatMonth(m.month, lang)}</th>
+                {cells(m)}
+              </tr>
+            ))}
+          </tbody>
+          <tfoot>
+            <tr>
+              <th scope="row">{s.total}</th>
+              {cells(data.total)}
+            </tr>
+          </tfoot>
+        </table>
+      </ScrollTable>
+      <p>
+        <button type="button" class="secondary" onClick={() => go({ month, agency: '' })}>
+          {s.close}
+        </button>
+      </p>
+    </>
+  );
+}

@@ -1,0 +1,21 @@
+/** Every page of the portal: add a file under pages/ and a line here. */
+import { Home } from './pages/Home.js';
+import { Mine } from './pages/Mine.js';
+import { ProcedurePage } from './pages/Procedure.js';
+import { Search } from './pages/Search.js';
+import { Stats } from './pages/Stats.js';
+import { Track } from './pages/Track.js';
+import type { Route } from './router.js';
+
+export const routes: Route[] = [
+  { path: '/', page: Home },
+  { path: '/thu-tuc', page: Search },
+  { path: '/thu-tuc/:code', page: ProcedurePage },
+  { path: '/tra-cuu', page: Track },
+  { path: '/ho-so-cua-toi', page: Mine },
+  { path: '/thong-ke', page: Stats },
+];
+
+/** Where a procedure is filed online (the filing page's own route). */
+export const filingPath = (procedureCode: string) => `/nop/${encodeURIComponent(procedureCode)}`;
+export const procedurePath = (procedureCode: string) => `/thu-tuc/${encodeURIComponent(procedureCode)}`;

@@ -1,0 +1,35 @@
+/** The API's shapes, read from the same zod schemas the API validates with (types only: no zod in the page). */
+import type { z } from 'zod';
+import type { agencyList, faqList, provinceList } from '../../schemas/catalog.js';
+import type { agencyStatsList, agencyStatsSeries } from '../../schemas/feedback.js';
+import type { procedureList, procedureView } from '../../schemas/procedure.js';
+
+export type ProcedureList = z.output<typeof procedureList>;
+export type ProcedureSummary = ProcedureList['items'][number];
+export type ProcedureView = z.output<typeof procedureView>;
+export type FaqList = z.output<typeof faqList>;
+export type ProvinceList = z.output<typeof provinceList>;
+export type AgencyList = z.output<typeof agencyList>;
+export type AgencyStatsList = z.output<typeof agencyStatsList>;
+export type AgencyStatsSeries = z.output<typeof agencyStatsSeries>;
+
+export interface TimelineEntry {
+  at: string;
+  type: string;
+  status: string;
+  note?: string;
+}
+
+/** A dossier as its owner sees it (GET /v1/dossiers/{code}) or as public tracking shows it. */
+export interface DossierView {
+  code: string;
+  procedureName: string;
+  agencyName: string;
+  status: string;
+  submittedAt: string;
+  dueAt: string;
+  overdue: boolean;
+  timeline?: TimelineEntry[];
+  /** The owner's view only: the key of the receipt that public tracking asks for. */
+  trackingKey?: string;
+}
