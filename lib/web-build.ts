@@ -3,4 +3,4 @@
  * relative to the repository root. The Web stack deploys this directory when it exists; context
  * `webBuildDir` points elsewhere (the infrastructure tests use a temporary directory).
  */
-export const WEB_BUILD_DIR = 'dist/web';
+export const WEB_BUILD_DIR = 'build/web';

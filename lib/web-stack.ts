@@ -53,15 +53,18 @@ export const API_PATH_PATTERNS = ['/v1/*', '/openapi.json', '/docs*', '/health']
 const UNHASHED_FILES = ['index.html', 'config.json'];
 
 /**
- * CloudFront Function on the page's requests: an address without a file extension is one of the page's
- * own routes (`/`, `/auth/callback`, ...) and gets index.html. API paths never reach it (their own
- * behaviors), and it leaves `/v1` alone in any case, so an API typo is a 404, never the page.
+ * CloudFront Function on the page's requests. The build puts every file of the page at the top level
+ * (`/app-<hash>.js`, `/styles-<hash>.css`, `/favicon.svg`, `/config.json`); any other address is one of the
+ * page's own routes and gets index.html, dots or not (`/thu-tuc/1.004222`: procedure codes have dots).
+ * API paths never reach it (their own behaviors), and it leaves `/v1` alone in any case, so an API typo
+ * is a 404, never the page.
  */
 export const PAGE_ROUTE_FUNCTION = `function handler(event) {
   var request = event.request;
   var uri = request.uri;
   if (uri === '/v1' || uri.indexOf('/v1/') === 0) return request;
-  if (uri.lastIndexOf('.') <= uri.lastIndexOf('/')) request.uri = '/index.html';
+  var slash = uri.lastIndexOf('/');
+  if (slash !== 0 || uri.indexOf('.', slash) === -1) request.uri = '/index.html';
   return request;
 }`;
 

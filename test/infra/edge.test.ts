@@ -147,7 +147,9 @@ describe('the edge of a stage', () => {
   it('answers page routes with index.html, never API paths or files', () => {
     expect(routePage('/')).toBe('/index.html');
     expect(routePage('/auth/callback')).toBe('/index.html');
-    expect(routePage('/ho-so/G01.123')).toBe('/ho-so/G01.123');
+    // Procedure codes have dots: a page address, not a file.
+    expect(routePage('/thu-tuc/1.004222')).toBe('/index.html');
+    expect(routePage('/nop/2.000986')).toBe('/index.html');
     expect(routePage('/app-3F2A9C.js')).toBe('/app-3F2A9C.js');
     expect(routePage('/config.json')).toBe('/config.json');
     expect(routePage('/v1/procedures')).toBe('/v1/procedures');
