@@ -167,6 +167,17 @@ const operations = {
     // The browser's return only shows where things stand; the IPN (or reconciliation) changes state.
     const p = await ports().loadPayment(note.result.paymentId);
     if (!p) throw new AppError('PAYMENT_NOT_FOUND');
+    // A browser coming back is sent on to the citizen page's return page, which asks this route again.
+    if (String(req.headers.accept ?? '').includes('text/html')) {
+      const base = (config().PORTAL_URL ?? `https://${req.headers.host ?? 'localhost'}`).replace(/\/$/, '');
+      const back = `${base}/thanh-toan/${id}?${new URLSearchParams(providerParamsOf(req))}`;
+      return {
+        status: 303,
+        body: undefined,
+        headers: { location: back, 'cache-control': 'no-store' },
+        raw: { contentType: 'text/plain; charset=utf-8', text: '' },
+      };
+    }
     return {
       body: { paymentId: p.paymentId, status: p.status, providerResult: note.result.outcome },
       headers: { 'cache-control': 'no-store' },
