@@ -17,7 +17,7 @@ import type {
 import { readOwnership } from '../core/access-store.js';
 import { config } from '../core/config.js';
 import { AppError } from '../core/errors.js';
-import { type ApiRequest, httpFunction, type Operation, personOf } from '../core/http.js';
+import { type ApiRequest, type ApiResult, httpFunction, type Operation, personOf } from '../core/http.js';
 import { logger } from '../core/logger.js';
 import { BillerUnavailableError, billerFor } from './billers.js';
 import {
@@ -152,7 +152,7 @@ const operations = {
     return { status: 200, body: provider.acknowledge(outcome) };
   },
 
-  paymentReturn: async (req) => {
+  paymentReturn: async (req): Promise<ApiResult> => {
     const { provider: id } = req.params as z.output<typeof providerParams>;
     const provider = await providerFor(id);
     if (!provider) throw new AppError('NOT_FOUND');

@@ -209,6 +209,16 @@ function FilingForm({
     ...docs.map((d) => [`attachments.${d.type}`, docId(d.type)]),
   ]);
 
+  // A field's inline message goes once the citizen changes it; the summary stays until the next check
+  // (replacing it would move the focus there while they type).
+  const [fixed, setFixed] = useState<ReadonlySet<string>>(new Set());
+  const clearField = (path: string) => setFixed((all) => (all.has(path) ? all : new Set([...all, path])));
+  const report = (e: unknown) => {
+    setFixed(new Set());
+    setError(e);
+  };
+  const hasError = (path: string) => error instanceof ApiError && !!error.fields[path] && !fixed.has(path);
+
   const show = (next: 'form' | 'review' | 'receipt') => {
     setStep(next);
     scrollTo(0, 0);
@@ -233,7 +243,10 @@ function FilingForm({
       setScans((all) => ({ ...all, [d.type]: { ...all[d.type]!, ...patch } }));
     setScans((all) => ({ ...all, [d.type]: { state: 'uploading', progress: 0, fileName: file.name, file } }));
     uploadScan(file, (progress) => update({ progress })).then(
-      (uploadId) => update({ state: 'done', uploadId, progress: 1 }),
+      (uploadId) => {
+        update({ state: 'done', uploadId, progress: 1 });
+        clearField(`attachments.${d.type}`);
+      },
       (err) =>
         update({
           state: 'failed',
@@ -250,7 +263,7 @@ function FilingForm({
         .map((f) => ({ path: `form.${f.name}`, code: 'invalid_type', message: 'required' })),
       ...docs
         .filter((d) => d.required && scans[d.type]?.state !== 'done')
-        .map((d) => ({ path: `attachments.${d.type}`, code: 'missing_document', message: 'required' })),
+        .map((d) => ({ path: `attachments.${d.type}`, code: 'invalid_type', message: 'required' })),
     ];
     if (!details.length) return undefined;
     return new ApiError(
@@ -264,14 +277,14 @@ function FilingForm({
   const review = (e: Event) => {
     e.preventDefault();
     const problems = localProblems();
-    setError(problems);
+    report(problems);
     if (!problems) show('review');
   };
 
   const submit = async () => {
     if (busy) return;
     setBusy(true);
-    setError(undefined);
+    report(undefined);
     try {
       const res = await request<{ dossiers: Submitted[] }>('/v1/dossiers', {
         method: 'POST',
@@ -288,7 +301,7 @@ function FilingForm({
       setReceipt(res.dossiers[0]);
       show('receipt');
     } catch (err) {
-      setError(err);
+      report(err);
       // The server names fields: back to the form, where each shows its message.
       if (err instanceof ApiError && Object.keys(err.fields).length) show('form');
     } finally {
@@ -297,8 +310,8 @@ function FilingForm({
   };
 
   const messageFor = (path: string) => {
-    if (!(error instanceof ApiError) || !error.fields[path]) return undefined;
-    return error.fields[path]!.code === 'missing_document' ? s.missingDoc : undefined;
+    if (!hasError(path)) return undefined;
+    return path.startsWith('attachments.') ? s.missingDoc : undefined;
   };
 
   if (step === 'receipt' && receipt)
@@ -400,11 +413,14 @@ function FilingForm({
           <legend>{s.formHeading}</legend>
           {fields.map((f) => {
             const id = fieldId(f.name);
-            const invalid = error instanceof ApiError && !!error.fields[`form.${f.name}`];
+            const invalid = hasError(`form.${f.name}`);
             const describedBy = [help(f) ? `${id}-hint` : '', invalid ? `${id}-error` : '']
               .filter(Boolean)
               .join(' ');
-            const set = (v: string) => setValues((all) => ({ ...all, [f.name]: v }));
+            const set = (v: string) => {
+              setValues((all) => ({ ...all, [f.name]: v }));
+              clearField(`form.${f.name}`);
+            };
             return (
               <div class="field" key={f.name}>
                 {f.kind === 'boolean' ? (
