@@ -74,6 +74,8 @@ describe.each<Device>(['desktop', 'phone'])('filing and paying on a %s', (device
     await checkScreen(page, `file-form-errors-${device}`);
 
     await fillForm(page);
+    // Each field's inline message goes once it is filled in.
+    await expect(page.locator('#f-licenceNumber-error').count()).resolves.toBe(0);
     // A file of the wrong kind is refused before a byte is sent.
     const uploads: string[] = [];
     page.on('request', (r) => {

@@ -474,9 +474,7 @@ function FilingForm({
                     onInput={(e) => set(e.currentTarget.value)}
                   />
                 )}
-                {messageFor(`form.${f.name}`) ? null : (
-                  <FieldError id={id} error={error} path={`form.${f.name}`} />
-                )}
+                {invalid && <FieldError id={id} error={error} path={`form.${f.name}`} />}
               </div>
             );
           })}
