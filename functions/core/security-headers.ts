@@ -55,6 +55,8 @@ export interface PageOrigins {
   issuer: string;
   /** The hosted sign-in domain's logout URL (Cognito): its token endpoint lives on that origin too. */
   logoutEndpoint?: string;
+  /** Where scans are posted (the bucket's presigned POST address): the page uploads there itself. */
+  uploadUrl?: string;
 }
 
 const originOf = (url: string | undefined) => (url ? new URL(url).origin : undefined);
@@ -65,7 +67,9 @@ const originOf = (url: string | undefined) => (url ? new URL(url).origin : undef
  */
 export function pageContentSecurityPolicy(origins: PageOrigins): string {
   const issuerOrigins = [originOf(origins.issuer), originOf(origins.logoutEndpoint)];
-  const connect = new Set(["'self'", originOf(origins.apiUrl), ...issuerOrigins].filter(Boolean));
+  const connect = new Set(
+    ["'self'", originOf(origins.apiUrl), ...issuerOrigins, originOf(origins.uploadUrl)].filter(Boolean),
+  );
   const forms = new Set(["'self'", ...issuerOrigins].filter(Boolean));
   return [
     "default-src 'self'",

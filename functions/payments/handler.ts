@@ -17,7 +17,7 @@ import type {
 import { readOwnership } from '../core/access-store.js';
 import { config } from '../core/config.js';
 import { AppError } from '../core/errors.js';
-import { type ApiRequest, httpFunction, type Operation, personOf } from '../core/http.js';
+import { type ApiRequest, type ApiResult, httpFunction, type Operation, personOf } from '../core/http.js';
 import { logger } from '../core/logger.js';
 import { BillerUnavailableError, billerFor } from './billers.js';
 import {
@@ -152,7 +152,7 @@ const operations = {
     return { status: 200, body: provider.acknowledge(outcome) };
   },
 
-  paymentReturn: async (req) => {
+  paymentReturn: async (req): Promise<ApiResult> => {
     const { provider: id } = req.params as z.output<typeof providerParams>;
     const provider = await providerFor(id);
     if (!provider) throw new AppError('NOT_FOUND');
@@ -167,6 +167,17 @@ const operations = {
     // The browser's return only shows where things stand; the IPN (or reconciliation) changes state.
     const p = await ports().loadPayment(note.result.paymentId);
     if (!p) throw new AppError('PAYMENT_NOT_FOUND');
+    // A browser coming back is sent on to the citizen page's return page, which asks this route again.
+    if (String(req.headers.accept ?? '').includes('text/html')) {
+      const base = (config().PORTAL_URL ?? `https://${req.headers.host ?? 'localhost'}`).replace(/\/$/, '');
+      const back = `${base}/thanh-toan/${id}?${new URLSearchParams(providerParamsOf(req))}`;
+      return {
+        status: 303,
+        body: undefined,
+        headers: { location: back, 'cache-control': 'no-store' },
+        raw: { contentType: 'text/plain; charset=utf-8', text: '' },
+      };
+    }
     return {
       body: { paymentId: p.paymentId, status: p.status, providerResult: note.result.outcome },
       headers: { 'cache-control': 'no-store' },

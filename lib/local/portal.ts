@@ -254,6 +254,7 @@ export async function startLocalPortal(options: LocalPortalOptions = {}): Promis
     const webDir = options.webDir ?? join(REPO_ROOT, 'web');
     const webAssets = new Map<string, WebAsset>();
     let webConfig: WebPageConfig | undefined;
+    let uploadUrl: string | undefined;
     // The gateway first: a taken port fails before anything heavy starts, and early requests get 503.
     const api = await startApiServer({
       port: options.port,
@@ -262,7 +263,8 @@ export async function startLocalPortal(options: LocalPortalOptions = {}): Promis
       functionFor: (fn) => httpFunctions.get(fn),
       webDir,
       webAssets,
-      pageHeaders: () => pageSecurityHeaders(webConfig ?? { apiUrl: '', issuer: '' }, { https: false }),
+      pageHeaders: () =>
+        pageSecurityHeaders({ apiUrl: '', issuer: '', ...webConfig, uploadUrl }, { https: false }),
       devOutbox: outbox,
       log: log.child('api'),
     });
@@ -323,6 +325,7 @@ export async function startLocalPortal(options: LocalPortalOptions = {}): Promis
       logoutUris: webOrigins.map((o) => `${o}/`),
     });
     for (const [path, asset] of await bundleWebPage(webDir)) webAssets.set(path, asset);
+    uploadUrl = stores.endpoints.s3;
     webConfig = { issuer: oidc.issuer, clientId: oidc.clientId, apiUrl: '', allowInsecureRequests: true };
     webAssets.set('/config.json', configAsset(webConfig));
 

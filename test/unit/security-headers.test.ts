@@ -29,6 +29,15 @@ describe('security headers', () => {
     expect(headers['strict-transport-security']).toBe('max-age=63072000; includeSubDomains');
   });
 
+  it('let the page post scans to the upload bucket named, and only then', () => {
+    const csp = (uploadUrl?: string) =>
+      pageSecurityHeaders({ apiUrl: '', issuer: '', uploadUrl }, { https: true })['content-security-policy'];
+    expect(csp('https://cong-uploads.s3.ap-southeast-1.amazonaws.com/')).toContain(
+      "connect-src 'self' https://cong-uploads.s3.ap-southeast-1.amazonaws.com;",
+    );
+    expect(csp()).toContain("connect-src 'self';");
+  });
+
   it('send HSTS only over HTTPS', () => {
     expect(apiSecurityHeaders({ https: true })['strict-transport-security']).toBeDefined();
     expect(apiSecurityHeaders({ https: false })['strict-transport-security']).toBeUndefined();

@@ -1,6 +1,8 @@
 /** Every page of the portal: add a file under pages/ and a line here. */
+import { Filing } from './pages/Filing.js';
 import { Home } from './pages/Home.js';
 import { Mine } from './pages/Mine.js';
+import { PaymentReturn } from './pages/PaymentReturn.js';
 import { ProcedurePage } from './pages/Procedure.js';
 import { Search } from './pages/Search.js';
 import { Stats } from './pages/Stats.js';
@@ -14,6 +16,8 @@ export const routes: Route[] = [
   { path: '/tra-cuu', page: Track },
   { path: '/ho-so-cua-toi', page: Mine },
   { path: '/thong-ke', page: Stats },
+  { path: '/nop/:code', page: Filing },
+  { path: '/thanh-toan/:provider', page: PaymentReturn },
 ];
 
 /** Where a procedure is filed online (the filing page's own route). */

@@ -1,0 +1,160 @@
+/**
+ * Journeys 3 and 4 in the browser: a signed-in citizen files "Đổi giấy phép lái xe" (a fee and scans)
+ * from its published form — a wrong file refused before sending, scans uploaded with progress, a review,
+ * one dossier however many clicks on "Nộp hồ sơ" — gets a printable receipt, pays in the local payment
+ * sandbox, is declined once and tries again without refilling anything, then sees the fee paid and its
+ * electronic receipt. axe-core finds nothing on any screen, on a desktop and on a 360 px phone.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalPortal } from '../../lib/local/portal.js';
+import { licenceForm } from '../support/forms.js';
+import { startTestPortal } from '../support/local-portal.js';
+import { SCAN_HEADS } from '../support/scans.js';
+import { checkScreen, type Device, launchChromium, openPortalPage } from './support/browser.js';
+
+const PROCEDURE = '1.002804';
+
+let portal: LocalPortal;
+let browser: Browser;
+
+beforeAll(async () => {
+  portal = await startTestPortal();
+  browser = await launchChromium();
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await portal?.stop();
+});
+
+const pdf = (name: string) => ({
+  name,
+  mimeType: 'application/pdf',
+  buffer: Buffer.concat([SCAN_HEADS['application/pdf']!, Buffer.alloc(40_000, 0x20)]),
+});
+
+async function signInAndOpenForm(page: Page) {
+  await page.goto(`${portal.webUrl}nop/${PROCEDURE}`);
+  await page.getByRole('button', { name: 'Đăng nhập' }).first().click();
+  await page.waitForURL(/\/dev\/oauth2\/authorize/);
+  await page.getByRole('button', { name: /Nguyễn Văn An/ }).click();
+  await page.waitForURL(new RegExp(`/nop/${PROCEDURE.replace('.', '\\.')}$`));
+  await page.getByRole('heading', { level: 1, name: 'Nộp hồ sơ: Đổi giấy phép lái xe' }).waitFor();
+}
+
+async function fillForm(page: Page) {
+  await page.getByLabel(/^Họ, chữ đệm và tên/).fill(licenceForm.fullName);
+  await page.getByLabel(/^Ngày sinh/).fill(licenceForm.dateOfBirth);
+  await page.getByLabel(/^Số định danh cá nhân/).fill(licenceForm.citizenId);
+  await page.getByLabel(/^Số điện thoại di động/).fill(licenceForm.phone);
+  await page.getByLabel(/^Số giấy phép lái xe/).fill(licenceForm.licenceNumber);
+  await page.getByLabel(/^Hạng giấy phép/).selectOption(licenceForm.licenceClass);
+  await page.getByLabel(/^Lý do đổi/).selectOption(licenceForm.reason);
+  await page.getByLabel(/^Cách nhận kết quả/).selectOption(licenceForm.deliveryMethod);
+  await page.getByLabel(/^Địa chỉ nhận kết quả/).fill(licenceForm.deliveryAddress);
+}
+
+describe.each<Device>(['desktop', 'phone'])('filing and paying on a %s', (device) => {
+  it('files with scans, gets a receipt, pays after a declined attempt and sees the fee paid', async () => {
+    const { page, context, violations } = await openPortalPage(browser, device);
+    await signInAndOpenForm(page);
+    // Vietnamese labels and help from the published schema.
+    await page.getByText('12 chữ số, in trên giấy phép.').waitFor();
+    await checkScreen(page, `file-form-${device}`);
+
+    // Nothing filled: the page says what is missing, each field tied to its message.
+    await page.getByRole('button', { name: 'Xem lại hồ sơ' }).click();
+    const summary = page.getByRole('alert');
+    await summary.getByRole('heading', { name: 'Vui lòng sửa các mục sau' }).waitFor();
+    await expect(summary.textContent()).resolves.toContain('Số giấy phép lái xe: Vui lòng nhập mục này.');
+    await expect(page.getByLabel(/^Số giấy phép lái xe/).getAttribute('aria-describedby')).resolves.toContain(
+      'f-licenceNumber-error',
+    );
+    await checkScreen(page, `file-form-errors-${device}`);
+
+    await fillForm(page);
+    // Each field's inline message goes once it is filled in.
+    await expect(page.locator('#f-licenceNumber-error').count()).resolves.toBe(0);
+    // A file of the wrong kind is refused before a byte is sent.
+    const uploads: string[] = [];
+    page.on('request', (r) => {
+      if (r.method() === 'POST' && r.url().includes('/v1/uploads')) uploads.push(r.url());
+    });
+    const licence = page.getByLabel(/^Bản chụp giấy phép lái xe/);
+    await licence.setInputFiles({
+      name: 'ghi-chu.txt',
+      mimeType: 'text/plain',
+      buffer: Buffer.from('xin chào'),
+    });
+    await page.getByText('Loại tệp không được chấp nhận').waitFor();
+    expect(uploads).toEqual([]);
+
+    await licence.setInputFiles(pdf('gplx.pdf'));
+    await page.getByText('Đã tải lên: gplx.pdf').waitFor();
+    await page.getByLabel(/^Giấy khám sức khỏe/).setInputFiles(pdf('kham-suc-khoe.pdf'));
+    await page.getByText('Đã tải lên: kham-suc-khoe.pdf').waitFor();
+    expect(uploads).toHaveLength(2);
+    await checkScreen(page, `file-form-filled-${device}`);
+
+    await page.getByRole('button', { name: 'Xem lại hồ sơ' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Xem lại trước khi nộp' }).waitFor();
+    const review = await page.locator('dl.facts').first().textContent();
+    expect(review).toContain('B — ô tô đến 8 chỗ, tải đến 3.500 kg');
+    expect(review).toContain(licenceForm.licenceNumber);
+    await checkScreen(page, `file-review-${device}`);
+
+    const token = await portal.token({ sub: 'citizen-an', role: 'citizen' });
+    const myDossiers = async () => {
+      const res = await fetch(`${portal.url}/v1/me/dossiers`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      return ((await res.json()) as { items: { code: string }[] }).items.map((d) => d.code);
+    };
+    const before = await myDossiers();
+    // A double click files once: one key, one dossier.
+    const keys: string[] = [];
+    page.on('request', (r) => {
+      if (r.method() === 'POST' && r.url().endsWith('/v1/dossiers'))
+        keys.push(r.headers()['idempotency-key'] ?? '');
+    });
+    await page.getByRole('button', { name: 'Nộp hồ sơ' }).dblclick();
+    await page.getByRole('heading', { level: 1, name: 'Biên nhận hồ sơ' }).waitFor();
+    expect(keys.length).toBeGreaterThanOrEqual(1);
+    expect(new Set(keys).size).toBe(1);
+    const code = (await page.locator('#receipt-code').textContent())!;
+    expect(code).toMatch(/\S+/);
+    await expect(page.locator('#receipt-key').textContent()).resolves.toMatch(/^[A-Z0-9]+$/);
+    await expect(page.locator('.receipt').textContent()).resolves.toContain('Hẹn trả kết quả');
+    await checkScreen(page, `file-receipt-${device}`);
+    // The printed receipt leaves the page's header and buttons out.
+    await page.emulateMedia({ media: 'print' });
+    await expect(page.locator('.top').isVisible()).resolves.toBe(false);
+    await expect(page.getByRole('button', { name: 'Lưu PDF' }).isVisible()).resolves.toBe(false);
+    await page.emulateMedia({ media: 'screen' });
+
+    const after = await myDossiers();
+    expect(after.filter((c) => !before.includes(c))).toEqual([code]);
+
+    // Pay: the sandbox declines the first attempt; "Thử lại" pays without refilling anything.
+    await page.getByRole('button', { name: /^Thanh toán lệ phí 135/ }).click();
+    await page.getByRole('heading', { name: /Cổng thanh toán thử nghiệm/ }).waitFor();
+    await page.getByRole('button', { name: 'Từ chối / Decline' }).click();
+    await page.waitForURL(/\/thanh-toan\/sandbox\?/);
+    await page.getByText('Thanh toán không thành công').waitFor();
+    await checkScreen(page, `pay-failed-${device}`);
+    await page.getByRole('button', { name: 'Thử lại' }).click();
+    await page.getByRole('heading', { name: /Cổng thanh toán thử nghiệm/ }).waitFor();
+    await page.getByRole('button', { name: 'Thanh toán / Approve' }).click();
+    await page.waitForURL(/\/thanh-toan\/sandbox\?/);
+    await page.getByText('Thanh toán thành công.').waitFor();
+    const receipt = page.locator('#payment-receipt');
+    await receipt.waitFor();
+    const text = (await receipt.textContent())!;
+    expect(text).toContain(code);
+    expect(text).toMatch(/135[.,]000/);
+    await checkScreen(page, `pay-paid-${device}`);
+    expect(violations).toEqual([]);
+    await context.close();
+  }, 120_000);
+});

@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { fieldsOf, initialValues, toSubmission } from '../../web/src/filing/form.js';
+
+const schema = {
+  properties: {
+    fullName: { type: 'string', title: 'Họ, chữ đệm và tên', 'x-title-en': 'Full name', maxLength: 100 },
+    dateOfBirth: { type: 'string', format: 'date', title: 'Ngày sinh' },
+    citizenId: { type: 'string', pattern: '^\\d{12}$', title: 'Số định danh cá nhân' },
+    reason: {
+      type: 'string',
+      enum: ['lost', 'damaged'],
+      title: 'Lý do',
+      oneOf: [
+        { const: 'lost', title: 'Bị mất', 'x-title-en': 'Lost' },
+        { const: 'damaged', title: 'Bị hỏng' },
+      ],
+    },
+    informationChanged: { type: 'boolean', title: 'Thay đổi thông tin' },
+    provinceCodes: { type: 'array', items: { type: 'string' }, title: 'Tỉnh' },
+    copies: { type: 'integer', title: 'Số bản' },
+  },
+  required: ['fullName', 'reason'],
+};
+
+describe('the filing page reads a published form', () => {
+  const fields = fieldsOf(schema);
+
+  it('draws each field by its type with its Vietnamese title and options', () => {
+    expect(fields.map((f) => [f.name, f.kind, f.required])).toEqual([
+      ['fullName', 'text', true],
+      ['dateOfBirth', 'date', false],
+      ['citizenId', 'text', false],
+      ['reason', 'select', true],
+      ['informationChanged', 'boolean', false],
+      ['provinceCodes', 'list', false],
+      ['copies', 'number', false],
+    ]);
+    expect(fields[0]).toMatchObject({
+      title: 'Họ, chữ đệm và tên',
+      titleEn: 'Full name',
+      autocomplete: 'name',
+    });
+    expect(fields[2]!.numeric).toBe(true);
+    expect(fields[0]!.numeric).toBe(false);
+    expect(fields[3]!.options).toEqual([
+      { value: 'lost', title: 'Bị mất', titleEn: 'Lost' },
+      { value: 'damaged', title: 'Bị hỏng', titleEn: undefined },
+    ]);
+  });
+
+  it('starts from the prefilled values and sends typed values, leaving empty optional fields out', () => {
+    const values = initialValues(fields, { fullName: 'Nguyễn Văn An' });
+    expect(values.fullName).toBe('Nguyễn Văn An');
+    expect(values.informationChanged).toBe('false');
+    expect(
+      toSubmission(fields, {
+        ...values,
+        reason: 'lost',
+        provinceCodes: '01, 79',
+        copies: '2',
+        citizenId: '  ',
+      }),
+    ).toEqual({
+      fullName: 'Nguyễn Văn An',
+      reason: 'lost',
+      informationChanged: false,
+      provinceCodes: ['01', '79'],
+      copies: 2,
+    });
+  });
+});

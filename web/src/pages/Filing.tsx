@@ -1,0 +1,554 @@
+/**
+ * Filing a procedure online (/nop/<code>): the form the catalog publishes as JSON Schema, drawn with its
+ * Vietnamese titles and help, filled first from the citizen's profile; scans checked here against the
+ * procedure's limits and sent through the presigned form with progress; a review step; one submission
+ * however many clicks (one Idempotency-Key per filing); then a printable receipt and, when the procedure
+ * has a fee, payment.
+ */
+import { Fragment } from 'preact';
+import { useMemo, useRef, useState } from 'preact/hooks';
+import { ApiError, errorText, get, newIdempotencyKey, request } from '../api.js';
+import { signIn, useSession } from '../auth.js';
+import { ErrorSummary, FieldError } from '../components/ErrorSummary.js';
+import { Loading } from '../components/Loading.js';
+import { useData, useTitle } from '../data.js';
+import { type FormField, type FormSchema, fieldsOf, initialValues, toSubmission } from '../filing/form.js';
+import { startPayment } from '../filing/pay.js';
+import { checkScan, type DocumentRule, uploadScan } from '../filing/upload.js';
+import { formatDateTime, formatMoney, strings, useCommon, useLang } from '../i18n.js';
+import type { PageProps } from '../router.js';
+import { Link } from '../router.js';
+import { procedurePath } from '../routes.js';
+
+const useStrings = strings({
+  vi: {
+    title: (name: string) => `Nộp hồ sơ: ${name}`,
+    notOnline: 'Thủ tục này chưa nộp trực tuyến được trên Cổng.',
+    back: 'Xem thông tin thủ tục',
+    prefilled: 'Một số mục đã được điền sẵn từ hồ sơ cá nhân của bạn. Vui lòng kiểm tra lại.',
+    formHeading: 'Thông tin tờ khai',
+    docsHeading: 'Giấy tờ đính kèm',
+    required: '(bắt buộc)',
+    optional: '(không bắt buộc)',
+    choose: '— Chọn —',
+    yes: 'Có',
+    accepted: (types: string, mb: string) => `Nhận tệp ${types}, tối đa ${mb} MB.`,
+    badType: 'Loại tệp không được chấp nhận. Vui lòng chọn tệp PDF, JPG hoặc PNG.',
+    badSize: (mb: string) => `Tệp quá lớn: tối đa ${mb} MB.`,
+    empty: 'Tệp trống.',
+    uploading: 'Đang tải lên',
+    uploaded: (name: string) => `Đã tải lên: ${name}`,
+    uploadFailed: 'Tải tệp lên không thành công.',
+    missingDoc: 'Vui lòng đính kèm giấy tờ này.',
+    missingField: 'Vui lòng nhập mục này.',
+    toReview: 'Xem lại hồ sơ',
+    reviewHeading: 'Xem lại trước khi nộp',
+    edit: 'Sửa lại',
+    submit: 'Nộp hồ sơ',
+    submitting: 'Đang nộp…',
+    fee: 'Lệ phí',
+    free: 'Không mất lệ phí',
+    receiptHeading: 'Biên nhận hồ sơ',
+    received: 'Cổng đã nhận hồ sơ của bạn.',
+    code: 'Mã hồ sơ',
+    trackingKey: 'Mã tra cứu',
+    due: 'Hẹn trả kết quả',
+    next: 'Cơ quan giải quyết sẽ kiểm tra hồ sơ. Bạn sẽ nhận tin nhắn SMS khi hồ sơ được tiếp nhận, cần bổ sung hoặc có kết quả. Tra cứu hồ sơ bằng mã hồ sơ và mã tra cứu.',
+    print: 'Lưu PDF',
+    pay: (amount: string) => `Thanh toán lệ phí ${amount}`,
+    mine: 'Xem hồ sơ của tôi',
+    none: 'Không có',
+  },
+  en: {
+    title: (name: string) => `File: ${name}`,
+    notOnline: 'This procedure cannot be filed online on the portal yet.',
+    back: 'See the procedure',
+    prefilled: 'Some fields were filled from your profile. Please check them.',
+    formHeading: 'Form',
+    docsHeading: 'Documents',
+    required: '(required)',
+    optional: '(optional)',
+    choose: '— Choose —',
+    yes: 'Yes',
+    accepted: (types: string, mb: string) => `${types} files, up to ${mb} MB.`,
+    badType: 'This kind of file is not accepted. Choose a PDF, JPG or PNG file.',
+    badSize: (mb: string) => `The file is too large: up to ${mb} MB.`,
+    empty: 'The file is empty.',
+    uploading: 'Uploading',
+    uploaded: (name: string) => `Uploaded: ${name}`,
+    uploadFailed: 'The upload failed.',
+    missingDoc: 'Please attach this document.',
+    missingField: 'Please fill this in.',
+    toReview: 'Review',
+    reviewHeading: 'Review before filing',
+    edit: 'Change',
+    submit: 'File the dossier',
+    submitting: 'Filing…',
+    fee: 'Fee',
+    free: 'No fee',
+    receiptHeading: 'Receipt',
+    received: 'The portal has received your dossier.',
+    code: 'Dossier code',
+    trackingKey: 'Tracking key',
+    due: 'Result due',
+    next: 'The agency will check the dossier. You get an SMS when it is taken up, needs more documents or has a result. Track it with its code and tracking key.',
+    print: 'Save as PDF',
+    pay: (amount: string) => `Pay the fee of ${amount}`,
+    mine: 'My dossiers',
+    none: 'None',
+  },
+});
+
+interface OnlineProcedure {
+  code: string;
+  name: string;
+  nameEn?: string | null;
+  onlineFiling: boolean;
+  fee?: number | null;
+  documents?: DocumentRule[];
+  form?: FormSchema;
+}
+
+interface Scan {
+  state: 'uploading' | 'done' | 'failed';
+  progress: number;
+  fileName: string;
+  uploadId?: string;
+  file?: File;
+  problem?: string;
+}
+
+interface Submitted {
+  code: string;
+  trackingKey?: string;
+  dueAt: string;
+}
+
+const mb = (bytes: number) => String(Math.round((bytes / 1024 / 1024) * 10) / 10);
+const fieldId = (name: string) => `f-${name}`;
+const docId = (type: string) => `doc-${type}`;
+
+export function Filing({ params }: PageProps) {
+  const s = useStrings();
+  const t = useCommon();
+  const lang = useLang();
+  const session = useSession();
+  const code = params.code ?? '';
+  const proc = useData(
+    (signal) => get<OnlineProcedure>(`/v1/procedures/${encodeURIComponent(code)}`, { signal }),
+    [code],
+  );
+  const prefill = useData(
+    (signal) =>
+      session
+        ? get<{ form: Record<string, string>; filled: string[] }>(
+            `/v1/me/prefill/${encodeURIComponent(code)}`,
+            { auth: true, signal },
+          ).catch(() => undefined)
+        : Promise.resolve(undefined),
+    [code, session?.sub],
+  );
+  useTitle(proc.data ? s.title(proc.data.name) : undefined, t.brand);
+  if (!session)
+    return (
+      <>
+        <h1>{proc.data ? s.title(proc.data.name) : t.loading}</h1>
+        <p>{t.needSignIn}</p>
+        <button type="button" onClick={() => void signIn({ returnTo: location.pathname })}>
+          {t.signIn}
+        </button>
+      </>
+    );
+  if (proc.loading || prefill.loading) return <Loading />;
+  if (proc.error || !proc.data) return <ErrorSummary error={proc.error} onRetry={proc.reload} />;
+  const p = proc.data;
+  if (!p.onlineFiling || !p.form)
+    return (
+      <>
+        <h1>{p.name}</h1>
+        <p>{s.notOnline}</p>
+        <Link href={procedurePath(p.code)}>{s.back}</Link>
+      </>
+    );
+  return <FilingForm p={p} prefill={prefill.data} key={`${p.code}-${lang}`} />;
+}
+
+function FilingForm({
+  p,
+  prefill,
+}: {
+  p: OnlineProcedure;
+  prefill?: { form: Record<string, string>; filled: string[] };
+}) {
+  const s = useStrings();
+  const t = useCommon();
+  const lang = useLang();
+  const fields = useMemo(() => fieldsOf(p.form!), [p.form]);
+  const docs = p.documents ?? [];
+  const [values, setValues] = useState<Record<string, string>>(() =>
+    initialValues(fields, prefill?.form ?? {}),
+  );
+  const [scans, setScans] = useState<Record<string, Scan>>({});
+  const [step, setStep] = useState<'form' | 'review' | 'receipt'>('form');
+  const [error, setError] = useState<unknown>();
+  const [busy, setBusy] = useState(false);
+  const [receipt, setReceipt] = useState<Submitted>();
+  // One filing, one key: a double click or a retry after a lost answer files once.
+  const key = useRef(newIdempotencyKey());
+  const heading = useRef<HTMLHeadingElement>(null);
+
+  const label = (f: FormField) => (lang === 'vi' ? f.title : (f.titleEn ?? f.title));
+  const help = (f: FormField) => (lang === 'vi' ? f.description : (f.descriptionEn ?? f.description));
+  const docName = (d: DocumentRule) => (lang === 'vi' ? d.name : (d.nameEn ?? d.name));
+  const labels = Object.fromEntries([
+    ...fields.map((f) => [`form.${f.name}`, label(f)]),
+    ...docs.map((d) => [`attachments.${d.type}`, docName(d)]),
+  ]);
+  const fieldIds = Object.fromEntries([
+    ...fields.map((f) => [`form.${f.name}`, fieldId(f.name)]),
+    ...docs.map((d) => [`attachments.${d.type}`, docId(d.type)]),
+  ]);
+
+  // A field's inline message goes once the citizen changes it; the summary stays until the next check
+  // (replacing it would move the focus there while they type).
+  const [fixed, setFixed] = useState<ReadonlySet<string>>(new Set());
+  const clearField = (path: string) => setFixed((all) => (all.has(path) ? all : new Set([...all, path])));
+  const report = (e: unknown) => {
+    setFixed(new Set());
+    setError(e);
+  };
+  const hasError = (path: string) => error instanceof ApiError && !!error.fields[path] && !fixed.has(path);
+
+  const show = (next: 'form' | 'review' | 'receipt') => {
+    setStep(next);
+    scrollTo(0, 0);
+    requestAnimationFrame(() => heading.current?.focus());
+  };
+
+  const send = (d: DocumentRule, file: File) => {
+    const problem = checkScan(file, d);
+    if (problem) {
+      setScans((all) => ({
+        ...all,
+        [d.type]: {
+          state: 'failed',
+          progress: 0,
+          fileName: file.name,
+          problem: problem === 'type' ? s.badType : problem === 'size' ? s.badSize(mb(d.maxBytes)) : s.empty,
+        },
+      }));
+      return;
+    }
+    const update = (patch: Partial<Scan>) =>
+      setScans((all) => ({ ...all, [d.type]: { ...all[d.type]!, ...patch } }));
+    setScans((all) => ({ ...all, [d.type]: { state: 'uploading', progress: 0, fileName: file.name, file } }));
+    uploadScan(file, (progress) => update({ progress })).then(
+      (uploadId) => {
+        update({ state: 'done', uploadId, progress: 1 });
+        clearField(`attachments.${d.type}`);
+      },
+      (err) =>
+        update({
+          state: 'failed',
+          problem: err instanceof ApiError ? errorText(err, lang) : s.uploadFailed,
+        }),
+    );
+  };
+
+  /** What the page can tell before asking the server: required fields and documents. */
+  const localProblems = (): ApiError | undefined => {
+    const details = [
+      ...fields
+        .filter((f) => f.required && f.kind !== 'boolean' && !values[f.name]?.trim())
+        .map((f) => ({ path: `form.${f.name}`, code: 'invalid_type', message: 'required' })),
+      ...docs
+        .filter((d) => d.required && scans[d.type]?.state !== 'done')
+        .map((d) => ({ path: `attachments.${d.type}`, code: 'invalid_type', message: 'required' })),
+    ];
+    if (!details.length) return undefined;
+    return new ApiError(
+      422,
+      'VALIDATION_FAILED',
+      { vi: 'Hồ sơ còn thiếu thông tin.', en: 'The dossier is incomplete.' },
+      Object.fromEntries(details.map((d) => [d.path, d])),
+    );
+  };
+
+  const review = (e: Event) => {
+    e.preventDefault();
+    const problems = localProblems();
+    report(problems);
+    if (!problems) show('review');
+  };
+
+  const submit = async () => {
+    if (busy) return;
+    setBusy(true);
+    report(undefined);
+    try {
+      const res = await request<{ dossiers: Submitted[] }>('/v1/dossiers', {
+        method: 'POST',
+        auth: true,
+        idempotencyKey: key.current,
+        body: {
+          procedureCode: p.code,
+          form: toSubmission(fields, values),
+          attachments: docs
+            .filter((d) => scans[d.type]?.uploadId)
+            .map((d) => ({ documentType: d.type, uploadId: scans[d.type]!.uploadId! })),
+        },
+      });
+      setReceipt(res.dossiers[0]);
+      show('receipt');
+    } catch (err) {
+      report(err);
+      // The server names fields: back to the form, where each shows its message.
+      if (err instanceof ApiError && Object.keys(err.fields).length) show('form');
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const messageFor = (path: string) => {
+    if (!hasError(path)) return undefined;
+    return path.startsWith('attachments.') ? s.missingDoc : undefined;
+  };
+
+  if (step === 'receipt' && receipt)
+    return (
+      <section class="receipt" aria-labelledby="receipt-heading">
+        <h1 id="receipt-heading" tabIndex={-1} ref={heading}>
+          {s.receiptHeading}
+        </h1>
+        <p class="notice">{s.received}</p>
+        <dl class="facts">
+          <dt>{s.code}</dt>
+          <dd id="receipt-code">{receipt.code}</dd>
+          {receipt.trackingKey && (
+            <>
+              <dt>{s.trackingKey}</dt>
+              <dd id="receipt-key">{receipt.trackingKey}</dd>
+            </>
+          )}
+          <dt>{lang === 'vi' ? 'Thủ tục' : 'Procedure'}</dt>
+          <dd>{lang === 'vi' ? p.name : (p.nameEn ?? p.name)}</dd>
+          <dt>{s.due}</dt>
+          <dd>{formatDateTime(receipt.dueAt, lang)}</dd>
+          <dt>{s.fee}</dt>
+          <dd>{p.fee ? formatMoney(p.fee, lang) : s.free}</dd>
+        </dl>
+        <p>{s.next}</p>
+        <ErrorSummary error={error} />
+        <div class="actions no-print">
+          {p.fee ? (
+            <button
+              type="button"
+              disabled={busy}
+              onClick={() => {
+                setBusy(true);
+                startPayment(receipt.code).catch((err) => {
+                  setError(err);
+                  setBusy(false);
+                });
+              }}
+            >
+              {s.pay(formatMoney(p.fee, lang))}
+            </button>
+          ) : null}
+          <button type="button" class="secondary" onClick={() => print()}>
+            {s.print}
+          </button>
+          <Link href="/ho-so-cua-toi">{s.mine}</Link>
+        </div>
+      </section>
+    );
+
+  if (step === 'review')
+    return (
+      <section aria-labelledby="review-heading">
+        <h1 id="review-heading" tabIndex={-1} ref={heading}>
+          {s.reviewHeading}
+        </h1>
+        <ErrorSummary error={error} fieldIds={{}} labels={labels} />
+        <h2>{s.formHeading}</h2>
+        <dl class="facts">
+          {fields.map((f) => (
+            <Fragment key={f.name}>
+              <dt>{label(f)}</dt>
+              <dd>{displayValue(f, values[f.name] ?? '', lang, s) || s.none}</dd>
+            </Fragment>
+          ))}
+        </dl>
+        <h2>{s.docsHeading}</h2>
+        <dl class="facts">
+          {docs.map((d) => (
+            <Fragment key={d.type}>
+              <dt>{docName(d)}</dt>
+              <dd>{scans[d.type]?.state === 'done' ? scans[d.type]!.fileName : s.none}</dd>
+            </Fragment>
+          ))}
+          <dt>{s.fee}</dt>
+          <dd>{p.fee ? formatMoney(p.fee, lang) : s.free}</dd>
+        </dl>
+        <div class="actions">
+          <button type="button" class="secondary" onClick={() => show('form')}>
+            {s.edit}
+          </button>
+          <button type="button" disabled={busy} aria-busy={busy} onClick={() => void submit()}>
+            {busy ? s.submitting : s.submit}
+          </button>
+        </div>
+      </section>
+    );
+
+  return (
+    <section aria-labelledby="filing-heading">
+      <h1 id="filing-heading" tabIndex={-1} ref={heading}>
+        {s.title(lang === 'vi' ? p.name : (p.nameEn ?? p.name))}
+      </h1>
+      {prefill?.filled.length ? <p class="notice">{s.prefilled}</p> : null}
+      <ErrorSummary error={error} fieldIds={fieldIds} labels={labels} />
+      <form class="filing" noValidate onSubmit={review}>
+        <fieldset>
+          <legend>{s.formHeading}</legend>
+          {fields.map((f) => {
+            const id = fieldId(f.name);
+            const invalid = hasError(`form.${f.name}`);
+            const describedBy = [help(f) ? `${id}-hint` : '', invalid ? `${id}-error` : '']
+              .filter(Boolean)
+              .join(' ');
+            const set = (v: string) => {
+              setValues((all) => ({ ...all, [f.name]: v }));
+              clearField(`form.${f.name}`);
+            };
+            return (
+              <div class="field" key={f.name}>
+                {f.kind === 'boolean' ? (
+                  <div class="check">
+                    <input
+                      id={id}
+                      type="checkbox"
+                      checked={values[f.name] === 'true'}
+                      aria-describedby={describedBy || undefined}
+                      onChange={(e) => set(String(e.currentTarget.checked))}
+                    />
+                    <label for={id}>{label(f)}</label>
+                  </div>
+                ) : (
+                  <label for={id}>
+                    {label(f)} <span class="muted">{f.required ? s.required : s.optional}</span>
+                  </label>
+                )}
+                {help(f) && (
+                  <p class="hint" id={`${id}-hint`}>
+                    {help(f)}
+                  </p>
+                )}
+                {f.kind === 'select' ? (
+                  <select
+                    id={id}
+                    value={values[f.name] ?? ''}
+                    required={f.required}
+                    aria-invalid={invalid || undefined}
+                    aria-describedby={describedBy || undefined}
+                    onChange={(e) => set(e.currentTarget.value)}
+                  >
+                    <option value="">{s.choose}</option>
+                    {f.options!.map((o) => (
+                      <option key={o.value} value={o.value}>
+                        {lang === 'vi' ? o.title : (o.titleEn ?? o.title)}
+                      </option>
+                    ))}
+                  </select>
+                ) : f.kind === 'boolean' ? null : (
+                  <input
+                    id={id}
+                    type={(f.kind === 'date' ? 'date' : f.kind === 'number' ? 'number' : 'text') as 'text'}
+                    inputMode={f.numeric ? 'numeric' : undefined}
+                    autoComplete={f.autocomplete}
+                    value={values[f.name] ?? ''}
+                    required={f.required}
+                    maxLength={f.maxLength}
+                    aria-invalid={invalid || undefined}
+                    aria-describedby={describedBy || undefined}
+                    onInput={(e) => set(e.currentTarget.value)}
+                  />
+                )}
+                {invalid && <FieldError id={id} error={error} path={`form.${f.name}`} />}
+              </div>
+            );
+          })}
+        </fieldset>
+        {docs.length > 0 && (
+          <fieldset>
+            <legend>{s.docsHeading}</legend>
+            {docs.map((d) => {
+              const id = docId(d.type);
+              const scan = scans[d.type];
+              const missing = messageFor(`attachments.${d.type}`);
+              return (
+                <div class="field" key={d.type}>
+                  <label for={id}>
+                    {docName(d)} <span class="muted">{d.required ? s.required : s.optional}</span>
+                  </label>
+                  <p class="hint" id={`${id}-hint`}>
+                    {s.accepted(
+                      d.mimeTypes.map((m) => m.split('/')[1]!.toUpperCase()).join(', '),
+                      mb(d.maxBytes),
+                    )}
+                  </p>
+                  <input
+                    id={id}
+                    type="file"
+                    accept={d.mimeTypes.join(',')}
+                    aria-describedby={`${id}-hint ${id}-status`}
+                    aria-invalid={scan?.state === 'failed' || !!missing || undefined}
+                    onChange={(e) => {
+                      const file = e.currentTarget.files?.[0];
+                      if (file) send(d, file);
+                    }}
+                  />
+                  <div id={`${id}-status`} class="upload-status" aria-live="polite">
+                    {scan?.state === 'uploading' && (
+                      <>
+                        <label for={`${id}-progress`}>{s.uploading}</label>
+                        <progress id={`${id}-progress`} max={100} value={Math.round(scan.progress * 100)}>
+                          {Math.round(scan.progress * 100)}%
+                        </progress>
+                      </>
+                    )}
+                    {scan?.state === 'done' && <p class="ok">{s.uploaded(scan.fileName)}</p>}
+                    {scan?.state === 'failed' && (
+                      <p class="field-error">
+                        {scan.problem ?? s.uploadFailed}{' '}
+                        {scan.file && (
+                          <button type="button" class="link" onClick={() => send(d, scan.file!)}>
+                            {t.retry}
+                          </button>
+                        )}
+                      </p>
+                    )}
+                    {!scan && missing && <p class="field-error">{missing}</p>}
+                  </div>
+                </div>
+              );
+            })}
+          </fieldset>
+        )}
+        <p>
+          {s.fee}: <strong>{p.fee ? formatMoney(p.fee, lang) : s.free}</strong>
+        </p>
+        <button type="submit">{s.toReview}</button>
+      </form>
+    </section>
+  );
+}
+
+function displayValue(f: FormField, v: string, lang: string, s: { yes: string; none: string }): string {
+  if (f.kind === 'boolean') return v === 'true' ? s.yes : s.none;
+  if (f.kind === 'select') {
+    const o = f.options?.find((x) => x.value === v);
+    return o ? (lang === 'vi' ? o.title : (o.titleEn ?? o.title)) : v;
+  }
+  return v;
+}
