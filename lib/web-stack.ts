@@ -195,19 +195,22 @@ export class WebStack extends Stack {
 
   /**
    * The page's headers, built from the same sets the local gateway sends (functions/core/security-headers.ts).
-   * Its CSP names the sign-in issuer and hosted domain; their origins are deploy-time values, so the policy
+   * Its CSP names the sign-in issuer, the hosted domain and the scans bucket; their origins are deploy-time values, so the policy
    * is built with stand-ins that are then replaced by them.
    */
   private pagePolicy(data: DataStack): ResponseHeadersPolicy {
     const ISSUER = 'https://issuer.invalid';
     const SIGN_IN = 'https://sign-in.invalid';
+    const UPLOADS = 'https://uploads.invalid';
     const headers = pageSecurityHeaders(
-      { apiUrl: '', issuer: `${ISSUER}/pool`, logoutEndpoint: `${SIGN_IN}/logout` },
+      { apiUrl: '', issuer: `${ISSUER}/pool`, logoutEndpoint: `${SIGN_IN}/logout`, uploadUrl: UPLOADS },
       { https: true },
     );
+    // Scans are posted straight to the bucket's regional endpoint (the presigned POST's URL).
     const csp = (headers['content-security-policy'] as string)
       .replaceAll(ISSUER, `https://cognito-idp.${this.region}.${Aws.URL_SUFFIX}`)
-      .replaceAll(SIGN_IN, data.identity.domain.baseUrl());
+      .replaceAll(SIGN_IN, data.identity.domain.baseUrl())
+      .replaceAll(UPLOADS, `https://${data.scans.bucketRegionalDomainName}`);
     return new ResponseHeadersPolicy(this, 'PageHeaders', {
       responseHeadersPolicyName: `${data.settings.prefix}-page-headers`,
       comment: 'Cong citizen page: the security headers of functions/core/security-headers.ts',

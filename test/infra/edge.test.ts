@@ -203,6 +203,8 @@ describe('the edge of a stage', () => {
         apiUrl: '',
         issuer: 'https://cognito-idp.ap-southeast-1.amazonaws.com/pool',
         logoutEndpoint: 'https://imported.auth.ap-southeast-1.amazoncognito.com/logout',
+        // The scans bucket's regional endpoint, where the page posts scans (from the data stack).
+        uploadUrl: 'https://imported',
       }),
     );
     expect(render(csp.ContentSecurityPolicy)).toContain("frame-ancestors 'none'");
