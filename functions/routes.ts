@@ -250,6 +250,8 @@ export interface Route {
   mediaType?: string;
   /** Abuse limits per account and per client address (functions/core/rate-limit.ts); 429 when exceeded. */
   rateLimit?: RateLimitClass;
+  /** A 303 the route answers instead of its success body in some cases: when, and where it points. */
+  seeOther?: string;
 }
 
 const r = (route: Route): Route => route;
@@ -662,6 +664,8 @@ export const routes: readonly Route[] = [
     params: providerParams,
     status: 200,
     response: paymentReturnView,
+    seeOther:
+      'A browser (Accept: text/html) is sent, after the signature check, to the citizen page `/thanh-toan/{provider}` with the same signed query, which shows the payment.',
   }),
   r({
     method: 'POST',

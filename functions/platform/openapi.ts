@@ -342,6 +342,11 @@ export function buildOpenApi(serverUrl?: string): Json {
         },
       },
     };
+    if (route.seeOther)
+      responses[303] = {
+        description: route.seeOther,
+        headers: { Location: { description: 'The page to go to.', schema: { type: 'string' } } },
+      };
     for (const status of errorStatuses(route)) {
       usedErrors.add(status);
       responses[status] = { $ref: `#/components/responses/${errorResponseName(status)}` };

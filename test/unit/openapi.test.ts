@@ -102,6 +102,21 @@ describe('OpenAPI document', () => {
     expect((buildOpenApi('http://127.0.0.1:4010') as any).servers[0].url).toBe('http://127.0.0.1:4010');
   });
 
+  it("documents the payment return's 303 to the citizen page with its Location", () => {
+    const op = doc.paths['/v1/payments/return/{provider}']?.get as unknown as {
+      responses: Record<string, { description: string; headers?: Record<string, unknown> }>;
+    };
+    expect(op.responses['303']?.description).toContain('/thanh-toan/{provider}');
+    expect(op.responses['303']?.headers).toHaveProperty('Location');
+    // Only routes that redirect say so.
+    const others = Object.entries(doc.paths).flatMap(([path, ops]) =>
+      Object.values(ops as Record<string, { responses?: Record<string, unknown> }>)
+        .filter((o) => o.responses?.['303'])
+        .map(() => path),
+    );
+    expect(others).toEqual(['/v1/payments/return/{provider}']);
+  });
+
   it("describes the agency callback's agency and signature headers", () => {
     for (const path of ['/v1/agency/events', '/v1/agency/petition-events']) {
       const headers = anyDoc.paths[path].post.parameters
