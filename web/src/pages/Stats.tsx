@@ -135,6 +135,32 @@ function aggregate(items: Row[]) {
   };
 }
 
+/** The month-by-month tables' columns, the same for an area and for one agency. */
+function MonthColumns({ s }: { s: ReturnType<typeof useStrings> }) {
+  return (
+    <thead>
+      <tr>
+        <th scope="col">{s.monthCol}</th>
+        <th scope="col" class="num">
+          {s.received}
+        </th>
+        <th scope="col" class="num">
+          {s.completed}
+        </th>
+        <th scope="col" class="num">
+          {s.onTime}
+        </th>
+        <th scope="col" class="num">
+          {s.satisfaction}
+        </th>
+        <th scope="col" class="num">
+          {s.petitionsOnTime}
+        </th>
+      </tr>
+    </thead>
+  );
+}
+
 function ScrollTable({ name, children }: { name: string; children: ComponentChildren }) {
   const s = useStrings();
   // Scrollable on a phone, so it must take focus for keyboard users.
@@ -282,26 +308,7 @@ export function Stats({ query: url }: PageProps) {
               <ScrollTable name={s.trend(area)}>
                 <table>
                   <caption class="visually-hidden">{s.trend(area)}</caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">{s.monthCol}</th>
-                      <th scope="col" class="num">
-                        {s.received}
-                      </th>
-                      <th scope="col" class="num">
-                        {s.completed}
-                      </th>
-                      <th scope="col" class="num">
-                        {s.onTime}
-                      </th>
-                      <th scope="col" class="num">
-                        {s.satisfaction}
-                      </th>
-                      <th scope="col" class="num">
-                        {s.petitionsOnTime}
-                      </th>
-                    </tr>
-                  </thead>
+                  <MonthColumns s={s} />
                   <tbody>
                     {trend.data.map((l) => {
                       const a = aggregate(l.items);
@@ -426,26 +433,7 @@ function AgencySeries({
       <ScrollTable name={s.detail(data.agencyName)}>
         <table id="agency-table">
           <caption class="visually-hidden">{s.detail(data.agencyName)}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{s.monthCol}</th>
-              <th scope="col" class="num">
-                {s.received}
-              </th>
-              <th scope="col" class="num">
-                {s.completed}
-              </th>
-              <th scope="col" class="num">
-                {s.onTime}
-              </th>
-              <th scope="col" class="num">
-                {s.satisfaction}
-              </th>
-              <th scope="col" class="num">
-                {s.petitionsOnTime}
-              </th>
-            </tr>
-          </thead>
+          <MonthColumns s={s} />
           <tbody>
             {data.months.map((m) => (
               <tr key={m.month}>
