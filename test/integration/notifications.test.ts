@@ -55,7 +55,9 @@ describe('citizen notifications', () => {
       'the receipt notification',
       async () => {
         const got = await devOutbox(d.code);
-        return got.some((m) => m.topic === 'dossier.received') ? got : undefined;
+        // Each notice is its own queue message: wait until both have been sent.
+        const sent = (topic: string) => got.some((m) => m.topic === topic);
+        return sent('dossier.received') && sent('dossier.submitted') ? got : undefined;
       },
       30_000,
     );

@@ -49,7 +49,10 @@ describe('petition notices', () => {
     const code = await petition(token, 'petition-notice-0001');
     const sent = await until('the answer and its publication are announced', async () => {
       const items = await outbox(code);
-      return items.some((i) => i.topic === 'petition.published') ? items : undefined;
+      // Each channel and topic is its own message, sent on its own: wait for the publication on both.
+      const published = (channel: string) =>
+        items.some((i) => i.topic === 'petition.published' && i.channel === channel);
+      return published('sms') && published('email') ? items : undefined;
     });
     const topics = (channel: string) =>
       sent
