@@ -2,7 +2,9 @@
 import { Filing } from './pages/Filing.js';
 import { Home } from './pages/Home.js';
 import { Mine } from './pages/Mine.js';
+import { MyDossier } from './pages/MyDossier.js';
 import { PaymentReturn } from './pages/PaymentReturn.js';
+import { MyPetitions, PetitionPage, PetitionSearch, PetitionSend } from './pages/Petitions.js';
 import { ProcedurePage } from './pages/Procedure.js';
 import { Search } from './pages/Search.js';
 import { Stats } from './pages/Stats.js';
@@ -15,6 +17,11 @@ export const routes: Route[] = [
   { path: '/thu-tuc/:code', page: ProcedurePage },
   { path: '/tra-cuu', page: Track },
   { path: '/ho-so-cua-toi', page: Mine },
+  { path: '/ho-so-cua-toi/:code', page: MyDossier },
+  { path: '/phan-anh-kien-nghi', page: PetitionSearch },
+  { path: '/phan-anh-kien-nghi/gui', page: PetitionSend },
+  { path: '/phan-anh-kien-nghi/cua-toi', page: MyPetitions },
+  { path: '/phan-anh-kien-nghi/:code', page: PetitionPage },
   { path: '/thong-ke', page: Stats },
   { path: '/nop/:code', page: Filing },
   { path: '/thanh-toan/:provider', page: PaymentReturn },
