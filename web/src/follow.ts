@@ -148,7 +148,7 @@ export const PETITION_STATUS: Record<Lang, Record<string, string>> = {
 export const PETITION_EVENT: Record<Lang, Record<string, string>> = {
   vi: {
     'petition.created': 'Gửi phản ánh, kiến nghị',
-    'petition.received': 'Cơ quan tiếp nhận',
+    'petition.received': 'Tiếp nhận phản ánh, kiến nghị',
     'petition.assigned': 'Giao xử lý',
     'petition.answered': 'Cơ quan trả lời',
     'petition.published': 'Công khai trả lời',
@@ -158,7 +158,7 @@ export const PETITION_EVENT: Record<Lang, Record<string, string>> = {
   },
   en: {
     'petition.created': 'Sent',
-    'petition.received': 'Received by the agency',
+    'petition.received': 'Received',
     'petition.assigned': 'Assigned',
     'petition.answered': 'Answered',
     'petition.published': 'Answer published',

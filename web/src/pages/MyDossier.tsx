@@ -4,7 +4,7 @@
  * request to supplement (a note and new scans through the presigned upload form), withdraw (after a
  * confirmation), get the result, confirm having received it, and rate the service once it has ended.
  */
-import { Fragment } from 'preact';
+import { type ComponentChildren, Fragment } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, errorText, get, newIdempotencyKey, request } from '../api.js';
 import { signIn, useSession } from '../auth.js';
@@ -50,6 +50,7 @@ const useStrings = strings({
     noteHint: 'Ví dụ: giấy tờ nào bạn gửi thêm, vì sao.',
     docType: (n: number) => `Loại giấy tờ ${n}`,
     scan: (n: number) => `Bản chụp giấy tờ ${n}`,
+    docLegend: (n: number) => `Giấy tờ bổ sung ${n}`,
     addScan: 'Thêm giấy tờ',
     needScan: 'Vui lòng tải lên ít nhất một giấy tờ.',
     sendSupplement: 'Gửi bổ sung',
@@ -111,6 +112,7 @@ const useStrings = strings({
     noteHint: 'For example: which documents you are sending and why.',
     docType: (n: number) => `Kind of document ${n}`,
     scan: (n: number) => `Scan of document ${n}`,
+    docLegend: (n: number) => `Additional document ${n}`,
     addScan: 'Add a document',
     needScan: 'Please upload at least one document.',
     sendSupplement: 'Send the documents',
@@ -160,8 +162,20 @@ interface ProcedureDocs {
 const kB = (bytes: number) => `${formatNumber(Math.max(1, Math.round(bytes / 1024)))} kB`;
 
 /** A problem the page finds before asking the server, shown the way the server's are. */
-const localError = (path: string, vi: string, en: string, code = 'invalid_type') =>
-  new ApiError(422, 'VALIDATION_FAILED', { vi, en }, { [path]: { path, code, message: en } });
+const LOCAL = 'CHECKED_IN_PAGE';
+const localError = (path: string, message: string) =>
+  new ApiError(422, LOCAL, { vi: message, en: message }, { [path]: { path, code: 'invalid_type', message } });
+
+/** A field's message: the page's own words for what it checked itself, else the server's. */
+function Problem({ id, error, path, text }: { id: string; error: unknown; path: string; text: string }) {
+  if (!(error instanceof ApiError) || !error.fields[path]) return null;
+  if (error.code !== LOCAL) return <FieldError id={id} error={error} path={path} />;
+  return (
+    <p class="field-error" id={`${id}-error`}>
+      {text}
+    </p>
+  );
+}
 
 export function MyDossier({ params }: PageProps) {
   const s = useStrings();
@@ -355,7 +369,7 @@ function Supplement({
     if (busy) return;
     const ready = rows.filter((r) => r.scan && (r.documentType || docs[0]));
     if (!ready.length) {
-      setError(localError('attachments', s.needScan, s.needScan));
+      setError(localError('attachments', s.needScan));
       return;
     }
     setBusy(true);
@@ -401,7 +415,7 @@ function Supplement({
           const rule = docs.find((x) => x.type === r.documentType) ?? docs[0];
           return (
             <fieldset key={r.key}>
-              <legend>{s.scan(i + 1)}</legend>
+              <legend>{s.docLegend(i + 1)}</legend>
               <div class="field">
                 <label for={`doc-type-${r.key}`}>{s.docType(i + 1)}</label>
                 <select
@@ -569,7 +583,7 @@ function Withdraw({ code, onDone }: { code: string; onDone: () => void }) {
   const send = async (e: Event) => {
     e.preventDefault();
     if (reason.trim().length < 5) {
-      setError(localError('reason', s.reasonMissing, s.reasonMissing, 'too_small'));
+      setError(localError('reason', s.reasonMissing));
       return;
     }
     setBusy(true);
@@ -623,7 +637,7 @@ function Withdraw({ code, onDone }: { code: string; onDone: () => void }) {
               }
               onInput={(e) => setReason(e.currentTarget.value)}
             />
-            <FieldError id="withdraw-reason" error={error} path="reason" />
+            <Problem id="withdraw-reason" error={error} path="reason" text={s.reasonMissing} />
           </div>
           <div class="actions">
             <button type="submit" disabled={busy} aria-busy={busy}>
@@ -662,7 +676,7 @@ function Rating({ code }: { code: string }) {
   const send = async (e: Event) => {
     e.preventDefault();
     if (!overall) {
-      setError(localError('overall', s.needOverall, s.needOverall));
+      setError(localError('overall', s.needOverall));
       return;
     }
     setBusy(true);
@@ -689,9 +703,16 @@ function Rating({ code }: { code: string }) {
         </p>
       </section>
     );
-  const scale = (name: string, value: number | undefined, set: (n: number) => void, legend: string) => (
-    <fieldset class="scale" id={`rate-${name}`}>
+  const scale = (
+    name: string,
+    value: number | undefined,
+    set: (n: number) => void,
+    legend: string,
+    problem?: ComponentChildren,
+  ) => (
+    <fieldset class="scale" id={`rate-${name}`} aria-describedby={problem ? `rate-${name}-error` : undefined}>
       <legend>{legend}</legend>
+      {problem}
       <div class="scale-options">
         {s.score.map((label, i) => (
           <Fragment key={label}>
@@ -719,8 +740,18 @@ function Rating({ code }: { code: string }) {
       <p>{s.rateLead}</p>
       <ErrorSummary error={error} fieldIds={{ overall: 'rate-overall-1' }} labels={{ overall: s.overall }} />
       <form class="filing" noValidate onSubmit={send}>
-        {scale('overall', overall, setOverall, s.overall)}
-        <FieldError id="rate-overall" error={error} path="overall" />
+        {scale(
+          'overall',
+          overall,
+          (n) => {
+            setOverall(n);
+            if (error instanceof ApiError && error.code === LOCAL) setError(undefined);
+          },
+          s.overall,
+          error instanceof ApiError && error.fields.overall ? (
+            <Problem id="rate-overall" error={error} path="overall" text={s.needOverall} />
+          ) : undefined,
+        )}
         {(Object.keys(s.criteria) as RatingCriterion[]).map((c) =>
           scale(
             c,
