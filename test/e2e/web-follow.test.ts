@@ -119,8 +119,8 @@ describe.each<Device>(['desktop', 'phone'])('following dossiers on a %s', (devic
     await page.getByRole('button', { name: 'Lọc', exact: true }).click();
     await page.waitForURL(/status=supplement_requested/);
     expect(new URL(page.url()).searchParams.get('procedure')).toBe(PROCEDURE);
+    await list.getByText(other).waitFor({ state: 'detached' });
     await list.getByText(asked).waitFor();
-    await expect(list.getByText(other).count()).resolves.toBe(0);
     await expect(page.locator('#mine-count').textContent()).resolves.toMatch(/^Đang hiện \d+ hồ sơ/);
     await checkScreen(page, `follow-list-filtered-${device}`);
 
@@ -244,6 +244,11 @@ describe.each<Device>(['desktop', 'phone'])('following dossiers on a %s', (devic
     await expectFocus(page, 'dossier-heading');
     expect((await api('GET', `/v1/dossiers/${other}`, { token })).body.status).toBe('withdrawn');
     await checkScreen(page, `follow-withdrawn-${device}`);
+    // In English on request.
+    await page.getByRole('button', { name: 'Switch to English' }).click();
+    await page.getByRole('heading', { level: 1, name: `Dossier ${other}` }).waitFor();
+    await page.locator('#dossier-timeline').getByText('Withdrawn').waitFor();
+    await checkScreen(page, `follow-withdrawn-en-${device}`);
     // No personal data in any address the page went to.
     expect(page.url()).not.toContain(bhytForm.citizenId);
     expect(violations).toEqual([]);

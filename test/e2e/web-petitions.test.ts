@@ -124,6 +124,11 @@ describe.each<Device>(['desktop', 'phone'])('petitions on a %s', (device) => {
       /^Tìm thấy \d+ câu trả lời/,
     );
     await checkScreen(page, `petition-search-${device}`);
+    // In English on request, the same answers.
+    await page.getByRole('button', { name: 'Switch to English' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Petitions' }).waitFor();
+    await page.getByText(/^\d+ answers? found/).waitFor();
+    await checkScreen(page, `petition-search-en-${device}`);
     expect(violations).toEqual([]);
     await context.close();
   }, 120_000);

@@ -170,3 +170,17 @@ export const PETITION_EVENT: Record<Lang, Record<string, string>> = {
 
 /** The past N days, as an ISO instant, for the list's period filter. */
 export const sinceDays = (days: number, now = Date.now()) => new Date(now - days * 86_400_000).toISOString();
+
+/**
+ * One page of my dossiers (newest first) cut to those filed since `since`: once a dossier is older than
+ * the period every later one is too, so there is no next page to ask for.
+ */
+export function cutAtPeriod<T extends { submittedAt: string }>(
+  page: { items: T[]; nextCursor: string | null },
+  since: string | undefined,
+): { items: T[]; next: string | null } {
+  if (!since) return { items: page.items, next: page.nextCursor };
+  const from = Date.parse(since);
+  const items = page.items.filter((d) => Date.parse(d.submittedAt) >= from);
+  return { items, next: items.length < page.items.length ? null : page.nextCursor };
+}

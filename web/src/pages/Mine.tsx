@@ -11,7 +11,7 @@ import { ErrorSummary } from '../components/ErrorSummary.js';
 import { Loading } from '../components/Loading.js';
 import { StatusBadge } from '../components/StatusBadge.js';
 import { useData, useTitle } from '../data.js';
-import { dossierPath, type MyDossierList, sinceDays } from '../follow.js';
+import { cutAtPeriod, dossierPath, type MyDossierList, sinceDays } from '../follow.js';
 import { formatDate, formatDateTime, STATUS, strings, useCommon, useLang } from '../i18n.js';
 import { Link, navigate, type PageProps } from '../router.js';
 
@@ -85,15 +85,15 @@ export function Mine({ query: q }: PageProps) {
       `/v1/me/dossiers${query({ status, procedure, limit: 20, cursor: after })}`,
       { auth: true, signal },
     );
-    const within = since ? page.items.filter((d) => d.submittedAt >= since) : page.items;
-    // Newest first: once a dossier is older than the period, every later one is too.
-    const ended = since !== undefined && within.length < page.items.length;
-    return { items: within, next: ended ? null : page.nextCursor };
+    return cutAtPeriod(page, since);
   };
 
   useEffect(() => {
     if (!session) return;
     const abort = new AbortController();
+    // New filters: the old list goes at once, so nothing stale shows while the new one loads.
+    setItems([]);
+    setCursor(null);
     setBusy(true);
     setError(undefined);
     loadPage(null, abort.signal).then(

@@ -85,7 +85,7 @@ const useStrings = strings({
     q: 'Words',
     qHint: 'With or without tone marks, e.g. giay phep lai xe',
     search: 'Search',
-    found: (n: number, more: boolean) => `${n} answers found${more ? ', more available' : ''}.`,
+    found: (n: number, more: boolean) => `${n} answer${n === 1 ? '' : 's'} found${more ? ', more available' : ''}.`,
     none: 'No answers match.',
     more: 'Show more',
     answer: 'Answer',
