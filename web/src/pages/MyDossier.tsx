@@ -79,7 +79,7 @@ const useStrings = strings({
     overall: 'Mức độ hài lòng chung (bắt buộc)',
     criteria: {
       onTime: 'Thời gian giải quyết đúng hẹn',
-      contacts: 'Số lần phải liên hệ với cơ quan',
+      contacts: 'Không phải liên hệ, đi lại nhiều lần',
       attitude: 'Thái độ của cán bộ',
       guidance: 'Hướng dẫn đầy đủ, dễ hiểu',
     } satisfies Record<RatingCriterion, string>,
@@ -141,7 +141,7 @@ const useStrings = strings({
     overall: 'Overall satisfaction (required)',
     criteria: {
       onTime: 'Handled on time',
-      contacts: 'How often you had to contact the agency',
+      contacts: 'Not having to call or come back many times',
       attitude: "Officers' attitude",
       guidance: 'Clear, complete guidance',
     } satisfies Record<RatingCriterion, string>,
@@ -219,9 +219,12 @@ function DossierPage({ d, reload }: { d: OwnDossier; reload: () => void }) {
   const [error, setError] = useState<unknown>();
   const heading = useRef<HTMLHeadingElement>(null);
   const lastSupplementAsk = [...d.timeline].reverse().find((e) => e.type === 'dossier.supplement_requested');
+  // The button pressed goes with the state it belonged to: the focus goes to the page's heading, and
+  // the notice under it is announced.
   const done = (message: string) => {
     setNotice(message);
     reload();
+    heading.current?.focus();
   };
   const canPay =
     d.payment && d.status === 'submitted' && ['unpaid', 'failed', 'expired'].includes(d.payment.status);
@@ -289,14 +292,7 @@ function DossierPage({ d, reload }: { d: OwnDossier; reload: () => void }) {
       )}
 
       {d.status === 'supplement_requested' && (
-        <Supplement
-          d={d}
-          ask={lastSupplementAsk}
-          onDone={() => {
-            done(s.supplemented);
-            heading.current?.focus();
-          }}
-        />
+        <Supplement d={d} ask={lastSupplementAsk} onDone={() => done(s.supplemented)} />
       )}
       {HAS_RESULT.has(d.status) && <Result d={d} onCompleted={() => done(s.completed)} />}
       {RATABLE.has(d.status) && <Rating code={d.code} />}
@@ -314,15 +310,7 @@ function DossierPage({ d, reload }: { d: OwnDossier; reload: () => void }) {
         </ol>
       </section>
 
-      {WITHDRAWABLE.has(d.status) && (
-        <Withdraw
-          code={d.code}
-          onDone={() => {
-            done(s.withdrawn);
-            heading.current?.focus();
-          }}
-        />
-      )}
+      {WITHDRAWABLE.has(d.status) && <Withdraw code={d.code} onDone={() => done(s.withdrawn)} />}
       {error ? <p class="field-error">{errorText(error, lang)}</p> : null}
     </article>
   );
