@@ -143,7 +143,7 @@ describe.each<Device>(['desktop', 'phone'])('following dossiers on a %s', (devic
       .getByRole('alert')
       .getByText(/Bản chụp giấy tờ 1/)
       .waitFor();
-    await expect(page.evaluate(() => document.activeElement?.className)).resolves.toBe('error-summary');
+    await page.waitForFunction(() => document.activeElement?.className === 'error-summary');
 
     const keys: string[] = [];
     page.on('request', (r) => {
@@ -227,7 +227,7 @@ describe.each<Device>(['desktop', 'phone'])('following dossiers on a %s', (devic
         .getByRole('alert')
         .getByText(/Lý do rút hồ sơ/)
         .waitFor();
-      await expect(page.evaluate(() => document.activeElement?.className)).resolves.toBe('error-summary');
+      await page.waitForFunction(() => document.activeElement?.className === 'error-summary');
       await tabTo(page, '#withdraw-reason');
       await page.keyboard.type('Tôi nộp nhầm thủ tục.');
       await tabTo(page, 'button[type="submit"]');
