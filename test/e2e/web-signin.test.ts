@@ -143,7 +143,7 @@ describe('citizen page', () => {
     await checkScreen(page, 'signin-home-signed-in');
     await page.getByRole('navigation').getByRole('link', { name: 'Hồ sơ của tôi' }).click();
     const mine = page.getByRole('region', { name: 'Hồ sơ của tôi' });
-    await mine.getByRole('button', { name: new RegExp(code) }).waitFor();
+    await mine.getByRole('link', { name: new RegExp(code) }).waitFor();
     await checkScreen(page, 'signin-my-dossiers');
     await expectNoTokensInWebStorage();
   });
@@ -152,7 +152,7 @@ describe('citizen page', () => {
     const seen: string[] = [];
     const track = (r: { url: () => string }) => seen.push(r.url());
     page.on('request', track);
-    const apiAnswer = page.waitForResponse((r) => r.url().endsWith('/v1/me/dossiers'));
+    const apiAnswer = page.waitForResponse((r) => new URL(r.url()).pathname === '/v1/me/dossiers');
     await page.reload();
     await page.getByText('Xin chào, Nguyễn Văn An').waitFor();
     page.off('request', track);
@@ -160,16 +160,18 @@ describe('citizen page', () => {
     expect(seen.some((u) => u.includes('prompt=none'))).toBe(true);
     expect(new URL(page.url()).pathname).toBe('/ho-so-cua-toi');
     expect((await apiAnswer).headers()).toMatchObject(API_SECURITY_HEADERS);
-    await page.getByRole('button', { name: new RegExp(code) }).waitFor();
+    await page.getByRole('link', { name: new RegExp(code) }).waitFor();
     await expectNoTokensInWebStorage();
   });
 
   it('opens a dossier with its timeline', async () => {
-    await page.getByRole('button', { name: new RegExp(code) }).click();
-    const detail = page.locator('#dossier');
-    await detail.getByRole('heading', { name: `Hồ sơ ${code}` }).waitFor();
+    await page.getByRole('link', { name: new RegExp(code) }).click();
+    // Its own page, whose address names the dossier's code only.
+    await page.waitForURL((url) => url.pathname === `/ho-so-cua-toi/${code}`);
+    const detail = page.locator('article.follow');
+    await detail.getByRole('heading', { level: 1, name: `Hồ sơ ${code}` }).waitFor();
     await expect(detail.locator('ol.timeline li').count()).resolves.toBeGreaterThan(0);
-    await expect(detail.textContent()).resolves.toContain('Đã nộp');
+    await expect(detail.textContent()).resolves.toContain('Nộp hồ sơ');
     // Deadlines close at 17:00 in Hà Nội, and that is the time shown.
     await expect(detail.textContent()).resolves.toMatch(/Hạn trả kết quả\s*17:00:00/);
     // The key of the receipt, which public tracking asks for.
