@@ -255,3 +255,25 @@ describe.each<Device>(['desktop', 'phone'])('following dossiers on a %s', (devic
     await context.close();
   }, 150_000);
 });
+
+it('shows a dossier past its due date as overdue, the date in Vietnam time', async () => {
+  const code = await fileDossier();
+  const { page, context, violations } = await openPortalPage(browser, 'phone');
+  // The API decides overdue; here its answer is moved a week back, as it would read after the deadline.
+  const dueAt = '2026-11-30T10:00:00.000Z';
+  await page.route(`**/v1/dossiers/${code}`, async (route) => {
+    const res = await route.fetch();
+    const body = await res.json();
+    await route.fulfill({ response: res, json: { ...body, dueAt, overdue: true } });
+  });
+  await signIn(page, `/ho-so-cua-toi/${code}`);
+  await page.getByRole('heading', { level: 1, name: `Hồ sơ ${code}` }).waitFor();
+  const due = page.locator('#dossier-due');
+  await due.getByText('Đã quá hạn trả kết quả.').waitFor();
+  // 10:00 UTC is 17:00 in Hà Nội, whatever the browser's own zone (New York here).
+  await expect(due.textContent()).resolves.toContain('17:00:00 30/11/2026');
+  await expect(page.locator('#dossier-status').textContent()).resolves.toContain('quá hạn');
+  await checkScreen(page, 'follow-overdue-phone');
+  expect(violations).toEqual([]);
+  await context.close();
+}, 90_000);

@@ -234,7 +234,8 @@ function DossierPage({ d, reload }: { d: OwnDossier; reload: () => void }) {
         <Link href="/ho-so-cua-toi">{s.back}</Link>
       </p>
       <h1 id="dossier-heading" tabIndex={-1} ref={heading}>
-        {s.title(d.code)}
+        {s.title('')}
+        <span class="nowrap">{d.code}</span>
       </h1>
       <p id="dossier-notice" role="status" class={notice ? 'notice ok' : undefined}>
         {notice}

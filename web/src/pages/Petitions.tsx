@@ -85,7 +85,8 @@ const useStrings = strings({
     q: 'Words',
     qHint: 'With or without tone marks, e.g. giay phep lai xe',
     search: 'Search',
-    found: (n: number, more: boolean) => `${n} answer${n === 1 ? '' : 's'} found${more ? ', more available' : ''}.`,
+    found: (n: number, more: boolean) =>
+      `${n} answer${n === 1 ? '' : 's'} found${more ? ', more available' : ''}.`,
     none: 'No answers match.',
     more: 'Show more',
     answer: 'Answer',
@@ -553,7 +554,10 @@ export function PetitionPage({ params }: PageProps) {
       <p class="crumbs">
         <Link href="/phan-anh-kien-nghi/cua-toi">{s.back}</Link>
       </p>
-      <h1 id="petition-heading">{s.detailTitle(d.code)}</h1>
+      <h1 id="petition-heading">
+        {s.detailTitle('')}
+        <span class="nowrap">{d.code}</span>
+      </h1>
       <dl class="facts">
         <div>
           <dt>{s.subject}</dt>
