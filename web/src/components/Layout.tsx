@@ -14,8 +14,8 @@ export function Layout({ children, message }: { children: ComponentChildren; mes
     ['/thu-tuc', t.procedures],
     ['/tra-cuu', t.track],
     ...(session ? ([['/ho-so-cua-toi', t.mine]] as Array<[string, string]>) : []),
-    ['/phan-anh-kien-nghi', t.petitions],
     ['/thong-ke', t.stats],
+    ['/phan-anh-kien-nghi', t.petitions],
   ];
   const current = (href: string) => (href === '/' ? pathname === '/' : pathname.startsWith(href));
   return (
