@@ -248,6 +248,7 @@ describe.each<Device>(['desktop', 'phone'])('following dossiers on a %s', (devic
     await page.getByRole('button', { name: 'Switch to English' }).click();
     await page.getByRole('heading', { level: 1, name: `Dossier ${other}` }).waitFor();
     await page.locator('#dossier-timeline').getByText('Withdrawn').waitFor();
+    await page.locator('#dossier-notice').getByText('The dossier has been withdrawn.').waitFor();
     await checkScreen(page, `follow-withdrawn-en-${device}`);
     // No personal data in any address the page went to.
     expect(page.url()).not.toContain(bhytForm.citizenId);

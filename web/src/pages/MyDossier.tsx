@@ -215,14 +215,15 @@ export function MyDossier({ params }: PageProps) {
 function DossierPage({ d, reload }: { d: OwnDossier; reload: () => void }) {
   const s = useStrings();
   const lang = useLang();
-  const [notice, setNotice] = useState('');
+  // What was just done, by name: the notice follows a change of language.
+  const [notice, setNotice] = useState<'supplemented' | 'completed' | 'withdrawn'>();
   const [error, setError] = useState<unknown>();
   const heading = useRef<HTMLHeadingElement>(null);
   const lastSupplementAsk = [...d.timeline].reverse().find((e) => e.type === 'dossier.supplement_requested');
   // The button pressed goes with the state it belonged to: the focus goes to the page's heading, and
   // the notice under it is announced.
-  const done = (message: string) => {
-    setNotice(message);
+  const done = (what: 'supplemented' | 'completed' | 'withdrawn') => {
+    setNotice(what);
     reload();
     heading.current?.focus();
   };
@@ -238,7 +239,7 @@ function DossierPage({ d, reload }: { d: OwnDossier; reload: () => void }) {
         <span class="nowrap">{d.code}</span>
       </h1>
       <p id="dossier-notice" role="status" class={notice ? 'notice ok' : undefined}>
-        {notice}
+        {notice ? s[notice] : ''}
       </p>
       <ErrorSummary error={error} />
       <dl class="facts">
@@ -293,9 +294,9 @@ function DossierPage({ d, reload }: { d: OwnDossier; reload: () => void }) {
       )}
 
       {d.status === 'supplement_requested' && (
-        <Supplement d={d} ask={lastSupplementAsk} onDone={() => done(s.supplemented)} />
+        <Supplement d={d} ask={lastSupplementAsk} onDone={() => done('supplemented')} />
       )}
-      {HAS_RESULT.has(d.status) && <Result d={d} onCompleted={() => done(s.completed)} />}
+      {HAS_RESULT.has(d.status) && <Result d={d} onCompleted={() => done('completed')} />}
       {RATABLE.has(d.status) && <Rating code={d.code} />}
 
       <section aria-labelledby="timeline-heading">
@@ -311,7 +312,7 @@ function DossierPage({ d, reload }: { d: OwnDossier; reload: () => void }) {
         </ol>
       </section>
 
-      {WITHDRAWABLE.has(d.status) && <Withdraw code={d.code} onDone={() => done(s.withdrawn)} />}
+      {WITHDRAWABLE.has(d.status) && <Withdraw code={d.code} onDone={() => done('withdrawn')} />}
       {error ? <p class="field-error">{errorText(error, lang)}</p> : null}
     </article>
   );
