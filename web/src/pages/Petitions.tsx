@@ -63,6 +63,7 @@ const useStrings = strings({
     mineTitle: 'Phản ánh của tôi',
     mineNone: 'Bạn chưa gửi phản ánh, kiến nghị nào.',
     sentOn: 'Gửi',
+    sentAt: 'Ngày gửi',
     due: 'Hạn trả lời',
     overdue: 'quá hạn',
     detailTitle: (code: string) => `Phản ánh ${code}`,
@@ -115,6 +116,7 @@ const useStrings = strings({
     mineTitle: 'My petitions',
     mineNone: 'You have not sent any petitions.',
     sentOn: 'Sent',
+    sentAt: 'Sent on',
     due: 'Answer due',
     overdue: 'overdue',
     detailTitle: (code: string) => `Petition ${code}`,
@@ -577,7 +579,7 @@ export function PetitionPage({ params }: PageProps) {
           <dd>{d.agencyName}</dd>
         </div>
         <div>
-          <dt>{s.sentOn}</dt>
+          <dt>{s.sentAt}</dt>
           <dd>{formatDateTime(d.submittedAt, lang)}</dd>
         </div>
         <div>
