@@ -50,6 +50,7 @@ export function ScanUpload({
   rule,
   onUploaded,
   missing,
+  initial,
 }: {
   id: string;
   label: string;
@@ -58,11 +59,15 @@ export function ScanUpload({
   onUploaded: (scan: UploadedScan | undefined) => void;
   /** A message when the form was sent without this scan. */
   missing?: string;
+  /** A scan already in storage (a restored draft): shown as uploaded. */
+  initial?: UploadedScan;
 }) {
   const s = useStrings();
   const t = useCommon();
   const lang = useLang();
-  const [scan, setScan] = useState<State>();
+  const [scan, setScan] = useState<State | undefined>(() =>
+    initial ? { state: 'done', progress: 1, fileName: initial.fileName } : undefined,
+  );
 
   const send = (file: File) => {
     onUploaded(undefined);
