@@ -89,7 +89,9 @@ export async function upload(api: PortalApi, token: string, input: UploadInput):
   expect(created.status).toBe(201);
   const form = new FormData();
   for (const [k, v] of Object.entries(created.body.fields as Record<string, string>)) form.append(k, v);
-  form.append('file', new Blob([bytes], { type: contentType }), input.formFileName ?? fileName);
+  // A copy into a plain Uint8Array is a BlobPart under both Node's and the DOM's typings.
+  const part = typeof bytes === 'string' ? bytes : new Uint8Array(bytes);
+  form.append('file', new Blob([part], { type: contentType }), input.formFileName ?? fileName);
   expect((await fetch(created.body.url, { method: 'POST', body: form })).status).toBeLessThan(300);
   return created.body.uploadId as string;
 }
