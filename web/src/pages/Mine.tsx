@@ -10,8 +10,20 @@ import { formatDateTime, strings, useCommon, useLang } from '../i18n.js';
 import type { DossierView } from '../types.js';
 
 const useStrings = strings({
-  vi: { title: 'Hồ sơ của tôi', none: 'Bạn chưa có hồ sơ nào.', submitted: 'Nộp' },
-  en: { title: 'My dossiers', none: 'You have no dossiers yet.', submitted: 'Submitted' },
+  vi: {
+    title: 'Hồ sơ của tôi',
+    none: 'Bạn chưa có hồ sơ nào.',
+    submitted: 'Nộp',
+    business: (tax: string) => `Hồ sơ của doanh nghiệp (mã số thuế ${tax})`,
+    desk: 'Hồ sơ đã nộp thay công dân',
+  },
+  en: {
+    title: 'My dossiers',
+    none: 'You have no dossiers yet.',
+    submitted: 'Submitted',
+    business: (tax: string) => `The enterprise's dossiers (tax code ${tax})`,
+    desk: 'Dossiers filed for citizens',
+  },
 });
 
 export function Mine() {
@@ -52,7 +64,13 @@ export function Mine() {
   };
   return (
     <section id="mine" aria-labelledby="mine-heading">
-      <h1 id="mine-heading">{s.title}</h1>
+      <h1 id="mine-heading">
+        {session.role === 'business' && session.taxCode
+          ? s.business(session.taxCode)
+          : session.role === 'desk_officer'
+            ? s.desk
+            : s.title}
+      </h1>
       <ErrorSummary error={list.error} onRetry={list.reload} />
       {list.loading ? (
         <Loading />
