@@ -63,6 +63,7 @@ export function RemoteSelect({
   invalid,
   describedBy,
   onChange,
+  onLabel,
 }: {
   f: FormField;
   id: string;
@@ -72,6 +73,8 @@ export function RemoteSelect({
   invalid: boolean;
   describedBy?: string;
   onChange: (value: string) => void;
+  /** What the chosen value is called (for the review), once the list is known. */
+  onLabel?: (label: string | undefined) => void;
 }) {
   const s = useStrings();
   const lang = useLang();
@@ -92,6 +95,9 @@ export function RemoteSelect({
       live = false;
     };
   }, [href]);
+  useEffect(() => {
+    if (choices) onLabel?.(choices.find((c) => c.value === value)?.label);
+  }, [choices, value]);
   const shown = useMemo(() => {
     const needle = fold(q.trim());
     const list = choices ?? [];

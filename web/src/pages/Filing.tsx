@@ -624,14 +624,8 @@ function FilingForm({
                     required={f.required}
                     invalid={invalid}
                     describedBy={describedBy}
-                    onChange={(v) => {
-                      set(v);
-                      setRemoteLabels((all) => ({
-                        ...all,
-                        [f.name]: (document.getElementById(id) as HTMLSelectElement | null)
-                          ?.selectedOptions[0]?.text,
-                      }));
-                    }}
+                    onChange={set}
+                    onLabel={(text) => setRemoteLabels((all) => ({ ...all, [f.name]: text }))}
                   />
                 ) : f.kind === 'select' ? (
                   <select
