@@ -63,12 +63,12 @@ async function fillPerson(page: Page, form: typeof birthBundleForm) {
 async function chooseHoanKiem(page: Page) {
   const commune = page.getByLabel(/^Xã, phường, đặc khu/);
   await expect(commune.isDisabled()).resolves.toBe(true);
-  await page.getByLabel(/^Tỉnh, thành phố/).selectOption({ label: 'Thành phố Hà Nội' });
+  await page.getByLabel(/^Tỉnh, thành phố/).selectOption({ label: 'Hà Nội (thành phố)' });
   const search = page.getByLabel('Tìm nhanh theo tên (gõ có dấu hoặc không dấu)');
   await search.waitFor();
   await search.fill('hoan kiem');
   await page.getByText(/^Tìm thấy 1 trong \d+ lựa chọn$/).waitFor();
-  await commune.selectOption({ label: 'Phường Hoàn Kiếm' });
+  await commune.selectOption({ label: 'Hoàn Kiếm (phường)' });
   await expect(commune.inputValue()).resolves.toBe('00070');
 }
 
@@ -193,7 +193,7 @@ describe.each<Device>(['desktop', 'phone'])('drafts, pickers and the account on 
     await b.page.getByLabel(/^Số định danh cá nhân \(/).fill(form.citizenId);
     await b.page.getByRole('button', { name: 'Xem lại hồ sơ' }).click();
     await b.page.getByRole('heading', { level: 1, name: 'Xem lại trước khi nộp' }).waitFor();
-    await expect(b.page.locator('dl.facts').first().textContent()).resolves.toContain('Phường Hoàn Kiếm');
+    await expect(b.page.locator('dl.facts').first().textContent()).resolves.toContain('Hoàn Kiếm (phường)');
     await b.page.getByRole('button', { name: 'Nộp hồ sơ' }).click();
     await b.page.getByRole('heading', { level: 1, name: 'Biên nhận hồ sơ' }).waitFor();
     expect((await api('GET', '/v1/me/drafts', token)).body.items).toEqual([]);

@@ -6,7 +6,7 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { errorText, get } from '../api.js';
 import { strings, useLang } from '../i18n.js';
-import { type FormField, fold } from './form.js';
+import { type FormField, fold, nameFirst } from './form.js';
 
 const useStrings = strings({
   vi: {
@@ -43,8 +43,8 @@ function choicesAt(href: string, f: FormField): Promise<Choice[]> {
     hit = get<{ items: Record<string, unknown>[] }>(href).then((r) =>
       r.items.map((i) => {
         const value = String(i[f.remote!.valueKey] ?? '');
-        // "Phường Hoàn Kiếm" tells a ward from a commune of the same name.
-        const label = String(i.fullName ?? i[f.remote!.labelKey] ?? value);
+        // "Hoàn Kiếm (phường)" tells a ward from a commune of the same name.
+        const label = nameFirst(String(i.fullName ?? i[f.remote!.labelKey] ?? value));
         return { value, label, key: fold(label) };
       }),
     );

@@ -77,12 +77,20 @@ export function fieldsOf(schema: FormSchema): FormField[] {
   const parents = new Set(fields.flatMap((f) => f.remote?.dependsOn ?? []));
   for (const f of fields)
     if (parents.has(f.name) && f.options)
-      f.options.sort((a, b) => bareName(a.title).localeCompare(bareName(b.title), 'vi'));
+      f.options = f.options
+        .map((o) => ({ ...o, title: nameFirst(o.title) }))
+        .sort((a, b) => a.title.localeCompare(b.title, 'vi'));
   return fields;
 }
 
-/** "Thành phố Hà Nội" is found under H, beside "Tỉnh Hà Tĩnh". */
-const bareName = (title: string) => title.replace(/^(Thành phố|Tỉnh|Xã|Phường|Đặc khu)\s+/, '');
+/**
+ * "Thành phố Hà Nội" → "Hà Nội (thành phố)": a long list is read, sorted and typed into by its names,
+ * not by the kinds every entry starts with.
+ */
+export function nameFirst(title: string): string {
+  const m = /^(Thành phố|Tỉnh|Xã|Phường|Đặc khu)\s+(.+)$/.exec(title);
+  return m ? `${m[2]} (${m[1]!.toLowerCase()})` : title;
+}
 
 function rawFields(schema: FormSchema): FormField[] {
   const required = new Set(schema.required ?? []);

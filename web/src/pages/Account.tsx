@@ -179,6 +179,8 @@ function ProfileSection() {
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState('');
+  /** Another device saved the profile meanwhile: its version is now in the form. */
+  const [conflict, setConflict] = useState(false);
   const first = useRef<HTMLInputElement>(null);
 
   /** The form starts from the profile in full (the view masks the phone). */
@@ -203,6 +205,7 @@ function ProfileSection() {
     if (!editing || busy) return;
     setBusy(true);
     setError(undefined);
+    setConflict(false);
     const { email, ...rest } = editing.values;
     try {
       await request<Profile>('/v1/me/profile', {
@@ -212,6 +215,7 @@ function ProfileSection() {
         headers: editing.version ? { 'if-match': `"${editing.version}"` } : {},
       });
       setEditing(undefined);
+      setConflict(false);
       setMessage(s.saved);
       profile.reload();
     } catch (err) {
@@ -221,9 +225,8 @@ function ProfileSection() {
           () => undefined,
         );
         if (latest) setEditing({ version: latest.version, values: valuesOf(latest) });
-        setError(
-          new ApiError(err.status, err.code, { vi: useStringsVi.conflict, en: useStringsEn.conflict }),
-        );
+        setConflict(true);
+        requestAnimationFrame(() => document.getElementById('profile-conflict')?.focus());
         profile.reload();
       } else setError(err);
     } finally {
@@ -251,6 +254,11 @@ function ProfileSection() {
         <ErrorSummary error={profile.error} onRetry={profile.reload} />
       ) : editing ? (
         <form class="filing" noValidate onSubmit={save} id="profile-form">
+          {conflict && (
+            <p class="notice" role="alert" id="profile-conflict" tabIndex={-1}>
+              {s.conflict}
+            </p>
+          )}
           <ErrorSummary
             error={error}
             labels={labels}
@@ -321,6 +329,7 @@ function ProfileSection() {
               onClick={() => {
                 setEditing(undefined);
                 setError(undefined);
+                setConflict(false);
               }}
             >
               {s.cancel}
@@ -362,16 +371,6 @@ function ProfileSection() {
     </section>
   );
 }
-
-// The conflict message in both languages, for an error the page makes itself.
-const useStringsVi = {
-  conflict:
-    'Thông tin cá nhân vừa được thay đổi ở thiết bị hoặc thẻ trình duyệt khác. Cổng đã tải lại bản mới nhất vào ô nhập; vui lòng kiểm tra rồi lưu lại.',
-};
-const useStringsEn = {
-  conflict:
-    'The profile was just changed on another device or browser tab. The portal loaded the latest version into the form; please check it and save again.',
-};
 
 const valuesOf = (p: Profile): ProfileInput => ({
   fullName: p.fullName,
