@@ -11,7 +11,7 @@ import { type FormField, fold, nameFirst } from './form.js';
 const useStrings = strings({
   vi: {
     search: 'Tìm nhanh theo tên (gõ có dấu hoặc không dấu)',
-    chooseFirst: '— Chọn tỉnh, thành phố trước —',
+    chooseFirst: '— Chọn tỉnh trước —',
     choose: '— Chọn —',
     loading: 'Đang tải danh sách…',
     found: (n: number, all: number) =>
@@ -20,7 +20,7 @@ const useStrings = strings({
   },
   en: {
     search: 'Search by name (with or without tone marks)',
-    chooseFirst: '— Choose the province first —',
+    chooseFirst: '— Province first —',
     choose: '— Choose —',
     loading: 'Loading the list…',
     found: (n: number, all: number) => (n === all ? `${all} choices` : `${n} of ${all} choices match`),
