@@ -31,7 +31,7 @@ import {
   provinceList,
   provinceParams,
 } from '../schemas/catalog.js';
-import { health, type PersonRole, personRole } from '../schemas/common.js';
+import { health, listQuery, type PersonRole, personRole } from '../schemas/common.js';
 import { devJwks, devTokenRequest, devTokenResponse } from '../schemas/dev.js';
 import {
   accessLogQuery,
@@ -65,6 +65,11 @@ import {
 } from '../schemas/feedback.js';
 import {
   accountExport,
+  draftDeleted,
+  draftInput,
+  draftList,
+  draftParams,
+  draftView,
   myDocumentList,
   myDocumentsQuery,
   myDossierList,
@@ -757,6 +762,58 @@ export const routes: readonly Route[] = [
     query: myDocumentsQuery,
     status: 200,
     response: myDocumentList,
+  }),
+  r({
+    method: 'GET',
+    path: '/v1/me/drafts',
+    fn: 'me',
+    operationId: 'listMyDrafts',
+    auth: 'citizen',
+    access: { kind: 'self', roles: APPLICANTS },
+    summary: 'My unsent filings (drafts), one per procedure; each expires 30 days after its last save',
+    query: listQuery,
+    status: 200,
+    response: draftList,
+  }),
+  r({
+    method: 'GET',
+    path: '/v1/me/drafts/{code}',
+    fn: 'me',
+    operationId: 'getMyDraft',
+    auth: 'citizen',
+    access: { kind: 'self', roles: APPLICANTS },
+    summary: 'My draft of a procedure (ETag: its version)',
+    params: draftParams,
+    status: 200,
+    response: draftView,
+  }),
+  r({
+    method: 'PUT',
+    path: '/v1/me/drafts/{code}',
+    fn: 'me',
+    operationId: 'putMyDraft',
+    auth: 'citizen',
+    access: { kind: 'self', roles: APPLICANTS },
+    summary:
+      'Save my draft of a procedure: the form as filled so far and the scans uploaded (at most 32 KB); ' +
+      'If-Match with the version read once it exists; 201 when created. Filing the procedure deletes it',
+    params: draftParams,
+    body: draftInput,
+    status: 200,
+    response: draftView,
+    errors: [412, 428],
+  }),
+  r({
+    method: 'DELETE',
+    path: '/v1/me/drafts/{code}',
+    fn: 'me',
+    operationId: 'deleteMyDraft',
+    auth: 'citizen',
+    access: { kind: 'self', roles: APPLICANTS },
+    summary: 'Delete my draft of a procedure (answers deleted: false when there was none)',
+    params: draftParams,
+    status: 200,
+    response: draftDeleted,
   }),
   r({
     method: 'GET',

@@ -7,9 +7,10 @@ import {
   nfcText,
   procedureCode,
   todayInVietnam,
+  ulid,
   vnMobile,
 } from './common.js';
-import { dossierStatus, dossierView, filedByView } from './dossier.js';
+import { documentId, dossierStatus, dossierView, filedByView } from './dossier.js';
 import { petitionView } from './petition.js';
 
 /**
@@ -124,3 +125,85 @@ export const prefilledForm = z
     fromProfile: z.boolean(),
   })
   .meta({ id: 'PrefilledForm' });
+
+/**
+ * A filing not yet sent, kept for its author so a closed tab or another device loses nothing. One per
+ * person and procedure; the whole draft is bounded, since it is stored as one item.
+ */
+export const DRAFT_MAX_BYTES = 32 * 1024;
+/** Drafts nobody touched for this long expire (the table's TTL removes them). */
+export const DRAFT_TTL_DAYS = 30;
+
+export const draftParams = z.object({ code: procedureCode }).strict();
+
+/** What a form field holds while being filled in: text as typed, a yes/no, a number, a list. */
+const draftValue = z.union([
+  z.string().max(5000),
+  z.boolean(),
+  z.number(),
+  z.null(),
+  z.array(z.string().max(500)).max(50),
+]);
+
+/** A scan already uploaded (`uploadId`) or reused from an earlier dossier (`documentId`). */
+export const draftAttachment = z.strictObject({
+  documentType: z
+    .string()
+    .regex(/^[a-z0-9_]+$/)
+    .max(100),
+  uploadId: ulid.optional(),
+  documentId: documentId.optional(),
+  /** Shown to the citizen when the draft is restored. */
+  fileName: z.string().max(255).optional(),
+});
+
+export const draftInput = z
+  .strictObject({
+    form: z
+      .record(z.string().regex(/^[A-Za-z0-9_]{1,100}$/), draftValue)
+      .refine((o) => Object.keys(o).length <= 200, 'at most 200 fields'),
+    attachments: z.array(draftAttachment).max(30).default([]),
+  })
+  .superRefine((draft, ctx) => {
+    const bytes = new TextEncoder().encode(JSON.stringify(draft)).length;
+    if (bytes > DRAFT_MAX_BYTES)
+      ctx.addIssue({
+        code: 'too_big',
+        origin: 'string',
+        maximum: DRAFT_MAX_BYTES,
+        inclusive: true,
+        path: [],
+        message: `a draft holds at most ${DRAFT_MAX_BYTES} bytes of JSON`,
+      });
+  })
+  .meta({ id: 'DraftInput' });
+export type DraftInput = z.output<typeof draftInput>;
+
+export const draftView = z
+  .object({
+    procedureCode: z.string(),
+    form: z.record(z.string(), draftValue),
+    attachments: z.array(draftAttachment),
+    /** Send it back as `If-Match` to replace the draft (the ETag header carries it too). */
+    version: z.number().int().min(1),
+    savedAt: isoDateTime,
+    /** When the draft is removed unless saved again. */
+    expiresAt: isoDateTime,
+  })
+  .meta({ id: 'Draft' });
+
+export const draftSummary = z.object({
+  procedureCode: z.string(),
+  procedureName: z.string().nullable(),
+  version: z.number().int().min(1),
+  savedAt: isoDateTime,
+  expiresAt: isoDateTime,
+});
+
+export const draftList = z
+  .object({ items: z.array(draftSummary), nextCursor: z.string().nullable() })
+  .meta({ id: 'DraftList' });
+
+export const draftDeleted = z
+  .object({ procedureCode: z.string(), deleted: z.boolean() })
+  .meta({ id: 'DraftDeleted' });

@@ -89,6 +89,9 @@ export const keys = {
   bill: (biller: string, billId: string) => ({ pk: `BILL#${biller}#${billId}`, sk: 'BILL' }),
   /** A person's profile (citizen ID and phone sealed). */
   profile: (sub: string) => ({ pk: `PROFILE#${sub}`, sk: 'PROFILE' }),
+  /** A person's draft of one procedure's filing, beside their profile (expires by TTL). */
+  draft: (sub: string, procedureCode: string) => ({ pk: `PROFILE#${sub}`, sk: `DRAFT#${procedureCode}` }),
+  draftPrefix: 'DRAFT#',
   /**
    * The one account a citizen ID belongs to, keyed by the ID's keyed hash (never the number itself):
    * written with the first profile, so no two accounts hold one ID, and read by desk filing.

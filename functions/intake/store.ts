@@ -1,7 +1,7 @@
 /** The intake ports over DynamoDB and S3. */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { CopyObjectCommand, DeleteObjectsCommand, GetObjectCommand, NoSuchKey } from '@aws-sdk/client-s3';
-import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo, s3Client } from '../core/clients.js';
 import { config } from '../core/config.js';
 import { blockAllocator } from '../core/dossier-codes.js';
@@ -94,6 +94,13 @@ export function filerIndexKeys(
 function objectSize(contentRange: string | undefined, contentLength: number | undefined): number {
   const total = contentRange ? Number(contentRange.split('/')[1]) : Number.NaN;
   return Number.isInteger(total) ? total : (contentLength ?? -1);
+}
+
+/** The filer's draft of a procedure, once it is filed (functions/me/drafts.ts). */
+export async function discardDraft(sub: string, procedureCode: string): Promise<void> {
+  await dynamo().send(
+    new DeleteCommand({ TableName: config().TABLE_NAME, Key: keys.draft(sub, procedureCode) }),
+  );
 }
 
 export function intakeStore(): IntakePorts {

@@ -1,5 +1,7 @@
 import type { z } from 'zod';
 import type {
+  DraftInput,
+  draftParams,
   myDocumentsQuery,
   myDossiersQuery,
   ProfileInput,
@@ -13,6 +15,8 @@ import { logger, personRef } from '../core/logger.js';
 import { exportPetitions } from '../petitions/petitions.js';
 import { petitionStore } from '../petitions/store.js';
 import { exportDossiers, listIndexedDossiers, listMyDocuments, listMyDossiers } from './account.js';
+import { draftStore } from './draft-store.js';
+import { deleteDraft, listDrafts, readDraft, saveDraft } from './drafts.js';
 import { currentProcedure, formFields, prefill } from './prefill.js';
 import { etagOf, readProfile, replaceProfile } from './profile.js';
 import { accountStore, profileStore } from './store.js';
@@ -79,6 +83,37 @@ export const handler = httpFunction('me', {
     body: await listMyDocuments(accountStore(), subOf(req), req.query as z.output<typeof myDocumentsQuery>),
     headers: PRIVATE,
   }),
+  getMyDraft: async (req) => {
+    const { code } = req.params as z.output<typeof draftParams>;
+    const view = await readDraft(draftStore(), subOf(req), code);
+    return { body: view, headers: { ...PRIVATE, etag: etagOf(view.version) } };
+  },
+  putMyDraft: async (req) => {
+    const { code } = req.params as z.output<typeof draftParams>;
+    const sub = subOf(req);
+    const { view, created } = await saveDraft(
+      draftStore(),
+      sub,
+      code,
+      req.body as DraftInput,
+      req.headers['if-match'],
+    );
+    logger.info('draft saved', { person: personRef(sub), procedureCode: code, version: view.version });
+    return { status: created ? 201 : 200, body: view, headers: { ...PRIVATE, etag: etagOf(view.version) } };
+  },
+  listMyDrafts: async (req) => ({
+    body: await listDrafts(
+      draftStore(),
+      subOf(req),
+      req.query as z.output<typeof myDocumentsQuery>,
+      (code) => currentProcedure(code)?.name,
+    ),
+    headers: PRIVATE,
+  }),
+  deleteMyDraft: async (req) => {
+    const { code } = req.params as z.output<typeof draftParams>;
+    return { body: await deleteDraft(draftStore(), subOf(req), code), headers: PRIVATE };
+  },
   exportMyData: async (req) => {
     const sub = subOf(req);
     const [profile, dossiers, petitions] = await Promise.all([

@@ -21,6 +21,7 @@ import { keys as tableKeys } from '../../functions/core/keys.js';
 import { AGENCY_HEADER, signedGetContent, signWebhook } from '../../functions/core/webhooks.js';
 import { signed } from '../../functions/payments/signature.js';
 import {
+  APPLICANTS,
   EVERYONE,
   type OwnedObject,
   type Route,
@@ -270,6 +271,16 @@ beforeAll(async () => {
       expect(res.status).toBe(201);
     }),
   );
+  // Every applicant keeps a draft, so reading one is not a 404.
+  await Promise.all(
+    APPLICANTS.map(async (role) => {
+      const res = await api('PUT', '/v1/me/drafts/1.002804', {
+        token: tokens[role].own,
+        body: sampleBodies.putMyDraft,
+      });
+      expect(res.status).toBe(201);
+    }),
+  );
 }, 120_000);
 
 afterAll(async () => {
@@ -281,6 +292,9 @@ afterAll(async () => {
 const fixedParams = (): Record<string, Record<string, string>> => ({
   getProcedure: { code: '1.002804' },
   prefillMyForm: { code: '1.002804' },
+  getMyDraft: { code: '1.002804' },
+  putMyDraft: { code: '1.002804' },
+  deleteMyDraft: { code: '1.002804' },
   getAgency: { code: owned.citizen.agencyId },
   getAgencyStats: { code: owned.citizen.agencyId },
   listProvinceCommunes: { code: '01' },

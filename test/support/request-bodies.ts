@@ -22,6 +22,7 @@ export const sampleBodies: Record<string, Record<string, unknown>> = {
     address: '45 Lê Lợi, Quận 1, TP. Hồ Chí Minh',
     phone: '0356789012',
   },
+  putMyDraft: { form: { fullName: 'Phạm Minh Châu' }, attachments: [] },
   rateDossier: { overall: 4, comment: 'Nhanh gọn' },
   submitPetition: {
     subject: 'Thời gian cấp lại giấy phép lái xe quá dài',

@@ -33,6 +33,9 @@ const SERVER_OWNED = {
   citizenId: '001090000001',
 } as const;
 
+/** Routes whose path names something other than a dossier or a payment. */
+const PATH_PARAMS: Record<string, Record<string, string>> = { putMyDraft: { code: '1.002758' } };
+
 const writable = routes.filter((r) => r.body && r.auth === 'citizen');
 
 /**
@@ -79,7 +82,7 @@ describe('mass assignment', () => {
       const role = rolesOf(route.access)[0]!;
       const res = await call(stackOf(route.fn), {
         routeKey: routeKey(route),
-        pathParameters: { code: 'BHXHHN-261122-0001', paymentId: ULID },
+        pathParameters: PATH_PARAMS[route.operationId] ?? { code: 'BHXHHN-261122-0001', paymentId: ULID },
         headers: {
           authorization: `Bearer ${await issuer.token('person-1', role, role === 'agency_officer' || role === 'desk_officer' ? { claims: { agencyId: 'ubnd-hn' } } : {})}`,
           'idempotency-key': 'mass-assign-0001',

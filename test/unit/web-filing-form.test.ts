@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { fieldsOf, initialValues, toSubmission } from '../../web/src/filing/form.js';
+import {
+  fieldsOf,
+  fold,
+  initialValues,
+  nameFirst,
+  remoteHref,
+  toSubmission,
+} from '../../web/src/filing/form.js';
 
 const schema = {
   properties: {
@@ -67,5 +74,53 @@ describe('the filing page reads a published form', () => {
       provinceCodes: ['01', '79'],
       copies: 2,
     });
+  });
+});
+
+describe('province and commune pickers', () => {
+  const place = fieldsOf({
+    properties: {
+      provinceCode: {
+        type: 'string',
+        enum: ['79', '01', '92'],
+        title: 'Tỉnh, thành phố',
+        oneOf: [
+          { const: '79', title: 'Thành phố Hồ Chí Minh' },
+          { const: '01', title: 'Thành phố Hà Nội' },
+          { const: '92', title: 'Thành phố Cần Thơ' },
+        ],
+      },
+      communeCode: {
+        type: 'string',
+        title: 'Xã, phường, đặc khu',
+        'x-options': { href: '/v1/provinces/{provinceCode}/communes', valueKey: 'code', labelKey: 'name' },
+      },
+    },
+  });
+
+  it('knows the commune list depends on the province, and lists provinces by name', () => {
+    const [province, commune] = place;
+    expect(commune).toMatchObject({
+      kind: 'remote',
+      remote: { dependsOn: ['provinceCode'], valueKey: 'code' },
+    });
+    expect(province!.options!.map((o) => o.title)).toEqual([
+      'Cần Thơ (thành phố)',
+      'Hà Nội (thành phố)',
+      'Hồ Chí Minh (thành phố)',
+    ]);
+  });
+
+  it('asks for the communes only once a province is chosen', () => {
+    const commune = place[1]!;
+    expect(remoteHref(commune, { provinceCode: '' })).toBeUndefined();
+    expect(remoteHref(commune, { provinceCode: '01' })).toBe('/v1/provinces/01/communes');
+  });
+
+  it('finds names with or without tone marks', () => {
+    expect(fold('Phường Đống Đa')).toBe('phuong dong da');
+    expect(fold('Hoàn Kiếm (phường)').includes(fold('hoan kiem'))).toBe(true);
+    expect(nameFirst('Đặc khu Phú Quốc')).toBe('Phú Quốc (đặc khu)');
+    expect(nameFirst('Ha Noi City')).toBe('Ha Noi City');
   });
 });

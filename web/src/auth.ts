@@ -15,6 +15,36 @@ export interface Session {
   expiresAt: number;
   sub: string;
   name?: string;
+  /** What the person acts as, from the access token (shown only: the API decides with the same claims). */
+  role: string;
+  /** A business representative's enterprise. */
+  taxCode?: string;
+  /** An officer's office. */
+  agencyId?: string;
+}
+
+/**
+ * The access token's role, tax code and office. Read without checking the signature: the page only
+ * chooses what to show with them; the API verifies the token on every call.
+ */
+function rolesOf(accessToken: string): Pick<Session, 'role' | 'taxCode' | 'agencyId'> {
+  try {
+    const payload = accessToken.split('.')[1] ?? '';
+    const json = atob(payload.replace(/-/g, '+').replace(/_/g, '/'));
+    const c = JSON.parse(new TextDecoder().decode(Uint8Array.from(json, (ch) => ch.charCodeAt(0)))) as Record<
+      string,
+      unknown
+    >;
+    const groups = Array.isArray(c['cognito:groups']) ? (c['cognito:groups'] as unknown[]) : [];
+    const str = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
+    return {
+      role: str(c.role) ?? str(groups[0]) ?? 'citizen',
+      taxCode: str(c.taxCode) ?? str(c['custom:tax_code']),
+      agencyId: str(c.agencyId) ?? str(c['custom:agency_id']),
+    };
+  } catch {
+    return { role: 'citizen' };
+  }
 }
 
 /** The PKCE verifier, state, nonce and the page to come back to: they must outlive the redirect. */
@@ -66,6 +96,7 @@ function saveTokens(result: oauth.TokenEndpointResponse, previous?: Session): Se
     expiresAt: Date.now() + (result.expires_in ?? 3600) * 1000,
     sub: claims?.sub ?? previous?.sub ?? '',
     name: typeof claims?.name === 'string' ? claims.name : previous?.name,
+    ...rolesOf(result.access_token),
   };
   sessionStorage.setItem(SIGNED_IN_KEY, '1');
   publish(next);

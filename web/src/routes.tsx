@@ -1,4 +1,5 @@
 /** Every page of the portal: add a file under pages/ and a line here. */
+import { Account } from './pages/Account.js';
 import { Filing } from './pages/Filing.js';
 import { Home } from './pages/Home.js';
 import { Mine } from './pages/Mine.js';
@@ -25,6 +26,7 @@ export const routes: Route[] = [
   { path: '/thong-ke', page: Stats },
   { path: '/nop/:code', page: Filing },
   { path: '/thanh-toan/:provider', page: PaymentReturn },
+  { path: '/tai-khoan', page: Account },
 ];
 
 /** Where a procedure is filed online (the filing page's own route). */

@@ -13,7 +13,12 @@ export function Layout({ children, message }: { children: ComponentChildren; mes
     ['/', t.home],
     ['/thu-tuc', t.procedures],
     ['/tra-cuu', t.track],
-    ...(session ? ([['/ho-so-cua-toi', t.mine]] as Array<[string, string]>) : []),
+    ...(session
+      ? ([
+          ['/ho-so-cua-toi', t.mine],
+          ['/tai-khoan', t.account],
+        ] as Array<[string, string]>)
+      : []),
     ['/thong-ke', t.stats],
     ['/phan-anh-kien-nghi', t.petitions],
   ];

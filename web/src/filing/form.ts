@@ -15,6 +15,8 @@ interface JsonProperty {
   enum?: unknown[];
   oneOf?: { const?: unknown; title?: string; 'x-title-en'?: string }[];
   items?: JsonProperty;
+  /** Choices served by the API (a province's communes): `{provinceCode}` names the field they depend on. */
+  'x-options'?: { href: string; valueKey: string; labelKey: string };
 }
 
 export interface FormSchema {
@@ -24,7 +26,7 @@ export interface FormSchema {
 
 export interface FormField {
   name: string;
-  kind: 'text' | 'date' | 'select' | 'boolean' | 'number' | 'list';
+  kind: 'text' | 'date' | 'select' | 'boolean' | 'number' | 'list' | 'remote';
   title: string;
   titleEn?: string;
   description?: string;
@@ -35,7 +37,30 @@ export interface FormField {
   numeric: boolean;
   autocomplete?: string;
   options?: { value: string; title: string; titleEn?: string }[];
+  /** kind `remote`: where the choices come from, once the fields it names are chosen. */
+  remote?: { href: string; dependsOn: string[]; valueKey: string; labelKey: string };
 }
+
+/** The address of a remote field's choices for the values chosen, or undefined until they all are. */
+export function remoteHref(f: FormField, values: Record<string, string>): string | undefined {
+  if (!f.remote) return undefined;
+  let missing = false;
+  const href = f.remote.href.replace(/\{(\w+)\}/g, (_m, name: string) => {
+    const v = values[name]?.trim();
+    if (!v) missing = true;
+    return encodeURIComponent(v ?? '');
+  });
+  return missing ? undefined : href;
+}
+
+/** Lower case without tone marks or đ, so "ha noi" finds "Hà Nội". */
+export const fold = (text: string) =>
+  text
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/đ/g, 'd')
+    .replace(/Đ/g, 'd')
+    .toLowerCase();
 
 const AUTOCOMPLETE: Record<string, string> = {
   fullName: 'name',
@@ -47,20 +72,44 @@ const AUTOCOMPLETE: Record<string, string> = {
 const typeOf = (p: JsonProperty) => (Array.isArray(p.type) ? p.type.find((t) => t !== 'null') : p.type);
 
 export function fieldsOf(schema: FormSchema): FormField[] {
+  const fields = rawFields(schema);
+  // A list others depend on (the provinces before their communes) is read in alphabetical order.
+  const parents = new Set(fields.flatMap((f) => f.remote?.dependsOn ?? []));
+  for (const f of fields)
+    if (parents.has(f.name) && f.options)
+      f.options = f.options
+        .map((o) => ({ ...o, title: nameFirst(o.title) }))
+        .sort((a, b) => a.title.localeCompare(b.title, 'vi'));
+  return fields;
+}
+
+/**
+ * "Thành phố Hà Nội" → "Hà Nội (thành phố)": a long list is read, sorted and typed into by its names,
+ * not by the kinds every entry starts with.
+ */
+export function nameFirst(title: string): string {
+  const m = /^(Thành phố|Tỉnh|Xã|Phường|Đặc khu)\s+(.+)$/.exec(title);
+  return m ? `${m[2]} (${m[1]!.toLowerCase()})` : title;
+}
+
+function rawFields(schema: FormSchema): FormField[] {
   const required = new Set(schema.required ?? []);
   return Object.entries(schema.properties ?? {}).map(([name, p]) => {
     const type = typeOf(p);
-    const kind: FormField['kind'] = p.enum
-      ? 'select'
-      : type === 'boolean'
-        ? 'boolean'
-        : type === 'integer' || type === 'number'
-          ? 'number'
-          : type === 'array'
-            ? 'list'
-            : p.format === 'date'
-              ? 'date'
-              : 'text';
+    const remote = p['x-options'];
+    const kind: FormField['kind'] = remote?.href
+      ? 'remote'
+      : p.enum
+        ? 'select'
+        : type === 'boolean'
+          ? 'boolean'
+          : type === 'integer' || type === 'number'
+            ? 'number'
+            : type === 'array'
+              ? 'list'
+              : p.format === 'date'
+                ? 'date'
+                : 'text';
     const titles = new Map((p.oneOf ?? []).map((o) => [String(o.const), o]));
     return {
       name,
@@ -73,6 +122,16 @@ export function fieldsOf(schema: FormSchema): FormField[] {
       maxLength: p.maxLength,
       numeric: /^\^?(0\[[0-9]+\])?\\d/.test(p.pattern ?? ''),
       autocomplete: AUTOCOMPLETE[name],
+      ...(remote?.href
+        ? {
+            remote: {
+              href: remote.href,
+              dependsOn: [...remote.href.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!),
+              valueKey: remote.valueKey,
+              labelKey: remote.labelKey,
+            },
+          }
+        : {}),
       options: p.enum?.map((v) => ({
         value: String(v),
         title: titles.get(String(v))?.title ?? String(v),

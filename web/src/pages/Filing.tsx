@@ -6,14 +6,23 @@
  * has a fee, payment.
  */
 import { Fragment } from 'preact';
-import { useMemo, useRef, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { ApiError, errorText, get, newIdempotencyKey, request } from '../api.js';
 import { signIn, useSession } from '../auth.js';
 import { ErrorSummary, FieldError } from '../components/ErrorSummary.js';
 import { Loading } from '../components/Loading.js';
 import { useData, useTitle } from '../data.js';
-import { type FormField, type FormSchema, fieldsOf, initialValues, toSubmission } from '../filing/form.js';
+import { type Draft, deleteDraft, draftValues, isConflict, loadDraft, saveDraft } from '../filing/drafts.js';
+import {
+  type FormField,
+  type FormSchema,
+  fieldsOf,
+  initialValues,
+  remoteHref,
+  toSubmission,
+} from '../filing/form.js';
 import { startPayment } from '../filing/pay.js';
+import { RemoteSelect } from '../filing/RemoteSelect.js';
 import { checkScan, type DocumentRule, uploadScan } from '../filing/upload.js';
 import { formatDateTime, formatMoney, strings, useCommon, useLang } from '../i18n.js';
 import type { PageProps } from '../router.js';
@@ -58,6 +67,26 @@ const useStrings = strings({
     pay: (amount: string) => `Thanh toán lệ phí ${amount}`,
     mine: 'Xem hồ sơ của tôi',
     none: 'Không có',
+    restored: (at: string) => `Đã khôi phục bản nháp lưu lúc ${at}.`,
+    startOver: 'Bỏ bản nháp, điền lại từ đầu',
+    saveDraft: 'Lưu nháp',
+    draftSaving: 'Đang lưu nháp…',
+    draftSaved: (at: string) =>
+      `Đã lưu nháp lúc ${at}. Bạn có thể tiếp tục trên thiết bị khác trong 30 ngày.`,
+    draftFailed: 'Chưa lưu được bản nháp. Nội dung vẫn còn trên trang này; hãy bấm "Lưu nháp" để thử lại.',
+    draftConflict:
+      'Bản nháp của thủ tục này vừa được lưu ở thiết bị hoặc thẻ trình duyệt khác. Bạn muốn dùng bản nào?',
+    takeTheirs: 'Dùng bản nháp đã lưu ở nơi khác',
+    keepMine: 'Giữ nội dung đang nhập ở đây',
+    remoteHint: 'Chọn tỉnh, thành phố trước, rồi chọn xã, phường hoặc đặc khu trong danh sách.',
+    onBehalfHeading: 'Nộp thay công dân',
+    onBehalfHelp:
+      'Cán bộ một cửa nộp hồ sơ thay công dân. Công dân phải đã đăng nhập Cổng bằng VNeID và lưu thông tin cá nhân; hồ sơ sẽ thuộc tài khoản của công dân.',
+    onBehalfId: 'Số định danh cá nhân của công dân',
+    onBehalfIdHint: '12 chữ số, in trên căn cước công dân.',
+    onBehalfReview: 'Nộp thay công dân có số định danh',
+    filedForCitizen:
+      'Hồ sơ được nộp thay công dân và thuộc tài khoản của công dân; công dân nhận tin nhắn và theo dõi hồ sơ trên Cổng.',
   },
   en: {
     title: (name: string) => `File: ${name}`,
@@ -96,6 +125,26 @@ const useStrings = strings({
     pay: (amount: string) => `Pay the fee of ${amount}`,
     mine: 'My dossiers',
     none: 'None',
+    restored: (at: string) => `Your draft saved at ${at} has been restored.`,
+    startOver: 'Discard the draft and start again',
+    saveDraft: 'Save draft',
+    draftSaving: 'Saving the draft…',
+    draftSaved: (at: string) => `Draft saved at ${at}. You can continue on another device within 30 days.`,
+    draftFailed:
+      'The draft could not be saved. What you typed is still on this page; press "Save draft" to try again.',
+    draftConflict:
+      'A draft of this procedure was just saved on another device or browser tab. Which one do you want to keep?',
+    takeTheirs: 'Use the draft saved elsewhere',
+    keepMine: 'Keep what is typed here',
+    remoteHint: 'Choose the province first, then the commune or ward from the list.',
+    onBehalfHeading: 'Filing for a citizen',
+    onBehalfHelp:
+      "A one-stop desk officer files for a citizen. The citizen must have signed in to the portal with VNeID and saved their profile; the dossier belongs to the citizen's account.",
+    onBehalfId: "The citizen's personal ID number",
+    onBehalfIdHint: '12 digits, printed on the citizen identity card.',
+    onBehalfReview: 'Filed for the citizen with ID number',
+    filedForCitizen:
+      "The dossier was filed for the citizen and belongs to the citizen's account; the citizen gets the SMS notices and follows it on the portal.",
   },
 });
 
@@ -131,7 +180,6 @@ const docId = (type: string) => `doc-${type}`;
 export function Filing({ params }: PageProps) {
   const s = useStrings();
   const t = useCommon();
-  const lang = useLang();
   const session = useSession();
   const code = params.code ?? '';
   const proc = useData(
@@ -148,6 +196,10 @@ export function Filing({ params }: PageProps) {
         : Promise.resolve(undefined),
     [code, session?.sub],
   );
+  const draft = useData(
+    (signal) => (session ? loadDraft(code, signal).catch(() => undefined) : Promise.resolve(undefined)),
+    [code, session?.sub],
+  );
   useTitle(proc.data ? s.title(proc.data.name) : undefined, t.brand);
   if (!session)
     return (
@@ -159,7 +211,7 @@ export function Filing({ params }: PageProps) {
         </button>
       </>
     );
-  if (proc.loading || prefill.loading) return <Loading />;
+  if (proc.loading || prefill.loading || draft.loading) return <Loading />;
   if (proc.error || !proc.data) return <ErrorSummary error={proc.error} onRetry={proc.reload} />;
   const p = proc.data;
   if (!p.onlineFiling || !p.form)
@@ -170,25 +222,51 @@ export function Filing({ params }: PageProps) {
         <Link href={procedurePath(p.code)}>{s.back}</Link>
       </>
     );
-  return <FilingForm p={p} prefill={prefill.data} key={`${p.code}-${lang}`} />;
+  // Keyed by procedure only: switching the language keeps what the citizen typed.
+  return <FilingForm p={p} prefill={prefill.data} draft={draft.data} key={p.code} />;
 }
+
+/** Scans of a restored draft: already uploaded, shown by name. */
+function scansOf(draft: Draft | undefined, docs: DocumentRule[]): Record<string, Scan> {
+  const out: Record<string, Scan> = {};
+  for (const a of draft?.attachments ?? [])
+    if (a.uploadId && docs.some((d) => d.type === a.documentType))
+      out[a.documentType] = {
+        state: 'done',
+        progress: 1,
+        fileName: a.fileName ?? a.documentType,
+        uploadId: a.uploadId,
+      };
+  return out;
+}
+
+const ON_BEHALF_ID = 'on-behalf-citizen-id';
 
 function FilingForm({
   p,
   prefill,
+  draft,
 }: {
   p: OnlineProcedure;
   prefill?: { form: Record<string, string>; filled: string[] };
+  draft?: Draft;
 }) {
   const s = useStrings();
   const t = useCommon();
   const lang = useLang();
   const fields = useMemo(() => fieldsOf(p.form!), [p.form]);
   const docs = p.documents ?? [];
+  const session = useSession();
+  const desk = session?.role === 'desk_officer';
+  const fresh = () => initialValues(fields, prefill?.form ?? {});
   const [values, setValues] = useState<Record<string, string>>(() =>
-    initialValues(fields, prefill?.form ?? {}),
+    draft ? initialValues(fields, { ...(prefill?.form ?? {}), ...draftValues(draft) }) : fresh(),
   );
-  const [scans, setScans] = useState<Record<string, Scan>>({});
+  const [scans, setScans] = useState<Record<string, Scan>>(() => scansOf(draft, docs));
+  const [onBehalf, setOnBehalf] = useState('');
+  const draftSync = useDraftSync(p.code, docs, values, scans);
+  const [restoredAt, setRestoredAt] = useState(draft?.savedAt);
+  useEffect(() => draftSync.start(draft?.version), []);
   const [step, setStep] = useState<'form' | 'review' | 'receipt'>('form');
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
@@ -201,10 +279,14 @@ function FilingForm({
   const help = (f: FormField) => (lang === 'vi' ? f.description : (f.descriptionEn ?? f.description));
   const docName = (d: DocumentRule) => (lang === 'vi' ? d.name : (d.nameEn ?? d.name));
   const labels = Object.fromEntries([
+    ['onBehalfOf.citizenId', s.onBehalfId],
+    ['onBehalfOf', s.onBehalfId],
     ...fields.map((f) => [`form.${f.name}`, label(f)]),
     ...docs.map((d) => [`attachments.${d.type}`, docName(d)]),
   ]);
   const fieldIds = Object.fromEntries([
+    ['onBehalfOf.citizenId', ON_BEHALF_ID],
+    ['onBehalfOf', ON_BEHALF_ID],
     ...fields.map((f) => [`form.${f.name}`, fieldId(f.name)]),
     ...docs.map((d) => [`attachments.${d.type}`, docId(d.type)]),
   ]);
@@ -212,6 +294,8 @@ function FilingForm({
   // A field's inline message goes once the citizen changes it; the summary stays until the next check
   // (replacing it would move the focus there while they type).
   const [fixed, setFixed] = useState<ReadonlySet<string>>(new Set());
+  /** What a remote choice (a commune) is called, for the review. */
+  const [remoteLabels, setRemoteLabels] = useState<Record<string, string | undefined>>({});
   const clearField = (path: string) => setFixed((all) => (all.has(path) ? all : new Set([...all, path])));
   const report = (e: unknown) => {
     setFixed(new Set());
@@ -246,6 +330,7 @@ function FilingForm({
       (uploadId) => {
         update({ state: 'done', uploadId, progress: 1 });
         clearField(`attachments.${d.type}`);
+        draftSync.changed();
       },
       (err) =>
         update({
@@ -258,6 +343,15 @@ function FilingForm({
   /** What the page can tell before asking the server: required fields and documents. */
   const localProblems = (): ApiError | undefined => {
     const details = [
+      ...(desk && !/^\d{12}$/.test(onBehalf.trim())
+        ? [
+            {
+              path: 'onBehalfOf.citizenId',
+              code: onBehalf.trim() ? 'invalid_format' : 'invalid_type',
+              message: 'expected the 12 digits of a citizen ID',
+            },
+          ]
+        : []),
       ...fields
         .filter((f) => f.required && f.kind !== 'boolean' && !values[f.name]?.trim())
         .map((f) => ({ path: `form.${f.name}`, code: 'invalid_type', message: 'required' })),
@@ -285,6 +379,8 @@ function FilingForm({
     if (busy) return;
     setBusy(true);
     report(undefined);
+    // No draft save may land after the filing: the server deletes the draft when the dossier is filed.
+    await draftSync.close();
     try {
       const res = await request<{ dossiers: Submitted[] }>('/v1/dossiers', {
         method: 'POST',
@@ -292,6 +388,7 @@ function FilingForm({
         idempotencyKey: key.current,
         body: {
           procedureCode: p.code,
+          ...(desk ? { onBehalfOf: { citizenId: onBehalf.trim() } } : {}),
           form: toSubmission(fields, values),
           attachments: docs
             .filter((d) => scans[d.type]?.uploadId)
@@ -301,6 +398,7 @@ function FilingForm({
       setReceipt(res.dossiers[0]);
       show('receipt');
     } catch (err) {
+      draftSync.reopen();
       report(err);
       // The server names fields: back to the form, where each shows its message.
       if (err instanceof ApiError && Object.keys(err.fields).length) show('form');
@@ -321,6 +419,7 @@ function FilingForm({
           {s.receiptHeading}
         </h1>
         <p class="notice">{s.received}</p>
+        {desk && <p>{s.filedForCitizen}</p>}
         <dl class="facts">
           <dt>{s.code}</dt>
           <dd id="receipt-code">{receipt.code}</dd>
@@ -370,12 +469,18 @@ function FilingForm({
           {s.reviewHeading}
         </h1>
         <ErrorSummary error={error} fieldIds={{}} labels={labels} />
+        {desk && (
+          <dl class="facts">
+            <dt>{s.onBehalfReview}</dt>
+            <dd>{onBehalf}</dd>
+          </dl>
+        )}
         <h2>{s.formHeading}</h2>
         <dl class="facts">
           {fields.map((f) => (
             <Fragment key={f.name}>
               <dt>{label(f)}</dt>
-              <dd>{displayValue(f, values[f.name] ?? '', lang, s) || s.none}</dd>
+              <dd>{displayValue(f, values[f.name] ?? '', lang, s, remoteLabels[f.name]) || s.none}</dd>
             </Fragment>
           ))}
         </dl>
@@ -406,9 +511,69 @@ function FilingForm({
       <h1 id="filing-heading" tabIndex={-1} ref={heading}>
         {s.title(lang === 'vi' ? p.name : (p.nameEn ?? p.name))}
       </h1>
-      {prefill?.filled.length ? <p class="notice">{s.prefilled}</p> : null}
+      {restoredAt ? (
+        <div class="notice" id="draft-restored">
+          <p>{s.restored(formatDateTime(restoredAt, lang))}</p>
+          <button
+            type="button"
+            class="link"
+            onClick={() => {
+              void draftSync.discard();
+              setValues(fresh());
+              setScans({});
+              setRestoredAt(undefined);
+            }}
+          >
+            {s.startOver}
+          </button>
+        </div>
+      ) : prefill?.filled.length ? (
+        <p class="notice">{s.prefilled}</p>
+      ) : null}
       <ErrorSummary error={error} fieldIds={fieldIds} labels={labels} />
       <form class="filing" noValidate onSubmit={review}>
+        {desk && (
+          <fieldset id="on-behalf">
+            <legend>{s.onBehalfHeading}</legend>
+            <p class="hint">{s.onBehalfHelp}</p>
+            <div class="field">
+              <label for={ON_BEHALF_ID}>
+                {s.onBehalfId} <span class="muted">{s.required}</span>
+              </label>
+              <p class="hint" id={`${ON_BEHALF_ID}-hint`}>
+                {s.onBehalfIdHint}
+              </p>
+              <input
+                id={ON_BEHALF_ID}
+                type="text"
+                inputMode="numeric"
+                autoComplete="off"
+                maxLength={12}
+                value={onBehalf}
+                aria-invalid={hasError('onBehalfOf.citizenId') || hasError('onBehalfOf') || undefined}
+                aria-describedby={[
+                  `${ON_BEHALF_ID}-hint`,
+                  hasError('onBehalfOf.citizenId') ? `${ON_BEHALF_ID}-error` : '',
+                ]
+                  .filter(Boolean)
+                  .join(' ')}
+                onInput={(e) => {
+                  const next = e.currentTarget.value;
+                  // The applicant is the citizen filed for: their ID goes into the form too.
+                  if (fields.some((f) => f.name === 'citizenId'))
+                    setValues((all) =>
+                      !all.citizenId || all.citizenId === onBehalf ? { ...all, citizenId: next } : all,
+                    );
+                  setOnBehalf(next);
+                  clearField('onBehalfOf.citizenId');
+                }}
+              />
+              {hasError('onBehalfOf.citizenId') && (
+                <FieldError id={ON_BEHALF_ID} error={error} path="onBehalfOf.citizenId" />
+              )}
+            </div>
+          </fieldset>
+        )}
         <fieldset>
           <legend>{s.formHeading}</legend>
           {fields.map((f) => {
@@ -418,8 +583,14 @@ function FilingForm({
               .filter(Boolean)
               .join(' ');
             const set = (v: string) => {
-              setValues((all) => ({ ...all, [f.name]: v }));
+              setValues((all) => {
+                const next = { ...all, [f.name]: v };
+                // A commune chosen for another province is no longer a choice.
+                for (const g of fields) if (g.remote?.dependsOn.includes(f.name)) next[g.name] = '';
+                return next;
+              });
               clearField(`form.${f.name}`);
+              draftSync.changed();
             };
             return (
               <div class="field" key={f.name}>
@@ -441,10 +612,22 @@ function FilingForm({
                 )}
                 {help(f) && (
                   <p class="hint" id={`${id}-hint`}>
-                    {help(f)}
+                    {f.kind === 'remote' ? s.remoteHint : help(f)}
                   </p>
                 )}
-                {f.kind === 'select' ? (
+                {f.kind === 'remote' ? (
+                  <RemoteSelect
+                    f={f}
+                    id={id}
+                    href={remoteHref(f, values)}
+                    value={values[f.name] ?? ''}
+                    required={f.required}
+                    invalid={invalid}
+                    describedBy={describedBy}
+                    onChange={set}
+                    onLabel={(text) => setRemoteLabels((all) => ({ ...all, [f.name]: text }))}
+                  />
+                ) : f.kind === 'select' ? (
                   <select
                     id={id}
                     value={values[f.name] ?? ''}
@@ -538,17 +721,161 @@ function FilingForm({
         <p>
           {s.fee}: <strong>{p.fee ? formatMoney(p.fee, lang) : s.free}</strong>
         </p>
-        <button type="submit">{s.toReview}</button>
+        {draftSync.state.kind === 'conflict' && (
+          <div class="notice" id="draft-conflict" role="alert">
+            <p>{s.draftConflict}</p>
+            <div class="actions">
+              <button
+                type="button"
+                class="secondary"
+                onClick={() =>
+                  void draftSync.takeTheirs().then((d) => {
+                    if (!d) return;
+                    setValues(initialValues(fields, draftValues(d)));
+                    setScans(scansOf(d, docs));
+                    setRestoredAt(d.savedAt);
+                  })
+                }
+              >
+                {s.takeTheirs}
+              </button>
+              <button type="button" class="secondary" onClick={() => void draftSync.keepMine()}>
+                {s.keepMine}
+              </button>
+            </div>
+          </div>
+        )}
+        <div class="actions">
+          <button type="submit">{s.toReview}</button>
+          <button type="button" class="secondary" id="save-draft" onClick={() => void draftSync.save()}>
+            {s.saveDraft}
+          </button>
+        </div>
+        <p id="draft-status" class="hint" role="status">
+          {draftSync.state.kind === 'saving'
+            ? s.draftSaving
+            : draftSync.state.kind === 'saved'
+              ? s.draftSaved(formatDateTime(draftSync.state.at, lang))
+              : draftSync.state.kind === 'failed'
+                ? s.draftFailed
+                : ''}
+        </p>
       </form>
     </section>
   );
 }
 
-function displayValue(f: FormField, v: string, lang: string, s: { yes: string; none: string }): string {
+function displayValue(
+  f: FormField,
+  v: string,
+  lang: string,
+  s: { yes: string; none: string },
+  remoteLabel?: string,
+): string {
   if (f.kind === 'boolean') return v === 'true' ? s.yes : s.none;
+  if (f.kind === 'remote') return remoteLabel ?? v;
   if (f.kind === 'select') {
     const o = f.options?.find((x) => x.value === v);
     return o ? (lang === 'vi' ? o.title : (o.titleEn ?? o.title)) : v;
   }
   return v;
+}
+
+type DraftState = { kind: 'idle' | 'saving' | 'failed' | 'conflict' } | { kind: 'saved'; at: string };
+
+/** Wait after the last change before saving: typing saves once a pause comes, not at every key. */
+const DRAFT_DELAY_MS = 1500;
+
+/**
+ * Keeps the server's draft in step with the form: saved a moment after each change and on "Lưu nháp",
+ * one save at a time, each with the version the last one returned. A save refused because another
+ * device saved meanwhile stops the saving until the citizen chooses which version to keep.
+ */
+function useDraftSync(
+  code: string,
+  docs: DocumentRule[],
+  values: Record<string, string>,
+  scans: Record<string, Scan>,
+) {
+  const latest = useRef({ values, scans });
+  latest.current = { values, scans };
+  const version = useRef<number | undefined>(undefined);
+  const chain = useRef<Promise<void>>(Promise.resolve());
+  const closed = useRef(false);
+  const conflict = useRef(false);
+  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const [state, setState] = useState<DraftState>({ kind: 'idle' });
+  useEffect(() => () => clearTimeout(timer.current), []);
+
+  const body = () => ({
+    form: latest.current.values,
+    attachments: docs
+      .filter((d) => latest.current.scans[d.type]?.state === 'done' && latest.current.scans[d.type]?.uploadId)
+      .map((d) => {
+        const scan = latest.current.scans[d.type]!;
+        return { documentType: d.type, uploadId: scan.uploadId!, fileName: scan.fileName };
+      }),
+  });
+
+  const save = (): Promise<void> => {
+    clearTimeout(timer.current);
+    chain.current = chain.current.then(async () => {
+      if (closed.current) return;
+      setState({ kind: 'saving' });
+      try {
+        const saved = await saveDraft(code, body(), version.current);
+        version.current = saved.version;
+        conflict.current = false;
+        setState({ kind: 'saved', at: saved.savedAt });
+      } catch (err) {
+        conflict.current = isConflict(err);
+        setState({ kind: conflict.current ? 'conflict' : 'failed' });
+      }
+    });
+    return chain.current;
+  };
+
+  return {
+    state,
+    start: (v: number | undefined) => {
+      version.current = v;
+    },
+    changed: () => {
+      if (closed.current || conflict.current) return;
+      clearTimeout(timer.current);
+      timer.current = setTimeout(() => void save(), DRAFT_DELAY_MS);
+    },
+    save,
+    /** Before filing: no save starts, and the one under way ends first. */
+    close: async () => {
+      closed.current = true;
+      clearTimeout(timer.current);
+      await chain.current;
+    },
+    reopen: () => {
+      closed.current = false;
+    },
+    discard: async () => {
+      clearTimeout(timer.current);
+      await chain.current;
+      version.current = undefined;
+      setState({ kind: 'idle' });
+      await deleteDraft(code).catch(() => undefined);
+    },
+    /** The draft saved elsewhere replaces what is on the page. */
+    takeTheirs: async () => {
+      const d = await loadDraft(code).catch(() => undefined);
+      version.current = d?.version;
+      conflict.current = false;
+      setState({ kind: 'idle' });
+      return d;
+    },
+    /** What is on the page replaces the draft saved elsewhere. */
+    keepMine: async () => {
+      const d = await loadDraft(code).catch(() => undefined);
+      version.current = d?.version;
+      conflict.current = false;
+      await save();
+    },
+  };
 }

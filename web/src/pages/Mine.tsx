@@ -32,6 +32,8 @@ const useStrings = strings({
     clear: 'Bỏ lọc',
     count: (n: number, more: boolean) => `Đang hiện ${n} hồ sơ${more ? ', còn nữa' : ''}.`,
     more: 'Xem thêm hồ sơ',
+    business: (tax: string) => `Hồ sơ của doanh nghiệp (mã số thuế ${tax})`,
+    desk: 'Hồ sơ đã nộp thay công dân',
   },
   en: {
     title: 'My dossiers',
@@ -49,6 +51,8 @@ const useStrings = strings({
     clear: 'Clear filters',
     count: (n: number, more: boolean) => `Showing ${n} dossiers${more ? ', more available' : ''}.`,
     more: 'Show more dossiers',
+    business: (tax: string) => `The enterprise's dossiers (tax code ${tax})`,
+    desk: 'Dossiers filed for citizens',
   },
 });
 
@@ -143,7 +147,13 @@ export function Mine({ query: q }: PageProps) {
 
   return (
     <section id="mine" aria-labelledby="mine-heading">
-      <h1 id="mine-heading">{s.title}</h1>
+      <h1 id="mine-heading">
+        {session.role === 'business' && session.taxCode
+          ? s.business(session.taxCode)
+          : session.role === 'desk_officer'
+            ? s.desk
+            : s.title}
+      </h1>
       <Filters
         key={`${status}|${procedure}|${periodDays ?? ''}|${procedures.size}`}
         status={status}
