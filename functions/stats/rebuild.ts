@@ -215,13 +215,20 @@ export function rebuildStore(): RebuildPorts {
   return {
     now: () => new Date(),
     async agencyRecords(agencyId) {
-      const items = await queryAll({
-        TableName,
-        IndexName: 'gsi2',
-        KeyConditionExpression: 'gsi2pk = :agency',
-        ExpressionAttributeValues: { ':agency': keys.agencyIndex(agencyId, '', '').gsi2pk },
-        ...projection(fields),
-      });
+      // The agency's dossiers sit in its shards (and, filed before them, its unsharded partition,
+      // which also holds its ratings and petitions): every one is read, each once.
+      const items: Record<string, unknown>[] = [];
+      for (const partition of keys.agencyDossierPartitions(agencyId)) {
+        items.push(
+          ...(await queryAll({
+            TableName,
+            IndexName: 'gsi2',
+            KeyConditionExpression: 'gsi2pk = :agency',
+            ExpressionAttributeValues: { ':agency': partition },
+            ...projection(fields),
+          })),
+        );
+      }
       const records: AgencyRecords = { dossiers: [], ratings: [], petitions: [] };
       for (const { gsi2sk, ...item } of items) {
         const sk = String(gsi2sk);
