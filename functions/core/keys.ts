@@ -10,11 +10,18 @@ const pad = (n: number, width: number) => String(n).padStart(width, '0');
  * items between shards: raise it only together with a backfill.
  */
 export const SHARDS = {
-  /** An agency's dossier work list on gsi2 (one agency takes ~2,000 submissions/s at a peak). */
+  /**
+   * An agency's dossier work list on gsi2 (one national agency takes ~2,000 submissions/s at a peak, a
+   * province's ~500). A commune's committee takes a sliver of any peak: its list stays one partition.
+   */
   agencyDossiers: 16,
   /** An agency's monthly counters, and the month's index of them (every agency's counters). */
   stats: 16,
 } as const;
+
+/** Commune people's committees (`xa-<commune code>`, ~3,300 of them): work lists of one partition. */
+const COMMUNE_AGENCY = /^xa-\d{5}$/;
+const dossierListSharded = (agencyId: string) => !COMMUNE_AGENCY.test(agencyId);
 
 /** Which shard a dossier's items go to: stable per code, spread evenly (FNV-1a of the code). */
 export function shardOf(code: string, shards: number): number {
@@ -128,16 +135,20 @@ export const keys = {
   }),
   /**
    * gsi2: an agency's dossiers, newest first, write-sharded by dossier code (`AGENCY#<id>#<n>`) so the
-   * busiest agency's submissions spread over partitions. Dossiers filed before the shards sit under
-   * `AGENCY#<id>`; readers read that partition too (see agencyDossierPartitions).
+   * busiest agency's submissions spread over partitions (a commune's stay in `AGENCY#<id>`). Dossiers
+   * filed before the shards sit under `AGENCY#<id>`; readers read that partition too.
    */
   agencyDossierIndex: (agencyId: string, code: string, submittedAt: string) => ({
-    gsi2pk: `AGENCY#${agencyId}#${shardOf(code, SHARDS.agencyDossiers)}`,
+    gsi2pk: dossierListSharded(agencyId)
+      ? `AGENCY#${agencyId}#${shardOf(code, SHARDS.agencyDossiers)}`
+      : `AGENCY#${agencyId}`,
     gsi2sk: `DOSSIER#${submittedAt}`,
   }),
   /** Every gsi2 partition holding an agency's dossiers: each shard, then the unsharded one of old. */
   agencyDossierPartitions: (agencyId: string) => [
-    ...Array.from({ length: SHARDS.agencyDossiers }, (_, n) => `AGENCY#${agencyId}#${n}`),
+    ...(dossierListSharded(agencyId)
+      ? Array.from({ length: SHARDS.agencyDossiers }, (_, n) => `AGENCY#${agencyId}#${n}`)
+      : []),
     `AGENCY#${agencyId}`,
   ],
   agencyDossierIndexPrefix: 'DOSSIER#',

@@ -217,18 +217,19 @@ export function rebuildStore(): RebuildPorts {
     async agencyRecords(agencyId) {
       // The agency's dossiers sit in its shards (and, filed before them, its unsharded partition,
       // which also holds its ratings and petitions): every one is read, each once.
-      const items: Record<string, unknown>[] = [];
-      for (const partition of keys.agencyDossierPartitions(agencyId)) {
-        items.push(
-          ...(await queryAll({
-            TableName,
-            IndexName: 'gsi2',
-            KeyConditionExpression: 'gsi2pk = :agency',
-            ExpressionAttributeValues: { ':agency': partition },
-            ...projection(fields),
-          })),
-        );
-      }
+      const items = (
+        await Promise.all(
+          keys.agencyDossierPartitions(agencyId).map((partition) =>
+            queryAll({
+              TableName,
+              IndexName: 'gsi2',
+              KeyConditionExpression: 'gsi2pk = :agency',
+              ExpressionAttributeValues: { ':agency': partition },
+              ...projection(fields),
+            }),
+          ),
+        )
+      ).flat();
       const records: AgencyRecords = { dossiers: [], ratings: [], petitions: [] };
       for (const { gsi2sk, ...item } of items) {
         const sk = String(gsi2sk);

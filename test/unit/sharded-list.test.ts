@@ -119,3 +119,11 @@ describe('a list over write shards', () => {
     );
   });
 });
+
+describe("a commune committee's work list", () => {
+  it('stays one partition: a commune takes a sliver of any peak', () => {
+    expect(keys.agencyDossierIndex('xa-00004', 'UBX00004-261206-0001', 'a').gsi2pk).toBe('AGENCY#xa-00004');
+    expect(keys.agencyDossierPartitions('xa-00004')).toEqual(['AGENCY#xa-00004']);
+    expect(keys.agencyDossierPartitions('bhxh-79')).toHaveLength(SHARDS.agencyDossiers + 1);
+  });
+});
