@@ -63,13 +63,24 @@ export const keys = {
     sk: 'SIGNEDREQ',
   }),
   /**
-   * gsi2, on each dossier delivery attempt: the agency's own delivery log, newest first, in the agency's
-   * partition of the work-list index (one Query, no scan). The attempt's ULID keeps same-instant rows apart.
+   * gsi2, on each delivery attempt: the agency's own delivery log, newest first, write-sharded by the
+   * dossier's (or petition's) code like its work list (`AGENCYLOG#<id>#<n>`; a commune's stays in
+   * `AGENCY#<id>`, where attempts recorded before the shards also sit). The attempt's ULID keeps
+   * same-instant rows apart.
    */
-  agencyDeliveryIndex: (agencyId: string, at: string, attemptId: string) => ({
-    gsi2pk: `AGENCY#${agencyId}`,
+  agencyDeliveryIndex: (agencyId: string, code: string, at: string, attemptId: string) => ({
+    gsi2pk: dossierListSharded(agencyId)
+      ? `AGENCYLOG#${agencyId}#${shardOf(code, SHARDS.agencyDossiers)}`
+      : `AGENCY#${agencyId}`,
     gsi2sk: `DELIVERY#${at}#${attemptId}`,
   }),
+  /** Every gsi2 partition holding an agency's delivery log: each shard, then the unsharded one of old. */
+  agencyDeliveryPartitions: (agencyId: string) => [
+    ...(dossierListSharded(agencyId)
+      ? Array.from({ length: SHARDS.agencyDossiers }, (_, n) => `AGENCYLOG#${agencyId}#${n}`)
+      : []),
+    `AGENCY#${agencyId}`,
+  ],
   agencyDeliveryIndexPrefix: 'DELIVERY#',
   /**
    * An agency's redelivery request (`POST /v1/agency/redeliveries`), by id; its Idempotency-Key record
