@@ -310,11 +310,15 @@ function parseWaf(context: (key: string) => unknown, stage: Stage): WafSettings 
 /**
  * Reserved concurrency per stage. Only prod reserves: a new account's whole concurrency quota may be 10,
  * and Lambda keeps at least 100 unreserved. Intake and payments keep capacity when background work peaks.
+ * Agencies' callbacks (agencyEvents) and payment notices (payments) have their own reservation, so a flood
+ * of new submissions cannot take the capacity that moves existing dossiers and payments on: a reservation
+ * is also a function's ceiling, and intake's caps new submissions first. Before a national peak (~5,000
+ * submissions/s needs ~550 concurrent intake functions, `npm run scale`) raise intake's with the quota.
  */
 const RESERVED_CONCURRENCY: Record<Stage, StageSettings['reservedConcurrency']> = {
   dev: {},
   staging: {},
-  prod: { intake: 100, payments: 50 },
+  prod: { intake: 100, agencyEvents: 50, payments: 50 },
 };
 
 export function stageSettings(context: (key: string) => unknown): StageSettings {

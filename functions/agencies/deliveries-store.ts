@@ -7,6 +7,7 @@ import { dynamo, sqsClient } from '../core/clients.js';
 import { config } from '../core/config.js';
 import { keys, ttlAfterDays } from '../core/keys.js';
 import { sendJsonMessages } from '../core/queue-send.js';
+import { type ReadShard, type RowKey, readMerged } from '../core/sharded-list.js';
 import { redrive } from '../dispatch/redrive.js';
 import { sqsChannelQueues } from '../dispatch/redrive-sqs.js';
 import { agencyDeliveryStates } from '../dispatch/store.js';
@@ -27,6 +28,8 @@ const MAX_DEAD_LETTERS = 1000;
 
 const keyOf = (item: Record<string, unknown>, attributes: readonly string[]): LogKey =>
   Object.fromEntries(attributes.map((a) => [a, String(item[a])]));
+const rowKey = (k: LogKey): RowKey => ({ pk: k.pk!, sk: k.sk!, ipk: k.gsi2pk!, isk: k.gsi2sk! });
+const fromRow = (k: RowKey): LogKey => ({ pk: k.pk, sk: k.sk, gsi2pk: k.ipk, gsi2sk: k.isk });
 
 /** The filter expression parts for a log read (outcome or waiting, and `at` for a dossier's partition). */
 function filterOf(q: LogRead, names: Record<string, string>, values: Record<string, unknown>) {
@@ -54,6 +57,52 @@ export function deliveriesStore(): RedeliveryPorts {
   const cfg = config();
   const TableName = cfg.TABLE_NAME;
   const db = dynamo();
+
+  /**
+   * The agency's log over its shards, merged newest first. Rows are read without the status filter
+   * (the log filters them), so a page reads a bounded number of rows whatever the filter.
+   */
+  const readAgencyLog = async (q: LogRead) => {
+    const prefix = keys.agencyDeliveryIndexPrefix;
+    const lo = `${prefix}${q.from ?? ''}`;
+    // `~` sorts after every character of an ISO instant and a ULID.
+    const hi = `${prefix}${q.to ?? ''}~`;
+    const read: ReadShard<AttemptRecord, LogKey> = async (partition, page) => {
+      const out = await db.send(
+        new QueryCommand({
+          TableName,
+          IndexName: 'gsi2',
+          KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk BETWEEN :lo AND :hi',
+          ExpressionAttributeValues: {
+            ':pk': partition,
+            ':lo': lo,
+            ':hi': page.atMost && page.atMost < hi ? page.atMost : hi,
+          },
+          ScanIndexForward: false,
+          Limit: page.limit,
+          ...(page.after ? { ExclusiveStartKey: page.after } : {}),
+        }),
+      );
+      return {
+        rows: (out.Items ?? []).map((item) => ({
+          key: rowKey(keyOf(item, AGENCY_LOG_CURSOR)),
+          value: item as unknown as AttemptRecord,
+        })),
+        ...(out.LastEvaluatedKey ? { lastKey: keyOf(out.LastEvaluatedKey, AGENCY_LOG_CURSOR) } : {}),
+      };
+    };
+    const { rows, more } = await readMerged(
+      read,
+      keys.agencyDeliveryPartitions(q.agencyId),
+      q.after && rowKey(q.after),
+      q.limit,
+    );
+    const last = rows.at(-1);
+    return {
+      items: rows.map((r) => ({ key: fromRow(r.key), attempt: r.value })),
+      ...(more && last ? { lastKey: fromRow(last.key) } : {}),
+    };
+  };
   const idempotencyKey = (agencyId: string, key: string) => keys.idempotency(SCOPE, agencyId, key);
 
   const channelOf = (agencyId: string) => {
@@ -67,36 +116,23 @@ export function deliveriesStore(): RedeliveryPorts {
     now: () => new Date(),
 
     async readLog(q) {
-      const names: Record<string, string> = {};
-      const values: Record<string, unknown> = {};
-      const byDossier = Boolean(q.dossierCode || q.petitionCode);
-      if (q.dossierCode) {
-        names['#pk'] = 'pk';
-        names['#sk'] = 'sk';
-        values[':pk'] = keys.dossierPartition(q.dossierCode);
-        values[':prefix'] = keys.deliveryAttempt(q.dossierCode, '').sk;
-      } else if (q.petitionCode) {
-        names['#pk'] = 'pk';
-        names['#sk'] = 'sk';
-        values[':pk'] = keys.petitionPartition(q.petitionCode);
-        values[':prefix'] = keys.petitionDeliveryAttempt(q.petitionCode, '').sk;
-      } else {
-        const prefix = keys.agencyDeliveryIndexPrefix;
-        names['#pk'] = 'gsi2pk';
-        names['#sk'] = 'gsi2sk';
-        values[':pk'] = keys.agencyDeliveryIndex(q.agencyId, '', '').gsi2pk;
-        values[':lo'] = `${prefix}${q.from ?? ''}`;
-        // `~` sorts after every character of an ISO instant and a ULID.
-        values[':hi'] = `${prefix}${q.to ?? ''}~`;
-      }
+      if (!q.dossierCode && !q.petitionCode) return readAgencyLog(q);
+      // One dossier's (or petition's) own partition.
+      const names: Record<string, string> = { '#pk': 'pk', '#sk': 'sk' };
+      const values: Record<string, unknown> = q.dossierCode
+        ? {
+            ':pk': keys.dossierPartition(q.dossierCode),
+            ':prefix': keys.deliveryAttempt(q.dossierCode, '').sk,
+          }
+        : {
+            ':pk': keys.petitionPartition(q.petitionCode!),
+            ':prefix': keys.petitionDeliveryAttempt(q.petitionCode!, '').sk,
+          };
       const filter = filterOf(q, names, values);
       const out = await db.send(
         new QueryCommand({
           TableName,
-          ...(byDossier ? {} : { IndexName: 'gsi2' }),
-          KeyConditionExpression: byDossier
-            ? '#pk = :pk AND begins_with(#sk, :prefix)'
-            : '#pk = :pk AND #sk BETWEEN :lo AND :hi',
+          KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
           ...filter,
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
@@ -105,13 +141,12 @@ export function deliveriesStore(): RedeliveryPorts {
           ...(q.after ? { ExclusiveStartKey: q.after } : {}),
         }),
       );
-      const attributes = byDossier ? DOSSIER_LOG_CURSOR : AGENCY_LOG_CURSOR;
       return {
         items: (out.Items ?? []).map((item) => ({
-          key: keyOf(item, attributes),
+          key: keyOf(item, DOSSIER_LOG_CURSOR),
           attempt: item as unknown as AttemptRecord,
         })),
-        ...(out.LastEvaluatedKey ? { lastKey: keyOf(out.LastEvaluatedKey, attributes) } : {}),
+        ...(out.LastEvaluatedKey ? { lastKey: keyOf(out.LastEvaluatedKey, DOSSIER_LOG_CURSOR) } : {}),
       };
     },
 

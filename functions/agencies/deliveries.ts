@@ -1,6 +1,6 @@
 /**
  * An agency's own deliveries: its delivery log (every attempt, newest first, from the agency's partition
- * of gsi2, `AGENCY#<id>` / `DELIVERY#<at>#<attempt>`, or one dossier's partition) and redelivery on its
+ * of gsi2, every shard `AGENCYLOG#<id>#<n>` / `DELIVERY#<at>#<attempt>` merged, or one dossier's partition) and redelivery on its
  * request. A redelivery re-sends under the original webhook-id, even a webhook the agency had accepted
  * (it asked for it; the id lets it drop what it already holds); each redelivery has its own delivered
  * marker, so a duplicated queue message of one request is still sent once. Dead letters are moved back
@@ -14,7 +14,7 @@ import type {
   deliveryLogItem,
   RedeliveryRequest,
 } from '../../schemas/agency-deliveries.js';
-import { decodeCursor, encodeCursor } from '../core/cursor.js';
+import { decodeCursor, encodeCursor, invalidCursor } from '../core/cursor.js';
 import { AppError } from '../core/errors.js';
 import { keys } from '../core/keys.js';
 import type { BreakerState } from '../dispatch/breaker.js';
@@ -50,7 +50,10 @@ export interface LogRead {
 
 export interface DeliveryLogPorts {
   now(): Date;
-  /** One page, newest first (`limit` items read before the filter). */
+  /**
+   * One page, newest first (`limit` items read before the filter); the agency's log is every shard
+   * merged, `after` the last row read.
+   */
   readLog(q: LogRead): Promise<{ items: { key: LogKey; attempt: AttemptRecord }[]; lastKey?: LogKey }>;
   /** The agency a dossier is routed to; undefined for an unknown code. */
   dossierAgency(code: string): Promise<string | undefined>;
@@ -113,12 +116,10 @@ function cursorOf(agencyId: string, q: DeliveriesQuery): LogKey | undefined {
       { pk: keys.dossierPartition(q.dossierCode) },
       { sk: DOSSIER_ATTEMPT_PREFIX },
     );
-  return decodeCursor(
-    q.cursor,
-    AGENCY_LOG_CURSOR,
-    { gsi2pk: keys.agencyDeliveryIndex(agencyId, '', '').gsi2pk },
-    { gsi2sk: keys.agencyDeliveryIndexPrefix },
-  );
+  const key = decodeCursor(q.cursor, AGENCY_LOG_CURSOR, {}, { gsi2sk: keys.agencyDeliveryIndexPrefix });
+  // The cursor names the shard its row sits in: one of this agency's, or it is not this list's.
+  if (key && !keys.agencyDeliveryPartitions(agencyId).includes(key.gsi2pk!)) throw invalidCursor();
+  return key;
 }
 
 /** The agency's delivery log, newest first, one page. */

@@ -1,5 +1,6 @@
 /**
- * DynamoDB refusals the portal answers as the caller's doing. Every body is bounded so that no record
+ * DynamoDB refusals the portal answers as such rather than as a server error: load (throttling), and
+ * items too large, which are the caller's doing. Every body is bounded so that no record
  * outgrows DynamoDB's 400 KB item limit; should a bound still be missing, the caller learns that the
  * request is too large instead of meeting a server error. Matched by name and message because the SDK
  * has no class for a ValidationException (and this keeps the SDK out of functions that do not use it).
@@ -18,4 +19,31 @@ export function isItemTooLarge(err: unknown): boolean {
   if (err.name !== 'TransactionCanceledException') return false;
   const reasons = (err as { CancellationReasons?: CancellationReason[] }).CancellationReasons ?? [];
   return reasons.some((r) => r.Code === 'ValidationError' && ITEM_TOO_LARGE.test(r.Message ?? ''));
+}
+
+/** Error names DynamoDB (and the SDK, once its own retries are spent) gives a request refused for load. */
+const THROTTLED = new Set([
+  'ProvisionedThroughputExceededException',
+  'ThrottlingException',
+  'RequestLimitExceeded',
+]);
+
+/** Reasons a transaction is cancelled for load rather than for what it asked. */
+const THROTTLED_REASONS = new Set([
+  'ThrottlingError',
+  'ProvisionedThroughputExceeded',
+  'RequestLimitExceeded',
+]);
+
+/**
+ * A request DynamoDB refused because a partition or the account was over its limit, after the SDK's
+ * bounded retries: nothing of it was written (a throttled transaction writes none of its items), and
+ * the same request a moment later may succeed.
+ */
+export function isThrottled(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  if (THROTTLED.has(err.name)) return true;
+  if (err.name !== 'TransactionCanceledException') return false;
+  const reasons = (err as { CancellationReasons?: CancellationReason[] }).CancellationReasons ?? [];
+  return reasons.some((r) => THROTTLED_REASONS.has(r.Code ?? ''));
 }

@@ -248,6 +248,11 @@ export const ERRORS = {
     en: 'The portal is starting; try again in a moment.',
     vi: 'Cổng đang khởi động; vui lòng thử lại sau giây lát.',
   },
+  SERVICE_BUSY: {
+    status: 503,
+    en: 'The portal is very busy right now and nothing was saved; send the same request again after the time in Retry-After.',
+    vi: 'Cổng đang quá tải và yêu cầu chưa được lưu; vui lòng gửi lại đúng yêu cầu này sau khoảng thời gian trong Retry-After.',
+  },
   ON_BEHALF_NOT_ALLOWED: {
     status: 403,
     en: 'Only a one-stop desk officer may file a dossier on behalf of a citizen.',

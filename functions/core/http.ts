@@ -19,7 +19,7 @@ import {
 import { type OwnershipReader, objectAccess, type Reach } from './access.js';
 import { authenticatePerson, type Principal } from './auth.js';
 import { config } from './config.js';
-import { isItemTooLarge } from './dynamo-errors.js';
+import { isItemTooLarge, isThrottled } from './dynamo-errors.js';
 import { AppError } from './errors.js';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth.js';
 import { logger } from './logger.js';
@@ -240,6 +240,16 @@ const validate = (): MiddlewareObj<PortalEvent, Result> => ({
   },
 });
 
+/** Seconds a caller waits before sending a throttled request again: a partition's limit is per second. */
+export const BUSY_RETRY_AFTER_SECONDS = 2;
+
+/** The answer to a request the table refused for load: 503, Retry-After, nothing saved. */
+export function busy(): AppError {
+  const err = new AppError('SERVICE_BUSY');
+  err.headers = { 'Retry-After': String(BUSY_RETRY_AFTER_SECONDS) };
+  return err;
+}
+
 /** The one place errors become responses: AppErrors as they are, anything else as a bare 500. */
 const errorResponses = (): MiddlewareObj<PortalEvent, Result> => ({
   onError: (request) => {
@@ -249,6 +259,16 @@ const errorResponses = (): MiddlewareObj<PortalEvent, Result> => ({
       // A body bound is missing somewhere: worth a look, but the caller's answer is a clear 413.
       logger.warn('record too large for the table', { requestId, routeKey: request.event.routeKey });
       err = new AppError('PAYLOAD_TOO_LARGE');
+    }
+    if (isThrottled(err)) {
+      // Over a partition's or the account's limit even after the SDK's retries: nothing was written,
+      // so the caller may send the same request again (with its Idempotency-Key) once the peak eases.
+      logger.warn('throttled by the table', {
+        requestId,
+        routeKey: request.event.routeKey,
+        error: (err as Error).name,
+      });
+      err = busy();
     }
     if (err instanceof AppError) {
       if (err.status >= 500) logger.error('request failed', { code: err.code, requestId });

@@ -4,6 +4,35 @@
  */
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
 
+/**
+ * Write shards of the keys a national peak would otherwise pile onto one partition (DynamoDB takes
+ * 1,000 write units a second per partition key). Readers read every shard, so changing a count moves
+ * items between shards: raise it only together with a backfill.
+ */
+export const SHARDS = {
+  /**
+   * An agency's dossier work list on gsi2 (one national agency takes ~2,000 submissions/s at a peak, a
+   * province's ~500). A commune's committee takes a sliver of any peak: its list stays one partition.
+   */
+  agencyDossiers: 16,
+  /** An agency's monthly counters, and the month's index of them (every agency's counters). */
+  stats: 16,
+} as const;
+
+/** Commune people's committees (`xa-<commune code>`, ~3,300 of them): work lists of one partition. */
+const COMMUNE_AGENCY = /^xa-\d{5}$/;
+const dossierListSharded = (agencyId: string) => !COMMUNE_AGENCY.test(agencyId);
+
+/** Which shard a dossier's items go to: stable per code, spread evenly (FNV-1a of the code). */
+export function shardOf(code: string, shards: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < code.length; i++) {
+    h ^= code.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0) % shards;
+}
+
 export const keys = {
   dossier: (code: string) => ({ pk: `DOSSIER#${code}`, sk: 'DOSSIER' }),
   dossierPartition: (code: string) => `DOSSIER#${code}`,
@@ -34,13 +63,24 @@ export const keys = {
     sk: 'SIGNEDREQ',
   }),
   /**
-   * gsi2, on each dossier delivery attempt: the agency's own delivery log, newest first, in the agency's
-   * partition of the work-list index (one Query, no scan). The attempt's ULID keeps same-instant rows apart.
+   * gsi2, on each delivery attempt: the agency's own delivery log, newest first, write-sharded by the
+   * dossier's (or petition's) code like its work list (`AGENCYLOG#<id>#<n>`; a commune's stays in
+   * `AGENCY#<id>`, where attempts recorded before the shards also sit). The attempt's ULID keeps
+   * same-instant rows apart.
    */
-  agencyDeliveryIndex: (agencyId: string, at: string, attemptId: string) => ({
-    gsi2pk: `AGENCY#${agencyId}`,
+  agencyDeliveryIndex: (agencyId: string, code: string, at: string, attemptId: string) => ({
+    gsi2pk: dossierListSharded(agencyId)
+      ? `AGENCYLOG#${agencyId}#${shardOf(code, SHARDS.agencyDossiers)}`
+      : `AGENCY#${agencyId}`,
     gsi2sk: `DELIVERY#${at}#${attemptId}`,
   }),
+  /** Every gsi2 partition holding an agency's delivery log: each shard, then the unsharded one of old. */
+  agencyDeliveryPartitions: (agencyId: string) => [
+    ...(dossierListSharded(agencyId)
+      ? Array.from({ length: SHARDS.agencyDossiers }, (_, n) => `AGENCYLOG#${agencyId}#${n}`)
+      : []),
+    `AGENCY#${agencyId}`,
+  ],
   agencyDeliveryIndexPrefix: 'DELIVERY#',
   /**
    * An agency's redelivery request (`POST /v1/agency/redeliveries`), by id; its Idempotency-Key record
@@ -102,11 +142,30 @@ export const keys = {
     gsi1pk: `OWNER#${sub}`,
     gsi1sk: `${kind}#${createdAt}`,
   }),
-  /** gsi2: an agency's work list. */
+  /** gsi2: an agency's work list (its petitions; ratings and deliveries share the partition). */
   agencyIndex: (agencyId: string, kind: string, createdAt: string) => ({
     gsi2pk: `AGENCY#${agencyId}`,
     gsi2sk: `${kind}#${createdAt}`,
   }),
+  /**
+   * gsi2: an agency's dossiers, newest first, write-sharded by dossier code (`AGENCY#<id>#<n>`) so the
+   * busiest agency's submissions spread over partitions (a commune's stay in `AGENCY#<id>`). Dossiers
+   * filed before the shards sit under `AGENCY#<id>`; readers read that partition too.
+   */
+  agencyDossierIndex: (agencyId: string, code: string, submittedAt: string) => ({
+    gsi2pk: dossierListSharded(agencyId)
+      ? `AGENCY#${agencyId}#${shardOf(code, SHARDS.agencyDossiers)}`
+      : `AGENCY#${agencyId}`,
+    gsi2sk: `DOSSIER#${submittedAt}`,
+  }),
+  /** Every gsi2 partition holding an agency's dossiers: each shard, then the unsharded one of old. */
+  agencyDossierPartitions: (agencyId: string) => [
+    ...(dossierListSharded(agencyId)
+      ? Array.from({ length: SHARDS.agencyDossiers }, (_, n) => `AGENCY#${agencyId}#${n}`)
+      : []),
+    `AGENCY#${agencyId}`,
+  ],
+  agencyDossierIndexPrefix: 'DOSSIER#',
   /**
    * gsi2, sparse: payments waiting on a partner (the provider's answer, or the biller's confirmation),
    * oldest first, spread over a few shards so no partition runs hot at peaks.
@@ -145,13 +204,35 @@ export const keys = {
     gsi2sk: `RATING#${ratedAt}#${code}`,
   }),
   ratingIndexPrefix: 'RATING#',
-  /** An agency's published counters for one month (Vietnam calendar month). */
-  agencyStats: (agencyId: string, month: string) => ({ pk: `STATS#${agencyId}#${month}`, sk: 'STATS' }),
-  /** gsi2: every agency's counters of one month, for the public ranking. */
-  agencyStatsIndex: (month: string, agencyId: string) => ({
-    gsi2pk: `STATSMONTH#${month}`,
+  /**
+   * One shard of an agency's published counters for one month (Vietnam calendar month); the counters
+   * are the sum of every shard's. A dossier's contributions always go to the shard of its code.
+   */
+  agencyStatsShard: (agencyId: string, month: string, shard: number) => ({
+    pk: `STATS#${agencyId}#${month}#${shard}`,
+    sk: 'STATS',
+  }),
+  /** Every shard of an agency's counters of a month, with the unsharded item of old (read, never written). */
+  agencyStatsItems: (agencyId: string, month: string) => [
+    ...Array.from({ length: SHARDS.stats }, (_, n) => ({
+      pk: `STATS#${agencyId}#${month}#${n}`,
+      sk: 'STATS',
+    })),
+    { pk: `STATS#${agencyId}#${month}`, sk: 'STATS' },
+  ],
+  /**
+   * gsi2: the counter shards of one month, for the public ranking: shard n of every agency sits in
+   * `STATSMONTH#<month>#<n>`, so the month's index takes its writes over as many partitions.
+   */
+  agencyStatsIndex: (month: string, agencyId: string, shard: number) => ({
+    gsi2pk: `STATSMONTH#${month}#${shard}`,
     gsi2sk: agencyId,
   }),
+  /** Every partition of the month's index: each shard, then the unsharded one of old. */
+  agencyStatsIndexPartitions: (month: string) => [
+    ...Array.from({ length: SHARDS.stats }, (_, n) => `STATSMONTH#${month}#${n}`),
+    `STATSMONTH#${month}`,
+  ],
   /** Counters recomputed from timelines by `npm run stats:rebuild`, kept beside the live ones to compare. */
   agencyStatsRebuilt: (agencyId: string, month: string) => ({
     pk: `STATSREBUILT#${agencyId}#${month}`,

@@ -307,7 +307,7 @@ export function deliveryRecords(
           Item: {
             ...key.attempt(code, id),
             ...(key.agencyLog && attempt.agencyId
-              ? keys.agencyDeliveryIndex(attempt.agencyId, attempt.at, id)
+              ? keys.agencyDeliveryIndex(attempt.agencyId, code, attempt.at, id)
               : {}),
             kind: 'delivery-attempt',
             ...attempt,

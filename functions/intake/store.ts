@@ -213,7 +213,7 @@ export function intakeStore(): IntakePorts {
                 ...keys.dossier(record.code),
                 kind: 'dossier',
                 ...keys.ownerIndex(record.ownerSub, 'DOSSIER', record.submittedAt),
-                ...keys.agencyIndex(record.agencyId, 'DOSSIER', record.submittedAt),
+                ...keys.agencyDossierIndex(record.agencyId, record.code, record.submittedAt),
                 ...filerIndexKeys(record),
                 ...record,
               },

@@ -25,6 +25,7 @@ import type { Procedure } from '../catalog/procedures.js';
 import type { PersonRole } from '../core/auth.js';
 import type { BundleLink, DossierRecord, FiledBy } from '../core/dossier.js';
 import type { CodeAllocator } from '../core/dossier-codes.js';
+import { isThrottled } from '../core/dynamo-errors.js';
 import { AppError } from '../core/errors.js';
 import { zodDetails } from '../core/http.js';
 import { canonical, GENESIS_HASH, sealEvent, type TimelineEvent } from '../core/timeline.js';
@@ -441,7 +442,7 @@ export async function submitDossier(
     agency: t.agency,
     code: codes[i]!,
   }));
-  const outcome = await ports.commit({
+  const write: IntakeWrite = {
     ownerSub,
     filerSub: filer.sub,
     ...(enterpriseTaxCode ? { enterpriseTaxCode } : {}),
@@ -454,7 +455,17 @@ export async function submitDossier(
     ...(waitsForPayment ? {} : { outbox: dispatchOutbox(outboxId, dispatched) }),
     attachedUploads: freshUploads(accepted).map((u) => ({ uploadId: u.uploadId, dossierCode: code })),
     at,
-  });
+  };
+  let outcome: CommitOutcome;
+  try {
+    outcome = await ports.commit(write);
+  } catch (err) {
+    // Refused for load, the one transaction wrote nothing: no dossier points at the copies, so they go,
+    // and the citizen sends the same request again (503 with Retry-After). Any other failure may have
+    // committed, so its copies stay.
+    if (isThrottled(err)) await ports.deleteObjects(attachments.map((a) => a.key)).catch(() => undefined);
+    throw err;
+  }
   if (outcome === 'committed') return { status: 201, body: response };
 
   await ports.deleteObjects(attachments.map((a) => a.key));

@@ -53,7 +53,7 @@ const ERROR_TEXT: Record<number, string> = {
   429: 'Too many requests of this kind from the account or address; see Retry-After',
   500: 'Internal error',
   502: 'A partner refused the request',
-  503: 'A partner cannot be reached; try again later',
+  503: 'A partner cannot be reached, or the portal is overloaded (SERVICE_BUSY: nothing was saved; send the same request again after Retry-After)',
 };
 
 /** Standard Webhooks headers, on agencies' callbacks and on the portal's deliveries alike. */
@@ -191,6 +191,8 @@ function errorStatuses(route: Route): number[] {
       ...(route.errors ?? []),
       ...(route.rateLimit ? [429] : []),
       500,
+      // Any operation may meet a table over its limits at a peak: SERVICE_BUSY, with Retry-After.
+      503,
     ]),
   ].sort((a, b) => a - b);
 }
@@ -223,7 +225,7 @@ function errorResponse(status: number): Json {
           : {}),
       },
     },
-    ...(status === 429
+    ...(status === 429 || status === 503
       ? {
           headers: {
             'Retry-After': { description: 'Seconds to wait', schema: { type: 'integer', minimum: 0 } },

@@ -215,13 +215,21 @@ export function rebuildStore(): RebuildPorts {
   return {
     now: () => new Date(),
     async agencyRecords(agencyId) {
-      const items = await queryAll({
-        TableName,
-        IndexName: 'gsi2',
-        KeyConditionExpression: 'gsi2pk = :agency',
-        ExpressionAttributeValues: { ':agency': keys.agencyIndex(agencyId, '', '').gsi2pk },
-        ...projection(fields),
-      });
+      // The agency's dossiers sit in its shards (and, filed before them, its unsharded partition,
+      // which also holds its ratings and petitions): every one is read, each once.
+      const items = (
+        await Promise.all(
+          keys.agencyDossierPartitions(agencyId).map((partition) =>
+            queryAll({
+              TableName,
+              IndexName: 'gsi2',
+              KeyConditionExpression: 'gsi2pk = :agency',
+              ExpressionAttributeValues: { ':agency': partition },
+              ...projection(fields),
+            }),
+          ),
+        )
+      ).flat();
       const records: AgencyRecords = { dossiers: [], ratings: [], petitions: [] };
       for (const { gsi2sk, ...item } of items) {
         const sk = String(gsi2sk);

@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../core/clients.js';
 import { config } from '../core/config.js';
-import { keys } from '../core/keys.js';
+import { keys, SHARDS, shardOf } from '../core/keys.js';
 import { COUNTERS, type Contribution, type Counts, zeroCounts } from './counters.js';
 
 export interface StoredStats {
@@ -30,14 +30,26 @@ export const countsOf = (item: Record<string, unknown>): Counts => {
   return c;
 };
 
-const toStored = (item: Record<string, unknown>): StoredStats => ({
-  agencyId: String(item.agencyId),
-  month: String(item.month),
-  counts: countsOf(item),
-});
+/** Counter items (shards, and the unsharded item of old) summed into one per agency and month. */
+export function sumShards(items: readonly Record<string, unknown>[]): StoredStats[] {
+  const byAgency = new Map<string, StoredStats>();
+  for (const item of items) {
+    const agencyId = String(item.agencyId);
+    const month = String(item.month);
+    const id = `${agencyId}#${month}`;
+    const counts = countsOf(item);
+    const seen = byAgency.get(id);
+    if (!seen) byAgency.set(id, { agencyId, month, counts });
+    else for (const k of COUNTERS) seen.counts[k] += counts[k];
+  }
+  return [...byAgency.values()];
+}
 
 export function addItems(TableName: string, c: Contribution, at: string) {
   const adds = Object.entries(c.add);
+  // The dossier's (or petition's) own shard: its replays land on the same item, its peers spread out.
+  const shard = shardOf(c.code, SHARDS.stats);
+  const index = keys.agencyStatsIndex(c.month, c.agencyId, shard);
   return [
     {
       Put: {
@@ -56,7 +68,7 @@ export function addItems(TableName: string, c: Contribution, at: string) {
     {
       Update: {
         TableName,
-        Key: keys.agencyStats(c.agencyId, c.month),
+        Key: keys.agencyStatsShard(c.agencyId, c.month, shard),
         UpdateExpression: `SET agencyId = :agency, #month = :month, gsi2pk = :gpk, gsi2sk = :gsk, updatedAt = :at ADD ${adds
           .map(([k]) => `#${k} :${k}`)
           .join(', ')}`,
@@ -67,8 +79,8 @@ export function addItems(TableName: string, c: Contribution, at: string) {
         ExpressionAttributeValues: {
           ':agency': c.agencyId,
           ':month': c.month,
-          ':gpk': keys.agencyStatsIndex(c.month, c.agencyId).gsi2pk,
-          ':gsk': keys.agencyStatsIndex(c.month, c.agencyId).gsi2sk,
+          ':gpk': index.gsi2pk,
+          ':gsk': index.gsi2sk,
           ':at': at,
           ...Object.fromEntries(adds.map(([k, v]) => [`:${k}`, v])),
         },
@@ -93,40 +105,46 @@ export function statsStore(now: () => Date = () => new Date()): StatsPorts {
       }
     },
     async month(month) {
-      const found: StoredStats[] = [];
-      let ExclusiveStartKey: Record<string, unknown> | undefined;
-      do {
-        const out = await dynamo().send(
-          new QueryCommand({
-            TableName,
-            IndexName: 'gsi2',
-            KeyConditionExpression: 'gsi2pk = :month',
-            ExpressionAttributeValues: { ':month': keys.agencyStatsIndex(month, '').gsi2pk },
-            ExclusiveStartKey,
-          }),
-        );
-        for (const item of out.Items ?? []) found.push(toStored(item));
-        ExclusiveStartKey = out.LastEvaluatedKey;
-      } while (ExclusiveStartKey);
-      return found;
+      // Every shard partition of the month's index, side by side: the ranking is read once per cache
+      // period (the published figures are cached), so its reads stay far below a partition's limit.
+      const partitions = await Promise.all(
+        keys.agencyStatsIndexPartitions(month).map(async (partition) => {
+          const found: Record<string, unknown>[] = [];
+          let ExclusiveStartKey: Record<string, unknown> | undefined;
+          do {
+            const out = await dynamo().send(
+              new QueryCommand({
+                TableName,
+                IndexName: 'gsi2',
+                KeyConditionExpression: 'gsi2pk = :month',
+                ExpressionAttributeValues: { ':month': partition },
+                ExclusiveStartKey,
+              }),
+            );
+            found.push(...(out.Items ?? []));
+            ExclusiveStartKey = out.LastEvaluatedKey;
+          } while (ExclusiveStartKey);
+          return found;
+        }),
+      );
+      return sumShards(partitions.flat());
     },
     async agencyMonths(agencyId, months) {
-      const found: StoredStats[] = [];
-      for (let i = 0; i < months.length; i += 100) {
-        let pending: Record<string, unknown>[] | undefined = months
-          .slice(i, i + 100)
-          .map((m) => keys.agencyStats(agencyId, m));
+      const found: Record<string, unknown>[] = [];
+      const wanted = months.flatMap((m) => keys.agencyStatsItems(agencyId, m));
+      for (let i = 0; i < wanted.length; i += 100) {
+        let pending: Record<string, unknown>[] | undefined = wanted.slice(i, i + 100);
         for (let attempt = 0; pending?.length; attempt++) {
           if (attempt > 6) throw new Error('statistics could not be read; try again');
           if (attempt > 0) await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
           const out: BatchGetCommandOutput = await dynamo().send(
             new BatchGetCommand({ RequestItems: { [TableName]: { Keys: pending } } }),
           );
-          for (const item of out.Responses?.[TableName] ?? []) found.push(toStored(item));
+          found.push(...(out.Responses?.[TableName] ?? []));
           pending = out.UnprocessedKeys?.[TableName]?.Keys;
         }
       }
-      return found;
+      return sumShards(found);
     },
   };
 }

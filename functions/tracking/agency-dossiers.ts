@@ -1,12 +1,12 @@
 /**
  * The dossiers routed to an agency, newest first, for its officers: read from the agency index (gsi2,
- * `AGENCY#<agencyId>` / `DOSSIER#<submittedAt>`, shared with the agency's ratings), never a scan.
+ * `AGENCY#<agencyId>#<shard>` / `DOSSIER#<submittedAt>`, every shard merged), never a scan.
  */
 import type { z } from 'zod';
 import type { agencyDossiersQuery } from '../../schemas/agency-dossiers.js';
 import type { DossierStatus } from '../../schemas/dossier.js';
 import type { myDossierItem } from '../../schemas/me.js';
-import { decodeCursor, encodeCursor } from '../core/cursor.js';
+import { decodeCursor, encodeCursor, invalidCursor } from '../core/cursor.js';
 import { type DossierRecord, dossierSummary } from '../core/dossier.js';
 import { AppError } from '../core/errors.js';
 import { keys } from '../core/keys.js';
@@ -19,7 +19,10 @@ export const DOSSIER_PREFIX = 'DOSSIER#';
 
 export interface AgencyDossierPorts {
   now(): Date;
-  /** One index page of the agency's dossiers (`limit` items read before the status filter). */
+  /**
+   * Up to `limit` of the agency's dossiers after `after` (the last one listed), every shard merged;
+   * `lastKey` when there are more.
+   */
   agencyDossiers(
     agencyId: string,
     q: { after?: IndexKey; status?: DossierStatus; limit: number },
@@ -35,13 +38,11 @@ export async function listAgencyDossiers(
 ): Promise<{ items: AgencyDossier[]; nextCursor: string | null }> {
   // An officer whose token names no agency has no dossiers to see.
   if (!agencyId) throw new AppError('FORBIDDEN');
-  const partition = keys.agencyIndex(agencyId, 'DOSSIER', '').gsi2pk;
-  const start = decodeCursor(
-    q.cursor,
-    CURSOR_ATTRIBUTES,
-    { gsi2pk: partition },
-    { gsi2sk: DOSSIER_PREFIX },
-  ) as IndexKey | undefined;
+  const start = decodeCursor(q.cursor, CURSOR_ATTRIBUTES, {}, { gsi2sk: DOSSIER_PREFIX }) as
+    | IndexKey
+    | undefined;
+  // The cursor names the shard its dossier sits in: one of this agency's, or it is not this list's.
+  if (start && !keys.agencyDossierPartitions(agencyId).includes(start.gsi2pk)) throw invalidCursor();
   const now = ports.now();
   const items: AgencyDossier[] = [];
   let after = start;

@@ -79,7 +79,7 @@ class FakeLog implements DeliveryLogPorts {
         : {
             pk: pk(a),
             sk: `DELIVERY#${a.at}`,
-            ...keys.agencyDeliveryIndex(AGENCY, a.at, a.webhookId),
+            ...keys.agencyDeliveryIndex(AGENCY, a.dossierCode ?? a.petitionCode!, a.at, a.webhookId),
           };
     const sorted = this.rows
       .filter((a) => !q.dossierCode || a.dossierCode === q.dossierCode)
@@ -213,7 +213,7 @@ describe('delivery log', () => {
         'PAKN-260309-0001',
         written[0]!.sk!.toString().slice('DELIVERY#'.length),
       ),
-      gsi2pk: keys.agencyDeliveryIndex(AGENCY, '', '').gsi2pk,
+      gsi2pk: keys.agencyDeliveryIndex(AGENCY, 'PAKN-260309-0001', '', '').gsi2pk,
       petitionCode: 'PAKN-260309-0001',
       eventType: 'petition.created',
     });
@@ -225,7 +225,7 @@ describe('delivery log', () => {
     const foreign = encodeCursor({
       pk: 'DOSSIER#CAHN-260309-0001',
       sk: 'DELIVERY#x',
-      ...keys.agencyDeliveryIndex(OTHER, '2026-03-09T00:00:00.000Z', 'x'),
+      ...keys.agencyDeliveryIndex(OTHER, 'CAHN-260309-0001', '2026-03-09T00:00:00.000Z', 'x'),
     })!;
     await appErrorOf(readDeliveryLog(log, AGENCY, query({ cursor: foreign })), 'VALIDATION_FAILED');
     const theirs = await readDeliveryLog(log, AGENCY, query({ dossierCode: 'CAHN-260309-0001' }));

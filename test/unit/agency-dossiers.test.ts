@@ -26,7 +26,7 @@ function fakePorts(all: DossierRecord[]): AgencyDossierPorts & { asked: string[]
   const asked: string[] = [];
   const keyOf = (d: DossierRecord): IndexKey => ({
     ...keys.dossier(d.code),
-    ...keys.agencyIndex(d.agencyId, 'DOSSIER', d.submittedAt),
+    ...keys.agencyDossierIndex(d.agencyId, d.code, d.submittedAt),
   });
   return {
     asked,

@@ -1,6 +1,6 @@
 /** Ratings, the published counters (math, idempotency markers), CSV, and non-JSON answers. */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { AttributeValue, DynamoDBRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { toCsv } from '../../functions/core/csv.js';
@@ -8,6 +8,7 @@ import { decodeCursor, encodeCursor } from '../../functions/core/cursor.js';
 import type { DossierRecord } from '../../functions/core/dossier.js';
 import { AppError } from '../../functions/core/errors.js';
 import { httpFunction } from '../../functions/core/http.js';
+import { keys, SHARDS, shardOf } from '../../functions/core/keys.js';
 import { listAgencyRatings, type RatingPorts, rateDossier } from '../../functions/feedback/ratings.js';
 import { buildOpenApi } from '../../functions/platform/openapi.js';
 import {
@@ -22,7 +23,7 @@ import {
 } from '../../functions/stats/counters.js';
 import { listCsv } from '../../functions/stats/published.js';
 import { countRecord } from '../../functions/stats/relay.js';
-import { addItems, statsStore } from '../../functions/stats/store.js';
+import { addItems, statsStore, sumShards } from '../../functions/stats/store.js';
 import type { RatingView } from '../../schemas/feedback.js';
 import { agencyStatsRangeQuery, ratingRequest } from '../../schemas/feedback.js';
 import { apiEvent, call, lambdaContext } from '../support/api-event.js';
@@ -248,10 +249,71 @@ describe('idempotent counters', () => {
       Item: { pk: 'DOSSIER#BHXHHN-261102-0001', sk: 'STATS#completed' },
       ConditionExpression: 'attribute_not_exists(pk)',
     });
-    expect(update?.Update?.Key).toEqual({ pk: 'STATS#bhxh-hn#2026-11', sk: 'STATS' });
+    const shard = shardOf(contribution.code, SHARDS.stats);
+    expect(update?.Update?.Key).toEqual({ pk: `STATS#bhxh-hn#2026-11#${shard}`, sk: 'STATS' });
+    expect(update?.Update?.ExpressionAttributeValues).toMatchObject({
+      ':gpk': `STATSMONTH#2026-11#${shard}`,
+      ':gsk': 'bhxh-hn',
+    });
     expect(update?.Update?.UpdateExpression).toMatch(
       /ADD #completed :completed, #completedOnTime :completedOnTime, #processingDays :processingDays$/,
     );
+  });
+
+  it("spreads an agency's dossiers over the counter shards, each dossier always to its own", () => {
+    const codes = Array.from({ length: 2000 }, (_, i) => `BHXHHN-261206-${String(i + 1).padStart(4, '0')}`);
+    const perShard = new Map<string, number>();
+    for (const code of codes) {
+      const [, update] = addItems('t', { ...contribution, code }, '2026-11-20T00:00:00Z');
+      const pk = String(update?.Update?.Key?.pk);
+      perShard.set(pk, (perShard.get(pk) ?? 0) + 1);
+      const [, again] = addItems('t', { ...contribution, code, kind: 'received' }, '2026-11-21T00:00:00Z');
+      expect(again?.Update?.Key?.pk).toBe(pk);
+    }
+    expect(perShard.size).toBe(SHARDS.stats);
+    // Even enough that no shard takes much more than its share of a peak.
+    expect(Math.max(...perShard.values())).toBeLessThan((2 * codes.length) / SHARDS.stats);
+  });
+
+  it("sums an agency's shards and its unsharded item of old into one month's counters", () => {
+    const [summed, ...others] = sumShards([
+      { agencyId: 'bhxh-hn', month: '2026-11', received: 2, completed: 1 },
+      { agencyId: 'bhxh-hn', month: '2026-11', received: 3 },
+      { agencyId: 'bhxh-79', month: '2026-11', received: 7 },
+      { agencyId: 'bhxh-hn', month: '2026-12', received: 1 },
+      { agencyId: 'bhxh-hn', month: '2026-11', received: 5, ratings: 1 },
+    ]);
+    expect(summed).toEqual({
+      agencyId: 'bhxh-hn',
+      month: '2026-11',
+      counts: { ...zeroCounts(), received: 10, completed: 1, ratings: 1 },
+    });
+    expect(others.map((o) => [o.agencyId, o.month, o.counts.received])).toEqual([
+      ['bhxh-79', '2026-11', 7],
+      ['bhxh-hn', '2026-12', 1],
+    ]);
+  });
+
+  it("reads the month's ranking from every shard partition of its index, old and new", async () => {
+    const asked: string[] = [];
+    ddb.on(QueryCommand).callsFake((input: { ExpressionAttributeValues: Record<string, string> }) => {
+      const partition = input.ExpressionAttributeValues[':month']!;
+      asked.push(partition);
+      const shard = partition.split('#')[2];
+      return {
+        Items:
+          shard === '3' || shard === undefined
+            ? [{ agencyId: 'bhxh-hn', month: '2026-11', received: 2 }]
+            : [],
+      };
+    });
+    const month = await statsStore().month('2026-11');
+    ddb.reset();
+    expect(asked).toEqual(keys.agencyStatsIndexPartitions('2026-11'));
+    expect(asked).toContain('STATSMONTH#2026-11');
+    expect(month).toEqual([
+      { agencyId: 'bhxh-hn', month: '2026-11', counts: { ...zeroCounts(), received: 4 } },
+    ]);
   });
 
   it('reports a counted (dossier, kind) as a duplicate and lets other failures through', async () => {
