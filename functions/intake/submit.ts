@@ -27,6 +27,7 @@ import type { BundleLink, DossierRecord, FiledBy } from '../core/dossier.js';
 import type { CodeAllocator } from '../core/dossier-codes.js';
 import { AppError } from '../core/errors.js';
 import { zodDetails } from '../core/http.js';
+import { countEvent } from '../core/metrics.js';
 import { canonical, GENESIS_HASH, sealEvent, type TimelineEvent } from '../core/timeline.js';
 import { newTrackingKey } from '../core/tracking-key.js';
 import { addWorkingDays } from '../core/working-days.js';
@@ -455,7 +456,10 @@ export async function submitDossier(
     attachedUploads: freshUploads(accepted).map((u) => ({ uploadId: u.uploadId, dossierCode: code })),
     at,
   });
-  if (outcome === 'committed') return { status: 201, body: response };
+  if (outcome === 'committed') {
+    countEvent('DossiersSubmitted', {}, dossiers.length);
+    return { status: 201, body: response };
+  }
 
   await ports.deleteObjects(attachments.map((a) => a.key));
   if (outcome === 'upload-taken') {

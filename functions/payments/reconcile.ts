@@ -5,8 +5,10 @@
  * confirmed to their biller are confirmed. Runs on a schedule (EventBridge, a timer locally) and on
  * demand (`npm run payments:reconcile`).
  */
+
+import type { Context } from 'aws-lambda';
 import { config } from '../core/config.js';
-import { logger } from '../core/logger.js';
+import { correlate, logger } from '../core/logger.js';
 import type { SettleOutcome } from './payments.js';
 import { type PaymentProvider, providerFor } from './providers.js';
 import { confirmBill, settleAndConfirm } from './service.js';
@@ -91,7 +93,11 @@ export async function reconcilePayments(
 let store: PaymentStore | undefined;
 
 /** EventBridge's scheduled event, or `{ olderThanSeconds }` when run on demand. */
-export const handler = async (event: { olderThanSeconds?: number } = {}): Promise<ReconcileReport> => {
+export const handler = async (
+  event: { olderThanSeconds?: number } = {},
+  context?: Context,
+): Promise<ReconcileReport> => {
+  correlate(undefined, context);
   store ??= paymentStore();
   const after =
     typeof event.olderThanSeconds === 'number'
