@@ -362,6 +362,9 @@ export class ApiStack extends Stack {
     new CfnOutput(this, 'NotificationsDlqUrl', { value: this.queues.notificationsDlq.queueUrl });
     new CfnOutput(this, 'TableStreamArn', { value: data.table.tableStreamArn ?? '' });
     new CfnOutput(this, 'DashboardName', { value: this.monitoring.dashboard.dashboardName });
+    new CfnOutput(this, 'PaymentsReconcileFunction', {
+      value: this.functions.paymentsReconcile.alias.functionArn,
+    });
   }
 
   /**

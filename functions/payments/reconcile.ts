@@ -26,7 +26,8 @@ export interface ReconcileReport {
   billsUnconfirmed: number;
 }
 
-const BATCH = 200;
+/** Payments one run asks about (the next run takes the rest). */
+export const RECONCILE_BATCH = 200;
 
 export async function reconcilePayments(
   store: PaymentStore,
@@ -46,7 +47,7 @@ export async function reconcilePayments(
     billsUnconfirmed: 0,
   };
   const before = new Date(now.getTime() - olderThanSeconds * 1000).toISOString();
-  for (const paymentId of await store.listWaiting('pending', before, BATCH)) {
+  for (const paymentId of await store.listWaiting('pending', before, RECONCILE_BATCH)) {
     report.checked++;
     try {
       const p = await store.loadPayment(paymentId);
@@ -78,7 +79,7 @@ export async function reconcilePayments(
       report.errors.push({ paymentId, error: (err as Error).message });
     }
   }
-  for (const paymentId of await store.listWaiting('biller', now.toISOString(), BATCH)) {
+  for (const paymentId of await store.listWaiting('biller', now.toISOString(), RECONCILE_BATCH)) {
     if (await confirmBill(store, paymentId)) report.billsConfirmed++;
     else report.billsUnconfirmed++;
   }
