@@ -354,7 +354,12 @@ export class ApiStack extends Stack {
    * queues, the stream, so no tool guesses a physical name.
    */
   private operatorOutputs(data: DataStack) {
-    new CfnOutput(this, 'TableName', { value: physicalNames(data.settings).table });
+    const names = physicalNames(data.settings);
+    new CfnOutput(this, 'TableName', { value: names.table });
+    new CfnOutput(this, 'UploadsBucketName', { value: names.scansBucket });
+    // The shared configuration requires the token settings, though no operator tool checks a token.
+    new CfnOutput(this, 'JwtIssuer', { value: data.identity.issuer });
+    new CfnOutput(this, 'JwtAudience', { value: data.identity.webClient.userPoolClientId });
     // Agency queues are named from this prefix by functions/core/resources.ts (agencyQueues): forty URLs
     // would not fit in one output.
     new CfnOutput(this, 'QueueNamePrefix', { value: physicalNames(data.settings).queuePrefix });

@@ -13,6 +13,9 @@ export interface StageResources {
   stage: Stage;
   stackName: string;
   tableName: string;
+  uploadsBucket: string;
+  jwtIssuer: string;
+  jwtAudience: string;
   tableStreamArn: string;
   outboxDlqUrl: string;
   notificationsDlqUrl: string;
@@ -24,6 +27,9 @@ export interface StageResources {
 
 export const OUTPUT_KEYS = [
   'TableName',
+  'UploadsBucketName',
+  'JwtIssuer',
+  'JwtAudience',
   'TableStreamArn',
   'QueueNamePrefix',
   'OutboxDlqUrl',
@@ -62,6 +68,9 @@ export async function stageResources(stage: Stage, cfn: CloudFormationClient): P
     stage,
     stackName,
     tableName: get('TableName'),
+    uploadsBucket: get('UploadsBucketName'),
+    jwtIssuer: get('JwtIssuer'),
+    jwtAudience: get('JwtAudience'),
     tableStreamArn: get('TableStreamArn'),
     outboxDlqUrl: get('OutboxDlqUrl'),
     notificationsDlqUrl: get('NotificationsDlqUrl'),
@@ -82,6 +91,10 @@ export function stageEnvironment(r: StageResources, region: string): Record<stri
     STAGE: r.stage,
     AWS_REGION: region,
     TABLE_NAME: r.tableName,
+    UPLOADS_BUCKET: r.uploadsBucket,
+    JWT_ISSUER: r.jwtIssuer,
+    JWT_AUDIENCE: r.jwtAudience,
+    JWT_JWKS_URL: `${r.jwtIssuer}/.well-known/jwks.json`,
     AGENCY_QUEUE_URLS: JSON.stringify(r.agencyQueueUrls),
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
   };

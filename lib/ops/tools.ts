@@ -250,15 +250,11 @@ export async function runOutboxReplay(o: {
   maxMessages?: number;
   bar?: Progress;
 }): Promise<ToolResult<OutboxReplayReport>> {
-  const { OUTBOX, TABLE } = await import('../../functions/core/resources.js');
-  const { handler: relay } = await import('../../functions/dispatch/outbox-relay.js');
+  const { handler: relay, isOutboxInsert } = await import('../../functions/dispatch/outbox-relay.js');
   const bar = o.bar ?? progress('outbox dead letters');
   const report: OutboxReplayReport = { scanned: 0, replayed: 0, expired: 0, failed: 0 };
   const leave: string[] = [];
   const done: string[] = [];
-  const isOutboxInsert = (r: DynamoDBRecord) =>
-    r.eventName === 'INSERT' &&
-    String(r.dynamodb?.NewImage?.[TABLE.partitionKey]?.S ?? '').startsWith(OUTBOX.pkPrefix);
   bar.total(await queueDepth(o.sqs, o.dlqUrl));
   try {
     const max = o.maxMessages ?? 10_000;
