@@ -133,19 +133,50 @@ describe('a deployed stage', () => {
 
 describe('stats:rebuild --stage', () => {
   const writes = () =>
-    [PutCommand, UpdateCommand, DeleteCommand, TransactWriteCommand].flatMap((c) => ddb.commandCalls(c));
+    ddb
+      .calls()
+      .filter((c) =>
+        [PutCommand, UpdateCommand, DeleteCommand, TransactWriteCommand].some((k) => c.args[0] instanceof k),
+      );
+
+  /** One overdue dossier of the agency in the stage table: its figures differ from the (absent) live ones. */
+  function tableWithOneOverdueDossier() {
+    ddb.onAnyCommand().resolves({});
+    ddb.on(QueryCommand).resolves({ Items: [] });
+    ddb
+      .on(QueryCommand, { IndexName: 'gsi2', ExpressionAttributeValues: { ':agency': 'AGENCY#bhxh' } })
+      .resolves({
+        Items: [
+          {
+            gsi2sk: 'DOSSIER#2026-01-05T02:00:00.000Z',
+            code: 'BHXH-260105-0001',
+            agencyId: 'bhxh',
+            submittedAt: '2026-01-05T02:00:00.000Z',
+            dueAt: '2026-01-20T10:00:00.000Z',
+            status: 'in_progress',
+          },
+        ],
+      });
+  }
 
   it('reads the stage table and, in a dry run, stores nothing', async () => {
-    ddb.on(QueryCommand).resolves({ Items: [] });
-    ddb.onAnyCommand().resolves({});
+    tableWithOneOverdueDossier();
     const { bar, seen } = recordingBar();
     const { report } = await runStatsRebuild({ agencies: ['bhxh'], dryRun: true, bar });
-    expect(report).toMatchObject({ agencies: 1, dossiers: 0, dryRun: true });
+    expect(report).toMatchObject({ agencies: 1, dossiers: 1, dryRun: true });
+    expect(report.differences.length).toBeGreaterThan(0);
     const queries = ddb.commandCalls(QueryCommand);
     expect(queries.length).toBeGreaterThan(0);
     for (const q of queries) expect(q.args[0].input.TableName).toBe('cong-prod');
     expect(writes()).toEqual([]);
     expect(seen).toEqual({ total: 1, ticks: 1, stopped: true });
+  });
+
+  it('stores the rebuilt figures in the stage table when not a dry run', async () => {
+    tableWithOneOverdueDossier();
+    await runStatsRebuild({ agencies: ['bhxh'], dryRun: false, bar: recordingBar().bar });
+    expect(writes().length).toBeGreaterThan(0);
+    for (const w of writes()) expect(JSON.stringify(w.args[0].input)).toContain('cong-prod');
   });
 });
 
