@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { BUSINESS_METRICS } from '../../functions/core/metrics.js';
 import { functions } from '../../functions/routes.js';
 import { buildApp } from '../../lib/app.js';
+import { OUTPUT_KEYS } from '../../lib/ops/stage.js';
 import { STAGES, type Stage, stageSettings } from '../../lib/settings.js';
 import { buildStacks, testContext } from '../support/cdk-app.js';
 import { VNEID_CONTEXT } from '../support/vneid-context.js';
@@ -140,6 +141,11 @@ describe.each(STAGES)('monitoring of %s', (stage: Stage) => {
       expect(dimension(a!, 'Stage')).toBe(stage);
       expect(dimension(a!, 'service')).toBe('cong');
     }
+  });
+
+  it('outputs every name the operator tools read with --stage', () => {
+    const outputs = Object.keys(built.apiT.toJSON().Outputs ?? {});
+    for (const key of OUTPUT_KEYS) expect(outputs, key).toContain(key);
   });
 
   it('shows the flow from intake to delivery on one dashboard', () => {

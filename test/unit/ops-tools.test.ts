@@ -400,6 +400,32 @@ describe('outbox:replay --stage', () => {
     expect(sqs.commandCalls(ChangeMessageVisibilityBatchCommand)).toHaveLength(1);
   });
 
+  it('replays what the local stream pump dead-lettered (the record itself) without reading a stream', async () => {
+    sqs
+      .on(ReceiveMessageCommand)
+      .resolvesOnce({
+        Messages: [
+          {
+            MessageId: 'd1',
+            ReceiptHandle: 'dlq-1',
+            Body: JSON.stringify({
+              ...failure,
+              record: {
+                eventID: 'e1',
+                eventName: 'INSERT',
+                dynamodb: { SequenceNumber: '100', NewImage: outboxImage },
+              },
+            }),
+          },
+        ],
+      })
+      .resolves({ Messages: [] });
+    const { report } = await run(false);
+    expect(report).toMatchObject({ scanned: 1, replayed: 1, expired: 0 });
+    expect(streams.commandCalls(GetShardIteratorCommand)).toEqual([]);
+    expect(sqs.commandCalls(SendMessageBatchCommand)).toHaveLength(1);
+  });
+
   it('leaves a batch the stream no longer holds in the DLQ and says so', async () => {
     streams.on(GetRecordsCommand).resolves({ Records: [] });
     const { report, exitCode } = await run(false);
