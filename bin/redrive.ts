@@ -6,21 +6,23 @@
  *   --resume   first clears the pause set when the agency's endpoint answered 410 Gone
  *   --resend   re-sends the given dossiers (--dossier, repeatable) under a fresh webhook id, for an
  *              agency that lost deliveries it had accepted
- * Against AWS when TABLE_NAME and AGENCY_QUEUE_URLS are set (credentials from the usual AWS chain);
- * otherwise against the local portal running on .local/ (or CONG_DATA_DIR), through the environment
- * it wrote there.
+ *   --dry-run  goes through the DLQ and reports what it would move, moving and sending nothing
+ * `--stage <name>` runs against a deployed stage (table and queues from its CloudFormation outputs;
+ * credentials from the usual AWS chain); so do TABLE_NAME and AGENCY_QUEUE_URLS when set; otherwise it
+ * runs against the local portal on .local/ (or CONG_DATA_DIR), through the environment it wrote there.
  */
 import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { findAgencyByCode } from '../functions/catalog/agencies.js';
-import { redrive } from '../functions/dispatch/redrive.js';
-import { redrivePorts } from '../functions/dispatch/redrive-sqs.js';
 import { attachToLocalPortal } from '../lib/local/attach.js';
+import { summary } from '../lib/ops/progress.js';
+import { attachToStage, parseStage } from '../lib/ops/stage.js';
+import { runRedrive } from '../lib/ops/tools.js';
 
 const USAGE =
-  'Usage: npm run redrive -- --agency <id|code> [--since <ISO time>] [--dossier <code>]... [--resend] [--resume]\n';
+  'Usage: npm run redrive -- --agency <id|code> [--since <ISO time>] [--dossier <code>]... [--resend] [--resume] [--stage <name>] [--dry-run]\n';
 
 function fail(message: string, code = 2): never {
   process.stderr.write(`${message}\n${code === 2 ? USAGE : ''}`);
@@ -33,6 +35,8 @@ let values: {
   dossier?: string[];
   resend?: boolean;
   resume?: boolean;
+  stage?: string;
+  'dry-run'?: boolean;
   help?: boolean;
 };
 try {
@@ -43,6 +47,8 @@ try {
       dossier: { type: 'string', multiple: true },
       resend: { type: 'boolean' },
       resume: { type: 'boolean' },
+      stage: { type: 'string' },
+      'dry-run': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   }).values;
@@ -57,6 +63,14 @@ const since = values.since ? new Date(values.since) : undefined;
 if (since && Number.isNaN(since.getTime())) fail(`Not an ISO time: ${values.since}`);
 if (values.resend && !values.dossier?.length) fail('--resend needs at least one --dossier');
 
+if (values.stage) {
+  try {
+    const r = await attachToStage(parseStage(values.stage));
+    summary(`Stage ${r.stage}: table ${r.tableName}`);
+  } catch (err) {
+    fail((err as Error).message, 1);
+  }
+}
 const cloud = Boolean(process.env.TABLE_NAME && process.env.AGENCY_QUEUE_URLS);
 if (!cloud) {
   const { attached, dataDir } = await attachToLocalPortal();
@@ -75,24 +89,25 @@ if (!queueUrl) fail(`No queue URL for channel ${agency.channel} in AGENCY_QUEUE_
 const sqs = new SQSClient({});
 const db = DynamoDBDocumentClient.from(new DynamoDBClient({}));
 try {
-  const report = await redrive(
-    redrivePorts({
-      sqs,
-      db,
-      tableName: process.env.TABLE_NAME!,
-      queue: { queueUrl, waitSeconds: cloud ? 2 : 0 },
-    }),
-    {
-      agencyId: agency.id,
-      channel: agency.channel,
-      since,
-      dossierCodes: values.dossier,
-      resend: values.resend,
-      resume: values.resume,
-    },
-  );
+  const { report, exitCode } = await runRedrive({
+    agencyId: agency.id,
+    channel: agency.channel,
+    queueUrl,
+    since,
+    dossierCodes: values.dossier,
+    resend: values.resend,
+    resume: values.resume,
+    dryRun: Boolean(values['dry-run']),
+    waitSeconds: cloud ? 2 : 0,
+    tableName: process.env.TABLE_NAME!,
+    sqs,
+    db,
+  });
   process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-  process.exitCode = report.failed || report.refused.length ? 1 : 0;
+  summary(
+    `${agency.id}: ${report.scanned} dead letters looked at, ${report.redriven} ${report.dryRun ? 'would be moved (dry run)' : 'moved back'}, ${report.left} left, ${report.failed} failed`,
+  );
+  process.exitCode = exitCode;
 } catch (err) {
   fail(`Redrive failed: ${(err as Error).message}`, 1);
 } finally {

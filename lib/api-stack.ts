@@ -20,13 +20,16 @@ import {
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { LambdaApplication, LambdaDeploymentConfig, LambdaDeploymentGroup } from 'aws-cdk-lib/aws-codedeploy';
 import { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { ManagedPolicy, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { FilterPattern, LogGroup, MetricFilter } from 'aws-cdk-lib/aws-logs';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
+import { type IQueue, Queue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { RateLimitClass } from '../functions/core/rate-limit.js';
 import { agencyQueues, DISPATCH, NOTIFICATIONS, OUTBOX, STATS, TABLE } from '../functions/core/resources.js';
@@ -41,6 +44,7 @@ import {
 import { OperatorAlerts } from './alerts.js';
 import type { DataStack } from './data-stack.js';
 import { acknowledgeKmsGrant, grantAccess, type PortalResources } from './grants.js';
+import { PortalMonitoring } from './monitoring.js';
 import { acknowledge } from './nag.js';
 import { PortalFunction } from './portal-function.js';
 import { physicalNames } from './settings.js';
@@ -97,6 +101,8 @@ export class ApiStack extends Stack {
   readonly functions: Record<FunctionName, PortalFunction>;
   /** Every alarm of the stage notifies the operators through this topic. */
   readonly alerts: OperatorAlerts;
+  readonly monitoring: PortalMonitoring;
+  readonly queues: { outboxDlq: IQueue; notifications: IQueue; notificationsDlq: IQueue };
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
@@ -168,9 +174,12 @@ export class ApiStack extends Stack {
       NODE_OPTIONS: '--enable-source-maps',
       POWERTOOLS_SERVICE_NAME: 'cong',
       POWERTOOLS_LOG_LEVEL: s.logLevel,
+      // Traces carry timings and AWS call names, never handler results (dossiers, profiles).
+      POWERTOOLS_TRACER_CAPTURE_RESPONSE: 'false',
     };
 
     const entries = Object.entries(functions) as [FunctionName, FunctionSpec][];
+    const schedules: Record<string, Rule> = {};
     this.functions = Object.fromEntries(
       entries.map(([name, spec]) => {
         const fn = new PortalFunction(this, `Fn-${name}`, { name, spec, settings: s, sharedEnvironment });
@@ -181,10 +190,10 @@ export class ApiStack extends Stack {
         if (spec.trigger === 'dossier-stream') this.relayNotifications(fn, table, data);
         if (spec.trigger === 'notifications-queue') this.drainNotifications(fn, spec, data);
         if (spec.trigger === 'schedule') {
-          new Rule(this, `Schedule-${name}`, {
+          schedules[name] = new Rule(this, `Schedule-${name}`, {
             description: `Cong ${s.stage}: runs ${name} every ${spec.everyMinutes ?? 15} minutes`,
             schedule: Schedule.rate(Duration.minutes(spec.everyMinutes ?? 15)),
-            targets: [new LambdaFunction(fn.function, { retryAttempts: 2 })],
+            targets: [new LambdaFunction(fn.alias, { retryAttempts: 2 })],
           });
         }
         return [name, fn];
@@ -245,7 +254,8 @@ export class ApiStack extends Stack {
       const fnName = route.fn;
       let integration = integrations.get(fnName);
       if (!integration) {
-        integration = new HttpLambdaIntegration(`Integration-${fnName}`, this.functions[fnName].function);
+        // The alias, so a canary's traffic split applies to API calls too.
+        integration = new HttpLambdaIntegration(`Integration-${fnName}`, this.functions[fnName].alias);
         integrations.set(fnName, integration);
       }
       const httpRoute = new HttpRoute(this, `Route-${route.operationId}`, {
@@ -274,6 +284,92 @@ export class ApiStack extends Stack {
     }
 
     new CfnOutput(this, 'ApiUrl', { value: this.stage.url });
+
+    // Queues by their fixed names, not by export: the data stack is near CloudFormation's 200 outputs.
+    const queueByName = (id: string, queueName: string) =>
+      Queue.fromQueueArn(
+        this,
+        id,
+        this.formatArn({ service: 'sqs', resource: queueName, arnFormat: ArnFormat.NO_RESOURCE_NAME }),
+      );
+    const notificationsName = `${names.queuePrefix}-${NOTIFICATIONS.queueSuffix}`;
+    this.queues = {
+      outboxDlq: queueByName('OutboxDlqByName', names.outboxDlq),
+      notifications: queueByName('NotificationsByName', notificationsName),
+      notificationsDlq: queueByName('NotificationsDlqByName', `${notificationsName}-dlq`),
+    };
+    this.monitoring = new PortalMonitoring(this, 'Monitoring', {
+      settings: s,
+      alerts: this.alerts,
+      functions: this.functions,
+      specs: functions,
+      otherFunctions: { preTokenGeneration: `${s.prefix}-preTokenGeneration` },
+      api: this.api,
+      table,
+      outboxDlq: this.queues.outboxDlq,
+      notificationsQueue: this.queues.notifications,
+      notificationsDlq: this.queues.notificationsDlq,
+      schedules,
+    });
+    if (s.functionDeployment === 'canary') this.canaryDeployments(s.prefix);
+    this.operatorOutputs(data);
+  }
+
+  /**
+   * Prod: each function's `live` alias moves to a new version through CodeDeploy, 10% of invocations
+   * for five minutes, then all; an alarm of that function (errors, throttles) in those minutes shifts
+   * everything back to the previous version.
+   */
+  private canaryDeployments(prefix: string) {
+    const application = new LambdaApplication(this, 'Deployments', {
+      applicationName: prefix,
+    });
+    const role = new Role(this, 'DeploymentRole', {
+      assumedBy: new ServicePrincipal('codedeploy.amazonaws.com'),
+      description: 'Cong canary deployments of the functions',
+      managedPolicies: [
+        ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSCodeDeployRoleForLambdaLimited'),
+      ],
+    });
+    acknowledge(
+      role,
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSCodeDeployRoleForLambdaLimited]',
+      "AWS's managed policy for CodeDeploy on Lambda: it may only read the stage's alarms and update aliases; AWS keeps it current.",
+    );
+    for (const [name, fn] of Object.entries(this.functions)) {
+      new LambdaDeploymentGroup(this, `Canary-${name}`, {
+        application,
+        deploymentGroupName: `${prefix}-${name}`,
+        alias: fn.alias,
+        deploymentConfig: LambdaDeploymentConfig.CANARY_10PERCENT_5MINUTES,
+        alarms: this.monitoring.functionAlarms[name] ?? [],
+        role,
+        autoRollback: { failedDeployment: true, stoppedDeployment: true, deploymentInAlarm: true },
+      });
+    }
+  }
+
+  /**
+   * What the operator tools read in `--stage` mode (lib/ops/stage.ts): the queues and dead-letter
+   * queues, the stream, so no tool guesses a physical name.
+   */
+  private operatorOutputs(data: DataStack) {
+    const names = physicalNames(data.settings);
+    new CfnOutput(this, 'TableName', { value: names.table });
+    new CfnOutput(this, 'UploadsBucketName', { value: names.scansBucket });
+    // The shared configuration requires the token settings, though no operator tool checks a token.
+    new CfnOutput(this, 'JwtIssuer', { value: data.identity.issuer });
+    new CfnOutput(this, 'JwtAudience', { value: data.identity.webClient.userPoolClientId });
+    // Agency queues are named from this prefix by functions/core/resources.ts (agencyQueues): forty URLs
+    // would not fit in one output.
+    new CfnOutput(this, 'QueueNamePrefix', { value: physicalNames(data.settings).queuePrefix });
+    new CfnOutput(this, 'OutboxDlqUrl', { value: this.queues.outboxDlq.queueUrl });
+    new CfnOutput(this, 'NotificationsDlqUrl', { value: this.queues.notificationsDlq.queueUrl });
+    new CfnOutput(this, 'TableStreamArn', { value: data.table.tableStreamArn ?? '' });
+    new CfnOutput(this, 'DashboardName', { value: this.monitoring.dashboard.dashboardName });
+    new CfnOutput(this, 'PaymentsReconcileFunction', {
+      value: this.functions.paymentsReconcile.alias.functionArn,
+    });
   }
 
   /**
@@ -342,7 +438,7 @@ export class ApiStack extends Stack {
       filters: Record<string, unknown>[];
     },
   ) {
-    fn.function.addEventSource(
+    fn.alias.addEventSource(
       new DynamoEventSource(table, {
         startingPosition: o.startingPosition,
         batchSize: 100,
@@ -436,7 +532,7 @@ export class ApiStack extends Stack {
         `notifications queue visibility ${NOTIFICATIONS.visibilityTimeoutSeconds}s is below 6 × notifier timeout ${spec.timeoutSeconds}s`,
       );
     }
-    fn.function.addEventSource(
+    fn.alias.addEventSource(
       new SqsEventSource(data.notificationsQueue, {
         batchSize: NOTIFICATIONS.batchSize,
         maxBatchingWindow: Duration.seconds(1),
@@ -458,7 +554,7 @@ export class ApiStack extends Stack {
     for (const channel of data.channels) {
       // The mapping's consume grant includes sqs:ChangeMessageVisibility, which the dispatcher uses
       // to apply backoff to a message it could not deliver.
-      fn.function.addEventSource(
+      fn.alias.addEventSource(
         new SqsEventSource(channel.queue, {
           batchSize: DISPATCH.batchSize,
           maxBatchingWindow: Duration.seconds(DISPATCH_BATCHING_WINDOW_SECONDS),

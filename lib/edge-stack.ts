@@ -5,12 +5,20 @@
  * and read there by a custom resource).
  */
 import { Aws, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import {
+  type Alarm,
+  AnomalyDetectionAlarm,
+  ComparisonOperator,
+  Metric,
+  TreatMissingData,
+} from 'aws-cdk-lib/aws-cloudwatch';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { CfnLoggingConfiguration, CfnWebACL } from 'aws-cdk-lib/aws-wafv2';
 import type { Construct } from 'constructs';
 import { AppError } from '../functions/core/errors.js';
 import { cloudRoutes } from '../functions/routes.js';
+import { OperatorAlerts } from './alerts.js';
 import { acknowledge } from './nag.js';
 import type { StageSettings } from './settings.js';
 
@@ -71,10 +79,14 @@ export interface EdgeStackProps extends StackProps {
 export class EdgeStack extends Stack {
   readonly webAcl: CfnWebACL;
   readonly logs: Bucket;
+  alerts!: OperatorAlerts;
+  blockedRequestsAlarm!: Alarm;
+  private readonly settings: StageSettings;
 
   constructor(scope: Construct, id: string, props: EdgeStackProps) {
     super(scope, id, { ...props, crossRegionReferences: true });
     const s = props.settings;
+    this.settings = s;
     const partner = anyOf(partnerPathPrefixes().map(pathStartsWith));
     const rateLimited = {
       block: {
@@ -203,7 +215,40 @@ export class EdgeStack extends Stack {
     });
     if (put.policyDependable) logging.node.addDependency(put.policyDependable);
 
+    this.blockedSpike();
+
     new CfnOutput(this, 'WebAclArn', { value: this.webAcl.attrArn });
     new CfnOutput(this, 'WafLogsBucket', { value: this.logs.bucketName });
+  }
+
+  /**
+   * A spike of blocked requests (an attack, or a rule that started refusing citizens) alarms here in
+   * us-east-1, where CloudFront's WAF reports; an alarm notifies a topic of its own region only, so the
+   * edge has its own alerts topic with the stage's e-mail subscribers.
+   */
+  private blockedSpike() {
+    const s = this.settings;
+    this.alerts = new OperatorAlerts(this, 'Alerts', {
+      topicName: `${s.prefix}-edge-alerts`,
+      emails: s.alertEmails,
+    });
+    this.blockedRequestsAlarm = this.alerts.notify(
+      new AnomalyDetectionAlarm(this, 'BlockedRequestsSpike', {
+        alarmName: `${s.prefix}-WafBlockedSpike`,
+        alarmDescription: `Cong ${s.stage}: the edge blocks far more requests than usual (WAF logs in aws-waf-logs-…)`,
+        // CloudFront web ACLs report without a Region dimension.
+        metric: new Metric({
+          namespace: 'AWS/WAFV2',
+          metricName: 'BlockedRequests',
+          dimensionsMap: { WebACL: this.webAcl.name!, Rule: 'ALL' },
+          period: Duration.minutes(5),
+          statistic: 'Sum',
+        }),
+        stdDevs: 3,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_UPPER_THRESHOLD,
+        evaluationPeriods: 2,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+    );
   }
 }

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { Duration } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import {
+  Alias,
   ApplicationLogLevel,
   Architecture,
   LoggingFormat,
@@ -55,6 +56,11 @@ export interface PortalFunctionProps {
 
 export class PortalFunction extends Construct {
   readonly function: NodejsFunction;
+  /**
+   * `live`: what API routes, queues, streams and schedules invoke. A deployment moves it to the new
+   * version, at once or as a canary (lib/api-stack.ts), so a bad release can be shifted back.
+   */
+  readonly alias: Alias;
   readonly role: Role;
   readonly logGroup: LogGroup;
 
@@ -130,6 +136,9 @@ export class PortalFunction extends Construct {
             : undefined,
       },
     });
+
+    // currentVersion publishes a version whenever code or configuration changes.
+    this.alias = new Alias(this, 'Live', { aliasName: 'live', version: this.function.currentVersion });
 
     acknowledge(
       this.role,

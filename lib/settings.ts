@@ -72,7 +72,16 @@ export interface StageSettings {
   waf: WafSettings;
   /** Function name → reserved concurrency: capacity kept for citizen-facing work under load. */
   reservedConcurrency: Partial<Record<keyof typeof functions, number>>;
+  /**
+   * How new function code reaches traffic through each function's `live` alias: `canary` sends 10% for
+   * five minutes through CodeDeploy and rolls back on the function's alarms; `all-at-once` switches at
+   * once. Prod is canary; context `functionDeployment` overrides (e.g. a hotfix under an incident).
+   */
+  functionDeployment: FunctionDeployment;
 }
+
+export const FUNCTION_DEPLOYMENTS = ['canary', 'all-at-once'] as const;
+export type FunctionDeployment = (typeof FUNCTION_DEPLOYMENTS)[number];
 
 /** The national e-ID (VNeID) as an OIDC identity provider of the user pool. */
 export interface VneidSettings {
@@ -363,6 +372,11 @@ export function stageSettings(context: (key: string) => unknown): StageSettings 
     ...(domain ? { domain } : {}),
     waf: parseWaf(context, stage),
     reservedConcurrency: RESERVED_CONCURRENCY[stage],
+    functionDeployment: fromContext(
+      'functionDeployment',
+      z.enum(FUNCTION_DEPLOYMENTS).default(prod ? 'canary' : 'all-at-once'),
+      context('functionDeployment') ?? undefined,
+    ),
     // Last, so a stage's own mistakes are reported before the missing account pin.
     ...parseEnvironment(context, stage),
   };

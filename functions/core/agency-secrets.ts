@@ -5,9 +5,9 @@
  * delivery). Secrets Manager in AWS, a local file in the local cloud.
  */
 import { readFile } from 'node:fs/promises';
-import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import { z } from 'zod';
 import { findAgency } from '../catalog/agencies.js';
+import { secretsProvider } from './clients.js';
 import { config } from './config.js';
 
 const secretList = z.array(z.string().startsWith('whsec_')).min(1);
@@ -26,7 +26,7 @@ export async function agencySecrets(agencyId: string): Promise<string[]> {
       .parse(JSON.parse(await readFile(cfg.AGENCY_SECRETS_FILE, 'utf8')));
     return all[channel] ?? [];
   }
-  const value = await getSecret(`${cfg.AGENCY_SECRET_PREFIX}${channel}`, {
+  const value = await secretsProvider().get(`${cfg.AGENCY_SECRET_PREFIX}${channel}`, {
     maxAge: CACHE_SECONDS,
     transform: 'json',
   });

@@ -2,29 +2,39 @@
  * AWS clients, built once per process and shared by every invocation. Endpoints come from the SDK's
  * own AWS_ENDPOINT_URL_* variables, so the local cloud needs no code path of its own.
  */
+import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { config } from './config.js';
+import { traced } from './tracing.js';
 
 let ddb: DynamoDBDocumentClient | undefined;
 let s3: S3Client | undefined;
 let sqs: SQSClient | undefined;
+let secrets: SecretsProvider | undefined;
 
 export function dynamo(): DynamoDBDocumentClient {
-  ddb ??= DynamoDBDocumentClient.from(new DynamoDBClient({ maxAttempts: 4 }), {
+  ddb ??= DynamoDBDocumentClient.from(traced(new DynamoDBClient({ maxAttempts: 4 })), {
     marshallOptions: { removeUndefinedValues: true },
   });
   return ddb;
 }
 
 export function s3Client(): S3Client {
-  s3 ??= new S3Client({ forcePathStyle: config().S3_FORCE_PATH_STYLE });
+  s3 ??= traced(new S3Client({ forcePathStyle: config().S3_FORCE_PATH_STYLE }));
   return s3;
 }
 
 export function sqsClient(): SQSClient {
-  sqs ??= new SQSClient({});
+  sqs ??= traced(new SQSClient({}));
   return sqs;
+}
+
+/** Secrets Manager through Powertools Parameters (its cache), on a traced client. */
+export function secretsProvider(): SecretsProvider {
+  secrets ??= new SecretsProvider({ awsSdkV3Client: traced(new SecretsManagerClient({})) });
+  return secrets;
 }

@@ -22,7 +22,7 @@ import { config } from './config.js';
 import { isItemTooLarge, isThrottled } from './dynamo-errors.js';
 import { AppError } from './errors.js';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth.js';
-import { logger } from './logger.js';
+import { correlate, logger } from './logger.js';
 import { enforceRateLimit, type RateLimitPorts, rateLimitSubjects } from './rate-limit.js';
 import { apiSecurityHeaders, DOCS_CONTENT_SECURITY_POLICY } from './security-headers.js';
 import { signedGetContent } from './signed-get.js';
@@ -295,6 +295,13 @@ const securityHeaders = (): MiddlewareObj<PortalEvent, Result> => {
   return { after: add, onError: add };
 };
 
+/** Every log line of the request carries its request id, the same the answer's x-request-id names. */
+const correlation = (): MiddlewareObj<PortalEvent, Result> => ({
+  before: (request) => {
+    correlate(request.event.requestContext?.requestId, request.context);
+  },
+});
+
 const accessLog = (): MiddlewareObj<PortalEvent, Result> => {
   const started = new WeakMap<object, number>();
   const log = (request: { event: PortalEvent; response: Result | null }) => {
@@ -358,6 +365,7 @@ export function httpFunction(
   };
 
   return middy<PortalEvent, Result>()
+    .use(correlation())
     .use(securityHeaders())
     .use(accessLog())
     .use(errorResponses())

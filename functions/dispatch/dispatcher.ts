@@ -16,7 +16,8 @@ import { z } from 'zod';
 import { agencySecrets } from '../core/agency-secrets.js';
 import { sqsClient } from '../core/clients.js';
 import { config } from '../core/config.js';
-import { logger } from '../core/logger.js';
+import { logger, withCorrelation } from '../core/logger.js';
+import { countEvent } from '../core/metrics.js';
 import { DISPATCH } from '../core/resources.js';
 import { deliverPetition, type PetitionDeliveryPorts } from '../petitions/deliver.js';
 import { petitionDeliveryStore } from '../petitions/delivery-store.js';
@@ -53,6 +54,12 @@ function queueUrlOf(record: SQSRecord): string | undefined {
   return Object.values(config().AGENCY_QUEUE_URLS).find((url) => url.split('/').at(-1) === name);
 }
 
+/** The integration channel a record came from (the key of its queue in the configured channel URLs). */
+function channelOf(record: SQSRecord): string | undefined {
+  const name = record.eventSourceARN.split(':').at(-1);
+  return Object.entries(config().AGENCY_QUEUE_URLS).find(([, url]) => url.split('/').at(-1) === name)?.[0];
+}
+
 export { retryDelaySeconds };
 
 async function backOff(record: SQSRecord, attempt: number, failure: DeliveryFailed) {
@@ -83,6 +90,7 @@ async function handleRecord(record: SQSRecord): Promise<void> {
   }
   try {
     const outcome = await deliver(ports, parsed.data, attempt);
+    if (outcome === 'delivered') countEvent('DossiersDelivered', { Channel: channelOf(record) });
     logger.info('dispatch', {
       dossierCode: parsed.data.dossierCode,
       agencyId: parsed.data.agencyId,
@@ -109,6 +117,8 @@ async function failedDelivery(
   fields: Record<string, unknown>,
 ): Promise<void> {
   if (!(err instanceof DeliveryFailed)) throw err;
+  // A delivery held back by an open breaker was not attempted: only real attempts count as failures.
+  if (err.kind !== 'paused') countEvent('DeliveriesFailed', { Channel: channelOf(record) });
   if (err.extra.breakerOpened) {
     // The metric filter matches this field; changing it silences the alarm.
     logger.error('agency endpoint failing: circuit breaker opened, deliveries paused', {
@@ -171,7 +181,8 @@ async function handlePetition(record: SQSRecord, body: unknown, attempt: number)
  * queues can be in one process at once (the local cloud, multi-concurrency runtimes). A shared one
  * could report another batch's failures and let a failed delivery be deleted from its queue.
  */
-export const handler = async (event: SQSEvent) =>
+export const handler = withCorrelation(async (event: SQSEvent) =>
   processPartialResponse(event, handleRecord, new BatchProcessor(EventType.SQS), {
     throwOnFullBatchFailure: false,
-  });
+  }),
+);

@@ -9,7 +9,7 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { config } from '../core/config.js';
-import { logger } from '../core/logger.js';
+import { logger, withCorrelation } from '../core/logger.js';
 import { sendJsonMessages } from '../core/queue-send.js';
 import { OUTBOX } from '../core/resources.js';
 import type { DispatchMessage } from '../intake/submit.js';
@@ -53,5 +53,6 @@ async function relay(record: DynamoDBRecord): Promise<void> {
   logger.info('outbox relayed', { channels: byChannel.size, messages: item.messages.length });
 }
 
-export const handler = async (event: DynamoDBStreamEvent) =>
-  processPartialResponse(event, relay, processor, { throwOnFullBatchFailure: false });
+export const handler = withCorrelation(async (event: DynamoDBStreamEvent) =>
+  processPartialResponse(event, relay, processor, { throwOnFullBatchFailure: false }),
+);

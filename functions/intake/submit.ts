@@ -28,6 +28,7 @@ import type { CodeAllocator } from '../core/dossier-codes.js';
 import { isThrottled } from '../core/dynamo-errors.js';
 import { AppError } from '../core/errors.js';
 import { zodDetails } from '../core/http.js';
+import { countEvent } from '../core/metrics.js';
 import { canonical, GENESIS_HASH, sealEvent, type TimelineEvent } from '../core/timeline.js';
 import { newTrackingKey } from '../core/tracking-key.js';
 import { addWorkingDays } from '../core/working-days.js';
@@ -466,7 +467,10 @@ export async function submitDossier(
     if (isThrottled(err)) await ports.deleteObjects(attachments.map((a) => a.key)).catch(() => undefined);
     throw err;
   }
-  if (outcome === 'committed') return { status: 201, body: response };
+  if (outcome === 'committed') {
+    countEvent('DossiersSubmitted', {}, dossiers.length);
+    return { status: 201, body: response };
+  }
 
   await ports.deleteObjects(attachments.map((a) => a.key));
   if (outcome === 'upload-taken') {

@@ -2,10 +2,9 @@
  * The account ports over the single table: profiles with the claims of their citizen IDs, and the owner
  * index of dossiers (gsi1).
  */
-import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamo } from '../core/clients.js';
+import { dynamo, secretsProvider } from '../core/clients.js';
 import { config } from '../core/config.js';
 import { type DossierRecord, SUMMARY_FIELDS } from '../core/dossier.js';
 import { loadDossier, loadTimeline } from '../core/dossier-store.js';
@@ -30,7 +29,7 @@ export function loadProfileKeys(): Promise<ProfileKeys> {
   if (profileKeys?.source === source) return profileKeys.keys;
   const loading = (async () => {
     if (cfg.PROFILE_DATA_KEY) return deriveProfileKeys(Buffer.from(cfg.PROFILE_DATA_KEY, 'base64'));
-    const value = await getSecret(source, { maxAge: 3600 });
+    const value = await secretsProvider().get(source, { maxAge: 3600 });
     if (typeof value !== 'string') throw new Error('the profile key secret is not a string');
     return deriveProfileKeys(Buffer.from(value, 'utf8'));
   })();

@@ -11,7 +11,7 @@ import { type NotificationMessage, notificationMessage } from '../../schemas/not
 import { dynamo } from '../core/clients.js';
 import { config } from '../core/config.js';
 import { keys, ttlAfterDays } from '../core/keys.js';
-import { logger } from '../core/logger.js';
+import { logger, withCorrelation } from '../core/logger.js';
 import { NOTIFICATIONS } from '../core/resources.js';
 import { maskRecipient } from './recipients.js';
 import { type NotificationTransport, transportFromConfig } from './transports.js';
@@ -95,5 +95,6 @@ async function record(r: SQSRecord): Promise<void> {
   }
 }
 
-export const handler = async (event: SQSEvent) =>
-  processPartialResponse(event, record, processor, { throwOnFullBatchFailure: false });
+export const handler = withCorrelation(async (event: SQSEvent) =>
+  processPartialResponse(event, record, processor, { throwOnFullBatchFailure: false }),
+);

@@ -20,6 +20,7 @@ import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { findAgency } from '../catalog/agencies.js';
 import type { DossierRecord } from '../core/dossier.js';
 import { loadDossier } from '../core/dossier-store.js';
+import { withCorrelation } from '../core/logger.js';
 import { NOTIFICATIONS, STATS } from '../core/resources.js';
 import { withOpenForm } from '../intake/sealed-form.js';
 import { readProfile } from '../me/profile.js';
@@ -105,5 +106,6 @@ export async function relayRecord(
 
 const relay = (record: DynamoDBRecord) => relayRecord(record);
 
-export const handler = async (event: DynamoDBStreamEvent) =>
-  processPartialResponse(event, relay, processor, { throwOnFullBatchFailure: false });
+export const handler = withCorrelation(async (event: DynamoDBStreamEvent) =>
+  processPartialResponse(event, relay, processor, { throwOnFullBatchFailure: false }),
+);

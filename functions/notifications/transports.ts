@@ -11,6 +11,7 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { NotificationMessage } from '../../schemas/notification.js';
 import { config } from '../core/config.js';
 import { logger } from '../core/logger.js';
+import { traced } from '../core/tracing.js';
 import type { SentNotification } from './outbox-file.js';
 
 export interface NotificationTransport {
@@ -82,7 +83,7 @@ export function transportFromConfig(): NotificationTransport {
     if (!c.NOTIFY_OUTBOX_FILE) throw new Error('NOTIFY_TRANSPORT=local-file needs NOTIFY_OUTBOX_FILE');
     transport = fileTransport(c.NOTIFY_OUTBOX_FILE);
   } else {
-    transport = awsTransport(new SNSClient({}), new SESv2Client({}), c.NOTIFY_EMAIL_FROM);
+    transport = awsTransport(traced(new SNSClient({})), traced(new SESv2Client({})), c.NOTIFY_EMAIL_FROM);
   }
   return transport;
 }

@@ -13,6 +13,7 @@ import type { paymentCreated, paymentView, receiptView } from '../../schemas/pay
 import type { DossierRecord, OrderPayment } from '../core/dossier.js';
 import { decide } from '../core/dossier-state.js';
 import { AppError } from '../core/errors.js';
+import { countEvent } from '../core/metrics.js';
 import { sealEvent, type TimelineEvent } from '../core/timeline.js';
 import type { DispatchMessage } from '../intake/submit.js';
 import type { Bill } from './billers.js';
@@ -453,6 +454,7 @@ export async function settle(
         ...(result.transactionId ? { transactionId: result.transactionId } : {}),
         reported: { amount: result.amount, currency: result.currency },
       });
+      countEvent('PaymentsFlagged');
       return 'amount-mismatch';
     }
     // A success the provider cannot name a transaction for is not credited on its word.
@@ -484,7 +486,10 @@ export async function settle(
             : {}),
           at,
         });
-        if (out === 'committed') return 'refund-flagged';
+        if (out === 'committed') {
+          countEvent('PaymentsFlagged');
+          return 'refund-flagged';
+        }
         if (out === 'transaction-seen') return 'duplicate';
         continue;
       }
@@ -497,7 +502,10 @@ export async function settle(
         ...(dossier ? { dossier: dossierFollowUp(ports, payment, dossier, at) } : {}),
         at,
       });
-      if (out === 'committed') return 'credited';
+      if (out === 'committed') {
+        countEvent('PaymentsSucceeded');
+        return 'credited';
+      }
       if (out === 'transaction-seen') return 'duplicate';
       // The order was paid, the payment or the dossier changed meanwhile: read again and decide anew.
       continue;

@@ -5,8 +5,10 @@
  * confirmed to their biller are confirmed. Runs on a schedule (EventBridge, a timer locally) and on
  * demand (`npm run payments:reconcile`).
  */
+
+import type { Context } from 'aws-lambda';
 import { config } from '../core/config.js';
-import { logger } from '../core/logger.js';
+import { correlate, logger } from '../core/logger.js';
 import type { SettleOutcome } from './payments.js';
 import { type PaymentProvider, providerFor } from './providers.js';
 import { confirmBill, settleAndConfirm } from './service.js';
@@ -24,7 +26,8 @@ export interface ReconcileReport {
   billsUnconfirmed: number;
 }
 
-const BATCH = 200;
+/** Payments one run asks about (the next run takes the rest). */
+export const RECONCILE_BATCH = 200;
 
 export async function reconcilePayments(
   store: PaymentStore,
@@ -44,7 +47,7 @@ export async function reconcilePayments(
     billsUnconfirmed: 0,
   };
   const before = new Date(now.getTime() - olderThanSeconds * 1000).toISOString();
-  for (const paymentId of await store.listWaiting('pending', before, BATCH)) {
+  for (const paymentId of await store.listWaiting('pending', before, RECONCILE_BATCH)) {
     report.checked++;
     try {
       const p = await store.loadPayment(paymentId);
@@ -76,7 +79,7 @@ export async function reconcilePayments(
       report.errors.push({ paymentId, error: (err as Error).message });
     }
   }
-  for (const paymentId of await store.listWaiting('biller', now.toISOString(), BATCH)) {
+  for (const paymentId of await store.listWaiting('biller', now.toISOString(), RECONCILE_BATCH)) {
     if (await confirmBill(store, paymentId)) report.billsConfirmed++;
     else report.billsUnconfirmed++;
   }
@@ -91,7 +94,11 @@ export async function reconcilePayments(
 let store: PaymentStore | undefined;
 
 /** EventBridge's scheduled event, or `{ olderThanSeconds }` when run on demand. */
-export const handler = async (event: { olderThanSeconds?: number } = {}): Promise<ReconcileReport> => {
+export const handler = async (
+  event: { olderThanSeconds?: number } = {},
+  context?: Context,
+): Promise<ReconcileReport> => {
+  correlate(undefined, context);
   store ??= paymentStore();
   const after =
     typeof event.olderThanSeconds === 'number'

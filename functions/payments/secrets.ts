@@ -3,8 +3,8 @@
  * (`<prefix><partner>`, a plain string), a local JSON file `{ partner: secret }` in the local cloud.
  */
 import { readFile } from 'node:fs/promises';
-import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import { z } from 'zod';
+import { secretsProvider } from '../core/clients.js';
 import { config } from '../core/config.js';
 
 const CACHE_SECONDS = 300;
@@ -20,7 +20,9 @@ export async function partnerSecret(partnerId: string): Promise<string | undefin
       .parse(JSON.parse(await readFile(cfg.PAYMENT_SECRETS_FILE, 'utf8')));
     return all[partnerId];
   }
-  const value = await getSecret(`${cfg.PAYMENT_SECRET_PREFIX}${partnerId}`, { maxAge: CACHE_SECONDS });
+  const value = await secretsProvider().get(`${cfg.PAYMENT_SECRET_PREFIX}${partnerId}`, {
+    maxAge: CACHE_SECONDS,
+  });
   const parsed = secret.safeParse(value);
   return parsed.success ? parsed.data : undefined;
 }

@@ -3,12 +3,16 @@
  * petitions whose referral or answer deadline lapsed to the parent agency. `{ now }` runs it as of
  * another instant.
  */
+
+import type { Context } from 'aws-lambda';
+import { correlate } from '../core/logger.js';
 import { type EscalationReport, escalatePetitions } from './escalation.js';
 import { type PetitionStore, petitionStore } from './store.js';
 
 let ports: PetitionStore | undefined;
 
-export const handler = async (event: { now?: string } = {}): Promise<EscalationReport> => {
+export const handler = async (event: { now?: string } = {}, context?: Context): Promise<EscalationReport> => {
+  correlate(undefined, context);
   ports ??= petitionStore();
   const now =
     typeof event.now === 'string' && !Number.isNaN(Date.parse(event.now)) ? new Date(event.now) : new Date();

@@ -10,6 +10,7 @@ import { ulid } from 'ulidx';
 import type { NotificationMessage } from '../../schemas/notification.js';
 import { findAgency } from '../catalog/agencies.js';
 import { logger } from '../core/logger.js';
+import { countEvent } from '../core/metrics.js';
 import type { PetitionRecord } from './model.js';
 import { deadlineInForce, type PetitionStorePorts, petitionOutbox } from './petitions.js';
 import { escalationTarget, petitionDeadlines, triageAgency } from './routing.js';
@@ -106,6 +107,7 @@ export async function escalateOne(
     outbox: petitionOutbox(ulid(now.getTime()), p.code, target, 'escalated', p.agencyId),
   });
   if (outcome !== 'committed') return 'skipped';
+  countEvent('PetitionsEscalated');
   logger.warn('petition escalated', {
     petitionCode: p.code,
     fromAgencyId: p.agencyId,

@@ -10,6 +10,7 @@ import type { NotificationMessage } from '../../schemas/notification.js';
 import { type DossierRecord, isOverdue } from '../core/dossier.js';
 import { FINAL_STATES } from '../core/dossier-state.js';
 import { logger } from '../core/logger.js';
+import { countEvent } from '../core/metrics.js';
 import { SLA } from '../core/resources.js';
 import { addWorkingHours, type CalendarAdjustments } from '../core/working-days.js';
 import { type BreachKind, renderBreachNotice } from '../notifications/templates.js';
@@ -183,6 +184,7 @@ export async function watchSla(ports: SlaWatchPorts, now: Date): Promise<SlaRepo
           throw err;
         }
         report.notified[kind]++;
+        countEvent(kind === 'ack' ? 'AcknowledgedLate' : 'Overdue');
         logger.warn('dossier deadline breached', {
           dossierCode: dossier.code,
           agencyId: dossier.agencyId,

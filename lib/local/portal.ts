@@ -372,6 +372,8 @@ export async function startLocalPortal(options: LocalPortalOptions = {}): Promis
       PROFILE_DATA_KEY: profileDataKey,
       PORTAL_URL: url,
       NOTIFICATIONS_QUEUE_URL: stores.notificationsQueue.url,
+      // For `npm run outbox:replay`; no function reads it.
+      OUTBOX_DLQ_URL: stores.outboxDlq.url,
       NOTIFY_TRANSPORT: 'local-file',
       NOTIFY_OUTBOX_FILE: outboxFile,
     };

@@ -218,7 +218,12 @@ describe('Cổng dev stacks', () => {
   it('sets exactly the settings the handlers read', () => {
     const shape = configSchema.shape as Record<string, { safeParse(v: unknown): { success: boolean } }>;
     const required = Object.keys(shape).filter((k) => !shape[k]?.safeParse(undefined).success);
-    const platformKeys = ['NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_LOG_LEVEL'];
+    const platformKeys = [
+      'NODE_OPTIONS',
+      'POWERTOOLS_SERVICE_NAME',
+      'POWERTOOLS_LOG_LEVEL',
+      'POWERTOOLS_TRACER_CAPTURE_RESPONSE',
+    ];
     const lambdas = dev.apiT.findResources('AWS::Lambda::Function') as Record<string, Resource>;
     for (const fn of Object.values(lambdas)) {
       const env = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
@@ -261,7 +266,8 @@ describe('Cổng dev stacks', () => {
       const target = JSON.stringify(found?.Properties.Target);
       const integrationId = Object.keys(integrations).find((id) => target.includes(id));
       const uri = JSON.stringify(integrations[integrationId ?? '']?.Properties.IntegrationUri);
-      expect(uri, routeKey(route)).toMatch(new RegExp(`"Fn${route.fn}Function`));
+      // The function's `live` alias, which a canary deployment shifts.
+      expect(uri, routeKey(route)).toMatch(new RegExp(`"Fn${route.fn}Live`));
     }
   });
 
@@ -316,12 +322,13 @@ describe('Cổng dev stacks', () => {
       Object.values(mappings).filter(
         (m) =>
           JSON.stringify(m.Properties.EventSourceArn).includes('Stream') &&
-          JSON.stringify(m.Properties.FunctionName).includes('FnoutboxRelayFunction'),
+          JSON.stringify(m.Properties.FunctionName).includes('FnoutboxRelayLive'),
       ),
     );
     const props = stream.Properties;
+    // The `live` alias (function name and `:live`), which a canary deployment shifts.
+    expect(JSON.stringify(props.FunctionName)).toMatch(/"FnoutboxRelayLive\w+"\}.*":live"/);
     expect(props).toMatchObject({
-      FunctionName: { Ref: expect.stringMatching(/^FnoutboxRelayFunction/) },
       BatchSize: 100,
       BisectBatchOnFunctionError: true,
       MaximumRetryAttempts: OUTBOX.maxStreamRetries,
@@ -358,7 +365,7 @@ describe('Cổng dev stacks', () => {
     const mappings = dev.apiT.findResources('AWS::Lambda::EventSourceMapping') as Record<string, Resource>;
     const notifier = only(
       Object.values(mappings).filter((m) =>
-        JSON.stringify(m.Properties.FunctionName).includes('FnnotifierFunction'),
+        JSON.stringify(m.Properties.FunctionName).includes('FnnotifierLive'),
       ),
     );
     expect(notifier.Properties).toMatchObject({
@@ -372,7 +379,7 @@ describe('Cổng dev stacks', () => {
     const mappings = dev.apiT.findResources('AWS::Lambda::EventSourceMapping') as Record<string, Resource>;
     const relay = only(
       Object.values(mappings).filter((m) =>
-        JSON.stringify(m.Properties.FunctionName).includes('FnnotificationRelayFunction'),
+        JSON.stringify(m.Properties.FunctionName).includes('FnnotificationRelayLive'),
       ),
     );
     expect(relay.Properties).toMatchObject({
@@ -416,8 +423,8 @@ describe('Cổng dev stacks', () => {
     expect(streams.length).toBeGreaterThan(0);
     expect(streams.length).toBeLessThanOrEqual(2);
     const readers = streams.map((m) => JSON.stringify(m.Properties.FunctionName));
-    expect(readers.some((r) => r.includes('FnoutboxRelayFunction'))).toBe(true);
-    expect(readers.some((r) => r.includes('FnnotificationRelayFunction'))).toBe(true);
+    expect(readers.some((r) => r.includes('FnoutboxRelayLive'))).toBe(true);
+    expect(readers.some((r) => r.includes('FnnotificationRelayLive'))).toBe(true);
     expect(Object.values(functions).filter((f) => f.trigger?.endsWith('-stream'))).toHaveLength(
       streams.length,
     );
@@ -426,9 +433,7 @@ describe('Cổng dev stacks', () => {
   it('runs the SLA watcher every 15 minutes and lets only the notifier text and e-mail citizens', () => {
     dev.apiT.hasResourceProperties('AWS::Events::Rule', {
       ScheduleExpression: `rate(${SLA.everyMinutes} minutes)`,
-      Targets: [
-        Match.objectLike({ Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^FnslaWatcherFunction'), 'Arn'] } }),
-      ],
+      Targets: [Match.objectLike({ Arn: { Ref: Match.stringLikeRegexp('^FnslaWatcherLive') } })],
     });
     const notifier = statementsOf(dev.apiT, 'notifier');
     const sns = only(notifier.filter((s) => actionsOf([s]).includes('sns:Publish')));
@@ -453,8 +458,8 @@ describe('Cổng dev stacks', () => {
     );
     expect(sqs).toHaveLength(agencyQueues('cong-dev').length);
     for (const m of sqs) {
+      expect(JSON.stringify(m.Properties.FunctionName)).toMatch(/"FndispatcherLive\w+"\}.*":live"/);
       expect(m.Properties).toMatchObject({
-        FunctionName: { Ref: expect.stringMatching(/^FndispatcherFunction/) },
         BatchSize: DISPATCH.batchSize,
         FunctionResponseTypes: ['ReportBatchItemFailures'],
         MaximumBatchingWindowInSeconds: expect.any(Number),

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { onBusinessMetric } from '../../functions/core/metrics.js';
 import {
   type AgencyRef,
   breachOf,
@@ -159,6 +160,23 @@ describe('SLA watcher', () => {
     expect(second.alreadyNotified).toBe(1);
     expect(again.queue).toEqual([]);
     expect(await watchSla(w.ports, late)).toMatchObject({ checked: 0, notified: { ack: 0, due: 0 } });
+  });
+
+  it('counts each breach once as a business metric (Overdue, AcknowledgedLate)', async () => {
+    const seen: string[] = [];
+    const stop = onBusinessMetric((name, count) => seen.push(`${name}:${count}`));
+    try {
+      const due = fakeWatch([overdue]);
+      await watchSla(due.ports, late);
+      await watchSla(due.ports, late);
+      const ack = fakeWatch([base]);
+      const lapsed = new Date('2025-10-06T09:30:00.000Z');
+      await watchSla(ack.ports, lapsed);
+      await watchSla(ack.ports, lapsed);
+    } finally {
+      stop();
+    }
+    expect(seen.sort()).toEqual(['AcknowledgedLate:1', 'Overdue:1']);
   });
 
   it('flags an unacknowledged dossier and leaves one still on time alone', async () => {

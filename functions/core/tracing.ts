@@ -1,0 +1,17 @@
+/**
+ * X-Ray tracing of every AWS SDK client (Powertools Tracer), so a slow dossier submission shows which
+ * table, queue or bucket call took the time. Only inside a real Lambda runtime with active tracing:
+ * the local cloud and the tests use the clients as they are.
+ */
+import { Tracer } from '@aws-lambda-powertools/tracer';
+
+let tracer: Tracer | undefined;
+
+const inLambda = () => (process.env.AWS_EXECUTION_ENV ?? '').startsWith('AWS_Lambda_');
+
+/** The client, instrumented when running in Lambda; the same object otherwise. */
+export function traced<T>(client: T): T {
+  if (!inLambda()) return client;
+  tracer ??= new Tracer({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'cong' });
+  return tracer.captureAWSv3Client(client);
+}

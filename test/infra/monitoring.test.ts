@@ -1,0 +1,254 @@
+import { Validations } from 'aws-cdk-lib';
+import type { Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { BUSINESS_METRICS } from '../../functions/core/metrics.js';
+import { functions } from '../../functions/routes.js';
+import { buildApp } from '../../lib/app.js';
+import { OUTPUT_KEYS } from '../../lib/ops/stage.js';
+import { STAGES, type Stage, stageSettings } from '../../lib/settings.js';
+import { buildStacks, testContext } from '../support/cdk-app.js';
+import { VNEID_CONTEXT } from '../support/vneid-context.js';
+
+type Resource = { Type: string; Properties: Record<string, unknown>; UpdatePolicy?: Record<string, unknown> };
+type Dimension = { Name: string; Value: unknown };
+
+const resources = (t: Template, type: string) =>
+  Object.entries(t.findResources(type) as Record<string, Resource>);
+
+const dimensionsOf = (alarm: Resource) => (alarm.Properties.Dimensions ?? []) as Dimension[];
+const dimension = (alarm: Resource, name: string) => dimensionsOf(alarm).find((d) => d.Name === name)?.Value;
+
+/** Export name → the value the exporting stack gives it, so imported queue names can be followed. */
+function exportsOf(t: Template): Map<string, unknown> {
+  const outputs = (t.toJSON().Outputs ?? {}) as Record<string, { Value: unknown; Export?: { Name: string } }>;
+  return new Map(
+    Object.values(outputs)
+      .filter((o) => o.Export)
+      .map((o) => [o.Export!.Name, o.Value]),
+  );
+}
+
+/** The physical queue name an alarm's QueueName dimension resolves to (by name, or by export of the data stack). */
+function queueNameOf(value: unknown, data: Template): string | undefined {
+  if (typeof value === 'string') return value;
+  const imported = (value as { 'Fn::ImportValue'?: string })['Fn::ImportValue'];
+  if (imported) {
+    const exported = exportsOf(data).get(imported) as { 'Fn::GetAtt'?: [string, string] } | undefined;
+    const [logicalId] = exported?.['Fn::GetAtt'] ?? [];
+    const queue = (data.toJSON().Resources as Record<string, Resource>)[logicalId ?? ''];
+    return queue?.Properties.QueueName as string | undefined;
+  }
+  // By name in the API stack: the stack's name prefix is joined with the fixed queue name.
+  return JSON.stringify(value).match(/cong-[a-z]+-[a-z0-9-]+/)?.[0];
+}
+
+describe.each(STAGES)('monitoring of %s', (stage: Stage) => {
+  let built: ReturnType<typeof buildStacks>;
+  beforeAll(() => {
+    built = buildStacks(stage, VNEID_CONTEXT);
+  }, 120_000);
+
+  it('alarms on every dead-letter queue: each agency channel, the outbox and the notifications', () => {
+    const dlqNames = resources(built.dataT, 'AWS::SQS::Queue')
+      .map(([, q]) => q.Properties.QueueName as string)
+      .filter((name) => name.endsWith('-dlq'));
+    // Every queue another queue or the stream dead-letters into is one of these.
+    const redriveTargets = resources(built.dataT, 'AWS::SQS::Queue').filter(
+      ([, q]) => q.Properties.RedrivePolicy,
+    );
+    expect(dlqNames.length).toBeGreaterThanOrEqual(redriveTargets.length + 1);
+    expect(dlqNames).toContain(`cong-${stage}-outbox-dlq`);
+    expect(dlqNames).toContain(`cong-${stage}-notifications-dlq`);
+
+    const watched = resources(built.apiT, 'AWS::CloudWatch::Alarm')
+      .filter(([, a]) => a.Properties.MetricName === 'ApproximateNumberOfMessagesVisible')
+      .map(([, a]) => {
+        expect(a.Properties.AlarmActions, 'notifies the alerts topic').toEqual([
+          { Ref: expect.stringMatching(/^AlertsTopic/) },
+        ]);
+        return queueNameOf(dimension(a, 'QueueName'), built.dataT);
+      });
+    for (const name of dlqNames) expect(watched, name).toContain(name);
+  });
+
+  it('alarms on errors and throttles of every function, including the sign-in trigger', () => {
+    const alarms = resources(built.apiT, 'AWS::CloudWatch::Alarm').map(([, a]) => a);
+    const lambdas = resources(built.apiT, 'AWS::Lambda::Function');
+    expect(lambdas.length).toBe(Object.keys(functions).length);
+    for (const [logicalId] of lambdas) {
+      for (const metric of ['Errors', 'Throttles']) {
+        const found = alarms.filter(
+          (a) =>
+            a.Properties.Namespace === 'AWS/Lambda' &&
+            a.Properties.MetricName === metric &&
+            JSON.stringify(dimension(a, 'FunctionName')) === JSON.stringify({ Ref: logicalId }),
+        );
+        expect(found, `${metric} of ${logicalId}`).toHaveLength(1);
+      }
+    }
+    for (const metric of ['Errors', 'Throttles']) {
+      expect(
+        alarms.some(
+          (a) =>
+            a.Properties.MetricName === metric &&
+            dimension(a, 'FunctionName') === `cong-${stage}-preTokenGeneration`,
+        ),
+      ).toBe(true);
+    }
+  });
+
+  it('alarms on API 5xx rate and p99 latency, table throttles and errors, stream age, schedules', () => {
+    const alarms = resources(built.apiT, 'AWS::CloudWatch::Alarm').map(([, a]) => a);
+    const named = (suffix: string) =>
+      alarms.find((a) => a.Properties.AlarmName === `cong-${stage}-${suffix}`);
+    const rate = JSON.stringify(named('Api5xxRate')?.Properties.Metrics);
+    expect(rate).toContain('5xx');
+    expect(rate).toContain('Count');
+    expect(named('ApiLatencyP99')?.Properties).toMatchObject({
+      ExtendedStatistic: 'p99',
+      MetricName: 'Latency',
+    });
+    expect(JSON.stringify(named('TableThrottles')?.Properties.Metrics)).toContain('ThrottledRequests');
+    expect(JSON.stringify(named('TableSystemErrors')?.Properties.Metrics)).toContain('SystemErrors');
+    for (const fn of ['outboxRelay', 'notificationRelay'])
+      expect(named(`IteratorAge-${fn}`)?.Properties.MetricName).toBe('IteratorAge');
+    const rules = resources(built.apiT, 'AWS::Events::Rule');
+    const scheduled = Object.entries(functions).filter(([, f]) => f.trigger === 'schedule');
+    expect(rules).toHaveLength(scheduled.length);
+    for (const [name] of scheduled) {
+      const alarm = named(`ScheduleFailed-${name}`);
+      expect(alarm?.Properties).toMatchObject({ Namespace: 'AWS/Events', MetricName: 'FailedInvocations' });
+      const rule = dimension(alarm!, 'RuleName') as { Ref: string };
+      expect(rules.map(([id]) => id)).toContain(rule.Ref);
+    }
+  });
+
+  it('alarms on the business metrics: failing deliveries of an agency system, deadlines, payments', () => {
+    const alarms = resources(built.apiT, 'AWS::CloudWatch::Alarm').map(([, a]) => a);
+    const named = (suffix: string) =>
+      alarms.find((a) => a.Properties.AlarmName === `cong-${stage}-${suffix}`);
+    const worst = JSON.stringify(named('DeliveriesFailing')?.Properties.Metrics);
+    expect(worst).toContain('SUM(DeliveriesFailed)');
+    expect(worst).toContain('GROUP BY Channel');
+    expect(worst).toContain(`Stage = '${stage}'`);
+    for (const [alarm, metric] of [
+      ['AcknowledgementsOverdue', 'AcknowledgedLate'],
+      ['DossiersOverdue', 'Overdue'],
+      ['PaymentsFlagged', 'PaymentsFlagged'],
+    ] as const) {
+      const a = named(alarm);
+      expect(a?.Properties).toMatchObject({ Namespace: 'Cong', MetricName: metric });
+      expect(dimension(a!, 'Stage')).toBe(stage);
+      expect(dimension(a!, 'service')).toBe('cong');
+    }
+  });
+
+  it('outputs every name the operator tools read with --stage', () => {
+    const outputs = Object.keys(built.apiT.toJSON().Outputs ?? {});
+    for (const key of OUTPUT_KEYS) expect(outputs, key).toContain(key);
+  });
+
+  it('shows the flow from intake to delivery on one dashboard', () => {
+    const dashboards = resources(built.apiT, 'AWS::CloudWatch::Dashboard');
+    expect(dashboards).toHaveLength(1);
+    const [, dashboard] = dashboards[0]!;
+    expect(dashboard.Properties.DashboardName).toBe(`cong-${stage}-flow`);
+    const body = JSON.stringify(dashboard.Properties.DashboardBody);
+    const order = [
+      '1. Intake',
+      '2. Outbox relay',
+      '3. Agency queues',
+      '4. Delivery',
+      '5. Deadlines',
+      '6. Payments',
+    ];
+    const positions = order.map((title) => body.indexOf(title));
+    expect(positions.every((p) => p >= 0)).toBe(true);
+    expect([...positions].sort((a, b) => a - b)).toEqual(positions);
+    for (const metric of BUSINESS_METRICS) expect(body, metric).toContain(metric);
+  });
+
+  it('deploys functions through their live alias: a canary in prod only', () => {
+    const aliases = resources(built.apiT, 'AWS::Lambda::Alias');
+    expect(aliases).toHaveLength(Object.keys(functions).length);
+    for (const [, alias] of aliases) expect(alias.Properties.Name).toBe('live');
+    // Every API integration invokes an alias, never the bare function.
+    for (const [, integration] of resources(built.apiT, 'AWS::ApiGatewayV2::Integration')) {
+      expect(JSON.stringify(integration.Properties.IntegrationUri)).toMatch(/Live[0-9A-F]{8}/);
+    }
+    const groups = resources(built.apiT, 'AWS::CodeDeploy::DeploymentGroup');
+    if (stage !== 'prod') {
+      expect(groups).toHaveLength(0);
+      for (const [, alias] of aliases) expect(alias.UpdatePolicy).toBeUndefined();
+      return;
+    }
+    expect(groups).toHaveLength(Object.keys(functions).length);
+    const alarmIds = new Map(
+      resources(built.apiT, 'AWS::CloudWatch::Alarm').map(([id, a]) => [id, a.Properties.AlarmName]),
+    );
+    for (const [, group] of groups) {
+      expect(group.Properties).toMatchObject({
+        DeploymentConfigName: 'CodeDeployDefault.LambdaCanary10Percent5Minutes',
+        AutoRollbackConfiguration: {
+          Enabled: true,
+          Events: expect.arrayContaining(['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_ALARM']),
+        },
+        AlarmConfiguration: { Enabled: true },
+      });
+      const name = (group.Properties.DeploymentGroupName as string).replace('cong-prod-', '');
+      const watched = (
+        group.Properties.AlarmConfiguration as { Alarms: { Name: { Ref: string } }[] }
+      ).Alarms.map((a) => alarmIds.get(a.Name.Ref));
+      expect(watched.sort()).toEqual([`cong-prod-Errors-${name}`, `cong-prod-Throttles-${name}`]);
+    }
+    for (const [, alias] of aliases) {
+      expect(alias.UpdatePolicy).toMatchObject({ CodeDeployLambdaAliasUpdate: expect.anything() });
+    }
+  });
+
+  it('alarms on a spike of WAF blocks in us-east-1, to a topic of that region', () => {
+    const [[, alarm]] = resources(built.edgeT, 'AWS::CloudWatch::Alarm') as [[string, Resource]];
+    expect(built.edge.region).toBe('us-east-1');
+    expect(alarm.Properties).toMatchObject({
+      ComparisonOperator: 'GreaterThanUpperThreshold',
+      AlarmActions: [{ Ref: expect.stringMatching(/^AlertsTopic/) }],
+    });
+    const metrics = JSON.stringify(alarm.Properties.Metrics);
+    expect(metrics).toContain('BlockedRequests');
+    expect(metrics).toContain('ANOMALY_DETECTION_BAND');
+    expect(metrics).toContain(`cong-${stage}-edge`);
+    expect(resources(built.edgeT, 'AWS::SNS::Topic')).toHaveLength(1);
+  });
+});
+
+describe('function deployment settings', () => {
+  const settings = (stage: Stage, extra: Record<string, unknown> = {}) => {
+    const context = testContext(stage, { ...VNEID_CONTEXT, ...extra });
+    return stageSettings((key) => (context as Record<string, unknown>)[key]);
+  };
+
+  it('is a canary in prod and all at once elsewhere, unless context says otherwise', () => {
+    expect(settings('prod').functionDeployment).toBe('canary');
+    expect(settings('staging').functionDeployment).toBe('all-at-once');
+    expect(settings('dev').functionDeployment).toBe('all-at-once');
+    expect(settings('prod', { functionDeployment: 'all-at-once' }).functionDeployment).toBe('all-at-once');
+    expect(() => settings('prod', { functionDeployment: 'linear' })).toThrow(/functionDeployment/);
+  });
+});
+
+describe('cdk-nag acknowledgements', () => {
+  it('carry a reason each, in every stage', () => {
+    for (const stage of STAGES) {
+      const { app } = buildApp({ context: testContext(stage, VNEID_CONTEXT), nag: false });
+      const reasons = app.node
+        .findAll()
+        .flatMap((c) => c.node.metadata)
+        .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+        .flatMap((m) => Object.entries(m.data as Record<string, string>));
+      expect(reasons.length).toBeGreaterThan(0);
+      for (const [id, reason] of reasons) {
+        expect(reason.trim().length, `${stage} ${id}`).toBeGreaterThanOrEqual(40);
+      }
+    }
+  }, 120_000);
+});
