@@ -167,3 +167,44 @@ describe("officers' figures", () => {
     expect(bad.status).toBe(400);
   });
 });
+
+describe('the SLA watcher and the running step', () => {
+  it('reminds the agency before the running step is due and flags it after, naming the step', async () => {
+    // The desk receives and hands the dossier to step 1 (normal mode), then lets it run.
+    portal.simulator.setMode('bhxh-hn', 'normal');
+    const res = await api('POST', '/v1/dossiers', {
+      token: owner,
+      key: `steps-sla-${Date.now()}`,
+      body: { procedureCode: '1.002758', form: bhytForm, attachments: [] },
+    });
+    expect(res.status).toBe(201);
+    const code = res.body.dossiers[0].code as string;
+    const step = await until(`${code}'s step 1 under way`, async () => {
+      const d = (await api('GET', `/v1/dossiers/${code}`, { token: owner })).body;
+      const s = d?.steps?.[1];
+      return d?.status === 'in_progress' && s?.startedAt ? s : undefined;
+    });
+    expect(step).toMatchObject({ id: 'step-1', finishedAt: null, officer: 'Chuyên viên Trần Văn Minh' });
+    const outbox = async () =>
+      ((await (await fetch(`${portal.url}/dev/outbox?dossierCode=${code}`)).json()) as Json).items as Json[];
+    const sent = async (topic: string) => (await outbox()).filter((m) => m.topic === topic);
+    // Half a working day: the reminder comes at three quarters of it, the flag after it.
+    const beforeDue = new Date(Date.parse(step.dueAt) - 60_000);
+    const reminders = await until('the reminder', async () => {
+      await portal.watchSla(beforeDue);
+      const got = await sent('sla.remind');
+      return got.length ? got : undefined;
+    });
+    expect(reminders.map((m: Json) => m.to)).toEqual(['bhxh-hn']);
+    expect(reminders[0].text).toContain('Tiếp nhận tờ khai TK1-TS');
+    const afterDue = new Date(Date.parse(step.dueAt) + 60_000);
+    const flags = await until('the lapsed step', async () => {
+      await portal.watchSla(afterDue);
+      const got = await sent('sla.step');
+      return got.length ? got : undefined;
+    });
+    expect(flags[0].text).toContain('mẫu 04');
+    await portal.watchSla(afterDue);
+    expect(await sent('sla.step')).toHaveLength(1);
+  });
+});
