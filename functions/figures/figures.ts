@@ -20,7 +20,15 @@ export const LOOKBACK_DAYS = 400;
 
 export type FiguresDossier = Pick<
   DossierRecord,
-  'code' | 'procedureCode' | 'procedureVersion' | 'submittedAt' | 'dueAt' | 'status' | 'payment' | 'bundle'
+  | 'code'
+  | 'procedureCode'
+  | 'procedureVersion'
+  | 'submittedAt'
+  | 'updatedAt'
+  | 'dueAt'
+  | 'status'
+  | 'payment'
+  | 'bundle'
 >;
 
 export interface FiguresRating {
@@ -123,7 +131,16 @@ export async function agencyFigures(
   const inPeriod = (at: string | null) =>
     !!at && Date.parse(at) >= start.getTime() && Date.parse(at) < end.getTime();
   const lookback = new Date(start.getTime() - LOOKBACK_DAYS * 86_400_000).toISOString();
-  const dossiers = await ports.dossiers(agencyId, lookback, end.toISOString());
+  const [listed, ratings] = await Promise.all([
+    ports.dossiers(agencyId, lookback, end.toISOString()),
+    ports.ratings(agencyId, start.toISOString(), end.toISOString()),
+  ]);
+  // Every step's end is a timeline event, which touches the dossier: one untouched since before the
+  // period finished nothing in it, and is read only when a rating of the period concerns it.
+  const rated = new Set(ratings.map((r) => r.dossierCode));
+  const dossiers = listed.filter(
+    (d) => !d.updatedAt || Date.parse(d.updatedAt) >= start.getTime() || rated.has(d.code),
+  );
   const now = ports.now();
   const officers = new Map<string, { displayName: string; t: Tally }>();
   const steps = new Map<string, { row: Omit<StepFigures, keyof ReturnType<typeof summary>>; t: Tally }>();
@@ -164,7 +181,7 @@ export async function agencyFigures(
   }
 
   const dossierProcedure = new Map(dossiers.map((d) => [d.code, d.procedureCode]));
-  for (const r of await ports.ratings(agencyId, start.toISOString(), end.toISOString())) {
+  for (const r of ratings) {
     if (!inPeriod(r.ratedAt)) continue;
     const rate = (t: Tally) => {
       t.ratings += 1;

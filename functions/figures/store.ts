@@ -44,6 +44,7 @@ export function figuresStore(): FiguresPorts {
           'procedureCode',
           'procedureVersion',
           'submittedAt',
+          'updatedAt',
           'dueAt',
           'status',
           'payment',

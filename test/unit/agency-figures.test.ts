@@ -40,6 +40,7 @@ const dossier = (code: string, submittedAt: string): FiguresDossier => ({
   procedureCode: '1.002804',
   procedureVersion: 1,
   submittedAt,
+  updatedAt: '2026-11-20T00:00:00.000Z',
   dueAt: '2026-12-31T10:00:00.000Z',
   status: 'completed',
 });
@@ -119,6 +120,26 @@ describe('figures per officer and per step', () => {
     expect(a).toMatchObject({ officerId: 'cb-01', ratings: 1, averageRating: 2, satisfactionRate: 0 });
     expect(b).toMatchObject({ officerId: 'cb-02', ratings: 2, averageRating: 3.5, satisfactionRate: 50 });
     expect(f.steps.find((s) => s.stepId === 'step-2')).toMatchObject({ ratings: 1, averageRating: 5 });
+  });
+
+  it('reads the timeline only of dossiers touched in the period, or rated in it', async () => {
+    const read: string[] = [];
+    const p = ports([{ dossierCode: d1.code, overall: 4, ratedAt: '2026-12-02T00:00:00Z' }]);
+    const f = await agencyFigures(
+      {
+        ...p,
+        timeline: async (code) => {
+          read.push(code);
+          return timelines[code] ?? [];
+        },
+      },
+      'cahn',
+      '2026-12',
+    );
+    expect(read).toEqual([d1.code]);
+    expect(f.dossiersRead).toBe(1);
+    // Nothing finished in December; the rating still reaches the officers who acted on d1.
+    expect(f.officers).toEqual([]);
   });
 
   it('answers CSV with a row per officer and per step', async () => {
