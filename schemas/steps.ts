@@ -63,7 +63,14 @@ const stepViewFields = {
   /** Working days begun past the due time (0 while on time). */
   lateByWorkingDays: z.number().int().min(0),
   /** The agency sent an apology with a new date for this step (form 04). */
-  apology: z.object({ at: isoDateTime, reason: z.string(), newDueAt: isoDateTime }).optional(),
+  apology: z
+    .object({
+      at: isoDateTime,
+      /** The agency's words: for the owner only, like the timeline's notes. */
+      reason: z.string().optional(),
+      newDueAt: isoDateTime,
+    })
+    .optional(),
   /** Late without an apology: the agency owes the citizen one, with a new date (form 04). */
   apologyRequired: z.boolean(),
 };

@@ -220,7 +220,7 @@ export function computeSteps(
   return out;
 }
 
-/** The steps as the owner (with officer names) or the public (without) sees them. */
+/** The steps as the owner (with officer names and apology reasons) or the public (without) sees them. */
 export function stepViews(steps: readonly ComputedStep[], withOfficers: boolean): StepView[] {
   return steps.map((s) => ({
     id: s.step.id,
@@ -232,7 +232,10 @@ export function stepViews(steps: readonly ComputedStep[], withOfficers: boolean)
     finishedAt: s.finishedAt,
     state: s.state,
     lateByWorkingDays: s.lateByWorkingDays,
-    ...(s.apology ? { apology: s.apology } : {}),
+    // The agency's reason is for the owner, like the timeline's notes; the public sees when and until when.
+    ...(s.apology
+      ? { apology: withOfficers ? s.apology : { at: s.apology.at, newDueAt: s.apology.newDueAt } }
+      : {}),
     apologyRequired: s.apologyRequired,
     ...(withOfficers && s.officer ? { officer: s.officer.displayName } : {}),
   }));

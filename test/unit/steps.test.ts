@@ -134,6 +134,11 @@ describe('steps on the clock', () => {
       apologyRequired: false,
     });
     expect(after.apology?.reason).toBe('Chờ xác minh');
+    const [, , publicView] = stepViews(computeSteps(dossier(), apologised, now), false);
+    expect(publicView!.apology).toEqual({
+      at: '2026-11-05T04:00:00.000Z',
+      newDueAt: '2026-11-10T10:00:00.000Z',
+    });
   });
 
   it('stops the running step while the citizen supplements', () => {
