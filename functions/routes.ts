@@ -63,6 +63,7 @@ import {
   ratingRequest,
   ratingView,
 } from '../schemas/feedback.js';
+import { agencyFigures, agencyFiguresQuery } from '../schemas/figures.js';
 import {
   accountExport,
   draftDeleted,
@@ -851,6 +852,20 @@ export const routes: readonly Route[] = [
     query: agencyRatingsQuery,
     status: 200,
     response: agencyRatingList,
+  }),
+  r({
+    method: 'GET',
+    path: '/v1/agency/figures',
+    fn: 'feedback',
+    operationId: 'getAgencyFigures',
+    auth: 'citizen',
+    access: { kind: 'role', roles: ['agency_officer'], scope: 'agency' },
+    summary:
+      "My agency's figures per officer and per step for a month or quarter: steps finished, on time, late, average working days, ratings (CSV with format=csv)",
+    query: agencyFiguresQuery,
+    status: 200,
+    response: agencyFigures,
+    alsoAs: ['text/csv'],
   }),
   r({
     method: 'GET',

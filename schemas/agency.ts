@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { dossierCode, isoDateTime, nfcText } from './common.js';
 import { dossierStatus } from './dossier.js';
+import { officerRef, plannedStep, stepId } from './steps.js';
 
 /** A request to supplement names at most this many documents (a dossier holds at most 30). */
 export const MAX_MISSING_DOCUMENTS = 30;
@@ -10,6 +11,10 @@ const eventBase = {
   dossierCode,
   occurredAt: isoDateTime.optional(),
   note: z.string().max(2000).optional(),
+  /** The step of the dossier's plan this event starts, finishes or (an extension) moves. */
+  step: stepId.optional(),
+  /** The officer who acts (the agency's own id and the name the citizen sees). */
+  officer: officerRef.optional(),
 };
 
 /** SHA-256 as 64 lowercase hex digits (what `sha256sum` prints), of the exact bytes a download gives. */
@@ -71,20 +76,25 @@ export const agencyEvent = z
       .object({ type: z.literal('dossier.received'), ...eventBase, appointmentAt: isoDateTime.optional() })
       .strict(),
     z
-      .object({ type: z.literal('dossier.in_progress'), ...eventBase, step: z.string().max(200).optional() })
+      .object({
+        type: z.literal('dossier.in_progress'),
+        ...eventBase,
+        // Free text here before steps had ids: still accepted as it was.
+        step: z.string().max(200).optional(),
+      })
       .strict(),
     z
       .object({
         type: z.literal('dossier.step_started'),
         ...eventBase,
-        step: z.string().trim().min(1).max(200),
+        step: stepId,
       })
       .strict(),
     z
       .object({
         type: z.literal('dossier.step_completed'),
         ...eventBase,
-        step: z.string().trim().min(1).max(200),
+        step: stepId,
       })
       .strict(),
     z
@@ -210,6 +220,8 @@ export const dossierDelivery = z
     enterpriseTaxCode: z.string().optional(),
     /** Filed at a one-stop desk on the citizen's behalf: the desk's agency. */
     filedAtDesk: z.object({ agencyId: z.string() }).optional(),
+    /** The steps the dossier is processed in, each with its budget: callbacks name them by `id`. */
+    steps: z.array(plannedStep).optional(),
   })
   .meta({ id: 'DossierSubmitted' });
 export type DossierDelivery = z.infer<typeof dossierDelivery>;

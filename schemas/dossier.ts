@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { dossierCode, isoDateTime, listQuery, nfcText, procedureCode, ulid } from './common.js';
 import { dossierPaymentSummary } from './payment.js';
+import { publicStepView, stepView } from './steps.js';
 
 export const dossierStatus = z.enum([
   'submitted',
@@ -109,6 +110,8 @@ export const publicDossierView = z
     dueAt: isoDateTime,
     overdue: z.boolean(),
     timeline: z.array(timelineEntry),
+    /** Each processing step on its own clock (reception, the procedure's steps), without officers. */
+    steps: z.array(publicStepView).optional(),
   })
   .meta({ id: 'TrackedDossier' });
 
@@ -132,6 +135,8 @@ export const dossierView = publicDossierView
     filedBy: filedByView.optional(),
     /** The key public tracking asks for (absent on dossiers filed before keys were issued). */
     trackingKey: trackingKey.optional(),
+    /** Each processing step on its own clock, with the name of the officer who acted. */
+    steps: z.array(stepView).optional(),
   })
   .meta({ id: 'Dossier' });
 

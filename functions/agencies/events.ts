@@ -24,6 +24,9 @@ import { addWorkingDays } from '../core/working-days.js';
 import { receivedAtDesk } from '../intake/desk.js';
 import { type DispatchMessage, dispatchOutbox } from '../intake/submit.js';
 import { laterBundleSteps, type WithdrawalStep } from '../intake/withdraw.js';
+import { type StepClock, stepClockOf } from '../steps/clock.js';
+import { planOf } from '../steps/plan.js';
+import { computeSteps, stepIndex } from '../steps/progress.js';
 
 export type AgencyEventResult = z.infer<typeof agencyEventResult>;
 
@@ -31,6 +34,8 @@ export interface AgencyEventPorts {
   now(): Date;
   findRecorded(agencyId: string, eventId: string): Promise<AgencyEventResult | undefined>;
   loadDossier(code: string): Promise<DossierRecord | undefined>;
+  /** The dossier's timeline: events naming a step are judged against the steps as they stand. */
+  loadTimeline?(code: string): Promise<TimelineEvent[]>;
   /** Records an event that changes nothing (stale), so its replays answer the same. */
   recordOnly(agencyId: string, result: AgencyEventResult, at: string): Promise<void>;
   /** Keeps an electronic result document (under results/<dossier code>/). */
@@ -42,6 +47,8 @@ export interface AgencyEventPorts {
     result: AgencyEventResult;
     /** Set when the step moves the dossier's due date (an extension). */
     newDueAt?: string;
+    /** The step under way and when it is due, for the SLA watcher (null: none running). */
+    stepClock?: StepClock | null;
     /** Set by `dossier.result_issued`: what the citizen will receive. */
     dossierResult?: DossierResult;
     /** In a bundle: the next dossier goes to its agency in the same transaction. */
@@ -154,17 +161,23 @@ async function handoffAfter(
 const withDesk = (desk: ReturnType<typeof receivedAtDesk>, own: Record<string, unknown> | undefined) =>
   desk.details ? { ...desk, details: { ...own, ...desk.details } } : desk;
 
+/** The step and officer an event names, kept on the timeline with what the event itself says. */
 function eventDetails(e: AgencyEvent): Record<string, unknown> | undefined {
+  const own = ownDetails(e);
+  const who = {
+    ...(e.step ? { step: e.step } : {}),
+    ...(e.officer ? { officer: { id: e.officer.id, displayName: e.officer.displayName } } : {}),
+  };
+  return own || Object.keys(who).length ? { ...own, ...who } : undefined;
+}
+
+function ownDetails(e: AgencyEvent): Record<string, unknown> | undefined {
   switch (e.type) {
     case 'dossier.received':
       return e.appointmentAt ? { appointmentAt: e.appointmentAt } : undefined;
-    case 'dossier.in_progress':
-      return e.step ? { step: e.step } : undefined;
-    case 'dossier.step_started':
-    case 'dossier.step_completed':
-      return { step: e.step };
     case 'dossier.extended':
-      return { reason: e.reason };
+      // The new date is the step's; the event's dueAt says when it also moves the dossier's.
+      return { reason: e.reason, newDueAt: e.newDueAt };
     case 'dossier.supplement_requested':
       return { missingDocuments: e.missingDocuments, supplementDueAt: e.supplementDueAt };
     case 'dossier.rejected':
@@ -180,6 +193,21 @@ function eventDetails(e: AgencyEvent): Record<string, unknown> | undefined {
     default:
       return undefined;
   }
+}
+
+/** The named step's due time as it stands (an unknown step id is refused: it cannot be extended). */
+function extendedStepDue(
+  dossier: DossierRecord,
+  timeline: TimelineEvent[],
+  step: string,
+  now: Date,
+): string | undefined {
+  const i = stepIndex(planOf(dossier).steps, step);
+  if (i < 0)
+    throw new AppError('VALIDATION_FAILED', [
+      { path: 'body.step', code: 'unknown_step', message: `${step} is not a step of this dossier` },
+    ]);
+  return computeSteps(dossier, timeline, now)[i]?.dueAt ?? undefined;
 }
 
 export async function handleAgencyEvent(
@@ -216,17 +244,28 @@ export async function handleAgencyEvent(
       await ports.recordOnly(agencyId, result, at);
       return result;
     }
-    // An extension (form 04) must move the promised date later, never earlier or to the same day.
-    if (event.type === 'dossier.extended' && Date.parse(event.newDueAt) <= Date.parse(dossier.dueAt)) {
+    const timeline = ports.loadTimeline ? await ports.loadTimeline(dossier.code) : undefined;
+    // An extension (form 04) must move the promised date later, never earlier or to the same day: the
+    // named step's due time, or without a step the dossier's.
+    const stepDue =
+      event.type === 'dossier.extended' && event.step && timeline
+        ? extendedStepDue(dossier, timeline, event.step, ports.now())
+        : undefined;
+    const floor = stepDue ?? dossier.dueAt;
+    if (event.type === 'dossier.extended' && Date.parse(event.newDueAt) <= Date.parse(floor)) {
       throw new AppError('VALIDATION_FAILED', [
         {
           path: 'body.newDueAt',
           code: 'too_early',
-          message: `must be later than the current due date ${dossier.dueAt}`,
+          message: `must be later than the current due date ${floor}`,
         },
       ]);
     }
-    const newDueAt = event.type === 'dossier.extended' ? event.newDueAt : undefined;
+    // A step's new date moves the dossier's only when it falls after it.
+    const newDueAt =
+      event.type === 'dossier.extended' && Date.parse(event.newDueAt) > Date.parse(dossier.dueAt)
+        ? event.newDueAt
+        : undefined;
     let dossierResult: DossierResult | undefined;
     let handoff: Handoff | undefined;
     if (event.type === 'dossier.result_issued') {
@@ -279,6 +318,11 @@ export async function handleAgencyEvent(
       event: timelineEvent,
       result,
       newDueAt,
+      ...(timeline
+        ? {
+            stepClock: stepClockOf(dossier, decision.to, newDueAt, [...timeline, timelineEvent], ports.now()),
+          }
+        : {}),
       ...(dossierResult ? { dossierResult } : {}),
       ...(handoff ? { handoff } : {}),
       ...(cascade.length ? { cascade } : {}),

@@ -4,7 +4,7 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo, s3Client } from '../core/clients.js';
 import { config } from '../core/config.js';
-import { loadDossier } from '../core/dossier-store.js';
+import { loadDossier, loadTimeline } from '../core/dossier-store.js';
 import { keys, ttlAfterDays } from '../core/keys.js';
 import { outboxPut } from '../intake/store.js';
 import { stepItems } from '../intake/supplement-store.js';
@@ -60,6 +60,7 @@ export function agencyEventStore(): AgencyEventPorts {
   return {
     now: () => new Date(),
     loadDossier,
+    loadTimeline,
 
     async findRecorded(agencyId, eventId) {
       const out = await db.send(
@@ -86,7 +87,10 @@ export function agencyEventStore(): AgencyEventPorts {
       await s3Client().send(new PutObjectCommand({ Bucket, Key, Body: bytes, ContentType }));
     },
 
-    async apply({ agencyId, dossier, event, result, newDueAt, dossierResult, handoff, cascade }) {
+    async apply({ agencyId, dossier, event, result, newDueAt, dossierResult, handoff, cascade, stepClock }) {
+      // The running step's clock for the SLA index; removed when no step runs.
+      const clock = stepClock === undefined ? '' : stepClock ? ', stepClock = :clock' : '';
+      const clockRemove = stepClock === null ? ' REMOVE stepClock' : '';
       try {
         await db.send(
           new TransactWriteCommand({
@@ -95,7 +99,7 @@ export function agencyEventStore(): AgencyEventPorts {
                 Update: {
                   TableName,
                   Key: keys.dossier(dossier.code),
-                  UpdateExpression: `SET #status = :to, #version = :next, lastSeq = :seq, lastHash = :hash, updatedAt = :at${newDueAt ? ', dueAt = :due' : ''}${dossierResult ? ', #result = :result' : ''}`,
+                  UpdateExpression: `SET #status = :to, #version = :next, lastSeq = :seq, lastHash = :hash, updatedAt = :at${newDueAt ? ', dueAt = :due' : ''}${dossierResult ? ', #result = :result' : ''}${clock}${clockRemove}`,
                   ConditionExpression: '#version = :expected',
                   ExpressionAttributeNames: {
                     '#status': 'status',
@@ -111,6 +115,7 @@ export function agencyEventStore(): AgencyEventPorts {
                     ':hash': event.hash,
                     ':at': event.at,
                     ...(newDueAt ? { ':due': newDueAt } : {}),
+                    ...(stepClock ? { ':clock': stepClock } : {}),
                   },
                 },
               },

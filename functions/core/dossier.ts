@@ -118,6 +118,8 @@ export interface DossierRecord {
   formHashes?: Record<string, string>;
   /** Public tracking's key, issued with the receipt (core/tracking-key.ts); absent on older dossiers. */
   trackingKey?: string;
+  /** The processing step under way and its deadlines, for the SLA index (functions/steps/clock.ts). */
+  stepClock?: { stepId: string; startedAt: string; dueAt: string; remindAt: string };
 }
 
 /** The payment state an order (dossier or bill) holds: its amount and its current attempt. */

@@ -33,6 +33,9 @@ export function shardOf(code: string, shards: number): number {
   return (h >>> 0) % shards;
 }
 
+/** Deadlines the SLA watcher keeps: acknowledgement, due date, the running step's due time and its reminder. */
+export type SlaKind = 'ack' | 'due' | 'step' | 'remind';
+
 export const keys = {
   dossier: (code: string) => ({ pk: `DOSSIER#${code}`, sk: 'DOSSIER' }),
   dossierPartition: (code: string) => `DOSSIER#${code}`,
@@ -183,14 +186,14 @@ export const keys = {
     gsi2sk: `${at}#${paymentId}`,
   }),
   /** A dossier's open deadline (`ack`: acknowledgement, `due`: result), kept by the notification relay. */
-  slaEntry: (code: string, kind: 'ack' | 'due') => ({ pk: `SLA#${code}`, sk: kind.toUpperCase() }),
+  slaEntry: (code: string, kind: SlaKind) => ({ pk: `SLA#${code}`, sk: kind.toUpperCase() }),
   /** gsi2, sparse: open deadlines by time, sharded; the SLA watcher reads those already past. */
-  slaIndex: (kind: 'ack' | 'due', shard: number, deadline: string, code: string) => ({
+  slaIndex: (kind: SlaKind, shard: number, deadline: string, code: string) => ({
     gsi2pk: `SLA#${kind}#${shard}`,
     gsi2sk: `${deadline}#${code}`,
   }),
   /** A breach already notified: put with attribute_not_exists, so each breach is notified once. */
-  slaFlag: (code: string, kind: 'ack' | 'due', deadline: string) => ({
+  slaFlag: (code: string, kind: SlaKind, deadline: string) => ({
     pk: `SLA#${code}`,
     sk: `FLAG#${kind}#${deadline}`,
   }),

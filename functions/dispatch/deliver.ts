@@ -5,6 +5,7 @@
  * up to its DLQ. An endpoint answering 410 Gone pauses the agency's deliveries until an operator resumes
  * them (npm run redrive -- --resume): nothing is sent to an address the agency has given up.
  */
+
 import type { DossierDelivery, SupplementDelivery, WithdrawalDelivery } from '../../schemas/agency.js';
 import { attachmentHref, attachmentIdOf, PREVIOUS_RESULT } from '../agencies/files.js';
 import type { DossierRecord, StoredAttachment } from '../core/dossier.js';
@@ -13,6 +14,7 @@ import { AGENCY_HEADER, signWebhook } from '../core/webhooks.js';
 import { withOpenForm } from '../intake/sealed-form.js';
 import type { DispatchMessage } from '../intake/submit.js';
 import type { ProfileKeys } from '../me/protect.js';
+import { planOf } from '../steps/plan.js';
 import { admit, afterAttempt, type BreakerChange, type BreakerPorts, type Gate } from './breaker.js';
 
 /** `paused`: not sent, the agency's deliveries are paused (410 or the circuit breaker); the message waits. */
@@ -152,6 +154,7 @@ export function deliveryPayload(d: DossierRecord, portalUrl?: string): DossierDe
     ...(d.previousResult ? { previousResult: previousResultOf(d, portalUrl) } : {}),
     ...(d.enterpriseTaxCode ? { enterpriseTaxCode: d.enterpriseTaxCode } : {}),
     ...(d.filedBy ? { filedAtDesk: { agencyId: d.filedBy.agencyId } } : {}),
+    steps: planOf(d).steps,
   };
 }
 

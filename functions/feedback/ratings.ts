@@ -6,6 +6,9 @@ import type { DossierStatus } from '../../schemas/dossier.js';
 import type { RatingInput, RatingView } from '../../schemas/feedback.js';
 import type { DossierRecord } from '../core/dossier.js';
 import { AppError } from '../core/errors.js';
+import type { TimelineEvent } from '../core/timeline.js';
+import { planOf } from '../steps/plan.js';
+import { progressOf } from '../steps/progress.js';
 
 export const RATABLE: ReadonlySet<DossierStatus> = new Set(['completed', 'rejected']);
 
@@ -17,8 +20,10 @@ export interface RatingPage {
 export interface RatingPorts {
   now(): Date;
   loadDossier(code: string): Promise<DossierRecord | undefined>;
-  /** Stores the rating unless the dossier has one: `exists` when it had. */
-  putRating(rating: RatingView): Promise<'stored' | 'exists'>;
+  /** The dossier's timeline: the officers who acted at the rated steps are read from it. */
+  loadTimeline?(code: string): Promise<TimelineEvent[]>;
+  /** Stores the rating unless the dossier has one: `exists` when it had. `officerIds` stay internal. */
+  putRating(rating: RatingView, officerIds?: string[]): Promise<'stored' | 'exists'>;
   agencyRatings(agencyId: string, limit: number, cursor?: string): Promise<RatingPage>;
 }
 
@@ -28,6 +33,18 @@ export async function rateDossier(ports: RatingPorts, code: string, input: Ratin
   if (!dossier) throw new AppError('DOSSIER_NOT_FOUND');
   if (!RATABLE.has(dossier.status))
     throw new AppError('DOSSIER_NOT_ENDED', { currentStatus: dossier.status });
+  const plan = planOf(dossier).steps;
+  const unknown = (input.steps ?? []).filter((s) => !plan.some((p) => p.id === s));
+  if (unknown.length)
+    throw new AppError(
+      'VALIDATION_FAILED',
+      unknown.map((s) => ({
+        path: `body.steps.${input.steps!.indexOf(s)}`,
+        code: 'unknown_step',
+        message: `${s} is not a step of this dossier`,
+      })),
+    );
+  const steps = input.steps ? [...new Set(input.steps)] : undefined;
   const rating: RatingView = {
     dossierCode: dossier.code,
     agencyId: dossier.agencyId,
@@ -35,9 +52,14 @@ export async function rateDossier(ports: RatingPorts, code: string, input: Ratin
     overall: input.overall,
     criteria: input.criteria ?? {},
     ...(input.comment ? { comment: input.comment } : {}),
+    ...(steps ? { steps } : {}),
     ratedAt: ports.now().toISOString(),
   };
-  if ((await ports.putRating(rating)) === 'exists') throw new AppError('ALREADY_RATED');
+  // The officers who acted at the rated steps (every step when none is named), for the agency's figures.
+  const timeline = ports.loadTimeline ? await ports.loadTimeline(dossier.code) : [];
+  const concerned = progressOf(plan, timeline).steps.filter((p) => !steps || steps.includes(p.step.id));
+  const officerIds = [...new Set(concerned.flatMap((p) => (p.officer ? [p.officer.id] : [])))];
+  if ((await ports.putRating(rating, officerIds)) === 'exists') throw new AppError('ALREADY_RATED');
   return rating;
 }
 

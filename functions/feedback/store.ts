@@ -5,7 +5,7 @@ import type { RatingView } from '../../schemas/feedback.js';
 import { dynamo } from '../core/clients.js';
 import { config } from '../core/config.js';
 import { decodeCursor, encodeCursor } from '../core/cursor.js';
-import { loadDossier } from '../core/dossier-store.js';
+import { loadDossier, loadTimeline } from '../core/dossier-store.js';
 import { keys } from '../core/keys.js';
 import type { RatingPorts } from './ratings.js';
 
@@ -18,6 +18,7 @@ export const toRatingView = (item: Record<string, unknown>): RatingView => ({
   overall: Number(item.overall),
   criteria: (item.criteria ?? {}) as RatingView['criteria'],
   ...(typeof item.comment === 'string' ? { comment: item.comment } : {}),
+  ...(Array.isArray(item.steps) ? { steps: item.steps.map(String) } : {}),
   ratedAt: String(item.ratedAt),
 });
 
@@ -26,7 +27,8 @@ export function ratingStore(): RatingPorts {
   return {
     now: () => new Date(),
     loadDossier,
-    async putRating(rating) {
+    loadTimeline,
+    async putRating(rating, officerIds) {
       try {
         await dynamo().send(
           new PutCommand({
@@ -37,6 +39,8 @@ export function ratingStore(): RatingPorts {
               kind: RATING_KIND,
               // No empty map stored: the local stream reader cannot convert one.
               ...(Object.keys(rating.criteria).length ? rating : { ...rating, criteria: undefined }),
+              // No empty list stored either (the same reader).
+              ...(officerIds?.length ? { officerIds } : {}),
             },
             ConditionExpression: 'attribute_not_exists(pk)',
           }),

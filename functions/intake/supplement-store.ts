@@ -75,6 +75,11 @@ export function citizenStepStore(): SupplementPorts & CompletionPorts & Withdraw
     async commit(w) {
       const [update, event] = stepItems(TableName, w.dossier, w.event, 'supplement');
       Object.assign(update!.Update!.ExpressionAttributeValues, { ':due': w.dueAt, ':added': w.added });
+      // The running step's clock restarts with the answer (SLA index: functions/steps/clock.ts).
+      if (w.stepClock) {
+        update!.Update!.UpdateExpression += ', stepClock = :clock';
+        Object.assign(update!.Update!.ExpressionAttributeValues, { ':clock': w.stepClock });
+      }
       const items = [
         update!,
         event!,

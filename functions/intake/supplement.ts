@@ -9,6 +9,7 @@
  * waiting time does not; so on the citizen's answer the due date moves later by the working days that
  * passed since the request (the request's own day is not counted, the answer's day is).
  */
+
 import { createHash } from 'node:crypto';
 import { ulid } from 'ulidx';
 import type { z } from 'zod';
@@ -21,6 +22,7 @@ import { decide } from '../core/dossier-state.js';
 import { AppError } from '../core/errors.js';
 import { canonical, sealEvent, type TimelineEvent } from '../core/timeline.js';
 import { addWorkingDays, workingDaysBetween } from '../core/working-days.js';
+import { type StepClock, stepClockOf } from '../steps/clock.js';
 import {
   type AttachmentPorts,
   type CopyScan,
@@ -44,6 +46,8 @@ export interface SupplementWrite {
   event: TimelineEvent;
   dueAt: string;
   added: StoredAttachment[];
+  /** The running step's clock for the SLA index (functions/steps/clock.ts); null when none runs. */
+  stepClock?: StepClock | null;
   outbox: NonNullable<IntakeWrite['outbox']>;
   attachedUploads: { uploadId: string; dossierCode: string }[];
 }
@@ -158,7 +162,8 @@ export async function supplementDossier(
     }
     const now = ports.now();
     const at = now.toISOString();
-    const { requestedAt } = pendingRequest(await ports.loadTimeline(code));
+    const timeline = await ports.loadTimeline(code);
+    const { requestedAt } = pendingRequest(timeline);
     const dueAt = resumedDueAt(dossier.dueAt, requestedAt, now);
     const seq = dossier.lastSeq + 1;
     const added = copies.map((a) => ({ ...a, supplement: { seq, at } }));
@@ -198,6 +203,8 @@ export async function supplementDossier(
       event,
       dueAt,
       added,
+      // The step the request stopped runs again, its due time moved by the working days waited.
+      stepClock: stepClockOf(dossier, 'supplemented', dueAt, [...timeline, event], now),
       outbox: {
         id: outboxId,
         messages: [

@@ -210,7 +210,7 @@ export function renderCitizenNotice(e: NoticeEvent, d: NoticeDossier): RenderedN
   };
 }
 
-export type BreachKind = 'ack' | 'due';
+export type BreachKind = 'ack' | 'due' | 'step' | 'remind';
 
 /** The notice an agency (and its parent, for escalation) gets when a dossier's deadline lapses. */
 export function renderBreachNotice(
@@ -218,7 +218,24 @@ export function renderBreachNotice(
   d: NoticeDossier & { agencyId: string },
   deadline: string,
   recipient: 'agency' | 'parent',
+  stepName?: string,
 ): { subject: string; text: string } {
+  if (kind === 'step' || kind === 'remind') {
+    const step = stepName ? `bước "${stepName}"` : 'bước xử lý hiện tại';
+    return kind === 'remind'
+      ? {
+          subject: `[Cổng DVC] Hồ sơ ${d.code} sắp đến hạn ${step}`.normalize('NFC'),
+          text: `Hồ sơ ${d.code} (${d.procedureName}): ${step} đến hạn lúc ${showTime(deadline)}. Đề nghị hoàn thành đúng hạn hoặc gửi văn bản xin lỗi, hẹn lại ngày (mẫu 04).`.normalize(
+            'NFC',
+          ),
+        }
+      : {
+          subject: `[Cổng DVC] Hồ sơ ${d.code} trễ hạn ${step}`.normalize('NFC'),
+          text: `Hồ sơ ${d.code} (${d.procedureName}): ${step} đã quá hạn (hạn ${showTime(deadline)}). Đề nghị gửi văn bản xin lỗi công dân, hẹn lại ngày (mẫu 04) cho bước này.`.normalize(
+            'NFC',
+          ),
+        };
+  }
   const late =
     kind === 'ack'
       ? `chưa được tiếp nhận trong ${SLA.ackWorkingHours} giờ làm việc (hạn tiếp nhận ${showTime(deadline)})`

@@ -105,6 +105,29 @@ export const OPERATION_EXAMPLES: Record<string, OperationExamples> = {
           dossierCode: DOSSIER,
           occurredAt: '2026-03-09T14:20:00+07:00',
           appointmentAt: '2026-03-12T15:00:00+07:00',
+          officer: { id: 'bhxh-hn-mc-04', displayName: 'Cán bộ một cửa Nguyễn Thị Lan' },
+        },
+      },
+      stepCompleted: {
+        summary: 'A step of the dossier is finished, by the officer who did it',
+        value: {
+          type: 'dossier.step_completed',
+          eventId: 'bhxh-hn-evt-000104',
+          dossierCode: DOSSIER,
+          step: 'step-1',
+          officer: { id: 'bhxh-hn-cv-12', displayName: 'Chuyên viên Trần Văn Minh' },
+        },
+      },
+      stepExtended: {
+        summary: 'An apology with a new date for a step that will be late (form 04)',
+        value: {
+          type: 'dossier.extended',
+          eventId: 'bhxh-hn-evt-000105',
+          dossierCode: DOSSIER,
+          step: 'step-2',
+          reason: 'Phôi thẻ chưa về kịp, xin lỗi và hẹn lại ngày in thẻ',
+          newDueAt: '2026-03-16T17:00:00+07:00',
+          officer: { id: 'bhxh-hn-cv-12', displayName: 'Chuyên viên Trần Văn Minh' },
         },
       },
       supplementRequested: {

@@ -14,6 +14,7 @@ import { countEvent } from '../core/metrics.js';
 import { SLA } from '../core/resources.js';
 import { addWorkingHours, type CalendarAdjustments } from '../core/working-days.js';
 import { type BreachKind, renderBreachNotice } from '../notifications/templates.js';
+import { planOf } from '../steps/plan.js';
 
 export type { BreachKind };
 
@@ -29,7 +30,8 @@ export type SlaDossier = Pick<
   | 'dueAt'
   | 'version'
   | 'payment'
->;
+> &
+  Partial<Pick<DossierRecord, 'stepClock' | 'procedureCode' | 'procedureVersion'>>;
 
 /** Stages in which the agency no longer owes the citizen a decision. */
 const SETTLED = new Set<string>([...FINAL_STATES, 'approved', 'result_issued']);
@@ -53,6 +55,11 @@ export function openDeadlines(
   const start = ackClockStart(d);
   if (start) out.ack = addWorkingHours(new Date(start), SLA.ackWorkingHours, cal).toISOString();
   if (!SETTLED.has(d.status)) out.due = d.dueAt;
+  // The step under way (functions/steps/clock.ts): a reminder before its due time, a flag after.
+  if (!SETTLED.has(d.status) && d.status !== 'supplement_requested' && d.stepClock) {
+    out.step = d.stepClock.dueAt;
+    if (d.stepClock.remindAt < d.stepClock.dueAt) out.remind = d.stepClock.remindAt;
+  }
   return out;
 }
 
@@ -65,6 +72,11 @@ export function breachOf(kind: BreachKind, d: SlaDossier, indexed: string, now: 
   if (kind === 'ack') {
     return ackClockStart(d) && Date.parse(indexed) < now.getTime() ? indexed : undefined;
   }
+  if (kind === 'step' || kind === 'remind') {
+    // Only the same step still running, at the deadline the index holds (a later callback moved it on).
+    const current = openDeadlines(d)[kind];
+    return current === indexed && Date.parse(indexed) < now.getTime() ? indexed : undefined;
+  }
   return isOverdue(d, now) ? d.dueAt : undefined;
 }
 
@@ -72,14 +84,23 @@ export function breachOf(kind: BreachKind, d: SlaDossier, indexed: string, now: 
 export interface SlaIndexPorts {
   putAck(d: SlaDossier, deadline: string): Promise<void>;
   putDue(d: SlaDossier, deadline: string): Promise<void>;
+  /** The running step's due time and reminder: moved like the due date, by newer images only. */
+  putStep?(d: SlaDossier, kind: 'step' | 'remind', deadline: string): Promise<void>;
   remove(code: string, kind: BreachKind, version: number): Promise<void>;
 }
 
 export async function syncSlaIndex(ports: SlaIndexPorts, d: SlaDossier): Promise<void> {
   const open = openDeadlines(d);
+  const stepKinds = ports.putStep
+    ? (['step', 'remind'] as const).map((kind) => {
+        const deadline = open[kind];
+        return deadline ? ports.putStep!(d, kind, deadline) : ports.remove(d.code, kind, d.version);
+      })
+    : [];
   await Promise.all([
     open.ack ? ports.putAck(d, open.ack) : ports.remove(d.code, 'ack', d.version),
     open.due ? ports.putDue(d, open.due) : ports.remove(d.code, 'due', d.version),
+    ...stepKinds,
   ]);
 }
 
@@ -131,9 +152,20 @@ export function breachNotices(
 ): NotificationMessage[] {
   const own = agency(d.agencyId);
   const recipients: { id: string; as: 'agency' | 'parent' }[] = [{ id: d.agencyId, as: 'agency' }];
-  if (own?.parentId) recipients.push({ id: own.parentId, as: 'parent' });
+  // A step's reminder and lapse go to the agency itself; its parent hears of the dossier's deadlines.
+  if (own?.parentId && (kind === 'ack' || kind === 'due'))
+    recipients.push({ id: own.parentId, as: 'parent' });
+  const stepName =
+    (kind === 'step' || kind === 'remind') && d.stepClock && d.procedureCode
+      ? planOf({
+          procedureCode: d.procedureCode,
+          procedureVersion: d.procedureVersion ?? 1,
+          submittedAt: d.submittedAt,
+          dueAt: d.dueAt,
+        }).steps.find((s) => s.id === d.stepClock?.stepId)?.name
+      : undefined;
   return recipients.map(({ id, as }) => {
-    const notice = renderBreachNotice(kind, d, deadline, as);
+    const notice = renderBreachNotice(kind, d, deadline, as, stepName);
     return {
       id: `sla:${d.code}:${kind}:${deadline}:${id}`,
       audience: 'agency',
@@ -153,12 +185,12 @@ export async function watchSla(ports: SlaWatchPorts, now: Date): Promise<SlaRepo
   const report: SlaReport = {
     at,
     checked: 0,
-    notified: { ack: 0, due: 0 },
+    notified: { ack: 0, due: 0, step: 0, remind: 0 },
     alreadyNotified: 0,
     cleared: 0,
     errors: [],
   };
-  for (const kind of ['ack', 'due'] as const) {
+  for (const kind of ['ack', 'due', 'step', 'remind'] as const) {
     for (const entry of await ports.listLapsed(kind, at)) {
       report.checked++;
       try {

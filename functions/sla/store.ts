@@ -59,6 +59,18 @@ export function slaIndexStore(): SlaIndexPorts {
           }),
         )
         .then(() => undefined, swallowConditional),
+    // Like the due date: a newer image moves the step's deadlines, a replayed older one never does.
+    putStep: (d, kind, deadline) =>
+      db
+        .send(
+          new PutCommand({
+            TableName,
+            Item: entry(d, kind, deadline),
+            ConditionExpression: 'attribute_not_exists(pk) OR dossierVersion < :v',
+            ExpressionAttributeValues: { ':v': d.version },
+          }),
+        )
+        .then(() => undefined, swallowConditional),
     remove: (code, kind, version) =>
       db
         .send(

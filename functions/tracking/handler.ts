@@ -21,6 +21,7 @@ import { verifyTimeline } from '../core/timeline.js';
 import { isTrackingKey } from '../core/tracking-key.js';
 import { maskedForm, openForm } from '../intake/sealed-form.js';
 import { loadProfileKeys } from '../me/store.js';
+import { computeSteps, stepViews } from '../steps/progress.js';
 import { listAccessLog } from './access-log.js';
 import { accessLogStore } from './access-log-store.js';
 import { listAgencyDossiers } from './agency-dossiers.js';
@@ -59,7 +60,12 @@ const operations = {
     // dossier (the access rule let only the routed agency's through); masked for everyone else.
     if (reveal && req.reach !== 'owner' && req.reach !== 'agency') throw new AppError('FORBIDDEN');
     const form = reveal ? openForm(dossier, await loadProfileKeys()) : maskedForm(dossier);
-    return { body: toOwnerView({ ...dossier, form }, timeline), headers: { 'cache-control': 'no-store' } };
+    const now = new Date();
+    const steps = stepViews(computeSteps(dossier, timeline, now), true);
+    return {
+      body: { ...toOwnerView({ ...dossier, form }, timeline, now), steps },
+      headers: { 'cache-control': 'no-store' },
+    };
   },
   getSubmission: async (req) => {
     const { submissionId } = req.params as z.output<typeof submissionParams>;
@@ -97,7 +103,13 @@ const operations = {
     const { dossier, timeline } = await loadDossierWithTimeline(code);
     // A wrong key answers exactly as a code never issued: the answer tells nothing about the code.
     if (!dossier || !isTrackingKey(dossier.trackingKey, key)) throw new AppError('DOSSIER_NOT_FOUND');
-    return { body: toPublicView(dossier, timeline), headers: { 'cache-control': 'no-store' } };
+    const now = new Date();
+    // Who acted is for the owner's eyes: public tracking shows the steps without officers.
+    const steps = stepViews(computeSteps(dossier, timeline, now), false);
+    return {
+      body: { ...toPublicView(dossier, timeline, now), steps },
+      headers: { 'cache-control': 'no-store' },
+    };
   },
 } satisfies Record<string, Operation>;
 

@@ -236,16 +236,48 @@ export async function startAgencySimulator(options: AgencySimulatorOptions): Pro
     ...fields,
   });
 
-  /** What the agency reports for one dossier, in order, under a lifecycle mode. */
-  function script(mode: SimulatorMode, code: string, dueAt: string | undefined): CallbackEvent[] {
+  /**
+   * What the agency reports for one dossier, in order, under a lifecycle mode. With the delivery's
+   * `steps`, callbacks name the step they start or finish and the officer who acts: the desk officer
+   * receives and returns, a specialist handles the steps between.
+   */
+  function script(
+    mode: SimulatorMode,
+    code: string,
+    dueAt: string | undefined,
+    agencyId = '',
+    steps: string[] = [],
+  ): CallbackEvent[] {
+    const desk = { id: `${agencyId}-mc-01`, displayName: 'Cán bộ một cửa Nguyễn Thị Lan' };
+    const specialist = { id: `${agencyId}-cv-01`, displayName: 'Chuyên viên Trần Văn Minh' };
+    const handling = steps.filter((s) => s !== 'reception');
+    const who = (officer: typeof desk) => (steps.length ? { officer } : {});
     const received = event('dossier.received', code, {
       note: 'Bộ phận một cửa đã tiếp nhận hồ sơ',
       ...(dueAt ? { appointmentAt: dueAt } : {}),
+      ...who(desk),
     });
     const inProgress = event('dossier.in_progress', code, {
       note: 'Hồ sơ đã chuyển phòng chuyên môn',
-      step: 'Thẩm định hồ sơ',
+      step: handling[0] ?? 'Thẩm định hồ sơ',
+      ...who(specialist),
     });
+    // Every step but the last is handled in turn; the last ends with the result.
+    const worked = handling.length
+      ? [
+          ...handling
+            .slice(0, -1)
+            .flatMap((step) => [
+              event('dossier.step_started', code, { step, officer: specialist }),
+              event('dossier.step_completed', code, { step, officer: specialist }),
+            ]),
+          // The last step is under way when the dossier is approved.
+          event('dossier.step_started', code, { step: handling.at(-1), officer: specialist }),
+        ]
+      : [
+          event('dossier.step_started', code, { step: 'Thẩm định hồ sơ' }),
+          event('dossier.step_completed', code, { step: 'Thẩm định hồ sơ' }),
+        ];
     const due = dueAt ? Date.parse(dueAt) : Date.now();
     switch (mode) {
       case 'hold':
@@ -271,16 +303,17 @@ export async function startAgencySimulator(options: AgencySimulatorOptions): Pro
           event('dossier.extended', code, {
             reason: 'Cần xác minh thêm thông tin với cơ quan liên quan',
             newDueAt: new Date(due + 5 * DAY_MS).toISOString(),
+            ...(handling[0] ? { step: handling[0], officer: specialist } : {}),
           }),
         ];
       case 'approve_and_result':
         return [
           received,
-          event('dossier.step_started', code, { step: 'Thẩm định hồ sơ' }),
-          event('dossier.step_completed', code, { step: 'Thẩm định hồ sơ' }),
-          event('dossier.approved', code, { note: 'Hồ sơ được phê duyệt' }),
+          ...worked,
+          event('dossier.approved', code, { note: 'Hồ sơ được phê duyệt', ...who(specialist) }),
           event('dossier.result_issued', code, {
             note: 'Đã có kết quả giải quyết hồ sơ',
+            ...(handling.length ? { step: handling.at(-1), officer: desk } : {}),
             result: {
               kind: 'pickup',
               method: 'at_desk',
@@ -301,10 +334,13 @@ export async function startAgencySimulator(options: AgencySimulatorOptions): Pro
   async function processDossier(
     agencyId: string,
     mode: SimulatorMode,
-    delivery: { dossierCode: string; dueAt?: unknown },
+    delivery: { dossierCode: string; dueAt?: unknown; steps?: unknown },
   ) {
     const dueAt = typeof delivery.dueAt === 'string' ? delivery.dueAt : undefined;
-    await work(agencyId, withCallbackFaults(script(mode, delivery.dossierCode, dueAt)));
+    const steps = Array.isArray(delivery.steps)
+      ? delivery.steps.flatMap((s: { id?: unknown }) => (typeof s?.id === 'string' ? [s.id] : []))
+      : [];
+    await work(agencyId, withCallbackFaults(script(mode, delivery.dossierCode, dueAt, agencyId, steps)));
   }
 
   /** The plan's callback faults: one event sent twice (same event id), the first two swapped. */
@@ -552,6 +588,7 @@ export async function startAgencySimulator(options: AgencySimulatorOptions): Pro
       petitionCode?: unknown;
       subject?: unknown;
       dueAt?: unknown;
+      steps?: unknown;
     } | null;
     log.info('delivery accepted', {
       agencyId,
@@ -567,7 +604,11 @@ export async function startAgencySimulator(options: AgencySimulatorOptions): Pro
     }
     if (payload?.type === 'dossier.submitted' && typeof payload.dossierCode === 'string') {
       pending++;
-      processDossier(agencyId, mode.mode, { dossierCode: payload.dossierCode, dueAt: payload.dueAt })
+      processDossier(agencyId, mode.mode, {
+        dossierCode: payload.dossierCode,
+        dueAt: payload.dueAt,
+        steps: payload.steps,
+      })
         .catch((err: unknown) => log.error('processing failed', { agencyId, ...errorFields(err) }))
         .finally(settle);
     }

@@ -128,7 +128,7 @@ describe('SLA watcher', () => {
     });
     expect(first.errors).toEqual([]);
     const second = await portal.watchSla(later);
-    expect(second.notified).toEqual({ ack: 0, due: 0 });
+    expect(second.notified).toEqual({ ack: 0, due: 0, step: 0, remind: 0 });
     const notices = await until('the agency notices', async () => {
       const got = (await devOutbox(d.code)).filter((m) => m.topic === 'sla.due');
       const parent = findAgency(d.agencyId)?.parentId;

@@ -267,3 +267,69 @@ describe('agency events', () => {
     expect(store.current.dueAt).toBe('2026-11-27T10:00:00.000Z');
   });
 });
+
+describe('agency events naming steps and officers', () => {
+  const officer = { id: 'cb-017', displayName: 'Chuyên viên Trần Thị B' };
+  beforeEach(() => {
+    Object.assign(store, {
+      loadTimeline: async () => structuredClone(store.events),
+      clock: undefined as unknown,
+    });
+    const apply = store.apply;
+    store.apply = async (change) => {
+      (store as unknown as { clock: unknown }).clock = change.stepClock;
+      return apply(change);
+    };
+  });
+
+  it('keeps the step and officer on the timeline and the running step on the dossier', async () => {
+    await handleAgencyEvent(store, 'cahn', ev('dossier.received', 'evt-00000001', { officer }));
+    await handleAgencyEvent(
+      store,
+      'cahn',
+      ev('dossier.step_started', 'evt-00000002', { step: 'step-2', officer }),
+    );
+    expect(store.events.at(-1)?.details).toEqual({ step: 'step-2', officer });
+    expect((store as unknown as { clock: { stepId: string } }).clock).toMatchObject({ stepId: 'step-2' });
+  });
+
+  it('ties an apology with a new date to a step, moving the dossier only when the date falls after it', async () => {
+    await handleAgencyEvent(store, 'cahn', ev('dossier.received', 'evt-00000001'));
+    // The dossier is due 27 November; step 1 (1 working day from the receipt) is due 23 November.
+    await handleAgencyEvent(
+      store,
+      'cahn',
+      ev('dossier.extended', 'evt-00000002', {
+        step: 'step-1',
+        reason: 'Cần xác minh thêm với cơ quan cấp',
+        newDueAt: '2026-11-25T10:00:00.000Z',
+      }),
+    );
+    expect(store.current.dueAt).toBe('2026-11-27T10:00:00.000Z');
+    expect(store.events.at(-1)).toMatchObject({
+      details: { step: 'step-1', newDueAt: '2026-11-25T10:00:00.000Z' },
+    });
+    expect(store.events.at(-1)?.dueAt).toBeUndefined();
+    // Not later than the step's own due time: refused.
+    const early = await handleAgencyEvent(
+      store,
+      'cahn',
+      ev('dossier.extended', 'evt-00000003', {
+        step: 'step-1',
+        reason: 'Cần xác minh thêm với cơ quan cấp',
+        newDueAt: '2026-11-24T10:00:00.000Z',
+      }),
+    ).catch((e: unknown) => e);
+    expect(early).toMatchObject({ code: 'VALIDATION_FAILED' });
+    const unknown = await handleAgencyEvent(
+      store,
+      'cahn',
+      ev('dossier.extended', 'evt-00000004', {
+        step: 'step-9',
+        reason: 'Không rõ bước',
+        newDueAt: '2026-12-24T10:00:00.000Z',
+      }),
+    ).catch((e: unknown) => e);
+    expect(unknown).toMatchObject({ code: 'VALIDATION_FAILED' });
+  });
+});

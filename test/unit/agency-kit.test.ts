@@ -99,6 +99,29 @@ describe('the events the commands build', () => {
       step: 'Thẩm định hồ sơ',
       note: 'Đang xử lý',
     });
+    const officer = ['--officer-id', 'cb-017', '--officer-name', 'Chuyên viên Trần Thị B'];
+    expect(await dossierEvent(['step-started', ...D, '--step', 'step-2', ...officer])).toMatchObject({
+      type: 'dossier.step_started',
+      step: 'step-2',
+      officer: { id: 'cb-017', displayName: 'Chuyên viên Trần Thị B' },
+    });
+    expect(await dossierEvent(['step-completed', ...D, '--step', 'step-2'])).toMatchObject({
+      type: 'dossier.step_completed',
+      step: 'step-2',
+    });
+    expect(
+      await dossierEvent([
+        'extend',
+        ...D,
+        '--step',
+        'step-2',
+        '--reason',
+        'Chờ xác minh',
+        '--new-due',
+        '2026-12-24',
+      ]),
+    ).toMatchObject({ type: 'dossier.extended', step: 'step-2', newDueAt: '2026-12-24T17:00:00+07:00' });
+    expect(() => parseCommandLine(['step-started', ...D])).toThrow(/--step/);
     const supplement = await dossierEvent([
       'supplement',
       ...D,

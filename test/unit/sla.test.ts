@@ -101,7 +101,7 @@ describe('SLA deadlines', () => {
 function fakeWatch(dossiers: SlaDossier[], failEnqueue = 0) {
   const entries = new Map<string, LapsedEntry>();
   for (const d of dossiers) {
-    for (const [kind, deadline] of Object.entries(openDeadlines(d)) as ['ack' | 'due', string][]) {
+    for (const [kind, deadline] of Object.entries(openDeadlines(d)) as [LapsedEntry['kind'], string][]) {
       entries.set(`${d.code}/${kind}`, { code: d.code, kind, deadline, indexKey: `${deadline}#${d.code}` });
     }
   }
@@ -143,7 +143,7 @@ describe('SLA watcher', () => {
   it('notifies the agency and its parent once, however often it runs', async () => {
     const w = fakeWatch([overdue]);
     const first = await watchSla(w.ports, late);
-    expect(first.notified).toEqual({ ack: 0, due: 1 });
+    expect(first.notified).toEqual({ ack: 0, due: 1, step: 0, remind: 0 });
     expect(w.queue.map((m) => [m.channel, m.to, m.topic])).toEqual([
       ['agency', 'hni-stp', 'sla.due'],
       ['agency', 'hni', 'sla.due'],
@@ -156,7 +156,7 @@ describe('SLA watcher', () => {
     const again = fakeWatch([overdue]);
     for (const f of w.flags) again.flags.add(f);
     const second = await watchSla(again.ports, late);
-    expect(second.notified).toEqual({ ack: 0, due: 0 });
+    expect(second.notified).toEqual({ ack: 0, due: 0, step: 0, remind: 0 });
     expect(second.alreadyNotified).toBe(1);
     expect(again.queue).toEqual([]);
     expect(await watchSla(w.ports, late)).toMatchObject({ checked: 0, notified: { ack: 0, due: 0 } });
@@ -184,7 +184,7 @@ describe('SLA watcher', () => {
     const early = await watchSla(w.ports, new Date('2025-10-06T08:00:00.000Z'));
     expect(early.checked).toBe(0);
     const lapsed = await watchSla(w.ports, new Date('2025-10-06T09:30:00.000Z'));
-    expect(lapsed.notified).toEqual({ ack: 1, due: 0 });
+    expect(lapsed.notified).toEqual({ ack: 1, due: 0, step: 0, remind: 0 });
     expect(w.queue[0]!.text).toContain('chưa được tiếp nhận trong 8 giờ làm việc');
   });
 
@@ -205,5 +205,55 @@ describe('SLA watcher', () => {
     const retried = await watchSla(w.ports, late);
     expect(retried.notified.due).toBe(1);
     expect(w.queue).toHaveLength(2);
+  });
+});
+
+describe('SLA watcher: the running step', () => {
+  // Step 2 of 1.002804 runs; reminder at three quarters of its budget, due Thursday 17:00.
+  const running: SlaDossier = {
+    ...base,
+    status: 'in_progress',
+    procedureCode: '1.002804',
+    procedureVersion: 1,
+    stepClock: {
+      stepId: 'step-2',
+      startedAt: '2025-10-07T03:00:00.000Z',
+      dueAt: '2025-10-09T10:00:00.000Z',
+      remindAt: '2025-10-08T08:00:00.000Z',
+    },
+  };
+
+  it('indexes the step due time and its reminder while the step runs, not while the citizen supplements', () => {
+    expect(openDeadlines(running)).toMatchObject({
+      step: '2025-10-09T10:00:00.000Z',
+      remind: '2025-10-08T08:00:00.000Z',
+    });
+    expect(openDeadlines({ ...running, status: 'supplement_requested' }).step).toBeUndefined();
+    expect(openDeadlines({ ...running, status: 'approved' }).remind).toBeUndefined();
+  });
+
+  it('reminds the agency before the step is due and flags it after, once each, naming the step', async () => {
+    const w = fakeWatch([running]);
+    const reminded = await watchSla(w.ports, new Date('2025-10-08T09:00:00.000Z'));
+    expect(reminded.notified).toEqual({ ack: 0, due: 0, step: 0, remind: 1 });
+    // The reminder goes to the agency alone, and names the step.
+    expect(w.queue.map((m) => [m.to, m.topic])).toEqual([['hni-stp', 'sla.remind']]);
+    expect(w.queue[0]!.text).toContain('Xác minh dữ liệu giấy phép lái xe');
+    const lapsed = await watchSla(w.ports, new Date('2025-10-09T10:30:00.000Z'));
+    expect(lapsed.notified).toEqual({ ack: 0, due: 0, step: 1, remind: 0 });
+    expect(w.queue.at(-1)!.text).toContain('mẫu 04');
+    const again = await watchSla(w.ports, new Date('2025-10-09T11:00:00.000Z'));
+    expect(again.notified.step).toBe(0);
+  });
+
+  it('leaves alone a step the agency has moved past', async () => {
+    const w = fakeWatch([running]);
+    // The index still holds step 2; the dossier now runs step 3.
+    running.stepClock = { ...running.stepClock!, stepId: 'step-3', dueAt: '2025-10-13T10:00:00.000Z' };
+    const report = await watchSla(w.ports, new Date('2025-10-09T10:30:00.000Z'));
+    expect(report.notified.step).toBe(0);
+    expect(breachOf('step', running, '2025-10-09T10:00:00.000Z', new Date('2025-10-09T10:30:00.000Z'))).toBe(
+      undefined,
+    );
   });
 });

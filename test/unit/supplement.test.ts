@@ -195,6 +195,9 @@ describe('answering a request to supplement', () => {
       }),
     ]);
     expect(fake.uploads.get(U1)?.state).toBe('attached');
+    // The step the request stopped (step 1, a working day from the request on Monday 23rd, due Tuesday
+    // 17:00) runs again, moved by the 3 working days waited: Friday 27th, 17:00.
+    expect(w.stepClock).toMatchObject({ stepId: 'step-1', dueAt: '2026-11-27T10:00:00.000Z' });
   });
 
   it('replays the same key and body, and refuses the key with another body', async () => {

@@ -130,6 +130,38 @@ export const COMMANDS: readonly Command[] = [
     }),
   },
   {
+    name: 'step-started',
+    summary: "a step of the dossier's plan starts (--step, the delivery's steps[].id)",
+    subject: 'dossier',
+    flags: {},
+    required: ['step'],
+    build: async (_v, base) => ({ type: 'dossier.step_started', ...base }),
+  },
+  {
+    name: 'step-completed',
+    summary: "a step of the dossier's plan is finished (--step)",
+    subject: 'dossier',
+    flags: {},
+    required: ['step'],
+    build: async (_v, base) => ({ type: 'dossier.step_completed', ...base }),
+  },
+  {
+    name: 'extend',
+    summary: 'apologise with a new date (form 04), for a step (--step) or the whole dossier',
+    subject: 'dossier',
+    flags: {
+      reason: { type: 'string', value: 'text', help: 'why (at least 5 characters)' },
+      'new-due': { type: 'string', value: 'date', help: 'the new date' },
+    },
+    required: ['reason', 'new-due'],
+    build: async (v, base) => ({
+      type: 'dossier.extended',
+      ...base,
+      reason: str(v, 'reason'),
+      newDueAt: toDateTime('new-due', str(v, 'new-due')!),
+    }),
+  },
+  {
     name: 'supplement',
     summary: 'ask the citizen to supplement the dossier (form 02)',
     subject: 'dossier',
@@ -273,10 +305,22 @@ const SUBJECT_FLAGS: Record<string, Flag> = {
   petition: { type: 'string', value: 'code', help: 'the petition code (e.g. PAKN-261206-0001)' },
 };
 
+/** Flags of every dossier command: the step of the dossier's plan it concerns, and who acts. */
+const DOSSIER_FLAGS: Record<string, Flag> = {
+  step: {
+    type: 'string',
+    value: 'id',
+    help: "the step it starts, finishes or moves (the delivery's steps[].id)",
+  },
+  'officer-id': { type: 'string', value: 'id', help: 'your own id for the officer who acts' },
+  'officer-name': { type: 'string', value: 'text', help: 'the name the citizen sees (with --officer-id)' },
+};
+
 /** Every flag a command accepts. */
 export function flagsOf(command: Command): Record<string, Flag> {
   return {
     ...(command.subject === 'none' ? {} : { [command.subject]: SUBJECT_FLAGS[command.subject]! }),
+    ...(command.subject === 'dossier' ? DOSSIER_FLAGS : {}),
     ...command.flags,
     ...COMMON_FLAGS,
   };
@@ -326,6 +370,16 @@ export function parseCommandLine(argv: readonly string[]): Parsed | { help: true
   return { command, values };
 }
 
+function stepAndOfficer(name: string, v: Values): Record<string, unknown> {
+  const [id, displayName] = [str(v, 'officer-id'), str(v, 'officer-name')];
+  if (Boolean(id) !== Boolean(displayName))
+    throw new UsageError('--officer-id and --officer-name go together', name);
+  return {
+    ...(str(v, 'step') ? { step: str(v, 'step') } : {}),
+    ...(id && displayName ? { officer: { id, displayName } } : {}),
+  };
+}
+
 /** The event a sending command describes, with its id (the webhook-id too) and dossier or petition code. */
 export async function buildEvent(
   parsed: Parsed,
@@ -358,6 +412,7 @@ export async function buildEvent(
       ? { dossierCode: str(values, 'dossier') }
       : { petitionCode: str(values, 'petition') }),
     ...(str(values, 'note') ? { note: str(values, 'note') } : {}),
+    ...(command.subject === 'dossier' ? stepAndOfficer(command.name, values) : {}),
   };
   return {
     path: command.subject === 'petition' ? '/v1/agency/petition-events' : '/v1/agency/events',
