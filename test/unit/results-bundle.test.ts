@@ -16,6 +16,7 @@ import { deriveProfileKeys } from '../../functions/me/protect.js';
 import { contentDisposition, resultOf } from '../../functions/tracking/result.js';
 import { agencyEvent, dossierDelivery, MAX_RESULT_BYTES, supplementDelivery } from '../../schemas/agency.js';
 import { birthBundleForm } from '../support/forms.js';
+import { testSigner } from '../support/result-signer.js';
 import { storedScan } from '../support/scans.js';
 
 const NOW = new Date('2026-11-20T03:00:00Z'); // Friday 10:00 in Hà Nội
@@ -66,6 +67,8 @@ class Table implements AgencyEventPorts {
   findRecorded = async (a: string, id: string) => this.recorded.get(`${a}/${id}`);
   loadDossier = async (code: string) => structuredClone(this.dossiers.get(code));
   recordOnly = async () => {};
+  signer = testSigner();
+  loadDocument = async () => undefined;
   putResult = async (key: string, bytes: Buffer) => {
     this.stored.set(key, bytes);
   };
