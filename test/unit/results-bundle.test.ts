@@ -226,6 +226,9 @@ describe('results', () => {
       contentType: 'application/pdf',
       size: PDF.length,
       sha256: createHash('sha256').update(PDF).digest('hex'),
+      // The signed document the citizen holds (checked at GET /v1/verify/{documentId}).
+      documentId: expect.stringMatching(/^[0-9A-HJKMNP-TV-Z]{26}$/),
+      documentType: 'result_1_011723',
     });
     const result = table.dossiers.get(card.code)!.result!;
     expect(result).toMatchObject({ kind: 'electronic', size: PDF.length, contentType: 'application/pdf' });
