@@ -163,6 +163,8 @@ export type { OwnedObject };
 export const EVERYONE: readonly PersonRole[] = personRole.options;
 /** People who file for themselves or for someone: citizens, enterprises' representatives, desk officers. */
 export const APPLICANTS: readonly PersonRole[] = ['citizen', 'business', 'desk_officer'];
+/** People who hold documents of their own (results issued to them, scans of their dossiers). */
+export const DOCUMENT_HOLDERS: readonly PersonRole[] = ['citizen', 'business'];
 
 /**
  * Who may call a route. Anyone else signed in gets 403; someone who may call the route but reaches an
@@ -780,7 +782,7 @@ export const routes: readonly Route[] = [
     fn: 'me',
     operationId: 'downloadMyDocument',
     auth: 'citizen',
-    access: { kind: 'self', roles: EVERYONE },
+    access: { kind: 'self', roles: DOCUMENT_HOLDERS },
     summary:
       'One of my documents: a 5-minute download link with its SHA-256; a result also with its verification ' +
       'link and QR code',
@@ -794,7 +796,7 @@ export const routes: readonly Route[] = [
     fn: 'me',
     operationId: 'shareMyDocument',
     auth: 'citizen',
-    access: { kind: 'self', roles: EVERYONE },
+    access: { kind: 'self', roles: DOCUMENT_HOLDERS },
     summary: 'Share one of my documents through a link that expires (at most 7 days); each opening is logged',
     params: myDocumentParams,
     body: shareRequest,
@@ -1192,6 +1194,8 @@ export const functions: Record<
     timeoutSeconds: 10,
     table: 'readwrite',
     uploads: 'readwrite',
+    // A valid result the citizen holds is copied from results/ instead of a new upload.
+    results: 'get',
     readsProfileKey: true,
   },
   tracking: {
