@@ -42,6 +42,7 @@ afterAll(async () => {
 const { api, upload } = portalClient(() => portal.url);
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 const LICENCE = Buffer.from('%PDF-1.7 Giấy phép lái xe hạng B — Nguyễn Văn An');
+/** A health certificate photographed (JPEG). */
 const PHOTO = Buffer.from('ffd8ffe000104a46494600010100ffd9', 'hex');
 const download = async (url: string) => Buffer.from(await (await fetch(url)).arrayBuffer());
 
@@ -226,10 +227,10 @@ describe('an electronic result', () => {
   });
 
   it('is attached to a later dossier instead of a new upload, and the agency receives it like any scan', async () => {
-    const photo = await upload(owner, { bytes: PHOTO, fileName: 'anh.jpg', contentType: 'image/jpeg' });
-    const { reason: _r, ...licence } = licenceForm;
-    const later = await paidDossier('1.002809', { ...licence, destinationCountry: 'JP' }, [
-      { documentType: 'portrait_photo', uploadId: photo },
+    // The next exchange of the licence asks for the current licence: the one the agency issued.
+    const health = await upload(owner, { bytes: PHOTO, fileName: 'suc-khoe.jpg', contentType: 'image/jpeg' });
+    const later = await paidDossier('1.002804', licenceForm, [
+      { documentType: 'health_certificate', uploadId: health },
       { documentType: 'current_licence', documentId },
     ]);
     const delivery = await until('the delivery', async () =>
@@ -272,21 +273,25 @@ describe('an electronic result', () => {
       const items = ((await res.json()) as { items: { topic: string }[] }).items;
       return items.some((m) => m.topic === 'result.revoked') ? items : undefined;
     });
-    const photo = await upload(owner, { bytes: PHOTO, fileName: 'anh2.jpg', contentType: 'image/jpeg' });
-    const { reason: _r, ...licence } = licenceForm;
+    const health = await upload(owner, {
+      bytes: PHOTO,
+      fileName: 'suc-khoe-2.jpg',
+      contentType: 'image/jpeg',
+    });
     const refused = await api('POST', '/v1/dossiers', {
       token: owner,
       key: `results-${randomUUID()}`,
       body: {
-        procedureCode: '1.002809',
-        form: { ...licence, destinationCountry: 'JP' },
+        procedureCode: '1.002804',
+        form: licenceForm,
         attachments: [
-          { documentType: 'portrait_photo', uploadId: photo },
+          { documentType: 'health_certificate', uploadId: health },
           { documentType: 'current_licence', documentId },
         ],
       },
     });
-    expect(refused.status).toBe(422);
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.code).toBe('DOCUMENT_NOT_ACCEPTED');
     expect(refused.body.error.details).toEqual([expect.objectContaining({ code: 'document_not_valid' })]);
   });
 });
