@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { sha256Hex } from './agency.js';
 import { dossierCode, isoDateTime, listQuery, ulid } from './common.js';
 
-export const verifyParams = z.object({ documentId: ulid }).strict();
+export const verifyParams = z.object({ documentId: ulid });
 
 /** The record the portal signs, as signed (canonical JSON, RFC 8785). */
 export const signedResultRecord = z
@@ -71,15 +71,13 @@ export const publicJwks = z
   .meta({ id: 'ResultSigningKeys' });
 
 /** A document of GET /v1/me/documents: a scan from one of the person's dossiers, or a result (`R…`). */
-export const myDocumentParams = z
-  .object({
-    documentId: z
-      .string()
-      .min(10)
-      .max(120)
-      .regex(/^[A-Za-z0-9.~-]+$/, 'expected a documentId'),
-  })
-  .strict();
+export const myDocumentParams = z.object({
+  documentId: z
+    .string()
+    .min(10)
+    .max(120)
+    .regex(/^[A-Za-z0-9.~-]+$/, 'expected a documentId'),
+});
 
 /** A download of one of the person's own documents, with how to verify a result. */
 export const myDocumentDownload = z
@@ -121,9 +119,9 @@ export const shareCreated = z
   })
   .meta({ id: 'DocumentShare' });
 
-export const sharedParams = z
-  .object({ token: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'expected a share token') })
-  .strict();
+export const sharedParams = z.object({
+  token: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'expected a share token'),
+});
 
 export const sharedDocument = z
   .object({
