@@ -38,8 +38,8 @@ import { createOidcIssuer, type OidcIssuer } from './oidc-issuer.js';
 import { type PaymentSandbox, startPaymentSandbox } from './payment-sandbox.js';
 import { ensurePaymentSecrets } from './payment-secrets.js';
 import { ensureProfileKey } from './profile-key.js';
-import { ensureResultSigningKey } from './result-key.js';
 import { type QueuePump, startQueuePump } from './queue-pump.js';
+import { ensureResultSigningKey } from './result-key.js';
 import {
   dynamoDbPath,
   LOCAL_CREDENTIALS,
