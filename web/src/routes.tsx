@@ -7,6 +7,7 @@ import { ProcedurePage } from './pages/Procedure.js';
 import { Search } from './pages/Search.js';
 import { Stats } from './pages/Stats.js';
 import { Track } from './pages/Track.js';
+import { Verify } from './pages/Verify.js';
 import type { Route } from './router.js';
 
 export const routes: Route[] = [
@@ -18,6 +19,7 @@ export const routes: Route[] = [
   { path: '/thong-ke', page: Stats },
   { path: '/nop/:code', page: Filing },
   { path: '/thanh-toan/:provider', page: PaymentReturn },
+  { path: '/verify/:documentId', page: Verify },
 ];
 
 /** Where a procedure is filed online (the filing page's own route). */
