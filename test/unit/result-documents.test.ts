@@ -7,9 +7,16 @@
 import { createHash, generateKeyPairSync, sign } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { type AgencyEventPorts, handleAgencyEvent } from '../../functions/agencies/events.js';
+import { findProcedure } from '../../functions/catalog/catalog.js';
 import type { DossierRecord } from '../../functions/core/dossier.js';
 import { AppError } from '../../functions/core/errors.js';
 import { GENESIS_HASH, sealEvent } from '../../functions/core/timeline.js';
+import {
+  type AttachmentPorts,
+  checkAttachments,
+  type HeldResult,
+} from '../../functions/intake/attachments.js';
+import { type AccountPorts, listMyDocuments } from '../../functions/me/account.js';
 import { type ResultDocument, verificationLink, verificationOf } from '../../functions/results/documents.js';
 import {
   type AccessRecord,
@@ -430,5 +437,145 @@ describe('shares and the access log', () => {
         cursor: log.nextCursor!,
       }),
     ).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+  });
+});
+
+describe('a result the person holds, attached instead of a new upload', () => {
+  const held: HeldResult = {
+    documentId: '01KBBBBBBBBBBBBBBBBBBBBBBB',
+    dossierCode: CODE,
+    documentType: 'current_licence',
+    status: 'valid',
+    fileName: 'GPLX.pdf',
+    contentType: 'application/pdf',
+    size: PDF.length,
+    key: `results/${CODE}/abc.pdf`,
+    issuedAt: '2026-11-21T02:00:00.000Z',
+    ownerSub: 'citizen-a',
+  };
+  const ports = (doc: HeldResult): AttachmentPorts => ({
+    findUpload: async () => undefined,
+    inspectObject: async (key) =>
+      key === doc.key
+        ? { size: doc.size, contentType: doc.contentType, head: PDF.subarray(0, 16) }
+        : undefined,
+    findDossier: async (code) => (code === CODE ? dossier('result_issued') : undefined),
+    findResultDocument: async (id) => (id === doc.documentId ? doc : undefined),
+  });
+  const documents = findProcedure('1.002804')!.documents;
+  const attach = (doc: HeldResult, sub = 'citizen-a', documentType = 'current_licence') =>
+    checkAttachments(ports(doc), documents, sub, [{ documentType, documentId: doc.documentId }], {
+      required: [],
+    });
+
+  it('is accepted while valid, for its own type, and copied from where the portal keeps it', async () => {
+    const [accepted] = await attach(held);
+    expect(accepted).toMatchObject({
+      documentType: 'current_licence',
+      upload: { key: held.key, size: PDF.length, uploadId: held.documentId },
+      reusedFrom: { dossierCode: CODE, uploadId: held.documentId },
+    });
+  });
+
+  it("is refused when revoked, of another type, or someone else's", async () => {
+    await expect(attach({ ...held, status: 'revoked' })).rejects.toMatchObject({
+      code: 'DOCUMENT_NOT_ACCEPTED',
+      details: [expect.objectContaining({ code: 'document_not_valid' })],
+    });
+    await expect(attach(held, 'citizen-a', 'health_certificate')).rejects.toMatchObject({
+      details: [expect.objectContaining({ code: 'document_type_mismatch' })],
+    });
+    await expect(attach(held, 'citizen-b')).rejects.toMatchObject({ code: 'DOCUMENT_NOT_FOUND' });
+  });
+});
+
+describe("the person's document list", () => {
+  const doc = (n: number): ResultDocument =>
+    ({
+      documentId: `01KBBBBBBBBBBBBBBBBBBBBBB${n}`,
+      dossierCode: CODE,
+      procedureCode: '1.002804',
+      documentType: 'current_licence',
+      issuingAgency: 'cahn',
+      issuedAt: `2026-11-2${n}T02:00:00.000Z`,
+      sha256: sha256(PDF),
+      status: n === 1 ? 'revoked' : 'valid',
+      fileName: 'GPLX.pdf',
+      contentType: 'application/pdf',
+      size: PDF.length,
+      key: 'results/x.pdf',
+      ownerSub: 'citizen-a',
+    }) as ResultDocument;
+  const key = (d: ResultDocument) => ({
+    pk: `RESULTDOC#${d.documentId}`,
+    sk: 'RESULTDOC',
+    gsi1pk: 'OWNER#citizen-a',
+    gsi1sk: `RESULTDOC#${d.issuedAt}#${d.documentId}`,
+  });
+  const withScan: DossierRecord = {
+    ...dossier('result_issued'),
+    attachments: [
+      {
+        documentType: 'health_certificate',
+        uploadId: '01KCCCCCCCCCCCCCCCCCCCCCCC',
+        fileName: 'sk.pdf',
+        contentType: 'application/pdf',
+        size: 10,
+        key: 'dossiers/x',
+        sha256: 'a'.repeat(64),
+      },
+    ],
+  };
+  const ports: AccountPorts = {
+    now: () => new Date('2026-11-25T00:00:00Z'),
+    dossier: async () => withScan,
+    timeline: async () => [],
+    indexedDossiers: async () => ({ items: [] }),
+    ownDossiers: async () => ({
+      items: [
+        {
+          key: { pk: `DOSSIER#${CODE}`, sk: 'DOSSIER', gsi1pk: 'OWNER#citizen-a', gsi1sk: 'DOSSIER#x' },
+          dossier: withScan,
+        },
+      ],
+    }),
+    ownResults: async (_sub, q) => {
+      const all = [doc(2), doc(1)];
+      const from = q.after ? all.findIndex((d) => key(d).pk === q.after!.pk) + 1 : 0;
+      const items = all.slice(from, from + q.limit).map((d) => ({ key: key(d), document: d }));
+      const last = items.at(-1);
+      return { items, ...(from + q.limit < all.length && last ? { lastKey: last.key } : {}) };
+    },
+    portalUrl: 'https://cong.example',
+  };
+
+  it('lists results first, with issuer, status and digest, then the scans, page by page', async () => {
+    const first = await listMyDocuments(ports, 'citizen-a', { limit: 2 });
+    expect(first.items.map((i) => [i.kind, i.status])).toEqual([
+      ['result', 'valid'],
+      ['result', 'revoked'],
+    ]);
+    expect(first.items[0]).toMatchObject({
+      issuer: 'cahn',
+      sha256: sha256(PDF),
+      verifyUrl: expect.stringContaining('/verify/'),
+    });
+    const second = await listMyDocuments(ports, 'citizen-a', { limit: 2, cursor: first.nextCursor! });
+    expect(second.items).toEqual([
+      expect.objectContaining({ kind: 'scan', documentType: 'health_certificate', sha256: 'a'.repeat(64) }),
+    ]);
+    expect(second.nextCursor).toBeNull();
+    const one = await listMyDocuments(ports, 'citizen-a', { limit: 1 });
+    const next = await listMyDocuments(ports, 'citizen-a', { limit: 1, cursor: one.nextCursor! });
+    expect(next.items.map((i) => i.documentId)).toEqual([doc(1).documentId]);
+  });
+
+  it("refuses a cursor of another person's results", async () => {
+    const one = await listMyDocuments(ports, 'citizen-a', { limit: 1 });
+    await expect(
+      listMyDocuments(ports, 'citizen-b', { limit: 1, cursor: one.nextCursor! }),
+    ).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+    });
   });
 });
