@@ -119,6 +119,19 @@ import {
   procedureVersionQuery,
   procedureView,
 } from '../schemas/procedure.js';
+import {
+  myAccessLog,
+  myAccessLogQuery,
+  myDocumentDownload,
+  myDocumentParams,
+  publicJwks,
+  shareCreated,
+  sharedDocument,
+  sharedParams,
+  shareRequest,
+  verificationView,
+  verifyParams,
+} from '../schemas/results.js';
 import { createUploadRequest, createUploadResponse } from '../schemas/upload.js';
 import type { OwnedObject } from './core/access.js';
 import type { RateLimitClass } from './core/rate-limit.js';
@@ -143,6 +156,7 @@ export type HttpFunction =
   | 'feedback'
   | 'stats'
   | 'petitions'
+  | 'results'
   | 'dev';
 
 /**
@@ -155,6 +169,8 @@ export type { OwnedObject };
 export const EVERYONE: readonly PersonRole[] = personRole.options;
 /** People who file for themselves or for someone: citizens, enterprises' representatives, desk officers. */
 export const APPLICANTS: readonly PersonRole[] = ['citizen', 'business', 'desk_officer'];
+/** People who hold documents of their own (results issued to them, scans of their dossiers). */
+export const DOCUMENT_HOLDERS: readonly PersonRole[] = ['citizen', 'business'];
 
 /**
  * Who may call a route. Anyone else signed in gets 403; someone who may call the route but reaches an
@@ -759,7 +775,9 @@ export const routes: readonly Route[] = [
     operationId: 'listMyDocuments',
     auth: 'citizen',
     access: { kind: 'self', roles: EVERYONE },
-    summary: 'Scans I have already submitted in my dossiers, newest dossier first',
+    summary:
+      'My documents: the results issued to me (type, issuer, status, SHA-256), newest first, then the scans I ' +
+      'submitted in my dossiers, newest dossier first',
     query: myDocumentsQuery,
     status: 200,
     response: myDocumentList,
@@ -815,6 +833,86 @@ export const routes: readonly Route[] = [
     params: draftParams,
     status: 200,
     response: draftDeleted,
+  }),
+  r({
+    method: 'GET',
+    path: '/v1/me/documents/{documentId}',
+    fn: 'me',
+    operationId: 'downloadMyDocument',
+    auth: 'citizen',
+    access: { kind: 'self', roles: DOCUMENT_HOLDERS },
+    summary:
+      'One of my documents: a 5-minute download link with its SHA-256; a result also with its verification ' +
+      'link and QR code',
+    params: myDocumentParams,
+    status: 200,
+    response: myDocumentDownload,
+  }),
+  r({
+    method: 'POST',
+    path: '/v1/me/documents/{documentId}/shares',
+    fn: 'me',
+    operationId: 'shareMyDocument',
+    auth: 'citizen',
+    access: { kind: 'self', roles: DOCUMENT_HOLDERS },
+    summary: 'Share one of my documents through a link that expires (at most 7 days); each opening is logged',
+    params: myDocumentParams,
+    body: shareRequest,
+    status: 201,
+    response: shareCreated,
+  }),
+  r({
+    method: 'GET',
+    path: '/v1/me/access-log',
+    fn: 'me',
+    operationId: 'listMyAccessLog',
+    auth: 'citizen',
+    access: { kind: 'self', roles: EVERYONE },
+    summary:
+      "Who has read my data: every agency fetch of my dossiers' files and every opening of my shared links, " +
+      'newest first',
+    query: myAccessLogQuery,
+    status: 200,
+    response: myAccessLog,
+  }),
+  r({
+    method: 'GET',
+    path: '/v1/verify/keys',
+    fn: 'results',
+    operationId: 'resultSigningKeys',
+    auth: 'public',
+    access: PUBLIC,
+    summary: "The public keys (JWKS) that verify electronic results' signatures offline",
+    status: 200,
+    response: publicJwks,
+  }),
+  r({
+    method: 'GET',
+    path: '/v1/verify/{documentId}',
+    fn: 'results',
+    operationId: 'verifyResult',
+    auth: 'public',
+    access: PUBLIC,
+    summary:
+      'Is this electronic result genuine? genuine, revoked, replaced or unknown, with the document type, ' +
+      'issuer and date, and the signed record with its signature',
+    params: verifyParams,
+    status: 200,
+    response: verificationView,
+  }),
+  r({
+    method: 'GET',
+    path: '/v1/shared/{token}',
+    fn: 'results',
+    operationId: 'openSharedDocument',
+    auth: 'public',
+    access: PUBLIC,
+    summary: "A document its holder shared: a 5-minute download link (recorded in the holder's access log)",
+    params: sharedParams,
+    status: 200,
+    response: sharedDocument,
+    errors: [429],
+    rateLimit: 'tracking',
   }),
   r({
     method: 'GET',
@@ -1112,6 +1210,11 @@ export interface FunctionSpec {
   readsPaymentSecrets?: boolean;
   /** The key that seals citizen ID and phone numbers in profiles (Secrets Manager in AWS). */
   readsProfileKey?: boolean;
+  /**
+   * The result-signing key (KMS in AWS): `sign` signs records of electronic results (kms:Sign, one
+   * function only); `publicKey` publishes the key that verifies them (kms:GetPublicKey).
+   */
+  resultSigning?: 'sign' | 'publicKey';
   /** Puts messages on the notifications queue. */
   sendsNotifications?: boolean;
   /** Sends text messages (SNS) and e-mail (SES) to citizens. */
@@ -1163,6 +1266,8 @@ export const functions: Record<
     timeoutSeconds: 10,
     table: 'readwrite',
     uploads: 'readwrite',
+    // A valid result the citizen holds is copied from results/ instead of a new upload.
+    results: 'get',
     readsProfileKey: true,
   },
   tracking: {
@@ -1191,6 +1296,7 @@ export const functions: Record<
     table: 'readwrite',
     readsAgencySecrets: true,
     results: 'put',
+    resultSigning: 'sign',
   },
   agencyFiles: {
     entry: 'functions/agencies/files-handler.ts',
@@ -1217,6 +1323,20 @@ export const functions: Record<
     timeoutSeconds: 15,
     table: 'readwrite',
     readsProfileKey: true,
+    // Download links to the person's own scans and results.
+    uploads: 'get',
+    results: 'get',
+  },
+  /** Public: verification of electronic results, their signing keys, and shared links. */
+  results: {
+    entry: 'functions/results/handler.ts',
+    memoryMb: 256,
+    timeoutSeconds: 5,
+    // Writes only the record of each opening of a shared link (and the abuse-limit counters).
+    table: 'readwrite',
+    uploads: 'get',
+    results: 'get',
+    resultSigning: 'publicKey',
   },
   feedback: {
     entry: 'functions/feedback/handler.ts',

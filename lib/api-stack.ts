@@ -134,6 +134,7 @@ export class ApiStack extends Stack {
       table,
       scans,
       dataKey: data.dataKey,
+      resultSigningKey: data.resultSigningKey,
       agencyQueues: data.channels.map((c) => c.queue),
       // By name (resources.ts), not by the queue object: 30-odd ARNs exported from the data stack would
       // push it past CloudFormation's 200 outputs.
@@ -185,6 +186,8 @@ export class ApiStack extends Stack {
         const fn = new PortalFunction(this, `Fn-${name}`, { name, spec, settings: s, sharedEnvironment });
         grantAccess(fn, spec, resources);
         if (spec.readsProfileKey) fn.function.addEnvironment('PROFILE_KEY_SECRET', names.profileKeySecret);
+        if (spec.resultSigning)
+          fn.function.addEnvironment('RESULT_SIGNING_KEY_ID', data.resultSigningKey.keyArn);
         if (spec.trigger === 'outbox-stream') this.relayOutbox(fn, table, data);
         if (spec.trigger === 'agency-queues') this.dispatchAgencyQueues(fn, spec, data);
         if (spec.trigger === 'dossier-stream') this.relayNotifications(fn, table, data);

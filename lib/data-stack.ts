@@ -5,7 +5,7 @@
  */
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, StreamViewType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
-import { Key } from 'aws-cdk-lib/aws-kms';
+import { Key, KeySpec, KeyUsage } from 'aws-cdk-lib/aws-kms';
 import {
   BlockPublicAccess,
   Bucket,
@@ -43,6 +43,12 @@ export class DataStack extends Stack {
   readonly settings: StageSettings;
   /** Encrypts the table, the scans and the queues; rotated yearly by KMS. */
   readonly dataKey: Key;
+  /**
+   * Signs the records of electronic results (ECDSA P-256); the private key never leaves KMS. KMS does not
+   * rotate asymmetric keys: a new key is rolled by publishing both in GET /v1/verify/keys (cdk-nag's
+   * rotation rule applies to symmetric keys only).
+   */
+  readonly resultSigningKey: Key;
   readonly table: Table;
   readonly scans: Bucket;
   readonly channels: AgencyChannel[];
@@ -74,6 +80,15 @@ export class DataStack extends Stack {
       alias: `alias/${s.prefix}-data`,
       description: `Cổng ${s.stage}: dossiers, scans and agency queues`,
       enableKeyRotation: true,
+      removalPolicy: s.removalPolicy,
+      pendingWindow: Duration.days(prod ? 30 : 7),
+    });
+
+    this.resultSigningKey = new Key(this, 'ResultSigningKey', {
+      alias: `alias/${s.prefix}-result-signing`,
+      description: `Cổng ${s.stage}: signs the records of electronic results (verification)`,
+      keySpec: KeySpec.ECC_NIST_P256,
+      keyUsage: KeyUsage.SIGN_VERIFY,
       removalPolicy: s.removalPolicy,
       pendingWindow: Duration.days(prod ? 30 : 7),
     });

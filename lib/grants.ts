@@ -17,6 +17,8 @@ export interface PortalResources {
   table: ITable;
   scans: IBucket;
   dataKey: IKey;
+  /** The asymmetric key that signs electronic results' records. */
+  resultSigningKey: IKey;
   agencyQueues: IQueue[];
   /** The agency channels' DLQs, by ARN. */
   agencyDlqArns: string[];
@@ -94,6 +96,10 @@ export function grantAccess(fn: PortalFunction, spec: FunctionSpec, r: PortalRes
   }
 
   if (spec.readsProfileKey) r.profileKeySecret.grantRead(role);
+
+  // kms:Sign only for the function that issues results; the verification side reads the public key.
+  if (spec.resultSigning === 'sign') r.resultSigningKey.grant(role, 'kms:Sign', 'kms:GetPublicKey');
+  if (spec.resultSigning === 'publicKey') r.resultSigningKey.grant(role, 'kms:GetPublicKey');
 
   if (spec.sendsNotifications) {
     r.notificationsQueue.grantSendMessages(role);

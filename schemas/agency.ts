@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { dossierCode, isoDateTime, nfcText } from './common.js';
+import { dossierCode, isoDateTime, nfcText, ulid } from './common.js';
 import { dossierStatus } from './dossier.js';
 import { officerRef, plannedStep, stepId } from './steps.js';
 
@@ -36,28 +36,41 @@ export const resultContentTypes = [
   'image/png',
 ] as const;
 
+/** A document type as procedures name their documents: lower case letters, digits and underscores. */
+export const documentType = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]{1,63}$/, 'expected a document type such as current_licence');
+
 /** The result of a dossier: an electronic document (e.g. a signed extract), or one to collect or post. */
+const electronicResult = z
+  .object({
+    kind: z.literal('electronic'),
+    fileName: z
+      .string()
+      .trim()
+      .min(1)
+      .max(200)
+      .refine(
+        (n) => !/[/\\]/.test(n) && [...n].every((c) => c.charCodeAt(0) >= 0x20),
+        'a file name without folders or control characters',
+      ),
+    contentType: z.enum(resultContentTypes),
+    /**
+     * What kind of document this is, as procedures name the documents they ask for (e.g.
+     * `current_licence`): a citizen holding a valid result of that type attaches it to a later dossier
+     * instead of uploading a scan. Default `result_<procedure code>`.
+     */
+    documentType: documentType.optional(),
+    contentBase64: z
+      .base64()
+      .min(4)
+      .max(Math.ceil(MAX_RESULT_BYTES / 3) * 4)
+      .refine((b) => Buffer.byteLength(b, 'base64') <= MAX_RESULT_BYTES, 'at most 700 KB once decoded'),
+  })
+  .strict();
+
 export const issuedResult = z.discriminatedUnion('kind', [
-  z
-    .object({
-      kind: z.literal('electronic'),
-      fileName: z
-        .string()
-        .trim()
-        .min(1)
-        .max(200)
-        .refine(
-          (n) => !/[/\\]/.test(n) && [...n].every((c) => c.charCodeAt(0) >= 0x20),
-          'a file name without folders or control characters',
-        ),
-      contentType: z.enum(resultContentTypes),
-      contentBase64: z
-        .base64()
-        .min(4)
-        .max(Math.ceil(MAX_RESULT_BYTES / 3) * 4)
-        .refine((b) => Buffer.byteLength(b, 'base64') <= MAX_RESULT_BYTES, 'at most 700 KB once decoded'),
-    })
-    .strict(),
+  electronicResult,
   z
     .object({
       kind: z.literal('pickup'),
@@ -124,6 +137,25 @@ export const agencyEvent = z
       .strict(),
     z.object({ type: z.literal('dossier.result_issued'), ...eventBase, result: issuedResult }).strict(),
     z.object({ type: z.literal('dossier.completed'), ...eventBase }).strict(),
+    // The issuing agency withdraws an electronic result it issued (verification answers "revoked" at once).
+    z
+      .object({
+        type: z.literal('result.revoked'),
+        ...eventBase,
+        documentId: ulid,
+        reason: z.string().trim().min(5).max(2000),
+      })
+      .strict(),
+    // The issuing agency issues a corrected document in place of one it issued ("replaced").
+    z
+      .object({
+        type: z.literal('result.replaced'),
+        ...eventBase,
+        documentId: ulid,
+        reason: z.string().trim().min(5).max(2000),
+        result: electronicResult,
+      })
+      .strict(),
   ])
   .meta({ id: 'AgencyEvent' });
 export type AgencyEvent = z.infer<typeof agencyEvent>;
@@ -137,7 +169,15 @@ export const agencyEventResult = z
     reason: z.enum(['applied', 'replay', 'stale']),
     /** For an electronic result: the document as the portal stored it, to check against what was sent. */
     resultDocument: z
-      .object({ fileName: z.string(), contentType: z.string(), size: z.number().int(), sha256: sha256Hex })
+      .object({
+        fileName: z.string(),
+        contentType: z.string(),
+        size: z.number().int(),
+        sha256: sha256Hex,
+        /** The electronic document's id: verification at GET /v1/verify/{documentId}. */
+        documentId: z.string().optional(),
+        documentType: z.string().optional(),
+      })
       .optional(),
   })
   .meta({ id: 'AgencyEventResult' });

@@ -17,11 +17,14 @@ export const dossierStatus = z.enum([
 ]);
 export type DossierStatus = z.infer<typeof dossierStatus>;
 
-/** A scan already in one of the caller's dossiers, as GET /v1/me/documents names it. */
+/**
+ * A document the caller already holds, as GET /v1/me/documents names it: a scan in one of their dossiers
+ * (`<dossier code>~<upload id>`) or a valid result issued to them (its ULID).
+ */
 export const documentId = z
   .string()
   .regex(
-    /^[A-Z0-9.]{2,24}-\d{6}-\d{4,}~[0-9A-HJKMNP-TV-Z]{26}$/,
+    /^(?:[A-Z0-9.]{2,24}-\d{6}-\d{4,}~)?[0-9A-HJKMNP-TV-Z]{26}$/,
     'expected a documentId from /v1/me/documents',
   );
 

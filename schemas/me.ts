@@ -93,8 +93,20 @@ export const myDocument = z.object({
   dossierCode,
   /** When the scan became part of the dossier (its submission, or the supplement that sent it). */
   uploadedAt: isoDateTime,
-  /** Attach it to a new dossier without uploading again: `{ documentType, documentId }`. */
+  /**
+   * Attach it to a new dossier without uploading again: `{ documentType, documentId }` (a result only while
+   * valid, for a document of its type). Download it at GET /v1/me/documents/{documentId}.
+   */
   documentId: z.string(),
+  /** `result`: issued to me by an agency (signed, verifiable); `scan`: a file I submitted. */
+  kind: z.enum(['scan', 'result']).optional(),
+  sha256: z.string().optional(),
+  /** For a result: when, by which agency, and whether it still stands. */
+  issuedAt: isoDateTime.optional(),
+  issuer: z.string().optional(),
+  issuerName: z.string().optional(),
+  status: z.enum(['valid', 'revoked', 'replaced']).optional(),
+  verifyUrl: z.string().optional(),
 });
 
 export const myDocumentList = z

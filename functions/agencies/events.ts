@@ -24,6 +24,8 @@ import { addWorkingDays } from '../core/working-days.js';
 import { receivedAtDesk } from '../intake/desk.js';
 import { type DispatchMessage, dispatchOutbox } from '../intake/submit.js';
 import { laterBundleSteps, type WithdrawalStep } from '../intake/withdraw.js';
+import { changeStatus, issueDocument, type ResultDocument } from '../results/documents.js';
+import type { RecordStatus, ResultSigner } from '../results/record.js';
 import { type StepClock, stepClockOf } from '../steps/clock.js';
 import { planOf } from '../steps/plan.js';
 import { computeSteps, stepIndex } from '../steps/progress.js';
@@ -40,6 +42,10 @@ export interface AgencyEventPorts {
   recordOnly(agencyId: string, result: AgencyEventResult, at: string): Promise<void>;
   /** Keeps an electronic result document (under results/<dossier code>/). */
   putResult(key: string, bytes: Buffer, contentType: string): Promise<void>;
+  /** Signs electronic results' records (the KMS key in AWS). */
+  signer: ResultSigner;
+  /** A signed electronic document, to revoke or replace it. */
+  loadDocument(documentId: string): Promise<ResultDocument | undefined>;
   apply(change: {
     agencyId: string;
     dossier: DossierRecord;
@@ -55,6 +61,11 @@ export interface AgencyEventPorts {
     handoff?: Handoff;
     /** In a bundle: a refusal also withdraws the later dossiers, which can no longer start. */
     cascade?: WithdrawalStep[];
+    /**
+     * Signed documents written with the step: a new one (`expected` absent: only if absent) or a changed
+     * one (only while it still has the `expected` status).
+     */
+    documents?: { document: ResultDocument; expected?: RecordStatus }[];
   }): Promise<'applied' | 'already-recorded' | 'version-conflict'>;
 }
 
@@ -182,6 +193,14 @@ function ownDetails(e: AgencyEvent): Record<string, unknown> | undefined {
       return { missingDocuments: e.missingDocuments, supplementDueAt: e.supplementDueAt };
     case 'dossier.rejected':
       return { reason: e.reason };
+    case 'result.revoked':
+      return { documentId: e.documentId, reason: e.reason };
+    case 'result.replaced':
+      return {
+        documentId: e.documentId,
+        reason: e.reason,
+        result: { kind: e.result.kind, fileName: e.result.fileName, contentType: e.result.contentType },
+      };
     case 'dossier.result_issued':
       // The document itself is kept in S3, never on the timeline.
       return {
@@ -268,7 +287,18 @@ export async function handleAgencyEvent(
         : undefined;
     let dossierResult: DossierResult | undefined;
     let handoff: Handoff | undefined;
-    if (event.type === 'dossier.result_issued') {
+    const documents: { document: ResultDocument; expected?: RecordStatus }[] = [];
+    // The document an event revokes or replaces: the agency's own, of this dossier, still valid.
+    const earlierDocument = async (documentId: string) => {
+      const doc = await ports.loadDocument(documentId);
+      if (!doc || doc.dossierCode !== dossier.code || doc.issuingAgency !== agencyId)
+        throw new AppError('RESULT_DOCUMENT_NOT_FOUND', [{ path: 'body.documentId' }]);
+      if (doc.status !== 'valid')
+        throw new AppError('RESULT_DOCUMENT_NOT_VALID', { currentStatus: doc.status });
+      return doc;
+    };
+    if (event.type === 'dossier.result_issued' || event.type === 'result.replaced') {
+      const earlier = event.type === 'result.replaced' ? await earlierDocument(event.documentId) : undefined;
       const issued = resultRecord(dossier.code, agencyId, event.eventId, event.result, at);
       // The document is stored before the state changes, so an issued result never points at nothing.
       if (issued.bytes && issued.record.kind === 'electronic' && !stored) {
@@ -276,7 +306,46 @@ export async function handleAgencyEvent(
         stored = true;
       }
       dossierResult = issued.record;
-      handoff = await handoffAfter(ports, dossier, issued.record, ports.now());
+      if (issued.record.kind === 'electronic') {
+        const documentType =
+          event.result.kind === 'electronic'
+            ? (event.result.documentType ?? earlier?.documentType)
+            : undefined;
+        const document = await issueDocument(ports.signer, {
+          documentId: ulid(ports.now().getTime()),
+          dossier,
+          agencyId,
+          result: issued.record,
+          ...(documentType ? { documentType } : {}),
+          ...(earlier ? { replaces: earlier.documentId } : {}),
+        });
+        dossierResult = {
+          ...issued.record,
+          documentId: document.documentId,
+          documentType: document.documentType,
+        };
+        documents.push({ document });
+        if (earlier) {
+          documents.push({
+            document: await changeStatus(ports.signer, earlier, {
+              status: 'replaced',
+              at,
+              reason: event.type === 'result.replaced' ? event.reason : '',
+              replacedBy: document.documentId,
+            }),
+            expected: 'valid',
+          });
+        }
+      }
+      if (event.type === 'dossier.result_issued')
+        handoff = await handoffAfter(ports, dossier, issued.record, ports.now());
+    }
+    if (event.type === 'result.revoked') {
+      const earlier = await earlierDocument(event.documentId);
+      documents.push({
+        document: await changeStatus(ports.signer, earlier, { status: 'revoked', at, reason: event.reason }),
+        expected: 'valid',
+      });
     }
     const cascade =
       event.type === 'dossier.rejected' ? await laterBundleSteps(ports.loadDossier, dossier, at) : [];
@@ -308,6 +377,9 @@ export async function handleAgencyEvent(
               contentType: dossierResult.contentType,
               size: dossierResult.size,
               sha256: dossierResult.sha256,
+              ...(dossierResult.documentId
+                ? { documentId: dossierResult.documentId, documentType: dossierResult.documentType }
+                : {}),
             },
           }
         : {}),
@@ -326,6 +398,7 @@ export async function handleAgencyEvent(
       ...(dossierResult ? { dossierResult } : {}),
       ...(handoff ? { handoff } : {}),
       ...(cascade.length ? { cascade } : {}),
+      ...(documents.length ? { documents } : {}),
     });
     if (outcome === 'applied') return result;
     if (outcome === 'already-recorded') {

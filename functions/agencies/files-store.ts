@@ -45,13 +45,16 @@ export function attachmentFetchStore(): AttachmentFetchPorts {
       }
     },
 
-    async recordAccess(code, access) {
+    async recordAccess(code, access, ownerSub) {
       const record = {
         Put: {
           TableName,
           Item: {
             ...keys.attachmentAccess(code, access.at, access.requestId),
+            // The owner's access log across all their dossiers (GET /v1/me/access-log).
+            ...keys.ownerAccessIndex(ownerSub, access.at, access.requestId),
             kind: 'attachmentAccess',
+            dossierCode: code,
             ...access,
           },
           ConditionExpression: 'attribute_not_exists(pk)',

@@ -55,8 +55,11 @@ export interface AttachmentFetchPorts {
   digestObject(key: string): Promise<string>;
   /** Keeps a digest computed late on the attachment (only if it still has none). */
   keepDigest(code: string, index: number, attachmentId: string, sha256: string): Promise<void>;
-  /** Records the fetch; false, recording nothing, when the agency's signed request was already answered. */
-  recordAccess(code: string, access: AttachmentAccess): Promise<boolean>;
+  /**
+   * Records the fetch beside the dossier and in its owner's access log; false, recording nothing, when the
+   * agency's signed request was already answered.
+   */
+  recordAccess(code: string, access: AttachmentAccess, ownerSub: string): Promise<boolean>;
   /** A GET link to the stored file, offered for download under its own name and type. */
   presign(key: string, fileName: string, contentType: string, expiresInSeconds: number): Promise<string>;
 }
@@ -144,15 +147,19 @@ export async function fetchAttachment(
     const signedAt =
       caller.kind === 'agency_system' ? new Date(Number(caller.request.timestamp) * 1000) : now;
     // The fetch is recorded before the link exists: no link is ever handed to an agency unrecorded.
-    const recorded = await ports.recordAccess(dossier.code, {
-      at: now.toISOString(),
-      agencyId: caller.agencyId,
-      via: caller.kind,
-      attachmentId,
-      documentType: attachment.documentType,
-      signedAt: Number.isFinite(signedAt.getTime()) ? signedAt.toISOString() : now.toISOString(),
-      requestId: caller.kind === 'agency_system' ? caller.request.webhookId : caller.requestId,
-    });
+    const recorded = await ports.recordAccess(
+      dossier.code,
+      {
+        at: now.toISOString(),
+        agencyId: caller.agencyId,
+        via: caller.kind,
+        attachmentId,
+        documentType: attachment.documentType,
+        signedAt: Number.isFinite(signedAt.getTime()) ? signedAt.toISOString() : now.toISOString(),
+        requestId: caller.kind === 'agency_system' ? caller.request.webhookId : caller.requestId,
+      },
+      dossier.ownerSub,
+    );
     if (!recorded) throw new AppError('SIGNATURE_REPLAYED');
   }
 

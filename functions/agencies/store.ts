@@ -8,6 +8,8 @@ import { loadDossier, loadTimeline } from '../core/dossier-store.js';
 import { keys, ttlAfterDays } from '../core/keys.js';
 import { outboxPut } from '../intake/store.js';
 import { stepItems } from '../intake/supplement-store.js';
+import { resultSigner } from '../results/signer.js';
+import { documentItem, loadDocument } from '../results/store.js';
 import type { AgencyEventPorts, AgencyEventResult, Handoff } from './events.js';
 
 /** Agencies may replay an event for this long and still get the original answer. */
@@ -61,6 +63,10 @@ export function agencyEventStore(): AgencyEventPorts {
     now: () => new Date(),
     loadDossier,
     loadTimeline,
+    loadDocument,
+    get signer() {
+      return resultSigner();
+    },
 
     async findRecorded(agencyId, eventId) {
       const out = await db.send(
@@ -87,7 +93,18 @@ export function agencyEventStore(): AgencyEventPorts {
       await s3Client().send(new PutObjectCommand({ Bucket, Key, Body: bytes, ContentType }));
     },
 
-    async apply({ agencyId, dossier, event, result, newDueAt, dossierResult, handoff, cascade, stepClock }) {
+    async apply({
+      agencyId,
+      dossier,
+      event,
+      result,
+      newDueAt,
+      dossierResult,
+      handoff,
+      cascade,
+      stepClock,
+      documents,
+    }) {
       // The running step's clock for the SLA index; removed when no step runs.
       const clock = stepClock === undefined ? '' : stepClock ? ', stepClock = :clock' : '';
       const clockRemove = stepClock === null ? ' REMOVE stepClock' : '';
@@ -135,6 +152,19 @@ export function agencyEventStore(): AgencyEventPorts {
               },
               ...(handoff ? handoffItems(TableName, handoff) : []),
               ...(cascade ?? []).flatMap((c) => stepItems(TableName, c.dossier, c.event)),
+              ...(documents ?? []).map(({ document, expected }) => ({
+                Put: {
+                  TableName,
+                  Item: documentItem(document),
+                  ...(expected
+                    ? {
+                        ConditionExpression: '#docStatus = :docExpected',
+                        ExpressionAttributeNames: { '#docStatus': 'status' },
+                        ExpressionAttributeValues: { ':docExpected': expected },
+                      }
+                    : { ConditionExpression: 'attribute_not_exists(pk)' }),
+                },
+              })),
             ],
           }),
         );

@@ -130,6 +130,10 @@ const settings = z.object({
     .optional(),
   /** Secrets Manager name of the profile data key (AWS). */
   PROFILE_KEY_SECRET: z.string().optional(),
+  /** The result-signing key, PEM (PKCS #8, EC P-256): the local cloud generates it into its data folder. */
+  RESULT_SIGNING_KEY: z.string().includes('PRIVATE KEY').optional(),
+  /** The asymmetric KMS key (ECC_NIST_P256) that signs electronic results in AWS: its id or ARN. */
+  RESULT_SIGNING_KEY_ID: z.string().optional(),
   /** Seconds a presigned upload form stays valid. */
   UPLOAD_URL_TTL_SECONDS: z.coerce.number().int().min(30).max(3600).default(600),
   /** `off` lifts the application-level abuse limits (local load tests and benchmarks); API Gateway's stay. */

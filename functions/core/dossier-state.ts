@@ -24,7 +24,9 @@ export type DossierStep =
   | 'dossier.rejected'
   | 'dossier.result_issued'
   | 'dossier.completed'
-  | 'dossier.withdrawn';
+  | 'dossier.withdrawn'
+  | 'result.revoked'
+  | 'result.replaced';
 
 interface StepRule {
   /** `unchanged`: the step is recorded on the timeline without moving the dossier (an extension). */
@@ -91,6 +93,9 @@ export const STEPS: Record<DossierStep, StepRule> = {
   // The citizen withdraws before a decision; the system withdraws the later dossiers of an
   // interlinked bundle whose earlier step was refused or withdrawn (they can never start).
   'dossier.withdrawn': { to: 'withdrawn', from: OPEN, by: ['citizen', 'system'] },
+  // The issuing agency revokes or replaces the electronic result it issued: recorded, the dossier stays.
+  'result.revoked': { to: 'unchanged', from: ['result_issued', 'completed'], by: ['agency'] },
+  'result.replaced': { to: 'unchanged', from: ['result_issued', 'completed'], by: ['agency'] },
 };
 
 /** Progress order, used only to tell a late (stale) event from an illegal one. */

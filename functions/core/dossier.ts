@@ -48,6 +48,9 @@ export type DossierResult =
       size: number;
       sha256: string;
       key: string;
+      /** The signed electronic document (functions/results/documents.ts); absent on older results. */
+      documentId?: string;
+      documentType?: string;
     }
   | {
       kind: 'pickup';

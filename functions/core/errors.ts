@@ -273,6 +273,21 @@ export const ERRORS = {
     en: 'Your citizen ID is already bound to another account on the portal; contact the portal support desk.',
     vi: 'Số định danh cá nhân của bạn đã gắn với một tài khoản khác trên Cổng; vui lòng liên hệ bộ phận hỗ trợ của Cổng.',
   },
+  RESULT_DOCUMENT_NOT_FOUND: {
+    status: 404,
+    en: 'No such electronic result of this dossier issued by this agency.',
+    vi: 'Không tìm thấy kết quả điện tử này của hồ sơ do cơ quan cấp.',
+  },
+  RESULT_DOCUMENT_NOT_VALID: {
+    status: 409,
+    en: 'This electronic result has already been revoked or replaced.',
+    vi: 'Kết quả điện tử này đã bị thu hồi hoặc thay thế.',
+  },
+  SHARE_NOT_FOUND: {
+    status: 404,
+    en: 'This shared link does not exist or has expired.',
+    vi: 'Đường dẫn chia sẻ không tồn tại hoặc đã hết hạn.',
+  },
   DOCUMENT_NOT_FOUND: {
     status: 422,
     en: 'An attachment refers to an earlier document that does not exist or is not yours.',

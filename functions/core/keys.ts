@@ -305,6 +305,28 @@ export const keys = {
     pk: `PETITION#${code}`,
     sk: `DELIVERY#${attemptId}`,
   }),
+  /**
+   * An electronic result as a signed document (functions/results/documents.ts), by its id; on gsi1 under
+   * its owner (`ownerIndex(sub, 'RESULTDOC', issuedAt)`) for the owner's document store.
+   */
+  resultDocument: (documentId: string) => ({ pk: `RESULTDOC#${documentId}`, sk: 'RESULTDOC' }),
+  resultDocumentIndexPrefix: 'RESULTDOC#',
+  /** A time-limited share of one of a person's documents, by the SHA-256 of its token (never the token). */
+  documentShare: (tokenHash: string) => ({ pk: `SHARE#${tokenHash}`, sk: 'SHARE' }),
+  /** One read of a shared document, beside its share: put only if absent. */
+  shareRead: (tokenHash: string, at: string, requestId: string) => ({
+    pk: `SHARE#${tokenHash}`,
+    sk: `ACCESS#${at}#${requestId}`,
+  }),
+  /**
+   * gsi1, on every read of a person's data by someone else (an agency's fetch of a dossier's file, a shared
+   * link opened): the person's own access log across all their dossiers and documents, newest first.
+   */
+  ownerAccessIndex: (sub: string, at: string, requestId: string) => ({
+    gsi1pk: `OWNER#${sub}`,
+    gsi1sk: `ACCESS#${at}#${requestId}`,
+  }),
+  ownerAccessIndexPrefix: 'ACCESS#',
 } as const;
 
 /** Seconds since the epoch, the unit DynamoDB TTL reads. */

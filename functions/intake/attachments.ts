@@ -8,6 +8,7 @@
 import type { Procedure } from '../catalog/procedures.js';
 import type { DossierRecord, StoredAttachment } from '../core/dossier.js';
 import { AppError } from '../core/errors.js';
+import type { ResultDocument } from '../results/documents.js';
 import { contentIsDeclaredType } from '../uploads/scan-content.js';
 import type { UploadRecord } from '../uploads/uploads.js';
 
@@ -22,7 +23,27 @@ export interface AttachmentPorts {
   ): Promise<{ size: number; contentType: string | undefined; head: Uint8Array } | undefined>;
   /** An earlier dossier, to reuse one of its scans (without it, reuse is refused). */
   findDossier?(code: string): Promise<DossierRecord | undefined>;
+  /** A signed electronic result, to attach a document the person already holds (without it, refused). */
+  findResultDocument?(documentId: string): Promise<HeldResult | undefined>;
 }
+
+/** What intake needs of a result the person holds (functions/results/documents.ts). */
+export type HeldResult = Pick<
+  ResultDocument,
+  | 'documentId'
+  | 'dossierCode'
+  | 'documentType'
+  | 'status'
+  | 'fileName'
+  | 'contentType'
+  | 'size'
+  | 'key'
+  | 'issuedAt'
+  | 'ownerSub'
+>;
+
+/** Results are named by their ULID; scans by `<dossier code>~<upload id>`. */
+const isResultDocumentId = (id: string) => /^[0-9A-HJKMNP-TV-Z]{26}$/.test(id);
 
 export type AttachmentRef =
   | { documentType: string; uploadId: string }
@@ -54,6 +75,54 @@ export function parseDocumentId(id: string): { dossierCode: string; uploadId: st
 /** The uploads an accepted list claims (reused scans were claimed by their first dossier). */
 export const freshUploads = (accepted: readonly AcceptedAttachment[]) =>
   accepted.filter((a) => !a.reusedFrom).map((a) => a.upload);
+
+/**
+ * A valid result the caller holds, of the very type the procedure asks for (data never asked twice),
+ * presented like an upload so the same checks apply; copied from where the portal keeps it.
+ */
+async function heldResult(
+  ports: AttachmentPorts,
+  ownerSub: string,
+  documentId: string,
+  documentType: string,
+  mayReuse: (dossier: DossierRecord) => boolean,
+  path: string,
+): Promise<{ upload: UploadRecord; reusedFrom: { dossierCode: string; uploadId: string } }> {
+  const doc = ports.findResultDocument ? await ports.findResultDocument(documentId) : undefined;
+  const from = doc && ports.findDossier ? await ports.findDossier(doc.dossierCode) : undefined;
+  if (!doc || !from || !mayReuse(from))
+    throw new AppError('DOCUMENT_NOT_FOUND', [{ path: `${path}.documentId` }]);
+  if (doc.status !== 'valid')
+    throw new AppError('DOCUMENT_NOT_ACCEPTED', [
+      {
+        path: `${path}.documentId`,
+        code: 'document_not_valid',
+        message: `the issuing agency marked it ${doc.status}`,
+      },
+    ]);
+  if (doc.documentType !== documentType)
+    throw new AppError('DOCUMENT_NOT_ACCEPTED', [
+      {
+        path: `${path}.documentId`,
+        code: 'document_type_mismatch',
+        message: `this result is a ${doc.documentType}, not a ${documentType}`,
+      },
+    ]);
+  return {
+    upload: {
+      uploadId: doc.documentId,
+      ownerSub,
+      key: doc.key,
+      fileName: doc.fileName,
+      contentType: doc.contentType,
+      size: doc.size,
+      state: 'attached',
+      createdAt: doc.issuedAt,
+      dossierCode: doc.dossierCode,
+    },
+    reusedFrom: { dossierCode: doc.dossierCode, uploadId: doc.documentId },
+  };
+}
 
 /** An earlier scan of the caller's, presented like an upload so the same checks apply. */
 async function reusedScan(
@@ -126,7 +195,9 @@ export async function checkAttachments(
     let reusedFrom: AcceptedAttachment['reusedFrom'];
     if ('documentId' in a) {
       const mayReuse = rules.mayReuse ?? ((d: DossierRecord) => d.ownerSub === ownerSub);
-      ({ upload, reusedFrom } = await reusedScan(ports, ownerSub, a.documentId, mayReuse, path));
+      ({ upload, reusedFrom } = isResultDocumentId(a.documentId)
+        ? await heldResult(ports, ownerSub, a.documentId, doc.type, mayReuse, path)
+        : await reusedScan(ports, ownerSub, a.documentId, mayReuse, path));
     } else {
       upload = await ports.findUpload(a.uploadId);
       if (!upload || upload.ownerSub !== ownerSub)

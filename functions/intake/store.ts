@@ -1,4 +1,5 @@
 /** The intake ports over DynamoDB and S3. */
+
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { CopyObjectCommand, DeleteObjectsCommand, GetObjectCommand, NoSuchKey } from '@aws-sdk/client-s3';
 import { DeleteCommand, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
@@ -10,6 +11,7 @@ import { keys, ttlAfterDays } from '../core/keys.js';
 import { OUTBOX } from '../core/resources.js';
 import { hexFromBase64Checksum, sha256OfStream } from '../core/scan-digest.js';
 import { loadProfileKeys } from '../me/store.js';
+import { loadDocument } from '../results/store.js';
 import { SNIFF_BYTES } from '../uploads/scan-content.js';
 import type { UploadRecord } from '../uploads/uploads.js';
 import type { IntakePorts, IntakeWrite, SubmitResult } from './submit.js';
@@ -117,6 +119,7 @@ export function intakeStore(): IntakePorts {
     codes: blockAllocator(db, TableName),
     profileKeys: loadProfileKeys,
     findDossier: loadDossier,
+    findResultDocument: loadDocument,
 
     async findAccountByCitizenIdHash(hash) {
       // The claim written with the account's first profile: one owner per citizen ID, as VNeID verified it.

@@ -1,4 +1,5 @@
 /** Ports over DynamoDB and S3 for the citizen's steps on an existing dossier (supplement, receipt). */
+
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../core/clients.js';
@@ -7,6 +8,7 @@ import type { DossierRecord } from '../core/dossier.js';
 import { loadDossier, loadTimeline } from '../core/dossier-store.js';
 import { keys } from '../core/keys.js';
 import type { TimelineEvent } from '../core/timeline.js';
+import { loadDocument } from '../results/store.js';
 import type { CompletionPorts } from './complete.js';
 import { idempotencyPut, intakeStore, outboxPut, uploadClaims } from './store.js';
 import type { SupplementPorts, SupplementResult } from './supplement.js';
@@ -61,6 +63,7 @@ export function citizenStepStore(): SupplementPorts & CompletionPorts & Withdraw
     loadTimeline,
     findUpload: s3.findUpload,
     findDossier: loadDossier,
+    findResultDocument: loadDocument,
     inspectObject: s3.inspectObject,
     copyObject: s3.copyObject,
     deleteObjects: s3.deleteObjects,

@@ -8,12 +8,14 @@
 import type { z } from 'zod';
 import type { DossierStatus } from '../../schemas/dossier.js';
 import type { myDocument, myDocumentsQuery, myDossierItem, myDossiersQuery } from '../../schemas/me.js';
+import { findAgency } from '../catalog/agencies.js';
 import { decodeCursor, encodeCursor, invalidCursor } from '../core/cursor.js';
 import { type DossierRecord, dossierSummary, filedByView, toOwnerView } from '../core/dossier.js';
 import { keys } from '../core/keys.js';
 import type { TimelineEvent } from '../core/timeline.js';
 import { documentIdOf } from '../intake/attachments.js';
 import { maskedForm } from '../intake/sealed-form.js';
+import { type ResultDocument, verificationLink } from '../results/documents.js';
 
 /** A dossier's position in the owner index: the last item shown, where the next page starts. */
 export interface OwnerIndexKey {
@@ -49,6 +51,13 @@ export interface AccountPorts {
   ): Promise<{ items: { key: IndexItemKey; dossier: DossierRecord }[]; lastKey?: IndexItemKey }>;
   /** The profile key, to export the account's own dossiers with their identifiers in full. */
   openForm?(d: DossierRecord): Promise<Record<string, unknown>>;
+  /** The person's electronic results, newest first (owner index, `RESULTDOC#…`). */
+  ownResults?(
+    sub: string,
+    q: { after?: OwnerIndexKey; limit: number },
+  ): Promise<{ items: { key: OwnerIndexKey; document: ResultDocument }[]; lastKey?: OwnerIndexKey }>;
+  /** The portal's address, for results' verification links. */
+  portalUrl?: string;
 }
 
 /** A dossier's position in gsi3 (an enterprise's or a desk officer's list). */
@@ -59,9 +68,47 @@ export interface IndexItemKey {
   gsi3sk: string;
 }
 
+/**
+ * Where a list stopped. The documents list reads the person's results first (`l: 'results'`, the last
+ * result shown) and then their dossiers' scans (`l: 'documents'`; without `k`, from the newest dossier).
+ */
 type Cursor = { l: 'dossiers' | 'documents'; k: OwnerIndexKey; s?: number };
+type DocumentsCursor =
+  | Cursor
+  | { l: 'documents'; k?: undefined; s?: undefined }
+  | { l: 'results'; k: OwnerIndexKey };
 
-const encode = (c: Cursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
+const encode = (c: DocumentsCursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
+
+/** A result's position in the owner index, as a documents cursor may name it (the person's own only). */
+function isResultKey(k: Partial<OwnerIndexKey> | undefined, sub: string): k is OwnerIndexKey {
+  return (
+    !!k &&
+    Object.keys(k).length === 4 &&
+    k.gsi1pk === keys.ownerIndex(sub, 'RESULTDOC', '').gsi1pk &&
+    typeof k.gsi1sk === 'string' &&
+    k.gsi1sk.startsWith(keys.resultDocumentIndexPrefix) &&
+    typeof k.pk === 'string' &&
+    k.pk.startsWith(keys.resultDocument('').pk) &&
+    k.sk === keys.resultDocument('').sk
+  );
+}
+
+function decodeDocuments(cursor: string | undefined, sub: string): DocumentsCursor | undefined {
+  if (!cursor) return undefined;
+  let c: Partial<DocumentsCursor> | undefined;
+  try {
+    c = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Partial<DocumentsCursor>;
+  } catch {
+    throw invalidCursor();
+  }
+  if (c?.l === 'results') {
+    if (Object.keys(c).length === 2 && isResultKey(c.k, sub)) return c as DocumentsCursor;
+    throw invalidCursor();
+  }
+  if (c?.l === 'documents' && Object.keys(c).length === 1) return { l: 'documents' };
+  return decode(cursor, 'documents', sub);
+}
 
 /** Only a cursor of this list and this person is accepted: a forged one cannot reach another's index. */
 function decode(cursor: string | undefined, list: Cursor['l'], sub: string): Cursor | undefined {
@@ -158,6 +205,8 @@ export type MyDocument = z.infer<typeof myDocument>;
 const document = (d: DossierRecord, i: number): MyDocument => {
   const a = d.attachments[i]!;
   return {
+    kind: 'scan',
+    ...(a.sha256 ? { sha256: a.sha256 } : {}),
     documentType: a.documentType,
     fileName: a.fileName,
     contentType: a.contentType,
@@ -171,14 +220,52 @@ const document = (d: DossierRecord, i: number): MyDocument => {
 /** Dossiers read per index page while collecting documents. */
 const DOSSIERS_PER_PAGE = 25;
 
-/** Scans in the person's dossiers, newest dossier first, in the order they were attached. */
+/** A result the person holds, as the documents list shows it. */
+const heldResult = (doc: ResultDocument, portalUrl?: string): MyDocument => ({
+  kind: 'result',
+  documentType: doc.documentType,
+  fileName: doc.fileName,
+  contentType: doc.contentType,
+  size: doc.size,
+  dossierCode: doc.dossierCode,
+  uploadedAt: doc.issuedAt,
+  documentId: doc.documentId,
+  sha256: doc.sha256,
+  issuedAt: doc.issuedAt,
+  issuer: doc.issuingAgency,
+  issuerName: findAgency(doc.issuingAgency)?.name ?? doc.issuingAgency,
+  status: doc.status,
+  verifyUrl: verificationLink(doc, portalUrl),
+});
+
+/**
+ * The person's documents: the results issued to them, newest first, then the scans in their dossiers,
+ * newest dossier first, in the order they were attached.
+ */
 export async function listMyDocuments(
   ports: AccountPorts,
   sub: string,
   q: z.output<typeof myDocumentsQuery>,
 ): Promise<{ items: MyDocument[]; nextCursor: string | null }> {
   const items: MyDocument[] = [];
-  const cursor = decode(q.cursor, 'documents', sub);
+  const start = decodeDocuments(q.cursor, sub);
+
+  if (ports.ownResults && (!start || start.l === 'results')) {
+    let after = start?.l === 'results' ? start.k : undefined;
+    for (;;) {
+      const page = await ports.ownResults(sub, { after, limit: q.limit - items.length });
+      for (const { document: doc } of page.items) items.push(heldResult(doc, ports.portalUrl));
+      const last = page.items.at(-1);
+      if (items.length >= q.limit && last)
+        return {
+          items,
+          nextCursor: encode(page.lastKey ? { l: 'results', k: last.key } : { l: 'documents' }),
+        };
+      if (!page.lastKey) break;
+      after = page.lastKey;
+    }
+  }
+  const cursor = start?.l === 'documents' && start.k ? (start as Cursor) : undefined;
 
   // Finish the dossier the previous page stopped in the middle of.
   if (cursor?.s) {

@@ -8,12 +8,16 @@ import type {
   prefillParams,
   profileQuery,
 } from '../../schemas/me.js';
+import type { myAccessLogQuery, myDocumentParams, shareRequest } from '../../schemas/results.js';
+import { config } from '../core/config.js';
 import { AppError } from '../core/errors.js';
 import { type ApiRequest, httpFunction, personOf } from '../core/http.js';
 import { keys } from '../core/keys.js';
 import { logger, personRef } from '../core/logger.js';
 import { exportPetitions } from '../petitions/petitions.js';
 import { petitionStore } from '../petitions/store.js';
+import { downloadMyDocument, listMyAccessLog, shareMyDocument } from '../results/library.js';
+import { accessLogPorts, qrSvg, sharePorts } from '../results/store.js';
 import { exportDossiers, listIndexedDossiers, listMyDocuments, listMyDossiers } from './account.js';
 import { draftStore } from './draft-store.js';
 import { deleteDraft, listDrafts, readDraft, saveDraft } from './drafts.js';
@@ -114,6 +118,23 @@ export const handler = httpFunction('me', {
     const { code } = req.params as z.output<typeof draftParams>;
     return { body: await deleteDraft(draftStore(), subOf(req), code), headers: PRIVATE };
   },
+  downloadMyDocument: async (req) => {
+    const { documentId } = req.params as z.output<typeof myDocumentParams>;
+    const body = await downloadMyDocument(sharePorts(), qrSvg, subOf(req), documentId, config().PORTAL_URL);
+    return { body, headers: PRIVATE };
+  },
+  shareMyDocument: async (req) => {
+    const sub = subOf(req);
+    const { documentId } = req.params as z.output<typeof myDocumentParams>;
+    const { expiresInHours } = req.body as z.output<typeof shareRequest>;
+    const body = await shareMyDocument(sharePorts(), sub, documentId, expiresInHours, config().PORTAL_URL);
+    logger.info('document shared', { person: personRef(sub), hours: expiresInHours });
+    return { status: 201, body, headers: PRIVATE };
+  },
+  listMyAccessLog: async (req) => ({
+    body: await listMyAccessLog(accessLogPorts(), subOf(req), req.query as z.output<typeof myAccessLogQuery>),
+    headers: PRIVATE,
+  }),
   exportMyData: async (req) => {
     const sub = subOf(req);
     const [profile, dossiers, petitions] = await Promise.all([

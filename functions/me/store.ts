@@ -11,6 +11,7 @@ import { loadDossier, loadTimeline } from '../core/dossier-store.js';
 import { AppError } from '../core/errors.js';
 import { keys, recordOf } from '../core/keys.js';
 import { hasSealedForm, openForm } from '../intake/sealed-form.js';
+import { ownResults } from '../results/store.js';
 import type { AccountPorts, DossierFields, OwnerIndexKey } from './account.js';
 import type { ProfilePorts, StoredProfile } from './profile.js';
 import { deriveProfileKeys, type ProfileKeys } from './protect.js';
@@ -155,6 +156,8 @@ export function accountStore(): AccountPorts {
     dossier: loadDossier,
     timeline: loadTimeline,
     openForm: async (d) => openForm(d, hasSealedForm(d) ? await loadProfileKeys() : undefined),
+    ownResults,
+    portalUrl: config().PORTAL_URL,
     async indexedDossiers(partition, q) {
       const out = await dynamo().send(
         new QueryCommand({

@@ -174,6 +174,20 @@ const TEMPLATES: Record<string, Template> = {
     subject: `Đã rút hồ sơ ${d.code}`,
     what: `Hồ sơ ${d.code} đã được rút theo yêu cầu của bạn.`,
   }),
+  'result.revoked': (e, d) => ({
+    subject: `Kết quả hồ sơ ${d.code} đã bị thu hồi`,
+    what: `${d.agencyName} đã thu hồi kết quả điện tử của hồ sơ ${d.code}. Lý do: ${
+      text(e.details?.reason) ?? text(e.note) ?? 'không nêu'
+    }.`,
+    next: `Kết quả này không còn giá trị khi tra cứu xác thực; liên hệ ${d.agencyName} để được hướng dẫn.`,
+  }),
+  'result.replaced': (e, d) => ({
+    subject: `Kết quả hồ sơ ${d.code} đã được thay thế`,
+    what: `${d.agencyName} đã cấp kết quả điện tử mới thay cho kết quả trước của hồ sơ ${d.code}. Lý do: ${
+      text(e.details?.reason) ?? text(e.note) ?? 'không nêu'
+    }.`,
+    next: 'Tải bản mới trong mục Giấy tờ của tôi trên Cổng; bản cũ không còn giá trị.',
+  }),
 };
 
 const general: Template = (e, d) => ({

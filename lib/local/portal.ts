@@ -39,6 +39,7 @@ import { type PaymentSandbox, startPaymentSandbox } from './payment-sandbox.js';
 import { ensurePaymentSecrets } from './payment-secrets.js';
 import { ensureProfileKey } from './profile-key.js';
 import { type QueuePump, startQueuePump } from './queue-pump.js';
+import { ensureResultSigningKey } from './result-key.js';
 import {
   dynamoDbPath,
   LOCAL_CREDENTIALS,
@@ -295,6 +296,7 @@ export async function startLocalPortal(options: LocalPortalOptions = {}): Promis
     const paymentSecretsFile = join(dataDir, 'payment-secrets.json');
     const paymentSecrets = await ensurePaymentSecrets(paymentSecretsFile, ['sandbox', 'evn']);
     const profileDataKey = await ensureProfileKey(join(dataDir, 'profile-data-key'));
+    const resultSigningKey = await ensureResultSigningKey(join(dataDir, 'result-signing-key.pem'));
     const payments = await startPaymentSandbox({
       secret: paymentSecrets.sandbox!,
       merchant: SANDBOX_MERCHANT,
@@ -370,6 +372,7 @@ export async function startLocalPortal(options: LocalPortalOptions = {}): Promis
       PAYMENT_SECRETS_SOURCE: 'file',
       PAYMENT_SECRETS_FILE: paymentSecretsFile,
       PROFILE_DATA_KEY: profileDataKey,
+      RESULT_SIGNING_KEY: resultSigningKey,
       PORTAL_URL: url,
       NOTIFICATIONS_QUEUE_URL: stores.notificationsQueue.url,
       // For `npm run outbox:replay`; no function reads it.

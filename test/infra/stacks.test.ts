@@ -499,7 +499,23 @@ describe('Cổng dev stacks', () => {
     expect(() => buildStacks('dev', { alertEmails: '["not an address"]' })).toThrow(/alertEmails/);
   });
 
-  it('lets intake read only uploads/ and write only dossiers/', () => {
+  it('signs results with an asymmetric KMS key that only the agency-events function may use to sign', () => {
+    dev.dataT.hasResourceProperties('AWS::KMS::Key', { KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' });
+    const lambdas = dev.apiT.findResources('AWS::Lambda::Function') as Record<string, Resource>;
+    const withKey = Object.values(lambdas)
+      .filter(
+        (fn) => 'RESULT_SIGNING_KEY_ID' in (fn.Properties.Environment as { Variables: object }).Variables,
+      )
+      .map((fn) => String(fn.Properties.FunctionName));
+    expect(withKey.sort()).toEqual(['cong-dev-agencyEvents', 'cong-dev-results']);
+    const signers = Object.keys(functions).filter((name) =>
+      actionsOf(statementsOf(dev.apiT, name)).includes('kms:Sign'),
+    );
+    expect(signers).toEqual(['agencyEvents']);
+    expect(actionsOf(statementsOf(dev.apiT, 'results'))).toContain('kms:GetPublicKey');
+  });
+
+  it('lets intake read only uploads/ (and results/, to attach a result held) and write only dossiers/', () => {
     const intake = statementsOf(dev.apiT, 'intake');
     const s3 = intake.filter((s) => actionsOf([s]).some((a) => a.startsWith('s3:')));
     for (const statement of s3) {
@@ -509,7 +525,8 @@ describe('Cổng dev stacks', () => {
         if (action === 's3:PutObject' || action === 's3:DeleteObject') {
           for (const r of resources) expect(r).toMatch(/\/dossiers\/\*"\]\]\}$/);
         }
-        if (action === 's3:GetObject') for (const r of resources) expect(r).toMatch(/\/uploads\/\*"\]\]\}$/);
+        if (action === 's3:GetObject')
+          for (const r of resources) expect(r).toMatch(/\/(uploads|results)\/\*"\]\]\}$/);
       }
     }
     expect(actionsOf(s3)).toEqual(

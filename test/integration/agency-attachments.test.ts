@@ -264,6 +264,9 @@ describe('a scan filed with a dossier', () => {
       contentType: 'application/pdf',
       size: RESULT.length,
       sha256: sha256(RESULT),
+      // The signed document the citizen holds, verified at GET /v1/verify/{documentId}.
+      documentId: expect.stringMatching(/^[0-9A-HJKMNP-TV-Z]{26}$/),
+      documentType: 'result_1_002758',
     });
     const result = await api('GET', `/v1/dossiers/${code}/result`, { token: owner });
     expect(result.body.sha256).toBe(sha256(RESULT));

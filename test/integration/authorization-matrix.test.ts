@@ -19,6 +19,7 @@ import { attachmentIdOf } from '../../functions/agencies/files.js';
 import { objectLoaders } from '../../functions/core/access.js';
 import { keys as tableKeys } from '../../functions/core/keys.js';
 import { AGENCY_HEADER, signedGetContent, signWebhook } from '../../functions/core/webhooks.js';
+import { documentIdOf } from '../../functions/intake/attachments.js';
 import { signed } from '../../functions/payments/signature.js';
 import {
   APPLICANTS,
@@ -38,7 +39,7 @@ import { startTestPortal } from '../support/local-portal.js';
 import { createPayment, pressOnGatewayPage } from '../support/payments.js';
 import { type ApiOptions, type Json, portalClient } from '../support/portal-api.js';
 import { portalDynamo } from '../support/portal-clients.js';
-import { sampleBodies } from '../support/request-bodies.js';
+import { SAMPLE_ULID, sampleBodies } from '../support/request-bodies.js';
 import { startTestIssuer, type TestIssuer } from '../support/tokens.js';
 import { until } from '../support/wait.js';
 
@@ -102,6 +103,9 @@ const tokens = {} as Record<PersonRole, Record<'own' | 'expired' | 'foreign' | '
 const owned = {} as Record<(typeof OWNER_ROLES)[number] | 'stranger', Owned>;
 /** The first file's id (attachmentId) of each dossier the matrix names, by dossier code. */
 const dossierFiles: Record<string, string> = {};
+/** A document each holder role holds (the first scan of its dossier), and a link one of them shared. */
+const heldDocuments: Partial<Record<PersonRole, string>> = {};
+let sharedToken = '';
 /** A dossier of another agency than the owners' (for officers: someone else's). */
 let elsewhere: { code: string; agencyId: string };
 /** Each role's own object and someone else's, per kind. */
@@ -260,7 +264,15 @@ beforeAll(async () => {
     );
     const first = out.Item?.attachments?.[0] as { uploadId: string } | undefined;
     if (first) dossierFiles[code] = attachmentIdOf(code, first.uploadId);
+    for (const role of ['citizen', 'business'] as const)
+      if (first && code === owned[role].code) heldDocuments[role] = documentIdOf(code, first.uploadId);
   }
+  const shared = await api('POST', `/v1/me/documents/${heldDocuments.citizen}/shares`, {
+    token: tokens.citizen.own,
+    body: { expiresInHours: 1 },
+  });
+  expect(shared.status).toBe(201);
+  sharedToken = String(shared.body.url).split('/').at(-1)!;
   // Every signed-in person has a profile, so reading one is not a 404.
   await Promise.all(
     EVERYONE.map(async (role) => {
@@ -289,7 +301,11 @@ afterAll(async () => {
 });
 
 /** Path parameters of routes that name no owned object. */
-const fixedParams = (): Record<string, Record<string, string>> => ({
+const fixedParams = (role: PersonRole): Record<string, Record<string, string>> => ({
+  downloadMyDocument: { documentId: heldDocuments[role] ?? SAMPLE_ULID },
+  shareMyDocument: { documentId: heldDocuments[role] ?? SAMPLE_ULID },
+  verifyResult: { documentId: SAMPLE_ULID },
+  openSharedDocument: { token: sharedToken },
   getProcedure: { code: '1.002804' },
   prefillMyForm: { code: '1.002804' },
   getMyDraft: { code: '1.002804' },
@@ -320,7 +336,7 @@ function pathOf(route: Route, role: PersonRole, variant: Variant): string {
             ? { attachmentId: dossierFiles[object] ?? '0'.repeat(32) }
             : {}),
         }
-      : (fixedParams()[route.operationId] ?? {});
+      : (fixedParams(role)[route.operationId] ?? {});
   return route.path.replace(/\{(\w+)\}/g, (_m, name: string) => {
     const value = params[name];
     if (!value) throw new Error(`${routeKey(route)}: no fixture for {${name}}`);

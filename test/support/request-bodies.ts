@@ -24,6 +24,7 @@ export const sampleBodies: Record<string, Record<string, unknown>> = {
   },
   putMyDraft: { form: { fullName: 'Phạm Minh Châu' }, attachments: [] },
   rateDossier: { overall: 4, comment: 'Nhanh gọn' },
+  shareMyDocument: { expiresInHours: 24 },
   submitPetition: {
     subject: 'Thời gian cấp lại giấy phép lái xe quá dài',
     content: 'Tôi nộp hồ sơ cấp lại giấy phép lái xe đã hơn 10 ngày làm việc nhưng chưa có kết quả.',

@@ -8,6 +8,7 @@ import type { DossierRecord } from '../../functions/core/dossier.js';
 import { AppError } from '../../functions/core/errors.js';
 import { GENESIS_HASH, sealEvent, type TimelineEvent, verifyChain } from '../../functions/core/timeline.js';
 import type { AgencyEvent } from '../../schemas/agency.js';
+import { testSigner } from '../support/result-signer.js';
 
 const CODE = 'CAHN-261120-0001';
 
@@ -61,6 +62,8 @@ class FakeStore implements AgencyEventPorts {
   loadDossier = async (code: string) =>
     code === this.current.code ? structuredClone(this.current) : undefined;
   putResult = async () => {};
+  signer = testSigner();
+  loadDocument = async () => undefined;
   recordOnly = async (agencyId: string, result: AgencyEventResult) => {
     if (!this.recorded.has(`${agencyId}/${result.eventId}`))
       this.recorded.set(`${agencyId}/${result.eventId}`, result);

@@ -478,19 +478,25 @@ describe('the stores over DynamoDB and S3', () => {
           CancellationReasons: [{ Code: 'ConditionalCheckFailed' }, { Code: 'None' }],
         }),
       );
-    expect(await attachmentFetchStore().recordAccess(CODE, access('agency_system'))).toBe(true);
+    expect(await attachmentFetchStore().recordAccess(CODE, access('agency_system'), 'owner-1')).toBe(true);
     const items = ddb.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems!;
     expect(items.map((i) => [i.Put?.Item?.pk, i.Put?.Item?.sk, i.Put?.ConditionExpression])).toEqual([
       [`SIGNEDREQ#${AGENCY}#msg_1`, 'SIGNEDREQ', 'attribute_not_exists(pk)'],
       [`DOSSIER#${CODE}`, `ACCESS#${NOW.toISOString()}#msg_1`, 'attribute_not_exists(pk)'],
     ]);
-    expect(await attachmentFetchStore().recordAccess(CODE, access('agency_system'))).toBe(false);
+    expect(await attachmentFetchStore().recordAccess(CODE, access('agency_system'), 'owner-1')).toBe(false);
   });
 
   it("writes an officer's fetch alone", async () => {
     ddb.on(TransactWriteCommand).resolves({});
-    expect(await attachmentFetchStore().recordAccess(CODE, access('agency_officer'))).toBe(true);
+    expect(await attachmentFetchStore().recordAccess(CODE, access('agency_officer'), 'owner-1')).toBe(true);
     const items = ddb.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems!;
     expect(items.map((i) => i.Put?.Item?.sk)).toEqual([`ACCESS#${NOW.toISOString()}#msg_1`]);
+    // The same item is on the owner's own access log, across all their dossiers.
+    expect(items[0]!.Put?.Item).toMatchObject({
+      gsi1pk: 'OWNER#owner-1',
+      gsi1sk: `ACCESS#${NOW.toISOString()}#msg_1`,
+      dossierCode: CODE,
+    });
   });
 });

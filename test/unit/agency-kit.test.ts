@@ -141,6 +141,16 @@ describe('the events the commands build', () => {
       type: 'dossier.result_issued',
       result: { kind: 'pickup', method: 'post', trackingNumber: 'EMS123' },
     });
+    expect(
+      await dossierEvent([
+        'revoke-result',
+        ...D,
+        '--document',
+        '01KBBBBBBBBBBBBBBBBBBBBBBB',
+        '--reason',
+        'Cấp nhầm hạng giấy phép',
+      ]),
+    ).toMatchObject({ type: 'result.revoked', documentId: '01KBBBBBBBBBBBBBBBBBBBBBBB' });
   });
 
   it('carries a result file in the event, typed by its extension', async () => {

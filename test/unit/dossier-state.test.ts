@@ -77,6 +77,8 @@ const EXPECTED: Record<DossierStep, Expected> = {
     from: ['submitted', 'received', 'in_progress', 'supplement_requested', 'supplemented'],
     by: ['citizen', 'system'],
   },
+  'result.revoked': { to: 'unchanged', from: ['result_issued', 'completed'], by: ['agency'] },
+  'result.replaced': { to: 'unchanged', from: ['result_issued', 'completed'], by: ['agency'] },
 };
 
 /**

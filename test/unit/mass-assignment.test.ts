@@ -82,7 +82,11 @@ describe('mass assignment', () => {
       const role = rolesOf(route.access)[0]!;
       const res = await call(stackOf(route.fn), {
         routeKey: routeKey(route),
-        pathParameters: PATH_PARAMS[route.operationId] ?? { code: 'BHXHHN-261122-0001', paymentId: ULID },
+        pathParameters: PATH_PARAMS[route.operationId] ?? {
+          code: 'BHXHHN-261122-0001',
+          paymentId: ULID,
+          documentId: ULID,
+        },
         headers: {
           authorization: `Bearer ${await issuer.token('person-1', role, role === 'agency_officer' || role === 'desk_officer' ? { claims: { agencyId: 'ubnd-hn' } } : {})}`,
           'idempotency-key': 'mass-assign-0001',

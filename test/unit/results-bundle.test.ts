@@ -16,6 +16,7 @@ import { deriveProfileKeys } from '../../functions/me/protect.js';
 import { contentDisposition, resultOf } from '../../functions/tracking/result.js';
 import { agencyEvent, dossierDelivery, MAX_RESULT_BYTES, supplementDelivery } from '../../schemas/agency.js';
 import { birthBundleForm } from '../support/forms.js';
+import { testSigner } from '../support/result-signer.js';
 import { storedScan } from '../support/scans.js';
 
 const NOW = new Date('2026-11-20T03:00:00Z'); // Friday 10:00 in Hà Nội
@@ -66,6 +67,8 @@ class Table implements AgencyEventPorts {
   findRecorded = async (a: string, id: string) => this.recorded.get(`${a}/${id}`);
   loadDossier = async (code: string) => structuredClone(this.dossiers.get(code));
   recordOnly = async () => {};
+  signer = testSigner();
+  loadDocument = async () => undefined;
   putResult = async (key: string, bytes: Buffer) => {
     this.stored.set(key, bytes);
   };
@@ -223,6 +226,9 @@ describe('results', () => {
       contentType: 'application/pdf',
       size: PDF.length,
       sha256: createHash('sha256').update(PDF).digest('hex'),
+      // The signed document the citizen holds (checked at GET /v1/verify/{documentId}).
+      documentId: expect.stringMatching(/^[0-9A-HJKMNP-TV-Z]{26}$/),
+      documentType: 'result_1_011723',
     });
     const result = table.dossiers.get(card.code)!.result!;
     expect(result).toMatchObject({ kind: 'electronic', size: PDF.length, contentType: 'application/pdf' });

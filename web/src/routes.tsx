@@ -10,6 +10,7 @@ import { ProcedurePage } from './pages/Procedure.js';
 import { Search } from './pages/Search.js';
 import { Stats } from './pages/Stats.js';
 import { Track } from './pages/Track.js';
+import { Verify } from './pages/Verify.js';
 import type { Route } from './router.js';
 
 export const routes: Route[] = [
@@ -27,6 +28,7 @@ export const routes: Route[] = [
   { path: '/nop/:code', page: Filing },
   { path: '/thanh-toan/:provider', page: PaymentReturn },
   { path: '/tai-khoan', page: Account },
+  { path: '/verify/:documentId', page: Verify },
 ];
 
 /** Where a procedure is filed online (the filing page's own route). */

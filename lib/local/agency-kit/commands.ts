@@ -224,6 +224,26 @@ export const COMMANDS: readonly Command[] = [
     },
   },
   {
+    name: 'revoke-result',
+    summary: 'revoke an electronic result the agency issued (its verification then answers "revoked")',
+    subject: 'dossier',
+    flags: {
+      document: {
+        type: 'string',
+        value: 'documentId',
+        help: 'the resultDocument.documentId the portal answered when the result was issued',
+      },
+      reason: { type: 'string', value: 'text', help: 'why (at least 5 characters); the citizen is told' },
+    },
+    required: ['document', 'reason'],
+    build: async (v, base) => ({
+      type: 'result.revoked',
+      ...base,
+      documentId: str(v, 'document'),
+      reason: str(v, 'reason'),
+    }),
+  },
+  {
     name: 'refuse',
     summary: 'refuse the dossier, with the reason (form 03)',
     subject: 'dossier',
