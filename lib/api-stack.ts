@@ -29,7 +29,15 @@ import { FilterPattern, LogGroup, MetricFilter } from 'aws-cdk-lib/aws-logs';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import type { RateLimitClass } from '../functions/core/rate-limit.js';
-import { agencyQueues, DISPATCH, NOTIFICATIONS, OUTBOX, STATS, TABLE } from '../functions/core/resources.js';
+import {
+  agencyQueues,
+  DISPATCH,
+  NOTIFICATIONS,
+  OUTBOX,
+  STATS,
+  SUPPORT,
+  TABLE,
+} from '../functions/core/resources.js';
 import {
   type AuthMode,
   cloudRoutes,
@@ -422,6 +430,16 @@ export class ApiStack extends Stack {
             NewImage: {
               [TABLE.partitionKey]: { S: FilterRule.beginsWith(STATS.petitionPkPrefix) },
               kind: { S: FilterRule.isEqual(STATS.petitionEventKind) },
+            },
+          },
+        }),
+        // Support desk answers: the asker is notified (functions/notifications/support-notice.ts).
+        FilterCriteria.filter({
+          eventName: FilterRule.isEqual('INSERT'),
+          dynamodb: {
+            NewImage: {
+              [TABLE.partitionKey]: { S: FilterRule.beginsWith(SUPPORT.pkPrefix) },
+              kind: { S: FilterRule.isEqual(SUPPORT.eventKind) },
             },
           },
         }),

@@ -56,6 +56,7 @@ const SUBJECTS: Record<PersonRole, { sub: string; agencyId?: string; taxCode?: s
   agency_officer: { sub: 'fz-officer' },
   catalog_admin: { sub: 'fz-catalog' },
   operator: { sub: 'fz-operator' },
+  support_agent: { sub: 'fz-support' },
 };
 
 async function call(
