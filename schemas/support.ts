@@ -61,7 +61,7 @@ export const ticketCreated = z
   })
   .meta({ id: 'SupportTicketCreated' });
 
-export const ticketParams = z.object({ code: ticketCode }).strict();
+export const ticketParams = z.object({ code: ticketCode });
 
 const message = z.object({
   seq: z.number().int(),

@@ -79,7 +79,11 @@ describe('mass assignment', () => {
       const role = rolesOf(route.access)[0]!;
       const res = await call(stackOf(route.fn), {
         routeKey: routeKey(route),
-        pathParameters: { code: 'BHXHHN-261122-0001', paymentId: ULID },
+        // A support ticket's code has its own shape.
+        pathParameters: {
+          code: route.path.startsWith('/v1/support/') ? 'HTTT-261207-0001' : 'BHXHHN-261122-0001',
+          paymentId: ULID,
+        },
         headers: {
           authorization: `Bearer ${await issuer.token('person-1', role, role === 'agency_officer' || role === 'desk_officer' ? { claims: { agencyId: 'ubnd-hn' } } : {})}`,
           'idempotency-key': 'mass-assign-0001',
