@@ -935,6 +935,7 @@ export const routes: readonly Route[] = [
     status: 201,
     response: ticketCreated,
     errors: [403, 409, 422],
+    rateLimit: 'support',
   }),
   r({
     method: 'GET',
