@@ -220,12 +220,15 @@ export const supportStatsQuery = z
       .string()
       .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month such as 2026-12')
       .optional(),
+    /** One province's desk (tickets that named the province); without it, every ticket. */
+    province: provinceCode.optional(),
   })
   .strict();
 
 export const supportStats = z
   .object({
     month: z.string(),
+    province: z.string().optional(),
     tickets: z.number().int(),
     byChannel: z.object({ web: z.number().int(), phone: z.number().int() }),
     answered: z.number().int(),

@@ -115,9 +115,10 @@ export const handler = httpFunction(
       const q = req.query as z.output<typeof supportStatsQuery>;
       const month = q.month ?? currentMonth(new Date());
       const { from, to } = monthRange(month);
-      const tickets = await ports().askedBetween(from, to);
+      const asked = await ports().askedBetween(from, to);
+      const tickets = q.province ? asked.filter((t) => t.provinceCode === q.province) : asked;
       return {
-        body: supportFigures(month, tickets),
+        body: { ...supportFigures(month, tickets), ...(q.province ? { province: q.province } : {}) },
         headers: { 'cache-control': 'public, max-age=300' },
       };
     },

@@ -219,6 +219,10 @@ describe('a question from asking to a FAQ entry', () => {
     expect(stats.body.tickets).toBeGreaterThanOrEqual(1);
     expect(stats.body.ratings).toBeGreaterThanOrEqual(1);
     expect(stats.body.closed).toBeGreaterThanOrEqual(1);
+    const hanoi = await api('GET', `/v1/stats/support?month=${month}&province=01`);
+    expect(hanoi.body).toMatchObject({ province: '01', ratings: 1, averageRating: 5, satisfaction: 1 });
+    const saigon = await api('GET', `/v1/stats/support?month=${month}&province=79`);
+    expect(saigon.body).toMatchObject({ province: '79', tickets: 0, firstAnswerOnTimeRate: null });
   }, 90_000);
 });
 

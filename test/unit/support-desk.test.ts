@@ -2,6 +2,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { reachOf } from '../../functions/core/access.js';
 import { AppError } from '../../functions/core/errors.js';
 import { maskPersonalData } from '../../functions/core/personal-data-mask.js';
+import { matches as matchesDeadLetter } from '../../functions/dispatch/redrive.js';
+import { supportNotifications } from '../../functions/notifications/support-notice.js';
+import {
+  deliverSupport,
+  type SupportDeliveryPorts,
+  supportPayload,
+} from '../../functions/support/deliver.js';
 import type { TicketEvent, TicketRecord } from '../../functions/support/model.js';
 import { monthRange, supportFigures } from '../../functions/support/stats.js';
 import {
@@ -340,5 +347,92 @@ describe('published figures', () => {
       firstAnswerOnTimeRate: null,
       satisfaction: null,
     });
+  });
+});
+
+describe('handing over and notifying', () => {
+  it('lets an operator redrive a ticket handed to an agency with its dead letters', () => {
+    const letter = {
+      receiptHandle: 'r',
+      sentAt: 0,
+      body: JSON.stringify({
+        type: 'support.handed',
+        ticketCode: 'HTTT-261207-0001',
+        agencyId: 'sxd-01',
+        webhookId: 'msg_x_HTTT-261207-0001',
+      }),
+    };
+    expect(matchesDeadLetter(letter, { agencyId: 'sxd-01' })).toBe(true);
+    expect(matchesDeadLetter(letter, { agencyId: 'sxd-01', dossierCodes: ['HTTT-261207-0001'] })).toBe(true);
+    expect(matchesDeadLetter(letter, { agencyId: 'bca' })).toBe(false);
+  });
+
+  it('tells the asker of every answer by SMS and e-mail, a caller by SMS, and says nothing of a rating', () => {
+    const ticket = {
+      code: 'HTTT-261207-0001',
+      subject: 'Đổi GPLX',
+      reopens: 0,
+      channel: 'web',
+    } as TicketRecord;
+    const answered: TicketEvent = {
+      seq: 2,
+      type: 'support.answered',
+      status: 'answered',
+      at: 'x',
+      by: 'agency',
+      agencyId: 'sxd-01',
+    };
+    const agency = (id: string) => (id === 'sxd-01' ? 'Sở Xây dựng thành phố Hà Nội' : id);
+    const sent = supportNotifications(
+      answered,
+      ticket,
+      { phone: '+84912345678', email: 'a@b.vn' },
+      agency,
+      'now',
+    );
+    expect(sent.map((m) => [m.id, m.channel, m.topic])).toEqual([
+      ['HTTT-261207-0001:2:sms', 'sms', 'support.answered'],
+      ['HTTT-261207-0001:2:email', 'email', 'support.answered'],
+    ]);
+    expect(sent[0]?.text).toContain('Sở Xây dựng thành phố Hà Nội đã trả lời câu hỏi HTTT-261207-0001');
+    expect(sent[0]?.text).toContain('mở lại câu hỏi một lần');
+    const rated = { ...answered, type: 'support.rated' as const, seq: 5 };
+    expect(supportNotifications(rated, ticket, { phone: '+84912345678' }, agency, 'now')).toEqual([]);
+  });
+
+  it('delivers the question to the agency it is with, never the asker, and drops it once it has moved', async () => {
+    const t = {
+      code: 'HTTT-261207-0001',
+      ownerSub: 'citizen-1',
+      agencyId: 'sxd-01',
+      status: 'with_agency',
+      subject: 'Đổi GPLX',
+      question: 'Hỏi',
+      updatedAt: '2026-12-07T02:00:00.000Z',
+      resolutionDueAt: '2026-12-11T08:00:00.000Z',
+    } as TicketRecord;
+    expect(supportPayload(t)).toEqual({
+      type: 'support.handed',
+      ticketCode: t.code,
+      agencyId: 'sxd-01',
+      subject: 'Đổi GPLX',
+      question: 'Hỏi',
+      handedAt: t.updatedAt,
+      resolutionDueAt: t.resolutionDueAt,
+    });
+    const ports = {
+      isDelivered: async () => false,
+      isPaused: async () => false,
+      recordAttempt: async () => {},
+      now: () => new Date(),
+      loadTicket: async () => ({ ...t, agencyId: 'bca' }),
+    } as unknown as SupportDeliveryPorts;
+    const message = {
+      type: 'support.handed' as const,
+      ticketCode: t.code,
+      agencyId: 'sxd-01',
+      webhookId: 'msg_1_HTTT-261207-0001',
+    };
+    expect(await deliverSupport(ports, message, 1)).toBe('ticket-moved');
   });
 });
