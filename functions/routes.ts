@@ -1419,6 +1419,8 @@ export const functions: Record<
     timeoutSeconds: 10,
     table: 'readwrite',
     uploads: 'readwrite',
+    // Seals a logged caller's mobile as profiles seal phone numbers.
+    readsProfileKey: true,
   },
   /** Petitions past their referral or answer deadline go to the parent agency. */
   escalation: {

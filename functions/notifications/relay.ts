@@ -23,6 +23,7 @@ import { loadDossier } from '../core/dossier-store.js';
 import { NOTIFICATIONS, STATS, SUPPORT } from '../core/resources.js';
 import { withOpenForm } from '../intake/sealed-form.js';
 import { readProfile } from '../me/profile.js';
+import { open } from '../me/protect.js';
 import { loadProfileKeys, profileStore } from '../me/store.js';
 import type { PetitionEvent } from '../petitions/model.js';
 import { petitionStore } from '../petitions/store.js';
@@ -32,6 +33,7 @@ import { countStatsRecord } from '../stats/relay.js';
 import { isStatsRecord } from '../stats/stream-filter.js';
 import type { TicketEvent } from '../support/model.js';
 import { loadTicket } from '../support/read.js';
+import { callerPhoneContext } from '../support/tickets.js';
 import { type CitizenNoticePorts, notifyTimelineEvent } from './notify.js';
 import { notifyPetitionEvent, type PetitionNoticePorts, profileContacts } from './petition-notice.js';
 import { enqueueNotifications } from './queue.js';
@@ -95,6 +97,10 @@ async function notify(record: DynamoDBRecord): Promise<void> {
         const profile = await readProfile(profileStore(), sub, true);
         return profile && profileContacts(profile);
       },
+      callerPhoneOf: async (t) =>
+        t.callerPhoneSealed
+          ? open((await loadProfileKeys()).encryption, t.callerPhoneSealed, callerPhoneContext(t.code))
+          : undefined,
       agencyName: (id) => findAgency(id)?.name ?? id,
       enqueue: enqueueNotifications,
       now: () => new Date(),

@@ -12,6 +12,8 @@ import { normalizePhone } from './recipients.js';
 export interface SupportNoticePorts {
   loadTicket(code: string): Promise<TicketRecord | undefined>;
   contactsOf(sub: string): Promise<Contacts | undefined>;
+  /** A logged call's mobile, opened only to be queued. */
+  callerPhoneOf(ticket: TicketRecord): Promise<string | undefined>;
   agencyName(agencyId: string): string;
   enqueue(messages: NotificationMessage[]): Promise<void>;
   now(): Date;
@@ -98,7 +100,8 @@ export async function notifySupportEvent(ports: SupportNoticePorts, code: string
   const ticket = await ports.loadTicket(code);
   if (!ticket) throw new Error(`timeline event of unknown support ticket ${code}`);
   if (!noticeFor(event, ticket, ports.agencyName)) return 0;
-  const phone = ticket.callerPhone ? normalizePhone(ticket.callerPhone) : undefined;
+  const caller = ticket.channel === 'phone' ? await ports.callerPhoneOf(ticket) : undefined;
+  const phone = caller ? normalizePhone(caller) : undefined;
   const contacts: Contacts | undefined =
     ticket.channel === 'phone' ? (phone ? { phone } : undefined) : await ports.contactsOf(ticket.ownerSub);
   const messages = contacts

@@ -49,8 +49,11 @@ export interface TicketRecord {
   /** False for a question about a dossier: only the asker and the agency handling it see it. */
   supportDesk: boolean;
   channel: 'web' | 'phone';
-  /** Where an SMS answer goes for a phone call with no account behind it. */
-  callerPhone?: string;
+  /**
+   * Where an SMS answer goes for a phone call with no account behind it: sealed (AES-256-GCM with the
+   * profile data key, bound to the ticket), as profiles keep phone numbers.
+   */
+  callerPhoneSealed?: string;
   callerName?: string;
   subject: string;
   question: string;

@@ -11,8 +11,16 @@ import { readPrefix } from '../core/dossier-store.js';
 import { keys, recordOf, ttlAfterDays } from '../core/keys.js';
 import { OUTBOX, SUPPORT } from '../core/resources.js';
 import { intakeStore } from '../intake/store.js';
+import { seal } from '../me/protect.js';
+import { loadProfileKeys } from '../me/store.js';
 import type { TicketEvent, TicketRecord } from './model.js';
-import type { CreateTicketPorts, SupportEventPorts, TicketCreated, TicketWrite } from './tickets.js';
+import {
+  type CreateTicketPorts,
+  callerPhoneContext,
+  type SupportEventPorts,
+  type TicketCreated,
+  type TicketWrite,
+} from './tickets.js';
 
 const IDEMPOTENCY_SCOPE = 'support';
 const IDEMPOTENCY_DAYS = 7;
@@ -220,6 +228,8 @@ export function supportStore(): SupportStore {
       await files.copyObject(from, to);
     },
     deleteObjects: files.deleteObjects,
+    sealCallerPhone: async (code, phone) =>
+      seal((await loadProfileKeys()).encryption, phone, callerPhoneContext(code)),
 
     async findIdempotent(ownerSub, key) {
       const out = await db.send(

@@ -83,7 +83,12 @@ export interface CreateTicketPorts extends TicketPorts, AttachmentPorts {
   ): Promise<{ ownerSub: string; enterpriseTaxCode?: string; agencyId?: string } | undefined>;
   copyObject(from: string, to: string): Promise<void>;
   deleteObjects(keys: string[]): Promise<void>;
+  /** The caller's mobile sealed for this ticket (never stored in clear). */
+  sealCallerPhone(code: string, phone: string): Promise<string>;
 }
+
+/** The additional data a caller's sealed mobile is bound to. */
+export const callerPhoneContext = (code: string) => `support:${code}:callerPhone`;
 
 export interface SupportEventPorts extends TicketPorts {
   findRecorded(agencyId: string, eventId: string): Promise<SupportEventResult | undefined>;
@@ -290,7 +295,7 @@ export async function createTicket(
     ...(provinceCode ? { provinceCode } : {}),
     supportDesk: !agency,
     channel: phone ? 'phone' : 'web',
-    ...(phone ? { callerPhone: input.caller.phone } : {}),
+    ...(phone ? { callerPhoneSealed: await ports.sealCallerPhone(code, input.caller.phone) } : {}),
     ...(phone && input.caller.name ? { callerName: input.caller.name } : {}),
     subject: input.subject,
     question: input.question,

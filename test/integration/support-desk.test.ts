@@ -7,13 +7,16 @@
  * question that goes straight to the agency handling the dossier, a phone call logged by the call
  * centre, and the month's published figures.
  */
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { keys } from '../../functions/core/keys.js';
 import { ticketDeadlines } from '../../functions/support/tickets.js';
 import type { LocalPortal } from '../../lib/local/portal.js';
 import { type AgencySecrets, readAgencySecrets, signedAgencyCall } from '../support/agency-callbacks.js';
 import { licenceForm } from '../support/forms.js';
 import { startTestPortal } from '../support/local-portal.js';
 import { type Json, portalClient } from '../support/portal-api.js';
+import { portalDynamo } from '../support/portal-clients.js';
 import { until } from '../support/wait.js';
 
 let portal: LocalPortal;
@@ -343,5 +346,11 @@ describe('who may reach a ticket', () => {
       return items.find((m) => m.topic === 'support.answered');
     });
     expect(sms).toMatchObject({ channel: 'sms', to: '+84987654321' });
+    // At rest the caller's number is sealed: the ticket item never holds it in clear.
+    const item = await portalDynamo(portal.env).send(
+      new GetCommand({ TableName: portal.env.TABLE_NAME, Key: keys.supportTicket(code) }),
+    );
+    expect(item.Item?.callerPhoneSealed).toMatch(/^v1\./);
+    expect(JSON.stringify(item.Item)).not.toMatch(/0987654321|987654321/);
   });
 });

@@ -46,6 +46,7 @@ function memoryPorts(now = new Date('2026-12-07T02:00:00Z')) {
     inspectObject: async () => undefined,
     copyObject: async () => {},
     deleteObjects: async () => {},
+    sealCallerPhone: async (code, phone) => `sealed(${code}:${phone})`,
     findIdempotent: async (owner, key) => idempotent.get(`${owner}#${key}`),
     dossierOwnership: async (code) =>
       code === 'SXDHN-261201-0001' ? { ownerSub: 'citizen-1', agencyId: 'sxd-01' } : undefined,
@@ -206,8 +207,11 @@ describe('asking, answering, reopening, rating', () => {
       provinceCode: '01',
       ownerSub: `caller:${logged.body.code}`,
       filedBy: { sub: 'agent-1', role: 'support_agent' },
-      callerPhone: '0987654321',
     });
+    // The caller's mobile is kept sealed, bound to the ticket, never in clear.
+    const stored = tickets.get(logged.body.code)!;
+    expect(stored.callerPhoneSealed).toBe(`sealed(${logged.body.code}:0987654321)`);
+    expect(JSON.stringify(stored)).not.toContain('"0987654321"');
   });
 });
 
