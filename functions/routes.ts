@@ -132,6 +132,23 @@ import {
   verificationView,
   verifyParams,
 } from '../schemas/results.js';
+import {
+  askerAction,
+  createTicketRequest,
+  faqFromTicketRequest,
+  myTicketsQuery,
+  queueQuery,
+  supportAction,
+  supportAgencyEvent,
+  supportEventResult,
+  supportStats,
+  supportStatsQuery,
+  ticketCreated,
+  ticketList,
+  ticketParams,
+  ticketRatingRequest,
+  ticketView,
+} from '../schemas/support.js';
 import { createUploadRequest, createUploadResponse } from '../schemas/upload.js';
 import type { OwnedObject } from './core/access.js';
 import type { RateLimitClass } from './core/rate-limit.js';
@@ -157,6 +174,7 @@ export type HttpFunction =
   | 'stats'
   | 'petitions'
   | 'results'
+  | 'support'
   | 'dev';
 
 /**
@@ -193,6 +211,8 @@ export type RouteAccess =
       agencyOfficers: boolean;
       /** Who may own such objects, when not every applicant can (desk officers file no petitions). */
       owners?: readonly PersonRole[];
+      /** Support agents reach the desk's tickets (of their province, when their token names one). */
+      supportAgents?: boolean;
     }
   | { kind: 'role'; roles: readonly PersonRole[]; scope: 'agency' | 'all' }
   | {
@@ -216,6 +236,7 @@ export function rolesOf(access: RouteAccess): readonly PersonRole[] {
       return [
         ...(access.owners ?? APPLICANTS),
         ...(access.agencyOfficers ? (['agency_officer'] as const) : []),
+        ...(access.supportAgents ? (['support_agent'] as const) : []),
       ];
     default:
       return [];
@@ -1070,6 +1091,176 @@ export const routes: readonly Route[] = [
     errors: [409],
   }),
   r({
+    method: 'POST',
+    path: '/v1/support/tickets',
+    fn: 'support',
+    operationId: 'createSupportTicket',
+    auth: 'citizen',
+    access: { kind: 'self', roles: ['citizen', 'business', 'support_agent'] },
+    summary:
+      'Ask the support desk about a procedure or one of my dossiers (hỗ trợ trực tuyến); a support agent ' +
+      "logs a phone call on the caller's behalf",
+    body: createTicketRequest,
+    requiredHeaders: ['idempotency-key'],
+    status: 201,
+    response: ticketCreated,
+    errors: [403, 409, 422],
+    rateLimit: 'support',
+  }),
+  r({
+    method: 'GET',
+    path: '/v1/me/support/tickets',
+    fn: 'support',
+    operationId: 'listMySupportTickets',
+    auth: 'citizen',
+    access: { kind: 'self', roles: EVERYONE },
+    summary: 'My questions to the support desk, newest first',
+    query: myTicketsQuery,
+    status: 200,
+    response: ticketList,
+  }),
+  r({
+    method: 'GET',
+    path: '/v1/support/tickets/{code}',
+    fn: 'support',
+    operationId: 'getSupportTicket',
+    auth: 'citizen',
+    access: {
+      kind: 'owned',
+      object: 'supportTicket',
+      agencyOfficers: true,
+      owners: ['citizen', 'business'],
+      supportAgents: true,
+    },
+    summary: 'A support ticket with its answers: the asker, the agency it is with, the desk of its province',
+    params: ticketParams,
+    status: 200,
+    response: ticketView,
+  }),
+  r({
+    method: 'POST',
+    path: '/v1/support/tickets/{code}/messages',
+    fn: 'support',
+    operationId: 'askerSupportAction',
+    auth: 'citizen',
+    access: {
+      kind: 'owned',
+      object: 'supportTicket',
+      agencyOfficers: false,
+      owners: ['citizen', 'business'],
+    },
+    summary: 'The asker replies to a request for more, reopens an answer (once) or closes the ticket',
+    params: ticketParams,
+    body: askerAction,
+    status: 200,
+    response: ticketView,
+    errors: [409],
+  }),
+  r({
+    method: 'POST',
+    path: '/v1/support/tickets/{code}/rating',
+    fn: 'support',
+    operationId: 'rateSupportTicket',
+    auth: 'citizen',
+    access: {
+      kind: 'owned',
+      object: 'supportTicket',
+      agencyOfficers: false,
+      owners: ['citizen', 'business'],
+    },
+    summary: 'Rate a closed support ticket once (1–5 and a comment)',
+    params: ticketParams,
+    body: ticketRatingRequest,
+    status: 201,
+    response: ticketView,
+    errors: [409],
+  }),
+  r({
+    method: 'GET',
+    path: '/v1/support/queue',
+    fn: 'support',
+    operationId: 'supportQueue',
+    auth: 'citizen',
+    access: { kind: 'role', roles: ['support_agent'], scope: 'all' },
+    summary:
+      "The support desk's queue, oldest first, with deadlines: by status, province and overdue (a province's " +
+      'agents see their province only)',
+    query: queueQuery,
+    status: 200,
+    response: ticketList,
+    errors: [403],
+  }),
+  r({
+    method: 'POST',
+    path: '/v1/support/tickets/{code}/actions',
+    fn: 'support',
+    operationId: 'supportTicketAction',
+    auth: 'citizen',
+    access: {
+      kind: 'owned',
+      object: 'supportTicket',
+      agencyOfficers: false,
+      owners: [],
+      supportAgents: true,
+    },
+    summary:
+      'A support agent answers, asks for more, hands the ticket to the agency responsible, or closes it',
+    params: ticketParams,
+    body: supportAction,
+    status: 200,
+    response: ticketView,
+    errors: [409],
+  }),
+  r({
+    method: 'POST',
+    path: '/v1/support/tickets/{code}/faq',
+    fn: 'support',
+    operationId: 'publishSupportFaq',
+    auth: 'citizen',
+    access: {
+      kind: 'owned',
+      object: 'supportTicket',
+      agencyOfficers: false,
+      owners: [],
+      supportAgents: true,
+    },
+    summary:
+      "Keep the ticket's answer as a FAQ entry of its procedure (edited; citizen IDs, phones and e-mails are " +
+      'masked), found by GET /v1/faq',
+    params: ticketParams,
+    body: faqFromTicketRequest,
+    status: 201,
+    response: ticketView,
+    errors: [409],
+  }),
+  r({
+    method: 'GET',
+    path: '/v1/stats/support',
+    fn: 'support',
+    operationId: 'supportStats',
+    auth: 'public',
+    access: PUBLIC,
+    summary:
+      'The support desk per month: tickets, first answers within the deadline, resolution time, satisfaction',
+    query: supportStatsQuery,
+    status: 200,
+    response: supportStats,
+  }),
+  r({
+    method: 'POST',
+    path: '/v1/agency/support-events',
+    fn: 'agencyEvents',
+    operationId: 'postSupportEvent',
+    auth: 'agency',
+    access: { kind: 'agencySignature' },
+    summary:
+      'An agency answers a support ticket handed to it, or returns it to the desk (Standard Webhooks signed)',
+    body: supportAgencyEvent,
+    status: 200,
+    response: supportEventResult,
+    errors: [409],
+  }),
+  r({
     method: 'GET',
     path: '/openapi.json',
     fn: 'platform',
@@ -1252,7 +1443,14 @@ export const functions: Record<
     // The documentation page's renderer (GET /docs/redoc.standalone.js).
     assets: ['node_modules/redoc/bundles/redoc.standalone.js'],
   },
-  catalog: { entry: 'functions/catalog/handler.ts', memoryMb: 512, timeoutSeconds: 5, catalogData: true },
+  // Reads the FAQ entries added at run time (from support answers) beside the published FAQ.
+  catalog: {
+    entry: 'functions/catalog/handler.ts',
+    memoryMb: 512,
+    timeoutSeconds: 5,
+    catalogData: true,
+    table: 'read',
+  },
   uploads: {
     entry: 'functions/uploads/handler.ts',
     memoryMb: 256,
@@ -1406,6 +1604,15 @@ export const functions: Record<
     timeoutSeconds: 10,
     table: 'readwrite',
     uploads: 'readwrite',
+  },
+  support: {
+    entry: 'functions/support/handler.ts',
+    memoryMb: 256,
+    timeoutSeconds: 10,
+    table: 'readwrite',
+    uploads: 'readwrite',
+    // Seals a logged caller's mobile as profiles seal phone numbers.
+    readsProfileKey: true,
   },
   /** Petitions past their referral or answer deadline go to the parent agency. */
   escalation: {

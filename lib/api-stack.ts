@@ -32,7 +32,15 @@ import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { type IQueue, Queue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { RateLimitClass } from '../functions/core/rate-limit.js';
-import { agencyQueues, DISPATCH, NOTIFICATIONS, OUTBOX, STATS, TABLE } from '../functions/core/resources.js';
+import {
+  agencyQueues,
+  DISPATCH,
+  NOTIFICATIONS,
+  OUTBOX,
+  STATS,
+  SUPPORT,
+  TABLE,
+} from '../functions/core/resources.js';
 import {
   type AuthMode,
   cloudRoutes,
@@ -521,6 +529,16 @@ export class ApiStack extends Stack {
             NewImage: {
               [TABLE.partitionKey]: { S: FilterRule.beginsWith(STATS.petitionPkPrefix) },
               kind: { S: FilterRule.isEqual(STATS.petitionEventKind) },
+            },
+          },
+        }),
+        // Support desk answers: the asker is notified (functions/notifications/support-notice.ts).
+        FilterCriteria.filter({
+          eventName: FilterRule.isEqual('INSERT'),
+          dynamodb: {
+            NewImage: {
+              [TABLE.partitionKey]: { S: FilterRule.beginsWith(SUPPORT.pkPrefix) },
+              kind: { S: FilterRule.isEqual(SUPPORT.eventKind) },
             },
           },
         }),

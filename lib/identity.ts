@@ -55,6 +55,7 @@ const ROLE_GROUPS: Record<(typeof personRole.options)[number], string> = {
   agency_officer: 'Agency officers reading the dossiers and petitions of the agency in custom:agency_id',
   catalog_admin: 'Administrators of the procedure catalog',
   operator: 'Operators of the portal (redrive, statistics)',
+  support_agent: 'Support desk and call-centre agents (of the province in custom:province_code, or national)',
 };
 
 export class CitizenIdentity extends Construct {
@@ -96,6 +97,8 @@ export class CitizenIdentity extends Construct {
         agency_id: new StringAttribute({ minLen: 1, maxLen: 40, mutable: true }),
         tax_code: new StringAttribute({ minLen: 10, maxLen: 14, mutable: true }),
         citizen_id: new StringAttribute({ minLen: 9, maxLen: 12, mutable: true }),
+        // The province whose support desk an agent works at (none: the national desk).
+        province_code: new StringAttribute({ minLen: 2, maxLen: 2, mutable: true }),
       },
     });
     acknowledge(
@@ -192,7 +195,7 @@ export class CitizenIdentity extends Construct {
       // access token only, added by the pre-token trigger).
       readAttributes: new ClientAttributes()
         .withStandardAttributes({ fullname: true, email: true, emailVerified: true })
-        .withCustomAttributes('agency_id', 'tax_code'),
+        .withCustomAttributes('agency_id', 'tax_code', 'province_code'),
       // Only what VNeID maps at sign-in (Cognito requires mapped attributes to be client-writable);
       // agency_id and tax_code are set by operators, never by a signed-in person. Writable here does not
       // let a person rewrite citizen_id: that takes UpdateUserAttributes with the admin scope, which this

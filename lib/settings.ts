@@ -355,6 +355,7 @@ export function stageSettings(context: (key: string) => unknown): StageSettings 
           petitions: { rateLimit: 50, burstLimit: 100 },
           tracking: { rateLimit: 500, burstLimit: 1000 },
           redeliveries: { rateLimit: 20, burstLimit: 40 },
+          support: { rateLimit: 50, burstLimit: 100 },
         }
       : {
           intake: { rateLimit: 10, burstLimit: 20 },
@@ -362,6 +363,7 @@ export function stageSettings(context: (key: string) => unknown): StageSettings 
           petitions: { rateLimit: 5, burstLimit: 10 },
           tracking: { rateLimit: 10, burstLimit: 20 },
           redeliveries: { rateLimit: 5, burstLimit: 10 },
+          support: { rateLimit: 5, burstLimit: 10 },
         },
     pitrDays: prod ? 35 : 7,
     noncurrentVersionsKeptFor: Duration.days(prod ? 90 : 7),

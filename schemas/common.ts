@@ -66,5 +66,6 @@ export const personRole = z.enum([
   'agency_officer',
   'catalog_admin',
   'operator',
+  'support_agent',
 ]);
 export type PersonRole = z.infer<typeof personRole>;

@@ -18,11 +18,20 @@ export const devTokenRequest = z
       .string()
       .regex(/^\d{12}$/, 'expected the 12 digits of a citizen ID (CCCD)')
       .optional(),
+    /** For a support agent of one province's desk (none: the national desk). */
+    provinceCode: z
+      .string()
+      .regex(/^\d{2}$/, 'a province code such as 01')
+      .optional(),
   })
   .strict()
   .refine((t) => t.agencyId === undefined || t.role === 'agency_officer' || t.role === 'desk_officer', {
     message: 'only agency and desk officers work at an agency',
     path: ['agencyId'],
+  })
+  .refine((t) => t.provinceCode === undefined || t.role === 'support_agent', {
+    message: 'only support agents belong to a province desk',
+    path: ['provinceCode'],
   })
   .refine((t) => (t.role === 'business') === (t.taxCode !== undefined), {
     message: 'a business representative, and only one, names the enterprise tax code',

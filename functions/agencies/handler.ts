@@ -1,15 +1,19 @@
 import type { AgencyEvent } from '../../schemas/agency.js';
 import type { PetitionAgencyEvent } from '../../schemas/petition.js';
+import type { SupportAgencyEvent } from '../../schemas/support.js';
 import { agencyOf, httpFunction } from '../core/http.js';
 import { logger } from '../core/logger.js';
 import { handlePetitionEvent } from '../petitions/petitions.js';
 import { type PetitionStore, petitionStore } from '../petitions/store.js';
+import { type SupportStore, supportStore } from '../support/store.js';
+import { handleSupportEvent } from '../support/tickets.js';
 import { handleAgencyEvent } from './events.js';
 import { agencyEventStore } from './store.js';
 import { authenticateAgency } from './verify.js';
 
 let store: ReturnType<typeof agencyEventStore> | undefined;
 let petitions: PetitionStore | undefined;
+let support: SupportStore | undefined;
 
 export const handler = httpFunction(
   'agencyEvents',
@@ -36,6 +40,19 @@ export const handler = httpFunction(
         agencyId,
         type: event.type,
         petitionCode: event.petitionCode,
+        outcome: result.reason,
+      });
+      return { body: result };
+    },
+    postSupportEvent: async (req) => {
+      support ??= supportStore();
+      const { agencyId } = agencyOf(req);
+      const event = req.body as SupportAgencyEvent;
+      const result = await handleSupportEvent(support, agencyId, event);
+      logger.info('agency support event', {
+        agencyId,
+        type: event.type,
+        ticketCode: event.ticketCode,
         outcome: result.reason,
       });
       return { body: result };

@@ -352,12 +352,32 @@ export class Catalog {
     return { items: items.map((h) => summaryOf(h.id, h)), nextCursor };
   }
 
-  searchFaq(q: z.output<typeof faqQuery>) {
+  /** A FAQ index over the published entries and those added at run time, kept while they stay the same. */
+  private faqWithAdded?: { key: string; index: SearchIndex; all: readonly FaqRecord[] };
+
+  /**
+   * `added`: FAQ entries added at run time (support answers kept as FAQ, read from the table), listed after
+   * the published ones and searched together with them; a published id wins over an added one.
+   */
+  searchFaq(q: z.output<typeof faqQuery>, added: readonly FaqRecord[] = []) {
+    const published = new Set(this.faq.map((f) => f.id));
+    const extra = added.filter((f) => !published.has(f.id));
+    let all: readonly FaqRecord[] = this.faq;
+    let index = this.searchIndexes.faq;
+    if (extra.length) {
+      const key = extra.map((f) => f.id).join(',');
+      if (this.faqWithAdded?.key !== key) {
+        const merged = [...this.faq, ...extra];
+        this.faqWithAdded = { key, all: merged, index: SearchIndex.build(FAQ_SEARCH, merged.map(faqDoc)) };
+      }
+      all = this.faqWithAdded.all;
+      index = this.faqWithAdded.index;
+    }
     const accept = (f: FaqRecord) => !q.procedure || f.procedureCode === q.procedure;
-    const byId = new Map(this.faq.map((f) => [f.id, f]));
-    const key = JSON.stringify([this.version, q.q ?? '', q.procedure]);
-    if (!q.q?.trim()) return page(this.faq.filter(accept), q.limit, q.cursor, key);
-    const hits = this.searchIndexes.faq.search(q.q, (id) => accept(byId.get(id)!));
+    const byId = new Map(all.map((f) => [f.id, f]));
+    const key = JSON.stringify([this.version, extra.length, q.q ?? '', q.procedure]);
+    if (!q.q?.trim()) return page(all.filter(accept), q.limit, q.cursor, key);
+    const hits = index.search(q.q, (id) => accept(byId.get(id)!));
     const { items, nextCursor } = page(hits, q.limit, q.cursor, key);
     return {
       items: items.map(

@@ -11,6 +11,7 @@ import type {
 import type { ProcedureQuery, procedureParams, procedureVersionQuery } from '../../schemas/procedure.js';
 import { AppError } from '../core/errors.js';
 import { type ApiRequest, type ApiResult, httpFunction } from '../core/http.js';
+import { runtimeFaq } from '../support/faq-store.js';
 import { agencyToView, findAgencyByCode, listAgencies } from './catalog.js';
 import { planImport } from './import.js';
 import { informationToView } from './information.js';
@@ -70,7 +71,10 @@ export const handler = httpFunction('catalog', {
     if (!communes) throw new AppError('PROVINCE_NOT_FOUND');
     return cacheable(req, communes);
   },
-  listFaq: async (req) => cacheable(req, catalog.searchFaq(req.query as z.output<typeof faqQuery>)),
+  // The published FAQ with the entries support agents added since (a support answer kept as FAQ): those
+  // change between releases, so the answer is cached for a minute only.
+  listFaq: async (req) =>
+    cacheable(req, catalog.searchFaq(req.query as z.output<typeof faqQuery>, await runtimeFaq()), 60),
   // The same checks as the release's import, against the catalog this function serves; nothing is written.
   checkCatalogFile: async (req) => {
     const { format, content } = req.body as z.output<typeof catalogCheckRequest>;

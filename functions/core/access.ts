@@ -17,9 +17,19 @@ export interface OwnershipRecord {
   enterpriseTaxCode?: string;
   filedBy?: { sub: string; role: 'desk_officer'; agencyId: string };
   agencyId?: string;
+  /** Support tickets: the province whose desk answers, and whether the desk may see it at all. */
+  provinceCode?: string;
+  supportDesk?: boolean;
 }
 
-export const OWNERSHIP_FIELDS = ['ownerSub', 'enterpriseTaxCode', 'filedBy', 'agencyId'] as const;
+export const OWNERSHIP_FIELDS = [
+  'ownerSub',
+  'enterpriseTaxCode',
+  'filedBy',
+  'agencyId',
+  'provinceCode',
+  'supportDesk',
+] as const;
 
 /** How each kind of owned object is found: its path parameter, its table key, its not-found code. */
 export interface ObjectLoader {
@@ -34,20 +44,27 @@ export const objectLoaders = {
   submission: { param: 'submissionId', key: keys.submission, notFound: 'NOT_FOUND' },
   payment: { param: 'paymentId', key: keys.payment, notFound: 'PAYMENT_NOT_FOUND' },
   petition: { param: 'code', key: keys.petition, notFound: 'PETITION_NOT_FOUND' },
+  supportTicket: { param: 'code', key: keys.supportTicket, notFound: 'TICKET_NOT_FOUND' },
 } as const satisfies Record<string, ObjectLoader>;
 
 /** The kinds of owned object a route can name (`access: { kind: 'owned', object }`). */
 export type OwnedObject = keyof typeof objectLoaders;
 
 /** How the caller reached the object (handlers may show it; it is never logged with the object). */
-export type Reach = 'owner' | 'enterprise' | 'filer' | 'agency';
+export type Reach = 'owner' | 'enterprise' | 'filer' | 'agency' | 'support';
 
 /** Whether a person may reach an object with these ownership fields, and how. */
 export function reachOf(
-  person: Pick<Person, 'sub' | 'role' | 'agencyId' | 'taxCode'>,
+  person: Pick<Person, 'sub' | 'role' | 'agencyId' | 'taxCode' | 'provinceCode'>,
   record: OwnershipRecord,
   agencyOfficers: boolean,
+  supportAgents = false,
 ): Reach | undefined {
+  if (person.role === 'support_agent') {
+    // The national desk reaches every desk ticket, a province's desk only its province's.
+    const inScope = !person.provinceCode || record.provinceCode === person.provinceCode;
+    return supportAgents && record.supportDesk === true && inScope ? 'support' : undefined;
+  }
   if (person.role === 'agency_officer') {
     // Officers act for their agency only, never as owners.
     return agencyOfficers && person.agencyId && record.agencyId === person.agencyId ? 'agency' : undefined;
@@ -80,7 +97,9 @@ export async function authorizeObject(
   const id = (params as Record<string, unknown> | undefined)?.[loader.param];
   if (typeof id !== 'string' || !id) throw new AppError(loader.notFound);
   const record = await read(access.object, loader.key(id));
-  const reach = record ? reachOf(person, record, access.agencyOfficers) : undefined;
+  const reach = record
+    ? reachOf(person, record, access.agencyOfficers, access.supportAgents === true)
+    : undefined;
   if (!reach) throw new AppError(loader.notFound);
   return reach;
 }

@@ -23,6 +23,8 @@ export interface Person {
   agencyId?: string;
   taxCode?: string;
   citizenId?: string;
+  /** A support agent of one province's desk (`provinceCode`, Cognito `custom:province_code`); none: national. */
+  provinceCode?: string;
 }
 /** An agency's system (signature), or on an agency's own routes one of its officers acting for it. */
 export type Principal = Person | { kind: 'agency'; agencyId: string; via?: 'signature' | 'officer' };
@@ -63,6 +65,10 @@ export async function authenticatePerson(authorization: string | undefined): Pro
     if (role === 'business' && !TAX_CODE.test(taxCode)) throw new AppError('UNAUTHENTICATED');
     // Anything but a well-formed number counts as not verified (an old 9-digit ID card, for one).
     const citizenId = stringClaim(payload, 'citizenId');
+    const provinceCode =
+      role === 'support_agent' ? stringClaim(payload, 'provinceCode', 'custom:province_code') : '';
+    // A malformed province would silently widen nothing, but it is a misconfigured account: refuse it.
+    if (provinceCode && !/^\d{2}$/.test(provinceCode)) throw new AppError('UNAUTHENTICATED');
     return {
       kind: 'person',
       sub: payload.sub,
@@ -70,6 +76,7 @@ export async function authenticatePerson(authorization: string | undefined): Pro
       ...(agencyId ? { agencyId } : {}),
       ...(taxCode ? { taxCode } : {}),
       ...(CITIZEN_ID.test(citizenId) ? { citizenId } : {}),
+      ...(provinceCode ? { provinceCode } : {}),
     };
   } catch (err) {
     if (err instanceof AppError) throw err;

@@ -43,6 +43,8 @@ export const DEFAULT_RATE_LIMITS = {
   tracking: { windowSeconds: 600, perAccount: 60, perIp: 120 },
   // An agency's redelivery requests, counted per agency (its system and its officers together).
   redeliveries: { windowSeconds: 3600, perAccount: 30, perIp: 300 },
+  // Questions to the support desk; a call-centre agent logging calls is counted by account only.
+  support: { windowSeconds: 3600, perAccount: 60, perIp: 300 },
 } as const satisfies Record<string, z.input<typeof rateLimitRule>>;
 
 /** JSON text overriding some classes' limits, e.g. `{"intake":{"windowSeconds":60,"perAccount":5,"perIp":50}}`. */
@@ -55,6 +57,7 @@ const rateLimits = jsonText
         petitions: rateLimitRule,
         tracking: rateLimitRule,
         redeliveries: rateLimitRule,
+        support: rateLimitRule,
       })
       .partial()
       .strict(),

@@ -304,6 +304,27 @@ export const ERRORS = {
     en: 'This step is not allowed in the petition’s current state.',
     vi: 'Không thể thực hiện bước này ở trạng thái hiện tại của phản ánh, kiến nghị.',
   },
+  TICKET_NOT_FOUND: { status: 404, en: 'No such support ticket.', vi: 'Không tìm thấy yêu cầu hỗ trợ.' },
+  TICKET_ILLEGAL_TRANSITION: {
+    status: 409,
+    en: 'This step is not allowed in the support ticket’s current state.',
+    vi: 'Không thể thực hiện bước này ở trạng thái hiện tại của yêu cầu hỗ trợ.',
+  },
+  TICKET_ALREADY_REOPENED: {
+    status: 409,
+    en: 'A support ticket can be reopened once.',
+    vi: 'Yêu cầu hỗ trợ chỉ được mở lại một lần.',
+  },
+  TICKET_ALREADY_RATED: {
+    status: 409,
+    en: 'This support ticket has already been rated.',
+    vi: 'Yêu cầu hỗ trợ này đã được đánh giá.',
+  },
+  FAQ_ALREADY_PUBLISHED: {
+    status: 409,
+    en: 'This ticket’s answer is already a FAQ entry.',
+    vi: 'Câu trả lời của yêu cầu này đã được đưa vào bộ câu hỏi thường gặp.',
+  },
 } as const satisfies Record<string, { status: number; en: string; vi: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -327,6 +327,40 @@ export const keys = {
     gsi1sk: `ACCESS#${at}#${requestId}`,
   }),
   ownerAccessIndexPrefix: 'ACCESS#',
+  /** A support ticket (hỗ trợ trực tuyến); its timeline and deliveries sit in its partition. */
+  supportTicket: (code: string) => ({ pk: `SUPPORT#${code}`, sk: 'TICKET' }),
+  supportPartition: (code: string) => `SUPPORT#${code}`,
+  /** A ticket's timeline event (`kind: 'supportEvent'`), written with the state change it records. */
+  supportEvent: (code: string, seq: number) => ({ pk: `SUPPORT#${code}`, sk: `EVENT#${pad(seq, 5)}` }),
+  supportIndexPrefix: 'SUPPORT#',
+  /**
+   * gsi2: the support desk's queue of one province (`national` for tickets naming none), oldest first.
+   * Tickets about a dossier are the handling agency's alone and are never in it.
+   */
+  supportQueueIndex: (province: string, createdAt: string, code: string) => ({
+    gsi2pk: `SUPPORTQ#${province}`,
+    gsi2sk: `${createdAt}#${code}`,
+  }),
+  /**
+   * gsi3: every ticket by when it was asked: the national desk's queue and the monthly figures. Tickets
+   * are a few thousand a day, far below what one partition takes.
+   */
+  supportAllIndex: (createdAt: string, code: string) => ({
+    gsi3pk: 'SUPPORTALL',
+    gsi3sk: `${createdAt}#${code}`,
+  }),
+  supportDelivered: (code: string, webhookId: string) => ({
+    pk: `SUPPORT#${code}`,
+    sk: `DELIVERED#${webhookId}`,
+  }),
+  supportDeliveryAttempt: (code: string, attemptId: string) => ({
+    pk: `SUPPORT#${code}`,
+    sk: `DELIVERY#${attemptId}`,
+  }),
+  /** A FAQ entry added at run time (from a support answer), merged with the catalog's published FAQ. */
+  faqEntry: (id: string) => ({ pk: `FAQ#${id}`, sk: 'FAQ' }),
+  /** gsi1: every FAQ entry added at run time, oldest first (one small partition). */
+  faqIndex: (createdAt: string, id: string) => ({ gsi1pk: 'FAQ#RUNTIME', gsi1sk: `${createdAt}#${id}` }),
 } as const;
 
 /** Seconds since the epoch, the unit DynamoDB TTL reads. */

@@ -57,7 +57,9 @@ export function rateLimitSubjects(
   const person = principal?.kind === 'person' ? principal : undefined;
   return {
     ...(person?.sub ? { account: person.sub } : {}),
-    ...(sourceIp && person?.role !== 'desk_officer' ? { ip: sourceIp } : {}),
+    ...(sourceIp && person?.role !== 'desk_officer' && person?.role !== 'support_agent'
+      ? { ip: sourceIp }
+      : {}),
   };
 }
 

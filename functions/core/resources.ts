@@ -138,3 +138,16 @@ export const PETITIONS = {
   /** Every petition code starts with this (Phản ánh, kiến nghị), numbered per day. */
   codePrefix: 'PAKN',
 } as const;
+
+/**
+ * The online support desk (hỗ trợ trực tuyến, tổng đài): working hours to a first answer and to a
+ * resolution (Vietnam calendar, office hours), overridable by CONG_SUPPORT_DEADLINES.
+ */
+export const SUPPORT = {
+  firstAnswerWorkingHours: 8,
+  resolutionWorkingHours: 40,
+  /** Every ticket code starts with this (hỗ trợ trực tuyến), numbered per day. */
+  codePrefix: 'HTTT',
+  eventKind: 'supportEvent',
+  pkPrefix: 'SUPPORT#',
+} as const;

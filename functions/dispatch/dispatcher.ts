@@ -21,6 +21,8 @@ import { countEvent } from '../core/metrics.js';
 import { DISPATCH } from '../core/resources.js';
 import { deliverPetition, type PetitionDeliveryPorts } from '../petitions/deliver.js';
 import { petitionDeliveryStore } from '../petitions/delivery-store.js';
+import { deliverSupport, type SupportDeliveryPorts } from '../support/deliver.js';
+import { supportDeliveryStore } from '../support/delivery-store.js';
 import { DeliveryFailed, deliver } from './deliver.js';
 import { retryDelaySeconds } from './retry.js';
 import { deliveryStore } from './store.js';
@@ -47,6 +49,16 @@ const petitionMessage = z.object({
 
 let ports: ReturnType<typeof deliveryStore> | undefined;
 let petitionPorts: PetitionDeliveryPorts | undefined;
+let supportPorts: SupportDeliveryPorts | undefined;
+
+/** A support ticket handed to an agency (functions/support/deliver.ts). */
+const supportMessage = z.object({
+  type: z.literal('support.handed'),
+  ticketCode: z.string(),
+  agencyId: z.string(),
+  channel: z.string().optional(),
+  webhookId: z.string(),
+});
 
 /** The queue URL of a record, from the configured channel URLs (the ARN names the queue). */
 function queueUrlOf(record: SQSRecord): string | undefined {
@@ -82,6 +94,7 @@ async function handleRecord(record: SQSRecord): Promise<void> {
   const attempt = Number(record.attributes.ApproximateReceiveCount ?? '1');
   const body = JSON.parse(record.body) as { type?: unknown };
   if (body?.type === 'petition.created') return handlePetition(record, body, attempt);
+  if (body?.type === 'support.handed') return handleSupport(record, body, attempt);
   const parsed = dispatchMessage.safeParse(body);
   if (!parsed.success) {
     // Not retryable, but kept: after maxReceiveCount it rests in the DLQ for an operator to inspect.
@@ -170,6 +183,23 @@ async function handlePetition(record: SQSRecord, body: unknown, attempt: number)
   const fields = { petitionCode: parsed.data.petitionCode, agencyId: parsed.data.agencyId, attempt };
   try {
     const outcome = await deliverPetition(petitionPorts, parsed.data, attempt);
+    logger.info('dispatch', { ...fields, outcome });
+  } catch (err) {
+    await failedDelivery(record, attempt, err, fields);
+  }
+}
+
+async function handleSupport(record: SQSRecord, body: unknown, attempt: number): Promise<void> {
+  ports ??= deliveryStore(agencySecrets);
+  supportPorts ??= supportDeliveryStore(ports);
+  const parsed = supportMessage.safeParse(body);
+  if (!parsed.success) {
+    logger.error('malformed dispatch message', { messageId: record.messageId });
+    throw new Error('malformed dispatch message');
+  }
+  const fields = { ticketCode: parsed.data.ticketCode, agencyId: parsed.data.agencyId, attempt };
+  try {
+    const outcome = await deliverSupport(supportPorts, parsed.data, attempt);
     logger.info('dispatch', { ...fields, outcome });
   } catch (err) {
     await failedDelivery(record, attempt, err, fields);

@@ -14,9 +14,13 @@ import { sendJsonMessages } from '../core/queue-send.js';
 import { OUTBOX } from '../core/resources.js';
 import type { DispatchMessage } from '../intake/submit.js';
 import type { PetitionDispatchMessage } from '../petitions/model.js';
+import type { SupportDispatchMessage } from '../support/model.js';
 
-/** Dossier and petition deliveries travel the same queues. */
-type OutboxMessage = DispatchMessage | PetitionDispatchMessage;
+/** Dossier, petition and support-ticket deliveries travel the same queues. */
+type OutboxMessage = DispatchMessage | PetitionDispatchMessage | SupportDispatchMessage;
+
+const objectOf = (m: OutboxMessage) =>
+  'petitionCode' in m ? m.petitionCode : 'ticketCode' in m ? m.ticketCode : m.dossierCode;
 
 const processor = new BatchProcessor(EventType.DynamoDBStreams);
 
@@ -43,10 +47,7 @@ async function relay(record: DynamoDBRecord): Promise<void> {
   const byChannel = new Map<string, OutboxMessage[]>();
   for (const m of item.messages) {
     const channel = m.channel ?? item.channel;
-    if (!channel)
-      throw new Error(
-        `outbox message for ${'petitionCode' in m ? m.petitionCode : m.dossierCode} names no channel`,
-      );
+    if (!channel) throw new Error(`outbox message for ${objectOf(m)} names no channel`);
     byChannel.set(channel, [...(byChannel.get(channel) ?? []), m]);
   }
   await Promise.all([...byChannel].map(([channel, messages]) => sendToChannel(channel, messages)));

@@ -75,6 +75,14 @@ const petitionMessage = z.looseObject({
   webhookId: z.string(),
 });
 
+/** Support tickets handed to agencies too. */
+const supportMessage = z.looseObject({
+  type: z.literal('support.handed'),
+  ticketCode: z.string(),
+  agencyId: z.string(),
+  webhookId: z.string(),
+});
+
 /** A DLQ message's hold while one redrive pass runs: long enough that the pass never sees it twice. */
 const HOLD_SECONDS = 300;
 const DEFAULT_MAX_MESSAGES = 10_000;
@@ -89,10 +97,15 @@ export function matches(
   } catch {
     return false;
   }
-  const parsed = z.union([dispatchMessage, petitionMessage]).safeParse(body);
+  const parsed = z.union([dispatchMessage, petitionMessage, supportMessage]).safeParse(body);
   if (!parsed.success || parsed.data.agencyId !== filter.agencyId) return false;
   if (filter.since && letter.sentAt < filter.since.getTime()) return false;
-  const code = 'petitionCode' in parsed.data ? parsed.data.petitionCode : parsed.data.dossierCode;
+  const code =
+    'petitionCode' in parsed.data
+      ? parsed.data.petitionCode
+      : 'ticketCode' in parsed.data
+        ? parsed.data.ticketCode
+        : parsed.data.dossierCode;
   if (filter.dossierCodes?.length && !filter.dossierCodes.includes(code as string)) return false;
   return true;
 }

@@ -274,7 +274,7 @@ export function deliveryRecords(
     /** Also lists each attempt in its agency's delivery log. */
     agencyLog?: boolean;
     /** The attribute naming the object in an attempt record (the log shows it): a dossier's by default. */
-    codeField?: 'dossierCode' | 'petitionCode';
+    codeField?: 'dossierCode' | 'petitionCode' | 'ticketCode';
   },
 ): Pick<DeliveryPorts, 'isDelivered' | 'markDelivered' | 'recordAttempt'> {
   return {

@@ -15,6 +15,7 @@ import type { PreTokenGenerationV2TriggerEvent } from 'aws-lambda';
 const ACTS_FOR: Record<string, string> = {
   'custom:agency_id': 'agencyId',
   'custom:tax_code': 'taxCode',
+  'custom:province_code': 'provinceCode',
 };
 
 export function actingClaims(userAttributes: Record<string, string | undefined>): Record<string, string> {

@@ -21,9 +21,10 @@ import { findAgency } from '../catalog/agencies.js';
 import type { DossierRecord } from '../core/dossier.js';
 import { loadDossier } from '../core/dossier-store.js';
 import { withCorrelation } from '../core/logger.js';
-import { NOTIFICATIONS, STATS } from '../core/resources.js';
+import { NOTIFICATIONS, STATS, SUPPORT } from '../core/resources.js';
 import { withOpenForm } from '../intake/sealed-form.js';
 import { readProfile } from '../me/profile.js';
+import { open } from '../me/protect.js';
 import { loadProfileKeys, profileStore } from '../me/store.js';
 import type { PetitionEvent } from '../petitions/model.js';
 import { petitionStore } from '../petitions/store.js';
@@ -31,10 +32,20 @@ import { syncSlaIndex } from '../sla/sla.js';
 import { slaIndexStore } from '../sla/store.js';
 import { countStatsRecord } from '../stats/relay.js';
 import { isStatsRecord } from '../stats/stream-filter.js';
+import type { TicketEvent } from '../support/model.js';
+import { loadTicket } from '../support/read.js';
+import { callerPhoneContext } from '../support/tickets.js';
 import { type CitizenNoticePorts, notifyTimelineEvent } from './notify.js';
 import { notifyPetitionEvent, type PetitionNoticePorts, profileContacts } from './petition-notice.js';
 import { enqueueNotifications } from './queue.js';
-import { isDossierImage, isNotificationRecord, isPetitionNotice, isTimelineInsert } from './stream-filter.js';
+import {
+  isDossierImage,
+  isNotificationRecord,
+  isPetitionNotice,
+  isSupportNotice,
+  isTimelineInsert,
+} from './stream-filter.js';
+import { notifySupportEvent, type SupportNoticePorts } from './support-notice.js';
 import type { NoticeEvent } from './templates.js';
 
 const processor = new BatchProcessor(EventType.DynamoDBStreams);
@@ -44,6 +55,7 @@ const image = (r: DynamoDBRecord) => r.dynamodb?.NewImage;
 let noticePorts: CitizenNoticePorts | undefined;
 let slaPorts: ReturnType<typeof slaIndexStore> | undefined;
 let petitionPorts: PetitionNoticePorts | undefined;
+let supportPorts: SupportNoticePorts | undefined;
 
 async function notify(record: DynamoDBRecord): Promise<void> {
   if (isTimelineInsert(record)) {
@@ -76,6 +88,26 @@ async function notify(record: DynamoDBRecord): Promise<void> {
     };
     const code = String(item.pk).slice(STATS.petitionPkPrefix.length);
     await notifyPetitionEvent(petitionPorts, code, item as PetitionEvent);
+    return;
+  }
+  if (isSupportNotice(record)) {
+    const item = unmarshall(image(record) as Record<string, AttributeValue>);
+    supportPorts ??= {
+      loadTicket,
+      contactsOf: async (sub) => {
+        const profile = await readProfile(profileStore(), sub, true);
+        return profile && profileContacts(profile);
+      },
+      callerPhoneOf: async (t) =>
+        t.callerPhoneSealed
+          ? open((await loadProfileKeys()).encryption, t.callerPhoneSealed, callerPhoneContext(t.code))
+          : undefined,
+      agencyName: (id) => findAgency(id)?.name ?? id,
+      enqueue: enqueueNotifications,
+      now: () => new Date(),
+    };
+    const code = String(item.pk).slice(SUPPORT.pkPrefix.length);
+    await notifySupportEvent(supportPorts, code, item as TicketEvent);
     return;
   }
   if (isDossierImage(record)) {

@@ -4,7 +4,7 @@
  * the same; the local stream pump and the relay itself use these.
  */
 import type { DynamoDBRecord } from 'aws-lambda';
-import { NOTIFICATIONS, TABLE } from '../core/resources.js';
+import { NOTIFICATIONS, SUPPORT, TABLE } from '../core/resources.js';
 import { isPetitionEvent, isStatsRecord } from '../stats/stream-filter.js';
 
 const image = (r: DynamoDBRecord) => r.dynamodb?.NewImage;
@@ -26,8 +26,14 @@ export function isDossierImage(r: DynamoDBRecord): boolean {
 /** A new petition timeline event: the petitioner hears of the steps that concern them. */
 export const isPetitionNotice = isPetitionEvent;
 
+/** A new support ticket event: the asker hears of every answer. */
+export const isSupportNotice = (r: DynamoDBRecord) =>
+  r.eventName === 'INSERT' &&
+  image(r)?.[TABLE.partitionKey]?.S?.startsWith(SUPPORT.pkPrefix) === true &&
+  image(r)?.kind?.S === SUPPORT.eventKind;
+
 export const isNotificationRecord = (r: DynamoDBRecord) =>
-  isTimelineInsert(r) || isDossierImage(r) || isPetitionNotice(r);
+  isTimelineInsert(r) || isDossierImage(r) || isPetitionNotice(r) || isSupportNotice(r);
 
 /** Everything the notification relay's mapping takes: its own records and the statistics consumer's. */
 export const isRelayRecord = (r: DynamoDBRecord) => isNotificationRecord(r) || isStatsRecord(r);

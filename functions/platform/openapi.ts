@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { dossierDelivery, supplementDelivery, withdrawalDelivery } from '../../schemas/agency.js';
 import { errorBody } from '../../schemas/common.js';
 import { petitionDelivery } from '../../schemas/petition.js';
+import { supportDelivery } from '../../schemas/support.js';
 import { ERRORS, type ErrorCode } from '../core/errors.js';
 import { AGENCY_HEADER } from '../core/webhooks.js';
 import { cloudRoutes, type Route, type RouteAccess, rolesOf } from '../routes.js';
@@ -272,6 +273,14 @@ export const AGENCY_WEBHOOKS: readonly {
     description:
       'First routing, reassignment by another agency or escalation past a deadline (`routing`). Never the ' +
       "petitioner's identity: the agency answers through POST /v1/agency/petition-events.",
+  },
+  {
+    type: 'support.handed',
+    schema: supportDelivery,
+    summary: 'A question to the support desk for the agency to answer',
+    description:
+      'The support desk hands a question to the agency responsible, or a citizen asks about a dossier the ' +
+      "agency handles. Never the asker's identity: the agency answers through POST /v1/agency/support-events.",
   },
 ];
 

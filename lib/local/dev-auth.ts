@@ -81,6 +81,7 @@ export async function createDevAuth(options: {
         ...(input.agencyId === undefined ? {} : { agencyId: input.agencyId }),
         ...(input.taxCode === undefined ? {} : { taxCode: input.taxCode }),
         ...(input.citizenId === undefined ? {} : { citizenId: input.citizenId }),
+        ...(input.provinceCode === undefined ? {} : { provinceCode: input.provinceCode }),
       })
         .setProtectedHeader({ alg: ALG, kid: key.kid, typ: 'JWT' })
         .setIssuer(options.issuer)

@@ -23,6 +23,8 @@ export interface TestUser {
   role: PersonRole;
   agencyId?: string;
   taxCode?: string;
+  /** A support agent of one province's desk (none: the national desk). */
+  provinceCode?: string;
   /** The citizen ID (CCCD) VNeID verified for this person; distinct for every test person. */
   citizenId: string;
 }
@@ -54,6 +56,14 @@ export const TEST_USERS: readonly TestUser[] = [
   },
   { sub: 'admin-giang', name: 'Vũ Thị Giang', role: 'catalog_admin', citizenId: '001190001234' },
   { sub: 'operator-hai', name: 'Đỗ Quang Hải', role: 'operator', citizenId: '001083005678' },
+  { sub: 'support-khanh', name: 'Ngô Bảo Khánh', role: 'support_agent', citizenId: '001091006789' },
+  {
+    sub: 'support-linh',
+    name: 'Đặng Thùy Linh',
+    role: 'support_agent',
+    provinceCode: '01',
+    citizenId: '001194007890',
+  },
 ];
 
 const ROLE_LABELS: Record<PersonRole, string> = {
@@ -63,6 +73,7 @@ const ROLE_LABELS: Record<PersonRole, string> = {
   agency_officer: 'Cán bộ cơ quan giải quyết',
   catalog_admin: 'Quản trị danh mục thủ tục',
   operator: 'Vận hành hệ thống',
+  support_agent: 'Tổng đài viên hỗ trợ trực tuyến',
 };
 
 export const AUTHORIZATION_CODE_TTL_SECONDS = 60;
@@ -264,6 +275,8 @@ export function createOidcIssuer(options: OidcIssuerOptions): OidcIssuer {
       'taxCode',
       'custom:agency_id',
       'custom:tax_code',
+      'provinceCode',
+      'custom:province_code',
     ],
     authorization_response_iss_parameter_supported: true,
   });
@@ -275,6 +288,7 @@ export function createOidcIssuer(options: OidcIssuerOptions): OidcIssuer {
     name: u.name,
     ...(u.agencyId ? { agencyId: u.agencyId, 'custom:agency_id': u.agencyId } : {}),
     ...(u.taxCode ? { taxCode: u.taxCode, 'custom:tax_code': u.taxCode } : {}),
+    ...(u.provinceCode ? { provinceCode: u.provinceCode, 'custom:province_code': u.provinceCode } : {}),
   });
 
   async function issueTokens(user: TestUser, scope: string, nonce: string | undefined, cid: string) {

@@ -391,6 +391,7 @@ function examples(op: Operation, fx: Fixtures, resolve: Resolve): fc.Arbitrary<u
   const hints: Record<string, fc.Arbitrary<unknown>> = {
     dossierCode: fc.constantFrom(...fx.dossierCodes),
     petitionCode: fc.constantFrom(...fx.petitionCodes),
+    ticketCode: fc.constantFrom(...fx.ticketCodes),
     uploadId: fc.constant(fx.uploadId),
     eventId: fc.oneof(
       fc.uuid().map((u) => `evt-${u}`),

@@ -23,9 +23,10 @@ export const ROLES: readonly PersonRole[] = [
   'agency_officer',
   'catalog_admin',
   'operator',
+  'support_agent',
 ];
 
-export type ObjectKind = 'dossier' | 'submission' | 'payment' | 'petition';
+export type ObjectKind = 'dossier' | 'submission' | 'payment' | 'petition' | 'supportTicket';
 type Objects = Record<ObjectKind, string>;
 
 export interface Fixtures {
@@ -39,6 +40,7 @@ export interface Fixtures {
   otherAgencyId: string;
   dossierCodes: string[];
   petitionCodes: string[];
+  ticketCodes: string[];
   paymentIds: string[];
   /** A finished upload of the citizen's, for supplement bodies. */
   uploadId: string;
@@ -56,6 +58,7 @@ const SUBJECTS: Record<PersonRole, { sub: string; agencyId?: string; taxCode?: s
   agency_officer: { sub: 'fz-officer' },
   catalog_admin: { sub: 'fz-catalog' },
   operator: { sub: 'fz-operator' },
+  support_agent: { sub: 'fz-support' },
 };
 
 async function call(
@@ -155,6 +158,19 @@ async function petition(portal: LocalPortal, token: string, agencyId: string): P
   return res.code as string;
 }
 
+/** A question to the support desk, or about the dossier named. */
+async function ticket(portal: LocalPortal, token: string, dossierCode?: string): Promise<string> {
+  const res = await call(
+    portal,
+    'POST',
+    '/v1/support/tickets',
+    token,
+    { ...sampleBodies.createSupportTicket, ...(dossierCode ? { dossierCode } : {}) },
+    `fz-httt-${randomUUID()}`,
+  );
+  return res.code as string;
+}
+
 /** The token with its claims raised to operator and the signature left as it was. */
 function tampered(token: string): string {
   const [header, payload, signature] = token.split('.') as [string, string, string];
@@ -229,6 +245,20 @@ export async function startFixtures(options: { rateLimits?: boolean } = {}): Pro
       token('business').then((t) => petition(portal, t, citizen.agencyId)),
       token('citizen', 'fz-stranger').then((t) => petition(portal, t, otherAgencyId)),
     ]);
+    // Desk questions of the owners, one about the citizen's dossier (the officers' agency answers it)
+    // and the stranger's about a dossier of another agency, which nobody else reaches.
+    const [citizenTicket, businessTicket, dossierTicket, strangerTicket] = await Promise.all([
+      token('citizen').then((t) => ticket(portal, t)),
+      token('business').then((t) => ticket(portal, t)),
+      token('citizen').then((t) => ticket(portal, t, citizen.code)),
+      token('citizen', 'fz-stranger').then((t) => ticket(portal, t, elsewhere.dossiers[0].code)),
+    ]);
+    const tickets: Partial<Record<PersonRole, string>> = {
+      citizen: citizenTicket,
+      business: businessTicket,
+      agency_officer: dossierTicket,
+      support_agent: citizenTicket,
+    };
     const uploadId = await uploadScan(portal, await token('citizen'), 'fz-supplement');
 
     const tokens = {} as Fixtures['tokens'];
@@ -260,12 +290,14 @@ export async function startFixtures(options: { rateLimits?: boolean } = {}): Pro
           submission: o.submission,
           payment: o.payment,
           petition: petitions[role] ?? citizenPetition,
+          supportTicket: tickets[role] ?? citizenTicket,
         },
         other: {
           dossier: role === 'agency_officer' ? elsewhere.dossiers[0].code : stranger.code,
           submission: stranger.submission,
           payment: stranger.payment,
           petition: strangerPetition,
+          supportTicket: strangerTicket,
         },
       };
       await call(portal, 'PUT', '/v1/me/profile', own, sampleBodies.putMyProfile);
@@ -280,6 +312,7 @@ export async function startFixtures(options: { rateLimits?: boolean } = {}): Pro
       otherAgencyId,
       dossierCodes: [citizen.code, business.code, desk.code, stranger.code, elsewhere.dossiers[0].code],
       petitionCodes: [citizenPetition, businessPetition, strangerPetition],
+      ticketCodes: [citizenTicket, businessTicket, dossierTicket, strangerTicket],
       paymentIds: [citizen.payment, business.payment, desk.payment, stranger.payment],
       uploadId,
       agencySecrets: await readAgencySecrets(portal),

@@ -14,6 +14,7 @@ import {
   PAYMENTS,
   SLA,
   STATS,
+  SUPPORT,
   TABLE,
   UPLOADS,
 } from '../../functions/core/resources.js';
@@ -409,6 +410,15 @@ describe('Cổng dev stacks', () => {
           NewImage: {
             [TABLE.partitionKey]: { S: [{ prefix: STATS.petitionPkPrefix }] },
             kind: { S: [STATS.petitionEventKind] },
+          },
+        },
+      },
+      {
+        eventName: ['INSERT'],
+        dynamodb: {
+          NewImage: {
+            [TABLE.partitionKey]: { S: [{ prefix: SUPPORT.pkPrefix }] },
+            kind: { S: [SUPPORT.eventKind] },
           },
         },
       },

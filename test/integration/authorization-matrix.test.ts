@@ -86,6 +86,8 @@ const subjects: Record<PersonRole, { sub: string; citizenId: string; agencyId?: 
     agency_officer: { sub: 'mx-officer', citizenId: '079203000004' },
     catalog_admin: { sub: 'mx-catalog', citizenId: '079203000005' },
     operator: { sub: 'mx-operator', citizenId: '079203000006' },
+    // The national support desk (no province claim): every desk ticket, never a dossier question.
+    support_agent: { sub: 'mx-support', citizenId: '079203000007' },
   };
 const OWNER_ROLES = ['citizen', 'business', 'desk_officer'] as const;
 
@@ -108,6 +110,8 @@ const heldDocuments: Partial<Record<PersonRole, string>> = {};
 let sharedToken = '';
 /** A dossier of another agency than the owners' (for officers: someone else's). */
 let elsewhere: { code: string; agencyId: string };
+/** The ticket about the citizen's dossier, with the agency handling it (its callback's object). */
+const supportFixtures = { dossierTicket: '' };
 /** Each role's own object and someone else's, per kind. */
 const objects = {} as Record<PersonRole, Record<'own' | 'other', Record<OwnedObject, string>>>;
 
@@ -222,6 +226,30 @@ beforeAll(async () => {
     petitionOf(subjects.business.sub, 'business', citizen.agencyId),
     petitionOf('mx-stranger', 'citizen', elsewhere.agencyId),
   ]);
+  // Support tickets: desk questions of the owners; a question about the citizen's dossier (the officers'
+  // agency handles it); the stranger's about a dossier of another agency (no one else reaches it).
+  const ticketOf = async (sub: string, role: PersonRole, extra: Record<string, unknown> = {}) => {
+    const res = await api('POST', '/v1/support/tickets', {
+      token: await ownerToken(sub, role),
+      headers: { 'idempotency-key': `mx-ticket-${randomUUID()}` },
+      body: { ...sampleBodies.createSupportTicket, ...extra },
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    return res.body.code as string;
+  };
+  const [citizenTicket, businessTicket, dossierTicket, strangerTicket] = await Promise.all([
+    ticketOf(subjects.citizen.sub, 'citizen'),
+    ticketOf(subjects.business.sub, 'business'),
+    ticketOf(subjects.citizen.sub, 'citizen', { dossierCode: citizen.code }),
+    ticketOf('mx-stranger', 'citizen', { dossierCode: elsewhere.code }),
+  ]);
+  supportFixtures.dossierTicket = dossierTicket;
+  const tickets: Partial<Record<PersonRole, string>> = {
+    citizen: citizenTicket,
+    business: businessTicket,
+    agency_officer: dossierTicket,
+    support_agent: citizenTicket,
+  };
   const petitions: Partial<Record<PersonRole, string>> = {
     citizen: citizenPetition,
     business: businessPetition,
@@ -246,12 +274,14 @@ beforeAll(async () => {
         payment: mine.paymentId,
         // Desk officers, catalog admins and operators own no petitions (403 before any lookup).
         petition: petitions[role] ?? citizenPetition,
+        supportTicket: tickets[role] ?? citizenTicket,
       },
       other: {
         dossier: role === 'agency_officer' ? elsewhere.code : theirs.code,
         submission: theirs.submissionId,
         payment: theirs.paymentId,
         petition: strangerPetition,
+        supportTicket: strangerTicket,
       },
     };
   }
@@ -470,6 +500,17 @@ const machineChecks: Record<string, () => Promise<void>> = {
       { type: 'petition.assigned', petitionCode: objects.citizen.own.petition },
       owned.citizen.agencyId,
       'PETITION_NOT_FOUND',
+    ),
+  postSupportEvent: () =>
+    agencySignatureChecks(
+      '/v1/agency/support-events',
+      {
+        type: 'support.answered',
+        ticketCode: supportFixtures.dossierTicket,
+        answer: 'Hồ sơ đang được thẩm định, dự kiến có kết quả đúng hẹn.',
+      },
+      owned.citizen.agencyId,
+      'TICKET_NOT_FOUND',
     ),
   getAgencyAttachment: async () => {
     const { code, agencyId } = owned.citizen;

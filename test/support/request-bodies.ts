@@ -32,4 +32,14 @@ export const sampleBodies: Record<string, Record<string, unknown>> = {
   },
   checkCatalogFile: { format: 'csv', content: 'code,name\n1.002758,Cấp lại thẻ bảo hiểm y tế\n' },
   resolvePaymentAnomaly: { at: '2026-01-05T08:00:00.000Z', note: 'Đã đối soát với sao kê' },
+  createSupportTicket: {
+    subject: 'Đổi giấy phép lái xe trực tuyến',
+    question: 'Tôi cần chuẩn bị giấy tờ gì để đổi giấy phép lái xe trực tuyến?',
+    procedureCode: '1.002804',
+    provinceCode: '01',
+  },
+  askerSupportAction: { action: 'reply', text: 'Tôi bổ sung thêm: giấy phép hạng B2.' },
+  rateSupportTicket: { score: 5, comment: 'Trả lời nhanh, dễ hiểu' },
+  supportTicketAction: { action: 'answer', text: 'Bạn cần bản chụp giấy phép lái xe và giấy khám sức khỏe.' },
+  publishSupportFaq: { keywords: ['GPLX'] },
 };

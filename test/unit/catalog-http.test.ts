@@ -1,9 +1,17 @@
-import { describe, expect, it } from 'vitest';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { communesOf } from '../../functions/catalog/admin-map.js';
 import { handler } from '../../functions/catalog/handler.js';
 import { agencyList, communeList, provinceList } from '../../schemas/catalog.js';
 import { procedureList, procedureView } from '../../schemas/procedure.js';
 import { call, type EventInput } from '../support/api-event.js';
+import { mockedDocumentClient } from '../support/mocked-dynamo.js';
+
+// The FAQ entries support agents added at run time live in the table; none unless a test adds some.
+const ddb = mockedDocumentClient();
+beforeEach(() => {
+  ddb.on(QueryCommand).resolves({ Items: [] });
+});
 
 const get = (routeKey: string, input: Omit<EventInput, 'routeKey'> = {}) =>
   call(handler, { routeKey, ...input });
@@ -332,5 +340,28 @@ describe('catalog endpoints', () => {
     expect(res.body.items[0].id).toBe('gplx-quoc-te-thoi-han');
     const bad = await get('GET /v1/faq', { query: { procedure: 'abc' } });
     expect(bad.status).toBe(400);
+  });
+
+  it('finds FAQ entries added at run time beside the published ones', async () => {
+    const added = {
+      id: 'hoi-dap-httt-261207-0001',
+      procedureCode: '1.002804',
+      question: 'Giấy phép lái xe quá hạn đúng 3 tháng có phải sát hạch lại không?',
+      answer: 'Quá hạn đúng 3 tháng vẫn được đổi, không phải sát hạch lại.',
+      keywords: ['quá hạn'],
+    };
+    ddb.on(QueryCommand).resolves({ Items: [{ faq: added }] });
+    const found = await get('GET /v1/faq', { query: { q: 'sat hach qua han' } });
+    expect(found.status).toBe(200);
+    expect(found.body.items[0]).toMatchObject({ id: added.id, answer: added.answer });
+    const byProcedure = await get('GET /v1/faq', { query: { procedure: '1.002804', limit: '100' } });
+    expect(byProcedure.body.items.map((f: { id: string }) => f.id)).toEqual(
+      expect.arrayContaining(['gplx-doi-truc-tuyen', added.id]),
+    );
+    // Read from the table's FAQ partition (gsi1), not scanned.
+    expect(ddb.commandCalls(QueryCommand)[0]?.args[0].input).toMatchObject({
+      IndexName: 'gsi1',
+      ExpressionAttributeValues: { ':pk': 'FAQ#RUNTIME' },
+    });
   });
 });

@@ -83,7 +83,8 @@ describe('mass assignment', () => {
       const res = await call(stackOf(route.fn), {
         routeKey: routeKey(route),
         pathParameters: PATH_PARAMS[route.operationId] ?? {
-          code: 'BHXHHN-261122-0001',
+          // A support ticket's code has its own shape.
+          code: route.path.startsWith('/v1/support/') ? 'HTTT-261207-0001' : 'BHXHHN-261122-0001',
           paymentId: ULID,
           documentId: ULID,
         },

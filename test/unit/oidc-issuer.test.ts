@@ -131,7 +131,15 @@ describe('local OIDC issuer', () => {
     const html = await res.text();
     for (const u of TEST_USERS) expect(html).toContain(`value="${u.sub}"`);
     expect(new Set(TEST_USERS.map((u) => u.role))).toEqual(
-      new Set(['citizen', 'business', 'desk_officer', 'agency_officer', 'catalog_admin', 'operator']),
+      new Set([
+        'citizen',
+        'business',
+        'desk_officer',
+        'agency_officer',
+        'catalog_admin',
+        'operator',
+        'support_agent',
+      ]),
     );
     expect(TEST_USERS.filter((u) => u.role === 'citizen').length).toBeGreaterThanOrEqual(2);
     expect(html).toContain('Sở Tư pháp thành phố Hà Nội');

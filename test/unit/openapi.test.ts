@@ -137,6 +137,7 @@ describe('OpenAPI document', () => {
       'dossier.supplemented',
       'dossier.withdrawn',
       'petition.created',
+      'support.handed',
     ]);
     for (const [type, hook] of Object.entries(anyDoc.webhooks) as [string, any][]) {
       const names = hook.post.parameters.map((p: any) => p.name).sort();

@@ -40,8 +40,9 @@ const stackOf = (fn: HttpFunction) => {
     );
     h = httpFunction(fn, ops, {
       agency: async () => ({ kind: 'agency', agencyId: 'ubnd-hn' }),
-      // Every object belongs to the caller (and is routed to the caller's agency).
-      ownership: async () => ({ ownerSub: 'person-1', agencyId: 'ubnd-hn' }),
+      // Every object belongs to the caller (and is routed to the caller's agency, and a support ticket is
+      // the national desk's).
+      ownership: async () => ({ ownerSub: 'person-1', agencyId: 'ubnd-hn', supportDesk: true }),
       rateLimits: () => ({ take: async () => true }),
     });
     stacks.set(fn, h);
@@ -52,7 +53,7 @@ const stackOf = (fn: HttpFunction) => {
 /** A path parameter value the route's schema accepts. */
 function paramsFor(route: Route): Record<string, string> {
   const candidates: Record<string, string[]> = {
-    code: ['BHXHHN-261122-0001', 'PAKN-261122-0001', '1.001234'],
+    code: ['BHXHHN-261122-0001', 'PAKN-261122-0001', 'HTTT-261122-0001', '1.001234'],
     paymentId: [SAMPLE_ULID],
     submissionId: [SAMPLE_ULID],
     attachmentId: ['0123456789abcdef0123456789abcdef'],

@@ -147,6 +147,7 @@ describe('limits as configuration', () => {
       'intake',
       'petitions',
       'redeliveries',
+      'support',
       'tracking',
       'uploads',
     ]);
@@ -179,6 +180,11 @@ describe('limits as configuration', () => {
     for (const r of routes.filter((x) => x.rateLimit && x.rateLimit !== 'tracking'))
       expect(r.auth).toBe(r.rateLimit === 'redeliveries' ? 'agency' : 'citizen');
     expect(limited['POST /v1/agency/redeliveries']).toBe('redeliveries');
+    expect(limited['POST /v1/support/tickets']).toBe('support');
+    // A call centre logs many callers' calls from one address: its agents are counted by account only.
+    expect(
+      rateLimitSubjects({ kind: 'person', sub: 'agent-1', role: 'support_agent' }, '203.0.113.9'),
+    ).toEqual({ account: 'agent-1' });
     expect(rateLimitSubjects({ kind: 'agency', agencyId: 'bhxh-hn' }, '203.0.113.9')).toEqual({
       account: 'agency:bhxh-hn',
     });

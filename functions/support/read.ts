@@ -1,0 +1,13 @@
+/** Reads one support ticket (consistent), for the notification relay and the dispatcher. */
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { dynamo } from '../core/clients.js';
+import { config } from '../core/config.js';
+import { keys, recordOf } from '../core/keys.js';
+import type { TicketRecord } from './model.js';
+
+export async function loadTicket(code: string): Promise<TicketRecord | undefined> {
+  const out = await dynamo().send(
+    new GetCommand({ TableName: config().TABLE_NAME, Key: keys.supportTicket(code), ConsistentRead: true }),
+  );
+  return out.Item ? recordOf<TicketRecord>(out.Item) : undefined;
+}

@@ -1,0 +1,345 @@
+/** Support desk ports over DynamoDB and S3. */
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { SupportEventResult } from '../../schemas/support.js';
+import { readOwnership } from '../core/access-store.js';
+import { dynamo } from '../core/clients.js';
+import { config } from '../core/config.js';
+import { decodeCursor, encodeCursor } from '../core/cursor.js';
+import { blockAllocator } from '../core/dossier-codes.js';
+import { readPrefix } from '../core/dossier-store.js';
+import { keys, recordOf, ttlAfterDays } from '../core/keys.js';
+import { OUTBOX, SUPPORT } from '../core/resources.js';
+import { intakeStore } from '../intake/store.js';
+import { seal } from '../me/protect.js';
+import { loadProfileKeys } from '../me/store.js';
+import type { TicketEvent, TicketRecord } from './model.js';
+import {
+  type CreateTicketPorts,
+  callerPhoneContext,
+  type SupportEventPorts,
+  type TicketCreated,
+  type TicketWrite,
+} from './tickets.js';
+
+const IDEMPOTENCY_SCOPE = 'support';
+const IDEMPOTENCY_DAYS = 7;
+const RECORD_DAYS = 30;
+const NOT_EXISTS = 'attribute_not_exists(pk)';
+
+/** The ticket item with the indexes it belongs to: the asker's list, and the desk's queues. */
+export function ticketItem(t: TicketRecord) {
+  return {
+    ...keys.supportTicket(t.code),
+    kind: 'supportTicket',
+    ...keys.ownerIndex(t.ownerSub, 'SUPPORT', t.createdAt),
+    ...(t.supportDesk ? keys.supportQueueIndex(t.provinceCode ?? 'national', t.createdAt, t.code) : {}),
+    ...keys.supportAllIndex(t.createdAt, t.code),
+    ...t,
+  };
+}
+
+/** The items of one ticket state change, and where the ones whose conditions name an outcome sit. */
+export function ticketWriteItems(TableName: string, w: TicketWrite) {
+  const t = w.ticket;
+  const items: Record<string, unknown>[] = [];
+  const index: { idempotency?: number; ticket: number; record?: number; claims?: number; faq?: number } = {
+    ticket: 0,
+  };
+  if (w.idempotency) {
+    index.idempotency = items.length;
+    items.push({
+      Put: {
+        TableName,
+        Item: {
+          ...keys.idempotency(IDEMPOTENCY_SCOPE, w.idempotency.ownerSub, w.idempotency.key),
+          requestHash: w.idempotency.requestHash,
+          response: w.idempotency.response,
+          createdAt: t.updatedAt,
+          ttl: ttlAfterDays(IDEMPOTENCY_DAYS),
+        },
+        ConditionExpression: NOT_EXISTS,
+      },
+    });
+  }
+  index.ticket = items.length;
+  items.push({
+    Put: {
+      TableName,
+      Item: ticketItem(t),
+      ...(w.expectedVersion === undefined
+        ? { ConditionExpression: NOT_EXISTS }
+        : {
+            ConditionExpression: '#version = :expected',
+            ExpressionAttributeNames: { '#version': 'version' },
+            ExpressionAttributeValues: { ':expected': w.expectedVersion },
+          }),
+    },
+  });
+  for (const e of w.events) {
+    items.push({
+      Put: {
+        TableName,
+        Item: { ...keys.supportEvent(t.code, e.seq), kind: SUPPORT.eventKind, ticketCode: t.code, ...e },
+        ConditionExpression: NOT_EXISTS,
+      },
+    });
+  }
+  if (w.outbox) {
+    items.push({
+      Put: {
+        TableName,
+        Item: {
+          ...keys.outbox(w.outbox.id),
+          kind: 'outbox',
+          messages: w.outbox.messages,
+          createdAt: t.updatedAt,
+          ttl: ttlAfterDays(OUTBOX.ttlDays),
+        },
+        ConditionExpression: NOT_EXISTS,
+      },
+    });
+  }
+  if (w.faq) {
+    index.faq = items.length;
+    items.push({
+      Put: {
+        TableName,
+        Item: {
+          ...keys.faqEntry(w.faq.id),
+          ...keys.faqIndex(t.updatedAt, w.faq.id),
+          kind: 'faq',
+          faq: w.faq,
+          ticketCode: t.code,
+          createdAt: t.updatedAt,
+        },
+        ConditionExpression: NOT_EXISTS,
+      },
+    });
+  }
+  if (w.agencyRecord) {
+    index.record = items.length;
+    items.push({
+      Put: {
+        TableName,
+        Item: {
+          ...keys.agencyEvent(w.agencyRecord.agencyId, w.agencyRecord.result.eventId),
+          kind: 'agency-event',
+          result: w.agencyRecord.result,
+          at: t.updatedAt,
+          ttl: ttlAfterDays(RECORD_DAYS),
+        },
+        ConditionExpression: NOT_EXISTS,
+      },
+    });
+  }
+  if (w.uploadClaims?.length) {
+    index.claims = items.length;
+    for (const u of w.uploadClaims) {
+      items.push({
+        Update: {
+          TableName,
+          Key: keys.upload(u.uploadId),
+          UpdateExpression: 'SET #state = :attached, ticketCode = :code REMOVE #ttl',
+          ConditionExpression: 'ownerSub = :owner AND #state = :pending',
+          ExpressionAttributeNames: { '#state': 'state', '#ttl': 'ttl' },
+          ExpressionAttributeValues: {
+            ':attached': 'attached',
+            ':pending': 'pending',
+            ':code': u.ticketCode,
+            ':owner': t.ownerSub,
+          },
+        },
+      });
+    }
+  }
+  return { items, index };
+}
+
+export interface QueueFilter {
+  province?: string;
+  status?: string;
+  overdueAt?: string;
+  notOverdueAt?: string;
+}
+
+type Page<T> = { items: T[]; nextCursor: string | null };
+
+export type SupportStore = CreateTicketPorts &
+  SupportEventPorts & {
+    loadTimeline(code: string): Promise<TicketEvent[]>;
+    listOwned(sub: string, limit: number, cursor: string | undefined): Promise<Page<TicketRecord>>;
+    queue(f: QueueFilter, limit: number, cursor: string | undefined): Promise<Page<TicketRecord>>;
+    /** Every ticket asked between two instants (one month): the published figures. */
+    askedBetween(from: string, to: string): Promise<TicketRecord[]>;
+  };
+
+export function supportStore(): SupportStore {
+  const { TABLE_NAME: TableName } = config();
+  const db = dynamo();
+  const files = intakeStore();
+
+  const query = async (
+    IndexName: 'gsi1' | 'gsi2' | 'gsi3',
+    pk: string,
+    prefix: string,
+    limit: number,
+    cursor: string | undefined,
+    filter?: { expression: string; names: Record<string, string>; values: Record<string, unknown> },
+    newestFirst = true,
+  ): Promise<Page<TicketRecord>> => {
+    const pkName = `${IndexName}pk`;
+    const out = await db.send(
+      new QueryCommand({
+        TableName,
+        IndexName,
+        KeyConditionExpression: prefix
+          ? `${pkName} = :pk AND begins_with(${IndexName}sk, :prefix)`
+          : `${pkName} = :pk`,
+        ExpressionAttributeValues: {
+          ':pk': pk,
+          ...(prefix ? { ':prefix': prefix } : {}),
+          ...(filter?.values ?? {}),
+        },
+        ...(filter ? { FilterExpression: filter.expression } : {}),
+        ...(filter && Object.keys(filter.names).length ? { ExpressionAttributeNames: filter.names } : {}),
+        ScanIndexForward: !newestFirst,
+        Limit: limit,
+        ExclusiveStartKey: decodeCursor(
+          cursor,
+          ['pk', 'sk', pkName, `${IndexName}sk`],
+          { [pkName]: pk },
+          prefix ? { [`${IndexName}sk`]: prefix } : {},
+        ),
+      }),
+    );
+    return {
+      items: (out.Items ?? []).map((i) => recordOf<TicketRecord>(i)),
+      nextCursor: encodeCursor(out.LastEvaluatedKey),
+    };
+  };
+
+  return {
+    now: () => new Date(),
+    codes: blockAllocator(db, TableName),
+    findUpload: files.findUpload,
+    inspectObject: files.inspectObject,
+    copyObject: async (from, to) => {
+      await files.copyObject(from, to);
+    },
+    deleteObjects: files.deleteObjects,
+    sealCallerPhone: async (code, phone) =>
+      seal((await loadProfileKeys()).encryption, phone, callerPhoneContext(code)),
+
+    async findIdempotent(ownerSub, key) {
+      const out = await db.send(
+        new GetCommand({
+          TableName,
+          Key: keys.idempotency(IDEMPOTENCY_SCOPE, ownerSub, key),
+          ConsistentRead: true,
+        }),
+      );
+      return out.Item as { requestHash: string; response: TicketCreated } | undefined;
+    },
+
+    async dossierOwnership(code) {
+      const o = await readOwnership('dossier', keys.dossier(code));
+      return o;
+    },
+
+    async loadTicket(code) {
+      const out = await db.send(
+        new GetCommand({ TableName, Key: keys.supportTicket(code), ConsistentRead: true }),
+      );
+      return out.Item ? recordOf<TicketRecord>(out.Item) : undefined;
+    },
+
+    loadTimeline: (code) => readPrefix<TicketEvent>(keys.supportPartition(code), keys.timelinePrefix),
+
+    async commit(w) {
+      const { items, index } = ticketWriteItems(TableName, w);
+      try {
+        // biome-ignore lint/suspicious/noExplicitAny: items are built above in the TransactWriteItems shape
+        await db.send(new TransactWriteCommand({ TransactItems: items as any }));
+        return 'committed';
+      } catch (err) {
+        if (!(err instanceof TransactionCanceledException)) throw err;
+        const reasons = err.CancellationReasons ?? [];
+        const failed = (i: number | undefined) =>
+          i !== undefined && reasons[i]?.Code === 'ConditionalCheckFailed';
+        if (failed(index.idempotency)) return 'idempotency-key-taken';
+        if (failed(index.record)) return 'already-recorded';
+        if (failed(index.faq)) return 'faq-taken';
+        if (
+          index.claims !== undefined &&
+          reasons.slice(index.claims).some((r) => r.Code === 'ConditionalCheckFailed')
+        )
+          return 'upload-taken';
+        if (failed(index.ticket)) return 'version-conflict';
+        throw err;
+      }
+    },
+
+    async findRecorded(agencyId, eventId) {
+      const out = await db.send(
+        new GetCommand({ TableName, Key: keys.agencyEvent(agencyId, eventId), ConsistentRead: true }),
+      );
+      const result = out.Item?.result as SupportEventResult | undefined;
+      // A dossier's or petition's event under the same id is not this ticket's.
+      return result && 'ticketCode' in result ? result : undefined;
+    },
+
+    listOwned: (sub, limit, cursor) =>
+      query('gsi1', keys.ownerIndex(sub, '', '').gsi1pk, keys.supportIndexPrefix, limit, cursor),
+
+    queue(f, limit, cursor) {
+      const names: Record<string, string> = {};
+      const values: Record<string, unknown> = {};
+      const parts: string[] = [];
+      if (f.status) {
+        names['#status'] = 'status';
+        values[':status'] = f.status;
+        parts.push('#status = :status');
+      }
+      if (f.overdueAt) {
+        values[':now'] = f.overdueAt;
+        parts.push('dueInForce < :now');
+      }
+      if (f.notOverdueAt) {
+        values[':now'] = f.notOverdueAt;
+        parts.push('(attribute_not_exists(dueInForce) OR dueInForce >= :now)');
+      }
+      // The national view (gsi3) holds dossier questions too: they are the handling agency's alone.
+      if (!f.province) parts.push('supportDesk = :desk');
+      if (!f.province) values[':desk'] = true;
+      const filter = parts.length ? { expression: parts.join(' AND '), names, values } : undefined;
+      return f.province
+        ? query('gsi2', keys.supportQueueIndex(f.province, '', '').gsi2pk, '', limit, cursor, filter, false)
+        : query('gsi3', keys.supportAllIndex('', '').gsi3pk, '', limit, cursor, filter, false);
+    },
+
+    async askedBetween(from, to) {
+      const found: TicketRecord[] = [];
+      let ExclusiveStartKey: Record<string, unknown> | undefined;
+      do {
+        const out = await db.send(
+          new QueryCommand({
+            TableName,
+            IndexName: 'gsi3',
+            KeyConditionExpression: 'gsi3pk = :pk AND gsi3sk BETWEEN :from AND :to',
+            ExpressionAttributeValues: {
+              ':pk': keys.supportAllIndex('', '').gsi3pk,
+              ':from': from,
+              // Keys are `<createdAt>#<code>`: every key of an instant before `to` sorts below `to#`.
+              ':to': `${to}`,
+            },
+            ExclusiveStartKey,
+          }),
+        );
+        for (const i of out.Items ?? []) found.push(recordOf<TicketRecord>(i));
+        ExclusiveStartKey = out.LastEvaluatedKey;
+      } while (ExclusiveStartKey);
+      return found;
+    },
+  };
+}

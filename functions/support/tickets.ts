@@ -1,0 +1,658 @@
+/**
+ * The online support desk (hỗ trợ trực tuyến, tổng đài). A citizen or business asks about a procedure
+ * (the support desk of the named province, or the national one, answers) or about one of their dossiers
+ * (it goes straight to the agency handling it, and only they and that agency see it). Support agents
+ * answer, ask for more, hand a ticket to the agency responsible or close it; the agency answers by
+ * signed callback as it answers petitions. Every state change writes the ticket (conditional on the
+ * version read), its timeline events and — when it goes to an agency — the outbox item that delivers it,
+ * in one transaction (TicketPorts.commit).
+ */
+import { createHash } from 'node:crypto';
+import { ulid } from 'ulidx';
+import { z } from 'zod';
+import type {
+  askerAction,
+  askRequest,
+  createTicketRequest,
+  phoneTicketRequest,
+  SupportAgencyEvent,
+  SupportEventResult,
+  supportAction,
+  ticketCreated,
+  ticketRatingRequest,
+  ticketSummary,
+  ticketView,
+} from '../../schemas/support.js';
+import { type Agency, findAgency, findProvince } from '../catalog/agencies.js';
+import type { Procedure } from '../catalog/procedures.js';
+import type { Person } from '../core/auth.js';
+import type { CodeAllocator } from '../core/dossier-codes.js';
+import { AppError } from '../core/errors.js';
+import { SUPPORT } from '../core/resources.js';
+import { canonical } from '../core/timeline.js';
+import { addWorkingHours, type CalendarAdjustments } from '../core/working-days.js';
+import { type AttachmentPorts, checkAttachments } from '../intake/attachments.js';
+import { routePetition } from '../petitions/routing.js';
+import type {
+  SupportDispatchMessage,
+  TicketActor,
+  TicketEvent,
+  TicketRecord,
+  TicketStatus,
+} from './model.js';
+
+export type CreateTicketInput = z.output<typeof createTicketRequest>;
+export type TicketCreated = z.infer<typeof ticketCreated>;
+
+/** One state change of one ticket, committed atomically. */
+export interface TicketWrite {
+  ticket: TicketRecord;
+  /** The version read; absent when the ticket is created. */
+  expectedVersion?: number;
+  events: TicketEvent[];
+  outbox?: { id: string; messages: SupportDispatchMessage[] };
+  idempotency?: { ownerSub: string; key: string; requestHash: string; response: TicketCreated };
+  uploadClaims?: { uploadId: string; ticketCode: string }[];
+  agencyRecord?: { agencyId: string; result: SupportEventResult };
+  faq?: { id: string; procedureCode: string | null; question: string; answer: string; keywords: string[] };
+}
+
+export type TicketCommitOutcome =
+  | 'committed'
+  | 'version-conflict'
+  | 'idempotency-key-taken'
+  | 'upload-taken'
+  | 'already-recorded'
+  | 'faq-taken';
+
+export interface TicketPorts {
+  now(): Date;
+  loadTicket(code: string): Promise<TicketRecord | undefined>;
+  commit(w: TicketWrite): Promise<TicketCommitOutcome>;
+}
+
+export interface CreateTicketPorts extends TicketPorts, AttachmentPorts {
+  codes: CodeAllocator;
+  findIdempotent(
+    ownerSub: string,
+    key: string,
+  ): Promise<{ requestHash: string; response: TicketCreated } | undefined>;
+  /** The dossier's owner, enterprise and agency (its ownership fields), or undefined. */
+  dossierOwnership(
+    code: string,
+  ): Promise<{ ownerSub: string; enterpriseTaxCode?: string; agencyId?: string } | undefined>;
+  copyObject(from: string, to: string): Promise<void>;
+  deleteObjects(keys: string[]): Promise<void>;
+  /** The caller's mobile sealed for this ticket (never stored in clear). */
+  sealCallerPhone(code: string, phone: string): Promise<string>;
+}
+
+/** The additional data a caller's sealed mobile is bound to. */
+export const callerPhoneContext = (code: string) => `support:${code}:callerPhone`;
+
+export interface SupportEventPorts extends TicketPorts {
+  findRecorded(agencyId: string, eventId: string): Promise<SupportEventResult | undefined>;
+}
+
+/** Scans an asker may attach: images or PDF, up to three, each at most 10 MB. */
+export const SUPPORT_DOCUMENTS: Procedure['documents'] = [
+  {
+    type: 'evidence',
+    name: 'Tài liệu kèm theo câu hỏi',
+    nameEn: 'Supporting document',
+    required: false,
+    maxBytes: 10 * 1024 * 1024,
+    mimeTypes: ['application/pdf', 'image/jpeg', 'image/png'],
+    copies: 3,
+  },
+];
+
+const clockHours = z
+  .object({
+    firstAnswerWorkingHours: z.number().min(1).max(400),
+    resolutionWorkingHours: z.number().min(1).max(2000),
+  })
+  .strict()
+  .refine((d) => d.firstAnswerWorkingHours <= d.resolutionWorkingHours, 'first answer must come first');
+export type SupportClockHours = z.infer<typeof clockHours>;
+let configured: SupportClockHours | undefined;
+
+/**
+ * Working hours to a first answer and to a resolution: SUPPORT's defaults or CONG_SUPPORT_DEADLINES
+ * (e.g. {"firstAnswerWorkingHours":4,"resolutionWorkingHours":24}). Read once; invalid stops loudly.
+ */
+export function supportClockHours(): SupportClockHours {
+  if (!configured) {
+    const raw = process.env.CONG_SUPPORT_DEADLINES;
+    const parsed = clockHours.safeParse(
+      raw
+        ? JSON.parse(raw)
+        : {
+            firstAnswerWorkingHours: SUPPORT.firstAnswerWorkingHours,
+            resolutionWorkingHours: SUPPORT.resolutionWorkingHours,
+          },
+    );
+    if (!parsed.success) throw new Error(`invalid CONG_SUPPORT_DEADLINES: ${z.prettifyError(parsed.error)}`);
+    configured = parsed.data;
+  }
+  return configured;
+}
+
+export function resetSupportClockHours(): void {
+  configured = undefined;
+}
+
+export function ticketDeadlines(from: Date, cal?: CalendarAdjustments, hours = supportClockHours()) {
+  return {
+    firstAnswerDueAt: addWorkingHours(from, hours.firstAnswerWorkingHours, cal).toISOString(),
+    resolutionDueAt: addWorkingHours(from, hours.resolutionWorkingHours, cal).toISOString(),
+  };
+}
+
+/**
+ * The deadline running in a state: the first answer until one came, then the resolution while the desk
+ * or an agency owes an answer; none while the citizen is to act or once closed.
+ */
+export function dueInForce(
+  t: Pick<TicketRecord, 'status' | 'firstAnsweredAt' | 'firstAnswerDueAt' | 'resolutionDueAt'>,
+) {
+  if (t.status === 'closed') return undefined;
+  if (!t.firstAnsweredAt) return t.firstAnswerDueAt;
+  return t.status === 'open' || t.status === 'with_agency' ? t.resolutionDueAt : undefined;
+}
+
+export const isTicketOverdue = (t: TicketRecord, now: Date) => {
+  const due = dueInForce(t);
+  return due !== undefined && Date.parse(due) < now.getTime();
+};
+
+/** The state machine: which step is allowed from which state, and by whom. */
+const STEPS: Record<
+  Exclude<TicketEventType, 'support.asked' | 'support.rated' | 'support.faq_published'>,
+  { to: TicketStatus; from: readonly TicketStatus[]; by: TicketActor }
+> = {
+  'support.answered': { to: 'answered', from: ['open'], by: 'support' },
+  'support.more_requested': { to: 'awaiting_citizen', from: ['open'], by: 'support' },
+  'support.handed': { to: 'with_agency', from: ['open'], by: 'support' },
+  'support.closed': { to: 'closed', from: ['open', 'answered', 'awaiting_citizen'], by: 'support' },
+  'support.replied': { to: 'open', from: ['awaiting_citizen'], by: 'citizen' },
+  'support.reopened': { to: 'open', from: ['answered', 'closed'], by: 'citizen' },
+  'support.returned': { to: 'open', from: ['with_agency'], by: 'agency' },
+};
+type TicketEventType = TicketEvent['type'];
+
+export function decideTicket(current: TicketStatus, step: keyof typeof STEPS): TicketStatus | undefined {
+  const rule = STEPS[step];
+  return rule.from.includes(current) ? rule.to : undefined;
+}
+
+const requestHash = (input: unknown) => createHash('sha256').update(canonical(input)).digest('hex');
+
+async function replay(ports: CreateTicketPorts, ownerSub: string, key: string, hash: string) {
+  const previous = await ports.findIdempotent(ownerSub, key);
+  if (!previous) return undefined;
+  if (previous.requestHash !== hash) throw new AppError('IDEMPOTENCY_KEY_REUSED');
+  return previous.response;
+}
+
+const isPhoneCall = (input: CreateTicketInput): input is z.output<typeof phoneTicketRequest> =>
+  'caller' in input;
+
+/** One outbox message handing the ticket to `agency`. */
+export function supportOutbox(outboxId: string, code: string, agency: Pick<Agency, 'id' | 'channel'>) {
+  return {
+    id: outboxId,
+    messages: [
+      {
+        type: 'support.handed' as const,
+        ticketCode: code,
+        agencyId: agency.id,
+        channel: agency.channel,
+        webhookId: `msg_${outboxId}_${code}`,
+      },
+    ],
+  };
+}
+
+function checkTarget(input: { procedureCode?: string; provinceCode?: string }) {
+  if (input.procedureCode) routePetition({ procedureCode: input.procedureCode });
+  if (input.provinceCode && !findProvince(input.provinceCode))
+    throw new AppError('VALIDATION_FAILED', [
+      { path: 'body.provinceCode', code: 'unknown_province', message: 'no such province' },
+    ]);
+}
+
+/**
+ * A question asked on the web (citizen, business) or a phone call logged by a support agent. Only the
+ * asker's own dossiers may be asked about (anyone else's is 404, as a missing one).
+ */
+export async function createTicket(
+  ports: CreateTicketPorts,
+  person: Pick<Person, 'sub' | 'role' | 'taxCode' | 'provinceCode'>,
+  idempotencyKey: string,
+  input: CreateTicketInput,
+): Promise<{ status: 201; body: TicketCreated }> {
+  const phone = isPhoneCall(input);
+  if (phone !== (person.role === 'support_agent')) {
+    // Agents log calls (with the caller's number); askers ask for themselves (with no caller).
+    throw new AppError('VALIDATION_FAILED', [
+      {
+        path: 'body.caller',
+        code: phone ? 'agents_only' : 'required',
+        message: phone ? 'only support agents log phone calls' : 'a logged phone call names its caller',
+      },
+    ]);
+  }
+  const hash = requestHash(input);
+  const earlier = await replay(ports, person.sub, idempotencyKey, hash);
+  if (earlier) return { status: 201, body: earlier };
+  checkTarget(input);
+
+  const web = phone ? undefined : (input as z.output<typeof askRequest>);
+  let agency: Agency | undefined;
+  if (web?.dossierCode) {
+    const d = await ports.dossierOwnership(web.dossierCode);
+    const mine =
+      d &&
+      (d.ownerSub === person.sub ||
+        (person.role === 'business' && !!person.taxCode && d.enterpriseTaxCode === person.taxCode));
+    if (!mine || !d.agencyId) throw new AppError('DOSSIER_NOT_FOUND', [{ path: 'body.dossierCode' }]);
+    agency = findAgency(d.agencyId);
+    if (!agency) throw new AppError('DOSSIER_NOT_FOUND', [{ path: 'body.dossierCode' }]);
+  }
+  const accepted = web
+    ? await checkAttachments(
+        ports,
+        SUPPORT_DOCUMENTS,
+        person.sub,
+        web.attachments.map((a) => ({ documentType: 'evidence', uploadId: a.uploadId })),
+        { required: [] },
+      )
+    : [];
+  const now = ports.now();
+  const at = now.toISOString();
+  const code = await ports.codes.next(SUPPORT.codePrefix, now);
+  const deadlines = ticketDeadlines(now);
+  const attachments = accepted.map(({ upload, documentType }) => ({
+    documentType,
+    uploadId: upload.uploadId,
+    fileName: upload.fileName,
+    contentType: upload.contentType,
+    size: upload.size,
+    key: `support/${code}/${upload.uploadId}`,
+  }));
+  for (const [i, a] of attachments.entries()) await ports.copyObject(accepted[i]!.upload.key, a.key);
+  // An agent logging a call files it for the desk of their own province unless the caller names another.
+  const provinceCode = input.provinceCode ?? (phone ? person.provinceCode : undefined);
+  const status: TicketStatus = agency ? 'with_agency' : 'open';
+  const ticket: TicketRecord = {
+    code,
+    // A caller has no account here: the ticket is the call's own, followed by SMS and by the desk.
+    ownerSub: phone ? `caller:${code}` : person.sub,
+    ...(person.role === 'business' && person.taxCode ? { enterpriseTaxCode: person.taxCode } : {}),
+    ...(phone ? { filedBy: { sub: person.sub, role: 'support_agent' as const } } : {}),
+    ...(agency ? { agencyId: agency.id } : {}),
+    ...(provinceCode ? { provinceCode } : {}),
+    supportDesk: !agency,
+    channel: phone ? 'phone' : 'web',
+    ...(phone ? { callerPhoneSealed: await ports.sealCallerPhone(code, input.caller.phone) } : {}),
+    ...(phone && input.caller.name ? { callerName: input.caller.name } : {}),
+    subject: input.subject,
+    question: input.question,
+    ...(input.procedureCode ? { procedureCode: input.procedureCode } : {}),
+    ...(web?.dossierCode ? { dossierCode: web.dossierCode } : {}),
+    attachments,
+    status,
+    version: 1,
+    lastSeq: agency ? 2 : 1,
+    createdAt: at,
+    updatedAt: at,
+    ...deadlines,
+    reopens: 0,
+  };
+  ticket.dueInForce = dueInForce(ticket);
+  const events: TicketEvent[] = [
+    { seq: 1, type: 'support.asked', status: 'open', at, by: phone ? 'support' : 'citizen' },
+  ];
+  if (agency) events.push({ seq: 2, type: 'support.handed', status, at, by: 'system', agencyId: agency.id });
+  const response: TicketCreated = {
+    code,
+    status,
+    channel: ticket.channel,
+    ...deadlines,
+    ...(agency ? { agencyId: agency.id } : {}),
+  };
+  const outcome = await ports.commit({
+    ticket,
+    events,
+    ...(agency ? { outbox: supportOutbox(ulid(now.getTime()), code, agency) } : {}),
+    idempotency: { ownerSub: person.sub, key: idempotencyKey, requestHash: hash, response },
+    uploadClaims: accepted.map(({ upload }) => ({ uploadId: upload.uploadId, ticketCode: code })),
+  });
+  if (outcome === 'committed') return { status: 201, body: response };
+  await ports.deleteObjects(attachments.map((a) => a.key));
+  if (outcome === 'upload-taken') throw new AppError('UPLOAD_ALREADY_USED', [{ path: 'attachments' }]);
+  const winner = await replay(ports, person.sub, idempotencyKey, hash);
+  if (!winner) throw new AppError('CONFLICT');
+  return { status: 201, body: winner };
+}
+
+const MAX_ATTEMPTS = 4;
+
+/** Loads, decides and commits one change, retrying on a concurrent change of the same ticket. */
+async function change(
+  ports: TicketPorts,
+  code: string,
+  decide: (t: TicketRecord, now: Date) => Omit<TicketWrite, 'expectedVersion'>,
+): Promise<TicketRecord> {
+  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+    const t = await ports.loadTicket(code);
+    if (!t) throw new AppError('TICKET_NOT_FOUND');
+    const w = decide(t, ports.now());
+    const outcome = await ports.commit({ ...w, expectedVersion: t.version });
+    if (outcome === 'committed') return w.ticket;
+    if (outcome === 'faq-taken') throw new AppError('FAQ_ALREADY_PUBLISHED');
+    if (outcome !== 'version-conflict') throw new AppError('CONFLICT');
+  }
+  throw new AppError('CONFLICT');
+}
+
+const illegal = (t: TicketRecord, step: string) =>
+  new AppError('TICKET_ILLEGAL_TRANSITION', { currentStatus: t.status, step });
+
+/** The next version of a ticket after one event: status, clocks and the deadline in force. */
+function step(
+  t: TicketRecord,
+  e: Omit<TicketEvent, 'seq' | 'at' | 'status'>,
+  to: TicketStatus,
+  now: Date,
+  extra: Partial<TicketRecord> = {},
+): { ticket: TicketRecord; events: TicketEvent[] } {
+  const at = now.toISOString();
+  const seq = t.lastSeq + 1;
+  const next: TicketRecord = {
+    ...t,
+    ...extra,
+    status: to,
+    version: t.version + 1,
+    lastSeq: seq,
+    updatedAt: at,
+  };
+  // The first thing said to the asker (an answer or a request for more) ends the first-answer clock.
+  if (!t.firstAnsweredAt && (e.type === 'support.answered' || e.type === 'support.more_requested')) {
+    next.firstAnsweredAt = at;
+    next.firstAnswerOnTime = now.getTime() <= Date.parse(t.firstAnswerDueAt);
+  }
+  if (to === 'closed') next.closedAt = at;
+  const due = dueInForce(next);
+  if (due) next.dueInForce = due;
+  else delete next.dueInForce;
+  return { ticket: next, events: [{ ...e, seq, at, status: to }] };
+}
+
+export type SupportActionInput = z.output<typeof supportAction>;
+
+/** A support agent acts on a desk ticket the access rule let them reach. */
+export function supportActs(
+  ports: TicketPorts,
+  agent: Pick<Person, 'sub'>,
+  code: string,
+  a: SupportActionInput,
+) {
+  return change(ports, code, (t, now) => {
+    const kind: 'support.answered' | 'support.more_requested' | 'support.handed' | 'support.closed' =
+      a.action === 'answer'
+        ? 'support.answered'
+        : a.action === 'ask_more'
+          ? 'support.more_requested'
+          : a.action === 'hand_to_agency'
+            ? 'support.handed'
+            : 'support.closed';
+    const to = decideTicket(t.status, kind);
+    if (!to) throw illegal(t, kind);
+    const base = { type: kind, by: 'support' as const, source: `support:${agent.sub}` };
+    switch (a.action) {
+      case 'answer':
+      case 'ask_more':
+        return step(t, { ...base, text: a.text }, to, now);
+      case 'close':
+        return step(t, { ...base, ...(a.note ? { text: a.note } : {}) }, to, now);
+      case 'hand_to_agency': {
+        const agency = a.agencyId
+          ? findAgency(a.agencyId)
+          : routePetition({
+              ...(t.procedureCode ? { procedureCode: t.procedureCode } : {}),
+              ...(t.provinceCode ? { provinceCode: t.provinceCode } : {}),
+            }).agency;
+        if (!agency)
+          throw new AppError('VALIDATION_FAILED', [
+            { path: 'body.agencyId', code: 'unknown_agency', message: 'no such agency in the registry' },
+          ]);
+        const w = step(t, { ...base, agencyId: agency.id, ...(a.note ? { text: a.note } : {}) }, to, now, {
+          agencyId: agency.id,
+        });
+        return { ...w, outbox: supportOutbox(ulid(now.getTime()), t.code, agency) };
+      }
+    }
+  });
+}
+
+export type AskerActionInput = z.output<typeof askerAction>;
+
+/** The asker replies to a request for more, or reopens an answer (once, and not once rated). */
+export function askerActs(ports: TicketPorts, code: string, a: AskerActionInput) {
+  if (a.action === 'close') return askerCloses(ports, code);
+  return change(ports, code, (t, now) => {
+    const kind = a.action === 'reply' ? 'support.replied' : 'support.reopened';
+    const to = decideTicket(t.status, kind);
+    if (!to) throw illegal(t, kind);
+    if (kind === 'support.reopened') {
+      if (t.reopens >= 1) throw new AppError('TICKET_ALREADY_REOPENED');
+      if (t.rating) throw illegal(t, kind);
+    }
+    // A reopened ticket goes back to the desk that answered it (an agency's answer too, for a desk ticket).
+    const reopened: Partial<TicketRecord> =
+      kind === 'support.reopened'
+        ? { reopens: t.reopens + 1, resolutionDueAt: ticketDeadlines(now).resolutionDueAt }
+        : {};
+    const target: TicketStatus = !t.supportDesk && t.agencyId ? 'with_agency' : to;
+    const w = step(t, { type: kind, by: 'citizen', text: a.text }, target, now, reopened);
+    if (kind === 'support.reopened') delete w.ticket.closedAt;
+    // A dossier question has no desk: it goes back to the agency handling the dossier.
+    if (target === 'with_agency' && t.agencyId) {
+      const agency = findAgency(t.agencyId);
+      if (agency) return { ...w, outbox: supportOutbox(ulid(now.getTime()), t.code, agency) };
+    }
+    return w;
+  });
+}
+
+/** The asker closes a ticket whose answer satisfied them (the agency's answer to a dossier question). */
+export function askerCloses(ports: TicketPorts, code: string) {
+  return change(ports, code, (t, now) => {
+    if (t.status !== 'answered' && t.status !== 'awaiting_citizen') throw illegal(t, 'support.closed');
+    return step(t, { type: 'support.closed', by: 'citizen' }, 'closed', now);
+  });
+}
+
+/** One rating per closed ticket (1–5 and a comment). */
+export function rateTicket(ports: TicketPorts, code: string, r: z.output<typeof ticketRatingRequest>) {
+  return change(ports, code, (t, now) => {
+    if (t.rating) throw new AppError('TICKET_ALREADY_RATED');
+    if (t.status !== 'closed') throw illegal(t, 'support.rated');
+    const at = now.toISOString();
+    return step(t, { type: 'support.rated', by: 'citizen' }, 'closed', now, {
+      rating: { score: r.score, ...(r.comment ? { comment: r.comment } : {}), at },
+      closedAt: t.closedAt ?? at,
+    });
+  });
+}
+
+/**
+ * An agency reports on a ticket handed to it: only the agency it is with may act (others 404); the event
+ * id makes replays answer as the first delivery did.
+ */
+export async function handleSupportEvent(
+  ports: SupportEventPorts,
+  agencyId: string,
+  event: SupportAgencyEvent,
+): Promise<SupportEventResult> {
+  const replayOf = async () => {
+    const recorded = await ports.findRecorded(agencyId, event.eventId);
+    return recorded ? { ...recorded, applied: false, reason: 'replay' as const } : undefined;
+  };
+  const earlier = await replayOf();
+  if (earlier) return earlier;
+  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+    const t = await ports.loadTicket(event.ticketCode);
+    if (!t || t.agencyId !== agencyId || t.status !== 'with_agency') {
+      if (t && t.agencyId === agencyId) throw illegal(t, event.type);
+      throw new AppError('TICKET_NOT_FOUND');
+    }
+    const now = ports.now();
+    const source = `${agencyId}:${event.eventId}`;
+    let w: { ticket: TicketRecord; events: TicketEvent[] };
+    if (event.type === 'support.answered') {
+      w = step(
+        t,
+        { type: 'support.answered', by: 'agency', agencyId, source, text: event.answer },
+        'answered',
+        now,
+      );
+    } else {
+      // A dossier question has no desk to go back to.
+      if (!t.supportDesk) throw illegal(t, event.type);
+      w = step(
+        t,
+        { type: 'support.returned', by: 'agency', agencyId, source, text: event.reason },
+        'open',
+        now,
+      );
+      delete w.ticket.agencyId;
+    }
+    const result: SupportEventResult = {
+      eventId: event.eventId,
+      ticketCode: t.code,
+      applied: true,
+      status: w.ticket.status,
+      reason: 'applied',
+    };
+    const outcome = await ports.commit({
+      ...w,
+      expectedVersion: t.version,
+      agencyRecord: { agencyId, result },
+    });
+    if (outcome === 'committed') return result;
+    if (outcome === 'already-recorded') {
+      const again = await replayOf();
+      if (again) return again;
+    }
+  }
+  throw new AppError('CONFLICT');
+}
+
+export function summaryOf(t: TicketRecord, now: Date): z.infer<typeof ticketSummary> {
+  return {
+    code: t.code,
+    subject: t.subject,
+    status: t.status,
+    channel: t.channel,
+    ...(t.procedureCode ? { procedureCode: t.procedureCode } : {}),
+    ...(t.dossierCode ? { dossierCode: t.dossierCode } : {}),
+    ...(t.provinceCode ? { provinceCode: t.provinceCode } : {}),
+    ...(t.agencyId ? { agencyId: t.agencyId } : {}),
+    createdAt: t.createdAt,
+    updatedAt: t.updatedAt,
+    firstAnswerDueAt: t.firstAnswerDueAt,
+    resolutionDueAt: t.resolutionDueAt,
+    ...(t.firstAnsweredAt ? { firstAnsweredAt: t.firstAnsweredAt } : {}),
+    ...(t.closedAt ? { closedAt: t.closedAt } : {}),
+    overdue: isTicketOverdue(t, now),
+    reopens: t.reopens,
+  };
+}
+
+export function viewOf(
+  t: TicketRecord,
+  events: readonly TicketEvent[],
+  now: Date,
+): z.infer<typeof ticketView> {
+  return {
+    ...summaryOf(t, now),
+    question: t.question,
+    attachments: t.attachments.map(({ fileName, contentType, size }) => ({ fileName, contentType, size })),
+    ...(t.rating ? { rating: t.rating } : {}),
+    ...(t.faqId ? { faqId: t.faqId } : {}),
+    messages: events.map((e) => ({
+      seq: e.seq,
+      type: e.type,
+      status: e.status,
+      at: e.at,
+      by: e.by,
+      ...(e.text ? { text: e.text } : {}),
+      ...(e.agencyId ? { agencyId: e.agencyId } : {}),
+    })),
+  };
+}
+
+const FAQ_QUESTION_MAX = 500;
+const FAQ_ANSWER_MAX = 5000;
+
+/** The FAQ id of a ticket's answer: one entry per ticket. */
+export const faqIdOf = (code: string) => `hoi-dap-${code.toLowerCase()}`;
+
+/**
+ * A support agent keeps a ticket's answer (the last one given) as a FAQ entry of its procedure, or a
+ * general one. The agent may reword question and answer; either way citizen IDs, phone numbers, e-mail
+ * addresses and the caller's name are masked before anything is stored, since the entry is public.
+ */
+export async function publishFaq(
+  ports: TicketPorts & { loadTimeline(code: string): Promise<TicketEvent[]> },
+  code: string,
+  edit: { question?: string; answer?: string; keywords?: string[] },
+  mask: (text: string, known: readonly string[]) => string,
+) {
+  const events = await ports.loadTimeline(code);
+  const answer = events.filter((e) => e.type === 'support.answered').at(-1)?.text;
+  const ticket = await change(ports, code, (t, now) => {
+    if (t.faqId) throw new AppError('FAQ_ALREADY_PUBLISHED');
+    if (!answer) throw illegal(t, 'support.faq_published');
+    return faqChange(t, { ...edit, answer: edit.answer ?? answer }, mask, now);
+  });
+  return ticket;
+}
+
+function faqChange(
+  t: TicketRecord,
+  edit: { question?: string; answer?: string; keywords?: string[] },
+  mask: (text: string, known: readonly string[]) => string,
+  now: Date,
+) {
+  const known = t.callerName ? [t.callerName] : [];
+  const question = mask(
+    edit.question ?? (t.question.length <= FAQ_QUESTION_MAX ? t.question : t.subject),
+    known,
+  );
+  const answer = mask(edit.answer ?? '', known);
+  const problems = [
+    ...(question.length > FAQ_QUESTION_MAX || question.length < 5
+      ? [{ path: 'body.question', code: 'length', message: `5 to ${FAQ_QUESTION_MAX} characters: edit it` }]
+      : []),
+    ...(answer.length > FAQ_ANSWER_MAX || answer.length < 5
+      ? [{ path: 'body.answer', code: 'length', message: `5 to ${FAQ_ANSWER_MAX} characters: edit it` }]
+      : []),
+  ];
+  if (problems.length) throw new AppError('VALIDATION_FAILED', problems);
+  const id = faqIdOf(t.code);
+  const w = step(t, { type: 'support.faq_published', by: 'support' }, t.status, now, { faqId: id });
+  return {
+    ...w,
+    faq: {
+      id,
+      procedureCode: t.procedureCode ?? null,
+      question,
+      answer,
+      keywords: (edit.keywords ?? []).map((k) => mask(k, known)),
+    },
+  };
+}
