@@ -86,7 +86,9 @@ export function Steps({ steps, id, level = 2 }: { steps: DossierStep[]; id: stri
             <li key={step.id} id={`${id}-${step.id}`}>
               <Hstep>{s.stepLabel(i + 1, name)}</Hstep>
               <p class="step-state">
-                <span class={late ? 'status overdue' : step.finishedAt ? 'status done' : 'status'}>{state}</span>
+                <span class={late ? 'status overdue' : step.finishedAt ? 'status done' : 'status'}>
+                  {state}
+                </span>
                 {step.apologyRequired && <span class="status overdue">{s.apologyRequired}</span>}
               </p>
               <dl class="step-facts">
