@@ -52,8 +52,18 @@ afterAll(async () => {
   await portal?.stop();
 });
 
-const vnTime = (iso: string, lang = 'vi-VN') =>
-  new Date(iso).toLocaleString(lang, { timeZone: 'Asia/Ho_Chi_Minh' });
+const VN = { timeZone: 'Asia/Ho_Chi_Minh' } as const;
+const vnTime = (iso: string) => new Date(iso).toLocaleString('vi-VN', VN);
+/** A step's times are shown to the minute. */
+const vnMinute = (iso: string) =>
+  new Date(iso).toLocaleString('vi-VN', {
+    ...VN,
+    day: 'numeric',
+    month: 'numeric',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+  });
 
 async function report(event: Json) {
   const res = await signedAgencyCall(portal, secrets, '/v1/agency/events', AGENCY, event);
@@ -174,14 +184,14 @@ describe.each<Device>(['desktop', 'phone'])('steps, my documents and my access l
     const s1 = view.steps[1];
     const step1Text = (await step1.textContent()) ?? '';
     expect(step1Text).toContain('0,5 ngày làm việc');
-    expect(step1Text).toContain(vnTime(s1.startedAt));
-    expect(step1Text).toContain(vnTime(s1.finishedAt));
+    expect(step1Text).toContain(vnMinute(s1.startedAt));
+    expect(step1Text).toContain(vnMinute(s1.finishedAt));
     expect(step1Text).toContain('Đúng hạn');
     expect(step1Text).toContain(SPECIALIST.displayName);
     expect(step1Text).toContain('Thư xin lỗi và hẹn lại (mẫu 04)');
-    expect(step1Text).toContain(vnTime(s1.apology.newDueAt));
+    expect(step1Text).toContain(vnMinute(s1.apology.newDueAt));
     expect(step1Text).toContain(APOLOGY);
-    await expect(step2.textContent()).resolves.toContain(vnTime(view.steps[2].dueAt));
+    await expect(step2.textContent()).resolves.toContain(vnMinute(view.steps[2].dueAt));
     await checkScreen(page, `steps-dossier-${device}`);
 
     // A step past its due time without an apology (the API's answer, as it would read days later).
@@ -211,7 +221,7 @@ describe.each<Device>(['desktop', 'phone'])('steps, my documents and my access l
     const tracked = page.locator('#tracked-steps');
     await tracked.locator('#tracked-steps-step-1').getByText('Đúng hạn', { exact: true }).waitFor();
     const trackedText = (await tracked.textContent()) ?? '';
-    expect(trackedText).toContain(vnTime(s1.apology.newDueAt));
+    expect(trackedText).toContain(vnMinute(s1.apology.newDueAt));
     for (const hidden of [APOLOGY, SPECIALIST.displayName, 'Nguyễn Thị Lan', 'Cán bộ xử lý'])
       expect(trackedText).not.toContain(hidden);
     await checkScreen(page, `steps-track-${device}`);

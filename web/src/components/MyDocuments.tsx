@@ -262,8 +262,10 @@ function ResultItem({ d }: { d: MyDocument }) {
           {s.verify}
         </Link>
       </p>
-      <Download d={d} />
-      <Share d={d} />
+      <div class="doc-actions">
+        <Download d={d} />
+        <Share d={d} />
+      </div>
     </li>
   );
 }
@@ -294,7 +296,7 @@ function Download({ d }: { d: MyDocument }) {
   };
   const expired = link && Date.parse(link.expiresAt) <= Date.now();
   return (
-    <div class="document-download">
+    <div class={link && !expired ? 'document-download open' : 'document-download'}>
       {(!link || expired) && (
         <button
           type="button"
@@ -394,17 +396,15 @@ function Share({ d }: { d: MyDocument }) {
   if (d.status && d.status !== 'valid') return null;
   if (!open)
     return (
-      <p>
-        <button
-          type="button"
-          class="secondary"
-          ref={opener}
-          aria-label={s.shareOf(d.fileName)}
-          onClick={() => setOpen(true)}
-        >
-          {s.share}
-        </button>
-      </p>
+      <button
+        type="button"
+        class="secondary"
+        ref={opener}
+        aria-label={s.shareOf(d.fileName)}
+        onClick={() => setOpen(true)}
+      >
+        {s.share}
+      </button>
     );
   return (
     <div class="share panel">
@@ -546,9 +546,11 @@ function AccessLogSection({ docs }: { docs: MyDocument[] }) {
                 tabIndex={i === focusFrom ? -1 : undefined}
                 ref={i === focusFrom ? firstNew : undefined}
               >
-                <time dateTime={e.at}>{formatDateTime(e.at, lang)}</time> —{' '}
+                <time class="meta" dateTime={e.at}>
+                  {formatDateTime(e.at, lang)}
+                </time>
                 <strong>{s.via[e.via](e.agencyName ?? e.agencyId ?? s.someAgency)}</strong>
-                <span class="meta">{s.what(docName(e), e.dossierCode)}</span>
+                <span class="desc">{s.what(docName(e), e.dossierCode)}</span>
               </li>
             ))}
           </ul>

@@ -4,7 +4,7 @@
  * (form 04) or that one is owed, and — for the owner only — the officer who acted. An ordered list of
  * small cards rather than a table, so that it reads on a 360 px phone without scrolling sideways.
  */
-import { formatDateTime, formatNumber, strings, useLang } from '../i18n.js';
+import { formatNumber, type Lang, strings, useLang } from '../i18n.js';
 import type { DossierStep } from '../types.js';
 
 const useStrings = strings({
@@ -56,6 +56,17 @@ const useStrings = strings({
   },
 });
 
+/** To the minute, in Vietnam's time: a step's times fit two to a row on a phone. */
+const minute = (iso: string, lang: Lang) =>
+  new Date(iso).toLocaleString(lang === 'vi' ? 'vi-VN' : 'en-GB', {
+    timeZone: 'Asia/Ho_Chi_Minh',
+    day: 'numeric',
+    month: 'numeric',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+  });
+
 /** The steps of a dossier; `id` prefixes the element ids (the owner's page and tracking differ). */
 export function Steps({ steps, id, level = 2 }: { steps: DossierStep[]; id: string; level?: 2 | 3 }) {
   const s = useStrings();
@@ -65,7 +76,7 @@ export function Steps({ steps, id, level = 2 }: { steps: DossierStep[]; id: stri
   const H = level === 2 ? 'h2' : 'h3';
   const Hstep = level === 2 ? 'h3' : 'h4';
   const when = (iso: string | null) =>
-    iso ? <time dateTime={iso}>{formatDateTime(iso, lang)}</time> : <span class="muted">{s.notYet}</span>;
+    iso ? <time dateTime={iso}>{minute(iso, lang)}</time> : <span class="muted">{s.notYet}</span>;
   return (
     <section aria-labelledby={`${id}-heading`}>
       <H id={`${id}-heading`}>{s.heading}</H>
@@ -120,10 +131,7 @@ export function Steps({ steps, id, level = 2 }: { steps: DossierStep[]; id: stri
                   <p>
                     <strong>{s.apology}</strong>
                     <br />
-                    {s.apologySent(
-                      formatDateTime(step.apology.at, lang),
-                      formatDateTime(step.apology.newDueAt, lang),
-                    )}
+                    {s.apologySent(minute(step.apology.at, lang), minute(step.apology.newDueAt, lang))}
                   </p>
                   {step.apology.reason && (
                     <p>
