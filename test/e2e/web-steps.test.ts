@@ -5,8 +5,8 @@
  * result. The owner's dossier page shows every step with its due time in Vietnam time, on time or late,
  * the apology and the officer; public tracking shows the same without officers or the apology's reason.
  * The account page lists the result first with its status, issuer, download, QR code (an image under the
- * page's CSP) and a share link that opens; then who read the data, page by page. axe-core finds nothing on
- * any screen, on a desktop and on a 360 px phone.
+ * page's CSP) and a share link that opens on the portal's own page for whoever receives it; then who read
+ * the data, page by page. axe-core finds nothing on any screen, on a desktop and on a 360 px phone.
  */
 import { randomUUID } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
@@ -269,15 +269,33 @@ describe.each<Device>(['desktop', 'phone'])('steps, my documents and my access l
     const shareField = result.getByLabel('Đường dẫn chia sẻ');
     await shareField.waitFor();
     const shareUrl = await shareField.inputValue();
-    expect(shareUrl).toMatch(/\/v1\/shared\/[A-Za-z0-9_-]{43}$/);
+    // The portal's page, the token in the fragment (never sent to the page's server).
+    expect(shareUrl).toMatch(new RegExp(`^${portal.webUrl}chia-se#[A-Za-z0-9_-]{43}$`));
     await result.getByText(/^Hết hạn lúc/).waitFor();
     await result.getByRole('button', { name: 'Sao chép đường dẫn' }).waitFor();
     await checkScreen(page, `documents-shared-${device}`);
-    const opened = await page.request.get(shareUrl);
-    expect(opened.status()).toBe(200);
-    const shared = (await opened.json()) as Json;
-    expect(shared).toMatchObject({ documentId: filed.documentId, fileName: `the-bhyt-${device}.pdf` });
-    expect(Buffer.from(await (await page.request.get(shared.url)).body())).toEqual(filed.result);
+
+    // Whoever receives the link opens it in their own browser, without signing in.
+    const recipient = await openPortalPage(browser, device);
+    await recipient.page.goto(shareUrl);
+    await recipient.page.getByRole('heading', { level: 1, name: 'Giấy tờ được chia sẻ' }).waitFor();
+    await recipient.page.locator('#shared-document').getByText(`the-bhyt-${device}.pdf`).waitFor();
+    const sharedLink = recipient.page.getByRole('link', { name: `Tải xuống the-bhyt-${device}.pdf` });
+    const sharedFile = await recipient.page.request.get((await sharedLink.getAttribute('href'))!);
+    expect(Buffer.from(await sharedFile.body())).toEqual(filed.result);
+    expect(
+      await recipient.page.getByRole('link', { name: 'Xác thực kết quả này' }).getAttribute('href'),
+    ).toBe(`/verify/${filed.documentId}`);
+    await checkScreen(recipient.page, `shared-open-${device}`);
+    // A wrong or expired link says so.
+    await recipient.page.goto(`${portal.webUrl}chia-se#${'A'.repeat(43)}`);
+    await recipient.page.reload();
+    await recipient.page
+      .locator('#shared-gone')
+      .getByText(/không đúng hoặc đã hết hạn/)
+      .waitFor();
+    expect(recipient.violations).toEqual([]);
+    await recipient.context.close();
 
     // Who read my data: the share just opened, then the agency's reads, ten at a time.
     await page.reload();

@@ -12,6 +12,7 @@ import { errorText, get, request } from '../api.js';
 import { config } from '../config.js';
 import { useData } from '../data.js';
 import { formatDate, formatDateTime, formatNumber, strings, useLang } from '../i18n.js';
+import { sharePageUrl } from '../pages/Shared.js';
 import { Link } from '../router.js';
 import { ErrorSummary } from './ErrorSummary.js';
 import { Loading } from './Loading.js';
@@ -175,8 +176,11 @@ const kB = (bytes: number) => `${formatNumber(Math.max(1, Math.round(bytes / 102
 /** The QR code as an image: the SVG never enters the page's DOM, so nothing in it can run or style the page. */
 const qrImage = (svg: string) => `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`;
 
-/** A share link as the API gives it: absolute, or a path on the API. */
-const absolute = (url: string) => new URL(url, config().apiUrl || location.origin).href;
+/**
+ * The link to hand out: the portal's page for it (the token in the fragment), else the API's address as
+ * given (absolute, or a path on the API).
+ */
+const shareLink = (url: string) => sharePageUrl(url) ?? new URL(url, config().apiUrl || location.origin).href;
 
 /** "Giấy tờ của tôi" and "Ai đã xem dữ liệu của tôi": one list of documents names the files in both. */
 export function MyDocumentsAndAccess() {
@@ -374,7 +378,7 @@ function Share({ d }: { d: MyDocument }) {
         `/v1/me/documents/${encodeURIComponent(d.documentId)}/shares`,
         { method: 'POST', auth: true, body: { expiresInHours: days * 24 } },
       );
-      setShare({ url: absolute(made.url), expiresAt: made.expiresAt });
+      setShare({ url: shareLink(made.url), expiresAt: made.expiresAt });
       setCopied('');
       setError(undefined);
     } catch (err) {

@@ -11,7 +11,7 @@ const useStrings = strings({
   vi: {
     heading: 'Các bước xử lý',
     lead: 'Mỗi bước có thời hạn riêng, tính theo ngày làm việc (giờ Việt Nam).',
-    budget: 'Thời hạn của bước',
+    budget: 'Thời hạn',
     days: (n: string) => `${n} ngày làm việc`,
     hours: (n: string) => `${n} giờ làm việc`,
     due: 'Hạn hoàn thành',
