@@ -506,10 +506,8 @@ function AccessLogSection({ docs }: { docs: MyDocument[] }) {
       const page = await get<{ items: AccessEntry[]; nextCursor: string | null }>(`/v1/me/access-log?${q}`, {
         auth: true,
       });
-      setItems((all) => {
-        if (after) setFocusFrom(all.length);
-        return after ? [...all, ...page.items] : page.items;
-      });
+      if (after) setFocusFrom(items.length);
+      setItems((all) => (after ? [...all, ...page.items] : page.items));
       setCursor(page.nextCursor);
       setError(undefined);
     } catch (err) {
