@@ -75,6 +75,8 @@ export function pageContentSecurityPolicy(origins: PageOrigins): string {
     "default-src 'self'",
     "script-src 'self'",
     "style-src 'self'",
+    // A result's QR code is shown as a data: image (an SVG in <img> runs nothing and styles nothing).
+    "img-src 'self' data:",
     `connect-src ${[...connect].join(' ')}`,
     `form-action ${[...forms].join(' ')}`,
     "frame-ancestors 'none'",

@@ -112,6 +112,7 @@ describe('citizen page', () => {
       "default-src 'self'",
       "script-src 'self'",
       "style-src 'self'",
+      "img-src 'self' data:",
       `connect-src 'self' ${portal.url} ${new URL(portal.stores.endpoints.s3).origin}`,
       `form-action 'self' ${portal.url}`,
       "frame-ancestors 'none'",

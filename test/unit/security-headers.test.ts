@@ -38,6 +38,14 @@ describe('security headers', () => {
     expect(csp()).toContain("connect-src 'self';");
   });
 
+  it("let the page show data: images (a result's QR code) and nothing else from outside", () => {
+    const csp = pageSecurityHeaders({ apiUrl: '', issuer: '' }, { https: true })['content-security-policy']!;
+    const img = csp.split('; ').filter((d) => d.startsWith('img-src'));
+    expect(img).toEqual(["img-src 'self' data:"]);
+    expect(csp).not.toContain('blob:');
+    expect(csp).not.toMatch(/unsafe-inline|unsafe-eval/);
+  });
+
   it('send HSTS only over HTTPS', () => {
     expect(apiSecurityHeaders({ https: true })['strict-transport-security']).toBeDefined();
     expect(apiSecurityHeaders({ https: false })['strict-transport-security']).toBeUndefined();

@@ -11,6 +11,7 @@ import type {
   submitPetitionResponse,
 } from '../../schemas/petition.js';
 import type { Lang } from './i18n.js';
+import type { DossierStep } from './types.js';
 
 // schemas/dossier.ts reads cursors with Node's Buffer, so its dossier shapes are restated here (the
 // fields the page reads).
@@ -26,6 +27,7 @@ export interface OwnDossier {
   timeline: { at: string; type: string; status: string; note?: string; dueAt?: string }[];
   payment?: { status: string; amount: number };
   trackingKey?: string;
+  steps?: DossierStep[];
 }
 export interface MyDossierList {
   items: Pick<

@@ -8,6 +8,7 @@ import { PaymentReturn } from './pages/PaymentReturn.js';
 import { MyPetitions, PetitionPage, PetitionSearch, PetitionSend } from './pages/Petitions.js';
 import { ProcedurePage } from './pages/Procedure.js';
 import { Search } from './pages/Search.js';
+import { Shared } from './pages/Shared.js';
 import { Stats } from './pages/Stats.js';
 import { Track } from './pages/Track.js';
 import { Verify } from './pages/Verify.js';
@@ -29,6 +30,7 @@ export const routes: Route[] = [
   { path: '/thanh-toan/:provider', page: PaymentReturn },
   { path: '/tai-khoan', page: Account },
   { path: '/verify/:documentId', page: Verify },
+  { path: '/chia-se', page: Shared },
 ];
 
 /** Where a procedure is filed online (the filing page's own route). */

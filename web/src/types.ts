@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { agencyList, faqList, provinceList } from '../../schemas/catalog.js';
 import type { agencyStatsList, agencyStatsSeries } from '../../schemas/feedback.js';
 import type { procedureList, procedureView } from '../../schemas/procedure.js';
+import type { stepView } from '../../schemas/steps.js';
 
 export type ProcedureList = z.output<typeof procedureList>;
 export type ProcedureSummary = ProcedureList['items'][number];
@@ -30,6 +31,10 @@ export interface DossierView {
   dueAt: string;
   overdue: boolean;
   timeline?: TimelineEntry[];
+  steps?: DossierStep[];
   /** The owner's view only: the key of the receipt that public tracking asks for. */
   trackingKey?: string;
 }
+
+/** A processing step as the owner sees it; public tracking leaves out the officer and the apology's reason. */
+export type DossierStep = z.output<typeof stepView>;

@@ -1,6 +1,7 @@
 import { formatDateTime, STATUS, strings, useLang } from '../i18n.js';
 import type { DossierView } from '../types.js';
 import { StatusBadge } from './StatusBadge.js';
+import { Steps } from './Steps.js';
 
 const useStrings = strings({
   vi: {
@@ -52,6 +53,7 @@ export function DossierDetails({ d, id }: { d: DossierView; id: string }) {
           </>
         )}
       </dl>
+      <Steps steps={d.steps ?? []} id={`${id}-steps`} level={3} />
       <h3>{s.timeline}</h3>
       <ol class="timeline">
         {(d.timeline ?? []).map((e) => (

@@ -1,13 +1,14 @@
 /**
  * My account (/tai-khoan): the profile (read masked; edited as a whole with the version last read, so
- * two devices cannot overwrite each other), unsent drafts, scans already submitted, and a download of
- * everything the portal holds for the account.
+ * two devices cannot overwrite each other), unsent drafts, my documents (results issued to me, then scans
+ * submitted), who has read my data, and a download of everything the portal holds for the account.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, errorText, get, request } from '../api.js';
 import { type Session, signIn, useSession } from '../auth.js';
 import { ErrorSummary, FieldError } from '../components/ErrorSummary.js';
 import { Loading } from '../components/Loading.js';
+import { MyDocumentsAndAccess } from '../components/MyDocuments.js';
 import { useData, useTitle } from '../data.js';
 import { deleteDraft, listDrafts } from '../filing/drafts.js';
 import { formatDate, formatDateTime, strings, useCommon, useLang } from '../i18n.js';
@@ -48,9 +49,7 @@ const useStrings = strings({
     resume: (name: string) => `Tiếp tục nộp: ${name}`,
     remove: (name: string) => `Xoá bản nháp: ${name}`,
     removed: (name: string) => `Đã xoá bản nháp "${name}".`,
-    documents: 'Giấy tờ đã nộp',
     noDocuments: 'Bạn chưa nộp giấy tờ nào.',
-    inDossier: (code: string, at: string) => `Hồ sơ ${code}, nộp ngày ${at}`,
     export: 'Tải dữ liệu của tôi',
     exportText:
       'Tải về một tệp JSON gồm thông tin cá nhân (đầy đủ, không che), mọi hồ sơ cùng tờ khai, giấy tờ, quá trình xử lý, trạng thái thanh toán và các phản ánh, kiến nghị của bạn. Hãy lưu tệp ở nơi an toàn.',
@@ -91,9 +90,7 @@ const useStrings = strings({
     resume: (name: string) => `Continue filing: ${name}`,
     remove: (name: string) => `Delete the draft: ${name}`,
     removed: (name: string) => `The draft "${name}" was deleted.`,
-    documents: 'Documents submitted',
     noDocuments: 'You have not submitted any documents yet.',
-    inDossier: (code: string, at: string) => `Dossier ${code}, submitted ${at}`,
     export: 'Download my data',
     exportText:
       'Downloads a JSON file with your profile (in full, unmasked), every dossier with its form, documents, progress and payment state, and your petitions. Keep the file somewhere safe.',
@@ -113,18 +110,6 @@ interface Profile {
   version: number;
   updatedAt: string;
 }
-
-interface MyDocument {
-  documentType: string;
-  fileName: string;
-  contentType: string;
-  size: number;
-  dossierCode: string;
-  uploadedAt: string;
-  documentId: string;
-}
-
-const kb = (bytes: number) => `${Math.max(1, Math.round(bytes / 1024))} KB`;
 
 export function Account() {
   const s = useStrings();
@@ -147,7 +132,7 @@ export function Account() {
       <Role session={session} />
       <ProfileSection />
       <DraftsSection />
-      <DocumentsSection />
+      <MyDocumentsAndAccess />
       <ExportSection />
     </section>
   );
@@ -428,35 +413,6 @@ function DraftsSection() {
               </li>
             );
           })}
-        </ul>
-      )}
-    </section>
-  );
-}
-
-function DocumentsSection() {
-  const s = useStrings();
-  const lang = useLang();
-  const docs = useData(
-    (signal) => get<{ items: MyDocument[] }>('/v1/me/documents?limit=50', { auth: true, signal }),
-    [],
-  );
-  return (
-    <section aria-labelledby="documents-heading">
-      <h2 id="documents-heading">{s.documents}</h2>
-      {docs.loading && !docs.data ? (
-        <Loading />
-      ) : docs.error ? (
-        <ErrorSummary error={docs.error} onRetry={docs.reload} />
-      ) : (
-        <ul class="list" id="my-documents">
-          {docs.data?.items.length === 0 && <li>{s.noDocuments}</li>}
-          {docs.data?.items.map((d) => (
-            <li key={d.documentId}>
-              <strong class="break">{d.fileName}</strong> ({kb(d.size)})
-              <span class="meta">{s.inDossier(d.dossierCode, formatDate(d.uploadedAt, lang))}</span>
-            </li>
-          ))}
         </ul>
       )}
     </section>

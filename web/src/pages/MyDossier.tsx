@@ -12,6 +12,7 @@ import { ErrorSummary, FieldError } from '../components/ErrorSummary.js';
 import { Loading } from '../components/Loading.js';
 import { ScanUpload, type UploadedScan } from '../components/ScanUpload.js';
 import { StatusBadge } from '../components/StatusBadge.js';
+import { Steps } from '../components/Steps.js';
 import { useData, useTitle } from '../data.js';
 import { startPayment } from '../filing/pay.js';
 import type { DocumentRule } from '../filing/upload.js';
@@ -302,6 +303,8 @@ function DossierPage({ d, reload }: { d: OwnDossier; reload: () => void }) {
       )}
       {HAS_RESULT.has(d.status) && <Result d={d} onCompleted={() => done('completed')} />}
       {RATABLE.has(d.status) && <Rating code={d.code} />}
+
+      <Steps steps={d.steps ?? []} id="dossier-steps" />
 
       <section aria-labelledby="timeline-heading">
         <h2 id="timeline-heading">{s.timeline}</h2>
