@@ -47,19 +47,20 @@ describe('petition notices', () => {
     });
     expect(saved.status).toBe(201);
     const code = await petition(token, 'petition-notice-0001');
-    const sent = await until('the answer and its publication are announced', async () => {
+    const expected = ['petition.answered', 'petition.published', 'petition.received'];
+    // Each channel and topic is its own queue message, sent (and retried) on its own, in no set order:
+    // wait until every one has gone out.
+    const sent = await until('the receipt, answer and publication are announced', async () => {
       const items = await outbox(code);
-      // Each channel and topic is its own message, sent on its own: wait for the publication on both.
-      const published = (channel: string) =>
-        items.some((i) => i.topic === 'petition.published' && i.channel === channel);
-      return published('sms') && published('email') ? items : undefined;
+      const has = (channel: string, topic: string) =>
+        items.some((i) => i.channel === channel && i.topic === topic);
+      return expected.every((t) => has('sms', t) && has('email', t)) ? items : undefined;
     });
     const topics = (channel: string) =>
       sent
         .filter((i) => i.channel === channel)
         .map((i) => i.topic)
         .sort();
-    const expected = ['petition.answered', 'petition.published', 'petition.received'];
     expect(topics('sms')).toEqual(expected);
     expect(topics('email')).toEqual(expected);
     expect(sent.filter((i) => i.channel === 'sms').every((i) => i.to === '+84912000111')).toBe(true);

@@ -88,6 +88,8 @@ export const EVENT: Record<Lang, Record<string, string>> = {
     'dossier.result_issued': 'Trả kết quả',
     'dossier.completed': 'Đã nhận kết quả — hoàn thành',
     'dossier.withdrawn': 'Rút hồ sơ',
+    'result.revoked': 'Kết quả bị thu hồi',
+    'result.replaced': 'Kết quả được thay thế',
   },
   en: {
     'dossier.submitted': 'Filed',
@@ -106,6 +108,8 @@ export const EVENT: Record<Lang, Record<string, string>> = {
     'dossier.result_issued': 'Result issued',
     'dossier.completed': 'Result received — completed',
     'dossier.withdrawn': 'Withdrawn',
+    'result.revoked': 'Result revoked',
+    'result.replaced': 'Result replaced',
   },
 };
 
