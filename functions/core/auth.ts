@@ -23,6 +23,8 @@ export interface Person {
   agencyId?: string;
   taxCode?: string;
   citizenId?: string;
+  /** The name the identity provider vouches for (claim `name`); only to prefill the person's own forms. */
+  name?: string;
 }
 /** An agency's system (signature), or on an agency's own routes one of its officers acting for it. */
 export type Principal = Person | { kind: 'agency'; agencyId: string; via?: 'signature' | 'officer' };
@@ -63,6 +65,7 @@ export async function authenticatePerson(authorization: string | undefined): Pro
     if (role === 'business' && !TAX_CODE.test(taxCode)) throw new AppError('UNAUTHENTICATED');
     // Anything but a well-formed number counts as not verified (an old 9-digit ID card, for one).
     const citizenId = stringClaim(payload, 'citizenId');
+    const name = stringClaim(payload, 'name').trim();
     return {
       kind: 'person',
       sub: payload.sub,
@@ -70,6 +73,7 @@ export async function authenticatePerson(authorization: string | undefined): Pro
       ...(agencyId ? { agencyId } : {}),
       ...(taxCode ? { taxCode } : {}),
       ...(CITIZEN_ID.test(citizenId) ? { citizenId } : {}),
+      ...(name ? { name } : {}),
     };
   } catch (err) {
     if (err instanceof AppError) throw err;

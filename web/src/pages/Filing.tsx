@@ -34,7 +34,8 @@ const useStrings = strings({
     title: (name: string) => `Nộp hồ sơ: ${name}`,
     notOnline: 'Thủ tục này chưa nộp trực tuyến được trên Cổng.',
     back: 'Xem thông tin thủ tục',
-    prefilled: 'Một số mục đã được điền sẵn từ hồ sơ cá nhân của bạn. Vui lòng kiểm tra lại.',
+    prefilled:
+      'Một số mục đã được điền sẵn từ hồ sơ cá nhân hoặc tài khoản định danh điện tử của bạn. Vui lòng kiểm tra lại.',
     formHeading: 'Thông tin tờ khai',
     docsHeading: 'Giấy tờ đính kèm',
     required: '(bắt buộc)',
@@ -92,7 +93,7 @@ const useStrings = strings({
     title: (name: string) => `File: ${name}`,
     notOnline: 'This procedure cannot be filed online on the portal yet.',
     back: 'See the procedure',
-    prefilled: 'Some fields were filled from your profile. Please check them.',
+    prefilled: 'Some fields were filled from your profile or your verified sign-in. Please check them.',
     formHeading: 'Form',
     docsHeading: 'Documents',
     required: '(required)',
