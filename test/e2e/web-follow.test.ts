@@ -135,6 +135,10 @@ describe.each<Device>(['desktop', 'phone'])('following dossiers on a %s', (devic
     const dueVn = new Date(view.dueAt).toLocaleString('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh' });
     await expect(page.locator('#dossier-due').textContent()).resolves.toContain(dueVn);
     await expect(page.locator('#supplement-ask').textContent()).resolves.toContain('ảnh chụp thẻ');
+    // What to add, by the procedure's name of the document the agency named.
+    await expect(page.locator('#supplement-missing li').allTextContents()).resolves.toEqual([
+      expect.stringMatching(/thẻ/i),
+    ]);
     await checkScreen(page, `follow-supplement-${device}`);
 
     // Sent without a scan: the page says so and moves the focus to its summary.
@@ -212,6 +216,11 @@ describe.each<Device>(['desktop', 'phone'])('following dossiers on a %s', (devic
     // Once only: the API refuses a second rating.
     const again = await api('POST', `/v1/dossiers/${asked}/rating`, { token, body: { overall: 1 } });
     expect(again.status).toBe(409);
+    // A fresh load shows the rating given, not the form.
+    await page.reload();
+    await page.getByText('Bạn đã đánh giá hồ sơ này.').waitFor();
+    await expect(page.locator('#rate-given').textContent()).resolves.toContain('4 — Hài lòng');
+    expect(await page.getByRole('button', { name: 'Gửi đánh giá' }).count()).toBe(0);
 
     // Withdraw the other dossier after a confirmation (by keyboard alone on the desktop).
     await page.goto(`${portal.webUrl}ho-so-cua-toi/${other}`);
