@@ -102,6 +102,9 @@ describe.each<Device>(['desktop', 'phone'])('filing and paying on a %s', (device
     const review = await page.locator('dl.facts').first().textContent();
     expect(review).toContain('B — ô tô đến 8 chỗ, tải đến 3.500 kg');
     expect(review).toContain(licenceForm.licenceNumber);
+    // Days as people write them here, not as the form holds them.
+    expect(review).toContain('01/05/1990');
+    expect(review).not.toContain(licenceForm.dateOfBirth);
     await checkScreen(page, `file-review-${device}`);
 
     const token = await portal.token({ sub: 'citizen-an', role: 'citizen' });

@@ -24,7 +24,7 @@ import {
 import { startPayment } from '../filing/pay.js';
 import { RemoteSelect } from '../filing/RemoteSelect.js';
 import { checkScan, type DocumentRule, uploadScan } from '../filing/upload.js';
-import { formatDateTime, formatMoney, strings, useCommon, useLang } from '../i18n.js';
+import { formatDateTime, formatDay, formatMoney, strings, useCommon, useLang } from '../i18n.js';
 import type { PageProps } from '../router.js';
 import { Link } from '../router.js';
 import { procedurePath } from '../routes.js';
@@ -775,6 +775,7 @@ function displayValue(
 ): string {
   if (f.kind === 'boolean') return v === 'true' ? s.yes : s.none;
   if (f.kind === 'remote') return remoteLabel ?? v;
+  if (f.kind === 'date') return formatDay(v);
   if (f.kind === 'select') {
     const o = f.options?.find((x) => x.value === v);
     return o ? (lang === 'vi' ? o.title : (o.titleEn ?? o.title)) : v;
