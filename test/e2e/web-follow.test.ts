@@ -132,7 +132,9 @@ describe.each<Device>(['desktop', 'phone'])('following dossiers on a %s', (devic
     await timeline.getByText('Yêu cầu bổ sung hồ sơ').waitFor();
     expect(await timeline.textContent()).toContain('Cơ quan tiếp nhận hồ sơ');
     const view = (await api('GET', `/v1/dossiers/${asked}`, { token })).body;
-    const dueVn = new Date(view.dueAt).toLocaleString('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh' });
+    // Vietnam's time, to the minute ("17:00 10/12/2026").
+    const vn = new Date(new Date(view.dueAt).getTime() + 7 * 3_600_000);
+    const dueVn = `${vn.toISOString().slice(11, 16)} ${vn.getUTCDate()}/${vn.getUTCMonth() + 1}/${vn.getUTCFullYear()}`;
     await expect(page.locator('#dossier-due').textContent()).resolves.toContain(dueVn);
     await expect(page.locator('#supplement-ask').textContent()).resolves.toContain('ảnh chụp thẻ');
     // What to add, by the procedure's name of the document the agency named.
