@@ -12,6 +12,7 @@ import { allAgencies, channels } from '../functions/catalog/agencies.js';
 import { AgencyEndpointError, parseAgencyEndpoints } from '../lib/local/agency-endpoints.js';
 import { createLog, errorFields } from '../lib/local/log.js';
 import { isAddressInUse } from '../lib/local/net.js';
+import { watchLaunchers } from '../lib/local/parent-watch.js';
 import { type LocalPortal, startLocalPortal } from '../lib/local/portal.js';
 
 const log = createLog({ src: 'local' });
@@ -146,6 +147,10 @@ async function shutdown(signal: string) {
 }
 process.on('SIGINT', () => void shutdown('SIGINT'));
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
+// The terminal closed.
+process.on('SIGHUP', () => void shutdown('SIGHUP'));
+// npm killed with a plain `kill` does not pass the signal on: stop when it (or tsx, or the shell) is gone.
+watchLaunchers(() => void shutdown('launcher exited'));
 process.on('uncaughtException', (err) => {
   log.error('uncaught exception', errorFields(err));
   void shutdown('uncaughtException');

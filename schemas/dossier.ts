@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { dossierCode, isoDateTime, listQuery, nfcText, procedureCode, ulid } from './common.js';
+import { ratingView } from './feedback.js';
 import { dossierPaymentSummary } from './payment.js';
 import { publicStepView, stepView } from './steps.js';
 
@@ -125,8 +126,22 @@ export const filedByView = z.object({
   agencyName: z.string(),
 });
 
+/** What the agency asked for while the dossier waits for the citizen to supplement it. */
+export const supplementRequestView = z.object({
+  requestedAt: isoDateTime,
+  /** Document types of the procedure, or the documents described in words. */
+  missingDocuments: z.array(z.string()),
+  note: z.string().optional(),
+  /** The time the agency gave the citizen to supplement. */
+  dueAt: isoDateTime.optional(),
+});
+
 export const dossierView = publicDossierView
   .extend({
+    /** Present while the dossier waits for the citizen to supplement it. */
+    supplementRequest: supplementRequestView.optional(),
+    /** The owner's rating of the finished dossier, once given (shown to the owner only). */
+    rating: ratingView.optional(),
     /** Citizen ID and phone numbers are masked unless the owner asks with `?reveal=true`. */
     form: z.record(z.string(), z.unknown()),
     attachments: z.array(attachmentView),

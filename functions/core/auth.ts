@@ -25,6 +25,8 @@ export interface Person {
   citizenId?: string;
   /** A support agent of one province's desk (`provinceCode`, Cognito `custom:province_code`); none: national. */
   provinceCode?: string;
+  /** The name the identity provider vouches for (claim `name`); only to prefill the person's own forms. */
+  name?: string;
 }
 /** An agency's system (signature), or on an agency's own routes one of its officers acting for it. */
 export type Principal = Person | { kind: 'agency'; agencyId: string; via?: 'signature' | 'officer' };
@@ -69,6 +71,7 @@ export async function authenticatePerson(authorization: string | undefined): Pro
       role === 'support_agent' ? stringClaim(payload, 'provinceCode', 'custom:province_code') : '';
     // A malformed province would silently widen nothing, but it is a misconfigured account: refuse it.
     if (provinceCode && !/^\d{2}$/.test(provinceCode)) throw new AppError('UNAUTHENTICATED');
+    const name = stringClaim(payload, 'name').trim();
     return {
       kind: 'person',
       sub: payload.sub,
@@ -77,6 +80,7 @@ export async function authenticatePerson(authorization: string | undefined): Pro
       ...(taxCode ? { taxCode } : {}),
       ...(CITIZEN_ID.test(citizenId) ? { citizenId } : {}),
       ...(provinceCode ? { provinceCode } : {}),
+      ...(name ? { name } : {}),
     };
   } catch (err) {
     if (err instanceof AppError) throw err;

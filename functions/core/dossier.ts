@@ -1,6 +1,11 @@
 /** The dossier record as stored, and the views the API shows of it. */
 import type { z } from 'zod';
-import type { DossierStatus, dossierView, publicDossierView } from '../../schemas/dossier.js';
+import type {
+  DossierStatus,
+  dossierView,
+  publicDossierView,
+  supplementRequestView,
+} from '../../schemas/dossier.js';
 import type { orderPaymentStatus } from '../../schemas/payment.js';
 import { findAgency } from '../catalog/agencies.js';
 import { FINAL_STATES } from './dossier-state.js';
@@ -213,7 +218,26 @@ export function filedByView(f: FiledBy) {
   };
 }
 
+/** The newest request to supplement, while the dossier still waits for it. */
+export function supplementRequestOf(
+  d: Pick<DossierRecord, 'status'>,
+  events: readonly TimelineEvent[],
+): z.infer<typeof supplementRequestView> | undefined {
+  if (d.status !== 'supplement_requested') return undefined;
+  const e = events.findLast((x) => x.type === 'dossier.supplement_requested');
+  if (!e) return undefined;
+  const missing = e.details?.missingDocuments;
+  const until = e.dueAt ?? e.details?.supplementDueAt;
+  return {
+    requestedAt: e.at,
+    missingDocuments: Array.isArray(missing) ? missing.filter((m): m is string => typeof m === 'string') : [],
+    ...(e.note ? { note: e.note } : {}),
+    ...(typeof until === 'string' ? { dueAt: until } : {}),
+  };
+}
+
 export function toOwnerView(d: DossierRecord, events: readonly TimelineEvent[], now = new Date()) {
+  const supplementRequest = supplementRequestOf(d, events);
   const view: z.infer<typeof dossierView> = {
     ...toPublicView(d, events, now),
     timeline: events.map((e) => ({
@@ -229,6 +253,7 @@ export function toOwnerView(d: DossierRecord, events: readonly TimelineEvent[], 
     ...(d.enterpriseTaxCode ? { enterpriseTaxCode: d.enterpriseTaxCode } : {}),
     ...(d.filedBy ? { filedBy: filedByView(d.filedBy) } : {}),
     ...(d.trackingKey ? { trackingKey: d.trackingKey } : {}),
+    ...(supplementRequest ? { supplementRequest } : {}),
     ...(d.payment
       ? {
           payment: {

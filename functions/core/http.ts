@@ -60,6 +60,8 @@ export interface ErrorDetail {
   path: string;
   code: string;
   message: string;
+  /** The portal's own checks say the field's problem in Vietnamese too; zod's issues are English only. */
+  messageVi?: string;
 }
 
 /** zod issues as error details; a field the schema does not know is listed under its own path. */

@@ -1,6 +1,6 @@
 /** Rating ports over DynamoDB: the rating sits in its dossier's partition, indexed per agency on gsi2. */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { RatingView } from '../../schemas/feedback.js';
 import { dynamo } from '../core/clients.js';
 import { config } from '../core/config.js';
@@ -21,6 +21,14 @@ export const toRatingView = (item: Record<string, unknown>): RatingView => ({
   ...(Array.isArray(item.steps) ? { steps: item.steps.map(String) } : {}),
   ratedAt: String(item.ratedAt),
 });
+
+/** The dossier's rating, if its owner gave one. */
+export async function loadRating(code: string): Promise<RatingView | undefined> {
+  const out = await dynamo().send(
+    new GetCommand({ TableName: config().TABLE_NAME, Key: keys.rating(code), ConsistentRead: true }),
+  );
+  return out.Item ? toRatingView(out.Item) : undefined;
+}
 
 export function ratingStore(): RatingPorts {
   const TableName = config().TABLE_NAME;

@@ -196,7 +196,8 @@ export async function agencyFigures(
       if (o) rate(o.t);
     }
     const procedure = dossierProcedure.get(r.dossierCode);
-    for (const stepId of new Set(r.steps ?? [])) {
+    // The same steps as the officers': those it names, or every step an officer acted at.
+    for (const stepId of new Set(named)) {
       const s = procedure ? steps.get(`${procedure}#${stepId}`) : undefined;
       if (s) rate(s.t);
     }

@@ -153,7 +153,7 @@ async function reusedScan(
   };
 }
 
-type Problem = { path: string; code: string; message: string };
+type Problem = { path: string; code: string; message: string; messageVi?: string };
 
 export async function checkAttachments(
   ports: AttachmentPorts,
@@ -176,6 +176,7 @@ export async function checkAttachments(
         path: `${path}.documentType`,
         code: 'unknown_document',
         message: 'not a document of this procedure',
+        messageVi: 'Không thuộc thành phần hồ sơ của thủ tục này.',
       });
       continue;
     }
@@ -187,6 +188,7 @@ export async function checkAttachments(
         path: `${path}.${field}`,
         code: 'duplicate_upload',
         message: 'the same upload is attached twice',
+        messageVi: 'Tệp này đã được đính kèm hai lần.',
       });
       continue;
     }
@@ -207,6 +209,7 @@ export async function checkAttachments(
           path: `${path}.uploadId`,
           code: 'upload_used',
           message: 'this upload is already attached to a dossier',
+          messageVi: 'Tệp này đã được đính kèm vào một hồ sơ khác; vui lòng tải lên lại.',
         });
         continue;
       }

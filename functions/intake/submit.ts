@@ -166,7 +166,12 @@ function handlingAgency(procedure: Procedure, form: Record<string, unknown>): Ag
   if (procedure.agencyId)
     throw new Error(`procedure ${procedure.code} names unknown agency ${procedure.agencyId}`);
   throw new AppError('INVALID_FORM', [
-    { path: 'form.provinceCode', code: 'unknown_province', message: 'no handling agency for this province' },
+    {
+      path: 'form.provinceCode',
+      code: 'unknown_province',
+      message: 'no handling agency for this province',
+      messageVi: 'Chưa có cơ quan giải quyết tại tỉnh, thành phố này.',
+    },
   ]);
 }
 
@@ -182,6 +187,7 @@ function handlingAgencies(procedure: Procedure, form: Record<string, unknown>, i
           path: 'body.destinations',
           code: 'single_destination',
           message: 'this procedure goes to one agency',
+          messageVi: 'Thủ tục này chỉ nộp đến một cơ quan.',
         },
       ]);
     }
@@ -193,7 +199,12 @@ function handlingAgencies(procedure: Procedure, form: Record<string, unknown>, i
       : (input.destinations ?? (Array.isArray(form.provinceCodes) ? (form.provinceCodes as string[]) : []));
   if (chosen.length === 0) {
     throw new AppError('VALIDATION_FAILED', [
-      { path: 'body.destinations', code: 'required', message: 'choose the provinces, or "all"' },
+      {
+        path: 'body.destinations',
+        code: 'required',
+        message: 'choose the provinces, or "all"',
+        messageVi: 'Vui lòng chọn tỉnh, thành phố nơi nộp.',
+      },
     ]);
   }
   const problems: { path: string; code: string; message: string }[] = [];
@@ -247,6 +258,7 @@ function checkFiler(filer: Filer, input: SubmitInput) {
         path: 'body.onBehalfOf',
         code: 'required',
         message: 'a desk officer files on behalf of a citizen: give their citizen ID',
+        messageVi: 'Cán bộ một cửa nộp thay công dân: vui lòng nhập số định danh cá nhân của công dân.',
       },
     ]);
   }
@@ -264,6 +276,8 @@ function checkOwnApplicant(filer: Filer, form: Record<string, unknown>) {
       path: 'form.citizenId',
       code: 'applicant_mismatch',
       message: 'the applicant must be you: the citizen ID of your verified sign-in',
+      messageVi:
+        'Người nộp phải là chính bạn: số định danh cá nhân phải trùng với tài khoản định danh điện tử đã đăng nhập.',
     },
   ]);
 }
@@ -277,6 +291,7 @@ async function citizenAccount(ports: IntakePorts, citizenId: string, form: Recor
         path: 'form.citizenId',
         code: 'applicant_mismatch',
         message: 'the applicant must be the citizen the dossier is filed for (onBehalfOf.citizenId)',
+        messageVi: 'Người nộp phải là công dân được nộp thay (số định danh cá nhân đã nhập).',
       },
     ]);
   }

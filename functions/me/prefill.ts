@@ -1,7 +1,8 @@
 /**
  * A new dossier's form, filled from what the portal already knows: the saved profile (name, date of
- * birth, citizen ID, phone, address, e-mail) into the form fields of the same name, and a business
- * representative's tax code from their sign-in. The citizen checks and completes it; nothing is
+ * birth, citizen ID, phone, address, e-mail) into the form fields of the same name; what the profile
+ * does not give, from the verified sign-in (its citizen ID and name); and a business representative's
+ * tax code from their sign-in. The citizen checks and completes it; nothing is
  * submitted or stored here.
  */
 import type { z } from 'zod';
@@ -39,11 +40,18 @@ export function formFields(formId: string): string[] {
 export function prefill(
   fields: readonly string[],
   profile: ProfileValues | undefined,
-  person: Pick<Person, 'role' | 'taxCode'>,
+  person: Pick<Person, 'role' | 'taxCode' | 'citizenId' | 'name'>,
 ): { form: Record<string, string>; filled: string[] } {
   const form: Record<string, string> = {};
+  // A citizen without a saved profile still has the identity they signed in with. Not a desk
+  // officer's: they file for someone else.
+  const own = person.role === 'citizen';
+  const signIn: Partial<ProfileValues> = {
+    ...(own && person.citizenId ? { citizenId: person.citizenId } : {}),
+    ...(own && person.name ? { fullName: person.name } : {}),
+  };
   for (const name of FROM_PROFILE) {
-    const value = profile?.[name];
+    const value = profile?.[name] || signIn[name];
     if (value && fields.includes(name)) form[name] = value;
   }
   if (person.role === 'business' && person.taxCode && fields.includes('taxCode'))

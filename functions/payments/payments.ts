@@ -15,6 +15,7 @@ import { decide } from '../core/dossier-state.js';
 import { AppError } from '../core/errors.js';
 import { countEvent } from '../core/metrics.js';
 import { sealEvent, type TimelineEvent } from '../core/timeline.js';
+import { localDate } from '../core/working-days.js';
 import type { DispatchMessage } from '../intake/submit.js';
 import type { Bill } from './billers.js';
 import type {
@@ -343,8 +344,14 @@ export type SettleOutcome =
   | 'amount-mismatch'
   | 'still-pending';
 
-function receiptFor(p: PaymentRecord, transactionId: string, paidAt: string, at: string): ReceiptRecord {
-  const day = paidAt.slice(0, 10).replaceAll('-', '');
+export function receiptFor(
+  p: PaymentRecord,
+  transactionId: string,
+  paidAt: string,
+  at: string,
+): ReceiptRecord {
+  // The day as the payer lived it: 00:30 on the 7th in Vietnam is still the 6th in UTC.
+  const day = localDate(new Date(paidAt)).replaceAll('-', '');
   return {
     receiptNumber: `BL${day}-${p.paymentId.slice(-10)}`,
     paymentId: p.paymentId,

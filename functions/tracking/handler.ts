@@ -13,12 +13,14 @@ import { readOwnership } from '../core/access-store.js';
 import { s3Client } from '../core/clients.js';
 import { config } from '../core/config.js';
 import { toOwnerView, toPublicView, toSubmissionView } from '../core/dossier.js';
+import { FINAL_STATES } from '../core/dossier-state.js';
 import { loadDossier, loadDossiers, loadDossierWithTimeline, loadSubmission } from '../core/dossier-store.js';
 import { AppError } from '../core/errors.js';
 import { type ApiRequest, httpFunction, type Operation, personOf } from '../core/http.js';
 import { rateLimitStore } from '../core/rate-limit-store.js';
 import { verifyTimeline } from '../core/timeline.js';
 import { isTrackingKey } from '../core/tracking-key.js';
+import { loadRating } from '../feedback/store.js';
 import { maskedForm, openForm } from '../intake/sealed-form.js';
 import { loadProfileKeys } from '../me/store.js';
 import { computeSteps, stepViews } from '../steps/progress.js';
@@ -62,8 +64,11 @@ const operations = {
     const form = reveal ? openForm(dossier, await loadProfileKeys()) : maskedForm(dossier);
     const now = new Date();
     const steps = stepViews(computeSteps(dossier, timeline, now), true);
+    // The owner sees their own rating, so a finished dossier is not offered the form twice.
+    const rating =
+      req.reach === 'owner' && FINAL_STATES.has(dossier.status) ? await loadRating(dossier.code) : undefined;
     return {
-      body: { ...toOwnerView({ ...dossier, form }, timeline, now), steps },
+      body: { ...toOwnerView({ ...dossier, form }, timeline, now), steps, ...(rating ? { rating } : {}) },
       headers: { 'cache-control': 'no-store' },
     };
   },

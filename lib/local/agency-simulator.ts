@@ -15,6 +15,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { allAgencies } from '../../functions/catalog/agencies.js';
 import { AGENCY_HEADER, signWebhook, verifyWebhook } from '../../functions/core/webhooks.js';
+import { addWorkingDays } from '../../functions/core/working-days.js';
 import type { AgencySecrets } from './agency-secrets.js';
 import type { Faults } from './faults.js';
 import { BodyTooLargeError, headerValue, readBody, sendError, sendJson } from './http.js';
@@ -288,7 +289,7 @@ export async function startAgencySimulator(options: AgencySimulatorOptions): Pro
           event('dossier.supplement_requested', code, {
             note: 'Đề nghị bổ sung giấy tờ còn thiếu',
             missingDocuments: ['Bản sao giấy khai sinh có chứng thực'],
-            supplementDueAt: new Date(Date.now() + 5 * DAY_MS).toISOString(),
+            supplementDueAt: addWorkingDays(new Date(), 5).toISOString(),
           }),
         ];
       case 'reject':

@@ -189,4 +189,39 @@ describe('npm start', () => {
     expect(again.body.status).toBe('in_progress');
     // A restart starts Java, s3rver and every pump again: allow for a loaded CI machine.
   }, 90_000);
+
+  it('stops with its DynamoDB Local when the npm that ran it is killed with a plain kill', async () => {
+    expect(await stop()).toBe(0);
+    output = '';
+    // npm → sh -c → tsx → node: a plain kill ends npm without passing the signal down the chain.
+    const npm = spawn('npm', ['start', '--', '--port', String(port)], {
+      env: { ...process.env, CONG_DATA_DIR: dataDir, SIMULATOR_DELAY_MS: '100' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    npm.stdout?.on('data', (b) => {
+      output += b;
+    });
+    npm.stderr?.on('data', (b) => {
+      output += b;
+    });
+    const up = Date.now() + 60_000;
+    while (!output.includes('Cổng is running at')) {
+      if (npm.exitCode !== null || Date.now() > up) throw new Error(`npm start did not come up:\n${output}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(javaProcessesFor(dataDir)).not.toBe('');
+    npm.kill('SIGTERM');
+    const down = Date.now() + 20_000;
+    while (
+      javaProcessesFor(dataDir) !== '' ||
+      (await fetch(`${base()}/health`).then(
+        () => true,
+        () => false,
+      ))
+    ) {
+      if (Date.now() > down)
+        throw new Error(`still running after npm was killed:\n${javaProcessesFor(dataDir)}`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }, 120_000);
 });

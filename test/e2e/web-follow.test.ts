@@ -132,9 +132,15 @@ describe.each<Device>(['desktop', 'phone'])('following dossiers on a %s', (devic
     await timeline.getByText('Yêu cầu bổ sung hồ sơ').waitFor();
     expect(await timeline.textContent()).toContain('Cơ quan tiếp nhận hồ sơ');
     const view = (await api('GET', `/v1/dossiers/${asked}`, { token })).body;
-    const dueVn = new Date(view.dueAt).toLocaleString('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh' });
+    // Vietnam's time, to the minute ("17:00 10/12/2026").
+    const vn = new Date(new Date(view.dueAt).getTime() + 7 * 3_600_000);
+    const dueVn = `${vn.toISOString().slice(11, 16)} ${vn.getUTCDate()}/${vn.getUTCMonth() + 1}/${vn.getUTCFullYear()}`;
     await expect(page.locator('#dossier-due').textContent()).resolves.toContain(dueVn);
     await expect(page.locator('#supplement-ask').textContent()).resolves.toContain('ảnh chụp thẻ');
+    // What to add, by the procedure's name of the document the agency named.
+    await expect(page.locator('#supplement-missing li').allTextContents()).resolves.toEqual([
+      expect.stringMatching(/thẻ/i),
+    ]);
     await checkScreen(page, `follow-supplement-${device}`);
 
     // Sent without a scan: the page says so and moves the focus to its summary.
@@ -212,6 +218,11 @@ describe.each<Device>(['desktop', 'phone'])('following dossiers on a %s', (devic
     // Once only: the API refuses a second rating.
     const again = await api('POST', `/v1/dossiers/${asked}/rating`, { token, body: { overall: 1 } });
     expect(again.status).toBe(409);
+    // A fresh load shows the rating given, not the form.
+    await page.reload();
+    await page.getByText('Bạn đã đánh giá hồ sơ này.').waitFor();
+    await expect(page.locator('#rate-given').textContent()).resolves.toContain('4 — Hài lòng');
+    expect(await page.getByRole('button', { name: 'Gửi đánh giá' }).count()).toBe(0);
 
     // Withdraw the other dossier after a confirmation (by keyboard alone on the desktop).
     await page.goto(`${portal.webUrl}ho-so-cua-toi/${other}`);
@@ -272,7 +283,8 @@ it('shows a dossier past its due date as overdue, the date in Vietnam time', asy
   const due = page.locator('#dossier-due');
   await due.getByText('Đã quá hạn trả kết quả.').waitFor();
   // 10:00 UTC is 17:00 in Hà Nội, whatever the browser's own zone (New York here).
-  await expect(due.textContent()).resolves.toContain('17:00:00 30/11/2026');
+  await expect(due.textContent()).resolves.toContain('17:00 30/11/2026');
+  await expect(due.textContent()).resolves.not.toMatch(/\d:\d\d:\d\d/);
   await expect(page.locator('#dossier-status').textContent()).resolves.toContain('quá hạn');
   await checkScreen(page, 'follow-overdue-phone');
   expect(violations).toEqual([]);

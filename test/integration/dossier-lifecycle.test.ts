@@ -70,7 +70,16 @@ describe('a request to supplement, answered, then the result', () => {
     });
     expect(requested.status).toBe(200);
     const waiting = await api('GET', `/v1/dossiers/${code}`, { token: owner });
-    expect(waiting.body).toMatchObject({ status: 'supplement_requested', overdue: false });
+    expect(waiting.body).toMatchObject({
+      status: 'supplement_requested',
+      overdue: false,
+      // The owner reads what to add, the agency's note and by when.
+      supplementRequest: {
+        missingDocuments: ['damaged_card'],
+        note: 'Đề nghị bổ sung ảnh chụp thẻ bị hỏng',
+        dueAt: expect.any(String),
+      },
+    });
 
     const scan = await uploadScan(Buffer.from('%PDF-1.7 ảnh thẻ hỏng'), 'the-hong.pdf');
     const body = { attachments: [{ documentType: 'damaged_card', uploadId: scan }], note: 'Đã bổ sung' };

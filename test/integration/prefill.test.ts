@@ -65,6 +65,15 @@ describe('prefilled forms', () => {
       token: await portal.token({ sub: 'prefill-none' }),
     });
     expect(nobody.body).toMatchObject({ fromProfile: false, form: {}, filled: [] });
+
+    // Without a profile, the applicant still is who signed in: their verified citizen ID and name.
+    const verified = await api('GET', '/v1/me/prefill/1.002758', {
+      token: await portal.token({ sub: 'prefill-verified', citizenId: '079203004568', name: 'Lê Thị Hoa' }),
+    });
+    expect(verified.body).toMatchObject({
+      fromProfile: false,
+      form: { citizenId: '079203004568', fullName: 'Lê Thị Hoa' },
+    });
   });
 
   it('answer an unknown procedure with 404 and a desk officer with 403', async () => {

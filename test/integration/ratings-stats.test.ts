@@ -123,6 +123,10 @@ describe('ratings and statistics', () => {
     });
     expect(again.status).toBe(409);
     expect(again.body.error.code).toBe('ALREADY_RATED');
+    // The owner's view of the dossier says it is rated, and how; nobody else's does.
+    const mine = await api('GET', `/v1/dossiers/${completed}`, { token: owner });
+    expect(mine.body.rating).toMatchObject({ overall: 5, criteria: { onTime: 5, attitude: 4 } });
+    expect((await api('GET', `/v1/dossiers/${refused}`, { token: owner })).body.rating).toBeUndefined();
     const refusedRating = await api('POST', `/v1/dossiers/${refused}/rating`, {
       token: owner,
       body: { overall: 2 },

@@ -119,7 +119,11 @@ describe('figures per officer and per step', () => {
     const [a, b] = f.officers;
     expect(a).toMatchObject({ officerId: 'cb-01', ratings: 1, averageRating: 2, satisfactionRate: 0 });
     expect(b).toMatchObject({ officerId: 'cb-02', ratings: 2, averageRating: 3.5, satisfactionRate: 50 });
-    expect(f.steps.find((s) => s.stepId === 'step-2')).toMatchObject({ ratings: 1, averageRating: 5 });
+    // The rating naming no step counts for every step an officer acted at, as it does for the officers.
+    expect(f.steps.find((s) => s.stepId === 'step-2')).toMatchObject({ ratings: 2, averageRating: 3.5 });
+    expect(f.steps.find((s) => s.stepId === 'step-1')).toMatchObject({ ratings: 1, averageRating: 2 });
+    expect(f.steps.find((s) => s.stepId === 'step-3')).toMatchObject({ ratings: 1, averageRating: 2 });
+    expect(f.steps.every((s) => s.ratings === (s.stepId === 'step-2' ? 2 : 1))).toBe(true);
   });
 
   it('reads the timeline only of dossiers touched in the period, or rated in it', async () => {

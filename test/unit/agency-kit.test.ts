@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AGENCY_HEADER, newWebhookSecret } from '../../functions/core/webhooks.js';
+import { isWorkingDay, localDate } from '../../functions/core/working-days.js';
 import { runAgencyCli } from '../../lib/local/agency-kit/cli.js';
 import {
   buildEvent,
@@ -131,7 +132,11 @@ describe('the events the commands build', () => {
       'Ảnh 3x4',
     ]);
     expect(supplement).toMatchObject({ missingDocuments: ['Giấy khai sinh', 'Ảnh 3x4'] });
-    expect(Date.parse(supplement.supplementDueAt as string)).toBeGreaterThan(Date.now() + 4 * 86_400_000);
+    // By default five working days, closing at 17:00 in Vietnam on a working day.
+    const due = new Date(supplement.supplementDueAt as string);
+    expect(due.getTime()).toBeGreaterThan(Date.now() + 4 * 86_400_000);
+    expect(new Date(due.getTime() + 7 * 3_600_000).toISOString().slice(11, 16)).toBe('17:00');
+    expect(isWorkingDay(localDate(due))).toBe(true);
     expect(await dossierEvent(['approve', ...D])).toMatchObject({ type: 'dossier.approved' });
     expect(await dossierEvent(['refuse', ...D, '--reason', 'Hồ sơ không thuộc thẩm quyền'])).toMatchObject({
       type: 'dossier.rejected',

@@ -172,7 +172,11 @@ describe('a citizen filing for themselves', () => {
       'INVALID_FORM',
     );
     expect(err.details).toEqual([
-      expect.objectContaining({ path: 'form.citizenId', code: 'applicant_mismatch' }),
+      expect.objectContaining({
+        path: 'form.citizenId',
+        code: 'applicant_mismatch',
+        messageVi: expect.stringContaining('chính bạn'),
+      }),
     ]);
     expect(ports.commits).toHaveLength(0);
   });

@@ -188,6 +188,7 @@ describe('local OIDC issuer', () => {
       sub: 'citizen-an',
       role: 'citizen',
       citizenId: '001090000001',
+      name: 'Nguyễn Văn An',
     });
     await expect(authenticatePerson(`Bearer ${body.id_token}`)).resolves.toMatchObject({ sub: 'citizen-an' });
 
@@ -212,6 +213,7 @@ describe('local OIDC issuer', () => {
       role: 'desk_officer',
       agencyId: 'ttpvhcc-01',
       citizenId: '001192003456',
+      name: 'Phạm Thu Dung',
     });
     const business = await exchange(await signIn('business-cuong'));
     await expect(authenticatePerson(`Bearer ${business.body.access_token}`)).resolves.toEqual({
@@ -220,6 +222,7 @@ describe('local OIDC issuer', () => {
       role: 'business',
       taxCode: '0101234567',
       citizenId: '001085004567',
+      name: 'Lê Minh Cường',
     });
     const officer = await exchange(await signIn('officer-em'));
     await expect(authenticatePerson(`Bearer ${officer.body.access_token}`)).resolves.toMatchObject({

@@ -12,6 +12,8 @@ export interface ErrorDetail {
   path: string;
   code: string;
   message: string;
+  /** The portal's own checks (applicant, attachments, destinations) say the problem in Vietnamese too. */
+  messageVi?: string;
 }
 
 export class ApiError extends Error {
@@ -56,9 +58,21 @@ const FIELD_VI: Record<string, string> = {
   custom: 'Giá trị không hợp lệ.',
 };
 
-/** A field's message in the page's language: Vietnamese by its code, English as the server says it. */
-export const fieldMessage = (detail: ErrorDetail, lang: Lang = getLang()) =>
-  lang === 'vi' ? (FIELD_VI[detail.code] ?? 'Giá trị không hợp lệ.') : detail.message;
+/** Form rules say their message in both languages in one text: "vi / en". */
+const BILINGUAL = /^(.+?) \/ (.+)$/;
+
+/**
+ * A field's message in the page's language. The server's own words come first: its Vietnamese text
+ * (`messageVi`, or the first half of a "vi / en" rule message); otherwise zod's issue code said in
+ * Vietnamese; a code the page does not know keeps the server's text rather than a vague one.
+ */
+export const fieldMessage = (detail: ErrorDetail, lang: Lang = getLang()) => {
+  const both = typeof detail.message === 'string' ? BILINGUAL.exec(detail.message) : null;
+  if (lang === 'en') return both ? both[2] : detail.message;
+  if (detail.messageVi) return detail.messageVi;
+  if (both) return both[1];
+  return FIELD_VI[detail.code] ?? detail.message ?? 'Giá trị không hợp lệ.';
+};
 
 /** Body, query and path are one request: the form addresses fields without the part's name. */
 const fieldPath = (path: string) => path.replace(/^(body|query|path|params)\./, '');

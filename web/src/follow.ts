@@ -28,6 +28,10 @@ export interface OwnDossier {
   payment?: { status: string; amount: number };
   trackingKey?: string;
   steps?: DossierStep[];
+  /** While the dossier waits for the citizen: what the agency asked for. */
+  supplementRequest?: { requestedAt: string; missingDocuments: string[]; note?: string; dueAt?: string };
+  /** The owner's rating, once given. */
+  rating?: { overall: number; criteria: Record<string, number>; comment?: string; ratedAt: string };
 }
 export interface MyDossierList {
   items: Pick<

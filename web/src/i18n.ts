@@ -54,8 +54,22 @@ export function strings<T extends object>(table: { vi: T; en: NoInfer<T> }): () 
 const ZONE = 'Asia/Ho_Chi_Minh';
 const locale = (lang: Lang) => (lang === 'vi' ? 'vi-VN' : 'en-GB');
 
+/** To the minute: seconds say nothing to a citizen about a deadline ("17:00 8/12/2026"). */
 export const formatDateTime = (iso: string, lang: Lang = current) =>
-  new Date(iso).toLocaleString(locale(lang), { timeZone: ZONE });
+  new Date(iso).toLocaleString(locale(lang), {
+    timeZone: ZONE,
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+  });
+
+/** A calendar day as forms hold it (YYYY-MM-DD) as people write it here: 12/05/1990. */
+export const formatDay = (day: string) => {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
+  return m ? `${m[3]}/${m[2]}/${m[1]}` : day;
+};
 
 export const formatDate = (iso: string, lang: Lang = current) =>
   new Date(iso).toLocaleDateString(locale(lang), { timeZone: ZONE });

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename, extname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { addWorkingDays } from '../../../functions/core/working-days.js';
 import type { resultContentTypes } from '../../../schemas/agency.js';
 
 /** A mistake in how the command was called: shown with the command's usage, exit status 2. */
@@ -63,7 +64,8 @@ export interface Command {
   build?(v: Values, base: Record<string, unknown>): Promise<Record<string, unknown>>;
 }
 
-const DAY_MS = 86_400_000;
+/** The time a citizen gets to supplement when the officer names none. */
+const SUPPLEMENT_WORKING_DAYS = 5;
 
 /** An ISO date-time with offset, or a date (then 17:00 in Việt Nam, when offices close). */
 export function toDateTime(flag: string, value: string): string {
@@ -167,7 +169,11 @@ export const COMMANDS: readonly Command[] = [
     subject: 'dossier',
     flags: {
       missing: { type: 'string', multiple: true, value: 'document', help: 'a missing document (repeatable)' },
-      due: { type: 'string', value: 'date', help: 'supplement by (default: 5 days from now)' },
+      due: {
+        type: 'string',
+        value: 'date',
+        help: 'supplement by (default: 17:00 on the 5th working day from now)',
+      },
     },
     required: ['missing'],
     build: async (v, base) => ({
@@ -176,7 +182,8 @@ export const COMMANDS: readonly Command[] = [
       missingDocuments: v.missing,
       supplementDueAt: str(v, 'due')
         ? toDateTime('due', str(v, 'due')!)
-        : new Date(Date.now() + 5 * DAY_MS).toISOString(),
+        : // Five working days, closing at 17:00 in Vietnam: never a Saturday past midnight.
+          addWorkingDays(new Date(), SUPPLEMENT_WORKING_DAYS).toISOString(),
     }),
   },
   {

@@ -32,8 +32,28 @@ export interface DraftSummary {
 
 const path = (code: string) => `/v1/me/drafts/${encodeURIComponent(code)}`;
 
+/** Pages of the list read to learn whether a draft exists (a person keeps one per procedure). */
+const MAX_LIST_PAGES = 5;
+
+/** Whether the person has a draft of this procedure, from the list: asking for it directly answers 404. */
+async function hasDraft(code: string, signal?: AbortSignal): Promise<boolean | undefined> {
+  let cursor: string | null = null;
+  for (let page = 0; page < MAX_LIST_PAGES; page++) {
+    const list: { items: DraftSummary[]; nextCursor: string | null } = await get(
+      `/v1/me/drafts?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+      { auth: true, signal },
+    );
+    if (list.items.some((d) => d.procedureCode === code)) return true;
+    cursor = list.nextCursor;
+    if (!cursor) return false;
+  }
+  return undefined;
+}
+
 /** The draft, or undefined when there is none. */
 export async function loadDraft(code: string, signal?: AbortSignal): Promise<Draft | undefined> {
+  // No draft is the usual case: the list says so without a 404 in the browser's console.
+  if ((await hasDraft(code, signal)) === false) return undefined;
   try {
     return await get<Draft>(path(code), { auth: true, signal });
   } catch (err) {

@@ -24,7 +24,7 @@ import {
 import { startPayment } from '../filing/pay.js';
 import { RemoteSelect } from '../filing/RemoteSelect.js';
 import { checkScan, type DocumentRule, uploadScan } from '../filing/upload.js';
-import { formatDateTime, formatMoney, strings, useCommon, useLang } from '../i18n.js';
+import { formatDateTime, formatDay, formatMoney, strings, useCommon, useLang } from '../i18n.js';
 import type { PageProps } from '../router.js';
 import { Link } from '../router.js';
 import { procedurePath } from '../routes.js';
@@ -34,7 +34,8 @@ const useStrings = strings({
     title: (name: string) => `Nộp hồ sơ: ${name}`,
     notOnline: 'Thủ tục này chưa nộp trực tuyến được trên Cổng.',
     back: 'Xem thông tin thủ tục',
-    prefilled: 'Một số mục đã được điền sẵn từ hồ sơ cá nhân của bạn. Vui lòng kiểm tra lại.',
+    prefilled:
+      'Một số mục đã được điền sẵn từ hồ sơ cá nhân hoặc tài khoản định danh điện tử của bạn. Vui lòng kiểm tra lại.',
     formHeading: 'Thông tin tờ khai',
     docsHeading: 'Giấy tờ đính kèm',
     required: '(bắt buộc)',
@@ -92,7 +93,7 @@ const useStrings = strings({
     title: (name: string) => `File: ${name}`,
     notOnline: 'This procedure cannot be filed online on the portal yet.',
     back: 'See the procedure',
-    prefilled: 'Some fields were filled from your profile. Please check them.',
+    prefilled: 'Some fields were filled from your profile or your verified sign-in. Please check them.',
     formHeading: 'Form',
     docsHeading: 'Documents',
     required: '(required)',
@@ -774,6 +775,7 @@ function displayValue(
 ): string {
   if (f.kind === 'boolean') return v === 'true' ? s.yes : s.none;
   if (f.kind === 'remote') return remoteLabel ?? v;
+  if (f.kind === 'date') return formatDay(v);
   if (f.kind === 'select') {
     const o = f.options?.find((x) => x.value === v);
     return o ? (lang === 'vi' ? o.title : (o.titleEn ?? o.title)) : v;

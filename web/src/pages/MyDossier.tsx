@@ -299,10 +299,14 @@ function DossierPage({ d, reload }: { d: OwnDossier; reload: () => void }) {
       )}
 
       {d.status === 'supplement_requested' && (
-        <Supplement d={d} ask={lastSupplementAsk} onDone={() => done('supplemented')} />
+        <Supplement
+          d={d}
+          ask={d.supplementRequest ?? lastSupplementAsk}
+          onDone={() => done('supplemented')}
+        />
       )}
       {HAS_RESULT.has(d.status) && <Result d={d} onCompleted={() => done('completed')} />}
-      {RATABLE.has(d.status) && <Rating code={d.code} />}
+      {RATABLE.has(d.status) && <Rating code={d.code} given={d.rating} />}
 
       <Steps steps={d.steps ?? []} id="dossier-steps" />
 
@@ -337,7 +341,7 @@ function Supplement({
   onDone,
 }: {
   d: OwnDossier;
-  ask?: OwnDossier['timeline'][number];
+  ask?: { note?: string; dueAt?: string; missingDocuments?: string[] };
   onDone: () => void;
 }) {
   const s = useStrings();
@@ -398,6 +402,15 @@ function Supplement({
       {ask && (
         <div class="notice">
           <p>{s.supplementAsked}</p>
+          {ask.missingDocuments?.length ? (
+            <ul id="supplement-missing">
+              {ask.missingDocuments.map((m) => {
+                // A document type of the procedure by its name; otherwise the agency's own words.
+                const rule = docs.find((r) => r.type === m);
+                return <li key={m}>{rule ? docName(rule) : m}</li>;
+              })}
+            </ul>
+          ) : null}
           {ask.note && <p id="supplement-ask">{ask.note}</p>}
           {ask.dueAt && <p>{s.supplementBy(formatDateTime(ask.dueAt, lang))}</p>}
         </div>
@@ -658,7 +671,35 @@ function Withdraw({ code, onDone }: { code: string; onDone: () => void }) {
   );
 }
 
-function Rating({ code }: { code: string }) {
+/** The marks the owner gave, said as on the form. */
+function GivenRating({ given }: { given: NonNullable<OwnDossier['rating']> }) {
+  const s = useStrings();
+  const mark = (n: number) => `${n} — ${s.score[n - 1] ?? ''}`;
+  return (
+    <dl class="facts" id="rate-given">
+      <div>
+        <dt>{s.overall}</dt>
+        <dd>{mark(given.overall)}</dd>
+      </div>
+      {(Object.keys(s.criteria) as RatingCriterion[])
+        .filter((c) => given.criteria[c])
+        .map((c) => (
+          <div key={c}>
+            <dt>{s.criteria[c]}</dt>
+            <dd>{mark(given.criteria[c]!)}</dd>
+          </div>
+        ))}
+      {given.comment && (
+        <div>
+          <dt>{s.comment}</dt>
+          <dd>{given.comment}</dd>
+        </div>
+      )}
+    </dl>
+  );
+}
+
+function Rating({ code, given }: { code: string; given?: OwnDossier['rating'] }) {
   const s = useStrings();
   const [overall, setOverall] = useState<number>();
   const [criteria, setCriteria] = useState<Partial<Record<RatingCriterion, number>>>({});
@@ -691,6 +732,17 @@ function Rating({ code }: { code: string }) {
       setBusy(false);
     }
   };
+  // Rated before this page loaded: what was given, never the form again.
+  if (given && state === 'open')
+    return (
+      <section aria-labelledby="rate-heading" class="panel">
+        <h2 id="rate-heading">{s.rateHeading}</h2>
+        <p id="rate-done" class="notice ok">
+          {s.alreadyRated}
+        </p>
+        <GivenRating given={given} />
+      </section>
+    );
   if (state !== 'open')
     return (
       <section aria-labelledby="rate-heading" class="panel">
