@@ -2,6 +2,7 @@
 import { catalogSearch } from './catalog.js';
 import { coldStarts } from './cold-start.js';
 import { dispatchBench } from './dispatch.js';
+import { printDossierLife } from './dossier-life-report.js';
 import { nationalCatalog } from './national.js';
 import { printSearchBench, searchBench } from './search.js';
 import { throughput } from './throughput.js';
@@ -29,4 +30,5 @@ console.table(dispatch.oneSubmission);
 console.table(dispatch.calls);
 console.log('\nDispatcher throughput against the local agency simulator (from the queues to accepted)');
 console.table(dispatch.throughput);
+await printDossierLife();
 console.log(`\ndone in ${((Date.now() - started) / 1000).toFixed(0)} s`);
