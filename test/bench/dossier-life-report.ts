@@ -21,6 +21,10 @@ export async function printDossierLife() {
   console.log(
     `Submission → delivery (intake, outbox relay, dispatcher): ${before.submissionToDelivery} calls before, ${life.submissionToDelivery} now`,
   );
+  console.log(
+    `The same for one scan and no fee (1.002758): ${life.oneScan.total} calls (before: ${before.oneScanToDelivery})`,
+  );
+  console.table(life.oneScan.calls);
   const beforeCost = before.costPerMillion as Record<string, number>;
   console.log(`\nCost per million dossiers, US$ (${life.cost.note}; GB-s from measured local durations)`);
   console.table(

@@ -15,7 +15,7 @@ import { functions } from '../../functions/routes.js';
 import { currentFunction, observeInvocations } from '../../lib/local/lambda.js';
 import type { LocalPortal } from '../../lib/local/portal.js';
 import { readAgencySecrets, signedAgencyCall } from '../support/agency-callbacks.js';
-import { licenceForm } from '../support/forms.js';
+import { bhytForm, licenceForm } from '../support/forms.js';
 import { pressOnGatewayPage } from '../support/payments.js';
 import { PRICE_REGION, PRICES, PRICES_AS_OF } from './aws-prices.js';
 
@@ -369,6 +369,61 @@ export async function liveOneDossier(
   }
 }
 
+/**
+ * The hand-over alone, the simplest way a dossier goes: a health insurance card reissue (1.002758, no
+ * fee) with one scan, from the citizen's POST until the agency's system has accepted it. Counted as
+ * the whole life is; `n` keeps Idempotency-Keys apart.
+ */
+export async function handOverOneScan(
+  portal: LocalPortal,
+  n: number,
+): Promise<Pick<LifeResult, 'code' | 'tallies' | 'detail'>> {
+  const agencyId = 'bhxh-hn';
+  const token = await portal.token({ sub: `hand-over-citizen-${n}` });
+  portal.simulator.setMode(agencyId, 'hold');
+  const counter = lifeCounter();
+  try {
+    const scan = await uploadScan(portal, token, `the-hong-${n}`, 64 * 1024);
+    counter.start('submit');
+    const before = portal.simulator.deliveries.length;
+    const res = await fetch(`${portal.url}/v1/dossiers`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${token}`,
+        'content-type': 'application/json',
+        'idempotency-key': `hand-over-${n}-0001`,
+      },
+      body: JSON.stringify({
+        procedureCode: '1.002758',
+        form: bhytForm,
+        attachments: [{ documentType: 'damaged_card', uploadId: scan }],
+      }),
+    });
+    const body = await expectStatus(res, 201, 'submission');
+    const code = (body.dossiers as { code: string }[])[0]!.code;
+    for (const deadline = Date.now() + 30_000; ; ) {
+      const delivered = portal.simulator.deliveries
+        .slice(before)
+        .some((d) => d.status === 202 && (d.payload as { dossierCode?: string }).dossierCode === code);
+      if (delivered) break;
+      if (Date.now() > deadline) throw new Error(`${code} was not delivered`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await counter.quiet();
+    counter.pause();
+    return { code, tallies: counter.tallies, detail: counter.detail };
+  } finally {
+    counter.stop();
+    portal.simulator.setMode(agencyId, 'normal');
+  }
+}
+
+/** `step · function · operation` → calls, for the hand-over's functions only. */
+export const handOverCalls = (life: Pick<LifeResult, 'detail'>) =>
+  Object.fromEntries(
+    [...life.detail].filter(([where]) => HAND_OVER.test(where)).map(([where, d]) => [where, d.calls]),
+  );
+
 const total = (calls: Map<string, number>) => [...calls.values()].reduce((a, b) => a + b, 0);
 
 /** step → calls by operation, one row per step, one column per operation that occurred. */
@@ -495,6 +550,8 @@ export async function dossierLifeBench() {
   try {
     await liveOneDossier(portal, 0);
     const life = await liveOneDossier(portal, 1);
+    await handOverOneScan(portal, 0);
+    const oneScan = await handOverOneScan(portal, 1);
     const steps = STEPS.map((s) => {
       const t = life.tallies.get(s)!;
       return {
@@ -514,6 +571,7 @@ export async function dossierLifeBench() {
       calls: callsTable(life),
       steps,
       submissionToDelivery: submissionToDelivery(life),
+      oneScan: { total: submissionToDelivery(oneScan), calls: handOverCalls(oneScan) },
       cost: costModel(life),
       bytes: { s3: life.s3Bytes, table: life.tableBytes },
       detail: [...life.detail].map(([where, d]) => ({ where, ...d })),
