@@ -31,6 +31,12 @@ export interface AgencyEventPorts {
   now(): Date;
   findRecorded(agencyId: string, eventId: string): Promise<AgencyEventResult | undefined>;
   loadDossier(code: string): Promise<DossierRecord | undefined>;
+  /** findRecorded and loadDossier in one read, for an event's first look; without it, two reads. */
+  findRecordedWithDossier?(
+    agencyId: string,
+    eventId: string,
+    code: string,
+  ): Promise<{ recorded: AgencyEventResult | undefined; dossier: DossierRecord | undefined }>;
   /** Records an event that changes nothing (stale), so its replays answer the same. */
   recordOnly(agencyId: string, result: AgencyEventResult, at: string): Promise<void>;
   /** Keeps an electronic result document (under results/<dossier code>/). */
@@ -187,16 +193,16 @@ export async function handleAgencyEvent(
   agencyId: string,
   event: AgencyEvent,
 ): Promise<AgencyEventResult> {
-  const replayOf = async () => {
-    const recorded = await ports.findRecorded(agencyId, event.eventId);
-    return recorded ? { ...recorded, applied: false, reason: 'replay' as const } : undefined;
-  };
-  const earlier = await replayOf();
+  const asReplay = (recorded: AgencyEventResult | undefined) =>
+    recorded ? { ...recorded, applied: false, reason: 'replay' as const } : undefined;
+  const replayOf = async () => asReplay(await ports.findRecorded(agencyId, event.eventId));
+  const first = await ports.findRecordedWithDossier?.(agencyId, event.eventId, event.dossierCode);
+  const earlier = first ? asReplay(first.recorded) : await replayOf();
   if (earlier) return earlier;
 
   let stored = false;
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-    const dossier = await ports.loadDossier(event.dossierCode);
+    const dossier = attempt === 1 && first ? first.dossier : await ports.loadDossier(event.dossierCode);
     // A dossier routed elsewhere, or not yet sent to this agency, is indistinguishable from a missing one.
     if (!dossier || dossier.agencyId !== agencyId || !isDispatched(dossier))
       throw new AppError('DOSSIER_NOT_FOUND');
