@@ -180,6 +180,12 @@ export async function coldStarts() {
           ...signWebhook(secret, 'msg_bench_log', signedGetContent('/v1/agency/deliveries')),
         },
       }),
+    agencyFiles: () =>
+      apiEvent('GET /v1/dossiers/{code}/attachments/{attachmentId}', {
+        path: '/v1/dossiers/CAHN-261122-0001/attachments/01KAAAAAAAAAAAAAAAAAAAAAA1',
+        params: { code: 'CAHN-261122-0001', attachmentId: '01KAAAAAAAAAAAAAAAAAAAAAA1' },
+        headers: auth,
+      }),
     payments: () =>
       apiEvent('GET /v1/payments/{paymentId}', {
         path: '/v1/payments/01KAAAAAAAAAAAAAAAAAAAAAA1',
