@@ -38,6 +38,12 @@ export interface AgencyEventPorts {
   loadDossier(code: string): Promise<DossierRecord | undefined>;
   /** The dossier's timeline: events naming a step are judged against the steps as they stand. */
   loadTimeline?(code: string): Promise<TimelineEvent[]>;
+  /** findRecorded and loadDossier in one read, for an event's first look; without it, two reads. */
+  findRecordedWithDossier?(
+    agencyId: string,
+    eventId: string,
+    code: string,
+  ): Promise<{ recorded: AgencyEventResult | undefined; dossier: DossierRecord | undefined }>;
   /** Records an event that changes nothing (stale), so its replays answer the same. */
   recordOnly(agencyId: string, result: AgencyEventResult, at: string): Promise<void>;
   /** Keeps an electronic result document (under results/<dossier code>/). */
@@ -234,16 +240,16 @@ export async function handleAgencyEvent(
   agencyId: string,
   event: AgencyEvent,
 ): Promise<AgencyEventResult> {
-  const replayOf = async () => {
-    const recorded = await ports.findRecorded(agencyId, event.eventId);
-    return recorded ? { ...recorded, applied: false, reason: 'replay' as const } : undefined;
-  };
-  const earlier = await replayOf();
+  const asReplay = (recorded: AgencyEventResult | undefined) =>
+    recorded ? { ...recorded, applied: false, reason: 'replay' as const } : undefined;
+  const replayOf = async () => asReplay(await ports.findRecorded(agencyId, event.eventId));
+  const first = await ports.findRecordedWithDossier?.(agencyId, event.eventId, event.dossierCode);
+  const earlier = first ? asReplay(first.recorded) : await replayOf();
   if (earlier) return earlier;
 
   let stored = false;
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-    const dossier = await ports.loadDossier(event.dossierCode);
+    const dossier = attempt === 1 && first ? first.dossier : await ports.loadDossier(event.dossierCode);
     // A dossier routed elsewhere, or not yet sent to this agency, is indistinguishable from a missing one.
     if (!dossier || dossier.agencyId !== agencyId || !isDispatched(dossier))
       throw new AppError('DOSSIER_NOT_FOUND');

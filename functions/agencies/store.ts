@@ -2,10 +2,12 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { getItems } from '../core/batch.js';
 import { dynamo, s3Client } from '../core/clients.js';
 import { config } from '../core/config.js';
+import type { DossierRecord } from '../core/dossier.js';
 import { loadDossier, loadTimeline } from '../core/dossier-store.js';
-import { keys, ttlAfterDays } from '../core/keys.js';
+import { keys, recordOf, ttlAfterDays } from '../core/keys.js';
 import { outboxPut } from '../intake/store.js';
 import { stepItems } from '../intake/supplement-store.js';
 import { resultSigner } from '../results/signer.js';
@@ -73,6 +75,14 @@ export function agencyEventStore(): AgencyEventPorts {
         new GetCommand({ TableName, Key: keys.agencyEvent(agencyId, eventId), ConsistentRead: true }),
       );
       return out.Item?.result as AgencyEventResult | undefined;
+    },
+
+    async findRecordedWithDossier(agencyId, eventId, code) {
+      const [recorded, dossier] = await getItems([keys.agencyEvent(agencyId, eventId), keys.dossier(code)]);
+      return {
+        recorded: recorded?.result as AgencyEventResult | undefined,
+        dossier: dossier ? recordOf<DossierRecord>(dossier) : undefined,
+      };
     },
 
     async recordOnly(agencyId, result, at) {

@@ -65,8 +65,14 @@ const plusSeconds = (at: Date, seconds: number) => new Date(at.getTime() + secon
 export const heldFor = (settings: BreakerSettings) => Math.max(1, settings.cooldownSeconds);
 
 /** Decides whether one message is sent, sent as the probe, or held. */
-export async function admit(ports: BreakerPorts, agencyId: string, now: Date): Promise<Gate> {
-  const state = await ports.state(agencyId);
+export async function admit(
+  ports: BreakerPorts,
+  agencyId: string,
+  now: Date,
+  /** The state as the caller already read it (with the dossier, in one batch), if it did. */
+  known?: { state: BreakerState | undefined },
+): Promise<Gate> {
+  const state = known ? known.state : await ports.state(agencyId);
   if (!state?.paused) return { kind: 'closed', failures: state?.failures ?? 0 };
   if (state.cause !== 'breaker') return { kind: 'held', cause: 'gone' };
   const due = !state.probeAt || state.probeAt <= now.toISOString();

@@ -15,7 +15,14 @@ import { withOpenForm } from '../intake/sealed-form.js';
 import type { DispatchMessage } from '../intake/submit.js';
 import type { ProfileKeys } from '../me/protect.js';
 import { planOf } from '../steps/plan.js';
-import { admit, afterAttempt, type BreakerChange, type BreakerPorts, type Gate } from './breaker.js';
+import {
+  admit,
+  afterAttempt,
+  type BreakerChange,
+  type BreakerPorts,
+  type BreakerState,
+  type Gate,
+} from './breaker.js';
 
 /** `paused`: not sent, the agency's deliveries are paused (410 or the circuit breaker); the message waits. */
 export const DELIVERY_OUTCOMES = ['delivered', 'failed', 'refused', 'timeout', 'gone', 'paused'] as const;
@@ -45,6 +52,17 @@ export interface DeliveryPorts {
   loadDossier(code: string): Promise<DossierRecord | undefined>;
   isDelivered(code: string, webhookId: string): Promise<boolean>;
   markDelivered(code: string, webhookId: string, at: string): Promise<void>;
+  /**
+   * What a delivery reads before it sends, in one read: whether the webhook was delivered, the agency's
+   * delivery state and the dossier. Without it, isDelivered, the breaker's state and loadDossier each read.
+   */
+  readForDelivery?(
+    code: string,
+    marker: string,
+    agencyId: string,
+  ): Promise<{ delivered: boolean; state: BreakerState | undefined; dossier: DossierRecord | undefined }>;
+  /** markDelivered and recordAttempt of a delivery that went through, in one write. */
+  recordDelivered?(code: string, marker: string, at: string, attempt: DeliveryAttempt): Promise<void>;
   /** Whether an operator has yet to resume the agency's deliveries after its endpoint went away. */
   isPaused(agencyId: string): Promise<boolean>;
   /** Pauses the agency's deliveries; true only for the call that paused it (the first 410 raises the alarm). */
@@ -198,10 +216,15 @@ export type WebhookPorts = Omit<DeliveryPorts, 'loadDossier'>;
  * Whether a message may go now: the breaker's gate, or (without one) the 410 switch. A held message is
  * recorded (`paused`, so the agency's delivery log shows it waiting) and thrown back to the queue.
  */
-export async function gateFor(ports: WebhookPorts, target: Target, attempt: number): Promise<Gate> {
+export async function gateFor(
+  ports: WebhookPorts,
+  target: Target,
+  attempt: number,
+  known?: { state: BreakerState | undefined },
+): Promise<Gate> {
   const gate: Gate = ports.breaker
-    ? await admit(ports.breaker, target.agencyId, ports.now())
-    : (await ports.isPaused(target.agencyId))
+    ? await admit(ports.breaker, target.agencyId, ports.now(), known)
+    : (known ? known.state?.paused === true : await ports.isPaused(target.agencyId))
       ? { kind: 'held', cause: 'gone' }
       : { kind: 'closed', failures: 0 };
   if (gate.kind !== 'held') return gate;
@@ -250,7 +273,9 @@ export async function deliver(
   const marker = message.redeliveryId
     ? keys.redeliveryMarkerId(message.webhookId, message.redeliveryId)
     : message.webhookId;
-  if (await ports.isDelivered(message.dossierCode, marker)) return 'already-delivered';
+  const read = await ports.readForDelivery?.(message.dossierCode, marker, message.agencyId);
+  if (read ? read.delivered : await ports.isDelivered(message.dossierCode, marker))
+    return 'already-delivered';
   const target = {
     code: message.dossierCode,
     agencyId: message.agencyId,
@@ -259,8 +284,8 @@ export async function deliver(
     ...(message.seq !== undefined ? { seq: message.seq } : {}),
     ...(message.redeliveryId ? { redeliveryId: message.redeliveryId, marker } : {}),
   };
-  const gate = await gateFor(ports, target, attempt);
-  const dossier = await ports.loadDossier(message.dossierCode);
+  const gate = await gateFor(ports, target, attempt, read && { state: read.state });
+  const dossier = read ? read.dossier : await ports.loadDossier(message.dossierCode);
   if (!dossier) return 'dossier-gone';
 
   const body = JSON.stringify(
@@ -301,25 +326,25 @@ export async function deliverSigned(
     ...signWebhook(secrets[0], webhookId, body, ports.now()),
   };
   const started = Date.now();
-  const record = (
+  const attemptOf = (
     status: number | null,
     outcome: DeliveryAttempt['outcome'],
     error?: string,
     retryInSeconds?: number,
-  ) =>
-    ports.recordAttempt(code, {
-      webhookId,
-      attempt,
-      at: ports.now().toISOString(),
-      status,
-      outcome,
-      ms: Date.now() - started,
-      ...(error ? { error } : {}),
-      ...describeTarget(target),
-      ...(retryInSeconds !== undefined
-        ? { nextRetryAt: new Date(ports.now().getTime() + retryInSeconds * 1000).toISOString() }
-        : {}),
-    });
+  ): DeliveryAttempt => ({
+    webhookId,
+    attempt,
+    at: ports.now().toISOString(),
+    status,
+    outcome,
+    ms: Date.now() - started,
+    ...(error ? { error } : {}),
+    ...describeTarget(target),
+    ...(retryInSeconds !== undefined
+      ? { nextRetryAt: new Date(ports.now().getTime() + retryInSeconds * 1000).toISOString() }
+      : {}),
+  });
+  const record = (...args: Parameters<typeof attemptOf>) => ports.recordAttempt(code, attemptOf(...args));
   /** The breaker's view of this attempt, and the failure the queue sees (with its wait). */
   const breaker = async (result: 'ok' | 'failure', reason: string): Promise<BreakerChange> => {
     if (!ports.breaker) return undefined;
@@ -369,8 +394,14 @@ export async function deliverSigned(
     );
   }
   if (response.status >= 200 && response.status < 300) {
-    await ports.markDelivered(code, target.marker ?? webhookId, ports.now().toISOString());
-    await record(response.status, 'delivered');
+    const marker = target.marker ?? webhookId;
+    const at = ports.now().toISOString();
+    if (ports.recordDelivered)
+      await ports.recordDelivered(code, marker, at, attemptOf(response.status, 'delivered'));
+    else {
+      await ports.markDelivered(code, marker, at);
+      await record(response.status, 'delivered');
+    }
     await breaker('ok', '');
     return 'delivered';
   }

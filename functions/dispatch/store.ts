@@ -6,17 +6,19 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulidx';
 import type { NotificationMessage } from '../../schemas/notification.js';
+import { getItems, putItems } from '../core/batch.js';
 import { dynamo } from '../core/clients.js';
 import { config } from '../core/config.js';
+import type { DossierRecord } from '../core/dossier.js';
 import { loadDossier } from '../core/dossier-store.js';
-import { keys, ttlAfterDays } from '../core/keys.js';
+import { keys, recordOf, ttlAfterDays } from '../core/keys.js';
 import { logger } from '../core/logger.js';
 import { DISPATCH } from '../core/resources.js';
 import { type VettedAddress, vetEndpoint } from '../core/ssrf.js';
 import { loadProfileKeys } from '../me/store.js';
 import { enqueueNotifications } from '../notifications/queue.js';
 import type { BreakerPorts, BreakerSettings, BreakerState } from './breaker.js';
-import type { DeliveryPorts } from './deliver.js';
+import type { DeliveryAttempt, DeliveryPorts } from './deliver.js';
 import { agencyEndpoint } from './endpoint.js';
 import { retryDelaySeconds } from './retry.js';
 
@@ -276,7 +278,26 @@ export function deliveryRecords(
     /** The attribute naming the object in an attempt record (the log shows it): a dossier's by default. */
     codeField?: 'dossierCode' | 'petitionCode' | 'ticketCode';
   },
-): Pick<DeliveryPorts, 'isDelivered' | 'markDelivered' | 'recordAttempt'> {
+): Pick<DeliveryPorts, 'isDelivered' | 'markDelivered' | 'recordAttempt' | 'recordDelivered'> {
+  const markerItem = (code: string, webhookId: string, at: string) => ({
+    ...key.delivered(code, webhookId),
+    kind: 'delivered',
+    webhookId,
+    at,
+  });
+  const attemptItem = (code: string, attempt: DeliveryAttempt) => {
+    const id = ulid();
+    return {
+      ...key.attempt(code, id),
+      ...(key.agencyLog && attempt.agencyId
+        ? keys.agencyDeliveryIndex(attempt.agencyId, code, attempt.at, id)
+        : {}),
+      kind: 'delivery-attempt',
+      ...attempt,
+      [key.codeField ?? 'dossierCode']: code,
+      ttl: ttlAfterDays(ATTEMPT_RETENTION_DAYS),
+    };
+  };
   return {
     async isDelivered(code, webhookId) {
       const out = await db.send(
@@ -290,7 +311,7 @@ export function deliveryRecords(
         await db.send(
           new PutCommand({
             TableName,
-            Item: { ...key.delivered(code, webhookId), kind: 'delivered', webhookId, at },
+            Item: markerItem(code, webhookId, at),
             ConditionExpression: 'attribute_not_exists(pk)',
           }),
         );
@@ -300,22 +321,13 @@ export function deliveryRecords(
     },
 
     async recordAttempt(code, attempt) {
-      const id = ulid();
-      await db.send(
-        new PutCommand({
-          TableName,
-          Item: {
-            ...key.attempt(code, id),
-            ...(key.agencyLog && attempt.agencyId
-              ? keys.agencyDeliveryIndex(attempt.agencyId, code, attempt.at, id)
-              : {}),
-            kind: 'delivery-attempt',
-            ...attempt,
-            [key.codeField ?? 'dossierCode']: code,
-            ttl: ttlAfterDays(ATTEMPT_RETENTION_DAYS),
-          },
-        }),
-      );
+      await db.send(new PutCommand({ TableName, Item: attemptItem(code, attempt) }));
+    },
+
+    async recordDelivered(code, webhookId, at, attempt) {
+      // One write for both. The marker is put unconditionally here: a concurrent duplicate delivery
+      // only moves its time, and what it marks — delivered — is the same.
+      await putItems([markerItem(code, webhookId, at), attemptItem(code, attempt)], db, TableName);
     },
   };
 }
@@ -338,6 +350,19 @@ export function deliveryStore(secretsFor: (agencyId: string) => Promise<string[]
       attempt: keys.deliveryAttempt,
       agencyLog: true,
     }),
+
+    async readForDelivery(code, marker, agencyId) {
+      const [delivered, state, dossier] = await getItems(
+        [keys.delivered(code, marker), keys.agencyDeliveryState(agencyId), keys.dossier(code)],
+        db,
+        TableName,
+      );
+      return {
+        delivered: Boolean(delivered),
+        state: state as AgencyDeliveryState | undefined,
+        dossier: dossier ? recordOf<DossierRecord>(dossier) : undefined,
+      };
+    },
 
     isPaused: async (agencyId) => (await states.get(agencyId))?.paused === true,
     pauseAgency: (agencyId, since, reason) => states.pause(agencyId, since, reason),

@@ -14,6 +14,8 @@ import type { UploadRecord } from '../uploads/uploads.js';
 
 export interface AttachmentPorts {
   findUpload(uploadId: string): Promise<UploadRecord | undefined>;
+  /** Several uploads in one read, by id (absent ids map to undefined); without it, one read each. */
+  findUploads?(uploadIds: string[]): Promise<Map<string, UploadRecord | undefined>>;
   /**
    * Size and type of the object S3 really holds, with its first SNIFF_BYTES bytes (uploads/scan-content.ts),
    * or undefined if nothing was uploaded.
@@ -167,6 +169,8 @@ export async function checkAttachments(
   const accepted: AcceptedAttachment[] = [];
   const seen = new Set<string>();
   const mismatched: (Problem & { documentType: string; fileName: string })[] = [];
+  const named = [...new Set(attachments.flatMap((a) => ('uploadId' in a ? [a.uploadId] : [])))];
+  const uploads = ports.findUploads && named.length > 1 ? await ports.findUploads(named) : undefined;
 
   for (const [i, a] of attachments.entries()) {
     const path = `attachments.${i}`;
@@ -201,7 +205,7 @@ export async function checkAttachments(
         ? await heldResult(ports, ownerSub, a.documentId, doc.type, mayReuse, path)
         : await reusedScan(ports, ownerSub, a.documentId, mayReuse, path));
     } else {
-      upload = await ports.findUpload(a.uploadId);
+      upload = uploads ? uploads.get(a.uploadId) : await ports.findUpload(a.uploadId);
       if (!upload || upload.ownerSub !== ownerSub)
         throw new AppError('UPLOAD_NOT_FOUND', [{ path: `${path}.uploadId` }]);
       if (upload.state !== 'pending') {

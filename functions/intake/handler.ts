@@ -2,10 +2,9 @@ import type { z } from 'zod';
 import type { dossierParams, withdrawRequest } from '../../schemas/dossier.js';
 import { readOwnership } from '../core/access-store.js';
 import { httpFunction, type Operation, personOf } from '../core/http.js';
-import { logger } from '../core/logger.js';
 import { rateLimitStore } from '../core/rate-limit-store.js';
 import { confirmResultReceived } from './complete.js';
-import { discardDraft, intakeStore } from './store.js';
+import { intakeStore } from './store.js';
 import { type SubmitInput, submitDossier } from './submit.js';
 import { type SupplementInput, supplementDossier } from './supplement.js';
 import { citizenStepStore } from './supplement-store.js';
@@ -20,13 +19,8 @@ const operations = {
     store ??= intakeStore();
     const key = req.headers['idempotency-key']!;
     const person = personOf(req);
-    const input = req.body as SubmitInput;
-    const result = await submitDossier(store, person, key, input);
-    // Filed: the draft has served. Failing to delete it leaves only a draft that expires on its own.
-    await discardDraft(person.sub, input.procedureCode).catch((err: Error) =>
-      logger.warn('draft not discarded', { procedureCode: input.procedureCode, error: err.name }),
-    );
-    return result;
+    // Filed: the draft has served, and goes in the same commit as the dossier.
+    return submitDossier(store, person, key, req.body as SubmitInput);
   },
   supplementDossier: async (req) => {
     steps ??= citizenStepStore();

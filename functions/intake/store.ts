@@ -2,7 +2,8 @@
 
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { CopyObjectCommand, DeleteObjectsCommand, GetObjectCommand, NoSuchKey } from '@aws-sdk/client-s3';
-import { DeleteCommand, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { getItems } from '../core/batch.js';
 import { dynamo, s3Client } from '../core/clients.js';
 import { config } from '../core/config.js';
 import { blockAllocator } from '../core/dossier-codes.js';
@@ -98,13 +99,6 @@ function objectSize(contentRange: string | undefined, contentLength: number | un
   return Number.isInteger(total) ? total : (contentLength ?? -1);
 }
 
-/** The filer's draft of a procedure, once it is filed (functions/me/drafts.ts). */
-export async function discardDraft(sub: string, procedureCode: string): Promise<void> {
-  await dynamo().send(
-    new DeleteCommand({ TableName: config().TABLE_NAME, Key: keys.draft(sub, procedureCode) }),
-  );
-}
-
 export function intakeStore(): IntakePorts {
   const { TABLE_NAME: TableName, UPLOADS_BUCKET: Bucket } = config();
   const db = dynamo();
@@ -146,6 +140,12 @@ export function intakeStore(): IntakePorts {
         new GetCommand({ TableName, Key: keys.upload(uploadId), ConsistentRead: true }),
       );
       return out.Item as UploadRecord | undefined;
+    },
+
+    async findUploads(uploadIds) {
+      // Every upload a request names, in one read.
+      const items = await getItems(uploadIds.map((id) => keys.upload(id)));
+      return new Map(uploadIds.map((id, i) => [id, items[i] as UploadRecord | undefined]));
     },
 
     async inspectObject(Key) {
@@ -232,6 +232,8 @@ export function intakeStore(): IntakePorts {
           },
         ]),
         ...(w.outbox ? [outboxPut(TableName, w.outbox, w.at)] : []),
+        // The filer's draft of this procedure (functions/me/drafts.ts), if any: filed, it has served.
+        { Delete: { TableName, Key: keys.draft(w.draft.sub, w.draft.procedureCode) } },
         ...uploadClaims(TableName, w.filerSub ?? w.ownerSub, w.attachedUploads),
       ];
       try {

@@ -89,6 +89,8 @@ export interface IntakeWrite {
   /** Absent when the dossier waits for its fee: the successful payment writes it instead. */
   outbox?: { id: string; channel?: string; messages: DispatchMessage[] };
   attachedUploads: { uploadId: string; dossierCode: string }[];
+  /** The filer's draft of this procedure, discarded with the commit: it has served. */
+  draft: { sub: string; procedureCode: string };
   at: string;
 }
 
@@ -310,8 +312,8 @@ export async function submitDossier(
   const filer: Filer = typeof caller === 'string' ? { sub: caller, role: 'citizen' } : caller;
   checkFiler(filer, input);
   const hash = requestHash(input);
-  const earlier = await replay(ports, filer.sub, idempotencyKey, hash);
-  if (earlier) return { status: 201, body: earlier };
+  // No read of the Idempotency-Key first: the commit's condition on its record decides, and a repeated
+  // request is answered from that record once the commit (or the uploads it already claimed) says so.
 
   const procedure = findProcedure(input.procedureCode);
   if (!procedure)
@@ -352,9 +354,9 @@ export async function submitDossier(
         agency,
         days: procedure.processingDays,
       }));
-  // Idempotency record, submission and outbox, then per dossier its item and first event, plus the
-  // claims of fresh uploads.
-  const writes = 3 + 2 * targets.length + freshUploads(accepted).length;
+  // Idempotency record, submission, outbox and the draft's removal, then per dossier its item and first
+  // event, plus the claims of fresh uploads.
+  const writes = 4 + 2 * targets.length + freshUploads(accepted).length;
   if (writes > MAX_TRANSACTION_ITEMS) {
     throw new AppError('VALIDATION_FAILED', [
       {
@@ -470,6 +472,7 @@ export async function submitDossier(
     dossiers,
     ...(waitsForPayment ? {} : { outbox: dispatchOutbox(outboxId, dispatched) }),
     attachedUploads: freshUploads(accepted).map((u) => ({ uploadId: u.uploadId, dossierCode: code })),
+    draft: { sub: filer.sub, procedureCode: input.procedureCode },
     at,
   };
   let outcome: CommitOutcome;

@@ -189,9 +189,11 @@ async function createFor(
   key: string,
   hash: string,
   facts: OrderFacts,
+  /** The order as the caller has just read it (a dossier's, with the dossier), for the first attempt. */
+  read?: { order: OrderPayment | undefined },
 ): Promise<{ status: 200 | 201; body: PaymentCreated }> {
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-    const current = await ports.loadOrder(facts.order);
+    const current = attempt === 0 && read ? read.order : await ports.loadOrder(facts.order);
     if (current?.status === 'succeeded') throw new AppError('PAYMENT_ALREADY_MADE');
     if (current?.status === 'refunded') throw new AppError('PAYMENT_REFUNDED');
     const now = ports.now();
@@ -284,24 +286,32 @@ export async function createDossierPayment(
   if (!awaitsFee(dossier))
     throw new AppError('ILLEGAL_TRANSITION', { currentStatus: dossier.status, event: 'payment.succeeded' });
   const payer = typeof dossier.form.fullName === 'string' ? dossier.form.fullName : 'Người nộp hồ sơ';
-  return createFor(ports, await ctx(), ownerSub, key, hash, {
-    order: { kind: 'dossier', code },
-    // Readable by whoever may read the dossier, whoever of them started it.
-    owner: {
-      ownerSub: dossier.ownerSub,
-      ...(dossier.enterpriseTaxCode ? { enterpriseTaxCode: dossier.enterpriseTaxCode } : {}),
-      ...(dossier.filedBy ? { filedBy: dossier.filedBy } : {}),
+  return createFor(
+    ports,
+    await ctx(),
+    ownerSub,
+    key,
+    hash,
+    {
+      order: { kind: 'dossier', code },
+      // Readable by whoever may read the dossier, whoever of them started it.
+      owner: {
+        ownerSub: dossier.ownerSub,
+        ...(dossier.enterpriseTaxCode ? { enterpriseTaxCode: dossier.enterpriseTaxCode } : {}),
+        ...(dossier.filedBy ? { filedBy: dossier.filedBy } : {}),
+      },
+      shared: true,
+      dossierStatus: dossier.status,
+      amount: dossier.payment.amount,
+      description: `Le phi ho so ${code}`,
+      payer,
+      agencyId: dossier.agencyId,
+      agencyName: dossier.agencyName,
+      procedureCode: dossier.procedureCode,
+      procedureName: dossier.procedureName,
     },
-    shared: true,
-    dossierStatus: dossier.status,
-    amount: dossier.payment.amount,
-    description: `Le phi ho so ${code}`,
-    payer,
-    agencyId: dossier.agencyId,
-    agencyName: dossier.agencyName,
-    procedureCode: dossier.procedureCode,
-    procedureName: dossier.procedureName,
-  });
+    { order: dossier.payment },
+  );
 }
 
 export async function createBillPayment(
@@ -471,11 +481,12 @@ export async function settle(
 
     if (result.outcome === 'succeeded' && result.transactionId) {
       const paidAt = result.paidAt ?? at;
-      const order = await ports.loadOrder(payment.order);
       const dossier =
         payment.order.kind === 'dossier' ? await ports.loadDossier(payment.order.code) : undefined;
       if (payment.order.kind === 'dossier' && !dossier)
         throw new Error(`payment ${payment.paymentId} names missing dossier ${payment.order.code}`);
+      // A dossier's order is the dossier item's own payment field: read once, with the dossier.
+      const order = dossier ? dossier.payment : await ports.loadOrder(payment.order);
       const reason = uncreditable(payment, order, dossier, paidAt);
       if (reason) {
         const closing = payment.status === 'pending';

@@ -2,6 +2,7 @@
  * Lambda as the local cloud runs it: the handler module imported once (a warm container), a context
  * object like Lambda's, and the function's timeout enforced on each invocation.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -69,6 +70,24 @@ function lambdaContext(settings: FunctionSettings, deadline: number, requestId: 
   };
 }
 
+/** One finished invocation: the function, its configured memory and how long the handler ran. */
+export interface Invocation {
+  name: string;
+  memoryMb: number;
+  ms: number;
+}
+const observers = new Set<(invocation: Invocation) => void>();
+const runningFunction = new AsyncLocalStorage<string>();
+
+/** Calls `observer` after each invocation (benchmarks count and time them); returns the remover. */
+export function observeInvocations(observer: (invocation: Invocation) => void): () => void {
+  observers.add(observer);
+  return () => observers.delete(observer);
+}
+
+/** The function whose invocation the caller runs in (undefined outside any), e.g. for an SDK middleware. */
+export const currentFunction = (): string | undefined => runningFunction.getStore();
+
 function withTimeout<E, R>(settings: FunctionSettings, load: () => Promise<LambdaHandler<E, R>>) {
   return async (event: E): Promise<R> => {
     const handler = await load();
@@ -81,10 +100,17 @@ function withTimeout<E, R>(settings: FunctionSettings, load: () => Promise<Lambd
         settings.timeoutSeconds * 1000,
       );
     });
+    const started = performance.now();
     try {
-      return await Promise.race([Promise.resolve().then(() => handler(event, context)), timeout]);
+      return await Promise.race([
+        runningFunction.run(settings.name, () => Promise.resolve().then(() => handler(event, context))),
+        timeout,
+      ]);
     } finally {
       clearTimeout(timer);
+      const ms = performance.now() - started;
+      for (const observe of observers)
+        observe({ name: settings.name, memoryMb: settings.memoryMb ?? 128, ms });
     }
   };
 }

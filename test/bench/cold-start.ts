@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { signedGetContent } from '../../functions/core/signed-get.js';
 import { signWebhook } from '../../functions/core/webhooks.js';
 import { type FunctionSpec, functions } from '../../functions/routes.js';
 import { bundleFunction } from './bundle.js';
@@ -170,6 +171,20 @@ export async function coldStarts() {
       apiEvent('POST /v1/agency/events', {
         headers: { 'cong-agency-id': 'cahn', ...signWebhook(secret, 'msg_bench', agencyBody) },
         body: agencyBody,
+      }),
+    agencyDeliveries: () =>
+      apiEvent('GET /v1/agency/deliveries', {
+        path: '/v1/agency/deliveries',
+        headers: {
+          'cong-agency-id': 'cahn',
+          ...signWebhook(secret, 'msg_bench_log', signedGetContent('/v1/agency/deliveries')),
+        },
+      }),
+    agencyFiles: () =>
+      apiEvent('GET /v1/dossiers/{code}/attachments/{attachmentId}', {
+        path: '/v1/dossiers/CAHN-261122-0001/attachments/01KAAAAAAAAAAAAAAAAAAAAAA1',
+        params: { code: 'CAHN-261122-0001', attachmentId: '01KAAAAAAAAAAAAAAAAAAAAAA1' },
+        headers: auth,
       }),
     payments: () =>
       apiEvent('GET /v1/payments/{paymentId}', {

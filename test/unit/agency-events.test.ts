@@ -180,6 +180,37 @@ describe('agency events', () => {
     );
   });
 
+  it('reads the event record and the dossier in one read when the store can, retrying with fresh reads', async () => {
+    const reads: string[] = [];
+    const findRecorded = store.findRecorded;
+    const loadDossier = store.loadDossier;
+    store.findRecorded = async (a, e) => {
+      reads.push('findRecorded');
+      return findRecorded(a, e);
+    };
+    store.loadDossier = async (c) => {
+      reads.push('loadDossier');
+      return loadDossier(c);
+    };
+    const batched: AgencyEventPorts = {
+      ...store,
+      apply: (change) => store.apply(change),
+      findRecordedWithDossier: async (a, e, c) => {
+        reads.push('batch');
+        return { recorded: await findRecorded(a, e), dossier: await loadDossier(c) };
+      },
+    };
+    store.interleave = 1;
+    const r = await handleAgencyEvent(batched, 'cahn', ev('dossier.received', 'evt-00000001'));
+    expect(r).toMatchObject({ applied: true, status: 'received' });
+    // The first look is one read; the retry after the concurrent change reads the dossier again.
+    expect(reads).toEqual(['batch', 'loadDossier']);
+    reads.length = 0;
+    const again = await handleAgencyEvent(batched, 'cahn', ev('dossier.received', 'evt-00000001'));
+    expect(again).toMatchObject({ applied: false, reason: 'replay', status: 'received' });
+    expect(reads).toEqual(['batch']);
+  });
+
   it('retries on a concurrent change and applies exactly once', async () => {
     store.interleave = 2;
     const r = await handleAgencyEvent(store, 'cahn', ev('dossier.received', 'evt-00000001'));

@@ -124,6 +124,59 @@ class FakePorts implements DeliveryPorts {
 
 const failure = (p: Promise<unknown>) => rejection(p, DeliveryFailed);
 
+/** The store's shape: one batched read before the POST and one write after it; single calls refused. */
+class BatchedPorts extends FakePorts {
+  reads: string[] = [];
+  writes = 0;
+  override async loadDossier(): Promise<DossierRecord | undefined> {
+    throw new Error('read with the batch');
+  }
+  override async isDelivered(): Promise<boolean> {
+    throw new Error('read with the batch');
+  }
+  override async markDelivered(): Promise<void> {
+    throw new Error('written with the attempt');
+  }
+  override async isPaused(): Promise<boolean> {
+    throw new Error('read with the batch');
+  }
+  async readForDelivery(code: string, marker: string, agencyId: string) {
+    this.reads.push(`${code}|${marker}|${agencyId}`);
+    return {
+      delivered: this.delivered.has(`${code}|${marker}`),
+      state: this.paused.has(agencyId) ? { paused: true, cause: 'gone' as const } : undefined,
+      dossier: this.dossiers.get(code),
+    };
+  }
+  async recordDelivered(code: string, marker: string, at: string, attempt: DeliveryAttempt) {
+    this.writes++;
+    this.delivered.set(`${code}|${marker}`, at);
+    this.attempts.push({ code, attempt });
+  }
+}
+
+describe('deliver with the store’s batched read and write', () => {
+  it('reads marker, agency state and dossier once, and writes marker and attempt once', async () => {
+    const ports = new BatchedPorts();
+    expect(await deliver(ports, message, 1)).toBe('delivered');
+    expect(ports.reads).toEqual([`${CODE}|${message.webhookId}|${AGENCY}`]);
+    expect(ports.writes).toBe(1);
+    expect(ports.attempts.map((a) => a.attempt.outcome)).toEqual(['delivered']);
+    // A redelivered queue message is skipped on the same one read.
+    expect(await deliver(ports, message, 2)).toBe('already-delivered');
+    expect(ports.posts).toHaveLength(1);
+    expect(ports.reads).toHaveLength(2);
+  });
+
+  it('holds a paused agency’s dossier on what the one read said', async () => {
+    const ports = new BatchedPorts();
+    ports.paused.set(AGENCY, { since: '2026-03-09T03:00:00.000Z', reason: '410' });
+    const err = await failure(deliver(ports, message, 1));
+    expect(err.kind).toBe('paused');
+    expect(ports.posts).toHaveLength(0);
+  });
+});
+
 describe('deliver', () => {
   it('POSTs the dossier signed with Standard Webhooks, marks it delivered and records the attempt', async () => {
     const ports = new FakePorts();

@@ -61,6 +61,7 @@ class FakeIntake implements IntakePorts {
   findDossier = async (code: string) => this.dossiers.get(code);
   findIdempotent = async (owner: string, key: string) => this.idempotent.get(`${owner}/${key}`);
   findUpload = async (id: string) => this.uploads.get(id);
+  findUploads?: IntakePorts['findUploads'];
   inspectObject = async (key: string) => this.objects.get(key);
   copyObject = async (from: string, to: string) => {
     const o = this.objects.get(from);
@@ -101,13 +102,39 @@ beforeEach(() => {
 describe('submitting a dossier', () => {
   it('answers a retry as the request it repeats when that request committed while the retry was checked', async () => {
     const first = await submitDossier(ports, OWNER, 'key-0001', validInput());
-    // The retry looked the key up just before the first request committed and claimed the uploads.
-    const find = ports.findIdempotent;
-    let lookups = 0;
-    ports.findIdempotent = async (owner, key) => (++lookups === 1 ? undefined : find(owner, key));
+    // The retry checked the uploads just before the first request committed and claimed them.
+    for (const id of [U1, U2]) ports.uploads.set(id, { ...ports.uploads.get(id)!, state: 'pending' });
     const again = await submitDossier(ports, OWNER, 'key-0001', validInput());
     expect(again).toEqual({ status: 201, body: first.body });
     expect(ports.commits).toHaveLength(1);
+    // Its own copies of the scans are removed: no dossier points at them.
+    expect(ports.deleted).toHaveLength(2);
+  });
+
+  it('reads no idempotency record before a first commit: the commit decides, in one transaction', async () => {
+    let lookups = 0;
+    const find = ports.findIdempotent;
+    ports.findIdempotent = async (owner, key) => {
+      lookups++;
+      return find(owner, key);
+    };
+    expect((await submitDossier(ports, OWNER, 'key-0001', validInput())).status).toBe(201);
+    expect(lookups).toBe(0);
+    // And the filer's draft of the procedure goes with it.
+    expect(ports.commits[0]!.draft).toEqual({ sub: OWNER, procedureCode: '1.002804' });
+  });
+
+  it('reads the uploads a request names in one batch', async () => {
+    const asked: string[][] = [];
+    ports.findUploads = async (ids: string[]) => {
+      asked.push(ids);
+      return new Map(ids.map((id) => [id, ports.uploads.get(id)]));
+    };
+    ports.findUpload = async () => {
+      throw new Error('one read per upload');
+    };
+    expect((await submitDossier(ports, OWNER, 'key-0001', validInput())).status).toBe(201);
+    expect(asked).toEqual([[U1, U2]]);
   });
 
   it('writes the dossier and its first sealed event, holds dispatch until the fee is paid, marks uploads attached', async () => {

@@ -61,6 +61,7 @@ const write = (uploads: number): IntakeWrite => ({
     uploadId: `U${i}`,
     dossierCode: 'CAHN-261120-0001',
   })),
+  draft: { sub: 'citizen-a', procedureCode: '1.002804' },
   at: event.at,
 });
 
@@ -69,18 +70,22 @@ describe('intake store', () => {
     ddb.on(TransactWriteCommand).resolves({});
     expect(await intakeStore().commit(write(2))).toBe('committed');
     const items = ddb.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems!;
-    expect(items).toHaveLength(7);
+    expect(items).toHaveLength(8);
     expect(items[0]?.Put?.Item?.pk).toBe('IDEMPOTENCY#dossiers#citizen-a#key-00000001');
-    expect(items.map((i) => (i.Put?.Item?.pk ?? i.Update?.Key?.pk) as string)).toEqual([
+    expect(items.map((i) => (i.Put?.Item?.pk ?? i.Update?.Key?.pk ?? i.Delete?.Key?.pk) as string)).toEqual([
       'IDEMPOTENCY#dossiers#citizen-a#key-00000001',
       'SUBMISSION#01KAAAAAAAAAAAAAAAAAAAAAA1',
       'DOSSIER#CAHN-261120-0001',
       'DOSSIER#CAHN-261120-0001',
       'OUTBOX#01KAAAAAAAAAAAAAAAAAAAAAA2',
+      'PROFILE#citizen-a',
       'UPLOAD#U0',
       'UPLOAD#U1',
     ]);
-    expect(items[5]?.Update?.ConditionExpression).toContain('#state = :pending');
+    // The filer's draft goes with the commit, unconditionally (there may be none).
+    expect(items[5]?.Delete).toMatchObject({ Key: { sk: 'DRAFT#1.002804' } });
+    expect(items[5]?.Delete?.ConditionExpression).toBeUndefined();
+    expect(items[6]?.Update?.ConditionExpression).toContain('#state = :pending');
   });
 
   it('maps a failed idempotency condition to a taken key', async () => {
@@ -93,7 +98,7 @@ describe('intake store', () => {
   it('maps a failed upload condition to an upload already used', async () => {
     ddb
       .on(TransactWriteCommand)
-      .rejects(cancelled(['None', 'None', 'None', 'None', 'None', 'ConditionalCheckFailed']));
+      .rejects(cancelled(['None', 'None', 'None', 'None', 'None', 'None', 'ConditionalCheckFailed']));
     expect(await intakeStore().commit(write(1))).toBe('upload-taken');
   });
 

@@ -1,0 +1,43 @@
+/** The whole-life section of `npm run bench`: calls by step and operation, and the cost model, before and now. */
+
+import { dossierLifeBench } from './dossier-life.js';
+import before from './dossier-life-before.json' with { type: 'json' };
+
+export async function printDossierLife() {
+  const life = await dossierLifeBench();
+  console.log(
+    '\nA dossier’s whole life (licence exchange 1.002804: two scans, online fee, agency steps by signed',
+  );
+  console.log(
+    'callbacks) — AWS calls the functions make through their SDK clients, by step and operation, warm',
+  );
+  console.table(life.calls);
+  console.table(life.steps);
+  const beforeCalls = before.callsByStep as Record<string, number>;
+  console.log(`\nCalls by step, before the reductions (${before.commit}) and now`);
+  console.table(
+    life.calls.map((row) => ({ step: row.step, before: beforeCalls[row.step] ?? NaN, now: row.calls })),
+  );
+  console.log(
+    `Submission → delivery (intake, outbox relay, dispatcher): ${before.submissionToDelivery} calls before, ${life.submissionToDelivery} now`,
+  );
+  console.log(
+    `The same for one scan and no fee (1.002758): ${life.oneScan.total} calls (before: ${before.oneScanToDelivery})`,
+  );
+  console.table(life.oneScan.calls);
+  const beforeCost = before.costPerMillion as Record<string, number>;
+  console.log(`\nCost per million dossiers, US$ (${life.cost.note}; GB-s from measured local durations)`);
+  console.table(
+    life.cost.lines.map((l) => ({
+      line: l.line,
+      'units per dossier': l.units,
+      'before (US$/M)': beforeCost[l.line] ?? NaN,
+      'now (US$/M)': l.usdPerMillion,
+    })),
+  );
+  console.log(
+    `The life: US$${life.cost.perMillion.toFixed(2)} per million dossiers (before: US$${beforeCost['the life (requests and compute)']}); ` +
+      `storage US$${life.cost.storagePerMillionMonth.toFixed(2)} per million dossiers per month kept; ` +
+      `plus ${life.cost.sms} text messages per dossier (SNS SMS to Vietnam, priced per carrier, not included).`,
+  );
+}
