@@ -81,13 +81,14 @@ if (!process.argv.includes('--no-lighthouse')) {
     rows.push(
       `  ${name.padEnd(24)} performance ${String(score('performance')).padStart(3)}  accessibility ${String(score('accessibility')).padStart(3)}  best practices ${String(score('best-practices')).padStart(3)}  FCP ${ms('first-contentful-paint')}  LCP ${ms('largest-contentful-paint')}  TBT ${ms('total-blocking-time')}  CLS ${(lhr.audits['cumulative-layout-shift']?.numericValue ?? 0).toFixed(3)}`,
     );
-    for (const [id, audit] of Object.entries(lhr.audits))
-      if (
-        audit.score !== null &&
-        audit.score < 0.9 &&
-        lhr.categories.accessibility?.auditRefs.some((r) => r.id === id)
-      )
-        rows.push(`      accessibility: ${id} — ${audit.title}`);
+    for (const category of ['accessibility', 'best-practices'])
+      for (const [id, audit] of Object.entries(lhr.audits))
+        if (
+          audit.score !== null &&
+          audit.score < 0.9 &&
+          lhr.categories[category]?.auditRefs.some((r) => r.id === id)
+        )
+          rows.push(`      ${category}: ${id} — ${audit.title}`);
   }
 
   /**
@@ -121,7 +122,20 @@ if (!process.argv.includes('--no-lighthouse')) {
       if (!seen.some((u) => u.includes('prompt=none')))
         throw new Error('the filing page loaded without the silent sign-in');
       const result = await flow.createFlowResult();
-      report('filing (signed in)', result.steps[0]!.lhr);
+      const lhr = result.steps[0]!.lhr;
+      report('filing (signed in)', lhr);
+      // What the measured load went through: its documents and the sign-in calls, in order.
+      const items =
+        (lhr.audits['network-requests']?.details as { items?: Array<{ url: string }> } | undefined)?.items ??
+        [];
+      const chain = items
+        .map((i) => new URL(i.url))
+        .filter((u) => /^\/(nop|auth|dev\/oauth2)\//.test(u.pathname))
+        .map((u) => u.pathname + (u.searchParams.get('prompt') === 'none' ? '?prompt=none' : ''));
+      rows.push(`      load: ${chain.join(' → ')}`);
+      rows.push(
+        `      redirects: ${Math.round(lhr.audits.redirects?.numericValue ?? 0)} ms estimated for the round trip to the issuer`,
+      );
     } finally {
       await page.close();
       await browser.disconnect();
