@@ -81,6 +81,9 @@ if (!process.argv.includes('--no-lighthouse')) {
     rows.push(
       `  ${name.padEnd(24)} performance ${String(score('performance')).padStart(3)}  accessibility ${String(score('accessibility')).padStart(3)}  best practices ${String(score('best-practices')).padStart(3)}  FCP ${ms('first-contentful-paint')}  LCP ${ms('largest-contentful-paint')}  TBT ${ms('total-blocking-time')}  CLS ${(lhr.audits['cumulative-layout-shift']?.numericValue ?? 0).toFixed(3)}`,
     );
+    // A load Lighthouse could not measure scores 0: say why rather than leave a bare 0.
+    if (lhr.runtimeError)
+      rows.push(`      Lighthouse error: ${lhr.runtimeError.code} — ${lhr.runtimeError.message}`);
     for (const category of ['accessibility', 'best-practices'])
       for (const [id, audit] of Object.entries(lhr.audits))
         if (
@@ -124,13 +127,13 @@ if (!process.argv.includes('--no-lighthouse')) {
       const result = await flow.createFlowResult();
       const lhr = result.steps[0]!.lhr;
       report('filing (signed in)', lhr);
-      // What the measured load went through: its documents and the sign-in calls, in order.
+      // What the measured load went through: its documents, the sign-in calls and the form, in order.
       const items =
         (lhr.audits['network-requests']?.details as { items?: Array<{ url: string }> } | undefined)?.items ??
         [];
       const chain = items
         .map((i) => new URL(i.url))
-        .filter((u) => /^\/(nop|auth|dev\/oauth2)\//.test(u.pathname))
+        .filter((u) => /^\/(nop|auth|dev\/oauth2|v1\/procedures)\//.test(u.pathname))
         .map((u) => u.pathname + (u.searchParams.get('prompt') === 'none' ? '?prompt=none' : ''));
       rows.push(`      load: ${chain.join(' → ')}`);
       rows.push(
