@@ -257,4 +257,15 @@ export const WEBHOOK_EXAMPLES: Record<string, unknown> = {
     routing: 'submitted',
     attachments: [],
   },
+  'support.handed': {
+    type: 'support.handed',
+    ticketCode: 'HTTT-261207-0001',
+    agencyId: 'bhxh-hn',
+    subject: 'Hồ sơ cấp lại thẻ bảo hiểm y tế',
+    question: 'Tôi đã nộp hồ sơ cấp lại thẻ từ tuần trước, khi nào tôi nhận được thẻ mới?',
+    procedureCode: '1.002758',
+    dossierCode: 'BHXHHN-261201-0001',
+    handedAt: '2026-12-07T09:00:00+07:00',
+    resolutionDueAt: '2026-12-14T09:00:00+07:00',
+  },
 };

@@ -7,6 +7,8 @@ import { petitionPayload } from '../../functions/petitions/deliver.js';
 import type { PetitionRecord } from '../../functions/petitions/model.js';
 import { AGENCY_WEBHOOKS, buildOpenApi } from '../../functions/platform/openapi.js';
 import { WEBHOOK_EXAMPLES } from '../../functions/platform/openapi-examples.js';
+import { supportPayload } from '../../functions/support/deliver.js';
+import type { TicketRecord } from '../../functions/support/model.js';
 import { dossierDelivery, supplementDelivery, withdrawalDelivery } from '../../schemas/agency.js';
 import { petitionDelivery } from '../../schemas/petition.js';
 
@@ -123,6 +125,15 @@ describe("what the portal delivers to agencies' endpoints", () => {
         agencyId: 'a',
         webhookId: 'w',
       }),
+      supportPayload({
+        code: 'HTTT-261207-0001',
+        agencyId: 'bhxh-hn',
+        subject: 'Thẻ bảo hiểm y tế',
+        question: 'Khi nào tôi nhận được thẻ?',
+        dossierCode: 'BHXHHN-261201-0001',
+        updatedAt: '2026-12-07T02:00:00.000Z',
+        resolutionDueAt: '2026-12-14T02:00:00.000Z',
+      } as TicketRecord),
     ];
     expect(AGENCY_WEBHOOKS.map((w) => w.type)).toEqual(bodies.map((b) => b.type));
     for (const [i, body] of bodies.entries()) exactly(AGENCY_WEBHOOKS[i]!.schema, body);
