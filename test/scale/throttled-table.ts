@@ -253,6 +253,8 @@ export class ThrottledTable {
   }
 
   private recordWrite(before: Item | undefined, after: Item | undefined) {
+    // Deleting an item that is not there (a draft never saved) changes nothing and streams nothing.
+    if (!before && !after) return;
     this.reindex(before, after);
     if (!this.recordStream) return;
     const any = (after ?? before)!;

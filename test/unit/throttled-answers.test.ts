@@ -95,8 +95,9 @@ describe('a submission refused for load', () => {
     expect(res.body.error.code).toBe('INTERNAL');
   });
 
-  it('is 503 also when a read before the commit is throttled', async () => {
-    ddb.on(GetCommand).rejects(new ProvisionedThroughputExceededException({ message: 'x', $metadata: {} }));
+  it('is 503 also when a call before the commit is throttled', async () => {
+    // The abuse-limit counter and the dossier-number block are updated before the commit.
+    ddb.on(UpdateCommand).rejects(new ProvisionedThroughputExceededException({ message: 'x', $metadata: {} }));
     const res = await submit('early-citizen');
     expect(res.status).toBe(503);
     expect(res.body.error.code).toBe('SERVICE_BUSY');
