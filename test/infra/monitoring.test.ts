@@ -148,6 +148,11 @@ describe.each(STAGES)('monitoring of %s', (stage: Stage) => {
     for (const key of OUTPUT_KEYS) expect(outputs, key).toContain(key);
   });
 
+  it("keeps every stack under CloudFormation's 500 resources, alarms, aliases and canaries included", () => {
+    for (const t of [built.dataT, built.apiT, built.webT, built.edgeT])
+      expect(Object.keys(t.toJSON().Resources).length).toBeLessThan(500);
+  });
+
   it('shows the flow from intake to delivery on one dashboard', () => {
     const dashboards = resources(built.apiT, 'AWS::CloudWatch::Dashboard');
     expect(dashboards).toHaveLength(1);
