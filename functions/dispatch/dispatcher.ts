@@ -271,18 +271,20 @@ export function bulkheads(
   };
 }
 
-/** A message not sent because its agency timed out earlier in the batch: back to the queue on backoff. */
-async function holdBack(record: SQSRecord, agencyId: string): Promise<void> {
+/**
+ * A message not sent because its agency timed out earlier in the batch: back to the queue on the usual
+ * backoff, as a held message (parked again rather than moved to the DLQ near its last receive).
+ */
+export async function holdBack(record: SQSRecord, agencyId: string): Promise<void> {
   const attempt = Number(record.attributes.ApproximateReceiveCount ?? '1');
   const wait = retryDelaySeconds('failed', attempt, undefined, config().DISPATCH_BACKOFF_SCALE);
-  logger.info('dispatch held: agency timed out earlier in this batch', { agencyId, attempt });
   await failedDelivery(
     record,
     attempt,
     new DeliveryFailed(`deliveries to ${agencyId} timed out in this batch`, undefined, 'paused', false, {
       retryInSeconds: wait,
     }),
-    { agencyId, attempt },
+    { agencyId, attempt, heldBy: 'timeout in batch' },
   );
 }
 

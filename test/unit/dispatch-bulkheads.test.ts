@@ -4,10 +4,14 @@
  * Deterministic: deliveries are promises the test settles, nothing waits on the clock.
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { ChangeMessageVisibilityCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
-import { describe, expect, it } from 'vitest';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { resetConfig } from '../../functions/core/config.js';
+import { DISPATCH } from '../../functions/core/resources.js';
 import { DeliveryFailed } from '../../functions/dispatch/deliver.js';
-import { bulkheads, limiter } from '../../functions/dispatch/dispatcher.js';
+import { bulkheads, holdBack, limiter } from '../../functions/dispatch/dispatcher.js';
 
 const record = (messageId: string, agencyId: string): SQSRecord => ({
   messageId,
@@ -155,5 +159,64 @@ describe('limiter', () => {
     gates[3]!.resolve();
     await Promise.all(tasks);
     expect(order).toEqual([0, 1, 2, 3]);
+  });
+});
+
+describe('a message held back after its agency timed out', () => {
+  const url = 'https://sqs.ap-southeast-1.amazonaws.com/000000000000/cong-local-agency-p01';
+  // The configuration the dispatcher reads: its queues, and what every function needs to start.
+  const env: Record<string, string> = {
+    AGENCY_QUEUE_URLS: JSON.stringify({ p01: url }),
+    TABLE_NAME: 'cong-test',
+    UPLOADS_BUCKET: 'cong-test-scans',
+    JWT_ISSUER: 'https://issuer.test',
+    JWT_AUDIENCE: 'cong-test',
+    JWT_JWKS_URL: 'https://issuer.test/jwks',
+  };
+  const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
+  beforeEach(() => {
+    Object.assign(process.env, env);
+    resetConfig();
+  });
+  afterEach(() => {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+    resetConfig();
+  });
+
+  it('goes back to its queue on backoff and is reported failed, not sent', async () => {
+    const sqs = mockClient(SQSClient);
+    sqs.on(ChangeMessageVisibilityCommand).resolves({});
+    try {
+      const err = await holdBack(record('m1', 'slow'), 'slow').catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(DeliveryFailed);
+      expect((err as DeliveryFailed).kind).toBe('paused');
+      const calls = sqs.commandCalls(ChangeMessageVisibilityCommand);
+      expect(calls).toHaveLength(1);
+      expect(calls[0]!.args[0].input).toMatchObject({ QueueUrl: url, ReceiptHandle: 'rh-m1' });
+      const wait = calls[0]!.args[0].input.VisibilityTimeout!;
+      expect(wait).toBe((err as DeliveryFailed).extra.retryInSeconds);
+      expect(wait).toBeLessThanOrEqual(DISPATCH.backoffCapSeconds);
+      expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
+    } finally {
+      sqs.restore();
+    }
+  });
+
+  it('near its last receive is parked again rather than sent towards the DLQ', async () => {
+    const sqs = mockClient(SQSClient);
+    sqs.on(SendMessageCommand).resolves({});
+    try {
+      const last = record('m2', 'slow');
+      last.attributes.ApproximateReceiveCount = String(DISPATCH.maxReceiveCount - 1);
+      await expect(holdBack(last, 'slow')).resolves.toBeUndefined();
+      const sent = sqs.commandCalls(SendMessageCommand);
+      expect(sent).toHaveLength(1);
+      expect(sent[0]!.args[0].input).toMatchObject({ QueueUrl: url, MessageBody: last.body });
+    } finally {
+      sqs.restore();
+    }
   });
 });
