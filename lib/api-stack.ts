@@ -87,8 +87,6 @@ export const CORS_EXPOSED_HEADERS = ['etag', 'retry-after', 'x-request-id', 'con
 
 /** Seconds the dispatcher waits to fill a batch: a short delay for agencies, fewer invocations at peaks. */
 const DISPATCH_BATCHING_WINDOW_SECONDS = 3;
-/** Per agency queue, so one slow agency endpoint cannot take every concurrent dispatcher. */
-const DISPATCH_MAX_CONCURRENCY_PER_QUEUE = 5;
 
 /** Why a route has no API Gateway authorizer: who is calling and how the handler proves it. */
 const UNAUTHORIZED_ROUTE_REASONS: Record<Exclude<AuthMode, 'citizen' | 'dev'>, string> = {
@@ -572,6 +570,27 @@ export class ApiStack extends Stack {
         `agency queue visibility ${DISPATCH.visibilityTimeoutSeconds}s is below 6 × dispatcher timeout ${spec.timeoutSeconds}s`,
       );
     }
+    // Bulkheads: each channel's queue runs at most this many dispatchers, so one slow or failing channel
+    // cannot take every dispatcher; a reservation below their sum would let channels starve each other.
+    const perChannel = data.settings.dispatchConcurrencyPerChannel;
+    if (!Number.isInteger(perChannel) || perChannel < 2 || perChannel > 1000) {
+      throw new Error(`dispatch concurrency per channel ${perChannel} is outside SQS's 2–1,000`);
+    }
+    const reserved = data.settings.reservedConcurrency.dispatcher;
+    if (reserved !== undefined && reserved < perChannel * data.channels.length) {
+      throw new Error(
+        `dispatcher reserved concurrency ${reserved} is below ${data.channels.length} channels × ${perChannel}`,
+      );
+    }
+    // Within a batch each agency's deliveries run side by side with the others' (functions/dispatch/
+    // dispatcher.ts); one agency's share of a batch must finish before the function's timeout even when
+    // every POST takes nearly its own timeout.
+    const rounds = Math.ceil(DISPATCH.batchSize / DISPATCH.perAgencyInBatch);
+    if (rounds * DISPATCH.postTimeoutSeconds >= spec.timeoutSeconds) {
+      throw new Error(
+        `${rounds} rounds of ${DISPATCH.postTimeoutSeconds}s deliveries do not fit the dispatcher timeout ${spec.timeoutSeconds}s`,
+      );
+    }
     for (const channel of data.channels) {
       // The mapping's consume grant includes sqs:ChangeMessageVisibility, which the dispatcher uses
       // to apply backoff to a message it could not deliver.
@@ -580,7 +599,7 @@ export class ApiStack extends Stack {
           batchSize: DISPATCH.batchSize,
           maxBatchingWindow: Duration.seconds(DISPATCH_BATCHING_WINDOW_SECONDS),
           reportBatchItemFailures: true,
-          maxConcurrency: DISPATCH_MAX_CONCURRENCY_PER_QUEUE,
+          maxConcurrency: perChannel,
         }),
       );
       // A message in a DLQ is a dossier an agency has not received: an operator redrives it.

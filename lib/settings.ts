@@ -5,7 +5,7 @@
 import { Aws, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { z } from 'zod';
-import { allAgencies } from '../functions/catalog/agencies.js';
+import { allAgencies, channels } from '../functions/catalog/agencies.js';
 import type { RateLimitClass } from '../functions/core/rate-limit.js';
 import type { functions } from '../functions/routes.js';
 
@@ -72,6 +72,12 @@ export interface StageSettings {
   waf: WafSettings;
   /** Function name → reserved concurrency: capacity kept for citizen-facing work under load. */
   reservedConcurrency: Partial<Record<keyof typeof functions, number>>;
+  /**
+   * Most dispatchers one agency channel's queue may run at once (its event source's MaximumConcurrency,
+   * 2 to 1,000): a channel whose agencies are slow or failing keeps at most this many, and the others
+   * keep theirs.
+   */
+  dispatchConcurrencyPerChannel: number;
   /**
    * How new function code reaches traffic through each function's `live` alias: `canary` sends 10% for
    * five minutes through CodeDeploy and rolls back on the function's alarms; `all-at-once` switches at
@@ -317,6 +323,12 @@ function parseWaf(context: (key: string) => unknown, stage: Stage): WafSettings 
 }
 
 /**
+ * Dispatchers per agency channel queue (see StageSettings). Two, the service's least, where the quota is
+ * small; five in prod, where the dispatcher's reservation covers every channel at its most.
+ */
+export const DISPATCH_CONCURRENCY_PER_CHANNEL: Record<Stage, number> = { dev: 2, staging: 2, prod: 5 };
+
+/**
  * Reserved concurrency per stage. Only prod reserves: a new account's whole concurrency quota may be 10,
  * and Lambda keeps at least 100 unreserved. Intake and payments keep capacity when background work peaks.
  * Agencies' callbacks (agencyEvents) and payment notices (payments) have their own reservation, so a flood
@@ -327,7 +339,14 @@ function parseWaf(context: (key: string) => unknown, stage: Stage): WafSettings 
 const RESERVED_CONCURRENCY: Record<Stage, StageSettings['reservedConcurrency']> = {
   dev: {},
   staging: {},
-  prod: { intake: 100, agencyEvents: 50, payments: 50 },
+  // The dispatcher's is every channel's most at once (channels × DISPATCH_CONCURRENCY_PER_CHANNEL.prod,
+  // 40 × 5): all channels can drain together, and one channel's backlog cannot take another's share.
+  prod: {
+    intake: 100,
+    agencyEvents: 50,
+    payments: 50,
+    dispatcher: channels.length * DISPATCH_CONCURRENCY_PER_CHANNEL.prod,
+  },
 };
 
 export function stageSettings(context: (key: string) => unknown): StageSettings {
@@ -374,6 +393,7 @@ export function stageSettings(context: (key: string) => unknown): StageSettings 
     ...(domain ? { domain } : {}),
     waf: parseWaf(context, stage),
     reservedConcurrency: RESERVED_CONCURRENCY[stage],
+    dispatchConcurrencyPerChannel: DISPATCH_CONCURRENCY_PER_CHANNEL[stage],
     functionDeployment: fromContext(
       'functionDeployment',
       z.enum(FUNCTION_DEPLOYMENTS).default(prod ? 'canary' : 'all-at-once'),

@@ -34,6 +34,10 @@ export const DISPATCH = {
   functionTimeoutSeconds: 30,
   visibilityTimeoutSeconds: 180,
   batchSize: 10,
+  /** Deliveries to one agency at once within a batch; other agencies' run beside them. */
+  perAgencyInBatch: 5,
+  /** The default wait for an agency's answer (config DISPATCH_POST_TIMEOUT_MS). */
+  postTimeoutSeconds: 10,
   maxReceiveCount: 6,
   dlqRetentionDays: 14,
   /** Capped full-jitter backoff between delivery attempts, applied through message visibility. */

@@ -125,6 +125,8 @@ export class DeliveryFailed extends Error {
       breakerOpened?: boolean;
       /** Sent and failed, but the breaker is open now: the message waits like a held one. */
       held?: boolean;
+      /** The agency gave no answer within the POST's timeout. */
+      timedOut?: boolean;
     } = {},
   ) {
     super(message);
@@ -375,6 +377,7 @@ export async function deliverSigned(
       ...(wait !== undefined ? { retryInSeconds: wait } : {}),
       ...(change === 'opened' ? { breakerOpened: true } : {}),
       ...(held ? { held: true } : {}),
+      ...(outcome === 'timeout' ? { timedOut: true } : {}),
     });
   };
 

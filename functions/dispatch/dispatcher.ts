@@ -8,6 +8,12 @@
  * After a run of failures the circuit breaker (breaker.ts) pauses the agency and raises
  * `agency_deliveries_paused`; its held messages wait in the queue (parked again before their last
  * receive) until a probe delivery gets a 2xx and resumes it.
+ *
+ * Bulkheads: a batch's messages for different agencies are delivered side by side, at most
+ * DISPATCH.perAgencyInBatch at once per agency, so a slow agency sharing a channel delays no other agency's
+ * messages. Once one of an agency's deliveries times out, its messages not yet started in that batch are
+ * not sent: they go back to the queue on the usual backoff (held, so not towards the DLQ), and a slow
+ * agency costs a batch one timeout rather than one per message.
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { ChangeMessageVisibilityCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
@@ -206,13 +212,91 @@ async function handleSupport(record: SQSRecord, body: unknown, attempt: number):
   }
 }
 
+/** The agency a record is for, if its body names one (a malformed one is handled alone). */
+function agencyOf(record: SQSRecord): string | undefined {
+  try {
+    const agencyId = (JSON.parse(record.body) as { agencyId?: unknown })?.agencyId;
+    return typeof agencyId === 'string' ? agencyId : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Runs at most `limit` of the given tasks at once, in the order they are given. */
+export function limiter(limit: number) {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  return async <T>(task: () => Promise<T>): Promise<T> => {
+    if (running >= limit) await new Promise<void>((start) => waiting.push(start));
+    else running += 1;
+    try {
+      return await task();
+    } finally {
+      // The slot passes straight to the next waiter, so `running` counts it without a gap.
+      const next = waiting.shift();
+      if (next) next();
+      else running -= 1;
+    }
+  };
+}
+
+/**
+ * One batch's per-agency lanes: each agency's messages run `perAgency` at once beside the others'; after
+ * a timeout the agency's remaining messages are held back for this batch.
+ */
+export function bulkheads(
+  handle: (record: SQSRecord) => Promise<void>,
+  holdBack: (record: SQSRecord, agencyId: string) => Promise<void>,
+  perAgency: number = DISPATCH.perAgencyInBatch,
+) {
+  const lanes = new Map<string, { run: ReturnType<typeof limiter>; slow: boolean }>();
+  return (record: SQSRecord): Promise<void> => {
+    const agencyId = agencyOf(record);
+    if (agencyId === undefined) return handle(record);
+    let lane = lanes.get(agencyId);
+    if (!lane) {
+      lane = { run: limiter(perAgency), slow: false };
+      lanes.set(agencyId, lane);
+    }
+    const own = lane;
+    return own.run(async () => {
+      if (own.slow) return holdBack(record, agencyId);
+      try {
+        await handle(record);
+      } catch (err) {
+        if (err instanceof DeliveryFailed && err.extra.timedOut) own.slow = true;
+        throw err;
+      }
+    });
+  };
+}
+
+/**
+ * A message not sent because its agency timed out earlier in the batch: back to the queue on the usual
+ * backoff, as a held message (parked again rather than moved to the DLQ near its last receive).
+ */
+export async function holdBack(record: SQSRecord, agencyId: string): Promise<void> {
+  const attempt = Number(record.attributes.ApproximateReceiveCount ?? '1');
+  const wait = retryDelaySeconds('failed', attempt, undefined, config().DISPATCH_BACKOFF_SCALE);
+  await failedDelivery(
+    record,
+    attempt,
+    new DeliveryFailed(`deliveries to ${agencyId} timed out in this batch`, undefined, 'paused', false, {
+      retryInSeconds: wait,
+    }),
+    { agencyId, attempt, heldBy: 'timeout in batch' },
+  );
+}
+
 /**
  * A processor per batch: it holds the batch's successes and failures, and batches of several agency
  * queues can be in one process at once (the local cloud, multi-concurrency runtimes). A shared one
  * could report another batch's failures and let a failed delivery be deleted from its queue.
  */
 export const handler = withCorrelation(async (event: SQSEvent) =>
-  processPartialResponse(event, handleRecord, new BatchProcessor(EventType.SQS), {
+  processPartialResponse(event, bulkheads(handleRecord, holdBack), new BatchProcessor(EventType.SQS), {
     throwOnFullBatchFailure: false,
+    // Every record starts at once; the bulkheads queue each agency's behind its own limit.
+    processInParallel: true,
   }),
 );

@@ -21,7 +21,7 @@ import {
 import { cloudRoutes, functions, routeKey } from '../../functions/routes.js';
 import { buildApp } from '../../lib/app.js';
 import { PortalFunction } from '../../lib/portal-function.js';
-import { stageSettings } from '../../lib/settings.js';
+import { DISPATCH_CONCURRENCY_PER_CHANNEL, stageSettings } from '../../lib/settings.js';
 import { buildStacks, cdkContext, testContext } from '../support/cdk-app.js';
 import { VNEID_CONTEXT } from '../support/vneid-context.js';
 
@@ -473,6 +473,8 @@ describe('Cổng dev stacks', () => {
         BatchSize: DISPATCH.batchSize,
         FunctionResponseTypes: ['ReportBatchItemFailures'],
         MaximumBatchingWindowInSeconds: expect.any(Number),
+        // Bulkheads: one channel's backlog runs at most this many dispatchers.
+        ScalingConfig: { MaximumConcurrency: DISPATCH_CONCURRENCY_PER_CHANNEL.dev },
       });
     }
     // Backoff is applied by changing message visibility.
@@ -669,6 +671,29 @@ describe('Cổng prod stacks', () => {
       }
     }
     prod.dataT.hasResourceProperties('AWS::Cognito::UserPool', { DeletionProtection: 'ACTIVE' });
+  });
+
+  it('bounds every agency queue to its share of dispatchers, all of them reserved', () => {
+    const perChannel = DISPATCH_CONCURRENCY_PER_CHANNEL.prod;
+    expect(perChannel).toBeGreaterThanOrEqual(2);
+    const mappings = prod.apiT.findResources('AWS::Lambda::EventSourceMapping') as Record<string, Resource>;
+    const sqs = Object.values(mappings).filter((m) =>
+      JSON.stringify(m.Properties.EventSourceArn).includes('AgencyQueue'),
+    );
+    expect(sqs).toHaveLength(channels.length);
+    for (const m of sqs) expect(m.Properties.ScalingConfig).toEqual({ MaximumConcurrency: perChannel });
+    const dispatcher = only(
+      Object.values(prod.apiT.findResources('AWS::Lambda::Function') as Record<string, Resource>).filter(
+        (fn) => String(fn.Properties.FunctionName).endsWith('-dispatcher'),
+      ),
+    );
+    expect(dispatcher.Properties.ReservedConcurrentExecutions).toBeGreaterThanOrEqual(
+      perChannel * channels.length,
+    );
+    // One agency's share of a batch, each POST near its timeout, still ends within the function's.
+    expect(
+      Math.ceil(DISPATCH.batchSize / DISPATCH.perAgencyInBatch) * DISPATCH.postTimeoutSeconds,
+    ).toBeLessThan(functions.dispatcher.timeoutSeconds);
   });
 
   it('keeps logs for a year and passes agency endpoints through', () => {

@@ -357,6 +357,8 @@ describe('deliver', () => {
     };
     const err = await failure(deliver(ports, message, 1));
     expect(err.kind).toBe('failed');
+    // The dispatcher holds back the agency's other messages in the batch on this flag.
+    expect(err.extra.timedOut).toBe(true);
     expect(ports.attempts[0]!.attempt).toMatchObject({
       status: null,
       outcome: 'timeout',
