@@ -3,8 +3,8 @@
  * electronic result (document type `current_licence`, which the licence exchange itself asks for: no
  * procedure in the catalog yet requires a type another procedure's result produces, so the agency names
  * the type on the result). When he files the exchange again, the page offers the licence he holds,
- * chosen already; he uploads only the health certificate, the review says the licence is reused, and the
- * agency's delivery lists the held licence like any scan. axe-core finds nothing on either screen.
+ * chosen already (and his earlier health-certificate scan, which he unticks to upload a new one); the
+ * review says the licence is reused, and the agency's delivery lists the held licence like any scan. axe-core finds nothing on either screen.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { Browser } from 'playwright-core';
@@ -114,8 +114,13 @@ describe('a document the citizen already holds', () => {
     });
     await offer.waitFor();
     await expect(offer.isChecked()).resolves.toBe(true);
-    // Only one document has a held copy: the health certificate is not offered.
-    await expect(page.getByRole('checkbox', { name: /^Bạn đã có giấy tờ này/ }).count()).resolves.toBe(1);
+    // The health certificate filed with the first dossier is offered too, as an earlier scan; he unticks
+    // it and uploads a new one instead.
+    const earlier = page.getByRole('checkbox', {
+      name: `Bạn đã có giấy tờ này (đã nộp trong hồ sơ ${code}, ngày ${new Date().toLocaleDateString('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh' })}) — dùng giấy tờ đã có`,
+    });
+    await expect(earlier.isChecked()).resolves.toBe(true);
+    await earlier.uncheck();
 
     await page.getByLabel(/^Họ, chữ đệm và tên/).fill(licenceForm.fullName);
     await page.getByLabel(/^Ngày sinh/).fill(licenceForm.dateOfBirth);
