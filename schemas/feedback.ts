@@ -102,6 +102,11 @@ export const agencyMonthStats = z.object({
   /** Of those, answered by the deadline in force for the agency. */
   petitionsAnsweredOnTime: z.number().int(),
   petitionsOnTimeRate: rate,
+  /**
+   * Scans uploaded of a document type the citizen already held as a valid electronic result at
+   * filing (data asked twice), counted in the month the dossier was received.
+   */
+  documentsAskedTwice: z.number().int(),
 });
 export type AgencyMonthStats = z.infer<typeof agencyMonthStats>;
 

@@ -128,6 +128,11 @@ export interface DossierRecord {
   trackingKey?: string;
   /** The processing step under way and its deadlines, for the SLA index (functions/steps/clock.ts). */
   stepClock?: { stepId: string; startedAt: string; dueAt: string; remindAt: string };
+  /**
+   * Fresh scans of document types the owner already held as a valid electronic result when filing
+   * (data asked twice; counted in the published statistics). Absent when none.
+   */
+  documentsAskedTwice?: number;
 }
 
 /** The payment state an order (dossier or bill) holds: its amount and its current attempt. */

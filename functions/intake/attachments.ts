@@ -79,6 +79,13 @@ export const freshUploads = (accepted: readonly AcceptedAttachment[]) =>
   accepted.filter((a) => !a.reusedFrom).map((a) => a.upload);
 
 /**
+ * How many fresh scans are of a document type the filer already held as a valid electronic result:
+ * data asked twice, which the portal publishes per agency so the habit can be measured and ended.
+ */
+export const askedTwice = (accepted: readonly AcceptedAttachment[], heldTypes: ReadonlySet<string>) =>
+  accepted.filter((a) => !a.reusedFrom && heldTypes.has(a.documentType)).length;
+
+/**
  * A valid result the caller holds, of the very type the procedure asks for (data never asked twice),
  * presented like an upload so the same checks apply; copied from where the portal keeps it.
  */

@@ -12,7 +12,7 @@ import { keys, ttlAfterDays } from '../core/keys.js';
 import { OUTBOX } from '../core/resources.js';
 import { hexFromBase64Checksum, sha256OfStream } from '../core/scan-digest.js';
 import { loadProfileKeys } from '../me/store.js';
-import { loadDocument } from '../results/store.js';
+import { loadDocument, ownResults, type ResultIndexKey } from '../results/store.js';
 import { SNIFF_BYTES } from '../uploads/scan-content.js';
 import type { UploadRecord } from '../uploads/uploads.js';
 import type { IntakePorts, IntakeWrite, SubmitResult } from './submit.js';
@@ -114,6 +114,18 @@ export function intakeStore(): IntakePorts {
     profileKeys: loadProfileKeys,
     findDossier: loadDossier,
     findResultDocument: loadDocument,
+
+    async heldResultTypes(ownerSub) {
+      const types = new Set<string>();
+      let after: ResultIndexKey | undefined;
+      do {
+        const page = await ownResults(ownerSub, { after, limit: 100 });
+        for (const { document } of page.items)
+          if (document.status === 'valid') types.add(document.documentType);
+        after = page.lastKey;
+      } while (after);
+      return types;
+    },
 
     async findAccountByCitizenIdHash(hash) {
       // The claim written with the account's first profile: one owner per citizen ID, as VNeID verified it.

@@ -36,6 +36,7 @@ import { citizenIdHash, type ProfileKeys } from '../me/protect.js';
 import { feeFor, paymentPolicy } from '../payments/fees.js';
 import {
   type AttachmentPorts,
+  askedTwice,
   type CopyScan,
   checkAttachments,
   copyScans,
@@ -110,6 +111,8 @@ export interface IntakePorts extends AttachmentPorts {
   /** The one account holding this citizen ID (by its keyed hash), bound from its VNeID sign-in, if any. */
   findAccountByCitizenIdHash(hash: string): Promise<string | undefined>;
   commit(write: IntakeWrite): Promise<CommitOutcome>;
+  /** The document types of the valid electronic results this account holds (for data asked twice). */
+  heldResultTypes?(ownerSub: string): Promise<ReadonlySet<string>>;
 }
 
 /**
@@ -385,6 +388,12 @@ export async function submitDossier(
     storedAttachments(code, accepted),
   );
 
+  // Read only when something was uploaded afresh: a filing that reuses everything asks nothing twice.
+  const twice =
+    ports.heldResultTypes && freshUploads(accepted).length
+      ? askedTwice(accepted, await ports.heldResultTypes(ownerSub))
+      : 0;
+
   const pii = piiFields(procedure.form);
   const profileKeys = pii.size ? await ports.profileKeys() : undefined;
 
@@ -439,6 +448,7 @@ export async function submitDossier(
       ...(enterpriseTaxCode ? { enterpriseTaxCode } : {}),
       ...(filedBy ? { filedBy } : {}),
       ...(bundle ? { bundle } : {}),
+      ...(twice ? { documentsAskedTwice: twice } : {}),
       ...(pays ? { payment: { amount: fee, currency: 'VND' as const, status: 'unpaid' as const } } : {}),
       trackingKey: newTrackingKey(),
     };

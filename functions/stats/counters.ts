@@ -18,6 +18,7 @@ export const COUNTERS = [
   'satisfied',
   'petitionsAnswered',
   'petitionsAnsweredOnTime',
+  'documentsAskedTwice',
 ] as const;
 export type Counter = (typeof COUNTERS)[number];
 export type Counts = Record<Counter, number>;
@@ -44,7 +45,8 @@ export const isCountedStep = (type: string) => type === 'dossier.submitted' || O
 
 export const SATISFIED_FROM = 4;
 
-export type CountedDossier = Pick<DossierRecord, 'code' | 'agencyId' | 'submittedAt' | 'dueAt'>;
+export type CountedDossier = Pick<DossierRecord, 'code' | 'agencyId' | 'submittedAt' | 'dueAt'> &
+  Partial<Pick<DossierRecord, 'documentsAskedTwice'>>;
 export type CountedEvent = Pick<TimelineEvent, 'type' | 'at'>;
 export interface CountedRating {
   dossierCode: string;
@@ -73,7 +75,10 @@ export function contributionOf(
       kind: 'received',
       agencyId: dossier.agencyId,
       month: monthOf(event.at),
-      add: { received: 1 },
+      add: {
+        received: 1,
+        ...(dossier.documentsAskedTwice ? { documentsAskedTwice: dossier.documentsAskedTwice } : {}),
+      },
     };
   }
   if (OUTCOMES.has(event.type)) {
@@ -105,6 +110,7 @@ export const zeroCounts = (): Counts => ({
   satisfied: 0,
   petitionsAnswered: 0,
   petitionsAnsweredOnTime: 0,
+  documentsAskedTwice: 0,
 });
 
 /** Sums contributions per agency and month, each (dossier, kind) once, as the markers ensure live. */
@@ -149,6 +155,7 @@ export function toMonthStats(agencyId: string, month: string, c: Counts): Agency
     petitionsAnswered: c.petitionsAnswered,
     petitionsAnsweredOnTime: c.petitionsAnsweredOnTime,
     petitionsOnTimeRate: percent(c.petitionsAnsweredOnTime, c.petitionsAnswered),
+    documentsAskedTwice: c.documentsAskedTwice,
   };
 }
 

@@ -78,6 +78,7 @@ const MONTH_COLUMNS = [
   'petitionsAnswered',
   'petitionsAnsweredOnTime',
   'petitionsOnTimeRate',
+  'documentsAskedTwice',
 ] as const satisfies readonly (keyof AgencyMonthStats)[];
 
 export const listCsv = (list: StatsList) =>

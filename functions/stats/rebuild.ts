@@ -206,6 +206,7 @@ export function rebuildStore(): RebuildPorts {
     'agencyId',
     'submittedAt',
     'dueAt',
+    'documentsAskedTwice',
     'status',
     'dossierCode',
     'overall',

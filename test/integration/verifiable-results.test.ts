@@ -10,6 +10,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AGENCY_HEADER, signedGetContent, signWebhook } from '../../functions/core/webhooks.js';
 import { verifyOffline } from '../../functions/results/record.js';
+import { monthOf } from '../../functions/stats/counters.js';
 import type { LocalPortal } from '../../lib/local/portal.js';
 import {
   type AgencySecrets,
@@ -244,6 +245,26 @@ describe('an electronic result', () => {
       size: LICENCE.length,
       sha256: sha256(LICENCE),
     });
+  });
+
+  it('is counted as asked twice when the holder uploads a new scan of it instead, in the published figures', async () => {
+    const month = monthOf(new Date().toISOString());
+    const askedTwice = async () =>
+      (await api('GET', `/v1/stats/agencies/${agencyId}?from=${month}&to=${month}`)).body.total
+        ?.documentsAskedTwice as number | undefined;
+    // The dossiers so far uploaded nothing the holder already had, or reused the licence.
+    expect(await askedTwice()).toBe(0);
+    const [licence, health] = await Promise.all([
+      upload(owner, { bytes: Buffer.from('%PDF-1.7 bản chụp GPLX'), fileName: 'gplx-chup.pdf' }),
+      upload(owner, { bytes: PHOTO, fileName: 'suc-khoe.jpg', contentType: 'image/jpeg' }),
+    ]);
+    await paidDossier('1.002804', licenceForm, [
+      { documentType: 'current_licence', uploadId: licence },
+      { documentType: 'health_certificate', uploadId: health },
+    ]);
+    await until('the scan asked twice to be counted', async () =>
+      (await askedTwice()) === 1 ? true : undefined,
+    );
   });
 
   it('is revoked by its agency: the answer changes at once, the holder is told, and it is no longer accepted', async () => {

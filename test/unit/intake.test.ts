@@ -62,6 +62,7 @@ class FakeIntake implements IntakePorts {
   findIdempotent = async (owner: string, key: string) => this.idempotent.get(`${owner}/${key}`);
   findUpload = async (id: string) => this.uploads.get(id);
   findUploads?: IntakePorts['findUploads'];
+  heldResultTypes?: IntakePorts['heldResultTypes'];
   inspectObject = async (key: string) => this.objects.get(key);
   copyObject = async (from: string, to: string) => {
     const o = this.objects.get(from);
@@ -109,6 +110,24 @@ describe('submitting a dossier', () => {
     expect(ports.commits).toHaveLength(1);
     // Its own copies of the scans are removed: no dossier points at them.
     expect(ports.deleted).toHaveLength(2);
+  });
+
+  it('counts fresh scans of a type the citizen already held as a valid result (data asked twice)', async () => {
+    const askedFor: string[] = [];
+    ports.heldResultTypes = async (sub) => {
+      askedFor.push(sub);
+      return new Set(['health_certificate', 'birth_certificate']);
+    };
+    await submitDossier(ports, OWNER, 'key-0001', validInput());
+    expect(askedFor).toEqual([OWNER]);
+    expect(ports.commits[0]!.dossiers[0]!.record.documentsAskedTwice).toBe(1);
+
+    // Nothing held of the uploaded types: nothing asked twice, and the dossier carries no figure.
+    ports.heldResultTypes = async () => new Set(['birth_certificate']);
+    ports.uploads.set(U1, upload(U1));
+    ports.uploads.set(U2, upload(U2));
+    await submitDossier(ports, OWNER, 'key-0002', validInput());
+    expect(ports.commits[1]!.dossiers[0]!.record).not.toHaveProperty('documentsAskedTwice');
   });
 
   it('reads no idempotency record before a first commit: the commit decides, in one transaction', async () => {

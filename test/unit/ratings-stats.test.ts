@@ -140,6 +140,18 @@ describe('counting', () => {
     });
   });
 
+  it('counts the scans asked twice with the submission, in its month, and publishes them', () => {
+    const twice = { ...d, documentsAskedTwice: 2 };
+    const c = contributionOf({ dossier: twice, event: { type: 'dossier.submitted', at: d.submittedAt } });
+    expect(c?.add).toEqual({ received: 1, documentsAskedTwice: 2 });
+    const again = contributionOf({ dossier: twice, event: { type: 'dossier.submitted', at: d.submittedAt } });
+    // Replays of the same submission count once, as the marker ensures live.
+    const counts = tally([c!, again!]).get('bhxh-hn#2026-11');
+    expect(counts?.documentsAskedTwice).toBe(2);
+    expect(toMonthStats('bhxh-hn', '2026-11', counts!).documentsAskedTwice).toBe(2);
+    expect(toMonthStats('bhxh-hn', '2026-11', zeroCounts()).documentsAskedTwice).toBe(0);
+  });
+
   it('counts a result or a refusal as completed, on time against the due date, in working days', () => {
     const issued = contributionOf({
       dossier: d,

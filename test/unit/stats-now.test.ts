@@ -460,7 +460,7 @@ describe('published figures of now', () => {
     const lines = seriesCsv(series, new Date('2026-11-20T00:00:00.000Z')).slice(1).trim().split('\r\n');
     expect(
       lines[0]!.endsWith(
-        ',petitionsAnswered,petitionsAnsweredOnTime,petitionsOnTimeRate,overdueNow,petitionsOverdueNow',
+        ',petitionsAnswered,petitionsAnsweredOnTime,petitionsOnTimeRate,documentsAskedTwice,overdueNow,petitionsOverdueNow',
       ),
     ).toBe(true);
     expect(lines[1]!.endsWith(',,')).toBe(true);

@@ -21,10 +21,11 @@ import {
   remoteHref,
   toSubmission,
 } from '../filing/form.js';
+import { type HeldDocument, loadHeld } from '../filing/held.js';
 import { startPayment } from '../filing/pay.js';
 import { RemoteSelect } from '../filing/RemoteSelect.js';
 import { checkScan, type DocumentRule, uploadScan } from '../filing/upload.js';
-import { formatDateTime, formatDay, formatMoney, strings, useCommon, useLang } from '../i18n.js';
+import { formatDate, formatDateTime, formatDay, formatMoney, strings, useCommon, useLang } from '../i18n.js';
 import type { PageProps } from '../router.js';
 import { Link } from '../router.js';
 import { procedurePath } from '../routes.js';
@@ -48,6 +49,13 @@ const useStrings = strings({
     empty: 'Tệp trống.',
     uploading: 'Đang tải lên',
     uploaded: (name: string) => `Đã tải lên: ${name}`,
+    heldResult: (from: string, date: string) =>
+      `Bạn đã có giấy tờ này (cấp bởi ${from}, ngày ${date}) — dùng giấy tờ đã có`,
+    heldScan: (code: string, date: string) =>
+      `Bạn đã có giấy tờ này (đã nộp trong hồ sơ ${code}, ngày ${date}) — dùng giấy tờ đã có`,
+    heldOrUpload: 'Bỏ chọn để tải lên tệp khác.',
+    reused: (name: string) => `Dùng giấy tờ đã có: ${name}`,
+    reusedSummary: (n: number) => `${n} giấy tờ dùng lại giấy tờ bạn đã có, không cần tải lên lại.`,
     uploadFailed: 'Tải tệp lên không thành công.',
     missingDoc: 'Vui lòng đính kèm giấy tờ này.',
     missingField: 'Vui lòng nhập mục này.',
@@ -106,6 +114,13 @@ const useStrings = strings({
     empty: 'The file is empty.',
     uploading: 'Uploading',
     uploaded: (name: string) => `Uploaded: ${name}`,
+    heldResult: (from: string, date: string) =>
+      `You already have this document (issued by ${from} on ${date}) — use it`,
+    heldScan: (code: string, date: string) =>
+      `You already have this document (filed in dossier ${code} on ${date}) — use it`,
+    heldOrUpload: 'Untick to upload another file instead.',
+    reused: (name: string) => `Using the document you have: ${name}`,
+    reusedSummary: (n: number) => `${n} document(s) reuse what you already have; nothing to upload again.`,
     uploadFailed: 'The upload failed.',
     missingDoc: 'Please attach this document.',
     missingField: 'Please fill this in.',
@@ -265,6 +280,19 @@ function FilingForm({
   );
   const [scans, setScans] = useState<Record<string, Scan>>(() => scansOf(draft, docs));
   const [onBehalf, setOnBehalf] = useState('');
+  // Documents the citizen already holds, offered (and chosen) instead of an upload; a desk officer files
+  // for someone else, whose documents are not theirs to list.
+  const [held, setHeld] = useState<Record<string, HeldDocument>>({});
+  const [declined, setDeclined] = useState<ReadonlySet<string>>(new Set());
+  useEffect(() => {
+    if (desk) return;
+    loadHeld(docs.map((d) => d.type)).then(setHeld, () => setHeld({}));
+  }, [desk, p.code]);
+  /** The held document filed for this type, unless the citizen chose to upload (or has uploaded) instead. */
+  const reusing = (type: string) =>
+    held[type] && !declined.has(type) && scans[type]?.state !== 'done' && scans[type]?.state !== 'uploading'
+      ? held[type]
+      : undefined;
   const draftSync = useDraftSync(p.code, docs, values, scans);
   const [restoredAt, setRestoredAt] = useState(draft?.savedAt);
   useEffect(() => draftSync.start(draft?.version), []);
@@ -357,7 +385,7 @@ function FilingForm({
         .filter((f) => f.required && f.kind !== 'boolean' && !values[f.name]?.trim())
         .map((f) => ({ path: `form.${f.name}`, code: 'invalid_type', message: 'required' })),
       ...docs
-        .filter((d) => d.required && scans[d.type]?.state !== 'done')
+        .filter((d) => d.required && scans[d.type]?.state !== 'done' && !reusing(d.type))
         .map((d) => ({ path: `attachments.${d.type}`, code: 'invalid_type', message: 'required' })),
     ];
     if (!details.length) return undefined;
@@ -391,9 +419,12 @@ function FilingForm({
           procedureCode: p.code,
           ...(desk ? { onBehalfOf: { citizenId: onBehalf.trim() } } : {}),
           form: toSubmission(fields, values),
-          attachments: docs
-            .filter((d) => scans[d.type]?.uploadId)
-            .map((d) => ({ documentType: d.type, uploadId: scans[d.type]!.uploadId! })),
+          attachments: docs.flatMap((d): ({ documentType: string } & Record<string, string>)[] => {
+            const reused = reusing(d.type);
+            if (reused) return [{ documentType: d.type, documentId: reused.documentId }];
+            const uploadId = scans[d.type]?.uploadId;
+            return uploadId ? [{ documentType: d.type, uploadId }] : [];
+          }),
         },
       });
       setReceipt(res.dossiers[0]);
@@ -486,13 +517,27 @@ function FilingForm({
           ))}
         </dl>
         <h2>{s.docsHeading}</h2>
+        {docs.some((d) => reusing(d.type)) && (
+          <p class="notice" id="reused-summary">
+            {s.reusedSummary(docs.filter((d) => reusing(d.type)).length)}
+          </p>
+        )}
         <dl class="facts">
-          {docs.map((d) => (
-            <Fragment key={d.type}>
-              <dt>{docName(d)}</dt>
-              <dd>{scans[d.type]?.state === 'done' ? scans[d.type]!.fileName : s.none}</dd>
-            </Fragment>
-          ))}
+          {docs.map((d) => {
+            const reused = reusing(d.type);
+            return (
+              <Fragment key={d.type}>
+                <dt>{docName(d)}</dt>
+                <dd>
+                  {reused
+                    ? s.reused(reused.fileName)
+                    : scans[d.type]?.state === 'done'
+                      ? scans[d.type]!.fileName
+                      : s.none}
+                </dd>
+              </Fragment>
+            );
+          })}
           <dt>{s.fee}</dt>
           <dd>{p.fee ? formatMoney(p.fee, lang) : s.free}</dd>
         </dl>
@@ -670,6 +715,8 @@ function FilingForm({
               const id = docId(d.type);
               const scan = scans[d.type];
               const missing = messageFor(`attachments.${d.type}`);
+              const offer = held[d.type];
+              const reused = reusing(d.type);
               return (
                 <div class="field" key={d.type}>
                   <label for={id}>
@@ -681,6 +728,34 @@ function FilingForm({
                       mb(d.maxBytes),
                     )}
                   </p>
+                  {offer && scan?.state !== 'done' && scan?.state !== 'uploading' && (
+                    <div class="check held-offer">
+                      <input
+                        id={`${id}-held`}
+                        type="checkbox"
+                        checked={!!reused}
+                        aria-describedby={`${id}-held-hint`}
+                        onChange={(e) => {
+                          const use = e.currentTarget.checked;
+                          setDeclined((all) => {
+                            const next = new Set(all);
+                            if (use) next.delete(d.type);
+                            else next.add(d.type);
+                            return next;
+                          });
+                          if (use) clearField(`attachments.${d.type}`);
+                        }}
+                      />
+                      <label for={`${id}-held`}>
+                        {offer.kind === 'result'
+                          ? s.heldResult(offer.from, formatDate(offer.at, lang))
+                          : s.heldScan(offer.from, formatDate(offer.at, lang))}
+                      </label>
+                      <p class="hint" id={`${id}-held-hint`}>
+                        {offer.fileName}. {s.heldOrUpload}
+                      </p>
+                    </div>
+                  )}
                   <input
                     id={id}
                     type="file"
@@ -712,7 +787,7 @@ function FilingForm({
                         )}
                       </p>
                     )}
-                    {!scan && missing && <p class="field-error">{missing}</p>}
+                    {!scan && !reused && missing && <p class="field-error">{missing}</p>}
                   </div>
                 </div>
               );
