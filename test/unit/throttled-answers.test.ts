@@ -97,7 +97,9 @@ describe('a submission refused for load', () => {
 
   it('is 503 also when a call before the commit is throttled', async () => {
     // The abuse-limit counter and the dossier-number block are updated before the commit.
-    ddb.on(UpdateCommand).rejects(new ProvisionedThroughputExceededException({ message: 'x', $metadata: {} }));
+    ddb
+      .on(UpdateCommand)
+      .rejects(new ProvisionedThroughputExceededException({ message: 'x', $metadata: {} }));
     const res = await submit('early-citizen');
     expect(res.status).toBe(503);
     expect(res.body.error.code).toBe('SERVICE_BUSY');
