@@ -120,9 +120,9 @@ describe.each<Device>(['desktop', 'phone'])('petitions on a %s', (device) => {
     await page.waitForURL(/q=den/);
     const results = page.locator('#published-petitions');
     await results.getByText(code).waitFor();
-    await expect(page.locator('#petitions-count').textContent()).resolves.toMatch(
-      /^Tìm thấy \d+ câu trả lời/,
-    );
+    // The count is written once the search has settled; wait for it rather than read it once.
+    await page.locator('#petitions-count', { hasText: /^Tìm thấy \d+ câu trả lời/ }).waitFor();
+    await results.getByText(code).waitFor();
     await checkScreen(page, `petition-search-${device}`);
     // In English on request, the same answers.
     await page.getByRole('button', { name: 'Switch to English' }).click();
