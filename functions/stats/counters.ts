@@ -170,7 +170,8 @@ export function filingContribution(dossier: CountedDossier, event: CountedEvent)
     if (procedure.level === 'toan_trinh') add.receivedFullyOnline = 1;
     else add.receivedPartlyOnline = 1;
   }
-  const reused = (dossier.attachments ?? []).filter((a) => a.reusedFrom).length;
+  // Filed with the submission only: supplements come later, and the rebuild would see them too early.
+  const reused = (dossier.attachments ?? []).filter((a) => a.reusedFrom && !a.supplement).length;
   if (reused) add.documentsReused = reused;
   if (dossier.payment || (procedure?.fee ?? 0) > 0) add.feesCharged = 1;
   if (!Object.keys(add).length) return undefined;
