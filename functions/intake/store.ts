@@ -11,10 +11,10 @@ import { loadDossier } from '../core/dossier-store.js';
 import { keys, ttlAfterDays } from '../core/keys.js';
 import { OUTBOX } from '../core/resources.js';
 import { hexFromBase64Checksum, sha256OfStream } from '../core/scan-digest.js';
-import { loadProfileKeys } from '../me/store.js';
-import { loadDocument, ownResults, type ResultIndexKey } from '../results/store.js';
-import { SNIFF_BYTES } from '../uploads/scan-content.js';
-import type { UploadRecord } from '../uploads/uploads.js';
+import { loadDocument, ownResults, type ResultIndexKey } from '../documents/result-store.js';
+import { SNIFF_BYTES } from '../documents/scan-content.js';
+import type { UploadRecord } from '../documents/uploads.js';
+import { loadProfileKeys } from '../pii/profile-keys.js';
 import type { IntakePorts, IntakeWrite, SubmitResult } from './submit.js';
 
 /** The outbox item as the table stream hands it to the relay. */

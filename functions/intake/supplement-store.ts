@@ -8,7 +8,7 @@ import type { DossierRecord } from '../core/dossier.js';
 import { loadDossier, loadTimeline } from '../core/dossier-store.js';
 import { keys } from '../core/keys.js';
 import type { TimelineEvent } from '../core/timeline.js';
-import { loadDocument } from '../results/store.js';
+import { loadDocument } from '../documents/result-store.js';
 import type { CompletionPorts } from './complete.js';
 import { idempotencyPut, intakeStore, outboxPut, uploadClaims } from './store.js';
 import type { SupplementPorts, SupplementResult } from './supplement.js';

@@ -17,14 +17,14 @@ import type {
   submitPetitionRequest,
   submitPetitionResponse,
 } from '../../schemas/petition.js';
-import { type Agency, findAgency } from '../catalog/agencies.js';
 import type { Procedure } from '../catalog/procedures.js';
 import type { Person } from '../core/auth.js';
 import type { CodeAllocator } from '../core/dossier-codes.js';
 import { AppError } from '../core/errors.js';
 import { PETITIONS } from '../core/resources.js';
 import { canonical } from '../core/timeline.js';
-import { type AttachmentPorts, checkAttachments } from '../intake/attachments.js';
+import { type AttachmentPorts, checkAttachments } from '../documents/attachments.js';
+import { type Agency, findAgency } from '../registry/agencies.js';
 import type {
   PetitionClock,
   PetitionDispatchMessage,

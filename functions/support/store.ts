@@ -11,8 +11,8 @@ import { readPrefix } from '../core/dossier-store.js';
 import { keys, recordOf, ttlAfterDays } from '../core/keys.js';
 import { OUTBOX, SUPPORT } from '../core/resources.js';
 import { intakeStore } from '../intake/store.js';
-import { seal } from '../me/protect.js';
-import { loadProfileKeys } from '../me/store.js';
+import { loadProfileKeys } from '../pii/profile-keys.js';
+import { seal } from '../pii/protect.js';
 import type { TicketEvent, TicketRecord } from './model.js';
 import {
   type CreateTicketPorts,

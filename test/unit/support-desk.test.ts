@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { reachOf } from '../../functions/core/access.js';
 import { AppError } from '../../functions/core/errors.js';
-import { maskPersonalData } from '../../functions/core/personal-data-mask.js';
 import { matches as matchesDeadLetter } from '../../functions/dispatch/redrive.js';
 import { supportNotifications } from '../../functions/notifications/support-notice.js';
+import { maskPersonalData } from '../../functions/pii/personal-data-mask.js';
 import {
   deliverSupport,
   type SupportDeliveryPorts,
