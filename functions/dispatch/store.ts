@@ -15,7 +15,7 @@ import { keys, recordOf, ttlAfterDays } from '../core/keys.js';
 import { logger } from '../core/logger.js';
 import { DISPATCH } from '../core/resources.js';
 import { type VettedAddress, vetEndpoint } from '../core/ssrf.js';
-import { enqueueNotifications } from '../notifications/queue.js';
+import { enqueueNotifications } from '../notices/queue.js';
 import { loadProfileKeys } from '../pii/profile-keys.js';
 import type { BreakerPorts, BreakerSettings, BreakerState } from './breaker.js';
 import type { DeliveryAttempt, DeliveryPorts } from './deliver.js';

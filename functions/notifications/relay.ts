@@ -23,6 +23,8 @@ import { withCorrelation } from '../core/logger.js';
 import { NOTIFICATIONS, STATS, SUPPORT } from '../core/resources.js';
 import { readProfile } from '../me/profile.js';
 import { profileStore } from '../me/store.js';
+import { enqueueNotifications } from '../notices/queue.js';
+import type { NoticeEvent } from '../notices/templates.js';
 import type { PetitionEvent } from '../petitions/model.js';
 import { petitionStore } from '../petitions/store.js';
 import { loadProfileKeys } from '../pii/profile-keys.js';
@@ -38,7 +40,6 @@ import { loadTicket } from '../support/read.js';
 import { callerPhoneContext } from '../support/tickets.js';
 import { type CitizenNoticePorts, notifyTimelineEvent } from './notify.js';
 import { notifyPetitionEvent, type PetitionNoticePorts, profileContacts } from './petition-notice.js';
-import { enqueueNotifications } from './queue.js';
 import {
   isDossierImage,
   isNotificationRecord,
@@ -47,7 +48,6 @@ import {
   isTimelineInsert,
 } from './stream-filter.js';
 import { notifySupportEvent, type SupportNoticePorts } from './support-notice.js';
-import type { NoticeEvent } from './templates.js';
 
 const processor = new BatchProcessor(EventType.DynamoDBStreams);
 

@@ -7,7 +7,7 @@ import { config } from '../core/config.js';
 import { loadDossier } from '../core/dossier-store.js';
 import { keys } from '../core/keys.js';
 import { SLA } from '../core/resources.js';
-import { enqueueNotifications } from '../notifications/queue.js';
+import { enqueueNotifications } from '../notices/queue.js';
 import { findAgency } from '../registry/agencies.js';
 import { overdueStore } from '../stats/overdue.js';
 import type { BreachKind, LapsedEntry, SlaIndexPorts, SlaWatchPorts } from './sla.js';

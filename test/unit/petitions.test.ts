@@ -13,12 +13,12 @@ import { keys } from '../../functions/core/keys.js';
 import { PETITIONS } from '../../functions/core/resources.js';
 import { newWebhookSecret, verifyWebhook } from '../../functions/core/webhooks.js';
 import { type DeliveryAttempt, DeliveryFailed } from '../../functions/dispatch/deliver.js';
-import { matches as matchesDeadLetter } from '../../functions/dispatch/redrive.js';
 import {
   deliverPetition,
   type PetitionDeliveryPorts,
   petitionPayload,
-} from '../../functions/petitions/deliver.js';
+} from '../../functions/dispatch/petition-deliver.js';
+import { matches as matchesDeadLetter } from '../../functions/dispatch/redrive.js';
 import { type EscalationPorts, escalatePetitions } from '../../functions/petitions/escalation.js';
 import {
   PETITION_EVENT_TYPES,
