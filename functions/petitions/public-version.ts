@@ -6,8 +6,7 @@
 import type { PetitionAgencyEvent } from '../../schemas/petition.js';
 import { AppError } from '../core/errors.js';
 import { maskPersonalData } from '../pii/personal-data-mask.js';
-import type { PublicVersion } from './model.js';
-import type { PublicPetition } from './petitions.js';
+import type { PublicPetition, PublicVersion } from './model.js';
 
 type AnsweredEvent = Extract<PetitionAgencyEvent, { type: 'petition.answered' }>;
 
