@@ -4,11 +4,11 @@
  * consumer and `npm run stats:rebuild` both count through `contributionOf`, so they cannot disagree.
  */
 import type { AgencyMonthStats } from '../../schemas/feedback.js';
-import { findAgency } from '../catalog/agencies.js';
 import { findProcedure, findProcedureVersion } from '../catalog/catalog.js';
 import type { DossierRecord } from '../core/dossier.js';
 import type { TimelineEvent } from '../core/timeline.js';
 import { localDate, workingDaysBetween } from '../core/working-days.js';
+import { findAgency } from '../registry/agencies.js';
 import { computeSteps } from '../steps/progress.js';
 
 export const COUNTERS = [

@@ -12,9 +12,9 @@ import type {
   serviceIndexList,
   serviceIndexSeries,
 } from '../../schemas/service-index.js';
-import { type Agency, findAgency, findAgencyByCode } from '../catalog/agencies.js';
 import { toCsv } from '../core/csv.js';
 import { AppError } from '../core/errors.js';
+import { type Agency, findAgency, findAgencyByCode } from '../registry/agencies.js';
 import { addCounts, type Counts, monthOf, monthRange, zeroCounts } from './counters.js';
 import { GROUPS, INDICATORS } from './service-index-weights.js';
 import type { StatsPorts } from './store.js';
