@@ -5,7 +5,7 @@ import { defineConfig } from 'vitest/config';
  * unit (no process beyond the test), adapters (one shared DynamoDB Local and the local cloud's parts),
  * system (the whole local portal), e2e (the portal driven through a browser or its CLIs), infra (CDK).
  */
-const tier = (name: string, extra: { globalSetup?: string[]; setupFiles?: string[] } = {}) => ({
+const tier = (name: string, extra: { globalSetup?: string[] } = {}) => ({
   extends: true as const,
   test: { name, include: [`test/${name}/**/*.test.ts`], ...extra },
 });
@@ -24,10 +24,7 @@ export default defineConfig({
     },
     projects: [
       tier('unit'),
-      tier('adapters', {
-        globalSetup: ['test/adapters/support/shared-store.ts'],
-        setupFiles: ['test/adapters/support/store-env.ts'],
-      }),
+      tier('adapters', { globalSetup: ['test/adapters/support/shared-store.ts'] }),
       tier('system'),
       tier('e2e'),
       tier('infra'),

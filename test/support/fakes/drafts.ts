@@ -17,9 +17,14 @@ export function memoryDrafts(keys: ProfileKeys, start = new Date('2026-12-06T03:
       if (ok) items.set(k(d.ownerSub, d.procedureCode), d);
       return ok;
     },
-    list: async (sub, limit) => ({
-      items: [...items.values()].filter((d) => d.ownerSub === sub).slice(0, limit),
-    }),
+    // Pages in procedure-code order like the table's sort key; the cursor is the last code returned.
+    list: async (sub, limit, after) => {
+      const mine = [...items.values()]
+        .filter((d) => d.ownerSub === sub && (after === undefined || d.procedureCode > after))
+        .sort((a, b) => (a.procedureCode < b.procedureCode ? -1 : 1));
+      const page = mine.slice(0, limit);
+      return { items: page, ...(mine.length > limit ? { last: page.at(-1)!.procedureCode } : {}) };
+    },
     remove: async (sub, code) => items.delete(k(sub, code)),
   };
   return { ports, items, clock };
