@@ -3,12 +3,17 @@ import { defineConfig } from 'vitest/config';
 /**
  * Five tiers, each runnable alone (`npm run test:<tier>`); `vitest run` runs them all. A tier is a folder:
  * unit (no process beyond the test), adapters (one shared DynamoDB Local and the local cloud's parts),
- * system (the whole local portal), e2e (the portal driven through a browser or its CLIs), infra (CDK).
+ * system (the whole local portal), e2e (the portal driven through a browser, `npm start` or its CLIs),
+ * infra (the CDK stacks). The portals of one tier share its DynamoDB Local, each with a table of its own.
  */
-const tier = (name: string, extra: { globalSetup?: string[] } = {}) => ({
+const tier = (name: string, extra: { globalSetup?: string[]; setupFiles?: string[] } = {}) => ({
   extends: true as const,
   test: { name, include: [`test/${name}/**/*.test.ts`], ...extra },
 });
+
+/** One DynamoDB Local per tier that needs one, and the setup that makes local portals use it. */
+const SHARED_DYNAMODB = 'test/support/shared-dynamodb.ts';
+const PORTALS_SHARE_IT = 'test/support/shared-dynamodb-env.ts';
 
 export default defineConfig({
   test: {
@@ -24,9 +29,9 @@ export default defineConfig({
     },
     projects: [
       tier('unit'),
-      tier('adapters', { globalSetup: ['test/adapters/support/shared-store.ts'] }),
-      tier('system'),
-      tier('e2e'),
+      tier('adapters', { globalSetup: [SHARED_DYNAMODB] }),
+      tier('system', { globalSetup: [SHARED_DYNAMODB], setupFiles: [PORTALS_SHARE_IT] }),
+      tier('e2e', { globalSetup: [SHARED_DYNAMODB], setupFiles: [PORTALS_SHARE_IT] }),
       tier('infra'),
     ],
   },

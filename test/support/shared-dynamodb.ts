@@ -1,14 +1,15 @@
 /**
- * The adapters tier's one DynamoDB Local, started once for the whole tier (a vitest globalSetup): the
- * portal's table created as the one table definition says, its endpoint handed to every test file.
+ * One DynamoDB Local for a whole test tier (a vitest globalSetup), its endpoint handed to every test file:
+ * the adapters tier's stores use the portal's table made here from the one table definition; each local
+ * portal the system and e2e tiers start makes a table of its own here instead of starting a Java process.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { TestProject } from 'vitest/node';
-import { LOCAL_REGION } from '../../../lib/local/lambda.js';
-import { createLog } from '../../../lib/local/log.js';
-import { ensureTable, LOCAL_CREDENTIALS, startDynamoDbLocal } from '../../../lib/local/stores.js';
+import { LOCAL_REGION } from '../../lib/local/lambda.js';
+import { createLog } from '../../lib/local/log.js';
+import { ensureTable, LOCAL_CREDENTIALS, startDynamoDbLocal } from '../../lib/local/stores.js';
 
-export const SHARED_TABLE = 'cong-adapters';
+const SHARED_TABLE = 'cong-adapters';
 
 declare module 'vitest' {
   export interface ProvidedContext {
