@@ -19,6 +19,7 @@ import {
   type LogRead,
   type RedeliveryPorts,
 } from './deliveries.js';
+import { INDEX } from '../core/table.js';
 
 /** How long a redelivery's Idempotency-Key answers with the original response. */
 const IDEMPOTENCY_DAYS = 7;
@@ -71,7 +72,7 @@ export function deliveriesStore(): RedeliveryPorts {
       const out = await db.send(
         new QueryCommand({
           TableName,
-          IndexName: 'gsi2',
+          IndexName: INDEX.work.name,
           KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk BETWEEN :lo AND :hi',
           ExpressionAttributeValues: {
             ':pk': partition,

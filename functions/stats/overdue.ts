@@ -21,6 +21,7 @@ import { dynamo } from '../core/clients.js';
 import { config } from '../core/config.js';
 import { type DossierRecord, isOverdue } from '../core/dossier.js';
 import { keys } from '../core/keys.js';
+import { INDEX } from '../core/table.js';
 
 /** Figures that describe an agency now, not a month. */
 export const NOW_COUNTERS = ['overdueNow', 'petitionsOverdueNow'] as const;
@@ -239,7 +240,7 @@ export function nowStore(): NowPorts {
         const page = await dynamo().send(
           new QueryCommand({
             TableName,
-            IndexName: 'gsi2',
+            IndexName: INDEX.work.name,
             KeyConditionExpression: 'gsi2pk = :pk',
             ExpressionAttributeValues: { ':pk': keys.agencyNowIndex('').gsi2pk },
             ExclusiveStartKey,

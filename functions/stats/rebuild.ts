@@ -34,6 +34,7 @@ import {
 } from './overdue.js';
 import { type CountedPetitionEvent, petitionFigures, petitionTimeline } from './petitions.js';
 import { type StoredStats, statsStore } from './store.js';
+import { INDEX } from '../core/table.js';
 
 /** What an agency's work list (gsi2) holds: its dossiers, their ratings, the petitions now with it. */
 export interface AgencyRecords {
@@ -223,7 +224,7 @@ export function rebuildStore(): RebuildPorts {
           keys.agencyDossierPartitions(agencyId).map((partition) =>
             queryAll({
               TableName,
-              IndexName: 'gsi2',
+              IndexName: INDEX.work.name,
               KeyConditionExpression: 'gsi2pk = :agency',
               ExpressionAttributeValues: { ':agency': partition },
               ...projection(fields),

@@ -10,6 +10,7 @@ import { dynamo } from '../core/clients.js';
 import { config } from '../core/config.js';
 import { keys, SHARDS, shardOf } from '../core/keys.js';
 import { COUNTERS, type Contribution, type Counts, zeroCounts } from './counters.js';
+import { INDEX } from '../core/table.js';
 
 export interface StoredStats {
   agencyId: string;
@@ -115,7 +116,7 @@ export function statsStore(now: () => Date = () => new Date()): StatsPorts {
             const out = await dynamo().send(
               new QueryCommand({
                 TableName,
-                IndexName: 'gsi2',
+                IndexName: INDEX.work.name,
                 KeyConditionExpression: 'gsi2pk = :month',
                 ExpressionAttributeValues: { ':month': partition },
                 ExclusiveStartKey,

@@ -11,6 +11,7 @@ import {
   DOSSIER_PREFIX,
   type IndexKey,
 } from './agency-dossiers.js';
+import { INDEX } from '../core/table.js';
 
 const SUMMARY = SUMMARY_FIELDS;
 
@@ -32,7 +33,7 @@ export function agencyDossierStore(): AgencyDossierPorts {
         const out = await dynamo().send(
           new QueryCommand({
             TableName: config().TABLE_NAME,
-            IndexName: 'gsi2',
+            IndexName: INDEX.work.name,
             KeyConditionExpression: page.atMost
               ? '#gsi2pk = :agency AND #gsi2sk BETWEEN :kind AND :atMost'
               : '#gsi2pk = :agency AND begins_with(#gsi2sk, :kind)',
