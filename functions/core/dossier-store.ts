@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { dynamo } from './clients.js';
 import { config } from './config.js';
 import type { DossierRecord } from './dossier.js';
-import { itemParser, parseDossier, parseTimelineEvent } from './items.js';
+import { itemParser, parseDossier, parseTimelineEvent, present } from './items.js';
 import { keys } from './keys.js';
 import type { TimelineEvent } from './timeline.js';
 
@@ -72,9 +72,9 @@ export interface SubmissionRecord {
 
 const parseSubmission = itemParser<SubmissionRecord>('submission', {
   submissionId: z.string(),
-  ownerSub: z.string(),
+  ownerSub: present(z.string()),
   dossierCodes: z.array(z.string()),
-  createdAt: z.string(),
+  createdAt: present(z.string()),
 });
 
 export async function loadSubmission(id: string): Promise<SubmissionRecord | undefined> {

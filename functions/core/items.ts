@@ -36,8 +36,15 @@ export function withoutKeys(item: Record<string, unknown>): Record<string, unkno
   return rest;
 }
 
-/** The attributes of `T` a kind's schema checks, each with `T`'s own type. */
-type Checked<T> = { [K in keyof T]?: z.ZodType<T[K]> };
+/**
+ * The attributes of `T` a kind's schema checks, each with `T`'s own type. Identity and state are
+ * required; the rest are checked when present (`present(...)`), as items written before an attribute
+ * existed, and lean records of older releases, lack it.
+ */
+type Checked<T> = { [K in keyof T]?: z.ZodType<T[K]> | z.ZodOptional<z.ZodType<T[K]>> };
+
+/** An attribute checked only when the item has it. */
+export const present = <S extends z.ZodType>(schema: S) => schema.optional();
 
 /** A parser for one kind of item: checks `shape` and hands back the stored record, typed. */
 export function itemParser<T>(kind: string, shape: Checked<T>): (item: Record<string, unknown>) => T {
@@ -66,23 +73,23 @@ const count = z.number().int().nonnegative();
 
 export const parseDossier = itemParser<DossierRecord>('dossier', {
   code: text,
-  submissionId: text,
-  procedureCode: text,
-  agencyId: text,
-  ownerSub: text,
+  submissionId: present(text),
+  procedureCode: present(text),
+  agencyId: present(text),
+  ownerSub: present(text),
   status: dossierStatus,
-  version: count,
-  lastSeq: count,
-  lastHash: text,
-  submittedAt: text,
-  updatedAt: text,
-  dueAt: text,
+  version: present(count),
+  lastSeq: present(count),
+  lastHash: present(text),
+  submittedAt: present(text),
+  updatedAt: present(text),
+  dueAt: present(text),
 });
 
 export const parseTimelineEvent = itemParser<TimelineEvent>('event', {
   seq: count,
-  at: text,
+  at: present(text),
   status: dossierStatus,
-  prevHash: text,
+  prevHash: present(text),
   hash: text,
 });

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { orderPaymentStatus, paymentStatus } from '../../schemas/payment.js';
 import type { OrderPayment } from '../core/dossier.js';
-import { itemParser, valueParser } from '../core/items.js';
+import { itemParser, present, valueParser } from '../core/items.js';
 import type { AnomalyRecord, Order, PaymentRecord, ReceiptRecord } from './model.js';
 
 const text = z.string();
@@ -20,31 +20,31 @@ const order: z.ZodType<Order> = z.union([
 
 export const parsePayment = itemParser<PaymentRecord>('payment', {
   paymentId: text,
-  provider: text,
+  provider: present(text),
   order,
-  ownerSub: text,
+  ownerSub: present(text),
   amount: money,
   currency: z.literal('VND'),
   status: paymentStatus,
   version: z.number().int().nonnegative(),
-  createdAt: text,
-  updatedAt: text,
+  createdAt: present(text),
+  updatedAt: present(text),
 });
 
 export const parseReceipt = itemParser<ReceiptRecord>('receipt', {
-  receiptNumber: text,
+  receiptNumber: present(text),
   paymentId: text,
   amount: money,
-  providerTransactionId: text,
-  paidAt: text,
-  issuedAt: text,
+  providerTransactionId: present(text),
+  paidAt: present(text),
+  issuedAt: present(text),
 });
 
 export const parseAnomaly = itemParser<AnomalyRecord>('payment-anomaly', {
   paymentId: text,
   type: z.enum(['refund_due', 'amount_mismatch']),
   at: text,
-  provider: text,
+  provider: present(text),
   amount: money,
   order,
 });

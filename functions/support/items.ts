@@ -1,7 +1,7 @@
 /** Support items as stored, parsed by kind; an item that does not match is an internal error (core/items.ts). */
 import { z } from 'zod';
 import { ticketStatus } from '../../schemas/support.js';
-import { itemParser } from '../core/items.js';
+import { itemParser, present } from '../core/items.js';
 import type { TicketEvent, TicketRecord } from './model.js';
 
 const text = z.string();
@@ -9,17 +9,17 @@ const count = z.number().int().nonnegative();
 
 export const parseTicket = itemParser<TicketRecord>('supportTicket', {
   code: text,
-  ownerSub: text,
-  supportDesk: z.boolean(),
+  ownerSub: present(text),
+  supportDesk: present(z.boolean()),
   status: ticketStatus,
-  version: count,
-  lastSeq: count,
-  createdAt: text,
-  updatedAt: text,
+  version: present(count),
+  lastSeq: present(count),
+  createdAt: present(text),
+  updatedAt: present(text),
 });
 
 export const parseTicketEvent = itemParser<TicketEvent>('supportEvent', {
   seq: count,
   status: ticketStatus,
-  at: text,
+  at: present(text),
 });
