@@ -5,9 +5,9 @@ import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynam
 import { getItems } from '../core/batch.js';
 import { dynamo, s3Client } from '../core/clients.js';
 import { config } from '../core/config.js';
-import type { DossierRecord } from '../core/dossier.js';
 import { loadDossier, loadTimeline } from '../core/dossier-store.js';
-import { keys, recordOf, ttlAfterDays } from '../core/keys.js';
+import { parseDossier } from '../core/items.js';
+import { keys, ttlAfterDays } from '../core/keys.js';
 import { outboxPut } from '../intake/store.js';
 import { stepItems } from '../intake/supplement-store.js';
 import { resultSigner } from '../results/signer.js';
@@ -81,7 +81,7 @@ export function agencyEventStore(): AgencyEventPorts {
       const [recorded, dossier] = await getItems([keys.agencyEvent(agencyId, eventId), keys.dossier(code)]);
       return {
         recorded: recorded?.result as AgencyEventResult | undefined,
-        dossier: dossier ? recordOf<DossierRecord>(dossier) : undefined,
+        dossier: dossier ? parseDossier(dossier) : undefined,
       };
     },
 

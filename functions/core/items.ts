@@ -93,3 +93,13 @@ export const parseTimelineEvent = itemParser<TimelineEvent>('event', {
   prevHash: present(text),
   hash: text,
 });
+
+/**
+ * A dossier read through a projection (a list's summary, its attachments): only the fields asked for,
+ * its code among them; the list reads no other.
+ */
+export const parseDossierFields = itemParser<DossierRecord>('dossier', {
+  code: text,
+  status: present(dossierStatus),
+  version: present(count),
+});

@@ -25,7 +25,7 @@ export interface PageRequest {
 /** A page request of lists that merge partitions and keep the last evaluated key as their cursor. */
 export interface KeyedRequest<K> {
   limit: number;
-  after: K | undefined;
+  after?: K | undefined;
 }
 
 const page =
@@ -97,11 +97,7 @@ export const queries = {
     }),
 
   /** Dossiers in one filed-for partition (an enterprise's or a desk officer's), newest first. */
-  filedDossiers: <K extends Record<string, unknown>, T>(
-    partition: string,
-    r: KeyedRequest<K>,
-    parse: Parse<T>,
-  ) =>
+  filedDossiers: <K extends object, T>(partition: string, r: KeyedRequest<K>, parse: Parse<T>) =>
     queryKeyed({
       index: 'filed',
       partition,
@@ -112,7 +108,7 @@ export const queries = {
     }),
 
   /** A person's own dossiers (optionally filtered and with only some attributes), newest first. */
-  ownDossiers: <K extends Record<string, unknown>, T>(
+  ownDossiers: <K extends object, T>(
     sub: string,
     r: KeyedRequest<K> & { filter?: Filter; attributes?: readonly string[] },
     parse: Parse<T>,
@@ -127,7 +123,7 @@ export const queries = {
     }),
 
   /** A person's result documents, newest first. */
-  ownResults: <K extends Record<string, unknown>, T>(sub: string, r: KeyedRequest<K>, parse: Parse<T>) =>
+  ownResults: <K extends object, T>(sub: string, r: KeyedRequest<K>, parse: Parse<T>) =>
     queryKeyed({
       index: 'owner',
       partition: keys.ownerIndex(sub, '', '').gsi1pk,
@@ -138,7 +134,7 @@ export const queries = {
     }),
 
   /** Reads of a person's data by others, newest first. */
-  ownAccessLog: <K extends Record<string, unknown>, T>(sub: string, r: KeyedRequest<K>, parse: Parse<T>) =>
+  ownAccessLog: <K extends object, T>(sub: string, r: KeyedRequest<K>, parse: Parse<T>) =>
     queryKeyed({
       index: 'owner',
       partition: keys.ownerAccessIndex(sub, '', '').gsi1pk,

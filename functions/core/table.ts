@@ -121,12 +121,14 @@ export async function queryPage<T>(
  * One page of an index partition keyed by its last evaluated key (for lists that merge several
  * partitions and keep their own cursor).
  */
-export async function queryKeyed<K extends Record<string, unknown>, T>(
-  q: IndexQuery & { limit: number; after: K | undefined; parse: (item: Record<string, unknown>) => T },
+export async function queryKeyed<K extends object, T>(
+  q: IndexQuery & { limit: number; after?: K | undefined; parse: (item: Record<string, unknown>) => T },
 ): Promise<{ items: { key: K; value: T }[]; lastKey?: K }> {
   const attrs = cursorAttributes(q.index);
   const keyOf = (i: Record<string, unknown>) => Object.fromEntries(attrs.map((a) => [a, String(i[a])])) as K;
-  const out = await dynamo().send(new QueryCommand(queryInput(q, q.limit, q.after)));
+  // A key the list handed out itself (its last evaluated key), never one from a request as such.
+  const start = q.after as Record<string, unknown> | undefined;
+  const out = await dynamo().send(new QueryCommand(queryInput(q, q.limit, start)));
   return {
     items: (out.Items ?? []).map((i) => ({ key: keyOf(i), value: q.parse(i) })),
     ...(out.LastEvaluatedKey ? { lastKey: keyOf(out.LastEvaluatedKey) } : {}),
