@@ -8,6 +8,7 @@ import { config } from '../core/config.js';
 import { keys, ttlAfterDays } from '../core/keys.js';
 import { sendJsonMessages } from '../core/queue-send.js';
 import { type ReadShard, type RowKey, readMerged } from '../core/sharded-list.js';
+import { INDEX } from '../core/table.js';
 import { redrive } from '../dispatch/redrive.js';
 import { sqsChannelQueues } from '../dispatch/redrive-sqs.js';
 import { agencyDeliveryStates } from '../dispatch/store.js';
@@ -19,7 +20,6 @@ import {
   type LogRead,
   type RedeliveryPorts,
 } from './deliveries.js';
-import { INDEX } from '../core/table.js';
 
 /** How long a redelivery's Idempotency-Key answers with the original response. */
 const IDEMPOTENCY_DAYS = 7;

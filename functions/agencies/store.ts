@@ -1,11 +1,12 @@
 /** Agency-event ports over DynamoDB. */
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { getItems } from '../core/batch.js';
 import { dynamo, s3Client } from '../core/clients.js';
 import { config } from '../core/config.js';
 import { loadDossier, loadTimeline } from '../core/dossier-store.js';
+import { cancellationOf } from '../core/dynamo-errors.js';
 import { parseDossier } from '../core/items.js';
 import { keys, ttlAfterDays } from '../core/keys.js';
 import { outboxPut } from '../intake/store.js';
@@ -180,9 +181,7 @@ export function agencyEventStore(): AgencyEventPorts {
         );
         return 'applied';
       } catch (err) {
-        if (!(err instanceof TransactionCanceledException)) throw err;
-        const reasons = err.CancellationReasons ?? [];
-        return reasons[2]?.Code === 'ConditionalCheckFailed' ? 'already-recorded' : 'version-conflict';
+        return cancellationOf(err).failed(2) ? 'already-recorded' : 'version-conflict';
       }
     },
   };

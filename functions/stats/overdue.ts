@@ -9,7 +9,6 @@
  * An extension that lapses again opens the marker again at the new deadline. The count lags the clock
  * by at most one watcher run; `npm run stats:rebuild` recomputes it from the dossiers themselves.
  */
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   GetCommand,
   PutCommand,
@@ -20,6 +19,7 @@ import {
 import { dynamo } from '../core/clients.js';
 import { config } from '../core/config.js';
 import { type DossierRecord, isOverdue } from '../core/dossier.js';
+import { cancellationOf, isCancellation } from '../core/dynamo-errors.js';
 import { keys } from '../core/keys.js';
 import { INDEX } from '../core/table.js';
 
@@ -72,9 +72,7 @@ export async function settleOverdue(
 
 /** The same transaction's reasons, by position: which condition failed. */
 const cancelled = (err: unknown): string[] | undefined =>
-  err instanceof TransactionCanceledException
-    ? (err.CancellationReasons ?? []).map((r) => r.Code ?? 'None')
-    : undefined;
+  isCancellation(err) ? cancellationOf(err).codes : undefined;
 
 export class DossierChangedError extends Error {
   constructor(code: string) {

@@ -11,6 +11,7 @@ import { config } from '../core/config.js';
 import { type DossierRecord, isOverdue } from '../core/dossier.js';
 import { loadTimeline } from '../core/dossier-store.js';
 import { keys } from '../core/keys.js';
+import { INDEX } from '../core/table.js';
 import type { TimelineEvent } from '../core/timeline.js';
 import {
   COUNTERS,
@@ -34,7 +35,6 @@ import {
 } from './overdue.js';
 import { type CountedPetitionEvent, petitionFigures, petitionTimeline } from './petitions.js';
 import { type StoredStats, statsStore } from './store.js';
-import { INDEX } from '../core/table.js';
 
 /** What an agency's work list (gsi2) holds: its dossiers, their ratings, the petitions now with it. */
 export interface AgencyRecords {
