@@ -153,6 +153,10 @@ export const queries = {
       parse,
     }),
 
+  /** Every agency's current figures (one small partition, one item per agency). */
+  agenciesNow: <T>(parse: Parse<T>) =>
+    queryAll({ index: 'work', partition: keys.agencyNowIndex('').gsi2pk, parse }),
+
   /** FAQ entries added at run time, oldest first. */
   runtimeFaq: <T>(parse: Parse<T>) =>
     queryAll({ index: 'owner', partition: keys.faqIndex('', '').gsi1pk, parse }),

@@ -12,7 +12,6 @@
 import {
   GetCommand,
   PutCommand,
-  QueryCommand,
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
@@ -21,7 +20,7 @@ import { config } from '../core/config.js';
 import { type DossierRecord, isOverdue } from '../core/dossier.js';
 import { cancellationOf, isCancellation } from '../core/dynamo-errors.js';
 import { keys } from '../core/keys.js';
-import { INDEX } from '../core/table.js';
+import { queries } from '../core/queries.js';
 
 /** Figures that describe an agency now, not a month. */
 export const NOW_COUNTERS = ['overdueNow', 'petitionsOverdueNow'] as const;
@@ -232,22 +231,8 @@ export function nowStore(): NowPorts {
   const TableName = config().TABLE_NAME;
   return {
     async allNow() {
-      const out = new Map<string, NowCounts>();
-      let ExclusiveStartKey: Record<string, unknown> | undefined;
-      do {
-        const page = await dynamo().send(
-          new QueryCommand({
-            TableName,
-            IndexName: INDEX.work.name,
-            KeyConditionExpression: 'gsi2pk = :pk',
-            ExpressionAttributeValues: { ':pk': keys.agencyNowIndex('').gsi2pk },
-            ExclusiveStartKey,
-          }),
-        );
-        for (const item of page.Items ?? []) out.set(String(item.agencyId), nowOf(item));
-        ExclusiveStartKey = page.LastEvaluatedKey;
-      } while (ExclusiveStartKey);
-      return out;
+      const items = await queries.agenciesNow((item) => [String(item.agencyId), nowOf(item)] as const);
+      return new Map(items);
     },
     async agencyNow(agencyId) {
       const out = await dynamo().send(new GetCommand({ TableName, Key: keys.agencyNow(agencyId) }));
