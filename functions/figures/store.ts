@@ -4,8 +4,8 @@ import { dynamo } from '../core/clients.js';
 import { config } from '../core/config.js';
 import { loadTimeline } from '../core/dossier-store.js';
 import { keys } from '../core/keys.js';
-import type { FiguresDossier, FiguresPorts, FiguresRating } from './figures.js';
 import { INDEX } from '../core/table.js';
+import type { FiguresDossier, FiguresPorts, FiguresRating } from './figures.js';
 
 async function queryAll(input: QueryCommandInput): Promise<Record<string, unknown>[]> {
   const items: Record<string, unknown>[] = [];

@@ -5,13 +5,13 @@ import { config } from '../core/config.js';
 import { type DossierRecord, SUMMARY_FIELDS } from '../core/dossier.js';
 import { keys } from '../core/keys.js';
 import { type ReadShard, type RowKey, readMerged } from '../core/sharded-list.js';
+import { INDEX } from '../core/table.js';
 import {
   type AgencyDossierPorts,
   CURSOR_ATTRIBUTES,
   DOSSIER_PREFIX,
   type IndexKey,
 } from './agency-dossiers.js';
-import { INDEX } from '../core/table.js';
 
 const SUMMARY = SUMMARY_FIELDS;
 
