@@ -9,10 +9,10 @@ import { loadDossier, loadTimeline } from '../core/dossier-store.js';
 import { cancellationOf } from '../core/dynamo-errors.js';
 import { parseDossier } from '../core/items.js';
 import { keys, ttlAfterDays } from '../core/keys.js';
+import { resultSigner } from '../documents/result-signer.js';
+import { documentItem, loadDocument } from '../documents/result-store.js';
 import { outboxPut } from '../intake/store.js';
 import { stepItems } from '../intake/supplement-store.js';
-import { resultSigner } from '../results/signer.js';
-import { documentItem, loadDocument } from '../results/store.js';
 import type { AgencyEventPorts, AgencyEventResult, Handoff } from './events.js';
 
 /** Agencies may replay an event for this long and still get the original answer. */

@@ -8,8 +8,8 @@ import { decodeCursor, encodeCursor } from '../core/cursor.js';
 import { itemParser } from '../core/items.js';
 import { keys } from '../core/keys.js';
 import { TABLE } from '../core/resources.js';
+import { loadProfileKeys } from '../pii/profile-keys.js';
 import type { DraftPorts, StoredDraft } from './drafts.js';
-import { loadProfileKeys } from './store.js';
 
 const FIELDS = ['ownerSub', 'procedureCode', 'version', 'sealed', 'savedAt', 'expiresAt'];
 

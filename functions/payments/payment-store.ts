@@ -1,11 +1,11 @@
 /** The payment port over DynamoDB: starting a payment and settling it, each a conditional transaction. */
 import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { findAgency } from '../catalog/agencies.js';
 import type { OrderPayment } from '../core/dossier.js';
 import { loadDossier } from '../core/dossier-store.js';
 import { cancellationOf } from '../core/dynamo-errors.js';
 import { keys, ttlAfterDays } from '../core/keys.js';
 import { outboxPut } from '../intake/store.js';
+import { findAgency } from '../registry/agencies.js';
 import { orderRef } from './model.js';
 import type { PaymentPorts } from './payments.js';
 import {

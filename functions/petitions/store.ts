@@ -11,8 +11,8 @@ import { cancellationOf } from '../core/dynamo-errors.js';
 import { keys, ttlAfterDays } from '../core/keys.js';
 import { queries } from '../core/queries.js';
 import { OUTBOX, PETITIONS } from '../core/resources.js';
-import { intakeStore } from '../intake/store.js';
-import { enqueueNotifications } from '../notifications/queue.js';
+import { documentFiles } from '../documents/store.js';
+import { enqueueNotifications } from '../notices/queue.js';
 import type { EscalationPorts, LapsedPetition } from './escalation.js';
 import { parsePetition, parsePetitionEvent } from './items.js';
 import { PETITION_EVENT_KIND, PETITION_KIND, type PetitionEvent, type PetitionRecord } from './model.js';
@@ -205,7 +205,7 @@ export function petitionStore(): PetitionStore {
   const { TABLE_NAME: TableName } = config();
   const db = dynamo();
   // Uploads and scans are checked and copied exactly as for dossiers.
-  const files = intakeStore();
+  const files = documentFiles();
 
   return {
     now: () => new Date(),

@@ -10,9 +10,9 @@ import { cancellationOf } from '../core/dynamo-errors.js';
 import { keys, ttlAfterDays } from '../core/keys.js';
 import { type Page, queries } from '../core/queries.js';
 import { OUTBOX, SUPPORT } from '../core/resources.js';
-import { intakeStore } from '../intake/store.js';
-import { seal } from '../me/protect.js';
-import { loadProfileKeys } from '../me/store.js';
+import { documentFiles } from '../documents/store.js';
+import { loadProfileKeys } from '../pii/profile-keys.js';
+import { seal } from '../pii/protect.js';
 import { parseTicket, parseTicketEvent } from './items.js';
 import type { TicketEvent, TicketRecord } from './model.js';
 import {
@@ -176,7 +176,7 @@ export type SupportStore = CreateTicketPorts &
 export function supportStore(): SupportStore {
   const { TABLE_NAME: TableName } = config();
   const db = dynamo();
-  const files = intakeStore();
+  const files = documentFiles();
 
   return {
     now: () => new Date(),

@@ -1,11 +1,11 @@
 /** A dossier's fetch records (`ACCESS#…` items of its partition), newest first. */
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import type { AttachmentAccess } from '../agencies/files.js';
 import { dynamo } from '../core/clients.js';
 import { config } from '../core/config.js';
 import { itemParser, present } from '../core/items.js';
 import { keys } from '../core/keys.js';
+import type { AttachmentAccess } from '../documents/agency-files.js';
 import type { AccessKey, AccessLogPorts } from './access-log.js';
 
 const parseAccess = itemParser<AttachmentAccess>('attachmentAccess', {

@@ -9,7 +9,7 @@ import {
   type StoredDraft,
   saveDraft,
 } from '../../functions/me/drafts.js';
-import { deriveProfileKeys } from '../../functions/me/protect.js';
+import { deriveProfileKeys } from '../../functions/pii/protect.js';
 import { DRAFT_MAX_BYTES, draftInput } from '../../schemas/me.js';
 
 const keys = deriveProfileKeys(randomBytes(32));

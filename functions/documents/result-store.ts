@@ -8,10 +8,10 @@ import { config } from '../core/config.js';
 import { loadDossier } from '../core/dossier-store.js';
 import { keys } from '../core/keys.js';
 import { queries } from '../core/queries.js';
-import { contentDisposition } from '../tracking/result.js';
-import type { ResultDocument } from './documents.js';
-import { parseAccessRecord, parseResultDocument, parseShare } from './items.js';
 import type { AccessLogPorts, QrCode, SharePorts } from './library.js';
+import type { ResultDocument } from './result-documents.js';
+import { parseAccessRecord, parseResultDocument, parseShare } from './result-items.js';
+import { contentDisposition } from './result-link.js';
 
 /** A document as an item: by id, and on its holder's part of the owner index (gsi1), newest first. */
 export const documentItem = (doc: ResultDocument) => ({
