@@ -4,6 +4,7 @@
  * way AWS wires them. Handlers are configured only by environment, so this sets process.env before the
  * first handler module loads; that makes it one portal per process at a time.
  */
+import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -43,6 +44,7 @@ import { ensureResultSigningKey } from './result-key.js';
 import {
   dynamoDbPath,
   LOCAL_CREDENTIALS,
+  LOCAL_NAMES,
   type LocalStores,
   refuseWhileDynamoDbLocalRuns,
   startStores,
@@ -84,6 +86,11 @@ export interface LocalPortalOptions {
    * go there instead of to the simulator.
    */
   agencyEndpoints?: Readonly<Record<string, string>>;
+  /**
+   * Endpoint of a DynamoDB Local already running (the test tiers share one instead of starting one per
+   * portal): an ephemeral portal makes a table of its own there and drops it at stop.
+   */
+  sharedDynamoDb?: string;
 }
 
 /** Seconds before a notification the notifier could not send is tried again (locally). */
@@ -276,6 +283,12 @@ export async function startLocalPortal(options: LocalPortalOptions = {}): Promis
       dataDir,
       persistent: !ephemeral,
       preferPorts: remembered,
+      ...(options.sharedDynamoDb
+        ? {
+            sharedDynamoDb: options.sharedDynamoDb,
+            names: { ...LOCAL_NAMES, table: `${LOCAL_NAMES.table}-${randomUUID().slice(0, 8)}` },
+          }
+        : {}),
       log: log.child('stores'),
     });
     cleanups.push(() => stores.stop());

@@ -3,25 +3,25 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   DeleteItemCommand,
+  DeleteTableCommand,
   DynamoDBClient,
   PutItemCommand,
+  ResourceNotFoundException,
   TransactWriteItemsCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { functionFromHandler, type LambdaHandler } from '../../lib/local/lambda.js';
 import { memoryLog } from '../../lib/local/log.js';
 import { sleep } from '../../lib/local/net.js';
 import {
-  type DynamoDbLocal,
   ensureQueue,
   ensureTable,
   LOCAL_CREDENTIALS,
   type SqsLocal,
-  startDynamoDbLocal,
   startSqsLocal,
 } from '../../lib/local/stores.js';
 import {
@@ -35,7 +35,6 @@ import { until } from '../support/wait.js';
 const pkOf = (r: DynamoDBRecord) => r.dynamodb?.NewImage?.pk?.S;
 
 describe('DynamoDB stream → outbox relay pump', () => {
-  let dynamo: DynamoDbLocal;
   let sqsServer: SqsLocal;
   let ddb: DynamoDBClient;
   let streams: DynamoDBStreamsClient;
@@ -49,24 +48,26 @@ describe('DynamoDB stream → outbox relay pump', () => {
   });
 
   beforeAll(async () => {
-    [dynamo, sqsServer, dir] = await Promise.all([
-      startDynamoDbLocal({ log: memoryLog() }),
-      startSqsLocal(),
-      mkdtemp(join(tmpdir(), 'cong-stream-')),
-    ]);
-    ddb = new DynamoDBClient(client(dynamo.endpoint));
-    streams = new DynamoDBStreamsClient(client(dynamo.endpoint));
+    // The tier's shared DynamoDB Local; each test makes its own table in it.
+    const endpoint = inject('dynamoEndpoint');
+    [sqsServer, dir] = await Promise.all([startSqsLocal(), mkdtemp(join(tmpdir(), 'cong-stream-'))]);
+    ddb = new DynamoDBClient(client(endpoint));
+    streams = new DynamoDBStreamsClient(client(endpoint));
     sqs = new SQSClient(client(sqsServer.endpoint));
   });
 
   afterAll(async () => {
     await Promise.all(pumps.map((p) => p.stop()));
     for (const c of [ddb, streams, sqs]) c?.destroy();
-    await Promise.all([dynamo?.stop(), sqsServer?.stop()]);
+    await sqsServer?.stop();
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
   async function setup(name: string) {
+    // A fresh table, stream and all, even when the shared store outlives a run (watch mode).
+    await ddb.send(new DeleteTableCommand({ TableName: name })).catch((err) => {
+      if (!(err instanceof ResourceNotFoundException)) throw err;
+    });
     await ensureTable(ddb, name);
     const dlq = await ensureQueue(sqs, `${name}-dlq`);
     return { table: name, dlq };
