@@ -10,7 +10,6 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { DynamoDBRecord, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { allAgencies, channels } from '../../functions/catalog/agencies.js';
 import { dynamo, s3Client, sqsClient } from '../../functions/core/clients.js';
 import { resetConfig } from '../../functions/core/config.js';
 import { NOTIFICATIONS } from '../../functions/core/resources.js';
@@ -19,6 +18,7 @@ import { readOutbox, type SentNotification } from '../../functions/notifications
 import { isRelayRecord } from '../../functions/notifications/stream-filter.js';
 import type { ReconcileReport } from '../../functions/payments/reconcile.js';
 import type { EscalationReport } from '../../functions/petitions/escalation.js';
+import { allAgencies, channels } from '../../functions/registry/agencies.js';
 import { functions, type HttpFunction } from '../../functions/routes.js';
 import type { SlaReport } from '../../functions/sla/sla.js';
 import { ensureAgencySecrets } from './agency-secrets.js';

@@ -8,10 +8,10 @@
 import { GetQueueAttributesCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { allAgencies, findAgency } from '../../functions/catalog/agencies.js';
 import { keys } from '../../functions/core/keys.js';
 import { AGENCY_HEADER, signWebhook } from '../../functions/core/webhooks.js';
 import { dlqUrlOf } from '../../functions/dispatch/redrive.js';
+import { allAgencies, findAgency } from '../../functions/registry/agencies.js';
 import type { LocalPortal } from '../../lib/local/portal.js';
 import { type AgencySecrets, channelSecret, readAgencySecrets } from '../support/agency-callbacks.js';
 import { bhytForm } from '../support/forms.js';

@@ -15,11 +15,11 @@
 import { randomUUID } from 'node:crypto';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { attachmentIdOf } from '../../functions/agencies/files.js';
 import { objectLoaders } from '../../functions/core/access.js';
 import { keys as tableKeys } from '../../functions/core/keys.js';
 import { AGENCY_HEADER, signedGetContent, signWebhook } from '../../functions/core/webhooks.js';
-import { documentIdOf } from '../../functions/intake/attachments.js';
+import { attachmentIdOf } from '../../functions/documents/agency-files.js';
+import { documentIdOf } from '../../functions/documents/attachments.js';
 import { signed } from '../../functions/payments/signature.js';
 import {
   APPLICANTS,

@@ -5,7 +5,7 @@
  */
 import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { citizenIdHash, deriveProfileKeys, seal } from '../../functions/me/protect.js';
+import { citizenIdHash, deriveProfileKeys, seal } from '../../functions/pii/protect.js';
 import type { LocalPortal } from '../../lib/local/portal.js';
 import { bhytForm } from '../support/forms.js';
 import { startTestPortal } from '../support/local-portal.js';

@@ -4,7 +4,7 @@
  */
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findAgency } from '../../functions/catalog/agencies.js';
+import { findAgency } from '../../functions/registry/agencies.js';
 import type { LocalPortal } from '../../lib/local/portal.js';
 import { bhytForm } from '../support/forms.js';
 import { startTestPortal } from '../support/local-portal.js';

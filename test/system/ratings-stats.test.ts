@@ -5,7 +5,7 @@
  */
 import { randomInt } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { allAgencies } from '../../functions/catalog/agencies.js';
+import { allAgencies } from '../../functions/registry/agencies.js';
 import { monthOf } from '../../functions/stats/counters.js';
 import { rebuildStats, rebuildStore } from '../../functions/stats/rebuild.js';
 import type { LocalPortal } from '../../lib/local/portal.js';

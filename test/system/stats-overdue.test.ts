@@ -3,7 +3,7 @@
  * that settle or extend it take it off exactly once, and `stats:rebuild` as of the same instant agrees.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { allAgencies } from '../../functions/catalog/agencies.js';
+import { allAgencies } from '../../functions/registry/agencies.js';
 import { monthOf } from '../../functions/stats/counters.js';
 import { rebuildStats, rebuildStore } from '../../functions/stats/rebuild.js';
 import type { LocalPortal } from '../../lib/local/portal.js';

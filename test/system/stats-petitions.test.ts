@@ -4,8 +4,8 @@
  * figures rebuilt from the petitions' timelines, and the abuse limit class on POST /v1/petitions.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { allAgencies, findAgency } from '../../functions/catalog/agencies.js';
 import { petitionDeadlines } from '../../functions/petitions/routing.js';
+import { allAgencies, findAgency } from '../../functions/registry/agencies.js';
 import { routes } from '../../functions/routes.js';
 import { monthOf } from '../../functions/stats/counters.js';
 import { rebuildStats, rebuildStore } from '../../functions/stats/rebuild.js';

@@ -9,7 +9,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AGENCY_HEADER, signedGetContent, signWebhook } from '../../functions/core/webhooks.js';
-import { verifyOffline } from '../../functions/results/record.js';
+import { verifyOffline } from '../../functions/documents/result-record.js';
 import { monthOf } from '../../functions/stats/counters.js';
 import type { LocalPortal } from '../../lib/local/portal.js';
 import {

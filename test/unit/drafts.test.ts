@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../functions/core/errors.js';
 import { deleteDraft, listDrafts, readDraft, saveDraft } from '../../functions/me/drafts.js';
-import { deriveProfileKeys } from '../../functions/me/protect.js';
+import { deriveProfileKeys } from '../../functions/pii/protect.js';
 import { DRAFT_MAX_BYTES, draftInput } from '../../schemas/me.js';
 import { memoryDrafts } from '../support/fakes/drafts.js';
 

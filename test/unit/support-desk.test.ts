@@ -1,14 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { reachOf } from '../../functions/core/access.js';
 import { AppError } from '../../functions/core/errors.js';
-import { maskPersonalData } from '../../functions/core/personal-data-mask.js';
 import { matches as matchesDeadLetter } from '../../functions/dispatch/redrive.js';
-import { supportNotifications } from '../../functions/notifications/support-notice.js';
 import {
   deliverSupport,
   type SupportDeliveryPorts,
   supportPayload,
-} from '../../functions/support/deliver.js';
+} from '../../functions/dispatch/support-deliver.js';
+import { supportNotifications } from '../../functions/notifications/support-notice.js';
+import { maskPersonalData } from '../../functions/pii/personal-data-mask.js';
 import type { TicketEvent, TicketRecord } from '../../functions/support/model.js';
 import { monthRange, supportFigures } from '../../functions/support/stats.js';
 import {

@@ -6,7 +6,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { draftStore } from '../../../functions/me/draft-store.js';
 import type { DraftPorts, StoredDraft } from '../../../functions/me/drafts.js';
-import { deriveProfileKeys } from '../../../functions/me/protect.js';
+import { deriveProfileKeys } from '../../../functions/pii/protect.js';
 import { memoryDrafts } from '../../support/fakes/drafts.js';
 import { useSharedStore } from '../support/store.js';
 

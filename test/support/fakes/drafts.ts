@@ -1,6 +1,6 @@
 /** Drafts in memory; test/adapters/contracts/drafts.test.ts holds them to the DynamoDB store. */
 import type { DraftPorts, StoredDraft } from '../../../functions/me/drafts.js';
-import type { ProfileKeys } from '../../../functions/me/protect.js';
+import type { ProfileKeys } from '../../../functions/pii/protect.js';
 
 /** The table's behaviour: conditional on the stored version, or on none (an expired one counts as none). */
 export function memoryDrafts(keys: ProfileKeys, start = new Date('2026-12-06T03:00:00Z')) {

@@ -2,10 +2,10 @@
 import { dynamo } from '../core/clients.js';
 import { config } from '../core/config.js';
 import { keys } from '../core/keys.js';
-import type { DeliveryPorts } from '../dispatch/deliver.js';
-import { deliveryRecords } from '../dispatch/store.js';
-import type { SupportDeliveryPorts } from './deliver.js';
-import { loadTicket } from './read.js';
+import { loadTicket } from '../support/read.js';
+import type { DeliveryPorts } from './deliver.js';
+import { deliveryRecords } from './store.js';
+import type { SupportDeliveryPorts } from './support-deliver.js';
 
 export function supportDeliveryStore(base: DeliveryPorts): SupportDeliveryPorts {
   const TableName = config().TABLE_NAME;

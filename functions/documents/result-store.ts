@@ -7,9 +7,9 @@ import { dynamo, s3Client } from '../core/clients.js';
 import { config } from '../core/config.js';
 import { loadDossier } from '../core/dossier-store.js';
 import { keys, recordOf } from '../core/keys.js';
-import { contentDisposition } from '../tracking/result.js';
-import type { ResultDocument } from './documents.js';
 import type { AccessLogPorts, AccessRecord, DocumentShare, QrCode, SharePorts } from './library.js';
+import type { ResultDocument } from './result-documents.js';
+import { contentDisposition } from './result-link.js';
 
 /** A document as an item: by id, and on its holder's part of the owner index (gsi1), newest first. */
 export const documentItem = (doc: ResultDocument) => ({

@@ -8,16 +8,16 @@
 import type { Procedure } from '../catalog/procedures.js';
 import type { DossierRecord, StoredAttachment } from '../core/dossier.js';
 import { AppError } from '../core/errors.js';
-import type { ResultDocument } from '../results/documents.js';
-import { contentIsDeclaredType } from '../uploads/scan-content.js';
-import type { UploadRecord } from '../uploads/uploads.js';
+import type { ResultDocument } from './result-documents.js';
+import { contentIsDeclaredType } from './scan-content.js';
+import type { UploadRecord } from './uploads.js';
 
 export interface AttachmentPorts {
   findUpload(uploadId: string): Promise<UploadRecord | undefined>;
   /** Several uploads in one read, by id (absent ids map to undefined); without it, one read each. */
   findUploads?(uploadIds: string[]): Promise<Map<string, UploadRecord | undefined>>;
   /**
-   * Size and type of the object S3 really holds, with its first SNIFF_BYTES bytes (uploads/scan-content.ts),
+   * Size and type of the object S3 really holds, with its first SNIFF_BYTES bytes (scan-content.ts),
    * or undefined if nothing was uploaded.
    */
   inspectObject(
@@ -29,7 +29,7 @@ export interface AttachmentPorts {
   findResultDocument?(documentId: string): Promise<HeldResult | undefined>;
 }
 
-/** What intake needs of a result the person holds (functions/results/documents.ts). */
+/** What intake needs of a result the person holds (functions/documents/result-documents.ts). */
 export type HeldResult = Pick<
   ResultDocument,
   | 'documentId'

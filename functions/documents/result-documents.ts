@@ -5,9 +5,10 @@
  * document at GET /v1/verify/{documentId} (or offline with the published keys); the answer names only
  * non-personal facts.
  */
-import { findAgency } from '../catalog/agencies.js';
+
 import type { DossierRecord, DossierResult } from '../core/dossier.js';
-import { type RecordStatus, type ResultSigner, type SignedRecord, signRecord } from './record.js';
+import { findAgency } from '../registry/agencies.js';
+import { type RecordStatus, type ResultSigner, type SignedRecord, signRecord } from './result-record.js';
 
 export type ElectronicResult = Extract<DossierResult, { kind: 'electronic' }>;
 

@@ -4,8 +4,8 @@
  * the petitioner's identity. A message for an agency the petition has since left is dropped.
  */
 import type { PetitionDelivery } from '../../schemas/petition.js';
-import { deliverSigned, gateFor, type WebhookPorts } from '../dispatch/deliver.js';
-import type { PetitionDispatchMessage, PetitionRecord } from './model.js';
+import type { PetitionDispatchMessage, PetitionRecord } from '../petitions/model.js';
+import { deliverSigned, gateFor, type WebhookPorts } from './deliver.js';
 
 export interface PetitionDeliveryPorts extends WebhookPorts {
   loadPetition(code: string): Promise<PetitionRecord | undefined>;

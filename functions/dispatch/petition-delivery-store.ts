@@ -3,10 +3,10 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../core/clients.js';
 import { config } from '../core/config.js';
 import { keys } from '../core/keys.js';
-import type { DeliveryPorts } from '../dispatch/deliver.js';
-import { deliveryRecords } from '../dispatch/store.js';
-import type { PetitionDeliveryPorts } from './deliver.js';
-import type { PetitionRecord } from './model.js';
+import type { PetitionRecord } from '../petitions/model.js';
+import type { DeliveryPorts } from './deliver.js';
+import type { PetitionDeliveryPorts } from './petition-deliver.js';
+import { deliveryRecords } from './store.js';
 
 /** Where a petition delivery's markers and attempts go; each attempt is in its agency's delivery log too. */
 export const PETITION_DELIVERY_RECORDS = {

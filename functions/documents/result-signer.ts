@@ -7,7 +7,7 @@ import { createPrivateKey, createPublicKey, type KeyObject, sign } from 'node:cr
 import { GetPublicKeyCommand, KMSClient, SignCommand } from '@aws-sdk/client-kms';
 import { calculateJwkThumbprint, type JWK } from 'jose';
 import { config } from '../core/config.js';
-import type { ResultSigner } from './record.js';
+import type { ResultSigner } from './result-record.js';
 
 const publicJwk = async (key: KeyObject): Promise<JWK> => {
   const jwk = key.export({ format: 'jwk' }) as JWK;

@@ -11,13 +11,13 @@ import type {
   myDocumentDownload,
   sharedDocument,
 } from '../../schemas/results.js';
-import { findAgency } from '../catalog/agencies.js';
 import { decodeCursor, encodeCursor } from '../core/cursor.js';
 import type { DossierRecord } from '../core/dossier.js';
 import { AppError } from '../core/errors.js';
 import { keys } from '../core/keys.js';
-import { parseDocumentId } from '../intake/attachments.js';
-import { type ResultDocument, verificationLink } from './documents.js';
+import { findAgency } from '../registry/agencies.js';
+import { parseDocumentId } from './attachments.js';
+import { type ResultDocument, verificationLink } from './result-documents.js';
 
 /** How long a download link works: enough to start a download, too short to be worth forwarding. */
 export const DOWNLOAD_LINK_SECONDS = 300;

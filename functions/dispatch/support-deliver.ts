@@ -5,8 +5,8 @@
  */
 import type { z } from 'zod';
 import type { supportDelivery } from '../../schemas/support.js';
-import { deliverSigned, gateFor, type WebhookPorts } from '../dispatch/deliver.js';
-import type { SupportDispatchMessage, TicketRecord } from './model.js';
+import type { SupportDispatchMessage, TicketRecord } from '../support/model.js';
+import { deliverSigned, gateFor, type WebhookPorts } from './deliver.js';
 
 export interface SupportDeliveryPorts extends WebhookPorts {
   loadTicket(code: string): Promise<TicketRecord | undefined>;

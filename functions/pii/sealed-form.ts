@@ -9,7 +9,7 @@
 import { findProcedure, findProcedureVersion } from '../catalog/catalog.js';
 import { type PiiKind, piiFields } from '../catalog/forms.js';
 import type { DossierRecord, SealedFormField } from '../core/dossier.js';
-import { citizenIdHash, maskCitizenId, maskPhone, open, type ProfileKeys, seal } from '../me/protect.js';
+import { citizenIdHash, maskCitizenId, maskPhone, open, type ProfileKeys, seal } from './protect.js';
 
 export const formFieldContext = (code: string, field: string) => `dossier:${code}:form.${field}`;
 
