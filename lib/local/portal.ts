@@ -262,6 +262,7 @@ export async function startLocalPortal(options: LocalPortalOptions = {}): Promis
       preferPort: remembered.api,
       open: false,
       functionFor: (fn) => httpFunctions.get(fn),
+      checkResponses: true,
       webDir,
       webAssets,
       pageHeaders: () =>

@@ -207,6 +207,12 @@ export async function coldStarts() {
         params: { code: 'PAKN-261122-0001' },
         headers: auth,
       }),
+    results: () =>
+      apiEvent('GET /v1/verify/{documentId}', {
+        path: '/v1/verify/01KAAAAAAAAAAAAAAAAAAAAAA1',
+        params: { documentId: '01KAAAAAAAAAAAAAAAAAAAAAA1' },
+      }),
+    support: () => apiEvent('GET /v1/me/support/tickets', { headers: auth }),
     escalation: () => ({}),
     paymentsReconcile: () => ({}),
     slaWatcher: () => ({}),
