@@ -3,10 +3,8 @@ import { AppError } from '../core/errors.js';
 import { type ApiRequest, type ApiResult, type BodilessResult, httpFunction } from '../core/http.js';
 import { runtimeFaq } from '../support/faq-store.js';
 import { agencyToView, findAgencyByCode, listAgencies } from './catalog.js';
-import { planImport } from './import.js';
 import { informationToView } from './information.js';
 import { listProvinces, provinceCommunes } from './places.js';
-import { publishedCatalog } from './procedures.js';
 import { published } from './published.js';
 import { catalogRoutes } from './routes.js';
 
@@ -68,6 +66,11 @@ export const handler = httpFunction(catalogRoutes, {
   // The same checks as the release's import, against the catalog this function serves; nothing is written.
   checkCatalogFile: async (req) => {
     const { format, content } = req.body;
+    // An administrator's check, rare next to citizens' reads: the import's parsers load on the first one.
+    const [{ planImport }, { publishedCatalog }] = await Promise.all([
+      import('./import.js'),
+      import('./procedures.js'),
+    ]);
     const { outcome } = planImport(content, format, publishedCatalog);
     return { body: outcome, headers: { 'cache-control': 'no-store' } };
   },

@@ -335,7 +335,10 @@ export async function coldStarts() {
 
   const rows: Record<string, unknown>[] = [];
   try {
+    // BENCH_FUNCTIONS=catalog,platform measures only those (the whole table takes minutes).
+    const only = process.env.BENCH_FUNCTIONS?.split(',').filter(Boolean);
     for (const [name, spec] of Object.entries(functions)) {
+      if (only?.length && !only.includes(name)) continue;
       const file = join(OUT, `${name}.mjs`);
       const baseEntry = join(OUT, `${name}.baseline-entry.mjs`);
       await writeFile(baseEntry, baselineSource(spec));
