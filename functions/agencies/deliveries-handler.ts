@@ -1,3 +1,4 @@
+/** An agency's own delivery log and redeliveries: thin adapters over functions/agencies/deliveries.ts. */
 import { agencyOf, httpFunction } from '../core/http.js';
 import { logger } from '../core/logger.js';
 import { rateLimitStore } from '../core/rate-limit-store.js';

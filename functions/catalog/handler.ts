@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { AppError } from '../core/errors.js';
 import { type ApiRequest, type ApiResult, type BodilessResult, httpFunction } from '../core/http.js';
-import { runtimeFaq } from '../support/faq-store.js';
 import { agencyToView, findAgencyByCode, listAgencies } from './catalog.js';
+import { runtimeFaq } from './faq-store.js';
 import { informationToView } from './information.js';
 import { listProvinces, provinceCommunes } from './places.js';
 import { published } from './published.js';

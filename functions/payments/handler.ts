@@ -1,3 +1,9 @@
+/**
+ * Payments over HTTP: create a payment for a dossier or an electricity bill, show it and its receipt,
+ * take the provider's signed callbacks, and (operators) list anomalies and refund. The callback route answers the provider in its own
+ * convention (`{ RspCode, Message }` with HTTP 200, VNPay-style) so it stops retrying; every other
+ * route answers people in the portal's error shape.
+ */
 import { readOwnership } from '../core/access-store.js';
 import { config } from '../core/config.js';
 import { AppError } from '../core/errors.js';

@@ -1,3 +1,4 @@
+/** The petitions function group: petitioners' submissions and views, agencies' work list, public answers. */
 import { readOwnership } from '../core/access-store.js';
 import { decodeCursor, encodeCursor } from '../core/cursor.js';
 import { AppError } from '../core/errors.js';

@@ -1,11 +1,16 @@
+/**
+ * Public routes of electronic results: verification by document id, the keys that verify signatures,
+ * and shared links. Verification shows only non-personal facts; a shared link is recorded in its
+ * owner's access log before the download link is handed out.
+ */
 import { httpFunction, type Operations } from '../core/http.js';
 import { logger } from '../core/logger.js';
 import { rateLimitStore } from '../core/rate-limit-store.js';
-import { verificationOf } from './documents.js';
-import { openShare } from './library.js';
+import { openShare } from '../documents/library.js';
+import { verificationOf } from '../documents/result-documents.js';
+import { resultSigner } from '../documents/result-signer.js';
+import { loadDocument, sharePorts } from '../documents/result-store.js';
 import { resultsRoutes } from './routes.js';
-import { resultSigner } from './signer.js';
-import { loadDocument, sharePorts } from './store.js';
 
 const operations = {
   verifyResult: async (req) => {

@@ -1,9 +1,10 @@
+/** The support desk function group: askers' tickets, the desk's queue and actions, published figures. */
 import { readOwnership } from '../core/access-store.js';
 import { AppError } from '../core/errors.js';
 import { httpFunction, personOf } from '../core/http.js';
 import { logger } from '../core/logger.js';
-import { maskPersonalData } from '../core/personal-data-mask.js';
 import { rateLimitStore } from '../core/rate-limit-store.js';
+import { maskPersonalData } from '../pii/personal-data-mask.js';
 import { supportRoutes } from './routes.js';
 import { currentMonth, monthRange, supportFigures } from './stats.js';
 import { type SupportStore, supportStore } from './store.js';

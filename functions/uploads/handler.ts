@@ -1,7 +1,7 @@
 import { httpFunction, personOf } from '../core/http.js';
 import { rateLimitStore } from '../core/rate-limit-store.js';
+import { createUpload } from '../documents/uploads.js';
 import { uploadsRoutes } from './routes.js';
-import { createUpload } from './uploads.js';
 
 export const handler = httpFunction(
   uploadsRoutes,
