@@ -58,6 +58,13 @@ export const listQuery = z.object({
 
 export const health = z.object({ status: z.literal('ok'), stage: z.string(), time: isoDateTime });
 
+/** This API's OpenAPI 3.1 document: its envelope; the paths and components are the route table's. */
+export const openApiDocument = z.looseObject({
+  openapi: z.string(),
+  info: z.looseObject({ title: z.string(), version: z.string() }),
+  paths: z.record(z.string(), z.unknown()),
+});
+
 /** What a signed-in person may act as (token claim `role`, or the first Cognito group). */
 export const personRole = z.enum([
   'citizen',

@@ -1,26 +1,26 @@
 /** An agency's own delivery log and redeliveries: thin adapters over functions/agencies/deliveries.ts. */
-import type { RedeliveryRequest } from '../../schemas/agency-deliveries.js';
 import { agencyOf, httpFunction } from '../core/http.js';
 import { logger } from '../core/logger.js';
 import { rateLimitStore } from '../core/rate-limit-store.js';
-import { type DeliveriesQuery, readDeliveryLog, requestRedelivery } from './deliveries.js';
+import { readDeliveryLog, requestRedelivery } from './deliveries.js';
+import { agencyDeliveryRoutes } from './deliveries-routes.js';
 import { deliveriesStore } from './deliveries-store.js';
 import { authenticateAgencyRequest } from './verify.js';
 
 let store: ReturnType<typeof deliveriesStore> | undefined;
 
 export const handler = httpFunction(
-  'agencyDeliveries',
+  agencyDeliveryRoutes,
   {
     listAgencyDeliveries: async (req) => {
       store ??= deliveriesStore();
       const { agencyId } = agencyOf(req);
-      return { body: await readDeliveryLog(store, agencyId, req.query as DeliveriesQuery) };
+      return { body: await readDeliveryLog(store, agencyId, req.query) };
     },
     requestRedelivery: async (req) => {
       store ??= deliveriesStore();
       const principal = agencyOf(req);
-      const body = req.body as RedeliveryRequest;
+      const body = req.body;
       const result = await requestRedelivery(store, principal.agencyId, req.headers['idempotency-key'], body);
       logger.info('redelivery requested', {
         agencyId: principal.agencyId,

@@ -226,7 +226,7 @@ export interface RedeliveryResult {
 }
 
 const requestHash = (body: RedeliveryRequest) => {
-  const { requestId: _r, ...rest } = body as RedeliveryRequest & { requestId?: string };
+  const { requestId: _r, ...rest } = body;
   const canonical = JSON.stringify(
     Object.fromEntries(Object.entries(rest).sort(([a], [b]) => a.localeCompare(b))),
   );

@@ -1,10 +1,9 @@
 import { ulid } from 'ulidx';
-import type { z } from 'zod';
-import type { agencyAttachmentParams } from '../../schemas/agency.js';
 import { readOwnership } from '../core/access-store.js';
 import { agencyOf, httpFunction, personOf } from '../core/http.js';
 import { logger } from '../core/logger.js';
 import { type FileCaller, fetchAttachment } from '../documents/agency-files.js';
+import { agencyFileRoutes } from './files-routes.js';
 import { attachmentFetchStore } from './files-store.js';
 import { authenticateAgency } from './verify.js';
 
@@ -14,12 +13,12 @@ let store: ReturnType<typeof attachmentFetchStore> | undefined;
 const NO_STORE = { 'cache-control': 'no-store' };
 
 export const handler = httpFunction(
-  'agencyFiles',
+  agencyFileRoutes,
   {
     getAgencyAttachment: async (req) => {
       store ??= attachmentFetchStore();
       const { agencyId } = agencyOf(req);
-      const { code, attachmentId } = req.params as z.output<typeof agencyAttachmentParams>;
+      const { code, attachmentId } = req.params;
       const request = {
         webhookId: req.headers['webhook-id'] ?? '',
         timestamp: req.headers['webhook-timestamp'] ?? '',
@@ -41,7 +40,7 @@ export const handler = httpFunction(
     },
     getDossierAttachment: async (req) => {
       store ??= attachmentFetchStore();
-      const { code, attachmentId } = req.params as z.output<typeof agencyAttachmentParams>;
+      const { code, attachmentId } = req.params;
       // The access rule let in the dossier's own side or an officer of the agency it is routed to.
       const person = personOf(req);
       const caller: FileCaller =

@@ -1,6 +1,3 @@
-import type { AgencyEvent } from '../../schemas/agency.js';
-import type { PetitionAgencyEvent } from '../../schemas/petition.js';
-import type { SupportAgencyEvent } from '../../schemas/support.js';
 import { agencyOf, httpFunction } from '../core/http.js';
 import { logger } from '../core/logger.js';
 import { handlePetitionEvent } from '../petitions/petitions.js';
@@ -8,6 +5,7 @@ import { type PetitionStore, petitionStore } from '../petitions/store.js';
 import { type SupportStore, supportStore } from '../support/store.js';
 import { handleSupportEvent } from '../support/tickets.js';
 import { handleAgencyEvent } from './events.js';
+import { agencyEventRoutes } from './routes.js';
 import { agencyEventStore } from './store.js';
 import { authenticateAgency } from './verify.js';
 
@@ -16,12 +14,12 @@ let petitions: PetitionStore | undefined;
 let support: SupportStore | undefined;
 
 export const handler = httpFunction(
-  'agencyEvents',
+  agencyEventRoutes,
   {
     postAgencyEvent: async (req) => {
       store ??= agencyEventStore();
       const { agencyId } = agencyOf(req);
-      const event = req.body as AgencyEvent;
+      const event = req.body;
       const result = await handleAgencyEvent(store, agencyId, event);
       logger.info('agency event', {
         agencyId,
@@ -34,7 +32,7 @@ export const handler = httpFunction(
     postPetitionEvent: async (req) => {
       petitions ??= petitionStore();
       const { agencyId } = agencyOf(req);
-      const event = req.body as PetitionAgencyEvent;
+      const event = req.body;
       const result = await handlePetitionEvent(petitions, agencyId, event);
       logger.info('agency petition event', {
         agencyId,
@@ -47,7 +45,7 @@ export const handler = httpFunction(
     postSupportEvent: async (req) => {
       support ??= supportStore();
       const { agencyId } = agencyOf(req);
-      const event = req.body as SupportAgencyEvent;
+      const event = req.body;
       const result = await handleSupportEvent(support, agencyId, event);
       logger.info('agency support event', {
         agencyId,

@@ -6,7 +6,6 @@
  */
 
 import type { MiddlewareObj } from '@middy/core';
-import type { RouteAccess } from '../routes.js';
 import type { Person } from './auth.js';
 import { AppError, type ErrorCode } from './errors.js';
 import { keys } from './keys.js';
@@ -50,6 +49,21 @@ export const objectLoaders = {
 /** The kinds of owned object a route can name (`access: { kind: 'owned', object }`). */
 export type OwnedObject = keyof typeof objectLoaders;
 
+/** The rule of a route on an owned object (core/route-access.ts's `owned` kind). */
+export interface OwnedAccess {
+  kind: 'owned';
+  object: OwnedObject;
+  agencyOfficers: boolean;
+  /** Support agents reach the desk's tickets (of their province, when their token names one). */
+  supportAgents?: boolean;
+}
+
+/** What this check reads of a route's access rule (core/route-access.ts's `RouteAccess`). */
+type AccessRule =
+  | OwnedAccess
+  | { kind: 'role'; scope: 'agency' | 'all' }
+  | { kind: 'public' | 'self' | 'agencySignature' | 'providerSignature' | 'dev'; roles?: readonly string[] };
+
 /** How the caller reached the object (handlers may show it; it is never logged with the object). */
 export type Reach = 'owner' | 'enterprise' | 'filer' | 'agency' | 'support';
 
@@ -84,7 +98,7 @@ export type OwnershipReader = (
 
 /** The check for one request: throws the object's 404 unless the person may reach it. */
 export async function authorizeObject(
-  access: RouteAccess,
+  access: AccessRule,
   person: Person,
   params: unknown,
   read: OwnershipReader,
@@ -94,7 +108,10 @@ export async function authorizeObject(
     throw new AppError('FORBIDDEN');
   if (access.kind !== 'owned') return undefined;
   const loader: ObjectLoader = objectLoaders[access.object];
-  const id = (params as Record<string, unknown> | undefined)?.[loader.param];
+  const id =
+    params && typeof params === 'object'
+      ? Object.entries(params).find(([k]) => k === loader.param)?.[1]
+      : undefined;
   if (typeof id !== 'string' || !id) throw new AppError(loader.notFound);
   const record = await read(access.object, loader.key(id));
   const reach = record
@@ -105,7 +122,7 @@ export async function authorizeObject(
 }
 
 interface AccessRequest {
-  route: { access: RouteAccess };
+  route: { access: AccessRule };
   params: unknown;
   principal: { kind: string } | null;
   reach?: Reach;

@@ -1,22 +1,14 @@
 /**
  * The HTTP side of every function group: a middy stack (header normalisation, route resolution,
  * authentication, JSON body parsing, zod validation, one error handler) in front of plain operations.
- * Each group is one Lambda; API Gateway's routeKey picks the operation from the shared route table.
+ * Each group is one Lambda built from its own routes (functions/<group>/routes.ts): API Gateway's
+ * routeKey picks the operation among them, and the bundle carries no other group's schemas.
  */
 import middy, { type MiddlewareObj } from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { ZodError, z } from 'zod';
-import {
-  authOfAccess,
-  type HttpFunction,
-  isPersonal,
-  type Route,
-  rolesOf,
-  routeKey,
-  routes,
-} from '../routes.js';
-import { type OwnershipReader, objectAccess, type Reach } from './access.js';
+import { type OwnershipReader, objectAccess } from './access.js';
 import { authenticatePerson, type Principal } from './auth.js';
 import { config } from './config.js';
 import { isItemTooLarge, isThrottled } from './dynamo-errors.js';
@@ -24,31 +16,22 @@ import { AppError } from './errors.js';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth.js';
 import { correlate, logger } from './logger.js';
 import { enforceRateLimit, type RateLimitPorts, rateLimitSubjects } from './rate-limit.js';
+import type { ApiRequest, ApiResult, Operations, Route } from './route.js';
+import { routeKey } from './route.js';
+import { isPersonal, rolesOf } from './route-access.js';
 import { apiSecurityHeaders, DOCS_CONTENT_SECURITY_POLICY } from './security-headers.js';
 import { signedGetContent } from './signed-get.js';
 
-export interface ApiRequest {
-  route: Route;
-  params: unknown;
-  query: unknown;
-  body: unknown;
-  rawBody: string;
-  headers: Record<string, string | undefined>;
-  principal: Principal | null;
-  requestId: string;
-  /** On routes of an owned object: how the caller reached it (owner, enterprise, filer, agency). */
-  reach?: Reach;
-}
-
-export interface ApiResult {
-  status?: number;
-  body: unknown;
-  headers?: Record<string, string>;
-  /** A body in another format the route offers (e.g. CSV): sent as is with its own content type. */
-  raw?: { contentType: string; text: string };
-}
-
-export type Operation = (req: ApiRequest) => Promise<ApiResult>;
+export type {
+  ApiRequest,
+  ApiResult,
+  BodilessResult,
+  Operation,
+  Operations,
+  RawResult,
+  RequestOf,
+  ResultOf,
+} from './route.js';
 
 type PortalEvent = APIGatewayProxyEventV2 & { portal?: ApiRequest };
 type Result = APIGatewayProxyStructuredResultV2;
@@ -81,8 +64,8 @@ function json(status: number, body: unknown, extra: Record<string, string> = {})
 }
 
 /** Picks the route by API Gateway's routeKey; a function group only answers its own routes. */
-const resolveRoute = (fn: HttpFunction): MiddlewareObj<PortalEvent, Result> => {
-  const own = new Map(routes.filter((x) => x.fn === fn).map((x) => [routeKey(x), x]));
+const resolveRoute = (routes: readonly Route[]): MiddlewareObj<PortalEvent, Result> => {
+  const own = new Map(routes.map((x) => [routeKey(x), x]));
   return {
     before: (request) => {
       const event = request.event;
@@ -326,14 +309,18 @@ const accessLog = (): MiddlewareObj<PortalEvent, Result> => {
   };
 };
 
-/** Builds one function group's Lambda handler from its operations (one per route of the group). */
-export function httpFunction(
-  fn: HttpFunction,
-  operations: Record<string, Operation>,
+/**
+ * Builds one function group's Lambda handler from its routes (functions/<group>/routes.ts) and one
+ * operation per route, each typed by its route's schemas.
+ */
+export function httpFunction<const G extends readonly Route[]>(
+  own: G,
+  operations: Operations<G>,
   verifiers: Verifiers = {},
 ) {
-  const own = routes.filter((x) => x.fn === fn);
-  const missing = own.filter((x) => !operations[x.operationId]).map((x) => x.operationId);
+  const fn = [...new Set(own.map((x) => x.fn))].join(', ');
+  const byId = operations as Record<string, (req: ApiRequest) => Promise<ApiResult>>;
+  const missing = own.filter((x) => !byId[x.operationId]).map((x) => x.operationId);
   if (missing.length) throw new Error(`function group ${fn} lacks operations: ${missing.join(', ')}`);
   if (own.some((x) => x.auth === 'agency') && !verifiers.agency)
     throw new Error(`${fn} serves agency routes without a verifier`);
@@ -341,13 +328,10 @@ export function httpFunction(
     throw new Error(`${fn} serves abuse-limited routes without a rate-limit store`);
   if (own.some((x) => x.access.kind === 'owned') && !verifiers.ownership)
     throw new Error(`${fn} serves owned-object routes without an ownership reader`);
-  const mismatched = own.filter((x) => authOfAccess(x.access) !== x.auth).map(routeKey);
-  if (mismatched.length)
-    throw new Error(`${fn} declares access rules its auth mode cannot enforce: ${mismatched.join(', ')}`);
 
   const dispatch = async (event: PortalEvent, _context: Context): Promise<Result> => {
     const req = portalOf(event);
-    const operation = operations[req.route.operationId]!;
+    const operation = byId[req.route.operationId]!;
     const result = await operation(req);
     const status = result.status ?? req.route.status;
     // A personal answer is never stored by a cache, whatever the operation says.
@@ -372,7 +356,7 @@ export function httpFunction(
     .use(accessLog())
     .use(errorResponses())
     .use(httpHeaderNormalizer())
-    .use(resolveRoute(fn))
+    .use(resolveRoute(own))
     .use(authenticate(verifiers))
     .use(jsonBody())
     .use(validate())

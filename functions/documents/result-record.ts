@@ -5,7 +5,7 @@
  * the portal's published keys (GET /v1/verify/keys, a JWKS) checks it offline; nothing else is needed.
  */
 import canonicalize from 'canonicalize';
-import { compactVerify, createLocalJWKSet, type JSONWebKeySet } from 'jose';
+import { compactVerify, createLocalJWKSet, type JSONWebKeySet, type JWK } from 'jose';
 
 /** The record's own status: what the issuing agency last said of the document. */
 export type RecordStatus = 'valid' | 'revoked' | 'replaced';
@@ -29,13 +29,16 @@ export interface SignedRecord {
   replaces?: string;
 }
 
+/** A public key that verifies the portal's signatures, as published (its key type always named). */
+export type PublicJwk = JWK & { kty: string };
+
 /** Signs bytes with the portal's result key: ES256, the signature as JWS wants it (r ‖ s, 64 bytes). */
 export interface ResultSigner {
   /** The key id (the public JWK's RFC 7638 thumbprint), named in each signature's header. */
   keyId(): Promise<string>;
   sign(data: Buffer): Promise<Buffer>;
   /** The public keys that verify the portal's signatures (the current one first). */
-  jwks(): Promise<JSONWebKeySet>;
+  jwks(): Promise<{ keys: PublicJwk[] }>;
 }
 
 /** The media type a signature's header names, so the token is never mistaken for another kind of JWS. */

@@ -7,12 +7,13 @@ import { createPrivateKey, createPublicKey, type KeyObject, sign } from 'node:cr
 import { GetPublicKeyCommand, KMSClient, SignCommand } from '@aws-sdk/client-kms';
 import { calculateJwkThumbprint, type JWK } from 'jose';
 import { config } from '../core/config.js';
-import type { ResultSigner } from './result-record.js';
+import type { PublicJwk, ResultSigner } from './result-record.js';
 
-const publicJwk = async (key: KeyObject): Promise<JWK> => {
+const publicJwk = async (key: KeyObject): Promise<PublicJwk> => {
   const jwk = key.export({ format: 'jwk' }) as JWK;
   const kid = await calculateJwkThumbprint(jwk);
-  return { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y, kid, alg: 'ES256', use: 'sig' };
+  // Both keys are P-256 (checked above; KMS's is ECC_NIST_P256): elliptic-curve keys.
+  return { kty: 'EC', crv: jwk.crv, x: jwk.x, y: jwk.y, kid, alg: 'ES256', use: 'sig' };
 };
 
 /** A signer over a PEM private key (PKCS #8, P-256): the local cloud's, and tests'. */
@@ -50,7 +51,7 @@ export function derToJose(der: Uint8Array): Buffer {
 
 /** A signer over an asymmetric KMS key (the public key is read once per cold start). */
 export function kmsSigner(keyId: string, client = new KMSClient({})): ResultSigner {
-  let jwk: Promise<JWK> | undefined;
+  let jwk: Promise<PublicJwk> | undefined;
   const current = () => {
     jwk ??= client.send(new GetPublicKeyCommand({ KeyId: keyId })).then((out) => {
       if (!out.PublicKey) throw new Error('KMS returned no public key');

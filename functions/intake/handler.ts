@@ -1,12 +1,11 @@
-import type { z } from 'zod';
-import type { dossierParams, withdrawRequest } from '../../schemas/dossier.js';
 import { readOwnership } from '../core/access-store.js';
-import { httpFunction, type Operation, personOf } from '../core/http.js';
+import { httpFunction, type Operations, personOf } from '../core/http.js';
 import { rateLimitStore } from '../core/rate-limit-store.js';
 import { confirmResultReceived } from './complete.js';
+import { intakeRoutes } from './routes.js';
 import { intakeStore } from './store.js';
-import { type SubmitInput, submitDossier } from './submit.js';
-import { type SupplementInput, supplementDossier } from './supplement.js';
+import { submitDossier } from './submit.js';
+import { supplementDossier } from './supplement.js';
 import { citizenStepStore } from './supplement-store.js';
 import { withdrawDossier } from './withdraw.js';
 
@@ -20,28 +19,28 @@ const operations = {
     const key = req.headers['idempotency-key']!;
     const person = personOf(req);
     // Filed: the draft has served, and goes in the same commit as the dossier.
-    return submitDossier(store, person, key, req.body as SubmitInput);
+    return submitDossier(store, person, key, req.body);
   },
   supplementDossier: async (req) => {
     steps ??= citizenStepStore();
-    const { code } = req.params as z.output<typeof dossierParams>;
+    const { code } = req.params;
     const key = req.headers['idempotency-key']!;
-    return supplementDossier(steps, personOf(req).sub, code, key, req.body as SupplementInput);
+    return supplementDossier(steps, personOf(req).sub, code, key, req.body);
   },
   withdrawDossier: async (req) => {
     steps ??= citizenStepStore();
-    const { code } = req.params as z.output<typeof dossierParams>;
-    const { reason } = req.body as z.output<typeof withdrawRequest>;
+    const { code } = req.params;
+    const { reason } = req.body;
     return { body: await withdrawDossier(steps, code, reason) };
   },
   confirmResultReceived: async (req) => {
     steps ??= citizenStepStore();
-    const { code } = req.params as z.output<typeof dossierParams>;
+    const { code } = req.params;
     return { body: await confirmResultReceived(steps, code) };
   },
-} satisfies Record<string, Operation>;
+} satisfies Operations<typeof intakeRoutes>;
 
-export const handler = httpFunction('intake', operations, {
+export const handler = httpFunction(intakeRoutes, operations, {
   ownership: readOwnership,
   rateLimits: rateLimitStore,
 });

@@ -1,14 +1,3 @@
-import type { z } from 'zod';
-import type {
-  DraftInput,
-  draftParams,
-  myDocumentsQuery,
-  myDossiersQuery,
-  ProfileInput,
-  prefillParams,
-  profileQuery,
-} from '../../schemas/me.js';
-import type { myAccessLogQuery, myDocumentParams, shareRequest } from '../../schemas/results.js';
 import { config } from '../core/config.js';
 import { AppError } from '../core/errors.js';
 import { type ApiRequest, httpFunction, personOf } from '../core/http.js';
@@ -23,6 +12,7 @@ import { draftStore } from './draft-store.js';
 import { deleteDraft, listDrafts, readDraft, saveDraft } from './drafts.js';
 import { currentProcedure, formFields, prefill } from './prefill.js';
 import { etagOf, readProfile, replaceProfile } from './profile.js';
+import { meRoutes } from './routes.js';
 import { accountStore, profileStore } from './store.js';
 
 /** Personal data: never cached by a browser or a proxy. */
@@ -30,9 +20,9 @@ const PRIVATE = { 'cache-control': 'no-store' };
 
 const subOf = (req: ApiRequest) => personOf(req).sub;
 
-export const handler = httpFunction('me', {
+export const handler = httpFunction(meRoutes, {
   getMyProfile: async (req) => {
-    const { reveal } = req.query as z.output<typeof profileQuery>;
+    const { reveal } = req.query;
     const view = await readProfile(profileStore(), subOf(req), reveal);
     if (!view) throw new AppError('NOT_FOUND');
     return { body: view, headers: { ...PRIVATE, etag: etagOf(view.version) } };
@@ -40,17 +30,12 @@ export const handler = httpFunction('me', {
   putMyProfile: async (req) => {
     const person = personOf(req);
     const { sub } = person;
-    const { view, created } = await replaceProfile(
-      profileStore(),
-      person,
-      req.body as ProfileInput,
-      req.headers['if-match'],
-    );
+    const { view, created } = await replaceProfile(profileStore(), person, req.body, req.headers['if-match']);
     logger.info('profile saved', { person: personRef(sub), version: view.version, created });
     return { status: created ? 201 : 200, body: view, headers: { ...PRIVATE, etag: etagOf(view.version) } };
   },
   prefillMyForm: async (req) => {
-    const { code } = req.params as z.output<typeof prefillParams>;
+    const { code } = req.params;
     const procedure = currentProcedure(code);
     if (!procedure) throw new AppError('PROCEDURE_NOT_FOUND');
     const person = personOf(req);
@@ -69,7 +54,7 @@ export const handler = httpFunction('me', {
   },
   listMyDossiers: async (req) => {
     const person = personOf(req);
-    const q = req.query as z.output<typeof myDossiersQuery>;
+    const q = req.query;
     // A representative sees the enterprise's dossiers; a desk officer what they filed for citizens.
     const body =
       person.role === 'business' && person.taxCode
@@ -84,55 +69,44 @@ export const handler = httpFunction('me', {
     return { body, headers: PRIVATE };
   },
   listMyDocuments: async (req) => ({
-    body: await listMyDocuments(accountStore(), subOf(req), req.query as z.output<typeof myDocumentsQuery>),
+    body: await listMyDocuments(accountStore(), subOf(req), req.query),
     headers: PRIVATE,
   }),
   getMyDraft: async (req) => {
-    const { code } = req.params as z.output<typeof draftParams>;
+    const { code } = req.params;
     const view = await readDraft(draftStore(), subOf(req), code);
     return { body: view, headers: { ...PRIVATE, etag: etagOf(view.version) } };
   },
   putMyDraft: async (req) => {
-    const { code } = req.params as z.output<typeof draftParams>;
+    const { code } = req.params;
     const sub = subOf(req);
-    const { view, created } = await saveDraft(
-      draftStore(),
-      sub,
-      code,
-      req.body as DraftInput,
-      req.headers['if-match'],
-    );
+    const { view, created } = await saveDraft(draftStore(), sub, code, req.body, req.headers['if-match']);
     logger.info('draft saved', { person: personRef(sub), procedureCode: code, version: view.version });
     return { status: created ? 201 : 200, body: view, headers: { ...PRIVATE, etag: etagOf(view.version) } };
   },
   listMyDrafts: async (req) => ({
-    body: await listDrafts(
-      draftStore(),
-      subOf(req),
-      req.query as z.output<typeof myDocumentsQuery>,
-      (code) => currentProcedure(code)?.name,
-    ),
+    body: await listDrafts(draftStore(), subOf(req), req.query, (code) => currentProcedure(code)?.name),
     headers: PRIVATE,
   }),
   deleteMyDraft: async (req) => {
-    const { code } = req.params as z.output<typeof draftParams>;
+    const { code } = req.params;
     return { body: await deleteDraft(draftStore(), subOf(req), code), headers: PRIVATE };
   },
   downloadMyDocument: async (req) => {
-    const { documentId } = req.params as z.output<typeof myDocumentParams>;
+    const { documentId } = req.params;
     const body = await downloadMyDocument(sharePorts(), qrSvg, subOf(req), documentId, config().PORTAL_URL);
     return { body, headers: PRIVATE };
   },
   shareMyDocument: async (req) => {
     const sub = subOf(req);
-    const { documentId } = req.params as z.output<typeof myDocumentParams>;
-    const { expiresInHours } = req.body as z.output<typeof shareRequest>;
+    const { documentId } = req.params;
+    const { expiresInHours } = req.body;
     const body = await shareMyDocument(sharePorts(), sub, documentId, expiresInHours, config().PORTAL_URL);
     logger.info('document shared', { person: personRef(sub), hours: expiresInHours });
     return { status: 201, body, headers: PRIVATE };
   },
   listMyAccessLog: async (req) => ({
-    body: await listMyAccessLog(accessLogPorts(), subOf(req), req.query as z.output<typeof myAccessLogQuery>),
+    body: await listMyAccessLog(accessLogPorts(), subOf(req), req.query),
     headers: PRIVATE,
   }),
   exportMyData: async (req) => {

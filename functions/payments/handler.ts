@@ -4,20 +4,16 @@
  * convention (`{ RspCode, Message }` with HTTP 200, VNPay-style) so it stops retrying; every other
  * route answers people in the portal's error shape.
  */
-import type { z } from 'zod';
-import type { dossierParams } from '../../schemas/dossier.js';
-import type {
-  anomalyQuery,
-  anomalyResolutionRequest,
-  electricityCustomer,
-  paymentParams,
-  providerParams,
-  refundRequest,
-} from '../../schemas/payment.js';
 import { readOwnership } from '../core/access-store.js';
 import { config } from '../core/config.js';
 import { AppError } from '../core/errors.js';
-import { type ApiRequest, type ApiResult, httpFunction, type Operation, personOf } from '../core/http.js';
+import {
+  type ApiRequest,
+  type BodilessResult,
+  httpFunction,
+  type Operations,
+  personOf,
+} from '../core/http.js';
 import { logger } from '../core/logger.js';
 import { BillerUnavailableError, billerFor } from './billers.js';
 import {
@@ -29,6 +25,7 @@ import {
 } from './payments.js';
 import { type IpnOutcome, providerFor } from './providers.js';
 import { listAnomalies, refundPayment, resolveAnomaly } from './refunds.js';
+import { paymentsRoutes } from './routes.js';
 import { settleAndConfirm } from './service.js';
 import { type PaymentStore, paymentStore } from './store.js';
 
@@ -55,7 +52,9 @@ async function createContext(req: ApiRequest): Promise<CreateContext> {
 /** Callback parameters as the provider sent them: query string and a form-encoded or JSON body. */
 function providerParamsOf(req: ApiRequest): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries((req.query as Record<string, string>) ?? {})) out[k] = v;
+  // The route declares no query schema: API Gateway's query parameters as they came, all strings.
+  if (req.query && typeof req.query === 'object')
+    for (const [k, v] of Object.entries(req.query)) if (typeof v === 'string') out[k] = v;
   const raw = req.rawBody.trim();
   if (!raw) return out;
   if (raw.startsWith('{')) {
@@ -87,37 +86,37 @@ async function electricityBill(customerCode: string) {
 /** The group's operations; the route table's access rules have been enforced before each runs. */
 const operations = {
   createDossierPayment: async (req) => {
-    const { code } = req.params as z.output<typeof dossierParams>;
+    const { code } = req.params;
     const key = req.headers['idempotency-key']!;
     return createDossierPayment(ports(), () => createContext(req), personOf(req).sub, key, code);
   },
 
   getPayment: async (req) => {
-    const { paymentId } = req.params as z.output<typeof paymentParams>;
+    const { paymentId } = req.params;
     return { body: await paymentViewOf(ports(), paymentId), headers: { 'cache-control': 'no-store' } };
   },
 
   getReceipt: async (req) => {
-    const { paymentId } = req.params as z.output<typeof paymentParams>;
+    const { paymentId } = req.params;
     const body = await receiptOf(ports(), paymentId);
     return { body, headers: { 'cache-control': 'no-store' } };
   },
 
   listPaymentAnomalies: async (req) => {
-    const { limit, cursor } = req.query as z.output<typeof anomalyQuery>;
+    const { limit, cursor } = req.query;
     return { body: await listAnomalies(ports(), limit, cursor), headers: { 'cache-control': 'no-store' } };
   },
 
   resolvePaymentAnomaly: async (req) => {
-    const { paymentId } = req.params as z.output<typeof paymentParams>;
-    const { at, note } = req.body as z.output<typeof anomalyResolutionRequest>;
+    const { paymentId } = req.params;
+    const { at, note } = req.body;
     const body = await resolveAnomaly(ports(), { operatorSub: personOf(req).sub, paymentId, at, note });
     return { body, headers: { 'cache-control': 'no-store' } };
   },
 
   refundPayment: async (req) => {
-    const { paymentId } = req.params as z.output<typeof paymentParams>;
-    const { reason, transactionId } = req.body as z.output<typeof refundRequest>;
+    const { paymentId } = req.params;
+    const { reason, transactionId } = req.body;
     const body = await refundPayment(ports(), providerFor, {
       operatorSub: personOf(req).sub,
       key: req.headers['idempotency-key']!,
@@ -129,7 +128,7 @@ const operations = {
   },
 
   paymentCallback: async (req) => {
-    const { provider: id } = req.params as z.output<typeof providerParams>;
+    const { provider: id } = req.params;
     const provider = await providerFor(id);
     if (!provider) throw new AppError('NOT_FOUND');
     const note = provider.readNotification(providerParamsOf(req));
@@ -152,8 +151,8 @@ const operations = {
     return { status: 200, body: provider.acknowledge(outcome) };
   },
 
-  paymentReturn: async (req): Promise<ApiResult> => {
-    const { provider: id } = req.params as z.output<typeof providerParams>;
+  paymentReturn: async (req) => {
+    const { provider: id } = req.params;
     const provider = await providerFor(id);
     if (!provider) throw new AppError('NOT_FOUND');
     const note = provider.readNotification(providerParamsOf(req));
@@ -171,12 +170,13 @@ const operations = {
     if (String(req.headers.accept ?? '').includes('text/html')) {
       const base = (config().PORTAL_URL ?? `https://${req.headers.host ?? 'localhost'}`).replace(/\/$/, '');
       const back = `${base}/thanh-toan/${id}?${new URLSearchParams(providerParamsOf(req))}`;
-      return {
+      const seeOther: BodilessResult = {
         status: 303,
         body: undefined,
         headers: { location: back, 'cache-control': 'no-store' },
         raw: { contentType: 'text/plain; charset=utf-8', text: '' },
       };
+      return seeOther;
     }
     return {
       body: { paymentId: p.paymentId, status: p.status, providerResult: note.result.outcome },
@@ -186,7 +186,7 @@ const operations = {
 
   lookupElectricityBill: async (req) => {
     personOf(req);
-    const { customerCode } = req.body as z.output<typeof electricityCustomer>;
+    const { customerCode } = req.body;
     const bill = await electricityBill(customerCode);
     return {
       body: {
@@ -203,12 +203,12 @@ const operations = {
   },
 
   payElectricityBill: async (req) => {
-    const { customerCode } = req.body as z.output<typeof electricityCustomer>;
+    const { customerCode } = req.body;
     const key = req.headers['idempotency-key']!;
     const sub = personOf(req).sub;
     const bill = await electricityBill(customerCode);
     return createBillPayment(ports(), () => createContext(req), sub, key, bill, BILLER_NAMES.evn!);
   },
-} satisfies Record<string, Operation>;
+} satisfies Operations<typeof paymentsRoutes>;
 
-export const handler = httpFunction('payments', operations, { ownership: readOwnership });
+export const handler = httpFunction(paymentsRoutes, operations, { ownership: readOwnership });

@@ -1,17 +1,11 @@
 /** The petitions function group: petitioners' submissions and views, agencies' work list, public answers. */
-import type { z } from 'zod';
-import type {
-  agencyPetitionsQuery,
-  myPetitionsQuery,
-  petitionParams,
-  publicPetitionsQuery,
-} from '../../schemas/petition.js';
 import { readOwnership } from '../core/access-store.js';
 import { decodeCursor, encodeCursor } from '../core/cursor.js';
 import { AppError } from '../core/errors.js';
 import { httpFunction, personOf } from '../core/http.js';
 import { rateLimitStore } from '../core/rate-limit-store.js';
-import { type SubmitPetitionInput, submitPetition, summaryOf, viewOf } from './petitions.js';
+import { submitPetition, summaryOf, viewOf } from './petitions.js';
+import { petitionsRoutes } from './routes.js';
 import { PublishedAnswers } from './search.js';
 import { type PetitionStore, petitionStore } from './store.js';
 
@@ -23,21 +17,21 @@ const ports = () => {
 };
 
 export const handler = httpFunction(
-  'petitions',
+  petitionsRoutes,
   {
     submitPetition: async (req) => {
       const key = req.headers['idempotency-key']!;
-      return submitPetition(ports(), personOf(req), key, req.body as SubmitPetitionInput);
+      return submitPetition(ports(), personOf(req), key, req.body);
     },
     getPetition: async (req) => {
-      const { code } = req.params as z.output<typeof petitionParams>;
+      const { code } = req.params;
       // The access rule (functions/core/access.ts) has already hidden everyone else's petitions.
       const p = await ports().loadPetition(code);
       if (!p) throw new AppError('PETITION_NOT_FOUND');
       return { body: viewOf(p, await ports().loadTimeline(code), new Date()) };
     },
     listMyPetitions: async (req) => {
-      const q = req.query as z.output<typeof myPetitionsQuery>;
+      const q = req.query;
       const person = personOf(req);
       // A representative sees every petition filed for the enterprise, whoever of its people sent it.
       const page =
@@ -48,7 +42,7 @@ export const handler = httpFunction(
       return { body: { items: page.items.map((p) => summaryOf(p, now)), nextCursor: page.nextCursor } };
     },
     listAgencyPetitions: async (req) => {
-      const q = req.query as z.output<typeof agencyPetitionsQuery>;
+      const q = req.query;
       const { agencyId } = personOf(req);
       if (!agencyId) throw new AppError('FORBIDDEN');
       const page = await ports().listForAgency(agencyId, q.limit, q.cursor);
@@ -66,7 +60,7 @@ export const handler = httpFunction(
       };
     },
     searchPublishedPetitions: async (req) => {
-      const q = req.query as z.output<typeof publicPetitionsQuery>;
+      const q = req.query;
       published ??= new PublishedAnswers(ports().published);
       // Pages over the in-memory list of published answers: no table partition to name.
       const after = decodeCursor(q.cursor, ['after'], {})?.after;

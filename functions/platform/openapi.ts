@@ -8,8 +8,10 @@ import { errorBody } from '../../schemas/common.js';
 import { petitionDelivery } from '../../schemas/petition.js';
 import { supportDelivery } from '../../schemas/support.js';
 import { ERRORS, type ErrorCode } from '../core/errors.js';
+import type { Route } from '../core/route.js';
+import { type RouteAccess, rolesOf } from '../core/route-access.js';
 import { AGENCY_HEADER } from '../core/webhooks.js';
-import { cloudRoutes, type Route, type RouteAccess, rolesOf } from '../routes.js';
+import { cloudRoutes } from '../routes.js';
 import { OPERATION_EXAMPLES, WEBHOOK_EXAMPLES } from './openapi-examples.js';
 
 type Json = Record<string, unknown>;

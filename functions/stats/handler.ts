@@ -1,14 +1,8 @@
-import type { z } from 'zod';
-import type { agencyStatsParams, agencyStatsQuery, agencyStatsRangeQuery } from '../../schemas/feedback.js';
-import type {
-  serviceIndexParams,
-  serviceIndexQuery,
-  serviceIndexRangeQuery,
-} from '../../schemas/service-index.js';
 import { CSV_TYPE, wantsCsv } from '../core/csv.js';
 import { type ApiRequest, type ApiResult, httpFunction } from '../core/http.js';
 import { nowStore } from './overdue.js';
 import { agenciesOfMonth, agencySeries, listCsv, seriesCsv } from './published.js';
+import { statsRoutes } from './routes.js';
 import { agencyServiceIndex, indexListCsv, indexSeriesCsv, serviceIndex } from './service-index.js';
 import { statsStore } from './store.js';
 
@@ -21,7 +15,7 @@ function answer<T>(
   csv: (body: T) => string,
   fileName: string,
   format?: 'json' | 'csv',
-): ApiResult {
+): ApiResult<T> {
   if (format !== 'csv' && !wantsCsv(req.headers.accept)) return { body, headers: CACHE };
   return {
     body,
@@ -30,26 +24,26 @@ function answer<T>(
   };
 }
 
-export const handler = httpFunction('stats', {
+export const handler = httpFunction(statsRoutes, {
   listAgencyStats: async (req) => {
-    const q = req.query as z.output<typeof agencyStatsQuery>;
+    const q = req.query;
     const list = await agenciesOfMonth({ ...statsStore(), ...nowStore() }, q);
     return answer(req, list, listCsv, `cong-agencies-${list.month}.csv`);
   },
   getAgencyStats: async (req) => {
-    const { code } = req.params as z.output<typeof agencyStatsParams>;
-    const q = req.query as z.output<typeof agencyStatsRangeQuery>;
+    const { code } = req.params;
+    const q = req.query;
     const series = await agencySeries({ ...statsStore(), ...nowStore() }, code, q);
     return answer(req, series, (x) => seriesCsv(x), `cong-${series.agencyId}-${q.from}-${q.to}.csv`);
   },
   listServiceIndex: async (req) => {
-    const q = req.query as z.output<typeof serviceIndexQuery>;
+    const q = req.query;
     const list = await serviceIndex(statsStore(), q);
     return answer(req, list, indexListCsv, `cong-service-index-${list.period}.csv`, q.format);
   },
   getServiceIndex: async (req) => {
-    const { code } = req.params as z.output<typeof serviceIndexParams>;
-    const q = req.query as z.output<typeof serviceIndexRangeQuery>;
+    const { code } = req.params;
+    const q = req.query;
     const series = await agencyServiceIndex(statsStore(), code, q);
     const file = `cong-service-index-${series.agencyId}-${series.from}-${series.to}.csv`;
     return answer(req, series, indexSeriesCsv, file, q.format);

@@ -1,26 +1,15 @@
 /** The support desk function group: askers' tickets, the desk's queue and actions, published figures. */
-import type { z } from 'zod';
-import type {
-  askerAction,
-  faqFromTicketRequest,
-  myTicketsQuery,
-  queueQuery,
-  supportAction,
-  supportStatsQuery,
-  ticketParams,
-  ticketRatingRequest,
-} from '../../schemas/support.js';
 import { readOwnership } from '../core/access-store.js';
 import { AppError } from '../core/errors.js';
-import { type ApiRequest, httpFunction, personOf } from '../core/http.js';
+import { httpFunction, personOf } from '../core/http.js';
 import { logger } from '../core/logger.js';
 import { rateLimitStore } from '../core/rate-limit-store.js';
 import { maskPersonalData } from '../pii/personal-data-mask.js';
+import { supportRoutes } from './routes.js';
 import { currentMonth, monthRange, supportFigures } from './stats.js';
 import { type SupportStore, supportStore } from './store.js';
 import {
   askerActs,
-  type CreateTicketInput,
   createTicket,
   publishFaq,
   rateTicket,
@@ -35,7 +24,7 @@ const ports = () => {
   return store;
 };
 
-const codeOf = (req: ApiRequest) => (req.params as z.output<typeof ticketParams>).code;
+const codeOf = (req: { params: { code: string } }) => req.params.code;
 
 /** What changed, for the answer: the ticket as the caller now sees it. */
 async function viewNow(code: string) {
@@ -45,22 +34,17 @@ async function viewNow(code: string) {
 }
 
 export const handler = httpFunction(
-  'support',
+  supportRoutes,
   {
     createSupportTicket: async (req) => {
       const person = personOf(req);
-      const result = await createTicket(
-        ports(),
-        person,
-        req.headers['idempotency-key']!,
-        req.body as CreateTicketInput,
-      );
+      const result = await createTicket(ports(), person, req.headers['idempotency-key']!, req.body);
       // Codes and channel only: never the question, the caller's number or any identifier.
       logger.info('support ticket', { ticketCode: result.body.code, channel: result.body.channel });
       return result;
     },
     listMySupportTickets: async (req) => {
-      const q = req.query as z.output<typeof myTicketsQuery>;
+      const q = req.query;
       const page = await ports().listOwned(personOf(req).sub, q.limit, q.cursor);
       const now = new Date();
       return { body: { items: page.items.map((t) => summaryOf(t, now)), nextCursor: page.nextCursor } };
@@ -69,16 +53,16 @@ export const handler = httpFunction(
     getSupportTicket: async (req) => ({ body: await viewNow(codeOf(req)) }),
     askerSupportAction: async (req) => {
       const code = codeOf(req);
-      await askerActs(ports(), code, req.body as z.output<typeof askerAction>);
+      await askerActs(ports(), code, req.body);
       return { body: await viewNow(code) };
     },
     rateSupportTicket: async (req) => {
       const code = codeOf(req);
-      await rateTicket(ports(), code, req.body as z.output<typeof ticketRatingRequest>);
+      await rateTicket(ports(), code, req.body);
       return { status: 201, body: await viewNow(code) };
     },
     supportQueue: async (req) => {
-      const q = req.query as z.output<typeof queueQuery>;
+      const q = req.query;
       const agent = personOf(req);
       // A province's desk sees its province only; the national desk any, or all.
       if (agent.provinceCode && q.province && q.province !== agent.provinceCode)
@@ -100,19 +84,19 @@ export const handler = httpFunction(
     supportTicketAction: async (req) => {
       const code = codeOf(req);
       const agent = personOf(req);
-      const action = req.body as z.output<typeof supportAction>;
+      const action = req.body;
       await supportActs(ports(), agent, code, action);
       logger.info('support action', { ticketCode: code, action: action.action });
       return { body: await viewNow(code) };
     },
     publishSupportFaq: async (req) => {
       const code = codeOf(req);
-      const edit = req.body as z.output<typeof faqFromTicketRequest>;
+      const edit = req.body;
       const t = await publishFaq(ports(), code, edit, maskPersonalData);
       return { status: 201, body: { ...(await viewNow(code)), faqId: t.faqId! } };
     },
     supportStats: async (req) => {
-      const q = req.query as z.output<typeof supportStatsQuery>;
+      const q = req.query;
       const month = q.month ?? currentMonth(new Date());
       const { from, to } = monthRange(month);
       const asked = await ports().askedBetween(from, to);

@@ -1,14 +1,5 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import type { z } from 'zod';
-import type { agencyDossiersQuery } from '../../schemas/agency-dossiers.js';
-import type {
-  accessLogQuery,
-  dossierParams,
-  dossierViewQuery,
-  submissionParams,
-  trackQuery,
-} from '../../schemas/dossier.js';
 import { readOwnership } from '../core/access-store.js';
 import { s3Client } from '../core/clients.js';
 import { config } from '../core/config.js';
@@ -16,7 +7,7 @@ import { toOwnerView, toPublicView, toSubmissionView } from '../core/dossier.js'
 import { FINAL_STATES } from '../core/dossier-state.js';
 import { loadDossier, loadDossiers, loadDossierWithTimeline, loadSubmission } from '../core/dossier-store.js';
 import { AppError } from '../core/errors.js';
-import { type ApiRequest, httpFunction, type Operation, personOf } from '../core/http.js';
+import { type ApiRequest, httpFunction, type Operations, personOf } from '../core/http.js';
 import { rateLimitStore } from '../core/rate-limit-store.js';
 import { verifyTimeline } from '../core/timeline.js';
 import { isTrackingKey } from '../core/tracking-key.js';
@@ -29,6 +20,7 @@ import { listAccessLog } from './access-log.js';
 import { accessLogStore } from './access-log-store.js';
 import { listAgencyDossiers } from './agency-dossiers.js';
 import { agencyDossierStore } from './agency-store.js';
+import { trackingRoutes } from './routes.js';
 
 const resultPorts: ResultPorts = {
   now: () => new Date(),
@@ -46,8 +38,8 @@ const resultPorts: ResultPorts = {
 };
 
 /** The dossier the route names; the access rule (functions/core/access.ts) has already let the caller reach it. */
-async function namedDossier(req: ApiRequest) {
-  const { code } = req.params as z.output<typeof dossierParams>;
+async function namedDossier(req: ApiRequest<{ code: string }>) {
+  const { code } = req.params;
   const { dossier, timeline } = await loadDossierWithTimeline(code);
   if (!dossier) throw new AppError('DOSSIER_NOT_FOUND');
   return { dossier, timeline };
@@ -56,7 +48,7 @@ async function namedDossier(req: ApiRequest) {
 /** The group's operations; the route table's access rules have been enforced before each runs. */
 const operations = {
   getDossier: async (req) => {
-    const { reveal } = req.query as z.output<typeof dossierViewQuery>;
+    const { reveal } = req.query;
     const { dossier, timeline } = await namedDossier(req);
     // Citizen ID and phone numbers in full for the owner who asks and for the officers processing the
     // dossier (the access rule let only the routed agency's through); masked for everyone else.
@@ -73,7 +65,7 @@ const operations = {
     };
   },
   getSubmission: async (req) => {
-    const { submissionId } = req.params as z.output<typeof submissionParams>;
+    const { submissionId } = req.params;
     const submission = await loadSubmission(submissionId);
     if (!submission) throw new AppError('NOT_FOUND');
     const dossiers = await loadDossiers(submission.dossierCodes);
@@ -84,10 +76,10 @@ const operations = {
     return { body: await resultOf(resultPorts, dossier), headers: { 'cache-control': 'no-store' } };
   },
   getDossierAccessLog: async (req) => {
-    const { code } = req.params as z.output<typeof dossierParams>;
+    const { code } = req.params;
     const dossier = await loadDossier(code);
     if (!dossier) throw new AppError('DOSSIER_NOT_FOUND');
-    const log = await listAccessLog(accessLogStore(), dossier, req.query as z.output<typeof accessLogQuery>);
+    const log = await listAccessLog(accessLogStore(), dossier, req.query);
     return { body: log, headers: { 'cache-control': 'no-store' } };
   },
   verifyTimeline: async (req) => {
@@ -95,16 +87,12 @@ const operations = {
     return { body: verifyTimeline(dossier, timeline), headers: { 'cache-control': 'no-store' } };
   },
   listAgencyDossiers: async (req) => ({
-    body: await listAgencyDossiers(
-      agencyDossierStore(),
-      personOf(req).agencyId,
-      req.query as z.output<typeof agencyDossiersQuery>,
-    ),
+    body: await listAgencyDossiers(agencyDossierStore(), personOf(req).agencyId, req.query),
     headers: { 'cache-control': 'no-store' },
   }),
   trackDossier: async (req) => {
-    const { code } = req.params as z.output<typeof dossierParams>;
-    const { key } = req.query as z.output<typeof trackQuery>;
+    const { code } = req.params;
+    const { key } = req.query;
     const { dossier, timeline } = await loadDossierWithTimeline(code);
     // A wrong key answers exactly as a code never issued: the answer tells nothing about the code.
     if (!dossier || !isTrackingKey(dossier.trackingKey, key)) throw new AppError('DOSSIER_NOT_FOUND');
@@ -116,9 +104,9 @@ const operations = {
       headers: { 'cache-control': 'no-store' },
     };
   },
-} satisfies Record<string, Operation>;
+} satisfies Operations<typeof trackingRoutes>;
 
-export const handler = httpFunction('tracking', operations, {
+export const handler = httpFunction(trackingRoutes, operations, {
   ownership: readOwnership,
   rateLimits: rateLimitStore,
 });

@@ -1,14 +1,13 @@
-import type { z } from 'zod';
-import type { createUploadRequest } from '../../schemas/upload.js';
 import { httpFunction, personOf } from '../core/http.js';
 import { rateLimitStore } from '../core/rate-limit-store.js';
 import { createUpload } from '../documents/uploads.js';
+import { uploadsRoutes } from './routes.js';
 
 export const handler = httpFunction(
-  'uploads',
+  uploadsRoutes,
   {
     createUpload: async (req) => ({
-      body: await createUpload(personOf(req).sub, req.body as z.output<typeof createUploadRequest>),
+      body: await createUpload(personOf(req).sub, req.body),
     }),
   },
   { rateLimits: rateLimitStore },

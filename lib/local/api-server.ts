@@ -28,6 +28,7 @@ import {
 import { createLog, errorFields, type Log } from './log.js';
 import { LOOPBACK, listen, listenPreferring } from './net.js';
 import type { OidcIssuer } from './oidc-issuer.js';
+import { responseIssues } from './response-check.js';
 import type { WebAsset } from './web-page.js';
 
 /** What API Gateway hands a function group, and what it may answer. */
@@ -58,6 +59,8 @@ export interface ApiServerOptions {
    */
   pageHeaders?: () => Record<string, string>;
   maxBodyBytes?: number;
+  /** Check each JSON success answer against its route's response schema; a drift is a 500 (response-check.ts). */
+  checkResponses?: boolean;
   /** False: answer 503 until `open()` (the environment handlers read is not set yet). */
   open?: boolean;
   log?: Log;
@@ -632,6 +635,11 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     const out = toHttpResult(result);
     if (!out) {
       log.error('function returned a malformed response', { requestId, routeKey: key, fn: fn.name });
+      return fail('INTERNAL', { routeKey: key });
+    }
+    const issues = options.checkResponses ? responseIssues(r, out) : undefined;
+    if (issues) {
+      log.error('response does not match its schema', { requestId, routeKey: key, fn: fn.name, issues });
       return fail('INTERNAL', { routeKey: key });
     }
     res.writeHead(out.status, { ...out.headers, ...base, 'content-length': out.body.length });

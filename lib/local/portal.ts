@@ -269,6 +269,7 @@ export async function startLocalPortal(options: LocalPortalOptions = {}): Promis
       preferPort: remembered.api,
       open: false,
       functionFor: (fn) => httpFunctions.get(fn),
+      checkResponses: true,
       webDir,
       webAssets,
       pageHeaders: () =>

@@ -350,6 +350,35 @@ describe('local API gateway', () => {
     expectErrorShape(await send(`${api.url}/%2e%2e/%2e%2e/etc/passwd`), 404, 'NOT_FOUND');
   });
 
+  it("answers 500 when a function's success answer departs from its route's response schema", async () => {
+    const documented = {
+      ...route('GET', '/v1/things/{id}', 'catalog'),
+      response: z.object({ hello: z.string(), routeKey: z.string() }),
+    };
+    const checked = await startApiServer({
+      routes: [documented],
+      functionFor: (fn) => functionsByGroup[fn],
+      checkResponses: true,
+      log,
+    });
+    try {
+      // The answer the schema documents passes as it is.
+      const plain = await send(`${checked.url}/v1/things/1?mode=plain`);
+      expect(plain.status).toBe(200);
+      expect(plain.json()).toEqual({ hello: 'xin chào', routeKey: 'GET /v1/things/{id}' });
+      // Another shape is refused, and the log names the fields without their values.
+      expectErrorShape(await send(`${checked.url}/v1/things/1?mode=echo`), 500, 'INTERNAL');
+      const logged = log.lines.find((l) => l.msg === 'response does not match its schema');
+      expect(logged).toMatchObject({ routeKey: 'GET /v1/things/{id}' });
+      expect(logged?.issues).toEqual(
+        expect.arrayContaining(['hello: invalid_type', 'routeKey: invalid_type']),
+      );
+      expect(JSON.stringify(logged)).not.toContain('mode=echo');
+    } finally {
+      await checked.close();
+    }
+  });
+
   it('answers 503 until the portal behind it is ready', async () => {
     const gated = await startApiServer({
       routes,

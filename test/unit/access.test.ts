@@ -15,7 +15,7 @@ import type { Person } from '../../functions/core/auth.js';
 import { AppError } from '../../functions/core/errors.js';
 import { httpFunction } from '../../functions/core/http.js';
 import { keys } from '../../functions/core/keys.js';
-import { type OwnedObject, type RouteAccess, rolesOf, routes } from '../../functions/routes.js';
+import { type OwnedObject, type RouteAccess, rolesOf, routes, routesOf } from '../../functions/routes.js';
 
 const dossier: OwnershipRecord = {
   ownerSub: 'citizen-a',
@@ -164,9 +164,9 @@ describe('the route table', () => {
       routes.filter((r) => r.fn === 'tracking').map((r) => [r.operationId, async () => ({ body: {} })]),
     );
     const rateLimits = () => ({ take: async () => true });
-    expect(() => httpFunction('tracking', ops, { rateLimits })).toThrow(/ownership reader/);
+    expect(() => httpFunction(routesOf('tracking'), ops, { rateLimits })).toThrow(/ownership reader/);
     expect(() =>
-      httpFunction('tracking', ops, { ownership: async () => undefined, rateLimits }),
+      httpFunction(routesOf('tracking'), ops, { ownership: async () => undefined, rateLimits }),
     ).not.toThrow();
   });
 

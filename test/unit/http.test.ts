@@ -4,6 +4,7 @@ import { AppError } from '../../functions/core/errors.js';
 import { httpFunction } from '../../functions/core/http.js';
 import { DOCS_CONTENT_SECURITY_POLICY } from '../../functions/core/security-headers.js';
 import { handler as intake } from '../../functions/intake/handler.js';
+import { routesOf } from '../../functions/routes.js';
 import { apiEvent, call, lambdaContext } from '../support/api-event.js';
 
 /** The platform group's documentation operations, for tests that build the group around other answers. */
@@ -208,7 +209,7 @@ describe('HTTP middleware stack', () => {
       [cancelled, 413],
       [otherValidation, 500],
     ] as const) {
-      const fn = httpFunction('platform', {
+      const fn = httpFunction(routesOf('platform'), {
         health: async () => {
           throw err;
         },
@@ -222,7 +223,7 @@ describe('HTTP middleware stack', () => {
   });
 
   it('turns an unexpected error into a bare 500 without internals', async () => {
-    const broken = httpFunction('platform', {
+    const broken = httpFunction(routesOf('platform'), {
       health: async () => {
         throw new Error('secret internal detail');
       },
@@ -249,7 +250,7 @@ describe('HTTP middleware stack', () => {
     const HSTS = 'max-age=63072000; includeSubDomains';
 
     it('are on every answer: success, refusal, unexpected failure and another format', async () => {
-      const broken = httpFunction('platform', {
+      const broken = httpFunction(routesOf('platform'), {
         health: async () => {
           throw new Error('boom');
         },
@@ -275,7 +276,7 @@ describe('HTTP middleware stack', () => {
     });
 
     it("keep the documentation page's own policy, and no other an operation sets", async () => {
-      const fn = httpFunction('platform', {
+      const fn = httpFunction(routesOf('platform'), {
         health: async () => ({
           body: {},
           headers: { 'content-security-policy': "default-src *; script-src 'unsafe-eval'" },

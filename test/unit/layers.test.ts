@@ -63,11 +63,20 @@ describe('the layering of functions/, schemas/ and lib/', () => {
     expect(stale).toEqual([]);
   });
 
-  it('catches an import from a lower layer to a higher one, and a cycle', () => {
-    // The known exceptions are real upward imports and a real cycle: the rules report each of them.
-    const rules = new Set(known().map((v) => v.rule.name));
+  it('catches an import from a lower layer to a higher one, and a cycle', async () => {
+    // A fixture tree where core imports the route table, which imports core: both rules report it.
+    const { output } = await cruise(['functions'], {
+      ...config.options,
+      knownViolations: [],
+      baseDir: 'test/fixtures/layers',
+      validate: true,
+      ruleSet: { forbidden: config.forbidden },
+    });
+    if (typeof output === 'string') throw new Error('dependency-cruiser answered text instead of its result');
+    const rules = new Set(output.summary.violations.map((v) => v.rule.name));
     expect(rules).toContain('no-upward-from-core');
     expect(rules).toContain('no-circular');
+    // The known exceptions are real violations: the rules report each of them.
     expect(known()).toHaveLength(config.options.knownViolations.length);
-  });
+  }, 60_000);
 });

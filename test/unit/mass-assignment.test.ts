@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { httpFunction } from '../../functions/core/http.js';
-import { type HttpFunction, rolesOf, routeKey, routes } from '../../functions/routes.js';
+import { type HttpFunction, rolesOf, routeKey, routes, routesOf } from '../../functions/routes.js';
 import { call } from '../support/api-event.js';
 import {
   sampleAttachment as attachment,
@@ -57,7 +57,7 @@ const stackOf = (fn: HttpFunction) => {
         .map((r) => [r.operationId, () => Promise.reject(new Error(`${r.operationId} reached`))]),
     );
     // Refused bodies never reach the ownership check either.
-    h = httpFunction(fn, ops, {
+    h = httpFunction(routesOf(fn), ops, {
       ownership: () => Promise.reject(new Error('ownership read')),
       rateLimits: () => ({ take: () => Promise.reject(new Error('rate limit counted')) }),
     });

@@ -13,6 +13,7 @@ import {
   rolesOf,
   routeKey,
   routes,
+  routesOf,
 } from '../../functions/routes.js';
 import { call } from '../support/api-event.js';
 import { SAMPLE_ULID, sampleBodies } from '../support/request-bodies.js';
@@ -38,7 +39,7 @@ const stackOf = (fn: HttpFunction) => {
           async () => ({ body: { ok: true }, headers: { 'cache-control': 'public, max-age=600' } }),
         ]),
     );
-    h = httpFunction(fn, ops, {
+    h = httpFunction(routesOf(fn), ops, {
       agency: async () => ({ kind: 'agency', agencyId: 'ubnd-hn' }),
       // Every object belongs to the caller (and is routed to the caller's agency, and a support ticket is
       // the national desk's).

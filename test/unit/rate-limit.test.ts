@@ -16,7 +16,7 @@ import {
 } from '../../functions/core/rate-limit.js';
 import { rateLimitStore } from '../../functions/core/rate-limit-store.js';
 import { buildOpenApi } from '../../functions/platform/openapi.js';
-import { routes } from '../../functions/routes.js';
+import { routes, routesOf } from '../../functions/routes.js';
 import { call } from '../support/api-event.js';
 import { memoryRateLimits as memoryPorts } from '../support/fakes/rate-limit.js';
 import { appErrorOf } from '../support/rejections.js';
@@ -192,7 +192,7 @@ describe('limits as configuration', () => {
 
 describe('the middleware over the table', () => {
   it('is required of a group that serves abuse-limited routes, so no other group carries its store', () => {
-    expect(() => httpFunction('uploads', { createUpload: async () => ({ body: {} }) })).toThrow(
+    expect(() => httpFunction(routesOf('uploads'), { createUpload: async () => ({ body: {} }) })).toThrow(
       /rate-limit store/,
     );
   });
@@ -201,7 +201,7 @@ describe('the middleware over the table', () => {
   let issuer: TestIssuer;
   let created = 0;
   const uploads = httpFunction(
-    'uploads',
+    routesOf('uploads'),
     {
       createUpload: async () => {
         created += 1;

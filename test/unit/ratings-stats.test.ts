@@ -11,6 +11,7 @@ import { httpFunction } from '../../functions/core/http.js';
 import { keys, SHARDS, shardOf } from '../../functions/core/keys.js';
 import { listAgencyRatings, type RatingPorts, rateDossier } from '../../functions/feedback/ratings.js';
 import { buildOpenApi } from '../../functions/platform/openapi.js';
+import { routesOf } from '../../functions/routes.js';
 import {
   type Contribution,
   contributionOf,
@@ -430,7 +431,7 @@ describe('CSV', () => {
 });
 
 describe('answers in other formats', () => {
-  const stats = httpFunction('stats', {
+  const stats = httpFunction(routesOf('stats'), {
     listAgencyStats: async () => ({
       body: { ignored: true },
       raw: { contentType: 'text/csv; charset=utf-8', text: 'a,b\r\n1,2\r\n' },

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { httpFunction } from '../../functions/core/http.js';
 import { handler as payments } from '../../functions/payments/handler.js';
 import { buildOpenApi } from '../../functions/platform/openapi.js';
-import { routes } from '../../functions/routes.js';
+import { routes, routesOf } from '../../functions/routes.js';
 import { call } from '../support/api-event.js';
 import { startTestIssuer, type TestIssuer, testEnv } from '../support/tokens.js';
 
@@ -16,7 +16,7 @@ afterAll(() => issuer.close());
 
 /** The payments group with every operation answering who called it, so only the middleware decides. */
 const echo = httpFunction(
-  'payments',
+  routesOf('payments'),
   Object.fromEntries(
     routes
       .filter((r) => r.fn === 'payments')

@@ -1,0 +1,121 @@
+import {
+  agencyList,
+  agencyParams,
+  agencyQuery,
+  agencyView,
+  catalogCheckRequest,
+  catalogCheckResult,
+  communeList,
+  communeQuery,
+  faqList,
+  faqQuery,
+  provinceList,
+  provinceParams,
+} from '../../schemas/catalog.js';
+import {
+  procedureList,
+  procedureParams,
+  procedureQuery,
+  procedureVersionQuery,
+  procedureView,
+} from '../../schemas/procedure.js';
+import { defineRoute } from '../core/route.js';
+import { PUBLIC } from '../core/route-access.js';
+
+export const catalogRoutes = [
+  defineRoute({
+    method: 'GET',
+    path: '/v1/procedures',
+    fn: 'catalog',
+    operationId: 'listProcedures',
+    access: PUBLIC,
+    summary: 'Search administrative procedures (Vietnamese, with or without tone marks) with filters',
+    query: procedureQuery,
+    status: 200,
+    response: procedureList,
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/v1/procedures/{code}',
+    fn: 'catalog',
+    operationId: 'getProcedure',
+    access: PUBLIC,
+    summary: 'One procedure with its documents and form schema (current version, or ?version=)',
+    params: procedureParams,
+    query: procedureVersionQuery,
+    status: 200,
+    response: procedureView,
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/v1/agencies',
+    fn: 'catalog',
+    operationId: 'listAgencies',
+    access: PUBLIC,
+    summary:
+      'Agency registry: ministries, provinces and their departments, communes, public bodies; by level, ' +
+      'province, department kind and name (with or without tone marks)',
+    query: agencyQuery,
+    status: 200,
+    response: agencyList,
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/v1/agencies/{code}',
+    fn: 'catalog',
+    operationId: 'getAgency',
+    access: PUBLIC,
+    summary: 'One agency by its dossier-code prefix or id',
+    params: agencyParams,
+    status: 200,
+    response: agencyView,
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/v1/provinces',
+    fn: 'catalog',
+    operationId: 'listProvinces',
+    access: PUBLIC,
+    summary: 'The 34 provinces and centrally-run cities (administrative map of 1 July 2025)',
+    status: 200,
+    response: provinceList,
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/v1/provinces/{code}/communes',
+    fn: 'catalog',
+    operationId: 'listProvinceCommunes',
+    access: PUBLIC,
+    summary:
+      "Every commune (xã, phường, đặc khu) of a province with the People's Committee that receives there; " +
+      'by name, with or without tone marks',
+    params: provinceParams,
+    query: communeQuery,
+    status: 200,
+    response: communeList,
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/v1/faq',
+    fn: 'catalog',
+    operationId: 'listFaq',
+    access: PUBLIC,
+    summary: 'Questions and answers (Bộ câu hỏi – trả lời), searchable, per procedure or general',
+    query: faqQuery,
+    status: 200,
+    response: faqList,
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/v1/catalog/checks',
+    fn: 'catalog',
+    operationId: 'checkCatalogFile',
+    access: { kind: 'role', roles: ['catalog_admin'], scope: 'all' },
+    summary:
+      'Check a procedure file (CSV or JSON) against the published catalog: every problem by row and field, ' +
+      'and what it would add; publishing is `npm run catalog:import` in the release',
+    body: catalogCheckRequest,
+    status: 200,
+    response: catalogCheckResult,
+  }),
+] as const;
