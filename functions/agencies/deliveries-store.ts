@@ -11,6 +11,7 @@ import { type ReadShard, type RowKey, readMerged } from '../core/sharded-list.js
 import { redrive } from '../dispatch/redrive.js';
 import { sqsChannelQueues } from '../dispatch/redrive-sqs.js';
 import { agencyDeliveryStates } from '../dispatch/store.js';
+import { queueMessageOf } from '../dossiers/messages.js';
 import {
   AGENCY_LOG_CURSOR,
   type AttemptRecord,
@@ -211,7 +212,7 @@ export function deliveriesStore(): RedeliveryPorts {
       const { channel, queueUrl } = channelOf(agencyId);
       await sendJsonMessages(
         queueUrl,
-        messages.map((m) => ({ ...m, channel, redeliveryId })),
+        messages.map((m) => queueMessageOf({ ...m, channel, redeliveryId })),
         channel,
       );
       return messages.length;

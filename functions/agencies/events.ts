@@ -21,8 +21,9 @@ import { decide } from '../core/dossier-state.js';
 import { AppError } from '../core/errors.js';
 import { sealEvent, type TimelineEvent } from '../core/timeline.js';
 import { addWorkingDays } from '../core/working-days.js';
+import type { Outbox } from '../dossiers/messages.js';
+import { dispatchOutbox } from '../dossiers/outbox.js';
 import { receivedAtDesk } from '../intake/desk.js';
-import { type DispatchMessage, dispatchOutbox } from '../intake/submit.js';
 import { laterBundleSteps, type WithdrawalStep } from '../intake/withdraw.js';
 import { changeStatus, issueDocument, type ResultDocument } from '../results/documents.js';
 import type { RecordStatus, ResultSigner } from '../results/record.js';
@@ -82,7 +83,7 @@ export interface Handoff {
   /** The next dossier's own timeline records the hand-over (and the new due date). */
   event: TimelineEvent;
   previousResult: ResultReference;
-  outbox: { id: string; messages: DispatchMessage[] };
+  outbox: Outbox;
 }
 
 const MAX_ATTEMPTS = 4;

@@ -8,7 +8,7 @@ import { config } from '../core/config.js';
 import type { DossierRecord } from '../core/dossier.js';
 import { loadDossier, loadTimeline } from '../core/dossier-store.js';
 import { keys, recordOf, ttlAfterDays } from '../core/keys.js';
-import { outboxPut } from '../intake/store.js';
+import { outboxPut } from '../dossiers/outbox.js';
 import { stepItems } from '../intake/supplement-store.js';
 import { resultSigner } from '../results/signer.js';
 import { documentItem, loadDocument } from '../results/store.js';

@@ -11,8 +11,8 @@ import { attachmentHref, attachmentIdOf, PREVIOUS_RESULT } from '../agencies/fil
 import type { DossierRecord, StoredAttachment } from '../core/dossier.js';
 import { keys } from '../core/keys.js';
 import { AGENCY_HEADER, signWebhook } from '../core/webhooks.js';
+import type { DossierMessage } from '../dossiers/messages.js';
 import { withOpenForm } from '../intake/sealed-form.js';
-import type { DispatchMessage } from '../intake/submit.js';
 import type { ProfileKeys } from '../me/protect.js';
 import { planOf } from '../steps/plan.js';
 import {
@@ -267,7 +267,7 @@ const describeTarget = (t: Target) => ({
 
 export async function deliver(
   ports: DeliveryPorts,
-  message: DispatchMessage & { redeliveryId?: string },
+  message: DossierMessage,
   attempt: number,
 ): Promise<'delivered' | 'already-delivered' | 'dossier-gone'> {
   // A redelivery the agency asked for is sent even though the webhook was delivered before, under the

@@ -9,30 +9,13 @@ import { config } from '../core/config.js';
 import { blockAllocator } from '../core/dossier-codes.js';
 import { loadDossier } from '../core/dossier-store.js';
 import { keys, ttlAfterDays } from '../core/keys.js';
-import { OUTBOX } from '../core/resources.js';
 import { hexFromBase64Checksum, sha256OfStream } from '../core/scan-digest.js';
+import { outboxPut } from '../dossiers/outbox.js';
 import { loadProfileKeys } from '../me/store.js';
 import { loadDocument, ownResults, type ResultIndexKey } from '../results/store.js';
 import { SNIFF_BYTES } from '../uploads/scan-content.js';
 import type { UploadRecord } from '../uploads/uploads.js';
 import type { IntakePorts, IntakeWrite, SubmitResult } from './submit.js';
-
-/** The outbox item as the table stream hands it to the relay. */
-export function outboxPut(TableName: string, outbox: NonNullable<IntakeWrite['outbox']>, at: string) {
-  return {
-    Put: {
-      TableName,
-      Item: {
-        ...keys.outbox(outbox.id),
-        kind: 'outbox',
-        channel: outbox.channel,
-        messages: outbox.messages,
-        createdAt: at,
-        ttl: ttlAfterDays(OUTBOX.ttlDays),
-      },
-    },
-  };
-}
 
 /** How long a citizen's Idempotency-Key answers with the original response. */
 const IDEMPOTENCY_DAYS = 7;

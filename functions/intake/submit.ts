@@ -32,6 +32,8 @@ import { countEvent } from '../core/metrics.js';
 import { canonical, GENESIS_HASH, sealEvent, type TimelineEvent } from '../core/timeline.js';
 import { newTrackingKey } from '../core/tracking-key.js';
 import { addWorkingDays } from '../core/working-days.js';
+import type { Outbox } from '../dossiers/messages.js';
+import { dispatchOutbox } from '../dossiers/outbox.js';
 import { citizenIdHash, type ProfileKeys } from '../me/protect.js';
 import { feeFor, paymentPolicy } from '../payments/fees.js';
 import {
@@ -48,22 +50,6 @@ import { sealForm } from './sealed-form.js';
 
 export type SubmitInput = z.output<typeof submitDossierRequest>;
 export type SubmitResult = z.infer<typeof submitDossierResponse>;
-
-/**
- * What the agency queue will carry for one dossier; the dispatcher reads the rest from the table.
- * `dossier.submitted` hands the dossier over; `dossier.supplemented` tells the agency the citizen
- * answered its request to supplement (`seq`: the timeline event that recorded the answer).
- */
-export interface DispatchMessage {
-  type: 'dossier.submitted' | 'dossier.supplemented' | 'dossier.withdrawn';
-  dossierCode: string;
-  seq?: number;
-  agencyId: string;
-  /** The agency's channel (queue), when one outbox item serves several channels. */
-  channel?: string;
-  /** Stable across redeliveries, so agencies can drop duplicates (Standard Webhooks). */
-  webhookId: string;
-}
 
 /** Who is filing, from the token (never from the body). */
 export interface Filer {
@@ -88,7 +74,7 @@ export interface IntakeWrite {
   submissionId: string;
   dossiers: { record: DossierRecord; firstEvent: TimelineEvent }[];
   /** Absent when the dossier waits for its fee: the successful payment writes it instead. */
-  outbox?: { id: string; channel?: string; messages: DispatchMessage[] };
+  outbox?: Outbox;
   attachedUploads: { uploadId: string; dossierCode: string }[];
   /** The filer's draft of this procedure, discarded with the commit: it has served. */
   draft: { sub: string; procedureCode: string };
@@ -113,26 +99,6 @@ export interface IntakePorts extends AttachmentPorts {
   commit(write: IntakeWrite): Promise<CommitOutcome>;
   /** The document types of the valid electronic results this account holds (for data asked twice). */
   heldResultTypes?(ownerSub: string): Promise<ReadonlySet<string>>;
-}
-
-/**
- * The outbox item that sends dossiers to their agencies: one item for the whole submission, each
- * message naming its agency's channel, so a notice to every province is still one write.
- */
-export function dispatchOutbox(
-  outboxId: string,
-  targets: readonly { agency: Pick<Agency, 'id' | 'channel'>; code: string }[],
-): NonNullable<IntakeWrite['outbox']> {
-  return {
-    id: outboxId,
-    messages: targets.map(({ agency, code }) => ({
-      type: 'dossier.submitted',
-      dossierCode: code,
-      agencyId: agency.id,
-      channel: agency.channel,
-      webhookId: `msg_${outboxId}_${code}`,
-    })),
-  };
 }
 
 export const requestHash = (input: SubmitInput) =>

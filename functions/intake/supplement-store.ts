@@ -8,9 +8,10 @@ import type { DossierRecord } from '../core/dossier.js';
 import { loadDossier, loadTimeline } from '../core/dossier-store.js';
 import { keys } from '../core/keys.js';
 import type { TimelineEvent } from '../core/timeline.js';
+import { outboxPut } from '../dossiers/outbox.js';
 import { loadDocument } from '../results/store.js';
 import type { CompletionPorts } from './complete.js';
-import { idempotencyPut, intakeStore, outboxPut, uploadClaims } from './store.js';
+import { idempotencyPut, intakeStore, uploadClaims } from './store.js';
 import type { SupplementPorts, SupplementResult } from './supplement.js';
 import type { WithdrawalPorts } from './withdraw.js';
 

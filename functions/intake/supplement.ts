@@ -22,6 +22,7 @@ import { decide } from '../core/dossier-state.js';
 import { AppError } from '../core/errors.js';
 import { canonical, sealEvent, type TimelineEvent } from '../core/timeline.js';
 import { addWorkingDays, workingDaysBetween } from '../core/working-days.js';
+import { outboxWebhookId, queueMessageOf } from '../dossiers/messages.js';
 import { type StepClock, stepClockOf } from '../steps/clock.js';
 import {
   type AttachmentPorts,
@@ -208,14 +209,14 @@ export async function supplementDossier(
       outbox: {
         id: outboxId,
         messages: [
-          {
+          queueMessageOf({
             type: 'dossier.supplemented',
             dossierCode: code,
             agencyId: agency.id,
             channel: agency.channel,
             seq,
-            webhookId: `msg_${outboxId}_${code}`,
-          },
+            webhookId: outboxWebhookId(outboxId, code),
+          }),
         ],
       },
       attachedUploads: freshUploads(accepted).map((u) => ({ uploadId: u.uploadId, dossierCode: code })),

@@ -16,7 +16,7 @@ import { AppError } from '../core/errors.js';
 import { countEvent } from '../core/metrics.js';
 import { sealEvent, type TimelineEvent } from '../core/timeline.js';
 import { localDate } from '../core/working-days.js';
-import type { DispatchMessage } from '../intake/submit.js';
+import { type Outbox, outboxWebhookId, queueMessageOf } from '../dossiers/messages.js';
 import type { Bill } from './billers.js';
 import type {
   AnomalyRecord,
@@ -53,7 +53,7 @@ export interface SuccessWrite {
     code: string;
     expectedVersion: number;
     event: TimelineEvent;
-    outbox: { id: string; channel: string; messages: DispatchMessage[] };
+    outbox: Outbox & { channel: string };
   };
   at: string;
 }
@@ -408,12 +408,12 @@ function dossierFollowUp(ports: PaymentPorts, p: PaymentRecord, dossier: Dossier
       id: outboxId,
       channel,
       messages: [
-        {
-          type: 'dossier.submitted' as const,
+        queueMessageOf({
+          type: 'dossier.submitted',
           dossierCode: code,
           agencyId: dossier.agencyId,
-          webhookId: `msg_${outboxId}_${code}`,
-        },
+          webhookId: outboxWebhookId(outboxId, code),
+        }),
       ],
     },
   };

@@ -15,7 +15,7 @@ import type { OrderPayment } from '../core/dossier.js';
 import { loadDossier, readPrefix } from '../core/dossier-store.js';
 import { keys, recordOf, ttlAfterDays } from '../core/keys.js';
 import { PAYMENTS } from '../core/resources.js';
-import { outboxPut } from '../intake/store.js';
+import { outboxPut } from '../dossiers/outbox.js';
 import {
   type AnomalyRecord,
   type Order,

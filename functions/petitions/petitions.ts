@@ -24,14 +24,9 @@ import type { CodeAllocator } from '../core/dossier-codes.js';
 import { AppError } from '../core/errors.js';
 import { PETITIONS } from '../core/resources.js';
 import { canonical } from '../core/timeline.js';
+import { type Outbox, outboxWebhookId, queueMessageOf } from '../dossiers/messages.js';
 import { type AttachmentPorts, checkAttachments } from '../intake/attachments.js';
-import type {
-  PetitionClock,
-  PetitionDispatchMessage,
-  PetitionEvent,
-  PetitionRecord,
-  PetitionStatus,
-} from './model.js';
+import type { PetitionClock, PetitionEvent, PetitionRecord, PetitionStatus } from './model.js';
 import { publicVersionOf } from './public-version.js';
 import { petitionDeadlines, routePetition } from './routing.js';
 import { clockOf, decidePetition } from './state.js';
@@ -50,7 +45,7 @@ export interface PetitionWrite {
   events: PetitionEvent[];
   /** The deadline now running, or null when none is (answered, rejected). */
   deadline: { clock: PetitionClock; at: string } | null;
-  outbox?: { id: string; messages: PetitionDispatchMessage[] };
+  outbox?: Outbox;
   /** The public view of an answer published with this change (the public version, masked). */
   published?: { view: PublicPetition };
   idempotency?: { ownerSub: string; key: string; requestHash: string; response: SubmitPetitionResult };
@@ -114,15 +109,15 @@ export function petitionOutbox(
   return {
     id: outboxId,
     messages: [
-      {
-        type: 'petition.created' as const,
+      queueMessageOf({
+        type: 'petition.created',
         petitionCode: code,
         agencyId: agency.id,
         channel: agency.channel,
-        webhookId: `msg_${outboxId}_${code}`,
+        webhookId: outboxWebhookId(outboxId, code),
         routing,
         ...(fromAgencyId ? { fromAgencyId } : {}),
-      },
+      }),
     ],
   };
 }

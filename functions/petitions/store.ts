@@ -9,7 +9,8 @@ import { decodeCursor, encodeCursor } from '../core/cursor.js';
 import { blockAllocator } from '../core/dossier-codes.js';
 import { readPrefix } from '../core/dossier-store.js';
 import { keys, recordOf, ttlAfterDays } from '../core/keys.js';
-import { OUTBOX, PETITIONS } from '../core/resources.js';
+import { PETITIONS } from '../core/resources.js';
+import { outboxPut } from '../dossiers/outbox.js';
 import { intakeStore } from '../intake/store.js';
 import { enqueueNotifications } from '../notifications/queue.js';
 import type { EscalationPorts, LapsedPetition } from './escalation.js';
@@ -109,21 +110,7 @@ export function petitionWriteItems(TableName: string, w: PetitionWrite) {
         }
       : { Delete: { TableName, Key: keys.petitionDeadline(p.code) } },
   );
-  if (w.outbox) {
-    items.push({
-      Put: {
-        TableName,
-        Item: {
-          ...keys.outbox(w.outbox.id),
-          kind: 'outbox',
-          messages: w.outbox.messages,
-          createdAt: p.updatedAt,
-          ttl: ttlAfterDays(OUTBOX.ttlDays),
-        },
-        ConditionExpression: notExists,
-      },
-    });
-  }
+  if (w.outbox) items.push(outboxPut(TableName, w.outbox, p.updatedAt));
   if (w.published) {
     items.push({
       Put: {

@@ -9,7 +9,8 @@ import { decodeCursor, encodeCursor } from '../core/cursor.js';
 import { blockAllocator } from '../core/dossier-codes.js';
 import { readPrefix } from '../core/dossier-store.js';
 import { keys, recordOf, ttlAfterDays } from '../core/keys.js';
-import { OUTBOX, SUPPORT } from '../core/resources.js';
+import { SUPPORT } from '../core/resources.js';
+import { outboxPut } from '../dossiers/outbox.js';
 import { intakeStore } from '../intake/store.js';
 import { seal } from '../me/protect.js';
 import { loadProfileKeys } from '../me/store.js';
@@ -85,21 +86,7 @@ export function ticketWriteItems(TableName: string, w: TicketWrite) {
       },
     });
   }
-  if (w.outbox) {
-    items.push({
-      Put: {
-        TableName,
-        Item: {
-          ...keys.outbox(w.outbox.id),
-          kind: 'outbox',
-          messages: w.outbox.messages,
-          createdAt: t.updatedAt,
-          ttl: ttlAfterDays(OUTBOX.ttlDays),
-        },
-        ConditionExpression: NOT_EXISTS,
-      },
-    });
-  }
+  if (w.outbox) items.push(outboxPut(TableName, w.outbox, t.updatedAt));
   if (w.faq) {
     index.faq = items.length;
     items.push({

@@ -31,15 +31,10 @@ import { AppError } from '../core/errors.js';
 import { SUPPORT } from '../core/resources.js';
 import { canonical } from '../core/timeline.js';
 import { addWorkingHours, type CalendarAdjustments } from '../core/working-days.js';
+import { type Outbox, outboxWebhookId, queueMessageOf } from '../dossiers/messages.js';
 import { type AttachmentPorts, checkAttachments } from '../intake/attachments.js';
 import { routePetition } from '../petitions/routing.js';
-import type {
-  SupportDispatchMessage,
-  TicketActor,
-  TicketEvent,
-  TicketRecord,
-  TicketStatus,
-} from './model.js';
+import type { TicketActor, TicketEvent, TicketRecord, TicketStatus } from './model.js';
 
 export type CreateTicketInput = z.output<typeof createTicketRequest>;
 export type TicketCreated = z.infer<typeof ticketCreated>;
@@ -50,7 +45,7 @@ export interface TicketWrite {
   /** The version read; absent when the ticket is created. */
   expectedVersion?: number;
   events: TicketEvent[];
-  outbox?: { id: string; messages: SupportDispatchMessage[] };
+  outbox?: Outbox;
   idempotency?: { ownerSub: string; key: string; requestHash: string; response: TicketCreated };
   uploadClaims?: { uploadId: string; ticketCode: string }[];
   agencyRecord?: { agencyId: string; result: SupportEventResult };
@@ -203,13 +198,13 @@ export function supportOutbox(outboxId: string, code: string, agency: Pick<Agenc
   return {
     id: outboxId,
     messages: [
-      {
-        type: 'support.handed' as const,
+      queueMessageOf({
+        type: 'support.handed',
         ticketCode: code,
         agencyId: agency.id,
         channel: agency.channel,
-        webhookId: `msg_${outboxId}_${code}`,
-      },
+        webhookId: outboxWebhookId(outboxId, code),
+      }),
     ],
   };
 }
