@@ -19,6 +19,7 @@ import { AppError } from '../core/errors.js';
 import { keys } from '../core/keys.js';
 import type { BreakerState } from '../dispatch/breaker.js';
 import type { DeliveryAttempt } from '../dispatch/deliver.js';
+import { sameRequest } from '../dossiers/idempotency.js';
 import { type DossierMessage, isDossierMessageType } from '../dossiers/messages.js';
 
 export type DeliveryLogItem = z.infer<typeof deliveryLogItem>;
@@ -276,7 +277,7 @@ export async function requestRedelivery(
       redeliveryId = earlier?.redeliveryId;
     }
   }
-  if (earlier && earlier.requestHash !== hash) throw new AppError('IDEMPOTENCY_KEY_REUSED');
+  sameRequest(earlier, hash);
   if (earlier?.response) return earlier.response;
   if (!redeliveryId) throw new Error('redelivery claim vanished');
 

@@ -8,39 +8,16 @@ import { dynamo, s3Client } from '../core/clients.js';
 import { config } from '../core/config.js';
 import { blockAllocator } from '../core/dossier-codes.js';
 import { loadDossier } from '../core/dossier-store.js';
-import { keys, ttlAfterDays } from '../core/keys.js';
+import { keys } from '../core/keys.js';
 import { hexFromBase64Checksum, sha256OfStream } from '../core/scan-digest.js';
+import { idempotencyPut } from '../dossiers/idempotency.js';
+import { idempotencyReader } from '../dossiers/idempotency-store.js';
 import { outboxPut } from '../dossiers/outbox.js';
 import { loadProfileKeys } from '../me/store.js';
 import { loadDocument, ownResults, type ResultIndexKey } from '../results/store.js';
 import { SNIFF_BYTES } from '../uploads/scan-content.js';
 import type { UploadRecord } from '../uploads/uploads.js';
 import type { IntakePorts, IntakeWrite, SubmitResult } from './submit.js';
-
-/** How long a citizen's Idempotency-Key answers with the original response. */
-const IDEMPOTENCY_DAYS = 7;
-
-/** The record that makes a retried request answer as the first did; put only if absent. */
-export function idempotencyPut(
-  TableName: string,
-  scope: string,
-  r: { ownerSub: string; idempotencyKey: string; requestHash: string; response: unknown },
-  at: string,
-) {
-  return {
-    Put: {
-      TableName,
-      Item: {
-        ...keys.idempotency(scope, r.ownerSub, r.idempotencyKey),
-        requestHash: r.requestHash,
-        response: r.response,
-        createdAt: at,
-        ttl: ttlAfterDays(IDEMPOTENCY_DAYS),
-      },
-      ConditionExpression: 'attribute_not_exists(pk)',
-    },
-  };
-}
 
 /** An upload joins a dossier once, and only its owner's: the claim fails for anything else. */
 export function uploadClaims(
@@ -123,12 +100,7 @@ export function intakeStore(): IntakePorts {
       return typeof out.Item?.ownerSub === 'string' ? out.Item.ownerSub : undefined;
     },
 
-    async findIdempotent(ownerSub, key) {
-      const out = await db.send(
-        new GetCommand({ TableName, Key: keys.idempotency(SCOPE, ownerSub, key), ConsistentRead: true }),
-      );
-      return out.Item as { requestHash: string; response: SubmitResult } | undefined;
-    },
+    findIdempotent: idempotencyReader<SubmitResult>(TableName, SCOPE),
 
     async findUpload(uploadId) {
       const out = await db.send(
@@ -185,7 +157,17 @@ export function intakeStore(): IntakePorts {
       const notExists = 'attribute_not_exists(pk)';
       const idempotencyIndex = 0;
       const items = [
-        idempotencyPut(TableName, SCOPE, { ...w, ownerSub: w.filerSub ?? w.ownerSub }, w.at),
+        idempotencyPut(
+          TableName,
+          {
+            scope: SCOPE,
+            owner: w.filerSub ?? w.ownerSub,
+            key: w.idempotencyKey,
+            requestHash: w.requestHash,
+            response: w.response,
+          },
+          w.at,
+        ),
         {
           Put: {
             TableName,

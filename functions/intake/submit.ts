@@ -12,7 +12,6 @@
  * office are recorded in `filedBy`. Citizen ID and phone numbers in the form are sealed before anything
  * is written (sealed-form.ts).
  */
-import { createHash } from 'node:crypto';
 import { ulid } from 'ulidx';
 import type { z } from 'zod';
 import type { submitDossierRequest, submitDossierResponse } from '../../schemas/dossier.js';
@@ -29,9 +28,10 @@ import { isThrottled } from '../core/dynamo-errors.js';
 import { AppError } from '../core/errors.js';
 import { zodDetails } from '../core/http.js';
 import { countEvent } from '../core/metrics.js';
-import { canonical, GENESIS_HASH, sealEvent, type TimelineEvent } from '../core/timeline.js';
+import { GENESIS_HASH, sealEvent, type TimelineEvent } from '../core/timeline.js';
 import { newTrackingKey } from '../core/tracking-key.js';
 import { addWorkingDays } from '../core/working-days.js';
+import { replay, requestHashOf } from '../dossiers/idempotency.js';
 import type { Outbox } from '../dossiers/messages.js';
 import { dispatchOutbox } from '../dossiers/outbox.js';
 import { citizenIdHash, type ProfileKeys } from '../me/protect.js';
@@ -101,15 +101,7 @@ export interface IntakePorts extends AttachmentPorts {
   heldResultTypes?(ownerSub: string): Promise<ReadonlySet<string>>;
 }
 
-export const requestHash = (input: SubmitInput) =>
-  createHash('sha256').update(canonical(input)).digest('hex');
-
-async function replay(ports: IntakePorts, ownerSub: string, key: string, hash: string) {
-  const previous = await ports.findIdempotent(ownerSub, key);
-  if (!previous) return undefined;
-  if (previous.requestHash !== hash) throw new AppError('IDEMPOTENCY_KEY_REUSED');
-  return previous.response;
-}
+export const requestHash = (input: SubmitInput) => requestHashOf(input);
 
 /** Intake's check of a form against its procedure version: 400 INVALID_FORM naming each `form.<field>`. */
 export function checkForm(procedure: Procedure, form: Record<string, unknown>) {

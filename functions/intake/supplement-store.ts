@@ -1,17 +1,19 @@
 /** Ports over DynamoDB and S3 for the citizen's steps on an existing dossier (supplement, receipt). */
 
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../core/clients.js';
 import { config } from '../core/config.js';
 import type { DossierRecord } from '../core/dossier.js';
 import { loadDossier, loadTimeline } from '../core/dossier-store.js';
 import { keys } from '../core/keys.js';
 import type { TimelineEvent } from '../core/timeline.js';
+import { idempotencyPut } from '../dossiers/idempotency.js';
+import { idempotencyReader } from '../dossiers/idempotency-store.js';
 import { outboxPut } from '../dossiers/outbox.js';
 import { loadDocument } from '../results/store.js';
 import type { CompletionPorts } from './complete.js';
-import { idempotencyPut, intakeStore, uploadClaims } from './store.js';
+import { intakeStore, uploadClaims } from './store.js';
 import type { SupplementPorts, SupplementResult } from './supplement.js';
 import type { WithdrawalPorts } from './withdraw.js';
 
@@ -69,12 +71,7 @@ export function citizenStepStore(): SupplementPorts & CompletionPorts & Withdraw
     copyObject: s3.copyObject,
     deleteObjects: s3.deleteObjects,
 
-    async findIdempotent(ownerSub, key) {
-      const out = await db.send(
-        new GetCommand({ TableName, Key: keys.idempotency(SCOPE, ownerSub, key), ConsistentRead: true }),
-      );
-      return out.Item as { requestHash: string; response: SupplementResult } | undefined;
-    },
+    findIdempotent: idempotencyReader<SupplementResult>(TableName, SCOPE),
 
     async commit(w) {
       const [update, event] = stepItems(TableName, w.dossier, w.event, 'supplement');
@@ -87,7 +84,17 @@ export function citizenStepStore(): SupplementPorts & CompletionPorts & Withdraw
       const items = [
         update!,
         event!,
-        idempotencyPut(TableName, SCOPE, w, w.event.at),
+        idempotencyPut(
+          TableName,
+          {
+            scope: SCOPE,
+            owner: w.ownerSub,
+            key: w.idempotencyKey,
+            requestHash: w.requestHash,
+            response: w.response,
+          },
+          w.event.at,
+        ),
         outboxPut(TableName, w.outbox, w.event.at),
         ...uploadClaims(TableName, w.ownerSub, w.attachedUploads),
       ];

@@ -16,6 +16,7 @@ import { AppError } from '../core/errors.js';
 import { countEvent } from '../core/metrics.js';
 import { sealEvent, type TimelineEvent } from '../core/timeline.js';
 import { localDate } from '../core/working-days.js';
+import { replay } from '../dossiers/idempotency.js';
 import { type Outbox, outboxWebhookId, queueMessageOf } from '../dossiers/messages.js';
 import type { Bill } from './billers.js';
 import type {
@@ -172,13 +173,6 @@ interface OrderFacts {
   procedureCode?: string;
   procedureName?: string;
   newBill?: Bill;
-}
-
-async function replay(ports: PaymentPorts, ownerSub: string, key: string, hash: string) {
-  const previous = await ports.findIdempotent(ownerSub, key);
-  if (!previous) return undefined;
-  if (previous.requestHash !== hash) throw new AppError('IDEMPOTENCY_KEY_REUSED');
-  return previous.response;
 }
 
 /** Returns the pending attempt, or creates the next one; 201 for a new attempt, 200 for the pending one. */

@@ -13,8 +13,10 @@ import { config } from '../core/config.js';
 import { decodeCursor, encodeCursor } from '../core/cursor.js';
 import type { OrderPayment } from '../core/dossier.js';
 import { loadDossier, readPrefix } from '../core/dossier-store.js';
-import { keys, recordOf, ttlAfterDays } from '../core/keys.js';
+import { keys, recordOf } from '../core/keys.js';
 import { PAYMENTS } from '../core/resources.js';
+import { idempotencyPut } from '../dossiers/idempotency.js';
+import { idempotencyReader } from '../dossiers/idempotency-store.js';
 import { outboxPut } from '../dossiers/outbox.js';
 import {
   type AnomalyRecord,
@@ -24,10 +26,9 @@ import {
   type ReceiptRecord,
   workShard,
 } from './model.js';
-import type { PaymentPorts } from './payments.js';
-import type { RefundPorts } from './refunds.js';
+import type { PaymentCreated, PaymentPorts } from './payments.js';
+import type { PaymentView, RefundPorts } from './refunds.js';
 
-const IDEMPOTENCY_DAYS = 7;
 const SCOPE = 'payments';
 const REFUND_SCOPE = 'payment-refunds';
 const ANOMALY_INDEX = 'PAYMENT_ANOMALY';
@@ -113,12 +114,7 @@ export function paymentStore(): PaymentStore {
       return strip<ReceiptRecord>(out.Item);
     },
 
-    async findIdempotent(ownerSub, key) {
-      const out = await db.send(
-        new GetCommand({ TableName, Key: keys.idempotency(SCOPE, ownerSub, key), ConsistentRead: true }),
-      );
-      return out.Item as Awaited<ReturnType<PaymentPorts['findIdempotent']>>;
-    },
+    findIdempotent: idempotencyReader<PaymentCreated>(TableName, SCOPE),
 
     async createPayment(w) {
       const p = w.payment;
@@ -162,19 +158,17 @@ export function paymentStore(): PaymentStore {
         await db.send(
           new TransactWriteCommand({
             TransactItems: [
-              {
-                Put: {
-                  TableName,
-                  Item: {
-                    ...keys.idempotency(SCOPE, w.idempotency.ownerSub, w.idempotency.key),
-                    requestHash: w.idempotency.requestHash,
-                    response: w.idempotency.response,
-                    createdAt: w.at,
-                    ttl: ttlAfterDays(IDEMPOTENCY_DAYS),
-                  },
-                  ConditionExpression: 'attribute_not_exists(pk)',
+              idempotencyPut(
+                TableName,
+                {
+                  scope: SCOPE,
+                  owner: w.idempotency.ownerSub,
+                  key: w.idempotency.key,
+                  requestHash: w.idempotency.requestHash,
+                  response: w.idempotency.response,
                 },
-              },
+                w.at,
+              ),
               {
                 Put: {
                   TableName,
@@ -444,31 +438,18 @@ export function paymentStore(): PaymentStore {
       };
     },
 
-    async findRefundReplay(operatorSub, key) {
-      const out = await db.send(
-        new GetCommand({
-          TableName,
-          Key: keys.idempotency(REFUND_SCOPE, operatorSub, key),
-          ConsistentRead: true,
-        }),
-      );
-      return out.Item as Awaited<ReturnType<RefundPorts['findRefundReplay']>>;
-    },
+    findRefundReplay: idempotencyReader<PaymentView>(TableName, REFUND_SCOPE),
 
     async saveRefundReplay(operatorSub, key, requestHash, response, at) {
       try {
         await db.send(
-          new PutCommand({
-            TableName,
-            Item: {
-              ...keys.idempotency(REFUND_SCOPE, operatorSub, key),
-              requestHash,
-              response,
-              createdAt: at,
-              ttl: ttlAfterDays(IDEMPOTENCY_DAYS),
-            },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          }),
+          new PutCommand(
+            idempotencyPut(
+              TableName,
+              { scope: REFUND_SCOPE, owner: operatorSub, key, requestHash, response },
+              at,
+            ).Put,
+          ),
         );
       } catch (err) {
         // The key already answers another request: the first answer stands.

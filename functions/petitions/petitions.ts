@@ -5,7 +5,6 @@
  * in one transaction (see PetitionPorts.commit).
  */
 
-import { createHash } from 'node:crypto';
 import { ulid } from 'ulidx';
 import type { z } from 'zod';
 import type {
@@ -23,7 +22,7 @@ import type { Person } from '../core/auth.js';
 import type { CodeAllocator } from '../core/dossier-codes.js';
 import { AppError } from '../core/errors.js';
 import { PETITIONS } from '../core/resources.js';
-import { canonical } from '../core/timeline.js';
+import { replay, requestHashOf } from '../dossiers/idempotency.js';
 import { type Outbox, outboxWebhookId, queueMessageOf } from '../dossiers/messages.js';
 import { type AttachmentPorts, checkAttachments } from '../intake/attachments.js';
 import type { PetitionClock, PetitionEvent, PetitionRecord, PetitionStatus } from './model.js';
@@ -134,15 +133,7 @@ export const isPetitionOverdue = (p: PetitionRecord, now: Date) => {
   return d !== undefined && Date.parse(d.at) < now.getTime();
 };
 
-const petitionRequestHash = (input: SubmitPetitionInput) =>
-  createHash('sha256').update(canonical(input)).digest('hex');
-
-async function replay(ports: SubmitPetitionPorts, ownerSub: string, key: string, hash: string) {
-  const previous = await ports.findIdempotent(ownerSub, key);
-  if (!previous) return undefined;
-  if (previous.requestHash !== hash) throw new AppError('IDEMPOTENCY_KEY_REUSED');
-  return previous.response;
-}
+const petitionRequestHash = (input: SubmitPetitionInput) => requestHashOf(input);
 
 export async function submitPetition(
   ports: SubmitPetitionPorts,

@@ -10,6 +10,8 @@ import { blockAllocator } from '../core/dossier-codes.js';
 import { readPrefix } from '../core/dossier-store.js';
 import { keys, recordOf, ttlAfterDays } from '../core/keys.js';
 import { PETITIONS } from '../core/resources.js';
+import { idempotencyPut } from '../dossiers/idempotency.js';
+import { idempotencyReader } from '../dossiers/idempotency-store.js';
 import { outboxPut } from '../dossiers/outbox.js';
 import { intakeStore } from '../intake/store.js';
 import { enqueueNotifications } from '../notifications/queue.js';
@@ -30,7 +32,6 @@ export const petitionShard = (code: string) =>
 const strip = recordOf;
 
 const IDEMPOTENCY_SCOPE = 'petitions';
-const IDEMPOTENCY_DAYS = 7;
 /** Agencies may replay a callback for this long and still get the original answer. */
 const RECORD_DAYS = 30;
 /** Lapsed entries read per shard and run; the rest wait for the next run. */
@@ -46,19 +47,8 @@ export function petitionWriteItems(TableName: string, w: PetitionWrite) {
   };
   if (w.idempotency) {
     index.idempotency = items.length;
-    items.push({
-      Put: {
-        TableName,
-        Item: {
-          ...keys.idempotency(IDEMPOTENCY_SCOPE, w.idempotency.ownerSub, w.idempotency.key),
-          requestHash: w.idempotency.requestHash,
-          response: w.idempotency.response,
-          createdAt: p.updatedAt,
-          ttl: ttlAfterDays(IDEMPOTENCY_DAYS),
-        },
-        ConditionExpression: notExists,
-      },
-    });
+    const { ownerSub: owner, ...record } = w.idempotency;
+    items.push(idempotencyPut(TableName, { scope: IDEMPOTENCY_SCOPE, owner, ...record }, p.updatedAt));
   }
   index.petition = items.length;
   items.push({
@@ -234,16 +224,7 @@ export function petitionStore(): PetitionStore {
     },
     deleteObjects: files.deleteObjects,
 
-    async findIdempotent(ownerSub, key) {
-      const out = await db.send(
-        new GetCommand({
-          TableName,
-          Key: keys.idempotency(IDEMPOTENCY_SCOPE, ownerSub, key),
-          ConsistentRead: true,
-        }),
-      );
-      return out.Item as { requestHash: string; response: SubmitPetitionResult } | undefined;
-    },
+    findIdempotent: idempotencyReader<SubmitPetitionResult>(TableName, IDEMPOTENCY_SCOPE),
 
     async loadPetition(code) {
       const out = await db.send(

@@ -10,6 +10,8 @@ import { blockAllocator } from '../core/dossier-codes.js';
 import { readPrefix } from '../core/dossier-store.js';
 import { keys, recordOf, ttlAfterDays } from '../core/keys.js';
 import { SUPPORT } from '../core/resources.js';
+import { idempotencyPut } from '../dossiers/idempotency.js';
+import { idempotencyReader } from '../dossiers/idempotency-store.js';
 import { outboxPut } from '../dossiers/outbox.js';
 import { intakeStore } from '../intake/store.js';
 import { seal } from '../me/protect.js';
@@ -24,7 +26,6 @@ import {
 } from './tickets.js';
 
 const IDEMPOTENCY_SCOPE = 'support';
-const IDEMPOTENCY_DAYS = 7;
 const RECORD_DAYS = 30;
 const NOT_EXISTS = 'attribute_not_exists(pk)';
 
@@ -49,19 +50,8 @@ export function ticketWriteItems(TableName: string, w: TicketWrite) {
   };
   if (w.idempotency) {
     index.idempotency = items.length;
-    items.push({
-      Put: {
-        TableName,
-        Item: {
-          ...keys.idempotency(IDEMPOTENCY_SCOPE, w.idempotency.ownerSub, w.idempotency.key),
-          requestHash: w.idempotency.requestHash,
-          response: w.idempotency.response,
-          createdAt: t.updatedAt,
-          ttl: ttlAfterDays(IDEMPOTENCY_DAYS),
-        },
-        ConditionExpression: NOT_EXISTS,
-      },
-    });
+    const { ownerSub: owner, ...record } = w.idempotency;
+    items.push(idempotencyPut(TableName, { scope: IDEMPOTENCY_SCOPE, owner, ...record }, t.updatedAt));
   }
   index.ticket = items.length;
   items.push({
@@ -218,16 +208,7 @@ export function supportStore(): SupportStore {
     sealCallerPhone: async (code, phone) =>
       seal((await loadProfileKeys()).encryption, phone, callerPhoneContext(code)),
 
-    async findIdempotent(ownerSub, key) {
-      const out = await db.send(
-        new GetCommand({
-          TableName,
-          Key: keys.idempotency(IDEMPOTENCY_SCOPE, ownerSub, key),
-          ConsistentRead: true,
-        }),
-      );
-      return out.Item as { requestHash: string; response: TicketCreated } | undefined;
-    },
+    findIdempotent: idempotencyReader<TicketCreated>(TableName, IDEMPOTENCY_SCOPE),
 
     async dossierOwnership(code) {
       const o = await readOwnership('dossier', keys.dossier(code));

@@ -7,7 +7,6 @@
  * version read), its timeline events and — when it goes to an agency — the outbox item that delivers it,
  * in one transaction (TicketPorts.commit).
  */
-import { createHash } from 'node:crypto';
 import { ulid } from 'ulidx';
 import { z } from 'zod';
 import type {
@@ -29,8 +28,8 @@ import type { Person } from '../core/auth.js';
 import type { CodeAllocator } from '../core/dossier-codes.js';
 import { AppError } from '../core/errors.js';
 import { SUPPORT } from '../core/resources.js';
-import { canonical } from '../core/timeline.js';
 import { addWorkingHours, type CalendarAdjustments } from '../core/working-days.js';
+import { replay, requestHashOf } from '../dossiers/idempotency.js';
 import { type Outbox, outboxWebhookId, queueMessageOf } from '../dossiers/messages.js';
 import { type AttachmentPorts, checkAttachments } from '../intake/attachments.js';
 import { routePetition } from '../petitions/routing.js';
@@ -181,14 +180,7 @@ export function decideTicket(current: TicketStatus, step: keyof typeof STEPS): T
   return rule.from.includes(current) ? rule.to : undefined;
 }
 
-const requestHash = (input: unknown) => createHash('sha256').update(canonical(input)).digest('hex');
-
-async function replay(ports: CreateTicketPorts, ownerSub: string, key: string, hash: string) {
-  const previous = await ports.findIdempotent(ownerSub, key);
-  if (!previous) return undefined;
-  if (previous.requestHash !== hash) throw new AppError('IDEMPOTENCY_KEY_REUSED');
-  return previous.response;
-}
+const requestHash = requestHashOf;
 
 const isPhoneCall = (input: CreateTicketInput): input is z.output<typeof phoneTicketRequest> =>
   'caller' in input;

@@ -1,0 +1,24 @@
+/** Reading an Idempotency-Key's record from the table (idempotency.ts says what it holds). */
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { dynamo } from '../core/clients.js';
+import { keys } from '../core/keys.js';
+import type { IdempotencyPorts, IdempotencyRecord } from './idempotency.js';
+
+/** The record under `scope`'s key of `owner`, read consistently: a retry must see its first request's commit. */
+export async function findIdempotencyRecord<R>(
+  TableName: string,
+  scope: string,
+  owner: string,
+  key: string,
+): Promise<IdempotencyRecord<R> | undefined> {
+  const out = await dynamo().send(
+    new GetCommand({ TableName, Key: keys.idempotency(scope, owner, key), ConsistentRead: true }),
+  );
+  return out.Item as IdempotencyRecord<R> | undefined;
+}
+
+/** The replay port of one kind of write. */
+export const idempotencyReader =
+  <R>(TableName: string, scope: string): IdempotencyPorts<R>['findIdempotent'] =>
+  (owner, key) =>
+    findIdempotencyRecord<R>(TableName, scope, owner, key);
