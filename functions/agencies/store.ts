@@ -8,8 +8,8 @@ import { config } from '../core/config.js';
 import type { DossierRecord } from '../core/dossier.js';
 import { loadDossier, loadTimeline } from '../core/dossier-store.js';
 import { keys, recordOf, ttlAfterDays } from '../core/keys.js';
+import { advanceDossier } from '../dossiers/advance.js';
 import { outboxPut } from '../dossiers/outbox.js';
-import { stepItems } from '../intake/supplement-store.js';
 import { resultSigner } from '../results/signer.js';
 import { documentItem, loadDocument } from '../results/store.js';
 import type { AgencyEventPorts, AgencyEventResult, Handoff } from './events.js';
@@ -21,32 +21,13 @@ const RECORD_DAYS = 30;
 function handoffItems(TableName: string, h: Handoff) {
   const at = h.event.at;
   return [
-    {
-      Update: {
-        TableName,
-        Key: keys.dossier(h.next.code),
-        UpdateExpression:
-          'SET #version = :next, updatedAt = :at, dueAt = :due, previousResult = :previous, #bundle.handedOffAt = :at, lastSeq = :seq, lastHash = :hash',
-        ConditionExpression: '#version = :expected AND attribute_not_exists(#bundle.handedOffAt)',
-        ExpressionAttributeNames: { '#version': 'version', '#bundle': 'bundle' },
-        ExpressionAttributeValues: {
-          ':next': h.next.version + 1,
-          ':expected': h.next.version,
-          ':at': at,
-          ':due': h.dueAt,
-          ':previous': h.previousResult,
-          ':seq': h.event.seq,
-          ':hash': h.event.hash,
-        },
-      },
-    },
-    {
-      Put: {
-        TableName,
-        Item: { ...keys.timelineEvent(h.next.code, h.event.seq), kind: 'event', ...h.event },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      },
-    },
+    ...advanceDossier(TableName, {
+      dossier: h.next,
+      event: h.event,
+      moveStatus: false,
+      set: { dueAt: h.dueAt, previousResult: h.previousResult, 'bundle.handedOffAt': at },
+      absent: ['bundle.handedOffAt'],
+    }),
     outboxPut(TableName, h.outbox, at),
   ];
 }
@@ -115,44 +96,21 @@ export function agencyEventStore(): AgencyEventPorts {
       stepClock,
       documents,
     }) {
-      // The running step's clock for the SLA index; removed when no step runs.
-      const clock = stepClock === undefined ? '' : stepClock ? ', stepClock = :clock' : '';
-      const clockRemove = stepClock === null ? ' REMOVE stepClock' : '';
       try {
         await db.send(
           new TransactWriteCommand({
             TransactItems: [
-              {
-                Update: {
-                  TableName,
-                  Key: keys.dossier(dossier.code),
-                  UpdateExpression: `SET #status = :to, #version = :next, lastSeq = :seq, lastHash = :hash, updatedAt = :at${newDueAt ? ', dueAt = :due' : ''}${dossierResult ? ', #result = :result' : ''}${clock}${clockRemove}`,
-                  ConditionExpression: '#version = :expected',
-                  ExpressionAttributeNames: {
-                    '#status': 'status',
-                    '#version': 'version',
-                    ...(dossierResult ? { '#result': 'result' } : {}),
-                  },
-                  ExpressionAttributeValues: {
-                    ...(dossierResult ? { ':result': dossierResult } : {}),
-                    ':to': event.status,
-                    ':next': dossier.version + 1,
-                    ':expected': dossier.version,
-                    ':seq': event.seq,
-                    ':hash': event.hash,
-                    ':at': event.at,
-                    ...(newDueAt ? { ':due': newDueAt } : {}),
-                    ...(stepClock ? { ':clock': stepClock } : {}),
-                  },
+              ...advanceDossier(TableName, {
+                dossier,
+                event,
+                set: {
+                  ...(newDueAt ? { dueAt: newDueAt } : {}),
+                  ...(dossierResult ? { result: dossierResult } : {}),
+                  // The running step's clock for the SLA index; removed when no step runs.
+                  ...(stepClock ? { stepClock } : {}),
                 },
-              },
-              {
-                Put: {
-                  TableName,
-                  Item: { ...keys.timelineEvent(dossier.code, event.seq), kind: 'event', ...event },
-                  ConditionExpression: 'attribute_not_exists(pk)',
-                },
-              },
+                ...(stepClock === null ? { remove: ['stepClock'] } : {}),
+              }),
               {
                 Put: {
                   TableName,
@@ -161,7 +119,7 @@ export function agencyEventStore(): AgencyEventPorts {
                 },
               },
               ...(handoff ? handoffItems(TableName, handoff) : []),
-              ...(cascade ?? []).flatMap((c) => stepItems(TableName, c.dossier, c.event)),
+              ...(cascade ?? []).flatMap((c) => advanceDossier(TableName, c)),
               ...(documents ?? []).map(({ document, expected }) => ({
                 Put: {
                   TableName,

@@ -10,6 +10,7 @@ import { blockAllocator } from '../core/dossier-codes.js';
 import { loadDossier } from '../core/dossier-store.js';
 import { keys } from '../core/keys.js';
 import { hexFromBase64Checksum, sha256OfStream } from '../core/scan-digest.js';
+import { timelinePut } from '../dossiers/advance.js';
 import { idempotencyPut } from '../dossiers/idempotency.js';
 import { idempotencyReader } from '../dossiers/idempotency-store.js';
 import { outboxPut } from '../dossiers/outbox.js';
@@ -200,13 +201,7 @@ export function intakeStore(): IntakePorts {
               ConditionExpression: notExists,
             },
           },
-          {
-            Put: {
-              TableName,
-              Item: { ...keys.timelineEvent(record.code, firstEvent.seq), kind: 'event', ...firstEvent },
-              ConditionExpression: notExists,
-            },
-          },
+          timelinePut(TableName, record.code, firstEvent),
         ]),
         ...(w.outbox ? [outboxPut(TableName, w.outbox, w.at)] : []),
         // The filer's draft of this procedure (functions/me/drafts.ts), if any: filed, it has served.

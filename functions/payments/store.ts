@@ -15,6 +15,7 @@ import type { OrderPayment } from '../core/dossier.js';
 import { loadDossier, readPrefix } from '../core/dossier-store.js';
 import { keys, recordOf } from '../core/keys.js';
 import { PAYMENTS } from '../core/resources.js';
+import { advanceDossier } from '../dossiers/advance.js';
 import { idempotencyPut } from '../dossiers/idempotency.js';
 import { idempotencyReader } from '../dossiers/idempotency-store.js';
 import { outboxPut } from '../dossiers/outbox.js';
@@ -235,32 +236,15 @@ export function paymentStore(): PaymentStore {
       if (w.dossier) {
         const d = w.dossier;
         items.push(
-          {
-            Update: {
-              TableName,
-              Key: keys.dossier(d.code),
-              UpdateExpression:
-                'SET payment.#st = :ok, #v = :next, lastSeq = :seq, lastHash = :hash, updatedAt = :at',
-              ConditionExpression: '#v = :expected AND payment.paymentId = :id',
-              ExpressionAttributeNames: { '#st': 'status', '#v': 'version' },
-              ExpressionAttributeValues: {
-                ':ok': 'succeeded',
-                ':next': d.expectedVersion + 1,
-                ':expected': d.expectedVersion,
-                ':seq': d.event.seq,
-                ':hash': d.event.hash,
-                ':at': w.at,
-                ':id': p.paymentId,
-              },
-            },
-          },
-          {
-            Put: {
-              TableName,
-              Item: { ...keys.timelineEvent(d.code, d.event.seq), kind: 'event', ...d.event },
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
-          },
+          // The fee is credited: the dossier keeps its status and goes to its agency (the outbox item).
+          ...advanceDossier(TableName, {
+            dossier: { code: d.code, version: d.expectedVersion },
+            event: d.event,
+            moveStatus: false,
+            at: w.at,
+            set: { 'payment.status': 'succeeded' },
+            expect: { 'payment.paymentId': p.paymentId },
+          }),
           outboxPut(TableName, d.outbox, w.at),
         );
       } else {
@@ -539,34 +523,15 @@ export function paymentStore(): PaymentStore {
       if (w.dossier) {
         const d = w.dossier;
         items.push(
-          {
-            Update: {
-              TableName,
-              Key: keys.dossier(d.code),
-              UpdateExpression: `SET #v = :next, lastSeq = :seq, lastHash = :hash, updatedAt = :at${
-                w.updateOrder ? ', payment.#st = :refunded' : ''
-              }`,
-              ConditionExpression: w.updateOrder
-                ? '#v = :expected AND payment.paymentId = :id'
-                : '#v = :expected',
-              ExpressionAttributeNames: { '#v': 'version', ...(w.updateOrder ? { '#st': 'status' } : {}) },
-              ExpressionAttributeValues: {
-                ':next': d.expectedVersion + 1,
-                ':expected': d.expectedVersion,
-                ':seq': d.event.seq,
-                ':hash': d.event.hash,
-                ':at': w.at,
-                ...(w.updateOrder ? { ':refunded': 'refunded', ':id': p.paymentId } : {}),
-              },
-            },
-          },
-          {
-            Put: {
-              TableName,
-              Item: { ...keys.timelineEvent(d.code, d.event.seq), kind: 'event', ...d.event },
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
-          },
+          ...advanceDossier(TableName, {
+            dossier: { code: d.code, version: d.expectedVersion },
+            event: d.event,
+            moveStatus: false,
+            at: w.at,
+            ...(w.updateOrder
+              ? { set: { 'payment.status': 'refunded' }, expect: { 'payment.paymentId': p.paymentId } }
+              : {}),
+          }),
         );
       } else if (w.updateOrder) {
         items.push({
