@@ -26,6 +26,8 @@ const addressed = {
 const dossierFields = {
   ...addressed,
   dossierCode: z.string(),
+  /** The timeline event the message is about (a supplement's answer), when it names one. */
+  seq: z.number().int().positive().optional(),
   /** An agency's redelivery request: sent again under the same webhook-id (POST /v1/agency/redeliveries). */
   redeliveryId: z.string().optional(),
 };
@@ -34,21 +36,18 @@ const dossierFields = {
 export const dossierSubmittedMessage = z.object({
   type: z.literal('dossier.submitted'),
   ...dossierFields,
-  seq: z.number().int().positive().optional(),
 });
 
 /** The citizen answered the agency's request to supplement; `seq` is the timeline event of the answer. */
 export const dossierSupplementedMessage = z.object({
   type: z.literal('dossier.supplemented'),
   ...dossierFields,
-  seq: z.number().int().positive().optional(),
 });
 
 /** The citizen withdrew a dossier the agency holds: it stops working on it. */
 export const dossierWithdrawnMessage = z.object({
   type: z.literal('dossier.withdrawn'),
   ...dossierFields,
-  seq: z.number().int().positive().optional(),
 });
 
 /** A petition handed to `agencyId` (first routing, reassignment or escalation). */
