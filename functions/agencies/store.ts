@@ -1,21 +1,20 @@
 /** Agency-event ports over DynamoDB. */
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { getItems } from '../core/batch.js';
 import { dynamo, s3Client } from '../core/clients.js';
 import { config } from '../core/config.js';
 import type { DossierRecord } from '../core/dossier.js';
 import { loadDossier, loadTimeline } from '../core/dossier-store.js';
-import { keys, recordOf, ttlAfterDays } from '../core/keys.js';
+import { keys, recordOf } from '../core/keys.js';
 import { advanceDossier } from '../dossiers/advance.js';
+import { agencyEventPut } from '../dossiers/idempotency.js';
+import { findAgencyEventResult } from '../dossiers/idempotency-store.js';
 import { outboxPut } from '../dossiers/outbox.js';
 import { resultSigner } from '../results/signer.js';
 import { documentItem, loadDocument } from '../results/store.js';
 import type { AgencyEventPorts, AgencyEventResult, Handoff } from './events.js';
-
-/** Agencies may replay an event for this long and still get the original answer. */
-const RECORD_DAYS = 30;
 
 /** The next dossier of a bundle goes to its agency: once, and only as it was read. */
 function handoffItems(TableName: string, h: Handoff) {
@@ -35,13 +34,6 @@ function handoffItems(TableName: string, h: Handoff) {
 export function agencyEventStore(): AgencyEventPorts {
   const { TABLE_NAME: TableName, UPLOADS_BUCKET: Bucket } = config();
   const db = dynamo();
-  const recordItem = (agencyId: string, result: AgencyEventResult, at: string) => ({
-    ...keys.agencyEvent(agencyId, result.eventId),
-    kind: 'agency-event',
-    result,
-    at,
-    ttl: ttlAfterDays(RECORD_DAYS),
-  });
   return {
     now: () => new Date(),
     loadDossier,
@@ -52,10 +44,7 @@ export function agencyEventStore(): AgencyEventPorts {
     },
 
     async findRecorded(agencyId, eventId) {
-      const out = await db.send(
-        new GetCommand({ TableName, Key: keys.agencyEvent(agencyId, eventId), ConsistentRead: true }),
-      );
-      return out.Item?.result as AgencyEventResult | undefined;
+      return (await findAgencyEventResult(TableName, agencyId, eventId)) as AgencyEventResult | undefined;
     },
 
     async findRecordedWithDossier(agencyId, eventId, code) {
@@ -68,13 +57,7 @@ export function agencyEventStore(): AgencyEventPorts {
 
     async recordOnly(agencyId, result, at) {
       try {
-        await db.send(
-          new PutCommand({
-            TableName,
-            Item: recordItem(agencyId, result, at),
-            ConditionExpression: 'attribute_not_exists(pk)',
-          }),
-        );
+        await db.send(new PutCommand(agencyEventPut(TableName, agencyId, result, at).Put));
       } catch (err) {
         if (!(err instanceof ConditionalCheckFailedException)) throw err;
       }
@@ -111,13 +94,7 @@ export function agencyEventStore(): AgencyEventPorts {
                 },
                 ...(stepClock === null ? { remove: ['stepClock'] } : {}),
               }),
-              {
-                Put: {
-                  TableName,
-                  Item: recordItem(agencyId, result, event.at),
-                  ConditionExpression: 'attribute_not_exists(pk)',
-                },
-              },
+              agencyEventPut(TableName, agencyId, result, event.at),
               ...(handoff ? handoffItems(TableName, handoff) : []),
               ...(cascade ?? []).flatMap((c) => advanceDossier(TableName, c)),
               ...(documents ?? []).map(({ document, expected }) => ({

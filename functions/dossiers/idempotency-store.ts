@@ -22,3 +22,11 @@ export const idempotencyReader =
   <R>(TableName: string, scope: string): IdempotencyPorts<R>['findIdempotent'] =>
   (owner, key) =>
     findIdempotencyRecord<R>(TableName, scope, owner, key);
+
+/** The answer recorded for an agency's callback event, if it was seen (of any kind: the caller checks which). */
+export async function findAgencyEventResult(TableName: string, agencyId: string, eventId: string) {
+  const out = await dynamo().send(
+    new GetCommand({ TableName, Key: keys.agencyEvent(agencyId, eventId), ConsistentRead: true }),
+  );
+  return out.Item?.result as unknown;
+}

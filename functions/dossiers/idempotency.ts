@@ -71,3 +71,26 @@ export function idempotencyPut<R>(TableName: string, claim: IdempotencyClaim<R>,
     },
   };
 }
+
+/** Agencies may replay a signed callback for this long and still get the original answer. */
+export const AGENCY_EVENT_DAYS = 30;
+
+/**
+ * An agency callback's record: its event id is its idempotency key, and the answer given is kept, so a
+ * replayed callback (dossier, petition or ticket event) is answered as the first was. Put only if absent.
+ */
+export function agencyEventPut(TableName: string, agencyId: string, result: { eventId: string }, at: string) {
+  return {
+    Put: {
+      TableName,
+      Item: {
+        ...keys.agencyEvent(agencyId, result.eventId),
+        kind: 'agency-event',
+        result,
+        at,
+        ttl: ttlAfterDays(AGENCY_EVENT_DAYS),
+      },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    },
+  };
+}

@@ -8,10 +8,10 @@ import { config } from '../core/config.js';
 import { decodeCursor, encodeCursor } from '../core/cursor.js';
 import { blockAllocator } from '../core/dossier-codes.js';
 import { readPrefix } from '../core/dossier-store.js';
-import { keys, recordOf, ttlAfterDays } from '../core/keys.js';
+import { keys, recordOf } from '../core/keys.js';
 import { PETITIONS } from '../core/resources.js';
-import { idempotencyPut } from '../dossiers/idempotency.js';
-import { idempotencyReader } from '../dossiers/idempotency-store.js';
+import { agencyEventPut, idempotencyPut } from '../dossiers/idempotency.js';
+import { findAgencyEventResult, idempotencyReader } from '../dossiers/idempotency-store.js';
 import { outboxPut } from '../dossiers/outbox.js';
 import { intakeStore } from '../intake/store.js';
 import { enqueueNotifications } from '../notifications/queue.js';
@@ -33,7 +33,6 @@ const strip = recordOf;
 
 const IDEMPOTENCY_SCOPE = 'petitions';
 /** Agencies may replay a callback for this long and still get the original answer. */
-const RECORD_DAYS = 30;
 /** Lapsed entries read per shard and run; the rest wait for the next run. */
 const PAGE = 200;
 
@@ -119,19 +118,7 @@ export function petitionWriteItems(TableName: string, w: PetitionWrite) {
   }
   if (w.agencyRecord) {
     index.record = items.length;
-    items.push({
-      Put: {
-        TableName,
-        Item: {
-          ...keys.agencyEvent(w.agencyRecord.agencyId, w.agencyRecord.result.eventId),
-          kind: 'agency-event',
-          result: w.agencyRecord.result,
-          at: p.updatedAt,
-          ttl: ttlAfterDays(RECORD_DAYS),
-        },
-        ConditionExpression: notExists,
-      },
-    });
+    items.push(agencyEventPut(TableName, w.agencyRecord.agencyId, w.agencyRecord.result, p.updatedAt));
   }
   if (w.uploadClaims?.length) {
     index.claims = items.length;
@@ -259,29 +246,16 @@ export function petitionStore(): PetitionStore {
     },
 
     async findRecorded(agencyId, eventId) {
-      const out = await db.send(
-        new GetCommand({ TableName, Key: keys.agencyEvent(agencyId, eventId), ConsistentRead: true }),
-      );
-      const result = out.Item?.result as PetitionEventResult | undefined;
+      const result = (await findAgencyEventResult(TableName, agencyId, eventId)) as
+        | PetitionEventResult
+        | undefined;
       // A dossier event under the same id is not this petition's answer.
       return result && 'petitionCode' in result ? result : undefined;
     },
 
     async recordOnly(agencyId, result, at) {
       try {
-        await db.send(
-          new PutCommand({
-            TableName,
-            Item: {
-              ...keys.agencyEvent(agencyId, result.eventId),
-              kind: 'agency-event',
-              result,
-              at,
-              ttl: ttlAfterDays(RECORD_DAYS),
-            },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          }),
-        );
+        await db.send(new PutCommand(agencyEventPut(TableName, agencyId, result, at).Put));
       } catch (err) {
         if (!(err instanceof ConditionalCheckFailedException)) throw err;
       }

@@ -8,10 +8,10 @@ import { config } from '../core/config.js';
 import { decodeCursor, encodeCursor } from '../core/cursor.js';
 import { blockAllocator } from '../core/dossier-codes.js';
 import { readPrefix } from '../core/dossier-store.js';
-import { keys, recordOf, ttlAfterDays } from '../core/keys.js';
+import { keys, recordOf } from '../core/keys.js';
 import { SUPPORT } from '../core/resources.js';
-import { idempotencyPut } from '../dossiers/idempotency.js';
-import { idempotencyReader } from '../dossiers/idempotency-store.js';
+import { agencyEventPut, idempotencyPut } from '../dossiers/idempotency.js';
+import { findAgencyEventResult, idempotencyReader } from '../dossiers/idempotency-store.js';
 import { outboxPut } from '../dossiers/outbox.js';
 import { intakeStore } from '../intake/store.js';
 import { seal } from '../me/protect.js';
@@ -26,7 +26,6 @@ import {
 } from './tickets.js';
 
 const IDEMPOTENCY_SCOPE = 'support';
-const RECORD_DAYS = 30;
 const NOT_EXISTS = 'attribute_not_exists(pk)';
 
 /** The ticket item with the indexes it belongs to: the asker's list, and the desk's queues. */
@@ -96,19 +95,7 @@ export function ticketWriteItems(TableName: string, w: TicketWrite) {
   }
   if (w.agencyRecord) {
     index.record = items.length;
-    items.push({
-      Put: {
-        TableName,
-        Item: {
-          ...keys.agencyEvent(w.agencyRecord.agencyId, w.agencyRecord.result.eventId),
-          kind: 'agency-event',
-          result: w.agencyRecord.result,
-          at: t.updatedAt,
-          ttl: ttlAfterDays(RECORD_DAYS),
-        },
-        ConditionExpression: NOT_EXISTS,
-      },
-    });
+    items.push(agencyEventPut(TableName, w.agencyRecord.agencyId, w.agencyRecord.result, t.updatedAt));
   }
   if (w.uploadClaims?.length) {
     index.claims = items.length;
@@ -249,10 +236,9 @@ export function supportStore(): SupportStore {
     },
 
     async findRecorded(agencyId, eventId) {
-      const out = await db.send(
-        new GetCommand({ TableName, Key: keys.agencyEvent(agencyId, eventId), ConsistentRead: true }),
-      );
-      const result = out.Item?.result as SupportEventResult | undefined;
+      const result = (await findAgencyEventResult(TableName, agencyId, eventId)) as
+        | SupportEventResult
+        | undefined;
       // A dossier's or petition's event under the same id is not this ticket's.
       return result && 'ticketCode' in result ? result : undefined;
     },

@@ -6,13 +6,19 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../functions/core/errors.js';
 import {
+  AGENCY_EVENT_DAYS,
+  agencyEventPut,
   IDEMPOTENCY_DAYS,
   idempotencyPut,
   replay,
   requestHashOf,
   sameRequest,
 } from '../../functions/dossiers/idempotency.js';
-import { findIdempotencyRecord, idempotencyReader } from '../../functions/dossiers/idempotency-store.js';
+import {
+  findAgencyEventResult,
+  findIdempotencyRecord,
+  idempotencyReader,
+} from '../../functions/dossiers/idempotency-store.js';
 import { mockedDocumentClient } from '../support/mocked-dynamo.js';
 
 const ddb = mockedDocumentClient();
@@ -78,5 +84,22 @@ describe('the Idempotency-Key helper', () => {
     });
     ddb.on(GetCommand).resolves({});
     expect(await idempotencyReader('cong-test', 'dossiers')('a', 'k')).toBeUndefined();
+  });
+
+  it('records an agency callback under its event id, once, and reads the answer back by it', async () => {
+    const result = { eventId: 'evt_1', dossierCode: 'CAHN-261120-0001', applied: true };
+    const put = agencyEventPut('cong-test', 'cahn', result, '2026-11-20T03:00:00.000Z');
+    expect(put.Put.ConditionExpression).toBe('attribute_not_exists(pk)');
+    expect(put.Put.Item).toMatchObject({ kind: 'agency-event', result, at: '2026-11-20T03:00:00.000Z' });
+    expect(put.Put.Item.ttl).toBeGreaterThanOrEqual(
+      Math.floor(Date.now() / 1000) + AGENCY_EVENT_DAYS * 86_400 - 5,
+    );
+    ddb.on(GetCommand).resolves({ Item: put.Put.Item });
+    expect(await findAgencyEventResult('cong-test', 'cahn', 'evt_1')).toEqual(result);
+    expect(ddb.commandCalls(GetCommand)[0]!.args[0].input).toEqual({
+      TableName: 'cong-test',
+      Key: { pk: put.Put.Item.pk, sk: put.Put.Item.sk },
+      ConsistentRead: true,
+    });
   });
 });
