@@ -8,12 +8,12 @@ import { config } from '../core/config.js';
 import type { DossierRecord } from '../core/dossier.js';
 import { loadDossier, loadTimeline } from '../core/dossier-store.js';
 import { keys, recordOf } from '../core/keys.js';
+import { resultSigner } from '../documents/result-signer.js';
+import { documentItem, loadDocument } from '../documents/result-store.js';
 import { advanceDossier } from '../dossiers/advance.js';
 import { agencyEventPut } from '../dossiers/idempotency.js';
 import { findAgencyEventResult } from '../dossiers/idempotency-store.js';
 import { outboxPut } from '../dossiers/outbox.js';
-import { resultSigner } from '../results/signer.js';
-import { documentItem, loadDocument } from '../results/store.js';
 import type { AgencyEventPorts, AgencyEventResult, Handoff } from './events.js';
 
 /** The next dossier of a bundle goes to its agency: once, and only as it was read. */

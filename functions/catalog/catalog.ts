@@ -24,7 +24,7 @@ import {
   findAgencyByCode,
   findProvince,
   provinceDepartment,
-} from './agencies.js';
+} from '../registry/agencies.js';
 import { type HandlerKey, handlerKeyOfAgency } from './agency-handlers.js';
 import { findFeeRule } from './fees.js';
 import { publishFormSchema } from './form-schema.js';

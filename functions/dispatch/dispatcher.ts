@@ -30,13 +30,13 @@ import {
   type QueueMessage,
   type QueueMessageType,
 } from '../dossiers/messages.js';
-import { deliverPetition, type PetitionDeliveryPorts } from '../petitions/deliver.js';
-import { petitionDeliveryStore } from '../petitions/delivery-store.js';
-import { deliverSupport, type SupportDeliveryPorts } from '../support/deliver.js';
-import { supportDeliveryStore } from '../support/delivery-store.js';
 import { DeliveryFailed, deliver } from './deliver.js';
+import { deliverPetition, type PetitionDeliveryPorts } from './petition-deliver.js';
+import { petitionDeliveryStore } from './petition-delivery-store.js';
 import { retryDelaySeconds } from './retry.js';
 import { deliveryStore } from './store.js';
+import { deliverSupport, type SupportDeliveryPorts } from './support-deliver.js';
+import { supportDeliveryStore } from './support-delivery-store.js';
 
 let ports: ReturnType<typeof deliveryStore> | undefined;
 let petitionPorts: PetitionDeliveryPorts | undefined;

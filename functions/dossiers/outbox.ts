@@ -5,9 +5,9 @@
  * contract (messages.ts) and sends its messages to their channels' queues.
  */
 
-import type { Agency } from '../catalog/agencies.js';
 import { keys, ttlAfterDays } from '../core/keys.js';
 import { OUTBOX } from '../core/resources.js';
+import type { Agency } from '../registry/agencies.js';
 import { type Outbox, outboxItem, outboxWebhookId, queueMessage, queueMessageOf } from './messages.js';
 
 /**

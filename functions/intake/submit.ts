@@ -15,7 +15,6 @@
 import { ulid } from 'ulidx';
 import type { z } from 'zod';
 import type { submitDossierRequest, submitDossierResponse } from '../../schemas/dossier.js';
-import { type Agency, findAgency, provinces } from '../catalog/agencies.js';
 import { bundleMembers } from '../catalog/bundles.js';
 import { findProcedure, resolveAgency } from '../catalog/catalog.js';
 import { piiFields } from '../catalog/forms.js';
@@ -31,11 +30,6 @@ import { countEvent } from '../core/metrics.js';
 import { GENESIS_HASH, sealEvent, type TimelineEvent } from '../core/timeline.js';
 import { newTrackingKey } from '../core/tracking-key.js';
 import { addWorkingDays } from '../core/working-days.js';
-import { replay, requestHashOf } from '../dossiers/idempotency.js';
-import type { Outbox } from '../dossiers/messages.js';
-import { dispatchOutbox } from '../dossiers/outbox.js';
-import { citizenIdHash, type ProfileKeys } from '../me/protect.js';
-import { feeFor, paymentPolicy } from '../payments/fees.js';
 import {
   type AttachmentPorts,
   askedTwice,
@@ -44,9 +38,15 @@ import {
   copyScans,
   freshUploads,
   storedAttachments,
-} from './attachments.js';
+} from '../documents/attachments.js';
+import { replay, requestHashOf } from '../dossiers/idempotency.js';
+import type { Outbox } from '../dossiers/messages.js';
+import { dispatchOutbox } from '../dossiers/outbox.js';
+import { feeFor, paymentPolicy } from '../payments/fees.js';
+import { citizenIdHash, type ProfileKeys } from '../pii/protect.js';
+import { sealForm } from '../pii/sealed-form.js';
+import { type Agency, findAgency, provinces } from '../registry/agencies.js';
 import { deskFilingNote } from './desk.js';
-import { sealForm } from './sealed-form.js';
 
 export type SubmitInput = z.output<typeof submitDossierRequest>;
 export type SubmitResult = z.infer<typeof submitDossierResponse>;

@@ -5,13 +5,13 @@ import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../core/clients.js';
 import { config } from '../core/config.js';
 import { loadDossier, loadTimeline } from '../core/dossier-store.js';
+import { loadDocument } from '../documents/result-store.js';
+import { documentFiles, uploadClaims } from '../documents/store.js';
 import { advanceDossier } from '../dossiers/advance.js';
 import { idempotencyPut } from '../dossiers/idempotency.js';
 import { idempotencyReader } from '../dossiers/idempotency-store.js';
 import { outboxPut } from '../dossiers/outbox.js';
-import { loadDocument } from '../results/store.js';
 import type { CompletionPorts } from './complete.js';
-import { intakeStore, uploadClaims } from './store.js';
 import type { SupplementPorts, SupplementResult } from './supplement.js';
 import type { WithdrawalPorts } from './withdraw.js';
 
@@ -20,7 +20,7 @@ const SCOPE = 'supplements';
 export function citizenStepStore(): SupplementPorts & CompletionPorts & WithdrawalPorts {
   const TableName = config().TABLE_NAME;
   const db = dynamo();
-  const s3 = intakeStore();
+  const s3 = documentFiles();
   return {
     now: () => new Date(),
     loadDossier,

@@ -5,12 +5,12 @@
  * the same happens when an agency refuses an earlier step.
  */
 import { ulid } from 'ulidx';
-import { findAgency } from '../catalog/agencies.js';
 import type { DossierRecord } from '../core/dossier.js';
 import { decide } from '../core/dossier-state.js';
 import { AppError } from '../core/errors.js';
 import { sealEvent, type TimelineEvent } from '../core/timeline.js';
 import { type Outbox, outboxWebhookId, queueMessageOf } from '../dossiers/messages.js';
+import { findAgency } from '../registry/agencies.js';
 
 export interface WithdrawalStep {
   dossier: DossierRecord;

@@ -7,7 +7,6 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { findAgency } from '../catalog/agencies.js';
 import { dynamo } from '../core/clients.js';
 import { config } from '../core/config.js';
 import { decodeCursor, encodeCursor } from '../core/cursor.js';
@@ -19,6 +18,7 @@ import { advanceDossier } from '../dossiers/advance.js';
 import { idempotencyPut } from '../dossiers/idempotency.js';
 import { idempotencyReader } from '../dossiers/idempotency-store.js';
 import { outboxPut } from '../dossiers/outbox.js';
+import { findAgency } from '../registry/agencies.js';
 import {
   type AnomalyRecord,
   type Order,

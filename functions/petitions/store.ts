@@ -10,11 +10,11 @@ import { blockAllocator } from '../core/dossier-codes.js';
 import { readPrefix } from '../core/dossier-store.js';
 import { keys, recordOf } from '../core/keys.js';
 import { PETITIONS } from '../core/resources.js';
+import { documentFiles } from '../documents/store.js';
 import { agencyEventPut, idempotencyPut } from '../dossiers/idempotency.js';
 import { findAgencyEventResult, idempotencyReader } from '../dossiers/idempotency-store.js';
 import { outboxPut } from '../dossiers/outbox.js';
-import { intakeStore } from '../intake/store.js';
-import { enqueueNotifications } from '../notifications/queue.js';
+import { enqueueNotifications } from '../notices/queue.js';
 import type { EscalationPorts, LapsedPetition } from './escalation.js';
 import { PETITION_EVENT_KIND, PETITION_KIND, type PetitionEvent, type PetitionRecord } from './model.js';
 import type {
@@ -169,7 +169,7 @@ export function petitionStore(): PetitionStore {
   const { TABLE_NAME: TableName } = config();
   const db = dynamo();
   // Uploads and scans are checked and copied exactly as for dossiers.
-  const files = intakeStore();
+  const files = documentFiles();
 
   const listIndex = async (
     IndexName: 'gsi1' | 'gsi2' | 'gsi3',

@@ -4,10 +4,10 @@
  * consumer and `npm run stats:rebuild` both count through `contributionOf`, so they cannot disagree.
  */
 import type { AgencyMonthStats } from '../../schemas/feedback.js';
-import { findAgency } from '../catalog/agencies.js';
 import type { DossierRecord } from '../core/dossier.js';
 import type { TimelineEvent } from '../core/timeline.js';
 import { localDate, workingDaysBetween } from '../core/working-days.js';
+import { findAgency } from '../registry/agencies.js';
 
 export const COUNTERS = [
   'received',

@@ -22,17 +22,17 @@ import type {
   ticketSummary,
   ticketView,
 } from '../../schemas/support.js';
-import { type Agency, findAgency, findProvince } from '../catalog/agencies.js';
 import type { Procedure } from '../catalog/procedures.js';
 import type { Person } from '../core/auth.js';
 import type { CodeAllocator } from '../core/dossier-codes.js';
 import { AppError } from '../core/errors.js';
 import { SUPPORT } from '../core/resources.js';
 import { addWorkingHours, type CalendarAdjustments } from '../core/working-days.js';
+import { type AttachmentPorts, checkAttachments } from '../documents/attachments.js';
 import { replay, requestHashOf } from '../dossiers/idempotency.js';
 import { type Outbox, outboxWebhookId, queueMessageOf } from '../dossiers/messages.js';
-import { type AttachmentPorts, checkAttachments } from '../intake/attachments.js';
 import { routePetition } from '../petitions/routing.js';
+import { type Agency, findAgency, findProvince } from '../registry/agencies.js';
 import type { TicketActor, TicketEvent, TicketRecord, TicketStatus } from './model.js';
 
 export type CreateTicketInput = z.output<typeof createTicketRequest>;

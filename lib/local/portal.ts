@@ -4,12 +4,12 @@
  * way AWS wires them. Handlers are configured only by environment, so this sets process.env before the
  * first handler module loads; that makes it one portal per process at a time.
  */
+import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { DynamoDBRecord, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { allAgencies, channels } from '../../functions/catalog/agencies.js';
 import { dynamo, s3Client, sqsClient } from '../../functions/core/clients.js';
 import { resetConfig } from '../../functions/core/config.js';
 import { NOTIFICATIONS } from '../../functions/core/resources.js';
@@ -18,6 +18,7 @@ import { readOutbox, type SentNotification } from '../../functions/notifications
 import { isRelayRecord } from '../../functions/notifications/stream-filter.js';
 import type { ReconcileReport } from '../../functions/payments/reconcile.js';
 import type { EscalationReport } from '../../functions/petitions/escalation.js';
+import { allAgencies, channels } from '../../functions/registry/agencies.js';
 import { functions, type HttpFunction } from '../../functions/routes.js';
 import type { SlaReport } from '../../functions/sla/sla.js';
 import { ensureAgencySecrets } from './agency-secrets.js';
@@ -43,6 +44,7 @@ import { ensureResultSigningKey } from './result-key.js';
 import {
   dynamoDbPath,
   LOCAL_CREDENTIALS,
+  LOCAL_NAMES,
   type LocalStores,
   refuseWhileDynamoDbLocalRuns,
   startStores,
@@ -84,6 +86,11 @@ export interface LocalPortalOptions {
    * go there instead of to the simulator.
    */
   agencyEndpoints?: Readonly<Record<string, string>>;
+  /**
+   * Endpoint of a DynamoDB Local already running (the test tiers share one instead of starting one per
+   * portal): an ephemeral portal makes a table of its own there and drops it at stop.
+   */
+  sharedDynamoDb?: string;
 }
 
 /** Seconds before a notification the notifier could not send is tried again (locally). */
@@ -276,6 +283,12 @@ export async function startLocalPortal(options: LocalPortalOptions = {}): Promis
       dataDir,
       persistent: !ephemeral,
       preferPorts: remembered,
+      ...(options.sharedDynamoDb
+        ? {
+            sharedDynamoDb: options.sharedDynamoDb,
+            names: { ...LOCAL_NAMES, table: `${LOCAL_NAMES.table}-${randomUUID().slice(0, 8)}` },
+          }
+        : {}),
       log: log.child('stores'),
     });
     cleanups.push(() => stores.stop());

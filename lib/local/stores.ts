@@ -12,6 +12,7 @@ import { dirname, join } from 'node:path';
 import {
   type AttributeDefinition,
   CreateTableCommand,
+  DeleteTableCommand,
   DescribeTableCommand,
   DescribeTimeToLiveCommand,
   DynamoDBClient,
@@ -687,7 +688,31 @@ export interface StoresOptions {
   names?: StoreNames;
   /** Ports to try first, from an earlier start in this process. */
   preferPorts?: { dynamodb?: number; s3?: number; sqs?: number };
+  /**
+   * A DynamoDB Local already running (the test tiers share one): the table is made there and dropped at
+   * stop, and no DynamoDB Local is started. Only for a table of its own (`names`) that nothing keeps.
+   */
+  sharedDynamoDb?: string;
   log?: Log;
+}
+
+/** A running DynamoDB Local this process did not start; "stopping" it drops the table made in it. */
+function onSharedDynamoDb(endpoint: string, tableName: string): DynamoDbLocal {
+  return {
+    endpoint,
+    port: Number(new URL(endpoint).port),
+    pid: -1,
+    async stop() {
+      const ddb = new DynamoDBClient(clientOptions(endpoint));
+      try {
+        await ddb.send(new DeleteTableCommand({ TableName: tableName }));
+      } catch (err) {
+        if (!(err instanceof ResourceNotFoundException)) throw err;
+      } finally {
+        ddb.destroy();
+      }
+    },
+  };
 }
 
 export interface LocalStores {
@@ -725,12 +750,17 @@ export async function startStores(options: StoresOptions): Promise<LocalStores> 
     stops.length = 0;
   };
   try {
+    if (options.sharedDynamoDb && options.persistent)
+      throw new Error('a shared DynamoDB Local keeps no data');
     const [dynamo, s3, sqsServer] = await Promise.all([
-      startDynamoDbLocal({
-        dbPath: options.persistent ? dynamoDbPath(options.dataDir) : undefined,
-        preferPort: options.preferPorts?.dynamodb,
-        log: log.child('dynamodb'),
-      }).then((d) => {
+      (options.sharedDynamoDb
+        ? Promise.resolve(onSharedDynamoDb(options.sharedDynamoDb, names.table))
+        : startDynamoDbLocal({
+            dbPath: options.persistent ? dynamoDbPath(options.dataDir) : undefined,
+            preferPort: options.preferPorts?.dynamodb,
+            log: log.child('dynamodb'),
+          })
+      ).then((d) => {
         stops.push(d.stop);
         return d;
       }),
