@@ -11,14 +11,17 @@ import { config } from '../core/config.js';
 import { type DossierRecord, isOverdue } from '../core/dossier.js';
 import { loadTimeline } from '../core/dossier-store.js';
 import { keys } from '../core/keys.js';
+import { INDEX } from '../core/table.js';
 import type { TimelineEvent } from '../core/timeline.js';
 import {
+  acknowledgementOf,
   COUNTERS,
   type Contribution,
   type CountedRating,
   type Counter,
   type Counts,
   contributionOf,
+  filingContribution,
   monthRange,
   statsKey,
   tally,
@@ -114,7 +117,11 @@ export async function rebuildStats(
         for (const event of timeline) {
           const c = contributionOf({ dossier, event });
           if (c) contributions.push(c);
+          const filed = filingContribution(dossier, event);
+          if (filed) contributions.push(filed);
         }
+        const ack = acknowledgementOf(dossier, timeline);
+        if (ack) contributions.push(ack);
       }
       for (const rating of read.ratings) {
         ratings += 1;
@@ -208,6 +215,14 @@ export function rebuildStore(): RebuildPorts {
     'dueAt',
     'documentsAskedTwice',
     'status',
+    // What the service index counts: how it was filed, scans reused, the fee, the result's kind.
+    'procedureCode',
+    'procedureVersion',
+    'filedBy',
+    'attachments',
+    'payment',
+    'bundle',
+    'result',
     'dossierCode',
     'overall',
     'ratedAt',
@@ -223,7 +238,7 @@ export function rebuildStore(): RebuildPorts {
           keys.agencyDossierPartitions(agencyId).map((partition) =>
             queryAll({
               TableName,
-              IndexName: 'gsi2',
+              IndexName: INDEX.work.name,
               KeyConditionExpression: 'gsi2pk = :agency',
               ExpressionAttributeValues: { ':agency': partition },
               ...projection(fields),

@@ -343,6 +343,7 @@ const fixedParams = (role: PersonRole): Record<string, Record<string, string>> =
   deleteMyDraft: { code: '1.002804' },
   getAgency: { code: owned.citizen.agencyId },
   getAgencyStats: { code: owned.citizen.agencyId },
+  getServiceIndex: { code: owned.citizen.agencyId },
   listProvinceCommunes: { code: '01' },
   trackDossier: { code: owned.citizen.code },
   refundPayment: { paymentId: owned.citizen.paymentId },
