@@ -132,22 +132,7 @@ module.exports = {
      * Known exceptions, each removed by a change under way. The layering test fails when one of them no
      * longer occurs, so the list cannot outlive its reason.
      */
-    knownViolations: [
-      // The outbox item and the dossier message move to the dossier kernel (functions/dossiers/); payments
-      // then put a paid dossier's outbox without reaching into intake.
-      {
-        type: 'dependency',
-        rule: { name: 'no-upward-from-features-1', severity: 'error' },
-        from: 'functions/payments/payment-store.ts',
-        to: 'functions/intake/store.ts',
-      },
-      {
-        type: 'dependency',
-        rule: { name: 'no-upward-from-features-1', severity: 'error' },
-        from: 'functions/payments/payments.ts',
-        to: 'functions/intake/submit.ts',
-      },
-    ],
+    knownViolations: [],
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
     doNotFollow: { path: 'node_modules' },

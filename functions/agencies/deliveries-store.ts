@@ -11,6 +11,7 @@ import { INDEX } from '../core/table.js';
 import { redrive } from '../dispatch/redrive.js';
 import { sqsChannelQueues } from '../dispatch/redrive-sqs.js';
 import { agencyDeliveryStates } from '../dispatch/store.js';
+import { queueMessageOf } from '../dossiers/messages.js';
 import { findAgency } from '../registry/agencies.js';
 import {
   AGENCY_LOG_CURSOR,
@@ -212,7 +213,7 @@ export function deliveriesStore(): RedeliveryPorts {
       const { channel, queueUrl } = channelOf(agencyId);
       await sendJsonMessages(
         queueUrl,
-        messages.map((m) => ({ ...m, channel, redeliveryId })),
+        messages.map((m) => queueMessageOf({ ...m, channel, redeliveryId })),
         channel,
       );
       return messages.length;

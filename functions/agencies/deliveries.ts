@@ -19,6 +19,8 @@ import { AppError } from '../core/errors.js';
 import { keys } from '../core/keys.js';
 import type { BreakerState } from '../dispatch/breaker.js';
 import type { DeliveryAttempt } from '../dispatch/deliver.js';
+import { sameRequest } from '../dossiers/idempotency.js';
+import { type DossierMessage, isDossierMessageType } from '../dossiers/messages.js';
 
 export type DeliveryLogItem = z.infer<typeof deliveryLogItem>;
 export type DeliveriesQuery = z.output<typeof agencyDeliveriesQuery>;
@@ -166,15 +168,7 @@ const READ_BATCH = 100;
 const MAX_READS = 10;
 
 /** One webhook to send again: the original message, under its own webhook-id. */
-export interface Redelivery {
-  type: 'dossier.submitted' | 'dossier.supplemented' | 'dossier.withdrawn';
-  dossierCode: string;
-  agencyId: string;
-  webhookId: string;
-  seq?: number;
-}
-
-const DOSSIER_EVENTS = new Set<string>(['dossier.submitted', 'dossier.supplemented', 'dossier.withdrawn']);
+export type Redelivery = Pick<DossierMessage, 'type' | 'dossierCode' | 'agencyId' | 'webhookId' | 'seq'>;
 
 /** At most this many webhooks per request; a wider outage is the operators' redrive. */
 export const MAX_REDELIVERIES = 1000;
@@ -188,13 +182,13 @@ export function selectRedeliveries(agencyId: string, attempts: readonly AttemptR
   const out: Redelivery[] = [];
   for (const a of attempts) {
     // Petition rows are not redelivered (schemas/agency-deliveries.ts redeliveryRequest).
-    if (!a.dossierCode || !a.eventType || !DOSSIER_EVENTS.has(a.eventType)) continue;
+    if (!a.dossierCode || !isDossierMessageType(a.eventType)) continue;
     if (a.agencyId && a.agencyId !== agencyId) continue;
     const id = `${a.dossierCode}|${a.webhookId}`;
     if (seen.has(id)) continue;
     seen.add(id);
     out.push({
-      type: a.eventType as Redelivery['type'],
+      type: a.eventType,
       dossierCode: a.dossierCode,
       agencyId,
       webhookId: a.webhookId,
@@ -283,7 +277,7 @@ export async function requestRedelivery(
       redeliveryId = earlier?.redeliveryId;
     }
   }
-  if (earlier && earlier.requestHash !== hash) throw new AppError('IDEMPOTENCY_KEY_REUSED');
+  sameRequest(earlier, hash);
   if (earlier?.response) return earlier.response;
   if (!redeliveryId) throw new Error('redelivery claim vanished');
 

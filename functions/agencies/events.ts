@@ -22,8 +22,9 @@ import { sealEvent, type TimelineEvent } from '../core/timeline.js';
 import { addWorkingDays } from '../core/working-days.js';
 import { changeStatus, issueDocument, type ResultDocument } from '../documents/result-documents.js';
 import type { RecordStatus, ResultSigner } from '../documents/result-record.js';
+import type { Outbox } from '../dossiers/messages.js';
+import { dispatchOutbox } from '../dossiers/outbox.js';
 import { receivedAtDesk } from '../intake/desk.js';
-import { type DispatchMessage, dispatchOutbox } from '../intake/submit.js';
 import { laterBundleSteps, type WithdrawalStep } from '../intake/withdraw.js';
 import { findAgency } from '../registry/agencies.js';
 import { type StepClock, stepClockOf } from '../steps/clock.js';
@@ -82,7 +83,7 @@ export interface Handoff {
   /** The next dossier's own timeline records the hand-over (and the new due date). */
   event: TimelineEvent;
   previousResult: ResultReference;
-  outbox: { id: string; messages: DispatchMessage[] };
+  outbox: Outbox;
 }
 
 const MAX_ATTEMPTS = 4;

@@ -11,7 +11,7 @@ import type { DossierRecord, StoredAttachment } from '../core/dossier.js';
 import { keys } from '../core/keys.js';
 import { AGENCY_HEADER, signWebhook } from '../core/webhooks.js';
 import { attachmentHref, attachmentIdOf, PREVIOUS_RESULT } from '../documents/agency-files.js';
-import type { DispatchMessage } from '../intake/submit.js';
+import type { DossierMessage } from '../dossiers/messages.js';
 import type { ProfileKeys } from '../pii/protect.js';
 import { withOpenForm } from '../pii/sealed-form.js';
 import { planOf } from '../steps/plan.js';
@@ -267,7 +267,7 @@ const describeTarget = (t: Target) => ({
 
 export async function deliver(
   ports: DeliveryPorts,
-  message: DispatchMessage & { redeliveryId?: string },
+  message: DossierMessage,
   attempt: number,
 ): Promise<'delivered' | 'already-delivered' | 'dossier-gone'> {
   // A redelivery the agency asked for is sent even though the webhook was delivered before, under the

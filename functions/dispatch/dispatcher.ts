@@ -18,13 +18,18 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { ChangeMessageVisibilityCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
-import { z } from 'zod';
 import { agencySecrets } from '../core/agency-secrets.js';
 import { sqsClient } from '../core/clients.js';
 import { config } from '../core/config.js';
 import { logger, withCorrelation } from '../core/logger.js';
 import { countEvent } from '../core/metrics.js';
 import { DISPATCH } from '../core/resources.js';
+import {
+  type DossierMessage,
+  parseQueueMessage,
+  type QueueMessage,
+  type QueueMessageType,
+} from '../dossiers/messages.js';
 import { DeliveryFailed, deliver } from './deliver.js';
 import { deliverPetition, type PetitionDeliveryPorts } from './petition-deliver.js';
 import { petitionDeliveryStore } from './petition-delivery-store.js';
@@ -33,38 +38,9 @@ import { deliveryStore } from './store.js';
 import { deliverSupport, type SupportDeliveryPorts } from './support-deliver.js';
 import { supportDeliveryStore } from './support-delivery-store.js';
 
-const dispatchMessage = z.object({
-  type: z.enum(['dossier.submitted', 'dossier.supplemented', 'dossier.withdrawn']),
-  dossierCode: z.string(),
-  seq: z.number().int().positive().optional(),
-  agencyId: z.string(),
-  webhookId: z.string(),
-  /** An agency's redelivery request: sent again under the same webhook-id (POST /v1/agency/redeliveries). */
-  redeliveryId: z.string().optional(),
-});
-
-/** A petition handed to an agency (functions/dispatch/petition-deliver.ts). */
-const petitionMessage = z.object({
-  type: z.literal('petition.created'),
-  petitionCode: z.string(),
-  agencyId: z.string(),
-  webhookId: z.string(),
-  routing: z.enum(['submitted', 'reassigned', 'escalated']).optional(),
-  fromAgencyId: z.string().optional(),
-});
-
 let ports: ReturnType<typeof deliveryStore> | undefined;
 let petitionPorts: PetitionDeliveryPorts | undefined;
 let supportPorts: SupportDeliveryPorts | undefined;
-
-/** A support ticket handed to an agency (functions/dispatch/support-deliver.ts). */
-const supportMessage = z.object({
-  type: z.literal('support.handed'),
-  ticketCode: z.string(),
-  agencyId: z.string(),
-  channel: z.string().optional(),
-  webhookId: z.string(),
-});
 
 /** The queue URL of a record, from the configured channel URLs (the ARN names the queue). */
 function queueUrlOf(record: SQSRecord): string | undefined {
@@ -95,33 +71,69 @@ async function backOff(record: SQSRecord, attempt: number, failure: DeliveryFail
   );
 }
 
-async function handleRecord(record: SQSRecord): Promise<void> {
+/** One handler per message type: delivers it and says what happened, for the log. */
+type Handlers = {
+  [T in QueueMessageType]: (
+    message: Extract<QueueMessage, { type: T }>,
+    attempt: number,
+    record: SQSRecord,
+  ) => Promise<string>;
+};
+
+async function deliverDossier(message: DossierMessage, attempt: number, record: SQSRecord) {
   ports ??= deliveryStore(agencySecrets);
+  const outcome = await deliver(ports, message, attempt);
+  if (outcome === 'delivered') countEvent('DossiersDelivered', { Channel: channelOf(record) });
+  return outcome;
+}
+
+const handlers: Handlers = {
+  'dossier.submitted': deliverDossier,
+  'dossier.supplemented': deliverDossier,
+  'dossier.withdrawn': deliverDossier,
+  'petition.created': (message, attempt) => {
+    ports ??= deliveryStore(agencySecrets);
+    petitionPorts ??= petitionDeliveryStore(ports);
+    return deliverPetition(petitionPorts, message, attempt);
+  },
+  'support.handed': (message, attempt) => {
+    ports ??= deliveryStore(agencySecrets);
+    supportPorts ??= supportDeliveryStore(ports);
+    return deliverSupport(supportPorts, message, attempt);
+  },
+};
+
+/** The fields a message is logged with: its object and agency, never anyone's personal data. */
+function logFields(m: QueueMessage, attempt: number): Record<string, unknown> {
+  const object =
+    'petitionCode' in m
+      ? { petitionCode: m.petitionCode }
+      : 'ticketCode' in m
+        ? { ticketCode: m.ticketCode }
+        : { dossierCode: m.dossierCode };
+  return { ...object, agencyId: m.agencyId, attempt };
+}
+
+async function handleRecord(record: SQSRecord): Promise<void> {
   const attempt = Number(record.attributes.ApproximateReceiveCount ?? '1');
-  const body = JSON.parse(record.body) as { type?: unknown };
-  if (body?.type === 'petition.created') return handlePetition(record, body, attempt);
-  if (body?.type === 'support.handed') return handleSupport(record, body, attempt);
-  const parsed = dispatchMessage.safeParse(body);
-  if (!parsed.success) {
+  const parsed = parseQueueMessage(record.body);
+  if (!parsed.ok) {
     // Not retryable, but kept: after maxReceiveCount it rests in the DLQ for an operator to inspect.
-    logger.error('malformed dispatch message', { messageId: record.messageId });
-    throw new Error('malformed dispatch message');
+    logger.error('malformed dispatch message', {
+      messageId: record.messageId,
+      reason: parsed.reason,
+      detail: parsed.detail,
+    });
+    throw new Error(`malformed dispatch message: ${parsed.detail}`);
   }
+  const message = parsed.message;
+  const fields = logFields(message, attempt);
   try {
-    const outcome = await deliver(ports, parsed.data, attempt);
-    if (outcome === 'delivered') countEvent('DossiersDelivered', { Channel: channelOf(record) });
-    logger.info('dispatch', {
-      dossierCode: parsed.data.dossierCode,
-      agencyId: parsed.data.agencyId,
-      outcome,
-      attempt,
-    });
+    const handle = handlers[message.type] as (m: QueueMessage, a: number, r: SQSRecord) => Promise<string>;
+    const outcome = await handle(message, attempt, record);
+    logger.info('dispatch', { ...fields, outcome });
   } catch (err) {
-    await failedDelivery(record, attempt, err, {
-      dossierCode: parsed.data.dossierCode,
-      agencyId: parsed.data.agencyId,
-      attempt,
-    });
+    await failedDelivery(record, attempt, err, fields);
   }
 }
 
@@ -176,40 +188,6 @@ async function failedDelivery(
   }
   await backOff(record, attempt, err);
   throw err;
-}
-
-async function handlePetition(record: SQSRecord, body: unknown, attempt: number): Promise<void> {
-  ports ??= deliveryStore(agencySecrets);
-  petitionPorts ??= petitionDeliveryStore(ports);
-  const parsed = petitionMessage.safeParse(body);
-  if (!parsed.success) {
-    logger.error('malformed dispatch message', { messageId: record.messageId });
-    throw new Error('malformed dispatch message');
-  }
-  const fields = { petitionCode: parsed.data.petitionCode, agencyId: parsed.data.agencyId, attempt };
-  try {
-    const outcome = await deliverPetition(petitionPorts, parsed.data, attempt);
-    logger.info('dispatch', { ...fields, outcome });
-  } catch (err) {
-    await failedDelivery(record, attempt, err, fields);
-  }
-}
-
-async function handleSupport(record: SQSRecord, body: unknown, attempt: number): Promise<void> {
-  ports ??= deliveryStore(agencySecrets);
-  supportPorts ??= supportDeliveryStore(ports);
-  const parsed = supportMessage.safeParse(body);
-  if (!parsed.success) {
-    logger.error('malformed dispatch message', { messageId: record.messageId });
-    throw new Error('malformed dispatch message');
-  }
-  const fields = { ticketCode: parsed.data.ticketCode, agencyId: parsed.data.agencyId, attempt };
-  try {
-    const outcome = await deliverSupport(supportPorts, parsed.data, attempt);
-    logger.info('dispatch', { ...fields, outcome });
-  } catch (err) {
-    await failedDelivery(record, attempt, err, fields);
-  }
 }
 
 /** The agency a record is for, if its body names one (a malformed one is handled alone). */

@@ -12,15 +12,8 @@ import { config } from '../core/config.js';
 import { logger, withCorrelation } from '../core/logger.js';
 import { sendJsonMessages } from '../core/queue-send.js';
 import { OUTBOX } from '../core/resources.js';
-import type { DispatchMessage } from '../intake/submit.js';
-import type { PetitionDispatchMessage } from '../petitions/model.js';
-import type { SupportDispatchMessage } from '../support/model.js';
-
-/** Dossier, petition and support-ticket deliveries travel the same queues. */
-type OutboxMessage = DispatchMessage | PetitionDispatchMessage | SupportDispatchMessage;
-
-const objectOf = (m: OutboxMessage) =>
-  'petitionCode' in m ? m.petitionCode : 'ticketCode' in m ? m.ticketCode : m.dossierCode;
+import { type QueueMessage, subjectOf } from '../dossiers/messages.js';
+import { readOutboxItem } from '../dossiers/outbox.js';
 
 const processor = new BatchProcessor(EventType.DynamoDBStreams);
 
@@ -31,7 +24,7 @@ export function isOutboxInsert(record: DynamoDBRecord): boolean {
 }
 
 /** Sends one channel's messages to its queue. */
-async function sendToChannel(channel: string, messages: readonly OutboxMessage[]) {
+async function sendToChannel(channel: string, messages: readonly QueueMessage[]) {
   const QueueUrl = config().AGENCY_QUEUE_URLS[channel];
   if (!QueueUrl) throw new Error(`no queue for channel ${channel}`);
   await sendJsonMessages(QueueUrl, messages, channel);
@@ -39,15 +32,13 @@ async function sendToChannel(channel: string, messages: readonly OutboxMessage[]
 
 async function relay(record: DynamoDBRecord): Promise<void> {
   if (!isOutboxInsert(record)) return;
-  const item = unmarshall(record.dynamodb!.NewImage as Record<string, AttributeValue>) as {
-    channel?: string;
-    messages: OutboxMessage[];
-  };
+  // Parsed with the contract the dispatcher reads: a malformed item fails here, before any queue sees it.
+  const item = readOutboxItem(unmarshall(record.dynamodb!.NewImage as Record<string, AttributeValue>));
   // One item may announce dossiers for many agencies (a notice to every province): one batch per channel.
-  const byChannel = new Map<string, OutboxMessage[]>();
+  const byChannel = new Map<string, QueueMessage[]>();
   for (const m of item.messages) {
     const channel = m.channel ?? item.channel;
-    if (!channel) throw new Error(`outbox message for ${objectOf(m)} names no channel`);
+    if (!channel) throw new Error(`outbox message for ${subjectOf(m)} names no channel`);
     byChannel.set(channel, [...(byChannel.get(channel) ?? []), m]);
   }
   await Promise.all([...byChannel].map(([channel, messages]) => sendToChannel(channel, messages)));

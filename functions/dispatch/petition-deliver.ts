@@ -4,14 +4,15 @@
  * the petitioner's identity. A message for an agency the petition has since left is dropped.
  */
 import type { PetitionDelivery } from '../../schemas/petition.js';
-import type { PetitionDispatchMessage, PetitionRecord } from '../petitions/model.js';
+import type { PetitionMessage } from '../dossiers/messages.js';
+import type { PetitionRecord } from '../petitions/model.js';
 import { deliverSigned, gateFor, type WebhookPorts } from './deliver.js';
 
 export interface PetitionDeliveryPorts extends WebhookPorts {
   loadPetition(code: string): Promise<PetitionRecord | undefined>;
 }
 
-export function petitionPayload(p: PetitionRecord, m: PetitionDispatchMessage): PetitionDelivery {
+export function petitionPayload(p: PetitionRecord, m: PetitionMessage): PetitionDelivery {
   return {
     type: 'petition.created',
     petitionCode: p.code,
@@ -32,7 +33,7 @@ export function petitionPayload(p: PetitionRecord, m: PetitionDispatchMessage): 
 
 export async function deliverPetition(
   ports: PetitionDeliveryPorts,
-  message: PetitionDispatchMessage,
+  message: PetitionMessage,
   attempt: number,
 ): Promise<'delivered' | 'already-delivered' | 'petition-moved'> {
   if (await ports.isDelivered(message.petitionCode, message.webhookId)) return 'already-delivered';

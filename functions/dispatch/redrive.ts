@@ -4,7 +4,7 @@
  * webhook id (agencies ask for this when they lost what they had accepted). Runs from bin/redrive.ts
  * against the local portal or AWS; the queues and table are ports.
  */
-import { z } from 'zod';
+import { parseQueueMessage, queueMessageOf, subjectOf } from '../dossiers/messages.js';
 
 /** A message as read from a DLQ: the dispatch message and when it was first sent. */
 export interface DeadLetter {
@@ -60,29 +60,6 @@ export interface RedriveReport {
   refused: { dossierCode: string; reason: string }[];
 }
 
-const dispatchMessage = z.looseObject({
-  type: z.enum(['dossier.submitted', 'dossier.supplemented', 'dossier.withdrawn']),
-  dossierCode: z.string(),
-  agencyId: z.string(),
-  webhookId: z.string(),
-});
-
-/** Petitions travel the same queues: their dead letters are redriven with the agency's dossiers. */
-const petitionMessage = z.looseObject({
-  type: z.literal('petition.created'),
-  petitionCode: z.string(),
-  agencyId: z.string(),
-  webhookId: z.string(),
-});
-
-/** Support tickets handed to agencies too. */
-const supportMessage = z.looseObject({
-  type: z.literal('support.handed'),
-  ticketCode: z.string(),
-  agencyId: z.string(),
-  webhookId: z.string(),
-});
-
 /** A DLQ message's hold while one redrive pass runs: long enough that the pass never sees it twice. */
 const HOLD_SECONDS = 300;
 const DEFAULT_MAX_MESSAGES = 10_000;
@@ -91,22 +68,12 @@ export function matches(
   letter: DeadLetter,
   filter: Pick<RedriveRequest, 'agencyId' | 'since' | 'dossierCodes'>,
 ): boolean {
-  let body: unknown;
-  try {
-    body = JSON.parse(letter.body);
-  } catch {
-    return false;
-  }
-  const parsed = z.union([dispatchMessage, petitionMessage, supportMessage]).safeParse(body);
-  if (!parsed.success || parsed.data.agencyId !== filter.agencyId) return false;
+  // Dossiers, petitions and support tickets travel the same queues: any of them is the agency's.
+  const parsed = parseQueueMessage(letter.body);
+  if (!parsed.ok || parsed.message.agencyId !== filter.agencyId) return false;
   if (filter.since && letter.sentAt < filter.since.getTime()) return false;
-  const code =
-    'petitionCode' in parsed.data
-      ? parsed.data.petitionCode
-      : 'ticketCode' in parsed.data
-        ? parsed.data.ticketCode
-        : parsed.data.dossierCode;
-  if (filter.dossierCodes?.length && !filter.dossierCodes.includes(code as string)) return false;
+  const code = subjectOf(parsed.message);
+  if (filter.dossierCodes?.length && !filter.dossierCodes.includes(code)) return false;
   return true;
 }
 
@@ -150,7 +117,13 @@ async function resend(ports: RedrivePorts, req: RedriveRequest, report: RedriveR
       continue;
     }
     const webhookId = ports.newWebhookId();
-    const message = { type: 'dossier.submitted', dossierCode, agencyId, channel: req.channel, webhookId };
+    const message = queueMessageOf({
+      type: 'dossier.submitted',
+      dossierCode,
+      agencyId,
+      channel: req.channel,
+      webhookId,
+    });
     chosen.push({ dossierCode, webhookId, body: JSON.stringify(message) });
   }
   for (let i = 0; i < chosen.length; i += 10) {

@@ -5,7 +5,8 @@
  */
 import type { z } from 'zod';
 import type { supportDelivery } from '../../schemas/support.js';
-import type { SupportDispatchMessage, TicketRecord } from '../support/model.js';
+import type { SupportMessage } from '../dossiers/messages.js';
+import type { TicketRecord } from '../support/model.js';
 import { deliverSigned, gateFor, type WebhookPorts } from './deliver.js';
 
 export interface SupportDeliveryPorts extends WebhookPorts {
@@ -29,7 +30,7 @@ export function supportPayload(t: TicketRecord): z.infer<typeof supportDelivery>
 
 export async function deliverSupport(
   ports: SupportDeliveryPorts,
-  message: SupportDispatchMessage,
+  message: SupportMessage,
   attempt: number,
 ): Promise<'delivered' | 'already-delivered' | 'ticket-moved'> {
   if (await ports.isDelivered(message.ticketCode, message.webhookId)) return 'already-delivered';

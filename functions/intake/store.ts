@@ -6,54 +6,15 @@ import { config } from '../core/config.js';
 import { blockAllocator } from '../core/dossier-codes.js';
 import { loadDossier } from '../core/dossier-store.js';
 import { cancellationOf } from '../core/dynamo-errors.js';
-import { keys, ttlAfterDays } from '../core/keys.js';
-import { OUTBOX } from '../core/resources.js';
+import { keys } from '../core/keys.js';
 import { loadDocument, ownResults, type ResultIndexKey } from '../documents/result-store.js';
 import { documentFiles, uploadClaims } from '../documents/store.js';
+import { timelinePut } from '../dossiers/advance.js';
+import { idempotencyPut } from '../dossiers/idempotency.js';
+import { idempotencyReader } from '../dossiers/idempotency-store.js';
+import { outboxPut } from '../dossiers/outbox.js';
 import { loadProfileKeys } from '../pii/profile-keys.js';
 import type { IntakePorts, IntakeWrite, SubmitResult } from './submit.js';
-
-/** The outbox item as the table stream hands it to the relay. */
-export function outboxPut(TableName: string, outbox: NonNullable<IntakeWrite['outbox']>, at: string) {
-  return {
-    Put: {
-      TableName,
-      Item: {
-        ...keys.outbox(outbox.id),
-        kind: 'outbox',
-        channel: outbox.channel,
-        messages: outbox.messages,
-        createdAt: at,
-        ttl: ttlAfterDays(OUTBOX.ttlDays),
-      },
-    },
-  };
-}
-
-/** How long a citizen's Idempotency-Key answers with the original response. */
-const IDEMPOTENCY_DAYS = 7;
-
-/** The record that makes a retried request answer as the first did; put only if absent. */
-export function idempotencyPut(
-  TableName: string,
-  scope: string,
-  r: { ownerSub: string; idempotencyKey: string; requestHash: string; response: unknown },
-  at: string,
-) {
-  return {
-    Put: {
-      TableName,
-      Item: {
-        ...keys.idempotency(scope, r.ownerSub, r.idempotencyKey),
-        requestHash: r.requestHash,
-        response: r.response,
-        createdAt: at,
-        ttl: ttlAfterDays(IDEMPOTENCY_DAYS),
-      },
-      ConditionExpression: 'attribute_not_exists(pk)',
-    },
-  };
-}
 
 const SCOPE = 'dossiers';
 
@@ -102,12 +63,7 @@ export function intakeStore(): IntakePorts {
       return typeof out.Item?.ownerSub === 'string' ? out.Item.ownerSub : undefined;
     },
 
-    async findIdempotent(ownerSub, key) {
-      const out = await db.send(
-        new GetCommand({ TableName, Key: keys.idempotency(SCOPE, ownerSub, key), ConsistentRead: true }),
-      );
-      return out.Item as { requestHash: string; response: SubmitResult } | undefined;
-    },
+    findIdempotent: idempotencyReader<SubmitResult>(TableName, SCOPE),
 
     ...documentFiles(),
 
@@ -115,7 +71,17 @@ export function intakeStore(): IntakePorts {
       const notExists = 'attribute_not_exists(pk)';
       const idempotencyIndex = 0;
       const items = [
-        idempotencyPut(TableName, SCOPE, { ...w, ownerSub: w.filerSub ?? w.ownerSub }, w.at),
+        idempotencyPut(
+          TableName,
+          {
+            scope: SCOPE,
+            owner: w.filerSub ?? w.ownerSub,
+            key: w.idempotencyKey,
+            requestHash: w.requestHash,
+            response: w.response,
+          },
+          w.at,
+        ),
         {
           Put: {
             TableName,
@@ -148,13 +114,7 @@ export function intakeStore(): IntakePorts {
               ConditionExpression: notExists,
             },
           },
-          {
-            Put: {
-              TableName,
-              Item: { ...keys.timelineEvent(record.code, firstEvent.seq), kind: 'event', ...firstEvent },
-              ConditionExpression: notExists,
-            },
-          },
+          timelinePut(TableName, record.code, firstEvent),
         ]),
         ...(w.outbox ? [outboxPut(TableName, w.outbox, w.at)] : []),
         // The filer's draft of this procedure (functions/me/drafts.ts), if any: filed, it has served.

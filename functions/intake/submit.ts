@@ -12,7 +12,6 @@
  * office are recorded in `filedBy`. Citizen ID and phone numbers in the form are sealed before anything
  * is written (sealed-form.ts).
  */
-import { createHash } from 'node:crypto';
 import { ulid } from 'ulidx';
 import type { z } from 'zod';
 import type { submitDossierRequest, submitDossierResponse } from '../../schemas/dossier.js';
@@ -28,7 +27,7 @@ import { isThrottled } from '../core/dynamo-errors.js';
 import { AppError } from '../core/errors.js';
 import { zodDetails } from '../core/http.js';
 import { countEvent } from '../core/metrics.js';
-import { canonical, GENESIS_HASH, sealEvent, type TimelineEvent } from '../core/timeline.js';
+import { GENESIS_HASH, sealEvent, type TimelineEvent } from '../core/timeline.js';
 import { newTrackingKey } from '../core/tracking-key.js';
 import { addWorkingDays } from '../core/working-days.js';
 import {
@@ -40,6 +39,9 @@ import {
   freshUploads,
   storedAttachments,
 } from '../documents/attachments.js';
+import { replay, requestHashOf } from '../dossiers/idempotency.js';
+import type { Outbox } from '../dossiers/messages.js';
+import { dispatchOutbox } from '../dossiers/outbox.js';
 import { feeFor, paymentPolicy } from '../payments/fees.js';
 import { citizenIdHash, type ProfileKeys } from '../pii/protect.js';
 import { sealForm } from '../pii/sealed-form.js';
@@ -48,22 +50,6 @@ import { deskFilingNote } from './desk.js';
 
 export type SubmitInput = z.output<typeof submitDossierRequest>;
 export type SubmitResult = z.infer<typeof submitDossierResponse>;
-
-/**
- * What the agency queue will carry for one dossier; the dispatcher reads the rest from the table.
- * `dossier.submitted` hands the dossier over; `dossier.supplemented` tells the agency the citizen
- * answered its request to supplement (`seq`: the timeline event that recorded the answer).
- */
-export interface DispatchMessage {
-  type: 'dossier.submitted' | 'dossier.supplemented' | 'dossier.withdrawn';
-  dossierCode: string;
-  seq?: number;
-  agencyId: string;
-  /** The agency's channel (queue), when one outbox item serves several channels. */
-  channel?: string;
-  /** Stable across redeliveries, so agencies can drop duplicates (Standard Webhooks). */
-  webhookId: string;
-}
 
 /** Who is filing, from the token (never from the body). */
 export interface Filer {
@@ -88,7 +74,7 @@ export interface IntakeWrite {
   submissionId: string;
   dossiers: { record: DossierRecord; firstEvent: TimelineEvent }[];
   /** Absent when the dossier waits for its fee: the successful payment writes it instead. */
-  outbox?: { id: string; channel?: string; messages: DispatchMessage[] };
+  outbox?: Outbox;
   attachedUploads: { uploadId: string; dossierCode: string }[];
   /** The filer's draft of this procedure, discarded with the commit: it has served. */
   draft: { sub: string; procedureCode: string };
@@ -115,35 +101,7 @@ export interface IntakePorts extends AttachmentPorts {
   heldResultTypes?(ownerSub: string): Promise<ReadonlySet<string>>;
 }
 
-/**
- * The outbox item that sends dossiers to their agencies: one item for the whole submission, each
- * message naming its agency's channel, so a notice to every province is still one write.
- */
-export function dispatchOutbox(
-  outboxId: string,
-  targets: readonly { agency: Pick<Agency, 'id' | 'channel'>; code: string }[],
-): NonNullable<IntakeWrite['outbox']> {
-  return {
-    id: outboxId,
-    messages: targets.map(({ agency, code }) => ({
-      type: 'dossier.submitted',
-      dossierCode: code,
-      agencyId: agency.id,
-      channel: agency.channel,
-      webhookId: `msg_${outboxId}_${code}`,
-    })),
-  };
-}
-
-export const requestHash = (input: SubmitInput) =>
-  createHash('sha256').update(canonical(input)).digest('hex');
-
-async function replay(ports: IntakePorts, ownerSub: string, key: string, hash: string) {
-  const previous = await ports.findIdempotent(ownerSub, key);
-  if (!previous) return undefined;
-  if (previous.requestHash !== hash) throw new AppError('IDEMPOTENCY_KEY_REUSED');
-  return previous.response;
-}
+export const requestHash = (input: SubmitInput) => requestHashOf(input);
 
 /** Intake's check of a form against its procedure version: 400 INVALID_FORM naming each `form.<field>`. */
 export function checkForm(procedure: Procedure, form: Record<string, unknown>) {

@@ -10,7 +10,6 @@
  * passed since the request (the request's own day is not counted, the answer's day is).
  */
 
-import { createHash } from 'node:crypto';
 import { ulid } from 'ulidx';
 import type { z } from 'zod';
 import type { supplementRequest, supplementResponse } from '../../schemas/dossier.js';
@@ -19,7 +18,7 @@ import type { Procedure } from '../catalog/procedures.js';
 import type { DossierRecord, StoredAttachment } from '../core/dossier.js';
 import { decide } from '../core/dossier-state.js';
 import { AppError } from '../core/errors.js';
-import { canonical, sealEvent, type TimelineEvent } from '../core/timeline.js';
+import { sealEvent, type TimelineEvent } from '../core/timeline.js';
 import { addWorkingDays, workingDaysBetween } from '../core/working-days.js';
 import {
   type AttachmentPorts,
@@ -29,6 +28,8 @@ import {
   freshUploads,
   storedAttachments,
 } from '../documents/attachments.js';
+import { replay, requestHashOf } from '../dossiers/idempotency.js';
+import { outboxWebhookId, queueMessageOf } from '../dossiers/messages.js';
 import { findAgency } from '../registry/agencies.js';
 import { type StepClock, stepClockOf } from '../steps/clock.js';
 import type { CommitOutcome, IntakeWrite } from './submit.js';
@@ -69,10 +70,7 @@ export interface SupplementPorts extends AttachmentPorts {
 
 const MAX_ATTEMPTS = 3;
 
-const hashOf = (code: string, input: SupplementInput) =>
-  createHash('sha256')
-    .update(canonical({ code, ...input }))
-    .digest('hex');
+const hashOf = (code: string, input: SupplementInput) => requestHashOf({ code, ...input });
 
 /** The documents a dossier can take: its procedure's, and for a bundle member also the bundle's. */
 function documentsOf(d: DossierRecord): Procedure['documents'] {
@@ -101,13 +99,6 @@ export function resumedDueAt(dueAt: string, requestedAt: string | undefined, now
   if (!requestedAt) return dueAt;
   const waited = workingDaysBetween(new Date(requestedAt), now);
   return waited > 0 ? addWorkingDays(new Date(dueAt), waited).toISOString() : dueAt;
-}
-
-async function replay(ports: SupplementPorts, ownerSub: string, key: string, hash: string) {
-  const previous = await ports.findIdempotent(ownerSub, key);
-  if (!previous) return undefined;
-  if (previous.requestHash !== hash) throw new AppError('IDEMPOTENCY_KEY_REUSED');
-  return previous.response;
 }
 
 async function namedDossier(ports: SupplementPorts, code: string) {
@@ -208,14 +199,14 @@ export async function supplementDossier(
       outbox: {
         id: outboxId,
         messages: [
-          {
+          queueMessageOf({
             type: 'dossier.supplemented',
             dossierCode: code,
             agencyId: agency.id,
             channel: agency.channel,
             seq,
-            webhookId: `msg_${outboxId}_${code}`,
-          },
+            webhookId: outboxWebhookId(outboxId, code),
+          }),
         ],
       },
       attachedUploads: freshUploads(accepted).map((u) => ({ uploadId: u.uploadId, dossierCode: code })),

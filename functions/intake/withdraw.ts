@@ -9,8 +9,8 @@ import type { DossierRecord } from '../core/dossier.js';
 import { decide } from '../core/dossier-state.js';
 import { AppError } from '../core/errors.js';
 import { sealEvent, type TimelineEvent } from '../core/timeline.js';
+import { type Outbox, outboxWebhookId, queueMessageOf } from '../dossiers/messages.js';
 import { findAgency } from '../registry/agencies.js';
-import type { DispatchMessage } from './submit.js';
 
 export interface WithdrawalStep {
   dossier: DossierRecord;
@@ -23,7 +23,7 @@ export interface WithdrawalPorts {
   /** Every step conditional on the version read, with the agency's notice, in one transaction. */
   applyWithdrawal(change: {
     steps: WithdrawalStep[];
-    outbox?: { id: string; messages: DispatchMessage[] };
+    outbox?: Outbox;
   }): Promise<'applied' | 'version-conflict'>;
 }
 
@@ -95,13 +95,13 @@ export async function withdrawDossier(ports: WithdrawalPorts, code: string, reas
         ? {
             id: outboxId,
             messages: [
-              {
-                type: 'dossier.withdrawn' as const,
+              queueMessageOf({
+                type: 'dossier.withdrawn',
                 dossierCode: dossier.code,
                 agencyId: agency.id,
                 channel: agency.channel,
-                webhookId: `msg_${outboxId}_${dossier.code}`,
-              },
+                webhookId: outboxWebhookId(outboxId, dossier.code),
+              }),
             ],
           }
         : undefined;

@@ -1,16 +1,18 @@
 /** The payment port over DynamoDB: starting a payment and settling it, each a conditional transaction. */
-import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { OrderPayment } from '../core/dossier.js';
 import { loadDossier } from '../core/dossier-store.js';
 import { cancellationOf } from '../core/dynamo-errors.js';
-import { keys, ttlAfterDays } from '../core/keys.js';
-import { outboxPut } from '../intake/store.js';
+import { keys } from '../core/keys.js';
+import { advanceDossier } from '../dossiers/advance.js';
+import { idempotencyPut } from '../dossiers/idempotency.js';
+import { idempotencyReader } from '../dossiers/idempotency-store.js';
+import { outboxPut } from '../dossiers/outbox.js';
 import { findAgency } from '../registry/agencies.js';
 import { orderRef } from './model.js';
-import type { PaymentPorts } from './payments.js';
+import type { PaymentCreated, PaymentPorts } from './payments.js';
 import {
   anomalyItem,
-  IDEMPOTENCY_DAYS,
   orderKey,
   type PaymentTable,
   paymentReads,
@@ -27,12 +29,7 @@ export function paymentPorts(t: PaymentTable): PaymentPorts {
     agencyChannel: (agencyId) => findAgency(agencyId)?.channel,
     ...paymentReads(t),
 
-    async findIdempotent(ownerSub, key) {
-      const out = await db.send(
-        new GetCommand({ TableName, Key: keys.idempotency(SCOPE, ownerSub, key), ConsistentRead: true }),
-      );
-      return out.Item as Awaited<ReturnType<PaymentPorts['findIdempotent']>>;
-    },
+    findIdempotent: idempotencyReader<PaymentCreated>(TableName, SCOPE),
 
     async createPayment(w) {
       const p = w.payment;
@@ -76,19 +73,17 @@ export function paymentPorts(t: PaymentTable): PaymentPorts {
         await db.send(
           new TransactWriteCommand({
             TransactItems: [
-              {
-                Put: {
-                  TableName,
-                  Item: {
-                    ...keys.idempotency(SCOPE, w.idempotency.ownerSub, w.idempotency.key),
-                    requestHash: w.idempotency.requestHash,
-                    response: w.idempotency.response,
-                    createdAt: w.at,
-                    ttl: ttlAfterDays(IDEMPOTENCY_DAYS),
-                  },
-                  ConditionExpression: 'attribute_not_exists(pk)',
+              idempotencyPut(
+                TableName,
+                {
+                  scope: SCOPE,
+                  owner: w.idempotency.ownerSub,
+                  key: w.idempotency.key,
+                  requestHash: w.idempotency.requestHash,
+                  response: w.idempotency.response,
                 },
-              },
+                w.at,
+              ),
               {
                 Put: {
                   TableName,
@@ -155,32 +150,15 @@ export function paymentPorts(t: PaymentTable): PaymentPorts {
       if (w.dossier) {
         const d = w.dossier;
         items.push(
-          {
-            Update: {
-              TableName,
-              Key: keys.dossier(d.code),
-              UpdateExpression:
-                'SET payment.#st = :ok, #v = :next, lastSeq = :seq, lastHash = :hash, updatedAt = :at',
-              ConditionExpression: '#v = :expected AND payment.paymentId = :id',
-              ExpressionAttributeNames: { '#st': 'status', '#v': 'version' },
-              ExpressionAttributeValues: {
-                ':ok': 'succeeded',
-                ':next': d.expectedVersion + 1,
-                ':expected': d.expectedVersion,
-                ':seq': d.event.seq,
-                ':hash': d.event.hash,
-                ':at': w.at,
-                ':id': p.paymentId,
-              },
-            },
-          },
-          {
-            Put: {
-              TableName,
-              Item: { ...keys.timelineEvent(d.code, d.event.seq), kind: 'event', ...d.event },
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
-          },
+          // The fee is credited: the dossier keeps its status and goes to its agency (the outbox item).
+          ...advanceDossier(TableName, {
+            dossier: { code: d.code, version: d.expectedVersion },
+            event: d.event,
+            moveStatus: false,
+            at: w.at,
+            set: { 'payment.status': 'succeeded' },
+            expect: { 'payment.paymentId': p.paymentId },
+          }),
           outboxPut(TableName, d.outbox, w.at),
         );
       } else {

@@ -16,7 +16,8 @@ import { AppError } from '../core/errors.js';
 import { countEvent } from '../core/metrics.js';
 import { sealEvent, type TimelineEvent } from '../core/timeline.js';
 import { localDate } from '../core/working-days.js';
-import type { DispatchMessage } from '../intake/submit.js';
+import { replay } from '../dossiers/idempotency.js';
+import { type Outbox, outboxWebhookId, queueMessageOf } from '../dossiers/messages.js';
 import type { Bill } from './billers.js';
 import type {
   AnomalyRecord,
@@ -53,7 +54,7 @@ export interface SuccessWrite {
     code: string;
     expectedVersion: number;
     event: TimelineEvent;
-    outbox: { id: string; channel: string; messages: DispatchMessage[] };
+    outbox: Outbox & { channel: string };
   };
   at: string;
 }
@@ -172,13 +173,6 @@ interface OrderFacts {
   procedureCode?: string;
   procedureName?: string;
   newBill?: Bill;
-}
-
-async function replay(ports: PaymentPorts, ownerSub: string, key: string, hash: string) {
-  const previous = await ports.findIdempotent(ownerSub, key);
-  if (!previous) return undefined;
-  if (previous.requestHash !== hash) throw new AppError('IDEMPOTENCY_KEY_REUSED');
-  return previous.response;
 }
 
 /** Returns the pending attempt, or creates the next one; 201 for a new attempt, 200 for the pending one. */
@@ -408,12 +402,12 @@ function dossierFollowUp(ports: PaymentPorts, p: PaymentRecord, dossier: Dossier
       id: outboxId,
       channel,
       messages: [
-        {
-          type: 'dossier.submitted' as const,
+        queueMessageOf({
+          type: 'dossier.submitted',
           dossierCode: code,
           agencyId: dossier.agencyId,
-          webhookId: `msg_${outboxId}_${code}`,
-        },
+          webhookId: outboxWebhookId(outboxId, code),
+        }),
       ],
     },
   };

@@ -1,19 +1,15 @@
 /** The refund port over DynamoDB: an operator's refund held, then committed or let go. */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { loadDossier } from '../core/dossier-store.js';
 import { cancellationOf } from '../core/dynamo-errors.js';
-import { keys, ttlAfterDays } from '../core/keys.js';
+import { keys } from '../core/keys.js';
+import { advanceDossier } from '../dossiers/advance.js';
+import { idempotencyPut } from '../dossiers/idempotency.js';
+import { idempotencyReader } from '../dossiers/idempotency-store.js';
 import { anomalyPorts } from './anomaly-store.js';
-import type { RefundPorts } from './refunds.js';
-import {
-  anomalyKey,
-  IDEMPOTENCY_DAYS,
-  orderKey,
-  type PaymentTable,
-  paymentReads,
-  type TransactItems,
-} from './store-common.js';
+import type { PaymentView, RefundPorts } from './refunds.js';
+import { anomalyKey, orderKey, type PaymentTable, paymentReads, type TransactItems } from './store-common.js';
 
 const REFUND_SCOPE = 'payment-refunds';
 
@@ -25,31 +21,18 @@ export function refundPorts(t: PaymentTable): RefundPorts {
     ...paymentReads(t),
     ...anomalyPorts(t),
 
-    async findRefundReplay(operatorSub, key) {
-      const out = await db.send(
-        new GetCommand({
-          TableName,
-          Key: keys.idempotency(REFUND_SCOPE, operatorSub, key),
-          ConsistentRead: true,
-        }),
-      );
-      return out.Item as Awaited<ReturnType<RefundPorts['findRefundReplay']>>;
-    },
+    findRefundReplay: idempotencyReader<PaymentView>(TableName, REFUND_SCOPE),
 
     async saveRefundReplay(operatorSub, key, requestHash, response, at) {
       try {
         await db.send(
-          new PutCommand({
-            TableName,
-            Item: {
-              ...keys.idempotency(REFUND_SCOPE, operatorSub, key),
-              requestHash,
-              response,
-              createdAt: at,
-              ttl: ttlAfterDays(IDEMPOTENCY_DAYS),
-            },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          }),
+          new PutCommand(
+            idempotencyPut(
+              TableName,
+              { scope: REFUND_SCOPE, owner: operatorSub, key, requestHash, response },
+              at,
+            ).Put,
+          ),
         );
       } catch (err) {
         // The key already answers another request: the first answer stands.
@@ -139,34 +122,15 @@ export function refundPorts(t: PaymentTable): RefundPorts {
       if (w.dossier) {
         const d = w.dossier;
         items.push(
-          {
-            Update: {
-              TableName,
-              Key: keys.dossier(d.code),
-              UpdateExpression: `SET #v = :next, lastSeq = :seq, lastHash = :hash, updatedAt = :at${
-                w.updateOrder ? ', payment.#st = :refunded' : ''
-              }`,
-              ConditionExpression: w.updateOrder
-                ? '#v = :expected AND payment.paymentId = :id'
-                : '#v = :expected',
-              ExpressionAttributeNames: { '#v': 'version', ...(w.updateOrder ? { '#st': 'status' } : {}) },
-              ExpressionAttributeValues: {
-                ':next': d.expectedVersion + 1,
-                ':expected': d.expectedVersion,
-                ':seq': d.event.seq,
-                ':hash': d.event.hash,
-                ':at': w.at,
-                ...(w.updateOrder ? { ':refunded': 'refunded', ':id': p.paymentId } : {}),
-              },
-            },
-          },
-          {
-            Put: {
-              TableName,
-              Item: { ...keys.timelineEvent(d.code, d.event.seq), kind: 'event', ...d.event },
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
-          },
+          ...advanceDossier(TableName, {
+            dossier: { code: d.code, version: d.expectedVersion },
+            event: d.event,
+            moveStatus: false,
+            at: w.at,
+            ...(w.updateOrder
+              ? { set: { 'payment.status': 'refunded' }, expect: { 'payment.paymentId': p.paymentId } }
+              : {}),
+          }),
         );
       } else if (w.updateOrder) {
         items.push({

@@ -14,6 +14,7 @@ import type { DossierRecord, OrderPayment } from '../core/dossier.js';
 import { AppError } from '../core/errors.js';
 import { logger } from '../core/logger.js';
 import { sealEvent, type TimelineEvent } from '../core/timeline.js';
+import { sameRequest } from '../dossiers/idempotency.js';
 import type {
   AnomalyRecord,
   AnomalyResolution,
@@ -260,11 +261,8 @@ export async function refundPayment(
   req: RefundRequest,
 ): Promise<PaymentView> {
   const requestHash = sha256(`refund:${req.paymentId}:${req.transactionId ?? ''}:${req.reason}`);
-  const earlier = await ports.findRefundReplay(req.operatorSub, req.key);
-  if (earlier) {
-    if (earlier.requestHash !== requestHash) throw new AppError('IDEMPOTENCY_KEY_REUSED');
-    return earlier.response;
-  }
+  const earlier = sameRequest(await ports.findRefundReplay(req.operatorSub, req.key), requestHash);
+  if (earlier) return earlier.response;
   const held = await hold(ports, req.paymentId, req.transactionId);
   let refundId: string;
   try {

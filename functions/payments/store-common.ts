@@ -8,8 +8,6 @@ import { PAYMENTS } from '../core/resources.js';
 import { parseAnomaly, parseOrderPayment, parsePayment, parseReceipt } from './items.js';
 import { type AnomalyRecord, type Order, type PaymentRecord, workShard } from './model.js';
 
-export const IDEMPOTENCY_DAYS = 7;
-
 export type TransactItems = NonNullable<
   ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']
 >;

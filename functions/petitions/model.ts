@@ -106,20 +106,5 @@ export interface PetitionRecord {
   publicVersion?: PublicVersion;
 }
 
-/**
- * What the agency queue carries for a petition; the dispatcher reads the rest from the table.
- * `petition.created` hands the petition to `agencyId` (first routing, reassignment or escalation).
- */
-export interface PetitionDispatchMessage {
-  type: 'petition.created';
-  petitionCode: string;
-  agencyId: string;
-  channel?: string;
-  webhookId: string;
-  /** How it came to this agency, and from which agency when it moved. */
-  routing?: 'submitted' | 'reassigned' | 'escalated';
-  fromAgencyId?: string;
-}
-
 /** A published petition as anyone may read it. */
 export type PublicPetition = z.infer<typeof publicPetitionView>;

@@ -5,7 +5,6 @@
  * in one transaction (see PetitionPorts.commit).
  */
 
-import { createHash } from 'node:crypto';
 import { ulid } from 'ulidx';
 import type { z } from 'zod';
 import type {
@@ -21,12 +20,12 @@ import type { Person } from '../core/auth.js';
 import type { CodeAllocator } from '../core/dossier-codes.js';
 import { AppError } from '../core/errors.js';
 import { PETITIONS } from '../core/resources.js';
-import { canonical } from '../core/timeline.js';
 import { type AttachmentPorts, checkAttachments } from '../documents/attachments.js';
+import { replay, requestHashOf } from '../dossiers/idempotency.js';
+import { type Outbox, outboxWebhookId, queueMessageOf } from '../dossiers/messages.js';
 import { type Agency, findAgency } from '../registry/agencies.js';
 import type {
   PetitionClock,
-  PetitionDispatchMessage,
   PetitionEvent,
   PetitionRecord,
   PetitionStatus,
@@ -49,7 +48,7 @@ export interface PetitionWrite {
   events: PetitionEvent[];
   /** The deadline now running, or null when none is (answered, rejected). */
   deadline: { clock: PetitionClock; at: string } | null;
-  outbox?: { id: string; messages: PetitionDispatchMessage[] };
+  outbox?: Outbox;
   /** The public view of an answer published with this change (the public version, masked). */
   published?: { view: PublicPetition };
   idempotency?: { ownerSub: string; key: string; requestHash: string; response: SubmitPetitionResult };
@@ -113,15 +112,15 @@ export function petitionOutbox(
   return {
     id: outboxId,
     messages: [
-      {
-        type: 'petition.created' as const,
+      queueMessageOf({
+        type: 'petition.created',
         petitionCode: code,
         agencyId: agency.id,
         channel: agency.channel,
-        webhookId: `msg_${outboxId}_${code}`,
+        webhookId: outboxWebhookId(outboxId, code),
         routing,
         ...(fromAgencyId ? { fromAgencyId } : {}),
-      },
+      }),
     ],
   };
 }
@@ -138,15 +137,7 @@ export const isPetitionOverdue = (p: PetitionRecord, now: Date) => {
   return d !== undefined && Date.parse(d.at) < now.getTime();
 };
 
-const petitionRequestHash = (input: SubmitPetitionInput) =>
-  createHash('sha256').update(canonical(input)).digest('hex');
-
-async function replay(ports: SubmitPetitionPorts, ownerSub: string, key: string, hash: string) {
-  const previous = await ports.findIdempotent(ownerSub, key);
-  if (!previous) return undefined;
-  if (previous.requestHash !== hash) throw new AppError('IDEMPOTENCY_KEY_REUSED');
-  return previous.response;
-}
+const petitionRequestHash = (input: SubmitPetitionInput) => requestHashOf(input);
 
 export async function submitPetition(
   ports: SubmitPetitionPorts,

@@ -8,10 +8,13 @@ import { config } from '../core/config.js';
 import { blockAllocator } from '../core/dossier-codes.js';
 import { readPrefix } from '../core/dossier-store.js';
 import { cancellationOf } from '../core/dynamo-errors.js';
-import { keys, ttlAfterDays } from '../core/keys.js';
+import { keys } from '../core/keys.js';
 import { queries } from '../core/queries.js';
-import { OUTBOX, PETITIONS } from '../core/resources.js';
+import { PETITIONS } from '../core/resources.js';
 import { documentFiles } from '../documents/store.js';
+import { agencyEventPut, idempotencyPut } from '../dossiers/idempotency.js';
+import { findAgencyEventResult, idempotencyReader } from '../dossiers/idempotency-store.js';
+import { outboxPut } from '../dossiers/outbox.js';
 import { enqueueNotifications } from '../notices/queue.js';
 import type { EscalationPorts, LapsedPetition } from './escalation.js';
 import { parsePetition, parsePetitionEvent } from './items.js';
@@ -29,9 +32,7 @@ export const petitionShard = (code: string) =>
   createHash('sha256').update(code).digest()[0]! % PETITIONS.deadlineShards;
 
 const IDEMPOTENCY_SCOPE = 'petitions';
-const IDEMPOTENCY_DAYS = 7;
 /** Agencies may replay a callback for this long and still get the original answer. */
-const RECORD_DAYS = 30;
 /** Lapsed entries read per shard and run; the rest wait for the next run. */
 const PAGE = 200;
 
@@ -45,19 +46,8 @@ export function petitionWriteItems(TableName: string, w: PetitionWrite) {
   };
   if (w.idempotency) {
     index.idempotency = items.length;
-    items.push({
-      Put: {
-        TableName,
-        Item: {
-          ...keys.idempotency(IDEMPOTENCY_SCOPE, w.idempotency.ownerSub, w.idempotency.key),
-          requestHash: w.idempotency.requestHash,
-          response: w.idempotency.response,
-          createdAt: p.updatedAt,
-          ttl: ttlAfterDays(IDEMPOTENCY_DAYS),
-        },
-        ConditionExpression: notExists,
-      },
-    });
+    const { ownerSub: owner, ...record } = w.idempotency;
+    items.push(idempotencyPut(TableName, { scope: IDEMPOTENCY_SCOPE, owner, ...record }, p.updatedAt));
   }
   index.petition = items.length;
   items.push({
@@ -109,21 +99,7 @@ export function petitionWriteItems(TableName: string, w: PetitionWrite) {
         }
       : { Delete: { TableName, Key: keys.petitionDeadline(p.code) } },
   );
-  if (w.outbox) {
-    items.push({
-      Put: {
-        TableName,
-        Item: {
-          ...keys.outbox(w.outbox.id),
-          kind: 'outbox',
-          messages: w.outbox.messages,
-          createdAt: p.updatedAt,
-          ttl: ttlAfterDays(OUTBOX.ttlDays),
-        },
-        ConditionExpression: notExists,
-      },
-    });
-  }
+  if (w.outbox) items.push(outboxPut(TableName, w.outbox, p.updatedAt));
   if (w.published) {
     items.push({
       Put: {
@@ -142,19 +118,7 @@ export function petitionWriteItems(TableName: string, w: PetitionWrite) {
   }
   if (w.agencyRecord) {
     index.record = items.length;
-    items.push({
-      Put: {
-        TableName,
-        Item: {
-          ...keys.agencyEvent(w.agencyRecord.agencyId, w.agencyRecord.result.eventId),
-          kind: 'agency-event',
-          result: w.agencyRecord.result,
-          at: p.updatedAt,
-          ttl: ttlAfterDays(RECORD_DAYS),
-        },
-        ConditionExpression: notExists,
-      },
-    });
+    items.push(agencyEventPut(TableName, w.agencyRecord.agencyId, w.agencyRecord.result, p.updatedAt));
   }
   if (w.uploadClaims?.length) {
     index.claims = items.length;
@@ -218,16 +182,7 @@ export function petitionStore(): PetitionStore {
     },
     deleteObjects: files.deleteObjects,
 
-    async findIdempotent(ownerSub, key) {
-      const out = await db.send(
-        new GetCommand({
-          TableName,
-          Key: keys.idempotency(IDEMPOTENCY_SCOPE, ownerSub, key),
-          ConsistentRead: true,
-        }),
-      );
-      return out.Item as { requestHash: string; response: SubmitPetitionResult } | undefined;
-    },
+    findIdempotent: idempotencyReader<SubmitPetitionResult>(TableName, IDEMPOTENCY_SCOPE),
 
     async loadPetition(code) {
       const out = await db.send(
@@ -255,29 +210,16 @@ export function petitionStore(): PetitionStore {
     },
 
     async findRecorded(agencyId, eventId) {
-      const out = await db.send(
-        new GetCommand({ TableName, Key: keys.agencyEvent(agencyId, eventId), ConsistentRead: true }),
-      );
-      const result = out.Item?.result as PetitionEventResult | undefined;
+      const result = (await findAgencyEventResult(TableName, agencyId, eventId)) as
+        | PetitionEventResult
+        | undefined;
       // A dossier event under the same id is not this petition's answer.
       return result && 'petitionCode' in result ? result : undefined;
     },
 
     async recordOnly(agencyId, result, at) {
       try {
-        await db.send(
-          new PutCommand({
-            TableName,
-            Item: {
-              ...keys.agencyEvent(agencyId, result.eventId),
-              kind: 'agency-event',
-              result,
-              at,
-              ttl: ttlAfterDays(RECORD_DAYS),
-            },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          }),
-        );
+        await db.send(new PutCommand(agencyEventPut(TableName, agencyId, result, at).Put));
       } catch (err) {
         if (!(err instanceof ConditionalCheckFailedException)) throw err;
       }

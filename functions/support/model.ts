@@ -76,12 +76,3 @@ export interface TicketRecord {
   rating?: { score: number; comment?: string; at: string };
   faqId?: string;
 }
-
-/** What the agency queue carries to hand a ticket to an agency; the dispatcher reads the rest. */
-export interface SupportDispatchMessage {
-  type: 'support.handed';
-  ticketCode: string;
-  agencyId: string;
-  channel?: string;
-  webhookId: string;
-}

@@ -7,10 +7,13 @@ import { config } from '../core/config.js';
 import { blockAllocator } from '../core/dossier-codes.js';
 import { readPrefix } from '../core/dossier-store.js';
 import { cancellationOf } from '../core/dynamo-errors.js';
-import { keys, ttlAfterDays } from '../core/keys.js';
+import { keys } from '../core/keys.js';
 import { type Page, queries } from '../core/queries.js';
-import { OUTBOX, SUPPORT } from '../core/resources.js';
+import { SUPPORT } from '../core/resources.js';
 import { documentFiles } from '../documents/store.js';
+import { agencyEventPut, idempotencyPut } from '../dossiers/idempotency.js';
+import { findAgencyEventResult, idempotencyReader } from '../dossiers/idempotency-store.js';
+import { outboxPut } from '../dossiers/outbox.js';
 import { loadProfileKeys } from '../pii/profile-keys.js';
 import { seal } from '../pii/protect.js';
 import { parseTicket, parseTicketEvent } from './items.js';
@@ -24,8 +27,6 @@ import {
 } from './tickets.js';
 
 const IDEMPOTENCY_SCOPE = 'support';
-const IDEMPOTENCY_DAYS = 7;
-const RECORD_DAYS = 30;
 const NOT_EXISTS = 'attribute_not_exists(pk)';
 
 /** The ticket item with the indexes it belongs to: the asker's list, and the desk's queues. */
@@ -49,19 +50,8 @@ export function ticketWriteItems(TableName: string, w: TicketWrite) {
   };
   if (w.idempotency) {
     index.idempotency = items.length;
-    items.push({
-      Put: {
-        TableName,
-        Item: {
-          ...keys.idempotency(IDEMPOTENCY_SCOPE, w.idempotency.ownerSub, w.idempotency.key),
-          requestHash: w.idempotency.requestHash,
-          response: w.idempotency.response,
-          createdAt: t.updatedAt,
-          ttl: ttlAfterDays(IDEMPOTENCY_DAYS),
-        },
-        ConditionExpression: NOT_EXISTS,
-      },
-    });
+    const { ownerSub: owner, ...record } = w.idempotency;
+    items.push(idempotencyPut(TableName, { scope: IDEMPOTENCY_SCOPE, owner, ...record }, t.updatedAt));
   }
   index.ticket = items.length;
   items.push({
@@ -86,21 +76,7 @@ export function ticketWriteItems(TableName: string, w: TicketWrite) {
       },
     });
   }
-  if (w.outbox) {
-    items.push({
-      Put: {
-        TableName,
-        Item: {
-          ...keys.outbox(w.outbox.id),
-          kind: 'outbox',
-          messages: w.outbox.messages,
-          createdAt: t.updatedAt,
-          ttl: ttlAfterDays(OUTBOX.ttlDays),
-        },
-        ConditionExpression: NOT_EXISTS,
-      },
-    });
-  }
+  if (w.outbox) items.push(outboxPut(TableName, w.outbox, t.updatedAt));
   if (w.faq) {
     index.faq = items.length;
     items.push({
@@ -120,19 +96,7 @@ export function ticketWriteItems(TableName: string, w: TicketWrite) {
   }
   if (w.agencyRecord) {
     index.record = items.length;
-    items.push({
-      Put: {
-        TableName,
-        Item: {
-          ...keys.agencyEvent(w.agencyRecord.agencyId, w.agencyRecord.result.eventId),
-          kind: 'agency-event',
-          result: w.agencyRecord.result,
-          at: t.updatedAt,
-          ttl: ttlAfterDays(RECORD_DAYS),
-        },
-        ConditionExpression: NOT_EXISTS,
-      },
-    });
+    items.push(agencyEventPut(TableName, w.agencyRecord.agencyId, w.agencyRecord.result, t.updatedAt));
   }
   if (w.uploadClaims?.length) {
     index.claims = items.length;
@@ -190,16 +154,7 @@ export function supportStore(): SupportStore {
     sealCallerPhone: async (code, phone) =>
       seal((await loadProfileKeys()).encryption, phone, callerPhoneContext(code)),
 
-    async findIdempotent(ownerSub, key) {
-      const out = await db.send(
-        new GetCommand({
-          TableName,
-          Key: keys.idempotency(IDEMPOTENCY_SCOPE, ownerSub, key),
-          ConsistentRead: true,
-        }),
-      );
-      return out.Item as { requestHash: string; response: TicketCreated } | undefined;
-    },
+    findIdempotent: idempotencyReader<TicketCreated>(TableName, IDEMPOTENCY_SCOPE),
 
     async dossierOwnership(code) {
       const o = await readOwnership('dossier', keys.dossier(code));
@@ -233,10 +188,9 @@ export function supportStore(): SupportStore {
     },
 
     async findRecorded(agencyId, eventId) {
-      const out = await db.send(
-        new GetCommand({ TableName, Key: keys.agencyEvent(agencyId, eventId), ConsistentRead: true }),
-      );
-      const result = out.Item?.result as SupportEventResult | undefined;
+      const result = (await findAgencyEventResult(TableName, agencyId, eventId)) as
+        | SupportEventResult
+        | undefined;
       // A dossier's or petition's event under the same id is not this ticket's.
       return result && 'ticketCode' in result ? result : undefined;
     },

@@ -7,7 +7,6 @@
  * version read), its timeline events and — when it goes to an agency — the outbox item that delivers it,
  * in one transaction (TicketPorts.commit).
  */
-import { createHash } from 'node:crypto';
 import { ulid } from 'ulidx';
 import { z } from 'zod';
 import type {
@@ -28,18 +27,13 @@ import type { Person } from '../core/auth.js';
 import type { CodeAllocator } from '../core/dossier-codes.js';
 import { AppError } from '../core/errors.js';
 import { SUPPORT } from '../core/resources.js';
-import { canonical } from '../core/timeline.js';
 import { addWorkingHours, type CalendarAdjustments } from '../core/working-days.js';
 import { type AttachmentPorts, checkAttachments } from '../documents/attachments.js';
+import { replay, requestHashOf } from '../dossiers/idempotency.js';
+import { type Outbox, outboxWebhookId, queueMessageOf } from '../dossiers/messages.js';
 import { routePetition } from '../petitions/routing.js';
 import { type Agency, findAgency, findProvince } from '../registry/agencies.js';
-import type {
-  SupportDispatchMessage,
-  TicketActor,
-  TicketEvent,
-  TicketRecord,
-  TicketStatus,
-} from './model.js';
+import type { TicketActor, TicketEvent, TicketRecord, TicketStatus } from './model.js';
 
 export type CreateTicketInput = z.output<typeof createTicketRequest>;
 export type TicketCreated = z.infer<typeof ticketCreated>;
@@ -50,7 +44,7 @@ export interface TicketWrite {
   /** The version read; absent when the ticket is created. */
   expectedVersion?: number;
   events: TicketEvent[];
-  outbox?: { id: string; messages: SupportDispatchMessage[] };
+  outbox?: Outbox;
   idempotency?: { ownerSub: string; key: string; requestHash: string; response: TicketCreated };
   uploadClaims?: { uploadId: string; ticketCode: string }[];
   agencyRecord?: { agencyId: string; result: SupportEventResult };
@@ -186,14 +180,7 @@ export function decideTicket(current: TicketStatus, step: keyof typeof STEPS): T
   return rule.from.includes(current) ? rule.to : undefined;
 }
 
-const requestHash = (input: unknown) => createHash('sha256').update(canonical(input)).digest('hex');
-
-async function replay(ports: CreateTicketPorts, ownerSub: string, key: string, hash: string) {
-  const previous = await ports.findIdempotent(ownerSub, key);
-  if (!previous) return undefined;
-  if (previous.requestHash !== hash) throw new AppError('IDEMPOTENCY_KEY_REUSED');
-  return previous.response;
-}
+const requestHash = requestHashOf;
 
 const isPhoneCall = (input: CreateTicketInput): input is z.output<typeof phoneTicketRequest> =>
   'caller' in input;
@@ -203,13 +190,13 @@ export function supportOutbox(outboxId: string, code: string, agency: Pick<Agenc
   return {
     id: outboxId,
     messages: [
-      {
-        type: 'support.handed' as const,
+      queueMessageOf({
+        type: 'support.handed',
         ticketCode: code,
         agencyId: agency.id,
         channel: agency.channel,
-        webhookId: `msg_${outboxId}_${code}`,
-      },
+        webhookId: outboxWebhookId(outboxId, code),
+      }),
     ],
   };
 }

@@ -12,7 +12,7 @@ import {
 } from '../../functions/dispatch/deliver.js';
 import { DeliveryTimeoutError } from '../../functions/dispatch/store.js';
 import { attachmentIdOf } from '../../functions/documents/agency-files.js';
-import type { DispatchMessage } from '../../functions/intake/submit.js';
+import type { DossierMessage as DispatchMessage } from '../../functions/dossiers/messages.js';
 import { dossierDelivery } from '../../schemas/agency.js';
 import { rejection } from '../support/rejections.js';
 
