@@ -26,11 +26,11 @@ import {
   provinceDepartment,
 } from './agencies.js';
 import { type HandlerKey, handlerKeyOfAgency } from './agency-handlers.js';
-import { findFeeRule } from './fees.js';
 import { publishFormSchema } from './form-schema.js';
 import { findForm } from './forms.js';
 import { type InformationSummary, searchDocOfSummary } from './information.js';
 import { matchesName, queryWords } from './name-match.js';
+import { findFeeRule } from './policy.js';
 import { type CatalogData, type Procedure, publishedCatalog } from './procedures.js';
 import {
   fold,

@@ -21,6 +21,7 @@ import { bundleMembers } from '../catalog/bundles.js';
 import { findProcedure, resolveAgency } from '../catalog/catalog.js';
 import { piiFields } from '../catalog/forms.js';
 import { isNationalProcedure } from '../catalog/information-codes.js';
+import { feeFor, paymentPolicy } from '../catalog/policy.js';
 import type { Procedure } from '../catalog/procedures.js';
 import type { PersonRole } from '../core/auth.js';
 import type { BundleLink, DossierRecord, FiledBy } from '../core/dossier.js';
@@ -33,7 +34,6 @@ import { canonical, GENESIS_HASH, sealEvent, type TimelineEvent } from '../core/
 import { newTrackingKey } from '../core/tracking-key.js';
 import { addWorkingDays } from '../core/working-days.js';
 import { citizenIdHash, type ProfileKeys } from '../me/protect.js';
-import { feeFor, paymentPolicy } from '../payments/fees.js';
 import {
   type AttachmentPorts,
   askedTwice,
@@ -376,7 +376,7 @@ export async function submitDossier(
   // Each agency numbers its own dossiers; the reservations are independent, so they run together.
   const codes = await Promise.all(targets.map((t) => ports.codes.next(t.agency.code, now)));
   const code = codes[0]!;
-  const fee = feeFor(procedure, form);
+  const fee = feeFor(procedure);
   const waitsForPayment = paymentPolicy(procedure, fee) === 'before_dispatch';
 
   // The dossiers of one submission share one copy of the scans, kept under the first dossier's prefix.
