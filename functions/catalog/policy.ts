@@ -2,9 +2,11 @@
  * The procedure-policy registry: what a dossier costs and whether it waits for payment before it goes to
  * its agency, read from the typed procedure record (`fee`, `feeRule`, `level`). The catalog validator
  * checks `feeRule` against it, the catalog view shows the rule's name, and intake charges by it. The
- * fee always comes from the procedure, never from the client.
+ * fee always comes from the procedure, never from the client. Where its dossiers go is the procedure's
+ * routing target: a fixed agency (`agencyId`) or a rule picking one for the applicant (`agencyRule`).
  */
 import type { ProcedureRecord } from '../../schemas/procedure.js';
+import { type Agency, communeAgency, findAgency, findProvince, provinceDepartment } from './agencies.js';
 
 export type PaymentPolicy = 'before_dispatch' | 'none';
 
@@ -67,4 +69,39 @@ export function paymentPolicy(
   // A bill's amount is the biller's: it is paid through the bill payment flow, not as a dossier fee.
   if (procedure.feeRule && ruleOf(procedure.feeRule)?.collectedBy === 'biller') return 'none';
   return procedure.level === 'toan_trinh' ? 'before_dispatch' : 'none';
+}
+
+/** A procedure's routing target: exactly one of the two is set (the record schema checks it). */
+type Routing = Pick<ProcedureRecord, 'agencyId' | 'agencyRule'>;
+
+/** Whether an applicant of this province can use the procedure (fixed agencies elsewhere cannot). */
+export function servesProvince(p: Routing, provinceCode: string): boolean {
+  if (p.agencyRule) return true;
+  const a = findAgency(p.agencyId!);
+  return !a?.provinceCode || a.provinceCode === provinceCode;
+}
+
+/** Whether dossiers of the procedure can land at this agency. */
+export function handledBy(p: Routing, a: Agency): boolean {
+  if (p.agencyId) return p.agencyId === a.id;
+  const rule = p.agencyRule!;
+  if (rule.kind === 'province_department') return a.level !== 'commune' && a.kind === rule.department;
+  return a.level === 'commune' || a.kind === 'ttpvhcc';
+}
+
+/**
+ * The agency that handles a dossier: the procedure's own, or the one its rule picks for the applicant's
+ * province (and commune, when the registry knows it; otherwise the province's service centre).
+ */
+export function resolveAgency(
+  procedure: Routing,
+  where: { provinceCode?: string; communeCode?: string } = {},
+): Agency | undefined {
+  if (procedure.agencyId) return findAgency(procedure.agencyId);
+  const rule = procedure.agencyRule;
+  if (!rule || !where.provinceCode || !findProvince(where.provinceCode)) return undefined;
+  if (rule.kind === 'province_department') return provinceDepartment(rule.department, where.provinceCode);
+  const commune = where.communeCode ? communeAgency(where.communeCode) : undefined;
+  if (commune && commune.provinceCode === where.provinceCode) return commune;
+  return provinceDepartment('ttpvhcc', where.provinceCode);
 }

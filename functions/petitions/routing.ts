@@ -7,7 +7,8 @@
  */
 import { z } from 'zod';
 import { type Agency, findAgency, findProvince, provinceDepartment } from '../catalog/agencies.js';
-import { findProcedure, resolveAgency } from '../catalog/catalog.js';
+import { findProcedure } from '../catalog/catalog.js';
+import { resolveAgency } from '../catalog/policy.js';
 import { AppError } from '../core/errors.js';
 import { PETITIONS } from '../core/resources.js';
 import { addWorkingDays, type CalendarAdjustments } from '../core/working-days.js';

@@ -9,8 +9,8 @@ import {
   findProvince,
   provinceDepartment,
 } from '../../functions/catalog/agencies.js';
-import { resolveAgency } from '../../functions/catalog/catalog.js';
 import power from '../../functions/catalog/data/power-corporations.json' with { type: 'json' };
+import { resolveAgency } from '../../functions/catalog/policy.js';
 
 const communeRule = { agencyId: null, agencyRule: { kind: 'commune' as const } };
 
