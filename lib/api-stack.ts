@@ -41,14 +41,8 @@ import {
   SUPPORT,
   TABLE,
 } from '../functions/core/resources.js';
-import {
-  type AuthMode,
-  cloudRoutes,
-  type FunctionSpec,
-  functions,
-  type Route,
-  routeKey,
-} from '../functions/routes.js';
+import { type FunctionSpec, functions } from '../functions/deployment.js';
+import { type AuthMode, cloudRoutes, type Route, routeKey } from '../functions/routes.js';
 import { OperatorAlerts } from './alerts.js';
 import type { DataStack } from './data-stack.js';
 import { acknowledgeKmsGrant, grantAccess, type PortalResources } from './grants.js';

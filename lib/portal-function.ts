@@ -17,7 +17,7 @@ import {
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import type { FunctionSpec } from '../functions/routes.js';
+import type { FunctionSpec } from '../functions/deployment.js';
 import { acknowledge } from './nag.js';
 import type { StageSettings } from './settings.js';
 

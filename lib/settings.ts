@@ -7,7 +7,7 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { z } from 'zod';
 import { allAgencies, channels } from '../functions/catalog/agencies.js';
 import type { RateLimitClass } from '../functions/core/rate-limit.js';
-import type { functions } from '../functions/routes.js';
+import type { functions } from '../functions/deployment.js';
 
 export const STAGES = ['dev', 'staging', 'prod'] as const;
 export type Stage = (typeof STAGES)[number];

@@ -18,7 +18,8 @@ import {
   TABLE,
   UPLOADS,
 } from '../../functions/core/resources.js';
-import { cloudRoutes, functions, routeKey } from '../../functions/routes.js';
+import { functions } from '../../functions/deployment.js';
+import { cloudRoutes, routeKey } from '../../functions/routes.js';
 import { buildApp } from '../../lib/app.js';
 import { PortalFunction } from '../../lib/portal-function.js';
 import { DISPATCH_CONCURRENCY_PER_CHANNEL, stageSettings } from '../../lib/settings.js';

@@ -203,7 +203,8 @@ export async function runSimulation(partial: Partial<ScaleOptions> = {}): Promis
     ] as [abstract new (...a: never[]) => unknown, Handler][]),
   ];
 
-  const { routes, functions } = await import('../../functions/routes.js');
+  const { routes } = await import('../../functions/routes.js');
+  const { functions } = await import('../../functions/deployment.js');
   const route = createRouter(routes);
   const httpFns = new Map<string, HttpFn>();
   const httpFn = (name: string): HttpFn => {
