@@ -32,6 +32,11 @@ export interface FunctionSpec {
    * function only); `publicKey` publishes the key that verifies them (kms:GetPublicKey).
    */
   resultSigning?: 'sign' | 'publicKey';
+  /**
+   * Reads the portal's public address (PORTAL_URL): providers send the browser back to it, the OpenAPI
+   * document names it, deliveries link files to it.
+   */
+  linksToPortal?: boolean;
   /** Puts messages on the notifications queue. */
   sendsNotifications?: boolean;
   /** Sends text messages (SNS) and e-mail (SES) to citizens. */
@@ -68,6 +73,7 @@ export const functions: Record<
     timeoutSeconds: 5,
     // The documentation page's renderer (GET /docs/redoc.standalone.js).
     assets: ['node_modules/redoc/bundles/redoc.standalone.js'],
+    linksToPortal: true,
   },
   // Reads the FAQ entries added at run time (from support answers) beside the published FAQ.
   catalog: {
@@ -140,6 +146,7 @@ export const functions: Record<
     timeoutSeconds: 15,
     table: 'readwrite',
     readsPaymentSecrets: true,
+    linksToPortal: true,
   },
   me: {
     entry: 'functions/me/handler.ts',
@@ -196,6 +203,7 @@ export const functions: Record<
     // Tells an agency that the breaker paused or resumed its deliveries.
     sendsNotifications: true,
     readsProfileKey: true,
+    linksToPortal: true,
     trigger: 'agency-queues',
   },
   notificationRelay: {
