@@ -29,6 +29,7 @@ import {
 } from './api-server.js';
 import { injectAwsFaults } from './aws-faults.js';
 import { createDevAuth, type DevAuth, type DevTokenInput } from './dev-auth.js';
+import { refuseWhileDynamoDbLocalRuns } from './dynamodb-lock.js';
 import { type EvnSandbox, startEvnSandbox } from './evn-sandbox.js';
 import { createFaults, type FaultPlanInput, type Faults, faultsFromEnv } from './faults.js';
 import { REPO_ROOT } from './lambda.js';
@@ -39,13 +40,8 @@ import { ensurePaymentSecrets } from './payment-secrets.js';
 import { ensureProfileKey } from './profile-key.js';
 import type { QueuePump } from './queue-pump.js';
 import { ensureResultSigningKey } from './result-key.js';
-import {
-  dynamoDbPath,
-  LOCAL_CREDENTIALS,
-  type LocalStores,
-  refuseWhileDynamoDbLocalRuns,
-  startStores,
-} from './stores.js';
+import { LOCAL_CREDENTIALS } from './store-clients.js';
+import { dynamoDbPath, type LocalStores, startStores } from './stores.js';
 import type { StreamPump } from './stream-pump.js';
 import { type FunctionName, localFunction, startTriggers } from './triggers.js';
 import { bundleWebPage, configAsset, type WebAsset, type WebPageConfig } from './web-page.js';
