@@ -152,7 +152,6 @@ import {
 import { createUploadRequest, createUploadResponse } from '../schemas/upload.js';
 import type { OwnedObject } from './core/access.js';
 import type { RateLimitClass } from './core/rate-limit.js';
-import { DISPATCH, NOTIFICATIONS, PAYMENTS, PETITIONS, SLA } from './core/resources.js';
 
 /** How a caller proves who it is. `dev` routes exist only in the local cloud. */
 export type AuthMode = 'public' | 'citizen' | 'agency' | 'payment' | 'dev';

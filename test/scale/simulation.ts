@@ -27,7 +27,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, DynamoDBRecord } from 'aws-lambda';
-import { createRouter } from '../../lib/local/api-server.js';
+import { createRouter } from '../../lib/local/api-routing.js';
 import { functionFromModule, type LocalFunction } from '../../lib/local/lambda.js';
 import { isOutboxInsert } from '../../lib/local/stream-pump.js';
 import { testEnv } from '../support/tokens.js';
