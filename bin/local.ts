@@ -8,7 +8,7 @@
  * Env CONG_DATA_DIR puts the data somewhere other than .local/ (tests use a temporary folder).
  */
 import { parseArgs } from 'node:util';
-import { allAgencies, channels } from '../functions/catalog/agencies.js';
+import { allAgencies, channels } from '../functions/registry/agencies.js';
 import { AgencyEndpointError, parseAgencyEndpoints } from '../lib/local/agency-endpoints.js';
 import { createLog, errorFields } from '../lib/local/log.js';
 import { isAddressInUse } from '../lib/local/net.js';

@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { findAgencyByCode } from '../functions/catalog/agencies.js';
+import { findAgencyByCode } from '../functions/registry/agencies.js';
 import { attachToLocalPortal } from '../lib/local/attach.js';
 import { summary } from '../lib/ops/progress.js';
 import { attachToStage, parseStage } from '../lib/ops/stage.js';

@@ -133,6 +133,13 @@ import {
   verifyParams,
 } from '../schemas/results.js';
 import {
+  serviceIndexList,
+  serviceIndexParams,
+  serviceIndexQuery,
+  serviceIndexRangeQuery,
+  serviceIndexSeries,
+} from '../schemas/service-index.js';
+import {
   askerAction,
   createTicketRequest,
   faqFromTicketRequest,
@@ -1010,6 +1017,35 @@ export const routes: readonly Route[] = [
     query: agencyStatsRangeQuery,
     status: 200,
     response: agencyStatsSeries,
+    alsoAs: ['text/csv'],
+  }),
+  r({
+    method: 'GET',
+    path: '/v1/service-index',
+    fn: 'stats',
+    operationId: 'listServiceIndex',
+    auth: 'public',
+    access: PUBLIC,
+    summary:
+      'The live service index (Decision 766/QĐ-TTg) of a month or quarter: agencies ranked by score, with points per group and indicator, computed from the published statistics; `method` names the weights and which indicators the portal can only approximate (CSV with Accept: text/csv or format=csv)',
+    query: serviceIndexQuery,
+    status: 200,
+    response: serviceIndexList,
+    alsoAs: ['text/csv'],
+  }),
+  r({
+    method: 'GET',
+    path: '/v1/service-index/{code}',
+    fn: 'stats',
+    operationId: 'getServiceIndex',
+    auth: 'public',
+    access: PUBLIC,
+    summary:
+      "One agency's service index month by month and in total, with the points each indicator lost against its maximum (CSV with Accept: text/csv or format=csv)",
+    params: serviceIndexParams,
+    query: serviceIndexRangeQuery,
+    status: 200,
+    response: serviceIndexSeries,
     alsoAs: ['text/csv'],
   }),
   r({

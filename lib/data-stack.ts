@@ -16,7 +16,6 @@ import {
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { channels } from '../functions/catalog/agencies.js';
 import {
   agencyQueues,
   DISPATCH,
@@ -25,6 +24,7 @@ import {
   TABLE,
   UPLOADS,
 } from '../functions/core/resources.js';
+import { channels } from '../functions/registry/agencies.js';
 import { CitizenIdentity } from './identity.js';
 import { acknowledge } from './nag.js';
 import { physicalNames, type StageSettings } from './settings.js';

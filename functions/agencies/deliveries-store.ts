@@ -2,7 +2,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulidx';
-import { findAgency } from '../catalog/agencies.js';
 import { dynamo, sqsClient } from '../core/clients.js';
 import { config } from '../core/config.js';
 import { keys, ttlAfterDays } from '../core/keys.js';
@@ -11,6 +10,7 @@ import { type ReadShard, type RowKey, readMerged } from '../core/sharded-list.js
 import { redrive } from '../dispatch/redrive.js';
 import { sqsChannelQueues } from '../dispatch/redrive-sqs.js';
 import { agencyDeliveryStates } from '../dispatch/store.js';
+import { findAgency } from '../registry/agencies.js';
 import {
   AGENCY_LOG_CURSOR,
   type AttemptRecord,

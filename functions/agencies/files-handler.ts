@@ -4,7 +4,7 @@ import type { agencyAttachmentParams } from '../../schemas/agency.js';
 import { readOwnership } from '../core/access-store.js';
 import { agencyOf, httpFunction, personOf } from '../core/http.js';
 import { logger } from '../core/logger.js';
-import { type FileCaller, fetchAttachment } from './files.js';
+import { type FileCaller, fetchAttachment } from '../documents/agency-files.js';
 import { attachmentFetchStore } from './files-store.js';
 import { authenticateAgency } from './verify.js';
 

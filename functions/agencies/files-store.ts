@@ -8,8 +8,8 @@ import { config } from '../core/config.js';
 import { loadDossier } from '../core/dossier-store.js';
 import { keys, ttlAfterDays } from '../core/keys.js';
 import { sha256OfStream } from '../core/scan-digest.js';
-import { contentDisposition } from '../tracking/result.js';
-import type { AttachmentFetchPorts } from './files.js';
+import type { AttachmentFetchPorts } from '../documents/agency-files.js';
+import { contentDisposition } from '../documents/result-link.js';
 
 const conditionFailed = (err: unknown) => err instanceof ConditionalCheckFailedException;
 

@@ -8,10 +8,10 @@ import { config } from '../core/config.js';
 import type { DossierRecord } from '../core/dossier.js';
 import { loadDossier, loadTimeline } from '../core/dossier-store.js';
 import { keys, recordOf, ttlAfterDays } from '../core/keys.js';
+import { resultSigner } from '../documents/result-signer.js';
+import { documentItem, loadDocument } from '../documents/result-store.js';
 import { outboxPut } from '../intake/store.js';
 import { stepItems } from '../intake/supplement-store.js';
-import { resultSigner } from '../results/signer.js';
-import { documentItem, loadDocument } from '../results/store.js';
 import type { AgencyEventPorts, AgencyEventResult, Handoff } from './events.js';
 
 /** Agencies may replay an event for this long and still get the original answer. */

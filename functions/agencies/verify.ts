@@ -1,9 +1,10 @@
 /** Agencies' systems prove who they are by signing each callback with their Standard Webhooks secret. */
-import { findAgency } from '../catalog/agencies.js';
+
 import { agencySecrets } from '../core/agency-secrets.js';
 import { authenticatePerson, type Principal } from '../core/auth.js';
 import { AppError } from '../core/errors.js';
 import { AGENCY_HEADER, verifyWebhook } from '../core/webhooks.js';
+import { findAgency } from '../registry/agencies.js';
 
 /**
  * Each failure says what to fix: the header naming the agency is missing (400), it names no registered

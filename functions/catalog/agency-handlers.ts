@@ -15,7 +15,7 @@
  * department kind, not that province's. Bodies the registry does not hold (commune police, the Ministry
  * of National Defence, the State Bank…) are recognised and counted as unregistered, never invented.
  */
-import type { DepartmentKind } from './agencies.js';
+import type { DepartmentKind } from '../registry/agencies.js';
 import type { AuthorityTier } from './national-record.js';
 import { fold } from './search.js';
 

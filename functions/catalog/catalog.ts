@@ -16,7 +16,7 @@ import {
   type procedureSummary,
 } from '../../schemas/procedure.js';
 import { AppError } from '../core/errors.js';
-import { type Agency, allAgencies, findAgencyByCode } from './agencies.js';
+import { type Agency, allAgencies, findAgencyByCode } from '../registry/agencies.js';
 import { type HandlerKey, handlerKeyOfAgency } from './agency-handlers.js';
 import { publishFormSchema } from './form-schema.js';
 import { findForm } from './forms.js';

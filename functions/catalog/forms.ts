@@ -7,12 +7,12 @@
  */
 import { z } from 'zod';
 import { todayInVietnam, vnMobile } from '../../schemas/common.js';
-import { findCommune, findProvince, provinces } from './admin-map.js';
+import { findCommune, findProvince, provinces } from '../registry/admin-map.js';
 import { foreignCountries } from './countries.js';
 
 /**
  * Personal data in forms is marked by its type, not by field names: every field built from `citizenId`
- * or `mobile` is sealed at rest and masked in views (functions/intake/sealed-form.ts). The registry is
+ * or `mobile` is sealed at rest and masked in views (functions/pii/sealed-form.ts). The registry is
  * separate from zod's global one, so the published JSON Schema is unchanged.
  */
 export type PiiKind = 'citizenId' | 'phone';

@@ -11,8 +11,8 @@ import type {
 import type { ProcedureQuery, procedureParams, procedureVersionQuery } from '../../schemas/procedure.js';
 import { AppError } from '../core/errors.js';
 import { type ApiRequest, type ApiResult, httpFunction } from '../core/http.js';
-import { runtimeFaq } from '../support/faq-store.js';
 import { agencyToView, findAgencyByCode, listAgencies } from './catalog.js';
+import { runtimeFaq } from './faq-store.js';
 import { planImport } from './import.js';
 import { informationToView } from './information.js';
 import { listProvinces, provinceCommunes } from './places.js';

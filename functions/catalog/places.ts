@@ -4,8 +4,8 @@
  */
 import type { z } from 'zod';
 import type { communeList, provinceView } from '../../schemas/catalog.js';
-import { communesOf, findProvince, provinces } from './admin-map.js';
-import { communeAgency } from './agencies.js';
+import { communesOf, findProvince, provinces } from '../registry/admin-map.js';
+import { communeAgency } from '../registry/agencies.js';
 import { matchesName, queryWords } from './name-match.js';
 
 type ProvinceView = z.output<typeof provinceView>;

@@ -6,7 +6,13 @@
  * routing target: a fixed agency (`agencyId`) or a rule picking one for the applicant (`agencyRule`).
  */
 import type { ProcedureRecord } from '../../schemas/procedure.js';
-import { type Agency, communeAgency, findAgency, findProvince, provinceDepartment } from './agencies.js';
+import {
+  type Agency,
+  communeAgency,
+  findAgency,
+  findProvince,
+  provinceDepartment,
+} from '../registry/agencies.js';
 
 export type PaymentPolicy = 'before_dispatch' | 'none';
 

@@ -4,7 +4,7 @@
  * published catalog (versions only move forward). Every problem is reported with its row and field path.
  */
 import { type ProcedureRecord, procedureRecord } from '../../schemas/procedure.js';
-import { findAgency } from './agencies.js';
+import { findAgency } from '../registry/agencies.js';
 import { findForm } from './forms.js';
 import { findFeeRule } from './policy.js';
 

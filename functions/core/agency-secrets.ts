@@ -6,7 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { findAgency } from '../catalog/agencies.js';
+import { findAgency } from '../registry/agencies.js';
 import { secretsProvider } from './clients.js';
 import { config } from './config.js';
 

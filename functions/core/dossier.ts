@@ -7,7 +7,7 @@ import type {
   supplementRequestView,
 } from '../../schemas/dossier.js';
 import type { orderPaymentStatus } from '../../schemas/payment.js';
-import { findAgency } from '../catalog/agencies.js';
+import { findAgency } from '../registry/agencies.js';
 import { FINAL_STATES } from './dossier-state.js';
 import type { TimelineEvent } from './timeline.js';
 
@@ -53,7 +53,7 @@ export type DossierResult =
       size: number;
       sha256: string;
       key: string;
-      /** The signed electronic document (functions/results/documents.ts); absent on older results. */
+      /** The signed electronic document (functions/documents/result-documents.ts); absent on older results. */
       documentId?: string;
       documentType?: string;
     }

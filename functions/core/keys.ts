@@ -306,7 +306,7 @@ export const keys = {
     sk: `DELIVERY#${attemptId}`,
   }),
   /**
-   * An electronic result as a signed document (functions/results/documents.ts), by its id; on gsi1 under
+   * An electronic result as a signed document (functions/documents/result-documents.ts), by its id; on gsi1 under
    * its owner (`ownerIndex(sub, 'RESULTDOC', issuedAt)`) for the owner's document store.
    */
   resultDocument: (documentId: string) => ({ pk: `RESULTDOC#${documentId}`, sk: 'RESULTDOC' }),

@@ -2,7 +2,7 @@
  * The one definition of the portal's stateful resources. CDK provisions them from here and the local
  * cloud creates them from here, so the two cannot drift.
  */
-import { channels } from '../catalog/agencies.js';
+import { channels } from '../registry/agencies.js';
 
 export const TABLE = {
   partitionKey: 'pk',

@@ -7,13 +7,13 @@
  */
 
 import type { DossierDelivery, SupplementDelivery, WithdrawalDelivery } from '../../schemas/agency.js';
-import { attachmentHref, attachmentIdOf, PREVIOUS_RESULT } from '../agencies/files.js';
 import type { DossierRecord, StoredAttachment } from '../core/dossier.js';
 import { keys } from '../core/keys.js';
 import { AGENCY_HEADER, signWebhook } from '../core/webhooks.js';
-import { withOpenForm } from '../intake/sealed-form.js';
+import { attachmentHref, attachmentIdOf, PREVIOUS_RESULT } from '../documents/agency-files.js';
 import type { DispatchMessage } from '../intake/submit.js';
-import type { ProfileKeys } from '../me/protect.js';
+import type { ProfileKeys } from '../pii/protect.js';
+import { withOpenForm } from '../pii/sealed-form.js';
 import { planOf } from '../steps/plan.js';
 import {
   admit,

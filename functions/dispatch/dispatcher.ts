@@ -25,13 +25,13 @@ import { config } from '../core/config.js';
 import { logger, withCorrelation } from '../core/logger.js';
 import { countEvent } from '../core/metrics.js';
 import { DISPATCH } from '../core/resources.js';
-import { deliverPetition, type PetitionDeliveryPorts } from '../petitions/deliver.js';
-import { petitionDeliveryStore } from '../petitions/delivery-store.js';
-import { deliverSupport, type SupportDeliveryPorts } from '../support/deliver.js';
-import { supportDeliveryStore } from '../support/delivery-store.js';
 import { DeliveryFailed, deliver } from './deliver.js';
+import { deliverPetition, type PetitionDeliveryPorts } from './petition-deliver.js';
+import { petitionDeliveryStore } from './petition-delivery-store.js';
 import { retryDelaySeconds } from './retry.js';
 import { deliveryStore } from './store.js';
+import { deliverSupport, type SupportDeliveryPorts } from './support-deliver.js';
+import { supportDeliveryStore } from './support-delivery-store.js';
 
 const dispatchMessage = z.object({
   type: z.enum(['dossier.submitted', 'dossier.supplemented', 'dossier.withdrawn']),
@@ -43,7 +43,7 @@ const dispatchMessage = z.object({
   redeliveryId: z.string().optional(),
 });
 
-/** A petition handed to an agency (functions/petitions/deliver.ts). */
+/** A petition handed to an agency (functions/dispatch/petition-deliver.ts). */
 const petitionMessage = z.object({
   type: z.literal('petition.created'),
   petitionCode: z.string(),
@@ -57,7 +57,7 @@ let ports: ReturnType<typeof deliveryStore> | undefined;
 let petitionPorts: PetitionDeliveryPorts | undefined;
 let supportPorts: SupportDeliveryPorts | undefined;
 
-/** A support ticket handed to an agency (functions/support/deliver.ts). */
+/** A support ticket handed to an agency (functions/dispatch/support-deliver.ts). */
 const supportMessage = z.object({
   type: z.literal('support.handed'),
   ticketCode: z.string(),

@@ -2,8 +2,9 @@
  * Where an agency's deliveries go: its own registered endpoint, else its channel's (one system often
  * serves every agency of a channel), else the stage's template (the local simulator stands in for all).
  */
-import { findAgency } from '../catalog/agencies.js';
+
 import type { Config } from '../core/config.js';
+import { findAgency } from '../registry/agencies.js';
 
 export type EndpointConfig = Pick<
   Config,

@@ -6,8 +6,8 @@ import { readOwnership } from '../core/access-store.js';
 import { CSV_TYPE, wantsCsv } from '../core/csv.js';
 import { httpFunction, type Operation, personOf } from '../core/http.js';
 import { localDate } from '../core/working-days.js';
-import { agencyFigures, figuresCsv } from '../figures/figures.js';
-import { figuresStore } from '../figures/store.js';
+import { agencyFigures, figuresCsv } from './figures.js';
+import { figuresStore } from './figures-store.js';
 import { listAgencyRatings, rateDossier } from './ratings.js';
 import { ratingStore } from './store.js';
 

@@ -1,6 +1,7 @@
 /** How the timeline says a dossier was filed at a one-stop desk: the office, never the officer. */
-import { findAgency } from '../catalog/agencies.js';
+
 import type { DossierRecord } from '../core/dossier.js';
+import { findAgency } from '../registry/agencies.js';
 
 export const deskFilingNote = (agencyId: string) =>
   `Nộp tại bộ phận một cửa ${findAgency(agencyId)?.name ?? agencyId} thay cho công dân (filed at the one-stop desk on the citizen's behalf).`;

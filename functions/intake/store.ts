@@ -1,20 +1,16 @@
 /** The intake ports over DynamoDB and S3. */
 
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { CopyObjectCommand, DeleteObjectsCommand, GetObjectCommand, NoSuchKey } from '@aws-sdk/client-s3';
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { getItems } from '../core/batch.js';
-import { dynamo, s3Client } from '../core/clients.js';
+import { dynamo } from '../core/clients.js';
 import { config } from '../core/config.js';
 import { blockAllocator } from '../core/dossier-codes.js';
 import { loadDossier } from '../core/dossier-store.js';
 import { keys, ttlAfterDays } from '../core/keys.js';
 import { OUTBOX } from '../core/resources.js';
-import { hexFromBase64Checksum, sha256OfStream } from '../core/scan-digest.js';
-import { loadProfileKeys } from '../me/store.js';
-import { loadDocument, ownResults, type ResultIndexKey } from '../results/store.js';
-import { SNIFF_BYTES } from '../uploads/scan-content.js';
-import type { UploadRecord } from '../uploads/uploads.js';
+import { loadDocument, ownResults, type ResultIndexKey } from '../documents/result-store.js';
+import { documentFiles, uploadClaims } from '../documents/store.js';
+import { loadProfileKeys } from '../pii/profile-keys.js';
 import type { IntakePorts, IntakeWrite, SubmitResult } from './submit.js';
 
 /** The outbox item as the table stream hands it to the relay. */
@@ -59,28 +55,6 @@ export function idempotencyPut(
   };
 }
 
-/** An upload joins a dossier once, and only its owner's: the claim fails for anything else. */
-export function uploadClaims(
-  TableName: string,
-  ownerSub: string,
-  claims: readonly { uploadId: string; dossierCode: string }[],
-) {
-  return claims.map((u) => ({
-    Update: {
-      TableName,
-      Key: keys.upload(u.uploadId),
-      UpdateExpression: 'SET #state = :attached, dossierCode = :code REMOVE #ttl',
-      ConditionExpression: 'ownerSub = :owner AND #state = :pending',
-      ExpressionAttributeNames: { '#state': 'state', '#ttl': 'ttl' },
-      ExpressionAttributeValues: {
-        ':attached': 'attached',
-        ':pending': 'pending',
-        ':code': u.dossierCode,
-        ':owner': ownerSub,
-      },
-    },
-  }));
-}
 const SCOPE = 'dossiers';
 
 /** gsi3 keys of a dossier filed for an enterprise or by a desk officer (none for a citizen's own). */
@@ -93,21 +67,9 @@ export function filerIndexKeys(
   return {};
 }
 
-/** An object's full size: after the slash of a ranged answer's Content-Range (bytes 0-4099/123456). */
-function objectSize(contentRange: string | undefined, contentLength: number | undefined): number {
-  const total = contentRange ? Number(contentRange.split('/')[1]) : Number.NaN;
-  return Number.isInteger(total) ? total : (contentLength ?? -1);
-}
-
 export function intakeStore(): IntakePorts {
-  const { TABLE_NAME: TableName, UPLOADS_BUCKET: Bucket } = config();
+  const { TABLE_NAME: TableName } = config();
   const db = dynamo();
-  const s3 = s3Client();
-  const sha256Of = async (Key: string) => {
-    const out = await s3.send(new GetObjectCommand({ Bucket, Key }));
-    if (!out.Body) throw new Error('stored scan has no body');
-    return sha256OfStream(out.Body as AsyncIterable<Uint8Array>);
-  };
   return {
     now: () => new Date(),
     codes: blockAllocator(db, TableName),
@@ -147,56 +109,7 @@ export function intakeStore(): IntakePorts {
       return out.Item as { requestHash: string; response: SubmitResult } | undefined;
     },
 
-    async findUpload(uploadId) {
-      const out = await db.send(
-        new GetCommand({ TableName, Key: keys.upload(uploadId), ConsistentRead: true }),
-      );
-      return out.Item as UploadRecord | undefined;
-    },
-
-    async findUploads(uploadIds) {
-      // Every upload a request names, in one read.
-      const items = await getItems(uploadIds.map((id) => keys.upload(id)));
-      return new Map(uploadIds.map((id, i) => [id, items[i] as UploadRecord | undefined]));
-    },
-
-    async inspectObject(Key) {
-      try {
-        // One ranged read gives the stored type, the full size and the bytes that say what the file is.
-        const out = await s3.send(new GetObjectCommand({ Bucket, Key, Range: `bytes=0-${SNIFF_BYTES - 1}` }));
-        const head = (await out.Body?.transformToByteArray()) ?? new Uint8Array();
-        return { size: objectSize(out.ContentRange, out.ContentLength), contentType: out.ContentType, head };
-      } catch (err) {
-        const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-        // Nothing stored, or an empty object no range fits: nothing usable was uploaded.
-        if (err instanceof NoSuchKey || status === 404 || status === 416) return undefined;
-        throw err;
-      }
-    },
-
-    async copyObject(from, to) {
-      // S3 computes the copy's SHA-256 itself when asked: no scan byte passes through the function.
-      const out = await s3.send(
-        new CopyObjectCommand({
-          Bucket,
-          Key: to,
-          CopySource: `${Bucket}/${from}`,
-          MetadataDirective: 'COPY',
-          ChecksumAlgorithm: 'SHA256',
-        }),
-      );
-      const result = out.CopyObjectResult;
-      const reported = result?.ChecksumType === 'COMPOSITE' ? undefined : result?.ChecksumSHA256;
-      // A store that keeps no checksums (the local S3) answers without one: hash the source as it streams.
-      return hexFromBase64Checksum(reported) ?? (await sha256Of(from));
-    },
-
-    async deleteObjects(list) {
-      if (!list.length) return;
-      await s3.send(
-        new DeleteObjectsCommand({ Bucket, Delete: { Objects: list.map((Key) => ({ Key })), Quiet: true } }),
-      );
-    },
+    ...documentFiles(),
 
     async commit(w: IntakeWrite) {
       const notExists = 'attribute_not_exists(pk)';

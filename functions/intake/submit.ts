@@ -16,7 +16,6 @@ import { createHash } from 'node:crypto';
 import { ulid } from 'ulidx';
 import type { z } from 'zod';
 import type { submitDossierRequest, submitDossierResponse } from '../../schemas/dossier.js';
-import { type Agency, findAgency, provinces } from '../catalog/agencies.js';
 import { bundleMembers } from '../catalog/bundles.js';
 import { findProcedure } from '../catalog/catalog.js';
 import { piiFields } from '../catalog/forms.js';
@@ -33,7 +32,6 @@ import { countEvent } from '../core/metrics.js';
 import { canonical, GENESIS_HASH, sealEvent, type TimelineEvent } from '../core/timeline.js';
 import { newTrackingKey } from '../core/tracking-key.js';
 import { addWorkingDays } from '../core/working-days.js';
-import { citizenIdHash, type ProfileKeys } from '../me/protect.js';
 import {
   type AttachmentPorts,
   askedTwice,
@@ -42,9 +40,11 @@ import {
   copyScans,
   freshUploads,
   storedAttachments,
-} from './attachments.js';
+} from '../documents/attachments.js';
+import { citizenIdHash, type ProfileKeys } from '../pii/protect.js';
+import { sealForm } from '../pii/sealed-form.js';
+import { type Agency, findAgency, provinces } from '../registry/agencies.js';
 import { deskFilingNote } from './desk.js';
-import { sealForm } from './sealed-form.js';
 
 export type SubmitInput = z.output<typeof submitDossierRequest>;
 export type SubmitResult = z.infer<typeof submitDossierResponse>;

@@ -8,9 +8,10 @@ import type { DossierRecord } from '../core/dossier.js';
 import { loadDossier, loadTimeline } from '../core/dossier-store.js';
 import { keys } from '../core/keys.js';
 import type { TimelineEvent } from '../core/timeline.js';
-import { loadDocument } from '../results/store.js';
+import { loadDocument } from '../documents/result-store.js';
+import { documentFiles, uploadClaims } from '../documents/store.js';
 import type { CompletionPorts } from './complete.js';
-import { idempotencyPut, intakeStore, outboxPut, uploadClaims } from './store.js';
+import { idempotencyPut, outboxPut } from './store.js';
 import type { SupplementPorts, SupplementResult } from './supplement.js';
 import type { WithdrawalPorts } from './withdraw.js';
 
@@ -56,7 +57,7 @@ export function stepItems(
 export function citizenStepStore(): SupplementPorts & CompletionPorts & WithdrawalPorts {
   const TableName = config().TABLE_NAME;
   const db = dynamo();
-  const s3 = intakeStore();
+  const s3 = documentFiles();
   return {
     now: () => new Date(),
     loadDossier,

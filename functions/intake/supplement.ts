@@ -14,7 +14,6 @@ import { createHash } from 'node:crypto';
 import { ulid } from 'ulidx';
 import type { z } from 'zod';
 import type { supplementRequest, supplementResponse } from '../../schemas/dossier.js';
-import { findAgency } from '../catalog/agencies.js';
 import { findProcedure, findProcedureVersion } from '../catalog/catalog.js';
 import type { Procedure } from '../catalog/procedures.js';
 import type { DossierRecord, StoredAttachment } from '../core/dossier.js';
@@ -22,7 +21,6 @@ import { decide } from '../core/dossier-state.js';
 import { AppError } from '../core/errors.js';
 import { canonical, sealEvent, type TimelineEvent } from '../core/timeline.js';
 import { addWorkingDays, workingDaysBetween } from '../core/working-days.js';
-import { type StepClock, stepClockOf } from '../steps/clock.js';
 import {
   type AttachmentPorts,
   type CopyScan,
@@ -30,7 +28,9 @@ import {
   copyScans,
   freshUploads,
   storedAttachments,
-} from './attachments.js';
+} from '../documents/attachments.js';
+import { findAgency } from '../registry/agencies.js';
+import { type StepClock, stepClockOf } from '../steps/clock.js';
 import type { CommitOutcome, IntakeWrite } from './submit.js';
 
 export type SupplementInput = z.output<typeof supplementRequest>;

@@ -5,11 +5,11 @@
  * the same happens when an agency refuses an earlier step.
  */
 import { ulid } from 'ulidx';
-import { findAgency } from '../catalog/agencies.js';
 import type { DossierRecord } from '../core/dossier.js';
 import { decide } from '../core/dossier-state.js';
 import { AppError } from '../core/errors.js';
 import { sealEvent, type TimelineEvent } from '../core/timeline.js';
+import { findAgency } from '../registry/agencies.js';
 import type { DispatchMessage } from './submit.js';
 
 export interface WithdrawalStep {

@@ -8,14 +8,14 @@
 import type { z } from 'zod';
 import type { DossierStatus } from '../../schemas/dossier.js';
 import type { myDocument, myDocumentsQuery, myDossierItem, myDossiersQuery } from '../../schemas/me.js';
-import { findAgency } from '../catalog/agencies.js';
 import { decodeCursor, encodeCursor, invalidCursor } from '../core/cursor.js';
 import { type DossierRecord, dossierSummary, filedByView, toOwnerView } from '../core/dossier.js';
 import { keys } from '../core/keys.js';
 import type { TimelineEvent } from '../core/timeline.js';
-import { documentIdOf } from '../intake/attachments.js';
-import { maskedForm } from '../intake/sealed-form.js';
-import { type ResultDocument, verificationLink } from '../results/documents.js';
+import { documentIdOf } from '../documents/attachments.js';
+import { type ResultDocument, verificationLink } from '../documents/result-documents.js';
+import { maskedForm } from '../pii/sealed-form.js';
+import { findAgency } from '../registry/agencies.js';
 
 /** A dossier's position in the owner index: the last item shown, where the next page starts. */
 export interface OwnerIndexKey {

@@ -6,8 +6,8 @@ import { config } from '../core/config.js';
 import { decodeCursor, encodeCursor } from '../core/cursor.js';
 import { keys, recordOf } from '../core/keys.js';
 import { TABLE } from '../core/resources.js';
+import { loadProfileKeys } from '../pii/profile-keys.js';
 import type { DraftPorts, StoredDraft } from './drafts.js';
-import { loadProfileKeys } from './store.js';
 
 const FIELDS = ['ownerSub', 'procedureCode', 'version', 'sealed', 'savedAt', 'expiresAt'];
 

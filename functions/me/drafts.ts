@@ -8,14 +8,14 @@
 import type { z } from 'zod';
 import { DRAFT_TTL_DAYS, type DraftInput, type draftSummary, type draftView } from '../../schemas/me.js';
 import { AppError } from '../core/errors.js';
+import { open, type ProfileKeys, seal } from '../pii/protect.js';
 import { etagOf, parseIfMatch } from './profile.js';
-import { open, type ProfileKeys, seal } from './protect.js';
 
 export interface StoredDraft {
   ownerSub: string;
   procedureCode: string;
   version: number;
-  /** `{ form, attachments }` as JSON, AES-256-GCM sealed (functions/me/protect.ts). */
+  /** `{ form, attachments }` as JSON, AES-256-GCM sealed (functions/pii/protect.ts). */
   sealed: string;
   savedAt: string;
   expiresAt: string;

@@ -9,7 +9,7 @@ import type { z } from 'zod';
 import type { ProfileInput, profileView } from '../../schemas/me.js';
 import type { Person } from '../core/auth.js';
 import { AppError } from '../core/errors.js';
-import { citizenIdHash, maskCitizenId, maskPhone, open, type ProfileKeys, seal } from './protect.js';
+import { citizenIdHash, maskCitizenId, maskPhone, open, type ProfileKeys, seal } from '../pii/protect.js';
 
 /** The profile as stored: the two sensitive identifiers only as ciphertext and a keyed hash. */
 export interface StoredProfile {

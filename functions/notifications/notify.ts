@@ -7,8 +7,8 @@
 import type { NotificationMessage } from '../../schemas/notification.js';
 import type { DossierRecord } from '../core/dossier.js';
 import { logger } from '../core/logger.js';
+import { type NoticeEvent, renderCitizenNotice } from '../notices/templates.js';
 import { citizenContacts } from './recipients.js';
-import { type NoticeEvent, renderCitizenNotice } from './templates.js';
 
 export interface CitizenNoticePorts {
   loadDossier(code: string): Promise<DossierRecord | undefined>;

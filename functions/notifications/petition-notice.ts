@@ -6,9 +6,9 @@
  */
 import type { NotificationMessage } from '../../schemas/notification.js';
 import { logger } from '../core/logger.js';
+import { showTime } from '../notices/templates.js';
 import type { PetitionEvent, PetitionRecord } from '../petitions/model.js';
 import { type Contacts, citizenContacts } from './recipients.js';
-import { showTime } from './templates.js';
 
 export interface PetitionNoticePorts {
   loadPetition(code: string): Promise<PetitionRecord | undefined>;

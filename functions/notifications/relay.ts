@@ -17,17 +17,20 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { findAgency } from '../catalog/agencies.js';
 import type { DossierRecord } from '../core/dossier.js';
 import { loadDossier } from '../core/dossier-store.js';
 import { withCorrelation } from '../core/logger.js';
 import { NOTIFICATIONS, STATS, SUPPORT } from '../core/resources.js';
-import { withOpenForm } from '../intake/sealed-form.js';
 import { readProfile } from '../me/profile.js';
-import { open } from '../me/protect.js';
-import { loadProfileKeys, profileStore } from '../me/store.js';
+import { profileStore } from '../me/store.js';
+import { enqueueNotifications } from '../notices/queue.js';
+import type { NoticeEvent } from '../notices/templates.js';
 import type { PetitionEvent } from '../petitions/model.js';
 import { petitionStore } from '../petitions/store.js';
+import { loadProfileKeys } from '../pii/profile-keys.js';
+import { open } from '../pii/protect.js';
+import { withOpenForm } from '../pii/sealed-form.js';
+import { findAgency } from '../registry/agencies.js';
 import { syncSlaIndex } from '../sla/sla.js';
 import { slaIndexStore } from '../sla/store.js';
 import { countStatsRecord } from '../stats/relay.js';
@@ -37,7 +40,6 @@ import { loadTicket } from '../support/read.js';
 import { callerPhoneContext } from '../support/tickets.js';
 import { type CitizenNoticePorts, notifyTimelineEvent } from './notify.js';
 import { notifyPetitionEvent, type PetitionNoticePorts, profileContacts } from './petition-notice.js';
-import { enqueueNotifications } from './queue.js';
 import {
   isDossierImage,
   isNotificationRecord,
@@ -46,7 +48,6 @@ import {
   isTimelineInsert,
 } from './stream-filter.js';
 import { notifySupportEvent, type SupportNoticePorts } from './support-notice.js';
-import type { NoticeEvent } from './templates.js';
 
 const processor = new BatchProcessor(EventType.DynamoDBStreams);
 

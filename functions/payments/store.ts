@@ -7,7 +7,6 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { findAgency } from '../catalog/agencies.js';
 import { dynamo } from '../core/clients.js';
 import { config } from '../core/config.js';
 import { decodeCursor, encodeCursor } from '../core/cursor.js';
@@ -16,6 +15,7 @@ import { loadDossier, readPrefix } from '../core/dossier-store.js';
 import { keys, recordOf, ttlAfterDays } from '../core/keys.js';
 import { PAYMENTS } from '../core/resources.js';
 import { outboxPut } from '../intake/store.js';
+import { findAgency } from '../registry/agencies.js';
 import {
   type AnomalyRecord,
   type Order,

@@ -8,9 +8,9 @@
  */
 import { ulid } from 'ulidx';
 import type { NotificationMessage } from '../../schemas/notification.js';
-import { findAgency } from '../catalog/agencies.js';
 import { logger } from '../core/logger.js';
 import { countEvent } from '../core/metrics.js';
+import { findAgency } from '../registry/agencies.js';
 import type { PetitionRecord } from './model.js';
 import { deadlineInForce, type PetitionStorePorts, petitionOutbox } from './petitions.js';
 import { escalationTarget, petitionDeadlines, triageAgency } from './routing.js';

@@ -4,6 +4,8 @@
  * every event carries `agencyId` (the agency responsible after the event) and `at`; `petition.answered`
  * also carries `answerDueAt` and `onTime`.
  */
+import type { z } from 'zod';
+import type { publicPetitionView } from '../../schemas/petition.js';
 import type { StoredAttachment } from '../core/dossier.js';
 
 export const PETITION_STATUSES = [
@@ -118,3 +120,6 @@ export interface PetitionDispatchMessage {
   routing?: 'submitted' | 'reassigned' | 'escalated';
   fromAgencyId?: string;
 }
+
+/** A published petition as anyone may read it. */
+export type PublicPetition = z.infer<typeof publicPetitionView>;

@@ -13,33 +13,32 @@ import type {
   PetitionEventResult,
   petitionSummary,
   petitionView,
-  publicPetitionView,
   submitPetitionRequest,
   submitPetitionResponse,
 } from '../../schemas/petition.js';
-import { type Agency, findAgency } from '../catalog/agencies.js';
 import type { Procedure } from '../catalog/procedures.js';
 import type { Person } from '../core/auth.js';
 import type { CodeAllocator } from '../core/dossier-codes.js';
 import { AppError } from '../core/errors.js';
 import { PETITIONS } from '../core/resources.js';
 import { canonical } from '../core/timeline.js';
-import { type AttachmentPorts, checkAttachments } from '../intake/attachments.js';
+import { type AttachmentPorts, checkAttachments } from '../documents/attachments.js';
+import { type Agency, findAgency } from '../registry/agencies.js';
 import type {
   PetitionClock,
   PetitionDispatchMessage,
   PetitionEvent,
   PetitionRecord,
   PetitionStatus,
+  PublicPetition,
 } from './model.js';
 import { publicVersionOf } from './public-version.js';
 import { petitionDeadlines, routePetition } from './routing.js';
 import { clockOf, decidePetition } from './state.js';
-import type { PetitionStore } from './store.js';
 
 export type SubmitPetitionInput = z.output<typeof submitPetitionRequest>;
 export type SubmitPetitionResult = z.infer<typeof submitPetitionResponse>;
-export type PublicPetition = z.infer<typeof publicPetitionView>;
+export type { PublicPetition };
 
 /** One state change of one petition, committed atomically. */
 export interface PetitionWrite {
@@ -495,9 +494,19 @@ export function viewOf(
   };
 }
 
+/** What the account's data export reads of its petitions (the petition store provides it). */
+export interface PetitionExportPorts {
+  loadTimeline(code: string): Promise<PetitionEvent[]>;
+  listOwned(
+    sub: string,
+    limit: number,
+    cursor: string | undefined,
+  ): Promise<{ items: PetitionRecord[]; nextCursor: string | null }>;
+}
+
 /** Every petition of an account with its timeline, for the account's data export. */
 export async function exportPetitions(
-  ports: Pick<PetitionStore, 'loadTimeline' | 'listOwned'>,
+  ports: PetitionExportPorts,
   sub: string,
   now: Date,
 ): Promise<z.infer<typeof petitionView>[]> {

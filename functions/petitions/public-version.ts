@@ -1,13 +1,12 @@
 /**
  * What of a petition becomes public when an agency publishes its answer: only the version the agency
- * wrote for the public, masked for personal data (functions/core/personal-data-mask.ts) including the
+ * wrote for the public, masked for personal data (functions/pii/personal-data-mask.ts) including the
  * petitioner's own name and address from their profile. The petitioner's words are never published.
  */
 import type { PetitionAgencyEvent } from '../../schemas/petition.js';
 import { AppError } from '../core/errors.js';
-import { maskPersonalData } from '../core/personal-data-mask.js';
-import type { PublicVersion } from './model.js';
-import type { PublicPetition } from './petitions.js';
+import { maskPersonalData } from '../pii/personal-data-mask.js';
+import type { PublicPetition, PublicVersion } from './model.js';
 
 type AnsweredEvent = Extract<PetitionAgencyEvent, { type: 'petition.answered' }>;
 

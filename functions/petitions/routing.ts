@@ -6,13 +6,13 @@
  * agency in the registry; a top-level agency escalates to the national triage agency.
  */
 import type { z } from 'zod';
-import { type Agency, findAgency, findProvince, provinceDepartment } from '../catalog/agencies.js';
 import { findProcedure } from '../catalog/catalog.js';
 import { resolveAgency } from '../catalog/policy.js';
 import { type petitionClockSchema, setting } from '../core/config.js';
 import { AppError } from '../core/errors.js';
 import { PETITIONS } from '../core/resources.js';
 import { addWorkingDays, type CalendarAdjustments } from '../core/working-days.js';
+import { type Agency, findAgency, findProvince, provinceDepartment } from '../registry/agencies.js';
 
 export interface PetitionTarget {
   procedureCode?: string;

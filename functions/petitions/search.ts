@@ -13,7 +13,7 @@
  * the public cannot read — a phone number, a citizen ID, the petitioner's name — finds an answer.
  */
 import { indexTerms, queryTerms } from '../catalog/search.js';
-import type { PublicPetition } from './petitions.js';
+import type { PublicPetition } from './model.js';
 import { maskPublicView } from './public-version.js';
 
 /** A published answer as the search keeps it: its public view and the folded words it is found by. */

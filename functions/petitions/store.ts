@@ -10,8 +10,8 @@ import { blockAllocator } from '../core/dossier-codes.js';
 import { readPrefix } from '../core/dossier-store.js';
 import { keys, recordOf, ttlAfterDays } from '../core/keys.js';
 import { OUTBOX, PETITIONS } from '../core/resources.js';
-import { intakeStore } from '../intake/store.js';
-import { enqueueNotifications } from '../notifications/queue.js';
+import { documentFiles } from '../documents/store.js';
+import { enqueueNotifications } from '../notices/queue.js';
 import type { EscalationPorts, LapsedPetition } from './escalation.js';
 import { PETITION_EVENT_KIND, PETITION_KIND, type PetitionEvent, type PetitionRecord } from './model.js';
 import type {
@@ -205,7 +205,7 @@ export function petitionStore(): PetitionStore {
   const { TABLE_NAME: TableName } = config();
   const db = dynamo();
   // Uploads and scans are checked and copied exactly as for dossiers.
-  const files = intakeStore();
+  const files = documentFiles();
 
   const listIndex = async (
     IndexName: 'gsi1' | 'gsi2' | 'gsi3',

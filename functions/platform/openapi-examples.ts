@@ -3,7 +3,7 @@
  * the route's zod schemas (test/unit/openapi.test.ts), so an example cannot show a shape the API refuses.
  * Procedures, fees and agencies are the local catalog's (functions/catalog/data).
  */
-import { attachmentHref, attachmentIdOf } from '../agencies/files.js';
+import { attachmentHref, attachmentIdOf } from '../documents/agency-files.js';
 
 export interface OperationExamples {
   /** Path and query parameters, as they appear in the URL. */

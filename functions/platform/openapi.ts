@@ -237,7 +237,7 @@ function errorResponse(status: number): Json {
 }
 
 /**
- * What the portal POSTs to an agency's endpoint (functions/dispatch, functions/petitions/deliver.ts):
+ * What the portal POSTs to an agency's endpoint (functions/dispatch):
  * one webhook per body `type`, each body the zod schema its builder returns.
  */
 export const AGENCY_WEBHOOKS: readonly {

@@ -8,10 +8,10 @@ import type { sharedParams, verifyParams } from '../../schemas/results.js';
 import { httpFunction, type Operation } from '../core/http.js';
 import { logger } from '../core/logger.js';
 import { rateLimitStore } from '../core/rate-limit-store.js';
-import { verificationOf } from './documents.js';
-import { openShare } from './library.js';
-import { resultSigner } from './signer.js';
-import { loadDocument, sharePorts } from './store.js';
+import { openShare } from '../documents/library.js';
+import { verificationOf } from '../documents/result-documents.js';
+import { resultSigner } from '../documents/result-signer.js';
+import { loadDocument, sharePorts } from '../documents/result-store.js';
 
 const operations = {
   verifyResult: async (req) => {

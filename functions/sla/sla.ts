@@ -13,7 +13,7 @@ import { logger } from '../core/logger.js';
 import { countEvent } from '../core/metrics.js';
 import { SLA } from '../core/resources.js';
 import { addWorkingHours, type CalendarAdjustments } from '../core/working-days.js';
-import { type BreachKind, renderBreachNotice } from '../notifications/templates.js';
+import { type BreachKind, renderBreachNotice } from '../notices/templates.js';
 import { planOf } from '../steps/plan.js';
 
 export type { BreachKind };

@@ -2,13 +2,13 @@
 import { createHash } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { findAgency } from '../catalog/agencies.js';
 import { dynamo } from '../core/clients.js';
 import { config } from '../core/config.js';
 import { loadDossier } from '../core/dossier-store.js';
 import { keys } from '../core/keys.js';
 import { SLA } from '../core/resources.js';
-import { enqueueNotifications } from '../notifications/queue.js';
+import { enqueueNotifications } from '../notices/queue.js';
+import { findAgency } from '../registry/agencies.js';
 import { overdueStore } from '../stats/overdue.js';
 import type { BreachKind, LapsedEntry, SlaIndexPorts, SlaWatchPorts } from './sla.js';
 

@@ -4,10 +4,12 @@
  * consumer and `npm run stats:rebuild` both count through `contributionOf`, so they cannot disagree.
  */
 import type { AgencyMonthStats } from '../../schemas/feedback.js';
-import { findAgency } from '../catalog/agencies.js';
+import { findProcedure, findProcedureVersion } from '../catalog/catalog.js';
 import type { DossierRecord } from '../core/dossier.js';
 import type { TimelineEvent } from '../core/timeline.js';
 import { localDate, workingDaysBetween } from '../core/working-days.js';
+import { findAgency } from '../registry/agencies.js';
+import { computeSteps } from '../steps/progress.js';
 
 export const COUNTERS = [
   'received',
@@ -19,12 +21,32 @@ export const COUNTERS = [
   'petitionsAnswered',
   'petitionsAnsweredOnTime',
   'documentsAskedTwice',
+  // For the service index (functions/stats/service-index.ts): kept like the others, rebuilt like them.
+  'acknowledged',
+  'acknowledgedOnTime',
+  'receivedFullyOnline',
+  'receivedPartlyOnline',
+  'documentsReused',
+  'resultsIssued',
+  'resultsElectronic',
+  'feesCharged',
+  'feesPaidOnline',
 ] as const;
 export type Counter = (typeof COUNTERS)[number];
 export type Counts = Record<Counter, number>;
 
 /** Each dossier (or petition) counts at most once per kind: that is what the idempotency marker records. */
-export type ContributionKind = 'received' | 'completed' | 'rating' | 'petitionAnswered';
+export type ContributionKind =
+  | 'received'
+  | 'completed'
+  | 'rating'
+  | 'petitionAnswered'
+  /** How a submission was filed (online fully or partly, scans reused, a fee due). */
+  | 'filed'
+  /** The agency's first act on the dossier, within the 8 working hours of the reception step or not. */
+  | 'acknowledged'
+  /** The fee paid online. */
+  | 'paid';
 
 export interface Contribution {
   code: string;
@@ -41,12 +63,26 @@ export const monthOf = (at: string) => localDate(new Date(at)).slice(0, 7);
 const OUTCOMES: ReadonlySet<string> = new Set(['dossier.result_issued', 'dossier.rejected']);
 
 /** Whether a timeline step counts at all (most steps do not, and need no dossier read). */
-export const isCountedStep = (type: string) => type === 'dossier.submitted' || OUTCOMES.has(type);
+export const isCountedStep = (type: string) =>
+  type === 'dossier.submitted' || type === 'payment.succeeded' || OUTCOMES.has(type);
 
 export const SATISFIED_FROM = 4;
 
 export type CountedDossier = Pick<DossierRecord, 'code' | 'agencyId' | 'submittedAt' | 'dueAt'> &
-  Partial<Pick<DossierRecord, 'documentsAskedTwice'>>;
+  Partial<
+    Pick<
+      DossierRecord,
+      | 'documentsAskedTwice'
+      | 'procedureCode'
+      | 'procedureVersion'
+      | 'filedBy'
+      | 'attachments'
+      | 'payment'
+      | 'bundle'
+      | 'result'
+      | 'status'
+    >
+  >;
 export type CountedEvent = Pick<TimelineEvent, 'type' | 'at'>;
 export interface CountedRating {
   dossierCode: string;
@@ -84,6 +120,11 @@ export function contributionOf(
   if (OUTCOMES.has(event.type)) {
     // The due date no longer moves once the agency has decided, so reading it later is exact.
     const onTime = Date.parse(event.at) <= Date.parse(dossier.dueAt);
+    // A result's kind never changes afterwards (a replacement is electronic, as the result it replaces).
+    const issued =
+      event.type === 'dossier.result_issued'
+        ? { resultsIssued: 1, resultsElectronic: dossier.result?.kind === 'electronic' ? 1 : 0 }
+        : {};
     return {
       code: dossier.code,
       kind: 'completed',
@@ -93,10 +134,102 @@ export function contributionOf(
         completed: 1,
         completedOnTime: onTime ? 1 : 0,
         processingDays: workingDaysBetween(new Date(dossier.submittedAt), new Date(event.at)),
+        ...issued,
       },
     };
   }
+  if (event.type === 'payment.succeeded')
+    return {
+      code: dossier.code,
+      kind: 'paid',
+      agencyId: dossier.agencyId,
+      month: monthOf(event.at),
+      add: { feesPaidOnline: 1 },
+    };
   return undefined;
+}
+
+const procedureOf = (d: CountedDossier) =>
+  d.procedureCode
+    ? ((d.procedureVersion !== undefined
+        ? findProcedureVersion(d.procedureCode, d.procedureVersion)
+        : undefined) ?? findProcedure(d.procedureCode))
+    : undefined;
+
+/**
+ * How a submission was filed, counted in its month beside `received`: online by the citizen (fully
+ * online for a procedure the catalog publishes as `toan_trinh`, partly otherwise) or at a one-stop
+ * desk; scans reused from earlier dossiers or held results; whether a fee was due (paid online before
+ * dispatch, or — for a procedure paid at the desk — a catalog fee above zero).
+ */
+export function filingContribution(dossier: CountedDossier, event: CountedEvent): Contribution | undefined {
+  if (event.type !== 'dossier.submitted') return undefined;
+  const procedure = procedureOf(dossier);
+  const add: Partial<Counts> = {};
+  if (!dossier.filedBy && procedure) {
+    if (procedure.level === 'toan_trinh') add.receivedFullyOnline = 1;
+    else add.receivedPartlyOnline = 1;
+  }
+  // Filed with the submission only: supplements come later, and the rebuild would see them too early.
+  const reused = (dossier.attachments ?? []).filter((a) => a.reusedFrom && !a.supplement).length;
+  if (reused) add.documentsReused = reused;
+  if (dossier.payment || (procedure?.fee ?? 0) > 0) add.feesCharged = 1;
+  if (!Object.keys(add).length) return undefined;
+  return { code: dossier.code, kind: 'filed', agencyId: dossier.agencyId, month: monthOf(event.at), add };
+}
+
+/** Agency steps that may be its first act on a dossier, ending the reception step. */
+const ACTS: ReadonlySet<string> = new Set([
+  'dossier.received',
+  'dossier.in_progress',
+  'dossier.step_started',
+  'dossier.step_completed',
+  'dossier.approved',
+  'dossier.supplement_requested',
+  'dossier.rejected',
+  'dossier.result_issued',
+]);
+
+/** Whether a timeline step may be the agency's acknowledgement (the relay reads the timeline only then). */
+export const mayAcknowledge = (e: Pick<TimelineEvent, 'type' | 'actor'>) =>
+  e.actor === 'agency' && ACTS.has(e.type);
+
+/**
+ * The acknowledgement: the agency's first act on the dossier, on time when within the reception step's
+ * 8 working hours from when the dossier reached it (steps/progress.ts, as the citizen sees it). Judged on
+ * the timeline up to that act only, so later events (and when they are counted) change nothing.
+ */
+export function acknowledgementOf(
+  dossier: CountedDossier,
+  timeline: readonly TimelineEvent[],
+): Contribution | undefined {
+  const first = timeline.findIndex(mayAcknowledge);
+  if (first < 0) return undefined;
+  const act = timeline[first]!;
+  const prefix = timeline.slice(0, first + 1);
+  const steps = computeSteps(
+    {
+      procedureCode: dossier.procedureCode ?? '',
+      procedureVersion: dossier.procedureVersion ?? 0,
+      submittedAt: dossier.submittedAt,
+      dueAt: dossier.dueAt,
+      // Neither ended nor paused: only the reception step is read, and it is finished in the prefix.
+      status: 'received',
+      payment: dossier.payment,
+      bundle: dossier.bundle,
+    },
+    prefix,
+    new Date(act.at),
+  );
+  const reception = steps[0];
+  if (!reception?.finishedAt) return undefined;
+  return {
+    code: dossier.code,
+    kind: 'acknowledged',
+    agencyId: dossier.agencyId,
+    month: monthOf(act.at),
+    add: { acknowledged: 1, acknowledgedOnTime: reception.state === 'on_time' ? 1 : 0 },
+  };
 }
 
 export const statsKey = (agencyId: string, month: string) => `${agencyId}#${month}`;
@@ -111,6 +244,15 @@ export const zeroCounts = (): Counts => ({
   petitionsAnswered: 0,
   petitionsAnsweredOnTime: 0,
   documentsAskedTwice: 0,
+  acknowledged: 0,
+  acknowledgedOnTime: 0,
+  receivedFullyOnline: 0,
+  receivedPartlyOnline: 0,
+  documentsReused: 0,
+  resultsIssued: 0,
+  resultsElectronic: 0,
+  feesCharged: 0,
+  feesPaidOnline: 0,
 });
 
 /** Sums contributions per agency and month, each (dossier, kind) once, as the markers ensure live. */

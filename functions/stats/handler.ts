@@ -1,16 +1,28 @@
 import type { z } from 'zod';
 import type { agencyStatsParams, agencyStatsQuery, agencyStatsRangeQuery } from '../../schemas/feedback.js';
+import type {
+  serviceIndexParams,
+  serviceIndexQuery,
+  serviceIndexRangeQuery,
+} from '../../schemas/service-index.js';
 import { CSV_TYPE, wantsCsv } from '../core/csv.js';
 import { type ApiRequest, type ApiResult, httpFunction } from '../core/http.js';
 import { nowStore } from './overdue.js';
 import { agenciesOfMonth, agencySeries, listCsv, seriesCsv } from './published.js';
+import { agencyServiceIndex, indexListCsv, indexSeriesCsv, serviceIndex } from './service-index.js';
 import { statsStore } from './store.js';
 
 /** Published figures change as dossiers move: shared caches may keep them briefly. */
 const CACHE = { 'cache-control': 'public, max-age=300', vary: 'accept' };
 
-function answer<T>(req: ApiRequest, body: T, csv: (body: T) => string, fileName: string): ApiResult {
-  if (!wantsCsv(req.headers.accept)) return { body, headers: CACHE };
+function answer<T>(
+  req: ApiRequest,
+  body: T,
+  csv: (body: T) => string,
+  fileName: string,
+  format?: 'json' | 'csv',
+): ApiResult {
+  if (format !== 'csv' && !wantsCsv(req.headers.accept)) return { body, headers: CACHE };
   return {
     body,
     raw: { contentType: CSV_TYPE, text: csv(body) },
@@ -29,5 +41,17 @@ export const handler = httpFunction('stats', {
     const q = req.query as z.output<typeof agencyStatsRangeQuery>;
     const series = await agencySeries({ ...statsStore(), ...nowStore() }, code, q);
     return answer(req, series, (x) => seriesCsv(x), `cong-${series.agencyId}-${q.from}-${q.to}.csv`);
+  },
+  listServiceIndex: async (req) => {
+    const q = req.query as z.output<typeof serviceIndexQuery>;
+    const list = await serviceIndex(statsStore(), q);
+    return answer(req, list, indexListCsv, `cong-service-index-${list.period}.csv`, q.format);
+  },
+  getServiceIndex: async (req) => {
+    const { code } = req.params as z.output<typeof serviceIndexParams>;
+    const q = req.query as z.output<typeof serviceIndexRangeQuery>;
+    const series = await agencyServiceIndex(statsStore(), code, q);
+    const file = `cong-service-index-${series.agencyId}-${series.from}-${series.to}.csv`;
+    return answer(req, series, indexSeriesCsv, file, q.format);
   },
 });

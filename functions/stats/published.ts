@@ -4,9 +4,9 @@
  */
 import type { z } from 'zod';
 import type { AgencyMonthStats, agencyStatsList, agencyStatsSeries } from '../../schemas/feedback.js';
-import { findAgencyByCode } from '../catalog/agencies.js';
 import { toCsv } from '../core/csv.js';
 import { AppError } from '../core/errors.js';
+import { findAgencyByCode } from '../registry/agencies.js';
 import { addCounts, monthOf, monthRange, rankAgencies, toMonthStats, zeroCounts } from './counters.js';
 import { NOW_COUNTERS, type NowCounts, type NowPorts, zeroNow } from './overdue.js';
 import type { StatsPorts } from './store.js';

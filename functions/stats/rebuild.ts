@@ -13,12 +13,14 @@ import { loadTimeline } from '../core/dossier-store.js';
 import { keys } from '../core/keys.js';
 import type { TimelineEvent } from '../core/timeline.js';
 import {
+  acknowledgementOf,
   COUNTERS,
   type Contribution,
   type CountedRating,
   type Counter,
   type Counts,
   contributionOf,
+  filingContribution,
   monthRange,
   statsKey,
   tally,
@@ -114,7 +116,11 @@ export async function rebuildStats(
         for (const event of timeline) {
           const c = contributionOf({ dossier, event });
           if (c) contributions.push(c);
+          const filed = filingContribution(dossier, event);
+          if (filed) contributions.push(filed);
         }
+        const ack = acknowledgementOf(dossier, timeline);
+        if (ack) contributions.push(ack);
       }
       for (const rating of read.ratings) {
         ratings += 1;
@@ -208,6 +214,14 @@ export function rebuildStore(): RebuildPorts {
     'dueAt',
     'documentsAskedTwice',
     'status',
+    // What the service index counts: how it was filed, scans reused, the fee, the result's kind.
+    'procedureCode',
+    'procedureVersion',
+    'filedBy',
+    'attachments',
+    'payment',
+    'bundle',
+    'result',
     'dossierCode',
     'overall',
     'ratedAt',

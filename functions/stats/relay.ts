@@ -10,10 +10,18 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import type { DossierRecord } from '../core/dossier.js';
-import { loadDossier } from '../core/dossier-store.js';
+import { loadDossier, loadTimeline } from '../core/dossier-store.js';
 import { NOTIFICATIONS } from '../core/resources.js';
 import type { TimelineEvent } from '../core/timeline.js';
-import { type Contribution, type CountedRating, contributionOf, isCountedStep } from './counters.js';
+import {
+  acknowledgementOf,
+  type Contribution,
+  type CountedRating,
+  contributionOf,
+  filingContribution,
+  isCountedStep,
+  mayAcknowledge,
+} from './counters.js';
 import { type OverduePorts, overdueStore, settleOverdue } from './overdue.js';
 import {
   applyPetitionEvent,
@@ -28,6 +36,8 @@ import { isPetitionEvent, isStatsEvent, isStatsRating } from './stream-filter.js
 export interface StatsRelayPorts {
   loadDossier(code: string): Promise<DossierRecord | undefined>;
   stats: Pick<StatsPorts, 'add'>;
+  /** The dossier's timeline, read only for an agency act that may be its acknowledgement. */
+  loadTimeline?(code: string): Promise<TimelineEvent[]>;
   overdue?: Pick<OverduePorts, 'marker' | 'close'>;
   petitionsOverdue?: PetitionOverduePorts;
   now?(): Date;
@@ -40,6 +50,8 @@ export async function countRecord(
 ): Promise<Contribution | undefined> {
   const item = unmarshall(record.dynamodb?.NewImage as Record<string, AttributeValue>);
   let contribution: Contribution | undefined;
+  /** Counted beside the main contribution, each under its own marker. */
+  const also: Contribution[] = [];
   if (isStatsRating(record)) {
     contribution = contributionOf({ rating: item as CountedRating });
   } else if (isPetitionEvent(record)) {
@@ -56,6 +68,17 @@ export async function countRecord(
       dossier = await ports.loadDossier(code);
       if (!dossier) throw new Error(`dossier ${code} not found for its timeline event`);
       contribution = contributionOf({ dossier, event });
+      const filed = filingContribution(dossier, event);
+      if (filed) also.push(filed);
+    }
+    // The acknowledgement is the agency's first act: each act reads the timeline up to itself (one
+    // query), the same judgement the rebuild makes, and the marker counts it once.
+    if (ports.loadTimeline && mayAcknowledge(event)) {
+      dossier ??= await ports.loadDossier(code);
+      if (!dossier) throw new Error(`dossier ${code} not found for its timeline event`);
+      const timeline = (await ports.loadTimeline(code)).filter((e) => e.seq <= event.seq);
+      const ack = acknowledgementOf(dossier, timeline);
+      if (ack) also.push(ack);
     }
     if (ports.overdue) {
       const at = (ports.now?.() ?? new Date()).toISOString();
@@ -63,6 +86,7 @@ export async function countRecord(
     }
   }
   if (contribution) await ports.stats.add(contribution);
+  for (const c of also) await ports.stats.add(c);
   return contribution;
 }
 
@@ -72,6 +96,7 @@ let ports: StatsRelayPorts | undefined;
 export async function countStatsRecord(record: DynamoDBRecord): Promise<void> {
   ports ??= {
     loadDossier,
+    loadTimeline,
     stats: statsStore(),
     overdue: overdueStore(),
     petitionsOverdue: petitionOverdueStore(),

@@ -14,8 +14,8 @@ import { readOwnership } from '../core/access-store.js';
 import { AppError } from '../core/errors.js';
 import { type ApiRequest, httpFunction, personOf } from '../core/http.js';
 import { logger } from '../core/logger.js';
-import { maskPersonalData } from '../core/personal-data-mask.js';
 import { rateLimitStore } from '../core/rate-limit-store.js';
+import { maskPersonalData } from '../pii/personal-data-mask.js';
 import { currentMonth, monthRange, supportFigures } from './stats.js';
 import { type SupportStore, supportStore } from './store.js';
 import {

@@ -10,9 +10,9 @@ import { blockAllocator } from '../core/dossier-codes.js';
 import { readPrefix } from '../core/dossier-store.js';
 import { keys, recordOf, ttlAfterDays } from '../core/keys.js';
 import { OUTBOX, SUPPORT } from '../core/resources.js';
-import { intakeStore } from '../intake/store.js';
-import { seal } from '../me/protect.js';
-import { loadProfileKeys } from '../me/store.js';
+import { documentFiles } from '../documents/store.js';
+import { loadProfileKeys } from '../pii/profile-keys.js';
+import { seal } from '../pii/protect.js';
 import type { TicketEvent, TicketRecord } from './model.js';
 import {
   type CreateTicketPorts,
@@ -177,7 +177,7 @@ export type SupportStore = CreateTicketPorts &
 export function supportStore(): SupportStore {
   const { TABLE_NAME: TableName } = config();
   const db = dynamo();
-  const files = intakeStore();
+  const files = documentFiles();
 
   const query = async (
     IndexName: 'gsi1' | 'gsi2' | 'gsi3',

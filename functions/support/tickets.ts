@@ -23,7 +23,6 @@ import type {
   ticketSummary,
   ticketView,
 } from '../../schemas/support.js';
-import { type Agency, findAgency, findProvince } from '../catalog/agencies.js';
 import type { Procedure } from '../catalog/procedures.js';
 import type { Person } from '../core/auth.js';
 import { setting, type supportClockSchema } from '../core/config.js';
@@ -32,8 +31,9 @@ import { AppError } from '../core/errors.js';
 import { SUPPORT } from '../core/resources.js';
 import { canonical } from '../core/timeline.js';
 import { addWorkingHours, type CalendarAdjustments } from '../core/working-days.js';
-import { type AttachmentPorts, checkAttachments } from '../intake/attachments.js';
+import { type AttachmentPorts, checkAttachments } from '../documents/attachments.js';
 import { routePetition } from '../petitions/routing.js';
+import { type Agency, findAgency, findProvince } from '../registry/agencies.js';
 import type {
   SupportDispatchMessage,
   TicketActor,

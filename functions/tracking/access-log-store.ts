@@ -1,9 +1,9 @@
 /** A dossier's fetch records (`ACCESS#…` items of its partition), newest first. */
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { AttachmentAccess } from '../agencies/files.js';
 import { dynamo } from '../core/clients.js';
 import { config } from '../core/config.js';
 import { keys, recordOf } from '../core/keys.js';
+import type { AttachmentAccess } from '../documents/agency-files.js';
 import type { AccessKey, AccessLogPorts } from './access-log.js';
 
 export function accessLogStore(): AccessLogPorts {

@@ -1,15 +1,15 @@
 /**
  * Who has read a citizen's files: every fetch of one of the dossier's scans by an agency's system,
  * newest first, as recorded beside the dossier when the download link was handed out
- * (functions/agencies/files.ts). Only the owner's side sees it.
+ * (functions/documents/agency-files.ts). Only the owner's side sees it.
  */
 import type { z } from 'zod';
 import type { accessLogQuery, dossierAccessEntry } from '../../schemas/dossier.js';
-import { type AttachmentAccess, attachmentIdOf, PREVIOUS_RESULT } from '../agencies/files.js';
-import { findAgency } from '../catalog/agencies.js';
 import { decodeCursor, encodeCursor } from '../core/cursor.js';
 import type { DossierRecord } from '../core/dossier.js';
 import { keys } from '../core/keys.js';
+import { type AttachmentAccess, attachmentIdOf, PREVIOUS_RESULT } from '../documents/agency-files.js';
+import { findAgency } from '../registry/agencies.js';
 
 export type AccessKey = { pk: string; sk: string };
 

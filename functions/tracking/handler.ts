@@ -20,15 +20,15 @@ import { type ApiRequest, httpFunction, type Operation, personOf } from '../core
 import { rateLimitStore } from '../core/rate-limit-store.js';
 import { verifyTimeline } from '../core/timeline.js';
 import { isTrackingKey } from '../core/tracking-key.js';
+import { contentDisposition, type ResultPorts, resultOf } from '../documents/result-link.js';
 import { loadRating } from '../feedback/store.js';
-import { maskedForm, openForm } from '../intake/sealed-form.js';
-import { loadProfileKeys } from '../me/store.js';
+import { loadProfileKeys } from '../pii/profile-keys.js';
+import { maskedForm, openForm } from '../pii/sealed-form.js';
 import { computeSteps, stepViews } from '../steps/progress.js';
 import { listAccessLog } from './access-log.js';
 import { accessLogStore } from './access-log-store.js';
 import { listAgencyDossiers } from './agency-dossiers.js';
 import { agencyDossierStore } from './agency-store.js';
-import { contentDisposition, type ResultPorts, resultOf } from './result.js';
 
 const resultPorts: ResultPorts = {
   now: () => new Date(),

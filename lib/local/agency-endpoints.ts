@@ -4,7 +4,7 @@
  * hold `{agencyId}` when the receiver wants the agency in its path (every delivery also names it in the
  * `cong-agency-id` header).
  */
-import { findAgency } from '../../functions/catalog/agencies.js';
+import { findAgency } from '../../functions/registry/agencies.js';
 
 export class AgencyEndpointError extends Error {
   override name = 'AgencyEndpointError';

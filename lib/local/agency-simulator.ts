@@ -13,9 +13,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { allAgencies } from '../../functions/catalog/agencies.js';
 import { AGENCY_HEADER, signWebhook, verifyWebhook } from '../../functions/core/webhooks.js';
 import { addWorkingDays } from '../../functions/core/working-days.js';
+import { allAgencies } from '../../functions/registry/agencies.js';
 import type { AgencySecrets } from './agency-secrets.js';
 import type { Faults } from './faults.js';
 import { BodyTooLargeError, headerValue, readBody, sendError, sendJson } from './http.js';

@@ -10,8 +10,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createLocalJWKSet, jwtVerify } from 'jose';
-import { findAgency } from '../../functions/catalog/agencies.js';
 import type { PersonRole } from '../../functions/core/auth.js';
+import { findAgency } from '../../functions/registry/agencies.js';
 import { WEB_SIGN_IN } from '../web-session.js';
 import type { DevAuth } from './dev-auth.js';
 import { readBody, sendJson } from './http.js';

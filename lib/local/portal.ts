@@ -4,11 +4,11 @@
  * way AWS wires them. Handlers are configured only by environment, so this sets process.env before the
  * first handler module loads; that makes it one portal per process at a time.
  */
+import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { allAgencies, channels } from '../../functions/catalog/agencies.js';
 import { dynamo, s3Client, sqsClient } from '../../functions/core/clients.js';
 import { resetConfig } from '../../functions/core/config.js';
 import { pageSecurityHeaders } from '../../functions/core/security-headers.js';
@@ -16,6 +16,7 @@ import { functions } from '../../functions/deployment.js';
 import { readOutbox, type SentNotification } from '../../functions/notifications/outbox-file.js';
 import type { ReconcileReport } from '../../functions/payments/reconcile.js';
 import type { EscalationReport } from '../../functions/petitions/escalation.js';
+import { allAgencies, channels } from '../../functions/registry/agencies.js';
 import type { HttpFunction } from '../../functions/routes.js';
 import type { SlaReport } from '../../functions/sla/sla.js';
 import { type Environment, processEnvironment, variables } from '../function-environment.js';
@@ -41,7 +42,7 @@ import { ensureProfileKey } from './profile-key.js';
 import type { QueuePump } from './queue-pump.js';
 import { ensureResultSigningKey } from './result-key.js';
 import { LOCAL_CREDENTIALS } from './store-clients.js';
-import { dynamoDbPath, type LocalStores, startStores } from './stores.js';
+import { dynamoDbPath, LOCAL_NAMES, type LocalStores, startStores } from './stores.js';
 import type { StreamPump } from './stream-pump.js';
 import { type FunctionName, localFunction, startTriggers } from './triggers.js';
 import { bundleWebPage, configAsset, type WebAsset, type WebPageConfig } from './web-page.js';
@@ -80,6 +81,11 @@ export interface LocalPortalOptions {
    * go there instead of to the simulator.
    */
   agencyEndpoints?: Readonly<Record<string, string>>;
+  /**
+   * Endpoint of a DynamoDB Local already running (the test tiers share one instead of starting one per
+   * portal): an ephemeral portal makes a table of its own there and drops it at stop.
+   */
+  sharedDynamoDb?: string;
 }
 
 /** Where `npm run payments:reconcile` finds a running portal's environment. */
@@ -251,6 +257,12 @@ export async function startLocalPortal(options: LocalPortalOptions = {}): Promis
       dataDir,
       persistent: !ephemeral,
       preferPorts: remembered,
+      ...(options.sharedDynamoDb
+        ? {
+            sharedDynamoDb: options.sharedDynamoDb,
+            names: { ...LOCAL_NAMES, table: `${LOCAL_NAMES.table}-${randomUUID().slice(0, 8)}` },
+          }
+        : {}),
       log: log.child('stores'),
     });
     cleanups.push(() => stores.stop());

@@ -3,14 +3,18 @@
  * (in-process), with the table, uploads bucket and agency queues created from the same definitions CDK
  * provisions. Creation is idempotent so a portal restarted on persisted data finds what it left.
  */
-
 import { join } from 'node:path';
-import { DynamoDBClient, type TableDescription } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteTableCommand,
+  DynamoDBClient,
+  ResourceNotFoundException,
+  type TableDescription,
+} from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { NOTIFICATIONS } from '../../functions/core/resources.js';
-import { startDynamoDbLocal } from './dynamodb-local.js';
+import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.js';
 import { ensureTable } from './dynamodb-table.js';
 import { LOCAL_REGION } from './lambda.js';
 import { createLog, type Log } from './log.js';
@@ -48,7 +52,31 @@ export interface StoresOptions {
   names?: StoreNames;
   /** Ports to try first, from an earlier start in this process. */
   preferPorts?: { dynamodb?: number; s3?: number; sqs?: number };
+  /**
+   * A DynamoDB Local already running (the test tiers share one): the table is made there and dropped at
+   * stop, and no DynamoDB Local is started. Only for a table of its own (`names`) that nothing keeps.
+   */
+  sharedDynamoDb?: string;
   log?: Log;
+}
+
+/** A running DynamoDB Local this process did not start; "stopping" it drops the table made in it. */
+function onSharedDynamoDb(endpoint: string, tableName: string): DynamoDbLocal {
+  return {
+    endpoint,
+    port: Number(new URL(endpoint).port),
+    pid: -1,
+    async stop() {
+      const ddb = new DynamoDBClient(clientOptions(endpoint));
+      try {
+        await ddb.send(new DeleteTableCommand({ TableName: tableName }));
+      } catch (err) {
+        if (!(err instanceof ResourceNotFoundException)) throw err;
+      } finally {
+        ddb.destroy();
+      }
+    },
+  };
 }
 
 export interface LocalStores {
@@ -86,12 +114,17 @@ export async function startStores(options: StoresOptions): Promise<LocalStores> 
     stops.length = 0;
   };
   try {
+    if (options.sharedDynamoDb && options.persistent)
+      throw new Error('a shared DynamoDB Local keeps no data');
     const [dynamo, s3, sqsServer] = await Promise.all([
-      startDynamoDbLocal({
-        dbPath: options.persistent ? dynamoDbPath(options.dataDir) : undefined,
-        preferPort: options.preferPorts?.dynamodb,
-        log: log.child('dynamodb'),
-      }).then((d) => {
+      (options.sharedDynamoDb
+        ? Promise.resolve(onSharedDynamoDb(options.sharedDynamoDb, names.table))
+        : startDynamoDbLocal({
+            dbPath: options.persistent ? dynamoDbPath(options.dataDir) : undefined,
+            preferPort: options.preferPorts?.dynamodb,
+            log: log.child('dynamodb'),
+          })
+      ).then((d) => {
         stops.push(d.stop);
         return d;
       }),

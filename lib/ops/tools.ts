@@ -41,7 +41,7 @@ async function queueDepth(sqs: SQSClient, QueueUrl: string): Promise<number> {
 // stats:rebuild
 
 export async function runStatsRebuild(o: { agencies?: string[]; dryRun: boolean; bar?: Progress }) {
-  const { allAgencies } = await import('../../functions/catalog/agencies.js');
+  const { allAgencies } = await import('../../functions/registry/agencies.js');
   const { rebuildStats, rebuildStore } = await import('../../functions/stats/rebuild.js');
   const ids = o.agencies?.length ? o.agencies : allAgencies().map((a) => a.id);
   const store = rebuildStore();

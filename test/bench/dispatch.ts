@@ -4,8 +4,8 @@
  * dossiers delivered per second once their messages are in the queues.
  */
 import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
-import { findAgency } from '../../functions/catalog/agencies.js';
 import { dynamo, s3Client, sqsClient } from '../../functions/core/clients.js';
+import { findAgency } from '../../functions/registry/agencies.js';
 import { type LocalPortal, startLocalPortal } from '../../lib/local/portal.js';
 import { promotionNoticeForm } from '../support/forms.js';
 

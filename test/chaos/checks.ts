@@ -6,10 +6,10 @@
  */
 import { ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { allAgencies } from '../../functions/catalog/agencies.js';
 import { loadDossiers, loadSubmission, loadTimeline } from '../../functions/core/dossier-store.js';
 import { keys } from '../../functions/core/keys.js';
 import { verifyTimeline } from '../../functions/core/timeline.js';
+import { allAgencies } from '../../functions/registry/agencies.js';
 import { rebuildStats, rebuildStore } from '../../functions/stats/rebuild.js';
 import type { LocalPortal } from '../../lib/local/portal.js';
 import type { AcceptedPetition, AcceptedSubmission } from './load.js';

@@ -50,7 +50,7 @@ export async function queueDepth(sqs: SQSClient, url: string): Promise<number> {
  * scan would read every dossier of the run on each pass.
  */
 async function pausedAgencies(db: DynamoDBDocumentClient, TableName: string): Promise<string[]> {
-  const { allAgencies } = await import('../../functions/catalog/agencies.js');
+  const { allAgencies } = await import('../../functions/registry/agencies.js');
   const agencies = allAgencies();
   const ids: string[] = [];
   for (let i = 0; i < agencies.length; i += 100) {

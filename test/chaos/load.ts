@@ -4,7 +4,7 @@
  * health card bundle, and petitions to every province. What the portal accepted is recorded, so the
  * checks can ask afterwards whether each of it arrived, once.
  */
-import { provinces } from '../../functions/catalog/agencies.js';
+import { provinces } from '../../functions/registry/agencies.js';
 import { seededRandom } from '../../lib/local/faults.js';
 import { bhytForm, birthBundleForm, licenceForm, promotionNoticeForm } from '../support/forms.js';
 import { pressOnGatewayPage } from '../support/payments.js';

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { channels } from '../../functions/catalog/agencies.js';
+import { channels } from '../../functions/registry/agencies.js';
 
 const freePort = () =>
   new Promise<number>((resolve, reject) => {

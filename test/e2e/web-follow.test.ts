@@ -121,7 +121,7 @@ describe.each<Device>(['desktop', 'phone'])('following dossiers on a %s', (devic
     expect(new URL(page.url()).searchParams.get('procedure')).toBe(PROCEDURE);
     await list.getByText(other).waitFor({ state: 'detached' });
     await list.getByText(asked).waitFor();
-    await expect(page.locator('#mine-count').textContent()).resolves.toMatch(/^Đang hiện \d+ hồ sơ/);
+    await page.locator('#mine-count', { hasText: /^Đang hiện \d+ hồ sơ/ }).waitFor();
     await checkScreen(page, `follow-list-filtered-${device}`);
 
     // The dossier page: its timeline in words, the due date in Vietnam's time, the agency's request.

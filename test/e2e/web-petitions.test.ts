@@ -116,8 +116,11 @@ describe.each<Device>(['desktop', 'phone'])('petitions on a %s', (device) => {
     await page.getByRole('heading', { level: 1, name: 'Phản ánh, kiến nghị' }).waitFor();
     const words = device === 'desktop' ? 'den tin hieu giao thong' : 'den chieu sang cong cong';
     await page.getByLabel('Từ khóa').fill(words);
+    // The unfiltered list may already show the petition; wait for the search's own answer.
+    const searched = page.waitForResponse((r) => /\/v1\/petitions\?.*q=den/.test(r.url()));
     await page.getByRole('button', { name: 'Tìm kiếm' }).click();
     await page.waitForURL(/q=den/);
+    await searched;
     const results = page.locator('#published-petitions');
     await results.getByText(code).waitFor();
     // The count is written once the search has settled; wait for it rather than read it once.

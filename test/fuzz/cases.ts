@@ -270,7 +270,11 @@ function fixedParam(op: Operation, name: string, fx: Fixtures): string[] {
   if (name === 'provider') return ['sandbox', 'vnpay', 'evn'];
   if (name === 'paymentId') return fx.paymentIds;
   if (op.operationId === 'trackDossier') return fx.dossierCodes;
-  if (op.operationId === 'getAgency' || op.operationId === 'getAgencyStats')
+  if (
+    op.operationId === 'getAgency' ||
+    op.operationId === 'getAgencyStats' ||
+    op.operationId === 'getServiceIndex'
+  )
     return [fx.agencyId, fx.otherAgencyId, 'BHXHHN', '01'];
   if (name === 'code') return ['1.002804', '1.002758', '1.001234', '2.000001'];
   return ['x'];

@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { allAgencies, channels } from '../../functions/catalog/agencies.js';
 import { configSchema } from '../../functions/core/config.js';
 import {
   agencyQueues,
@@ -19,6 +18,7 @@ import {
   UPLOADS,
 } from '../../functions/core/resources.js';
 import { functions } from '../../functions/deployment.js';
+import { allAgencies, channels } from '../../functions/registry/agencies.js';
 import { cloudRoutes, routeKey } from '../../functions/routes.js';
 import { buildApp } from '../../lib/app.js';
 import { PortalFunction } from '../../lib/portal-function.js';

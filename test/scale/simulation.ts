@@ -128,7 +128,7 @@ export async function runSimulation(partial: Partial<ScaleOptions> = {}): Promis
   const options: ScaleOptions = { ...DEFAULTS, ...partial };
   const started = Date.now();
   const issuer = await startIssuer();
-  const { channels } = await import('../../functions/catalog/agencies.js');
+  const { channels } = await import('../../functions/registry/agencies.js');
   testEnv(issuer, {
     TABLE_NAME: 'cong-scale',
     PROFILE_DATA_KEY: randomBytes(32).toString('base64'),
@@ -234,7 +234,7 @@ export async function runSimulation(partial: Partial<ScaleOptions> = {}): Promis
   const { isRelayRecord } = await import('../../functions/notifications/stream-filter.js');
 
   // The load: who files, where, what.
-  const { allCommunes, provinces } = await import('../../functions/catalog/admin-map.js');
+  const { allCommunes, provinces } = await import('../../functions/registry/admin-map.js');
   const { load: shape, assumption } = loadShape(allCommunes(), provinces);
   const random = rng(20250801);
   const pickCommune = () => {

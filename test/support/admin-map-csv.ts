@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 
-const dir = new URL('../../functions/catalog/data/admin-units-2025/', import.meta.url);
+const dir = new URL('../../functions/registry/data/admin-units-2025/', import.meta.url);
 const rows = (file: string) =>
   parse(readFileSync(new URL(file, dir), 'utf8'), { columns: true, skip_empty_lines: true }) as Record<
     string,

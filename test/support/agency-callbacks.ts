@@ -4,8 +4,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { findAgency } from '../../functions/catalog/agencies.js';
 import { AGENCY_HEADER, signWebhook } from '../../functions/core/webhooks.js';
+import { findAgency } from '../../functions/registry/agencies.js';
 import type { Json } from './portal-api.js';
 
 /** Each channel's active secrets, as the portal reads them. */

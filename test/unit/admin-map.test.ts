@@ -7,8 +7,8 @@ import {
   findCommune,
   findProvince,
   provinces,
-} from '../../functions/catalog/admin-map.js';
-import committed from '../../functions/catalog/data/admin-map.json' with { type: 'json' };
+} from '../../functions/registry/admin-map.js';
+import committed from '../../functions/registry/data/admin-map.json' with { type: 'json' };
 import { adminMapFromCsv, declaredCommuneCounts } from '../support/admin-map-csv.js';
 
 const communes = allCommunes();
@@ -30,7 +30,7 @@ describe('the administrative map', () => {
 
   it('gives each commune its official full name and province', () => {
     const rows = parse(
-      readFileSync(new URL('../../functions/catalog/data/admin-units-2025/communes.csv', import.meta.url)),
+      readFileSync(new URL('../../functions/registry/data/admin-units-2025/communes.csv', import.meta.url)),
       { columns: true },
     ) as Record<string, string>[];
     for (const row of rows) {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { allCommunes, communesOf, provinces } from '../../functions/catalog/admin-map.js';
+import { resolveAgency } from '../../functions/catalog/policy.js';
+import { allCommunes, communesOf, provinces } from '../../functions/registry/admin-map.js';
 import {
   allAgencies,
   channels,
@@ -8,9 +9,8 @@ import {
   findAgencyByCode,
   findProvince,
   provinceDepartment,
-} from '../../functions/catalog/agencies.js';
-import power from '../../functions/catalog/data/power-corporations.json' with { type: 'json' };
-import { resolveAgency } from '../../functions/catalog/policy.js';
+} from '../../functions/registry/agencies.js';
+import power from '../../functions/registry/data/power-corporations.json' with { type: 'json' };
 
 const communeRule = { agencyId: null, agencyRule: { kind: 'commune' as const } };
 

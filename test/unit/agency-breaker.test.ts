@@ -7,74 +7,23 @@
 import { describe, expect, it } from 'vitest';
 import type { DossierRecord } from '../../functions/core/dossier.js';
 import { newWebhookSecret } from '../../functions/core/webhooks.js';
-import {
-  admit,
-  afterAttempt,
-  type BreakerPorts,
-  type BreakerSettings,
-  type BreakerState,
-  shouldOpen,
-} from '../../functions/dispatch/breaker.js';
+import { admit, afterAttempt, type BreakerSettings, shouldOpen } from '../../functions/dispatch/breaker.js';
 import {
   type DeliveryAttempt,
   DeliveryFailed,
   type DeliveryPorts,
   deliver,
 } from '../../functions/dispatch/deliver.js';
+import { MemoryBreaker } from '../support/fakes/breaker.js';
 import { rejection } from '../support/rejections.js';
 
 const AGENCY = 'bhxh-hn';
 const SETTINGS: BreakerSettings = { failures: 3, failingMinutes: 15, cooldownSeconds: 60 };
 
-/** The breaker's state item, changed one conditional write at a time (as DynamoDB does). */
-class FakeBreaker implements BreakerPorts {
-  settings = SETTINGS;
-  items = new Map<string, BreakerState & { resumedAt?: string; reason?: string }>();
-  opened = 0;
-
-  async state(agencyId: string) {
-    await Promise.resolve();
-    const s = this.items.get(agencyId);
-    return s ? { ...s } : undefined;
-  }
-  async takeProbe(agencyId: string, now: string, leaseUntil: string) {
-    await Promise.resolve();
-    const s = this.items.get(agencyId);
-    if (!s?.paused || s.cause !== 'breaker') return false;
-    if (s.probeAt && s.probeAt > now) return false;
-    if (s.probeLease && s.probeLease >= now) return false;
-    s.probeLease = leaseUntil;
-    return true;
-  }
-  async countFailure(agencyId: string, now: string, nextProbeAt?: string) {
-    await Promise.resolve();
-    const s = this.items.get(agencyId) ?? { paused: false };
-    s.failures = (s.failures ?? 0) + 1;
-    s.failingSince ??= now;
-    if (nextProbeAt) {
-      s.probeAt = nextProbeAt;
-      delete s.probeLease;
-    }
-    this.items.set(agencyId, s);
-    return { ...s };
-  }
-  async open(agencyId: string, now: string, reason: string, probeAt: string) {
-    await Promise.resolve();
-    const s = this.items.get(agencyId) ?? { paused: false };
-    if (s.paused) return false;
-    Object.assign(s, { paused: true, cause: 'breaker', since: now, reason, probeAt });
-    delete s.probeLease;
-    this.items.set(agencyId, s);
-    this.opened++;
-    return true;
-  }
-  async close(agencyId: string, now: string) {
-    await Promise.resolve();
-    const s = this.items.get(agencyId);
-    if (!s || (s.paused && s.cause !== 'breaker')) return false;
-    const was = s.paused;
-    this.items.set(agencyId, { paused: false, failures: 0, ...(was ? { resumedAt: now } : {}) });
-    return was;
+/** The in-memory breaker (held to the DynamoDB store by its contract suite) with this file's settings. */
+class FakeBreaker extends MemoryBreaker {
+  constructor() {
+    super(SETTINGS);
   }
 }
 

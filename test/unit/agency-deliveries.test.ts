@@ -16,8 +16,8 @@ import {
 import { encodeCursor } from '../../functions/core/cursor.js';
 import { keys } from '../../functions/core/keys.js';
 import type { BreakerState } from '../../functions/dispatch/breaker.js';
+import { PETITION_DELIVERY_RECORDS } from '../../functions/dispatch/petition-delivery-store.js';
 import { deliveryRecords } from '../../functions/dispatch/store.js';
-import { PETITION_DELIVERY_RECORDS } from '../../functions/petitions/delivery-store.js';
 import {
   agencyDeliveriesQuery,
   deliveryLogItem,
@@ -43,7 +43,7 @@ const attempt = (i: number, over: Partial<AttemptRecord> = {}): DossierAttempt =
   ...over,
 });
 
-/** A petition's delivery attempt, as functions/petitions/delivery-store.ts records it. */
+/** A petition's delivery attempt, as functions/dispatch/petition-delivery-store.ts records it. */
 const petitionAttempt = (minute: number, over: Partial<AttemptRecord> = {}): AttemptRecord => {
   const { dossierCode: _d, ...rest } = attempt(minute, {
     webhookId: `msg_p${minute}`,

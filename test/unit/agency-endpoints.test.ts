@@ -1,9 +1,9 @@
 /** `npm start -- --agency-endpoint <channel>=<url>` and where a delivery goes once a channel is pointed elsewhere. */
 import { describe, expect, it } from 'vitest';
-import { channels, findAgency } from '../../functions/catalog/agencies.js';
 import { configSchema } from '../../functions/core/config.js';
 import { vetEndpoint } from '../../functions/core/ssrf.js';
 import { agencyEndpoint } from '../../functions/dispatch/endpoint.js';
+import { channels, findAgency } from '../../functions/registry/agencies.js';
 import { AgencyEndpointError, parseAgencyEndpoints } from '../../lib/local/agency-endpoints.js';
 
 const parse = (...values: string[]) => parseAgencyEndpoints(values, channels);

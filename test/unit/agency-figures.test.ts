@@ -10,7 +10,7 @@ import {
   figuresCsv,
   periodBounds,
   workingHoursBetween,
-} from '../../functions/figures/figures.js';
+} from '../../functions/feedback/figures.js';
 
 const A = { id: 'cb-01', displayName: 'Chuyên viên Lê Văn A' };
 const B = { id: 'cb-02', displayName: 'Chuyên viên Phạm Thị B' };

@@ -10,6 +10,10 @@ import { CopyObjectCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { attachmentFetchStore } from '../../functions/agencies/files-store.js';
+import type { DossierRecord } from '../../functions/core/dossier.js';
+import { keys } from '../../functions/core/keys.js';
+import { hexFromBase64Checksum, sha256OfStream } from '../../functions/core/scan-digest.js';
 import {
   ATTACHMENT_LINK_SECONDS,
   type AttachmentAccess,
@@ -19,12 +23,8 @@ import {
   fetchAttachment,
   PREVIOUS_RESULT,
   type SignedRequest,
-} from '../../functions/agencies/files.js';
-import { attachmentFetchStore } from '../../functions/agencies/files-store.js';
-import type { DossierRecord } from '../../functions/core/dossier.js';
-import { keys } from '../../functions/core/keys.js';
-import { hexFromBase64Checksum, sha256OfStream } from '../../functions/core/scan-digest.js';
-import { copyScans } from '../../functions/intake/attachments.js';
+} from '../../functions/documents/agency-files.js';
+import { copyScans } from '../../functions/documents/attachments.js';
 import { intakeStore } from '../../functions/intake/store.js';
 import { type AccessLogPorts, listAccessLog } from '../../functions/tracking/access-log.js';
 import { attachmentLink } from '../../schemas/agency.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { communeAgency, findAgency, findAgencyByCode } from '../../functions/catalog/agencies.js';
 import { handlerKeyOfAgency, handlerOfKey, handlersOf } from '../../functions/catalog/agency-handlers.js';
+import { communeAgency, findAgency, findAgencyByCode } from '../../functions/registry/agencies.js';
 
 // Agency texts as the national database publishes them (competentAgency, implementingAgency).
 describe('handlers read from agency texts', () => {

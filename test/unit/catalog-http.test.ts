@@ -1,7 +1,7 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { communesOf } from '../../functions/catalog/admin-map.js';
 import { handler } from '../../functions/catalog/handler.js';
+import { communesOf } from '../../functions/registry/admin-map.js';
 import { agencyList, communeList, provinceList } from '../../schemas/catalog.js';
 import { procedureList, procedureView } from '../../schemas/procedure.js';
 import { call, type EventInput } from '../support/api-event.js';

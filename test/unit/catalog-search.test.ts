@@ -1,11 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { allAgencies, channels, findAgency } from '../../functions/catalog/agencies.js';
 import { Catalog, catalog, findProcedureVersion } from '../../functions/catalog/catalog.js';
 import prebuilt from '../../functions/catalog/data/search-index.json' with { type: 'json' };
 import { loadInformation, searchIndexText } from '../../functions/catalog/national-import.js';
 import { resolveAgency } from '../../functions/catalog/policy.js';
 import { publishedCatalog } from '../../functions/catalog/procedures.js';
 import { fold, indexTerms } from '../../functions/catalog/search.js';
+import { allAgencies, channels, findAgency } from '../../functions/registry/agencies.js';
 import { type ProcedureQuery, procedureQuery } from '../../schemas/procedure.js';
 import { generatedCatalog, generatedProcedure } from '../support/generated-catalog.js';
 

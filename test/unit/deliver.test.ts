@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { attachmentIdOf } from '../../functions/agencies/files.js';
 import type { DossierRecord } from '../../functions/core/dossier.js';
 import { UnsafeEndpointError } from '../../functions/core/ssrf.js';
 import { newWebhookSecret, verifyWebhook } from '../../functions/core/webhooks.js';
@@ -12,6 +11,7 @@ import {
   deliveryPayload,
 } from '../../functions/dispatch/deliver.js';
 import { DeliveryTimeoutError } from '../../functions/dispatch/store.js';
+import { attachmentIdOf } from '../../functions/documents/agency-files.js';
 import type { DispatchMessage } from '../../functions/intake/submit.js';
 import { dossierDelivery } from '../../schemas/agency.js';
 import { rejection } from '../support/rejections.js';

@@ -1,43 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../functions/core/errors.js';
-import {
-  type DraftPorts,
-  deleteDraft,
-  listDrafts,
-  readDraft,
-  type StoredDraft,
-  saveDraft,
-} from '../../functions/me/drafts.js';
-import { deriveProfileKeys } from '../../functions/me/protect.js';
+import { deleteDraft, listDrafts, readDraft, saveDraft } from '../../functions/me/drafts.js';
+import { deriveProfileKeys } from '../../functions/pii/protect.js';
 import { DRAFT_MAX_BYTES, draftInput } from '../../schemas/me.js';
+import { memoryDrafts } from '../support/fakes/drafts.js';
 
 const keys = deriveProfileKeys(randomBytes(32));
 const CODE = '1.002758';
 const form = { fullName: 'Nguyễn Thị Bình', citizenId: '001188000123', phone: '0912345678', hasCard: true };
 
-/** The table's behaviour: conditional on the stored version, or on none (an expired one counts as none). */
-function memoryPorts(start = new Date('2026-12-06T03:00:00Z')) {
-  const items = new Map<string, StoredDraft>();
-  const k = (sub: string, code: string) => `${sub}|${code}`;
-  const clock = { now: start };
-  const ports: DraftPorts = {
-    now: () => clock.now,
-    keys: async () => keys,
-    load: async (sub, code) => items.get(k(sub, code)),
-    save: async (d, expected) => {
-      const cur = items.get(k(d.ownerSub, d.procedureCode));
-      const ok = expected === undefined ? !cur || cur.expiresAt <= d.savedAt : cur?.version === expected;
-      if (ok) items.set(k(d.ownerSub, d.procedureCode), d);
-      return ok;
-    },
-    list: async (sub, limit) => ({
-      items: [...items.values()].filter((d) => d.ownerSub === sub).slice(0, limit),
-    }),
-    remove: async (sub, code) => items.delete(k(sub, code)),
-  };
-  return { ports, items, clock };
-}
+const memoryPorts = (start?: Date) => memoryDrafts(keys, start);
 
 const code = (err: unknown) => (err instanceof AppError ? err.code : String(err));
 

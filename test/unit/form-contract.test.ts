@@ -7,7 +7,6 @@
 import { createGeneratorSync } from 'json-schema-faker';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { communesOf, findCommune, findProvince, provinceCodes } from '../../functions/catalog/admin-map.js';
 import { catalog, formJsonSchema } from '../../functions/catalog/catalog.js';
 import { publishedRules, publishFormSchema, refinementRules } from '../../functions/catalog/form-schema.js';
 import { findForm, forms, piiFields } from '../../functions/catalog/forms.js';
@@ -15,6 +14,7 @@ import type { Procedure } from '../../functions/catalog/procedures.js';
 import { AppError } from '../../functions/core/errors.js';
 import { checkForm } from '../../functions/intake/submit.js';
 import { citizenContacts } from '../../functions/notifications/recipients.js';
+import { communesOf, findCommune, findProvince, provinceCodes } from '../../functions/registry/admin-map.js';
 import { todayInVietnam, vnMobile } from '../../schemas/common.js';
 
 type Json = Record<string, unknown>;

@@ -11,15 +11,9 @@ import { reachOf } from '../../functions/core/access.js';
 import { type DossierRecord, toOwnerView } from '../../functions/core/dossier.js';
 import { formatCode } from '../../functions/core/dossier-codes.js';
 import { type DeliveryPorts, deliver } from '../../functions/dispatch/deliver.js';
-import { documentIdOf } from '../../functions/intake/attachments.js';
+import { documentIdOf } from '../../functions/documents/attachments.js';
+import type { UploadRecord } from '../../functions/documents/uploads.js';
 import { receivedAtDesk } from '../../functions/intake/desk.js';
-import {
-  formFieldContext,
-  maskedForm,
-  openForm,
-  sealForm,
-  withOpenForm,
-} from '../../functions/intake/sealed-form.js';
 import {
   type CommitOutcome,
   type Filer,
@@ -30,8 +24,14 @@ import {
   submitDossier,
 } from '../../functions/intake/submit.js';
 import { type AccountPorts, listIndexedDossiers } from '../../functions/me/account.js';
-import { citizenIdHash, deriveProfileKeys, open } from '../../functions/me/protect.js';
-import type { UploadRecord } from '../../functions/uploads/uploads.js';
+import { citizenIdHash, deriveProfileKeys, open } from '../../functions/pii/protect.js';
+import {
+  formFieldContext,
+  maskedForm,
+  openForm,
+  sealForm,
+  withOpenForm,
+} from '../../functions/pii/sealed-form.js';
 import { submitDossierRequest } from '../../schemas/dossier.js';
 import { licenceForm, promotionNoticeForm } from '../support/forms.js';
 import { appErrorOf } from '../support/rejections.js';

@@ -3,6 +3,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { DossierRecord } from '../../functions/core/dossier.js';
 import { formatCode } from '../../functions/core/dossier-codes.js';
 import { verifyChain } from '../../functions/core/timeline.js';
+import type { UploadRecord } from '../../functions/documents/uploads.js';
 import {
   type CommitOutcome,
   type IntakePorts,
@@ -11,8 +12,7 @@ import {
   type SubmitResult,
   submitDossier,
 } from '../../functions/intake/submit.js';
-import { deriveProfileKeys } from '../../functions/me/protect.js';
-import type { UploadRecord } from '../../functions/uploads/uploads.js';
+import { deriveProfileKeys } from '../../functions/pii/protect.js';
 import { licenceForm, promotionNoticeForm } from '../support/forms.js';
 import { appErrorOf } from '../support/rejections.js';
 import { HTML_PAGE, SCAN_HEADS, SVG_IMAGE, storedScan } from '../support/scans.js';

@@ -13,7 +13,7 @@ import {
   maskPhone,
   open,
   seal,
-} from '../../functions/me/protect.js';
+} from '../../functions/pii/protect.js';
 import { profileInput } from '../../schemas/me.js';
 
 const keys = deriveProfileKeys(randomBytes(32));

@@ -4,6 +4,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it, vi } from 'vitest';
 import type { DossierRecord } from '../../functions/core/dossier.js';
 import { logger } from '../../functions/core/logger.js';
+import { type NoticeEvent, renderCitizenNotice, showTime } from '../../functions/notices/templates.js';
 import { deliverNotification, type NotifierPorts } from '../../functions/notifications/notifier.js';
 import { citizenNotifications, notifyTimelineEvent } from '../../functions/notifications/notify.js';
 import {
@@ -13,7 +14,6 @@ import {
   normalizePhone,
 } from '../../functions/notifications/recipients.js';
 import { isDossierImage, isTimelineInsert } from '../../functions/notifications/stream-filter.js';
-import { type NoticeEvent, renderCitizenNotice, showTime } from '../../functions/notifications/templates.js';
 import { awsTransport } from '../../functions/notifications/transports.js';
 import type { NotificationMessage } from '../../schemas/notification.js';
 

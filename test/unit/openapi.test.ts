@@ -1,10 +1,10 @@
 // biome-ignore-all lint/suspicious/noExplicitAny: the generated document is read as plain JSON
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
-import { findAgency } from '../../functions/catalog/agencies.js';
 import { AppError, ERRORS, type ErrorCode } from '../../functions/core/errors.js';
 import { buildOpenApi } from '../../functions/platform/openapi.js';
 import { OPERATION_EXAMPLES } from '../../functions/platform/openapi-examples.js';
+import { findAgency } from '../../functions/registry/agencies.js';
 import { cloudRoutes, routes } from '../../functions/routes.js';
 import { errorBody } from '../../schemas/common.js';
 

@@ -4,7 +4,7 @@
  * numbers that are not personal (codes, dates, amounts, legal references), stay exactly as written.
  */
 import { describe, expect, it } from 'vitest';
-import { MASK, maskPersonalData } from '../../functions/core/personal-data-mask.js';
+import { MASK, maskPersonalData } from '../../functions/pii/personal-data-mask.js';
 
 const FULL_WIDTH = (s: string) =>
   s.replace(/[0-9+.@a-z-]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0));

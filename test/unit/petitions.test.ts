@@ -6,7 +6,6 @@
  */
 
 import { describe, expect, it } from 'vitest';
-import { findAgency } from '../../functions/catalog/agencies.js';
 import { indexTerms, queryTerms } from '../../functions/catalog/search.js';
 import { reachOf } from '../../functions/core/access.js';
 import type { AppError } from '../../functions/core/errors.js';
@@ -14,12 +13,12 @@ import { keys } from '../../functions/core/keys.js';
 import { PETITIONS } from '../../functions/core/resources.js';
 import { newWebhookSecret, verifyWebhook } from '../../functions/core/webhooks.js';
 import { type DeliveryAttempt, DeliveryFailed } from '../../functions/dispatch/deliver.js';
-import { matches as matchesDeadLetter } from '../../functions/dispatch/redrive.js';
 import {
   deliverPetition,
   type PetitionDeliveryPorts,
   petitionPayload,
-} from '../../functions/petitions/deliver.js';
+} from '../../functions/dispatch/petition-deliver.js';
+import { matches as matchesDeadLetter } from '../../functions/dispatch/redrive.js';
 import { type EscalationPorts, escalatePetitions } from '../../functions/petitions/escalation.js';
 import {
   PETITION_EVENT_TYPES,
@@ -44,6 +43,7 @@ import {
 import { matches, PublishedAnswers, publishedEntry } from '../../functions/petitions/search.js';
 import { decidePetition, type PetitionActor } from '../../functions/petitions/state.js';
 import { petitionWriteItems } from '../../functions/petitions/store.js';
+import { findAgency } from '../../functions/registry/agencies.js';
 import type { NotificationMessage } from '../../schemas/notification.js';
 import type { PetitionAgencyEvent, PetitionEventResult } from '../../schemas/petition.js';
 import { petitionAgencyEvent, petitionDelivery } from '../../schemas/petition.js';

@@ -10,7 +10,6 @@ import {
   accountSubject,
   enforceRateLimit,
   ipSubject,
-  type RateLimitPorts,
   rateLimitSubjects,
   retryAfterSeconds,
   windowOf,
@@ -19,23 +18,9 @@ import { rateLimitStore } from '../../functions/core/rate-limit-store.js';
 import { buildOpenApi } from '../../functions/platform/openapi.js';
 import { routes } from '../../functions/routes.js';
 import { call } from '../support/api-event.js';
+import { memoryRateLimits as memoryPorts } from '../support/fakes/rate-limit.js';
 import { appErrorOf } from '../support/rejections.js';
 import { startTestIssuer, type TestIssuer, testEnv } from '../support/tokens.js';
-
-/** Counters in memory with the store's rule: count unless the subject reached the limit. */
-function memoryPorts() {
-  const hits = new Map<string, number>();
-  const ports: RateLimitPorts = {
-    take: async (cls, subject, window, limit) => {
-      const key = `${cls}#${subject}#${window.start}`;
-      const n = hits.get(key) ?? 0;
-      if (n >= limit) return false;
-      hits.set(key, n + 1);
-      return true;
-    },
-  };
-  return { ports, hits };
-}
 
 const rule = { windowSeconds: 60, perAccount: 2, perIp: 3 };
 const T0 = Date.parse('2026-11-20T03:00:10.000Z');

@@ -437,6 +437,9 @@ describe('answers in other formats', () => {
       headers: { 'content-type': 'application/json', 'cache-control': 'public' },
     }),
     getAgencyStats: async () => ({ body: { json: true } }),
+    // The service index shares the function group; these tests do not call it.
+    listServiceIndex: async () => ({ body: {} }),
+    getServiceIndex: async () => ({ body: {} }),
   });
 
   it('send a raw body as is, with its own content type', async () => {

@@ -15,9 +15,7 @@ import {
   type AttachmentPorts,
   checkAttachments,
   type HeldResult,
-} from '../../functions/intake/attachments.js';
-import { type AccountPorts, listMyDocuments } from '../../functions/me/account.js';
-import { type ResultDocument, verificationLink, verificationOf } from '../../functions/results/documents.js';
+} from '../../functions/documents/attachments.js';
 import {
   type AccessRecord,
   type DocumentShare,
@@ -26,14 +24,20 @@ import {
   type SharePorts,
   shareMyDocument,
   tokenHashOf,
-} from '../../functions/results/library.js';
+} from '../../functions/documents/library.js';
+import {
+  type ResultDocument,
+  verificationLink,
+  verificationOf,
+} from '../../functions/documents/result-documents.js';
 import {
   canonicalRecord,
   type SignedRecord,
   signRecord,
   verifyOffline,
-} from '../../functions/results/record.js';
-import { derToJose, pemSigner } from '../../functions/results/signer.js';
+} from '../../functions/documents/result-record.js';
+import { derToJose, pemSigner } from '../../functions/documents/result-signer.js';
+import { type AccountPorts, listMyDocuments } from '../../functions/me/account.js';
 import { agencyEvent } from '../../schemas/agency.js';
 import { shareRequest } from '../../schemas/results.js';
 import { testSigner, testSigningKey } from '../support/result-signer.js';

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { DossierRecord } from '../../functions/core/dossier.js';
 import { GENESIS_HASH, sealEvent, type TimelineEvent, verifyChain } from '../../functions/core/timeline.js';
+import type { UploadRecord } from '../../functions/documents/uploads.js';
 import { type CompletionPorts, confirmResultReceived } from '../../functions/intake/complete.js';
 import {
   resumedDueAt,
@@ -11,7 +12,6 @@ import {
   type SupplementWrite,
   supplementDossier,
 } from '../../functions/intake/supplement.js';
-import type { UploadRecord } from '../../functions/uploads/uploads.js';
 import type { DossierStatus } from '../../schemas/dossier.js';
 import { appErrorOf } from '../support/rejections.js';
 import { HTML_PAGE, storedScan } from '../support/scans.js';

@@ -1,19 +1,18 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { reachOf } from '../../functions/core/access.js';
 import { AppError } from '../../functions/core/errors.js';
-import { maskPersonalData } from '../../functions/core/personal-data-mask.js';
 import { matches as matchesDeadLetter } from '../../functions/dispatch/redrive.js';
-import { supportNotifications } from '../../functions/notifications/support-notice.js';
 import {
   deliverSupport,
   type SupportDeliveryPorts,
   supportPayload,
-} from '../../functions/support/deliver.js';
+} from '../../functions/dispatch/support-deliver.js';
+import { supportNotifications } from '../../functions/notifications/support-notice.js';
+import { maskPersonalData } from '../../functions/pii/personal-data-mask.js';
 import type { TicketEvent, TicketRecord } from '../../functions/support/model.js';
 import { monthRange, supportFigures } from '../../functions/support/stats.js';
 import {
   askerActs,
-  type CreateTicketPorts,
   createTicket,
   decideTicket,
   dueInForce,
@@ -22,61 +21,11 @@ import {
   publishFaq,
   rateTicket,
   resetSupportClockHours,
-  type SupportEventPorts,
   supportActs,
   supportClockHours,
-  type TicketWrite,
   ticketDeadlines,
 } from '../../functions/support/tickets.js';
-import type { SupportEventResult } from '../../schemas/support.js';
-
-/** Tickets, timelines and agency records in memory, with the conditional writes the table makes. */
-function memoryPorts(now = new Date('2026-12-07T02:00:00Z')) {
-  const tickets = new Map<string, TicketRecord>();
-  const timelines = new Map<string, TicketEvent[]>();
-  const records = new Map<string, SupportEventResult>();
-  const idempotent = new Map<string, { requestHash: string; response: never }>();
-  const faq = new Map<string, NonNullable<TicketWrite['faq']>>();
-  const writes: TicketWrite[] = [];
-  let seq = 0;
-  const ports: CreateTicketPorts & SupportEventPorts & { loadTimeline(c: string): Promise<TicketEvent[]> } = {
-    now: () => now,
-    codes: { next: async (prefix) => `${prefix}-261207-${String(++seq).padStart(4, '0')}` },
-    findUpload: async () => undefined,
-    inspectObject: async () => undefined,
-    copyObject: async () => {},
-    deleteObjects: async () => {},
-    sealCallerPhone: async (code, phone) => `sealed(${code}:${phone})`,
-    findIdempotent: async (owner, key) => idempotent.get(`${owner}#${key}`),
-    dossierOwnership: async (code) =>
-      code === 'SXDHN-261201-0001' ? { ownerSub: 'citizen-1', agencyId: 'sxd-01' } : undefined,
-    loadTicket: async (code) => structuredClone(tickets.get(code)),
-    loadTimeline: async (code) => timelines.get(code) ?? [],
-    findRecorded: async (agency, id) => records.get(`${agency}#${id}`),
-    async commit(w) {
-      const current = tickets.get(w.ticket.code);
-      if (w.expectedVersion === undefined ? current : current?.version !== w.expectedVersion)
-        return 'version-conflict';
-      if (w.faq && faq.has(w.faq.id)) return 'faq-taken';
-      if (w.agencyRecord) {
-        const key = `${w.agencyRecord.agencyId}#${w.agencyRecord.result.eventId}`;
-        if (records.has(key)) return 'already-recorded';
-        records.set(key, w.agencyRecord.result);
-      }
-      if (w.idempotency)
-        idempotent.set(`${w.idempotency.ownerSub}#${w.idempotency.key}`, {
-          requestHash: w.idempotency.requestHash,
-          response: w.idempotency.response as never,
-        });
-      if (w.faq) faq.set(w.faq.id, w.faq);
-      tickets.set(w.ticket.code, structuredClone(w.ticket));
-      timelines.set(w.ticket.code, [...(timelines.get(w.ticket.code) ?? []), ...w.events]);
-      writes.push(w);
-      return 'committed';
-    },
-  };
-  return { ports, tickets, timelines, faq, writes };
-}
+import { memorySupportDesk as memoryPorts } from '../support/fakes/support-desk.js';
 
 const citizen = { sub: 'citizen-1', role: 'citizen' as const };
 const agent = { sub: 'agent-1', role: 'support_agent' as const, provinceCode: '01' };

@@ -3,7 +3,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createUpload } from '../../functions/uploads/uploads.js';
+import { createUpload } from '../../functions/documents/uploads.js';
 import { mockedDocumentClient } from '../support/mocked-dynamo.js';
 
 const ddb = mockedDocumentClient();

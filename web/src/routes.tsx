@@ -8,6 +8,7 @@ import { PaymentReturn } from './pages/PaymentReturn.js';
 import { MyPetitions, PetitionPage, PetitionSearch, PetitionSend } from './pages/Petitions.js';
 import { ProcedurePage } from './pages/Procedure.js';
 import { Search } from './pages/Search.js';
+import { ServiceIndex } from './pages/ServiceIndex.js';
 import { Shared } from './pages/Shared.js';
 import { Stats } from './pages/Stats.js';
 import { Track } from './pages/Track.js';
@@ -26,6 +27,7 @@ export const routes: Route[] = [
   { path: '/phan-anh-kien-nghi/cua-toi', page: MyPetitions },
   { path: '/phan-anh-kien-nghi/:code', page: PetitionPage },
   { path: '/thong-ke', page: Stats },
+  { path: '/chi-so-phuc-vu', page: ServiceIndex },
   { path: '/nop/:code', page: Filing },
   { path: '/thanh-toan/:provider', page: PaymentReturn },
   { path: '/tai-khoan', page: Account },

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { agencyList, faqList, provinceList } from '../../schemas/catalog.js';
 import type { agencyStatsList, agencyStatsSeries } from '../../schemas/feedback.js';
 import type { procedureList, procedureView } from '../../schemas/procedure.js';
+import type { serviceIndexList, serviceIndexSeries } from '../../schemas/service-index.js';
 import type { stepView } from '../../schemas/steps.js';
 
 export type ProcedureList = z.output<typeof procedureList>;
@@ -13,6 +14,8 @@ export type ProvinceList = z.output<typeof provinceList>;
 export type AgencyList = z.output<typeof agencyList>;
 export type AgencyStatsList = z.output<typeof agencyStatsList>;
 export type AgencyStatsSeries = z.output<typeof agencyStatsSeries>;
+export type ServiceIndexList = z.output<typeof serviceIndexList>;
+export type ServiceIndexSeries = z.output<typeof serviceIndexSeries>;
 
 export interface TimelineEntry {
   at: string;

@@ -5,8 +5,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { findAgency } from '../../../functions/catalog/agencies.js';
 import { AGENCY_HEADER, signWebhook } from '../../../functions/core/webhooks.js';
+import { findAgency } from '../../../functions/registry/agencies.js';
 import { UsageError } from './commands.js';
 
 export const DEFAULT_PORTAL_URL = 'http://127.0.0.1:3000';

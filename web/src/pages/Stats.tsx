@@ -12,6 +12,7 @@ const useStrings = strings({
   vi: {
     title: 'Thống kê công khai',
     lead: 'Kết quả giải quyết hồ sơ và phản ánh, kiến nghị của từng cơ quan, theo tháng. Số liệu được Cổng tính từ hồ sơ thực tế.',
+    indexLink: 'Chỉ số phục vụ người dân, doanh nghiệp (Quyết định 766/QĐ-TTg): xếp hạng theo tháng, quý',
     filters: 'Chọn số liệu',
     month: 'Tháng',
     province: 'Tỉnh, thành phố',
@@ -54,6 +55,8 @@ const useStrings = strings({
   en: {
     title: 'Published statistics',
     lead: 'How each agency handles dossiers and petitions, month by month, computed by the portal from the dossiers themselves.',
+    indexLink:
+      'Service index for citizens and businesses (Decision 766/QĐ-TTg): rankings by month and quarter',
     filters: 'Choose figures',
     month: 'Month',
     province: 'Province or city',
@@ -229,6 +232,9 @@ export function Stats({ query: url }: PageProps) {
     <>
       <h1>{s.title}</h1>
       <p>{s.lead}</p>
+      <p>
+        <Link href="/chi-so-phuc-vu">{s.indexLink}</Link>
+      </p>
       <form
         class="filters stats-filters"
         aria-labelledby="stats-filters-title"

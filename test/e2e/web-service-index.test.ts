@@ -1,0 +1,121 @@
+/**
+ * The service index in the browser: from the statistics page to the ranking (sortable by group), one
+ * agency's months as an SVG chart with its table, and where it loses points — from dossiers an agency
+ * really acknowledged and decided and a citizen really rated; desktop and phone, axe on every screen.
+ */
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { monthOf } from '../../functions/stats/counters.js';
+import type { LocalPortal } from '../../lib/local/portal.js';
+import { type AgencySecrets, readAgencySecrets, signedAgencyCall } from '../support/agency-callbacks.js';
+import { bhytForm } from '../support/forms.js';
+import { startTestPortal } from '../support/local-portal.js';
+import { type Json, portalApi } from '../support/portal-api.js';
+import { until } from '../support/wait.js';
+import { checkScreen, type Device, launchChromium, openPortalPage } from './support/browser.js';
+
+const AGENCY = 'bhxh-hn';
+const AGENCY_NAME = 'Bảo hiểm xã hội thành phố Hà Nội';
+let portal: LocalPortal;
+let browser: Browser;
+let secrets: AgencySecrets;
+/** The agency's index this month as the API answers it. */
+let item: Json;
+const api = portalApi(() => portal.url);
+const month = monthOf(new Date().toISOString());
+
+async function fileAndWait(token: string, n: number) {
+  const res = await api('POST', '/v1/dossiers', {
+    token,
+    key: `web-index-${n}`,
+    body: { procedureCode: '1.002758', form: bhytForm, attachments: [] },
+  });
+  expect(res.status).toBe(201);
+  const code = res.body.dossiers[0].code as string;
+  await until(`${code} in progress`, async () =>
+    (await api('GET', `/v1/dossiers/${code}`, { token })).body?.status === 'in_progress' ? true : undefined,
+  );
+  return code;
+}
+
+const agencyEvent = async (event: Json) =>
+  (await signedAgencyCall(portal, secrets, '/v1/agency/events', AGENCY, event)).status;
+
+beforeAll(async () => {
+  portal = await startTestPortal();
+  secrets = await readAgencySecrets(portal);
+  const token = await portal.token({ sub: 'web-index-citizen', role: 'citizen' });
+  const done = await fileAndWait(token, 1);
+  await fileAndWait(token, 2);
+  expect(await agencyEvent({ type: 'dossier.approved', dossierCode: done })).toBe(200);
+  expect(
+    await agencyEvent({
+      type: 'dossier.result_issued',
+      dossierCode: done,
+      result: { kind: 'pickup', method: 'at_desk', note: 'Nhận tại bộ phận một cửa' },
+    }),
+  ).toBe(200);
+  expect((await api('POST', `/v1/dossiers/${done}/received-result`, { token })).status).toBe(200);
+  expect((await api('POST', `/v1/dossiers/${done}/rating`, { token, body: { overall: 5 } })).status).toBe(
+    201,
+  );
+  item = await until('the month counted', async () => {
+    const found = (await api('GET', `/v1/service-index?period=${month}`)).body.items.find(
+      (x: Json) => x.agencyId === AGENCY,
+    );
+    const measured = (id: string) => found?.indicators.find((i: Json) => i.id === id)?.whole;
+    return measured('satisfied') === 1 && measured('acknowledgedOnTime') === 2 ? found : undefined;
+  });
+  browser = await launchChromium();
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await portal?.stop();
+});
+
+const vi = (n: number) => n.toLocaleString('vi-VN');
+
+describe.each<Device>(['desktop', 'phone'])('the service index on a %s', (device) => {
+  it('ranks agencies, sorts by a group, and shows where an agency loses points', {
+    timeout: 60_000,
+  }, async () => {
+    const { page, context, violations } = await openPortalPage(browser, device);
+    await page.goto(`${portal.webUrl}thong-ke`);
+    await page.getByRole('link', { name: /Chỉ số phục vụ người dân, doanh nghiệp \(Quyết định 766/ }).click();
+    await page.getByRole('heading', { level: 1, name: 'Chỉ số phục vụ người dân, doanh nghiệp' }).waitFor();
+    const ranking = page.locator('#index-ranking');
+    const row = ranking.getByRole('row', { name: new RegExp(AGENCY_NAME) });
+    await row.waitFor();
+    const cells = await row.locator('td').allTextContents();
+    expect(cells[0]).toBe('1');
+    expect(cells[1]).toBe(vi(item.score));
+    // Digitisation: no electronic result, 0 of 12 points measured.
+    expect(cells).toContain('0 / 12');
+    await checkScreen(page, `service-index-ranking-${device}`);
+
+    // Sorted by a group: that column says so.
+    await page.getByRole('button', { name: 'Sắp xếp theo Số hóa hồ sơ (/22)' }).click();
+    await expect(
+      ranking
+        .locator('th', { has: page.getByRole('button', { name: /Số hóa hồ sơ/ }) })
+        .getAttribute('aria-sort'),
+    ).resolves.toBe('descending');
+
+    // The agency's year: an SVG image with its text alternative, the table, and its losses.
+    await row.getByRole('link', { name: AGENCY_NAME }).click();
+    await page.getByRole('heading', { name: `${AGENCY_NAME}: 12 tháng gần nhất` }).waitFor();
+    const chart = page.getByRole('img', { name: new RegExp(`Điểm chỉ số theo tháng — ${AGENCY_NAME}`) });
+    await chart.waitFor();
+    await expect(chart.locator('desc').textContent()).resolves.toContain(vi(item.score));
+    const months = page.locator('#index-agency-table tbody tr');
+    await expect(months.count()).resolves.toBe(12);
+    await expect(months.last().locator('td').first().textContent()).resolves.toBe(vi(item.score));
+    const losses = page.locator('#index-losses tbody tr');
+    await expect(losses.first().locator('th').textContent()).resolves.toBe('Kết quả giải quyết cấp điện tử');
+    await expect(losses.first().locator('td').last().textContent()).resolves.toBe('12');
+    await checkScreen(page, `service-index-agency-${device}`);
+    expect(violations).toEqual([]);
+    await context.close();
+  });
+});
