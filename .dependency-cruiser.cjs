@@ -18,7 +18,7 @@
  *       tier 2  intake, me, support, sla, tracking
  *       tier 3  dispatch, notifications
  *       tier 4  agencies
- *  7. functions/routes.ts     the route table and the deployment map.
+ *  7. functions/routes.ts     the route table; functions/deployment.ts, the deployment map, above it.
  *  8. functions/platform/     OpenAPI and the platform endpoints.
  *  9. lib/                     CDK stacks, the local cloud and operator tools: may import any function.
  *
@@ -55,6 +55,7 @@ const layers = [
   { name: 'features-3', folders: ['functions/dispatch', 'functions/notifications'] },
   { name: 'features-4', folders: ['functions/agencies'] },
   { name: 'routes', folders: ['functions/routes.ts'] },
+  { name: 'deployment', folders: ['functions/deployment.ts'] },
   { name: 'platform', folders: ['functions/platform'] },
   { name: 'lib', folders: ['lib'] },
 ];
