@@ -147,7 +147,7 @@ module.exports = {
       {
         type: 'dependency',
         rule: { name: 'no-upward-from-features-1', severity: 'error' },
-        from: 'functions/payments/store.ts',
+        from: 'functions/payments/payment-store.ts',
         to: 'functions/intake/store.ts',
       },
       {

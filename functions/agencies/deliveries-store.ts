@@ -7,6 +7,7 @@ import { config } from '../core/config.js';
 import { keys, ttlAfterDays } from '../core/keys.js';
 import { sendJsonMessages } from '../core/queue-send.js';
 import { type ReadShard, type RowKey, readMerged } from '../core/sharded-list.js';
+import { INDEX } from '../core/table.js';
 import { redrive } from '../dispatch/redrive.js';
 import { sqsChannelQueues } from '../dispatch/redrive-sqs.js';
 import { agencyDeliveryStates } from '../dispatch/store.js';
@@ -71,7 +72,7 @@ export function deliveriesStore(): RedeliveryPorts {
       const out = await db.send(
         new QueryCommand({
           TableName,
-          IndexName: 'gsi2',
+          IndexName: INDEX.work.name,
           KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk BETWEEN :lo AND :hi',
           ExpressionAttributeValues: {
             ':pk': partition,

@@ -1,11 +1,12 @@
 /** The ports of agencies' file fetches over DynamoDB and S3 (GetObject under dossiers/ only). */
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { dynamo, s3Client } from '../core/clients.js';
 import { config } from '../core/config.js';
 import { loadDossier } from '../core/dossier-store.js';
+import { cancellationOf, isCancellation } from '../core/dynamo-errors.js';
 import { keys, ttlAfterDays } from '../core/keys.js';
 import { sha256OfStream } from '../core/scan-digest.js';
 import type { AttachmentFetchPorts } from '../documents/agency-files.js';
@@ -81,11 +82,7 @@ export function attachmentFetchStore(): AttachmentFetchPorts {
         );
         return true;
       } catch (err) {
-        if (
-          err instanceof TransactionCanceledException &&
-          err.CancellationReasons?.some((r) => r.Code === 'ConditionalCheckFailed')
-        )
-          return false;
+        if (isCancellation(err) && cancellationOf(err).anyFailed()) return false;
         throw err;
       }
     },

@@ -1,13 +1,14 @@
 /** Agency-event ports over DynamoDB. */
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { getItems } from '../core/batch.js';
 import { dynamo, s3Client } from '../core/clients.js';
 import { config } from '../core/config.js';
-import type { DossierRecord } from '../core/dossier.js';
 import { loadDossier, loadTimeline } from '../core/dossier-store.js';
-import { keys, recordOf, ttlAfterDays } from '../core/keys.js';
+import { cancellationOf } from '../core/dynamo-errors.js';
+import { parseDossier } from '../core/items.js';
+import { keys, ttlAfterDays } from '../core/keys.js';
 import { resultSigner } from '../documents/result-signer.js';
 import { documentItem, loadDocument } from '../documents/result-store.js';
 import { outboxPut } from '../intake/store.js';
@@ -81,7 +82,7 @@ export function agencyEventStore(): AgencyEventPorts {
       const [recorded, dossier] = await getItems([keys.agencyEvent(agencyId, eventId), keys.dossier(code)]);
       return {
         recorded: recorded?.result as AgencyEventResult | undefined,
-        dossier: dossier ? recordOf<DossierRecord>(dossier) : undefined,
+        dossier: dossier ? parseDossier(dossier) : undefined,
       };
     },
 
@@ -180,9 +181,7 @@ export function agencyEventStore(): AgencyEventPorts {
         );
         return 'applied';
       } catch (err) {
-        if (!(err instanceof TransactionCanceledException)) throw err;
-        const reasons = err.CancellationReasons ?? [];
-        return reasons[2]?.Code === 'ConditionalCheckFailed' ? 'already-recorded' : 'version-conflict';
+        return cancellationOf(err).failed(2) ? 'already-recorded' : 'version-conflict';
       }
     },
   };

@@ -1,26 +1,30 @@
 /** Reading a dossier and its timeline, shared by tracking, agency events and the dispatcher. */
 import { BatchGetCommand, type BatchGetCommandOutput, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
 import { dynamo } from './clients.js';
 import { config } from './config.js';
 import type { DossierRecord } from './dossier.js';
-import { keys, recordOf } from './keys.js';
+import { itemParser, parseDossier, parseTimelineEvent, present } from './items.js';
+import { keys } from './keys.js';
 import type { TimelineEvent } from './timeline.js';
-
-const strip = recordOf;
 
 export async function loadDossier(code: string): Promise<DossierRecord | undefined> {
   const out = await dynamo().send(
     new GetCommand({ TableName: config().TABLE_NAME, Key: keys.dossier(code), ConsistentRead: true }),
   );
-  return out.Item ? strip<DossierRecord>(out.Item) : undefined;
+  return out.Item ? parseDossier(out.Item) : undefined;
 }
 
 export async function loadTimeline(code: string): Promise<TimelineEvent[]> {
-  return readPrefix<TimelineEvent>(keys.dossierPartition(code), keys.timelinePrefix);
+  return readPrefix(keys.dossierPartition(code), keys.timelinePrefix, parseTimelineEvent);
 }
 
-/** Every item of one partition whose sort key starts with `prefix`, without its keys, read consistently. */
-export async function readPrefix<T>(pk: string, prefix: string): Promise<T[]> {
+/** Every item of one partition whose sort key starts with `prefix`, parsed by its kind, read consistently. */
+export async function readPrefix<T>(
+  pk: string,
+  prefix: string,
+  parse: (item: Record<string, unknown>) => T,
+): Promise<T[]> {
   const items: T[] = [];
   let ExclusiveStartKey: Record<string, unknown> | undefined;
   do {
@@ -33,7 +37,7 @@ export async function readPrefix<T>(pk: string, prefix: string): Promise<T[]> {
         ExclusiveStartKey,
       }),
     );
-    for (const item of out.Items ?? []) items.push(recordOf<T>(item));
+    for (const item of out.Items ?? []) items.push(parse(item));
     ExclusiveStartKey = out.LastEvaluatedKey;
   } while (ExclusiveStartKey);
   return items;
@@ -66,11 +70,18 @@ export interface SubmissionRecord {
   createdAt: string;
 }
 
+const parseSubmission = itemParser<SubmissionRecord>('submission', {
+  submissionId: z.string(),
+  ownerSub: present(z.string()),
+  dossierCodes: z.array(z.string()),
+  createdAt: present(z.string()),
+});
+
 export async function loadSubmission(id: string): Promise<SubmissionRecord | undefined> {
   const out = await dynamo().send(
     new GetCommand({ TableName: config().TABLE_NAME, Key: keys.submission(id), ConsistentRead: true }),
   );
-  return out.Item ? strip<SubmissionRecord>(out.Item) : undefined;
+  return out.Item ? parseSubmission(out.Item) : undefined;
 }
 
 /** Many dossiers in as few calls as DynamoDB allows (100 keys a call), retrying what it leaves unprocessed. */
@@ -86,7 +97,7 @@ export async function loadDossiers(codes: readonly string[]): Promise<DossierRec
       const out: BatchGetCommandOutput = await dynamo().send(
         new BatchGetCommand({ RequestItems: { [TableName]: { Keys: pending, ConsistentRead: true } } }),
       );
-      for (const item of out.Responses?.[TableName] ?? []) found.push(strip<DossierRecord>(item));
+      for (const item of out.Responses?.[TableName] ?? []) found.push(parseDossier(item));
       pending = out.UnprocessedKeys?.[TableName]?.Keys;
     }
   }

@@ -365,21 +365,3 @@ export const keys = {
 
 /** Seconds since the epoch, the unit DynamoDB TTL reads. */
 export const ttlAfterDays = (days: number, from = Date.now()) => Math.floor(from / 1000) + days * 86_400;
-
-/** An item as the domain sees it: without its table and index keys, its kind and its expiry. */
-export function recordOf<T>(item: Record<string, unknown>): T {
-  const {
-    pk: _pk,
-    sk: _sk,
-    gsi1pk: _a,
-    gsi1sk: _b,
-    gsi2pk: _c,
-    gsi2sk: _d,
-    gsi3pk: _e,
-    gsi3sk: _f,
-    kind: _k,
-    ttl: _t,
-    ...rest
-  } = item;
-  return rest as T;
-}

@@ -12,14 +12,17 @@ export const TABLE = {
   streamView: 'NEW_IMAGE',
   indexes: [
     /** A person's own objects, newest first: OWNER#<sub> → <kind>#<createdAt>. */
-    { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
-    /** An agency's work list: AGENCY#<id> (dossiers: AGENCY#<id>#<shard>) → <kind>#<createdAt>. */
-    { name: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
+    { role: 'owner', name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+    /**
+     * Work lists: an agency's (AGENCY#<id>; dossiers AGENCY#<id>#<shard>) → <kind>#<createdAt>, and the
+     * sparse queues of open deadlines, payments waiting on a partner and monthly figures.
+     */
+    { role: 'work', name: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
     /**
      * Dossiers filed for someone, newest first: an enterprise's (ENTERPRISE#<tax code>, every
      * representative reads it) or a desk officer's filings for citizens (FILEDBY#<sub>) → DOSSIER#<at>.
      */
-    { name: 'gsi3', partitionKey: 'gsi3pk', sortKey: 'gsi3sk' },
+    { role: 'filed', name: 'gsi3', partitionKey: 'gsi3pk', sortKey: 'gsi3sk' },
   ],
 } as const;
 

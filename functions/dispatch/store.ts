@@ -9,9 +9,9 @@ import type { NotificationMessage } from '../../schemas/notification.js';
 import { getItems, putItems } from '../core/batch.js';
 import { dynamo } from '../core/clients.js';
 import { config } from '../core/config.js';
-import type { DossierRecord } from '../core/dossier.js';
 import { loadDossier } from '../core/dossier-store.js';
-import { keys, recordOf, ttlAfterDays } from '../core/keys.js';
+import { parseDossier } from '../core/items.js';
+import { keys, ttlAfterDays } from '../core/keys.js';
 import { logger } from '../core/logger.js';
 import { DISPATCH } from '../core/resources.js';
 import { type VettedAddress, vetEndpoint } from '../core/ssrf.js';
@@ -360,7 +360,7 @@ export function deliveryStore(secretsFor: (agencyId: string) => Promise<string[]
       return {
         delivered: Boolean(delivered),
         state: state as AgencyDeliveryState | undefined,
-        dossier: dossier ? recordOf<DossierRecord>(dossier) : undefined,
+        dossier: dossier ? parseDossier(dossier) : undefined,
       };
     },
 

@@ -1,14 +1,16 @@
 /** Signed result documents, shares and the owner's access log over the single table. */
 import { GetObjectCommand } from '@aws-sdk/client-s3';
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import QRCode from 'qrcode';
 import { dynamo, s3Client } from '../core/clients.js';
 import { config } from '../core/config.js';
 import { loadDossier } from '../core/dossier-store.js';
-import { keys, recordOf } from '../core/keys.js';
-import type { AccessLogPorts, AccessRecord, DocumentShare, QrCode, SharePorts } from './library.js';
+import { keys } from '../core/keys.js';
+import { queries } from '../core/queries.js';
+import type { AccessLogPorts, QrCode, SharePorts } from './library.js';
 import type { ResultDocument } from './result-documents.js';
+import { parseAccessRecord, parseResultDocument, parseShare } from './result-items.js';
 import { contentDisposition } from './result-link.js';
 
 /** A document as an item: by id, and on its holder's part of the owner index (gsi1), newest first. */
@@ -27,7 +29,7 @@ export async function loadDocument(documentId: string): Promise<ResultDocument |
       ConsistentRead: true,
     }),
   );
-  return out.Item ? recordOf<ResultDocument>(out.Item) : undefined;
+  return out.Item ? parseResultDocument(out.Item) : undefined;
 }
 
 /** A person's result documents, newest first, from the owner index (gsi1, `RESULTDOC#…`). */
@@ -37,29 +39,10 @@ export async function ownResults(
   sub: string,
   q: { after?: ResultIndexKey; limit: number },
 ): Promise<{ items: { key: ResultIndexKey; document: ResultDocument }[]; lastKey?: ResultIndexKey }> {
-  const out = await dynamo().send(
-    new QueryCommand({
-      TableName: config().TABLE_NAME,
-      IndexName: 'gsi1',
-      KeyConditionExpression: 'gsi1pk = :owner AND begins_with(gsi1sk, :kind)',
-      ExpressionAttributeValues: {
-        ':owner': keys.ownerIndex(sub, 'RESULTDOC', '').gsi1pk,
-        ':kind': keys.resultDocumentIndexPrefix,
-      },
-      ScanIndexForward: false,
-      Limit: q.limit,
-      ExclusiveStartKey: q.after,
-    }),
-  );
-  const keyOf = (i: Record<string, unknown>): ResultIndexKey => ({
-    pk: String(i.pk),
-    sk: String(i.sk),
-    gsi1pk: String(i.gsi1pk),
-    gsi1sk: String(i.gsi1sk),
-  });
+  const page = await queries.ownResults<ResultIndexKey, ResultDocument>(sub, q, parseResultDocument);
   return {
-    items: (out.Items ?? []).map((i) => ({ key: keyOf(i), document: recordOf<ResultDocument>(i) })),
-    ...(out.LastEvaluatedKey ? { lastKey: keyOf(out.LastEvaluatedKey) } : {}),
+    items: page.items.map(({ key, value }) => ({ key, document: value })),
+    ...(page.lastKey ? { lastKey: page.lastKey } : {}),
   };
 }
 
@@ -106,7 +89,7 @@ export function sharePorts(): SharePorts {
       const out = await dynamo().send(
         new GetCommand({ TableName, Key: keys.documentShare(tokenHash), ConsistentRead: true }),
       );
-      return out.Item ? recordOf<DocumentShare>(out.Item) : undefined;
+      return out.Item ? parseShare(out.Item) : undefined;
     },
     async recordShareRead(share, read) {
       // Append-only: each read is its own item, written only if absent.
@@ -129,33 +112,10 @@ export function sharePorts(): SharePorts {
 export function accessLogPorts(): AccessLogPorts {
   return {
     async accessPage(sub, q) {
-      const out = await dynamo().send(
-        new QueryCommand({
-          TableName: config().TABLE_NAME,
-          IndexName: 'gsi1',
-          KeyConditionExpression: 'gsi1pk = :owner AND begins_with(gsi1sk, :prefix)',
-          ExpressionAttributeValues: {
-            ':owner': keys.ownerAccessIndex(sub, '', '').gsi1pk,
-            ':prefix': keys.ownerAccessIndexPrefix,
-          },
-          ScanIndexForward: false,
-          Limit: q.limit,
-          ExclusiveStartKey: q.after,
-        }),
-      );
-      const last = out.LastEvaluatedKey;
+      const page = await queries.ownAccessLog(sub, q, parseAccessRecord);
       return {
-        items: (out.Items ?? []).map((i) => recordOf<AccessRecord>(i)),
-        ...(last
-          ? {
-              lastKey: {
-                pk: String(last.pk),
-                sk: String(last.sk),
-                gsi1pk: String(last.gsi1pk),
-                gsi1sk: String(last.gsi1sk),
-              },
-            }
-          : {}),
+        items: page.items.map((i) => i.value),
+        ...(page.lastKey ? { lastKey: page.lastKey } : {}),
       };
     },
   };

@@ -4,6 +4,7 @@ import { dynamo } from '../core/clients.js';
 import { config } from '../core/config.js';
 import { loadTimeline } from '../core/dossier-store.js';
 import { keys } from '../core/keys.js';
+import { INDEX } from '../core/table.js';
 import type { FiguresDossier, FiguresPorts, FiguresRating } from './figures.js';
 
 async function queryAll(input: QueryCommandInput): Promise<Record<string, unknown>[]> {
@@ -27,7 +28,7 @@ export function figuresStore(): FiguresPorts {
   const TableName = config().TABLE_NAME;
   const range = (from: { gsi2pk: string; gsi2sk: string }, to: { gsi2sk: string }) => ({
     TableName,
-    IndexName: 'gsi2',
+    IndexName: INDEX.work.name,
     KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk BETWEEN :from AND :to',
     ExpressionAttributeValues: { ':pk': from.gsi2pk, ':from': from.gsi2sk, ':to': to.gsi2sk },
   });

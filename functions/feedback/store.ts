@@ -1,12 +1,12 @@
 /** Rating ports over DynamoDB: the rating sits in its dossier's partition, indexed per agency on gsi2. */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { RatingView } from '../../schemas/feedback.js';
 import { dynamo } from '../core/clients.js';
 import { config } from '../core/config.js';
-import { decodeCursor, encodeCursor } from '../core/cursor.js';
 import { loadDossier, loadTimeline } from '../core/dossier-store.js';
 import { keys } from '../core/keys.js';
+import { queries } from '../core/queries.js';
 import type { RatingPorts } from './ratings.js';
 
 export const RATING_KIND = 'rating';
@@ -59,30 +59,7 @@ export function ratingStore(): RatingPorts {
         throw err;
       }
     },
-    async agencyRatings(agencyId, limit, cursor) {
-      const out = await dynamo().send(
-        new QueryCommand({
-          TableName,
-          IndexName: 'gsi2',
-          KeyConditionExpression: 'gsi2pk = :agency AND begins_with(gsi2sk, :kind)',
-          ExpressionAttributeValues: {
-            ':agency': keys.ratingIndex(agencyId, '', '').gsi2pk,
-            ':kind': keys.ratingIndexPrefix,
-          },
-          ScanIndexForward: false,
-          Limit: limit,
-          ExclusiveStartKey: decodeCursor(
-            cursor,
-            ['pk', 'sk', 'gsi2pk', 'gsi2sk'],
-            { gsi2pk: keys.ratingIndex(agencyId, '', '').gsi2pk },
-            { gsi2sk: keys.ratingIndexPrefix },
-          ),
-        }),
-      );
-      return {
-        items: (out.Items ?? []).map(toRatingView),
-        nextCursor: encodeCursor(out.LastEvaluatedKey),
-      };
-    },
+    agencyRatings: (agencyId, limit, cursor) =>
+      queries.agencyRatings(agencyId)({ limit, cursor }, toRatingView),
   };
 }

@@ -1,11 +1,11 @@
 /** The intake ports over DynamoDB and S3. */
 
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../core/clients.js';
 import { config } from '../core/config.js';
 import { blockAllocator } from '../core/dossier-codes.js';
 import { loadDossier } from '../core/dossier-store.js';
+import { cancellationOf } from '../core/dynamo-errors.js';
 import { keys, ttlAfterDays } from '../core/keys.js';
 import { OUTBOX } from '../core/resources.js';
 import { loadDocument, ownResults, type ResultIndexKey } from '../documents/result-store.js';
@@ -165,12 +165,9 @@ export function intakeStore(): IntakePorts {
         await db.send(new TransactWriteCommand({ TransactItems: items }));
         return 'committed';
       } catch (err) {
-        if (!(err instanceof TransactionCanceledException)) throw err;
-        const reasons = err.CancellationReasons ?? [];
-        if (reasons[idempotencyIndex]?.Code === 'ConditionalCheckFailed') return 'idempotency-key-taken';
-        const firstUpload = items.length - w.attachedUploads.length;
-        if (reasons.slice(firstUpload).some((r) => r.Code === 'ConditionalCheckFailed'))
-          return 'upload-taken';
+        const { failed, failedFrom } = cancellationOf(err);
+        if (failed(idempotencyIndex)) return 'idempotency-key-taken';
+        if (failedFrom(items.length - w.attachedUploads.length)) return 'upload-taken';
         throw err;
       }
     },

@@ -1,11 +1,11 @@
 /** Ports over DynamoDB and S3 for the citizen's steps on an existing dossier (supplement, receipt). */
 
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../core/clients.js';
 import { config } from '../core/config.js';
 import type { DossierRecord } from '../core/dossier.js';
 import { loadDossier, loadTimeline } from '../core/dossier-store.js';
+import { cancellationOf } from '../core/dynamo-errors.js';
 import { keys } from '../core/keys.js';
 import type { TimelineEvent } from '../core/timeline.js';
 import { loadDocument } from '../documents/result-store.js';
@@ -95,11 +95,10 @@ export function citizenStepStore(): SupplementPorts & CompletionPorts & Withdraw
         await db.send(new TransactWriteCommand({ TransactItems: items }));
         return 'committed';
       } catch (err) {
-        if (!(err instanceof TransactionCanceledException)) throw err;
-        const failed = (err.CancellationReasons ?? []).map((r) => r.Code === 'ConditionalCheckFailed');
-        if (failed[2]) return 'idempotency-key-taken';
-        if (failed[0]) return 'version-conflict';
-        if (failed.slice(4).some(Boolean)) return 'upload-taken';
+        const { failed, failedFrom } = cancellationOf(err);
+        if (failed(2)) return 'idempotency-key-taken';
+        if (failed(0)) return 'version-conflict';
+        if (failedFrom(4)) return 'upload-taken';
         throw err;
       }
     },
@@ -113,9 +112,7 @@ export function citizenStepStore(): SupplementPorts & CompletionPorts & Withdraw
         await db.send(new TransactWriteCommand({ TransactItems: items }));
         return 'applied';
       } catch (err) {
-        if (!(err instanceof TransactionCanceledException)) throw err;
-        if (err.CancellationReasons?.some((r) => r.Code === 'ConditionalCheckFailed'))
-          return 'version-conflict';
+        if (cancellationOf(err).anyFailed()) return 'version-conflict';
         throw err;
       }
     },
@@ -125,8 +122,7 @@ export function citizenStepStore(): SupplementPorts & CompletionPorts & Withdraw
         await db.send(new TransactWriteCommand({ TransactItems: stepItems(TableName, dossier, event) }));
         return 'applied';
       } catch (err) {
-        if (!(err instanceof TransactionCanceledException)) throw err;
-        if (err.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') return 'version-conflict';
+        if (cancellationOf(err).failed(0)) return 'version-conflict';
         throw err;
       }
     },

@@ -1,15 +1,26 @@
 /** Drafts over the single table: beside the person's profile, in the same partition, expiring by TTL. */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
 import { dynamo } from '../core/clients.js';
 import { config } from '../core/config.js';
 import { decodeCursor, encodeCursor } from '../core/cursor.js';
-import { keys, recordOf } from '../core/keys.js';
+import { itemParser } from '../core/items.js';
+import { keys } from '../core/keys.js';
 import { TABLE } from '../core/resources.js';
 import { loadProfileKeys } from '../pii/profile-keys.js';
 import type { DraftPorts, StoredDraft } from './drafts.js';
 
 const FIELDS = ['ownerSub', 'procedureCode', 'version', 'sealed', 'savedAt', 'expiresAt'];
+
+const parseDraft = itemParser<StoredDraft>('draft', {
+  ownerSub: z.string(),
+  procedureCode: z.string(),
+  version: z.number().int().nonnegative(),
+  sealed: z.string(),
+  savedAt: z.string(),
+  expiresAt: z.string(),
+});
 
 export function draftStore(): DraftPorts {
   const TableName = config().TABLE_NAME;
@@ -20,7 +31,7 @@ export function draftStore(): DraftPorts {
       const out = await dynamo().send(
         new GetCommand({ TableName, Key: keys.draft(sub, code), ConsistentRead: true }),
       );
-      return out.Item ? recordOf<StoredDraft>(out.Item) : undefined;
+      return out.Item ? parseDraft(out.Item) : undefined;
     },
     async save(draft, expected) {
       const ttl = Math.floor(Date.parse(draft.expiresAt) / 1000);
@@ -69,7 +80,7 @@ export function draftStore(): DraftPorts {
       );
       const last = out.LastEvaluatedKey;
       return {
-        items: (out.Items ?? []).map((i) => recordOf<StoredDraft>(i)),
+        items: (out.Items ?? []).map(parseDraft),
         ...(last ? { last: encodeCursor({ pk: String(last.pk), sk: String(last.sk) })! } : {}),
       };
     },

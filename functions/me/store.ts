@@ -2,18 +2,22 @@
  * The account ports over the single table: profiles with the claims of their citizen IDs, and the owner
  * index of dossiers (gsi1).
  */
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../core/clients.js';
 import { config } from '../core/config.js';
 import { type DossierRecord, SUMMARY_FIELDS } from '../core/dossier.js';
 import { loadDossier, loadTimeline } from '../core/dossier-store.js';
+import { cancellationOf } from '../core/dynamo-errors.js';
 import { AppError } from '../core/errors.js';
-import { keys, recordOf } from '../core/keys.js';
+import { parseDossier, parseDossierFields } from '../core/items.js';
+import { keys } from '../core/keys.js';
+import { queries } from '../core/queries.js';
+import { cursorAttributes } from '../core/table.js';
 import { ownResults } from '../documents/result-store.js';
 import { loadProfileKeys } from '../pii/profile-keys.js';
 import { hasSealedForm, openForm } from '../pii/sealed-form.js';
-import type { AccountPorts, DossierFields, OwnerIndexKey } from './account.js';
+import type { AccountPorts, DossierFields, IndexItemKey, OwnerIndexKey } from './account.js';
 import type { ProfilePorts, StoredProfile } from './profile.js';
 
 const stripProfile = (item: Record<string, unknown>): StoredProfile => {
@@ -73,8 +77,7 @@ export function profileStore(): ProfilePorts {
           );
           return 'bound';
         } catch (err) {
-          if (!(err instanceof TransactionCanceledException)) throw err;
-          const [own, id] = (err.CancellationReasons ?? []).map((r) => r.Code);
+          const [own, id] = cancellationOf(err).codes;
           if (own === 'ConditionalCheckFailed') return 'stale';
           if (id === 'ConditionalCheckFailed') return 'taken';
           const conflict = own === 'TransactionConflict' || id === 'TransactionConflict';
@@ -111,21 +114,16 @@ const PROJECTIONS: Record<DossierFields, string[] | undefined> = {
   full: undefined,
 };
 
-const indexKey = (item: Record<string, unknown>): OwnerIndexKey => ({
-  pk: String(item.pk),
-  sk: String(item.sk),
-  gsi1pk: String(item.gsi1pk),
-  gsi1sk: String(item.gsi1sk),
-});
-
-const stripDossier = (item: Record<string, unknown>): DossierRecord => {
-  const record = recordOf<DossierRecord>(item);
-  // Projections without attachments (summaries) still read as a dossier with none.
-  return { ...record, attachments: record.attachments ?? [] };
-};
+/** Full reads are whole dossiers; projections (summaries, attachments) carry only their fields. */
+const dossierOf =
+  (fields: DossierFields) =>
+  (item: Record<string, unknown>): DossierRecord => {
+    const record = PROJECTIONS[fields] ? parseDossierFields(item) : parseDossier(item);
+    // Projections without attachments (summaries) still read as a dossier with none.
+    return { ...record, attachments: record.attachments ?? [] };
+  };
 
 export function accountStore(): AccountPorts {
-  const TableName = config().TABLE_NAME;
   return {
     now: () => new Date(),
     dossier: loadDossier,
@@ -134,34 +132,15 @@ export function accountStore(): AccountPorts {
     ownResults,
     portalUrl: config().PORTAL_URL,
     async indexedDossiers(partition, q) {
-      const out = await dynamo().send(
-        new QueryCommand({
-          TableName,
-          IndexName: 'gsi3',
-          KeyConditionExpression: 'gsi3pk = :pk AND begins_with(gsi3sk, :kind)',
-          ExpressionAttributeValues: { ':pk': partition, ':kind': 'DOSSIER#' },
-          ScanIndexForward: false,
-          Limit: q.limit,
-          ExclusiveStartKey: q.after,
-        }),
-      );
-      const key = (i: Record<string, unknown>) => ({
-        pk: String(i.pk),
-        sk: String(i.sk),
-        gsi3pk: String(i.gsi3pk),
-        gsi3sk: String(i.gsi3sk),
-      });
+      const page = await queries.filedDossiers<IndexItemKey, DossierRecord>(partition, q, dossierOf('full'));
       return {
-        items: (out.Items ?? []).map((item) => ({ key: key(item), dossier: stripDossier(item) })),
-        ...(out.LastEvaluatedKey ? { lastKey: key(out.LastEvaluatedKey) } : {}),
+        items: page.items.map(({ key, value }) => ({ key, dossier: value })),
+        ...(page.lastKey ? { lastKey: page.lastKey } : {}),
       };
     },
     async ownDossiers(sub, q) {
       const names: Record<string, string> = {};
-      const values: Record<string, unknown> = {
-        ':owner': keys.ownerIndex(sub, 'DOSSIER', '').gsi1pk,
-        ':kind': 'DOSSIER#',
-      };
+      const values: Record<string, unknown> = {};
       const filters: string[] = [];
       if (q.status) {
         names['#status'] = 'status';
@@ -174,30 +153,19 @@ export function accountStore(): AccountPorts {
         filters.push('#procedureCode = :procedureCode');
       }
       const fields = PROJECTIONS[q.fields];
-      if (fields) for (const f of [...fields, 'pk', 'sk', 'gsi1pk', 'gsi1sk']) names[`#${f}`] = f;
-      const out = await dynamo().send(
-        new QueryCommand({
-          TableName,
-          IndexName: 'gsi1',
-          KeyConditionExpression: 'gsi1pk = :owner AND begins_with(gsi1sk, :kind)',
-          ExpressionAttributeValues: values,
-          ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
-          ...(filters.length ? { FilterExpression: filters.join(' AND ') } : {}),
-          ...(fields
-            ? {
-                ProjectionExpression: [...fields, 'pk', 'sk', 'gsi1pk', 'gsi1sk']
-                  .map((f) => `#${f}`)
-                  .join(', '),
-              }
-            : {}),
-          ScanIndexForward: false,
-          Limit: q.limit,
-          ExclusiveStartKey: q.after,
-        }),
+      const page = await queries.ownDossiers<OwnerIndexKey, DossierRecord>(
+        sub,
+        {
+          limit: q.limit,
+          after: q.after,
+          ...(filters.length ? { filter: { expression: filters.join(' AND '), names, values } } : {}),
+          ...(fields ? { attributes: [...fields, ...cursorAttributes('owner')] } : {}),
+        },
+        dossierOf(q.fields),
       );
       return {
-        items: (out.Items ?? []).map((item) => ({ key: indexKey(item), dossier: stripDossier(item) })),
-        ...(out.LastEvaluatedKey ? { lastKey: indexKey(out.LastEvaluatedKey) } : {}),
+        items: page.items.map(({ key, value }) => ({ key, dossier: value })),
+        ...(page.lastKey ? { lastKey: page.lastKey } : {}),
       };
     },
   };

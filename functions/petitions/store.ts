@@ -1,18 +1,20 @@
 /** Petition ports over DynamoDB and S3. */
 import { createHash } from 'node:crypto';
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { PetitionEventResult } from '../../schemas/petition.js';
 import { dynamo } from '../core/clients.js';
 import { config } from '../core/config.js';
-import { decodeCursor, encodeCursor } from '../core/cursor.js';
 import { blockAllocator } from '../core/dossier-codes.js';
 import { readPrefix } from '../core/dossier-store.js';
-import { keys, recordOf, ttlAfterDays } from '../core/keys.js';
+import { cancellationOf } from '../core/dynamo-errors.js';
+import { keys, ttlAfterDays } from '../core/keys.js';
+import { queries } from '../core/queries.js';
 import { OUTBOX, PETITIONS } from '../core/resources.js';
 import { documentFiles } from '../documents/store.js';
 import { enqueueNotifications } from '../notices/queue.js';
 import type { EscalationPorts, LapsedPetition } from './escalation.js';
+import { parsePetition, parsePetitionEvent } from './items.js';
 import { PETITION_EVENT_KIND, PETITION_KIND, type PetitionEvent, type PetitionRecord } from './model.js';
 import type {
   PetitionEventPorts,
@@ -25,8 +27,6 @@ import type { PublishedSource, StoredPublication } from './search.js';
 /** Which shard of the deadline index a petition's entry lives in (stable per petition). */
 export const petitionShard = (code: string) =>
   createHash('sha256').update(code).digest()[0]! % PETITIONS.deadlineShards;
-
-const strip = recordOf;
 
 const IDEMPOTENCY_SCOPE = 'petitions';
 const IDEMPOTENCY_DAYS = 7;
@@ -207,35 +207,6 @@ export function petitionStore(): PetitionStore {
   // Uploads and scans are checked and copied exactly as for dossiers.
   const files = documentFiles();
 
-  const listIndex = async (
-    IndexName: 'gsi1' | 'gsi2' | 'gsi3',
-    pk: string,
-    limit: number,
-    cursor: string | undefined,
-  ) => {
-    const pkName = `${IndexName}pk`;
-    const out = await db.send(
-      new QueryCommand({
-        TableName,
-        IndexName,
-        KeyConditionExpression: `${pkName} = :pk AND begins_with(${IndexName}sk, :kind)`,
-        ExpressionAttributeValues: { ':pk': pk, ':kind': keys.petitionIndexPrefix },
-        ScanIndexForward: false,
-        Limit: limit,
-        ExclusiveStartKey: decodeCursor(
-          cursor,
-          ['pk', 'sk', pkName, `${IndexName}sk`],
-          { [pkName]: pk },
-          { [`${IndexName}sk`]: keys.petitionIndexPrefix },
-        ),
-      }),
-    );
-    return {
-      items: (out.Items ?? []).map((i) => strip<PetitionRecord>(i)),
-      nextCursor: encodeCursor(out.LastEvaluatedKey),
-    };
-  };
-
   return {
     now: () => new Date(),
     codes: blockAllocator(db, TableName),
@@ -262,10 +233,10 @@ export function petitionStore(): PetitionStore {
       const out = await db.send(
         new GetCommand({ TableName, Key: keys.petition(code), ConsistentRead: true }),
       );
-      return out.Item ? strip<PetitionRecord>(out.Item) : undefined;
+      return out.Item ? parsePetition(out.Item) : undefined;
     },
 
-    loadTimeline: (code) => readPrefix<PetitionEvent>(keys.petitionPartition(code), keys.timelinePrefix),
+    loadTimeline: (code) => readPrefix(keys.petitionPartition(code), keys.timelinePrefix, parsePetitionEvent),
 
     async commit(w) {
       const { items, index } = petitionWriteItems(TableName, w);
@@ -274,17 +245,10 @@ export function petitionStore(): PetitionStore {
         await db.send(new TransactWriteCommand({ TransactItems: items as any }));
         return 'committed';
       } catch (err) {
-        if (!(err instanceof TransactionCanceledException)) throw err;
-        const reasons = err.CancellationReasons ?? [];
-        const failed = (i: number | undefined) =>
-          i !== undefined && reasons[i]?.Code === 'ConditionalCheckFailed';
+        const { failed, failedFrom } = cancellationOf(err);
         if (failed(index.idempotency)) return 'idempotency-key-taken';
         if (failed(index.record)) return 'already-recorded';
-        if (
-          index.claims !== undefined &&
-          reasons.slice(index.claims).some((r) => r.Code === 'ConditionalCheckFailed')
-        )
-          return 'upload-taken';
+        if (index.claims !== undefined && failedFrom(index.claims)) return 'upload-taken';
         if (failed(index.petition)) return 'version-conflict';
         throw err;
       }
@@ -336,58 +300,31 @@ export function petitionStore(): PetitionStore {
     async listLapsed(before) {
       const out: LapsedPetition[] = [];
       for (let shard = 0; shard < PETITIONS.deadlineShards; shard++) {
-        const res = await db.send(
-          new QueryCommand({
-            TableName,
-            IndexName: 'gsi2',
-            KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk < :before',
-            ExpressionAttributeValues: {
-              ':pk': keys.petitionDeadlineIndex(shard, before, '').gsi2pk,
-              ':before': before,
-            },
-            Limit: PAGE,
-          }),
+        out.push(
+          ...(await queries.petitionsDue(shard, before, PAGE, (item) => ({
+            code: item.petitionCode as string,
+            deadline: item.deadline as string,
+          }))),
         );
-        for (const item of res.Items ?? []) {
-          out.push({ code: item.petitionCode as string, deadline: item.deadline as string });
-        }
       }
       return out;
     },
     enqueue: enqueueNotifications,
 
-    listOwned: (sub, limit, cursor) => listIndex('gsi1', keys.ownerIndex(sub, '', '').gsi1pk, limit, cursor),
+    listOwned: (sub, limit, cursor) =>
+      queries.byOwner(sub, keys.petitionIndexPrefix)({ limit, cursor }, parsePetition),
     listForEnterprise: (taxCode, limit, cursor) =>
-      listIndex('gsi3', keys.enterpriseIndex(taxCode, '', '').gsi3pk, limit, cursor),
+      queries.byEnterprise(taxCode, keys.petitionIndexPrefix)({ limit, cursor }, parsePetition),
     listForAgency: (agencyId, limit, cursor) =>
-      listIndex('gsi2', keys.agencyIndex(agencyId, '', '').gsi2pk, limit, cursor),
+      queries.byAgency(agencyId, keys.petitionIndexPrefix)({ limit, cursor }, parsePetition),
 
     published: {
-      async since(since) {
-        const pk = keys.publishedPetitionIndex('', '').gsi1pk;
-        const found: StoredPublication[] = [];
-        let ExclusiveStartKey: Record<string, unknown> | undefined;
-        do {
-          const out = await db.send(
-            new QueryCommand({
-              TableName,
-              IndexName: 'gsi1',
-              KeyConditionExpression: since ? 'gsi1pk = :pk AND gsi1sk >= :since' : 'gsi1pk = :pk',
-              ExpressionAttributeValues: { ':pk': pk, ...(since ? { ':since': since } : {}) },
-              ExclusiveStartKey,
-            }),
-          );
-          for (const item of out.Items ?? []) {
-            found.push({
-              view: item.view as StoredPublication['view'],
-              indexKey: item.gsi1sk as string,
-              masked: item.masked === true,
-            });
-          }
-          ExclusiveStartKey = out.LastEvaluatedKey;
-        } while (ExclusiveStartKey);
-        return found;
-      },
+      since: (since) =>
+        queries.published(since, (item) => ({
+          view: item.view as StoredPublication['view'],
+          indexKey: item.gsi1sk as string,
+          masked: item.masked === true,
+        })),
     },
   };
 }

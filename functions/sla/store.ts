@@ -1,11 +1,12 @@
 /** The SLA index, breach flags and deadline queries over DynamoDB. */
 import { createHash } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../core/clients.js';
 import { config } from '../core/config.js';
 import { loadDossier } from '../core/dossier-store.js';
 import { keys } from '../core/keys.js';
+import { queries } from '../core/queries.js';
 import { SLA } from '../core/resources.js';
 import { enqueueNotifications } from '../notices/queue.js';
 import { findAgency } from '../registry/agencies.js';
@@ -93,24 +94,14 @@ export function slaWatchStore(): SlaWatchPorts {
     async listLapsed(kind, before) {
       const out: LapsedEntry[] = [];
       for (let shard = 0; shard < SLA.shards; shard++) {
-        const { gsi2pk } = keys.slaIndex(kind, shard, before, '');
-        const res = await db.send(
-          new QueryCommand({
-            TableName,
-            IndexName: 'gsi2',
-            KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk < :before',
-            ExpressionAttributeValues: { ':pk': gsi2pk, ':before': before },
-            Limit: PAGE,
-          }),
-        );
-        for (const item of res.Items ?? []) {
-          out.push({
+        out.push(
+          ...(await queries.slaDue(kind, shard, before, PAGE, (item) => ({
             code: item.dossierCode as string,
             kind,
             deadline: item.deadline as string,
             indexKey: item.gsi2sk as string,
-          });
-        }
+          }))),
+        );
       }
       return out;
     },

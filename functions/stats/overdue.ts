@@ -9,18 +9,18 @@
  * An extension that lapses again opens the marker again at the new deadline. The count lags the clock
  * by at most one watcher run; `npm run stats:rebuild` recomputes it from the dossiers themselves.
  */
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   GetCommand,
   PutCommand,
-  QueryCommand,
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../core/clients.js';
 import { config } from '../core/config.js';
 import { type DossierRecord, isOverdue } from '../core/dossier.js';
+import { cancellationOf, isCancellation } from '../core/dynamo-errors.js';
 import { keys } from '../core/keys.js';
+import { queries } from '../core/queries.js';
 
 /** Figures that describe an agency now, not a month. */
 export const NOW_COUNTERS = ['overdueNow', 'petitionsOverdueNow'] as const;
@@ -71,9 +71,7 @@ export async function settleOverdue(
 
 /** The same transaction's reasons, by position: which condition failed. */
 const cancelled = (err: unknown): string[] | undefined =>
-  err instanceof TransactionCanceledException
-    ? (err.CancellationReasons ?? []).map((r) => r.Code ?? 'None')
-    : undefined;
+  isCancellation(err) ? cancellationOf(err).codes : undefined;
 
 export class DossierChangedError extends Error {
   constructor(code: string) {
@@ -233,22 +231,8 @@ export function nowStore(): NowPorts {
   const TableName = config().TABLE_NAME;
   return {
     async allNow() {
-      const out = new Map<string, NowCounts>();
-      let ExclusiveStartKey: Record<string, unknown> | undefined;
-      do {
-        const page = await dynamo().send(
-          new QueryCommand({
-            TableName,
-            IndexName: 'gsi2',
-            KeyConditionExpression: 'gsi2pk = :pk',
-            ExpressionAttributeValues: { ':pk': keys.agencyNowIndex('').gsi2pk },
-            ExclusiveStartKey,
-          }),
-        );
-        for (const item of page.Items ?? []) out.set(String(item.agencyId), nowOf(item));
-        ExclusiveStartKey = page.LastEvaluatedKey;
-      } while (ExclusiveStartKey);
-      return out;
+      const items = await queries.agenciesNow((item) => [String(item.agencyId), nowOf(item)] as const);
+      return new Map(items);
     },
     async agencyNow(agencyId) {
       const out = await dynamo().send(new GetCommand({ TableName, Key: keys.agencyNow(agencyId) }));

@@ -13,10 +13,10 @@
  * handled in parallel, late or twice all converge; the marker keeps the state counted and the event
  * number it was folded to, and each change is conditional on the marker as read.
  */
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../core/clients.js';
 import { config } from '../core/config.js';
+import { cancellationOf, isCancellation } from '../core/dynamo-errors.js';
 import { keys } from '../core/keys.js';
 import { type Contribution, monthOf } from './counters.js';
 import { nowUpdate } from './overdue.js';
@@ -195,10 +195,7 @@ export function petitionOverdueStore(): PetitionOverduePorts {
           }),
         );
       } catch (err) {
-        if (
-          err instanceof TransactionCanceledException &&
-          err.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed'
-        )
+        if (isCancellation(err) && cancellationOf(err).failed(0))
           throw new Error(`petition ${code}: its overdue marker moved meanwhile; the event is tried again`);
         throw err;
       }

@@ -11,6 +11,7 @@ import { config } from '../core/config.js';
 import { type DossierRecord, isOverdue } from '../core/dossier.js';
 import { loadTimeline } from '../core/dossier-store.js';
 import { keys } from '../core/keys.js';
+import { INDEX } from '../core/table.js';
 import type { TimelineEvent } from '../core/timeline.js';
 import {
   acknowledgementOf,
@@ -237,7 +238,7 @@ export function rebuildStore(): RebuildPorts {
           keys.agencyDossierPartitions(agencyId).map((partition) =>
             queryAll({
               TableName,
-              IndexName: 'gsi2',
+              IndexName: INDEX.work.name,
               KeyConditionExpression: 'gsi2pk = :agency',
               ExpressionAttributeValues: { ':agency': partition },
               ...projection(fields),

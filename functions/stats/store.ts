@@ -1,5 +1,4 @@
 /** Counter items over DynamoDB: atomic ADDs, each guarded by its dossier's marker in one transaction. */
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   type BatchGetCommandOutput,
@@ -8,7 +7,9 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../core/clients.js';
 import { config } from '../core/config.js';
+import { cancellationOf, isCancellation } from '../core/dynamo-errors.js';
 import { keys, SHARDS, shardOf } from '../core/keys.js';
+import { INDEX } from '../core/table.js';
 import { COUNTERS, type Contribution, type Counts, zeroCounts } from './counters.js';
 
 export interface StoredStats {
@@ -99,8 +100,7 @@ export function statsStore(now: () => Date = () => new Date()): StatsPorts {
         );
         return 'added';
       } catch (err) {
-        const reasons = err instanceof TransactionCanceledException ? (err.CancellationReasons ?? []) : [];
-        if (reasons[0]?.Code === 'ConditionalCheckFailed') return 'duplicate';
+        if (isCancellation(err) && cancellationOf(err).failed(0)) return 'duplicate';
         throw err;
       }
     },
@@ -115,7 +115,7 @@ export function statsStore(now: () => Date = () => new Date()): StatsPorts {
             const out = await dynamo().send(
               new QueryCommand({
                 TableName,
-                IndexName: 'gsi2',
+                IndexName: INDEX.work.name,
                 KeyConditionExpression: 'gsi2pk = :month',
                 ExpressionAttributeValues: { ':month': partition },
                 ExclusiveStartKey,

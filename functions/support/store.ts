@@ -1,18 +1,19 @@
 /** Support desk ports over DynamoDB and S3. */
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { SupportEventResult } from '../../schemas/support.js';
 import { readOwnership } from '../core/access-store.js';
 import { dynamo } from '../core/clients.js';
 import { config } from '../core/config.js';
-import { decodeCursor, encodeCursor } from '../core/cursor.js';
 import { blockAllocator } from '../core/dossier-codes.js';
 import { readPrefix } from '../core/dossier-store.js';
-import { keys, recordOf, ttlAfterDays } from '../core/keys.js';
+import { cancellationOf } from '../core/dynamo-errors.js';
+import { keys, ttlAfterDays } from '../core/keys.js';
+import { type Page, queries } from '../core/queries.js';
 import { OUTBOX, SUPPORT } from '../core/resources.js';
 import { documentFiles } from '../documents/store.js';
 import { loadProfileKeys } from '../pii/profile-keys.js';
 import { seal } from '../pii/protect.js';
+import { parseTicket, parseTicketEvent } from './items.js';
 import type { TicketEvent, TicketRecord } from './model.js';
 import {
   type CreateTicketPorts,
@@ -163,8 +164,6 @@ export interface QueueFilter {
   notOverdueAt?: string;
 }
 
-type Page<T> = { items: T[]; nextCursor: string | null };
-
 export type SupportStore = CreateTicketPorts &
   SupportEventPorts & {
     loadTimeline(code: string): Promise<TicketEvent[]>;
@@ -178,46 +177,6 @@ export function supportStore(): SupportStore {
   const { TABLE_NAME: TableName } = config();
   const db = dynamo();
   const files = documentFiles();
-
-  const query = async (
-    IndexName: 'gsi1' | 'gsi2' | 'gsi3',
-    pk: string,
-    prefix: string,
-    limit: number,
-    cursor: string | undefined,
-    filter?: { expression: string; names: Record<string, string>; values: Record<string, unknown> },
-    newestFirst = true,
-  ): Promise<Page<TicketRecord>> => {
-    const pkName = `${IndexName}pk`;
-    const out = await db.send(
-      new QueryCommand({
-        TableName,
-        IndexName,
-        KeyConditionExpression: prefix
-          ? `${pkName} = :pk AND begins_with(${IndexName}sk, :prefix)`
-          : `${pkName} = :pk`,
-        ExpressionAttributeValues: {
-          ':pk': pk,
-          ...(prefix ? { ':prefix': prefix } : {}),
-          ...(filter?.values ?? {}),
-        },
-        ...(filter ? { FilterExpression: filter.expression } : {}),
-        ...(filter && Object.keys(filter.names).length ? { ExpressionAttributeNames: filter.names } : {}),
-        ScanIndexForward: !newestFirst,
-        Limit: limit,
-        ExclusiveStartKey: decodeCursor(
-          cursor,
-          ['pk', 'sk', pkName, `${IndexName}sk`],
-          { [pkName]: pk },
-          prefix ? { [`${IndexName}sk`]: prefix } : {},
-        ),
-      }),
-    );
-    return {
-      items: (out.Items ?? []).map((i) => recordOf<TicketRecord>(i)),
-      nextCursor: encodeCursor(out.LastEvaluatedKey),
-    };
-  };
 
   return {
     now: () => new Date(),
@@ -251,10 +210,10 @@ export function supportStore(): SupportStore {
       const out = await db.send(
         new GetCommand({ TableName, Key: keys.supportTicket(code), ConsistentRead: true }),
       );
-      return out.Item ? recordOf<TicketRecord>(out.Item) : undefined;
+      return out.Item ? parseTicket(out.Item) : undefined;
     },
 
-    loadTimeline: (code) => readPrefix<TicketEvent>(keys.supportPartition(code), keys.timelinePrefix),
+    loadTimeline: (code) => readPrefix(keys.supportPartition(code), keys.timelinePrefix, parseTicketEvent),
 
     async commit(w) {
       const { items, index } = ticketWriteItems(TableName, w);
@@ -263,18 +222,11 @@ export function supportStore(): SupportStore {
         await db.send(new TransactWriteCommand({ TransactItems: items as any }));
         return 'committed';
       } catch (err) {
-        if (!(err instanceof TransactionCanceledException)) throw err;
-        const reasons = err.CancellationReasons ?? [];
-        const failed = (i: number | undefined) =>
-          i !== undefined && reasons[i]?.Code === 'ConditionalCheckFailed';
+        const { failed, failedFrom } = cancellationOf(err);
         if (failed(index.idempotency)) return 'idempotency-key-taken';
         if (failed(index.record)) return 'already-recorded';
         if (failed(index.faq)) return 'faq-taken';
-        if (
-          index.claims !== undefined &&
-          reasons.slice(index.claims).some((r) => r.Code === 'ConditionalCheckFailed')
-        )
-          return 'upload-taken';
+        if (index.claims !== undefined && failedFrom(index.claims)) return 'upload-taken';
         if (failed(index.ticket)) return 'version-conflict';
         throw err;
       }
@@ -290,7 +242,7 @@ export function supportStore(): SupportStore {
     },
 
     listOwned: (sub, limit, cursor) =>
-      query('gsi1', keys.ownerIndex(sub, '', '').gsi1pk, keys.supportIndexPrefix, limit, cursor),
+      queries.byOwner(sub, keys.supportIndexPrefix)({ limit, cursor }, parseTicket),
 
     queue(f, limit, cursor) {
       const names: Record<string, string> = {};
@@ -313,33 +265,13 @@ export function supportStore(): SupportStore {
       if (!f.province) parts.push('supportDesk = :desk');
       if (!f.province) values[':desk'] = true;
       const filter = parts.length ? { expression: parts.join(' AND '), names, values } : undefined;
-      return f.province
-        ? query('gsi2', keys.supportQueueIndex(f.province, '', '').gsi2pk, '', limit, cursor, filter, false)
-        : query('gsi3', keys.supportAllIndex('', '').gsi3pk, '', limit, cursor, filter, false);
+      return (f.province ? queries.supportQueue(f.province, filter) : queries.supportAll(filter))(
+        { limit, cursor },
+        parseTicket,
+      );
     },
 
-    async askedBetween(from, to) {
-      const found: TicketRecord[] = [];
-      let ExclusiveStartKey: Record<string, unknown> | undefined;
-      do {
-        const out = await db.send(
-          new QueryCommand({
-            TableName,
-            IndexName: 'gsi3',
-            KeyConditionExpression: 'gsi3pk = :pk AND gsi3sk BETWEEN :from AND :to',
-            ExpressionAttributeValues: {
-              ':pk': keys.supportAllIndex('', '').gsi3pk,
-              ':from': from,
-              // Keys are `<createdAt>#<code>`: every key of an instant before `to` sorts below `to#`.
-              ':to': `${to}`,
-            },
-            ExclusiveStartKey,
-          }),
-        );
-        for (const i of out.Items ?? []) found.push(recordOf<TicketRecord>(i));
-        ExclusiveStartKey = out.LastEvaluatedKey;
-      } while (ExclusiveStartKey);
-      return found;
-    },
+    // Keys are `<createdAt>#<code>`: every key of an instant before `to` sorts below `to`.
+    askedBetween: (from, to) => queries.supportAskedBetween(from, to, parseTicket),
   };
 }

@@ -1,10 +1,20 @@
 /** A dossier's fetch records (`ACCESS#…` items of its partition), newest first. */
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
 import { dynamo } from '../core/clients.js';
 import { config } from '../core/config.js';
-import { keys, recordOf } from '../core/keys.js';
+import { itemParser, present } from '../core/items.js';
+import { keys } from '../core/keys.js';
 import type { AttachmentAccess } from '../documents/agency-files.js';
 import type { AccessKey, AccessLogPorts } from './access-log.js';
+
+const parseAccess = itemParser<AttachmentAccess>('attachmentAccess', {
+  at: z.string(),
+  agencyId: z.string(),
+  via: present(z.enum(['agency_system', 'agency_officer'])),
+  attachmentId: present(z.string()),
+  requestId: present(z.string()),
+});
 
 export function accessLogStore(): AccessLogPorts {
   return {
@@ -25,7 +35,7 @@ export function accessLogStore(): AccessLogPorts {
       const items = out.Items ?? [];
       const last = out.LastEvaluatedKey as AccessKey | undefined;
       return {
-        items: items.map((i) => recordOf<AttachmentAccess>(i)),
+        items: items.map(parseAccess),
         ...(last ? { lastKey: { pk: String(last.pk), sk: String(last.sk) } } : {}),
       };
     },

@@ -5,6 +5,7 @@ import { config } from '../core/config.js';
 import { type DossierRecord, SUMMARY_FIELDS } from '../core/dossier.js';
 import { keys } from '../core/keys.js';
 import { type ReadShard, type RowKey, readMerged } from '../core/sharded-list.js';
+import { INDEX } from '../core/table.js';
 import {
   type AgencyDossierPorts,
   CURSOR_ATTRIBUTES,
@@ -32,7 +33,7 @@ export function agencyDossierStore(): AgencyDossierPorts {
         const out = await dynamo().send(
           new QueryCommand({
             TableName: config().TABLE_NAME,
-            IndexName: 'gsi2',
+            IndexName: INDEX.work.name,
             KeyConditionExpression: page.atMost
               ? '#gsi2pk = :agency AND #gsi2sk BETWEEN :kind AND :atMost'
               : '#gsi2pk = :agency AND begins_with(#gsi2sk, :kind)',
