@@ -19,7 +19,8 @@
  *       tier 3  dispatch, notifications
  *       tier 4  agencies
  *     functions/dev/          the local cloud's own routes (dev sign-in, outbox).
- *  7. functions/routes.ts     the route table (each group's routes put together) and the deployment map.
+ *  7. functions/routes.ts     the route table (each group's routes put together); functions/deployment.ts,
+ *                             the deployment map, above it.
  *  8. functions/platform/     OpenAPI and the platform endpoints (its routes.ts sits just below 7).
  *  9. lib/                     CDK stacks, the local cloud and operator tools: may import any function.
  *
@@ -61,6 +62,7 @@ const layers = [
   // functions/platform/ (OpenAPI) reads the table.
   { name: 'platform-routes', folders: ['functions/platform/routes.ts'] },
   { name: 'routes', folders: ['functions/routes.ts'] },
+  { name: 'deployment', folders: ['functions/deployment.ts'] },
   { name: 'platform', folders: ['functions/platform'] },
   { name: 'lib', folders: ['lib'] },
 ];

@@ -41,16 +41,11 @@ import {
   SUPPORT,
   TABLE,
 } from '../functions/core/resources.js';
-import {
-  type AuthMode,
-  cloudRoutes,
-  type FunctionSpec,
-  functions,
-  type Route,
-  routeKey,
-} from '../functions/routes.js';
+import { type FunctionSpec, functions } from '../functions/deployment.js';
+import { type AuthMode, cloudRoutes, type Route, routeKey } from '../functions/routes.js';
 import { OperatorAlerts } from './alerts.js';
 import type { DataStack } from './data-stack.js';
+import { type Environment, specEnvironment } from './function-environment.js';
 import { acknowledgeKmsGrant, grantAccess, type PortalResources } from './grants.js';
 import { PortalMonitoring } from './monitoring.js';
 import { acknowledge } from './nag.js';
@@ -155,7 +150,7 @@ export class ApiStack extends Stack {
     };
 
     const { issuer, webClient } = data.identity;
-    const sharedEnvironment: Record<string, string> = {
+    const sharedEnvironment: Environment = {
       STAGE: s.stage,
       TABLE_NAME: names.table,
       UPLOADS_BUCKET: names.scansBucket,
@@ -185,15 +180,22 @@ export class ApiStack extends Stack {
       POWERTOOLS_TRACER_CAPTURE_RESPONSE: 'false',
     };
 
+    const keySources = {
+      profileKey: { secretName: names.profileKeySecret },
+      resultSigningKey: { keyId: data.resultSigningKey.keyArn },
+    };
     const entries = Object.entries(functions) as [FunctionName, FunctionSpec][];
     const schedules: Record<string, Rule> = {};
     this.functions = Object.fromEntries(
       entries.map(([name, spec]) => {
-        const fn = new PortalFunction(this, `Fn-${name}`, { name, spec, settings: s, sharedEnvironment });
+        const fn = new PortalFunction(this, `Fn-${name}`, {
+          name,
+          spec,
+          settings: s,
+          sharedEnvironment,
+          environment: specEnvironment(spec, keySources),
+        });
         grantAccess(fn, spec, resources);
-        if (spec.readsProfileKey) fn.function.addEnvironment('PROFILE_KEY_SECRET', names.profileKeySecret);
-        if (spec.resultSigning)
-          fn.function.addEnvironment('RESULT_SIGNING_KEY_ID', data.resultSigningKey.keyArn);
         if (spec.trigger === 'outbox-stream') this.relayOutbox(fn, table, data);
         if (spec.trigger === 'agency-queues') this.dispatchAgencyQueues(fn, spec, data);
         if (spec.trigger === 'dossier-stream') this.relayNotifications(fn, table, data);
@@ -288,8 +290,9 @@ export class ApiStack extends Stack {
     // it as its server; deliveries link each file to this stage's agency download route. With a custom
     // domain that is the edge, which serves page and API together.
     const portalUrl = s.domain ? `https://${s.domain.name}` : this.api.apiEndpoint;
-    for (const fn of ['payments', 'platform', 'dispatcher'] as const) {
-      this.functions[fn].function.addEnvironment('PORTAL_URL', portalUrl);
+    for (const [name, spec] of entries) {
+      const late = specEnvironment(spec, { ...keySources, portalUrl });
+      if (late.PORTAL_URL) this.functions[name].function.addEnvironment('PORTAL_URL', late.PORTAL_URL);
     }
 
     new CfnOutput(this, 'ApiUrl', { value: this.stage.url });

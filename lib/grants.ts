@@ -9,7 +9,7 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { UPLOADS } from '../functions/core/resources.js';
-import type { FunctionSpec } from '../functions/routes.js';
+import type { FunctionSpec } from '../functions/deployment.js';
 import { acknowledgeWildcardAction, acknowledgeWildcardResource } from './nag.js';
 import type { PortalFunction } from './portal-function.js';
 

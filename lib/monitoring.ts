@@ -24,7 +24,7 @@ import type { Rule } from 'aws-cdk-lib/aws-events';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { type BusinessMetric, METRICS_NAMESPACE, METRICS_SERVICE } from '../functions/core/metrics.js';
-import type { FunctionSpec } from '../functions/routes.js';
+import type { FunctionSpec } from '../functions/deployment.js';
 import type { OperatorAlerts } from './alerts.js';
 import type { PortalFunction } from './portal-function.js';
 import type { StageSettings } from './settings.js';

@@ -17,7 +17,8 @@ import {
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import type { FunctionSpec } from '../functions/routes.js';
+import type { FunctionSpec } from '../functions/deployment.js';
+import { type Environment, variables } from './function-environment.js';
 import { acknowledge } from './nag.js';
 import type { StageSettings } from './settings.js';
 
@@ -49,9 +50,9 @@ export interface PortalFunctionProps {
   spec: FunctionSpec;
   settings: StageSettings;
   /** Settings every function reads (table, bucket, issuer...). */
-  sharedEnvironment: Record<string, string>;
-  /** This function's own settings, merged over the shared ones. */
-  environment?: Record<string, string>;
+  sharedEnvironment: Environment;
+  /** This function's own settings (lib/function-environment.ts), merged over the shared ones. */
+  environment?: Environment;
 }
 
 export class PortalFunction extends Construct {
@@ -102,10 +103,7 @@ export class PortalFunction extends Construct {
       applicationLogLevelV2: logLevel,
       systemLogLevelV2: SystemLogLevel.INFO,
       tracing: Tracing.ACTIVE,
-      environment: {
-        ...props.sharedEnvironment,
-        ...props.environment,
-      },
+      environment: variables({ ...props.sharedEnvironment, ...props.environment }),
       bundling: {
         format: OutputFormat.ESM,
         target: 'node24',

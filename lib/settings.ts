@@ -6,8 +6,8 @@ import { Aws, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { z } from 'zod';
 import type { RateLimitClass } from '../functions/core/rate-limit.js';
+import type { functions } from '../functions/deployment.js';
 import { allAgencies, channels } from '../functions/registry/agencies.js';
-import type { functions } from '../functions/routes.js';
 
 export const STAGES = ['dev', 'staging', 'prod'] as const;
 export type Stage = (typeof STAGES)[number];

@@ -16,21 +16,13 @@ import {
   type procedureSummary,
 } from '../../schemas/procedure.js';
 import { AppError } from '../core/errors.js';
-import {
-  type Agency,
-  allAgencies,
-  communeAgency,
-  findAgency,
-  findAgencyByCode,
-  findProvince,
-  provinceDepartment,
-} from '../registry/agencies.js';
+import { type Agency, allAgencies, findAgencyByCode } from '../registry/agencies.js';
 import { type HandlerKey, handlerKeyOfAgency } from './agency-handlers.js';
-import { findFeeRule } from './fees.js';
 import { publishFormSchema } from './form-schema.js';
 import { findForm } from './forms.js';
 import { type InformationSummary, searchDocOfSummary } from './information.js';
 import { matchesName, queryWords } from './name-match.js';
+import { findFeeRule, handledBy, servesProvince } from './policy.js';
 import { type CatalogData, type Procedure, publishedCatalog } from './procedures.js';
 import {
   fold,
@@ -450,38 +442,6 @@ function withHit(
         : { field: f, terms, ranges: highlightRanges(text, new Set(terms)) };
     }),
   };
-}
-
-/** Whether an applicant of this province can use the procedure (fixed agencies elsewhere cannot). */
-function servesProvince(p: Procedure, provinceCode: string): boolean {
-  if (p.agencyRule) return true;
-  const a = findAgency(p.agencyId!);
-  return !a?.provinceCode || a.provinceCode === provinceCode;
-}
-
-/** Whether dossiers of the procedure can land at this agency. */
-function handledBy(p: Procedure, a: Agency): boolean {
-  if (p.agencyId) return p.agencyId === a.id;
-  const rule = p.agencyRule!;
-  if (rule.kind === 'province_department') return a.level !== 'commune' && a.kind === rule.department;
-  return a.level === 'commune' || a.kind === 'ttpvhcc';
-}
-
-/**
- * The agency that handles a dossier: the procedure's own, or the one its rule picks for the applicant's
- * province (and commune, when the registry knows it; otherwise the province's service centre).
- */
-export function resolveAgency(
-  procedure: Pick<ProcedureRecord, 'agencyId' | 'agencyRule'>,
-  where: { provinceCode?: string; communeCode?: string } = {},
-): Agency | undefined {
-  if (procedure.agencyId) return findAgency(procedure.agencyId);
-  const rule = procedure.agencyRule;
-  if (!rule || !where.provinceCode || !findProvince(where.provinceCode)) return undefined;
-  if (rule.kind === 'province_department') return provinceDepartment(rule.department, where.provinceCode);
-  const commune = where.communeCode ? communeAgency(where.communeCode) : undefined;
-  if (commune && commune.provinceCode === where.provinceCode) return commune;
-  return provinceDepartment('ttpvhcc', where.provinceCode);
 }
 
 /** The registry in code order, once per process: a listing filters it, never sorts it again. */

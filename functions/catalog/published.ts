@@ -7,17 +7,19 @@
  * functions/catalog/data/ as data/ next to the handler), so they are published atomically with it:
  * no network I/O, no IAM grant. `CATALOG_DATA_DIR` points elsewhere (benchmarks, tools).
  */
+
 import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { setting } from '../core/config.js';
 import { Catalog, type SerializedIndex } from './catalog.js';
 import type { InformationDetails, InformationIndexFile, InformationVersion } from './information.js';
 import { publishedCatalog } from './procedures.js';
 
 /** functions/catalog/data/ in the source tree; data/ beside the bundled handler in a deployment. */
 export function catalogDataDir(): string {
-  return process.env.CATALOG_DATA_DIR ?? fileURLToPath(new URL('./data/', import.meta.url));
+  return setting('CATALOG_DATA_DIR') ?? fileURLToPath(new URL('./data/', import.meta.url));
 }
 
 const readJson = <T>(path: string): T | undefined => {

@@ -5,8 +5,8 @@
  */
 import { type ProcedureRecord, procedureRecord } from '../../schemas/procedure.js';
 import { findAgency } from '../registry/agencies.js';
-import { findFeeRule } from './fees.js';
 import { findForm } from './forms.js';
+import { findFeeRule } from './policy.js';
 
 export interface RowProblem {
   /** 1-based item number in a JSON file, line number in a CSV file. */

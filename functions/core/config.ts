@@ -64,8 +64,47 @@ const rateLimits = jsonText
   )
   .transform((over) => ({ ...DEFAULT_RATE_LIMITS, ...over }));
 
+/** Petition deadlines in working days (defaults: PETITIONS in ./resources.ts). */
+export const petitionClockSchema = z
+  .object({
+    referralWorkingDays: z.number().int().min(1).max(60),
+    answerWorkingDays: z.number().int().min(1).max(90),
+  })
+  .strict()
+  .refine((d) => d.referralWorkingDays <= d.answerWorkingDays, 'referral must come before the answer');
+
+/** Support desk deadlines in working hours (defaults: SUPPORT in ./resources.ts). */
+export const supportClockSchema = z
+  .object({
+    firstAnswerWorkingHours: z.number().min(1).max(400),
+    resolutionWorkingHours: z.number().min(1).max(2000),
+  })
+  .strict()
+  .refine((d) => d.firstAnswerWorkingHours <= d.resolutionWorkingHours, 'first answer must come first');
+
+const localDay = z.iso.date();
+/** Announced swaps of the working-day calendar (./working-days.ts). */
+export const calendarAdjustmentsSchema = z
+  .object({ extraDaysOff: z.array(localDay).default([]), extraWorkingDays: z.array(localDay).default([]) })
+  .strict();
+
 const settings = z.object({
   STAGE: z.string().min(1).default('local'),
+  /** Set by the Lambda runtime (`AWS_Lambda_nodejs…`): tracing and metrics run only inside Lambda. */
+  AWS_EXECUTION_ENV: z.string().optional(),
+  /** The service name of logs, traces and metrics. */
+  POWERTOOLS_SERVICE_NAME: z.string().min(1).default('cong'),
+  /** Where the catalog function reads the published national records; unset: functions/catalog/data/. */
+  CATALOG_DATA_DIR: z.string().min(1).optional(),
+  /**
+   * Swapped and compensatory days the Government announces, e.g.
+   * {"extraDaysOff":["2026-09-01"],"extraWorkingDays":["2026-08-29"]}.
+   */
+  CONG_CALENDAR_ADJUSTMENTS: jsonText.pipe(calendarAdjustmentsSchema).optional(),
+  /** Petition deadlines when a regulation changes, e.g. {"referralWorkingDays":3,"answerWorkingDays":10}. */
+  CONG_PETITION_DEADLINES: jsonText.pipe(petitionClockSchema).optional(),
+  /** Support desk deadlines, e.g. {"firstAnswerWorkingHours":4,"resolutionWorkingHours":24}. */
+  CONG_SUPPORT_DEADLINES: jsonText.pipe(supportClockSchema).optional(),
   TABLE_NAME: z.string().min(1),
   UPLOADS_BUCKET: z.string().min(1),
   /** channel → queue URL */
@@ -156,6 +195,19 @@ export const configSchema = settings.refine((c) => !c.ALLOW_PRIVATE_ENDPOINTS ||
 export type Config = z.infer<typeof configSchema>;
 
 let cached: Config | undefined;
+
+type Settings = typeof settings.shape;
+
+/**
+ * One setting read on its own, checked by the same schema: for code that runs outside a handler's
+ * configuration (the logger at import, the working-day calendar in tests and scripts). Not cached: tests
+ * change the environment between calls.
+ */
+export function setting<K extends keyof Settings>(name: K): z.output<Settings[K]> {
+  const parsed = settings.shape[name].safeParse(process.env[name]);
+  if (!parsed.success) throw new Error(`invalid ${name}: ${z.prettifyError(parsed.error)}`);
+  return parsed.data as z.output<Settings[K]>;
+}
 
 /** Reads and validates the environment once; a misconfigured function fails at its first request, loudly. */
 export function config(): Config {

@@ -2,11 +2,13 @@
  * One structured JSON logger for every function (Powertools). Log fields are chosen by the code that
  * logs them: bodies, forms, tokens, citizen ID and phone numbers are never logged.
  */
+
 import { createHash } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
+import { setting } from './config.js';
 
-export const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'cong' });
+export const logger = new Logger({ serviceName: setting('POWERTOOLS_SERVICE_NAME') });
 
 /** A short, stable, non-reversible reference for a person in logs (never the raw subject or ID). */
 export function personRef(sub: string): string {

@@ -7,7 +7,9 @@
  * Only inside a real Lambda runtime: the local cloud and the tests run the same domain code, and their
  * logs stay free of EMF lines. A test can watch what would be sent with `onBusinessMetric`.
  */
+
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { setting } from './config.js';
 
 export const METRICS_NAMESPACE = 'Cong';
 /** Powertools' `service` dimension of every business metric. */
@@ -40,7 +42,7 @@ export interface MetricDimensions {
 
 type Sink = (name: BusinessMetric, count: number, dimensions: MetricDimensions) => void;
 
-const inLambda = () => (process.env.AWS_EXECUTION_ENV ?? '').startsWith('AWS_Lambda_');
+const inLambda = () => (setting('AWS_EXECUTION_ENV') ?? '').startsWith('AWS_Lambda_');
 
 let metrics: Metrics | undefined;
 
@@ -51,7 +53,7 @@ export const metricDimensions = (stage: string) => ({ service: METRICS_SERVICE, 
 function emf(name: BusinessMetric, count: number, dimensions: MetricDimensions): void {
   if (!metrics) {
     metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: METRICS_SERVICE });
-    metrics.setDefaultDimensions({ Stage: process.env.STAGE ?? 'local' });
+    metrics.setDefaultDimensions({ Stage: setting('STAGE') });
   }
   // The stage-wide count (alarms, dashboard) and, when given, the per-channel one.
   metrics.addMetric(name, MetricUnit.Count, count);

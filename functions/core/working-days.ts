@@ -4,7 +4,7 @@
  * vn-public-holidays.json (scripts/vn-holidays.ts) — are not working days. Officially announced
  * swaps are data: `extraDaysOff` and `extraWorkingDays`.
  */
-import { z } from 'zod';
+import { setting } from './config.js';
 import holidayList from './vn-public-holidays.json' with { type: 'json' };
 
 const VN_OFFSET_MS = 7 * 3_600_000;
@@ -20,10 +20,6 @@ export interface CalendarAdjustments {
 
 const publicHolidays: ReadonlySet<string> = new Set(holidayList.dates);
 
-const localDay = z.iso.date();
-const adjustmentsSchema = z
-  .object({ extraDaysOff: z.array(localDay).default([]), extraWorkingDays: z.array(localDay).default([]) })
-  .strict();
 let announced: CalendarAdjustments | undefined;
 
 /**
@@ -34,11 +30,7 @@ let announced: CalendarAdjustments | undefined;
  */
 export function announcedAdjustments(): CalendarAdjustments {
   if (!announced) {
-    const raw = process.env.CONG_CALENDAR_ADJUSTMENTS;
-    const parsed = adjustmentsSchema.safeParse(raw ? JSON.parse(raw) : {});
-    if (!parsed.success)
-      throw new Error(`invalid CONG_CALENDAR_ADJUSTMENTS: ${z.prettifyError(parsed.error)}`);
-    announced = parsed.data;
+    announced = setting('CONG_CALENDAR_ADJUSTMENTS') ?? { extraDaysOff: [], extraWorkingDays: [] };
   }
   return announced;
 }

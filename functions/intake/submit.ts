@@ -16,9 +16,10 @@ import { ulid } from 'ulidx';
 import type { z } from 'zod';
 import type { submitDossierRequest, submitDossierResponse } from '../../schemas/dossier.js';
 import { bundleMembers } from '../catalog/bundles.js';
-import { findProcedure, resolveAgency } from '../catalog/catalog.js';
+import { findProcedure } from '../catalog/catalog.js';
 import { piiFields } from '../catalog/forms.js';
 import { isNationalProcedure } from '../catalog/information-codes.js';
+import { feeFor, paymentPolicy, resolveAgency } from '../catalog/policy.js';
 import type { Procedure } from '../catalog/procedures.js';
 import type { PersonRole } from '../core/auth.js';
 import type { BundleLink, DossierRecord, FiledBy } from '../core/dossier.js';
@@ -42,7 +43,6 @@ import {
 import { replay, requestHashOf } from '../dossiers/idempotency.js';
 import type { Outbox } from '../dossiers/messages.js';
 import { dispatchOutbox } from '../dossiers/outbox.js';
-import { feeFor, paymentPolicy } from '../payments/fees.js';
 import { citizenIdHash, type ProfileKeys } from '../pii/protect.js';
 import { sealForm } from '../pii/sealed-form.js';
 import { type Agency, findAgency, provinces } from '../registry/agencies.js';
@@ -334,7 +334,7 @@ export async function submitDossier(
   // Each agency numbers its own dossiers; the reservations are independent, so they run together.
   const codes = await Promise.all(targets.map((t) => ports.codes.next(t.agency.code, now)));
   const code = codes[0]!;
-  const fee = feeFor(procedure, form);
+  const fee = feeFor(procedure);
   const waitsForPayment = paymentPolicy(procedure, fee) === 'before_dispatch';
 
   // The dossiers of one submission share one copy of the scans, kept under the first dossier's prefix.

@@ -5,8 +5,10 @@
  * (its one-stop triage office), else the national triage agency. Escalation goes to the parent
  * agency in the registry; a top-level agency escalates to the national triage agency.
  */
-import { z } from 'zod';
-import { findProcedure, resolveAgency } from '../catalog/catalog.js';
+import type { z } from 'zod';
+import { findProcedure } from '../catalog/catalog.js';
+import { resolveAgency } from '../catalog/policy.js';
+import { type petitionClockSchema, setting } from '../core/config.js';
 import { AppError } from '../core/errors.js';
 import { PETITIONS } from '../core/resources.js';
 import { addWorkingDays, type CalendarAdjustments } from '../core/working-days.js';
@@ -57,14 +59,7 @@ export function escalationTarget(current: Agency): Agency {
   return parent ?? triageAgency();
 }
 
-const clockDays = z
-  .object({
-    referralWorkingDays: z.number().int().min(1).max(60),
-    answerWorkingDays: z.number().int().min(1).max(90),
-  })
-  .strict()
-  .refine((d) => d.referralWorkingDays <= d.answerWorkingDays, 'referral must come before the answer');
-export type PetitionClockDays = z.infer<typeof clockDays>;
+export type PetitionClockDays = z.output<typeof petitionClockSchema>;
 let configured: PetitionClockDays | undefined;
 
 /**
@@ -74,17 +69,10 @@ let configured: PetitionClockDays | undefined;
  */
 export function petitionClockDays(): PetitionClockDays {
   if (!configured) {
-    const raw = process.env.CONG_PETITION_DEADLINES;
-    const parsed = clockDays.safeParse(
-      raw
-        ? JSON.parse(raw)
-        : {
-            referralWorkingDays: PETITIONS.referralWorkingDays,
-            answerWorkingDays: PETITIONS.answerWorkingDays,
-          },
-    );
-    if (!parsed.success) throw new Error(`invalid CONG_PETITION_DEADLINES: ${z.prettifyError(parsed.error)}`);
-    configured = parsed.data;
+    configured = setting('CONG_PETITION_DEADLINES') ?? {
+      referralWorkingDays: PETITIONS.referralWorkingDays,
+      answerWorkingDays: PETITIONS.answerWorkingDays,
+    };
   }
   return configured;
 }

@@ -8,7 +8,7 @@
  * in one transaction (TicketPorts.commit).
  */
 import { ulid } from 'ulidx';
-import { z } from 'zod';
+import type { z } from 'zod';
 import type {
   askerAction,
   askRequest,
@@ -24,6 +24,7 @@ import type {
 } from '../../schemas/support.js';
 import type { Procedure } from '../catalog/procedures.js';
 import type { Person } from '../core/auth.js';
+import { setting, type supportClockSchema } from '../core/config.js';
 import type { CodeAllocator } from '../core/dossier-codes.js';
 import { AppError } from '../core/errors.js';
 import { SUPPORT } from '../core/resources.js';
@@ -101,14 +102,7 @@ export const SUPPORT_DOCUMENTS: Procedure['documents'] = [
   },
 ];
 
-const clockHours = z
-  .object({
-    firstAnswerWorkingHours: z.number().min(1).max(400),
-    resolutionWorkingHours: z.number().min(1).max(2000),
-  })
-  .strict()
-  .refine((d) => d.firstAnswerWorkingHours <= d.resolutionWorkingHours, 'first answer must come first');
-export type SupportClockHours = z.infer<typeof clockHours>;
+export type SupportClockHours = z.output<typeof supportClockSchema>;
 let configured: SupportClockHours | undefined;
 
 /**
@@ -117,17 +111,10 @@ let configured: SupportClockHours | undefined;
  */
 export function supportClockHours(): SupportClockHours {
   if (!configured) {
-    const raw = process.env.CONG_SUPPORT_DEADLINES;
-    const parsed = clockHours.safeParse(
-      raw
-        ? JSON.parse(raw)
-        : {
-            firstAnswerWorkingHours: SUPPORT.firstAnswerWorkingHours,
-            resolutionWorkingHours: SUPPORT.resolutionWorkingHours,
-          },
-    );
-    if (!parsed.success) throw new Error(`invalid CONG_SUPPORT_DEADLINES: ${z.prettifyError(parsed.error)}`);
-    configured = parsed.data;
+    configured = setting('CONG_SUPPORT_DEADLINES') ?? {
+      firstAnswerWorkingHours: SUPPORT.firstAnswerWorkingHours,
+      resolutionWorkingHours: SUPPORT.resolutionWorkingHours,
+    };
   }
   return configured;
 }

@@ -9,18 +9,17 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { DynamoDBRecord, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { dynamo, s3Client, sqsClient } from '../../functions/core/clients.js';
 import { resetConfig } from '../../functions/core/config.js';
-import { NOTIFICATIONS } from '../../functions/core/resources.js';
 import { pageSecurityHeaders } from '../../functions/core/security-headers.js';
+import { functions } from '../../functions/deployment.js';
 import { readOutbox, type SentNotification } from '../../functions/notifications/outbox-file.js';
-import { isRelayRecord } from '../../functions/notifications/stream-filter.js';
 import type { ReconcileReport } from '../../functions/payments/reconcile.js';
 import type { EscalationReport } from '../../functions/petitions/escalation.js';
 import { allAgencies, channels } from '../../functions/registry/agencies.js';
-import { functions, type HttpFunction } from '../../functions/routes.js';
+import type { HttpFunction } from '../../functions/routes.js';
 import type { SlaReport } from '../../functions/sla/sla.js';
+import { type Environment, processEnvironment, variables } from '../function-environment.js';
 import { ensureAgencySecrets } from './agency-secrets.js';
 import { type AgencySimulator, startAgencySimulator } from './agency-simulator.js';
 import {
@@ -31,25 +30,21 @@ import {
 } from './api-server.js';
 import { injectAwsFaults } from './aws-faults.js';
 import { createDevAuth, type DevAuth, type DevTokenInput } from './dev-auth.js';
+import { refuseWhileDynamoDbLocalRuns } from './dynamodb-lock.js';
 import { type EvnSandbox, startEvnSandbox } from './evn-sandbox.js';
 import { createFaults, type FaultPlanInput, type Faults, faultsFromEnv } from './faults.js';
-import { functionFromModule, REPO_ROOT } from './lambda.js';
+import { REPO_ROOT } from './lambda.js';
 import { createLog, errorFields, type Log } from './log.js';
 import { createOidcIssuer, type OidcIssuer } from './oidc-issuer.js';
 import { type PaymentSandbox, startPaymentSandbox } from './payment-sandbox.js';
 import { ensurePaymentSecrets } from './payment-secrets.js';
 import { ensureProfileKey } from './profile-key.js';
-import { type QueuePump, startQueuePump } from './queue-pump.js';
+import type { QueuePump } from './queue-pump.js';
 import { ensureResultSigningKey } from './result-key.js';
-import {
-  dynamoDbPath,
-  LOCAL_CREDENTIALS,
-  LOCAL_NAMES,
-  type LocalStores,
-  refuseWhileDynamoDbLocalRuns,
-  startStores,
-} from './stores.js';
-import { type RelayFunction, type StreamPump, startStreamPump } from './stream-pump.js';
+import { LOCAL_CREDENTIALS } from './store-clients.js';
+import { dynamoDbPath, LOCAL_NAMES, type LocalStores, startStores } from './stores.js';
+import type { StreamPump } from './stream-pump.js';
+import { type FunctionName, localFunction, startTriggers } from './triggers.js';
 import { bundleWebPage, configAsset, type WebAsset, type WebPageConfig } from './web-page.js';
 
 export const DEFAULT_DATA_DIR = join(REPO_ROOT, '.local');
@@ -92,9 +87,6 @@ export interface LocalPortalOptions {
    */
   sharedDynamoDb?: string;
 }
-
-/** Seconds before a notification the notifier could not send is tried again (locally). */
-const LOCAL_NOTIFICATION_RETRY_SECONDS = 5;
 
 /** Where `npm run payments:reconcile` finds a running portal's environment. */
 export const PORTAL_ENV_FILE = 'portal-env.json';
@@ -204,24 +196,6 @@ export async function startLocalPortal(options: LocalPortalOptions = {}): Promis
     throw new Error('a local portal is already running in this process (handlers share process.env)');
   active = true;
   const log = options.log ?? createLog({ quiet: options.quiet, src: 'local' });
-  /**
-   * Stands in for an EventBridge schedule: runs `job` every `everyMs` (a minute unless set; never when 0)
-   * and logs its failures. The returned cleanup stops the timer and waits for a run under way.
-   */
-  const onSchedule = (name: string, job: () => Promise<unknown>, everyMs = 60_000) => {
-    let running: Promise<unknown> = Promise.resolve();
-    const timer =
-      everyMs > 0
-        ? setInterval(() => {
-            running = job().catch((err: unknown) => log.error(`${name} failed`, errorFields(err)));
-          }, everyMs)
-        : undefined;
-    timer?.unref();
-    return async () => {
-      if (timer) clearInterval(timer);
-      await running;
-    };
-  };
   const faults =
     options.faults === undefined
       ? faultsFromEnv()
@@ -345,7 +319,7 @@ export async function startLocalPortal(options: LocalPortalOptions = {}): Promis
     webConfig = { issuer: oidc.issuer, clientId: oidc.clientId, apiUrl: '', allowInsecureRequests: true };
     webAssets.set('/config.json', configAsset(webConfig));
 
-    const env: Record<string, string> = {
+    const shared: Environment = {
       STAGE: 'local',
       AWS_REGION: stores.region,
       AWS_DEFAULT_REGION: stores.region,
@@ -385,15 +359,20 @@ export async function startLocalPortal(options: LocalPortalOptions = {}): Promis
       BILLERS: JSON.stringify({ evn: { kind: 'json-api', url: evn.url } }),
       PAYMENT_SECRETS_SOURCE: 'file',
       PAYMENT_SECRETS_FILE: paymentSecretsFile,
-      PROFILE_DATA_KEY: profileDataKey,
-      RESULT_SIGNING_KEY: resultSigningKey,
-      PORTAL_URL: url,
       NOTIFICATIONS_QUEUE_URL: stores.notificationsQueue.url,
       // For `npm run outbox:replay`; no function reads it.
       OUTBOX_DLQ_URL: stores.outboxDlq.url,
       NOTIFY_TRANSPORT: 'local-file',
       NOTIFY_OUTBOX_FILE: outboxFile,
     };
+    // One process runs every function: it gets the keys and addresses any of their specs asks for.
+    const env = variables(
+      processEnvironment(shared, Object.values(functions), {
+        profileKey: { dataKey: profileDataKey },
+        resultSigningKey: { pem: resultSigningKey },
+        portalUrl: url,
+      }),
+    );
     // `npm run payments:reconcile` reads this to reach the stores of the portal running on this folder.
     await writeFile(join(dataDir, PORTAL_ENV_FILE), `${JSON.stringify(env, null, 2)}\n`, { mode: 0o600 });
     cleanups.push(() => rm(join(dataDir, PORTAL_ENV_FILE), { force: true }));
@@ -415,130 +394,34 @@ export async function startLocalPortal(options: LocalPortalOptions = {}): Promis
       });
     }
 
-    for (const fn of Object.keys(functions) as Array<keyof typeof functions>) {
-      const spec = functions[fn];
-      if (spec.trigger) continue;
-      httpFunctions.set(
-        fn as Exclude<HttpFunction, 'dev'>,
-        functionFromModule({
-          name: `cong-local-${fn}`,
-          entry: spec.entry,
-          timeoutSeconds: spec.timeoutSeconds,
-          memoryMb: spec.memoryMb,
-        }),
-      );
+    for (const fn of Object.keys(functions) as FunctionName[]) {
+      if (!functions[fn].trigger) httpFunctions.set(fn as Exclude<HttpFunction, 'dev'>, localFunction(fn));
     }
     api.open(dev, oidc);
 
-    const dispatcher = functionFromModule<SQSEvent, SQSBatchResponse>({
-      name: 'cong-local-dispatcher',
-      entry: functions.dispatcher.entry,
-      timeoutSeconds: functions.dispatcher.timeoutSeconds,
-      memoryMb: functions.dispatcher.memoryMb,
-    });
-    const queuePumps = stores.agencyQueues.map((q) =>
-      startQueuePump({
-        sqs: stores.clients.sqs,
-        queueUrl: q.url,
-        queueArn: q.arn,
-        fn: dispatcher,
-        log: log.child('queue-pump'),
-        faults,
-      }),
-    );
-    cleanups.push(() => Promise.all(queuePumps.map((p) => p.stop())).then(() => {}));
-
-    // One mapping per reader of the table stream, as in AWS (two: outbox, notifications + statistics).
-    const consumeStream = async (
-      name: 'outboxRelay' | 'notificationRelay',
-      checkpoint: string,
-      filter?: (record: DynamoDBRecord) => boolean,
-    ) => {
-      const spec = functions[name];
-      const fn: RelayFunction = functionFromModule({
-        name: `cong-local-${name}`,
-        entry: spec.entry,
-        timeoutSeconds: spec.timeoutSeconds,
-        memoryMb: spec.memoryMb,
-      });
-      const pump = await startStreamPump({
-        dynamodb: stores.clients.dynamodb,
-        streams: stores.clients.streams,
-        sqs: stores.clients.sqs,
-        tableName: stores.names.table,
-        fn,
-        ...(filter ? { filter } : {}),
-        dlqUrl: stores.outboxDlq.url,
-        checkpointFile: ephemeral ? undefined : join(dataDir, checkpoint),
-        log: log.child(`${name}-stream`),
-        faults,
-      });
-      cleanups.push(() => pump.stop());
-      return pump;
-    };
-    const streamPump = await consumeStream('outboxRelay', 'stream-checkpoints.json');
-    const notificationStream = await consumeStream(
-      'notificationRelay',
-      'stream-checkpoints-notifications.json',
-      isRelayRecord,
-    );
-    const notifier = functionFromModule<SQSEvent, SQSBatchResponse>({
-      name: 'cong-local-notifier',
-      entry: functions.notifier.entry,
-      timeoutSeconds: functions.notifier.timeoutSeconds,
-      memoryMb: functions.notifier.memoryMb,
-    });
-    const notificationPump = startQueuePump({
-      sqs: stores.clients.sqs,
-      queueUrl: stores.notificationsQueue.url,
-      queueArn: stores.notificationsQueue.arn,
-      fn: notifier,
-      batchSize: NOTIFICATIONS.batchSize,
-      // A failed notification comes back within seconds locally, so a developer sees the retry.
-      visibilityTimeoutSeconds: LOCAL_NOTIFICATION_RETRY_SECONDS,
-      log: log.child('notifications'),
+    // Streams, queues and schedules, each from its function's spec as CDK maps them.
+    const triggers = await startTriggers({
+      stores,
+      dataDir,
+      ephemeral,
+      log,
       faults,
+      scheduleIntervalMs: {
+        paymentsReconcile: options.reconcileIntervalMs,
+        slaWatcher: options.slaIntervalMs,
+        escalation: options.escalationIntervalMs,
+      },
     });
-    cleanups.push(() => notificationPump.stop());
-
-    const reconciler = functionFromModule<{ olderThanSeconds?: number }, ReconcileReport>({
-      name: 'cong-local-paymentsReconcile',
-      entry: functions.paymentsReconcile.entry,
-      timeoutSeconds: functions.paymentsReconcile.timeoutSeconds,
-      memoryMb: functions.paymentsReconcile.memoryMb,
-    });
+    cleanups.push(() => triggers.stop());
     const reconcile = (olderThanSeconds?: number) =>
-      reconciler.invoke(olderThanSeconds === undefined ? {} : { olderThanSeconds });
-    const stopReconciling = onSchedule(
-      'payment reconciliation',
-      () => reconcile(),
-      options.reconcileIntervalMs,
-    );
-    cleanups.push(stopReconciling);
-
-    const slaWatcher = functionFromModule<{ now?: string }, SlaReport>({
-      name: 'cong-local-slaWatcher',
-      entry: functions.slaWatcher.entry,
-      timeoutSeconds: functions.slaWatcher.timeoutSeconds,
-      memoryMb: functions.slaWatcher.memoryMb,
-    });
-    const watchSla = (now?: Date) => slaWatcher.invoke(now ? { now: now.toISOString() } : {});
-    const stopWatching = onSchedule('SLA watcher', () => watchSla(), options.slaIntervalMs);
-    cleanups.push(stopWatching);
-
-    const escalator = functionFromModule<{ now?: string }, EscalationReport>({
-      name: 'cong-local-escalation',
-      entry: functions.escalation.entry,
-      timeoutSeconds: functions.escalation.timeoutSeconds,
-      memoryMb: functions.escalation.memoryMb,
-    });
-    const escalatePetitions = (asOf?: Date) => escalator.invoke(asOf ? { now: asOf.toISOString() } : {});
-    const stopEscalating = onSchedule(
-      'petition escalation',
-      () => escalatePetitions(),
-      options.escalationIntervalMs,
-    );
-    cleanups.push(stopEscalating);
+      triggers.run<ReconcileReport>(
+        'paymentsReconcile',
+        olderThanSeconds === undefined ? {} : { olderThanSeconds },
+      );
+    const watchSla = (now?: Date) =>
+      triggers.run<SlaReport>('slaWatcher', now ? { now: now.toISOString() } : {});
+    const escalatePetitions = (asOf?: Date) =>
+      triggers.run<EscalationReport>('escalation', asOf ? { now: asOf.toISOString() } : {});
 
     Object.assign(remembered, {
       api: api.port,
@@ -563,10 +446,10 @@ export async function startLocalPortal(options: LocalPortalOptions = {}): Promis
       oidc,
       webUrl: `${url}/`,
       pumps: {
-        queues: queuePumps,
-        stream: streamPump,
-        notificationStream,
-        notifications: notificationPump,
+        queues: triggers.queues,
+        stream: triggers.streams['outbox-stream'],
+        notificationStream: triggers.streams['dossier-stream'],
+        notifications: triggers.notifications,
       },
       env,
       token: async ({ expiresInSeconds, ...input }) =>
@@ -580,13 +463,7 @@ export async function startLocalPortal(options: LocalPortalOptions = {}): Promis
       stop: () => {
         stopping ??= (async () => {
           // Finish in-flight batches first, then stop taking work, then the stores the work used.
-          await stopReconciling();
-          await stopWatching();
-          await stopEscalating();
-          await streamPump.stop();
-          await notificationStream.stop();
-          await notificationPump.stop();
-          await Promise.all(queuePumps.map((p) => p.stop()));
+          await triggers.stop();
           await simulator.stop();
           await payments.stop();
           await api.close();

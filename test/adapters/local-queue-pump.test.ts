@@ -13,7 +13,8 @@ import { DISPATCH } from '../../functions/core/resources.js';
 import { functionFromHandler, type LambdaHandler } from '../../lib/local/lambda.js';
 import { memoryLog } from '../../lib/local/log.js';
 import { failedMessageIds, type QueuePump, startQueuePump } from '../../lib/local/queue-pump.js';
-import { ensureQueue, LOCAL_CREDENTIALS, type SqsLocal, startSqsLocal } from '../../lib/local/stores.js';
+import { ensureQueue, type SqsLocal, startSqsLocal } from '../../lib/local/sqs-local.js';
+import { LOCAL_CREDENTIALS } from '../../lib/local/store-clients.js';
 import { until } from '../support/wait.js';
 
 describe('SQS → dispatcher pump', () => {

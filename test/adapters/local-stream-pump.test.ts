@@ -14,16 +14,12 @@ import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { ensureTable } from '../../lib/local/dynamodb-table.js';
 import { functionFromHandler, type LambdaHandler } from '../../lib/local/lambda.js';
 import { memoryLog } from '../../lib/local/log.js';
 import { sleep } from '../../lib/local/net.js';
-import {
-  ensureQueue,
-  ensureTable,
-  LOCAL_CREDENTIALS,
-  type SqsLocal,
-  startSqsLocal,
-} from '../../lib/local/stores.js';
+import { ensureQueue, type SqsLocal, startSqsLocal } from '../../lib/local/sqs-local.js';
+import { LOCAL_CREDENTIALS } from '../../lib/local/store-clients.js';
 import {
   isOutboxInsert,
   type StreamPump,

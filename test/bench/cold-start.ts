@@ -13,7 +13,7 @@ import { promisify } from 'node:util';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { signedGetContent } from '../../functions/core/signed-get.js';
 import { signWebhook } from '../../functions/core/webhooks.js';
-import { type FunctionSpec, functions } from '../../functions/routes.js';
+import { type FunctionSpec, functions } from '../../functions/deployment.js';
 import { bundleFunction } from './bundle.js';
 
 const run = promisify(execFile);

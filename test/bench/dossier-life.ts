@@ -11,7 +11,7 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo, s3Client, sqsClient } from '../../functions/core/clients.js';
 import { keys } from '../../functions/core/keys.js';
-import { functions } from '../../functions/routes.js';
+import { functions } from '../../functions/deployment.js';
 import { currentFunction, observeInvocations } from '../../lib/local/lambda.js';
 import type { LocalPortal } from '../../lib/local/portal.js';
 import { readAgencySecrets, signedAgencyCall } from '../support/agency-callbacks.js';

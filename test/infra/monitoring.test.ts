@@ -2,7 +2,7 @@ import { Validations } from 'aws-cdk-lib';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BUSINESS_METRICS } from '../../functions/core/metrics.js';
-import { functions } from '../../functions/routes.js';
+import { functions } from '../../functions/deployment.js';
 import { buildApp } from '../../lib/app.js';
 import { OUTPUT_KEYS } from '../../lib/ops/stage.js';
 import { STAGES, type Stage, stageSettings } from '../../lib/settings.js';

@@ -17,8 +17,9 @@ import {
   TABLE,
   UPLOADS,
 } from '../../functions/core/resources.js';
+import { functions } from '../../functions/deployment.js';
 import { allAgencies, channels } from '../../functions/registry/agencies.js';
-import { cloudRoutes, functions, routeKey } from '../../functions/routes.js';
+import { cloudRoutes, routeKey } from '../../functions/routes.js';
 import { buildApp } from '../../lib/app.js';
 import { PortalFunction } from '../../lib/portal-function.js';
 import { DISPATCH_CONCURRENCY_PER_CHANNEL, stageSettings } from '../../lib/settings.js';
@@ -753,11 +754,11 @@ describe('PortalFunction', () => {
       // Any existing module will do: bundling is skipped.
       spec: { entry: 'functions/core/config.ts', memoryMb: 128, timeoutSeconds: 3 },
       settings,
-      sharedEnvironment: { SHARED_ONLY: 'shared', OVERRIDDEN: 'shared' },
-      environment: { OVERRIDDEN: 'own', OWN_ONLY: 'own' },
+      sharedEnvironment: { STAGE: 'shared', TABLE_NAME: 'shared' },
+      environment: { TABLE_NAME: 'own', PORTAL_URL: 'own' },
     });
     Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', {
-      Environment: { Variables: { SHARED_ONLY: 'shared', OVERRIDDEN: 'own', OWN_ONLY: 'own' } },
+      Environment: { Variables: { STAGE: 'shared', TABLE_NAME: 'own', PORTAL_URL: 'own' } },
     });
   });
 });

@@ -27,7 +27,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, DynamoDBRecord } from 'aws-lambda';
-import { createRouter } from '../../lib/local/api-server.js';
+import { createRouter } from '../../lib/local/api-routing.js';
 import { functionFromModule, type LocalFunction } from '../../lib/local/lambda.js';
 import { isOutboxInsert } from '../../lib/local/stream-pump.js';
 import { testEnv } from '../support/tokens.js';
@@ -203,7 +203,8 @@ export async function runSimulation(partial: Partial<ScaleOptions> = {}): Promis
     ] as [abstract new (...a: never[]) => unknown, Handler][]),
   ];
 
-  const { routes, functions } = await import('../../functions/routes.js');
+  const { routes } = await import('../../functions/routes.js');
+  const { functions } = await import('../../functions/deployment.js');
   const route = createRouter(routes);
   const httpFns = new Map<string, HttpFn>();
   const httpFn = (name: string): HttpFn => {

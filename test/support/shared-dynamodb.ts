@@ -5,9 +5,11 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { TestProject } from 'vitest/node';
+import { startDynamoDbLocal } from '../../lib/local/dynamodb-local.js';
+import { ensureTable } from '../../lib/local/dynamodb-table.js';
 import { LOCAL_REGION } from '../../lib/local/lambda.js';
 import { createLog } from '../../lib/local/log.js';
-import { ensureTable, LOCAL_CREDENTIALS, startDynamoDbLocal } from '../../lib/local/stores.js';
+import { LOCAL_CREDENTIALS } from '../../lib/local/store-clients.js';
 
 const SHARED_TABLE = 'cong-adapters';
 

@@ -12,10 +12,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configSchema } from '../../functions/core/config.js';
 import { DISPATCH } from '../../functions/core/resources.js';
 import { allAgencies } from '../../functions/registry/agencies.js';
+import { startDynamoDbLocal } from '../../lib/local/dynamodb-local.js';
+import { DYNAMODB_LOCK_FILE } from '../../lib/local/dynamodb-lock.js';
 import { createLog } from '../../lib/local/log.js';
 import { sleep } from '../../lib/local/net.js';
 import { type LocalPortal, startLocalPortal } from '../../lib/local/portal.js';
-import { DYNAMODB_LOCK_FILE, startDynamoDbLocal } from '../../lib/local/stores.js';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 

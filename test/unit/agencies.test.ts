@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resolveAgency } from '../../functions/catalog/catalog.js';
+import { resolveAgency } from '../../functions/catalog/policy.js';
 import { allCommunes, communesOf, provinces } from '../../functions/registry/admin-map.js';
 import {
   allAgencies,

@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Catalog, catalog, findProcedureVersion, resolveAgency } from '../../functions/catalog/catalog.js';
+import { Catalog, catalog, findProcedureVersion } from '../../functions/catalog/catalog.js';
 import prebuilt from '../../functions/catalog/data/search-index.json' with { type: 'json' };
 import { loadInformation, searchIndexText } from '../../functions/catalog/national-import.js';
+import { resolveAgency } from '../../functions/catalog/policy.js';
 import { publishedCatalog } from '../../functions/catalog/procedures.js';
 import { fold, indexTerms } from '../../functions/catalog/search.js';
 import { allAgencies, channels, findAgency } from '../../functions/registry/agencies.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { feeFor, paymentPolicy } from '../../functions/payments/fees.js';
+import { catalog } from '../../functions/catalog/catalog.js';
+import { feeFor, feeRules, findFeeRule, paymentPolicy } from '../../functions/catalog/policy.js';
 import {
   canonicalParams,
   gatewayTime,
@@ -50,22 +51,32 @@ describe('provider signatures', () => {
 });
 
 describe('fees', () => {
-  it('takes the fee from the procedure, scales a per-copy rule and keeps the base for other rules', () => {
-    expect(feeFor({ fee: 135_000 }, {})).toBe(135_000);
-    expect(feeFor({ fee: 0 }, {})).toBe(0);
-    expect(feeFor({ fee: 10_000, feeRule: 'per_copy' }, { copies: 3 })).toBe(30_000);
-    expect(feeFor({ fee: 10_000, feeRule: { id: 'per_copy' } }, {})).toBe(10_000);
-    expect(feeFor({ fee: 50_000, feeRule: 'provincial_council_rate' }, {})).toBe(50_000);
-    expect(() => feeFor({ fee: -1 }, {})).toThrow();
-    expect(() => feeFor({ fee: 1.5 }, {})).toThrow();
+  it('takes the fee from the procedure, and keeps it as the base when a rule names the case', () => {
+    expect(feeFor({ fee: 135_000 })).toBe(135_000);
+    expect(feeFor({ fee: 0 })).toBe(0);
+    expect(feeFor({ fee: 50_000 })).toBe(50_000);
+    // Every rule of the published catalog keeps its procedure's fee.
+    for (const p of catalog.currentProcedures()) expect(feeFor(p)).toBe(p.fee);
+    expect(() => feeFor({ fee: -1 })).toThrow();
+    expect(() => feeFor({ fee: 1.5 })).toThrow();
   });
 
-  it('holds dispatch for fully online procedures with a fee unless the procedure says otherwise', () => {
-    expect(paymentPolicy({ level: 'toan_trinh' }, 135_000)).toBe('before_dispatch');
-    expect(paymentPolicy({ level: 'mot_phan' }, 135_000)).toBe('none');
-    expect(paymentPolicy({ level: 'mot_phan', payment: 'before_dispatch' }, 1)).toBe('before_dispatch');
-    expect(paymentPolicy({ level: 'toan_trinh', payment: 'none' }, 1)).toBe('none');
-    expect(paymentPolicy({ level: 'toan_trinh' }, 0)).toBe('none');
+  it('holds dispatch for fully online procedures with a fee the dossier collects', () => {
+    expect(paymentPolicy({ level: 'toan_trinh', feeRule: null }, 135_000)).toBe('before_dispatch');
+    expect(paymentPolicy({ level: 'mot_phan', feeRule: null }, 135_000)).toBe('none');
+    expect(paymentPolicy({ level: 'toan_trinh', feeRule: 'provincial_council_rate' }, 1)).toBe(
+      'before_dispatch',
+    );
+    expect(paymentPolicy({ level: 'mot_phan', feeRule: 'provincial_council_rate' }, 1)).toBe('none');
+    expect(paymentPolicy({ level: 'toan_trinh', feeRule: null }, 0)).toBe('none');
     expect(paymentPolicy({ level: 'toan_trinh', feeRule: 'electricity_bill' }, 1)).toBe('none');
+  });
+
+  it('names every fee rule the catalog uses, and no other', () => {
+    expect(findFeeRule('provincial_council_rate')?.name).toMatch(/Hội đồng nhân dân/);
+    expect(findFeeRule('per_copy')).toBeUndefined();
+    expect(findFeeRule('toString')).toBeUndefined();
+    const used = new Set(catalog.currentProcedures().flatMap((p) => (p.feeRule ? [p.feeRule] : [])));
+    expect([...used].sort()).toEqual(Object.keys(feeRules).sort());
   });
 });

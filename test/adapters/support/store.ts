@@ -4,7 +4,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { inject } from 'vitest';
 import { resetConfig } from '../../../functions/core/config.js';
 import { LOCAL_REGION } from '../../../lib/local/lambda.js';
-import { LOCAL_CREDENTIALS } from '../../../lib/local/stores.js';
+import { LOCAL_CREDENTIALS } from '../../../lib/local/store-clients.js';
 
 export interface SharedStore {
   endpoint: string;
