@@ -1,27 +1,25 @@
 /**
- * Drafts against the local portal: saved on one device and read on another, guarded by their version,
+ * Drafts against the intake and personal-data handlers on DynamoDB Local and local S3: saved on one device and read on another, guarded by their version,
  * sealed at rest beside the profile with an expiry, each person's own, bounded in size, and deleted by
  * filing the procedure.
  */
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keys } from '../../functions/core/keys.js';
-import type { LocalPortal } from '../../lib/local/portal.js';
 import { bhytForm } from '../support/forms.js';
-import { startTestPortal } from '../support/local-portal.js';
-import { portalClient } from '../support/portal-api.js';
-import { portalDynamo } from '../support/portal-clients.js';
+import { type LocalRoutes, startLocalRoutes } from './support/routes.js';
+import { sharedDocumentClient } from './support/store.js';
 
 const CITIZEN_ID = '079203004561';
 const BHYT = '1.002758';
-let portal: LocalPortal;
+let portal: LocalRoutes;
 let db: DynamoDBDocumentClient;
 let tokenA: string;
 let tokenB: string;
 
 beforeAll(async () => {
-  portal = await startTestPortal();
-  db = portalDynamo(portal.env);
+  portal = await startLocalRoutes({ s3: true });
+  db = sharedDocumentClient(portal.store);
   tokenA = await portal.token({ sub: 'draft-citizen-a', citizenId: CITIZEN_ID });
   tokenB = await portal.token({ sub: 'draft-citizen-b', citizenId: '079203004562' });
 }, 90_000);
@@ -30,7 +28,8 @@ afterAll(async () => {
   await portal?.stop();
 });
 
-const { api, uploadScan } = portalClient(() => portal.url);
+const api: LocalRoutes['api'] = (...args) => portal.api(...args);
+const uploadScan: LocalRoutes['uploadScan'] = (...args) => portal.uploadScan(...args);
 const path = `/v1/me/drafts/${BHYT}`;
 
 describe('drafts', () => {
@@ -58,7 +57,7 @@ describe('drafts', () => {
     expect(Date.parse(read.body.expiresAt) - Date.parse(read.body.savedAt)).toBe(30 * 86_400_000);
 
     const stored = await db.send(
-      new GetCommand({ TableName: portal.env.TABLE_NAME, Key: keys.draft('draft-citizen-a', BHYT) }),
+      new GetCommand({ TableName: portal.store.tableName, Key: keys.draft('draft-citizen-a', BHYT) }),
     );
     expect(stored.Item?.ttl).toBe(Math.floor(Date.parse(read.body.expiresAt) / 1000));
     expect(JSON.stringify(stored.Item)).not.toContain(CITIZEN_ID);

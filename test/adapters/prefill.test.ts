@@ -4,21 +4,20 @@
  * filled form is accepted by intake as it is once the citizen completes it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalPortal } from '../../lib/local/portal.js';
-import { startTestPortal } from '../support/local-portal.js';
-import { type Json, portalClient } from '../support/portal-api.js';
+import type { Json } from '../support/portal-api.js';
 import { sampleBodies } from '../support/request-bodies.js';
+import { type LocalRoutes, startLocalRoutes } from './support/routes.js';
 
-let portal: LocalPortal;
+let portal: LocalRoutes;
 
 beforeAll(async () => {
-  portal = await startTestPortal();
+  portal = await startLocalRoutes();
 }, 90_000);
 afterAll(async () => {
   await portal?.stop();
 });
 
-const { api } = portalClient(() => portal.url);
+const api: LocalRoutes['api'] = (...args) => portal.api(...args);
 
 describe('prefilled forms', () => {
   it('fill the form fields of the same name from the saved profile, in full, never cached', async () => {

@@ -1,17 +1,16 @@
 /**
- * Abuse limits against the local portal: the submission over an account's allowance is refused with
- * 429 and Retry-After, another account is unaffected until the address's allowance is spent (the local
- * server gives handlers the caller's address as API Gateway does), and the account is let in again
- * after the window.
+ * Abuse limits against the intake and tracking handlers on DynamoDB Local: the submission over an
+ * account's allowance is refused with 429 and Retry-After, another account is unaffected until the
+ * address's allowance is spent (each request carries the caller's address as API Gateway gives it), and
+ * the account is let in again after the window.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalPortal } from '../../lib/local/portal.js';
 import { bhytForm } from '../support/forms.js';
-import { startTestPortal } from '../support/local-portal.js';
+import { type LocalRoutes, startLocalRoutes } from './support/routes.js';
 
 const WINDOW_SECONDS = 20;
 const TRACK_WINDOW_SECONDS = 600;
-let portal: LocalPortal;
+let portal: LocalRoutes;
 const saved = { CONG_RATE_LIMITS: process.env.CONG_RATE_LIMITS, RATE_LIMITS: process.env.RATE_LIMITS };
 
 beforeAll(async () => {
@@ -20,7 +19,7 @@ beforeAll(async () => {
     intake: { windowSeconds: WINDOW_SECONDS, perAccount: 2, perIp: 4 },
     tracking: { windowSeconds: TRACK_WINDOW_SECONDS, perAccount: 1, perIp: 3 },
   });
-  portal = await startTestPortal();
+  portal = await startLocalRoutes();
 }, 90_000);
 
 afterAll(async () => {
@@ -33,16 +32,12 @@ afterAll(async () => {
 
 let n = 0;
 async function submit(token: string) {
-  const res = await fetch(`${portal.url}/v1/dossiers`, {
-    method: 'POST',
-    headers: {
-      authorization: `Bearer ${token}`,
-      'content-type': 'application/json',
-      'idempotency-key': `rate-limit-${++n}-${Date.now()}`,
-    },
-    body: JSON.stringify({ procedureCode: '1.002758', form: bhytForm, attachments: [] }),
+  const res = await portal.api('POST', '/v1/dossiers', {
+    token,
+    key: `rate-limit-${++n}-${Date.now()}`,
+    body: { procedureCode: '1.002758', form: bhytForm, attachments: [] },
   });
-  const body = (await res.json()) as { error: Record<string, unknown> & { messageVi: string } };
+  const body = res.body as { error: Record<string, unknown> & { messageVi: string } };
   return { status: res.status, retryAfter: res.headers.get('retry-after'), body };
 }
 
@@ -82,27 +77,21 @@ describe('abuse limits on intake', () => {
 describe('abuse limits on public tracking', () => {
   it('refuse lookups from one address over its allowance with 429 and Retry-After, right key or not', async () => {
     const citizen = await portal.token({ sub: 'tracking-citizen' });
-    const filed = await fetch(`${portal.url}/v1/dossiers`, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${citizen}`,
-        'content-type': 'application/json',
-        'idempotency-key': `rate-limit-track-${Date.now()}`,
-      },
-      body: JSON.stringify({ procedureCode: '1.002758', form: bhytForm, attachments: [] }),
+    const filed = await portal.api('POST', '/v1/dossiers', {
+      token: citizen,
+      key: `rate-limit-track-${Date.now()}`,
+      body: { procedureCode: '1.002758', form: bhytForm, attachments: [] },
     });
-    const { code, trackingKey } = (
-      (await filed.json()) as { dossiers: { code: string; trackingKey: string }[] }
-    ).dossiers[0]!;
-    const track = (key: string) => fetch(`${portal.url}/v1/track/${code}?key=${key}`);
+    const { code, trackingKey } = (filed.body as { dossiers: { code: string; trackingKey: string }[] })
+      .dossiers[0]!;
+    const track = (key: string) => portal.api('GET', `/v1/track/${code}?key=${key}`);
     // Someone counting through keys (or codes) spends the address's allowance like anyone else.
     expect((await track('0'.repeat(12))).status).toBe(404);
     expect((await track('1'.repeat(12))).status).toBe(404);
     expect((await track(trackingKey)).status).toBe(200);
     const refused = await track(trackingKey);
     expect(refused.status).toBe(429);
-    const body = (await refused.json()) as { error: Record<string, unknown> };
-    expect(body.error).toMatchObject({
+    expect(refused.body.error).toMatchObject({
       code: 'RATE_LIMITED',
       details: { limit: 'tracking', by: ['address'] },
     });
