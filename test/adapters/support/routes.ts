@@ -1,17 +1,19 @@
 /**
  * The portal's HTTP API without the whole portal: each request is matched in the one route table, made
  * into the payload 2.0 event API Gateway would send, and given to its group's real handler, run as the
- * local cloud runs it, against the tier's shared DynamoDB Local (and local S3 when asked). Citizens sign
+ * local cloud runs it, against a table of its own in the tier's shared DynamoDB Local (and local S3 when
+ * asked). Citizens sign
  * in with the local portal's dev tokens. No streams, queues, simulator or schedules run: a flow that
  * needs one of them belongs in the system tier.
  */
 
-import { randomInt } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import { resetConfig } from '../../../functions/core/config.js';
 import { functions } from '../../../functions/deployment.js';
 import { type Route, routes } from '../../../functions/routes.js';
@@ -19,6 +21,7 @@ import { type Environment, processEnvironment, variables } from '../../../lib/fu
 import { toHttpResult } from '../../../lib/local/api-event.js';
 import { createRouter } from '../../../lib/local/api-routing.js';
 import { createDevAuth, type DevTokenInput } from '../../../lib/local/dev-auth.js';
+import { ensureTable } from '../../../lib/local/dynamodb-table.js';
 import { LOOPBACK } from '../../../lib/local/net.js';
 import { JWT_AUDIENCE } from '../../../lib/local/portal.js';
 import { ensureProfileKey } from '../../../lib/local/profile-key.js';
@@ -52,8 +55,17 @@ export interface LocalRoutes {
 
 /** Starts what the handlers need besides the table: the dev issuer's key set, and local S3 if asked. */
 export async function startLocalRoutes(options: { s3?: boolean } = {}): Promise<LocalRoutes> {
-  const store = useSharedStore();
   const stops: Array<() => Promise<void>> = [];
+  // A table of its own in the tier's DynamoDB Local, as each system-tier portal has: the flows here
+  // list a person's or an agency's items and must see only their own.
+  const shared = useSharedStore();
+  const store: SharedStore = { ...shared, tableName: `cong-adapters-${randomUUID().slice(0, 8)}` };
+  const ddb = store.client();
+  await ensureTable(ddb, store.tableName);
+  stops.push(async () => {
+    await ddb.send(new DeleteTableCommand({ TableName: store.tableName }));
+    ddb.destroy();
+  });
   const dataDir = await mkdtemp(join(tmpdir(), 'cong-adapters-'));
   stops.push(() => rm(dataDir, { recursive: true, force: true }));
 
@@ -76,8 +88,9 @@ export async function startLocalRoutes(options: { s3?: boolean } = {}): Promise<
   if (s3) stops.unshift(() => s3.stop());
 
   // The settings the local cloud gives these handlers (lib/local/portal.ts), minus the parts not running.
-  const shared: Environment = {
+  const settings: Environment = {
     STAGE: 'local',
+    TABLE_NAME: store.tableName,
     AWS_DEFAULT_REGION: process.env.AWS_REGION,
     AWS_EC2_METADATA_DISABLED: 'true',
     ...(s3 ? { AWS_ENDPOINT_URL_S3: s3.endpoint, S3_FORCE_PATH_STYLE: 'true' } : {}),
@@ -88,7 +101,7 @@ export async function startLocalRoutes(options: { s3?: boolean } = {}): Promise<
     NOTIFY_OUTBOX_FILE: join(dataDir, 'notifications-outbox.jsonl'),
   };
   const env = variables(
-    processEnvironment(shared, Object.values(functions), {
+    processEnvironment(settings, Object.values(functions), {
       profileKey: { dataKey: await ensureProfileKey(join(dataDir, 'profile-data-key')) },
       resultSigningKey: { pem: await ensureResultSigningKey(join(dataDir, 'result-signing-key.pem')) },
       portalUrl: base,

@@ -6,31 +6,29 @@
 import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { citizenIdHash, deriveProfileKeys, seal } from '../../functions/pii/protect.js';
-import type { LocalPortal } from '../../lib/local/portal.js';
 import { bhytForm } from '../support/forms.js';
-import { startTestPortal } from '../support/local-portal.js';
-import { portalClient } from '../support/portal-api.js';
-import { portalDynamo } from '../support/portal-clients.js';
 import { sampleBodies } from '../support/request-bodies.js';
+import { type LocalRoutes, startLocalRoutes } from './support/routes.js';
+import { sharedDocumentClient } from './support/store.js';
 
 const VICTIM_ID = '036095004321';
 const ATTACKER_ID = '036090007777';
 const DESK_AGENCY = 'ttpvhcc-01';
 
-let portal: LocalPortal;
+let portal: LocalRoutes;
 let db: DynamoDBDocumentClient;
 
 beforeAll(async () => {
   process.env.CONG_RATE_LIMITS = 'off';
-  portal = await startTestPortal();
-  db = portalDynamo(portal.env);
+  portal = await startLocalRoutes();
+  db = sharedDocumentClient(portal.store);
 }, 90_000);
 
 afterAll(async () => {
   await portal?.stop();
 });
 
-const { api } = portalClient(() => portal.url);
+const api: LocalRoutes['api'] = (...args) => portal.api(...args);
 const profile = sampleBodies.putMyProfile!;
 const saveProfile = (token: string, body: unknown = profile) => api('PUT', '/v1/me/profile', { token, body });
 
