@@ -130,6 +130,8 @@ export async function startLocalRoutes(options: { s3?: boolean } = {}): Promise<
     const found = route(method, rawPath);
     if (!found || !('match' in found)) throw new Error(`no route for ${method} ${rawPath}`);
     const { route: r, pathParameters } = found.match;
+    // The dev routes are the local gateway's own (lib/local/api-server.ts), not a function's.
+    if (r.fn === 'dev') throw new Error(`${method} ${rawPath} is served by the local gateway itself`);
     const headers: Record<string, string> = {};
     if (opts.body !== undefined) headers['content-type'] = 'application/json';
     if (opts.token) headers.authorization = `Bearer ${opts.token}`;

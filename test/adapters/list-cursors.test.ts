@@ -9,22 +9,21 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { encodeCursor } from '../../functions/core/cursor.js';
 import { type Route, rolesOf, routes } from '../../functions/routes.js';
-import type { LocalPortal } from '../../lib/local/portal.js';
 import type { PersonRole } from '../../schemas/common.js';
-import { startTestPortal } from '../support/local-portal.js';
-import { type ApiResponse, type Json, portalClient } from '../support/portal-api.js';
+import type { ApiResponse, Json } from '../support/portal-api.js';
+import { type LocalRoutes, startLocalRoutes } from './support/routes.js';
 
-let portal: LocalPortal;
+let portal: LocalRoutes;
 
 beforeAll(async () => {
-  portal = await startTestPortal({ escalationIntervalMs: 0, slaIntervalMs: 0 });
+  portal = await startLocalRoutes();
 }, 90_000);
 
 afterAll(async () => {
   await portal?.stop();
 });
 
-const { api } = portalClient(() => portal.url);
+const api: LocalRoutes['api'] = (...args) => portal.api(...args);
 
 const b64 = (text: string) => Buffer.from(text).toString('base64url');
 const cursorOf = (key: Record<string, unknown>) => encodeCursor(key)!;

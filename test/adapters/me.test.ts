@@ -1,16 +1,14 @@
 /**
- * The account routes against the local portal: the profile sealed at rest and masked when read, its
+ * The account routes against their handlers on DynamoDB Local and local S3: the profile sealed at rest and masked when read, its
  * version guarding replacements, each person seeing only their own, and the raw identifiers never in
  * the logs; my dossiers, my documents and the export.
  */
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalPortal } from '../../lib/local/portal.js';
 import { bhytForm, licenceForm } from '../support/forms.js';
-import { startTestPortal } from '../support/local-portal.js';
 import { handlerLogs } from '../support/output-capture.js';
-import { portalClient } from '../support/portal-api.js';
-import { portalDynamo } from '../support/portal-clients.js';
+import { type LocalRoutes, startLocalRoutes } from './support/routes.js';
+import { sharedDocumentClient } from './support/store.js';
 
 const CITIZEN_ID = '079203004567';
 const PHONE = '0356789012';
@@ -22,7 +20,7 @@ const profile = {
   email: 'chau@example.vn',
 };
 
-let portal: LocalPortal;
+let portal: LocalRoutes;
 let db: DynamoDBDocumentClient;
 let tokenA: string;
 let tokenB: string;
@@ -32,8 +30,8 @@ const captured = logs.lines;
 beforeAll(async () => {
   // Everything the handlers log during the run, to prove the raw numbers never reach it.
   logs.start();
-  portal = await startTestPortal();
-  db = portalDynamo(portal.env);
+  portal = await startLocalRoutes({ s3: true });
+  db = sharedDocumentClient(portal.store);
   tokenA = await portal.token({ sub: 'me-citizen-a', citizenId: CITIZEN_ID });
   tokenB = await portal.token({ sub: 'me-citizen-b', citizenId: '079203007654' });
 }, 90_000);
@@ -43,7 +41,8 @@ afterAll(async () => {
   logs.stop();
 });
 
-const { api, uploadScan } = portalClient(() => portal.url);
+const api: LocalRoutes['api'] = (...args) => portal.api(...args);
+const uploadScan: LocalRoutes['uploadScan'] = (...args) => portal.uploadScan(...args);
 
 const submit = (token: string, key: string, body: unknown) =>
   api('POST', '/v1/dossiers', { token, headers: { 'idempotency-key': key }, body });
