@@ -2,9 +2,8 @@
  * The portal's HTTP API without the whole portal: each request is matched in the one route table, made
  * into the payload 2.0 event API Gateway would send, and given to its group's real handler, run as the
  * local cloud runs it, against a table of its own in the tier's shared DynamoDB Local (and local S3 when
- * asked). Citizens sign
- * in with the local portal's dev tokens. No streams, queues, simulator or schedules run: a flow that
- * needs one of them belongs in the system tier.
+ * asked). Citizens sign in with the local portal's dev tokens. No streams, queues, simulator or
+ * schedules run: a flow that needs one of them belongs in the system tier.
  */
 
 import { randomInt, randomUUID } from 'node:crypto';
@@ -53,7 +52,7 @@ export interface LocalRoutes {
   stop(): Promise<void>;
 }
 
-/** Starts what the handlers need besides the table: the dev issuer's key set, and local S3 if asked. */
+/** Starts what the handlers need: their table, the dev issuer's key set, and local S3 if asked. */
 export async function startLocalRoutes(options: { s3?: boolean } = {}): Promise<LocalRoutes> {
   const stops: Array<() => Promise<void>> = [];
   // A table of its own in the tier's DynamoDB Local, as each system-tier portal has: the flows here
