@@ -8,57 +8,22 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { monthOf } from '../../functions/stats/counters.js';
 import type { LocalPortal } from '../../lib/local/portal.js';
-import { type AgencySecrets, readAgencySecrets, signedAgencyCall } from '../support/agency-callbacks.js';
-import { bhytForm } from '../support/forms.js';
+import { MONTH_AGENCY as AGENCY, seedAgencyMonth } from '../support/agency-month.js';
 import { startTestPortal } from '../support/local-portal.js';
 import { type Json, portalApi } from '../support/portal-api.js';
 import { until } from '../support/wait.js';
 import { checkScreen, type Device, launchChromium, openPortalPage } from './support/browser.js';
 
-const AGENCY = 'bhxh-hn';
 const AGENCY_NAME = 'Bảo hiểm xã hội thành phố Hà Nội';
 let portal: LocalPortal;
 let browser: Browser;
-let secrets: AgencySecrets;
 const api = portalApi(() => portal.url);
 const month = monthOf(new Date().toISOString());
 
-async function fileAndWait(token: string, n: number) {
-  const res = await api('POST', '/v1/dossiers', {
-    token,
-    key: `web-stats-${n}`,
-    body: { procedureCode: '1.002758', form: bhytForm, attachments: [] },
-  });
-  expect(res.status).toBe(201);
-  const code = res.body.dossiers[0].code as string;
-  await until(`${code} in progress`, async () =>
-    (await api('GET', `/v1/dossiers/${code}`, { token })).body?.status === 'in_progress' ? true : undefined,
-  );
-  return code;
-}
-
-const agencyEvent = async (event: Json) =>
-  (await signedAgencyCall(portal, secrets, '/v1/agency/events', AGENCY, event)).status;
-
 beforeAll(async () => {
   portal = await startTestPortal();
-  secrets = await readAgencySecrets(portal);
-  const token = await portal.token({ sub: 'web-stats-citizen', role: 'citizen' });
   // Two dossiers: one finished on time and rated 5, one still in progress.
-  const done = await fileAndWait(token, 1);
-  await fileAndWait(token, 2);
-  expect(await agencyEvent({ type: 'dossier.approved', dossierCode: done })).toBe(200);
-  expect(
-    await agencyEvent({
-      type: 'dossier.result_issued',
-      dossierCode: done,
-      result: { kind: 'pickup', method: 'at_desk', note: 'Nhận tại bộ phận một cửa' },
-    }),
-  ).toBe(200);
-  expect((await api('POST', `/v1/dossiers/${done}/received-result`, { token })).status).toBe(200);
-  expect((await api('POST', `/v1/dossiers/${done}/rating`, { token, body: { overall: 5 } })).status).toBe(
-    201,
-  );
+  await seedAgencyMonth(portal, 'web-stats-citizen', 'web-stats');
   // The counters follow the table's stream.
   await until('the month counted', async () => {
     const row = (await api('GET', `/v1/stats/agencies?month=${month}`)).body.items.find(

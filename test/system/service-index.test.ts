@@ -9,59 +9,23 @@ import { type Counts, monthOf } from '../../functions/stats/counters.js';
 import { rebuildStats, rebuildStore } from '../../functions/stats/rebuild.js';
 import { scoreOf } from '../../functions/stats/service-index.js';
 import type { LocalPortal } from '../../lib/local/portal.js';
-import { type AgencySecrets, readAgencySecrets, signedAgencyCall } from '../support/agency-callbacks.js';
-import { bhytForm } from '../support/forms.js';
+import { MONTH_AGENCY as AGENCY, seedAgencyMonth } from '../support/agency-month.js';
 import { startTestPortal } from '../support/local-portal.js';
 import { type Json, portalApi } from '../support/portal-api.js';
 import { until } from '../support/wait.js';
 
-const AGENCY = 'bhxh-hn';
 let portal: LocalPortal;
-let secrets: AgencySecrets;
-let token: string;
 const month = monthOf(new Date().toISOString());
 const api = portalApi(() => portal.url);
-
-async function fileAndWait(n: number) {
-  const res = await api('POST', '/v1/dossiers', {
-    token,
-    key: `service-index-${n}-${Date.now()}`,
-    body: { procedureCode: '1.002758', form: bhytForm, attachments: [] },
-  });
-  expect(res.status).toBe(201);
-  const code = res.body.dossiers[0].code as string;
-  await until(`${code} in progress`, async () =>
-    (await api('GET', `/v1/dossiers/${code}`, { token })).body?.status === 'in_progress' ? true : undefined,
-  );
-  return code;
-}
-
-const agencyEvent = async (event: Json) =>
-  (await signedAgencyCall(portal, secrets, '/v1/agency/events', AGENCY, event)).status;
 
 const itemOf = async (query = `period=${month}`) =>
   (await api('GET', `/v1/service-index?${query}`)).body?.items?.find((x: Json) => x.agencyId === AGENCY);
 
 beforeAll(async () => {
   portal = await startTestPortal();
-  secrets = await readAgencySecrets(portal);
-  token = await portal.token({ sub: 'service-index-citizen', role: 'citizen' });
   // Two dossiers of a fully online procedure, both acknowledged by the agency at once; one decided on
   // time with a result to collect at the desk (not electronic), and rated 5.
-  const done = await fileAndWait(1);
-  await fileAndWait(2);
-  expect(await agencyEvent({ type: 'dossier.approved', dossierCode: done })).toBe(200);
-  expect(
-    await agencyEvent({
-      type: 'dossier.result_issued',
-      dossierCode: done,
-      result: { kind: 'pickup', method: 'at_desk', note: 'Nhận tại bộ phận một cửa' },
-    }),
-  ).toBe(200);
-  expect((await api('POST', `/v1/dossiers/${done}/received-result`, { token })).status).toBe(200);
-  expect((await api('POST', `/v1/dossiers/${done}/rating`, { token, body: { overall: 5 } })).status).toBe(
-    201,
-  );
+  await seedAgencyMonth(portal, 'service-index-citizen', `service-index-${Date.now()}`);
   await until('the month counted', async () => {
     const item = await itemOf();
     const ind = (id: string) => item?.indicators.find((i: Json) => i.id === id);

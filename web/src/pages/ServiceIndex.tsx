@@ -7,6 +7,7 @@
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import { get, query } from '../api.js';
+import { AgencyFilterFields } from '../components/AgencyFilterFields.js';
 import { ColumnChart } from '../components/ColumnChart.js';
 import { ErrorSummary } from '../components/ErrorSummary.js';
 import { Loading } from '../components/Loading.js';
@@ -25,16 +26,6 @@ const useStrings = strings({
     filters: 'Chọn kỳ và cơ quan',
     period: 'Kỳ',
     quarter: (q: string, y: string) => `Quý ${q}/${y}`,
-    province: 'Tỉnh, thành phố',
-    wholeCountry: 'Cả nước',
-    level: 'Cấp cơ quan',
-    anyLevel: 'Tất cả',
-    levels: {
-      ministry: 'Bộ, ngành',
-      province: 'Cấp tỉnh',
-      commune: 'Cấp xã',
-      public_body: 'Đơn vị sự nghiệp',
-    } as Record<string, string>,
     show: 'Xem',
     ranking: (p: string) => `Xếp hạng — ${p}`,
     sortBy: (g: string) => `Sắp xếp theo ${g}`,
@@ -70,16 +61,6 @@ const useStrings = strings({
     filters: 'Choose the period and agencies',
     period: 'Period',
     quarter: (q: string, y: string) => `Q${q} ${y}`,
-    province: 'Province or city',
-    wholeCountry: 'Whole country',
-    level: 'Agency level',
-    anyLevel: 'All',
-    levels: {
-      ministry: 'Ministries',
-      province: 'Province',
-      commune: 'Commune',
-      public_body: 'Public bodies',
-    } as Record<string, string>,
     show: 'Show',
     ranking: (p: string) => `Ranking — ${p}`,
     sortBy: (g: string) => `Sort by ${g}`,
@@ -251,28 +232,7 @@ export function ServiceIndex({ query: url }: PageProps) {
               ))}
             </select>
           </div>
-          <div>
-            <label for="i-province">{s.province}</label>
-            <select id="i-province" name="province" value={province}>
-              <option value="">{s.wholeCountry}</option>
-              {(provinces.data?.items ?? []).map((p) => (
-                <option key={p.code} value={p.code}>
-                  {lang === 'en' ? p.nameEn : p.fullName}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div>
-            <label for="i-level">{s.level}</label>
-            <select id="i-level" name="level" value={level}>
-              <option value="">{s.anyLevel}</option>
-              {Object.entries(s.levels).map(([v, label]) => (
-                <option key={v} value={v}>
-                  {label}
-                </option>
-              ))}
-            </select>
-          </div>
+          <AgencyFilterFields idPrefix="i" provinces={provinces.data} province={province} level={level} />
           <div class="filter-submit">
             <button type="submit">{s.show}</button>
           </div>

@@ -1,5 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { get, query } from '../api.js';
+import { AgencyFilterFields, useAreaName } from '../components/AgencyFilterFields.js';
 import { type Bar, BarChart } from '../components/BarChart.js';
 import { ErrorSummary } from '../components/ErrorSummary.js';
 import { Loading } from '../components/Loading.js';
@@ -15,16 +16,6 @@ const useStrings = strings({
     indexLink: 'Chỉ số phục vụ người dân, doanh nghiệp (Quyết định 766/QĐ-TTg): xếp hạng theo tháng, quý',
     filters: 'Chọn số liệu',
     month: 'Tháng',
-    province: 'Tỉnh, thành phố',
-    wholeCountry: 'Cả nước',
-    level: 'Cấp cơ quan',
-    anyLevel: 'Tất cả',
-    levels: {
-      ministry: 'Bộ, ngành',
-      province: 'Cấp tỉnh',
-      commune: 'Cấp xã',
-      public_body: 'Đơn vị sự nghiệp',
-    } as Record<string, string>,
     show: 'Xem',
     trend: (area: string) => `${area}: 6 tháng gần nhất`,
     trendChart: (area: string) => `Tỷ lệ hồ sơ giải quyết đúng hạn theo tháng — ${area}`,
@@ -59,16 +50,6 @@ const useStrings = strings({
       'Service index for citizens and businesses (Decision 766/QĐ-TTg): rankings by month and quarter',
     filters: 'Choose figures',
     month: 'Month',
-    province: 'Province or city',
-    wholeCountry: 'Whole country',
-    level: 'Agency level',
-    anyLevel: 'All',
-    levels: {
-      ministry: 'Ministries',
-      province: 'Province',
-      commune: 'Commune',
-      public_body: 'Public bodies',
-    } as Record<string, string>,
     show: 'Show',
     trend: (area: string) => `${area}: last 6 months`,
     trendChart: (area: string) => `Dossiers completed on time, by month — ${area}`,
@@ -211,9 +192,7 @@ export function Stats({ query: url }: PageProps) {
         : Promise.resolve(undefined),
     [agency, month],
   );
-  const area =
-    provinces.data?.items.find((p) => p.code === province)?.[lang === 'en' ? 'nameEn' : 'fullName'] ??
-    s.wholeCountry;
+  const area = useAreaName(provinces.data, province);
   const thisMonth = trend.data?.[trend.data.length - 1];
   const rows = thisMonth?.items ?? [];
   const go = (params: Record<string, string>) => {
@@ -255,28 +234,7 @@ export function Stats({ query: url }: PageProps) {
             <label for="s-month">{s.month}</label>
             <input id="s-month" name="month" type="month" value={month} max={currentMonth()} />
           </div>
-          <div>
-            <label for="s-province">{s.province}</label>
-            <select id="s-province" name="province" value={province}>
-              <option value="">{s.wholeCountry}</option>
-              {(provinces.data?.items ?? []).map((p) => (
-                <option key={p.code} value={p.code}>
-                  {lang === 'en' ? p.nameEn : p.fullName}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div>
-            <label for="s-level">{s.level}</label>
-            <select id="s-level" name="level" value={level}>
-              <option value="">{s.anyLevel}</option>
-              {Object.entries(s.levels).map(([v, label]) => (
-                <option key={v} value={v}>
-                  {label}
-                </option>
-              ))}
-            </select>
-          </div>
+          <AgencyFilterFields idPrefix="s" provinces={provinces.data} province={province} level={level} />
           <div class="filter-submit">
             <button type="submit">{s.show}</button>
           </div>
