@@ -4,6 +4,7 @@ import { signIn, useSession } from '../auth.js';
 import { ErrorSummary, FieldError } from '../components/ErrorSummary.js';
 import { Loading } from '../components/Loading.js';
 import { useData, useTitle } from '../data.js';
+import { DocumentField } from '../filing/DocumentField.js';
 import { type Draft, draftValues, loadDraft } from '../filing/drafts.js';
 import { type FormField, fieldsOf, initialValues, remoteHref, toSubmission } from '../filing/form.js';
 import { type HeldDocument, loadHeld } from '../filing/held.js';
@@ -23,7 +24,7 @@ import { Review } from '../filing/Review.js';
 import { useStrings } from '../filing/strings.js';
 import { checkScan, type DocumentRule, uploadScan } from '../filing/upload.js';
 import { useDraftSync } from '../filing/useDraftSync.js';
-import { formatDate, formatDateTime, formatMoney, useCommon, useLang } from '../i18n.js';
+import { formatDateTime, formatMoney, useCommon, useLang } from '../i18n.js';
 import type { PageProps } from '../router.js';
 import { Link } from '../router.js';
 import { procedurePath } from '../routes.js';
@@ -87,7 +88,6 @@ function FilingForm({
   draft?: Draft;
 }) {
   const s = useStrings();
-  const t = useCommon();
   const lang = useLang();
   const fields = useMemo(() => fieldsOf(p.form!), [p.form]);
   const docs = p.documents ?? [];
@@ -459,87 +459,20 @@ function FilingForm({
         {docs.length > 0 && (
           <fieldset>
             <legend>{s.docsHeading}</legend>
-            {docs.map((d) => {
-              const id = docId(d.type);
-              const scan = scans[d.type];
-              const missing = messageFor(`attachments.${d.type}`);
-              const offer = held[d.type];
-              const reused = reusing(d.type);
-              return (
-                <div class="field" key={d.type}>
-                  <label for={id}>
-                    {docName(d)} <span class="muted">{d.required ? s.required : s.optional}</span>
-                  </label>
-                  <p class="hint" id={`${id}-hint`}>
-                    {s.accepted(
-                      d.mimeTypes.map((m) => m.split('/')[1]!.toUpperCase()).join(', '),
-                      mb(d.maxBytes),
-                    )}
-                  </p>
-                  {offer && scan?.state !== 'done' && scan?.state !== 'uploading' && (
-                    <div class="check held-offer">
-                      <input
-                        id={`${id}-held`}
-                        type="checkbox"
-                        checked={!!reused}
-                        aria-describedby={`${id}-held-hint`}
-                        onChange={(e) => {
-                          const use = e.currentTarget.checked;
-                          setDeclined((all) => {
-                            const next = new Set(all);
-                            if (use) next.delete(d.type);
-                            else next.add(d.type);
-                            return next;
-                          });
-                          if (use) clearField(`attachments.${d.type}`);
-                        }}
-                      />
-                      <label for={`${id}-held`}>
-                        {offer.kind === 'result'
-                          ? s.heldResult(offer.from, formatDate(offer.at, lang))
-                          : s.heldScan(offer.from, formatDate(offer.at, lang))}
-                      </label>
-                      <p class="hint" id={`${id}-held-hint`}>
-                        {offer.fileName}. {s.heldOrUpload}
-                      </p>
-                    </div>
-                  )}
-                  <input
-                    id={id}
-                    type="file"
-                    accept={d.mimeTypes.join(',')}
-                    aria-describedby={`${id}-hint ${id}-status`}
-                    aria-invalid={scan?.state === 'failed' || !!missing || undefined}
-                    onChange={(e) => {
-                      const file = e.currentTarget.files?.[0];
-                      if (file) send(d, file);
-                    }}
-                  />
-                  <div id={`${id}-status`} class="upload-status" aria-live="polite">
-                    {scan?.state === 'uploading' && (
-                      <>
-                        <label for={`${id}-progress`}>{s.uploading}</label>
-                        <progress id={`${id}-progress`} max={100} value={Math.round(scan.progress * 100)}>
-                          {Math.round(scan.progress * 100)}%
-                        </progress>
-                      </>
-                    )}
-                    {scan?.state === 'done' && <p class="ok">{s.uploaded(scan.fileName)}</p>}
-                    {scan?.state === 'failed' && (
-                      <p class="field-error">
-                        {scan.problem ?? s.uploadFailed}{' '}
-                        {scan.file && (
-                          <button type="button" class="link" onClick={() => send(d, scan.file!)}>
-                            {t.retry}
-                          </button>
-                        )}
-                      </p>
-                    )}
-                    {!scan && !reused && missing && <p class="field-error">{missing}</p>}
-                  </div>
-                </div>
-              );
-            })}
+            {docs.map((d) => (
+              <DocumentField
+                key={d.type}
+                d={d}
+                scan={scans[d.type]}
+                missing={messageFor(`attachments.${d.type}`)}
+                offer={held[d.type]}
+                reused={reusing(d.type)}
+                docName={docName}
+                setDeclined={setDeclined}
+                clearField={clearField}
+                send={send}
+              />
+            ))}
           </fieldset>
         )}
         <p>
