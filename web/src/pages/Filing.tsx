@@ -1,3 +1,10 @@
+/**
+ * Filing a procedure online (/nop/<code>): the form the catalog publishes as JSON Schema, drawn with its
+ * Vietnamese titles and help, filled first from the citizen's profile; scans checked here against the
+ * procedure's limits and sent through the presigned form with progress; a review step; one submission
+ * however many clicks (one Idempotency-Key per filing); then a printable receipt and, when the procedure
+ * has a fee, payment.
+ */
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { ApiError, errorText, get, newIdempotencyKey, request } from '../api.js';
 import { signIn, useSession } from '../auth.js';
