@@ -17,7 +17,7 @@
  */
 import type { DepartmentKind } from '../registry/agencies.js';
 import type { AuthorityTier } from './national-record.js';
-import { fold } from './search.js';
+import { fold } from './search-text.js';
 
 /** `province:<kind>`, `commune:ubnd` or a national agency id. */
 export type HandlerKey = `province:${DepartmentKind}` | 'commune:ubnd' | NationalId;

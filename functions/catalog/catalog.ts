@@ -24,15 +24,9 @@ import { type InformationSummary, searchDocOfSummary } from './information.js';
 import { matchesName, queryWords } from './name-match.js';
 import { findFeeRule, handledBy, servesProvince } from './policy.js';
 import { type CatalogData, type Procedure, publishedCatalog } from './procedures.js';
-import {
-  fold,
-  type Hit,
-  highlightRanges,
-  INDEX_FORMAT,
-  type IndexedDoc,
-  SearchIndex,
-  type SearchSpec,
-} from './search.js';
+import { SearchIndex } from './search.js';
+import type { Hit, IndexedDoc, SearchSpec } from './search-hits.js';
+import { fold, highlightRanges, INDEX_FORMAT } from './search-text.js';
 import { validateRecords } from './validate.js';
 
 type ProcedureView = z.infer<typeof onlineProcedureView>;

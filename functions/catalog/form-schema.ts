@@ -7,7 +7,8 @@
  * to a published rule: publishing a form with an unpublished refinement throws.
  */
 import { z } from 'zod';
-import { type FormRule, fieldType, NOT_IN_FUTURE, RULE_PARAM, type RuleCheck, rulesOf } from './forms.js';
+import { type FormRule, type RuleCheck, rulesOf } from './form-rules.js';
+import { fieldType, NOT_IN_FUTURE, RULE_PARAM } from './form-values.js';
 
 export type PublishedCheck =
   | { kind: 'jsonSchema'; keywords: string[] }

@@ -11,7 +11,7 @@
 
 import { type HandlerKey, handlerOfKey, handlersOf } from './agency-handlers.js';
 import type { AuthorityTier, ChannelKind, NationalEntry } from './national-record.js';
-import type { IndexedDoc } from './search.js';
+import type { IndexedDoc } from './search-hits.js';
 
 /** What search results and filters need of an information entry; one per current entry. */
 export interface InformationSummary {

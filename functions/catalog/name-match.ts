@@ -4,7 +4,7 @@
  * any order ("kiem hoan" finds Phường Hoàn Kiếm; "ha" does not find "Thanh Hóa"). The registry is small
  * and fixed per deployment, so a filtered list is a scan over names folded once per process.
  */
-import { fold } from './search.js';
+import { fold } from './search-text.js';
 
 const words = (text: string) =>
   fold(text)

@@ -31,7 +31,7 @@ import {
   parseNationalRecord,
 } from './national-record.js';
 import type { CatalogData } from './procedures.js';
-import type { IndexedDoc } from './search.js';
+import type { IndexedDoc } from './search-hits.js';
 
 export const DETAILS_DIR = 'details';
 export const NATIONAL_DIR = 'national';

@@ -16,368 +16,49 @@
  * documents holding it with a bit mask of the fields it occurs in. A query intersects the posting
  * lists of its words, rarest first, so its cost follows the rarest word rather than the catalog's
  * size; field boosts and the term's rarity give the score.
+ *
+ * Text analysis is in search-text.ts, ranking constants and typo helpers in search-scoring.ts, the stored
+ * format in search-postings.ts and the shapes of documents and hits in search-hits.ts.
  */
-
-import { CONTEXT_GROUPS, FILLER, SECONDARY, SOFT, SYNONYM_GROUPS } from './synonyms.js';
-
-/** FNV-1a of a string, for the index format's fingerprint of the synonym data. */
-function fnv(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
-  return h;
-}
-
-/**
- * The index layout (bumped whenever tokenisation, fields or the layout change) with a fingerprint
- * of the synonym data that shapes what is indexed: a prebuilt index of older synonyms is never
- * loaded, it is rebuilt.
- */
-export const INDEX_FORMAT =
-  4_000_000 + (fnv(JSON.stringify([SYNONYM_GROUPS, CONTEXT_GROUPS, SECONDARY])) % 1_000_000);
-
-export function fold(text: string): string {
-  return text
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/[đĐ]/g, 'd')
-    .toLowerCase();
-}
-
-/** Spelling variants folded onto one form ("đăng kí" / "đăng ký"); "mãi"/"mại" already fold alike. */
-const VARIANTS: Readonly<Record<string, string>> = { ki: 'ky' };
-
-const TOKEN = /c\/o|[a-z0-9]+/g;
-
-/** A map's own entry for a word: "constructor" or "__proto__" typed by a citizen must not reach Object's. */
-const own = <T>(map: Readonly<Record<string, T>>, word: string) =>
-  Object.hasOwn(map, word) ? map[word] : undefined;
-
-function words(text: string): string[] {
-  return (fold(text).match(TOKEN) ?? []).map((t) => own(VARIANTS, t) ?? t);
-}
-
-/** Query terms: folded words, nothing added. */
-export const queryTerms = (text: string): string[] => words(text);
-
-/**
- * A word as written: its folded form, and its marks (tone and vowel marks, đ) so that "sổ đỏ" is told
- * from "sơ đồ" where both are written with marks; a word written without any matches either.
- */
-interface Word {
-  folded: string;
-  marks: string;
-  start: number;
-  end: number;
-}
-
-function marksOf(word: string): string {
-  const nfd = word.normalize('NFD');
-  const m = (nfd.match(/[\u0300-\u036f]/g) ?? []).sort().join('');
-  return /[đĐ]/.test(word) ? `${m}đ` : m;
-}
-
-/** Folded forms and marks of each written token, cached (bounded): a catalog repeats a few thousand words. */
-const tokenCache = new Map<string, { folded: string[]; marks: string }>();
-
-function token(raw: string) {
-  let t = tokenCache.get(raw);
-  if (!t) {
-    t = { folded: (fold(raw).match(TOKEN) ?? []).map((x) => own(VARIANTS, x) ?? x), marks: marksOf(raw) };
-    if (tokenCache.size < 50_000) tokenCache.set(raw, t);
-  }
-  return t;
-}
-
-function written(text: string): Word[] {
-  const out: Word[] = [];
-  for (const m of text.normalize('NFC').matchAll(/c\/o|[\p{L}\p{N}]+/giu)) {
-    const { folded, marks } = token(m[0]);
-    for (const f of folded) out.push({ folded: f, marks, start: m.index, end: m.index + m[0].length });
-  }
-  return out;
-}
-
-const sameWord = (a: Word, b: Word) => a.folded === b.folded && (!a.marks || !b.marks || a.marks === b.marks);
-
-interface Phrase {
-  words: Word[];
-  term: string;
-}
-const phrase = (text: string, term: string): Phrase => ({ words: written(text), term });
-
-/** Every synonym phrase, longest first, with the group term it stands for. */
-const SYNONYM_PHRASES: readonly Phrase[] = SYNONYM_GROUPS.flatMap((g) =>
-  g.phrases.map((p) => phrase(p, g.term)),
-).sort((a, b) => b.words.length - a.words.length);
-/** Synonym phrases by their first folded word, so a text is matched in one pass. */
-const BY_FIRST = new Map<string, Phrase[]>();
-for (const p of SYNONYM_PHRASES) {
-  const first = p.words[0]!.folded;
-  BY_FIRST.set(first, [...(BY_FIRST.get(first) ?? []), p]);
-}
-const SINGLE_PHRASES = new Set(
-  SYNONYM_PHRASES.filter((p) => p.words.length === 1).map((p) => p.words[0]!.folded),
-);
-const GROUP_TERMS = new Set(SYNONYM_GROUPS.map((g) => g.term));
-const OFFICIAL: ReadonlyMap<string, string[]> = new Map(
-  SYNONYM_GROUPS.map((g) => [g.term, written(g.phrases[0]!).map((w) => w.folded)]),
-);
-const FILLER_PHRASES = FILLER.map((f) => phrase(f, '')).sort((a, b) => b.words.length - a.words.length);
-const SOFT_WORDS: ReadonlyMap<string, { marks: string; official: string[] }> = new Map(
-  Object.entries(SOFT).map(([w, official]) => [
-    fold(w),
-    { marks: marksOf(w), official: official.flatMap((o) => written(o).map((x) => x.folded)) },
-  ]),
-);
-const SECONDARY_PHRASES = SECONDARY.map((s) => ({
-  in: phrase(s.phrase, ''),
-  asked: s.asked.map((a) => phrase(a, '')),
-}));
-
-/** Whether `p` is written in `ws` at position i. */
-const at = (ws: readonly Word[], i: number, p: Phrase) =>
-  i + p.words.length <= ws.length && p.words.every((w, j) => sameWord(ws[i + j]!, w));
-
-const contains = (ws: readonly Word[], p: Phrase) => ws.some((_, i) => at(ws, i, p));
-
-/**
- * Group terms for the synonym phrases written in a text (phrases of several words only: a single
- * folded syllable such as "vat" or "sung" is too ambiguous to index, and is mapped at query time).
- */
-function synonymTerms(ws: readonly Word[]): string[] {
-  const out = new Set<string>();
-  ws.forEach((w, i) => {
-    for (const p of BY_FIRST.get(w.folded) ?? []) if (p.words.length > 1 && at(ws, i, p)) out.add(p.term);
-  });
-  return [...out];
-}
-
-/** Indexed terms: the words, plus each synonym phrase's group term and each abbreviation's official words. */
-export function indexTerms(text: string): string[] {
-  return termsOf(words(text), written(text));
-}
-
-function termsOf(out: string[], ws: readonly Word[]): string[] {
-  const extra: string[] = [];
-  for (const t of out) if (GROUP_TERMS.has(t) && OFFICIAL.has(t)) extra.push(...OFFICIAL.get(t)!);
-  extra.push(...synonymTerms(ws));
-  return extra.length ? [...out, ...extra] : out;
-}
-
-const CONTEXT_PHRASES = CONTEXT_GROUPS.map((g) => ({
-  term: g.term,
-  phrases: g.phrases.map((p) => phrase(p, g.term)),
-  where: g.where.map((w) => phrase(w, '')),
-}));
-
-/** Group terms of phrases that have their meaning only in this document (see CONTEXT_GROUPS). */
-function contextTerms(ws: readonly Word[], doc: readonly Word[]): string[] {
-  return CONTEXT_PHRASES.filter(
-    (g) => g.phrases.some((p) => contains(ws, p)) && g.where.some((w) => contains(doc, w)),
-  ).map((g) => g.term);
-}
-
-/** Bit i set when the text names the i-th secondary variant (a reissue, a revocation…). */
-function secondaryFlags(text: string): number {
-  const ws = written(text);
-  let flags = 0;
-  SECONDARY_PHRASES.forEach((s, i) => {
-    if (contains(ws, s.in)) flags |= 1 << i;
-  });
-  return flags;
-}
-
-/** [start, end) offsets in `text` of the words whose folded form is in `terms`, or of a matched synonym phrase. */
-export function highlightRanges(text: string, terms: ReadonlySet<string>): [number, number][] {
-  const ws = written(text);
-  const hit = new Set<number>();
-  ws.forEach((w, i) => {
-    if (terms.has(w.folded)) hit.add(i);
-  });
-  // A context phrase matched only where its term was found in this field, so it is the reason.
-  const context = CONTEXT_PHRASES.filter((g) => terms.has(g.term)).flatMap((g) => g.phrases);
-  for (let i = 0; i < ws.length; i++) {
-    for (const p of [...(BY_FIRST.get(ws[i]!.folded) ?? []), ...context])
-      if (terms.has(p.term) && at(ws, i, p)) for (let j = 0; j < p.words.length; j++) hit.add(i + j);
-  }
-  const ranges: [number, number][] = [];
-  for (const i of [...hit].sort((a, b) => a - b)) {
-    const { start, end } = ws[i]!;
-    const last = ranges.at(-1);
-    if (last && last[0] === start) continue; // "C/O" or a word split in two: one range
-    ranges.push([start, end]);
-  }
-  return ranges;
-}
-
-export interface IndexedDoc {
-  id: string;
-  [field: string]: string;
-}
-
-export interface SearchSpec {
-  fields: readonly string[];
-  /** Relative weight of a match in each field. */
-  boost: Readonly<Record<string, number>>;
-}
-
-export interface Hit {
-  id: string;
-  score: number;
-  /** field → the indexed terms that matched there (computed only for the hits shown). */
-  matches(): Record<string, string[]>;
-}
-
-/**
- * What is stored: ids, the sorted vocabulary, per term a flat list of (document, field mask), and per
- * document the length of its first field (the name) and the secondary variants that field names.
- */
-interface SerializedIndex {
-  format: number;
-  fields: string[];
-  ids: string[];
-  terms: string[];
-  /**
-   * Per term, its documents and field masks: in memory `[doc, mask, doc, mask…]`; serialized as text
-   * ("delta.mask" in base 36, space-separated), decoded on a term's first use. Parsing text is several
-   * times cheaper than parsing the same numbers as JSON arrays, and a cold start reads only the terms
-   * its first queries touch.
-   */
-  postings: (number[] | string)[];
-  lengths: number[];
-  secondary: number[];
-}
-
-function encodePosting(posting: readonly number[]): string {
-  const out: string[] = [];
-  let previous = 0;
-  for (let i = 0; i < posting.length; i += 2) {
-    out.push(`${(posting[i]! - previous).toString(36)}.${posting[i + 1]!.toString(36)}`);
-    previous = posting[i]!;
-  }
-  return out.join(' ');
-}
-
-function decodePosting(text: string): number[] {
-  const out: number[] = [];
-  let doc = 0;
-  if (!text) return out;
-  for (const pair of text.split(' ')) {
-    const dot = pair.indexOf('.');
-    doc += Number.parseInt(pair.slice(0, dot), 36);
-    out.push(doc, Number.parseInt(pair.slice(dot + 1), 36));
-  }
-  return out;
-}
-
-/** Matching documents and their scores, in the order found. */
-class Hits {
-  readonly docs: number[] = [];
-  readonly scores: number[] = [];
-  add(doc: number, score: number) {
-    this.docs.push(doc);
-    this.scores.push(score);
-  }
-  get size() {
-    return this.docs.length;
-  }
-}
-
-/** Fewer exact hits than this and the search is repeated forgiving typos. */
-const FUZZY_BELOW = 10;
-const PREFIX_WEIGHT = 0.6;
-const FUZZY_WEIGHT = 0.45;
-/** A synonym reached through a single ambiguous syllable ("vat", "sung") weighs less than the word itself. */
-const SYNONYM_WEIGHT = 0.9;
-/** An everyday verb's official counterpart ranks a procedure higher but is not required. */
-const SOFT_WEIGHT = 0.5;
-/** Every required query word found in the name: the procedure is most likely the one meant. */
-const NAME_ALL_BONUS = 1.6;
-/** Name length normalisation: score × K / (K + words in the name); general procedures have short names. */
-const LENGTH_K = 20;
-/** A variant the query does not ask for (a reissue, a foreign element…): not the everyday procedure. */
-const SECONDARY_FACTOR = 0.7;
-/** Prefix expansion of the word being typed stops here: "c" must not pull in the whole vocabulary. */
-const MAX_EXPANSIONS = 50;
-/** At most this many any-word matches are returned when no document holds every word. */
-const MAX_LOOSE_HITS = 100;
-
-/**
- * Edit distance (insertions, deletions, substitutions, swaps of neighbours) when at most `max`,
- * otherwise max + 1; rows are cut short once every cell exceeds `max`.
- */
-const rows = [new Int32Array(64), new Int32Array(64), new Int32Array(64)];
-
-function editDistance(a: string, b: string, max: number): number {
-  if (Math.abs(a.length - b.length) > max) return max + 1;
-  if (b.length >= 63) return max + 1;
-  let [prev2, prev, cur] = rows as [Int32Array, Int32Array, Int32Array];
-  for (let j = 0; j <= b.length; j++) prev[j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    cur[0] = i;
-    let best = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
-      let v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
-        v = Math.min(v, prev2[j - 2]! + 1);
-      cur[j] = v;
-      if (v < best) best = v;
-    }
-    if (best > max) return max + 1;
-    [prev2, prev, cur] = [prev, cur, prev2];
-  }
-  return prev[b.length]!;
-}
-
-/**
- * Words in a name for length normalisation, up to a cap: a name listing many cases (a land
- * transfer's runs to 120 words) counts as a long one, not as five short ones.
- */
-const MAX_NAME_LENGTH = 25;
-const nameLength = (name: string) => Math.min(MAX_NAME_LENGTH, words(name).length);
-
-/**
- * The word with its initial consonant swapped for one that regional accents confuse with it
- * ("tạm chú" for "tạm trú", "xổ" for "sổ", "dấy" for "giấy", "nàm" for "làm").
- */
-const INITIAL_SWAPS: readonly (readonly [string, readonly string[]])[] = [
-  ['ch', ['tr']],
-  ['tr', ['ch']],
-  ['gi', ['d', 'r']],
-  ['ng', []],
-  ['nh', []],
-  ['s', ['x']],
-  ['x', ['s']],
-  ['d', ['gi', 'r']],
-  ['r', ['d', 'gi']],
-  ['l', ['n']],
-  ['n', ['l']],
-];
-
-export function accentVariants(word: string): string[] {
-  const swap = INITIAL_SWAPS.find(([initial]) => word.startsWith(initial));
-  return swap ? swap[1].map((other) => other + word.slice(swap[0].length)) : [];
-}
-
-/** Typos forgiven in a word of this length: none below 4 letters, one from 4, two from 8. */
-const typosAllowed = (len: number) => (len >= 8 ? 2 : len >= 4 ? 1 : 0);
-
-/** A query word resolved to indexed terms, each with the weight a match through it carries. */
-type Expansion = { termIndex: number; weight: number }[];
-
-/** One unit of a query: a word, or a synonym phrase standing for its group term. */
-interface Slot {
-  word: string;
-  /** Group term the slot also (or only, for a phrase) stands for. */
-  term?: string;
-  /** A phrase of several words: only its group term is searched. */
-  phrase?: boolean;
-  /** The word being typed: it may be a prefix. */
-  last?: boolean;
-  /** Ranks higher when present, excludes nothing when absent. */
-  optional?: boolean;
-}
+import { type Hit, Hits, type IndexedDoc, IndexHit, type SearchSpec } from './search-hits.js';
+import { decodePosting, encodePosting, type SerializedIndex } from './search-postings.js';
+import {
+  accentVariants,
+  type Expansion,
+  editDistance,
+  FUZZY_BELOW,
+  FUZZY_WEIGHT,
+  LENGTH_K,
+  MAX_EXPANSIONS,
+  MAX_LOOSE_HITS,
+  NAME_ALL_BONUS,
+  nameLength,
+  PREFIX_WEIGHT,
+  SECONDARY_FACTOR,
+  type Slot,
+  SOFT_WEIGHT,
+  SYNONYM_WEIGHT,
+  typosAllowed,
+} from './search-scoring.js';
+import {
+  BY_FIRST,
+  contains,
+  contextTerms,
+  FILLER_PHRASES,
+  GROUP_TERMS,
+  INDEX_FORMAT,
+  type Phrase,
+  queryTerms,
+  SECONDARY_PHRASES,
+  SINGLE_PHRASES,
+  SOFT_WORDS,
+  SYNONYM_PHRASES,
+  sameWord,
+  secondaryFlags,
+  termsOf,
+  type Word,
+  written,
+} from './search-text.js';
 
 export class SearchIndex {
   private readonly termIndex = new Map<string, number>();
@@ -803,36 +484,5 @@ export class SearchIndex {
     const fieldsOf = (t: number, doc: number) => this.fieldsOf(t, doc);
     const context = { spec: this.spec, terms: this.data.terms, candidateTerms, fieldsOf };
     return shown.map((i) => new IndexHit(ids[docs[i]!]!, scores[i]!, docs[i]!, context));
-  }
-}
-
-interface HitContext {
-  spec: SearchSpec;
-  terms: readonly string[];
-  candidateTerms: readonly number[];
-  fieldsOf(termIndex: number, doc: number): number;
-}
-
-/** A hit; which terms matched where is worked out only for the hits shown. */
-class IndexHit implements Hit {
-  constructor(
-    readonly id: string,
-    readonly score: number,
-    private readonly doc: number,
-    private readonly context: HitContext,
-  ) {}
-
-  matches(): Record<string, string[]> {
-    const { spec, terms, candidateTerms, fieldsOf } = this.context;
-    const out: Record<string, string[]> = {};
-    for (const t of candidateTerms) {
-      const mask = fieldsOf(t, this.doc);
-      spec.fields.forEach((field, f) => {
-        if (!(mask & (1 << f))) return;
-        out[field] ??= [];
-        out[field].push(terms[t]!);
-      });
-    }
-    return Object.fromEntries(spec.fields.filter((f) => out[f]).map((f) => [f, out[f]!.sort()]));
   }
 }

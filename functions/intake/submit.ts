@@ -17,7 +17,7 @@ import type { z } from 'zod';
 import type { submitDossierRequest, submitDossierResponse } from '../../schemas/dossier.js';
 import { bundleMembers } from '../catalog/bundles.js';
 import { findProcedure } from '../catalog/catalog.js';
-import { piiFields } from '../catalog/forms.js';
+import { piiFields } from '../catalog/form-values.js';
 import { isNationalProcedure } from '../catalog/information-codes.js';
 import { feeFor, paymentPolicy, resolveAgency } from '../catalog/policy.js';
 import type { Procedure } from '../catalog/procedures.js';

@@ -36,8 +36,8 @@ import { slaIndexStore } from '../sla/store.js';
 import { countStatsRecord } from '../stats/relay.js';
 import { isStatsRecord } from '../stats/stream-filter.js';
 import type { TicketEvent } from '../support/model.js';
+import { callerPhoneContext } from '../support/ports.js';
 import { loadTicket } from '../support/read.js';
-import { callerPhoneContext } from '../support/tickets.js';
 import { type CitizenNoticePorts, notifyTimelineEvent } from './notify.js';
 import { notifyPetitionEvent, type PetitionNoticePorts, profileContacts } from './petition-notice.js';
 import {

@@ -12,7 +12,7 @@
  * The words are taken from the public view alone (the agency's public version, masked), so nothing
  * the public cannot read — a phone number, a citizen ID, the petitioner's name — finds an answer.
  */
-import { indexTerms, queryTerms } from '../catalog/search.js';
+import { indexTerms, queryTerms } from '../catalog/search-text.js';
 import type { PublicPetition } from './model.js';
 import { maskPublicView } from './public-version.js';
 

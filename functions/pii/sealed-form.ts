@@ -7,7 +7,7 @@
  * their identifiers in `form`: every reader here accepts both shapes.
  */
 import { findProcedure, findProcedureVersion } from '../catalog/catalog.js';
-import { type PiiKind, piiFields } from '../catalog/forms.js';
+import { type PiiKind, piiFields } from '../catalog/form-values.js';
 import type { DossierRecord, SealedFormField } from '../core/dossier.js';
 import { citizenIdHash, maskCitizenId, maskPhone, open, type ProfileKeys, seal } from './protect.js';
 

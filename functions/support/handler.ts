@@ -8,15 +8,8 @@ import { maskPersonalData } from '../pii/personal-data-mask.js';
 import { supportRoutes } from './routes.js';
 import { currentMonth, monthRange, supportFigures } from './stats.js';
 import { type SupportStore, supportStore } from './store.js';
-import {
-  askerActs,
-  createTicket,
-  publishFaq,
-  rateTicket,
-  summaryOf,
-  supportActs,
-  viewOf,
-} from './tickets.js';
+import { askerActs, createTicket, publishFaq, rateTicket, supportActs } from './tickets.js';
+import { summaryOf, viewOf } from './views.js';
 
 let store: SupportStore | undefined;
 const ports = () => {

@@ -24,7 +24,7 @@ import {
   type SupportEventPorts,
   type TicketCreated,
   type TicketWrite,
-} from './tickets.js';
+} from './ports.js';
 
 const IDEMPOTENCY_SCOPE = 'support';
 const NOT_EXISTS = 'attribute_not_exists(pk)';

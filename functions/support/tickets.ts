@@ -12,140 +12,31 @@ import type { z } from 'zod';
 import type {
   askerAction,
   askRequest,
-  createTicketRequest,
   phoneTicketRequest,
   SupportAgencyEvent,
   SupportEventResult,
   supportAction,
-  ticketCreated,
   ticketRatingRequest,
-  ticketSummary,
-  ticketView,
 } from '../../schemas/support.js';
-import type { Procedure } from '../catalog/procedures.js';
 import type { Person } from '../core/auth.js';
-import { setting, type supportClockSchema } from '../core/config.js';
-import type { CodeAllocator } from '../core/dossier-codes.js';
 import { AppError } from '../core/errors.js';
 import { SUPPORT } from '../core/resources.js';
-import { addWorkingHours, type CalendarAdjustments } from '../core/working-days.js';
-import { type AttachmentPorts, checkAttachments } from '../documents/attachments.js';
+import { checkAttachments } from '../documents/attachments.js';
 import { replay, requestHashOf } from '../dossiers/idempotency.js';
-import { type Outbox, outboxWebhookId, queueMessageOf } from '../dossiers/messages.js';
+import { outboxWebhookId, queueMessageOf } from '../dossiers/messages.js';
 import { routePetition } from '../petitions/routing.js';
 import { type Agency, findAgency, findProvince } from '../registry/agencies.js';
+import { dueInForce, ticketDeadlines } from './clock.js';
 import type { TicketActor, TicketEvent, TicketRecord, TicketStatus } from './model.js';
-
-export type CreateTicketInput = z.output<typeof createTicketRequest>;
-export type TicketCreated = z.infer<typeof ticketCreated>;
-
-/** One state change of one ticket, committed atomically. */
-export interface TicketWrite {
-  ticket: TicketRecord;
-  /** The version read; absent when the ticket is created. */
-  expectedVersion?: number;
-  events: TicketEvent[];
-  outbox?: Outbox;
-  idempotency?: { ownerSub: string; key: string; requestHash: string; response: TicketCreated };
-  uploadClaims?: { uploadId: string; ticketCode: string }[];
-  agencyRecord?: { agencyId: string; result: SupportEventResult };
-  faq?: { id: string; procedureCode: string | null; question: string; answer: string; keywords: string[] };
-}
-
-export type TicketCommitOutcome =
-  | 'committed'
-  | 'version-conflict'
-  | 'idempotency-key-taken'
-  | 'upload-taken'
-  | 'already-recorded'
-  | 'faq-taken';
-
-export interface TicketPorts {
-  now(): Date;
-  loadTicket(code: string): Promise<TicketRecord | undefined>;
-  commit(w: TicketWrite): Promise<TicketCommitOutcome>;
-}
-
-export interface CreateTicketPorts extends TicketPorts, AttachmentPorts {
-  codes: CodeAllocator;
-  findIdempotent(
-    ownerSub: string,
-    key: string,
-  ): Promise<{ requestHash: string; response: TicketCreated } | undefined>;
-  /** The dossier's owner, enterprise and agency (its ownership fields), or undefined. */
-  dossierOwnership(
-    code: string,
-  ): Promise<{ ownerSub: string; enterpriseTaxCode?: string; agencyId?: string } | undefined>;
-  copyObject(from: string, to: string): Promise<void>;
-  deleteObjects(keys: string[]): Promise<void>;
-  /** The caller's mobile sealed for this ticket (never stored in clear). */
-  sealCallerPhone(code: string, phone: string): Promise<string>;
-}
-
-/** The additional data a caller's sealed mobile is bound to. */
-export const callerPhoneContext = (code: string) => `support:${code}:callerPhone`;
-
-export interface SupportEventPorts extends TicketPorts {
-  findRecorded(agencyId: string, eventId: string): Promise<SupportEventResult | undefined>;
-}
-
-/** Scans an asker may attach: images or PDF, up to three, each at most 10 MB. */
-export const SUPPORT_DOCUMENTS: Procedure['documents'] = [
-  {
-    type: 'evidence',
-    name: 'Tài liệu kèm theo câu hỏi',
-    nameEn: 'Supporting document',
-    required: false,
-    maxBytes: 10 * 1024 * 1024,
-    mimeTypes: ['application/pdf', 'image/jpeg', 'image/png'],
-    copies: 3,
-  },
-];
-
-export type SupportClockHours = z.output<typeof supportClockSchema>;
-let configured: SupportClockHours | undefined;
-
-/**
- * Working hours to a first answer and to a resolution: SUPPORT's defaults or CONG_SUPPORT_DEADLINES
- * (e.g. {"firstAnswerWorkingHours":4,"resolutionWorkingHours":24}). Read once; invalid stops loudly.
- */
-export function supportClockHours(): SupportClockHours {
-  if (!configured) {
-    configured = setting('CONG_SUPPORT_DEADLINES') ?? {
-      firstAnswerWorkingHours: SUPPORT.firstAnswerWorkingHours,
-      resolutionWorkingHours: SUPPORT.resolutionWorkingHours,
-    };
-  }
-  return configured;
-}
-
-export function resetSupportClockHours(): void {
-  configured = undefined;
-}
-
-export function ticketDeadlines(from: Date, cal?: CalendarAdjustments, hours = supportClockHours()) {
-  return {
-    firstAnswerDueAt: addWorkingHours(from, hours.firstAnswerWorkingHours, cal).toISOString(),
-    resolutionDueAt: addWorkingHours(from, hours.resolutionWorkingHours, cal).toISOString(),
-  };
-}
-
-/**
- * The deadline running in a state: the first answer until one came, then the resolution while the desk
- * or an agency owes an answer; none while the citizen is to act or once closed.
- */
-export function dueInForce(
-  t: Pick<TicketRecord, 'status' | 'firstAnsweredAt' | 'firstAnswerDueAt' | 'resolutionDueAt'>,
-) {
-  if (t.status === 'closed') return undefined;
-  if (!t.firstAnsweredAt) return t.firstAnswerDueAt;
-  return t.status === 'open' || t.status === 'with_agency' ? t.resolutionDueAt : undefined;
-}
-
-export const isTicketOverdue = (t: TicketRecord, now: Date) => {
-  const due = dueInForce(t);
-  return due !== undefined && Date.parse(due) < now.getTime();
-};
+import type {
+  CreateTicketInput,
+  CreateTicketPorts,
+  SupportEventPorts,
+  TicketCreated,
+  TicketPorts,
+  TicketWrite,
+} from './ports.js';
+import { SUPPORT_DOCUMENTS } from './ports.js';
 
 /** The state machine: which step is allowed from which state, and by whom. */
 const STEPS: Record<
@@ -523,50 +414,6 @@ export async function handleSupportEvent(
     }
   }
   throw new AppError('CONFLICT');
-}
-
-export function summaryOf(t: TicketRecord, now: Date): z.infer<typeof ticketSummary> {
-  return {
-    code: t.code,
-    subject: t.subject,
-    status: t.status,
-    channel: t.channel,
-    ...(t.procedureCode ? { procedureCode: t.procedureCode } : {}),
-    ...(t.dossierCode ? { dossierCode: t.dossierCode } : {}),
-    ...(t.provinceCode ? { provinceCode: t.provinceCode } : {}),
-    ...(t.agencyId ? { agencyId: t.agencyId } : {}),
-    createdAt: t.createdAt,
-    updatedAt: t.updatedAt,
-    firstAnswerDueAt: t.firstAnswerDueAt,
-    resolutionDueAt: t.resolutionDueAt,
-    ...(t.firstAnsweredAt ? { firstAnsweredAt: t.firstAnsweredAt } : {}),
-    ...(t.closedAt ? { closedAt: t.closedAt } : {}),
-    overdue: isTicketOverdue(t, now),
-    reopens: t.reopens,
-  };
-}
-
-export function viewOf(
-  t: TicketRecord,
-  events: readonly TicketEvent[],
-  now: Date,
-): z.infer<typeof ticketView> {
-  return {
-    ...summaryOf(t, now),
-    question: t.question,
-    attachments: t.attachments.map(({ fileName, contentType, size }) => ({ fileName, contentType, size })),
-    ...(t.rating ? { rating: t.rating } : {}),
-    ...(t.faqId ? { faqId: t.faqId } : {}),
-    messages: events.map((e) => ({
-      seq: e.seq,
-      type: e.type,
-      status: e.status,
-      at: e.at,
-      by: e.by,
-      ...(e.text ? { text: e.text } : {}),
-      ...(e.agencyId ? { agencyId: e.agencyId } : {}),
-    })),
-  };
 }
 
 const FAQ_QUESTION_MAX = 500;

@@ -11,11 +11,17 @@
  * refused as out of scope); `hold` accepts deliveries
  * and reports nothing, like a desk that lets the deadline lapse.
  */
-import { randomUUID } from 'node:crypto';
+
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { AGENCY_HEADER, signWebhook, verifyWebhook } from '../../functions/core/webhooks.js';
-import { addWorkingDays } from '../../functions/core/working-days.js';
 import { allAgencies } from '../../functions/registry/agencies.js';
+import {
+  type CallbackEvent,
+  petitionScript,
+  SIMULATOR_MODES,
+  type SimulatorMode,
+  script,
+} from './agency-scripts.js';
 import type { AgencySecrets } from './agency-secrets.js';
 import type { Faults } from './faults.js';
 import { BodyTooLargeError, headerValue, readBody, sendError, sendJson } from './http.js';
@@ -23,23 +29,6 @@ import { createLog, errorFields, type Log } from './log.js';
 import { LOOPBACK, listen, listenPreferring, sleep } from './net.js';
 
 export const DEFAULT_SIMULATOR_DELAY_MS = 1500;
-
-/** What an agency's system does with the next deliveries. */
-export const SIMULATOR_MODES = [
-  'normal',
-  'supplement',
-  'reject',
-  'extend',
-  'approve_and_result',
-  'duplicate',
-  'out_of_order',
-  'fail_429',
-  'fail_500',
-  'timeout',
-  'gone',
-  'hold',
-] as const;
-export type SimulatorMode = (typeof SIMULATOR_MODES)[number];
 
 export interface ModeOptions {
   /** Deliveries the mode applies to before the agency returns to normal; absent = until changed. */
@@ -110,19 +99,10 @@ export interface AgencySimulator {
 const MAX_BODY = 1024 * 1024;
 const MAX_CALLBACK_BACKOFF_MS = 5_000;
 
-/** An event as the agency reports it (schemas/agency.ts agencyEvent). */
-interface CallbackEvent {
-  type: string;
-  eventId: string;
-  dossierCode?: string;
-  petitionCode?: string;
-  [field: string]: unknown;
-}
 const PATH = /^\/agencies\/([^/]+)\/webhook$/;
 const CONTROL = /^\/control(?:\/([^/]+))?$/;
 /** Short names for the modes a demonstration of pause and resume needs. */
 const MODE_ALIASES: Record<string, SimulatorMode> = { fail: 'fail_500', ok: 'normal' };
-const DAY_MS = 86_400_000;
 
 function modesFromEnv(log: Log): Record<string, SimulatorMode> {
   const raw = process.env.SIMULATOR_MODES;
@@ -230,107 +210,6 @@ export async function startAgencySimulator(options: AgencySimulatorOptions): Pro
     return record;
   }
 
-  const event = (type: string, dossierCode: string, fields: Record<string, unknown> = {}) => ({
-    type,
-    eventId: `evt_${randomUUID()}`,
-    dossierCode,
-    ...fields,
-  });
-
-  /**
-   * What the agency reports for one dossier, in order, under a lifecycle mode. With the delivery's
-   * `steps`, callbacks name the step they start or finish and the officer who acts: the desk officer
-   * receives and returns, a specialist handles the steps between.
-   */
-  function script(
-    mode: SimulatorMode,
-    code: string,
-    dueAt: string | undefined,
-    agencyId = '',
-    steps: string[] = [],
-  ): CallbackEvent[] {
-    const desk = { id: `${agencyId}-mc-01`, displayName: 'Cán bộ một cửa Nguyễn Thị Lan' };
-    const specialist = { id: `${agencyId}-cv-01`, displayName: 'Chuyên viên Trần Văn Minh' };
-    const handling = steps.filter((s) => s !== 'reception');
-    const who = (officer: typeof desk) => (steps.length ? { officer } : {});
-    const received = event('dossier.received', code, {
-      note: 'Bộ phận một cửa đã tiếp nhận hồ sơ',
-      ...(dueAt ? { appointmentAt: dueAt } : {}),
-      ...who(desk),
-    });
-    const inProgress = event('dossier.in_progress', code, {
-      note: 'Hồ sơ đã chuyển phòng chuyên môn',
-      step: handling[0] ?? 'Thẩm định hồ sơ',
-      ...who(specialist),
-    });
-    // Every step but the last is handled in turn; the last ends with the result.
-    const worked = handling.length
-      ? [
-          ...handling
-            .slice(0, -1)
-            .flatMap((step) => [
-              event('dossier.step_started', code, { step, officer: specialist }),
-              event('dossier.step_completed', code, { step, officer: specialist }),
-            ]),
-          // The last step is under way when the dossier is approved.
-          event('dossier.step_started', code, { step: handling.at(-1), officer: specialist }),
-        ]
-      : [
-          event('dossier.step_started', code, { step: 'Thẩm định hồ sơ' }),
-          event('dossier.step_completed', code, { step: 'Thẩm định hồ sơ' }),
-        ];
-    const due = dueAt ? Date.parse(dueAt) : Date.now();
-    switch (mode) {
-      case 'hold':
-        return [];
-      case 'supplement':
-        return [
-          received,
-          event('dossier.supplement_requested', code, {
-            note: 'Đề nghị bổ sung giấy tờ còn thiếu',
-            missingDocuments: ['Bản sao giấy khai sinh có chứng thực'],
-            supplementDueAt: addWorkingDays(new Date(), 5).toISOString(),
-          }),
-        ];
-      case 'reject':
-        return [
-          received,
-          event('dossier.rejected', code, { reason: 'Hồ sơ không thuộc thẩm quyền giải quyết của cơ quan' }),
-        ];
-      case 'extend':
-        return [
-          received,
-          inProgress,
-          event('dossier.extended', code, {
-            reason: 'Cần xác minh thêm thông tin với cơ quan liên quan',
-            newDueAt: new Date(due + 5 * DAY_MS).toISOString(),
-            ...(handling[0] ? { step: handling[0], officer: specialist } : {}),
-          }),
-        ];
-      case 'approve_and_result':
-        return [
-          received,
-          ...worked,
-          event('dossier.approved', code, { note: 'Hồ sơ được phê duyệt', ...who(specialist) }),
-          event('dossier.result_issued', code, {
-            note: 'Đã có kết quả giải quyết hồ sơ',
-            ...(handling.length ? { step: handling.at(-1), officer: desk } : {}),
-            result: {
-              kind: 'pickup',
-              method: 'at_desk',
-              note: 'Nhận kết quả tại Bộ phận một cửa trong giờ hành chính, mang theo CCCD',
-            },
-          }),
-        ];
-      case 'duplicate':
-        return [received, received, inProgress];
-      case 'out_of_order':
-        return [inProgress, received];
-      default:
-        return [received, inProgress];
-    }
-  }
-
   /** The desk works through the script; a callback the portal refuses ends it, as a real desk would stop. */
   async function processDossier(
     agencyId: string,
@@ -369,40 +248,6 @@ export async function startAgencySimulator(options: AgencySimulatorOptions): Pro
       const refused = sent.status >= 400 && sent.status < 500;
       if ((sent.status < 200 || sent.status >= 300) && !(faults && refused)) return;
     }
-  }
-
-  /**
-   * What the agency reports for one petition: assigned, then answered and published (or refused). Like
-   * an agency's editor, it publishes its own wording of the petition — the subject and a summary,
-   * never the petitioner's text — beside the answer.
-   */
-  function petitionScript(mode: SimulatorMode, petitionCode: string, subject: string): CallbackEvent[] {
-    const petitionEvent = (type: string, fields: Record<string, unknown> = {}) => ({
-      type,
-      eventId: `evt_${randomUUID()}`,
-      petitionCode,
-      ...fields,
-    });
-    if (mode === 'hold') return [];
-    if (mode === 'reject') {
-      return [
-        petitionEvent('petition.rejected', {
-          reason: 'Nội dung không thuộc phạm vi tiếp nhận phản ánh, kiến nghị về quy định hành chính',
-        }),
-      ];
-    }
-    const answer =
-      'Cơ quan đã xem xét phản ánh, kiến nghị và trả lời: nội dung được ghi nhận, thủ tục sẽ được hướng dẫn lại tại bộ phận một cửa.';
-    return [
-      petitionEvent('petition.assigned', { note: 'Đã giao phòng chuyên môn xem xét' }),
-      petitionEvent('petition.answered', {
-        answer,
-        publish: true,
-        publicSubject: subject,
-        publicContent: `Người dân phản ánh, kiến nghị: ${subject}.`,
-        publicAnswer: answer,
-      }),
-    ];
   }
 
   async function processPetition(

@@ -7,74 +7,25 @@
  * Cognito's would, so the API verifies them with the same code as in AWS (functions/core/auth.ts).
  * Endpoint paths mirror Cognito's (`/oauth2/authorize`, `/oauth2/token`, `/oauth2/userInfo`, `/logout`).
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createLocalJWKSet, jwtVerify } from 'jose';
-import type { PersonRole } from '../../functions/core/auth.js';
 import { findAgency } from '../../functions/registry/agencies.js';
 import { WEB_SIGN_IN } from '../web-session.js';
 import type { DevAuth } from './dev-auth.js';
 import { readBody, sendJson } from './http.js';
-
-/** A person on the local login page. */
-export interface TestUser {
-  sub: string;
-  name: string;
-  role: PersonRole;
-  agencyId?: string;
-  taxCode?: string;
-  /** A support agent of one province's desk (none: the national desk). */
-  provinceCode?: string;
-  /** The citizen ID (CCCD) VNeID verified for this person; distinct for every test person. */
-  citizenId: string;
-}
-
-/** One or more people of every role; officers work at real agencies of the registry. */
-export const TEST_USERS: readonly TestUser[] = [
-  { sub: 'citizen-an', name: 'Nguyễn Văn An', role: 'citizen', citizenId: '001090000001' },
-  { sub: 'citizen-binh', name: 'Trần Thị Bình', role: 'citizen', citizenId: '001188000123' },
-  {
-    sub: 'business-cuong',
-    name: 'Lê Minh Cường',
-    role: 'business',
-    taxCode: '0101234567',
-    citizenId: '001085004567',
-  },
-  {
-    sub: 'desk-dung',
-    name: 'Phạm Thu Dung',
-    role: 'desk_officer',
-    agencyId: 'ttpvhcc-01',
-    citizenId: '001192003456',
-  },
-  {
-    sub: 'officer-em',
-    name: 'Hoàng Văn Em',
-    role: 'agency_officer',
-    agencyId: 'stp-01',
-    citizenId: '001087002345',
-  },
-  { sub: 'admin-giang', name: 'Vũ Thị Giang', role: 'catalog_admin', citizenId: '001190001234' },
-  { sub: 'operator-hai', name: 'Đỗ Quang Hải', role: 'operator', citizenId: '001083005678' },
-  { sub: 'support-khanh', name: 'Ngô Bảo Khánh', role: 'support_agent', citizenId: '001091006789' },
-  {
-    sub: 'support-linh',
-    name: 'Đặng Thùy Linh',
-    role: 'support_agent',
-    provinceCode: '01',
-    citizenId: '001194007890',
-  },
-];
-
-const ROLE_LABELS: Record<PersonRole, string> = {
-  citizen: 'Công dân',
-  business: 'Đại diện doanh nghiệp',
-  desk_officer: 'Cán bộ một cửa',
-  agency_officer: 'Cán bộ cơ quan giải quyết',
-  catalog_admin: 'Quản trị danh mục thủ tục',
-  operator: 'Vận hành hệ thống',
-  support_agent: 'Tổng đài viên hỗ trợ trực tuyến',
-};
+import {
+  CHALLENGE,
+  escapeHtml,
+  OAuthError,
+  page,
+  randomToken,
+  redirect,
+  s256,
+  sendHtml,
+  VERIFIER,
+} from './oidc-http.js';
+import { ROLE_LABELS, TEST_USERS, type TestUser } from './test-users.js';
 
 export const AUTHORIZATION_CODE_TTL_SECONDS = 60;
 export const ACCESS_TOKEN_TTL_SECONDS = WEB_SIGN_IN.accessTokenSeconds;
@@ -131,71 +82,6 @@ interface RefreshGrant {
   scope: string;
   user: TestUser;
   expiresAt: number;
-}
-
-const escapeHtml = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-
-const randomToken = () => randomBytes(32).toString('base64url');
-const s256 = (verifier: string) => createHash('sha256').update(verifier).digest('base64url');
-/** RFC 7636 §4.1: 43–128 unreserved characters. */
-const VERIFIER = /^[A-Za-z0-9._~-]{43,128}$/;
-const CHALLENGE = /^[A-Za-z0-9_-]{43}$/;
-
-class OAuthError extends Error {
-  constructor(
-    readonly error: string,
-    readonly description: string,
-    readonly status = 400,
-  ) {
-    super(description);
-  }
-}
-
-function page(title: string, body: string): string {
-  return `<!doctype html>
-<html lang="vi">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)}</title>
-<style>
-body{font-family:system-ui,sans-serif;margin:0;background:#f4f6f8;color:#1a1a1a}
-main{max-width:40rem;margin:2rem auto;padding:1.5rem;background:#fff;border-radius:8px;box-shadow:0 1px 4px #0002}
-h1{font-size:1.4rem;margin-top:0;color:#b71c1c}
-ul{list-style:none;padding:0}
-li{margin:.5rem 0}
-button{width:100%;text-align:left;padding:.75rem 1rem;border:1px solid #ccd;border-radius:6px;background:#fff;font:inherit;cursor:pointer}
-button:hover,button:focus{border-color:#b71c1c;outline:2px solid #b71c1c33}
-.role{display:block;color:#555;font-size:.9rem}
-</style>
-</head>
-<body><main>${body}</main></body>
-</html>`;
-}
-
-function sendHtml(
-  res: ServerResponse,
-  status: number,
-  html: string,
-  headers: Record<string, string | string[]>,
-) {
-  res.writeHead(status, {
-    ...headers,
-    'content-type': 'text/html; charset=utf-8',
-    'content-length': Buffer.byteLength(html),
-    'cache-control': 'no-store',
-    // The login page must not be framed (clickjacking) and runs no script.
-    'x-frame-options': 'DENY',
-    'content-security-policy':
-      "default-src 'none'; style-src 'unsafe-inline'; form-action 'self' http:; frame-ancestors 'none'; base-uri 'none'",
-  });
-  res.end(html);
-}
-
-function redirect(res: ServerResponse, location: string, headers: Record<string, string | string[]>) {
-  res.writeHead(302, { ...headers, location, 'cache-control': 'no-store' });
-  res.end();
 }
 
 export function createOidcIssuer(options: OidcIssuerOptions): OidcIssuer {

@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
-import type { IndexedDoc } from '../../functions/catalog/search.js';
+import type { IndexedDoc } from '../../functions/catalog/search-hits.js';
 
 export const NATIONAL_FILE =
   process.env.NATIONAL_PROCEDURES ??

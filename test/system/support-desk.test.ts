@@ -10,7 +10,7 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keys } from '../../functions/core/keys.js';
-import { ticketDeadlines } from '../../functions/support/tickets.js';
+import { ticketDeadlines } from '../../functions/support/clock.js';
 import type { LocalPortal } from '../../lib/local/portal.js';
 import { type AgencySecrets, readAgencySecrets, signedAgencyCall } from '../support/agency-callbacks.js';
 import { licenceForm } from '../support/forms.js';

@@ -4,7 +4,7 @@ import prebuilt from '../../functions/catalog/data/search-index.json' with { typ
 import { loadInformation, searchIndexText } from '../../functions/catalog/national-import.js';
 import { resolveAgency } from '../../functions/catalog/policy.js';
 import { publishedCatalog } from '../../functions/catalog/procedures.js';
-import { fold, indexTerms } from '../../functions/catalog/search.js';
+import { fold, indexTerms } from '../../functions/catalog/search-text.js';
 import { allAgencies, channels, findAgency } from '../../functions/registry/agencies.js';
 import { type ProcedureQuery, procedureQuery } from '../../schemas/procedure.js';
 import { generatedCatalog, generatedProcedure } from '../support/generated-catalog.js';

@@ -10,8 +10,8 @@ import {
   AUTHORIZATION_CODE_TTL_SECONDS,
   createOidcIssuer,
   type OidcIssuer,
-  TEST_USERS,
 } from '../../lib/local/oidc-issuer.js';
+import { TEST_USERS } from '../../lib/local/test-users.js';
 
 const VERIFIER = 'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk-portal';
 const challengeOf = (v: string) => createHash('sha256').update(v).digest('base64url');

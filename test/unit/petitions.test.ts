@@ -6,7 +6,7 @@
  */
 
 import { describe, expect, it } from 'vitest';
-import { indexTerms, queryTerms } from '../../functions/catalog/search.js';
+import { indexTerms, queryTerms } from '../../functions/catalog/search-text.js';
 import { reachOf } from '../../functions/core/access.js';
 import type { AppError } from '../../functions/core/errors.js';
 import { keys } from '../../functions/core/keys.js';

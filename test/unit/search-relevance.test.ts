@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { catalog } from '../../functions/catalog/catalog.js';
-import { highlightRanges, indexTerms, SearchIndex } from '../../functions/catalog/search.js';
+import { SearchIndex } from '../../functions/catalog/search.js';
+import { highlightRanges, indexTerms } from '../../functions/catalog/search-text.js';
 import { procedureQuery } from '../../schemas/procedure.js';
 import { evalSet, nationalIndex, relevance } from '../support/search-eval.js';
 

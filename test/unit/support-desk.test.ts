@@ -9,21 +9,23 @@ import {
 } from '../../functions/dispatch/support-deliver.js';
 import { supportNotifications } from '../../functions/notifications/support-notice.js';
 import { maskPersonalData } from '../../functions/pii/personal-data-mask.js';
+import {
+  dueInForce,
+  isTicketOverdue,
+  resetSupportClockHours,
+  supportClockHours,
+  ticketDeadlines,
+} from '../../functions/support/clock.js';
 import type { TicketEvent, TicketRecord } from '../../functions/support/model.js';
 import { monthRange, supportFigures } from '../../functions/support/stats.js';
 import {
   askerActs,
   createTicket,
   decideTicket,
-  dueInForce,
   handleSupportEvent,
-  isTicketOverdue,
   publishFaq,
   rateTicket,
-  resetSupportClockHours,
   supportActs,
-  supportClockHours,
-  ticketDeadlines,
 } from '../../functions/support/tickets.js';
 import { memorySupportDesk as memoryPorts } from '../support/fakes/support-desk.js';
 

@@ -6,12 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { TicketEvent, TicketRecord } from '../../../functions/support/model.js';
+import type { CreateTicketPorts, SupportEventPorts, TicketWrite } from '../../../functions/support/ports.js';
 import { supportStore } from '../../../functions/support/store.js';
-import type {
-  CreateTicketPorts,
-  SupportEventPorts,
-  TicketWrite,
-} from '../../../functions/support/tickets.js';
 import { memorySupportDesk } from '../../support/fakes/support-desk.js';
 import { useSharedStore } from '../support/store.js';
 

@@ -1,10 +1,6 @@
 /** The support desk's ports in memory; test/adapters/contracts/support-tickets.test.ts holds them to the DynamoDB store. */
 import type { TicketEvent, TicketRecord } from '../../../functions/support/model.js';
-import type {
-  CreateTicketPorts,
-  SupportEventPorts,
-  TicketWrite,
-} from '../../../functions/support/tickets.js';
+import type { CreateTicketPorts, SupportEventPorts, TicketWrite } from '../../../functions/support/ports.js';
 import type { SupportEventResult } from '../../../schemas/support.js';
 
 /** Tickets, timelines and agency records in memory, with the conditional writes the table makes. */

@@ -5,193 +5,36 @@
  * however many clicks (one Idempotency-Key per filing); then a printable receipt and, when the procedure
  * has a fee, payment.
  */
-import { Fragment } from 'preact';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { ApiError, errorText, get, newIdempotencyKey, request } from '../api.js';
 import { signIn, useSession } from '../auth.js';
 import { ErrorSummary, FieldError } from '../components/ErrorSummary.js';
 import { Loading } from '../components/Loading.js';
 import { useData, useTitle } from '../data.js';
-import { type Draft, deleteDraft, draftValues, isConflict, loadDraft, saveDraft } from '../filing/drafts.js';
-import {
-  type FormField,
-  type FormSchema,
-  fieldsOf,
-  initialValues,
-  remoteHref,
-  toSubmission,
-} from '../filing/form.js';
+import { DocumentField } from '../filing/DocumentField.js';
+import { type Draft, draftValues, loadDraft } from '../filing/drafts.js';
+import { type FormField, fieldsOf, initialValues, remoteHref, toSubmission } from '../filing/form.js';
 import { type HeldDocument, loadHeld } from '../filing/held.js';
-import { startPayment } from '../filing/pay.js';
+import {
+  docId,
+  fieldId,
+  mb,
+  ON_BEHALF_ID,
+  type OnlineProcedure,
+  type Scan,
+  type Submitted,
+  scansOf,
+} from '../filing/model.js';
+import { Receipt } from '../filing/Receipt.js';
 import { RemoteSelect } from '../filing/RemoteSelect.js';
+import { Review } from '../filing/Review.js';
+import { useStrings } from '../filing/strings.js';
 import { checkScan, type DocumentRule, uploadScan } from '../filing/upload.js';
-import { formatDate, formatDateTime, formatDay, formatMoney, strings, useCommon, useLang } from '../i18n.js';
+import { useDraftSync } from '../filing/useDraftSync.js';
+import { formatDateTime, formatMoney, useCommon, useLang } from '../i18n.js';
 import type { PageProps } from '../router.js';
 import { Link } from '../router.js';
 import { procedurePath } from '../routes.js';
-
-const useStrings = strings({
-  vi: {
-    title: (name: string) => `Nộp hồ sơ: ${name}`,
-    notOnline: 'Thủ tục này chưa nộp trực tuyến được trên Cổng.',
-    back: 'Xem thông tin thủ tục',
-    prefilled:
-      'Một số mục đã được điền sẵn từ hồ sơ cá nhân hoặc tài khoản định danh điện tử của bạn. Vui lòng kiểm tra lại.',
-    formHeading: 'Thông tin tờ khai',
-    docsHeading: 'Giấy tờ đính kèm',
-    required: '(bắt buộc)',
-    optional: '(không bắt buộc)',
-    choose: '— Chọn —',
-    yes: 'Có',
-    accepted: (types: string, mb: string) => `Nhận tệp ${types}, tối đa ${mb} MB.`,
-    badType: 'Loại tệp không được chấp nhận. Vui lòng chọn tệp PDF, JPG hoặc PNG.',
-    badSize: (mb: string) => `Tệp quá lớn: tối đa ${mb} MB.`,
-    empty: 'Tệp trống.',
-    uploading: 'Đang tải lên',
-    uploaded: (name: string) => `Đã tải lên: ${name}`,
-    heldResult: (from: string, date: string) =>
-      `Bạn đã có giấy tờ này (cấp bởi ${from}, ngày ${date}) — dùng giấy tờ đã có`,
-    heldScan: (code: string, date: string) =>
-      `Bạn đã có giấy tờ này (đã nộp trong hồ sơ ${code}, ngày ${date}) — dùng giấy tờ đã có`,
-    heldOrUpload: 'Bỏ chọn để tải lên tệp khác.',
-    reused: (name: string) => `Dùng giấy tờ đã có: ${name}`,
-    reusedSummary: (n: number) => `${n} giấy tờ dùng lại giấy tờ bạn đã có, không cần tải lên lại.`,
-    uploadFailed: 'Tải tệp lên không thành công.',
-    missingDoc: 'Vui lòng đính kèm giấy tờ này.',
-    missingField: 'Vui lòng nhập mục này.',
-    toReview: 'Xem lại hồ sơ',
-    reviewHeading: 'Xem lại trước khi nộp',
-    edit: 'Sửa lại',
-    submit: 'Nộp hồ sơ',
-    submitting: 'Đang nộp…',
-    fee: 'Lệ phí',
-    free: 'Không mất lệ phí',
-    receiptHeading: 'Biên nhận hồ sơ',
-    received: 'Cổng đã nhận hồ sơ của bạn.',
-    code: 'Mã hồ sơ',
-    trackingKey: 'Mã tra cứu',
-    due: 'Hẹn trả kết quả',
-    next: 'Cơ quan giải quyết sẽ kiểm tra hồ sơ. Bạn sẽ nhận tin nhắn SMS khi hồ sơ được tiếp nhận, cần bổ sung hoặc có kết quả. Tra cứu hồ sơ bằng mã hồ sơ và mã tra cứu.',
-    print: 'Lưu PDF',
-    pay: (amount: string) => `Thanh toán lệ phí ${amount}`,
-    mine: 'Xem hồ sơ của tôi',
-    none: 'Không có',
-    restored: (at: string) => `Đã khôi phục bản nháp lưu lúc ${at}.`,
-    startOver: 'Bỏ bản nháp, điền lại từ đầu',
-    saveDraft: 'Lưu nháp',
-    draftSaving: 'Đang lưu nháp…',
-    draftSaved: (at: string) =>
-      `Đã lưu nháp lúc ${at}. Bạn có thể tiếp tục trên thiết bị khác trong 30 ngày.`,
-    draftFailed: 'Chưa lưu được bản nháp. Nội dung vẫn còn trên trang này; hãy bấm "Lưu nháp" để thử lại.',
-    draftConflict:
-      'Bản nháp của thủ tục này vừa được lưu ở thiết bị hoặc thẻ trình duyệt khác. Bạn muốn dùng bản nào?',
-    takeTheirs: 'Dùng bản nháp đã lưu ở nơi khác',
-    keepMine: 'Giữ nội dung đang nhập ở đây',
-    remoteHint: 'Chọn tỉnh, thành phố trước, rồi chọn xã, phường hoặc đặc khu trong danh sách.',
-    onBehalfHeading: 'Nộp thay công dân',
-    onBehalfHelp:
-      'Cán bộ một cửa nộp hồ sơ thay công dân. Công dân phải đã đăng nhập Cổng bằng VNeID và lưu thông tin cá nhân; hồ sơ sẽ thuộc tài khoản của công dân.',
-    onBehalfId: 'Số định danh cá nhân của công dân',
-    onBehalfIdHint: '12 chữ số, in trên căn cước công dân.',
-    onBehalfReview: 'Nộp thay công dân có số định danh',
-    filedForCitizen:
-      'Hồ sơ được nộp thay công dân và thuộc tài khoản của công dân; công dân nhận tin nhắn và theo dõi hồ sơ trên Cổng.',
-  },
-  en: {
-    title: (name: string) => `File: ${name}`,
-    notOnline: 'This procedure cannot be filed online on the portal yet.',
-    back: 'See the procedure',
-    prefilled: 'Some fields were filled from your profile or your verified sign-in. Please check them.',
-    formHeading: 'Form',
-    docsHeading: 'Documents',
-    required: '(required)',
-    optional: '(optional)',
-    choose: '— Choose —',
-    yes: 'Yes',
-    accepted: (types: string, mb: string) => `${types} files, up to ${mb} MB.`,
-    badType: 'This kind of file is not accepted. Choose a PDF, JPG or PNG file.',
-    badSize: (mb: string) => `The file is too large: up to ${mb} MB.`,
-    empty: 'The file is empty.',
-    uploading: 'Uploading',
-    uploaded: (name: string) => `Uploaded: ${name}`,
-    heldResult: (from: string, date: string) =>
-      `You already have this document (issued by ${from} on ${date}) — use it`,
-    heldScan: (code: string, date: string) =>
-      `You already have this document (filed in dossier ${code} on ${date}) — use it`,
-    heldOrUpload: 'Untick to upload another file instead.',
-    reused: (name: string) => `Using the document you have: ${name}`,
-    reusedSummary: (n: number) => `${n} document(s) reuse what you already have; nothing to upload again.`,
-    uploadFailed: 'The upload failed.',
-    missingDoc: 'Please attach this document.',
-    missingField: 'Please fill this in.',
-    toReview: 'Review',
-    reviewHeading: 'Review before filing',
-    edit: 'Change',
-    submit: 'File the dossier',
-    submitting: 'Filing…',
-    fee: 'Fee',
-    free: 'No fee',
-    receiptHeading: 'Receipt',
-    received: 'The portal has received your dossier.',
-    code: 'Dossier code',
-    trackingKey: 'Tracking key',
-    due: 'Result due',
-    next: 'The agency will check the dossier. You get an SMS when it is taken up, needs more documents or has a result. Track it with its code and tracking key.',
-    print: 'Save as PDF',
-    pay: (amount: string) => `Pay the fee of ${amount}`,
-    mine: 'My dossiers',
-    none: 'None',
-    restored: (at: string) => `Your draft saved at ${at} has been restored.`,
-    startOver: 'Discard the draft and start again',
-    saveDraft: 'Save draft',
-    draftSaving: 'Saving the draft…',
-    draftSaved: (at: string) => `Draft saved at ${at}. You can continue on another device within 30 days.`,
-    draftFailed:
-      'The draft could not be saved. What you typed is still on this page; press "Save draft" to try again.',
-    draftConflict:
-      'A draft of this procedure was just saved on another device or browser tab. Which one do you want to keep?',
-    takeTheirs: 'Use the draft saved elsewhere',
-    keepMine: 'Keep what is typed here',
-    remoteHint: 'Choose the province first, then the commune or ward from the list.',
-    onBehalfHeading: 'Filing for a citizen',
-    onBehalfHelp:
-      "A one-stop desk officer files for a citizen. The citizen must have signed in to the portal with VNeID and saved their profile; the dossier belongs to the citizen's account.",
-    onBehalfId: "The citizen's personal ID number",
-    onBehalfIdHint: '12 digits, printed on the citizen identity card.',
-    onBehalfReview: 'Filed for the citizen with ID number',
-    filedForCitizen:
-      "The dossier was filed for the citizen and belongs to the citizen's account; the citizen gets the SMS notices and follows it on the portal.",
-  },
-});
-
-interface OnlineProcedure {
-  code: string;
-  name: string;
-  nameEn?: string | null;
-  onlineFiling: boolean;
-  fee?: number | null;
-  documents?: DocumentRule[];
-  form?: FormSchema;
-}
-
-interface Scan {
-  state: 'uploading' | 'done' | 'failed';
-  progress: number;
-  fileName: string;
-  uploadId?: string;
-  file?: File;
-  problem?: string;
-}
-
-interface Submitted {
-  code: string;
-  trackingKey?: string;
-  dueAt: string;
-}
-
-const mb = (bytes: number) => String(Math.round((bytes / 1024 / 1024) * 10) / 10);
-const fieldId = (name: string) => `f-${name}`;
-const docId = (type: string) => `doc-${type}`;
 
 export function Filing({ params }: PageProps) {
   const s = useStrings();
@@ -242,22 +85,6 @@ export function Filing({ params }: PageProps) {
   return <FilingForm p={p} prefill={prefill.data} draft={draft.data} key={p.code} />;
 }
 
-/** Scans of a restored draft: already uploaded, shown by name. */
-function scansOf(draft: Draft | undefined, docs: DocumentRule[]): Record<string, Scan> {
-  const out: Record<string, Scan> = {};
-  for (const a of draft?.attachments ?? [])
-    if (a.uploadId && docs.some((d) => d.type === a.documentType))
-      out[a.documentType] = {
-        state: 'done',
-        progress: 1,
-        fileName: a.fileName ?? a.documentType,
-        uploadId: a.uploadId,
-      };
-  return out;
-}
-
-const ON_BEHALF_ID = 'on-behalf-citizen-id';
-
 function FilingForm({
   p,
   prefill,
@@ -268,7 +95,6 @@ function FilingForm({
   draft?: Draft;
 }) {
   const s = useStrings();
-  const t = useCommon();
   const lang = useLang();
   const fields = useMemo(() => fieldsOf(p.form!), [p.form]);
   const docs = p.documents ?? [];
@@ -446,110 +272,39 @@ function FilingForm({
 
   if (step === 'receipt' && receipt)
     return (
-      <section class="receipt" aria-labelledby="receipt-heading">
-        <h1 id="receipt-heading" tabIndex={-1} ref={heading}>
-          {s.receiptHeading}
-        </h1>
-        <p class="notice">{s.received}</p>
-        {desk && <p>{s.filedForCitizen}</p>}
-        <dl class="facts">
-          <dt>{s.code}</dt>
-          <dd id="receipt-code">{receipt.code}</dd>
-          {receipt.trackingKey && (
-            <>
-              <dt>{s.trackingKey}</dt>
-              <dd id="receipt-key">{receipt.trackingKey}</dd>
-            </>
-          )}
-          <dt>{lang === 'vi' ? 'Thủ tục' : 'Procedure'}</dt>
-          <dd>{lang === 'vi' ? p.name : (p.nameEn ?? p.name)}</dd>
-          <dt>{s.due}</dt>
-          <dd>{formatDateTime(receipt.dueAt, lang)}</dd>
-          <dt>{s.fee}</dt>
-          <dd>{p.fee ? formatMoney(p.fee, lang) : s.free}</dd>
-        </dl>
-        <p>{s.next}</p>
-        <ErrorSummary error={error} />
-        <div class="actions no-print">
-          {p.fee ? (
-            <button
-              type="button"
-              disabled={busy}
-              onClick={() => {
-                setBusy(true);
-                startPayment(receipt.code).catch((err) => {
-                  setError(err);
-                  setBusy(false);
-                });
-              }}
-            >
-              {s.pay(formatMoney(p.fee, lang))}
-            </button>
-          ) : null}
-          <button type="button" class="secondary" onClick={() => print()}>
-            {s.print}
-          </button>
-          <Link href="/ho-so-cua-toi">{s.mine}</Link>
-        </div>
-      </section>
+      <Receipt
+        p={p}
+        receipt={receipt}
+        desk={desk}
+        error={error}
+        busy={busy}
+        setBusy={setBusy}
+        setError={setError}
+        heading={heading}
+      />
     );
 
   if (step === 'review')
     return (
-      <section aria-labelledby="review-heading">
-        <h1 id="review-heading" tabIndex={-1} ref={heading}>
-          {s.reviewHeading}
-        </h1>
-        <ErrorSummary error={error} fieldIds={{}} labels={labels} />
-        {desk && (
-          <dl class="facts">
-            <dt>{s.onBehalfReview}</dt>
-            <dd>{onBehalf}</dd>
-          </dl>
-        )}
-        <h2>{s.formHeading}</h2>
-        <dl class="facts">
-          {fields.map((f) => (
-            <Fragment key={f.name}>
-              <dt>{label(f)}</dt>
-              <dd>{displayValue(f, values[f.name] ?? '', lang, s, remoteLabels[f.name]) || s.none}</dd>
-            </Fragment>
-          ))}
-        </dl>
-        <h2>{s.docsHeading}</h2>
-        {docs.some((d) => reusing(d.type)) && (
-          <p class="notice" id="reused-summary">
-            {s.reusedSummary(docs.filter((d) => reusing(d.type)).length)}
-          </p>
-        )}
-        <dl class="facts">
-          {docs.map((d) => {
-            const reused = reusing(d.type);
-            return (
-              <Fragment key={d.type}>
-                <dt>{docName(d)}</dt>
-                <dd>
-                  {reused
-                    ? s.reused(reused.fileName)
-                    : scans[d.type]?.state === 'done'
-                      ? scans[d.type]!.fileName
-                      : s.none}
-                </dd>
-              </Fragment>
-            );
-          })}
-          <dt>{s.fee}</dt>
-          <dd>{p.fee ? formatMoney(p.fee, lang) : s.free}</dd>
-        </dl>
-        <div class="actions">
-          <button type="button" class="secondary" onClick={() => show('form')}>
-            {s.edit}
-          </button>
-          <button type="button" disabled={busy} aria-busy={busy} onClick={() => void submit()}>
-            {busy ? s.submitting : s.submit}
-          </button>
-        </div>
-      </section>
+      <Review
+        p={p}
+        fields={fields}
+        docs={docs}
+        values={values}
+        scans={scans}
+        remoteLabels={remoteLabels}
+        labels={labels}
+        desk={desk}
+        onBehalf={onBehalf}
+        error={error}
+        busy={busy}
+        reusing={reusing}
+        label={label}
+        docName={docName}
+        show={show}
+        submit={submit}
+        heading={heading}
+      />
     );
 
   return (
@@ -711,87 +466,20 @@ function FilingForm({
         {docs.length > 0 && (
           <fieldset>
             <legend>{s.docsHeading}</legend>
-            {docs.map((d) => {
-              const id = docId(d.type);
-              const scan = scans[d.type];
-              const missing = messageFor(`attachments.${d.type}`);
-              const offer = held[d.type];
-              const reused = reusing(d.type);
-              return (
-                <div class="field" key={d.type}>
-                  <label for={id}>
-                    {docName(d)} <span class="muted">{d.required ? s.required : s.optional}</span>
-                  </label>
-                  <p class="hint" id={`${id}-hint`}>
-                    {s.accepted(
-                      d.mimeTypes.map((m) => m.split('/')[1]!.toUpperCase()).join(', '),
-                      mb(d.maxBytes),
-                    )}
-                  </p>
-                  {offer && scan?.state !== 'done' && scan?.state !== 'uploading' && (
-                    <div class="check held-offer">
-                      <input
-                        id={`${id}-held`}
-                        type="checkbox"
-                        checked={!!reused}
-                        aria-describedby={`${id}-held-hint`}
-                        onChange={(e) => {
-                          const use = e.currentTarget.checked;
-                          setDeclined((all) => {
-                            const next = new Set(all);
-                            if (use) next.delete(d.type);
-                            else next.add(d.type);
-                            return next;
-                          });
-                          if (use) clearField(`attachments.${d.type}`);
-                        }}
-                      />
-                      <label for={`${id}-held`}>
-                        {offer.kind === 'result'
-                          ? s.heldResult(offer.from, formatDate(offer.at, lang))
-                          : s.heldScan(offer.from, formatDate(offer.at, lang))}
-                      </label>
-                      <p class="hint" id={`${id}-held-hint`}>
-                        {offer.fileName}. {s.heldOrUpload}
-                      </p>
-                    </div>
-                  )}
-                  <input
-                    id={id}
-                    type="file"
-                    accept={d.mimeTypes.join(',')}
-                    aria-describedby={`${id}-hint ${id}-status`}
-                    aria-invalid={scan?.state === 'failed' || !!missing || undefined}
-                    onChange={(e) => {
-                      const file = e.currentTarget.files?.[0];
-                      if (file) send(d, file);
-                    }}
-                  />
-                  <div id={`${id}-status`} class="upload-status" aria-live="polite">
-                    {scan?.state === 'uploading' && (
-                      <>
-                        <label for={`${id}-progress`}>{s.uploading}</label>
-                        <progress id={`${id}-progress`} max={100} value={Math.round(scan.progress * 100)}>
-                          {Math.round(scan.progress * 100)}%
-                        </progress>
-                      </>
-                    )}
-                    {scan?.state === 'done' && <p class="ok">{s.uploaded(scan.fileName)}</p>}
-                    {scan?.state === 'failed' && (
-                      <p class="field-error">
-                        {scan.problem ?? s.uploadFailed}{' '}
-                        {scan.file && (
-                          <button type="button" class="link" onClick={() => send(d, scan.file!)}>
-                            {t.retry}
-                          </button>
-                        )}
-                      </p>
-                    )}
-                    {!scan && !reused && missing && <p class="field-error">{missing}</p>}
-                  </div>
-                </div>
-              );
-            })}
+            {docs.map((d) => (
+              <DocumentField
+                key={d.type}
+                d={d}
+                scan={scans[d.type]}
+                missing={messageFor(`attachments.${d.type}`)}
+                offer={held[d.type]}
+                reused={reusing(d.type)}
+                docName={docName}
+                setDeclined={setDeclined}
+                clearField={clearField}
+                send={send}
+              />
+            ))}
           </fieldset>
         )}
         <p>
@@ -839,120 +527,4 @@ function FilingForm({
       </form>
     </section>
   );
-}
-
-function displayValue(
-  f: FormField,
-  v: string,
-  lang: string,
-  s: { yes: string; none: string },
-  remoteLabel?: string,
-): string {
-  if (f.kind === 'boolean') return v === 'true' ? s.yes : s.none;
-  if (f.kind === 'remote') return remoteLabel ?? v;
-  if (f.kind === 'date') return formatDay(v);
-  if (f.kind === 'select') {
-    const o = f.options?.find((x) => x.value === v);
-    return o ? (lang === 'vi' ? o.title : (o.titleEn ?? o.title)) : v;
-  }
-  return v;
-}
-
-type DraftState = { kind: 'idle' | 'saving' | 'failed' | 'conflict' } | { kind: 'saved'; at: string };
-
-/** Wait after the last change before saving: typing saves once a pause comes, not at every key. */
-const DRAFT_DELAY_MS = 1500;
-
-/**
- * Keeps the server's draft in step with the form: saved a moment after each change and on "Lưu nháp",
- * one save at a time, each with the version the last one returned. A save refused because another
- * device saved meanwhile stops the saving until the citizen chooses which version to keep.
- */
-function useDraftSync(
-  code: string,
-  docs: DocumentRule[],
-  values: Record<string, string>,
-  scans: Record<string, Scan>,
-) {
-  const latest = useRef({ values, scans });
-  latest.current = { values, scans };
-  const version = useRef<number | undefined>(undefined);
-  const chain = useRef<Promise<void>>(Promise.resolve());
-  const closed = useRef(false);
-  const conflict = useRef(false);
-  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
-  const [state, setState] = useState<DraftState>({ kind: 'idle' });
-  useEffect(() => () => clearTimeout(timer.current), []);
-
-  const body = () => ({
-    form: latest.current.values,
-    attachments: docs
-      .filter((d) => latest.current.scans[d.type]?.state === 'done' && latest.current.scans[d.type]?.uploadId)
-      .map((d) => {
-        const scan = latest.current.scans[d.type]!;
-        return { documentType: d.type, uploadId: scan.uploadId!, fileName: scan.fileName };
-      }),
-  });
-
-  const save = (): Promise<void> => {
-    clearTimeout(timer.current);
-    chain.current = chain.current.then(async () => {
-      if (closed.current) return;
-      setState({ kind: 'saving' });
-      try {
-        const saved = await saveDraft(code, body(), version.current);
-        version.current = saved.version;
-        conflict.current = false;
-        setState({ kind: 'saved', at: saved.savedAt });
-      } catch (err) {
-        conflict.current = isConflict(err);
-        setState({ kind: conflict.current ? 'conflict' : 'failed' });
-      }
-    });
-    return chain.current;
-  };
-
-  return {
-    state,
-    start: (v: number | undefined) => {
-      version.current = v;
-    },
-    changed: () => {
-      if (closed.current || conflict.current) return;
-      clearTimeout(timer.current);
-      timer.current = setTimeout(() => void save(), DRAFT_DELAY_MS);
-    },
-    save,
-    /** Before filing: no save starts, and the one under way ends first. */
-    close: async () => {
-      closed.current = true;
-      clearTimeout(timer.current);
-      await chain.current;
-    },
-    reopen: () => {
-      closed.current = false;
-    },
-    discard: async () => {
-      clearTimeout(timer.current);
-      await chain.current;
-      version.current = undefined;
-      setState({ kind: 'idle' });
-      await deleteDraft(code).catch(() => undefined);
-    },
-    /** The draft saved elsewhere replaces what is on the page. */
-    takeTheirs: async () => {
-      const d = await loadDraft(code).catch(() => undefined);
-      version.current = d?.version;
-      conflict.current = false;
-      setState({ kind: 'idle' });
-      return d;
-    },
-    /** What is on the page replaces the draft saved elsewhere. */
-    keepMine: async () => {
-      const d = await loadDraft(code).catch(() => undefined);
-      version.current = d?.version;
-      conflict.current = false;
-      await save();
-    },
-  };
 }

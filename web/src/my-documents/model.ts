@@ -1,0 +1,61 @@
+/**
+ * What the document list and its parts share: a held document, its download and share links, an access
+ * log entry, and how sizes, QR codes and share links are written. Apart from the components so each
+ * imports only these.
+ */
+
+import { config } from '../config.js';
+import { formatNumber } from '../i18n.js';
+import { sharePageUrl } from '../pages/Shared.js';
+
+export type ResultStatus = 'valid' | 'revoked' | 'replaced';
+
+export interface MyDocument {
+  documentId: string;
+  kind?: 'scan' | 'result';
+  documentType: string;
+  fileName: string;
+  contentType: string;
+  size: number;
+  dossierCode: string;
+  uploadedAt: string;
+  issuedAt?: string;
+  issuer?: string;
+  issuerName?: string;
+  status?: ResultStatus;
+  verifyUrl?: string;
+}
+
+export interface DocumentDownload {
+  fileName: string;
+  size: number;
+  url: string;
+  expiresAt: string;
+  verification?: { status: ResultStatus; url: string; qrCodeSvg: string };
+}
+
+export interface AccessEntry {
+  at: string;
+  via: 'agency_system' | 'agency_officer' | 'share';
+  agencyId?: string;
+  agencyName?: string;
+  dossierCode?: string;
+  documentType?: string;
+  documentId?: string;
+}
+
+/** A share lasts one, three or seven days (the API allows 1–168 hours). */
+export const SHARE_DAYS = [1, 3, 7] as const;
+export const ACCESS_PAGE = 10;
+
+export const kB = (bytes: number) => `${formatNumber(Math.max(1, Math.round(bytes / 1024)))} kB`;
+
+/** The QR code as an image: the SVG never enters the page's DOM, so nothing in it can run or style the page. */
+export const qrImage = (svg: string) => `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`;
+
+/**
+ * The link to hand out: the portal's page for it (the token in the fragment), else the API's address as
+ * given (absolute, or a path on the API).
+ */
+export const shareLink = (url: string) =>
+  sharePageUrl(url) ?? new URL(url, config().apiUrl || location.origin).href;
