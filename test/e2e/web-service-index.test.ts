@@ -7,10 +7,9 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { monthOf } from '../../functions/stats/counters.js';
 import type { LocalPortal } from '../../lib/local/portal.js';
-import { MONTH_AGENCY as AGENCY, seedAgencyMonth } from '../support/agency-month.js';
+import { seedAgencyMonth, untilMonthCounted } from '../support/agency-month.js';
 import { startTestPortal } from '../support/local-portal.js';
-import { type Json, portalApi } from '../support/portal-api.js';
-import { until } from '../support/wait.js';
+import type { Json } from '../support/portal-api.js';
 import { checkScreen, type Device, launchChromium, openPortalPage } from './support/browser.js';
 
 const AGENCY_NAME = 'Bảo hiểm xã hội thành phố Hà Nội';
@@ -18,20 +17,13 @@ let portal: LocalPortal;
 let browser: Browser;
 /** The agency's index this month as the API answers it. */
 let item: Json;
-const api = portalApi(() => portal.url);
 const month = monthOf(new Date().toISOString());
 
 beforeAll(async () => {
   portal = await startTestPortal();
   await seedAgencyMonth(portal, 'web-index-citizen', 'web-index');
   // The counters follow the table's stream.
-  item = await until('the month counted', async () => {
-    const found = (await api('GET', `/v1/service-index?period=${month}`)).body.items.find(
-      (x: Json) => x.agencyId === AGENCY,
-    );
-    const measured = (id: string) => found?.indicators.find((i: Json) => i.id === id)?.whole;
-    return measured('satisfied') === 1 && measured('acknowledgedOnTime') === 2 ? found : undefined;
-  });
+  item = await untilMonthCounted(portal, month);
   browser = await launchChromium();
 }, 120_000);
 

@@ -49,3 +49,24 @@ export async function seedAgencyMonth(portal: LocalPortal, sub: string, keyPrefi
   );
   return { token, done, open };
 }
+
+/**
+ * The agency's index for `month` once the stream has counted everything `seedAgencyMonth` did: both
+ * acknowledgements, the decision, the result and the rating. Any earlier reading is a partial score.
+ */
+export async function untilMonthCounted(portal: LocalPortal, month: string): Promise<Json> {
+  const api = portalApi(() => portal.url);
+  return until('the month counted', async () => {
+    const item = (await api('GET', `/v1/service-index?period=${month}`)).body?.items?.find(
+      (x: Json) => x.agencyId === MONTH_AGENCY,
+    );
+    const whole = (id: string) => item?.indicators.find((i: Json) => i.id === id)?.whole;
+    const counted =
+      whole('acknowledgedOnTime') === 2 &&
+      whole('online') === 2 &&
+      whole('onTime') === 1 &&
+      whole('electronicResults') === 1 &&
+      whole('satisfied') === 1;
+    return counted ? item : undefined;
+  });
+}

@@ -9,7 +9,7 @@ import { type Counts, monthOf } from '../../functions/stats/counters.js';
 import { rebuildStats, rebuildStore } from '../../functions/stats/rebuild.js';
 import { scoreOf } from '../../functions/stats/service-index.js';
 import type { LocalPortal } from '../../lib/local/portal.js';
-import { MONTH_AGENCY as AGENCY, seedAgencyMonth } from '../support/agency-month.js';
+import { MONTH_AGENCY as AGENCY, seedAgencyMonth, untilMonthCounted } from '../support/agency-month.js';
 import { startTestPortal } from '../support/local-portal.js';
 import { type Json, portalApi } from '../support/portal-api.js';
 import { until } from '../support/wait.js';
@@ -26,15 +26,7 @@ beforeAll(async () => {
   // Two dossiers of a fully online procedure, both acknowledged by the agency at once; one decided on
   // time with a result to collect at the desk (not electronic), and rated 5.
   await seedAgencyMonth(portal, 'service-index-citizen', `service-index-${Date.now()}`);
-  await until('the month counted', async () => {
-    const item = await itemOf();
-    const ind = (id: string) => item?.indicators.find((i: Json) => i.id === id);
-    return ind('satisfied')?.whole === 1 &&
-      ind('acknowledgedOnTime')?.whole === 2 &&
-      ind('online')?.whole === 2
-      ? item
-      : undefined;
-  });
+  await untilMonthCounted(portal, month);
 }, 120_000);
 
 afterAll(async () => {
