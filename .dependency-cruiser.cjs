@@ -17,7 +17,7 @@
  *       tier 1  payments, petitions, stats, results, uploads, identity, feedback
  *       tier 2  intake, me, support, sla, tracking
  *       tier 3  dispatch, notifications
- *       tier 4  agencies
+ *       tier 4  agencies, rights
  *     functions/dev/          the local cloud's own routes (dev sign-in, outbox).
  *  7. functions/routes.ts     the route table (each group's routes put together); functions/deployment.ts,
  *                             the deployment map, above it.
@@ -55,7 +55,7 @@ const layers = [
     folders: ['functions/intake', 'functions/me', 'functions/support', 'functions/sla', 'functions/tracking'],
   },
   { name: 'features-3', folders: ['functions/dispatch', 'functions/notifications'] },
-  { name: 'features-4', folders: ['functions/agencies'] },
+  { name: 'features-4', folders: ['functions/agencies', 'functions/rights'] },
   // Local-only routes (test sign-in, the notification outbox), served by the local cloud itself.
   { name: 'dev', folders: ['functions/dev'] },
   // The platform group's own route definitions sit below the table that gathers them; the rest of

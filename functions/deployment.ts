@@ -15,8 +15,11 @@ export interface FunctionSpec {
   /** Files (from the repository root) the function serves as they are, copied beside its bundle. */
   assets?: readonly string[];
   table?: Access;
-  /** `get`: reads (and presigns downloads of) accepted scans under dossiers/, nothing else. */
-  uploads?: 'read' | 'readwrite' | 'presign' | 'get';
+  /**
+   * `get`: reads (and presigns downloads of) accepted scans under dossiers/, nothing else. `deletePending`:
+   * deletes uploads never attached (under the pending prefix), nothing else.
+   */
+  uploads?: 'read' | 'readwrite' | 'presign' | 'get' | 'deletePending';
   /** Dossier results under results/: agencies' events store them, tracking links to them. */
   results?: 'put' | 'get';
   sendsToAgencyQueues?: boolean;
@@ -247,6 +250,20 @@ export const functions: Record<
     uploads: 'readwrite',
     // Seals a logged caller's mobile as profiles seal phone numbers.
     readsProfileKey: true,
+  },
+  /**
+   * Personal-data requests (Law 91/2025/QH15): a person's requests and the operators' work on them.
+   * Completing one corrects or deletes the profile (its key), deletes unused uploads and their files, and
+   * tells the person (the notifications queue).
+   */
+  rights: {
+    entry: 'functions/rights/handler.ts',
+    memoryMb: 256,
+    timeoutSeconds: 15,
+    table: 'readwrite',
+    uploads: 'deletePending',
+    readsProfileKey: true,
+    sendsNotifications: true,
   },
   /** Petitions past their referral or answer deadline go to the parent agency. */
   escalation: {

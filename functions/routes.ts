@@ -19,6 +19,7 @@ import { paymentsRoutes } from './payments/routes.js';
 import { petitionsRoutes } from './petitions/routes.js';
 import { platformRoutes } from './platform/routes.js';
 import { resultsRoutes } from './results/routes.js';
+import { rightsRoutes } from './rights/routes.js';
 import { statsRoutes } from './stats/routes.js';
 import { supportRoutes } from './support/routes.js';
 import { trackingRoutes } from './tracking/routes.js';
@@ -43,6 +44,7 @@ export const routes: readonly Route[] = [
   ...statsRoutes,
   ...petitionsRoutes,
   ...supportRoutes,
+  ...rightsRoutes,
   ...devRoutes,
 ];
 

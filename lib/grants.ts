@@ -170,6 +170,15 @@ function grantScans(
         'Presigned download links to accepted scans under dossiers/<code>/ for the agency a dossier is routed to; GetObject on that prefix only.',
       );
       break;
+    case 'deletePending':
+      // A deletion request removes the person's uploads never attached to anything; filed scans are kept.
+      role.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:DeleteObject'], resources: [pending] }));
+      acknowledgeWildcardResource(
+        role,
+        pending,
+        "Deletes a person's unused uploads on their request; DeleteObject under the upload prefix only.",
+      );
+      break;
     case 'readwrite':
       // Intake verifies an uploaded scan and copies it from uploads/ to dossiers/; when the dossier
       // then fails to commit it removes its own copies. Nothing else.

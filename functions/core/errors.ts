@@ -304,6 +304,21 @@ export const ERRORS = {
     en: 'This step is not allowed in the petition’s current state.',
     vi: 'Không thể thực hiện bước này ở trạng thái hiện tại của phản ánh, kiến nghị.',
   },
+  DATA_REQUEST_NOT_FOUND: {
+    status: 404,
+    en: 'No such personal-data request.',
+    vi: 'Không tìm thấy yêu cầu về dữ liệu cá nhân.',
+  },
+  DATA_REQUEST_ILLEGAL_TRANSITION: {
+    status: 409,
+    en: 'This step is not allowed in the personal-data request’s current state.',
+    vi: 'Không thể thực hiện bước này ở trạng thái hiện tại của yêu cầu về dữ liệu cá nhân.',
+  },
+  DATA_REQUEST_NO_PROFILE: {
+    status: 409,
+    en: 'There is no saved profile to correct: save your profile first.',
+    vi: 'Chưa có hồ sơ cá nhân đã lưu để chỉnh sửa: hãy lưu hồ sơ cá nhân trước.',
+  },
   TICKET_NOT_FOUND: { status: 404, en: 'No such support ticket.', vi: 'Không tìm thấy yêu cầu hỗ trợ.' },
   TICKET_ILLEGAL_TRANSITION: {
     status: 409,

@@ -102,6 +102,8 @@ export const keys = {
   agencyDeliveryState: (agencyId: string) => ({ pk: `AGENCY#${agencyId}`, sk: 'DELIVERY_STATE' }),
   submission: (id: string) => ({ pk: `SUBMISSION#${id}`, sk: 'SUBMISSION' }),
   upload: (id: string) => ({ pk: `UPLOAD#${id}`, sk: 'UPLOAD' }),
+  /** gsi1: a person's uploads (`ownerIndex(sub, 'UPLOAD', createdAt)`), newest first. */
+  uploadIndexPrefix: 'UPLOAD#',
   idempotency: (scope: string, owner: string, key: string) => ({
     pk: `IDEMPOTENCY#${scope}#${owner}#${key}`,
     sk: 'IDEMPOTENCY',
@@ -356,6 +358,26 @@ export const keys = {
   supportDeliveryAttempt: (code: string, attemptId: string) => ({
     pk: `SUPPORT#${code}`,
     sk: `DELIVERY#${attemptId}`,
+  }),
+  /**
+   * A personal-data request (functions/rights/); on gsi1 under its owner (`ownerIndex(sub, 'DATAREQ',
+   * receivedAt)`), on gsi2 under the month it was received (the report) and, while open, on gsi3 by the
+   * deadline in force (the operators' queue and the SLA watcher).
+   */
+  dataRequest: (id: string) => ({ pk: `DATAREQ#${id}`, sk: 'DATAREQ' }),
+  dataRequestIndexPrefix: 'DATAREQ#',
+  /** gsi2: every request received in one Vietnam calendar month (`YYYY-MM`), oldest first. */
+  dataRequestMonthIndex: (month: string, receivedAt: string, id: string) => ({
+    gsi2pk: `DATAREQMONTH#${month}`,
+    gsi2sk: `${receivedAt}#${id}`,
+  }),
+  /**
+   * gsi3, sparse: open requests by the deadline in force (acknowledgement, then the legal period), oldest
+   * first. Requests are a few a day nationally, far below what one partition takes.
+   */
+  dataRequestQueueIndex: (deadline: string, id: string) => ({
+    gsi3pk: 'DATAREQ#OPEN',
+    gsi3sk: `${deadline}#${id}`,
   }),
   /** A FAQ entry added at run time (from a support answer), merged with the catalog's published FAQ. */
   faqEntry: (id: string) => ({ pk: `FAQ#${id}`, sk: 'FAQ' }),

@@ -87,6 +87,27 @@ export const queries = {
   supportAll: (filter?: Filter) =>
     page({ index: 'filed', partition: keys.supportAllIndex('', '').gsi3pk, ...(filter ? { filter } : {}) }),
 
+  /** Open personal-data requests by the deadline in force, oldest first. */
+  dataRequestQueue: (filter?: Filter) =>
+    page({
+      index: 'filed',
+      partition: keys.dataRequestQueueIndex('', '').gsi3pk,
+      ...(filter ? { filter } : {}),
+    }),
+
+  /** Open personal-data requests whose deadline in force is before `before` (the SLA watcher). */
+  dataRequestsLapsed: <T>(before: string, parse: Parse<T>) =>
+    queryAll({
+      index: 'filed',
+      partition: keys.dataRequestQueueIndex('', '').gsi3pk,
+      range: { below: before },
+      parse,
+    }),
+
+  /** Every personal-data request received in one month, oldest first (the operators' report). */
+  dataRequestsOfMonth: <T>(month: string, parse: Parse<T>) =>
+    queryAll({ index: 'work', partition: keys.dataRequestMonthIndex(month, '', '').gsi2pk, parse }),
+
   /** Every ticket asked between two instants (index keys `<createdAt>#<code>`), oldest first. */
   supportAskedBetween: <T>(from: string, to: string, parse: Parse<T>) =>
     queryAll({

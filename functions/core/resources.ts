@@ -129,6 +129,37 @@ export const SLA = {
 } as const;
 
 /**
+ * Personal-data requests (Law 91/2025/QH15 on Personal Data Protection, in force 1 January 2026, and
+ * Decree 356/2025/NĐ-CP guiding it): THE one place for their clocks, in working days of the portal's
+ * calendar (functions/core/working-days.ts: weekends, public holidays from data, announced swaps).
+ *
+ * Sources (secondary, read 2026-12): Fraser's Law "Chương Mới Của Bảo Vệ Dữ Liệu Cá Nhân" (19/01/2026,
+ * frasersvn.com) and CDLAF "Rights of personal data subjects … under Decree No. 356/2025/ND-CP"
+ * (cdlaf.vn). The decree's own text was not at hand; check the numbers against it.
+ * - Acknowledge: within 2 working days of receipt (Decree 356/2025, both sources): statutory.
+ * - Objection / restriction / withdrawal of consent: processing stops within 15 days (Decree 356/2025
+ *   Art. 5(2), Art. 10 per CDLAF; 20 days when a processor or third party must stop; one extension of
+ *   at most 15 days). The decree counts "ngày" (days), not working days: 10 working days (two working
+ *   weeks, 14 calendar days without holidays) keeps inside the 15.
+ * - Access (provision), correction, deletion: CDLAF summarises "complete within 10 to 20 days"; no
+ *   per-kind number was found. CONSERVATIVE DEFAULT: the low end, 10 days, as 7 working days.
+ */
+export const DATA_RIGHTS = {
+  acknowledgeWorkingDays: 2,
+  /** Working days to act on each kind of request, from receipt. */
+  actWorkingDays: {
+    /** No statutory number found: conservative default (10 days → 7 working days). */
+    access: 7,
+    /** No statutory number found: conservative default (10 days → 7 working days). */
+    correction: 7,
+    /** Decree 356/2025 Art. 5(2), Art. 10: 15 days → 10 working days. */
+    objection: 10,
+    /** No statutory number found: conservative default (10 days → 7 working days). */
+    deletion: 7,
+  },
+} as const;
+
+/**
  * Petitions (phản ánh, kiến nghị): working-day deadlines each agency the petition is routed to must
  * meet (they restart when it is reassigned or escalated), the escalation schedule, the shards of the
  * deadline index (gsi2), and the national agency that takes what no other agency is named for.

@@ -27,6 +27,7 @@ export type HttpFunction =
   | 'petitions'
   | 'results'
   | 'support'
+  | 'rights'
   | 'dev';
 
 /**

@@ -68,6 +68,8 @@ export async function createUpload(
         TableName: cfg.TABLE_NAME,
         Item: {
           ...keys.upload(uploadId),
+          // The owner's uploads, so a deletion request finds those never attached to anything.
+          ...keys.ownerIndex(ownerSub, keys.uploadIndexPrefix.slice(0, -1), record.createdAt),
           ...record,
           ttl: ttlAfterDays(UPLOADS.abandonedAfterDays, now.getTime()),
         },

@@ -3,7 +3,7 @@
  * "ĐẤT ĐAI" are one term, abbreviations (UBND, GPXD…) match their spelled-out phrases.
  *
  * Published answers are few next to dossiers (hundreds a day nationally, each a small public view),
- * and an answer once published never changes, so each function instance keeps them in memory: the
+ * and an answer once published changes only by being withdrawn (re-indexed as new, so it is seen), so each function instance keeps them in memory: the
  * first request reads the publish index (gsi1, newest first), later ones read only what was published
  * since (with a short look-back for index lag). A search is a filter over that list — at portal scale
  * tens of thousands of short entries, well under a Lambda's memory and a millisecond's work; a
@@ -40,6 +40,8 @@ export interface StoredPublication {
   view: PublicPetition;
   indexKey: string;
   masked: boolean;
+  /** The petitioner objected to publication: the entry leaves the list. */
+  withdrawn?: boolean;
 }
 
 export interface PublishedSource {
@@ -87,6 +89,11 @@ export class PublishedAnswers {
       ? new Date(Date.parse(this.newest.slice(0, 24)) - LOOK_BACK_MS).toISOString()
       : undefined;
     for (const stored of await this.source.since(since)) {
+      if (stored.withdrawn) {
+        this.byCode.delete(stored.view.code);
+        if (!this.newest || stored.indexKey > this.newest) this.newest = stored.indexKey;
+        continue;
+      }
       const e = {
         ...publishedEntry(stored.masked ? stored.view : maskPublicView(stored.view)),
         indexKey: stored.indexKey,

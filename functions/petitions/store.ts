@@ -266,7 +266,59 @@ export function petitionStore(): PetitionStore {
           view: item.view as StoredPublication['view'],
           indexKey: item.gsi1sk as string,
           masked: item.masked === true,
+          ...(item.withdrawnAt ? { withdrawn: true } : {}),
         })),
     },
   };
+}
+
+/**
+ * The petitioner objects to publication (Law 91/2025/QH15): the answer leaves the public list and is never
+ * published again. The petition no longer allows publishing (a new version, so a concurrent step read
+ * before this one fails its own condition instead of restoring the consent), and its published entry is
+ * marked withdrawn and moved to the head of the publish index, so every search's incremental read sees
+ * the change and drops it. Conditional on the version read and on the owner; `stale` when either changed.
+ */
+export async function withdrawPublication(
+  p: Pick<PetitionRecord, 'code' | 'ownerSub' | 'version' | 'publishedAt'>,
+  at: string,
+): Promise<'withdrawn' | 'stale'> {
+  const { TABLE_NAME: TableName } = config();
+  const items: Record<string, unknown>[] = [
+    {
+      Update: {
+        TableName,
+        Key: keys.petition(p.code),
+        UpdateExpression: 'SET allowPublish = :no, #version = :next, updatedAt = :at',
+        ConditionExpression: '#version = :read AND ownerSub = :owner',
+        ExpressionAttributeNames: { '#version': 'version' },
+        ExpressionAttributeValues: {
+          ':no': false,
+          ':next': p.version + 1,
+          ':read': p.version,
+          ':owner': p.ownerSub,
+          ':at': at,
+        },
+      },
+    },
+  ];
+  if (p.publishedAt) {
+    items.push({
+      Update: {
+        TableName,
+        Key: keys.petitionPublished(p.code),
+        UpdateExpression: 'SET withdrawnAt = :at, gsi1sk = :key',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':at': at, ':key': keys.publishedPetitionIndex(at, p.code).gsi1sk },
+      },
+    });
+  }
+  try {
+    // biome-ignore lint/suspicious/noExplicitAny: items are built above in the TransactWriteItems shape
+    await dynamo().send(new TransactWriteCommand({ TransactItems: items as any }));
+    return 'withdrawn';
+  } catch (err) {
+    if (cancellationOf(err).codes.includes('ConditionalCheckFailed')) return 'stale';
+    throw err;
+  }
 }

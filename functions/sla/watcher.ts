@@ -1,19 +1,34 @@
 /**
  * The SLA watcher: every quarter hour (EventBridge; a timer in the local cloud) it notifies agencies of
- * dossiers whose acknowledgement or due date lapsed. `{ now }` runs it as of another instant.
+ * dossiers whose acknowledgement or due date lapsed, and flags personal-data requests past theirs.
+ * `{ now }` runs it as of another instant.
  */
 
 import type { Context } from 'aws-lambda';
 import { correlate } from '../core/logger.js';
+import { queries } from '../core/queries.js';
+import { parseDataRequest } from '../pii/data-requests.js';
+import { type DataRequestWatchReport, watchDataRequests } from './data-requests.js';
 import { type SlaReport, watchSla } from './sla.js';
 import { slaWatchStore } from './store.js';
 
 let ports: ReturnType<typeof slaWatchStore> | undefined;
 
-export const handler = async (event: { now?: string } = {}, context?: Context): Promise<SlaReport> => {
+export const handler = async (
+  event: { now?: string } = {},
+  context?: Context,
+): Promise<SlaReport & { dataRequests: DataRequestWatchReport }> => {
   correlate(undefined, context);
   ports ??= slaWatchStore();
   const now =
     typeof event.now === 'string' && !Number.isNaN(Date.parse(event.now)) ? new Date(event.now) : new Date();
-  return watchSla(ports, now);
+  const dossiers = await watchSla(ports, now);
+  const dataRequests = await watchDataRequests(
+    {
+      flag: ports.flag,
+      listLapsedRequests: (before) => queries.dataRequestsLapsed(before, parseDataRequest),
+    },
+    now,
+  );
+  return { ...dossiers, dataRequests };
 };

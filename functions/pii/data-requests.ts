@@ -1,0 +1,138 @@
+/**
+ * A personal-data request (Law 91/2025/QH15, Decree 356/2025/NĐ-CP) as stored, its clocks and its state
+ * machine. In the personal-data kernel because two features read it: functions/rights/ (the requests and
+ * the operators' work) and functions/sla/ (the watcher that flags lapsed deadlines).
+ *
+ * received ─acknowledge─► acknowledged ─complete─► completed
+ *    │                         └─refuse──► refused
+ *    ├─complete / refuse (acknowledging at the same time)
+ *    └─withdraw (the person, while not final) ─► withdrawn
+ */
+import { z } from 'zod';
+import { dataRequestKind, dataRequestStatus } from '../../schemas/rights.js';
+import { itemParser, present } from '../core/items.js';
+import { DATA_RIGHTS } from '../core/resources.js';
+import { addWorkingDays, type CalendarAdjustments } from '../core/working-days.js';
+
+export type DataRequestKind = z.infer<typeof dataRequestKind>;
+export type DataRequestStatus = z.infer<typeof dataRequestStatus>;
+
+const dataRequestEventType = z.enum(['received', 'acknowledged', 'completed', 'refused', 'withdrawn']);
+const dataRequestActor = z.enum(['citizen', 'operator', 'portal']);
+
+export interface DataRequestEvent {
+  at: string;
+  type: z.infer<typeof dataRequestEventType>;
+  by: z.infer<typeof dataRequestActor>;
+  note?: string;
+}
+
+export interface DataRequestRecord {
+  id: string;
+  ownerSub: string;
+  kind: DataRequestKind;
+  status: DataRequestStatus;
+  /** What was asked, by kind (proposed profile values, petitions, deletion targets, a note). */
+  details: Record<string, unknown>;
+  receivedAt: string;
+  acknowledgeBy: string;
+  dueBy: string;
+  acknowledgedAt?: string;
+  closedAt?: string;
+  reason?: string;
+  outcome?: Record<string, unknown>;
+  timeline: DataRequestEvent[];
+  version: number;
+  updatedAt: string;
+}
+
+/** The periods in force: DATA_RIGHTS (functions/core/resources.ts), the one place they are set. */
+export function dataRequestClock(
+  kind: DataRequestKind,
+  receivedAt: Date,
+  cal?: CalendarAdjustments,
+): { acknowledgeBy: string; dueBy: string } {
+  return {
+    acknowledgeBy: addWorkingDays(receivedAt, DATA_RIGHTS.acknowledgeWorkingDays, cal).toISOString(),
+    dueBy: addWorkingDays(receivedAt, DATA_RIGHTS.actWorkingDays[kind], cal).toISOString(),
+  };
+}
+
+export const FINAL_DATA_REQUEST_STATUSES: readonly DataRequestStatus[] = [
+  'completed',
+  'refused',
+  'withdrawn',
+];
+export const isFinal = (s: DataRequestStatus) => FINAL_DATA_REQUEST_STATUSES.includes(s);
+
+/** The deadline running now: acknowledgement while received, then the legal period; none once final. */
+export function deadlineInForce(r: Pick<DataRequestRecord, 'status' | 'acknowledgeBy' | 'dueBy'>) {
+  if (r.status === 'received') return r.acknowledgeBy;
+  if (r.status === 'acknowledged') return r.dueBy;
+  return undefined;
+}
+
+/** Which deadline has lapsed, if any: `ack` while unacknowledged past it, `due` while open past the period. */
+export function lapsedDeadline(
+  r: Pick<DataRequestRecord, 'status' | 'acknowledgeBy' | 'dueBy'>,
+  now: Date,
+): { kind: 'ack' | 'due'; deadline: string } | undefined {
+  if (isFinal(r.status)) return undefined;
+  const t = now.getTime();
+  if (Date.parse(r.dueBy) < t) return { kind: 'due', deadline: r.dueBy };
+  if (r.status === 'received' && Date.parse(r.acknowledgeBy) < t)
+    return { kind: 'ack', deadline: r.acknowledgeBy };
+  return undefined;
+}
+
+export const isDataRequestOverdue = (r: DataRequestRecord, now: Date) => lapsedDeadline(r, now) !== undefined;
+
+export type DataRequestStep = 'acknowledge' | 'complete' | 'refuse' | 'withdraw';
+
+const STEPS: Record<DataRequestStep, { from: readonly DataRequestStatus[]; to: DataRequestStatus }> = {
+  acknowledge: { from: ['received'], to: 'acknowledged' },
+  complete: { from: ['received', 'acknowledged'], to: 'completed' },
+  refuse: { from: ['received', 'acknowledged'], to: 'refused' },
+  withdraw: { from: ['received', 'acknowledged'], to: 'withdrawn' },
+};
+
+/** The status a step leads to from `current`, or undefined when the step is not allowed there. */
+export function decideDataRequest(current: DataRequestStatus, step: DataRequestStep) {
+  const rule = STEPS[step];
+  return rule.from.includes(current) ? rule.to : undefined;
+}
+
+const text = z.string();
+
+const parseStored = itemParser<Omit<DataRequestRecord, 'kind'> & { requestKind: DataRequestKind }>(
+  'dataRequest',
+  {
+    id: text,
+    ownerSub: present(text),
+    requestKind: dataRequestKind,
+    status: dataRequestStatus,
+    receivedAt: present(text),
+    acknowledgeBy: present(text),
+    dueBy: present(text),
+    timeline: present(z.array(z.object({ at: text, type: dataRequestEventType, by: dataRequestActor }))),
+    version: present(z.number().int().min(1)),
+  },
+);
+
+/**
+ * A request as stored: its kind as `requestKind` (the item's own `kind` names the item type, as every
+ * item's does).
+ */
+export function parseDataRequest(item: Record<string, unknown>): DataRequestRecord {
+  const {
+    requestKind,
+    kind: _item,
+    ...rest
+  } = parseStored(item) as ReturnType<typeof parseStored> & { kind?: string };
+  return { ...rest, kind: requestKind } as DataRequestRecord;
+}
+
+export function storedDataRequest(r: DataRequestRecord) {
+  const { kind, ...rest } = r;
+  return { ...rest, requestKind: kind };
+}

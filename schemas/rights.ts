@@ -1,0 +1,157 @@
+import { z } from 'zod';
+import { isoDateTime, listQuery, nfcText, ulid } from './common.js';
+import { profileInput } from './me.js';
+import { petitionCode } from './petition.js';
+
+/**
+ * A personal-data request (Law 91/2025/QH15 on Personal Data Protection, Decree 356/2025/NĐ-CP):
+ * `received` → `acknowledged` → `completed` | `refused`, or `withdrawn` by the person while not final.
+ */
+export const dataRequestStatus = z
+  .enum(['received', 'acknowledged', 'completed', 'refused', 'withdrawn'])
+  .meta({ id: 'DataRequestStatus' });
+export const dataRequestKind = z
+  .enum(['access', 'correction', 'objection', 'deletion'])
+  .meta({ id: 'DataRequestKind' });
+
+/** Statuses an operator still owes an answer in. */
+export const OPEN_DATA_REQUEST_STATUSES = ['received', 'acknowledged'] as const;
+
+/** The profile fields a correction may propose (the citizen ID comes from VNeID and is not corrected here). */
+export const correctionFields = profileInput.partial().refine((v) => Object.keys(v).length > 0, {
+  message: 'propose at least one field',
+});
+
+/** What the portal may delete on request; filed dossiers and their scans are records the state keeps. */
+export const deletionTarget = z.enum(['drafts', 'unused_uploads', 'profile']);
+
+export const createDataRequest = z
+  .discriminatedUnion('kind', [
+    z.strictObject({ kind: z.literal('access'), note: nfcText(2000).optional() }),
+    z.strictObject({
+      kind: z.literal('correction'),
+      /** Proposed values, validated as the profile itself is. */
+      proposed: correctionFields,
+      note: nfcText(2000).optional(),
+    }),
+    z.strictObject({
+      kind: z.literal('objection'),
+      /** Stop publishing one of my petitions' answers, or all of them. */
+      stopPublishing: z.union([
+        z.strictObject({ petitionCode }),
+        z.strictObject({ allPetitions: z.literal(true) }),
+      ]),
+      note: nfcText(2000).optional(),
+    }),
+    z.strictObject({
+      kind: z.literal('deletion'),
+      targets: z.array(deletionTarget).min(1).max(3),
+      note: nfcText(2000).optional(),
+    }),
+  ])
+  .meta({ id: 'DataRequestInput' });
+export type CreateDataRequest = z.output<typeof createDataRequest>;
+
+export const dataRequestEvent = z.object({
+  at: isoDateTime,
+  type: z.enum(['received', 'acknowledged', 'completed', 'refused', 'withdrawn']),
+  by: z.enum(['citizen', 'operator', 'portal']),
+  note: z.string().optional(),
+});
+
+/** What was done when the request completed. */
+export const dataRequestOutcome = z
+  .object({
+    /** Access: where the whole export is downloaded. */
+    exportUrl: z.string().optional(),
+    /** Correction: the profile fields changed. */
+    correctedFields: z.array(z.string()).optional(),
+    /** Objection: the petitions whose published answers were withdrawn from the public list. */
+    unpublishedPetitions: z.array(z.string()).optional(),
+    /** Deletion: what was deleted, by kind. */
+    deleted: z
+      .object({ drafts: z.number().int(), unusedUploads: z.number().int(), profile: z.boolean() })
+      .partial()
+      .optional(),
+    /** Deletion: what the law keeps, and why. */
+    kept: z.string().optional(),
+  })
+  .meta({ id: 'DataRequestOutcome' });
+
+export const dataRequestView = z
+  .object({
+    id: ulid,
+    kind: dataRequestKind,
+    status: dataRequestStatus,
+    receivedAt: isoDateTime,
+    /** Acknowledge within 2 working days (Decree 356/2025/NĐ-CP). */
+    acknowledgeBy: isoDateTime,
+    /** Act within the legal period of the kind (functions/rights/clock.ts). */
+    dueBy: isoDateTime,
+    acknowledgedAt: isoDateTime.optional(),
+    closedAt: isoDateTime.optional(),
+    overdue: z.boolean(),
+    details: z.record(z.string(), z.unknown()),
+    reason: z.string().optional(),
+    outcome: dataRequestOutcome.optional(),
+    timeline: z.array(dataRequestEvent),
+    version: z.number().int().min(1),
+  })
+  .meta({ id: 'DataRequest' });
+
+export const dataRequestList = z.object({
+  items: z.array(dataRequestView),
+  nextCursor: z.string().nullable(),
+});
+
+export const dataRequestParams = z.object({ id: ulid }).strict();
+
+export const myDataRequestsQuery = listQuery.strict();
+
+export const operatorDataRequestsQuery = listQuery
+  .extend({
+    /** Open requests only: closed ones are counted in the monthly report. */
+    status: z.enum(OPEN_DATA_REQUEST_STATUSES).optional(),
+    kind: dataRequestKind.optional(),
+    overdue: z.enum(['true', 'false']).optional(),
+  })
+  .strict();
+
+export const operatorDataRequestAction = z
+  .discriminatedUnion('action', [
+    z.strictObject({ action: z.literal('acknowledge'), note: nfcText(2000).optional() }),
+    z.strictObject({ action: z.literal('complete'), note: nfcText(2000).optional() }),
+    z.strictObject({ action: z.literal('refuse'), reason: nfcText(2000), note: nfcText(2000).optional() }),
+  ])
+  .meta({ id: 'DataRequestAction' });
+
+export const withdrawDataRequest = z.strictObject({ note: nfcText(2000).optional() });
+
+export const dataRequestReportQuery = z
+  .object({ month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month such as 2026-12') })
+  .strict();
+
+const kindFigures = z.object({
+  received: z.number().int(),
+  acknowledgedOnTime: z.number().int(),
+  acknowledgedLate: z.number().int(),
+  completedOnTime: z.number().int(),
+  completedLate: z.number().int(),
+  refused: z.number().int(),
+  withdrawn: z.number().int(),
+  open: z.number().int(),
+  overdueNow: z.number().int(),
+});
+
+export const dataRequestReport = z
+  .object({
+    month: z.string(),
+    at: isoDateTime,
+    kinds: z.object({
+      access: kindFigures,
+      correction: kindFigures,
+      objection: kindFigures,
+      deletion: kindFigures,
+    }),
+  })
+  .meta({ id: 'DataRequestReport' });
