@@ -104,7 +104,7 @@ export const dataRequestList = z.object({
   nextCursor: z.string().nullable(),
 });
 
-export const dataRequestParams = z.object({ id: ulid }).strict();
+export const dataRequestParams = z.object({ id: ulid });
 
 export const myDataRequestsQuery = listQuery.strict();
 
@@ -128,7 +128,13 @@ export const operatorDataRequestAction = z
 export const withdrawDataRequest = z.strictObject({ note: nfcText(2000).optional() });
 
 export const dataRequestReportQuery = z
-  .object({ month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month such as 2026-12') })
+  .object({
+    /** A Vietnam calendar month; the current one when absent. */
+    month: z
+      .string()
+      .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month such as 2026-12')
+      .optional(),
+  })
   .strict();
 
 const kindFigures = z.object({

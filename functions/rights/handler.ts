@@ -60,8 +60,8 @@ export const handler = httpFunction(rightsRoutes, {
     return { body };
   },
   reportDataRequests: async (req) => {
-    const { month } = req.query;
     const now = new Date();
+    const month = req.query.month ?? monthOf(now.toISOString());
     if (month > monthOf(now.toISOString()))
       throw new AppError('VALIDATION_FAILED', [{ path: 'query.month', code: 'future' }]);
     return { body: reportOf(month, await ports().ofMonth(month), now) };

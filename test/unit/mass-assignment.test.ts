@@ -87,6 +87,7 @@ describe('mass assignment', () => {
           code: route.path.startsWith('/v1/support/') ? 'HTTT-261207-0001' : 'BHXHHN-261122-0001',
           paymentId: ULID,
           documentId: ULID,
+          id: ULID,
         },
         headers: {
           authorization: `Bearer ${await issuer.token('person-1', role, role === 'agency_officer' || role === 'desk_officer' ? { claims: { agencyId: 'ubnd-hn' } } : {})}`,

@@ -59,6 +59,7 @@ function paramsFor(route: Route): Record<string, string> {
     submissionId: [SAMPLE_ULID],
     attachmentId: ['0123456789abcdef0123456789abcdef'],
     documentId: [SAMPLE_ULID],
+    id: [SAMPLE_ULID],
   };
   const names = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
   const params: Record<string, string> = {};
