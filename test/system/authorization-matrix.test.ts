@@ -108,6 +108,8 @@ const dossierFiles: Record<string, string> = {};
 /** A document each holder role holds (the first scan of its dossier), and a link one of them shared. */
 const heldDocuments: Partial<Record<PersonRole, string>> = {};
 let sharedToken = '';
+/** Each data subject's own personal-data request. */
+const dataRequests: Partial<Record<PersonRole, string>> = {};
 /** A dossier of another agency than the owners' (for officers: someone else's). */
 let elsewhere: { code: string; agencyId: string };
 /** The ticket about the citizen's dossier, with the agency handling it (its callback's object). */
@@ -323,6 +325,16 @@ beforeAll(async () => {
       expect(res.status).toBe(201);
     }),
   );
+  // Citizens and representatives each have a personal-data request, so reading theirs is not a 404.
+  for (const role of ['citizen', 'business'] as const) {
+    const res = await api('POST', '/v1/me/data-requests', {
+      token: tokens[role].own,
+      body: sampleBodies.fileDataRequest,
+      headers: { 'idempotency-key': `mx-datareq-${role}` },
+    });
+    expect(res.status).toBe(201);
+    dataRequests[role] = String(res.body.id);
+  }
 }, 120_000);
 
 afterAll(async () => {
@@ -335,6 +347,9 @@ const fixedParams = (role: PersonRole): Record<string, Record<string, string>> =
   downloadMyDocument: { documentId: heldDocuments[role] ?? SAMPLE_ULID },
   shareMyDocument: { documentId: heldDocuments[role] ?? SAMPLE_ULID },
   verifyResult: { documentId: SAMPLE_ULID },
+  getMyDataRequest: { id: dataRequests[role] ?? SAMPLE_ULID },
+  withdrawMyDataRequest: { id: dataRequests[role] ?? SAMPLE_ULID },
+  actOnDataRequest: { id: dataRequests.citizen ?? SAMPLE_ULID },
   openSharedDocument: { token: sharedToken },
   getProcedure: { code: '1.002804' },
   prefillMyForm: { code: '1.002804' },
