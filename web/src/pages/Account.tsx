@@ -1,11 +1,13 @@
 /**
  * My account (/tai-khoan): the profile (read masked; edited as a whole with the version last read, so
  * two devices cannot overwrite each other), unsent drafts, my documents (results issued to me, then scans
- * submitted), who has read my data, and a download of everything the portal holds for the account.
+ * submitted), who has read my data, a download of everything the portal holds for the account, and my
+ * requests over my personal data (components/DataRights.tsx).
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, errorText, get, request } from '../api.js';
 import { type Session, signIn, useSession } from '../auth.js';
+import { DataRights } from '../components/DataRights.js';
 import { ErrorSummary, FieldError } from '../components/ErrorSummary.js';
 import { Loading } from '../components/Loading.js';
 import { MyDocumentsAndAccess } from '../components/MyDocuments.js';
@@ -134,6 +136,8 @@ export function Account() {
       <DraftsSection />
       <MyDocumentsAndAccess />
       <ExportSection />
+      {/* The people whose personal data the portal holds: citizens and enterprises' representatives. */}
+      {(session.role === 'citizen' || session.role === 'business') && <DataRights />}
     </section>
   );
 }
