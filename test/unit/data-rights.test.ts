@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { DATA_RIGHTS } from '../../functions/core/resources.js';
+import { PublishedAnswers, type StoredPublication } from '../../functions/petitions/search.js';
 import {
   type DataRequestRecord,
   dataRequestClock,
@@ -167,5 +168,27 @@ describe('the SLA watcher', () => {
     });
     expect([...flags]).toEqual([`DATAREQ-01JD0000000000000000000001:ack:${closeOf('2026-12-07')}`]);
     expect((await watchDataRequests(ports, now)).alreadyFlagged).toBe(1);
+  });
+});
+
+describe('an objection to publishing', () => {
+  it('drops a withdrawn answer from every search that already held it', async () => {
+    const view = {
+      code: 'PAKN-261120-0001',
+      subject: 'Chậm chứng thực bản sao',
+      content: 'Công dân phản ánh hồ sơ chậm.',
+      agencyId: 'stp-01',
+      agencyName: 'Sở Tư pháp',
+      answer: { text: 'Đã có kết quả.', at: '2026-11-25T03:00:00.000Z' },
+      submittedAt: '2026-11-20T03:00:00.000Z',
+      publishedAt: '2026-11-25T03:00:00.000Z',
+    };
+    let stored: StoredPublication[] = [{ view, indexKey: `${view.publishedAt}#${view.code}`, masked: true }];
+    const answers = new PublishedAnswers({ since: async () => stored });
+    expect((await answers.search(undefined, 10, undefined)).items.map((i) => i.code)).toEqual([view.code]);
+    // The withdrawal re-indexes the entry at its own time, so the next incremental read sees it.
+    stored = [{ view, indexKey: `2026-12-01T03:00:00.000Z#${view.code}`, masked: true, withdrawn: true }];
+    expect((await answers.search(undefined, 10, undefined)).items).toEqual([]);
+    expect((await answers.search('chung thuc', 10, undefined)).items).toEqual([]);
   });
 });
