@@ -82,6 +82,19 @@ export const supportClockSchema = z
   .strict()
   .refine((d) => d.firstAnswerWorkingHours <= d.resolutionWorkingHours, 'first answer must come first');
 
+/** Personal-data request clocks in working days (defaults and sources: DATA_RIGHTS in resources.ts). */
+const days = z.number().int().min(1).max(60);
+export const dataRightsPeriodsSchema = z
+  .object({
+    acknowledgeWorkingDays: days,
+    actWorkingDays: z.object({ access: days, correction: days, objection: days, deletion: days }).strict(),
+  })
+  .strict()
+  .refine(
+    (d) => Object.values(d.actWorkingDays).every((n) => n >= d.acknowledgeWorkingDays),
+    'acknowledgement must come before the period to act',
+  );
+
 const localDay = z.iso.date();
 /** Announced swaps of the working-day calendar (./working-days.ts). */
 export const calendarAdjustmentsSchema = z
@@ -105,6 +118,11 @@ const settings = z.object({
   CONG_PETITION_DEADLINES: jsonText.pipe(petitionClockSchema).optional(),
   /** Support desk deadlines, e.g. {"firstAnswerWorkingHours":4,"resolutionWorkingHours":24}. */
   CONG_SUPPORT_DEADLINES: jsonText.pipe(supportClockSchema).optional(),
+  /**
+   * Personal-data request clocks when the law or its reading changes, e.g.
+   * {"acknowledgeWorkingDays":2,"actWorkingDays":{"access":7,"correction":7,"objection":10,"deletion":7}}.
+   */
+  CONG_DATA_RIGHTS_PERIODS: jsonText.pipe(dataRightsPeriodsSchema).optional(),
   TABLE_NAME: z.string().min(1),
   UPLOADS_BUCKET: z.string().min(1),
   /** channel → queue URL */

@@ -143,6 +143,7 @@ export const SLA = {
  *   weeks, 14 calendar days without holidays) keeps inside the 15.
  * - Access (provision), correction, deletion: CDLAF summarises "complete within 10 to 20 days"; no
  *   per-kind number was found. CONSERVATIVE DEFAULT: the low end, 10 days, as 7 working days.
+ * CONG_DATA_RIGHTS_PERIODS (functions/core/config.ts) overrides them without a release.
  */
 export const DATA_RIGHTS = {
   acknowledgeWorkingDays: 2,

@@ -10,6 +10,7 @@
  */
 import { z } from 'zod';
 import { dataRequestKind, dataRequestStatus } from '../../schemas/rights.js';
+import { setting } from '../core/config.js';
 import { itemParser, present } from '../core/items.js';
 import { DATA_RIGHTS } from '../core/resources.js';
 import { addWorkingDays, type CalendarAdjustments } from '../core/working-days.js';
@@ -46,15 +47,34 @@ export interface DataRequestRecord {
   updatedAt: string;
 }
 
-/** The periods in force: DATA_RIGHTS (functions/core/resources.ts), the one place they are set. */
+interface Periods {
+  acknowledgeWorkingDays: number;
+  actWorkingDays: Record<DataRequestKind, number>;
+}
+let periods: Periods | undefined;
+
+/**
+ * The periods in force: DATA_RIGHTS (functions/core/resources.ts, with the articles and sources), or
+ * CONG_DATA_RIGHTS_PERIODS when set. Read once; an invalid setting stops loudly.
+ */
+export function dataRightsPeriods(): Periods {
+  periods ??= setting('CONG_DATA_RIGHTS_PERIODS') ?? DATA_RIGHTS;
+  return periods;
+}
+
+export function resetDataRightsPeriods(): void {
+  periods = undefined;
+}
+
 export function dataRequestClock(
   kind: DataRequestKind,
   receivedAt: Date,
   cal?: CalendarAdjustments,
+  p: Periods = dataRightsPeriods(),
 ): { acknowledgeBy: string; dueBy: string } {
   return {
-    acknowledgeBy: addWorkingDays(receivedAt, DATA_RIGHTS.acknowledgeWorkingDays, cal).toISOString(),
-    dueBy: addWorkingDays(receivedAt, DATA_RIGHTS.actWorkingDays[kind], cal).toISOString(),
+    acknowledgeBy: addWorkingDays(receivedAt, p.acknowledgeWorkingDays, cal).toISOString(),
+    dueBy: addWorkingDays(receivedAt, p.actWorkingDays[kind], cal).toISOString(),
   };
 }
 

@@ -2,7 +2,7 @@
  * Personal-data requests: the statutory clocks on the working-day calendar, the state machine, the
  * overdue judgement the SLA watcher and the queue share, the monthly report, and the watcher's flags.
  */
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { DATA_RIGHTS } from '../../functions/core/resources.js';
 import { PublishedAnswers, type StoredPublication } from '../../functions/petitions/search.js';
 import {
@@ -11,6 +11,7 @@ import {
   deadlineInForce,
   decideDataRequest,
   lapsedDeadline,
+  resetDataRightsPeriods,
 } from '../../functions/pii/data-requests.js';
 import { reportOf } from '../../functions/rights/requests.js';
 import { watchDataRequests } from '../../functions/sla/data-requests.js';
@@ -34,6 +35,23 @@ describe('the clocks (Decree 356/2025/NĐ-CP, periods in DATA_RIGHTS)', () => {
     expect(c.acknowledgeBy).toBe(closeOf('2026-09-01'));
     // Working days: 31/8, 1/9, 3/9, 4/9, 7/9, 8/9, 9/9, 10/9, 11/9, 14/9.
     expect(c.dueBy).toBe(closeOf('2026-09-14'));
+  });
+
+  afterEach(() => {
+    delete process.env.CONG_DATA_RIGHTS_PERIODS;
+    resetDataRightsPeriods();
+  });
+
+  it('takes other periods from CONG_DATA_RIGHTS_PERIODS, and refuses an inconsistent one', () => {
+    process.env.CONG_DATA_RIGHTS_PERIODS =
+      '{"acknowledgeWorkingDays":1,"actWorkingDays":{"access":3,"correction":3,"objection":3,"deletion":3}}';
+    resetDataRightsPeriods();
+    const c = dataRequestClock('deletion', new Date('2026-12-03T02:00:00Z'));
+    expect(c).toEqual({ acknowledgeBy: closeOf('2026-12-04'), dueBy: closeOf('2026-12-08') });
+    process.env.CONG_DATA_RIGHTS_PERIODS =
+      '{"acknowledgeWorkingDays":5,"actWorkingDays":{"access":3,"correction":3,"objection":3,"deletion":3}}';
+    resetDataRightsPeriods();
+    expect(() => dataRequestClock('access', new Date())).toThrow(/CONG_DATA_RIGHTS_PERIODS/);
   });
 
   it('counts from the local day of receipt: 23:30 in Hanoi is still that day', () => {
