@@ -10,6 +10,7 @@ import {
   ulid,
   vnMobile,
 } from './common.js';
+import { dataRequestView } from './data-requests.js';
 import { documentId, dossierStatus, dossierView, filedByView } from './dossier.js';
 import { petitionView } from './petition.js';
 
@@ -120,6 +121,8 @@ export const accountExport = z
     profile: profileView.nullable(),
     dossiers: z.array(dossierView),
     petitions: z.array(petitionView),
+    /** My personal-data requests (Law 91/2025/QH15) with their timelines, newest first. */
+    dataRequests: z.array(dataRequestView),
   })
   .meta({ id: 'AccountExport' });
 

@@ -7,6 +7,7 @@ import { downloadMyDocument, listMyAccessLog, shareMyDocument } from '../documen
 import { accessLogPorts, qrSvg, sharePorts } from '../documents/result-store.js';
 import { exportPetitions } from '../petitions/petitions.js';
 import { petitionStore } from '../petitions/store.js';
+import { exportDataRequests } from '../pii/data-requests.js';
 import { exportDossiers, listIndexedDossiers, listMyDocuments, listMyDossiers } from './account.js';
 import { draftStore } from './draft-store.js';
 import { deleteDraft, listDrafts, readDraft, saveDraft } from './drafts.js';
@@ -111,10 +112,11 @@ export const handler = httpFunction(meRoutes, {
   }),
   exportMyData: async (req) => {
     const sub = subOf(req);
-    const [profile, dossiers, petitions] = await Promise.all([
+    const [profile, dossiers, petitions, dataRequests] = await Promise.all([
       readProfile(profileStore(), sub, true),
       exportDossiers(accountStore(), sub),
       exportPetitions(petitionStore(), sub, new Date()),
+      exportDataRequests(sub, new Date()),
     ]);
     const exportedAt = new Date().toISOString();
     logger.info('account exported', {
@@ -123,7 +125,7 @@ export const handler = httpFunction(meRoutes, {
       petitions: petitions.length,
     });
     return {
-      body: { exportedAt, subject: sub, profile: profile ?? null, dossiers, petitions },
+      body: { exportedAt, subject: sub, profile: profile ?? null, dossiers, petitions, dataRequests },
       headers: {
         ...PRIVATE,
         'content-disposition': `attachment; filename="cong-export-${exportedAt.slice(0, 10)}.json"`,

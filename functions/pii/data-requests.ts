@@ -9,11 +9,14 @@
  *    └─withdraw (the person, while not final) ─► withdrawn
  */
 import { z } from 'zod';
-import { dataRequestKind, dataRequestStatus } from '../../schemas/rights.js';
+import { dataRequestKind, dataRequestStatus, type dataRequestView } from '../../schemas/data-requests.js';
 import { setting } from '../core/config.js';
 import { itemParser, present } from '../core/items.js';
+import { keys } from '../core/keys.js';
+import { queries } from '../core/queries.js';
 import { DATA_RIGHTS } from '../core/resources.js';
 import { addWorkingDays, type CalendarAdjustments } from '../core/working-days.js';
+import { maskPhone } from './protect.js';
 
 export type DataRequestKind = z.infer<typeof dataRequestKind>;
 export type DataRequestStatus = z.infer<typeof dataRequestStatus>;
@@ -155,4 +158,53 @@ export function parseDataRequest(item: Record<string, unknown>): DataRequestReco
 export function storedDataRequest(r: DataRequestRecord) {
   const { kind, ...rest } = r;
   return { ...rest, requestKind: kind };
+}
+
+export type DataRequestView = z.infer<typeof dataRequestView>;
+
+/** The request as the person and operators see it: a proposed phone number masked. */
+export function dataRequestViewOf(r: DataRequestRecord, now: Date): DataRequestView {
+  const { proposed, proposedPhoneMasked, ...rest } = r.details as {
+    proposed?: Record<string, unknown>;
+    proposedPhoneMasked?: string;
+  } & Record<string, unknown>;
+  let shown: Record<string, unknown> = rest;
+  if (proposed) {
+    const { phoneSealed: _sealed, ...values } = proposed;
+    shown = {
+      ...rest,
+      proposed: { ...values, ...(proposedPhoneMasked ? { phone: proposedPhoneMasked } : {}) },
+    };
+  }
+  return {
+    id: r.id,
+    kind: r.kind,
+    status: r.status,
+    receivedAt: r.receivedAt,
+    acknowledgeBy: r.acknowledgeBy,
+    dueBy: r.dueBy,
+    ...(r.acknowledgedAt ? { acknowledgedAt: r.acknowledgedAt } : {}),
+    ...(r.closedAt ? { closedAt: r.closedAt } : {}),
+    overdue: lapsedDeadline(r, now) !== undefined,
+    details: shown,
+    ...(r.reason ? { reason: r.reason } : {}),
+    ...(r.outcome ? { outcome: r.outcome } : {}),
+    timeline: r.timeline,
+    version: r.version,
+  };
+}
+
+/** Every request of a person, newest first, as they see them (the account export). */
+export async function exportDataRequests(sub: string, now: Date): Promise<DataRequestView[]> {
+  const out: DataRequestView[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await queries.byOwner(sub, keys.dataRequestIndexPrefix)(
+      { limit: 100, cursor },
+      parseDataRequest,
+    );
+    out.push(...page.items.map((r) => dataRequestViewOf(r, now)));
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  return out;
 }

@@ -18,7 +18,6 @@ import type { ProfileInput } from '../../schemas/me.js';
 import type {
   CreateDataRequest,
   dataRequestReport,
-  dataRequestView,
   operatorDataRequestAction,
 } from '../../schemas/rights.js';
 import type { Person } from '../core/auth.js';
@@ -30,14 +29,16 @@ import {
   type DataRequestKind,
   type DataRequestRecord,
   type DataRequestStep,
+  type DataRequestView,
   dataRequestClock,
+  dataRequestViewOf,
   decideDataRequest,
   isFinal,
   lapsedDeadline,
 } from '../pii/data-requests.js';
 import { maskPhone } from '../pii/protect.js';
 
-export type DataRequestView = z.infer<typeof dataRequestView>;
+export type { DataRequestView };
 export type OperatorAction = z.infer<typeof operatorDataRequestAction>;
 type Report = z.infer<typeof dataRequestReport>;
 
@@ -97,37 +98,7 @@ export interface DataRequestPorts extends IdempotencyPorts<DataRequestView> {
   openPhone(id: string, sealed: string): Promise<string>;
 }
 
-/** The request as the person and operators see it: a proposed phone number masked. */
-export function viewOf(r: DataRequestRecord, now: Date): DataRequestView {
-  const { proposed, proposedPhoneMasked, ...rest } = r.details as {
-    proposed?: Record<string, unknown>;
-    proposedPhoneMasked?: string;
-  } & Record<string, unknown>;
-  let shown: Record<string, unknown> = rest;
-  if (proposed) {
-    const { phoneSealed: _sealed, ...values } = proposed;
-    shown = {
-      ...rest,
-      proposed: { ...values, ...(proposedPhoneMasked ? { phone: proposedPhoneMasked } : {}) },
-    };
-  }
-  return {
-    id: r.id,
-    kind: r.kind,
-    status: r.status,
-    receivedAt: r.receivedAt,
-    acknowledgeBy: r.acknowledgeBy,
-    dueBy: r.dueBy,
-    ...(r.acknowledgedAt ? { acknowledgedAt: r.acknowledgedAt } : {}),
-    ...(r.closedAt ? { closedAt: r.closedAt } : {}),
-    overdue: lapsedDeadline(r, now) !== undefined,
-    details: shown,
-    ...(r.reason ? { reason: r.reason } : {}),
-    ...(r.outcome ? { outcome: r.outcome } : {}),
-    timeline: r.timeline,
-    version: r.version,
-  };
-}
+export const viewOf = dataRequestViewOf;
 
 /** Files a request. The access kind is fulfilled at once (the export), still a tracked request. */
 export async function fileDataRequest(

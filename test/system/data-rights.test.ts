@@ -268,7 +268,17 @@ describe('refusal, withdrawal and access', () => {
     expect(res.body).toMatchObject({ status: 'completed', outcome: { exportUrl: '/v1/me/export' } });
     const mine = await api('GET', '/v1/me/data-requests', { token: citizen });
     expect(mine.body.items[0].id).toBe(res.body.id);
-    expect((await api('GET', '/v1/me/export', { token: citizen })).status).toBe(200);
+    // The export carries every request, this one included, with its timeline.
+    const exported = await api('GET', '/v1/me/export', { token: citizen });
+    expect(exported.status).toBe(200);
+    expect(exported.body.dataRequests[0]).toMatchObject({
+      id: res.body.id,
+      kind: 'access',
+      status: 'completed',
+    });
+    expect((exported.body.dataRequests as Json[]).map((r) => r.id)).toEqual(
+      (mine.body.items as Json[]).map((r) => r.id),
+    );
   });
 });
 
