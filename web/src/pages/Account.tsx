@@ -54,7 +54,7 @@ const useStrings = strings({
     noDocuments: 'Bạn chưa nộp giấy tờ nào.',
     export: 'Tải dữ liệu của tôi',
     exportText:
-      'Tải về một tệp JSON gồm thông tin cá nhân (đầy đủ, không che), mọi hồ sơ cùng tờ khai, giấy tờ, quá trình xử lý, trạng thái thanh toán và các phản ánh, kiến nghị của bạn. Hãy lưu tệp ở nơi an toàn.',
+      'Tải về một tệp JSON gồm thông tin cá nhân (đầy đủ, không che), mọi hồ sơ cùng tờ khai, giấy tờ, quá trình xử lý, trạng thái thanh toán, các phản ánh, kiến nghị và các yêu cầu về dữ liệu cá nhân của bạn. Hãy lưu tệp ở nơi an toàn.',
     exportButton: 'Tải xuống (JSON)',
     exporting: 'Đang chuẩn bị tệp…',
     exported: (name: string) => `Đã tải xuống tệp ${name}.`,
@@ -95,7 +95,7 @@ const useStrings = strings({
     noDocuments: 'You have not submitted any documents yet.',
     export: 'Download my data',
     exportText:
-      'Downloads a JSON file with your profile (in full, unmasked), every dossier with its form, documents, progress and payment state, and your petitions. Keep the file somewhere safe.',
+      'Downloads a JSON file with your profile (in full, unmasked), every dossier with its form, documents, progress and payment state, your petitions and your personal-data requests. Keep the file somewhere safe.',
     exportButton: 'Download (JSON)',
     exporting: 'Preparing the file…',
     exported: (name: string) => `Downloaded ${name}.`,
