@@ -22,7 +22,9 @@ export const trackingRoutes = [
     fn: 'tracking',
     operationId: 'getDossier',
     access: { kind: 'owned', object: 'dossier', agencyOfficers: true },
-    summary: "The owner's view of a dossier",
+    summary:
+      "The owner's view of a dossier (also for the agency processing it, the desk that filed it and the " +
+      "enterprise's representatives: each such read is recorded in the owner's access log first)",
     params: dossierParams,
     query: dossierViewQuery,
     status: 200,
@@ -46,7 +48,9 @@ export const trackingRoutes = [
     fn: 'tracking',
     operationId: 'getDossierAccessLog',
     access: { kind: 'owned', object: 'dossier', agencyOfficers: false },
-    summary: "Who has fetched the dossier's files: each agency download, newest first",
+    summary:
+      'Who has read the dossier besides its owner: each read of it, its identifiers in full, its files or ' +
+      'its result, with the reader’s role, pseudonym and reason, newest first',
     params: dossierParams,
     query: accessLogQuery,
     status: 200,
