@@ -23,9 +23,10 @@ export type ReaderKind = z.infer<typeof readerKind>;
 
 /**
  * What was read: the dossier as its processors see it (form masked), its sealed identifiers in full
- * (citizen ID and phone numbers), one of its files, its result; `document` is a shared document opened.
+ * (citizen ID and phone numbers), one of its files, its result, the receipt of its fee (it names the
+ * payer); `document` is a shared document opened.
  */
-export const readWhat = z.enum(['dossier', 'sealed_fields', 'attachment', 'result', 'document']);
+export const readWhat = z.enum(['dossier', 'sealed_fields', 'attachment', 'result', 'receipt', 'document']);
 export type ReadWhat = z.infer<typeof readWhat>;
 
 /**

@@ -50,7 +50,7 @@ export function AccessLogSection({ docs }: { docs: MyDocument[] }) {
       docs.find((d) => d.dossierCode === e.dossierCode && d.documentType === e.documentType);
     return known ? known.fileName : (e.documentType ?? s.aDocument);
   };
-  /** What was read: the dossier, its identifiers in full, its result, or a file. */
+  /** What was read: the dossier, its identifiers in full, its result, its receipt, or a file. */
   const whatOf = (e: AccessEntry) =>
     e.what === 'dossier'
       ? s.readDossier(e.dossierCode)
@@ -58,7 +58,9 @@ export function AccessLogSection({ docs }: { docs: MyDocument[] }) {
         ? s.readSealed(e.dossierCode)
         : e.what === 'result'
           ? s.readResult(e.dossierCode)
-          : s.what(docName(e), e.dossierCode);
+          : e.what === 'receipt'
+            ? s.readReceipt(e.dossierCode)
+            : s.what(docName(e), e.dossierCode);
   return (
     <section aria-labelledby="access-heading">
       <h2 id="access-heading">{s.access}</h2>

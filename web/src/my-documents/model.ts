@@ -44,8 +44,8 @@ export type AccessVia =
   | 'operator'
   | 'share';
 
-/** What was read: the dossier, its identifiers in full, a file, its result, a shared document. */
-export type AccessWhat = 'dossier' | 'sealed_fields' | 'attachment' | 'result' | 'document';
+/** What was read: the dossier, its identifiers in full, a file, its result, its fee's receipt, a shared document. */
+export type AccessWhat = 'dossier' | 'sealed_fields' | 'attachment' | 'result' | 'receipt' | 'document';
 
 export interface AccessEntry {
   at: string;

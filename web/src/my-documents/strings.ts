@@ -65,6 +65,7 @@ export const useStrings = strings({
     readSealed: (code?: string) =>
       code ? `Xem số định danh/điện thoại đầy đủ trong hồ sơ ${code}` : 'Xem số định danh/điện thoại đầy đủ',
     readResult: (code?: string) => (code ? `Tải kết quả của hồ sơ ${code}` : 'Tải kết quả'),
+    readReceipt: (code?: string) => (code ? `Xem biên lai lệ phí của hồ sơ ${code}` : 'Xem biên lai lệ phí'),
     reason: (text: string) => `Lý do: ${text}`,
     reader: (ref: string) => `Mã người xem: ${ref}`,
     aDocument: 'một giấy tờ',
@@ -134,6 +135,8 @@ export const useStrings = strings({
         : 'Viewed the full citizen ID and phone numbers',
     readResult: (code?: string) =>
       code ? `Downloaded the result of dossier ${code}` : 'Downloaded a result',
+    readReceipt: (code?: string) =>
+      code ? `Viewed the fee receipt of dossier ${code}` : 'Viewed a fee receipt',
     reason: (text: string) => `Reason: ${text}`,
     reader: (ref: string) => `Reader reference: ${ref}`,
     aDocument: 'a document',
