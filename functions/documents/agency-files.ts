@@ -5,19 +5,13 @@
  * probed), and every fetch by anyone but the owner is recorded (functions/pii/read-log.ts) before the
  * link exists.
  */
-import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import { AGENCY_ATTACHMENT_PATH, type attachmentLink } from '../../schemas/agency.js';
-import { type DossierRecord, isDispatched, type StoredAttachment } from '../core/dossier.js';
+import { attachmentIdOf, type DossierRecord, isDispatched, type StoredAttachment } from '../core/dossier.js';
 import { AppError } from '../core/errors.js';
 import { type DataRead, type Reader, recordRead } from '../pii/read-log.js';
 
-/**
- * How agencies name a dossier's file: derived from the dossier code and the scan's upload id, so it is
- * stable and unique within the dossier, while the citizen's upload ids stay internal.
- */
-export const attachmentIdOf = (code: string, uploadId: string) =>
-  createHash('sha256').update(`cong-attachment:${code}:${uploadId}`).digest('hex').slice(0, 32);
+export { attachmentIdOf };
 
 /**
  * In an interlinked bundle, the previous agency's electronic result is one of the next dossier's files:
