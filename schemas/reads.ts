@@ -46,3 +46,6 @@ export const readerRef = z.string().meta({
     'A stable pseudonym of the reader (the same officer always has the same one; for an agency’s system, ' +
     'the agency’s id). The agency can tell which of its officers it is; the citizen can cite it.',
 });
+
+/** The query of a read by someone other than the owner: the reason they may give. */
+export const readQuery = z.object({ reason: readReason.optional() });

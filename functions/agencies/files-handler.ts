@@ -45,7 +45,12 @@ export const handler = httpFunction(
       // but the owner are recorded (functions/pii/read-log.ts).
       const reader = readerOf(personOf(req), req.reach);
       const caller: FileCaller = reader
-        ? { kind: 'reader', reader, requestId: req.requestId }
+        ? {
+            kind: 'reader',
+            reader,
+            requestId: req.requestId,
+            ...(req.query.reason ? { reason: req.query.reason } : {}),
+          }
         : { kind: 'owner' };
       const link = await fetchAttachment(store, caller, code, attachmentId);
       if (reader)

@@ -64,7 +64,7 @@ export interface SignedRequest {
  */
 export type FileCaller =
   | { kind: 'agency_system'; agencyId: string; request: SignedRequest }
-  | { kind: 'reader'; reader: Reader; requestId: string }
+  | { kind: 'reader'; reader: Reader; requestId: string; reason?: string }
   | { kind: 'owner' };
 
 /**
@@ -153,6 +153,7 @@ export async function fetchAttachment(
         dossierCode: dossier.code,
         ...who,
         what: attachmentId === attachmentIdOf(dossier.code, PREVIOUS_RESULT) ? 'result' : 'attachment',
+        ...(caller.kind === 'reader' && caller.reason ? { reason: caller.reason } : {}),
         attachmentId,
         documentType: attachment.documentType,
         ...(signedAt

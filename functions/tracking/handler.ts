@@ -105,7 +105,8 @@ const operations = {
   getDossierResult: async (req) => {
     const { dossier } = await namedDossier(req);
     // The enterprise's other representatives and the filing desk download it too: recorded.
-    if (dossier.result?.kind === 'electronic') await recordNonOwnerRead(req, dossier, { what: 'result' });
+    if (dossier.result?.kind === 'electronic')
+      await recordNonOwnerRead(req, dossier, { what: 'result', reason: req.query.reason });
     return { body: await resultOf(resultPorts, dossier), headers: { 'cache-control': 'no-store' } };
   },
   getDossierAccessLog: async (req) => {

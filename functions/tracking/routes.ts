@@ -12,6 +12,7 @@ import {
   timelineVerification,
   trackQuery,
 } from '../../schemas/dossier.js';
+import { readQuery } from '../../schemas/reads.js';
 import { defineRoute } from '../core/route.js';
 import { PUBLIC } from '../core/route-access.js';
 
@@ -36,8 +37,11 @@ export const trackingRoutes = [
     fn: 'tracking',
     operationId: 'getDossierResult',
     access: { kind: 'owned', object: 'dossier', agencyOfficers: false },
-    summary: "The dossier's result: a short-lived download link, or how it is handed over",
+    summary:
+      "The dossier's result: a short-lived download link, or how it is handed over (a download by anyone " +
+      "but the owner is recorded in the owner's access log, with the reason given)",
     params: dossierParams,
+    query: readQuery,
     status: 200,
     response: dossierResultView,
     errors: [409],

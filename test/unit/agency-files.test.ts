@@ -309,6 +309,26 @@ describe('a person fetching a file of a dossier they may reach', () => {
     expect(JSON.stringify([...ports.accesses.values()])).not.toContain('officer-sub-1');
   });
 
+  it('keeps the reason a reader gives, and names a desk officer by their office', async () => {
+    const ports = new Fake();
+    const reader = readerOf({ sub: 'desk-sub-1', agencyId: 'ttpvhcc-01' }, 'filer')!;
+    await fetchAttachment(
+      ports,
+      { kind: 'reader', reader, requestId: 'req-7', reason: 'Bổ sung bản chụp' },
+      CODE,
+      FIRST,
+    );
+    expect([...ports.accesses.values()]).toEqual([
+      expect.objectContaining({
+        via: 'desk_officer',
+        agencyId: 'ttpvhcc-01',
+        what: 'attachment',
+        reason: 'Bổ sung bản chụp',
+        requestId: 'req-7',
+      }),
+    ]);
+  });
+
   it("gives the dossier's own side its files without recording a reading of their own data", async () => {
     const ports = new Fake();
     ports.presign = async (key: string) => `https://s3.example/${key}`;
