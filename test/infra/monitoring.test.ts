@@ -80,6 +80,31 @@ describe.each(STAGES)('monitoring of %s', (stage: Stage) => {
     for (const name of dlqNames) expect(watched, name).toContain(name);
   });
 
+  it('alarms when the dispatcher logs a gone agency endpoint or paused deliveries, from its own log group', () => {
+    const dispatcherLogs = resources(built.apiT, 'AWS::Logs::LogGroup')
+      .map(([, g]) => g.Properties.LogGroupName)
+      .find((name) => name === `/aws/lambda/cong-${stage}-dispatcher`);
+    expect(dispatcherLogs).toBeDefined();
+    const filters = resources(built.monitoringT, 'AWS::Logs::MetricFilter').map(([, f]) => f.Properties);
+    const alarms = resources(built.monitoringT, 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
+    for (const [event, metric] of [
+      ['agency_endpoint_gone', `AgencyEndpointGone-${stage}`],
+      ['agency_deliveries_paused', `AgencyDeliveriesPaused-${stage}`],
+    ]) {
+      const filter = filters.find((f) => JSON.stringify(f.FilterPattern).includes(event!));
+      expect(filter, event).toMatchObject({
+        LogGroupName: dispatcherLogs,
+        MetricTransformations: [{ MetricNamespace: 'Cong', MetricName: metric, MetricValue: '1' }],
+      });
+      expect(alarms.find((a) => a.MetricName === metric && a.Namespace === 'Cong')).toMatchObject({
+        Statistic: 'Sum',
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+        AlarmActions: [{ Ref: expect.stringMatching(/^AlertsTopic/) }],
+      });
+    }
+  });
+
   it('alarms on errors and throttles of every function, including the sign-in trigger', () => {
     const alarms = resources(built.monitoringT, 'AWS::CloudWatch::Alarm').map(([, a]) => a);
     const lambdas = resources(built.apiT, 'AWS::Lambda::Function');
