@@ -9,8 +9,7 @@
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import { LambdaApplication, LambdaDeploymentConfig, LambdaDeploymentGroup } from 'aws-cdk-lib/aws-codedeploy';
 import { ManagedPolicy, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import type { CfnAlias } from 'aws-cdk-lib/aws-lambda';
-import { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
+import { type CfnAlias, Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { functions } from '../functions/deployment.js';
