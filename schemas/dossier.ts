@@ -99,6 +99,8 @@ export const attachmentView = z.object({
   size: z.number().int(),
   /** SHA-256 of the stored file, 64 lowercase hex digits (absent on scans stored before digests were kept). */
   sha256: z.string().optional(),
+  /** How the file is named in `GET /v1/dossiers/{code}/attachments/{attachmentId}` (the agency's fetch). */
+  attachmentId: z.string().optional(),
 });
 
 export const publicDossierView = z

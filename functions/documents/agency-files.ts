@@ -4,18 +4,13 @@
  * agency the dossier was sent to gets one (anyone else: the 404 of a missing dossier, so codes cannot be
  * probed), and every fetch is recorded beside the dossier for its owner to see.
  */
-import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import { AGENCY_ATTACHMENT_PATH, type attachmentLink } from '../../schemas/agency.js';
-import { type DossierRecord, isDispatched, type StoredAttachment } from '../core/dossier.js';
-import { AppError } from '../core/errors.js';
+import { attachmentIdOf, type DossierRecord, isDispatched, type StoredAttachment } from '../core/dossier.js';
 
-/**
- * How agencies name a dossier's file: derived from the dossier code and the scan's upload id, so it is
- * stable and unique within the dossier, while the citizen's upload ids stay internal.
- */
-export const attachmentIdOf = (code: string, uploadId: string) =>
-  createHash('sha256').update(`cong-attachment:${code}:${uploadId}`).digest('hex').slice(0, 32);
+export { attachmentIdOf };
+
+import { AppError } from '../core/errors.js';
 
 /**
  * In an interlinked bundle, the previous agency's electronic result is one of the next dossier's files:
