@@ -85,6 +85,31 @@ async function electricityBill(customerCode: string) {
   }
 }
 
+/** A provider's signed notification (IPN), by POST body or GET query: settled, then acknowledged in its convention. */
+async function answerCallback(req: ApiRequest<{ provider: string }>) {
+  const { provider: id } = req.params;
+  const provider = await providerFor(id);
+  if (!provider) throw new AppError('NOT_FOUND');
+  const note = provider.readNotification(providerParamsOf(req));
+  let outcome: IpnOutcome;
+  if (note.kind === 'invalid-signature') outcome = 'invalid-signature';
+  else if (note.kind === 'missing-fields') outcome = 'invalid-request';
+  else if (note.kind === 'malformed') outcome = note.outcome;
+  else {
+    const settled = await settleAndConfirm(ports(), id, note.result);
+    outcome =
+      settled === 'not-found'
+        ? 'not-found'
+        : settled === 'amount-mismatch'
+          ? 'invalid-amount'
+          : settled === 'duplicate'
+            ? 'already-confirmed'
+            : 'confirmed';
+  }
+  if (note.kind !== 'ok') logger.warn('payment callback refused', { provider: id, outcome });
+  return { status: 200 as const, body: provider.acknowledge(outcome) };
+}
+
 /** The group's operations; the route table's access rules have been enforced before each runs. */
 const operations = {
   createDossierPayment: async (req) => {
@@ -151,29 +176,9 @@ const operations = {
     return { body, headers: { 'cache-control': 'no-store' } };
   },
 
-  paymentCallback: async (req) => {
-    const { provider: id } = req.params;
-    const provider = await providerFor(id);
-    if (!provider) throw new AppError('NOT_FOUND');
-    const note = provider.readNotification(providerParamsOf(req));
-    let outcome: IpnOutcome;
-    if (note.kind === 'invalid-signature') outcome = 'invalid-signature';
-    else if (note.kind === 'missing-fields') outcome = 'invalid-request';
-    else if (note.kind === 'malformed') outcome = note.outcome;
-    else {
-      const settled = await settleAndConfirm(ports(), id, note.result);
-      outcome =
-        settled === 'not-found'
-          ? 'not-found'
-          : settled === 'amount-mismatch'
-            ? 'invalid-amount'
-            : settled === 'duplicate'
-              ? 'already-confirmed'
-              : 'confirmed';
-    }
-    if (note.kind !== 'ok') logger.warn('payment callback refused', { provider: id, outcome });
-    return { status: 200, body: provider.acknowledge(outcome) };
-  },
+  paymentCallback: (req) => answerCallback(req),
+  // The gateway's GET carries the same signed parameters in the query, which providerParamsOf reads.
+  paymentCallbackByQuery: (req) => answerCallback(req),
 
   paymentReturn: async (req) => {
     const { provider: id } = req.params;
