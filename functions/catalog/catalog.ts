@@ -4,7 +4,7 @@
  * it matches the data), then every look-up and search is a pure in-memory call.
  */
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { agencyQuery, faqQuery } from '../../schemas/catalog.js';
 import { type FaqRecord, faqRecord } from '../../schemas/catalog.js';
 import {

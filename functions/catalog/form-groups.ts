@@ -3,7 +3,7 @@
  * place, a child, a period, a promotion), each with the rules between its fields. Apart from the forms
  * so a form reads as the list of its groups.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   childAfterApplicant,
   communeInProvince,

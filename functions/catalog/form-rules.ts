@@ -3,7 +3,7 @@
  * form and is published beside its JSON Schema (form-schema.ts). Apart from the kinds of value and the
  * forms themselves, which only use it.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { findCommune, findProvince } from '../registry/admin-map.js';
 import { type Bilingual, COMMUNES_HREF, RULE_PARAM } from './form-values.js';
 

@@ -3,7 +3,7 @@
  * description (names, dates, ID and phone numbers, provinces, communes, countries), and where personal
  * data sits in a form by its type. Apart from the rules and the forms that are built from these.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { todayInVietnam, vnMobile } from '../../schemas/common.js';
 import { provinces } from '../registry/admin-map.js';
 import { foreignCountries } from './countries.js';

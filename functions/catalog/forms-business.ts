@@ -2,7 +2,7 @@
  * Forms an enterprise or household business files: trade promotions, certificates of origin, tax
  * payments and registration. Apart from the form machinery so each family of forms reads on its own.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { applicant, enterprise, period, place, promotion } from './form-groups.js';
 import { defineForm, fields } from './form-rules.js';
 import { address, choice, country, label, money, provinceCode, text } from './form-values.js';

@@ -2,7 +2,7 @@
  * Forms of civil status, residence and health insurance: a person's own life events (birth, residence,
  * death, health cards). Apart from the form machinery so each family of forms reads on its own.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { applicant, child, place } from './form-groups.js';
 import { defineForm, fields } from './form-rules.js';
 import { address, choice, citizenId, label, pastDate, personName, text } from './form-values.js';

@@ -2,7 +2,7 @@
  * Forms for licences, permits and utility services: driving licences, house construction, electricity.
  * Apart from the form machinery so each family of forms reads on its own.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { applicant, delivery, licence, place } from './form-groups.js';
 import { defineForm, fields } from './form-rules.js';
 import { address, choice, country, label, mobile, money, provinceCode, text } from './form-values.js';

@@ -6,7 +6,7 @@
  * (form-groups.ts, form-rules.ts), so every form with those fields checks — and publishes — the same
  * rule. The forms themselves live by family in forms-*.ts.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { businessForms } from './forms-business.js';
 import { civilForms } from './forms-civil.js';
 import { permitForms } from './forms-permits.js';

@@ -1,5 +1,5 @@
 /** The dossier record as stored, and the views the API shows of it. */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type {
   DossierStatus,
   dossierView,

@@ -5,7 +5,7 @@
  * probed), and every fetch is recorded beside the dossier for its owner to see.
  */
 import { createHash } from 'node:crypto';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { AGENCY_ATTACHMENT_PATH, type attachmentLink } from '../../schemas/agency.js';
 import { type DossierRecord, isDispatched, type StoredAttachment } from '../core/dossier.js';
 import { AppError } from '../core/errors.js';

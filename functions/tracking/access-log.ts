@@ -3,7 +3,7 @@
  * newest first, as recorded beside the dossier when the download link was handed out
  * (functions/documents/agency-files.ts). Only the owner's side sees it.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { accessLogQuery, dossierAccessEntry } from '../../schemas/dossier.js';
 import { decodeCursor, encodeCursor } from '../core/cursor.js';
 import type { DossierRecord } from '../core/dossier.js';
