@@ -26,7 +26,7 @@ import { findFeeRule, handledBy, servesProvince } from './policy.js';
 import { type CatalogData, type Procedure, publishedCatalog } from './procedures.js';
 import { SearchIndex } from './search.js';
 import type { Hit, IndexedDoc, SearchSpec } from './search-hits.js';
-import { fold, highlightRanges, INDEX_FORMAT } from './search-text.js';
+import { fold, highlightRanges, indexFormat } from './search-text.js';
 import { validateRecords } from './validate.js';
 
 type ProcedureView = z.infer<typeof onlineProcedureView>;
@@ -181,7 +181,7 @@ export class Catalog {
   private get searchIndexes() {
     if (this.indexes) return this.indexes;
     const index = typeof this.index === 'function' ? this.index() : this.index;
-    const fresh = index && index.format === INDEX_FORMAT && index.catalogVersion === this.version;
+    const fresh = index && index.format === indexFormat() && index.catalogVersion === this.version;
     const docs = this.informationInput.docs;
     const information = [...this.information.values()].map((s) => docs?.get(s.code) ?? searchDocOfSummary(s));
     this.indexes = {
@@ -226,7 +226,7 @@ export class Catalog {
 
   serializedIndex(): SerializedIndex {
     return {
-      format: INDEX_FORMAT,
+      format: indexFormat(),
       catalogVersion: this.version,
       procedures: this.searchIndexes.procedures.toJSON(),
       faq: this.searchIndexes.faq.toJSON(),
