@@ -19,7 +19,7 @@ import { AppError } from '../core/errors.js';
 import { type Agency, allAgencies, findAgencyByCode } from '../registry/agencies.js';
 import { type HandlerKey, handlerKeyOfAgency } from './agency-handlers.js';
 import { publishFormSchema } from './form-schema.js';
-import { findForm } from './forms.js';
+import { findForm, hasForm } from './forms.js';
 import { type InformationSummary, searchDocOfSummary } from './information.js';
 import { matchesName, queryWords } from './name-match.js';
 import { findFeeRule, handledBy, servesProvince } from './policy.js';
@@ -140,10 +140,16 @@ export class Catalog {
     this.version = data.catalogVersion;
     this.publishedAt = data.publishedAt;
     for (const r of records) {
-      const form = findForm(r.formId);
-      if (!form) throw new Error(`procedure ${r.code} v${r.version} names unknown form ${r.formId}`);
+      const { formId } = r;
+      if (!hasForm(formId)) throw new Error(`procedure ${r.code} v${r.version} names unknown form ${formId}`);
       const list = this.versions.get(r.code) ?? [];
-      list.push({ ...r, form });
+      // The form's schema is built when the procedure's form is first read, not with the catalog.
+      list.push(
+        Object.defineProperty({ ...r }, 'form', {
+          enumerable: true,
+          get: () => findForm(formId)!,
+        }) as Procedure,
+      );
       this.versions.set(r.code, list);
     }
     for (const list of this.versions.values()) list.sort((a, b) => a.version - b.version);
