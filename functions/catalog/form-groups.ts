@@ -181,7 +181,7 @@ export const delivery = group(
 /** The province and commune that decide the handling agency (resolveAgency). */
 export const place = group(
   (): Group => ({
-    fields: { provinceCode, communeCode },
+    fields: { provinceCode: provinceCode(), communeCode },
     rules: [communeInProvince],
   }),
 );

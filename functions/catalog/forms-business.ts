@@ -33,7 +33,7 @@ export const businessForms = {
       period,
       fields({
         provinceCodes: z
-          .array(provinceCode)
+          .array(provinceCode())
           .min(1)
           .max(34)
           .meta(
@@ -61,7 +61,7 @@ export const businessForms = {
         ),
       }),
       period,
-      fields({ provinceCode }),
+      fields({ provinceCode: provinceCode() }),
     ),
   certificate_of_origin: () =>
     defineForm(
@@ -130,7 +130,7 @@ export const businessForms = {
     defineForm(
       enterprise,
       fields({
-        provinceCode,
+        provinceCode: provinceCode(),
         taxType: choice(
           {
             vat: { vi: 'Thuế giá trị gia tăng', en: 'Value added tax' },

@@ -88,7 +88,7 @@ export const permitForms = {
     defineForm(
       applicant,
       fields({
-        provinceCode,
+        provinceCode: provinceCode(),
         siteAddress: address(
           label('Địa chỉ nơi sử dụng điện', 'Site address', 'Nơi cần cấp điện.', 'Where power is needed.'),
         ),
@@ -129,7 +129,7 @@ export const permitForms = {
               'The 13-character EVN customer code on the bill (PA…).',
             ),
           ),
-        provinceCode,
+        provinceCode: provinceCode(),
         billingPeriod: z
           .string()
           .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'YYYY-MM')
