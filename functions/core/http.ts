@@ -7,7 +7,7 @@
 import middy, { type MiddlewareObj } from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { type OwnershipReader, objectAccess } from './access.js';
 import { authenticatePerson, type Principal } from './auth.js';
 import { config } from './config.js';

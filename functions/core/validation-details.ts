@@ -4,7 +4,8 @@
  * Schemas write their own messages as "tiếng Việt / English"; zod's built-in messages are English only,
  * so the common ones get a Vietnamese sentence here.
  */
-import type { ZodError, z } from 'zod';
+import type * as z from 'zod';
+import type { ZodError } from 'zod';
 
 export interface ErrorDetail {
   path: string;

@@ -11,7 +11,7 @@
  */
 
 import { ulid } from 'ulidx';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { supplementRequest, supplementResponse } from '../../schemas/dossier.js';
 import { findProcedure, findProcedureVersion } from '../catalog/catalog.js';
 import type { Procedure } from '../catalog/procedures.js';
