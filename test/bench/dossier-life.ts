@@ -117,7 +117,7 @@ type Capacity = Units & { GlobalSecondaryIndexes?: Record<string, Units> };
 export function lifeCounter() {
   const tallies = new Map<Step, StepTally>(STEPS.map((s) => [s, emptyTally()]));
   /** step · function · operation → calls and write units, to see where they go. */
-  const detail = new Map<string, { calls: number; wru: number; rru: number }>();
+  const detail = new Map<string, { calls: number; wru: number; rru: number; indexWru: number }>();
   let step: Step = 'scans';
   let counting = false;
   let lastActivity = performance.now();
@@ -142,10 +142,10 @@ export function lifeCounter() {
         if (op === 'SQS.SendMessageBatch') tally.sqsMessages += (args.input.Entries as unknown[]).length;
         const out = await next(args);
         const where = `${stepOf(fn)} · ${fn.replace('cong-local-', '')} · ${op}`;
-        const d = detail.get(where) ?? { calls: 0, wru: 0, rru: 0 };
+        const d = detail.get(where) ?? { calls: 0, wru: 0, rru: 0, indexWru: 0 };
         detail.set(where, d);
         d.calls += 1;
-        const before = { r: tally.readUnits, w: tally.writeUnits };
+        const before = { r: tally.readUnits, w: tally.writeUnits, i: tally.indexWriteUnits };
         const consumed = out.output.ConsumedCapacity as Capacity | Capacity[] | undefined;
         for (const c of Array.isArray(consumed) ? consumed : consumed ? [consumed] : []) {
           // DynamoDB names reads and writes apart only for some calls; the operation says which it was.
@@ -163,6 +163,7 @@ export function lifeCounter() {
         }
         d.wru += tally.writeUnits - before.w;
         d.rru += tally.readUnits - before.r;
+        d.indexWru += tally.indexWriteUnits - before.i;
         return out;
       },
       { step: 'initialize', name: 'lifeCounter', override: true },
@@ -240,8 +241,8 @@ export interface LifeResult {
   /** Bytes the dossier keeps: its scans in S3, its items in the table. */
   s3Bytes: number;
   tableBytes: number;
-  /** step · function · operation → calls and capacity units. */
-  detail: Map<string, { calls: number; wru: number; rru: number }>;
+  /** step · function · operation → calls and capacity units (and the index copies' share of the writes). */
+  detail: Map<string, { calls: number; wru: number; rru: number; indexWru: number }>;
 }
 
 /**
@@ -563,13 +564,17 @@ export function costModel(life: LifeResult) {
 
 /** Calls and capacity units by function over the whole life, most write units first. */
 export function byFunction(life: Pick<LifeResult, 'detail'>) {
-  const rows = new Map<string, { function: string; calls: number; WRU: number; RRU: number }>();
+  const rows = new Map<
+    string,
+    { function: string; calls: number; WRU: number; 'of which index copies': number; RRU: number }
+  >();
   for (const [where, d] of life.detail) {
     const fn = where.split(' · ')[1]!;
-    const row = rows.get(fn) ?? { function: fn, calls: 0, WRU: 0, RRU: 0 };
+    const row = rows.get(fn) ?? { function: fn, calls: 0, WRU: 0, 'of which index copies': 0, RRU: 0 };
     rows.set(fn, row);
     row.calls += d.calls;
     row.WRU += d.wru;
+    row['of which index copies'] += d.indexWru;
     row.RRU = +(row.RRU + d.rru).toFixed(1);
   }
   return [...rows.values()].sort((a, b) => b.WRU - a.WRU);
