@@ -140,11 +140,22 @@ export function lifeCounter() {
         if (service === 'DynamoDB') args.input.ReturnConsumedCapacity = 'INDEXES';
         if (op === 'SQS.SendMessage') tally.sqsMessages += 1;
         if (op === 'SQS.SendMessageBatch') tally.sqsMessages += (args.input.Entries as unknown[]).length;
-        const out = await next(args);
         const where = `${stepOf(fn)} · ${fn.replace('cong-local-', '')} · ${op}`;
         const d = detail.get(where) ?? { calls: 0, wru: 0, rru: 0, indexWru: 0 };
         detail.set(where, d);
         d.calls += 1;
+        let out: Awaited<ReturnType<typeof next>>;
+        try {
+          out = await next(args);
+        } catch (err) {
+          // A refused condition still costs its write in DynamoDB (at least one unit; transactions are
+          // billed as if written), though DynamoDB Local reports nothing for it: counted here as one.
+          if ((err as Error).name === 'ConditionalCheckFailedException') {
+            tally.writeUnits += 1;
+            d.wru += 1;
+          }
+          throw err;
+        }
         const before = { r: tally.readUnits, w: tally.writeUnits, i: tally.indexWriteUnits };
         const consumed = out.output.ConsumedCapacity as Capacity | Capacity[] | undefined;
         for (const c of Array.isArray(consumed) ? consumed : consumed ? [consumed] : []) {
