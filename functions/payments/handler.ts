@@ -15,6 +15,8 @@ import {
   personOf,
 } from '../core/http.js';
 import { logger } from '../core/logger.js';
+import { readerOf, recordRead } from '../pii/read-log.js';
+import { readLogStore } from '../pii/read-log-store.js';
 import { BillerUnavailableError, billerFor } from './billers.js';
 import {
   type CreateContext,
@@ -98,7 +100,29 @@ const operations = {
 
   getReceipt: async (req) => {
     const { paymentId } = req.params;
-    const body = await receiptOf(ports(), paymentId);
+    // The receipt names the payer: the desk that filed the dossier or another representative of its
+    // enterprise reading it is recorded in the owner's access log first (functions/pii/read-log.ts).
+    const reader = readerOf(personOf(req), req.reach);
+    const body = await receiptOf(
+      ports(),
+      paymentId,
+      reader
+        ? async (receipt) => {
+            if (!receipt.dossierCode) return;
+            await recordRead(
+              readLogStore(),
+              {
+                at: new Date().toISOString(),
+                requestId: req.requestId,
+                dossierCode: receipt.dossierCode,
+                ...reader,
+                what: 'receipt',
+              },
+              receipt.ownerSub,
+            );
+          }
+        : undefined,
+    );
     return { body, headers: { 'cache-control': 'no-store' } };
   },
 

@@ -809,6 +809,16 @@ describe('who reads a dossier’s payments', () => {
     const receipt = await api('GET', `/v1/payments/${p.body.paymentId}/receipt`, { token: citizen });
     expect(receipt.status).toBe(200);
     expect(receipt.body).toMatchObject({ dossierCode: code, amount: 135_000 });
+    // The receipt names the payer: the desk reading it shows in the citizen's access log; their own does not.
+    expect((await api('GET', `/v1/payments/${p.body.paymentId}/receipt`, { token: desk })).status).toBe(200);
+    const reads = await until('the desk reading the receipt', async () => {
+      const log = await api('GET', '/v1/me/access-log', { token: citizen });
+      const found = (log.body.items as { what: string }[]).filter((i) => i.what === 'receipt');
+      return found.length ? found : undefined;
+    });
+    expect(reads).toEqual([
+      expect.objectContaining({ via: 'desk_officer', agencyId: 'ttpvhcc-01', dossierCode: code }),
+    ]);
   });
 
   it('lets representatives of one enterprise read the payments of its dossiers, and no one else', async () => {
