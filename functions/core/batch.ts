@@ -48,31 +48,8 @@ export async function putItems(
   db: DynamoDBDocumentClient = dynamo(),
   TableName = config().TABLE_NAME,
 ): Promise<void> {
-  await writeBatch(
-    items.map((Item) => ({ PutRequest: { Item } })),
-    db,
-    TableName,
-  );
-}
-
-/** Removes the items at `keys` (at most 25) in one call, absent or not; unprocessed ones are sent again. */
-export async function deleteItems(
-  keys: readonly Key[],
-  db: DynamoDBDocumentClient = dynamo(),
-  TableName = config().TABLE_NAME,
-): Promise<void> {
-  await writeBatch(
-    keys.map((Key) => ({ DeleteRequest: { Key } })),
-    db,
-    TableName,
-  );
-}
-
-type WriteRequest = { PutRequest: { Item: Item } } | { DeleteRequest: { Key: Key } };
-
-async function writeBatch(requests: WriteRequest[], db: DynamoDBDocumentClient, TableName: string) {
-  if (requests.length > 25) throw new Error('at most 25 items per batch');
-  let pending = requests;
+  if (items.length > 25) throw new Error('at most 25 items per batch');
+  let pending = items.map((Item) => ({ PutRequest: { Item } }));
   for (let round = 0; pending.length; round++) {
     if (round >= MAX_ROUNDS) throw new Error('items could not be written; try again');
     if (round > 0) await pause(round);

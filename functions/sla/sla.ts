@@ -87,14 +87,9 @@ export interface SlaIndexPorts {
   /** The running step's due time and reminder: moved like the due date, by newer images only. */
   putStep?(d: SlaDossier, kind: 'step' | 'remind', deadline: string): Promise<void>;
   remove(code: string, kind: BreachKind, version: number): Promise<void>;
-  /** Removes every entry of a settled dossier in one call (without it, one conditional remove each). */
-  removeAll?(code: string): Promise<void>;
 }
 
 export async function syncSlaIndex(ports: SlaIndexPorts, d: SlaDossier): Promise<void> {
-  // A settled dossier never has a deadline again (no state leads back from one): its entries go, all in
-  // one call, and unconditionally, since no newer image can have written one.
-  if (ports.removeAll && SETTLED.has(d.status)) return ports.removeAll(d.code);
   const open = openDeadlines(d);
   const stepKinds = ports.putStep
     ? (['step', 'remind'] as const).map((kind) => {

@@ -2,7 +2,6 @@
 import { createHash } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { deleteItems } from '../core/batch.js';
 import { dynamo } from '../core/clients.js';
 import { config } from '../core/config.js';
 import { loadDossier } from '../core/dossier-store.js';
@@ -20,9 +19,6 @@ export const slaShard = (code: string) => createHash('sha256').update(code).dige
 const swallowConditional = (err: unknown) => {
   if (!(err instanceof ConditionalCheckFailedException)) throw err;
 };
-
-/** Every kind of entry a dossier may have in the index. */
-const SLA_KINDS: readonly BreachKind[] = ['ack', 'due', 'step', 'remind'];
 
 /** Lapsed entries read per partition and run; the rest wait for the next run. */
 const PAGE = 200;
@@ -83,12 +79,6 @@ export function slaIndexStore(): SlaIndexPorts {
           }),
         )
         .then(() => undefined, swallowConditional),
-    removeAll: (code) =>
-      deleteItems(
-        SLA_KINDS.map((kind) => keys.slaEntry(code, kind)),
-        db,
-        TableName,
-      ),
   };
 }
 

@@ -79,21 +79,6 @@ describe('the SLA deadline index', () => {
     expect(await dueEntry(code)).toBeUndefined();
   });
 
-  it('clears every entry of a settled dossier in one call', async () => {
-    const store = slaIndexStore();
-    const code = `SLA-DONE-${Date.now()}`;
-    const due = '2026-12-10T10:00:00.000Z';
-    await store.putDue(dossier(code, 1, due), due);
-    await store.putStep!(dossier(code, 2, due), 'step', '2026-12-08T10:00:00.000Z');
-    await store.removeAll!(code);
-    await store.removeAll!(code);
-    expect(await dueEntry(code)).toBeUndefined();
-    const step = await db.send(
-      new GetCommand({ TableName: shared.tableName, Key: keys.slaEntry(code, 'step'), ConsistentRead: true }),
-    );
-    expect(step.Item).toBeUndefined();
-  });
-
   it('moves a step deadline by newer images only', async () => {
     const store = slaIndexStore();
     const code = `SLA-STEP-${Date.now()}`;

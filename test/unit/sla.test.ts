@@ -95,22 +95,6 @@ describe('SLA deadlines', () => {
       ].sort(),
     );
   });
-
-  it('clears a settled dossier in one call when it can, and an open one kind by kind', async () => {
-    const calls: string[] = [];
-    const ports = {
-      putAck: async (d: SlaDossier, at: string) => void calls.push(`ack ${d.code} ${at}`),
-      putDue: async (d: SlaDossier, at: string) => void calls.push(`due ${d.code} ${at}`),
-      remove: async (code: string, kind: string) => void calls.push(`remove ${kind} ${code}`),
-      removeAll: async (code: string) => void calls.push(`remove all ${code}`),
-    };
-    for (const status of ['approved', 'result_issued', 'completed', 'rejected', 'withdrawn'] as const)
-      await syncSlaIndex(ports, { ...base, status });
-    expect(calls).toEqual(Array(5).fill(`remove all ${base.code}`));
-    calls.length = 0;
-    await syncSlaIndex(ports, { ...base, status: 'in_progress' });
-    expect(calls.sort()).toEqual([`due ${base.code} ${base.dueAt}`, `remove ack ${base.code}`].sort());
-  });
 });
 
 /** An in-memory table of index entries, flags and the notifications queue. */
