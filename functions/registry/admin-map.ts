@@ -4,7 +4,7 @@
  * data is data/admin-map-json.ts, generated from the official list (scripts/admin-map.ts); a change of map
  * is a change of that list, never of code.
  */
-import { adminMapJson } from './data/admin-map-json.js';
+import { adminMapJson, communesJson } from './data/admin-map-json.js';
 
 export type ProvinceType = 'thanh_pho_truc_thuoc_tw' | 'tinh';
 export type CommuneType = 'xa' | 'phuong' | 'dac_khu';
@@ -32,14 +32,16 @@ export interface Commune {
   provinceCode: string;
 }
 
-/** Rows in the order of the columns the data names (provinceColumns, communeColumns). */
-interface MapData {
-  provinces: string[][];
-  communes: string[][];
-}
-
 // Parsed from text rather than compiled from an object literal: a few ms less in every cold start.
-const map: MapData = JSON.parse(adminMapJson);
+// Rows follow the column names the data gives (provinceColumns, communeColumns).
+const map: { provinces: string[][] } = JSON.parse(adminMapJson);
+let communeRows: string[][] | undefined;
+
+/** The 3,321 commune rows, parsed on the first commune look-up. */
+function rows(): string[][] {
+  communeRows ??= JSON.parse(communesJson) as string[][];
+  return communeRows;
+}
 
 const communePrefix: Record<CommuneType, string> = { xa: 'Xã', phuong: 'Phường', dac_khu: 'Đặc khu' };
 
@@ -52,13 +54,11 @@ export const provinces: readonly Province[] = map.provinces.map(([code, name, fu
   nameEn: nameEn!,
 }));
 
-const rows = map.communes;
-
 /** Commune objects are made on first use: most functions look up a handful of the 3,321. */
-const made: (Commune | undefined)[] = new Array(rows.length);
+const made: (Commune | undefined)[] = [];
 
 function communeAt(i: number): Commune | undefined {
-  const row = rows[i];
+  const row = rows()[i];
   if (!row) return undefined;
   if (made[i]) return made[i];
   const [code, name, type, nameEn, provinceCode] = row;
@@ -78,7 +78,8 @@ let index: Map<string, number> | undefined;
 function communeIndex(): Map<string, number> {
   if (!index) {
     index = new Map();
-    for (let i = 0; i < rows.length; i++) index.set(rows[i]![0]!, i);
+    const list = rows();
+    for (let i = 0; i < list.length; i++) index.set(list[i]![0]!, i);
   }
   return index;
 }
@@ -87,7 +88,7 @@ let all: readonly Commune[] | undefined;
 
 /** All 3,321 communes in code order. */
 export function allCommunes(): readonly Commune[] {
-  all ??= rows.map((_, i) => communeAt(i)!);
+  all ??= rows().map((_, i) => communeAt(i)!);
   return all;
 }
 
