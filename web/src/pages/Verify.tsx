@@ -3,8 +3,9 @@ import { ApiError, get } from '../api.js';
 import { ErrorSummary } from '../components/ErrorSummary.js';
 import { Loading } from '../components/Loading.js';
 import { useData, useTitle } from '../data.js';
-import { formatDateTime, strings, useCommon, useLang } from '../i18n.js';
+import { formatDateTime, type Lang, strings, useCommon, useLang } from '../i18n.js';
 import type { PageProps } from '../router.js';
+import type { ProcedureView } from '../types.js';
 
 type Status = 'genuine' | 'revoked' | 'replaced' | 'unknown';
 
@@ -33,6 +34,7 @@ const useStrings = strings({
       unknown: 'Không tìm thấy kết quả với mã này trên Cổng.',
     } as Record<Status, string>,
     documentType: 'Loại giấy tờ',
+    resultOf: (procedure: string) => `Kết quả thủ tục “${procedure}”`,
     issuer: 'Cơ quan cấp',
     issuedAt: 'Ngày cấp',
     statusAt: 'Thay đổi lúc',
@@ -53,6 +55,7 @@ const useStrings = strings({
       unknown: 'No result with this code on the portal.',
     } as Record<Status, string>,
     documentType: 'Document type',
+    resultOf: (procedure: string) => `Result of the procedure “${procedure}”`,
     issuer: 'Issued by',
     issuedAt: 'Issued on',
     statusAt: 'Changed on',
@@ -86,6 +89,17 @@ export function Verify({ params, query }: PageProps) {
   );
   const [fileCheck, setFileCheck] = useState<boolean>();
   const v = answer.data;
+  // The record names the document by a catalog id: the procedure's catalog entry has its words.
+  const procedureCode = v?.record?.procedureCode;
+  const procedure = useData(
+    (signal) =>
+      procedureCode
+        ? get<ProcedureView>(`/v1/procedures/${encodeURIComponent(procedureCode)}`, { signal }).catch(
+            () => undefined,
+          )
+        : Promise.resolve(undefined),
+    [procedureCode],
+  );
   const mismatch =
     v?.record &&
     ((query.get('dossier') && query.get('dossier') !== v.record.dossierCode) ||
@@ -105,7 +119,11 @@ export function Verify({ params, query }: PageProps) {
           {v.document && (
             <dl>
               <dt>{s.documentType}</dt>
-              <dd>{v.document.documentType}</dd>
+              <dd id="verify-type">
+                {procedure.loading
+                  ? t.loading
+                  : documentName(v.document.documentType, procedure.data, lang, s.resultOf)}
+              </dd>
               <dt>{s.issuer}</dt>
               <dd>{v.document.issuingAgencyName}</dd>
               <dt>{s.issuedAt}</dt>
@@ -153,4 +171,27 @@ export function Verify({ params, query }: PageProps) {
       )}
     </section>
   );
+}
+
+/**
+ * What a document type is called: a document the procedure asks for by its name, the procedure's own
+ * result by the result the national record names (else "the result of <procedure>"); the id itself only
+ * when the catalog has no words for it.
+ */
+export function documentName(
+  type: string,
+  p: ProcedureView | undefined,
+  lang: Lang,
+  resultOf: (procedure: string) => string,
+): string {
+  if (!p) return type;
+  if (p.onlineFiling) {
+    const doc = p.documents.find((d) => d.type === type);
+    if (doc) return lang === 'en' ? doc.nameEn : doc.name;
+  }
+  if (type !== `result_${p.code.replace(/\./g, '_')}`) return type;
+  const results = (p.onlineFiling ? p.national?.results.items : p.results.items) ?? [];
+  // The national record's result names are Vietnamese only: English says whose result it is.
+  if (results.length && lang === 'vi') return results.map((r) => r.name).join('; ');
+  return resultOf(lang === 'en' && p.onlineFiling ? p.nameEn : p.name);
 }
