@@ -3,7 +3,8 @@ import { ApiError, get } from '../api.js';
 import { ErrorSummary } from '../components/ErrorSummary.js';
 import { Loading } from '../components/Loading.js';
 import { useData, useTitle } from '../data.js';
-import { formatDateTime, type Lang, strings, useCommon, useLang } from '../i18n.js';
+import { documentName } from '../document-names.js';
+import { formatDateTime, strings, useCommon, useLang } from '../i18n.js';
 import type { PageProps } from '../router.js';
 import type { ProcedureView } from '../types.js';
 
@@ -171,27 +172,4 @@ export function Verify({ params, query }: PageProps) {
       )}
     </section>
   );
-}
-
-/**
- * What a document type is called: a document the procedure asks for by its name, the procedure's own
- * result by the result the national record names (else "the result of <procedure>"); the id itself only
- * when the catalog has no words for it.
- */
-export function documentName(
-  type: string,
-  p: ProcedureView | undefined,
-  lang: Lang,
-  resultOf: (procedure: string) => string,
-): string {
-  if (!p) return type;
-  if (p.onlineFiling) {
-    const doc = p.documents.find((d) => d.type === type);
-    if (doc) return lang === 'en' ? doc.nameEn : doc.name;
-  }
-  if (type !== `result_${p.code.replace(/\./g, '_')}`) return type;
-  const results = (p.onlineFiling ? p.national?.results.items : p.results.items) ?? [];
-  // The national record's result names are Vietnamese only: English says whose result it is.
-  if (results.length && lang === 'vi') return results.map((r) => r.name).join('; ');
-  return resultOf(lang === 'en' && p.onlineFiling ? p.nameEn : p.name);
 }
