@@ -224,7 +224,7 @@ export function ProcedurePage({ params }: PageProps) {
           <ul class="list">
             {p.documents.map((d) => (
               <li key={d.type}>
-                {lang === 'en' ? d.nameEn : d.name}{' '}
+                {lang === 'en' ? d.nameEn : d.name}
                 <DocumentMarks
                   name={lang === 'en' ? d.nameEn : d.name}
                   required={d.required}
@@ -364,5 +364,5 @@ function DocumentMarks({
     required ? s.required : name.toLowerCase().includes(`(${s.optional})`) ? null : s.optional,
     copies > 1 ? s.copies(copies) : null,
   ].filter(Boolean);
-  return marks.length ? <span class="meta">({marks.join(', ')})</span> : null;
+  return marks.length ? <span class="meta"> ({marks.join(', ')})</span> : null;
 }
