@@ -6,7 +6,7 @@ import { Link, useLocation } from '../router.js';
 
 /**
  * Header (brand, navigation, language, account), the page, and the footer; a skip link first. On a
- * phone the navigation and the signed-in account sit behind a "Danh mục" disclosure button, so the
+ * phone the navigation and the signed-in account (greeting, sign-out) sit behind a "Danh mục" disclosure button, so the
  * header takes two lines rather than a third of the screen; on a wider screen the button is not shown
  * and everything is in view.
  */
@@ -69,22 +69,31 @@ export function Layout({ children, message }: { children: ComponentChildren; mes
             >
               {t.switchTo}
             </button>
-            {!session && (
-              <button type="button" id="sign-in" onClick={() => void signIn()}>
-                {t.signIn}
-              </button>
-            )}
             <button
               type="button"
               id="menu-button"
               class="menu-button"
               ref={menuButton}
               aria-expanded={open}
-              aria-controls="site-menu"
+              aria-controls={session ? 'site-menu account-session' : 'site-menu'}
               onClick={() => setOpen(!open)}
             >
               <span aria-hidden="true">☰</span> {t.menu}
             </button>
+            {session ? (
+              <span id="account-session" class="session">
+                <span id="who" class="who">
+                  {t.hello(session.name ?? session.sub)}
+                </span>
+                <button type="button" id="sign-out" class="secondary" onClick={() => void signOut()}>
+                  {t.signOut}
+                </button>
+              </span>
+            ) : (
+              <button type="button" id="sign-in" onClick={() => void signIn()}>
+                {t.signIn}
+              </button>
+            )}
           </div>
         </div>
         <div id="site-menu" class="site-menu">
@@ -99,16 +108,6 @@ export function Layout({ children, message }: { children: ComponentChildren; mes
               ))}
             </ul>
           </nav>
-          {session && (
-            <div class="session">
-              <span id="who" class="who">
-                {t.hello(session.name ?? session.sub)}
-              </span>
-              <button type="button" id="sign-out" class="secondary" onClick={() => void signOut()}>
-                {t.signOut}
-              </button>
-            </div>
-          )}
         </div>
       </header>
       <main id="content" tabIndex={-1}>
