@@ -158,6 +158,7 @@ describe.each<Device>(['desktop', 'phone'])('filing and paying on a %s', (device
     await page.getByText('Thanh toán không thành công').waitFor();
     await checkScreen(page, `pay-failed-${device}`);
     // Unpaid, the dossier page says the agency has nothing yet and what waits for the fee.
+    const failedPage = page.url();
     await page.goto(`${portal.webUrl}ho-so-cua-toi/${code}`);
     await page.locator('#dossier-awaiting-fee').waitFor();
     await expect(page.locator('#dossier-awaiting-fee').textContent()).resolves.toContain(
@@ -169,8 +170,8 @@ describe.each<Device>(['desktop', 'phone'])('filing and paying on a %s', (device
     expect(stepCards).toContain('Tính từ khi lệ phí được thanh toán');
     expect(stepCards).not.toMatch(/Hạn hoàn thànhChưa/);
     await checkScreen(page, `dossier-unpaid-${device}`);
-    await page.goBack();
-    await page.getByText('Thanh toán không thành công').waitFor();
+    await page.goto(failedPage);
+    await page.locator('#pay-status').getByText('Thanh toán không thành công').waitFor();
     await page.getByRole('button', { name: 'Thử lại' }).click();
     await page.getByRole('heading', { name: /Cổng thanh toán thử nghiệm/ }).waitFor();
     await page.getByRole('button', { name: 'Thanh toán / Approve' }).click();
