@@ -68,7 +68,9 @@ describe.each<Device>(['desktop', 'phone'])('finding a procedure on a %s', (devi
     await page
       .getByRole('heading', { level: 1, name: 'Cấp lại thẻ bảo hiểm y tế do bị mất, hỏng' })
       .waitFor();
-    const agency = page.locator('dl.facts div', { hasText: 'Cơ quan thực hiện' }).locator('dd');
+    const agency = page
+      .locator('dl.facts div', { has: page.locator('dt', { hasText: /^(Cơ quan thực hiện|Handled by)$/ }) })
+      .locator('dd');
     await expect.poll(() => agency.textContent()).toBe('Bảo hiểm xã hội thành phố Hà Nội');
     const docs = page.getByRole('region', { name: 'Giấy tờ cần nộp' }).locator('li');
     await expect(docs.allTextContents()).resolves.toEqual(['Ảnh chụp thẻ bảo hiểm y tế bị hỏng (nếu có)']);
