@@ -13,7 +13,7 @@ import { useData } from '../data.js';
 import { formatDate, formatDateTime, useLang } from '../i18n.js';
 import { AccessLogSection } from '../my-documents/AccessLog.js';
 import { type DocumentDownload, fileSize, type MyDocument, qrImage } from '../my-documents/model.js';
-import { type DocumentCatalog, loadDocumentCatalog, nameOf } from '../my-documents/names.js';
+import { loadDocumentCatalog, nameOf } from '../my-documents/names.js';
 import { Share } from '../my-documents/Share.js';
 import { useStrings } from '../my-documents/strings.js';
 import { Link } from '../router.js';
@@ -65,8 +65,7 @@ function DocumentsSection({ docs }: { docs: ReturnType<typeof useData<{ items: M
             {scans.length === 0 && <li>{s.noScans}</li>}
             {scans.map((d) => (
               <li key={d.documentId} id={`scan-${d.documentId}`}>
-                <strong class="break">{named(d) ?? d.fileName}</strong>
-                <span class="meta break">{s.fileOf(d.fileName, fileSize(d.size, lang))}</span>
+                <DocumentTitle d={d} name={named(d)} />
                 <span class="meta">{s.inDossier(d.dossierCode, formatDate(d.uploadedAt, lang))}</span>
                 <Download d={d} />
               </li>
@@ -86,10 +85,9 @@ function ResultItem({ d, name }: { d: MyDocument; name: string | undefined }) {
   return (
     <li id={id} class="document">
       <p class="document-title">
-        <strong class="break">{name ?? d.fileName}</strong>{' '}
+        <DocumentTitle d={d} name={name} />{' '}
         <span class={status === 'valid' ? 'status done' : 'status overdue'}>{s.status[status]}</span>
       </p>
-      <p class="meta break">{s.fileOf(d.fileName, fileSize(d.size, lang))}</p>
       <dl class="step-facts document-facts">
         <div>
           <dt>{s.issuer}</dt>
@@ -114,6 +112,26 @@ function ResultItem({ d, name }: { d: MyDocument; name: string | undefined }) {
         <Share d={d} />
       </div>
     </li>
+  );
+}
+
+/**
+ * A document by what it is, its file's name and size beside; by its file's name while the catalog has
+ * no words for it (the file's name is written once either way).
+ */
+function DocumentTitle({ d, name }: { d: MyDocument; name: string | undefined }) {
+  const s = useStrings();
+  const lang = useLang();
+  const size = fileSize(d.size, lang);
+  return name ? (
+    <>
+      <strong class="break">{name}</strong>
+      <span class="meta break">{s.fileOf(d.fileName, size)}</span>
+    </>
+  ) : (
+    <>
+      <strong class="break">{d.fileName}</strong> <span class="meta">{size}</span>
+    </>
   );
 }
 
