@@ -72,7 +72,8 @@ describe.each<Device>(['desktop', 'phone'])('finding a procedure on a %s', (devi
       .locator('dl.facts div', { has: page.locator('dt', { hasText: /^(Cơ quan thực hiện|Handled by)$/ }) })
       .locator('dd');
     await expect.poll(() => agency.textContent()).toBe('Bảo hiểm xã hội thành phố Hà Nội');
-    const docs = page.getByRole('region', { name: 'Giấy tờ cần nộp' }).locator('li');
+    // The same list in either language.
+    const docs = page.locator('section[aria-labelledby=docs-title] li');
     await expect(docs.allTextContents()).resolves.toEqual(['Ảnh chụp thẻ bảo hiểm y tế bị hỏng (nếu có)']);
     const steps = (await page.getByRole('region', { name: 'Các bước xử lý' }).textContent()) ?? '';
     expect(steps).toContain('0,5 ngày làm việc');
