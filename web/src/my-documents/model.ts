@@ -34,9 +34,26 @@ export interface DocumentDownload {
   verification?: { status: ResultStatus; url: string; qrCodeSvg: string };
 }
 
+/** Who read: an agency's system or officer, the desk that filed, another representative, support, operators, a share. */
+export type AccessVia =
+  | 'agency_system'
+  | 'agency_officer'
+  | 'desk_officer'
+  | 'representative'
+  | 'support_agent'
+  | 'operator'
+  | 'share';
+
+/** What was read: the dossier, its identifiers in full, a file, its result, its fee's receipt, a shared document. */
+export type AccessWhat = 'dossier' | 'sealed_fields' | 'attachment' | 'result' | 'receipt' | 'document';
+
 export interface AccessEntry {
   at: string;
-  via: 'agency_system' | 'agency_officer' | 'share';
+  via: AccessVia;
+  what?: AccessWhat;
+  /** A pseudonym of the reader, the same for every read by the same person. */
+  reader?: string;
+  reason?: string;
   agencyId?: string;
   agencyName?: string;
   dossierCode?: string;
