@@ -1,5 +1,5 @@
 /** Citizens' ratings of finished dossiers, and the performance the portal publishes per agency. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { agencyLevel } from './catalog.js';
 import { dossierCode, isoDateTime, listQuery, nfcText, procedureCode } from './common.js';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { isoDateTime, listQuery, nfcText, procedureCode, ulid } from './common.js';
 
 /** `PAKN-YYMMDD-NNNN`: one national series per day (a petition can move between agencies). */

@@ -3,7 +3,7 @@
  * (GET /v1/me/access-log, GET /v1/dossiers/{code}/access-log): who read, in which role, what, and why
  * when they said.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { nfcText } from './common.js';
 
 /**

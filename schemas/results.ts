@@ -2,7 +2,7 @@
  * Verifiable electronic results and the citizen's document store: public verification, the published
  * keys, downloads, time-limited shares, and the account's access log.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { sha256Hex } from './agency.js';
 import { dossierCode, isoDateTime, listQuery, ulid } from './common.js';
 import { readerKind, readerRef, readWhat } from './reads.js';

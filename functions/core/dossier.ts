@@ -1,6 +1,6 @@
 /** The dossier record as stored, and the views the API shows of it. */
 import { createHash } from 'node:crypto';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type {
   DossierStatus,
   dossierView,

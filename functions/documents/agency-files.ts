@@ -5,7 +5,7 @@
  * probed), and every fetch by anyone but the owner is recorded (functions/pii/read-log.ts) before the
  * link exists.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { AGENCY_ATTACHMENT_PATH, type attachmentLink } from '../../schemas/agency.js';
 import { attachmentIdOf, type DossierRecord, isDispatched, type StoredAttachment } from '../core/dossier.js';
 import { AppError } from '../core/errors.js';

@@ -4,7 +4,7 @@
  * only they receive, and see every read of their data by someone else in one access log, newest first.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { ReaderKind, ReadWhat } from '../../schemas/reads.js';
 import type {
   myAccessEntry,

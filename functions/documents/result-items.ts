@@ -1,5 +1,5 @@
 /** Result-document items as stored, parsed by kind; one that does not match is an internal error (core/items.ts). */
-import { z } from 'zod';
+import * as z from 'zod';
 import { readerKind, readWhat } from '../../schemas/reads.js';
 import { itemParser, present } from '../core/items.js';
 import type { AccessRecord, DocumentShare } from './library.js';

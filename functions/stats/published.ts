@@ -2,7 +2,7 @@
  * The performance the portal publishes: every agency's month, ranked by on-time rate, and one
  * agency's months side by side with their total. Also as CSV for the press and for oversight bodies.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import {
   type AgencyMonthStats,
   type agencyStatsList,

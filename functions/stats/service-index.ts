@@ -3,7 +3,7 @@
  * alone: whatever the counters hold — live, or rebuilt by `npm run stats:rebuild` — the index follows,
  * so it is rebuildable by construction. Groups, points and indicators: service-index-weights.ts.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { agencyLevel } from '../../schemas/catalog.js';
 import { MAX_MONTHS } from '../../schemas/feedback.js';
 import type {

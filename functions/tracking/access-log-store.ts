@@ -1,6 +1,6 @@
 /** A dossier's read records (`ACCESS#…` items of its partition), newest first. */
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { readerKind, readWhat } from '../../schemas/reads.js';
 import { dynamo } from '../core/clients.js';
 import { config } from '../core/config.js';

@@ -4,7 +4,7 @@
  * recorded beside the dossier before the data was answered (functions/pii/read-log.ts). Only the owner's
  * side sees it.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { accessLogQuery, dossierAccessEntry } from '../../schemas/dossier.js';
 import { decodeCursor, encodeCursor } from '../core/cursor.js';
 import type { DossierRecord } from '../core/dossier.js';
