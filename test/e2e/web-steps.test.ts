@@ -250,6 +250,24 @@ describe.each<Device>(['desktop', 'phone'])('steps, my documents and my access l
     await result.getByText('Còn hiệu lực').waitFor();
     await expect(result.textContent()).resolves.toContain(filed.agencyName);
     await expect(page.locator('#my-documents').textContent()).resolves.toContain('the-bhyt-hong.pdf');
+    // Each document by what it is (from its procedure), the file's name and size beside it; a file of a
+    // few bytes says so rather than "1 kB".
+    await expect
+      .poll(() => result.locator('.document-title strong').textContent())
+      .toBe('Kết quả thủ tục “Cấp lại thẻ bảo hiểm y tế do bị mất, hỏng”');
+    await expect(result.textContent()).resolves.toContain(
+      `Tệp the-bhyt-${device}.pdf, ${filed.result.length} byte`,
+    );
+    const scan = page.locator('#my-documents > li', { hasText: 'the-bhyt-hong.pdf' }).first();
+    await expect(scan.locator('strong').textContent()).resolves.toBe(
+      'Ảnh chụp thẻ bảo hiểm y tế bị hỏng (nếu có)',
+    );
+    await expect(page.locator('#my-documents').textContent()).resolves.not.toContain('1 kB');
+    // The issuer's long name on one line when the screen has room for it.
+    if (device === 'desktop') {
+      const issuer = (await result.locator('dl dd').first().boundingBox())!;
+      expect(issuer.height).toBeLessThan(30);
+    }
     const verify = result.getByRole('link', { name: `Xác thực kết quả: the-bhyt-${device}.pdf` });
     expect(await verify.getAttribute('href')).toBe(`/verify/${filed.documentId}`);
 

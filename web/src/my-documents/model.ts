@@ -5,7 +5,7 @@
  */
 
 import { config } from '../config.js';
-import { formatNumber } from '../i18n.js';
+import { formatNumber, getLang, type Lang } from '../i18n.js';
 import { sharePageUrl } from '../pages/Shared.js';
 
 export type ResultStatus = 'valid' | 'revoked' | 'replaced';
@@ -65,7 +65,12 @@ export interface AccessEntry {
 export const SHARE_DAYS = [1, 3, 7] as const;
 export const ACCESS_PAGE = 10;
 
-export const kB = (bytes: number) => `${formatNumber(Math.max(1, Math.round(bytes / 1024)))} kB`;
+/** A file's size: bytes below 1 kB (a 134-byte file is not "1 kB"), then kB and MB. */
+export function fileSize(bytes: number, lang: Lang = getLang()): string {
+  if (bytes < 1024) return `${formatNumber(bytes, lang)} ${lang === 'vi' || bytes === 1 ? 'byte' : 'bytes'}`;
+  if (bytes < 1024 * 1024) return `${formatNumber(Math.round(bytes / 1024), lang)} kB`;
+  return `${formatNumber(Math.round((bytes / 1024 / 1024) * 10) / 10, lang)} MB`;
+}
 
 /** The QR code as an image: the SVG never enters the page's DOM, so nothing in it can run or style the page. */
 export const qrImage = (svg: string) => `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`;

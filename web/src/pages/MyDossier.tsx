@@ -74,6 +74,8 @@ function DossierPage({ d, reload }: { d: OwnDossier; reload: () => void }) {
   };
   const canPay =
     d.payment && d.status === 'submitted' && ['unpaid', 'failed', 'expired'].includes(d.payment.status);
+  // Until the fee is paid the dossier stays with the portal: say so beside the due date and the steps.
+  const awaitingFee = Boolean(d.payment && d.status === 'submitted' && d.payment.status !== 'succeeded');
   return (
     <article aria-labelledby="dossier-heading" class="follow">
       <p class="crumbs">
@@ -110,7 +112,7 @@ function DossierPage({ d, reload }: { d: OwnDossier; reload: () => void }) {
           <dt>{s.due}</dt>
           <dd id="dossier-due">
             <time dateTime={d.dueAt}>{formatDateTime(d.dueAt, lang)}</time>
-            {WITHDRAWABLE.has(d.status) && (
+            {WITHDRAWABLE.has(d.status) && (d.overdue || !awaitingFee) && (
               <span class={d.overdue ? 'meta late' : 'meta'}>{d.overdue ? s.overdueBy : s.onTime}</span>
             )}
           </dd>
@@ -130,6 +132,11 @@ function DossierPage({ d, reload }: { d: OwnDossier; reload: () => void }) {
           </div>
         )}
       </dl>
+      {awaitingFee && (
+        <p class="notice" id="dossier-awaiting-fee">
+          {s.awaitingFee}
+        </p>
+      )}
       {canPay && (
         <div class="actions">
           <button type="button" onClick={() => startPayment(d.code).catch(setError)}>
@@ -148,7 +155,7 @@ function DossierPage({ d, reload }: { d: OwnDossier; reload: () => void }) {
       {HAS_RESULT.has(d.status) && <Result d={d} onCompleted={() => done('completed')} />}
       {RATABLE.has(d.status) && <Rating code={d.code} given={d.rating} />}
 
-      <Steps steps={d.steps ?? []} id="dossier-steps" />
+      <Steps steps={d.steps ?? []} id="dossier-steps" awaitingFee={awaitingFee} />
 
       <section aria-labelledby="timeline-heading">
         <h2 id="timeline-heading">{s.timeline}</h2>

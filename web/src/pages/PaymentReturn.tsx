@@ -26,6 +26,8 @@ const useStrings = strings({
     payer: 'Người nộp',
     amount: 'Số tiền',
     for: 'Nội dung',
+    feeFor: (procedure: string, code: string) => `Lệ phí hồ sơ ${code} — ${procedure}`,
+    gatewayText: 'Nội dung ghi tại cổng thanh toán',
     dossier: 'Mã hồ sơ',
     agency: 'Cơ quan thu',
     paidAt: 'Thời gian thanh toán',
@@ -44,6 +46,8 @@ const useStrings = strings({
     payer: 'Payer',
     amount: 'Amount',
     for: 'For',
+    feeFor: (procedure: string, code: string) => `Fee for dossier ${code} — ${procedure}`,
+    gatewayText: 'Text at the payment gateway',
     dossier: 'Dossier code',
     agency: 'Collected by',
     paidAt: 'Paid at',
@@ -58,6 +62,7 @@ interface Receipt {
   payer: string;
   amount: number;
   description: string;
+  procedureName?: string;
   dossierCode?: string;
   agencyName: string;
   providerTransactionId: string;
@@ -144,7 +149,7 @@ export function PaymentReturn({ params, query }: PageProps) {
       )}
       {receipt.data && (
         <>
-          <h2>{s.receipt}</h2>
+          <h2 id="receipt-heading">{s.receipt}</h2>
           <dl class="facts" id="payment-receipt">
             <dt>{s.number}</dt>
             <dd>{receipt.data.receiptNumber}</dd>
@@ -152,8 +157,20 @@ export function PaymentReturn({ params, query }: PageProps) {
             <dd>{receipt.data.payer}</dd>
             <dt>{s.amount}</dt>
             <dd>{formatMoney(receipt.data.amount, lang)}</dd>
-            <dt>{s.for}</dt>
-            <dd>{receipt.data.description}</dd>
+            {/* The gateway's text has no tone marks (its character set): the portal says it in its own words. */}
+            {receipt.data.dossierCode && receipt.data.procedureName ? (
+              <>
+                <dt>{s.for}</dt>
+                <dd id="receipt-for">{s.feeFor(receipt.data.procedureName, receipt.data.dossierCode)}</dd>
+              </>
+            ) : (
+              <>
+                <dt>{s.gatewayText}</dt>
+                <dd id="receipt-for" lang="vi">
+                  {receipt.data.description}
+                </dd>
+              </>
+            )}
             {receipt.data.dossierCode && (
               <>
                 <dt>{s.dossier}</dt>
