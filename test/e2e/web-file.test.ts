@@ -183,7 +183,7 @@ describe.each<Device>(['desktop', 'phone'])('filing and paying on a %s', (device
     expect(text).toContain(code);
     expect(text).toMatch(/135[.,]000/);
     // The portal's own words for what was paid, not the gateway's text without tone marks.
-    await expect(page.locator('#receipt-for').textContent()).resolves.toBe(
+    await expect(page.locator('#payment-receipt-for').textContent()).resolves.toBe(
       `Lệ phí hồ sơ ${code} — Đổi giấy phép lái xe`,
     );
     expect(text).not.toContain('Le phi');
@@ -192,6 +192,17 @@ describe.each<Device>(['desktop', 'phone'])('filing and paying on a %s', (device
     const heading = await page.locator('#receipt-heading').boundingBox();
     expect(heading!.y - (notice!.y + notice!.height)).toBeGreaterThanOrEqual(16);
     await checkScreen(page, `pay-paid-${device}`);
+
+    // The receipt is found again on the dossier's own page, where the payment notice points.
+    const receiptNumber = (await receipt.locator('dd').first().textContent())!;
+    await page.goto(`${portal.webUrl}ho-so-cua-toi/${code}`);
+    const again = page.locator('#dossier-receipt');
+    await again.waitFor();
+    await expect(again.locator('dd').first().textContent()).resolves.toBe(receiptNumber);
+    await expect(page.locator('#dossier-receipt-for').textContent()).resolves.toBe(
+      `Lệ phí hồ sơ ${code} — Đổi giấy phép lái xe`,
+    );
+    await checkScreen(page, `dossier-paid-${device}`);
 
     // Public tracking: the payment is its own event on the timeline, not a second "Đã nộp".
     await page.goto(`${portal.webUrl}tra-cuu`);

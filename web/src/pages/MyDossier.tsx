@@ -9,6 +9,7 @@ import { errorText, get } from '../api.js';
 import { signIn, useSession } from '../auth.js';
 import { ErrorSummary } from '../components/ErrorSummary.js';
 import { Loading } from '../components/Loading.js';
+import { type Receipt, ReceiptFacts } from '../components/ReceiptFacts.js';
 import { StatusBadge } from '../components/StatusBadge.js';
 import { Steps } from '../components/Steps.js';
 import { useData, useTitle } from '../data.js';
@@ -137,6 +138,9 @@ function DossierPage({ d, reload }: { d: OwnDossier; reload: () => void }) {
           {s.awaitingFee}
         </p>
       )}
+      {d.payment?.status === 'succeeded' && d.payment.paymentId && (
+        <FeeReceipt paymentId={d.payment.paymentId} />
+      )}
       {canPay && (
         <div class="actions">
           <button type="button" onClick={() => startPayment(d.code).catch(setError)}>
@@ -173,5 +177,22 @@ function DossierPage({ d, reload }: { d: OwnDossier; reload: () => void }) {
       {WITHDRAWABLE.has(d.status) && <Withdraw code={d.code} onDone={() => done('withdrawn')} />}
       {error ? <p class="field-error">{errorText(error, lang)}</p> : null}
     </article>
+  );
+}
+
+/** The fee's electronic receipt, found again on the dossier's page (the payment notice points here). */
+function FeeReceipt({ paymentId }: { paymentId: string }) {
+  const s = useStrings();
+  const receipt = useData(
+    (signal) => get<Receipt>(`/v1/payments/${encodeURIComponent(paymentId)}/receipt`, { auth: true, signal }),
+    [paymentId],
+  );
+  if (receipt.error) return <ErrorSummary error={receipt.error} onRetry={receipt.reload} />;
+  if (!receipt.data) return null;
+  return (
+    <section aria-labelledby="dossier-receipt-heading" class="panel">
+      <h2 id="dossier-receipt-heading">{s.receipt}</h2>
+      <ReceiptFacts receipt={receipt.data} id="dossier-receipt" />
+    </section>
   );
 }
