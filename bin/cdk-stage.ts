@@ -24,7 +24,8 @@ export function cdkArguments(command: string, args: readonly string[]): string[]
   if (!stage || !(STAGES as readonly string[]).includes(stage)) {
     throw new Error(`usage: npm run ${command} -- --stage <${STAGES.join('|')}> [cdk options]`);
   }
-  // --all: a stage is four stacks (Edge in us-east-1, Data, Api, Web), deployed in dependency order.
+  // --all: a stage is five stacks (Edge in us-east-1, Data, Api, Monitoring, Web), deployed in
+  // dependency order.
   return [command, '--all', '-c', `stage=${stage}`, ...rest];
 }
 

@@ -111,6 +111,8 @@ process.stdout.write(
     `  S3 (s3rver)     ${stores.endpoints.s3}   (bucket ${stores.names.bucket})`,
     `  SQS             ${stores.endpoints.sqs}   (${stores.agencyQueues.map((q) => q.name).join(', ')})`,
     `  Agency systems  ${simulator.url}   (what they received: ${simulator.url}/deliveries)`,
+    `  Payment gateway ${portal.payments.url}   (sandbox: approve or decline each payment on its page)`,
+    `  EVN biller      ${portal.evn.url}   (electricity bills to look up and pay)`,
     ...Object.entries(agencyEndpoints).map(
       ([channel, to]) =>
         `  Channel ${channel.padEnd(7)} ${to}   (your receiver; secret: "${channel}" in ${portal.env.AGENCY_SECRETS_FILE})`,

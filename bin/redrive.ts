@@ -105,7 +105,10 @@ try {
   });
   process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   summary(
-    `${agency.id}: ${report.scanned} dead letters looked at, ${report.redriven} ${report.dryRun ? 'would be moved (dry run)' : 'moved back'}, ${report.left} left, ${report.failed} failed`,
+    `${agency.id}: ${report.scanned} dead letters looked at, ${report.redriven} ${report.dryRun ? 'would be moved (dry run)' : 'moved back'}, ${report.left} left, ${report.failed} failed` +
+      (report.resent.length
+        ? `; ${report.resent.length} resent from the table (${report.resent.map((r) => r.dossierCode).join(', ')})`
+        : ''),
   );
   process.exitCode = exitCode;
 } catch (err) {

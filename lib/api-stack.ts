@@ -19,15 +19,12 @@ import {
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
-import { LambdaApplication, LambdaDeploymentConfig, LambdaDeploymentGroup } from 'aws-cdk-lib/aws-codedeploy';
-import { Table } from 'aws-cdk-lib/aws-dynamodb';
-import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { type ITable, Table } from 'aws-cdk-lib/aws-dynamodb';
+import { type IRule, Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import { ManagedPolicy, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { FilterPattern, LogGroup, MetricFilter } from 'aws-cdk-lib/aws-logs';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { type IQueue, Queue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
@@ -43,11 +40,10 @@ import {
 } from '../functions/core/resources.js';
 import { type FunctionSpec, functions } from '../functions/deployment.js';
 import { type AuthMode, cloudRoutes, type Route, routeKey } from '../functions/routes.js';
-import { OperatorAlerts } from './alerts.js';
 import type { DataStack } from './data-stack.js';
 import { type Environment, specEnvironment } from './function-environment.js';
 import { acknowledgeKmsGrant, grantAccess, type PortalResources } from './grants.js';
-import { PortalMonitoring } from './monitoring.js';
+import { dashboardName } from './monitoring.js';
 import { acknowledge } from './nag.js';
 import { PortalFunction } from './portal-function.js';
 import { physicalNames } from './settings.js';
@@ -100,9 +96,9 @@ export class ApiStack extends Stack {
   readonly api: HttpApi;
   readonly stage: HttpStage;
   readonly functions: Record<FunctionName, PortalFunction>;
-  /** Every alarm of the stage notifies the operators through this topic. */
-  readonly alerts: OperatorAlerts;
-  readonly monitoring: PortalMonitoring;
+  readonly table: ITable;
+  /** Scheduled rules by function name. */
+  readonly schedules: Record<string, IRule> = {};
   readonly queues: { outboxDlq: IQueue; notifications: IQueue; notificationsDlq: IQueue };
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
@@ -111,10 +107,6 @@ export class ApiStack extends Stack {
     const s = data.settings;
     const names = physicalNames(s);
     this.addStackDependency(data);
-    this.alerts = new OperatorAlerts(this, 'Alerts', {
-      topicName: `${s.prefix}-alerts`,
-      emails: s.alertEmails,
-    });
 
     // Table and bucket are addressed by their fixed names (see physicalNames); queues, secrets, key
     // and user pool are referenced across stacks.
@@ -124,6 +116,7 @@ export class ApiStack extends Stack {
       encryptionKey: data.dataKey,
       globalIndexes: TABLE.indexes.map((i) => i.name),
     });
+    this.table = table;
     const scans = Bucket.fromBucketAttributes(this, 'Scans', {
       bucketName: names.scansBucket,
       encryptionKey: data.dataKey,
@@ -185,7 +178,6 @@ export class ApiStack extends Stack {
       resultSigningKey: { keyId: data.resultSigningKey.keyArn },
     };
     const entries = Object.entries(functions) as [FunctionName, FunctionSpec][];
-    const schedules: Record<string, Rule> = {};
     this.functions = Object.fromEntries(
       entries.map(([name, spec]) => {
         const fn = new PortalFunction(this, `Fn-${name}`, {
@@ -201,7 +193,7 @@ export class ApiStack extends Stack {
         if (spec.trigger === 'dossier-stream') this.relayNotifications(fn, table, data);
         if (spec.trigger === 'notifications-queue') this.drainNotifications(fn, spec, data);
         if (spec.trigger === 'schedule') {
-          schedules[name] = new Rule(this, `Schedule-${name}`, {
+          this.schedules[name] = new Rule(this, `Schedule-${name}`, {
             description: `Cong ${s.stage}: runs ${name} every ${spec.everyMinutes ?? 15} minutes`,
             schedule: Schedule.rate(Duration.minutes(spec.everyMinutes ?? 15)),
             targets: [new LambdaFunction(fn.alias, { retryAttempts: 2 })],
@@ -310,55 +302,7 @@ export class ApiStack extends Stack {
       notifications: queueByName('NotificationsByName', notificationsName),
       notificationsDlq: queueByName('NotificationsDlqByName', `${notificationsName}-dlq`),
     };
-    this.monitoring = new PortalMonitoring(this, 'Monitoring', {
-      settings: s,
-      alerts: this.alerts,
-      functions: this.functions,
-      specs: functions,
-      otherFunctions: { preTokenGeneration: `${s.prefix}-preTokenGeneration` },
-      api: this.api,
-      table,
-      outboxDlq: this.queues.outboxDlq,
-      notificationsQueue: this.queues.notifications,
-      notificationsDlq: this.queues.notificationsDlq,
-      schedules,
-    });
-    if (s.functionDeployment === 'canary') this.canaryDeployments(s.prefix);
     this.operatorOutputs(data);
-  }
-
-  /**
-   * Prod: each function's `live` alias moves to a new version through CodeDeploy, 10% of invocations
-   * for five minutes, then all; an alarm of that function (errors, throttles) in those minutes shifts
-   * everything back to the previous version.
-   */
-  private canaryDeployments(prefix: string) {
-    const application = new LambdaApplication(this, 'Deployments', {
-      applicationName: prefix,
-    });
-    const role = new Role(this, 'DeploymentRole', {
-      assumedBy: new ServicePrincipal('codedeploy.amazonaws.com'),
-      description: 'Cong canary deployments of the functions',
-      managedPolicies: [
-        ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSCodeDeployRoleForLambdaLimited'),
-      ],
-    });
-    acknowledge(
-      role,
-      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSCodeDeployRoleForLambdaLimited]',
-      "AWS's managed policy for CodeDeploy on Lambda: it may only read the stage's alarms and update aliases; AWS keeps it current.",
-    );
-    for (const [name, fn] of Object.entries(this.functions)) {
-      new LambdaDeploymentGroup(this, `Canary-${name}`, {
-        application,
-        deploymentGroupName: `${prefix}-${name}`,
-        alias: fn.alias,
-        deploymentConfig: LambdaDeploymentConfig.CANARY_10PERCENT_5MINUTES,
-        alarms: this.monitoring.functionAlarms[name] ?? [],
-        role,
-        autoRollback: { failedDeployment: true, stoppedDeployment: true, deploymentInAlarm: true },
-      });
-    }
   }
 
   /**
@@ -378,7 +322,8 @@ export class ApiStack extends Stack {
     new CfnOutput(this, 'OutboxDlqUrl', { value: this.queues.outboxDlq.queueUrl });
     new CfnOutput(this, 'NotificationsDlqUrl', { value: this.queues.notificationsDlq.queueUrl });
     new CfnOutput(this, 'TableStreamArn', { value: data.table.tableStreamArn ?? '' });
-    new CfnOutput(this, 'DashboardName', { value: this.monitoring.dashboard.dashboardName });
+    // The dashboard lives in the monitoring stack under a fixed name: the tools read this stack only.
+    new CfnOutput(this, 'DashboardName', { value: dashboardName(data.settings.prefix) });
     new CfnOutput(this, 'PaymentsReconcileFunction', {
       value: this.functions.paymentsReconcile.alias.functionArn,
     });
@@ -605,55 +550,6 @@ export class ApiStack extends Stack {
           maxConcurrency: perChannel,
         }),
       );
-      // A message in a DLQ is a dossier an agency has not received: an operator redrives it.
-      this.alerts.notify(
-        new Alarm(this, `AgencyDlqAlarm-${channel.channel}`, {
-          alarmDescription: `Cong ${data.settings.stage}: undelivered dossiers in ${channel.channel}'s DLQ (npm run redrive)`,
-          metric: channel.dlq.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
-          threshold: 0,
-          comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-          evaluationPeriods: 1,
-          treatMissingData: TreatMissingData.NOT_BREACHING,
-        }),
-      );
     }
-    // The dispatcher logs `alarm: agency_endpoint_gone` once per pause (an agency endpoint answered 410).
-    const gone = new MetricFilter(this, 'AgencyEndpointGoneFilter', {
-      logGroup: fn.logGroup,
-      filterPattern: FilterPattern.stringValue('$.alarm', '=', 'agency_endpoint_gone'),
-      metricNamespace: 'Cong',
-      metricName: `AgencyEndpointGone-${data.settings.stage}`,
-      metricValue: '1',
-      defaultValue: 0,
-    });
-    this.alerts.notify(
-      new Alarm(this, 'AgencyEndpointGoneAlarm', {
-        alarmDescription: `Cong ${data.settings.stage}: an agency endpoint answered 410 Gone; its deliveries are paused until resumed (npm run redrive -- --resume)`,
-        metric: gone.metric({ statistic: 'Sum', period: Duration.minutes(5) }),
-        threshold: 0,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      }),
-    );
-    // `alarm: agency_deliveries_paused`: the circuit breaker opened on an agency's failing endpoint.
-    const breaker = new MetricFilter(this, 'AgencyDeliveriesPausedFilter', {
-      logGroup: fn.logGroup,
-      filterPattern: FilterPattern.stringValue('$.alarm', '=', 'agency_deliveries_paused'),
-      metricNamespace: 'Cong',
-      metricName: `AgencyDeliveriesPaused-${data.settings.stage}`,
-      metricValue: '1',
-      defaultValue: 0,
-    });
-    this.alerts.notify(
-      new Alarm(this, 'AgencyDeliveriesPausedAlarm', {
-        alarmDescription: `Cong ${data.settings.stage}: an agency endpoint kept failing and its deliveries are paused; they resume by themselves when a probe delivery succeeds`,
-        metric: breaker.metric({ statistic: 'Sum', period: Duration.minutes(5) }),
-        threshold: 0,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      }),
-    );
   }
 }

@@ -1,7 +1,7 @@
 /**
- * The Cổng CDK app, per stage: a stateful and a stateless stack in the stage's region, the edge
- * (CloudFront in front of page and API) in the same region, and its WAF web ACL in us-east-1, where
- * CloudFront reads web ACLs from. Checked by cdk-nag's AwsSolutions rules at synthesis (an
+ * The Cổng CDK app, per stage: a stateful and a stateless stack in the stage's region, the monitoring
+ * stack that watches them (alarms, dashboard, canaries), the edge (CloudFront in front of page and API)
+ * in the same region, and its WAF web ACL in us-east-1, where CloudFront reads web ACLs from. Checked by cdk-nag's AwsSolutions rules at synthesis (an
  * unacknowledged finding fails `cdk synth`).
  */
 import { App, Aws, CfnRule, Fn, type Stack, Tags, Validations } from 'aws-cdk-lib';
@@ -9,6 +9,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { ApiStack } from './api-stack.js';
 import { DataStack } from './data-stack.js';
 import { EdgeStack } from './edge-stack.js';
+import { MonitoringStack } from './monitoring-stack.js';
 import { EDGE_REGION, type StageSettings, stageSettings } from './settings.js';
 import { WebStack } from './web-stack.js';
 
@@ -29,6 +30,7 @@ export interface PortalApp {
   settings: StageSettings;
   data: DataStack;
   api: ApiStack;
+  monitoring: MonitoringStack;
   edge: EdgeStack;
   web: WebStack;
 }
@@ -93,6 +95,14 @@ export function buildApp(options: BuildAppOptions = {}): PortalApp {
     env,
     data,
   });
+  // Reads the API stack, never the other way round: the API stack stays free to grow.
+  const monitoring = new MonitoringStack(app, stackName('Monitoring'), {
+    stackName: stackName('Monitoring'),
+    description: `Cổng ${settings.stage}: alarms, alerts topic, dashboard and function canaries`,
+    env,
+    data,
+    api,
+  });
   const edge = new EdgeStack(app, stackName('Edge'), {
     stackName: stackName('Edge'),
     description: `Cổng ${settings.stage}: WAF web ACL of the edge (us-east-1, as CloudFront requires)`,
@@ -109,10 +119,10 @@ export function buildApp(options: BuildAppOptions = {}): PortalApp {
     edge,
     webBuildDir: app.node.tryGetContext('webBuildDir'),
   });
-  for (const stack of [data, api, edge, web]) pinAccount(stack, settings);
+  for (const stack of [data, api, monitoring, edge, web]) pinAccount(stack, settings);
 
   Tags.of(app).add('project', 'cong');
   Tags.of(app).add('stage', settings.stage);
   if (options.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-  return { app, settings, data, api, edge, web };
+  return { app, settings, data, api, monitoring, edge, web };
 }

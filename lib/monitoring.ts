@@ -2,10 +2,11 @@
  * What the operators on call are told, and the one page they look at: alarms on every function, dead
  * letter queue, the API, the table, the streams and the schedules, alarms on the business metrics the
  * functions emit (functions/core/metrics.ts), and one dashboard per stage that follows a dossier from
- * intake to delivery. Every alarm goes to the stage's alerts topic (lib/alerts.ts).
+ * intake to delivery. Every alarm goes to the stage's alerts topic (lib/alerts.ts). Built in the
+ * monitoring stack (lib/monitoring-stack.ts), which watches the API stack's resources by name.
  */
 import { Duration } from 'aws-cdk-lib';
-import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
+import type { IHttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import {
   Alarm,
   AlarmStatusWidget,
@@ -20,13 +21,15 @@ import {
 } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Operation } from 'aws-cdk-lib/aws-dynamodb';
-import type { Rule } from 'aws-cdk-lib/aws-events';
+import type { IRule } from 'aws-cdk-lib/aws-events';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { FilterPattern, type ILogGroup, MetricFilter } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { type BusinessMetric, METRICS_NAMESPACE, METRICS_SERVICE } from '../functions/core/metrics.js';
 import type { FunctionSpec } from '../functions/deployment.js';
 import type { OperatorAlerts } from './alerts.js';
-import type { PortalFunction } from './portal-function.js';
+import type { AgencyChannel } from './data-stack.js';
 import type { StageSettings } from './settings.js';
 
 const FIVE_MINUTES = Duration.minutes(5);
@@ -65,12 +68,16 @@ const TABLE_OPERATIONS = [
   Operation.TRANSACT_WRITE_ITEMS,
 ];
 
+/** The stage's dashboard, by the name the operator tools read (lib/ops/stage.ts). */
+export const dashboardName = (prefix: string) => `${prefix}-flow`;
+
 export interface PortalMonitoringProps {
   settings: StageSettings;
   alerts: OperatorAlerts;
-  functions: Record<string, PortalFunction>;
+  /** The API stack's functions, by their fixed names. */
+  functions: Record<string, IFunction>;
   specs: Record<string, FunctionSpec>;
-  api: HttpApi;
+  api: IHttpApi;
   table: ITable;
   outboxDlq: IQueue;
   notificationsQueue: IQueue;
@@ -78,7 +85,11 @@ export interface PortalMonitoringProps {
   /** Functions made in other stacks: name → physical function name. */
   otherFunctions?: Record<string, string>;
   /** Scheduled rules by function name. */
-  schedules: Record<string, Rule>;
+  schedules: Record<string, IRule>;
+  /** Each agency channel's dead-letter queue. */
+  agencyChannels: readonly Pick<AgencyChannel, 'channel' | 'dlq'>[];
+  /** The dispatcher's log group, where it logs paused deliveries. */
+  dispatcherLogs: ILogGroup;
 }
 
 export class PortalMonitoring extends Construct {
@@ -100,12 +111,12 @@ export class PortalMonitoring extends Construct {
       const http = !props.specs[name]?.trigger;
       const errors = this.alarm(`Errors-${name}`, {
         description: `${name} function failed (uncaught errors or timeouts); its logs say why`,
-        metric: fn.function.metricErrors({ period: FIVE_MINUTES, statistic: 'Sum' }),
+        metric: fn.metricErrors({ period: FIVE_MINUTES, statistic: 'Sum' }),
         threshold: http ? ALARM_THRESHOLDS.httpErrors : ALARM_THRESHOLDS.backgroundErrors,
       });
       const throttles = this.alarm(`Throttles-${name}`, {
         description: `${name} function throttled: concurrency (reserved or the account's) is exhausted`,
-        metric: fn.function.metricThrottles({ period: FIVE_MINUTES, statistic: 'Sum' }),
+        metric: fn.metricThrottles({ period: FIVE_MINUTES, statistic: 'Sum' }),
         threshold: ALARM_THRESHOLDS.throttles,
       });
       this.functionAlarms[name] = [errors, throttles];
@@ -188,7 +199,7 @@ export class PortalMonitoring extends Construct {
     });
 
     const iteratorAge = (fn: string) =>
-      props.functions[fn]!.function.metric('IteratorAge', { period: FIVE_MINUTES, statistic: 'Maximum' });
+      props.functions[fn]!.metric('IteratorAge', { period: FIVE_MINUTES, statistic: 'Maximum' });
     for (const [name, spec] of Object.entries(props.specs)) {
       if (spec.trigger !== 'outbox-stream' && spec.trigger !== 'dossier-stream') continue;
       const outbox = spec.trigger === 'outbox-stream';
@@ -250,6 +261,66 @@ export class PortalMonitoring extends Construct {
     });
 
     this.dashboard = this.buildDashboard(props, { requests, serverErrors, p99, tableThrottles, tableErrors });
+    this.agencyDeliveryAlarms(props);
+  }
+
+  /**
+   * Alarms of the agency deliveries: one per channel DLQ and two on the dispatcher's logged pauses. Not
+   * on the dashboard's alarm widget: the graph of agency DLQs shows them, one per channel is too many.
+   */
+  private agencyDeliveryAlarms(props: PortalMonitoringProps) {
+    const stage = this.s.stage;
+    for (const channel of props.agencyChannels) {
+      // A message in a DLQ is a dossier an agency has not received: an operator redrives it.
+      this.alerts.notify(
+        new Alarm(this, `AgencyDlqAlarm-${channel.channel}`, {
+          alarmDescription: `Cong ${stage}: undelivered dossiers in ${channel.channel}'s DLQ (npm run redrive)`,
+          metric: channel.dlq.metricApproximateNumberOfMessagesVisible({ period: FIVE_MINUTES }),
+          threshold: 0,
+          comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+          evaluationPeriods: 1,
+          treatMissingData: TreatMissingData.NOT_BREACHING,
+        }),
+      );
+    }
+    // The dispatcher logs `alarm: agency_endpoint_gone` once per pause (an agency endpoint answered 410).
+    const gone = new MetricFilter(this, 'AgencyEndpointGoneFilter', {
+      logGroup: props.dispatcherLogs,
+      filterPattern: FilterPattern.stringValue('$.alarm', '=', 'agency_endpoint_gone'),
+      metricNamespace: 'Cong',
+      metricName: `AgencyEndpointGone-${stage}`,
+      metricValue: '1',
+      defaultValue: 0,
+    });
+    this.alerts.notify(
+      new Alarm(this, 'AgencyEndpointGoneAlarm', {
+        alarmDescription: `Cong ${stage}: an agency endpoint answered 410 Gone; its deliveries are paused until resumed (npm run redrive -- --resume)`,
+        metric: gone.metric({ statistic: 'Sum', period: FIVE_MINUTES }),
+        threshold: 0,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+    );
+    // `alarm: agency_deliveries_paused`: the circuit breaker opened on an agency's failing endpoint.
+    const breaker = new MetricFilter(this, 'AgencyDeliveriesPausedFilter', {
+      logGroup: props.dispatcherLogs,
+      filterPattern: FilterPattern.stringValue('$.alarm', '=', 'agency_deliveries_paused'),
+      metricNamespace: 'Cong',
+      metricName: `AgencyDeliveriesPaused-${stage}`,
+      metricValue: '1',
+      defaultValue: 0,
+    });
+    this.alerts.notify(
+      new Alarm(this, 'AgencyDeliveriesPausedAlarm', {
+        alarmDescription: `Cong ${stage}: an agency endpoint kept failing and its deliveries are paused; they resume by themselves when a probe delivery succeeds`,
+        metric: breaker.metric({ statistic: 'Sum', period: FIVE_MINUTES }),
+        threshold: 0,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+    );
   }
 
   /** A business metric of this stage (functions/core/metrics.ts), summed over `period`. */
@@ -303,7 +374,7 @@ export class PortalMonitoring extends Construct {
     },
   ): Dashboard {
     const { stage, prefix } = this.s;
-    const fn = (name: string) => props.functions[name]!.function;
+    const fn = (name: string) => props.functions[name]!;
     const search = (expression: string, label: string) =>
       new MathExpression({ expression, usingMetrics: {}, period: FIVE_MINUTES, label });
     // Free-text terms of a SEARCH match name parts: the agency queues, with or without their DLQs.
@@ -315,7 +386,7 @@ export class PortalMonitoring extends Construct {
       new GraphWidget({ title, left, right, width: third, height: 6 });
 
     const dashboard = new Dashboard(this, 'Dashboard', {
-      dashboardName: `${prefix}-flow`,
+      dashboardName: dashboardName(prefix),
       defaultInterval: Duration.hours(6),
     });
     dashboard.addWidgets(

@@ -59,7 +59,7 @@ export class PortalFunction extends Construct {
   readonly function: NodejsFunction;
   /**
    * `live`: what API routes, queues, streams and schedules invoke. A deployment moves it to the new
-   * version, at once or as a canary (lib/api-stack.ts), so a bad release can be shifted back.
+   * version, at once or as a canary (lib/monitoring-stack.ts), so a bad release can be shifted back.
    */
   readonly alias: Alias;
   readonly role: Role;

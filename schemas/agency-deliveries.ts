@@ -1,5 +1,5 @@
 /** An agency's own delivery log and its redelivery requests (`/v1/agency/deliveries`, `/v1/agency/redeliveries`). */
-import { z } from 'zod';
+import * as z from 'zod';
 import { dossierCode, isoDateTime, listQuery, ulid } from './common.js';
 import { petitionCode } from './petition.js';
 

@@ -1,5 +1,5 @@
 /** Agency officers' work list: the dossiers routed to their agency. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { listQuery } from './common.js';
 import { dossierStatus } from './dossier.js';
 import { myDossierItem } from './me.js';

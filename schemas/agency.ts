@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { dossierCode, isoDateTime, nfcText, ulid } from './common.js';
 import { dossierStatus } from './dossier.js';
 import { officerRef, plannedStep, stepId } from './steps.js';

@@ -1,5 +1,5 @@
 /** Agency registry and FAQ (Bộ câu hỏi – trả lời) as the catalog publishes them. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { procedureCode } from './common.js';
 import { departmentKind, searchHighlight } from './procedure.js';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Vietnamese text arrives in any Unicode form; the portal stores and compares NFC. */
 export const nfcText = (max: number, min = 1) =>

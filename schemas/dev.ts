@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { personRole as role } from './common.js';
 
 export const devTokenRequest = z

@@ -1,7 +1,8 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { dossierCode, isoDateTime, listQuery, nfcText, procedureCode, ulid } from './common.js';
 import { ratingView } from './feedback.js';
 import { dossierPaymentSummary } from './payment.js';
+import { readerKind, readerRef, readReason, readWhat } from './reads.js';
 import { publicStepView, stepView } from './steps.js';
 
 export const dossierStatus = z.enum([
@@ -99,6 +100,8 @@ export const attachmentView = z.object({
   size: z.number().int(),
   /** SHA-256 of the stored file, 64 lowercase hex digits (absent on scans stored before digests were kept). */
   sha256: z.string().optional(),
+  /** How the file is named in `GET /v1/dossiers/{code}/attachments/{attachmentId}` (the agency's fetch). */
+  attachmentId: z.string().optional(),
 });
 
 export const publicDossierView = z
@@ -164,11 +167,13 @@ export const dossierParams = z.object({ code: dossierCode });
 export const trackQuery = z.object({ key: trackingKey });
 
 export const dossierViewQuery = z.object({
-  /** The owner only: show citizen ID and phone numbers of the form in full. */
+  /** The owner and the processing agency's officers: show citizen ID and phone numbers of the form in full. */
   reveal: z
     .enum(['true', 'false'])
     .default('false')
     .transform((v) => v === 'true'),
+  /** Anyone but the owner: why they open it, shown to the citizen beside the record of this read. */
+  reason: readReason.optional(),
 });
 
 export const timelineVerification = z
@@ -298,18 +303,30 @@ export const accessLogQuery = listQuery.extend({
     .optional(),
 });
 
-/** One fetch of a dossier's file by an agency, as its owner sees it: who, when, which file. */
+/**
+ * One read of the dossier by someone other than its owner, as its owner sees it: who, in which role, when,
+ * what, and why when they said. Entries recorded before reads of the dossier itself were logged are file
+ * fetches by an agency (`what: attachment`).
+ */
 export const dossierAccessEntry = z.object({
   at: isoDateTime,
-  agencyId: z.string(),
-  agencyName: z.string(),
-  /** `agency_system`: the agency's own system, by its signed request; `agency_officer`: one of its officers, signed in. */
-  via: z.enum(['agency_system', 'agency_officer']),
-  attachment: z.object({
-    attachmentId: z.string(),
-    documentType: z.string(),
-    fileName: z.string().optional(),
-  }),
+  /** The reader's role (`agency_system`: the agency's own system, by its signed request). */
+  via: readerKind,
+  what: readWhat,
+  /** Absent on file fetches recorded before readers were named. */
+  reader: readerRef.optional(),
+  /** The agency (or, for a desk officer, the one-stop office) the reader acts for. */
+  agencyId: z.string().optional(),
+  agencyName: z.string().optional(),
+  reason: z.string().optional(),
+  /** For `what: attachment`: the file. */
+  attachment: z
+    .object({
+      attachmentId: z.string(),
+      documentType: z.string(),
+      fileName: z.string().optional(),
+    })
+    .optional(),
 });
 
 export const dossierAccessLog = z

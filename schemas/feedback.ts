@@ -1,5 +1,5 @@
 /** Citizens' ratings of finished dossiers, and the performance the portal publishes per agency. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { agencyLevel } from './catalog.js';
 import { dossierCode, isoDateTime, listQuery, nfcText, procedureCode } from './common.js';
 
@@ -64,10 +64,14 @@ export const agencyStatsParams = z.object({ code: z.string().min(1).max(40) });
 /** At most three years per request: a published series, not an export of everything. */
 export const MAX_MONTHS = 36;
 export const agencyStatsRangeQuery = z
-  .object({ from: month, to: month })
+  .object({
+    /** Default: the twelve months ending with the month under way. */
+    from: month.optional(),
+    to: month.optional(),
+  })
   .strict()
-  .refine((q) => q.from <= q.to, { message: 'from must not be after to', path: ['from'] })
-  .refine((q) => monthsBetween(q.from, q.to) <= MAX_MONTHS, {
+  .refine((q) => !q.from || !q.to || q.from <= q.to, { message: 'from must not be after to', path: ['from'] })
+  .refine((q) => !q.from || !q.to || monthsBetween(q.from, q.to) <= MAX_MONTHS, {
     message: `at most ${MAX_MONTHS} months`,
     path: ['to'],
   });

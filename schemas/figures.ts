@@ -1,5 +1,5 @@
 /** An agency's own figures per officer and per step, for its officers and managers only. */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** A Vietnam calendar month (2026-11) or quarter (2026-Q4). */
 export const figuresPeriod = z

@@ -1,5 +1,5 @@
 /** The signed-in person's own account: profile, dossiers, documents already submitted, data export. */
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   dossierCode,
   isoDateTime,

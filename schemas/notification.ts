@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Who a notification is for: the dossier's owner, or an agency (SLA breaches). */
 export const notificationAudience = z.enum(['citizen', 'agency']);

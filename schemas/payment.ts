@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { dossierCode, isoDateTime, listQuery, nfcText, procedureCode, ulid } from './common.js';
 
 export const paymentStatus = z.enum(['pending', 'succeeded', 'failed', 'expired', 'refunded']);

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { isoDateTime, listQuery, nfcText, procedureCode, ulid } from './common.js';
 
 /** `PAKN-YYMMDD-NNNN`: one national series per day (a petition can move between agencies). */
@@ -141,7 +141,7 @@ export const publicPetitionsQuery = listQuery
   .extend({
     /** Only published answers are public; the parameter says so explicitly. */
     published: z.enum(['true']).default('true'),
-    /** Words to find, with or without tone marks. */
+    /** Words to find, with or without tone marks; a petition's code finds that published petition alone. */
     q: z.string().trim().max(200).optional(),
   })
   .strict();

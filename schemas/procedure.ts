@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { procedureCode } from './common.js';
 
 export const implementationLevel = z.enum(['toan_trinh', 'mot_phan']);

@@ -2,9 +2,10 @@
  * Verifiable electronic results and the citizen's document store: public verification, the published
  * keys, downloads, time-limited shares, and the account's access log.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { sha256Hex } from './agency.js';
 import { dossierCode, isoDateTime, listQuery, ulid } from './common.js';
+import { readerKind, readerRef, readWhat } from './reads.js';
 
 export const verifyParams = z.object({ documentId: ulid });
 
@@ -139,16 +140,19 @@ export const sharedDocument = z
 
 export const myAccessLogQuery = listQuery;
 
-/** One read of the person's data by someone else. */
+/** One read of the person's data by someone else: who, in which role, when, what, and why when they said. */
 export const myAccessEntry = z.object({
   at: isoDateTime,
-  /** `agency_system` / `agency_officer`: an agency fetched a dossier's file; `share`: a shared link was opened. */
-  via: z.enum(['agency_system', 'agency_officer', 'share']),
+  /** The reader's role, or `share`: someone opened a link the person shared. */
+  via: z.enum([...readerKind.options, 'share']),
+  what: readWhat,
+  reader: readerRef.optional(),
   agencyId: z.string().optional(),
   agencyName: z.string().optional(),
   dossierCode: dossierCode.optional(),
   documentType: z.string().optional(),
   documentId: z.string().optional(),
+  reason: z.string().optional(),
 });
 
 export const myAccessLog = z

@@ -1,5 +1,5 @@
 /** The live service index (Decision 766/QĐ-TTg): rankings per period and one agency's months. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { agencyLevel } from './catalog.js';
 import { MAX_MONTHS, month, monthsBetween } from './feedback.js';
 import { figuresPeriod } from './figures.js';

@@ -1,5 +1,5 @@
 /** A dossier's processing steps, each on its own clock, and the officers who act on them. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { isoDateTime } from './common.js';
 
 /** A step's id as the dossier's plan names it (`reception`, `step-1`…, or the default sequence's ids). */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { dossierCode, isoDateTime, listQuery, nfcText, procedureCode, ulid, vnMobile } from './common.js';
 
 /** `HTTT-YYMMDD-NNNN` (hỗ trợ trực tuyến): one national series per day. */

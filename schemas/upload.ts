@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { isoDateTime, ulid } from './common.js';
 
 /** MIME types the portal accepts for scans; each procedure narrows this per document. */

@@ -7,7 +7,7 @@
  * for this agency only: others' stay in the channel's DLQ.
  */
 import { createHash } from 'node:crypto';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type {
   agencyDeliveriesQuery,
   agencyDeliveryState,

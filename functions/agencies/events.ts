@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { ulid } from 'ulidx';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { AgencyEvent, agencyEventResult, IssuedResult } from '../../schemas/agency.js';
 import { bundleMembers } from '../catalog/bundles.js';
 import { findProcedure } from '../catalog/catalog.js';

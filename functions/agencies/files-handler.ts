@@ -1,8 +1,8 @@
-import { ulid } from 'ulidx';
 import { readOwnership } from '../core/access-store.js';
 import { agencyOf, httpFunction, personOf } from '../core/http.js';
 import { logger } from '../core/logger.js';
 import { type FileCaller, fetchAttachment } from '../documents/agency-files.js';
+import { readerOf } from '../pii/read-log.js';
 import { agencyFileRoutes } from './files-routes.js';
 import { attachmentFetchStore } from './files-store.js';
 import { authenticateAgency } from './verify.js';
@@ -41,19 +41,24 @@ export const handler = httpFunction(
     getDossierAttachment: async (req) => {
       store ??= attachmentFetchStore();
       const { code, attachmentId } = req.params;
-      // The access rule let in the dossier's own side or an officer of the agency it is routed to.
-      const person = personOf(req);
-      const caller: FileCaller =
-        req.reach === 'agency' && person.agencyId
-          ? { kind: 'agency_officer', agencyId: person.agencyId, requestId: ulid() }
-          : { kind: 'owner' };
+      // The access rule let in the dossier's own side or an officer of the agency it is routed to; all
+      // but the owner are recorded (functions/pii/read-log.ts).
+      const reader = readerOf(personOf(req), req.reach);
+      const caller: FileCaller = reader
+        ? {
+            kind: 'reader',
+            reader,
+            requestId: req.requestId,
+            ...(req.query.reason ? { reason: req.query.reason } : {}),
+          }
+        : { kind: 'owner' };
       const link = await fetchAttachment(store, caller, code, attachmentId);
-      if (caller.kind === 'agency_officer')
-        logger.info('agency fetched a file', {
-          agencyId: caller.agencyId,
+      if (reader)
+        logger.info('a file was fetched by someone other than its owner', {
+          ...(reader.agencyId ? { agencyId: reader.agencyId } : {}),
           dossierCode: code,
           attachmentId,
-          via: 'agency_officer',
+          via: reader.via,
         });
       return { body: link, headers: NO_STORE };
     },

@@ -1,4 +1,5 @@
 import { AGENCY_ATTACHMENT_PATH, agencyAttachmentParams, attachmentLink } from '../../schemas/agency.js';
+import { readQuery } from '../../schemas/reads.js';
 import { defineRoute } from '../core/route.js';
 
 export const agencyFileRoutes = [
@@ -10,8 +11,10 @@ export const agencyFileRoutes = [
     access: { kind: 'owned', object: 'dossier', agencyOfficers: true },
     summary:
       "A file of the dossier: a 5-minute download link with its SHA-256, for the dossier's own side and " +
-      "the officers of the agency it is routed to (an officer's fetch is recorded in the access log)",
+      "the officers of the agency it is routed to (a fetch by anyone but the owner is recorded in the owner's " +
+      'access log, with the reason given)',
     params: agencyAttachmentParams,
+    query: readQuery,
     status: 200,
     response: attachmentLink,
   }),

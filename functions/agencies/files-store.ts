@@ -11,6 +11,7 @@ import { keys, ttlAfterDays } from '../core/keys.js';
 import { sha256OfStream } from '../core/scan-digest.js';
 import type { AttachmentFetchPorts } from '../documents/agency-files.js';
 import { contentDisposition } from '../documents/result-link.js';
+import { readPut } from '../pii/read-log-store.js';
 
 const conditionFailed = (err: unknown) => err instanceof ConditionalCheckFailedException;
 
@@ -46,27 +47,15 @@ export function attachmentFetchStore(): AttachmentFetchPorts {
       }
     },
 
-    async recordAccess(code, access, ownerSub) {
-      const record = {
-        Put: {
-          TableName,
-          Item: {
-            ...keys.attachmentAccess(code, access.at, access.requestId),
-            // The owner's access log across all their dossiers (GET /v1/me/access-log).
-            ...keys.ownerAccessIndex(ownerSub, access.at, access.requestId),
-            kind: 'attachmentAccess',
-            dossierCode: code,
-            ...access,
-          },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        },
-      };
+    async recordAccess(_code, access, ownerSub) {
+      // The kernel's read record (functions/pii/read-log.ts): beside the dossier and on the owner's log.
+      const record = { Put: readPut(TableName, access, ownerSub) };
       // A signed request is good once: its guard and the fetch record commit together or not at all.
       const guard = {
         Put: {
           TableName,
           Item: {
-            ...keys.signedRequest(access.agencyId, access.requestId),
+            ...keys.signedRequest(access.agencyId ?? access.reader, access.requestId),
             kind: 'signedRequest',
             at: access.at,
             ttl: ttlAfterDays(1),
@@ -82,7 +71,8 @@ export function attachmentFetchStore(): AttachmentFetchPorts {
         );
         return true;
       } catch (err) {
-        if (isCancellation(err) && cancellationOf(err).anyFailed()) return false;
+        // A signed request already answered is a replay; a person's read already there is this one, kept.
+        if (isCancellation(err) && cancellationOf(err).anyFailed()) return access.via !== 'agency_system';
         throw err;
       }
     },

@@ -95,13 +95,17 @@ const TITLE =
 /** Where a mention begins: the text's start or a separator (commas also sit inside names, harmlessly). */
 const START = '(?:^|[,;/(\\-–])\\s*';
 
-const compiled = RULES.map((r) => ({
-  ...r,
-  re: new RegExp(`${START}${TITLE}(?:${r.name})(?![a-z0-9])`),
-}));
+let patterns: { rules: (Rule & { re: RegExp })[]; bareUbnd: RegExp } | undefined;
 
-/** "Ủy ban nhân dân" or its chair with no tier: the record's single local level says which. */
-const BARE_UBND = new RegExp(`${START}${TITLE}${UBND}(?! (?:cap |tinh|xa|phuong|huyen|thanh pho))`);
+/** The rules' expressions, built on first use: most requests of a function never read a record's texts. */
+function compiled() {
+  patterns ??= {
+    rules: RULES.map((r) => ({ ...r, re: new RegExp(`${START}${TITLE}(?:${r.name})(?![a-z0-9])`) })),
+    /** "Ủy ban nhân dân" or its chair with no tier: the record's single local level says which. */
+    bareUbnd: new RegExp(`${START}${TITLE}${UBND}(?! (?:cap |tinh|xa|phuong|huyen|thanh pho))`),
+  };
+  return patterns;
+}
 
 export interface HandlersOf {
   /** Registry terms, in table order, without repeats. */
@@ -119,15 +123,16 @@ export function handlersOf(
 ): HandlersOf {
   const handlers = new Set<HandlerKey>();
   const unregistered = new Set<string>();
+  const { rules, bareUbnd } = compiled();
   for (const raw of texts) {
     if (!raw) continue;
     const text = normalize(raw);
-    for (const r of compiled)
+    for (const r of rules)
       if (r.re.test(text)) {
         if (r.handler) handlers.add(r.handler);
         if (r.unregistered) unregistered.add(r.unregistered);
       }
-    if (BARE_UBND.test(text)) {
+    if (bareUbnd.test(text)) {
       const local = levels.filter((l) => l === 'province' || l === 'commune');
       if (local.length === 1) handlers.add(local[0] === 'commune' ? 'commune:ubnd' : 'province:ubnd');
     }

@@ -4,7 +4,7 @@
  * it matches the data), then every look-up and search is a pure in-memory call.
  */
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { agencyQuery, faqQuery } from '../../schemas/catalog.js';
 import { type FaqRecord, faqRecord } from '../../schemas/catalog.js';
 import {
@@ -19,14 +19,14 @@ import { AppError } from '../core/errors.js';
 import { type Agency, allAgencies, findAgencyByCode } from '../registry/agencies.js';
 import { type HandlerKey, handlerKeyOfAgency } from './agency-handlers.js';
 import { publishFormSchema } from './form-schema.js';
-import { findForm } from './forms.js';
+import { findForm, hasForm } from './forms.js';
 import { type InformationSummary, searchDocOfSummary } from './information.js';
 import { matchesName, queryWords } from './name-match.js';
 import { findFeeRule, handledBy, servesProvince } from './policy.js';
 import { type CatalogData, type Procedure, publishedCatalog } from './procedures.js';
 import { SearchIndex } from './search.js';
 import type { Hit, IndexedDoc, SearchSpec } from './search-hits.js';
-import { fold, highlightRanges, INDEX_FORMAT } from './search-text.js';
+import { fold, highlightRanges, indexFormat } from './search-text.js';
 import { validateRecords } from './validate.js';
 
 type ProcedureView = z.infer<typeof onlineProcedureView>;
@@ -140,10 +140,16 @@ export class Catalog {
     this.version = data.catalogVersion;
     this.publishedAt = data.publishedAt;
     for (const r of records) {
-      const form = findForm(r.formId);
-      if (!form) throw new Error(`procedure ${r.code} v${r.version} names unknown form ${r.formId}`);
+      const { formId } = r;
+      if (!hasForm(formId)) throw new Error(`procedure ${r.code} v${r.version} names unknown form ${formId}`);
       const list = this.versions.get(r.code) ?? [];
-      list.push({ ...r, form });
+      // The form's schema is built when the procedure's form is first read, not with the catalog.
+      list.push(
+        Object.defineProperty({ ...r }, 'form', {
+          enumerable: true,
+          get: () => findForm(formId)!,
+        }) as Procedure,
+      );
       this.versions.set(r.code, list);
     }
     for (const list of this.versions.values()) list.sort((a, b) => a.version - b.version);
@@ -181,7 +187,7 @@ export class Catalog {
   private get searchIndexes() {
     if (this.indexes) return this.indexes;
     const index = typeof this.index === 'function' ? this.index() : this.index;
-    const fresh = index && index.format === INDEX_FORMAT && index.catalogVersion === this.version;
+    const fresh = index && index.format === indexFormat() && index.catalogVersion === this.version;
     const docs = this.informationInput.docs;
     const information = [...this.information.values()].map((s) => docs?.get(s.code) ?? searchDocOfSummary(s));
     this.indexes = {
@@ -226,7 +232,7 @@ export class Catalog {
 
   serializedIndex(): SerializedIndex {
     return {
-      format: INDEX_FORMAT,
+      format: indexFormat(),
       catalogVersion: this.version,
       procedures: this.searchIndexes.procedures.toJSON(),
       faq: this.searchIndexes.faq.toJSON(),

@@ -3,7 +3,7 @@
  * form and is published beside its JSON Schema (form-schema.ts). Apart from the kinds of value and the
  * forms themselves, which only use it.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { findCommune, findProvince } from '../registry/admin-map.js';
 import { type Bilingual, COMMUNES_HREF, RULE_PARAM } from './form-values.js';
 
@@ -128,6 +128,15 @@ export interface Group {
 
 export const fields = (f: Record<string, z.ZodType>): Group => ({ fields: f });
 
+/** A group built once, on first use: a function builds the forms it uses when it first needs them. */
+export function group(build: () => Group): () => Group {
+  let built: Group | undefined;
+  return () => {
+    built ??= build();
+    return built;
+  };
+}
+
 const formRules = new WeakMap<z.ZodType, readonly FormRule[]>();
 
 /** The rules between fields that a form checks (each is one refinement of the form). */
@@ -138,7 +147,8 @@ export const rulesOf = (form: z.ZodType): readonly FormRule[] => formRules.get(f
  * once the fields it reads are valid and names its first field. The root description says where the
  * dossier's notices go, read from the form's `phone` field.
  */
-export function defineForm(...groups: Group[]) {
+export function defineForm(...parts: (Group | (() => Group))[]) {
+  const groups = parts.map((g) => (typeof g === 'function' ? g() : g));
   const shape: Record<string, z.ZodType> = Object.assign({}, ...groups.map((g) => g.fields));
   const rules = groups.flatMap((g) => g.rules ?? []);
   const phone = shape.phone;

@@ -6,7 +6,7 @@
  * today, or look a code up in a list that depends on another field. Every refinement of a form must map
  * to a published rule: publishing a form with an unpublished refinement throws.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { type FormRule, type RuleCheck, rulesOf } from './form-rules.js';
 import { fieldType, NOT_IN_FUTURE, RULE_PARAM } from './form-values.js';
 

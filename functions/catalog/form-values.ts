@@ -3,7 +3,7 @@
  * description (names, dates, ID and phone numbers, provinces, communes, countries), and where personal
  * data sits in a form by its type. Apart from the rules and the forms that are built from these.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { todayInVietnam, vnMobile } from '../../schemas/common.js';
 import { provinces } from '../registry/admin-map.js';
 import { foreignCountries } from './countries.js';
@@ -86,23 +86,35 @@ export const personName = (meta: Label) => text(2, 100, meta);
 export const address = (meta: Label) => text(5, 300, meta);
 export const money = (meta: Label) => z.number().int().min(0).meta(meta);
 
-/** The 34 provinces and centrally-run cities (Quyết định 19/2025/QĐ-TTg), with their names. */
-export const provinceCode = choice(
-  Object.fromEntries(provinces.map((p) => [p.code, { vi: p.fullName, en: p.nameEn }])) as Record<
-    string,
-    Bilingual
-  >,
-  label(
-    'Tỉnh, thành phố',
-    'Province or city',
-    'Mã tỉnh, thành phố trực thuộc trung ương theo danh mục từ 1/7/2025 (34 đơn vị).',
-    'Code of the province or centrally-run city on the map in force since 1 July 2025 (34 units).',
-  ),
-);
+let province: ReturnType<typeof choice> | undefined;
+
+/**
+ * The 34 provinces and centrally-run cities (Quyết định 19/2025/QĐ-TTg), with their names: one schema,
+ * built with the first form that has the field.
+ */
+export function provinceCode() {
+  province ??= choice(
+    Object.fromEntries(provinces.map((p) => [p.code, { vi: p.fullName, en: p.nameEn }])) as Record<
+      string,
+      Bilingual
+    >,
+    label(
+      'Tỉnh, thành phố',
+      'Province or city',
+      'Mã tỉnh, thành phố trực thuộc trung ương theo danh mục từ 1/7/2025 (34 đơn vị).',
+      'Code of the province or centrally-run city on the map in force since 1 July 2025 (34 units).',
+    ),
+  );
+  return province;
+}
+
+let countryChoices: Record<string, Bilingual> | undefined;
 
 /** A country other than Viet Nam, by ISO 3166-1 alpha-2 code, named in both languages. */
-const countryChoices = Object.fromEntries(foreignCountries.map((c) => [c.code, { vi: c.vi, en: c.en }]));
-export const country = (meta: Label) => choice(countryChoices, meta);
+export const country = (meta: Label) => {
+  countryChoices ??= Object.fromEntries(foreignCountries().map((c) => [c.code, { vi: c.vi, en: c.en }]));
+  return choice(countryChoices, meta);
+};
 
 /** Where a page loads a province's communes (GET /v1/provinces/{code}/communes). */
 export const COMMUNES_HREF = '/v1/provinces/{provinceCode}/communes';

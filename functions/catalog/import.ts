@@ -7,7 +7,7 @@
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
-import { z } from 'zod';
+import * as z from 'zod';
 import { faqRecord } from '../../schemas/catalog.js';
 import type { ProcedureRecord } from '../../schemas/procedure.js';
 import { Catalog } from './catalog.js';

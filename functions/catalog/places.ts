@@ -2,7 +2,7 @@
  * The administrative map as the portal publishes it: the 34 provinces, and each province's communes with
  * the People's Committee that receives there, so a citizen can pick where they live and see who handles it.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { communeList, provinceView } from '../../schemas/catalog.js';
 import { communesOf, findProvince, provinces } from '../registry/admin-map.js';
 import { communeAgency } from '../registry/agencies.js';

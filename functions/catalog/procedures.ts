@@ -5,7 +5,7 @@
  * `illustrative`. Imported national records (information entries) are stored beside it in data/national
  * and data/details, and served by the catalog function only (./published.ts).
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { ProcedureRecord } from '../../schemas/procedure.js';
 import catalogData from './data/catalog.json' with { type: 'json' };
 

@@ -12,13 +12,17 @@ function fnv(text: string): number {
   return h;
 }
 
+let format: number | undefined;
+
 /**
  * The index layout (bumped whenever tokenisation, fields or the layout change) with a fingerprint
  * of the synonym data that shapes what is indexed: a prebuilt index of older synonyms is never
- * loaded, it is rebuilt.
+ * loaded, it is rebuilt. Computed on first use: the catalog's reads by code never search.
  */
-export const INDEX_FORMAT =
-  4_000_000 + (fnv(JSON.stringify([SYNONYM_GROUPS, CONTEXT_GROUPS, SECONDARY])) % 1_000_000);
+export function indexFormat(): number {
+  format ??= 4_000_000 + (fnv(JSON.stringify([SYNONYM_GROUPS, CONTEXT_GROUPS, SECONDARY])) % 1_000_000);
+  return format;
+}
 
 export function fold(text: string): string {
   return text
@@ -91,36 +95,59 @@ export interface Phrase {
 }
 export const phrase = (text: string, term: string): Phrase => ({ words: written(text), term });
 
-/** Every synonym phrase, longest first, with the group term it stands for. */
-export const SYNONYM_PHRASES: readonly Phrase[] = SYNONYM_GROUPS.flatMap((g) =>
-  g.phrases.map((p) => phrase(p, g.term)),
-).sort((a, b) => b.words.length - a.words.length);
-/** Synonym phrases by their first folded word, so a text is matched in one pass. */
-export const BY_FIRST = new Map<string, Phrase[]>();
-for (const p of SYNONYM_PHRASES) {
-  const first = p.words[0]!.folded;
-  BY_FIRST.set(first, [...(BY_FIRST.get(first) ?? []), p]);
+/** The synonym, filler, soft-word and secondary phrase tables, analysed once. */
+export interface PhraseTables {
+  /** Every synonym phrase, longest first, with the group term it stands for. */
+  synonyms: readonly Phrase[];
+  /** Synonym phrases by their first folded word, so a text is matched in one pass. */
+  byFirst: ReadonlyMap<string, Phrase[]>;
+  /** One-word synonym phrases (folded). */
+  single: ReadonlySet<string>;
+  groupTerms: ReadonlySet<string>;
+  /** A group term's official wording (its first phrase), folded. */
+  official: ReadonlyMap<string, string[]>;
+  filler: readonly Phrase[];
+  soft: ReadonlyMap<string, { marks: string; official: string[] }>;
+  secondary: readonly { in: Phrase; asked: Phrase[] }[];
+  /** Phrases that mean their term only in documents that also say one of `where` (CONTEXT_GROUPS). */
+  context: readonly { term: string; phrases: Phrase[]; where: Phrase[] }[];
 }
-export const SINGLE_PHRASES = new Set(
-  SYNONYM_PHRASES.filter((p) => p.words.length === 1).map((p) => p.words[0]!.folded),
-);
-export const GROUP_TERMS = new Set(SYNONYM_GROUPS.map((g) => g.term));
-const OFFICIAL: ReadonlyMap<string, string[]> = new Map(
-  SYNONYM_GROUPS.map((g) => [g.term, written(g.phrases[0]!).map((w) => w.folded)]),
-);
-export const FILLER_PHRASES = FILLER.map((f) => phrase(f, '')).sort(
-  (a, b) => b.words.length - a.words.length,
-);
-export const SOFT_WORDS: ReadonlyMap<string, { marks: string; official: string[] }> = new Map(
-  Object.entries(SOFT).map(([w, official]) => [
-    fold(w),
-    { marks: marksOf(w), official: official.flatMap((o) => written(o).map((x) => x.folded)) },
-  ]),
-);
-export const SECONDARY_PHRASES = SECONDARY.map((s) => ({
-  in: phrase(s.phrase, ''),
-  asked: s.asked.map((a) => phrase(a, '')),
-}));
+
+let tables: PhraseTables | undefined;
+
+/** Built on first use, not at import: a function that serves no search never pays for them. */
+export function phrases(): PhraseTables {
+  if (tables) return tables;
+  const synonyms = SYNONYM_GROUPS.flatMap((g) => g.phrases.map((p) => phrase(p, g.term))).sort(
+    (a, b) => b.words.length - a.words.length,
+  );
+  const byFirst = new Map<string, Phrase[]>();
+  for (const p of synonyms) {
+    const first = p.words[0]!.folded;
+    byFirst.set(first, [...(byFirst.get(first) ?? []), p]);
+  }
+  tables = {
+    synonyms,
+    byFirst,
+    single: new Set(synonyms.filter((p) => p.words.length === 1).map((p) => p.words[0]!.folded)),
+    groupTerms: new Set(SYNONYM_GROUPS.map((g) => g.term)),
+    official: new Map(SYNONYM_GROUPS.map((g) => [g.term, written(g.phrases[0]!).map((w) => w.folded)])),
+    filler: FILLER.map((f) => phrase(f, '')).sort((a, b) => b.words.length - a.words.length),
+    soft: new Map(
+      Object.entries(SOFT).map(([w, official]) => [
+        fold(w),
+        { marks: marksOf(w), official: official.flatMap((o) => written(o).map((x) => x.folded)) },
+      ]),
+    ),
+    secondary: SECONDARY.map((s) => ({ in: phrase(s.phrase, ''), asked: s.asked.map((a) => phrase(a, '')) })),
+    context: CONTEXT_GROUPS.map((g) => ({
+      term: g.term,
+      phrases: g.phrases.map((p) => phrase(p, g.term)),
+      where: g.where.map((w) => phrase(w, '')),
+    })),
+  };
+  return tables;
+}
 
 /** Whether `p` is written in `ws` at position i. */
 export const at = (ws: readonly Word[], i: number, p: Phrase) =>
@@ -134,8 +161,9 @@ export const contains = (ws: readonly Word[], p: Phrase) => ws.some((_, i) => at
  */
 function synonymTerms(ws: readonly Word[]): string[] {
   const out = new Set<string>();
+  const { byFirst } = phrases();
   ws.forEach((w, i) => {
-    for (const p of BY_FIRST.get(w.folded) ?? []) if (p.words.length > 1 && at(ws, i, p)) out.add(p.term);
+    for (const p of byFirst.get(w.folded) ?? []) if (p.words.length > 1 && at(ws, i, p)) out.add(p.term);
   });
   return [...out];
 }
@@ -147,29 +175,24 @@ export function indexTerms(text: string): string[] {
 
 export function termsOf(out: string[], ws: readonly Word[]): string[] {
   const extra: string[] = [];
-  for (const t of out) if (GROUP_TERMS.has(t) && OFFICIAL.has(t)) extra.push(...OFFICIAL.get(t)!);
+  const { groupTerms, official } = phrases();
+  for (const t of out) if (groupTerms.has(t) && official.has(t)) extra.push(...official.get(t)!);
   extra.push(...synonymTerms(ws));
   return extra.length ? [...out, ...extra] : out;
 }
 
-const CONTEXT_PHRASES = CONTEXT_GROUPS.map((g) => ({
-  term: g.term,
-  phrases: g.phrases.map((p) => phrase(p, g.term)),
-  where: g.where.map((w) => phrase(w, '')),
-}));
-
 /** Group terms of phrases that have their meaning only in this document (see CONTEXT_GROUPS). */
 export function contextTerms(ws: readonly Word[], doc: readonly Word[]): string[] {
-  return CONTEXT_PHRASES.filter(
-    (g) => g.phrases.some((p) => contains(ws, p)) && g.where.some((w) => contains(doc, w)),
-  ).map((g) => g.term);
+  return phrases()
+    .context.filter((g) => g.phrases.some((p) => contains(ws, p)) && g.where.some((w) => contains(doc, w)))
+    .map((g) => g.term);
 }
 
 /** Bit i set when the text names the i-th secondary variant (a reissue, a revocation…). */
 export function secondaryFlags(text: string): number {
   const ws = written(text);
   let flags = 0;
-  SECONDARY_PHRASES.forEach((s, i) => {
+  phrases().secondary.forEach((s, i) => {
     if (contains(ws, s.in)) flags |= 1 << i;
   });
   return flags;
@@ -183,9 +206,10 @@ export function highlightRanges(text: string, terms: ReadonlySet<string>): [numb
     if (terms.has(w.folded)) hit.add(i);
   });
   // A context phrase matched only where its term was found in this field, so it is the reason.
-  const context = CONTEXT_PHRASES.filter((g) => terms.has(g.term)).flatMap((g) => g.phrases);
+  const { byFirst, context: contextPhrases } = phrases();
+  const context = contextPhrases.filter((g) => terms.has(g.term)).flatMap((g) => g.phrases);
   for (let i = 0; i < ws.length; i++) {
-    for (const p of [...(BY_FIRST.get(ws[i]!.folded) ?? []), ...context])
+    for (const p of [...(byFirst.get(ws[i]!.folded) ?? []), ...context])
       if (terms.has(p.term) && at(ws, i, p)) for (let j = 0; j < p.words.length; j++) hit.add(i + j);
   }
   const ranges: [number, number][] = [];

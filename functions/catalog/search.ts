@@ -41,18 +41,12 @@ import {
   typosAllowed,
 } from './search-scoring.js';
 import {
-  BY_FIRST,
   contains,
   contextTerms,
-  FILLER_PHRASES,
-  GROUP_TERMS,
-  INDEX_FORMAT,
+  indexFormat,
   type Phrase,
+  phrases,
   queryTerms,
-  SECONDARY_PHRASES,
-  SINGLE_PHRASES,
-  SOFT_WORDS,
-  SYNONYM_PHRASES,
   sameWord,
   secondaryFlags,
   termsOf,
@@ -98,7 +92,7 @@ export class SearchIndex {
     const postings = terms.map((t) => [...byTerm.get(t)!.entries()].sort((a, b) => a[0] - b[0]).flat());
     const first = spec.fields[0]!;
     return new SearchIndex(spec, {
-      format: INDEX_FORMAT,
+      format: indexFormat(),
       fields: [...spec.fields],
       ids: docs.map((d) => d.id),
       terms,
@@ -110,7 +104,7 @@ export class SearchIndex {
 
   static load(spec: SearchSpec, serialized: unknown): SearchIndex {
     const data = serialized as SerializedIndex;
-    if (data?.format !== INDEX_FORMAT || data.fields.join() !== spec.fields.join()) {
+    if (data?.format !== indexFormat() || data.fields.join() !== spec.fields.join()) {
       throw new Error('search index was built for another format or fields');
     }
     return new SearchIndex(spec, data);
@@ -177,7 +171,7 @@ export class SearchIndex {
     if (exact !== undefined) add(exact, 1);
     if (last && word.length >= 2) for (const i of this.withPrefix(word)) add(i, PREFIX_WEIGHT);
     const max = typosAllowed(word.length);
-    if (fuzzy && max > 0 && !GROUP_TERMS.has(word) && /^[a-z]+$/.test(word)) {
+    if (fuzzy && max > 0 && !phrases().groupTerms.has(word) && /^[a-z]+$/.test(word)) {
       for (let len = word.length - max; len <= word.length + max; len++) {
         for (const i of this.termsOfLength(len)) {
           if (i !== exact && editDistance(word, this.data.terms[i]!, max) <= max) add(i, FUZZY_WEIGHT);
@@ -239,7 +233,7 @@ export class SearchIndex {
       else ws.push(w);
     }
     const slots: Slot[] = [];
-    const known = (w: Word) => this.termIndex.has(w.folded) || GROUP_TERMS.has(w.folded);
+    const known = (w: Word) => this.termIndex.has(w.folded) || phrases().groupTerms.has(w.folded);
     const like = (w: Word, p: Word) =>
       sameWord(w, p) ||
       (!w.marks && accentVariants(w.folded).includes(p.folded)) ||
@@ -250,8 +244,11 @@ export class SearchIndex {
       list.find((p) => i + p.words.length <= ws.length && p.words.every((pw, j) => like(ws[i + j]!, pw)));
     for (let i = 0; i < ws.length; ) {
       // Phrases starting with the word as typed; all of them only when it is unknown (a typo).
-      const syn = phraseAt(i, known(ws[i]!) ? (BY_FIRST.get(ws[i]!.folded) ?? []) : SYNONYM_PHRASES);
-      const filler = phraseAt(i, FILLER_PHRASES);
+      const syn = phraseAt(
+        i,
+        known(ws[i]!) ? (phrases().byFirst.get(ws[i]!.folded) ?? []) : phrases().synonyms,
+      );
+      const filler = phraseAt(i, phrases().filler);
       const lastWord = i === ws.length - 1;
       if (syn && (!filler || syn.words.length >= filler.words.length)) {
         const phrase = syn.words.length > 1;
@@ -264,7 +261,7 @@ export class SearchIndex {
         continue;
       }
       const w = ws[i]!;
-      const soft = SOFT_WORDS.get(w.folded);
+      const soft = phrases().soft.get(w.folded);
       if (soft && (!w.marks || !soft.marks || w.marks === soft.marks)) {
         slots.push({ word: w.folded, optional: true });
         for (const o of soft.official) slots.push({ word: o, optional: true });
@@ -272,7 +269,7 @@ export class SearchIndex {
         slots.push({
           word: w.folded,
           last: lastWord,
-          ...(GROUP_TERMS.has(w.folded) ? { term: w.folded } : {}),
+          ...(phrases().groupTerms.has(w.folded) ? { term: w.folded } : {}),
         });
       }
       i++;
@@ -282,9 +279,15 @@ export class SearchIndex {
 
   /** "dangky" → ["dang", "ky"] when the word is unknown and both halves are known syllables. */
   private split(word: string): string[] | undefined {
-    if (word.length < 4 || this.termIndex.has(word) || GROUP_TERMS.has(word) || SINGLE_PHRASES.has(word))
+    if (
+      word.length < 4 ||
+      this.termIndex.has(word) ||
+      phrases().groupTerms.has(word) ||
+      phrases().single.has(word)
+    )
       return undefined;
-    const syllable = (x: string) => /[aeiouy]/.test(x) && (this.termIndex.has(x) || GROUP_TERMS.has(x));
+    const syllable = (x: string) =>
+      /[aeiouy]/.test(x) && (this.termIndex.has(x) || phrases().groupTerms.has(x));
     for (let k = 2; k <= word.length - 2; k++) {
       const a = word.slice(0, k);
       const b = word.slice(k);
@@ -360,7 +363,7 @@ export class SearchIndex {
   private static asked(q: string): number {
     const ws = written(q);
     let flags = 0;
-    SECONDARY_PHRASES.forEach((s, i) => {
+    phrases().secondary.forEach((s, i) => {
       if (s.asked.some((p) => contains(ws, p))) flags |= 1 << i;
     });
     return flags;

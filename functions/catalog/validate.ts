@@ -5,7 +5,7 @@
  */
 import { type ProcedureRecord, procedureRecord } from '../../schemas/procedure.js';
 import { findAgency } from '../registry/agencies.js';
-import { findForm } from './forms.js';
+import { hasForm } from './forms.js';
 import { findFeeRule } from './policy.js';
 
 export interface RowProblem {
@@ -47,7 +47,7 @@ export function validateRecords(
     } else {
       const p = parsed.data;
       const problem = (path: string, message: string) => problems.push({ row, path, message });
-      if (!findForm(p.formId)) problem('formId', `no form named ${p.formId}`);
+      if (!hasForm(p.formId)) problem('formId', `no form named ${p.formId}`);
       if (p.agencyId && !findAgency(p.agencyId))
         problem('agencyId', `no agency ${p.agencyId} in the registry`);
       if (p.feeRule && !findFeeRule(p.feeRule)) problem('feeRule', `no fee rule named ${p.feeRule}`);

@@ -5,7 +5,7 @@
  * delivery). Secrets Manager in AWS, a local file in the local cloud.
  */
 import { readFile } from 'node:fs/promises';
-import { z } from 'zod';
+import * as z from 'zod';
 import { findAgency } from '../registry/agencies.js';
 import { secretsProvider } from './clients.js';
 import { config } from './config.js';

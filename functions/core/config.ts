@@ -2,7 +2,7 @@
  * Every setting a handler reads, validated once at cold start. Handlers are configured only by
  * environment, so the same modules run in Lambda and in the local cloud.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** A setting holding JSON text: parsed here, then checked by the schema it is piped into. */
 const jsonText = z.string().transform((s, ctx) => {

@@ -1,6 +1,6 @@
 /** Reading a dossier and its timeline, shared by tracking, agency events and the dispatcher. */
 import { BatchGetCommand, type BatchGetCommandOutput, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { dynamo } from './clients.js';
 import { config } from './config.js';
 import type { DossierRecord } from './dossier.js';

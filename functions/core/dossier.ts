@@ -1,5 +1,6 @@
 /** The dossier record as stored, and the views the API shows of it. */
-import type { z } from 'zod';
+import { createHash } from 'node:crypto';
+import type * as z from 'zod';
 import type {
   DossierStatus,
   dossierView,
@@ -241,6 +242,13 @@ export function supplementRequestOf(
   };
 }
 
+/**
+ * How agencies name a dossier's file: derived from the dossier code and the scan's upload id, so it is
+ * stable and unique within the dossier, while the citizen's upload ids stay internal to the citizen's side.
+ */
+export const attachmentIdOf = (code: string, uploadId: string) =>
+  createHash('sha256').update(`cong-attachment:${code}:${uploadId}`).digest('hex').slice(0, 32);
+
 export function toOwnerView(d: DossierRecord, events: readonly TimelineEvent[], now = new Date()) {
   const supplementRequest = supplementRequestOf(d, events);
   const view: z.infer<typeof dossierView> = {
@@ -254,7 +262,11 @@ export function toOwnerView(d: DossierRecord, events: readonly TimelineEvent[], 
       ...(e.dueAt ? { dueAt: e.dueAt } : {}),
     })),
     form: d.form,
-    attachments: d.attachments.map(({ key: _key, supplement: _supplement, reusedFrom: _r, ...a }) => a),
+    // Each file with the id the agency's fetch route names it by (officers see this view too).
+    attachments: d.attachments.map(({ key: _key, supplement: _supplement, reusedFrom: _r, ...a }) => ({
+      ...a,
+      attachmentId: attachmentIdOf(d.code, a.uploadId),
+    })),
     ...(d.enterpriseTaxCode ? { enterpriseTaxCode: d.enterpriseTaxCode } : {}),
     ...(d.filedBy ? { filedBy: filedByView(d.filedBy) } : {}),
     ...(d.trackingKey ? { trackingKey: d.trackingKey } : {}),

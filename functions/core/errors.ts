@@ -248,6 +248,11 @@ export const ERRORS = {
     en: 'The portal is starting; try again in a moment.',
     vi: 'Cổng đang khởi động; vui lòng thử lại sau giây lát.',
   },
+  READ_NOT_RECORDED: {
+    status: 503,
+    en: "The read could not be recorded in the citizen's access log, so nothing was shown; try again in a moment.",
+    vi: 'Chưa ghi được lượt xem vào nhật ký truy cập của công dân nên dữ liệu chưa được hiển thị; vui lòng thử lại sau giây lát.',
+  },
   SERVICE_BUSY: {
     status: 503,
     en: 'The portal is very busy right now and nothing was saved; send the same request again after the time in Retry-After.',

@@ -7,7 +7,7 @@
 import middy, { type MiddlewareObj } from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import type { ZodError, z } from 'zod';
+import type * as z from 'zod';
 import { type OwnershipReader, objectAccess } from './access.js';
 import { authenticatePerson, type Principal } from './auth.js';
 import { config } from './config.js';
@@ -39,25 +39,9 @@ type Result = APIGatewayProxyStructuredResultV2;
 const JSON_TYPE = 'application/json; charset=utf-8';
 const BODY_LIMIT_BYTES = 1024 * 1024;
 
-export interface ErrorDetail {
-  path: string;
-  code: string;
-  message: string;
-  /** The portal's own checks say the field's problem in Vietnamese too; zod's issues are English only. */
-  messageVi?: string;
-}
+import { zodDetails } from './validation-details.js';
 
-/** zod issues as error details; a field the schema does not know is listed under its own path. */
-export const zodDetails = (error: ZodError): ErrorDetail[] =>
-  error.issues.flatMap((i): ErrorDetail[] =>
-    i.code === 'unrecognized_keys'
-      ? i.keys.map((key) => ({
-          path: [...i.path, key].join('.'),
-          code: i.code,
-          message: `unknown field: ${key}`,
-        }))
-      : [{ path: i.path.join('.'), code: i.code, message: i.message }],
-  );
+export { type ErrorDetail, zodDetails } from './validation-details.js';
 
 function json(status: number, body: unknown, extra: Record<string, string> = {}): Result {
   return { statusCode: status, headers: { 'content-type': JSON_TYPE, ...extra }, body: JSON.stringify(body) };

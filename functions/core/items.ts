@@ -8,7 +8,7 @@
  * it is logged (the kind and which attributes failed, never their values) and answered as an internal
  * error, so a broken record is not shown, advanced or paid as if it were whole.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { dossierStatus } from '../../schemas/dossier.js';
 import type { DossierRecord } from './dossier.js';
 import { AppError } from './errors.js';

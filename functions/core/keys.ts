@@ -49,14 +49,16 @@ export const keys = {
   /** Marks a webhook as delivered so a redelivered queue message is not sent twice. */
   delivered: (code: string, webhookId: string) => ({ pk: `DOSSIER#${code}`, sk: `DELIVERED#${webhookId}` }),
   /**
-   * One fetch of a dossier's file by an agency, beside the dossier: its own item, put only if absent, so
-   * concurrent fetches never overwrite each other. Sorted by when the portal answered it.
+   * One read of a dossier's personal data by someone other than its owner (an agency's fetch of a file,
+   * an officer opening the dossier, a reveal of its sealed identifiers), beside the dossier: its own item,
+   * put only if absent and never updated or deleted (functions/pii/read-log.ts). Sorted by when the portal
+   * answered it.
    */
-  attachmentAccess: (code: string, at: string, requestId: string) => ({
+  dossierRead: (code: string, at: string, requestId: string) => ({
     pk: `DOSSIER#${code}`,
     sk: `ACCESS#${at}#${requestId}`,
   }),
-  attachmentAccessPrefix: 'ACCESS#',
+  dossierReadPrefix: 'ACCESS#',
   /**
    * A signed GET already answered (agency and webhook-id), written with its fetch record: the same signed
    * request again is a replay. Kept a day, far past the signature's five-minute tolerance.
@@ -321,8 +323,9 @@ export const keys = {
     sk: `ACCESS#${at}#${requestId}`,
   }),
   /**
-   * gsi1, on every read of a person's data by someone else (an agency's fetch of a dossier's file, a shared
-   * link opened): the person's own access log across all their dossiers and documents, newest first.
+   * gsi1, on every read of a person's data by someone else (a dossier or one of its files read by anyone
+   * but its owner, a shared link opened): the person's own access log across all their dossiers and
+   * documents, newest first.
    */
   ownerAccessIndex: (sub: string, at: string, requestId: string) => ({
     gsi1pk: `OWNER#${sub}`,

@@ -4,7 +4,7 @@
  * and must return the response schema's type, so no handler casts a request part. `functions/routes.ts`
  * concatenates every group's routes into the one table CDK, the local server and OpenAPI read.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { Reach } from './access.js';
 import type { Principal } from './auth.js';
 import type { RateLimitClass } from './rate-limit.js';

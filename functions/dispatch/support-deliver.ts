@@ -3,7 +3,7 @@
  * and petitions (functions/dispatch). The payload is the question, never the asker's identity. A message
  * for an agency the ticket has since left is dropped.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { supportDelivery } from '../../schemas/support.js';
 import type { SupportMessage } from '../dossiers/messages.js';
 import type { TicketRecord } from '../support/model.js';

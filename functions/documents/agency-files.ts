@@ -2,20 +2,16 @@
  * Agencies fetch the files of the dossiers routed to them: each delivery lists every scan with its
  * SHA-256 and an `href`; a signed GET of that address answers a short-lived download link. Only the
  * agency the dossier was sent to gets one (anyone else: the 404 of a missing dossier, so codes cannot be
- * probed), and every fetch is recorded beside the dossier for its owner to see.
+ * probed), and every fetch by anyone but the owner is recorded (functions/pii/read-log.ts) before the
+ * link exists.
  */
-import { createHash } from 'node:crypto';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { AGENCY_ATTACHMENT_PATH, type attachmentLink } from '../../schemas/agency.js';
-import { type DossierRecord, isDispatched, type StoredAttachment } from '../core/dossier.js';
+import { attachmentIdOf, type DossierRecord, isDispatched, type StoredAttachment } from '../core/dossier.js';
 import { AppError } from '../core/errors.js';
+import { type DataRead, type Reader, recordRead } from '../pii/read-log.js';
 
-/**
- * How agencies name a dossier's file: derived from the dossier code and the scan's upload id, so it is
- * stable and unique within the dossier, while the citizen's upload ids stay internal.
- */
-export const attachmentIdOf = (code: string, uploadId: string) =>
-  createHash('sha256').update(`cong-attachment:${code}:${uploadId}`).digest('hex').slice(0, 32);
+export { attachmentIdOf };
 
 /**
  * In an interlinked bundle, the previous agency's electronic result is one of the next dossier's files:
@@ -35,18 +31,8 @@ export function attachmentHref(code: string, attachmentId: string, portalUrl?: s
   return portalUrl ? `${portalUrl.replace(/\/+$/, '')}${path}` : path;
 }
 
-/** One fetch of a file, as kept beside the dossier: which agency, when, which file; never who in person. */
-export interface AttachmentAccess {
-  at: string;
-  agencyId: string;
-  /** `agency_system`: the agency's system, proven by its signature; `agency_officer`: a signed-in officer. */
-  via: 'agency_system' | 'agency_officer';
-  attachmentId: string;
-  documentType: string;
-  /** When the agency signed the request, and its webhook-id (a replay is refused); for an officer, the request's own. */
-  signedAt: string;
-  requestId: string;
-}
+/** One fetch of a file, as kept beside the dossier and on its owner's access log (a read of the kernel's). */
+export type AttachmentAccess = DataRead;
 
 export interface AttachmentFetchPorts {
   now(): Date;
@@ -72,12 +58,13 @@ export interface SignedRequest {
 }
 
 /**
- * Who asks: the agency's system (signed request), an officer of the agency the dossier is routed to, or
- * the dossier's own side (owner, enterprise, filer) reading what they sent, which is not recorded.
+ * Who asks: the agency's system (signed request), someone signed in who is not the owner (an officer of
+ * the agency the dossier is routed to, the desk officer who filed it, another representative of its
+ * enterprise), or the owner reading what they sent, which is not recorded.
  */
 export type FileCaller =
   | { kind: 'agency_system'; agencyId: string; request: SignedRequest }
-  | { kind: 'agency_officer'; agencyId: string; requestId: string }
+  | { kind: 'reader'; reader: Reader; requestId: string; reason?: string }
   | { kind: 'owner' };
 
 /**
@@ -145,18 +132,33 @@ export async function fetchAttachment(
   const now = ports.now();
   if (caller.kind !== 'owner') {
     const signedAt =
-      caller.kind === 'agency_system' ? new Date(Number(caller.request.timestamp) * 1000) : now;
-    // The fetch is recorded before the link exists: no link is ever handed to an agency unrecorded.
-    const recorded = await ports.recordAccess(
-      dossier.code,
+      caller.kind === 'agency_system' ? new Date(Number(caller.request.timestamp) * 1000) : undefined;
+    const who: Reader =
+      caller.kind === 'agency_system'
+        ? { via: 'agency_system', reader: caller.agencyId, agencyId: caller.agencyId }
+        : caller.reader;
+    // The fetch is recorded before the link exists: no link is ever handed out unrecorded (a record that
+    // cannot be written fails the fetch with 503).
+    let recorded = true;
+    const record = {
+      putRead: async (read: DataRead, ownerSub: string) => {
+        recorded = await ports.recordAccess(read.dossierCode, read, ownerSub);
+      },
+    };
+    await recordRead(
+      record,
       {
         at: now.toISOString(),
-        agencyId: caller.agencyId,
-        via: caller.kind,
+        requestId: caller.kind === 'agency_system' ? caller.request.webhookId : caller.requestId,
+        dossierCode: dossier.code,
+        ...who,
+        what: attachmentId === attachmentIdOf(dossier.code, PREVIOUS_RESULT) ? 'result' : 'attachment',
+        ...(caller.kind === 'reader' && caller.reason ? { reason: caller.reason } : {}),
         attachmentId,
         documentType: attachment.documentType,
-        signedAt: Number.isFinite(signedAt.getTime()) ? signedAt.toISOString() : now.toISOString(),
-        requestId: caller.kind === 'agency_system' ? caller.request.webhookId : caller.requestId,
+        ...(signedAt
+          ? { signedAt: Number.isFinite(signedAt.getTime()) ? signedAt.toISOString() : now.toISOString() }
+          : {}),
       },
       dossier.ownerSub,
     );

@@ -4,7 +4,8 @@
  * only they receive, and see every read of their data by someone else in one access log, newest first.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import type { z } from 'zod';
+import type * as z from 'zod';
+import type { ReaderKind, ReadWhat } from '../../schemas/reads.js';
 import type {
   myAccessEntry,
   myAccessLogQuery,
@@ -131,16 +132,22 @@ export interface DocumentShare {
   expiresAt: string;
 }
 
-/** One read of someone's data, as their access log keeps it (never who in person). */
+/**
+ * One read of someone's data, as their access log keeps it (never who in person): a read of a dossier
+ * (functions/pii/read-log.ts; fetches recorded before `what` existed lack it) or a shared link opened.
+ */
 export interface AccessRecord {
   at: string;
-  via: 'agency_system' | 'agency_officer' | 'share';
+  via: ReaderKind | 'share';
   requestId: string;
+  what?: ReadWhat;
+  reader?: string;
   agencyId?: string;
   dossierCode?: string;
   documentType?: string;
   documentId?: string;
   attachmentId?: string;
+  reason?: string;
 }
 
 export interface SharePorts extends DocumentPorts {
@@ -193,6 +200,7 @@ export async function openShare(
   await ports.recordShareRead(share, {
     at: now.toISOString(),
     via: 'share',
+    what: 'document',
     requestId,
     dossierCode: doc.dossierCode,
     documentType: doc.documentType,
@@ -239,10 +247,13 @@ export async function listMyAccessLog(
     items: page.items.map((r) => ({
       at: r.at,
       via: r.via,
+      what: r.what ?? (r.via === 'share' ? 'document' : 'attachment'),
+      ...(r.reader ? { reader: r.reader } : {}),
       ...(r.agencyId ? { agencyId: r.agencyId, agencyName: findAgency(r.agencyId)?.name ?? r.agencyId } : {}),
       ...(r.dossierCode ? { dossierCode: r.dossierCode } : {}),
       ...(r.documentType ? { documentType: r.documentType } : {}),
       ...(r.documentId ? { documentId: r.documentId } : {}),
+      ...(r.reason ? { reason: r.reason } : {}),
     })),
     nextCursor: encodeCursor(page.lastKey),
   };

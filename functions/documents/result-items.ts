@@ -1,5 +1,6 @@
 /** Result-document items as stored, parsed by kind; one that does not match is an internal error (core/items.ts). */
-import { z } from 'zod';
+import * as z from 'zod';
+import { readerKind, readWhat } from '../../schemas/reads.js';
 import { itemParser, present } from '../core/items.js';
 import type { AccessRecord, DocumentShare } from './library.js';
 import type { ResultDocument } from './result-documents.js';
@@ -21,8 +22,10 @@ export const parseShare = itemParser<DocumentShare>('documentShare', {
   expiresAt: text,
 });
 
+/** Any `ACCESS#` item of the owner index: a dossier's read record (`dossierRead`) or a share's opening. */
 export const parseAccessRecord = itemParser<AccessRecord>('accessRecord', {
   at: text,
-  via: present(z.enum(['agency_system', 'agency_officer', 'share'])),
+  via: present(z.enum([...readerKind.options, 'share'])),
+  what: present(readWhat),
   requestId: present(text),
 });

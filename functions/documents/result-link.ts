@@ -3,7 +3,7 @@
  * (the link, not the file, passes through the API; it expires so a forwarded link soon stops working),
  * or how and where a paper result is handed over.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { dossierResultView } from '../../schemas/dossier.js';
 import type { DossierRecord } from '../core/dossier.js';
 import { AppError } from '../core/errors.js';

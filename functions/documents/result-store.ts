@@ -2,7 +2,6 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import QRCode from 'qrcode';
 import { dynamo, s3Client } from '../core/clients.js';
 import { config } from '../core/config.js';
 import { loadDossier } from '../core/dossier-store.js';
@@ -60,8 +59,11 @@ export const presignDownload = (Key: string, fileName: string, contentType: stri
   );
 
 /** The verification link as a QR code (SVG), for printing on or beside the document. */
-export const qrSvg: QrCode = (text) =>
-  QRCode.toString(text, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
+/** The QR encoder loads with the first code drawn: most requests of the functions that carry it draw none. */
+export const qrSvg: QrCode = async (text) => {
+  const { default: QRCode } = await import('qrcode');
+  return QRCode.toString(text, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
+};
 
 export function sharePorts(): SharePorts {
   const TableName = config().TABLE_NAME;

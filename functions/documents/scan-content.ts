@@ -4,7 +4,6 @@
  * image with script could be declared a PDF and later be opened by an official. Recognition is
  * file-type's (signatures maintained for hundreds of formats); only the scan types are ever accepted.
  */
-import { fileTypeFromBuffer } from 'file-type';
 import { scanMimeType } from '../../schemas/upload.js';
 
 /** How many leading bytes are read to recognise a file (file-type's recommended sample). */
@@ -18,6 +17,8 @@ const SCAN_TYPES: ReadonlySet<string> = new Set(scanMimeType.options);
  */
 export async function contentIsDeclaredType(declared: string, head: Uint8Array): Promise<boolean> {
   if (!SCAN_TYPES.has(declared)) return false;
+  // The sniffer loads with the first upload checked, not with every function that can check one.
+  const { fileTypeFromBuffer } = await import('file-type');
   const found = await fileTypeFromBuffer(head);
   return found?.mime === declared;
 }

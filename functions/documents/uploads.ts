@@ -8,7 +8,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { ulid } from 'ulidx';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { createUploadRequest, createUploadResponse } from '../../schemas/upload.js';
 import { dynamo, s3Client } from '../core/clients.js';
 import { config } from '../core/config.js';

@@ -8,7 +8,7 @@
  * DLQs and outbox items) carry none and are read as version 1. A change that breaks v1 readers adds a
  * new variant with `v: 2` beside the old one, and the dispatcher handles both until the queues drain.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Version 1; a message without `v` was queued before the field existed and is v1 too. */
 const v1 = z.literal(1).default(1);

@@ -13,7 +13,7 @@
  * is written (sealed-form.ts).
  */
 import { ulid } from 'ulidx';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { submitDossierRequest, submitDossierResponse } from '../../schemas/dossier.js';
 import { bundleMembers } from '../catalog/bundles.js';
 import { findProcedure } from '../catalog/catalog.js';

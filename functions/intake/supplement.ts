@@ -11,7 +11,7 @@
  */
 
 import { ulid } from 'ulidx';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { supplementRequest, supplementResponse } from '../../schemas/dossier.js';
 import { findProcedure, findProcedureVersion } from '../catalog/catalog.js';
 import type { Procedure } from '../catalog/procedures.js';
@@ -73,6 +73,25 @@ const MAX_ATTEMPTS = 3;
 const hashOf = (code: string, input: SupplementInput) => requestHashOf({ code, ...input });
 
 /** The documents a dossier can take: its procedure's, and for a bundle member also the bundle's. */
+/**
+ * What a citizen labels a scan with when the agency asked, in its own words, for a paper that is none of
+ * the procedure's documents ("Bản sao giấy khai sinh"): offered only while such a request is pending. The
+ * citizen page restates this name (web/src/my-dossier/Supplement.tsx).
+ */
+export const REQUESTED_DOCUMENT = 'requested_document';
+
+function requestedDocument(described: readonly string[]): Procedure['documents'][number] {
+  return {
+    type: REQUESTED_DOCUMENT,
+    name: `Giấy tờ cơ quan yêu cầu: ${described.join('; ')}`.slice(0, 300),
+    nameEn: 'A document the agency asked for',
+    required: false,
+    maxBytes: 10 * 1024 * 1024,
+    mimeTypes: ['application/pdf', 'image/jpeg', 'image/png'],
+    copies: Math.min(20, Math.max(1, described.length) * 2),
+  };
+}
+
 function documentsOf(d: DossierRecord): Procedure['documents'] {
   const own = findProcedureVersion(d.procedureCode, d.procedureVersion) ?? findProcedure(d.procedureCode);
   if (!own) throw new Error(`dossier ${d.code} follows unknown procedure ${d.procedureCode}`);
@@ -132,9 +151,12 @@ export async function supplementDossier(
   // a late answer is refused rather than restarting a clock the agency has already let go.
   if (supplementDueAt && ports.now().getTime() > Date.parse(supplementDueAt))
     throw new AppError('SUPPLEMENT_DEADLINE_PASSED', { supplementDueAt });
-  // Named document types must be answered; a request in the agency's own words takes any document.
+  // Named document types must be answered; papers the agency described in its own words are answered
+  // with any of the procedure's documents or as "the document the agency asked for".
   const required = missingDocuments.filter((m) => documents.some((d) => d.type === m));
-  const accepted = await checkAttachments(ports, documents, ownerSub, input.attachments, { required });
+  const described = missingDocuments.filter((m) => !documents.some((d) => d.type === m));
+  const answerable = described.length ? [...documents, requestedDocument(described)] : documents;
+  const accepted = await checkAttachments(ports, answerable, ownerSub, input.attachments, { required });
   const agency = findAgency(dossier.agencyId);
   if (!agency) throw new Error(`dossier ${code} is held by unknown agency ${dossier.agencyId}`);
 

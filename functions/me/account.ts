@@ -5,7 +5,7 @@
  * one-stop desk officer's is what they filed on citizens' behalf; both from gsi3
  * (keys.enterpriseIndex, keys.filedByIndex).
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { DossierStatus } from '../../schemas/dossier.js';
 import type { myDocument, myDocumentsQuery, myDossierItem, myDossiersQuery } from '../../schemas/me.js';
 import { decodeCursor, encodeCursor, invalidCursor } from '../core/cursor.js';

@@ -1,7 +1,7 @@
 /** Drafts over the single table: beside the person's profile, in the same partition, expiring by TTL. */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { dynamo } from '../core/clients.js';
 import { config } from '../core/config.js';
 import { decodeCursor, encodeCursor } from '../core/cursor.js';

@@ -5,7 +5,7 @@
  * A form holds the citizen ID and phone numbers, so the draft's content is stored only sealed with the
  * profile key, bound to its owner and procedure. Untouched drafts expire after DRAFT_TTL_DAYS.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { DRAFT_TTL_DAYS, type DraftInput, type draftSummary, type draftView } from '../../schemas/me.js';
 import { AppError } from '../core/errors.js';
 import { open, type ProfileKeys, seal } from '../pii/protect.js';

@@ -3,6 +3,7 @@ import { AppError } from '../core/errors.js';
 import { type ApiRequest, httpFunction, personOf } from '../core/http.js';
 import { keys } from '../core/keys.js';
 import { logger, personRef } from '../core/logger.js';
+import { localDate } from '../core/working-days.js';
 import { downloadMyDocument, listMyAccessLog, shareMyDocument } from '../documents/library.js';
 import { accessLogPorts, qrSvg, sharePorts } from '../documents/result-store.js';
 import { exportPetitions } from '../petitions/petitions.js';
@@ -118,7 +119,8 @@ export const handler = httpFunction(meRoutes, {
       exportPetitions(petitionStore(), sub, new Date()),
       exportDataRequests(sub, new Date()),
     ]);
-    const exportedAt = new Date().toISOString();
+    const now = new Date();
+    const exportedAt = now.toISOString();
     logger.info('account exported', {
       person: personRef(sub),
       dossiers: dossiers.length,
@@ -128,7 +130,7 @@ export const handler = httpFunction(meRoutes, {
       body: { exportedAt, subject: sub, profile: profile ?? null, dossiers, petitions, dataRequests },
       headers: {
         ...PRIVATE,
-        'content-disposition': `attachment; filename="cong-export-${exportedAt.slice(0, 10)}.json"`,
+        'content-disposition': `attachment; filename="cong-export-${localDate(now)}.json"`,
       },
     };
   },

@@ -5,7 +5,7 @@
  * tax code from their sign-in. The citizen checks and completes it; nothing is
  * submitted or stored here.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { ProcedureRecord } from '../../schemas/procedure.js';
 import { findForm } from '../catalog/forms.js';
 import { publishedCatalog } from '../catalog/procedures.js';

@@ -5,7 +5,7 @@
  * verified, bound when the profile is created (with a claim that gives each ID to one account only,
  * which is how a one-stop desk finds the citizen it files for) and never changed afterwards.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { ProfileInput, profileView } from '../../schemas/me.js';
 import type { Person } from '../core/auth.js';
 import { AppError } from '../core/errors.js';

@@ -169,8 +169,9 @@ export const meRoutes = [
     operationId: 'listMyAccessLog',
     access: { kind: 'self', roles: EVERYONE },
     summary:
-      "Who has read my data: every agency fetch of my dossiers' files and every opening of my shared links, " +
-      'newest first',
+      'Who has read my data: every read of my dossiers by someone other than me (agency officers and systems, ' +
+      'the desk that filed for me, other representatives; with the identifiers in full, files, results, and ' +
+      'the reason they gave) and every opening of my shared links, newest first',
     query: myAccessLogQuery,
     status: 200,
     response: myAccessLog,

@@ -78,14 +78,21 @@ type Template = (e: NoticeEvent, d: NoticeDossier) => Parts;
 const TRACK = 'Tra cứu trên Cổng Dịch vụ công bằng mã hồ sơ và mã tra cứu trên giấy biên nhận.';
 
 const TEMPLATES: Record<string, Template> = {
-  'dossier.submitted': (_e, d) => ({
-    subject: `Đã nộp hồ sơ ${d.code}`,
-    what: `Hồ sơ ${d.code} (${d.procedureName}) đã được gửi tới ${d.agencyName}; hạn giải quyết ${showTime(d.dueAt)}.${d.trackingKey ? ` Mã tra cứu: ${d.trackingKey}.` : ''}`,
-    next:
-      d.payment && d.payment.status !== 'succeeded'
-        ? `Vui lòng nộp phí ${showMoney(d.payment.amount)} trên Cổng để hồ sơ được chuyển xử lý.`
-        : TRACK,
-  }),
+  'dossier.submitted': (_e, d) => {
+    const key = d.trackingKey ? ` Mã tra cứu: ${d.trackingKey}.` : '';
+    // A dossier whose fee is unpaid waits on the portal: the agency receives it once the fee is paid.
+    return d.payment && d.payment.status !== 'succeeded'
+      ? {
+          subject: `Đã nộp hồ sơ ${d.code}, chờ nộp phí`,
+          what: `Hồ sơ ${d.code} (${d.procedureName}) đã được Cổng ghi nhận và sẽ được gửi tới ${d.agencyName} khi phí được nộp.${key}`,
+          next: `Vui lòng nộp phí ${showMoney(d.payment.amount)} trên Cổng để hồ sơ được chuyển xử lý.`,
+        }
+      : {
+          subject: `Đã nộp hồ sơ ${d.code}`,
+          what: `Hồ sơ ${d.code} (${d.procedureName}) đã được gửi tới ${d.agencyName}; hạn giải quyết ${showTime(d.dueAt)}.${key}`,
+          next: TRACK,
+        };
+  },
   'dossier.handed_over': (e, d) => ({
     subject: `Hồ sơ ${d.code} đã được chuyển xử lý`,
     what: `Hồ sơ ${text(e.details?.previousDossier) ?? 'trước'} đã có kết quả, nên hồ sơ ${d.code} (${d.procedureName}) đã được chuyển tới ${d.agencyName}; hạn giải quyết ${showTime(e.dueAt ?? d.dueAt)}.`,
@@ -94,7 +101,7 @@ const TEMPLATES: Record<string, Template> = {
   'payment.succeeded': (_e, d) => ({
     subject: `Đã nhận phí hồ sơ ${d.code}`,
     what: `Cổng đã nhận thanh toán phí${d.payment ? ` ${showMoney(d.payment.amount)}` : ''} của hồ sơ ${d.code}; hồ sơ được chuyển tới ${d.agencyName}.`,
-    next: 'Biên lai điện tử có trong mục Thanh toán của bạn.',
+    next: 'Biên lai điện tử có trên trang hồ sơ của bạn trên Cổng.',
   }),
   'payment.refunded': (_e, d) => ({
     subject: `Hoàn phí hồ sơ ${d.code}`,

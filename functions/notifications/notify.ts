@@ -8,6 +8,7 @@ import type { NotificationMessage } from '../../schemas/notification.js';
 import type { DossierRecord } from '../core/dossier.js';
 import { logger } from '../core/logger.js';
 import { type NoticeEvent, renderCitizenNotice } from '../notices/templates.js';
+import { planOf } from '../steps/plan.js';
 import { citizenContacts } from './recipients.js';
 
 export interface CitizenNoticePorts {
@@ -16,13 +17,24 @@ export interface CitizenNoticePorts {
   now(): Date;
 }
 
+/**
+ * Agencies name a step by its id in the dossier's plan (`step-2`); the citizen reads its name. A step the
+ * plan does not hold (an agency's own wording) is shown as sent.
+ */
+function withStepName(event: NoticeEvent, dossier: DossierRecord): NoticeEvent {
+  const step = event.details?.step;
+  if (typeof step !== 'string') return event;
+  const planned = planOf(dossier).steps.find((s) => s.id === step);
+  return planned ? { ...event, details: { ...event.details, step: planned.name } } : event;
+}
+
 export function citizenNotifications(
   event: NoticeEvent & { seq: number },
   dossier: DossierRecord,
   at: string,
 ): NotificationMessage[] {
   const contacts = citizenContacts(dossier.form);
-  const notice = renderCitizenNotice(event, dossier);
+  const notice = renderCitizenNotice(withStepName(event, dossier), dossier);
   const base = {
     audience: 'citizen' as const,
     dossierCode: dossier.code,

@@ -38,6 +38,7 @@ import { isStatsRecord } from '../stats/stream-filter.js';
 import type { TicketEvent } from '../support/model.js';
 import { callerPhoneContext } from '../support/ports.js';
 import { loadTicket } from '../support/read.js';
+import { type BatchDossierReader, batchDossierReader, seqOf } from './batch-dossiers.js';
 import { type CitizenNoticePorts, notifyTimelineEvent } from './notify.js';
 import { notifyPetitionEvent, type PetitionNoticePorts, profileContacts } from './petition-notice.js';
 import {
@@ -53,18 +54,17 @@ const processor = new BatchProcessor(EventType.DynamoDBStreams);
 
 const image = (r: DynamoDBRecord) => r.dynamodb?.NewImage;
 
-let noticePorts: CitizenNoticePorts | undefined;
 let slaPorts: ReturnType<typeof slaIndexStore> | undefined;
 let petitionPorts: PetitionNoticePorts | undefined;
 let supportPorts: SupportNoticePorts | undefined;
 
-async function notify(record: DynamoDBRecord): Promise<void> {
+async function notify(record: DynamoDBRecord, dossiers: BatchDossierReader): Promise<void> {
   if (isTimelineInsert(record)) {
     const item = unmarshall(image(record) as Record<string, AttributeValue>);
-    noticePorts ??= {
+    const noticePorts: CitizenNoticePorts = {
       // The citizen's phone is sealed in the form: opened here, it travels only in encrypted messages.
       loadDossier: async (c) => {
-        const d = await loadDossier(c);
+        const d = await dossiers(c, seqOf(record));
         return d && withOpenForm(d, loadProfileKeys);
       },
       enqueue: enqueueNotifications,
@@ -126,7 +126,7 @@ export async function relayRecord(
   consumers: {
     notify: (r: DynamoDBRecord) => Promise<void>;
     count: (r: DynamoDBRecord) => Promise<void>;
-  } = { notify, count: countStatsRecord },
+  },
 ): Promise<void> {
   const outcomes = await Promise.allSettled([
     isNotificationRecord(record) ? consumers.notify(record) : undefined,
@@ -137,8 +137,14 @@ export async function relayRecord(
   if (failures.length > 1) throw new AggregateError(failures, 'notifications and statistics both failed');
 }
 
-const relay = (record: DynamoDBRecord) => relayRecord(record);
-
-export const handler = withCorrelation(async (event: DynamoDBStreamEvent) =>
-  processPartialResponse(event, relay, processor, { throwOnFullBatchFailure: false }),
-);
+export const handler = withCorrelation(async (event: DynamoDBStreamEvent) => {
+  // Notices and statistics of the batch's dossier events share the dossiers' images and reads.
+  const dossiers = batchDossierReader(event.Records, loadDossier);
+  const consumers = {
+    notify: (r: DynamoDBRecord) => notify(r, dossiers),
+    count: (r: DynamoDBRecord) => countStatsRecord(r, dossiers),
+  };
+  return processPartialResponse(event, (r: DynamoDBRecord) => relayRecord(r, consumers), processor, {
+    throwOnFullBatchFailure: false,
+  });
+});

@@ -3,7 +3,7 @@
  * BILLERS (`{ id: { kind: 'json-api', url } }`) plus its secret; requests and answers are JSON signed
  * with HMAC-SHA512 in `x-cong-signature`. The amount due always comes from the biller, never the client.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { config } from '../core/config.js';
 import { partnerSecret } from './secrets.js';
 import { signBody, verifyBody } from './signature.js';

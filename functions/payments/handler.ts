@@ -15,6 +15,8 @@ import {
   personOf,
 } from '../core/http.js';
 import { logger } from '../core/logger.js';
+import { readerOf, recordRead } from '../pii/read-log.js';
+import { readLogStore } from '../pii/read-log-store.js';
 import { BillerUnavailableError, billerFor } from './billers.js';
 import {
   type CreateContext,
@@ -83,6 +85,31 @@ async function electricityBill(customerCode: string) {
   }
 }
 
+/** A provider's signed notification (IPN), by POST body or GET query: settled, then acknowledged in its convention. */
+async function answerCallback(req: ApiRequest<{ provider: string }>) {
+  const { provider: id } = req.params;
+  const provider = await providerFor(id);
+  if (!provider) throw new AppError('NOT_FOUND');
+  const note = provider.readNotification(providerParamsOf(req));
+  let outcome: IpnOutcome;
+  if (note.kind === 'invalid-signature') outcome = 'invalid-signature';
+  else if (note.kind === 'missing-fields') outcome = 'invalid-request';
+  else if (note.kind === 'malformed') outcome = note.outcome;
+  else {
+    const settled = await settleAndConfirm(ports(), id, note.result);
+    outcome =
+      settled === 'not-found'
+        ? 'not-found'
+        : settled === 'amount-mismatch'
+          ? 'invalid-amount'
+          : settled === 'duplicate'
+            ? 'already-confirmed'
+            : 'confirmed';
+  }
+  if (note.kind !== 'ok') logger.warn('payment callback refused', { provider: id, outcome });
+  return { status: 200 as const, body: provider.acknowledge(outcome) };
+}
+
 /** The group's operations; the route table's access rules have been enforced before each runs. */
 const operations = {
   createDossierPayment: async (req) => {
@@ -98,7 +125,29 @@ const operations = {
 
   getReceipt: async (req) => {
     const { paymentId } = req.params;
-    const body = await receiptOf(ports(), paymentId);
+    // The receipt names the payer: the desk that filed the dossier or another representative of its
+    // enterprise reading it is recorded in the owner's access log first (functions/pii/read-log.ts).
+    const reader = readerOf(personOf(req), req.reach);
+    const body = await receiptOf(
+      ports(),
+      paymentId,
+      reader
+        ? async (receipt) => {
+            if (!receipt.dossierCode) return;
+            await recordRead(
+              readLogStore(),
+              {
+                at: new Date().toISOString(),
+                requestId: req.requestId,
+                dossierCode: receipt.dossierCode,
+                ...reader,
+                what: 'receipt',
+              },
+              receipt.ownerSub,
+            );
+          }
+        : undefined,
+    );
     return { body, headers: { 'cache-control': 'no-store' } };
   },
 
@@ -127,29 +176,9 @@ const operations = {
     return { body, headers: { 'cache-control': 'no-store' } };
   },
 
-  paymentCallback: async (req) => {
-    const { provider: id } = req.params;
-    const provider = await providerFor(id);
-    if (!provider) throw new AppError('NOT_FOUND');
-    const note = provider.readNotification(providerParamsOf(req));
-    let outcome: IpnOutcome;
-    if (note.kind === 'invalid-signature') outcome = 'invalid-signature';
-    else if (note.kind === 'missing-fields') outcome = 'invalid-request';
-    else if (note.kind === 'malformed') outcome = note.outcome;
-    else {
-      const settled = await settleAndConfirm(ports(), id, note.result);
-      outcome =
-        settled === 'not-found'
-          ? 'not-found'
-          : settled === 'amount-mismatch'
-            ? 'invalid-amount'
-            : settled === 'duplicate'
-              ? 'already-confirmed'
-              : 'confirmed';
-    }
-    if (note.kind !== 'ok') logger.warn('payment callback refused', { provider: id, outcome });
-    return { status: 200, body: provider.acknowledge(outcome) };
-  },
+  paymentCallback: (req) => answerCallback(req),
+  // The gateway's GET carries the same signed parameters in the query, which providerParamsOf reads.
+  paymentCallbackByQuery: (req) => answerCallback(req),
 
   paymentReturn: async (req) => {
     const { provider: id } = req.params;

@@ -1,5 +1,5 @@
 /** Payment items as stored, parsed by kind; an item that does not match is an internal error (core/items.ts). */
-import { z } from 'zod';
+import * as z from 'zod';
 import { orderPaymentStatus, paymentStatus } from '../../schemas/payment.js';
 import type { OrderPayment } from '../core/dossier.js';
 import { itemParser, present, valueParser } from '../core/items.js';

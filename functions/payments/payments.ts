@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { ulid } from 'ulidx';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { paymentCreated, paymentView, receiptView } from '../../schemas/payment.js';
 import type { DossierRecord, OrderPayment } from '../core/dossier.js';
 import { decide } from '../core/dossier-state.js';
@@ -539,10 +539,19 @@ export async function settle(
 }
 
 /** The receipt of a succeeded payment (the route's access rule lets only its owner reach it). */
-export async function receiptOf(ports: PaymentPorts, paymentId: string) {
+/**
+ * A payment's receipt. `beforeAnswer` runs once the receipt is found and before it is answered: the
+ * handler records there a read of it by someone other than the dossier's owner (it names the payer).
+ */
+export async function receiptOf(
+  ports: PaymentPorts,
+  paymentId: string,
+  beforeAnswer?: (receipt: ReceiptRecord) => Promise<void>,
+) {
   const payment = await ports.loadPayment(paymentId);
   if (!payment) throw new AppError('PAYMENT_NOT_FOUND');
   const receipt = await ports.loadReceipt(paymentId);
   if (!receipt) throw new AppError('RECEIPT_NOT_FOUND');
+  await beforeAnswer?.(receipt);
   return toReceiptView(receipt);
 }

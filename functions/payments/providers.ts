@@ -9,7 +9,7 @@
  * signed `refund` call to the same merchant API gives a transaction's money back.
  */
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { config } from '../core/config.js';
 import type { ProviderResult } from './model.js';
 import { partnerSecret } from './secrets.js';

@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { ulid } from 'ulidx';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { paymentAnomalyView, paymentView } from '../../schemas/payment.js';
 import type { DossierRecord, OrderPayment } from '../core/dossier.js';
 import { AppError } from '../core/errors.js';

@@ -106,6 +106,18 @@ export const paymentsRoutes = [
     response: ipnAcknowledgement,
   }),
   defineRoute({
+    // VNPay-style gateways call the IPN address with GET and the signed parameters in the query.
+    method: 'GET',
+    path: '/v1/payments/callbacks/{provider}',
+    fn: 'payments',
+    operationId: 'paymentCallbackByQuery',
+    access: { kind: 'providerSignature' },
+    summary: 'The same notification (IPN) as a GET with the signed parameters in the query string',
+    params: providerParams,
+    status: 200,
+    response: ipnAcknowledgement,
+  }),
+  defineRoute({
     method: 'GET',
     path: '/v1/payments/return/{provider}',
     fn: 'payments',

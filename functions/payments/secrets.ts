@@ -3,7 +3,7 @@
  * (`<prefix><partner>`, a plain string), a local JSON file `{ partner: secret }` in the local cloud.
  */
 import { readFile } from 'node:fs/promises';
-import { z } from 'zod';
+import * as z from 'zod';
 import { secretsProvider } from '../core/clients.js';
 import { config } from '../core/config.js';
 

@@ -4,7 +4,7 @@
  * every event carries `agencyId` (the agency responsible after the event) and `at`; `petition.answered`
  * also carries `answerDueAt` and `onTime`.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { publicPetitionView } from '../../schemas/petition.js';
 import type { StoredAttachment } from '../core/dossier.js';
 

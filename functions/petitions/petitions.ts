@@ -6,7 +6,7 @@
  */
 
 import { ulid } from 'ulidx';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type {
   PetitionAgencyEvent,
   PetitionEventResult,

@@ -5,7 +5,7 @@
  * (its one-stop triage office), else the national triage agency. Escalation goes to the parent
  * agency in the registry; a top-level agency escalates to the national triage agency.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { findProcedure } from '../catalog/catalog.js';
 import { resolveAgency } from '../catalog/policy.js';
 import { type petitionClockSchema, setting } from '../core/config.js';

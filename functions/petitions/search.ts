@@ -110,6 +110,9 @@ export class PublishedAnswers {
     after: string | undefined,
   ): Promise<{ items: PublicPetition[]; last: string | undefined }> {
     await this.refresh();
+    // A petition's code finds that petition alone: the public page of one published answer reads it so.
+    const byCode = q ? this.byCode.get(q.trim().toUpperCase()) : undefined;
+    if (byCode) return { items: after ? [] : [byCode.view], last: undefined };
     const sorted = [...this.byCode.values()]
       .filter((e) => (after ? e.indexKey < after : true))
       .sort((a, b) => (a.indexKey < b.indexKey ? 1 : -1));

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { openApiDocument } from '../../schemas/common.js';
 import { config } from '../core/config.js';
 import { httpFunction } from '../core/http.js';

@@ -159,6 +159,37 @@ export const OPERATION_EXAMPLES: Record<string, OperationExamples> = {
       reason: 'applied',
     },
   },
+  getDossier: {
+    parameters: { code: DOSSIER, reveal: 'true', reason: 'Đối chiếu số định danh với thẻ BHYT cũ' },
+  },
+  listMyAccessLog: {
+    parameters: { limit: 20 },
+    response: {
+      items: [
+        {
+          at: '2026-03-09T03:12:40.000Z',
+          via: 'agency_officer',
+          what: 'sealed_fields',
+          reader: 'r_5f0c2a9e41b7d3c8',
+          agencyId: 'bhxh-hn',
+          agencyName: 'Bảo hiểm xã hội thành phố Hà Nội',
+          dossierCode: DOSSIER,
+          reason: 'Đối chiếu số định danh với thẻ BHYT cũ',
+        },
+        {
+          at: '2026-03-09T02:05:03.000Z',
+          via: 'agency_system',
+          what: 'attachment',
+          reader: 'bhxh-hn',
+          agencyId: 'bhxh-hn',
+          agencyName: 'Bảo hiểm xã hội thành phố Hà Nội',
+          dossierCode: DOSSIER,
+          documentType: 'damaged_card',
+        },
+      ],
+      nextCursor: null,
+    },
+  },
   listAgencyDeliveries: {
     parameters: { status: 'failed', from: '2026-03-09T00:00:00+07:00', limit: 20 },
     response: {

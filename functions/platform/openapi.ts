@@ -2,7 +2,7 @@
  * The OpenAPI 3.1 document, generated from the route table and its zod schemas (JSON Schema 2020-12,
  * which OpenAPI 3.1 uses as is), so the published contract cannot drift from what handlers validate.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { dossierDelivery, supplementDelivery, withdrawalDelivery } from '../../schemas/agency.js';
 import { errorBody } from '../../schemas/common.js';
 import { petitionDelivery } from '../../schemas/petition.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { health, openApiDocument } from '../../schemas/common.js';
 import { defineRoute } from '../core/route.js';
 import { PUBLIC } from '../core/route-access.js';

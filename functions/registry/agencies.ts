@@ -6,7 +6,7 @@
  * use their own national systems. One channel = one queue and one signing secret, so the channel count
  * stays small however many agencies the registry holds.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { agencyLevel } from '../../schemas/catalog.js';
 import type { departmentKind } from '../../schemas/procedure.js';
 import {

@@ -36,6 +36,22 @@ export function slaIndexStore(): SlaIndexPorts {
     deadline,
     dossierVersion: d.version,
   });
+  /**
+   * Puts a moving deadline from a newer image. Most images leave it where it was: then nothing is
+   * written (the refused condition costs one unit, and the index copy is not rewritten); the entry keeps
+   * the version that set it, which still refuses every older image and yields to every removal after it.
+   */
+  const moveDeadline = (d: Parameters<SlaIndexPorts['putDue']>[0], kind: BreachKind, deadline: string) =>
+    db
+      .send(
+        new PutCommand({
+          TableName,
+          Item: entry(d, kind, deadline),
+          ConditionExpression: 'attribute_not_exists(pk) OR (dossierVersion < :v AND deadline <> :deadline)',
+          ExpressionAttributeValues: { ':v': d.version, ':deadline': deadline },
+        }),
+      )
+      .then(() => undefined, swallowConditional);
   return {
     // The acknowledgement deadline is fixed once its clock starts: written once, never moved.
     putAck: (d, deadline) =>
@@ -49,29 +65,9 @@ export function slaIndexStore(): SlaIndexPorts {
         )
         .then(() => undefined, swallowConditional),
     // The due date moves with extensions; an older image (a replayed stream record) never wins.
-    putDue: (d, deadline) =>
-      db
-        .send(
-          new PutCommand({
-            TableName,
-            Item: entry(d, 'due', deadline),
-            ConditionExpression: 'attribute_not_exists(pk) OR dossierVersion < :v',
-            ExpressionAttributeValues: { ':v': d.version },
-          }),
-        )
-        .then(() => undefined, swallowConditional),
+    putDue: (d, deadline) => moveDeadline(d, 'due', deadline),
     // Like the due date: a newer image moves the step's deadlines, a replayed older one never does.
-    putStep: (d, kind, deadline) =>
-      db
-        .send(
-          new PutCommand({
-            TableName,
-            Item: entry(d, kind, deadline),
-            ConditionExpression: 'attribute_not_exists(pk) OR dossierVersion < :v',
-            ExpressionAttributeValues: { ':v': d.version },
-          }),
-        )
-        .then(() => undefined, swallowConditional),
+    putStep: (d, kind, deadline) => moveDeadline(d, kind, deadline),
     remove: (code, kind, version) =>
       db
         .send(

@@ -6,6 +6,7 @@
 import type { AgencyMonthStats } from '../../schemas/feedback.js';
 import { findProcedure, findProcedureVersion } from '../catalog/catalog.js';
 import type { DossierRecord } from '../core/dossier.js';
+import { AppError } from '../core/errors.js';
 import type { TimelineEvent } from '../core/timeline.js';
 import { localDate, workingDaysBetween } from '../core/working-days.js';
 import { findAgency } from '../registry/agencies.js';
@@ -324,6 +325,31 @@ export function rankAgencies<T extends AgencyMonthStats>(
     .sort((a, b) => a.agencyId.localeCompare(b.agencyId))
     .map((x) => ({ ...x, rank: null }));
   return [...ranked, ...unranked];
+}
+
+/**
+ * The months a series covers. With neither end given: the twelve months ending with the month under
+ * way; with one end given, the other is the month under way (or the twelve months up to `to`). A range
+ * backwards or longer than `maxMonths` is the caller's mistake.
+ */
+export function seriesRange(
+  q: { from?: string; to?: string },
+  now: Date,
+  maxMonths: number,
+): { from: string; to: string; months: string[] } {
+  const current = monthOf(now.toISOString());
+  const to = q.to ?? (q.from && q.from > current ? q.from : current);
+  const from = q.from ?? monthRange(`${Number(to.slice(0, 4)) - 1}-${to.slice(5, 7)}`, to)[1]!;
+  const months = monthRange(from, to);
+  if (!months.length || months.length > maxMonths)
+    throw new AppError('VALIDATION_FAILED', [
+      {
+        path: 'query.from',
+        code: 'invalid_range',
+        message: `from must not be after to, at most ${maxMonths} months`,
+      },
+    ]);
+  return { from, to, months };
 }
 
 /** Months from..to inclusive, YYYY-MM. */

@@ -34,7 +34,12 @@ export const handler = httpFunction(statsRoutes, {
     const { code } = req.params;
     const q = req.query;
     const series = await agencySeries({ ...statsStore(), ...nowStore() }, code, q);
-    return answer(req, series, (x) => seriesCsv(x), `cong-${series.agencyId}-${q.from}-${q.to}.csv`);
+    return answer(
+      req,
+      series,
+      (x) => seriesCsv(x),
+      `cong-${series.agencyId}-${series.from}-${series.to}.csv`,
+    );
   },
   listServiceIndex: async (req) => {
     const q = req.query;

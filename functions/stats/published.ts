@@ -2,12 +2,17 @@
  * The performance the portal publishes: every agency's month, ranked by on-time rate, and one
  * agency's months side by side with their total. Also as CSV for the press and for oversight bodies.
  */
-import type { z } from 'zod';
-import type { AgencyMonthStats, agencyStatsList, agencyStatsSeries } from '../../schemas/feedback.js';
+import type * as z from 'zod';
+import {
+  type AgencyMonthStats,
+  type agencyStatsList,
+  type agencyStatsSeries,
+  MAX_MONTHS,
+} from '../../schemas/feedback.js';
 import { toCsv } from '../core/csv.js';
 import { AppError } from '../core/errors.js';
 import { findAgencyByCode } from '../registry/agencies.js';
-import { addCounts, monthOf, monthRange, rankAgencies, toMonthStats, zeroCounts } from './counters.js';
+import { addCounts, monthOf, rankAgencies, seriesRange, toMonthStats, zeroCounts } from './counters.js';
 import { NOW_COUNTERS, type NowCounts, type NowPorts, zeroNow } from './overdue.js';
 import type { StatsPorts } from './store.js';
 
@@ -39,23 +44,24 @@ export async function agenciesOfMonth(
 export async function agencySeries(
   ports: Pick<StatsPorts, 'agencyMonths'> & Pick<NowPorts, 'agencyNow'>,
   code: string,
-  q: { from: string; to: string },
+  q: { from?: string; to?: string },
+  now: Date = new Date(),
 ): Promise<StatsSeries> {
   const agency = findAgencyByCode(code);
   if (!agency) throw new AppError('AGENCY_NOT_FOUND');
-  const months = monthRange(q.from, q.to);
+  const { from, to, months } = seriesRange(q, now, MAX_MONTHS);
   const [found, current] = await Promise.all([
     ports.agencyMonths(agency.id, months),
     ports.agencyNow(agency.id),
   ]);
   const stored = new Map(found.map((s) => [s.month, s.counts]));
   const total = months.reduce((sum, m) => addCounts(sum, stored.get(m) ?? zeroCounts()), zeroCounts());
-  const { month: _month, ...totalView } = toMonthStats(agency.id, q.to, total);
+  const { month: _month, ...totalView } = toMonthStats(agency.id, to, total);
   return {
     agencyId: agency.id,
     agencyName: agency.name,
-    from: q.from,
-    to: q.to,
+    from,
+    to,
     months: months.map((m) => toMonthStats(agency.id, m, stored.get(m) ?? zeroCounts())),
     total: totalView,
     ...current,

@@ -90,16 +90,24 @@ export async function countRecord(
   return contribution;
 }
 
-let ports: StatsRelayPorts | undefined;
+let ports: Omit<StatsRelayPorts, 'loadDossier'> | undefined;
 
-/** The consumer as the stream relay calls it, one record at a time, with the table-backed ports. */
-export async function countStatsRecord(record: DynamoDBRecord): Promise<void> {
+/**
+ * The consumer as the stream relay calls it, one record at a time, with the table-backed ports.
+ * `dossiers` reads a dossier as of the record's timeline event or later (the relay's batch images and
+ * shared reads); without it, the table is read.
+ */
+export async function countStatsRecord(
+  record: DynamoDBRecord,
+  dossiers?: (code: string, seq?: number) => Promise<DossierRecord | undefined>,
+): Promise<void> {
   ports ??= {
-    loadDossier,
     loadTimeline,
     stats: statsStore(),
     overdue: overdueStore(),
     petitionsOverdue: petitionOverdueStore(),
   };
-  await countRecord(ports, record);
+  const n = record.dynamodb?.NewImage?.seq?.N;
+  const seq = n === undefined ? undefined : Number(n);
+  await countRecord({ ...ports, loadDossier: dossiers ? (c) => dossiers(c, seq) : loadDossier }, record);
 }

@@ -3,7 +3,7 @@
  * alone: whatever the counters hold — live, or rebuilt by `npm run stats:rebuild` — the index follows,
  * so it is rebuildable by construction. Groups, points and indicators: service-index-weights.ts.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { agencyLevel } from '../../schemas/catalog.js';
 import { MAX_MONTHS } from '../../schemas/feedback.js';
 import type {
@@ -15,7 +15,7 @@ import type {
 import { toCsv } from '../core/csv.js';
 import { AppError } from '../core/errors.js';
 import { type Agency, findAgency, findAgencyByCode } from '../registry/agencies.js';
-import { addCounts, type Counts, monthOf, monthRange, zeroCounts } from './counters.js';
+import { addCounts, type Counts, monthOf, seriesRange, zeroCounts } from './counters.js';
 import { GROUPS, INDICATORS } from './service-index-weights.js';
 import type { StatsPorts } from './store.js';
 
@@ -142,19 +142,7 @@ export async function agencyServiceIndex(
 ): Promise<IndexSeries> {
   const agency = findAgencyByCode(code);
   if (!agency) throw new AppError('AGENCY_NOT_FOUND');
-  const current = monthOf(now.toISOString());
-  // With one end given, the other is the month under way (or the twelve months up to `to`).
-  const to = q.to ?? (q.from && q.from > current ? q.from : current);
-  const from = q.from ?? monthRange(`${Number(to.slice(0, 4)) - 1}-${to.slice(5, 7)}`, to)[1]!;
-  const months = monthRange(from, to);
-  if (!months.length || months.length > MAX_MONTHS)
-    throw new AppError('VALIDATION_FAILED', [
-      {
-        path: 'query.from',
-        code: 'invalid_range',
-        message: `from must not be after to, at most ${MAX_MONTHS} months`,
-      },
-    ]);
+  const { from, to, months } = seriesRange(q, now, MAX_MONTHS);
   const stored = new Map((await ports.agencyMonths(agency.id, months)).map((s) => [s.month, s.counts]));
   const total = months.reduce((sum, m) => addCounts(sum, stored.get(m) ?? zeroCounts()), zeroCounts());
   return {

@@ -4,7 +4,7 @@
  * days each), or — for a procedure the catalog holds no steps for — a default sequence of handling,
  * signing and returning the result that fills the procedure's processing time.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { plannedStep } from '../../schemas/steps.js';
 import { findProcedure, findProcedureVersion } from '../catalog/catalog.js';
 import type { DossierRecord } from '../core/dossier.js';

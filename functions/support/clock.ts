@@ -4,7 +4,7 @@
  * them alone.
  */
 
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { setting, type supportClockSchema } from '../core/config.js';
 import { SUPPORT } from '../core/resources.js';
 import { addWorkingHours, type CalendarAdjustments } from '../core/working-days.js';

@@ -4,7 +4,7 @@
  * only these.
  */
 
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { createTicketRequest, SupportEventResult, ticketCreated } from '../../schemas/support.js';
 import type { Procedure } from '../catalog/procedures.js';
 import type { CodeAllocator } from '../core/dossier-codes.js';

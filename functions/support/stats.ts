@@ -2,7 +2,7 @@
  * The support desk's published figures for one Vietnam calendar month, computed from the ticket items
  * asked in it (no counters to drift: asking again gives the same figures from the same tickets).
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { supportStats } from '../../schemas/support.js';
 import type { TicketRecord } from './model.js';
 

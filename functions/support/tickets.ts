@@ -8,7 +8,7 @@
  * in one transaction (TicketPorts.commit).
  */
 import { ulid } from 'ulidx';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type {
   askerAction,
   askRequest,

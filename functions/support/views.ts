@@ -3,7 +3,7 @@
  * ticket logic because reading a ticket changes nothing.
  */
 
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { ticketSummary, ticketView } from '../../schemas/support.js';
 import { isTicketOverdue } from './clock.js';
 import type { TicketEvent, TicketRecord } from './model.js';

@@ -1,19 +1,21 @@
-/** A dossier's fetch records (`ACCESS#…` items of its partition), newest first. */
+/** A dossier's read records (`ACCESS#…` items of its partition), newest first. */
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
+import { readerKind, readWhat } from '../../schemas/reads.js';
 import { dynamo } from '../core/clients.js';
 import { config } from '../core/config.js';
 import { itemParser, present } from '../core/items.js';
 import { keys } from '../core/keys.js';
-import type { AttachmentAccess } from '../documents/agency-files.js';
-import type { AccessKey, AccessLogPorts } from './access-log.js';
+import type { AccessKey, AccessLogPorts, StoredRead } from './access-log.js';
 
-const parseAccess = itemParser<AttachmentAccess>('attachmentAccess', {
+const parseAccess = itemParser<StoredRead>('dossierRead', {
   at: z.string(),
-  agencyId: z.string(),
-  via: present(z.enum(['agency_system', 'agency_officer'])),
-  attachmentId: present(z.string()),
+  via: readerKind,
   requestId: present(z.string()),
+  what: present(readWhat),
+  reader: present(z.string()),
+  agencyId: present(z.string()),
+  attachmentId: present(z.string()),
 });
 
 export function accessLogStore(): AccessLogPorts {
@@ -25,7 +27,7 @@ export function accessLogStore(): AccessLogPorts {
           KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
           ExpressionAttributeValues: {
             ':pk': keys.dossierPartition(code),
-            ':prefix': keys.attachmentAccessPrefix,
+            ':prefix': keys.dossierReadPrefix,
           },
           ScanIndexForward: false,
           Limit: q.limit,

@@ -2,7 +2,7 @@
  * The dossiers routed to an agency, newest first, for its officers: read from the agency index (gsi2,
  * `AGENCY#<agencyId>#<shard>` / `DOSSIER#<submittedAt>`, every shard merged), never a scan.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { agencyDossiersQuery } from '../../schemas/agency-dossiers.js';
 import type { DossierStatus } from '../../schemas/dossier.js';
 import type { myDossierItem } from '../../schemas/me.js';

@@ -14,6 +14,8 @@ import { isTrackingKey } from '../core/tracking-key.js';
 import { contentDisposition, type ResultPorts, resultOf } from '../documents/result-link.js';
 import { loadRating } from '../feedback/store.js';
 import { loadProfileKeys } from '../pii/profile-keys.js';
+import { type DataRead, readerOf, recordRead } from '../pii/read-log.js';
+import { readLogStore } from '../pii/read-log-store.js';
 import { maskedForm, openForm } from '../pii/sealed-form.js';
 import { computeSteps, stepViews } from '../steps/progress.js';
 import { listAccessLog } from './access-log.js';
@@ -45,14 +47,43 @@ async function namedDossier(req: ApiRequest<{ code: string }>) {
   return { dossier, timeline };
 }
 
+/**
+ * Records a read of the dossier by anyone but its owner (functions/pii/read-log.ts) before it is answered;
+ * nothing for the owner. A record that cannot be written fails the read (503 READ_NOT_RECORDED): the
+ * citizen never misses a read of their data, and the reader tries again.
+ */
+async function recordNonOwnerRead(
+  req: ApiRequest,
+  dossier: { code: string; ownerSub: string },
+  read: Pick<DataRead, 'what' | 'reason'>,
+) {
+  const reader = readerOf(personOf(req), req.reach);
+  if (!reader) return;
+  await recordRead(
+    readLogStore(),
+    {
+      at: new Date().toISOString(),
+      requestId: req.requestId,
+      dossierCode: dossier.code,
+      ...reader,
+      what: read.what,
+      ...(read.reason ? { reason: read.reason } : {}),
+    },
+    dossier.ownerSub,
+  );
+}
+
 /** The group's operations; the route table's access rules have been enforced before each runs. */
 const operations = {
   getDossier: async (req) => {
-    const { reveal } = req.query;
+    const { reveal, reason } = req.query;
     const { dossier, timeline } = await namedDossier(req);
     // Citizen ID and phone numbers in full for the owner who asks and for the officers processing the
     // dossier (the access rule let only the routed agency's through); masked for everyone else.
     if (reveal && req.reach !== 'owner' && req.reach !== 'agency') throw new AppError('FORBIDDEN');
+    // Anyone else reading it (the agency's officers, the desk that filed it, the enterprise's other
+    // representatives) is recorded first; a reveal is recorded as such.
+    await recordNonOwnerRead(req, dossier, { what: reveal ? 'sealed_fields' : 'dossier', reason });
     const form = reveal ? openForm(dossier, await loadProfileKeys()) : maskedForm(dossier);
     const now = new Date();
     const steps = stepViews(computeSteps(dossier, timeline, now), true);
@@ -73,6 +104,9 @@ const operations = {
   },
   getDossierResult: async (req) => {
     const { dossier } = await namedDossier(req);
+    // The enterprise's other representatives and the filing desk download it too: recorded.
+    if (dossier.result?.kind === 'electronic')
+      await recordNonOwnerRead(req, dossier, { what: 'result', reason: req.query.reason });
     return { body: await resultOf(resultPorts, dossier), headers: { 'cache-control': 'no-store' } };
   },
   getDossierAccessLog: async (req) => {
@@ -82,10 +116,14 @@ const operations = {
     const log = await listAccessLog(accessLogStore(), dossier, req.query);
     return { body: log, headers: { 'cache-control': 'no-store' } };
   },
+  // Not recorded: the answer is whether the hash chain holds and how many events it has, nothing of the
+  // citizen's data.
   verifyTimeline: async (req) => {
     const { dossier, timeline } = await namedDossier(req);
     return { body: verifyTimeline(dossier, timeline), headers: { 'cache-control': 'no-store' } };
   },
+  // Not recorded: each item is the dossier's code, procedure, agency, status and dates — no name, number,
+  // form or file of the citizen (schemas/me.ts myDossierItem; the enterprise's tax code is no person's).
   listAgencyDossiers: async (req) => ({
     body: await listAgencyDossiers(agencyDossierStore(), personOf(req).agencyId, req.query),
     headers: { 'cache-control': 'no-store' },

@@ -12,6 +12,7 @@ import {
   timelineVerification,
   trackQuery,
 } from '../../schemas/dossier.js';
+import { readQuery } from '../../schemas/reads.js';
 import { defineRoute } from '../core/route.js';
 import { PUBLIC } from '../core/route-access.js';
 
@@ -22,7 +23,9 @@ export const trackingRoutes = [
     fn: 'tracking',
     operationId: 'getDossier',
     access: { kind: 'owned', object: 'dossier', agencyOfficers: true },
-    summary: "The owner's view of a dossier",
+    summary:
+      "The owner's view of a dossier (also for the agency processing it, the desk that filed it and the " +
+      "enterprise's representatives: each such read is recorded in the owner's access log first)",
     params: dossierParams,
     query: dossierViewQuery,
     status: 200,
@@ -34,8 +37,11 @@ export const trackingRoutes = [
     fn: 'tracking',
     operationId: 'getDossierResult',
     access: { kind: 'owned', object: 'dossier', agencyOfficers: false },
-    summary: "The dossier's result: a short-lived download link, or how it is handed over",
+    summary:
+      "The dossier's result: a short-lived download link, or how it is handed over (a download by anyone " +
+      "but the owner is recorded in the owner's access log, with the reason given)",
     params: dossierParams,
+    query: readQuery,
     status: 200,
     response: dossierResultView,
     errors: [409],
@@ -46,7 +52,9 @@ export const trackingRoutes = [
     fn: 'tracking',
     operationId: 'getDossierAccessLog',
     access: { kind: 'owned', object: 'dossier', agencyOfficers: false },
-    summary: "Who has fetched the dossier's files: each agency download, newest first",
+    summary:
+      'Who has read the dossier besides its owner: each read of it, its identifiers in full, its files or ' +
+      'its result, with the reader’s role, pseudonym and reason, newest first',
     params: dossierParams,
     query: accessLogQuery,
     status: 200,

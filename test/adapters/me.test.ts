@@ -3,8 +3,10 @@
  * version guarding replacements, each person seeing only their own, and the raw identifiers never in
  * the logs; my dossiers, my documents and the export.
  */
+
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localDate } from '../../functions/core/working-days.js';
 import { bhytForm, licenceForm } from '../support/forms.js';
 import { handlerLogs } from '../support/output-capture.js';
 import { type LocalRoutes, startLocalRoutes } from './support/routes.js';
@@ -241,7 +243,9 @@ describe('my dossiers and documents', () => {
   it('exports the account as a download', async () => {
     const res = await api('GET', '/v1/me/export', { token: tokenA });
     expect(res.status).toBe(200);
-    expect(res.headers.get('content-disposition')).toMatch(/^attachment; filename="cong-export-/);
+    // Named by the day in Vietnam the export was taken (UTC is still the day before until 07:00).
+    const day = localDate(new Date(res.body.exportedAt));
+    expect(res.headers.get('content-disposition')).toBe(`attachment; filename="cong-export-${day}.json"`);
     expect(res.body.profile).toMatchObject({ citizenId: CITIZEN_ID, phone: PHONE });
     expect(res.body.dossiers.map((d: { code: string }) => d.code)).toEqual([...codes].reverse());
     expect(res.body.dossiers[2].timeline.length).toBeGreaterThan(0);

@@ -1,4 +1,7 @@
-/** One function bundled as the CDK bundles it for Lambda (ESM, minified, with `require` for CJS deps). */
+/**
+ * One function bundled as the CDK bundles it for Lambda (lib/portal-function.ts: ESM for Node 24, minified,
+ * module entry points first, UTF-8 text, with `require` for CJS deps).
+ */
 import { type BuildOptions, build } from 'esbuild';
 
 export async function bundleFunction(entry: string, outfile: string, extra: BuildOptions = {}) {
@@ -8,7 +11,9 @@ export async function bundleFunction(entry: string, outfile: string, extra: Buil
     bundle: true,
     platform: 'node',
     format: 'esm',
-    target: 'node20',
+    target: 'node24',
+    mainFields: ['module', 'main'],
+    charset: 'utf8',
     minify: true,
     banner: { js: "import{createRequire as __cr}from'module';const require=__cr(import.meta.url);" },
     logLevel: 'silent',

@@ -35,6 +35,13 @@ export async function printDossierLife() {
       'now (US$/M)': l.usdPerMillion,
     })),
   );
+  const w = life.cost.writes;
+  console.log(
+    `Of the write units: ${w.indexWriteUnits} keep the secondary indexes' copies (US$${w.indexCopies} per million); ` +
+      `${w.transactionWriteUnits} were written in transactions, half of them the price of all-or-nothing (US$${w.transactionPremium} per million).`,
+  );
+  console.log('\nCalls and capacity units by function, the whole life');
+  console.table(life.byFunction);
   console.log(
     `The life: US$${life.cost.perMillion.toFixed(2)} per million dossiers (before: US$${beforeCost['the life (requests and compute)']}); ` +
       `storage US$${life.cost.storagePerMillionMonth.toFixed(2)} per million dossiers per month kept; ` +

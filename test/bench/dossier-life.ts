@@ -69,6 +69,10 @@ interface StepTally {
   calls: Map<string, number>;
   readUnits: number;
   writeUnits: number;
+  /** Of writeUnits: what keeping the secondary indexes' copies cost. */
+  indexWriteUnits: number;
+  /** Of writeUnits: what was written in transactions (DynamoDB bills a transactional write twice). */
+  transactionWriteUnits: number;
   invocations: number;
   httpRequests: number;
   gbSeconds: number;
@@ -81,6 +85,8 @@ const emptyTally = (): StepTally => ({
   calls: new Map(),
   readUnits: 0,
   writeUnits: 0,
+  indexWriteUnits: 0,
+  transactionWriteUnits: 0,
   invocations: 0,
   httpRequests: 0,
   gbSeconds: 0,
@@ -100,7 +106,8 @@ interface Stack {
   remove(name: string): boolean;
 }
 
-type Capacity = { ReadCapacityUnits?: number; WriteCapacityUnits?: number; CapacityUnits?: number };
+type Units = { ReadCapacityUnits?: number; WriteCapacityUnits?: number; CapacityUnits?: number };
+type Capacity = Units & { GlobalSecondaryIndexes?: Record<string, Units> };
 
 /**
  * Counts, per step, every call the functions make through the shared clients (and the capacity
@@ -110,7 +117,7 @@ type Capacity = { ReadCapacityUnits?: number; WriteCapacityUnits?: number; Capac
 export function lifeCounter() {
   const tallies = new Map<Step, StepTally>(STEPS.map((s) => [s, emptyTally()]));
   /** step · function · operation → calls and write units, to see where they go. */
-  const detail = new Map<string, { calls: number; wru: number; rru: number }>();
+  const detail = new Map<string, { calls: number; wru: number; rru: number; indexWru: number }>();
   let step: Step = 'scans';
   let counting = false;
   let lastActivity = performance.now();
@@ -129,15 +136,27 @@ export function lifeCounter() {
         const tally = tallies.get(stepOf(fn))!;
         const op = operationOf(service, context.commandName);
         tally.calls.set(op, (tally.calls.get(op) ?? 0) + 1);
-        if (service === 'DynamoDB') args.input.ReturnConsumedCapacity = 'TOTAL';
+        // The same totals as TOTAL, with each secondary index's share beside them.
+        if (service === 'DynamoDB') args.input.ReturnConsumedCapacity = 'INDEXES';
         if (op === 'SQS.SendMessage') tally.sqsMessages += 1;
         if (op === 'SQS.SendMessageBatch') tally.sqsMessages += (args.input.Entries as unknown[]).length;
-        const out = await next(args);
         const where = `${stepOf(fn)} · ${fn.replace('cong-local-', '')} · ${op}`;
-        const d = detail.get(where) ?? { calls: 0, wru: 0, rru: 0 };
+        const d = detail.get(where) ?? { calls: 0, wru: 0, rru: 0, indexWru: 0 };
         detail.set(where, d);
         d.calls += 1;
-        const before = { r: tally.readUnits, w: tally.writeUnits };
+        let out: Awaited<ReturnType<typeof next>>;
+        try {
+          out = await next(args);
+        } catch (err) {
+          // A refused condition still costs its write in DynamoDB (at least one unit; transactions are
+          // billed as if written), though DynamoDB Local reports nothing for it: counted here as one.
+          if ((err as Error).name === 'ConditionalCheckFailedException') {
+            tally.writeUnits += 1;
+            d.wru += 1;
+          }
+          throw err;
+        }
+        const before = { r: tally.readUnits, w: tally.writeUnits, i: tally.indexWriteUnits };
         const consumed = out.output.ConsumedCapacity as Capacity | Capacity[] | undefined;
         for (const c of Array.isArray(consumed) ? consumed : consumed ? [consumed] : []) {
           // DynamoDB names reads and writes apart only for some calls; the operation says which it was.
@@ -147,9 +166,15 @@ export function lifeCounter() {
           const isWrite = /Put|Update|Delete|Write/.test(op);
           tally.readUnits += reads || writes ? reads : isWrite ? 0 : total;
           tally.writeUnits += reads || writes ? writes : isWrite ? total : 0;
+          if (isWrite) {
+            for (const i of Object.values(c.GlobalSecondaryIndexes ?? {}))
+              tally.indexWriteUnits += i.WriteCapacityUnits ?? i.CapacityUnits ?? 0;
+            if (op === 'DynamoDB.TransactWriteItems') tally.transactionWriteUnits += total;
+          }
         }
         d.wru += tally.writeUnits - before.w;
         d.rru += tally.readUnits - before.r;
+        d.indexWru += tally.indexWriteUnits - before.i;
         return out;
       },
       { step: 'initialize', name: 'lifeCounter', override: true },
@@ -227,8 +252,8 @@ export interface LifeResult {
   /** Bytes the dossier keeps: its scans in S3, its items in the table. */
   s3Bytes: number;
   tableBytes: number;
-  /** step · function · operation → calls and capacity units. */
-  detail: Map<string, { calls: number; wru: number; rru: number }>;
+  /** step · function · operation → calls and capacity units (and the index copies' share of the writes). */
+  detail: Map<string, { calls: number; wru: number; rru: number; indexWru: number }>;
 }
 
 /**
@@ -529,10 +554,41 @@ export function costModel(life: LifeResult) {
       ...storage.map(perMillion),
     ],
     perMillion: perDossier * 1e6,
+    /**
+     * Where the write units go, in US$ per million dossiers, already inside the WRU line above: the
+     * secondary indexes' copies of items (every index an item is in is written again when the item
+     * changes), and the second half of each transactional write (the price of all-or-nothing).
+     */
+    writes: {
+      indexCopies: +(sum((t) => t.indexWriteUnits) * PRICES.dynamoWriteUnit * 1e6).toFixed(2),
+      indexWriteUnits: sum((t) => t.indexWriteUnits),
+      transactionPremium: +((sum((t) => t.transactionWriteUnits) / 2) * PRICES.dynamoWriteUnit * 1e6).toFixed(
+        2,
+      ),
+      transactionWriteUnits: sum((t) => t.transactionWriteUnits),
+    },
     storagePerMillionMonth: storage.reduce((a, l) => a + l.usd, 0) * 1e6,
     sms: sum((t) => t.sms),
     note: `prices: ${PRICE_REGION}, list prices as of ${PRICES_AS_OF} (test/bench/aws-prices.ts)`,
   };
+}
+
+/** Calls and capacity units by function over the whole life, most write units first. */
+export function byFunction(life: Pick<LifeResult, 'detail'>) {
+  const rows = new Map<
+    string,
+    { function: string; calls: number; WRU: number; 'of which index copies': number; RRU: number }
+  >();
+  for (const [where, d] of life.detail) {
+    const fn = where.split(' · ')[1]!;
+    const row = rows.get(fn) ?? { function: fn, calls: 0, WRU: 0, 'of which index copies': 0, RRU: 0 };
+    rows.set(fn, row);
+    row.calls += d.calls;
+    row.WRU += d.wru;
+    row['of which index copies'] += d.indexWru;
+    row.RRU = +(row.RRU + d.rru).toFixed(1);
+  }
+  return [...rows.values()].sort((a, b) => b.WRU - a.WRU);
 }
 
 /** The whole-life bench for `npm run bench`: one warm-up life, then three measured. */
@@ -580,6 +636,7 @@ export async function dossierLifeBench() {
       cost: costModel(life),
       bytes: { s3: life.s3Bytes, table: life.tableBytes },
       detail: [...life.detail].map(([where, d]) => ({ where, ...d })),
+      byFunction: byFunction(life),
     };
   } finally {
     await portal.stop();

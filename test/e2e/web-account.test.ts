@@ -14,7 +14,7 @@ import type { LocalPortal } from '../../lib/local/portal.js';
 import { bhytForm, birthBundleForm } from '../support/forms.js';
 import { startTestPortal } from '../support/local-portal.js';
 import { portalClient } from '../support/portal-api.js';
-import { checkScreen, type Device, launchChromium, openPortalPage } from './support/browser.js';
+import { checkScreen, type Device, launchChromium, navLink, openPortalPage } from './support/browser.js';
 
 const PROCEDURE = '1.011723';
 const HEADING = 'Nộp hồ sơ: Cấp thẻ bảo hiểm y tế cho trẻ em dưới 6 tuổi';
@@ -125,7 +125,7 @@ describe.each<Device>(['desktop', 'phone'])('drafts, pickers and the account on 
     await a.context.close();
 
     // The account page on device B.
-    await b.page.getByRole('link', { name: 'Tài khoản' }).click();
+    await (await navLink(b.page, 'Tài khoản')).click();
     await b.page.getByRole('heading', { level: 1, name: 'Tài khoản của tôi' }).waitFor();
     const drafts = b.page.locator('#my-drafts');
     await drafts.getByRole('link', { name: /^Tiếp tục nộp: Cấp thẻ bảo hiểm y tế cho trẻ em/ }).waitFor();
@@ -197,7 +197,7 @@ describe.each<Device>(['desktop', 'phone'])('drafts, pickers and the account on 
     await b.page.getByRole('button', { name: 'Nộp hồ sơ' }).click();
     await b.page.getByRole('heading', { level: 1, name: 'Biên nhận hồ sơ' }).waitFor();
     expect((await api('GET', '/v1/me/drafts', token)).body.items).toEqual([]);
-    await b.page.getByRole('link', { name: 'Tài khoản' }).click();
+    await (await navLink(b.page, 'Tài khoản')).click();
     await b.page.getByText('Bạn không có bản nháp nào.').waitFor();
     expect([...a.violations, ...b.violations]).toEqual([]);
     await b.context.close();

@@ -65,6 +65,10 @@ describe.each<Device>(['desktop', 'phone'])('filing and paying on a %s', (device
     await signInAndOpenForm(page);
     // Vietnamese labels and help from the published schema.
     await page.getByText('12 chữ số, in trên giấy phép.').waitFor();
+    // The date's help names the order the browser's own date control shows, not the stored format.
+    const dateHelp = (await page.locator('#f-dateOfBirth-hint').textContent()) ?? '';
+    expect(dateHelp).toContain('dd/mm/yyyy');
+    expect(dateHelp).not.toContain('YYYY-MM-DD');
     // No draft yet is learnt from the list, not from a 404 the browser logs as an error.
     expect(notFound.filter((u) => u.includes('/v1/me/drafts'))).toEqual([]);
     await checkScreen(page, `file-form-${device}`);
@@ -133,7 +137,8 @@ describe.each<Device>(['desktop', 'phone'])('filing and paying on a %s', (device
     expect(new Set(keys).size).toBe(1);
     const code = (await page.locator('#receipt-code').textContent())!;
     expect(code).toMatch(/\S+/);
-    await expect(page.locator('#receipt-key').textContent()).resolves.toMatch(/^[A-Z0-9]+$/);
+    const trackingKey = (await page.locator('#receipt-key').textContent())!;
+    expect(trackingKey).toMatch(/^[A-Z0-9]+$/);
     await expect(page.locator('.receipt').textContent()).resolves.toContain('Hẹn trả kết quả');
     await checkScreen(page, `file-receipt-${device}`);
     // The printed receipt leaves the page's header and buttons out.
@@ -152,6 +157,21 @@ describe.each<Device>(['desktop', 'phone'])('filing and paying on a %s', (device
     await page.waitForURL(/\/thanh-toan\/sandbox\?/);
     await page.getByText('Thanh toán không thành công').waitFor();
     await checkScreen(page, `pay-failed-${device}`);
+    // Unpaid, the dossier page says the agency has nothing yet and what waits for the fee.
+    const failedPage = page.url();
+    await page.goto(`${portal.webUrl}ho-so-cua-toi/${code}`);
+    await page.locator('#dossier-awaiting-fee').waitFor();
+    await expect(page.locator('#dossier-awaiting-fee').textContent()).resolves.toContain(
+      'cơ quan chỉ nhận và giải quyết hồ sơ sau khi bạn thanh toán lệ phí',
+    );
+    await expect(page.locator('#dossier-due').textContent()).resolves.not.toContain('Còn trong hạn');
+    const stepCards = (await page.locator('#dossier-steps').textContent()) ?? '';
+    expect(stepCards).toContain('Chờ thanh toán lệ phí');
+    expect(stepCards).toContain('Tính từ khi lệ phí được thanh toán');
+    expect(stepCards).not.toMatch(/Hạn hoàn thànhChưa/);
+    await checkScreen(page, `dossier-unpaid-${device}`);
+    await page.goto(failedPage);
+    await page.locator('#pay-status').getByText('Thanh toán không thành công').waitFor();
     await page.getByRole('button', { name: 'Thử lại' }).click();
     await page.getByRole('heading', { name: /Cổng thanh toán thử nghiệm/ }).waitFor();
     await page.getByRole('button', { name: 'Thanh toán / Approve' }).click();
@@ -162,8 +182,53 @@ describe.each<Device>(['desktop', 'phone'])('filing and paying on a %s', (device
     const text = (await receipt.textContent())!;
     expect(text).toContain(code);
     expect(text).toMatch(/135[.,]000/);
+    // The portal's own words for what was paid, not the gateway's text without tone marks.
+    await expect(page.locator('#payment-receipt-for').textContent()).resolves.toBe(
+      `Lệ phí hồ sơ ${code} — Đổi giấy phép lái xe`,
+    );
+    expect(text).not.toContain('Le phi');
+    // The receipt's heading stands apart from the notice above it.
+    const notice = await page.locator('#pay-status').boundingBox();
+    const heading = await page.locator('#receipt-heading').boundingBox();
+    expect(heading!.y - (notice!.y + notice!.height)).toBeGreaterThanOrEqual(16);
     await checkScreen(page, `pay-paid-${device}`);
+
+    // The receipt is found again on the dossier's own page, where the payment notice points.
+    const receiptNumber = (await receipt.locator('dd').first().textContent())!;
+    await page.goto(`${portal.webUrl}ho-so-cua-toi/${code}`);
+    const again = page.locator('#dossier-receipt');
+    await again.waitFor();
+    await expect(again.locator('dd').first().textContent()).resolves.toBe(receiptNumber);
+    await expect(page.locator('#dossier-receipt-for').textContent()).resolves.toBe(
+      `Lệ phí hồ sơ ${code} — Đổi giấy phép lái xe`,
+    );
+    await checkScreen(page, `dossier-paid-${device}`);
+
+    // Public tracking: the payment is its own event on the timeline, not a second "Đã nộp".
+    await page.goto(`${portal.webUrl}tra-cuu`);
+    await page.getByLabel('Mã hồ sơ').fill(code);
+    await page.getByLabel('Mã tra cứu').fill(trackingKey);
+    await page.getByRole('button', { name: 'Tra cứu' }).click();
+    const events = page.locator('#tracked .timeline li');
+    await events.first().waitFor();
+    const lines = await events.allTextContents();
+    expect(lines.filter((l) => l.includes('Đã thanh toán lệ phí'))).toHaveLength(1);
+    expect(lines.filter((l) => l.includes('Đã nộp'))).toHaveLength(0);
+    expect(lines[0]).toContain('Nộp hồ sơ');
+    await checkScreen(page, `track-paid-${device}`);
     expect(violations).toEqual([]);
     await context.close();
   }, 120_000);
+});
+
+describe('filing from a browser in American English', () => {
+  it("describes the date field in the order that browser's date control shows", async () => {
+    const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    await signInAndOpenForm(page);
+    const help = (await page.locator('#f-dateOfBirth-hint').textContent()) ?? '';
+    expect(help).toContain('mm/dd/yyyy');
+    expect(help).not.toContain('YYYY-MM-DD');
+    await context.close();
+  }, 60_000);
 });

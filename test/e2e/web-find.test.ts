@@ -62,6 +62,44 @@ describe.each<Device>(['desktop', 'phone'])('finding a procedure on a %s', (devi
     await context.close();
   });
 
+  it('names the agency, marks an optional document once and writes decimals the Vietnamese way', async () => {
+    const { page, context, violations } = await openPortalPage(browser, device);
+    await page.goto(`${portal.webUrl}thu-tuc/1.002758`);
+    await page
+      .getByRole('heading', { level: 1, name: 'Cấp lại thẻ bảo hiểm y tế do bị mất, hỏng' })
+      .waitFor();
+    const agency = page
+      .locator('dl.facts div', { has: page.locator('dt', { hasText: /^(Cơ quan thực hiện|Handled by)$/ }) })
+      .locator('dd');
+    await expect.poll(() => agency.textContent()).toBe('Bảo hiểm xã hội thành phố Hà Nội');
+    // The same list in either language.
+    const docs = page.locator('section[aria-labelledby=docs-title] li');
+    await expect(docs.allTextContents()).resolves.toEqual(['Ảnh chụp thẻ bảo hiểm y tế bị hỏng (nếu có)']);
+    const steps = (await page.getByRole('region', { name: 'Các bước xử lý' }).textContent()) ?? '';
+    expect(steps).toContain('0,5 ngày làm việc');
+    expect(steps).not.toContain('0.5');
+    await checkScreen(page, `find-procedure-agency-${device}`);
+
+    await page.getByRole('button', { name: 'Switch to English' }).click();
+    await expect.poll(() => agency.textContent()).toBe('Ha Noi City Social Security');
+    await expect(docs.allTextContents()).resolves.toEqual(['Photo of the damaged card (if any)']);
+    await expect(page.getByRole('region', { name: 'Processing steps' }).textContent()).resolves.toContain(
+      '0.5 working days',
+    );
+    await page.getByRole('button', { name: 'Chuyển sang tiếng Việt' }).click();
+
+    // An information entry: the time as the source gives it (no unit), and the note on the fee.
+    await page.goto(`${portal.webUrl}thu-tuc/1.000894`);
+    await page.getByRole('heading', { level: 1, name: 'Đăng ký kết hôn' }).waitFor();
+    const channel = page.getByRole('region', { name: 'Cách thức nộp' }).locator('li').first();
+    const text = (await channel.textContent()) ?? '';
+    expect(text).toContain('Thời hạn giải quyết: 1 (nguồn không ghi đơn vị) · Miễn phí');
+    expect(text).toContain('Ghi chú về phí: Miễn lệ phí. Phí cấp bản sao Trích lục kết hôn');
+    await checkScreen(page, `find-information-channels-${device}`);
+    expect(violations).toEqual([]);
+    await context.close();
+  });
+
   it('follows a life event, filters the results and reads an information entry', {
     timeout: 60_000,
   }, async () => {

@@ -101,7 +101,8 @@ describe.each<Device>(['desktop', 'phone'])('following dossiers on a %s', (devic
       type: 'dossier.supplement_requested',
       dossierCode: asked,
       note: 'Đề nghị bổ sung ảnh chụp thẻ bảo hiểm y tế bị hỏng',
-      missingDocuments: ['damaged_card'],
+      // One document of the procedure, and one paper described in the agency's own words.
+      missingDocuments: ['damaged_card', 'Bản sao giấy khai sinh'],
       supplementDueAt: new Date(Date.now() + 5 * 86_400_000).toISOString(),
     });
 
@@ -140,7 +141,12 @@ describe.each<Device>(['desktop', 'phone'])('following dossiers on a %s', (devic
     // What to add, by the procedure's name of the document the agency named.
     await expect(page.locator('#supplement-missing li').allTextContents()).resolves.toEqual([
       expect.stringMatching(/thẻ/i),
+      'Bản sao giấy khai sinh',
     ]);
+    // The described paper can be sent as what the agency asked for.
+    await expect(
+      page.getByLabel('Loại giấy tờ 1', { exact: true }).locator('option').allTextContents(),
+    ).resolves.toContain('Giấy tờ cơ quan yêu cầu: Bản sao giấy khai sinh');
     await checkScreen(page, `follow-supplement-${device}`);
 
     // Sent without a scan: the page says so and moves the focus to its summary.

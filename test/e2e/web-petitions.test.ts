@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalPortal } from '../../lib/local/portal.js';
 import { startTestPortal } from '../support/local-portal.js';
 import { SCAN_HEADS } from '../support/scans.js';
-import { checkScreen, type Device, launchChromium, openPortalPage } from './support/browser.js';
+import { checkScreen, type Device, launchChromium, navLink, openPortalPage } from './support/browser.js';
 
 let portal: LocalPortal;
 let browser: Browser;
@@ -112,7 +112,7 @@ describe.each<Device>(['desktop', 'phone'])('petitions on a %s', (device) => {
     await checkScreen(page, `petition-view-${device}`);
 
     // Anyone finds the published answer, typing without tone marks.
-    await page.getByRole('link', { name: 'Phản ánh, kiến nghị', exact: true }).first().click();
+    await (await navLink(page, 'Phản ánh, kiến nghị')).click();
     await page.getByRole('heading', { level: 1, name: 'Phản ánh, kiến nghị' }).waitFor();
     const words = device === 'desktop' ? 'den tin hieu giao thong' : 'den chieu sang cong cong';
     await page.getByLabel('Từ khóa').fill(words);
@@ -132,6 +132,18 @@ describe.each<Device>(['desktop', 'phone'])('petitions on a %s', (device) => {
     await page.getByRole('heading', { level: 1, name: 'Petitions' }).waitFor();
     await page.getByText(/^\d+ answers? found/).waitFor();
     await checkScreen(page, `petition-search-en-${device}`);
+
+    // A published petition's own page opens for anyone, without signing in.
+    const visitor = await openPortalPage(browser, device);
+    await visitor.page.goto(`${portal.webUrl}phan-anh-kien-nghi/${code}`);
+    const published = visitor.page.locator('#published-petition');
+    await published.getByRole('heading', { level: 1, name: `Phản ánh ${code}` }).waitFor();
+    await published.getByRole('heading', { level: 2, name: 'Trả lời' }).waitFor();
+    await expect(visitor.page.getByText('Vui lòng đăng nhập để xem trang này.').count()).resolves.toBe(0);
+    await expect(published.textContent()).resolves.toContain('Câu trả lời đã được công khai');
+    await checkScreen(visitor.page, `petition-published-${device}`);
+    expect(visitor.violations).toEqual([]);
+    await visitor.context.close();
     expect(violations).toEqual([]);
     await context.close();
   }, 120_000);

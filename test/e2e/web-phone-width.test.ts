@@ -9,7 +9,7 @@ import type { LocalPortal } from '../../lib/local/portal.js';
 import { bhytForm } from '../support/forms.js';
 import { startTestPortal } from '../support/local-portal.js';
 import { portalClient } from '../support/portal-api.js';
-import { launchChromium, openPortalPage, screenshot } from './support/browser.js';
+import { checkScreen, launchChromium, openPortalPage, screenshot } from './support/browser.js';
 
 const SUB = 'citizen-an';
 const LONG_CODE = 'UBX00070-261207-0001';
@@ -94,5 +94,42 @@ describe('on a 360 px phone', () => {
     await screenshot(page, 'phone-width-dossier');
     const { width, wide } = await widthOf(page);
     expect(width, `sticking out: ${wide.join(', ')}`).toBeLessThanOrEqual(360);
+  }, 90_000);
+
+  it('keeps the header to two lines, the navigation and the account behind the menu button', async () => {
+    const { page, violations } = await openPortalPage(browser, 'phone');
+    await signIn(page, '/tai-khoan');
+    await page.getByRole('heading', { level: 1, name: 'Tài khoản của tôi' }).waitFor();
+    const header = page.locator('header.top');
+    const closed = (await header.boundingBox())!.height;
+    expect(closed, 'the header of a 740 px screen').toBeLessThanOrEqual(100);
+    const menu = page.getByRole('button', { name: 'Danh mục' });
+    await expect(menu.getAttribute('aria-expanded')).resolves.toBe('false');
+    await expect(page.getByRole('navigation').isVisible()).resolves.toBe(false);
+    await expect(page.getByRole('button', { name: 'Đăng xuất' }).isVisible()).resolves.toBe(false);
+
+    // Opened: every link and the sign-out, reachable from the keyboard; Escape closes it and the focus
+    // goes back to its button.
+    await menu.focus();
+    await page.keyboard.press('Enter');
+    await expect(menu.getAttribute('aria-expanded')).resolves.toBe('true');
+    await page.getByRole('button', { name: 'Đăng xuất' }).waitFor();
+    const links = page.getByRole('navigation').getByRole('link');
+    await expect(links.count()).resolves.toBe(7);
+    await checkScreen(page, 'phone-menu-open');
+    await page.keyboard.press('Tab');
+    await expect(page.evaluate('document.activeElement.id')).resolves.toBe('sign-out');
+    await page.keyboard.press('Escape');
+    await expect(menu.getAttribute('aria-expanded')).resolves.toBe('false');
+    await expect(page.evaluate('document.activeElement.id')).resolves.toBe('menu-button');
+
+    // A link followed closes it.
+    await menu.click();
+    await page.getByRole('navigation').getByRole('link', { name: 'Thống kê' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Thống kê công khai' }).waitFor();
+    await expect(menu.getAttribute('aria-expanded')).resolves.toBe('false');
+    const { width } = await widthOf(page);
+    expect(width).toBeLessThanOrEqual(360);
+    expect(violations).toEqual([]);
   }, 90_000);
 });

@@ -12,7 +12,7 @@ import { MONTH_AGENCY as AGENCY, seedAgencyMonth } from '../support/agency-month
 import { startTestPortal } from '../support/local-portal.js';
 import { type Json, portalApi } from '../support/portal-api.js';
 import { until } from '../support/wait.js';
-import { checkScreen, type Device, launchChromium, openPortalPage } from './support/browser.js';
+import { checkScreen, type Device, launchChromium, navLink, openPortalPage } from './support/browser.js';
 
 const AGENCY_NAME = 'Bảo hiểm xã hội thành phố Hà Nội';
 let portal: LocalPortal;
@@ -45,7 +45,7 @@ describe.each<Device>(['desktop', 'phone'])('published statistics on a %s', (dev
   }, async () => {
     const { page, context, violations } = await openPortalPage(browser, device);
     await page.goto(portal.webUrl);
-    await page.getByRole('navigation').getByRole('link', { name: 'Thống kê' }).click();
+    await (await navLink(page, 'Thống kê')).click();
     await page.getByRole('heading', { level: 1, name: 'Thống kê công khai' }).waitFor();
     const table = page.locator('#agencies-table');
     const row = table.getByRole('row', { name: new RegExp(AGENCY_NAME) });

@@ -33,6 +33,8 @@ const SPECIALIST = { id: 'bhxh-hn-cv-07', displayName: 'Chuyên viên Lê Thu H�
 const APOLOGY = 'Chờ xác minh quá trình đóng bảo hiểm với cơ quan thuế';
 /** Ten agency reads and one opening of a share: more than one page (10) of the access log. */
 const AGENCY_READS = 10;
+/** Why an officer of the agency opened the dossier with its identifiers in full. */
+const OFFICER_REASON = 'Đối chiếu số định danh với thẻ cũ';
 
 let portal: LocalPortal;
 let browser: Browser;
@@ -141,6 +143,21 @@ async function fileAndWork(device: Device): Promise<Filed> {
   );
   expect(delivery, `the delivery of ${code}`).toBeDefined();
   const file = ((delivery!.payload as Json).attachments as Json[])[0]!;
+  // An officer of the agency opens the dossier with the identifiers in full and says why: older than the
+  // agency's file fetches below, so it shows on the second page of the access log.
+  const officer = await portal.token({
+    sub: `web-steps-officer-${device}`,
+    role: 'agency_officer',
+    agencyId: AGENCY,
+  });
+  const read = await api(
+    'GET',
+    `/v1/dossiers/${code}?reveal=true&reason=${encodeURIComponent(OFFICER_REASON)}`,
+    {
+      token: officer,
+    },
+  );
+  expect(read.status, read.text).toBe(200);
   for (let i = 0; i < AGENCY_READS; i++) await agencyFetches(file.href);
 
   const result = Buffer.from(`%PDF-1.7 The BHYT dien tu ${device}`);
@@ -233,6 +250,24 @@ describe.each<Device>(['desktop', 'phone'])('steps, my documents and my access l
     await result.getByText('Còn hiệu lực').waitFor();
     await expect(result.textContent()).resolves.toContain(filed.agencyName);
     await expect(page.locator('#my-documents').textContent()).resolves.toContain('the-bhyt-hong.pdf');
+    // Each document by what it is (from its procedure), the file's name and size beside it; a file of a
+    // few bytes says so rather than "1 kB".
+    await expect
+      .poll(() => result.locator('.document-title strong').textContent())
+      .toBe('Kết quả thủ tục “Cấp lại thẻ bảo hiểm y tế do bị mất, hỏng”');
+    await expect(result.textContent()).resolves.toContain(
+      `Tệp the-bhyt-${device}.pdf, ${filed.result.length} byte`,
+    );
+    const scan = page.locator('#my-documents > li', { hasText: 'the-bhyt-hong.pdf' }).first();
+    await expect(scan.locator('strong').textContent()).resolves.toBe(
+      'Ảnh chụp thẻ bảo hiểm y tế bị hỏng (nếu có)',
+    );
+    await expect(page.locator('#my-documents').textContent()).resolves.not.toContain('1 kB');
+    // The issuer's long name on one line when the screen has room for it.
+    if (device === 'desktop') {
+      const issuer = (await result.locator('dl dd').first().boundingBox())!;
+      expect(issuer.height).toBeLessThan(30);
+    }
     const verify = result.getByRole('link', { name: `Xác thực kết quả: the-bhyt-${device}.pdf` });
     expect(await verify.getAttribute('href')).toBe(`/verify/${filed.documentId}`);
 
@@ -310,6 +345,12 @@ describe.each<Device>(['desktop', 'phone'])('steps, my documents and my access l
     await checkScreen(page, `access-log-${device}`);
     await page.getByRole('button', { name: 'Xem thêm' }).click();
     await expect.poll(() => log.count()).toBeGreaterThan(10);
+    // The officer's reading, before the agency's fetches: who, what was shown in full, and why.
+    const officerRead = (await log.nth(AGENCY_READS + 1).textContent()) ?? '';
+    expect(officerRead).toContain(`Cán bộ của ${filed.agencyName}`);
+    expect(officerRead).toContain(`Xem số định danh/điện thoại đầy đủ trong hồ sơ ${code}`);
+    expect(officerRead).toContain(`Lý do: ${OFFICER_REASON}`);
+    expect(officerRead).toMatch(/Mã người xem: r_[0-9a-f]{16}/);
     await page.waitForFunction(() => document.activeElement?.closest('#access-log') != null);
     await checkScreen(page, `access-log-more-${device}`);
 

@@ -85,7 +85,17 @@ describe.each<Device>(['desktop', 'phone'])('the verification page on a %s', (de
     await expect(page.locator('#verify-status').textContent()).resolves.toBe(
       'Kết quả hợp lệ: do cơ quan cấp và còn giá trị.',
     );
-    await expect(page.locator('dl').textContent()).resolves.toContain('result_1_002758');
+    // The document's type in words from the catalog, not the signed record's id for it.
+    const type = page.locator('#verify-type');
+    await expect
+      .poll(() => type.textContent())
+      .toBe('Kết quả thủ tục “Cấp lại thẻ bảo hiểm y tế do bị mất, hỏng”');
+    await expect(page.locator('dl').textContent()).resolves.not.toContain('result_1_002758');
+    // Good news in a success box, not the yellow one warnings use.
+    const colours = await page
+      .locator('#verify-status')
+      .evaluate((e) => [getComputedStyle(e).backgroundColor, getComputedStyle(e).borderLeftColor]);
+    expect(colours).toEqual(['rgb(231, 244, 234)', 'rgb(11, 107, 43)']);
     await checkScreen(page, `verify-genuine-${device}`);
     await page
       .getByLabel(/So khớp tệp/)
@@ -108,6 +118,9 @@ describe('after the agency revokes it', () => {
     const { page, context, violations } = await openPortalPage(browser, 'phone');
     await page.goto(link);
     await page.getByText('Kết quả đã bị cơ quan cấp thu hồi: không còn giá trị.').waitFor();
+    await expect(
+      page.locator('#verify-status').evaluate((e) => getComputedStyle(e).backgroundColor),
+    ).resolves.toBe('rgb(253, 236, 236)');
     await checkScreen(page, 'verify-revoked-phone');
     expect(violations).toEqual([]);
     await context.close();

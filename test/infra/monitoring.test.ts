@@ -28,6 +28,15 @@ function exportsOf(t: Template): Map<string, unknown> {
   );
 }
 
+/**
+ * What a value of the monitoring stack refers to in the API stack: an import of one of its exports
+ * becomes the exported value there (`{ Ref: <logical id> }`).
+ */
+function fromApi(value: unknown, api: Template): unknown {
+  const imported = (value as { 'Fn::ImportValue'?: string } | undefined)?.['Fn::ImportValue'];
+  return imported ? exportsOf(api).get(imported) : value;
+}
+
 /** The physical queue name an alarm's QueueName dimension resolves to (by name, or by export of the data stack). */
 function queueNameOf(value: unknown, data: Template): string | undefined {
   if (typeof value === 'string') return value;
@@ -60,7 +69,7 @@ describe.each(STAGES)('monitoring of %s', (stage: Stage) => {
     expect(dlqNames).toContain(`cong-${stage}-outbox-dlq`);
     expect(dlqNames).toContain(`cong-${stage}-notifications-dlq`);
 
-    const watched = resources(built.apiT, 'AWS::CloudWatch::Alarm')
+    const watched = resources(built.monitoringT, 'AWS::CloudWatch::Alarm')
       .filter(([, a]) => a.Properties.MetricName === 'ApproximateNumberOfMessagesVisible')
       .map(([, a]) => {
         expect(a.Properties.AlarmActions, 'notifies the alerts topic').toEqual([
@@ -71,17 +80,45 @@ describe.each(STAGES)('monitoring of %s', (stage: Stage) => {
     for (const name of dlqNames) expect(watched, name).toContain(name);
   });
 
+  it('alarms when the dispatcher logs a gone agency endpoint or paused deliveries, from its own log group', () => {
+    const dispatcherLogs = resources(built.apiT, 'AWS::Logs::LogGroup')
+      .map(([, g]) => g.Properties.LogGroupName)
+      .find((name) => name === `/aws/lambda/cong-${stage}-dispatcher`);
+    expect(dispatcherLogs).toBeDefined();
+    const filters = resources(built.monitoringT, 'AWS::Logs::MetricFilter').map(([, f]) => f.Properties);
+    const alarms = resources(built.monitoringT, 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
+    for (const [event, metric] of [
+      ['agency_endpoint_gone', `AgencyEndpointGone-${stage}`],
+      ['agency_deliveries_paused', `AgencyDeliveriesPaused-${stage}`],
+    ]) {
+      const filter = filters.find((f) => JSON.stringify(f.FilterPattern).includes(event!));
+      expect(filter, event).toMatchObject({
+        LogGroupName: dispatcherLogs,
+        MetricTransformations: [{ MetricNamespace: 'Cong', MetricName: metric, MetricValue: '1' }],
+      });
+      expect(alarms.find((a) => a.MetricName === metric && a.Namespace === 'Cong')).toMatchObject({
+        Statistic: 'Sum',
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+        AlarmActions: [{ Ref: expect.stringMatching(/^AlertsTopic/) }],
+      });
+    }
+  });
+
   it('alarms on errors and throttles of every function, including the sign-in trigger', () => {
-    const alarms = resources(built.apiT, 'AWS::CloudWatch::Alarm').map(([, a]) => a);
+    const alarms = resources(built.monitoringT, 'AWS::CloudWatch::Alarm').map(([, a]) => a);
     const lambdas = resources(built.apiT, 'AWS::Lambda::Function');
     expect(lambdas.length).toBe(Object.keys(functions).length);
-    for (const [logicalId] of lambdas) {
+    // The monitoring stack names each function of the API stack by its physical name.
+    for (const [logicalId, fn] of lambdas) {
+      const functionName = fn.Properties.FunctionName;
+      expect(functionName, logicalId).toMatch(new RegExp(`^cong-${stage}-`));
       for (const metric of ['Errors', 'Throttles']) {
         const found = alarms.filter(
           (a) =>
             a.Properties.Namespace === 'AWS/Lambda' &&
             a.Properties.MetricName === metric &&
-            JSON.stringify(dimension(a, 'FunctionName')) === JSON.stringify({ Ref: logicalId }),
+            dimension(a, 'FunctionName') === functionName,
         );
         expect(found, `${metric} of ${logicalId}`).toHaveLength(1);
       }
@@ -98,7 +135,7 @@ describe.each(STAGES)('monitoring of %s', (stage: Stage) => {
   });
 
   it('alarms on API 5xx rate and p99 latency, table throttles and errors, stream age, schedules', () => {
-    const alarms = resources(built.apiT, 'AWS::CloudWatch::Alarm').map(([, a]) => a);
+    const alarms = resources(built.monitoringT, 'AWS::CloudWatch::Alarm').map(([, a]) => a);
     const named = (suffix: string) =>
       alarms.find((a) => a.Properties.AlarmName === `cong-${stage}-${suffix}`);
     const rate = JSON.stringify(named('Api5xxRate')?.Properties.Metrics);
@@ -108,6 +145,10 @@ describe.each(STAGES)('monitoring of %s', (stage: Stage) => {
       ExtendedStatistic: 'p99',
       MetricName: 'Latency',
     });
+    // Both watch the API stack's HTTP API.
+    const [apiId] = Object.keys(built.apiT.findResources('AWS::ApiGatewayV2::Api'));
+    expect(fromApi(dimension(named('ApiLatencyP99')!, 'ApiId'), built.apiT)).toEqual({ Ref: apiId });
+    expect(rate).toContain(JSON.stringify(dimension(named('ApiLatencyP99')!, 'ApiId')));
     expect(JSON.stringify(named('TableThrottles')?.Properties.Metrics)).toContain('ThrottledRequests');
     expect(JSON.stringify(named('TableSystemErrors')?.Properties.Metrics)).toContain('SystemErrors');
     for (const fn of ['outboxRelay', 'notificationRelay'])
@@ -118,13 +159,13 @@ describe.each(STAGES)('monitoring of %s', (stage: Stage) => {
     for (const [name] of scheduled) {
       const alarm = named(`ScheduleFailed-${name}`);
       expect(alarm?.Properties).toMatchObject({ Namespace: 'AWS/Events', MetricName: 'FailedInvocations' });
-      const rule = dimension(alarm!, 'RuleName') as { Ref: string };
+      const rule = fromApi(dimension(alarm!, 'RuleName'), built.apiT) as { Ref: string };
       expect(rules.map(([id]) => id)).toContain(rule.Ref);
     }
   });
 
   it('alarms on the business metrics: failing deliveries of an agency system, deadlines, payments', () => {
-    const alarms = resources(built.apiT, 'AWS::CloudWatch::Alarm').map(([, a]) => a);
+    const alarms = resources(built.monitoringT, 'AWS::CloudWatch::Alarm').map(([, a]) => a);
     const named = (suffix: string) =>
       alarms.find((a) => a.Properties.AlarmName === `cong-${stage}-${suffix}`);
     const worst = JSON.stringify(named('DeliveriesFailing')?.Properties.Metrics);
@@ -144,17 +185,55 @@ describe.each(STAGES)('monitoring of %s', (stage: Stage) => {
   });
 
   it('outputs every name the operator tools read with --stage', () => {
-    const outputs = Object.keys(built.apiT.toJSON().Outputs ?? {});
-    for (const key of OUTPUT_KEYS) expect(outputs, key).toContain(key);
+    const outputs = built.apiT.toJSON().Outputs ?? {};
+    for (const key of OUTPUT_KEYS) expect(Object.keys(outputs), key).toContain(key);
+    // The dashboard is the monitoring stack's; the API stack names it without reading that stack.
+    const [[, dashboard]] = resources(built.monitoringT, 'AWS::CloudWatch::Dashboard') as [
+      [string, Resource],
+    ];
+    expect(outputs.DashboardName.Value).toBe(dashboard.Properties.DashboardName);
   });
 
-  it("keeps every stack under CloudFormation's 500 resources, alarms, aliases and canaries included", () => {
-    for (const t of [built.dataT, built.apiT, built.webT, built.edgeT])
-      expect(Object.keys(t.toJSON().Resources).length).toBeLessThan(500);
+  it("keeps every stack under CloudFormation's 500 resources, the API stack with room for new routes", () => {
+    const count = (t: Template) => Object.keys(t.toJSON().Resources).length;
+    const counts = {
+      data: count(built.dataT),
+      api: count(built.apiT),
+      monitoring: count(built.monitoringT),
+      web: count(built.webT),
+      edge: count(built.edgeT),
+    };
+    console.info(`${stage} resources per stack: ${JSON.stringify(counts)}`);
+    for (const [stack, n] of Object.entries(counts))
+      expect(n, `${stack} stack of ${stage}`).toBeLessThan(500);
+    // Alarms, dashboard and canaries grow with functions and channels; they stay out of the API stack.
+    for (const type of [
+      'AWS::CloudWatch::Alarm',
+      'AWS::CloudWatch::Dashboard',
+      'AWS::SNS::Topic',
+      'AWS::CodeDeploy::DeploymentGroup',
+    ])
+      built.apiT.resourceCountIs(type, 0);
+    expect(counts.api, 'API stack headroom for new routes').toBeLessThanOrEqual(400);
+  });
+
+  it('reads the API stack from the monitoring stack, never the other way round', () => {
+    expect(built.monitoring.dependencies).toContain(built.api);
+    expect(built.api.dependencies).not.toContain(built.monitoring);
+    const apiJson = JSON.stringify(built.apiT.toJSON());
+    expect(apiJson).not.toContain(`Cong-${stage}-Monitoring`);
+    // What the monitoring stack imports from the API stack: the HTTP API and the schedules, nothing else.
+    const imported = new Set(
+      JSON.stringify(built.monitoringT.toJSON()).match(new RegExp(`Cong-${stage}-Api:[A-Za-z0-9]+`, 'g')),
+    );
+    const exported = [...imported].map((name) => JSON.stringify(exportsOf(built.apiT).get(name)));
+    expect(exported.length).toBe(1 + Object.values(functions).filter((f) => f.trigger === 'schedule').length);
+    for (const value of exported) expect(value).toMatch(/"Ref":"(Api|Schedule)/);
   });
 
   it('shows the flow from intake to delivery on one dashboard', () => {
-    const dashboards = resources(built.apiT, 'AWS::CloudWatch::Dashboard');
+    built.apiT.resourceCountIs('AWS::CloudWatch::Dashboard', 0);
+    const dashboards = resources(built.monitoringT, 'AWS::CloudWatch::Dashboard');
     expect(dashboards).toHaveLength(1);
     const [, dashboard] = dashboards[0]!;
     expect(dashboard.Properties.DashboardName).toBe(`cong-${stage}-flow`);
@@ -181,7 +260,8 @@ describe.each(STAGES)('monitoring of %s', (stage: Stage) => {
     for (const [, integration] of resources(built.apiT, 'AWS::ApiGatewayV2::Integration')) {
       expect(JSON.stringify(integration.Properties.IntegrationUri)).toMatch(/Live[0-9A-F]{8}/);
     }
-    const groups = resources(built.apiT, 'AWS::CodeDeploy::DeploymentGroup');
+    const groups = resources(built.monitoringT, 'AWS::CodeDeploy::DeploymentGroup');
+    built.apiT.resourceCountIs('AWS::CodeDeploy::DeploymentGroup', 0);
     if (stage !== 'prod') {
       expect(groups).toHaveLength(0);
       for (const [, alias] of aliases) expect(alias.UpdatePolicy).toBeUndefined();
@@ -189,7 +269,7 @@ describe.each(STAGES)('monitoring of %s', (stage: Stage) => {
     }
     expect(groups).toHaveLength(Object.keys(functions).length);
     const alarmIds = new Map(
-      resources(built.apiT, 'AWS::CloudWatch::Alarm').map(([id, a]) => [id, a.Properties.AlarmName]),
+      resources(built.monitoringT, 'AWS::CloudWatch::Alarm').map(([id, a]) => [id, a.Properties.AlarmName]),
     );
     for (const [, group] of groups) {
       expect(group.Properties).toMatchObject({
@@ -206,9 +286,26 @@ describe.each(STAGES)('monitoring of %s', (stage: Stage) => {
       ).Alarms.map((a) => alarmIds.get(a.Name.Ref));
       expect(watched.sort()).toEqual([`cong-prod-Errors-${name}`, `cong-prod-Throttles-${name}`]);
     }
+    // Each alias names its own group and the application literally: no reference to the monitoring stack.
+    const [[, application]] = resources(built.monitoringT, 'AWS::CodeDeploy::Application') as [
+      [string, Resource],
+    ];
+    const groupNames = groups.map(([, g]) => g.Properties.DeploymentGroupName);
     for (const [, alias] of aliases) {
-      expect(alias.UpdatePolicy).toMatchObject({ CodeDeployLambdaAliasUpdate: expect.anything() });
+      const fnRef = (alias.Properties.FunctionName as { Ref: string }).Ref;
+      const fnName = (built.apiT.toJSON().Resources[fnRef] as Resource).Properties.FunctionName;
+      expect(alias.UpdatePolicy).toEqual({
+        CodeDeployLambdaAliasUpdate: {
+          ApplicationName: application.Properties.ApplicationName,
+          DeploymentGroupName: fnName,
+        },
+      });
+      expect(groupNames).toContain(fnName);
     }
+    for (const [, group] of groups)
+      expect(group.Properties.ApplicationName).toEqual({
+        Ref: resources(built.monitoringT, 'AWS::CodeDeploy::Application')[0]![0],
+      });
   });
 
   it('alarms on a spike of WAF blocks in us-east-1, to a topic of that region', () => {

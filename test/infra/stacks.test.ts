@@ -174,7 +174,8 @@ describe('Cổng dev stacks', () => {
     );
     expect(channels.length).toBeLessThan(allAgencies().length / 5);
     // CloudFormation refuses stacks of more than 500 resources (every stage is checked in monitoring.test.ts).
-    for (const t of [dev.dataT, dev.apiT]) expect(Object.keys(t.toJSON().Resources).length).toBeLessThan(500);
+    for (const t of [dev.dataT, dev.apiT, dev.monitoringT])
+      expect(Object.keys(t.toJSON().Resources).length).toBeLessThan(500);
   });
 
   it('lets nobody sign up and gives the web page a public PKCE client', () => {
@@ -486,26 +487,29 @@ describe('Cổng dev stacks', () => {
   });
 
   it('sends every alarm, and its recovery, to the encrypted TLS-only operator topic', () => {
-    const topicId = only(Object.keys(dev.apiT.findResources('AWS::SNS::Topic')));
-    dev.apiT.hasResourceProperties('AWS::SNS::Topic', {
+    // The topic and every alarm of the stage live in the monitoring stack, none in the API stack.
+    dev.apiT.resourceCountIs('AWS::SNS::Topic', 0);
+    dev.apiT.resourceCountIs('AWS::CloudWatch::Alarm', 0);
+    const topicId = only(Object.keys(dev.monitoringT.findResources('AWS::SNS::Topic')));
+    dev.monitoringT.hasResourceProperties('AWS::SNS::Topic', {
       TopicName: 'cong-dev-alerts',
       KmsMasterKeyId: Match.anyValue(),
     });
-    dev.apiT.hasResourceProperties('AWS::SNS::TopicPolicy', {
+    dev.monitoringT.hasResourceProperties('AWS::SNS::TopicPolicy', {
       PolicyDocument: {
         Statement: Match.arrayWith([
           Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
         ]),
       },
     });
-    const alarms = Object.values(dev.apiT.findResources('AWS::CloudWatch::Alarm')) as Resource[];
+    const alarms = Object.values(dev.monitoringT.findResources('AWS::CloudWatch::Alarm')) as Resource[];
     expect(alarms.length).toBeGreaterThan(agencyQueues('cong-dev').length);
     for (const a of alarms) {
       expect(a.Properties.AlarmActions).toEqual([{ Ref: topicId }]);
       expect(a.Properties.OKActions).toEqual([{ Ref: topicId }]);
     }
     const withEmails = buildStacks('dev', { alertEmails: '["ops@dichvucong.gov.vn"]' });
-    withEmails.apiT.hasResourceProperties('AWS::SNS::Subscription', {
+    withEmails.monitoringT.hasResourceProperties('AWS::SNS::Subscription', {
       Protocol: 'email',
       Endpoint: 'ops@dichvucong.gov.vn',
     });

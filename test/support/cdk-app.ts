@@ -41,6 +41,7 @@ export function buildStacks(stage: Stage, extra: Record<string, unknown> = {}) {
     ...built,
     dataT: Template.fromStack(built.data),
     apiT: Template.fromStack(built.api),
+    monitoringT: Template.fromStack(built.monitoring),
     edgeT: Template.fromStack(built.edge),
     webT: Template.fromStack(built.web),
   };

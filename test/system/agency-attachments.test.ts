@@ -209,6 +209,17 @@ describe('a scan filed with a dossier', () => {
     expect(view.body.attachments[0].sha256).toBe(sha256(SCAN));
   });
 
+  it("names each file in the officers' view of the dossier by the id their fetch route takes", async () => {
+    const officer = await portal.token({ sub: 'scans-officer', role: 'agency_officer', agencyId: AGENCY });
+    const view = await api('GET', `/v1/dossiers/${code}`, { token: officer });
+    expect(view.status).toBe(200);
+    const { attachmentId } = view.body.attachments[0];
+    expect(attachmentId).toBe(delivered.attachmentId);
+    const fetched = await api('GET', `/v1/dossiers/${code}/attachments/${attachmentId}`, { token: officer });
+    expect(fetched.status).toBe(200);
+    expect(fetched.body.sha256).toBe(sha256(SCAN));
+  });
+
   it("brings a supplement's scans to the agency the same way", async () => {
     // The simulator reports the dossier received, then in progress; the request to supplement follows.
     await until('in progress', async () =>

@@ -364,6 +364,7 @@ const fixedParams = (role: PersonRole): Record<string, Record<string, string>> =
   refundPayment: { paymentId: owned.citizen.paymentId },
   resolvePaymentAnomaly: { paymentId: owned.citizen.paymentId },
   paymentCallback: { provider: 'sandbox' },
+  paymentCallbackByQuery: { provider: 'sandbox' },
   paymentReturn: { provider: 'sandbox' },
 });
 const bodies: Record<string, unknown> = { ...sampleBodies, devToken: { sub: 'mx-dev' } };
@@ -559,6 +560,16 @@ const machineChecks: Record<string, () => Promise<void>> = {
     expect(refused(await api('POST', path, { body: signed('not-the-provider-secret', params) }))).toBe(true);
     for (const role of EVERYONE)
       expect(refused(await api('POST', path, { body: params, token: tokens[role].own }))).toBe(true);
+  },
+  paymentCallbackByQuery: async () => {
+    const params = { vnp_TxnRef: owned.citizen.paymentId, vnp_Amount: '100', vnp_ResponseCode: '00' };
+    const refused = (res: { status: number; body: Json }) =>
+      res.status === 401 || (res.status === 200 && res.body?.RspCode === '97');
+    const path = (p: Record<string, string>) => `/v1/payments/callbacks/sandbox?${new URLSearchParams(p)}`;
+    expect(refused(await api('GET', path(params)))).toBe(true);
+    expect(refused(await api('GET', path(signed('not-the-provider-secret', params))))).toBe(true);
+    for (const role of EVERYONE)
+      expect(refused(await api('GET', path(params), { token: tokens[role].own }))).toBe(true);
   },
   paymentReturn: async () => {
     const params = { vnp_TxnRef: owned.citizen.paymentId, vnp_Amount: '100', vnp_ResponseCode: '00' };

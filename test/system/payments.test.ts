@@ -241,6 +241,22 @@ describe('provider callbacks', () => {
     expect(delivered(code)).toBe(false);
   });
 
+  it('takes the notification as a GET with the signed query, as VNPay-style gateways send it', async () => {
+    const byQueryCode = await paidDossier();
+    const byQuery = (await createPayment(portal.url, token, byQueryCode, 'cb-get-00001')).body.paymentId;
+    const get = async (params: Record<string, string>) => {
+      const res = await fetch(`${portal.url}/v1/payments/callbacks/sandbox?${new URLSearchParams(params)}`);
+      expect(res.status).toBe(200);
+      return ((await res.json()) as { RspCode: string }).RspCode;
+    };
+    const good = ipnParams(byQuery, { vnp_TransactionNo: '77000901' });
+    expect(await get({ ...good, vnp_Amount: '100' })).toBe('97');
+    expect((await api('GET', `/v1/payments/${byQuery}`, { token })).body.status).toBe('pending');
+    expect(await get(good)).toBe('00');
+    expect(await get(good)).toBe('02');
+    expect((await api('GET', `/v1/payments/${byQuery}`, { token })).body.status).toBe('succeeded');
+  });
+
   it('credits concurrent duplicate callbacks once, and answers a replay as already confirmed', async () => {
     const params = ipnParams(paymentId, { vnp_TransactionNo: '77000001' });
     const answers = await Promise.all(Array.from({ length: 6 }, () => callback(params)));
@@ -809,6 +825,16 @@ describe('who reads a dossier’s payments', () => {
     const receipt = await api('GET', `/v1/payments/${p.body.paymentId}/receipt`, { token: citizen });
     expect(receipt.status).toBe(200);
     expect(receipt.body).toMatchObject({ dossierCode: code, amount: 135_000 });
+    // The receipt names the payer: the desk reading it shows in the citizen's access log; their own does not.
+    expect((await api('GET', `/v1/payments/${p.body.paymentId}/receipt`, { token: desk })).status).toBe(200);
+    const reads = await until('the desk reading the receipt', async () => {
+      const log = await api('GET', '/v1/me/access-log', { token: citizen });
+      const found = (log.body.items as { what: string }[]).filter((i) => i.what === 'receipt');
+      return found.length ? found : undefined;
+    });
+    expect(reads).toEqual([
+      expect.objectContaining({ via: 'desk_officer', agencyId: 'ttpvhcc-01', dossierCode: code }),
+    ]);
   });
 
   it('lets representatives of one enterprise read the payments of its dossiers, and no one else', async () => {

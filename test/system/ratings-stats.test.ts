@@ -186,6 +186,13 @@ describe('ratings and statistics', () => {
       accept: 'text/csv',
     });
     expect(seriesCsv.text).toContain(`,${month},3,2,2,100,`);
+    // Without a range: the twelve months ending with this one, this month's figures last.
+    const year = await api('GET', '/v1/stats/agencies/bhxh-hn');
+    expect(year.status).toBe(200);
+    expect(year.body.months).toHaveLength(12);
+    expect(year.body).toMatchObject({ to: month });
+    expect(year.body.months.at(-1)).toMatchObject({ month, received: 3 });
+    expect((await api('GET', '/v1/stats/agencies/bhxh-hn?from=2020-01')).status).toBe(400);
 
     expect((await api('GET', '/v1/stats/agencies?month=2026-13')).status).toBe(400);
     expect((await api('GET', '/v1/stats/agencies/bhxh-hn?from=2026-05&to=2026-01')).status).toBe(400);

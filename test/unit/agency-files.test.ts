@@ -26,7 +26,8 @@ import {
 } from '../../functions/documents/agency-files.js';
 import { copyScans } from '../../functions/documents/attachments.js';
 import { intakeStore } from '../../functions/intake/store.js';
-import { type AccessLogPorts, listAccessLog } from '../../functions/tracking/access-log.js';
+import { readerOf, readerRefOf } from '../../functions/pii/read-log.js';
+import { type AccessLogPorts, listAccessLog, type StoredRead } from '../../functions/tracking/access-log.js';
 import { attachmentLink } from '../../schemas/agency.js';
 import { accessLogQuery } from '../../schemas/dossier.js';
 import { mockedDocumentClient } from '../support/mocked-dynamo.js';
@@ -103,10 +104,10 @@ class Fake implements AttachmentFetchPorts {
   };
   answered = new Set<string>();
   recordAccess = async (code: string, a: AttachmentAccess) => {
-    const guard = keys.signedRequest(a.agencyId, a.requestId).pk;
+    const guard = keys.signedRequest(a.reader, a.requestId).pk;
     if (a.via === 'agency_system' && this.answered.has(guard)) return false;
     this.answered.add(guard);
-    this.accesses.set(keys.attachmentAccess(code, a.at, a.requestId).sk, a);
+    this.accesses.set(keys.dossierRead(code, a.at, a.requestId).sk, a);
     return true;
   };
   presign = async (key: string) => {
@@ -149,12 +150,15 @@ describe('an agency fetching a file of a dossier', () => {
     expect([...ports.accesses.values()]).toEqual([
       {
         at: NOW.toISOString(),
-        agencyId: AGENCY,
+        requestId: `msg_${n}`,
+        dossierCode: CODE,
         via: 'agency_system',
+        reader: AGENCY,
+        agencyId: AGENCY,
+        what: 'attachment',
         attachmentId: FIRST,
         documentType: 'damaged_card',
         signedAt: NOW.toISOString(),
-        requestId: `msg_${n}`,
       },
     ]);
   });
@@ -280,9 +284,11 @@ describe("in a bundle, the previous agency's result", () => {
 describe('a person fetching a file of a dossier they may reach', () => {
   it("records an officer's fetch under the agency, without naming the officer", async () => {
     const ports = new Fake();
+    const reader = readerOf({ sub: 'officer-sub-1', agencyId: AGENCY }, 'agency');
+    expect(reader).toEqual({ via: 'agency_officer', reader: readerRefOf('officer-sub-1'), agencyId: AGENCY });
     const link = await fetchAttachment(
       ports,
-      { kind: 'agency_officer', agencyId: AGENCY, requestId: '01KJR6B3Z6M1W8E2Q4T5V7X9Z0' },
+      { kind: 'reader', reader: reader!, requestId: '01KJR6B3Z6M1W8E2Q4T5V7X9Z0' },
       CODE,
       FIRST,
     );
@@ -290,13 +296,36 @@ describe('a person fetching a file of a dossier they may reach', () => {
     expect([...ports.accesses.values()]).toEqual([
       {
         at: NOW.toISOString(),
-        agencyId: AGENCY,
+        requestId: '01KJR6B3Z6M1W8E2Q4T5V7X9Z0',
+        dossierCode: CODE,
         via: 'agency_officer',
+        reader: readerRefOf('officer-sub-1'),
+        agencyId: AGENCY,
+        what: 'attachment',
         attachmentId: FIRST,
         documentType: 'damaged_card',
-        signedAt: NOW.toISOString(),
-        requestId: '01KJR6B3Z6M1W8E2Q4T5V7X9Z0',
       },
+    ]);
+    expect(JSON.stringify([...ports.accesses.values()])).not.toContain('officer-sub-1');
+  });
+
+  it('keeps the reason a reader gives, and names a desk officer by their office', async () => {
+    const ports = new Fake();
+    const reader = readerOf({ sub: 'desk-sub-1', agencyId: 'ttpvhcc-01' }, 'filer')!;
+    await fetchAttachment(
+      ports,
+      { kind: 'reader', reader, requestId: 'req-7', reason: 'Bổ sung bản chụp' },
+      CODE,
+      FIRST,
+    );
+    expect([...ports.accesses.values()]).toEqual([
+      expect.objectContaining({
+        via: 'desk_officer',
+        agencyId: 'ttpvhcc-01',
+        what: 'attachment',
+        reason: 'Bổ sung bản chụp',
+        requestId: 'req-7',
+      }),
     ]);
   });
 
@@ -311,7 +340,8 @@ describe('a person fetching a file of a dossier they may reach', () => {
 });
 
 describe("the owner's list of fetches", () => {
-  const entry = (at: string, attachmentId: string): AttachmentAccess => ({
+  /** A fetch as recorded before reads were told apart: no `what`, no `reader`. */
+  const entry = (at: string, attachmentId: string): StoredRead => ({
     at,
     agencyId: AGENCY,
     via: 'agency_system',
@@ -320,7 +350,7 @@ describe("the owner's list of fetches", () => {
     signedAt: at,
     requestId: `msg_${at}`,
   });
-  const ports = (items: AttachmentAccess[]): AccessLogPorts & { asked: unknown[] } => {
+  const ports = (items: StoredRead[]): AccessLogPorts & { asked: unknown[] } => {
     const asked: unknown[] = [];
     return {
       asked,
@@ -340,6 +370,7 @@ describe("the owner's list of fetches", () => {
         agencyId: AGENCY,
         agencyName: 'Bảo hiểm xã hội thành phố Hà Nội',
         via: 'agency_system',
+        what: 'attachment',
         attachment: { attachmentId: SECOND, documentType: 'photo', fileName: 'anh.pdf' },
       },
       {
@@ -347,6 +378,7 @@ describe("the owner's list of fetches", () => {
         agencyId: AGENCY,
         agencyName: 'Bảo hiểm xã hội thành phố Hà Nội',
         via: 'agency_system',
+        what: 'attachment',
         attachment: { attachmentId: FIRST, documentType: 'damaged_card', fileName: 'thẻ bhyt.pdf' },
       },
     ]);
@@ -459,12 +491,15 @@ describe('the stores over DynamoDB and S3', () => {
 
   const access = (via: AttachmentAccess['via']): AttachmentAccess => ({
     at: NOW.toISOString(),
-    agencyId: AGENCY,
+    requestId: 'msg_1',
+    dossierCode: CODE,
     via,
+    reader: via === 'agency_system' ? AGENCY : readerRefOf('officer-sub-1'),
+    agencyId: AGENCY,
+    what: 'attachment',
     attachmentId: FIRST,
     documentType: 'damaged_card',
     signedAt: NOW.toISOString(),
-    requestId: 'msg_1',
   });
 
   it("writes an agency system's fetch with its request guard in one transaction; a replay records nothing", async () => {

@@ -92,13 +92,17 @@ function followRules(schema: Json, form: Form, r: ReturnType<typeof rng>, today:
 }
 
 /** Intake's answer: the refused paths, or [] when accepted. */
+/** The refusals of a form, each with its message in both languages ("vi / en") as the page may show them. */
 function refusals(p: Procedure, form: Form): { path: string; message: string }[] {
   try {
     checkForm(p, form);
     return [];
   } catch (e) {
     if (!(e instanceof AppError) || e.code !== 'INVALID_FORM') throw e;
-    return e.details as { path: string; message: string }[];
+    return (e.details as { path: string; message: string; messageVi?: string }[]).map((d) => ({
+      path: d.path,
+      message: d.messageVi ? `${d.messageVi} / ${d.message}` : d.message,
+    }));
   }
 }
 

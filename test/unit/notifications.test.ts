@@ -15,6 +15,7 @@ import {
 } from '../../functions/notifications/recipients.js';
 import { isDossierImage, isTimelineInsert } from '../../functions/notifications/stream-filter.js';
 import { awsTransport } from '../../functions/notifications/transports.js';
+import { planOf } from '../../functions/steps/plan.js';
 import type { NotificationMessage } from '../../schemas/notification.js';
 
 const dossier: DossierRecord = {
@@ -111,6 +112,9 @@ describe('notification templates', () => {
       payment: { amount: 135000, status: 'unpaid' },
     });
     expect(unpaid.sms).toContain('Vui lòng nộp phí 135.000 đồng');
+    // Until the fee is paid the agency has received nothing, and the message does not say otherwise.
+    expect(unpaid.sms).toContain(`sẽ được gửi tới ${dossier.agencyName} khi phí được nộp`);
+    expect(unpaid.sms).not.toContain('đã được gửi tới');
   });
 
   it('gives the tracking key with the receipt, and says tracking needs it', () => {
@@ -154,6 +158,19 @@ describe('recipients', () => {
   it('masks phone numbers and e-mail addresses', () => {
     expect(maskPhone('+84987654321')).toBe('+84*****4321');
     expect(maskEmail('binh.tran@example.vn')).toBe('b***@example.vn');
+  });
+
+  it("names a step by its name in the dossier's plan, not by the id the agency sent", () => {
+    const step = planOf(dossier).steps[1]!;
+    const sms = (type: string, id: string) =>
+      citizenNotifications(event(type, { details: { step: id } }), dossier, '2026-03-05T03:00:01.000Z').find(
+        (m) => m.channel === 'sms',
+      )!.text;
+    expect(sms('dossier.in_progress', step.id)).toContain(`(bước: ${step.name})`);
+    expect(sms('dossier.in_progress', step.id)).not.toContain(step.id);
+    expect(sms('dossier.step_started', step.id)).toContain(`chuyển sang bước ${step.name}`);
+    // An agency's own wording, not an id of the plan, is shown as sent.
+    expect(sms('dossier.in_progress', 'Thẩm định hồ sơ')).toContain('(bước: Thẩm định hồ sơ)');
   });
 
   it('builds one message per channel with stable ids', () => {

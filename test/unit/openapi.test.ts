@@ -157,6 +157,8 @@ describe('OpenAPI document', () => {
       'postAgencyEvent',
       'listAgencyDeliveries',
       'requestRedelivery',
+      'getDossier',
+      'listMyAccessLog',
     ];
     expect(Object.keys(OPERATION_EXAMPLES).sort()).toEqual(main.sort());
     for (const [operationId, ex] of Object.entries(OPERATION_EXAMPLES)) {

@@ -680,6 +680,18 @@ describe('searching published answers', () => {
     expect(matches(e, 'cau giay')).toBe(false);
   });
 
+  it('finds a published petition by its code, the public page of one petition', async () => {
+    const entries = [
+      published('PAKN-261120-0001', 'Đường Láng ngập úng', '2026-11-21T00:00:00.000Z'),
+      published('PAKN-261120-0002', 'Ngập úng phố Huế', '2026-11-21T01:00:00.000Z'),
+    ];
+    const answers = new PublishedAnswers({ since: async () => entries }, { minRefreshMs: 0 });
+    const found = await answers.search('pakn-261120-0001', 10, undefined);
+    expect(found.items.map((i) => i.code)).toEqual(['PAKN-261120-0001']);
+    expect(found.last).toBeUndefined();
+    expect((await answers.search('PAKN-261120-0009', 10, undefined)).items).toEqual([]);
+  });
+
   it('pages newest first over what the index returns, refreshing only what is new', async () => {
     const entries = [
       published('PAKN-261120-0001', 'Đường Láng ngập úng', '2026-11-21T00:00:00.000Z'),

@@ -374,6 +374,7 @@ describe('shares and the access log', () => {
     expect(reads).toEqual([
       expect.objectContaining({
         via: 'share',
+        what: 'document',
         requestId: 'req-1',
         documentId: record.documentId,
         dossierCode: CODE,
@@ -428,6 +429,8 @@ describe('shares and the access log', () => {
       {
         at,
         via: 'agency_system',
+        // A fetch recorded before reads were told apart is a file's.
+        what: 'attachment',
         agencyId: 'cahn',
         agencyName: expect.any(String),
         dossierCode: CODE,

@@ -5,6 +5,7 @@ import { GENESIS_HASH, sealEvent, type TimelineEvent, verifyChain } from '../../
 import type { UploadRecord } from '../../functions/documents/uploads.js';
 import { type CompletionPorts, confirmResultReceived } from '../../functions/intake/complete.js';
 import {
+  REQUESTED_DOCUMENT,
   resumedDueAt,
   type SupplementOutcome,
   type SupplementPorts,
@@ -265,6 +266,28 @@ describe('answering a request to supplement', () => {
       attachments: [{ documentType: 'current_licence', uploadId: U1 }],
     });
     expect(res.body.attachments).toHaveLength(1);
+  });
+
+  it('takes a scan labelled as the paper the agency described in words, only while such a request is pending', async () => {
+    fake.events = timeline('supplement_requested', ['Bản sao giấy khai sinh']);
+    fake.current = dossier('supplement_requested', fake.events);
+    const res = await supplementDossier(fake, OWNER, CODE, 'supp-key-0016', {
+      attachments: [{ documentType: REQUESTED_DOCUMENT, uploadId: U1 }],
+    });
+    expect(res.body.attachments).toEqual([expect.objectContaining({ documentType: REQUESTED_DOCUMENT })]);
+  });
+
+  it('refuses that label when the agency named only documents of the procedure', async () => {
+    const refused = await appErrorOf(
+      supplementDossier(fake, OWNER, CODE, 'supp-key-0017', {
+        attachments: [{ documentType: REQUESTED_DOCUMENT, uploadId: U1 }],
+      }),
+    );
+    expect(refused.code).toBe('DOCUMENT_NOT_ACCEPTED');
+    expect(refused.details).toEqual(
+      expect.arrayContaining([expect.objectContaining({ code: 'unknown_document' })]),
+    );
+    expect(fake.commits).toHaveLength(0);
   });
 
   it('checks uploads like intake: missing bytes are refused', async () => {

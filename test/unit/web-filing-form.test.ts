@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
+  dateInputPattern,
   fieldsOf,
   fold,
   initialValues,
   nameFirst,
   remoteHref,
   toSubmission,
+  withoutStoredFormat,
 } from '../../web/src/filing/form.js';
 
 const schema = {
@@ -122,5 +124,13 @@ describe('province and commune pickers', () => {
     expect(fold('Hoàn Kiếm (phường)').includes(fold('hoan kiem'))).toBe(true);
     expect(nameFirst('Đặc khu Phú Quốc')).toBe('Phú Quốc (đặc khu)');
     expect(nameFirst('Ha Noi City')).toBe('Ha Noi City');
+  });
+
+  it("describes a date as the browser's control shows it, not as the form stores it", () => {
+    expect(dateInputPattern('en-US')).toBe('mm/dd/yyyy');
+    expect(dateInputPattern('vi-VN')).toBe('dd/mm/yyyy');
+    expect(withoutStoredFormat('Của người nộp hồ sơ (YYYY-MM-DD).')).toBe('Của người nộp hồ sơ');
+    expect(withoutStoredFormat('YYYY-MM-DD.')).toBe('');
+    expect(withoutStoredFormat(undefined)).toBe('');
   });
 });

@@ -25,7 +25,7 @@ export interface OwnDossier {
   dueAt: string;
   overdue: boolean;
   timeline: { at: string; type: string; status: string; note?: string; dueAt?: string }[];
-  payment?: { status: string; amount: number };
+  payment?: { paymentId?: string; status: string; amount: number };
   trackingKey?: string;
   steps?: DossierStep[];
   /** While the dossier waits for the citizen: what the agency asked for. */

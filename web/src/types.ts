@@ -1,6 +1,6 @@
 /** The API's shapes, read from the same zod schemas the API validates with (types only: no zod in the page). */
 import type { z } from 'zod';
-import type { agencyList, faqList, provinceList } from '../../schemas/catalog.js';
+import type { agencyList, agencyView, faqList, provinceList } from '../../schemas/catalog.js';
 import type { agencyStatsList, agencyStatsSeries } from '../../schemas/feedback.js';
 import type { procedureList, procedureView } from '../../schemas/procedure.js';
 import type { serviceIndexList, serviceIndexSeries } from '../../schemas/service-index.js';
@@ -12,6 +12,7 @@ export type ProcedureView = z.output<typeof procedureView>;
 export type FaqList = z.output<typeof faqList>;
 export type ProvinceList = z.output<typeof provinceList>;
 export type AgencyList = z.output<typeof agencyList>;
+export type AgencyView = z.output<typeof agencyView>;
 export type AgencyStatsList = z.output<typeof agencyStatsList>;
 export type AgencyStatsSeries = z.output<typeof agencyStatsSeries>;
 export type ServiceIndexList = z.output<typeof serviceIndexList>;

@@ -118,3 +118,13 @@ export async function screenshot(page: Page, name: string) {
   mkdirSync(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
 }
+
+/**
+ * A link of the main navigation. On a phone the navigation sits behind the "Danh mục" button: it is
+ * opened first, as a person would.
+ */
+export async function navLink(page: Page, name: string) {
+  const menu = page.getByRole('button', { name: 'Danh mục' });
+  if ((await menu.isVisible()) && (await menu.getAttribute('aria-expanded')) !== 'true') await menu.click();
+  return page.getByRole('navigation').getByRole('link', { name, exact: true });
+}

@@ -1,7 +1,9 @@
 /**
- * The province and agency-level choices that the published figures and the service index both filter by,
- * as two fields of the page's own filter form (the form, its other fields and its submit stay the page's).
+ * The filter form that the published figures and the service index share: the page's own period field,
+ * then the province and agency-level choices, then the submit button. Applying it always starts from the
+ * whole list again (no agency chosen).
  */
+import type { ComponentChildren } from 'preact';
 
 import { strings, useLang } from '../i18n.js';
 import type { ProvinceList } from '../types.js';
@@ -41,7 +43,57 @@ export function useAreaName(provinces: ProvinceList | undefined, province: strin
   return p ? (lang === 'en' ? p.nameEn : p.fullName) : s.wholeCountry;
 }
 
-export function AgencyFilterFields(props: {
+/** What the form applies: the period field's value under its own name, the province and the level. */
+export type AgencyFilters = Record<string, string> & { province: string; level: string; agency: '' };
+
+export function AgencyFilterForm(props: {
+  /** Prefix of the fields' ids, unique on the page. */
+  idPrefix: string;
+  title: string;
+  /** The period field (month or period); its `name` is the key it is applied under. */
+  periodField: ComponentChildren;
+  /** The period field's name and its current value, used when the field is left empty. */
+  period: { name: string; value: string };
+  submitLabel: string;
+  provinces: ProvinceList | undefined;
+  province: string;
+  level: string;
+  onApply: (filters: AgencyFilters) => void;
+}) {
+  const titleId = `${props.idPrefix}-filters-title`;
+  return (
+    <form
+      class="filters stats-filters"
+      aria-labelledby={titleId}
+      onSubmit={(e) => {
+        e.preventDefault();
+        const data = new FormData(e.currentTarget);
+        props.onApply({
+          [props.period.name]: String(data.get(props.period.name) || props.period.value),
+          province: String(data.get('province') ?? ''),
+          level: String(data.get('level') ?? ''),
+          agency: '',
+        });
+      }}
+    >
+      <h2 id={titleId}>{props.title}</h2>
+      <div class="filter-row">
+        <div>{props.periodField}</div>
+        <AgencyFilterFields
+          idPrefix={props.idPrefix}
+          provinces={props.provinces}
+          province={props.province}
+          level={props.level}
+        />
+        <div class="filter-submit">
+          <button type="submit">{props.submitLabel}</button>
+        </div>
+      </div>
+    </form>
+  );
+}
+
+function AgencyFilterFields(props: {
   /** Prefix of the fields' ids, unique on the page. */
   idPrefix: string;
   provinces: ProvinceList | undefined;

@@ -1,3 +1,4 @@
+import { EVENT } from '../follow.js';
 import { formatDateTime, STATUS, strings, useLang } from '../i18n.js';
 import type { DossierView } from '../types.js';
 import { StatusBadge } from './StatusBadge.js';
@@ -58,7 +59,9 @@ export function DossierDetails({ d, id }: { d: DossierView; id: string }) {
       <ol class="timeline">
         {(d.timeline ?? []).map((e) => (
           <li key={`${e.at}${e.type}`}>
-            <time dateTime={e.at}>{formatDateTime(e.at, lang)}</time> — {STATUS[lang][e.status] ?? e.status}
+            <time dateTime={e.at}>{formatDateTime(e.at, lang)}</time> —{' '}
+            {/* Events that leave the status as it was (a payment, an extension) say what happened. */}
+            {EVENT[lang][e.type] ?? STATUS[lang][e.status] ?? e.status}
             {e.note ? ` (${e.note})` : ''}
           </li>
         ))}

@@ -12,7 +12,8 @@ import { errorText, get } from '../api.js';
 import { useData } from '../data.js';
 import { formatDate, formatDateTime, useLang } from '../i18n.js';
 import { AccessLogSection } from '../my-documents/AccessLog.js';
-import { type DocumentDownload, kB, type MyDocument, qrImage } from '../my-documents/model.js';
+import { type DocumentDownload, fileSize, type MyDocument, qrImage } from '../my-documents/model.js';
+import { loadDocumentCatalog, nameOf } from '../my-documents/names.js';
 import { Share } from '../my-documents/Share.js';
 import { useStrings } from '../my-documents/strings.js';
 import { Link } from '../router.js';
@@ -37,6 +38,9 @@ function DocumentsSection({ docs }: { docs: ReturnType<typeof useData<{ items: M
   const s = useStrings();
   const lang = useLang();
   const items = docs.data?.items ?? [];
+  // What each document is, from its procedure in the catalog; the file's name until that arrives.
+  const catalog = useData((signal) => loadDocumentCatalog(items, signal), [docs.data]);
+  const named = (d: MyDocument) => nameOf(d, catalog.data, lang, s.resultOf);
   const results = items.filter((d) => d.kind === 'result');
   const scans = items.filter((d) => d.kind !== 'result');
   return (
@@ -53,15 +57,15 @@ function DocumentsSection({ docs }: { docs: ReturnType<typeof useData<{ items: M
           <ul class="list documents" id="my-results" aria-labelledby="results-heading">
             {results.length === 0 && <li>{s.noResults}</li>}
             {results.map((d) => (
-              <ResultItem key={d.documentId} d={d} />
+              <ResultItem key={d.documentId} d={d} name={named(d)} />
             ))}
           </ul>
           <h3 id="scans-heading">{s.scans}</h3>
           <ul class="list" id="my-documents" aria-labelledby="scans-heading">
             {scans.length === 0 && <li>{s.noScans}</li>}
             {scans.map((d) => (
-              <li key={d.documentId}>
-                <strong class="break">{d.fileName}</strong> ({kB(d.size)})
+              <li key={d.documentId} id={`scan-${d.documentId}`}>
+                <DocumentTitle d={d} name={named(d)} />
                 <span class="meta">{s.inDossier(d.dossierCode, formatDate(d.uploadedAt, lang))}</span>
                 <Download d={d} />
               </li>
@@ -73,7 +77,7 @@ function DocumentsSection({ docs }: { docs: ReturnType<typeof useData<{ items: M
   );
 }
 
-function ResultItem({ d }: { d: MyDocument }) {
+function ResultItem({ d, name }: { d: MyDocument; name: string | undefined }) {
   const s = useStrings();
   const lang = useLang();
   const status = d.status ?? 'valid';
@@ -81,10 +85,10 @@ function ResultItem({ d }: { d: MyDocument }) {
   return (
     <li id={id} class="document">
       <p class="document-title">
-        <strong class="break">{d.fileName}</strong>{' '}
+        <DocumentTitle d={d} name={name} />{' '}
         <span class={status === 'valid' ? 'status done' : 'status overdue'}>{s.status[status]}</span>
       </p>
-      <dl class="step-facts">
+      <dl class="step-facts document-facts">
         <div>
           <dt>{s.issuer}</dt>
           <dd>{d.issuerName ?? d.issuer ?? '—'}</dd>
@@ -108,6 +112,26 @@ function ResultItem({ d }: { d: MyDocument }) {
         <Share d={d} />
       </div>
     </li>
+  );
+}
+
+/**
+ * A document by what it is, its file's name and size beside; by its file's name while the catalog has
+ * no words for it (the file's name is written once either way).
+ */
+function DocumentTitle({ d, name }: { d: MyDocument; name: string | undefined }) {
+  const s = useStrings();
+  const lang = useLang();
+  const size = fileSize(d.size, lang);
+  return name ? (
+    <>
+      <strong class="break">{name}</strong>
+      <span class="meta break">{s.fileOf(d.fileName, size)}</span>
+    </>
+  ) : (
+    <>
+      <strong class="break">{d.fileName}</strong> <span class="meta">{size}</span>
+    </>
   );
 }
 
@@ -162,7 +186,7 @@ function Download({ d }: { d: MyDocument }) {
               ref={anchor}
               data-document={d.documentId}
             >
-              {s.file(link.fileName, kB(link.size))}
+              {s.file(link.fileName, fileSize(link.size, lang))}
             </a>
           </p>
           <p class="hint">{s.linkExpires(formatDateTime(link.expiresAt, lang))}</p>

@@ -1,10 +1,10 @@
-import { formatMoney, type Lang, strings, useLang } from '../i18n.js';
+import { formatMoney, formatNumber, type Lang, strings, useLang } from '../i18n.js';
 import type { ProcedureSummary } from '../types.js';
 
 export const useProcedureStrings = strings({
   vi: {
     code: 'Mã',
-    days: (n: number) => `${n} ngày làm việc`,
+    days: (n: number) => `${formatNumber(n, 'vi')} ngày làm việc`,
     free: 'Miễn phí',
     online: 'Nộp trực tuyến',
     notOnline: 'Chưa nộp trực tuyến trên Cổng',
@@ -19,7 +19,7 @@ export const useProcedureStrings = strings({
   },
   en: {
     code: 'Code',
-    days: (n: number) => `${n} working day${n === 1 ? '' : 's'}`,
+    days: (n: number) => `${formatNumber(n, 'en')} working day${n === 1 ? '' : 's'}`,
     free: 'Free',
     online: 'File online',
     notOnline: 'Not filed online on the portal yet',

@@ -22,6 +22,9 @@ const useStrings = strings({
     onTime: 'Đúng hạn',
     running: 'Đang xử lý, trong hạn',
     waiting: 'Chưa bắt đầu',
+    waitingFee: 'Chờ thanh toán lệ phí',
+    dueAfterFee: 'Tính từ khi lệ phí được thanh toán',
+    feeLead: 'Các bước chỉ bắt đầu khi cơ quan nhận hồ sơ, tức là sau khi lệ phí được thanh toán.',
     late: (n: number) => (n > 0 ? `Trễ ${n} ngày làm việc` : 'Trễ hạn'),
     officer: 'Cán bộ xử lý',
     apology: 'Thư xin lỗi và hẹn lại (mẫu 04)',
@@ -45,6 +48,9 @@ const useStrings = strings({
     onTime: 'On time',
     running: 'Under way, on time',
     waiting: 'Not started',
+    waitingFee: 'Waiting for the fee',
+    dueAfterFee: 'Counted from when the fee is paid',
+    feeLead: 'The steps start only once the agency receives the dossier, that is once the fee is paid.',
     late: (n: number) => (n > 0 ? `${n} working ${n === 1 ? 'day' : 'days'} late` : 'Late'),
     officer: 'Officer',
     apology: 'Apology with a new date (form 04)',
@@ -68,7 +74,18 @@ const minute = (iso: string, lang: Lang) =>
   });
 
 /** The steps of a dossier; `id` prefixes the element ids (the owner's page and tracking differ). */
-export function Steps({ steps, id, level = 2 }: { steps: DossierStep[]; id: string; level?: 2 | 3 }) {
+export function Steps({
+  steps,
+  id,
+  level = 2,
+  awaitingFee = false,
+}: {
+  steps: DossierStep[];
+  id: string;
+  level?: 2 | 3;
+  /** The dossier waits for its fee: it has not gone to the agency, so no step's clock runs yet. */
+  awaitingFee?: boolean;
+}) {
   const s = useStrings();
   const lang = useLang();
   if (!steps.length) return null;
@@ -81,6 +98,7 @@ export function Steps({ steps, id, level = 2 }: { steps: DossierStep[]; id: stri
     <section aria-labelledby={`${id}-heading`}>
       <H id={`${id}-heading`}>{s.heading}</H>
       <p class="hint">{s.lead}</p>
+      {awaitingFee && <p class="notice">{s.feeLead}</p>}
       <ol class="steps" id={id}>
         {steps.map((step, i) => {
           const name = lang === 'vi' ? step.name : step.nameEn || step.name;
@@ -91,7 +109,9 @@ export function Steps({ steps, id, level = 2 }: { steps: DossierStep[]; id: stri
               ? s.onTime
               : step.startedAt
                 ? s.running
-                : s.waiting;
+                : awaitingFee
+                  ? s.waitingFee
+                  : s.waiting;
           const amount = formatNumber(step.budget.amount, lang);
           return (
             <li key={step.id} id={`${id}-${step.id}`}>
@@ -109,7 +129,13 @@ export function Steps({ steps, id, level = 2 }: { steps: DossierStep[]; id: stri
                 </div>
                 <div>
                   <dt>{s.due}</dt>
-                  <dd>{when(step.dueAt)}</dd>
+                  <dd>
+                    {!step.dueAt && awaitingFee ? (
+                      <span class="muted">{s.dueAfterFee}</span>
+                    ) : (
+                      when(step.dueAt)
+                    )}
+                  </dd>
                 </div>
                 <div>
                   <dt>{s.started}</dt>

@@ -50,6 +50,17 @@ export function AccessLogSection({ docs }: { docs: MyDocument[] }) {
       docs.find((d) => d.dossierCode === e.dossierCode && d.documentType === e.documentType);
     return known ? known.fileName : (e.documentType ?? s.aDocument);
   };
+  /** What was read: the dossier, its identifiers in full, its result, its receipt, or a file. */
+  const whatOf = (e: AccessEntry) =>
+    e.what === 'dossier'
+      ? s.readDossier(e.dossierCode)
+      : e.what === 'sealed_fields'
+        ? s.readSealed(e.dossierCode)
+        : e.what === 'result'
+          ? s.readResult(e.dossierCode)
+          : e.what === 'receipt'
+            ? s.readReceipt(e.dossierCode)
+            : s.what(docName(e), e.dossierCode);
   return (
     <section aria-labelledby="access-heading">
       <h2 id="access-heading">{s.access}</h2>
@@ -72,7 +83,11 @@ export function AccessLogSection({ docs }: { docs: MyDocument[] }) {
                   {formatDateTime(e.at, lang)}
                 </time>
                 <strong>{s.via[e.via](e.agencyName ?? e.agencyId ?? s.someAgency)}</strong>
-                <span class="desc">{s.what(docName(e), e.dossierCode)}</span>
+                <span class="desc">{whatOf(e)}</span>
+                {e.reason ? <span class="desc">{s.reason(e.reason)}</span> : null}
+                {e.reader && e.via !== 'agency_system' ? (
+                  <span class="meta">{s.reader(e.reader)}</span>
+                ) : null}
               </li>
             ))}
           </ul>

@@ -3,7 +3,7 @@
  * components so they read as behaviour and share one table.
  */
 import { strings } from '../i18n.js';
-import type { ResultStatus } from './model.js';
+import type { AccessVia, ResultStatus } from './model.js';
 
 export const useStrings = strings({
   vi: {
@@ -23,6 +23,8 @@ export const useStrings = strings({
     issuedAt: 'Ngày cấp',
     dossier: 'Hồ sơ',
     kind: 'Loại giấy tờ',
+    fileOf: (name: string, size: string) => `Tệp ${name}, ${size}`,
+    resultOf: (procedure: string) => `Kết quả thủ tục “${procedure}”`,
     inDossier: (code: string, at: string) => `Hồ sơ ${code}, nộp ngày ${at}`,
     download: 'Tải xuống',
     downloadOf: (name: string) => `Tải xuống: ${name}`,
@@ -48,15 +50,26 @@ export const useStrings = strings({
     close: 'Đóng',
     access: 'Ai đã xem dữ liệu của tôi',
     accessLead:
-      'Mỗi lần cơ quan tải giấy tờ trong hồ sơ của bạn, hoặc có người mở đường dẫn bạn chia sẻ, Cổng ghi lại ở đây. Không ai sửa hay xoá được nhật ký này.',
+      'Mỗi lần người khác xem hồ sơ hay tải giấy tờ của bạn (cán bộ cơ quan giải quyết, bộ phận một cửa nộp thay bạn, người mở đường dẫn bạn chia sẻ), Cổng ghi lại ở đây trước khi cho xem. Không ai sửa hay xoá được nhật ký này.',
     noAccess: 'Chưa ai xem dữ liệu của bạn.',
     via: {
       agency_system: (agency: string) => `Hệ thống của ${agency}`,
       agency_officer: (agency: string) => `Cán bộ của ${agency}`,
+      desk_officer: (agency: string) => `Bộ phận một cửa ${agency}`,
+      representative: () => 'Người đại diện khác của doanh nghiệp',
+      support_agent: () => 'Tổng đài viên hỗ trợ',
+      operator: () => 'Cán bộ vận hành Cổng',
       share: () => 'Người mở đường dẫn bạn chia sẻ',
-    },
+    } as Record<AccessVia, (agency: string) => string>,
     someAgency: 'cơ quan giải quyết',
     what: (doc: string, code?: string) => (code ? `Tải ${doc} trong hồ sơ ${code}` : `Tải ${doc}`),
+    readDossier: (code?: string) => (code ? `Xem hồ sơ ${code}` : 'Xem hồ sơ'),
+    readSealed: (code?: string) =>
+      code ? `Xem số định danh/điện thoại đầy đủ trong hồ sơ ${code}` : 'Xem số định danh/điện thoại đầy đủ',
+    readResult: (code?: string) => (code ? `Tải kết quả của hồ sơ ${code}` : 'Tải kết quả'),
+    readReceipt: (code?: string) => (code ? `Xem biên lai lệ phí của hồ sơ ${code}` : 'Xem biên lai lệ phí'),
+    reason: (text: string) => `Lý do: ${text}`,
+    reader: (ref: string) => `Mã người xem: ${ref}`,
     aDocument: 'một giấy tờ',
     more: 'Xem thêm',
     loadingMore: 'Đang tải…',
@@ -78,6 +91,8 @@ export const useStrings = strings({
     issuedAt: 'Issued on',
     dossier: 'Dossier',
     kind: 'Document type',
+    fileOf: (name: string, size: string) => `File ${name}, ${size}`,
+    resultOf: (procedure: string) => `Result of the procedure “${procedure}”`,
     inDossier: (code: string, at: string) => `Dossier ${code}, submitted ${at}`,
     download: 'Download',
     downloadOf: (name: string) => `Download: ${name}`,
@@ -103,16 +118,31 @@ export const useStrings = strings({
     close: 'Close',
     access: 'Who has seen my data',
     accessLead:
-      'Each time an agency downloads a document of your dossiers, or someone opens a link you shared, the portal records it here. No one can change or delete this log.',
+      'Each time someone else views your dossiers or downloads your documents (officers of the agency handling them, the one-stop desk that filed for you, someone opening a link you shared), the portal records it here before showing anything. No one can change or delete this log.',
     noAccess: 'No one has seen your data yet.',
     via: {
       agency_system: (agency: string) => `The system of ${agency}`,
       agency_officer: (agency: string) => `An officer of ${agency}`,
+      desk_officer: (agency: string) => `The one-stop desk of ${agency}`,
+      representative: () => 'Another representative of the enterprise',
+      support_agent: () => 'A support agent',
+      operator: () => 'A portal operator',
       share: () => 'Someone who opened a link you shared',
-    },
+    } as Record<AccessVia, (agency: string) => string>,
     someAgency: 'the agency',
     what: (doc: string, code?: string) =>
       code ? `Downloaded ${doc} of dossier ${code}` : `Downloaded ${doc}`,
+    readDossier: (code?: string) => (code ? `Viewed dossier ${code}` : 'Viewed a dossier'),
+    readSealed: (code?: string) =>
+      code
+        ? `Viewed the full citizen ID and phone numbers of dossier ${code}`
+        : 'Viewed the full citizen ID and phone numbers',
+    readResult: (code?: string) =>
+      code ? `Downloaded the result of dossier ${code}` : 'Downloaded a result',
+    readReceipt: (code?: string) =>
+      code ? `Viewed the fee receipt of dossier ${code}` : 'Viewed a fee receipt',
+    reason: (text: string) => `Reason: ${text}`,
+    reader: (ref: string) => `Reader reference: ${ref}`,
     aDocument: 'a document',
     more: 'Show more',
     loadingMore: 'Loading…',

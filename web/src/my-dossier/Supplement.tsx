@@ -14,6 +14,12 @@ import { formatDateTime, useCommon, useLang } from '../i18n.js';
 import { localError, type ProcedureDocs } from './problems.js';
 import { useStrings } from './strings.js';
 
+/**
+ * How a scan is labelled when the agency described a missing paper in its own words rather than naming a
+ * document of the procedure (functions/intake/supplement.ts, REQUESTED_DOCUMENT).
+ */
+const REQUESTED_DOCUMENT = 'requested_document';
+
 interface ScanRow {
   key: number;
   documentType: string;
@@ -36,7 +42,23 @@ export function Supplement({
     (signal) => get<ProcedureDocs>(`/v1/procedures/${encodeURIComponent(d.procedureCode)}`, { signal }),
     [d.procedureCode],
   );
-  const docs = proc.data?.documents ?? [];
+  const own = proc.data?.documents ?? [];
+  // Papers the agency described in words are answered as "the document the agency asked for".
+  const described = (ask?.missingDocuments ?? []).filter((m) => !own.some((r) => r.type === m));
+  const requested: DocumentRule = {
+    type: REQUESTED_DOCUMENT,
+    name: `Giấy tờ cơ quan yêu cầu: ${described.join('; ')}`,
+    nameEn: `The document the agency asked for: ${described.join('; ')}`,
+    required: false,
+    maxBytes: 10 * 1024 * 1024,
+    mimeTypes: ['application/pdf', 'image/jpeg', 'image/png'],
+  };
+  // First when the agency only described papers, so the first scan is labelled as what was asked for.
+  const docs: DocumentRule[] = !described.length
+    ? own
+    : described.length === ask?.missingDocuments?.length
+      ? [requested, ...own]
+      : [...own, requested];
   const [rows, setRows] = useState<ScanRow[]>([{ key: 0, documentType: '' }]);
   const [note, setNote] = useState('');
   const [error, setError] = useState<unknown>();

@@ -16,6 +16,9 @@ export const useStrings = strings({
     due: 'Hạn trả kết quả',
     overdueBy: 'Đã quá hạn trả kết quả.',
     onTime: 'Còn trong hạn.',
+    receipt: 'Biên lai điện tử',
+    awaitingFee:
+      'Hồ sơ chưa được chuyển đến cơ quan: cơ quan chỉ nhận và giải quyết hồ sơ sau khi bạn thanh toán lệ phí.',
     key: 'Mã tra cứu',
     fee: 'Lệ phí',
     pay: 'Thanh toán lệ phí',
@@ -80,6 +83,9 @@ export const useStrings = strings({
     due: 'Result due',
     overdueBy: 'The result is overdue.',
     onTime: 'Within the time allowed.',
+    receipt: 'Electronic receipt',
+    awaitingFee:
+      'The dossier has not gone to the agency yet: the agency receives and handles it only once you pay the fee.',
     key: 'Tracking key',
     fee: 'Fee',
     pay: 'Pay the fee',

@@ -13,7 +13,15 @@ import { Loading } from '../components/Loading.js';
 import { useData, useTitle } from '../data.js';
 import { DocumentField } from '../filing/DocumentField.js';
 import { type Draft, draftValues, loadDraft } from '../filing/drafts.js';
-import { type FormField, fieldsOf, initialValues, remoteHref, toSubmission } from '../filing/form.js';
+import {
+  dateInputPattern,
+  type FormField,
+  fieldsOf,
+  initialValues,
+  remoteHref,
+  toSubmission,
+  withoutStoredFormat,
+} from '../filing/form.js';
 import { type HeldDocument, loadHeld } from '../filing/held.js';
 import {
   docId,
@@ -131,7 +139,14 @@ function FilingForm({
   const heading = useRef<HTMLHeadingElement>(null);
 
   const label = (f: FormField) => (lang === 'vi' ? f.title : (f.titleEn ?? f.title));
-  const help = (f: FormField) => (lang === 'vi' ? f.description : (f.descriptionEn ?? f.description));
+  const help = (f: FormField) => {
+    const text = lang === 'vi' ? f.description : (f.descriptionEn ?? f.description);
+    if (f.kind !== 'date') return text;
+    // Say the order the browser's date control shows, whatever order the form stores.
+    const rest = withoutStoredFormat(text);
+    const hint = s.dateHint(dateInputPattern());
+    return rest ? `${/[.!?]$/.test(rest) ? rest : `${rest}.`} ${hint}` : hint;
+  };
   const docName = (d: DocumentRule) => (lang === 'vi' ? d.name : (d.nameEn ?? d.name));
   const labels = Object.fromEntries([
     ['onBehalfOf.citizenId', s.onBehalfId],

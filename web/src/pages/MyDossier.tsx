@@ -9,6 +9,7 @@ import { errorText, get } from '../api.js';
 import { signIn, useSession } from '../auth.js';
 import { ErrorSummary } from '../components/ErrorSummary.js';
 import { Loading } from '../components/Loading.js';
+import { type Receipt, ReceiptFacts } from '../components/ReceiptFacts.js';
 import { StatusBadge } from '../components/StatusBadge.js';
 import { Steps } from '../components/Steps.js';
 import { useData, useTitle } from '../data.js';
@@ -74,6 +75,8 @@ function DossierPage({ d, reload }: { d: OwnDossier; reload: () => void }) {
   };
   const canPay =
     d.payment && d.status === 'submitted' && ['unpaid', 'failed', 'expired'].includes(d.payment.status);
+  // Until the fee is paid the dossier stays with the portal: say so beside the due date and the steps.
+  const awaitingFee = Boolean(d.payment && d.status === 'submitted' && d.payment.status !== 'succeeded');
   return (
     <article aria-labelledby="dossier-heading" class="follow">
       <p class="crumbs">
@@ -110,7 +113,7 @@ function DossierPage({ d, reload }: { d: OwnDossier; reload: () => void }) {
           <dt>{s.due}</dt>
           <dd id="dossier-due">
             <time dateTime={d.dueAt}>{formatDateTime(d.dueAt, lang)}</time>
-            {WITHDRAWABLE.has(d.status) && (
+            {WITHDRAWABLE.has(d.status) && (d.overdue || !awaitingFee) && (
               <span class={d.overdue ? 'meta late' : 'meta'}>{d.overdue ? s.overdueBy : s.onTime}</span>
             )}
           </dd>
@@ -130,6 +133,14 @@ function DossierPage({ d, reload }: { d: OwnDossier; reload: () => void }) {
           </div>
         )}
       </dl>
+      {awaitingFee && (
+        <p class="notice" id="dossier-awaiting-fee">
+          {s.awaitingFee}
+        </p>
+      )}
+      {d.payment?.status === 'succeeded' && d.payment.paymentId && (
+        <FeeReceipt paymentId={d.payment.paymentId} />
+      )}
       {canPay && (
         <div class="actions">
           <button type="button" onClick={() => startPayment(d.code).catch(setError)}>
@@ -148,7 +159,7 @@ function DossierPage({ d, reload }: { d: OwnDossier; reload: () => void }) {
       {HAS_RESULT.has(d.status) && <Result d={d} onCompleted={() => done('completed')} />}
       {RATABLE.has(d.status) && <Rating code={d.code} given={d.rating} />}
 
-      <Steps steps={d.steps ?? []} id="dossier-steps" />
+      <Steps steps={d.steps ?? []} id="dossier-steps" awaitingFee={awaitingFee} />
 
       <section aria-labelledby="timeline-heading">
         <h2 id="timeline-heading">{s.timeline}</h2>
@@ -166,5 +177,22 @@ function DossierPage({ d, reload }: { d: OwnDossier; reload: () => void }) {
       {WITHDRAWABLE.has(d.status) && <Withdraw code={d.code} onDone={() => done('withdrawn')} />}
       {error ? <p class="field-error">{errorText(error, lang)}</p> : null}
     </article>
+  );
+}
+
+/** The fee's electronic receipt, found again on the dossier's page (the payment notice points here). */
+function FeeReceipt({ paymentId }: { paymentId: string }) {
+  const s = useStrings();
+  const receipt = useData(
+    (signal) => get<Receipt>(`/v1/payments/${encodeURIComponent(paymentId)}/receipt`, { auth: true, signal }),
+    [paymentId],
+  );
+  if (receipt.error) return <ErrorSummary error={receipt.error} onRetry={receipt.reload} />;
+  if (!receipt.data) return null;
+  return (
+    <section aria-labelledby="dossier-receipt-heading" class="panel">
+      <h2 id="dossier-receipt-heading">{s.receipt}</h2>
+      <ReceiptFacts receipt={receipt.data} id="dossier-receipt" />
+    </section>
   );
 }

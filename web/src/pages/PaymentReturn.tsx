@@ -9,9 +9,10 @@ import { errorText, get } from '../api.js';
 import { signIn, useSession } from '../auth.js';
 import { ErrorSummary } from '../components/ErrorSummary.js';
 import { Loading } from '../components/Loading.js';
+import { type Receipt, ReceiptFacts } from '../components/ReceiptFacts.js';
 import { useData, useTitle } from '../data.js';
 import { PAYING_KEY, startPayment } from '../filing/pay.js';
-import { formatDateTime, formatMoney, strings, useCommon, useLang } from '../i18n.js';
+import { strings, useCommon, useLang } from '../i18n.js';
 import { Link, type PageProps } from '../router.js';
 
 const useStrings = strings({
@@ -22,14 +23,6 @@ const useStrings = strings({
     pending: 'Đang chờ xác nhận từ cổng thanh toán…',
     retry: 'Thử lại',
     receipt: 'Biên lai điện tử',
-    number: 'Số biên lai',
-    payer: 'Người nộp',
-    amount: 'Số tiền',
-    for: 'Nội dung',
-    dossier: 'Mã hồ sơ',
-    agency: 'Cơ quan thu',
-    paidAt: 'Thời gian thanh toán',
-    transaction: 'Mã giao dịch',
     print: 'Lưu PDF',
     mine: 'Xem hồ sơ của tôi',
   },
@@ -40,29 +33,10 @@ const useStrings = strings({
     pending: 'Waiting for the payment gateway to confirm…',
     retry: 'Try again',
     receipt: 'Electronic receipt',
-    number: 'Receipt number',
-    payer: 'Payer',
-    amount: 'Amount',
-    for: 'For',
-    dossier: 'Dossier code',
-    agency: 'Collected by',
-    paidAt: 'Paid at',
-    transaction: 'Transaction',
     print: 'Save as PDF',
     mine: 'My dossiers',
   },
 });
-
-interface Receipt {
-  receiptNumber: string;
-  payer: string;
-  amount: number;
-  description: string;
-  dossierCode?: string;
-  agencyName: string;
-  providerTransactionId: string;
-  paidAt: string;
-}
 
 export function PaymentReturn({ params, query }: PageProps) {
   const s = useStrings();
@@ -144,29 +118,8 @@ export function PaymentReturn({ params, query }: PageProps) {
       )}
       {receipt.data && (
         <>
-          <h2>{s.receipt}</h2>
-          <dl class="facts" id="payment-receipt">
-            <dt>{s.number}</dt>
-            <dd>{receipt.data.receiptNumber}</dd>
-            <dt>{s.payer}</dt>
-            <dd>{receipt.data.payer}</dd>
-            <dt>{s.amount}</dt>
-            <dd>{formatMoney(receipt.data.amount, lang)}</dd>
-            <dt>{s.for}</dt>
-            <dd>{receipt.data.description}</dd>
-            {receipt.data.dossierCode && (
-              <>
-                <dt>{s.dossier}</dt>
-                <dd>{receipt.data.dossierCode}</dd>
-              </>
-            )}
-            <dt>{s.agency}</dt>
-            <dd>{receipt.data.agencyName}</dd>
-            <dt>{s.paidAt}</dt>
-            <dd>{formatDateTime(receipt.data.paidAt, lang)}</dd>
-            <dt>{s.transaction}</dt>
-            <dd>{receipt.data.providerTransactionId}</dd>
-          </dl>
+          <h2 id="receipt-heading">{s.receipt}</h2>
+          <ReceiptFacts receipt={receipt.data} id="payment-receipt" />
           <div class="actions no-print">
             <button type="button" class="secondary" onClick={() => print()}>
               {s.print}

@@ -164,6 +164,49 @@ export function MyPetitions() {
   );
 }
 
+/** A published petition as anyone reads it: the agency's public version and its answer. */
+function PublishedPetition({ d }: { d: PublicPetitionList['items'][number] }) {
+  const s = useStrings();
+  const lang = useLang();
+  return (
+    <article aria-labelledby="petition-heading" class="follow" id="published-petition">
+      <p class="crumbs">
+        <Link href="/phan-anh-kien-nghi">{s.title}</Link>
+      </p>
+      <h1 id="petition-heading">
+        {s.detailTitle('')}
+        <span class="nowrap">{d.code}</span>
+      </h1>
+      <p class="meta">{s.publishedNote}</p>
+      <dl class="facts">
+        <div>
+          <dt>{s.subject}</dt>
+          <dd>{d.subject}</dd>
+        </div>
+        <div>
+          <dt>{s.agency}</dt>
+          <dd>{d.agencyName}</dd>
+        </div>
+        <div>
+          <dt>{s.sentAt}</dt>
+          <dd>{formatDate(d.submittedAt, lang)}</dd>
+        </div>
+        <div>
+          <dt>{s.publishedAt}</dt>
+          <dd>{formatDate(d.publishedAt, lang)}</dd>
+        </div>
+      </dl>
+      <h2>{s.petition}</h2>
+      <p class="prose">{d.content}</p>
+      <section aria-labelledby="petition-answer" class="panel">
+        <h2 id="petition-answer">{s.answer}</h2>
+        <p class="meta">{s.answeredBy(d.agencyName, formatDateTime(d.answer.at, lang))}</p>
+        <p class="prose">{d.answer.text}</p>
+      </section>
+    </article>
+  );
+}
+
 export function PetitionPage({ params }: PageProps) {
   const s = useStrings();
   const t = useCommon();
@@ -178,8 +221,17 @@ export function PetitionPage({ params }: PageProps) {
         : Promise.resolve(undefined),
     [code, session?.sub],
   );
+  // A published answer is public: anyone reads it from the public search, which finds a code alone.
+  const published = useData(
+    (signal) =>
+      get<PublicPetitionList>(`/v1/petitions${query({ q: code, limit: 1 })}`, { signal }).then((list) =>
+        list.items.find((i) => i.code === code),
+      ),
+    [code],
+  );
+  if (published.loading || (session && p.loading)) return <Loading />;
+  if (!p.data && published.data) return <PublishedPetition d={published.data} />;
   if (!session) return <NeedSignIn title={s.detailTitle(code)} />;
-  if (p.loading) return <Loading />;
   if (!p.data)
     return (
       <>

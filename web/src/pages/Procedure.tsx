@@ -6,7 +6,7 @@ import { useData, useTitle } from '../data.js';
 import { formatMoney, formatNumber, strings, useCommon, useLang } from '../i18n.js';
 import { Link, type PageProps } from '../router.js';
 import { filingPath } from '../routes.js';
-import type { FaqList, ProcedureView } from '../types.js';
+import type { AgencyView, FaqList, ProcedureView } from '../types.js';
 
 const useStrings = strings({
   vi: {
@@ -46,6 +46,8 @@ const useStrings = strings({
     notOnlineHelp: 'Thủ tục này nộp tại cơ quan thực hiện theo các cách thức dưới đây.',
     source: 'Nguồn: Cơ sở dữ liệu quốc gia về thủ tục hành chính',
     notGiven: 'Không có thông tin',
+    noUnit: 'nguồn không ghi đơn vị',
+    feeNote: 'Ghi chú về phí',
     rule: (dept: string) => `${dept} nơi người nộp cư trú`,
     communeRule: 'Ủy ban nhân dân xã, phường nơi người nộp cư trú',
     depts: {
@@ -97,6 +99,8 @@ const useStrings = strings({
     notOnlineHelp: 'This procedure is filed at the agency, in the ways below.',
     source: "Source: Vietnam's national database of administrative procedures",
     notGiven: 'Not given',
+    noUnit: 'the source gives no unit',
+    feeNote: 'Note on fees',
     rule: (dept: string) => `${dept} of the province where the applicant lives`,
     communeRule: "People's Committee of the applicant's commune",
     depts: {
@@ -131,6 +135,15 @@ export function ProcedurePage({ params }: PageProps) {
     [code],
   );
   const p = proc.data;
+  const agencyId = p?.onlineFiling ? p.agencyId : null;
+  // The procedure names its agency by registry id: the registry gives the name people know.
+  const agency = useData(
+    (signal) =>
+      agencyId
+        ? get<AgencyView>(`/v1/agencies/${encodeURIComponent(agencyId)}`, { signal })
+        : Promise.resolve(undefined),
+    [agencyId],
+  );
   const name = p ? (lang === 'en' && p.onlineFiling ? p.nameEn : p.name) : undefined;
   useTitle(name ?? (proc.error ? t.errorTitle : undefined), t.brand);
   if (proc.loading && !p) return <Loading />;
@@ -160,7 +173,13 @@ export function ProcedurePage({ params }: PageProps) {
         ? p.agencyRule.kind === 'commune'
           ? s.communeRule
           : s.rule(s.depts[p.agencyRule.department] ?? p.agencyRule.department)
-        : (p.agencyId ?? s.notGiven),
+        : agency.data
+          ? lang === 'en'
+            ? agency.data.nameEn
+            : agency.data.name
+          : agency.loading
+            ? t.loading
+            : (p.agencyId ?? s.notGiven),
     ]);
   } else {
     if (p.field) facts.push([s.field, p.field]);
@@ -205,11 +224,13 @@ export function ProcedurePage({ params }: PageProps) {
           <ul class="list">
             {p.documents.map((d) => (
               <li key={d.type}>
-                {lang === 'en' ? d.nameEn : d.name}{' '}
-                <span class="meta">
-                  ({d.required ? s.required : s.optional}
-                  {d.copies > 1 ? `, ${s.copies(d.copies)}` : ''})
-                </span>
+                {lang === 'en' ? d.nameEn : d.name}
+                <DocumentMarks
+                  name={lang === 'en' ? d.nameEn : d.name}
+                  required={d.required}
+                  copies={d.copies}
+                  s={s}
+                />
               </li>
             ))}
           </ul>
@@ -265,8 +286,8 @@ export function ProcedurePage({ params }: PageProps) {
                 {[
                   c.time &&
                     (c.time.unit
-                      ? `${formatNumber(c.time.value, lang)} ${s.units[c.time.unit]}`
-                      : `${s.time}: ${c.time.raw}`),
+                      ? `${s.time}: ${formatNumber(c.time.value, lang)} ${s.units[c.time.unit]}`
+                      : `${s.time}: ${c.time.raw} (${s.noUnit})`),
                   c.fee.kind === 'free'
                     ? ps.free
                     : c.fee.vnd !== null
@@ -276,6 +297,11 @@ export function ProcedurePage({ params }: PageProps) {
                   .filter(Boolean)
                   .join(' · ')}
               </span>
+              {c.fee.note && (
+                <span class="desc">
+                  {s.feeNote}: {feeNote(c.fee.note)}
+                </span>
+              )}
               {c.description && <span class="desc">{c.description}</span>}
             </li>
           ))}
@@ -317,4 +343,26 @@ export function ProcedurePage({ params }: PageProps) {
       {nat && <p class="meta">{s.source}</p>}
     </article>
   );
+}
+
+/** The source wraps some notes in brackets, once or twice: the words alone read better after a label. */
+const feeNote = (note: string) => note.replace(/^\(+/, '').replace(/\)+$/, '').trim();
+
+/** "(nếu có)" once: a document whose name already says it is optional is not marked again. */
+function DocumentMarks({
+  name,
+  required,
+  copies,
+  s,
+}: {
+  name: string;
+  required: boolean;
+  copies: number;
+  s: { required: string; optional: string; copies: (n: number) => string };
+}) {
+  const marks = [
+    required ? s.required : name.toLowerCase().includes(`(${s.optional})`) ? null : s.optional,
+    copies > 1 ? s.copies(copies) : null,
+  ].filter(Boolean);
+  return marks.length ? <span class="meta"> ({marks.join(', ')})</span> : null;
 }

@@ -7,7 +7,7 @@
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import { get, query } from '../api.js';
-import { AgencyFilterFields } from '../components/AgencyFilterFields.js';
+import { AgencyFilterForm } from '../components/AgencyFilterFields.js';
 import { ColumnChart } from '../components/ColumnChart.js';
 import { ErrorSummary } from '../components/ErrorSummary.js';
 import { Loading } from '../components/Loading.js';
@@ -206,23 +206,12 @@ export function ServiceIndex({ query: url }: PageProps) {
       <p>
         <Link href="/thong-ke">{s.statsLink}</Link>
       </p>
-      <form
-        class="filters stats-filters"
-        aria-labelledby="index-filters-title"
-        onSubmit={(e) => {
-          e.preventDefault();
-          const data = new FormData(e.currentTarget);
-          go({
-            period: String(data.get('period') || period),
-            province: String(data.get('province') ?? ''),
-            level: String(data.get('level') ?? ''),
-            agency: '',
-          });
-        }}
-      >
-        <h2 id="index-filters-title">{s.filters}</h2>
-        <div class="filter-row">
-          <div>
+      <AgencyFilterForm
+        idPrefix="index"
+        title={s.filters}
+        period={{ name: 'period', value: period }}
+        periodField={
+          <>
             <label for="i-period">{s.period}</label>
             <select id="i-period" name="period" value={period}>
               {[...new Set([period, ...periodChoices(now)])].map((p) => (
@@ -231,13 +220,14 @@ export function ServiceIndex({ query: url }: PageProps) {
                 </option>
               ))}
             </select>
-          </div>
-          <AgencyFilterFields idPrefix="i" provinces={provinces.data} province={province} level={level} />
-          <div class="filter-submit">
-            <button type="submit">{s.show}</button>
-          </div>
-        </div>
-      </form>
+          </>
+        }
+        submitLabel={s.show}
+        provinces={provinces.data}
+        province={province}
+        level={level}
+        onApply={go}
+      />
 
       {agency && (
         <section aria-labelledby="index-agency-title" id="index-agency">

@@ -1,6 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { get, query } from '../api.js';
-import { AgencyFilterFields, useAreaName } from '../components/AgencyFilterFields.js';
+import { AgencyFilterForm, useAreaName } from '../components/AgencyFilterFields.js';
 import { type Bar, BarChart } from '../components/BarChart.js';
 import { ErrorSummary } from '../components/ErrorSummary.js';
 import { Loading } from '../components/Loading.js';
@@ -214,32 +214,22 @@ export function Stats({ query: url }: PageProps) {
       <p>
         <Link href="/chi-so-phuc-vu">{s.indexLink}</Link>
       </p>
-      <form
-        class="filters stats-filters"
-        aria-labelledby="stats-filters-title"
-        onSubmit={(e) => {
-          e.preventDefault();
-          const data = new FormData(e.currentTarget);
-          go({
-            month: String(data.get('month') || month),
-            province: String(data.get('province') ?? ''),
-            level: String(data.get('level') ?? ''),
-            agency: '',
-          });
-        }}
-      >
-        <h2 id="stats-filters-title">{s.filters}</h2>
-        <div class="filter-row">
-          <div>
+      <AgencyFilterForm
+        idPrefix="stats"
+        title={s.filters}
+        period={{ name: 'month', value: month }}
+        periodField={
+          <>
             <label for="s-month">{s.month}</label>
             <input id="s-month" name="month" type="month" value={month} max={currentMonth()} />
-          </div>
-          <AgencyFilterFields idPrefix="s" provinces={provinces.data} province={province} level={level} />
-          <div class="filter-submit">
-            <button type="submit">{s.show}</button>
-          </div>
-        </div>
-      </form>
+          </>
+        }
+        submitLabel={s.show}
+        provinces={provinces.data}
+        province={province}
+        level={level}
+        onApply={go}
+      />
 
       {agency && (
         <section aria-labelledby="agency-title" id="agency-stats">

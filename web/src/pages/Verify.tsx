@@ -3,8 +3,10 @@ import { ApiError, get } from '../api.js';
 import { ErrorSummary } from '../components/ErrorSummary.js';
 import { Loading } from '../components/Loading.js';
 import { useData, useTitle } from '../data.js';
+import { documentName } from '../document-names.js';
 import { formatDateTime, strings, useCommon, useLang } from '../i18n.js';
 import type { PageProps } from '../router.js';
+import type { ProcedureView } from '../types.js';
 
 type Status = 'genuine' | 'revoked' | 'replaced' | 'unknown';
 
@@ -33,6 +35,7 @@ const useStrings = strings({
       unknown: 'Không tìm thấy kết quả với mã này trên Cổng.',
     } as Record<Status, string>,
     documentType: 'Loại giấy tờ',
+    resultOf: (procedure: string) => `Kết quả thủ tục “${procedure}”`,
     issuer: 'Cơ quan cấp',
     issuedAt: 'Ngày cấp',
     statusAt: 'Thay đổi lúc',
@@ -53,6 +56,7 @@ const useStrings = strings({
       unknown: 'No result with this code on the portal.',
     } as Record<Status, string>,
     documentType: 'Document type',
+    resultOf: (procedure: string) => `Result of the procedure “${procedure}”`,
     issuer: 'Issued by',
     issuedAt: 'Issued on',
     statusAt: 'Changed on',
@@ -86,6 +90,17 @@ export function Verify({ params, query }: PageProps) {
   );
   const [fileCheck, setFileCheck] = useState<boolean>();
   const v = answer.data;
+  // The record names the document by a catalog id: the procedure's catalog entry has its words.
+  const procedureCode = v?.record?.procedureCode;
+  const procedure = useData(
+    (signal) =>
+      procedureCode
+        ? get<ProcedureView>(`/v1/procedures/${encodeURIComponent(procedureCode)}`, { signal }).catch(
+            () => undefined,
+          )
+        : Promise.resolve(undefined),
+    [procedureCode],
+  );
   const mismatch =
     v?.record &&
     ((query.get('dossier') && query.get('dossier') !== v.record.dossierCode) ||
@@ -105,7 +120,11 @@ export function Verify({ params, query }: PageProps) {
           {v.document && (
             <dl>
               <dt>{s.documentType}</dt>
-              <dd>{v.document.documentType}</dd>
+              <dd id="verify-type">
+                {procedure.loading
+                  ? t.loading
+                  : documentName(v.document.documentType, procedure.data, lang, s.resultOf)}
+              </dd>
               <dt>{s.issuer}</dt>
               <dd>{v.document.issuingAgencyName}</dd>
               <dt>{s.issuedAt}</dt>

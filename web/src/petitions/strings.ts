@@ -56,6 +56,9 @@ export const useStrings = strings({
     publicVersion: 'Bản công khai',
     timeline: 'Quá trình xử lý',
     back: 'Phản ánh của tôi',
+    publishedAt: 'Ngày công khai',
+    publishedNote:
+      'Câu trả lời đã được công khai. Nội dung là bản công khai do cơ quan biên tập, không kèm thông tin cá nhân.',
   },
   en: {
     title: 'Petitions',
@@ -109,5 +112,7 @@ export const useStrings = strings({
     publicVersion: 'Published version',
     timeline: 'Progress',
     back: 'My petitions',
+    publishedAt: 'Published on',
+    publishedNote: "The answer is published. The text is the agency's public version, without personal data.",
   },
 });

@@ -1,0 +1,101 @@
+/**
+ * The SLA deadline index on DynamoDB Local: a newer image moves a deadline, an older one never does, and
+ * an image that leaves a deadline where it was writes nothing — the index copy is not rewritten.
+ */
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { describe, expect, it } from 'vitest';
+import { dynamo } from '../../functions/core/clients.js';
+import { keys } from '../../functions/core/keys.js';
+import type { SlaDossier } from '../../functions/sla/sla.js';
+import { slaIndexStore } from '../../functions/sla/store.js';
+import { sharedDocumentClient, useSharedStore } from './support/store.js';
+
+const shared = useSharedStore();
+const db = sharedDocumentClient(shared);
+
+type Consumed = { GlobalSecondaryIndexes?: Record<string, { CapacityUnits?: number }> };
+
+/** The write units the store's own client spends, and the index copies' share of them. */
+function capacityOf() {
+  const spent = { index: 0 };
+  dynamo().middlewareStack.add(
+    (next) => async (args) => {
+      (args.input as Record<string, unknown>).ReturnConsumedCapacity = 'INDEXES';
+      const out = await next(args);
+      const c = (out.output as { ConsumedCapacity?: Consumed }).ConsumedCapacity;
+      for (const i of Object.values(c?.GlobalSecondaryIndexes ?? {})) spent.index += i.CapacityUnits ?? 0;
+      return out;
+    },
+    { step: 'initialize', name: 'slaCapacity', override: true },
+  );
+  return spent;
+}
+
+const dossier = (code: string, version: number, dueAt: string): SlaDossier => ({
+  code,
+  agencyId: 'cahn',
+  agencyName: 'Công an Hà Nội',
+  procedureName: 'Đổi giấy phép lái xe',
+  status: 'in_progress',
+  submittedAt: '2026-12-01T02:00:00.000Z',
+  updatedAt: '2026-12-01T03:00:00.000Z',
+  dueAt,
+  version,
+});
+
+const dueEntry = async (code: string) =>
+  (
+    await db.send(
+      new GetCommand({ TableName: shared.tableName, Key: keys.slaEntry(code, 'due'), ConsistentRead: true }),
+    )
+  ).Item;
+
+describe('the SLA deadline index', () => {
+  it('writes nothing when a newer image leaves the due date where it was, and still refuses older images', async () => {
+    const store = slaIndexStore();
+    const spent = capacityOf();
+    const code = `SLA-${Date.now()}`;
+    const d1 = '2026-12-10T10:00:00.000Z';
+    const d2 = '2026-12-17T10:00:00.000Z';
+
+    await store.putDue(dossier(code, 1, d1), d1);
+    expect(spent.index).toBeGreaterThan(0);
+    expect(await dueEntry(code)).toMatchObject({ deadline: d1, dossierVersion: 1 });
+
+    const before = { ...spent };
+    await store.putDue(dossier(code, 2, d1), d1);
+    expect(spent.index - before.index).toBe(0);
+    expect(await dueEntry(code)).toMatchObject({ deadline: d1, dossierVersion: 1 });
+
+    // An extension moves it; the image it skipped, replayed, does not move it back.
+    await store.putDue(dossier(code, 3, d2), d2);
+    expect(await dueEntry(code)).toMatchObject({ deadline: d2, dossierVersion: 3 });
+    await store.putDue(dossier(code, 2, d1), d1);
+    expect(await dueEntry(code)).toMatchObject({ deadline: d2, dossierVersion: 3 });
+
+    // A later image that settles the dossier removes it, whichever image last wrote it.
+    await store.putDue(dossier(code, 4, d2), d2);
+    await store.remove(code, 'due', 5);
+    expect(await dueEntry(code)).toBeUndefined();
+  });
+
+  it('moves a step deadline by newer images only', async () => {
+    const store = slaIndexStore();
+    const code = `SLA-STEP-${Date.now()}`;
+    const at = (h: number) => `2026-12-10T${String(h).padStart(2, '0')}:00:00.000Z`;
+    await store.putStep!(dossier(code, 2, at(10)), 'step', at(8));
+    await store.putStep!(dossier(code, 3, at(10)), 'step', at(8));
+    await store.putStep!(dossier(code, 4, at(10)), 'step', at(9));
+    await store.putStep!(dossier(code, 3, at(10)), 'step', at(7));
+    const item = (
+      await db.send(
+        new GetCommand({
+          TableName: shared.tableName,
+          Key: keys.slaEntry(code, 'step'),
+          ConsistentRead: true,
+        }),
+      )
+    ).Item;
+    expect(item).toMatchObject({ deadline: at(9), dossierVersion: 4 });
+  });
+});
