@@ -2,7 +2,7 @@
  * A personal-data request as the person and operators see it: apart from the request bodies
  * (schemas/rights.ts) so the account export (schemas/me.ts) can carry it without an import cycle.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { isoDateTime, ulid } from './common.js';
 
 /**

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { isoDateTime, listQuery, nfcText, ulid } from './common.js';
 import { dataRequestKind, dataRequestView, OPEN_DATA_REQUEST_STATUSES } from './data-requests.js';
 import { profileInput } from './me.js';

@@ -8,7 +8,7 @@
  *    ├─complete / refuse (acknowledging at the same time)
  *    └─withdraw (the person, while not final) ─► withdrawn
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { dataRequestKind, dataRequestStatus, type dataRequestView } from '../../schemas/data-requests.js';
 import { setting } from '../core/config.js';
 import { itemParser, present } from '../core/items.js';
@@ -16,7 +16,6 @@ import { keys } from '../core/keys.js';
 import { queries } from '../core/queries.js';
 import { DATA_RIGHTS } from '../core/resources.js';
 import { addWorkingDays, type CalendarAdjustments } from '../core/working-days.js';
-import { maskPhone } from './protect.js';
 
 export type DataRequestKind = z.infer<typeof dataRequestKind>;
 export type DataRequestStatus = z.infer<typeof dataRequestStatus>;

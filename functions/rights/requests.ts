@@ -13,7 +13,7 @@
  * item, so no two changes overwrite each other.
  */
 import { ulid } from 'ulidx';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { ProfileInput } from '../../schemas/me.js';
 import type {
   CreateDataRequest,
