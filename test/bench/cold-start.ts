@@ -220,6 +220,7 @@ export async function coldStarts() {
         params: { documentId: '01KAAAAAAAAAAAAAAAAAAAAAA1' },
       }),
     support: () => apiEvent('GET /v1/me/support/tickets', { headers: auth }),
+    rights: () => apiEvent('GET /v1/me/data-requests', { headers: auth }),
     escalation: () => ({}),
     paymentsReconcile: () => ({}),
     slaWatcher: () => ({}),
