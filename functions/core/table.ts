@@ -30,6 +30,37 @@ export interface Filter {
   values: Record<string, unknown>;
 }
 
+/**
+ * A filter from the conditions a list request asks for, all of which must hold: `equals` when a value was
+ * given (an attribute and the value it must hold), `where` for any other condition and its values. Built
+ * to nothing when no condition applies.
+ */
+export class FilterBuilder {
+  private readonly names: Record<string, string> = {};
+  private readonly values: Record<string, unknown> = {};
+  private readonly parts: string[] = [];
+
+  equals(attribute: string, value: unknown): this {
+    if (value === undefined) return this;
+    this.names[`#${attribute}`] = attribute;
+    this.values[`:${attribute}`] = value;
+    this.parts.push(`#${attribute} = :${attribute}`);
+    return this;
+  }
+
+  where(condition: string, values: Record<string, unknown> = {}): this {
+    Object.assign(this.values, values);
+    this.parts.push(condition);
+    return this;
+  }
+
+  build(): Filter | undefined {
+    return this.parts.length
+      ? { expression: this.parts.join(' AND '), names: this.names, values: this.values }
+      : undefined;
+  }
+}
+
 /** Which sort keys of the partition a query reads. */
 export type Range =
   | { prefix: string }

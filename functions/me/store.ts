@@ -13,7 +13,7 @@ import { AppError } from '../core/errors.js';
 import { parseDossier, parseDossierFields } from '../core/items.js';
 import { keys } from '../core/keys.js';
 import { queries } from '../core/queries.js';
-import { cursorAttributes } from '../core/table.js';
+import { cursorAttributes, FilterBuilder } from '../core/table.js';
 import { ownResults } from '../documents/result-store.js';
 import { loadProfileKeys } from '../pii/profile-keys.js';
 import { hasSealedForm, openForm } from '../pii/sealed-form.js';
@@ -139,26 +139,17 @@ export function accountStore(): AccountPorts {
       };
     },
     async ownDossiers(sub, q) {
-      const names: Record<string, string> = {};
-      const values: Record<string, unknown> = {};
-      const filters: string[] = [];
-      if (q.status) {
-        names['#status'] = 'status';
-        values[':status'] = q.status;
-        filters.push('#status = :status');
-      }
-      if (q.procedureCode) {
-        names['#procedureCode'] = 'procedureCode';
-        values[':procedureCode'] = q.procedureCode;
-        filters.push('#procedureCode = :procedureCode');
-      }
+      const filter = new FilterBuilder()
+        .equals('status', q.status)
+        .equals('procedureCode', q.procedureCode)
+        .build();
       const fields = PROJECTIONS[q.fields];
       const page = await queries.ownDossiers<OwnerIndexKey, DossierRecord>(
         sub,
         {
           limit: q.limit,
           after: q.after,
-          ...(filters.length ? { filter: { expression: filters.join(' AND '), names, values } } : {}),
+          ...(filter ? { filter } : {}),
           ...(fields ? { attributes: [...fields, ...cursorAttributes('owner')] } : {}),
         },
         dossierOf(q.fields),

@@ -8,6 +8,7 @@ import { AppError } from '../core/errors.js';
 import { keys } from '../core/keys.js';
 import { logger, personRef } from '../core/logger.js';
 import { queries } from '../core/queries.js';
+import { FilterBuilder } from '../core/table.js';
 import { documentFiles } from '../documents/store.js';
 import type { UploadRecord } from '../documents/uploads.js';
 import { idempotencyPut } from '../dossiers/idempotency.js';
@@ -124,30 +125,11 @@ export function dataRequestStore(): DataRequestPorts {
       queries.byOwner(sub, keys.dataRequestIndexPrefix)({ limit, cursor }, parseDataRequest),
 
     queue(f, limit, cursor) {
-      const names: Record<string, string> = {};
-      const values: Record<string, unknown> = {};
-      const parts: string[] = [];
-      if (f.status) {
-        names['#status'] = 'status';
-        values[':status'] = f.status;
-        parts.push('#status = :status');
-      }
-      if (f.kind) {
-        names['#kind'] = 'requestKind';
-        values[':kind'] = f.kind;
-        parts.push('#kind = :kind');
-      }
+      const filter = new FilterBuilder().equals('status', f.status).equals('requestKind', f.kind);
       // Overdue: past the deadline in force, or (once acknowledged late) past the legal period.
-      if (f.overdueAt) {
-        values[':now'] = f.overdueAt;
-        parts.push('(deadline < :now OR dueBy < :now)');
-      }
-      if (f.notOverdueAt) {
-        values[':now'] = f.notOverdueAt;
-        parts.push('deadline >= :now AND dueBy >= :now');
-      }
-      const filter = parts.length ? { expression: parts.join(' AND '), names, values } : undefined;
-      return queries.dataRequestQueue(filter)({ limit, cursor }, parseDataRequest);
+      if (f.overdueAt) filter.where('(deadline < :now OR dueBy < :now)', { ':now': f.overdueAt });
+      if (f.notOverdueAt) filter.where('deadline >= :now AND dueBy >= :now', { ':now': f.notOverdueAt });
+      return queries.dataRequestQueue(filter.build())({ limit, cursor }, parseDataRequest);
     },
 
     ofMonth: (month) => queries.dataRequestsOfMonth(month, parseDataRequest),

@@ -10,6 +10,7 @@ import { cancellationOf } from '../core/dynamo-errors.js';
 import { keys } from '../core/keys.js';
 import { type Page, queries } from '../core/queries.js';
 import { SUPPORT } from '../core/resources.js';
+import { FilterBuilder } from '../core/table.js';
 import { documentFiles } from '../documents/store.js';
 import { agencyEventPut, idempotencyPut } from '../dossiers/idempotency.js';
 import { findAgencyEventResult, idempotencyReader } from '../dossiers/idempotency-store.js';
@@ -199,26 +200,13 @@ export function supportStore(): SupportStore {
       queries.byOwner(sub, keys.supportIndexPrefix)({ limit, cursor }, parseTicket),
 
     queue(f, limit, cursor) {
-      const names: Record<string, string> = {};
-      const values: Record<string, unknown> = {};
-      const parts: string[] = [];
-      if (f.status) {
-        names['#status'] = 'status';
-        values[':status'] = f.status;
-        parts.push('#status = :status');
-      }
-      if (f.overdueAt) {
-        values[':now'] = f.overdueAt;
-        parts.push('dueInForce < :now');
-      }
-      if (f.notOverdueAt) {
-        values[':now'] = f.notOverdueAt;
-        parts.push('(attribute_not_exists(dueInForce) OR dueInForce >= :now)');
-      }
+      const built = new FilterBuilder().equals('status', f.status);
+      if (f.overdueAt) built.where('dueInForce < :now', { ':now': f.overdueAt });
+      if (f.notOverdueAt)
+        built.where('(attribute_not_exists(dueInForce) OR dueInForce >= :now)', { ':now': f.notOverdueAt });
       // The national view (gsi3) holds dossier questions too: they are the handling agency's alone.
-      if (!f.province) parts.push('supportDesk = :desk');
-      if (!f.province) values[':desk'] = true;
-      const filter = parts.length ? { expression: parts.join(' AND '), names, values } : undefined;
+      if (!f.province) built.where('supportDesk = :desk', { ':desk': true });
+      const filter = built.build();
       return (f.province ? queries.supportQueue(f.province, filter) : queries.supportAll(filter))(
         { limit, cursor },
         parseTicket,
