@@ -6,7 +6,7 @@ import { petitionCode } from './petition.js';
 
 /** The profile fields a correction may propose (the citizen ID comes from VNeID and is not corrected here). */
 export const correctionFields = profileInput.partial().refine((v) => Object.keys(v).length > 0, {
-  message: 'propose at least one field',
+  message: 'đề xuất ít nhất một thông tin cần sửa / propose at least one field',
 });
 
 /** What the portal may delete on request; filed dossiers and their scans are records the state keeps. */

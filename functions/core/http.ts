@@ -158,6 +158,12 @@ const jsonBody = (): MiddlewareObj<PortalEvent, Result> => ({
   before: (request) => {
     const req = portalOf(request.event);
     if (!req.route.body) return;
+    // A request with nothing to say (a withdrawal without a note, sent with no body and no content type)
+    // reads as an empty object; the route's schema then says what, if anything, is missing.
+    if (!req.headers['content-type'] && req.rawBody.trim() === '') {
+      req.body = {};
+      return;
+    }
     const type = req.headers['content-type'] ?? '';
     if (!/^application\/([a-z.+-]*\+)?json\b/i.test(type)) throw new AppError('UNSUPPORTED_MEDIA_TYPE');
     if (nestsDeeperThan(req.rawBody)) throw new AppError('JSON_TOO_DEEP', { maxDepth: MAX_JSON_DEPTH });
@@ -195,6 +201,7 @@ const validate = (): MiddlewareObj<PortalEvent, Result> => ({
               path: 'headers.idempotency-key',
               code: 'invalid_format',
               message: '8–128 letters, digits or _.:-',
+              messageVi: 'Từ 8 đến 128 ký tự: chữ, số hoặc _.:-',
             },
           ]);
         }

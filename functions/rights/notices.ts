@@ -48,7 +48,7 @@ export function dataRequestNotifications(
     subject: notice.subject,
     createdAt: at,
   };
-  const follow = 'Xem chi tiết trong mục Tài khoản > Quyền về dữ liệu cá nhân trên Cổng Dịch vụ công.';
+  const follow = 'Xem chi tiết trong mục Tài khoản > Quyền đối với dữ liệu cá nhân trên Cổng Dịch vụ công.';
   return [
     ...(contacts.phone
       ? [

@@ -125,6 +125,13 @@ describe('HTTP middleware stack', () => {
       expectErrorShape(res.body, 'MALFORMED_JSON');
     });
 
+    it('reads no body and no content type as an empty object, which the schema then judges', async () => {
+      const res = await submit({ authorization: `Bearer ${token}`, 'idempotency-key': 'key-00000001' }, '');
+      expect(res.status).toBe(400);
+      expectErrorShape(res.body, 'VALIDATION_FAILED');
+      expect(res.body.error.details.map((d: { path: string }) => d.path)).toContain('body.procedureCode');
+    });
+
     it('refuses a body nested deeper than the limit with 400 before parsing it', async () => {
       const depth = 20_000;
       const form = `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
