@@ -74,8 +74,11 @@ export function breachOf(kind: BreachKind, d: SlaDossier, indexed: string, now: 
   }
   if (kind === 'step' || kind === 'remind') {
     // Only the same step still running, at the deadline the index holds (a later callback moved it on).
-    const current = openDeadlines(d)[kind];
-    return current === indexed && Date.parse(indexed) < now.getTime() ? indexed : undefined;
+    const open = openDeadlines(d);
+    const current = open[kind];
+    // A reminder found only after the step itself lapsed would say less than the lapse notice does.
+    const lapsed = kind === 'remind' && open.step !== undefined && Date.parse(open.step) < now.getTime();
+    return current === indexed && Date.parse(indexed) < now.getTime() && !lapsed ? indexed : undefined;
   }
   return isOverdue(d, now) ? d.dueAt : undefined;
 }

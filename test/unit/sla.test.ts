@@ -246,6 +246,13 @@ describe('SLA watcher: the running step', () => {
     expect(again.notified.step).toBe(0);
   });
 
+  it('sends only the lapse when the watcher first runs after the step was already due', async () => {
+    const w = fakeWatch([running]);
+    const report = await watchSla(w.ports, new Date('2025-10-09T10:30:00.000Z'));
+    expect(report.notified).toEqual({ ack: 0, due: 0, step: 1, remind: 0 });
+    expect(w.queue.map((m) => m.topic)).toEqual(['sla.step']);
+  });
+
   it('leaves alone a step the agency has moved past', async () => {
     const w = fakeWatch([running]);
     // The index still holds step 2; the dossier now runs step 3.
