@@ -15,6 +15,7 @@ import { documentFiles } from '../documents/store.js';
 import { agencyEventPut, idempotencyPut } from '../dossiers/idempotency.js';
 import { findAgencyEventResult, idempotencyReader } from '../dossiers/idempotency-store.js';
 import { outboxPut } from '../dossiers/outbox.js';
+import { knownPersonalData } from '../pii/known-personal-data.js';
 import { loadProfileKeys } from '../pii/profile-keys.js';
 import { seal } from '../pii/protect.js';
 import { parseTicket, parseTicketEvent } from './items.js';
@@ -132,6 +133,8 @@ export interface QueueFilter {
 export type SupportStore = CreateTicketPorts &
   SupportEventPorts & {
     loadTimeline(code: string): Promise<TicketEvent[]>;
+    /** A web asker's name, address, e-mail, phone and citizen ID from their profile (FAQ masking). */
+    knownPersonalData(ownerSub: string): Promise<string[]>;
     listOwned(sub: string, limit: number, cursor: string | undefined): Promise<Page<TicketRecord>>;
     queue(f: QueueFilter, limit: number, cursor: string | undefined): Promise<Page<TicketRecord>>;
     /** Every ticket asked between two instants (one month): the published figures. */
@@ -168,6 +171,8 @@ export function supportStore(): SupportStore {
       );
       return out.Item ? parseTicket(out.Item) : undefined;
     },
+
+    knownPersonalData: (ownerSub) => knownPersonalData(TableName, ownerSub, loadProfileKeys),
 
     loadTimeline: (code) => readPrefix(keys.supportPartition(code), keys.timelinePrefix, parseTicketEvent),
 

@@ -422,39 +422,55 @@ const FAQ_ANSWER_MAX = 5000;
 /** The FAQ id of a ticket's answer: one entry per ticket. */
 export const faqIdOf = (code: string) => `hoi-dap-${code.toLowerCase()}`;
 
+/** What the asker is known by: a caller's name, or a web asker's profile, and a business's tax code. */
+async function askerKnown(
+  t: TicketRecord,
+  knownPersonalData: (ownerSub: string) => Promise<string[]>,
+): Promise<string[]> {
+  return [
+    ...(t.callerName ? [t.callerName] : []),
+    ...(t.channel === 'web' ? await knownPersonalData(t.ownerSub) : []),
+    ...(t.enterpriseTaxCode ? [t.enterpriseTaxCode] : []),
+  ];
+}
+
 /**
  * A support agent keeps a ticket's answer (the last one given) as a FAQ entry of its procedure, or a
  * general one. The agent may reword question and answer; either way citizen IDs, phone numbers, e-mail
- * addresses and the caller's name are masked before anything is stored, since the entry is public.
+ * addresses and what the asker is known by (a caller's name; a web asker's name, address, e-mail, phone
+ * and citizen ID from their profile) are masked before anything is stored, since the entry is public.
  */
 export async function publishFaq(
-  ports: TicketPorts & { loadTimeline(code: string): Promise<TicketEvent[]> },
+  ports: TicketPorts & {
+    loadTimeline(code: string): Promise<TicketEvent[]>;
+    knownPersonalData(ownerSub: string): Promise<string[]>;
+  },
   code: string,
   edit: { question?: string; answer?: string; keywords?: string[] },
   mask: (text: string, known: readonly string[]) => string,
 ) {
   const events = await ports.loadTimeline(code);
   const answer = events.filter((e) => e.type === 'support.answered').at(-1)?.text;
+  const first = await ports.loadTicket(code);
+  if (!first) throw new AppError('TICKET_NOT_FOUND');
+  const known = await askerKnown(first, ports.knownPersonalData);
   const ticket = await change(ports, code, (t, now) => {
     if (t.faqId) throw new AppError('FAQ_ALREADY_PUBLISHED');
     if (!answer) throw illegal(t, 'support.faq_published');
-    return faqChange(t, { ...edit, answer: edit.answer ?? answer }, mask, now);
+    return faqChange(t, { ...edit, answer: edit.answer ?? answer }, (text) => mask(text, known), now);
   });
   return ticket;
 }
 
-function faqChange(
+/** The FAQ entry of a ticket's answer, with every text passed through `mask` (personal data removed). */
+export function faqChange(
   t: TicketRecord,
   edit: { question?: string; answer?: string; keywords?: string[] },
-  mask: (text: string, known: readonly string[]) => string,
+  mask: (text: string) => string,
   now: Date,
 ) {
-  const known = t.callerName ? [t.callerName] : [];
-  const question = mask(
-    edit.question ?? (t.question.length <= FAQ_QUESTION_MAX ? t.question : t.subject),
-    known,
-  );
-  const answer = mask(edit.answer ?? '', known);
+  const question = mask(edit.question ?? (t.question.length <= FAQ_QUESTION_MAX ? t.question : t.subject));
+  const answer = mask(edit.answer ?? '');
   const problems = [
     ...(question.length > FAQ_QUESTION_MAX || question.length < 5
       ? [{ path: 'body.question', code: 'length', message: `5 to ${FAQ_QUESTION_MAX} characters: edit it` }]
@@ -473,7 +489,7 @@ function faqChange(
       procedureCode: t.procedureCode ?? null,
       question,
       answer,
-      keywords: (edit.keywords ?? []).map((k) => mask(k, known)),
+      keywords: (edit.keywords ?? []).map((k) => mask(k)),
     },
   };
 }

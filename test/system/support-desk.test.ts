@@ -229,6 +229,38 @@ describe('a question from asking to a FAQ entry', () => {
   }, 90_000);
 });
 
+describe('a FAQ entry from a question that names its asker', () => {
+  it("masks the asker's own name, address, e-mail and ID from their profile", async () => {
+    const asked = await api('POST', '/v1/support/tickets', {
+      token: asker,
+      key: 'support-ask-named',
+      body: {
+        subject: 'Đổi giấy phép lái xe khi chuyển nhà',
+        question:
+          'Tôi là Nguyễn Thị Hỏi, nhà số 12 Tràng Thi, CCCD 001090123456, thư hoi@example.vn. ' +
+          'Tôi chuyển nhà thì đổi giấy phép lái xe ở đâu?',
+        procedureCode: '1.002804',
+        provinceCode: '01',
+      },
+    });
+    expect(asked.status, asked.text).toBe(201);
+    const code = asked.body.code as string;
+    const answer =
+      'Chào chị Nguyễn Thị Hỏi, chị đổi giấy phép ở bất kỳ Sở Xây dựng nào, không theo nơi cư trú.';
+    expect((await act(code, { action: 'answer', text: answer })).status).toBe(200);
+    const kept = await api('POST', `/v1/support/tickets/${code}/faq`, { token: hanoiDesk, body: {} });
+    expect(kept.status, kept.text).toBe(201);
+    const found = await api('GET', '/v1/faq?procedure=1.002804&limit=100');
+    const entry = found.body.items.find((f: Json) => f.id === kept.body.faqId);
+    expect(entry, JSON.stringify(found.body)).toBeDefined();
+    const published = `${entry.question} ${entry.answer}`;
+    for (const personal of ['Nguyễn Thị Hỏi', '12 Tràng Thi', '001090123456', 'hoi@example.vn'])
+      expect(published).not.toContain(personal);
+    expect(entry.question).toContain('[đã ẩn]');
+    expect(entry.answer).toContain('Sở Xây dựng');
+  });
+});
+
 describe('who may reach a ticket', () => {
   let code: string;
   beforeAll(async () => {

@@ -237,6 +237,44 @@ describe('an answer kept as FAQ', () => {
   });
 });
 
+describe('an answer kept as FAQ, without what the asker is known by', () => {
+  it("masks a web asker's own name, address and e-mail from their profile, and the ID by shape", async () => {
+    const { ports, faq } = memoryPorts();
+    const { code } = (
+      await createTicket(ports, citizen, 'key-00012', {
+        ...question,
+        question:
+          'Tôi là Nguyễn Văn An, nhà số 12 Hàng Bông, CCCD 001090123456, thư an.nguyen@example.vn. Đổi GPLX ở đâu?',
+      })
+    ).body;
+    await supportActs(ports, agent, code, {
+      action: 'answer',
+      text: 'Chào anh Nguyễn Văn An: anh nộp hồ sơ đổi GPLX trực tuyến, không cần đến Hàng Bông.',
+    });
+    const entry = faq.get((await publishFaq(ports, code, {}, maskPersonalData)).faqId!)!;
+    const published = `${entry.question} ${entry.answer}`;
+    for (const personal of ['Nguyễn Văn An', 'số 12 Hàng Bông', '001090123456', 'an.nguyen@example.vn'])
+      expect(published).not.toContain(personal);
+    expect(entry.question).toContain('[đã ẩn]');
+    // What is not theirs stays: the street alone, without the house number, is not an address.
+    expect(entry.answer).toContain('đổi GPLX trực tuyến');
+  });
+
+  it("masks a phone caller's name", async () => {
+    const { ports, faq } = memoryPorts();
+    const { code } = (
+      await createTicket(ports, agent, 'key-00013', {
+        ...question,
+        question: 'Bà Trần Thị Bình hỏi đổi GPLX.',
+        caller: { phone: '0912345678', name: 'Trần Thị Bình' },
+      })
+    ).body;
+    await supportActs(ports, agent, code, { action: 'answer', text: 'Bà Trần Thị Bình nộp trực tuyến.' });
+    const entry = faq.get((await publishFaq(ports, code, {}, maskPersonalData)).faqId!)!;
+    expect(`${entry.question} ${entry.answer}`).not.toContain('Trần Thị Bình');
+  });
+});
+
 describe('who reaches a ticket', () => {
   const desk = { ownerSub: 'citizen-1', provinceCode: '01', supportDesk: true };
   it('lets the national desk and the province’s own desk in, never another province’s', () => {

@@ -12,7 +12,15 @@ export function memorySupportDesk(now = new Date('2026-12-07T02:00:00Z')) {
   const faq = new Map<string, NonNullable<TicketWrite['faq']>>();
   const writes: TicketWrite[] = [];
   let seq = 0;
-  const ports: CreateTicketPorts & SupportEventPorts & { loadTimeline(c: string): Promise<TicketEvent[]> } = {
+  /** What each asker's profile says about them (name, address, e-mail, phone, citizen ID). */
+  const profiles = new Map<string, string[]>([
+    ['citizen-1', ['Nguyễn Văn An', 'Số 12 Hàng Bông, phường Hàng Trống, Hà Nội', 'an.nguyen@example.vn']],
+  ]);
+  const ports: CreateTicketPorts &
+    SupportEventPorts & {
+      loadTimeline(c: string): Promise<TicketEvent[]>;
+      knownPersonalData(ownerSub: string): Promise<string[]>;
+    } = {
     now: () => now,
     codes: { next: async (prefix) => `${prefix}-261207-${String(++seq).padStart(4, '0')}` },
     findUpload: async () => undefined,
@@ -25,6 +33,7 @@ export function memorySupportDesk(now = new Date('2026-12-07T02:00:00Z')) {
       code === 'SXDHN-261201-0001' ? { ownerSub: 'citizen-1', agencyId: 'sxd-01' } : undefined,
     loadTicket: async (code) => structuredClone(tickets.get(code)),
     loadTimeline: async (code) => timelines.get(code) ?? [],
+    knownPersonalData: async (sub) => profiles.get(sub) ?? [],
     findRecorded: async (agency, id) => records.get(`${agency}#${id}`),
     async commit(w) {
       // Every condition is checked before anything is written, and reported in the store's order.
@@ -49,5 +58,5 @@ export function memorySupportDesk(now = new Date('2026-12-07T02:00:00Z')) {
       return 'committed';
     },
   };
-  return { ports, tickets, timelines, faq, writes };
+  return { ports, tickets, timelines, faq, writes, profiles };
 }
