@@ -78,6 +78,8 @@ export const supportClockSchema = z
   .object({
     firstAnswerWorkingHours: z.number().min(1).max(400),
     resolutionWorkingHours: z.number().min(1).max(2000),
+    /** Working days an answered ticket waits for its asker before it closes itself. */
+    quietWorkingDays: z.number().int().min(1).max(30).optional(),
   })
   .strict()
   .refine((d) => d.firstAnswerWorkingHours <= d.resolutionWorkingHours, 'first answer must come first');

@@ -23,6 +23,7 @@ import type { TicketEvent, TicketRecord } from './model.js';
 import {
   type CreateTicketPorts,
   callerPhoneContext,
+  type QuietTicketPorts,
   type SupportEventPorts,
   type TicketCreated,
   type TicketWrite,
@@ -30,6 +31,8 @@ import {
 
 const IDEMPOTENCY_SCOPE = 'support';
 const NOT_EXISTS = 'attribute_not_exists(pk)';
+/** Quiet tickets closed per run at most; the rest wait a quarter hour for the next. */
+const QUIET_PAGE = 200;
 
 /** The ticket item with the indexes it belongs to: the asker's list, and the desk's queues. */
 export function ticketItem(t: TicketRecord) {
@@ -79,6 +82,22 @@ export function ticketWriteItems(TableName: string, w: TicketWrite) {
     });
   }
   if (w.outbox) items.push(outboxPut(TableName, w.outbox, t.updatedAt));
+  if (w.quiet === 'set' && t.closesAt) {
+    items.push({
+      Put: {
+        TableName,
+        Item: {
+          ...keys.supportQuietTimer(t.code),
+          ...keys.supportQuietIndex(t.closesAt, t.code),
+          kind: 'supportQuietTimer',
+          ticketCode: t.code,
+          closesAt: t.closesAt,
+        },
+      },
+    });
+  } else if (w.quiet === 'clear') {
+    items.push({ Delete: { TableName, Key: keys.supportQuietTimer(t.code) } });
+  }
   if (w.faq) {
     index.faq = items.length;
     items.push({
@@ -131,7 +150,8 @@ export interface QueueFilter {
 }
 
 export type SupportStore = CreateTicketPorts &
-  SupportEventPorts & {
+  SupportEventPorts &
+  QuietTicketPorts & {
     loadTimeline(code: string): Promise<TicketEvent[]>;
     /** A web asker's name, address, e-mail, phone and citizen ID from their profile (FAQ masking). */
     knownPersonalData(ownerSub: string): Promise<string[]>;
@@ -200,6 +220,8 @@ export function supportStore(): SupportStore {
       // A dossier's or petition's event under the same id is not this ticket's.
       return result && 'ticketCode' in result ? result : undefined;
     },
+
+    listQuiet: (before) => queries.supportQuietLapsed(before, QUIET_PAGE),
 
     listOwned: (sub, limit, cursor) =>
       queries.byOwner(sub, keys.supportIndexPrefix)({ limit, cursor }, parseTicket),

@@ -26,11 +26,12 @@ import { replay, requestHashOf } from '../dossiers/idempotency.js';
 import { outboxWebhookId, queueMessageOf } from '../dossiers/messages.js';
 import { routePetition } from '../petitions/routing.js';
 import { type Agency, findAgency, findProvince } from '../registry/agencies.js';
-import { dueInForce, ticketDeadlines } from './clock.js';
+import { dueInForce, quietCloseAt, ticketDeadlines } from './clock.js';
 import type { TicketActor, TicketEvent, TicketRecord, TicketStatus } from './model.js';
 import type {
   CreateTicketInput,
   CreateTicketPorts,
+  QuietTicketPorts,
   SupportEventPorts,
   TicketCreated,
   TicketPorts,
@@ -232,7 +233,7 @@ function step(
   to: TicketStatus,
   now: Date,
   extra: Partial<TicketRecord> = {},
-): { ticket: TicketRecord; events: TicketEvent[] } {
+): { ticket: TicketRecord; events: TicketEvent[]; quiet?: 'set' | 'clear' } {
   const at = now.toISOString();
   const seq = t.lastSeq + 1;
   const next: TicketRecord = {
@@ -252,7 +253,12 @@ function step(
   const due = dueInForce(next);
   if (due) next.dueInForce = due;
   else delete next.dueInForce;
-  return { ticket: next, events: [{ ...e, seq, at, status: to }] };
+  // An answer starts the quiet period (a FAQ kept from it does not restart it); leaving `answered` ends it.
+  if (to === 'answered')
+    next.closesAt = t.status === 'answered' && t.closesAt ? t.closesAt : quietCloseAt(now);
+  else delete next.closesAt;
+  const quiet = next.closesAt === t.closesAt ? undefined : next.closesAt ? 'set' : 'clear';
+  return { ticket: next, events: [{ ...e, seq, at, status: to }], ...(quiet ? { quiet } : {}) };
 }
 
 export type SupportActionInput = z.output<typeof supportAction>;
@@ -340,17 +346,94 @@ export function askerCloses(ports: TicketPorts, code: string) {
   });
 }
 
-/** One rating per closed ticket (1–5 and a comment). */
+/** One rating per closed ticket (1–5 and a comment), by the asker who asked on the web. */
 export function rateTicket(ports: TicketPorts, code: string, r: z.output<typeof ticketRatingRequest>) {
   return change(ports, code, (t, now) => {
-    if (t.rating) throw new AppError('TICKET_ALREADY_RATED');
-    if (t.status !== 'closed') throw illegal(t, 'support.rated');
-    const at = now.toISOString();
-    return step(t, { type: 'support.rated', by: 'citizen' }, 'closed', now, {
-      rating: { score: r.score, ...(r.comment ? { comment: r.comment } : {}), at },
-      closedAt: t.closedAt ?? at,
-    });
+    // A caller has no account to rate with: the agent records the score given on the phone.
+    if (t.channel === 'phone') throw illegal(t, 'support.rated');
+    return rated(t, r, now, { type: 'support.rated', by: 'citizen' });
   });
+}
+
+/**
+ * A phone caller's satisfaction, asked for on the phone once the call's ticket is closed (the call-centre
+ * practice) and recorded by the agent, who is named with it. One per ticket, as the asker's own.
+ */
+export function recordCallerRating(
+  ports: TicketPorts,
+  agent: Pick<Person, 'sub'>,
+  code: string,
+  r: z.output<typeof ticketRatingRequest>,
+) {
+  return change(ports, code, (t, now) => {
+    if (t.channel !== 'phone')
+      throw new AppError('FORBIDDEN', [
+        {
+          path: 'code',
+          code: 'asked_on_the_web',
+          message: 'a question asked on the web is rated by its asker',
+        },
+      ]);
+    return rated(
+      t,
+      r,
+      now,
+      { type: 'support.rated', by: 'support', source: `support:${agent.sub}` },
+      {
+        sub: agent.sub,
+        role: 'support_agent',
+      },
+    );
+  });
+}
+
+function rated(
+  t: TicketRecord,
+  r: z.output<typeof ticketRatingRequest>,
+  now: Date,
+  e: Omit<TicketEvent, 'seq' | 'at' | 'status'>,
+  recordedBy?: { sub: string; role: 'support_agent' },
+) {
+  if (t.rating) throw new AppError('TICKET_ALREADY_RATED');
+  if (t.status !== 'closed') throw illegal(t, 'support.rated');
+  const at = now.toISOString();
+  return step(t, e, 'closed', now, {
+    rating: {
+      score: r.score,
+      ...(r.comment ? { comment: r.comment } : {}),
+      at,
+      ...(recordedBy ? { recordedBy } : {}),
+    },
+    closedAt: t.closedAt ?? at,
+  });
+}
+
+/**
+ * The support watcher's run: every answered ticket whose quiet period lapsed by `now` with no word from
+ * its asker closes itself (by `system`); the asker is told, as of every closing, that they may still rate
+ * it (functions/notifications/support-notice.ts). A ticket the asker acted on meanwhile is left alone.
+ */
+export async function closeQuietTickets(
+  ports: QuietTicketPorts,
+  now: Date,
+): Promise<{ closed: number; skipped: number }> {
+  let closed = 0;
+  let skipped = 0;
+  for (const code of await ports.listQuiet(now.toISOString())) {
+    try {
+      await change(ports, code, (t) => {
+        if (t.status !== 'answered' || !t.closesAt || Date.parse(t.closesAt) > now.getTime())
+          throw illegal(t, 'support.closed');
+        return step(t, { type: 'support.closed', by: 'system', source: 'support:quiet' }, 'closed', now);
+      });
+      closed += 1;
+    } catch (err) {
+      // Reopened, replied to or closed since it was listed: nothing to do; anything else is a fault.
+      if (!(err instanceof AppError)) throw err;
+      skipped += 1;
+    }
+  }
+  return { closed, skipped };
 }
 
 /**
