@@ -31,7 +31,7 @@ const { api, uploadScan } = portalClient(() => portal.url);
 
 beforeAll(async () => {
   process.env.CONG_RATE_LIMITS = 'off';
-  portal = await startTestPortal({ escalationIntervalMs: 0, slaIntervalMs: 0 });
+  portal = await startTestPortal({ escalationIntervalMs: 0, slaIntervalMs: 0, supportWatchIntervalMs: 0 });
   asker = await portal.token({ sub: 'support-asker-1', citizenId: licenceForm.citizenId });
   stranger = await portal.token({ sub: 'support-asker-2' });
   hanoiDesk = await portal.token({ sub: 'desk-hn', role: 'support_agent', provinceCode: '01' });
@@ -384,5 +384,102 @@ describe('who may reach a ticket', () => {
     );
     expect(item.Item?.callerPhoneSealed).toMatch(/^v1\./);
     expect(JSON.stringify(item.Item)).not.toMatch(/0987654321|987654321/);
+
+    // The caller's satisfaction, asked on the phone once the call is closed, is recorded by the agent.
+    const early = await api('POST', `/v1/support/tickets/${code}/caller-rating`, {
+      token: hanoiDesk,
+      body: { score: 4 },
+    });
+    expect(early.status).toBe(409);
+    expect((await act(code, { action: 'close' })).body.status).toBe('closed');
+    // Agents never rate through the asker's route; the caller has no account to.
+    expect(
+      (await api('POST', `/v1/support/tickets/${code}/rating`, { token: hanoiDesk, body: { score: 4 } }))
+        .status,
+    ).toBe(403);
+    const recorded = await api('POST', `/v1/support/tickets/${code}/caller-rating`, {
+      token: hanoiDesk,
+      body: { score: 4, comment: 'Người gọi hài lòng' },
+    });
+    expect(recorded.status, recorded.text).toBe(201);
+    expect(recorded.body.rating).toMatchObject({
+      score: 4,
+      recordedBy: { sub: 'desk-hn', role: 'support_agent' },
+    });
+    const twice = await api('POST', `/v1/support/tickets/${code}/caller-rating`, {
+      token: hanoiDesk,
+      body: { score: 1 },
+    });
+    expect(twice.status).toBe(409);
+    // Another province's desk cannot reach it.
+    expect(
+      (
+        await api('POST', `/v1/support/tickets/${code}/caller-rating`, {
+          token: saigonDesk,
+          body: { score: 1 },
+        })
+      ).status,
+    ).toBe(404);
+  });
+
+  it("closes an agency's answer the asker left without a word, tells them, and takes their rating", async () => {
+    const [licence, health] = await Promise.all([
+      uploadScan(asker, 'gplx-2'),
+      uploadScan(asker, 'suc-khoe-2'),
+    ]);
+    const filed = await api('POST', '/v1/dossiers', {
+      token: asker,
+      key: 'support-dossier-quiet',
+      body: {
+        procedureCode: '1.002804',
+        form: licenceForm,
+        attachments: [
+          { documentType: 'current_licence', uploadId: licence },
+          { documentType: 'health_certificate', uploadId: health },
+        ],
+      },
+    });
+    expect(filed.status, filed.text).toBe(201);
+    const dossier = filed.body.dossiers[0] as { code: string; agencyId: string };
+    const asked = await api('POST', '/v1/support/tickets', {
+      token: asker,
+      key: 'support-ask-quiet',
+      body: { subject: 'Hồ sơ đổi GPLX', question: 'Bao giờ có kết quả?', dossierCode: dossier.code },
+    });
+    expect(asked.status, asked.text).toBe(201);
+    const ticket = asked.body.code as string;
+    const answered = await callback(dossier.agencyId, {
+      type: 'support.answered',
+      ticketCode: ticket,
+      answer: 'Kết quả có trong 5 ngày làm việc.',
+    });
+    expect(answered.body).toMatchObject({ applied: true, status: 'answered' });
+    const view = await api('GET', `/v1/support/tickets/${ticket}`, { token: asker });
+    const closesAt = view.body.closesAt as string;
+    expect(Date.parse(closesAt)).toBeGreaterThan(Date.parse(view.body.updatedAt));
+    // Not closed until rated… and not ratable while answered.
+    expect(
+      (await api('POST', `/v1/support/tickets/${ticket}/rating`, { token: asker, body: { score: 5 } }))
+        .status,
+    ).toBe(409);
+    const before = await portal.watchSupport(new Date(Date.parse(closesAt) - 60_000));
+    expect(before.closed).toBe(0);
+    const run = await portal.watchSupport(new Date(Date.parse(closesAt) + 60_000));
+    expect(run.closed).toBeGreaterThanOrEqual(1);
+    const closed = await api('GET', `/v1/support/tickets/${ticket}`, { token: asker });
+    expect(closed.body).toMatchObject({ status: 'closed' });
+    expect(closed.body.closesAt).toBeUndefined();
+    expect(closed.body.messages.at(-1)).toMatchObject({ type: 'support.closed', by: 'system' });
+    const notice = await until('the asker told it closed', async () =>
+      (await outbox(ticket)).find((m) => m.topic === 'support.closed' && m.channel === 'sms'),
+    );
+    expect(notice.text).toContain('vẫn có thể đánh giá');
+    const rated = await api('POST', `/v1/support/tickets/${ticket}/rating`, {
+      token: asker,
+      body: { score: 5 },
+    });
+    expect(rated.status, rated.text).toBe(201);
+    expect(rated.body.rating).toMatchObject({ score: 5 });
+    expect(rated.body.rating.recordedBy).toBeUndefined();
   });
 });
