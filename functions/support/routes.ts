@@ -118,7 +118,7 @@ export const supportRoutes = [
     body: ticketRatingRequest,
     status: 201,
     response: ticketView,
-    errors: [403, 409],
+    errors: [409],
   }),
   defineRoute({
     method: 'GET',

@@ -366,14 +366,8 @@ export function recordCallerRating(
   r: z.output<typeof ticketRatingRequest>,
 ) {
   return change(ports, code, (t, now) => {
-    if (t.channel !== 'phone')
-      throw new AppError('FORBIDDEN', [
-        {
-          path: 'code',
-          code: 'asked_on_the_web',
-          message: 'a question asked on the web is rated by its asker',
-        },
-      ]);
+    // A question asked on the web is its asker's to rate: the ticket is reached, the step is not allowed.
+    if (t.channel !== 'phone') throw illegal(t, 'support.caller_rated');
     return rated(
       t,
       r,

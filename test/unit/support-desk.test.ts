@@ -324,7 +324,8 @@ describe('every closed ticket can be rated', () => {
     const { code: web } = (await createTicket(ports, citizen, 'key-00024', question)).body;
     await supportActs(ports, agent, web, { action: 'close' });
     await expect(recordCallerRating(ports, agent, web, { score: 5 })).rejects.toMatchObject({
-      code: 'FORBIDDEN',
+      code: 'TICKET_ILLEGAL_TRANSITION',
+      details: { currentStatus: 'closed', step: 'support.caller_rated' },
     });
   });
 
