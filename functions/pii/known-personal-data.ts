@@ -18,7 +18,7 @@ export async function knownPersonalData(
     new GetCommand({
       TableName,
       Key: keys.profile(ownerSub),
-      ProjectionExpression: 'fullName, address, email, phoneSealed, citizenIdSealed',
+      ProjectionExpression: `fullName, address, email${profileKeys ? ', phoneSealed, citizenIdSealed' : ''}`,
     }),
   );
   const item = out.Item ?? {};
