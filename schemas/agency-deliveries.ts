@@ -39,7 +39,8 @@ export const deliveryLogItem = z
       .optional()
       .meta({ description: "The petition delivered (petition.created); absent on a dossier's row." }),
     eventType: z.string().nullable().meta({
-      description: 'dossier.submitted, dossier.supplemented, dossier.withdrawn or petition.created',
+      description:
+        'dossier.submitted, dossier.supplemented, dossier.withdrawn, dossier.payment_refunded, petition.created or support.handed',
     }),
     webhookId: z.string(),
     attempt: z.number().int().min(1),

@@ -16,6 +16,7 @@ import { logger } from '../core/logger.js';
 import { DISPATCH } from '../core/resources.js';
 import { type VettedAddress, vetEndpoint } from '../core/ssrf.js';
 import { enqueueNotifications } from '../notices/queue.js';
+import { paymentReads, paymentTable } from '../payments/store-common.js';
 import { loadProfileKeys } from '../pii/profile-keys.js';
 import type { BreakerPorts, BreakerSettings, BreakerState } from './breaker.js';
 import type { DeliveryAttempt, DeliveryPorts } from './deliver.js';
@@ -344,6 +345,15 @@ export function deliveryStore(secretsFor: (agencyId: string) => Promise<string[]
     profileKeys: loadProfileKeys,
     ...(cfg.PORTAL_URL ? { portalUrl: cfg.PORTAL_URL } : {}),
     endpointFor: (agencyId) => agencyEndpoint(cfg, agencyId),
+
+    async loadPayment(paymentId) {
+      const reads = paymentReads(paymentTable());
+      const [payment, receipt] = await Promise.all([
+        reads.loadPayment(paymentId),
+        reads.loadReceipt(paymentId),
+      ]);
+      return payment ? { payment, ...(receipt ? { receipt } : {}) } : undefined;
+    },
 
     ...deliveryRecords(db, TableName, {
       delivered: keys.delivered,
