@@ -26,6 +26,8 @@ const SETTINGS = {
   DISPATCH_BREAKER_FAILURES: '3',
   DISPATCH_BREAKER_MINUTES: '60',
   DISPATCH_BREAKER_COOLDOWN_SECONDS: '2',
+  // The operations team behind the bhxh channel's endpoint, told by e-mail (the dev outbox here).
+  AGENCY_OPS_EMAILS: JSON.stringify({ bhxh: 'ops@bhxh.example' }),
 };
 const saved = Object.fromEntries(Object.keys(SETTINGS).map((k) => [k, process.env[k]]));
 
@@ -174,7 +176,7 @@ describe('an agency whose endpoint fails', () => {
       30_000,
     );
     expect(await state()).toMatchObject({ paused: false, failures: 0 });
-    // The agency was told both times, on its notice channel.
+    // The agency was told both times, on its notice channel and by e-mail to its operations contact.
     await until(
       'the pause and resume notices',
       async () => {
@@ -185,6 +187,19 @@ describe('an agency whose endpoint fails', () => {
       },
       15_000,
     );
+    expect(findAgency(agencyId)!.channel).toBe('bhxh');
+    const mails = await until(
+      'the pause and resume e-mails',
+      async () => {
+        const sent = (await portal.outbox({ limit: 500 })).filter(
+          (m) => m.channel === 'email' && m.to === 'ops@bhxh.example',
+        );
+        const topics = sent.map((m) => m.topic);
+        return topics.includes('delivery.paused') && topics.includes('delivery.resumed') ? sent : undefined;
+      },
+      15_000,
+    );
+    expect(mails.every((m) => m.audience === 'agency' && m.subject?.includes(`[${agencyId}]`))).toBe(true);
     await portal.simulator.idle();
     for (const code of codes) {
       const got = accepted(code);
