@@ -29,7 +29,10 @@ export const agencyDeliveriesQuery = listQuery
     message: 'one of dossierCode or petitionCode',
   });
 
-/** One attempt: a dossier's webhook (with `dossierCode`) or a petition's (`petition.created`, with `petitionCode`). */
+/**
+ * One attempt: a dossier's webhook (with `dossierCode`), a petition's (`petition.created`, with
+ * `petitionCode`) or a support question's (`support.handed`, with `ticketCode`).
+ */
 export const deliveryLogItem = z
   .object({
     dossierCode: dossierCode
@@ -38,6 +41,9 @@ export const deliveryLogItem = z
     petitionCode: petitionCode
       .optional()
       .meta({ description: "The petition delivered (petition.created); absent on a dossier's row." }),
+    ticketCode: z.string().optional().meta({
+      description: 'The support question handed to the agency (support.handed); absent on other rows.',
+    }),
     eventType: z.string().nullable().meta({
       description:
         'dossier.submitted, dossier.supplemented, dossier.withdrawn, dossier.payment_refunded, petition.created or support.handed',

@@ -27,8 +27,13 @@ export type DeliveriesQuery = z.output<typeof agencyDeliveriesQuery>;
 export type AgencyDeliveryState = z.infer<typeof agencyDeliveryState>;
 
 /** A stored attempt as the log reads it (older records may lack the newer fields). */
-/** A dossier's attempt carries `dossierCode`, a petition's `petitionCode`. */
-export type AttemptRecord = DeliveryAttempt & { dossierCode?: string; petitionCode?: string; seq?: number };
+/** A dossier's attempt carries `dossierCode`, a petition's `petitionCode`, a support ticket's `ticketCode`. */
+export type AttemptRecord = DeliveryAttempt & {
+  dossierCode?: string;
+  petitionCode?: string;
+  ticketCode?: string;
+  seq?: number;
+};
 export type LogKey = Record<string, string>;
 
 export const AGENCY_LOG_CURSOR = ['pk', 'sk', 'gsi2pk', 'gsi2sk'] as const;
@@ -75,7 +80,11 @@ const iso = (s: string | undefined) => (s ? new Date(s).toISOString() : undefine
 
 export function logItem(a: AttemptRecord): DeliveryLogItem {
   return {
-    ...(a.petitionCode ? { petitionCode: a.petitionCode } : { dossierCode: a.dossierCode }),
+    ...(a.petitionCode
+      ? { petitionCode: a.petitionCode }
+      : a.ticketCode
+        ? { ticketCode: a.ticketCode }
+        : { dossierCode: a.dossierCode }),
     eventType: a.eventType ?? null,
     webhookId: a.webhookId,
     attempt: a.attempt,

@@ -259,6 +259,8 @@ describe('an agency whose endpoint fails', () => {
   it('redelivers one dossier by code under the same webhook-id, once per request', async () => {
     const code = codes[2]!;
     const [first] = accepted(code);
+    // Across the pause a second arrival under the same webhook-id may have come (a duplicate, see above).
+    const before = accepted(code).length;
     const body = { dossierCode: code, requestId: 'redeliver-integration-1' };
     const res = await signedPost('/v1/agency/redeliveries', body);
     expect(res.status).toBe(202);
@@ -268,14 +270,15 @@ describe('an agency whose endpoint fails', () => {
 
     const redelivered = await until(
       'the redelivery',
-      () => (accepted(code).length >= 2 ? accepted(code) : undefined),
+      () => (accepted(code).length >= before + 1 ? accepted(code) : undefined),
       20_000,
     );
     await portal.simulator.idle();
     await new Promise((r) => setTimeout(r, 1_000));
-    expect(accepted(code)).toHaveLength(2);
-    expect(redelivered[1]!.webhookId).toBe(first!.webhookId);
-    expect(redelivered[1]!.duplicate).toBe(true);
+    // Once per request: exactly one more arrival, however many requests named it.
+    expect(accepted(code)).toHaveLength(before + 1);
+    expect(redelivered[before]!.webhookId).toBe(first!.webhookId);
+    expect(redelivered[before]!.duplicate).toBe(true);
 
     const log = await signedGet(`/v1/agency/deliveries?dossierCode=${code}&status=delivered`);
     expect(log.body.items[0]).toMatchObject({

@@ -7,10 +7,9 @@
 import { readFile } from 'node:fs/promises';
 import { type DynamoDBDocumentClient, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AGENCY_HEADER, signWebhook } from '../../functions/core/webhooks.js';
 import { gatewayTime, signed } from '../../functions/payments/signature.js';
 import type { LocalPortal } from '../../lib/local/portal.js';
-import { channelSecret, readAgencySecrets } from '../support/agency-callbacks.js';
+import { readAgencySecrets, signedAgencyGet } from '../support/agency-callbacks.js';
 import { bhytForm, licenceForm } from '../support/forms.js';
 import { startTestPortal } from '../support/local-portal.js';
 import { createPayment, pressOnGatewayPage } from '../support/payments.js';
@@ -658,16 +657,14 @@ describe('operators: anomalies and refunds', () => {
       payment: { paymentId, status: 'refunded', amount: 135_000, receiptNumber: receipt.receiptNumber },
     });
     // The agency's own delivery log lists it like any other delivery.
-    const path = `/v1/agency/deliveries?dossierCode=${code}`;
-    const secrets = await readAgencySecrets(portal);
-    const agencyLog = await fetch(`${portal.url}${path}`, {
-      headers: {
-        [AGENCY_HEADER]: 'cahn',
-        ...signWebhook(channelSecret(secrets, 'cahn'), `req_${code}`, `GET ${path}`),
-      },
-    });
+    const agencyLog = await signedAgencyGet(
+      portal,
+      await readAgencySecrets(portal),
+      `/v1/agency/deliveries?dossierCode=${code}`,
+      'cahn',
+    );
     expect(agencyLog.status).toBe(200);
-    expect(((await agencyLog.json()) as { items: unknown[] }).items).toContainEqual(
+    expect(agencyLog.body.items).toContainEqual(
       expect.objectContaining({
         eventType: 'dossier.payment_refunded',
         outcome: 'delivered',

@@ -18,6 +18,7 @@ import { keys } from '../../functions/core/keys.js';
 import type { BreakerState } from '../../functions/dispatch/breaker.js';
 import { PETITION_DELIVERY_RECORDS } from '../../functions/dispatch/petition-delivery-store.js';
 import { deliveryRecords } from '../../functions/dispatch/store.js';
+import { SUPPORT_DELIVERY_RECORDS } from '../../functions/dispatch/support-delivery-store.js';
 import {
   agencyDeliveriesQuery,
   deliveryLogItem,
@@ -72,14 +73,23 @@ class FakeLog implements DeliveryLogPorts {
   async readLog(q: LogRead) {
     this.reads.push(q);
     const pk = (a: AttemptRecord) =>
-      a.petitionCode ? keys.petitionPartition(a.petitionCode) : keys.dossierPartition(a.dossierCode!);
+      a.petitionCode
+        ? keys.petitionPartition(a.petitionCode)
+        : a.ticketCode
+          ? keys.supportTicket(a.ticketCode).pk
+          : keys.dossierPartition(a.dossierCode!);
     const key = (a: AttemptRecord): LogKey =>
       q.dossierCode || q.petitionCode
         ? { pk: pk(a), sk: `DELIVERY#${a.at}` }
         : {
             pk: pk(a),
             sk: `DELIVERY#${a.at}`,
-            ...keys.agencyDeliveryIndex(AGENCY, a.dossierCode ?? a.petitionCode!, a.at, a.webhookId),
+            ...keys.agencyDeliveryIndex(
+              AGENCY,
+              a.dossierCode ?? a.petitionCode ?? a.ticketCode!,
+              a.at,
+              a.webhookId,
+            ),
           };
     const sorted = this.rows
       .filter((a) => !q.dossierCode || a.dossierCode === q.dossierCode)
@@ -218,6 +228,35 @@ describe('delivery log', () => {
       eventType: 'petition.created',
     });
     expect(written[0]).not.toHaveProperty('dossierCode');
+  });
+
+  it("a support question's attempt is in the agency's log under its ticket code, and listed as such", async () => {
+    const written: Record<string, unknown>[] = [];
+    const db = {
+      send: async (cmd: { input: { Item?: Record<string, unknown> } }) => {
+        if (cmd.input.Item) written.push(cmd.input.Item);
+        return {};
+      },
+    } as unknown as Parameters<typeof deliveryRecords>[0];
+    const records = deliveryRecords(db, 'cong-test', SUPPORT_DELIVERY_RECORDS);
+    const { dossierCode: _d, ...tried } = attempt(4, { eventType: 'support.handed', webhookId: 'msg_t1' });
+    await records.recordAttempt('HTTT-260309-0001', tried);
+    expect(written).toHaveLength(1);
+    expect(written[0]).toMatchObject({
+      gsi2pk: keys.agencyDeliveryIndex(AGENCY, 'HTTT-260309-0001', '', '').gsi2pk,
+      ticketCode: 'HTTT-260309-0001',
+      eventType: 'support.handed',
+    });
+    expect(written[0]).not.toHaveProperty('dossierCode');
+
+    const log = new FakeLog([...rows.slice(0, 3), written[0] as unknown as AttemptRecord]);
+    const all = await readDeliveryLog(log, AGENCY, query({ limit: 100 }));
+    const ticketRow = all.items.find((i) => i.eventType === 'support.handed');
+    expect(ticketRow).toMatchObject({ ticketCode: 'HTTT-260309-0001', webhookId: 'msg_t1' });
+    expect(ticketRow).not.toHaveProperty('dossierCode');
+    expect(deliveryLogItem.parse(ticketRow)).toEqual(ticketRow);
+    // Not a dossier's webhook: a redelivery by window leaves it out.
+    expect(selectRedeliveries(AGENCY, [written[0] as unknown as AttemptRecord])).toEqual([]);
   });
 
   it("refuses another agency's cursor, and shows nothing of another agency's dossier", async () => {
