@@ -170,6 +170,12 @@ export const agencyEventResult = z
     /** For an electronic result: the document as the portal stored it, to check against what was sent. */
     resultDocument: z
       .object({
+        /** The issuing agency fetches the stored document back like a scan: GET {href}, signed. */
+        attachmentId: z.string().optional(),
+        href: z.string().optional().meta({
+          description:
+            "Where the issuing agency fetches the document as the portal keeps it: the same signed route as the dossier's scans.",
+        }),
         fileName: z.string(),
         contentType: z.string(),
         size: z.number().int(),
