@@ -52,6 +52,9 @@ export interface DeliveryAttempt {
   redeliveryId?: string;
   /** For `dossier.supplemented`: the timeline event of the supplement (to rebuild it on redelivery). */
   seq?: number;
+  /** For `petition.created`: how the petition came to the agency (to rebuild it on redelivery). */
+  routing?: 'submitted' | 'reassigned' | 'escalated';
+  fromAgencyId?: string;
 }
 
 export interface DeliveryPorts {
@@ -318,6 +321,8 @@ interface Target {
   eventType?: string;
   redeliveryId?: string;
   seq?: number;
+  routing?: DeliveryAttempt['routing'];
+  fromAgencyId?: string;
 }
 
 const describeTarget = (t: Target) => ({
@@ -325,6 +330,8 @@ const describeTarget = (t: Target) => ({
   ...(t.eventType ? { eventType: t.eventType } : {}),
   ...(t.redeliveryId ? { redeliveryId: t.redeliveryId } : {}),
   ...(t.seq !== undefined ? { seq: t.seq } : {}),
+  ...(t.routing ? { routing: t.routing } : {}),
+  ...(t.fromAgencyId ? { fromAgencyId: t.fromAgencyId } : {}),
 });
 
 export async function deliver(

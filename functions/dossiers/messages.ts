@@ -69,6 +69,8 @@ export const petitionCreatedMessage = z.object({
   /** How it came to this agency, and from which agency when it moved. */
   routing: z.enum(['submitted', 'reassigned', 'escalated']).optional(),
   fromAgencyId: z.string().optional(),
+  /** An agency's redelivery request: sent again under the same webhook-id (POST /v1/agency/redeliveries). */
+  redeliveryId: z.string().optional(),
 });
 
 /** A support ticket handed to an agency. */

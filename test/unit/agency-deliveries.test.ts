@@ -441,14 +441,52 @@ describe('requestRedelivery', () => {
     expect(MAX_REDELIVERIES).toBeGreaterThan(0);
   });
 
-  it('a window skips the petition rows of the log: only dossier webhooks are queued again', async () => {
-    const ports = new FakeRedelivery([...rows, petitionAttempt(2), petitionAttempt(3)]);
+  it('a window takes the petition rows too, each with the routing it was sent with; support rows stay out', async () => {
+    const ticketRow: AttemptRecord = (() => {
+      const { dossierCode: _d, ...rest } = attempt(4, { webhookId: 'msg_t4', eventType: 'support.handed' });
+      return { ...rest, ticketCode: 'HTTT-260309-0001' };
+    })();
+    const ports = new FakeRedelivery([
+      ...rows,
+      petitionAttempt(2, { routing: 'reassigned', fromAgencyId: OTHER }),
+      petitionAttempt(3),
+      ticketRow,
+    ]);
     const res = await requestRedelivery(ports, AGENCY, 'key-00000005', {
       from: '2026-03-09T00:00:00Z',
       to: '2026-03-09T00:06:00Z',
     });
-    expect(res.count).toBe(7);
-    expect(ports.queued[0]!.messages.every((m) => m.dossierCode && m.type.startsWith('dossier.'))).toBe(true);
+    expect(res.count).toBe(9);
+    const messages = ports.queued[0]!.messages;
+    expect(messages.filter((m) => m.type === 'petition.created')).toEqual([
+      { type: 'petition.created', petitionCode: 'PAKN-260309-0001', agencyId: AGENCY, webhookId: 'msg_p3' },
+      {
+        type: 'petition.created',
+        petitionCode: 'PAKN-260309-0001',
+        agencyId: AGENCY,
+        webhookId: 'msg_p2',
+        routing: 'reassigned',
+        fromAgencyId: OTHER,
+      },
+    ]);
+    expect(
+      messages.filter((m) => m.type !== 'petition.created').every((m) => m.type.startsWith('dossier.')),
+    ).toBe(true);
+  });
+
+  it('one petition: only while it is with this agency; another agency gets the 404 of a missing petition', async () => {
+    const ports = Object.assign(new FakeRedelivery([...rows, petitionAttempt(2), petitionAttempt(3)]), {
+      petitionAgency: async (code: string) => (code === 'PAKN-260309-0001' ? AGENCY : OTHER),
+    });
+    const res = await requestRedelivery(ports, AGENCY, 'key-00000006', { petitionCode: 'PAKN-260309-0001' });
+    expect(res.count).toBe(2);
+    expect(ports.reads.at(-1)).toMatchObject({ petitionCode: 'PAKN-260309-0001' });
+    expect(ports.queued[0]!.messages.map((m) => m.webhookId)).toEqual(['msg_p3', 'msg_p2']);
+    const moved = requestRedelivery(ports, AGENCY, 'key-00000007', { petitionCode: 'PAKN-260309-0002' });
+    expect((await appErrorOf(moved)).code).toBe('PETITION_NOT_FOUND');
+    expect(
+      redeliveryRequest.safeParse({ petitionCode: 'PAKN-260309-0001', from: '2026-03-09T00:00:00Z' }).success,
+    ).toBe(false);
   });
 
   it('a request interrupted after its claim is finished by its retry under the same redelivery id', async () => {
