@@ -216,6 +216,10 @@ export const OPERATION_EXAMPLES: Record<string, OperationExamples> = {
         summary: "Everything delivered for one of my agency's dossiers, again under the same webhook-ids",
         value: { dossierCode: DOSSIER, requestId: 'bhxh-hn-redeliver-000001' },
       },
+      onePetition: {
+        summary: 'A petition my agency holds, again under the same webhook-id',
+        value: { petitionCode: 'PAKN-261120-0001', requestId: 'sxd-01-redeliver-000001' },
+      },
       window: {
         summary: 'Every webhook my agency was sent (or tried) in a time window',
         value: {
