@@ -390,7 +390,9 @@ function SupportFigures({ months, province, area }: { months: string[]; province
       ),
     [months.join(), province],
   );
-  const hours = (v: number | null) => (v === null ? '—' : formatNumber(v, lang));
+  // Settled within minutes reads as under a tenth of an hour, not as nothing.
+  const hours = (v: number | null) =>
+    v === null ? '—' : v === 0 ? `< ${formatNumber(0.1, lang)}` : formatNumber(v, lang);
   return (
     <section aria-labelledby="support-stats-title" id="support-stats">
       <h2 id="support-stats-title">{s.support(area)}</h2>

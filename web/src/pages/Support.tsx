@@ -25,7 +25,7 @@ import {
   ticketPath,
 } from '../support/model.js';
 import { TICKET_EVENT, TICKET_STATUS, useStrings } from '../support/strings.js';
-import type { AgencyView } from '../types.js';
+import type { AgencyView, ProcedureView } from '../types.js';
 
 function SupportNav() {
   const s = useStrings();
@@ -152,6 +152,19 @@ function Ticket({ d, reload }: { d: TicketView; reload: () => void }) {
     [d.agencyId],
   );
   const agencyName = agency.data?.name ?? s.agency;
+  // The view names its procedure by code: the catalog gives the name people know.
+  const procedure = useData(
+    (signal) =>
+      d.procedureCode && !d.dossierCode
+        ? get<ProcedureView>(`/v1/procedures/${encodeURIComponent(d.procedureCode)}`, { signal })
+        : Promise.resolve(undefined),
+    [d.procedureCode],
+  );
+  const procedureName = procedure.data
+    ? lang === 'en' && procedure.data.onlineFiling
+      ? procedure.data.nameEn
+      : procedure.data.name
+    : undefined;
   // The form used belongs to the state just left: the focus goes to the heading and the notice is read.
   const done = (what: Done) => {
     setNotice(what);
@@ -193,7 +206,9 @@ function Ticket({ d, reload }: { d: TicketView; reload: () => void }) {
               {d.dossierCode ? (
                 <Link href={dossierPath(d.dossierCode)}>{s.aboutDossierOf(d.dossierCode)}</Link>
               ) : (
-                <Link href={procedurePath(d.procedureCode!)}>{s.aboutProcedureOf(d.procedureCode!)}</Link>
+                <Link href={procedurePath(d.procedureCode!)}>
+                  {procedureName ?? s.aboutProcedureOf(d.procedureCode!)}
+                </Link>
               )}
             </dd>
           </div>

@@ -94,8 +94,14 @@ export function SupportAsk({ query: url }: PageProps) {
   const invalid = (path: string) => error instanceof ApiError && !!error.fields[path];
   const describe = (id: string, path: string, hint?: boolean) =>
     [hint ? `${id}-hint` : '', invalid(path) ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
-  const set = (k: keyof typeof v) => (e: Event) =>
-    setV((all) => ({ ...all, [k]: (e.currentTarget as HTMLInputElement).value }));
+  // A field changed is no longer what the message was about: its message goes (the others stay).
+  const clear = (path: string) =>
+    setError((e: unknown) => (e instanceof ApiError && e.fields[path] ? withoutField(e, path) : e));
+  const set = (k: keyof typeof v) => (e: Event) => {
+    const value = (e.currentTarget as HTMLInputElement).value;
+    setV((all) => ({ ...all, [k]: value }));
+    clear(k);
+  };
 
   const submit = async (e: Event) => {
     e.preventDefault();
@@ -214,7 +220,10 @@ export function SupportAsk({ query: url }: PageProps) {
         {about === 'procedure' && (
           <ProcedurePicker
             chosen={procedure}
-            onChoose={setProcedure}
+            onChoose={(p) => {
+              setProcedure(p);
+              clear('procedureCode');
+            }}
             error={error}
             invalid={invalid('procedureCode')}
           />
@@ -228,7 +237,10 @@ export function SupportAsk({ query: url }: PageProps) {
               value={dossierCode}
               aria-invalid={invalid('dossierCode') || undefined}
               aria-describedby={describe(IDS.dossierCode, 'dossierCode')}
-              onChange={(e) => setDossierCode(e.currentTarget.value)}
+              onChange={(e) => {
+                setDossierCode(e.currentTarget.value);
+                clear('dossierCode');
+              }}
             >
               <option value="">{dossiers.loading ? t.loading : s.chooseDossier}</option>
               {dossierChoices.map((d) => (
@@ -367,9 +379,8 @@ function ProcedurePicker({
   if (chosen)
     return (
       <div class="field" id="ask-procedure">
-        <p class="sub">{s.chosenProcedure}</p>
         <p id="ask-procedure-chosen">
-          <strong>{chosen.name}</strong> <span class="meta">({chosen.code})</span>
+          <strong>{s.chosenProcedure}:</strong> {chosen.name} <span class="meta">({chosen.code})</span>
         </p>
         <button
           type="button"
@@ -437,4 +448,10 @@ function ProcedurePicker({
       )}
     </div>
   );
+}
+
+/** The error without one field's message; none left, no error. */
+function withoutField(e: ApiError, path: string): ApiError | undefined {
+  const { [path]: _gone, ...rest } = e.fields;
+  return Object.keys(rest).length ? new ApiError(e.status, e.code, e.messages, rest) : undefined;
 }
