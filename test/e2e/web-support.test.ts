@@ -55,6 +55,15 @@ async function open(device: Device) {
   return opened;
 }
 
+/** Nothing wider than the screen: a page wider than a phone makes the citizen scroll sideways. */
+async function fitsScreen(page: Page) {
+  const { width, screen } = await page.evaluate(() => ({
+    width: document.documentElement.scrollWidth,
+    screen: window.innerWidth,
+  }));
+  expect(width).toBeLessThanOrEqual(screen);
+}
+
 /** From the sign-in prompt of a signed-in page, as Nguyễn Văn An; back on `path` (with its query). */
 async function signInFrom(page: Page, path: string) {
   await page.locator('main').getByRole('button', { name: 'Đăng nhập' }).click();
@@ -110,6 +119,7 @@ describe.each<Device>(['desktop', 'phone'])('the support desk on a %s', (device)
     await page.getByLabel('Tệp 1').setInputFiles(png('giay-phep-cu.png'));
     await page.getByText('Đã tải lên: giay-phep-cu.png').waitFor();
     await checkScreen(page, `support-ask-filled-${device}`);
+    await fitsScreen(page);
     const keys: string[] = [];
     page.on('request', (r) => {
       if (r.method() === 'POST' && r.url().endsWith('/v1/support/tickets'))
@@ -152,6 +162,7 @@ describe.each<Device>(['desktop', 'phone'])('the support desk on a %s', (device)
     await answer.getByText('Tổng đài hỗ trợ').waitFor();
     await page.getByRole('heading', { level: 2, name: 'Chưa rõ? Mở lại câu hỏi' }).waitFor();
     await checkScreen(page, `support-answered-${device}`);
+    await fitsScreen(page);
     await page.getByRole('button', { name: 'Đã rõ, đóng câu hỏi' }).click();
     await page.locator('#ticket-status').getByText('Đã đóng').waitFor();
     await page
@@ -175,6 +186,7 @@ describe.each<Device>(['desktop', 'phone'])('the support desk on a %s', (device)
     // Rated: no reopening any more.
     await expect(page.getByRole('button', { name: 'Mở lại câu hỏi' }).count()).resolves.toBe(0);
     await checkScreen(page, `support-rated-${device}`);
+    await fitsScreen(page);
 
     // In English on request.
     await page.getByRole('button', { name: 'Switch to English' }).click();
@@ -224,6 +236,7 @@ describe.each<Device>(['desktop', 'phone'])('the support desk on a %s', (device)
     // The agency handling the dossier answers: no province to choose.
     await expect(page.getByLabel(/^Tỉnh, thành phố/).count()).resolves.toBe(0);
     await checkScreen(page, `support-ask-dossier-${device}`);
+    await fitsScreen(page);
     await page.getByLabel('Tiêu đề').fill('Khi nào tôi nhận được thẻ bảo hiểm y tế mới?');
     await page
       .getByLabel('Nội dung câu hỏi')
