@@ -5,13 +5,15 @@
  * more; the citizen adds it on the question's page; the desk answers; the citizen finds it under
  * "Hỏi đáp – Hỗ trợ", reads the answer, closes the question and rates it. From a dossier's own page,
  * "Hỏi về hồ sơ này" opens the ask page with the dossier chosen, and the question goes to the agency
- * handling it. The statistics page shows the month's published support figures. axe-core finds nothing
- * on any screen, on a desktop and on a 390 px phone.
+ * handling it, which answers by its signed callback; the citizen reopens it once. The statistics page
+ * shows the month's published support figures. axe-core finds nothing on any screen, on a desktop and
+ * on a 390 px phone.
  */
 import { randomUUID } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalPortal } from '../../lib/local/portal.js';
+import { type AgencySecrets, readAgencySecrets, signedAgencyCall } from '../support/agency-callbacks.js';
 import { bhytForm } from '../support/forms.js';
 import { startTestPortal } from '../support/local-portal.js';
 import { type Json, portalClient } from '../support/portal-api.js';
@@ -27,6 +29,7 @@ let portal: LocalPortal;
 let browser: Browser;
 let citizen: string;
 let desk: string;
+let secrets: AgencySecrets;
 const { api } = portalClient(() => portal.url);
 
 beforeAll(async () => {
@@ -35,6 +38,7 @@ beforeAll(async () => {
   citizen = await portal.token({ sub: SUB, role: 'citizen' });
   // The national desk: a question that names no province is its to answer.
   desk = await portal.token({ sub: 'web-support-desk', role: 'support_agent' });
+  secrets = await readAgencySecrets(portal);
 }, 120_000);
 
 afterAll(async () => {
@@ -254,6 +258,29 @@ describe.each<Device>(['desktop', 'phone'])('the support desk on a %s', (device)
     await page.locator('#ticket-status').getByText('Cơ quan giải quyết đang trả lời').waitFor();
     await page.getByRole('link', { name: `Hồ sơ ${dossier}` }).waitFor();
     await checkScreen(page, `support-dossier-ticket-${device}`);
+
+    // The agency answers by its signed callback; the citizen is not satisfied and reopens it, once.
+    const answered = await signedAgencyCall(portal, secrets, '/v1/agency/support-events', 'bhxh-hn', {
+      type: 'support.answered',
+      ticketCode: code,
+      answer: 'Thẻ mới được in trong 2,5 ngày làm việc sau khi hồ sơ được tiếp nhận.',
+    });
+    expect(answered.status, answered.text).toBe(200);
+    await page.reload();
+    await page.locator('#ticket-status').getByText('Đã trả lời').waitFor();
+    const fromAgency = page.locator('#ticket-messages > li', { hasText: 'Thẻ mới được in' });
+    await fromAgency.getByText('Bảo hiểm xã hội thành phố Hà Nội').waitFor();
+    await page.getByRole('button', { name: 'Mở lại câu hỏi' }).click();
+    await page.locator('#ticket-reopen-text-error').getByText('Vui lòng nhập nội dung.').waitFor();
+    await page.getByLabel('Điều còn chưa rõ').fill('Hồ sơ của tôi đã được tiếp nhận chưa?');
+    await page.getByRole('button', { name: 'Mở lại câu hỏi' }).click();
+    await page.locator('#ticket-notice').getByText('Câu hỏi đã được mở lại.').waitFor();
+    // A dossier question goes back to the agency handling it; no second reopening is offered.
+    await page.locator('#ticket-status').getByText('Cơ quan giải quyết đang trả lời').waitFor();
+    const reopened = (await api('GET', `/v1/support/tickets/${code}`, { token: citizen })).body;
+    expect(reopened).toMatchObject({ status: 'with_agency', reopens: 1 });
+    await expect(page.getByRole('button', { name: 'Mở lại câu hỏi' }).count()).resolves.toBe(0);
+    await checkScreen(page, `support-reopened-${device}`);
     expect(violations).toEqual([]);
     await context.close();
   }, 120_000);

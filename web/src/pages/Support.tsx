@@ -255,7 +255,13 @@ function Ticket({ d, reload }: { d: TicketView; reload: () => void }) {
         ) : (
           <ol class="conversation" id="ticket-messages">
             {messages.map((m) => (
-              <li key={m.seq} class={m.by === 'citizen' ? 'mine' : undefined}>
+              // What carries no words (closed, rated) reads as a line between the messages.
+              <li
+                key={m.seq}
+                class={
+                  [m.by === 'citizen' ? 'mine' : '', m.text ? '' : 'event'].join(' ').trim() || undefined
+                }
+              >
                 <p class="meta">
                   <strong>{who(m)}</strong> · {TICKET_EVENT[lang][m.type] ?? m.type} ·{' '}
                   <time dateTime={m.at}>{formatDateTime(m.at, lang)}</time>
