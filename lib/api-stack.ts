@@ -22,6 +22,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import { type ITable, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { type IRule, Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
@@ -56,6 +57,9 @@ export type FunctionName = keyof typeof functions;
  * edge-origin.ts), fixed so the Web stack reads it without an export.
  */
 export const edgeOriginSecretName = (stage: string) => `cong/${stage}/edge-origin`;
+
+/** The SSM parameter the Web stack writes the portal's public address to, when it has no custom domain. */
+export const portalUrlParameterName = (stage: string) => `/cong/${stage}/portal-url`;
 
 /** A context value given as JSON text on the command line, or as an object in cdk.json; {} when absent. */
 function contextJson(raw: unknown): Record<string, Record<string, string>> {
@@ -288,12 +292,29 @@ export class ApiStack extends Stack {
     this.throttleLimitedRoutes(limitedRoutes, s.routeThrottle);
 
     // Providers send the citizen's browser back to the portal's own address; the OpenAPI document names
-    // it as its server; deliveries link each file to this stage's agency download route. With a custom
-    // domain that is the edge, which serves page and API together.
-    const portalUrl = s.domain ? `https://${s.domain.name}` : this.api.apiEndpoint;
+    // it as its server; deliveries link each file to this stage's agency download route. It is always the
+    // edge, which serves page and API together (API Gateway's own address answers only the edge). With a
+    // custom domain it is known now; otherwise the distribution, created after this stack, writes its
+    // address to an SSM parameter that the functions read at run time (functions/core/portal-url.ts).
+    const portalUrl = s.domain ? `https://${s.domain.name}` : undefined;
+    const parameter = portalUrlParameterName(s.stage);
     for (const [name, spec] of entries) {
-      const late = specEnvironment(spec, { ...keySources, portalUrl });
-      if (late.PORTAL_URL) this.functions[name].function.addEnvironment('PORTAL_URL', late.PORTAL_URL);
+      if (!spec.linksToPortal) continue;
+      const fn = this.functions[name].function;
+      if (portalUrl) {
+        const late = specEnvironment(spec, { ...keySources, portalUrl });
+        if (late.PORTAL_URL) fn.addEnvironment('PORTAL_URL', late.PORTAL_URL);
+        continue;
+      }
+      fn.addEnvironment('PORTAL_URL_PARAMETER', parameter);
+      fn.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['ssm:GetParameter'],
+          resources: [
+            this.formatArn({ service: 'ssm', resource: 'parameter', resourceName: parameter.slice(1) }),
+          ],
+        }),
+      );
     }
 
     this.edgeOriginSecret = this.edgeOnly(s.stage);

@@ -34,10 +34,11 @@ import { HttpOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import type { Policy } from 'aws-cdk-lib/aws-iam';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, CacheControl, Source } from 'aws-cdk-lib/aws-s3-deployment';
+import { StringParameter } from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
 import { EDGE_ORIGIN_HEADER } from '../functions/core/edge-origin.js';
 import { apiSecurityHeaders, pageSecurityHeaders } from '../functions/core/security-headers.js';
-import { type ApiStack, edgeOriginSecretName } from './api-stack.js';
+import { type ApiStack, edgeOriginSecretName, portalUrlParameterName } from './api-stack.js';
 import type { DataStack } from './data-stack.js';
 import type { EdgeStack } from './edge-stack.js';
 import type { WebPageConfig } from './local/web-page.js';
@@ -195,6 +196,13 @@ export class WebStack extends Stack {
 
     const url = domain ? `https://${domain.name}` : `https://${this.distribution.distributionDomainName}`;
     new CfnOutput(this, 'PortalUrl', { value: url });
+    // The API stack deploys first and cannot know the distribution's name: its functions read the
+    // portal's address from here at run time (functions/core/portal-url.ts).
+    new StringParameter(this, 'PortalUrlParameter', {
+      parameterName: portalUrlParameterName(s.stage),
+      description: `Cong ${s.stage}: the portal's public address (payment returns, file links, OpenAPI server)`,
+      stringValue: url,
+    });
     new CfnOutput(this, 'DistributionId', { value: this.distribution.distributionId });
     new CfnOutput(this, 'PageBucket', { value: this.bucket.bucketName });
   }

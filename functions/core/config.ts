@@ -176,6 +176,8 @@ const settings = z.object({
   PAYMENT_RECONCILE_AFTER_SECONDS: z.coerce.number().int().min(0).default(300),
   /** The portal's public address: providers send the citizen's browser back to it. */
   PORTAL_URL: z.url().optional(),
+  /** Without PORTAL_URL: the SSM parameter holding it, written by the Web stack (core/portal-url.ts). */
+  PORTAL_URL_PARAMETER: z.string().startsWith('/').optional(),
   /** The queue notifications wait on before the notifier sends them. */
   NOTIFICATIONS_QUEUE_URL: z.string().optional(),
   /** `aws` (SNS text messages, SES e-mail) or `local-file` (the local cloud's outbox, GET /dev/outbox). */

@@ -195,6 +195,31 @@ describe('the edge of a stage', () => {
     expect(apiUrl.Description).toMatch(/EDGE_REQUIRED/);
   });
 
+  it('gives payment returns, file links and the OpenAPI server the edge address, never the raw API', () => {
+    const linking = Object.entries(functions)
+      .filter(([, spec]) => spec.linksToPortal)
+      .map(([name]) => `cong-dev-${name}`);
+    expect(linking.length).toBeGreaterThan(0);
+    const lambdas = resourcesOf(dev.apiT, 'AWS::Lambda::Function');
+    for (const name of linking) {
+      const fn = lambdas.find((f) => render(f.Properties.FunctionName) === name)!;
+      const env = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+      expect(env.PORTAL_URL_PARAMETER, name).toBe('/cong/dev/portal-url');
+      expect(env.PORTAL_URL, name).toBeUndefined();
+    }
+    // No function is told API Gateway's own address.
+    for (const fn of lambdas) expect(JSON.stringify(fn.Properties.Environment)).not.toContain('execute-api');
+    expect(JSON.stringify(resourcesOf(dev.apiT, 'AWS::IAM::Policy'))).toContain(
+      ':parameter/cong/dev/portal-url',
+    );
+    // The Web stack writes the distribution's address there once the distribution exists.
+    const param = only(resourcesOf(dev.webT, 'AWS::SSM::Parameter')).Properties;
+    expect(param.Name).toBe('/cong/dev/portal-url');
+    const value = JSON.stringify(param.Value);
+    expect(value).toContain('https://');
+    expect(value).toMatch(/Distribution[0-9A-F]{8}","DomainName"/);
+  });
+
   it('picks up a rotated edge header when the Web stack is deployed with the new version', () => {
     const version = 'a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d';
     const rotated = buildStacks('dev', { edgeOriginSecretVersion: version });
@@ -408,6 +433,8 @@ describe('the edge of a stage', () => {
     });
     expect(withDomain.settings.webOrigins).toContain('https://dichvucong.gov.vn');
     expect(JSON.stringify(withDomain.apiT.toJSON())).toContain('"PORTAL_URL":"https://dichvucong.gov.vn"');
+    expect(JSON.stringify(withDomain.apiT.toJSON())).not.toContain('PORTAL_URL_PARAMETER');
+    withDomain.webT.hasResourceProperties('AWS::SSM::Parameter', { Value: 'https://dichvucong.gov.vn' });
     expect(distributionConfig(dev.webT).Aliases).toBeUndefined();
     expect(() =>
       buildStacks('prod', {
