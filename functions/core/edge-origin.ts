@@ -48,16 +48,34 @@ export function matchesEdgeSecret(given: string | undefined, secret: EdgeSecret)
   return ok;
 }
 
-/** The values the functions accept, from Secrets Manager (cached per container by Powertools). */
+let cached: { name: string; at: number; value: Promise<EdgeSecret> } | undefined;
+
+/**
+ * The values the functions accept, from Secrets Manager, kept for EDGE_SECRET_CACHE_SECONDS. The bare
+ * client, loaded on first use: every HTTP function carries this code, and the check is off locally.
+ */
 async function edgeSecretFromStore(name: string): Promise<EdgeSecret> {
-  // Loaded on first use: with the check off (locally) no function loads the Secrets Manager client for it.
-  const { secretsProvider } = await import('./clients.js');
-  const value = await secretsProvider().get(name, {
-    maxAge: EDGE_SECRET_CACHE_SECONDS,
-    transform: 'json',
-  });
-  return edgeSecretSchema.parse(value);
+  const now = Date.now();
+  if (cached?.name !== name || now - cached.at > EDGE_SECRET_CACHE_SECONDS * 1000) {
+    const value = (async () => {
+      const [{ GetSecretValueCommand, SecretsManagerClient }, { traced }] = await Promise.all([
+        import('@aws-sdk/client-secrets-manager'),
+        import('./tracing.js'),
+      ]);
+      client ??= traced(new SecretsManagerClient({}));
+      const out = await client.send(new GetSecretValueCommand({ SecretId: name }));
+      return edgeSecretSchema.parse(JSON.parse(out.SecretString ?? ''));
+    })();
+    // A failed read is tried again by the next request rather than kept for minutes.
+    value.catch(() => {
+      if (cached?.value === value) cached = undefined;
+    });
+    cached = { name, at: now, value };
+  }
+  return cached.value;
 }
+
+let client: import('@aws-sdk/client-secrets-manager').SecretsManagerClient | undefined;
 
 /**
  * Refuses, with 403 EDGE_REQUIRED, a request that did not come through the stage's edge, when the

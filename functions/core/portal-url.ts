@@ -10,20 +10,19 @@
 import * as z from 'zod';
 import { config } from './config.js';
 
-/** An hour: the address changes only when a custom domain is added, and then PORTAL_URL takes over. */
-const CACHE_SECONDS = 3600;
-
 let cached: { parameter: string; value: Promise<string> } | undefined;
 
+/**
+ * Read once per container (the address changes only when a custom domain is added, and then PORTAL_URL
+ * takes over), with the bare client loaded on first use: most functions never need it.
+ */
 async function readParameter(name: string): Promise<string> {
-  // Loaded only where the address is read from SSM: most functions never need the client.
-  const [{ SSMProvider }, { SSMClient }, { traced }] = await Promise.all([
-    import('@aws-lambda-powertools/parameters/ssm'),
+  const [{ GetParameterCommand, SSMClient }, { traced }] = await Promise.all([
     import('@aws-sdk/client-ssm'),
     import('./tracing.js'),
   ]);
-  const provider = new SSMProvider({ awsSdkV3Client: traced(new SSMClient({})) });
-  return z.url().parse(await provider.get(name, { maxAge: CACHE_SECONDS }));
+  const out = await traced(new SSMClient({})).send(new GetParameterCommand({ Name: name }));
+  return z.url().parse(out.Parameter?.Value);
 }
 
 /** The portal's public address without a trailing slash, or undefined (links stay relative). */

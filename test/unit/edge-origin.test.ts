@@ -1,9 +1,10 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { configSchema, resetConfig } from '../../functions/core/config.js';
 import {
   clientAddress,
   EDGE_ORIGIN_HEADER,
-  type EdgeSecret,
   matchesEdgeSecret,
   parseViewerAddress,
   VIEWER_ADDRESS_HEADER,
@@ -16,14 +17,13 @@ import { startTestIssuer, type TestIssuer, testEnv } from '../support/tokens.js'
 const CURRENT = 'c'.repeat(48);
 const PREVIOUS = 'p'.repeat(48);
 
-// The secret the deployed stage keeps in Secrets Manager, read through the shared provider.
-const secretReads = vi.fn(
-  async (_name: string): Promise<EdgeSecret> => ({ current: CURRENT, previous: PREVIOUS }),
-);
-vi.mock('../../functions/core/clients.js', async (original) => ({
-  ...(await original<typeof import('../../functions/core/clients.js')>()),
-  secretsProvider: () => ({ get: (name: string) => secretReads(name) }),
-}));
+// The secret the deployed stage keeps in Secrets Manager.
+const sm = mockClient(SecretsManagerClient);
+const secretReads = () => sm.commandCalls(GetSecretValueCommand);
+const answerSecret = () =>
+  sm
+    .on(GetSecretValueCommand)
+    .resolves({ SecretString: JSON.stringify({ current: CURRENT, previous: PREVIOUS }) });
 
 describe('the viewer address CloudFront forwards', () => {
   it.each([
@@ -138,7 +138,10 @@ describe('every HTTP function behind the edge', () => {
     subjects.length = 0;
     seen.length = 0;
     created = 0;
-    secretReads.mockClear();
+  });
+  beforeEach(() => {
+    sm.reset();
+    answerSecret();
   });
 
   it('refuses a request without the header with 403 EDGE_REQUIRED, before any other work', async () => {
@@ -151,7 +154,7 @@ describe('every HTTP function behind the edge', () => {
     expect(created).toBe(0);
     expect(subjects).toEqual([]);
     // No secret read for a caller that sent nothing.
-    expect(secretReads).not.toHaveBeenCalled();
+    expect(secretReads()).toHaveLength(0);
   });
 
   it('refuses a wrong value before the operation runs', async () => {
@@ -159,7 +162,7 @@ describe('every HTTP function behind the edge', () => {
     const wrong = await upload({ [EDGE_ORIGIN_HEADER]: 'x'.repeat(48) });
     expect(wrong.status).toBe(403);
     expect(wrong.body.error.code).toBe('EDGE_REQUIRED');
-    expect(secretReads).toHaveBeenCalledWith('cong/dev/edge-origin');
+    expect(secretReads().map((c) => c.args[0].input.SecretId)).toEqual(['cong/dev/edge-origin']);
     expect(created).toBe(0);
   });
 
@@ -169,6 +172,8 @@ describe('every HTTP function behind the edge', () => {
     expect((await upload({ [EDGE_ORIGIN_HEADER]: CURRENT, ...viewer })).status).toBe(201);
     expect((await upload({ [EDGE_ORIGIN_HEADER]: PREVIOUS, ...viewer })).status).toBe(201);
     expect(created).toBe(2);
+    // Kept for the container: the previous test's read is still fresh, so no read here.
+    expect(secretReads()).toHaveLength(0);
     const ipSubjects = subjects.filter((s) => s.startsWith('ip:'));
     expect(ipSubjects).toHaveLength(2);
     // The viewer's address, not API Gateway's source (the CloudFront server; 127.0.0.1 in tests).
@@ -184,6 +189,6 @@ describe('every HTTP function behind the edge', () => {
     const { ipSubject } = await import('../../functions/core/rate-limit.js');
     expect(subjects).toContain(ipSubject('127.0.0.1'));
     expect(subjects).not.toContain(ipSubject('198.51.100.10'));
-    expect(secretReads).not.toHaveBeenCalled();
+    expect(secretReads()).toHaveLength(0);
   });
 });
