@@ -97,6 +97,7 @@ const handlers: Handlers = {
   'dossier.submitted': deliverDossier,
   'dossier.supplemented': deliverDossier,
   'dossier.withdrawn': deliverDossier,
+  'dossier.payment_refunded': deliverDossier,
   'petition.created': async (message, attempt) => {
     petitionPorts ??= petitionDeliveryStore(await deliveryPorts());
     return deliverPetition(petitionPorts, message, attempt);
