@@ -161,6 +161,8 @@ export const functions: Record<
     // Download links to the person's own scans and results.
     uploads: 'get',
     results: 'get',
+    // Verification links and QR codes of results point at the portal.
+    linksToPortal: true,
   },
   /** Public: verification of electronic results, their signing keys, and shared links. */
   results: {

@@ -3,7 +3,7 @@
  * the triggers that move dossiers to agencies (table stream → outbox relay → agency queues →
  * dispatcher). Everything here can be redeployed or replaced without touching data.
  */
-import { ArnFormat, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
   type CfnStage,
@@ -22,10 +22,12 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import { type ITable, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { type IRule, Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { type IQueue, Queue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { RateLimitClass } from '../functions/core/rate-limit.js';
@@ -49,6 +51,15 @@ import { PortalFunction } from './portal-function.js';
 import { physicalNames } from './settings.js';
 
 export type FunctionName = keyof typeof functions;
+
+/**
+ * The Secrets Manager name of the header value CloudFront adds to API requests (functions/core/
+ * edge-origin.ts), fixed so the Web stack reads it without an export.
+ */
+export const edgeOriginSecretName = (stage: string) => `cong/${stage}/edge-origin`;
+
+/** The SSM parameter the Web stack writes the portal's public address to, when it has no custom domain. */
+export const portalUrlParameterName = (stage: string) => `/cong/${stage}/portal-url`;
 
 /** A context value given as JSON text on the command line, or as an object in cdk.json; {} when absent. */
 function contextJson(raw: unknown): Record<string, Record<string, string>> {
@@ -100,6 +111,8 @@ export class ApiStack extends Stack {
   /** Scheduled rules by function name. */
   readonly schedules: Record<string, IRule> = {};
   readonly queues: { outboxDlq: IQueue; notifications: IQueue; notificationsDlq: IQueue };
+  /** What CloudFront sends in the edge header; the functions refuse API requests without it. */
+  readonly edgeOriginSecret: Secret;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
@@ -280,15 +293,39 @@ export class ApiStack extends Stack {
     this.throttleLimitedRoutes(limitedRoutes, s.routeThrottle);
 
     // Providers send the citizen's browser back to the portal's own address; the OpenAPI document names
-    // it as its server; deliveries link each file to this stage's agency download route. With a custom
-    // domain that is the edge, which serves page and API together.
-    const portalUrl = s.domain ? `https://${s.domain.name}` : this.api.apiEndpoint;
+    // it as its server; deliveries link each file to this stage's agency download route. It is always the
+    // edge, which serves page and API together (API Gateway's own address answers only the edge). With a
+    // custom domain it is known now; otherwise the distribution, created after this stack, writes its
+    // address to an SSM parameter that the functions read at run time (functions/core/portal-url.ts).
+    const portalUrl = s.domain ? `https://${s.domain.name}` : undefined;
+    const parameter = portalUrlParameterName(s.stage);
     for (const [name, spec] of entries) {
-      const late = specEnvironment(spec, { ...keySources, portalUrl });
-      if (late.PORTAL_URL) this.functions[name].function.addEnvironment('PORTAL_URL', late.PORTAL_URL);
+      if (!spec.linksToPortal) continue;
+      const fn = this.functions[name].function;
+      if (portalUrl) {
+        const late = specEnvironment(spec, { ...keySources, portalUrl });
+        if (late.PORTAL_URL) fn.addEnvironment('PORTAL_URL', late.PORTAL_URL);
+        continue;
+      }
+      fn.addEnvironment('PORTAL_URL_PARAMETER', parameter);
+      fn.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['ssm:GetParameter'],
+          resources: [
+            this.formatArn({ service: 'ssm', resource: 'parameter', resourceName: parameter.slice(1) }),
+          ],
+        }),
+      );
     }
 
-    new CfnOutput(this, 'ApiUrl', { value: this.stage.url });
+    this.edgeOriginSecret = this.edgeOnly(s.stage);
+
+    new CfnOutput(this, 'ApiUrl', {
+      value: this.stage.url,
+      description:
+        "API Gateway's own address, the edge's origin: it refuses requests that did not come through " +
+        'the distribution (403 EDGE_REQUIRED). Clients use the Web stack PortalUrl.',
+    });
 
     // Queues by their fixed names, not by export: the data stack is near CloudFormation's 200 outputs.
     const queueByName = (id: string, queueName: string) =>
@@ -304,6 +341,44 @@ export class ApiStack extends Stack {
       notificationsDlq: queueByName('NotificationsDlqByName', `${notificationsName}-dlq`),
     };
     this.operatorOutputs(data);
+  }
+
+  /**
+   * The HTTP API answers only the stage's CloudFront distribution, whose WAF and per-address limits must
+   * see every request: the distribution adds a generated secret header (lib/web-stack.ts) and every HTTP
+   * function refuses a request without it before any other work (functions/core/edge-origin.ts). API
+   * Gateway's execute-api endpoint stays enabled because it is the distribution's origin: disabling it
+   * would need a regional custom domain per stage, which would itself be reachable without the edge.
+   */
+  private edgeOnly(stage: string): Secret {
+    const secret = new Secret(this, 'EdgeOriginSecret', {
+      secretName: edgeOriginSecretName(stage),
+      description: `Cong ${stage}: the header value CloudFront adds to API requests ({"current","previous"?})`,
+      generateSecretString: {
+        secretStringTemplate: '{}',
+        generateStringKey: 'current',
+        // Letters and digits: a header value CloudFront and every proxy pass through as it is.
+        excludePunctuation: true,
+        passwordLength: 64,
+      },
+      // Not data: a new stage generates its own.
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    acknowledge(
+      secret,
+      'AwsSolutions-SMG4',
+      'CloudFront takes the header value when the Web stack deploys, so an automatic rotation would change what ' +
+        'the functions accept without changing what the edge sends. Operators rotate in two steps (README: ' +
+        'new value as current with the old as previous, deploy the Web stack with its version, drop previous).',
+    );
+    const http = new Set<string>(cloudRoutes.map((r) => r.fn));
+    for (const [name, fn] of Object.entries(this.functions)) {
+      if (!http.has(name)) continue;
+      secret.grantRead(fn.function);
+      fn.function.addEnvironment('EDGE_ORIGIN_CHECK', 'on');
+      fn.function.addEnvironment('EDGE_ORIGIN_SECRET', edgeOriginSecretName(stage));
+    }
+    return secret;
   }
 
   /**

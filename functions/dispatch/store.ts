@@ -333,7 +333,11 @@ export function deliveryRecords(
   };
 }
 
-export function deliveryStore(secretsFor: (agencyId: string) => Promise<string[]>): DeliveryPorts {
+export function deliveryStore(
+  secretsFor: (agencyId: string) => Promise<string[]>,
+  /** The portal's public address (core/portal-url.ts): files are linked under it. */
+  portalUrl?: string,
+): DeliveryPorts {
   const cfg = config();
   const TableName = cfg.TABLE_NAME;
   const db = dynamo();
@@ -343,7 +347,7 @@ export function deliveryStore(secretsFor: (agencyId: string) => Promise<string[]
     loadDossier,
     secretsFor,
     profileKeys: loadProfileKeys,
-    ...(cfg.PORTAL_URL ? { portalUrl: cfg.PORTAL_URL } : {}),
+    ...(portalUrl ? { portalUrl } : {}),
     endpointFor: (agencyId) => agencyEndpoint(cfg, agencyId),
 
     async loadPayment(paymentId) {

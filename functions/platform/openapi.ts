@@ -386,8 +386,8 @@ function webhooks(ref: ReturnType<typeof schemaConverter>['ref']): Json {
 }
 
 /**
- * The document. `serverUrl` is the stage's API address (PORTAL_URL: the local portal's, or API Gateway's
- * in AWS); without it, `/`: the server the document was read from.
+ * The document. `serverUrl` is the portal's public address (core/portal-url.ts: the local portal's, or the
+ * stage's edge in AWS); without it, `/`: the server the document was read from.
  */
 export function buildOpenApi(serverUrl?: string): Json {
   const { convert: toSchema, ref, components } = schemaConverter();

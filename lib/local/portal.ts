@@ -348,6 +348,9 @@ export async function startLocalPortal(options: LocalPortalOptions = {}): Promis
       AGENCY_SECRETS_SOURCE: 'file',
       AGENCY_SECRETS_FILE: secretsFile,
       ALLOW_PRIVATE_ENDPOINTS: 'true',
+      // No CloudFront in front of the local gateway: requests need no edge header, and limits count the
+      // connection's own address (functions/core/edge-origin.ts).
+      EDGE_ORIGIN_CHECK: 'off',
       JWT_ISSUER: dev.issuer,
       JWT_AUDIENCE,
       JWT_JWKS_URL: `${url}/dev/jwks.json`,

@@ -115,16 +115,23 @@ describe('sign-in in AWS', () => {
       ([, f]) => f.Properties.FunctionName === 'cong-prod-preTokenGeneration',
     )!;
     expect(fn.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], Timeout: 3 });
+    // Cognito invokes the live alias (a canary in prod), never the bare function.
+    const aliases = prod.dataT.findResources('AWS::Lambda::Alias') as Record<string, Resource>;
+    const [aliasId, alias] = Object.entries(aliases).find(
+      ([, a]) => (a.Properties.FunctionName as { Ref: string }).Ref === id,
+    )!;
+    expect(alias.Properties.Name).toBe('live');
     prod.dataT.hasResourceProperties('AWS::Cognito::UserPool', {
       LambdaConfig: {
-        PreTokenGenerationConfig: { LambdaArn: { 'Fn::GetAtt': [id, 'Arn'] }, LambdaVersion: 'V2_0' },
+        PreTokenGenerationConfig: { LambdaArn: { Ref: aliasId }, LambdaVersion: 'V2_0' },
       },
       UserPoolTier: 'ESSENTIALS',
     });
     prod.dataT.hasResourceProperties('AWS::Lambda::Permission', {
       Principal: 'cognito-idp.amazonaws.com',
-      FunctionName: { 'Fn::GetAtt': [id, 'Arn'] },
+      FunctionName: { Ref: aliasId },
     });
+    expect(JSON.stringify(prod.dataT.toJSON())).not.toContain(`"LambdaArn":{"Fn::GetAtt":["${id}"`);
   });
 
   it('puts the JWT authorizer on every citizen route and on no public one', () => {
