@@ -99,7 +99,12 @@ export class ApiStack extends Stack {
   readonly table: ITable;
   /** Scheduled rules by function name. */
   readonly schedules: Record<string, IRule> = {};
-  readonly queues: { outboxDlq: IQueue; notifications: IQueue; notificationsDlq: IQueue };
+  readonly queues: {
+    outboxDlq: IQueue;
+    notificationStreamDlq: IQueue;
+    notifications: IQueue;
+    notificationsDlq: IQueue;
+  };
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
@@ -299,6 +304,7 @@ export class ApiStack extends Stack {
     const notificationsName = `${names.queuePrefix}-${NOTIFICATIONS.queueSuffix}`;
     this.queues = {
       outboxDlq: queueByName('OutboxDlqByName', names.outboxDlq),
+      notificationStreamDlq: queueByName('NotificationStreamDlqByName', names.notificationStreamDlq),
       notifications: queueByName('NotificationsByName', notificationsName),
       notificationsDlq: queueByName('NotificationsDlqByName', `${notificationsName}-dlq`),
     };
@@ -321,11 +327,15 @@ export class ApiStack extends Stack {
     new CfnOutput(this, 'QueueNamePrefix', { value: physicalNames(data.settings).queuePrefix });
     new CfnOutput(this, 'OutboxDlqUrl', { value: this.queues.outboxDlq.queueUrl });
     new CfnOutput(this, 'NotificationsDlqUrl', { value: this.queues.notificationsDlq.queueUrl });
+    new CfnOutput(this, 'NotificationStreamDlqUrl', { value: this.queues.notificationStreamDlq.queueUrl });
     new CfnOutput(this, 'TableStreamArn', { value: data.table.tableStreamArn ?? '' });
     // The dashboard lives in the monitoring stack under a fixed name: the tools read this stack only.
     new CfnOutput(this, 'DashboardName', { value: dashboardName(data.settings.prefix) });
     new CfnOutput(this, 'PaymentsReconcileFunction', {
       value: this.functions.paymentsReconcile.alias.functionArn,
+    });
+    new CfnOutput(this, 'NotificationRelayFunction', {
+      value: this.functions.notificationRelay.alias.functionArn,
     });
   }
 
@@ -381,15 +391,15 @@ export class ApiStack extends Stack {
 
   /**
    * One table-stream consumer: its own mapping (so one consumer's failures never hold up another),
-   * bounded retries with batch bisection, failed batches to the stream DLQ, and only the records its
-   * filters select.
+   * bounded retries with batch bisection, failed batches to the consumer's own stream DLQ (a replay
+   * must know whose records it holds), and only the records its filters select.
    */
   private consumeStream(
     fn: PortalFunction,
     table: ReturnType<typeof Table.fromTableAttributes>,
-    data: DataStack,
     o: {
       what: string;
+      dlq: IQueue;
       startingPosition: StartingPosition;
       retryAttempts: number;
       filters: Record<string, unknown>[];
@@ -402,7 +412,7 @@ export class ApiStack extends Stack {
         bisectBatchOnError: true,
         reportBatchItemFailures: true,
         retryAttempts: o.retryAttempts,
-        onFailure: new SqsDlq(data.outboxDlq),
+        onFailure: new SqsDlq(o.dlq),
         filters: o.filters,
       }),
     );
@@ -420,8 +430,9 @@ export class ApiStack extends Stack {
     table: ReturnType<typeof Table.fromTableAttributes>,
     data: DataStack,
   ) {
-    this.consumeStream(fn, table, data, {
+    this.consumeStream(fn, table, {
       what: 'outbox relay',
+      dlq: data.outboxDlq,
       // TRIM_HORIZON: outbox items written before the mapping exists (first deployment, a replaced
       // mapping) are still relayed; a replayed item is harmless because its id is the webhook-id
       // agencies deduplicate on, whereas LATEST would silently drop them.
@@ -447,8 +458,19 @@ export class ApiStack extends Stack {
     data: DataStack,
   ) {
     const dossierPk = { [TABLE.partitionKey]: { S: FilterRule.beginsWith(NOTIFICATIONS.dossierPkPrefix) } };
-    this.consumeStream(fn, table, data, {
+    this.consumeStream(fn, table, {
       what: 'notification relay',
+      // By name, as this stack's other queues (the data stack is near its 200 outputs); the relay's
+      // grant on the notifications queue covers the data key that encrypts both.
+      dlq: Queue.fromQueueArn(
+        this,
+        'NotificationStreamDlqTarget',
+        this.formatArn({
+          service: 'sqs',
+          resource: physicalNames(data.settings).notificationStreamDlq,
+          arnFormat: ArnFormat.NO_RESOURCE_NAME,
+        }),
+      ),
       // LATEST: a new mapping does not re-announce a day of past changes to citizens.
       startingPosition: StartingPosition.LATEST,
       retryAttempts: NOTIFICATIONS.maxStreamRetries,

@@ -416,6 +416,9 @@ export function physicalNames(s: StageSettings) {
     scansBucket: `${s.prefix}-scans-${Aws.ACCOUNT_ID}-${Aws.REGION}`,
     queuePrefix: s.prefix,
     outboxDlq: `${s.prefix}-outbox-dlq`,
+    // The notification relay's failed stream batches: apart from the outbox's, so a replay never takes
+    // one consumer's failures for the other's.
+    notificationStreamDlq: `${s.prefix}-notification-stream-dlq`,
     agencySecretPrefix: `cong/${s.stage}/channel/`,
     paymentSecretPrefix: `cong/${s.stage}/payment/`,
     profileKeySecret: `cong/${s.stage}/profile-data-key`,

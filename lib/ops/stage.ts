@@ -18,10 +18,14 @@ export interface StageResources {
   jwtAudience: string;
   tableStreamArn: string;
   outboxDlqUrl: string;
+  /** The notification relay's failed stream batches. */
+  notificationStreamDlqUrl: string;
   notificationsDlqUrl: string;
   /** Channel → agency queue URL (each DLQ is the same URL with `-dlq`). */
   agencyQueueUrls: Record<string, string>;
   paymentsReconcileFunction: string;
+  /** The notification relay's live alias: notification replays run there, where the keys are. */
+  notificationRelayFunction: string;
   dashboardName: string;
 }
 
@@ -33,8 +37,10 @@ export const OUTPUT_KEYS = [
   'TableStreamArn',
   'QueueNamePrefix',
   'OutboxDlqUrl',
+  'NotificationStreamDlqUrl',
   'NotificationsDlqUrl',
   'PaymentsReconcileFunction',
+  'NotificationRelayFunction',
   'DashboardName',
 ] as const;
 
@@ -73,11 +79,13 @@ export async function stageResources(stage: Stage, cfn: CloudFormationClient): P
     jwtAudience: get('JwtAudience'),
     tableStreamArn: get('TableStreamArn'),
     outboxDlqUrl: get('OutboxDlqUrl'),
+    notificationStreamDlqUrl: get('NotificationStreamDlqUrl'),
     notificationsDlqUrl: get('NotificationsDlqUrl'),
     agencyQueueUrls: Object.fromEntries(
       agencyQueues(get('QueueNamePrefix')).map((q) => [q.channel, `${base}${q.name}`]),
     ),
     paymentsReconcileFunction: get('PaymentsReconcileFunction'),
+    notificationRelayFunction: get('NotificationRelayFunction'),
     dashboardName: get('DashboardName'),
   };
 }
