@@ -46,9 +46,11 @@ const wanted = (which === 'all' ? Object.keys(STREAM_CONSUMERS) : [which]) as St
 let dlqUrls: Partial<Record<StreamConsumer, string>>;
 let relays: Partial<Record<StreamConsumer, Relay>> = {};
 let cloud = false;
-const lambda = new LambdaClient({});
+let lambda: LambdaClient | undefined;
 if (values.stage) {
   const r = await attachToStage(parseStage(values.stage));
+  // Made once the stage's region is in the environment.
+  lambda = new LambdaClient({});
   dlqUrls = { outbox: r.outboxDlqUrl, notifications: r.notificationStreamDlqUrl };
   relays = { notifications: invokedRelay(lambda, r.notificationRelayFunction) };
   cloud = true;
@@ -100,5 +102,5 @@ try {
   process.exitCode = exitCode;
 } finally {
   sqs.destroy();
-  lambda.destroy();
+  lambda?.destroy();
 }

@@ -51,13 +51,6 @@ import { physicalNames } from './settings.js';
 export type FunctionName = keyof typeof functions;
 
 /** A context value given as JSON text on the command line, or as an object in cdk.json; {} when absent. */
-function contextJson(raw: unknown): Record<string, Record<string, string>> {
-  const value = typeof raw === 'string' ? (JSON.parse(raw) as unknown) : (raw ?? {});
-  if (typeof value !== 'object' || value === null || Array.isArray(value))
-    throw new Error('payment provider and biller context must be a JSON object');
-  return value as Record<string, Record<string, string>>;
-}
-
 export interface ApiStackProps extends StackProps {
   data: DataStack;
 }
@@ -126,8 +119,13 @@ export class ApiStack extends Stack {
       bucketName: names.scansBucket,
       encryptionKey: data.dataKey,
     });
-    // Citizens' e-mail leaves from one verified SES identity (`-c sesIdentity=<domain or identity ARN>`).
-    const ses = this.sesIdentity(this.node.tryGetContext('sesIdentity'));
+    // Citizens' e-mail leaves from one verified SES identity (settings `sesIdentity`).
+    const ses = {
+      identityArn:
+        s.ses.identityArn ??
+        this.formatArn({ service: 'ses', resource: 'identity', resourceName: s.ses.identity }),
+      from: s.ses.from,
+    };
 
     const resources: PortalResources = {
       table,
@@ -161,11 +159,11 @@ export class ApiStack extends Stack {
       JWT_ISSUER: issuer,
       JWT_AUDIENCE: webClient.userPoolClientId,
       JWT_JWKS_URL: `${issuer}/.well-known/jwks.json`,
-      // Providers and billers are context (`-c paymentProviders='{"vnpay":{...}}'`), their secrets in
-      // Secrets Manager; without them payment routes answer 503.
-      PAYMENT_PROVIDERS: JSON.stringify(contextJson(this.node.tryGetContext('paymentProviders'))),
+      // Providers and billers are stage settings, their secrets in Secrets Manager; without them
+      // payment routes answer 503.
+      PAYMENT_PROVIDERS: JSON.stringify(s.payments.providers),
       PAYMENT_PROVIDER: 'vnpay',
-      BILLERS: JSON.stringify(contextJson(this.node.tryGetContext('billers'))),
+      BILLERS: JSON.stringify(s.payments.billers),
       PAYMENT_SECRETS_SOURCE: 'secretsmanager',
       PAYMENT_SECRET_PREFIX: names.paymentSecretPrefix,
       NOTIFICATIONS_QUEUE_URL: data.notificationsQueue.queueUrl,
@@ -359,19 +357,6 @@ export class ApiStack extends Stack {
     );
     // Route settings name routes by key: the routes must exist before the stage refers to them.
     for (const [, httpRoute] of limited) stage.node.addDependency(httpRoute);
-  }
-
-  private sesIdentity(raw: unknown): { identityArn: string; from: string } {
-    const value = typeof raw === 'string' && raw.trim() ? raw.trim() : 'dichvucong.gov.vn';
-    if (value.startsWith('arn:')) {
-      const identity = value.split(':identity/')[1];
-      if (!identity) throw new Error(`context "sesIdentity": ${value} is not an SES identity ARN`);
-      return { identityArn: value, from: identity.includes('@') ? identity : `thongbao@${identity}` };
-    }
-    return {
-      identityArn: this.formatArn({ service: 'ses', resource: 'identity', resourceName: value }),
-      from: value.includes('@') ? value : `thongbao@${value}`,
-    };
   }
 
   private authorizerFor(auth: AuthMode, citizen: HttpJwtAuthorizer): IHttpRouteAuthorizer {

@@ -31,7 +31,14 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { resetConfig } from '../../functions/core/config.js';
 import type { Progress } from '../../lib/ops/progress.js';
-import { attachToStage, type OUTPUT_KEYS, stageResources } from '../../lib/ops/stage.js';
+import {
+  attachToStage,
+  cdkJsonContext,
+  cloudFormation,
+  type OUTPUT_KEYS,
+  regionOf,
+  stageResources,
+} from '../../lib/ops/stage.js';
 import { streamReader } from '../../lib/ops/stream.js';
 import {
   consumerOf,
@@ -124,6 +131,29 @@ describe('a deployed stage', () => {
     expect(process.env.TABLE_NAME).toBe('cong-prod');
     expect(process.env.JWT_JWKS_URL).toBe(`${OUTPUTS.JwtIssuer}/.well-known/jwks.json`);
     expect(JSON.parse(process.env.AGENCY_QUEUE_URLS ?? '{}').bhxh).toBe(`${BASE}cong-prod-agency-bhxh`);
+  });
+
+  it("works in the stage's region from cdk.json, whatever region the shell names", async () => {
+    const context = (key: string) =>
+      ({ regions: { prod: 'ap-southeast-7', staging: 'ap-southeast-1' } })[key as 'regions'];
+    expect(regionOf('prod', context)).toBe('ap-southeast-7');
+    // A stage cdk.json gives no region runs in the default one, as the deploy does.
+    expect(regionOf('dev', () => undefined)).toBe('ap-southeast-1');
+    // The repository's own cdk.json names every stage's region.
+    const repo = cdkJsonContext();
+    const regions = repo('regions') as Record<string, string>;
+    for (const stage of ['dev', 'staging', 'prod'] as const)
+      expect(regionOf(stage, repo)).toBe(regions[stage]);
+    expect(() => regionOf('prod', () => ({ prod: 'saigon' }))).toThrow(/regions/);
+
+    process.env.AWS_REGION = 'us-west-2';
+    expect(await cloudFormation('prod', context).config.region()).toBe('ap-southeast-7');
+    await attachToStage('prod', undefined, context);
+    const [call] = cfn.commandCalls(DescribeStacksCommand).slice(-1);
+    const client = call?.thisValue as CloudFormationClient;
+    expect(await client.config.region()).toBe('ap-southeast-7');
+    // The tools' own clients (SQS, DynamoDB, Lambda) are made after this and follow it.
+    expect(process.env.AWS_REGION).toBe('ap-southeast-7');
   });
 
   it('names the outputs a stage deployed before this release lacks', async () => {
