@@ -106,8 +106,8 @@ export interface SesSettings {
 }
 
 export interface PaymentSettings {
-  providers: Record<string, z.infer<typeof hmacRedirectSettings>>;
-  billers: Record<string, z.infer<typeof billerSettings>>;
+  providers: Partial<Record<string, z.infer<typeof hmacRedirectSettings>>>;
+  billers: Partial<Record<string, z.infer<typeof billerSettings>>>;
 }
 
 export const FUNCTION_DEPLOYMENTS = ['canary', 'all-at-once'] as const;
@@ -450,12 +450,12 @@ function parsePayments(get: (key: string) => unknown): PaymentSettings {
   return {
     providers: fromContext(
       'paymentProviders',
-      z.record(partnerId, hmacRedirectSettings).default({}),
+      z.partialRecord(partnerId, hmacRedirectSettings).default({}),
       jsonValue(get('paymentProviders'), 'paymentProviders'),
     ),
     billers: fromContext(
       'billers',
-      z.record(partnerId, billerSettings).default({}),
+      z.partialRecord(partnerId, billerSettings).default({}),
       jsonValue(get('billers'), 'billers'),
     ),
   };
