@@ -807,7 +807,7 @@ describe('the catalog function asset', () => {
         ).filter(Boolean),
       )!;
       const data = join(outdir, bundle, 'data');
-      expect((await readdir(data)).sort()).toEqual(['details', 'national', 'search-index.json']);
+      expect((await readdir(data)).sort()).toEqual(['details', 'forms', 'national', 'search-index.json']);
       const details = await readdir(join(data, 'details'));
       expect(details).toHaveLength(2849);
       expect(details).toContain('1.000823.json');
