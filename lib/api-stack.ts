@@ -154,6 +154,7 @@ export class ApiStack extends Stack {
         Object.fromEntries(data.channels.map((c) => [c.channel, c.queue.queueUrl])),
       ),
       AGENCY_ENDPOINTS: JSON.stringify(s.agencyEndpoints),
+      AGENCY_OPS_EMAILS: JSON.stringify(s.agencyOpsEmails),
       AGENCY_SECRETS_SOURCE: 'secretsmanager',
       AGENCY_SECRET_PREFIX: names.agencySecretPrefix,
       JWT_ISSUER: issuer,

@@ -68,6 +68,11 @@ export interface StageSettings {
   agencyEndpoints: Record<string, string>;
   /** Operators who receive alarms by e-mail (context `alertEmails`). */
   alertEmails: string[];
+  /**
+   * Agency channel (or one agency's id) → the e-mail of the operations team behind its endpoint, told
+   * when its deliveries pause and resume (context `agencyOpsEmails`).
+   */
+  agencyOpsEmails: Record<string, string>;
   /** How people sign in: VNeID federation, the hosted domain, Cognito's own accounts on dev stages. */
   signIn: SignInSettings;
   /** Context `domainName` and `certificateArn`; without them the edge answers on its cloudfront.net name. */
@@ -206,6 +211,22 @@ function parseEndpoints(raw: unknown, stage: Stage): Record<string, string> {
     out[id] = url;
   }
   return out;
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+function parseOpsEmails(raw: unknown): Record<string, string> {
+  const value = contextJson(raw ?? {}, 'agencyOpsEmails');
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new Error('context "agencyOpsEmails" must be a JSON object of channel or agency id → e-mail');
+  const agencies = allAgencies();
+  const known = new Set([...agencies.map((a) => a.id), ...agencies.map((a) => a.channel)]);
+  for (const [key, email] of Object.entries(value)) {
+    if (!known.has(key)) throw new Error(`agencyOpsEmails: unknown channel or agency "${key}"`);
+    if (typeof email !== 'string' || !EMAIL.test(email))
+      throw new Error(`agencyOpsEmails: "${key}" is not an e-mail address`);
+  }
+  return value as Record<string, string>;
 }
 
 const text = (raw: unknown): string | undefined =>
@@ -400,6 +421,7 @@ export const stageEntrySchema = z.strictObject({
   domainName: z.string().optional(),
   certificateArn: z.string().optional(),
   alertEmails: z.array(z.string()).optional(),
+  agencyOpsEmails: z.record(z.string(), z.string()).optional(),
   webOrigins: z.array(z.string()).optional(),
   agencyEndpoints: z.record(z.string(), z.string()).optional(),
   wafCitizenLimit: z.number().optional(),
@@ -505,6 +527,7 @@ export function stageSettings(rawContext: (key: string) => unknown): StageSettin
     agencyEndpoints: parseEndpoints(context('agencyEndpoints'), stage),
     signIn: parseSignIn(context, stage, `cong-${stage}`),
     alertEmails: parseEmails(context('alertEmails'), stage),
+    agencyOpsEmails: parseOpsEmails(context('agencyOpsEmails')),
     ...(domain ? { domain } : {}),
     waf: parseWaf(context, stage),
     reservedConcurrency: RESERVED_CONCURRENCY[stage],

@@ -139,6 +139,12 @@ const settings = z.object({
    * system serves a whole channel, e.g. a province's one-stop system); `{agencyId}` in it is replaced.
    */
   AGENCY_CHANNEL_ENDPOINTS: jsonRecord.default({}),
+  /**
+   * channel (or one agency's id) → the e-mail address of the operations team behind the agency's
+   * endpoint: told when the circuit breaker pauses the agency's deliveries and when they resume. An
+   * agency's own entry wins over its channel's.
+   */
+  AGENCY_OPS_EMAILS: jsonRecord.default({}),
   /** `file` (local cloud) or `secretsmanager` (AWS): where per-agency signing secrets live. */
   AGENCY_SECRETS_SOURCE: z.enum(['file', 'secretsmanager']).default('secretsmanager'),
   AGENCY_SECRETS_FILE: z.string().optional(),

@@ -91,6 +91,7 @@ const handlers: Handlers = {
   'dossier.submitted': deliverDossier,
   'dossier.supplemented': deliverDossier,
   'dossier.withdrawn': deliverDossier,
+  'dossier.payment_refunded': deliverDossier,
   'petition.created': (message, attempt) => {
     ports ??= deliveryStore(agencySecrets);
     petitionPorts ??= petitionDeliveryStore(ports);

@@ -660,7 +660,20 @@ describe('Cổng prod stacks', () => {
     prod = buildStacks('prod', {
       ...VNEID_CONTEXT,
       agencyEndpoints: JSON.stringify({ bca: 'https://lienthong.bocongan.gov.vn/cong' }),
+      agencyOpsEmails: JSON.stringify({ bca: 'ops@bca.example' }),
     });
+  });
+
+  it("gives the dispatcher the agencies' operations e-mails", () => {
+    const lambdas = Object.values(
+      prod.apiT.findResources('AWS::Lambda::Function') as Record<string, Resource>,
+    );
+    const dispatcher = lambdas.filter((fn) => String(fn.Properties.FunctionName).includes('dispatch'));
+    expect(dispatcher.length).toBeGreaterThan(0);
+    for (const fn of dispatcher) {
+      const env = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+      expect(env.AGENCY_OPS_EMAILS).toBe(JSON.stringify({ bca: 'ops@bca.example' }));
+    }
   });
 
   it('throttles abuse-limited routes at production rates', () => {
@@ -756,6 +769,20 @@ describe('stage settings', () => {
     ).toEqual({
       bca: 'http://127.0.0.1:9000',
     });
+  });
+
+  it("validates agencies' operations e-mails: a known channel or agency, and an e-mail address", () => {
+    const ops = { bhxh: 'ops@bhxh.example', 'bhxh-hn': 'ops@hanoi.example' };
+    expect(
+      stageSettings(ctx({ stage: 'dev', agencyOpsEmails: JSON.stringify(ops) })).agencyOpsEmails,
+    ).toEqual(ops);
+    expect(stageSettings(ctx({ stage: 'dev' })).agencyOpsEmails).toEqual({});
+    expect(() => stageSettings(ctx({ stage: 'dev', agencyOpsEmails: { nobody: 'a@b.vn' } }))).toThrow(
+      /unknown channel or agency/,
+    );
+    expect(() => stageSettings(ctx({ stage: 'dev', agencyOpsEmails: { bhxh: 'not an address' } }))).toThrow(
+      /e-mail/,
+    );
   });
 });
 

@@ -12,7 +12,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keys } from '../../functions/core/keys.js';
 import { ticketDeadlines } from '../../functions/support/clock.js';
 import type { LocalPortal } from '../../lib/local/portal.js';
-import { type AgencySecrets, readAgencySecrets, signedAgencyCall } from '../support/agency-callbacks.js';
+import {
+  type AgencySecrets,
+  readAgencySecrets,
+  signedAgencyCall,
+  signedAgencyGet,
+} from '../support/agency-callbacks.js';
 import { licenceForm } from '../support/forms.js';
 import { startTestPortal } from '../support/local-portal.js';
 import { type Json, portalClient } from '../support/portal-api.js';
@@ -151,6 +156,14 @@ describe('a question from asking to a FAQ entry', () => {
     );
     expect(delivery.payload).toMatchObject({ type: 'support.handed', agencyId, subject: body.subject });
     expect(JSON.stringify(delivery.payload)).not.toContain('support-asker-1');
+    // Each attempt is in the agency's own delivery log too, under the ticket's code.
+    const logged = await until('the ticket in the agency delivery log', async () => {
+      const log = await signedAgencyGet(portal, secrets, '/v1/agency/deliveries?limit=100', agencyId);
+      expect(log.status).toBe(200);
+      return (log.body.items as Json[]).find((i) => i.ticketCode === code);
+    });
+    expect(logged).toMatchObject({ eventType: 'support.handed', outcome: 'delivered' });
+    expect(logged).not.toHaveProperty('dossierCode');
 
     // Only the agency it is with may answer; another agency gets the ticket's 404.
     const other = agencyId === 'vpcp' ? 'bca' : 'vpcp';

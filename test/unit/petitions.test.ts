@@ -785,6 +785,20 @@ describe('delivering a petition through the agency pipeline', () => {
     expect(attempts).toEqual([expect.objectContaining({ outcome: 'delivered', status: 202 })]);
   });
 
+  it("redelivers on the agency's request under the same webhook-id, once per request, with its routing", async () => {
+    const { deliveryPorts, sent, attempts } = ports(petition());
+    const reassigned = { ...message, routing: 'reassigned' as const, fromAgencyId: 'stc-01' };
+    expect(await deliverPetition(deliveryPorts, reassigned, 1)).toBe('delivered');
+    // The attempt keeps how it came, so a redelivery built from the log sends the same body.
+    expect(attempts[0]).toMatchObject({ routing: 'reassigned', fromAgencyId: 'stc-01' });
+    const again = { ...reassigned, redeliveryId: '01KJR7C4A7N2X9F3R5V6W8Y0ZB' };
+    expect(await deliverPetition(deliveryPorts, again, 1)).toBe('delivered');
+    expect(await deliverPetition(deliveryPorts, again, 2)).toBe('already-delivered');
+    expect(sent.map((p) => p.headers['webhook-id'])).toEqual(['msg_1', 'msg_1']);
+    expect(sent[1]!.body).toBe(sent[0]!.body);
+    expect(attempts.at(-1)).toMatchObject({ redeliveryId: again.redeliveryId, outcome: 'delivered' });
+  });
+
   it('drops a message for an agency the petition has left; retries a failure; pauses on 410', async () => {
     expect(await deliverPetition(ports(petition({ agencyId: 'stc-01' })).deliveryPorts, message, 1)).toBe(
       'petition-moved',
