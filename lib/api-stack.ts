@@ -62,13 +62,6 @@ export const edgeOriginSecretName = (stage: string) => `cong/${stage}/edge-origi
 export const portalUrlParameterName = (stage: string) => `/cong/${stage}/portal-url`;
 
 /** A context value given as JSON text on the command line, or as an object in cdk.json; {} when absent. */
-function contextJson(raw: unknown): Record<string, Record<string, string>> {
-  const value = typeof raw === 'string' ? (JSON.parse(raw) as unknown) : (raw ?? {});
-  if (typeof value !== 'object' || value === null || Array.isArray(value))
-    throw new Error('payment provider and biller context must be a JSON object');
-  return value as Record<string, Record<string, string>>;
-}
-
 export interface ApiStackProps extends StackProps {
   data: DataStack;
 }
@@ -110,7 +103,12 @@ export class ApiStack extends Stack {
   readonly table: ITable;
   /** Scheduled rules by function name. */
   readonly schedules: Record<string, IRule> = {};
-  readonly queues: { outboxDlq: IQueue; notifications: IQueue; notificationsDlq: IQueue };
+  readonly queues: {
+    outboxDlq: IQueue;
+    notificationStreamDlq: IQueue;
+    notifications: IQueue;
+    notificationsDlq: IQueue;
+  };
   /** What CloudFront sends in the edge header; the functions refuse API requests without it. */
   readonly edgeOriginSecret: Secret;
 
@@ -134,8 +132,13 @@ export class ApiStack extends Stack {
       bucketName: names.scansBucket,
       encryptionKey: data.dataKey,
     });
-    // Citizens' e-mail leaves from one verified SES identity (`-c sesIdentity=<domain or identity ARN>`).
-    const ses = this.sesIdentity(this.node.tryGetContext('sesIdentity'));
+    // Citizens' e-mail leaves from one verified SES identity (settings `sesIdentity`).
+    const ses = {
+      identityArn:
+        s.ses.identityArn ??
+        this.formatArn({ service: 'ses', resource: 'identity', resourceName: s.ses.identity }),
+      from: s.ses.from,
+    };
 
     const resources: PortalResources = {
       table,
@@ -170,11 +173,11 @@ export class ApiStack extends Stack {
       JWT_ISSUER: issuer,
       JWT_AUDIENCE: webClient.userPoolClientId,
       JWT_JWKS_URL: `${issuer}/.well-known/jwks.json`,
-      // Providers and billers are context (`-c paymentProviders='{"vnpay":{...}}'`), their secrets in
-      // Secrets Manager; without them payment routes answer 503.
-      PAYMENT_PROVIDERS: JSON.stringify(contextJson(this.node.tryGetContext('paymentProviders'))),
+      // Providers and billers are stage settings, their secrets in Secrets Manager; without them
+      // payment routes answer 503.
+      PAYMENT_PROVIDERS: JSON.stringify(s.payments.providers),
       PAYMENT_PROVIDER: 'vnpay',
-      BILLERS: JSON.stringify(contextJson(this.node.tryGetContext('billers'))),
+      BILLERS: JSON.stringify(s.payments.billers),
       PAYMENT_SECRETS_SOURCE: 'secretsmanager',
       PAYMENT_SECRET_PREFIX: names.paymentSecretPrefix,
       NOTIFICATIONS_QUEUE_URL: data.notificationsQueue.queueUrl,
@@ -337,6 +340,7 @@ export class ApiStack extends Stack {
     const notificationsName = `${names.queuePrefix}-${NOTIFICATIONS.queueSuffix}`;
     this.queues = {
       outboxDlq: queueByName('OutboxDlqByName', names.outboxDlq),
+      notificationStreamDlq: queueByName('NotificationStreamDlqByName', names.notificationStreamDlq),
       notifications: queueByName('NotificationsByName', notificationsName),
       notificationsDlq: queueByName('NotificationsDlqByName', `${notificationsName}-dlq`),
     };
@@ -397,11 +401,15 @@ export class ApiStack extends Stack {
     new CfnOutput(this, 'QueueNamePrefix', { value: physicalNames(data.settings).queuePrefix });
     new CfnOutput(this, 'OutboxDlqUrl', { value: this.queues.outboxDlq.queueUrl });
     new CfnOutput(this, 'NotificationsDlqUrl', { value: this.queues.notificationsDlq.queueUrl });
+    new CfnOutput(this, 'NotificationStreamDlqUrl', { value: this.queues.notificationStreamDlq.queueUrl });
     new CfnOutput(this, 'TableStreamArn', { value: data.table.tableStreamArn ?? '' });
     // The dashboard lives in the monitoring stack under a fixed name: the tools read this stack only.
     new CfnOutput(this, 'DashboardName', { value: dashboardName(data.settings.prefix) });
     new CfnOutput(this, 'PaymentsReconcileFunction', {
       value: this.functions.paymentsReconcile.alias.functionArn,
+    });
+    new CfnOutput(this, 'NotificationRelayFunction', {
+      value: this.functions.notificationRelay.alias.functionArn,
     });
   }
 
@@ -427,19 +435,6 @@ export class ApiStack extends Stack {
     for (const [, httpRoute] of limited) stage.node.addDependency(httpRoute);
   }
 
-  private sesIdentity(raw: unknown): { identityArn: string; from: string } {
-    const value = typeof raw === 'string' && raw.trim() ? raw.trim() : 'dichvucong.gov.vn';
-    if (value.startsWith('arn:')) {
-      const identity = value.split(':identity/')[1];
-      if (!identity) throw new Error(`context "sesIdentity": ${value} is not an SES identity ARN`);
-      return { identityArn: value, from: identity.includes('@') ? identity : `thongbao@${identity}` };
-    }
-    return {
-      identityArn: this.formatArn({ service: 'ses', resource: 'identity', resourceName: value }),
-      from: value.includes('@') ? value : `thongbao@${value}`,
-    };
-  }
-
   private authorizerFor(auth: AuthMode, citizen: HttpJwtAuthorizer): IHttpRouteAuthorizer {
     switch (auth) {
       case 'citizen':
@@ -457,15 +452,15 @@ export class ApiStack extends Stack {
 
   /**
    * One table-stream consumer: its own mapping (so one consumer's failures never hold up another),
-   * bounded retries with batch bisection, failed batches to the stream DLQ, and only the records its
-   * filters select.
+   * bounded retries with batch bisection, failed batches to the consumer's own stream DLQ (a replay
+   * must know whose records it holds), and only the records its filters select.
    */
   private consumeStream(
     fn: PortalFunction,
     table: ReturnType<typeof Table.fromTableAttributes>,
-    data: DataStack,
     o: {
       what: string;
+      dlq: IQueue;
       startingPosition: StartingPosition;
       retryAttempts: number;
       filters: Record<string, unknown>[];
@@ -478,7 +473,7 @@ export class ApiStack extends Stack {
         bisectBatchOnError: true,
         reportBatchItemFailures: true,
         retryAttempts: o.retryAttempts,
-        onFailure: new SqsDlq(data.outboxDlq),
+        onFailure: new SqsDlq(o.dlq),
         filters: o.filters,
       }),
     );
@@ -496,8 +491,9 @@ export class ApiStack extends Stack {
     table: ReturnType<typeof Table.fromTableAttributes>,
     data: DataStack,
   ) {
-    this.consumeStream(fn, table, data, {
+    this.consumeStream(fn, table, {
       what: 'outbox relay',
+      dlq: data.outboxDlq,
       // TRIM_HORIZON: outbox items written before the mapping exists (first deployment, a replaced
       // mapping) are still relayed; a replayed item is harmless because its id is the webhook-id
       // agencies deduplicate on, whereas LATEST would silently drop them.
@@ -523,8 +519,19 @@ export class ApiStack extends Stack {
     data: DataStack,
   ) {
     const dossierPk = { [TABLE.partitionKey]: { S: FilterRule.beginsWith(NOTIFICATIONS.dossierPkPrefix) } };
-    this.consumeStream(fn, table, data, {
+    this.consumeStream(fn, table, {
       what: 'notification relay',
+      // By name, as this stack's other queues (the data stack is near its 200 outputs); the relay's
+      // grant on the notifications queue covers the data key that encrypts both.
+      dlq: Queue.fromQueueArn(
+        this,
+        'NotificationStreamDlqTarget',
+        this.formatArn({
+          service: 'sqs',
+          resource: physicalNames(data.settings).notificationStreamDlq,
+          arnFormat: ArnFormat.NO_RESOURCE_NAME,
+        }),
+      ),
       // LATEST: a new mapping does not re-announce a day of past changes to citizens.
       startingPosition: StartingPosition.LATEST,
       retryAttempts: NOTIFICATIONS.maxStreamRetries,

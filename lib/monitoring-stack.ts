@@ -66,6 +66,7 @@ export class MonitoringStack extends Stack {
       api: api.api,
       table: api.table,
       outboxDlq: api.queues.outboxDlq,
+      notificationStreamDlq: api.queues.notificationStreamDlq,
       notificationsQueue: api.queues.notifications,
       notificationsDlq: api.queues.notificationsDlq,
       schedules: api.schedules,

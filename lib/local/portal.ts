@@ -370,6 +370,7 @@ export async function startLocalPortal(options: LocalPortalOptions = {}): Promis
       NOTIFICATIONS_QUEUE_URL: stores.notificationsQueue.url,
       // For `npm run outbox:replay`; no function reads it.
       OUTBOX_DLQ_URL: stores.outboxDlq.url,
+      NOTIFICATION_STREAM_DLQ_URL: stores.notificationStreamDlq.url,
       NOTIFY_TRANSPORT: 'local-file',
       NOTIFY_OUTBOX_FILE: outboxFile,
     };

@@ -519,7 +519,7 @@ describe('stages', () => {
 
   it('pins every template to its account, so CloudFormation rejects it anywhere else', () => {
     const prod = buildStacks('prod', VNEID_CONTEXT);
-    for (const stack of [prod.data, prod.api, prod.edge, prod.web]) {
+    for (const stack of [prod.data, prod.api, prod.monitoring, prod.edge, prod.web]) {
       expect(stack.account).toBe(TEST_ACCOUNTS.prod);
       const rules = Template.fromStack(stack).toJSON().Rules as Json;
       expect(rules.PinnedAccount).toEqual({

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { cloudRoutes, routeKey } from '../../functions/routes.js';
 import { stageSettings } from '../../lib/settings.js';
 import { personRole } from '../../schemas/common.js';
-import { buildStacks, TEST_ACCOUNTS } from '../support/cdk-app.js';
+import { buildStacks, TEST_ACCOUNTS, TEST_STAGES } from '../support/cdk-app.js';
 import { VNEID_CONTEXT } from '../support/vneid-context.js';
 
 type Resource = { Type: string; Properties: Record<string, unknown>; DependsOn?: string[] };
@@ -168,7 +168,8 @@ describe('sign-in in AWS', () => {
     expect(() => stageSettings(ctx({ stage: 'dev', authDomainPrefix: 'cong-cognito' }))).toThrow(/prefix/);
     expect(stageSettings(ctx({ stage: 'dev' })).signIn.cognitoAccounts).toBe(true);
     expect(
-      stageSettings(ctx({ stage: 'prod', ...VNEID_CONTEXT, accounts: TEST_ACCOUNTS })).signIn,
+      stageSettings(ctx({ stage: 'prod', ...VNEID_CONTEXT, accounts: TEST_ACCOUNTS, stages: TEST_STAGES }))
+        .signIn,
     ).toMatchObject({
       cognitoAccounts: false,
       vneid: { citizenIdClaim: 'citizen_id' },

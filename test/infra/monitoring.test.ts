@@ -68,6 +68,7 @@ describe.each(STAGES)('monitoring of %s', (stage: Stage) => {
     expect(dlqNames.length).toBeGreaterThanOrEqual(redriveTargets.length + 1);
     expect(dlqNames).toContain(`cong-${stage}-outbox-dlq`);
     expect(dlqNames).toContain(`cong-${stage}-notifications-dlq`);
+    expect(dlqNames).toContain(`cong-${stage}-notification-stream-dlq`);
 
     const watched = resources(built.monitoringT, 'AWS::CloudWatch::Alarm')
       .filter(([, a]) => a.Properties.MetricName === 'ApproximateNumberOfMessagesVisible')

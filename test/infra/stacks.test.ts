@@ -339,6 +339,7 @@ describe('Cổng dev stacks', () => {
       DestinationConfig: { OnFailure: { Destination: expect.anything() } },
     });
     expect(JSON.stringify(props.DestinationConfig)).toContain('OutboxDlq');
+    expect(JSON.stringify(props.DestinationConfig)).not.toContain('notification-stream-dlq');
     const filters = (props.FilterCriteria as { Filters: { Pattern: string }[] }).Filters;
     expect(filters.map((f) => JSON.parse(f.Pattern))).toEqual([
       {
@@ -390,6 +391,18 @@ describe('Cổng dev stacks', () => {
       MaximumRetryAttempts: NOTIFICATIONS.maxStreamRetries,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
       DestinationConfig: { OnFailure: { Destination: expect.anything() } },
+    });
+    // Its own DLQ, not the outbox relay's: a replay must know whose failed batch it holds.
+    const destination = JSON.stringify(relay.Properties.DestinationConfig);
+    expect(destination).toContain('cong-dev-notification-stream-dlq');
+    expect(destination).not.toContain('OutboxDlq');
+    const queues = dev.dataT.findResources('AWS::SQS::Queue') as Record<string, Resource>;
+    const dlq = Object.values(queues).find(
+      (q) => q.Properties.QueueName === 'cong-dev-notification-stream-dlq',
+    );
+    expect(dlq?.Properties).toMatchObject({
+      MessageRetentionPeriod: NOTIFICATIONS.dlqRetentionDays * 24 * 3600,
+      KmsMasterKeyId: expect.anything(),
     });
     const filters = (relay.Properties.FilterCriteria as { Filters: { Pattern: string }[] }).Filters;
     const dossierPk = { [TABLE.partitionKey]: { S: [{ prefix: NOTIFICATIONS.dossierPkPrefix }] } };

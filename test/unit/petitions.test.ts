@@ -10,6 +10,7 @@ import { indexTerms, queryTerms } from '../../functions/catalog/search-text.js';
 import { reachOf } from '../../functions/core/access.js';
 import type { AppError } from '../../functions/core/errors.js';
 import { keys } from '../../functions/core/keys.js';
+import { onBusinessMetric } from '../../functions/core/metrics.js';
 import { PETITIONS } from '../../functions/core/resources.js';
 import { newWebhookSecret, verifyWebhook } from '../../functions/core/webhooks.js';
 import { type DeliveryAttempt, DeliveryFailed } from '../../functions/dispatch/deliver.js';
@@ -418,6 +419,20 @@ describe('escalation of overdue petitions', () => {
     expect(state.writes[0]!.outbox?.messages[0]).toMatchObject({ agencyId: 'ubnd-01', routing: 'escalated' });
     expect(ports.notices.map((n) => n.to).sort()).toEqual(['sxd-01', 'ubnd-01']);
     expect(new Set(ports.notices.map((n) => n.id)).size).toBe(2);
+  });
+
+  it('counts an escalation once in the PetitionsEscalated metric, however often it runs', async () => {
+    const { ports } = memory(petition(), () => T0);
+    const asOf = new Date(Date.parse(petition().referralDueAt) + 60_000);
+    const seen: string[] = [];
+    const stop = onBusinessMetric((name, count) => seen.push(`${name}:${count}`));
+    try {
+      await escalatePetitions(ports, asOf);
+      await escalatePetitions(ports, asOf);
+    } finally {
+      stop();
+    }
+    expect(seen).toEqual(['PetitionsEscalated:1']);
   });
 
   it('two runs at once escalate once (the write is conditional on the version read)', async () => {
