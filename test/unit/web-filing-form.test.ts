@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import {
-  dateInputPattern,
   fieldsOf,
   fold,
   initialValues,
@@ -126,11 +125,15 @@ describe('province and commune pickers', () => {
     expect(nameFirst('Ha Noi City')).toBe('Ha Noi City');
   });
 
-  it("describes a date as the browser's control shows it, not as the form stores it", () => {
-    expect(dateInputPattern('en-US')).toBe('mm/dd/yyyy');
-    expect(dateInputPattern('vi-VN')).toBe('dd/mm/yyyy');
+  it('describes a date without the format the form stores it in', () => {
     expect(withoutStoredFormat('Của người nộp hồ sơ (YYYY-MM-DD).')).toBe('Của người nộp hồ sơ');
     expect(withoutStoredFormat('YYYY-MM-DD.')).toBe('');
     expect(withoutStoredFormat(undefined)).toBe('');
+    // A description that starts with the format keeps the rest as a sentence, not ": , không sau …".
+    expect(withoutStoredFormat('YYYY-MM-DD, không sau ngày hôm nay.')).toBe('Không sau ngày hôm nay.');
+    expect(withoutStoredFormat('YYYY-MM-DD, not before the start date.')).toBe('Not before the start date.');
+    expect(withoutStoredFormat('Ngày cấp (YYYY-MM-DD), không sau ngày hôm nay.')).toBe(
+      'Ngày cấp, không sau ngày hôm nay.',
+    );
   });
 });

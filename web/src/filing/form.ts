@@ -170,27 +170,15 @@ export function toSubmission(fields: FormField[], values: Record<string, string>
 }
 
 /**
- * How the browser's own date control writes a day (mm/dd/yyyy in an en-US browser, dd/mm/yyyy in a
- * Vietnamese one): the control follows the browser's language, not the page's.
+ * A date field's help without the stored format: the catalog's descriptions say "(YYYY-MM-DD)" or start
+ * "YYYY-MM-DD, …", how the form keeps the day, which is not what the control shows. What is left reads
+ * as a sentence of its own ("YYYY-MM-DD, không sau ngày hôm nay." → "Không sau ngày hôm nay.").
  */
-export function dateInputPattern(locale = navigator.language): string {
-  const letters: Partial<Record<Intl.DateTimeFormatPartTypes, string>> = {
-    day: 'dd',
-    month: 'mm',
-    year: 'yyyy',
-  };
-  return new Intl.DateTimeFormat(locale, { day: '2-digit', month: '2-digit', year: 'numeric' })
-    .formatToParts(new Date(2000, 10, 22))
-    .map((p) => letters[p.type] ?? p.value)
-    .join('');
-}
-
-/**
- * A date field's help without the stored format: the catalog's descriptions say "(YYYY-MM-DD)", how the
- * form keeps the day, which is not what the control shows.
- */
-export const withoutStoredFormat = (text: string | undefined) =>
-  (text ?? '')
+export function withoutStoredFormat(text: string | undefined): string {
+  const rest = (text ?? '')
     .replace(/\s*\(?YYYY-MM-DD\)?\.?/g, '')
-    .replace(/\s+\./g, '.')
+    .replace(/^[\s,;:.\u2013\u2014-]+/, '')
+    .replace(/\s+([.,;:])/g, '$1')
     .trim();
+  return rest.charAt(0).toLocaleUpperCase('vi') + rest.slice(1);
+}

@@ -14,7 +14,6 @@ import { useData, useTitle } from '../data.js';
 import { DocumentField } from '../filing/DocumentField.js';
 import { type Draft, draftValues, loadDraft } from '../filing/drafts.js';
 import {
-  dateInputPattern,
   type FormField,
   fieldsOf,
   initialValues,
@@ -142,9 +141,10 @@ function FilingForm({
   const help = (f: FormField) => {
     const text = lang === 'vi' ? f.description : (f.descriptionEn ?? f.description);
     if (f.kind !== 'date') return text;
-    // Say the order the browser's date control shows, whatever order the form stores.
+    // No order named: the browser's date control shows the order of its own language (mm/dd/yyyy in an
+    // English browser), which the page cannot know, and its boxes show the order anyway.
     const rest = withoutStoredFormat(text);
-    const hint = s.dateHint(dateInputPattern());
+    const hint = s.dateHint;
     return rest ? `${/[.!?]$/.test(rest) ? rest : `${rest}.`} ${hint}` : hint;
   };
   const docName = (d: DocumentRule) => (lang === 'vi' ? d.name : (d.nameEn ?? d.name));
