@@ -222,6 +222,66 @@ describe.each<Device>(['desktop', 'phone'])('filing and paying on a %s', (device
   }, 120_000);
 });
 
+describe('sending scans that go wrong', () => {
+  it('refuses a file too large before sending it, shows the progress, and tries a failed upload again', async () => {
+    const { page, context, violations } = await openPortalPage(browser, 'desktop');
+    await signInAndOpenForm(page);
+    const asked: string[] = [];
+    // Storage's address is in the presigned form the API answers: learnt there, then routed.
+    let storage: string | undefined;
+    await page.route('**/v1/uploads', async (route) => {
+      asked.push(route.request().url());
+      const res = await route.fetch();
+      const body = (await res.json()) as { url: string };
+      storage = body.url;
+      await route.fulfill({ response: res, json: body });
+    });
+    const sent: number[] = [];
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    await page.route(
+      (url) => storage !== undefined && url.href === storage,
+      async (route) => {
+        sent.push(sent.length + 1);
+        // The first attempt fails at storage; the second is held until the progress bar has been seen.
+        if (sent.length === 1) return route.fulfill({ status: 503, body: 'Service Unavailable' });
+        await held;
+        return route.continue();
+      },
+    );
+
+    const licence = page.getByLabel(/^Bản chụp giấy phép lái xe/);
+    // 5 MB is this document's limit: one byte more is refused here, nothing asked of the API or storage.
+    await licence.setInputFiles({
+      name: 'qua-lon.pdf',
+      mimeType: 'application/pdf',
+      buffer: Buffer.concat([SCAN_HEADS['application/pdf']!, Buffer.alloc(5 * 1024 * 1024 + 1, 0x20)]),
+    });
+    await page.getByText('Tệp quá lớn: tối đa 5 MB.').waitFor();
+    expect(asked).toEqual([]);
+    expect(sent).toEqual([]);
+
+    await licence.setInputFiles(pdf('gplx.pdf'));
+    const status = page.locator('#doc-current_licence-status');
+    await status.getByText('Tải tệp lên không thành công.').waitFor();
+    await checkScreen(page, 'file-upload-failed-desktop');
+    await status.getByRole('button', { name: 'Thử lại' }).click();
+    // While storage has it: a progress bar named for what it measures.
+    const progress = page.getByRole('progressbar', { name: 'Đang tải lên' });
+    await progress.waitFor();
+    await checkScreen(page, 'file-upload-progress-desktop');
+    release();
+    await status.getByText('Đã tải lên: gplx.pdf').waitFor();
+    await expect(progress.count()).resolves.toBe(0);
+    expect(sent).toEqual([1, 2]);
+    expect(asked).toHaveLength(2);
+    expect(violations).toEqual([]);
+    await context.close();
+  }, 90_000);
+});
+
 describe('filing from a browser in American English', () => {
   it('describes the date field without naming an order the control may not follow', async () => {
     const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } });
