@@ -385,7 +385,7 @@ describe('the filing form and the profile', () => {
     await page.getByText('Một số mục đã được điền sẵn').waitFor();
     await expect(page.getByLabel(/^Số điện thoại di động/).inputValue()).resolves.toBe('0987654321');
     await expect(page.getByLabel(/^Họ, chữ đệm và tên \(/).inputValue()).resolves.toBe('Nguyễn Văn An');
-    await expect(page.getByLabel(/^Ngày sinh \(/).inputValue()).resolves.toBe('1990-05-01');
+    await expect(page.getByLabel(/^Ngày sinh \(/).inputValue()).resolves.toBe('01/05/1990');
     await expect(page.getByLabel(/^Số định danh cá nhân \(/).inputValue()).resolves.toBe('001090000001');
     await checkScreen(page, 'prefill-form-desktop');
 

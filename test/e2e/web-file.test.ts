@@ -65,11 +65,13 @@ describe.each<Device>(['desktop', 'phone'])('filing and paying on a %s', (device
     await signInAndOpenForm(page);
     // Vietnamese labels and help from the published schema.
     await page.getByText('12 chữ số, in trên giấy phép.').waitFor();
-    // The date's help names no order: the browser's own date control shows its own, which the page
-    // cannot know (it follows the browser's language); nor the stored format.
+    // The date is typed day first, as written here, whatever the browser's language: a text box with
+    // the number pad, not the browser's own date control (mm/dd/yyyy in an English browser).
     const dateHelp = (await page.locator('#f-dateOfBirth-hint').textContent()) ?? '';
-    expect(dateHelp).toContain('theo thứ tự các ô hiện trong khung');
-    expect(dateHelp).not.toMatch(/dd\/mm|mm\/dd|YYYY-MM-DD/i);
+    expect(dateHelp).toContain('Gõ ngày/tháng/năm, ví dụ 22/11/2000.');
+    expect(dateHelp).not.toContain('YYYY-MM-DD');
+    await expect(page.locator('#f-dateOfBirth').getAttribute('type')).resolves.toBe('text');
+    await expect(page.locator('#f-dateOfBirth').getAttribute('inputmode')).resolves.toBe('numeric');
     // No draft yet is learnt from the list, not from a 404 the browser logs as an error.
     expect(notFound.filter((u) => u.includes('/v1/me/drafts'))).toEqual([]);
     await checkScreen(page, `file-form-${device}`);
@@ -283,13 +285,26 @@ describe('sending scans that go wrong', () => {
 });
 
 describe('filing from a browser in American English', () => {
-  it('describes the date field without naming an order the control may not follow', async () => {
+  it('takes the day first all the same, and says so when the text is no day', async () => {
     const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
     await signInAndOpenForm(page);
     const help = (await page.locator('#f-dateOfBirth-hint').textContent()) ?? '';
-    expect(help).toContain('theo thứ tự các ô hiện trong khung');
-    expect(help).not.toMatch(/dd\/mm|mm\/dd|YYYY-MM-DD/i);
+    expect(help).toContain('Gõ ngày/tháng/năm, ví dụ 22/11/2000.');
+    expect(help).not.toMatch(/mm\/dd|YYYY-MM-DD/i);
+    const day = page.getByLabel(/^Ngày sinh/);
+    // No 31st of February: the page says so beside the field before anything is sent.
+    await day.fill('31/02/1990');
+    await page.getByRole('button', { name: 'Xem lại hồ sơ' }).click();
+    await expect(page.locator('#f-dateOfBirth-error').textContent()).resolves.toBe(
+      'Không phải một ngày hợp lệ; gõ ngày/tháng/năm, ví dụ 22/11/2000.',
+    );
+    await expect(day.getAttribute('aria-invalid')).resolves.toBe('true');
+    // Typed without separators, it is shown as written here once the field is left.
+    await day.fill('01051990');
+    await day.blur();
+    await expect(day.inputValue()).resolves.toBe('01/05/1990');
+    await expect(page.locator('#f-dateOfBirth-error').count()).resolves.toBe(0);
     await context.close();
   }, 60_000);
 });

@@ -4,6 +4,7 @@ import {
   fold,
   initialValues,
   nameFirst,
+  readDay,
   remoteHref,
   toSubmission,
   withoutStoredFormat,
@@ -123,6 +124,24 @@ describe('province and commune pickers', () => {
     expect(fold('Hoàn Kiếm (phường)').includes(fold('hoan kiem'))).toBe(true);
     expect(nameFirst('Đặc khu Phú Quốc')).toBe('Phú Quốc (đặc khu)');
     expect(nameFirst('Ha Noi City')).toBe('Ha Noi City');
+  });
+
+  it("reads a day typed day first, as people write it here, into the form's YYYY-MM-DD", () => {
+    expect(readDay('01/05/1990')).toBe('1990-05-01');
+    expect(readDay('1/5/1990')).toBe('1990-05-01');
+    expect(readDay(' 22.11.2000 ')).toBe('2000-11-22');
+    expect(readDay('22-11-2000')).toBe('2000-11-22');
+    expect(readDay('22112000')).toBe('2000-11-22');
+    // As the form keeps it (a pasted value, a saved draft).
+    expect(readDay('2000-11-22')).toBe('2000-11-22');
+    // No such day, or not a day at all.
+    expect(readDay('31/02/1990')).toBeUndefined();
+    expect(readDay('29/02/2023')).toBeUndefined();
+    expect(readDay('29/02/2024')).toBe('2024-02-29');
+    expect(readDay('13/13/2000')).toBeUndefined();
+    expect(readDay('05/1990')).toBeUndefined();
+    expect(readDay('1/5/90')).toBeUndefined();
+    expect(readDay('')).toBeUndefined();
   });
 
   it('describes a date without the format the form stores it in', () => {

@@ -51,11 +51,14 @@ export async function tabTo(page: Page, name: RegExp, options: { back?: boolean;
 
 export const type = (page: Page, text: string) => page.keyboard.type(text, { delay: 5 });
 
-/** A date typed segment by segment in the order the browser shows them. */
-export async function typeDate(page: Page, iso: string, dayFirst: boolean) {
+/** A day (YYYY-MM-DD) typed day first, as people here write it: 01/05/1990. */
+export async function typeDay(page: Page, iso: string) {
   const [y, m, d] = iso.split('-');
-  await type(page, dayFirst ? `${d}${m}${y}` : `${m}${d}${y}`);
+  await type(page, `${d}/${m}/${y}`);
 }
+
+/** YYYY-MM-DD as the filing form shows it: 01/05/1990. */
+export const shownDay = (iso: string) => iso.split('-').reverse().join('/');
 
 /** The focused file input opened with a key (Space), its chooser given `file`, as a person picks one. */
 export async function chooseFileByKey(

@@ -182,3 +182,25 @@ export function withoutStoredFormat(text: string | undefined): string {
     .trim();
   return rest.charAt(0).toLocaleUpperCase('vi') + rest.slice(1);
 }
+
+const pad = (n: string) => n.padStart(2, '0');
+
+/**
+ * A day as people write it here — 22/11/2000, 22.11.2000, 22-11-2000 or 22112000, day first — or as the
+ * form keeps it (2000-11-22), read as the form's YYYY-MM-DD; undefined when it is no calendar day.
+ */
+export function readDay(text: string): string | undefined {
+  const t = text.trim();
+  const iso = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(t);
+  const dayFirst =
+    /^(\d{1,2})\s*[/.\-\s]\s*(\d{1,2})\s*[/.\-\s]\s*(\d{4})$/.exec(t) ?? /^(\d{2})(\d{2})(\d{4})$/.exec(t);
+  const [y, m, d] = iso
+    ? [iso[1]!, iso[2]!, iso[3]!]
+    : dayFirst
+      ? [dayFirst[3]!, dayFirst[2]!, dayFirst[1]!]
+      : [];
+  if (!y || !m || !d || Number(y) < 1000) return undefined;
+  const date = new Date(Date.UTC(Number(y), Number(m) - 1, Number(d)));
+  if (date.getUTCMonth() !== Number(m) - 1 || date.getUTCDate() !== Number(d)) return undefined;
+  return `${y}-${pad(m)}-${pad(d)}`;
+}

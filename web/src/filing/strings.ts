@@ -16,7 +16,7 @@ export const useStrings = strings({
     required: '(bắt buộc)',
     optional: '(không bắt buộc)',
     choose: '— Chọn —',
-    dateHint: 'Chọn ngày trên lịch, hoặc gõ ngày, tháng, năm theo thứ tự các ô hiện trong khung.',
+    dateHint: 'Gõ ngày/tháng/năm, ví dụ 22/11/2000.',
     yes: 'Có',
     accepted: (types: string, mb: string) => `Nhận tệp ${types}, tối đa ${mb} MB.`,
     badType: 'Loại tệp không được chấp nhận. Vui lòng chọn tệp PDF, JPG hoặc PNG.',
@@ -82,8 +82,7 @@ export const useStrings = strings({
     required: '(required)',
     optional: '(optional)',
     choose: '— Choose —',
-    dateHint:
-      'Pick the day on the calendar, or type the day, month and year in the order the box shows them.',
+    dateHint: 'Type day/month/year, e.g. 22/11/2000.',
     yes: 'Yes',
     accepted: (types: string, mb: string) => `${types} files, up to ${mb} MB.`,
     badType: 'This kind of file is not accepted. Choose a PDF, JPG or PNG file.',
