@@ -2,7 +2,7 @@
  * The deployment map: one Lambda per entry, with exactly the access it needs and its non-HTTP trigger.
  * CDK (lib/api-stack.ts, lib/portal-function.ts) and the local cloud (lib/local/) both build from it.
  */
-import { DISPATCH, NOTIFICATIONS, PAYMENTS, PETITIONS, SLA } from './core/resources.js';
+import { DISPATCH, NOTIFICATIONS, PAYMENTS, PETITIONS, SLA, SUPPORT } from './core/resources.js';
 import type { HttpFunction } from './core/route-access.js';
 
 export type Access = 'read' | 'readwrite';
@@ -67,6 +67,7 @@ export const functions: Record<
   | 'notificationRelay'
   | 'notifier'
   | 'slaWatcher'
+  | 'supportWatcher'
   | 'escalation',
   FunctionSpec
 > = {
@@ -160,6 +161,8 @@ export const functions: Record<
     // Download links to the person's own scans and results.
     uploads: 'get',
     results: 'get',
+    // Verification links and QR codes of results point at the portal.
+    linksToPortal: true,
   },
   /** Public: verification of electronic results, their signing keys, and shared links. */
   results: {
@@ -250,6 +253,15 @@ export const functions: Record<
     uploads: 'readwrite',
     // Seals a logged caller's mobile as profiles seal phone numbers.
     readsProfileKey: true,
+  },
+  /** Answered support tickets whose asker stayed quiet close themselves (the asker hears by the stream). */
+  supportWatcher: {
+    entry: 'functions/support/watcher.ts',
+    memoryMb: 256,
+    timeoutSeconds: 120,
+    table: 'readwrite',
+    trigger: 'schedule',
+    everyMinutes: SUPPORT.watchEveryMinutes,
   },
   /**
    * Personal-data requests (Law 91/2025/QH15): a person's requests and the operators' work on them.

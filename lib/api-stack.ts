@@ -3,7 +3,7 @@
  * the triggers that move dossiers to agencies (table stream → outbox relay → agency queues →
  * dispatcher). Everything here can be redeployed or replaced without touching data.
  */
-import { ArnFormat, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
   type CfnStage,
@@ -22,10 +22,12 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import { type ITable, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { type IRule, Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { type IQueue, Queue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { RateLimitClass } from '../functions/core/rate-limit.js';
@@ -50,14 +52,16 @@ import { physicalNames } from './settings.js';
 
 export type FunctionName = keyof typeof functions;
 
-/** A context value given as JSON text on the command line, or as an object in cdk.json; {} when absent. */
-function contextJson(raw: unknown): Record<string, Record<string, string>> {
-  const value = typeof raw === 'string' ? (JSON.parse(raw) as unknown) : (raw ?? {});
-  if (typeof value !== 'object' || value === null || Array.isArray(value))
-    throw new Error('payment provider and biller context must be a JSON object');
-  return value as Record<string, Record<string, string>>;
-}
+/**
+ * The Secrets Manager name of the header value CloudFront adds to API requests (functions/core/
+ * edge-origin.ts), fixed so the Web stack reads it without an export.
+ */
+export const edgeOriginSecretName = (stage: string) => `cong/${stage}/edge-origin`;
 
+/** The SSM parameter the Web stack writes the portal's public address to, when it has no custom domain. */
+export const portalUrlParameterName = (stage: string) => `/cong/${stage}/portal-url`;
+
+/** A context value given as JSON text on the command line, or as an object in cdk.json; {} when absent. */
 export interface ApiStackProps extends StackProps {
   data: DataStack;
 }
@@ -99,7 +103,14 @@ export class ApiStack extends Stack {
   readonly table: ITable;
   /** Scheduled rules by function name. */
   readonly schedules: Record<string, IRule> = {};
-  readonly queues: { outboxDlq: IQueue; notifications: IQueue; notificationsDlq: IQueue };
+  readonly queues: {
+    outboxDlq: IQueue;
+    notificationStreamDlq: IQueue;
+    notifications: IQueue;
+    notificationsDlq: IQueue;
+  };
+  /** What CloudFront sends in the edge header; the functions refuse API requests without it. */
+  readonly edgeOriginSecret: Secret;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
@@ -121,8 +132,13 @@ export class ApiStack extends Stack {
       bucketName: names.scansBucket,
       encryptionKey: data.dataKey,
     });
-    // Citizens' e-mail leaves from one verified SES identity (`-c sesIdentity=<domain or identity ARN>`).
-    const ses = this.sesIdentity(this.node.tryGetContext('sesIdentity'));
+    // Citizens' e-mail leaves from one verified SES identity (settings `sesIdentity`).
+    const ses = {
+      identityArn:
+        s.ses.identityArn ??
+        this.formatArn({ service: 'ses', resource: 'identity', resourceName: s.ses.identity }),
+      from: s.ses.from,
+    };
 
     const resources: PortalResources = {
       table,
@@ -151,16 +167,17 @@ export class ApiStack extends Stack {
         Object.fromEntries(data.channels.map((c) => [c.channel, c.queue.queueUrl])),
       ),
       AGENCY_ENDPOINTS: JSON.stringify(s.agencyEndpoints),
+      AGENCY_OPS_EMAILS: JSON.stringify(s.agencyOpsEmails),
       AGENCY_SECRETS_SOURCE: 'secretsmanager',
       AGENCY_SECRET_PREFIX: names.agencySecretPrefix,
       JWT_ISSUER: issuer,
       JWT_AUDIENCE: webClient.userPoolClientId,
       JWT_JWKS_URL: `${issuer}/.well-known/jwks.json`,
-      // Providers and billers are context (`-c paymentProviders='{"vnpay":{...}}'`), their secrets in
-      // Secrets Manager; without them payment routes answer 503.
-      PAYMENT_PROVIDERS: JSON.stringify(contextJson(this.node.tryGetContext('paymentProviders'))),
+      // Providers and billers are stage settings, their secrets in Secrets Manager; without them
+      // payment routes answer 503.
+      PAYMENT_PROVIDERS: JSON.stringify(s.payments.providers),
       PAYMENT_PROVIDER: 'vnpay',
-      BILLERS: JSON.stringify(contextJson(this.node.tryGetContext('billers'))),
+      BILLERS: JSON.stringify(s.payments.billers),
       PAYMENT_SECRETS_SOURCE: 'secretsmanager',
       PAYMENT_SECRET_PREFIX: names.paymentSecretPrefix,
       NOTIFICATIONS_QUEUE_URL: data.notificationsQueue.queueUrl,
@@ -279,15 +296,39 @@ export class ApiStack extends Stack {
     this.throttleLimitedRoutes(limitedRoutes, s.routeThrottle);
 
     // Providers send the citizen's browser back to the portal's own address; the OpenAPI document names
-    // it as its server; deliveries link each file to this stage's agency download route. With a custom
-    // domain that is the edge, which serves page and API together.
-    const portalUrl = s.domain ? `https://${s.domain.name}` : this.api.apiEndpoint;
+    // it as its server; deliveries link each file to this stage's agency download route. It is always the
+    // edge, which serves page and API together (API Gateway's own address answers only the edge). With a
+    // custom domain it is known now; otherwise the distribution, created after this stack, writes its
+    // address to an SSM parameter that the functions read at run time (functions/core/portal-url.ts).
+    const portalUrl = s.domain ? `https://${s.domain.name}` : undefined;
+    const parameter = portalUrlParameterName(s.stage);
     for (const [name, spec] of entries) {
-      const late = specEnvironment(spec, { ...keySources, portalUrl });
-      if (late.PORTAL_URL) this.functions[name].function.addEnvironment('PORTAL_URL', late.PORTAL_URL);
+      if (!spec.linksToPortal) continue;
+      const fn = this.functions[name].function;
+      if (portalUrl) {
+        const late = specEnvironment(spec, { ...keySources, portalUrl });
+        if (late.PORTAL_URL) fn.addEnvironment('PORTAL_URL', late.PORTAL_URL);
+        continue;
+      }
+      fn.addEnvironment('PORTAL_URL_PARAMETER', parameter);
+      fn.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['ssm:GetParameter'],
+          resources: [
+            this.formatArn({ service: 'ssm', resource: 'parameter', resourceName: parameter.slice(1) }),
+          ],
+        }),
+      );
     }
 
-    new CfnOutput(this, 'ApiUrl', { value: this.stage.url });
+    this.edgeOriginSecret = this.edgeOnly(s.stage);
+
+    new CfnOutput(this, 'ApiUrl', {
+      value: this.stage.url,
+      description:
+        "API Gateway's own address, the edge's origin: it refuses requests that did not come through " +
+        'the distribution (403 EDGE_REQUIRED). Clients use the Web stack PortalUrl.',
+    });
 
     // Queues by their fixed names, not by export: the data stack is near CloudFormation's 200 outputs.
     const queueByName = (id: string, queueName: string) =>
@@ -299,10 +340,49 @@ export class ApiStack extends Stack {
     const notificationsName = `${names.queuePrefix}-${NOTIFICATIONS.queueSuffix}`;
     this.queues = {
       outboxDlq: queueByName('OutboxDlqByName', names.outboxDlq),
+      notificationStreamDlq: queueByName('NotificationStreamDlqByName', names.notificationStreamDlq),
       notifications: queueByName('NotificationsByName', notificationsName),
       notificationsDlq: queueByName('NotificationsDlqByName', `${notificationsName}-dlq`),
     };
     this.operatorOutputs(data);
+  }
+
+  /**
+   * The HTTP API answers only the stage's CloudFront distribution, whose WAF and per-address limits must
+   * see every request: the distribution adds a generated secret header (lib/web-stack.ts) and every HTTP
+   * function refuses a request without it before any other work (functions/core/edge-origin.ts). API
+   * Gateway's execute-api endpoint stays enabled because it is the distribution's origin: disabling it
+   * would need a regional custom domain per stage, which would itself be reachable without the edge.
+   */
+  private edgeOnly(stage: string): Secret {
+    const secret = new Secret(this, 'EdgeOriginSecret', {
+      secretName: edgeOriginSecretName(stage),
+      description: `Cong ${stage}: the header value CloudFront adds to API requests ({"current","previous"?})`,
+      generateSecretString: {
+        secretStringTemplate: '{}',
+        generateStringKey: 'current',
+        // Letters and digits: a header value CloudFront and every proxy pass through as it is.
+        excludePunctuation: true,
+        passwordLength: 64,
+      },
+      // Not data: a new stage generates its own.
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    acknowledge(
+      secret,
+      'AwsSolutions-SMG4',
+      'CloudFront takes the header value when the Web stack deploys, so an automatic rotation would change what ' +
+        'the functions accept without changing what the edge sends. Operators rotate in two steps (README: ' +
+        'new value as current with the old as previous, deploy the Web stack with its version, drop previous).',
+    );
+    const http = new Set<string>(cloudRoutes.map((r) => r.fn));
+    for (const [name, fn] of Object.entries(this.functions)) {
+      if (!http.has(name)) continue;
+      secret.grantRead(fn.function);
+      fn.function.addEnvironment('EDGE_ORIGIN_CHECK', 'on');
+      fn.function.addEnvironment('EDGE_ORIGIN_SECRET', edgeOriginSecretName(stage));
+    }
+    return secret;
   }
 
   /**
@@ -321,11 +401,15 @@ export class ApiStack extends Stack {
     new CfnOutput(this, 'QueueNamePrefix', { value: physicalNames(data.settings).queuePrefix });
     new CfnOutput(this, 'OutboxDlqUrl', { value: this.queues.outboxDlq.queueUrl });
     new CfnOutput(this, 'NotificationsDlqUrl', { value: this.queues.notificationsDlq.queueUrl });
+    new CfnOutput(this, 'NotificationStreamDlqUrl', { value: this.queues.notificationStreamDlq.queueUrl });
     new CfnOutput(this, 'TableStreamArn', { value: data.table.tableStreamArn ?? '' });
     // The dashboard lives in the monitoring stack under a fixed name: the tools read this stack only.
     new CfnOutput(this, 'DashboardName', { value: dashboardName(data.settings.prefix) });
     new CfnOutput(this, 'PaymentsReconcileFunction', {
       value: this.functions.paymentsReconcile.alias.functionArn,
+    });
+    new CfnOutput(this, 'NotificationRelayFunction', {
+      value: this.functions.notificationRelay.alias.functionArn,
     });
   }
 
@@ -351,19 +435,6 @@ export class ApiStack extends Stack {
     for (const [, httpRoute] of limited) stage.node.addDependency(httpRoute);
   }
 
-  private sesIdentity(raw: unknown): { identityArn: string; from: string } {
-    const value = typeof raw === 'string' && raw.trim() ? raw.trim() : 'dichvucong.gov.vn';
-    if (value.startsWith('arn:')) {
-      const identity = value.split(':identity/')[1];
-      if (!identity) throw new Error(`context "sesIdentity": ${value} is not an SES identity ARN`);
-      return { identityArn: value, from: identity.includes('@') ? identity : `thongbao@${identity}` };
-    }
-    return {
-      identityArn: this.formatArn({ service: 'ses', resource: 'identity', resourceName: value }),
-      from: value.includes('@') ? value : `thongbao@${value}`,
-    };
-  }
-
   private authorizerFor(auth: AuthMode, citizen: HttpJwtAuthorizer): IHttpRouteAuthorizer {
     switch (auth) {
       case 'citizen':
@@ -381,15 +452,15 @@ export class ApiStack extends Stack {
 
   /**
    * One table-stream consumer: its own mapping (so one consumer's failures never hold up another),
-   * bounded retries with batch bisection, failed batches to the stream DLQ, and only the records its
-   * filters select.
+   * bounded retries with batch bisection, failed batches to the consumer's own stream DLQ (a replay
+   * must know whose records it holds), and only the records its filters select.
    */
   private consumeStream(
     fn: PortalFunction,
     table: ReturnType<typeof Table.fromTableAttributes>,
-    data: DataStack,
     o: {
       what: string;
+      dlq: IQueue;
       startingPosition: StartingPosition;
       retryAttempts: number;
       filters: Record<string, unknown>[];
@@ -402,7 +473,7 @@ export class ApiStack extends Stack {
         bisectBatchOnError: true,
         reportBatchItemFailures: true,
         retryAttempts: o.retryAttempts,
-        onFailure: new SqsDlq(data.outboxDlq),
+        onFailure: new SqsDlq(o.dlq),
         filters: o.filters,
       }),
     );
@@ -420,8 +491,9 @@ export class ApiStack extends Stack {
     table: ReturnType<typeof Table.fromTableAttributes>,
     data: DataStack,
   ) {
-    this.consumeStream(fn, table, data, {
+    this.consumeStream(fn, table, {
       what: 'outbox relay',
+      dlq: data.outboxDlq,
       // TRIM_HORIZON: outbox items written before the mapping exists (first deployment, a replaced
       // mapping) are still relayed; a replayed item is harmless because its id is the webhook-id
       // agencies deduplicate on, whereas LATEST would silently drop them.
@@ -447,8 +519,19 @@ export class ApiStack extends Stack {
     data: DataStack,
   ) {
     const dossierPk = { [TABLE.partitionKey]: { S: FilterRule.beginsWith(NOTIFICATIONS.dossierPkPrefix) } };
-    this.consumeStream(fn, table, data, {
+    this.consumeStream(fn, table, {
       what: 'notification relay',
+      // By name, as this stack's other queues (the data stack is near its 200 outputs); the relay's
+      // grant on the notifications queue covers the data key that encrypts both.
+      dlq: Queue.fromQueueArn(
+        this,
+        'NotificationStreamDlqTarget',
+        this.formatArn({
+          service: 'sqs',
+          resource: physicalNames(data.settings).notificationStreamDlq,
+          arnFormat: ArnFormat.NO_RESOURCE_NAME,
+        }),
+      ),
       // LATEST: a new mapping does not re-announce a day of past changes to citizens.
       startingPosition: StartingPosition.LATEST,
       retryAttempts: NOTIFICATIONS.maxStreamRetries,

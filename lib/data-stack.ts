@@ -54,6 +54,8 @@ export class DataStack extends Stack {
   readonly channels: AgencyChannel[];
   /** Outbox stream batches that still fail after every retry. */
   readonly outboxDlq: Queue;
+  /** The notification relay's stream batches that still fail after every retry. */
+  readonly notificationStreamDlq: Queue;
   /** Citizen and agency notifications waiting for the notifier, and those that kept failing. */
   readonly notificationsQueue: Queue;
   readonly notificationsDlq: Queue;
@@ -132,6 +134,20 @@ export class DataStack extends Stack {
       'AwsSolutions-SQS3',
       'This queue is itself a dead-letter destination: the outbox stream mapping sends failed batch ' +
         'metadata here after its retries, for operators to inspect and replay.',
+    );
+
+    this.notificationStreamDlq = new Queue(this, 'NotificationStreamDlq', {
+      queueName: names.notificationStreamDlq,
+      retentionPeriod: Duration.days(NOTIFICATIONS.dlqRetentionDays),
+      encryption: QueueEncryption.KMS,
+      encryptionMasterKey: this.dataKey,
+      enforceSSL: true,
+    });
+    acknowledge(
+      this.notificationStreamDlq,
+      'AwsSolutions-SQS3',
+      "This queue is itself a dead-letter destination: the notification relay's stream mapping sends " +
+        'failed batch metadata here after its retries, for operators to replay (npm run outbox:replay).',
     );
 
     const notificationsName = `${names.queuePrefix}-${NOTIFICATIONS.queueSuffix}`;

@@ -15,8 +15,9 @@ type RuntimeSetting =
   | 'NODE_OPTIONS'
   | 'POWERTOOLS_LOG_LEVEL'
   | 'POWERTOOLS_TRACER_CAPTURE_RESPONSE'
-  /** For `npm run outbox:replay`; no function reads it. */
-  | 'OUTBOX_DLQ_URL';
+  /** For `npm run outbox:replay`; no function reads them. */
+  | 'OUTBOX_DLQ_URL'
+  | 'NOTIFICATION_STREAM_DLQ_URL';
 
 /** Setting name → value as text (JSON-valued settings already written as JSON). */
 export type Environment = Partial<Record<keyof z.input<typeof configSchema> | RuntimeSetting, string>>;

@@ -66,6 +66,8 @@ export class CitizenIdentity extends Construct {
   readonly vneid?: UserPoolIdentityProviderOidc;
   /** The `iss` of the pool's tokens; its JWKS is at `${issuer}/.well-known/jwks.json`. */
   readonly issuer: string;
+  /** The pre-token-generation trigger; Cognito invokes its `live` alias. */
+  readonly preToken: PortalFunction;
 
   constructor(scope: Construct, id: string, props: CitizenIdentityProps) {
     super(scope, id);
@@ -137,15 +139,18 @@ export class CitizenIdentity extends Construct {
 
     // Access tokens get whom the person acts for (Cognito puts custom attributes in ID tokens only) and
     // the verified citizen ID; event version 2 customises access tokens, which the Essentials plan allows.
-    const preToken = new PortalFunction(this, 'PreToken', {
+    this.preToken = new PortalFunction(this, 'PreToken', {
       name: 'preTokenGeneration',
       spec: { entry: 'functions/identity/pre-token.ts', memoryMb: 128, timeoutSeconds: 3 },
       settings: props.settings,
       sharedEnvironment: { NODE_OPTIONS: '--enable-source-maps' },
     });
+    // The live alias, like every other trigger: in prod a new version takes sign-ins as a canary that
+    // rolls back on the function's alarms (lib/monitoring-stack.ts), so a broken release cannot stop
+    // every citizen from signing in at once.
     this.userPool.addTrigger(
       UserPoolOperation.PRE_TOKEN_GENERATION_CONFIG,
-      preToken.function,
+      this.preToken.alias,
       LambdaVersion.V2_0,
     );
 

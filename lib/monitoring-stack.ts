@@ -66,6 +66,7 @@ export class MonitoringStack extends Stack {
       api: api.api,
       table: api.table,
       outboxDlq: api.queues.outboxDlq,
+      notificationStreamDlq: api.queues.notificationStreamDlq,
       notificationsQueue: api.queues.notifications,
       notificationsDlq: api.queues.notificationsDlq,
       schedules: api.schedules,
@@ -76,7 +77,7 @@ export class MonitoringStack extends Stack {
         `/aws/lambda/${physical(dispatcher)}`,
       ),
     });
-    if (s.functionDeployment === 'canary') this.canaryDeployments(api, s.prefix);
+    if (s.functionDeployment === 'canary') this.canaryDeployments(api, data, s.prefix);
   }
 
   /**
@@ -84,7 +85,7 @@ export class MonitoringStack extends Stack {
    * for five minutes, then all; an alarm of that function (errors, throttles) in those minutes shifts
    * everything back to the previous version.
    */
-  private canaryDeployments(api: ApiStack, prefix: string) {
+  private canaryDeployments(api: ApiStack, data: DataStack, prefix: string) {
     const application = new LambdaApplication(this, 'Deployments', {
       applicationName: prefix,
     });
@@ -100,7 +101,9 @@ export class MonitoringStack extends Stack {
       'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSCodeDeployRoleForLambdaLimited]',
       "AWS's managed policy for CodeDeploy on Lambda: it may only read the stage's alarms and update aliases; AWS keeps it current.",
     );
-    for (const [name, fn] of Object.entries(api.functions)) {
+    // The sign-in trigger of the data stack too: a broken one would fail every sign-in.
+    const deployed = { ...api.functions, preTokenGeneration: data.identity.preToken };
+    for (const [name, fn] of Object.entries(deployed)) {
       const names = canaryNames(prefix, name);
       new LambdaDeploymentGroup(this, `Canary-${name}`, {
         application,
@@ -112,7 +115,7 @@ export class MonitoringStack extends Stack {
         autoRollback: { failedDeployment: true, stoppedDeployment: true, deploymentInAlarm: true },
       });
       // The group points the alias's update policy at itself by reference, which would make the API
-      // stack read this one (a cycle): the alias names its application and group instead.
+      // (or data) stack read this one (a cycle): the alias names its application and group instead.
       (fn.alias.node.defaultChild as CfnAlias).cfnOptions.updatePolicy = {
         codeDeployLambdaAliasUpdate: names,
       };

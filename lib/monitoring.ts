@@ -80,6 +80,8 @@ export interface PortalMonitoringProps {
   api: IHttpApi;
   table: ITable;
   outboxDlq: IQueue;
+  /** The notification relay's failed stream batches. */
+  notificationStreamDlq: IQueue;
   notificationsQueue: IQueue;
   notificationsDlq: IQueue;
   /** Functions made in other stacks: name → physical function name. */
@@ -150,6 +152,11 @@ export class PortalMonitoring extends Construct {
       'OutboxDlq',
       props.outboxDlq,
       'outbox stream batches the relay gave up on (npm run outbox:replay)',
+    );
+    this.deadLetterAlarm(
+      'NotificationStreamDlq',
+      props.notificationStreamDlq,
+      'stream batches the notification relay gave up on: citizens not told of a change (npm run outbox:replay)',
     );
     this.deadLetterAlarm(
       'NotificationsDlq',
@@ -391,7 +398,7 @@ export class PortalMonitoring extends Construct {
     });
     dashboard.addWidgets(
       new TextWidget({
-        markdown: `# Cổng ${stage}: from intake to delivery\nAlarms go to the \`${prefix}-alerts\` topic. Agency DLQs: \`npm run redrive -- --stage ${stage}\`; outbox DLQ: \`npm run outbox:replay -- --stage ${stage}\`.`,
+        markdown: `# Cổng ${stage}: from intake to delivery\nAlarms go to the \`${prefix}-alerts\` topic. Agency DLQs: \`npm run redrive -- --stage ${stage}\`; outbox and notification stream DLQs: \`npm run outbox:replay -- --stage ${stage}\`.`,
         width: wide,
         height: 2,
       }),
@@ -453,7 +460,10 @@ export class PortalMonitoring extends Construct {
       graph(
         'Notifications: waiting and dead-lettered',
         [props.notificationsQueue.metricApproximateNumberOfMessagesVisible({ label: 'waiting' })],
-        [props.notificationsDlq.metricApproximateNumberOfMessagesVisible({ label: 'DLQ' })],
+        [
+          props.notificationsDlq.metricApproximateNumberOfMessagesVisible({ label: 'DLQ' }),
+          props.notificationStreamDlq.metricApproximateNumberOfMessagesVisible({ label: 'relay stream DLQ' }),
+        ],
       ),
     );
     dashboard.addWidgets(

@@ -30,7 +30,7 @@ const requireBanner =
   "import { createRequire as __cong_createRequire } from 'node:module'; const require = __cong_createRequire(import.meta.url);";
 
 /** The catalog's data files the catalog function reads from disk (functions/catalog/published.ts). */
-export const CATALOG_DATA_FILES = ['search-index.json', 'national', 'details'] as const;
+export const CATALOG_DATA_FILES = ['search-index.json', 'forms', 'national', 'details'] as const;
 
 /**
  * Shell commands that copy the catalog's data files into a bundle's output as data/, where the

@@ -6,7 +6,10 @@ import { Aws, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { z } from 'zod';
 import type { RateLimitClass } from '../functions/core/rate-limit.js';
+import { PAYMENTS } from '../functions/core/resources.js';
 import type { functions } from '../functions/deployment.js';
+import { billerSettings } from '../functions/payments/billers.js';
+import { hmacRedirectSettings } from '../functions/payments/providers.js';
 import { allAgencies, channels } from '../functions/registry/agencies.js';
 
 export const STAGES = ['dev', 'staging', 'prod'] as const;
@@ -65,6 +68,11 @@ export interface StageSettings {
   agencyEndpoints: Record<string, string>;
   /** Operators who receive alarms by e-mail (context `alertEmails`). */
   alertEmails: string[];
+  /**
+   * Agency channel (or one agency's id) → the e-mail of the operations team behind its endpoint, told
+   * when its deliveries pause and resume (context `agencyOpsEmails`).
+   */
+  agencyOpsEmails: Record<string, string>;
   /** How people sign in: VNeID federation, the hosted domain, Cognito's own accounts on dev stages. */
   signIn: SignInSettings;
   /** Context `domainName` and `certificateArn`; without them the edge answers on its cloudfront.net name. */
@@ -84,6 +92,27 @@ export interface StageSettings {
    * once. Prod is canary; context `functionDeployment` overrides (e.g. a hotfix under an incident).
    */
   functionDeployment: FunctionDeployment;
+  /** The verified SES identity citizens' e-mail leaves from (context `sesIdentity`). */
+  ses: SesSettings;
+  /**
+   * Payment providers and billers (context `paymentProviders`, `billers`), their secrets in Secrets
+   * Manager; without them payment routes answer 503.
+   */
+  payments: PaymentSettings;
+}
+
+export interface SesSettings {
+  /** An identity ARN as given; absent when a domain or address was given (the stack's own account). */
+  identityArn?: string;
+  /** The domain or address of the identity. */
+  identity: string;
+  /** The sender address. */
+  from: string;
+}
+
+export interface PaymentSettings {
+  providers: Partial<Record<string, z.infer<typeof hmacRedirectSettings>>>;
+  billers: Partial<Record<string, z.infer<typeof billerSettings>>>;
 }
 
 export const FUNCTION_DEPLOYMENTS = ['canary', 'all-at-once'] as const;
@@ -149,14 +178,19 @@ function parseOrigins(raw: unknown, stage: Stage, domain: DomainSettings | undef
   return [...new Set([...own, ...(value as string[])])];
 }
 
-function parseEmails(raw: unknown): string[] {
+function parseEmails(raw: unknown, stage: Stage): string[] {
   const value = contextJson(raw ?? [], 'alertEmails');
   if (
     !Array.isArray(value) ||
     !value.every((e) => typeof e === 'string' && /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(e))
   )
     throw new Error('context "alertEmails" must be a JSON array of e-mail addresses');
-  return value as string[];
+  // A shared stage whose alarms reach nobody is not monitored: refuse it before it deploys.
+  if (stage !== 'dev' && value.length === 0)
+    throw new Error(
+      `${stage} needs at least one alert target: add alertEmails to stages.${stage} in cdk.json (or -c alertEmails='["ops@example.vn"]')`,
+    );
+  return [...new Set(value as string[])];
 }
 
 function parseEndpoints(raw: unknown, stage: Stage): Record<string, string> {
@@ -177,6 +211,22 @@ function parseEndpoints(raw: unknown, stage: Stage): Record<string, string> {
     out[id] = url;
   }
   return out;
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+function parseOpsEmails(raw: unknown): Record<string, string> {
+  const value = contextJson(raw ?? {}, 'agencyOpsEmails');
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new Error('context "agencyOpsEmails" must be a JSON object of channel or agency id → e-mail');
+  const agencies = allAgencies();
+  const known = new Set([...agencies.map((a) => a.id), ...agencies.map((a) => a.channel)]);
+  for (const [key, email] of Object.entries(value)) {
+    if (!known.has(key)) throw new Error(`agencyOpsEmails: unknown channel or agency "${key}"`);
+    if (typeof email !== 'string' || !EMAIL.test(email))
+      throw new Error(`agencyOpsEmails: "${key}" is not an e-mail address`);
+  }
+  return value as Record<string, string>;
 }
 
 const text = (raw: unknown): string | undefined =>
@@ -238,16 +288,24 @@ function fromContext<T extends z.ZodType>(key: string, schema: T, raw: unknown):
   throw new Error(`context "${key}": ${z.prettifyError(parsed.error)}`);
 }
 
+/**
+ * The region of a stage (context `regions`), alone: the operator tools need it without the rest of a
+ * stage's settings, which only a deploy must have complete.
+ */
+export function stageRegion(context: (key: string) => unknown, stage: Stage): string {
+  const regions = fromContext('regions', perStage(regionName).default({}), context('regions'));
+  return regions[stage] ?? DEFAULT_REGION;
+}
+
 function parseEnvironment(context: (key: string) => unknown, stage: Stage) {
   const accounts = fromContext('accounts', perStage(accountId).default({}), context('accounts'));
-  const regions = fromContext('regions', perStage(regionName).default({}), context('regions'));
   const account = accounts[stage];
   if (!account && stage !== 'dev') {
     throw new Error(
       `stage ${stage} has no pinned AWS account: add it to context "accounts" in cdk.json (or -c accounts='{"${stage}":"123456789012"}')`,
     );
   }
-  return { account, region: regions[stage] ?? DEFAULT_REGION };
+  return { account, region: stageRegion(context, stage) };
 }
 
 function parseDomain(context: (key: string) => unknown): DomainSettings | undefined {
@@ -349,8 +407,87 @@ const RESERVED_CONCURRENCY: Record<Stage, StageSettings['reservedConcurrency']> 
   },
 };
 
-export function stageSettings(context: (key: string) => unknown): StageSettings {
-  const stage = parseStage(context('stage'));
+const partnerId = z.enum(PAYMENTS.cloudPartners as unknown as [string, ...string[]], {
+  error: `a partner with a signing secret in AWS: one of ${PAYMENTS.cloudPartners.join(', ')}`,
+});
+
+/**
+ * One stage's entry in context `stages` (cdk.json): what differs between stages beyond account and
+ * region, so `npm run deploy -- --stage prod` needs no -c flags. Each key is also a context key of the
+ * same name, which wins over the entry (`-c alertEmails='[…]'` for one deploy). Unknown keys are refused:
+ * a misspelt key would otherwise be silently ignored.
+ */
+export const stageEntrySchema = z.strictObject({
+  domainName: z.string().optional(),
+  certificateArn: z.string().optional(),
+  alertEmails: z.array(z.string()).optional(),
+  agencyOpsEmails: z.record(z.string(), z.string()).optional(),
+  webOrigins: z.array(z.string()).optional(),
+  agencyEndpoints: z.record(z.string(), z.string()).optional(),
+  wafCitizenLimit: z.number().optional(),
+  wafPartnerLimit: z.number().optional(),
+  wafBlockAnonymousIps: z.boolean().optional(),
+  sesIdentity: z.string().optional(),
+  paymentProviders: z.record(z.string(), z.unknown()).optional(),
+  billers: z.record(z.string(), z.unknown()).optional(),
+  vneidIssuerUrl: z.string().optional(),
+  vneidClientId: z.string().optional(),
+  vneidClientSecretName: z.string().optional(),
+  vneidCitizenIdClaim: z.string().optional(),
+  authDomainPrefix: z.string().optional(),
+  functionDeployment: z.enum(FUNCTION_DEPLOYMENTS).optional(),
+});
+export type StageEntry = z.infer<typeof stageEntrySchema>;
+
+/** Context as the stage sees it: a context key given (cdk.json top level or -c) over its `stages` entry. */
+export function stageContext(context: (key: string) => unknown, stage: Stage): (key: string) => unknown {
+  const stages = fromContext(
+    'stages',
+    perStage(stageEntrySchema).default({}),
+    context('stages') ?? undefined,
+  );
+  const own: Record<string, unknown> = stages[stage] ?? {};
+  return (key) => context(key) ?? (key in stageEntrySchema.shape ? own[key] : undefined);
+}
+
+function parseSes(raw: unknown): SesSettings {
+  const value = text(raw) ?? 'dichvucong.gov.vn';
+  const from = (identity: string) => (identity.includes('@') ? identity : `thongbao@${identity}`);
+  if (value.startsWith('arn:')) {
+    const identity = fromContext(
+      'sesIdentity',
+      z
+        .string()
+        .regex(/^arn:aws[\w-]*:ses:[a-z0-9-]+:\d{12}:identity\/.+$/, 'not an SES identity ARN')
+        .transform((arn) => arn.split(':identity/')[1] as string),
+      value,
+    );
+    return { identityArn: value, identity, from: from(identity) };
+  }
+  fromContext('sesIdentity', z.union([z.email(), z.hostname()], 'a domain or an e-mail address'), value);
+  return { identity: value, from: from(value) };
+}
+
+function parsePayments(get: (key: string) => unknown): PaymentSettings {
+  return {
+    providers: fromContext(
+      'paymentProviders',
+      z.partialRecord(partnerId, hmacRedirectSettings).default({}),
+      jsonValue(get('paymentProviders'), 'paymentProviders'),
+    ),
+    billers: fromContext(
+      'billers',
+      z.partialRecord(partnerId, billerSettings).default({}),
+      jsonValue(get('billers'), 'billers'),
+    ),
+  };
+}
+
+const jsonValue = (raw: unknown, key: string) => (raw === undefined ? undefined : contextJson(raw, key));
+
+export function stageSettings(rawContext: (key: string) => unknown): StageSettings {
+  const stage = parseStage(rawContext('stage'));
+  const context = stageContext(rawContext, stage);
   const prod = stage === 'prod';
   // Staging runs as prod does (log level, API limits) so a release is tried under prod's rules, but
   // its data is disposable and its logs short-lived.
@@ -389,7 +526,8 @@ export function stageSettings(context: (key: string) => unknown): StageSettings 
     webOrigins: parseOrigins(context('webOrigins'), stage, domain),
     agencyEndpoints: parseEndpoints(context('agencyEndpoints'), stage),
     signIn: parseSignIn(context, stage, `cong-${stage}`),
-    alertEmails: parseEmails(context('alertEmails')),
+    alertEmails: parseEmails(context('alertEmails'), stage),
+    agencyOpsEmails: parseOpsEmails(context('agencyOpsEmails')),
     ...(domain ? { domain } : {}),
     waf: parseWaf(context, stage),
     reservedConcurrency: RESERVED_CONCURRENCY[stage],
@@ -399,6 +537,8 @@ export function stageSettings(context: (key: string) => unknown): StageSettings 
       z.enum(FUNCTION_DEPLOYMENTS).default(prod ? 'canary' : 'all-at-once'),
       context('functionDeployment') ?? undefined,
     ),
+    ses: parseSes(context('sesIdentity')),
+    payments: parsePayments(context),
     // Last, so a stage's own mistakes are reported before the missing account pin.
     ...parseEnvironment(context, stage),
   };
@@ -416,6 +556,9 @@ export function physicalNames(s: StageSettings) {
     scansBucket: `${s.prefix}-scans-${Aws.ACCOUNT_ID}-${Aws.REGION}`,
     queuePrefix: s.prefix,
     outboxDlq: `${s.prefix}-outbox-dlq`,
+    // The notification relay's failed stream batches: apart from the outbox's, so a replay never takes
+    // one consumer's failures for the other's.
+    notificationStreamDlq: `${s.prefix}-notification-stream-dlq`,
     agencySecretPrefix: `cong/${s.stage}/channel/`,
     paymentSecretPrefix: `cong/${s.stage}/payment/`,
     profileKeySecret: `cong/${s.stage}/profile-data-key`,

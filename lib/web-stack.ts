@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Annotations, Aws, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { Annotations, Aws, CfnOutput, Duration, SecretValue, Stack, type StackProps } from 'aws-cdk-lib';
 import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import {
   AllowedMethods,
@@ -34,9 +34,11 @@ import { HttpOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import type { Policy } from 'aws-cdk-lib/aws-iam';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, CacheControl, Source } from 'aws-cdk-lib/aws-s3-deployment';
+import { StringParameter } from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
+import { EDGE_ORIGIN_HEADER } from '../functions/core/edge-origin.js';
 import { apiSecurityHeaders, pageSecurityHeaders } from '../functions/core/security-headers.js';
-import type { ApiStack } from './api-stack.js';
+import { type ApiStack, edgeOriginSecretName, portalUrlParameterName } from './api-stack.js';
 import type { DataStack } from './data-stack.js';
 import type { EdgeStack } from './edge-stack.js';
 import type { WebPageConfig } from './local/web-page.js';
@@ -120,9 +122,14 @@ export class WebStack extends Stack {
       origin: new HttpOrigin(`${api.api.apiId}.execute-api.${this.region}.${Aws.URL_SUFFIX}`, {
         protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY,
         originSslProtocols: [OriginSslPolicy.TLS_V1_2],
+        // The proof that a request came through this distribution (and its WAF): the functions refuse
+        // API requests without it. A viewer's own header of that name is replaced by CloudFront.
+        customHeaders: { [EDGE_ORIGIN_HEADER]: this.edgeOriginHeaderValue(s.stage) },
       }),
       allowedMethods: AllowedMethods.ALLOW_ALL,
       cachePolicy: CachePolicy.CACHING_DISABLED,
+      // Besides the viewer's headers, this managed policy forwards CloudFront's viewer headers, among them
+      // CloudFront-Viewer-Address: per-address limits count the citizen, not the CloudFront server.
       originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
       responseHeadersPolicy: this.apiHeaders,
       // A redirected POST would lose its body: API clients must use https from the start.
@@ -189,8 +196,35 @@ export class WebStack extends Stack {
 
     const url = domain ? `https://${domain.name}` : `https://${this.distribution.distributionDomainName}`;
     new CfnOutput(this, 'PortalUrl', { value: url });
+    // The API stack deploys first and cannot know the distribution's name: its functions read the
+    // portal's address from here at run time (functions/core/portal-url.ts).
+    new StringParameter(this, 'PortalUrlParameter', {
+      parameterName: portalUrlParameterName(s.stage),
+      description: `Cong ${s.stage}: the portal's public address (payment returns, file links, OpenAPI server)`,
+      stringValue: url,
+    });
     new CfnOutput(this, 'DistributionId', { value: this.distribution.distributionId });
     new CfnOutput(this, 'PageBucket', { value: this.bucket.bucketName });
+  }
+
+  /**
+   * The edge header's value as a CloudFormation dynamic reference to the secret the API stack generated:
+   * CloudFormation resolves it when it deploys the distribution, so it never appears in the template or
+   * the CDK output. CloudFront keeps origin headers as plain configuration (no secret references), so the
+   * value is a deploy-time one; CloudFormation resolves it again only when the reference changes, which
+   * `-c edgeOriginSecretVersion=<version id>` does after a rotation.
+   */
+  private edgeOriginHeaderValue(stage: string): string {
+    const version = this.node.tryGetContext('edgeOriginSecretVersion');
+    if (version !== undefined && (typeof version !== 'string' || !/^[A-Za-z0-9-]{32,64}$/.test(version))) {
+      throw new Error(
+        `context "edgeOriginSecretVersion" must be a Secrets Manager version id, got ${version}`,
+      );
+    }
+    return SecretValue.secretsManager(edgeOriginSecretName(stage), {
+      jsonField: 'current',
+      ...(version ? { versionId: version } : {}),
+    }).unsafeUnwrap();
   }
 
   /**

@@ -29,7 +29,10 @@ export const agencyDeliveriesQuery = listQuery
     message: 'one of dossierCode or petitionCode',
   });
 
-/** One attempt: a dossier's webhook (with `dossierCode`) or a petition's (`petition.created`, with `petitionCode`). */
+/**
+ * One attempt: a dossier's webhook (with `dossierCode`), a petition's (`petition.created`, with
+ * `petitionCode`) or a support question's (`support.handed`, with `ticketCode`).
+ */
 export const deliveryLogItem = z
   .object({
     dossierCode: dossierCode
@@ -38,8 +41,12 @@ export const deliveryLogItem = z
     petitionCode: petitionCode
       .optional()
       .meta({ description: "The petition delivered (petition.created); absent on a dossier's row." }),
+    ticketCode: z.string().optional().meta({
+      description: 'The support question handed to the agency (support.handed); absent on other rows.',
+    }),
     eventType: z.string().nullable().meta({
-      description: 'dossier.submitted, dossier.supplemented, dossier.withdrawn or petition.created',
+      description:
+        'dossier.submitted, dossier.supplemented, dossier.withdrawn, dossier.payment_refunded, petition.created or support.handed',
     }),
     webhookId: z.string(),
     attempt: z.number().int().min(1),
@@ -92,13 +99,14 @@ const requestId = z
 export const REDELIVERY_MAX_DAYS = 31;
 
 /**
- * By dossier or by window, the dossier webhooks named are queued again; petition rows of the log are not
- * (the petition is answered through /v1/agency/petitions). Dead letters move back whatever they hold,
- * petition deliveries included.
+ * By dossier, by petition or by window, the webhooks named are queued again (a petition's only while it
+ * is with this agency); support rows of the log are not (the ticket is answered through
+ * /v1/agency/support-events). Dead letters move back whatever they hold.
  */
 export const redeliveryRequest = z
   .union([
     z.object({ dossierCode, requestId }).strict(),
+    z.object({ petitionCode, requestId }).strict(),
     z
       .object({ from: isoDateTime, to: isoDateTime, requestId })
       .strict()
@@ -115,7 +123,7 @@ export const redeliveryRequest = z
   .meta({
     id: 'RedeliveryRequest',
     description:
-      "`dossierCode` or `{from,to}` (by delivery-attempt time) queue again the dossier webhooks tried: the log's petition rows are skipped. `deadLetters` moves back every dead letter of the agency, petition deliveries included.",
+      "`dossierCode`, `petitionCode` or `{from,to}` (by delivery-attempt time) queue again the webhooks tried, dossiers' and petitions' (the log's support rows are skipped). `deadLetters` moves back every dead letter of the agency.",
   });
 export type RedeliveryRequest = z.infer<typeof redeliveryRequest>;
 

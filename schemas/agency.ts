@@ -170,6 +170,12 @@ export const agencyEventResult = z
     /** For an electronic result: the document as the portal stored it, to check against what was sent. */
     resultDocument: z
       .object({
+        /** The issuing agency fetches the stored document back like a scan: GET {href}, signed. */
+        attachmentId: z.string().optional(),
+        href: z.string().optional().meta({
+          description:
+            "Where the issuing agency fetches the document as the portal keeps it: the same signed route as the dossier's scans.",
+        }),
         fileName: z.string(),
         contentType: z.string(),
         size: z.number().int(),
@@ -239,6 +245,27 @@ export const supplementDelivery = z
   .meta({ id: 'DossierSupplemented' });
 export type SupplementDelivery = z.infer<typeof supplementDelivery>;
 
+/**
+ * A dossier's fee as it was paid online: the amount, when and through which provider, the receipt the
+ * citizen was given, and whether it has since been given back.
+ */
+export const deliveredPayment = z
+  .object({
+    paymentId: z.string(),
+    amount: z.number().int().nonnegative().meta({ description: 'In đồng (VND has no minor unit).' }),
+    currency: z.literal('VND'),
+    status: z.enum(['paid', 'refunded']),
+    paidAt: isoDateTime,
+    /** The payment provider (e.g. `vnpay`) and its own id of the charge, for the agency's reconciliation. */
+    provider: z.string(),
+    providerTransactionId: z.string().optional(),
+    /** The electronic receipt issued to the payer (biên lai điện tử). */
+    receiptNumber: z.string().optional(),
+    refundedAt: isoDateTime.optional(),
+  })
+  .meta({ id: 'DeliveredPayment' });
+export type DeliveredPayment = z.infer<typeof deliveredPayment>;
+
 /** What the dispatcher POSTs to an agency's endpoint (Standard Webhooks signed). */
 export const dossierDelivery = z
   .object({
@@ -262,6 +289,8 @@ export const dossierDelivery = z
     filedAtDesk: z.object({ agencyId: z.string() }).optional(),
     /** The steps the dossier is processed in, each with its budget: callbacks name them by `id`. */
     steps: z.array(plannedStep).optional(),
+    /** The procedure charges a fee paid online: the dossier is sent once it is paid. */
+    payment: deliveredPayment.optional(),
   })
   .meta({ id: 'DossierSubmitted' });
 export type DossierDelivery = z.infer<typeof dossierDelivery>;
@@ -277,6 +306,22 @@ export const withdrawalDelivery = z
   })
   .meta({ id: 'DossierWithdrawn' });
 export type WithdrawalDelivery = z.infer<typeof withdrawalDelivery>;
+
+/**
+ * The fee the citizen paid for a dossier the agency holds was given back (an operator's refund): the
+ * dossier itself stays with the agency.
+ */
+export const paymentRefundedDelivery = z
+  .object({
+    type: z.literal('dossier.payment_refunded'),
+    dossierCode,
+    submissionId: z.string(),
+    agencyId: z.string(),
+    refundedAt: isoDateTime,
+    payment: deliveredPayment,
+  })
+  .meta({ id: 'DossierPaymentRefunded' });
+export type PaymentRefundedDelivery = z.infer<typeof paymentRefundedDelivery>;
 
 /** The route agencies fetch a dossier's file by; deliveries link to it (`href`). */
 export const AGENCY_ATTACHMENT_PATH = '/v1/agency/dossiers/{code}/attachments/{attachmentId}';

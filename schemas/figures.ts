@@ -49,6 +49,19 @@ export const stepFigures = z.object({
   ...counts,
 });
 
+/** One officer at one step of one procedure: what the officer did there. */
+export const officerStepFigures = z.object({
+  officerId: z.string(),
+  displayName: z.string(),
+  procedureCode: z.string(),
+  stepId: z.string(),
+  name: z.string(),
+  nameEn: z.string(),
+  /** Dossiers in which the officer finished this step in the period. */
+  dossiersHandled: z.number().int(),
+  ...counts,
+});
+
 export const agencyFigures = z
   .object({
     agencyId: z.string(),
@@ -58,6 +71,8 @@ export const agencyFigures = z
     to: z.iso.date(),
     officers: z.array(officerFigures),
     steps: z.array(stepFigures),
+    /** Per officer and per step: each officer's rows at each step they finished, by officer then step. */
+    officerSteps: z.array(officerStepFigures),
     /** Dossiers read to compute the figures (those that could have had a step in the period). */
     dossiersRead: z.number().int(),
   })
@@ -65,3 +80,4 @@ export const agencyFigures = z
 export type AgencyFigures = z.infer<typeof agencyFigures>;
 export type OfficerFigures = z.infer<typeof officerFigures>;
 export type StepFigures = z.infer<typeof stepFigures>;
+export type OfficerStepFigures = z.infer<typeof officerStepFigures>;

@@ -88,6 +88,11 @@ export const ticketSummary = z.object({
   resolutionDueAt: isoDateTime,
   firstAnsweredAt: isoDateTime.optional(),
   closedAt: isoDateTime.optional(),
+  /**
+   * While answered: when the ticket closes itself if the asker neither replies, reopens nor closes it
+   * (CONG_SUPPORT_DEADLINES' quietWorkingDays, 5 working days by default); it can be rated once closed.
+   */
+  closesAt: isoDateTime.optional(),
   /** Past the deadline in force: the first answer while none came, else the resolution. */
   overdue: z.boolean(),
   reopens: z.number().int(),
@@ -97,7 +102,15 @@ export const ticketView = ticketSummary
   .extend({
     question: z.string(),
     attachments: z.array(z.object({ fileName: z.string(), contentType: z.string(), size: z.number() })),
-    rating: z.object({ score: z.number().int(), comment: z.string().optional(), at: isoDateTime }).optional(),
+    rating: z
+      .object({
+        score: z.number().int(),
+        comment: z.string().optional(),
+        at: isoDateTime,
+        /** A phone caller's score, given on the phone and recorded by this call-centre agent. */
+        recordedBy: z.object({ sub: z.string(), role: z.literal('support_agent') }).optional(),
+      })
+      .optional(),
     faqId: z.string().optional(),
     messages: z.array(message),
   })

@@ -159,6 +159,13 @@ export function deliveriesStore(): RedeliveryPorts {
       return out.Item?.agencyId as string | undefined;
     },
 
+    async petitionAgency(code) {
+      const out = await db.send(
+        new GetCommand({ TableName, Key: keys.petition(code), ProjectionExpression: 'agencyId' }),
+      );
+      return out.Item?.agencyId as string | undefined;
+    },
+
     deliveryState: (agencyId) => agencyDeliveryStates(db, TableName).get(agencyId),
 
     newId: () => ulid(),

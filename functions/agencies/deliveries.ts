@@ -20,15 +20,20 @@ import { keys } from '../core/keys.js';
 import type { BreakerState } from '../dispatch/breaker.js';
 import type { DeliveryAttempt } from '../dispatch/deliver.js';
 import { sameRequest } from '../dossiers/idempotency.js';
-import { type DossierMessage, isDossierMessageType } from '../dossiers/messages.js';
+import { type DossierMessage, isDossierMessageType, type PetitionMessage } from '../dossiers/messages.js';
 
 export type DeliveryLogItem = z.infer<typeof deliveryLogItem>;
 export type DeliveriesQuery = z.output<typeof agencyDeliveriesQuery>;
 export type AgencyDeliveryState = z.infer<typeof agencyDeliveryState>;
 
 /** A stored attempt as the log reads it (older records may lack the newer fields). */
-/** A dossier's attempt carries `dossierCode`, a petition's `petitionCode`. */
-export type AttemptRecord = DeliveryAttempt & { dossierCode?: string; petitionCode?: string; seq?: number };
+/** A dossier's attempt carries `dossierCode`, a petition's `petitionCode`, a support ticket's `ticketCode`. */
+export type AttemptRecord = DeliveryAttempt & {
+  dossierCode?: string;
+  petitionCode?: string;
+  ticketCode?: string;
+  seq?: number;
+};
 export type LogKey = Record<string, string>;
 
 export const AGENCY_LOG_CURSOR = ['pk', 'sk', 'gsi2pk', 'gsi2sk'] as const;
@@ -59,6 +64,8 @@ export interface DeliveryLogPorts {
   readLog(q: LogRead): Promise<{ items: { key: LogKey; attempt: AttemptRecord }[]; lastKey?: LogKey }>;
   /** The agency a dossier is routed to; undefined for an unknown code. */
   dossierAgency(code: string): Promise<string | undefined>;
+  /** The agency a petition is with now; undefined for an unknown code. */
+  petitionAgency?(code: string): Promise<string | undefined>;
   /** The agency's delivery switch and breaker (functions/dispatch/store.ts). */
   deliveryState(agencyId: string): Promise<BreakerState | undefined>;
 }
@@ -75,7 +82,11 @@ const iso = (s: string | undefined) => (s ? new Date(s).toISOString() : undefine
 
 export function logItem(a: AttemptRecord): DeliveryLogItem {
   return {
-    ...(a.petitionCode ? { petitionCode: a.petitionCode } : { dossierCode: a.dossierCode }),
+    ...(a.petitionCode
+      ? { petitionCode: a.petitionCode }
+      : a.ticketCode
+        ? { ticketCode: a.ticketCode }
+        : { dossierCode: a.dossierCode }),
     eventType: a.eventType ?? null,
     webhookId: a.webhookId,
     attempt: a.attempt,
@@ -168,7 +179,9 @@ const READ_BATCH = 100;
 const MAX_READS = 10;
 
 /** One webhook to send again: the original message, under its own webhook-id. */
-export type Redelivery = Pick<DossierMessage, 'type' | 'dossierCode' | 'agencyId' | 'webhookId' | 'seq'>;
+export type Redelivery =
+  | Pick<DossierMessage, 'type' | 'dossierCode' | 'agencyId' | 'webhookId' | 'seq'>
+  | Pick<PetitionMessage, 'type' | 'petitionCode' | 'agencyId' | 'webhookId' | 'routing' | 'fromAgencyId'>;
 
 /** At most this many webhooks per request; a wider outage is the operators' redrive. */
 export const MAX_REDELIVERIES = 1000;
@@ -181,11 +194,25 @@ export function selectRedeliveries(agencyId: string, attempts: readonly AttemptR
   const seen = new Set<string>();
   const out: Redelivery[] = [];
   for (const a of attempts) {
-    // Petition rows are not redelivered (schemas/agency-deliveries.ts redeliveryRequest).
-    if (!a.dossierCode || !isDossierMessageType(a.eventType)) continue;
     if (a.agencyId && a.agencyId !== agencyId) continue;
-    const id = `${a.dossierCode}|${a.webhookId}`;
+    const code = subjectCode(a);
+    if (!code) continue;
+    const id = `${code}|${a.webhookId}`;
     if (seen.has(id)) continue;
+    if (a.petitionCode && a.eventType === 'petition.created') {
+      seen.add(id);
+      out.push({
+        type: 'petition.created',
+        petitionCode: a.petitionCode,
+        agencyId,
+        webhookId: a.webhookId,
+        ...(a.routing ? { routing: a.routing } : {}),
+        ...(a.fromAgencyId ? { fromAgencyId: a.fromAgencyId } : {}),
+      });
+      continue;
+    }
+    // Support rows are not redelivered: the ticket is answered through /v1/agency/support-events.
+    if (!a.dossierCode || !isDossierMessageType(a.eventType)) continue;
     seen.add(id);
     out.push({
       type: a.eventType,
@@ -227,22 +254,28 @@ const requestHash = (body: RedeliveryRequest) => {
   return createHash('sha256').update(canonical).digest('hex');
 };
 
+/** The dossier or petition a redeliverable attempt is about (support rows have neither). */
+const subjectCode = (a: AttemptRecord) => a.dossierCode ?? a.petitionCode;
+
 /** Every attempt the request names, within MAX_REDELIVERIES distinct webhooks. */
 async function attemptsFor(ports: DeliveryLogPorts, agencyId: string, body: RedeliveryRequest) {
   const read: LogRead =
     'dossierCode' in body
       ? { agencyId, dossierCode: body.dossierCode, limit: 100 }
-      : 'from' in body
-        ? { agencyId, from: iso(body.from), to: iso(body.to), limit: 100 }
-        : { agencyId, limit: 100 };
+      : 'petitionCode' in body
+        ? { agencyId, petitionCode: body.petitionCode, limit: 100 }
+        : 'from' in body
+          ? { agencyId, from: iso(body.from), to: iso(body.to), limit: 100 }
+          : { agencyId, limit: 100 };
   const attempts: AttemptRecord[] = [];
   const webhooks = new Set<string>();
   let after: LogKey | undefined;
   do {
     const page = await ports.readLog({ ...read, ...(after ? { after } : {}) });
     for (const { attempt } of page.items) {
-      if (!attempt.dossierCode || !passes(attempt, read)) continue;
-      webhooks.add(`${attempt.dossierCode}|${attempt.webhookId}`);
+      const code = subjectCode(attempt);
+      if (!code || !passes(attempt, read)) continue;
+      webhooks.add(`${code}|${attempt.webhookId}`);
       if (webhooks.size > MAX_REDELIVERIES) return attempts;
       attempts.push(attempt);
     }
@@ -267,6 +300,9 @@ export async function requestRedelivery(
   // Another agency's (or no) dossier is refused before anything is written.
   if ('dossierCode' in body && (await ports.dossierAgency(body.dossierCode)) !== agencyId)
     throw new AppError('DOSSIER_NOT_FOUND');
+  // A petition is redelivered only by the agency it is with now.
+  if ('petitionCode' in body && (await ports.petitionAgency?.(body.petitionCode)) !== agencyId)
+    throw new AppError('PETITION_NOT_FOUND');
   const hash = requestHash(body);
   let earlier = await ports.findRequest(agencyId, key);
   let redeliveryId = earlier?.redeliveryId;

@@ -20,6 +20,7 @@ import { decide } from '../core/dossier-state.js';
 import { AppError } from '../core/errors.js';
 import { sealEvent, type TimelineEvent } from '../core/timeline.js';
 import { addWorkingDays } from '../core/working-days.js';
+import { attachmentHref, ownResultIdOf } from '../documents/agency-files.js';
 import { changeStatus, issueDocument, type ResultDocument } from '../documents/result-documents.js';
 import type { RecordStatus, ResultSigner } from '../documents/result-record.js';
 import type { Outbox } from '../dossiers/messages.js';
@@ -380,6 +381,8 @@ export async function handleAgencyEvent(
       ...(dossierResult?.kind === 'electronic'
         ? {
             resultDocument: {
+              attachmentId: ownResultIdOf(dossier.code),
+              href: attachmentHref(dossier.code, ownResultIdOf(dossier.code)),
               fileName: dossierResult.fileName,
               contentType: dossierResult.contentType,
               size: dossierResult.size,

@@ -119,6 +119,14 @@ function page<T>(all: readonly T[], limit: number, cursor: string | undefined, k
   return { items, nextCursor: next < all.length ? c.encode(next) : null };
 }
 
+/** What a published artefact brings beside its records. */
+interface PublishedInput {
+  /** Checked when it was published: not validated again at cold start. */
+  trusted?: boolean;
+  /** A form's JSON Schema as the release wrote it (published-forms.ts), when there is one. */
+  publishedForm?: (formId: string) => Record<string, unknown> | undefined;
+}
+
 export class Catalog {
   readonly version: number;
   readonly publishedAt: string;
@@ -136,6 +144,7 @@ export class Catalog {
     records: ProcedureRecord[],
     private readonly index?: SerializedIndex | (() => SerializedIndex | undefined),
     private readonly informationInput: InformationInput = { summaries: [] },
+    private readonly published: PublishedInput = {},
   ) {
     this.version = data.catalogVersion;
     this.publishedAt = data.publishedAt;
@@ -156,7 +165,8 @@ export class Catalog {
     this.current = [...this.versions.values()]
       .map((l) => l.at(-1)!)
       .sort((a, b) => (a.code < b.code ? -1 : 1));
-    this.faq = z.array(faqRecord).parse(data.faq);
+    // A published artefact's FAQ was checked by the import (and the suite checks the committed one).
+    this.faq = published.trusted ? (data.faq as FaqRecord[]) : z.array(faqRecord).parse(data.faq);
   }
 
   /** A few hundred fields, folded once each: a filtered search checks thousands of candidates. */
@@ -211,9 +221,17 @@ export class Catalog {
   static fromData(
     data: CatalogData,
     index?: SerializedIndex | (() => SerializedIndex | undefined),
-    { trusted = false, information }: { trusted?: boolean; information?: InformationInput } = {},
+    {
+      trusted = false,
+      information,
+      publishedForm,
+    }: { trusted?: boolean; information?: InformationInput } & Pick<PublishedInput, 'publishedForm'> = {},
   ): Catalog {
-    if (trusted) return new Catalog(data, data.procedures as ProcedureRecord[], index, information);
+    if (trusted)
+      return new Catalog(data, data.procedures as ProcedureRecord[], index, information, {
+        trusted,
+        publishedForm,
+      });
     const rows = data.procedures.map((value, i) => ({ row: i + 1, value }));
     const { records, problems } = validateRecords(
       rows,
@@ -273,7 +291,7 @@ export class Catalog {
   formJsonSchema(p: Procedure): Record<string, unknown> {
     let schema = this.formSchemas.get(p.formId);
     if (!schema) {
-      schema = publishFormSchema(p.form);
+      schema = this.published.publishedForm?.(p.formId) ?? publishFormSchema(p.form);
       this.formSchemas.set(p.formId, schema);
     }
     return schema;

@@ -13,6 +13,7 @@ import type { ProcedureRecord } from '../../schemas/procedure.js';
 import { Catalog } from './catalog.js';
 import { loadInformation, searchIndexText } from './national-import.js';
 import type { CatalogData } from './procedures.js';
+import { writePublishedForms } from './published-forms.js';
 import { type RowInput, type RowProblem, validateRecords } from './validate.js';
 
 export const CATALOG_FILE = 'catalog.json';
@@ -259,6 +260,7 @@ export async function writeCatalog(dataDir: string, data: CatalogData, index: st
     await rename(`${path}.tmp`, path);
   };
   await write(INDEX_FILE, `${index}\n`);
+  writePublishedForms(dataDir);
   await write(CATALOG_FILE, `${JSON.stringify(data, null, 2)}\n`);
 }
 

@@ -31,6 +31,7 @@ import {
   parseNationalRecord,
 } from './national-record.js';
 import type { CatalogData } from './procedures.js';
+import { writePublishedForms } from './published-forms.js';
 import type { IndexedDoc } from './search-hits.js';
 
 export const DETAILS_DIR = 'details';
@@ -256,6 +257,7 @@ export function importNationalText(text: string, options: NationalImportOptions)
   const next: CatalogData = { ...catalogData, catalogVersion, publishedAt };
   writeSummaries(dataDir, information);
   writeAtomic(join(dataDir, 'search-index.json'), `${searchIndexText(next, information)}\n`);
+  writePublishedForms(dataDir);
   writeAtomic(join(dataDir, 'catalog.json'), `${JSON.stringify(next, null, 2)}\n`);
   options.progress?.('index', 1, 1);
   report.published = true;

@@ -16,6 +16,7 @@ import { setting } from '../core/config.js';
 import { Catalog, type SerializedIndex } from './catalog.js';
 import type { InformationDetails, InformationIndexFile, InformationVersion } from './information.js';
 import { publishedCatalog } from './procedures.js';
+import { FORMS_DIR } from './published-forms.js';
 
 /** functions/catalog/data/ in the source tree; data/ beside the bundled handler in a deployment. */
 export function catalogDataDir(): string {
@@ -94,6 +95,10 @@ export function loadPublished(dir = catalogDataDir()) {
       {
         trusted: true,
         information: { summaries: once(() => readJson<InformationIndexFile>(summariesFile)!.procedures) },
+        publishedForm: (formId) =>
+          /^[a-z0-9_]+$/.test(formId)
+            ? readJson<Record<string, unknown>>(join(dir, FORMS_DIR, `${formId}.json`))
+            : undefined,
       },
     ),
     details: new DetailsStore(join(dir, 'details')),

@@ -78,6 +78,8 @@ export const supportClockSchema = z
   .object({
     firstAnswerWorkingHours: z.number().min(1).max(400),
     resolutionWorkingHours: z.number().min(1).max(2000),
+    /** Working days an answered ticket waits for its asker before it closes itself. */
+    quietWorkingDays: z.number().int().min(1).max(30).optional(),
   })
   .strict()
   .refine((d) => d.firstAnswerWorkingHours <= d.resolutionWorkingHours, 'first answer must come first');
@@ -139,6 +141,12 @@ const settings = z.object({
    * system serves a whole channel, e.g. a province's one-stop system); `{agencyId}` in it is replaced.
    */
   AGENCY_CHANNEL_ENDPOINTS: jsonRecord.default({}),
+  /**
+   * channel (or one agency's id) → the e-mail address of the operations team behind the agency's
+   * endpoint: told when the circuit breaker pauses the agency's deliveries and when they resume. An
+   * agency's own entry wins over its channel's.
+   */
+  AGENCY_OPS_EMAILS: jsonRecord.default({}),
   /** `file` (local cloud) or `secretsmanager` (AWS): where per-agency signing secrets live. */
   AGENCY_SECRETS_SOURCE: z.enum(['file', 'secretsmanager']).default('secretsmanager'),
   AGENCY_SECRETS_FILE: z.string().optional(),
@@ -176,6 +184,8 @@ const settings = z.object({
   PAYMENT_RECONCILE_AFTER_SECONDS: z.coerce.number().int().min(0).default(300),
   /** The portal's public address: providers send the citizen's browser back to it. */
   PORTAL_URL: z.url().optional(),
+  /** Without PORTAL_URL: the SSM parameter holding it, written by the Web stack (core/portal-url.ts). */
+  PORTAL_URL_PARAMETER: z.string().startsWith('/').optional(),
   /** The queue notifications wait on before the notifier sends them. */
   NOTIFICATIONS_QUEUE_URL: z.string().optional(),
   /** `aws` (SNS text messages, SES e-mail) or `local-file` (the local cloud's outbox, GET /dev/outbox). */
@@ -196,6 +206,13 @@ const settings = z.object({
   RESULT_SIGNING_KEY_ID: z.string().optional(),
   /** Seconds a presigned upload form stays valid. */
   UPLOAD_URL_TTL_SECONDS: z.coerce.number().int().min(30).max(3600).default(600),
+  /**
+   * `on` in AWS (lib/api-stack.ts): every HTTP request must carry the edge's origin header
+   * (core/edge-origin.ts). Off locally, where there is no edge.
+   */
+  EDGE_ORIGIN_CHECK: z.enum(['on', 'off']).default('off'),
+  /** Secrets Manager name of the edge's origin header values, `{"current":…,"previous"?:…}`. */
+  EDGE_ORIGIN_SECRET: z.string().min(1).optional(),
   /** `off` lifts the application-level abuse limits (local load tests and benchmarks); API Gateway's stay. */
   CONG_RATE_LIMITS: z.enum(['on', 'off']).default('on'),
   /** Overrides of DEFAULT_RATE_LIMITS per route class. */
@@ -206,10 +223,15 @@ const settings = z.object({
  * Loopback and private receivers (the simulator, an integrator's own with --agency-endpoint) are for the
  * local cloud only: a deployed stage that allowed them would reopen the SSRF guard.
  */
-export const configSchema = settings.refine((c) => !c.ALLOW_PRIVATE_ENDPOINTS || c.STAGE === 'local', {
-  message: 'ALLOW_PRIVATE_ENDPOINTS is allowed only when STAGE is local',
-  path: ['ALLOW_PRIVATE_ENDPOINTS'],
-});
+export const configSchema = settings
+  .refine((c) => !c.ALLOW_PRIVATE_ENDPOINTS || c.STAGE === 'local', {
+    message: 'ALLOW_PRIVATE_ENDPOINTS is allowed only when STAGE is local',
+    path: ['ALLOW_PRIVATE_ENDPOINTS'],
+  })
+  .refine((c) => c.EDGE_ORIGIN_CHECK === 'off' || c.EDGE_ORIGIN_SECRET, {
+    message: 'EDGE_ORIGIN_CHECK=on needs EDGE_ORIGIN_SECRET (the secret holding the edge header)',
+    path: ['EDGE_ORIGIN_SECRET'],
+  });
 export type Config = z.infer<typeof configSchema>;
 
 let cached: Config | undefined;

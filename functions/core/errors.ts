@@ -56,6 +56,11 @@ export const ERRORS = {
     en: 'Your role may not do this.',
     vi: 'Vai trò của bạn không được phép thực hiện thao tác này.',
   },
+  EDGE_REQUIRED: {
+    status: 403,
+    en: 'Call the portal at its public address; this address does not take requests directly.',
+    vi: 'Vui lòng gọi Cổng qua địa chỉ công khai của Cổng; địa chỉ này không nhận yêu cầu trực tiếp.',
+  },
   NOT_FOUND: { status: 404, en: 'Not found.', vi: 'Không tìm thấy.' },
   PROCEDURE_NOT_FOUND: { status: 404, en: 'No such procedure.', vi: 'Không tìm thấy thủ tục hành chính.' },
   AGENCY_NOT_FOUND: { status: 404, en: 'No such agency.', vi: 'Không tìm thấy cơ quan.' },

@@ -12,6 +12,7 @@ import { type OwnershipReader, objectAccess } from './access.js';
 import { authenticatePerson, type Principal } from './auth.js';
 import { config } from './config.js';
 import { isItemTooLarge, isThrottled } from './dynamo-errors.js';
+import { clientAddress, edgeOrigin } from './edge-origin.js';
 import { AppError } from './errors.js';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth.js';
 import { correlate, logger } from './logger.js';
@@ -145,9 +146,16 @@ const rateLimit = (store: Verifiers['rateLimits']): MiddlewareObj<PortalEvent, R
       if (!limitClass || config().CONG_RATE_LIMITS === 'off') return;
       if (!store) throw new Error(`${limitClass}-limited route without a rate-limit store`);
       ports ??= store();
-      await enforceRateLimit(ports, config().RATE_LIMITS[limitClass], {
+      const cfg = config();
+      // Behind the edge (the check passed) the viewer's address, not the CloudFront server's.
+      const address = clientAddress(
+        req.headers,
+        request.event.requestContext?.http?.sourceIp,
+        cfg.EDGE_ORIGIN_CHECK === 'on',
+      );
+      await enforceRateLimit(ports, cfg.RATE_LIMITS[limitClass], {
         limitClass,
-        ...rateLimitSubjects(req.principal, request.event.requestContext?.http?.sourceIp),
+        ...rateLimitSubjects(req.principal, address),
         now: Date.now(),
       });
     },
@@ -341,19 +349,23 @@ export function httpFunction<const G extends readonly Route[]>(
     return json(status, result.body, headers);
   };
 
-  return middy<PortalEvent, Result>()
-    .use(correlation())
-    .use(securityHeaders())
-    .use(accessLog())
-    .use(errorResponses())
-    .use(httpHeaderNormalizer())
-    .use(resolveRoute(own))
-    .use(authenticate(verifiers))
-    .use(jsonBody())
-    .use(validate())
-    .use(rateLimit(verifiers.rateLimits))
-    .use(objectAccess(verifiers.ownership))
-    .handler(dispatch);
+  return (
+    middy<PortalEvent, Result>()
+      .use(correlation())
+      .use(securityHeaders())
+      .use(accessLog())
+      .use(errorResponses())
+      .use(httpHeaderNormalizer())
+      // First after the headers are readable: a request that bypassed the edge costs nothing more.
+      .use(edgeOrigin<PortalEvent, Result>())
+      .use(resolveRoute(own))
+      .use(authenticate(verifiers))
+      .use(jsonBody())
+      .use(validate())
+      .use(rateLimit(verifiers.rateLimits))
+      .use(objectAccess(verifiers.ownership))
+      .handler(dispatch)
+  );
 }
 
 /** Narrows an authenticated request to a person (routes with auth 'citizen'). */

@@ -354,6 +354,15 @@ export const keys = {
     gsi3pk: 'SUPPORTALL',
     gsi3sk: `${createdAt}#${code}`,
   }),
+  /**
+   * An answered ticket's quiet timer, kept by each state change beside the ticket: on gsi2 by when the
+   * ticket closes itself if its asker says nothing (the support watcher's work list), oldest first.
+   */
+  supportQuietTimer: (code: string) => ({ pk: `SUPPORT#${code}`, sk: 'QUIET' }),
+  supportQuietIndex: (closesAt: string, code: string) => ({
+    gsi2pk: 'SUPPORTQUIET',
+    gsi2sk: `${closesAt}#${code}`,
+  }),
   supportDelivered: (code: string, webhookId: string) => ({
     pk: `SUPPORT#${code}`,
     sk: `DELIVERED#${webhookId}`,

@@ -204,6 +204,18 @@ export const queries = {
       parse,
     }),
 
+  /** Answered support tickets whose quiet period lapsed before `before`, oldest first (codes, one read). */
+  supportQuietLapsed: (before: string, limit: number) =>
+    queryUpTo({
+      index: 'work',
+      partition: keys.supportQuietIndex('', '').gsi2pk,
+      range: { below: before },
+      attributes: ['ticketCode'],
+      limit,
+      onePage: true,
+      parse: (i) => i.ticketCode as string,
+    }),
+
   /** One shard's petition deadlines already past at `before`, oldest first (one read). */
   petitionsDue: <T>(shard: number, before: string, limit: number, parse: Parse<T>) =>
     queryUpTo({

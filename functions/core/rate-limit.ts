@@ -50,15 +50,16 @@ export const accountSubject = (sub: string) => `acct:${sub}`;
  */
 export function rateLimitSubjects(
   principal: { kind: string; sub?: string; role?: string; agencyId?: string } | null,
-  sourceIp: string | undefined,
+  /** The client's address (clientAddress in core/edge-origin.ts). */
+  address: string | undefined,
 ): { account?: string; ip?: string } {
   // An agency's own routes count per agency, its system and its officers together, whatever the address.
   if (principal?.kind === 'agency' && principal.agencyId) return { account: `agency:${principal.agencyId}` };
   const person = principal?.kind === 'person' ? principal : undefined;
   return {
     ...(person?.sub ? { account: person.sub } : {}),
-    ...(sourceIp && person?.role !== 'desk_officer' && person?.role !== 'support_agent'
-      ? { ip: sourceIp }
+    ...(address && person?.role !== 'desk_officer' && person?.role !== 'support_agent'
+      ? { ip: address }
       : {}),
   };
 }
@@ -72,7 +73,7 @@ export interface RateLimitRequest {
   limitClass: RateLimitClass;
   /** The signed-in account, when there is one. */
   account?: string;
-  /** The client address as API Gateway saw it. */
+  /** The client's address: the viewer's behind the edge, API Gateway's sourceIp locally (core/edge-origin.ts). */
   ip?: string;
   now: number;
 }

@@ -185,6 +185,13 @@ export const PETITIONS = {
 export const SUPPORT = {
   firstAnswerWorkingHours: 8,
   resolutionWorkingHours: 40,
+  /**
+   * Working days an answered ticket waits for its asker (reopen, reply, close) before it closes itself,
+   * so that it can be rated and counts as resolved.
+   */
+  quietWorkingDays: 5,
+  /** Minutes between runs of the support watcher (it closes quiet answered tickets). */
+  watchEveryMinutes: 15,
   /** Every ticket code starts with this (hỗ trợ trực tuyến), numbered per day. */
   codePrefix: 'HTTT',
   eventKind: 'supportEvent',

@@ -6,12 +6,19 @@
  * them (npm run redrive -- --resume): nothing is sent to an address the agency has given up.
  */
 
-import type { DossierDelivery, SupplementDelivery, WithdrawalDelivery } from '../../schemas/agency.js';
+import type {
+  DeliveredPayment,
+  DossierDelivery,
+  PaymentRefundedDelivery,
+  SupplementDelivery,
+  WithdrawalDelivery,
+} from '../../schemas/agency.js';
 import type { DossierRecord, StoredAttachment } from '../core/dossier.js';
 import { keys } from '../core/keys.js';
 import { AGENCY_HEADER, signWebhook } from '../core/webhooks.js';
 import { attachmentHref, attachmentIdOf, PREVIOUS_RESULT } from '../documents/agency-files.js';
 import type { DossierMessage } from '../dossiers/messages.js';
+import type { PaymentRecord, ReceiptRecord } from '../payments/model.js';
 import type { ProfileKeys } from '../pii/protect.js';
 import { withOpenForm } from '../pii/sealed-form.js';
 import { planOf } from '../steps/plan.js';
@@ -45,6 +52,9 @@ export interface DeliveryAttempt {
   redeliveryId?: string;
   /** For `dossier.supplemented`: the timeline event of the supplement (to rebuild it on redelivery). */
   seq?: number;
+  /** For `petition.created`: how the petition came to the agency (to rebuild it on redelivery). */
+  routing?: 'submitted' | 'reassigned' | 'escalated';
+  fromAgencyId?: string;
 }
 
 export interface DeliveryPorts {
@@ -87,6 +97,11 @@ export interface DeliveryPorts {
    * fails the delivery it happened in.
    */
   announce?(agencyId: string, change: 'opened' | 'resumed', code: string, at: string): Promise<void>;
+  /**
+   * A dossier's fee payment and its receipt, for the payment block of `dossier.submitted` and for
+   * `dossier.payment_refunded`; without it a submitted dossier is sent without its payment block.
+   */
+  loadPayment?(paymentId: string): Promise<PaidFee | undefined>;
   endpointFor(agencyId: string): string | undefined;
   secretsFor(agencyId: string): Promise<string[]>;
   /**
@@ -157,7 +172,56 @@ function previousResultOf(d: DossierRecord, portalUrl: string | undefined) {
   return { ...previous, attachmentId, href: attachmentHref(d.code, attachmentId, portalUrl) };
 }
 
-export function deliveryPayload(d: DossierRecord, portalUrl?: string): DossierDelivery {
+/** A payment as the payment store keeps it, with the receipt issued for it. */
+export interface PaidFee {
+  payment: Pick<
+    PaymentRecord,
+    | 'paymentId'
+    | 'amount'
+    | 'currency'
+    | 'provider'
+    | 'providerTransactionId'
+    | 'paidAt'
+    | 'status'
+    | 'refund'
+  >;
+  receipt?: Pick<ReceiptRecord, 'receiptNumber' | 'paidAt'>;
+}
+
+/** The fee as the agency receives it; undefined for a payment never credited (nothing was paid). */
+export function paymentBlock({ payment: p, receipt }: PaidFee): DeliveredPayment | undefined {
+  const paidAt = p.paidAt ?? receipt?.paidAt;
+  if (!paidAt) return undefined;
+  const refunded = p.status === 'refunded' && p.refund?.reason === 'operator';
+  return {
+    paymentId: p.paymentId,
+    amount: p.amount,
+    currency: p.currency,
+    status: refunded ? 'refunded' : 'paid',
+    paidAt,
+    provider: p.provider,
+    ...(p.providerTransactionId ? { providerTransactionId: p.providerTransactionId } : {}),
+    ...(receipt ? { receiptNumber: receipt.receiptNumber } : {}),
+    ...(refunded ? { refundedAt: p.refund?.refundedAt ?? p.refund!.at } : {}),
+  };
+}
+
+/** The dossier's fee was given back; undefined while the payment shows no refund of its credited money. */
+export function refundPayload(d: DossierRecord, fee: PaidFee): PaymentRefundedDelivery | undefined {
+  const payment = paymentBlock(fee);
+  if (payment?.status !== 'refunded' || !payment.refundedAt) return undefined;
+  return {
+    type: 'dossier.payment_refunded',
+    dossierCode: d.code,
+    submissionId: d.submissionId,
+    agencyId: d.agencyId,
+    refundedAt: payment.refundedAt,
+    payment,
+  };
+}
+
+export function deliveryPayload(d: DossierRecord, portalUrl?: string, fee?: PaidFee): DossierDelivery {
+  const payment = fee && paymentBlock(fee);
   return {
     type: 'dossier.submitted',
     dossierCode: d.code,
@@ -175,6 +239,7 @@ export function deliveryPayload(d: DossierRecord, portalUrl?: string): DossierDe
     ...(d.enterpriseTaxCode ? { enterpriseTaxCode: d.enterpriseTaxCode } : {}),
     ...(d.filedBy ? { filedAtDesk: { agencyId: d.filedBy.agencyId } } : {}),
     steps: planOf(d).steps,
+    ...(payment ? { payment } : {}),
   };
 }
 
@@ -256,6 +321,8 @@ interface Target {
   eventType?: string;
   redeliveryId?: string;
   seq?: number;
+  routing?: DeliveryAttempt['routing'];
+  fromAgencyId?: string;
 }
 
 const describeTarget = (t: Target) => ({
@@ -263,6 +330,8 @@ const describeTarget = (t: Target) => ({
   ...(t.eventType ? { eventType: t.eventType } : {}),
   ...(t.redeliveryId ? { redeliveryId: t.redeliveryId } : {}),
   ...(t.seq !== undefined ? { seq: t.seq } : {}),
+  ...(t.routing ? { routing: t.routing } : {}),
+  ...(t.fromAgencyId ? { fromAgencyId: t.fromAgencyId } : {}),
 });
 
 export async function deliver(
@@ -290,13 +359,23 @@ export async function deliver(
   const dossier = read ? read.dossier : await ports.loadDossier(message.dossierCode);
   if (!dossier) return 'dossier-gone';
 
-  const body = JSON.stringify(
-    message.type === 'dossier.supplemented'
-      ? supplementPayload(dossier, message.seq, ports.portalUrl)
-      : message.type === 'dossier.withdrawn'
-        ? withdrawalPayload(dossier)
-        : deliveryPayload(await withOpenForm(dossier, noKey(ports)), ports.portalUrl),
-  );
+  // Only the bodies that carry the fee read its payment.
+  const paymentId = dossier.payment?.paymentId;
+  const fee =
+    paymentId && (message.type === 'dossier.submitted' || message.type === 'dossier.payment_refunded')
+      ? await ports.loadPayment?.(paymentId)
+      : undefined;
+  let payload: object;
+  if (message.type === 'dossier.supplemented')
+    payload = supplementPayload(dossier, message.seq, ports.portalUrl);
+  else if (message.type === 'dossier.withdrawn') payload = withdrawalPayload(dossier);
+  else if (message.type === 'dossier.payment_refunded') {
+    const refund = fee && refundPayload(dossier, fee);
+    // The refund is committed with its message, so this is only a payment store that cannot be read.
+    if (!refund) throw new DeliveryFailed(`dossier ${dossier.code} has no refunded fee to announce`);
+    payload = refund;
+  } else payload = deliveryPayload(await withOpenForm(dossier, noKey(ports)), ports.portalUrl, fee);
+  const body = JSON.stringify(payload);
   return deliverSigned(
     ports,
     { ...target, code: dossier.code, agencyId: dossier.agencyId, body },

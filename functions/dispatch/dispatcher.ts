@@ -23,6 +23,7 @@ import { sqsClient } from '../core/clients.js';
 import { config } from '../core/config.js';
 import { logger, withCorrelation } from '../core/logger.js';
 import { countEvent } from '../core/metrics.js';
+import { portalUrl } from '../core/portal-url.js';
 import { DISPATCH } from '../core/resources.js';
 import {
   type DossierMessage,
@@ -80,9 +81,14 @@ type Handlers = {
   ) => Promise<string>;
 };
 
+/** The delivery ports, built once per container with the portal's address that file links use. */
+async function deliveryPorts() {
+  ports ??= deliveryStore(agencySecrets, await portalUrl());
+  return ports;
+}
+
 async function deliverDossier(message: DossierMessage, attempt: number, record: SQSRecord) {
-  ports ??= deliveryStore(agencySecrets);
-  const outcome = await deliver(ports, message, attempt);
+  const outcome = await deliver(await deliveryPorts(), message, attempt);
   if (outcome === 'delivered') countEvent('DossiersDelivered', { Channel: channelOf(record) });
   return outcome;
 }
@@ -91,14 +97,13 @@ const handlers: Handlers = {
   'dossier.submitted': deliverDossier,
   'dossier.supplemented': deliverDossier,
   'dossier.withdrawn': deliverDossier,
-  'petition.created': (message, attempt) => {
-    ports ??= deliveryStore(agencySecrets);
-    petitionPorts ??= petitionDeliveryStore(ports);
+  'dossier.payment_refunded': deliverDossier,
+  'petition.created': async (message, attempt) => {
+    petitionPorts ??= petitionDeliveryStore(await deliveryPorts());
     return deliverPetition(petitionPorts, message, attempt);
   },
-  'support.handed': (message, attempt) => {
-    ports ??= deliveryStore(agencySecrets);
-    supportPorts ??= supportDeliveryStore(ports);
+  'support.handed': async (message, attempt) => {
+    supportPorts ??= supportDeliveryStore(await deliveryPorts());
     return deliverSupport(supportPorts, message, attempt);
   },
 };

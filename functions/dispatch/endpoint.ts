@@ -20,3 +20,11 @@ export function agencyEndpoint(cfg: EndpointConfig, agencyId: string): string | 
   if (shared) return fill(shared);
   return cfg.AGENCY_ENDPOINT_TEMPLATE === undefined ? undefined : fill(cfg.AGENCY_ENDPOINT_TEMPLATE);
 }
+
+/** The operations e-mail for an agency's endpoint: the agency's own, else its channel's. */
+export function agencyOpsEmail(cfg: Pick<Config, 'AGENCY_OPS_EMAILS'>, agencyId: string): string | undefined {
+  const channel = findAgency(agencyId)?.channel;
+  return (
+    cfg.AGENCY_OPS_EMAILS[agencyId] ?? (channel === undefined ? undefined : cfg.AGENCY_OPS_EMAILS[channel])
+  );
+}

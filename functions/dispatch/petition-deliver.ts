@@ -4,6 +4,7 @@
  * the petitioner's identity. A message for an agency the petition has since left is dropped.
  */
 import type { PetitionDelivery } from '../../schemas/petition.js';
+import { keys } from '../core/keys.js';
 import type { PetitionMessage } from '../dossiers/messages.js';
 import type { PetitionRecord } from '../petitions/model.js';
 import { deliverSigned, gateFor, type WebhookPorts } from './deliver.js';
@@ -36,28 +37,27 @@ export async function deliverPetition(
   message: PetitionMessage,
   attempt: number,
 ): Promise<'delivered' | 'already-delivered' | 'petition-moved'> {
-  if (await ports.isDelivered(message.petitionCode, message.webhookId)) return 'already-delivered';
-  const gate = await gateFor(
-    ports,
-    {
-      code: message.petitionCode,
-      agencyId: message.agencyId,
-      webhookId: message.webhookId,
-      eventType: 'petition.created',
-    },
-    attempt,
-  );
+  // A redelivery the agency asked for goes again under the same webhook-id, once per request (its marker).
+  const marker = message.redeliveryId
+    ? keys.redeliveryMarkerId(message.webhookId, message.redeliveryId)
+    : message.webhookId;
+  if (await ports.isDelivered(message.petitionCode, marker)) return 'already-delivered';
+  const target = {
+    code: message.petitionCode,
+    agencyId: message.agencyId,
+    webhookId: message.webhookId,
+    eventType: 'petition.created',
+    // Kept on the attempt, so a redelivery rebuilds the same body.
+    ...(message.routing ? { routing: message.routing } : {}),
+    ...(message.fromAgencyId ? { fromAgencyId: message.fromAgencyId } : {}),
+    ...(message.redeliveryId ? { redeliveryId: message.redeliveryId, marker } : {}),
+  };
+  const gate = await gateFor(ports, target, attempt);
   const p = await ports.loadPetition(message.petitionCode);
   if (!p || p.agencyId !== message.agencyId) return 'petition-moved';
   return deliverSigned(
     ports,
-    {
-      code: p.code,
-      agencyId: p.agencyId,
-      webhookId: message.webhookId,
-      body: JSON.stringify(petitionPayload(p, message)),
-      eventType: 'petition.created',
-    },
+    { ...target, code: p.code, agencyId: p.agencyId, body: JSON.stringify(petitionPayload(p, message)) },
     attempt,
     gate,
   );

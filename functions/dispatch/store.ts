@@ -16,10 +16,11 @@ import { logger } from '../core/logger.js';
 import { DISPATCH } from '../core/resources.js';
 import { type VettedAddress, vetEndpoint } from '../core/ssrf.js';
 import { enqueueNotifications } from '../notices/queue.js';
+import { paymentReads, paymentTable } from '../payments/store-common.js';
 import { loadProfileKeys } from '../pii/profile-keys.js';
 import type { BreakerPorts, BreakerSettings, BreakerState } from './breaker.js';
 import type { DeliveryAttempt, DeliveryPorts } from './deliver.js';
-import { agencyEndpoint } from './endpoint.js';
+import { agencyEndpoint, agencyOpsEmail } from './endpoint.js';
 import { retryDelaySeconds } from './retry.js';
 
 const ATTEMPT_RETENTION_DAYS = 90;
@@ -332,7 +333,11 @@ export function deliveryRecords(
   };
 }
 
-export function deliveryStore(secretsFor: (agencyId: string) => Promise<string[]>): DeliveryPorts {
+export function deliveryStore(
+  secretsFor: (agencyId: string) => Promise<string[]>,
+  /** The portal's public address (core/portal-url.ts): files are linked under it. */
+  portalUrl?: string,
+): DeliveryPorts {
   const cfg = config();
   const TableName = cfg.TABLE_NAME;
   const db = dynamo();
@@ -342,8 +347,17 @@ export function deliveryStore(secretsFor: (agencyId: string) => Promise<string[]
     loadDossier,
     secretsFor,
     profileKeys: loadProfileKeys,
-    ...(cfg.PORTAL_URL ? { portalUrl: cfg.PORTAL_URL } : {}),
+    ...(portalUrl ? { portalUrl } : {}),
     endpointFor: (agencyId) => agencyEndpoint(cfg, agencyId),
+
+    async loadPayment(paymentId) {
+      const reads = paymentReads(paymentTable());
+      const [payment, receipt] = await Promise.all([
+        reads.loadPayment(paymentId),
+        reads.loadReceipt(paymentId),
+      ]);
+      return payment ? { payment, ...(receipt ? { receipt } : {}) } : undefined;
+    },
 
     ...deliveryRecords(db, TableName, {
       delivered: keys.delivered,
@@ -369,7 +383,7 @@ export function deliveryStore(secretsFor: (agencyId: string) => Promise<string[]
     breaker: breakerStore(db, TableName, breakerSettings(cfg)),
     async announce(agencyId, change, code, at) {
       try {
-        await enqueueNotifications([breakerNotice(agencyId, change, code, at)]);
+        await enqueueNotifications(breakerNotices(agencyId, change, code, at, agencyOpsEmail(cfg, agencyId)));
       } catch (err) {
         // The alarm and the delivery log still say it; a lost notice must not fail the delivery.
         logger.warn('agency delivery notice not queued', { agencyId, change, error: (err as Error).message });
@@ -399,15 +413,20 @@ export const breakerSettings = (cfg: {
   cooldownSeconds: cfg.DISPATCH_BREAKER_COOLDOWN_SECONDS,
 });
 
-/** The notice an agency gets when the breaker pauses or resumes its deliveries (Vietnamese first). */
-export function breakerNotice(
+/**
+ * What the agency is told when the breaker pauses or resumes its deliveries (Vietnamese first): a notice
+ * on its channel (a log record operators see), and an e-mail to the operations team behind its endpoint
+ * when the stage names one (AGENCY_OPS_EMAILS). Both go through the notifications queue, which retries.
+ */
+export function breakerNotices(
   agencyId: string,
   change: 'opened' | 'resumed',
   code: string,
   at: string,
-): NotificationMessage {
+  opsEmail?: string,
+): NotificationMessage[] {
   const opened = change === 'opened';
-  return {
+  const notice: NotificationMessage = {
     id: `delivery:${agencyId}:${change}:${at}`,
     audience: 'agency',
     channel: 'agency',
@@ -426,4 +445,19 @@ export function breakerNotice(
         'endpoint answers again; the waiting deliveries follow.',
     createdAt: at,
   };
+  if (!opsEmail) return [notice];
+  return [
+    notice,
+    {
+      ...notice,
+      // Its own id: the notifier sends each id once, and the channel notice has the other.
+      id: `${notice.id}:email`,
+      channel: 'email',
+      to: opsEmail,
+      subject: `[${agencyId}] ${notice.subject}`,
+      text:
+        `Cơ quan / Agency: ${agencyId}\nThời điểm / At: ${at}\nHồ sơ đang gửi / Delivering: ${code}\n\n` +
+        notice.text,
+    },
+  ];
 }

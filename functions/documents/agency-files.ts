@@ -19,6 +19,15 @@ export { attachmentIdOf };
  */
 export const PREVIOUS_RESULT = 'previous-result';
 
+/**
+ * The electronic result the dossier's own agency issued: it fetches back what the portal keeps (and hands
+ * the citizen) under this id, as it fetches a scan.
+ */
+export const OWN_RESULT = 'result';
+
+/** The id the issuing agency fetches the dossier's own electronic result by. */
+export const ownResultIdOf = (code: string) => attachmentIdOf(code, OWN_RESULT);
+
 /** How long a download link works: enough to start a download, too short to be worth forwarding. */
 export const ATTACHMENT_LINK_SECONDS = 300;
 
@@ -94,6 +103,20 @@ async function fileOf(
   );
   const attachment = dossier.attachments[index];
   if (attachment) return { attachment, sha256: await digestOf(ports, dossier, attachment, index) };
+  const own = dossier.result;
+  if (attachmentId === ownResultIdOf(dossier.code))
+    return own?.kind === 'electronic'
+      ? {
+          attachment: {
+            documentType: own.documentType ?? OWN_RESULT,
+            fileName: own.fileName,
+            contentType: own.contentType,
+            size: own.size,
+            key: own.key,
+          },
+          sha256: own.sha256,
+        }
+      : undefined;
   const previous = dossier.previousResult;
   if (previous?.kind !== 'electronic' || attachmentId !== attachmentIdOf(dossier.code, PREVIOUS_RESULT))
     return undefined;
@@ -152,7 +175,11 @@ export async function fetchAttachment(
         requestId: caller.kind === 'agency_system' ? caller.request.webhookId : caller.requestId,
         dossierCode: dossier.code,
         ...who,
-        what: attachmentId === attachmentIdOf(dossier.code, PREVIOUS_RESULT) ? 'result' : 'attachment',
+        what:
+          attachmentId === attachmentIdOf(dossier.code, PREVIOUS_RESULT) ||
+          attachmentId === ownResultIdOf(dossier.code)
+            ? 'result'
+            : 'attachment',
         ...(caller.kind === 'reader' && caller.reason ? { reason: caller.reason } : {}),
         attachmentId,
         documentType: attachment.documentType,

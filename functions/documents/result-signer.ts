@@ -7,6 +7,7 @@ import { createPrivateKey, createPublicKey, type KeyObject, sign } from 'node:cr
 import { GetPublicKeyCommand, KMSClient, SignCommand } from '@aws-sdk/client-kms';
 import { calculateJwkThumbprint, type JWK } from 'jose';
 import { config } from '../core/config.js';
+import { traced } from '../core/tracing.js';
 import type { PublicJwk, ResultSigner } from './result-record.js';
 
 const publicJwk = async (key: KeyObject): Promise<PublicJwk> => {
@@ -50,7 +51,7 @@ export function derToJose(der: Uint8Array): Buffer {
 }
 
 /** A signer over an asymmetric KMS key (the public key is read once per cold start). */
-export function kmsSigner(keyId: string, client = new KMSClient({})): ResultSigner {
+export function kmsSigner(keyId: string, client = traced(new KMSClient({}))): ResultSigner {
   let jwk: Promise<PublicJwk> | undefined;
   const current = () => {
     jwk ??= client.send(new GetPublicKeyCommand({ KeyId: keyId })).then((out) => {

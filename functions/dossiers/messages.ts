@@ -7,6 +7,8 @@
  * Versioning: every message carries `type` and `v`. Messages queued before `v` existed (still in queues,
  * DLQs and outbox items) carry none and are read as version 1. A change that breaks v1 readers adds a
  * new variant with `v: 2` beside the old one, and the dispatcher handles both until the queues drain.
+ * A new type (e.g. `dossier.payment_refunded`) leaves every v1 message as it was; one that reaches a
+ * dispatcher older than it is retried until that dispatcher is replaced, or rests in the DLQ.
  */
 import * as z from 'zod';
 
@@ -50,6 +52,15 @@ export const dossierWithdrawnMessage = z.object({
   ...dossierFields,
 });
 
+/**
+ * The dossier's fee, paid online, was given back to the citizen after the dossier reached the agency.
+ * The payment is the dossier's current one (the refund moved its status to `refunded`).
+ */
+export const dossierPaymentRefundedMessage = z.object({
+  type: z.literal('dossier.payment_refunded'),
+  ...dossierFields,
+});
+
 /** A petition handed to `agencyId` (first routing, reassignment or escalation). */
 export const petitionCreatedMessage = z.object({
   type: z.literal('petition.created'),
@@ -58,6 +69,8 @@ export const petitionCreatedMessage = z.object({
   /** How it came to this agency, and from which agency when it moved. */
   routing: z.enum(['submitted', 'reassigned', 'escalated']).optional(),
   fromAgencyId: z.string().optional(),
+  /** An agency's redelivery request: sent again under the same webhook-id (POST /v1/agency/redeliveries). */
+  redeliveryId: z.string().optional(),
 });
 
 /** A support ticket handed to an agency. */
@@ -71,6 +84,7 @@ export const queueMessage = z.discriminatedUnion('type', [
   dossierSubmittedMessage,
   dossierSupplementedMessage,
   dossierWithdrawnMessage,
+  dossierPaymentRefundedMessage,
   petitionCreatedMessage,
   supportHandedMessage,
 ]);
@@ -93,6 +107,7 @@ export const DOSSIER_MESSAGE_TYPES: readonly DossierMessageType[] = [
   'dossier.submitted',
   'dossier.supplemented',
   'dossier.withdrawn',
+  'dossier.payment_refunded',
 ];
 export const isDossierMessageType = (type: unknown): type is DossierMessageType =>
   (DOSSIER_MESSAGE_TYPES as readonly unknown[]).includes(type);

@@ -5,7 +5,12 @@
  * a rating in the period it was given, for the officers who acted at the steps it names (every step
  * when it names none).
  */
-import type { AgencyFigures, OfficerFigures, StepFigures } from '../../schemas/figures.js';
+import type {
+  AgencyFigures,
+  OfficerFigures,
+  OfficerStepFigures,
+  StepFigures,
+} from '../../schemas/figures.js';
 import { toCsv } from '../core/csv.js';
 import type { DossierRecord } from '../core/dossier.js';
 import { AppError } from '../core/errors.js';
@@ -143,7 +148,10 @@ export async function agencyFigures(
   );
   const now = ports.now();
   const officers = new Map<string, { displayName: string; t: Tally }>();
-  const steps = new Map<string, { row: Omit<StepFigures, keyof ReturnType<typeof summary>>; t: Tally }>();
+  type StepRow = Omit<StepFigures, keyof ReturnType<typeof summary>>;
+  const steps = new Map<string, { row: StepRow; t: Tally }>();
+  /** Keyed `<officer>#<procedure>#<step>`: the per-officer-per-step breakdown. */
+  const officerSteps = new Map<string, { officerId: string; displayName: string; row: StepRow; t: Tally }>();
   /** Who acted at each step of each dossier, for the ratings. */
   const actedAt = new Map<string, Map<string, string[]>>();
 
@@ -176,6 +184,15 @@ export async function agencyFigures(
         o.displayName = s.officer.displayName;
         officers.set(s.officer.id, o);
         add(o.t);
+        const pair = officerSteps.get(`${s.officer.id}#${key}`) ?? {
+          officerId: s.officer.id,
+          displayName: s.officer.displayName,
+          row: step.row,
+          t: emptyTally(),
+        };
+        pair.displayName = s.officer.displayName;
+        officerSteps.set(`${s.officer.id}#${key}`, pair);
+        add(pair.t);
       }
     }
   }
@@ -200,6 +217,12 @@ export async function agencyFigures(
     for (const stepId of new Set(named)) {
       const s = procedure ? steps.get(`${procedure}#${stepId}`) : undefined;
       if (s) rate(s.t);
+      // An officer at a step: the step is concerned and so is the officer who acted at it.
+      for (const id of acted?.get(stepId) ?? []) {
+        if (!officerIds.has(id)) continue;
+        const pair = officerSteps.get(`${id}#${procedure}#${stepId}`);
+        if (pair) rate(pair.t);
+      }
     }
   }
 
@@ -209,6 +232,14 @@ export async function agencyFigures(
   const stepRows: StepFigures[] = [...steps.values()]
     .map((s) => ({ ...s.row, ...summary(s.t) }))
     .sort((a, b) => a.procedureCode.localeCompare(b.procedureCode) || a.stepId.localeCompare(b.stepId));
+  const officerStepRows: OfficerStepFigures[] = [...officerSteps.values()]
+    .map((p) => ({ officerId: p.officerId, displayName: p.displayName, ...p.row, ...summary(p.t) }))
+    .sort(
+      (a, b) =>
+        a.officerId.localeCompare(b.officerId) ||
+        a.procedureCode.localeCompare(b.procedureCode) ||
+        a.stepId.localeCompare(b.stepId),
+    );
   return {
     agencyId,
     period,
@@ -216,6 +247,7 @@ export async function agencyFigures(
     to,
     officers: officerRows,
     steps: stepRows,
+    officerSteps: officerStepRows,
     dossiersRead: dossiers.length,
   };
 }
@@ -254,7 +286,7 @@ const CSV_COLUMNS = [
 
 type CsvRow = Record<(typeof CSV_COLUMNS)[number], string | number | null>;
 
-/** One sheet: a row per officer, then a row per step. */
+/** One sheet: a row per officer, then a row per step, then a row per officer at each step. */
 export function figuresCsv(f: AgencyFigures): string {
   const rows: CsvRow[] = [
     ...f.officers.map((o) => ({
@@ -275,11 +307,20 @@ export function figuresCsv(f: AgencyFigures): string {
       stepName: s.name,
       ...pick(s),
     })),
+    ...f.officerSteps.map((p) => ({
+      kind: 'officer_step',
+      officerId: p.officerId,
+      displayName: p.displayName,
+      procedureCode: p.procedureCode,
+      stepId: p.stepId,
+      stepName: p.name,
+      ...pick(p),
+    })),
   ];
   return toCsv<CsvRow>([...CSV_COLUMNS], rows);
 }
 
-const pick = (x: OfficerFigures | StepFigures) => ({
+const pick = (x: OfficerFigures | StepFigures | OfficerStepFigures) => ({
   dossiersHandled: x.dossiersHandled,
   steps: x.steps,
   onTime: x.onTime,

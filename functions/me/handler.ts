@@ -1,8 +1,8 @@
-import { config } from '../core/config.js';
 import { AppError } from '../core/errors.js';
 import { type ApiRequest, httpFunction, personOf } from '../core/http.js';
 import { keys } from '../core/keys.js';
 import { logger, personRef } from '../core/logger.js';
+import { portalUrl } from '../core/portal-url.js';
 import { localDate } from '../core/working-days.js';
 import { downloadMyDocument, listMyAccessLog, shareMyDocument } from '../documents/library.js';
 import { accessLogPorts, qrSvg, sharePorts } from '../documents/result-store.js';
@@ -71,7 +71,7 @@ export const handler = httpFunction(meRoutes, {
     return { body, headers: PRIVATE };
   },
   listMyDocuments: async (req) => ({
-    body: await listMyDocuments(accountStore(), subOf(req), req.query),
+    body: await listMyDocuments(accountStore(await portalUrl()), subOf(req), req.query),
     headers: PRIVATE,
   }),
   getMyDraft: async (req) => {
@@ -96,14 +96,14 @@ export const handler = httpFunction(meRoutes, {
   },
   downloadMyDocument: async (req) => {
     const { documentId } = req.params;
-    const body = await downloadMyDocument(sharePorts(), qrSvg, subOf(req), documentId, config().PORTAL_URL);
+    const body = await downloadMyDocument(sharePorts(), qrSvg, subOf(req), documentId, await portalUrl());
     return { body, headers: PRIVATE };
   },
   shareMyDocument: async (req) => {
     const sub = subOf(req);
     const { documentId } = req.params;
     const { expiresInHours } = req.body;
-    const body = await shareMyDocument(sharePorts(), sub, documentId, expiresInHours, config().PORTAL_URL);
+    const body = await shareMyDocument(sharePorts(), sub, documentId, expiresInHours, await portalUrl());
     logger.info('document shared', { person: personRef(sub), hours: expiresInHours });
     return { status: 201, body, headers: PRIVATE };
   },

@@ -9,7 +9,15 @@ import type * as z from 'zod';
 import type { ProfileInput, profileView } from '../../schemas/me.js';
 import type { Person } from '../core/auth.js';
 import { AppError } from '../core/errors.js';
-import { citizenIdHash, maskCitizenId, maskPhone, open, type ProfileKeys, seal } from '../pii/protect.js';
+import {
+  citizenIdHash,
+  maskCitizenId,
+  maskPhone,
+  open,
+  type ProfileKeys,
+  profileFieldContext,
+  seal,
+} from '../pii/protect.js';
 
 /** The profile as stored: the two sensitive identifiers only as ciphertext and a keyed hash. */
 export interface StoredProfile {
@@ -50,7 +58,7 @@ export interface ProfilePorts {
 
 export type ProfileView = z.infer<typeof profileView>;
 
-const context = (sub: string, field: string) => `profile:${field}:${sub}`;
+const context = profileFieldContext;
 
 export async function readProfile(ports: ProfilePorts, sub: string, reveal: boolean) {
   const stored = await ports.load(sub);

@@ -123,14 +123,15 @@ const dossierOf =
     return { ...record, attachments: record.attachments ?? [] };
   };
 
-export function accountStore(): AccountPorts {
+/** `portalUrl`: the portal's public address (core/portal-url.ts), for verification links of results held. */
+export function accountStore(portalUrl?: string): AccountPorts {
   return {
     now: () => new Date(),
     dossier: loadDossier,
     timeline: loadTimeline,
     openForm: async (d) => openForm(d, hasSealedForm(d) ? await loadProfileKeys() : undefined),
     ownResults,
-    portalUrl: config().PORTAL_URL,
+    ...(portalUrl ? { portalUrl } : {}),
     async indexedDossiers(partition, q) {
       const page = await queries.filedDossiers<IndexItemKey, DossierRecord>(partition, q, dossierOf('full'));
       return {

@@ -5,6 +5,8 @@
  */
 import type { NotificationMessage } from '../../schemas/notification.js';
 import { logger } from '../core/logger.js';
+import { SUPPORT } from '../core/resources.js';
+import { supportClockHours } from '../support/clock.js';
 import type { TicketEvent, TicketRecord } from '../support/model.js';
 import type { Contacts } from './recipients.js';
 import { normalizePhone } from './recipients.js';
@@ -18,6 +20,8 @@ export interface SupportNoticePorts {
   enqueue(messages: NotificationMessage[]): Promise<void>;
   now(): Date;
 }
+
+const quietDays = () => supportClockHours().quietWorkingDays ?? SUPPORT.quietWorkingDays;
 
 const FOLLOW = 'Xem chi tiết trong mục Hỗ trợ của bạn trên Cổng Dịch vụ công.';
 
@@ -45,8 +49,18 @@ function noticeFor(e: TicketEvent, t: TicketRecord, agency: (id: string) => stri
     case 'support.closed':
       return {
         subject: `Câu hỏi ${code} đã đóng`,
-        what: `Câu hỏi ${code} đã được đóng.`,
-        next: 'Bạn có thể đánh giá chất lượng hỗ trợ trên Cổng Dịch vụ công.',
+        // Closed by the support watcher: the asker said nothing for the quiet period after the answer.
+        what:
+          e.by === 'system'
+            ? `Câu hỏi ${code} ("${t.subject}") đã tự động đóng vì bạn chưa phản hồi trong ${quietDays()} ngày làm việc sau khi có trả lời.`
+            : `Câu hỏi ${code} đã được đóng.`,
+        // A caller has no account to rate or reopen with: the call centre asks on the phone.
+        next:
+          t.channel === 'phone'
+            ? 'Nếu cần hỏi thêm, vui lòng gọi lại tổng đài hỗ trợ.'
+            : t.reopens === 0 && e.by === 'system'
+              ? 'Bạn vẫn có thể đánh giá chất lượng hỗ trợ, hoặc mở lại câu hỏi một lần nếu chưa rõ, trên Cổng Dịch vụ công.'
+              : 'Bạn có thể đánh giá chất lượng hỗ trợ trên Cổng Dịch vụ công.',
       };
     default:
       return undefined;

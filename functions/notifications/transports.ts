@@ -1,8 +1,9 @@
 /**
  * How notifications leave Cổng, chosen by NOTIFY_TRANSPORT so the same notifier runs everywhere:
  * `aws` sends text messages through SNS and e-mail through SES; `local-file` appends to the local
- * cloud's outbox that `GET /dev/outbox` shows. Agency notices are structured log records in both
- * (their signed delivery is a separate integration).
+ * cloud's outbox that `GET /dev/outbox` shows. Notices on an agency's channel are structured log records
+ * in both (their signed delivery is a separate integration); what must reach an agency's people, such as
+ * its deliveries pausing, is sent as e-mail to its operations contact (AGENCY_OPS_EMAILS).
  */
 import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';

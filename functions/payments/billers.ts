@@ -33,7 +33,9 @@ export interface Biller {
   }): Promise<void>;
 }
 
-const settings = z.object({ kind: z.literal('json-api'), url: z.url() });
+/** A biller's settings; lib/settings.ts validates deploy context with it. */
+export const billerSettings = z.object({ kind: z.literal('json-api'), url: z.url() });
+
 const billAnswer = z.object({
   billId: z.string().min(1),
   customerCode: z.string(),
@@ -45,7 +47,7 @@ const billAnswer = z.object({
 export class BillerUnavailableError extends Error {}
 
 function jsonApi(id: string, raw: Record<string, string>, secret: string): Biller {
-  const s = settings.parse(raw);
+  const s = billerSettings.parse(raw);
   async function call(path: string, payload: unknown) {
     const body = JSON.stringify(payload);
     let res: Response;

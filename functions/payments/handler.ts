@@ -15,6 +15,7 @@ import {
   personOf,
 } from '../core/http.js';
 import { logger } from '../core/logger.js';
+import { portalUrl } from '../core/portal-url.js';
 import { readerOf, recordRead } from '../pii/read-log.js';
 import { readLogStore } from '../pii/read-log-store.js';
 import { BillerUnavailableError, billerFor } from './billers.js';
@@ -43,7 +44,7 @@ async function createContext(req: ApiRequest): Promise<CreateContext> {
   const cfg = config();
   const provider = await providerFor(cfg.PAYMENT_PROVIDER);
   if (!provider) throw new AppError('PAYMENT_PROVIDER_UNAVAILABLE');
-  const base = cfg.PORTAL_URL ?? `https://${req.headers.host ?? 'localhost'}`;
+  const base = (await portalUrl()) ?? `https://${req.headers.host ?? 'localhost'}`;
   return {
     provider,
     ttlSeconds: cfg.PAYMENT_TTL_SECONDS,
@@ -197,7 +198,7 @@ const operations = {
     if (!p) throw new AppError('PAYMENT_NOT_FOUND');
     // A browser coming back is sent on to the citizen page's return page, which asks this route again.
     if (String(req.headers.accept ?? '').includes('text/html')) {
-      const base = (config().PORTAL_URL ?? `https://${req.headers.host ?? 'localhost'}`).replace(/\/$/, '');
+      const base = ((await portalUrl()) ?? `https://${req.headers.host ?? 'localhost'}`).replace(/\/$/, '');
       const back = `${base}/thanh-toan/${id}?${new URLSearchParams(providerParamsOf(req))}`;
       const seeOther: BodilessResult = {
         status: 303,

@@ -70,7 +70,8 @@ export interface PaymentProvider {
   acknowledge(outcome: IpnOutcome): { RspCode: string; Message: string };
 }
 
-const hmacRedirectSettings = z.object({
+/** A redirect gateway's settings (VNPAY's protocol); lib/settings.ts validates deploy context with it. */
+export const hmacRedirectSettings = z.object({
   kind: z.literal('hmac-redirect'),
   payUrl: z.url(),
   queryUrl: z.url(),

@@ -7,6 +7,8 @@ import { keys } from '../core/keys.js';
 import { advanceDossier } from '../dossiers/advance.js';
 import { idempotencyPut } from '../dossiers/idempotency.js';
 import { idempotencyReader } from '../dossiers/idempotency-store.js';
+import { outboxPut } from '../dossiers/outbox.js';
+import { findAgency } from '../registry/agencies.js';
 import { anomalyPorts } from './anomaly-store.js';
 import type { PaymentView, RefundPorts } from './refunds.js';
 import { anomalyKey, orderKey, type PaymentTable, paymentReads, type TransactItems } from './store-common.js';
@@ -18,6 +20,7 @@ export function refundPorts(t: PaymentTable): RefundPorts {
   return {
     now: () => new Date(),
     loadDossier,
+    agencyChannel: (agencyId) => findAgency(agencyId)?.channel,
     ...paymentReads(t),
     ...anomalyPorts(t),
 
@@ -132,6 +135,8 @@ export function refundPorts(t: PaymentTable): RefundPorts {
               : {}),
           }),
         );
+        // Committed with the refund: the agency is told of every refund recorded, and of no other.
+        if (d.outbox) items.push(outboxPut(TableName, d.outbox, w.at));
       } else if (w.updateOrder) {
         items.push({
           Update: {

@@ -10,11 +10,12 @@ import { createHash } from 'node:crypto';
 import { ulid } from 'ulidx';
 import type * as z from 'zod';
 import type { paymentAnomalyView, paymentView } from '../../schemas/payment.js';
-import type { DossierRecord, OrderPayment } from '../core/dossier.js';
+import { type DossierRecord, isDispatched, type OrderPayment } from '../core/dossier.js';
 import { AppError } from '../core/errors.js';
 import { logger } from '../core/logger.js';
 import { sealEvent, type TimelineEvent } from '../core/timeline.js';
 import { sameRequest } from '../dossiers/idempotency.js';
+import { type Outbox, outboxWebhookId, queueMessageOf } from '../dossiers/messages.js';
 import type {
   AnomalyRecord,
   AnomalyResolution,
@@ -42,8 +43,11 @@ export interface RefundWrite {
   refund: RefundRecord;
   /** Flagged money: the anomaly it settles (it leaves the operators' list and stays on record). */
   owed?: AnomalyRecord;
-  /** Credited money of a dossier: its timeline event, conditional on the dossier's version. */
-  dossier?: { code: string; expectedVersion: number; event: TimelineEvent };
+  /**
+   * Credited money of a dossier: its timeline event, conditional on the dossier's version, and, when the
+   * agency already holds the dossier, the message telling it (`dossier.payment_refunded`).
+   */
+  dossier?: { code: string; expectedVersion: number; event: TimelineEvent; outbox?: Outbox };
   /** Credited money: the order's payment shows `refunded` (when this payment is the order's current one). */
   updateOrder: boolean;
   receiptNote?: NonNullable<ReceiptRecord['refund']>;
@@ -56,6 +60,8 @@ export interface RefundPorts {
   loadOrder(order: Order): Promise<OrderPayment | undefined>;
   loadReceipt(paymentId: string): Promise<ReceiptRecord | undefined>;
   loadDossier(code: string): Promise<DossierRecord | undefined>;
+  /** The integration channel (queue) of an agency, for the message that tells it of a refund. */
+  agencyChannel(agencyId: string): string | undefined;
   /** The money of this payment still owed back (unresolved `refund_due` anomalies), oldest first. */
   loadOwed(paymentId: string): Promise<AnomalyRecord[]>;
   findRefundReplay(
@@ -221,10 +227,12 @@ async function writeFor(
   const order = await ports.loadOrder(p.order);
   const receipt = await ports.loadReceipt(p.paymentId);
   let dossier: RefundWrite['dossier'];
+  const updateOrder = order?.paymentId === p.paymentId;
   if (p.order.kind === 'dossier') {
     const d = await ports.loadDossier(p.order.code);
     if (!d) throw new Error(`payment ${p.paymentId} names missing dossier ${p.order.code}`);
     dossier = {
+      ...(updateOrder && isDispatched(d) ? { outbox: refundOutbox(ports, d, at) } : {}),
       code: d.code,
       expectedVersion: d.version,
       event: sealEvent({
@@ -245,8 +253,30 @@ async function writeFor(
     to: 'refunded',
     refund: { status: 'done', reason: 'operator', providerTransactionId: txn, at, ...done },
     ...(dossier ? { dossier } : {}),
-    updateOrder: order?.paymentId === p.paymentId,
+    updateOrder,
     ...(receipt ? { receiptNote: { refundedAt: at, amount: p.amount, reason: req.reason } } : {}),
+  };
+}
+
+/**
+ * The message that tells the agency holding the dossier its fee was given back (the dispatcher reads the
+ * payment, now refunded, when it delivers). Only the dossier's current payment: the one its order names.
+ */
+function refundOutbox(ports: RefundPorts, d: DossierRecord, at: string): Outbox {
+  const channel = ports.agencyChannel(d.agencyId);
+  if (!channel) throw new Error(`dossier ${d.code} names agency ${d.agencyId} without a channel`);
+  const id = ulid(Date.parse(at));
+  return {
+    id,
+    channel,
+    messages: [
+      queueMessageOf({
+        type: 'dossier.payment_refunded',
+        dossierCode: d.code,
+        agencyId: d.agencyId,
+        webhookId: outboxWebhookId(id, d.code),
+      }),
+    ],
   };
 }
 

@@ -16,6 +16,7 @@ import { agencyEventPut, idempotencyPut } from '../dossiers/idempotency.js';
 import { findAgencyEventResult, idempotencyReader } from '../dossiers/idempotency-store.js';
 import { outboxPut } from '../dossiers/outbox.js';
 import { enqueueNotifications } from '../notices/queue.js';
+import { knownPersonalData } from '../pii/known-personal-data.js';
 import type { EscalationPorts, LapsedPetition } from './escalation.js';
 import { parsePetition, parsePetitionEvent } from './items.js';
 import { PETITION_EVENT_KIND, PETITION_KIND, type PetitionEvent, type PetitionRecord } from './model.js';
@@ -225,19 +226,8 @@ export function petitionStore(): PetitionStore {
       }
     },
 
-    async knownPersonalData(ownerSub) {
-      // Name and address are the profile's plain fields; identifiers and phones are masked by shape.
-      const out = await db.send(
-        new GetCommand({
-          TableName,
-          Key: keys.profile(ownerSub),
-          ProjectionExpression: 'fullName, address, email',
-        }),
-      );
-      return [out.Item?.fullName, out.Item?.address, out.Item?.email].filter(
-        (v): v is string => typeof v === 'string' && v !== '',
-      );
-    },
+    // Name, address and e-mail; identifiers and phones are masked by shape (no profile key here).
+    knownPersonalData: (ownerSub) => knownPersonalData(TableName, ownerSub),
 
     async listLapsed(before) {
       const out: LapsedPetition[] = [];

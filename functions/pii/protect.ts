@@ -43,6 +43,9 @@ export function open(key: Buffer, sealed: string, context: string): string {
   return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString('utf8');
 }
 
+/** The additional data a profile field is sealed with: its owner and its name. */
+export const profileFieldContext = (sub: string, field: 'citizenId' | 'phone') => `profile:${field}:${sub}`;
+
 export function citizenIdHash(key: Buffer, citizenId: string): string {
   return createHmac('sha256', key).update(citizenId).digest('hex');
 }

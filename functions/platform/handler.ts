@@ -4,6 +4,7 @@ import type * as z from 'zod';
 import { openApiDocument } from '../../schemas/common.js';
 import { config } from '../core/config.js';
 import { httpFunction } from '../core/http.js';
+import { portalUrl } from '../core/portal-url.js';
 import { DOCS_CONTENT_SECURITY_POLICY } from '../core/security-headers.js';
 import { platformRoutes } from './routes.js';
 
@@ -55,7 +56,7 @@ export const handler = httpFunction(platformRoutes, {
   openapi: async () => {
     // The document is built from every group's routes and schemas: loaded on its first request only, so
     // the liveness check's cold start carries none of them.
-    document ??= openApiDocument.parse((await import('./openapi.js')).buildOpenApi(config().PORTAL_URL));
+    document ??= openApiDocument.parse((await import('./openapi.js')).buildOpenApi(await portalUrl()));
     return { body: document, headers: { 'cache-control': 'public, max-age=300' } };
   },
   docs: async () => ({

@@ -216,6 +216,10 @@ export const OPERATION_EXAMPLES: Record<string, OperationExamples> = {
         summary: "Everything delivered for one of my agency's dossiers, again under the same webhook-ids",
         value: { dossierCode: DOSSIER, requestId: 'bhxh-hn-redeliver-000001' },
       },
+      onePetition: {
+        summary: 'A petition my agency holds, again under the same webhook-id',
+        value: { petitionCode: 'PAKN-261120-0001', requestId: 'sxd-01-redeliver-000001' },
+      },
       window: {
         summary: 'Every webhook my agency was sent (or tried) in a time window',
         value: {
@@ -272,6 +276,25 @@ export const WEBHOOK_EXAMPLES: Record<string, unknown> = {
     submissionId: SUBMISSION,
     agencyId: 'bhxh-hn',
     withdrawnAt: '2026-03-09T16:45:00+07:00',
+  },
+  // The driving licence exchange (1.002804, Công an thành phố Hà Nội) charges 135,000 đồng.
+  'dossier.payment_refunded': {
+    type: 'dossier.payment_refunded',
+    dossierCode: 'CAHN-260309-0002',
+    submissionId: '01KJR6C8D2H4K6M8P0R2T4V6X8',
+    agencyId: 'cahn',
+    refundedAt: '2026-03-10T14:20:00+07:00',
+    payment: {
+      paymentId: '01KJR6C9E3J5L7N9Q1S3U5W7Y9',
+      amount: 135_000,
+      currency: 'VND',
+      status: 'refunded',
+      paidAt: '2026-03-09T10:02:41+07:00',
+      provider: 'vnpay',
+      providerTransactionId: '14356789',
+      receiptNumber: 'BL20260309-Q1S3U5W7Y9',
+      refundedAt: '2026-03-10T14:20:00+07:00',
+    },
   },
   'petition.created': {
     type: 'petition.created',

@@ -3,11 +3,17 @@
  * which OpenAPI 3.1 uses as is), so the published contract cannot drift from what handlers validate.
  */
 import * as z from 'zod';
-import { dossierDelivery, supplementDelivery, withdrawalDelivery } from '../../schemas/agency.js';
+import {
+  dossierDelivery,
+  paymentRefundedDelivery,
+  supplementDelivery,
+  withdrawalDelivery,
+} from '../../schemas/agency.js';
 import { errorBody } from '../../schemas/common.js';
 import { petitionDelivery } from '../../schemas/petition.js';
 import { supportDelivery } from '../../schemas/support.js';
 import { ERRORS, type ErrorCode } from '../core/errors.js';
+import { DISPATCH } from '../core/resources.js';
 import type { Route } from '../core/route.js';
 import { type RouteAccess, rolesOf } from '../core/route-access.js';
 import { AGENCY_HEADER } from '../core/webhooks.js';
@@ -253,8 +259,9 @@ export const AGENCY_WEBHOOKS: readonly {
     schema: dossierDelivery,
     summary: 'A dossier for the agency to handle',
     description:
-      'Sent once the dossier is filed, or once its fee is paid when the procedure charges one. The form is ' +
-      'in clear (citizen ID and phone numbers included); attachments are described, not sent.',
+      'Sent once the dossier is filed, or once its fee is paid when the procedure charges one (then ' +
+      '`payment` says what was paid, when, through which provider and under which receipt number). The form ' +
+      'is in clear (citizen ID and phone numbers included); attachments are described, not sent.',
   },
   {
     type: 'dossier.supplemented',
@@ -267,6 +274,16 @@ export const AGENCY_WEBHOOKS: readonly {
     schema: withdrawalDelivery,
     summary: 'The citizen withdrew the dossier',
     description: 'The agency stops working on it; later events about it are refused with 409.',
+  },
+  {
+    type: 'dossier.payment_refunded',
+    schema: paymentRefundedDelivery,
+    summary: "The dossier's fee was given back to the citizen",
+    description:
+      'An operator refunded the fee paid online for a dossier the agency already holds (e.g. charged in ' +
+      'error). The dossier stays with the agency and keeps its status; `payment` is the refunded payment, ' +
+      'the same one `dossier.submitted` carried, now with `status: refunded`. Money charged twice or too late ' +
+      'is given back without the agency: it never reached a dossier.',
   },
   {
     type: 'petition.created',
@@ -286,6 +303,44 @@ export const AGENCY_WEBHOOKS: readonly {
   },
 ];
 
+/** How long the portal waits for an agency's answer by default (the stage may set DISPATCH_POST_TIMEOUT_MS). */
+const TIMEOUT_S = DISPATCH.postTimeoutSeconds;
+
+/** What an agency's endpoint may answer a delivery, and what the portal does with each answer. */
+export const WEBHOOK_RESPONSES: Json = {
+  '2XX': {
+    description:
+      'Received: the delivery is acknowledged and not sent again (unless the agency asks for it with ' +
+      'POST /v1/agency/redeliveries). The body is ignored.',
+  },
+  '410': {
+    description:
+      'Gone: the endpoint no longer takes deliveries. Every delivery to the agency pauses (nothing is lost: ' +
+      'messages wait, then rest in the dead-letter queue) until an operator resumes the agency; the ' +
+      'operators are alerted.',
+  },
+  '429': {
+    description:
+      'Too many requests: the delivery is tried again after the seconds Retry-After gives (an HTTP date ' +
+      'is read too), capped at the longest backoff; without it, on the usual backoff. A 429 never counts ' +
+      'towards pausing the agency.',
+    headers: {
+      'Retry-After': {
+        description: 'Seconds to wait before the next try, or an HTTP date.',
+        required: false,
+        schema: { oneOf: [{ type: 'integer', minimum: 0 }, { type: 'string' }] },
+      },
+    },
+  },
+  default: {
+    description:
+      `Not received (any other status, a refused connection, or no answer within ${TIMEOUT_S} seconds: ` +
+      'the timeout). Tried again with capped, jittered backoff until the dead-letter queue; after a run ' +
+      "of failures the circuit breaker pauses the agency's deliveries, which wait in the queue until a " +
+      'probe delivery gets a 2xx.',
+  },
+};
+
 function webhooks(ref: ReturnType<typeof schemaConverter>['ref']): Json {
   return Object.fromEntries(
     AGENCY_WEBHOOKS.map((w) => [
@@ -296,9 +351,10 @@ function webhooks(ref: ReturnType<typeof schemaConverter>['ref']): Json {
           summary: w.summary,
           description:
             `${w.description}\n\nPOSTed as JSON to the agency's registered endpoint, signed with the agency's ` +
-            'secret (Standard Webhooks). Any 2xx acknowledges it; anything else, or no answer within the ' +
-            'timeout, is retried with backoff (Retry-After is honoured) until it goes to the dead-letter queue; ' +
-            '410 Gone pauses every delivery to the agency until an operator resumes them.',
+            `secret (Standard Webhooks). Any 2xx acknowledges it. Anything else, or no answer within ${TIMEOUT_S} ` +
+            'seconds, is retried with backoff (429 with Retry-After: after the seconds it asks) until it goes to ' +
+            'the dead-letter queue; 410 Gone pauses every delivery to the agency until an operator resumes them. ' +
+            'The same webhook-id may arrive twice (retries, redeliveries): drop what you already hold.',
           tags: ['webhooks'],
           security: [],
           parameters: [
@@ -322,11 +378,7 @@ function webhooks(ref: ReturnType<typeof schemaConverter>['ref']): Json {
               },
             },
           },
-          responses: {
-            '200': { description: 'Received (any 2xx)' },
-            '410': { description: 'The endpoint is gone: deliveries to the agency pause' },
-            default: { description: 'Not received: delivered again later' },
-          },
+          responses: WEBHOOK_RESPONSES,
         },
       },
     ]),
@@ -334,8 +386,8 @@ function webhooks(ref: ReturnType<typeof schemaConverter>['ref']): Json {
 }
 
 /**
- * The document. `serverUrl` is the stage's API address (PORTAL_URL: the local portal's, or API Gateway's
- * in AWS); without it, `/`: the server the document was read from.
+ * The document. `serverUrl` is the portal's public address (core/portal-url.ts: the local portal's, or the
+ * stage's edge in AWS); without it, `/`: the server the document was read from.
  */
 export function buildOpenApi(serverUrl?: string): Json {
   const { convert: toSchema, ref, components } = schemaConverter();

@@ -7,7 +7,7 @@
 import type * as z from 'zod';
 import { setting, type supportClockSchema } from '../core/config.js';
 import { SUPPORT } from '../core/resources.js';
-import { addWorkingHours, type CalendarAdjustments } from '../core/working-days.js';
+import { addWorkingDays, addWorkingHours, type CalendarAdjustments } from '../core/working-days.js';
 import type { TicketRecord } from './model.js';
 
 export type SupportClockHours = z.output<typeof supportClockSchema>;
@@ -15,7 +15,8 @@ let configured: SupportClockHours | undefined;
 
 /**
  * Working hours to a first answer and to a resolution: SUPPORT's defaults or CONG_SUPPORT_DEADLINES
- * (e.g. {"firstAnswerWorkingHours":4,"resolutionWorkingHours":24}). Read once; invalid stops loudly.
+ * (e.g. {"firstAnswerWorkingHours":4,"resolutionWorkingHours":24,"quietWorkingDays":5}). Read once;
+ * invalid stops loudly.
  */
 export function supportClockHours(): SupportClockHours {
   if (!configured) {
@@ -29,6 +30,14 @@ export function supportClockHours(): SupportClockHours {
 
 export function resetSupportClockHours(): void {
   configured = undefined;
+}
+
+/**
+ * When an answered ticket closes itself if its asker neither replies, reopens nor closes it: the close
+ * of business `quietWorkingDays` working days after the answer (CONG_SUPPORT_DEADLINES or SUPPORT).
+ */
+export function quietCloseAt(answeredAt: Date, cal?: CalendarAdjustments, hours = supportClockHours()) {
+  return addWorkingDays(answeredAt, hours.quietWorkingDays ?? SUPPORT.quietWorkingDays, cal).toISOString();
 }
 
 export function ticketDeadlines(from: Date, cal?: CalendarAdjustments, hours = supportClockHours()) {

@@ -8,7 +8,14 @@ import { maskPersonalData } from '../pii/personal-data-mask.js';
 import { supportRoutes } from './routes.js';
 import { currentMonth, monthRange, supportFigures } from './stats.js';
 import { type SupportStore, supportStore } from './store.js';
-import { askerActs, createTicket, publishFaq, rateTicket, supportActs } from './tickets.js';
+import {
+  askerActs,
+  createTicket,
+  publishFaq,
+  rateTicket,
+  recordCallerRating,
+  supportActs,
+} from './tickets.js';
 import { summaryOf, viewOf } from './views.js';
 
 let store: SupportStore | undefined;
@@ -52,6 +59,12 @@ export const handler = httpFunction(
     rateSupportTicket: async (req) => {
       const code = codeOf(req);
       await rateTicket(ports(), code, req.body);
+      return { status: 201, body: await viewNow(code) };
+    },
+    recordCallerRating: async (req) => {
+      const code = codeOf(req);
+      await recordCallerRating(ports(), personOf(req), code, req.body);
+      logger.info('caller rating recorded', { ticketCode: code });
       return { status: 201, body: await viewNow(code) };
     },
     supportQueue: async (req) => {

@@ -72,7 +72,21 @@ export interface TicketRecord {
   /** The deadline running now, if any (the queue's overdue filter reads it). */
   dueInForce?: string;
   closedAt?: string;
+  /**
+   * While answered: when the ticket closes itself if the asker says nothing (the support watcher closes
+   * it, functions/support/watcher.ts). A timer item beside the ticket is kept with it (store.ts).
+   */
+  closesAt?: string;
   reopens: number;
-  rating?: { score: number; comment?: string; at: string };
+  /**
+   * The asker's rating; for a phone call, the score the caller gave on the phone, recorded by the
+   * call-centre agent named in `recordedBy`.
+   */
+  rating?: {
+    score: number;
+    comment?: string;
+    at: string;
+    recordedBy?: { sub: string; role: 'support_agent' };
+  };
   faqId?: string;
 }

@@ -26,6 +26,8 @@ export interface TicketWrite {
   uploadClaims?: { uploadId: string; ticketCode: string }[];
   agencyRecord?: { agencyId: string; result: SupportEventResult };
   faq?: { id: string; procedureCode: string | null; question: string; answer: string; keywords: string[] };
+  /** The quiet timer: set (to `ticket.closesAt`) on an answer, cleared when the ticket leaves `answered`. */
+  quiet?: 'set' | 'clear';
 }
 
 export type TicketCommitOutcome =
@@ -60,6 +62,11 @@ export interface CreateTicketPorts extends TicketPorts, AttachmentPorts {
 
 /** The additional data a caller's sealed mobile is bound to. */
 export const callerPhoneContext = (code: string) => `support:${code}:callerPhone`;
+
+/** The support watcher's: answered tickets whose quiet period lapsed before an instant. */
+export interface QuietTicketPorts extends TicketPorts {
+  listQuiet(before: string): Promise<string[]>;
+}
 
 export interface SupportEventPorts extends TicketPorts {
   findRecorded(agencyId: string, eventId: string): Promise<SupportEventResult | undefined>;

@@ -90,7 +90,30 @@ export const supportRoutes = [
       agencyOfficers: false,
       owners: ['citizen', 'business'],
     },
-    summary: 'Rate a closed support ticket once (1–5 and a comment)',
+    summary:
+      'Rate a closed support ticket once (1–5 and a comment). An answered ticket left without a word closes ' +
+      'itself after the quiet period and can then be rated',
+    params: ticketParams,
+    body: ticketRatingRequest,
+    status: 201,
+    response: ticketView,
+    errors: [409],
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/v1/support/tickets/{code}/caller-rating',
+    fn: 'support',
+    operationId: 'recordCallerRating',
+    access: {
+      kind: 'owned',
+      object: 'supportTicket',
+      agencyOfficers: false,
+      owners: [],
+      supportAgents: true,
+    },
+    summary:
+      "A call-centre agent records the satisfaction score a phone caller gave on the phone, once the call's " +
+      'ticket is closed (one per ticket; the agent is named with it). Web questions are rated by their asker',
     params: ticketParams,
     body: ticketRatingRequest,
     status: 201,

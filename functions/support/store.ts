@@ -15,6 +15,7 @@ import { documentFiles } from '../documents/store.js';
 import { agencyEventPut, idempotencyPut } from '../dossiers/idempotency.js';
 import { findAgencyEventResult, idempotencyReader } from '../dossiers/idempotency-store.js';
 import { outboxPut } from '../dossiers/outbox.js';
+import { knownPersonalData } from '../pii/known-personal-data.js';
 import { loadProfileKeys } from '../pii/profile-keys.js';
 import { seal } from '../pii/protect.js';
 import { parseTicket, parseTicketEvent } from './items.js';
@@ -22,6 +23,7 @@ import type { TicketEvent, TicketRecord } from './model.js';
 import {
   type CreateTicketPorts,
   callerPhoneContext,
+  type QuietTicketPorts,
   type SupportEventPorts,
   type TicketCreated,
   type TicketWrite,
@@ -29,6 +31,8 @@ import {
 
 const IDEMPOTENCY_SCOPE = 'support';
 const NOT_EXISTS = 'attribute_not_exists(pk)';
+/** Quiet tickets closed per run at most; the rest wait a quarter hour for the next. */
+const QUIET_PAGE = 200;
 
 /** The ticket item with the indexes it belongs to: the asker's list, and the desk's queues. */
 export function ticketItem(t: TicketRecord) {
@@ -78,6 +82,22 @@ export function ticketWriteItems(TableName: string, w: TicketWrite) {
     });
   }
   if (w.outbox) items.push(outboxPut(TableName, w.outbox, t.updatedAt));
+  if (w.quiet === 'set' && t.closesAt) {
+    items.push({
+      Put: {
+        TableName,
+        Item: {
+          ...keys.supportQuietTimer(t.code),
+          ...keys.supportQuietIndex(t.closesAt, t.code),
+          kind: 'supportQuietTimer',
+          ticketCode: t.code,
+          closesAt: t.closesAt,
+        },
+      },
+    });
+  } else if (w.quiet === 'clear') {
+    items.push({ Delete: { TableName, Key: keys.supportQuietTimer(t.code) } });
+  }
   if (w.faq) {
     index.faq = items.length;
     items.push({
@@ -130,8 +150,11 @@ export interface QueueFilter {
 }
 
 export type SupportStore = CreateTicketPorts &
-  SupportEventPorts & {
+  SupportEventPorts &
+  QuietTicketPorts & {
     loadTimeline(code: string): Promise<TicketEvent[]>;
+    /** A web asker's name, address, e-mail, phone and citizen ID from their profile (FAQ masking). */
+    knownPersonalData(ownerSub: string): Promise<string[]>;
     listOwned(sub: string, limit: number, cursor: string | undefined): Promise<Page<TicketRecord>>;
     queue(f: QueueFilter, limit: number, cursor: string | undefined): Promise<Page<TicketRecord>>;
     /** Every ticket asked between two instants (one month): the published figures. */
@@ -169,6 +192,8 @@ export function supportStore(): SupportStore {
       return out.Item ? parseTicket(out.Item) : undefined;
     },
 
+    knownPersonalData: (ownerSub) => knownPersonalData(TableName, ownerSub, loadProfileKeys),
+
     loadTimeline: (code) => readPrefix(keys.supportPartition(code), keys.timelinePrefix, parseTicketEvent),
 
     async commit(w) {
@@ -195,6 +220,8 @@ export function supportStore(): SupportStore {
       // A dossier's or petition's event under the same id is not this ticket's.
       return result && 'ticketCode' in result ? result : undefined;
     },
+
+    listQuiet: (before) => queries.supportQuietLapsed(before, QUIET_PAGE),
 
     listOwned: (sub, limit, cursor) =>
       queries.byOwner(sub, keys.supportIndexPrefix)({ limit, cursor }, parseTicket),

@@ -26,11 +26,12 @@ import { replay, requestHashOf } from '../dossiers/idempotency.js';
 import { outboxWebhookId, queueMessageOf } from '../dossiers/messages.js';
 import { routePetition } from '../petitions/routing.js';
 import { type Agency, findAgency, findProvince } from '../registry/agencies.js';
-import { dueInForce, ticketDeadlines } from './clock.js';
+import { dueInForce, quietCloseAt, ticketDeadlines } from './clock.js';
 import type { TicketActor, TicketEvent, TicketRecord, TicketStatus } from './model.js';
 import type {
   CreateTicketInput,
   CreateTicketPorts,
+  QuietTicketPorts,
   SupportEventPorts,
   TicketCreated,
   TicketPorts,
@@ -232,7 +233,7 @@ function step(
   to: TicketStatus,
   now: Date,
   extra: Partial<TicketRecord> = {},
-): { ticket: TicketRecord; events: TicketEvent[] } {
+): { ticket: TicketRecord; events: TicketEvent[]; quiet?: 'set' | 'clear' } {
   const at = now.toISOString();
   const seq = t.lastSeq + 1;
   const next: TicketRecord = {
@@ -252,7 +253,12 @@ function step(
   const due = dueInForce(next);
   if (due) next.dueInForce = due;
   else delete next.dueInForce;
-  return { ticket: next, events: [{ ...e, seq, at, status: to }] };
+  // An answer starts the quiet period (a FAQ kept from it does not restart it); leaving `answered` ends it.
+  if (to === 'answered')
+    next.closesAt = t.status === 'answered' && t.closesAt ? t.closesAt : quietCloseAt(now);
+  else delete next.closesAt;
+  const quiet = next.closesAt === t.closesAt ? undefined : next.closesAt ? 'set' : 'clear';
+  return { ticket: next, events: [{ ...e, seq, at, status: to }], ...(quiet ? { quiet } : {}) };
 }
 
 export type SupportActionInput = z.output<typeof supportAction>;
@@ -340,17 +346,88 @@ export function askerCloses(ports: TicketPorts, code: string) {
   });
 }
 
-/** One rating per closed ticket (1–5 and a comment). */
+/** One rating per closed ticket (1–5 and a comment), by the asker who asked on the web. */
 export function rateTicket(ports: TicketPorts, code: string, r: z.output<typeof ticketRatingRequest>) {
   return change(ports, code, (t, now) => {
-    if (t.rating) throw new AppError('TICKET_ALREADY_RATED');
-    if (t.status !== 'closed') throw illegal(t, 'support.rated');
-    const at = now.toISOString();
-    return step(t, { type: 'support.rated', by: 'citizen' }, 'closed', now, {
-      rating: { score: r.score, ...(r.comment ? { comment: r.comment } : {}), at },
-      closedAt: t.closedAt ?? at,
-    });
+    // A caller has no account to rate with: the agent records the score given on the phone.
+    if (t.channel === 'phone') throw illegal(t, 'support.rated');
+    return rated(t, r, now, { type: 'support.rated', by: 'citizen' });
   });
+}
+
+/**
+ * A phone caller's satisfaction, asked for on the phone once the call's ticket is closed (the call-centre
+ * practice) and recorded by the agent, who is named with it. One per ticket, as the asker's own.
+ */
+export function recordCallerRating(
+  ports: TicketPorts,
+  agent: Pick<Person, 'sub'>,
+  code: string,
+  r: z.output<typeof ticketRatingRequest>,
+) {
+  return change(ports, code, (t, now) => {
+    // A question asked on the web is its asker's to rate: the ticket is reached, the step is not allowed.
+    if (t.channel !== 'phone') throw illegal(t, 'support.caller_rated');
+    return rated(
+      t,
+      r,
+      now,
+      { type: 'support.rated', by: 'support', source: `support:${agent.sub}` },
+      {
+        sub: agent.sub,
+        role: 'support_agent',
+      },
+    );
+  });
+}
+
+function rated(
+  t: TicketRecord,
+  r: z.output<typeof ticketRatingRequest>,
+  now: Date,
+  e: Omit<TicketEvent, 'seq' | 'at' | 'status'>,
+  recordedBy?: { sub: string; role: 'support_agent' },
+) {
+  if (t.rating) throw new AppError('TICKET_ALREADY_RATED');
+  if (t.status !== 'closed') throw illegal(t, 'support.rated');
+  const at = now.toISOString();
+  return step(t, e, 'closed', now, {
+    rating: {
+      score: r.score,
+      ...(r.comment ? { comment: r.comment } : {}),
+      at,
+      ...(recordedBy ? { recordedBy } : {}),
+    },
+    closedAt: t.closedAt ?? at,
+  });
+}
+
+/**
+ * The support watcher's run: every answered ticket whose quiet period lapsed by `now` with no word from
+ * its asker closes itself (by `system`); the asker is told, as of every closing, that they may still rate
+ * it (functions/notifications/support-notice.ts). A ticket the asker acted on meanwhile is left alone.
+ */
+export async function closeQuietTickets(
+  ports: QuietTicketPorts,
+  now: Date,
+): Promise<{ closed: number; skipped: number }> {
+  let closed = 0;
+  let skipped = 0;
+  for (const code of await ports.listQuiet(now.toISOString())) {
+    try {
+      await change(ports, code, (t) => {
+        if (t.status !== 'answered' || !t.closesAt || Date.parse(t.closesAt) > now.getTime())
+          throw illegal(t, 'support.closed');
+        return step(t, { type: 'support.closed', by: 'system', source: 'support:quiet' }, 'closed', now);
+      });
+      closed += 1;
+    } catch (err) {
+      // Reopened, replied to or closed since it was listed: nothing to do; anything else is a fault.
+      if (!(err instanceof AppError)) throw err;
+      skipped += 1;
+    }
+  }
+  return { closed, skipped };
 }
 
 /**
@@ -422,39 +499,55 @@ const FAQ_ANSWER_MAX = 5000;
 /** The FAQ id of a ticket's answer: one entry per ticket. */
 export const faqIdOf = (code: string) => `hoi-dap-${code.toLowerCase()}`;
 
+/** What the asker is known by: a caller's name, or a web asker's profile, and a business's tax code. */
+async function askerKnown(
+  t: TicketRecord,
+  knownPersonalData: (ownerSub: string) => Promise<string[]>,
+): Promise<string[]> {
+  return [
+    ...(t.callerName ? [t.callerName] : []),
+    ...(t.channel === 'web' ? await knownPersonalData(t.ownerSub) : []),
+    ...(t.enterpriseTaxCode ? [t.enterpriseTaxCode] : []),
+  ];
+}
+
 /**
  * A support agent keeps a ticket's answer (the last one given) as a FAQ entry of its procedure, or a
  * general one. The agent may reword question and answer; either way citizen IDs, phone numbers, e-mail
- * addresses and the caller's name are masked before anything is stored, since the entry is public.
+ * addresses and what the asker is known by (a caller's name; a web asker's name, address, e-mail, phone
+ * and citizen ID from their profile) are masked before anything is stored, since the entry is public.
  */
 export async function publishFaq(
-  ports: TicketPorts & { loadTimeline(code: string): Promise<TicketEvent[]> },
+  ports: TicketPorts & {
+    loadTimeline(code: string): Promise<TicketEvent[]>;
+    knownPersonalData(ownerSub: string): Promise<string[]>;
+  },
   code: string,
   edit: { question?: string; answer?: string; keywords?: string[] },
   mask: (text: string, known: readonly string[]) => string,
 ) {
   const events = await ports.loadTimeline(code);
   const answer = events.filter((e) => e.type === 'support.answered').at(-1)?.text;
+  const first = await ports.loadTicket(code);
+  if (!first) throw new AppError('TICKET_NOT_FOUND');
+  const known = await askerKnown(first, ports.knownPersonalData);
   const ticket = await change(ports, code, (t, now) => {
     if (t.faqId) throw new AppError('FAQ_ALREADY_PUBLISHED');
     if (!answer) throw illegal(t, 'support.faq_published');
-    return faqChange(t, { ...edit, answer: edit.answer ?? answer }, mask, now);
+    return faqChange(t, { ...edit, answer: edit.answer ?? answer }, (text) => mask(text, known), now);
   });
   return ticket;
 }
 
-function faqChange(
+/** The FAQ entry of a ticket's answer, with every text passed through `mask` (personal data removed). */
+export function faqChange(
   t: TicketRecord,
   edit: { question?: string; answer?: string; keywords?: string[] },
-  mask: (text: string, known: readonly string[]) => string,
+  mask: (text: string) => string,
   now: Date,
 ) {
-  const known = t.callerName ? [t.callerName] : [];
-  const question = mask(
-    edit.question ?? (t.question.length <= FAQ_QUESTION_MAX ? t.question : t.subject),
-    known,
-  );
-  const answer = mask(edit.answer ?? '', known);
+  const question = mask(edit.question ?? (t.question.length <= FAQ_QUESTION_MAX ? t.question : t.subject));
+  const answer = mask(edit.answer ?? '');
   const problems = [
     ...(question.length > FAQ_QUESTION_MAX || question.length < 5
       ? [{ path: 'body.question', code: 'length', message: `5 to ${FAQ_QUESTION_MAX} characters: edit it` }]
@@ -473,7 +566,7 @@ function faqChange(
       procedureCode: t.procedureCode ?? null,
       question,
       answer,
-      keywords: (edit.keywords ?? []).map((k) => mask(k, known)),
+      keywords: (edit.keywords ?? []).map((k) => mask(k)),
     },
   };
 }

@@ -24,6 +24,7 @@ export function summaryOf(t: TicketRecord, now: Date): z.infer<typeof ticketSumm
     resolutionDueAt: t.resolutionDueAt,
     ...(t.firstAnsweredAt ? { firstAnsweredAt: t.firstAnsweredAt } : {}),
     ...(t.closedAt ? { closedAt: t.closedAt } : {}),
+    ...(t.closesAt ? { closesAt: t.closesAt } : {}),
     overdue: isTicketOverdue(t, now),
     reopens: t.reopens,
   };

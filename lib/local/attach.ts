@@ -13,6 +13,10 @@ export async function attachToLocalPortal(): Promise<{ attached: boolean; dataDi
   try {
     const env = JSON.parse(await readFile(join(dataDir, PORTAL_ENV_FILE), 'utf8')) as Record<string, string>;
     Object.assign(process.env, env, { POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN' });
+    // The logger may exist already (this module's imports reach it) at the default level: the tools
+    // print their report on stdout, which the handlers' info lines must not interleave.
+    const { logger } = await import('../../functions/core/logger.js');
+    logger.setLogLevel(process.env.POWERTOOLS_LOG_LEVEL as Parameters<typeof logger.setLogLevel>[0]);
     return { attached: true, dataDir };
   } catch {
     return { attached: false, dataDir };

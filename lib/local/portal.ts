@@ -19,6 +19,7 @@ import type { EscalationReport } from '../../functions/petitions/escalation.js';
 import { allAgencies, channels } from '../../functions/registry/agencies.js';
 import type { HttpFunction } from '../../functions/routes.js';
 import type { SlaReport } from '../../functions/sla/sla.js';
+import type { SupportWatchReport } from '../../functions/support/watcher.js';
 import { type Environment, processEnvironment, variables } from '../function-environment.js';
 import { ensureAgencySecrets } from './agency-secrets.js';
 import { type AgencySimulator, startAgencySimulator } from './agency-simulator.js';
@@ -74,6 +75,8 @@ export interface LocalPortalOptions {
   slaIntervalMs?: number;
   /** Petition escalation timer (EventBridge's role); default 60 s, 0 = only on demand. */
   escalationIntervalMs?: number;
+  /** Support watcher timer (EventBridge's role); default 60 s, 0 = only on demand. */
+  supportWatchIntervalMs?: number;
   /** Faults to inject (lib/local/faults.ts); default CONG_FAULTS, else none. */
   faults?: FaultPlanInput | Faults;
   /**
@@ -125,6 +128,8 @@ export interface LocalPortal {
   watchSla(now?: Date): Promise<SlaReport>;
   /** Runs petition escalation now (as the schedule does), optionally as of another instant. */
   escalatePetitions(asOf?: Date): Promise<EscalationReport>;
+  /** Runs the support watcher now (as the schedule does), optionally as of another instant. */
+  watchSupport(asOf?: Date): Promise<SupportWatchReport>;
   /** The notifications sent so far (what `GET /dev/outbox` shows), newest first. */
   outbox(filter?: { dossierCode?: string; limit?: number }): Promise<SentNotification[]>;
   /** Where the local notification transport writes. */
@@ -343,6 +348,9 @@ export async function startLocalPortal(options: LocalPortalOptions = {}): Promis
       AGENCY_SECRETS_SOURCE: 'file',
       AGENCY_SECRETS_FILE: secretsFile,
       ALLOW_PRIVATE_ENDPOINTS: 'true',
+      // No CloudFront in front of the local gateway: requests need no edge header, and limits count the
+      // connection's own address (functions/core/edge-origin.ts).
+      EDGE_ORIGIN_CHECK: 'off',
       JWT_ISSUER: dev.issuer,
       JWT_AUDIENCE,
       JWT_JWKS_URL: `${url}/dev/jwks.json`,
@@ -362,6 +370,7 @@ export async function startLocalPortal(options: LocalPortalOptions = {}): Promis
       NOTIFICATIONS_QUEUE_URL: stores.notificationsQueue.url,
       // For `npm run outbox:replay`; no function reads it.
       OUTBOX_DLQ_URL: stores.outboxDlq.url,
+      NOTIFICATION_STREAM_DLQ_URL: stores.notificationStreamDlq.url,
       NOTIFY_TRANSPORT: 'local-file',
       NOTIFY_OUTBOX_FILE: outboxFile,
     };
@@ -410,6 +419,7 @@ export async function startLocalPortal(options: LocalPortalOptions = {}): Promis
         paymentsReconcile: options.reconcileIntervalMs,
         slaWatcher: options.slaIntervalMs,
         escalation: options.escalationIntervalMs,
+        supportWatcher: options.supportWatchIntervalMs,
       },
     });
     cleanups.push(() => triggers.stop());
@@ -422,6 +432,8 @@ export async function startLocalPortal(options: LocalPortalOptions = {}): Promis
       triggers.run<SlaReport>('slaWatcher', now ? { now: now.toISOString() } : {});
     const escalatePetitions = (asOf?: Date) =>
       triggers.run<EscalationReport>('escalation', asOf ? { now: asOf.toISOString() } : {});
+    const watchSupport = (asOf?: Date) =>
+      triggers.run<SupportWatchReport>('supportWatcher', asOf ? { now: asOf.toISOString() } : {});
 
     Object.assign(remembered, {
       api: api.port,
@@ -457,6 +469,7 @@ export async function startLocalPortal(options: LocalPortalOptions = {}): Promis
       reconcile,
       watchSla,
       escalatePetitions,
+      watchSupport,
       outbox,
       outboxFile,
       faults,

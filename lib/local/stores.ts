@@ -35,6 +35,8 @@ export interface StoreNames {
   /** Prefix of agency queue names (agencyQueues(prefix)). */
   queuePrefix: string;
   outboxDlq: string;
+  /** The notification relay's failed stream batches (apart from the outbox's, as in AWS). */
+  notificationStreamDlq: string;
 }
 
 export const LOCAL_NAMES: StoreNames = {
@@ -42,6 +44,7 @@ export const LOCAL_NAMES: StoreNames = {
   bucket: 'cong-local-uploads',
   queuePrefix: 'cong-local',
   outboxDlq: 'cong-local-outbox-dlq',
+  notificationStreamDlq: 'cong-local-notification-stream-dlq',
 };
 
 export interface StoresOptions {
@@ -89,6 +92,7 @@ export interface LocalStores {
   readonly streamArn: string;
   readonly agencyQueues: AgencyQueue[];
   readonly outboxDlq: QueueInfo;
+  readonly notificationStreamDlq: QueueInfo;
   /** Notifications for the notifier, with the DLQ they reach after NOTIFICATIONS.maxReceiveCount receives. */
   readonly notificationsQueue: QueueInfo & { dlq: QueueInfo };
   readonly clients: {
@@ -164,6 +168,9 @@ export async function startStores(options: StoresOptions): Promise<LocalStores> 
     const outboxDlq = await ensureQueue(clients.sqs, names.outboxDlq, {
       MessageRetentionPeriod: DLQ_RETENTION_SECONDS,
     });
+    const notificationStreamDlq = await ensureQueue(clients.sqs, names.notificationStreamDlq, {
+      MessageRetentionPeriod: DLQ_RETENTION_SECONDS,
+    });
     const notificationsName = `${names.queuePrefix}-${NOTIFICATIONS.queueSuffix}`;
     const notificationsDlq = await ensureQueue(clients.sqs, `${notificationsName}-dlq`, {
       MessageRetentionPeriod: String(NOTIFICATIONS.dlqRetentionDays * 24 * 3600),
@@ -192,6 +199,7 @@ export async function startStores(options: StoresOptions): Promise<LocalStores> 
       streamArn,
       agencyQueues: queues,
       outboxDlq,
+      notificationStreamDlq,
       notificationsQueue,
       clients,
       clientOptions: (service) => clientOptions(endpoints[service]),

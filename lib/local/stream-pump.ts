@@ -1,8 +1,9 @@
 /**
- * The DynamoDB Streams → Lambda event source mapping for the outbox relay. It reads every shard of the
- * table's stream (parents before children), keeps only outbox INSERTs (the filter CDK puts on the
- * mapping), hands the relay batches shaped as Lambda delivers them, retries from the first failed
- * record with backoff, and after OUTBOX.maxStreamRetries sends what still fails to the outbox DLQ.
+ * The DynamoDB Streams → Lambda event source mapping of one stream consumer (the outbox relay by
+ * default). It reads every shard of the table's stream (parents before children), keeps only the
+ * records its filter takes (outbox INSERTs unless told otherwise, as the CDK mapping filters), hands
+ * the relay batches shaped as Lambda delivers them, retries from the first failed record with backoff,
+ * and after OUTBOX.maxStreamRetries sends what still fails to the consumer's own DLQ.
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -300,7 +301,7 @@ export async function startStreamPump(options: StreamPumpOptions): Promise<Strea
       );
     }
     stats.deadLettered += records.length;
-    log.error('outbox records sent to the DLQ after retries', { shard: shardId, records: records.length });
+    log.error('stream records sent to the DLQ after retries', { shard: shardId, records: records.length });
   }
 
   /** The relay as the mapping runs it, with the plan's late and duplicate batches. */
@@ -326,7 +327,7 @@ export async function startStreamPump(options: StreamPumpOptions): Promise<Strea
       try {
         failure = streamFailure(await invokeWithFaults(pending), pending);
       } catch (err) {
-        log.error('outbox relay failed', { shard: shardId, records: pending.length, ...errorFields(err) });
+        log.error('stream consumer failed', { shard: shardId, records: pending.length, ...errorFields(err) });
         failure = { from: 0, failed: pending };
         threw = true;
       }

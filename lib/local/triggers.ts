@@ -27,11 +27,22 @@ const LOCAL_NOTIFICATION_RETRY_SECONDS = 5;
 const LOCAL_SCHEDULE_MS = 60_000;
 
 /** One local reader per stream trigger, as AWS has one mapping each (at most two readers per shard). */
-const streamReaders: Record<StreamTrigger, { checkpoint: string; filter?: (r: DynamoDBRecord) => boolean }> =
+/** Each stream consumer has its checkpoint, its filter and, as in AWS, its own DLQ. */
+const streamReaders: Record<
+  StreamTrigger,
   {
-    'outbox-stream': { checkpoint: 'stream-checkpoints.json' },
-    'dossier-stream': { checkpoint: 'stream-checkpoints-notifications.json', filter: isRelayRecord },
-  };
+    checkpoint: string;
+    filter?: (r: DynamoDBRecord) => boolean;
+    dlq: (stores: LocalStores) => { url: string };
+  }
+> = {
+  'outbox-stream': { checkpoint: 'stream-checkpoints.json', dlq: (s) => s.outboxDlq },
+  'dossier-stream': {
+    checkpoint: 'stream-checkpoints-notifications.json',
+    filter: isRelayRecord,
+    dlq: (s) => s.notificationStreamDlq,
+  },
+};
 
 /** Started in this order; stopped schedules first, then streams, then queues (in-flight batches finish). */
 const START_ORDER: readonly Trigger[] = [
@@ -150,7 +161,7 @@ export async function startTriggers(options: TriggerOptions): Promise<Triggers> 
       tableName: stores.names.table,
       fn,
       ...(reader.filter ? { filter: reader.filter } : {}),
-      dlqUrl: stores.outboxDlq.url,
+      dlqUrl: reader.dlq(stores).url,
       checkpointFile: options.ephemeral ? undefined : join(options.dataDir, reader.checkpoint),
       log: log.child(`${name}-stream`),
       faults,

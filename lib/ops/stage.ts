@@ -1,12 +1,14 @@
 /**
  * `--stage <name>` for the operator tools: the deployed stage's resource names come from its
  * CloudFormation outputs (never guessed), and become the same environment the functions read, so the
- * tools run the very code the local mode runs, against AWS. Credentials and region: the usual AWS chain
- * (AWS_PROFILE, AWS_REGION); the stage's region is the default when none is set.
+ * tools run the very code the local mode runs, against AWS. Region: the stage's own, from cdk.json
+ * context `regions` as the deploy reads it (a shell's AWS_REGION for another stage must not send the
+ * tools elsewhere); credentials: the usual AWS chain (AWS_PROFILE, …).
  */
+import { readFileSync } from 'node:fs';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { agencyQueues } from '../../functions/core/resources.js';
-import { DEFAULT_REGION, STAGES, type Stage } from '../settings.js';
+import { STAGES, type Stage, stageRegion } from '../settings.js';
 
 /** What a tool needs of a deployed stage, all read from the outputs of `Cong-<stage>-Api`. */
 export interface StageResources {
@@ -18,10 +20,14 @@ export interface StageResources {
   jwtAudience: string;
   tableStreamArn: string;
   outboxDlqUrl: string;
+  /** The notification relay's failed stream batches. */
+  notificationStreamDlqUrl: string;
   notificationsDlqUrl: string;
   /** Channel → agency queue URL (each DLQ is the same URL with `-dlq`). */
   agencyQueueUrls: Record<string, string>;
   paymentsReconcileFunction: string;
+  /** The notification relay's live alias: notification replays run there, where the keys are. */
+  notificationRelayFunction: string;
   dashboardName: string;
 }
 
@@ -33,8 +39,10 @@ export const OUTPUT_KEYS = [
   'TableStreamArn',
   'QueueNamePrefix',
   'OutboxDlqUrl',
+  'NotificationStreamDlqUrl',
   'NotificationsDlqUrl',
   'PaymentsReconcileFunction',
+  'NotificationRelayFunction',
   'DashboardName',
 ] as const;
 
@@ -43,8 +51,19 @@ export function parseStage(value: string | undefined): Stage {
   throw new Error(`--stage must be one of ${STAGES.join(', ')}, got ${value ?? 'nothing'}`);
 }
 
-export function cloudFormation(): CloudFormationClient {
-  return new CloudFormationClient({ region: process.env.AWS_REGION ?? DEFAULT_REGION });
+/** The deploy's context (cdk.json), the one place a stage's region is set. */
+export function cdkJsonContext(file = new URL('../../cdk.json', import.meta.url)): (key: string) => unknown {
+  const context = (JSON.parse(readFileSync(file, 'utf8')) as { context?: Record<string, unknown> }).context;
+  return (key) => context?.[key];
+}
+
+/** The region the stage is deployed in, as `npm run deploy -- --stage <name>` resolves it. */
+export function regionOf(stage: Stage, context = cdkJsonContext()): string {
+  return stageRegion(context, stage);
+}
+
+export function cloudFormation(stage: Stage, context = cdkJsonContext()): CloudFormationClient {
+  return new CloudFormationClient({ region: regionOf(stage, context) });
 }
 
 /** Reads the stage's outputs; fails naming the missing ones (a stage deployed before they existed). */
@@ -73,11 +92,13 @@ export async function stageResources(stage: Stage, cfn: CloudFormationClient): P
     jwtAudience: get('JwtAudience'),
     tableStreamArn: get('TableStreamArn'),
     outboxDlqUrl: get('OutboxDlqUrl'),
+    notificationStreamDlqUrl: get('NotificationStreamDlqUrl'),
     notificationsDlqUrl: get('NotificationsDlqUrl'),
     agencyQueueUrls: Object.fromEntries(
       agencyQueues(get('QueueNamePrefix')).map((q) => [q.channel, `${base}${q.name}`]),
     ),
     paymentsReconcileFunction: get('PaymentsReconcileFunction'),
+    notificationRelayFunction: get('NotificationRelayFunction'),
     dashboardName: get('DashboardName'),
   };
 }
@@ -101,9 +122,13 @@ export function stageEnvironment(r: StageResources, region: string): Record<stri
 }
 
 /** Resolves `--stage` and applies its environment; the tools import the shared code only after this. */
-export async function attachToStage(stage: Stage, cfn = cloudFormation()): Promise<StageResources> {
-  const resources = await stageResources(stage, cfn);
-  const region = (await cfn.config.region()) ?? DEFAULT_REGION;
+export async function attachToStage(
+  stage: Stage,
+  cfn?: CloudFormationClient,
+  context = cdkJsonContext(),
+): Promise<StageResources> {
+  const region = regionOf(stage, context);
+  const resources = await stageResources(stage, cfn ?? cloudFormation(stage, context));
   Object.assign(process.env, stageEnvironment(resources, region));
   return resources;
 }

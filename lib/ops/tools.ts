@@ -16,7 +16,8 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { DynamoDBRecord } from 'aws-lambda';
+import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import type { functions } from '../../functions/deployment.js';
 import type { ChannelQueues } from '../../functions/dispatch/redrive.js';
 import { type Progress, progress } from './progress.js';
 
@@ -213,8 +214,12 @@ export async function runRedrive(o: RedriveOptions) {
 // ---------------------------------------------------------------------------------------------------
 // outbox:replay
 
-/** What the stream mapping (or the local stream pump) sends to the outbox DLQ for a failed batch. */
+/**
+ * What a stream mapping (or the local stream pump) sends to its consumer's DLQ for a failed batch:
+ * AWS's on-failure record, naming the function that failed and where the batch was in the stream.
+ */
 interface StreamFailure {
+  requestContext?: { functionArn?: string };
   DDBStreamBatchInfo?: {
     shardId: string;
     startSequenceNumber: string;
@@ -230,29 +235,108 @@ export type StreamReader = (
   info: NonNullable<StreamFailure['DDBStreamBatchInfo']>,
 ) => Promise<DynamoDBRecord[]>;
 
+/** A relay run on replayed records: the records it reports failed stay failed. */
+export type Relay = (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse>;
+
+/** The table stream's two consumers, each with its own mapping and DLQ (lib/api-stack.ts). */
+export const STREAM_CONSUMERS = {
+  /** Outbox items become agency queue messages (functions/dispatch/outbox-relay.ts). */
+  outbox: 'outboxRelay',
+  /** Timeline, petition and support events become citizen notices, statistics and the SLA index. */
+  notifications: 'notificationRelay',
+} as const satisfies Record<string, keyof typeof functions>;
+export type StreamConsumer = keyof typeof STREAM_CONSUMERS;
+
+/**
+ * Which consumer a failure record names: the function in `requestContext.functionArn` (a physical name
+ * `cong-<stage>-<function>`, with an alias as qualifier; the bare function name locally). Undefined for
+ * a function that is neither relay; a record naming no function is taken as the queue's own.
+ */
+export function consumerOf(failure: StreamFailure, own: StreamConsumer): StreamConsumer | undefined {
+  const arn = failure.requestContext?.functionArn;
+  if (!arn) return own;
+  const name = arn.split(':function:')[1]?.split(':')[0] ?? '';
+  return (Object.keys(STREAM_CONSUMERS) as StreamConsumer[]).find((c) => {
+    const fn = STREAM_CONSUMERS[c];
+    return name === fn || name.endsWith(`-${fn}`);
+  });
+}
+
+/** The consumer's own code, run in this process, and the records its mapping takes. */
+async function localConsumer(
+  c: StreamConsumer,
+): Promise<{ relay: Relay; takes: (r: DynamoDBRecord) => boolean }> {
+  if (c === 'outbox') {
+    const { handler, isOutboxInsert } = await import('../../functions/dispatch/outbox-relay.js');
+    return { relay: handler as Relay, takes: isOutboxInsert };
+  }
+  const { handler } = await import('../../functions/notifications/relay.js');
+  const { isRelayRecord } = await import('../../functions/notifications/stream-filter.js');
+  return { relay: handler as Relay, takes: isRelayRecord };
+}
+
+/**
+ * The deployed relay, invoked with the replayed records as its mapping would deliver them: it holds the
+ * keys and settings its work needs (the notification relay opens sealed phone numbers), the operator
+ * does not.
+ */
+export function invokedRelay(lambda: LambdaClient, functionName: string): Relay {
+  return async (event) => {
+    const out = await lambda.send(
+      new InvokeCommand({
+        FunctionName: functionName,
+        Payload: new TextEncoder().encode(JSON.stringify(event)),
+      }),
+    );
+    const text = new TextDecoder().decode(out.Payload ?? new Uint8Array());
+    if (out.FunctionError) throw new Error(`${functionName} failed: ${text}`);
+    return (text ? JSON.parse(text) : { batchItemFailures: [] }) as DynamoDBBatchResponse;
+  };
+}
+
 export interface OutboxReplayReport {
   /** DLQ messages looked at. */
   scanned: number;
-  /** Outbox records relayed to agency queues again (dry run: that would be). */
+  /** Stream records relayed again, to agency queues or as notices (dry run: that would be). */
   replayed: number;
   /** DLQ messages whose records the stream no longer holds: left in the DLQ. */
   expired: number;
   /** DLQ messages whose relay failed again: left in the DLQ. */
   failed: number;
+  /** DLQ messages of a function this tool does not replay: left in the DLQ, untouched. */
+  foreign: number;
 }
 
-export async function runOutboxReplay(o: {
+/**
+ * Replays one stream DLQ. Each message is replayed by the consumer that failed it, whichever DLQ it
+ * sits in (a notification relay failure is relayed as notifications again, never as outbox items);
+ * what it cannot replay stays in the DLQ and is counted.
+ */
+export async function runStreamReplay(o: {
+  /** Whose DLQ this is: messages naming no function are taken as this consumer's. */
+  consumer: StreamConsumer;
   dlqUrl: string;
   dryRun: boolean;
   waitSeconds: number;
   sqs: SQSClient;
   readStream: StreamReader;
+  /** Deployed relays by consumer (`--stage`); a consumer absent here runs in this process. */
+  relays?: Partial<Record<StreamConsumer, Relay>>;
   maxMessages?: number;
   bar?: Progress;
 }): Promise<ToolResult<OutboxReplayReport>> {
-  const { handler: relay, isOutboxInsert } = await import('../../functions/dispatch/outbox-relay.js');
-  const bar = o.bar ?? progress('outbox dead letters');
-  const report: OutboxReplayReport = { scanned: 0, replayed: 0, expired: 0, failed: 0 };
+  const consumers = new Map<StreamConsumer, { relay: Relay; takes: (r: DynamoDBRecord) => boolean }>();
+  const consumer = async (c: StreamConsumer) => {
+    let found = consumers.get(c);
+    if (!found) {
+      const own = await localConsumer(c);
+      found = { ...own, relay: o.relays?.[c] ?? own.relay };
+      consumers.set(c, found);
+    }
+    return found;
+  };
+  const bar = o.bar ?? progress(`${o.consumer} stream dead letters`);
+  const report: OutboxReplayReport = { scanned: 0, replayed: 0, expired: 0, failed: 0, foreign: 0 };
   const leave: string[] = [];
   const done: string[] = [];
   bar.total(await queueDepth(o.sqs, o.dlqUrl));
@@ -274,7 +358,19 @@ export async function runOutboxReplay(o: {
         report.scanned++;
         bar.tick();
         const handle = m.ReceiptHandle ?? '';
-        const failure = JSON.parse(m.Body ?? '{}') as StreamFailure;
+        let failure: StreamFailure;
+        try {
+          failure = JSON.parse(m.Body ?? '{}') as StreamFailure;
+        } catch {
+          failure = { requestContext: { functionArn: 'unreadable' } };
+        }
+        const whose = consumerOf(failure, o.consumer);
+        if (!whose) {
+          report.foreign++;
+          leave.push(handle);
+          continue;
+        }
+        const { relay, takes } = await consumer(whose);
         let records: DynamoDBRecord[] = [];
         try {
           records = failure.record
@@ -285,7 +381,8 @@ export async function runOutboxReplay(o: {
         } catch {
           records = [];
         }
-        records = records.filter(isOutboxInsert);
+        // The batch's range holds every record of the stream; only those the mapping's filters take.
+        records = records.filter(takes);
         if (records.length === 0) {
           report.expired++;
           leave.push(handle);
@@ -296,8 +393,13 @@ export async function runOutboxReplay(o: {
           leave.push(handle);
           continue;
         }
-        const result = await relay({ Records: records });
-        if (result.batchItemFailures.length) {
+        let failed: boolean;
+        try {
+          failed = ((await relay({ Records: records })).batchItemFailures ?? []).length > 0;
+        } catch {
+          failed = true;
+        }
+        if (failed) {
           report.failed++;
           leave.push(handle);
         } else {
@@ -330,6 +432,10 @@ export async function runOutboxReplay(o: {
   }
   return {
     report: { ...report, dryRun: o.dryRun },
-    exitCode: report.failed || report.expired ? 1 : 0,
+    exitCode: report.failed || report.expired || report.foreign ? 1 : 0,
   };
 }
+
+/** The outbox DLQ's replay. */
+export const runOutboxReplay = (o: Omit<Parameters<typeof runStreamReplay>[0], 'consumer'>) =>
+  runStreamReplay({ ...o, consumer: 'outbox' });

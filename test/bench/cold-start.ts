@@ -224,6 +224,7 @@ export async function coldStarts() {
     escalation: () => ({}),
     paymentsReconcile: () => ({}),
     slaWatcher: () => ({}),
+    supportWatcher: () => ({}),
     notificationRelay: () => ({
       Records: [
         {

@@ -266,6 +266,7 @@ export async function checkInvariants(options: {
   const dlqs = [
     ...portal.stores.agencyQueues.map((q) => q.dlq.url),
     portal.stores.outboxDlq.url,
+    portal.stores.notificationStreamDlq.url,
     portal.stores.notificationsQueue.dlq.url,
   ];
   for (const url of dlqs) {

@@ -1,6 +1,7 @@
 /**
  * The agency kit's two entry points as a developer runs them: `npm start -- --agency-endpoint …` refuses
- * a wrong channel or URL before anything starts and prints the mapping in its banner; `npm run agency`
+ * a wrong channel or URL before anything starts and prints the mapping in its banner, `--simulator-fail`
+ * makes one channel's simulated agencies answer 500; `npm run agency`
  * answers --help and a missing flag with what to type.
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
@@ -73,6 +74,7 @@ describe('npm start -- --agency-endpoint', () => {
       if (dataDir) await rm(dataDir, { recursive: true, force: true });
     });
 
+    let output = '';
     it('prints the mapping in its start banner', { timeout: 90_000 }, async () => {
       dataDir = await mkdtemp(join(tmpdir(), 'cong-e2e-agency-kit-'));
       child = spawn(
@@ -85,6 +87,8 @@ describe('npm start -- --agency-endpoint', () => {
           String(await freePort()),
           '--agency-endpoint',
           'bhxh=http://localhost:8089/webhook',
+          '--simulator-fail',
+          'bca',
         ],
         {
           env: { ...process.env, CONG_DATA_DIR: dataDir, POWERTOOLS_LOG_LEVEL: 'ERROR' },
@@ -92,7 +96,6 @@ describe('npm start -- --agency-endpoint', () => {
           detached: true,
         },
       );
-      let output = '';
       child.stdout?.on('data', (b) => {
         output += b;
       });
@@ -111,6 +114,35 @@ describe('npm start -- --agency-endpoint', () => {
       expect(output).toContain(join(dataDir, 'agency-secrets.json'));
       expect(output).toContain('npm run agency -- --help');
     });
+
+    it("--simulator-fail makes that channel's simulated agencies answer 500, and only theirs", async () => {
+      const simulator = /Agency systems\s+(http:\/\/\S+)/.exec(output)?.[1];
+      expect(simulator, output).toBeDefined();
+      const post = (agencyId: string) =>
+        fetch(`${simulator}/agencies/${agencyId}/webhook`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'webhook-id': `msg_e2e_${agencyId}` },
+          body: '{}',
+        });
+      // cahn is of channel bca: failing before it even looks at the signature.
+      expect((await post('cahn')).status).toBe(500);
+      expect((await post('bca')).status).toBe(500);
+      // Another channel's simulated agency still checks the (missing) signature: 401, not 500.
+      expect((await post('bhxh-hn')).status).toBe(401);
+      const seen = (await (await fetch(`${simulator}/deliveries`)).json()) as {
+        deliveries: { agencyId: string; status: number }[];
+      };
+      expect(seen.deliveries.filter((d) => d.agencyId === 'cahn').map((d) => d.status)).toEqual([500]);
+    });
+  });
+});
+
+describe('npm start -- --simulator-fail', () => {
+  it('refuses a channel that does not exist, naming the valid ones, and exits non-zero', async () => {
+    const res = await run('bin/local.ts', ['--simulator-fail', 'nope']);
+    expect(res.code).toBe(2);
+    expect(res.stderr).toContain('Not an agency channel: nope');
+    expect(res.stderr).toContain(channels.join(', '));
   });
 });
 

@@ -67,6 +67,10 @@ describe.each<Device>(['desktop', 'phone'])('personal-data requests on a %s', (d
     await mine
       .getByText(/Hạn phản hồi \d{1,2}\/\d{1,2}\/\d{4}; Hạn giải quyết \d{1,2}\/\d{1,2}\/\d{4}/)
       .waitFor();
+    // The row says what was asked, in the form's words.
+    await mine
+      .getByText('Nội dung yêu cầu: Các bản nháp chưa nộp; Ghi chú: Tôi không còn cần các bản nháp.')
+      .waitFor();
     await checkScreen(page, `data-rights-filed-${device}`);
 
     // An operator acknowledges it: the page shows it in progress.
@@ -90,7 +94,14 @@ describe.each<Device>(['desktop', 'phone'])('personal-data requests on a %s', (d
     await section.getByLabel('Cung cấp toàn bộ dữ liệu của tôi').check();
     await section.getByRole('button', { name: 'Gửi yêu cầu' }).click();
     await section.getByText(/^Yêu cầu đã được giải quyết ngay/).waitFor();
-    await mine.getByText('Cung cấp toàn bộ dữ liệu của tôi — Đã giải quyết').waitFor();
+    const access = mine
+      .getByRole('listitem')
+      .filter({ hasText: 'Cung cấp toàn bộ dữ liệu của tôi — Đã giải quyết' });
+    await access.waitFor();
+    // A closed request shows when it closed and what was done, not deadlines any more.
+    await access.getByText(/Kết thúc lúc/).waitFor();
+    await expect(access.getByText(/Hạn giải quyết/).count()).resolves.toBe(0);
+    await access.getByRole('link', { name: 'Tải dữ liệu' }).waitFor();
 
     // The open deletion request is withdrawn.
     await mine.getByRole('button', { name: 'Rút yêu cầu: Xoá dữ liệu' }).click();

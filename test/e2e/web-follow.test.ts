@@ -218,8 +218,22 @@ describe.each<Device>(['desktop', 'phone'])('following dossiers on a %s', (devic
       .getByLabel('5 — Rất hài lòng')
       .check();
     await page.getByLabel(/^Góp ý thêm/).fill('Cán bộ hướng dẫn nhiệt tình.');
+    // The rating may name the steps it is about, as the dossier's plan lists them.
+    const stepsAsked = page.getByRole('group', { name: /^Đánh giá này nói về bước nào/ });
+    await stepsAsked.getByLabel('1. Tiếp nhận hồ sơ').check();
     await checkScreen(page, `follow-rate-${device}`);
+    // A step the dossier does not have (as a stale page might send): the API's refusal shows on the steps.
+    await page.route(`**/v1/dossiers/${asked}/rating`, (route) =>
+      route.continue({ postData: JSON.stringify({ ...route.request().postDataJSON(), steps: ['step-9'] }) }),
+    );
     await page.getByRole('button', { name: 'Gửi đánh giá' }).click();
+    await page.locator('#rate-steps-error').getByText('Bước này không thuộc hồ sơ.').waitFor();
+    await expect(page.getByRole('alert').textContent()).resolves.toContain('Đánh giá này nói về bước nào?');
+    await checkScreen(page, `follow-rate-unknown-step-${device}`);
+    await page.unroute(`**/v1/dossiers/${asked}/rating`);
+    const sentRating = page.waitForRequest((r) => r.url().endsWith('/rating') && r.method() === 'POST');
+    await page.getByRole('button', { name: 'Gửi đánh giá' }).click();
+    expect((await sentRating).postDataJSON()).toMatchObject({ overall: 4, steps: ['reception'] });
     await page.getByText('Cảm ơn bạn đã đánh giá.').waitFor();
     // Once only: the API refuses a second rating.
     const again = await api('POST', `/v1/dossiers/${asked}/rating`, { token, body: { overall: 1 } });
@@ -228,6 +242,7 @@ describe.each<Device>(['desktop', 'phone'])('following dossiers on a %s', (devic
     await page.reload();
     await page.getByText('Bạn đã đánh giá hồ sơ này.').waitFor();
     await expect(page.locator('#rate-given').textContent()).resolves.toContain('4 — Hài lòng');
+    await expect(page.locator('#rate-given').textContent()).resolves.toContain('Tiếp nhận hồ sơ');
     expect(await page.getByRole('button', { name: 'Gửi đánh giá' }).count()).toBe(0);
 
     // Withdraw the other dossier after a confirmation (by keyboard alone on the desktop).

@@ -115,7 +115,7 @@ describe('on a 360 px phone', () => {
     await expect(menu.getAttribute('aria-expanded')).resolves.toBe('true');
     await page.getByRole('button', { name: 'Đăng xuất' }).waitFor();
     const links = page.getByRole('navigation').getByRole('link');
-    await expect(links.count()).resolves.toBe(7);
+    await expect(links.count()).resolves.toBe(8);
     await checkScreen(page, 'phone-menu-open');
     await page.keyboard.press('Tab');
     await expect(page.evaluate('document.activeElement.id')).resolves.toBe('sign-out');

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { cloudRoutes, routeKey } from '../../functions/routes.js';
 import { stageSettings } from '../../lib/settings.js';
 import { personRole } from '../../schemas/common.js';
-import { buildStacks, TEST_ACCOUNTS } from '../support/cdk-app.js';
+import { buildStacks, TEST_ACCOUNTS, TEST_STAGES } from '../support/cdk-app.js';
 import { VNEID_CONTEXT } from '../support/vneid-context.js';
 
 type Resource = { Type: string; Properties: Record<string, unknown>; DependsOn?: string[] };
@@ -115,16 +115,23 @@ describe('sign-in in AWS', () => {
       ([, f]) => f.Properties.FunctionName === 'cong-prod-preTokenGeneration',
     )!;
     expect(fn.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], Timeout: 3 });
+    // Cognito invokes the live alias (a canary in prod), never the bare function.
+    const aliases = prod.dataT.findResources('AWS::Lambda::Alias') as Record<string, Resource>;
+    const [aliasId, alias] = Object.entries(aliases).find(
+      ([, a]) => (a.Properties.FunctionName as { Ref: string }).Ref === id,
+    )!;
+    expect(alias.Properties.Name).toBe('live');
     prod.dataT.hasResourceProperties('AWS::Cognito::UserPool', {
       LambdaConfig: {
-        PreTokenGenerationConfig: { LambdaArn: { 'Fn::GetAtt': [id, 'Arn'] }, LambdaVersion: 'V2_0' },
+        PreTokenGenerationConfig: { LambdaArn: { Ref: aliasId }, LambdaVersion: 'V2_0' },
       },
       UserPoolTier: 'ESSENTIALS',
     });
     prod.dataT.hasResourceProperties('AWS::Lambda::Permission', {
       Principal: 'cognito-idp.amazonaws.com',
-      FunctionName: { 'Fn::GetAtt': [id, 'Arn'] },
+      FunctionName: { Ref: aliasId },
     });
+    expect(JSON.stringify(prod.dataT.toJSON())).not.toContain(`"LambdaArn":{"Fn::GetAtt":["${id}"`);
   });
 
   it('puts the JWT authorizer on every citizen route and on no public one', () => {
@@ -161,7 +168,8 @@ describe('sign-in in AWS', () => {
     expect(() => stageSettings(ctx({ stage: 'dev', authDomainPrefix: 'cong-cognito' }))).toThrow(/prefix/);
     expect(stageSettings(ctx({ stage: 'dev' })).signIn.cognitoAccounts).toBe(true);
     expect(
-      stageSettings(ctx({ stage: 'prod', ...VNEID_CONTEXT, accounts: TEST_ACCOUNTS })).signIn,
+      stageSettings(ctx({ stage: 'prod', ...VNEID_CONTEXT, accounts: TEST_ACCOUNTS, stages: TEST_STAGES }))
+        .signIn,
     ).toMatchObject({
       cognitoAccounts: false,
       vneid: { citizenIdClaim: 'citizen_id' },

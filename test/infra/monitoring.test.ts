@@ -68,6 +68,7 @@ describe.each(STAGES)('monitoring of %s', (stage: Stage) => {
     expect(dlqNames.length).toBeGreaterThanOrEqual(redriveTargets.length + 1);
     expect(dlqNames).toContain(`cong-${stage}-outbox-dlq`);
     expect(dlqNames).toContain(`cong-${stage}-notifications-dlq`);
+    expect(dlqNames).toContain(`cong-${stage}-notification-stream-dlq`);
 
     const watched = resources(built.monitoringT, 'AWS::CloudWatch::Alarm')
       .filter(([, a]) => a.Properties.MetricName === 'ApproximateNumberOfMessagesVisible')
@@ -267,7 +268,9 @@ describe.each(STAGES)('monitoring of %s', (stage: Stage) => {
       for (const [, alias] of aliases) expect(alias.UpdatePolicy).toBeUndefined();
       return;
     }
-    expect(groups).toHaveLength(Object.keys(functions).length);
+    // Every function of the API stack, and the sign-in trigger of the data stack.
+    expect(groups).toHaveLength(Object.keys(functions).length + 1);
+    expect(groups.map(([, g]) => g.Properties.DeploymentGroupName)).toContain('cong-prod-preTokenGeneration');
     const alarmIds = new Map(
       resources(built.monitoringT, 'AWS::CloudWatch::Alarm').map(([id, a]) => [id, a.Properties.AlarmName]),
     );
@@ -291,9 +294,15 @@ describe.each(STAGES)('monitoring of %s', (stage: Stage) => {
       [string, Resource],
     ];
     const groupNames = groups.map(([, g]) => g.Properties.DeploymentGroupName);
-    for (const [, alias] of aliases) {
+    const dataAliases = resources(built.dataT, 'AWS::Lambda::Alias');
+    expect(dataAliases).toHaveLength(1);
+    const withStack = [
+      ...aliases.map(([, a]) => [built.apiT, a] as const),
+      ...dataAliases.map(([, a]) => [built.dataT, a] as const),
+    ];
+    for (const [template, alias] of withStack) {
       const fnRef = (alias.Properties.FunctionName as { Ref: string }).Ref;
-      const fnName = (built.apiT.toJSON().Resources[fnRef] as Resource).Properties.FunctionName;
+      const fnName = (template.toJSON().Resources[fnRef] as Resource).Properties.FunctionName;
       expect(alias.UpdatePolicy).toEqual({
         CodeDeployLambdaAliasUpdate: {
           ApplicationName: application.Properties.ApplicationName,

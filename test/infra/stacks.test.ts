@@ -339,6 +339,7 @@ describe('Cổng dev stacks', () => {
       DestinationConfig: { OnFailure: { Destination: expect.anything() } },
     });
     expect(JSON.stringify(props.DestinationConfig)).toContain('OutboxDlq');
+    expect(JSON.stringify(props.DestinationConfig)).not.toContain('notification-stream-dlq');
     const filters = (props.FilterCriteria as { Filters: { Pattern: string }[] }).Filters;
     expect(filters.map((f) => JSON.parse(f.Pattern))).toEqual([
       {
@@ -390,6 +391,18 @@ describe('Cổng dev stacks', () => {
       MaximumRetryAttempts: NOTIFICATIONS.maxStreamRetries,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
       DestinationConfig: { OnFailure: { Destination: expect.anything() } },
+    });
+    // Its own DLQ, not the outbox relay's: a replay must know whose failed batch it holds.
+    const destination = JSON.stringify(relay.Properties.DestinationConfig);
+    expect(destination).toContain('cong-dev-notification-stream-dlq');
+    expect(destination).not.toContain('OutboxDlq');
+    const queues = dev.dataT.findResources('AWS::SQS::Queue') as Record<string, Resource>;
+    const dlq = Object.values(queues).find(
+      (q) => q.Properties.QueueName === 'cong-dev-notification-stream-dlq',
+    );
+    expect(dlq?.Properties).toMatchObject({
+      MessageRetentionPeriod: NOTIFICATIONS.dlqRetentionDays * 24 * 3600,
+      KmsMasterKeyId: expect.anything(),
     });
     const filters = (relay.Properties.FilterCriteria as { Filters: { Pattern: string }[] }).Filters;
     const dossierPk = { [TABLE.partitionKey]: { S: [{ prefix: NOTIFICATIONS.dossierPkPrefix }] } };
@@ -575,11 +588,23 @@ describe('Cổng dev stacks', () => {
       );
       expect(actions.includes('sns:Publish'), `${name} SMS`).toBe(spec.deliversNotifications === true);
       expect(actions.includes('ses:SendEmail'), `${name} e-mail`).toBe(spec.deliversNotifications === true);
-      expect(actions.includes('secretsmanager:GetSecretValue'), `${name} secrets`).toBe(
+      const declaresSecrets =
         spec.readsAgencySecrets === true ||
-          spec.readsPaymentSecrets === true ||
-          spec.readsProfileKey === true,
+        spec.readsPaymentSecrets === true ||
+        spec.readsProfileKey === true;
+      // Every HTTP function reads the edge's origin header value (functions/core/edge-origin.ts), and
+      // a function that declares no secrets reads that one only.
+      const servesHttp = cloudRoutes.some((r) => r.fn === name);
+      expect(actions.includes('secretsmanager:GetSecretValue'), `${name} secrets`).toBe(
+        declaresSecrets || servesHttp,
       );
+      if (!declaresSecrets) {
+        const secretResources = statementsOf(dev.apiT, name)
+          .filter((st) => actionsOf([st]).includes('secretsmanager:GetSecretValue'))
+          .flatMap(resourcesOf);
+        for (const r of secretResources)
+          expect(r, `${name} secrets`).toMatch(/^\{"Ref":"EdgeOriginSecret[0-9A-F]{8}"\}$/);
+      }
       expect(
         actions.some((a) => a.startsWith('s3:')),
         `${name} scans`,
@@ -647,7 +672,20 @@ describe('Cổng prod stacks', () => {
     prod = buildStacks('prod', {
       ...VNEID_CONTEXT,
       agencyEndpoints: JSON.stringify({ bca: 'https://lienthong.bocongan.gov.vn/cong' }),
+      agencyOpsEmails: JSON.stringify({ bca: 'ops@bca.example' }),
     });
+  });
+
+  it("gives the dispatcher the agencies' operations e-mails", () => {
+    const lambdas = Object.values(
+      prod.apiT.findResources('AWS::Lambda::Function') as Record<string, Resource>,
+    );
+    const dispatcher = lambdas.filter((fn) => String(fn.Properties.FunctionName).includes('dispatch'));
+    expect(dispatcher.length).toBeGreaterThan(0);
+    for (const fn of dispatcher) {
+      const env = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+      expect(env.AGENCY_OPS_EMAILS).toBe(JSON.stringify({ bca: 'ops@bca.example' }));
+    }
   });
 
   it('throttles abuse-limited routes at production rates', () => {
@@ -744,6 +782,20 @@ describe('stage settings', () => {
       bca: 'http://127.0.0.1:9000',
     });
   });
+
+  it("validates agencies' operations e-mails: a known channel or agency, and an e-mail address", () => {
+    const ops = { bhxh: 'ops@bhxh.example', 'bhxh-hn': 'ops@hanoi.example' };
+    expect(
+      stageSettings(ctx({ stage: 'dev', agencyOpsEmails: JSON.stringify(ops) })).agencyOpsEmails,
+    ).toEqual(ops);
+    expect(stageSettings(ctx({ stage: 'dev' })).agencyOpsEmails).toEqual({});
+    expect(() => stageSettings(ctx({ stage: 'dev', agencyOpsEmails: { nobody: 'a@b.vn' } }))).toThrow(
+      /unknown channel or agency/,
+    );
+    expect(() => stageSettings(ctx({ stage: 'dev', agencyOpsEmails: { bhxh: 'not an address' } }))).toThrow(
+      /e-mail/,
+    );
+  });
 });
 
 describe('PortalFunction', () => {
@@ -794,7 +846,7 @@ describe('the catalog function asset', () => {
         ).filter(Boolean),
       )!;
       const data = join(outdir, bundle, 'data');
-      expect((await readdir(data)).sort()).toEqual(['details', 'national', 'search-index.json']);
+      expect((await readdir(data)).sort()).toEqual(['details', 'forms', 'national', 'search-index.json']);
       const details = await readdir(join(data, 'details'));
       expect(details).toHaveLength(2849);
       expect(details).toContain('1.000823.json');

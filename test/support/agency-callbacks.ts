@@ -59,3 +59,18 @@ export async function signedAgencyCall(
   }
   return { status: res.status, text, body: parsed as Json };
 }
+
+/** GETs `path` (with its query) as `agencyId`, signed over `GET {path}` with its channel's secret. */
+export async function signedAgencyGet(
+  portal: { url: string },
+  secrets: AgencySecrets,
+  path: string,
+  agencyId: string,
+) {
+  const headers = {
+    [AGENCY_HEADER]: agencyId,
+    ...signWebhook(channelSecret(secrets, agencyId), `req_${randomUUID()}`, `GET ${path}`),
+  };
+  const res = await fetch(`${portal.url}${path}`, { headers });
+  return { status: res.status, body: (await res.json()) as Json };
+}

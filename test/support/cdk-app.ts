@@ -17,6 +17,15 @@ export const cdkContext = JSON.parse(
 /** Accounts the tests pin each stage to, as an operator does in cdk.json (context `accounts`). */
 export const TEST_ACCOUNTS = { dev: '111111111111', staging: '222222222222', prod: '333333333333' } as const;
 
+/**
+ * The per-stage settings the tests give, as an operator does in cdk.json (context `stages`): staging and
+ * prod refuse to synthesize without someone to alert.
+ */
+export const TEST_STAGES = {
+  staging: { alertEmails: ['truc-van@thu-nghiem.dichvucong.example.vn'] },
+  prod: { alertEmails: ['truc-van@dichvucong.example.vn'] },
+} as const;
+
 /** A stand-in for `npm run web:build`'s output: index.html and one asset with a hashed name. */
 export const FAKE_WEB_BUILD = mkdtempSync(join(tmpdir(), 'cong-web-'));
 writeFileSync(join(FAKE_WEB_BUILD, 'index.html'), '<!doctype html><script src="/app-3F2A9C.js"></script>');
@@ -27,6 +36,7 @@ process.on('exit', () => rmSync(FAKE_WEB_BUILD, { recursive: true, force: true }
 export const testContext = (stage: Stage, extra: Record<string, unknown> = {}) => ({
   ...cdkContext,
   accounts: TEST_ACCOUNTS,
+  stages: TEST_STAGES,
   webBuildDir: FAKE_WEB_BUILD,
   ...(stage === 'staging' ? { webOrigins: '["https://thu-nghiem.dichvucong.example.vn"]' } : {}),
   stage,

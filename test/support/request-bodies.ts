@@ -43,6 +43,7 @@ export const sampleBodies: Record<string, Record<string, unknown>> = {
   actOnDataRequest: { action: 'acknowledge' },
   askerSupportAction: { action: 'reply', text: 'Tôi bổ sung thêm: giấy phép hạng B2.' },
   rateSupportTicket: { score: 5, comment: 'Trả lời nhanh, dễ hiểu' },
+  recordCallerRating: { score: 4, comment: 'Người gọi hài lòng' },
   supportTicketAction: { action: 'answer', text: 'Bạn cần bản chụp giấy phép lái xe và giấy khám sức khỏe.' },
   publishSupportFaq: { keywords: ['GPLX'] },
 };

@@ -271,6 +271,8 @@ describe('a scan filed with a dossier', () => {
     });
     expect(issued.status).toBe(200);
     expect(issued.body.resultDocument).toEqual({
+      attachmentId: expect.stringMatching(/^[0-9a-f]{32}$/),
+      href: expect.stringMatching(new RegExp(`^/v1/agency/dossiers/${code}/attachments/[0-9a-f]{32}$`)),
       fileName: 'thẻ BHYT.pdf',
       contentType: 'application/pdf',
       size: RESULT.length,
@@ -283,6 +285,20 @@ describe('a scan filed with a dossier', () => {
     expect(result.body.sha256).toBe(sha256(RESULT));
     const bytes = Buffer.from(await (await fetch(result.body.url)).arrayBuffer());
     expect(sha256(bytes)).toBe(issued.body.resultDocument.sha256);
+
+    // The issuing agency fetches back what the portal keeps, through the signed route it fetches scans by.
+    const own = await signedGet(issued.body.resultDocument.href, AGENCY);
+    expect(own.status).toBe(200);
+    expect(own.body).toMatchObject({
+      attachmentId: issued.body.resultDocument.attachmentId,
+      documentType: 'result_1_002758',
+      fileName: 'thẻ BHYT.pdf',
+      sha256: sha256(RESULT),
+    });
+    const kept = Buffer.from(await (await fetch(own.body.url)).arrayBuffer());
+    expect(sha256(kept)).toBe(sha256(RESULT));
+    // Another agency gets the 404 of a missing dossier, as for a scan.
+    expect((await signedGet(issued.body.resultDocument.href, OTHER_AGENCY)).status).toBe(404);
   });
 });
 

@@ -4,17 +4,16 @@
  * operator resumes and redrives it (npm run redrive), a resend under a fresh webhook id, duplicate and
  * out-of-order callbacks resolved by the state machine, and the lifecycle scripts.
  */
-import { spawn } from 'node:child_process';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keys } from '../../functions/core/keys.js';
 import { dlqUrlOf } from '../../functions/dispatch/redrive.js';
 import { findAgency } from '../../functions/registry/agencies.js';
-import { REPO_ROOT } from '../../lib/local/lambda.js';
 import type { LocalPortal } from '../../lib/local/portal.js';
 import { bhytForm } from '../support/forms.js';
 import { startTestPortal } from '../support/local-portal.js';
+import { operatorCli } from '../support/operator-cli.js';
 import { portalDynamo } from '../support/portal-clients.js';
 import { until } from '../support/wait.js';
 
@@ -110,24 +109,8 @@ async function status(code: string) {
 const reaches = (code: string, want: string, ms = 20_000) =>
   until(`${code} to reach ${want}`, async () => ((await status(code)) === want ? true : undefined), ms);
 
-/** Runs the operator CLI as an operator would, against this portal's data folder only. */
-function redriveCli(args: string[]) {
-  return new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'bin/redrive.ts', ...args], {
-      cwd: REPO_ROOT,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, CONG_DATA_DIR: portal.dataDir },
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (c: Buffer) => {
-      out += c;
-    });
-    child.stderr.on('data', (c: Buffer) => {
-      err += c;
-    });
-    child.on('close', (code) => resolve({ code, out, err }));
-  });
-}
+/** Runs `npm run redrive` as an operator would, against this portal's data folder only. */
+const redriveCli = (args: string[]) => operatorCli(portal, 'bin/redrive.ts', args);
 
 describe('dispatch to a scripted agency', () => {
   it('normal: delivered once, received then in progress', async () => {

@@ -9,6 +9,7 @@ import { type DynamoDBDocumentClient, ScanCommand, UpdateCommand } from '@aws-sd
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gatewayTime, signed } from '../../functions/payments/signature.js';
 import type { LocalPortal } from '../../lib/local/portal.js';
+import { readAgencySecrets, signedAgencyGet } from '../support/agency-callbacks.js';
 import { bhytForm, licenceForm } from '../support/forms.js';
 import { startTestPortal } from '../support/local-portal.js';
 import { createPayment, pressOnGatewayPage } from '../support/payments.js';
@@ -612,6 +613,64 @@ describe('operators: anomalies and refunds', () => {
     expect(second.status).toBe(409);
     expect(second.body.error.code).toBe('PAYMENT_NOT_REFUNDABLE');
     expect(refundsOf(paymentId)).toHaveLength(1);
+  });
+
+  it('tells the agency what was paid, then that it was given back, both signed', async () => {
+    const { code, paymentId } = await succeededPayment();
+    const deliveriesOf = (type: string) =>
+      portal.simulator.deliveries.filter((d) => {
+        const body = d.payload as { type?: string; dossierCode?: string } | undefined;
+        return body?.type === type && body.dossierCode === code;
+      });
+    const [submitted] = await until('the dossier reaches its agency', () => {
+      const found = deliveriesOf('dossier.submitted');
+      return found.length ? found : undefined;
+    });
+    const receipt = (await api('GET', `/v1/payments/${paymentId}/receipt`, { token })).body;
+    expect(submitted!.payload).toMatchObject({
+      payment: {
+        paymentId,
+        amount: 135_000,
+        currency: 'VND',
+        status: 'paid',
+        provider: 'sandbox',
+        receiptNumber: receipt.receiptNumber,
+        paidAt: expect.any(String),
+      },
+    });
+
+    const res = await refund(paymentId, `agency-told-${code}`);
+    expect(res.status).toBe(200);
+    // 202: the simulated agency verified the signature with the agency's secret before accepting it.
+    const [told] = await until('the refund reaches the agency', () => {
+      const found = deliveriesOf('dossier.payment_refunded').filter((d) => d.status === 202);
+      return found.length ? found : undefined;
+    });
+    expect(told!.agencyId).toBe('cahn');
+    expect(told!.webhookId).toMatch(/^msg_/);
+    expect(told!.webhookId).not.toBe(submitted!.webhookId);
+    expect(told!.payload).toMatchObject({
+      type: 'dossier.payment_refunded',
+      dossierCode: code,
+      agencyId: 'cahn',
+      refundedAt: res.body.refundedAt,
+      payment: { paymentId, status: 'refunded', amount: 135_000, receiptNumber: receipt.receiptNumber },
+    });
+    // The agency's own delivery log lists it like any other delivery.
+    const agencyLog = await signedAgencyGet(
+      portal,
+      await readAgencySecrets(portal),
+      `/v1/agency/deliveries?dossierCode=${code}`,
+      'cahn',
+    );
+    expect(agencyLog.status).toBe(200);
+    expect(agencyLog.body.items).toContainEqual(
+      expect.objectContaining({
+        eventType: 'dossier.payment_refunded',
+        outcome: 'delivered',
+        httpStatus: 202,
+      }),
+    );
   });
 
   it('owes back a charge that comes after a refund, and gives back each extra charge by its own refund', async () => {

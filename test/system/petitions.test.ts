@@ -7,7 +7,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { petitionDeadlines } from '../../functions/petitions/routing.js';
 import type { LocalPortal } from '../../lib/local/portal.js';
-import { type AgencySecrets, readAgencySecrets, signedAgencyCall } from '../support/agency-callbacks.js';
+import {
+  type AgencySecrets,
+  agencyHeaders,
+  channelSecret,
+  readAgencySecrets,
+  signedAgencyCall,
+  signedAgencyGet,
+} from '../support/agency-callbacks.js';
 import { startTestPortal } from '../support/local-portal.js';
 import { type Json, portalClient } from '../support/portal-api.js';
 import { until } from '../support/wait.js';
@@ -35,6 +42,17 @@ const { api, uploadScan } = portalClient(() => portal.url);
 /** A signed petition callback as `agencyId` (signed with its channel's secret). */
 const callback = (agencyId: string, event: Json) =>
   signedAgencyCall(portal, secrets, '/v1/agency/petition-events', agencyId, event);
+
+/** POST /v1/agency/redeliveries as `agencyId`, signed over the exact body. */
+async function redeliver(agencyId: string, body: Json) {
+  const text = JSON.stringify(body);
+  const res = await fetch(`${portal.url}/v1/agency/redeliveries`, {
+    method: 'POST',
+    headers: agencyHeaders(agencyId, channelSecret(secrets, agencyId), text),
+    body: text,
+  });
+  return { status: res.status, body: (await res.json()) as Json };
+}
 
 let submitted = 0;
 async function submit(body: Json, token = owner) {
@@ -261,6 +279,27 @@ describe('only the agency a petition is with may act on it', () => {
     });
     expect(agencyId).toBe('sxd-01');
     await until('delivered to sxd-01', () => (deliveriesOf(code).length ? true : undefined));
+    // The agency asks for it again: sent under the same webhook-id; another agency's request is a 404.
+    await until('the delivery in the agency log', async () => {
+      const log = await signedAgencyGet(
+        portal,
+        secrets,
+        `/v1/agency/deliveries?petitionCode=${code}`,
+        'sxd-01',
+      );
+      return log.body.items.length ? true : undefined;
+    });
+    const redelivered = await redeliver('sxd-01', { petitionCode: code, requestId: `redeliver-${code}` });
+    expect(redelivered.status).toBe(202);
+    expect(redelivered.body.count).toBe(1);
+    const [first, second] = await until('the petition redelivered', () =>
+      deliveriesOf(code).length >= 2 ? deliveriesOf(code) : undefined,
+    );
+    expect(second!.webhookId).toBe(first!.webhookId);
+    expect(second!.duplicate).toBe(true);
+    expect((await redeliver('stp-01', { petitionCode: code, requestId: `elsewhere-${code}` })).status).toBe(
+      404,
+    );
     // Same channel (the province's one-stop system), another agency; and another channel altogether.
     for (const other of ['stp-01', 'bca']) {
       const res = await callback(other, { type: 'petition.assigned', petitionCode: code });

@@ -138,6 +138,15 @@ describe("officers' figures", () => {
     expect(specialist).toMatchObject({ steps: 1, ratings: 0 });
     const step1 = res.body.steps.find((s: Json) => s.procedureCode === '1.002758' && s.stepId === 'step-1');
     expect(step1).toMatchObject({ steps: 1, onTime: 1, dossiersHandled: 1 });
+    // Per officer and per step: the desk officer's two steps apart, the rating on the one it named.
+    const deskSteps = res.body.officerSteps.filter((p: Json) => p.officerId === 'bhxh-hn-mc-01');
+    expect(deskSteps).toHaveLength(2);
+    for (const p of deskSteps)
+      expect(p).toMatchObject({ procedureCode: '1.002758', steps: 1, onTime: 1, late: 0 });
+    expect(deskSteps.map((p: Json) => p.ratings).sort()).toEqual([0, 1]);
+    expect(
+      res.body.officerSteps.find((p: Json) => p.officerId === 'bhxh-hn-cv-01' && p.stepId === 'step-1'),
+    ).toMatchObject({ steps: 1, onTime: 1, dossiersHandled: 1, ratings: 0 });
 
     const quarter = `${month.slice(0, 4)}-Q${Math.floor((Number(month.slice(5, 7)) - 1) / 3) + 1}`;
     const q = await api('GET', `/v1/agency/figures?period=${quarter}`, { token: officer });
@@ -150,6 +159,9 @@ describe("officers' figures", () => {
     expect(res.type).toMatch(/^text\/csv/);
     expect(res.text).toContain('officer,bhxh-hn-mc-01,Cán bộ một cửa Nguyễn Thị Lan');
     expect(res.text).toContain('step,,,1.002758,step-1,Tiếp nhận tờ khai TK1-TS');
+    expect(res.text).toMatch(
+      /\r\nofficer_step,bhxh-hn-cv-01,[^,]*,1\.002758,step-1,Tiếp nhận tờ khai TK1-TS,1,1,1,0,/,
+    );
   });
 
   it("show no one else an agency's officers", async () => {

@@ -12,7 +12,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keys } from '../../functions/core/keys.js';
 import { ticketDeadlines } from '../../functions/support/clock.js';
 import type { LocalPortal } from '../../lib/local/portal.js';
-import { type AgencySecrets, readAgencySecrets, signedAgencyCall } from '../support/agency-callbacks.js';
+import {
+  type AgencySecrets,
+  readAgencySecrets,
+  signedAgencyCall,
+  signedAgencyGet,
+} from '../support/agency-callbacks.js';
 import { licenceForm } from '../support/forms.js';
 import { startTestPortal } from '../support/local-portal.js';
 import { type Json, portalClient } from '../support/portal-api.js';
@@ -31,7 +36,7 @@ const { api, uploadScan } = portalClient(() => portal.url);
 
 beforeAll(async () => {
   process.env.CONG_RATE_LIMITS = 'off';
-  portal = await startTestPortal({ escalationIntervalMs: 0, slaIntervalMs: 0 });
+  portal = await startTestPortal({ escalationIntervalMs: 0, slaIntervalMs: 0, supportWatchIntervalMs: 0 });
   asker = await portal.token({ sub: 'support-asker-1', citizenId: licenceForm.citizenId });
   stranger = await portal.token({ sub: 'support-asker-2' });
   hanoiDesk = await portal.token({ sub: 'desk-hn', role: 'support_agent', provinceCode: '01' });
@@ -151,6 +156,14 @@ describe('a question from asking to a FAQ entry', () => {
     );
     expect(delivery.payload).toMatchObject({ type: 'support.handed', agencyId, subject: body.subject });
     expect(JSON.stringify(delivery.payload)).not.toContain('support-asker-1');
+    // Each attempt is in the agency's own delivery log too, under the ticket's code.
+    const logged = await until('the ticket in the agency delivery log', async () => {
+      const log = await signedAgencyGet(portal, secrets, '/v1/agency/deliveries?limit=100', agencyId);
+      expect(log.status).toBe(200);
+      return (log.body.items as Json[]).find((i) => i.ticketCode === code);
+    });
+    expect(logged).toMatchObject({ eventType: 'support.handed', outcome: 'delivered' });
+    expect(logged).not.toHaveProperty('dossierCode');
 
     // Only the agency it is with may answer; another agency gets the ticket's 404.
     const other = agencyId === 'vpcp' ? 'bca' : 'vpcp';
@@ -227,6 +240,38 @@ describe('a question from asking to a FAQ entry', () => {
     const saigon = await api('GET', `/v1/stats/support?month=${month}&province=79`);
     expect(saigon.body).toMatchObject({ province: '79', tickets: 0, firstAnswerOnTimeRate: null });
   }, 90_000);
+});
+
+describe('a FAQ entry from a question that names its asker', () => {
+  it("masks the asker's own name, address, e-mail and ID from their profile", async () => {
+    const asked = await api('POST', '/v1/support/tickets', {
+      token: asker,
+      key: 'support-ask-named',
+      body: {
+        subject: 'Đổi giấy phép lái xe khi chuyển nhà',
+        question:
+          'Tôi là Nguyễn Thị Hỏi, nhà số 12 Tràng Thi, CCCD 001090123456, thư hoi@example.vn. ' +
+          'Tôi chuyển nhà thì đổi giấy phép lái xe ở đâu?',
+        procedureCode: '1.002804',
+        provinceCode: '01',
+      },
+    });
+    expect(asked.status, asked.text).toBe(201);
+    const code = asked.body.code as string;
+    const answer =
+      'Chào chị Nguyễn Thị Hỏi, chị đổi giấy phép ở bất kỳ Sở Xây dựng nào, không theo nơi cư trú.';
+    expect((await act(code, { action: 'answer', text: answer })).status).toBe(200);
+    const kept = await api('POST', `/v1/support/tickets/${code}/faq`, { token: hanoiDesk, body: {} });
+    expect(kept.status, kept.text).toBe(201);
+    const found = await api('GET', '/v1/faq?procedure=1.002804&limit=100');
+    const entry = found.body.items.find((f: Json) => f.id === kept.body.faqId);
+    expect(entry, JSON.stringify(found.body)).toBeDefined();
+    const published = `${entry.question} ${entry.answer}`;
+    for (const personal of ['Nguyễn Thị Hỏi', '12 Tràng Thi', '001090123456', 'hoi@example.vn'])
+      expect(published).not.toContain(personal);
+    expect(entry.question).toContain('[đã ẩn]');
+    expect(entry.answer).toContain('Sở Xây dựng');
+  });
 });
 
 describe('who may reach a ticket', () => {
@@ -352,5 +397,102 @@ describe('who may reach a ticket', () => {
     );
     expect(item.Item?.callerPhoneSealed).toMatch(/^v1\./);
     expect(JSON.stringify(item.Item)).not.toMatch(/0987654321|987654321/);
+
+    // The caller's satisfaction, asked on the phone once the call is closed, is recorded by the agent.
+    const early = await api('POST', `/v1/support/tickets/${code}/caller-rating`, {
+      token: hanoiDesk,
+      body: { score: 4 },
+    });
+    expect(early.status).toBe(409);
+    expect((await act(code, { action: 'close' })).body.status).toBe('closed');
+    // Agents never rate through the asker's route; the caller has no account to.
+    expect(
+      (await api('POST', `/v1/support/tickets/${code}/rating`, { token: hanoiDesk, body: { score: 4 } }))
+        .status,
+    ).toBe(403);
+    const recorded = await api('POST', `/v1/support/tickets/${code}/caller-rating`, {
+      token: hanoiDesk,
+      body: { score: 4, comment: 'Người gọi hài lòng' },
+    });
+    expect(recorded.status, recorded.text).toBe(201);
+    expect(recorded.body.rating).toMatchObject({
+      score: 4,
+      recordedBy: { sub: 'desk-hn', role: 'support_agent' },
+    });
+    const twice = await api('POST', `/v1/support/tickets/${code}/caller-rating`, {
+      token: hanoiDesk,
+      body: { score: 1 },
+    });
+    expect(twice.status).toBe(409);
+    // Another province's desk cannot reach it.
+    expect(
+      (
+        await api('POST', `/v1/support/tickets/${code}/caller-rating`, {
+          token: saigonDesk,
+          body: { score: 1 },
+        })
+      ).status,
+    ).toBe(404);
+  });
+
+  it("closes an agency's answer the asker left without a word, tells them, and takes their rating", async () => {
+    const [licence, health] = await Promise.all([
+      uploadScan(asker, 'gplx-2'),
+      uploadScan(asker, 'suc-khoe-2'),
+    ]);
+    const filed = await api('POST', '/v1/dossiers', {
+      token: asker,
+      key: 'support-dossier-quiet',
+      body: {
+        procedureCode: '1.002804',
+        form: licenceForm,
+        attachments: [
+          { documentType: 'current_licence', uploadId: licence },
+          { documentType: 'health_certificate', uploadId: health },
+        ],
+      },
+    });
+    expect(filed.status, filed.text).toBe(201);
+    const dossier = filed.body.dossiers[0] as { code: string; agencyId: string };
+    const asked = await api('POST', '/v1/support/tickets', {
+      token: asker,
+      key: 'support-ask-quiet',
+      body: { subject: 'Hồ sơ đổi GPLX', question: 'Bao giờ có kết quả?', dossierCode: dossier.code },
+    });
+    expect(asked.status, asked.text).toBe(201);
+    const ticket = asked.body.code as string;
+    const answered = await callback(dossier.agencyId, {
+      type: 'support.answered',
+      ticketCode: ticket,
+      answer: 'Kết quả có trong 5 ngày làm việc.',
+    });
+    expect(answered.body).toMatchObject({ applied: true, status: 'answered' });
+    const view = await api('GET', `/v1/support/tickets/${ticket}`, { token: asker });
+    const closesAt = view.body.closesAt as string;
+    expect(Date.parse(closesAt)).toBeGreaterThan(Date.parse(view.body.updatedAt));
+    // Not closed until rated… and not ratable while answered.
+    expect(
+      (await api('POST', `/v1/support/tickets/${ticket}/rating`, { token: asker, body: { score: 5 } }))
+        .status,
+    ).toBe(409);
+    const before = await portal.watchSupport(new Date(Date.parse(closesAt) - 60_000));
+    expect(before.closed).toBe(0);
+    const run = await portal.watchSupport(new Date(Date.parse(closesAt) + 60_000));
+    expect(run.closed).toBeGreaterThanOrEqual(1);
+    const closed = await api('GET', `/v1/support/tickets/${ticket}`, { token: asker });
+    expect(closed.body).toMatchObject({ status: 'closed' });
+    expect(closed.body.closesAt).toBeUndefined();
+    expect(closed.body.messages.at(-1)).toMatchObject({ type: 'support.closed', by: 'system' });
+    const notice = await until('the asker told it closed', async () =>
+      (await outbox(ticket)).find((m) => m.topic === 'support.closed' && m.channel === 'sms'),
+    );
+    expect(notice.text).toContain('vẫn có thể đánh giá');
+    const rated = await api('POST', `/v1/support/tickets/${ticket}/rating`, {
+      token: asker,
+      body: { score: 5 },
+    });
+    expect(rated.status, rated.text).toBe(201);
+    expect(rated.body.rating).toMatchObject({ score: 5 });
+    expect(rated.body.rating.recordedBy).toBeUndefined();
   });
 });

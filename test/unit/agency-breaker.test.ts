@@ -14,6 +14,9 @@ import {
   type DeliveryPorts,
   deliver,
 } from '../../functions/dispatch/deliver.js';
+import { agencyOpsEmail } from '../../functions/dispatch/endpoint.js';
+import { breakerNotices } from '../../functions/dispatch/store.js';
+import { notificationMessage } from '../../schemas/notification.js';
 import { MemoryBreaker } from '../support/fakes/breaker.js';
 import { rejection } from '../support/rejections.js';
 
@@ -217,5 +220,46 @@ describe('deliveries through the breaker', () => {
     expect(await deliver(p, again, 2)).toBe('already-delivered');
     expect(posts).toEqual([message.webhookId, message.webhookId]);
     expect(delivered.size).toBe(2);
+  });
+});
+
+describe("telling the agency's people that its deliveries paused or resumed", () => {
+  const cfg = { AGENCY_OPS_EMAILS: { bhxh: 'vanhanh@bhxh.gov.vn', 'bhxh-hn': 'ktv@hanoi.vss.gov.vn' } };
+
+  it("names the agency's own operations e-mail before its channel's, and none when neither is set", () => {
+    expect(agencyOpsEmail(cfg, 'bhxh-hn')).toBe('ktv@hanoi.vss.gov.vn');
+    // Another agency of the same channel (bhxh) falls back to the channel's contact.
+    expect(agencyOpsEmail(cfg, 'bhxh-04')).toBe('vanhanh@bhxh.gov.vn');
+    expect(agencyOpsEmail(cfg, 'cahn')).toBeUndefined();
+    expect(agencyOpsEmail({ AGENCY_OPS_EMAILS: {} }, 'bhxh-hn')).toBeUndefined();
+  });
+
+  it('sends an e-mail to the contact beside the channel notice, each under its own id', () => {
+    const at = '2026-03-09T07:00:00.000Z';
+    const [notice, email, ...rest] = breakerNotices(
+      'bhxh-hn',
+      'opened',
+      'BHXHHN-260309-0001',
+      at,
+      'ktv@x.vn',
+    );
+    expect(rest).toEqual([]);
+    expect(notice).toMatchObject({ channel: 'agency', to: 'bhxh-hn', topic: 'delivery.paused' });
+    expect(email).toMatchObject({
+      audience: 'agency',
+      channel: 'email',
+      to: 'ktv@x.vn',
+      topic: 'delivery.paused',
+      subject: expect.stringContaining('[bhxh-hn]'),
+    });
+    expect(email!.id).not.toBe(notice!.id);
+    expect(email!.text).toContain(at);
+    for (const m of [notice, email]) expect(notificationMessage.parse(m)).toEqual(m);
+    const resumed = breakerNotices('bhxh-hn', 'resumed', 'BHXHHN-260309-0001', at, 'ktv@x.vn');
+    expect(resumed.map((m) => m.topic)).toEqual(['delivery.resumed', 'delivery.resumed']);
+    // Without a contact only the channel notice goes out, as before.
+    expect(breakerNotices('bhxh-hn', 'opened', 'BHXHHN-260309-0001', at).map((m) => m.channel)).toEqual([
+      'agency',
+    ]);
   });
 });

@@ -18,6 +18,7 @@ import { keys } from '../../functions/core/keys.js';
 import type { BreakerState } from '../../functions/dispatch/breaker.js';
 import { PETITION_DELIVERY_RECORDS } from '../../functions/dispatch/petition-delivery-store.js';
 import { deliveryRecords } from '../../functions/dispatch/store.js';
+import { SUPPORT_DELIVERY_RECORDS } from '../../functions/dispatch/support-delivery-store.js';
 import {
   agencyDeliveriesQuery,
   deliveryLogItem,
@@ -72,14 +73,23 @@ class FakeLog implements DeliveryLogPorts {
   async readLog(q: LogRead) {
     this.reads.push(q);
     const pk = (a: AttemptRecord) =>
-      a.petitionCode ? keys.petitionPartition(a.petitionCode) : keys.dossierPartition(a.dossierCode!);
+      a.petitionCode
+        ? keys.petitionPartition(a.petitionCode)
+        : a.ticketCode
+          ? keys.supportTicket(a.ticketCode).pk
+          : keys.dossierPartition(a.dossierCode!);
     const key = (a: AttemptRecord): LogKey =>
       q.dossierCode || q.petitionCode
         ? { pk: pk(a), sk: `DELIVERY#${a.at}` }
         : {
             pk: pk(a),
             sk: `DELIVERY#${a.at}`,
-            ...keys.agencyDeliveryIndex(AGENCY, a.dossierCode ?? a.petitionCode!, a.at, a.webhookId),
+            ...keys.agencyDeliveryIndex(
+              AGENCY,
+              a.dossierCode ?? a.petitionCode ?? a.ticketCode!,
+              a.at,
+              a.webhookId,
+            ),
           };
     const sorted = this.rows
       .filter((a) => !q.dossierCode || a.dossierCode === q.dossierCode)
@@ -218,6 +228,35 @@ describe('delivery log', () => {
       eventType: 'petition.created',
     });
     expect(written[0]).not.toHaveProperty('dossierCode');
+  });
+
+  it("a support question's attempt is in the agency's log under its ticket code, and listed as such", async () => {
+    const written: Record<string, unknown>[] = [];
+    const db = {
+      send: async (cmd: { input: { Item?: Record<string, unknown> } }) => {
+        if (cmd.input.Item) written.push(cmd.input.Item);
+        return {};
+      },
+    } as unknown as Parameters<typeof deliveryRecords>[0];
+    const records = deliveryRecords(db, 'cong-test', SUPPORT_DELIVERY_RECORDS);
+    const { dossierCode: _d, ...tried } = attempt(4, { eventType: 'support.handed', webhookId: 'msg_t1' });
+    await records.recordAttempt('HTTT-260309-0001', tried);
+    expect(written).toHaveLength(1);
+    expect(written[0]).toMatchObject({
+      gsi2pk: keys.agencyDeliveryIndex(AGENCY, 'HTTT-260309-0001', '', '').gsi2pk,
+      ticketCode: 'HTTT-260309-0001',
+      eventType: 'support.handed',
+    });
+    expect(written[0]).not.toHaveProperty('dossierCode');
+
+    const log = new FakeLog([...rows.slice(0, 3), written[0] as unknown as AttemptRecord]);
+    const all = await readDeliveryLog(log, AGENCY, query({ limit: 100 }));
+    const ticketRow = all.items.find((i) => i.eventType === 'support.handed');
+    expect(ticketRow).toMatchObject({ ticketCode: 'HTTT-260309-0001', webhookId: 'msg_t1' });
+    expect(ticketRow).not.toHaveProperty('dossierCode');
+    expect(deliveryLogItem.parse(ticketRow)).toEqual(ticketRow);
+    // Not a dossier's webhook: a redelivery by window leaves it out.
+    expect(selectRedeliveries(AGENCY, [written[0] as unknown as AttemptRecord])).toEqual([]);
   });
 
   it("refuses another agency's cursor, and shows nothing of another agency's dossier", async () => {
@@ -402,14 +441,52 @@ describe('requestRedelivery', () => {
     expect(MAX_REDELIVERIES).toBeGreaterThan(0);
   });
 
-  it('a window skips the petition rows of the log: only dossier webhooks are queued again', async () => {
-    const ports = new FakeRedelivery([...rows, petitionAttempt(2), petitionAttempt(3)]);
+  it('a window takes the petition rows too, each with the routing it was sent with; support rows stay out', async () => {
+    const ticketRow: AttemptRecord = (() => {
+      const { dossierCode: _d, ...rest } = attempt(4, { webhookId: 'msg_t4', eventType: 'support.handed' });
+      return { ...rest, ticketCode: 'HTTT-260309-0001' };
+    })();
+    const ports = new FakeRedelivery([
+      ...rows,
+      petitionAttempt(2, { routing: 'reassigned', fromAgencyId: OTHER }),
+      petitionAttempt(3),
+      ticketRow,
+    ]);
     const res = await requestRedelivery(ports, AGENCY, 'key-00000005', {
       from: '2026-03-09T00:00:00Z',
       to: '2026-03-09T00:06:00Z',
     });
-    expect(res.count).toBe(7);
-    expect(ports.queued[0]!.messages.every((m) => m.dossierCode && m.type.startsWith('dossier.'))).toBe(true);
+    expect(res.count).toBe(9);
+    const messages = ports.queued[0]!.messages;
+    expect(messages.filter((m) => m.type === 'petition.created')).toEqual([
+      { type: 'petition.created', petitionCode: 'PAKN-260309-0001', agencyId: AGENCY, webhookId: 'msg_p3' },
+      {
+        type: 'petition.created',
+        petitionCode: 'PAKN-260309-0001',
+        agencyId: AGENCY,
+        webhookId: 'msg_p2',
+        routing: 'reassigned',
+        fromAgencyId: OTHER,
+      },
+    ]);
+    expect(
+      messages.filter((m) => m.type !== 'petition.created').every((m) => m.type.startsWith('dossier.')),
+    ).toBe(true);
+  });
+
+  it('one petition: only while it is with this agency; another agency gets the 404 of a missing petition', async () => {
+    const ports = Object.assign(new FakeRedelivery([...rows, petitionAttempt(2), petitionAttempt(3)]), {
+      petitionAgency: async (code: string) => (code === 'PAKN-260309-0001' ? AGENCY : OTHER),
+    });
+    const res = await requestRedelivery(ports, AGENCY, 'key-00000006', { petitionCode: 'PAKN-260309-0001' });
+    expect(res.count).toBe(2);
+    expect(ports.reads.at(-1)).toMatchObject({ petitionCode: 'PAKN-260309-0001' });
+    expect(ports.queued[0]!.messages.map((m) => m.webhookId)).toEqual(['msg_p3', 'msg_p2']);
+    const moved = requestRedelivery(ports, AGENCY, 'key-00000007', { petitionCode: 'PAKN-260309-0002' });
+    expect((await appErrorOf(moved)).code).toBe('PETITION_NOT_FOUND');
+    expect(
+      redeliveryRequest.safeParse({ petitionCode: 'PAKN-260309-0001', from: '2026-03-09T00:00:00Z' }).success,
+    ).toBe(false);
   });
 
   it('a request interrupted after its claim is finished by its retry under the same redelivery id', async () => {

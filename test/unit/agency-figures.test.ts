@@ -126,6 +126,60 @@ describe('figures per officer and per step', () => {
     expect(f.steps.every((s) => s.ratings === (s.stepId === 'step-2' ? 2 : 1))).toBe(true);
   });
 
+  it('breaks each officer down by step: handled, on time, late and working days at each', async () => {
+    const f = await agencyFigures(ports(), 'cahn', '2026-11');
+    const at = (officerId: string, stepId: string) =>
+      f.officerSteps.find((p) => p.officerId === officerId && p.stepId === stepId);
+    const reception = f.steps.find((s) => !['step-1', 'step-2', 'step-3'].includes(s.stepId))!.stepId;
+    expect(f.officerSteps.map((p) => `${p.officerId}@${p.stepId}`)).toEqual(
+      [`cb-01@${reception}`, 'cb-01@step-1', 'cb-02@step-2', 'cb-02@step-3'].sort((x, y) =>
+        x.localeCompare(y),
+      ),
+    );
+    // A's late step is step-1 of d2, not the receptions: the officer's total of 3 on time and 1 late
+    // splits as 2 + 0 at reception and 1 + 1 at step-1.
+    expect(at('cb-01', reception)).toMatchObject({ dossiersHandled: 2, steps: 2, onTime: 2, late: 0 });
+    expect(at('cb-01', 'step-1')).toMatchObject({
+      displayName: A.displayName,
+      procedureCode: '1.002804',
+      dossiersHandled: 2,
+      steps: 2,
+      onTime: 1,
+      late: 1,
+      onTimeRate: 50,
+    });
+    expect(at('cb-02', 'step-2')).toMatchObject({
+      name: 'Xác minh dữ liệu giấy phép lái xe',
+      steps: 1,
+      onTime: 1,
+      averageWorkingDays: 1,
+    });
+    // Each officer's rows add up to the officer's total.
+    for (const o of f.officers) {
+      const mine = f.officerSteps.filter((p) => p.officerId === o.officerId);
+      expect(mine.reduce((n, p) => n + p.steps, 0)).toBe(o.steps);
+      expect(mine.reduce((n, p) => n + p.late, 0)).toBe(o.late);
+    }
+  });
+
+  it('credits a rating to an officer at a step only where the rating concerns that step', async () => {
+    const f = await agencyFigures(
+      ports([
+        { dossierCode: d1.code, overall: 5, ratedAt: '2026-11-06T00:00:00Z', steps: ['step-2'] },
+        { dossierCode: d1.code, overall: 2, ratedAt: '2026-11-07T00:00:00Z' },
+        { dossierCode: d1.code, overall: 4, ratedAt: '2026-11-08T00:00:00Z', officerIds: ['cb-02'] },
+      ]),
+      'cahn',
+      '2026-11',
+    );
+    const at = (officerId: string, stepId: string) =>
+      f.officerSteps.find((p) => p.officerId === officerId && p.stepId === stepId)!;
+    // step-2: all three (named; every step; B named); step-3: the last two; A's step-1: the second only.
+    expect(at('cb-02', 'step-2')).toMatchObject({ ratings: 3, averageRating: 3.67 });
+    expect(at('cb-02', 'step-3')).toMatchObject({ ratings: 2, averageRating: 3 });
+    expect(at('cb-01', 'step-1')).toMatchObject({ ratings: 1, averageRating: 2, satisfactionRate: 0 });
+  });
+
   it('reads the timeline only of dossiers touched in the period, or rated in it', async () => {
     const read: string[] = [];
     const p = ports([{ dossierCode: d1.code, overall: 4, ratedAt: '2026-12-02T00:00:00Z' }]);
@@ -146,7 +200,7 @@ describe('figures per officer and per step', () => {
     expect(f.officers).toEqual([]);
   });
 
-  it('answers CSV with a row per officer and per step', async () => {
+  it('answers CSV with a row per officer, per step and per officer at each step', async () => {
     const csv = figuresCsv(await agencyFigures(ports(), 'cahn', '2026-11'));
     const lines = csv.replace('\uFEFF', '').trim().split('\r\n');
     expect(lines[0]).toMatch(
@@ -154,6 +208,13 @@ describe('figures per officer and per step', () => {
     );
     expect(lines.filter((l) => l.startsWith('officer,'))).toHaveLength(2);
     expect(lines.filter((l) => l.startsWith('step,'))).toHaveLength(4);
+    // And a row per officer at each step they finished.
+    const pairs = lines.filter((l) => l.startsWith('officer_step,'));
+    expect(pairs).toHaveLength(4);
+    expect(pairs).toContainEqual(
+      expect.stringContaining('officer_step,cb-01,Chuyên viên Lê Văn A,1.002804,step-1,'),
+    );
+    expect(pairs.find((l) => l.includes(',step-1,'))).toMatch(/,2,2,1,1,50,/);
     expect(lines[1]).toContain('cb-01,Chuyên viên Lê Văn A,,,,2,4,3,1,75');
   });
 

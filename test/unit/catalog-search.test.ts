@@ -1,9 +1,12 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Catalog, catalog, findProcedureVersion } from '../../functions/catalog/catalog.js';
 import prebuilt from '../../functions/catalog/data/search-index.json' with { type: 'json' };
 import { loadInformation, searchIndexText } from '../../functions/catalog/national-import.js';
 import { resolveAgency } from '../../functions/catalog/policy.js';
 import { publishedCatalog } from '../../functions/catalog/procedures.js';
+import { publishedForms } from '../../functions/catalog/published-forms.js';
 import { fold, indexTerms } from '../../functions/catalog/search-text.js';
 import { allAgencies, channels, findAgency } from '../../functions/registry/agencies.js';
 import { type ProcedureQuery, procedureQuery } from '../../schemas/procedure.js';
@@ -165,6 +168,30 @@ describe('the published catalog', () => {
       JSON.parse(searchIndexText(publishedCatalog, loadInformation('functions/catalog/data'))),
     );
   }, 30_000);
+
+  it('publishes every form exactly as its zod schema generates it, one file per form, served as written', () => {
+    const dir = 'functions/catalog/data/forms';
+    const generated = publishedForms();
+    const files = readdirSync(dir).sort();
+    // `npm run catalog:import -- --reindex` rewrites them after a change of a form.
+    expect(files).toEqual(
+      Object.keys(generated)
+        .map((id) => `${id}.json`)
+        .sort(),
+    );
+    for (const [id, schema] of Object.entries(generated))
+      expect(JSON.parse(readFileSync(join(dir, `${id}.json`), 'utf8')), id).toEqual(schema);
+    // The catalog function answers with the written file: a changed file shows in its answer.
+    const written = { ...generated.driving_licence_exchange, title: 'as written' };
+    const served = Catalog.fromData(publishedCatalog, undefined, {
+      trusted: true,
+      publishedForm: (formId) => (formId === 'driving_licence_exchange' ? written : undefined),
+    });
+    expect(served.procedureToView(served.findProcedure('1.002804')!).form.title).toBe('as written');
+    expect(served.procedureToView(served.findProcedure('1.002758')!).form).toEqual(
+      generated[served.findProcedure('1.002758')!.formId],
+    );
+  });
 
   it('resolves the handling agency by rule, and keeps fixed agencies', () => {
     const p = (code: string) => catalog.findProcedure(code)!;

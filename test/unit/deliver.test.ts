@@ -9,6 +9,7 @@ import {
   type DeliveryPorts,
   deliver,
   deliveryPayload,
+  type PaidFee,
 } from '../../functions/dispatch/deliver.js';
 import { DeliveryTimeoutError } from '../../functions/dispatch/store.js';
 import { attachmentIdOf } from '../../functions/documents/agency-files.js';
@@ -443,5 +444,97 @@ describe('deliveryPayload', () => {
       dueAt: '2026-03-16T10:00:00.000Z',
       form: { hoTen: 'Nguyễn Văn A', soCCCD: '001090000001' },
     });
+  });
+});
+
+describe("delivering a dossier's fee", () => {
+  const PAYMENT = '01JQ0000000000000000000PAY';
+  const paidAt = '2026-03-09T03:00:00.000Z';
+  /** A fee-charging dossier, its payment credited (and refunded when asked) and its receipt. */
+  const withFee = (refunded: boolean) => {
+    const ports = new FakePorts();
+    ports.dossiers.set(CODE, {
+      ...dossier(),
+      payment: {
+        amount: 20_000,
+        currency: 'VND',
+        status: refunded ? 'refunded' : 'succeeded',
+        paymentId: PAYMENT,
+      },
+    });
+    const reads: string[] = [];
+    const fee: PaidFee = {
+      payment: {
+        paymentId: PAYMENT,
+        amount: 20_000,
+        currency: 'VND',
+        provider: 'sandbox',
+        providerTransactionId: 'T-9',
+        paidAt,
+        status: refunded ? 'refunded' : 'succeeded',
+        ...(refunded
+          ? {
+              refund: {
+                status: 'done' as const,
+                reason: 'operator' as const,
+                providerTransactionId: 'T-9',
+                at: '2026-03-10T03:00:00.000Z',
+                refundedAt: '2026-03-10T03:00:00.000Z',
+              },
+            }
+          : {}),
+      },
+      receipt: { receiptNumber: 'BL20260309-00000000PAY', paidAt },
+    };
+    return Object.assign(ports, {
+      reads,
+      async loadPayment(id: string) {
+        reads.push(id);
+        return id === PAYMENT ? fee : undefined;
+      },
+    });
+  };
+
+  it('sends the submitted dossier with what was paid, when, through whom and under which receipt', async () => {
+    const ports = withFee(false);
+    expect(await deliver(ports, message, 1)).toBe('delivered');
+    const body = JSON.parse(ports.posts[0]!.body);
+    expect(body.payment).toEqual({
+      paymentId: PAYMENT,
+      amount: 20_000,
+      currency: 'VND',
+      status: 'paid',
+      paidAt,
+      provider: 'sandbox',
+      providerTransactionId: 'T-9',
+      receiptNumber: 'BL20260309-00000000PAY',
+    });
+    expect(dossierDelivery.parse(body)).toEqual(body);
+  });
+
+  it('sends the refund signed under its own webhook-id; without a refund on record it is not sent', async () => {
+    const refunded = { ...message, type: 'dossier.payment_refunded' as const, webhookId: 'msg_refund' };
+    const ports = withFee(true);
+    expect(await deliver(ports, refunded, 1)).toBe('delivered');
+    const post = ports.posts[0]!;
+    expect(verifyWebhook(ports.secrets[AGENCY]!, post.body, post.headers)).toBe(true);
+    expect(post.headers['webhook-id']).toBe('msg_refund');
+    expect(JSON.parse(post.body)).toMatchObject({
+      type: 'dossier.payment_refunded',
+      dossierCode: CODE,
+      refundedAt: '2026-03-10T03:00:00.000Z',
+      payment: { status: 'refunded', refundedAt: '2026-03-10T03:00:00.000Z' },
+    });
+    expect(ports.attempts.at(-1)!.attempt).toMatchObject({ eventType: 'dossier.payment_refunded' });
+
+    const notRefunded = withFee(false);
+    await failure(deliver(notRefunded, refunded, 1));
+    expect(notRefunded.posts).toEqual([]);
+  });
+
+  it('reads no payment for a supplement or a withdrawal', async () => {
+    const ports = withFee(false);
+    await deliver(ports, { ...message, type: 'dossier.withdrawn', webhookId: 'msg_w' }, 1);
+    expect(ports.reads).toEqual([]);
   });
 });

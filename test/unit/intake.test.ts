@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { DossierRecord } from '../../functions/core/dossier.js';
 import { formatCode } from '../../functions/core/dossier-codes.js';
+import { onBusinessMetric } from '../../functions/core/metrics.js';
 import { verifyChain } from '../../functions/core/timeline.js';
 import type { UploadRecord } from '../../functions/documents/uploads.js';
 import {
@@ -180,6 +181,18 @@ describe('submitting a dossier', () => {
     expect(write.outbox).toBeUndefined();
     expect(write.dossiers[0]!.record.payment).toEqual({ amount: 135_000, currency: 'VND', status: 'unpaid' });
     expect(ports.uploads.get(U1)?.state).toBe('attached');
+  });
+
+  it('counts a submission once in the DossiersSubmitted metric, and not its replay', async () => {
+    const seen: string[] = [];
+    const stop = onBusinessMetric((name, count) => seen.push(`${name}:${count}`));
+    try {
+      await submitDossier(ports, OWNER, 'key-0001', validInput());
+      await submitDossier(ports, OWNER, 'key-0001', validInput());
+    } finally {
+      stop();
+    }
+    expect(seen).toEqual(['DossiersSubmitted:1']);
   });
 
   it('answers a replay with the same key and body with the original response and no second dossier', async () => {

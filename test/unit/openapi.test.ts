@@ -133,6 +133,7 @@ describe('OpenAPI document', () => {
 
   it('describes every delivery to agencies as a signed webhook with its body schema', () => {
     expect(Object.keys(anyDoc.webhooks).sort()).toEqual([
+      'dossier.payment_refunded',
       'dossier.submitted',
       'dossier.supplemented',
       'dossier.withdrawn',

@@ -31,13 +31,30 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { resetConfig } from '../../functions/core/config.js';
 import type { Progress } from '../../lib/ops/progress.js';
-import { attachToStage, type OUTPUT_KEYS, stageResources } from '../../lib/ops/stage.js';
+import {
+  attachToStage,
+  cdkJsonContext,
+  cloudFormation,
+  type OUTPUT_KEYS,
+  regionOf,
+  stageResources,
+} from '../../lib/ops/stage.js';
 import { streamReader } from '../../lib/ops/stream.js';
-import { runOutboxReplay, runPaymentsReconcile, runRedrive, runStatsRebuild } from '../../lib/ops/tools.js';
+import {
+  consumerOf,
+  invokedRelay,
+  runOutboxReplay,
+  runPaymentsReconcile,
+  runRedrive,
+  runStatsRebuild,
+  runStreamReplay,
+} from '../../lib/ops/tools.js';
 
 const BASE = 'https://sqs.ap-southeast-1.amazonaws.com/333333333333/';
 const STREAM = 'arn:aws:dynamodb:ap-southeast-1:333333333333:table/cong-prod/stream/2026-01-01T00:00:00.000';
 const RECONCILE = 'arn:aws:lambda:ap-southeast-1:333333333333:function:cong-prod-paymentsReconcile:live';
+const RELAY = 'arn:aws:lambda:ap-southeast-1:333333333333:function:cong-prod-notificationRelay:live';
+const OUTBOX_RELAY = 'arn:aws:lambda:ap-southeast-1:333333333333:function:cong-prod-outboxRelay:live';
 const OUTPUTS: Record<(typeof OUTPUT_KEYS)[number], string> = {
   TableName: 'cong-prod',
   UploadsBucketName: 'cong-prod-scans-333333333333-ap-southeast-1',
@@ -46,8 +63,10 @@ const OUTPUTS: Record<(typeof OUTPUT_KEYS)[number], string> = {
   TableStreamArn: STREAM,
   QueueNamePrefix: 'cong-prod',
   OutboxDlqUrl: `${BASE}cong-prod-outbox-dlq`,
+  NotificationStreamDlqUrl: `${BASE}cong-prod-notification-stream-dlq`,
   NotificationsDlqUrl: `${BASE}cong-prod-notifications-dlq`,
   PaymentsReconcileFunction: RECONCILE,
+  NotificationRelayFunction: RELAY,
   DashboardName: 'cong-prod-flow',
 };
 
@@ -112,6 +131,29 @@ describe('a deployed stage', () => {
     expect(process.env.TABLE_NAME).toBe('cong-prod');
     expect(process.env.JWT_JWKS_URL).toBe(`${OUTPUTS.JwtIssuer}/.well-known/jwks.json`);
     expect(JSON.parse(process.env.AGENCY_QUEUE_URLS ?? '{}').bhxh).toBe(`${BASE}cong-prod-agency-bhxh`);
+  });
+
+  it("works in the stage's region from cdk.json, whatever region the shell names", async () => {
+    const context = (key: string) =>
+      ({ regions: { prod: 'ap-southeast-7', staging: 'ap-southeast-1' } })[key as 'regions'];
+    expect(regionOf('prod', context)).toBe('ap-southeast-7');
+    // A stage cdk.json gives no region runs in the default one, as the deploy does.
+    expect(regionOf('dev', () => undefined)).toBe('ap-southeast-1');
+    // The repository's own cdk.json names every stage's region.
+    const repo = cdkJsonContext();
+    const regions = repo('regions') as Record<string, string>;
+    for (const stage of ['dev', 'staging', 'prod'] as const)
+      expect(regionOf(stage, repo)).toBe(regions[stage]);
+    expect(() => regionOf('prod', () => ({ prod: 'saigon' }))).toThrow(/regions/);
+
+    process.env.AWS_REGION = 'us-west-2';
+    expect(await cloudFormation('prod', context).config.region()).toBe('ap-southeast-7');
+    await attachToStage('prod', undefined, context);
+    const [call] = cfn.commandCalls(DescribeStacksCommand).slice(-1);
+    const client = call?.thisValue as CloudFormationClient;
+    expect(await client.config.region()).toBe('ap-southeast-7');
+    // The tools' own clients (SQS, DynamoDB, Lambda) are made after this and follow it.
+    expect(process.env.AWS_REGION).toBe('ap-southeast-7');
   });
 
   it('names the outputs a stage deployed before this release lacks', async () => {
@@ -363,7 +405,7 @@ describe('outbox:replay --stage', () => {
     });
     const { bar, seen } = recordingBar();
     const { report, exitCode } = await run(false, bar);
-    expect(report).toEqual({ scanned: 1, replayed: 1, expired: 0, failed: 0, dryRun: false });
+    expect(report).toEqual({ scanned: 1, replayed: 1, expired: 0, failed: 0, foreign: 0, dryRun: false });
     expect(exitCode).toBe(0);
     const [it] = streams.commandCalls(GetShardIteratorCommand);
     expect(it?.args[0].input).toMatchObject({
@@ -431,6 +473,158 @@ describe('outbox:replay --stage', () => {
     const { report, exitCode } = await run(false);
     expect(report).toMatchObject({ scanned: 1, replayed: 0, expired: 1 });
     expect(exitCode).toBe(1);
+    expect(sqs.commandCalls(DeleteMessageBatchCommand)).toEqual([]);
+  });
+});
+
+describe('stream DLQs are replayed by the consumer that failed', () => {
+  const timelineImage = marshall({
+    pk: 'DOSSIER#BHXH-260309-0001',
+    sk: 'EVENT#0003',
+    kind: 'event',
+    seq: 3,
+    type: 'dossier.accepted',
+  });
+  const outboxImage = marshall({ pk: 'OUTBOX#01J000000000000000000001', sk: 'OUTBOX', messages: [] });
+  const failureOf = (functionArn: string) => ({
+    requestContext: { functionArn, condition: 'RetryAttemptsExhausted' },
+    DDBStreamBatchInfo: {
+      shardId: 'shardId-0001',
+      startSequenceNumber: '200',
+      endSequenceNumber: '201',
+      streamArn: STREAM,
+    },
+  });
+  /** The failed range as the stream holds it: an outbox item and a timeline event. */
+  const range = {
+    Records: [
+      { eventID: 'o1', eventName: 'INSERT', dynamodb: { SequenceNumber: '200', NewImage: outboxImage } },
+      { eventID: 't1', eventName: 'INSERT', dynamodb: { SequenceNumber: '201', NewImage: timelineImage } },
+    ],
+    NextShardIterator: 'it-2',
+  } as never;
+  const deliver = (body: object) => {
+    sqs
+      .on(ReceiveMessageCommand)
+      .resolvesOnce({ Messages: [{ MessageId: 'd1', ReceiptHandle: 'dlq-1', Body: JSON.stringify(body) }] })
+      .resolves({ Messages: [] });
+  };
+  const replay = (consumer: 'outbox' | 'notifications', dryRun = false) =>
+    runStreamReplay({
+      consumer,
+      dlqUrl: consumer === 'outbox' ? OUTPUTS.OutboxDlqUrl : OUTPUTS.NotificationStreamDlqUrl,
+      dryRun,
+      waitSeconds: 0,
+      sqs: new SQSClient({}),
+      readStream: streamReader(new DynamoDBStreamsClient({}), 'ap-southeast-1'),
+      relays: { notifications: invokedRelay(new LambdaClient({}), RELAY) },
+      bar: recordingBar().bar,
+    });
+  const invokedRecords = () =>
+    lambda
+      .commandCalls(InvokeCommand)
+      .map((c) => JSON.parse(new TextDecoder().decode(c.args[0].input.Payload as Uint8Array)).Records);
+
+  beforeEach(() => {
+    sqs.on(GetQueueAttributesCommand).resolves({ Attributes: { ApproximateNumberOfMessages: '1' } });
+    sqs
+      .on(SendMessageBatchCommand)
+      .resolves({ Successful: [{ Id: '0', MessageId: 'x', MD5OfMessageBody: '' }] });
+    sqs.on(DeleteMessageBatchCommand).resolves({ Successful: [], Failed: [] });
+    sqs.on(ChangeMessageVisibilityBatchCommand).resolves({ Successful: [], Failed: [] });
+    streams.on(GetShardIteratorCommand).resolves({ ShardIterator: 'it-1' });
+    streams.on(GetRecordsCommand).resolves(range);
+  });
+
+  it('names the consumer from the failed function, alias or not, and no other', () => {
+    expect(consumerOf(failureOf(RELAY), 'outbox')).toBe('notifications');
+    expect(consumerOf(failureOf(OUTBOX_RELAY), 'notifications')).toBe('outbox');
+    expect(consumerOf(failureOf('arn:aws:lambda:r:1:function:notificationRelay'), 'outbox')).toBe(
+      'notifications',
+    );
+    expect(consumerOf(failureOf('arn:aws:lambda:r:1:function:cong-prod-dispatcher:live'), 'outbox')).toBe(
+      undefined,
+    );
+    expect(consumerOf({}, 'notifications')).toBe('notifications');
+  });
+
+  it("replays a notification relay failure as notifications through the stage's relay, its records only", async () => {
+    deliver(failureOf(RELAY));
+    lambda.on(InvokeCommand).resolves({
+      StatusCode: 200,
+      Payload: new TextEncoder().encode(JSON.stringify({ batchItemFailures: [] })) as never,
+    });
+    const { report, exitCode } = await replay('notifications');
+    expect(report).toEqual({ scanned: 1, replayed: 1, expired: 0, failed: 0, foreign: 0, dryRun: false });
+    expect(exitCode).toBe(0);
+    expect(lambda.commandCalls(InvokeCommand)[0]?.args[0].input.FunctionName).toBe(RELAY);
+    // The outbox item in the same range is the outbox relay's: not handed to the notification relay.
+    expect(invokedRecords()).toEqual([[expect.objectContaining({ eventID: 't1' })]]);
+    // Nothing goes to an agency queue.
+    expect(sqs.commandCalls(SendMessageBatchCommand)).toEqual([]);
+    const [deleted] = sqs.commandCalls(DeleteMessageBatchCommand);
+    expect(deleted?.args[0].input).toMatchObject({
+      QueueUrl: OUTPUTS.NotificationStreamDlqUrl,
+      Entries: [{ ReceiptHandle: 'dlq-1' }],
+    });
+  });
+
+  it('a notification relay failure found in the outbox DLQ is still replayed as notifications', async () => {
+    deliver(failureOf(RELAY));
+    lambda.on(InvokeCommand).resolves({
+      StatusCode: 200,
+      Payload: new TextEncoder().encode(JSON.stringify({ batchItemFailures: [] })) as never,
+    });
+    const { report } = await replay('outbox');
+    expect(report).toMatchObject({ scanned: 1, replayed: 1, foreign: 0 });
+    expect(invokedRecords()).toEqual([[expect.objectContaining({ eventID: 't1' })]]);
+    expect(sqs.commandCalls(SendMessageBatchCommand)).toEqual([]);
+  });
+
+  it('keeps the message when the relay fails a record again', async () => {
+    deliver(failureOf(RELAY));
+    lambda.on(InvokeCommand).resolves({
+      StatusCode: 200,
+      Payload: new TextEncoder().encode(
+        JSON.stringify({ batchItemFailures: [{ itemIdentifier: '201' }] }),
+      ) as never,
+    });
+    const { report, exitCode } = await replay('notifications');
+    expect(report).toMatchObject({ scanned: 1, replayed: 0, failed: 1 });
+    expect(exitCode).toBe(1);
+    expect(sqs.commandCalls(DeleteMessageBatchCommand)).toEqual([]);
+    const released = sqs.commandCalls(ChangeMessageVisibilityBatchCommand)[0]?.args[0].input.Entries;
+    expect(released).toEqual([expect.objectContaining({ ReceiptHandle: 'dlq-1', VisibilityTimeout: 0 })]);
+  });
+
+  it('keeps the message when the relay function itself errs', async () => {
+    deliver(failureOf(RELAY));
+    lambda.on(InvokeCommand).resolves({
+      StatusCode: 200,
+      FunctionError: 'Unhandled',
+      Payload: new TextEncoder().encode('{"errorMessage":"boom"}') as never,
+    });
+    const { report } = await replay('notifications');
+    expect(report).toMatchObject({ replayed: 0, failed: 1 });
+    expect(sqs.commandCalls(DeleteMessageBatchCommand)).toEqual([]);
+  });
+
+  it('leaves a message of another function untouched and says so', async () => {
+    deliver(failureOf('arn:aws:lambda:ap-southeast-1:333333333333:function:cong-prod-dispatcher:live'));
+    const { report, exitCode } = await replay('outbox');
+    expect(report).toMatchObject({ scanned: 1, replayed: 0, foreign: 1 });
+    expect(exitCode).toBe(1);
+    expect(streams.commandCalls(GetShardIteratorCommand)).toEqual([]);
+    expect(lambda.commandCalls(InvokeCommand)).toEqual([]);
+    expect(sqs.commandCalls(SendMessageBatchCommand)).toEqual([]);
+    expect(sqs.commandCalls(DeleteMessageBatchCommand)).toEqual([]);
+  });
+
+  it('in a dry run counts the notifications and invokes nothing', async () => {
+    deliver(failureOf(RELAY));
+    const { report } = await replay('notifications', true);
+    expect(report).toMatchObject({ scanned: 1, replayed: 1, dryRun: true });
+    expect(lambda.commandCalls(InvokeCommand)).toEqual([]);
     expect(sqs.commandCalls(DeleteMessageBatchCommand)).toEqual([]);
   });
 });

@@ -10,6 +10,7 @@ import { indexTerms, queryTerms } from '../../functions/catalog/search-text.js';
 import { reachOf } from '../../functions/core/access.js';
 import type { AppError } from '../../functions/core/errors.js';
 import { keys } from '../../functions/core/keys.js';
+import { onBusinessMetric } from '../../functions/core/metrics.js';
 import { PETITIONS } from '../../functions/core/resources.js';
 import { newWebhookSecret, verifyWebhook } from '../../functions/core/webhooks.js';
 import { type DeliveryAttempt, DeliveryFailed } from '../../functions/dispatch/deliver.js';
@@ -420,6 +421,20 @@ describe('escalation of overdue petitions', () => {
     expect(new Set(ports.notices.map((n) => n.id)).size).toBe(2);
   });
 
+  it('counts an escalation once in the PetitionsEscalated metric, however often it runs', async () => {
+    const { ports } = memory(petition(), () => T0);
+    const asOf = new Date(Date.parse(petition().referralDueAt) + 60_000);
+    const seen: string[] = [];
+    const stop = onBusinessMetric((name, count) => seen.push(`${name}:${count}`));
+    try {
+      await escalatePetitions(ports, asOf);
+      await escalatePetitions(ports, asOf);
+    } finally {
+      stop();
+    }
+    expect(seen).toEqual(['PetitionsEscalated:1']);
+  });
+
   it('two runs at once escalate once (the write is conditional on the version read)', async () => {
     const { ports, state } = memory(petition(), () => T0);
     const asOf = new Date(Date.parse(petition().referralDueAt) + 60_000);
@@ -768,6 +783,20 @@ describe('delivering a petition through the agency pipeline', () => {
       petitionCode: message.petitionCode,
     });
     expect(attempts).toEqual([expect.objectContaining({ outcome: 'delivered', status: 202 })]);
+  });
+
+  it("redelivers on the agency's request under the same webhook-id, once per request, with its routing", async () => {
+    const { deliveryPorts, sent, attempts } = ports(petition());
+    const reassigned = { ...message, routing: 'reassigned' as const, fromAgencyId: 'stc-01' };
+    expect(await deliverPetition(deliveryPorts, reassigned, 1)).toBe('delivered');
+    // The attempt keeps how it came, so a redelivery built from the log sends the same body.
+    expect(attempts[0]).toMatchObject({ routing: 'reassigned', fromAgencyId: 'stc-01' });
+    const again = { ...reassigned, redeliveryId: '01KJR7C4A7N2X9F3R5V6W8Y0ZB' };
+    expect(await deliverPetition(deliveryPorts, again, 1)).toBe('delivered');
+    expect(await deliverPetition(deliveryPorts, again, 2)).toBe('already-delivered');
+    expect(sent.map((p) => p.headers['webhook-id'])).toEqual(['msg_1', 'msg_1']);
+    expect(sent[1]!.body).toBe(sent[0]!.body);
+    expect(attempts.at(-1)).toMatchObject({ redeliveryId: again.redeliveryId, outcome: 'delivered' });
   });
 
   it('drops a message for an agency the petition has left; retries a failure; pauses on 410', async () => {

@@ -73,14 +73,34 @@ const UNVERSIONED = {
   },
 } as const;
 
+/** Types first written after `v` existed: no unversioned body of them was ever queued. */
+const SINCE_VERSIONING = ['dossier.payment_refunded'];
+
 describe('the agency-queue message contract', () => {
   it('reads every message queued before versioning as version 1, fields unchanged', () => {
     for (const [name, body] of Object.entries(UNVERSIONED)) {
       const parsed = parseQueueMessage(JSON.stringify(body));
       expect(parsed, name).toEqual({ ok: true, message: { ...body, v: 1 } });
     }
-    // Every message type of the union has a body from before versioning above.
-    expect(new Set(Object.values(UNVERSIONED).map((b) => b.type))).toEqual(new Set(QUEUE_MESSAGE_TYPES));
+    // Every message type of the union has a body from before versioning above, but those added since.
+    expect(new Set([...Object.values(UNVERSIONED).map((b) => b.type), ...SINCE_VERSIONING])).toEqual(
+      new Set(QUEUE_MESSAGE_TYPES),
+    );
+  });
+
+  it('writes a type added since versioning as v1, which v1 readers of the other types are unaffected by', () => {
+    const refunded = queueMessageOf({
+      type: 'dossier.payment_refunded',
+      dossierCode: 'CAHN-261120-0002',
+      agencyId: 'cahn',
+      channel: 'bca',
+      webhookId: 'msg_01KAAAAAAAAAAAAAAAAAAAAAA9_CAHN-261120-0002',
+    });
+    expect(refunded.v).toBe(1);
+    expect(parseQueueMessage(JSON.stringify(refunded))).toEqual({ ok: true, message: refunded });
+    expect(subjectOf(refunded)).toBe('CAHN-261120-0002');
+    const { dossierCode: _gone, ...noCode } = refunded;
+    expect(parseQueueMessage(JSON.stringify(noCode))).toMatchObject({ ok: false, reason: 'malformed' });
   });
 
   it('reads a v1 message, and names an unknown version, an unknown type and bad fields apart', () => {

@@ -10,6 +10,7 @@ import { formatCode } from '../../functions/core/dossier-codes.js';
 import { AppError } from '../../functions/core/errors.js';
 import { GENESIS_HASH, sealEvent } from '../../functions/core/timeline.js';
 import { deliveryPayload, supplementPayload } from '../../functions/dispatch/deliver.js';
+import { ownResultIdOf } from '../../functions/documents/agency-files.js';
 import { contentDisposition, resultOf } from '../../functions/documents/result-link.js';
 import type { CommitOutcome, IntakePorts, IntakeWrite } from '../../functions/intake/submit.js';
 import { submitDossier } from '../../functions/intake/submit.js';
@@ -222,6 +223,9 @@ describe('results', () => {
     expect(out.status).toBe('result_issued');
     // The agency is told the digest of what the portal keeps, to check against what it sent.
     expect(out.resultDocument).toEqual({
+      // Fetched back by the issuing agency like a scan (GET href, signed).
+      attachmentId: ownResultIdOf(card.code),
+      href: `/v1/agency/dossiers/${card.code}/attachments/${ownResultIdOf(card.code)}`,
       fileName: 'Trích lục khai sinh.pdf',
       contentType: 'application/pdf',
       size: PDF.length,

@@ -12,6 +12,7 @@ import { maskPersonalData } from '../../functions/pii/personal-data-mask.js';
 import {
   dueInForce,
   isTicketOverdue,
+  quietCloseAt,
   resetSupportClockHours,
   supportClockHours,
   ticketDeadlines,
@@ -20,11 +21,13 @@ import type { TicketEvent, TicketRecord } from '../../functions/support/model.js
 import { monthRange, supportFigures } from '../../functions/support/stats.js';
 import {
   askerActs,
+  closeQuietTickets,
   createTicket,
   decideTicket,
   handleSupportEvent,
   publishFaq,
   rateTicket,
+  recordCallerRating,
   supportActs,
 } from '../../functions/support/tickets.js';
 import { memorySupportDesk as memoryPorts } from '../support/fakes/support-desk.js';
@@ -208,6 +211,148 @@ describe('agency answers by signed callback', () => {
   });
 });
 
+describe('every closed ticket can be rated', () => {
+  const later = (iso: string, ms: number) => new Date(Date.parse(iso) + ms);
+
+  it('closes an answered ticket by itself after the quiet working days, and the asker may then rate it', async () => {
+    const { ports, quiet, timelines } = memoryPorts();
+    const { code } = (await createTicket(ports, citizen, 'key-00020', question)).body;
+    const answered = await supportActs(ports, agent, code, { action: 'answer', text: 'Nộp trực tuyến.' });
+    // Monday 7 December 2026, 09:00 in Hà Nội + 5 working days: Monday 14th at close of business.
+    expect(answered.closesAt).toBe(quietCloseAt(ports.now()));
+    expect(answered.closesAt).toBe('2026-12-14T10:00:00.000Z');
+    expect(quiet.get(code)).toBe(answered.closesAt);
+    await expect(rateTicket(ports, code, { score: 4 })).rejects.toMatchObject({
+      code: 'TICKET_ILLEGAL_TRANSITION',
+    });
+    // Not before its time.
+    expect(await closeQuietTickets(ports, later(answered.closesAt!, -60_000))).toEqual({
+      closed: 0,
+      skipped: 0,
+    });
+    expect((await ports.loadTicket(code))?.status).toBe('answered');
+    expect(await closeQuietTickets(ports, later(answered.closesAt!, 60_000))).toEqual({
+      closed: 1,
+      skipped: 0,
+    });
+    const closed = (await ports.loadTicket(code))!;
+    expect(closed).toMatchObject({
+      status: 'closed',
+      closedAt: later(answered.closesAt!, 60_000).toISOString(),
+    });
+    expect(closed.closesAt).toBeUndefined();
+    expect(quiet.has(code)).toBe(false);
+    expect(timelines.get(code)?.at(-1)).toMatchObject({ type: 'support.closed', by: 'system' });
+    expect((await rateTicket(ports, code, { score: 4 })).rating).toMatchObject({ score: 4 });
+    // A second run finds nothing left to close.
+    expect(await closeQuietTickets(ports, later(answered.closesAt!, 120_000))).toEqual({
+      closed: 0,
+      skipped: 0,
+    });
+  });
+
+  it('leaves a ticket alone once its asker reopened or closed it, and restarts the period on a new answer', async () => {
+    const { ports, quiet } = memoryPorts();
+    const { code } = (await createTicket(ports, citizen, 'key-00021', question)).body;
+    const first = await supportActs(ports, agent, code, { action: 'answer', text: 'Nộp trực tuyến.' });
+    await askerActs(ports, code, { action: 'reopen', text: 'Chưa rõ' });
+    expect(quiet.has(code)).toBe(false);
+    expect((await ports.loadTicket(code))?.closesAt).toBeUndefined();
+    expect(await closeQuietTickets(ports, later(first.closesAt!, 60_000))).toEqual({ closed: 0, skipped: 0 });
+    expect((await ports.loadTicket(code))?.status).toBe('open');
+    await supportActs(ports, agent, code, { action: 'answer', text: 'Nộp tại Sở.' });
+    expect(quiet.has(code)).toBe(true);
+    await askerActs(ports, code, { action: 'close' });
+    expect(quiet.has(code)).toBe(false);
+  });
+
+  it('closes a dossier question the agency answered, which has no desk to close it', async () => {
+    const { ports } = memoryPorts();
+    const about = { ...question, dossierCode: 'SXDHN-261201-0001' };
+    const { code } = (await createTicket(ports, citizen, 'key-00022', about)).body;
+    await handleSupportEvent(ports, 'sxd-01', {
+      type: 'support.answered',
+      eventId: 'evt-000020',
+      ticketCode: code,
+      answer: 'Giấy phép gửi qua bưu chính.',
+    });
+    const { closesAt } = (await ports.loadTicket(code))!;
+    expect(closesAt).toBe('2026-12-14T10:00:00.000Z');
+    expect((await closeQuietTickets(ports, later(closesAt!, 1))).closed).toBe(1);
+    expect((await rateTicket(ports, code, { score: 5 })).rating).toMatchObject({ score: 5 });
+  });
+
+  it('reads the quiet period from CONG_SUPPORT_DEADLINES', () => {
+    process.env.CONG_SUPPORT_DEADLINES =
+      '{"firstAnswerWorkingHours":4,"resolutionWorkingHours":24,"quietWorkingDays":2}';
+    // Friday 4 December 2026, 15:00 in Hà Nội: two working days on is Tuesday 8th at close of business.
+    expect(quietCloseAt(new Date('2026-12-04T08:00:00Z'))).toBe('2026-12-08T10:00:00.000Z');
+    resetSupportClockHours();
+    process.env.CONG_SUPPORT_DEADLINES =
+      '{"firstAnswerWorkingHours":4,"resolutionWorkingHours":24,"quietWorkingDays":0}';
+    expect(() => supportClockHours()).toThrow(/CONG_SUPPORT_DEADLINES/);
+  });
+
+  it("records a phone caller's score given on the phone, with the agent who recorded it", async () => {
+    const { ports, timelines } = memoryPorts();
+    const call = { subject: 'Gọi tổng đài', question: 'Hỏi về lệ phí', caller: { phone: '0987654321' } };
+    const { code } = (await createTicket(ports, agent, 'key-00023', call)).body;
+    await supportActs(ports, agent, code, { action: 'answer', text: 'Lệ phí 135.000 đồng.' });
+    // Not before the call's ticket is closed; never by the caller's account (there is none).
+    await expect(recordCallerRating(ports, agent, code, { score: 5 })).rejects.toMatchObject({
+      code: 'TICKET_ILLEGAL_TRANSITION',
+    });
+    await supportActs(ports, agent, code, { action: 'close' });
+    await expect(rateTicket(ports, code, { score: 5 })).rejects.toMatchObject({
+      code: 'TICKET_ILLEGAL_TRANSITION',
+    });
+    const rated = await recordCallerRating(ports, agent, code, { score: 5, comment: 'Hài lòng' });
+    expect(rated.rating).toMatchObject({
+      score: 5,
+      comment: 'Hài lòng',
+      recordedBy: { sub: 'agent-1', role: 'support_agent' },
+    });
+    expect(timelines.get(code)?.at(-1)).toMatchObject({
+      type: 'support.rated',
+      by: 'support',
+      source: 'support:agent-1',
+    });
+    await expect(recordCallerRating(ports, agent, code, { score: 1 })).rejects.toMatchObject({
+      code: 'TICKET_ALREADY_RATED',
+    });
+    // A web question is its asker's to rate, never the agent's.
+    const { code: web } = (await createTicket(ports, citizen, 'key-00024', question)).body;
+    await supportActs(ports, agent, web, { action: 'close' });
+    await expect(recordCallerRating(ports, agent, web, { score: 5 })).rejects.toMatchObject({
+      code: 'TICKET_ILLEGAL_TRANSITION',
+      details: { currentStatus: 'closed', step: 'support.caller_rated' },
+    });
+  });
+
+  it('tells the asker a quiet ticket closed itself and that they may still rate it; a caller to call again', () => {
+    const ticket = {
+      code: 'HTTT-261207-0009',
+      subject: 'Đổi GPLX',
+      reopens: 0,
+      channel: 'web',
+    } as TicketRecord;
+    const closed: TicketEvent = { seq: 3, type: 'support.closed', status: 'closed', at: 'x', by: 'system' };
+    const [sms] = supportNotifications(closed, ticket, { phone: '+84912345678' }, (id) => id, 'now');
+    expect(sms?.text).toContain('đã tự động đóng vì bạn chưa phản hồi trong 5 ngày làm việc');
+    expect(sms?.text).toContain('vẫn có thể đánh giá');
+    const call = { ...ticket, channel: 'phone' } as TicketRecord;
+    const [text] = supportNotifications(
+      { ...closed, by: 'support' },
+      call,
+      { phone: '+84987654321' },
+      (id) => id,
+      'now',
+    );
+    expect(text?.text).toContain('gọi lại tổng đài');
+    expect(text?.text).not.toContain('đánh giá');
+  });
+});
+
 describe('an answer kept as FAQ', () => {
   it('masks citizen IDs, phones and e-mails in what the agent keeps, and is kept once', async () => {
     const { ports, faq } = memoryPorts();
@@ -234,6 +379,44 @@ describe('an answer kept as FAQ', () => {
     await expect(publishFaq(ports, other, {}, maskPersonalData)).rejects.toMatchObject({
       code: 'FAQ_ALREADY_PUBLISHED',
     });
+  });
+});
+
+describe('an answer kept as FAQ, without what the asker is known by', () => {
+  it("masks a web asker's own name, address and e-mail from their profile, and the ID by shape", async () => {
+    const { ports, faq } = memoryPorts();
+    const { code } = (
+      await createTicket(ports, citizen, 'key-00012', {
+        ...question,
+        question:
+          'Tôi là Nguyễn Văn An, nhà số 12 Hàng Bông, CCCD 001090123456, thư an.nguyen@example.vn. Đổi GPLX ở đâu?',
+      })
+    ).body;
+    await supportActs(ports, agent, code, {
+      action: 'answer',
+      text: 'Chào anh Nguyễn Văn An: anh nộp hồ sơ đổi GPLX trực tuyến, không cần đến Hàng Bông.',
+    });
+    const entry = faq.get((await publishFaq(ports, code, {}, maskPersonalData)).faqId!)!;
+    const published = `${entry.question} ${entry.answer}`;
+    for (const personal of ['Nguyễn Văn An', 'số 12 Hàng Bông', '001090123456', 'an.nguyen@example.vn'])
+      expect(published).not.toContain(personal);
+    expect(entry.question).toContain('[đã ẩn]');
+    // What is not theirs stays: the street alone, without the house number, is not an address.
+    expect(entry.answer).toContain('đổi GPLX trực tuyến');
+  });
+
+  it("masks a phone caller's name", async () => {
+    const { ports, faq } = memoryPorts();
+    const { code } = (
+      await createTicket(ports, agent, 'key-00013', {
+        ...question,
+        question: 'Bà Trần Thị Bình hỏi đổi GPLX.',
+        caller: { phone: '0912345678', name: 'Trần Thị Bình' },
+      })
+    ).body;
+    await supportActs(ports, agent, code, { action: 'answer', text: 'Bà Trần Thị Bình nộp trực tuyến.' });
+    const entry = faq.get((await publishFaq(ports, code, {}, maskPersonalData)).faqId!)!;
+    expect(`${entry.question} ${entry.answer}`).not.toContain('Trần Thị Bình');
   });
 });
 

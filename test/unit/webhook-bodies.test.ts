@@ -1,15 +1,27 @@
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import type { DossierRecord } from '../../functions/core/dossier.js';
+import { DISPATCH } from '../../functions/core/resources.js';
 import { AGENCY_HEADER, signWebhook } from '../../functions/core/webhooks.js';
-import { deliveryPayload, supplementPayload, withdrawalPayload } from '../../functions/dispatch/deliver.js';
+import {
+  deliveryPayload,
+  type PaidFee,
+  refundPayload,
+  supplementPayload,
+  withdrawalPayload,
+} from '../../functions/dispatch/deliver.js';
 import { petitionPayload } from '../../functions/dispatch/petition-deliver.js';
 import { supportPayload } from '../../functions/dispatch/support-deliver.js';
 import type { PetitionRecord } from '../../functions/petitions/model.js';
 import { AGENCY_WEBHOOKS, buildOpenApi } from '../../functions/platform/openapi.js';
 import { WEBHOOK_EXAMPLES } from '../../functions/platform/openapi-examples.js';
 import type { TicketRecord } from '../../functions/support/model.js';
-import { dossierDelivery, supplementDelivery, withdrawalDelivery } from '../../schemas/agency.js';
+import {
+  dossierDelivery,
+  paymentRefundedDelivery,
+  supplementDelivery,
+  withdrawalDelivery,
+} from '../../schemas/agency.js';
 import { petitionDelivery } from '../../schemas/petition.js';
 
 /** A delivered body is exactly its schema: parsing keeps every field (nothing unknown is dropped). */
@@ -58,6 +70,31 @@ const dossier = (): DossierRecord => ({
   filedBy: { sub: 'desk-sub', role: 'desk_officer', agencyId: 'ttpvhcc-01' },
 });
 
+/** The fee of the dossier, paid through the sandbox provider, with its receipt. */
+const fee = (refunded = false): PaidFee => ({
+  payment: {
+    paymentId: '01KJR6C9E3J5L7N9Q1S3U5W7Y9',
+    amount: 135_000,
+    currency: 'VND',
+    provider: 'sandbox',
+    providerTransactionId: 'T-1',
+    paidAt: '2026-03-09T02:55:00.000Z',
+    status: refunded ? 'refunded' : 'succeeded',
+    ...(refunded
+      ? {
+          refund: {
+            status: 'done' as const,
+            reason: 'operator' as const,
+            providerTransactionId: 'T-1',
+            at: '2026-03-10T07:00:00.000Z',
+            refundedAt: '2026-03-10T07:00:00.000Z',
+          },
+        }
+      : {}),
+  },
+  receipt: { receiptNumber: 'BL20260309-Q1S3U5W7Y9', paidAt: '2026-03-09T02:55:00.000Z' },
+});
+
 const petition = (): PetitionRecord =>
   ({
     code: 'PAKN-261120-0001',
@@ -92,9 +129,38 @@ const petition = (): PetitionRecord =>
 
 describe("what the portal delivers to agencies' endpoints", () => {
   it('a submitted dossier is exactly its schema, with every optional part present', () => {
-    const body = deliveryPayload(dossier());
-    expect(body).toMatchObject({ bundle: { step: 2 }, filedAtDesk: { agencyId: 'ttpvhcc-01' } });
+    const body = deliveryPayload(dossier(), undefined, fee());
+    expect(body).toMatchObject({
+      bundle: { step: 2 },
+      filedAtDesk: { agencyId: 'ttpvhcc-01' },
+      payment: {
+        amount: 135_000,
+        status: 'paid',
+        provider: 'sandbox',
+        receiptNumber: 'BL20260309-Q1S3U5W7Y9',
+      },
+    });
     exactly(dossierDelivery, body);
+  });
+
+  it('a refunded fee is exactly its schema; a payment never refunded by an operator announces nothing', () => {
+    const body = refundPayload(dossier(), fee(true));
+    expect(body).toMatchObject({
+      type: 'dossier.payment_refunded',
+      refundedAt: '2026-03-10T07:00:00.000Z',
+      payment: {
+        status: 'refunded',
+        paidAt: '2026-03-09T02:55:00.000Z',
+        refundedAt: '2026-03-10T07:00:00.000Z',
+      },
+    });
+    exactly(paymentRefundedDelivery, body);
+    expect(refundPayload(dossier(), fee(false))).toBeUndefined();
+    // A payment that was never credited carries no payment block at all.
+    const unpaid = fee();
+    delete unpaid.payment.paidAt;
+    delete unpaid.receipt;
+    expect(deliveryPayload(dossier(), undefined, unpaid).payment).toBeUndefined();
   });
 
   it('a supplement and a withdrawal are exactly their schemas', () => {
@@ -119,6 +185,7 @@ describe("what the portal delivers to agencies' endpoints", () => {
       deliveryPayload(dossier()),
       supplementPayload(dossier(), 4),
       withdrawalPayload(dossier()),
+      refundPayload(dossier(), fee(true))!,
       petitionPayload(petition(), {
         type: 'petition.created',
         petitionCode: 'P',
@@ -157,6 +224,27 @@ describe("what the portal delivers to agencies' endpoints", () => {
       const headers = hooks[w.type]!.post.parameters.filter((p) => p.in === 'header');
       expect(headers.map((h) => h.name).sort()).toEqual([...sent].sort());
       expect(headers.every((h) => h.required)).toBe(true);
+    }
+  });
+});
+
+describe('what an agency may answer a delivery, as the document describes it', () => {
+  const responses = () => {
+    const hooks = buildOpenApi().webhooks as Record<
+      string,
+      { post: { description: string; responses: Record<string, { description: string; headers?: object }> } }
+    >;
+    return AGENCY_WEBHOOKS.map((w) => hooks[w.type]!.post);
+  };
+
+  it('names 2xx, 410, 429 with Retry-After and the timeout, for every delivery', () => {
+    for (const op of responses()) {
+      expect(Object.keys(op.responses).sort()).toEqual(['2XX', '410', '429', 'default']);
+      expect(op.responses['429']!.headers).toHaveProperty('Retry-After');
+      expect(op.responses['410']!.description).toMatch(/pause/);
+      // The timeout the dispatcher applies by default, in seconds.
+      expect(op.responses.default!.description).toContain(`${DISPATCH.postTimeoutSeconds} seconds`);
+      expect(op.description).toContain(`${DISPATCH.postTimeoutSeconds} seconds`);
     }
   });
 });

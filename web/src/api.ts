@@ -56,6 +56,7 @@ const FIELD_VI: Record<string, string> = {
   invalid_enum_value: 'Giá trị không được chấp nhận.',
   unrecognized_keys: 'Mục không được chấp nhận.',
   custom: 'Giá trị không hợp lệ.',
+  unknown_step: 'Bước này không thuộc hồ sơ.',
 };
 
 /** Form rules say their message in both languages in one text: "vi / en". */

@@ -31,7 +31,14 @@ export interface OwnDossier {
   /** While the dossier waits for the citizen: what the agency asked for. */
   supplementRequest?: { requestedAt: string; missingDocuments: string[]; note?: string; dueAt?: string };
   /** The owner's rating, once given. */
-  rating?: { overall: number; criteria: Record<string, number>; comment?: string; ratedAt: string };
+  rating?: {
+    overall: number;
+    criteria: Record<string, number>;
+    comment?: string;
+    /** The steps the rating concerns, when the owner named them. */
+    steps?: string[];
+    ratedAt: string;
+  };
 }
 export interface MyDossierList {
   items: Pick<

@@ -12,6 +12,8 @@ import { Search } from './pages/Search.js';
 import { ServiceIndex } from './pages/ServiceIndex.js';
 import { Shared } from './pages/Shared.js';
 import { Stats } from './pages/Stats.js';
+import { MyTickets, TicketPage } from './pages/Support.js';
+import { SupportAsk } from './pages/SupportAsk.js';
 import { Track } from './pages/Track.js';
 import { Verify } from './pages/Verify.js';
 import type { Route } from './router.js';
@@ -27,6 +29,9 @@ export const routes: Route[] = [
   { path: '/phan-anh-kien-nghi/gui', page: PetitionSend },
   { path: '/phan-anh-kien-nghi/cua-toi', page: MyPetitions },
   { path: '/phan-anh-kien-nghi/:code', page: PetitionPage },
+  { path: '/ho-tro', page: MyTickets },
+  { path: '/ho-tro/hoi', page: SupportAsk },
+  { path: '/ho-tro/:code', page: TicketPage },
   { path: '/thong-ke', page: Stats },
   { path: '/chi-so-phuc-vu', page: ServiceIndex },
   { path: '/nop/:code', page: Filing },

@@ -6,7 +6,12 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { TicketEvent, TicketRecord } from '../../../functions/support/model.js';
-import type { CreateTicketPorts, SupportEventPorts, TicketWrite } from '../../../functions/support/ports.js';
+import type {
+  CreateTicketPorts,
+  QuietTicketPorts,
+  SupportEventPorts,
+  TicketWrite,
+} from '../../../functions/support/ports.js';
 import { supportStore } from '../../../functions/support/store.js';
 import { memorySupportDesk } from '../../support/fakes/support-desk.js';
 import { useSharedStore } from '../support/store.js';
@@ -14,7 +19,8 @@ import { useSharedStore } from '../support/store.js';
 useSharedStore();
 
 type TicketStore = CreateTicketPorts &
-  SupportEventPorts & { loadTimeline(c: string): Promise<TicketEvent[]> };
+  SupportEventPorts &
+  QuietTicketPorts & { loadTimeline(c: string): Promise<TicketEvent[]> };
 
 const implementations: [string, () => TicketStore][] = [
   ['in-memory fake', () => memorySupportDesk().ports],
@@ -147,5 +153,27 @@ describe.each(implementations)('support tickets (%s)', (_name, make) => {
     expect(await ports.commit(answered(first, { faq }))).toBe('committed');
     expect(await ports.commit(answered(second, { faq }))).toBe('faq-taken');
     expect((await ports.loadTicket(second.code))?.version).toBe(1);
+  });
+
+  it("keeps an answered ticket's quiet timer with it, listed once lapsed and gone once it moves on", async () => {
+    const ports = make();
+    const t = ticket(newCode());
+    await ports.commit(created(t));
+    // Long past, so that it sorts before any other timer the shared table may hold.
+    const closesAt = new Date(Date.UTC(2001, 0, 1) + (Date.now() % 86_400_000)).toISOString();
+    const w = answered(t, { quiet: 'set' });
+    w.ticket.closesAt = closesAt;
+    expect(await ports.commit(w)).toBe('committed');
+    expect(await ports.listQuiet(closesAt)).not.toContain(t.code);
+    expect(await ports.listQuiet('2001-01-02T00:00:00.000Z')).toContain(t.code);
+    const { closesAt: _gone, ...open } = w.ticket;
+    const reopened: TicketWrite = {
+      ticket: { ...open, status: 'open', version: w.ticket.version + 1, lastSeq: w.ticket.lastSeq + 1 },
+      expectedVersion: w.ticket.version,
+      events: [event(w.ticket.lastSeq + 1, { type: 'support.reopened' })],
+      quiet: 'clear',
+    };
+    expect(await ports.commit(reopened)).toBe('committed');
+    expect(await ports.listQuiet('2001-01-02T00:00:00.000Z')).not.toContain(t.code);
   });
 });

@@ -11,8 +11,19 @@ export function memorySupportDesk(now = new Date('2026-12-07T02:00:00Z')) {
   const idempotent = new Map<string, { requestHash: string; response: never }>();
   const faq = new Map<string, NonNullable<TicketWrite['faq']>>();
   const writes: TicketWrite[] = [];
+  /** Answered tickets' quiet timers: when each closes itself. */
+  const quiet = new Map<string, string>();
   let seq = 0;
-  const ports: CreateTicketPorts & SupportEventPorts & { loadTimeline(c: string): Promise<TicketEvent[]> } = {
+  /** What each asker's profile says about them (name, address, e-mail, phone, citizen ID). */
+  const profiles = new Map<string, string[]>([
+    ['citizen-1', ['Nguyễn Văn An', 'Số 12 Hàng Bông, phường Hàng Trống, Hà Nội', 'an.nguyen@example.vn']],
+  ]);
+  const ports: CreateTicketPorts &
+    SupportEventPorts & {
+      loadTimeline(c: string): Promise<TicketEvent[]>;
+      knownPersonalData(ownerSub: string): Promise<string[]>;
+      listQuiet(before: string): Promise<string[]>;
+    } = {
     now: () => now,
     codes: { next: async (prefix) => `${prefix}-261207-${String(++seq).padStart(4, '0')}` },
     findUpload: async () => undefined,
@@ -25,7 +36,13 @@ export function memorySupportDesk(now = new Date('2026-12-07T02:00:00Z')) {
       code === 'SXDHN-261201-0001' ? { ownerSub: 'citizen-1', agencyId: 'sxd-01' } : undefined,
     loadTicket: async (code) => structuredClone(tickets.get(code)),
     loadTimeline: async (code) => timelines.get(code) ?? [],
+    knownPersonalData: async (sub) => profiles.get(sub) ?? [],
     findRecorded: async (agency, id) => records.get(`${agency}#${id}`),
+    listQuiet: async (before) =>
+      [...quiet.entries()]
+        .filter(([, at]) => at < before)
+        .sort((a, b) => a[1].localeCompare(b[1]))
+        .map(([code]) => code),
     async commit(w) {
       // Every condition is checked before anything is written, and reported in the store's order.
       const current = tickets.get(w.ticket.code);
@@ -43,11 +60,13 @@ export function memorySupportDesk(now = new Date('2026-12-07T02:00:00Z')) {
           response: w.idempotency.response as never,
         });
       if (w.faq) faq.set(w.faq.id, w.faq);
+      if (w.quiet === 'set' && w.ticket.closesAt) quiet.set(w.ticket.code, w.ticket.closesAt);
+      if (w.quiet === 'clear') quiet.delete(w.ticket.code);
       tickets.set(w.ticket.code, structuredClone(w.ticket));
       timelines.set(w.ticket.code, [...(timelines.get(w.ticket.code) ?? []), ...w.events]);
       writes.push(w);
       return 'committed';
     },
   };
-  return { ports, tickets, timelines, faq, writes };
+  return { ports, tickets, timelines, faq, writes, profiles, quiet };
 }

@@ -25,7 +25,19 @@ interface DataRequest {
   closedAt?: string;
   overdue: boolean;
   reason?: string;
-  outcome?: { exportUrl?: string };
+  details: {
+    proposed?: Partial<Record<Field, string>>;
+    stopPublishing?: { allPetitions?: true; petitionCode?: string };
+    targets?: Target[];
+    note?: string;
+  };
+  outcome?: {
+    exportUrl?: string;
+    correctedFields?: string[];
+    unpublishedPetitions?: string[];
+    deleted?: { drafts?: number; unusedUploads?: number; profile?: boolean };
+    kept?: string;
+  };
 }
 
 const KINDS: readonly Kind[] = ['access', 'correction', 'objection', 'deletion'];
@@ -82,6 +94,14 @@ const useStrings = strings({
     ackBy: 'Hạn phản hồi',
     dueBy: 'Hạn giải quyết',
     overdue: 'Quá hạn',
+    closedAt: 'Kết thúc lúc',
+    asked: 'Nội dung yêu cầu',
+    done: 'Kết quả',
+    download: 'Tải dữ liệu',
+    corrected: (f: string) => `Đã sửa: ${f}`,
+    unpublished: (n: number) => `Đã ngừng công khai ${n} phản ánh, kiến nghị`,
+    deleted: (d: number, u: number, p: boolean) =>
+      `Đã xoá ${d} bản nháp, ${u} tệp chưa dùng${p ? ' và thông tin cá nhân đã lưu' : ''}`,
     reason: 'Lý do',
     withdraw: (k: string) => `Rút yêu cầu: ${k}`,
     withdrawn: 'Đã rút yêu cầu.',
@@ -137,6 +157,14 @@ const useStrings = strings({
     ackBy: 'Answer by',
     dueBy: 'Act by',
     overdue: 'Overdue',
+    closedAt: 'Closed',
+    asked: 'Asked',
+    done: 'Done',
+    download: 'Download the data',
+    corrected: (f: string) => `Corrected: ${f}`,
+    unpublished: (n: number) => `${n} petition(s) no longer published`,
+    deleted: (d: number, u: number, p: boolean) =>
+      `Deleted ${d} draft(s), ${u} unused file(s)${p ? ' and the saved profile' : ''}`,
     reason: 'Reason',
     withdraw: (k: string) => `Withdraw the request: ${k}`,
     withdrawn: 'Request withdrawn.',
@@ -234,6 +262,31 @@ export function DataRights() {
     } catch (err) {
       setError(err);
     }
+  };
+
+  /** What the person asked, in their words and the form's labels. */
+  const asked = (r: DataRequest): string => {
+    const d = r.details;
+    const parts: string[] = [];
+    for (const f of FIELDS) if (d.proposed?.[f]) parts.push(`${s.fields[f]}: ${d.proposed[f]}`);
+    if (d.stopPublishing)
+      parts.push(
+        d.stopPublishing.allPetitions ? s.allPetitions : `${s.petitionCode} ${d.stopPublishing.petitionCode}`,
+      );
+    if (d.targets?.length) parts.push(d.targets.map((t) => s.targets[t]).join(', '));
+    if (d.note) parts.push(`${s.note}: ${d.note}`);
+    return parts.join('; ');
+  };
+  /** What the portal did, once the request was completed. */
+  const done = (o: NonNullable<DataRequest['outcome']>): string => {
+    const parts: string[] = [];
+    if (o.correctedFields?.length)
+      parts.push(s.corrected(o.correctedFields.map((f) => s.fields[f as Field] ?? f).join(', ')));
+    if (o.unpublishedPetitions) parts.push(s.unpublished(o.unpublishedPetitions.length));
+    if (o.deleted)
+      parts.push(s.deleted(o.deleted.drafts ?? 0, o.deleted.unusedUploads ?? 0, !!o.deleted.profile));
+    if (o.kept) parts.push(o.kept);
+    return parts.join('; ');
   };
 
   const fieldIds: Record<string, string> = {
@@ -385,9 +438,33 @@ export function DataRights() {
               <strong>{s.kinds[r.kind]}</strong> — {s.status[r.status]}
               {r.overdue && <span class="field-error"> ({s.overdue})</span>}
               <span class="meta">
-                {s.receivedAt} {formatDateTime(r.receivedAt, lang)}; {s.ackBy}{' '}
-                {formatDate(r.acknowledgeBy, lang)}; {s.dueBy} {formatDate(r.dueBy, lang)}
+                {s.receivedAt} {formatDateTime(r.receivedAt, lang)}
+                {r.closedAt ? (
+                  <>
+                    ; {s.closedAt} {formatDateTime(r.closedAt, lang)}
+                  </>
+                ) : (
+                  <>
+                    ; {s.ackBy} {formatDate(r.acknowledgeBy, lang)}; {s.dueBy} {formatDate(r.dueBy, lang)}
+                  </>
+                )}
               </span>
+              {asked(r) && (
+                <span class="meta">
+                  {s.asked}: {asked(r)}
+                </span>
+              )}
+              {r.outcome && (
+                <span class="meta">
+                  {s.done}: {done(r.outcome)}
+                  {r.outcome.exportUrl && (
+                    <>
+                      {' '}
+                      <a href="#export-heading">{s.download}</a>
+                    </>
+                  )}
+                </span>
+              )}
               {r.reason && (
                 <span class="meta">
                   {s.reason}: {r.reason}

@@ -27,6 +27,7 @@ export function Layout({ children, message }: { children: ComponentChildren; mes
       : []),
     ['/thong-ke', t.stats],
     ['/phan-anh-kien-nghi', t.petitions],
+    ['/ho-tro', t.support],
   ];
   const current = (href: string) => (href === '/' ? pathname === '/' : pathname.startsWith(href));
   const [open, setOpen] = useState(false);

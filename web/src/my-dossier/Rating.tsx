@@ -4,15 +4,28 @@
  */
 import { type ComponentChildren, Fragment } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { ApiError, request } from '../api.js';
+import { ApiError, fieldMessage, request } from '../api.js';
 import { ErrorSummary } from '../components/ErrorSummary.js';
 import type { OwnDossier, RatingCriterion } from '../follow.js';
+import { useLang } from '../i18n.js';
+import type { DossierStep } from '../types.js';
 import { LOCAL, localError, Problem } from './problems.js';
 import { useStrings } from './strings.js';
 
 /** The marks the owner gave, said as on the form. */
-export function GivenRating({ given }: { given: NonNullable<OwnDossier['rating']> }) {
+export function GivenRating({
+  given,
+  steps = [],
+}: {
+  given: NonNullable<OwnDossier['rating']>;
+  steps?: DossierStep[];
+}) {
   const s = useStrings();
+  const lang = useLang();
+  const stepName = (id: string) => {
+    const step = steps.find((x) => x.id === id);
+    return step ? (lang === 'vi' ? step.name : step.nameEn || step.name) : id;
+  };
   const mark = (n: number) => `${n} — ${s.score[n - 1] ?? ''}`;
   return (
     <dl class="facts" id="rate-given">
@@ -28,6 +41,12 @@ export function GivenRating({ given }: { given: NonNullable<OwnDossier['rating']
             <dd>{mark(given.criteria[c]!)}</dd>
           </div>
         ))}
+      {given.steps && given.steps.length > 0 && (
+        <div>
+          <dt>{s.stepsGiven}</dt>
+          <dd>{given.steps.map(stepName).join('; ')}</dd>
+        </div>
+      )}
       {given.comment && (
         <div>
           <dt>{s.comment}</dt>
@@ -38,8 +57,19 @@ export function GivenRating({ given }: { given: NonNullable<OwnDossier['rating']
   );
 }
 
-export function Rating({ code, given }: { code: string; given?: OwnDossier['rating'] }) {
+export function Rating({
+  code,
+  given,
+  steps = [],
+}: {
+  code: string;
+  given?: OwnDossier['rating'];
+  /** The dossier's steps: the citizen may say which ones the rating is about. */
+  steps?: DossierStep[];
+}) {
   const s = useStrings();
+  const lang = useLang();
+  const [chosenSteps, setChosenSteps] = useState<string[]>([]);
   const [overall, setOverall] = useState<number>();
   const [criteria, setCriteria] = useState<Partial<Record<RatingCriterion, number>>>({});
   const [comment, setComment] = useState('');
@@ -61,7 +91,15 @@ export function Rating({ code, given }: { code: string; given?: OwnDossier['rati
       await request(`/v1/dossiers/${encodeURIComponent(code)}/rating`, {
         method: 'POST',
         auth: true,
-        body: { overall, criteria, ...(comment.trim() ? { comment: comment.trim() } : {}) },
+        body: {
+          overall,
+          criteria,
+          ...(comment.trim() ? { comment: comment.trim() } : {}),
+          // In the plan's order, whatever order they were ticked in.
+          ...(chosenSteps.length
+            ? { steps: steps.map((x) => x.id).filter((id) => chosenSteps.includes(id)) }
+            : {}),
+        },
       });
       setState('rated');
     } catch (err) {
@@ -79,7 +117,7 @@ export function Rating({ code, given }: { code: string; given?: OwnDossier['rati
         <p id="rate-done" class="notice ok">
           {s.alreadyRated}
         </p>
-        <GivenRating given={given} />
+        <GivenRating given={given} steps={steps} />
       </section>
     );
   if (state !== 'open')
@@ -91,6 +129,18 @@ export function Rating({ code, given }: { code: string; given?: OwnDossier['rati
         </p>
       </section>
     );
+  // The API names an unknown step by its place in the list sent ("steps.0"): shown on the steps' fieldset.
+  const stepErrors =
+    error instanceof ApiError
+      ? Object.entries(error.fields).filter(([path]) => path.startsWith('steps'))
+      : [];
+  const stepFields = {
+    ids: Object.fromEntries(
+      stepErrors.map(([path]) => [path, steps[0] ? `rate-step-${steps[0].id}` : 'rate-steps']),
+    ),
+    labels: Object.fromEntries(stepErrors.map(([path]) => [path, s.stepsLegend])),
+  };
+  const stepProblems = stepErrors.map(([, d]) => fieldMessage(d, lang));
   const scale = (
     name: string,
     value: number | undefined,
@@ -126,7 +176,11 @@ export function Rating({ code, given }: { code: string; given?: OwnDossier['rati
     <section aria-labelledby="rate-heading" class="panel">
       <h2 id="rate-heading">{s.rateHeading}</h2>
       <p>{s.rateLead}</p>
-      <ErrorSummary error={error} fieldIds={{ overall: 'rate-overall-1' }} labels={{ overall: s.overall }} />
+      <ErrorSummary
+        error={error}
+        fieldIds={{ overall: 'rate-overall-1', ...stepFields.ids }}
+        labels={{ overall: s.overall, ...stepFields.labels }}
+      />
       <form class="filing" noValidate onSubmit={send}>
         {scale(
           'overall',
@@ -147,6 +201,41 @@ export function Rating({ code, given }: { code: string; given?: OwnDossier['rati
             (n) => setCriteria((all) => ({ ...all, [c]: n })),
             `${s.criteria[c]} ${s.optional}`,
           ),
+        )}
+        {steps.length > 0 && (
+          <fieldset
+            id="rate-steps"
+            aria-describedby={['rate-steps-hint', stepProblems.length ? 'rate-steps-error' : '']
+              .filter(Boolean)
+              .join(' ')}
+          >
+            <legend>{s.stepsLegend}</legend>
+            <p class="hint" id="rate-steps-hint">
+              {s.stepsHint}
+            </p>
+            {stepProblems.length > 0 && (
+              <p class="field-error" id="rate-steps-error">
+                {stepProblems.join(' ')}
+              </p>
+            )}
+            {steps.map((step, i) => (
+              <div class="check" key={step.id}>
+                <input
+                  type="checkbox"
+                  id={`rate-step-${step.id}`}
+                  value={step.id}
+                  checked={chosenSteps.includes(step.id)}
+                  onChange={(e) => {
+                    const on = e.currentTarget.checked;
+                    setChosenSteps((all) => (on ? [...all, step.id] : all.filter((x) => x !== step.id)));
+                  }}
+                />
+                <label for={`rate-step-${step.id}`}>
+                  {i + 1}. {lang === 'vi' ? step.name : step.nameEn || step.name}
+                </label>
+              </div>
+            ))}
+          </fieldset>
         )}
         <div class="field">
           <label for="rate-comment">{s.comment}</label>

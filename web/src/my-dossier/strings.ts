@@ -72,6 +72,10 @@ export const useStrings = strings({
     needOverall: 'Vui lòng chọn mức độ hài lòng chung.',
     rated: 'Cảm ơn bạn đã đánh giá.',
     alreadyRated: 'Bạn đã đánh giá hồ sơ này.',
+    ask: 'Hỏi về hồ sơ này',
+    stepsLegend: 'Đánh giá này nói về bước nào? (không bắt buộc)',
+    stepsHint: 'Không chọn bước nào: đánh giá áp dụng cho cả hồ sơ.',
+    stepsGiven: 'Các bước được đánh giá',
   },
   en: {
     title: (code: string) => `Dossier ${code}`,
@@ -139,5 +143,9 @@ export const useStrings = strings({
     needOverall: 'Please choose your overall satisfaction.',
     rated: 'Thank you for your rating.',
     alreadyRated: 'You have already rated this dossier.',
+    ask: 'Ask about this dossier',
+    stepsLegend: 'Which steps is the rating about? (optional)',
+    stepsHint: 'With none chosen, the rating is about the whole dossier.',
+    stepsGiven: 'Steps rated',
   },
 });

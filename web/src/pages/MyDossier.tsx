@@ -22,6 +22,7 @@ import { Supplement } from '../my-dossier/Supplement.js';
 import { useStrings } from '../my-dossier/strings.js';
 import { Withdraw } from '../my-dossier/Withdraw.js';
 import { Link, type PageProps } from '../router.js';
+import { askPath } from '../support/model.js';
 
 export function MyDossier({ params }: PageProps) {
   const s = useStrings();
@@ -141,6 +142,9 @@ function DossierPage({ d, reload }: { d: OwnDossier; reload: () => void }) {
       {d.payment?.status === 'succeeded' && d.payment.paymentId && (
         <FeeReceipt paymentId={d.payment.paymentId} />
       )}
+      <p class="actions" id="dossier-ask">
+        <Link href={askPath({ dossierCode: d.code })}>{s.ask}</Link>
+      </p>
       {canPay && (
         <div class="actions">
           <button type="button" onClick={() => startPayment(d.code).catch(setError)}>
@@ -157,7 +161,7 @@ function DossierPage({ d, reload }: { d: OwnDossier; reload: () => void }) {
         />
       )}
       {HAS_RESULT.has(d.status) && <Result d={d} onCompleted={() => done('completed')} />}
-      {RATABLE.has(d.status) && <Rating code={d.code} given={d.rating} />}
+      {RATABLE.has(d.status) && <Rating code={d.code} given={d.rating} steps={d.steps ?? []} />}
 
       <Steps steps={d.steps ?? []} id="dossier-steps" awaitingFee={awaitingFee} />
 

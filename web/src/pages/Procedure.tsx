@@ -6,6 +6,7 @@ import { useData, useTitle } from '../data.js';
 import { formatMoney, formatNumber, strings, useCommon, useLang } from '../i18n.js';
 import { Link, type PageProps } from '../router.js';
 import { filingPath } from '../routes.js';
+import { askPath } from '../support/model.js';
 import type { AgencyView, FaqList, ProcedureView } from '../types.js';
 
 const useStrings = strings({
@@ -41,6 +42,8 @@ const useStrings = strings({
       year: 'năm',
     } as Record<string, string>,
     faq: 'Câu hỏi thường gặp',
+    ask: 'Đặt câu hỏi',
+    askLead: 'Chưa tìm thấy câu trả lời? Tổng đài hỗ trợ sẽ trả lời bạn.',
     noFaq: 'Chưa có câu hỏi nào cho thủ tục này.',
     file: 'Nộp trực tuyến',
     notOnlineHelp: 'Thủ tục này nộp tại cơ quan thực hiện theo các cách thức dưới đây.',
@@ -94,6 +97,8 @@ const useStrings = strings({
       year: 'years',
     } as Record<string, string>,
     faq: 'Frequently asked questions',
+    ask: 'Ask a question',
+    askLead: 'No answer here? The support desk will answer you.',
     noFaq: 'No questions for this procedure yet.',
     file: 'File online',
     notOnlineHelp: 'This procedure is filed at the agency, in the ways below.',
@@ -339,6 +344,9 @@ export function ProcedurePage({ params }: PageProps) {
         ) : (
           <p>{s.noFaq}</p>
         )}
+        <p id="procedure-ask">
+          {s.askLead} <Link href={askPath({ procedureCode: p.code })}>{s.ask}</Link>
+        </p>
       </section>
       {nat && <p class="meta">{s.source}</p>}
     </article>

@@ -7,6 +7,7 @@ import { Loading } from '../components/Loading.js';
 import { useData, useTitle } from '../data.js';
 import { currentMonth, formatMonth, formatNumber, type Lang, strings, useCommon, useLang } from '../i18n.js';
 import { Link, navigate, type PageProps } from '../router.js';
+import type { SupportStats } from '../support/model.js';
 import type { AgencyStatsList, AgencyStatsSeries, ProvinceList } from '../types.js';
 
 const useStrings = strings({
@@ -42,6 +43,16 @@ const useStrings = strings({
       'Tỷ lệ đúng hạn: số hồ sơ trả kết quả đúng hạn trên số hồ sơ đã giải quyết trong tháng. Hài lòng: tỷ lệ đánh giá 4–5 sao. “—”: chưa có gì để tính.',
     tableScroll: (name: string) => `Bảng ${name}, cuộn ngang được`,
     swipe: 'Vuốt ngang bảng để xem đủ các cột →',
+    support: (area: string) => `Hỗ trợ trực tuyến và tổng đài — 6 tháng gần nhất (${area})`,
+    supportChart: (area: string) => `Tỷ lệ câu hỏi được trả lời lần đầu đúng hạn — ${area}`,
+    tickets: 'Câu hỏi',
+    byPhone: 'Qua tổng đài',
+    firstOnTime: 'Trả lời lần đầu đúng hạn',
+    resolution: 'Thời gian giải quyết (trung bình / trung vị)',
+    hours: (avg: string, median: string) => `${avg} / ${median} giờ`,
+    supportSatisfaction: 'Hài lòng (số đánh giá)',
+    supportNotes:
+      'Câu hỏi được tính theo tháng đặt câu hỏi. Trả lời lần đầu đúng hạn: trên số câu hỏi đã được trả lời. Thời gian giải quyết: từ khi hỏi đến khi đóng câu hỏi. Hài lòng: tỷ lệ đánh giá 4–5 sao.',
   },
   en: {
     title: 'Published statistics',
@@ -76,6 +87,16 @@ const useStrings = strings({
       'On time: results issued by the due date over dossiers completed in the month. Satisfied: ratings of 4 or 5 stars. “—”: nothing to measure yet.',
     tableScroll: (name: string) => `Table ${name}, scrolls sideways`,
     swipe: 'Swipe the table sideways for every column →',
+    support: (area: string) => `Online support and call centre — last 6 months (${area})`,
+    supportChart: (area: string) => `Questions first answered on time — ${area}`,
+    tickets: 'Questions',
+    byPhone: 'By phone',
+    firstOnTime: 'First answer on time',
+    resolution: 'Time to settle (average / median)',
+    hours: (avg: string, median: string) => `${avg} / ${median} hours`,
+    supportSatisfaction: 'Satisfied (ratings)',
+    supportNotes:
+      'Questions count in the month they were asked. First answer on time: over the questions answered. Time to settle: from asking to closing. Satisfied: ratings of 4 or 5 stars.',
   },
 });
 
@@ -349,7 +370,100 @@ export function Stats({ query: url }: PageProps) {
         )}
         <p class="meta">{s.notes}</p>
       </section>
+
+      <SupportFigures months={trendMonths} province={province} area={area} />
     </>
+  );
+}
+
+/** A share 0..1 from the support desk's figures as a percentage with one decimal. */
+const share = (v: number | null, lang: Lang) => pct(v === null ? null : Math.round(v * 1000) / 10, lang);
+
+/** The support desk's published figures (GET /v1/stats/support), month by month, for the area chosen. */
+function SupportFigures({ months, province, area }: { months: string[]; province: string; area: string }) {
+  const s = useStrings();
+  const lang = useLang();
+  const figures = useData(
+    (signal) =>
+      Promise.all(
+        months.map((m) => get<SupportStats>(`/v1/stats/support${query({ month: m, province })}`, { signal })),
+      ),
+    [months.join(), province],
+  );
+  // Settled within minutes reads as under a tenth of an hour, not as nothing.
+  const hours = (v: number | null) =>
+    v === null ? '—' : v === 0 ? `< ${formatNumber(0.1, lang)}` : formatNumber(v, lang);
+  return (
+    <section aria-labelledby="support-stats-title" id="support-stats">
+      <h2 id="support-stats-title">{s.support(area)}</h2>
+      <ErrorSummary error={figures.error} onRetry={figures.reload} />
+      {figures.loading && !figures.data ? (
+        <Loading />
+      ) : (
+        figures.data && (
+          <>
+            <BarChart
+              title={s.supportChart(area)}
+              bars={figures.data.map((f) => ({
+                label: formatMonth(f.month, lang),
+                value:
+                  f.firstAnswerOnTimeRate === null ? null : Math.round(f.firstAnswerOnTimeRate * 1000) / 10,
+              }))}
+              format={(v) => pct(v, lang)}
+            />
+            <ScrollTable name={s.support(area)}>
+              <table id="support-table">
+                <caption class="visually-hidden">{s.support(area)}</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">{s.monthCol}</th>
+                    <th scope="col" class="num">
+                      {s.tickets}
+                    </th>
+                    <th scope="col" class="num">
+                      {s.byPhone}
+                    </th>
+                    <th scope="col" class="num">
+                      {s.firstOnTime}
+                    </th>
+                    <th scope="col" class="num">
+                      {s.resolution}
+                    </th>
+                    <th scope="col" class="num">
+                      {s.supportSatisfaction}
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {figures.data.map((f) => (
+                    <tr key={f.month}>
+                      <th scope="row">{formatMonth(f.month, lang)}</th>
+                      <td class="num">{formatNumber(f.tickets, lang)}</td>
+                      <td class="num">{formatNumber(f.byChannel.phone, lang)}</td>
+                      <td class="num">
+                        {share(f.firstAnswerOnTimeRate, lang)}
+                        {f.answered > 0 &&
+                          ` (${formatNumber(f.firstAnswerOnTime, lang)}/${formatNumber(f.answered, lang)})`}
+                      </td>
+                      <td class="num">
+                        {f.closed > 0
+                          ? s.hours(hours(f.averageResolutionHours), hours(f.medianResolutionHours))
+                          : '—'}
+                      </td>
+                      <td class="num">
+                        {share(f.satisfaction, lang)}
+                        {f.ratings > 0 && ` (${formatNumber(f.ratings, lang)})`}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </ScrollTable>
+          </>
+        )
+      )}
+      <p class="meta">{s.supportNotes}</p>
+    </section>
   );
 }
 

@@ -2,8 +2,7 @@
  * What every petition page shows: the links to send or follow petitions, and the prompt to sign in.
  * Apart from the pages so each imports them alone.
  */
-import { signIn, useSession } from '../auth.js';
-import { useCommon } from '../i18n.js';
+import { useSession } from '../auth.js';
 import { Link } from '../router.js';
 import { useStrings } from './strings.js';
 
@@ -26,15 +25,5 @@ export function PetitionNav() {
   );
 }
 
-export function NeedSignIn({ title }: { title: string }) {
-  const t = useCommon();
-  return (
-    <>
-      <h1>{title}</h1>
-      <p>{t.needSignIn}</p>
-      <button type="button" onClick={() => void signIn({ returnTo: location.pathname })}>
-        {t.signIn}
-      </button>
-    </>
-  );
-}
+/** The prompt to sign in, shared with the other signed-in pages. */
+export { NeedSignIn } from '../components/NeedSignIn.js';
