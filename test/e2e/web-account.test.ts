@@ -11,9 +11,12 @@ import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalPortal } from '../../lib/local/portal.js';
+import { readAgencySecrets, signedAgencyCall } from '../support/agency-callbacks.js';
 import { bhytForm, birthBundleForm } from '../support/forms.js';
 import { startTestPortal } from '../support/local-portal.js';
 import { portalClient } from '../support/portal-api.js';
+import { SCAN_HEADS } from '../support/scans.js';
+import { until } from '../support/wait.js';
 import { checkScreen, type Device, launchChromium, navLink, openPortalPage } from './support/browser.js';
 
 const PROCEDURE = '1.011723';
@@ -274,6 +277,141 @@ describe('filing for others', () => {
     await checkScreen(page, 'business-mine-desktop');
     await page.getByRole('link', { name: 'Tài khoản' }).click();
     await page.getByText(/đại diện doanh nghiệp có mã số thuế 0101234567/).waitFor();
+    expect(violations).toEqual([]);
+    await context.close();
+  }, 120_000);
+
+  it('a business representative files a promotion notice for the enterprise and follows it', async () => {
+    const rep = await portal.token({ sub: 'business-cuong', role: 'business', taxCode: '0101234567' });
+    const { page, context, violations } = await openPortalPage(browser, 'desktop');
+    await signIn(page, '/nop/2.000033', /Lê Minh Cường/);
+    await page
+      .getByRole('heading', { level: 1, name: 'Nộp hồ sơ: Thông báo hoạt động khuyến mại' })
+      .waitFor();
+    await page.getByLabel(/^Tên doanh nghiệp/).fill('Công ty TNHH Thương mại Hoàn Kiếm');
+    await page.getByLabel(/^Mã số thuế/).fill('0101234567');
+    await page.getByLabel(/^Số điện thoại di động người liên hệ/).fill('0912345678');
+    await page.getByLabel(/^Tên chương trình khuyến mại/).fill('Mừng xuân Bính Ngọ');
+    await page.getByLabel(/^Hàng hóa, dịch vụ khuyến mại/).fill('Đồ gia dụng bán tại cửa hàng Hàng Bài');
+    await page.getByLabel(/^Hình thức khuyến mại/).selectOption('discount');
+    await page.getByLabel(/^Ngày bắt đầu/).fill('2027-01-15');
+    await page.getByLabel(/^Ngày kết thúc/).fill('2027-02-15');
+    await page.getByLabel(/^Các tỉnh, thành phố thực hiện/).fill('01');
+    await page.getByLabel(/^Thông báo hoạt động khuyến mại \(Mẫu 01/).setInputFiles({
+      name: 'thong-bao-km.pdf',
+      mimeType: 'application/pdf',
+      buffer: Buffer.concat([SCAN_HEADS['application/pdf']!, Buffer.alloc(8_000, 0x20)]),
+    });
+    await page.getByText('Đã tải lên: thong-bao-km.pdf').waitFor();
+    await checkScreen(page, 'business-form-desktop');
+    await page.getByRole('button', { name: 'Xem lại hồ sơ' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Xem lại trước khi nộp' }).waitFor();
+    await page.getByRole('button', { name: 'Nộp hồ sơ' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Biên nhận hồ sơ' }).waitFor();
+    const code = (await page.locator('#receipt-code').textContent())!;
+    await checkScreen(page, 'business-receipt-desktop');
+
+    // The enterprise's list, then the dossier's page, followed while the agency moves it.
+    await page.getByRole('link', { name: 'Xem hồ sơ của tôi' }).click();
+    await page
+      .getByRole('heading', { level: 1, name: 'Hồ sơ của doanh nghiệp (mã số thuế 0101234567)' })
+      .waitFor();
+    await page
+      .locator('#my-dossiers')
+      .getByRole('link', { name: new RegExp(code) })
+      .click();
+    await page.getByRole('heading', { level: 1, name: `Hồ sơ ${code}` }).waitFor();
+    const view = await until('the agency to take the dossier up', async () => {
+      const d = (await api('GET', `/v1/dossiers/${code}`, rep)).body;
+      return d.status === 'in_progress' ? d : undefined;
+    });
+    const secrets = await readAgencySecrets(portal);
+    const approved = await signedAgencyCall(portal, secrets, '/v1/agency/events', view.agencyId, {
+      type: 'dossier.approved',
+      dossierCode: code,
+    });
+    expect(approved.status, approved.text).toBe(200);
+    await page.reload();
+    await page.locator('#dossier-status').getByText('Đã phê duyệt').waitFor();
+    await page.locator('#dossier-timeline').getByText('Cơ quan tiếp nhận hồ sơ').waitFor();
+    await checkScreen(page, 'business-dossier-desktop');
+    expect(violations).toEqual([]);
+    await context.close();
+  }, 120_000);
+});
+
+describe('the filing form and the profile', () => {
+  it('fills the form from the saved profile and shows a refusal only the server can make beside its field', async () => {
+    const token = await portal.token({ sub: 'citizen-an', citizenId: '001090000001' });
+    // A profile saved with a phone number the sign-in does not carry.
+    const current = await api('GET', '/v1/me/profile?reveal=true', token);
+    const profile = {
+      fullName: 'Nguyễn Văn An',
+      dateOfBirth: '1990-05-01',
+      address: '25 phố Hàng Bài, Hà Nội',
+    };
+    const saved =
+      current.status === 404
+        ? await api('PUT', '/v1/me/profile', token, { ...profile, phone: '0987654321' })
+        : await api(
+            'PUT',
+            '/v1/me/profile',
+            token,
+            {
+              ...Object.fromEntries(
+                Object.entries(current.body).filter(
+                  ([k]) => !['version', 'updatedAt', 'citizenId'].includes(k),
+                ),
+              ),
+              phone: '0987654321',
+            },
+            { 'if-match': `"${current.body.version}"` },
+          );
+    expect(saved.status, saved.text).toBeLessThan(300);
+
+    // The commune list as a stale page might hold it: one commune of Hồ Chí Minh City among Hà Nội's.
+    const elsewhere = (await api('GET', '/v1/provinces/79/communes', token)).body.items[0] as {
+      code: string;
+      name: string;
+    };
+    const { page, context, violations } = await openPortalPage(browser, 'desktop');
+    await page.route('**/v1/provinces/01/communes**', async (route) => {
+      const res = await route.fetch();
+      const body = (await res.json()) as { items: unknown[] };
+      await route.fulfill({ response: res, json: { ...body, items: [elsewhere, ...body.items] } });
+    });
+    await signIn(page, `/nop/${PROCEDURE}`, /Nguyễn Văn An/);
+    await page.getByRole('heading', { level: 1, name: HEADING }).waitFor();
+    await page.getByText('Một số mục đã được điền sẵn').waitFor();
+    await expect(page.getByLabel(/^Số điện thoại di động/).inputValue()).resolves.toBe('0987654321');
+    await expect(page.getByLabel(/^Họ, chữ đệm và tên \(/).inputValue()).resolves.toBe('Nguyễn Văn An');
+    await expect(page.getByLabel(/^Ngày sinh \(/).inputValue()).resolves.toBe('01/05/1990');
+    await expect(page.getByLabel(/^Số định danh cá nhân \(/).inputValue()).resolves.toBe('001090000001');
+    await checkScreen(page, 'prefill-form-desktop');
+
+    await page.getByLabel(/^Họ, chữ đệm và tên của trẻ/).fill(birthBundleForm.childFullName);
+    await page.getByLabel(/^Ngày sinh của trẻ/).fill(birthBundleForm.childDateOfBirth);
+    await page.getByLabel(/^Giới tính của trẻ/).selectOption(birthBundleForm.childSex);
+    await page.getByLabel(/^Nơi sinh/).fill(birthBundleForm.placeOfBirth);
+    await page.getByLabel(/^Số định danh cá nhân của mẹ/).fill('001194000456');
+    await page.getByLabel(/^Tỉnh, thành phố/).selectOption({ label: 'Hà Nội (thành phố)' });
+    const commune = page.getByLabel(/^Xã, phường, đặc khu/);
+    await commune.locator(`option[value="${elsewhere.code}"]`).waitFor({ state: 'attached' });
+    await commune.selectOption(elsewhere.code);
+    await page.getByRole('button', { name: 'Xem lại hồ sơ' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Xem lại trước khi nộp' }).waitFor();
+    await page.getByRole('button', { name: 'Nộp hồ sơ' }).click();
+    // Back on the form: the server's words beside the commune, which is marked and described by them.
+    const message = page.locator('#f-communeCode-error');
+    await message.waitFor();
+    await expect(message.textContent()).resolves.toMatch(/không thuộc/);
+    await expect(commune.getAttribute('aria-invalid')).resolves.toBe('true');
+    await expect(commune.getAttribute('aria-describedby')).resolves.toContain('f-communeCode-error');
+    await page
+      .getByRole('alert')
+      .getByRole('link', { name: /^Xã, phường, đặc khu/ })
+      .waitFor();
+    await checkScreen(page, 'server-field-error-desktop');
     expect(violations).toEqual([]);
     await context.close();
   }, 120_000);

@@ -65,10 +65,13 @@ describe.each<Device>(['desktop', 'phone'])('filing and paying on a %s', (device
     await signInAndOpenForm(page);
     // Vietnamese labels and help from the published schema.
     await page.getByText('12 chữ số, in trên giấy phép.').waitFor();
-    // The date's help names the order the browser's own date control shows, not the stored format.
+    // The date is typed day first, as written here, whatever the browser's language: a text box with
+    // the number pad, not the browser's own date control (mm/dd/yyyy in an English browser).
     const dateHelp = (await page.locator('#f-dateOfBirth-hint').textContent()) ?? '';
-    expect(dateHelp).toContain('dd/mm/yyyy');
+    expect(dateHelp).toContain('Gõ ngày/tháng/năm, ví dụ 22/11/2000.');
     expect(dateHelp).not.toContain('YYYY-MM-DD');
+    await expect(page.locator('#f-dateOfBirth').getAttribute('type')).resolves.toBe('text');
+    await expect(page.locator('#f-dateOfBirth').getAttribute('inputmode')).resolves.toBe('numeric');
     // No draft yet is learnt from the list, not from a 404 the browser logs as an error.
     expect(notFound.filter((u) => u.includes('/v1/me/drafts'))).toEqual([]);
     await checkScreen(page, `file-form-${device}`);
@@ -221,14 +224,87 @@ describe.each<Device>(['desktop', 'phone'])('filing and paying on a %s', (device
   }, 120_000);
 });
 
+describe('sending scans that go wrong', () => {
+  it('refuses a file too large before sending it, shows the progress, and tries a failed upload again', async () => {
+    const { page, context, violations } = await openPortalPage(browser, 'desktop');
+    await signInAndOpenForm(page);
+    const asked: string[] = [];
+    // Storage's address is in the presigned form the API answers: learnt there, then routed.
+    let storage: string | undefined;
+    await page.route('**/v1/uploads', async (route) => {
+      asked.push(route.request().url());
+      const res = await route.fetch();
+      const body = (await res.json()) as { url: string };
+      storage = body.url;
+      await route.fulfill({ response: res, json: body });
+    });
+    const sent: number[] = [];
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    await page.route(
+      (url) => storage !== undefined && url.href === storage,
+      async (route) => {
+        sent.push(sent.length + 1);
+        // The first attempt fails at storage; the second is held until the progress bar has been seen.
+        if (sent.length === 1) return route.fulfill({ status: 503, body: 'Service Unavailable' });
+        await held;
+        return route.continue();
+      },
+    );
+
+    const licence = page.getByLabel(/^Bản chụp giấy phép lái xe/);
+    // 5 MB is this document's limit: one byte more is refused here, nothing asked of the API or storage.
+    await licence.setInputFiles({
+      name: 'qua-lon.pdf',
+      mimeType: 'application/pdf',
+      buffer: Buffer.concat([SCAN_HEADS['application/pdf']!, Buffer.alloc(5 * 1024 * 1024 + 1, 0x20)]),
+    });
+    await page.getByText('Tệp quá lớn: tối đa 5 MB.').waitFor();
+    expect(asked).toEqual([]);
+    expect(sent).toEqual([]);
+
+    await licence.setInputFiles(pdf('gplx.pdf'));
+    const status = page.locator('#doc-current_licence-status');
+    await status.getByText('Tải tệp lên không thành công.').waitFor();
+    await checkScreen(page, 'file-upload-failed-desktop');
+    await status.getByRole('button', { name: 'Thử lại' }).click();
+    // While storage has it: a progress bar named for what it measures.
+    const progress = page.getByRole('progressbar', { name: 'Đang tải lên' });
+    await progress.waitFor();
+    await checkScreen(page, 'file-upload-progress-desktop');
+    release();
+    await status.getByText('Đã tải lên: gplx.pdf').waitFor();
+    await expect(progress.count()).resolves.toBe(0);
+    expect(sent).toEqual([1, 2]);
+    expect(asked).toHaveLength(2);
+    expect(violations).toEqual([]);
+    await context.close();
+  }, 90_000);
+});
+
 describe('filing from a browser in American English', () => {
-  it("describes the date field in the order that browser's date control shows", async () => {
+  it('takes the day first all the same, and says so when the text is no day', async () => {
     const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
     await signInAndOpenForm(page);
     const help = (await page.locator('#f-dateOfBirth-hint').textContent()) ?? '';
-    expect(help).toContain('mm/dd/yyyy');
-    expect(help).not.toContain('YYYY-MM-DD');
+    expect(help).toContain('Gõ ngày/tháng/năm, ví dụ 22/11/2000.');
+    expect(help).not.toMatch(/mm\/dd|YYYY-MM-DD/i);
+    const day = page.getByLabel(/^Ngày sinh/);
+    // No 31st of February: the page says so beside the field before anything is sent.
+    await day.fill('31/02/1990');
+    await page.getByRole('button', { name: 'Xem lại hồ sơ' }).click();
+    await expect(page.locator('#f-dateOfBirth-error').textContent()).resolves.toBe(
+      'Không phải một ngày hợp lệ; gõ ngày/tháng/năm, ví dụ 22/11/2000.',
+    );
+    await expect(day.getAttribute('aria-invalid')).resolves.toBe('true');
+    // Typed without separators, it is shown as written here once the field is left.
+    await day.fill('01051990');
+    await day.blur();
+    await expect(day.inputValue()).resolves.toBe('01/05/1990');
+    await expect(page.locator('#f-dateOfBirth-error').count()).resolves.toBe(0);
     await context.close();
   }, 60_000);
 });

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
-  dateInputPattern,
   fieldsOf,
   fold,
   initialValues,
   nameFirst,
+  readDay,
   remoteHref,
   toSubmission,
   withoutStoredFormat,
@@ -126,11 +126,33 @@ describe('province and commune pickers', () => {
     expect(nameFirst('Ha Noi City')).toBe('Ha Noi City');
   });
 
-  it("describes a date as the browser's control shows it, not as the form stores it", () => {
-    expect(dateInputPattern('en-US')).toBe('mm/dd/yyyy');
-    expect(dateInputPattern('vi-VN')).toBe('dd/mm/yyyy');
+  it("reads a day typed day first, as people write it here, into the form's YYYY-MM-DD", () => {
+    expect(readDay('01/05/1990')).toBe('1990-05-01');
+    expect(readDay('1/5/1990')).toBe('1990-05-01');
+    expect(readDay(' 22.11.2000 ')).toBe('2000-11-22');
+    expect(readDay('22-11-2000')).toBe('2000-11-22');
+    expect(readDay('22112000')).toBe('2000-11-22');
+    // As the form keeps it (a pasted value, a saved draft).
+    expect(readDay('2000-11-22')).toBe('2000-11-22');
+    // No such day, or not a day at all.
+    expect(readDay('31/02/1990')).toBeUndefined();
+    expect(readDay('29/02/2023')).toBeUndefined();
+    expect(readDay('29/02/2024')).toBe('2024-02-29');
+    expect(readDay('13/13/2000')).toBeUndefined();
+    expect(readDay('05/1990')).toBeUndefined();
+    expect(readDay('1/5/90')).toBeUndefined();
+    expect(readDay('')).toBeUndefined();
+  });
+
+  it('describes a date without the format the form stores it in', () => {
     expect(withoutStoredFormat('Của người nộp hồ sơ (YYYY-MM-DD).')).toBe('Của người nộp hồ sơ');
     expect(withoutStoredFormat('YYYY-MM-DD.')).toBe('');
     expect(withoutStoredFormat(undefined)).toBe('');
+    // A description that starts with the format keeps the rest as a sentence, not ": , không sau …".
+    expect(withoutStoredFormat('YYYY-MM-DD, không sau ngày hôm nay.')).toBe('Không sau ngày hôm nay.');
+    expect(withoutStoredFormat('YYYY-MM-DD, not before the start date.')).toBe('Not before the start date.');
+    expect(withoutStoredFormat('Ngày cấp (YYYY-MM-DD), không sau ngày hôm nay.')).toBe(
+      'Ngày cấp, không sau ngày hôm nay.',
+    );
   });
 });

@@ -57,6 +57,23 @@ const redirectUri = () => `${location.origin}${CALLBACK_PATH}`;
 const http = () => ({ [oauth.allowInsecureRequests]: config().allowInsecureRequests === true });
 const client = (): oauth.Client => ({ client_id: config().clientId, token_endpoint_auth_method: 'none' });
 
+/**
+ * The issuer's sign-in address (public, from its discovery document), kept for the tab: a reload's silent
+ * sign-in leaves for the issuer without first asking it for its metadata.
+ */
+const AUTHORIZE_KEY = 'cong.authorize';
+
+async function authorizeEndpoint(): Promise<string> {
+  const kept = JSON.parse(sessionStorage.getItem(AUTHORIZE_KEY) ?? 'null') as {
+    issuer: string;
+    url: string;
+  } | null;
+  if (kept?.issuer === config().issuer) return kept.url;
+  const url = (await authorizationServer()).authorization_endpoint!;
+  sessionStorage.setItem(AUTHORIZE_KEY, JSON.stringify({ issuer: config().issuer, url }));
+  return url;
+}
+
 let server: oauth.AuthorizationServer | undefined;
 async function authorizationServer(): Promise<oauth.AuthorizationServer> {
   if (server) return server;
@@ -109,13 +126,13 @@ const safeReturn = (path: string | undefined) =>
 
 /** To the issuer's sign-in; `silently` asks it to answer from its session without showing a page. */
 export async function signIn(options: { silently?: boolean; returnTo?: string } = {}) {
-  const as = await authorizationServer();
+  const endpoint = await authorizeEndpoint();
   const verifier = oauth.generateRandomCodeVerifier();
   const state = oauth.generateRandomState();
   const nonce = oauth.generateRandomNonce();
   const returnTo = safeReturn(options.returnTo ?? `${location.pathname}${location.search}`);
   sessionStorage.setItem(PENDING_KEY, JSON.stringify({ verifier, state, nonce, returnTo }));
-  const url = new URL(as.authorization_endpoint!);
+  const url = new URL(endpoint);
   url.search = new URLSearchParams({
     client_id: config().clientId,
     redirect_uri: redirectUri(),

@@ -7,6 +7,7 @@ import { useState } from 'preact/hooks';
 import { ApiError, errorText } from '../api.js';
 import { checkScan, type DocumentRule, uploadScan } from '../filing/upload.js';
 import { strings, useCommon, useLang } from '../i18n.js';
+import { FilePicker } from './FilePicker.js';
 
 const useStrings = strings({
   vi: {
@@ -105,16 +106,13 @@ export function ScanUpload({
       <p class="hint" id={`${id}-hint`}>
         {s.accepted(rule.mimeTypes.map((m) => m.split('/')[1]!.toUpperCase()).join(', '), mb(rule.maxBytes))}
       </p>
-      <input
+      <FilePicker
         id={id}
-        type="file"
         accept={rule.mimeTypes.join(',')}
-        aria-describedby={`${id}-hint ${id}-status`}
-        aria-invalid={scan?.state === 'failed' || (!scan && !!missing) || undefined}
-        onChange={(e) => {
-          const file = e.currentTarget.files?.[0];
-          if (file) send(file);
-        }}
+        describedBy={`${id}-hint ${id}-status`}
+        invalid={scan?.state === 'failed' || (!scan && !!missing)}
+        fileName={scan?.fileName}
+        onFile={send}
       />
       <div id={`${id}-status`} class="upload-status" aria-live="polite">
         {scan?.state === 'uploading' && (

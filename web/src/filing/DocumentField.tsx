@@ -3,6 +3,7 @@
  * document the citizen already holds. Apart from the filing page so the form reads field by field.
  */
 import type { Dispatch, StateUpdater } from 'preact/hooks';
+import { FilePicker } from '../components/FilePicker.js';
 import { formatDate, useCommon, useLang } from '../i18n.js';
 import type { HeldDocument } from './held.js';
 import { docId, mb, type Scan } from './model.js';
@@ -70,16 +71,13 @@ export function DocumentField({
           </p>
         </div>
       )}
-      <input
+      <FilePicker
         id={id}
-        type="file"
         accept={d.mimeTypes.join(',')}
-        aria-describedby={`${id}-hint ${id}-status`}
-        aria-invalid={scan?.state === 'failed' || !!missing || undefined}
-        onChange={(e) => {
-          const file = e.currentTarget.files?.[0];
-          if (file) send(d, file);
-        }}
+        describedBy={`${id}-hint ${id}-status`}
+        invalid={scan?.state === 'failed' || !!missing}
+        fileName={scan?.fileName}
+        onFile={(file) => send(d, file)}
       />
       <div id={`${id}-status`} class="upload-status" aria-live="polite">
         {scan?.state === 'uploading' && (

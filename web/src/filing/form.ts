@@ -170,27 +170,37 @@ export function toSubmission(fields: FormField[], values: Record<string, string>
 }
 
 /**
- * How the browser's own date control writes a day (mm/dd/yyyy in an en-US browser, dd/mm/yyyy in a
- * Vietnamese one): the control follows the browser's language, not the page's.
+ * A date field's help without the stored format: the catalog's descriptions say "(YYYY-MM-DD)" or start
+ * "YYYY-MM-DD, …", how the form keeps the day, which is not what the control shows. What is left reads
+ * as a sentence of its own ("YYYY-MM-DD, không sau ngày hôm nay." → "Không sau ngày hôm nay.").
  */
-export function dateInputPattern(locale = navigator.language): string {
-  const letters: Partial<Record<Intl.DateTimeFormatPartTypes, string>> = {
-    day: 'dd',
-    month: 'mm',
-    year: 'yyyy',
-  };
-  return new Intl.DateTimeFormat(locale, { day: '2-digit', month: '2-digit', year: 'numeric' })
-    .formatToParts(new Date(2000, 10, 22))
-    .map((p) => letters[p.type] ?? p.value)
-    .join('');
+export function withoutStoredFormat(text: string | undefined): string {
+  const rest = (text ?? '')
+    .replace(/\s*\(?YYYY-MM-DD\)?\.?/g, '')
+    .replace(/^[\s,;:.\u2013\u2014-]+/, '')
+    .replace(/\s+([.,;:])/g, '$1')
+    .trim();
+  return rest.charAt(0).toLocaleUpperCase('vi') + rest.slice(1);
 }
 
+const pad = (n: string) => n.padStart(2, '0');
+
 /**
- * A date field's help without the stored format: the catalog's descriptions say "(YYYY-MM-DD)", how the
- * form keeps the day, which is not what the control shows.
+ * A day as people write it here — 22/11/2000, 22.11.2000, 22-11-2000 or 22112000, day first — or as the
+ * form keeps it (2000-11-22), read as the form's YYYY-MM-DD; undefined when it is no calendar day.
  */
-export const withoutStoredFormat = (text: string | undefined) =>
-  (text ?? '')
-    .replace(/\s*\(?YYYY-MM-DD\)?\.?/g, '')
-    .replace(/\s+\./g, '.')
-    .trim();
+export function readDay(text: string): string | undefined {
+  const t = text.trim();
+  const iso = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(t);
+  const dayFirst =
+    /^(\d{1,2})\s*[/.\-\s]\s*(\d{1,2})\s*[/.\-\s]\s*(\d{4})$/.exec(t) ?? /^(\d{2})(\d{2})(\d{4})$/.exec(t);
+  const [y, m, d] = iso
+    ? [iso[1]!, iso[2]!, iso[3]!]
+    : dayFirst
+      ? [dayFirst[3]!, dayFirst[2]!, dayFirst[1]!]
+      : [];
+  if (!y || !m || !d || Number(y) < 1000) return undefined;
+  const date = new Date(Date.UTC(Number(y), Number(m) - 1, Number(d)));
+  if (date.getUTCMonth() !== Number(m) - 1 || date.getUTCDate() !== Number(d)) return undefined;
+  return `${y}-${pad(m)}-${pad(d)}`;
+}

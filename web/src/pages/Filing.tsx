@@ -11,13 +11,14 @@ import { signIn, useSession } from '../auth.js';
 import { ErrorSummary, FieldError } from '../components/ErrorSummary.js';
 import { Loading } from '../components/Loading.js';
 import { useData, useTitle } from '../data.js';
+import { DateField, NOT_A_DAY } from '../filing/DateField.js';
 import { DocumentField } from '../filing/DocumentField.js';
 import { type Draft, draftValues, loadDraft } from '../filing/drafts.js';
 import {
-  dateInputPattern,
   type FormField,
   fieldsOf,
   initialValues,
+  readDay,
   remoteHref,
   toSubmission,
   withoutStoredFormat,
@@ -142,9 +143,8 @@ function FilingForm({
   const help = (f: FormField) => {
     const text = lang === 'vi' ? f.description : (f.descriptionEn ?? f.description);
     if (f.kind !== 'date') return text;
-    // Say the order the browser's date control shows, whatever order the form stores.
     const rest = withoutStoredFormat(text);
-    const hint = s.dateHint(dateInputPattern());
+    const hint = s.dateHint;
     return rest ? `${/[.!?]$/.test(rest) ? rest : `${rest}.`} ${hint}` : hint;
   };
   const docName = (d: DocumentRule) => (lang === 'vi' ? d.name : (d.nameEn ?? d.name));
@@ -225,6 +225,14 @@ function FilingForm({
       ...fields
         .filter((f) => f.required && f.kind !== 'boolean' && !values[f.name]?.trim())
         .map((f) => ({ path: `form.${f.name}`, code: 'invalid_type', message: 'required' })),
+      ...fields
+        .filter((f) => f.kind === 'date' && values[f.name]?.trim() && !readDay(values[f.name]!))
+        .map((f) => ({
+          path: `form.${f.name}`,
+          code: 'invalid_date',
+          message: NOT_A_DAY.en,
+          messageVi: NOT_A_DAY.vi,
+        })),
       ...docs
         .filter((d) => d.required && scans[d.type]?.state !== 'done' && !reusing(d.type))
         .map((d) => ({ path: `attachments.${d.type}`, code: 'invalid_type', message: 'required' })),
@@ -459,10 +467,20 @@ function FilingForm({
                       </option>
                     ))}
                   </select>
+                ) : f.kind === 'date' ? (
+                  <DateField
+                    id={id}
+                    value={values[f.name] ?? ''}
+                    required={f.required}
+                    invalid={invalid}
+                    describedBy={describedBy}
+                    autoComplete={f.autocomplete}
+                    onChange={set}
+                  />
                 ) : f.kind === 'boolean' ? null : (
                   <input
                     id={id}
-                    type={(f.kind === 'date' ? 'date' : f.kind === 'number' ? 'number' : 'text') as 'text'}
+                    type={(f.kind === 'number' ? 'number' : 'text') as 'text'}
                     inputMode={f.numeric ? 'numeric' : undefined}
                     autoComplete={f.autocomplete}
                     value={values[f.name] ?? ''}

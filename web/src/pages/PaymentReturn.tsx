@@ -25,6 +25,8 @@ const useStrings = strings({
     receipt: 'Biên lai điện tử',
     print: 'Lưu PDF',
     mine: 'Xem hồ sơ của tôi',
+    forDossier: 'Hồ sơ:',
+    openDossier: (code: string) => `Xem hồ sơ ${code}`,
   },
   en: {
     title: 'Payment result',
@@ -35,6 +37,8 @@ const useStrings = strings({
     receipt: 'Electronic receipt',
     print: 'Save as PDF',
     mine: 'My dossiers',
+    forDossier: 'Dossier:',
+    openDossier: (code: string) => `Open dossier ${code}`,
   },
 });
 
@@ -83,6 +87,13 @@ export function PaymentReturn({ params, query }: PageProps) {
       </div>
       {status && status !== 'succeeded' && status !== 'pending' && dossierCode && (
         <>
+          {/* Which dossier waits for the fee, and its page (the fee can be paid from there later too). */}
+          <p id="pay-dossier">
+            {s.forDossier} <strong>{dossierCode}</strong>{' '}
+            <Link href={`/ho-so-cua-toi/${encodeURIComponent(dossierCode)}`}>
+              {s.openDossier(dossierCode)}
+            </Link>
+          </p>
           {retryError ? <p class="field-error">{errorText(retryError, lang)}</p> : null}
           {session ? (
             <button
