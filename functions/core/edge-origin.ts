@@ -13,7 +13,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { isIP } from 'node:net';
 import type { MiddlewareObj } from '@middy/core';
 import * as z from 'zod';
-import { config } from './config.js';
+import { setting } from './config.js';
 import { AppError } from './errors.js';
 import { logger } from './logger.js';
 
@@ -85,13 +85,15 @@ export const edgeOrigin = <E extends { headers?: Record<string, string | undefin
   load: (name: string) => Promise<EdgeSecret> = edgeSecretFromStore,
 ): MiddlewareObj<E, R> => ({
   before: async (request) => {
-    const cfg = config();
-    if (cfg.EDGE_ORIGIN_CHECK !== 'on') return;
+    // Its own two settings, not the whole configuration: functions such as the catalog need no table.
+    if (setting('EDGE_ORIGIN_CHECK') !== 'on') return;
+    const secretName = setting('EDGE_ORIGIN_SECRET');
+    if (!secretName) throw new Error('EDGE_ORIGIN_CHECK=on needs EDGE_ORIGIN_SECRET');
     const headers = request.event.headers ?? {};
     const given = headers[EDGE_ORIGIN_HEADER];
     delete headers[EDGE_ORIGIN_HEADER];
     // A caller without the header is refused without a Secrets Manager read.
-    if (given === undefined || !matchesEdgeSecret(given, await load(cfg.EDGE_ORIGIN_SECRET!))) {
+    if (given === undefined || !matchesEdgeSecret(given, await load(secretName))) {
       throw new AppError('EDGE_REQUIRED');
     }
   },
