@@ -65,3 +65,14 @@ export function FieldError({ id, error, path }: { id: string; error: unknown; pa
     </p>
   );
 }
+
+/**
+ * Whether the server named a field, and the ids its input is described by (its hint, its message): the
+ * same wiring for every form that shows the server's field errors.
+ */
+export function fieldErrors(error: unknown) {
+  const invalid = (path: string) => error instanceof ApiError && !!error.fields[path];
+  const describe = (id: string, path: string, hint?: boolean) =>
+    [hint ? `${id}-hint` : '', invalid(path) ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
+  return { invalid, describe };
+}

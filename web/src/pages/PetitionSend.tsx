@@ -6,8 +6,8 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, get, newIdempotencyKey, request } from '../api.js';
 import { useSession } from '../auth.js';
-import { ErrorSummary, FieldError } from '../components/ErrorSummary.js';
-import { ScanUpload, type UploadedScan } from '../components/ScanUpload.js';
+import { ErrorSummary, FieldError, fieldErrors } from '../components/ErrorSummary.js';
+import { ScanList, useScanSlots } from '../components/ScanList.js';
 import { useData, useTitle } from '../data.js';
 import type { DocumentRule } from '../filing/upload.js';
 import { type PetitionCreated, petitionPath } from '../follow.js';
@@ -37,7 +37,7 @@ export function PetitionSend() {
   const provinces = useData((signal) => get<ProvinceList>('/v1/provinces', { signal }), []);
   const [v, setV] = useState({ subject: '', content: '', procedureCode: '', provinceCode: '' });
   const [allowPublish, setAllowPublish] = useState(false);
-  const [files, setFiles] = useState<{ key: number; scan?: UploadedScan }[]>([{ key: 0 }]);
+  const scans = useScanSlots();
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
   const [sent, setSent] = useState<PetitionCreated>();
@@ -63,9 +63,7 @@ export function PetitionSend() {
     provinceCode: 'petition-province',
     attachments: 'petition-file-0',
   };
-  const invalid = (path: string) => error instanceof ApiError && !!error.fields[path];
-  const describe = (id: string, path: string, hint?: boolean) =>
-    [hint ? `${id}-hint` : '', invalid(path) ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
+  const { invalid, describe } = fieldErrors(error);
   const set = (k: keyof typeof v) => (e: Event) =>
     setV((all) => ({ ...all, [k]: (e.currentTarget as HTMLInputElement).value }));
 
@@ -97,7 +95,7 @@ export function PetitionSend() {
             content: v.content.trim(),
             ...(v.procedureCode.trim() ? { procedureCode: v.procedureCode.trim() } : {}),
             ...(v.provinceCode ? { provinceCode: v.provinceCode } : {}),
-            attachments: files.filter((f) => f.scan).map((f) => ({ uploadId: f.scan!.uploadId })),
+            attachments: scans.attachments(),
             allowPublish,
           },
         }),
@@ -198,27 +196,15 @@ export function PetitionSend() {
           </select>
           <FieldError id={ids.provinceCode} error={error} path="provinceCode" />
         </div>
-        <fieldset>
-          <legend>{s.attachments}</legend>
-          {files.map((f, i) => (
-            <ScanUpload
-              key={f.key}
-              id={`petition-file-${f.key}`}
-              label={s.file(i + 1)}
-              rule={EVIDENCE}
-              onUploaded={(scan) => setFiles((all) => all.map((x) => (x.key === f.key ? { ...x, scan } : x)))}
-            />
-          ))}
-          {files.length < MAX_FILES && (
-            <button
-              type="button"
-              class="secondary"
-              onClick={() => setFiles((all) => [...all, { key: (all.at(-1)?.key ?? 0) + 1 }])}
-            >
-              {s.addFile}
-            </button>
-          )}
-        </fieldset>
+        <ScanList
+          {...scans}
+          idPrefix="petition-file"
+          legend={s.attachments}
+          fileLabel={s.file}
+          addLabel={s.addFile}
+          rule={EVIDENCE}
+          max={MAX_FILES}
+        />
         <div class="check">
           <input
             id="petition-publish"

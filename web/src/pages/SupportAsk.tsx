@@ -8,9 +8,9 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, errorText, get, newIdempotencyKey, query, request } from '../api.js';
 import { useSession } from '../auth.js';
-import { ErrorSummary, FieldError } from '../components/ErrorSummary.js';
+import { ErrorSummary, FieldError, fieldErrors } from '../components/ErrorSummary.js';
 import { NeedSignIn } from '../components/NeedSignIn.js';
-import { ScanUpload, type UploadedScan } from '../components/ScanUpload.js';
+import { ScanList, useScanSlots } from '../components/ScanList.js';
 import { useData, useTitle } from '../data.js';
 import type { MyDossierList } from '../follow.js';
 import { formatDateTime, useCommon, useLang } from '../i18n.js';
@@ -53,7 +53,7 @@ export function SupportAsk({ query: url }: PageProps) {
   const [procedure, setProcedure] = useState<Chosen>();
   const [dossierCode, setDossierCode] = useState(givenDossier);
   const [v, setV] = useState({ subject: '', question: '', provinceCode: '' });
-  const [files, setFiles] = useState<{ key: number; scan?: UploadedScan }[]>([{ key: 0 }]);
+  const scans = useScanSlots();
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
   const [sent, setSent] = useState<TicketCreated>();
@@ -91,9 +91,7 @@ export function SupportAsk({ query: url }: PageProps) {
     question: s.question,
     attachments: s.attachments,
   };
-  const invalid = (path: string) => error instanceof ApiError && !!error.fields[path];
-  const describe = (id: string, path: string, hint?: boolean) =>
-    [hint ? `${id}-hint` : '', invalid(path) ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
+  const { invalid, describe } = fieldErrors(error);
   // A field changed is no longer what the message was about: its message goes (the others stay).
   const clear = (path: string) =>
     setError((e: unknown) => (e instanceof ApiError && e.fields[path] ? withoutField(e, path) : e));
@@ -142,7 +140,7 @@ export function SupportAsk({ query: url }: PageProps) {
             ...(about === 'procedure' && procedure ? { procedureCode: procedure.code } : {}),
             ...(about === 'dossier' ? { dossierCode } : {}),
             ...(about !== 'dossier' && v.provinceCode ? { provinceCode: v.provinceCode } : {}),
-            attachments: files.filter((f) => f.scan).map((f) => ({ uploadId: f.scan!.uploadId })),
+            attachments: scans.attachments(),
           },
         }),
       );
@@ -311,28 +309,17 @@ export function SupportAsk({ query: url }: PageProps) {
           />
           <FieldError id={IDS.question} error={error} path="question" />
         </div>
-        <fieldset>
-          <legend>{s.attachments}</legend>
-          {files.map((f, i) => (
-            <ScanUpload
-              key={f.key}
-              id={`ask-file-${f.key}`}
-              label={s.file(i + 1)}
-              rule={SUPPORT_EVIDENCE}
-              onUploaded={(scan) => setFiles((all) => all.map((x) => (x.key === f.key ? { ...x, scan } : x)))}
-            />
-          ))}
+        <ScanList
+          {...scans}
+          idPrefix="ask-file"
+          legend={s.attachments}
+          fileLabel={s.file}
+          addLabel={s.addFile}
+          rule={SUPPORT_EVIDENCE}
+          max={MAX_SUPPORT_FILES}
+        >
           <FieldError id="ask-file-0" error={error} path="attachments" />
-          {files.length < MAX_SUPPORT_FILES && (
-            <button
-              type="button"
-              class="secondary"
-              onClick={() => setFiles((all) => [...all, { key: (all.at(-1)?.key ?? 0) + 1 }])}
-            >
-              {s.addFile}
-            </button>
-          )}
-        </fieldset>
+        </ScanList>
         <button type="submit" disabled={busy} aria-busy={busy}>
           {busy ? s.sending : s.submit}
         </button>
