@@ -47,7 +47,9 @@ export const agencyRatingsQuery = listQuery;
 export const agencyRatingList = z.object({ items: z.array(ratingView), nextCursor: z.string().nullable() });
 
 /** A calendar month in Vietnam, YYYY-MM. */
-export const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'expected a month such as 2026-11');
+export const month = z
+  .string()
+  .regex(/^20\d{2}-(0[1-9]|1[0-2])$/, 'expected a month such as 2026-11 (years 2000–2099)');
 
 export const agencyStatsQuery = z
   .object({

@@ -4,7 +4,10 @@ import * as z from 'zod';
 /** A Vietnam calendar month (2026-11) or quarter (2026-Q4). */
 export const figuresPeriod = z
   .string()
-  .regex(/^\d{4}-((0[1-9]|1[0-2])|Q[1-4])$/, 'expected a month such as 2026-11 or a quarter such as 2026-Q4');
+  .regex(
+    /^20\d{2}-((0[1-9]|1[0-2])|Q[1-4])$/,
+    'expected a month such as 2026-11 or a quarter such as 2026-Q4 (years 2000–2099)',
+  );
 
 export const agencyFiguresQuery = z
   .object({

@@ -72,7 +72,7 @@ export const dataRequestReportQuery = z
     /** A Vietnam calendar month; the current one when absent. */
     month: z
       .string()
-      .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month such as 2026-12')
+      .regex(/^20\d{2}-(0[1-9]|1[0-2])$/, 'a month such as 2026-12 (years 2000–2099)')
       .optional(),
   })
   .strict();

@@ -231,7 +231,7 @@ export const supportStatsQuery = z
   .object({
     month: z
       .string()
-      .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month such as 2026-12')
+      .regex(/^20\d{2}-(0[1-9]|1[0-2])$/, 'a month such as 2026-12 (years 2000–2099)')
       .optional(),
     /** One province's desk (tickets that named the province); without it, every ticket. */
     province: provinceCode.optional(),

@@ -213,6 +213,13 @@ describe('scores', () => {
     );
     expect(serviceIndexRangeQuery.safeParse({ from: '2026-11', to: '2026-10' }).success).toBe(false);
   });
+
+  it('refuse months outside the years the portal counts (a year 0000 once broke the default range)', () => {
+    expect(serviceIndexRangeQuery.safeParse({ to: '0000-01' }).success).toBe(false);
+    expect(serviceIndexRangeQuery.safeParse({ from: '1999-12' }).success).toBe(false);
+    expect(serviceIndexQuery.safeParse({ period: '0000-Q1' }).success).toBe(false);
+    expect(serviceIndexRangeQuery.safeParse({ from: '2000-01', to: '2000-12' }).success).toBe(true);
+  });
 });
 
 describe('rankings and series', () => {
