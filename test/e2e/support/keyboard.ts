@@ -60,18 +60,26 @@ export async function typeDay(page: Page, iso: string) {
 /** YYYY-MM-DD as the filing form shows it: 01/05/1990. */
 export const shownDay = (iso: string) => iso.split('-').reverse().join('/');
 
-/** The focused file input opened with a key (Space), its chooser given `file`, as a person picks one. */
-export async function chooseFileByKey(
-  page: Page,
-  file: { name: string; mimeType: string; buffer: Buffer },
-  key: 'Space' | 'Enter' = 'Space',
-) {
+/**
+ * The focused file input opened with Space (its activation key; Chromium does not always open the chooser
+ * on Enter), its chooser given `file`, as a person picks one.
+ */
+export async function chooseFileByKey(page: Page, file: { name: string; mimeType: string; buffer: Buffer }) {
   const f = await focused(page);
   expect(f.tag).toBe('input');
   expect(await page.evaluate('document.activeElement.type')).toBe('file');
-  const chooser = page.waitForEvent('filechooser', { timeout: 5_000 });
-  await page.keyboard.press(key);
-  await (await chooser).setFiles(file);
+  // Headless Chromium now and then drops the key that should open the chooser: a person presses again.
+  for (let attempt = 1; ; attempt++) {
+    const chooser = page.waitForEvent('filechooser', { timeout: 4_000 });
+    await page.keyboard.press('Space');
+    try {
+      await (await chooser).setFiles(file);
+      return;
+    } catch (err) {
+      if (attempt === 3) throw err;
+      expect(await page.evaluate('document.activeElement.type')).toBe('file');
+    }
+  }
 }
 
 /** The focused select moved with the arrow keys until it holds `value`. */
