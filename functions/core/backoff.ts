@@ -9,6 +9,13 @@ export function fullJitterDelaySeconds(
   return Math.max(1, Math.floor(random() * ceiling));
 }
 
+/** The same in milliseconds, without a floor: for short in-process retries (transaction conflicts). */
+export function fullJitterDelayMs(attempt: number, baseMs: number, capMs: number, random = Math.random) {
+  return random() * Math.min(capMs, baseMs * 2 ** Math.max(0, attempt - 1));
+}
+
+export const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
 /** Retry-After as seconds (delta or HTTP date); undefined when absent or unreadable. */
 export function parseRetryAfter(value: string | null | undefined, now = Date.now()): number | undefined {
   if (!value) return undefined;

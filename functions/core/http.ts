@@ -153,11 +153,13 @@ const rateLimit = (store: Verifiers['rateLimits']): MiddlewareObj<PortalEvent, R
         request.event.requestContext?.http?.sourceIp,
         cfg.EDGE_ORIGIN_CHECK === 'on',
       );
-      await enforceRateLimit(ports, cfg.RATE_LIMITS[limitClass], {
+      const claim = await enforceRateLimit(ports, cfg.RATE_LIMITS[limitClass], {
         limitClass,
         ...rateLimitSubjects(req.principal, address),
         now: Date.now(),
+        ...(req.route.accountLimitAt ? { accountAt: req.route.accountLimitAt } : {}),
       });
+      if (claim) req.accountLimit = claim;
     },
   };
 };

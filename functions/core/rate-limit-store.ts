@@ -4,11 +4,27 @@ import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from './clients.js';
 import { config } from './config.js';
 import { keys } from './keys.js';
-import type { RateLimitPorts } from './rate-limit.js';
+import type { RateClaim, RateLimitPorts } from './rate-limit.js';
 import { TABLE } from './resources.js';
 
 /** Counters outlive their window by a day, then TTL removes them. */
 const KEPT_AFTER_WINDOW_SECONDS = 86_400;
+
+/** The conditional ADD that takes one unit of a subject's allowance: alone, or in a transaction. */
+export function rateWindowUpdate(TableName: string, claim: RateClaim) {
+  return {
+    TableName,
+    Key: keys.rateWindow(claim.limitClass, claim.subject, claim.window.start),
+    UpdateExpression: 'SET #ttl = if_not_exists(#ttl, :ttl) ADD hits :one',
+    ConditionExpression: 'attribute_not_exists(hits) OR hits < :limit',
+    ExpressionAttributeNames: { '#ttl': TABLE.ttlAttribute },
+    ExpressionAttributeValues: {
+      ':ttl': claim.window.end + KEPT_AFTER_WINDOW_SECONDS,
+      ':one': 1,
+      ':limit': claim.limit,
+    },
+  };
+}
 
 export function rateLimitStore(): RateLimitPorts {
   const TableName = config().TABLE_NAME;
@@ -16,18 +32,7 @@ export function rateLimitStore(): RateLimitPorts {
     async take(limitClass, subject, window, limit) {
       try {
         await dynamo().send(
-          new UpdateCommand({
-            TableName,
-            Key: keys.rateWindow(limitClass, subject, window.start),
-            UpdateExpression: 'SET #ttl = if_not_exists(#ttl, :ttl) ADD hits :one',
-            ConditionExpression: 'attribute_not_exists(hits) OR hits < :limit',
-            ExpressionAttributeNames: { '#ttl': TABLE.ttlAttribute },
-            ExpressionAttributeValues: {
-              ':ttl': window.end + KEPT_AFTER_WINDOW_SECONDS,
-              ':one': 1,
-              ':limit': limit,
-            },
-          }),
+          new UpdateCommand(rateWindowUpdate(TableName, { limitClass, subject, window, limit })),
         );
         return true;
       } catch (err) {

@@ -10,6 +10,12 @@
  * costs its subject nothing more. The two subjects are separate writes (a transaction would conflict
  * under concurrent requests from one busy address); a request refused by one may have used one unit of
  * the other's allowance, which errs on the strict side.
+ *
+ * A route whose work is one transaction (submitting a dossier) may count the account inside that
+ * transaction instead (`accountLimitAt: 'commit'`): one call fewer per request, and the account's
+ * allowance then counts what it really filed. Only the account's own concurrent filings can conflict
+ * there, and the commit retries those. The address is still counted before any work, so bad requests
+ * and someone working through many accounts still meet a limit before they cost anything.
  */
 import { createHash } from 'node:crypto';
 import type { Config } from './config.js';
@@ -78,23 +84,55 @@ export interface RateLimitRequest {
   now: number;
 }
 
-/** Counts the request for its account and its address; refuses with 429 and Retry-After over either. */
+/** One subject's counter in one window, to be taken inside the operation's own transaction. */
+export interface RateClaim {
+  limitClass: RateLimitClass;
+  subject: string;
+  window: RateWindow;
+  limit: number;
+}
+
+/** 429 RATE_LIMITED with Retry-After at the window's end, naming who reached the limit. */
+export function rateLimited(
+  limitClass: RateLimitClass,
+  by: readonly ('account' | 'address')[],
+  now: number,
+  window: RateWindow,
+): AppError {
+  const err = new AppError('RATE_LIMITED', {
+    limit: limitClass,
+    by,
+    retryAfterSeconds: retryAfterSeconds(now, window),
+  });
+  err.headers = { 'retry-after': String(retryAfterSeconds(now, window)) };
+  return err;
+}
+
+/**
+ * Counts the request for its account and its address; refuses with 429 and Retry-After over either.
+ * With `accountAt: 'commit'` the account is not counted here: its claim is returned for the operation's
+ * transaction.
+ */
 export async function enforceRateLimit(
   ports: RateLimitPorts,
   rule: RateLimitRule,
-  req: RateLimitRequest,
-): Promise<void> {
+  req: RateLimitRequest & { accountAt?: 'commit' },
+): Promise<RateClaim | undefined> {
   const window = windowOf(req.now, rule.windowSeconds);
   const checks: { subject: string; limit: number }[] = [];
-  if (req.account) checks.push({ subject: accountSubject(req.account), limit: rule.perAccount });
+  const accountClaim =
+    req.account && req.accountAt === 'commit'
+      ? { limitClass: req.limitClass, subject: accountSubject(req.account), window, limit: rule.perAccount }
+      : undefined;
+  if (req.account && !accountClaim)
+    checks.push({ subject: accountSubject(req.account), limit: rule.perAccount });
   if (req.ip) checks.push({ subject: ipSubject(req.ip), limit: rule.perIp });
   const taken = await Promise.all(checks.map((c) => ports.take(req.limitClass, c.subject, window, c.limit)));
-  if (taken.every(Boolean)) return;
-  const err = new AppError('RATE_LIMITED', {
-    limit: req.limitClass,
-    by: checks.filter((_, i) => !taken[i]).map((c) => (c.subject.startsWith('ip:') ? 'address' : 'account')),
-    retryAfterSeconds: retryAfterSeconds(req.now, window),
-  });
-  err.headers = { 'retry-after': String(retryAfterSeconds(req.now, window)) };
-  throw err;
+  if (taken.every(Boolean)) return accountClaim;
+  throw rateLimited(
+    req.limitClass,
+    checks.filter((_, i) => !taken[i]).map((c) => (c.subject.startsWith('ip:') ? 'address' : 'account')),
+    req.now,
+    window,
+  );
 }

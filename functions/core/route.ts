@@ -7,7 +7,7 @@
 import type * as z from 'zod';
 import type { Reach } from './access.js';
 import type { Principal } from './auth.js';
-import type { RateLimitClass } from './rate-limit.js';
+import type { RateClaim, RateLimitClass } from './rate-limit.js';
 import {
   type AuthMode,
   authOfAccess,
@@ -44,6 +44,11 @@ export interface Route {
   mediaType?: string;
   /** Abuse limits per account and per client address (functions/core/rate-limit.ts); 429 when exceeded. */
   rateLimit?: RateLimitClass;
+  /**
+   * `commit`: the operation is one transaction and counts the account inside it (`accountLimit` on the
+   * request) instead of in a write of its own before the work; the address is still counted first.
+   */
+  accountLimitAt?: 'commit';
   /** A 303 the route answers instead of its success body in some cases: when, and where it points. */
   seeOther?: string;
 }
@@ -101,6 +106,8 @@ export interface ApiRequest<P = unknown, Q = unknown, B = unknown> {
   requestId: string;
   /** On routes of an owned object: how the caller reached it (owner, enterprise, filer, agency). */
   reach?: Reach;
+  /** On routes with `accountLimitAt: 'commit'`: the account's counter, for the operation's transaction. */
+  accountLimit?: RateClaim;
 }
 
 export interface ApiResult<T = unknown> {

@@ -220,8 +220,13 @@ export function refundPayload(d: DossierRecord, fee: PaidFee): PaymentRefundedDe
   };
 }
 
-export function deliveryPayload(d: DossierRecord, portalUrl?: string, fee?: PaidFee): DossierDelivery {
-  const payment = fee && paymentBlock(fee);
+export function deliveryPayload(
+  d: DossierRecord,
+  portalUrl?: string,
+  /** The fee as stored (payment and receipt), or as a message already carries it. */
+  fee?: PaidFee | DeliveredPayment,
+): DossierDelivery {
+  const payment = fee && ('payment' in fee ? paymentBlock(fee) : fee);
   return {
     type: 'dossier.submitted',
     dossierCode: d.code,
@@ -359,10 +364,13 @@ export async function deliver(
   const dossier = read ? read.dossier : await ports.loadDossier(message.dossierCode);
   if (!dossier) return 'dossier-gone';
 
-  // Only the bodies that carry the fee read its payment.
+  // Only the bodies that carry the fee read its payment, unless the message that credited it carries it.
   const paymentId = dossier.payment?.paymentId;
+  const carried = message.type === 'dossier.submitted' ? message.payment : undefined;
   const fee =
-    paymentId && (message.type === 'dossier.submitted' || message.type === 'dossier.payment_refunded')
+    paymentId &&
+    !carried &&
+    (message.type === 'dossier.submitted' || message.type === 'dossier.payment_refunded')
       ? await ports.loadPayment?.(paymentId)
       : undefined;
   let payload: object;
@@ -374,7 +382,8 @@ export async function deliver(
     // The refund is committed with its message, so this is only a payment store that cannot be read.
     if (!refund) throw new DeliveryFailed(`dossier ${dossier.code} has no refunded fee to announce`);
     payload = refund;
-  } else payload = deliveryPayload(await withOpenForm(dossier, noKey(ports)), ports.portalUrl, fee);
+  } else
+    payload = deliveryPayload(await withOpenForm(dossier, noKey(ports)), ports.portalUrl, carried ?? fee);
   const body = JSON.stringify(payload);
   return deliverSigned(
     ports,

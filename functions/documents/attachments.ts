@@ -10,23 +10,29 @@ import type { DossierRecord, StoredAttachment } from '../core/dossier.js';
 import { AppError } from '../core/errors.js';
 import type { ResultDocument } from './result-documents.js';
 import { contentIsDeclaredType } from './scan-content.js';
-import type { UploadRecord } from './uploads.js';
+import { pendingKey, type UploadRecord } from './uploads.js';
 
 export interface AttachmentPorts {
+  /** An upload's record: read only for an object that does not carry its file name (uploads.ts). */
   findUpload(uploadId: string): Promise<UploadRecord | undefined>;
-  /** Several uploads in one read, by id (absent ids map to undefined); without it, one read each. */
-  findUploads?(uploadIds: string[]): Promise<Map<string, UploadRecord | undefined>>;
   /**
-   * Size and type of the object S3 really holds, with its first SNIFF_BYTES bytes (scan-content.ts),
-   * or undefined if nothing was uploaded.
+   * Size and type of the object S3 really holds, with its first SNIFF_BYTES bytes (scan-content.ts)
+   * and the file name its upload pinned, or undefined if nothing was uploaded.
    */
-  inspectObject(
-    key: string,
-  ): Promise<{ size: number; contentType: string | undefined; head: Uint8Array } | undefined>;
+  inspectObject(key: string): Promise<StoredObject | undefined>;
   /** An earlier dossier, to reuse one of its scans (without it, reuse is refused). */
   findDossier?(code: string): Promise<DossierRecord | undefined>;
   /** A signed electronic result, to attach a document the person already holds (without it, refused). */
   findResultDocument?(documentId: string): Promise<HeldResult | undefined>;
+}
+
+export interface StoredObject {
+  size: number;
+  contentType: string | undefined;
+  head: Uint8Array;
+  /** What the upload pinned on the object (documents/uploads.ts): its file name and declared size. */
+  fileName?: string;
+  declaredSize?: number;
 }
 
 /** What intake needs of a result the person holds (functions/documents/result-documents.ts). */
@@ -176,8 +182,6 @@ export async function checkAttachments(
   const accepted: AcceptedAttachment[] = [];
   const seen = new Set<string>();
   const mismatched: (Problem & { documentType: string; fileName: string })[] = [];
-  const named = [...new Set(attachments.flatMap((a) => ('uploadId' in a ? [a.uploadId] : [])))];
-  const uploads = ports.findUploads && named.length > 1 ? await ports.findUploads(named) : undefined;
 
   for (const [i, a] of attachments.entries()) {
     const path = `attachments.${i}`;
@@ -206,13 +210,31 @@ export async function checkAttachments(
     seen.add(id);
     let upload: UploadRecord | undefined;
     let reusedFrom: AcceptedAttachment['reusedFrom'];
+    let stored: StoredObject | undefined;
     if ('documentId' in a) {
       const mayReuse = rules.mayReuse ?? ((d: DossierRecord) => d.ownerSub === ownerSub);
       ({ upload, reusedFrom } = isResultDocumentId(a.documentId)
         ? await heldResult(ports, ownerSub, a.documentId, doc.type, mayReuse, path)
         : await reusedScan(ports, ownerSub, a.documentId, mayReuse, path));
     } else {
-      upload = uploads ? uploads.get(a.uploadId) : await ports.findUpload(a.uploadId);
+      // The caller's own upload is found where only its owner's uploads are kept; one that carries its
+      // file name needs nothing else, and the filing's transaction claims it (still unused, still the
+      // caller's) or the filing fails whole.
+      const key = pendingKey(ownerSub, a.uploadId);
+      stored = await ports.inspectObject(key);
+      upload =
+        stored?.fileName && stored.declaredSize !== undefined
+          ? {
+              uploadId: a.uploadId,
+              ownerSub,
+              key,
+              fileName: stored.fileName,
+              contentType: stored.contentType ?? '',
+              size: stored.declaredSize,
+              state: 'pending',
+              createdAt: '',
+            }
+          : await ports.findUpload(a.uploadId);
       if (!upload || upload.ownerSub !== ownerSub)
         throw new AppError('UPLOAD_NOT_FOUND', [{ path: `${path}.uploadId` }]);
       if (upload.state !== 'pending') {
@@ -233,7 +255,8 @@ export async function checkAttachments(
       });
       continue;
     }
-    const stored = await ports.inspectObject(upload.key);
+    if (!stored?.fileName || stored.declaredSize === undefined)
+      stored = await ports.inspectObject(upload.key);
     if (!stored || stored.size !== upload.size || (stored.contentType ?? '') !== upload.contentType) {
       throw new AppError(reusedFrom ? 'DOCUMENT_NOT_FOUND' : 'UPLOAD_INCOMPLETE', [
         { path: `${path}.${field}` },

@@ -4,14 +4,13 @@
  */
 import { CopyObjectCommand, DeleteObjectsCommand, GetObjectCommand, NoSuchKey } from '@aws-sdk/client-s3';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { getItems } from '../core/batch.js';
 import { dynamo, s3Client } from '../core/clients.js';
 import { config } from '../core/config.js';
 import { keys } from '../core/keys.js';
 import { hexFromBase64Checksum, sha256OfStream } from '../core/scan-digest.js';
 import type { AttachmentPorts } from './attachments.js';
 import { SNIFF_BYTES } from './scan-content.js';
-import type { UploadRecord } from './uploads.js';
+import { DECLARED_SIZE_METADATA, decodeFileName, FILE_NAME_METADATA, type UploadRecord } from './uploads.js';
 
 /** An upload joins a dossier once, and only its owner's: the claim fails for anything else. */
 export function uploadClaims(
@@ -43,9 +42,7 @@ function objectSize(contentRange: string | undefined, contentLength: number | un
 }
 
 /** What a filing needs of the stored uploads and scans. */
-export type DocumentFiles = Required<
-  Pick<AttachmentPorts, 'findUpload' | 'findUploads' | 'inspectObject'>
-> & {
+export type DocumentFiles = Required<Pick<AttachmentPorts, 'findUpload' | 'inspectObject'>> & {
   copyObject(from: string, to: string): Promise<string>;
   deleteObjects(keys: string[]): Promise<void>;
 };
@@ -67,18 +64,20 @@ export function documentFiles(): DocumentFiles {
       return out.Item as UploadRecord | undefined;
     },
 
-    async findUploads(uploadIds) {
-      // Every upload a request names, in one read.
-      const items = await getItems(uploadIds.map((id) => keys.upload(id)));
-      return new Map(uploadIds.map((id, i) => [id, items[i] as UploadRecord | undefined]));
-    },
-
     async inspectObject(Key) {
       try {
         // One ranged read gives the stored type, the full size and the bytes that say what the file is.
         const out = await s3.send(new GetObjectCommand({ Bucket, Key, Range: `bytes=0-${SNIFF_BYTES - 1}` }));
         const head = (await out.Body?.transformToByteArray()) ?? new Uint8Array();
-        return { size: objectSize(out.ContentRange, out.ContentLength), contentType: out.ContentType, head };
+        const fileName = decodeFileName(out.Metadata?.[FILE_NAME_METADATA]);
+        const declared = out.Metadata?.[DECLARED_SIZE_METADATA];
+        return {
+          size: objectSize(out.ContentRange, out.ContentLength),
+          contentType: out.ContentType,
+          head,
+          ...(fileName ? { fileName } : {}),
+          ...(declared && /^\d{1,9}$/.test(declared) ? { declaredSize: Number(declared) } : {}),
+        };
       } catch (err) {
         const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
         // Nothing stored, or an empty object no range fits: nothing usable was uploaded.

@@ -1,7 +1,10 @@
 /**
  * Scans go straight from the citizen's browser to S3 through a presigned POST whose policy pins the
- * key, the exact size and the content type; the portal's Lambdas never carry file bytes. Each upload is
- * recorded under its owner so intake can refuse someone else's file.
+ * key, the exact size, the content type and the file name; the portal's Lambdas never carry file bytes.
+ * The key holds a digest of the owner, so a filing finds its own uploads by id and nobody else's, and
+ * the object itself then says all a filing needs (one ranged read, no table read). Each upload is also
+ * recorded under its owner: the filing's transaction claims that record, so an upload joins one
+ * dossier only.
  */
 import { createHash } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
@@ -9,7 +12,7 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { ulid } from 'ulidx';
 import type * as z from 'zod';
-import type { createUploadRequest, createUploadResponse } from '../../schemas/upload.js';
+import { createUploadRequest, type createUploadResponse } from '../../schemas/upload.js';
 import { dynamo, s3Client } from '../core/clients.js';
 import { config } from '../core/config.js';
 import { keys, ttlAfterDays } from '../core/keys.js';
@@ -33,6 +36,26 @@ export const ownerFolder = (sub: string) =>
 export const pendingKey = (sub: string, uploadId: string) =>
   `${UPLOADS.pendingPrefix}${ownerFolder(sub)}/${uploadId}`;
 
+/**
+ * The user metadata that carries the file name on the object. S3 metadata is ASCII, so the name travels
+ * as base64url of its UTF-8 (200 characters of Vietnamese stay well under S3's 2 KB of metadata).
+ */
+export const FILE_NAME_METADATA = 'filename';
+/**
+ * The declared size, also pinned on the object: storage that enforces the policy (S3) cannot hold other
+ * bytes, and one that does not (a local emulator) is still caught when they differ.
+ */
+export const DECLARED_SIZE_METADATA = 'declared-size';
+export const encodeFileName = (name: string) => Buffer.from(name, 'utf8').toString('base64url');
+/** The file name an object carries, or undefined when it carries none or not a well-formed one. */
+export function decodeFileName(value: string | undefined): string | undefined {
+  if (!value || !/^[A-Za-z0-9_-]+$/.test(value)) return undefined;
+  const parsed = createUploadRequest.shape.fileName.safeParse(
+    Buffer.from(value, 'base64url').toString('utf8'),
+  );
+  return parsed.success ? parsed.data : undefined;
+}
+
 export async function createUpload(
   ownerSub: string,
   input: z.output<typeof createUploadRequest>,
@@ -48,8 +71,14 @@ export async function createUpload(
     Conditions: [
       ['content-length-range', input.size, input.size],
       ['eq', '$Content-Type', input.contentType],
+      ['eq', `$x-amz-meta-${FILE_NAME_METADATA}`, encodeFileName(input.fileName)],
+      ['eq', `$x-amz-meta-${DECLARED_SIZE_METADATA}`, String(input.size)],
     ],
-    Fields: { 'Content-Type': input.contentType },
+    Fields: {
+      'Content-Type': input.contentType,
+      [`x-amz-meta-${FILE_NAME_METADATA}`]: encodeFileName(input.fileName),
+      [`x-amz-meta-${DECLARED_SIZE_METADATA}`]: String(input.size),
+    },
     Expires: cfg.UPLOAD_URL_TTL_SECONDS,
   });
   const record: UploadRecord = {

@@ -2,7 +2,9 @@
  * The agency-queue message contract: what the outbox relay sends to an agency channel's queue and the
  * dispatcher delivers. One versioned union, built and checked by every producer (intake, supplements,
  * withdrawals, payments, bundle hand-offs, redeliveries, petitions, support) and parsed by the consumer.
- * The message only names the object: the dispatcher reads the rest from the table when it delivers.
+ * The message names the object and the dispatcher reads the rest from the table when it delivers; the
+ * one exception is a credited fee, which the payment's own transaction writes into the message it
+ * queues (it is final once credited), so a delivery reads no payment record.
  *
  * Versioning: every message carries `type` and `v`. Messages queued before `v` existed (still in queues,
  * DLQs and outbox items) carry none and are read as version 1. A change that breaks v1 readers adds a
@@ -11,6 +13,7 @@
  * dispatcher older than it is retried until that dispatcher is replaced, or rests in the DLQ.
  */
 import * as z from 'zod';
+import { deliveredPayment } from '../../schemas/agency.js';
 
 /** Version 1; a message without `v` was queued before the field existed and is v1 too. */
 const v1 = z.literal(1).default(1);
@@ -38,6 +41,11 @@ const dossierFields = {
 export const dossierSubmittedMessage = z.object({
   type: z.literal('dossier.submitted'),
   ...dossierFields,
+  /**
+   * The fee as the agency receives it, when the payment that credited it queued the message. Without
+   * it (a redelivery, a message queued before the field) the dispatcher reads the payment.
+   */
+  payment: deliveredPayment.optional(),
 });
 
 /** The citizen answered the agency's request to supplement; `seq` is the timeline event of the answer. */

@@ -19,7 +19,7 @@ const operations = {
     const key = req.headers['idempotency-key']!;
     const person = personOf(req);
     // Filed: the draft has served, and goes in the same commit as the dossier.
-    return submitDossier(store, person, key, req.body);
+    return submitDossier(store, person, key, req.body, req.accountLimit);
   },
   supplementDossier: async (req) => {
     steps ??= citizenStepStore();

@@ -1,12 +1,14 @@
 /** The intake ports over DynamoDB and S3. */
 
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { fullJitterDelayMs, pause } from '../core/backoff.js';
 import { dynamo } from '../core/clients.js';
 import { config } from '../core/config.js';
 import { blockAllocator } from '../core/dossier-codes.js';
 import { loadDossier } from '../core/dossier-store.js';
 import { cancellationOf } from '../core/dynamo-errors.js';
 import { keys } from '../core/keys.js';
+import { rateWindowUpdate } from '../core/rate-limit-store.js';
 import { loadDocument, ownResults, type ResultIndexKey } from '../documents/result-store.js';
 import { documentFiles, uploadClaims } from '../documents/store.js';
 import { timelinePut } from '../dossiers/advance.js';
@@ -17,6 +19,10 @@ import { loadProfileKeys } from '../pii/profile-keys.js';
 import type { IntakePorts, IntakeWrite, SubmitResult } from './submit.js';
 
 const SCOPE = 'dossiers';
+/** Commits tried while they meet a concurrent transaction on one of their items, with jittered backoff. */
+const CONFLICT_ATTEMPTS = 4;
+const CONFLICT_BASE_MS = 25;
+const CONFLICT_CAP_MS = 200;
 
 /** gsi3 keys of a dossier filed for an enterprise or by a desk officer (none for a citizen's own). */
 export function filerIndexKeys(
@@ -119,16 +125,25 @@ export function intakeStore(): IntakePorts {
         ...(w.outbox ? [outboxPut(TableName, w.outbox, w.at)] : []),
         // The filer's draft of this procedure (functions/me/drafts.ts), if any: filed, it has served.
         { Delete: { TableName, Key: keys.draft(w.draft.sub, w.draft.procedureCode) } },
+        ...(w.accountLimit ? [{ Update: rateWindowUpdate(TableName, w.accountLimit) }] : []),
         ...uploadClaims(TableName, w.filerSub ?? w.ownerSub, w.attachedUploads),
       ];
-      try {
-        await db.send(new TransactWriteCommand({ TransactItems: items }));
-        return 'committed';
-      } catch (err) {
-        const { failed, failedFrom } = cancellationOf(err);
-        if (failed(idempotencyIndex)) return 'idempotency-key-taken';
-        if (failedFrom(items.length - w.attachedUploads.length)) return 'upload-taken';
-        throw err;
+      const limitIndex = w.accountLimit ? items.length - w.attachedUploads.length - 1 : undefined;
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await db.send(new TransactWriteCommand({ TransactItems: items }));
+          return 'committed';
+        } catch (err) {
+          const { codes, failed, failedFrom } = cancellationOf(err);
+          if (failed(idempotencyIndex)) return 'idempotency-key-taken';
+          if (failed(limitIndex)) return 'rate-limited';
+          if (failedFrom(items.length - w.attachedUploads.length)) return 'upload-taken';
+          // Another filing of the same account (its counter) or a retry of this one was committing at
+          // the same instant: nothing was written, and a moment later the outcome is decided.
+          if (!codes.includes('TransactionConflict')) throw err;
+          if (attempt >= CONFLICT_ATTEMPTS) return 'conflict';
+          await pause(fullJitterDelayMs(attempt, CONFLICT_BASE_MS, CONFLICT_CAP_MS));
+        }
       }
     },
   };

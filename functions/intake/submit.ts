@@ -28,6 +28,7 @@ import { isThrottled } from '../core/dynamo-errors.js';
 import { AppError } from '../core/errors.js';
 import { zodDetails } from '../core/http.js';
 import { countEvent } from '../core/metrics.js';
+import { type RateClaim, rateLimited } from '../core/rate-limit.js';
 import { GENESIS_HASH, sealEvent, type TimelineEvent } from '../core/timeline.js';
 import { newTrackingKey } from '../core/tracking-key.js';
 import { addWorkingDays } from '../core/working-days.js';
@@ -78,10 +79,18 @@ export interface IntakeWrite {
   attachedUploads: { uploadId: string; dossierCode: string }[];
   /** The filer's draft of this procedure, discarded with the commit: it has served. */
   draft: { sub: string; procedureCode: string };
+  /** The filer's abuse-limit counter, taken in the same transaction (core/rate-limit.ts). */
+  accountLimit?: RateClaim;
   at: string;
 }
 
-export type CommitOutcome = 'committed' | 'idempotency-key-taken' | 'upload-taken';
+export type CommitOutcome =
+  | 'committed'
+  | 'idempotency-key-taken'
+  | 'upload-taken'
+  | 'rate-limited'
+  /** Concurrent transactions on the same items kept it from committing: nothing was written. */
+  | 'conflict';
 
 export interface IntakePorts extends AttachmentPorts {
   now(): Date;
@@ -269,6 +278,8 @@ export async function submitDossier(
   caller: string | Filer,
   idempotencyKey: string,
   input: SubmitInput,
+  /** The filer's counter when the route counts the account in the commit (route `accountLimitAt`). */
+  accountLimit?: RateClaim,
 ): Promise<{ status: 200 | 201; body: SubmitResult }> {
   const filer: Filer = typeof caller === 'string' ? { sub: caller, role: 'citizen' } : caller;
   checkFiler(filer, input);
@@ -441,6 +452,7 @@ export async function submitDossier(
     ...(waitsForPayment ? {} : { outbox: dispatchOutbox(outboxId, dispatched) }),
     attachedUploads: freshUploads(accepted).map((u) => ({ uploadId: u.uploadId, dossierCode: code })),
     draft: { sub: filer.sub, procedureCode: input.procedureCode },
+    ...(accountLimit ? { accountLimit } : {}),
     at,
   };
   let outcome: CommitOutcome;
@@ -459,6 +471,9 @@ export async function submitDossier(
   }
 
   await ports.deleteObjects(attachments.map((a) => a.key));
+  if (outcome === 'rate-limited' && accountLimit)
+    throw rateLimited(accountLimit.limitClass, ['account'], now.getTime(), accountLimit.window);
+  if (outcome === 'conflict') throw new AppError('CONFLICT');
   if (outcome === 'upload-taken') {
     throw new AppError('UPLOAD_ALREADY_USED', [{ path: 'attachments' }]);
   }

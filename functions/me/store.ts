@@ -4,6 +4,7 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { pause } from '../core/backoff.js';
 import { dynamo } from '../core/clients.js';
 import { config } from '../core/config.js';
 import { type DossierRecord, SUMMARY_FIELDS } from '../core/dossier.js';
@@ -28,7 +29,6 @@ const stripProfile = (item: Record<string, unknown>): StoredProfile => {
 
 /** Transactions cancelled by a concurrent one on the same items are tried again, a few times. */
 const CONFLICT_ATTEMPTS = 4;
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export function profileStore(): ProfilePorts {
   const TableName = config().TABLE_NAME;

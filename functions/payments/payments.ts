@@ -379,7 +379,13 @@ export function receiptFor(
 /** A dossier takes its fee only while it waits for it (the state machine's `payment.succeeded` step). */
 const awaitsFee = (d: DossierRecord) => decide(d.status, 'payment.succeeded', 'system').kind === 'apply';
 
-function dossierFollowUp(ports: PaymentPorts, p: PaymentRecord, dossier: DossierRecord, at: string) {
+function dossierFollowUp(
+  ports: PaymentPorts,
+  p: PaymentRecord,
+  dossier: DossierRecord,
+  receipt: ReceiptRecord,
+  at: string,
+) {
   const code = dossier.code;
   const channel = ports.agencyChannel(dossier.agencyId);
   if (!channel) throw new Error(`dossier ${code} names agency ${dossier.agencyId} without a channel`);
@@ -407,6 +413,17 @@ function dossierFollowUp(ports: PaymentPorts, p: PaymentRecord, dossier: Dossier
           dossierCode: code,
           agencyId: dossier.agencyId,
           webhookId: outboxWebhookId(outboxId, code),
+          // Credited in this very transaction: the agency is told of the fee without a read of it.
+          payment: {
+            paymentId: p.paymentId,
+            amount: p.amount,
+            currency: p.currency,
+            status: 'paid',
+            paidAt: receipt.paidAt,
+            provider: p.provider,
+            providerTransactionId: receipt.providerTransactionId,
+            receiptNumber: receipt.receiptNumber,
+          },
         }),
       ],
     },
@@ -511,7 +528,7 @@ export async function settle(
         transactionId: result.transactionId,
         paidAt,
         receipt,
-        ...(dossier ? { dossier: dossierFollowUp(ports, payment, dossier, at) } : {}),
+        ...(dossier ? { dossier: dossierFollowUp(ports, payment, dossier, receipt, at) } : {}),
         at,
       });
       if (out === 'committed') {

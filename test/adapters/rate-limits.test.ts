@@ -100,3 +100,16 @@ describe('abuse limits on public tracking', () => {
     expect(retryAfter).toBeLessThanOrEqual(TRACK_WINDOW_SECONDS);
   });
 });
+
+describe('the account counted in the dossier’s own transaction', () => {
+  it('lets exactly the allowance through when one account files several dossiers at once', async () => {
+    const filer = await portal.token({ sub: 'parallel-filer' });
+    // A window of its own: the tests before it spent some of this address's allowance.
+    await sleep((WINDOW_SECONDS - ((Date.now() / 1000) % WINDOW_SECONDS)) * 1000 + 50);
+    const answers = await Promise.all([submit(filer), submit(filer), submit(filer)]);
+    expect(answers.map((a) => a.status).sort()).toEqual([201, 201, 429]);
+    const refused = answers.find((a) => a.status === 429)!;
+    expect(refused.body.error).toMatchObject({ code: 'RATE_LIMITED', details: { by: ['account'] } });
+    expect(Number(refused.retryAfter)).toBeGreaterThanOrEqual(1);
+  }, 90_000);
+});

@@ -532,6 +532,17 @@ describe("delivering a dossier's fee", () => {
     expect(notRefunded.posts).toEqual([]);
   });
 
+  it('reads no payment when the message that credited the fee carries it, and sends it as carried', async () => {
+    const ports = withFee(false);
+    expect(await deliver(ports, message, 1)).toBe('delivered');
+    const read = JSON.parse(ports.posts[0]!.body).payment;
+    // What the payment's transaction wrote into its message is what the read would have given.
+    const carrying = withFee(false);
+    expect(await deliver(carrying, { ...message, payment: read }, 1)).toBe('delivered');
+    expect(carrying.reads).toEqual([]);
+    expect(JSON.parse(carrying.posts[0]!.body).payment).toEqual(read);
+  });
+
   it('reads no payment for a supplement or a withdrawal', async () => {
     const ports = withFee(false);
     await deliver(ports, { ...message, type: 'dossier.withdrawn', webhookId: 'msg_w' }, 1);

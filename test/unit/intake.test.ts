@@ -4,7 +4,7 @@ import type { DossierRecord } from '../../functions/core/dossier.js';
 import { formatCode } from '../../functions/core/dossier-codes.js';
 import { onBusinessMetric } from '../../functions/core/metrics.js';
 import { verifyChain } from '../../functions/core/timeline.js';
-import type { UploadRecord } from '../../functions/documents/uploads.js';
+import { pendingKey, type UploadRecord } from '../../functions/documents/uploads.js';
 import {
   type CommitOutcome,
   type IntakePorts,
@@ -45,7 +45,7 @@ class FakeIntake implements IntakePorts {
     [U1, upload(U1)],
     [U2, upload(U2)],
   ]);
-  objects = new Map<string, ReturnType<typeof storedScan>>([
+  objects = new Map<string, ReturnType<typeof storedScan> & { fileName?: string; declaredSize?: number }>([
     [`uploads/x/${U1}`, storedScan(1000)],
     [`uploads/x/${U2}`, storedScan(1000)],
   ]);
@@ -62,7 +62,6 @@ class FakeIntake implements IntakePorts {
   findDossier = async (code: string) => this.dossiers.get(code);
   findIdempotent = async (owner: string, key: string) => this.idempotent.get(`${owner}/${key}`);
   findUpload = async (id: string) => this.uploads.get(id);
-  findUploads?: IntakePorts['findUploads'];
   heldResultTypes?: IntakePorts['heldResultTypes'];
   inspectObject = async (key: string) => this.objects.get(key);
   copyObject = async (from: string, to: string) => {
@@ -144,17 +143,38 @@ describe('submitting a dossier', () => {
     expect(ports.commits[0]!.draft).toEqual({ sub: OWNER, procedureCode: '1.002804' });
   });
 
-  it('reads the uploads a request names in one batch', async () => {
-    const asked: string[][] = [];
-    ports.findUploads = async (ids: string[]) => {
-      asked.push(ids);
-      return new Map(ids.map((id) => [id, ports.uploads.get(id)]));
-    };
+  it('reads no upload record when the stored object carries its file name: the object says it all', async () => {
+    // Uploaded as the presigned POST pins them: under the owner's folder, named in the metadata.
+    for (const id of [U1, U2])
+      ports.objects.set(pendingKey(OWNER, id), {
+        ...storedScan(1000),
+        fileName: `quét ${id.slice(-1)}.pdf`,
+        declaredSize: 1000,
+      });
     ports.findUpload = async () => {
-      throw new Error('one read per upload');
+      throw new Error('the upload record was read');
     };
     expect((await submitDossier(ports, OWNER, 'key-0001', validInput())).status).toBe(201);
-    expect(asked).toEqual([[U1, U2]]);
+    const record = ports.commits[0]!.dossiers[0]!.record;
+    expect(record.attachments.map((a) => a.fileName)).toEqual(['quét 1.pdf', 'quét 2.pdf']);
+    // The declared size is checked against what storage holds, as with a record.
+    ports.objects.set(pendingKey(OWNER, U1), {
+      ...ports.objects.get(pendingKey(OWNER, U1))!,
+      declaredSize: 999,
+    });
+    await appErrorOf(submitDossier(ports, OWNER, 'key-0002', validInput()), 'UPLOAD_INCOMPLETE');
+    // Still claimed in the commit, so an upload joins one dossier only.
+    expect(ports.commits[0]!.attachedUploads.map((u) => u.uploadId)).toEqual([U1, U2]);
+  });
+
+  it('finds no one else’s upload: the object is looked for under the caller’s own folder', async () => {
+    ports.objects.set(pendingKey('someone-else', U1), {
+      ...storedScan(1000),
+      fileName: 'x.pdf',
+      declaredSize: 1000,
+    });
+    ports.uploads.delete(U1);
+    await appErrorOf(submitDossier(ports, OWNER, 'key-0001', validInput()), 'UPLOAD_NOT_FOUND');
   });
 
   it('writes the dossier and its first sealed event, holds dispatch until the fee is paid, marks uploads attached', async () => {
@@ -320,6 +340,32 @@ describe('submitting a dossier', () => {
       'DOCUMENT_NOT_ACCEPTED',
     );
     expect(err.details).toEqual(expect.arrayContaining([expect.objectContaining({ code: 'upload_used' })]));
+  });
+
+  it('refuses with 429 and removes its copies when the account’s counter, taken in the commit, is spent', async () => {
+    ports.nextOutcome = 'rate-limited';
+    const window = { start: Math.floor(NOW.getTime() / 1000), end: Math.floor(NOW.getTime() / 1000) + 90 };
+    const claim = { limitClass: 'intake' as const, subject: `acct:${OWNER}`, window, limit: 30 };
+    const err = await appErrorOf(
+      submitDossier(ports, OWNER, 'key-0001', validInput(), claim),
+      'RATE_LIMITED',
+    );
+    expect(err.headers).toEqual({ 'retry-after': '90' });
+    expect(err.details).toMatchObject({ limit: 'intake', by: ['account'] });
+    expect(ports.deleted).toHaveLength(2);
+  });
+
+  it('carries the account’s counter into the commit', async () => {
+    const window = { start: 0, end: 3600 };
+    const claim = { limitClass: 'intake' as const, subject: `acct:${OWNER}`, window, limit: 30 };
+    await submitDossier(ports, OWNER, 'key-0001', validInput(), claim);
+    expect(ports.commits[0]!.accountLimit).toEqual(claim);
+  });
+
+  it('answers 409 and removes its copies when concurrent filings kept the commit from landing', async () => {
+    ports.nextOutcome = 'conflict';
+    await appErrorOf(submitDossier(ports, OWNER, 'key-0001', validInput()), 'CONFLICT');
+    expect(ports.deleted).toHaveLength(2);
   });
 
   it('removes its copies when the commit loses a race for the uploads', async () => {

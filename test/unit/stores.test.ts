@@ -105,8 +105,44 @@ describe('intake store', () => {
   it('lets any other failure surface', async () => {
     ddb
       .on(TransactWriteCommand)
-      .rejects(cancelled(['TransactionConflict', 'None', 'None', 'None', 'None', 'None']));
+      .rejects(cancelled(['ValidationError', 'None', 'None', 'None', 'None', 'None']));
     await expect(intakeStore().commit(write(1))).rejects.toBeInstanceOf(TransactionCanceledException);
+  });
+
+  it('commits again after a concurrent transaction, a bounded number of times', async () => {
+    const conflict = cancelled(['None', 'None', 'None', 'None', 'None', 'TransactionConflict']);
+    ddb.on(TransactWriteCommand).rejectsOnce(conflict).resolves({});
+    expect(await intakeStore().commit(write(1))).toBe('committed');
+    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(2);
+
+    ddb.reset();
+    ddb.on(TransactWriteCommand).rejects(conflict);
+    expect(await intakeStore().commit(write(1))).toBe('conflict');
+    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(4);
+  });
+
+  it('counts the account in the same transaction, and maps its spent allowance to rate-limited', async () => {
+    const accountLimit = {
+      limitClass: 'intake' as const,
+      subject: 'acct:citizen-a',
+      window: { start: 1_800_000_000, end: 1_800_003_600 },
+      limit: 30,
+    };
+    ddb.on(TransactWriteCommand).resolves({});
+    await intakeStore().commit({ ...write(1), accountLimit });
+    const items = ddb.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems!;
+    // Before the upload claims, whose failures are read from the end.
+    expect(items[6]?.Update).toMatchObject({
+      Key: { pk: 'RATE#intake#acct:citizen-a#1800000000' },
+      ConditionExpression: 'attribute_not_exists(hits) OR hits < :limit',
+    });
+    expect(items[7]?.Update?.Key?.pk).toBe('UPLOAD#U0');
+
+    ddb.reset();
+    ddb
+      .on(TransactWriteCommand)
+      .rejects(cancelled(['None', 'None', 'None', 'None', 'None', 'None', 'ConditionalCheckFailed', 'None']));
+    expect(await intakeStore().commit({ ...write(1), accountLimit })).toBe('rate-limited');
   });
 
   it('reads idempotency records consistently', async () => {

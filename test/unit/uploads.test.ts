@@ -3,7 +3,13 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createUpload } from '../../functions/documents/uploads.js';
+import {
+  createUpload,
+  decodeFileName,
+  encodeFileName,
+  FILE_NAME_METADATA,
+  ownerFolder,
+} from '../../functions/documents/uploads.js';
 import { mockedDocumentClient } from '../support/mocked-dynamo.js';
 
 const ddb = mockedDocumentClient();
@@ -46,5 +52,30 @@ describe('creating an upload', () => {
     await expect(createUpload('citizen-a', input, now)).rejects.toBeInstanceOf(
       ConditionalCheckFailedException,
     );
+  });
+
+  it('pins the file name in the object’s metadata and the key under the owner’s folder', async () => {
+    ddb.on(PutCommand).resolves({});
+    const name = 'Giấy khám sức khỏe – bản chụp.pdf';
+    const upload = await createUpload('citizen-a', { ...input, fileName: name }, now);
+    const field = `x-amz-meta-${FILE_NAME_METADATA}`;
+    expect(decodeFileName(upload.fields[field])).toBe(name);
+    expect(upload.fields.key).toContain(ownerFolder('citizen-a'));
+    // The policy holds the same value, so storage refuses an upload that names the file otherwise.
+    const policy = JSON.parse(Buffer.from(upload.fields.Policy!, 'base64').toString('utf8'));
+    expect(policy.conditions).toContainEqual(['eq', `$${field}`, encodeFileName(name)]);
+    expect(upload.fields['x-amz-meta-declared-size']).toBe('52000');
+    expect(policy.conditions).toContainEqual(['eq', '$x-amz-meta-declared-size', '52000']);
+  });
+});
+
+describe('the file name an object carries', () => {
+  it('reads back what was written, and nothing from a malformed or unsafe value', () => {
+    expect(decodeFileName(encodeFileName('Đơn đề nghị.pdf'))).toBe('Đơn đề nghị.pdf');
+    expect(decodeFileName(undefined)).toBeUndefined();
+    expect(decodeFileName('not base64url!')).toBeUndefined();
+    // A value that decodes to a path or an over-long name is no file name.
+    expect(decodeFileName(encodeFileName('../../etc/passwd'))).toBeUndefined();
+    expect(decodeFileName(encodeFileName('a'.repeat(201)))).toBeUndefined();
   });
 });
