@@ -3,6 +3,10 @@
 import { dossierLifeBench } from './dossier-life.js';
 import before from './dossier-life-before.json' with { type: 'json' };
 
+/** The goals the bench reports against: calls from submission to delivery, cost per million lives. */
+const HAND_OVER_GOAL = 8;
+const COST_GOAL_PER_MILLION = 40;
+
 export async function printDossierLife() {
   const life = await dossierLifeBench();
   console.log(
@@ -22,7 +26,8 @@ export async function printDossierLife() {
     `Submission → delivery (intake, outbox relay, dispatcher): ${before.submissionToDelivery} calls before, ${life.submissionToDelivery} now`,
   );
   console.log(
-    `The same for one scan and no fee (1.002758): ${life.oneScan.total} calls (before: ${before.oneScanToDelivery})`,
+    `The same for one scan and no fee (1.002758): ${life.oneScan.total} calls (before: ${before.oneScanToDelivery}; ` +
+      `goal ≤ ${HAND_OVER_GOAL}: ${life.oneScan.total <= HAND_OVER_GOAL ? 'met' : 'missed'})`,
   );
   console.table(life.oneScan.calls);
   const beforeCost = before.costPerMillion as Record<string, number>;
@@ -43,7 +48,8 @@ export async function printDossierLife() {
   console.log('\nCalls and capacity units by function, the whole life');
   console.table(life.byFunction);
   console.log(
-    `The life: US$${life.cost.perMillion.toFixed(2)} per million dossiers (before: US$${beforeCost['the life (requests and compute)']}); ` +
+    `The life: US$${life.cost.perMillion.toFixed(2)} per million dossiers (before: US$${beforeCost['the life (requests and compute)']}; ` +
+      `goal ≤ US$${COST_GOAL_PER_MILLION}: ${life.cost.perMillion <= COST_GOAL_PER_MILLION ? 'met' : 'missed'}); ` +
       `storage US$${life.cost.storagePerMillionMonth.toFixed(2)} per million dossiers per month kept; ` +
       `plus ${life.cost.sms} text messages per dossier (SNS SMS to Vietnam, priced per carrier, not included).`,
   );
