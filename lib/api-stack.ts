@@ -48,6 +48,7 @@ import {
   SUPPORT,
   TABLE,
 } from '../functions/core/resources.js';
+import { hasJwtAuthorizer } from '../functions/core/route-access.js';
 import { type FunctionSpec, functions } from '../functions/deployment.js';
 import { type AuthMode, cloudRoutes, type Route, routeKey } from '../functions/routes.js';
 import type { DataStack } from './data-stack.js';
@@ -479,9 +480,11 @@ export class ApiStack extends Stack {
   }
 
   private authorizerFor(auth: AuthMode, citizen: HttpJwtAuthorizer): IHttpRouteAuthorizer {
+    // The one answer the local gateway follows too (lib/local/api-authorizer.ts).
+    if (hasJwtAuthorizer(auth)) return citizen;
     switch (auth) {
       case 'citizen':
-        return citizen;
+        throw new Error('citizen routes have the JWT authorizer');
       case 'public':
       case 'agency':
       case 'payment':

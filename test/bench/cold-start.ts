@@ -11,10 +11,13 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { decodeJwt, exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { hasJwtAuthorizer } from '../../functions/core/route-access.js';
 import { signedGetContent } from '../../functions/core/signed-get.js';
 import { signWebhook } from '../../functions/core/webhooks.js';
 import { type FunctionSpec, functions } from '../../functions/deployment.js';
+import { routes } from '../../functions/routes.js';
+import { gatewayClaims } from '../../lib/local/api-authorizer.js';
 import { bundleFunction } from './bundle.js';
 
 const run = promisify(execFile);
@@ -96,6 +99,15 @@ function apiEvent(
   } = {},
 ) {
   const [method, path] = routeKey.split(' ');
+  const route = routes.find((r) => `${r.method} ${r.path}` === routeKey);
+  if (!route) throw new Error(`no route ${routeKey}`);
+  // What Lambda receives in AWS: on a route with the JWT authorizer, the token's claims as API Gateway
+  // passes them (the Authorization header too).
+  const token = /^Bearer (\S+)$/.exec(opts.headers?.authorization ?? '')?.[1];
+  const authorizer =
+    token && hasJwtAuthorizer(route.auth)
+      ? { authorizer: { jwt: { claims: gatewayClaims(decodeJwt(token)), scopes: null } } }
+      : {};
   return {
     version: '2.0',
     routeKey,
@@ -107,6 +119,7 @@ function apiEvent(
       requestId: 'bench',
       routeKey,
       http: { method, path: opts.path ?? path, sourceIp: '127.0.0.1' },
+      ...authorizer,
     },
     body:
       opts.body === undefined

@@ -15,7 +15,6 @@ import { startTestIssuer, type TestIssuer, testEnv } from '../support/tokens.js'
 const CURRENT = 'c'.repeat(48);
 const PREVIOUS = 'p'.repeat(48);
 
-
 describe('the viewer address CloudFront forwards', () => {
   it.each([
     ['198.51.100.10:46532', '198.51.100.10'],
@@ -74,12 +73,14 @@ describe('the edge origin header', () => {
     expect(
       configSchema.parse({ ...base, EDGE_ORIGIN_CHECK: 'on', EDGE_ORIGIN_VALUES: `${CURRENT},${PREVIOUS}` }),
     ).toMatchObject({ EDGE_ORIGIN_CHECK: 'on', EDGE_ORIGIN_VALUES: [CURRENT, PREVIOUS] });
-    expect(configSchema.parse({ ...base, EDGE_ORIGIN_VALUES: CURRENT }).EDGE_ORIGIN_VALUES).toEqual([CURRENT]);
+    expect(configSchema.parse({ ...base, EDGE_ORIGIN_VALUES: CURRENT }).EDGE_ORIGIN_VALUES).toEqual([
+      CURRENT,
+    ]);
     // A short value (an unresolved or truncated one), an empty one, or a third one is a misconfiguration.
     for (const values of ['short', `${CURRENT},`, `${CURRENT},${PREVIOUS},${CURRENT}`, ''])
-      expect(configSchema.safeParse({ ...base, EDGE_ORIGIN_CHECK: 'on', EDGE_ORIGIN_VALUES: values }).success).toBe(
-        false,
-      );
+      expect(
+        configSchema.safeParse({ ...base, EDGE_ORIGIN_CHECK: 'on', EDGE_ORIGIN_VALUES: values }).success,
+      ).toBe(false);
   });
 });
 
