@@ -847,6 +847,11 @@ describe('the catalog function asset', () => {
       const code = await readFile(join(outdir, bundle, 'index.mjs'), 'utf8');
       expect(code).not.toContain('KQ.G19.000181');
       expect(code.length).toBeLessThan(2 * 1024 * 1024);
+      // The SDK's credential chain reduced to the environment's credentials, all Lambda provides: no
+      // SSO, profile or credential_process links, so no child_process loaded at import.
+      expect(code).toContain('no AWS credentials in the environment');
+      expect(code).not.toContain('child_process');
+      expect(code).not.toContain('defaultProvider::fromSSO');
     } finally {
       await rm(outdir, { recursive: true, force: true });
     }
