@@ -3,7 +3,15 @@
  * the triggers that move dossiers to agencies (table stream → outbox relay → agency queues →
  * dispatcher). Everything here can be redeployed or replaced without touching data.
  */
-import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import {
+  ArnFormat,
+  CfnOutput,
+  Duration,
+  RemovalPolicy,
+  SecretValue,
+  Stack,
+  type StackProps,
+} from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
   type CfnStage,
@@ -40,6 +48,7 @@ import {
   SUPPORT,
   TABLE,
 } from '../functions/core/resources.js';
+import { hasJwtAuthorizer } from '../functions/core/route-access.js';
 import { type FunctionSpec, functions } from '../functions/deployment.js';
 import { type AuthMode, cloudRoutes, type Route, routeKey } from '../functions/routes.js';
 import type { DataStack } from './data-stack.js';
@@ -57,6 +66,29 @@ export type FunctionName = keyof typeof functions;
  * edge-origin.ts), fixed so the Web stack reads it without an export.
  */
 export const edgeOriginSecretName = (stage: string) => `cong/${stage}/edge-origin`;
+
+/**
+ * A Secrets Manager version id from the CDK context (`-c edgeOriginSecretVersion=…`,
+ * `-c edgeOriginPreviousVersion=…`), or undefined; anything else stops the synthesis.
+ */
+export function edgeOriginVersion(scope: Construct, key: string): string | undefined {
+  const version = scope.node.tryGetContext(key);
+  if (version !== undefined && (typeof version !== 'string' || !/^[A-Za-z0-9-]{32,64}$/.test(version))) {
+    throw new Error(`context "${key}" must be a Secrets Manager version id, got ${version}`);
+  }
+  return version;
+}
+
+/**
+ * The edge header's value, `current` of the secret (of one version when given), as a CloudFormation
+ * dynamic reference: resolved at deployment, never in the template. CloudFormation resolves it again only
+ * when the reference itself changes, which a version id in the context does after a rotation.
+ */
+export const edgeOriginReference = (secretId: string, versionId: string | undefined): string =>
+  SecretValue.secretsManager(secretId, {
+    jsonField: 'current',
+    ...(versionId ? { versionId } : {}),
+  }).unsafeUnwrap();
 
 /** The SSM parameter the Web stack writes the portal's public address to, when it has no custom domain. */
 export const portalUrlParameterName = (stage: string) => `/cong/${stage}/portal-url`;
@@ -357,7 +389,7 @@ export class ApiStack extends Stack {
   private edgeOnly(stage: string): Secret {
     const secret = new Secret(this, 'EdgeOriginSecret', {
       secretName: edgeOriginSecretName(stage),
-      description: `Cong ${stage}: the header value CloudFront adds to API requests ({"current","previous"?})`,
+      description: `Cong ${stage}: the header value CloudFront adds to API requests ({"current"})`,
       generateSecretString: {
         secretStringTemplate: '{}',
         generateStringKey: 'current',
@@ -371,16 +403,28 @@ export class ApiStack extends Stack {
     acknowledge(
       secret,
       'AwsSolutions-SMG4',
-      'CloudFront takes the header value when the Web stack deploys, so an automatic rotation would change what ' +
-        'the functions accept without changing what the edge sends. Operators rotate in two steps (README: ' +
-        'new value as current with the old as previous, deploy the Web stack with its version, drop previous).',
+      'CloudFront and the functions take the header value when their stacks deploy, so an automatic rotation ' +
+        'would change the secret without changing what the edge sends or the functions accept. Operators ' +
+        'rotate with deployments (README: functions accept new and old, the Web stack sends new, then new only).',
     );
+    // CloudFormation resolves the values into each HTTP function's environment at deployment, so the
+    // functions compare strings and never call Secrets Manager (no client in their bundles, no call on a
+    // cold start). The value is then readable by whoever may read a function's configuration
+    // (lambda:GetFunctionConfiguration), exactly as it already is by whoever may read the distribution's
+    // (cloudfront:GetDistributionConfig); it only proves that a request came through CloudFront. The
+    // secret's ARN, not its name, so each function waits for the secret on a stage's first deployment.
+    // During a rotation the old version's `current` is accepted too: a field of a version that exists,
+    // never a field that might be missing (a reference to a missing one fails the deployment).
+    const previous = edgeOriginVersion(this, 'edgeOriginPreviousVersion');
+    const accepted = [
+      edgeOriginReference(secret.secretArn, edgeOriginVersion(this, 'edgeOriginSecretVersion')),
+      ...(previous ? [edgeOriginReference(secret.secretArn, previous)] : []),
+    ].join(',');
     const http = new Set<string>(cloudRoutes.map((r) => r.fn));
     for (const [name, fn] of Object.entries(this.functions)) {
       if (!http.has(name)) continue;
-      secret.grantRead(fn.function);
       fn.function.addEnvironment('EDGE_ORIGIN_CHECK', 'on');
-      fn.function.addEnvironment('EDGE_ORIGIN_SECRET', edgeOriginSecretName(stage));
+      fn.function.addEnvironment('EDGE_ORIGIN_VALUES', accepted);
     }
     return secret;
   }
@@ -436,9 +480,11 @@ export class ApiStack extends Stack {
   }
 
   private authorizerFor(auth: AuthMode, citizen: HttpJwtAuthorizer): IHttpRouteAuthorizer {
+    // The one answer the local gateway follows too (lib/local/api-authorizer.ts).
+    if (hasJwtAuthorizer(auth)) return citizen;
     switch (auth) {
       case 'citizen':
-        return citizen;
+        throw new Error('citizen routes have the JWT authorizer');
       case 'public':
       case 'agency':
       case 'payment':

@@ -26,6 +26,13 @@ import type { StageSettings } from './settings.js';
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 
 /** ESM bundles still meet CommonJS dependencies that call `require`; give them one. */
+/**
+ * The SDK's default credential chain, and what the bundles carry instead (relative to the project root,
+ * where esbuild runs, locally or in the bundling container).
+ */
+export const SDK_CREDENTIAL_CHAIN = '@aws-sdk/credential-provider-node';
+export const LAMBDA_CREDENTIALS = './functions/core/lambda-credentials.ts';
+
 const requireBanner =
   "import { createRequire as __cong_createRequire } from 'node:module'; const require = __cong_createRequire(import.meta.url);";
 
@@ -115,7 +122,11 @@ export class PortalFunction extends Construct {
         sourcesContent: false,
         // Vietnamese messages stay readable UTF-8 instead of \u escapes (the `charset` bundling
         // option is not passed on to esbuild by this aws-cdk-lib release).
-        esbuildArgs: { '--charset': 'utf8' },
+        esbuildArgs: {
+          '--charset': 'utf8',
+          // Only the environment's credentials, all Lambda ever provides (functions/core/lambda-credentials.ts).
+          [`--alias:${SDK_CREDENTIAL_CHAIN}`]: LAMBDA_CREDENTIALS,
+        },
         // The AWS SDK is bundled rather than taken from the runtime, so the version running in Lambda
         // is the one pinned in package-lock.json and tested locally.
         externalModules: [],

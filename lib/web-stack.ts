@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Annotations, Aws, CfnOutput, Duration, SecretValue, Stack, type StackProps } from 'aws-cdk-lib';
+import { Annotations, Aws, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import {
   AllowedMethods,
@@ -38,7 +38,13 @@ import { StringParameter } from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
 import { EDGE_ORIGIN_HEADER } from '../functions/core/edge-origin.js';
 import { apiSecurityHeaders, pageSecurityHeaders } from '../functions/core/security-headers.js';
-import { type ApiStack, edgeOriginSecretName, portalUrlParameterName } from './api-stack.js';
+import {
+  type ApiStack,
+  edgeOriginReference,
+  edgeOriginSecretName,
+  edgeOriginVersion,
+  portalUrlParameterName,
+} from './api-stack.js';
 import type { DataStack } from './data-stack.js';
 import type { EdgeStack } from './edge-stack.js';
 import type { WebPageConfig } from './local/web-page.js';
@@ -215,16 +221,10 @@ export class WebStack extends Stack {
    * `-c edgeOriginSecretVersion=<version id>` does after a rotation.
    */
   private edgeOriginHeaderValue(stage: string): string {
-    const version = this.node.tryGetContext('edgeOriginSecretVersion');
-    if (version !== undefined && (typeof version !== 'string' || !/^[A-Za-z0-9-]{32,64}$/.test(version))) {
-      throw new Error(
-        `context "edgeOriginSecretVersion" must be a Secrets Manager version id, got ${version}`,
-      );
-    }
-    return SecretValue.secretsManager(edgeOriginSecretName(stage), {
-      jsonField: 'current',
-      ...(version ? { versionId: version } : {}),
-    }).unsafeUnwrap();
+    return edgeOriginReference(
+      edgeOriginSecretName(stage),
+      edgeOriginVersion(this, 'edgeOriginSecretVersion'),
+    );
   }
 
   /**

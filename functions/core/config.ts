@@ -211,8 +211,15 @@ const settings = z.object({
    * (core/edge-origin.ts). Off locally, where there is no edge.
    */
   EDGE_ORIGIN_CHECK: z.enum(['on', 'off']).default('off'),
-  /** Secrets Manager name of the edge's origin header values, `{"current":…,"previous"?:…}`. */
-  EDGE_ORIGIN_SECRET: z.string().min(1).optional(),
+  /**
+   * The edge's origin header values the functions accept, comma-separated: the current one, and the
+   * previous one during a rotation. CloudFormation resolves them from Secrets Manager at deployment.
+   */
+  EDGE_ORIGIN_VALUES: z
+    .string()
+    .transform((s) => s.split(',').map((v) => v.trim()))
+    .pipe(z.array(z.string().min(32)).min(1).max(2))
+    .optional(),
   /** `off` lifts the application-level abuse limits (local load tests and benchmarks); API Gateway's stay. */
   CONG_RATE_LIMITS: z.enum(['on', 'off']).default('on'),
   /** Overrides of DEFAULT_RATE_LIMITS per route class. */
@@ -228,9 +235,9 @@ export const configSchema = settings
     message: 'ALLOW_PRIVATE_ENDPOINTS is allowed only when STAGE is local',
     path: ['ALLOW_PRIVATE_ENDPOINTS'],
   })
-  .refine((c) => c.EDGE_ORIGIN_CHECK === 'off' || c.EDGE_ORIGIN_SECRET, {
-    message: 'EDGE_ORIGIN_CHECK=on needs EDGE_ORIGIN_SECRET (the secret holding the edge header)',
-    path: ['EDGE_ORIGIN_SECRET'],
+  .refine((c) => c.EDGE_ORIGIN_CHECK === 'off' || c.EDGE_ORIGIN_VALUES, {
+    message: 'EDGE_ORIGIN_CHECK=on needs EDGE_ORIGIN_VALUES (the values of the edge header)',
+    path: ['EDGE_ORIGIN_VALUES'],
   });
 export type Config = z.infer<typeof configSchema>;
 

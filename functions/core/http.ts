@@ -105,13 +105,19 @@ function signedContent(req: ApiRequest, event: PortalEvent): string {
   return signedGetContent(event.rawQueryString ? `${path}?${event.rawQueryString}` : path);
 }
 
+/** The claims API Gateway's JWT authorizer verified, when the route has one (payload format 2.0). */
+const authorizerClaims = (event: PortalEvent) =>
+  (event.requestContext as { authorizer?: { jwt?: { claims?: Record<string, unknown> } } } | undefined)
+    ?.authorizer?.jwt?.claims;
+
 /** Authentication by the route's declared mode; signatures are checked over the raw body (GET: its path). */
 const authenticate = (verifiers: Verifiers): MiddlewareObj<PortalEvent, Result> => ({
   before: async (request) => {
     const req = portalOf(request.event);
     switch (req.route.auth) {
       case 'citizen': {
-        const person = await authenticatePerson(req.headers.authorization);
+        // In AWS the route's JWT authorizer has verified the token and passes its claims.
+        const person = await authenticatePerson(req.headers.authorization, authorizerClaims(request.event));
         req.principal = person;
         if (person.kind === 'person' && !rolesOf(req.route.access).includes(person.role))
           throw new AppError('FORBIDDEN');

@@ -102,6 +102,13 @@ export const isPersonal = (access: RouteAccess): boolean =>
   access.kind === 'role' ||
   (access.kind === 'agencySignature' && access.officers === true);
 
+/**
+ * Whether API Gateway verifies the caller's bearer token before the function runs: its JWT authorizer in
+ * AWS (lib/api-stack.ts), the local gateway's stand-in locally (lib/local/api-authorizer.ts). On these
+ * routes the function takes the person from the authorizer's claims (core/auth.ts).
+ */
+export const hasJwtAuthorizer = (auth: AuthMode): boolean => auth === 'citizen';
+
 /** The authentication mode an access rule needs; a route declaring another is refused at start. */
 export const authOfAccess = (access: RouteAccess): AuthMode =>
   access.kind === 'public'

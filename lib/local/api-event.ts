@@ -64,6 +64,8 @@ export interface EventInput {
   requestId: string;
   receivedAt: Date;
   localPort: number;
+  /** The claims of the token the gateway's JWT authorizer verified (lib/local/api-authorizer.ts). */
+  claims?: Record<string, string>;
 }
 
 export function buildEvent(input: EventInput): APIGatewayProxyEventV2 {
@@ -126,6 +128,7 @@ export function buildEvent(input: EventInput): APIGatewayProxyEventV2 {
       stage: '$default',
       time: apiGatewayTime(receivedAt),
       timeEpoch: receivedAt.getTime(),
+      ...(input.claims ? { authorizer: { jwt: { claims: input.claims, scopes: null } } } : {}),
     },
     ...(Object.keys(input.pathParameters).length ? { pathParameters: input.pathParameters } : {}),
     isBase64Encoded: false,

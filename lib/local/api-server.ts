@@ -15,6 +15,7 @@ import { apiSecurityHeaders, pageSecurityHeaders } from '../../functions/core/se
 import { routes as allRoutes, type HttpFunction, type Route, routeKey } from '../../functions/routes.js';
 import { devTokenRequest } from '../../schemas/dev.js';
 import { devOutboxQuery } from '../../schemas/notification.js';
+import { hasJwtAuthorizer, type LocalAuthorizer, localAuthorizer } from './api-authorizer.js';
 import { buildEvent, parseQuery, toHttpResult } from './api-event.js';
 import { createRouter } from './api-routing.js';
 import type { DevAuth } from './dev-auth.js';
@@ -90,6 +91,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   let isOpen = options.open ?? true;
   let dev = options.dev;
   let issuer = options.issuer;
+  // API Gateway's JWT authorizer, over the local issuer's keys (built on the first request that needs it).
+  let authorizer: { dev: DevAuth; verifier: LocalAuthorizer } | undefined;
   let port = 0;
   const pageHeaders =
     options.pageHeaders ?? (() => pageSecurityHeaders({ apiUrl: '', issuer: '' }, { https: false }));
@@ -261,9 +264,31 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       return done(status, { routeKey: key });
     }
 
+    // As in AWS, a route with the JWT authorizer reaches its function only with a valid token, and the
+    // function receives the token's claims in the event this gateway builds, never from the client.
+    let claims: Record<string, string> | undefined;
+    if (hasJwtAuthorizer(r.auth)) {
+      if (dev && authorizer?.dev !== dev) authorizer = { dev, verifier: localAuthorizer(dev) };
+      claims = authorizer ? await authorizer.verifier.authorize(req.headers.authorization) : undefined;
+      // The answer the functions gave when they verified tokens themselves: the API's own 401.
+      if (!claims) {
+        base['x-request-id'] = requestId;
+        return fail('UNAUTHENTICATED', { routeKey: key, authorizer: 'refused' });
+      }
+    }
+
     const fn = options.functionFor(r.fn);
     if (!fn) return fail('FUNCTION_UNAVAILABLE', { routeKey: key });
-    const event = buildEvent({ req, route: r, pathParameters, body, requestId, receivedAt, localPort: port });
+    const event = buildEvent({
+      req,
+      route: r,
+      pathParameters,
+      body,
+      requestId,
+      receivedAt,
+      localPort: port,
+      ...(claims ? { claims } : {}),
+    });
     let result: unknown;
     try {
       result = await fn.invoke(event);

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { routes as allRoutes, type Route } from '../../functions/routes.js';
 import { type ApiServer, type ServedFunction, startApiServer } from '../../lib/local/api-server.js';
-import type { DevAuth } from '../../lib/local/dev-auth.js';
+import { createDevAuth, type DevAuth } from '../../lib/local/dev-auth.js';
 import { functionFromModule } from '../../lib/local/lambda.js';
 import { memoryLog } from '../../lib/local/log.js';
 
@@ -393,5 +393,115 @@ describe('local API gateway', () => {
     } finally {
       await gated.close();
     }
+  });
+});
+
+describe("local API gateway's JWT authorizer", () => {
+  const log = memoryLog();
+  let api: ApiServer;
+  let dev: DevAuth;
+  let stranger: DevAuth;
+  const signedIn: Route = {
+    ...route('POST', '/v1/mine/{id}', 'catalog'),
+    auth: 'citizen',
+    access: { kind: 'self', roles: ['citizen', 'agency_officer'] },
+  };
+  const open = route('POST', '/v1/open/{id}', 'catalog');
+  const echoed = (reply: Reply) => (reply.json() as { event: APIGatewayProxyEventV2 }).event;
+  const claimsOf = (event: APIGatewayProxyEventV2) =>
+    (event.requestContext as { authorizer?: { jwt?: { claims?: Record<string, unknown> } } }).authorizer?.jwt
+      ?.claims;
+  const bearer = (token: string) => ['authorization', `Bearer ${token}`];
+
+  beforeAll(async () => {
+    api = await startApiServer({ routes: [signedIn, open], functionFor: (fn) => functionsByGroup[fn], log });
+    dev = await createDevAuth({ issuer: `${api.url}/dev`, audience: 'cong-local' });
+    // Another issuer's key under the same issuer URL: a forged token.
+    stranger = await createDevAuth({ issuer: `${api.url}/dev`, audience: 'cong-local' });
+    api.open(dev);
+  });
+  afterAll(async () => {
+    await api?.close();
+  });
+
+  it("refuses a request without a valid token with the API's 401, before any function runs", async () => {
+    const invocations = () => log.lines.filter((l) => l.msg === 'request' && l.status === 201).length;
+    const before = invocations();
+    const expired = (await dev.issueToken({ sub: 'citizen-a', role: 'citizen' }, { expiresInSeconds: -60 }))
+      .token;
+    const forged = (await stranger.issueToken({ sub: 'citizen-a', role: 'citizen' })).token;
+    const foreign = await dev.sign({ aud: 'another-client' }, { sub: 'citizen-a', ttlSeconds: 60 });
+    const valid = (await dev.issueToken({ sub: 'citizen-a', role: 'citizen' })).token;
+    const [, , signature] = valid.split('.');
+    const tampered = `${valid.split('.').slice(0, 2).join('.').replace(/.$/, 'A')}.${signature}`;
+    for (const headers of [
+      [],
+      ['authorization', 'Basic Y2l0aXplbjpwdw=='],
+      ['authorization', 'Bearer'],
+      bearer(expired),
+      bearer(forged),
+      bearer(foreign),
+      bearer(tampered),
+    ]) {
+      const reply = await send(`${api.url}/v1/mine/1`, { method: 'POST', headers });
+      expectErrorShape(reply, 401, 'UNAUTHENTICATED');
+      expect(reply.headers['x-request-id']).toEqual(expect.any(String));
+    }
+    expect(invocations()).toBe(before);
+  });
+
+  it("hands the function the token's claims as API Gateway does: strings, arrays in brackets", async () => {
+    const token = await dev.sign(
+      { aud: 'cong-local', 'cognito:groups': ['agency_officer', 'citizen'], 'custom:agency_id': 'cahn' },
+      { sub: 'officer-a', ttlSeconds: 60 },
+    );
+    const reply = await send(`${api.url}/v1/mine/1`, { method: 'POST', headers: bearer(token) });
+    expect(reply.status).toBe(201);
+    const claims = claimsOf(echoed(reply));
+    expect(claims).toMatchObject({
+      sub: 'officer-a',
+      iss: `${api.url}/dev`,
+      aud: 'cong-local',
+      'cognito:groups': '[agency_officer citizen]',
+      'custom:agency_id': 'cahn',
+    });
+    expect(claims?.exp).toMatch(/^\d+$/);
+    for (const value of Object.values(claims ?? {})) expect(typeof value).toBe('string');
+  });
+
+  it('builds requestContext itself: no header or body a client sends becomes claims', async () => {
+    const token = (await dev.issueToken({ sub: 'citizen-a', role: 'citizen' })).token;
+    const injected = JSON.stringify({
+      requestContext: { authorizer: { jwt: { claims: { sub: 'someone-else', role: 'agency_officer' } } } },
+    });
+    const headers = [
+      'content-type',
+      'application/json',
+      'requestcontext',
+      injected,
+      'x-amzn-requestcontext',
+      injected,
+      'x-amzn-authorizer-claims',
+      '{"sub":"someone-else"}',
+    ];
+    const mine = echoed(
+      await send(`${api.url}/v1/mine/1`, {
+        method: 'POST',
+        headers: [...headers, ...bearer(token)],
+        body: injected,
+      }),
+    );
+    expect(claimsOf(mine)).toMatchObject({ sub: 'citizen-a', role: 'citizen' });
+    expect(JSON.stringify(mine.requestContext)).not.toContain('someone-else');
+    // A route without the authorizer gets no claims at all, whatever the client sends.
+    const other = echoed(
+      await send(`${api.url}/v1/open/1`, {
+        method: 'POST',
+        headers: [...headers, ...bearer(token)],
+        body: injected,
+      }),
+    );
+    expect(claimsOf(other)).toBeUndefined();
+    expect(JSON.stringify(other.requestContext)).not.toContain('someone-else');
   });
 });

@@ -1,8 +1,10 @@
 /**
  * One function bundled as the CDK bundles it for Lambda (lib/portal-function.ts: ESM for Node 24, minified,
- * module entry points first, UTF-8 text, with `require` for CJS deps).
+ * module entry points first, UTF-8 text, with `require` for CJS deps, and the SDK's credential chain
+ * reduced to the environment's credentials: functions/core/lambda-credentials.ts).
  */
 import { type BuildOptions, build } from 'esbuild';
+import { LAMBDA_CREDENTIALS, SDK_CREDENTIAL_CHAIN } from '../../lib/portal-function.js';
 
 export async function bundleFunction(entry: string, outfile: string, extra: BuildOptions = {}) {
   await build({
@@ -17,6 +19,7 @@ export async function bundleFunction(entry: string, outfile: string, extra: Buil
     minify: true,
     banner: { js: "import{createRequire as __cr}from'module';const require=__cr(import.meta.url);" },
     logLevel: 'silent',
+    alias: { [SDK_CREDENTIAL_CHAIN]: LAMBDA_CREDENTIALS },
     ...extra,
   });
 }

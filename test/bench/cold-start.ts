@@ -11,10 +11,13 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { decodeJwt, exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { hasJwtAuthorizer } from '../../functions/core/route-access.js';
 import { signedGetContent } from '../../functions/core/signed-get.js';
 import { signWebhook } from '../../functions/core/webhooks.js';
 import { type FunctionSpec, functions } from '../../functions/deployment.js';
+import { routes } from '../../functions/routes.js';
+import { gatewayClaims } from '../../lib/local/api-authorizer.js';
 import { bundleFunction } from './bundle.js';
 
 const run = promisify(execFile);
@@ -96,6 +99,15 @@ function apiEvent(
   } = {},
 ) {
   const [method, path] = routeKey.split(' ');
+  const route = routes.find((r) => `${r.method} ${r.path}` === routeKey);
+  if (!route) throw new Error(`no route ${routeKey}`);
+  // What Lambda receives in AWS: on a route with the JWT authorizer, the token's claims as API Gateway
+  // passes them (the Authorization header too).
+  const token = /^Bearer (\S+)$/.exec(opts.headers?.authorization ?? '')?.[1];
+  const authorizer =
+    token && hasJwtAuthorizer(route.auth)
+      ? { authorizer: { jwt: { claims: gatewayClaims(decodeJwt(token)), scopes: null } } }
+      : {};
   return {
     version: '2.0',
     routeKey,
@@ -107,6 +119,7 @@ function apiEvent(
       requestId: 'bench',
       routeKey,
       http: { method, path: opts.path ?? path, sourceIp: '127.0.0.1' },
+      ...authorizer,
     },
     body:
       opts.body === undefined
@@ -336,10 +349,20 @@ export async function coldStarts() {
     CATALOG_DATA_DIR: resolve('functions/catalog/data'),
   };
 
-  // BENCH_PROFILE=<dir> leaves a V8 CPU profile of each function run there (open it in Chrome DevTools).
+  // BENCH_PROFILE=<dir> leaves a V8 CPU profile of each function run there (open it in Chrome DevTools);
+  // BENCH_PROFILE_INTERVAL=<µs> samples more often than V8's default 1 ms.
   const profile = process.env.BENCH_PROFILE
-    ? ['--cpu-prof', '--cpu-prof-dir', resolve(process.env.BENCH_PROFILE)]
+    ? [
+        '--cpu-prof',
+        '--cpu-prof-dir',
+        resolve(process.env.BENCH_PROFILE),
+        ...(process.env.BENCH_PROFILE_INTERVAL
+          ? ['--cpu-prof-interval', process.env.BENCH_PROFILE_INTERVAL]
+          : []),
+      ]
     : [];
+  // BENCH_NODE_FLAGS="--flag …" runs the functions (not their floors) with Node or V8 flags, to try them.
+  const nodeFlags = process.env.BENCH_NODE_FLAGS?.split(/\s+/).filter(Boolean) ?? [];
   const time = async (file: string, event: unknown, flags: string[] = []) => {
     const script = `const m = await import(${JSON.stringify(file)}); const r = await m.handler(${JSON.stringify(event)}, { awsRequestId: 'bench', getRemainingTimeInMillis: () => 10000 }); const cpu = process.cpuUsage(); process.stdout.write(JSON.stringify({ ms: performance.now(), cpuMs: (cpu.user + cpu.system) / 1000, status: r?.statusCode ?? (r?.batchItemFailures ? 'batch:' + r.batchItemFailures.length : 'ok') }));`;
     const { stdout } = await run(process.execPath, [...flags, '--input-type=module', '-e', script], { env });
@@ -350,6 +373,9 @@ export async function coldStarts() {
   try {
     // BENCH_FUNCTIONS=catalog,platform measures only those (the whole table takes minutes).
     const only = process.env.BENCH_FUNCTIONS?.split(',').filter(Boolean);
+    // BENCH_COMPARE=<another checkout's .bench> times that build's bundle of each function in the same
+    // rounds, with the same event, so a before/after comparison sees the same machine load.
+    const compare = process.env.BENCH_COMPARE ? resolve(process.env.BENCH_COMPARE) : undefined;
     for (const [name, spec] of Object.entries(functions)) {
       if (only?.length && !only.includes(name)) continue;
       const file = join(OUT, `${name}.mjs`);
@@ -362,18 +388,25 @@ export async function coldStarts() {
       const baseTimes: number[] = [];
       const fnCpu: number[] = [];
       const baseCpu: number[] = [];
+      const otherCpu: number[] = [];
+      let otherStatus: unknown;
       let status: unknown;
       for (let i = 0; i < RUNS; i++) {
         const event = events[name];
         if (!event)
           throw new Error(`no representative event for ${name}: add one to test/bench/cold-start.ts`);
-        const r = await time(file, event(), profile);
+        const r = await time(file, event(), [...nodeFlags, ...profile]);
         status = r.status;
         fnTimes.push(r.ms);
         fnCpu.push(r.cpuMs);
         const b = await time(baseFile, {});
         baseTimes.push(b.ms);
         baseCpu.push(b.cpuMs);
+        if (compare) {
+          const o = await time(join(compare, `${name}.mjs`), event(), nodeFlags);
+          otherCpu.push(o.cpuMs);
+          otherStatus = o.status;
+        }
       }
       const fn = median(fnTimes);
       const base = median(baseTimes);
@@ -392,6 +425,13 @@ export async function coldStarts() {
         'CPU ratio': +(cpu / baseCpuMs).toFixed(2),
         'CPU goal': meetsGoal(cpu, baseCpuMs) ? 'met' : 'missed',
         'first response': status,
+        ...(compare
+          ? {
+              'compared KiB': +((await stat(join(compare, `${name}.mjs`))).size / 1024).toFixed(1),
+              'compared CPU ms': +median(otherCpu).toFixed(1),
+              'compared response': otherStatus,
+            }
+          : {}),
       });
     }
   } finally {

@@ -174,16 +174,20 @@ describe('the edge of a stage', () => {
     )![0];
     const http = new Set<string>(cloudRoutes.map((r) => r.fn));
     const lambdas = resourcesOf(dev.apiT, 'AWS::Lambda::Function');
+    // CloudFormation resolves the value into the functions' environment: no function reads the secret.
     const policies = JSON.stringify(resourcesOf(dev.apiT, 'AWS::IAM::Policy'));
-    expect(policies).toContain(secretId);
+    expect(policies).not.toContain(secretId);
     for (const name of Object.keys(functions)) {
       const fn = lambdas.find((f) => render(f.Properties.FunctionName) === `cong-dev-${name}`)!;
       const env = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
       if (http.has(name)) {
-        expect(env, name).toMatchObject({
-          EDGE_ORIGIN_CHECK: 'on',
-          EDGE_ORIGIN_SECRET: 'cong/dev/edge-origin',
-        });
+        expect(env.EDGE_ORIGIN_CHECK, name).toBe('on');
+        // By the secret's ARN (a Ref), so the function waits for the secret on a first deployment.
+        expect(JSON.stringify(env.EDGE_ORIGIN_VALUES), name).toBe(
+          JSON.stringify({
+            'Fn::Join': ['', ['{{resolve:secretsmanager:', { Ref: secretId }, ':SecretString:current::}}']],
+          }),
+        );
       } else {
         // Queue, stream and schedule functions take no HTTP requests.
         expect(env.EDGE_ORIGIN_CHECK, name).toBeUndefined();
@@ -220,16 +224,32 @@ describe('the edge of a stage', () => {
     expect(value).toMatch(/Distribution[0-9A-F]{8}","DomainName"/);
   });
 
-  it('picks up a rotated edge header when the Web stack is deployed with the new version', () => {
+  it('rotates the edge header with deployments: functions accept new and old, then the edge sends new', () => {
     const version = 'a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d';
-    const rotated = buildStacks('dev', { edgeOriginSecretVersion: version });
+    const old = 'f0e1d2c3-b4a5-4968-8776-655443322110';
+    const rotated = buildStacks('dev', { edgeOriginSecretVersion: version, edgeOriginPreviousVersion: old });
     const config = distributionConfig(rotated.webT);
     expect(JSON.stringify(config.Origins)).toContain(
       `{{resolve:secretsmanager:cong/dev/edge-origin:SecretString:current::${version}}}`,
     );
-    expect(() => buildStacks('dev', { edgeOriginSecretVersion: 'AWSCURRENT; rm' })).toThrow(
-      /edgeOriginSecretVersion/,
-    );
+    // The old version's `current` (a field that exists), never a `previous` field that may be missing.
+    const valuesOf = (t: typeof dev.apiT) =>
+      resourcesOf(t, 'AWS::Lambda::Function')
+        .map((f) => (f.Properties.Environment as { Variables: Record<string, unknown> }).Variables)
+        .filter((env) => env.EDGE_ORIGIN_CHECK === 'on')
+        .map((env) => JSON.stringify(env.EDGE_ORIGIN_VALUES));
+    const during = valuesOf(rotated.apiT);
+    expect(during.length).toBeGreaterThan(0);
+    for (const v of during) {
+      expect(v).toContain(`:SecretString:current::${version}}},{{resolve:secretsmanager:`);
+      expect(v).toContain(`:SecretString:current::${old}}}`);
+      expect(v).not.toContain('previous');
+    }
+    for (const v of valuesOf(dev.apiT)) expect(v).not.toContain('}},{{');
+    // CloudFormation takes at most 60 dynamic references per template.
+    expect(JSON.stringify(rotated.apiT.toJSON()).match(/\{\{resolve:/g)!.length).toBeLessThanOrEqual(60);
+    for (const key of ['edgeOriginSecretVersion', 'edgeOriginPreviousVersion'])
+      expect(() => buildStacks('dev', { [key]: 'AWSCURRENT; rm' })).toThrow(new RegExp(key));
   });
 
   it('answers page routes with index.html, never API paths or files', () => {

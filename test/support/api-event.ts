@@ -9,6 +9,8 @@ export interface EventInput {
   query?: Record<string, string>;
   headers?: Record<string, string>;
   body?: string | object;
+  /** The claims API Gateway's JWT authorizer hands the function (routes that have it in AWS). */
+  claims?: Record<string, string>;
 }
 
 export function apiEvent(input: EventInput): APIGatewayProxyEventV2 {
@@ -41,6 +43,7 @@ export function apiEvent(input: EventInput): APIGatewayProxyEventV2 {
       stage: '$default',
       time: new Date().toUTCString(),
       timeEpoch: Date.now(),
+      ...(input.claims ? { authorizer: { jwt: { claims: input.claims, scopes: null } } } : {}),
     },
     ...(body === undefined ? {} : { body }),
     isBase64Encoded: false,
