@@ -2,54 +2,27 @@
  * The one way the portal runs code in AWS: every Lambda gets the same runtime, architecture, bundle
  * shape, tracing, its own log group and role, and the shared environment with its own values on top.
  */
-import { fileURLToPath } from 'node:url';
-import { Duration } from 'aws-cdk-lib';
+import { AssetHashType, DockerImage, Duration } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import {
   Alias,
   ApplicationLogLevel,
   Architecture,
+  Code,
+  Function as LambdaFunction,
   LoggingFormat,
   Runtime,
   SystemLogLevel,
   Tracing,
 } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { buildSync } from 'esbuild';
 import type { FunctionSpec } from '../functions/deployment.js';
 import { type Environment, variables } from './function-environment.js';
+import { copyFunctionFiles, LAMBDA_HANDLER, lambdaBuildOptions, repoRoot } from './lambda-bundle.js';
 import { acknowledge } from './nag.js';
 import type { StageSettings } from './settings.js';
-
-/** Handler entries in the route table are relative to the repository root. */
-const repoRoot = fileURLToPath(new URL('..', import.meta.url));
-
-/** ESM bundles still meet CommonJS dependencies that call `require`; give them one. */
-/**
- * The SDK's default credential chain, and what the bundles carry instead (relative to the project root,
- * where esbuild runs, locally or in the bundling container).
- */
-export const SDK_CREDENTIAL_CHAIN = '@aws-sdk/credential-provider-node';
-export const LAMBDA_CREDENTIALS = './functions/core/lambda-credentials.ts';
-
-const requireBanner =
-  "import { createRequire as __cong_createRequire } from 'node:module'; const require = __cong_createRequire(import.meta.url);";
-
-/** The catalog's data files the catalog function reads from disk (functions/catalog/published.ts). */
-export const CATALOG_DATA_FILES = ['search-index.json', 'forms', 'national', 'details'] as const;
-
-/**
- * Shell commands that copy the catalog's data files into a bundle's output as data/, where the
- * bundled handler finds them beside itself.
- */
-export function catalogDataCommands(inputDir: string, outputDir: string): string[] {
-  const from = `${inputDir}/functions/catalog/data`;
-  return [
-    `mkdir -p "${outputDir}/data"`,
-    ...CATALOG_DATA_FILES.map((f) => `cp -R "${from}/${f}" "${outputDir}/data/"`),
-  ];
-}
 
 export interface PortalFunctionProps {
   /** Function group name from the route table, e.g. `intake`. */
@@ -63,7 +36,7 @@ export interface PortalFunctionProps {
 }
 
 export class PortalFunction extends Construct {
-  readonly function: NodejsFunction;
+  readonly function: LambdaFunction;
   /**
    * `live`: what API routes, queues, streams and schedules invoke. A deployment moves it to the new
    * version, at once or as a canary (lib/monitoring-stack.ts), so a bad release can be shifted back.
@@ -92,12 +65,10 @@ export class PortalFunction extends Construct {
     this.logGroup.grantWrite(this.role);
 
     const logLevel = settings.logLevel === 'DEBUG' ? ApplicationLogLevel.DEBUG : ApplicationLogLevel.INFO;
-    this.function = new NodejsFunction(this, 'Function', {
+    this.function = new LambdaFunction(this, 'Function', {
       functionName,
-      entry: `${repoRoot}${spec.entry}`,
-      handler: 'handler',
-      projectRoot: repoRoot,
-      depsLockFilePath: `${repoRoot}package-lock.json`,
+      handler: LAMBDA_HANDLER,
+      code: functionCode(spec),
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
       memorySize: spec.memoryMb,
@@ -111,39 +82,6 @@ export class PortalFunction extends Construct {
       systemLogLevelV2: SystemLogLevel.INFO,
       tracing: Tracing.ACTIVE,
       environment: variables({ ...props.sharedEnvironment, ...props.environment }),
-      bundling: {
-        format: OutputFormat.ESM,
-        target: 'node24',
-        mainFields: ['module', 'main'],
-        banner: requireBanner,
-        minify: true,
-        // External .map files without the sources: readable stack traces, smaller bundles.
-        sourceMap: true,
-        sourcesContent: false,
-        // Vietnamese messages stay readable UTF-8 instead of \u escapes (the `charset` bundling
-        // option is not passed on to esbuild by this aws-cdk-lib release).
-        esbuildArgs: {
-          '--charset': 'utf8',
-          // Only the environment's credentials, all Lambda ever provides (functions/core/lambda-credentials.ts).
-          [`--alias:${SDK_CREDENTIAL_CHAIN}`]: LAMBDA_CREDENTIALS,
-        },
-        // The AWS SDK is bundled rather than taken from the runtime, so the version running in Lambda
-        // is the one pinned in package-lock.json and tested locally.
-        externalModules: [],
-        commandHooks:
-          spec.catalogData || spec.assets?.length
-            ? {
-                beforeBundling: () => [],
-                beforeInstall: () => [],
-                // Files the function reads beside its code: the published catalog, and assets
-                // such as the documentation page's renderer.
-                afterBundling: (inputDir: string, outputDir: string) => [
-                  ...(spec.catalogData ? catalogDataCommands(inputDir, outputDir) : []),
-                  ...(spec.assets ?? []).map((file) => `cp "${inputDir}/${file}" "${outputDir}/"`),
-                ],
-              }
-            : undefined,
-      },
     });
 
     // currentVersion publishes a version whenever code or configuration changes.
@@ -155,4 +93,31 @@ export class PortalFunction extends Construct {
       'Active tracing needs xray:PutTraceSegments and xray:PutTelemetryRecords, which accept no resource ARN.',
     );
   }
+}
+
+/**
+ * The function's code, built by the locally installed esbuild into chunks (lib/lambda-bundle.ts) with
+ * the files it reads beside it. The asset's hash is the output's, so a release that changes nothing a
+ * function runs publishes no new version of it. No container is ever used: esbuild is a dependency.
+ */
+function functionCode(spec: FunctionSpec): Code {
+  return Code.fromAsset(repoRoot, {
+    assetHashType: AssetHashType.OUTPUT,
+    bundling: {
+      // Required by the API, never pulled: local bundling below always succeeds or throws.
+      image: DockerImage.fromRegistry('public.ecr.aws/sam/build-nodejs24.x'),
+      // CDK reuses one bundling per source and options; the function's own build must be part of them.
+      environment: {
+        CONG_ENTRY: spec.entry,
+        CONG_FILES: JSON.stringify({ catalogData: spec.catalogData ?? false, assets: spec.assets ?? [] }),
+      },
+      local: {
+        tryBundle(outputDir: string) {
+          buildSync(lambdaBuildOptions(spec.entry, outputDir));
+          copyFunctionFiles(spec, outputDir);
+          return true;
+        },
+      },
+    },
+  });
 }

@@ -1,25 +1,25 @@
 /**
- * One function bundled as the CDK bundles it for Lambda (lib/portal-function.ts: ESM for Node 24, minified,
- * module entry points first, UTF-8 text, with `require` for CJS deps, and the SDK's credential chain
- * reduced to the environment's credentials: functions/core/lambda-credentials.ts).
+ * One function bundled exactly as the deployment bundles it (lib/lambda-bundle.ts): an `index.mjs` and
+ * its chunks in a directory of its own.
  */
+import { join } from 'node:path';
 import { type BuildOptions, build } from 'esbuild';
-import { LAMBDA_CREDENTIALS, SDK_CREDENTIAL_CHAIN } from '../../lib/portal-function.js';
+import { bundleBytes, ENTRY_FILE, lambdaBuildOptions } from '../../lib/lambda-bundle.js';
 
-export async function bundleFunction(entry: string, outfile: string, extra: BuildOptions = {}) {
-  await build({
-    entryPoints: [entry],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node24',
-    mainFields: ['module', 'main'],
-    charset: 'utf8',
-    minify: true,
-    banner: { js: "import{createRequire as __cr}from'module';const require=__cr(import.meta.url);" },
-    logLevel: 'silent',
-    alias: { [SDK_CREDENTIAL_CHAIN]: LAMBDA_CREDENTIALS },
-    ...extra,
-  });
+export interface BuiltFunction {
+  /** The file to import: `<outdir>/index.mjs`. */
+  entryFile: string;
+  /** What a cold start compiles (the entry and its static chunks), and all the code. */
+  eagerBytes: number;
+  totalBytes: number;
+}
+
+export async function bundleFunction(
+  entry: string,
+  outdir: string,
+  extra: BuildOptions = {},
+): Promise<BuiltFunction> {
+  const result = await build({ ...lambdaBuildOptions(entry, outdir), logLevel: 'silent', ...extra });
+  const { eager, total } = bundleBytes(result.metafile!);
+  return { entryFile: join(outdir, ENTRY_FILE), eagerBytes: eager, totalBytes: total };
 }

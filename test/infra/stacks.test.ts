@@ -1,6 +1,9 @@
+import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -826,12 +829,24 @@ describe('the catalog function asset', () => {
         settings,
         sharedEnvironment: {},
       });
+      new PortalFunction(stack, 'Platform', {
+        name: 'platform',
+        spec: functions.platform,
+        settings,
+        sharedEnvironment: {},
+      });
       app.synth();
+      // Each function is built from its own entry: no two share a bundle.
+      const keys = Object.values(Template.fromStack(stack).findResources('AWS::Lambda::Function')).map((f) =>
+        JSON.stringify(f.Properties.Code.S3Key),
+      );
+      expect(new Set(keys).size).toBe(2);
       const assets = (await readdir(outdir)).filter((d) => d.startsWith('asset.'));
+      // The catalog's bundle is the one that carries its data.
       const bundle = only(
         (
           await Promise.all(
-            assets.map(async (d) => ((await readdir(join(outdir, d))).includes('index.mjs') ? d : undefined)),
+            assets.map(async (d) => ((await readdir(join(outdir, d))).includes('data') ? d : undefined)),
           )
         ).filter(Boolean),
       )!;
@@ -843,8 +858,14 @@ describe('the catalog function asset', () => {
       expect(await readdir(join(data, 'national'))).toEqual(
         expect.arrayContaining(['index.json', 'codes.json']),
       );
-      // The handler bundle itself carries neither the details nor the search index.
-      const code = await readFile(join(outdir, bundle, 'index.mjs'), 'utf8');
+      // The handler and its chunks (code behind dynamic imports) sit side by side; together they carry
+      // neither the details nor the search index.
+      const files = (await readdir(join(outdir, bundle))).filter((f) => f.endsWith('.mjs'));
+      expect(files).toContain('index.mjs');
+      expect(files.filter((f) => f.startsWith('chunk-')).length).toBeGreaterThan(0);
+      const code = (await Promise.all(files.map((f) => readFile(join(outdir, bundle, f), 'utf8')))).join(
+        '\n',
+      );
       expect(code).not.toContain('KQ.G19.000181');
       expect(code.length).toBeLessThan(2 * 1024 * 1024);
       // The SDK's credential chain reduced to the environment's credentials, all Lambda provides: no
@@ -852,8 +873,47 @@ describe('the catalog function asset', () => {
       expect(code).toContain('no AWS credentials in the environment');
       expect(code).not.toContain('child_process');
       expect(code).not.toContain('defaultProvider::fromSSO');
+      // The asset runs as Lambda runs it: its handler answers a look-up and a search from data/ beside it.
+      const answers = await runAssetHandler(join(outdir, bundle, 'index.mjs'), [
+        { path: '/v1/procedures/1.002758', routeKey: 'GET /v1/procedures/{code}', code: '1.002758' },
+        { path: '/v1/procedures', routeKey: 'GET /v1/procedures', q: 'khai sinh' },
+      ]);
+      expect(answers.map((a) => a.status)).toEqual([200, 200]);
+      expect(answers[0]!.body).toContain('1.002758');
+      expect(JSON.parse(answers[1]!.body).items.length).toBeGreaterThan(0);
     } finally {
       await rm(outdir, { recursive: true, force: true });
     }
   }, 120_000);
 });
+
+/** Calls a bundled HTTP handler in a Node process of its own, from its own directory, as Lambda does. */
+async function runAssetHandler(
+  file: string,
+  requests: { path: string; routeKey: string; code?: string; q?: string }[],
+): Promise<{ status: number; body: string }[]> {
+  const events = requests.map((r) => ({
+    version: '2.0',
+    routeKey: r.routeKey,
+    rawPath: r.path,
+    rawQueryString: r.q ? `q=${encodeURIComponent(r.q)}` : '',
+    headers: {},
+    ...(r.code ? { pathParameters: { code: r.code } } : {}),
+    ...(r.q ? { queryStringParameters: { q: r.q } } : {}),
+    requestContext: { requestId: 'asset', http: { method: 'GET', path: r.path, sourceIp: '192.0.2.1' } },
+    isBase64Encoded: false,
+  }));
+  const script = `const m = await import(${JSON.stringify(pathToFileURL(file).href)}); const out = []; for (const e of ${JSON.stringify(events)}) { const r = await m.handler(e, { awsRequestId: 'asset', getRemainingTimeInMillis: () => 5000 }); out.push({ status: r.statusCode, body: r.body }); } process.stdout.write(JSON.stringify(out));`;
+  const env = {
+    PATH: process.env.PATH,
+    STAGE: 'dev',
+    POWERTOOLS_LOG_LEVEL: 'SILENT',
+    AWS_REGION: 'ap-southeast-1',
+  };
+  const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], {
+    cwd: dirname(file),
+    env,
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  return JSON.parse(stdout);
+}
