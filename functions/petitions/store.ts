@@ -1,7 +1,7 @@
 /** Petition ports over DynamoDB and S3. */
 import { createHash } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { PetitionEventResult } from '../../schemas/petition.js';
 import { dynamo } from '../core/clients.js';
 import { config } from '../core/config.js';
@@ -26,6 +26,7 @@ import type {
   SubmitPetitionPorts,
   SubmitPetitionResult,
 } from './petitions.js';
+import { loadPetition } from './read.js';
 import type { PublishedSource, StoredPublication } from './search.js';
 
 /** Which shard of the deadline index a petition's entry lives in (stable per petition). */
@@ -185,12 +186,7 @@ export function petitionStore(): PetitionStore {
 
     findIdempotent: idempotencyReader<SubmitPetitionResult>(TableName, IDEMPOTENCY_SCOPE),
 
-    async loadPetition(code) {
-      const out = await db.send(
-        new GetCommand({ TableName, Key: keys.petition(code), ConsistentRead: true }),
-      );
-      return out.Item ? parsePetition(out.Item) : undefined;
-    },
+    loadPetition,
 
     loadTimeline: (code) => readPrefix(keys.petitionPartition(code), keys.timelinePrefix, parsePetitionEvent),
 
