@@ -167,29 +167,19 @@ export type PetitionStore = SubmitPetitionPorts &
     published: PublishedSource;
   };
 
-export function petitionStore(): PetitionStore {
-  const { TABLE_NAME: TableName } = config();
-  const db = dynamo();
-  // Uploads and scans are checked and copied exactly as for dossiers.
-  const files = documentFiles();
+/**
+ * A petition read, its changes committed, the lapsed deadlines and the notices queue: all the escalation
+ * run needs (it never touches scans or S3, so its bundle leaves them out).
+ */
+export function escalationStore(): EscalationPorts {
+  return escalationPorts(config().TABLE_NAME);
+}
 
+function escalationPorts(TableName: string): EscalationPorts {
+  const db = dynamo();
   return {
     now: () => new Date(),
-    codes: blockAllocator(db, TableName),
-    findUpload: files.findUpload,
-    inspectObject: files.inspectObject,
-    // Petition files keep no digest (no agency downloads them by link).
-    copyObject: async (from, to) => {
-      await files.copyObject(from, to);
-    },
-    deleteObjects: files.deleteObjects,
-
-    findIdempotent: idempotencyReader<SubmitPetitionResult>(TableName, IDEMPOTENCY_SCOPE),
-
     loadPetition,
-
-    loadTimeline: (code) => readPrefix(keys.petitionPartition(code), keys.timelinePrefix, parsePetitionEvent),
-
     async commit(w) {
       const { items, index } = petitionWriteItems(TableName, w);
       try {
@@ -205,6 +195,43 @@ export function petitionStore(): PetitionStore {
         throw err;
       }
     },
+
+    async listLapsed(before) {
+      const out: LapsedPetition[] = [];
+      for (let shard = 0; shard < PETITIONS.deadlineShards; shard++) {
+        out.push(
+          ...(await queries.petitionsDue(shard, before, PAGE, (item) => ({
+            code: item.petitionCode as string,
+            deadline: item.deadline as string,
+          }))),
+        );
+      }
+      return out;
+    },
+    enqueue: enqueueNotifications,
+  };
+}
+
+export function petitionStore(): PetitionStore {
+  const { TABLE_NAME: TableName } = config();
+  const db = dynamo();
+  // Uploads and scans are checked and copied exactly as for dossiers.
+  const files = documentFiles();
+
+  return {
+    ...escalationPorts(TableName),
+    codes: blockAllocator(db, TableName),
+    findUpload: files.findUpload,
+    inspectObject: files.inspectObject,
+    // Petition files keep no digest (no agency downloads them by link).
+    copyObject: async (from, to) => {
+      await files.copyObject(from, to);
+    },
+    deleteObjects: files.deleteObjects,
+
+    findIdempotent: idempotencyReader<SubmitPetitionResult>(TableName, IDEMPOTENCY_SCOPE),
+
+    loadTimeline: (code) => readPrefix(keys.petitionPartition(code), keys.timelinePrefix, parsePetitionEvent),
 
     async findRecorded(agencyId, eventId) {
       const result = (await findAgencyEventResult(TableName, agencyId, eventId)) as
@@ -224,20 +251,6 @@ export function petitionStore(): PetitionStore {
 
     // Name, address and e-mail; identifiers and phones are masked by shape (no profile key here).
     knownPersonalData: (ownerSub) => knownPersonalData(TableName, ownerSub),
-
-    async listLapsed(before) {
-      const out: LapsedPetition[] = [];
-      for (let shard = 0; shard < PETITIONS.deadlineShards; shard++) {
-        out.push(
-          ...(await queries.petitionsDue(shard, before, PAGE, (item) => ({
-            code: item.petitionCode as string,
-            deadline: item.deadline as string,
-          }))),
-        );
-      }
-      return out;
-    },
-    enqueue: enqueueNotifications,
 
     listOwned: (sub, limit, cursor) =>
       queries.byOwner(sub, keys.petitionIndexPrefix)({ limit, cursor }, parsePetition),
