@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { dossierCode, isoDateTime, nfcText, ulid } from './common.js';
-import { dossierStatus } from './dossier.js';
+import { dossierStatus } from './dossier-status.js';
 import { officerRef, plannedStep, stepId } from './steps.js';
 
 /** A request to supplement names at most this many documents (a dossier holds at most 30). */
