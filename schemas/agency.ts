@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { dossierCode, isoDateTime, nfcText, ulid } from './common.js';
+import { type DeliveredPayment, deliveredPayment } from './delivered-payment.js';
 import { dossierStatus } from './dossier-status.js';
 import { officerRef, plannedStep, stepId } from './steps.js';
 
@@ -245,26 +246,7 @@ export const supplementDelivery = z
   .meta({ id: 'DossierSupplemented' });
 export type SupplementDelivery = z.infer<typeof supplementDelivery>;
 
-/**
- * A dossier's fee as it was paid online: the amount, when and through which provider, the receipt the
- * citizen was given, and whether it has since been given back.
- */
-export const deliveredPayment = z
-  .object({
-    paymentId: z.string(),
-    amount: z.number().int().nonnegative().meta({ description: 'In đồng (VND has no minor unit).' }),
-    currency: z.literal('VND'),
-    status: z.enum(['paid', 'refunded']),
-    paidAt: isoDateTime,
-    /** The payment provider (e.g. `vnpay`) and its own id of the charge, for the agency's reconciliation. */
-    provider: z.string(),
-    providerTransactionId: z.string().optional(),
-    /** The electronic receipt issued to the payer (biên lai điện tử). */
-    receiptNumber: z.string().optional(),
-    refundedAt: isoDateTime.optional(),
-  })
-  .meta({ id: 'DeliveredPayment' });
-export type DeliveredPayment = z.infer<typeof deliveredPayment>;
+export { type DeliveredPayment, deliveredPayment };
 
 /** What the dispatcher POSTs to an agency's endpoint (Standard Webhooks signed). */
 export const dossierDelivery = z
