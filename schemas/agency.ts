@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { AGENCY_ATTACHMENT_PATH } from './agency-paths.js';
 import { dossierCode, isoDateTime, nfcText, ulid } from './common.js';
 import { type DeliveredPayment, deliveredPayment } from './delivered-payment.js';
 import { dossierStatus } from './dossier-status.js';
@@ -305,8 +306,7 @@ export const paymentRefundedDelivery = z
   .meta({ id: 'DossierPaymentRefunded' });
 export type PaymentRefundedDelivery = z.infer<typeof paymentRefundedDelivery>;
 
-/** The route agencies fetch a dossier's file by; deliveries link to it (`href`). */
-export const AGENCY_ATTACHMENT_PATH = '/v1/agency/dossiers/{code}/attachments/{attachmentId}';
+export { AGENCY_ATTACHMENT_PATH };
 
 /** GET /v1/agency/dossiers/{code}/attachments/{attachmentId}: one file of a dossier routed to the agency. */
 export const agencyAttachmentParams = z.object({
