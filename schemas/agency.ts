@@ -1,6 +1,8 @@
 import * as z from 'zod';
+import { AGENCY_ATTACHMENT_PATH } from './agency-paths.js';
 import { dossierCode, isoDateTime, nfcText, ulid } from './common.js';
-import { dossierStatus } from './dossier.js';
+import { type DeliveredPayment, deliveredPayment } from './delivered-payment.js';
+import { dossierStatus } from './dossier-status.js';
 import { officerRef, plannedStep, stepId } from './steps.js';
 
 /** A request to supplement names at most this many documents (a dossier holds at most 30). */
@@ -245,26 +247,7 @@ export const supplementDelivery = z
   .meta({ id: 'DossierSupplemented' });
 export type SupplementDelivery = z.infer<typeof supplementDelivery>;
 
-/**
- * A dossier's fee as it was paid online: the amount, when and through which provider, the receipt the
- * citizen was given, and whether it has since been given back.
- */
-export const deliveredPayment = z
-  .object({
-    paymentId: z.string(),
-    amount: z.number().int().nonnegative().meta({ description: 'In đồng (VND has no minor unit).' }),
-    currency: z.literal('VND'),
-    status: z.enum(['paid', 'refunded']),
-    paidAt: isoDateTime,
-    /** The payment provider (e.g. `vnpay`) and its own id of the charge, for the agency's reconciliation. */
-    provider: z.string(),
-    providerTransactionId: z.string().optional(),
-    /** The electronic receipt issued to the payer (biên lai điện tử). */
-    receiptNumber: z.string().optional(),
-    refundedAt: isoDateTime.optional(),
-  })
-  .meta({ id: 'DeliveredPayment' });
-export type DeliveredPayment = z.infer<typeof deliveredPayment>;
+export { type DeliveredPayment, deliveredPayment };
 
 /** What the dispatcher POSTs to an agency's endpoint (Standard Webhooks signed). */
 export const dossierDelivery = z
@@ -323,8 +306,7 @@ export const paymentRefundedDelivery = z
   .meta({ id: 'DossierPaymentRefunded' });
 export type PaymentRefundedDelivery = z.infer<typeof paymentRefundedDelivery>;
 
-/** The route agencies fetch a dossier's file by; deliveries link to it (`href`). */
-export const AGENCY_ATTACHMENT_PATH = '/v1/agency/dossiers/{code}/attachments/{attachmentId}';
+export { AGENCY_ATTACHMENT_PATH };
 
 /** GET /v1/agency/dossiers/{code}/attachments/{attachmentId}: one file of a dossier routed to the agency. */
 export const agencyAttachmentParams = z.object({

@@ -1,9 +1,10 @@
 /** Agency registry and FAQ (Bộ câu hỏi – trả lời) as the catalog publishes them. */
 import * as z from 'zod';
+import { agencyLevel } from './agency-level.js';
 import { procedureCode } from './common.js';
 import { departmentKind, searchHighlight } from './procedure.js';
 
-export const agencyLevel = z.enum(['ministry', 'province', 'commune', 'public_body']);
+export { agencyLevel };
 
 export const agencyView = z
   .object({

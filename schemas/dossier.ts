@@ -1,23 +1,12 @@
 import * as z from 'zod';
 import { dossierCode, isoDateTime, listQuery, nfcText, procedureCode, ulid } from './common.js';
+import { type DossierStatus, dossierStatus } from './dossier-status.js';
 import { ratingView } from './feedback.js';
 import { dossierPaymentSummary } from './payment.js';
 import { readerKind, readerRef, readReason, readWhat } from './reads.js';
 import { publicStepView, stepView } from './steps.js';
 
-export const dossierStatus = z.enum([
-  'submitted',
-  'received',
-  'in_progress',
-  'supplement_requested',
-  'supplemented',
-  'approved',
-  'rejected',
-  'result_issued',
-  'completed',
-  'withdrawn',
-]);
-export type DossierStatus = z.infer<typeof dossierStatus>;
+export { type DossierStatus, dossierStatus };
 
 /**
  * A document the caller already holds, as GET /v1/me/documents names it: a scan in one of their dossiers

@@ -1,6 +1,6 @@
 /** Citizens' ratings of finished dossiers, and the performance the portal publishes per agency. */
 import * as z from 'zod';
-import { agencyLevel } from './catalog.js';
+import { agencyLevel } from './agency-level.js';
 import { dossierCode, isoDateTime, listQuery, nfcText, procedureCode } from './common.js';
 
 const score = z.number().int().min(1).max(5);

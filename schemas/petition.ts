@@ -1,14 +1,13 @@
 import * as z from 'zod';
 import { isoDateTime, listQuery, nfcText, procedureCode, ulid } from './common.js';
+import { petitionStatus } from './petition-status.js';
 
 /** `PAKN-YYMMDD-NNNN`: one national series per day (a petition can move between agencies). */
 export const petitionCode = z
   .string()
   .regex(/^PAKN-\d{6}-\d{4,}$/, 'expected a petition code such as PAKN-261122-0001');
 
-export const petitionStatus = z
-  .enum(['received', 'assigned', 'answered', 'published', 'rejected', 'escalated'])
-  .meta({ id: 'PetitionStatus' });
+export { petitionStatus };
 
 const agencyId = z.string().regex(/^[a-z0-9-]{2,40}$/, 'an agency id such as ubnd-01');
 

@@ -1,6 +1,6 @@
 /** The live service index (Decision 766/QĐ-TTg): rankings per period and one agency's months. */
 import * as z from 'zod';
-import { agencyLevel } from './catalog.js';
+import { agencyLevel } from './agency-level.js';
 import { MAX_MONTHS, month, monthsBetween } from './feedback.js';
 import { figuresPeriod } from './figures.js';
 

@@ -1,14 +1,13 @@
 import * as z from 'zod';
 import { dossierCode, isoDateTime, listQuery, nfcText, procedureCode, ulid, vnMobile } from './common.js';
+import { ticketStatus } from './ticket-status.js';
 
 /** `HTTT-YYMMDD-NNNN` (hỗ trợ trực tuyến): one national series per day. */
 export const ticketCode = z
   .string()
   .regex(/^HTTT-\d{6}-\d{4,}$/, 'expected a support ticket code such as HTTT-261206-0001');
 
-export const ticketStatus = z
-  .enum(['open', 'answered', 'awaiting_citizen', 'with_agency', 'closed'])
-  .meta({ id: 'SupportTicketStatus' });
+export { ticketStatus };
 
 const provinceCode = z.string().regex(/^\d{2}$/, 'a province code such as 01');
 

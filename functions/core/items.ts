@@ -9,7 +9,7 @@
  * error, so a broken record is not shown, advanced or paid as if it were whole.
  */
 import * as z from 'zod';
-import { dossierStatus } from '../../schemas/dossier.js';
+import { dossierStatus } from '../../schemas/dossier-status.js';
 import type { DossierRecord } from './dossier.js';
 import { AppError } from './errors.js';
 import { logger } from './logger.js';

@@ -13,7 +13,7 @@
  * dispatcher older than it is retried until that dispatcher is replaced, or rests in the DLQ.
  */
 import * as z from 'zod';
-import { deliveredPayment } from '../../schemas/agency.js';
+import { deliveredPayment } from '../../schemas/delivered-payment.js';
 
 /** Version 1; a message without `v` was queued before the field existed and is v1 too. */
 const v1 = z.literal(1).default(1);

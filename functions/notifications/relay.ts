@@ -26,7 +26,7 @@ import { profileStore } from '../me/store.js';
 import { enqueueNotifications } from '../notices/queue.js';
 import type { NoticeEvent } from '../notices/templates.js';
 import type { PetitionEvent } from '../petitions/model.js';
-import { petitionStore } from '../petitions/store.js';
+import { loadPetition } from '../petitions/read.js';
 import { loadProfileKeys } from '../pii/profile-keys.js';
 import { open } from '../pii/protect.js';
 import { withOpenForm } from '../pii/sealed-form.js';
@@ -77,7 +77,7 @@ async function notify(record: DynamoDBRecord, dossiers: BatchDossierReader): Pro
   if (isPetitionNotice(record)) {
     const item = unmarshall(image(record) as Record<string, AttributeValue>);
     petitionPorts ??= {
-      loadPetition: (c) => petitionStore().loadPetition(c),
+      loadPetition,
       // The petitioner's saved profile holds their contact; the phone is opened only to be queued.
       contactsOf: async (sub) => {
         const profile = await readProfile(profileStore(), sub, true);

@@ -6,14 +6,14 @@
 
 import type { Context } from 'aws-lambda';
 import { correlate } from '../core/logger.js';
-import { type EscalationReport, escalatePetitions } from './escalation.js';
-import { type PetitionStore, petitionStore } from './store.js';
+import { type EscalationPorts, type EscalationReport, escalatePetitions } from './escalation.js';
+import { escalationStore } from './store.js';
 
-let ports: PetitionStore | undefined;
+let ports: EscalationPorts | undefined;
 
 export const handler = async (event: { now?: string } = {}, context?: Context): Promise<EscalationReport> => {
   correlate(undefined, context);
-  ports ??= petitionStore();
+  ports ??= escalationStore();
   const now =
     typeof event.now === 'string' && !Number.isNaN(Date.parse(event.now)) ? new Date(event.now) : new Date();
   return escalatePetitions(ports, now);

@@ -1,6 +1,6 @@
 /** Petition items as stored, parsed by kind; an item that does not match is an internal error (core/items.ts). */
 import * as z from 'zod';
-import { petitionStatus } from '../../schemas/petition.js';
+import { petitionStatus } from '../../schemas/petition-status.js';
 import { itemParser, present } from '../core/items.js';
 import type { PetitionEvent, PetitionRecord } from './model.js';
 

@@ -1,7 +1,7 @@
 /** Petition ports over DynamoDB and S3. */
 import { createHash } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { PetitionEventResult } from '../../schemas/petition.js';
 import { dynamo } from '../core/clients.js';
 import { config } from '../core/config.js';
@@ -26,6 +26,7 @@ import type {
   SubmitPetitionPorts,
   SubmitPetitionResult,
 } from './petitions.js';
+import { loadPetition } from './read.js';
 import type { PublishedSource, StoredPublication } from './search.js';
 
 /** Which shard of the deadline index a petition's entry lives in (stable per petition). */
@@ -166,34 +167,19 @@ export type PetitionStore = SubmitPetitionPorts &
     published: PublishedSource;
   };
 
-export function petitionStore(): PetitionStore {
-  const { TABLE_NAME: TableName } = config();
-  const db = dynamo();
-  // Uploads and scans are checked and copied exactly as for dossiers.
-  const files = documentFiles();
+/**
+ * A petition read, its changes committed, the lapsed deadlines and the notices queue: all the escalation
+ * run needs (it never touches scans or S3, so its bundle leaves them out).
+ */
+export function escalationStore(): EscalationPorts {
+  return escalationPorts(config().TABLE_NAME);
+}
 
+function escalationPorts(TableName: string): EscalationPorts {
+  const db = dynamo();
   return {
     now: () => new Date(),
-    codes: blockAllocator(db, TableName),
-    findUpload: files.findUpload,
-    inspectObject: files.inspectObject,
-    // Petition files keep no digest (no agency downloads them by link).
-    copyObject: async (from, to) => {
-      await files.copyObject(from, to);
-    },
-    deleteObjects: files.deleteObjects,
-
-    findIdempotent: idempotencyReader<SubmitPetitionResult>(TableName, IDEMPOTENCY_SCOPE),
-
-    async loadPetition(code) {
-      const out = await db.send(
-        new GetCommand({ TableName, Key: keys.petition(code), ConsistentRead: true }),
-      );
-      return out.Item ? parsePetition(out.Item) : undefined;
-    },
-
-    loadTimeline: (code) => readPrefix(keys.petitionPartition(code), keys.timelinePrefix, parsePetitionEvent),
-
+    loadPetition,
     async commit(w) {
       const { items, index } = petitionWriteItems(TableName, w);
       try {
@@ -209,6 +195,43 @@ export function petitionStore(): PetitionStore {
         throw err;
       }
     },
+
+    async listLapsed(before) {
+      const out: LapsedPetition[] = [];
+      for (let shard = 0; shard < PETITIONS.deadlineShards; shard++) {
+        out.push(
+          ...(await queries.petitionsDue(shard, before, PAGE, (item) => ({
+            code: item.petitionCode as string,
+            deadline: item.deadline as string,
+          }))),
+        );
+      }
+      return out;
+    },
+    enqueue: enqueueNotifications,
+  };
+}
+
+export function petitionStore(): PetitionStore {
+  const { TABLE_NAME: TableName } = config();
+  const db = dynamo();
+  // Uploads and scans are checked and copied exactly as for dossiers.
+  const files = documentFiles();
+
+  return {
+    ...escalationPorts(TableName),
+    codes: blockAllocator(db, TableName),
+    findUpload: files.findUpload,
+    inspectObject: files.inspectObject,
+    // Petition files keep no digest (no agency downloads them by link).
+    copyObject: async (from, to) => {
+      await files.copyObject(from, to);
+    },
+    deleteObjects: files.deleteObjects,
+
+    findIdempotent: idempotencyReader<SubmitPetitionResult>(TableName, IDEMPOTENCY_SCOPE),
+
+    loadTimeline: (code) => readPrefix(keys.petitionPartition(code), keys.timelinePrefix, parsePetitionEvent),
 
     async findRecorded(agencyId, eventId) {
       const result = (await findAgencyEventResult(TableName, agencyId, eventId)) as
@@ -228,20 +251,6 @@ export function petitionStore(): PetitionStore {
 
     // Name, address and e-mail; identifiers and phones are masked by shape (no profile key here).
     knownPersonalData: (ownerSub) => knownPersonalData(TableName, ownerSub),
-
-    async listLapsed(before) {
-      const out: LapsedPetition[] = [];
-      for (let shard = 0; shard < PETITIONS.deadlineShards; shard++) {
-        out.push(
-          ...(await queries.petitionsDue(shard, before, PAGE, (item) => ({
-            code: item.petitionCode as string,
-            deadline: item.deadline as string,
-          }))),
-        );
-      }
-      return out;
-    },
-    enqueue: enqueueNotifications,
 
     listOwned: (sub, limit, cursor) =>
       queries.byOwner(sub, keys.petitionIndexPrefix)({ limit, cursor }, parsePetition),

@@ -11,7 +11,7 @@ import { SLA } from '../core/resources.js';
 import { enqueueNotifications } from '../notices/queue.js';
 import { findAgency } from '../registry/agencies.js';
 import { overdueStore } from '../stats/overdue.js';
-import type { BreachKind, LapsedEntry, SlaIndexPorts, SlaWatchPorts } from './sla.js';
+import type { BreachKind, SlaIndexPorts, SlaWatchPorts } from './sla.js';
 
 /** Which shard of a deadline partition a dossier's entry lives in (stable per dossier). */
 export const slaShard = (code: string) => createHash('sha256').update(code).digest()[0]! % SLA.shards;
@@ -87,19 +87,19 @@ export function slaWatchStore(): SlaWatchPorts {
   const db = dynamo();
   const overdue = overdueStore();
   return {
+    // The shards are read at once (one query each), and their entries kept in shard order.
     async listLapsed(kind, before) {
-      const out: LapsedEntry[] = [];
-      for (let shard = 0; shard < SLA.shards; shard++) {
-        out.push(
-          ...(await queries.slaDue(kind, shard, before, PAGE, (item) => ({
+      const shards = await Promise.all(
+        Array.from({ length: SLA.shards }, (_, shard) =>
+          queries.slaDue(kind, shard, before, PAGE, (item) => ({
             code: item.dossierCode as string,
             kind,
             deadline: item.deadline as string,
             indexKey: item.gsi2sk as string,
-          }))),
-        );
-      }
-      return out;
+          })),
+        ),
+      );
+      return shards.flat();
     },
     loadDossier,
     async flag(code, kind, deadline, at) {

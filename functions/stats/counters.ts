@@ -4,7 +4,7 @@
  * consumer and `npm run stats:rebuild` both count through `contributionOf`, so they cannot disagree.
  */
 import type { AgencyMonthStats } from '../../schemas/feedback.js';
-import { findProcedure, findProcedureVersion } from '../catalog/catalog.js';
+import { procedureRecord, procedureRecordVersion } from '../catalog/lookup.js';
 import type { DossierRecord } from '../core/dossier.js';
 import { AppError } from '../core/errors.js';
 import type { TimelineEvent } from '../core/timeline.js';
@@ -153,8 +153,8 @@ export function contributionOf(
 const procedureOf = (d: CountedDossier) =>
   d.procedureCode
     ? ((d.procedureVersion !== undefined
-        ? findProcedureVersion(d.procedureCode, d.procedureVersion)
-        : undefined) ?? findProcedure(d.procedureCode))
+        ? procedureRecordVersion(d.procedureCode, d.procedureVersion)
+        : undefined) ?? procedureRecord(d.procedureCode))
     : undefined;
 
 /**

@@ -6,7 +6,7 @@
  */
 import type * as z from 'zod';
 import type { plannedStep } from '../../schemas/steps.js';
-import { findProcedure, findProcedureVersion } from '../catalog/catalog.js';
+import { procedureRecord, procedureRecordVersion } from '../catalog/lookup.js';
 import type { DossierRecord } from '../core/dossier.js';
 import { SLA } from '../core/resources.js';
 import { addWorkingDays, addWorkingHours, workingDaysBetween } from '../core/working-days.js';
@@ -85,7 +85,7 @@ export function planOf(
   source: 'catalog' | 'default';
 } {
   const procedure =
-    findProcedureVersion(d.procedureCode, d.procedureVersion) ?? findProcedure(d.procedureCode);
+    procedureRecordVersion(d.procedureCode, d.procedureVersion) ?? procedureRecord(d.procedureCode);
   const published = procedure?.steps ?? [];
   if (published.length) {
     return {

@@ -1,6 +1,6 @@
 /** Support items as stored, parsed by kind; an item that does not match is an internal error (core/items.ts). */
 import * as z from 'zod';
-import { ticketStatus } from '../../schemas/support.js';
+import { ticketStatus } from '../../schemas/ticket-status.js';
 import { itemParser, present } from '../core/items.js';
 import type { TicketEvent, TicketRecord } from './model.js';
 

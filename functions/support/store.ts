@@ -161,29 +161,18 @@ export type SupportStore = CreateTicketPorts &
     askedBetween(from: string, to: string): Promise<TicketRecord[]>;
   };
 
-export function supportStore(): SupportStore {
-  const { TABLE_NAME: TableName } = config();
-  const db = dynamo();
-  const files = documentFiles();
+/**
+ * A ticket read and its changes committed: all the support watcher needs (it never touches scans, keys or
+ * profiles, so its bundle leaves them out).
+ */
+export function quietTicketStore(): QuietTicketPorts {
+  return ticketStore(config().TABLE_NAME);
+}
 
+function ticketStore(TableName: string): QuietTicketPorts {
+  const db = dynamo();
   return {
     now: () => new Date(),
-    codes: blockAllocator(db, TableName),
-    findUpload: files.findUpload,
-    inspectObject: files.inspectObject,
-    copyObject: async (from, to) => {
-      await files.copyObject(from, to);
-    },
-    deleteObjects: files.deleteObjects,
-    sealCallerPhone: async (code, phone) =>
-      seal((await loadProfileKeys()).encryption, phone, callerPhoneContext(code)),
-
-    findIdempotent: idempotencyReader<TicketCreated>(TableName, IDEMPOTENCY_SCOPE),
-
-    async dossierOwnership(code) {
-      const o = await readOwnership('dossier', keys.dossier(code));
-      return o;
-    },
 
     async loadTicket(code) {
       const out = await db.send(
@@ -191,10 +180,6 @@ export function supportStore(): SupportStore {
       );
       return out.Item ? parseTicket(out.Item) : undefined;
     },
-
-    knownPersonalData: (ownerSub) => knownPersonalData(TableName, ownerSub, loadProfileKeys),
-
-    loadTimeline: (code) => readPrefix(keys.supportPartition(code), keys.timelinePrefix, parseTicketEvent),
 
     async commit(w) {
       const { items, index } = ticketWriteItems(TableName, w);
@@ -213,6 +198,38 @@ export function supportStore(): SupportStore {
       }
     },
 
+    listQuiet: (before) => queries.supportQuietLapsed(before, QUIET_PAGE),
+  };
+}
+
+export function supportStore(): SupportStore {
+  const { TABLE_NAME: TableName } = config();
+  const db = dynamo();
+  const files = documentFiles();
+
+  return {
+    ...ticketStore(TableName),
+    codes: blockAllocator(db, TableName),
+    findUpload: files.findUpload,
+    inspectObject: files.inspectObject,
+    copyObject: async (from, to) => {
+      await files.copyObject(from, to);
+    },
+    deleteObjects: files.deleteObjects,
+    sealCallerPhone: async (code, phone) =>
+      seal((await loadProfileKeys()).encryption, phone, callerPhoneContext(code)),
+
+    findIdempotent: idempotencyReader<TicketCreated>(TableName, IDEMPOTENCY_SCOPE),
+
+    async dossierOwnership(code) {
+      const o = await readOwnership('dossier', keys.dossier(code));
+      return o;
+    },
+
+    knownPersonalData: (ownerSub) => knownPersonalData(TableName, ownerSub, loadProfileKeys),
+
+    loadTimeline: (code) => readPrefix(keys.supportPartition(code), keys.timelinePrefix, parseTicketEvent),
+
     async findRecorded(agencyId, eventId) {
       const result = (await findAgencyEventResult(TableName, agencyId, eventId)) as
         | SupportEventResult
@@ -220,8 +237,6 @@ export function supportStore(): SupportStore {
       // A dossier's or petition's event under the same id is not this ticket's.
       return result && 'ticketCode' in result ? result : undefined;
     },
-
-    listQuiet: (before) => queries.supportQuietLapsed(before, QUIET_PAGE),
 
     listOwned: (sub, limit, cursor) =>
       queries.byOwner(sub, keys.supportIndexPrefix)({ limit, cursor }, parseTicket),

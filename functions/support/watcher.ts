@@ -5,10 +5,11 @@
  */
 import type { Context } from 'aws-lambda';
 import { correlate, logger } from '../core/logger.js';
-import { type SupportStore, supportStore } from './store.js';
+import type { QuietTicketPorts } from './ports.js';
+import { quietTicketStore } from './store.js';
 import { closeQuietTickets } from './tickets.js';
 
-let ports: SupportStore | undefined;
+let ports: QuietTicketPorts | undefined;
 
 export type SupportWatchReport = { closed: number; skipped: number };
 
@@ -17,7 +18,7 @@ export const handler = async (
   context?: Context,
 ): Promise<SupportWatchReport> => {
   correlate(undefined, context);
-  ports ??= supportStore();
+  ports ??= quietTicketStore();
   const now =
     typeof event.now === 'string' && !Number.isNaN(Date.parse(event.now)) ? new Date(event.now) : new Date();
   const report = await closeQuietTickets(ports, now);
