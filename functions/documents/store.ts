@@ -111,3 +111,21 @@ export function documentFiles(): DocumentFiles {
     },
   };
 }
+
+/**
+ * The same ports for filings whose copies keep no digest (petitions, support tickets: no agency downloads
+ * them by link), so their copy answers nothing.
+ */
+export function scanFiles(): Pick<DocumentFiles, 'findUpload' | 'inspectObject' | 'deleteObjects'> & {
+  copyObject(from: string, to: string): Promise<void>;
+} {
+  const files = documentFiles();
+  return {
+    findUpload: files.findUpload,
+    inspectObject: files.inspectObject,
+    copyObject: async (from, to) => {
+      await files.copyObject(from, to);
+    },
+    deleteObjects: files.deleteObjects,
+  };
+}

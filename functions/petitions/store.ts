@@ -11,7 +11,7 @@ import { cancellationOf } from '../core/dynamo-errors.js';
 import { keys } from '../core/keys.js';
 import { queries } from '../core/queries.js';
 import { PETITIONS } from '../core/resources.js';
-import { documentFiles } from '../documents/store.js';
+import { scanFiles } from '../documents/store.js';
 import { agencyEventPut, idempotencyPut } from '../dossiers/idempotency.js';
 import { findAgencyEventResult, idempotencyReader } from '../dossiers/idempotency-store.js';
 import { outboxPut } from '../dossiers/outbox.js';
@@ -215,19 +215,11 @@ function escalationPorts(TableName: string): EscalationPorts {
 export function petitionStore(): PetitionStore {
   const { TABLE_NAME: TableName } = config();
   const db = dynamo();
-  // Uploads and scans are checked and copied exactly as for dossiers.
-  const files = documentFiles();
-
   return {
     ...escalationPorts(TableName),
     codes: blockAllocator(db, TableName),
-    findUpload: files.findUpload,
-    inspectObject: files.inspectObject,
-    // Petition files keep no digest (no agency downloads them by link).
-    copyObject: async (from, to) => {
-      await files.copyObject(from, to);
-    },
-    deleteObjects: files.deleteObjects,
+    // Uploads and scans are checked and copied exactly as for dossiers; the copies keep no digest.
+    ...scanFiles(),
 
     findIdempotent: idempotencyReader<SubmitPetitionResult>(TableName, IDEMPOTENCY_SCOPE),
 

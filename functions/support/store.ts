@@ -11,7 +11,7 @@ import { keys } from '../core/keys.js';
 import { type Page, queries } from '../core/queries.js';
 import { SUPPORT } from '../core/resources.js';
 import { FilterBuilder } from '../core/table.js';
-import { documentFiles } from '../documents/store.js';
+import { scanFiles } from '../documents/store.js';
 import { agencyEventPut, idempotencyPut } from '../dossiers/idempotency.js';
 import { findAgencyEventResult, idempotencyReader } from '../dossiers/idempotency-store.js';
 import { outboxPut } from '../dossiers/outbox.js';
@@ -205,17 +205,10 @@ function ticketStore(TableName: string): QuietTicketPorts {
 export function supportStore(): SupportStore {
   const { TABLE_NAME: TableName } = config();
   const db = dynamo();
-  const files = documentFiles();
-
   return {
     ...ticketStore(TableName),
     codes: blockAllocator(db, TableName),
-    findUpload: files.findUpload,
-    inspectObject: files.inspectObject,
-    copyObject: async (from, to) => {
-      await files.copyObject(from, to);
-    },
-    deleteObjects: files.deleteObjects,
+    ...scanFiles(),
     sealCallerPhone: async (code, phone) =>
       seal((await loadProfileKeys()).encryption, phone, callerPhoneContext(code)),
 
