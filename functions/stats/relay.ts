@@ -85,8 +85,13 @@ export async function countRecord(
       await settleOverdue(ports.overdue, code, async () => dossier ?? (await ports.loadDossier(code)), at);
     }
   }
-  if (contribution) await ports.stats.add(contribution);
-  for (const c of also) await ports.stats.add(c);
+  // What one event adds to one agency's month is written together (a submission: received and filed).
+  const groups = new Map<string, Contribution[]>();
+  for (const c of contribution ? [contribution, ...also] : also) {
+    const key = `${c.agencyId}|${c.month}`;
+    groups.set(key, [...(groups.get(key) ?? []), c]);
+  }
+  for (const group of groups.values()) await ports.stats.add(group.length === 1 ? group[0]! : group);
   return contribution;
 }
 

@@ -19,8 +19,11 @@ export interface StoredStats {
 }
 
 export interface StatsPorts {
-  /** Adds a contribution unless its (dossier, kind) was counted already. */
-  add(c: Contribution): Promise<'added' | 'duplicate'>;
+  /**
+   * Adds a contribution unless its (dossier, kind) was counted already; several of one dossier to one
+   * agency's month go in one write, each kind still counted once.
+   */
+  add(c: Contribution | readonly Contribution[]): Promise<'added' | 'duplicate'>;
   month(month: string): Promise<StoredStats[]>;
   agencyMonths(agencyId: string, months: readonly string[]): Promise<StoredStats[]>;
 }
@@ -46,26 +49,55 @@ export function sumShards(items: readonly Record<string, unknown>[]): StoredStat
   return [...byAgency.values()];
 }
 
-export function addItems(TableName: string, c: Contribution, at: string) {
-  const adds = Object.entries(c.add);
+/** A marker's put or the counter's update, as TransactWriteItems takes them. */
+interface StatsWrite {
+  Put?: { TableName: string; Item: Record<string, unknown>; ConditionExpression: string };
+  Update?: {
+    TableName: string;
+    Key: Record<string, unknown>;
+    UpdateExpression: string;
+    ExpressionAttributeNames: Record<string, string>;
+    ExpressionAttributeValues: Record<string, unknown>;
+  };
+}
+
+/**
+ * One contribution, or several of one dossier to one agency's month (a submission is `received` and
+ * `filed`; a decision may also be the acknowledgement): each under its own marker, and one write of the
+ * counter adding them all, so a busy month's index shard is written once per event, not once per kind.
+ */
+export function addItems(
+  TableName: string,
+  contributions: Contribution | readonly Contribution[],
+  at: string,
+): StatsWrite[] {
+  const cs: readonly Contribution[] = Array.isArray(contributions)
+    ? contributions
+    : [contributions as Contribution];
+  const c = cs[0];
+  if (!c || cs.some((o) => o.code !== c.code || o.agencyId !== c.agencyId || o.month !== c.month))
+    throw new Error('contributions counted together must be one dossier’s, to one agency’s month');
+  const sum: Record<string, number> = {};
+  for (const o of cs) for (const [k, v] of Object.entries(o.add)) sum[k] = (sum[k] ?? 0) + (v ?? 0);
+  const adds = Object.entries(sum);
   // The dossier's (or petition's) own shard: its replays land on the same item, its peers spread out.
   const shard = shardOf(c.code, SHARDS.stats);
   const index = keys.agencyStatsIndex(c.month, c.agencyId, shard);
   return [
-    {
+    ...cs.map((o) => ({
       Put: {
         TableName,
         Item: {
-          ...(c.kind === 'petitionAnswered'
-            ? keys.petitionStatsMarker(c.code, 'answered')
-            : keys.statsMarker(c.code, c.kind)),
+          ...(o.kind === 'petitionAnswered'
+            ? keys.petitionStatsMarker(o.code, 'answered')
+            : keys.statsMarker(o.code, o.kind)),
           kind: 'stats-marker',
-          month: c.month,
+          month: o.month,
           at,
         },
         ConditionExpression: 'attribute_not_exists(pk)',
       },
-    },
+    })),
     {
       Update: {
         TableName,
@@ -94,14 +126,20 @@ export function statsStore(now: () => Date = () => new Date()): StatsPorts {
   const TableName = config().TABLE_NAME;
   return {
     async add(c) {
+      const cs: readonly Contribution[] = Array.isArray(c) ? c : [c as Contribution];
       try {
         await dynamo().send(
-          new TransactWriteCommand({ TransactItems: addItems(TableName, c, now().toISOString()) }),
+          new TransactWriteCommand({ TransactItems: addItems(TableName, cs, now().toISOString()) }),
         );
         return 'added';
       } catch (err) {
-        if (isCancellation(err) && cancellationOf(err).failed(0)) return 'duplicate';
-        throw err;
+        if (!isCancellation(err)) throw err;
+        const { failed } = cancellationOf(err);
+        const counted = cs.filter((_, i) => failed(i));
+        if (!counted.length) throw err;
+        // Some kinds were counted before (a replay after a partial earlier count): add the others alone.
+        const rest = cs.filter((_, i) => !failed(i));
+        return rest.length ? this.add(rest) : 'duplicate';
       }
     },
     async month(month) {

@@ -273,6 +273,43 @@ describe('idempotent counters', () => {
     );
   });
 
+  it('writes the counter once for several kinds of one dossier, each kind under its own marker', () => {
+    const received: Contribution = { ...contribution, kind: 'received', add: { received: 1, completed: 1 } };
+    const writes = addItems('t', [contribution, received], '2026-11-20T00:00:00Z');
+    expect(writes.map((w) => w.Put?.Item?.sk ?? w.Update?.Key?.sk)).toEqual([
+      'STATS#completed',
+      'STATS#received',
+      'STATS',
+    ]);
+    expect(writes[2]?.Update?.ExpressionAttributeValues).toMatchObject({
+      ':completed': 2,
+      ':received': 1,
+      ':processingDays': 4,
+    });
+    // Only one dossier's contributions to one agency's month share a write.
+    expect(() => addItems('t', [contribution, { ...received, agencyId: 'bhxh-79' }], 'x')).toThrow();
+  });
+
+  it('adds alone the kinds not yet counted when a replay meets some of their markers', async () => {
+    const received: Contribution = { ...contribution, kind: 'received', add: { received: 1 } };
+    const sent: unknown[][] = [];
+    ddb.on(TransactWriteCommand).callsFake((input: { TransactItems: unknown[] }) => {
+      sent.push(input.TransactItems);
+      if (sent.length === 1)
+        throw new TransactionCanceledException({
+          message: 'cancelled',
+          $metadata: {},
+          CancellationReasons: [{ Code: 'ConditionalCheckFailed' }, { Code: 'None' }, { Code: 'None' }],
+        });
+      return {};
+    });
+    expect(await statsStore().add([contribution, received])).toBe('added');
+    ddb.reset();
+    expect(sent.map((items) => items.length)).toEqual([3, 2]);
+    expect(JSON.stringify(sent[1])).toContain('STATS#received');
+    expect(JSON.stringify(sent[1])).not.toContain('STATS#completed');
+  });
+
   it("spreads an agency's dossiers over the counter shards, each dossier always to its own", () => {
     const codes = Array.from({ length: 2000 }, (_, i) => `BHXHHN-261206-${String(i + 1).padStart(4, '0')}`);
     const perShard = new Map<string, number>();
@@ -398,6 +435,34 @@ describe('idempotent counters', () => {
     });
     expect(reads).toBe(1);
     expect(added).toHaveLength(2);
+  });
+
+  it('writes a submission’s kinds (received, filed) to its agency’s month together, in one add', async () => {
+    const calls: (Contribution | readonly Contribution[])[] = [];
+    const ports = {
+      loadDossier: async () => dossier(),
+      stats: {
+        add: async (c: Contribution | readonly Contribution[]) => {
+          calls.push(c);
+          return 'added' as const;
+        },
+      },
+    };
+    const submitted: DynamoDBRecord = {
+      eventName: 'INSERT',
+      dynamodb: {
+        NewImage: {
+          pk: { S: 'DOSSIER#BHXHHN-261102-0001' },
+          sk: { S: 'EVENT#00001' },
+          kind: { S: 'event' },
+          type: { S: 'dossier.submitted' },
+          at: { S: '2026-11-02T03:00:00.000Z' },
+        },
+      },
+    };
+    expect(await countRecord(ports, submitted)).toMatchObject({ kind: 'received' });
+    expect(calls).toHaveLength(1);
+    expect((calls[0] as readonly Contribution[]).map((c) => c.kind)).toEqual(['received', 'filed']);
   });
 });
 

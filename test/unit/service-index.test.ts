@@ -396,8 +396,8 @@ describe('the index over rebuilt counters', () => {
       loadDossier: async (code: string) => byCode.get(code)?.dossier,
       loadTimeline: async (code: string) => byCode.get(code)?.timeline ?? [],
       stats: {
-        add: async (c: Contribution) => {
-          added.push(c);
+        add: async (c: Contribution | readonly Contribution[]) => {
+          added.push(...(Array.isArray(c) ? c : [c as Contribution]));
           return 'added' as const;
         },
       },
