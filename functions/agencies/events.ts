@@ -9,7 +9,7 @@ import { ulid } from 'ulidx';
 import type * as z from 'zod';
 import type { AgencyEvent, agencyEventResult, IssuedResult } from '../../schemas/agency.js';
 import { bundleMembers } from '../catalog/bundles.js';
-import { findProcedure } from '../catalog/catalog.js';
+import { findProcedure } from '../catalog/procedure-forms.js';
 import {
   type DossierRecord,
   type DossierResult,

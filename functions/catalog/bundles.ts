@@ -2,7 +2,7 @@
  * Interlinked bundles (thủ tục liên thông): the catalog lists a bundle's member procedures in `bundle`
  * in hand-off order — each agency starts when the previous one has issued its result.
  */
-import { findProcedure } from './catalog.js';
+import { findProcedure } from './procedure-forms.js';
 import type { Procedure } from './procedures.js';
 
 export interface BundleMember {

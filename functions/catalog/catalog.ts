@@ -488,9 +488,7 @@ export function agencyToView(a: Agency) {
  */
 export const catalog: Catalog = Catalog.fromData(publishedCatalog, undefined, { trusted: true });
 
-export const findProcedure = (code: string) => catalog.findProcedure(code);
-export const findProcedureVersion = (code: string, version: number) =>
-  catalog.findProcedureVersion(code, version);
+export { findProcedure, findProcedureVersion } from './procedure-forms.js';
 export const procedureToView = (p: Procedure) => catalog.procedureToView(p);
 export const formJsonSchema = (p: Procedure) => catalog.formJsonSchema(p);
 export { findAgencyByCode };

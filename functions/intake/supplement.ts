@@ -13,7 +13,7 @@
 import { ulid } from 'ulidx';
 import type * as z from 'zod';
 import type { supplementRequest, supplementResponse } from '../../schemas/dossier.js';
-import { findProcedure, findProcedureVersion } from '../catalog/catalog.js';
+import { findProcedure, findProcedureVersion } from '../catalog/procedure-forms.js';
 import type { Procedure } from '../catalog/procedures.js';
 import type { DossierRecord, StoredAttachment } from '../core/dossier.js';
 import { decide } from '../core/dossier-state.js';

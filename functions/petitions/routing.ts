@@ -6,8 +6,8 @@
  * agency in the registry; a top-level agency escalates to the national triage agency.
  */
 import type * as z from 'zod';
-import { findProcedure } from '../catalog/catalog.js';
 import { resolveAgency } from '../catalog/policy.js';
+import { findProcedure } from '../catalog/procedure-forms.js';
 import { type petitionClockSchema, setting } from '../core/config.js';
 import { AppError } from '../core/errors.js';
 import { PETITIONS } from '../core/resources.js';

@@ -6,8 +6,9 @@
  * keyed hash for look-ups. The rest of the form stays in clear. Dossiers written before sealing keep
  * their identifiers in `form`: every reader here accepts both shapes.
  */
-import { findProcedure, findProcedureVersion } from '../catalog/catalog.js';
+
 import { type PiiKind, piiFields } from '../catalog/form-values.js';
+import { findProcedure, findProcedureVersion } from '../catalog/procedure-forms.js';
 import type { DossierRecord, SealedFormField } from '../core/dossier.js';
 import { citizenIdHash, maskCitizenId, maskPhone, open, type ProfileKeys, seal } from './protect.js';
 
