@@ -20,7 +20,9 @@ type RuntimeSetting =
   | 'NOTIFICATION_STREAM_DLQ_URL';
 
 /** Setting name → value as text (JSON-valued settings already written as JSON). */
-export type Environment = Partial<Record<keyof z.input<typeof configSchema> | RuntimeSetting, string>>;
+export type Environment = Partial<
+  Record<keyof z.input<ReturnType<typeof configSchema>> | RuntimeSetting, string>
+>;
 
 /** Where the values of spec-dependent settings come from: names in AWS, the values themselves locally. */
 export interface SpecSources {

@@ -1,7 +1,7 @@
 /** An agency's own delivery log and its redelivery requests (`/v1/agency/deliveries`, `/v1/agency/redeliveries`). */
 import * as z from 'zod';
 import { dossierCode, isoDateTime, listQuery, ulid } from './common.js';
-import { petitionCode } from './petition.js';
+import { petitionCode } from './petition-agency.js';
 
 /**
  * What became of one attempt: `delivered` (2xx), `failed` (other answer or unreachable), `refused` (an

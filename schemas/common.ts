@@ -76,3 +76,12 @@ export const personRole = z.enum([
   'support_agent',
 ]);
 export type PersonRole = z.infer<typeof personRole>;
+
+/** SHA-256 as 64 lowercase hex digits (what `sha256sum` prints), of the exact bytes a download gives. */
+export const sha256Hex = z
+  .string()
+  .regex(/^[0-9a-f]{64}$/)
+  .meta({
+    description:
+      'SHA-256 of the file, as 64 lowercase hexadecimal digits (the output of `sha256sum`), over the exact bytes the download gives.',
+  });

@@ -1,8 +1,8 @@
 import * as z from 'zod';
 import { dossierCode, isoDateTime, listQuery, nfcText, procedureCode, ulid } from './common.js';
 import { type DossierStatus, dossierStatus } from './dossier-status.js';
-import { ratingView } from './feedback.js';
-import { dossierPaymentSummary } from './payment.js';
+import { dossierPaymentSummary } from './payment-status.js';
+import { ratingView } from './rating.js';
 import { readerKind, readerRef, readReason, readWhat } from './reads.js';
 import { publicStepView, stepView } from './steps.js';
 

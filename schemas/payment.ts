@@ -1,11 +1,13 @@
 import * as z from 'zod';
 import { dossierCode, isoDateTime, listQuery, nfcText, procedureCode, ulid } from './common.js';
+import { paymentStatus } from './payment-status.js';
 
-export const paymentStatus = z.enum(['pending', 'succeeded', 'failed', 'expired', 'refunded']);
-export type PaymentStatus = z.infer<typeof paymentStatus>;
-
-/** What a dossier or bill shows of its payment; `unpaid` until a first attempt exists. */
-export const orderPaymentStatus = z.enum(['unpaid', ...paymentStatus.options]);
+export {
+  dossierPaymentSummary,
+  orderPaymentStatus,
+  type PaymentStatus,
+  paymentStatus,
+} from './payment-status.js';
 
 export const paymentCreated = z
   .object({
@@ -99,12 +101,6 @@ export const electricityBillView = z
     currency: z.literal('VND'),
   })
   .meta({ id: 'ElectricityBill' });
-
-export const dossierPaymentSummary = z.object({
-  paymentId: ulid.optional(),
-  status: orderPaymentStatus,
-  amount: z.number().int().positive(),
-});
 
 /** An operator gives the money of a payment back; the reason is kept on the payment and its receipt. */
 export const refundRequest = z

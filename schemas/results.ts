@@ -3,8 +3,7 @@
  * keys, downloads, time-limited shares, and the account's access log.
  */
 import * as z from 'zod';
-import { sha256Hex } from './agency.js';
-import { dossierCode, isoDateTime, listQuery, ulid } from './common.js';
+import { dossierCode, isoDateTime, listQuery, sha256Hex, ulid } from './common.js';
 import { readerKind, readerRef, readWhat } from './reads.js';
 
 export const verifyParams = z.object({ documentId: ulid });

@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { isoDateTime, listQuery, nfcText, ulid } from './common.js';
 import { dataRequestKind, dataRequestView, OPEN_DATA_REQUEST_STATUSES } from './data-requests.js';
 import { profileInput } from './me.js';
-import { petitionCode } from './petition.js';
+import { petitionCode } from './petition-agency.js';
 
 /** The profile fields a correction may propose (the citizen ID comes from VNeID and is not corrected here). */
 export const correctionFields = profileInput.partial().refine((v) => Object.keys(v).length > 0, {

@@ -1,11 +1,16 @@
 import * as z from 'zod';
 import { dossierCode, isoDateTime, listQuery, nfcText, procedureCode, ulid, vnMobile } from './common.js';
+import { ticketCode } from './support-agency.js';
 import { ticketStatus } from './ticket-status.js';
 
-/** `HTTT-YYMMDD-NNNN` (hỗ trợ trực tuyến): one national series per day. */
-export const ticketCode = z
-  .string()
-  .regex(/^HTTT-\d{6}-\d{4,}$/, 'expected a support ticket code such as HTTT-261206-0001');
+export {
+  type SupportAgencyEvent,
+  type SupportEventResult,
+  supportAgencyEvent,
+  supportDelivery,
+  supportEventResult,
+  ticketCode,
+} from './support-agency.js';
 
 export { ticketStatus };
 
@@ -172,59 +177,6 @@ export const faqFromTicketRequest = z
   })
   .strict()
   .meta({ id: 'SupportFaqRequest' });
-
-/** What an agency reports on a support ticket handed to it (Standard Webhooks signed). */
-export const supportAgencyEvent = z
-  .discriminatedUnion('type', [
-    z
-      .object({
-        type: z.literal('support.answered'),
-        eventId: z.string().min(8).max(128),
-        ticketCode,
-        answer: nfcText(10_000),
-        occurredAt: isoDateTime.optional(),
-      })
-      .strict(),
-    z
-      .object({
-        type: z.literal('support.returned'),
-        eventId: z.string().min(8).max(128),
-        ticketCode,
-        reason: nfcText(2000),
-        occurredAt: isoDateTime.optional(),
-      })
-      .strict(),
-  ])
-  .meta({ id: 'SupportAgencyEvent' });
-export type SupportAgencyEvent = z.output<typeof supportAgencyEvent>;
-
-export const supportEventResult = z
-  .object({
-    eventId: z.string(),
-    ticketCode,
-    applied: z.boolean(),
-    status: ticketStatus,
-    reason: z.enum(['applied', 'replay']),
-  })
-  .meta({ id: 'SupportEventResult' });
-export type SupportEventResult = z.infer<typeof supportEventResult>;
-
-/** What the dispatcher POSTs to the agency a ticket is handed to: the question, never the asker. */
-export const supportDelivery = z
-  .object({
-    type: z.literal('support.handed'),
-    ticketCode,
-    agencyId: z.string(),
-    subject: z.string(),
-    question: z.string(),
-    procedureCode: z.string().optional(),
-    dossierCode: z.string().optional(),
-    provinceCode: z.string().optional(),
-    handedAt: isoDateTime,
-    resolutionDueAt: isoDateTime,
-    note: z.string().optional(),
-  })
-  .meta({ id: 'SupportDelivery' });
 
 export const supportStatsQuery = z
   .object({

@@ -1,4 +1,8 @@
-import { AGENCY_ATTACHMENT_PATH, agencyAttachmentParams, attachmentLink } from '../../schemas/agency.js';
+import {
+  AGENCY_ATTACHMENT_PATH,
+  agencyAttachmentParams,
+  attachmentLink,
+} from '../../schemas/dossier-delivery.js';
 import { readQuery } from '../../schemas/reads.js';
 import { defineRoute } from '../core/route.js';
 

@@ -1,6 +1,6 @@
 import { agencyEvent, agencyEventResult } from '../../schemas/agency.js';
-import { petitionAgencyEvent, petitionEventResult } from '../../schemas/petition.js';
-import { supportAgencyEvent, supportEventResult } from '../../schemas/support.js';
+import { petitionAgencyEvent, petitionEventResult } from '../../schemas/petition-agency.js';
+import { supportAgencyEvent, supportEventResult } from '../../schemas/support-agency.js';
 import { defineRoute } from '../core/route.js';
 
 export const agencyEventRoutes = [

@@ -12,7 +12,7 @@ import type {
   PaymentRefundedDelivery,
   SupplementDelivery,
   WithdrawalDelivery,
-} from '../../schemas/agency.js';
+} from '../../schemas/dossier-delivery.js';
 import type { DossierRecord, StoredAttachment } from '../core/dossier.js';
 import { keys } from '../core/keys.js';
 import { AGENCY_HEADER, signWebhook } from '../core/webhooks.js';

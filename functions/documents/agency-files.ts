@@ -6,8 +6,8 @@
  * link exists.
  */
 import type * as z from 'zod';
-import type { attachmentLink } from '../../schemas/agency.js';
 import { AGENCY_ATTACHMENT_PATH } from '../../schemas/agency-paths.js';
+import type { attachmentLink } from '../../schemas/dossier-delivery.js';
 import { attachmentIdOf, type DossierRecord, isDispatched, type StoredAttachment } from '../core/dossier.js';
 import { AppError } from '../core/errors.js';
 import { type DataRead, type Reader, recordRead } from '../pii/read-log.js';

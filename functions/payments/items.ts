@@ -1,6 +1,6 @@
 /** Payment items as stored, parsed by kind; an item that does not match is an internal error (core/items.ts). */
 import * as z from 'zod';
-import { orderPaymentStatus, paymentStatus } from '../../schemas/payment.js';
+import { orderPaymentStatus, paymentStatus } from '../../schemas/payment-status.js';
 import type { OrderPayment } from '../core/dossier.js';
 import { itemParser, present, valueParser } from '../core/items.js';
 import type { AnomalyRecord, Order, PaymentRecord, ReceiptRecord } from './model.js';

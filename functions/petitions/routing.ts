@@ -59,7 +59,7 @@ export function escalationTarget(current: Agency): Agency {
   return parent ?? triageAgency();
 }
 
-export type PetitionClockDays = z.output<typeof petitionClockSchema>;
+export type PetitionClockDays = z.output<ReturnType<typeof petitionClockSchema>>;
 let configured: PetitionClockDays | undefined;
 
 /**

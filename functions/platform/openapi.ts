@@ -3,13 +3,13 @@
  * which OpenAPI 3.1 uses as is), so the published contract cannot drift from what handlers validate.
  */
 import * as z from 'zod';
+import { errorBody } from '../../schemas/common.js';
 import {
   dossierDelivery,
   paymentRefundedDelivery,
   supplementDelivery,
   withdrawalDelivery,
-} from '../../schemas/agency.js';
-import { errorBody } from '../../schemas/common.js';
+} from '../../schemas/dossier-delivery.js';
 import { petitionDelivery } from '../../schemas/petition.js';
 import { supportDelivery } from '../../schemas/support.js';
 import { ERRORS, type ErrorCode } from '../core/errors.js';

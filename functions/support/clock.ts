@@ -10,7 +10,7 @@ import { SUPPORT } from '../core/resources.js';
 import { addWorkingDays, addWorkingHours, type CalendarAdjustments } from '../core/working-days.js';
 import type { TicketRecord } from './model.js';
 
-export type SupportClockHours = z.output<typeof supportClockSchema>;
+export type SupportClockHours = z.output<ReturnType<typeof supportClockSchema>>;
 let configured: SupportClockHours | undefined;
 
 /**

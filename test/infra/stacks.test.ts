@@ -222,7 +222,7 @@ describe('Cổng dev stacks', () => {
   });
 
   it('sets exactly the settings the handlers read', () => {
-    const shape = configSchema.shape as Record<string, { safeParse(v: unknown): { success: boolean } }>;
+    const shape = configSchema().shape as Record<string, { safeParse(v: unknown): { success: boolean } }>;
     const required = Object.keys(shape).filter((k) => !shape[k]?.safeParse(undefined).success);
     const platformKeys = [
       'NODE_OPTIONS',

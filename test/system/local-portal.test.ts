@@ -165,7 +165,7 @@ describe('local portal', () => {
   });
 
   it("sets the handlers' environment completely", () => {
-    const parsed = configSchema.safeParse(process.env);
+    const parsed = configSchema().safeParse(process.env);
     expect(parsed.success).toBe(true);
     expect(process.env.AWS_ENDPOINT_URL_DYNAMODB).toBe(portal.stores.endpoints.dynamodb);
     expect(process.env.AWS_ENDPOINT_URL_SQS).toBe(portal.stores.endpoints.sqs);

@@ -87,16 +87,16 @@ describe('receivers on this machine', () => {
   };
 
   it('are reached in the local cloud, which allows private endpoints', async () => {
-    const local = configSchema.parse({ ...base, STAGE: 'local', ALLOW_PRIVATE_ENDPOINTS: 'true' });
+    const local = configSchema().parse({ ...base, STAGE: 'local', ALLOW_PRIVATE_ENDPOINTS: 'true' });
     expect(local.ALLOW_PRIVATE_ENDPOINTS).toBe(true);
     await expect(vetEndpoint(new URL('http://localhost:8080/webhook'), true)).resolves.toBeUndefined();
   });
 
   it('stay refused in a deployed stage, which cannot be configured to allow them', async () => {
-    const deployed = configSchema.safeParse({ ...base, STAGE: 'prod', ALLOW_PRIVATE_ENDPOINTS: 'true' });
+    const deployed = configSchema().safeParse({ ...base, STAGE: 'prod', ALLOW_PRIVATE_ENDPOINTS: 'true' });
     expect(deployed.success).toBe(false);
     expect(JSON.stringify(deployed.error?.issues)).toContain('ALLOW_PRIVATE_ENDPOINTS');
-    expect(configSchema.parse({ ...base, STAGE: 'prod' }).ALLOW_PRIVATE_ENDPOINTS).toBe(false);
+    expect(configSchema().parse({ ...base, STAGE: 'prod' }).ALLOW_PRIVATE_ENDPOINTS).toBe(false);
     await expect(vetEndpoint(new URL('http://localhost:8080/webhook'), false)).rejects.toThrow(
       'refusing http:',
     );

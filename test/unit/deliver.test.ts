@@ -14,7 +14,7 @@ import {
 import { DeliveryTimeoutError } from '../../functions/dispatch/store.js';
 import { attachmentIdOf } from '../../functions/documents/agency-files.js';
 import type { DossierMessage as DispatchMessage } from '../../functions/dossiers/messages.js';
-import { dossierDelivery } from '../../schemas/agency.js';
+import { dossierDelivery } from '../../schemas/dossier-delivery.js';
 import { rejection } from '../support/rejections.js';
 
 const CODE = 'H01-260309-0001';

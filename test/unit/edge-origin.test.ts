@@ -66,20 +66,24 @@ describe('the edge origin header', () => {
       JWT_AUDIENCE: 'a',
       JWT_JWKS_URL: 'https://i/j',
     };
-    expect(configSchema.parse(base).EDGE_ORIGIN_CHECK).toBe('off');
-    const on = configSchema.safeParse({ ...base, EDGE_ORIGIN_CHECK: 'on' });
+    expect(configSchema().parse(base).EDGE_ORIGIN_CHECK).toBe('off');
+    const on = configSchema().safeParse({ ...base, EDGE_ORIGIN_CHECK: 'on' });
     expect(on.success).toBe(false);
     expect(JSON.stringify(on.error?.issues)).toContain('EDGE_ORIGIN_VALUES');
     expect(
-      configSchema.parse({ ...base, EDGE_ORIGIN_CHECK: 'on', EDGE_ORIGIN_VALUES: `${CURRENT},${PREVIOUS}` }),
+      configSchema().parse({
+        ...base,
+        EDGE_ORIGIN_CHECK: 'on',
+        EDGE_ORIGIN_VALUES: `${CURRENT},${PREVIOUS}`,
+      }),
     ).toMatchObject({ EDGE_ORIGIN_CHECK: 'on', EDGE_ORIGIN_VALUES: [CURRENT, PREVIOUS] });
-    expect(configSchema.parse({ ...base, EDGE_ORIGIN_VALUES: CURRENT }).EDGE_ORIGIN_VALUES).toEqual([
+    expect(configSchema().parse({ ...base, EDGE_ORIGIN_VALUES: CURRENT }).EDGE_ORIGIN_VALUES).toEqual([
       CURRENT,
     ]);
     // A short value (an unresolved or truncated one), an empty one, or a third one is a misconfiguration.
     for (const values of ['short', `${CURRENT},`, `${CURRENT},${PREVIOUS},${CURRENT}`, ''])
       expect(
-        configSchema.safeParse({ ...base, EDGE_ORIGIN_CHECK: 'on', EDGE_ORIGIN_VALUES: values }).success,
+        configSchema().safeParse({ ...base, EDGE_ORIGIN_CHECK: 'on', EDGE_ORIGIN_VALUES: values }).success,
       ).toBe(false);
   });
 });

@@ -126,7 +126,7 @@ describe('limits as configuration', () => {
   };
 
   it('defaults every class, merges overrides, refuses nonsense', () => {
-    const d = configSchema.parse(base);
+    const d = configSchema().parse(base);
     expect(d.CONG_RATE_LIMITS).toBe('on');
     expect(Object.keys(d.RATE_LIMITS).sort()).toEqual([
       'intake',
@@ -137,17 +137,17 @@ describe('limits as configuration', () => {
       'uploads',
     ]);
     for (const r of Object.values(d.RATE_LIMITS)) expect(r.perIp).toBeGreaterThan(r.perAccount);
-    const o = configSchema.parse({
+    const o = configSchema().parse({
       ...base,
       RATE_LIMITS: JSON.stringify({ intake: { windowSeconds: 5, perAccount: 1, perIp: 9 } }),
     });
     expect(o.RATE_LIMITS.intake).toEqual({ windowSeconds: 5, perAccount: 1, perIp: 9 });
     expect(o.RATE_LIMITS.uploads).toEqual(d.RATE_LIMITS.uploads);
-    expect(configSchema.safeParse({ ...base, RATE_LIMITS: '{"intake":{"perAccount":0}}' }).success).toBe(
+    expect(configSchema().safeParse({ ...base, RATE_LIMITS: '{"intake":{"perAccount":0}}' }).success).toBe(
       false,
     );
-    expect(configSchema.safeParse({ ...base, RATE_LIMITS: '{"search":{}}' }).success).toBe(false);
-    expect(configSchema.safeParse({ ...base, CONG_RATE_LIMITS: 'maybe' }).success).toBe(false);
+    expect(configSchema().safeParse({ ...base, RATE_LIMITS: '{"search":{}}' }).success).toBe(false);
+    expect(configSchema().safeParse({ ...base, CONG_RATE_LIMITS: 'maybe' }).success).toBe(false);
   });
 
   it('marks intake, supplements, uploads and public tracking in the route table, and no other public route', () => {

@@ -15,7 +15,8 @@ import { contentDisposition, resultOf } from '../../functions/documents/result-l
 import type { CommitOutcome, IntakePorts, IntakeWrite } from '../../functions/intake/submit.js';
 import { submitDossier } from '../../functions/intake/submit.js';
 import { deriveProfileKeys } from '../../functions/pii/protect.js';
-import { agencyEvent, dossierDelivery, MAX_RESULT_BYTES, supplementDelivery } from '../../schemas/agency.js';
+import { agencyEvent, MAX_RESULT_BYTES } from '../../schemas/agency.js';
+import { dossierDelivery, supplementDelivery } from '../../schemas/dossier-delivery.js';
 import { birthBundleForm } from '../support/forms.js';
 import { testSigner } from '../support/result-signer.js';
 import { storedScan } from '../support/scans.js';

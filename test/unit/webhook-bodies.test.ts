@@ -21,7 +21,7 @@ import {
   paymentRefundedDelivery,
   supplementDelivery,
   withdrawalDelivery,
-} from '../../schemas/agency.js';
+} from '../../schemas/dossier-delivery.js';
 import { petitionDelivery } from '../../schemas/petition.js';
 
 /** A delivered body is exactly its schema: parsing keeps every field (nothing unknown is dropped). */
