@@ -26,7 +26,7 @@ export async function agencySecrets(agencyId: string): Promise<string[]> {
       .parse(JSON.parse(await readFile(cfg.AGENCY_SECRETS_FILE, 'utf8')));
     return all[channel] ?? [];
   }
-  const value = await secretsProvider().get(`${cfg.AGENCY_SECRET_PREFIX}${channel}`, {
+  const value = await (await secretsProvider()).get(`${cfg.AGENCY_SECRET_PREFIX}${channel}`, {
     maxAge: CACHE_SECONDS,
     transform: 'json',
   });

@@ -2,10 +2,9 @@
  * AWS clients, built once per process and shared by every invocation. Endpoints come from the SDK's
  * own AWS_ENDPOINT_URL_* variables, so the local cloud needs no code path of its own.
  */
-import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
+import type { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { config } from './config.js';
@@ -14,7 +13,7 @@ import { traced } from './tracing.js';
 let ddb: DynamoDBDocumentClient | undefined;
 let s3: S3Client | undefined;
 let sqs: SQSClient | undefined;
-let secrets: SecretsProvider | undefined;
+let secrets: Promise<SecretsProvider> | undefined;
 
 export function dynamo(): DynamoDBDocumentClient {
   ddb ??= DynamoDBDocumentClient.from(traced(new DynamoDBClient({ maxAttempts: 4 })), {
@@ -33,8 +32,17 @@ export function sqsClient(): SQSClient {
   return sqs;
 }
 
-/** Secrets Manager through Powertools Parameters (its cache), on a traced client. */
-export function secretsProvider(): SecretsProvider {
-  secrets ??= new SecretsProvider({ awsSdkV3Client: traced(new SecretsManagerClient({})) });
+/**
+ * Secrets Manager through Powertools Parameters (its cache), on a traced client. Loaded on first use:
+ * most functions never read a secret, and those that do read few, once per cold start or cache period.
+ */
+export function secretsProvider(): Promise<SecretsProvider> {
+  secrets ??= Promise.all([
+    import('@aws-lambda-powertools/parameters/secrets'),
+    import('@aws-sdk/client-secrets-manager'),
+  ]).then(
+    ([{ SecretsProvider }, { SecretsManagerClient }]) =>
+      new SecretsProvider({ awsSdkV3Client: traced(new SecretsManagerClient({})) }),
+  );
   return secrets;
 }

@@ -5,7 +5,7 @@
  * the portal's published keys (GET /v1/verify/keys, a JWKS) checks it offline; nothing else is needed.
  */
 import canonicalize from 'canonicalize';
-import { compactVerify, createLocalJWKSet, type JSONWebKeySet, type JWK } from 'jose';
+import type { JSONWebKeySet, JWK } from 'jose';
 
 /** The record's own status: what the issuing agency last said of the document. */
 export type RecordStatus = 'valid' | 'revoked' | 'replaced';
@@ -77,6 +77,8 @@ export async function verifyOffline(
 ): Promise<OfflineVerdict> {
   let payload: Uint8Array;
   let kid: string | undefined;
+  // jose loads with the first verification: the functions that only sign records never compile it.
+  const { compactVerify, createLocalJWKSet } = await import('jose');
   try {
     const out = await compactVerify(signature, createLocalJWKSet(jwks), { algorithms: ['ES256'] });
     if (out.protectedHeader.typ !== RECORD_TYPE) return { valid: false, reason: 'bad_signature' };

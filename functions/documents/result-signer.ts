@@ -4,14 +4,17 @@
  * the local cloud a P-256 key the local portal generates once into its data folder.
  */
 import { createPrivateKey, createPublicKey, type KeyObject, sign } from 'node:crypto';
-import { GetPublicKeyCommand, KMSClient, SignCommand } from '@aws-sdk/client-kms';
-import { calculateJwkThumbprint, type JWK } from 'jose';
+import type { KMSClient } from '@aws-sdk/client-kms';
+import type { JWK } from 'jose';
 import { config } from '../core/config.js';
 import { traced } from '../core/tracing.js';
 import type { PublicJwk, ResultSigner } from './result-record.js';
 
 const publicJwk = async (key: KeyObject): Promise<PublicJwk> => {
   const jwk = key.export({ format: 'jwk' }) as JWK;
+  // jose and the KMS client load when a result is first signed or its key published: most agency
+  // events sign nothing, and their cold start need not compile either.
+  const { calculateJwkThumbprint } = await import('jose');
   const kid = await calculateJwkThumbprint(jwk);
   // Both keys are P-256 (checked above; KMS's is ECC_NIST_P256): elliptic-curve keys.
   return { kty: 'EC', crv: jwk.crv, x: jwk.x, y: jwk.y, kid, alg: 'ES256', use: 'sig' };
@@ -51,13 +54,24 @@ export function derToJose(der: Uint8Array): Buffer {
 }
 
 /** A signer over an asymmetric KMS key (the public key is read once per cold start). */
-export function kmsSigner(keyId: string, client = traced(new KMSClient({}))): ResultSigner {
+export function kmsSigner(keyId: string, client?: KMSClient): ResultSigner {
+  // The SDK client is loaded on the first signature or key read, not when the signer is made.
+  let loaded: Promise<{ sdk: typeof import('@aws-sdk/client-kms'); client: KMSClient }> | undefined;
+  const kms = () => {
+    loaded ??= import('@aws-sdk/client-kms').then((sdk) => ({
+      sdk,
+      client: client ?? traced(new sdk.KMSClient({})),
+    }));
+    return loaded;
+  };
   let jwk: Promise<PublicJwk> | undefined;
   const current = () => {
-    jwk ??= client.send(new GetPublicKeyCommand({ KeyId: keyId })).then((out) => {
-      if (!out.PublicKey) throw new Error('KMS returned no public key');
-      return publicJwk(createPublicKey({ key: Buffer.from(out.PublicKey), format: 'der', type: 'spki' }));
-    });
+    jwk ??= kms()
+      .then(({ sdk, client }) => client.send(new sdk.GetPublicKeyCommand({ KeyId: keyId })))
+      .then((out) => {
+        if (!out.PublicKey) throw new Error('KMS returned no public key');
+        return publicJwk(createPublicKey({ key: Buffer.from(out.PublicKey), format: 'der', type: 'spki' }));
+      });
     jwk.catch(() => {
       jwk = undefined;
     });
@@ -66,8 +80,9 @@ export function kmsSigner(keyId: string, client = traced(new KMSClient({}))): Re
   return {
     keyId: async () => (await current()).kid!,
     async sign(data) {
+      const { sdk, client } = await kms();
       const out = await client.send(
-        new SignCommand({
+        new sdk.SignCommand({
           KeyId: keyId,
           Message: data,
           MessageType: 'RAW',

@@ -20,7 +20,7 @@ export async function partnerSecret(partnerId: string): Promise<string | undefin
       .parse(JSON.parse(await readFile(cfg.PAYMENT_SECRETS_FILE, 'utf8')));
     return all[partnerId];
   }
-  const value = await secretsProvider().get(`${cfg.PAYMENT_SECRET_PREFIX}${partnerId}`, {
+  const value = await (await secretsProvider()).get(`${cfg.PAYMENT_SECRET_PREFIX}${partnerId}`, {
     maxAge: CACHE_SECONDS,
   });
   const parsed = secret.safeParse(value);

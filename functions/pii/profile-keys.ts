@@ -20,7 +20,7 @@ export function loadProfileKeys(): Promise<ProfileKeys> {
   if (profileKeys?.source === source) return profileKeys.keys;
   const loading = (async () => {
     if (cfg.PROFILE_DATA_KEY) return deriveProfileKeys(Buffer.from(cfg.PROFILE_DATA_KEY, 'base64'));
-    const value = await secretsProvider().get(source, { maxAge: 3600 });
+    const value = await (await secretsProvider()).get(source, { maxAge: 3600 });
     if (typeof value !== 'string') throw new Error('the profile key secret is not a string');
     return deriveProfileKeys(Buffer.from(value, 'utf8'));
   })();
