@@ -1,13 +1,24 @@
 import * as z from 'zod';
 
-/** Vietnamese text arrives in any Unicode form; the portal stores and compares NFC. */
-export const nfcText = (max: number, min = 1) =>
+const buildNfcText = (max: number, min: number) =>
   z
     .string()
-    .trim()
-    .min(min)
-    .max(max)
+    .check(z.trim(), z.minLength(min), z.maxLength(max))
     .transform((s) => s.normalize('NFC'));
+
+/** One schema per length bound: schemas are immutable, and a function builds dozens of these fields. */
+const nfcTexts = new Map<string, ReturnType<typeof buildNfcText>>();
+
+/** Vietnamese text arrives in any Unicode form; the portal stores and compares NFC. */
+export const nfcText = (max: number, min = 1) => {
+  const key = `${min}:${max}`;
+  let schema = nfcTexts.get(key);
+  if (!schema) {
+    schema = buildNfcText(max, min);
+    nfcTexts.set(key, schema);
+  }
+  return schema;
+};
 
 /** Today's date in Vietnam (UTC+7, no daylight saving): "in the past" is judged where the citizen lives. */
 export const todayInVietnam = (now: number = Date.now()) =>

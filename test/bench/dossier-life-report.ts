@@ -45,6 +45,10 @@ export async function printDossierLife() {
     `Of the write units: ${w.indexWriteUnits} keep the secondary indexes' copies (US$${w.indexCopies} per million); ` +
       `${w.transactionWriteUnits} were written in transactions, half of them the price of all-or-nothing (US$${w.transactionPremium} per million).`,
   );
+  console.log(
+    `Without the table at all, the life's requests and compute (HTTP API, S3, SQS, Lambda) cost US$${life.cost.withoutTablePerMillion.toFixed(2)} per million: ` +
+      `${life.cost.withoutTablePerMillion > COST_GOAL_PER_MILLION ? 'above' : 'within'} the goal of US$${COST_GOAL_PER_MILLION} before a single write.`,
+  );
   console.log('\nCalls and capacity units by function, the whole life');
   console.table(life.byFunction);
   console.log(

@@ -555,6 +555,12 @@ export function costModel(life: LifeResult) {
     ],
     perMillion: perDossier * 1e6,
     /**
+     * The life's requests and compute without the table: HTTP API, S3, SQS, Lambda and e-mail, what the
+     * life costs whatever its data model (US$ per million dossiers).
+     */
+    withoutTablePerMillion:
+      lines.filter((l) => !l.line.startsWith('DynamoDB')).reduce((a, l) => a + l.usd, 0) * 1e6,
+    /**
      * Where the write units go, in US$ per million dossiers, already inside the WRU line above: the
      * secondary indexes' copies of items (every index an item is in is written again when the item
      * changes), and the second half of each transactional write (the price of all-or-nothing).
