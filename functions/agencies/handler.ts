@@ -1,8 +1,8 @@
 import { agencyOf, httpFunction } from '../core/http.js';
 import { logger } from '../core/logger.js';
 import { handlePetitionEvent } from '../petitions/petitions.js';
-import { type PetitionStore, petitionStore } from '../petitions/store.js';
-import { type SupportStore, supportStore } from '../support/store.js';
+import { petitionEventStore } from '../petitions/store.js';
+import { ticketEventStore } from '../support/store.js';
 import { handleSupportEvent } from '../support/tickets.js';
 import { handleAgencyEvent } from './events.js';
 import { agencyEventRoutes } from './routes.js';
@@ -10,8 +10,8 @@ import { agencyEventStore } from './store.js';
 import { authenticateAgency } from './verify.js';
 
 let store: ReturnType<typeof agencyEventStore> | undefined;
-let petitions: PetitionStore | undefined;
-let support: SupportStore | undefined;
+let petitions: ReturnType<typeof petitionEventStore> | undefined;
+let support: ReturnType<typeof ticketEventStore> | undefined;
 
 export const handler = httpFunction(
   agencyEventRoutes,
@@ -30,7 +30,7 @@ export const handler = httpFunction(
       return { body: result };
     },
     postPetitionEvent: async (req) => {
-      petitions ??= petitionStore();
+      petitions ??= petitionEventStore();
       const { agencyId } = agencyOf(req);
       const event = req.body;
       const result = await handlePetitionEvent(petitions, agencyId, event);
@@ -43,7 +43,7 @@ export const handler = httpFunction(
       return { body: result };
     },
     postSupportEvent: async (req) => {
-      support ??= supportStore();
+      support ??= ticketEventStore();
       const { agencyId } = agencyOf(req);
       const event = req.body;
       const result = await handleSupportEvent(support, agencyId, event);

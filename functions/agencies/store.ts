@@ -1,16 +1,15 @@
 /** Agency-event ports over DynamoDB. */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { getItems } from '../core/batch.js';
-import { dynamo, s3Client } from '../core/clients.js';
+import { dynamo } from '../core/clients.js';
 import { config } from '../core/config.js';
 import { loadDossier, loadTimeline } from '../core/dossier-store.js';
 import { cancellationOf } from '../core/dynamo-errors.js';
 import { parseDossier } from '../core/items.js';
 import { keys } from '../core/keys.js';
+import { documentItem, loadDocument } from '../documents/result-document-item.js';
 import { resultSigner } from '../documents/result-signer.js';
-import { documentItem, loadDocument } from '../documents/result-store.js';
 import { advanceDossier } from '../dossiers/advance.js';
 import { agencyEventPut } from '../dossiers/idempotency.js';
 import { findAgencyEventResult } from '../dossiers/idempotency-store.js';
@@ -65,6 +64,11 @@ export function agencyEventStore(): AgencyEventPorts {
     },
 
     async putResult(Key, bytes, ContentType) {
+      // S3 loads with the first electronic result: most agency events store no file.
+      const [{ PutObjectCommand }, { s3Client }] = await Promise.all([
+        import('@aws-sdk/client-s3'),
+        import('../core/s3-client.js'),
+      ]);
       await s3Client().send(new PutObjectCommand({ Bucket, Key, Body: bytes, ContentType }));
     },
 

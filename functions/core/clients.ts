@@ -1,17 +1,14 @@
 /**
- * AWS clients, built once per process and shared by every invocation. Endpoints come from the SDK's
+ * AWS clients, built once per process and shared by every invocation (S3's in ./s3-client.ts). Endpoints come from the SDK's
  * own AWS_ENDPOINT_URL_* variables, so the local cloud needs no code path of its own.
  */
 import type { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { config } from './config.js';
 import { traced } from './tracing.js';
 
 let ddb: DynamoDBDocumentClient | undefined;
-let s3: S3Client | undefined;
 let sqs: SQSClient | undefined;
 let secrets: Promise<SecretsProvider> | undefined;
 
@@ -20,11 +17,6 @@ export function dynamo(): DynamoDBDocumentClient {
     marshallOptions: { removeUndefinedValues: true },
   });
   return ddb;
-}
-
-export function s3Client(): S3Client {
-  s3 ??= traced(new S3Client({ forcePathStyle: config().S3_FORCE_PATH_STYLE }));
-  return s3;
 }
 
 export function sqsClient(): SQSClient {

@@ -2,34 +2,19 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { dynamo, s3Client } from '../core/clients.js';
+import { dynamo } from '../core/clients.js';
 import { config } from '../core/config.js';
 import { loadDossier } from '../core/dossier-store.js';
 import { keys } from '../core/keys.js';
 import { queries } from '../core/queries.js';
+import { s3Client } from '../core/s3-client.js';
 import type { AccessLogPorts, QrCode, SharePorts } from './library.js';
+import { loadDocument } from './result-document-item.js';
 import type { ResultDocument } from './result-documents.js';
 import { parseAccessRecord, parseResultDocument, parseShare } from './result-items.js';
 import { contentDisposition } from './result-link.js';
 
-/** A document as an item: by id, and on its holder's part of the owner index (gsi1), newest first. */
-export const documentItem = (doc: ResultDocument) => ({
-  ...keys.resultDocument(doc.documentId),
-  ...keys.ownerIndex(doc.ownerSub, 'RESULTDOC', `${doc.issuedAt}#${doc.documentId}`),
-  kind: 'resultDocument',
-  ...doc,
-});
-
-export async function loadDocument(documentId: string): Promise<ResultDocument | undefined> {
-  const out = await dynamo().send(
-    new GetCommand({
-      TableName: config().TABLE_NAME,
-      Key: keys.resultDocument(documentId),
-      ConsistentRead: true,
-    }),
-  );
-  return out.Item ? parseResultDocument(out.Item) : undefined;
-}
+export { documentItem, loadDocument } from './result-document-item.js';
 
 /** A person's result documents, newest first, from the owner index (gsi1, `RESULTDOC#…`). */
 export type ResultIndexKey = { pk: string; sk: string; gsi1pk: string; gsi1sk: string };

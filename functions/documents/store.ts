@@ -4,9 +4,10 @@
  */
 import { CopyObjectCommand, DeleteObjectsCommand, GetObjectCommand, NoSuchKey } from '@aws-sdk/client-s3';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamo, s3Client } from '../core/clients.js';
+import { dynamo } from '../core/clients.js';
 import { config } from '../core/config.js';
 import { keys } from '../core/keys.js';
+import { s3Client } from '../core/s3-client.js';
 import { hexFromBase64Checksum, sha256OfStream } from '../core/scan-digest.js';
 import type { AttachmentPorts } from './attachments.js';
 import { SNIFF_BYTES } from './scan-content.js';

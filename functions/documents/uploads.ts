@@ -13,10 +13,11 @@ import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { ulid } from 'ulidx';
 import type * as z from 'zod';
 import { createUploadRequest, type createUploadResponse } from '../../schemas/upload.js';
-import { dynamo, s3Client } from '../core/clients.js';
+import { dynamo } from '../core/clients.js';
 import { config } from '../core/config.js';
 import { keys, ttlAfterDays } from '../core/keys.js';
 import { UPLOADS } from '../core/resources.js';
+import { s3Client } from '../core/s3-client.js';
 
 export interface UploadRecord {
   uploadId: string;

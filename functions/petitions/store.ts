@@ -212,18 +212,19 @@ function escalationPorts(TableName: string): EscalationPorts {
   };
 }
 
-export function petitionStore(): PetitionStore {
-  const { TABLE_NAME: TableName } = config();
+/**
+ * What an agency's event on a petition needs: the petition, its commit, the events recorded and the
+ * petitioner's known personal data. The agency callback function takes these alone, so its bundle leaves
+ * the scans' S3 ports out.
+ */
+export function petitionEventStore(): PetitionEventPorts {
+  return petitionEventPorts(config().TABLE_NAME);
+}
+
+function petitionEventPorts(TableName: string): PetitionEventPorts & EscalationPorts {
   const db = dynamo();
   return {
     ...escalationPorts(TableName),
-    codes: blockAllocator(db, TableName),
-    // Uploads and scans are checked and copied exactly as for dossiers; the copies keep no digest.
-    ...scanFiles(),
-
-    findIdempotent: idempotencyReader<SubmitPetitionResult>(TableName, IDEMPOTENCY_SCOPE),
-
-    loadTimeline: (code) => readPrefix(keys.petitionPartition(code), keys.timelinePrefix, parsePetitionEvent),
 
     async findRecorded(agencyId, eventId) {
       const result = (await findAgencyEventResult(TableName, agencyId, eventId)) as
@@ -243,6 +244,21 @@ export function petitionStore(): PetitionStore {
 
     // Name, address and e-mail; identifiers and phones are masked by shape (no profile key here).
     knownPersonalData: (ownerSub) => knownPersonalData(TableName, ownerSub),
+  };
+}
+
+export function petitionStore(): PetitionStore {
+  const { TABLE_NAME: TableName } = config();
+  const db = dynamo();
+  return {
+    ...petitionEventPorts(TableName),
+    codes: blockAllocator(db, TableName),
+    // Uploads and scans are checked and copied exactly as for dossiers; the copies keep no digest.
+    ...scanFiles(),
+
+    findIdempotent: idempotencyReader<SubmitPetitionResult>(TableName, IDEMPOTENCY_SCOPE),
+
+    loadTimeline: (code) => readPrefix(keys.petitionPartition(code), keys.timelinePrefix, parsePetitionEvent),
 
     listOwned: (sub, limit, cursor) =>
       queries.byOwner(sub, keys.petitionIndexPrefix)({ limit, cursor }, parsePetition),

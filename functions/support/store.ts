@@ -202,6 +202,26 @@ function ticketStore(TableName: string): QuietTicketPorts {
   };
 }
 
+/** An agency's event recorded under its id, if it was one on a ticket. */
+const findRecordedTicketEvent =
+  (TableName: string): SupportEventPorts['findRecorded'] =>
+  async (agencyId, eventId) => {
+    const result = (await findAgencyEventResult(TableName, agencyId, eventId)) as
+      | SupportEventResult
+      | undefined;
+    // A dossier's or petition's event under the same id is not this ticket's.
+    return result && 'ticketCode' in result ? result : undefined;
+  };
+
+/**
+ * What an agency's event on a ticket needs: the ticket, its commit and the events recorded. The agency
+ * callback function takes these alone, so its bundle leaves the scans, the profile key and S3 out.
+ */
+export function ticketEventStore(): SupportEventPorts {
+  const TableName = config().TABLE_NAME;
+  return { ...ticketStore(TableName), findRecorded: findRecordedTicketEvent(TableName) };
+}
+
 export function supportStore(): SupportStore {
   const { TABLE_NAME: TableName } = config();
   const db = dynamo();
@@ -223,13 +243,7 @@ export function supportStore(): SupportStore {
 
     loadTimeline: (code) => readPrefix(keys.supportPartition(code), keys.timelinePrefix, parseTicketEvent),
 
-    async findRecorded(agencyId, eventId) {
-      const result = (await findAgencyEventResult(TableName, agencyId, eventId)) as
-        | SupportEventResult
-        | undefined;
-      // A dossier's or petition's event under the same id is not this ticket's.
-      return result && 'ticketCode' in result ? result : undefined;
-    },
+    findRecorded: findRecordedTicketEvent(TableName),
 
     listOwned: (sub, limit, cursor) =>
       queries.byOwner(sub, keys.supportIndexPrefix)({ limit, cursor }, parseTicket),

@@ -1,7 +1,6 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { readOwnership } from '../core/access-store.js';
-import { s3Client } from '../core/clients.js';
 import { config } from '../core/config.js';
 import { toOwnerView, toPublicView, toSubmissionView } from '../core/dossier.js';
 import { FINAL_STATES } from '../core/dossier-state.js';
@@ -9,6 +8,7 @@ import { loadDossier, loadDossiers, loadDossierWithTimeline, loadSubmission } fr
 import { AppError } from '../core/errors.js';
 import { type ApiRequest, httpFunction, type Operations, personOf } from '../core/http.js';
 import { rateLimitStore } from '../core/rate-limit-store.js';
+import { s3Client } from '../core/s3-client.js';
 import { verifyTimeline } from '../core/timeline.js';
 import { isTrackingKey } from '../core/tracking-key.js';
 import { contentDisposition, type ResultPorts, resultOf } from '../documents/result-link.js';

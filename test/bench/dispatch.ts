@@ -4,7 +4,8 @@
  * dossiers delivered per second once their messages are in the queues.
  */
 import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
-import { dynamo, s3Client, sqsClient } from '../../functions/core/clients.js';
+import { dynamo, sqsClient } from '../../functions/core/clients.js';
+import { s3Client } from '../../functions/core/s3-client.js';
 import { findAgency } from '../../functions/registry/agencies.js';
 import { type LocalPortal, startLocalPortal } from '../../lib/local/portal.js';
 import { promotionNoticeForm } from '../support/forms.js';

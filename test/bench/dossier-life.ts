@@ -9,8 +9,9 @@
  * here (the simulator only accepts deliveries), so every step is one the bench chose.
  */
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamo, s3Client, sqsClient } from '../../functions/core/clients.js';
+import { dynamo, sqsClient } from '../../functions/core/clients.js';
 import { keys } from '../../functions/core/keys.js';
+import { s3Client } from '../../functions/core/s3-client.js';
 import { functions } from '../../functions/deployment.js';
 import { currentFunction, observeInvocations } from '../../lib/local/lambda.js';
 import type { LocalPortal } from '../../lib/local/portal.js';
