@@ -5,6 +5,7 @@ import { vetEndpoint } from '../../functions/core/ssrf.js';
 import { agencyEndpoint } from '../../functions/dispatch/endpoint.js';
 import { channels, findAgency } from '../../functions/registry/agencies.js';
 import { AgencyEndpointError, parseAgencyEndpoints } from '../../lib/local/agency-endpoints.js';
+import { requiredSettings } from '../support/required-settings.js';
 
 const parse = (...values: string[]) => parseAgencyEndpoints(values, channels);
 const refusal = (...values: string[]) => {
@@ -78,13 +79,7 @@ describe('the endpoint a delivery goes to', () => {
 });
 
 describe('receivers on this machine', () => {
-  const base = {
-    TABLE_NAME: 'cong',
-    UPLOADS_BUCKET: 'cong-uploads',
-    JWT_ISSUER: 'https://issuer.example',
-    JWT_AUDIENCE: 'cong',
-    JWT_JWKS_URL: 'https://issuer.example/jwks.json',
-  };
+  const base = requiredSettings;
 
   it('are reached in the local cloud, which allows private endpoints', async () => {
     const local = configSchema().parse({ ...base, STAGE: 'local', ALLOW_PRIVATE_ENDPOINTS: 'true' });

@@ -4,14 +4,9 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { config, configSchema, resetConfig } from '../../functions/core/config.js';
+import { requiredSettings } from '../support/required-settings.js';
 
-const base = {
-  TABLE_NAME: 'cong',
-  UPLOADS_BUCKET: 'cong-uploads',
-  JWT_ISSUER: 'https://issuer.example',
-  JWT_AUDIENCE: 'cong',
-  JWT_JWKS_URL: 'https://issuer.example/jwks.json',
-};
+const base = requiredSettings;
 const saved = { ...process.env };
 
 function useEnvironment(env: Record<string, string>) {
