@@ -11,7 +11,8 @@ import {
   vnMobile,
 } from './common.js';
 import { dataRequestView } from './data-requests.js';
-import { documentId, dossierStatus, dossierView, filedByView } from './dossier.js';
+import { documentId, dossierStatus } from './dossier.js';
+import { dossierView, filedByView } from './dossier-views.js';
 import { petitionView } from './petition.js';
 
 /**

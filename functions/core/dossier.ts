@@ -1,12 +1,8 @@
 /** The dossier record as stored, and the views the API shows of it. */
 import { createHash } from 'node:crypto';
 import type * as z from 'zod';
-import type {
-  DossierStatus,
-  dossierView,
-  publicDossierView,
-  supplementRequestView,
-} from '../../schemas/dossier.js';
+import type { DossierStatus } from '../../schemas/dossier.js';
+import type { dossierView, publicDossierView, supplementRequestView } from '../../schemas/dossier-views.js';
 import type { orderPaymentStatus } from '../../schemas/payment.js';
 import { findAgency } from '../registry/agencies.js';
 import { FINAL_STATES } from './dossier-state.js';

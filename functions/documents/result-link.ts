@@ -4,7 +4,7 @@
  * or how and where a paper result is handed over.
  */
 import type * as z from 'zod';
-import type { dossierResultView } from '../../schemas/dossier.js';
+import type { dossierResultView } from '../../schemas/dossier-views.js';
 import type { DossierRecord } from '../core/dossier.js';
 import { AppError } from '../core/errors.js';
 

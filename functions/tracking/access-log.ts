@@ -5,7 +5,7 @@
  * side sees it.
  */
 import type * as z from 'zod';
-import type { accessLogQuery, dossierAccessEntry } from '../../schemas/dossier.js';
+import type { accessLogQuery, dossierAccessEntry } from '../../schemas/dossier-views.js';
 import { decodeCursor, encodeCursor } from '../core/cursor.js';
 import type { DossierRecord } from '../core/dossier.js';
 import { keys } from '../core/keys.js';

@@ -1,8 +1,8 @@
 import { agencyDossierList, agencyDossiersQuery } from '../../schemas/agency-dossiers.js';
+import { dossierParams } from '../../schemas/dossier.js';
 import {
   accessLogQuery,
   dossierAccessLog,
-  dossierParams,
   dossierResultView,
   dossierView,
   dossierViewQuery,
@@ -11,7 +11,7 @@ import {
   submissionView,
   timelineVerification,
   trackQuery,
-} from '../../schemas/dossier.js';
+} from '../../schemas/dossier-views.js';
 import { readQuery } from '../../schemas/reads.js';
 import { defineRoute } from '../core/route.js';
 import { PUBLIC } from '../core/route-access.js';

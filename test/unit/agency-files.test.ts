@@ -28,8 +28,8 @@ import { copyScans } from '../../functions/documents/attachments.js';
 import { intakeStore } from '../../functions/intake/store.js';
 import { readerOf, readerRefOf } from '../../functions/pii/read-log.js';
 import { type AccessLogPorts, listAccessLog, type StoredRead } from '../../functions/tracking/access-log.js';
-import { accessLogQuery } from '../../schemas/dossier.js';
 import { attachmentLink } from '../../schemas/dossier-delivery.js';
+import { accessLogQuery } from '../../schemas/dossier-views.js';
 import { mockedDocumentClient } from '../support/mocked-dynamo.js';
 import { appErrorOf } from '../support/rejections.js';
 

@@ -10,7 +10,7 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { type DataRead, readerOf, readerRefOf, recordRead } from '../../functions/pii/read-log.js';
 import { readLogStore } from '../../functions/pii/read-log-store.js';
-import { dossierViewQuery } from '../../schemas/dossier.js';
+import { dossierViewQuery } from '../../schemas/dossier-views.js';
 import { mockedDocumentClient } from '../support/mocked-dynamo.js';
 import { appErrorOf } from '../support/rejections.js';
 
