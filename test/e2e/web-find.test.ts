@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalPortal } from '../../lib/local/portal.js';
 import { startTestPortal } from '../support/local-portal.js';
 import { checkScreen, type Device, launchChromium, openPortalPage } from './support/browser.js';
+import { watchFocusWhenDrawn } from './support/keyboard.js';
 
 let portal: LocalPortal;
 let browser: Browser;
@@ -179,6 +180,13 @@ describe('finding by keyboard, in English', () => {
     await expect(page.locator('html').getAttribute('lang')).resolves.toBe('en');
     await page.getByRole('heading', { level: 2, name: 'Documents to bring' }).waitFor();
     await checkScreen(page, 'find-procedure-english-desktop');
+
+    // A page whose heading is drawn at once has the focus from that moment: a Tab pressed as soon as the
+    // heading shows starts from the content, and is not pulled back to it afterwards.
+    const focusWhenDrawn = await watchFocusWhenDrawn(page, 'Petitions');
+    await page.getByRole('navigation').getByRole('link', { name: 'Petitions', exact: true }).focus();
+    await page.keyboard.press('Enter');
+    await expect(focusWhenDrawn()).resolves.toBe('content');
     expect(violations).toEqual([]);
     await context.close();
   });

@@ -65,13 +65,27 @@ describe.each<Device>(['desktop', 'phone'])('published statistics on a %s', (dev
     );
     await checkScreen(page, `stats-month-${device}`);
 
-    // Per province: Hà Nội keeps the agency; the commune level has none of it.
+    // Per province: Hà Nội keeps the agency; the commune level has none of it. Hà Nội's figures are held
+    // back until the next choice is made: when they arrive, the page draws them and the choice stays.
+    const held: Array<() => void> = [];
+    const arrived: Promise<unknown>[] = [];
+    const hanoi = (u: URL) => u.pathname === '/v1/stats/agencies' && u.searchParams.get('province') === '01';
+    await page.route(hanoi, (route) => {
+      arrived.push(page.waitForResponse((r) => r.request() === route.request()));
+      held.push(() => void route.continue());
+    });
     await page.getByLabel('Tỉnh, thành phố').selectOption('01');
     await page.getByRole('button', { name: 'Xem', exact: true }).click();
     await page.waitForURL(/province=01/);
     await page.getByRole('heading', { name: 'Thành phố Hà Nội: 6 tháng gần nhất' }).waitFor();
-    await row.waitFor();
+    await expect.poll(() => held.length).toBe(6);
     await page.getByLabel('Cấp cơ quan').selectOption('commune');
+    for (const release of held) release();
+    await Promise.all(arrived);
+    await page.unroute(hanoi);
+    await row.waitFor();
+    await page.evaluate('new Promise((drawn) => requestAnimationFrame(() => setTimeout(drawn)))');
+    await expect(page.getByLabel('Cấp cơ quan').inputValue()).resolves.toBe('commune');
     await page.getByRole('button', { name: 'Xem', exact: true }).click();
     await page.waitForURL(/level=commune/);
     await page.getByText('Chưa có số liệu cho lựa chọn này.').waitFor();

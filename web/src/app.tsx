@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'preact/hooks';
+import { useLayoutEffect, useRef } from 'preact/hooks';
 import { Layout } from './components/Layout.js';
 import { NotFound } from './pages/NotFound.js';
 import { match, useLocation } from './router.js';
@@ -9,8 +9,10 @@ export function App({ message }: { message?: string }) {
   const found = match(routes, pathname);
   const Page = found?.route.page ?? NotFound;
   const first = useRef(true);
-  // After a page change, focus moves to the new page so keyboard and screen-reader users start there.
-  useEffect(() => {
+  // After a page change, focus moves to the new page so keyboard and screen-reader users start there. It
+  // moves as the page is drawn, not after the next frame: a key pressed as soon as the page shows would
+  // otherwise be pulled back to the top.
+  useLayoutEffect(() => {
     if (first.current) {
       first.current = false;
       return;

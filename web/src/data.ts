@@ -35,3 +35,14 @@ export function useTitle(title: string | undefined, brand: string) {
     document.title = title ? `${title} — ${brand}` : brand;
   }, [title, brand]);
 }
+
+/**
+ * A filter field's value while the person changes it: it starts from the value the address applies and
+ * returns to it when that changes. A field bound to the applied value alone would snap back whenever data
+ * arriving re-renders the page, and the form would send what the person had not chosen.
+ */
+export function useDraft<T>(applied: T): [T, (value: T) => void] {
+  const [draft, setDraft] = useState(applied);
+  useEffect(() => setDraft(applied), [applied]);
+  return [draft, setDraft];
+}

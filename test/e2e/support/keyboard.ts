@@ -49,6 +49,23 @@ export async function tabTo(page: Page, name: RegExp, options: { back?: boolean;
   throw new Error(`${name} is not reachable with the Tab key`);
 }
 
+/**
+ * Watches for the first level-1 heading reading `heading`; what it returns gives the id of the element
+ * that had the focus when that heading was first drawn.
+ */
+export async function watchFocusWhenDrawn(page: Page, heading: string): Promise<() => Promise<string>> {
+  const key = `focusWhen${Math.random().toString(36).slice(2)}`;
+  await page.evaluate(`void (window[${JSON.stringify(key)}] = new Promise((seen) => {
+    const watch = new MutationObserver(() => {
+      if (document.querySelector('h1')?.textContent !== ${JSON.stringify(heading)}) return;
+      watch.disconnect();
+      seen(document.activeElement?.id ?? '');
+    });
+    watch.observe(document.body, { subtree: true, childList: true, characterData: true });
+  }))`);
+  return () => page.evaluate(`window[${JSON.stringify(key)}]`) as Promise<string>;
+}
+
 export const type = (page: Page, text: string) => page.keyboard.type(text, { delay: 5 });
 
 /** A day (YYYY-MM-DD) typed day first, as people here write it: 01/05/1990. */

@@ -5,6 +5,7 @@
  */
 import type { ComponentChildren } from 'preact';
 
+import { useDraft } from '../data.js';
 import { strings, useLang } from '../i18n.js';
 import type { ProvinceList } from '../types.js';
 
@@ -50,9 +51,12 @@ export function AgencyFilterForm(props: {
   /** Prefix of the fields' ids, unique on the page. */
   idPrefix: string;
   title: string;
-  /** The period field (month or period); its `name` is the key it is applied under. */
-  periodField: ComponentChildren;
-  /** The period field's name and its current value, used when the field is left empty. */
+  /**
+   * The period field (month or period) drawn with the value being chosen; its `name` is the key it is
+   * applied under.
+   */
+  periodField: (value: string, change: (value: string) => void) => ComponentChildren;
+  /** The period field's name and its applied value, used when the field is left empty. */
   period: { name: string; value: string };
   submitLabel: string;
   provinces: ProvinceList | undefined;
@@ -61,6 +65,7 @@ export function AgencyFilterForm(props: {
   onApply: (filters: AgencyFilters) => void;
 }) {
   const titleId = `${props.idPrefix}-filters-title`;
+  const [period, setPeriod] = useDraft(props.period.value);
   return (
     <form
       class="filters stats-filters"
@@ -78,7 +83,7 @@ export function AgencyFilterForm(props: {
     >
       <h2 id={titleId}>{props.title}</h2>
       <div class="filter-row">
-        <div>{props.periodField}</div>
+        <div>{props.periodField(period, setPeriod)}</div>
         <AgencyFilterFields
           idPrefix={props.idPrefix}
           provinces={props.provinces}
@@ -103,11 +108,18 @@ function AgencyFilterFields(props: {
   const lang = useLang();
   const s = useStrings();
   const { idPrefix: id } = props;
+  const [province, setProvince] = useDraft(props.province);
+  const [level, setLevel] = useDraft(props.level);
   return (
     <>
       <div>
         <label for={`${id}-province`}>{s.province}</label>
-        <select id={`${id}-province`} name="province" value={props.province}>
+        <select
+          id={`${id}-province`}
+          name="province"
+          value={province}
+          onChange={(e) => setProvince(e.currentTarget.value)}
+        >
           <option value="">{s.wholeCountry}</option>
           {(props.provinces?.items ?? []).map((p) => (
             <option key={p.code} value={p.code}>
@@ -118,7 +130,12 @@ function AgencyFilterFields(props: {
       </div>
       <div>
         <label for={`${id}-level`}>{s.level}</label>
-        <select id={`${id}-level`} name="level" value={props.level}>
+        <select
+          id={`${id}-level`}
+          name="level"
+          value={level}
+          onChange={(e) => setLevel(e.currentTarget.value)}
+        >
           <option value="">{s.anyLevel}</option>
           {Object.entries(s.levels).map(([v, label]) => (
             <option key={v} value={v}>

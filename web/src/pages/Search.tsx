@@ -4,7 +4,7 @@ import { ErrorSummary } from '../components/ErrorSummary.js';
 import { Loading } from '../components/Loading.js';
 import { ProcedureMeta } from '../components/ProcedureMeta.js';
 import { ProcedureSearchForm } from '../components/ProcedureSearchForm.js';
-import { useData, useTitle } from '../data.js';
+import { useData, useDraft, useTitle } from '../data.js';
 import { strings, useCommon, useLang } from '../i18n.js';
 import { Link, navigate, type PageProps } from '../router.js';
 import { procedurePath } from '../routes.js';
@@ -67,6 +67,9 @@ export function Search({ query: url }: PageProps) {
   const level = url.get('level') ?? '';
   const province = url.get('province') ?? '';
   const fullyOnline = url.get('fullyOnline') === 'true';
+  const [levelDraft, setLevelDraft] = useDraft(level);
+  const [provinceDraft, setProvinceDraft] = useDraft(province);
+  const [onlineDraft, setOnlineDraft] = useDraft(fullyOnline);
   const provinces = useData((signal) => get<ProvinceList>('/v1/provinces', { signal }), []);
   const results = useData(
     (signal) =>
@@ -129,7 +132,12 @@ export function Search({ query: url }: PageProps) {
             }}
           >
             <label for="f-level">{s.level}</label>
-            <select id="f-level" name="level" value={level}>
+            <select
+              id="f-level"
+              name="level"
+              value={levelDraft}
+              onChange={(e) => setLevelDraft(e.currentTarget.value)}
+            >
               <option value="">{s.anyLevel}</option>
               {s.levels.map(([v, label]) => (
                 <option key={v} value={v}>
@@ -138,7 +146,12 @@ export function Search({ query: url }: PageProps) {
               ))}
             </select>
             <label for="f-province">{s.province}</label>
-            <select id="f-province" name="province" value={province}>
+            <select
+              id="f-province"
+              name="province"
+              value={provinceDraft}
+              onChange={(e) => setProvinceDraft(e.currentTarget.value)}
+            >
               <option value="">{s.anyProvince}</option>
               {(provinces.data?.items ?? []).map((p) => (
                 <option key={p.code} value={p.code}>
@@ -147,7 +160,14 @@ export function Search({ query: url }: PageProps) {
               ))}
             </select>
             <div class="check">
-              <input id="f-online" type="checkbox" name="fullyOnline" value="true" checked={fullyOnline} />
+              <input
+                id="f-online"
+                type="checkbox"
+                name="fullyOnline"
+                value="true"
+                checked={onlineDraft}
+                onChange={(e) => setOnlineDraft(e.currentTarget.checked)}
+              />
               <label for="f-online">{s.onlineOnly}</label>
             </div>
             <button type="submit" class="secondary">

@@ -210,10 +210,10 @@ export function ServiceIndex({ query: url }: PageProps) {
         idPrefix="index"
         title={s.filters}
         period={{ name: 'period', value: period }}
-        periodField={
+        periodField={(value, change) => (
           <>
             <label for="i-period">{s.period}</label>
-            <select id="i-period" name="period" value={period}>
+            <select id="i-period" name="period" value={value} onChange={(e) => change(e.currentTarget.value)}>
               {[...new Set([period, ...periodChoices(now)])].map((p) => (
                 <option key={p} value={p}>
                   {periodLabel(p, s, lang)}
@@ -221,7 +221,7 @@ export function ServiceIndex({ query: url }: PageProps) {
               ))}
             </select>
           </>
-        }
+        )}
         submitLabel={s.show}
         provinces={provinces.data}
         province={province}

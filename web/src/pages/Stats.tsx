@@ -239,12 +239,19 @@ export function Stats({ query: url }: PageProps) {
         idPrefix="stats"
         title={s.filters}
         period={{ name: 'month', value: month }}
-        periodField={
+        periodField={(value, change) => (
           <>
             <label for="s-month">{s.month}</label>
-            <input id="s-month" name="month" type="month" value={month} max={currentMonth()} />
+            <input
+              id="s-month"
+              name="month"
+              type="month"
+              value={value}
+              max={currentMonth()}
+              onInput={(e) => change(e.currentTarget.value)}
+            />
           </>
-        }
+        )}
         submitLabel={s.show}
         provinces={provinces.data}
         province={province}
