@@ -125,11 +125,18 @@ describe.each<Device>(['desktop', 'phone'])('finding a procedure on a %s', (devi
     await page.getByLabel('Chỉ thủ tục nộp trực tuyến toàn trình').check();
     await page.getByRole('button', { name: 'Áp dụng bộ lọc' }).click();
     await page.waitForURL(/fullyOnline=true/);
-    await page.locator('.results .loading').waitFor({ state: 'detached' });
-    await page.locator('.results p[role=status]').waitFor();
-    await expect(page.locator('.results').textContent()).resolves.not.toContain(
-      'Chưa nộp trực tuyến trên Cổng',
-    );
+    // The list drawn before the filter stays until the filtered one replaces it: wait for a whole list
+    // (its count shown, nothing loading) without the entries filed elsewhere.
+    await expect
+      .poll(async () => {
+        const shown = await page
+          .locator('.results')
+          .evaluate((el) =>
+            el.querySelector('.loading') ? '' : el.querySelector('p[role=status]') ? el.textContent : '',
+          );
+        return shown && !shown.includes('Chưa nộp trực tuyến trên Cổng');
+      })
+      .toBe(true);
     await expect(page.getByLabel('Chỉ thủ tục nộp trực tuyến toàn trình').isChecked()).resolves.toBe(true);
     await page.getByLabel('Chỉ thủ tục nộp trực tuyến toàn trình').uncheck();
     await page.getByLabel('Mức độ, cấp thực hiện').selectOption('commune');
