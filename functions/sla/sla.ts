@@ -85,6 +85,11 @@ export function breachOf(kind: BreachKind, d: SlaDossier, indexed: string, now: 
 
 /** Keeps the index in step with one new image of a dossier item (called from the table stream). */
 export interface SlaIndexPorts {
+  /**
+   * The deadlines the index holds for a dossier now, by kind (read consistently). Without it every
+   * image writes each kind; the writes stay conditional either way, so the read only saves writes.
+   */
+  held?(code: string): Promise<Partial<Record<BreachKind, string>>>;
   putAck(d: SlaDossier, deadline: string): Promise<void>;
   putDue(d: SlaDossier, deadline: string): Promise<void>;
   /** The running step's due time and reminder: moved like the due date, by newer images only. */
@@ -94,15 +99,27 @@ export interface SlaIndexPorts {
 
 export async function syncSlaIndex(ports: SlaIndexPorts, d: SlaDossier): Promise<void> {
   const open = openDeadlines(d);
+  // What the index holds now, read first: most images leave every deadline where it was, and a write
+  // that changes nothing still costs a write unit, refused or not (a read costs a fifth of one).
+  const held = ports.held ? await ports.held(d.code) : undefined;
+  const changes = (kind: BreachKind) => {
+    if (!held) return true;
+    const deadline = open[kind];
+    if (deadline === undefined) return held[kind] !== undefined;
+    // The acknowledgement deadline is fixed once written; the others move with newer images.
+    return kind === 'ack' ? held.ack === undefined : held[kind] !== deadline;
+  };
+  const sync = (kind: BreachKind, put: (deadline: string) => Promise<void>) => {
+    if (!changes(kind)) return undefined;
+    const deadline = open[kind];
+    return deadline ? put(deadline) : ports.remove(d.code, kind, d.version);
+  };
   const stepKinds = ports.putStep
-    ? (['step', 'remind'] as const).map((kind) => {
-        const deadline = open[kind];
-        return deadline ? ports.putStep!(d, kind, deadline) : ports.remove(d.code, kind, d.version);
-      })
+    ? (['step', 'remind'] as const).map((kind) => sync(kind, (at) => ports.putStep!(d, kind, at)))
     : [];
   await Promise.all([
-    open.ack ? ports.putAck(d, open.ack) : ports.remove(d.code, 'ack', d.version),
-    open.due ? ports.putDue(d, open.due) : ports.remove(d.code, 'due', d.version),
+    sync('ack', (at) => ports.putAck(d, at)),
+    sync('due', (at) => ports.putDue(d, at)),
     ...stepKinds,
   ]);
 }

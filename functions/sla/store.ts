@@ -1,7 +1,7 @@
 /** The SLA index, breach flags and deadline queries over DynamoDB. */
 import { createHash } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../core/clients.js';
 import { config } from '../core/config.js';
 import { loadDossier } from '../core/dossier-store.js';
@@ -53,6 +53,29 @@ export function slaIndexStore(): SlaIndexPorts {
       )
       .then(() => undefined, swallowConditional);
   return {
+    // One partition holds a dossier's entries (and its breach flags): one small consistent query.
+    async held(code) {
+      const held: Partial<Record<BreachKind, string>> = {};
+      let ExclusiveStartKey: Record<string, unknown> | undefined;
+      do {
+        const page = await db.send(
+          new QueryCommand({
+            TableName,
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: { ':pk': keys.slaEntry(code, 'due').pk },
+            ProjectionExpression: '#kind, breach, deadline',
+            ExpressionAttributeNames: { '#kind': 'kind' },
+            ConsistentRead: true,
+            ExclusiveStartKey,
+          }),
+        );
+        for (const item of page.Items ?? []) {
+          if (item.kind === 'sla') held[item.breach as BreachKind] = item.deadline as string;
+        }
+        ExclusiveStartKey = page.LastEvaluatedKey;
+      } while (ExclusiveStartKey);
+      return held;
+    },
     // The acknowledgement deadline is fixed once its clock starts: written once, never moved.
     putAck: (d, deadline) =>
       db

@@ -6,8 +6,8 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { dynamo } from '../../functions/core/clients.js';
 import { keys } from '../../functions/core/keys.js';
-import type { SlaDossier } from '../../functions/sla/sla.js';
-import { slaIndexStore } from '../../functions/sla/store.js';
+import { type SlaDossier, syncSlaIndex } from '../../functions/sla/sla.js';
+import { slaIndexStore, slaWatchStore } from '../../functions/sla/store.js';
 import { sharedDocumentClient, useSharedStore } from './support/store.js';
 
 const shared = useSharedStore();
@@ -15,12 +15,16 @@ const db = sharedDocumentClient(shared);
 
 type Consumed = { GlobalSecondaryIndexes?: Record<string, { CapacityUnits?: number }> };
 
-/** The write units the store's own client spends, and the index copies' share of them. */
+/**
+ * The index copies' write units the store's own client spends, and its write requests (a refused
+ * conditional write is billed though DynamoDB Local reports no units for it).
+ */
 function capacityOf() {
-  const spent = { index: 0 };
+  const spent = { index: 0, writes: 0 };
   dynamo().middlewareStack.add(
-    (next) => async (args) => {
+    (next, context) => async (args) => {
       (args.input as Record<string, unknown>).ReturnConsumedCapacity = 'INDEXES';
+      if (/Put|Update|Delete|Write/.test(context.commandName ?? '')) spent.writes += 1;
       const out = await next(args);
       const c = (out.output as { ConsumedCapacity?: Consumed }).ConsumedCapacity;
       for (const i of Object.values(c?.GlobalSecondaryIndexes ?? {})) spent.index += i.CapacityUnits ?? 0;
@@ -97,5 +101,27 @@ describe('the SLA deadline index', () => {
       )
     ).Item;
     expect(item).toMatchObject({ deadline: at(9), dossierVersion: 4 });
+  });
+
+  it('reads what a dossier holds and writes only what an image changes', async () => {
+    const store = slaIndexStore();
+    const code = `SLA-HELD-${Date.now()}`;
+    const d1 = '2026-12-10T10:00:00.000Z';
+    const d2 = '2026-12-17T10:00:00.000Z';
+    expect(await store.held!(code)).toEqual({});
+    await syncSlaIndex(store, dossier(code, 1, d1));
+    // A breach flag shares the partition and is not an entry.
+    await slaWatchStore().flag(code, 'due', d1, '2026-12-10T10:05:00.000Z');
+    expect(await store.held!(code)).toEqual({ due: d1 });
+
+    const spent = capacityOf();
+    await syncSlaIndex(store, dossier(code, 2, d1));
+    expect(spent).toEqual({ index: 0, writes: 0 });
+    await syncSlaIndex(store, dossier(code, 3, d2));
+    expect(await store.held!(code)).toEqual({ due: d2 });
+    expect(spent.index).toBeGreaterThan(0);
+    await syncSlaIndex(store, { ...dossier(code, 4, d2), status: 'completed' });
+    expect(await store.held!(code)).toEqual({});
+    expect(await dueEntry(code)).toBeUndefined();
   });
 });

@@ -95,6 +95,69 @@ describe('SLA deadlines', () => {
       ].sort(),
     );
   });
+
+  it('writes only what an image changes in the index it reads first', async () => {
+    const index = new Map<string, string>();
+    const calls: string[] = [];
+    const ports = {
+      held: async (code: string) => {
+        const held: Record<string, string> = {};
+        for (const [key, deadline] of index)
+          if (key.startsWith(`${code}/`)) held[key.split('/')[1]!] = deadline;
+        return held;
+      },
+      putAck: async (d: SlaDossier, at: string) => {
+        calls.push(`ack ${at}`);
+        index.set(`${d.code}/ack`, at);
+      },
+      putDue: async (d: SlaDossier, at: string) => {
+        calls.push(`due ${at}`);
+        index.set(`${d.code}/due`, at);
+      },
+      putStep: async (d: SlaDossier, kind: 'step' | 'remind', at: string) => {
+        calls.push(`${kind} ${at}`);
+        index.set(`${d.code}/${kind}`, at);
+      },
+      remove: async (code: string, kind: string) => {
+        calls.push(`remove ${kind}`);
+        index.delete(`${code}/${kind}`);
+      },
+    };
+    const ack = '2025-10-06T09:00:00.000Z';
+    await syncSlaIndex(ports, base);
+    expect(calls.sort()).toEqual([`ack ${ack}`, `due ${base.dueAt}`]);
+    // The same deadlines in a newer image (the dossier paid, a notice recorded): nothing written.
+    calls.length = 0;
+    await syncSlaIndex(ports, { ...base, version: 2, updatedAt: '2025-10-03T09:05:00.000Z' });
+    expect(calls).toEqual([]);
+    // Received with a step under way: the acknowledgement leaves, the step and its reminder come.
+    const stepClock = {
+      stepId: 'tham-dinh',
+      startedAt: '2025-10-06T02:00:00.000Z',
+      dueAt: '2025-10-08T10:00:00.000Z',
+      remindAt: '2025-10-08T02:00:00.000Z',
+    };
+    const received = { ...base, status: 'in_progress' as const, version: 3, stepClock };
+    calls.length = 0;
+    await syncSlaIndex(ports, received);
+    expect(calls.sort()).toEqual([
+      'remind 2025-10-08T02:00:00.000Z',
+      'remove ack',
+      'step 2025-10-08T10:00:00.000Z',
+    ]);
+    // Extended: only the due date moves.
+    calls.length = 0;
+    await syncSlaIndex(ports, { ...received, version: 4, dueAt: '2025-10-17T10:00:00.000Z' });
+    expect(calls).toEqual(['due 2025-10-17T10:00:00.000Z']);
+    // Settled: what is left is removed once; a later image of the settled dossier writes nothing.
+    calls.length = 0;
+    await syncSlaIndex(ports, { ...received, version: 5, status: 'completed' });
+    expect(calls.sort()).toEqual(['remove due', 'remove remind', 'remove step']);
+    calls.length = 0;
+    await syncSlaIndex(ports, { ...received, version: 6, status: 'completed' });
+    expect(calls).toEqual([]);
+    expect(index.size).toBe(0);
+  });
 });
 
 /** An in-memory table of index entries, flags and the notifications queue. */
