@@ -45,10 +45,13 @@ async function createContext(req: ApiRequest): Promise<CreateContext> {
   const provider = await providerFor(cfg.PAYMENT_PROVIDER);
   if (!provider) throw new AppError('PAYMENT_PROVIDER_UNAVAILABLE');
   const base = (await portalUrl()) ?? `https://${req.headers.host ?? 'localhost'}`;
+  const returnUrlOf = (id: string) => `${base.replace(/\/$/, '')}/v1/payments/return/${id}`;
   return {
     provider,
     ttlSeconds: cfg.PAYMENT_TTL_SECONDS,
-    returnUrl: `${base.replace(/\/$/, '')}/v1/payments/return/${provider.id}`,
+    returnUrl: returnUrlOf(provider.id),
+    providerFor,
+    returnUrlOf,
   };
 }
 

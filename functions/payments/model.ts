@@ -59,7 +59,12 @@ export interface PaymentRecord extends PaymentOwnership {
   agencyName: string;
   procedureCode?: string;
   procedureName?: string;
-  redirectUrl: string;
+  /**
+   * The provider's page as first signed. Not stored any more: it is signed again from the attempt's own
+   * facts when the pending attempt is handed back (half of a payment item's size, written on every
+   * change of it); attempts recorded before that keep theirs.
+   */
+  redirectUrl?: string;
   createdAt: string;
   expiresAt: string;
   updatedAt: string;

@@ -107,6 +107,9 @@ export interface CreateContext {
   provider: PaymentProvider;
   ttlSeconds: number;
   returnUrl: string;
+  /** An attempt made with another provider is handed back signed by that one, returning to its page. */
+  providerFor: (id: string) => Promise<PaymentProvider | undefined>;
+  returnUrlOf: (providerId: string) => string;
 }
 
 const ATTEMPTS = 4;
@@ -114,13 +117,33 @@ const ATTEMPTS = 4;
 const SETTLE_ATTEMPTS = 12;
 const hashOf = (s: string) => createHash('sha256').update(s).digest('hex');
 
-function created(p: PaymentRecord): PaymentCreated {
+/** The provider's page for an attempt, signed from its own facts (the same page each time). */
+function redirectOf(p: PaymentRecord, provider: PaymentProvider, returnUrl: string): string {
+  return provider.redirectUrl({
+    paymentId: p.paymentId,
+    amount: p.amount,
+    description: p.description,
+    createdAt: new Date(p.createdAt),
+    expiresAt: new Date(p.expiresAt),
+    returnUrl,
+  });
+}
+
+/** What the citizen is handed for an attempt: where to pay it, signed by the provider it was made with. */
+async function created(p: PaymentRecord, ctx: CreateContext): Promise<PaymentCreated> {
+  let redirectUrl = p.redirectUrl;
+  if (!redirectUrl) {
+    const same = !p.provider || p.provider === ctx.provider.id;
+    const provider = same ? ctx.provider : await ctx.providerFor(p.provider!);
+    if (!provider) throw new AppError('PAYMENT_PROVIDER_UNAVAILABLE');
+    redirectUrl = redirectOf(p, provider, same ? ctx.returnUrl : ctx.returnUrlOf(provider.id));
+  }
   return {
     paymentId: p.paymentId,
     amount: p.amount,
     currency: 'VND',
     status: p.status,
-    redirectUrl: p.redirectUrl,
+    redirectUrl,
     expiresAt: p.expiresAt,
   };
 }
@@ -197,7 +220,8 @@ async function createFor(
         if (Date.parse(pending.expiresAt) > now.getTime()) {
           // (Attempts recorded before `startedBy` existed were their owner's own.)
           const startedBy = pending.startedBy ?? pending.ownerSub;
-          if (facts.shared || startedBy === ownerSub) return { status: 200, body: created(pending) };
+          if (facts.shared || startedBy === ownerSub)
+            return { status: 200, body: await created(pending, ctx) };
           // Someone else is paying this bill right now: the caller must not pay it a second time.
           throw new AppError('BILL_PAYMENT_IN_PROGRESS', { expiresAt: pending.expiresAt });
         }
@@ -230,19 +254,11 @@ async function createFor(
       agencyName: facts.agencyName,
       ...(facts.procedureCode ? { procedureCode: facts.procedureCode } : {}),
       ...(facts.procedureName ? { procedureName: facts.procedureName } : {}),
-      redirectUrl: ctx.provider.redirectUrl({
-        paymentId,
-        amount: facts.amount,
-        description: facts.description,
-        createdAt: now,
-        expiresAt,
-        returnUrl: ctx.returnUrl,
-      }),
       createdAt: at,
       expiresAt: expiresAt.toISOString(),
       updatedAt: at,
     };
-    const response = created(payment);
+    const response = await created(payment, ctx);
     const outcome = await ports.createPayment({
       payment,
       previous: current,

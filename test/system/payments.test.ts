@@ -190,6 +190,8 @@ describe('creating a payment', () => {
     const second = await createPayment(portal.url, token, code, 'create-key-0002');
     expect(second.status).toBe(200);
     expect(second.body.paymentId).toBe(first.body.paymentId);
+    // The same page, signed again from the attempt's own facts (the record keeps no copy of it).
+    expect(second.body.redirectUrl).toBe(first.body.redirectUrl);
     const replay = await createPayment(portal.url, token, code, 'create-key-0001');
     expect(replay.body).toEqual(first.body);
     const owner = await api('GET', `/v1/dossiers/${code}`, { token });
