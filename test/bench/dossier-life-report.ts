@@ -49,6 +49,11 @@ export async function printDossierLife() {
     `Without the table at all, the life's requests and compute (HTTP API, S3, SQS, Lambda) cost US$${life.cost.withoutTablePerMillion.toFixed(2)} per million: ` +
       `${life.cost.withoutTablePerMillion > COST_GOAL_PER_MILLION ? 'above' : 'within'} the goal of US$${COST_GOAL_PER_MILLION} before a single write.`,
   );
+  console.log(
+    `Even if every queue and stream consumer took full batches of ten (receives, deletes and their invocations a tenth), ` +
+      `they would cost US$${life.cost.batchedWithoutTablePerMillion.toFixed(2)} per million: ` +
+      `${life.cost.batchedWithoutTablePerMillion > COST_GOAL_PER_MILLION ? 'above' : 'within'} the goal.`,
+  );
   console.log('\nCalls and capacity units by function, the whole life');
   console.table(life.byFunction);
   console.log(
