@@ -232,7 +232,9 @@ export const functions: Record<
   slaWatcher: {
     entry: 'functions/sla/watcher.ts',
     memoryMb: 256,
-    timeoutSeconds: 120,
+    // After a national peak a run may have hundreds of thousands of lapsed deadlines to work through; it
+    // stops itself SLA.watchReserveMs before this, well inside the quarter hour between runs.
+    timeoutSeconds: 300,
     table: 'readwrite',
     sendsNotifications: true,
     trigger: 'schedule',

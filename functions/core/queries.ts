@@ -193,14 +193,19 @@ export const queries = {
       parse: (i) => i.paymentId as string,
     }),
 
-  /** One shard's dossier deadlines of a kind already past at `before`, oldest first (one read). */
-  slaDue: <T>(kind: SlaKind, shard: number, before: string, limit: number, parse: Parse<T>) =>
-    queryUpTo({
+  /** One page of a shard's dossier deadlines of a kind already past at `before`, oldest first (one read). */
+  slaDue: <K extends object, T>(
+    kind: SlaKind,
+    shard: number,
+    before: string,
+    page: KeyedRequest<K>,
+    parse: Parse<T>,
+  ) =>
+    queryKeyed({
       index: 'work',
       partition: keys.slaIndex(kind, shard, '', '').gsi2pk,
       range: { below: before },
-      limit,
-      onePage: true,
+      ...page,
       parse,
     }),
 

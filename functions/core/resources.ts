@@ -126,6 +126,14 @@ export const SLA = {
    * The watcher reads shards 0..n-1, so entries written under a smaller count are still read.
    */
   shards: 16,
+  /**
+   * Shards the watcher works on at once. Each lapsed entry takes about four sequential calls, so sixteen
+   * lanes keep a run's notices flowing at a few hundred a second (README, capacity), well inside the
+   * table's and the queue's limits.
+   */
+  watchConcurrency: 16,
+  /** A run starts no entry with less than this left, so it ends with its report rather than a timeout. */
+  watchReserveMs: 15_000,
 } as const;
 
 /**

@@ -132,6 +132,15 @@ export interface LapsedEntry {
   indexKey: string;
 }
 
+/** Where the next page of a shard's lapsed entries starts (the index's last evaluated key). */
+export type LapsedCursor = Readonly<Record<string, string>>;
+
+/** One page of a shard's lapsed entries, oldest first, and where the next starts (none: the shard is read). */
+export interface LapsedPage {
+  entries: LapsedEntry[];
+  next?: LapsedCursor;
+}
+
 export interface AgencyRef {
   id: string;
   name: string;
@@ -139,7 +148,10 @@ export interface AgencyRef {
 }
 
 export interface SlaWatchPorts {
-  listLapsed(kind: BreachKind, before: string): Promise<LapsedEntry[]>;
+  /** Shards of each kind's deadline partition: a run works through kinds × shards. */
+  shards: number;
+  /** One page of a shard's entries of a kind lapsed before `before`, after `after` (the previous page's `next`). */
+  listLapsed(kind: BreachKind, shard: number, before: string, after?: LapsedCursor): Promise<LapsedPage>;
   loadDossier(code: string): Promise<SlaDossier | undefined>;
   /** True when this call recorded the breach; false when it was recorded before. */
   flag(code: string, kind: BreachKind, deadline: string, at: string): Promise<boolean>;
@@ -152,6 +164,22 @@ export interface SlaWatchPorts {
   markOverdue?(d: SlaDossier, at: string): Promise<unknown>;
 }
 
+/** How hard a run works and when it stops: its remaining time, less what the rest of the run needs. */
+export interface WatchBudget {
+  /** Shards worked on at once (each shard's entries in deadline order). */
+  concurrency: number;
+  /** Milliseconds the run has left (Lambda's remaining time). */
+  timeLeftMs: () => number;
+  /** Milliseconds kept back: no entry is started with less than this left. */
+  reserveMs: number;
+}
+
+const UNBOUNDED: WatchBudget = {
+  concurrency: SLA.watchConcurrency,
+  timeLeftMs: () => Number.POSITIVE_INFINITY,
+  reserveMs: 0,
+};
+
 export interface SlaReport {
   at: string;
   checked: number;
@@ -160,6 +188,8 @@ export interface SlaReport {
   /** Entries no longer breached (acknowledged, extended, settled) taken out of the index. */
   cleared: number;
   errors: { code: string; kind: BreachKind; error: string }[];
+  /** Shards left with lapsed entries when the run's time ran out: the next run takes them first. */
+  unfinished: number;
 }
 
 /** Notices to the responsible agency and its parent (escalation), one record each. */
@@ -200,7 +230,17 @@ export function breachNotices(
   });
 }
 
-export async function watchSla(ports: SlaWatchPorts, now: Date): Promise<SlaReport> {
+/**
+ * One run of the watcher. At a national peak hundreds of thousands of deadlines can lapse together, so
+ * the shards are worked on side by side (each in deadline order, page after page) until every lapsed
+ * entry is handled or the run's time is spent; what is left stays indexed for the next run.
+ */
+export async function watchSla(
+  ports: SlaWatchPorts,
+  now: Date,
+  budget: Partial<WatchBudget> = {},
+): Promise<SlaReport> {
+  const { concurrency, timeLeftMs, reserveMs } = { ...UNBOUNDED, ...budget };
   const at = now.toISOString();
   const report: SlaReport = {
     at,
@@ -209,46 +249,75 @@ export async function watchSla(ports: SlaWatchPorts, now: Date): Promise<SlaRepo
     alreadyNotified: 0,
     cleared: 0,
     errors: [],
+    unfinished: 0,
   };
-  for (const kind of ['ack', 'due', 'step', 'remind'] as const) {
-    for (const entry of await ports.listLapsed(kind, at)) {
-      report.checked++;
-      try {
-        const dossier = await ports.loadDossier(entry.code);
-        const deadline = dossier && breachOf(kind, dossier, entry.deadline, now);
-        if (!dossier || !deadline) {
-          await ports.clear(entry);
-          report.cleared++;
-          continue;
+  const inTime = () => timeLeftMs() > reserveMs;
+  const shards = (['ack', 'due', 'step', 'remind'] as const).flatMap((kind) =>
+    Array.from({ length: ports.shards }, (_, shard) => ({ kind, shard })),
+  );
+  const watchShard = async ({ kind, shard }: (typeof shards)[number]) => {
+    let after: LapsedCursor | undefined;
+    do {
+      const page = await ports.listLapsed(kind, shard, at, after);
+      for (const entry of page.entries) {
+        if (!inTime()) {
+          report.unfinished++;
+          return;
         }
-        // Counted before the flag, so a failed count leaves the entry for the next run to count.
-        if (kind === 'due' && ports.markOverdue) await ports.markOverdue(dossier, at);
-        if (!(await ports.flag(entry.code, kind, deadline, at))) {
-          report.alreadyNotified++;
-          await ports.clear(entry);
-          continue;
-        }
-        try {
-          await ports.enqueue(breachNotices(kind, dossier, deadline, ports.agency, at));
-        } catch (err) {
-          // Not notified after all: the next run tries again.
-          await ports.unflag(entry.code, kind, deadline);
-          throw err;
-        }
-        report.notified[kind]++;
-        countEvent(kind === 'ack' ? 'AcknowledgedLate' : 'Overdue');
-        logger.warn('dossier deadline breached', {
-          dossierCode: dossier.code,
-          agencyId: dossier.agencyId,
-          breach: kind,
-          deadline,
-        });
-        await ports.clear(entry);
-      } catch (err) {
-        report.errors.push({ code: entry.code, kind, error: (err as Error).message });
+        await handleLapsed(ports, entry, now, report);
       }
-    }
-  }
+      after = page.next;
+    } while (after && inTime());
+    if (after) report.unfinished++;
+  };
+  let taken = 0;
+  const worker = async () => {
+    while (taken < shards.length && inTime()) await watchShard(shards[taken++]!);
+  };
+  await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
+  report.unfinished += shards.length - taken;
+  if (report.unfinished) logger.warn('SLA watch ran out of time', { unfinishedShards: report.unfinished });
   logger.info('SLA watched', { ...report, errors: report.errors.length });
   return report;
+}
+
+/** Confirms one lapsed entry against its dossier, notifies once, and takes it out of the index. */
+async function handleLapsed(ports: SlaWatchPorts, entry: LapsedEntry, now: Date, report: SlaReport) {
+  const { kind } = entry;
+  const at = now.toISOString();
+  report.checked++;
+  try {
+    const dossier = await ports.loadDossier(entry.code);
+    const deadline = dossier && breachOf(kind, dossier, entry.deadline, now);
+    if (!dossier || !deadline) {
+      await ports.clear(entry);
+      report.cleared++;
+      return;
+    }
+    // Counted before the flag, so a failed count leaves the entry for the next run to count.
+    if (kind === 'due' && ports.markOverdue) await ports.markOverdue(dossier, at);
+    if (!(await ports.flag(entry.code, kind, deadline, at))) {
+      report.alreadyNotified++;
+      await ports.clear(entry);
+      return;
+    }
+    try {
+      await ports.enqueue(breachNotices(kind, dossier, deadline, ports.agency, at));
+    } catch (err) {
+      // Not notified after all: the next run tries again.
+      await ports.unflag(entry.code, kind, deadline);
+      throw err;
+    }
+    report.notified[kind]++;
+    countEvent(kind === 'ack' ? 'AcknowledgedLate' : 'Overdue');
+    logger.warn('dossier deadline breached', {
+      dossierCode: dossier.code,
+      agencyId: dossier.agencyId,
+      breach: kind,
+      deadline,
+    });
+    await ports.clear(entry);
+  } catch (err) {
+    report.errors.push({ code: entry.code, kind, error: (err as Error).message });
+  }
 }

@@ -20,7 +20,7 @@ const swallowConditional = (err: unknown) => {
   if (!(err instanceof ConditionalCheckFailedException)) throw err;
 };
 
-/** Lapsed entries read per partition and run; the rest wait for the next run. */
+/** Lapsed entries read per query of a shard (the watcher reads page after page while its time lasts). */
 const PAGE = 200;
 
 export function slaIndexStore(): SlaIndexPorts {
@@ -105,24 +105,21 @@ export function slaIndexStore(): SlaIndexPorts {
   };
 }
 
-export function slaWatchStore(): SlaWatchPorts {
+/** The watcher's store; `pageSize` lapsed entries are read per query (smaller in tests, to turn pages). */
+export function slaWatchStore(pageSize = PAGE): SlaWatchPorts {
   const TableName = config().TABLE_NAME;
   const db = dynamo();
   const overdue = overdueStore();
   return {
-    // The shards are read at once (one query each), and their entries kept in shard order.
-    async listLapsed(kind, before) {
-      const shards = await Promise.all(
-        Array.from({ length: SLA.shards }, (_, shard) =>
-          queries.slaDue(kind, shard, before, PAGE, (item) => ({
-            code: item.dossierCode as string,
-            kind,
-            deadline: item.deadline as string,
-            indexKey: item.gsi2sk as string,
-          })),
-        ),
-      );
-      return shards.flat();
+    shards: SLA.shards,
+    async listLapsed(kind, shard, before, after) {
+      const page = await queries.slaDue(kind, shard, before, { limit: pageSize, after }, (item) => ({
+        code: item.dossierCode as string,
+        kind,
+        deadline: item.deadline as string,
+        indexKey: item.gsi2sk as string,
+      }));
+      return { entries: page.items.map((i) => i.value), ...(page.lastKey ? { next: page.lastKey } : {}) };
     },
     loadDossier,
     async flag(code, kind, deadline, at) {

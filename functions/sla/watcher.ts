@@ -1,12 +1,14 @@
 /**
  * The SLA watcher: every quarter hour (EventBridge; a timer in the local cloud) it notifies agencies of
- * dossiers whose acknowledgement or due date lapsed, and flags personal-data requests past theirs.
+ * dossiers whose acknowledgement or due date lapsed, and flags personal-data requests past theirs. It
+ * works through the deadline shards side by side until they are done or its time is nearly spent.
  * `{ now }` runs it as of another instant.
  */
 
 import type { Context } from 'aws-lambda';
 import { correlate } from '../core/logger.js';
 import { queries } from '../core/queries.js';
+import { SLA } from '../core/resources.js';
 import { parseDataRequest } from '../pii/data-requests.js';
 import { type DataRequestWatchReport, watchDataRequests } from './data-requests.js';
 import { type SlaReport, watchSla } from './sla.js';
@@ -22,7 +24,11 @@ export const handler = async (
   ports ??= slaWatchStore();
   const now =
     typeof event.now === 'string' && !Number.isNaN(Date.parse(event.now)) ? new Date(event.now) : new Date();
-  const dossiers = await watchSla(ports, now);
+  const dossiers = await watchSla(ports, now, {
+    concurrency: SLA.watchConcurrency,
+    reserveMs: SLA.watchReserveMs,
+    ...(context ? { timeLeftMs: () => context.getRemainingTimeInMillis() } : {}),
+  });
   const dataRequests = await watchDataRequests(
     {
       flag: ports.flag,

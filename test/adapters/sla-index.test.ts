@@ -6,8 +6,8 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { dynamo } from '../../functions/core/clients.js';
 import { keys } from '../../functions/core/keys.js';
-import { type SlaDossier, syncSlaIndex } from '../../functions/sla/sla.js';
-import { slaIndexStore, slaWatchStore } from '../../functions/sla/store.js';
+import { type SlaDossier, syncSlaIndex, watchSla } from '../../functions/sla/sla.js';
+import { slaIndexStore, slaShard, slaWatchStore } from '../../functions/sla/store.js';
 import { sharedDocumentClient, useSharedStore } from './support/store.js';
 
 const shared = useSharedStore();
@@ -123,5 +123,33 @@ describe('the SLA deadline index', () => {
     await syncSlaIndex(store, { ...dossier(code, 4, d2), status: 'completed' });
     expect(await store.held!(code)).toEqual({});
     expect(await dueEntry(code)).toBeUndefined();
+  });
+
+  it('reads a shard page after page, past the entries it has just taken out of the index', async () => {
+    const store = slaIndexStore();
+    const run = Date.now();
+    // Deadlines of the year 2000 lapse before any other test's; dossiers that no longer exist are cleared.
+    const candidates = Array.from({ length: 200 }, (_, i) => `SLA-PAGE-${run}-${i}`);
+    const shard = slaShard(candidates[0]!);
+    // Five in one shard (three pages of two), and three elsewhere.
+    const sameShard = candidates.filter((c) => slaShard(c) === shard).slice(0, 5);
+    const codes = [...sameShard, ...candidates.filter((c) => slaShard(c) !== shard).slice(0, 3)];
+    for (const [i, code] of codes.entries()) {
+      const deadline = `2000-01-01T00:${String(i).padStart(2, '0')}:00.000Z`;
+      await store.putDue(dossier(code, 1, deadline), deadline);
+    }
+    const ports = slaWatchStore(2);
+    const read: number[] = [];
+    const list = ports.listLapsed;
+    ports.listLapsed = async (kind, s, before, after) => {
+      const page = await list(kind, s, before, after);
+      if (kind === 'due' && s === shard) read.push(page.entries.length);
+      return page;
+    };
+    const report = await watchSla(ports, new Date('2000-06-01T00:00:00.000Z'), { concurrency: 4 });
+    expect(report).toMatchObject({ checked: codes.length, cleared: codes.length, unfinished: 0, errors: [] });
+    // That shard's entries came two by two, in one run.
+    expect(read).toEqual([2, 2, 1]);
+    for (const code of codes) expect(await dueEntry(code)).not.toHaveProperty('gsi2pk');
   });
 });

@@ -35,4 +35,6 @@ console.table(dispatch.throughput);
 const { CONG_RATE_LIMITS: _off, ...lifeEnv } = process.env;
 const life = spawnSync('npx', ['tsx', 'test/bench/dossier-life-main.ts'], { stdio: 'inherit', env: lifeEnv });
 if (life.status !== 0) throw new Error('the whole-life bench failed');
+const drain = spawnSync('npx', ['tsx', 'test/bench/sla-drain-main.ts'], { stdio: 'inherit', env: lifeEnv });
+if (drain.status !== 0) throw new Error('the SLA watcher bench failed');
 console.log(`\ndone in ${((Date.now() - started) / 1000).toFixed(0)} s`);

@@ -161,7 +161,7 @@ describe('SLA deadlines', () => {
 });
 
 /** An in-memory table of index entries, flags and the notifications queue. */
-function fakeWatch(dossiers: SlaDossier[], failEnqueue = 0) {
+function fakeWatch(dossiers: SlaDossier[], failEnqueue = 0, pageSize = 200) {
   const entries = new Map<string, LapsedEntry>();
   for (const d of dossiers) {
     for (const [kind, deadline] of Object.entries(openDeadlines(d)) as [LapsedEntry['kind'], string][]) {
@@ -176,8 +176,18 @@ function fakeWatch(dossiers: SlaDossier[], failEnqueue = 0) {
     hni: { id: 'hni', name: 'UBND thành phố Hà Nội', parentId: null },
   };
   const ports: SlaWatchPorts = {
-    listLapsed: async (kind, before) =>
-      [...entries.values()].filter((e) => e.kind === kind && e.indexKey < before),
+    shards: 1,
+    // Pages of `pageSize`, oldest first, resuming after the last index key handed out (as DynamoDB does).
+    listLapsed: async (kind, _shard, before, after) => {
+      const lapsed = [...entries.values()]
+        .filter((e) => e.kind === kind && e.indexKey < before && (!after || e.indexKey > after.indexKey!))
+        .sort((a, b) => a.indexKey.localeCompare(b.indexKey));
+      const page = lapsed.slice(0, pageSize);
+      return {
+        entries: page,
+        ...(page.length === pageSize ? { next: { indexKey: page.at(-1)!.indexKey } } : {}),
+      };
+    },
     loadDossier: async (code) => dossiers.find((d) => d.code === code),
     flag: async (code, kind, deadline) => {
       const key = `${code}/${kind}/${deadline}`;
@@ -268,6 +278,75 @@ describe('SLA watcher', () => {
     const retried = await watchSla(w.ports, late);
     expect(retried.notified.due).toBe(1);
     expect(w.queue).toHaveLength(2);
+  });
+});
+
+describe('SLA watcher: many deadlines lapsed at once', () => {
+  const late = new Date('2025-10-13T02:00:00.000Z');
+  const many = (n: number) =>
+    Array.from({ length: n }, (_, i) => ({
+      ...base,
+      status: 'in_progress' as const,
+      code: `HNI-STP-251003-${String(i + 1).padStart(4, '0')}`,
+    }));
+
+  it('reads a shard page after page in one run, and a failing entry does not hold back the rest', async () => {
+    const w = fakeWatch(many(7), 0, 2);
+    const load = w.ports.loadDossier;
+    w.ports.loadDossier = async (code) => {
+      if (code.endsWith('0003')) throw new Error('table unavailable');
+      return load(code);
+    };
+    const report = await watchSla(w.ports, late);
+    expect(report).toMatchObject({ checked: 7, notified: { due: 6 }, unfinished: 0 });
+    expect(report.errors.map((e) => e.code)).toEqual(['HNI-STP-251003-0003']);
+    // The failed entry stays indexed and the next run takes it.
+    expect([...w.entries.keys()]).toEqual(['HNI-STP-251003-0003/due']);
+    w.ports.loadDossier = load;
+    expect((await watchSla(w.ports, late)).notified.due).toBe(1);
+  });
+
+  it('works on several shards at once, never more than its concurrency', async () => {
+    const w = fakeWatch(many(24), 0, 1);
+    let inFlight = 0;
+    let most = 0;
+    const load = w.ports.loadDossier;
+    w.ports.shards = 6;
+    // Each shard sees the entries whose number falls on it.
+    const list = w.ports.listLapsed;
+    w.ports.listLapsed = async (kind, shard, before, after) => {
+      const page = await list(kind, 0, before, after);
+      return { ...page, entries: page.entries.filter((e) => Number(e.code.slice(-4)) % 6 === shard) };
+    };
+    w.ports.loadDossier = async (code) => {
+      inFlight++;
+      most = Math.max(most, inFlight);
+      await new Promise((r) => setTimeout(r, 2));
+      inFlight--;
+      return load(code);
+    };
+    const report = await watchSla(w.ports, late, { concurrency: 3 });
+    expect(report.notified.due).toBe(24);
+    expect(most).toBe(3);
+  });
+
+  it('stops before its time runs out and leaves the rest indexed for the next run', async () => {
+    const w = fakeWatch(many(5));
+    let left = 100;
+    const load = w.ports.loadDossier;
+    w.ports.loadDossier = async (code) => {
+      left -= 30;
+      return load(code);
+    };
+    const first = await watchSla(w.ports, late, { timeLeftMs: () => left, reserveMs: 15, concurrency: 1 });
+    // 100 → 70 → 40 → 10: the fourth entry would start with 10 ms left, under the 15 kept back. The
+    // acknowledgement shard was read; the due shard and the two step shards are left.
+    expect(first).toMatchObject({ checked: 3, notified: { due: 3 }, unfinished: 3 });
+    expect(w.entries.size).toBe(2);
+    left = 1_000;
+    const second = await watchSla(w.ports, late, { timeLeftMs: () => left, reserveMs: 15 });
+    expect(second).toMatchObject({ checked: 2, notified: { due: 2 }, unfinished: 0 });
+    expect(w.queue.filter((m) => m.to === 'hni-stp')).toHaveLength(5);
   });
 });
 

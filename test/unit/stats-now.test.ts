@@ -167,8 +167,10 @@ describe('overdue now: the markers over DynamoDB', () => {
 describe('overdue now: the SLA watcher', () => {
   const lapsed = dossier({ code: 'A', agencyId: 'bhxh-hn' }) as unknown as DossierRecord;
   const ports = (markOverdue: SlaWatchPorts['markOverdue'], cleared: string[]): SlaWatchPorts => ({
-    listLapsed: async (kind) =>
-      kind === 'due' ? [{ code: 'A', kind: 'due', deadline: DUE, indexKey: `${DUE}#A` }] : [],
+    shards: 1,
+    listLapsed: async (kind) => ({
+      entries: kind === 'due' ? [{ code: 'A', kind: 'due', deadline: DUE, indexKey: `${DUE}#A` }] : [],
+    }),
     loadDossier: async () => ({
       ...lapsed,
       agencyName: 'BHXH Hà Nội',
