@@ -502,8 +502,9 @@ export async function coldStarts() {
     : [];
   // BENCH_NODE_FLAGS="--flag …" runs the functions (not their floors) with Node or V8 flags, to try them.
   const nodeFlags = process.env.BENCH_NODE_FLAGS?.split(/\s+/).filter(Boolean) ?? [];
-  const time = async (file: string, event: unknown, flags: string[] = []) => {
-    const script = `const m = await import(${JSON.stringify(file)}); const r = await m.handler(${JSON.stringify(event)}, { awsRequestId: 'bench', getRemainingTimeInMillis: () => 10000 }); const cpu = process.cpuUsage(); process.stdout.write(JSON.stringify({ ms: performance.now(), cpuMs: (cpu.user + cpu.system) / 1000, status: r?.statusCode ?? (r?.batchItemFailures ? 'batch:' + r.batchItemFailures.length : 'ok') }));`;
+  // Each invocation starts with its function's whole timeout ahead of it, as in Lambda.
+  const time = async (file: string, event: unknown, flags: string[] = [], timeoutSeconds = 10) => {
+    const script = `const m = await import(${JSON.stringify(file)}); const end = Date.now() + ${timeoutSeconds * 1000}; const r = await m.handler(${JSON.stringify(event)}, { awsRequestId: 'bench', getRemainingTimeInMillis: () => end - Date.now() }); const cpu = process.cpuUsage(); process.stdout.write(JSON.stringify({ ms: performance.now(), cpuMs: (cpu.user + cpu.system) / 1000, status: r?.statusCode ?? (r?.batchItemFailures ? 'batch:' + r.batchItemFailures.length : 'ok') }));`;
     const { stdout } = await run(process.execPath, [...flags, '--input-type=module', '-e', script], { env });
     return JSON.parse(stdout) as { ms: number; cpuMs: number; status: unknown };
   };
@@ -528,7 +529,7 @@ export async function coldStarts() {
       // One untimed run notes the AWS calls of the first invocation; a bundle of only those clients
       // then makes the same calls, as many at once.
       stub.take();
-      await time(file, event(), nodeFlags);
+      await time(file, event(), nodeFlags, spec.timeoutSeconds);
       const first = stub.take();
       const sameEntry = join(OUT, `${name}.same-calls-entry.mjs`);
       await writeFile(sameEntry, sameCallsSource(spec, first.calls, first.concurrency));
@@ -542,7 +543,7 @@ export async function coldStarts() {
       let otherStatus: unknown;
       let status: unknown;
       for (let i = 0; i < RUNS; i++) {
-        const r = await time(file, event(), [...nodeFlags, ...profile]);
+        const r = await time(file, event(), [...nodeFlags, ...profile], spec.timeoutSeconds);
         status = r.status;
         fnTimes.push(r.ms);
         fnCpu.push(r.cpuMs);
@@ -551,7 +552,7 @@ export async function coldStarts() {
         baseCpu.push(b.cpuMs);
         sameCpu.push((await time(sameCalls.entryFile, {})).cpuMs);
         if (compare) {
-          const o = await time(join(compare, name, 'index.mjs'), event(), nodeFlags);
+          const o = await time(join(compare, name, 'index.mjs'), event(), nodeFlags, spec.timeoutSeconds);
           otherCpu.push(o.cpuMs);
           otherStatus = o.status;
         }
