@@ -27,6 +27,7 @@ import { FilterPattern, type ILogGroup, MetricFilter } from 'aws-cdk-lib/aws-log
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { type BusinessMetric, METRICS_NAMESPACE, METRICS_SERVICE } from '../functions/core/metrics.js';
+import { SLA } from '../functions/core/resources.js';
 import type { FunctionSpec } from '../functions/deployment.js';
 import type { OperatorAlerts } from './alerts.js';
 import type { AgencyChannel } from './data-stack.js';
@@ -260,6 +261,13 @@ export class PortalMonitoring extends Construct {
       metric: this.business('Overdue', Duration.hours(1)),
       threshold: ALARM_THRESHOLDS.overduePerHour,
     });
+    this.alarm('SlaWatchBehind', {
+      description:
+        'the SLA watcher ran out of time in two runs in a row with lapsed deadlines left: agencies hear late (raise SLA.watchConcurrency or run it more often)',
+      metric: this.business('SlaWatchUnfinished', Duration.minutes(SLA.everyMinutes)),
+      threshold: 1,
+      evaluationPeriods: 2,
+    });
     this.alarm('PaymentsFlagged', {
       description:
         'a payment needs an operator: money owed back or an amount mismatch (GET /v1/admin/payments/flagged)',
@@ -442,10 +450,11 @@ export class PortalMonitoring extends Construct {
       ]),
     );
     dashboard.addWidgets(
-      graph('5. Deadlines: acknowledged late, overdue', [
-        this.business('AcknowledgedLate', Duration.hours(1)),
-        this.business('Overdue', Duration.hours(1)),
-      ]),
+      graph(
+        '5. Deadlines: acknowledged late, overdue; SLA watcher shards left',
+        [this.business('AcknowledgedLate', Duration.hours(1)), this.business('Overdue', Duration.hours(1))],
+        [this.business('SlaWatchUnfinished', Duration.hours(1))],
+      ),
       graph('Petitions escalated', [this.business('PetitionsEscalated', Duration.hours(1))]),
       graph(
         '6. Payments: succeeded and flagged',

@@ -26,6 +26,8 @@ export const BUSINESS_METRICS = [
   'AcknowledgedLate',
   /** A dossier's due date lapsed. */
   'Overdue',
+  /** Deadline shards an SLA watcher run left unread when its time ran out (it is behind). */
+  'SlaWatchUnfinished',
   /** A payment was credited (or closed failed/expired, which is not counted here). */
   'PaymentsSucceeded',
   /** A payment needs an operator: money owed back, or an amount that does not match. */

@@ -279,7 +279,10 @@ export async function watchSla(
     await Promise.all(round.map(watchShard));
   }
   report.unfinished += shards.length - taken;
-  if (report.unfinished) logger.warn('SLA watch ran out of time', { unfinishedShards: report.unfinished });
+  if (report.unfinished) {
+    logger.warn('SLA watch ran out of time', { unfinishedShards: report.unfinished });
+    countEvent('SlaWatchUnfinished', {}, report.unfinished);
+  }
   logger.info('SLA watched', { ...report, errors: report.errors.length });
   return report;
 }

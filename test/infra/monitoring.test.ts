@@ -165,7 +165,7 @@ describe.each(STAGES)('monitoring of %s', (stage: Stage) => {
     }
   });
 
-  it('alarms on the business metrics: failing deliveries of an agency system, deadlines, payments', () => {
+  it('alarms on the business metrics: failing deliveries of an agency system, deadlines, payments, the SLA watcher behind', () => {
     const alarms = resources(built.monitoringT, 'AWS::CloudWatch::Alarm').map(([, a]) => a);
     const named = (suffix: string) =>
       alarms.find((a) => a.Properties.AlarmName === `cong-${stage}-${suffix}`);
@@ -177,6 +177,7 @@ describe.each(STAGES)('monitoring of %s', (stage: Stage) => {
       ['AcknowledgementsOverdue', 'AcknowledgedLate'],
       ['DossiersOverdue', 'Overdue'],
       ['PaymentsFlagged', 'PaymentsFlagged'],
+      ['SlaWatchBehind', 'SlaWatchUnfinished'],
     ] as const) {
       const a = named(alarm);
       expect(a?.Properties).toMatchObject({ Namespace: 'Cong', MetricName: metric });

@@ -338,7 +338,15 @@ describe('SLA watcher: many deadlines lapsed at once', () => {
       left -= 30;
       return load(code);
     };
-    const first = await watchSla(w.ports, late, { timeLeftMs: () => left, reserveMs: 15, concurrency: 1 });
+    const seen: string[] = [];
+    const stop = onBusinessMetric((name, count) => seen.push(`${name}:${count}`));
+    const first = await watchSla(w.ports, late, {
+      timeLeftMs: () => left,
+      reserveMs: 15,
+      concurrency: 1,
+    }).finally(stop);
+    // Operators hear that the watcher is behind (the SlaWatchBehind alarm).
+    expect(seen).toContain('SlaWatchUnfinished:3');
     // 100 → 70 → 40 → 10: the fourth entry would start with 10 ms left, under the 15 kept back. The
     // acknowledgement shard was read; the due shard and the two step shards are left.
     expect(first).toMatchObject({ checked: 3, notified: { due: 3 }, unfinished: 3 });
