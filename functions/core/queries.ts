@@ -5,6 +5,7 @@
  */
 import { keys, type SlaKind } from './keys.js';
 import {
+  cursorAttributes,
   type Filter,
   type IndexQuery,
   type Page,
@@ -182,14 +183,19 @@ export const queries = {
   runtimeFaq: <T>(parse: Parse<T>) =>
     queryAll({ index: 'owner', partition: keys.faqIndex('', '').gsi1pk, parse }),
 
-  /** Payments of one shard waiting on a partner since before `before`, oldest first (ids only). */
-  paymentWork: (queue: 'pending' | 'biller', shard: number, before: string, limit: number) =>
-    queryUpTo({
+  /** One page of a shard's payments waiting on a partner since before `before`, oldest first (ids only). */
+  paymentWork: <K extends object>(
+    queue: 'pending' | 'biller',
+    shard: number,
+    before: string,
+    page: KeyedRequest<K>,
+  ) =>
+    queryKeyed({
       index: 'work',
       partition: keys.paymentWork(queue, shard, '', '').gsi2pk,
       range: { below: before },
-      attributes: ['paymentId'],
-      limit,
+      attributes: ['paymentId', ...cursorAttributes('work')],
+      ...page,
       parse: (i) => i.paymentId as string,
     }),
 

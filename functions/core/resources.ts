@@ -81,6 +81,15 @@ export const PAYMENTS = {
   reconcileEveryMinutes: 15,
   /** Shards of the pending-payments index (gsi2). */
   workShards: 4,
+  /**
+   * Shards reconciled at once, each one payment after another: at most this many questions to a
+   * provider in flight, so a backlog after a peak does not become a flood at a partner already slow.
+   */
+  reconcileConcurrency: 4,
+  /** Waiting payments read per query of a shard. */
+  reconcilePage: 100,
+  /** A run starts no payment with less than this left, so it ends with its report rather than a timeout. */
+  reconcileReserveMs: 15_000,
 } as const;
 
 /**

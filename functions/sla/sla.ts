@@ -9,6 +9,7 @@
 import type { NotificationMessage } from '../../schemas/notification.js';
 import { type DossierRecord, isOverdue } from '../core/dossier.js';
 import { FINAL_STATES } from '../core/dossier-state.js';
+import { type DrainBudget, drainLanes, type LanePage, unbounded } from '../core/drain.js';
 import { logger } from '../core/logger.js';
 import { countEvent } from '../core/metrics.js';
 import { SLA } from '../core/resources.js';
@@ -136,10 +137,7 @@ export interface LapsedEntry {
 export type LapsedCursor = Readonly<Record<string, string>>;
 
 /** One page of a shard's lapsed entries, oldest first, and where the next starts (none: the shard is read). */
-export interface LapsedPage {
-  entries: LapsedEntry[];
-  next?: LapsedCursor;
-}
+export type LapsedPage = LanePage<LapsedEntry, LapsedCursor>;
 
 export interface AgencyRef {
   id: string;
@@ -163,22 +161,6 @@ export interface SlaWatchPorts {
   /** Counts a lapsed due date in the agency's "overdue now" (idempotent; throws if the dossier moved on). */
   markOverdue?(d: SlaDossier, at: string): Promise<unknown>;
 }
-
-/** How hard a run works and when it stops: its remaining time, less what the rest of the run needs. */
-export interface WatchBudget {
-  /** Shards worked on at once (each shard's entries in deadline order). */
-  concurrency: number;
-  /** Milliseconds the run has left (Lambda's remaining time). */
-  timeLeftMs: () => number;
-  /** Milliseconds kept back: no entry is started with less than this left. */
-  reserveMs: number;
-}
-
-const UNBOUNDED: WatchBudget = {
-  concurrency: SLA.watchConcurrency,
-  timeLeftMs: () => Number.POSITIVE_INFINITY,
-  reserveMs: 0,
-};
 
 export interface SlaReport {
   at: string;
@@ -232,15 +214,14 @@ export function breachNotices(
 
 /**
  * One run of the watcher. At a national peak hundreds of thousands of deadlines can lapse together, so
- * the shards are worked on side by side (each in deadline order, page after page) until every lapsed
- * entry is handled or the run's time is spent; what is left stays indexed for the next run.
+ * the shards are drained side by side (functions/core/drain.ts) until every lapsed entry is handled or
+ * the run's time is nearly spent; what is left stays indexed for the next run.
  */
 export async function watchSla(
   ports: SlaWatchPorts,
   now: Date,
-  budget: Partial<WatchBudget> = {},
+  budget: Partial<DrainBudget> = {},
 ): Promise<SlaReport> {
-  const { concurrency, timeLeftMs, reserveMs } = { ...UNBOUNDED, ...budget };
   const at = now.toISOString();
   const report: SlaReport = {
     at,
@@ -251,34 +232,14 @@ export async function watchSla(
     errors: [],
     unfinished: 0,
   };
-  const inTime = () => timeLeftMs() > reserveMs;
-  const shards = (['ack', 'due', 'step', 'remind'] as const).flatMap((kind) =>
-    Array.from({ length: ports.shards }, (_, shard) => ({ kind, shard })),
-  );
-  const watchShard = async ({ kind, shard }: (typeof shards)[number]) => {
-    let after: LapsedCursor | undefined;
-    do {
-      const page = await ports.listLapsed(kind, shard, at, after);
-      for (const entry of page.entries) {
-        if (!inTime()) {
-          report.unfinished++;
-          return;
-        }
-        await handleLapsed(ports, entry, now, report);
-      }
-      after = page.next;
-    } while (after && inTime());
-    if (after) report.unfinished++;
-  };
-  // Rounds of `concurrency` shards (with 16, one kind's shards): each round's first reads go out together,
-  // the usual run finds them empty, and a handful of connections serve the whole run.
-  let taken = 0;
-  while (taken < shards.length && inTime()) {
-    const round = shards.slice(taken, taken + Math.max(1, concurrency));
-    taken += round.length;
-    await Promise.all(round.map(watchShard));
-  }
-  report.unfinished += shards.length - taken;
+  report.unfinished = await drainLanes({
+    lanes: (['ack', 'due', 'step', 'remind'] as const).flatMap((kind) =>
+      Array.from({ length: ports.shards }, (_, shard) => ({ kind, shard })),
+    ),
+    read: ({ kind, shard }, after?: LapsedCursor) => ports.listLapsed(kind, shard, at, after),
+    handle: (entry) => handleLapsed(ports, entry, now, report),
+    budget: { ...unbounded(SLA.watchConcurrency), ...budget },
+  });
   if (report.unfinished) {
     logger.warn('SLA watch ran out of time', { unfinishedShards: report.unfinished });
     countEvent('SlaWatchUnfinished', {}, report.unfinished);

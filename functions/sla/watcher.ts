@@ -6,6 +6,7 @@
  */
 
 import type { Context } from 'aws-lambda';
+import { lambdaBudget } from '../core/drain.js';
 import { correlate } from '../core/logger.js';
 import { queries } from '../core/queries.js';
 import { SLA } from '../core/resources.js';
@@ -24,11 +25,11 @@ export const handler = async (
   ports ??= slaWatchStore();
   const now =
     typeof event.now === 'string' && !Number.isNaN(Date.parse(event.now)) ? new Date(event.now) : new Date();
-  const dossiers = await watchSla(ports, now, {
-    concurrency: SLA.watchConcurrency,
-    reserveMs: SLA.watchReserveMs,
-    ...(context ? { timeLeftMs: () => context.getRemainingTimeInMillis() } : {}),
-  });
+  const dossiers = await watchSla(
+    ports,
+    now,
+    lambdaBudget(SLA.watchConcurrency, SLA.watchReserveMs, context),
+  );
   const dataRequests = await watchDataRequests(
     {
       flag: ports.flag,

@@ -71,8 +71,11 @@ export async function runStatsRebuild(o: { agencies?: string[]; dryRun: boolean;
 // ---------------------------------------------------------------------------------------------------
 // payments:reconcile
 
+/** Pending payments a dry run lists at most (a run itself works through them all while its time lasts). */
+const DRY_RUN_LISTED = 1_000;
+
 export interface ReconcileDryRun {
-  /** Pending payments the run would ask their providers about. */
+  /** Pending payments the run would ask their providers about, oldest of each shard first. */
   pending: string[];
   olderThanSeconds: number;
 }
@@ -95,9 +98,9 @@ export async function runPaymentsReconcile(o: {
   try {
     if (o.dryRun) {
       const { paymentStore } = await import('../../functions/payments/store.js');
-      const { RECONCILE_BATCH } = await import('../../functions/payments/reconcile.js');
+      const { listWaitingUpTo } = await import('../../functions/payments/reconcile.js');
       const before = new Date(Date.now() - olderThanSeconds * 1000).toISOString();
-      const pending = await paymentStore().listWaiting('pending', before, RECONCILE_BATCH);
+      const pending = await listWaitingUpTo(paymentStore(), 'pending', before, DRY_RUN_LISTED);
       bar.total(pending.length);
       bar.tick(pending.length);
       return { report: { pending, olderThanSeconds, dryRun: true }, exitCode: 0 };
@@ -121,13 +124,18 @@ export async function runPaymentsReconcile(o: {
     const { paymentStore } = await import('../../functions/payments/store.js');
     const { providerFor } = await import('../../functions/payments/providers.js');
     const store = paymentStore();
+    let listed = 0;
     const report = await reconcilePayments(
       {
         ...store,
+        // The total grows page by page: a backlog's size is known only as it is read.
         listWaiting: async (...args) => {
-          const ids = await store.listWaiting(...args);
-          if (args[0] === 'pending') bar.total(ids.length);
-          return ids;
+          const page = await store.listWaiting(...args);
+          if (args[0] === 'pending') {
+            listed += page.entries.length;
+            bar.total(listed);
+          }
+          return page;
         },
         loadPayment: async (id) => {
           bar.tick();

@@ -86,23 +86,32 @@ describe('named queries', () => {
     });
   });
 
-  it('reads payments waiting on a partner below an instant, following pages up to the limit, ids only', async () => {
+  it('reads a page of payments waiting on a partner below an instant, ids and the key to resume after', async () => {
+    const last = { pk: 'PAYMENT#a', sk: 'PAYMENT', gsi2pk: 'PAYMENTS#pending#2', gsi2sk: 't#a' };
     ddb
       .on(QueryCommand)
-      .resolvesOnce({ Items: [{ paymentId: 'a' }], LastEvaluatedKey: { pk: 'x' } })
-      .resolves({ Items: [{ paymentId: 'b' }, { paymentId: 'c' }] });
-    const ids = await queries.paymentWork('pending', 2, '2026-12-06T00:00:00.000Z', 3);
-    expect(ids).toEqual(['a', 'b', 'c']);
+      .resolvesOnce({ Items: [{ paymentId: 'a', ...last }], LastEvaluatedKey: last })
+      .resolves({ Items: [{ paymentId: 'b' }] });
+    const first = await queries.paymentWork('pending', 2, '2026-12-06T00:00:00.000Z', { limit: 1 });
+    expect(first.items.map((i) => i.value)).toEqual(['a']);
+    expect(first.lastKey).toEqual(last);
+    const second = await queries.paymentWork('pending', 2, '2026-12-06T00:00:00.000Z', {
+      limit: 1,
+      after: first.lastKey,
+    });
+    expect(second.items.map((i) => i.value)).toEqual(['b']);
+    expect(second.lastKey).toBeUndefined();
     const calls = ddb.commandCalls(QueryCommand).map((c) => c.args[0].input);
-    expect(calls).toHaveLength(2);
     expect(calls[0]).toMatchObject({
       IndexName: INDEX.work.name,
       KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk < :below',
       ExpressionAttributeValues: { ':pk': 'PAYMENTS#pending#2', ':below': '2026-12-06T00:00:00.000Z' },
-      ProjectionExpression: '#paymentId',
-      Limit: 3,
+      Limit: 1,
     });
-    expect(calls[1]).toMatchObject({ Limit: 2, ExclusiveStartKey: { pk: 'x' } });
+    // The id, and the keys a page resumes from.
+    expect(calls[0]!.ProjectionExpression).toBe('#paymentId, #pk, #sk, #gsi2pk, #gsi2sk');
+    expect(calls[0]!.ExclusiveStartKey).toBeUndefined();
+    expect(calls[1]).toMatchObject({ Limit: 1, ExclusiveStartKey: last });
   });
 
   it('reads lapsed deadlines once per shard and run (the rest wait for the next run)', async () => {
