@@ -228,13 +228,17 @@ export const queries = {
     }),
 
   /** One shard's petition deadlines already past at `before`, oldest first (one read). */
-  petitionsDue: <T>(shard: number, before: string, limit: number, parse: Parse<T>) =>
-    queryUpTo({
+  petitionsDue: <K extends object, T>(
+    shard: number,
+    before: string,
+    page: KeyedRequest<K>,
+    parse: Parse<T>,
+  ) =>
+    queryKeyed({
       index: 'work',
       partition: keys.petitionDeadlineIndex(shard, '', '').gsi2pk,
       range: { below: before },
-      limit,
-      onePage: true,
+      ...page,
       parse,
     }),
 };

@@ -189,6 +189,8 @@ export const PETITIONS = {
   answerWorkingDays: 15,
   escalateEveryMinutes: 15,
   deadlineShards: 4,
+  /** An escalation run starts no petition with less than this left, so it ends with its report. */
+  escalateReserveMs: 15_000,
   /** National triage and oversight: petitions naming nothing, and escalations past a top-level agency. */
   triageAgencyId: 'vpcp',
   /** Every petition code starts with this (Phản ánh, kiến nghị), numbered per day. */

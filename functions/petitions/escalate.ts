@@ -5,7 +5,9 @@
  */
 
 import type { Context } from 'aws-lambda';
+import { lambdaBudget } from '../core/drain.js';
 import { correlate } from '../core/logger.js';
+import { PETITIONS } from '../core/resources.js';
 import { type EscalationPorts, type EscalationReport, escalatePetitions } from './escalation.js';
 import { escalationStore } from './store.js';
 
@@ -16,5 +18,9 @@ export const handler = async (event: { now?: string } = {}, context?: Context): 
   ports ??= escalationStore();
   const now =
     typeof event.now === 'string' && !Number.isNaN(Date.parse(event.now)) ? new Date(event.now) : new Date();
-  return escalatePetitions(ports, now);
+  return escalatePetitions(
+    ports,
+    now,
+    lambdaBudget(PETITIONS.deadlineShards, PETITIONS.escalateReserveMs, context),
+  );
 };

@@ -8,8 +8,10 @@
  */
 import { ulid } from 'ulidx';
 import type { NotificationMessage } from '../../schemas/notification.js';
+import { type DrainBudget, drainLanes, type LanePage, unbounded } from '../core/drain.js';
 import { logger } from '../core/logger.js';
 import { countEvent } from '../core/metrics.js';
+import { PETITIONS } from '../core/resources.js';
 import { findAgency } from '../registry/agencies.js';
 import type { PetitionRecord } from './model.js';
 import { deadlineInForce, type PetitionStorePorts, petitionOutbox } from './petitions.js';
@@ -21,8 +23,18 @@ export interface LapsedPetition {
   deadline: string;
 }
 
+/** Where the next page of a deadline shard starts (the index's last evaluated key). */
+export type LapsedPetitionCursor = Readonly<Record<string, string>>;
+
 export interface EscalationPorts extends PetitionStorePorts {
-  listLapsed(before: string): Promise<LapsedPetition[]>;
+  /** Shards of the petition deadline index. */
+  deadlineShards: number;
+  /** One page of a shard's petitions whose deadline lapsed before `before`, oldest first. */
+  listLapsed(
+    shard: number,
+    before: string,
+    after?: LapsedPetitionCursor,
+  ): Promise<LanePage<LapsedPetition, LapsedPetitionCursor>>;
   enqueue(messages: NotificationMessage[]): Promise<void>;
 }
 
@@ -33,6 +45,8 @@ export interface EscalationReport {
   /** Entries whose petition moved on meanwhile (answered, reassigned, already escalated). */
   skipped: number;
   errors: { code: string; error: string }[];
+  /** Deadline shards left with lapsed petitions when the run's time ran out: the next run takes them. */
+  unfinished: number;
 }
 
 function notices(p: PetitionRecord, from: string, seq: number, at: string): NotificationMessage[] {
@@ -127,17 +141,29 @@ export async function escalateOne(
   return 'escalated';
 }
 
-export async function escalatePetitions(ports: EscalationPorts, now: Date): Promise<EscalationReport> {
+/** One run: the deadline shards drained side by side (functions/core/drain.ts) while its time lasts. */
+export async function escalatePetitions(
+  ports: EscalationPorts,
+  now: Date,
+  budget: DrainBudget = unbounded(PETITIONS.deadlineShards),
+): Promise<EscalationReport> {
   const at = now.toISOString();
-  const report: EscalationReport = { at, checked: 0, escalated: 0, skipped: 0, errors: [] };
-  for (const entry of await ports.listLapsed(at)) {
-    report.checked++;
-    try {
-      report[await escalateOne(ports, entry.code, now)]++;
-    } catch (err) {
-      report.errors.push({ code: entry.code, error: (err as Error).message });
-    }
-  }
+  const report: EscalationReport = { at, checked: 0, escalated: 0, skipped: 0, errors: [], unfinished: 0 };
+  report.unfinished = await drainLanes({
+    lanes: Array.from({ length: ports.deadlineShards }, (_, shard) => shard),
+    read: (shard, after?: LapsedPetitionCursor) => ports.listLapsed(shard, at, after),
+    handle: async (entry) => {
+      report.checked++;
+      try {
+        report[await escalateOne(ports, entry.code, now)]++;
+      } catch (err) {
+        report.errors.push({ code: entry.code, error: (err as Error).message });
+      }
+    },
+    budget,
+  });
+  if (report.unfinished)
+    logger.warn('petition escalation ran out of time', { unfinishedShards: report.unfinished });
   logger.info('petitions escalation run', { ...report, errors: report.errors.length });
   return report;
 }

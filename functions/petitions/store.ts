@@ -17,7 +17,7 @@ import { findAgencyEventResult, idempotencyReader } from '../dossiers/idempotenc
 import { outboxPut } from '../dossiers/outbox.js';
 import { enqueueNotifications } from '../notices/queue.js';
 import { knownPersonalData } from '../pii/known-personal-data.js';
-import type { EscalationPorts, LapsedPetition } from './escalation.js';
+import type { EscalationPorts } from './escalation.js';
 import { parsePetition, parsePetitionEvent } from './items.js';
 import { PETITION_EVENT_KIND, PETITION_KIND, type PetitionEvent, type PetitionRecord } from './model.js';
 import type {
@@ -34,8 +34,7 @@ export const petitionShard = (code: string) =>
   createHash('sha256').update(code).digest()[0]! % PETITIONS.deadlineShards;
 
 const IDEMPOTENCY_SCOPE = 'petitions';
-/** Agencies may replay a callback for this long and still get the original answer. */
-/** Lapsed entries read per shard and run; the rest wait for the next run. */
+/** Lapsed petitions read per query of a deadline shard (a run reads page after page while it lasts). */
 const PAGE = 200;
 
 /** The items of one petition state change, in the order the cancellation reasons are read. */
@@ -196,17 +195,13 @@ function escalationPorts(TableName: string): EscalationPorts {
       }
     },
 
-    async listLapsed(before) {
-      const out: LapsedPetition[] = [];
-      for (let shard = 0; shard < PETITIONS.deadlineShards; shard++) {
-        out.push(
-          ...(await queries.petitionsDue(shard, before, PAGE, (item) => ({
-            code: item.petitionCode as string,
-            deadline: item.deadline as string,
-          }))),
-        );
-      }
-      return out;
+    deadlineShards: PETITIONS.deadlineShards,
+    async listLapsed(shard, before, after) {
+      const page = await queries.petitionsDue(shard, before, { limit: PAGE, after }, (item) => ({
+        code: item.petitionCode as string,
+        deadline: item.deadline as string,
+      }));
+      return { entries: page.items.map((i) => i.value), ...(page.lastKey ? { next: page.lastKey } : {}) };
     },
     enqueue: enqueueNotifications,
   };

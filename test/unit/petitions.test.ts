@@ -276,7 +276,8 @@ function memory(initial: PetitionRecord, now: () => Date) {
       state.records.set(result.eventId, result);
     },
     // The index lags: it still lists the deadline it held before the last change.
-    listLapsed: async () => [{ code: initial.code, deadline: initial.referralDueAt }],
+    deadlineShards: 1,
+    listLapsed: async () => ({ entries: [{ code: initial.code, deadline: initial.referralDueAt }] }),
     enqueue: async (messages) => {
       ports.notices.push(...messages);
     },

@@ -114,14 +114,15 @@ describe('named queries', () => {
     expect(calls[1]).toMatchObject({ Limit: 1, ExclusiveStartKey: last });
   });
 
-  it('reads lapsed deadlines once per shard and run (the rest wait for the next run)', async () => {
+  it('reads one page of a petition deadline shard per query, with the key its next page starts after', async () => {
     ddb.on(QueryCommand).resolves({ Items: [{ petitionCode: 'P1' }], LastEvaluatedKey: { pk: 'more' } });
-    const due = await queries.petitionsDue(3, '2026-12-06', 200, (i) => i.petitionCode);
-    expect(due).toEqual(['P1']);
+    const due = await queries.petitionsDue(3, '2026-12-06', { limit: 200 }, (i) => i.petitionCode);
+    expect(due.items.map((i) => i.value)).toEqual(['P1']);
+    expect(due.lastKey).toMatchObject({ pk: 'more' });
     expect(ddb.commandCalls(QueryCommand)).toHaveLength(1);
-    expect(ddb.commandCalls(QueryCommand)[0]!.args[0].input.ExpressionAttributeValues).toEqual({
-      ':pk': 'PETITIONDUE#3',
-      ':below': '2026-12-06',
+    expect(ddb.commandCalls(QueryCommand)[0]!.args[0].input).toMatchObject({
+      ExpressionAttributeValues: { ':pk': 'PETITIONDUE#3', ':below': '2026-12-06' },
+      Limit: 200,
     });
   });
 
