@@ -1,11 +1,13 @@
 /**
  * Working through sharded index partitions ("lanes": a deadline kind's shard, a payment queue's shard)
  * in a scheduled run. After a national peak a backlog can hold hundreds of thousands of entries, so a
- * run reads its lanes in rounds of `concurrency` (one round's first reads go out together, and a few
- * connections serve the whole run), each lane page after page in index order, handling its entries one
- * after another, until every lane is read or the run's time is nearly spent. Whatever is left stays
- * indexed for the next run; an entry that could not be handled never holds back the ones behind it,
- * because each page resumes after the last key read.
+ * run visits its lanes in rounds of `concurrency` (one round's reads go out together, and a few
+ * connections serve the whole run), handling one page of each lane per visit, entry after entry; a lane
+ * with more comes round again after every other lane has had its turn, so one deep backlog (acknowledge-
+ * ments lapsed by the hundred thousand) never keeps the others (due dates) waiting for a later run. It goes
+ * on until every lane is read or the run's time is nearly spent. Whatever is left stays indexed for the
+ * next run; an entry that could not be handled never holds back the ones behind it, because each page
+ * resumes after the last key read.
  */
 
 /** How hard a run works and when it stops: its remaining time, less what the rest of the run needs. */
@@ -54,27 +56,22 @@ export async function drainLanes<L, E, C>(o: {
 }): Promise<number> {
   const { concurrency, timeLeftMs, reserveMs } = o.budget;
   const inTime = () => timeLeftMs() > reserveMs;
+  // Turns still owed: every lane's first page, then each further page behind all the others.
+  const turns: { lane: L; after?: C }[] = o.lanes.map((lane) => ({ lane }));
   let unfinished = 0;
-  const drainLane = async (lane: L) => {
-    let after: C | undefined;
-    do {
-      const page = await o.read(lane, after);
-      for (const entry of page.entries) {
-        if (!inTime()) {
-          unfinished++;
-          return;
-        }
-        await o.handle(entry, lane);
+  const visit = async ({ lane, after }: { lane: L; after?: C }) => {
+    const page = await o.read(lane, after);
+    for (const entry of page.entries) {
+      if (!inTime()) {
+        unfinished++;
+        return;
       }
-      after = page.next;
-    } while (after !== undefined && inTime());
-    if (after !== undefined) unfinished++;
+      await o.handle(entry, lane);
+    }
+    if (page.next !== undefined) turns.push({ lane, after: page.next });
   };
-  let taken = 0;
-  while (taken < o.lanes.length && inTime()) {
-    const round = o.lanes.slice(taken, taken + Math.max(1, concurrency));
-    taken += round.length;
-    await Promise.all(round.map(drainLane));
+  while (turns.length && inTime()) {
+    await Promise.all(turns.splice(0, Math.max(1, concurrency)).map(visit));
   }
-  return unfinished + (o.lanes.length - taken);
+  return unfinished + turns.length;
 }

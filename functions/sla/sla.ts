@@ -170,7 +170,7 @@ export interface SlaReport {
   /** Entries no longer breached (acknowledged, extended, settled) taken out of the index. */
   cleared: number;
   errors: { code: string; kind: BreachKind; error: string }[];
-  /** Shards left with lapsed entries when the run's time ran out: the next run takes them first. */
+  /** Shards left with lapsed entries when the run's time ran out: the next run goes on with them. */
   unfinished: number;
 }
 

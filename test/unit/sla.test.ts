@@ -312,11 +312,14 @@ describe('SLA watcher: many deadlines lapsed at once', () => {
     let most = 0;
     const load = w.ports.loadDossier;
     w.ports.shards = 6;
-    // Each shard sees the entries whose number falls on it.
-    const list = w.ports.listLapsed;
+    // Each shard holds the entries whose number falls on it, a page of one at a time.
     w.ports.listLapsed = async (kind, shard, before, after) => {
-      const page = await list(kind, 0, before, after);
-      return { ...page, entries: page.entries.filter((e) => Number(e.code.slice(-4)) % 6 === shard) };
+      const mine = [...w.entries.values()]
+        .filter((e) => e.kind === kind && e.indexKey < before && Number(e.code.slice(-4)) % 6 === shard)
+        .filter((e) => !after || e.indexKey > after.indexKey!)
+        .sort((a, b) => a.indexKey.localeCompare(b.indexKey));
+      const page = mine.slice(0, 1);
+      return { entries: page, ...(mine.length > 1 ? { next: { indexKey: page[0]!.indexKey } } : {}) };
     };
     w.ports.loadDossier = async (code) => {
       inFlight++;
@@ -328,6 +331,33 @@ describe('SLA watcher: many deadlines lapsed at once', () => {
     const report = await watchSla(w.ports, late, { concurrency: 3 });
     expect(report.notified.due).toBe(24);
     expect(most).toBe(3);
+  });
+
+  it('reaches a due date behind a deep backlog of lapsed acknowledgements in the same run', async () => {
+    const unacknowledged = many(30).map((d) => ({ ...d, status: 'submitted' as const }));
+    const overdue = {
+      ...base,
+      code: 'HNI-STP-251001-0001',
+      status: 'in_progress' as const,
+      dueAt: '2025-10-06T00:00:00.000Z',
+    };
+    const w = fakeWatch([...unacknowledged, overdue], 0, 5);
+    let left = 100;
+    const load = w.ports.loadDossier;
+    w.ports.loadDossier = async (code) => {
+      left -= 10;
+      return load(code);
+    };
+    // Monday 7 October: the acknowledgements lapsed on the 6th, the one due date on the 6th too.
+    const report = await watchSla(w.ports, new Date('2025-10-07T02:00:00.000Z'), {
+      timeLeftMs: () => left,
+      reserveMs: 5,
+      concurrency: 1,
+    });
+    // A page of acknowledgements, then the due date's turn, then acknowledgements again until the time is spent.
+    expect(report.notified.due).toBe(1);
+    expect(report.notified.ack).toBe(9);
+    expect(report.unfinished).toBe(1);
   });
 
   it('stops before its time runs out and leaves the rest indexed for the next run', async () => {
