@@ -17,6 +17,14 @@ import {
 
 export type { Filter, Page } from './table.js';
 
+/** One page of a deadline partition of the work index: the entries already past at `before`, oldest first. */
+const lapsedPage = <K extends object, T>(
+  partition: string,
+  before: string,
+  page: KeyedRequest<K>,
+  parse: (item: Record<string, unknown>) => T,
+) => queryKeyed({ index: 'work', partition, range: { below: before }, ...page, parse });
+
 type Parse<T> = (item: Record<string, unknown>) => T;
 /** A page request: how many, from which cursor (none: the first page). */
 export interface PageRequest {
@@ -206,14 +214,7 @@ export const queries = {
     before: string,
     page: KeyedRequest<K>,
     parse: Parse<T>,
-  ) =>
-    queryKeyed({
-      index: 'work',
-      partition: keys.slaIndex(kind, shard, '', '').gsi2pk,
-      range: { below: before },
-      ...page,
-      parse,
-    }),
+  ) => lapsedPage(keys.slaIndex(kind, shard, '', '').gsi2pk, before, page, parse),
 
   /** Answered support tickets whose quiet period lapsed before `before`, oldest first (codes, one read). */
   supportQuietLapsed: (before: string, limit: number) =>
@@ -227,18 +228,11 @@ export const queries = {
       parse: (i) => i.ticketCode as string,
     }),
 
-  /** One shard's petition deadlines already past at `before`, oldest first (one read). */
+  /** One page of a shard's petition deadlines already past at `before`, oldest first (one read). */
   petitionsDue: <K extends object, T>(
     shard: number,
     before: string,
     page: KeyedRequest<K>,
     parse: Parse<T>,
-  ) =>
-    queryKeyed({
-      index: 'work',
-      partition: keys.petitionDeadlineIndex(shard, '', '').gsi2pk,
-      range: { below: before },
-      ...page,
-      parse,
-    }),
+  ) => lapsedPage(keys.petitionDeadlineIndex(shard, '', '').gsi2pk, before, page, parse),
 };

@@ -4,51 +4,12 @@
  * dossiers delivered per second once their messages are in the queues.
  */
 import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
-import { dynamo, sqsClient } from '../../functions/core/clients.js';
-import { s3Client } from '../../functions/core/s3-client.js';
 import { findAgency } from '../../functions/registry/agencies.js';
 import { type LocalPortal, startLocalPortal } from '../../lib/local/portal.js';
 import { promotionNoticeForm } from '../support/forms.js';
+import { countCalls } from './call-counter.js';
 
 const THROUGHPUT_SUBMISSIONS = Number(process.env.BENCH_DISPATCH_SUBMISSIONS ?? 6);
-
-/**
- * Counts the calls every handler makes through the shared clients (they run in this process). The
- * event source mappings' own polling (Lambda's, not billed to the functions) is not counted.
- */
-interface CountingStack {
-  add(
-    middleware: (
-      next: (args: unknown) => Promise<unknown>,
-      context: { commandName?: string },
-    ) => (args: unknown) => Promise<unknown>,
-    options: { step: 'initialize'; name: string; override: boolean },
-  ): void;
-}
-
-function countCalls() {
-  const calls = new Map<string, number>();
-  const clients = [
-    ['DynamoDB', dynamo()],
-    ['SQS', sqsClient()],
-    ['S3', s3Client()],
-  ] as const;
-  for (const [service, client] of clients) {
-    (client.middlewareStack as unknown as CountingStack).add(
-      (next, context) => async (args) => {
-        const key = `${service}.${context.commandName ?? '?'}`;
-        calls.set(key, (calls.get(key) ?? 0) + 1);
-        return next(args);
-      },
-      { step: 'initialize', name: 'benchCallCounter', override: true },
-    );
-  }
-  return {
-    reset: () => calls.clear(),
-    total: () => [...calls.values()].reduce((a, b) => a + b, 0),
-    byCall: () => Object.fromEntries([...calls].sort((a, b) => b[1] - a[1])),
-  };
-}
 
 async function uploadNotice(portal: LocalPortal, token: string) {
   const bytes = Buffer.from('%PDF-1.7 thong bao khuyen mai');

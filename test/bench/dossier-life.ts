@@ -9,9 +9,7 @@
  * here (the simulator only accepts deliveries), so every step is one the bench chose.
  */
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamo, sqsClient } from '../../functions/core/clients.js';
 import { keys } from '../../functions/core/keys.js';
-import { s3Client } from '../../functions/core/s3-client.js';
 import { functions } from '../../functions/deployment.js';
 import { currentFunction, observeInvocations } from '../../lib/local/lambda.js';
 import type { LocalPortal } from '../../lib/local/portal.js';
@@ -19,6 +17,7 @@ import { readAgencySecrets, signedAgencyCall } from '../support/agency-callbacks
 import { bhytForm, licenceForm } from '../support/forms.js';
 import { pressOnGatewayPage } from '../support/payments.js';
 import { PRICE_REGION, PRICES, PRICES_AS_OF } from './aws-prices.js';
+import { sharedClients } from './call-counter.js';
 
 export const STEPS = [
   'scans',
@@ -123,11 +122,7 @@ export function lifeCounter() {
   let counting = false;
   let lastActivity = performance.now();
   const stepOf = (fn: string | undefined): Step => (fn && DELIVERY_FUNCTIONS.has(fn) ? 'delivered' : step);
-  const clients = [
-    ['DynamoDB', dynamo()],
-    ['SQS', sqsClient()],
-    ['S3', s3Client()],
-  ] as const;
+  const clients = sharedClients();
   for (const [service, client] of clients) {
     (client.middlewareStack as unknown as Stack).add(
       (next, context) => async (args) => {

@@ -7,52 +7,12 @@
  * concurrency ÷ (calls per entry × latency), and what one run handles before its reserve.
  */
 
-import { dynamo, sqsClient } from '../../functions/core/clients.js';
 import { SLA } from '../../functions/core/resources.js';
 import { functions } from '../../functions/deployment.js';
-import { currentFunction } from '../../lib/local/lambda.js';
 import type { LocalPortal } from '../../lib/local/portal.js';
 import { AWS_CALL_MS } from '../scale/report.js';
 import { bhytForm } from '../support/forms.js';
-
-interface Stack {
-  add(
-    mw: (
-      next: (args: unknown) => Promise<unknown>,
-      context: { commandName?: string },
-    ) => (args: unknown) => Promise<unknown>,
-    options: { step: 'initialize'; name: string; override: boolean },
-  ): void;
-  remove(name: string): boolean;
-}
-
-/** Counts the watcher's own calls by operation (the relays it sets off are not its work). */
-function watcherCalls() {
-  const calls = new Map<string, number>();
-  const clients = [
-    ['DynamoDB', dynamo()],
-    ['SQS', sqsClient()],
-  ] as const;
-  for (const [service, client] of clients) {
-    (client.middlewareStack as unknown as Stack).add(
-      (next, context) => async (args) => {
-        if (currentFunction()?.endsWith('-slaWatcher')) {
-          const op = `${service}.${(context.commandName ?? '').replace(/Command$/, '')}`;
-          calls.set(op, (calls.get(op) ?? 0) + 1);
-        }
-        return next(args);
-      },
-      { step: 'initialize', name: 'slaDrainCounter', override: true },
-    );
-  }
-  return {
-    calls,
-    stop: () => {
-      for (const [, client] of clients)
-        (client.middlewareStack as unknown as Stack).remove('slaDrainCounter');
-    },
-  };
-}
+import { countCalls } from './call-counter.js';
 
 /** Files `n` dossiers of 1.002758 (no fee, no scan required) for the held agency and waits for each delivery. */
 async function fileHeld(portal: LocalPortal, n: number): Promise<string[]> {
@@ -95,20 +55,22 @@ export async function slaDrain(portal: LocalPortal, dossiers: number) {
   portal.simulator.setMode('bhxh-hn', 'hold');
   try {
     await fileHeld(portal, dossiers);
-    const counter = watcherCalls();
+    // The watcher's own calls (the relays it sets off are not its work).
+    const counter = countCalls((fn) => fn?.endsWith('-slaWatcher') ?? false);
     const started = performance.now();
     const report = await portal.watchSla(new Date(Date.now() + 31 * 86_400_000)).finally(counter.stop);
     const localMs = performance.now() - started;
+    const calls = counter.byCall();
     const entries = report.checked;
     const shardQueries = 4 * SLA.shards;
-    const total = [...counter.calls.values()].reduce((a, b) => a + b, 0);
+    const total = Object.values(calls).reduce((a, b) => a + b, 0);
     // Every shard is read once (64 queries) and the data requests once; the rest is per entry.
     const perEntry = (total - shardQueries - 1) / entries;
     const perSecond = SLA.watchConcurrency * (1000 / (perEntry * AWS_CALL_MS));
     const runSeconds = functions.slaWatcher.timeoutSeconds - SLA.watchReserveMs / 1000;
     return {
       report,
-      calls: Object.fromEntries([...counter.calls].sort((a, b) => b[1] - a[1])),
+      calls,
       table: {
         'dossiers filed, never acknowledged': dossiers,
         'lapsed entries handled in one run': entries,
