@@ -229,6 +229,8 @@ export const functions: Record<
     timeoutSeconds: NOTIFICATIONS.functionTimeoutSeconds,
     table: 'readwrite',
     deliversNotifications: true,
+    // Parks a notice refused for load as a fresh, delayed copy on its own queue.
+    sendsNotifications: true,
     trigger: 'notifications-queue',
   },
   slaWatcher: {

@@ -171,6 +171,8 @@ const settingSchemas = {
   AGENCY_SECRET_PREFIX: () => z.string().default('cong/agency/'),
   /** Multiplies the dispatcher's backoff delays (not an agency's Retry-After); below 1 only in local tests. */
   DISPATCH_BACKOFF_SCALE: () => z.coerce.number().min(0).max(1).default(1),
+  /** Shrinks the notifier's waits after a provider's load refusal (tests and chaos runs: seconds become ms). */
+  NOTIFY_BACKOFF_SCALE: () => z.coerce.number().min(0).max(1).default(1),
   /** How long the dispatcher waits for an agency's answer; must stay well under the function timeout. */
   DISPATCH_POST_TIMEOUT_MS: () => z.coerce.number().int().min(100).max(20_000).default(10_000),
   /** Consecutive failed deliveries to an agency that open its circuit breaker (pause it). */

@@ -108,6 +108,14 @@ export const NOTIFICATIONS = {
   visibilityTimeoutSeconds: 120,
   batchSize: 10,
   maxReceiveCount: 5,
+  /**
+   * A notice its provider refused for load (SNS or SES over the account's rate) comes back after a
+   * backoff with full jitter from this base, capped at SQS's longest delay, and is parked as a fresh copy
+   * on its last receive at most this many times (about four hours of waiting) before the DLQ takes it.
+   */
+  throttledBaseSeconds: 30,
+  throttledCapSeconds: 900,
+  maxParks: 16,
   dlqRetentionDays: 14,
   maxStreamRetries: 8,
   /** A sent notification's marker outlives every redelivery of its message. */

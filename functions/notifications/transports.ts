@@ -77,6 +77,11 @@ export function fileTransport(file: string, now: () => Date = () => new Date()):
 
 let transport: NotificationTransport | undefined;
 
+/** The local cloud's seam: the transport the notifier uses from now on (undefined: from config again). */
+export function useTransport(t: NotificationTransport | undefined): void {
+  transport = t;
+}
+
 export function transportFromConfig(): NotificationTransport {
   if (transport) return transport;
   const c = config();

@@ -11,7 +11,9 @@ import {
   TransactionCanceledException,
 } from '@aws-sdk/client-dynamodb';
 import { S3ServiceException } from '@aws-sdk/client-s3';
+import { ThrottledException } from '@aws-sdk/client-sns';
 import { SQSServiceException } from '@aws-sdk/client-sqs';
+import type { NotificationTransport } from '../../functions/notifications/transports.js';
 import type { AwsRates, Faults } from './faults.js';
 
 type Service = 'dynamodb' | 'sqs' | 's3';
@@ -118,5 +120,23 @@ export function injectAwsFaults(
   );
   return () => {
     stack.remove(MIDDLEWARE_NAME);
+  };
+}
+
+/**
+ * The notifier's transport with the providers' load refusals injected: a notice is refused as SNS
+ * refuses a publish over the account's SMS rate (ThrottledException), at the plan's rate.
+ */
+export function throttlingTransport(inner: NotificationTransport, faults: Faults): NotificationTransport {
+  return {
+    async send(m) {
+      if (faults.roll('notifications.throttle', faults.plan.notifications.throttle)) {
+        throw new ThrottledException({
+          message: 'Rate exceeded for sending messages (injected fault)',
+          $metadata: metadata(400),
+        });
+      }
+      await inner.send(m);
+    },
   };
 }

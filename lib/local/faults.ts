@@ -70,6 +70,8 @@ export const faultPlanSchema = z.object({
       outOfOrderCallback: rate,
     })
     .prefault({}),
+  /** The SMS and e-mail providers (SNS, SES) refusing a notice for load: the account's sending rate. */
+  notifications: z.object({ throttle: rate }).prefault({}),
   /** The payment gateway's notices (IPN) to the portal. */
   payments: z
     .object({

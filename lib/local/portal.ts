@@ -15,6 +15,7 @@ import { s3Client } from '../../functions/core/s3-client.js';
 import { pageSecurityHeaders } from '../../functions/core/security-headers.js';
 import { functions } from '../../functions/deployment.js';
 import { readOutbox, type SentNotification } from '../../functions/notifications/outbox-file.js';
+import { fileTransport, useTransport } from '../../functions/notifications/transports.js';
 import type { ReconcileReport } from '../../functions/payments/reconcile.js';
 import type { EscalationReport } from '../../functions/petitions/escalation.js';
 import { allAgencies, channels } from '../../functions/registry/agencies.js';
@@ -30,7 +31,7 @@ import {
   type ServedFunction,
   startApiServer,
 } from './api-server.js';
-import { injectAwsFaults } from './aws-faults.js';
+import { injectAwsFaults, throttlingTransport } from './aws-faults.js';
 import { createDevAuth, type DevAuth, type DevTokenInput } from './dev-auth.js';
 import { refuseWhileDynamoDbLocalRuns } from './dynamodb-lock.js';
 import { type EvnSandbox, startEvnSandbox } from './evn-sandbox.js';
@@ -399,8 +400,11 @@ export async function startLocalPortal(options: LocalPortalOptions = {}): Promis
         injectAwsFaults(s3Client(), 's3', faults),
         injectAwsFaults(sqsClient(), 'sqs', faults),
       ];
+      // The SMS and e-mail providers refuse notices for load at the plan's rate.
+      useTransport(throttlingTransport(fileTransport(outboxFile), faults));
       cleanups.push(() => {
         for (const remove of removers) remove();
+        useTransport(undefined);
       });
     }
 
