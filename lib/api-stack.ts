@@ -633,6 +633,7 @@ export class ApiStack extends Stack {
         batchSize: NOTIFICATIONS.batchSize,
         maxBatchingWindow: Duration.seconds(1),
         reportBatchItemFailures: true,
+        maxConcurrency: data.settings.notifierConcurrency,
       }),
     );
     acknowledgeKmsGrant(fn);

@@ -87,6 +87,12 @@ export interface StageSettings {
    */
   dispatchConcurrencyPerChannel: number;
   /**
+   * Most notifiers the notifications queue runs at once (its event source's MaximumConcurrency): SNS and
+   * SES limit the account's sending rate, so past it more notifiers only meet more refusals, and the
+   * notices wait in the queue instead (their receives are not counted while they wait).
+   */
+  notifierConcurrency: number;
+  /**
    * How new function code reaches traffic through each function's `live` alias: `canary` sends 10% for
    * five minutes through CodeDeploy and rolls back on the function's alarms; `all-at-once` switches at
    * once. Prod is canary; context `functionDeployment` overrides (e.g. a hotfix under an incident).
@@ -387,6 +393,13 @@ function parseWaf(context: (key: string) => unknown, stage: Stage): WafSettings 
 export const DISPATCH_CONCURRENCY_PER_CHANNEL: Record<Stage, number> = { dev: 2, staging: 2, prod: 5 };
 
 /**
+ * Notifiers at once per stage. A notifier sends its batch of 10 side by side, about a hundred notices a
+ * second, so prod's 50 meet the ~5,000 SMS a second of a national peak once SNS's SMS rate is raised to
+ * it (README, capacity); dev and staging send little (2 is the least a mapping allows).
+ */
+export const NOTIFIER_CONCURRENCY: Record<Stage, number> = { dev: 2, staging: 2, prod: 50 };
+
+/**
  * Reserved concurrency per stage. Only prod reserves: a new account's whole concurrency quota may be 10,
  * and Lambda keeps at least 100 unreserved. Intake and payments keep capacity when background work peaks.
  * Agencies' callbacks (agencyEvents) and payment notices (payments) have their own reservation, so a flood
@@ -532,6 +545,7 @@ export function stageSettings(rawContext: (key: string) => unknown): StageSettin
     waf: parseWaf(context, stage),
     reservedConcurrency: RESERVED_CONCURRENCY[stage],
     dispatchConcurrencyPerChannel: DISPATCH_CONCURRENCY_PER_CHANNEL[stage],
+    notifierConcurrency: NOTIFIER_CONCURRENCY[stage],
     functionDeployment: fromContext(
       'functionDeployment',
       z.enum(FUNCTION_DEPLOYMENTS).default(prod ? 'canary' : 'all-at-once'),

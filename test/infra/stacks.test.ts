@@ -25,7 +25,7 @@ import { allAgencies, channels } from '../../functions/registry/agencies.js';
 import { cloudRoutes, routeKey } from '../../functions/routes.js';
 import { buildApp } from '../../lib/app.js';
 import { PortalFunction } from '../../lib/portal-function.js';
-import { DISPATCH_CONCURRENCY_PER_CHANNEL, stageSettings } from '../../lib/settings.js';
+import { DISPATCH_CONCURRENCY_PER_CHANNEL, NOTIFIER_CONCURRENCY, stageSettings } from '../../lib/settings.js';
 import { buildStacks, cdkContext, testContext } from '../support/cdk-app.js';
 import { VNEID_CONTEXT } from '../support/vneid-context.js';
 
@@ -378,6 +378,8 @@ describe('Cổng dev stacks', () => {
     expect(notifier.Properties).toMatchObject({
       BatchSize: NOTIFICATIONS.batchSize,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
+      // Bounded: past the account's sending rate more notifiers only meet more refusals.
+      ScalingConfig: { MaximumConcurrency: NOTIFIER_CONCURRENCY.dev },
     });
     expect(JSON.stringify(notifier.Properties.EventSourceArn)).toContain('NotificationsQueue');
   });
