@@ -516,6 +516,7 @@ export class ApiStack extends Stack {
       new DynamoEventSource(table, {
         startingPosition: o.startingPosition,
         batchSize: 100,
+        parallelizationFactor: TABLE.streamParallelization,
         bisectBatchOnError: true,
         reportBatchItemFailures: true,
         retryAttempts: o.retryAttempts,

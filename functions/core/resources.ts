@@ -10,6 +10,12 @@ export const TABLE = {
   ttlAttribute: 'ttl',
   /** New images feed the outbox relay (dossier + outbox item are written in one transaction). */
   streamView: 'NEW_IMAGE',
+  /**
+   * Batches of one stream shard its consumers work on at once (Lambda keeps each partition key's records
+   * in order). At 5,000 submissions/s the notification relay needs about 300 at once (`npm run scale`),
+   * and the table's ~115,000 write units/s give it on the order of a hundred shards: 5 a shard leaves room.
+   */
+  streamParallelization: 5,
   indexes: [
     /** A person's own objects, newest first: OWNER#<sub> → <kind>#<createdAt>. */
     { role: 'owner', name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },

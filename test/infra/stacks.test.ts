@@ -336,6 +336,8 @@ describe('Cổng dev stacks', () => {
     expect(JSON.stringify(props.FunctionName)).toMatch(/"FnoutboxRelayLive\w+"\}.*":live"/);
     expect(props).toMatchObject({
       BatchSize: 100,
+      // Several batches of a shard at once (each partition key's records stay in order).
+      ParallelizationFactor: TABLE.streamParallelization,
       BisectBatchOnFunctionError: true,
       MaximumRetryAttempts: OUTBOX.maxStreamRetries,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
@@ -392,6 +394,7 @@ describe('Cổng dev stacks', () => {
       ),
     );
     expect(relay.Properties).toMatchObject({
+      ParallelizationFactor: TABLE.streamParallelization,
       BisectBatchOnFunctionError: true,
       MaximumRetryAttempts: NOTIFICATIONS.maxStreamRetries,
       FunctionResponseTypes: ['ReportBatchItemFailures'],

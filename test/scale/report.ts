@@ -328,6 +328,10 @@ export function printReport(rep: ScaleReport, log: (s: string) => void = console
       `API Gateway ${rep.apiGateway.requestsPerSecond} req/s vs account default ${rep.apiGateway.accountLimit}`,
   );
   log(
+    `table (without its indexes): peak ${rep.table.peakWcuPerSecond} write and ${rep.table.peakRcuPerSecond} read units/s ` +
+      `vs the on-demand default of ${rep.limits.dynamoTableOnDemand.value} each`,
+  );
+  log(
     `Throttled: ${rep.throttles.write} writes, ${rep.throttles.read} reads; partitions over a limit: ${rep.throttles.partitionsOverLimit}`,
   );
 }
