@@ -230,6 +230,9 @@ export function buildReport(r: SimulationResult, top = 10) {
   const tableTotals = {
     peakWcuPerSecond: round(peakTotal(r, 'wcu')),
     peakRcuPerSecond: round(peakTotal(r, 'rcu')),
+    /** The write quota enforced on the table (none: not enforced), and the writes it refused. */
+    writeQuota: r.options.tableWriteQuota ?? null,
+    quotaThrottles: r.table.tableQuotaThrottles,
     calls: Object.fromEntries(r.table.calls),
   };
 
@@ -329,7 +332,10 @@ export function printReport(rep: ScaleReport, log: (s: string) => void = console
   );
   log(
     `table (without its indexes): peak ${rep.table.peakWcuPerSecond} write and ${rep.table.peakRcuPerSecond} read units/s ` +
-      `vs the on-demand default of ${rep.limits.dynamoTableOnDemand.value} each`,
+      `vs the on-demand default of ${rep.limits.dynamoTableOnDemand.value} each` +
+      (rep.table.writeQuota === null
+        ? ' (not enforced; --table-quota enforces one)'
+        : `; a quota of ${rep.table.writeQuota} enforced: ${rep.table.quotaThrottles} writes refused over it`),
   );
   log(
     `Throttled: ${rep.throttles.write} writes, ${rep.throttles.read} reads; partitions over a limit: ${rep.throttles.partitionsOverLimit}`,

@@ -15,6 +15,7 @@ const HELP = `npm run scale -- [options]
   --think S        seconds between two requests of one reader (default 10)
   --hot-share F    share of submissions for the one hot procedure (default 0.6)
   --in-flight N    requests in flight in this process (default 64; machine load only)
+  --table-quota N  the table's write quota, units/s (an on-demand table's default is 40000; default: none)
   --top N          partitions listed per index (default 10)
   --report FILE    write the full report as JSON
   --help           this text
@@ -32,6 +33,7 @@ const { values } = parseArgs({
     'hot-share': { type: 'string' },
     'in-flight': { type: 'string' },
     top: { type: 'string' },
+    'table-quota': { type: 'string' },
     report: { type: 'string' },
     help: { type: 'boolean' },
   },
@@ -58,6 +60,7 @@ const options = Object.fromEntries(
     thinkSeconds: num(values.think, 'think', 0.1, 3600),
     hotShare: num(values['hot-share'], 'hot-share', 0, 1),
     inFlight: num(values['in-flight'], 'in-flight', 1, 1024),
+    tableWriteQuota: num(values['table-quota'], 'table-quota', 1, 10_000_000),
   }).filter(([, v]) => v !== undefined),
 );
 const top = num(values.top, 'top', 1, 1000) ?? 10;

@@ -51,6 +51,8 @@ export interface ScaleOptions {
   inFlight: number;
   /** Overrides the per-partition limits (the test proves throttling with small ones). */
   limits?: { write: number; read: number };
+  /** The table's write quota in units per second (on-demand default 40,000); none: not enforced. */
+  tableWriteQuota?: number;
   onProgress?: (p: { second: number; of: number; requests: number }) => void;
 }
 
@@ -140,7 +142,7 @@ export async function runSimulation(partial: Partial<ScaleOptions> = {}): Promis
   });
 
   const clock: Clock = { now: () => als.getStore()?.t ?? 0 };
-  const table = new ThrottledTable(clock, options.limits);
+  const table = new ThrottledTable(clock, options.limits, options.tableWriteQuota);
   const queues = new Map<string, number>();
 
   // The functions' own clients, answered in process.

@@ -136,6 +136,11 @@ export class ThrottledTable {
       write: LIMITS.writeUnitsPerPartition,
       read: LIMITS.readUnitsPerPartition,
     },
+    /**
+     * The table's own write quota, units per second over all its partitions (an on-demand table's
+     * default is 40,000; none: not enforced). Its indexes are not counted against it.
+     */
+    readonly tableWriteQuota?: number,
   ) {
     for (const i of PARTITIONED) this.indexes.set(i.name, new Map());
     const items = this.items;
@@ -176,6 +181,10 @@ export class ThrottledTable {
     return Math.floor(this.clock.now() / 1000);
   }
 
+  /** Write units the table took per virtual second (all partitions), and writes refused over its quota. */
+  readonly tableWrites = new Map<number, number>();
+  tableQuotaThrottles = 0;
+
   /** Charges all or nothing: any partition over its limit throttles the whole request. */
   private charge(charges: { index: string; key: string; units: number; kind: 'w' | 'r' }[]) {
     const s = this.second();
@@ -201,6 +210,13 @@ export class ThrottledTable {
       const what = over.index === 'table' ? 'Table' : 'Index';
       throw new Throttled(`${what}${over.kind === 'w' ? 'Write' : 'Read'}KeyRangeThroughputExceeded`);
     }
+    const tableUnits = charges.reduce((n, c) => n + (c.kind === 'w' && c.index === 'table' ? c.units : 0), 0);
+    const tableUsed = this.tableWrites.get(s) ?? 0;
+    if (this.tableWriteQuota !== undefined && tableUnits && tableUsed + tableUnits > this.tableWriteQuota) {
+      this.tableQuotaThrottles++;
+      throw new Throttled('TableWriteAccountLimitExceeded');
+    }
+    if (tableUnits) this.tableWrites.set(s, tableUsed + tableUnits);
     for (const c of sums.values()) {
       const l = this.load(c.index, c.key);
       const m = c.kind === 'w' ? l.wcu : l.rcu;

@@ -42,6 +42,14 @@ describe('the partition-throttling table', () => {
     expect(table.items.size).toBe(LIMITS.writeUnitsPerPartition + 1);
   });
 
+  it("refuses writes past the table's own quota however they are spread over keys, ", () => {
+    const table = new ThrottledTable(clock(), undefined, 50);
+    for (let i = 0; i < 50; i++) table.write('Put', put(`KEY#${i}`, 'A'));
+    expect(() => table.write('Put', put('KEY#fresh', 'A'))).toThrow(ProvisionedThroughputExceededException);
+    expect(table.tableQuotaThrottles).toBe(1);
+    expect(table.items.size).toBe(50);
+  });
+
   it('charges a transaction twice the units of the same writes', () => {
     const table = new ThrottledTable(clock(), { write: 4, read: 3000 });
     // Two puts in one transaction cost 2 × 2 = 4 units: the allowance is spent.
