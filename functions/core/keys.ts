@@ -17,7 +17,22 @@ export const SHARDS = {
   agencyDossiers: 16,
   /** An agency's monthly counters, and the month's index of them (every agency's counters). */
   stats: 16,
+  /**
+   * An agency's current figures ("overdue now"), and their index. After a peak the SLA watcher counts
+   * lapsed due dates at up to ~1,600 a second (README, capacity), each in a transaction (2 write units):
+   * even if every one were one agency's, 4 shards keep each item and index partition at ~800 of the
+   * 1,000 allowed. The ranking reads one index partition a shard.
+   */
+  now: 4,
 } as const;
+
+/** Shard n of an agency's current figures; shard 0 keeps the key of the one item of old, so none is left out. */
+const nowShardKey = (agencyId: string, n: number) => ({
+  pk: n === 0 ? `STATSNOW#${agencyId}` : `STATSNOW#${agencyId}#${n}`,
+  sk: 'STATS',
+});
+/** The index partition of shard n of every agency's current figures (shard 0: the one partition of old). */
+const nowIndexPartition = (n: number) => (n === 0 ? 'STATSNOW' : `STATSNOW#${n}`);
 
 /** Commune people's committees (`xa-<commune code>`, ~3,300 of them): work lists of one partition. */
 const COMMUNE_AGENCY = /^xa-\d{5}$/;
@@ -262,10 +277,21 @@ export const keys = {
    * date lapses, closed by the step that settles, pauses or extends it; each change guarded by its state.
    */
   statsOverdue: (code: string) => ({ pk: `DOSSIER#${code}`, sk: 'STATSOVERDUE' }),
-  /** An agency's current figures (not per month): dossiers and petitions overdue now. */
-  agencyNow: (agencyId: string) => ({ pk: `STATSNOW#${agencyId}`, sk: 'STATS' }),
-  /** gsi2: every agency's current figures in one partition (one item per agency, rarely written). */
-  agencyNowIndex: (agencyId: string) => ({ gsi2pk: 'STATSNOW', gsi2sk: agencyId }),
+  /**
+   * One shard of an agency's current figures (not per month): dossiers and petitions overdue now, the sum
+   * of every shard's. A dossier's or petition's changes always go to the shard of its code.
+   */
+  agencyNowShard: (agencyId: string, code: string) => nowShardKey(agencyId, shardOf(code, SHARDS.now)),
+  /** Every shard of an agency's current figures. */
+  agencyNowItems: (agencyId: string) =>
+    Array.from({ length: SHARDS.now }, (_, n) => nowShardKey(agencyId, n)),
+  /** gsi2: shard n of every agency's current figures sits in one partition, for the public ranking. */
+  agencyNowIndex: (agencyId: string, code: string) => ({
+    gsi2pk: nowIndexPartition(shardOf(code, SHARDS.now)),
+    gsi2sk: agencyId,
+  }),
+  /** Every partition of the current figures' index, one a shard. */
+  agencyNowIndexPartitions: () => Array.from({ length: SHARDS.now }, (_, n) => nowIndexPartition(n)),
   /** Current figures recomputed by `npm run stats:rebuild`, beside the live ones. */
   agencyNowRebuilt: (agencyId: string) => ({ pk: `STATSNOWREBUILT#${agencyId}`, sk: 'STATS' }),
   /** A petition already counted for one kind of counter (as statsMarker for dossiers). */

@@ -183,9 +183,13 @@ export const queries = {
       parse,
     }),
 
-  /** Every agency's current figures (one small partition, one item per agency). */
-  agenciesNow: <T>(parse: Parse<T>) =>
-    queryAll({ index: 'work', partition: keys.agencyNowIndex('').gsi2pk, parse }),
+  /** Every shard of every agency's current figures (one small partition a shard, side by side). */
+  agenciesNow: async <T>(parse: Parse<T>) =>
+    (
+      await Promise.all(
+        keys.agencyNowIndexPartitions().map((partition) => queryAll({ index: 'work', partition, parse })),
+      )
+    ).flat(),
 
   /** FAQ entries added at run time, oldest first. */
   runtimeFaq: <T>(parse: Parse<T>) =>

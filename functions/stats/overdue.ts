@@ -15,6 +15,7 @@ import {
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
+import { getItems } from '../core/batch.js';
 import { dynamo } from '../core/clients.js';
 import { config } from '../core/config.js';
 import { type DossierRecord, isOverdue } from '../core/dossier.js';
@@ -81,12 +82,20 @@ export class DossierChangedError extends Error {
 }
 
 /** ADD to an agency's current figures (the item is created on first use). */
-export function nowUpdate(TableName: string, agencyId: string, counter: NowCounter, by: number, at: string) {
-  const index = keys.agencyNowIndex(agencyId);
+export function nowUpdate(
+  TableName: string,
+  agencyId: string,
+  counter: NowCounter,
+  by: number,
+  at: string,
+  /** The dossier or petition counted: its code picks the shard. */
+  code: string,
+) {
+  const index = keys.agencyNowIndex(agencyId, code);
   return {
     Update: {
       TableName,
-      Key: keys.agencyNow(agencyId),
+      Key: keys.agencyNowShard(agencyId, code),
       UpdateExpression: 'SET agencyId = :agency, gsi2pk = :gpk, gsi2sk = :gsk, updatedAt = :at ADD #c :by',
       ExpressionAttributeNames: { '#c': counter },
       ExpressionAttributeValues: {
@@ -136,7 +145,7 @@ export function overdueStore(): OverduePorts {
               ExpressionAttributeValues: { ':closed': false },
             },
           },
-          nowUpdate(TableName, d.agencyId, 'overdueNow', 1, at),
+          nowUpdate(TableName, d.agencyId, 'overdueNow', 1, at, d.code),
         ]);
         return 'opened';
       } catch (err) {
@@ -201,7 +210,7 @@ export function overdueStore(): OverduePorts {
               },
             },
           },
-          nowUpdate(TableName, marker.agencyId, 'overdueNow', -1, at),
+          nowUpdate(TableName, marker.agencyId, 'overdueNow', -1, at, marker.code),
         ]);
         return 'closed';
       } catch (err) {
@@ -221,22 +230,33 @@ const nowOf = (item: Record<string, unknown>): NowCounts => {
   return c;
 };
 
-/** Reads agencies' current figures: all of them (one gsi2 partition), or one. */
+/** Every shard's figures added up, by agency. */
+function sumNow(items: readonly Record<string, unknown>[]): Map<string, NowCounts> {
+  const byAgency = new Map<string, NowCounts>();
+  for (const item of items) {
+    const agencyId = String(item.agencyId);
+    const sum = byAgency.get(agencyId) ?? zeroNow();
+    const counts = nowOf(item);
+    for (const k of NOW_COUNTERS) sum[k] += counts[k];
+    byAgency.set(agencyId, sum);
+  }
+  return byAgency;
+}
+
+/** Reads agencies' current figures, every shard added up: all of them (the index's shards), or one. */
 export interface NowPorts {
   allNow(): Promise<Map<string, NowCounts>>;
   agencyNow(agencyId: string): Promise<NowCounts>;
 }
 
 export function nowStore(): NowPorts {
-  const TableName = config().TABLE_NAME;
   return {
     async allNow() {
-      const items = await queries.agenciesNow((item) => [String(item.agencyId), nowOf(item)] as const);
-      return new Map(items);
+      return sumNow(await queries.agenciesNow((item) => item));
     },
     async agencyNow(agencyId) {
-      const out = await dynamo().send(new GetCommand({ TableName, Key: keys.agencyNow(agencyId) }));
-      return out.Item ? nowOf(out.Item) : zeroNow();
+      const found = await getItems(keys.agencyNowItems(agencyId));
+      return sumNow(found.filter((i) => i !== undefined)).get(agencyId) ?? zeroNow();
     },
   };
 }

@@ -189,7 +189,7 @@ export function petitionOverdueStore(): PetitionOverduePorts {
                 },
               },
               ...[...deltas].map(([agencyId, by]) =>
-                nowUpdate(TableName, agencyId, 'petitionsOverdueNow', by, at),
+                nowUpdate(TableName, agencyId, 'petitionsOverdueNow', by, at, code),
               ),
             ],
           }),

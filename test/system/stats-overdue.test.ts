@@ -2,7 +2,10 @@
  * "Overdue now" against the local portal: the SLA watcher counts each lapsed dossier once, the steps
  * that settle or extend it take it off exactly once, and `stats:rebuild` as of the same instant agrees.
  */
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getItems } from '../../functions/core/batch.js';
+import { keys, SHARDS } from '../../functions/core/keys.js';
 import { allAgencies } from '../../functions/registry/agencies.js';
 import { monthOf } from '../../functions/stats/counters.js';
 import { rebuildStats, rebuildStore } from '../../functions/stats/rebuild.js';
@@ -11,6 +14,7 @@ import { type AgencySecrets, readAgencySecrets, signedAgencyCall } from '../supp
 import { bhytForm } from '../support/forms.js';
 import { startTestPortal } from '../support/local-portal.js';
 import { type Json, portalApi } from '../support/portal-api.js';
+import { portalDynamo } from '../support/portal-clients.js';
 import { until } from '../support/wait.js';
 
 let portal: LocalPortal;
@@ -132,4 +136,31 @@ describe('overdue now', () => {
       }),
     );
   }, 120_000);
+
+  it("adds up every shard of an agency's figures, shard 0 being the one item of old", async () => {
+    const db = portalDynamo(portal.env);
+    const TableName = portal.env.TABLE_NAME;
+    const live = await overdueNow();
+    expect(live).toBeGreaterThan(0);
+    // The live count sits in the shards the dossiers' codes picked.
+    const shards = await getItems(keys.agencyNowItems('bhxh-hn'), db, TableName);
+    expect(shards).toHaveLength(SHARDS.now);
+    expect(shards.reduce((a, i) => a + Number(i?.overdueNow ?? 0), 0)).toBe(live);
+    // Figures counted before the shards existed, in the one item of old, are read beside them.
+    const old = (by: number) =>
+      db.send(
+        new UpdateCommand({
+          TableName,
+          Key: { pk: 'STATSNOW#bhxh-hn', sk: 'STATS' },
+          UpdateExpression:
+            'SET agencyId = :a, gsi2pk = :p, gsi2sk = :a ADD overdueNow :by, petitionsOverdueNow :by',
+          ExpressionAttributeValues: { ':a': 'bhxh-hn', ':p': 'STATSNOW', ':by': by },
+        }),
+      );
+    await old(5);
+    await until('the old item counted', async () => ((await overdueNow()) === live + 5 ? true : undefined));
+    const series = await api('GET', `/v1/stats/agencies/bhxh-hn?from=${month}&to=${month}`);
+    expect(series.body).toMatchObject({ overdueNow: live + 5, petitionsOverdueNow: 5 });
+    await old(-5);
+  });
 });

@@ -122,10 +122,31 @@ describe('overdue now: the markers over DynamoDB', () => {
       ConditionExpression: 'attribute_not_exists(pk) OR #open = :closed',
     });
     expect(items[2]?.Update).toMatchObject({
+      // Shard 0 of the code's shards: the item and index partition of old.
       Key: { pk: 'STATSNOW#bhxh-hn', sk: 'STATS' },
       ExpressionAttributeNames: { '#c': 'overdueNow' },
       ExpressionAttributeValues: { ':by': 1, ':gpk': 'STATSNOW', ':gsk': 'bhxh-hn' },
     });
+  });
+
+  it("counts each dossier in its code's shard of the agency's figures, and takes it off there", async () => {
+    ddb.on(TransactWriteCommand).resolves({});
+    const code = 'BHXHHN-261102-0003';
+    await overdueStore().open(dossier({ code }), at);
+    await overdueStore().close(marker({ code }), dossier({ code, status: 'completed' }), at);
+    const counted = ddb
+      .commandCalls(TransactWriteCommand)
+      .map((c) => (c.args[0].input as TransactWriteCommandInput).TransactItems![2]!.Update!);
+    expect(
+      counted.map((u) => [
+        u.Key,
+        u.ExpressionAttributeValues?.[':gpk'],
+        u.ExpressionAttributeValues?.[':by'],
+      ]),
+    ).toEqual([
+      [{ pk: 'STATSNOW#bhxh-hn#2', sk: 'STATS' }, 'STATSNOW#2', 1],
+      [{ pk: 'STATSNOW#bhxh-hn#2', sk: 'STATS' }, 'STATSNOW#2', -1],
+    ]);
   });
 
   it('counts an open period once, moves its deadline after a lapsed extension, and retries a changed dossier', async () => {
