@@ -53,6 +53,11 @@ export interface FunctionSpec {
   /** With trigger 'schedule': minutes between runs. */
   everyMinutes?: number;
   /**
+   * With trigger 'schedule': the events each time starts, one run each and all at once (EventBridge: at
+   * most five targets a rule). Without it, one run with `{}`.
+   */
+  scheduleEvents?: readonly Record<string, unknown>[];
+  /**
    * Ships the published catalog's data files beside the handler (search index, information entries'
    * summaries and their full details), read from local disk: published atomically with the code.
    */
@@ -243,6 +248,7 @@ export const functions: Record<
     sendsNotifications: true,
     trigger: 'schedule',
     everyMinutes: SLA.everyMinutes,
+    scheduleEvents: Array.from({ length: SLA.watchParts }, (_, part) => ({ part })),
   },
   petitions: {
     entry: 'functions/petitions/handler.ts',

@@ -28,7 +28,7 @@ import {
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { type ITable, Table } from 'aws-cdk-lib/aws-dynamodb';
-import { type IRule, Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { type IRule, Rule, RuleTargetInput, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
@@ -127,6 +127,25 @@ const UNAUTHORIZED_ROUTE_REASONS: Record<Exclude<AuthMode, 'citizen' | 'dev'>, s
     'payment gateways call back with a signed IPN: the handler verifies the provider signature, amount ' +
     'and currency over the raw body before any state change.',
 };
+
+/** EventBridge's limit of targets on one rule. */
+const MAX_RULE_TARGETS = 5;
+
+/** A schedule's targets: one invocation of the function's live alias per event it starts, all at once. */
+function scheduleTargets(name: string, spec: FunctionSpec, fn: PortalFunction): LambdaFunction[] {
+  const events = spec.scheduleEvents ?? [undefined];
+  if (events.length > MAX_RULE_TARGETS)
+    throw new Error(
+      `${name}: a schedule starts at most ${MAX_RULE_TARGETS} runs (EventBridge targets a rule)`,
+    );
+  return events.map(
+    (event) =>
+      new LambdaFunction(fn.alias, {
+        retryAttempts: 2,
+        ...(event ? { event: RuleTargetInput.fromObject(event) } : {}),
+      }),
+  );
+}
 
 export class ApiStack extends Stack {
   readonly api: HttpApi;
@@ -245,7 +264,7 @@ export class ApiStack extends Stack {
           this.schedules[name] = new Rule(this, `Schedule-${name}`, {
             description: `Cong ${s.stage}: runs ${name} every ${spec.everyMinutes ?? 15} minutes`,
             schedule: Schedule.rate(Duration.minutes(spec.everyMinutes ?? 15)),
-            targets: [new LambdaFunction(fn.alias, { retryAttempts: 2 })],
+            targets: scheduleTargets(name, spec, fn),
           });
         }
         return [name, fn];

@@ -150,11 +150,17 @@ export const SLA = {
    */
   shards: 16,
   /**
-   * Shards the watcher works on at once. Each lapsed entry takes about four sequential calls, so sixteen
-   * lanes keep a run's notices flowing at a few hundred a second (README, capacity), well inside the
-   * table's and the queue's limits.
+   * Lanes (a kind's shard) one run works on at once: all sixteen of its part. Each lapsed entry takes
+   * about four sequential calls, so one run's notices flow at a few hundred a second (README, capacity),
+   * well inside the table's and the queue's limits.
    */
   watchConcurrency: 16,
+  /**
+   * Runs the schedule starts at once, each working through its own share of the shards (shard mod parts):
+   * four times one run's rate after a peak, each within its own time. Part 0 also watches personal-data
+   * requests. EventBridge allows a rule five targets.
+   */
+  watchParts: 4,
   /** A run starts no entry with less than this left, so it ends with its report rather than a timeout. */
   watchReserveMs: 15_000,
 } as const;

@@ -172,6 +172,23 @@ export interface SlaReport {
   errors: { code: string; kind: BreachKind; error: string }[];
   /** Shards left with lapsed entries when the run's time ran out: the next run goes on with them. */
   unfinished: number;
+  /** The share of the shards this run watched (none: every shard). */
+  part?: SlaWatchPart;
+}
+
+/** One of the runs a schedule starts at once: the shards whose number mod `of` is `index`. */
+export interface SlaWatchPart {
+  index: number;
+  of: number;
+}
+
+/** The lanes (a deadline kind's shard) a run works through: every kind's shards in its part. */
+export function watchLanes(shards: number, part?: SlaWatchPart): { kind: BreachKind; shard: number }[] {
+  return (['ack', 'due', 'step', 'remind'] as const).flatMap((kind) =>
+    Array.from({ length: shards }, (_, shard) => ({ kind, shard })).filter(
+      ({ shard }) => !part || shard % part.of === part.index,
+    ),
+  );
 }
 
 /** Notices to the responsible agency and its parent (escalation), one record each. */
@@ -213,14 +230,16 @@ export function breachNotices(
 }
 
 /**
- * One run of the watcher. At a national peak hundreds of thousands of deadlines can lapse together, so
- * the shards are drained side by side (functions/core/drain.ts) until every lapsed entry is handled or
- * the run's time is nearly spent; what is left stays indexed for the next run.
+ * One run of the watcher, over every shard or over its part of them. At a national peak hundreds of
+ * thousands of deadlines can lapse together, so the shards are drained side by side (functions/core/
+ * drain.ts) until every lapsed entry is handled or the run's time is nearly spent; what is left stays
+ * indexed for the next run.
  */
 export async function watchSla(
   ports: SlaWatchPorts,
   now: Date,
   budget: Partial<DrainBudget> = {},
+  part?: SlaWatchPart,
 ): Promise<SlaReport> {
   const at = now.toISOString();
   const report: SlaReport = {
@@ -231,11 +250,10 @@ export async function watchSla(
     cleared: 0,
     errors: [],
     unfinished: 0,
+    ...(part ? { part } : {}),
   };
   report.unfinished = await drainLanes({
-    lanes: (['ack', 'due', 'step', 'remind'] as const).flatMap((kind) =>
-      Array.from({ length: ports.shards }, (_, shard) => ({ kind, shard })),
-    ),
+    lanes: watchLanes(ports.shards, part),
     read: ({ kind, shard }, after?: LapsedCursor) => ports.listLapsed(kind, shard, at, after),
     handle: (entry) => handleLapsed(ports, entry, now, report),
     budget: { ...unbounded(SLA.watchConcurrency), ...budget },

@@ -126,8 +126,11 @@ export interface LocalPortal {
   token(input: Partial<DevTokenInput> & { sub: string; expiresInSeconds?: number }): Promise<string>;
   /** Runs payment reconciliation now (as the schedule does), for payments pending this long. */
   reconcile(olderThanSeconds?: number): Promise<ReconcileReport>;
-  /** Runs the SLA watcher now (as the schedule does), optionally as of another instant. */
-  watchSla(now?: Date): Promise<SlaReport>;
+  /**
+   * Runs the SLA watcher now, optionally as of another instant: over every shard, or as one of the
+   * schedule's parts (`part`, 0 to SLA.watchParts − 1).
+   */
+  watchSla(now?: Date, part?: number): Promise<SlaReport>;
   /** Runs petition escalation now (as the schedule does), optionally as of another instant. */
   escalatePetitions(asOf?: Date): Promise<EscalationReport>;
   /** Runs the support watcher now (as the schedule does), optionally as of another instant. */
@@ -433,8 +436,11 @@ export async function startLocalPortal(options: LocalPortalOptions = {}): Promis
         'paymentsReconcile',
         olderThanSeconds === undefined ? {} : { olderThanSeconds },
       );
-    const watchSla = (now?: Date) =>
-      triggers.run<SlaReport>('slaWatcher', now ? { now: now.toISOString() } : {});
+    const watchSla = (now?: Date, part?: number) =>
+      triggers.run<SlaReport>('slaWatcher', {
+        ...(now ? { now: now.toISOString() } : {}),
+        ...(part === undefined ? {} : { part }),
+      });
     const escalatePetitions = (asOf?: Date) =>
       triggers.run<EscalationReport>('escalation', asOf ? { now: asOf.toISOString() } : {});
     const watchSupport = (asOf?: Date) =>

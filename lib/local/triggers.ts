@@ -69,7 +69,7 @@ export interface Triggers {
   readonly queues: readonly QueuePump[];
   readonly streams: Readonly<Record<StreamTrigger, StreamPump>>;
   readonly notifications: QueuePump;
-  /** Runs a scheduled function now with this event, as its schedule does with `{}`. */
+  /** Runs a scheduled function now with this event (its schedule sends `{}`, or each of its `scheduleEvents`). */
   run<R>(name: FunctionName, event: object): Promise<R>;
   stop(): Promise<void>;
 }
@@ -145,8 +145,14 @@ export async function startTriggers(options: TriggerOptions): Promise<Triggers> 
     schedule: (name) => {
       const fn = localFunction<object, unknown>(name);
       scheduled.set(name, fn);
+      // Each event the schedule starts, all at once, as the rule's targets are in AWS.
+      const events = functions[name].scheduleEvents ?? [{}];
       timers.push(
-        onSchedule(name, () => fn.invoke({}), options.scheduleIntervalMs?.[name] ?? LOCAL_SCHEDULE_MS),
+        onSchedule(
+          name,
+          () => Promise.all(events.map((event) => fn.invoke({ ...event }))),
+          options.scheduleIntervalMs?.[name] ?? LOCAL_SCHEDULE_MS,
+        ),
       );
     },
   };

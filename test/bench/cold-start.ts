@@ -375,7 +375,8 @@ export async function coldStarts() {
     rights: () => apiEvent('GET /v1/me/data-requests', { headers: auth }),
     escalation: () => ({}),
     paymentsReconcile: () => ({}),
-    slaWatcher: () => ({}),
+    // The first of the runs its schedule starts (part 0 also watches personal-data requests).
+    slaWatcher: () => ({ part: 0 }),
     supportWatcher: () => ({}),
     notificationRelay: () => ({
       Records: [

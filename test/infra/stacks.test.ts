@@ -463,10 +463,25 @@ describe('Cổng dev stacks', () => {
     );
   });
 
-  it('runs the SLA watcher every 15 minutes and lets only the notifier text and e-mail citizens', () => {
+  it('runs the SLA watcher every 15 minutes in parts at once and lets only the notifier text and e-mail citizens', () => {
+    // One target a part, each with its own event: the parts share the shards out between them.
     dev.apiT.hasResourceProperties('AWS::Events::Rule', {
       ScheduleExpression: `rate(${SLA.everyMinutes} minutes)`,
-      Targets: [Match.objectLike({ Arn: { Ref: Match.stringLikeRegexp('^FnslaWatcherLive') } })],
+      Targets: Array.from({ length: SLA.watchParts }, (_, part) =>
+        Match.objectLike({
+          Arn: { Ref: Match.stringLikeRegexp('^FnslaWatcherLive') },
+          Input: JSON.stringify({ part }),
+        }),
+      ),
+    });
+    // The other schedules start one run with an empty event.
+    dev.apiT.hasResourceProperties('AWS::Events::Rule', {
+      Targets: [
+        Match.objectLike({
+          Arn: { Ref: Match.stringLikeRegexp('^FnpaymentsReconcileLive') },
+          Input: Match.absent(),
+        }),
+      ],
     });
     const notifier = statementsOf(dev.apiT, 'notifier');
     const sns = only(notifier.filter((s) => actionsOf([s]).includes('sns:Publish')));

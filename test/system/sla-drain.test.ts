@@ -1,8 +1,8 @@
 /**
  * The SLA watcher after a peak, small: dossiers handed to an agency that never acknowledges them, the
- * watcher run as of a month later. Every lapsed deadline is handled in the one run, each shard is read
- * once, and each entry costs a bounded number of calls (the bench, `npm run bench`, prices the same run
- * at national size).
+ * watcher run as of a month later. Every lapsed deadline is handled by the runs one schedule starts
+ * (every part at once), each shard is read once, and each entry costs a bounded number of calls (the
+ * bench, `npm run bench`, prices the same runs at national size).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SLA } from '../../functions/core/resources.js';
@@ -21,7 +21,7 @@ afterAll(async () => {
 });
 
 describe('the SLA watcher after many deadlines lapsed together', () => {
-  it('handles every lapsed acknowledgement and due date in one run, a few calls each', async () => {
+  it('handles every lapsed acknowledgement and due date in the runs one schedule starts, a few calls each', async () => {
     const { report, calls } = await slaDrain(portal, 12);
     expect(report).toMatchObject({
       checked: 24,

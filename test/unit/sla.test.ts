@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { onBusinessMetric } from '../../functions/core/metrics.js';
+import { SLA } from '../../functions/core/resources.js';
 import {
   type AgencyRef,
   breachOf,
@@ -8,6 +9,7 @@ import {
   type SlaDossier,
   type SlaWatchPorts,
   syncSlaIndex,
+  watchLanes,
   watchSla,
 } from '../../functions/sla/sla.js';
 import type { NotificationMessage } from '../../schemas/notification.js';
@@ -385,6 +387,51 @@ describe('SLA watcher: many deadlines lapsed at once', () => {
     const second = await watchSla(w.ports, late, { timeLeftMs: () => left, reserveMs: 15 });
     expect(second).toMatchObject({ checked: 2, notified: { due: 2 }, unfinished: 0 });
     expect(w.queue.filter((m) => m.to === 'hni-stp')).toHaveLength(5);
+  });
+});
+
+describe('SLA watcher: the runs one schedule starts', () => {
+  const late = new Date('2025-10-13T02:00:00.000Z');
+
+  it('gives every lane of every kind to exactly one part, a quarter each', () => {
+    const all = watchLanes(SLA.shards).map((l) => `${l.kind}/${l.shard}`);
+    expect(all).toHaveLength(4 * SLA.shards);
+    const parts = Array.from({ length: SLA.watchParts }, (_, index) =>
+      watchLanes(SLA.shards, { index, of: SLA.watchParts }).map((l) => `${l.kind}/${l.shard}`),
+    );
+    for (const lanes of parts) expect(lanes).toHaveLength((4 * SLA.shards) / SLA.watchParts);
+    expect(parts.flat().sort()).toEqual([...all].sort());
+  });
+
+  it('reads only its own shards, and the parts together handle every lapsed entry once', async () => {
+    const dossiers = Array.from({ length: 12 }, (_, i) => ({
+      ...base,
+      status: 'in_progress' as const,
+      code: `HNI-STP-251003-${String(i + 1).padStart(4, '0')}`,
+    }));
+    const w = fakeWatch(dossiers);
+    w.ports.shards = 4;
+    const read: number[][] = [[], []];
+    const list = w.ports.listLapsed;
+    const byShard =
+      (index: number): SlaWatchPorts['listLapsed'] =>
+      async (kind, shard, before, after) => {
+        read[index]!.push(shard);
+        const page = await list(kind, shard, before, after);
+        // Each shard holds the entries whose number falls on it.
+        return { ...page, entries: page.entries.filter((e) => Number(e.code.slice(-4)) % 4 === shard) };
+      };
+    const reports = await Promise.all(
+      [0, 1].map((index) => watchSla({ ...w.ports, listLapsed: byShard(index) }, late, {}, { index, of: 2 })),
+    );
+    expect(new Set(read[0])).toEqual(new Set([0, 2]));
+    expect(new Set(read[1])).toEqual(new Set([1, 3]));
+    expect(reports.map((r) => r.part)).toEqual([
+      { index: 0, of: 2 },
+      { index: 1, of: 2 },
+    ]);
+    expect(reports.map((r) => r.notified.due)).toEqual([6, 6]);
+    expect(new Set(w.queue.filter((m) => m.to === 'hni-stp').map((m) => m.dossierCode)).size).toBe(12);
   });
 });
 
