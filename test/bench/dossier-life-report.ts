@@ -54,6 +54,13 @@ export async function printDossierLife() {
       `they would cost US$${life.cost.batchedWithoutTablePerMillion.toFixed(2)} per million: ` +
       `${life.cost.batchedWithoutTablePerMillion > COST_GOAL_PER_MILLION ? 'above' : 'within'} the goal.`,
   );
+  const least = life.cost.oneScanWithoutTablePerMillion + life.cost.leastWritesPerMillion;
+  console.log(
+    `The issue's life has one scan (this one has two). With one scan fewer the life's requests and compute cost ` +
+      `US$${life.cost.oneScanWithoutTablePerMillion.toFixed(2)} per million; its ${life.cost.stateChanges} state changes ` +
+      `are at least one write unit each (US$${life.cost.leastWritesPerMillion.toFixed(2)}), so that life costs at least ` +
+      `US$${least.toFixed(2)} per million whatever the data model: ${least > COST_GOAL_PER_MILLION ? 'above' : 'within'} the goal.`,
+  );
   console.log('\nCalls and capacity units by function, the whole life');
   console.table(life.byFunction);
   console.log(

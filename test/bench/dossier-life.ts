@@ -248,6 +248,8 @@ export interface LifeResult {
   /** Bytes the dossier keeps: its scans in S3, its items in the table. */
   s3Bytes: number;
   tableBytes: number;
+  /** The dossier's state changes: its timeline events, each a write of its own. */
+  stateChanges: number;
   /** step · function · operation → calls and capacity units (and the index copies' share of the writes). */
   detail: Map<string, { calls: number; wru: number; rru: number; indexWru: number }>;
 }
@@ -376,6 +378,7 @@ export async function liveOneDossier(
       }),
     );
     const tableBytes = (dossier.Items ?? []).reduce((sum, item) => sum + JSON.stringify(item).length, 0);
+    const stateChanges = (dossier.Items ?? []).filter((item) => item.kind === 'event').length;
     return {
       code,
       tallies: counter.tallies,
@@ -383,6 +386,7 @@ export async function liveOneDossier(
       browserS3Posts: 2,
       s3Bytes: 2 * scanBytes,
       tableBytes,
+      stateChanges,
     };
   } finally {
     counter.stop();
@@ -574,6 +578,29 @@ export function costModel(life: LifeResult) {
         sum((t) => t.email) * PRICES.sesEmail;
       return usd * 1e6;
     })(),
+    /**
+     * The issue's life has one scan; this one has two. With one scan fewer (its upload request and
+     * function, the browser's POST, its copy into the dossier and its ranged read at submission), the
+     * life without the table, in US$ per million dossiers.
+     */
+    oneScanWithoutTablePerMillion: (() => {
+      const scans = life.tallies.get('scans')!;
+      const upload =
+        (scans.httpRequests * PRICES.httpApiRequest +
+          scans.invocations * PRICES.lambdaRequest +
+          scans.gbSeconds * PRICES.lambdaGbSecond) /
+          life.browserS3Posts +
+        2 * PRICES.s3Put +
+        PRICES.s3Get;
+      const withoutTable = lines.filter((l) => !l.line.startsWith('DynamoDB')).reduce((a, l) => a + l.usd, 0);
+      return (withoutTable - (life.browserS3Posts - 1) * upload) * 1e6;
+    })(),
+    /**
+     * The least any data model could write: each state change of the dossier (a timeline event, made at
+     * its own time by its own actor) is at least one write unit. US$ per million dossiers.
+     */
+    stateChanges: life.stateChanges,
+    leastWritesPerMillion: life.stateChanges * PRICES.dynamoWriteUnit * 1e6,
     /**
      * Where the write units go, in US$ per million dossiers, already inside the WRU line above: the
      * secondary indexes' copies of items (every index an item is in is written again when the item

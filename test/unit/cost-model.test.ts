@@ -13,13 +13,16 @@ function lifeOf(steps: Partial<Record<(typeof STEPS)[number], Partial<StepTally>
     browserS3Posts: 2,
     s3Bytes: 0,
     tableBytes: 0,
+    stateChanges: 8,
     detail: new Map(),
   };
 }
 
 describe('the cost model', () => {
-  // Two HTTP requests and three queue consumers' invocations; one send of two messages; one copy.
+  // Four HTTP requests and three queue consumers' invocations; one send of two messages; one copy.
   const life = lifeOf({
+    // Two uploads: their requests, functions and compute.
+    scans: { httpRequests: 2, invocations: 2, gbSeconds: 0.1 },
     submit: {
       httpRequests: 2,
       invocations: 5,
@@ -50,9 +53,9 @@ describe('the cost model', () => {
           3 * PRICES.s3Put +
           PRICES.s3Get +
           3 * PRICES.sqsRequest +
-          5 * PRICES.lambdaRequest +
-          0.5 * PRICES.lambdaGbSecond +
-          2 * PRICES.httpApiRequest,
+          7 * PRICES.lambdaRequest +
+          0.6 * PRICES.lambdaGbSecond +
+          4 * PRICES.httpApiRequest,
       ),
       2,
     );
@@ -63,13 +66,29 @@ describe('the cost model', () => {
       3 * PRICES.s3Put +
       PRICES.s3Get +
       3 * PRICES.sqsRequest +
-      5 * PRICES.lambdaRequest +
-      0.5 * PRICES.lambdaGbSecond +
-      2 * PRICES.httpApiRequest;
+      7 * PRICES.lambdaRequest +
+      0.6 * PRICES.lambdaGbSecond +
+      4 * PRICES.httpApiRequest;
     expect(cost.withoutTablePerMillion).toBeCloseTo(perMillion(noTable), 2);
-    // The receive and the delete a tenth each; of five invocations the three consumers' a tenth.
+    // The receive and the delete a tenth each; of seven invocations the three consumers' a tenth.
     const batched = noTable - 1.8 * PRICES.sqsRequest - 2.7 * PRICES.lambdaRequest;
     expect(cost.batchedWithoutTablePerMillion).toBeCloseTo(perMillion(batched), 2);
     expect(cost.batchedWithoutTablePerMillion).toBeLessThan(cost.withoutTablePerMillion);
+  });
+
+  it("gives the issue's one-scan life without the table, and the least any data model writes", () => {
+    // One upload fewer: its request, its function and half the scans' compute, its POST, copy and read.
+    const upload =
+      PRICES.httpApiRequest +
+      PRICES.lambdaRequest +
+      0.05 * PRICES.lambdaGbSecond +
+      2 * PRICES.s3Put +
+      PRICES.s3Get;
+    expect(cost.oneScanWithoutTablePerMillion).toBeCloseTo(
+      cost.withoutTablePerMillion - perMillion(upload),
+      4,
+    );
+    // Eight state changes, a write unit each.
+    expect(cost.leastWritesPerMillion).toBeCloseTo(perMillion(8 * PRICES.dynamoWriteUnit), 4);
   });
 });
