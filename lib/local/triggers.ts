@@ -145,15 +145,15 @@ export async function startTriggers(options: TriggerOptions): Promise<Triggers> 
     schedule: (name) => {
       const fn = localFunction<object, unknown>(name);
       scheduled.set(name, fn);
-      // Each event the schedule starts, all at once, as the rule's targets are in AWS.
+      // Each event the schedule starts, all at once, as the rule's targets are in AWS; each run's failure
+      // is its own, and a stop waits for every run under way.
       const events = functions[name].scheduleEvents ?? [{}];
-      timers.push(
-        onSchedule(
-          name,
-          () => Promise.all(events.map((event) => fn.invoke({ ...event }))),
-          options.scheduleIntervalMs?.[name] ?? LOCAL_SCHEDULE_MS,
-        ),
-      );
+      const runAll = async () => {
+        const runs = await Promise.allSettled(events.map((event) => fn.invoke({ ...event })));
+        for (const run of runs)
+          if (run.status === 'rejected') log.error(`${name} failed`, errorFields(run.reason));
+      };
+      timers.push(onSchedule(name, runAll, options.scheduleIntervalMs?.[name] ?? LOCAL_SCHEDULE_MS));
     },
   };
 

@@ -158,9 +158,12 @@ describe('overdue now', () => {
         }),
       );
     await old(5);
-    await until('the old item counted', async () => ((await overdueNow()) === live + 5 ? true : undefined));
-    const series = await api('GET', `/v1/stats/agencies/bhxh-hn?from=${month}&to=${month}`);
-    expect(series.body).toMatchObject({ overdueNow: live + 5, petitionsOverdueNow: 5 });
-    await old(-5);
+    try {
+      await until('the old item counted', async () => ((await overdueNow()) === live + 5 ? true : undefined));
+      const series = await api('GET', `/v1/stats/agencies/bhxh-hn?from=${month}&to=${month}`);
+      expect(series.body).toMatchObject({ overdueNow: live + 5, petitionsOverdueNow: 5 });
+    } finally {
+      await old(-5);
+    }
   });
 });

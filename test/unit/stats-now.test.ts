@@ -4,7 +4,14 @@
  * notification relay running the statistics consumer beside its own with failure isolation.
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  type BatchGetCommandInput,
+  QueryCommand,
+  type QueryCommandInput,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import type { AttributeValue, DynamoDBRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import type { DossierRecord } from '../../functions/core/dossier.js';
@@ -14,6 +21,7 @@ import { type SlaWatchPorts, watchSla } from '../../functions/sla/sla.js';
 import { type Contribution, monthOf, tally, zeroCounts } from '../../functions/stats/counters.js';
 import {
   DossierChangedError,
+  nowStore,
   type OverdueDossier,
   type OverdueMarker,
   type OverduePorts,
@@ -182,6 +190,60 @@ describe('overdue now: the markers over DynamoDB', () => {
     ddb.reset();
     ddb.on(TransactWriteCommand).rejects(cancelled('ConditionalCheckFailed', 'None'));
     expect(await overdueStore().close(marker(), undefined, at)).toBe('already');
+  });
+});
+
+describe('overdue now: the figures read back', () => {
+  it('adds up every shard of every agency for the ranking, reading one index partition a shard', async () => {
+    const byPartition: Record<string, Record<string, unknown>[]> = {
+      STATSNOW: [{ agencyId: 'bhxh-hn', overdueNow: 2, petitionsOverdueNow: 1 }],
+      'STATSNOW#1': [
+        { agencyId: 'bhxh-hn', overdueNow: 3 },
+        { agencyId: 'ca-hn', overdueNow: 1 },
+      ],
+      // A −1 of a period opened before the shards existed lands on its own shard.
+      'STATSNOW#3': [{ agencyId: 'bhxh-hn', overdueNow: -1, petitionsOverdueNow: 0 }],
+    };
+    ddb.on(QueryCommand).callsFake((input: QueryCommandInput) => ({
+      Items: byPartition[input.ExpressionAttributeValues?.[':pk'] as string] ?? [],
+    }));
+    const all = await nowStore().allNow();
+    expect(Object.fromEntries(all)).toEqual({
+      'bhxh-hn': { overdueNow: 4, petitionsOverdueNow: 1 },
+      'ca-hn': { overdueNow: 1, petitionsOverdueNow: 0 },
+    });
+    const read = ddb
+      .commandCalls(QueryCommand)
+      .map((c) => c.args[0].input.ExpressionAttributeValues?.[':pk']);
+    expect(read.sort()).toEqual(['STATSNOW', 'STATSNOW#1', 'STATSNOW#2', 'STATSNOW#3']);
+  });
+
+  it("adds up one agency's shards, read in one batch", async () => {
+    ddb.on(BatchGetCommand).callsFake((input: BatchGetCommandInput) => {
+      const [table, { Keys }] = Object.entries(input.RequestItems!)[0]!;
+      expect(Keys!.map((k) => k.pk)).toEqual([
+        'STATSNOW#bhxh-hn',
+        'STATSNOW#bhxh-hn#1',
+        'STATSNOW#bhxh-hn#2',
+        'STATSNOW#bhxh-hn#3',
+      ]);
+      return {
+        Responses: {
+          [table]: [
+            {
+              pk: 'STATSNOW#bhxh-hn',
+              sk: 'STATS',
+              agencyId: 'bhxh-hn',
+              overdueNow: 5,
+              petitionsOverdueNow: 2,
+            },
+            { pk: 'STATSNOW#bhxh-hn#2', sk: 'STATS', agencyId: 'bhxh-hn', overdueNow: 1 },
+          ],
+        },
+      };
+    });
+    expect(await nowStore().agencyNow('bhxh-hn')).toEqual({ overdueNow: 6, petitionsOverdueNow: 2 });
+    expect(ddb.commandCalls(BatchGetCommand)).toHaveLength(1);
   });
 });
 
