@@ -136,14 +136,27 @@ function stableJson(v: unknown): string {
   return JSON.stringify(v) ?? 'undefined';
 }
 
-/** Waits until the table holds still (the same digest twice, `gapMs` apart); returns that digest. */
-export async function quietTable(portal: LocalPortal, gapMs = 250, maxMs = 20_000) {
+/** What the portal's stream and queue pumps have done so far: unchanged while they are idle. */
+const pumpActivity = (portal: LocalPortal) =>
+  JSON.stringify([
+    portal.pumps.stream.stats,
+    portal.pumps.notificationStream.stats,
+    portal.pumps.notifications.stats,
+    portal.pumps.queues.map((q) => q.stats),
+  ]);
+
+/**
+ * Waits until the table holds still: the same digest twice, `gapMs` apart, with the pumps idle between
+ * them. The gap is longer than a stream pump's poll (250 ms), so a record written just before the first
+ * digest is read, and its relay's writes land, before the second. Returns that digest.
+ */
+export async function quietTable(portal: LocalPortal, gapMs = 350, maxMs = 20_000) {
   const deadline = Date.now() + maxMs;
-  let last = await tableDigest(portal);
+  let last = { ...(await tableDigest(portal)), pumps: pumpActivity(portal) };
   for (;;) {
     await new Promise((r) => setTimeout(r, gapMs));
-    const now = await tableDigest(portal);
-    if (now.digest === last.digest || Date.now() > deadline) return now;
+    const now = { ...(await tableDigest(portal)), pumps: pumpActivity(portal) };
+    if ((now.digest === last.digest && now.pumps === last.pumps) || Date.now() > deadline) return now;
     last = now;
   }
 }
