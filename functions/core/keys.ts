@@ -19,9 +19,9 @@ export const SHARDS = {
   stats: 16,
   /**
    * An agency's current figures ("overdue now"), and their index. After a peak the SLA watcher counts
-   * lapsed due dates at up to ~1,600 a second (README, capacity), each in a transaction (2 write units):
-   * even if every one were one agency's, 4 shards keep each item and index partition at ~800 of the
-   * 1,000 allowed. The ranking reads one index partition a shard.
+   * lapsed due dates at up to ~400 a second (16 due-date shards, 5 calls each; README, capacity), each in
+   * a transaction (2 write units): were all one agency's, its one item would take ~800 of the 1,000
+   * allowed. 4 shards keep each item and index partition near 200. The ranking reads a partition a shard.
    */
   now: 4,
 } as const;

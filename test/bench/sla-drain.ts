@@ -3,11 +3,15 @@
  * Dossiers are filed on the local portal and handed to an agency that holds them (never acknowledged);
  * the real watcher then runs as of a month later, when each dossier's acknowledgement and due date have
  * lapsed, as its schedule starts it: every part at once. Its calls through the functions' own SDK clients
- * are counted, and with the assumed latency of one AWS call in the Region (test/scale/report.ts) they give
- * the rate in AWS: shards worked on at once ÷ (calls per entry × latency), and what the runs one schedule
- * starts handle before their reserve.
+ * are counted and, for a second cohort, its CPU time in a process of its own; with the assumed latency of
+ * one AWS call in the Region (test/scale/report.ts) and Lambda's CPU share by memory they give the rate in
+ * AWS, and what the runs one schedule starts handle before their reserve.
  */
 
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { resolve } from 'node:path';
+import { createInterface } from 'node:readline';
 import { SLA } from '../../functions/core/resources.js';
 import { functions } from '../../functions/deployment.js';
 import type { SlaReport } from '../../functions/sla/sla.js';
@@ -16,19 +20,22 @@ import { AWS_CALL_MS } from '../scale/report.js';
 import { bhytForm } from '../support/forms.js';
 import { countCalls } from './call-counter.js';
 
-/** Files `n` dossiers of 1.002758 (no fee, no scan required) for the held agency and waits for each delivery. */
-async function fileHeld(portal: LocalPortal, n: number): Promise<string[]> {
+/**
+ * Files `n` dossiers of 1.002758 (no fee, no scan required) for the held agency and waits for each
+ * delivery; `cohort` keeps the citizens and Idempotency-Keys of several batches apart.
+ */
+async function fileHeld(portal: LocalPortal, n: number, cohort = 'a'): Promise<string[]> {
   const codes: string[] = [];
   const before = portal.simulator.deliveries.length;
   for (let i = 0; i < n; i += 8) {
     const batch = Array.from({ length: Math.min(8, n - i) }, async (_, j) => {
-      const token = await portal.token({ sub: `sla-drain-citizen-${i + j}` });
+      const token = await portal.token({ sub: `sla-drain-${cohort}-citizen-${i + j}` });
       const res = await fetch(`${portal.url}/v1/dossiers`, {
         method: 'POST',
         headers: {
           authorization: `Bearer ${token}`,
           'content-type': 'application/json',
-          'idempotency-key': `sla-drain-${i + j}-0001`,
+          'idempotency-key': `sla-drain-${cohort}-${i + j}-0001`,
         },
         body: JSON.stringify({ procedureCode: '1.002758', form: bhytForm, attachments: [] }),
       });
@@ -71,11 +78,53 @@ function together(reports: SlaReport[]): SlaReport {
   };
 }
 
+/** Lambda gives a function one vCPU at 1,769 MB of memory, and CPU in proportion below that. */
+const LAMBDA_MB_PER_VCPU = 1769;
+/** The watcher's memory before its schedule started parts. */
+const BEFORE_MB = 256;
+
+/**
+ * The CPU one schedule's runs take per lapsed entry, in a process of their own (test/bench/sla-watch-cpu.ts),
+ * warm: a first cohort of `dossiers` held and handled untimed, then a second timed, both as of `at`.
+ */
+async function cpuPerEntry(portal: LocalPortal, dossiers: number, at: Date) {
+  await fileHeld(portal, dossiers, 'cpu-warm');
+  const child = spawn(resolve('node_modules/.bin/tsx'), [resolve('test/bench/sla-watch-cpu.ts')], {
+    env: { ...process.env, ...portal.env, POWERTOOLS_LOG_LEVEL: 'ERROR', SLA_WATCH_AT: at.toISOString() },
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const exited = once(child, 'exit');
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  const next = async () => {
+    const line = await lines.next();
+    if (line.done) throw new Error('the timed watcher stopped early');
+    return JSON.parse(line.value) as { cpuMs: number; checked: number; errors: number; connections: number };
+  };
+  try {
+    await next();
+    await fileHeld(portal, dossiers, 'cpu');
+    child.stdin.write('go\n');
+    const timed = await next();
+    if (timed.errors || timed.checked !== 2 * dossiers)
+      throw new Error(`the timed runs handled ${timed.checked} entries with ${timed.errors} errors`);
+    return { cpuMs: timed.cpuMs / timed.checked, connections: timed.connections };
+  } finally {
+    child.stdin.end();
+    await exited;
+  }
+}
+
 /**
  * Files `dossiers` held by their agency, then runs the watcher a month on as its schedule does (every
- * part at once) and counts its calls.
+ * part at once) and counts its calls; with `cpu`, also times the same work's CPU in a process of its own.
+ *
+ * The rate in AWS is the lower of two bounds for each run: the lanes it has busy, each an entry after
+ * another at the calls an entry takes × the latency of a call; and its share of a vCPU (by its memory)
+ * over the CPU an entry takes (this machine's CPU taken for Lambda's). A schedule's rate is its runs'
+ * together. It is given for the backlog after a peak: acknowledgements lapsing alone, every
+ * acknowledgement shard busy.
  */
-export async function slaDrain(portal: LocalPortal, dossiers: number) {
+export async function slaDrain(portal: LocalPortal, dossiers: number, o: { cpu?: boolean } = {}) {
   portal.simulator.setMode('bhxh-hn', 'hold');
   try {
     await fileHeld(portal, dossiers);
@@ -90,30 +139,48 @@ export async function slaDrain(portal: LocalPortal, dossiers: number) {
     const entries = report.checked;
     const shardQueries = 4 * SLA.shards;
     const total = Object.values(calls).reduce((a, b) => a + b, 0);
-    // Every shard is read once (64 queries) and the data requests once; the rest is per entry.
+    // Every shard is read once (64 queries) and the data requests once; the rest is per entry. A lapsed
+    // acknowledgement takes every call but the "overdue now" count of a due date.
     const perEntry = (total - shardQueries - 1) / entries;
-    // Each part works on all of its lanes at once, up to its concurrency.
-    const lanesAtOnce = SLA.watchParts * Math.min(SLA.watchConcurrency, shardQueries / SLA.watchParts);
-    const perSecond = lanesAtOnce * (1000 / (perEntry * AWS_CALL_MS));
-    const runSeconds = functions.slaWatcher.timeoutSeconds - SLA.watchReserveMs / 1000;
-    return {
-      report,
-      calls,
-      table: {
-        'dossiers filed, never acknowledged': dossiers,
-        "lapsed entries handled by one schedule's runs": entries,
-        'notified (ack / due)': `${report.notified.ack} / ${report.notified.due}`,
-        'watcher calls, of which shard queries': `${total}, ${shardQueries}`,
-        'calls per lapsed entry': Number(perEntry.toFixed(2)),
-        'run here, ms (DynamoDB Local)': Math.round(localMs),
-        [`entries/s in AWS (${SLA.watchParts} runs, ${lanesAtOnce} shards at once, ${AWS_CALL_MS} ms a call)`]:
-          Math.round(perSecond),
-        [`entries per schedule (${runSeconds} s before the reserve)`]: Math.round(perSecond * runSeconds),
-        [`entries per hour (a schedule every ${SLA.everyMinutes} min)`]: Math.round(
-          perSecond * runSeconds * (60 / SLA.everyMinutes),
-        ),
-      },
+    const perAck = (total - shardQueries - 1 - (calls['DynamoDB.TransactWriteItems'] ?? 0)) / entries;
+    const table: Record<string, string | number> = {
+      'dossiers filed, never acknowledged': dossiers,
+      "lapsed entries handled by one schedule's runs": entries,
+      'notified (ack / due)': `${report.notified.ack} / ${report.notified.due}`,
+      'watcher calls, of which shard queries': `${total}, ${shardQueries}`,
+      'calls per lapsed entry (per acknowledgement)': `${perEntry.toFixed(2)} (${perAck.toFixed(2)})`,
+      'run here, ms (DynamoDB Local)': Math.round(localMs),
     };
+    if (o.cpu) {
+      const { cpuMs, connections } = await cpuPerEntry(portal, dossiers, later);
+      const vcpu = functions.slaWatcher.memoryMb / LAMBDA_MB_PER_VCPU;
+      const byCpu = (vcpu * 1000) / cpuMs;
+      const byLanes = (lanes: number) =>
+        (Math.min(lanes, SLA.watchConcurrency) * 1000) / (perAck * AWS_CALL_MS);
+      // After a peak: every acknowledgement shard busy, a part holding its share of them.
+      const perRun = Math.min(byLanes(SLA.shards / SLA.watchParts), byCpu);
+      const schedule = SLA.watchParts * perRun;
+      // Before the parts: one run over every shard, at 256 MB.
+      const oneRun = Math.min(byLanes(SLA.shards), (BEFORE_MB / LAMBDA_MB_PER_VCPU / cpuMs) * 1000);
+      const runSeconds = functions.slaWatcher.timeoutSeconds - SLA.watchReserveMs / 1000;
+      Object.assign(table, {
+        'CPU ms per lapsed entry (a process of its own, warm)': Number(cpuMs.toFixed(2)),
+        'connections the timed schedule opened': connections,
+        [`acknowledgements/s a run can call for (${SLA.shards / SLA.watchParts} shards, ${AWS_CALL_MS} ms a call)`]:
+          Math.round(byLanes(SLA.shards / SLA.watchParts)),
+        [`acknowledgements/s a run's CPU allows (${functions.slaWatcher.memoryMb} MB: ${vcpu.toFixed(2)} vCPU)`]:
+          Math.round(byCpu),
+        [`acknowledgements/s, the schedule's ${SLA.watchParts} runs`]: Math.round(schedule),
+        [`acknowledgements per schedule (${runSeconds} s before the reserve)`]: Math.round(
+          schedule * runSeconds,
+        ),
+        [`acknowledgements per hour (a schedule every ${SLA.everyMinutes} min)`]: Math.round(
+          schedule * runSeconds * (60 / SLA.everyMinutes),
+        ),
+        [`acknowledgements/s, one run over all 64 shards at ${BEFORE_MB} MB (before)`]: Math.round(oneRun),
+      });
+    }
+    return { report, calls, table };
   } finally {
     portal.simulator.setMode('bhxh-hn', 'normal');
   }
@@ -131,7 +198,7 @@ export async function slaDrainBench(dossiers = Number(process.env.SLA_DRAIN_DOSS
     escalationIntervalMs: 0,
   });
   try {
-    return await slaDrain(portal, dossiers);
+    return await slaDrain(portal, dossiers, { cpu: true });
   } finally {
     await portal.stop();
   }
