@@ -240,9 +240,9 @@ export const functions: Record<
   },
   slaWatcher: {
     entry: 'functions/sla/watcher.ts',
-    // Lambda's CPU comes with memory. A lapsed deadline takes ~6 ms of CPU (`npm run bench`), so at 256 MB
-    // (a seventh of a vCPU) a run managed ~24 a second; at 1,536 MB its CPU keeps up with the ~125 a
-    // second its shards' calls allow. Idle runs last a fraction of a second, so the memory costs little.
+    // Lambda's CPU comes with memory. A lapsed deadline takes ~4–5 ms of CPU (`npm run bench`), so at
+    // 256 MB (a seventh of a vCPU) one run managed ~35 a second; at 1,536 MB a run's busy shards wait
+    // mostly on their calls (~110 a second). Idle runs last a fraction of a second: the memory costs little.
     memoryMb: 1536,
     // After a national peak a run may have hundreds of thousands of lapsed deadlines to work through; it
     // stops itself SLA.watchReserveMs before this, well inside the quarter hour between runs.

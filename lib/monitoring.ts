@@ -263,7 +263,7 @@ export class PortalMonitoring extends Construct {
     });
     this.alarm('SlaWatchBehind', {
       description:
-        'the SLA watcher ran out of time in two schedules in a row with lapsed deadlines left: agencies hear late (give slaWatcher more memory, hence CPU, or raise SLA.watchParts)',
+        'the SLA watcher ran out of time in two schedules in a row with lapsed deadlines left: agencies hear late (run it more often, SLA.everyMinutes; README, capacity)',
       metric: this.business('SlaWatchUnfinished', Duration.minutes(SLA.everyMinutes)),
       threshold: 1,
       evaluationPeriods: 2,

@@ -151,14 +151,14 @@ export const SLA = {
   shards: 16,
   /**
    * Lanes (a kind's shard) one run works on at once: all sixteen of its part. A lane takes its entries
-   * one after another, about four calls each, so a part's four shards of one kind keep ~125 notices a
+   * one after another, about four calls each, so a part's four shards of one kind keep ~110 notices a
    * second flowing when only that kind lapses (acknowledgements after a peak; README, capacity).
    */
   watchConcurrency: 16,
   /**
    * Runs the schedule starts at once, each working through its own share of the shards (shard mod parts)
-   * with a CPU of its own: a lapsed entry takes ~6 ms of CPU, so CPU, not the calls, bounded one run.
-   * Part 0 also watches personal-data requests. EventBridge allows a rule five targets.
+   * with a CPU of its own: a lapsed entry takes a few ms of CPU, so at 256 MB CPU, not the calls, bounded
+   * one run. Part 0 also watches personal-data requests. EventBridge allows a rule five targets.
    */
   watchParts: 4,
   /** A run starts no entry with less than this left, so it ends with its report rather than a timeout. */

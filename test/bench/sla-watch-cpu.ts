@@ -1,10 +1,10 @@
 /**
  * The SLA watcher's schedule — every part at once, as EventBridge starts them — in a process of its own,
  * for the CPU time it takes: started by test/bench/sla-drain.ts with the local portal's environment and
- * the instant to run as of (SLA_WATCH_AT). A first schedule handles a first cohort of lapsed deadlines,
- * so the code, its connections and the compiler are warm; then, each time a line arrives on stdin (a
- * fresh cohort filed), a schedule is timed and its CPU ms, entries handled and connections opened are
- * printed as a line of JSON.
+ * the instant to run as of (SLA_WATCH_AT). A schedule runs at once (the parent has filed a first cohort,
+ * so the code, its connections and the compiler warm up), and again each time a line arrives on stdin;
+ * each prints its CPU ms, the entries it handled, its errors and the connections it opened as a line of
+ * JSON.
  */
 import net from 'node:net';
 import { createInterface } from 'node:readline';
@@ -35,6 +35,6 @@ const schedule = async () => {
   };
 };
 
-console.log(JSON.stringify({ warm: await schedule() }));
+console.log(JSON.stringify(await schedule()));
 for await (const _ of createInterface({ input: process.stdin }))
   console.log(JSON.stringify(await schedule()));
